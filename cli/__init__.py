@@ -1,0 +1,69 @@
+"""netkit's command-line interface: parse options, call one library function, format the result.
+
+Installed as ``netkit.cli``; the console command is ``netkit`` (also ``python -m netkit``).
+Heavy libraries are imported inside the commands that need them, so ``netkit --help`` is quick.
+
+Exit codes: 0 ok; 1 invalid input or a failed check; 2 a usage error (unknown option, missing
+argument); 3 ``recompute --exit-code`` found a partner set that changed.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from netkit._version import __version__
+
+__all__ = ["main", "cli"]
+
+
+class NetkitGroup(click.Group):
+    """A click group that turns netkit's own errors into a clear message and exit code 1."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except click.exceptions.Exit:
+            raise
+        except click.ClickException:
+            raise
+        except Exception as err:  # only netkit's own errors are expected here
+            from netkit.errors import NetkitError
+
+            if isinstance(err, NetkitError):
+                click.echo(f"Error: {err}", err=True)
+                ctx.exit(1)
+            raise
+
+    def list_commands(self, ctx):
+        return list(self.commands)  # in the order they were added, which reads as a tour
+
+
+@click.group(cls=NetkitGroup, context_settings={"help_option_names": ["-h", "--help"],
+                                                "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="netkit",
+                      message="%(prog)s %(version)s")
+def cli():
+    """netkit: who should be at the table for a health and care improvement opportunity.
+
+    \b
+    Examples:
+      netkit validate sample_networks/riverside
+      netkit summary sample_networks/riverside
+      netkit export sample_networks/riverside --to graphml -o riverside.graphml
+
+    Run 'netkit COMMAND --help' for a command's options and examples.
+    """
+
+
+from . import commands  # noqa: E402,F401 - registers the commands
+
+
+def main(argv=None):
+    """Run the command line (the ``netkit`` console script)."""
+    return cli.main(args=argv, prog_name="netkit")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,118 @@
+"""Load a system (folder or workbook) into a `System`, or report every problem with it."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import InputError, Problem
+from .reading import read_raw
+from .system import System
+from .validation import validate_raw
+
+__all__ = ["load_system", "validate", "ValidationReport"]
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """What `validate` found: every error and warning, each with file, row, column and value.
+
+    Examples
+    --------
+    >>> import netkit
+    >>> report = netkit.validate(netkit.sample_path("tiny"))
+    >>> report.ok, len(report.errors)
+    (True, 0)
+    """
+
+    source: str
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def to_frame(self) -> pd.DataFrame:
+        rows = [p.to_dict() for p in self.errors + self.warnings]
+        return pd.DataFrame(rows, columns=["file", "row", "column", "value", "message",
+                                           "severity"])
+
+    def to_dict(self) -> dict:
+        return {"source": self.source, "valid": self.ok,
+                "errors": [p.to_dict() for p in self.errors],
+                "warnings": [p.to_dict() for p in self.warnings]}
+
+    def to_text(self) -> str:
+        """What a person reads: a verdict line, then every problem, errors first."""
+        n, w = len(self.errors), len(self.warnings)
+        verdict = "valid" if self.ok else f"{n} problem{'s' if n != 1 else ''}"
+        if w:
+            verdict += f", {w} warning{'s' if w != 1 else ''}"
+        lines = [f"{self.source}: {verdict}"]
+        lines += [f"  error: {p}" for p in self.errors]
+        lines += [f"  warning: {p}" for p in self.warnings]
+        return "\n".join(lines) + "\n"
+
+    def _repr_html_(self) -> str:
+        head = "valid" if self.ok else f"{len(self.errors)} problem(s)"
+        return (f"<p><b>{html.escape(self.source)}</b>: {head}, {len(self.warnings)} warning(s)"
+                f"</p>" + self.to_frame().to_html(index=False, na_rep=""))
+
+
+def validate(path: str | Path) -> ValidationReport:
+    """Check a system folder or workbook against the format contract.
+
+    Every problem is reported at once; nothing is raised for bad content.
+
+    Parameters
+    ----------
+    path : str or Path
+        A folder of CSV and YAML files, or an ``.xlsx`` workbook with one sheet per table.
+
+    Returns
+    -------
+    ValidationReport
+    """
+    try:
+        checked = validate_raw(read_raw(path))
+    except InputError as err:  # the path itself is unusable
+        return ValidationReport(str(path), err.problems, err.warnings)
+    return ValidationReport(str(path), checked.errors, checked.warnings)
+
+
+def load_system(path: str | Path) -> System:
+    """Read a system folder or ``.xlsx`` workbook into an immutable `System`.
+
+    Parameters
+    ----------
+    path : str or Path
+        A folder holding ``system.yaml``, ``organisations.csv``, ``services.csv``,
+        ``pathways.csv``, ``flows.csv`` and optionally ``relationships.csv`` and
+        ``opportunities.yaml``; or an ``.xlsx`` workbook with a sheet for each.
+
+    Returns
+    -------
+    System
+        Warnings found while loading are in ``system.warnings``.
+
+    Raises
+    ------
+    InputError
+        Listing every problem found (file, row, column, value, how to fix); nothing is loaded.
+
+    Examples
+    --------
+    >>> import netkit
+    >>> system = netkit.load_system(netkit.sample_path("tiny"))
+    >>> sorted(system.opportunities)
+    ['falls', 'frailty']
+    """
+    checked = validate_raw(read_raw(path))
+    if checked.errors:
+        raise InputError(checked.errors, checked.warnings)
+    return System(checked.tables, checked.meta, checked.opportunities, source=str(path),
+                  warnings=checked.warnings)

@@ -1,0 +1,316 @@
+"""Read the files of a system, exactly as written, into text tables and YAML documents.
+
+This module knows about files, encodings and workbooks; it does not judge the values (that is
+`netkit.validation`). Every cell is read as text, so ODS codes such as ``01`` or ``00L`` and a case
+id such as ``NA`` keep their shape.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from .errors import InputError, Problem
+from .schema import TABLES
+
+__all__ = ["RawSystem", "read_raw", "decode_text", "read_csv_text", "load_yaml_text"]
+
+ROW_COLUMN = "__row__"  # spreadsheet row number of each record, kept for messages
+
+
+@dataclass
+class RawSystem:
+    """The text of a system's files, before validation.
+
+    ``tables`` maps a table name to a DataFrame of text (``None`` where the file is missing); each
+    frame carries the spreadsheet row number of each record in the column ``__row__``.
+    ``labels`` maps a table (or ``"system"``, ``"opportunities"``) to the name a person would look
+    for. ``lines`` maps a YAML document's key path to its line number.
+    """
+
+    source: Path
+    kind: str  # "folder" or "xlsx"
+    tables: dict[str, pd.DataFrame | None] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+    system_doc: Any = None
+    opportunities_doc: Any = None
+    lines: dict[str, dict] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def decode_text(data: bytes, label: str, problems: list[Problem]) -> str:
+    """Decode a file's bytes: UTF-8, or what Excel writes (a BOM, UTF-16, Windows-1252).
+
+    Anything but plain UTF-8 loads with a warning saying how to save the file instead.
+
+    Examples
+    --------
+    >>> problems = []
+    >>> decode_text("Smith & Sons".encode("cp1252"), "organisations.csv", problems)
+    'Smith & Sons'
+    >>> decode_text("Caf\\u00e9".encode("cp1252"), "organisations.csv", problems)
+    'Café'
+    >>> problems[0].severity
+    'warning'
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        problems.append(Problem(label, None, None, None,
+                                "starts with a byte-order mark (as Excel saves 'CSV UTF-8'); "
+                                "read as UTF-8", "warning"))
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        problems.append(Problem(label, None, None, None,
+                                "is UTF-16 (Excel's 'Unicode text'); read as UTF-16. "
+                                "Save it as 'CSV UTF-8' instead", "warning"))
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        problems.append(Problem(label, None, None, None,
+                                "is not UTF-8; read as Windows-1252 (as older Excel saves CSV). "
+                                "Save it as 'CSV UTF-8' so that names keep every character",
+                                "warning"))
+        return data.decode("cp1252", errors="replace")
+
+
+def read_csv_text(text: str, label: str, problems: list[Problem]) -> pd.DataFrame | None:
+    """Parse CSV text into a frame of text cells with a ``__row__`` column, or ``None``.
+
+    Blank lines are skipped but still counted, so row numbers match what a spreadsheet shows.
+    """
+    if not text.strip():
+        problems.append(Problem(label, None, None, None,
+                                "is empty; it needs a header row naming its columns"))
+        return None
+    header = next(csv.reader(io.StringIO(text)))
+    stripped = [h.strip() for h in header]
+    if stripped != header:
+        problems.append(Problem(label, 1, None, None,
+                                "has spaces around column names; they were ignored", "warning"))
+    seen = set()
+    for name in stripped:
+        if name in seen:
+            problems.append(Problem(label, 1, name, None,
+                                    "is a column name used twice; keep one of them"))
+        seen.add(name)
+    if len(seen) != len(stripped):
+        return None
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
+                            na_filter=False, skip_blank_lines=False)
+    except (pd.errors.ParserError, ValueError) as err:
+        problems.append(Problem(label, None, None, None,
+                                f"could not be read as CSV ({_parser_message(err)}); check the "
+                                "quoting and the number of commas on that line"))
+        return None
+    frame.columns = stripped
+    frame = frame.fillna("")
+    frame[ROW_COLUMN] = range(2, len(frame) + 2)
+    blank = (frame.drop(columns=ROW_COLUMN) == "").all(axis=1)
+    return frame.loc[~blank].reset_index(drop=True)
+
+
+def _parser_message(err: Exception) -> str:
+    text = str(err).strip().splitlines()[-1]
+    return text.replace("Error tokenizing data. C error: ", "")
+
+
+def load_yaml_text(text: str, label: str, problems: list[Problem]) -> tuple[Any, dict]:
+    """Load YAML safely; return the document and a map from key path to line number.
+
+    Tags such as ``!!python/object`` are an error, never executed.
+
+    Examples
+    --------
+    >>> problems = []
+    >>> load_yaml_text("name: Riverside\\n", "system.yaml", problems)[0]
+    {'name': 'Riverside'}
+    >>> load_yaml_text("!!python/object/apply:os.system ['true']", "system.yaml", problems)[0]
+    >>> "not allowed" in problems[0].message
+    True
+    """
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        doc = yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506 - SafeLoader
+    except yaml.constructor.ConstructorError as err:
+        line = err.problem_mark.line + 1 if err.problem_mark else None
+        problems.append(Problem(label, line, None, None,
+                                f"uses a YAML tag that is not allowed ({err.problem}); "
+                                "netkit reads plain YAML only: remove the tag"))
+        return None, {}
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        what = getattr(err, "problem", None) or str(err).splitlines()[0]
+        problems.append(Problem(label, line, None, None,
+                                f"is not valid YAML ({what}); check the indentation and quoting "
+                                "near that line"))
+        return None, {}
+    lines: dict = {}
+    if node is not None:
+        _collect_lines(node, (), lines)
+    return doc, lines
+
+
+def _collect_lines(node, path: tuple, lines: dict) -> None:
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            _collect_lines(value, path + (key.value,), lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _collect_lines(item, path + (i,), lines)
+
+
+def read_raw(path: str | Path) -> RawSystem:
+    """Read a system's folder or ``.xlsx`` workbook as text, collecting reading problems.
+
+    Raises
+    ------
+    InputError
+        If the path does not exist or is neither a folder nor an ``.xlsx`` workbook.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError([Problem(str(path), None, None, None,
+                                  "does not exist; give a system folder or an .xlsx workbook")])
+    if path.is_dir():
+        return _read_folder(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return _read_workbook(path)
+    raise InputError([Problem(str(path), None, None, None,
+                              "is neither a folder nor an .xlsx workbook; give the folder that "
+                              "holds organisations.csv, services.csv, ... or an .xlsx file")])
+
+
+def _read_folder(path: Path) -> RawSystem:
+    raw = RawSystem(source=path, kind="folder")
+    for name, spec in TABLES.items():
+        raw.labels[name] = spec.filename
+        file = path / spec.filename
+        if not file.exists():
+            raw.tables[name] = None
+            if spec.must_exist:
+                raw.problems.append(Problem(spec.filename, None, None, None,
+                                            f"is missing from {path}; every system needs it "
+                                            f"(required columns: {', '.join(spec.required)})"))
+            continue
+        text = decode_text(file.read_bytes(), spec.filename, raw.problems)
+        raw.tables[name] = read_csv_text(text, spec.filename, raw.problems)
+    for doc, filename, required in (("system", "system.yaml", True),
+                                    ("opportunities", "opportunities.yaml", False)):
+        raw.labels[doc] = filename
+        file = path / filename
+        if not file.exists():
+            if required:
+                raw.problems.append(Problem(filename, None, None, None,
+                                            f"is missing from {path}; it needs at least "
+                                            "'name: <the system's name>'"))
+            continue
+        text = decode_text(file.read_bytes(), filename, raw.problems)
+        value, lines = load_yaml_text(text, filename, raw.problems)
+        setattr(raw, f"{doc}_doc", value)
+        raw.lines[doc] = lines
+    return raw
+
+
+def _read_workbook(path: Path) -> RawSystem:
+    raw = RawSystem(source=path, kind="xlsx")
+    try:
+        sheets = pd.read_excel(path, sheet_name=None, dtype=str, keep_default_na=False,
+                               na_filter=False, header=None, engine="openpyxl")
+    except Exception as err:  # openpyxl raises many kinds for a broken file
+        raise InputError([Problem(path.name, None, None, None,
+                                  f"could not be opened as an .xlsx workbook ({err}); save it "
+                                  "again from Excel as 'Excel Workbook (.xlsx)'")]) from None
+    for name in list(TABLES) + ["system", "opportunities"]:
+        label = f"{path.name}, sheet {name}"
+        raw.labels[name] = label
+        sheet = sheets.get(name)
+        if sheet is None:
+            if name in TABLES and TABLES[name].must_exist or name == "system":
+                raw.problems.append(Problem(label, None, None, None,
+                                            f"is missing; the workbook needs a sheet named "
+                                            f"'{name}'"))
+            if name in TABLES:
+                raw.tables[name] = None
+            continue
+        frame = _sheet_to_frame(sheet, label, raw.problems)
+        if name in TABLES:
+            raw.tables[name] = frame
+        elif name == "system":
+            raw.system_doc = _system_from_sheet(frame)
+        else:
+            raw.opportunities_doc = _opportunities_from_sheet(frame)
+            if frame is not None:
+                raw.lines["opportunities"] = {(i,): r for i, r in enumerate(frame[ROW_COLUMN])}
+    return raw
+
+
+def _sheet_to_frame(sheet: pd.DataFrame, label: str, problems: list[Problem]) -> pd.DataFrame | None:
+    if sheet.empty:
+        problems.append(Problem(label, None, None, None,
+                                "is empty; it needs a header row naming its columns"))
+        return None
+    sheet = sheet.fillna("").astype(str)
+    header = [str(h).strip() for h in sheet.iloc[0]]
+    keep = [i for i, h in enumerate(header) if h != ""]
+    frame = sheet.iloc[1:, keep].copy()
+    frame.columns = [header[i] for i in keep]
+    if len(set(frame.columns)) != len(frame.columns):
+        for name in sorted({c for c in frame.columns if list(frame.columns).count(c) > 1}):
+            problems.append(Problem(label, 1, name, None,
+                                    "is a column name used twice; keep one of them"))
+        return None
+    frame[ROW_COLUMN] = range(2, len(frame) + 2)
+    blank = (frame.drop(columns=ROW_COLUMN) == "").all(axis=1)
+    return frame.loc[~blank].reset_index(drop=True)
+
+
+def _system_from_sheet(frame: pd.DataFrame | None) -> dict | None:
+    if frame is None or frame.empty:
+        return {}
+    row = frame.iloc[0].drop(ROW_COLUMN)
+    return {k: _cell_value(k, v) for k, v in row.items() if v != ""}
+
+
+def _opportunities_from_sheet(frame: pd.DataFrame | None) -> list | None:
+    """Rebuild opportunities from a flat sheet: ``shift.from`` nests, ``;`` separates lists."""
+    if frame is None:
+        return None
+    from .opportunity import LIST_KEYS  # the keys that hold lists
+
+    out = []
+    for record in frame.drop(columns=ROW_COLUMN).to_dict("records"):
+        item: dict = {}
+        for key, value in record.items():
+            if value == "":
+                continue
+            parts = key.split(".")
+            leaf = parts[-1]
+            target = item
+            for part in parts[:-1]:
+                target = target.setdefault(part, {})
+            if leaf in LIST_KEYS or parts[0] in LIST_KEYS:
+                target[leaf] = [v.strip() for v in value.split(";") if v.strip()]
+            else:
+                target[leaf] = _cell_value(leaf, value)
+        out.append(item)
+    return out
+
+
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def _cell_value(key: str, text: str) -> Any:
+    """A workbook cell as the YAML file would hold it: numbers as numbers, ids and names as text."""
+    if key not in ("id", "name", "title", "description") and _NUMBER.match(text.strip()):
+        return float(text)
+    return text

@@ -1,0 +1,154 @@
+"""Plain rendering helpers shared by result objects: text tables for a terminal, markdown tables
+for board papers, HTML tables for notebooks, and figures shown as a person reads them."""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import Iterable
+
+import pandas as pd
+
+__all__ = ["text_table", "markdown_table", "html_table", "fmt_number", "fmt_share", "fmt_money",
+           "shorten", "html_heading", "to_jsonable"]
+
+
+def fmt_number(value: float) -> str:
+    """A count as people write it: ``18,400``; small fractions keep one decimal.
+
+    Examples
+    --------
+    >>> fmt_number(18400.0), fmt_number(2.5), fmt_number(float("nan"))
+    ('18,400', '2.5', '')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if abs(value - round(value)) < 0.05 or abs(value) >= 100:
+        return f"{round(value):,}"
+    return f"{value:,.1f}"
+
+
+def fmt_share(value: float) -> str:
+    """A share as a whole percentage, with ``<1%`` for small non-zero shares.
+
+    Examples
+    --------
+    >>> fmt_share(0.314), fmt_share(0.001), fmt_share(0)
+    ('31%', '<1%', '0%')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if 0 < value < 0.005:
+        return "<1%"
+    return f"{value * 100:.0f}%"
+
+
+def fmt_money(value: float) -> str:
+    """Pounds a year, signed where negative: ``£1,250,000``, ``-£40,000``.
+
+    Examples
+    --------
+    >>> fmt_money(1250000), fmt_money(-40000.4)
+    ('£1,250,000', '-£40,000')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    sign = "-" if round(value) < 0 else ""
+    return f"{sign}£{abs(round(value)):,}"
+
+
+def shorten(text: str, width: int) -> str:
+    """Cut text to ``width`` characters with an ellipsis."""
+    text = str(text)
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+
+
+def _cells(frame: pd.DataFrame) -> list[list[str]]:
+    return [["" if (isinstance(v, float) and math.isnan(v)) or v is None else str(v)
+             for v in row] for row in frame.itertuples(index=False)]
+
+
+def text_table(frame: pd.DataFrame, right: Iterable[str] = (), max_width: int = 40) -> str:
+    """A fixed-width table for a terminal; columns named in ``right`` are right-aligned.
+
+    Examples
+    --------
+    >>> print(text_table(pd.DataFrame({"type": ["icb", "pcn"], "n": ["1", "12"]}), right=["n"]))
+    type   n
+    ----  --
+    icb    1
+    pcn   12
+    """
+    right = set(right)
+    header = [str(c) for c in frame.columns]
+    rows = [[shorten(c, max_width) for c in row] for row in _cells(frame)]
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
+
+    def line(cells):
+        out = [c.rjust(w) if h in right else c.ljust(w)
+               for c, w, h in zip(cells, widths, header)]
+        return "  ".join(out).rstrip()
+
+    return "\n".join([line(header), line(["-" * w for w in widths])] + [line(r) for r in rows])
+
+
+def markdown_table(frame: pd.DataFrame, right: Iterable[str] = ()) -> str:
+    """A GitHub-flavoured markdown table; ``|`` in cells is escaped.
+
+    Examples
+    --------
+    >>> print(markdown_table(pd.DataFrame({"name": ["A | B"], "n": ["3"]}), right=["n"]))
+    | name | n |
+    |---|--:|
+    | A \\| B | 3 |
+    """
+    right = set(right)
+    header = [str(c) for c in frame.columns]
+    rows = _cells(frame)
+
+    def esc(text: str) -> str:
+        return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+    out = ["| " + " | ".join(esc(h) for h in header) + " |",
+           "|" + "|".join("--:" if h in right else "---" for h in header) + "|"]
+    out += ["| " + " | ".join(esc(c) for c in row) + " |" for row in rows]
+    return "\n".join(out)
+
+
+def html_table(frame: pd.DataFrame) -> str:
+    """An HTML table with every cell escaped."""
+    return frame.to_html(index=False, na_rep="", escape=True, border=0, classes="netkit")
+
+
+def html_heading(text: str, level: int = 4) -> str:
+    return f"<h{level}>{html.escape(str(text))}</h{level}>"
+
+
+def to_jsonable(value):
+    """Make a value safe for ``json.dumps``: NaN becomes null, numpy scalars become Python
+    numbers, dates become ISO text, tuples and sets become lists (sets sorted).
+
+    Examples
+    --------
+    >>> to_jsonable({"a": float("nan"), "b": (1, 2)})
+    {'a': None, 'b': [1, 2]}
+    """
+    import datetime as dt
+
+    import numpy as np
+
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return [to_jsonable(v) for v in sorted(value)]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        return None if math.isnan(value) or math.isinf(value) else value
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if value is pd.NA or value is pd.NaT:
+        return None
+    return value

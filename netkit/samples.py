@@ -1,0 +1,29 @@
+"""The sample systems that ship with netkit (``riverside``, ``tiny``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = ["sample_path", "SAMPLES"]
+
+SAMPLES = ("riverside", "tiny")
+
+
+def sample_path(name: str = "riverside") -> Path:
+    """The folder of a bundled sample system.
+
+    Works from a source checkout (``sample_networks/NAME``) and from an installed netkit (the
+    samples are installed as ``netkit/sample_networks/NAME``).
+
+    Examples
+    --------
+    >>> sample_path("tiny").name
+    'tiny'
+    """
+    if name not in SAMPLES:
+        raise ValueError(f"no sample system {name!r}; samples: {', '.join(SAMPLES)}")
+    here = Path(__file__).resolve().parent
+    for base in (here / "sample_networks", here.parent / "sample_networks"):
+        if (base / name / "organisations.csv").exists():
+            return base / name
+    raise FileNotFoundError(f"the sample system {name!r} is not installed with netkit")

@@ -1,0 +1,119 @@
+"""The input format contract (version 1) as data: tables, columns, kinds of value, vocabularies.
+
+Reading, validation and saving all work from these specifications, so the contract is written down
+once. See ``DESIGN.md`` ("Format contract") for the prose version.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "FORMAT_VERSION",
+    "HOME",
+    "TableSpec",
+    "TABLES",
+    "ORGANISATION_TYPES",
+    "SERVICE_CATEGORIES",
+    "PAYMENT_BASES",
+    "RELATIONSHIP_TYPES",
+    "BENEFITS",
+    "STATUTORY_TYPES",
+]
+
+FORMAT_VERSION = 1
+
+#: The stand-in for "outside the modelled services" in flows.
+HOME = "@home"
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One table of the contract.
+
+    ``kinds`` maps each known column to ``"id"`` (text, exactly as written, must be present),
+    ``"ref"`` (text naming an id elsewhere), ``"text"``, ``"number"`` (a plain decimal) or
+    ``"list"`` (``;``-separated text). Columns not named are kept as text attributes.
+    """
+
+    name: str
+    required: tuple[str, ...]
+    kinds: dict
+    key: tuple[str, ...] = ()
+    must_have_rows: bool = True
+    must_exist: bool = True
+
+    @property
+    def filename(self) -> str:
+        return f"{self.name}.csv"
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return tuple(self.kinds)
+
+    def numeric_columns(self) -> tuple[str, ...]:
+        return tuple(c for c, k in self.kinds.items() if k == "number")
+
+
+TABLES: dict[str, TableSpec] = {
+    "organisations": TableSpec(
+        "organisations",
+        required=("id", "name", "type"),
+        kinds={"id": "id", "name": "text", "type": "text", "sector": "text", "place": "text",
+               "parent": "ref", "budget": "number"},
+        key=("id",),
+    ),
+    "services": TableSpec(
+        "services",
+        required=("id", "name", "provider", "category"),
+        kinds={"id": "id", "name": "text", "provider": "ref", "category": "text", "place": "text",
+               "capacity": "number", "unit_cost": "number", "price": "number"},
+        key=("id",),
+    ),
+    "pathways": TableSpec(
+        "pathways",
+        required=("id", "name"),
+        kinds={"id": "id", "name": "text", "cohort": "text", "tags": "list"},
+        key=("id",),
+    ),
+    "flows": TableSpec(
+        "flows",
+        required=("pathway", "source", "target", "patients"),
+        kinds={"pathway": "ref", "source": "ref", "target": "ref", "patients": "number",
+               "place": "text"},
+        key=("pathway", "source", "target", "place"),
+    ),
+    "relationships": TableSpec(
+        "relationships",
+        required=("source", "target", "type"),
+        kinds={"source": "ref", "target": "ref", "type": "text", "value": "number",
+               "payment": "text", "strength": "number"},
+        must_have_rows=False,
+        must_exist=False,
+    ),
+}
+
+ORGANISATION_TYPES = (
+    "icb", "acute_trust", "community_trust", "mental_health_trust", "ambulance_trust",
+    "gp_practice", "pcn", "gp_federation", "local_authority", "social_care_provider", "care_home",
+    "hospice", "vcse", "pharmacy", "housing", "other",
+)
+
+SERVICE_CATEGORIES = (
+    "primary_care", "urgent_emergency", "acute_inpatient", "acute_outpatient", "community",
+    "mental_health", "social_care", "ambulance", "care_home", "vcse_support", "pharmacy", "other",
+)
+
+PAYMENT_BASES = ("activity", "block")
+
+RELATIONSHIP_TYPES = (
+    "commissions", "contract", "partnership", "data_sharing", "governance", "staff_sharing",
+)
+
+BENEFITS = ("quality", "outcomes", "allocative_efficiency", "technical_efficiency")
+
+#: Organisation types with a statutory duty in health and care (used for legitimacy).
+STATUTORY_TYPES = (
+    "icb", "acute_trust", "community_trust", "mental_health_trust", "ambulance_trust",
+    "local_authority",
+)

@@ -1,0 +1,153 @@
+"""A summary of a system: who is in it, what flows through it, and how it is tied together."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .report import fmt_number, fmt_share, html_table, markdown_table, text_table
+from .schema import HOME
+from .system import System, service_activity
+
+__all__ = ["SystemSummary", "summarise"]
+
+
+@dataclass(frozen=True)
+class SystemSummary:
+    """Counts and tables describing a system.
+
+    Attributes
+    ----------
+    name : str
+    counts : dict
+        Organisations, services, pathways, flows, relationships and opportunities.
+    organisations_by_type, organisations_by_sector, organisations_by_place : DataFrame
+        ``<group>, organisations``, largest first (ties by name).
+    pathways : DataFrame
+        ``id, name, cohort, patients, transitions``: patients entering the pathway a year
+        (flows from ``@home``) and all patient movements a year.
+    top_organisations : DataFrame
+        ``id, name, type, activity, share``: patient contacts a year at the organisation's
+        services, the ten largest.
+    relationships_by_type : DataFrame
+        ``type, relationships, value``: count and total value (£/yr) of each kind of tie.
+    """
+
+    name: str
+    counts: dict
+    organisations_by_type: pd.DataFrame
+    organisations_by_sector: pd.DataFrame
+    organisations_by_place: pd.DataFrame
+    pathways: pd.DataFrame
+    top_organisations: pd.DataFrame
+    relationships_by_type: pd.DataFrame
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {"organisations_by_type": self.organisations_by_type,
+                "organisations_by_sector": self.organisations_by_sector,
+                "organisations_by_place": self.organisations_by_place,
+                "pathways": self.pathways,
+                "top_organisations": self.top_organisations,
+                "relationships_by_type": self.relationships_by_type}
+
+    def to_frame(self) -> pd.DataFrame:
+        """The top organisations by activity (the other tables are attributes)."""
+        return self.top_organisations
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "counts": self.counts,
+                **{k: v.to_dict("records") for k, v in self.tables().items()}}
+
+    def _display(self) -> list[tuple[str, pd.DataFrame, list[str]]]:
+        top = self.top_organisations.assign(activity=self.top_organisations["activity"].map(fmt_number),
+                                            share=self.top_organisations["share"].map(fmt_share))
+        paths = self.pathways.assign(patients=self.pathways["patients"].map(fmt_number),
+                                     transitions=self.pathways["transitions"].map(fmt_number))
+        rels = self.relationships_by_type.assign(
+            value=self.relationships_by_type["value"].map(lambda v: f"£{v:,.0f}" if v else ""))
+        return [
+            ("Organisations by type", self.organisations_by_type, ["organisations"]),
+            ("Organisations by sector", self.organisations_by_sector, ["organisations"]),
+            ("Organisations by place", self.organisations_by_place, ["organisations"]),
+            ("Patients a year by pathway", paths, ["patients", "transitions"]),
+            ("Top organisations by activity (patient contacts a year)", top,
+             ["activity", "share"]),
+            ("Relationships by type", rels, ["relationships", "value"]),
+        ]
+
+    def _headline(self) -> str:
+        c = self.counts
+        return (f"{c['organisations']} organisations, {c['services']} services, "
+                f"{c['pathways']} pathways ({c['flows']} flows), {c['relationships']} "
+                f"relationships, {c['opportunities']} opportunities")
+
+    def to_text(self) -> str:
+        out = [self.name, "=" * len(self.name), self._headline()]
+        for title, frame, right in self._display():
+            out += ["", title, text_table(frame, right=right)]
+        return "\n".join(out) + "\n"
+
+    def to_markdown(self) -> str:
+        out = [f"# {self.name}", "", self._headline()]
+        for title, frame, right in self._display():
+            out += ["", f"## {title}", "", markdown_table(frame, right=right)]
+        return "\n".join(out) + "\n"
+
+    def _repr_html_(self) -> str:
+        parts = [f"<p>{html.escape(self._headline())}</p>"]
+        for title, frame, _ in self._display():
+            parts.append(f"<h5>{html.escape(title)}</h5>{html_table(frame)}")
+        return "".join(parts)
+
+
+def _count_by(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    values = frame[column].fillna("(none)") if column in frame else pd.Series("(none)",
+                                                                               index=frame.index)
+    counts = values.value_counts().rename("organisations").rename_axis(column).reset_index()
+    return counts.sort_values(["organisations", column], ascending=[False, True],
+                              kind="mergesort").reset_index(drop=True)
+
+
+def summarise(system: System, top: int = 10) -> SystemSummary:
+    """Summarise a system.
+
+    Examples
+    --------
+    >>> import netkit
+    >>> s = netkit.summarise(netkit.load_system(netkit.sample_path("tiny")))
+    >>> s.counts["organisations"]
+    8
+    >>> s.top_organisations.iloc[0]["id"]
+    'ACUTE'
+    """
+    orgs, services, pathways = system.organisations, system.services, system.pathways
+    flows, rels = system.flows, system.relationships
+    entering = flows[flows["source"] == HOME].groupby("pathway")["patients"].sum()
+    moving = flows.groupby("pathway")["patients"].sum()
+    path_table = pd.DataFrame({
+        "id": pathways["id"], "name": pathways["name"],
+        "cohort": pathways["cohort"] if "cohort" in pathways else None,
+        "patients": pathways["id"].map(entering).fillna(0.0).to_numpy(),
+        "transitions": pathways["id"].map(moving).fillna(0.0).to_numpy(),
+    })
+    activity = service_activity(flows)
+    by_org = (services.assign(activity=services["id"].map(activity).fillna(0.0))
+              .groupby("provider")["activity"].sum())
+    total = by_org.sum()
+    top_orgs = (orgs[["id", "name", "type"]]
+                .assign(activity=orgs["id"].map(by_org).fillna(0.0).to_numpy())
+                .sort_values(["activity", "id"], ascending=[False, True], kind="mergesort"))
+    top_orgs = top_orgs[top_orgs["activity"] > 0].head(top).reset_index(drop=True)
+    top_orgs["share"] = top_orgs["activity"] / total if total else 0.0
+    value = rels["value"] if "value" in rels else pd.Series(0.0, index=rels.index)
+    rel_table = (rels.assign(value=value.fillna(0.0)).groupby("type")
+                 .agg(relationships=("value", "size"), value=("value", "sum")).reset_index()
+                 .sort_values(["relationships", "type"], ascending=[False, True], kind="mergesort")
+                 .reset_index(drop=True))
+    counts = {"organisations": len(orgs), "services": len(services), "pathways": len(pathways),
+              "flows": len(flows), "relationships": len(rels),
+              "opportunities": len(system.opportunities)}
+    return SystemSummary(system.name, counts, _count_by(orgs, "type"), _count_by(orgs, "sector"),
+                         _count_by(orgs, "place"), path_table, top_orgs, rel_table)

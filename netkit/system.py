@@ -1,0 +1,282 @@
+"""`System`: one immutable snapshot of a health and care economy.
+
+Tables are the truth: a System holds pandas DataFrames for organisations, services, pathways,
+flows and relationships, plus the system's metadata and opportunities. Graphs are views built on
+demand (`System.graph`, `System.org_network`). Nothing mutates a System: the tables it hands out
+are copies (cheap under pandas copy-on-write), and changes make a new System.
+"""
+
+from __future__ import annotations
+
+import html
+from types import MappingProxyType
+from typing import Iterable, Mapping
+
+import networkx as nx
+import pandas as pd
+
+from .errors import OpportunityError
+from .opportunity import Opportunity
+from .schema import HOME, TABLES
+
+__all__ = ["System", "service_activity", "organisation_flows"]
+
+pd.options.mode.copy_on_write = True  # a no-op on pandas 3, where it is always on
+
+
+class System:
+    """One snapshot of a health and care system. Immutable.
+
+    Build one with `netkit.load_system`; change one with a changeset, which gives a new System.
+
+    Attributes
+    ----------
+    name : str
+        The system's name, from ``system.yaml``.
+    meta : mapping
+        Everything in ``system.yaml`` (name, snapshot, population, currency, description, ...).
+    organisations, services, pathways, flows, relationships : pandas.DataFrame
+        The tables, with the contract's columns typed (ids as text, numbers as floats, empty
+        optional cells missing) and any extra columns kept as text.
+    opportunities : mapping of str to Opportunity
+        By id, in file order.
+    source : str or None
+        Where the system was read from.
+
+    Examples
+    --------
+    >>> import netkit
+    >>> system = netkit.load_system(netkit.sample_path("tiny"))
+    >>> system.name
+    'Tiny Vale'
+    >>> len(system.organisations)
+    8
+    >>> system.organisations.loc[0, "id"]
+    'ACUTE'
+    """
+
+    __slots__ = ("_tables", "_meta", "_opportunities", "_source", "_warnings", "_frozen")
+
+    def __init__(self, tables: Mapping[str, pd.DataFrame], meta: Mapping | None = None,
+                 opportunities: Iterable[Opportunity] = (), source: str | None = None,
+                 warnings: Iterable = ()):
+        self._tables = {name: tables[name].reset_index(drop=True) for name in TABLES}
+        self._meta = MappingProxyType(dict(meta or {}))
+        self._opportunities = MappingProxyType({o.id: o for o in opportunities})
+        self._source = source
+        self._warnings = tuple(warnings)
+        self._frozen = True
+
+    def __setattr__(self, name, value):
+        if getattr(self, "_frozen", False):
+            raise AttributeError("a System is immutable; apply a changeset to get a new one")
+        object.__setattr__(self, name, value)
+
+    # -- the tables ---------------------------------------------------------------------------
+    @property
+    def organisations(self) -> pd.DataFrame:
+        return self._tables["organisations"].copy(deep=False)
+
+    @property
+    def services(self) -> pd.DataFrame:
+        return self._tables["services"].copy(deep=False)
+
+    @property
+    def pathways(self) -> pd.DataFrame:
+        return self._tables["pathways"].copy(deep=False)
+
+    @property
+    def flows(self) -> pd.DataFrame:
+        return self._tables["flows"].copy(deep=False)
+
+    @property
+    def relationships(self) -> pd.DataFrame:
+        return self._tables["relationships"].copy(deep=False)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """All five tables by name (copies)."""
+        return {name: frame.copy(deep=False) for name, frame in self._tables.items()}
+
+    @property
+    def meta(self) -> Mapping:
+        return self._meta
+
+    @property
+    def name(self) -> str:
+        return str(self._meta.get("name", ""))
+
+    @property
+    def opportunities(self) -> Mapping[str, Opportunity]:
+        return self._opportunities
+
+    @property
+    def source(self) -> str | None:
+        return self._source
+
+    @property
+    def warnings(self) -> tuple:
+        """The warnings (`netkit.errors.Problem`) found when the system was loaded."""
+        return self._warnings
+
+    def opportunity(self, opportunity_id: str) -> Opportunity:
+        """The opportunity with this id.
+
+        Raises
+        ------
+        OpportunityError
+            If there is none, listing the ids there are.
+        """
+        try:
+            return self._opportunities[opportunity_id]
+        except KeyError:
+            known = ", ".join(self._opportunities) or "none"
+            raise OpportunityError(f"no opportunity {opportunity_id!r} in {self.name or 'the system'}"
+                                   f" (opportunities: {known}); see 'netkit opportunities'") from None
+
+    def organisation_names(self) -> dict[str, str]:
+        """Organisation id to name."""
+        orgs = self._tables["organisations"]
+        return dict(zip(orgs["id"], orgs["name"]))
+
+    # -- graph views --------------------------------------------------------------------------
+    def graph(self) -> nx.MultiDiGraph:
+        """The whole system as a typed multi-digraph.
+
+        Nodes are organisations (``kind="organisation"``), services (``kind="service"``) and, where
+        flows use it, ``@home`` (``kind="home"``); each carries its table's columns as attributes
+        (missing values left out). Edges have ``kind`` ``"provides"`` (organisation → service),
+        ``"flow"`` (service → service, keyed by pathway, with ``patients``) or ``"relationship"``
+        (organisation → organisation, with ``type`` and the relationship's columns). A service id
+        that is also an organisation id becomes the node ``service:ID``.
+
+        Examples
+        --------
+        >>> import netkit
+        >>> G = netkit.load_system(netkit.sample_path("tiny")).graph()
+        >>> G.nodes["ACUTE"]["kind"], G.nodes["ED"]["kind"]
+        ('organisation', 'service')
+        """
+        orgs, services = self._tables["organisations"], self._tables["services"]
+        flows, rels = self._tables["flows"], self._tables["relationships"]
+        org_ids = set(orgs["id"])
+        node_of = {sid: (f"service:{sid}" if sid in org_ids else sid) for sid in services["id"]}
+        node_of[HOME] = HOME
+        G = nx.MultiDiGraph(name=self.name)
+        G.add_nodes_from((r.pop("id"), {"kind": "organisation", **r}) for r in _records(orgs))
+        G.add_nodes_from((node_of[r["id"]], {"kind": "service", **r}) for r in _records(services))
+        if (flows["source"] == HOME).any() or (flows["target"] == HOME).any():
+            G.add_node(HOME, kind="home", name="Outside the modelled services")
+        G.add_edges_from((r["provider"], node_of[r["id"]], "provides", {"kind": "provides"})
+                         for r in _records(services[["provider", "id"]]))
+        G.add_edges_from(
+            (node_of[r["source"]], node_of[r["target"]], r["pathway"] +
+             (f"@{r['place']}" if r.get("place") else ""), {"kind": "flow", **r})
+            for r in _records(flows))
+        G.add_edges_from((r["source"], r["target"], r["type"], {"kind": "relationship", **r})
+                         for r in _records(rels))
+        return G
+
+    def org_network(self, pathways: Iterable[str] | None = None,
+                    min_patients: float = 0.0) -> nx.DiGraph:
+        """Patients handed from one provider organisation to another, as a weighted digraph.
+
+        Flows between services are projected onto the services' providers: an edge A → B carries
+        ``patients``, the patients a year that leave a service of A for a service of B. Flows
+        inside one organisation are not edges; they are kept as the node attribute
+        ``internal_patients``. Every node has ``activity`` (patient contacts a year at its
+        services, see `service_activity`), ``name`` and ``type``.
+
+        Parameters
+        ----------
+        pathways : iterable of str, optional
+            Pathway ids to include (default: all).
+        min_patients : float
+            Leave out edges carrying fewer patients a year than this.
+
+        Examples
+        --------
+        >>> import netkit
+        >>> N = netkit.load_system(netkit.sample_path("tiny")).org_network()
+        >>> N["AMB"]["ACUTE"]["patients"]
+        400.0
+        """
+        flows = self._tables["flows"]
+        if pathways is not None:
+            flows = flows[flows["pathway"].isin(list(pathways))]
+        handoffs = organisation_flows(flows, self._tables["services"])
+        activity = service_activity(flows).rename("activity").to_frame().join(
+            self._tables["services"].set_index("id")["provider"]).groupby("provider")["activity"].sum()
+        orgs = self._tables["organisations"].set_index("id")
+        internal = handoffs[handoffs["source"] == handoffs["target"]].set_index("source")["patients"]
+        crossing = handoffs[(handoffs["source"] != handoffs["target"])
+                            & (handoffs["patients"] >= min_patients)]
+        N = nx.DiGraph(name=self.name)
+        for org in sorted(set(activity.index) | set(handoffs["source"]) | set(handoffs["target"])):
+            N.add_node(org, name=orgs.at[org, "name"], type=orgs.at[org, "type"],
+                       activity=float(activity.get(org, 0.0)),
+                       internal_patients=float(internal.get(org, 0.0)))
+        N.add_weighted_edges_from(crossing[["source", "target", "patients"]].itertuples(index=False),
+                                  weight="patients")
+        return N
+
+    # -- display ------------------------------------------------------------------------------
+    def summary(self):
+        """A `netkit.summary.SystemSummary` of this system."""
+        from .summary import summarise
+
+        return summarise(self)
+
+    def __repr__(self) -> str:
+        t = self._tables
+        return (f"<System {self.name!r}: {len(t['organisations'])} organisations, "
+                f"{len(t['services'])} services, {len(t['pathways'])} pathways, "
+                f"{len(t['flows'])} flows, {len(t['relationships'])} relationships, "
+                f"{len(self._opportunities)} opportunities>")
+
+    def _repr_html_(self) -> str:
+        return (f"<h4>{html.escape(self.name)}</h4>"
+                + self.summary()._repr_html_())
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as dicts without missing values (for graph attributes and GraphML)."""
+    return [{k: v for k, v in row.items() if not _missing(v)} for row in frame.to_dict("records")]
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or value is pd.NA
+
+
+def service_activity(flows: pd.DataFrame) -> pd.Series:
+    """Patient contacts a year at each service: per pathway, the larger of patients arriving and
+    patients leaving (so a pathway recorded from its middle still counts its first service),
+    summed over pathways. ``@home`` is not a service and is left out.
+
+    Examples
+    --------
+    >>> flows = pd.DataFrame({"pathway": ["p", "p", "p"], "source": ["@home", "A", "B"],
+    ...                       "target": ["A", "B", "@home"], "patients": [100.0, 60.0, 60.0]})
+    >>> service_activity(flows).to_dict()
+    {'A': 100.0, 'B': 60.0}
+    """
+    arriving = flows.groupby(["pathway", "target"])["patients"].sum()
+    leaving = flows.groupby(["pathway", "source"])["patients"].sum()
+    arriving.index.names = leaving.index.names = ["pathway", "service"]
+    both = pd.concat([arriving.rename("in"), leaving.rename("out")], axis=1).fillna(0.0)
+    per_service = both.max(axis=1).groupby(level="service").sum()
+    return per_service.drop(HOME, errors="ignore").sort_index().astype("float64")
+
+
+def organisation_flows(flows: pd.DataFrame, services: pd.DataFrame) -> pd.DataFrame:
+    """Project service-to-service flows onto provider organisations.
+
+    Returns a frame ``source, target, patients`` (organisation ids), one row per ordered pair,
+    including pairs within one organisation (``source == target``). Flows to or from ``@home``
+    are left out.
+    """
+    provider = services.set_index("id")["provider"]
+    inner = flows[(flows["source"] != HOME) & (flows["target"] != HOME)]
+    projected = pd.DataFrame({"source": inner["source"].map(provider).to_numpy(),
+                              "target": inner["target"].map(provider).to_numpy(),
+                              "patients": inner["patients"].to_numpy()})
+    return (projected.groupby(["source", "target"], as_index=False, sort=True)["patients"].sum())
