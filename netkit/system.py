@@ -21,7 +21,9 @@ from .schema import HOME, TABLES
 
 __all__ = ["System", "service_activity", "organisation_flows"]
 
-pd.options.mode.copy_on_write = True  # a no-op on pandas 3, where it is always on
+# Under copy-on-write (always on from pandas 3) a shallow copy is enough to keep a System's tables
+# safe from changes to the frames it hands out; older pandas needs a deep copy.
+_DEEP = int(pd.__version__.split(".")[0]) < 3
 
 
 class System:
@@ -75,27 +77,27 @@ class System:
     # -- the tables ---------------------------------------------------------------------------
     @property
     def organisations(self) -> pd.DataFrame:
-        return self._tables["organisations"].copy(deep=False)
+        return self._tables["organisations"].copy(deep=_DEEP)
 
     @property
     def services(self) -> pd.DataFrame:
-        return self._tables["services"].copy(deep=False)
+        return self._tables["services"].copy(deep=_DEEP)
 
     @property
     def pathways(self) -> pd.DataFrame:
-        return self._tables["pathways"].copy(deep=False)
+        return self._tables["pathways"].copy(deep=_DEEP)
 
     @property
     def flows(self) -> pd.DataFrame:
-        return self._tables["flows"].copy(deep=False)
+        return self._tables["flows"].copy(deep=_DEEP)
 
     @property
     def relationships(self) -> pd.DataFrame:
-        return self._tables["relationships"].copy(deep=False)
+        return self._tables["relationships"].copy(deep=_DEEP)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """All five tables by name (copies)."""
-        return {name: frame.copy(deep=False) for name, frame in self._tables.items()}
+        return {name: frame.copy(deep=_DEEP) for name, frame in self._tables.items()}
 
     @property
     def meta(self) -> Mapping:

@@ -101,6 +101,11 @@ def validate_raw(raw: RawSystem) -> ValidatedSystem:
             opportunities, out.tables, raw.labels.get("opportunities", "opportunities.yaml"),
             raw.lines.get("opportunities", {}), raw.opportunities_doc))
     out.opportunities = opportunities
+    rank = {label: i for i, label in enumerate(
+        [raw.labels.get("system")] + [raw.labels.get(n) for n in TABLES]
+        + [raw.labels.get("opportunities")])}
+    out.problems.sort(key=lambda p: (rank.get(p.file, -1),
+                                     0 if p.file.endswith(".yaml") else (p.row or 0)))
     return out
 
 
@@ -263,10 +268,13 @@ def _check_parent_cycles(orgs: pd.DataFrame, parent: pd.Series, has_parent: pd.S
             for member in members:
                 in_cycle[member] = members
     if in_cycle:
-        c.flag(orgs["id"].isin(in_cycle) & has_parent, "parent",
-               lambda v: "makes a cycle of parents ("
-                         + " → ".join(_cycle_path(v, dict(zip(links["id"], links["parent"]))))
-                         + "); one of them must have no parent")
+        parent_of = dict(zip(links["id"], links["parent"]))
+        mask = orgs["id"].isin(in_cycle) & has_parent
+        for row, org in zip(c.rows[mask], orgs["id"][mask]):
+            path = " → ".join(_cycle_path(org, parent_of))
+            c.problems.append(Problem(c.label, int(row), "parent", parent_of[org],
+                                      f"makes a cycle of parents ({path}); one of them must "
+                                      "have no parent"))
 
 
 def _cycle_path(start: str, parent_of: dict) -> list[str]:

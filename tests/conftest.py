@@ -1,0 +1,50 @@
+"""Shared fixtures: copies of the sample systems that a test may edit, and small editing helpers."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "sample_networks"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+@pytest.fixture
+def tiny_dir(tmp_path) -> Path:
+    """A private copy of sample_networks/tiny."""
+    return Path(shutil.copytree(SAMPLES / "tiny", tmp_path / "tiny"))
+
+
+@pytest.fixture
+def riverside_dir(tmp_path) -> Path:
+    """A private copy of sample_networks/riverside."""
+    return Path(shutil.copytree(SAMPLES / "riverside", tmp_path / "riverside"))
+
+
+def read_table(folder: Path, name: str) -> pd.DataFrame:
+    return pd.read_csv(folder / f"{name}.csv", dtype=str, keep_default_na=False)
+
+
+def write_table(folder: Path, name: str, frame: pd.DataFrame) -> None:
+    frame.to_csv(folder / f"{name}.csv", index=False, lineterminator="\n")
+
+
+def set_cell(folder: Path, name: str, row: int, column: str, value: str) -> None:
+    """Set a cell by its spreadsheet row number (header = row 1)."""
+    frame = read_table(folder, name)
+    if column not in frame:
+        frame[column] = ""
+    frame.loc[row - 2, column] = value
+    write_table(folder, name, frame)
+
+
+def append_row(folder: Path, table: str, **values) -> int:
+    """Append a row; returns its spreadsheet row number."""
+    frame = read_table(folder, table)
+    frame = pd.concat([frame, pd.DataFrame([values])], ignore_index=True).fillna("")
+    write_table(folder, table, frame)
+    return len(frame) + 1

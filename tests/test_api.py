@@ -1,0 +1,34 @@
+"""The public API: every exported name resolves, and importing netkit stays light."""
+
+import subprocess
+import sys
+
+import netkit
+
+
+def test_every_exported_name_resolves():
+    for name in netkit.__all__:
+        assert getattr(netkit, name) is not None, name
+
+
+def test_unknown_name_is_an_attribute_error():
+    try:
+        netkit.no_such_thing
+    except AttributeError as err:
+        assert "no_such_thing" in str(err)
+    else:
+        raise AssertionError("expected AttributeError")
+
+
+def test_cli_import_does_not_load_heavy_libraries():
+    code = ("import sys, netkit.cli; "
+            "print(sorted(m for m in ('pandas', 'networkx', 'sklearn', 'pyvis', 'matplotlib') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_python_dash_m_netkit_runs():
+    out = subprocess.run([sys.executable, "-m", "netkit", "--version"], capture_output=True,
+                         text=True, check=True)
+    assert out.stdout.strip() == f"netkit {netkit.__version__}"

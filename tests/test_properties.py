@@ -1,0 +1,55 @@
+"""Property tests: corrupting any cell of a valid system gives problems that name that file and
+row, never a crash."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+import netkit
+from netkit.schema import TABLES
+
+TINY = netkit.sample_path("tiny")
+CORRUPTIONS = ["", "lots", "-1", "nan", "inf", "1e400", "@home", "NOBODY", "0", "<b>&amp;</b>",
+               "'", '"', "1,5", " ", "£5", "x" * 300]
+
+
+@st.composite
+def corrupted_cell(draw):
+    table = draw(st.sampled_from(list(TABLES)))
+    frame = pd.read_csv(TINY / f"{table}.csv", dtype=str, keep_default_na=False)
+    row = draw(st.integers(0, len(frame) - 1))
+    column = draw(st.sampled_from(list(frame.columns)))
+    value = draw(st.sampled_from(CORRUPTIONS) | st.text(max_size=12))
+    return table, row, column, value
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(corrupted_cell())
+def test_corrupting_a_cell_never_crashes(case):
+    table, row, column, value = case
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(shutil.copytree(TINY, Path(tmp) / "tiny"))
+        frame = pd.read_csv(folder / f"{table}.csv", dtype=str, keep_default_na=False)
+        before = frame.loc[row, column]
+        frame.loc[row, column] = value
+        frame.to_csv(folder / f"{table}.csv", index=False)
+        report = netkit.validate(folder)
+        if report.ok:
+            netkit.load_system(folder)  # whatever validates must load
+            return
+        for problem in report.errors:
+            assert problem.message
+        spreadsheet_row = row + 2
+        named = [p for p in report.errors
+                 if p.file == f"{table}.csv" and p.row in (spreadsheet_row, None, 1)]
+        other_files = [p for p in report.errors if p.file != f"{table}.csv"]
+        # the problem is reported where the cell is, or where another file refers to what changed
+        assert named or other_files, (before, value, [str(p) for p in report.errors])
+        if not other_files:
+            assert any(p.row == spreadsheet_row for p in named) or any(
+                p.row in (None, 1) for p in named)
