@@ -60,7 +60,7 @@ class Problem:
         if self.row is not None:
             parts.append(f" {'line' if self.file.endswith('.yaml') else 'row'} {self.row}")
         if self.column is not None:
-            parts.append(("," if self.row is not None else "") + f" column {self.column}")
+            parts.append(f", column {self.column}")
         return "".join(parts)
 
     def __str__(self) -> str:

@@ -197,7 +197,7 @@ def parse_opportunities(doc: Any, label: str = "opportunities.yaml",
     (0.2, [])
     >>> opps, problems = parse_opportunities([{"id": "a", "pathway": ["p1"]}])
     >>> print(problems[0])
-    opportunities.yaml, column opportunity 1.pathway: unknown key (did you mean 'pathways'?)
+    opportunities.yaml, column opportunity a.pathway: unknown key (did you mean 'pathways'?)
     """
     lines = lines or {}
     problems: list[Problem] = []

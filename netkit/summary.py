@@ -120,7 +120,7 @@ def summarise(system: System, top: int = 10) -> SystemSummary:
     >>> s.counts["organisations"]
     8
     >>> s.top_organisations.iloc[0]["id"]
-    'ACUTE'
+    'GP1'
     """
     orgs, services, pathways = system.organisations, system.services, system.pathways
     flows, rels = system.flows, system.relationships

@@ -53,7 +53,7 @@ class System:
     'Tiny Vale'
     >>> len(system.organisations)
     8
-    >>> system.organisations.loc[0, "id"]
+    >>> system.organisations.loc[1, "id"]
     'ACUTE'
     """
 

@@ -32,3 +32,10 @@ def test_python_dash_m_netkit_runs():
     out = subprocess.run([sys.executable, "-m", "netkit", "--version"], capture_output=True,
                          text=True, check=True)
     assert out.stdout.strip() == f"netkit {netkit.__version__}"
+
+
+def test_installed_netkit_finds_its_samples(tmp_path):
+    code = "import netkit; print(netkit.load_system(netkit.sample_path('riverside')).name)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=tmp_path)
+    assert out.stdout.strip() == "Riverside Integrated Care System"

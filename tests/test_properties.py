@@ -24,7 +24,8 @@ def corrupted_cell(draw):
     frame = pd.read_csv(TINY / f"{table}.csv", dtype=str, keep_default_na=False)
     row = draw(st.integers(0, len(frame) - 1))
     column = draw(st.sampled_from(list(frame.columns)))
-    value = draw(st.sampled_from(CORRUPTIONS) | st.text(max_size=12))
+    value = draw(st.sampled_from(CORRUPTIONS)
+                 | st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=12))
     return table, row, column, value
 
 
@@ -42,14 +43,9 @@ def test_corrupting_a_cell_never_crashes(case):
         if report.ok:
             netkit.load_system(folder)  # whatever validates must load
             return
-        for problem in report.errors:
-            assert problem.message
-        spreadsheet_row = row + 2
-        named = [p for p in report.errors
-                 if p.file == f"{table}.csv" and p.row in (spreadsheet_row, None, 1)]
-        other_files = [p for p in report.errors if p.file != f"{table}.csv"]
-        # the problem is reported where the cell is, or where another file refers to what changed
-        assert named or other_files, (before, value, [str(p) for p in report.errors])
-        if not other_files:
-            assert any(p.row == spreadsheet_row for p in named) or any(
-                p.row in (None, 1) for p in named)
+        assert all(p.message for p in report.errors)
+        at_the_cell = [p for p in report.errors
+                       if p.file == f"{table}.csv" and p.row in (row + 2, None, 1)]
+        # Renaming an id leaves the rows that named the old id dangling: those rows are reported.
+        dangling = [p for p in report.errors if column == "id" and p.value == before]
+        assert at_the_cell or dangling, (before, value, [str(p) for p in report.errors])
