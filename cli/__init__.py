@@ -49,6 +49,8 @@ def cli():
 
     \b
     Examples:
+      netkit partners sample_networks/riverside --opportunity frailty-admissions
+      netkit opportunities sample_networks/riverside
       netkit validate sample_networks/riverside
       netkit summary sample_networks/riverside
       netkit export sample_networks/riverside --to graphml -o riverside.graphml
@@ -57,7 +59,7 @@ def cli():
     """
 
 
-from . import commands  # noqa: E402,F401 - registers the commands
+from . import commands, partners  # noqa: E402,F401 - registers the commands
 
 
 def main(argv=None):

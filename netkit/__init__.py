@@ -33,8 +33,13 @@ _EXPORTS = {
     "save_system": "saving", "System": "system", "sample_path": "samples",
     "summarise": "summary", "SystemSummary": "summary",
     "export_network": "export",
-    # opportunities
+    # opportunities and partners
     "Opportunity": "opportunity", "Shift": "opportunity",
+    "find_partners": "partners", "PartnerSet": "partners", "find_all_partners": "partners",
+    "PartnerReport": "partners", "list_opportunities": "opportunity",
+    "OpportunityList": "opportunity",
+    "find_scope": "scope", "Scope": "scope",
+    "Incentives": "incentives",
     # errors
     "NetkitError": "errors", "InputError": "errors", "OpportunityError": "errors",
     "ChangesetError": "errors", "OptionError": "errors", "Problem": "errors",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +14,7 @@ from .reading import read_raw
 from .system import System
 from .validation import validate_raw
 
-__all__ = ["load_system", "validate", "ValidationReport"]
+__all__ = ["load_system", "validate", "ValidationReport", "input_checksum"]
 
 
 @dataclass(frozen=True)
@@ -115,4 +116,23 @@ def load_system(path: str | Path) -> System:
     if checked.errors:
         raise InputError(checked.errors, checked.warnings)
     return System(checked.tables, checked.meta, checked.opportunities, source=str(path),
-                  warnings=checked.warnings)
+                  warnings=checked.warnings, checksum=input_checksum(path))
+
+
+def input_checksum(path: str | Path) -> str:
+    """SHA-256 over a system's input files (names and bytes, in name order), or a workbook.
+
+    Examples
+    --------
+    >>> import netkit
+    >>> len(input_checksum(netkit.sample_path("tiny")))
+    64
+    """
+    path = Path(path)
+    digest = hashlib.sha256()
+    files = [path] if path.is_file() else sorted(
+        p for p in path.iterdir() if p.is_file() and p.suffix in (".csv", ".yaml", ".yml"))
+    for file in files:
+        digest.update(file.name.encode("utf-8") + b"\0")
+        digest.update(file.read_bytes())
+    return digest.hexdigest()

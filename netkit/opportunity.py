@@ -24,6 +24,8 @@ __all__ = [
     "DEFAULT_COORDINATION_COST",
     "parse_opportunities",
     "opportunity_to_dict",
+    "OpportunityList",
+    "list_opportunities",
 ]
 
 #: The criteria a partner is judged on, in report order.
@@ -36,7 +38,7 @@ DEFAULT_WEIGHTS = {"activity": 1.0, "handoffs": 1.0, "brokerage": 0.5, "commissi
 #: Default coordination cost, in the same units as benefit (a share of the weighted total):
 #: each partner at the table costs ``partner``; each pair of partners with no existing
 #: relationship costs ``new_tie`` more.
-DEFAULT_COORDINATION_COST = {"partner": 0.04, "new_tie": 0.005}
+DEFAULT_COORDINATION_COST = {"partner": 0.02, "new_tie": 0.005}
 
 KNOWN_KEYS = ("id", "title", "description", "benefits", "pathways", "places", "cohort", "shift",
               "include", "exclude", "weights", "coordination_cost", "represent", "min_patients")
@@ -333,3 +335,55 @@ def _represent(raw: Any, r: _Reader) -> dict[str, str] | None:
             continue
         out[str(org_type)] = how
     return out
+
+
+@dataclass(frozen=True)
+class OpportunityList:
+    """The opportunities of a system, one line each (``netkit opportunities``)."""
+
+    system_name: str
+    opportunities: tuple
+
+    def to_frame(self):
+        import pandas as pd
+
+        rows = [{"id": o.id, "title": o.title, "pathways": ", ".join(o.pathways),
+                 "places": ", ".join(o.places) or "all",
+                 "shift": (f"{o.shift.fraction:.0%} from {', '.join(o.shift.from_)} to "
+                           f"{', '.join(o.shift.to)}") if o.shift else "",
+                 "benefits": ", ".join(o.benefits)} for o in self.opportunities]
+        return pd.DataFrame(rows, columns=["id", "title", "pathways", "places", "shift",
+                                           "benefits"])
+
+    def to_dict(self) -> dict:
+        return {"system": self.system_name,
+                "opportunities": [opportunity_to_dict(o) for o in self.opportunities]}
+
+    def to_text(self) -> str:
+        from .report import text_table
+
+        return (f"{self.system_name}: {len(self.opportunities)} opportunities\n\n"
+                + text_table(self.to_frame()[["id", "title", "pathways", "places", "shift"]],
+                             max_width=60) + "\n")
+
+    def to_markdown(self) -> str:
+        from .report import markdown_table
+
+        return f"# Opportunities in {self.system_name}\n\n" + markdown_table(self.to_frame()) + "\n"
+
+    def _repr_html_(self) -> str:
+        from .report import html_table
+
+        return html_table(self.to_frame())
+
+
+def list_opportunities(system) -> OpportunityList:
+    """The opportunities of a system, in file order.
+
+    Examples
+    --------
+    >>> import netkit
+    >>> netkit.list_opportunities(netkit.load_system(netkit.sample_path("tiny"))).to_frame()["id"].tolist()
+    ['frailty', 'falls']
+    """
+    return OpportunityList(system.name, tuple(system.opportunities.values()))

@@ -10,7 +10,7 @@ from typing import Iterable
 import pandas as pd
 
 __all__ = ["text_table", "markdown_table", "html_table", "fmt_number", "fmt_share", "fmt_money",
-           "shorten", "html_heading", "to_jsonable"]
+           "shorten", "html_heading", "to_jsonable", "html_page"]
 
 
 def fmt_number(value: float) -> str:
@@ -152,3 +152,28 @@ def to_jsonable(value):
     if value is pd.NA or value is pd.NaT:
         return None
     return value
+
+
+def html_page(title: str, body: str, style: str = "") -> str:
+    """A self-contained HTML page: no external resources, and a Content-Security-Policy that
+    forbids loading any."""
+    csp = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
+           "script-src 'unsafe-inline'; font-src data:")
+    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            f"<meta http-equiv=\"Content-Security-Policy\" content=\"{csp}\">\n"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            f"<title>{html.escape(title)}</title>\n<style>{BASE_STYLE}{style}</style>\n"
+            f"</head>\n<body>\n{body}\n</body>\n</html>\n")
+
+
+BASE_STYLE = """
+body{font-family:Arial,Helvetica,sans-serif;color:#212b32;max-width:1100px;margin:2em auto;
+padding:0 1em;line-height:1.45}
+h1{color:#005eb8;font-size:1.6em}h2{color:#003087;font-size:1.25em;margin-top:1.6em}
+table.netkit{border-collapse:collapse;margin:.5em 0;font-size:.9em}
+table.netkit th,table.netkit td{border-bottom:1px solid #d8dde0;padding:.25em .6em;text-align:left;
+vertical-align:top}
+table.netkit th{background:#f0f4f5}
+.muted{color:#4c6272;font-size:.9em}
+footer{margin-top:3em;border-top:1px solid #d8dde0;padding-top:.5em;color:#4c6272;font-size:.85em}
+"""

@@ -57,16 +57,18 @@ class System:
     'ACUTE'
     """
 
-    __slots__ = ("_tables", "_meta", "_opportunities", "_source", "_warnings", "_frozen")
+    __slots__ = ("_tables", "_meta", "_opportunities", "_source", "_warnings", "_checksum",
+                 "_frozen")
 
     def __init__(self, tables: Mapping[str, pd.DataFrame], meta: Mapping | None = None,
                  opportunities: Iterable[Opportunity] = (), source: str | None = None,
-                 warnings: Iterable = ()):
+                 warnings: Iterable = (), checksum: str | None = None):
         self._tables = {name: tables[name].reset_index(drop=True) for name in TABLES}
         self._meta = MappingProxyType(dict(meta or {}))
         self._opportunities = MappingProxyType({o.id: o for o in opportunities})
         self._source = source
         self._warnings = tuple(warnings)
+        self._checksum = checksum
         self._frozen = True
 
     def __setattr__(self, name, value):
@@ -114,6 +116,11 @@ class System:
     @property
     def source(self) -> str | None:
         return self._source
+
+    @property
+    def checksum(self) -> str | None:
+        """SHA-256 of the input files the system was read from (for provenance)."""
+        return self._checksum
 
     @property
     def warnings(self) -> tuple:

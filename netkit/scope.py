@@ -1,0 +1,221 @@
+"""Scope: which flows, services and organisations an opportunity concerns.
+
+1. Pathways named by id or ``tag:NAME``, kept where their cohort is one the opportunity names.
+2. Their flows, kept where they belong to one of the opportunity's places (if it names any). A
+   flow belongs to its own ``place`` where given, else to the places of its two ends (a service's
+   place, else its provider's). A service with neither is system-wide: it enters a place's scope
+   only through flows whose other end is in that place.
+3. In-scope services are the ends of those flows (``@home`` is not a service); their providers
+   are in scope, and so are the organisations that commission an in-scope provider. Where the
+   opportunity names places, a commissioner that belongs to another place is left out (a
+   council commissions for its own residents).
+4. Representation: an organisation may take part through its parent (by default GP practices
+   through their PCN). Each in-scope organisation maps to the *candidate* that stands for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+import numpy as np
+import pandas as pd
+
+from .errors import OptionError
+from .opportunity import Opportunity
+from .schema import HOME
+from .system import System
+
+__all__ = ["Scope", "find_scope", "DEFAULT_REPRESENT", "parse_represent", "flow_places"]
+
+#: By default GP practices take part through their PCN, as primary care does in system work.
+DEFAULT_REPRESENT = {"gp_practice": "parent"}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What an opportunity concerns, in one system.
+
+    Attributes
+    ----------
+    pathways : tuple of str
+        Pathway ids in scope.
+    flows : DataFrame
+        The in-scope flows (``pathway, source, target, patients, place``).
+    services : DataFrame
+        In-scope services (``id, name, provider, category, unit_cost, price``), with
+        ``activity`` (patient contacts a year in scope) and ``candidate`` (who stands for the
+        provider).
+    organisations : DataFrame
+        Every in-scope organisation: ``id, name, type, role`` (``provider``, ``commissioner``
+        or both), ``candidate``.
+    represent : dict
+        Organisation type → ``"parent"``; the rules used.
+    """
+
+    opportunity: Opportunity
+    pathways: tuple[str, ...]
+    flows: pd.DataFrame
+    services: pd.DataFrame
+    organisations: pd.DataFrame
+    represent: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def candidates(self) -> list[str]:
+        """Organisations that can be chosen as partners (representatives), sorted by id."""
+        return sorted(set(self.organisations["candidate"]))
+
+    def members(self) -> dict[str, list[str]]:
+        """Candidate → the in-scope organisations it stands for (other than itself)."""
+        orgs = self.organisations
+        others = orgs[orgs["id"] != orgs["candidate"]]
+        return {c: sorted(g["id"]) for c, g in others.groupby("candidate")}
+
+    @property
+    def patients(self) -> float:
+        """Patients a year entering the in-scope pathways from ``@home``."""
+        return float(self.flows.loc[self.flows["source"] == HOME, "patients"].sum())
+
+
+def parse_represent(text: str | Mapping | None) -> dict[str, str] | None:
+    """Read representation rules: ``"none"``, ``"gp_practice=parent,care_home=parent"`` or a
+    mapping. ``None`` means "use the default".
+
+    Examples
+    --------
+    >>> parse_represent("gp_practice=parent, care_home=parent")
+    {'gp_practice': 'parent', 'care_home': 'parent'}
+    >>> parse_represent("none")
+    {}
+    """
+    if text is None:
+        return None
+    if isinstance(text, Mapping):
+        rules = dict(text)
+    else:
+        text = text.strip()
+        if text.lower() == "none":
+            return {}
+        rules = {}
+        for part in filter(None, (p.strip() for p in text.split(","))):
+            org_type, _, how = part.partition("=")
+            rules[org_type.strip()] = how.strip() or "parent"
+    for org_type, how in rules.items():
+        if how not in ("parent", "self"):
+            raise OptionError(f"represent: {org_type}={how!r} is not a rule (expected "
+                              f"TYPE=parent or TYPE=self, or 'none'), e.g. gp_practice=parent")
+    return {t: h for t, h in rules.items() if h == "parent"}
+
+
+def flow_places(system: System, flows: pd.DataFrame) -> pd.DataFrame:
+    """The places each flow belongs to: ``place`` (its own), else ``source_place`` and
+    ``target_place`` (the ends' places; missing for ``@home`` and system-wide services)."""
+    services = system.services
+    orgs = system.organisations.set_index("id")
+    org_place = orgs["place"] if "place" in orgs else pd.Series(np.nan, index=orgs.index)
+    own = services["place"] if "place" in services else pd.Series(np.nan, index=services.index)
+    service_place = own.fillna(services["provider"].map(org_place))
+    service_place.index = services["id"]
+    own_place = flows["place"] if "place" in flows else pd.Series(np.nan, index=flows.index)
+    return pd.DataFrame({"place": own_place,
+                         "source_place": flows["source"].map(service_place),
+                         "target_place": flows["target"].map(service_place)}, index=flows.index)
+
+
+def _selected_pathways(system: System, opportunity: Opportunity) -> list[str]:
+    pathways = system.pathways
+    tags = (pathways["tags"].fillna("") if "tags" in pathways
+            else pd.Series("", index=pathways.index)).str.split(";")
+    chosen = set()
+    for selector in opportunity.pathways:
+        if selector.startswith("tag:"):
+            tag = selector[4:]
+            chosen |= set(pathways.loc[tags.map(lambda ts: tag in [t.strip() for t in ts]), "id"])
+        else:
+            chosen.add(selector)
+    if opportunity.cohort and "cohort" in pathways:
+        in_cohort = set(pathways.loc[pathways["cohort"].isin(opportunity.cohort), "id"])
+        chosen &= in_cohort
+    return [p for p in pathways["id"] if p in chosen]
+
+
+def _representatives(orgs: pd.DataFrame, rules: Mapping[str, str]) -> pd.Series:
+    """Each organisation's candidate: follow ``parent`` while the type's rule says so."""
+    parent = orgs.set_index("id")["parent"] if "parent" in orgs else pd.Series(dtype=str)
+    org_type = orgs.set_index("id")["type"]
+    candidate = pd.Series(orgs["id"].to_numpy(), index=orgs["id"].to_numpy())
+    for _ in range(len(rules) + 1):  # a chain is at most as long as the rules used in it
+        step = candidate.map(lambda c: parent.get(c) if rules.get(org_type.get(c)) == "parent"
+                             and isinstance(parent.get(c), str) else c)
+        if step.equals(candidate):
+            break
+        candidate = step
+    return candidate
+
+
+def find_scope(system: System, opportunity: Opportunity,
+               represent: Mapping[str, str] | None = None) -> Scope:
+    """Work out an opportunity's scope in a system (see the module's description).
+
+    Parameters
+    ----------
+    system : System
+    opportunity : Opportunity
+    represent : mapping, optional
+        Representation rules (organisation type → ``"parent"``). By default the opportunity's
+        own ``represent``, else `DEFAULT_REPRESENT`.
+
+    Examples
+    --------
+    >>> import netkit
+    >>> system = netkit.load_system(netkit.sample_path("tiny"))
+    >>> scope = find_scope(system, system.opportunity("falls"))
+    >>> scope.candidates
+    ['COMM', 'ICB', 'PCN1']
+    >>> scope.members()
+    {'PCN1': ['GP1']}
+    """
+    if represent is None:
+        represent = opportunity.represent if opportunity.represent is not None else DEFAULT_REPRESENT
+    pathway_ids = _selected_pathways(system, opportunity)
+    flows = system.flows
+    flows = flows[flows["pathway"].isin(pathway_ids)]
+    if opportunity.places:
+        places = flow_places(system, flows)
+        wanted = list(opportunity.places)
+        own = places["place"].notna()
+        keep = np.where(own, places["place"].isin(wanted),
+                        places["source_place"].isin(wanted) | places["target_place"].isin(wanted))
+        flows = flows[keep]
+    flows = flows.reset_index(drop=True)
+
+    from .system import service_activity
+
+    activity = service_activity(flows)
+    services = system.services
+    services = services[services["id"].isin(activity.index)].copy()
+    services["activity"] = services["id"].map(activity).astype("float64")
+
+    orgs = system.organisations
+    candidate = _representatives(orgs, represent)
+    providers = set(services["provider"])
+    rels = system.relationships
+    commissions = rels[(rels["type"] == "commissions") & rels["target"].isin(providers)]
+    commissioners = set(commissions["source"])
+    if opportunity.places and "place" in orgs:
+        place_of = orgs.set_index("id")["place"]
+        commissioners = {c for c in commissioners
+                         if pd.isna(place_of.get(c)) or place_of.get(c) in opportunity.places}
+    in_scope = orgs[orgs["id"].isin(providers | commissioners)]
+    role = np.select([in_scope["id"].isin(providers) & in_scope["id"].isin(commissioners),
+                      in_scope["id"].isin(providers)],
+                     ["provider and commissioner", "provider"], "commissioner")
+    organisations = pd.DataFrame({
+        "id": in_scope["id"].to_numpy(), "name": in_scope["name"].to_numpy(),
+        "type": in_scope["type"].to_numpy(), "role": role,
+        "candidate": in_scope["id"].map(candidate).to_numpy(),
+    }).sort_values("id", kind="mergesort").reset_index(drop=True)
+    services["candidate"] = services["provider"].map(candidate)
+    return Scope(opportunity, tuple(pathway_ids), flows,
+                 services.sort_values("id", kind="mergesort").reset_index(drop=True),
+                 organisations, dict(represent))
