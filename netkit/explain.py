@@ -6,7 +6,7 @@ import pandas as pd
 
 from .report import fmt_number, fmt_share
 
-__all__ = ["money", "partner_reasons", "TYPE_LABELS", "type_label", "type_name",
+__all__ = ["money", "partner_reasons", "top_counterparts", "TYPE_LABELS", "type_label", "type_name",
            "route_lines", "join_words"]
 
 TYPE_LABELS = {
@@ -78,7 +78,18 @@ def money(value: float) -> str:
     return f"{sign}£{round(value):,}"
 
 
-def partner_reasons(cid: str, row: pd.Series, *, names: dict, pairs: pd.DataFrame,
+def top_counterparts(pairs: pd.DataFrame) -> dict:
+    """Each candidate's busiest handoff partner: ``{id: (other id, patients a year)}``, ties
+    broken by id."""
+    both = pd.concat([pairs.rename(columns={"source": "id", "target": "other"}),
+                      pairs.rename(columns={"target": "id", "source": "other"})])
+    totals = both.groupby(["id", "other"], as_index=False)["patients"].sum()
+    top = totals.sort_values(["id", "patients", "other"], ascending=[True, False, True],
+                             kind="mergesort").drop_duplicates("id")
+    return {i: (o, p) for i, o, p in zip(top["id"], top["other"], top["patients"])}
+
+
+def partner_reasons(cid: str, row: pd.Series, *, names: dict, counterpart: tuple | None,
                     members: list, sole_routes: list, included: bool, system_net: float,
                     has_shift: bool, tier: str, marginal: tuple | None,
                     excluded: bool = False) -> list[str]:
@@ -89,12 +100,8 @@ def partner_reasons(cid: str, row: pd.Series, *, names: dict, pairs: pd.DataFram
     if row["activity_share"] > 0:
         reasons.append(f"delivers {fmt_share(row['activity_share'])} of in-scope patient "
                        f"contacts ({fmt_number(row['activity'])} a year)")
-    if row["handoffs"] > 0:
-        mine = pairs[(pairs["source"] == cid) | (pairs["target"] == cid)]
-        other = mine["target"].where(mine["source"] == cid, mine["source"])
-        top = mine.groupby(other.to_numpy())["patients"].sum()
-        top = top.sort_values(ascending=False, kind="mergesort")
-        partner, patients = top.index[0], top.iloc[0]
+    if row["handoffs"] > 0 and counterpart is not None:
+        partner, patients = counterpart
         reasons.append(f"party to {fmt_number(row['handoffs'])} handoffs a year "
                        f"({fmt_share(row['handoffs_share'])} of cross-organisation handoffs), "
                        f"{fmt_number(patients)} of them with {names.get(partner, partner)}")

@@ -178,7 +178,8 @@ def incentives(system: System, shift: Shift, services: pd.DataFrame,
                              priced=price.fillna(0.0) * touched["activity_change"])
     shares = commissioning_shares(system)
     paid = touched.groupby("provider")[["activity_change", "cost_change", "priced"]].sum()
-    by_provider = shares.merge(paid, left_on="provider", right_index=True)
+    by_provider = shares.merge(paid.rename_axis("_provider").reset_index(),
+                               left_on="provider", right_on="_provider")
     by_provider["spend_change"] = by_provider["activity_share"] * by_provider["priced"]
     income = by_provider.groupby("provider")["spend_change"].sum()
     spend = by_provider.groupby("commissioner")["spend_change"].sum()

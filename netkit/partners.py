@@ -23,7 +23,7 @@ import pandas as pd
 
 from .criteria import Criteria, compute_criteria
 from .errors import OpportunityError, OptionError
-from .explain import money, partner_reasons, route_lines, type_name
+from .explain import money, partner_reasons, route_lines, top_counterparts, type_name
 from .frameworks import stakeholder_frameworks
 from .incentives import Incentives, gain_share, incentives as compute_incentives
 from .metrics.brokerage import brokerage_roles, sole_brokers
@@ -290,9 +290,10 @@ class PartnerSet:
                     text_table(self.partners.assign(stability=self.partners["stability"]
                                                     .map(fmt_share))[["id", "tier", "stability"]],
                                right=["stability"])]
-        for note in self.notes:
-            out.append(f"note: {note}")
-        out += ["", "Options: " + _options_line(self.options)]
+        out += [textwrap.fill(f"note: {note}", width, subsequent_indent="  ")
+                for note in self.notes]
+        out += ["", textwrap.fill("Options: " + _options_line(self.options), width,
+                                  subsequent_indent="  ")]
         return "\n".join(out) + "\n"
 
     def to_markdown(self) -> str:
@@ -643,8 +644,10 @@ def _partner_table(system: System, scope: Scope, crit: Criteria, selection: Sele
     sole = sole_brokers(crit.network, _groups(system, crit.network, groups))
     system_net = inc.system_net if inc is not None else 0.0
     table["stands_for"] = [members.get(c, []) for c in table.index]
+    counterparts = top_counterparts(crit.pairs)
     table["reasons"] = [
-        partner_reasons(c, row, names=names, pairs=crit.pairs, members=members.get(c, []),
+        partner_reasons(c, row, names=names, counterpart=counterparts.get(c),
+                        members=members.get(c, []),
                         sole_routes=[(ga, gc) for b, ga, gc in sole if b == c],
                         included=c in include, system_net=system_net,
                         has_shift=inc is not None, tier=row["tier"],
