@@ -1,0 +1,120 @@
+"""netkit's benchmark runner: medians of several runs, with the machine's facts.
+
+Usage::
+
+    python benchmarks/run.py            # print a markdown table
+    python benchmarks/run.py --write    # also replace the results table in benchmarks/README.md
+
+Each benchmark times one thing an analyst does, with its peer in the same run where one exists.
+Nothing here is asserted in the test suite: speed is measured, not tested.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+import netkit  # noqa: E402
+
+
+def timed(func, repeat: int = 5) -> tuple[float, float]:
+    """Median seconds over ``repeat`` runs, and peak traced memory (MiB) of one run."""
+    func()  # warm up: imports, caches
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    tracemalloc.start()
+    func()
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    return statistics.median(times), peak
+
+
+def command_seconds(args: list[str], repeat: int = 5) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(args, check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def machine() -> dict:
+    import networkx
+    import numpy
+    import pandas
+
+    info = {"python": platform.python_version(), "machine": platform.machine(),
+            "cores": os.cpu_count(), "netkit": netkit.__version__,
+            "pandas": pandas.__version__, "networkx": networkx.__version__,
+            "numpy": numpy.__version__}
+    try:
+        meminfo = Path("/proc/meminfo").read_text().splitlines()[0].split()[1]
+        info["memory_gib"] = round(int(meminfo) / 2**20, 1)
+        model = [l for l in Path("/proc/cpuinfo").read_text().splitlines()
+                 if l.startswith("model name")]
+        info["cpu"] = model[0].split(":", 1)[1].strip() if model else platform.processor()
+    except OSError:
+        pass
+    return info
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write", action="store_true", help="update benchmarks/README.md")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args(argv)
+    rows = []
+    riverside = netkit.sample_path("riverside")
+    t, m = timed(lambda: netkit.load_system(riverside), args.repeat)
+    rows.append(("load riverside (46 organisations, 669 flows)", t, m, ""))
+    system = netkit.load_system(riverside)
+    t, m = timed(lambda: netkit.find_partners(system, "frailty-admissions"), args.repeat)
+    rows.append(("one partner query (riverside, frailty-admissions)", t, m, ""))
+    t_all, m = timed(lambda: netkit.find_all_partners(system), args.repeat)
+    rows.append(("all 7 opportunities (riverside)", t_all, m, ""))
+    t_stab, m = timed(lambda: netkit.find_partners(system, "frailty-admissions", stability=100),
+                      args.repeat)
+    rows.append(("partner query with --stability 100", t_stab, m,
+                 f"{t_stab / rows[1][1]:.1f}x one query"))
+    netkit_cmd = [sys.executable, "-m", "netkit"]
+    t_help = command_seconds(netkit_cmd + ["--help"], args.repeat)
+    t_python = command_seconds([sys.executable, "-c", "pass"], args.repeat)
+    rows.append(("CLI start-up (`python -m netkit --help`)", t_help, float("nan"),
+                 f"{t_help / t_python:.1f}x a bare `python -c pass` ({t_python:.3f} s)"))
+    facts = machine()
+    lines = ["| benchmark | median (s) | peak memory (MiB) | ratio to peer |",
+             "|---|--:|--:|---|"]
+    for name, t, m, ratio in rows:
+        mem = "" if m != m else f"{m:.1f}"
+        lines.append(f"| {name} | {t:.3f} | {mem} | {ratio} |")
+    table = "\n".join(lines)
+    text = (f"Machine: {json.dumps(facts)}\n\nMedians of {args.repeat} runs after one warm-up; "
+            f"peak memory is Python allocations traced in one run.\n\n{table}\n")
+    print(text)
+    if args.write:
+        readme = HERE / "README.md"
+        body = readme.read_text()
+        start, end = "<!-- results -->", "<!-- /results -->"
+        before, _, rest = body.partition(start)
+        _, _, after = rest.partition(end)
+        readme.write_text(f"{before}{start}\n{text}{end}{after}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,114 @@
+"""The partners and opportunities commands: exit codes and the text a person reads."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+import netkit
+from netkit.cli import cli
+
+TINY = str(netkit.sample_path("tiny"))
+RIVERSIDE = str(netkit.sample_path("riverside"))
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def test_opportunities_lists_them():
+    result = run("opportunities", TINY)
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Tiny Vale: 2 opportunities"
+    assert lines[4].startswith("frailty  Fewer emergency admissions of frail older people  frailty")
+    assert lines[4].endswith("20% from ED to UCR")
+    data = json.loads(run("opportunities", TINY, "-f", "json").stdout)
+    assert [o["id"] for o in data["opportunities"]] == ["frailty", "falls"]
+
+
+def test_partners_text():
+    result = run("partners", TINY, "--opportunity", "frailty")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Partners for: Fewer emergency admissions of frail older "
+                                    "people (frailty)\n")
+    assert "stopped at 6 partners: the next best, CARE, would add 1.6% benefit for 4.5% " \
+           "coordination cost" in result.stdout
+    assert result.stderr == ""
+
+
+def test_partners_json_contract():
+    data = json.loads(run("partners", TINY, "-O", "frailty", "-f", "json").stdout)
+    assert set(data) >= {"opportunity", "partners", "curve", "incentives"}
+    assert {p["tier"] for p in data["partners"]} <= {"core", "involve", "inform"}
+    for partner in data["partners"]:
+        assert set(partner) >= {"id", "name", "type", "tier", "score", "criteria", "reasons"}
+    assert "ICB" in {p["id"] for p in data["partners"]}
+    assert "GP1" not in {p["id"] for p in data["partners"]}  # represented by PCN1
+
+
+def test_partners_csv_and_markdown():
+    csv_text = run("partners", TINY, "-O", "frailty", "-f", "csv").stdout
+    assert csv_text.splitlines()[0].startswith("id,name,type,tier,rank,score,activity,")
+    assert len(csv_text.splitlines()) == 8
+    md = run("partners", TINY, "-O", "frailty", "-f", "markdown").stdout
+    assert md.startswith("# Partners for: Fewer emergency admissions of frail older people\n")
+    assert "| rank | name | id | tier | score | why |" in md
+
+
+def test_partners_html_to_file_with_curve(tmp_path):
+    out, curve = tmp_path / "report.html", tmp_path / "curve.png"
+    result = run("partners", TINY, "-O", "frailty", "-f", "html", "-o", out, "--curve", curve)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert result.stderr == f"wrote {curve}\nwrote {out}\n"
+    page = out.read_text()
+    assert page.startswith("<!DOCTYPE html>") and "<svg" in page
+    assert f"netkit {netkit.__version__} · input {TINY} (sha256 " in page
+    assert curve.read_bytes().startswith(b"\x89PNG")
+
+
+def test_partners_options_change_the_answer():
+    plain = json.loads(run("partners", TINY, "-O", "frailty", "-f", "json").stdout)
+    cheap = json.loads(run("partners", TINY, "-O", "frailty", "-f", "json",
+                           "--coordination-cost", "partner=0,new_tie=0").stdout)
+    assert [p["tier"] for p in cheap["partners"]].count("core") == 7
+    assert cheap["opportunity"]["coordination_cost"] == {"partner": 0.0, "new_tie": 0.0}
+    assert plain["opportunity"]["coordination_cost"]["partner"] == 0.02
+    none = json.loads(run("partners", TINY, "-O", "frailty", "-f", "json",
+                          "--represent", "none").stdout)
+    assert "GP1" in {p["id"] for p in none["partners"]}
+    stable = json.loads(run("partners", TINY, "-O", "frailty", "-f", "json",
+                            "--stability", "10", "--seed", "3").stdout)
+    assert all("stability" in p for p in stable["partners"])
+
+
+def test_partners_all():
+    result = run("partners", RIVERSIDE, "--all", "-f", "json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert len(data["opportunities"]) == 7
+
+
+def test_partners_errors():
+    result = run("partners", TINY)
+    assert result.exit_code == 2
+    assert "give --opportunity ID or --all" in result.stderr
+    result = run("partners", TINY, "-O", "nope")
+    assert result.exit_code == 1
+    assert result.stderr == ("Error: no opportunity 'nope' in Tiny Vale (opportunities: "
+                             "frailty, falls); see 'netkit opportunities'\n")
+    result = run("partners", TINY, "-O", "frailty", "--weights", "activity=-1")
+    assert result.exit_code == 1
+    assert result.stderr == ("Error: weights: activity=-1 is out of range (expected a number "
+                             "≥ 0)\n")
+    result = run("partners", TINY, "--all", "--curve", "x.png")
+    assert result.exit_code == 2
+    assert "--curve draws one opportunity's curve" in result.stderr
+
+
+def test_same_input_same_bytes(tmp_path):
+    a = run("partners", RIVERSIDE, "-O", "frailty-admissions", "-f", "html").stdout
+    b = run("partners", RIVERSIDE, "-O", "frailty-admissions", "-f", "html").stdout
+    assert a == b
