@@ -40,6 +40,10 @@ _EXPORTS = {
     "OpportunityList": "opportunity",
     "find_scope": "scope", "Scope": "scope",
     "Incentives": "incentives",
+    # change
+    "apply_changes": "apply", "ChangeResult": "apply", "read_changeset": "changeset",
+    "Changeset": "changeset", "PartnerTracker": "tracker", "TrackerUpdate": "tracker",
+    "PartnerDiff": "diff", "diff_partner_sets": "diff",
     # errors
     "NetkitError": "errors", "InputError": "errors", "OpportunityError": "errors",
     "ChangesetError": "errors", "OptionError": "errors", "Problem": "errors",

@@ -17,7 +17,7 @@ from __future__ import annotations
 import html
 import textwrap
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Iterable, Mapping
 
 import pandas as pd
 
@@ -399,7 +399,8 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
                   coordination_cost: Mapping[str, float] | str | None = None,
                   represent: Mapping[str, str] | str | None = None,
                   min_patients: float | None = None, stability: int = 0, seed: int = 0,
-                  groups: str = "type") -> PartnerSet:
+                  groups: str = "type", incumbents: Iterable[str] = (),
+                  hysteresis: float = 0.0) -> PartnerSet:
     """Find the partners for an opportunity.
 
     Parameters
@@ -425,6 +426,9 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
         Seed for the perturbations.
     groups : {"type", "sector"}
         What groups organisations for Gould–Fernandez brokerage roles.
+    incumbents, hysteresis :
+        The core partners before a change, and how much benefit a change must bring to swap
+        them (see `netkit.selection.select_partners`); used by `netkit.PartnerTracker`.
 
     Returns
     -------
@@ -465,7 +469,7 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
             f"opportunity {opp.id!r} has no patient flows in scope (pathways "
             f"{', '.join(opp.pathways)}; places {', '.join(opp.places) or 'all'}; cohort "
             f"{', '.join(opp.cohort) or 'all'}); check its pathways, places and cohort")
-    result = _analyse(system, opp, scope, min_patients, groups)
+    result = _analyse(system, opp, scope, min_patients, groups, incumbents, hysteresis)
     partners, selection, crit, inc = result
     notes = list(inc.notes) if inc is not None else []
     if len(crit.thin):
@@ -497,6 +501,8 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
     options = {"weights": dict(opp.weights), "coordination_cost": dict(opp.coordination_cost),
                "represent": dict(scope.represent), "min_patients": float(min_patients),
                "stability": int(stability), "seed": int(seed), "groups": groups}
+    if hysteresis:
+        options["hysteresis"] = float(hysteresis)
     brokers = _broker_lines(system, crit, roles, groups)
     return PartnerSet(opp, system.name, partners, selection.curve, selection.stop, inc, roles,
                       brokers, scope, crit, options,
@@ -592,7 +598,8 @@ def _broker_lines(system, crit: Criteria, roles: pd.DataFrame, groups: str) -> l
     return lines
 
 
-def _analyse(system: System, opp: Opportunity, scope: Scope, min_patients: float, groups: str):
+def _analyse(system: System, opp: Opportunity, scope: Scope, min_patients: float, groups: str,
+             incumbents: Iterable[str] = (), hysteresis: float = 0.0):
     """Criteria, selection, tiers and reasons for one set of settings."""
     candidate_of = dict(zip(scope.organisations["id"], scope.organisations["candidate"]))
     inc = None
@@ -604,7 +611,7 @@ def _analyse(system: System, opp: Opportunity, scope: Scope, min_patients: float
     include = _candidates_of(scope, opp.include)
     exclude = _candidates_of(scope, opp.exclude)
     selection = select_partners(shares, crit.pairs, related, opp.weights, opp.coordination_cost,
-                                include, exclude)
+                                include, exclude, incumbents=incumbents, hysteresis=hysteresis)
     if inc is not None:
         inc = Incentives(inc.organisations, inc.services, inc.system_net,
                          gain_share(inc.organisations, inc.system_net, selection.core,

@@ -67,7 +67,8 @@ def benefit_weights(shares: pd.DataFrame, weights: Mapping[str, float]) -> dict:
 def select_partners(shares: pd.DataFrame, pairs: pd.DataFrame, related: Iterable[tuple],
                     weights: Mapping[str, float], cost: Mapping[str, float],
                     include: Iterable[str] = (), exclude: Iterable[str] = (),
-                    curve_limit: int = 200) -> Selection:
+                    curve_limit: int = 200, incumbents: Iterable[str] = (),
+                    hysteresis: float = 0.0) -> Selection:
     """Choose partners by greedy forward selection (see the module's description).
 
     Parameters
@@ -85,6 +86,12 @@ def select_partners(shares: pd.DataFrame, pairs: pd.DataFrame, related: Iterable
     include, exclude : iterable of str
     curve_limit : int
         After the stop, carry the curve on for at most this many set sizes in all.
+    incumbents : iterable of str
+        The core before a change (used with ``hysteresis``).
+    hysteresis : float
+        An incumbent stays core unless its net contribution falls below ``-hysteresis``; a
+        newcomer joins only if it adds more than ``hysteresis``. Keeps small volume noise from
+        churning the set. 0 (the default) treats everyone alike.
 
     Examples
     --------
@@ -115,6 +122,8 @@ def select_partners(shares: pd.DataFrame, pairs: pd.DataFrame, related: Iterable
     per_partner = float(cost.get("partner", 0.0))
     per_tie = float(cost.get("new_tie", 0.0))
 
+    bias = np.where(np.isin(ids, list(incumbents)), hysteresis, -hysteresis) \
+        if hysteresis else np.zeros(len(ids))
     chosen = np.zeros(len(ids), dtype=bool)
     allowed = ~np.isin(ids, list(exclude))
     pair_gain = np.zeros(len(ids))
@@ -157,7 +166,7 @@ def select_partners(shares: pd.DataFrame, pairs: pd.DataFrame, related: Iterable
             break
         mb = linear + pair_gain
         mc = per_partner + per_tie * (chosen.sum() - related_in_set)
-        net = np.round(np.where(open_, mb - mc, -np.inf), 12)
+        net = np.round(np.where(open_, mb - mc + bias, -np.inf), 12)
         best = int(np.argmax(net))  # the first maximum: ids are sorted, so ties go by id
         if in_core and net[best] <= 0:
             in_core = False
