@@ -43,7 +43,9 @@ _EXPORTS = {
     # change
     "apply_changes": "apply", "ChangeResult": "apply", "read_changeset": "changeset",
     "Changeset": "changeset", "PartnerTracker": "tracker", "TrackerUpdate": "tracker",
-    "PartnerDiff": "diff", "diff_partner_sets": "diff",
+    "PartnerDiff": "diff", "diff_partner_sets": "diff", "diff_systems": "snapshots",
+    "timeline": "timeline", "Timeline": "timeline", "recompute": "timeline",
+    "Watcher": "watch", "WatchEvent": "watch",
     # errors
     "NetkitError": "errors", "InputError": "errors", "OpportunityError": "errors",
     "ChangesetError": "errors", "OptionError": "errors", "Problem": "errors",

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._frames import blank_as_empty
 from .changeset import ChangeEvent, Changeset
 from .errors import ChangesetError, Problem
 from .report import fmt_number, markdown_table, text_table
@@ -445,7 +446,7 @@ def _remove_service(s: _State, e: ChangeEvent) -> Touched | None:
         flows.loc[flows["target"] == sid, "target"] = reroute
         s.record_flows(e, flows[at], f"re-routed to {reroute}")
         key = ["pathway", "source", "target"] + (["place"] if "place" in flows else [])
-        s.t["flows"] = (flows.assign(_p=flows["place"].fillna("") if "place" in flows else "")
+        s.t["flows"] = (flows.assign(_p=blank_as_empty(flows["place"]) if "place" in flows else "")
                         .groupby(key[:3] + ["_p"], sort=False, as_index=False)
                         .agg({**{c: "first" for c in flows.columns if c not in key[:3]},
                               "patients": "sum"})
@@ -729,13 +730,13 @@ def apply_changes(system: System, changeset: Changeset) -> ChangeResult:
         state.t[name] = frame.reset_index(drop=True)
     flows = state.t["flows"]
     if "place" in flows:
-        dup = flows.assign(_p=flows["place"].fillna("")).duplicated(
+        dup = flows.assign(_p=blank_as_empty(flows["place"])).duplicated(
             ["pathway", "source", "target", "_p"])
     else:
         dup = flows.duplicated(["pathway", "source", "target"])
     if dup.any():  # a transfer or re-route can make two rows name one flow: add them together
         key = ["pathway", "source", "target"]
-        flows = flows.assign(_p=flows["place"].fillna("") if "place" in flows else "")
+        flows = flows.assign(_p=blank_as_empty(flows["place"]) if "place" in flows else "")
         state.t["flows"] = (flows.groupby(key + ["_p"], sort=False, as_index=False)
                             .agg({**{c: "first" for c in flows.columns
                                      if c not in key + ["_p", "patients"]}, "patients": "sum"})

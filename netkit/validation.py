@@ -16,6 +16,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from ._frames import blank_as_empty
 from .errors import Problem
 from .opportunity import Opportunity, parse_opportunities
 from .reading import ROW_COLUMN, RawSystem
@@ -237,7 +238,7 @@ def _check_references(out: ValidatedSystem, labels: dict) -> None:
     c.flag((flows["source"] == HOME) & (flows["target"] == HOME), "target",
            f"makes a flow from {HOME} to {HOME}, which stays outside every service; remove the row")
     key = flows[["pathway", "source", "target"]].assign(
-        place=flows["place"].fillna("") if "place" in flows else "")
+        place=blank_as_empty(flows["place"]) if "place" in flows else "")
     dup = key.duplicated(keep="first")
     if dup.any():
         first = out.rows["flows"].groupby([key[k] for k in key.columns]).transform("min")
