@@ -10,7 +10,8 @@ from pathlib import Path
 
 import click
 
-__all__ = ["output_options", "system_path", "emit", "write_text", "warn"]
+__all__ = ["output_options", "partner_options", "system_path", "emit", "write_text", "warn",
+           "partner_settings"]
 
 system_path = click.argument(
     "path", type=click.Path(exists=True, file_okay=True, dir_okay=True, path_type=Path),
@@ -75,3 +76,33 @@ def warn(problems) -> None:
     """Print load warnings to standard error."""
     for problem in problems:
         click.echo(f"warning: {problem}", err=True)
+
+
+def partner_options(func):
+    """The settings of the partner engine, the same on every command that finds partners."""
+    options = [
+        click.option("--weights", metavar="NAME=W,...",
+                     help="Criterion weights over the opportunity's: activity, handoffs, "
+                          "brokerage, commissioning, incentives (defaults 1, 1, 0.5, 1, 1)."),
+        click.option("--coordination-cost", metavar="NAME=C,...",
+                     help="Coordination cost per partner and per pair with no existing "
+                          "relationship (defaults partner=0.02, new_tie=0.005), in units of "
+                          "benefit."),
+        click.option("--represent", metavar="TYPE=parent,...|none",
+                     help="Which organisations take part through their parent "
+                          "(default gp_practice=parent)."),
+        click.option("--min-patients", type=click.FloatRange(min=0), default=None, metavar="K",
+                     help="Leave out organisation-to-organisation ties under K patients a "
+                          "year."),
+        click.option("--groups", type=click.Choice(["type", "sector"]), default="type",
+                     show_default=True, help="Groups for Gould-Fernandez brokerage roles."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def partner_settings(kwargs: dict) -> dict:
+    """Pop the partner-engine settings from a command's keyword arguments."""
+    return {key: kwargs.pop(key) for key in ("weights", "coordination_cost", "represent",
+                                              "min_patients", "groups")}

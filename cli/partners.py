@@ -8,7 +8,7 @@ import click
 
 from . import cli
 from .commands import _load
-from .options import emit, output_options, system_path
+from .options import emit, output_options, partner_options, partner_settings, system_path
 
 
 @cli.command()
@@ -32,27 +32,14 @@ def opportunities(path, fmt, output):
               help="The opportunity to analyse (see 'netkit opportunities').")
 @click.option("--all", "all_", is_flag=True, help="Analyse every opportunity of the system.")
 @output_options(formats=("text", "markdown", "json", "csv", "html"))
-@click.option("--weights", metavar="NAME=W,...",
-              help="Criterion weights over the opportunity's: activity, handoffs, brokerage, "
-                   "commissioning, incentives (defaults 1, 1, 0.5, 1, 1).")
-@click.option("--coordination-cost", metavar="NAME=C,...",
-              help="Coordination cost per partner and per pair with no existing relationship "
-                   "(defaults partner=0.02, new_tie=0.005), in units of benefit.")
-@click.option("--represent", metavar="TYPE=parent,...|none",
-              help="Which organisations take part through their parent "
-                   "(default gp_practice=parent).")
-@click.option("--min-patients", type=click.FloatRange(min=0), default=None, metavar="K",
-              help="Leave out organisation-to-organisation ties under K patients a year.")
+@partner_options
 @click.option("--stability", type=click.IntRange(min=0), default=0, metavar="N",
               help="Re-run N times with weights perturbed ±50%; report how often each is core.")
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Seed for the stability perturbations.")
-@click.option("--groups", type=click.Choice(["type", "sector"]), default="type",
-              show_default=True, help="Groups for Gould-Fernandez brokerage roles.")
 @click.option("--curve", type=click.Path(dir_okay=False, path_type=Path), default=None,
               metavar="FILE", help="Also save the benefit/cost curve as a PNG or SVG picture.")
-def partners(path, opportunity_id, all_, fmt, output, weights, coordination_cost, represent,
-             min_patients, stability, seed, groups, curve):
+def partners(path, opportunity_id, all_, fmt, output, stability, seed, curve, **settings):
     """Find the partners for an opportunity: who, in which role, why, and when one more
     stops paying.
 
@@ -71,8 +58,7 @@ def partners(path, opportunity_id, all_, fmt, output, weights, coordination_cost
         raise click.UsageError("give --opportunity ID or --all (see 'netkit opportunities PATH')")
     if curve is not None and all_:
         raise click.UsageError("--curve draws one opportunity's curve; use it with --opportunity")
-    options = dict(weights=weights, coordination_cost=coordination_cost, represent=represent,
-                   min_patients=min_patients, stability=stability, seed=seed, groups=groups)
+    options = dict(partner_settings(settings), stability=stability, seed=seed)
     system = _load(path)
     if all_:
         result = netkit.find_all_partners(system, **options)

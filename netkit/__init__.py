@@ -44,7 +44,7 @@ _EXPORTS = {
     "apply_changes": "apply", "ChangeResult": "apply", "read_changeset": "changeset",
     "Changeset": "changeset", "PartnerTracker": "tracker", "TrackerUpdate": "tracker",
     "PartnerDiff": "diff", "diff_partner_sets": "diff", "diff_systems": "snapshots",
-    "timeline": "timeline", "Timeline": "timeline", "recompute": "timeline",
+    "timeline": "history", "Timeline": "history", "recompute": "history",
     "Watcher": "watch", "WatchEvent": "watch",
     # errors
     "NetkitError": "errors", "InputError": "errors", "OpportunityError": "errors",

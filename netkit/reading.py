@@ -145,6 +145,11 @@ def load_yaml_text(text: str, label: str, problems: list[Problem]) -> tuple[Any,
                                 f"uses a YAML tag that is not allowed ({err.problem}); "
                                 "netkit reads plain YAML only: remove the tag"))
         return None, {}
+    except ValueError as err:  # a date such as 2026-13-01 that YAML reads as a date
+        problems.append(Problem(label, None, None, None,
+                                f"holds a value YAML cannot read ({err}); write dates as "
+                                "YYYY-MM-DD"))
+        return None, {}
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None

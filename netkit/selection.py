@@ -91,7 +91,7 @@ def select_partners(shares: pd.DataFrame, pairs: pd.DataFrame, related: Iterable
     hysteresis : float
         An incumbent stays core unless its net contribution falls below ``-hysteresis``; a
         newcomer joins only if it adds more than ``hysteresis``. Keeps small volume noise from
-        churning the set. 0 (the default) treats everyone alike.
+        churning the set. 0 (the default), or no incumbents, treats everyone alike.
 
     Examples
     --------
@@ -122,8 +122,9 @@ def select_partners(shares: pd.DataFrame, pairs: pd.DataFrame, related: Iterable
     per_partner = float(cost.get("partner", 0.0))
     per_tie = float(cost.get("new_tie", 0.0))
 
-    bias = np.where(np.isin(ids, list(incumbents)), hysteresis, -hysteresis) \
-        if hysteresis else np.zeros(len(ids))
+    incumbents = list(incumbents)
+    bias = np.where(np.isin(ids, incumbents), hysteresis, -hysteresis) \
+        if hysteresis and incumbents else np.zeros(len(ids))
     chosen = np.zeros(len(ids), dtype=bool)
     allowed = ~np.isin(ids, list(exclude))
     pair_gain = np.zeros(len(ids))

@@ -1,4 +1,5 @@
-"""Partner sets across a sequence of dated changesets: who is core when."""
+"""History: partner sets across a sequence of dated changesets (who is core when), and
+recomputing after one change."""
 
 from __future__ import annotations
 

@@ -1,0 +1,114 @@
+"""apply, recompute, timeline and watch on the command line."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+from click.testing import CliRunner
+
+import netkit
+from netkit.cli import cli
+
+RIVERSIDE = netkit.sample_path("riverside")
+CHANGESET = RIVERSIDE / "changesets" / "2026-10-virtual-ward.yaml"
+TINY = netkit.sample_path("tiny")
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def test_apply_writes_the_new_system(tmp_path):
+    out = tmp_path / "after"
+    result = run("apply", RIVERSIDE, CHANGESET, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Changeset 2026-10-virtual-ward.yaml (2026-10-01): ")
+    assert "  event 7: VCSE-AGE closes: its 1 service(s) go to VCSE-AWS; 2 relationship(s) end" \
+        in result.stdout
+    assert result.stderr == f"wrote {out}\n"
+    after = netkit.load_system(out)
+    assert after.services.set_index("id").at["VW-ACU", "provider"] == "COM-TRUST"
+
+
+def test_apply_refuses_to_overwrite(tmp_path):
+    out = tmp_path / "after"
+    out.mkdir()
+    result = run("apply", RIVERSIDE, CHANGESET, "-o", out)
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: {out} already exists; choose another --output or add "
+                             "--force to replace it\n")
+    assert run("apply", RIVERSIDE, CHANGESET, "-o", out, "--force").exit_code == 0
+
+
+def test_apply_bad_changeset_writes_nothing(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("changes:\n  - transfer_service: {service: NOPE, to: COM-TRUST}\n"
+                   "  - remove_organisation: {id: GHOST, services: remove}\n")
+    out = tmp_path / "after"
+    result = run("apply", RIVERSIDE, bad, "-o", out)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: 2 problems in the input:\n"
+        "  bad.yaml line 2, column event 1 transfer_service.service: 'NOPE' is not a service id\n"
+        "  bad.yaml line 3, column event 2 remove_organisation.id: 'GHOST' is not an "
+        "organisation id\n")
+    assert not out.exists() and [p.name for p in tmp_path.iterdir()] == ["bad.yaml"]
+
+
+def test_recompute_json_and_exit_code():
+    result = run("recompute", RIVERSIDE, CHANGESET, "-f", "json", "--exit-code")
+    assert result.exit_code == 3
+    data = json.loads(result.stdout)
+    assert data["recomputed"] == ["frailty-admissions", "riverton-home-first",
+                                  "crisis-alternatives"]
+    assert data["unchanged"] == ["stroke-early-discharge", "diabetes-community",
+                                 "end-of-life-at-home", "childrens-asthma"]
+    diff = data["diffs"][0]
+    assert set(diff) >= {"opportunity", "joined", "left", "moved", "partners"}
+    assert diff["partners"][0]["id"] == "ICB-RIV"
+    assert data["flows_affected"][0]["action"] == "moves with VW-ACU from ACU-RIV to COM-TRUST"
+
+
+def test_recompute_without_change_exits_0(tmp_path):
+    quiet = tmp_path / "quiet.yaml"
+    quiet.write_text("changes:\n  - update_organisation: {id: CARE, set: {name: Smith & Sons}}\n")
+    result = run("recompute", TINY, quiet, "--exit-code")
+    assert result.exit_code == 0, result.output
+    assert "Recomputed 1 opportunity: frailty" in result.stdout
+
+
+def test_recompute_to_a_later_snapshot(tmp_path):
+    out = tmp_path / "after"
+    run("apply", RIVERSIDE, CHANGESET, "-o", out)
+    result = run("recompute", RIVERSIDE, "--to", out, "-f", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["recomputed"] == ["frailty-admissions",
+                                                      "riverton-home-first",
+                                                      "crisis-alternatives"]
+
+
+def test_recompute_needs_one_source_of_change():
+    result = run("recompute", TINY)
+    assert result.exit_code == 2
+    assert "give a CHANGESET or --to NEWPATH" in result.stderr
+
+
+def test_timeline_with_picture(tmp_path):
+    picture = tmp_path / "t.png"
+    result = run("timeline", RIVERSIDE, CHANGESET, "-O", "frailty-admissions",
+                 "--picture", picture)
+    assert result.exit_code == 0, result.output
+    assert "frailty-admissions\nid         2026-04-01  2026-10-01\n" in result.stdout
+    assert picture.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_watch_once(tmp_path):
+    folder = shutil.copytree(TINY, tmp_path / "tiny")
+    result = run("watch", folder, "--polls", "1")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Loaded. Core partners:\n  frailty: ICB, ACUTE, AMB, COMM, "
+                                    "PCN1, COUNCIL\n")
+    (folder / "flows.csv").write_text("pathway,source\n")
+    result = run("watch", folder, "--polls", "1", "-f", "json")
+    assert json.loads(result.stdout)["kind"] == "invalid"
