@@ -43,7 +43,10 @@ def plot_curve(curve: pd.DataFrame, title: str = "", max_points: int = 60):
     ax.set_ylabel("share of the weighted total")
     if title:
         ax.set_title(title, fontsize=10)
-    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(loc="center right", fontsize=8, frameon=True, framealpha=0.9)
     ax.grid(alpha=0.3)
     fig.tight_layout()
     return fig

@@ -121,13 +121,16 @@ def test_stability_is_seeded_and_reported():
 
 def test_min_patients_reports_dependence():
     ps = netkit.find_partners(tiny(), "frailty", min_patients=160)
-    # The ties ACUTE->COUNCIL (150), GP->ACUTE (100), ACUTE->CARE (50), COMM->ACUTE (20) go.
+    # The ties ACUTE->COUNCIL (150), GP->ACUTE (100), ACUTE->CARE (50), COMM->ACUTE (20) go,
+    # and with its only handoff gone the council is no longer worth a seat.
     assert ps.options["min_patients"] == 160
-    assert any(n.startswith("4 organisation-to-organisation ties under 160 patients a year")
-               for n in ps.notes)
+    assert ps.notes == [
+        "4 organisation-to-organisation ties under 160 patients a year (320 patients in all) "
+        "were left out",
+        "depend on the min-patients threshold (tier differs without it): COUNCIL (core → "
+        "involve)"]
     depends = dict(zip(ps.partners["id"], ps.partners["depends_on_threshold"]))
-    assert depends["ICB"] is False or depends["ICB"] == False  # noqa: E712
-    assert any(n.startswith("depend on the min-patients threshold") for n in ps.notes)
+    assert [org for org, flag in depends.items() if flag] == ["COUNCIL"]
 
 
 def test_curve_picture(tmp_path):
