@@ -35,8 +35,8 @@ _EXPORTS = {
     "export_network": "export",
     # opportunities and partners
     "Opportunity": "opportunity", "Shift": "opportunity",
-    "find_partners": "partners", "PartnerSet": "partners", "find_all_partners": "partners",
-    "PartnerReport": "partners", "list_opportunities": "opportunity",
+    "find_partners": "partners", "PartnerSet": "partner_set", "find_all_partners": "partners",
+    "PartnerReport": "partner_set", "list_opportunities": "opportunity",
     "OpportunityList": "opportunity",
     "find_scope": "scope", "Scope": "scope",
     "Incentives": "incentives",

@@ -21,7 +21,7 @@ name a ``place``. What each event refers to is checked when it is applied
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 

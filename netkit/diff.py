@@ -17,7 +17,7 @@ import pandas as pd
 
 from .apply import ChangeResult
 from .changeset import ChangeEvent
-from .report import html_table, markdown_table, text_table
+from .report import html_table
 
 __all__ = ["PartnerDiff", "diff_partner_sets", "SCORE_TOLERANCE"]
 

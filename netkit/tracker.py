@@ -24,7 +24,7 @@ from .changeset import Changeset
 from .diff import PartnerDiff, diff_partner_sets
 from .opportunity import Opportunity
 from .partners import PartnerSet, find_partners
-from .report import fmt_number, html_page, markdown_table, text_table
+from .report import fmt_number, html_page
 from .system import System
 
 __all__ = ["PartnerTracker", "TrackerUpdate", "Dependencies", "dependencies_of"]

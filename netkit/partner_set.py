@@ -1,0 +1,384 @@
+"""`PartnerSet`, the result of `netkit.find_partners`, and `PartnerReport` for several
+opportunities: the tables, and the reports people read (text briefing, markdown for board
+papers, JSON, CSV, a self-contained HTML page)."""
+
+from __future__ import annotations
+
+import html
+import textwrap
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .criteria import Criteria
+from .explain import money, type_name
+from .incentives import Incentives
+from .opportunity import CRITERIA, Opportunity
+from .report import (fmt_money, fmt_number, fmt_share, html_page, html_table, markdown_table,
+                     shorten, text_table)
+from .scope import Scope
+
+__all__ = ["PartnerSet", "PartnerReport", "TIERS"]
+
+TIERS = ("core", "involve", "inform")
+
+
+@dataclass(frozen=True)
+class PartnerSet:
+    """The partners for one opportunity in one system.
+
+    Attributes
+    ----------
+    opportunity : Opportunity
+        As analysed (with any weights or costs given as options merged in).
+    system_name : str
+    partners : DataFrame
+        One row per in-scope candidate (excluded ones are in ``excluded``): ``id, name, type,
+        tier, rank, score`` (its own weighted share of the criteria), each criterion's raw
+        figure and ``_share``, ``marginal_benefit, marginal_cost`` (of adding it to the core,
+        for non-core), ``power, interest, mendelow, salience``, ``stands_for`` (organisations it
+        represents), ``reasons`` and, when computed, ``stability`` and
+        ``depends_on_threshold``. Sorted core (in order of selection), involve, inform.
+    curve : DataFrame
+        Benefit, cost and net against set size (`netkit.selection.Selection.curve`).
+    stop : str
+        Why selection stopped.
+    incentives : Incentives or None
+        The money side of the shift, where the opportunity has one.
+    brokerage_roles : DataFrame
+        Gould–Fernandez roles per candidate (``node, role, observed, expected, z``).
+    brokers : list of str
+        Plain-words lines about notable brokers.
+    scope : Scope
+    criteria : Criteria
+    options : dict
+        The settings used (weights, coordination cost, representation, thresholds, seed).
+    excluded : list of str
+    notes : list of str
+        Caveats (thin ties left out, unpriced services, ...).
+    """
+
+    opportunity: Opportunity
+    system_name: str
+    partners: pd.DataFrame
+    curve: pd.DataFrame
+    stop: str
+    incentives: Incentives | None
+    brokerage_roles: pd.DataFrame
+    brokers: list
+    scope: Scope
+    criteria: Criteria
+    options: dict
+    excluded: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+    source: str | None = None
+    checksum: str | None = None
+
+    # -- views --------------------------------------------------------------------------------
+    @property
+    def core(self) -> list[str]:
+        """Core partner ids in order of selection."""
+        return self.partners.loc[self.partners["tier"] == "core", "id"].tolist()
+
+    def tier_of(self, org: str) -> str | None:
+        """The tier of an organisation (or of its representative); ``None`` if out of scope."""
+        candidate = dict(zip(self.scope.organisations["id"],
+                             self.scope.organisations["candidate"])).get(org, org)
+        rows = self.partners.loc[self.partners["id"] == candidate, "tier"]
+        return rows.iloc[0] if len(rows) else None
+
+    def to_frame(self) -> pd.DataFrame:
+        """The partner table, one row per candidate, lists joined with ``; `` (for CSV)."""
+        frame = self.partners.copy()
+        for column in ("stands_for", "reasons"):
+            frame[column] = frame[column].map("; ".join)
+        return frame
+
+    def _partner_dicts(self) -> list[dict]:
+        out = []
+        for row in self.partners.to_dict("records"):
+            item = {"id": row["id"], "name": row["name"], "type": row["type"],
+                    "tier": row["tier"], "rank": row["rank"], "score": row["score"],
+                    "criteria": {c: {"share": row[f"{c}_share"], "raw": row[c]}
+                                 for c in CRITERIA},
+                    "reasons": row["reasons"], "stands_for": row["stands_for"],
+                    "mendelow": row["mendelow"], "salience": row["salience"],
+                    "power": row["power"], "interest": row["interest"]}
+            if row["tier"] != "core":
+                item["marginal_benefit"] = row["marginal_benefit"]
+                item["marginal_cost"] = row["marginal_cost"]
+            for extra in ("stability", "depends_on_threshold"):
+                if extra in row:
+                    item[extra] = row[extra]
+            out.append(item)
+        return out
+
+    def to_dict(self) -> dict:
+        """Everything as plain data (the JSON report)."""
+        opp = self.opportunity
+        inc = self.incentives
+        return {
+            "opportunity": {**opp.to_dict(), "title": opp.title,
+                            "weights": dict(opp.weights),
+                            "coordination_cost": dict(opp.coordination_cost)},
+            "system": self.system_name,
+            "scope": self.scope_summary(),
+            "partners": self._partner_dicts(),
+            "excluded": self.excluded,
+            "curve": self.curve.to_dict("records"),
+            "stop": self.stop,
+            "incentives": inc.organisations.to_dict("records") if inc is not None else [],
+            "system_net": inc.system_net if inc is not None else None,
+            "losers": inc.losers if inc is not None else [],
+            "gain_share": inc.transfers.to_dict("records") if inc is not None else [],
+            "brokerage_roles": self.brokerage_roles[self.brokerage_roles["observed"] > 0]
+            .to_dict("records"),
+            "brokers": self.brokers,
+            "options": self.options,
+            "notes": self.notes,
+            "provenance": self.provenance_dict(),
+        }
+
+    def provenance_dict(self) -> dict:
+        from ._version import __version__
+
+        return {"netkit": __version__, "input": self.source, "sha256": self.checksum,
+                "opportunity": self.opportunity.id}
+
+    def provenance(self) -> str:
+        """netkit version, input path and checksum, and options: enough to reproduce."""
+        p = self.provenance_dict()
+        return (f"netkit {p['netkit']} · input {p['input']} (sha256 {p['sha256']}) · "
+                f"opportunity {p['opportunity']} · {_options_line(self.options)}")
+
+    def scope_summary(self) -> dict:
+        s = self.scope
+        return {"pathways": list(s.pathways), "places": list(self.opportunity.places),
+                "cohort": list(self.opportunity.cohort), "flows": len(s.flows),
+                "services": len(s.services), "organisations": len(s.organisations),
+                "candidates": len(s.candidates), "patients": s.patients,
+                "represented": s.members()}
+
+    # -- reports ------------------------------------------------------------------------------
+    def _headline(self) -> list[str]:
+        opp, s = self.opportunity, self.scope
+        counts = self.partners["tier"].value_counts()
+        places = ", ".join(opp.places) if opp.places else "all places"
+        return [
+            f"{self.system_name} · pathways {', '.join(s.pathways)} · {places} · "
+            f"{fmt_number(s.patients)} patients a year enter",
+            f"{len(s.organisations)} organisations in scope as {len(s.candidates)} candidates: "
+            + ", ".join(f"{counts.get(t, 0)} {t}" for t in TIERS)
+            + (f"; excluded: {', '.join(self.excluded)}" if self.excluded else ""),
+        ]
+
+    def _shift_line(self) -> str:
+        shift = self.opportunity.shift
+        return (f"shift {fmt_share(shift.fraction)} of activity from {', '.join(shift.from_)} "
+                f"to {', '.join(shift.to)}")
+
+    def _incentive_table(self) -> pd.DataFrame:
+        names = dict(zip(self.partners["id"], self.partners["name"]))
+        names.update(self.scope.organisations.set_index("id")["name"].to_dict())
+        t = self.incentives.organisations
+        return pd.DataFrame({
+            "organisation": t["id"].map(lambda i: f"{names.get(i, i)} ({i})"),
+            "activity": t["activity_change"].map(lambda v: f"{v:+,.0f}" if v else ""),
+            "cost": t["cost_change"].map(fmt_money),
+            "income": t["income_change"].map(fmt_money),
+            "spend": t["spend_change"].map(fmt_money),
+            "net": t["net"].map(fmt_money)})
+
+    def _curve_table(self, rows: int = 12) -> pd.DataFrame:
+        c = self.curve.head(rows)
+        return pd.DataFrame({"size": c["size"], "added": c["added"],
+                             "benefit": c["benefit"].map(fmt_share),
+                             "cost": c["cost"].map(fmt_share), "net": c["net"].map(fmt_share),
+                             "core": c["core"].map({True: "yes", False: ""})})
+
+    def to_text(self, width: int = 100) -> str:
+        """A briefing that fits a terminal."""
+        opp = self.opportunity
+        title = f"Partners for: {opp.title or opp.id} ({opp.id})"
+        out = [title, "=" * min(len(title), width)] + self._headline()
+        for tier, heading in (("core", "Core partners (at the table)"),
+                              ("involve", "Involve (material, not worth a seat)"),
+                              ("inform", "Inform (touches the scope marginally)")):
+            rows = self.partners[self.partners["tier"] == tier]
+            if rows.empty:
+                continue
+            out += ["", heading]
+            for row in rows.itertuples():
+                label = f"{row.rank:>3}. {row.name} ({row.id}, {type_name(row.type)})"
+                out.append(f"{shorten(label, width - 12):<{width - 12}} score {row.score:.2f}")
+                reasons = row.reasons if tier != "inform" else row.reasons[:1]
+                out += [textwrap.fill(r, width, initial_indent="       - ",
+                                      subsequent_indent="         ") for r in reasons]
+        out += ["", "Where one more stops paying", f"  {self.stop}",
+                text_table(self._curve_table(), right=["size", "benefit", "cost", "net"])]
+        if self.incentives is not None:
+            inc = self.incentives
+            verdict = "gains" if inc.system_net > 0 else "loses"
+            out += ["", f"Incentives ({self._shift_line()})",
+                    f"  the system {verdict} {money(abs(inc.system_net))} a year",
+                    text_table(self._incentive_table(),
+                               right=["activity", "cost", "income", "spend", "net"], max_width=36)]
+            for loser in inc.losers:
+                out.append(f"  ! {loser} loses {money(abs(inc.net_of(loser)))} a year while the "
+                           "system gains")
+            for t in inc.transfers.itertuples():
+                out.append(f"  gain-share: {t.payer} pays {t.payee} {money(t.amount)} a year")
+        if self.brokers:
+            out += ["", f"Brokers (Gould & Fernandez, groups by {self.options['groups']})"]
+            out += [textwrap.fill(b, width, initial_indent="  - ", subsequent_indent="    ")
+                    for b in self.brokers]
+        grid = self.partners[self.partners["tier"] != "inform"]
+        out += ["", "Stakeholder grid (from the evidence)",
+                text_table(grid[["id", "tier", "mendelow", "salience"]])]
+        if "stability" in self.partners:
+            out += ["", f"Stability ({self.options['stability']} runs, weights ±50%, seed "
+                        f"{self.options['seed']}): share of runs in which each is core",
+                    text_table(self.partners.assign(stability=self.partners["stability"]
+                                                    .map(fmt_share))[["id", "tier", "stability"]],
+                               right=["stability"])]
+        out += [textwrap.fill(f"note: {note}", width, subsequent_indent="  ")
+                for note in self.notes]
+        out += ["", textwrap.fill("Options: " + _options_line(self.options), width,
+                                  subsequent_indent="  ")]
+        return "\n".join(out) + "\n"
+
+    def to_markdown(self) -> str:
+        """A report that pastes into a board paper."""
+        opp = self.opportunity
+        out = [f"# Partners for: {opp.title or opp.id}", ""] + [f"{line}  " for line in
+                                                               self._headline()]
+        table = self.partners.assign(
+            score=self.partners["score"].map(lambda v: f"{v:.2f}"),
+            why=self.partners["reasons"].map(lambda r: "; ".join(r[:3])))
+        out += ["", "## Partners", "",
+                markdown_table(table[["rank", "name", "id", "tier", "score", "why"]],
+                               right=["rank", "score"])]
+        out += ["", "## Where one more stops paying", "", self.stop, "",
+                markdown_table(self._curve_table(), right=["size", "benefit", "cost", "net"])]
+        if self.incentives is not None:
+            inc = self.incentives
+            out += ["", f"## Incentives ({self._shift_line()})", "",
+                    f"System net: {money(inc.system_net)} a year.", "",
+                    markdown_table(self._incentive_table(),
+                                   right=["activity", "cost", "income", "spend", "net"])]
+            if len(inc.transfers):
+                out += ["", "Gain-share that leaves every core partner no worse off:", ""]
+                out += [f"- {t.payer} pays {t.payee} {money(t.amount)} a year"
+                        for t in inc.transfers.itertuples()]
+        if self.brokers:
+            out += ["", "## Brokers", ""] + [f"- {b}" for b in self.brokers]
+        out += ["", "## Stakeholder grid", "",
+                markdown_table(self.partners[["id", "tier", "mendelow", "salience"]])]
+        if self.notes:
+            out += [""] + [f"*Note: {n}*" for n in self.notes]
+        out += ["", f"*Options: {_options_line(self.options)}*"]
+        return "\n".join(out) + "\n"
+
+    def _html_body(self, provenance: str = "") -> str:
+        from .curve import curve_svg
+
+        opp = self.opportunity
+        e = html.escape
+        table = self.partners.assign(
+            score=self.partners["score"].map(lambda v: f"{v:.2f}"),
+            reasons=self.partners["reasons"].map(lambda r: " · ".join(r)))
+        parts = [f"<h1>Partners for: {e(opp.title or opp.id)}</h1>"]
+        parts += [f"<p class=\"muted\">{e(line)}</p>" for line in self._headline()]
+        parts += ["<h2>Partners</h2>",
+                  html_table(table[["rank", "name", "id", "tier", "score", "mendelow",
+                                    "salience", "reasons"]]),
+                  "<h2>Where one more stops paying</h2>", f"<p>{e(self.stop)}</p>",
+                  f"<figure>{curve_svg(self.curve)}</figure>"]
+        if self.incentives is not None:
+            inc = self.incentives
+            parts += [f"<h2>Incentives ({e(self._shift_line())})</h2>",
+                      f"<p>System net: {e(money(inc.system_net))} a year.</p>",
+                      html_table(self._incentive_table())]
+            if len(inc.transfers):
+                parts.append("<ul>" + "".join(
+                    f"<li>{e(t.payer)} pays {e(t.payee)} {e(money(t.amount))} a year</li>"
+                    for t in inc.transfers.itertuples()) + "</ul>")
+        if self.brokers:
+            parts += ["<h2>Brokers</h2>",
+                      "<ul>" + "".join(f"<li>{e(b)}</li>" for b in self.brokers) + "</ul>"]
+        parts += [f"<p class=\"muted\">Options: {e(_options_line(self.options))}</p>"]
+        parts += [f"<p class=\"muted\">Note: {e(n)}</p>" for n in self.notes]
+        if provenance:
+            parts.append(f"<footer>{e(provenance)}</footer>")
+        return "\n".join(parts)
+
+    def to_html(self) -> str:
+        """A single-file HTML report (no external resources), with a provenance footer."""
+        opp = self.opportunity
+        return html_page(f"Partners for {opp.title or opp.id}",
+                         self._html_body(self.provenance()))
+
+    def _repr_html_(self) -> str:
+        e = html.escape
+        table = self.partners.assign(
+            score=self.partners["score"].map(lambda v: f"{v:.2f}"),
+            reasons=self.partners["reasons"].map(lambda r: " · ".join(r[:3])))
+        return (f"<h4>Partners for: {e(self.opportunity.title or self.opportunity.id)}</h4>"
+                + "".join(f"<p>{e(line)}</p>" for line in self._headline())
+                + html_table(table[["rank", "name", "id", "tier", "score", "reasons"]])
+                + f"<p>{e(self.stop)}</p>")
+
+    def save_curve(self, path) -> None:
+        """Save the benefit/cost curve as PNG or SVG."""
+        from .curve import save_curve
+
+        save_curve(self.curve, path, title=self.opportunity.title or self.opportunity.id)
+
+
+def _options_line(options: dict) -> str:
+    weights = ", ".join(f"{k}={v:g}" for k, v in options["weights"].items())
+    cost = ", ".join(f"{k}={v:g}" for k, v in options["coordination_cost"].items())
+    represent = ", ".join(f"{k}=parent" for k in options["represent"]) or "none"
+    line = f"weights {weights}; coordination cost {cost}; represent {represent}"
+    if options.get("min_patients"):
+        line += f"; min patients {options['min_patients']:g}"
+    return line
+
+
+@dataclass(frozen=True)
+class PartnerReport:
+    """Partner sets for several opportunities of one system (``netkit partners --all``)."""
+
+    system_name: str
+    partner_sets: list
+
+    def __getitem__(self, opportunity_id: str) -> PartnerSet:
+        for ps in self.partner_sets:
+            if ps.opportunity.id == opportunity_id:
+                return ps
+        raise KeyError(opportunity_id)
+
+    def to_frame(self) -> pd.DataFrame:
+        frames = [ps.to_frame().assign(opportunity=ps.opportunity.id) for ps in self.partner_sets]
+        frame = pd.concat(frames, ignore_index=True)
+        return frame[["opportunity"] + [c for c in frame.columns if c != "opportunity"]]
+
+    def to_dict(self) -> dict:
+        return {"system": self.system_name,
+                "opportunities": [ps.to_dict() for ps in self.partner_sets]}
+
+    def to_text(self) -> str:
+        return "\n\n".join(ps.to_text() for ps in self.partner_sets)
+
+    def to_markdown(self) -> str:
+        return "\n\n".join(ps.to_markdown() for ps in self.partner_sets)
+
+    def to_html(self) -> str:
+        body = "\n<hr>\n".join(ps._html_body() for ps in self.partner_sets)
+        footer = self.partner_sets[0].provenance().rsplit(" · opportunity", 1)[0] \
+            if self.partner_sets else ""
+        return html_page(f"Partners for {self.system_name}",
+                         body + f"\n<footer>{html.escape(footer)}</footer>")
+
+    def _repr_html_(self) -> str:
+        return "<hr>".join(ps._repr_html_() for ps in self.partner_sets)
