@@ -1,3 +1,5 @@
 """netkit's version, kept apart so that ``netkit --version`` imports nothing heavy."""
 
+__all__ = ["__version__"]
+
 __version__ = "0.1.0"

@@ -39,3 +39,30 @@ def test_installed_netkit_finds_its_samples(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=tmp_path)
     assert out.stdout.strip() == "Riverside Integrated Care System"
+
+
+def test_installed_command_runs_the_main_job(tmp_path):
+    """The installed package (not this checkout: the command runs from elsewhere) has every
+    module the main job needs."""
+    import json
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    out = subprocess.run([sys.executable, "-m", "netkit", "partners",
+                          str(netkit.sample_path("riverside")), "-O", "frailty-admissions",
+                          "-f", "json"], capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["opportunity"]["id"] == "frailty-admissions"
+
+
+def test_every_module_declares_its_public_names():
+    import importlib
+    import pkgutil
+
+    for info in pkgutil.walk_packages(netkit.__path__[:1], "netkit."):
+        if info.name.startswith("netkit.cli") or info.name == "netkit.__main__":
+            continue
+        module = importlib.import_module(info.name)
+        assert hasattr(module, "__all__"), info.name
+        for name in module.__all__:
+            assert hasattr(module, name), (info.name, name)
