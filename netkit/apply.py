@@ -128,7 +128,7 @@ class _State:
         self.meta = dict(system.meta)
         self.label = changeset.source
         self.problems: list[Problem] = []
-        self.flows_affected: list[dict] = []
+        self.flows_affected: list[pd.DataFrame] = []
         self.log: list[tuple[int, str]] = []
         self.touched: dict[int, Touched] = {}
 
@@ -156,16 +156,12 @@ class _State:
         services = list(services)
         return set(f.loc[f["source"].isin(services) | f["target"].isin(services), "pathway"])
 
-    def record_flows(self, event: ChangeEvent, rows: pd.DataFrame, action) -> None:
+    def record_flows(self, event: ChangeEvent, rows: pd.DataFrame, action: str) -> None:
+        """Note the flows an event touched, with their patients a year."""
         if rows.empty:
             return
-        place = rows["place"] if "place" in rows else pd.Series(np.nan, index=rows.index)
-        actions = action if isinstance(action, pd.Series) else pd.Series(action, index=rows.index)
-        self.flows_affected.extend(
-            {"event": event.number, "pathway": p, "source": s, "target": t,
-             "place": None if pd.isna(pl) else pl, "patients": float(n), "action": a}
-            for p, s, t, pl, n, a in zip(rows["pathway"], rows["source"], rows["target"], place,
-                                         rows["patients"], actions))
+        frame = rows.reindex(columns=FLOW_COLUMNS).assign(event=event.number, action=action)
+        self.flows_affected.append(frame.astype({"patients": "float64"}))
 
     def bad(self, event: ChangeEvent, key: str | None, value: Any, message: str) -> None:
         column = f"event {event.number} {event.kind}" + (f".{key}" if key else "")
@@ -445,18 +441,26 @@ def _remove_service(s: _State, e: ChangeEvent) -> Touched | None:
         flows.loc[flows["source"] == sid, "source"] = reroute
         flows.loc[flows["target"] == sid, "target"] = reroute
         s.record_flows(e, flows[at], f"re-routed to {reroute}")
-        key = ["pathway", "source", "target"] + (["place"] if "place" in flows else [])
-        s.t["flows"] = (flows.assign(_p=blank_as_empty(flows["place"]) if "place" in flows else "")
-                        .groupby(key[:3] + ["_p"], sort=False, as_index=False)
-                        .agg({**{c: "first" for c in flows.columns if c not in key[:3]},
-                              "patients": "sum"})
-                        .drop(columns="_p")[list(flows.columns)])
+        s.t["flows"] = _combine_duplicate_flows(flows)
         touched.services.add(reroute)
         touched.named.add(s.provider_of(reroute))
         what = f"its flows are re-routed to {reroute}"
     s.t["services"] = s.t["services"][s.t["services"]["id"] != sid].reset_index(drop=True)
     s.log.append((e.number, f"{sid} closes ({provider}): {what}"))
     return touched
+
+
+def _combine_duplicate_flows(flows: pd.DataFrame) -> pd.DataFrame:
+    """Rows that now name the same (pathway, source, target, place) flow, added together (a
+    re-route can make two flows one); other columns keep the first row's values."""
+    key = ["pathway", "source", "target", "_place"]
+    place = blank_as_empty(flows["place"]) if "place" in flows else ""
+    keyed = flows.assign(_place=place)
+    if not keyed.duplicated(key).any():
+        return flows
+    others = {c: "first" for c in flows.columns if c not in key + ["patients"]}
+    combined = keyed.groupby(key, sort=False, as_index=False).agg({**others, "patients": "sum"})
+    return combined[list(flows.columns)]
 
 
 def _flow_mask(s: _State, e: ChangeEvent, flows: pd.DataFrame) -> pd.Series:
@@ -728,19 +732,6 @@ def apply_changes(system: System, changeset: Changeset) -> ChangeResult:
         raise ChangesetError(state.problems)
     for name, frame in state.t.items():
         state.t[name] = frame.reset_index(drop=True)
-    flows = state.t["flows"]
-    if "place" in flows:
-        dup = flows.assign(_p=blank_as_empty(flows["place"])).duplicated(
-            ["pathway", "source", "target", "_p"])
-    else:
-        dup = flows.duplicated(["pathway", "source", "target"])
-    if dup.any():  # a transfer or re-route can make two rows name one flow: add them together
-        key = ["pathway", "source", "target"]
-        flows = flows.assign(_p=blank_as_empty(flows["place"]) if "place" in flows else "")
-        state.t["flows"] = (flows.groupby(key + ["_p"], sort=False, as_index=False)
-                            .agg({**{c: "first" for c in flows.columns
-                                     if c not in key + ["_p", "patients"]}, "patients": "sum"})
-                            .drop(columns="_p")[[c for c in flows.columns if c != "_p"]])
     label = f"{changeset.source}"
     warnings = [replace(p, severity="warning")
                 for p in check_opportunities(state.opportunities, state.t, label=label)]
@@ -749,5 +740,7 @@ def apply_changes(system: System, changeset: Changeset) -> ChangeResult:
     if changeset.date is not None:
         meta["snapshot"] = changeset.date
     new = System(state.t, meta, state.opportunities, source=source)
-    frame = pd.DataFrame(state.flows_affected, columns=FLOW_COLUMNS)
+    frame = (pd.concat(state.flows_affected, ignore_index=True) if state.flows_affected
+             else pd.DataFrame(columns=FLOW_COLUMNS))
+    frame["place"] = frame["place"].astype(object).where(frame["place"].notna(), None)
     return ChangeResult(new, changeset, frame, state.log, state.touched, warnings)

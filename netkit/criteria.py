@@ -90,7 +90,7 @@ def compute_criteria(system: System, scope: Scope, incentives: Incentives | None
     """
     candidates = scope.candidates
     services = scope.services
-    candidate_of = dict(zip(scope.organisations["id"], scope.organisations["candidate"]))
+    candidate_of = scope.candidate_of
     table = pd.DataFrame(index=pd.Index(candidates, name="id"))
 
     table["activity"] = services.groupby("candidate")["activity"].sum().reindex(candidates,

@@ -82,8 +82,7 @@ class PartnerSet:
 
     def tier_of(self, org: str) -> str | None:
         """The tier of an organisation (or of its representative); ``None`` if out of scope."""
-        candidate = dict(zip(self.scope.organisations["id"],
-                             self.scope.organisations["candidate"])).get(org, org)
+        candidate = self.scope.candidate_of.get(org, org)
         rows = self.partners.loc[self.partners["id"] == candidate, "tier"]
         return rows.iloc[0] if len(rows) else None
 

@@ -142,26 +142,25 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
             f"opportunity {opp.id!r} has no patient flows in scope (pathways "
             f"{', '.join(opp.pathways)}; places {', '.join(opp.places) or 'all'}; cohort "
             f"{', '.join(opp.cohort) or 'all'}); check its pathways, places and cohort")
-    result = _analyse(system, opp, scope, min_patients, groups, incumbents, hysteresis)
-    partners, selection, crit, inc = result
+    related = _related_pairs(system, scope)
+    include, exclude = scope.candidates_for(opp.include), scope.candidates_for(opp.exclude)
+    partners, selection, crit, inc, routes = _analyse(system, opp, scope, related, min_patients,
+                                                      groups, incumbents, hysteresis)
     notes = list(inc.notes) if inc is not None else []
     if len(crit.thin):
         notes.append(f"{len(crit.thin)} organisation-to-organisation ties under {min_patients:g} "
                      f"patients a year ({fmt_number(crit.thin['patients'].sum())} patients in "
                      "all) were left out")
     if stability:
-        shares = crit.shares()
-        related = _related_pairs(system, scope)
-        include, exclude = _candidates_of(scope, opp.include), _candidates_of(scope, opp.exclude)
         partners["stability"] = partners["id"].map(run_stability(
-            shares, crit.pairs, related, opp.weights, opp.coordination_cost, include, exclude,
+            crit.shares(), crit.pairs, related, opp.weights, opp.coordination_cost, include, exclude,
             runs=stability, seed=seed)).fillna(0.0)
         borderline = partners.loc[(partners["stability"] > 0) & (partners["stability"] < 0.8),
                                   "id"].tolist()
         if borderline:
             notes.append("borderline (core in 1–79% of perturbed runs): " + ", ".join(borderline))
     if min_patients > 0:
-        baseline, *_ = _analyse(system, opp, scope, 0.0, groups)
+        baseline, *_ = _analyse(system, opp, scope, related, 0.0, groups)
         before = dict(zip(baseline["id"], baseline["tier"]))
         partners["depends_on_threshold"] = [before.get(i) != t for i, t in
                                             zip(partners["id"], partners["tier"])]
@@ -176,10 +175,10 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
                "stability": int(stability), "seed": int(seed), "groups": groups}
     if hysteresis:
         options["hysteresis"] = float(hysteresis)
-    brokers = _broker_lines(system, crit, roles, groups)
+    brokers = _broker_lines(system, routes, roles)
     return PartnerSet(opp, system.name, partners, selection.curve, selection.stop, inc, roles,
                       brokers, scope, crit, options,
-                      sorted(_candidates_of(scope, opp.exclude)), notes, system.source,
+                      exclude, notes, system.source,
                       system.checksum)
 
 
@@ -197,17 +196,12 @@ def find_all_partners(system: System, **options) -> PartnerReport:
                                        for o in system.opportunities])
 
 
-def _candidates_of(scope: Scope, orgs) -> list[str]:
-    candidate_of = dict(zip(scope.organisations["id"], scope.organisations["candidate"]))
-    return sorted({candidate_of.get(o, o) for o in orgs} & set(scope.candidates))
-
-
 def _related_pairs(system: System, scope: Scope) -> list[tuple[str, str]]:
+    """Pairs of candidates with an existing relationship (ends mapped to their candidates)."""
     rels = system.relationships
-    candidate_of = dict(zip(scope.organisations["id"], scope.organisations["candidate"]))
-    a = rels["source"].map(lambda o: candidate_of.get(o, o))
-    b = rels["target"].map(lambda o: candidate_of.get(o, o))
-    return list(zip(a, b))
+    candidate_of = scope.candidate_of
+    return list(zip(rels["source"].map(lambda o: candidate_of.get(o, o)),
+                    rels["target"].map(lambda o: candidate_of.get(o, o))))
 
 
 def _groups(system: System, network, groups: str) -> dict:
@@ -216,12 +210,16 @@ def _groups(system: System, network, groups: str) -> dict:
     return {n: (column.get(n) if isinstance(column.get(n), str) else "(none)") for n in network}
 
 
-def _broker_lines(system, crit: Criteria, roles: pd.DataFrame, groups: str) -> list[str]:
-    names = system.organisation_names()
-    group_of = _groups(system, crit.network, groups)
+def _sole_routes(system: System, crit: Criteria, groups: str) -> dict[str, list]:
+    """Broker → the (from group, to group) routes that pass through it alone."""
     routes: dict = {}
-    for b, ga, gc in sole_brokers(crit.network, group_of):
+    for b, ga, gc in sole_brokers(crit.network, _groups(system, crit.network, groups)):
         routes.setdefault(b, []).append((ga, gc))
+    return routes
+
+
+def _broker_lines(system: System, routes: dict, roles: pd.DataFrame) -> list[str]:
+    names = system.organisation_names()
     lines = [f"{names.get(b, b)} is {line}" for b in sorted(routes)
              for line in route_lines(routes[b])]
     notable = roles[(roles["observed"] >= 2) & (roles["z"] >= 1.96)]
@@ -232,31 +230,29 @@ def _broker_lines(system, crit: Criteria, roles: pd.DataFrame, groups: str) -> l
     return lines
 
 
-def _analyse(system: System, opp: Opportunity, scope: Scope, min_patients: float, groups: str,
-             incumbents: Iterable[str] = (), hysteresis: float = 0.0):
+def _analyse(system: System, opp: Opportunity, scope: Scope, related: list, min_patients: float,
+             groups: str, incumbents: Iterable[str] = (), hysteresis: float = 0.0):
     """Criteria, selection, tiers and reasons for one set of settings."""
-    candidate_of = dict(zip(scope.organisations["id"], scope.organisations["candidate"]))
+    candidate_of = scope.candidate_of
     inc = None
     if opp.shift is not None:
         inc = compute_incentives(system, opp.shift, scope.services, candidate_of=candidate_of)
     crit = compute_criteria(system, scope, inc, min_patients)
-    shares = crit.shares()
-    related = _related_pairs(system, scope)
-    include = _candidates_of(scope, opp.include)
-    exclude = _candidates_of(scope, opp.exclude)
-    selection = select_partners(shares, crit.pairs, related, opp.weights, opp.coordination_cost,
+    include, exclude = scope.candidates_for(opp.include), scope.candidates_for(opp.exclude)
+    selection = select_partners(crit.shares(), crit.pairs, related, opp.weights, opp.coordination_cost,
                                 include, exclude, incumbents=incumbents, hysteresis=hysteresis)
     if inc is not None:
         inc = Incentives(inc.organisations, inc.services, inc.system_net,
                          gain_share(inc.organisations, inc.system_net, selection.core,
                                     candidate_of), inc.notes)
-    partners = _partner_table(system, scope, crit, selection, inc, include, exclude, groups)
-    return partners, selection, crit, inc
+    routes = _sole_routes(system, crit, groups)
+    partners = _partner_table(system, scope, crit, selection, inc, include, exclude, routes)
+    return partners, selection, crit, inc, routes
 
 
 def _partner_table(system: System, scope: Scope, crit: Criteria, selection: Selection,
                    inc: Incentives | None, include: list, exclude: list,
-                   groups: str) -> pd.DataFrame:
+                   routes: dict) -> pd.DataFrame:
     orgs = system.organisations.set_index("id")
     table = crit.table.copy()
     w = selection.weights
@@ -272,9 +268,7 @@ def _partner_table(system: System, scope: Scope, crit: Criteria, selection: Sele
     table = table[~table.index.isin(exclude)]
     commissioners = set(scope.organisations.loc[
         scope.organisations["role"] != "provider", "candidate"])
-    losers = {scope_id for scope_id in (inc.losers if inc is not None else [])}
-    losers = {dict(zip(scope.organisations["id"], scope.organisations["candidate"])).get(o, o)
-              for o in losers}
+    losers = {scope.candidate_of.get(o, o) for o in (inc.losers if inc is not None else [])}
     budgets = orgs["budget"] if "budget" in orgs else pd.Series(0.0, index=orgs.index)
     frames = stakeholder_frameworks(table, orgs["type"], budgets, commissioners, losers)
     table = table.join(frames)
@@ -282,19 +276,17 @@ def _partner_table(system: System, scope: Scope, crit: Criteria, selection: Sele
     table["type"] = table.index.map(orgs["type"])
     members = scope.members()
     names = system.organisation_names()
-    sole = sole_brokers(crit.network, _groups(system, crit.network, groups))
     system_net = inc.system_net if inc is not None else 0.0
     table["stands_for"] = [members.get(c, []) for c in table.index]
     counterparts = top_counterparts(crit.pairs)
     table["reasons"] = [
         partner_reasons(c, row, names=names, counterpart=counterparts.get(c),
-                        members=members.get(c, []),
-                        sole_routes=[(ga, gc) for b, ga, gc in sole if b == c],
+                        members=members.get(c, []), sole_routes=routes.get(c, []),
                         included=c in include, system_net=system_net,
                         has_shift=inc is not None, tier=row["tier"],
                         marginal=(row["marginal_benefit"], row["marginal_cost"])
                         if row["tier"] != "core" else None)
-        for c, row in table.iterrows()]
+        for c, row in zip(table.index, table.to_dict("records"))]
     table["_tier"] = table["tier"].map({t: i for i, t in enumerate(TIERS)})
     table["_order"] = [core_order.get(c, len(core_order)) for c in table.index]
     table = table.reset_index().sort_values(["_tier", "_order", "score", "id"],

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Mapping
 
 import numpy as np
@@ -59,6 +60,16 @@ class Scope:
     services: pd.DataFrame
     organisations: pd.DataFrame
     represent: Mapping[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def candidate_of(self) -> dict[str, str]:
+        """In-scope organisation → the candidate that stands for it."""
+        return dict(zip(self.organisations["id"], self.organisations["candidate"]))
+
+    def candidates_for(self, orgs) -> list[str]:
+        """The candidates standing for some organisations (an include list, say), sorted;
+        organisations outside the scope are left out."""
+        return sorted({self.candidate_of.get(o, o) for o in orgs} & set(self.candidates))
 
     @property
     def candidates(self) -> list[str]:

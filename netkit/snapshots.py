@@ -119,17 +119,21 @@ def diff_systems(old: System, new: System) -> Changeset:
         return out.set_index(["pathway", "source", "target", "_place"])["patients"]
 
     before, after = keyed(o["flows"]), keyed(n["flows"])
-    joined = pd.concat([before.rename("old"), after.rename("new")], axis=1)
-    for (pathway, source, target, place), row in joined.sort_index().iterrows():
-        params = {"pathway": pathway, "source": source, "target": target}
-        if place:
-            params["place"] = place
+    joined = pd.concat([before.rename("old"), after.rename("new")], axis=1).sort_index()
+    joined = joined[~((joined["old"] == joined["new"])
+                      | (joined["old"].isna() & joined["new"].isna()))].reset_index()
+    joined.columns = ["pathway", "source", "target", "place", "old", "new"]
+    gone_with_service = (joined["new"].isna()
+                         & (joined["source"].isin(removed_services)
+                            | joined["target"].isin(removed_services)
+                            | joined["pathway"].isin(removed_pathways)))
+    for row in joined[~gone_with_service].to_dict("records"):  # only the flows that changed
+        params = {k: row[k] for k in ("pathway", "source", "target")}
+        if row["place"]:
+            params["place"] = row["place"]
         if pd.isna(row["new"]):
-            if (source in removed_services or target in removed_services
-                    or pathway in removed_pathways):
-                continue  # dropped with the service or pathway
             events.append({"remove_flow": params})
-        elif pd.isna(row["old"]) or row["old"] != row["new"]:
+        else:
             events.append({"set_flow": {**params, "patients": float(row["new"])}})
     # relationships, compared as whole rows per (source, target, type)
     key = ["source", "target", "type"]
