@@ -88,6 +88,73 @@ def replicated_riverside(copies: int):
     return netkit.System(merged, {"name": f"{copies} x Riverside"}, opportunities)
 
 
+def pyvis_page(system) -> str:
+    """The peer: the usual pyvis route (``from_nx`` on the organisation network, then HTML)."""
+    from pyvis.network import Network
+
+    net = Network(directed=True)
+    net.from_nx(system.org_network().copy())
+    return net.generate_html()
+
+
+def browser_seconds(path: Path, relax: bool = False) -> float | None:
+    """Seconds from opening a map in headless Chromium until it has drawn (or, with ``relax``,
+    until a click on "Relax layout" has settled and stopped); None without a browser."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    if not Path("/usr/bin/chromium").exists():
+        return None
+    args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        start = time.perf_counter()
+        page.goto(path.resolve().as_uri())
+        page.wait_for_selector(".netkit-map[data-rendered=true]", state="attached",
+                               timeout=120_000)
+        drawn = time.perf_counter() - start
+        if relax:
+            start = time.perf_counter()
+            page.click(".nk-relax")
+            page.wait_for_selector(".netkit-map[data-physics=off]", state="attached",
+                                   timeout=120_000)
+            drawn = time.perf_counter() - start
+        browser.close()
+    return drawn
+
+
+def map_benchmarks(repeat: int) -> list[tuple]:
+    import tempfile
+
+    from netkit.maps import map_system
+
+    rows = []
+    riverside = netkit.load_system(netkit.sample_path("riverside"))
+    big = replicated_riverside(44)
+    for label, system in (("riverside, 46 organisations", riverside),
+                          (f"{len(big.organisations):,} organisations", big)):
+        t, m = timed(lambda: map_system(system).to_html(), repeat)
+        t_peer, _ = timed(lambda: pyvis_page(system), max(repeat // 2, 1))
+        rows.append((f"HTML map ({label})", t, m,
+                     f"{t / t_peer:.1f}x pyvis from_nx + generate_html ({t_peer:.3f} s; "
+                     "not self-contained, no layout)"))
+    folder = Path(tempfile.mkdtemp())
+    page = map_system(big).save(folder / "big.html")
+    opened = [browser_seconds(page) for _ in range(3)]
+    if opened[0] is not None:
+        size = page.stat().st_size / 2**20
+        rows.append((f"open the {len(big.organisations):,}-organisation map in headless "
+                     f"Chromium until drawn ({size:.1f} MiB file)", statistics.median(opened),
+                     float("nan"), ""))
+        relaxed = [browser_seconds(page, relax=True) for _ in range(3)]
+        rows.append(("... then \"Relax layout\" until the physics settles and stops",
+                     statistics.median(relaxed), float("nan"), ""))
+    return rows
+
+
 def machine() -> dict:
     import networkx
     import numpy
@@ -155,6 +222,7 @@ def main(argv=None) -> int:
     rows.append((f"incremental recompute after one event ({n_opps} opportunities, "
                  f"{len(big.organisations):,} organisations)", t_inc, m,
                  f"{t_full / t_inc:.0f}x faster than recomputing all ({t_full:.2f} s)"))
+    rows += map_benchmarks(args.repeat)
     facts = machine()
     lines = ["| benchmark | median (s) | peak memory (MiB) | ratio to peer |",
              "|---|--:|--:|---|"]

@@ -46,6 +46,9 @@ _EXPORTS = {
     "PartnerDiff": "diff", "diff_partner_sets": "diff", "diff_systems": "snapshots",
     "timeline": "history", "Timeline": "history", "recompute": "history",
     "Watcher": "watch", "WatchEvent": "watch",
+    # maps
+    "visualise": "maps", "NetworkMap": "maps", "map_system": "maps", "map_partners": "maps",
+    "map_diff": "maps",
     # errors
     "NetkitError": "errors", "InputError": "errors", "OpportunityError": "errors",
     "ChangesetError": "errors", "OptionError": "errors", "Problem": "errors",

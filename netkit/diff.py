@@ -17,6 +17,7 @@ import pandas as pd
 
 from .apply import ChangeResult
 from .changeset import ChangeEvent
+from .layout import DISPLAY_BUDGET
 from .report import html_table
 
 __all__ = ["PartnerDiff", "diff_partner_sets", "SCORE_TOLERANCE"]
@@ -92,6 +93,12 @@ class PartnerDiff:
         out = [f"### {self.title or self.opportunity} (`{self.opportunity}`)", ""]
         out += [f"- {line}" for line in self.summary] or ["- no change"]
         return "\n".join(out) + "\n"
+
+    def visualise(self, seed: int = 0, max_nodes: int | None = DISPLAY_BUDGET):
+        """The map of this change (`netkit.maps.map_diff`): joined and left highlighted."""
+        from .maps import map_diff
+
+        return map_diff(self, seed=seed, max_nodes=max_nodes)
 
     def _repr_html_(self) -> str:
         return (f"<h4>{html.escape(self.title or self.opportunity)}</h4><ul>"

@@ -13,6 +13,7 @@ import pandas as pd
 from .criteria import Criteria
 from .explain import money, type_name
 from .incentives import Incentives
+from .layout import DISPLAY_BUDGET
 from .opportunity import CRITERIA, Opportunity
 from .report import (fmt_money, fmt_number, fmt_share, html_page, html_table, markdown_table,
                      shorten, text_table)
@@ -278,7 +279,7 @@ class PartnerSet:
         out += ["", f"*Options: {_options_line(self.options)}*"]
         return "\n".join(out) + "\n"
 
-    def _html_body(self, provenance: str = "") -> str:
+    def _html_body(self, provenance: str = "", with_map: bool = True) -> str:
         from .curve import curve_svg
 
         opp = self.opportunity
@@ -307,15 +308,27 @@ class PartnerSet:
                       "<ul>" + "".join(f"<li>{e(b)}</li>" for b in self.brokers) + "</ul>"]
         parts += [f"<p class=\"muted\">Options: {e(_options_line(self.options))}</p>"]
         parts += [f"<p class=\"muted\">Note: {e(n)}</p>" for n in self.notes]
+        if with_map:
+            from .map_page import map_section
+
+            parts += ["<h2>Network map</h2>", map_section(self.visualise(), heading="")]
         if provenance:
             parts.append(f"<footer>{e(provenance)}</footer>")
         return "\n".join(parts)
 
-    def to_html(self) -> str:
-        """A single-file HTML report (no external resources), with a provenance footer."""
+    def to_html(self, with_map: bool = True) -> str:
+        """A single-file HTML report (no external resources): summary, partner table,
+        incentives, the benefit/cost curve, the network map and a provenance footer."""
         opp = self.opportunity
         return html_page(f"Partners for {opp.title or opp.id}",
-                         self._html_body(self.provenance()))
+                         self._html_body(self.provenance(), with_map), **_map_assets(with_map))
+
+    def visualise(self, seed: int = 0, max_nodes: int | None = DISPLAY_BUDGET):
+        """The network map of this opportunity (`netkit.maps.map_partners`): in a notebook it
+        shows inline; ``.save("map.html")`` or ``.save_picture("map.png")`` to keep it."""
+        from .maps import map_partners
+
+        return map_partners(self, seed=seed, max_nodes=max_nodes)
 
     def _repr_html_(self) -> str:
         e = html.escape
@@ -332,6 +345,15 @@ class PartnerSet:
         from .curve import save_curve
 
         save_curve(self.curve, path, title=self.opportunity.title or self.opportunity.id)
+
+
+def _map_assets(with_map: bool) -> dict:
+    """The scripts and styles a page needs for the maps in it."""
+    if not with_map:
+        return {}
+    from .map_page import map_scripts, map_style
+
+    return {"scripts": map_scripts(), "style": map_style()}
 
 
 def _options_line(options: dict) -> str:
@@ -377,7 +399,8 @@ class PartnerReport:
         footer = self.partner_sets[0].provenance().rsplit(" · opportunity", 1)[0] \
             if self.partner_sets else ""
         return html_page(f"Partners for {self.system_name}",
-                         body + f"\n<footer>{html.escape(footer)}</footer>")
+                         body + f"\n<footer>{html.escape(footer)}</footer>",
+                         **_map_assets(True))
 
     def _repr_html_(self) -> str:
         return "<hr>".join(ps._repr_html_() for ps in self.partner_sets)

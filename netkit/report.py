@@ -154,16 +154,32 @@ def to_jsonable(value):
     return value
 
 
-def html_page(title: str, body: str, style: str = "") -> str:
+def html_page(title: str, body: str, style: str = "", scripts=(), wide: bool = False) -> str:
     """A self-contained HTML page: no external resources, and a Content-Security-Policy that
-    forbids loading any."""
+    forbids loading any.
+
+    ``scripts`` are inlined at the end of the body and allowed by their SHA-256 hashes; no other
+    script can run. ``wide`` lets the page use the whole window (for maps).
+
+    Examples
+    --------
+    >>> page = html_page("A & B", "<p>hi</p>")
+    >>> "<title>A &amp; B</title>" in page, "script-src 'none'" in page
+    (True, True)
+    """
+    from .map_page import script_hash
+
+    hashes = " ".join(script_hash(s) for s in scripts) or "'none'"
     csp = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
-           "script-src 'unsafe-inline'; font-src data:")
+           f"script-src {hashes}; font-src data:; connect-src 'none'; form-action 'none'; "
+           "base-uri 'none'")
+    width = "body{max-width:none}" if wide else ""
+    tail = "".join(f"<script>{s}</script>\n" for s in scripts)
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             f"<meta http-equiv=\"Content-Security-Policy\" content=\"{csp}\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-            f"<title>{html.escape(title)}</title>\n<style>{BASE_STYLE}{style}</style>\n"
-            f"</head>\n<body>\n{body}\n</body>\n</html>\n")
+            f"<title>{html.escape(title)}</title>\n<style>{BASE_STYLE}{style}{width}</style>\n"
+            f"</head>\n<body>\n{body}\n{tail}</body>\n</html>\n")
 
 
 BASE_STYLE = """

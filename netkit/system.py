@@ -16,6 +16,7 @@ import networkx as nx
 import pandas as pd
 
 from .errors import OpportunityError
+from .layout import DISPLAY_BUDGET
 from .opportunity import Opportunity
 from .schema import HOME, TABLES
 
@@ -229,6 +230,13 @@ class System:
         return N
 
     # -- display ------------------------------------------------------------------------------
+    def visualise(self, services: bool = False, seed: int = 0, max_nodes: int | None = DISPLAY_BUDGET):
+        """The network map of the whole system (`netkit.maps.map_system`); it shows inline in a
+        notebook, and ``.save("map.html")`` keeps it."""
+        from .maps import map_system
+
+        return map_system(self, services=services, seed=seed, max_nodes=max_nodes)
+
     def summary(self):
         """A `netkit.summary.SystemSummary` of this system."""
         from .summary import summarise

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 
-import click
-import pytest
 from click.testing import CliRunner
 
 import netkit

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pandas as pd
 import pytest
 
 import netkit
-from conftest import append_row, read_table, set_cell, write_table
+from conftest import read_table, write_table
 
 
 def test_tiny_loads_with_typed_columns():

@@ -4,7 +4,6 @@ and properties on systems it has never seen."""
 from __future__ import annotations
 
 import json
-import shutil
 import tempfile
 from pathlib import Path
 

@@ -1,0 +1,58 @@
+"""Command for network maps: visualise."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from . import cli
+from .commands import _load
+from .options import partner_options, partner_settings, system_path, write_text
+
+
+@cli.command()
+@system_path
+@click.option("--opportunity", "-O", "opportunity_id", metavar="ID",
+              help="Map this opportunity's partners, coloured by tier (default: the whole "
+                   "system).")
+@click.option("--changes", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              metavar="CHANGESET", help="Map what a changeset does: to the opportunity's "
+                                        "partners (who joins, who leaves), or to the system.")
+@click.option("--services", is_flag=True,
+              help="Also draw services and the flows between them (whole-system map).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              metavar="FILE.html", help="Where to write the map (default: standard output).")
+@click.option("--picture", "--png", "picture", metavar="FILE",
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Also save the same layout as a PNG or SVG picture (by the file's ending).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed for the layout.")
+@click.option("--max-nodes", type=click.IntRange(min=1), default=2000, show_default=True,
+              metavar="N", help="Display budget: draw the N nodes with most activity.")
+@partner_options
+def visualise(path, opportunity_id, changes, services, output, picture, seed, max_nodes,
+              **settings):
+    """Draw an interactive network map as one self-contained HTML file.
+
+    The file opens offline and makes no request to any other host, so it can be emailed. Nodes
+    are sized by patient contacts a year and joined by patients handed on; hover for reasons,
+    filter by type and tier, search by name.
+
+    \b
+    Examples:
+      netkit visualise sample_networks/riverside -o riverside.html
+      netkit visualise sample_networks/riverside -O frailty-admissions -o frailty.html \\
+          --picture frailty.png
+      netkit visualise sample_networks/riverside -O frailty-admissions \\
+          --changes sample_networks/riverside/changesets/2026-10-virtual-ward.yaml -o diff.html
+    """
+    import netkit
+
+    system = _load(path)
+    network_map = netkit.visualise(system, opportunity_id, changes=changes, services=services,
+                                   seed=seed, max_nodes=max_nodes, **partner_settings(settings))
+    page = network_map.to_html()
+    if picture is not None:
+        network_map.save_picture(picture)
+        click.echo(f"wrote {picture}", err=True)
+    write_text(page, output)
