@@ -59,7 +59,7 @@ def cli():
     """
 
 
-from . import commands, partners, changes, maps  # noqa: E402,F401,I001 - registers the commands in tour order
+from . import commands, partners, changes, maps, pathways  # noqa: E402,F401,I001 - registers the commands in tour order
 
 
 def main(argv=None):

@@ -88,6 +88,11 @@ def partner_options(func):
                           "year."),
         click.option("--groups", type=click.Choice(["type", "sector"]), default="type",
                      show_default=True, help="Groups for Gould-Fernandez brokerage roles."),
+        click.option("--disclosure", default=None, metavar="RULES",
+                     help="Disclosure control for the patient counts shown: nhs (1-7 shown *, "
+                          "others to the nearest 5), cms (1-10 shown *), none, or "
+                          "threshold=N,round=R; adds a check that the partner set is the same "
+                          "on the rounded figures."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -96,5 +101,8 @@ def partner_options(func):
 
 def partner_settings(kwargs: dict) -> dict:
     """Pop the partner-engine settings from a command's keyword arguments."""
-    return {key: kwargs.pop(key) for key in ("weights", "coordination_cost", "represent",
-                                              "min_patients", "groups")}
+    settings = {key: kwargs.pop(key) for key in ("weights", "coordination_cost", "represent",
+                                                  "min_patients", "groups", "disclosure")}
+    if settings["disclosure"] is None:
+        del settings["disclosure"]
+    return settings

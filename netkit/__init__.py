@@ -49,6 +49,10 @@ _EXPORTS = {
     # maps
     "visualise": "maps", "NetworkMap": "maps", "map_system": "maps", "map_partners": "maps",
     "map_diff": "maps",
+    # event data
+    "mine_pathways": "mining", "MinedPathways": "mining", "directly_follows": "mining",
+    "read_events": "events", "disclosure_rules": "disclosure",
+    "DisclosureRules": "disclosure",
     # errors
     "NetkitError": "errors", "InputError": "errors", "OpportunityError": "errors",
     "ChangesetError": "errors", "OptionError": "errors", "Problem": "errors",

@@ -92,19 +92,28 @@ def top_counterparts(pairs: pd.DataFrame) -> dict:
 def partner_reasons(cid: str, row: pd.Series, *, names: dict, counterpart: tuple | None,
                     members: list, sole_routes: list, included: bool, system_net: float,
                     has_shift: bool, tier: str, marginal: tuple | None,
-                    excluded: bool = False) -> list[str]:
-    """Plain-words reasons for one candidate, strongest first."""
+                    excluded: bool = False, disclosure=None) -> list[str]:
+    """Plain-words reasons for one candidate, strongest first.
+
+    With active ``disclosure`` rules (`netkit.disclosure.DisclosureRules`), patient counts are
+    shown as the rules say and their percentages are computed from the disclosed figures.
+    """
+    count, share = fmt_number, (lambda part, whole: fmt_share(part / whole if whole else 0))
+    if disclosure is not None and disclosure.active:
+        count, share = disclosure.count, disclosure.share
     reasons = []
     if included:
         reasons.append("on the opportunity's must-include list")
     if row["activity_share"] > 0:
-        reasons.append(f"delivers {fmt_share(row['activity_share'])} of in-scope patient "
-                       f"contacts ({fmt_number(row['activity'])} a year)")
+        whole = row["activity"] / row["activity_share"]
+        reasons.append(f"delivers {share(row['activity'], whole)} of in-scope patient "
+                       f"contacts ({count(row['activity'])} a year)")
     if row["handoffs"] > 0 and counterpart is not None:
         partner, patients = counterpart
-        reasons.append(f"party to {fmt_number(row['handoffs'])} handoffs a year "
-                       f"({fmt_share(row['handoffs_share'])} of cross-organisation handoffs), "
-                       f"{fmt_number(patients)} of them with {names.get(partner, partner)}")
+        whole = row["handoffs"] / row["handoffs_share"]
+        reasons.append(f"party to {count(row['handoffs'])} handoffs a year "
+                       f"({share(row['handoffs'], whole)} of cross-organisation handoffs), "
+                       f"{count(patients)} of them with {names.get(partner, partner)}")
     if row["brokerage_share"] > 0:
         reasons.append(f"brokers {fmt_share(row['brokerage_share'])} of the shortest patient "
                        f"routes between other organisations")

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .disclosure import disclosure_rules
 from .explain import type_name
 from .layout import DISPLAY_BUDGET, spring_layout
 from .palette import CHANGE_COLOURS, FADED, FAMILIES, TIER_COLOURS, fade, family_of
@@ -178,9 +179,9 @@ def _node_frame(orgs: pd.DataFrame, activity: pd.Series) -> pd.DataFrame:
 
 
 def _tooltip(nodes: pd.DataFrame, reasons: pd.Series | None = None,
-             extra: pd.Series | None = None) -> pd.Series:
+             extra: pd.Series | None = None, count=fmt_number) -> pd.Series:
     lines = (nodes["name"] + " (" + nodes["id"] + ")\n" + nodes["type"].map(type_name)
-             + "\n" + nodes["activity"].map(fmt_number) + " patient contacts a year")
+             + "\n" + nodes["activity"].map(count) + " patient contacts a year")
     if extra is not None:
         lines = lines + extra.reindex(nodes.index).fillna("").map(lambda t: f"\n{t}" if t else "")
     if reasons is not None:
@@ -189,14 +190,14 @@ def _tooltip(nodes: pd.DataFrame, reasons: pd.Series | None = None,
     return lines
 
 
-def _handoff_edges(handoffs: pd.DataFrame, names: dict) -> pd.DataFrame:
+def _handoff_edges(handoffs: pd.DataFrame, names: dict, count=fmt_number) -> pd.DataFrame:
     """``source, target, patients`` between different nodes → the edges table."""
     edges = handoffs[handoffs["source"] != handoffs["target"]].reset_index(drop=True)
     edges = edges[edges["patients"] > 0].reset_index(drop=True)
     edges["kind"] = "handoff"
     edges["width"] = _widths(edges["patients"])
     edges["tooltip"] = (edges["source"].map(names) + " → " + edges["target"].map(names) + ": "
-                        + edges["patients"].map(fmt_number) + " patients a year")
+                        + edges["patients"].map(count) + " patients a year")
     edges["dashed"] = False
     return edges
 
@@ -223,13 +224,20 @@ def _provenance(system, changes=None) -> str:
 
 
 def _finish(title, nodes, edges, colour_by, subtitle, notes, seed, max_nodes, what,
-            provenance) -> NetworkMap:
+            provenance, rules=None) -> NetworkMap:
     nodes, edges, budget_notes = _budget(nodes, edges, max_nodes, what)
+    if rules is not None and rules.active:
+        # What the page carries is released: counts rounded, small ones missing (shown *).
+        nodes = nodes.assign(activity=rules.values(nodes["activity"]).to_numpy())
+        edges = edges.assign(patients=rules.values(edges["patients"]).to_numpy())
+        widths = _widths(edges["patients"].fillna(0.0))
+        edges["width"] = widths.where(edges["kind"] != "provides", 1.0)
+        notes = list(notes) + [rules.describe()]
     nodes = nodes.sort_values("id", kind="stable").reset_index(drop=True)
     edges = edges.sort_values(["source", "target", "kind"], kind="stable").reset_index(drop=True)
     positions = spring_layout(nodes["id"].tolist(), edges, weight="patients", seed=seed)
     nodes["x"], nodes["y"] = positions["x"].to_numpy(), positions["y"].to_numpy()
-    nodes["size"] = _sizes(nodes["activity"])
+    nodes["size"] = _sizes(nodes["activity"].fillna(0.0))
     nodes.loc[nodes["kind"] == "service", "size"] = (nodes["size"] * 0.5).round(1)
     for column in ("tier", "status", "colour_tier", "colour_change"):
         nodes[column] = nodes[column].fillna("")
@@ -240,7 +248,8 @@ def _finish(title, nodes, edges, colour_by, subtitle, notes, seed, max_nodes, wh
 
 # -- the maps --------------------------------------------------------------------------------------
 def map_system(system, services: bool = False, pathways=None, seed: int = 0,
-               max_nodes: int | None = DISPLAY_BUDGET, changes=None) -> NetworkMap:
+               max_nodes: int | None = DISPLAY_BUDGET, changes=None,
+               disclosure=None) -> NetworkMap:
     """The whole system: organisations sized by activity, joined by patients handed off.
 
     Parameters
@@ -258,6 +267,8 @@ def map_system(system, services: bool = False, pathways=None, seed: int = 0,
     changes : ChangeResult, optional
         A changeset applied to ``system`` (``system`` is the system *before*): the map shows
         the system after it, coloured by what changed; removed organisations stay, marked.
+    disclosure : str or DisclosureRules, optional
+        Disclosure control for the counts the map carries and shows (`netkit.disclosure`).
 
     Examples
     --------
@@ -266,6 +277,8 @@ def map_system(system, services: bool = False, pathways=None, seed: int = 0,
     >>> m.edges[["source", "target", "patients"]].head(2).values.tolist()
     [['ACUTE', 'CARE', 50.0], ['ACUTE', 'COUNCIL', 150.0]]
     """
+    rules = disclosure_rules(disclosure)
+    count = rules.count if rules.active else fmt_number
     before = system
     if changes is not None:
         system = changes.system
@@ -295,7 +308,7 @@ def map_system(system, services: bool = False, pathways=None, seed: int = 0,
         extra = status.map({"added": "added by the changeset", "removed":
                             "removed by the changeset", "changed": "touched by the changeset"})
         colour_by = "change"
-    nodes["tooltip"] = _tooltip(nodes, extra=extra)
+    nodes["tooltip"] = _tooltip(nodes, extra=extra, count=count)
     if services:
         svc = system.services[["id", "name", "provider"]].copy()
         svc_nodes = pd.DataFrame({
@@ -308,7 +321,7 @@ def map_system(system, services: bool = False, pathways=None, seed: int = 0,
         svc_nodes["colour_type"] = FADED
         svc_nodes["tooltip"] = (svc["name"] + " (" + svc["id"] + ")\nservice of "
                                 + svc["provider"].map(names).fillna(svc["provider"]) + "\n"
-                                + svc_nodes["activity"].map(fmt_number)
+                                + svc_nodes["activity"].map(count)
                                 + " patient contacts a year")
         nodes = pd.concat([nodes, svc_nodes], ignore_index=True)
         names.update(zip(svc_nodes["id"], svc_nodes["name"]))
@@ -316,7 +329,7 @@ def map_system(system, services: bool = False, pathways=None, seed: int = 0,
         between = (inner.assign(source="service:" + inner["source"],
                                 target="service:" + inner["target"])
                    .groupby(["source", "target"], as_index=False)["patients"].sum())
-        edges = _handoff_edges(between, names).assign(kind="flow")
+        edges = _handoff_edges(between, names, count).assign(kind="flow")
         provides = pd.DataFrame({"source": svc["provider"].to_numpy(),
                                  "target": ("service:" + svc["id"]).to_numpy(),
                                  "kind": "provides", "patients": 0.0, "width": 1.0,
@@ -326,21 +339,21 @@ def map_system(system, services: bool = False, pathways=None, seed: int = 0,
         edges = pd.concat([edges, provides], ignore_index=True)
         what = "organisations and services"
     else:
-        edges = _handoff_edges(organisation_flows(flows, system.services), names)
+        edges = _handoff_edges(organisation_flows(flows, system.services), names, count)
         what = "organisations"
     counts = f"{(nodes['kind'] == 'organisation').sum():,} organisations"
     if services:
         counts += f", {(nodes['kind'] == 'service').sum():,} services"
-    subtitle = [f"{counts}; {fmt_number(edges.loc[edges['kind'] != 'provides', 'patients'].sum())}"
+    subtitle = [f"{counts}; {count(edges.loc[edges['kind'] != 'provides', 'patients'].sum())}"
                 " patients a year handed between them"]
     title = f"{system.name}" + (" after the changes" if changes is not None else "")
     if changes is not None:
         subtitle.append(f"changeset {changes.changeset.source}")
     return _finish(title, nodes, edges, colour_by, subtitle, [], seed, max_nodes, what,
-                   _provenance(before, changes))
+                   _provenance(before, changes), rules)
 
 
-def _partner_graph(partner_set) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _partner_graph(partner_set, count=fmt_number) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Candidate nodes (with tier, reasons, activity) and the handoffs between candidates."""
     scope = partner_set.scope
     services = scope.services
@@ -360,13 +373,14 @@ def _partner_graph(partner_set) -> tuple[pd.DataFrame, pd.DataFrame]:
                 .groupby(["source", "target"], as_index=False, sort=True)["patients"].sum())
     handoffs = handoffs[handoffs["source"].isin(nodes["id"]) & handoffs["target"].isin(nodes["id"])]
     stands = partners["stands_for"].map(lambda s: f"stands for {', '.join(s)}" if s else "")
-    nodes["tooltip"] = _tooltip(nodes, reasons=partners["reasons"],
+    nodes["tooltip"] = _tooltip(nodes, reasons=partners["reasons"], count=count,
                                 extra=("tier: " + nodes["tier"] + stands.map(
                                     lambda s: f"\n{s}" if s else "")))
     return nodes, handoffs
 
 
-def map_partners(partner_set, seed: int = 0, max_nodes: int | None = DISPLAY_BUDGET) -> NetworkMap:
+def map_partners(partner_set, seed: int = 0, max_nodes: int | None = DISPLAY_BUDGET,
+                 disclosure=None) -> NetworkMap:
     """An opportunity's map: candidates coloured by tier (inform faded), sized by in-scope
     activity, joined by in-scope patients handed off; switch to colour by type on the page.
 
@@ -378,19 +392,21 @@ def map_partners(partner_set, seed: int = 0, max_nodes: int | None = DISPLAY_BUD
     >>> m.colour_by, sorted(m.nodes.loc[m.nodes["tier"] == "core", "id"])
     ('tier', ['ACUTE', 'AMB', 'COMM', 'COUNCIL', 'ICB', 'PCN1'])
     """
-    nodes, handoffs = _partner_graph(partner_set)
+    rules = disclosure_rules(disclosure if disclosure is not None else partner_set.disclosure)
+    count = rules.count if rules.active else fmt_number
+    nodes, handoffs = _partner_graph(partner_set, count)
     names = dict(zip(nodes["id"], nodes["name"]))
-    edges = _handoff_edges(handoffs, names)
+    edges = _handoff_edges(handoffs, names, count)
     opp = partner_set.opportunity
     counts = nodes["tier"].value_counts()
     subtitle = [f"{partner_set.system_name} · " + ", ".join(
         f"{counts.get(t, 0)} {t}" for t in TIER_COLOURS), partner_set.stop]
     return _finish(f"Partners for: {opp.title or opp.id}", nodes, edges, "tier", subtitle, [],
-                   seed, max_nodes, "candidates", partner_set.provenance())
+                   seed, max_nodes, "candidates", partner_set.provenance(), rules)
 
 
 def map_diff(diff, seed: int = 0, max_nodes: int | None = DISPLAY_BUDGET,
-             changeset=None) -> NetworkMap:
+             changeset=None, disclosure=None) -> NetworkMap:
     """What a change did to an opportunity's partners: who joined or left the core, who moved
     tier. Organisations that left the scope stay on the map, marked; handoffs that only existed
     before are dashed.
@@ -402,8 +418,10 @@ def map_diff(diff, seed: int = 0, max_nodes: int | None = DISPLAY_BUDGET,
     changeset : Changeset, optional
         The changeset behind the diff, named in the provenance footer.
     """
-    after_nodes, after_handoffs = _partner_graph(diff.after)
-    before_nodes, before_handoffs = _partner_graph(diff.before)
+    rules = disclosure_rules(disclosure if disclosure is not None else diff.after.disclosure)
+    count = rules.count if rules.active else fmt_number
+    after_nodes, after_handoffs = _partner_graph(diff.after, count)
+    before_nodes, before_handoffs = _partner_graph(diff.before, count)
     gone = before_nodes[~before_nodes["id"].isin(after_nodes["id"])]
     nodes = pd.concat([after_nodes, gone.assign(tier="")], ignore_index=True)
     status = pd.Series("unchanged", index=nodes.index)
@@ -419,18 +437,18 @@ def map_diff(diff, seed: int = 0, max_nodes: int | None = DISPLAY_BUDGET,
     nodes["tooltip"] = [("\n".join(parts[:3] + [why[i]] + parts[3:]) if i in why else tip)
                         for i, parts, tip in zip(nodes["id"], lines, nodes["tooltip"])]
     names = dict(zip(nodes["id"], nodes["name"]))
-    edges = _handoff_edges(after_handoffs, names)
+    edges = _handoff_edges(after_handoffs, names, count)
     key = ["source", "target"]
     only_before = before_handoffs.merge(after_handoffs[key], on=key, how="left", indicator=True)
     only_before = only_before[only_before["_merge"] == "left_only"].drop(columns="_merge")
-    old = _handoff_edges(only_before, names)
+    old = _handoff_edges(only_before, names, count)
     old["dashed"] = True
     old["tooltip"] = old["tooltip"] + " (before the change)"
     edges = pd.concat([edges, old], ignore_index=True)
     subtitle = list(diff.summary) or ["no change to the partner set"]
     return _finish(f"What changed: {diff.title or diff.opportunity}", nodes, edges, "change",
                    subtitle, [], seed, max_nodes, "candidates", diff.before.provenance()
-                   + (f" · changeset {changeset.source}" if changeset is not None else ""))
+                   + (f" · changeset {changeset.source}" if changeset is not None else ""), rules)
 
 
 def map_changes(system, result, opportunity: str | None = None, seed: int = 0,
@@ -438,7 +456,8 @@ def map_changes(system, result, opportunity: str | None = None, seed: int = 0,
     """Map a changeset's effect: on one opportunity's partners (`map_diff`), or, without an
     opportunity, on the whole system (`map_system` with ``changes``)."""
     if opportunity is None:
-        return map_system(system, seed=seed, max_nodes=max_nodes, changes=result)
+        return map_system(system, seed=seed, max_nodes=max_nodes, changes=result,
+                          disclosure=partner_options.get("disclosure"))
     from .diff import diff_partner_sets
     from .partners import find_partners
 
@@ -480,11 +499,12 @@ def visualise(system, opportunity: str | None = None, changes=None, services: bo
         result = apply_changes(system, changeset)
         if opportunity is None:
             return map_system(system, services=services, seed=seed, max_nodes=max_nodes,
-                              changes=result)
+                              changes=result, disclosure=partner_options.get("disclosure"))
         return map_changes(system, result, opportunity, seed=seed, max_nodes=max_nodes,
                            **partner_options)
     if opportunity is None:
-        return map_system(system, services=services, seed=seed, max_nodes=max_nodes)
+        return map_system(system, services=services, seed=seed, max_nodes=max_nodes,
+                          disclosure=partner_options.get("disclosure"))
     from .partners import find_partners
 
     return map_partners(find_partners(system, opportunity, **partner_options), seed=seed,

@@ -77,6 +77,27 @@ class PartnerSet:
 
     # -- views --------------------------------------------------------------------------------
     @property
+    def disclosure(self):
+        """The disclosure rules for what this result shows (`netkit.disclosure`)."""
+        from .disclosure import disclosure_rules
+
+        return disclosure_rules(self.options.get("disclosure"))
+
+    def _count(self, value) -> str:
+        rules = self.disclosure
+        return rules.count(value) if rules.active else fmt_number(value)
+
+    def _released_counts(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Patient counts (activity, handoffs) as the disclosure rules show them."""
+        rules = self.disclosure
+        if not rules.active:
+            return frame
+        frame = frame.copy()
+        for column in ("activity", "handoffs"):
+            frame[column] = [rules.count(v).replace(",", "") for v in frame[column]]
+        return frame
+
+    @property
     def core(self) -> list[str]:
         """Core partner ids in order of selection."""
         return self.partners.loc[self.partners["tier"] == "core", "id"].tolist()
@@ -89,14 +110,14 @@ class PartnerSet:
 
     def to_frame(self) -> pd.DataFrame:
         """The partner table, one row per candidate, lists joined with ``; `` (for CSV)."""
-        frame = self.partners.copy()
+        frame = self._released_counts(self.partners)
         for column in ("stands_for", "reasons"):
             frame[column] = frame[column].map("; ".join)
         return frame
 
     def _partner_dicts(self) -> list[dict]:
         out = []
-        for row in self.partners.to_dict("records"):
+        for row in self._released_counts(self.partners).to_dict("records"):
             item = {"id": row["id"], "name": row["name"], "type": row["type"],
                     "tier": row["tier"], "rank": row["rank"], "score": row["score"],
                     "criteria": {c: {"share": row[f"{c}_share"], "raw": row[c]}
@@ -166,7 +187,7 @@ class PartnerSet:
         places = ", ".join(opp.places) if opp.places else "all places"
         return [
             f"{self.system_name} · pathways {', '.join(s.pathways)} · {places} · "
-            f"{fmt_number(s.patients)} patients a year enter",
+            f"{self._count(s.patients)} patients a year enter",
             f"{len(s.organisations)} organisations in scope as {len(s.candidates)} candidates: "
             + ", ".join(f"{counts.get(t, 0)} {t}" for t in TIERS)
             + (f"; excluded: {', '.join(self.excluded)}" if self.excluded else ""),
@@ -183,11 +204,19 @@ class PartnerSet:
         t = self.incentives.organisations
         return pd.DataFrame({
             "organisation": t["id"].map(lambda i: f"{names.get(i, i)} ({i})"),
-            "activity": t["activity_change"].map(lambda v: f"{v:+,.0f}" if v else ""),
+            "activity": t["activity_change"].map(self._signed_count),
             "cost": t["cost_change"].map(fmt_money),
             "income": t["income_change"].map(fmt_money),
             "spend": t["spend_change"].map(fmt_money),
             "net": t["net"].map(fmt_money)})
+
+    def _signed_count(self, value: float) -> str:
+        if not value:
+            return ""
+        if not self.disclosure.active:
+            return f"{value:+,.0f}"
+        shown = self.disclosure.count(abs(value))
+        return shown if shown == "*" else ("+" if value > 0 else "-") + shown
 
     def _curve_table(self, rows: int = 12) -> pd.DataFrame:
         c = self.curve.head(rows)
@@ -328,7 +357,7 @@ class PartnerSet:
         shows inline; ``.save("map.html")`` or ``.save_picture("map.png")`` to keep it."""
         from .maps import map_partners
 
-        return map_partners(self, seed=seed, max_nodes=max_nodes)
+        return map_partners(self, seed=seed, max_nodes=max_nodes, disclosure=self.disclosure)
 
     def _repr_html_(self) -> str:
         e = html.escape
@@ -363,6 +392,8 @@ def _options_line(options: dict) -> str:
     line = f"weights {weights}; coordination cost {cost}; represent {represent}"
     if options.get("min_patients"):
         line += f"; min patients {options['min_patients']:g}"
+    if options.get("disclosure"):
+        line += f"; disclosure {options['disclosure']}"
     return line
 
 

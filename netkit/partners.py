@@ -19,6 +19,7 @@ from typing import Iterable, Mapping
 import pandas as pd
 
 from .criteria import Criteria, compute_criteria
+from .disclosure import disclosure_rules
 from .errors import OpportunityError, OptionError
 from .explain import partner_reasons, route_lines, top_counterparts
 from .frameworks import stakeholder_frameworks
@@ -73,7 +74,7 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
                   represent: Mapping[str, str] | str | None = None,
                   min_patients: float | None = None, stability: int = 0, seed: int = 0,
                   groups: str = "type", incumbents: Iterable[str] = (),
-                  hysteresis: float = 0.0) -> PartnerSet:
+                  hysteresis: float = 0.0, disclosure=None) -> PartnerSet:
     """Find the partners for an opportunity.
 
     Parameters
@@ -102,6 +103,11 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
     incumbents, hysteresis :
         The core partners before a change, and how much benefit a change must bring to swap
         them (see `netkit.selection.select_partners`); used by `netkit.PartnerTracker`.
+    disclosure : str or DisclosureRules, optional
+        Disclosure control (``nhs``, ``cms``, ``threshold=N,round=R``) for the patient counts
+        the result shows (reasons, reports, maps); the computation uses the true figures. The
+        result's notes say whether the partner set is the same when computed on the rounded
+        figures (`netkit.disclosure_check`).
 
     Returns
     -------
@@ -144,12 +150,14 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
             f"{', '.join(opp.cohort) or 'all'}); check its pathways, places and cohort")
     related = _related_pairs(system, scope)
     include, exclude = scope.candidates_for(opp.include), scope.candidates_for(opp.exclude)
+    released = disclosure_rules(disclosure)
     partners, selection, crit, inc, routes = _analyse(system, opp, scope, related, min_patients,
-                                                      groups, incumbents, hysteresis)
+                                                      groups, incumbents, hysteresis, released)
     notes = list(inc.notes) if inc is not None else []
     if len(crit.thin):
+        shown = released.count if released.active else fmt_number
         notes.append(f"{len(crit.thin)} organisation-to-organisation ties under {min_patients:g} "
-                     f"patients a year ({fmt_number(crit.thin['patients'].sum())} patients in "
+                     f"patients a year ({shown(crit.thin['patients'].sum())} patients in "
                      "all) were left out")
     if stability:
         partners["stability"] = partners["id"].map(run_stability(
@@ -175,6 +183,15 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
                "stability": int(stability), "seed": int(seed), "groups": groups}
     if hysteresis:
         options["hysteresis"] = float(hysteresis)
+    if released.active:
+        from .rounding_check import disclosure_check
+
+        options["disclosure"] = released.name
+        check = disclosure_check(system, opp, released, partners=partners,
+                                 weights=weights, coordination_cost=coordination_cost,
+                                 represent=represent, min_patients=min_patients, groups=groups)
+        options["disclosure_check"] = check.to_dict()
+        notes.append(check.line())
     brokers = _broker_lines(system, routes, roles)
     return PartnerSet(opp, system.name, partners, selection.curve, selection.stop, inc, roles,
                       brokers, scope, crit, options,
@@ -231,7 +248,8 @@ def _broker_lines(system: System, routes: dict, roles: pd.DataFrame) -> list[str
 
 
 def _analyse(system: System, opp: Opportunity, scope: Scope, related: list, min_patients: float,
-             groups: str, incumbents: Iterable[str] = (), hysteresis: float = 0.0):
+             groups: str, incumbents: Iterable[str] = (), hysteresis: float = 0.0,
+             disclosure=None):
     """Criteria, selection, tiers and reasons for one set of settings."""
     candidate_of = scope.candidate_of
     inc = None
@@ -246,13 +264,14 @@ def _analyse(system: System, opp: Opportunity, scope: Scope, related: list, min_
                          gain_share(inc.organisations, inc.system_net, selection.core,
                                     candidate_of), inc.notes)
     routes = _sole_routes(system, crit, groups)
-    partners = _partner_table(system, scope, crit, selection, inc, include, exclude, routes)
+    partners = _partner_table(system, scope, crit, selection, inc, include, exclude, routes,
+                              disclosure)
     return partners, selection, crit, inc, routes
 
 
 def _partner_table(system: System, scope: Scope, crit: Criteria, selection: Selection,
                    inc: Incentives | None, include: list, exclude: list,
-                   routes: dict) -> pd.DataFrame:
+                   routes: dict, disclosure=None) -> pd.DataFrame:
     orgs = system.organisations.set_index("id")
     table = crit.table.copy()
     w = selection.weights
@@ -285,7 +304,7 @@ def _partner_table(system: System, scope: Scope, crit: Criteria, selection: Sele
                         included=c in include, system_net=system_net,
                         has_shift=inc is not None, tier=row["tier"],
                         marginal=(row["marginal_benefit"], row["marginal_cost"])
-                        if row["tier"] != "core" else None)
+                        if row["tier"] != "core" else None, disclosure=disclosure)
         for c, row in zip(table.index, table.to_dict("records"))]
     table["_tier"] = table["tier"].map({t: i for i, t in enumerate(TIERS)})
     table["_order"] = [core_order.get(c, len(core_order)) for c in table.index]

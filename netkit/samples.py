@@ -1,4 +1,5 @@
-"""The sample systems that ship with netkit (``riverside``, ``tiny``)."""
+"""The samples that ship with netkit: the systems ``riverside`` and ``tiny``, and
+``tiny_events``, a synthetic patient-level event log for pathway mining."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from pathlib import Path
 
 __all__ = ["sample_path", "SAMPLES"]
 
-SAMPLES = ("riverside", "tiny")
+SAMPLES = ("riverside", "tiny", "tiny_events")
 
 
 def sample_path(name: str = "riverside") -> Path:
@@ -24,6 +25,6 @@ def sample_path(name: str = "riverside") -> Path:
         raise ValueError(f"no sample system {name!r}; samples: {', '.join(SAMPLES)}")
     here = Path(__file__).resolve().parent
     for base in (here / "sample_networks", here.parent / "sample_networks"):
-        if (base / name / "organisations.csv").exists():
+        if (base / name / "README.md").exists():
             return base / name
     raise FileNotFoundError(f"the sample system {name!r} is not installed with netkit")

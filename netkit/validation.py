@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ._frames import blank_as_empty
+from .disclosure import SUPPRESSED
 from .errors import Problem
 from .opportunity import Opportunity, parse_opportunities
 from .reading import ROW_COLUMN, RawSystem
@@ -129,6 +130,20 @@ def _check_table(spec: TableSpec, frame: pd.DataFrame | None, label: str,
         problems.append(Problem(label, None, None, None,
                                 "has no rows; a system needs at least one"))
     check = _Checker(label, frame, problems)
+    suppressed = None
+    if spec.name == "flows" and "patients" in frame:
+        # A disclosure-controlled extract marks small counts '*' (netkit pathways mine
+        # --disclosure writes them so): such flows are left out, with one warning.
+        suppressed = frame["patients"].str.strip() == SUPPRESSED
+        if suppressed.any():
+            rows = check.rows[suppressed]
+            problems.append(Problem(
+                label, int(rows.iloc[0]), "patients", SUPPRESSED,
+                "marks a count suppressed under disclosure control; "
+                f"{int(suppressed.sum()):,} such flow(s) are left out of every calculation",
+                "warning"))
+            frame = frame[~suppressed]
+            check = _Checker(label, frame, problems)
     typed = frame.copy()
     for column in spec.required:
         check.flag(frame[column].str.strip() == "", column,

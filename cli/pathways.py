@@ -1,0 +1,132 @@
+"""Commands about pathways built from patient-level event data: pathways mine."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import cli
+from .options import render, write_text
+
+#: From this many events on, stages are shown as a progress bar on standard error.
+PROGRESS_FROM = 1_000_000
+
+
+@cli.group()
+def pathways():
+    """Build pathways (the flows of a system) from patient-level event data.
+
+    \b
+    Example:
+      netkit pathways mine sample_networks/tiny_events/events.csv --case patient \\
+          --time when --dayfirst --service code \\
+          --map sample_networks/tiny_events/codes.csv -o flows.csv
+    """
+
+
+def _cohort(ctx, param, values):
+    cohort = {}
+    for value in values:
+        column, sep, wanted = value.partition("=")
+        if not sep or not column.strip() or not wanted.strip():
+            raise click.BadParameter(f"{value!r}: expected COLUMN=VALUE[,VALUE...]", ctx, param)
+        cohort.setdefault(column.strip(), []).extend(v.strip() for v in wanted.split(","))
+    return cohort
+
+
+@pathways.command()
+@click.argument("events", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--case", default="patient_id", show_default=True, metavar="COLUMN",
+              help="The column with the patient (or spell) id.")
+@click.option("--time", default="timestamp", show_default=True, metavar="COLUMN",
+              help="The column with each event's date and time.")
+@click.option("--service", default="service", show_default=True, metavar="COLUMN",
+              help="The column with the service (or an activity code, with --map).")
+@click.option("--organisation", default=None, metavar="COLUMN",
+              help="A column naming each event's organisation or department: gives services "
+                   "their providers and the handovers between organisations.")
+@click.option("--pathway", default="mined", show_default=True, metavar="NAME",
+              help="The pathway id the flows get.")
+@click.option("--cohort", multiple=True, callback=_cohort, metavar="COLUMN=VALUE[,VALUE]",
+              help="Keep only events with one of these values (repeat for more columns).")
+@click.option("--map", "mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              metavar="MAPPING.csv", help="Activity codes to service ids: columns code, service "
+                                          "and optionally provider.")
+@click.option("--time-format", default=None, metavar="FORMAT",
+              help="strptime layout of the times, e.g. '%d/%m/%Y %H:%M' (default ISO 8601).")
+@click.option("--dayfirst", is_flag=True, help="Times are day-first (31/12/2025 09:30).")
+@click.option("--per-year", is_flag=True,
+              help="Scale counts to a year by the span of the log.")
+@click.option("--disclosure", default="none", show_default=True, metavar="RULES",
+              help="Disclosure control for what is written: nhs (1-7 shown *, others to the "
+                   "nearest 5), cms (1-10 shown *), none, or threshold=N,round=R.")
+@click.option("--system", "system_dir", type=click.Path(file_okay=False, path_type=Path),
+              metavar="DIR", help="Also write a whole system folder built from the flows "
+                                  "(services, providers, one pathway and one opportunity).")
+@click.option("--format", "-f", "fmt", type=click.Choice(["csv", "text", "markdown", "json"]),
+              default="csv", show_default=True,
+              help="csv: the flows.csv rows; text or markdown: a summary; json: both.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file instead of standard output.")
+def mine(events, case, time, service, organisation, pathway, cohort, mapping, time_format,
+         dayfirst, per_year, disclosure, system_dir, fmt, output):
+    """Mine the flows of a pathway from an event extract (CSV or parquet).
+
+    Each patient's events are put in time order (events at the same time keep their file
+    order); each step from one service to the next is a flow, with entry from and exit to
+    @home. Flows count distinct patients and transitions, with the median days between steps.
+
+    \b
+    Examples:
+      netkit pathways mine events.csv --case patient_id --time arrival --service unit -o flows.csv
+      netkit pathways mine sample_networks/tiny_events/events.csv --case patient \\
+          --time when --dayfirst --service code \\
+          --map sample_networks/tiny_events/codes.csv --pathway frailty \\
+          --disclosure nhs --system tiny-mined
+    """
+    import netkit
+    from netkit.events import read_events
+
+    if system_dir is not None and system_dir.exists() and any(system_dir.iterdir()):
+        raise click.ClickException(f"{system_dir} already exists and is not empty; choose "
+                                   "another --system folder")
+    rules = netkit.disclosure_rules(disclosure)  # a bad rule pack fails before any reading
+    table = read_events(events, text_columns=[case, service])
+    code_table = None
+    if mapping is not None:
+        code_table = read_events(mapping)
+    stages = ["reading times", "ordering events", "counting steps"]
+    if organisation:
+        stages.append("handovers between organisations")
+    with click.progressbar(length=len(stages), label=f"mining {len(table):,} events",
+                           file=sys.stderr) if len(table) >= PROGRESS_FROM else _Quiet() as bar:
+        mined = netkit.mine_pathways(
+            table, case=case, time=time, service=service, pathway=pathway, cohort=cohort,
+            mapping=code_table, organisation=organisation, time_format=time_format,
+            dayfirst=dayfirst, per_year=per_year, disclosure=rules,
+            progress=lambda stage: bar.update(1))
+    for warning in mined.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if fmt == "csv":
+        text = mined.released_flows().to_csv(index=False, lineterminator="\n")
+    else:
+        text = render(mined, fmt)
+    if system_dir is not None:
+        mined.save_system(system_dir)
+        click.echo(f"wrote {system_dir}", err=True)
+    write_text(text, output)
+
+
+class _Quiet:
+    """Stands in for a progress bar on small inputs."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def update(self, n):
+        pass

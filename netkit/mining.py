@@ -1,0 +1,555 @@
+"""Pathways from patient-level event data: who goes where next.
+
+`directly_follows` counts, for every case (patient), each step from one event to the next in
+time order, and where cases start and end: the directly-follows graph of process mining.
+`mine_pathways` turns that into the ``flows.csv`` of a system: distinct patients and
+transitions per step between services, entry from and exit to ``@home``, and the median days
+between steps.
+
+**Method.** Columns are integer-coded (``pandas.factorize``), events are put in (case, time)
+order with one stable sort (``numpy.lexsort``) so that events with the same time keep their file
+order, and neighbours are compared: a step is a pair of neighbouring events of the same case.
+Counts are ``numpy.bincount`` over pair codes. No Python loop runs over events, and when the
+input is already in (case, time) order the sort is skipped.
+
+References
+----------
+van der Aalst, W. M. P. (2016). *Process Mining: Data Science in Action*, 2nd ed., Springer:
+directly-follows graphs (§6.2) and handover-of-work networks (§9.3).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from .disclosure import SUPPRESSED, DisclosureRules, disclosure_rules
+from .errors import InputError, OptionError, Problem
+from .events import MISSING, check_columns, parse_times
+from .schema import HOME
+
+__all__ = ["directly_follows", "mine_pathways", "MinedPathways", "EventSequence",
+           "order_events"]
+
+NS_PER_DAY = 86_400e9
+
+
+@dataclass(frozen=True)
+class EventSequence:
+    """Events in (case, time) order, integer-coded.
+
+    Attributes
+    ----------
+    case : ndarray of int
+        Case code of each event (codes in order of first appearance).
+    activity : ndarray of int
+        Activity (service) code of each event; ``labels[code]`` is its text.
+    time : ndarray of int64
+        Nanoseconds.
+    labels : ndarray
+    n_cases : int
+    was_sorted : bool
+        True when the input was already in (case, time) order and no sort ran.
+    """
+
+    case: np.ndarray
+    activity: np.ndarray
+    time: np.ndarray
+    labels: np.ndarray
+    n_cases: int
+    was_sorted: bool
+
+    @property
+    def same_case(self) -> np.ndarray:
+        """For each neighbouring pair of events: do they belong to one case?"""
+        return self.case[1:] == self.case[:-1]
+
+    def first_and_last(self) -> tuple[np.ndarray, np.ndarray]:
+        """Positions of each case's first and last event."""
+        starts = np.flatnonzero(np.r_[True, ~self.same_case])
+        ends = np.r_[starts[1:] - 1, len(self.case) - 1]
+        return starts, ends
+
+
+def order_events(case_values, time_ns: np.ndarray, activity_values,
+                 missing: str = MISSING) -> EventSequence:
+    """Integer-code the columns and put events in (case, time) order (stable: ties keep file
+    order); no sort when they already are.
+
+    Examples
+    --------
+    >>> seq = order_events(["b", "a", "b"], np.array([2, 5, 1]), ["X", "Y", "Z"])
+    >>> [seq.labels[a] for a in seq.activity], seq.was_sorted
+    (['Z', 'X', 'Y'], False)
+    """
+    case_codes, case_labels = pd.factorize(np.asarray(case_values, dtype=object)
+                                           if not isinstance(case_values, (pd.Series, np.ndarray))
+                                           else case_values)
+    activity = pd.Series(activity_values, copy=False)
+    if activity.isna().any():
+        activity = activity.astype(object).where(activity.notna(), missing)
+    act_codes, act_labels = pd.factorize(activity)
+    case_codes = case_codes.astype(np.int32 if len(case_labels) < 2**31 else np.int64,
+                                   copy=False)
+    act_codes = act_codes.astype(np.int32, copy=False)
+    time_ns = np.asarray(time_ns, dtype=np.int64)
+    same = case_codes[1:] == case_codes[:-1]
+    ordered = bool(np.all(case_codes[1:] >= case_codes[:-1])
+                   and np.all((time_ns[1:] >= time_ns[:-1]) | ~same))
+    if not ordered:
+        order = np.lexsort((time_ns, case_codes))
+        case_codes, act_codes, time_ns = case_codes[order], act_codes[order], time_ns[order]
+    return EventSequence(case_codes, act_codes, time_ns, np.asarray(act_labels, dtype=object),
+                         len(case_labels), ordered)
+
+
+def _step_counts(seq: EventSequence) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per step between neighbours of one case: ``(pair code, source, target, position)``
+    where the pair code is ``source × K + target``."""
+    k = len(seq.labels)
+    same = seq.same_case
+    position = np.flatnonzero(same)
+    source = seq.activity[:-1][same].astype(np.int64)
+    target = seq.activity[1:][same].astype(np.int64)
+    return source * k + target, source, target, position
+
+
+def _count_pairs(pairs: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct pair codes and how often each occurs (bincount when K² is small)."""
+    if k * k <= 50_000_000:
+        counts = np.bincount(pairs, minlength=k * k)
+        codes = np.flatnonzero(counts)
+        return codes, counts[codes]
+    return np.unique(pairs, return_counts=True)
+
+
+def directly_follows(events: pd.DataFrame, case: str = "case_id", time: str = "timestamp",
+                     activity: str = "activity", time_format: str | None = None,
+                     missing: str = MISSING) -> pd.DataFrame:
+    """The directly-follows graph of an event log, with its start and end activities.
+
+    Parameters
+    ----------
+    events : DataFrame
+        One row per event, in file order.
+    case, time, activity : str
+        Column names.
+    time_format : str, optional
+        ``strptime`` layout of text times (default ISO 8601).
+    missing : str
+        Label for an empty activity (pm4py shows ``(missing)`` too).
+
+    Returns
+    -------
+    DataFrame
+        ``kind`` (``dfg``, ``start``, ``end``), ``source``, ``target``, ``count``: a start has
+        an empty source, an end an empty target. Within a kind, largest count first, then by
+        name. The same numbers as pm4py's ``discover_dfg`` (start and end activities too).
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"case_id": ["1", "1", "1", "2", "2"],
+    ...                     "timestamp": ["2024-01-01", "2024-01-02", "2024-01-02",
+    ...                                   "2024-01-01", "2024-01-03"],
+    ...                     "activity": ["ED", "WARD", "HOME", "ED", "WARD"]})
+    >>> directly_follows(log).values.tolist()
+    [['dfg', 'ED', 'WARD', 2], ['dfg', 'WARD', 'HOME', 1], ['start', '', 'ED', 2], ['end', 'HOME', '', 1], ['end', 'WARD', '', 1]]
+    """
+    check_columns(events, {"case": case, "time": time, "activity": activity})
+    seq = order_events(_case_ids(events, case), parse_times(events[time], time,
+                                                            time_format=time_format),
+                       events[activity], missing)
+    k = len(seq.labels)
+    pairs, _, _, _ = _step_counts(seq)
+    codes, counts = _count_pairs(pairs, k)
+    starts, ends = seq.first_and_last()
+    start_counts = np.bincount(seq.activity[starts], minlength=k)
+    end_counts = np.bincount(seq.activity[ends], minlength=k)
+    labels = seq.labels.astype(str)
+    frames = [
+        pd.DataFrame({"kind": "dfg", "source": labels[codes // k], "target": labels[codes % k],
+                      "count": counts}),
+        pd.DataFrame({"kind": "start", "source": "", "target": labels[start_counts > 0],
+                      "count": start_counts[start_counts > 0]}),
+        pd.DataFrame({"kind": "end", "source": labels[end_counts > 0], "target": "",
+                      "count": end_counts[end_counts > 0]}),
+    ]
+    out = pd.concat(frames, ignore_index=True)
+    out["count"] = out["count"].astype(np.int64)
+    out["_kind"] = out["kind"].map({"dfg": 0, "start": 1, "end": 2})
+    out["_name"] = out["source"].where(out["kind"] != "start", out["target"])
+    out = out.sort_values(["_kind", "count", "_name", "target"],
+                          ascending=[True, False, True, True], kind="stable")
+    return out.drop(columns=["_kind", "_name"]).reset_index(drop=True)
+
+
+def _case_ids(events: pd.DataFrame, case: str) -> pd.Series:
+    ids = events[case]
+    missing = ids.isna().to_numpy()
+    if missing.any():
+        rows = np.flatnonzero(missing)
+        problems = [Problem("the events", int(r) + 2, case, None,
+                            "is empty: every event needs a case (patient) id") for r in rows[:10]]
+        if len(rows) > 10:
+            problems.append(Problem("the events", None, case, None,
+                                    f"and {len(rows) - 10:,} more rows like these"))
+        raise InputError(problems)
+    return ids
+
+
+@dataclass(frozen=True)
+class MinedPathways:
+    """Flows mined from event data, ready to become the ``flows.csv`` of a system.
+
+    Attributes
+    ----------
+    pathway : str
+    flows : DataFrame
+        ``pathway, source, target, patients`` (distinct patients), ``transitions`` and
+        ``median_days`` (between the two events; blank for entries and exits), the true
+        figures. Entries come from and exits go to ``@home``. Consecutive events at the same
+        service are one stay, not a flow (counted in ``summary["repeats"]``).
+    services : DataFrame
+        ``id, events, patients`` and ``provider`` (from the mapping table, or the organisation
+        that most of the service's events name, when given).
+    handovers : DataFrame or None
+        With an organisation column: ``source, target, patients, transitions`` between
+        different organisations (handover of work).
+    summary : dict
+        ``events, cases, transitions, repeats, first, last, span_days, was_sorted``, and
+        ``unmapped_events``, ``missing_service`` where relevant.
+    warnings : list of str
+    disclosure : DisclosureRules
+        Applied to everything written or shown (`released_flows`, the reports); never to
+        ``flows`` itself.
+    """
+
+    pathway: str
+    flows: pd.DataFrame
+    services: pd.DataFrame
+    handovers: pd.DataFrame | None
+    summary: dict
+    warnings: list = field(default_factory=list)
+    disclosure: DisclosureRules = field(default_factory=lambda: disclosure_rules(None))
+
+    def released_flows(self) -> pd.DataFrame:
+        """The flows as they may be shared: counts rounded, small counts ``*``, medians on
+        small counts blank. With no disclosure control, the true figures."""
+        return _release(self.flows, self.disclosure, ("patients", "transitions"))
+
+    def released_handovers(self) -> pd.DataFrame | None:
+        if self.handovers is None:
+            return None
+        return _release(self.handovers, self.disclosure, ("patients", "transitions"))
+
+    def to_frame(self) -> pd.DataFrame:
+        """The released flows (what `netkit pathways mine` writes)."""
+        return self.released_flows()
+
+    def to_dict(self) -> dict:
+        from .report import to_jsonable
+
+        return to_jsonable({"pathway": self.pathway, "summary": self.summary,
+                            "disclosure": self.disclosure.describe(),
+                            "flows": self.released_flows().to_dict("records"),
+                            "handovers": (self.released_handovers().to_dict("records")
+                                          if self.handovers is not None else None),
+                            "warnings": self.warnings})
+
+    def _lines(self) -> list[str]:
+        s, d = self.summary, self.disclosure
+        out = [f"Pathway {self.pathway}: {d.count(s['events'])} events of {d.count(s['cases'])} "
+               f"patients, {s['first']} to {s['last']} ({s['span_days']:,.0f} days)",
+               f"{d.count(s['transitions'])} steps between events; "
+               f"{d.count(s['repeats'])} at the same service (one stay, not a flow)",
+               f"{len(self.flows):,} flows between {len(self.services):,} services and @home"]
+        if self.handovers is not None:
+            out.append(f"{len(self.handovers):,} handovers between organisations")
+        out.append(d.describe())
+        return out + [f"warning: {w}" for w in self.warnings]
+
+    def to_text(self) -> str:
+        from .report import text_table
+
+        top = self.released_flows().head(15)
+        return "\n".join(self._lines() + ["", "Largest flows:", text_table(top)]) + "\n"
+
+    def to_markdown(self) -> str:
+        from .report import markdown_table
+
+        return "\n".join([f"# Pathway {self.pathway}", ""] + [f"- {line}" for line in
+                                                            self._lines()]
+                         + ["", markdown_table(self.released_flows().head(25))]) + "\n"
+
+    def _repr_html_(self) -> str:
+        import html
+
+        from .report import html_table
+
+        return ("<ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in self._lines())
+                + "</ul>" + html_table(self.released_flows().head(25)))
+
+    def to_system(self, name: str | None = None, organisation_types: Mapping | None = None,
+                  opportunity: bool = True, released: bool = False):
+        """A `System` from these flows: services as mined, each provided by its provider (or,
+        without one, by an organisation of the same name), one pathway and, by default, one
+        opportunity over it, so that `netkit.find_partners` runs at once.
+
+        By default the true figures are used (a system is for computation on your desk);
+        ``released=True`` uses the released ones (rounded; suppressed flows left out), as
+        `save_system` writes them.
+        """
+        from .system import System
+
+        flows = self.flows[["pathway", "source", "target", "patients"]]
+        if released and self.disclosure.active:
+            values = self.disclosure.values(flows["patients"])
+            flows = flows.assign(patients=values.to_numpy())[values.notna().to_numpy()]
+        services = self.services
+        providers = services["provider"].fillna(services["id"])
+        org_ids = sorted(set(providers))
+        types = dict(organisation_types or {})
+        organisations = pd.DataFrame({"id": org_ids, "name": org_ids,
+                                      "type": [types.get(o, "other") for o in org_ids]})
+        service_table = pd.DataFrame({"id": services["id"], "name": services["id"],
+                                      "provider": providers, "category": "other"})
+        pathways = pd.DataFrame({"id": [self.pathway], "name": [self.pathway]})
+        relationships = pd.DataFrame({"source": pd.Series([], dtype=object),
+                                      "target": pd.Series([], dtype=object),
+                                      "type": pd.Series([], dtype=object)})
+        opportunities = []
+        if opportunity:
+            from .opportunity import Opportunity
+
+            opportunities = [Opportunity(id=self.pathway, title=f"Improve the {self.pathway} "
+                                         "pathway", pathways=(self.pathway,))]
+        tables = {"organisations": organisations, "services": service_table,
+                  "pathways": pathways, "flows": flows.reset_index(drop=True),
+                  "relationships": relationships}
+        return System(tables, {"name": name or f"Mined: {self.pathway}"}, opportunities)
+
+    def save_system(self, path, name: str | None = None, **options):
+        """Write the released system as a folder or workbook: its ``flows.csv`` holds the
+        released figures, with suppressed flows kept and marked ``*`` (netkit reads them and
+        leaves them out, with a warning). Other options go to `to_system`."""
+        from ._files import write_atomic
+        from .saving import save_system
+
+        path = save_system(self.to_system(name, released=True, **options), path)
+        flows = self.released_flows()
+        if self.disclosure.active and (flows["patients"] == SUPPRESSED).any() \
+                and path.is_dir():
+            write_atomic(path / "flows.csv", flows.to_csv(index=False, lineterminator="\n"))
+        return path
+
+
+def _release(frame: pd.DataFrame, rules: DisclosureRules, counts=("patients",)) -> pd.DataFrame:
+    if not rules.active:
+        return frame.copy()
+    out = frame.copy()
+    hidden = rules.suppressed(frame["patients"]).to_numpy()
+    for column in counts:
+        values = rules.values(frame[column])
+        text = values.map(lambda v: "" if np.isnan(v) else f"{v:.0f}")
+        text[rules.suppressed(frame[column]).to_numpy() | hidden] = SUPPRESSED
+        out[column] = text.to_numpy()
+    if "median_days" in out:
+        out["median_days"] = rules.median(frame["median_days"], frame["patients"]).to_numpy()
+    return out
+
+
+def mine_pathways(events: pd.DataFrame, case: str = "patient_id", time: str = "timestamp",
+                  service: str = "service", *, pathway: str = "mined",
+                  cohort: Mapping | None = None, mapping: pd.DataFrame | None = None,
+                  map_code: str = "code", map_service: str = "service",
+                  organisation: str | None = None, time_format: str | None = None,
+                  dayfirst: bool = False, per_year: bool = False, disclosure=None,
+                  progress: Callable[[str], None] | None = None) -> MinedPathways:
+    """Turn patient-level events into the flows of a system.
+
+    Parameters
+    ----------
+    events : DataFrame
+        One row per event, in file order (ties in time keep this order).
+    case, time, service : str
+        Column names: the patient (or spell), when, and the service (or activity code, with
+        ``mapping``).
+    pathway : str
+        The pathway id the flows get.
+    cohort : mapping, optional
+        ``{column: value or list of values}``: keep only events whose column has one of the
+        values (say ``{"age_band": ["75-84", "85+"]}``).
+    mapping : DataFrame, optional
+        Activity codes to service ids: columns ``map_code`` and ``map_service``, and
+        optionally ``provider``. Events whose code is not in it are left out, with a warning
+        naming the commonest such codes.
+    organisation : str, optional
+        A column naming the organisation or department of each event: gives each service a
+        provider (the one most of its events name) and the handover network between them.
+    time_format, dayfirst
+        How to read text times (default ISO 8601).
+    per_year : bool
+        Scale patients and transitions to a year, by the log's span (first to last event).
+    disclosure : str or DisclosureRules, optional
+        Rules for everything written or shown (``nhs``, ``cms``, ``none``, or
+        ``threshold=N,round=R``).
+    progress : callable, optional
+        Called with the name of each stage as it starts (for a progress bar).
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({
+    ...     "patient_id": ["p1", "p1", "p1", "p2", "p2", "p2"],
+    ...     "timestamp": ["2024-01-01", "2024-01-03", "2024-01-04",
+    ...                   "2024-02-01", "2024-02-02", "2024-02-02"],
+    ...     "service": ["ED", "WARD", "REABLE", "ED", "WARD", "WARD"]})
+    >>> mined = mine_pathways(log, pathway="frailty")
+    >>> mined.flows[["source", "target", "patients", "median_days"]].values.tolist()
+    [['@home', 'ED', 2, nan], ['ED', 'WARD', 2, 1.5], ['REABLE', '@home', 1, nan], ['WARD', '@home', 1, nan], ['WARD', 'REABLE', 1, 1.0]]
+    >>> mined.summary["repeats"]
+    1
+    """
+    rules = disclosure_rules(disclosure)
+    step = progress or (lambda stage: None)
+    wanted = {"case": case, "time": time, "service": service, "organisation": organisation}
+    wanted.update({f"cohort column {c!r}": c for c in (cohort or {})})
+    check_columns(events, wanted)
+    warnings: list[str] = []
+    if cohort:
+        keep = np.ones(len(events), dtype=bool)
+        for column, values in cohort.items():
+            values = [values] if isinstance(values, str) or not hasattr(values, "__iter__") \
+                else list(values)
+            keep &= events[column].astype(str).isin([str(v) for v in values]).to_numpy()
+        events = events[keep]
+        if len(events) == 0:
+            raise InputError([Problem("the events", None, None, None,
+                                      f"no events are left in the cohort {dict(cohort)}")])
+    services = events[service]
+    providers_from_map = None
+    unmapped_count = 0
+    if mapping is not None:
+        check_columns(mapping, {"map_code": map_code, "map_service": map_service},
+                      "the mapping table")
+        table = mapping.drop_duplicates(map_code)
+        mapped = services.map(dict(zip(table[map_code], table[map_service])))
+        unmapped = mapped.isna() & services.notna()
+        unmapped_count = int(unmapped.sum())
+        if unmapped.any():
+            common = services[unmapped].value_counts().head(5)
+            warnings.append(f"{int(unmapped.sum()):,} events have codes that are not in the "
+                            "mapping table and are left out (commonest: "
+                            + ", ".join(f"{c} ×{n:,}" for c, n in common.items()) + ")")
+            events, mapped = events[~unmapped.to_numpy()], mapped[~unmapped]
+            if len(events) == 0:
+                raise InputError([Problem("the mapping table", None, map_code, None,
+                                          "maps none of the events' codes")])
+        services = mapped
+        if "provider" in mapping:
+            providers_from_map = dict(zip(table[map_service], table["provider"]))
+    missing_service = int(services.isna().sum())
+    if missing_service:
+        warnings.append(f"{missing_service:,} events have no {service}; they appear as "
+                        f"service {MISSING!r}")
+    step("reading times")
+    times = parse_times(events[time], time, time_format=time_format, dayfirst=dayfirst)
+    step("ordering events")
+    seq = order_events(_case_ids(events, case), times, services)
+    step("counting steps")
+    flows, repeats, n_steps = _flows(seq, pathway)
+    span_days = float(seq.time.max() - seq.time.min()) / NS_PER_DAY
+    if per_year:
+        if span_days <= 0:
+            raise OptionError("--per-year needs events on more than one day")
+        scale = 365.25 / span_days
+        for column in ("patients", "transitions"):
+            flows[column] = (flows[column] * scale).round(1)
+    service_table = _services(seq)
+    handovers = None
+    if organisation is not None:
+        step("handovers between organisations")
+        orgs = order_events(_case_ids(events, case), times, events[organisation])
+        handovers, _, _ = _flows(orgs, pathway)
+        handovers = handovers[(handovers["source"] != HOME) & (handovers["target"] != HOME)]
+        handovers = handovers[["source", "target", "patients", "transitions"]].reset_index(
+            drop=True)
+        service_table["provider"] = service_table["id"].map(
+            _modal(services.to_numpy(dtype=object), events[organisation].to_numpy(dtype=object)))
+        missing_org = int(events[organisation].isna().sum())
+        if missing_org:
+            warnings.append(f"{missing_org:,} events have no {organisation}; they appear as "
+                            f"{MISSING!r}")
+    elif providers_from_map is not None:
+        service_table["provider"] = service_table["id"].map(providers_from_map)
+    first = pd.Timestamp(int(seq.time.min())).isoformat()
+    last = pd.Timestamp(int(seq.time.max())).isoformat()
+    summary = {"events": int(len(seq.case)), "cases": int(seq.n_cases),
+               "transitions": int(n_steps), "repeats": int(repeats), "first": first,
+               "last": last, "span_days": span_days, "was_sorted": seq.was_sorted,
+               "per_year": per_year}
+    if mapping is not None:
+        summary["unmapped_events"] = unmapped_count
+    if missing_service:
+        summary["missing_service"] = missing_service
+    return MinedPathways(pathway, flows, service_table, handovers, summary, warnings, rules)
+
+
+def _flows(seq: EventSequence, pathway: str) -> tuple[pd.DataFrame, int, int]:
+    """Flows between different services plus entries and exits; the count of repeats."""
+    k = len(seq.labels)
+    pairs, source, target, position = _step_counts(seq)
+    moving = source != target
+    repeats = int((~moving).sum())
+    pairs, position = pairs[moving], position[moving]
+    codes, transitions = _count_pairs(pairs, k)
+    # Distinct patients per pair: distinct (case, pair) combinations, counted per pair.
+    case_of_step = seq.case[position].astype(np.int64)
+    distinct = pd.unique(case_of_step * (k * k) + pairs)
+    patient_codes, patients = _count_pairs(distinct % (k * k), k)
+    assert np.array_equal(patient_codes, codes)
+    days = (seq.time[position + 1] - seq.time[position]) / NS_PER_DAY
+    medians = pd.Series(days).groupby(pairs, sort=True).median()
+    starts, ends = seq.first_and_last()
+    labels = seq.labels.astype(str)
+    start_counts = np.bincount(seq.activity[starts], minlength=k)
+    end_counts = np.bincount(seq.activity[ends], minlength=k)
+    entering, leaving = np.flatnonzero(start_counts), np.flatnonzero(end_counts)
+    flows = pd.concat([
+        pd.DataFrame({"source": labels[codes // k], "target": labels[codes % k],
+                      "patients": patients, "transitions": transitions,
+                      "median_days": medians.reindex(codes).to_numpy()}),
+        pd.DataFrame({"source": HOME, "target": labels[entering],
+                      "patients": start_counts[entering], "transitions": start_counts[entering],
+                      "median_days": np.nan}),
+        pd.DataFrame({"source": labels[leaving], "target": HOME,
+                      "patients": end_counts[leaving], "transitions": end_counts[leaving],
+                      "median_days": np.nan}),
+    ], ignore_index=True)
+    flows["patients"] = flows["patients"].astype(np.int64)
+    flows["transitions"] = flows["transitions"].astype(np.int64)
+    flows["median_days"] = flows["median_days"].round(3)
+    flows.insert(0, "pathway", pathway)
+    flows = flows.sort_values(["source", "target"], kind="stable").reset_index(drop=True)
+    return flows, repeats, len(source)
+
+
+def _services(seq: EventSequence) -> pd.DataFrame:
+    k = len(seq.labels)
+    events = np.bincount(seq.activity, minlength=k)
+    distinct = pd.unique(seq.case.astype(np.int64) * k + seq.activity)
+    patients = np.bincount(distinct % k, minlength=k)
+    return (pd.DataFrame({"id": seq.labels.astype(str), "events": events, "patients": patients,
+                          "provider": pd.Series([None] * k, dtype=object)})
+            .sort_values("id", kind="stable").reset_index(drop=True))
+
+
+def _modal(services: np.ndarray, organisations: np.ndarray) -> dict:
+    """Each service's commonest organisation (ties: the first by name)."""
+    frame = pd.DataFrame({"service": services, "organisation": organisations}).fillna(MISSING)
+    counts = frame.value_counts().rename("n").reset_index()
+    counts = counts.sort_values(["service", "n", "organisation"], ascending=[True, False, True],
+                                kind="stable").drop_duplicates("service")
+    return dict(zip(counts["service"], counts["organisation"]))

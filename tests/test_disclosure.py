@@ -1,0 +1,112 @@
+"""Disclosure control: the rule packs by hand, what reports and maps show, and the check that
+the partner set survives rounding."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import netkit
+from netkit.disclosure import disclosure_rules
+from netkit.errors import OptionError
+from netkit.rounding_check import disclosure_check, released_system
+
+TINY = netkit.load_system(netkit.sample_path("tiny"))
+RIVERSIDE = netkit.load_system(netkit.sample_path("riverside"))
+
+
+@pytest.mark.parametrize("pack, shown", [
+    ("nhs", ["0", "*", "*", "10", "10", "15", "1,235"]),
+    ("cms", ["0", "*", "*", "*", "12", "13", "1,234"]),
+    ("none", ["0", "1", "7", "8", "12", "13", "1,234"]),
+    ("threshold=2,round=10", ["0", "*", "10", "10", "10", "10", "1,230"]),
+])
+def test_rule_packs_by_hand(pack, shown):
+    rules = disclosure_rules(pack)
+    assert [rules.count(v) for v in (0, 1, 7, 8, 12, 13, 1234)] == shown
+
+
+def test_percentages_come_from_the_rounded_figures():
+    nhs = disclosure_rules("nhs")
+    # 13 of 42: true 31%; rounded 15 of 40: 38%.
+    assert nhs.share(13, 42) == "38%"
+    assert nhs.share(6, 42) == "*"
+    assert nhs.median(pd.Series([2.5, 4.0]), pd.Series([6, 9])).tolist()[1] == 4.0
+    assert math.isnan(nhs.median(pd.Series([2.5, 4.0]), pd.Series([6, 9])).tolist()[0])
+
+
+@given(st.integers(0, 10**6))
+def test_nhs_never_shows_a_small_count_and_stays_within_rounding(n):
+    rules = disclosure_rules("nhs")
+    value = rules.values([n]).iloc[0]
+    if 1 <= n <= 7:
+        assert math.isnan(value) and rules.count(n) == "*"
+    else:
+        assert value % 5 == 0 and abs(value - n) <= 2.5
+
+
+def test_bad_rule_packs_are_explained():
+    with pytest.raises(OptionError, match=r"disclosure 'hes' is not a rule pack: use nhs, cms "
+                                          r"or none, or threshold=N,round=R"):
+        disclosure_rules("hes")
+
+
+def test_partner_reasons_show_disclosed_counts_and_percentages():
+    ps = netkit.find_partners(TINY, "frailty", disclosure="threshold=100,round=100")
+    reasons = ps.partners.set_index("id").at["COMM", "reasons"]
+    # COMM: 200 of the 2,720 frailty contacts in scope → 200 of 2,700 → 7%; 220 handoffs (200
+    # from PCN1, 20 to ACUTE) → 200; its busiest tie, with PCN1, 200.
+    assert reasons[0] == "delivers 7% of in-scope patient contacts (200 a year)"
+    assert reasons[1].startswith("party to 200 handoffs a year (")
+    care = ps.partners.set_index("id").at["CARE", "reasons"]
+    assert "delivers * of in-scope patient contacts (* a year)" in care
+    assert ps.partners.set_index("id").at["COMM", "activity"] == 200.0  # true figures inside
+    frame = ps.to_frame().set_index("id")
+    assert frame.at["CARE", "activity"] == "*" and frame.at["ACUTE", "activity"] == "800"
+    data = json.loads(json.dumps(ps.to_dict()))
+    assert data["options"]["disclosure"] == "threshold=100,round=100"
+    assert "disclosure threshold=100,round=100" in ps.provenance()
+
+
+def test_the_check_says_when_rounding_changes_the_partner_set():
+    same = disclosure_check(TINY, "frailty", "nhs")
+    assert same.same and same.differences == [] and same.suppressed_flows == 0
+    # Suppress everything under 60 patients: the care home's 50 vanish from the scope.
+    changed = disclosure_check(TINY, "frailty", "threshold=60,round=1")
+    assert not changed.same
+    assert changed.differences == [{"id": "CARE", "true": "inform", "released": None}]
+    assert changed.line() == ("disclosure check (threshold=60,round=1): the partner set differs "
+                              "when computed on the rounded figures: CARE is inform on the true "
+                              "figures, out of scope on the rounded ones")
+    assert changed.suppressed_flows == 3  # UCR→WARD 20, WARD→CH 50 and CH→@home 50
+    ps = netkit.find_partners(TINY, "frailty", disclosure="threshold=60,round=1")
+    assert ps.notes[-1] == changed.line()
+
+
+def test_released_system_rounds_and_drops_suppressed_flows():
+    released = released_system(TINY, disclosure_rules("nhs"))
+    assert len(released.flows) == len(TINY.flows)  # tiny has no flow of 1-7 patients
+    released = released_system(TINY, disclosure_rules("threshold=100,round=100"))
+    # Five flows of 100 or fewer go (GPS→ED 100, AMB999→@home 100, UCR→WARD 20, WARD→CH 50,
+    # CH→@home 50); 120 → 100, 150 and 180 → 200.
+    assert len(released.flows) == len(TINY.flows) - 5
+    assert sorted(released.flows["patients"].unique()) == [100.0, 200.0, 300.0, 400.0, 500.0,
+                                                           700.0, 1000.0]
+
+
+def test_maps_carry_only_released_figures():
+    m = netkit.visualise(TINY, "frailty", disclosure="threshold=100,round=100")
+    nodes = m.nodes.set_index("id")
+    assert math.isnan(nodes.at["CARE", "activity"])
+    assert nodes.at["CARE", "tooltip"].split("\n")[2] == "* patient contacts a year"
+    edges = m.edges.set_index(["source", "target"])
+    assert math.isnan(edges.at[("ACUTE", "CARE"), "patients"])
+    assert edges.at[("ACUTE", "CARE"), "tooltip"].endswith(": * patients a year")
+    page = m.to_html()
+    assert '"patients":50.0' not in page and '"activity":50.0' not in page
+    assert m.notes[-1].startswith("disclosure control threshold=100,round=100")
