@@ -155,6 +155,103 @@ def map_benchmarks(repeat: int) -> list[tuple]:
     return rows
 
 
+def synthetic_events(n: int, seed: int = 0):
+    """``n`` shuffled events of ``n / 10`` patients with text ids (``P00012345``), 50 services
+    and times over a year: the same data for every tool."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    case = rng.integers(0, max(n // 10, 1), n)
+    ids = pd.Series(case).map("P{:08d}".format).to_numpy(dtype=object)
+    seconds = rng.integers(0, 365 * 86_400, n).astype(np.int64)
+    times = pd.to_datetime(pd.Timestamp("2024-01-01").value + seconds * 10**9)
+    services = np.array([f"svc{i:02d}" for i in range(50)], dtype=object)[rng.integers(0, 50, n)]
+    return pd.DataFrame({"case_id": ids, "timestamp": times, "activity": services})
+
+
+def numpy_dfg(events):
+    """The peer: a plain numpy directly-follows count (factorize, lexsort, neighbour compare,
+    bincount), without start and end activities."""
+    import numpy as np
+    import pandas as pd
+
+    case, _ = pd.factorize(events["case_id"])
+    activity, labels = pd.factorize(events["activity"])
+    order = np.lexsort((events["timestamp"].to_numpy().view(np.int64), case))
+    case, activity = case[order], activity[order]
+    same = case[1:] == case[:-1]
+    k = len(labels)
+    return np.bincount(activity[:-1][same] * k + activity[1:][same], minlength=k * k)
+
+
+def pm4py_dfg(events):
+    import pm4py
+
+    return pm4py.discover_dfg(events, case_id_key="case_id", activity_key="activity",
+                              timestamp_key="timestamp")
+
+
+def mining_benchmarks(repeat: int) -> list[tuple]:
+    """Directly-follows counts and full pathway mining on 1M, 2M and 10M synthetic events,
+    against a plain numpy pipeline and pm4py's discover_dfg (where installed) on the same data.
+    Memory is the peak traced during one run, per event (the input frame excluded)."""
+    import contextlib
+    import io
+
+    import numpy as np
+    import pandas as pd
+
+    from netkit.mining import directly_follows, mine_pathways
+
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):  # pm4py prints a banner on import
+            import pm4py
+        have_pm4py = pm4py.__version__
+    except ImportError:
+        have_pm4py = None
+    rows = []
+    runs = max(repeat // 2, 3)
+    for n in (1_000_000, 2_000_000, 10_000_000):
+        events = synthetic_events(n)
+        label = f"{n / 1e6:g}M shuffled events, text ids"
+        t_np, m_np = timed(lambda: numpy_dfg(events), runs)
+        t_dfg, m_dfg = timed(lambda: directly_follows(events), runs)
+        peer = f"{t_dfg / t_np:.2f}x the numpy pipeline ({t_np:.2f} s, {m_np * 2**20 / n:.0f} " \
+               "B/event)"
+        if have_pm4py:
+            pm_runs = runs if n <= 2_000_000 else 1
+            with contextlib.redirect_stdout(io.StringIO()):
+                t_pm, _ = timed(lambda: pm4py_dfg(events), pm_runs) if pm_runs > 1 else \
+                    (_once(lambda: pm4py_dfg(events)), float("nan"))
+            peer += f"; {t_pm / t_dfg:.1f}x faster than pm4py {have_pm4py} ({t_pm:.1f} s" + \
+                (", one run" if pm_runs == 1 else "") + ")"
+        rows.append((f"directly_follows, {label} ({n / t_dfg / 1e6:.2f}M events/s, "
+                     f"{m_dfg * 2**20 / n:.0f} B/event)", t_dfg, m_dfg, peer))
+        if n == 10_000_000:
+            t_mine, m_mine = timed(lambda: mine_pathways(events, case="case_id",
+                                                         service="activity"), 1)
+            rows.append((f"mine_pathways (patients, transitions, medians), {label} "
+                         f"({n / t_mine / 1e6:.2f}M events/s, {m_mine * 2**20 / n:.0f} B/event)",
+                         t_mine, m_mine, f"{t_mine / t_dfg:.1f}x directly_follows"))
+    # Already in (case, time) order, integer ids: no sort runs.
+    n = 10_000_000
+    rng = np.random.default_rng(1)
+    ordered = pd.DataFrame({"case_id": np.sort(rng.integers(0, n // 10, n)),
+                            "timestamp": pd.to_datetime(np.arange(n, dtype=np.int64)),
+                            "activity": rng.integers(0, 50, n)})
+    t_sorted, m_sorted = timed(lambda: directly_follows(ordered), runs)
+    rows.append((f"directly_follows, 10M events already in order, integer ids "
+                 f"({n / t_sorted / 1e6:.1f}M events/s)", t_sorted, m_sorted, ""))
+    return rows
+
+
+def _once(func) -> float:
+    start = time.perf_counter()
+    func()
+    return time.perf_counter() - start
+
+
 def machine() -> dict:
     import networkx
     import numpy
@@ -179,6 +276,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="update benchmarks/README.md")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--skip-events", action="store_true",
+                        help="leave out pathway mining on 1M-10M synthetic events (minutes)")
     args = parser.parse_args(argv)
     rows = []
     riverside = netkit.sample_path("riverside")
@@ -223,6 +322,8 @@ def main(argv=None) -> int:
                  f"{len(big.organisations):,} organisations)", t_inc, m,
                  f"{t_full / t_inc:.0f}x faster than recomputing all ({t_full:.2f} s)"))
     rows += map_benchmarks(args.repeat)
+    if not args.skip_events:
+        rows += mining_benchmarks(args.repeat)
     facts = machine()
     lines = ["| benchmark | median (s) | peak memory (MiB) | ratio to peer |",
              "|---|--:|--:|---|"]

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from . import cli
-from .options import emit, output_options, system_path, warn
+from .options import disclosure_option, emit, output_options, system_path, warn
 
 
 def _load(path: Path):
@@ -43,15 +43,17 @@ def validate(path, fmt, output):
 @cli.command()
 @system_path
 @output_options(formats=("text", "markdown", "json"))
-def summary(path, fmt, output):
+@disclosure_option
+def summary(path, fmt, output, disclosure):
     """Summarise a system: organisations, pathways, activity, relationships.
 
     \b
     Examples:
       netkit summary sample_networks/riverside
       netkit summary sample_networks/riverside --format markdown -o summary.md
+      netkit summary sample_networks/riverside --disclosure nhs
     """
-    emit(_load(path).summary(), fmt, output)
+    emit(_load(path).summary(disclosure=disclosure), fmt, output)
 
 
 @cli.command()
@@ -60,7 +62,8 @@ def summary(path, fmt, output):
               help="File format (default: from the output file's ending).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The file to write.")
-def export(path, to, output):
+@disclosure_option
+def export(path, to, output, disclosure):
     """Export the system's network for Gephi, Cytoscape or yEd.
 
     Nodes are organisations, services and @home; edges are 'provides', patient 'flow' (with
@@ -70,10 +73,11 @@ def export(path, to, output):
     Examples:
       netkit export sample_networks/riverside --to graphml -o riverside.graphml
       netkit export sample_networks/riverside -o riverside.gexf
+      netkit export sample_networks/riverside -o riverside.graphml --disclosure nhs
     """
     import netkit
 
     if to is None and output.suffix.lstrip(".").lower() not in ("graphml", "gexf", "json"):
         raise click.UsageError("give --to graphml|gexf|json, or an output file ending in one")
-    netkit.export_network(_load(path), output, to)
+    netkit.export_network(_load(path), output, to, disclosure=disclosure)
     click.echo(f"wrote {output}", err=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 __all__ = ["output_options", "partner_options", "system_path", "emit", "write_text", "warn",
-           "partner_settings"]
+           "partner_settings", "disclosure_option"]
 
 system_path = click.argument(
     "path", type=click.Path(exists=True, file_okay=True, dir_okay=True, path_type=Path),
@@ -70,6 +70,13 @@ def warn(problems) -> None:
         click.echo(f"warning: {problem}", err=True)
 
 
+DISCLOSURE_HELP = ("Disclosure control for the patient counts shown: nhs (1-7 shown *, others "
+                   "to the nearest 5), cms (1-10 shown *), none, or threshold=N,round=R.")
+
+disclosure_option = click.option("--disclosure", default=None, metavar="RULES",
+                                  help=DISCLOSURE_HELP)
+
+
 def partner_options(func):
     """The settings of the partner engine, the same on every command that finds partners."""
     options = [
@@ -89,9 +96,7 @@ def partner_options(func):
         click.option("--groups", type=click.Choice(["type", "sector"]), default="type",
                      show_default=True, help="Groups for Gould-Fernandez brokerage roles."),
         click.option("--disclosure", default=None, metavar="RULES",
-                     help="Disclosure control for the patient counts shown: nhs (1-7 shown *, "
-                          "others to the nearest 5), cms (1-10 shown *), none, or "
-                          "threshold=N,round=R; adds a check that the partner set is the same "
+                     help=DISCLOSURE_HELP + " Adds a check that the partner set is the same "
                           "on the rounded figures."),
     ]
     for option in reversed(options):

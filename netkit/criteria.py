@@ -123,7 +123,8 @@ def compute_criteria(system: System, scope: Scope, incentives: Incentives | None
     provider_spend = service_spend.groupby(services["provider"]).sum()
     shares = commissioning_shares(system)
     shares = shares[shares["provider"].isin(provider_spend.index)]
-    spend = shares.assign(spend=shares["share"] * shares["provider"].map(provider_spend))
+    spend = shares.assign(spend=shares["share"]
+                          * shares["provider"].map(provider_spend).astype("float64"))
     spend = spend[["commissioner", "provider", "spend"]].reset_index(drop=True)
     by_candidate = spend.groupby(spend["commissioner"].map(candidate_of))["spend"].sum()
     table["commissioning"] = by_candidate.reindex(candidates, fill_value=0.0)

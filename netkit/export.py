@@ -8,7 +8,9 @@ import tempfile
 from pathlib import Path
 
 import networkx as nx
+import pandas as pd
 
+from .disclosure import SUPPRESSED, disclosure_rules
 from .errors import NetkitError
 from .system import System
 
@@ -17,7 +19,8 @@ __all__ = ["export_network", "EXPORT_FORMATS"]
 EXPORT_FORMATS = ("graphml", "gexf", "json")
 
 
-def export_network(system: System, path: str | Path, to: str | None = None) -> Path:
+def export_network(system: System, path: str | Path, to: str | None = None,
+                   disclosure=None) -> Path:
     """Write `System.graph` (organisations, services, flows, relationships) to a file.
 
     Parameters
@@ -28,6 +31,9 @@ def export_network(system: System, path: str | Path, to: str | None = None) -> P
     to : {"graphml", "gexf", "json"}, optional
         The format; by default taken from the file's ending. ``json`` is networkx's node-link
         form (``{"nodes": [...], "edges": [...]}``).
+    disclosure : str or DisclosureRules, optional
+        Rules for the patients on flow edges: rounded; a suppressed flow keeps its edge, with
+        no ``patients`` and ``suppressed="*"``.
 
     Examples
     --------
@@ -42,6 +48,15 @@ def export_network(system: System, path: str | Path, to: str | None = None) -> P
     to = (to or path.suffix.lstrip(".")).lower()
     if to not in EXPORT_FORMATS:
         raise NetkitError(f"cannot export to {to!r}; choose one of {', '.join(EXPORT_FORMATS)}")
+    rules = disclosure_rules(disclosure)
+    if rules.active:
+        flows = system.flows
+        hidden = rules.suppressed(flows["patients"]).to_numpy()
+        released = flows.assign(patients=rules.values(flows["patients"]).to_numpy(),
+                                suppressed=pd.Series(hidden, index=flows.index).map(
+                                    {True: SUPPRESSED, False: None}))
+        system = System({**system.tables(), "flows": released}, system.meta,
+                        list(system.opportunities.values()))
     G = system.graph()
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".netkit-", dir=path.parent)

@@ -62,22 +62,20 @@ class EventSequence:
     n_cases: int
     was_sorted: bool
 
-    @property
-    def same_case(self) -> np.ndarray:
-        """For each neighbouring pair of events: do they belong to one case?"""
-        return self.case[1:] == self.case[:-1]
-
     def first_and_last(self) -> tuple[np.ndarray, np.ndarray]:
         """Positions of each case's first and last event."""
-        starts = np.flatnonzero(np.r_[True, ~self.same_case])
+        starts = np.flatnonzero(np.r_[True, self.case[1:] != self.case[:-1]])
         ends = np.r_[starts[1:] - 1, len(self.case) - 1]
         return starts, ends
 
 
 def order_events(case_values, time_ns: np.ndarray, activity_values,
-                 missing: str = MISSING) -> EventSequence:
+                 missing: str = MISSING, keep_time: bool = True) -> EventSequence:
     """Integer-code the columns and put events in (case, time) order (stable: ties keep file
     order); no sort when they already are.
+
+    ``keep_time=False`` leaves the times out of the result (``time`` is None), saving 8 bytes
+    an event where only the order matters.
 
     Examples
     --------
@@ -85,36 +83,49 @@ def order_events(case_values, time_ns: np.ndarray, activity_values,
     >>> [seq.labels[a] for a in seq.activity], seq.was_sorted
     (['Z', 'X', 'Y'], False)
     """
-    case_codes, case_labels = pd.factorize(np.asarray(case_values, dtype=object)
-                                           if not isinstance(case_values, (pd.Series, np.ndarray))
-                                           else case_values)
+    case_codes, case_labels = pd.factorize(
+        case_values if isinstance(case_values, (pd.Series, np.ndarray))
+        else np.asarray(case_values, dtype=object))
+    n_cases = len(case_labels)
+    del case_labels
+    case_codes = _narrow(case_codes, n_cases)
     activity = pd.Series(activity_values, copy=False)
     if activity.isna().any():
         activity = activity.astype(object).where(activity.notna(), missing)
     act_codes, act_labels = pd.factorize(activity)
-    case_codes = case_codes.astype(np.int32 if len(case_labels) < 2**31 else np.int64,
-                                   copy=False)
-    act_codes = act_codes.astype(np.int32, copy=False)
+    act_codes = _narrow(act_codes, len(act_labels))
     time_ns = np.asarray(time_ns, dtype=np.int64)
-    same = case_codes[1:] == case_codes[:-1]
-    ordered = bool(np.all(case_codes[1:] >= case_codes[:-1])
-                   and np.all((time_ns[1:] >= time_ns[:-1]) | ~same))
+    ordered = bool(np.all(case_codes[1:] >= case_codes[:-1]))
+    if ordered:
+        same = case_codes[1:] == case_codes[:-1]
+        ordered = bool(np.all((time_ns[1:] >= time_ns[:-1]) | ~same))
+        del same
     if not ordered:
         order = np.lexsort((time_ns, case_codes))
-        case_codes, act_codes, time_ns = case_codes[order], act_codes[order], time_ns[order]
+        case_codes, act_codes = case_codes[order], act_codes[order]
+        time_ns = time_ns[order] if keep_time else None
+        del order
+    elif not keep_time:
+        time_ns = None
     return EventSequence(case_codes, act_codes, time_ns, np.asarray(act_labels, dtype=object),
-                         len(case_labels), ordered)
+                         n_cases, ordered)
 
 
-def _step_counts(seq: EventSequence) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Per step between neighbours of one case: ``(pair code, source, target, position)``
-    where the pair code is ``source × K + target``."""
+def _narrow(codes: np.ndarray, n: int) -> np.ndarray:
+    """Codes as int32 where they fit (half the memory of pandas' int64)."""
+    return codes.astype(np.int32) if n < 2**31 else codes
+
+
+def _pair_codes(seq: EventSequence) -> tuple[np.ndarray, np.ndarray]:
+    """Per step between neighbours of one case: the pair code ``source × K + target`` (int32
+    where K² fits) and the mask of steps among neighbours."""
     k = len(seq.labels)
-    same = seq.same_case
-    position = np.flatnonzero(same)
-    source = seq.activity[:-1][same].astype(np.int64)
-    target = seq.activity[1:][same].astype(np.int64)
-    return source * k + target, source, target, position
+    same = seq.case[1:] == seq.case[:-1]
+    dtype = np.int32 if k * k < 2**31 else np.int64
+    pairs = seq.activity[:-1][same].astype(dtype)
+    pairs *= k
+    pairs += seq.activity[1:][same]
+    return pairs, same
 
 
 def _count_pairs(pairs: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -161,10 +172,12 @@ def directly_follows(events: pd.DataFrame, case: str = "case_id", time: str = "t
     check_columns(events, {"case": case, "time": time, "activity": activity})
     seq = order_events(_case_ids(events, case), parse_times(events[time], time,
                                                             time_format=time_format),
-                       events[activity], missing)
+                       events[activity], missing, keep_time=False)
     k = len(seq.labels)
-    pairs, _, _, _ = _step_counts(seq)
+    pairs, same = _pair_codes(seq)
+    del same
     codes, counts = _count_pairs(pairs, k)
+    del pairs
     starts, ends = seq.first_and_last()
     start_counts = np.bincount(seq.activity[starts], minlength=k)
     end_counts = np.bincount(seq.activity[ends], minlength=k)
@@ -500,18 +513,33 @@ def mine_pathways(events: pd.DataFrame, case: str = "patient_id", time: str = "t
 def _flows(seq: EventSequence, pathway: str) -> tuple[pd.DataFrame, int, int]:
     """Flows between different services plus entries and exits; the count of repeats."""
     k = len(seq.labels)
-    pairs, source, target, position = _step_counts(seq)
-    moving = source != target
-    repeats = int((~moving).sum())
-    pairs, position = pairs[moving], position[moving]
+    pairs, same = _pair_codes(seq)
+    n_steps = len(pairs)
+    moving = seq.activity[:-1][same] != seq.activity[1:][same]
+    repeats = n_steps - int(moving.sum())
+    pairs = pairs[moving]
     codes, transitions = _count_pairs(pairs, k)
-    # Distinct patients per pair: distinct (case, pair) combinations, counted per pair.
-    case_of_step = seq.case[position].astype(np.int64)
-    distinct = pd.unique(case_of_step * (k * k) + pairs)
-    patient_codes, patients = _count_pairs(distinct % (k * k), k)
-    assert np.array_equal(patient_codes, codes)
-    days = (seq.time[position + 1] - seq.time[position]) / NS_PER_DAY
-    medians = pd.Series(days).groupby(pairs, sort=True).median()
+    # Distinct patients per pair: distinct (case, pair) keys, counted per pair. The steps are
+    # already in case order, so a stable in-place sort of the keys only orders each case's few
+    # steps (timsort runs), with no hash table.
+    key = seq.case[:-1][same][moving].astype(np.int64)
+    key *= k * k
+    key += pairs
+    key.sort(kind="stable")
+    firsts = key[np.r_[True, key[1:] != key[:-1]][:len(key)]]
+    del key
+    firsts %= k * k
+    patient_codes, patients = _count_pairs(firsts, k)
+    del firsts
+    # Median days per pair: sort the steps by (pair, days) and take the middle of each group.
+    days = np.diff(seq.time)[same][moving] / NS_PER_DAY
+    del same, moving
+    order = np.lexsort((days, pairs))
+    days = days[order]
+    del order, pairs
+    first = np.r_[0, np.cumsum(transitions)[:-1]]
+    medians = (days[first + (transitions - 1) // 2] + days[first + transitions // 2]) / 2
+    del days
     starts, ends = seq.first_and_last()
     labels = seq.labels.astype(str)
     start_counts = np.bincount(seq.activity[starts], minlength=k)
@@ -520,7 +548,7 @@ def _flows(seq: EventSequence, pathway: str) -> tuple[pd.DataFrame, int, int]:
     flows = pd.concat([
         pd.DataFrame({"source": labels[codes // k], "target": labels[codes % k],
                       "patients": patients, "transitions": transitions,
-                      "median_days": medians.reindex(codes).to_numpy()}),
+                      "median_days": medians}),
         pd.DataFrame({"source": HOME, "target": labels[entering],
                       "patients": start_counts[entering], "transitions": start_counts[entering],
                       "median_days": np.nan}),
@@ -528,19 +556,25 @@ def _flows(seq: EventSequence, pathway: str) -> tuple[pd.DataFrame, int, int]:
                       "patients": end_counts[leaving], "transitions": end_counts[leaving],
                       "median_days": np.nan}),
     ], ignore_index=True)
+    assert np.array_equal(patient_codes, codes)
     flows["patients"] = flows["patients"].astype(np.int64)
     flows["transitions"] = flows["transitions"].astype(np.int64)
     flows["median_days"] = flows["median_days"].round(3)
     flows.insert(0, "pathway", pathway)
     flows = flows.sort_values(["source", "target"], kind="stable").reset_index(drop=True)
-    return flows, repeats, len(source)
+    return flows, repeats, n_steps
 
 
 def _services(seq: EventSequence) -> pd.DataFrame:
     k = len(seq.labels)
     events = np.bincount(seq.activity, minlength=k)
-    distinct = pd.unique(seq.case.astype(np.int64) * k + seq.activity)
-    patients = np.bincount(distinct % k, minlength=k)
+    key = seq.case.astype(np.int64)
+    key *= k
+    key += seq.activity
+    key.sort(kind="stable")  # already in case order: only each case's events move
+    firsts = key[np.r_[True, key[1:] != key[:-1]][:len(key)]]
+    del key
+    patients = np.bincount(firsts % k, minlength=k)
     return (pd.DataFrame({"id": seq.labels.astype(str), "events": events, "patients": patients,
                           "provider": pd.Series([None] * k, dtype=object)})
             .sort_values("id", kind="stable").reset_index(drop=True))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
+from .disclosure import DisclosureRules, disclosure_rules
 from .report import fmt_number, fmt_share, html_table, markdown_table, text_table
 from .schema import HOME
 from .system import System, service_activity
@@ -33,6 +34,8 @@ class SystemSummary:
         services, the ten largest.
     relationships_by_type : DataFrame
         ``type, relationships, value``: count and total value (£/yr) of each kind of tie.
+    disclosure : DisclosureRules
+        Rules for the patient counts shown (the tables hold the true figures).
     """
 
     name: str
@@ -43,6 +46,7 @@ class SystemSummary:
     pathways: pd.DataFrame
     top_organisations: pd.DataFrame
     relationships_by_type: pd.DataFrame
+    disclosure: DisclosureRules = field(default_factory=lambda: disclosure_rules(None))
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {"organisations_by_type": self.organisations_by_type,
@@ -57,14 +61,33 @@ class SystemSummary:
         return self.top_organisations
 
     def to_dict(self) -> dict:
-        return {"name": self.name, "counts": self.counts,
-                **{k: v.to_dict("records") for k, v in self.tables().items()}}
+        tables = self.tables()
+        rules = self.disclosure
+        if rules.active:
+            top = self.top_organisations
+            total = top["activity"].sum() / top["share"].sum() if top["share"].sum() else 0.0
+            tables["top_organisations"] = top.assign(
+                activity=[rules.count(v) for v in top["activity"]],
+                share=[rules.share(v, total) for v in top["activity"]])
+            tables["pathways"] = self.pathways.assign(
+                patients=[rules.count(v) for v in self.pathways["patients"]],
+                transitions=[rules.count(v) for v in self.pathways["transitions"]])
+        out = {"name": self.name, "counts": self.counts,
+               **{k: v.to_dict("records") for k, v in tables.items()}}
+        if rules.active:
+            out["disclosure"] = rules.describe()
+        return out
 
     def _display(self) -> list[tuple[str, pd.DataFrame, list[str]]]:
-        top = self.top_organisations.assign(activity=self.top_organisations["activity"].map(fmt_number),
-                                            share=self.top_organisations["share"].map(fmt_share))
-        paths = self.pathways.assign(patients=self.pathways["patients"].map(fmt_number),
-                                     transitions=self.pathways["transitions"].map(fmt_number))
+        rules = self.disclosure
+        count = rules.count if rules.active else fmt_number
+        top = self.top_organisations
+        total = top["activity"].sum() / top["share"].sum() if top["share"].sum() else 0.0
+        share = ((lambda v: rules.share(v, total)) if rules.active
+                 else (lambda v: fmt_share(v / total if total else 0.0)))
+        top = top.assign(activity=top["activity"].map(count), share=top["activity"].map(share))
+        paths = self.pathways.assign(patients=self.pathways["patients"].map(count),
+                                     transitions=self.pathways["transitions"].map(count))
         rels = self.relationships_by_type.assign(
             value=self.relationships_by_type["value"].map(lambda v: f"£{v:,.0f}" if v else ""))
         return [
@@ -87,6 +110,8 @@ class SystemSummary:
         out = [self.name, "=" * len(self.name), self._headline()]
         for title, frame, right in self._display():
             out += ["", title, text_table(frame, right=right)]
+        if self.disclosure.active:
+            out += ["", self.disclosure.describe()]
         return "\n".join(out) + "\n"
 
     def to_markdown(self) -> str:
@@ -110,8 +135,8 @@ def _count_by(frame: pd.DataFrame, column: str) -> pd.DataFrame:
                               kind="mergesort").reset_index(drop=True)
 
 
-def summarise(system: System, top: int = 10) -> SystemSummary:
-    """Summarise a system.
+def summarise(system: System, top: int = 10, disclosure=None) -> SystemSummary:
+    """Summarise a system (patient counts shown under ``disclosure`` rules, if given).
 
     Examples
     --------
@@ -150,4 +175,5 @@ def summarise(system: System, top: int = 10) -> SystemSummary:
               "flows": len(flows), "relationships": len(rels),
               "opportunities": len(system.opportunities)}
     return SystemSummary(system.name, counts, _count_by(orgs, "type"), _count_by(orgs, "sector"),
-                         _count_by(orgs, "place"), path_table, top_orgs, rel_table)
+                         _count_by(orgs, "place"), path_table, top_orgs, rel_table,
+                         disclosure_rules(disclosure))

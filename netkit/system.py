@@ -237,11 +237,12 @@ class System:
 
         return map_system(self, services=services, seed=seed, max_nodes=max_nodes)
 
-    def summary(self):
-        """A `netkit.summary.SystemSummary` of this system."""
+    def summary(self, disclosure=None):
+        """A `netkit.summary.SystemSummary` of this system (counts shown under ``disclosure``
+        rules, if given)."""
         from .summary import summarise
 
-        return summarise(self)
+        return summarise(self, disclosure=disclosure)
 
     def __repr__(self) -> str:
         t = self._tables

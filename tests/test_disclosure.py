@@ -110,3 +110,27 @@ def test_maps_carry_only_released_figures():
     page = m.to_html()
     assert '"patients":50.0' not in page and '"activity":50.0' not in page
     assert m.notes[-1].startswith("disclosure control threshold=100,round=100")
+
+
+def test_summary_shows_disclosed_counts_and_shares():
+    s = netkit.summarise(TINY, disclosure="threshold=100,round=100")
+    text = s.to_text()
+    # GP1 1,300 of 3,090 contacts a year → 1,300 of 3,100 → 42%; the care home's 50 hidden.
+    assert "GP1      Hill Surgery             gp_practice         1,300    42%" in text
+    assert "CARE     Smith & Sons <Care> Ltd  care_home               *      *" in text
+    assert text.rstrip().endswith("percentages from rounded figures")
+    data = s.to_dict()
+    assert data["pathways"][0]["patients"] == "1,500" and "disclosure" in data
+    assert netkit.summarise(TINY).to_dict()["pathways"][0]["patients"] == 1500.0
+
+
+def test_export_rounds_flows_and_marks_suppressed_edges(tmp_path):
+    import networkx as nx
+
+    out = netkit.export_network(TINY, tmp_path / "t.graphml",
+                                disclosure="threshold=100,round=100")
+    G = nx.read_graphml(out)
+    flows = {(u, v): d for u, v, d in G.edges(data=True) if d.get("kind") == "flow"}
+    assert flows[("WARD", "CH")].get("suppressed") == "*"
+    assert "patients" not in flows[("WARD", "CH")]
+    assert flows[("GPS", "UCR")]["patients"] in (200.0, 100.0)  # 200 (frailty), 120 → 100
