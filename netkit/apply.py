@@ -109,6 +109,19 @@ class ChangeResult:
         out += [f"warning: {w}" for w in self.warnings]
         return "\n".join(out) + "\n"
 
+    def _repr_html_(self) -> str:
+        import html
+
+        from .report import html_table
+
+        lines = self._lines()
+        return (f"<p>{html.escape(lines[0])}</p><ul>"
+                + "".join(f"<li>{html.escape(line.strip())}</li>" for line in lines[1:])
+                + "</ul>" + (html_table(self.flows_affected.assign(
+                    patients=self.flows_affected["patients"].map(fmt_number)))
+                    if len(self.flows_affected) else "")
+                + "".join(f"<p>warning: {html.escape(str(w))}</p>" for w in self.warnings))
+
     def to_markdown(self) -> str:
         out = ["## Changes", ""] + [f"- event {n}: {t}" for n, t in self.log]
         if len(self.flows_affected):

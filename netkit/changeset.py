@@ -101,6 +101,14 @@ class Changeset:
         out["changes"] = [e.to_dict() for e in self.events]
         return out
 
+    def _repr_html_(self) -> str:
+        import html
+
+        head = html.escape(f"Changeset {self.source}" + (f" ({self.date})" if self.date else "")
+                           + (f": {self.description}" if self.description else ""))
+        return (f"<p>{head}</p><ol>" + "".join(f"<li>{html.escape(e.describe())}</li>"
+                                               for e in self.events) + "</ol>")
+
     @classmethod
     def of(cls, changes: list[dict], date=None, description: str = "",
            source: str = "changeset") -> "Changeset":

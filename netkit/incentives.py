@@ -78,6 +78,19 @@ class Incentives:
                 "services": self.services.to_dict("records"),
                 "transfers": self.transfers.to_dict("records"), "notes": list(self.notes)}
 
+    def _repr_html_(self) -> str:
+        import html
+
+        from .report import fmt_money, html_table
+
+        verdict = "gains" if self.system_net > 0 else "loses"
+        table = self.organisations.assign(**{c: self.organisations[c].map(fmt_money) for c in
+                                             ("cost_change", "income_change", "spend_change",
+                                              "net")})
+        return (f"<p>The system {verdict} {html.escape(fmt_money(abs(self.system_net)))} a "
+                "year.</p>" + html_table(table)
+                + "".join(f"<p>{html.escape(n)}</p>" for n in self.notes))
+
 
 def _expand(selectors, services: pd.DataFrame) -> pd.Series:
     ids = [s for s in selectors if not s.startswith("category:")]

@@ -101,7 +101,7 @@ def order_events(case_values, time_ns: np.ndarray, activity_values,
         ordered = bool(np.all((time_ns[1:] >= time_ns[:-1]) | ~same))
         del same
     if not ordered:
-        order = np.lexsort((time_ns, case_codes))
+        order = _case_time_order(case_codes, n_cases, time_ns)
         case_codes, act_codes = case_codes[order], act_codes[order]
         time_ns = time_ns[order] if keep_time else None
         del order
@@ -109,6 +109,25 @@ def order_events(case_values, time_ns: np.ndarray, activity_values,
         time_ns = None
     return EventSequence(case_codes, act_codes, time_ns, np.asarray(act_labels, dtype=object),
                          n_cases, ordered)
+
+
+def _case_time_order(case_codes: np.ndarray, n_cases: int, time_ns: np.ndarray) -> np.ndarray:
+    """The stable (case, time) order. Where case and time fit in one int64 key (times at the
+    coarsest unit that divides them all: days, seconds, ...), one stable argsort of that key;
+    otherwise ``numpy.lexsort`` (also stable, about 2.5x slower)."""
+    if len(time_ns) == 0:
+        return np.arange(0)
+    start = time_ns.min()
+    offset = time_ns - start
+    for unit in (86_400 * 10**9, 10**9, 10**6, 10**3, 1):
+        if not np.any(offset % unit):
+            break
+    offset //= unit
+    span = int(offset.max()) + 1
+    if n_cases * span < 2**62:
+        offset += case_codes.astype(np.int64) * span
+        return np.argsort(offset, kind="stable")
+    return np.lexsort((time_ns, case_codes))
 
 
 def _narrow(codes: np.ndarray, n: int) -> np.ndarray:

@@ -369,6 +369,12 @@ class PartnerSet:
                 + html_table(table[["rank", "name", "id", "tier", "score", "reasons"]])
                 + f"<p>{e(self.stop)}</p>")
 
+    def plot_curve(self):
+        """The benefit/cost curve as a matplotlib figure (shows inline in a notebook)."""
+        from .curve import plot_curve
+
+        return plot_curve(self.curve, title=self.opportunity.title or self.opportunity.id)
+
     def save_curve(self, path) -> None:
         """Save the benefit/cost curve as PNG or SVG."""
         from .curve import save_curve

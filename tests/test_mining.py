@@ -259,3 +259,16 @@ def test_hospital_departments_chain_to_partners(tmp_path):
     ps = netkit.find_partners(reloaded, "gynae")
     assert ps.core[0] == "General Lab Clinical Chemistry"
     assert len(ps.partners) == 43
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["a", "b", "c"]),
+                          st.sampled_from([0, 1, 10**9, 86_400 * 10**9 + 1, 2**61, 2**62]),
+                          st.sampled_from(["X", "Y"])), min_size=1, max_size=30))
+def test_ordering_is_right_at_any_time_resolution(rows):
+    """Times at nanosecond resolution over centuries take the two-key sort; whole seconds or
+    days take the one-key sort: both give the naive order."""
+    events = pd.DataFrame({"patient_id": [c for c, _, _ in rows],
+                           "timestamp": pd.to_datetime([t for _, t, _ in rows]),
+                           "service": [s for _, _, s in rows]})
+    assert flows_of(mine_pathways(events)) == naive_flows(rows)
