@@ -54,12 +54,15 @@ def cli():
       netkit validate sample_networks/riverside
       netkit summary sample_networks/riverside
       netkit export sample_networks/riverside --to graphml -o riverside.graphml
+      netkit visualise sample_networks/riverside -O frailty-admissions -o frailty.html
+      netkit pathways mine events.csv --case patient_id --time timestamp --service unit
+      netkit compare sample_networks/riverside sample_networks/metro -O frailty-admissions
 
     Run 'netkit COMMAND --help' for a command's options and examples.
     """
 
 
-from . import commands, partners, changes, maps, pathways  # noqa: E402,F401,I001 - registers the commands in tour order
+from . import commands, partners, changes, maps, pathways, compare  # noqa: E402,F401,I001 - registers the commands in tour order
 
 
 def main(argv=None):

@@ -113,7 +113,7 @@ def profile(system: System, opportunity: str | Opportunity | None = None,
     >>> import netkit
     >>> p = profile(netkit.load_system(netkit.sample_path("tiny")))
     >>> round(p["cross_organisation_share"], 3), p["providers_for_80pct"]
-    (0.743, 4.0)
+    (0.776, 3.0)
     """
     if opportunity is None:
         flows, services = system.flows, system.services

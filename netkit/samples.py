@@ -1,5 +1,6 @@
-"""The samples that ship with netkit: the systems ``riverside`` and ``tiny``, and
-``tiny_events``, a synthetic patient-level event log for pathway mining."""
+"""The samples that ship with netkit: the systems ``riverside`` and ``tiny``; ``shire`` (a
+rural county) and ``metro`` (a large city), made from riverside to differ from it in ways that
+matter for comparisons; and ``tiny_events``, a synthetic patient-level event log."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 __all__ = ["sample_path", "SAMPLES"]
 
-SAMPLES = ("riverside", "tiny", "tiny_events")
+SAMPLES = ("riverside", "tiny", "tiny_events", "shire", "metro")
 
 
 def sample_path(name: str = "riverside") -> Path:

@@ -115,7 +115,7 @@ def test_maps_carry_only_released_figures():
 def test_summary_shows_disclosed_counts_and_shares():
     s = netkit.summarise(TINY, disclosure="threshold=100,round=100")
     text = s.to_text()
-    # GP1 1,300 of 3,090 contacts a year → 1,300 of 3,100 → 42%; the care home's 50 hidden.
+    # GP1 1,300 of 3,140 contacts a year → 1,300 of 3,100 → 42%; the care home's 50 hidden.
     assert "GP1      Hill Surgery             gp_practice         1,300    42%" in text
     assert "CARE     Smith & Sons <Care> Ltd  care_home               *      *" in text
     assert text.rstrip().endswith("percentages from rounded figures")
