@@ -18,7 +18,8 @@ from .opportunity import Opportunity
 from .schema import HOME
 from .system import System, organisation_flows, service_activity
 
-__all__ = ["Profile", "profile", "FEATURES", "ACUTE", "COMMUNITY", "SOCIAL_CARE"]
+__all__ = ["Profile", "profile", "FEATURES", "ACUTE", "COMMUNITY", "SOCIAL_CARE",
+           "format_value"]
 
 ACUTE = ("urgent_emergency", "acute_inpatient", "acute_outpatient")
 COMMUNITY = ("community", "mental_health", "primary_care", "pharmacy")
@@ -86,19 +87,26 @@ class Profile:
     def to_text(self) -> str:
         from .report import text_table
 
-        frame = self.to_frame().assign(value=self.features.map(_fmt).to_numpy())
+        frame = self.to_frame().assign(value=self.features.map(format_value).to_numpy())
         return (f"{self.system_name} ({self.scope})\n"
                 + text_table(frame, right=["value"]) + "\n")
 
     def _repr_html_(self) -> str:
         from .report import html_table
 
-        frame = self.to_frame().assign(value=self.features.map(_fmt).to_numpy())
+        frame = self.to_frame().assign(value=self.features.map(format_value).to_numpy())
         return (f"<h4>{html.escape(self.system_name)} ({html.escape(self.scope)})</h4>"
                 + html_table(frame))
 
 
-def _fmt(value: float) -> str:
+def format_value(value: float) -> str:
+    """A feature's value as shown: whole numbers from 100, else three significant figures.
+
+    Examples
+    --------
+    >>> format_value(3280.6), format_value(0.18712), format_value(float("nan"))
+    ('3,281', '0.187', '')
+    """
     if value is None or np.isnan(value):
         return ""
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"

@@ -21,7 +21,8 @@ import pandas as pd
 
 from .errors import OptionError
 
-__all__ = ["RoleModel", "fit_roles", "role_features", "ROLE_FEATURES", "Counterparts"]
+__all__ = ["RoleModel", "fit_roles", "role_features", "ROLE_FEATURES", "Counterparts",
+           "counterpart_lines"]
 
 ROLE_FEATURES = ("activity_share", "handoffs_share", "brokerage_share", "commissioning_share",
                  "reach")
@@ -56,6 +57,13 @@ def role_features(partner_set) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+def counterpart_lines(rows: pd.DataFrame) -> list[str]:
+    """"your counterpart of X is Y" or "no counterpart of Z here", one per row."""
+    return [f"your counterpart of {r.source_name} ({r.role}) is {r.counterpart_name}"
+            if r.counterpart_id else f"no counterpart of {r.source_name} ({r.role}) here"
+            for r in rows.itertuples()]
+
+
 @dataclass(frozen=True)
 class Counterparts:
     """A source partner set mapped onto a target system by role."""
@@ -66,14 +74,7 @@ class Counterparts:
     rows: pd.DataFrame  # source_id, source_name, tier, role, counterpart_id, counterpart_name, distance
 
     def lines(self) -> list[str]:
-        out = []
-        for r in self.rows.itertuples():
-            if r.counterpart_id:
-                out.append(f"your counterpart of {r.source_name} ({r.role}) is "
-                           f"{r.counterpart_name}")
-            else:
-                out.append(f"no counterpart of {r.source_name} ({r.role}) here")
-        return out
+        return counterpart_lines(self.rows)
 
     def to_frame(self) -> pd.DataFrame:
         return self.rows.copy()

@@ -24,6 +24,7 @@ import pandas as pd
 from .errors import OpportunityError
 from .opportunity import Opportunity
 from .profiles import FEATURES, Profile, profile
+from .profiles import format_value as _fmt
 from .system import System
 
 __all__ = ["Comparison", "compare", "similar", "transferred_opportunity", "RISK_THRESHOLD",
@@ -101,14 +102,9 @@ class Comparison:
     roles: str = ""
 
     def counterpart_lines(self) -> list[str]:
-        out = []
-        for r in self.counterparts.itertuples():
-            if r.counterpart_id:
-                out.append(f"your counterpart of {r.source_name} ({r.role}) is "
-                           f"{r.counterpart_name}")
-            else:
-                out.append(f"no counterpart of {r.source_name} ({r.role}) here")
-        return out
+        from .roles import counterpart_lines
+
+        return counterpart_lines(self.counterparts)
 
     def to_frame(self) -> pd.DataFrame:
         return self.differences.copy()
@@ -205,12 +201,6 @@ class Comparison:
 
     def _repr_html_(self) -> str:
         return self._body()
-
-
-def _fmt(value: float) -> str:
-    if value is None or np.isnan(value):
-        return ""
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
 
 
 def _profiles(systems, opportunity_source: System, opportunity) -> list[Profile]:
