@@ -7,6 +7,8 @@ import math
 import networkx as nx
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from netkit.metrics import brokerage, brokerage_roles, sole_brokers
 from conftest import SHARED_DATA
@@ -111,3 +113,30 @@ def test_sole_brokers():
     assert sole_brokers(G, groups) == [("WARD", "acute", "council")]
     G.add_edge("ED", "REAB")  # a direct route: no sole broker any more
     assert sole_brokers(G, groups) == []
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(2, 20), st.floats(0.05, 0.5), st.integers(0, 10**6),
+       st.sampled_from([(1, 5), (1, 1000), (100, 100)]))
+def test_igraph_and_networkx_agree(n, p, seed, patients):
+    """Both engines give the same betweenness, ties included (small integer patient counts
+    make many routes tie exactly)."""
+    import networkx as nx
+    import numpy as np
+
+    pytest.importorskip("igraph")
+    rng = np.random.default_rng(seed)
+    G = nx.gnp_random_graph(n, p, seed=seed, directed=True)
+    for u, v in G.edges:
+        G[u][v]["patients"] = float(rng.integers(patients[0], patients[1] + 1))
+    fast, reference = brokerage(G, engine="igraph"), brokerage(G, engine="networkx")
+    assert fast == pytest.approx(reference, abs=1e-9)
+
+
+def test_unknown_engine_is_refused():
+    import networkx as nx
+
+    from netkit.errors import OptionError
+
+    with pytest.raises(OptionError, match="engine 'fast' is not one of auto, igraph, networkx"):
+        brokerage(nx.DiGraph(), engine="fast")

@@ -30,12 +30,19 @@ from typing import Mapping
 import networkx as nx
 import pandas as pd
 
-__all__ = ["brokerage", "brokerage_roles", "sole_brokers", "ROLES"]
+__all__ = ["brokerage", "brokerage_roles", "sole_brokers", "ROLES", "ENGINES", "LENGTH_QUANTUM"]
 
 ROLES = ("coordinator", "itinerant", "gatekeeper", "representative", "liaison")
 
 
-def brokerage(G: nx.DiGraph, weight: str | None = "patients") -> dict:
+#: Tie lengths are multiples of this, so that sums of lengths are exact in floating point and
+#: every engine sees the same ties between routes (see `brokerage`).
+LENGTH_QUANTUM = 2.0 ** -30
+
+ENGINES = ("auto", "igraph", "networkx")
+
+
+def brokerage(G: nx.DiGraph, weight: str | None = "patients", engine: str = "auto") -> dict:
     """Weighted betweenness of each node, with tie length ``1 / weight``.
 
     Parameters
@@ -44,6 +51,12 @@ def brokerage(G: nx.DiGraph, weight: str | None = "patients") -> dict:
         Edges carry ``weight`` (patients a year); edges with no weight count as 1.
     weight : str or None
         The edge attribute; ``None`` counts every tie as length 1.
+    engine : {"auto", "igraph", "networkx"}
+        Who computes it. ``auto`` uses igraph where it is installed (measured faster at every
+        size, 5x at 10 organisations and 37x at 300; see the README) and networkx otherwise.
+        Both give the same numbers: lengths are rounded to multiples of `LENGTH_QUANTUM`
+        (2⁻³⁰, far below any difference in patients that matters), so sums of lengths are
+        exact and two routes tie for both engines or for neither.
 
     Returns
     -------
@@ -60,13 +73,40 @@ def brokerage(G: nx.DiGraph, weight: str | None = "patients") -> dict:
     >>> brokerage(G)
     {'ambulance': 0.0, 'hospital': 1.0, 'council': 0.0}
     """
+    if engine not in ENGINES:
+        from ..errors import OptionError
+
+        raise OptionError(f"engine {engine!r} is not one of {', '.join(ENGINES)}")
+    nodes = list(G.nodes)
+    edges = list(G.edges(data=True))
     if weight is None:
-        return nx.betweenness_centrality(G, weight=None, normalized=False)
+        lengths = [1.0] * len(edges)
+    else:
+        lengths = [_quantised(1.0 / d[weight]) if d.get(weight) else 1.0 for _, _, d in edges]
+    if engine != "networkx" and (engine == "igraph" or _have_igraph()):
+        import igraph
+
+        index = {n: i for i, n in enumerate(nodes)}
+        g = igraph.Graph(n=len(nodes), edges=[(index[u], index[v]) for u, v, _ in edges],
+                         directed=True)
+        values = g.betweenness(directed=True, weights=lengths) if edges else [0.0] * len(nodes)
+        return {n: float(v) for n, v in zip(nodes, values)}
     H = nx.DiGraph()
-    H.add_nodes_from(G.nodes)
-    H.add_edges_from((u, v, {"_length": 1.0 / d[weight] if d.get(weight) else 1.0})
-                     for u, v, d in G.edges(data=True))
+    H.add_nodes_from(nodes)
+    H.add_edges_from((u, v, {"_length": length}) for (u, v, _), length in zip(edges, lengths))
     return nx.betweenness_centrality(H, weight="_length", normalized=False)
+
+
+def _quantised(length: float) -> float:
+    return max(round(length / LENGTH_QUANTUM), 1) * LENGTH_QUANTUM
+
+
+def _have_igraph() -> bool:
+    try:
+        import igraph  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def _two_paths(G: nx.DiGraph):
