@@ -83,17 +83,8 @@ def order_events(case_values, time_ns: np.ndarray, activity_values,
     >>> [seq.labels[a] for a in seq.activity], seq.was_sorted
     (['Z', 'X', 'Y'], False)
     """
-    case_codes, case_labels = pd.factorize(
-        case_values if isinstance(case_values, (pd.Series, np.ndarray))
-        else np.asarray(case_values, dtype=object))
-    n_cases = len(case_labels)
-    del case_labels
-    case_codes = _narrow(case_codes, n_cases)
-    activity = pd.Series(activity_values, copy=False)
-    if activity.isna().any():
-        activity = activity.astype(object).where(activity.notna(), missing)
-    act_codes, act_labels = pd.factorize(activity)
-    act_codes = _narrow(act_codes, len(act_labels))
+    case_codes, n_cases = _case_codes(case_values)
+    act_codes, act_labels = _activity_codes(activity_values, missing)
     time_ns = np.asarray(time_ns, dtype=np.int64)
     ordered = bool(np.all(case_codes[1:] >= case_codes[:-1]))
     if ordered:
@@ -107,8 +98,41 @@ def order_events(case_values, time_ns: np.ndarray, activity_values,
         del order
     elif not keep_time:
         time_ns = None
-    return EventSequence(case_codes, act_codes, time_ns, np.asarray(act_labels, dtype=object),
-                         n_cases, ordered)
+    return EventSequence(case_codes, act_codes, time_ns, act_labels, n_cases, ordered)
+
+
+def _case_codes(values) -> tuple[np.ndarray, int]:
+    """Case codes (ascending in order of first appearance), and the number of cases. Integer
+    ids already grouped in ascending order need no hashing."""
+    raw = values.to_numpy() if isinstance(values, pd.Series) else np.asarray(values)
+    if (raw.dtype.kind in "iu" and len(raw) and raw[0] >= 0 and raw[-1] < 2**31
+            and bool(np.all(raw[1:] >= raw[:-1]))):
+        # Grouped, ascending, small non-negative ids serve as codes as they are: only their
+        # equality and order are used.
+        n_cases = 1 + int(np.count_nonzero(raw[1:] != raw[:-1]))
+        return raw.astype(np.int32), n_cases
+    codes, labels = pd.factorize(values if isinstance(values, (pd.Series, np.ndarray))
+                                 else np.asarray(values, dtype=object))
+    return _narrow(codes, len(labels)), len(labels)
+
+
+def _activity_codes(values, missing: str) -> tuple[np.ndarray, np.ndarray]:
+    """Activity codes and their labels. Small non-negative integer activities are coded with a
+    lookup table instead of a hash (labels become their text)."""
+    raw = values.to_numpy() if isinstance(values, pd.Series) else np.asarray(values)
+    if raw.dtype.kind in "iu" and len(raw) and raw.min() >= 0 and raw.max() < 1_000_000:
+        present = np.bincount(raw) > 0
+        labels = np.flatnonzero(present)
+        if present.all():  # already dense codes 0..K-1
+            return raw.astype(np.int32, copy=raw.dtype != np.int32), \
+                labels.astype(str).astype(object)
+        lookup = (np.cumsum(present) - 1).astype(np.int32)
+        return lookup[raw], labels.astype(str).astype(object)
+    activity = pd.Series(values, copy=False)
+    if activity.isna().any():
+        activity = activity.astype(object).where(activity.notna(), missing)
+    codes, labels = pd.factorize(activity)
+    return _narrow(codes, len(labels)), np.asarray(labels, dtype=object)
 
 
 def _case_time_order(case_codes: np.ndarray, n_cases: int, time_ns: np.ndarray) -> np.ndarray:
@@ -141,10 +165,9 @@ def _pair_codes(seq: EventSequence) -> tuple[np.ndarray, np.ndarray]:
     k = len(seq.labels)
     same = seq.case[1:] == seq.case[:-1]
     dtype = np.int32 if k * k < 2**31 else np.int64
-    pairs = seq.activity[:-1][same].astype(dtype)
-    pairs *= k
-    pairs += seq.activity[1:][same]
-    return pairs, same
+    pairs = np.multiply(seq.activity[:-1], k, dtype=dtype)
+    pairs += seq.activity[1:]
+    return pairs[same], same
 
 
 def _count_pairs(pairs: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
