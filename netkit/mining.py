@@ -104,8 +104,8 @@ def order_events(case_values, time_ns: np.ndarray, activity_values,
 def _case_codes(values) -> tuple[np.ndarray, int]:
     """Case codes (ascending in order of first appearance), and the number of cases. Integer
     ids already grouped in ascending order need no hashing."""
-    raw = values.to_numpy() if isinstance(values, pd.Series) else np.asarray(values)
-    if (raw.dtype.kind in "iu" and len(raw) and raw[0] >= 0 and raw[-1] < 2**31
+    raw = _integers(values)
+    if (raw is not None and len(raw) and raw[0] >= 0 and raw[-1] < 2**31
             and bool(np.all(raw[1:] >= raw[:-1]))):
         # Grouped, ascending, small non-negative ids serve as codes as they are: only their
         # equality and order are used.
@@ -116,11 +116,23 @@ def _case_codes(values) -> tuple[np.ndarray, int]:
     return _narrow(codes, len(labels)), len(labels)
 
 
+def _integers(values) -> np.ndarray | None:
+    """The values as a numpy integer array, or None when they are not integers (checked on the
+    dtype first: converting a text column to numpy would copy every string)."""
+    dtype = getattr(values, "dtype", None)
+    if dtype is None:
+        values = np.asarray(values)
+        dtype = values.dtype
+    if getattr(dtype, "kind", "O") not in "iu" or not isinstance(dtype, np.dtype):
+        return None
+    return values.to_numpy() if isinstance(values, pd.Series) else np.asarray(values)
+
+
 def _activity_codes(values, missing: str) -> tuple[np.ndarray, np.ndarray]:
     """Activity codes and their labels. Small non-negative integer activities are coded with a
     lookup table instead of a hash (labels become their text)."""
-    raw = values.to_numpy() if isinstance(values, pd.Series) else np.asarray(values)
-    if raw.dtype.kind in "iu" and len(raw) and raw.min() >= 0 and raw.max() < 1_000_000:
+    raw = _integers(values)
+    if raw is not None and len(raw) and raw.min() >= 0 and raw.max() < 1_000_000:
         present = np.bincount(raw) > 0
         labels = np.flatnonzero(present)
         if present.all():  # already dense codes 0..K-1
