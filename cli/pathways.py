@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -100,13 +101,14 @@ def mine(events, case, time, service, organisation, pathway, cohort, mapping, ti
     stages = ["reading times", "ordering events", "counting steps"]
     if organisation:
         stages.append("handovers between organisations")
-    with click.progressbar(length=len(stages), label=f"mining {len(table):,} events",
-                           file=sys.stderr) if len(table) >= PROGRESS_FROM else _Quiet() as bar:
+    show = len(table) >= PROGRESS_FROM
+    with (click.progressbar(length=len(stages), label=f"mining {len(table):,} events",
+                            file=sys.stderr) if show else contextlib.nullcontext()) as bar:
         mined = netkit.mine_pathways(
             table, case=case, time=time, service=service, pathway=pathway, cohort=cohort,
             mapping=code_table, organisation=organisation, time_format=time_format,
             dayfirst=dayfirst, per_year=per_year, disclosure=rules,
-            progress=lambda stage: bar.update(1))
+            progress=(lambda stage: bar.update(1)) if show else None)
     for warning in mined.warnings:
         click.echo(f"warning: {warning}", err=True)
     if fmt == "csv":
@@ -118,15 +120,3 @@ def mine(events, case, time, service, organisation, pathway, cohort, mapping, ti
         click.echo(f"wrote {system_dir}", err=True)
     write_text(text, output)
 
-
-class _Quiet:
-    """Stands in for a progress bar on small inputs."""
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    def update(self, n):
-        pass

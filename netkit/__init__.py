@@ -52,7 +52,7 @@ _EXPORTS = {
     # event data
     "mine_pathways": "mining", "MinedPathways": "mining", "directly_follows": "mining",
     "read_events": "events", "disclosure_rules": "disclosure",
-    "DisclosureRules": "disclosure", "disclosure_check": "rounding_check",
+    "DisclosureRules": "disclosure", "disclosure_check": "disclosure",
     # comparing systems
     "profile": "profiles", "Profile": "profiles", "compare": "transfer",
     "Comparison": "transfer", "similar": "transfer", "RoleModel": "roles", "fit_roles": "roles",

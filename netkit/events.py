@@ -28,8 +28,9 @@ def read_events(path: str | Path, text_columns=(), sep: str | None = None) -> pd
     ----------
     path : str or Path
     text_columns : iterable of str
-        Columns to keep as text exactly as written (case ids, codes); others are typed by
-        pandas. In CSV files every column is read as text.
+        In parquet files, columns stored as categories that should be plain text (case ids,
+        codes); integer ids stay integers. In CSV files every column is read as text, exactly
+        as written.
     sep : str, optional
         CSV delimiter; by default ``,`` (``\\t`` for ``.tsv``), or ``;`` when the header
         line has more of those.
@@ -54,10 +55,10 @@ def read_events(path: str | Path, text_columns=(), sep: str | None = None) -> pd
                                       "reading parquet needs pyarrow: pip install pyarrow "
                                       f"({exc})")]) from None
         for column in text_columns:
-            if column in frame and frame[column].dtype != object and \
-                    not isinstance(frame[column].dtype, pd.StringDtype):
-                if not pd.api.types.is_numeric_dtype(frame[column]):
-                    frame[column] = frame[column].astype(str)
+            # Integer ids stay integers (mining codes them without hashing); categories and
+            # the like become text.
+            if column in frame and isinstance(frame[column].dtype, pd.CategoricalDtype):
+                frame[column] = frame[column].astype(str)
         return frame
     if sep is None:
         sep = "\t" if name.endswith((".tsv", ".tsv.gz")) else _sniff(path)

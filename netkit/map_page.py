@@ -10,8 +10,6 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import html
 import json
 from functools import lru_cache
@@ -72,12 +70,6 @@ def map_style() -> str:
     return _asset("netkit-map.css")
 
 
-def script_hash(script: str) -> str:
-    """The CSP source expression that allows exactly this inline script."""
-    digest = hashlib.sha256(script.encode("utf-8")).digest()
-    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
-
-
 def _swatch(colour: str, shape: str = "dot") -> str:
     radius = "50%" if shape == "dot" else "0"
     return (f'<span class="nk-swatch" style="background:{html.escape(colour)};'
@@ -87,9 +79,8 @@ def _swatch(colour: str, shape: str = "dot") -> str:
 def map_section(network_map, heading: str = "h1") -> str:
     """The map as an HTML fragment (controls, canvas, legend, data); needs `map_scripts` and
     `map_style` on the page."""
-    from .maps import SCHEME_TITLES
+    from .maps import SCHEME_TITLES, TIER_LABELS
     from .palette import FAMILIES, TIER_COLOURS
-    from .maps import TIER_LABELS
 
     e = html.escape
     m = network_map

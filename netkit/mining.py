@@ -373,8 +373,7 @@ class MinedPathways:
 
         flows = self.flows[["pathway", "source", "target", "patients"]]
         if released and self.disclosure.active:
-            values = self.disclosure.values(flows["patients"])
-            flows = flows.assign(patients=values.to_numpy())[values.notna().to_numpy()]
+            flows = self.disclosure.released_flows(flows)
         services = self.services
         providers = services["provider"].fillna(services["id"])
         org_ids = sorted(set(providers))

@@ -184,7 +184,7 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
     if hysteresis:
         options["hysteresis"] = float(hysteresis)
     if released.active:
-        from .rounding_check import disclosure_check
+        from .disclosure import disclosure_check
 
         options["disclosure"] = released.name
         check = disclosure_check(system, opp, released, partners=partners,

@@ -10,7 +10,7 @@ from typing import Iterable
 import pandas as pd
 
 __all__ = ["text_table", "markdown_table", "html_table", "fmt_number", "fmt_share", "fmt_money",
-           "shorten", "html_heading", "to_jsonable", "html_page"]
+           "shorten", "html_heading", "to_jsonable", "html_page", "script_hash"]
 
 
 def fmt_number(value: float) -> str:
@@ -154,6 +154,15 @@ def to_jsonable(value):
     return value
 
 
+def script_hash(script: str) -> str:
+    """The Content-Security-Policy source that allows exactly this inline script."""
+    import base64
+    import hashlib
+
+    digest = hashlib.sha256(script.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
 def html_page(title: str, body: str, style: str = "", scripts=(), wide: bool = False) -> str:
     """A self-contained HTML page: no external resources, and a Content-Security-Policy that
     forbids loading any.
@@ -167,8 +176,6 @@ def html_page(title: str, body: str, style: str = "", scripts=(), wide: bool = F
     >>> "<title>A &amp; B</title>" in page, "script-src 'none'" in page
     (True, True)
     """
-    from .map_page import script_hash
-
     hashes = " ".join(script_hash(s) for s in scripts) or "'none'"
     csp = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
            f"script-src {hashes}; font-src data:; connect-src 'none'; form-action 'none'; "

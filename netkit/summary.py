@@ -64,8 +64,7 @@ class SystemSummary:
         tables = self.tables()
         rules = self.disclosure
         if rules.active:
-            top = self.top_organisations
-            total = top["activity"].sum() / top["share"].sum() if top["share"].sum() else 0.0
+            top, total = self.top_organisations, self._total_activity()
             tables["top_organisations"] = top.assign(
                 activity=[rules.count(v) for v in top["activity"]],
                 share=[rules.share(v, total) for v in top["activity"]])
@@ -78,11 +77,16 @@ class SystemSummary:
             out["disclosure"] = rules.describe()
         return out
 
+    def _total_activity(self) -> float:
+        """All patient contacts a year (the table keeps the top organisations and their
+        shares of it)."""
+        top = self.top_organisations
+        return float(top["activity"].sum() / top["share"].sum()) if top["share"].sum() else 0.0
+
     def _display(self) -> list[tuple[str, pd.DataFrame, list[str]]]:
         rules = self.disclosure
         count = rules.count if rules.active else fmt_number
-        top = self.top_organisations
-        total = top["activity"].sum() / top["share"].sum() if top["share"].sum() else 0.0
+        top, total = self.top_organisations, self._total_activity()
         share = ((lambda v: rules.share(v, total)) if rules.active
                  else (lambda v: fmt_share(v / total if total else 0.0)))
         top = top.assign(activity=top["activity"].map(count), share=top["activity"].map(share))

@@ -296,6 +296,7 @@ def _risk(row, source: str, target: str) -> str:
     f, s, t = row.feature, row.source, row.target
     more = t > s
     pct = (lambda v: f"{v * 100:.1f}%" if abs(v) < 0.1 else f"{v * 100:.0f}%")
+    per_head = f"{_fmt(t)} against {_fmt(s)} per 100,000 population"
     templates = {
         "cross_organisation_share": (
             f"the target hands {_times(s, t)} as many patients between organisations "
@@ -330,9 +331,6 @@ def _risk(row, source: str, target: str) -> str:
             + f"{pct(t)} of pairs against {pct(s)}); "
             + ("partnership can build on them" if more
                else "new relationships will take time and cost more to build")),
-    }
-    per_head = (f"{_fmt(t)} against {_fmt(s)} per 100,000 population")
-    templates.update({
         "care_homes_per_100k": (
             f"the target has {'more' if more else 'fewer'} care homes per head ({per_head}): "
             + ("care-home in-reach matters more there" if more else
@@ -350,7 +348,7 @@ def _risk(row, source: str, target: str) -> str:
             f"voluntary bodies deliver {pct(t)} of the activity in the target against "
             f"{pct(s)} in the source: "
             + ("they carry more of the pathway" if more else "they carry less of the pathway")),
-    })
+    }
     if f in templates:
         return templates[f]
     return (f"{FEATURES[f]} is {'higher' if more else 'lower'} in the target ({_fmt(t)} against "

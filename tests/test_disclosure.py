@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 import netkit
 from netkit.disclosure import disclosure_rules
 from netkit.errors import OptionError
-from netkit.rounding_check import disclosure_check, released_system
+from netkit.disclosure import disclosure_check, released_system
 
 TINY = netkit.load_system(netkit.sample_path("tiny"))
 RIVERSIDE = netkit.load_system(netkit.sample_path("riverside"))
