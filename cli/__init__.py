@@ -57,12 +57,13 @@ def cli():
       netkit visualise sample_networks/riverside -O frailty-admissions -o frailty.html
       netkit pathways mine events.csv --case patient_id --time timestamp --service unit
       netkit compare sample_networks/riverside sample_networks/metro -O frailty-admissions
+      netkit generate --scale national -o england
 
     Run 'netkit COMMAND --help' for a command's options and examples.
     """
 
 
-from . import commands, partners, changes, maps, pathways, compare  # noqa: E402,F401,I001 - registers the commands in tour order
+from . import commands, partners, changes, maps, pathways, compare, generate  # noqa: E402,F401,I001 - registers the commands in tour order
 
 
 def main(argv=None):
