@@ -40,7 +40,7 @@ def generate(scale, seed, area, output, force):
     import netkit.generator as generator
 
     if output.exists() and not force:
-        raise click.UsageError(f"{output} already exists; choose another name or add --force "
-                               "to replace it")
+        raise click.ClickException(f"{output} already exists; choose another --output or add "
+                                   "--force to replace it")
     made = generator.generate_system(output, scale, seed=seed, area=area, overwrite=force)
     click.echo(made.to_text())

@@ -66,13 +66,21 @@ def _cohort(ctx, param, values):
 @click.option("--system", "system_dir", type=click.Path(file_okay=False, path_type=Path),
               metavar="DIR", help="Also write a whole system folder built from the flows "
                                   "(services, providers, one pathway and one opportunity).")
+@click.option("--engine", type=click.Choice(["pandas", "spark"]), default="pandas",
+              show_default=True,
+              help="pandas: in this process; spark: read and mine on a Spark cluster (needs "
+                   "pyspark and Java; --map, --organisation, --cohort and --dayfirst are not "
+                   "available there, use --time-format in Spark's pattern, e.g. "
+                   "'dd/MM/yyyy HH:mm').")
+@click.option("--master", default="local[*]", show_default=True, metavar="URL",
+              help="The Spark master with --engine spark (spark://host:7077, yarn, local[4]).")
 @click.option("--format", "-f", "fmt", type=click.Choice(["csv", "text", "markdown", "json"]),
               default="csv", show_default=True,
               help="csv: the flows.csv rows; text or markdown: a summary; json: both.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file instead of standard output.")
 def mine(events, case, time, service, organisation, pathway, cohort, mapping, time_format,
-         dayfirst, per_year, disclosure, system_dir, fmt, output):
+         dayfirst, per_year, disclosure, system_dir, engine, master, fmt, output):
     """Mine the flows of a pathway from an event extract (CSV or parquet).
 
     Each patient's events are put in time order (events at the same time keep their file
@@ -86,6 +94,8 @@ def mine(events, case, time, service, organisation, pathway, cohort, mapping, ti
           --time when --dayfirst --service code \\
           --map sample_networks/tiny_events/codes.csv --pathway frailty \\
           --disclosure nhs --system tiny-mined
+      netkit pathways mine events.parquet --engine spark --master spark://head:7077 \
+          --case patient_id --time arrival --service unit -o flows.csv
     """
     import netkit
     from netkit.events import read_events
@@ -94,6 +104,20 @@ def mine(events, case, time, service, organisation, pathway, cohort, mapping, ti
         raise click.ClickException(f"{system_dir} already exists and is not empty; choose "
                                    "another --system folder")
     rules = netkit.disclosure_rules(disclosure)  # a bad rule pack fails before any reading
+    if engine == "spark":
+        from netkit.spark_mining import read_events_spark, spark_session
+
+        if dayfirst:
+            raise click.UsageError("--dayfirst is not available with --engine spark; give "
+                                   "--time-format in Spark's pattern, e.g. 'dd/MM/yyyy HH:mm'")
+        session = spark_session(master)
+        mined = netkit.mine_pathways(
+            read_events_spark(session, events), case=case, time=time, service=service,
+            pathway=pathway, cohort=cohort or None, mapping=None if mapping is None else
+            read_events(mapping), organisation=organisation, time_format=time_format,
+            per_year=per_year, disclosure=rules)
+        _write_mined(mined, fmt, system_dir, output)
+        return
     table = read_events(events, text_columns=[case, service])
     code_table = None
     if mapping is not None:
@@ -109,6 +133,10 @@ def mine(events, case, time, service, organisation, pathway, cohort, mapping, ti
             mapping=code_table, organisation=organisation, time_format=time_format,
             dayfirst=dayfirst, per_year=per_year, disclosure=rules,
             progress=(lambda stage: bar.update(1)) if show else None)
+    _write_mined(mined, fmt, system_dir, output)
+
+
+def _write_mined(mined, fmt, system_dir, output):
     for warning in mined.warnings:
         click.echo(f"warning: {warning}", err=True)
     if fmt == "csv":

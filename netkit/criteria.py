@@ -26,6 +26,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from ._frames import isin
 from .incentives import Incentives, commissioning_shares
 from .metrics.brokerage import brokerage
 from .opportunity import CRITERIA
@@ -33,6 +34,12 @@ from .scope import Scope
 from .system import System
 
 __all__ = ["Criteria", "compute_criteria", "RAW_UNITS"]
+
+#: Above this many candidates, brokerage is estimated from `BROKERAGE_SOURCES` sampled route
+#: sources rather than computed exactly (exact weighted betweenness is O(n m): measured about
+#: 0.3 s at 1,400 organisations and minutes at 45,000; see benchmarks/README.md).
+EXACT_BROKERAGE_LIMIT = 1000
+BROKERAGE_SOURCES = 256
 
 RAW_UNITS = {"activity": "patient contacts a year", "handoffs": "patients a year",
              "brokerage": "shortest routes", "commissioning": "£ a year",
@@ -57,6 +64,8 @@ class Criteria:
         The candidates' handoff network (edge attribute ``patients``).
     spend : DataFrame
         ``commissioner, provider, spend``: in-scope spend attributed to each commissioner.
+    notes : tuple of str
+        Where a figure was estimated rather than computed exactly, and how.
     """
 
     table: pd.DataFrame
@@ -64,6 +73,7 @@ class Criteria:
     thin: pd.DataFrame
     network: nx.DiGraph
     spend: pd.DataFrame
+    notes: tuple = ()
 
     def shares(self) -> pd.DataFrame:
         return self.table[[f"{c}_share" for c in CRITERIA]].rename(
@@ -112,8 +122,16 @@ def compute_criteria(system: System, scope: Scope, incentives: Incentives | None
 
     network = nx.DiGraph()
     network.add_nodes_from(sorted(services["candidate"].unique()))
-    network.add_weighted_edges_from(pairs.itertuples(index=False), weight="patients")
-    between = brokerage(network, weight="patients")
+    network.add_weighted_edges_from(zip(pairs["source"].tolist(), pairs["target"].tolist(),
+                                        pairs["patients"].tolist()), weight="patients")
+    notes = []
+    sources = None
+    if network.number_of_nodes() > EXACT_BROKERAGE_LIMIT:
+        sources = BROKERAGE_SOURCES
+        notes.append(f"brokerage estimated from {sources} randomly drawn (seeded) route sources "
+                     f"of {network.number_of_nodes():,} organisations, scaled up; exact up to "
+                     f"{EXACT_BROKERAGE_LIMIT:,}")
+    between = brokerage(network, weight="patients", sources=sources)
     table["brokerage"] = pd.Series(between, dtype="float64").reindex(candidates, fill_value=0.0)
 
     price = services["price"] if "price" in services else pd.Series(np.nan, index=services.index)
@@ -122,7 +140,7 @@ def compute_criteria(system: System, scope: Scope, incentives: Incentives | None
     service_spend = services["activity"] * price.fillna(cost).fillna(0.0)
     provider_spend = service_spend.groupby(services["provider"]).sum()
     shares = commissioning_shares(system)
-    shares = shares[shares["provider"].isin(provider_spend.index)]
+    shares = shares[isin(shares["provider"], provider_spend.index.tolist())]
     spend = shares.assign(spend=shares["share"]
                           * shares["provider"].map(provider_spend).astype("float64"))
     spend = spend[["commissioner", "provider", "spend"]].reset_index(drop=True)
@@ -140,4 +158,4 @@ def compute_criteria(system: System, scope: Scope, incentives: Incentives | None
         table[f"{name}_share"] = _share(table[name])
     table["incentives_share"] = _share(table["incentives"].abs())
     table = table[[c for name in CRITERIA for c in (name, f"{name}_share")]].astype("float64")
-    return Criteria(table, pairs, thin, network, spend)
+    return Criteria(table, pairs, thin, network, spend, tuple(notes))

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ._frames import isin
 from .opportunity import Shift
 from .system import System
 
@@ -95,7 +96,8 @@ class Incentives:
 def _expand(selectors, services: pd.DataFrame) -> pd.Series:
     ids = [s for s in selectors if not s.startswith("category:")]
     categories = [s[9:] for s in selectors if s.startswith("category:")]
-    return services["id"].isin(ids) | services["category"].isin(categories)
+    return pd.Series(isin(services["id"], ids) | isin(services["category"], categories),
+                     index=services.index)
 
 
 def shift_activity(shift: Shift, services: pd.DataFrame) -> pd.Series:

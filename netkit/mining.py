@@ -438,8 +438,10 @@ def mine_pathways(events: pd.DataFrame, case: str = "patient_id", time: str = "t
 
     Parameters
     ----------
-    events : DataFrame
-        One row per event, in file order (ties in time keep this order).
+    events : DataFrame or pyspark.sql.DataFrame
+        One row per event, in file order (ties in time keep this order). A PySpark
+        DataFrame is mined on its cluster (`netkit.spark_mining.mine_pathways_spark`),
+        giving the same flows; only the small tables come back.
     case, time, service : str
         Column names: the patient (or spell), when, and the service (or activity code, with
         ``mapping``).
@@ -478,6 +480,21 @@ def mine_pathways(events: pd.DataFrame, case: str = "patient_id", time: str = "t
     >>> mined.summary["repeats"]
     1
     """
+    from .spark_mining import is_spark_frame
+
+    if is_spark_frame(events):
+        unavailable = [name for name, value in (("mapping", mapping), ("organisation", organisation),
+                                                ("cohort", cohort), ("dayfirst", dayfirst))
+                       if value]
+        if unavailable:
+            raise OptionError(f"{', '.join(unavailable)}: not available on the Spark engine; "
+                              "apply them in Spark first (a join, a filter; a time pattern in "
+                              "time_format) or use a pandas DataFrame")
+        from .spark_mining import mine_pathways_spark
+
+        return mine_pathways_spark(events, case, time, service, pathway=pathway,
+                                   time_format=time_format, per_year=per_year,
+                                   disclosure=disclosure, progress=progress)
     rules = disclosure_rules(disclosure)
     step = progress or (lambda stage: None)
     wanted = {"case": case, "time": time, "service": service, "organisation": organisation}

@@ -36,6 +36,12 @@ from .system import System
 __all__ = ["find_partners", "find_all_partners", "parse_weights", "PartnerSet", "PartnerReport",
            "TIERS"]
 INVOLVE_RATIO = 0.5
+#: In scopes larger than this, reasons in words are written for the core, the involve tier and
+#: this many of the highest-ranked others; the rest have their figures only (and the report
+#: says so). Writing reasons for 45,000 organisations took longer than the analysis.
+REASONS_LIMIT = 500
+UNEXPLAINED = ("figures only: reasons in words are written for the highest-ranked "
+               f"{REASONS_LIMIT} organisations in scopes this large")
 
 
 def parse_weights(text: str | Mapping | None, what: str = "weights") -> dict | None:
@@ -153,7 +159,12 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
     released = disclosure_rules(disclosure)
     partners, selection, crit, inc, routes = _analyse(system, opp, scope, related, min_patients,
                                                       groups, incumbents, hysteresis, released)
-    notes = list(inc.notes) if inc is not None else []
+    notes = (list(inc.notes) if inc is not None else []) + list(crit.notes)
+    explained = max(REASONS_LIMIT, int((partners["tier"] != "inform").sum()))
+    if len(partners) > explained:
+        notes.append(f"reasons in words are given for the {explained:,} highest-ranked of "
+                     f"{len(partners):,} organisations in scope; the others have their figures "
+                     "only")
     if len(crit.thin):
         shown = released.count if released.active else fmt_number
         notes.append(f"{len(crit.thin)} organisation-to-organisation ties under {min_patients:g} "
@@ -217,14 +228,14 @@ def _related_pairs(system: System, scope: Scope) -> list[tuple[str, str]]:
     """Pairs of candidates with an existing relationship (ends mapped to their candidates)."""
     rels = system.relationships
     candidate_of = scope.candidate_of
-    return list(zip(rels["source"].map(lambda o: candidate_of.get(o, o)),
-                    rels["target"].map(lambda o: candidate_of.get(o, o))))
+    get = candidate_of.get
+    return [(get(s, s), get(t, t)) for s, t in zip(rels["source"].tolist(),
+                                                   rels["target"].tolist())]
 
 
 def _groups(system: System, network, groups: str) -> dict:
-    orgs = system.organisations.set_index("id")
-    column = orgs[groups] if groups in orgs else pd.Series("(none)", index=orgs.index)
-    return {n: (column.get(n) if isinstance(column.get(n), str) else "(none)") for n in network}
+    group_of = system.organisation_lookup(groups)
+    return {n: str(group_of.get(n) or "(none)") for n in network}
 
 
 def _sole_routes(system: System, crit: Criteria, groups: str) -> dict[str, list]:
@@ -298,19 +309,24 @@ def _partner_table(system: System, scope: Scope, crit: Criteria, selection: Sele
     system_net = inc.system_net if inc is not None else 0.0
     table["stands_for"] = [members.get(c, []) for c in table.index]
     counterparts = top_counterparts(crit.pairs)
-    table["reasons"] = [
+    table["_tier"] = table["tier"].map({t: i for i, t in enumerate(TIERS)})
+    table["_order"] = [core_order.get(c, len(core_order)) for c in table.index]
+    table = table.reset_index().sort_values(["_tier", "_order", "score", "id"],
+                                            ascending=[True, True, False, True], kind="mergesort")
+    table["rank"] = range(1, len(table) + 1)
+    explained = max(REASONS_LIMIT, int((table["tier"] != "inform").sum()))
+    head = table.iloc[:explained]
+    reasons = [
         partner_reasons(c, row, names=names, counterpart=counterparts.get(c),
                         members=members.get(c, []), sole_routes=routes.get(c, []),
                         included=c in include, system_net=system_net,
                         has_shift=inc is not None, tier=row["tier"],
                         marginal=(row["marginal_benefit"], row["marginal_cost"])
                         if row["tier"] != "core" else None, disclosure=disclosure)
-        for c, row in zip(table.index, table.to_dict("records"))]
-    table["_tier"] = table["tier"].map({t: i for i, t in enumerate(TIERS)})
-    table["_order"] = [core_order.get(c, len(core_order)) for c in table.index]
-    table = table.reset_index().sort_values(["_tier", "_order", "score", "id"],
-                                            ascending=[True, True, False, True], kind="mergesort")
-    table["rank"] = range(1, len(table) + 1)
+        for c, row in zip(head["id"], head.to_dict("records"))]
+    if len(table) > explained:
+        reasons += [[UNEXPLAINED] for _ in range(len(table) - explained)]
+    table["reasons"] = reasons
     columns = (["id", "name", "type", "tier", "rank", "score"]
                + [c for name in CRITERIA for c in (name, f"{name}_share")]
                + ["marginal_benefit", "marginal_cost", "power", "interest", "mendelow",

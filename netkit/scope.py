@@ -22,6 +22,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from ._frames import isin
 from .errors import OptionError
 from .opportunity import Opportunity
 from .schema import HOME
@@ -152,16 +153,19 @@ def _selected_pathways(system: System, opportunity: Opportunity) -> list[str]:
 
 def _representatives(orgs: pd.DataFrame, rules: Mapping[str, str]) -> pd.Series:
     """Each organisation's candidate: follow ``parent`` while the type's rule says so."""
-    parent = orgs.set_index("id")["parent"] if "parent" in orgs else pd.Series(dtype=str)
-    org_type = orgs.set_index("id")["type"]
-    candidate = pd.Series(orgs["id"].to_numpy(), index=orgs["id"].to_numpy())
+    ids = pd.Index(orgs["id"].to_numpy(dtype=object))
+    parent = (orgs["parent"].to_numpy(dtype=object) if "parent" in orgs
+              else np.full(len(orgs), None, dtype=object))
+    parent_at = ids.get_indexer(pd.Index(np.where(pd.notna(parent), parent, None)))
+    follows = (orgs["type"].isin([t for t, how in rules.items() if how == "parent"]).to_numpy()
+               & (parent_at >= 0))
+    at = np.arange(len(ids))
     for _ in range(len(rules) + 1):  # a chain is at most as long as the rules used in it
-        step = candidate.map(lambda c: parent.get(c) if rules.get(org_type.get(c)) == "parent"
-                             and isinstance(parent.get(c), str) else c)
-        if step.equals(candidate):
+        step = np.where(follows[at], parent_at[at], at)
+        if np.array_equal(step, at):
             break
-        candidate = step
-    return candidate
+        at = step
+    return pd.Series(ids.to_numpy()[at], index=ids.to_numpy())
 
 
 def find_scope(system: System, opportunity: Opportunity,
@@ -190,7 +194,7 @@ def find_scope(system: System, opportunity: Opportunity,
         represent = opportunity.represent if opportunity.represent is not None else DEFAULT_REPRESENT
     pathway_ids = _selected_pathways(system, opportunity)
     flows = system.flows
-    flows = flows[flows["pathway"].isin(pathway_ids)]
+    flows = flows[isin(flows["pathway"], pathway_ids)]
     if opportunity.places:
         places = flow_places(system, flows)
         wanted = list(opportunity.places)
@@ -204,22 +208,22 @@ def find_scope(system: System, opportunity: Opportunity,
 
     activity = service_activity(flows)
     services = system.services
-    services = services[services["id"].isin(activity.index)].copy()
+    services = services[isin(services["id"], activity.index.tolist())].copy()
     services["activity"] = services["id"].map(activity).astype("float64")
 
     orgs = system.organisations
     candidate = _representatives(orgs, represent)
     providers = set(services["provider"])
     rels = system.relationships
-    commissions = rels[(rels["type"] == "commissions") & rels["target"].isin(providers)]
+    commissions = rels[(rels["type"] == "commissions") & isin(rels["target"], providers)]
     commissioners = set(commissions["source"])
     if opportunity.places and "place" in orgs:
         place_of = orgs.set_index("id")["place"]
         commissioners = {c for c in commissioners
                          if pd.isna(place_of.get(c)) or place_of.get(c) in opportunity.places}
-    in_scope = orgs[orgs["id"].isin(providers | commissioners)]
-    role = np.select([in_scope["id"].isin(providers) & in_scope["id"].isin(commissioners),
-                      in_scope["id"].isin(providers)],
+    in_scope = orgs[isin(orgs["id"], providers | commissioners)]
+    provides = isin(in_scope["id"], providers)
+    role = np.select([provides & isin(in_scope["id"], commissioners), provides],
                      ["provider and commissioner", "provider"], "commissioner")
     organisations = pd.DataFrame({
         "id": in_scope["id"].to_numpy(), "name": in_scope["name"].to_numpy(),

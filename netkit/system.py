@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 from types import MappingProxyType
-from typing import Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
 import networkx as nx
 import pandas as pd
@@ -59,7 +59,7 @@ class System:
     """
 
     __slots__ = ("_tables", "_meta", "_opportunities", "_source", "_warnings", "_checksum",
-                 "_frozen")
+                 "_lookups", "_frozen")
 
     def __init__(self, tables: Mapping[str, pd.DataFrame], meta: Mapping | None = None,
                  opportunities: Iterable[Opportunity] = (), source: str | None = None,
@@ -70,6 +70,7 @@ class System:
         self._source = source
         self._warnings = tuple(warnings)
         self._checksum = checksum
+        self._lookups = {}  # column -> {organisation id: value}, built on first use
         self._frozen = True
 
     def __setattr__(self, name, value):
@@ -145,8 +146,25 @@ class System:
 
     def organisation_names(self) -> dict[str, str]:
         """Organisation id to name."""
-        orgs = self._tables["organisations"]
-        return dict(zip(orgs["id"], orgs["name"]))
+        return dict(self.organisation_lookup("name"))
+
+    def organisation_lookup(self, column: str) -> Mapping[str, Any]:
+        """Organisation id to the value of ``column`` (missing values as ``None``), built once
+        per system (the system is immutable) and shared read-only.
+
+        Examples
+        --------
+        >>> import netkit
+        >>> system = netkit.load_system(netkit.sample_path("tiny"))
+        >>> system.organisation_lookup("type")["GP1"]
+        'gp_practice'
+        """
+        if column not in self._lookups:
+            orgs = self._tables["organisations"]
+            values = (orgs[column].astype(object).where(orgs[column].notna(), None).tolist()
+                      if column in orgs else [None] * len(orgs))
+            self._lookups[column] = MappingProxyType(dict(zip(orgs["id"].tolist(), values)))
+        return self._lookups[column]
 
     # -- graph views --------------------------------------------------------------------------
     def graph(self) -> nx.MultiDiGraph:

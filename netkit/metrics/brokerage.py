@@ -15,6 +15,8 @@ Two measures, both on a directed organisation network whose edges carry patients
 
 References
 ----------
+Brandes, U. & Pich, C. (2007). Centrality estimation in large networks. *Int. J. Bifurcation
+and Chaos* 17(7), 2303–2318.
 Freeman, L. C. (1977). A set of measures of centrality based on betweenness. *Sociometry* 40(1).
 Brandes, U. (2001). A faster algorithm for betweenness centrality. *J. Math. Sociol.* 25(2).
 Gould, R. V. & Fernandez, R. M. (1989). Structures of mediation: a formal approach to brokerage
@@ -23,11 +25,10 @@ in transaction networks. *Sociological Methodology* 19, 89–126.
 
 from __future__ import annotations
 
-import math
-from collections import defaultdict
 from typing import Mapping
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 __all__ = ["brokerage", "brokerage_roles", "sole_brokers", "ROLES", "ENGINES", "LENGTH_QUANTUM"]
@@ -42,7 +43,8 @@ LENGTH_QUANTUM = 2.0 ** -30
 ENGINES = ("auto", "igraph", "networkx")
 
 
-def brokerage(G: nx.DiGraph, weight: str | None = "patients", engine: str = "auto") -> dict:
+def brokerage(G: nx.DiGraph, weight: str | None = "patients", engine: str = "auto",
+              sources: int | None = None, seed: int = 0) -> dict:
     """Weighted betweenness of each node, with tie length ``1 / weight``.
 
     Parameters
@@ -57,6 +59,12 @@ def brokerage(G: nx.DiGraph, weight: str | None = "patients", engine: str = "aut
         Both give the same numbers: lengths are rounded to multiples of `LENGTH_QUANTUM`
         (2⁻³⁰, far below any difference in patients that matters), so sums of lengths are
         exact and two routes tie for both engines or for neither.
+    sources : int, optional
+        Estimate from this many source organisations drawn at random (seeded), scaled by
+        ``n / sources`` (Brandes & Pich 2007), when the network has more nodes than that;
+        exact otherwise. Used for national scopes, where exact betweenness is O(n m).
+    seed : int
+        Seed for drawing the sources.
 
     Returns
     -------
@@ -78,27 +86,36 @@ def brokerage(G: nx.DiGraph, weight: str | None = "patients", engine: str = "aut
 
         raise OptionError(f"engine {engine!r} is not one of {', '.join(ENGINES)}")
     nodes = list(G.nodes)
-    edges = list(G.edges(data=True))
-    if weight is None:
-        lengths = [1.0] * len(edges)
-    else:
-        lengths = [_quantised(1.0 / d[weight]) if d.get(weight) else 1.0 for _, _, d in edges]
+    edges = list(G.edges(data=weight, default=None)) if weight is not None else [
+        (u, v, None) for u, v in G.edges]
+    values = np.array([w if w else 0.0 for _, _, w in edges], dtype=float)
+    with np.errstate(divide="ignore"):
+        lengths = np.where(values > 0, np.maximum(np.round(1.0 / np.where(values > 0, values, 1)
+                                                           / LENGTH_QUANTUM), 1)
+                           * LENGTH_QUANTUM, 1.0).tolist()
+    chosen, scale = None, 1.0
+    if sources is not None and 0 < sources < len(nodes):
+        order = sorted(range(len(nodes)), key=lambda i: str(nodes[i]))
+        pick = np.random.default_rng(seed).choice(len(nodes), size=sources, replace=False)
+        chosen = sorted(order[i] for i in pick)
+        scale = len(nodes) / sources
     if engine != "networkx" and (engine == "igraph" or _have_igraph()):
         import igraph
 
         index = {n: i for i, n in enumerate(nodes)}
         g = igraph.Graph(n=len(nodes), edges=[(index[u], index[v]) for u, v, _ in edges],
                          directed=True)
-        values = g.betweenness(directed=True, weights=lengths) if edges else [0.0] * len(nodes)
-        return {n: float(v) for n, v in zip(nodes, values)}
+        values = (g.betweenness(directed=True, weights=lengths, sources=chosen)
+                  if edges else [0.0] * len(nodes))
+        return {n: float(v) * scale for n, v in zip(nodes, values)}
     H = nx.DiGraph()
     H.add_nodes_from(nodes)
     H.add_edges_from((u, v, {"_length": length}) for (u, v, _), length in zip(edges, lengths))
-    return nx.betweenness_centrality(H, weight="_length", normalized=False)
-
-
-def _quantised(length: float) -> float:
-    return max(round(length / LENGTH_QUANTUM), 1) * LENGTH_QUANTUM
+    if chosen is None:
+        return nx.betweenness_centrality(H, weight="_length", normalized=False)
+    values = nx.betweenness_centrality_subset(H, [nodes[i] for i in chosen], nodes,
+                                              weight="_length", normalized=False)
+    return {n: float(values[n]) * scale for n in nodes}
 
 
 def _have_igraph() -> bool:
@@ -110,7 +127,8 @@ def _have_igraph() -> bool:
 
 
 def _two_paths(G: nx.DiGraph):
-    """Yield (a, b, c) for every open two-path a → b → c (a ≠ c, no edge a → c)."""
+    """Yield (a, b, c) for every open two-path a → b → c (a ≠ c, no edge a → c): the plain
+    reference that `_open_two_paths` is tested against."""
     for b in sorted(G.nodes):
         preds = sorted(G.predecessors(b))
         succs = sorted(G.successors(b))
@@ -122,16 +140,61 @@ def _two_paths(G: nx.DiGraph):
                     yield a, b, c
 
 
-def _role(ga, gb, gc) -> str:
-    if ga == gb == gc:
-        return "coordinator"
-    if ga == gc:
-        return "itinerant"
-    if gb == gc:
-        return "gatekeeper"
-    if ga == gb:
-        return "representative"
-    return "liaison"
+#: Two-paths enumerated per block, to bound memory (about 40 bytes each).
+TWO_PATH_BLOCK = 2_000_000
+
+
+def _open_two_paths(G: nx.DiGraph, groups: Mapping):
+    """Every open two-path as integer arrays, in blocks: yields ``(a, b, c, ga, gb, gc)`` with
+    node and group codes, plus the sorted node list and group names (first yield is those).
+
+    Vectorised: the in-edges of each broker are repeated once per out-edge, then two-paths
+    that close (``a → c`` is an edge) or return (``a == c``) are masked out with one sorted
+    search over the edge keys. Work and memory are linear in the number of two-paths, taken
+    ``TWO_PATH_BLOCK`` at a time.
+    """
+    nodes = sorted(G.nodes)
+    n = len(nodes)
+    index = {v: i for i, v in enumerate(nodes)}
+    names = sorted({groups[v] for v in nodes}, key=str)
+    gindex = {g: i for i, g in enumerate(names)}
+    group = np.array([gindex[groups[v]] for v in nodes], dtype=np.int64)
+    yield nodes, names, group
+    pairs = np.array([(index[u], index[v]) for u, v in G.edges if u != v],
+                     dtype=np.int64).reshape(-1, 2)
+    if not len(pairs):
+        return
+    keys = np.unique(pairs[:, 0] * n + pairs[:, 1])
+    src, dst = keys // n, keys % n  # sorted by source: the out-edges of each node together
+    out_count = np.bincount(src, minlength=n)
+    out_start = np.concatenate([[0], np.cumsum(out_count)[:-1]])
+    by_target = np.argsort(dst, kind="stable")
+    in_a, in_b = src[by_target], dst[by_target]
+    reps = out_count[in_b]
+    ends = np.cumsum(reps)
+    first = 0
+    while first < len(in_a):
+        last = int(np.searchsorted(ends, (ends[first - 1] if first else 0) + TWO_PATH_BLOCK,
+                                   side="right"))
+        last = max(last, first + 1)
+        rep = reps[first:last]
+        total = int(rep.sum())
+        if total:
+            a = np.repeat(in_a[first:last], rep)
+            b = np.repeat(in_b[first:last], rep)
+            offset = np.arange(total) - np.repeat(np.cumsum(rep) - rep, rep)
+            c = dst[np.repeat(out_start[in_b[first:last]], rep) + offset]
+            key = a * n + c
+            pos = np.searchsorted(keys, key).clip(0, len(keys) - 1)
+            keep = (a != c) & (keys[pos] != key)
+            a, b, c = a[keep], b[keep], c[keep]
+            yield a, b, c, group[a], group[b], group[c]
+        first = last
+
+
+def _role_codes(ga, gb, gc):
+    """Index into `ROLES` for each two-path's group pattern."""
+    return np.select([(ga == gb) & (gb == gc), ga == gc, gb == gc, ga == gb], [0, 1, 2, 3], 4)
 
 
 def _role_probabilities(size: Mapping, g, n: int) -> dict:
@@ -180,25 +243,26 @@ def brokerage_roles(G: nx.DiGraph, groups: Mapping) -> pd.DataFrame:
     >>> roles.loc[roles["observed"] > 0, ["node", "role", "observed"]].values.tolist()
     [['A2', 'representative', 1]]
     """
-    size: dict = defaultdict(int)
-    for node in G.nodes:
-        size[groups[node]] += 1
-    n = G.number_of_nodes()
-    observed: dict = defaultdict(int)
-    paths: dict = defaultdict(int)
-    for a, b, c in _two_paths(G):
-        observed[(b, _role(groups[a], groups[b], groups[c]))] += 1
-        paths[b] += 1
-    rows = []
-    for node in sorted(G.nodes):
-        probabilities = _role_probabilities(size, groups[node], n)
-        for role in ROLES:
-            p = probabilities[role]
-            expected = paths[node] * p
-            var = expected * (1 - p)
-            z = (observed[(node, role)] - expected) / math.sqrt(var) if var > 0 else float("nan")
-            rows.append((node, role, observed[(node, role)], expected, z))
-    return pd.DataFrame(rows, columns=["node", "role", "observed", "expected", "z"])
+    blocks = _open_two_paths(G, groups)
+    nodes, names, group = next(blocks)
+    n = len(nodes)
+    observed = np.zeros(n * len(ROLES), dtype=np.int64)
+    for a, b, c, ga, gb, gc in blocks:
+        observed += np.bincount(b * len(ROLES) + _role_codes(ga, gb, gc),
+                                minlength=n * len(ROLES))
+    observed = observed.reshape(n, len(ROLES))
+    paths = observed.sum(axis=1)
+    size = dict(zip(*np.unique(group, return_counts=True)))
+    probabilities = {g: _role_probabilities(size, g, n) for g in size}
+    p = np.array([[probabilities[g][role] for role in ROLES] for g in group]).reshape(n, len(ROLES))
+    expected = paths[:, None] * p
+    var = expected * (1 - p)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(var > 0, (observed - expected) / np.sqrt(np.where(var > 0, var, 1)), np.nan)
+    return pd.DataFrame({"node": np.repeat(np.array(nodes, dtype=object), len(ROLES)),
+                         "role": np.tile(np.array(ROLES, dtype=object), n),
+                         "observed": observed.ravel(), "expected": expected.ravel(),
+                         "z": z.ravel()})
 
 
 def sole_brokers(G: nx.DiGraph, groups: Mapping) -> list[tuple]:
@@ -215,11 +279,22 @@ def sole_brokers(G: nx.DiGraph, groups: Mapping) -> list[tuple]:
     >>> sole_brokers(G, {"ACUTE": "acute", "COUNCIL": "council", "CARE": "care home"})
     [('COUNCIL', 'acute', 'care home')]
     """
-    brokers: dict = defaultdict(set)
-    for a, b, c in _two_paths(G):
-        ga, gc = groups[a], groups[c]
-        if ga != gc and groups[b] not in (ga, gc):
-            brokers[(ga, gc)].add(b)
+    blocks = _open_two_paths(G, groups)
+    nodes, names, group = next(blocks)
+    g = max(len(names), 1)
+    found = []
+    for a, b, c, ga, gb, gc in blocks:
+        cross = (ga != gc) & (gb != ga) & (gb != gc)
+        found.append(np.unique((ga[cross] * g + gc[cross]) * len(nodes) + b[cross]))
+    if not found:
+        return []
+    triples = np.unique(np.concatenate(found))
+    route, broker = triples // len(nodes), triples % len(nodes)
+    routes, first, count = np.unique(route, return_index=True, return_counts=True)
     direct = {(groups[u], groups[v]) for u, v in G.edges if u != v}
-    return sorted((next(iter(bs)), ga, gc) for (ga, gc), bs in brokers.items()
-                  if len(bs) == 1 and (ga, gc) not in direct)
+    out = []
+    for r, i in zip(routes[count == 1], first[count == 1]):
+        pair = (names[r // g], names[r % g])
+        if pair not in direct:
+            out.append((nodes[broker[i]], *pair))
+    return sorted(out)
