@@ -105,7 +105,7 @@ def compute_criteria(system: System, scope: Scope, incentives: Incentives | None
 
     table["activity"] = services.groupby("candidate")["activity"].sum().reindex(candidates,
                                                                                fill_value=0.0)
-    service_candidate = dict(zip(services["id"], services["candidate"]))
+    service_candidate = dict(zip(services["id"].tolist(), services["candidate"].tolist()))
     flows = scope.flows
     projected = pd.DataFrame({"source": flows["source"].map(service_candidate).to_numpy(),
                               "target": flows["target"].map(service_candidate).to_numpy(),

@@ -86,7 +86,8 @@ def top_counterparts(pairs: pd.DataFrame) -> dict:
     totals = both.groupby(["id", "other"], as_index=False)["patients"].sum()
     top = totals.sort_values(["id", "patients", "other"], ascending=[True, False, True],
                              kind="mergesort").drop_duplicates("id")
-    return {i: (o, p) for i, o, p in zip(top["id"], top["other"], top["patients"])}
+    return {i: (o, p) for i, o, p in zip(top["id"].tolist(), top["other"].tolist(),
+                                                  top["patients"].tolist())}
 
 
 def partner_reasons(cid: str, row: pd.Series, *, names: dict, counterpart: tuple | None,

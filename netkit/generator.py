@@ -50,6 +50,11 @@ LIST_SIZE = 9_450
 #: hospices, and the voluntary bodies that take referrals in these pathways.
 PER_PRACTICE = {"care_home": 2.2, "social_care_provider": 1.35, "pharmacy": 1.65,
                 "vcse": 1.5, "hospice": 0.032}
+#: Coordination cost of the regional and national opportunities (the default, 0.02 a partner,
+#: suits one ICS: in a region or the nation each organisation's share of the work is so much
+#: smaller that no one would clear it).
+REGION_COST = {"partner": 0.005, "new_tie": 0.0002}
+NATIONAL_COST = {"partner": 0.002, "new_tie": 0.00005}
 #: How many pharmacies and voluntary bodies in its place a practice refers to, per pathway.
 FAN_OUT = 6
 ATTRIBUTION = ("Structure derived from NHS England Organisation Data Service data and ONS ICB "
@@ -780,20 +785,23 @@ class _Builder:
                     "benefits": ["outcomes", "allocative_efficiency"],
                     "pathways": [f"tag:stroke-{region}"],
                     "shift": {"from": ["category:acute_inpatient"], "to": ["category:community"],
-                              "fraction": 0.1}})
+                              "fraction": 0.1},
+                    "coordination_cost": REGION_COST})
         if self.scale == "national":
             self.opportunities += [{
                 "id": "national-frailty-admissions",
                 "title": "Reduce avoidable emergency admissions of frail older people in England",
                 "benefits": ["outcomes", "technical_efficiency"], "pathways": ["tag:frailty"],
                 "shift": {"from": ["category:urgent_emergency", "category:acute_inpatient"],
-                          "to": ["category:community"], "fraction": 0.2}}, {
+                          "to": ["category:community"], "fraction": 0.2},
+                "coordination_cost": NATIONAL_COST}, {
                 "id": "national-diabetes-community",
                 "title": "Move routine diabetes follow-up out of hospital across England",
                 "benefits": ["allocative_efficiency"], "pathways": ["tag:diabetes"],
                 "shift": {"from": ["category:acute_outpatient"], "to": ["category:community",
                                                                         "category:pharmacy"],
-                          "fraction": 0.3}}]
+                          "fraction": 0.3},
+                "coordination_cost": NATIONAL_COST}]
 
     # -- tables ---------------------------------------------------------------------------
     def _tables(self):

@@ -224,7 +224,7 @@ def gain_share(table: pd.DataFrame, system_net: float, core: list[str] | None,
     if system_net <= 0:
         return empty
     candidate_of = candidate_of or {}
-    net = table.groupby(table["id"].map(lambda o: candidate_of.get(o, o)))["net"].sum()
+    net = table.groupby([candidate_of.get(o, o) for o in table["id"].tolist()])["net"].sum()
     core_set = set(core if core is not None else net.index)
     losses = net[(net < 0) & net.index.isin(core_set)].abs()
     if losses.empty:
@@ -234,9 +234,10 @@ def gain_share(table: pd.DataFrame, system_net: float, core: list[str] | None,
     payers = core_gains if core_gains.sum() >= losses.sum() else gains
     if payers.sum() <= 0:
         return empty
-    rows = [(payer, payee, round(float(gain / payers.sum() * loss)))
-            for payee, loss in losses.items() for payer, gain in payers.items()]
-    frame = pd.DataFrame(rows, columns=["payer", "payee", "amount"])
-    frame = frame[frame["amount"] > 0]
+    amounts = np.round(np.outer(losses.to_numpy(), payers.to_numpy() / payers.sum()))
+    payee_at, payer_at = np.nonzero(amounts > 0)  # every payee-payer pair, as the loops were
+    frame = pd.DataFrame({"payer": payers.index.to_numpy(dtype=object)[payer_at],
+                          "payee": losses.index.to_numpy(dtype=object)[payee_at],
+                          "amount": amounts[payee_at, payer_at].astype(np.int64)})
     return frame.sort_values(["amount", "payer", "payee"], ascending=[False, True, True],
                              kind="mergesort").reset_index(drop=True)

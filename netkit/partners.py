@@ -24,7 +24,7 @@ from .errors import OpportunityError, OptionError
 from .explain import partner_reasons, route_lines, top_counterparts
 from .frameworks import stakeholder_frameworks
 from .incentives import Incentives, gain_share, incentives as compute_incentives
-from .metrics.brokerage import brokerage_roles, sole_brokers
+from .metrics.brokerage import roles_and_sole_brokers
 from .opportunity import CRITERIA, DEFAULT_COORDINATION_COST, Opportunity
 from .report import fmt_number
 from .partner_set import TIERS, PartnerReport, PartnerSet
@@ -157,8 +157,8 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
     related = _related_pairs(system, scope)
     include, exclude = scope.candidates_for(opp.include), scope.candidates_for(opp.exclude)
     released = disclosure_rules(disclosure)
-    partners, selection, crit, inc, routes = _analyse(system, opp, scope, related, min_patients,
-                                                      groups, incumbents, hysteresis, released)
+    partners, selection, crit, inc, routes, roles = _analyse(
+        system, opp, scope, related, min_patients, groups, incumbents, hysteresis, released)
     notes = (list(inc.notes) if inc is not None else []) + list(crit.notes)
     explained = max(REASONS_LIMIT, int((partners["tier"] != "inform").sum()))
     if len(partners) > explained:
@@ -188,7 +188,6 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
                      + (", ".join(f"{i} ({before.get(i)} → {t})" for i, t in
                                   zip(partners["id"], partners["tier"]) if i in moved)
                         or "none"))
-    roles = brokerage_roles(crit.network, _groups(system, crit.network, groups))
     options = {"weights": dict(opp.weights), "coordination_cost": dict(opp.coordination_cost),
                "represent": dict(scope.represent), "min_patients": float(min_patients),
                "stability": int(stability), "seed": int(seed), "groups": groups}
@@ -238,12 +237,14 @@ def _groups(system: System, network, groups: str) -> dict:
     return {n: str(group_of.get(n) or "(none)") for n in network}
 
 
-def _sole_routes(system: System, crit: Criteria, groups: str) -> dict[str, list]:
-    """Broker → the (from group, to group) routes that pass through it alone."""
+def _roles_and_routes(system: System, crit: Criteria, groups: str) -> tuple[pd.DataFrame, dict]:
+    """Brokerage roles, and broker → the (from group, to group) routes that pass through it
+    alone."""
+    roles, sole = roles_and_sole_brokers(crit.network, _groups(system, crit.network, groups))
     routes: dict = {}
-    for b, ga, gc in sole_brokers(crit.network, _groups(system, crit.network, groups)):
+    for b, ga, gc in sole:
         routes.setdefault(b, []).append((ga, gc))
-    return routes
+    return roles, routes
 
 
 def _broker_lines(system: System, routes: dict, roles: pd.DataFrame) -> list[str]:
@@ -265,7 +266,9 @@ def _analyse(system: System, opp: Opportunity, scope: Scope, related: list, min_
     candidate_of = scope.candidate_of
     inc = None
     if opp.shift is not None:
-        inc = compute_incentives(system, opp.shift, scope.services, candidate_of=candidate_of)
+        # the gain-share needs the core, found below: none asked for here
+        inc = compute_incentives(system, opp.shift, scope.services, core=(),
+                                 candidate_of=candidate_of)
     crit = compute_criteria(system, scope, inc, min_patients)
     include, exclude = scope.candidates_for(opp.include), scope.candidates_for(opp.exclude)
     selection = select_partners(crit.shares(), crit.pairs, related, opp.weights, opp.coordination_cost,
@@ -274,10 +277,10 @@ def _analyse(system: System, opp: Opportunity, scope: Scope, related: list, min_
         inc = Incentives(inc.organisations, inc.services, inc.system_net,
                          gain_share(inc.organisations, inc.system_net, selection.core,
                                     candidate_of), inc.notes)
-    routes = _sole_routes(system, crit, groups)
+    roles, routes = _roles_and_routes(system, crit, groups)
     partners = _partner_table(system, scope, crit, selection, inc, include, exclude, routes,
                               disclosure)
-    return partners, selection, crit, inc, routes
+    return partners, selection, crit, inc, routes, roles
 
 
 def _partner_table(system: System, scope: Scope, crit: Criteria, selection: Selection,

@@ -65,17 +65,17 @@ class Scope:
     @cached_property
     def candidate_of(self) -> dict[str, str]:
         """In-scope organisation → the candidate that stands for it."""
-        return dict(zip(self.organisations["id"], self.organisations["candidate"]))
+        return dict(zip(self.organisations["id"].tolist(), self.organisations["candidate"].tolist()))
 
     def candidates_for(self, orgs) -> list[str]:
         """The candidates standing for some organisations (an include list, say), sorted;
         organisations outside the scope are left out."""
         return sorted({self.candidate_of.get(o, o) for o in orgs} & set(self.candidates))
 
-    @property
+    @cached_property
     def candidates(self) -> list[str]:
         """Organisations that can be chosen as partners (representatives), sorted by id."""
-        return sorted(set(self.organisations["candidate"]))
+        return sorted(set(self.organisations["candidate"].tolist()))
 
     def members(self) -> dict[str, list[str]]:
         """Candidate → the in-scope organisations it stands for (other than itself)."""
@@ -213,10 +213,10 @@ def find_scope(system: System, opportunity: Opportunity,
 
     orgs = system.organisations
     candidate = _representatives(orgs, represent)
-    providers = set(services["provider"])
+    providers = set(services["provider"].tolist())
     rels = system.relationships
     commissions = rels[(rels["type"] == "commissions") & isin(rels["target"], providers)]
-    commissioners = set(commissions["source"])
+    commissioners = set(commissions["source"].tolist())
     if opportunity.places and "place" in orgs:
         place_of = orgs.set_index("id")["place"]
         commissioners = {c for c in commissioners

@@ -31,7 +31,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-__all__ = ["brokerage", "brokerage_roles", "sole_brokers", "ROLES", "ENGINES", "LENGTH_QUANTUM"]
+__all__ = ["brokerage", "brokerage_roles", "sole_brokers", "roles_and_sole_brokers", "ROLES", "ENGINES", "LENGTH_QUANTUM"]
 
 ROLES = ("coordinator", "itinerant", "gatekeeper", "representative", "liaison")
 
@@ -243,26 +243,7 @@ def brokerage_roles(G: nx.DiGraph, groups: Mapping) -> pd.DataFrame:
     >>> roles.loc[roles["observed"] > 0, ["node", "role", "observed"]].values.tolist()
     [['A2', 'representative', 1]]
     """
-    blocks = _open_two_paths(G, groups)
-    nodes, names, group = next(blocks)
-    n = len(nodes)
-    observed = np.zeros(n * len(ROLES), dtype=np.int64)
-    for a, b, c, ga, gb, gc in blocks:
-        observed += np.bincount(b * len(ROLES) + _role_codes(ga, gb, gc),
-                                minlength=n * len(ROLES))
-    observed = observed.reshape(n, len(ROLES))
-    paths = observed.sum(axis=1)
-    size = dict(zip(*np.unique(group, return_counts=True)))
-    probabilities = {g: _role_probabilities(size, g, n) for g in size}
-    p = np.array([[probabilities[g][role] for role in ROLES] for g in group]).reshape(n, len(ROLES))
-    expected = paths[:, None] * p
-    var = expected * (1 - p)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = np.where(var > 0, (observed - expected) / np.sqrt(np.where(var > 0, var, 1)), np.nan)
-    return pd.DataFrame({"node": np.repeat(np.array(nodes, dtype=object), len(ROLES)),
-                         "role": np.tile(np.array(ROLES, dtype=object), n),
-                         "observed": observed.ravel(), "expected": expected.ravel(),
-                         "z": z.ravel()})
+    return roles_and_sole_brokers(G, groups)[0]
 
 
 def sole_brokers(G: nx.DiGraph, groups: Mapping) -> list[tuple]:
@@ -279,22 +260,51 @@ def sole_brokers(G: nx.DiGraph, groups: Mapping) -> list[tuple]:
     >>> sole_brokers(G, {"ACUTE": "acute", "COUNCIL": "council", "CARE": "care home"})
     [('COUNCIL', 'acute', 'care home')]
     """
+    return roles_and_sole_brokers(G, groups)[1]
+
+
+def roles_and_sole_brokers(G: nx.DiGraph, groups: Mapping) -> tuple[pd.DataFrame, list[tuple]]:
+    """`brokerage_roles` and `sole_brokers` from one pass over the open two-paths.
+
+    Examples
+    --------
+    >>> G = nx.DiGraph([("ACUTE", "COUNCIL"), ("COUNCIL", "CARE")])
+    >>> roles, sole = roles_and_sole_brokers(
+    ...     G, {"ACUTE": "acute", "COUNCIL": "council", "CARE": "care home"})
+    >>> int(roles["observed"].sum()), sole
+    (1, [('COUNCIL', 'acute', 'care home')])
+    """
     blocks = _open_two_paths(G, groups)
     nodes, names, group = next(blocks)
-    g = max(len(names), 1)
+    n, g = len(nodes), max(len(names), 1)
+    observed = np.zeros(n * len(ROLES), dtype=np.int64)
     found = []
     for a, b, c, ga, gb, gc in blocks:
+        observed += np.bincount(b * len(ROLES) + _role_codes(ga, gb, gc),
+                                minlength=n * len(ROLES))
         cross = (ga != gc) & (gb != ga) & (gb != gc)
-        found.append(np.unique((ga[cross] * g + gc[cross]) * len(nodes) + b[cross]))
-    if not found:
-        return []
-    triples = np.unique(np.concatenate(found))
-    route, broker = triples // len(nodes), triples % len(nodes)
-    routes, first, count = np.unique(route, return_index=True, return_counts=True)
-    direct = {(groups[u], groups[v]) for u, v in G.edges if u != v}
-    out = []
-    for r, i in zip(routes[count == 1], first[count == 1]):
-        pair = (names[r // g], names[r % g])
-        if pair not in direct:
-            out.append((nodes[broker[i]], *pair))
-    return sorted(out)
+        found.append(np.unique((ga[cross] * g + gc[cross]) * n + b[cross]))
+    observed = observed.reshape(n, len(ROLES))
+    paths = observed.sum(axis=1)
+    size = dict(zip(*np.unique(group, return_counts=True)))
+    probabilities = {k: _role_probabilities(size, k, n) for k in size}
+    p = np.array([[probabilities[k][role] for role in ROLES] for k in group]).reshape(n, len(ROLES))
+    expected = paths[:, None] * p
+    var = expected * (1 - p)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(var > 0, (observed - expected) / np.sqrt(np.where(var > 0, var, 1)), np.nan)
+    roles = pd.DataFrame({"node": np.repeat(np.array(nodes, dtype=object), len(ROLES)),
+                          "role": np.tile(np.array(ROLES, dtype=object), n),
+                          "observed": observed.ravel(), "expected": expected.ravel(),
+                          "z": z.ravel()})
+    sole = []
+    if found:
+        triples = np.unique(np.concatenate(found))
+        route, broker = triples // n, triples % n
+        routes, first, count = np.unique(route, return_index=True, return_counts=True)
+        direct = {(groups[u], groups[v]) for u, v in G.edges if u != v}
+        for r, i in zip(routes[count == 1], first[count == 1]):
+            pair = (names[r // g], names[r % g])
+            if pair not in direct:
+                sole.append((nodes[broker[i]], *pair))
+    return roles, sorted(sole)
