@@ -558,32 +558,32 @@ class _Builder:
         ed, amu, eld, acute = c["ed"], c["amu"], c["eld"], c["gp_acute"]
         self.flow(pid, -1, gp, frail, gp_pl)
         self.flow(pid, gp, ucr[c["gp_place"]], frail * 0.12, gp_pl)
-        self.flow(pid, gp, ed[acute], frail * 0.06, gp_pl)
-        self.flow(pid, gp, c["amb"], frail * 0.05, gp_pl)
+        self.flow(pid, gp, ed[acute], frail * 0.1, gp_pl)
+        self.flow(pid, gp, c["amb"], frail * 0.12, gp_pl)
         phs = c["pick"](c["gp_place"], c["ph_place"])
         self.flow(pid, gp[:, None], c["ph"][phs], (frail * 0.12 / FAN_OUT)[:, None] *
                   rng.dirichlet(np.ones(FAN_OUT), len(gp)) * FAN_OUT, gp_pl[:, None])
         vcs = c["pick"](c["gp_place"], c["vc_place"], 3)
         self.flow(pid, gp[:, None], c["vc"][vcs], (frail * 0.02)[:, None], gp_pl[:, None])
-        self.flow(pid, gp, -1, frail * 0.55, gp_pl)
+        self.flow(pid, gp, -1, frail * 0.44, gp_pl)
         beds, home, hp = c["beds"], c["home"], c["home_place"]
         h_pl = np.array(places, dtype=object)[hp]
         h_acute = c["place_acute"][hp]
         self.flow(pid, -1, home, beds * 0.45, h_pl)
-        self.flow(pid, home, c["amb"], beds * 0.25, h_pl)
+        self.flow(pid, home, c["amb"], beds * 0.35, h_pl)
         self.flow(pid, home, ucr[hp], beds * 0.5, h_pl)
         self.flow(pid, home, ed[h_acute], beds * 0.08, h_pl)
         self.flow(pid, c["pcn"][c["pick"](hp, c["pcn_place"], 1)[:, 0]], home, beds * 0.6, h_pl)
         self.flow(pid, home, -1, beds * 0.4, h_pl)
         # the ambulance service takes frail patients to each acute's emergency department
-        to_ed = np.bincount(acute, frail * 0.05, len(ed)) + np.bincount(h_acute, beds * 0.25, len(ed))
+        to_ed = np.bincount(acute, frail * 0.12, len(ed)) + np.bincount(h_acute, beds * 0.35, len(ed))
         self.flow(pid, c["amb"], ed, to_ed)
-        ed_in = to_ed + np.bincount(acute, frail * 0.06, len(ed)) + np.bincount(h_acute, beds * 0.08, len(ed))
-        self.flow(pid, ed, amu, ed_in * 0.4)
-        self.flow(pid, ed, -1, ed_in * 0.55)
-        self.flow(pid, amu, eld, ed_in * 0.2)
+        ed_in = to_ed + np.bincount(acute, frail * 0.1, len(ed)) + np.bincount(h_acute, beds * 0.08, len(ed))
+        self.flow(pid, ed, amu, ed_in * 0.45)
+        self.flow(pid, ed, -1, ed_in * 0.5)
+        self.flow(pid, amu, eld, ed_in * 0.25)
         self.flow(pid, amu, -1, ed_in * 0.15)
-        eld_in = ed_in * 0.2
+        eld_in = ed_in * 0.25
         self.flow(pid, amu, ucr[c["acute_place"]], ed_in * 0.05)
         self.flow(pid, eld, -1, eld_in * 0.45)
         self.flow(pid, eld, ic[c["acute_place"]], eld_in * 0.1)
