@@ -187,6 +187,150 @@ def map_benchmarks(repeat: int) -> list[tuple]:
     return rows
 
 
+LOAD_SCRIPT = """
+import resource, sys, time
+import netkit
+start = time.perf_counter()
+netkit.load_system(sys.argv[1])
+seconds = time.perf_counter() - start
+print(seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20)
+"""
+
+
+def scale_benchmarks(repeat: int) -> list[tuple]:
+    """Generated systems at ICS, region and national scale (`netkit generate`): generating,
+    loading (time and the whole process's peak memory, in a fresh process), partner queries
+    at each scope, all opportunities, incremental recompute, and maps."""
+    import tempfile
+
+    from netkit.changeset import Changeset
+    from netkit.maps import map_system
+    from netkit.metrics.brokerage import weighted_betweenness
+    from netkit.scope import find_scope
+    from netkit.criteria import compute_criteria
+
+    folder = Path(tempfile.mkdtemp(prefix="netkit-bench-"))
+    rows = []
+    start = time.perf_counter()
+    netkit_cmd = [sys.executable, "-m", "netkit"]
+    subprocess.run(netkit_cmd + ["generate", "--scale", "national", "--seed", "0", "-o",
+                                 str(folder / "england")], check=True, capture_output=True)
+    t_gen = time.perf_counter() - start
+    for scale, area in (("ics", "QKK"), ("region", "Y56")):
+        subprocess.run(netkit_cmd + ["generate", "--scale", scale, "--area", area, "--seed", "0",
+                                     "-o", str(folder / scale)], check=True, capture_output=True)
+    england = netkit.load_system(folder / "england")
+    sizes = f"{len(england.organisations):,} organisations, {len(england.flows):,} flows"
+    rows.append((f"generate the national system ({sizes}), `netkit generate`", t_gen,
+                 float("nan"), "one run"))
+    loads = [subprocess.run([sys.executable, "-c", LOAD_SCRIPT, str(folder / "england")],
+                            check=True, capture_output=True, text=True).stdout.split()
+             for _ in range(3)]
+    t_load = statistics.median(float(x[0]) for x in loads)
+    rss = max(float(x[1]) for x in loads)
+    rows.append((f"load the national system ({sizes}); memory is the whole process's peak "
+                 "resident size", t_load, rss * 1024, f"{rss:.2f} GiB peak (target: under 30 s "
+                 "and 4 GB)"))
+    ics = netkit.load_system(folder / "ics")
+    region = netkit.load_system(folder / "region")
+    queries = (("ICS", ics, "QKK-frailty-admissions", repeat),
+               ("region", region, "Y56-stroke-network", repeat),
+               ("national", england, "national-frailty-admissions", 3))
+    for label, system, opp, runs in queries:
+        t, m = timed(lambda: netkit.find_partners(system, opp), runs)
+        scope = find_scope(system, system.opportunity(opp))
+        target = {"ICS": "0.5 s", "region": "", "national": "10 s"}[label]
+        rows.append((f"one partner query, {label} scope ({opp}: {len(scope.candidates):,} "
+                     f"candidates, {len(scope.flows):,} flows)", t, m,
+                     f"target under {target}" if target else ""))
+    crit = compute_criteria(england, find_scope(england, england.opportunity(
+        "national-frailty-admissions")))
+    pairs = crit.pairs
+    nodes = list(crit.network.nodes)
+    try:
+        import igraph
+        import numpy as np
+
+        index = {v: i for i, v in enumerate(nodes)}
+        ends = (pairs["source"].tolist(), pairs["target"].tolist())
+
+        def build():
+            return igraph.Graph(n=len(nodes), edges=[(index[u], index[v]) for u, v in
+                                                     zip(*ends)], directed=True)
+
+        g = build()
+        lengths = (1.0 / pairs["patients"].to_numpy()).tolist()
+        sources = sorted(np.random.default_rng(0).choice(len(nodes), 256, replace=False).tolist())
+        t_bare, _ = timed(lambda: g.betweenness(directed=True, weights=lengths, sources=sources),
+                          3)
+        t_built, _ = timed(lambda: build().betweenness(directed=True, weights=lengths,
+                                                       sources=sources), 3)
+        weights = pairs["patients"].tolist()
+        t_ours, m = timed(lambda: weighted_betweenness(nodes, *ends, weights, sources=256), 3)
+        rows.append((f"brokerage as a partner query computes it, national frailty scope "
+                     f"({len(nodes):,} organisations, {len(pairs):,} ties; 256 sampled sources)",
+                     t_ours, m,
+                     f"{t_ours / t_bare:.1f}x a bare igraph call on a graph already built "
+                     f"({t_bare:.2f} s); {t_ours / t_built:.1f}x igraph building the graph and "
+                     f"calling ({t_built:.2f} s)"))
+    except ImportError:
+        pass
+    t_all, m = timed(lambda: netkit.find_all_partners(region), 2)
+    rows.append((f"all {len(region.opportunities)} opportunities (generated London region, "
+                 f"{len(region.organisations):,} organisations)", t_all, m, ""))
+    one_event = Changeset.of([{"scale_flows": {"pathway": "QKK-frailty-urgent",
+                                                "factor": 1.1}}])
+    change = netkit.apply_changes(region, one_event)
+    tracker = netkit.PartnerTracker(region)
+
+    def incremental():
+        tracker_copy = netkit.PartnerTracker.__new__(netkit.PartnerTracker)
+        tracker_copy.__dict__.update({**tracker.__dict__,
+                                      "partner_sets": dict(tracker.partner_sets),
+                                      "dependencies": dict(tracker.dependencies)})
+        tracker_copy.apply(change)
+
+    def full():
+        for oid in region.opportunities:
+            netkit.find_partners(change.system, oid)
+
+    t_inc, m = timed(incremental, 2)
+    t_full, _ = timed(full, 2)
+    rows.append((f"incremental recompute after one event (generated London region, "
+                 f"{len(region.opportunities)} opportunities; the event scales one ICS's "
+                 "frailty flows)", t_inc, m,
+                 f"{t_full / t_inc:.0f}x faster than recomputing all ({t_full:.2f} s)"))
+    for label, system, budget in (("generated London region", region, None),
+                                  ("generated England", england, None),
+                                  ("generated London region, budget raised to 10,000", region,
+                                   10_000)):
+        kwargs = {} if budget is None else {"max_nodes": budget}
+        drawn = map_system(system, **kwargs)
+        t, m = timed(lambda: map_system(system, **kwargs).to_html(), 3)
+        t_page, _ = timed(drawn.to_html, 3)
+        t_peer, _ = timed(lambda: pyvis_lists_page(drawn), 3)
+        rows.append((f"HTML map ({label}: {len(system.organisations):,} organisations, "
+                     f"{len(drawn.nodes):,} drawn, {len(drawn.edges):,} edges)", t, m,
+                     f"page alone {t_page:.2f} s; pyvis given the same node and edge lists "
+                     f"{t_peer:.2f} s (no layout, not self-contained)"))
+    return rows
+
+
+def pyvis_lists_page(drawn) -> str:
+    """The peer for large maps: pyvis handed node and edge lists directly (no from_nx)."""
+    from pyvis.network import Network
+
+    net = Network(directed=True)
+    nodes = drawn.nodes
+    net.add_nodes(nodes["id"].tolist(), label=nodes["label"].tolist(),
+                  title=nodes["tooltip"].tolist(), size=nodes["size"].tolist())
+    for source, target, width in zip(drawn.edges["source"].tolist(),
+                                     drawn.edges["target"].tolist(),
+                                     drawn.edges["width"].tolist()):
+        net.add_edge(source, target, width=width)
+    return net.generate_html()
+
+
 def synthetic_events(n: int, seed: int = 0):
     """``n`` shuffled events of ``n / 10`` patients with text ids (``P00012345``), 50 services
     and times over a year: the same data for every tool."""
@@ -310,7 +454,15 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--skip-events", action="store_true",
                         help="leave out pathway mining on 1M-10M synthetic events (minutes)")
+    parser.add_argument("--skip-scale", action="store_true",
+                        help="leave out the generated ICS, region and national systems (minutes)")
+    parser.add_argument("--only-scale", action="store_true",
+                        help="run only the generated-system benchmarks (prints; never writes)")
     args = parser.parse_args(argv)
+    if args.only_scale:
+        for name, t, m, ratio in scale_benchmarks(args.repeat):
+            print(f"| {name} | {t:.3f} | {'' if m != m else f'{m:.1f}'} | {ratio} |")
+        return 0
     rows = []
     riverside = netkit.sample_path("riverside")
     t, m = timed(lambda: netkit.load_system(riverside), args.repeat)
@@ -355,6 +507,8 @@ def main(argv=None) -> int:
                  f"{t_full / t_inc:.0f}x faster than recomputing all ({t_full:.2f} s)"))
     rows += graph_benchmarks(args.repeat)
     rows += map_benchmarks(args.repeat)
+    if not args.skip_scale:
+        rows += scale_benchmarks(args.repeat)
     if not args.skip_events:
         rows += mining_benchmarks(args.repeat)
     facts = machine()

@@ -56,6 +56,8 @@ _EXPORTS = {
     # comparing systems
     "profile": "profiles", "Profile": "profiles", "compare": "transfer",
     "Comparison": "transfer", "similar": "transfer", "RoleModel": "roles", "fit_roles": "roles",
+    # synthetic systems at scale
+    "generate_system": "generator", "GeneratedSystem": "generator",
     # errors
     "NetkitError": "errors", "InputError": "errors", "OpportunityError": "errors",
     "ChangesetError": "errors", "OptionError": "errors", "Problem": "errors",

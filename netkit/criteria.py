@@ -28,7 +28,7 @@ import pandas as pd
 
 from ._frames import isin
 from .incentives import Incentives, commissioning_shares
-from .metrics.brokerage import brokerage
+from .metrics.brokerage import weighted_betweenness
 from .opportunity import CRITERIA
 from .scope import Scope
 from .system import System
@@ -131,7 +131,9 @@ def compute_criteria(system: System, scope: Scope, incentives: Incentives | None
         notes.append(f"brokerage estimated from {sources} randomly drawn (seeded) route sources "
                      f"of {network.number_of_nodes():,} organisations, scaled up; exact up to "
                      f"{EXACT_BROKERAGE_LIMIT:,}")
-    between = brokerage(network, weight="patients", sources=sources)
+    between = weighted_betweenness(list(network.nodes), pairs["source"].tolist(),
+                                   pairs["target"].tolist(), pairs["patients"].tolist(),
+                                   sources=sources)
     table["brokerage"] = pd.Series(between, dtype="float64").reindex(candidates, fill_value=0.0)
 
     price = services["price"] if "price" in services else pd.Series(np.nan, index=services.index)

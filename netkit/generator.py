@@ -29,6 +29,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import textwrap
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -167,9 +168,10 @@ class GeneratedSystem:
                  f"{self.tables.get('flows', 0):,} flows, "
                  f"{self.tables.get('relationships', 0):,} relationships, "
                  f"{len(self.opportunities):,} opportunities",
-                 "  organisations by type: " + ", ".join(
-                     f"{k} {v:,}" for k, v in self.organisations.items()),
-                 f"  {ATTRIBUTION}"]
+                 *textwrap.wrap("organisations by type: " + ", ".join(
+                     f"{k} {v:,}" for k, v in self.organisations.items()), 96,
+                     initial_indent="  ", subsequent_indent="    "),
+                 *textwrap.wrap(ATTRIBUTION, 96, initial_indent="  ", subsequent_indent="  ")]
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:

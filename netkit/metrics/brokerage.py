@@ -25,13 +25,15 @@ in transaction networks. *Sociological Methodology* 19, 89–126.
 
 from __future__ import annotations
 
+import gc
+import numbers
 from typing import Mapping
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 
-__all__ = ["brokerage", "brokerage_roles", "sole_brokers", "roles_and_sole_brokers", "ROLES", "ENGINES", "LENGTH_QUANTUM"]
+__all__ = ["brokerage", "weighted_betweenness", "brokerage_roles", "sole_brokers", "roles_and_sole_brokers", "ROLES", "ENGINES", "LENGTH_QUANTUM"]
 
 ROLES = ("coordinator", "itinerant", "gatekeeper", "representative", "liaison")
 
@@ -81,18 +83,43 @@ def brokerage(G: nx.DiGraph, weight: str | None = "patients", engine: str = "aut
     >>> brokerage(G)
     {'ambulance': 0.0, 'hospital': 1.0, 'council': 0.0}
     """
+    nodes = list(G.nodes)
+    enabled = gc.isenabled()
+    gc.disable()  # see weighted_betweenness: many small tuples, a large heap
+    try:
+        edges = list(G.edges(data=weight, default=None)) if weight is not None else [
+            (u, v, None) for u, v in G.edges]
+        ends_from, ends_to, weights = (list(column) for column in zip(*edges)) if edges else (
+            [], [], [])
+    finally:
+        if enabled:
+            gc.enable()
+    weights = [w if isinstance(w, numbers.Real) and w == w and w > 0 else 0.0 for w in weights]
+    return weighted_betweenness(nodes, ends_from, ends_to, weights, engine=engine,
+                                sources=sources, seed=seed)
+
+
+def weighted_betweenness(nodes, ends_from, ends_to, weights, *, engine: str = "auto",
+                         sources: int | None = None, seed: int = 0) -> dict:
+    """`brokerage` from edge lists rather than a graph: ``nodes``, and for each edge its two
+    ends and its weight (patients; 0 or missing counts as length 1). What `brokerage` and
+    netkit's criteria call.
+
+    Examples
+    --------
+    >>> weighted_betweenness(["a", "b", "c"], ["a", "b"], ["b", "c"], [10, 5])
+    {'a': 0.0, 'b': 1.0, 'c': 0.0}
+    """
     if engine not in ENGINES:
         from ..errors import OptionError
 
         raise OptionError(f"engine {engine!r} is not one of {', '.join(ENGINES)}")
-    nodes = list(G.nodes)
-    edges = list(G.edges(data=weight, default=None)) if weight is not None else [
-        (u, v, None) for u, v in G.edges]
-    values = np.array([w if w else 0.0 for _, _, w in edges], dtype=float)
+    nodes = list(nodes)
+    values = np.nan_to_num(np.asarray(weights, dtype=float), nan=0.0)
     with np.errstate(divide="ignore"):
         lengths = np.where(values > 0, np.maximum(np.round(1.0 / np.where(values > 0, values, 1)
                                                            / LENGTH_QUANTUM), 1)
-                           * LENGTH_QUANTUM, 1.0).tolist()
+                           * LENGTH_QUANTUM, 1.0)
     chosen, scale = None, 1.0
     if sources is not None and 0 < sources < len(nodes):
         order = sorted(range(len(nodes)), key=lambda i: str(nodes[i]))
@@ -102,15 +129,28 @@ def brokerage(G: nx.DiGraph, weight: str | None = "patients", engine: str = "aut
     if engine != "networkx" and (engine == "igraph" or _have_igraph()):
         import igraph
 
-        index = {n: i for i, n in enumerate(nodes)}
-        g = igraph.Graph(n=len(nodes), edges=[(index[u], index[v]) for u, v, _ in edges],
-                         directed=True)
-        values = (g.betweenness(directed=True, weights=lengths, sources=chosen)
-                  if edges else [0.0] * len(nodes))
+        if not len(lengths):
+            return {n: 0.0 for n in nodes}
+        index = pd.Index(nodes, dtype=object)
+        pairs = np.column_stack([index.get_indexer(pd.Index(list(ends_from), dtype=object)),
+                                 index.get_indexer(pd.Index(list(ends_to), dtype=object))])
+        # Plain lists (igraph converts numpy arrays element by element, several times slower),
+        # made with the garbage collector paused: building 200,000 small lists in a process
+        # holding a national system otherwise sets off full collections over all of it.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            edge_list, length_list = pairs.tolist(), lengths.tolist()
+        finally:
+            if enabled:
+                gc.enable()
+        g = igraph.Graph(n=len(nodes), edges=edge_list, directed=True)
+        values = g.betweenness(directed=True, weights=length_list, sources=chosen)
         return {n: float(v) * scale for n, v in zip(nodes, values)}
     H = nx.DiGraph()
     H.add_nodes_from(nodes)
-    H.add_edges_from((u, v, {"_length": length}) for (u, v, _), length in zip(edges, lengths))
+    H.add_edges_from((u, v, {"_length": length})
+                     for u, v, length in zip(ends_from, ends_to, lengths.tolist()))
     if chosen is None:
         return nx.betweenness_centrality(H, weight="_length", normalized=False)
     values = nx.betweenness_centrality_subset(H, [nodes[i] for i in chosen], nodes,
@@ -279,11 +319,11 @@ def roles_and_sole_brokers(G: nx.DiGraph, groups: Mapping) -> tuple[pd.DataFrame
     n, g = len(nodes), max(len(names), 1)
     observed = np.zeros(n * len(ROLES), dtype=np.int64)
     found = []
-    for a, b, c, ga, gb, gc in blocks:
-        observed += np.bincount(b * len(ROLES) + _role_codes(ga, gb, gc),
+    for a, b, c, group_a, group_b, group_c in blocks:
+        observed += np.bincount(b * len(ROLES) + _role_codes(group_a, group_b, group_c),
                                 minlength=n * len(ROLES))
-        cross = (ga != gc) & (gb != ga) & (gb != gc)
-        found.append(np.unique((ga[cross] * g + gc[cross]) * n + b[cross]))
+        cross = (group_a != group_c) & (group_b != group_a) & (group_b != group_c)
+        found.append(np.unique((group_a[cross] * g + group_c[cross]) * n + b[cross]))
     observed = observed.reshape(n, len(ROLES))
     paths = observed.sum(axis=1)
     size = dict(zip(*np.unique(group, return_counts=True)))
