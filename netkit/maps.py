@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ._gc import gc_paused
 from .disclosure import disclosure_rules
 from .explain import type_name
 from .layout import DISPLAY_BUDGET, spring_layout
@@ -170,7 +171,8 @@ def _records(frame: pd.DataFrame) -> list[dict]:
             values = values.where(np.isfinite(values.to_numpy(dtype=float)))
         columns[str(name)] = values.astype(object).where(values.notna(), None).tolist()
     names = list(columns)
-    return [dict(zip(names, row)) for row in zip(*columns.values())]
+    with gc_paused():  # thousands of small dicts (see netkit._gc)
+        return [dict(zip(names, row)) for row in zip(*columns.values())]
 
 
 def _label(name: str, width: int = 28) -> str:

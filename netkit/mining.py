@@ -61,10 +61,18 @@ class EventSequence:
     labels: np.ndarray
     n_cases: int
     was_sorted: bool
+    same: np.ndarray | None = None  # same[i]: events i and i + 1 are of one case
+
+    def same_case(self) -> np.ndarray:
+        """``same[i]``: events ``i`` and ``i + 1`` belong to one case (computed once)."""
+        if self.same is None:
+            object.__setattr__(self, "same", self.case[1:] == self.case[:-1])
+        return self.same
 
     def first_and_last(self) -> tuple[np.ndarray, np.ndarray]:
         """Positions of each case's first and last event."""
-        starts = np.flatnonzero(np.r_[True, self.case[1:] != self.case[:-1]])
+        starts = np.r_[0, np.flatnonzero(~self.same_case()) + 1] if len(self.case) else \
+            np.zeros(0, dtype=np.int64)
         ends = np.r_[starts[1:] - 1, len(self.case) - 1]
         return starts, ends
 
@@ -83,37 +91,43 @@ def order_events(case_values, time_ns: np.ndarray, activity_values,
     >>> [seq.labels[a] for a in seq.activity], seq.was_sorted
     (['Z', 'X', 'Y'], False)
     """
-    case_codes, n_cases = _case_codes(case_values)
+    case_codes, n_cases, grouped = _case_codes(case_values)
     act_codes, act_labels = _activity_codes(activity_values, missing)
     time_ns = np.asarray(time_ns, dtype=np.int64)
-    ordered = bool(np.all(case_codes[1:] >= case_codes[:-1]))
+    ordered = grouped or bool(np.all(case_codes[1:] >= case_codes[:-1]))
+    same = None
     if ordered:
         same = case_codes[1:] == case_codes[:-1]
-        ordered = bool(np.all((time_ns[1:] >= time_ns[:-1]) | ~same))
-        del same
+        earlier = np.less(time_ns[1:], time_ns[:-1])  # an event before its predecessor...
+        earlier &= same  # ...in the same case
+        ordered = not bool(earlier.any())
+        del earlier
     if not ordered:
+        same = None
         order = _case_time_order(case_codes, n_cases, time_ns)
         case_codes, act_codes = case_codes[order], act_codes[order]
         time_ns = time_ns[order] if keep_time else None
         del order
     elif not keep_time:
         time_ns = None
-    return EventSequence(case_codes, act_codes, time_ns, act_labels, n_cases, ordered)
+    return EventSequence(case_codes, act_codes, time_ns, act_labels, n_cases, ordered, same)
 
 
-def _case_codes(values) -> tuple[np.ndarray, int]:
-    """Case codes (ascending in order of first appearance), and the number of cases. Integer
-    ids already grouped in ascending order need no hashing."""
+def _case_codes(values) -> tuple[np.ndarray, int, bool]:
+    """Case codes (ascending in order of first appearance), the number of cases, and whether
+    the codes are known to be grouped in ascending order. Integer ids already grouped in
+    ascending order need no hashing, and are used as they are (no copy)."""
     raw = _integers(values)
-    if (raw is not None and len(raw) and raw[0] >= 0 and raw[-1] < 2**31
-            and bool(np.all(raw[1:] >= raw[:-1]))):
-        # Grouped, ascending, small non-negative ids serve as codes as they are: only their
-        # equality and order are used.
-        n_cases = 1 + int(np.count_nonzero(raw[1:] != raw[:-1]))
-        return raw.astype(np.int32), n_cases
+    if raw is not None and len(raw) and raw[0] >= 0 and raw[-1] < 2**31:
+        step = np.diff(raw)
+        if bool((step >= 0).all()):
+            # Grouped, ascending, non-negative ids serve as codes as they are: only their
+            # equality and order are used.
+            return raw, 1 + int(np.count_nonzero(step)), True
+        del step
     codes, labels = pd.factorize(values if isinstance(values, (pd.Series, np.ndarray))
                                  else np.asarray(values, dtype=object))
-    return _narrow(codes, len(labels)), len(labels)
+    return _narrow(codes, len(labels)), len(labels), False
 
 
 def _integers(values) -> np.ndarray | None:
@@ -135,9 +149,8 @@ def _activity_codes(values, missing: str) -> tuple[np.ndarray, np.ndarray]:
     if raw is not None and len(raw) and raw.min() >= 0 and raw.max() < 1_000_000:
         present = np.bincount(raw) > 0
         labels = np.flatnonzero(present)
-        if present.all():  # already dense codes 0..K-1
-            return raw.astype(np.int32, copy=raw.dtype != np.int32), \
-                labels.astype(str).astype(object)
+        if present.all():  # already dense codes 0..K-1: used as they are, no copy
+            return raw, labels.astype(str).astype(object)
         lookup = (np.cumsum(present) - 1).astype(np.int32)
         return lookup[raw], labels.astype(str).astype(object)
     activity = pd.Series(values, copy=False)
@@ -160,7 +173,8 @@ def _case_time_order(case_codes: np.ndarray, n_cases: int, time_ns: np.ndarray) 
             break
     offset //= unit
     span = int(offset.max()) + 1
-    if n_cases * span < 2**62:
+    # ids used as codes as they are (grouped integer ids) can exceed the number of cases
+    if (int(case_codes.max()) + 1) * span < 2**62:
         offset += case_codes.astype(np.int64) * span
         return np.argsort(offset, kind="stable")
     return np.lexsort((time_ns, case_codes))
@@ -175,7 +189,7 @@ def _pair_codes(seq: EventSequence) -> tuple[np.ndarray, np.ndarray]:
     """Per step between neighbours of one case: the pair code ``source × K + target`` (int32
     where K² fits) and the mask of steps among neighbours."""
     k = len(seq.labels)
-    same = seq.case[1:] == seq.case[:-1]
+    same = seq.same_case()
     dtype = np.int32 if k * k < 2**31 else np.int64
     pairs = np.multiply(seq.activity[:-1], k, dtype=dtype)
     pairs += seq.activity[1:]
@@ -228,11 +242,25 @@ def directly_follows(events: pd.DataFrame, case: str = "case_id", time: str = "t
                                                             time_format=time_format),
                        events[activity], missing, keep_time=False)
     k = len(seq.labels)
-    pairs, same = _pair_codes(seq)
-    del same
-    codes, counts = _count_pairs(pairs, k)
-    del pairs
     starts, ends = seq.first_and_last()
+    if k * k <= 50_000_000:
+        # Count every neighbouring pair, then take away the few that straddle two cases
+        # (one per case boundary): cheaper than selecting the steps within cases first.
+        dtype = np.int32 if k * k < 2**31 else np.int64
+        pairs = np.multiply(seq.activity[:-1], k, dtype=dtype)
+        pairs += seq.activity[1:]
+        counts = np.bincount(pairs, minlength=k * k)
+        del pairs
+        straddling = ends[:-1]
+        counts -= np.bincount(seq.activity[straddling].astype(np.int64) * k
+                              + seq.activity[straddling + 1], minlength=k * k)
+        codes = np.flatnonzero(counts)
+        counts = counts[codes]
+    else:
+        pairs, same = _pair_codes(seq)
+        del same
+        codes, counts = _count_pairs(pairs, k)
+        del pairs
     start_counts = np.bincount(seq.activity[starts], minlength=k)
     end_counts = np.bincount(seq.activity[ends], minlength=k)
     labels = seq.labels.astype(str)

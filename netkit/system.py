@@ -295,12 +295,22 @@ def service_activity(flows: pd.DataFrame) -> pd.Series:
     >>> service_activity(flows).to_dict()
     {'A': 100.0, 'B': 60.0}
     """
-    arriving = flows.groupby(["pathway", "target"])["patients"].sum()
-    leaving = flows.groupby(["pathway", "source"])["patients"].sum()
-    arriving.index.names = leaving.index.names = ["pathway", "service"]
-    both = pd.concat([arriving.rename("in"), leaving.rename("out")], axis=1).fillna(0.0)
-    per_service = both.max(axis=1).groupby(level="service").sum()
-    return per_service.drop(HOME, errors="ignore").sort_index().astype("float64")
+    import numpy as np
+
+    n = len(flows)
+    pathway, _ = pd.factorize(flows["pathway"])
+    ends, services = pd.factorize(pd.concat([flows["target"], flows["source"]],
+                                            ignore_index=True))
+    width = max(len(services), 1)
+    # one key per (pathway, service): patients arriving (first n) and leaving (last n)
+    keys = np.tile(pathway.astype(np.int64), 2) * width + ends
+    unique, where = np.unique(keys, return_inverse=True)
+    patients = flows["patients"].to_numpy(dtype=float)
+    arriving = np.bincount(where[:n], patients, len(unique))
+    leaving = np.bincount(where[n:], patients, len(unique))
+    per_service = np.bincount(unique % width, np.maximum(arriving, leaving), len(services))
+    out = pd.Series(per_service, index=pd.Index(services, name="service"), dtype="float64")
+    return out.drop(HOME, errors="ignore").sort_index()
 
 
 def organisation_flows(flows: pd.DataFrame, services: pd.DataFrame) -> pd.DataFrame:

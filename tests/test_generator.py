@@ -6,7 +6,6 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import pandas as pd
 import pytest
 from click.testing import CliRunner
 

@@ -25,13 +25,14 @@ in transaction networks. *Sociological Methodology* 19, 89–126.
 
 from __future__ import annotations
 
-import gc
 import numbers
 from typing import Mapping
 
 import networkx as nx
 import numpy as np
 import pandas as pd
+
+from .._gc import gc_paused
 
 __all__ = ["brokerage", "weighted_betweenness", "brokerage_roles", "sole_brokers", "roles_and_sole_brokers", "ROLES", "ENGINES", "LENGTH_QUANTUM"]
 
@@ -84,16 +85,11 @@ def brokerage(G: nx.DiGraph, weight: str | None = "patients", engine: str = "aut
     {'ambulance': 0.0, 'hospital': 1.0, 'council': 0.0}
     """
     nodes = list(G.nodes)
-    enabled = gc.isenabled()
-    gc.disable()  # see weighted_betweenness: many small tuples, a large heap
-    try:
+    with gc_paused():  # many small tuples (see netkit._gc)
         edges = list(G.edges(data=weight, default=None)) if weight is not None else [
             (u, v, None) for u, v in G.edges]
         ends_from, ends_to, weights = (list(column) for column in zip(*edges)) if edges else (
             [], [], [])
-    finally:
-        if enabled:
-            gc.enable()
     weights = [w if isinstance(w, numbers.Real) and w == w and w > 0 else 0.0 for w in weights]
     return weighted_betweenness(nodes, ends_from, ends_to, weights, engine=engine,
                                 sources=sources, seed=seed)
@@ -135,15 +131,9 @@ def weighted_betweenness(nodes, ends_from, ends_to, weights, *, engine: str = "a
         pairs = np.column_stack([index.get_indexer(pd.Index(list(ends_from), dtype=object)),
                                  index.get_indexer(pd.Index(list(ends_to), dtype=object))])
         # Plain lists (igraph converts numpy arrays element by element, several times slower),
-        # made with the garbage collector paused: building 200,000 small lists in a process
-        # holding a national system otherwise sets off full collections over all of it.
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
+        # made with the garbage collector paused (see netkit._gc).
+        with gc_paused():
             edge_list, length_list = pairs.tolist(), lengths.tolist()
-        finally:
-            if enabled:
-                gc.enable()
         g = igraph.Graph(n=len(nodes), edges=edge_list, directed=True)
         values = g.betweenness(directed=True, weights=length_list, sources=chosen)
         return {n: float(v) * scale for n, v in zip(nodes, values)}
