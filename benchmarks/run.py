@@ -187,6 +187,28 @@ def map_benchmarks(repeat: int) -> list[tuple]:
     return rows
 
 
+def incremental_and_full(system, changeset, repeat: int) -> tuple[float, float, float]:
+    """Seconds for a tracker to take a changeset (recomputing only what it touches), its peak
+    memory, and seconds to recompute every opportunity on the changed system."""
+    change = netkit.apply_changes(system, changeset)
+    tracker = netkit.PartnerTracker(system)
+
+    def incremental():  # a copy of the tracker, so that every run starts from the same state
+        tracker_copy = netkit.PartnerTracker.__new__(netkit.PartnerTracker)
+        tracker_copy.__dict__.update({**tracker.__dict__,
+                                      "partner_sets": dict(tracker.partner_sets),
+                                      "dependencies": dict(tracker.dependencies)})
+        tracker_copy.apply(change)
+
+    def full():
+        for oid in system.opportunities:
+            netkit.find_partners(change.system, oid)
+
+    t_inc, m = timed(incremental, repeat)
+    t_full, _ = timed(full, repeat)
+    return t_inc, m, t_full
+
+
 LOAD_SCRIPT = """
 import resource, sys, time
 import netkit
@@ -280,22 +302,7 @@ def scale_benchmarks(repeat: int) -> list[tuple]:
                  f"{len(region.organisations):,} organisations)", t_all, m, ""))
     one_event = Changeset.of([{"scale_flows": {"pathway": "QKK-frailty-urgent",
                                                 "factor": 1.1}}])
-    change = netkit.apply_changes(region, one_event)
-    tracker = netkit.PartnerTracker(region)
-
-    def incremental():
-        tracker_copy = netkit.PartnerTracker.__new__(netkit.PartnerTracker)
-        tracker_copy.__dict__.update({**tracker.__dict__,
-                                      "partner_sets": dict(tracker.partner_sets),
-                                      "dependencies": dict(tracker.dependencies)})
-        tracker_copy.apply(change)
-
-    def full():
-        for oid in region.opportunities:
-            netkit.find_partners(change.system, oid)
-
-    t_inc, m = timed(incremental, 2)
-    t_full, _ = timed(full, 2)
+    t_inc, m, t_full = incremental_and_full(region, one_event, 2)
     rows.append((f"incremental recompute after one event (generated London region, "
                  f"{len(region.opportunities)} opportunities; the event scales one ICS's "
                  "frailty flows)", t_inc, m,
@@ -485,23 +492,8 @@ def main(argv=None) -> int:
 
     big = replicated_riverside(15)
     one_event = Changeset.of([{"scale_flows": {"pathway": "stroke~3", "factor": 1.1}}])
-    change = netkit.apply_changes(big, one_event)
-    tracker = netkit.PartnerTracker(big)
     n_opps = len(big.opportunities)
-
-    def incremental():  # a copy of the tracker, so that every run starts from the same state
-        tracker_copy = netkit.PartnerTracker.__new__(netkit.PartnerTracker)
-        tracker_copy.__dict__.update({**tracker.__dict__,
-                                      "partner_sets": dict(tracker.partner_sets),
-                                      "dependencies": dict(tracker.dependencies)})
-        tracker_copy.apply(change)
-
-    def full():
-        for oid in big.opportunities:
-            netkit.find_partners(change.system, oid)
-
-    t_inc, m = timed(incremental, max(args.repeat // 2, 2))
-    t_full, _ = timed(full, max(args.repeat // 2, 2))
+    t_inc, m, t_full = incremental_and_full(big, one_event, max(args.repeat // 2, 2))
     rows.append((f"incremental recompute after one event ({n_opps} opportunities, "
                  f"{len(big.organisations):,} organisations)", t_inc, m,
                  f"{t_full / t_inc:.0f}x faster than recomputing all ({t_full:.2f} s)"))

@@ -573,11 +573,7 @@ def mine_pathways(events: pd.DataFrame, case: str = "patient_id", time: str = "t
     flows, repeats, n_steps = _flows(seq, pathway)
     span_days = float(seq.time.max() - seq.time.min()) / NS_PER_DAY
     if per_year:
-        if span_days <= 0:
-            raise OptionError("--per-year needs events on more than one day")
-        scale = 365.25 / span_days
-        for column in ("patients", "transitions"):
-            flows[column] = (flows[column] * scale).round(1)
+        flows = per_year_flows(flows, span_days)
     service_table = _services(seq)
     handovers = None
     if organisation is not None:
@@ -606,6 +602,24 @@ def mine_pathways(events: pd.DataFrame, case: str = "patient_id", time: str = "t
     if missing_service:
         summary["missing_service"] = missing_service
     return MinedPathways(pathway, flows, service_table, handovers, summary, warnings, rules)
+
+
+def per_year_flows(flows: pd.DataFrame, span_days: float) -> pd.DataFrame:
+    """Patients and transitions scaled to a year by the span of the log (first to last event).
+
+    Examples
+    --------
+    >>> per_year_flows(pd.DataFrame({"patients": [10], "transitions": [12]}), 182.625)
+       patients  transitions
+    0      20.0         24.0
+    """
+    if span_days <= 0:
+        raise OptionError("--per-year needs events on more than one day")
+    scale = 365.25 / span_days
+    flows = flows.copy()
+    for column in ("patients", "transitions"):
+        flows[column] = (flows[column] * scale).round(1)
+    return flows
 
 
 def _flows(seq: EventSequence, pathway: str) -> tuple[pd.DataFrame, int, int]:

@@ -112,7 +112,7 @@ def mine_pathways_spark(events, case: str = "patient_id", time: str = "timestamp
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    from .mining import MinedPathways
+    from .mining import MinedPathways, per_year_flows
 
     rules = disclosure_rules(disclosure)
     step = progress or (lambda stage: None)
@@ -185,11 +185,7 @@ def mine_pathways_spark(events, case: str = "patient_id", time: str = "timestamp
     flows = flows.sort_values(["source", "target"], kind="stable").reset_index(drop=True)
     span_days = float(totals["last_t"] - totals["first_t"]) / US_PER_DAY
     if per_year:
-        if span_days <= 0:
-            raise OptionError("--per-year needs events on more than one day")
-        scale = 365.25 / span_days
-        for column in ("patients", "transitions"):
-            flows[column] = (flows[column] * scale).round(1)
+        flows = per_year_flows(flows, span_days)
     services = services.assign(provider=pd.Series([None] * len(services), dtype=object))
     services = services.sort_values("id", kind="stable").reset_index(drop=True)
     services["events"] = services["events"].astype(np.int64)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,14 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_networks"
 SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+def missing(what: str, variable: str, reason: str):
+    """Skip a test whose tool is missing, or fail it where ``variable=1`` says the tool must
+    be there (``.ci/run`` sets NETKIT_REQUIRE_BROWSER and NETKIT_REQUIRE_SPARK)."""
+    if os.environ.get(variable) == "1":
+        pytest.fail(f"{what} tests required but {reason}")
+    pytest.skip(reason)
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 import netkit
+from conftest import missing
 from netkit.maps import map_partners, map_system
 
 pytestmark = pytest.mark.browser
@@ -29,9 +30,7 @@ RIVERSIDE = netkit.load_system(netkit.sample_path("riverside"))
 
 
 def _missing(reason: str):
-    if os.environ.get("NETKIT_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"browser tests required but {reason}")
-    pytest.skip(reason)
+    missing("browser", "NETKIT_REQUIRE_BROWSER", reason)
 
 
 @pytest.fixture(scope="module")

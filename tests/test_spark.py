@@ -17,16 +17,14 @@ from click.testing import CliRunner
 
 import netkit
 from netkit.cli import cli
-from conftest import SHARED_DATA
+from conftest import SHARED_DATA, missing
 
 pytestmark = pytest.mark.spark
 SUMMARY = ("events", "cases", "transitions", "repeats", "first", "last", "span_days")
 
 
 def _missing(reason: str):
-    if os.environ.get("NETKIT_REQUIRE_SPARK") == "1":
-        pytest.fail(f"Spark tests required but {reason}")
-    pytest.skip(reason)
+    missing("Spark", "NETKIT_REQUIRE_SPARK", reason)
 
 
 @pytest.fixture(scope="module")
