@@ -188,8 +188,8 @@ class PartnerSet:
         return [
             f"{self.system_name} · pathways {', '.join(s.pathways)} · {places} · "
             f"{self._count(s.patients)} patients a year enter",
-            f"{len(s.organisations)} organisations in scope as {len(s.candidates)} candidates: "
-            + ", ".join(f"{counts.get(t, 0)} {t}" for t in TIERS)
+            f"{len(s.organisations):,} organisations in scope as {len(s.candidates):,} "
+            "candidates: " + ", ".join(f"{counts.get(t, 0):,} {t}" for t in TIERS)
             + (f"; excluded: {', '.join(self.excluded)}" if self.excluded else ""),
         ]
 

@@ -17,7 +17,9 @@ apply them in Spark first (a join, a filter), or use the pandas engine.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import warnings
 from typing import Callable
 
 import numpy as np
@@ -32,6 +34,16 @@ __all__ = ["mine_pathways_spark", "is_spark_frame", "spark_session", "read_event
 
 US_PER_DAY = 86_400e6
 ORDER = "__netkit_order__"
+
+
+@contextlib.contextmanager
+def _quiet_pyspark():
+    """pyspark warns on import that it does not fully support pandas 3; netkit does not use
+    pyspark's pandas conversions (it collects rows itself), so the warning is not for the user."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas",
+                                category=FutureWarning)
+        yield
 
 
 def is_spark_frame(value) -> bool:
@@ -50,12 +62,18 @@ def spark_session(master: str = "local[*]", app: str = "netkit"):
     """A Spark session for netkit: the given master, UTC session time (so that text times
     are read as wall-clock times, as the pandas engine reads them), quiet logs."""
     try:
-        from pyspark.sql import SparkSession
+        with _quiet_pyspark():
+            from pyspark.sql import SparkSession
     except ImportError:
         raise OptionError("the Spark engine needs pyspark (pip install 'netkit[spark]') and a "
                           "Java runtime (Debian: apt-get install default-jre-headless)") from None
     if master.startswith("local"):
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    with _quiet_pyspark():
+        return _session(SparkSession, master, app)
+
+
+def _session(SparkSession, master, app):
     session = (SparkSession.builder.master(master).appName(app)
                .config("spark.ui.showConsoleProgress", "false")
                .config("spark.sql.session.timeZone", "UTC")
@@ -66,7 +84,7 @@ def spark_session(master: str = "local[*]", app: str = "netkit"):
     return session
 
 
-def read_events_spark(session, path, text_columns=()):
+def read_events_spark(session, path):
     """Read a CSV (header row; every column as text, like `netkit.read_events`) or parquet
     file into a Spark DataFrame, with the file order kept in a column for ties in time."""
     from pyspark.sql import functions as F
@@ -109,6 +127,13 @@ def mine_pathways_spark(events, case: str = "patient_id", time: str = "timestamp
     MinedPathways
         With ``summary["engine"] == "spark"``; ``was_sorted`` is not known (``None``).
     """
+    with _quiet_pyspark():
+        return _mine(events, case, time, service, pathway, order, time_format, per_year,
+                     disclosure, progress)
+
+
+def _mine(events, case, time, service, pathway, order, time_format, per_year, disclosure,
+          progress):
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
