@@ -643,16 +643,34 @@ def _flows(seq: EventSequence, pathway: str) -> tuple[pd.DataFrame, int, int]:
     firsts %= k * k
     patient_codes, patients = _count_pairs(firsts, k)
     del firsts
-    # Median days per pair: sort the steps by (pair, days) and take the middle of each group.
-    days = np.diff(seq.time)[same][moving] / NS_PER_DAY
-    del same, moving
-    order = np.lexsort((days, pairs))
-    days = days[order]
-    del order, pairs
-    first = np.r_[0, np.cumsum(transitions)[:-1]]
-    medians = (days[first + (transitions - 1) // 2] + days[first + transitions // 2]) / 2
-    del days
     starts, ends = seq.first_and_last()
+    # Median days per pair: sort the steps by (pair, time taken) and take the middle of each
+    # group. Where pair and time taken (in the coarsest unit that divides them all) fit in one
+    # int64, the key is sorted in place: 8 bytes a step, with no order array.
+    gaps = np.diff(seq.time)[same]
+    gaps = gaps[moving]
+    del same, moving
+    object.__setattr__(seq, "same", None)  # no longer needed: its byte an event is freed
+    first = np.r_[0, np.cumsum(transitions)[:-1]]
+    middle = (first + (transitions - 1) // 2, first + transitions // 2)
+    unit = next((u for u in (86_400 * 10**9, 10**9, 10**6, 10**3) if not np.any(gaps % u)), 1)
+    if unit > 1:
+        gaps //= unit
+    span = int(gaps.max()) + 1 if len(gaps) else 1
+    if k * k * span < 2**62:
+        offset = np.multiply(pairs, span, dtype=np.int64)
+        del pairs
+        gaps += offset
+        del offset
+        gaps.sort()
+        medians = ((gaps[middle[0]] % span + gaps[middle[1]] % span) / 2) * (unit / NS_PER_DAY)
+    else:
+        order = np.lexsort((gaps, pairs))
+        del pairs
+        gaps = gaps[order]
+        del order
+        medians = ((gaps[middle[0]] + gaps[middle[1]]) / 2) * (unit / NS_PER_DAY)
+    del gaps
     labels = seq.labels.astype(str)
     start_counts = np.bincount(seq.activity[starts], minlength=k)
     end_counts = np.bincount(seq.activity[ends], minlength=k)
