@@ -129,7 +129,7 @@ def map_section(network_map, heading: str = "h1") -> str:
     parts.append('<p class="nk-status" role="status">Drawing the map… (it needs JavaScript)</p>')
     parts += [f'<p class="muted">Note: {e(note)}</p>' for note in m.notes]
     parts.append(f'<script type="application/json" class="nk-data">'
-                 f"{json_for_html(m.to_dict())}</script></section>")
+                 f"{json_for_html(m.page_data())}</script></section>")
     return "\n".join(parts)
 
 

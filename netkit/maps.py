@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ._frames import isin
 from ._gc import gc_paused
 from .disclosure import disclosure_rules
 from .explain import type_name
@@ -118,6 +119,18 @@ class NetworkMap:
         out["nodes"], out["edges"] = _records(self.nodes), _records(self.edges)
         return out
 
+    def page_data(self) -> dict:
+        """What the HTML page embeds: `to_dict`, with nodes and edges as columns (a list per
+        field) rather than rows, so the JSON does not repeat every field name; the page's
+        script turns them back into rows."""
+        from .report import to_jsonable
+
+        out = to_jsonable({"title": self.title, "subtitle": list(self.subtitle),
+                           "notes": list(self.notes), "colour_by": self.colour_by,
+                           "provenance": self.provenance, "seed": self.seed})
+        out["nodes"], out["edges"] = _columns(self.nodes), _columns(self.edges)
+        return out
+
     def to_html(self) -> str:
         """One self-contained HTML page (vis-network inlined, no remote requests)."""
         from .map_page import map_page
@@ -161,15 +174,22 @@ def _widths(patients: pd.Series, thinnest: float = 1.0, widest: float = 10.0) ->
     return (thinnest + (widest - thinnest) * np.sqrt(patients.clip(lower=0) / top)).round(2)
 
 
-def _records(frame: pd.DataFrame) -> list[dict]:
-    """Rows as dicts of plain Python values (missing and infinite numbers as None), built a
-    column at a time: what ``to_jsonable(frame.to_dict("records"))`` gives, 5x faster."""
+def _columns(frame: pd.DataFrame) -> dict[str, list]:
+    """Each column as a list of plain Python values (missing and infinite numbers as None)."""
     columns = {}
-    for name in frame.columns:
-        values = frame[name]
-        if pd.api.types.is_float_dtype(values):
-            values = values.where(np.isfinite(values.to_numpy(dtype=float)))
-        columns[str(name)] = values.astype(object).where(values.notna(), None).tolist()
+    with gc_paused():  # long lists of small objects (see netkit._gc)
+        for name in frame.columns:
+            values = frame[name]
+            if pd.api.types.is_float_dtype(values):
+                values = values.where(np.isfinite(values.to_numpy(dtype=float)))
+            columns[str(name)] = values.astype(object).where(values.notna(), None).tolist()
+    return columns
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as dicts of plain Python values, built a column at a time: what
+    ``to_jsonable(frame.to_dict("records"))`` gives, 5x faster."""
+    columns = _columns(frame)
     names = list(columns)
     with gc_paused():  # thousands of small dicts (see netkit._gc)
         return [dict(zip(names, row)) for row in zip(*columns.values())]
@@ -223,11 +243,11 @@ def _budget(nodes: pd.DataFrame, edges: pd.DataFrame, max_nodes: int | None, wha
     if max_nodes is None or len(nodes) <= max_nodes:
         return nodes, edges, []
     keep = nodes.sort_values(["activity", "id"], ascending=[False, True]).head(max_nodes)
-    kept = set(keep["id"])
+    kept = set(keep["id"].tolist())
     note = (f"showing the {max_nodes:,} {what} with most activity of {len(nodes):,} "
             f"(display budget; raise it with max_nodes / --max-nodes)")
-    nodes = nodes[nodes["id"].isin(kept)].reset_index(drop=True)
-    edges = edges[edges["source"].isin(kept) & edges["target"].isin(kept)].reset_index(drop=True)
+    nodes = nodes[isin(nodes["id"], kept)].reset_index(drop=True)
+    edges = edges[isin(edges["source"], kept) & isin(edges["target"], kept)].reset_index(drop=True)
     return nodes, edges, [note]
 
 

@@ -144,7 +144,8 @@ def test_names_are_escaped_everywhere_in_the_page():
     page = map_system(TINY).to_html()
     assert "<Care>" not in page and "Smith & Sons" not in page
     data = json.loads(re.search(r'class="nk-data">(.*?)</script>', page, re.S).group(1))
-    assert NASTY in [n["tooltip"].split(" (")[0] for n in data["nodes"]]
+    assert NASTY in [t.split(" (")[0] for t in data["nodes"]["tooltip"]]
+    assert data["nodes"]["id"] == map_system(TINY).nodes["id"].tolist()
     assert json_for_html({"x": "</script><b>"}) == '{"x":"\\u003c/script\\u003e\\u003cb\\u003e"}'
 
 

@@ -4,8 +4,22 @@
    drawn on the canvas and tooltips are set as text, never as markup. */
 (function () {
   "use strict";
+  function rows(columns) {
+    // The page carries nodes and edges as columns (a list per field); vis wants rows.
+    var fields = Object.keys(columns);
+    var n = fields.length ? columns[fields[0]].length : 0;
+    var out = new Array(n);
+    for (var i = 0; i < n; i++) {
+      var row = {};
+      for (var f = 0; f < fields.length; f++) { row[fields[f]] = columns[fields[f]][i]; }
+      out[i] = row;
+    }
+    return out;
+  }
   function setup(root) {
     var data = JSON.parse(root.querySelector("script.nk-data").textContent);
+    data.nodes = rows(data.nodes);
+    data.edges = rows(data.edges);
     var scheme = data.colour_by;
     var scale = Math.max(350, 55 * Math.sqrt(data.nodes.length));
     var byId = {};
