@@ -26,9 +26,6 @@ same bytes every time.
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 import textwrap
 from dataclasses import dataclass, field
 from importlib import resources
@@ -36,10 +33,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from .errors import NetkitError, OptionError
 from .report import html_table
+from .saving import write_folder
 
 __all__ = ["generate_system", "GeneratedSystem", "SCALES", "ics_counts"]
 
@@ -233,7 +230,7 @@ def generate_system(path: str | Path, scale: str = "ics", *, seed: int = 0,
                           "(--force on the command line)")
     builder = _Builder(counts, chosen, scale, area_name, seed, rng)
     tables, meta, opportunities = builder.build()
-    _write(path, tables, meta, opportunities)
+    write_folder(path, tables, meta, opportunities, overwrite=overwrite)
     orgs = tables["organisations"]
     by_type = orgs["type"].value_counts()
     return GeneratedSystem(
@@ -286,7 +283,8 @@ class _Builder:
         self.rels: list[tuple] = []
         self.pathways: list[tuple] = []
         self.opportunities: list[dict] = []
-        self.places_used: set[str] = set()
+        self.ics_rows: list[dict] = []  # per ICS: what its opportunities name
+        self.stroke_pathway: dict = {}  # HASU service index -> (stroke pathway, strokes a year)
 
     # -- organisations and services -------------------------------------------------------
     def org(self, ids, names, kind, sector, places="", parents="", budgets=None):
@@ -479,7 +477,7 @@ class _Builder:
                 w, rng.integers(len(VCSE_KINDS), size=n))])
         vc_size = (rng.pareto(1.2, len(vc_ids)) + 1)
         vc = self.service(vc_ids, "VS", places=[places[p] for p in vc_place])
-        hos_ids, hos_place = many("hospice", "vcse", "HOS", lambda n, w: [
+        hos_ids, _ = many("hospice", "vcse", "HOS", lambda n, w: [
             f"St {PRACTICE_WORDS[i].split()[0]}'s Hospice" for i in
             rng.integers(len(PRACTICE_WORDS), size=n)])
         hos = self.service(hos_ids, "HOS")
@@ -527,10 +525,10 @@ class _Builder:
         self.rel(la[hc_place], hc_ids, "commissions", (clients * 21000).round(-3), "activity")
         self.rel(acute_ids[0], mh_ids, "partnership")
         self.rel(pcn_ids[pick(home_place, pcn_place, 1)[:, 0]], home_ids, "partnership")
-        self.ics_rows = getattr(self, "ics_rows", []) + [dict(
+        self.ics_rows.append(dict(
             icb=icb, area=area, region=row.region, ucr=sorted({self.svc["id"][i] for i in
                                                               place_comm["UCR"]}),
-            cri=[self.svc["id"][i] for i in cri])]
+            cri=[self.svc["id"][i] for i in cri]))
 
     # -- pathways (patients a year; fractions are rough national shapes) ----------------------
     def _draw(self, mean, n):
@@ -745,7 +743,6 @@ class _Builder:
         self.flow(pid, c["gp"], -1, (strokes * 0.3)[c["gp_place"]] * gp_share,
                   np.array(places, dtype=object)[c["gp_place"]])
         self.flow(pid, np.unique(esd), -1, 50 * self._draw(1, len(np.unique(esd))))
-        self.stroke_pathway = getattr(self, "stroke_pathway", {})
         self.stroke_pathway[c["hasu"]] = (pid, strokes.sum())
 
     def _regional_stroke(self):
@@ -837,27 +834,3 @@ class _Builder:
                                 f"{self.seed}`. {ATTRIBUTION}")}
         return ({"organisations": orgs, "services": services, "pathways": pathways,
                  "flows": flows, "relationships": rels}, meta, self.opportunities)
-
-
-def _write(path: Path, tables: dict, meta: dict, opportunities: list) -> None:
-    """All or nothing: written to a temporary folder beside ``path`` and moved into place."""
-    from .saving import _ordered
-    from .schema import TABLES
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".netkit-", dir=path.parent))
-    try:
-        staged = tmp / "system"
-        staged.mkdir()
-        for name, frame in tables.items():
-            _ordered(name, frame).to_csv(staged / TABLES[name].filename, index=False,
-                                         lineterminator="\n", encoding="utf-8")
-        (staged / "system.yaml").write_text(
-            yaml.safe_dump(meta, sort_keys=False, allow_unicode=True), encoding="utf-8")
-        (staged / "opportunities.yaml").write_text(
-            yaml.safe_dump(opportunities, sort_keys=False, allow_unicode=True), encoding="utf-8")
-        if path.exists():
-            shutil.rmtree(path) if path.is_dir() else path.unlink()
-        os.replace(staged, path)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)

@@ -111,24 +111,21 @@ class NetworkMap:
 
     def to_dict(self) -> dict:
         """Nodes, edges and settings as plain data (what the HTML page draws)."""
-        from .report import to_jsonable
-
-        out = to_jsonable({"title": self.title, "subtitle": list(self.subtitle),
-                           "notes": list(self.notes), "colour_by": self.colour_by,
-                           "provenance": self.provenance, "seed": self.seed})
-        out["nodes"], out["edges"] = _records(self.nodes), _records(self.edges)
-        return out
+        return self._plain(_records)
 
     def page_data(self) -> dict:
         """What the HTML page embeds: `to_dict`, with nodes and edges as columns (a list per
         field) rather than rows, so the JSON does not repeat every field name; the page's
         script turns them back into rows."""
+        return self._plain(_columns)
+
+    def _plain(self, table) -> dict:
         from .report import to_jsonable
 
         out = to_jsonable({"title": self.title, "subtitle": list(self.subtitle),
                            "notes": list(self.notes), "colour_by": self.colour_by,
                            "provenance": self.provenance, "seed": self.seed})
-        out["nodes"], out["edges"] = _columns(self.nodes), _columns(self.edges)
+        out["nodes"], out["edges"] = table(self.nodes), table(self.edges)
         return out
 
     def to_html(self) -> str:

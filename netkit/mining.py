@@ -675,24 +675,32 @@ def _flows(seq: EventSequence, pathway: str) -> tuple[pd.DataFrame, int, int]:
     start_counts = np.bincount(seq.activity[starts], minlength=k)
     end_counts = np.bincount(seq.activity[ends], minlength=k)
     entering, leaving = np.flatnonzero(start_counts), np.flatnonzero(end_counts)
-    flows = pd.concat([
+    assert np.array_equal(patient_codes, codes)
+    flows = flow_table(
         pd.DataFrame({"source": labels[codes // k], "target": labels[codes % k],
                       "patients": patients, "transitions": transitions,
                       "median_days": medians}),
-        pd.DataFrame({"source": HOME, "target": labels[entering],
-                      "patients": start_counts[entering], "transitions": start_counts[entering],
-                      "median_days": np.nan}),
-        pd.DataFrame({"source": labels[leaving], "target": HOME,
-                      "patients": end_counts[leaving], "transitions": end_counts[leaving],
-                      "median_days": np.nan}),
-    ], ignore_index=True)
-    assert np.array_equal(patient_codes, codes)
+        pd.DataFrame({"target": labels[entering], "patients": start_counts[entering]}),
+        pd.DataFrame({"source": labels[leaving], "patients": end_counts[leaving]}), pathway)
+    return flows, repeats, n_steps
+
+
+def flow_table(moves: pd.DataFrame, entries: pd.DataFrame, exits: pd.DataFrame,
+               pathway: str) -> pd.DataFrame:
+    """The flows as `MinedPathways.flows` holds them, from the moves between services
+    (``source, target, patients, transitions, median_days``), the entries (``target,
+    patients``: each case's first service) and the exits (``source, patients``): entries come
+    from and exits go to ``@home``. Both mining engines finish here."""
+    flows = pd.concat([
+        moves.astype({"median_days": "float64"}),
+        entries.assign(source=HOME, transitions=entries["patients"], median_days=np.nan),
+        exits.assign(target=HOME, transitions=exits["patients"], median_days=np.nan),
+    ], ignore_index=True)[["source", "target", "patients", "transitions", "median_days"]]
     flows["patients"] = flows["patients"].astype(np.int64)
     flows["transitions"] = flows["transitions"].astype(np.int64)
     flows["median_days"] = flows["median_days"].round(3)
     flows.insert(0, "pathway", pathway)
-    flows = flows.sort_values(["source", "target"], kind="stable").reset_index(drop=True)
-    return flows, repeats, n_steps
+    return flows.sort_values(["source", "target"], kind="stable").reset_index(drop=True)
 
 
 def _services(seq: EventSequence) -> pd.DataFrame:

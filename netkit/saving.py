@@ -6,11 +6,13 @@ place only when everything has been written.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Mapping
 
 import numpy as np
 import pandas as pd
@@ -21,7 +23,7 @@ from .opportunity import opportunity_to_dict
 from .schema import TABLES
 from .system import System
 
-__all__ = ["save_system"]
+__all__ = ["save_system", "write_folder"]
 
 
 def save_system(system: System, path: str | Path, overwrite: bool = False) -> Path:
@@ -51,19 +53,47 @@ def save_system(system: System, path: str | Path, overwrite: bool = False) -> Pa
     True
     """
     path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        with _staged(path, overwrite, folder=False) as staged:
+            _write_workbook(system, staged)
+        return path
+    return write_folder(path, system.tables(), system.meta,
+                        [opportunity_to_dict(o) for o in system.opportunities.values()],
+                        overwrite=overwrite)
+
+
+def write_folder(path: str | Path, tables: Mapping[str, pd.DataFrame], meta: Mapping,
+                 opportunities: list[dict], overwrite: bool = False) -> Path:
+    """Write tables (name → frame, as `System.tables`), the ``system.yaml`` fields and
+    opportunities (mappings as in ``opportunities.yaml``) as a system folder, all or nothing.
+    `save_system` and `netkit.generate_system` both write through here."""
+    path = Path(path)
+    with _staged(path, overwrite, folder=True) as staged:
+        for name, frame in tables.items():
+            _ordered(name, frame).to_csv(staged / TABLES[name].filename, index=False,
+                                         lineterminator="\n", encoding="utf-8")
+        with open(staged / "system.yaml", "w", encoding="utf-8") as fh:
+            yaml.safe_dump(_meta_for_yaml(meta), fh, sort_keys=False, allow_unicode=True)
+        if opportunities:
+            with open(staged / "opportunities.yaml", "w", encoding="utf-8") as fh:
+                yaml.safe_dump(list(opportunities), fh, sort_keys=False, allow_unicode=True)
+    return path
+
+
+@contextlib.contextmanager
+def _staged(path: Path, overwrite: bool, folder: bool):
+    """A temporary folder or file beside ``path`` to write into; moved into place (replacing
+    what was there) only when the block finishes without an error."""
     if path.exists() and not overwrite:
         raise NetkitError(f"{path} already exists; choose another name or allow overwriting "
                           "(--force on the command line)")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".netkit-", dir=path.parent))
     try:
-        if path.suffix.lower() == ".xlsx":
-            staged = tmp / path.name
-            _write_workbook(system, staged)
-        else:
-            staged = tmp / "system"
+        staged = tmp / ("system" if folder else path.name)
+        if folder:
             staged.mkdir()
-            _write_folder(system, staged)
+        yield staged
         if path.exists():
             if path.is_dir():
                 shutil.rmtree(path)
@@ -72,7 +102,6 @@ def save_system(system: System, path: str | Path, overwrite: bool = False) -> Pa
         os.replace(staged, path)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return path
 
 
 def _ordered(name: str, frame: pd.DataFrame, as_text: bool = True) -> pd.DataFrame:
@@ -107,18 +136,6 @@ def _meta_for_yaml(meta) -> dict:
         else:
             out[key] = value
     return out
-
-
-def _write_folder(system: System, folder: Path) -> None:
-    for name, frame in system.tables().items():
-        _ordered(name, frame).to_csv(folder / TABLES[name].filename, index=False,
-                                     lineterminator="\n", encoding="utf-8")
-    with open(folder / "system.yaml", "w", encoding="utf-8") as fh:
-        yaml.safe_dump(_meta_for_yaml(system.meta), fh, sort_keys=False, allow_unicode=True)
-    if system.opportunities:
-        with open(folder / "opportunities.yaml", "w", encoding="utf-8") as fh:
-            yaml.safe_dump([opportunity_to_dict(o) for o in system.opportunities.values()], fh,
-                           sort_keys=False, allow_unicode=True)
 
 
 def _flatten(item: dict, prefix: str = "") -> dict:

@@ -28,7 +28,6 @@ import pandas as pd
 from .disclosure import disclosure_rules
 from .errors import InputError, OptionError, Problem
 from .events import MISSING
-from .schema import HOME
 
 __all__ = ["mine_pathways_spark", "is_spark_frame", "spark_session", "read_events_spark"]
 
@@ -137,7 +136,7 @@ def _mine(events, case, time, service, pathway, order, time_format, per_year, di
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    from .mining import MinedPathways, per_year_flows
+    from .mining import MinedPathways, flow_table, per_year_flows
 
     rules = disclosure_rules(disclosure)
     step = progress or (lambda stage: None)
@@ -198,16 +197,7 @@ def _mine(events, case, time, service, pathway, order, time_format, per_year, di
                            F.countDistinct("case").alias("patients")).collect(),
                       ["id", "events", "patients"])
     ev.unpersist()
-    flows = pd.concat([
-        pairs.astype({"median_days": "float64"}),
-        starts.assign(source=HOME, transitions=starts["patients"], median_days=np.nan),
-        ends.assign(target=HOME, transitions=ends["patients"], median_days=np.nan),
-    ], ignore_index=True)[["source", "target", "patients", "transitions", "median_days"]]
-    flows["patients"] = flows["patients"].astype(np.int64)
-    flows["transitions"] = flows["transitions"].astype(np.int64)
-    flows["median_days"] = flows["median_days"].round(3)
-    flows.insert(0, "pathway", pathway)
-    flows = flows.sort_values(["source", "target"], kind="stable").reset_index(drop=True)
+    flows = flow_table(pairs, starts, ends, pathway)
     span_days = float(totals["last_t"] - totals["first_t"]) / US_PER_DAY
     if per_year:
         flows = per_year_flows(flows, span_days)
