@@ -10,7 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from netkit.metrics import brokerage, brokerage_roles, sole_brokers
+from netkit.errors import OptionError
+from netkit.metrics import ROLES, brokerage, brokerage_roles, sole_brokers
+from netkit.metrics.brokerage import MIN_EXPECTED, NULLS
 from conftest import SHARED_DATA
 
 CLASSIC = SHARED_DATA / "classic_networks"
@@ -83,7 +85,7 @@ def test_every_role_and_expected_values():
     G = nx.DiGraph([("a", "b"), ("b", "c"),      # coordinator (b)
                     ("d", "c"),                  # d -> c -> ... c brokers
                     ("c", "e")])                 # b -> c -> e representative; d -> c -> e liaison
-    roles = brokerage_roles(G, groups).set_index(["node", "role"])
+    roles = brokerage_roles(G, groups, null="binomial").set_index(["node", "role"])
     assert roles.loc[("b", "coordinator"), "observed"] == 1
     assert roles.loc[("c", "representative"), "observed"] == 1   # b(X) -> c(X) -> e(Z)
     assert roles.loc[("c", "liaison"), "observed"] == 1          # d(Y) -> c(X) -> e(Z)
@@ -95,16 +97,161 @@ def test_every_role_and_expected_values():
 
 def test_z_score_for_the_tiny_acute_trust():
     """Sector groups in tiny: ACUTE (nhs) brokers from three NHS providers to the council and a
-    care home: 6 representative two-paths; p = 3 × 2 / 20 = 0.3, expected 1.8."""
+    care home: 6 representative two-paths. Binomial null: p = 3 × 2 / 20 = 0.3, expected 1.8.
+    (This test used to assert that z with the default settings; 1.8 expected is too few to
+    support a z, so the default now leaves it out and the figure needs ``min_expected=0``.)"""
     G = nx.DiGraph([("PCN1", "COMM"), ("PCN1", "ACUTE"), ("AMB", "ACUTE"), ("COMM", "ACUTE"),
                     ("ACUTE", "COUNCIL"), ("ACUTE", "CARE")])
     groups = {"PCN1": "nhs", "COMM": "nhs", "AMB": "nhs", "ACUTE": "nhs",
               "COUNCIL": "local_government", "CARE": "independent"}
-    roles = brokerage_roles(G, groups).set_index(["node", "role"])
+    roles = brokerage_roles(G, groups, null="binomial", min_expected=0).set_index(["node", "role"])
     row = roles.loc[("ACUTE", "representative")]
     assert row["observed"] == 6
     assert row["expected"] == pytest.approx(1.8)
     assert row["z"] == pytest.approx((6 - 1.8) / math.sqrt(1.8 * 0.7))
+    assert row["sd"] == pytest.approx(math.sqrt(1.8 * 0.7))
+    assert brokerage_roles(G, groups, null="binomial")["z"].isna().all()
+    # Gould & Fernandez's null: 6 ties among 6 nodes, d = 6/30 = 1/5, d²(1 − d) = 4/125;
+    # an nhs broker (4 of 6) expects 4/125 × (6 − 4)(4 − 1) = 24/125 = 0.192 representative
+    # two-paths; variance 0.192 × (1 − 4/125) + 2 (3·C(2,2) + 2·C(3,2)) (1/125)(64/125)
+    # = 0.185856 + 18 × 64/15625 = 0.259584.
+    sna = brokerage_roles(G, groups, min_expected=0).set_index(["node", "role"])
+    row = sna.loc[("ACUTE", "representative")]
+    assert row["expected"] == pytest.approx(0.192)
+    assert row["sd"] == pytest.approx(math.sqrt(0.259584))
+    assert row["z"] == pytest.approx((6 - 0.192) / math.sqrt(0.259584))
+
+
+def test_gould_fernandez_null_by_hand():
+    """Four organisations in two groups of two, four ties; every figure worked by hand.
+
+    a, b in X; c, d in Y; ties a→b, b→c, b→d, c→d. Open two-paths: a→b→c and a→b→d (b is a
+    representative twice: X, X, Y); b→c→d is closed by b→d. So b: representative 2, else 0.
+
+    Gould & Fernandez (sna) null: N = 4, d = 4 / (4 × 3) = 1/3, q = d²(1 − d) = 2/27,
+    r = d³(1 − d)³ = 8/729. For a broker of either group (n_g = 2, other group 2):
+
+    * coordinator: q (2 − 1)(2 − 2) = 0, variance 0 → no z;
+    * itinerant: q × 2 × 1 = 4/27, variance 4/27 (1 − 2/27) + 2 × 2·1·0 r = 100/729;
+    * representative and gatekeeper: q (4 − 2)(2 − 1) = 4/27, variance
+      100/729 + 2 (1 × C(2,2) + 2 × C(1,2)) r = 100/729 + 16/729 = 116/729;
+    * liaison: q (2² − 2²) = 0, variance 4 × 2 × C(0,2) r = 0 → no z.
+
+    b's representative z = (2 − 4/27) / (√116 / 27) = 50 / √116 ≈ 4.64: a large z on two
+    two-paths, which the default support rule (expected ≥ 5) does not report.
+
+    Binomial null for b: T = 2 open two-paths; ordered pairs of the other 3 nodes: 3 × 2 = 6,
+    of which (2 − 1) × 2 = 2 are X-then-Y: p = 1/3, expected 2/3, sd = √(2 × 1/3 × 2/3) = 2/3,
+    z = (2 − 2/3) / (2/3) = 2.
+    """
+    G = nx.DiGraph([("a", "b"), ("b", "c"), ("b", "d"), ("c", "d")])
+    groups = {"a": "X", "b": "X", "c": "Y", "d": "Y"}
+    roles = brokerage_roles(G, groups, min_expected=0).set_index(["node", "role"])
+    assert roles["observed"].to_dict() == {
+        (v, r): int(v == "b" and r == "representative") * 2 for v in "abcd" for r in ROLES}
+    for v in "abcd":
+        got = roles.loc[v]
+        assert got["expected"].to_dict() == pytest.approx(
+            {"coordinator": 0, "itinerant": 4 / 27, "gatekeeper": 4 / 27,
+             "representative": 4 / 27, "liaison": 0})
+        assert got["sd"].to_dict() == pytest.approx(
+            {"coordinator": 0, "itinerant": 10 / 27, "gatekeeper": math.sqrt(116) / 27,
+             "representative": math.sqrt(116) / 27, "liaison": 0})
+        assert got.loc[["coordinator", "liaison"], "z"].isna().all()
+    assert roles.loc[("b", "representative"), "z"] == pytest.approx(50 / math.sqrt(116))
+    assert roles.loc[("a", "itinerant"), "z"] == pytest.approx(-(4 / 27) / (10 / 27))
+    binomial = brokerage_roles(G, groups, null="binomial", min_expected=0).set_index(
+        ["node", "role"])
+    assert binomial.loc[("b", "representative"), ["expected", "sd", "z"]].tolist() == (
+        pytest.approx([2 / 3, 2 / 3, 2]))
+    assert binomial.loc["a", "expected"].eq(0).all()   # no two-paths, nothing expected
+    assert binomial.loc["a", "z"].isna().all()
+
+
+def test_no_z_on_two_two_paths():
+    """The support rule: z only where at least `MIN_EXPECTED` (5) were expected; the edge is
+    inclusive."""
+    G = nx.DiGraph([("a", "b"), ("b", "c"), ("b", "d"), ("c", "d")])
+    groups = {"a": "X", "b": "X", "c": "Y", "d": "Y"}
+    assert MIN_EXPECTED == 5
+    for null in NULLS:
+        assert brokerage_roles(G, groups, null=null)["z"].isna().all()
+    full = brokerage_roles(G, groups, min_expected=0)
+    at_edge = full["expected"].max()   # 4/27 exactly as computed
+    edge = brokerage_roles(G, groups, min_expected=at_edge)
+    assert edge["z"].notna().tolist() == (full["expected"] >= at_edge).tolist()
+    assert edge["z"].notna().sum() == 12   # itinerant, gatekeeper, representative × 4 nodes
+    assert brokerage_roles(G, groups, min_expected=at_edge * (1 + 1e-9))["z"].isna().all()
+
+
+@pytest.mark.parametrize("null", NULLS)
+def test_z_where_the_counts_support_it(null):
+    """On a dense network of 60 the expected counts reach 5, and exactly those carry a z."""
+    import random
+
+    rnd = random.Random(7)
+    G = nx.gnp_random_graph(60, 0.3, seed=7, directed=True)
+    groups = {v: rnd.choice("XY") for v in G.nodes}
+    roles = brokerage_roles(G, groups, null=null)
+    supported = (roles["expected"] >= MIN_EXPECTED) & (roles["sd"] > 0)
+    assert supported.sum() > 0
+    assert roles["z"].notna().tolist() == supported.tolist()
+    full = brokerage_roles(G, groups, null=null, min_expected=0)
+    assert roles.loc[supported, "z"].tolist() == full.loc[supported, "z"].tolist()
+
+
+def test_unknown_null_is_refused():
+    with pytest.raises(OptionError, match="null 'ucinet' is not one of sna, binomial"):
+        brokerage_roles(nx.DiGraph([("a", "b")]), {"a": "X", "b": "Y"}, null="ucinet")
+
+
+def test_partner_reasons_do_not_call_a_thin_z_a_finding():
+    """Tiny by sector: Vale Hospital has 6 representative two-paths. It used to read "acts as
+    representative more than chance would give (6 open two-paths, 1.8 expected, z = 3.7)";
+    too few were expected for a z, so no such line now."""
+    import netkit
+
+    ps = netkit.find_partners(netkit.load_system(netkit.sample_path("tiny")), "frailty",
+                              groups="sector")
+    roles = ps.brokerage_roles.set_index(["node", "role"])
+    assert roles.loc[("ACUTE", "representative"), "observed"] == 6
+    assert math.isnan(roles.loc[("ACUTE", "representative"), "z"])
+    assert not any("more than chance" in line for line in ps.brokers)
+
+
+def _sna_case(graph: str):
+    oracle = pd.read_csv(CLASSIC / "oracle_sna_brokerage.csv")
+    edges = pd.read_csv(CLASSIC / "gould_fernandez_graphs.csv")
+    rows = oracle[oracle["graph"] == graph]
+    G = nx.DiGraph()
+    G.add_nodes_from(rows["node"].unique())   # isolates (Pucci) count towards n
+    ties = edges[edges["graph"] == graph]
+    G.add_edges_from(zip(ties["source"], ties["target"]))
+    return G, dict(zip(rows["node"], rows["group"])), rows
+
+
+SNA_GRAPHS = ["padgett_marriage_wealth", "krackhardt_kite_parity", "random_directed_1001",
+              "random_directed_1002", "random_directed_1003", "random_directed_1004"]
+
+
+@pytest.mark.shared_data
+@pytest.mark.skipif(not CLASSIC.exists(), reason="../shared/data is absent")
+@pytest.mark.parametrize("graph", SNA_GRAPHS)
+def test_gould_fernandez_matches_r_sna(graph):
+    """Every node and role of R's sna::brokerage (raw.nli, exp.nli, sd.nli, z.nli) on six
+    graphs; the oracle keeps 12 significant digits. z is missing exactly where sna's sd is 0."""
+    G, groups, rows = _sna_case(graph)
+    got = brokerage_roles(G, groups, min_expected=0).merge(
+        rows, on=["node", "role"], how="outer", suffixes=("", "_sna"), validate="1:1")
+    assert len(got) == len(rows) == 5 * G.number_of_nodes()
+    assert got["observed"].tolist() == got["observed_sna"].tolist()
+    for column in ("expected", "sd"):
+        assert got[column].tolist() == pytest.approx(got[f"{column}_sna"].tolist(),
+                                                     rel=1e-10, abs=1e-10)
+    assert got["z"].isna().tolist() == got["z_sna"].isna().tolist()
+    known = got["z_sna"].notna()
+    assert got.loc[known, "z"].tolist() == pytest.approx(got.loc[known, "z_sna"].tolist(),
+                                                         rel=1e-10, abs=1e-10)
 
 
 def test_sole_brokers():

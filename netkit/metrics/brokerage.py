@@ -34,7 +34,7 @@ import pandas as pd
 
 from .._gc import gc_paused
 
-__all__ = ["brokerage", "weighted_betweenness", "brokerage_roles", "sole_brokers", "roles_and_sole_brokers", "ROLES", "ENGINES", "LENGTH_QUANTUM"]
+__all__ = ["brokerage", "weighted_betweenness", "brokerage_roles", "sole_brokers", "roles_and_sole_brokers", "ROLES", "NULLS", "MIN_EXPECTED", "ENGINES", "LENGTH_QUANTUM"]
 
 ROLES = ("coordinator", "itinerant", "gatekeeper", "representative", "liaison")
 
@@ -245,7 +245,53 @@ def _role_probabilities(size: Mapping, g, n: int) -> dict:
     }
 
 
-def brokerage_roles(G: nx.DiGraph, groups: Mapping) -> pd.DataFrame:
+def _sna_moments(size: Mapping, n: int, ties: int) -> dict:
+    """Gould & Fernandez's expectation and variance of each role count for a broker of each
+    group, in a random directed graph of ``n`` nodes and density ``ties / (n (n − 1))`` with
+    the group sizes fixed; the formulas of R's ``sna::brokerage`` (Butts), term for term.
+
+    Returns group → (expected, variance), two arrays in `ROLES` order.
+    """
+    if n < 2:
+        return {g: (np.zeros(len(ROLES)), np.zeros(len(ROLES))) for g in size}
+    N = float(n)
+    d = ties / (N * (N - 1))
+    q = d * d * (1 - d)                  # chance that a → b → c is an open two-path
+    r = d ** 3 * (1 - d) ** 3            # two open two-paths through b sharing one end
+
+    def pairs(x):                        # choose(x, 2), for x ≥ 0
+        return x * (x - 1) / 2
+
+    out = {}
+    for g, ng in size.items():
+        ng = float(ng)
+        others = np.array([float(m) for h, m in size.items() if h != g])
+        coordinator = q * (ng - 1) * (ng - 2)
+        itinerant = q * float(np.sum(others * (others - 1)))
+        brokered = q * (N - ng) * (ng - 1)          # representative and gatekeeper alike
+        liaison = q * (float(np.sum(others)) ** 2 - float(np.sum(others ** 2)))
+        expected = np.array([coordinator, itinerant, brokered, brokered, liaison])
+        extra = np.array([
+            2 * (ng - 1) * (ng - 2) * (ng - 3),
+            2 * float(np.sum(others * (others - 1) * (others - 2))),
+            2 * ((ng - 1) * pairs(N - ng) + (N - ng) * pairs(ng - 1)),
+            2 * ((ng - 1) * pairs(N - ng) + (N - ng) * pairs(ng - 1)),
+            4 * float(np.sum(others * pairs(N - others - ng))),
+        ]) * r
+        out[g] = (expected, expected * (1 - q) + extra)
+    return out
+
+
+#: The null models `brokerage_roles` offers (see there).
+NULLS = ("sna", "binomial")
+
+#: A z-score is reported only where the role's expected count is at least this (the usual rule
+#: of thumb for treating a count as near-normal); elsewhere ``z`` is missing.
+MIN_EXPECTED = 5.0
+
+
+def brokerage_roles(G: nx.DiGraph, groups: Mapping, null: str = "sna",
+                    min_expected: float = MIN_EXPECTED) -> pd.DataFrame:
     """Gould–Fernandez brokerage roles, observed against expected, for every node.
 
     Parameters
@@ -253,16 +299,48 @@ def brokerage_roles(G: nx.DiGraph, groups: Mapping) -> pd.DataFrame:
     G : networkx.DiGraph
     groups : mapping
         Node → group (a sector or an organisation type).
+    null : {"sna", "binomial"}
+        What ``expected``, ``sd`` and ``z`` are measured against.
+
+        ``"sna"`` (the default) is Gould & Fernandez's (1989) own null model, as R's
+        ``sna::brokerage`` computes it (``exp.nli``, ``sd.nli``, ``z.nli``): a random
+        directed graph with the observed density ``d = ties / (n (n − 1))`` (self-loops not
+        counted) and the group sizes fixed. A broker in a group of ``n_g`` expects
+        ``d²(1 − d)`` open two-paths for each ordered pair of other nodes of the right
+        groups, e.g. ``d²(1 − d)(n_g − 1)(n_g − 2)`` as coordinator, and the variance adds the
+        covariance of two-paths sharing an end (``d³(1 − d)³`` terms). The expectation is the
+        same for every broker of a group: ``z`` says how much more an organisation brokers in
+        that role than a random organisation of its group would in a network this dense, so a
+        busy organisation scores high in every role its group allows.
+
+        ``"binomial"`` (netkit's earlier measure) conditions on the broker's own open
+        two-paths ``T``: with groups reassigned at random (sizes kept), each two-path has the
+        role with chance ``p`` (ordered pairs of the other ``n − 1`` nodes, drawn without
+        replacement), so ``expected = T p``; ``sd = sqrt(T p (1 − p))`` treats the two-paths
+        as independent, an approximation (two-paths sharing an end are not). Its ``z`` says
+        whether an organisation's brokerage leans towards a role more than its group sizes
+        explain, whatever its volume.
+    min_expected : float
+        The support rule: ``z`` is reported only where ``expected ≥ min_expected`` (default
+        `MIN_EXPECTED`, 5: below that a count is far from normal, and a z on two or three
+        two-paths is noise, not a finding). ``0`` reports every z that can be computed, as
+        sna does.
 
     Returns
     -------
     DataFrame
-        ``node, role, observed, expected, z``: one row per node and role, sorted by node then
-        role. ``expected`` is the count if groups were assigned at random with the same sizes
-        (Gould & Fernandez 1989: the broker's open two-paths times the chance of each group
-        pattern); ``z = (observed − expected) / sqrt(expected (1 − p))`` treats the broker's
-        two-paths as independent, a binomial approximation (the paper's exact variance allows
-        for two-paths that share an end). ``z`` is missing where nothing was expected.
+        ``node, role, observed, expected, sd, z``: one row per node and role, sorted by node
+        then role. ``observed`` counts the node's open two-paths ``a → b → c`` (``a ≠ c``,
+        no tie ``a → c``) in that role, as ``sna::brokerage``'s ``raw.nli`` does;
+        ``z = (observed − expected) / sd``. ``z`` is missing where ``sd`` is 0 or the support
+        rule fails.
+
+    References
+    ----------
+    Gould, R. V. & Fernandez, R. M. (1989). Structures of mediation: a formal approach to
+    brokerage in transaction networks. *Sociological Methodology* 19, 89–126.
+    Butts, C. T. (2008). Social network analysis with sna. *J. Stat. Softw.* 24(6); R package
+    ``sna``, function ``brokerage``.
 
     Examples
     --------
@@ -272,8 +350,10 @@ def brokerage_roles(G: nx.DiGraph, groups: Mapping) -> pd.DataFrame:
     >>> roles = brokerage_roles(G, {"A1": "acute", "A2": "acute", "LA": "council"})
     >>> roles.loc[roles["observed"] > 0, ["node", "role", "observed"]].values.tolist()
     [['A2', 'representative', 1]]
+    >>> int(roles["z"].notna().sum())  # nothing near five expected: no z is a finding
+    0
     """
-    return roles_and_sole_brokers(G, groups)[0]
+    return roles_and_sole_brokers(G, groups, null=null, min_expected=min_expected)[0]
 
 
 def sole_brokers(G: nx.DiGraph, groups: Mapping) -> list[tuple]:
@@ -293,8 +373,10 @@ def sole_brokers(G: nx.DiGraph, groups: Mapping) -> list[tuple]:
     return roles_and_sole_brokers(G, groups)[1]
 
 
-def roles_and_sole_brokers(G: nx.DiGraph, groups: Mapping) -> tuple[pd.DataFrame, list[tuple]]:
-    """`brokerage_roles` and `sole_brokers` from one pass over the open two-paths.
+def roles_and_sole_brokers(G: nx.DiGraph, groups: Mapping, null: str = "sna",
+                           min_expected: float = MIN_EXPECTED) -> tuple[pd.DataFrame, list[tuple]]:
+    """`brokerage_roles` and `sole_brokers` from one pass over the open two-paths (``null``
+    and ``min_expected`` as for `brokerage_roles`).
 
     Examples
     --------
@@ -304,6 +386,10 @@ def roles_and_sole_brokers(G: nx.DiGraph, groups: Mapping) -> tuple[pd.DataFrame
     >>> int(roles["observed"].sum()), sole
     (1, [('COUNCIL', 'acute', 'care home')])
     """
+    if null not in NULLS:
+        from ..errors import OptionError
+
+        raise OptionError(f"null {null!r} is not one of {', '.join(NULLS)}")
     blocks = _open_two_paths(G, groups)
     nodes, names, group = next(blocks)
     n, g = len(nodes), max(len(names), 1)
@@ -315,18 +401,27 @@ def roles_and_sole_brokers(G: nx.DiGraph, groups: Mapping) -> tuple[pd.DataFrame
         cross = (group_a != group_c) & (group_b != group_a) & (group_b != group_c)
         found.append(np.unique((group_a[cross] * g + group_c[cross]) * n + b[cross]))
     observed = observed.reshape(n, len(ROLES))
-    paths = observed.sum(axis=1)
     size = dict(zip(*np.unique(group, return_counts=True)))
-    probabilities = {k: _role_probabilities(size, k, n) for k in size}
-    p = np.array([[probabilities[k][role] for role in ROLES] for k in group]).reshape(n, len(ROLES))
-    expected = paths[:, None] * p
-    var = expected * (1 - p)
+    if null == "sna":
+        moments = _sna_moments(size, n, G.number_of_edges() - nx.number_of_selfloops(G))
+        codes = sorted(moments)  # every group code, 0 .. len(names) - 1
+        expected = np.array([moments[k][0] for k in codes])[group]
+        var = np.array([moments[k][1] for k in codes])[group]
+    else:
+        paths = observed.sum(axis=1)
+        probabilities = {k: _role_probabilities(size, k, n) for k in size}
+        p = np.array([[probabilities[k][role] for role in ROLES] for k in group]).reshape(
+            n, len(ROLES))
+        expected = paths[:, None] * p
+        var = expected * (1 - p)
+    sd = np.sqrt(np.clip(var, 0, None))
     with np.errstate(divide="ignore", invalid="ignore"):
-        z = np.where(var > 0, (observed - expected) / np.sqrt(np.where(var > 0, var, 1)), np.nan)
+        z = np.where(sd > 0, (observed - expected) / np.where(sd > 0, sd, 1), np.nan)
+    z[expected < min_expected] = np.nan
     roles = pd.DataFrame({"node": np.repeat(np.array(nodes, dtype=object), len(ROLES)),
                           "role": np.tile(np.array(ROLES, dtype=object), n),
                           "observed": observed.ravel(), "expected": expected.ravel(),
-                          "z": z.ravel()})
+                          "sd": sd.ravel(), "z": z.ravel()})
     sole = []
     if found:
         triples = np.unique(np.concatenate(found))
