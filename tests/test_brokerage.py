@@ -7,13 +7,13 @@ import math
 import networkx as nx
 import pandas as pd
 import pytest
+from conftest import SHARED_DATA
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from netkit.errors import OptionError
 from netkit.metrics import ROLES, brokerage, brokerage_roles, sole_brokers
-from netkit.metrics.brokerage import MIN_EXPECTED, NULLS
-from conftest import SHARED_DATA
+from netkit.metrics.brokerage import MIN_EXPECTED, NULLS, _two_paths
 
 CLASSIC = SHARED_DATA / "classic_networks"
 
@@ -85,7 +85,7 @@ def test_every_role_and_expected_values():
     G = nx.DiGraph([("a", "b"), ("b", "c"),      # coordinator (b)
                     ("d", "c"),                  # d -> c -> ... c brokers
                     ("c", "e")])                 # b -> c -> e representative; d -> c -> e liaison
-    roles = brokerage_roles(G, groups, null="binomial").set_index(["node", "role"])
+    roles = brokerage_roles(G, groups, null="permutation").set_index(["node", "role"])
     assert roles.loc[("b", "coordinator"), "observed"] == 1
     assert roles.loc[("c", "representative"), "observed"] == 1   # b(X) -> c(X) -> e(Z)
     assert roles.loc[("c", "liaison"), "observed"] == 1          # d(Y) -> c(X) -> e(Z)
@@ -96,21 +96,29 @@ def test_every_role_and_expected_values():
 
 
 def test_z_score_for_the_tiny_acute_trust():
-    """Sector groups in tiny: ACUTE (nhs) brokers from three NHS providers to the council and a
-    care home: 6 representative two-paths. Binomial null: p = 3 × 2 / 20 = 0.3, expected 1.8.
-    (This test used to assert that z with the default settings; 1.8 expected is too few to
-    support a z, so the default now leaves it out and the figure needs ``min_expected=0``.)"""
+    """Sector groups in tiny: ACUTE (nhs) brokers from three NHS providers (PCN1, AMB, COMM) to
+    the council and a care home: 6 representative two-paths, none closed.
+
+    Permutation null: the five others carry nhs × 3, local_government, independent. If j of
+    ACUTE's three sources are nhs, 3 − j of its two targets are, so 2 − (3 − j) = j − 1
+    targets are not: the count is j (j − 1). j is hypergeometric: P(3) = 1/10, P(2) = 6/10,
+    P(1) = 3/10, so the count is 6, 2 or 0: mean 0.6 + 1.2 = 1.8, E[X²] = 3.6 + 2.4 = 6,
+    variance 6 − 1.8² = 2.76. (This test used to assert the binomial variance
+    6 × 0.3 × 0.7 = 1.26 and its z of 3.7 with default settings; 6 is the largest count
+    possible and turns up one time in ten, so that z was far too large, and with 1.8
+    expected no z is reported by default.)"""
     G = nx.DiGraph([("PCN1", "COMM"), ("PCN1", "ACUTE"), ("AMB", "ACUTE"), ("COMM", "ACUTE"),
                     ("ACUTE", "COUNCIL"), ("ACUTE", "CARE")])
     groups = {"PCN1": "nhs", "COMM": "nhs", "AMB": "nhs", "ACUTE": "nhs",
               "COUNCIL": "local_government", "CARE": "independent"}
-    roles = brokerage_roles(G, groups, null="binomial", min_expected=0).set_index(["node", "role"])
+    roles = brokerage_roles(G, groups, null="permutation", min_expected=0).set_index(
+        ["node", "role"])
     row = roles.loc[("ACUTE", "representative")]
     assert row["observed"] == 6
     assert row["expected"] == pytest.approx(1.8)
-    assert row["z"] == pytest.approx((6 - 1.8) / math.sqrt(1.8 * 0.7))
-    assert row["sd"] == pytest.approx(math.sqrt(1.8 * 0.7))
-    assert brokerage_roles(G, groups, null="binomial")["z"].isna().all()
+    assert row["sd"] == pytest.approx(math.sqrt(2.76))
+    assert row["z"] == pytest.approx((6 - 1.8) / math.sqrt(2.76))
+    assert brokerage_roles(G, groups, null="permutation")["z"].isna().all()
     # Gould & Fernandez's null: 6 ties among 6 nodes, d = 6/30 = 1/5, d²(1 − d) = 4/125;
     # an nhs broker (4 of 6) expects 4/125 × (6 − 4)(4 − 1) = 24/125 = 0.192 representative
     # two-paths; variance 0.192 × (1 − 4/125) + 2 (3·C(2,2) + 2·C(3,2)) (1/125)(64/125)
@@ -140,9 +148,9 @@ def test_gould_fernandez_null_by_hand():
     b's representative z = (2 − 4/27) / (√116 / 27) = 50 / √116 ≈ 4.64: a large z on two
     two-paths, which the default support rule (expected ≥ 5) does not report.
 
-    Binomial null for b: T = 2 open two-paths; ordered pairs of the other 3 nodes: 3 × 2 = 6,
-    of which (2 − 1) × 2 = 2 are X-then-Y: p = 1/3, expected 2/3, sd = √(2 × 1/3 × 2/3) = 2/3,
-    z = (2 − 2/3) / (2/3) = 2.
+    Permutation null for b: its others a, c, d carry X, Y, Y in one of 3 equally likely
+    ways. X on a: both two-paths X → Y, representative 2; X on c or d: 0. Mean 2/3,
+    E[X²] = 4/3, variance 4/3 − 4/9 = 8/9, sd = 2√2/3, z = (4/3) / (2√2/3) = √2.
     """
     G = nx.DiGraph([("a", "b"), ("b", "c"), ("b", "d"), ("c", "d")])
     groups = {"a": "X", "b": "X", "c": "Y", "d": "Y"}
@@ -160,12 +168,12 @@ def test_gould_fernandez_null_by_hand():
         assert got.loc[["coordinator", "liaison"], "z"].isna().all()
     assert roles.loc[("b", "representative"), "z"] == pytest.approx(50 / math.sqrt(116))
     assert roles.loc[("a", "itinerant"), "z"] == pytest.approx(-(4 / 27) / (10 / 27))
-    binomial = brokerage_roles(G, groups, null="binomial", min_expected=0).set_index(
+    permutation = brokerage_roles(G, groups, null="permutation", min_expected=0).set_index(
         ["node", "role"])
-    assert binomial.loc[("b", "representative"), ["expected", "sd", "z"]].tolist() == (
-        pytest.approx([2 / 3, 2 / 3, 2]))
-    assert binomial.loc["a", "expected"].eq(0).all()   # no two-paths, nothing expected
-    assert binomial.loc["a", "z"].isna().all()
+    assert permutation.loc[("b", "representative"), ["expected", "sd", "z"]].tolist() == (
+        pytest.approx([2 / 3, 2 * math.sqrt(2) / 3, math.sqrt(2)]))
+    assert permutation.loc["a", "expected"].eq(0).all()   # no two-paths, nothing expected
+    assert permutation.loc["a", "z"].isna().all()
 
 
 def test_no_z_on_two_two_paths():
@@ -201,14 +209,15 @@ def test_z_where_the_counts_support_it(null):
 
 
 def test_unknown_null_is_refused():
-    with pytest.raises(OptionError, match="null 'ucinet' is not one of sna, binomial"):
-        brokerage_roles(nx.DiGraph([("a", "b")]), {"a": "X", "b": "Y"}, null="ucinet")
+    with pytest.raises(OptionError, match="null 'binomial' is not one of sna, permutation"):
+        brokerage_roles(nx.DiGraph([("a", "b")]), {"a": "X", "b": "Y"}, null="binomial")
 
 
 def test_partner_reasons_do_not_call_a_thin_z_a_finding():
     """Tiny by sector: Vale Hospital has 6 representative two-paths. It used to read "acts as
     representative more than chance would give (6 open two-paths, 1.8 expected, z = 3.7)";
-    too few were expected for a z, so no such line now."""
+    too few were expected for a z (and 6 happens one time in ten; see
+    test_z_score_for_the_tiny_acute_trust), so no such line now."""
     import netkit
 
     ps = netkit.find_partners(netkit.load_system(netkit.sample_path("tiny")), "frailty",
@@ -360,3 +369,62 @@ def test_sampled_brokerage_engines_agree(n, p, seed, sources):
     assert all(math.isclose(fast[k], slow[k], rel_tol=1e-9, abs_tol=1e-9) for k in fast)
     exact = brokerage(G)
     assert brokerage(G, sources=n, seed=seed) == exact
+
+
+def _enumerated_moments(G: nx.DiGraph, groups: dict) -> dict:
+    """Mean and variance of each broker's role counts over every way of giving its other
+    nodes their groups (sizes kept): the permutation null, by brute force."""
+    import itertools
+
+    def role(ga, gb, gc):
+        if ga == gb == gc:
+            return "coordinator"
+        if ga == gc:
+            return "itinerant"
+        if gb == gc:
+            return "gatekeeper"
+        return "representative" if ga == gb else "liaison"
+
+    paths = list(_two_paths(G))
+    out = {}
+    for b in G.nodes:
+        others = [v for v in G.nodes if v != b]
+        mine = [(a, c) for a, via, c in paths if via == b]
+        counts = {r: [] for r in ROLES}
+        for labels in set(itertools.permutations(groups[v] for v in others)):
+            label = dict(zip(others, labels))
+            seen = [role(label[a], groups[b], label[c]) for a, c in mine]
+            for r in ROLES:
+                counts[r].append(seen.count(r))
+        for r in ROLES:
+            values = counts[r]
+            mean = sum(values) / len(values)
+            out[(b, r)] = (mean, sum((x - mean) ** 2 for x in values) / len(values))
+    return out
+
+
+@given(st.integers(1, 7), st.floats(0.1, 0.9), st.integers(1, 4), st.integers(0, 10**6),
+       st.sampled_from([2, 7, 2_000_000]))
+@settings(max_examples=40, deadline=None)
+def test_permutation_null_is_exact(n, p, k, seed, block):
+    """Expected counts and variances under the permutation null equal the mean and variance
+    over every relabelling of the broker's other nodes, counted one by one; two-paths
+    enumerated in blocks of any size, self-loops and mutual ties included."""
+    import importlib
+    import random
+
+    module = importlib.import_module("netkit.metrics.brokerage")
+    rnd = random.Random(seed)
+    G = nx.gnp_random_graph(n, p, seed=seed, directed=True)
+    G.add_edges_from((v, v) for v in G.nodes if rnd.random() < 0.1)
+    groups = {v: f"g{rnd.randrange(k)}" for v in G.nodes}
+    want = _enumerated_moments(G, groups)
+    saved, module.TWO_PATH_BLOCK = module.TWO_PATH_BLOCK, block
+    try:
+        roles = brokerage_roles(G, groups, null="permutation", min_expected=0)
+    finally:
+        module.TWO_PATH_BLOCK = saved
+    for r in roles.itertuples():
+        mean, var = want[(r.node, r.role)]
+        assert r.expected == pytest.approx(mean, abs=1e-9)
+        assert r.sd ** 2 == pytest.approx(var, abs=1e-9)
