@@ -47,7 +47,9 @@ class PartnerSet:
     incentives : Incentives or None
         The money side of the shift, where the opportunity has one.
     brokerage_roles : DataFrame
-        Gould–Fernandez roles per candidate (``node, role, observed, expected, z``).
+        Gould–Fernandez roles per candidate (``node, role, observed, expected, sd, z``),
+        against the paper's null model as R's ``sna::brokerage`` computes it; ``z`` only where
+        at least 5 were expected (see `netkit.metrics.brokerage.brokerage_roles`).
     brokers : list of str
         Plain-words lines about notable brokers.
     scope : Scope

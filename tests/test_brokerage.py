@@ -208,6 +208,22 @@ def test_z_where_the_counts_support_it(null):
     assert roles.loc[supported, "z"].tolist() == full.loc[supported, "z"].tolist()
 
 
+@pytest.mark.parametrize("null", NULLS)
+def test_degenerate_networks_have_no_z(null):
+    """No organisations, one with a tie to itself, or a complete network (density 1: no
+    two-path is open): nothing expected, no z, no warnings."""
+    import warnings
+
+    cases = [(nx.DiGraph(), {}), (nx.DiGraph([("a", "a")]), {"a": "X"}),
+             (nx.complete_graph(4, nx.DiGraph), dict.fromkeys(range(4), "X"))]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for G, groups in cases:
+            roles = brokerage_roles(G, groups, null=null, min_expected=0)
+            assert len(roles) == 5 * len(G)
+            assert roles["expected"].eq(0).all() and roles["z"].isna().all()
+
+
 def test_unknown_null_is_refused():
     with pytest.raises(OptionError, match="null 'binomial' is not one of sna, permutation"):
         brokerage_roles(nx.DiGraph([("a", "b")]), {"a": "X", "b": "Y"}, null="binomial")

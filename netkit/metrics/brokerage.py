@@ -364,7 +364,7 @@ def _permutation_moments(group: np.ndarray, counts: np.ndarray):
         others = size.copy()
         others[g] -= 1
         pattern[g] = _pattern_moments(others, g)
-    P = np.array([pattern[g] for g in range(k)])[group]          # (n, 6, 5)
+    P = np.array([pattern[g] for g in range(k)]).reshape(k, 6, len(ROLES))[group]  # (n, 6, 5)
     T, R, Sa, Sc, C = (counts[:, i].astype(float)[:, None] for i in range(5))
     D = T * T - T - R - Sa - Sc - 2 * C
     expected = T * P[:, 0]
@@ -511,8 +511,8 @@ def roles_and_sole_brokers(G: nx.DiGraph, groups: Mapping, null: str = "sna",
         size = dict(zip(*np.unique(group, return_counts=True)))
         moments = _sna_moments(size, n, G.number_of_edges() - nx.number_of_selfloops(G))
         codes = sorted(moments)  # every group code, 0 .. len(names) - 1
-        expected = np.array([moments[k][0] for k in codes])[group]
-        var = np.array([moments[k][1] for k in codes])[group]
+        expected = np.array([moments[k][0] for k in codes]).reshape(-1, len(ROLES))[group]
+        var = np.array([moments[k][1] for k in codes]).reshape(-1, len(ROLES))[group]
     else:
         start_sums, end_sums, chained = _shared_ends(starts, ends, n)
         counts = np.column_stack([observed.sum(axis=1), reversed_, start_sums, end_sums,
