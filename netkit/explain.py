@@ -7,7 +7,7 @@ import pandas as pd
 from .report import fmt_number, fmt_share
 
 __all__ = ["money", "partner_reasons", "top_counterparts", "TYPE_LABELS", "type_label", "type_name",
-           "route_lines", "join_words"]
+           "route_lines", "join_words", "ROLE_WORDS", "role_line"]
 
 TYPE_LABELS = {
     "icb": "ICBs", "acute_trust": "acute trusts", "community_trust": "community trusts",
@@ -61,6 +61,41 @@ def route_lines(routes) -> list[str]:
             f"{join_words(type_label(g) for g in froms)} to "
             f"{join_words(type_label(g) for g in tos)}"
             for tos, froms in sorted(from_by_to.items(), key=lambda kv: kv[1])]
+
+
+#: Gould–Fernandez roles in words: which pairs of organisations the broker stands between.
+ROLE_WORDS = {
+    "coordinator": "of its own kind",
+    "itinerant": "of one other kind",
+    "gatekeeper": "from another kind to its own kind",
+    "representative": "from its own kind to another kind",
+    "liaison": "of two other kinds",
+}
+
+
+def role_line(name: str, role: str, observed: int, expected: float, z: float | None,
+              threshold: float = 1.96) -> str | None:
+    """A Gould–Fernandez role in words where it is a finding, else ``None``.
+
+    Not a finding where ``z`` is missing (`netkit.metrics.brokerage.brokerage_roles` leaves
+    it out where too few were expected for a z to mean anything, or nothing varies) or below
+    ``threshold``.
+
+    Examples
+    --------
+    >>> print(role_line("Vale Hospital", "representative", 12, 5.2, 2.9))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    Vale Hospital is the go-between for 12 pairs of organisations, from its own kind to another
+    kind, that pass patients through it but not directly to each other (representative role;
+    5.2 expected by chance, z = 2.9)
+    >>> role_line("Vale Hospital", "representative", 2, 0.2, float("nan")) is None
+    True
+    """
+    if z is None or z != z or z < threshold:
+        return None
+    return (f"{name} is the go-between for {observed} pairs of organisations, "
+            f"{ROLE_WORDS[role]}, that pass patients through it but not directly to each other "
+            f"({role} role; {expected:.1f} expected by chance, z = {z:.1f})")
 
 
 def money(value: float) -> str:

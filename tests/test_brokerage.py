@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from netkit.errors import OptionError
+from netkit.explain import role_line
 from netkit.metrics import ROLES, brokerage, brokerage_roles, sole_brokers
 from netkit.metrics.brokerage import MIN_EXPECTED, NULLS, _two_paths
 
@@ -242,6 +243,29 @@ def test_partner_reasons_do_not_call_a_thin_z_a_finding():
     assert roles.loc[("ACUTE", "representative"), "observed"] == 6
     assert math.isnan(roles.loc[("ACUTE", "representative"), "z"])
     assert not any("more than chance" in line for line in ps.brokers)
+
+
+def test_role_lines_only_for_supported_z():
+    """The words follow the support rule: a role is called a finding only where z was
+    reported and reaches 1.96."""
+    import random
+
+    rnd = random.Random(7)
+    G = nx.gnp_random_graph(60, 0.3, seed=7, directed=True)
+    groups = {v: rnd.choice("XY") for v in G.nodes}
+    roles = brokerage_roles(G, groups)
+    lines = [role_line(f"org {r.node}", r.role, r.observed, r.expected, r.z)
+             for r in roles.itertuples()]
+    said = [line is not None for line in lines]
+    assert said == ((roles["z"] >= 1.96) & (roles["expected"] >= MIN_EXPECTED)).tolist()
+    assert any(said)
+    assert role_line("Vale Hospital", "representative", 6, 0.2, math.nan) is None
+    assert role_line("Vale Hospital", "representative", 6, 0.2, None) is None
+    assert role_line("Vale Hospital", "liaison", 9, 6.0, 1.9) is None
+    assert role_line("Vale Hospital", "liaison", 19, 6.0, 3.25) == (
+        "Vale Hospital is the go-between for 19 pairs of organisations, of two other kinds, "
+        "that pass patients through it but not directly to each other (liaison role; 6.0 "
+        "expected by chance, z = 3.2)")
 
 
 def _sna_case(graph: str):
