@@ -46,7 +46,7 @@ NETKIT_FILES = ("system.yaml", *(spec.filename for spec in TABLES.values()), "op
 
 
 def _pause(stage: str) -> None:
-    """Called at each stage of writing (``"staged"``, ``"journal"``, ``"set-aside"``,
+    """Called at each stage of writing (``"writing"``, ``"staged"``, ``"journal"``, ``"set-aside"``,
     ``"moved-in"``, ``"swapped"``). Does nothing; the tests replace it in a child process to
     stop there and kill the process, to show that every stage can be recovered."""
 
@@ -112,6 +112,7 @@ def write_folder(path: str | Path, tables: Mapping[str, pd.DataFrame], meta: Map
         for name, frame in tables.items():
             _ordered(name, frame).to_csv(staged / TABLES[name].filename, index=False,
                                          lineterminator="\n", encoding="utf-8")
+            _pause("writing")
         with open(staged / "system.yaml", "w", encoding="utf-8") as fh:
             yaml.safe_dump(_meta_for_yaml(meta), fh, sort_keys=False, allow_unicode=True)
         if opportunities:
