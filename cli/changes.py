@@ -47,10 +47,10 @@ def apply(path, changeset, output, force, fmt):
     """
     import netkit
 
+    check_outputs(force=True)  # everything but "it exists", which has its own message here
     if _occupied(output) and not force:
         raise click.ClickException(f"{output} already exists; choose another --output or add "
                                    "--force to replace it")
-    check_outputs(force)
     result = netkit.apply_changes(_load(path), netkit.read_changeset(changeset))
     netkit.save_system(result.system, output, overwrite=force, inputs=[path, changeset])
     emit(result, fmt, None)

@@ -43,10 +43,10 @@ def generate(scale, seed, area, output, force):
     """
     import netkit.generator as generator
 
+    check_outputs(force=True)  # everything but "it exists", which has its own message here
     if _occupied(output) and not force:
         raise click.ClickException(f"{output} already exists; choose another --output or add "
                                    "--force to replace it")
-    check_outputs(force)
     made = generator.generate_system(output, scale, seed=seed, area=area, overwrite=force)
     click.echo(made.to_text())
 

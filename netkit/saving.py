@@ -3,7 +3,9 @@
 Writing is all or nothing, and touches only netkit's own files:
 
 * The new files are written into a work folder beside the target (``.netkit-<pid>-<token>.write``,
-  holding ``new/``), so nothing in the target changes while they are being written.
+  holding ``new/``), so nothing in the target changes while they are being written. (When an
+  existing target folder is a mount point, the work folder goes inside it instead, so that
+  every rename stays on one file system.)
 * A new (or empty) folder is then renamed into place, and a workbook replaced, in one step.
 * An existing system folder is swapped file by file: a journal naming the files to replace is
   written, each of netkit's old files (`NETKIT_FILES`) is moved aside into ``old/``, then each new
@@ -177,7 +179,11 @@ def check_target(path: str | Path, overwrite: bool = False, inputs: Iterable = (
         raise refuse(f"it is a symbolic link (to {os.readlink(given)})",
                      "give the real path, or a new name")
     real = Path(os.path.realpath(given))
-    cwd, home = Path.cwd().resolve(), Path.home().resolve()
+    cwd = Path.cwd().resolve()
+    try:
+        home = Path.home().resolve()
+    except (KeyError, RuntimeError):  # no home folder known
+        home = cwd
     if real == Path(real.anchor):
         raise refuse("it is the root folder")
     if _inside(cwd, real):
@@ -274,7 +280,12 @@ def _staged(path: Path, overwrite: bool, folder: bool, inputs: Iterable = ()):
     try:
         parent.mkdir(parents=True, exist_ok=True)
         recover(parent)
-        work = parent / work_name("write")
+        base = parent
+        if folder and path.is_dir():
+            recover(path)
+            if not _same_device(path, parent):
+                base = path  # a mount point: stage inside it, so every rename stays on it
+        work = base / work_name("write")
         work.mkdir()
     except OSError as err:
         raise cannot_write(path, err) from None
@@ -301,13 +312,18 @@ def _staged(path: Path, overwrite: bool, folder: bool, inputs: Iterable = ()):
             _settle(work)  # if this fails, the next write into the folder finishes it
 
 
+def _same_device(a: Path, b: Path) -> bool:
+    return os.stat(a).st_dev == os.stat(b).st_dev
+
+
 def _swap(path: Path, work: Path) -> None:
     """Replace netkit's files in the system folder ``path`` by those in ``work/new``."""
     new, old = work / "new", work / "old"
     replaced = [name for name in NETKIT_FILES if os.path.lexists(path / name)]
     old.mkdir()
     journal = work / "journal.tmp"
-    journal.write_text(json.dumps({"target": path.name, "replaced": replaced}), encoding="utf-8")
+    target = os.path.relpath(path, work.parent)  # the folder's name, or "." when inside it
+    journal.write_text(json.dumps({"target": target, "replaced": replaced}), encoding="utf-8")
     _fsync(journal)
     os.replace(journal, work / "journal.json")  # from here on, a stop is undone by _settle
     _fsync(work)

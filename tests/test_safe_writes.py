@@ -131,7 +131,9 @@ def test_a_folder_that_is_not_a_system_is_refused_even_with_force(tmp_path):
     folder = tmp_path / "work"
     folder.mkdir()
     (folder / "thesis.docx").write_bytes(b"years of work")
+    without = run("apply", TINY, CHANGESET, "-o", folder)  # says why at once, not "add --force"
     result = run("apply", TINY, CHANGESET, "-o", folder, "--force")
+    assert without.stderr == result.stderr
     assert result.exit_code == 1
     assert result.stderr == (
         f"Error: will not write a system to {folder}: it is not empty and has no system.yaml, "
@@ -238,7 +240,7 @@ def test_a_killed_write_leaves_the_old_or_the_new_system(tmp_path, stage, surviv
     if loads_before_recovery:
         expected = old if survivor == "old" else new
         assert same_system(netkit.load_system(target), expected)
-    # the next write into the same folder (here a report beside it) finishes the job
+    # the next write into the same folder (here another system beside it) finishes the job
     netkit.save_system(old, tmp_path / "other")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["other", "system"]
     assert same_system(netkit.load_system(target), old if survivor == "old" else new)
@@ -421,3 +423,31 @@ def test_an_empty_folder_needs_no_force(tmp_path):
     result = run("apply", RIVERSIDE, CHANGESET, "-o", out)
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == sorted(NETKIT_FILES)
+
+
+def test_a_folder_on_another_file_system_is_swapped_from_inside(tmp_path, monkeypatch):
+    """A mount point (a container volume, say) cannot take renames from its parent: the work
+    folder goes inside it, and a swap stopped part way is still undone."""
+    import netkit.saving as saving
+
+    monkeypatch.setattr(saving, "_same_device", lambda a, b: False)
+    old, new = netkit.load_system(TINY), netkit.load_system(RIVERSIDE)
+    target = netkit.save_system(old, tmp_path / "volume")
+    seen = []
+
+    def stop(stage):
+        seen.append(sorted(p.name for p in target.iterdir() if p.name.startswith(".netkit-")))
+        if stage == "moved-in":
+            raise KeyboardInterrupt  # Ctrl-C mid-swap: undone at once
+
+    monkeypatch.setattr(saving, "_pause", stop)
+    with pytest.raises(KeyboardInterrupt):
+        netkit.save_system(new, target, overwrite=True)
+    assert seen[-1] and seen[-1][0].endswith(".write")  # the work folder was inside
+    assert sorted(p.name for p in target.iterdir()) == sorted(
+        n for n in NETKIT_FILES if (TINY / n).exists())
+    assert same_system(netkit.load_system(target), old)
+    monkeypatch.setattr(saving, "_pause", lambda stage: None)
+    netkit.save_system(new, target, overwrite=True)
+    assert same_system(netkit.load_system(target), new)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["volume"]
