@@ -97,15 +97,22 @@ def test_folder_holding_the_input_is_refused(riverside_copy):
 
 
 def test_root_and_home_are_refused(tmp_path, monkeypatch):
+    # The root is checked with check_target only, never by writing: run against code without
+    # the check, a save to "/" with overwrite would delete the machine's files.
+    from netkit.saving import check_target
+
+    with pytest.raises(OutputError, match="it is the root folder"):
+        check_target("/", overwrite=True)
     home = tmp_path / "home"
     home.mkdir()
+    (home / "keep.txt").write_text("mine")
     monkeypatch.setenv("HOME", str(home))
     system = netkit.load_system(TINY)
-    for target, reason in [("/", "it is the root folder"), (home, "it is your home folder"),
+    for target, reason in [(home, "it is your home folder"),
                            (tmp_path, "it contains your home folder")]:
         with pytest.raises(OutputError, match=reason):
             netkit.save_system(system, target, overwrite=True)
-    assert list(home.iterdir()) == []
+    assert [p.name for p in home.iterdir()] == ["keep.txt"]
 
 
 # -- item 2: --force replaces netkit's files only --------------------------------------------
