@@ -10,7 +10,9 @@ import click
 
 from . import cli
 from .commands import _load
-from .options import emit, output_options, partner_options, partner_settings, system_path
+from .generate import _occupied
+from .options import (TargetPath, check_outputs, emit, output_options, partner_options,
+                      partner_settings, saving_to, system_path)
 
 changeset_path = click.Path(exists=True, dir_okay=False, path_type=Path)
 tolerance_option = click.option(
@@ -22,9 +24,13 @@ tolerance_option = click.option(
 @cli.command()
 @system_path
 @click.argument("changeset", type=changeset_path)
-@click.option("--output", "-o", type=click.Path(path_type=Path), required=True,
-              help="Where to write the new system: a folder, or a file ending .xlsx.")
-@click.option("--force", is_flag=True, help="Replace the output if it exists.")
+@click.option("--output", "-o", type=TargetPath(path_type=Path), required=True,
+              help="Where to write the new system: a folder, or a file ending .xlsx (missing "
+                   "parent folders are made).")
+@click.option("--force", is_flag=True,
+              help="Replace an existing workbook, or netkit's own files in an existing system "
+                   "folder (it may be PATH itself); other files in it are left alone "
+                   "(system.yaml is rewritten, so comments in it are lost).")
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "markdown", "json"]),
               default="text", show_default=True, help="How to write the change report.")
 def apply(path, changeset, output, force, fmt):
@@ -41,11 +47,12 @@ def apply(path, changeset, output, force, fmt):
     """
     import netkit
 
-    if output.exists() and not force:
+    check_outputs(force=True)  # everything but "it exists", which has its own message here
+    if _occupied(output) and not force:
         raise click.ClickException(f"{output} already exists; choose another --output or add "
                                    "--force to replace it")
     result = netkit.apply_changes(_load(path), netkit.read_changeset(changeset))
-    netkit.save_system(result.system, output, overwrite=force)
+    netkit.save_system(result.system, output, overwrite=force, inputs=[path, changeset])
     emit(result, fmt, None)
     click.echo(f"wrote {output}", err=True)
 
@@ -76,6 +83,7 @@ def recompute(path, changeset, to_path, fmt, output, tolerance, exit_code, **set
 
     if (changeset is None) == (to_path is None):
         raise click.UsageError("give a CHANGESET or --to NEWPATH (one of them)")
+    check_outputs()
     system = _load(path)
     changes = netkit.read_changeset(changeset) if changeset else _load(to_path)
     update = netkit.recompute(system, changes, tolerance=tolerance, **partner_settings(settings))
@@ -106,12 +114,13 @@ def timeline(path, changesets, opportunities, fmt, output, picture, tolerance, *
     """
     import netkit
 
+    check_outputs()
     result = netkit.timeline(_load(path), [netkit.read_changeset(c) for c in changesets],
                              opportunities=list(opportunities) or None, tolerance=tolerance,
                              **partner_settings(settings))
     if picture is not None:
-        result.save_picture(picture)
-        click.echo(f"wrote {picture}", err=True)
+        with saving_to(picture):
+            result.save_picture(picture)
     emit(result, fmt, output)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from . import cli
-from .options import disclosure_option, emit, output_options, system_path, warn
+from .options import check_outputs, disclosure_option, emit, output_options, system_path, warn
 
 
 def _load(path: Path):
@@ -34,6 +34,7 @@ def validate(path, fmt, output):
     """
     import netkit
 
+    check_outputs()
     report = netkit.validate(path)
     emit(report, fmt, output)
     if not report.ok:
@@ -53,6 +54,7 @@ def summary(path, fmt, output, disclosure):
       netkit summary sample_networks/riverside --format markdown -o summary.md
       netkit summary sample_networks/riverside --disclosure nhs
     """
+    check_outputs()
     emit(_load(path).summary(disclosure=disclosure), fmt, output)
 
 
@@ -79,5 +81,6 @@ def export(path, to, output, disclosure):
 
     if to is None and output.suffix.lstrip(".").lower() not in ("graphml", "gexf", "json"):
         raise click.UsageError("give --to graphml|gexf|json, or an output file ending in one")
+    check_outputs()
     netkit.export_network(_load(path), output, to, disclosure=disclosure)
     click.echo(f"wrote {output}", err=True)

@@ -8,7 +8,7 @@ import click
 
 from . import cli
 from .commands import _load
-from .options import emit, output_options
+from .options import check_outputs, emit, output_options
 
 system_paths = click.Path(exists=True, path_type=Path)
 
@@ -38,6 +38,7 @@ def compare(source, target, opportunity_id, reference, seed, fmt, output):
     """
     import netkit
 
+    check_outputs()
     references = [_load(p) for p in reference] or None
     emit(netkit.compare(_load(source), _load(target), opportunity_id, reference=references,
                         seed=seed), fmt, output)
@@ -63,5 +64,6 @@ def roles(paths, opportunity_id, n_roles, seed, fmt, output):
     """
     import netkit
 
+    check_outputs()
     emit(netkit.fit_roles([_load(p) for p in paths], opportunity_id, n_roles=n_roles,
                           seed=seed), fmt, output)

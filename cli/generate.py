@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from . import cli
+from .options import TargetPath, check_outputs
 
 
 @cli.command()
@@ -20,9 +21,12 @@ from . import cli
 @click.option("--area", metavar="CODE",
               help="The ICB code for --scale ics (e.g. QKK) or the region code or name for "
                    "--scale region (e.g. Y56 or London); default: the seed picks one.")
-@click.option("--output", "-o", type=click.Path(path_type=Path), required=True,
-              metavar="DIR", help="The system folder to write.")
-@click.option("--force", is_flag=True, help="Replace the folder if it exists.")
+@click.option("--output", "-o", type=TargetPath(path_type=Path), required=True,
+              metavar="DIR", help="The system folder to write (missing parent folders are "
+                                  "made).")
+@click.option("--force", is_flag=True,
+              help="Replace netkit's own files in an existing system folder; other files in it "
+                   "are left alone (system.yaml is rewritten, so comments in it are lost).")
 def generate(scale, seed, area, output, force):
     """Write a realistic synthetic system to the format contract, shaped like England's
     integrated care systems: GP practices, PCNs, places and trusts per ICB as counted in NHS
@@ -39,8 +43,15 @@ def generate(scale, seed, area, output, force):
     """
     import netkit.generator as generator
 
-    if output.exists() and not force:
+    check_outputs(force=True)  # everything but "it exists", which has its own message here
+    if _occupied(output) and not force:
         raise click.ClickException(f"{output} already exists; choose another --output or add "
                                    "--force to replace it")
     made = generator.generate_system(output, scale, seed=seed, area=area, overwrite=force)
     click.echo(made.to_text())
+
+
+def _occupied(path: Path) -> bool:
+    """Whether writing a system to ``path`` would replace something (an empty folder does not
+    count)."""
+    return path.exists() and not (path.is_dir() and not any(path.iterdir()))

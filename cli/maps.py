@@ -8,7 +8,8 @@ import click
 
 from . import cli
 from .commands import _load
-from .options import partner_options, partner_settings, system_path, write_text
+from .options import (check_outputs, partner_options, partner_settings, saving_to, system_path,
+                      write_text)
 
 
 @cli.command()
@@ -48,11 +49,12 @@ def visualise(path, opportunity_id, changes, services, output, picture, seed, ma
     """
     import netkit
 
+    check_outputs()
     system = _load(path)
     network_map = netkit.visualise(system, opportunity_id, changes=changes, services=services,
                                    seed=seed, max_nodes=max_nodes, **partner_settings(settings))
     page = network_map.to_html()
     if picture is not None:
-        network_map.save_picture(picture)
-        click.echo(f"wrote {picture}", err=True)
+        with saving_to(picture):
+            network_map.save_picture(picture)
     write_text(page, output)

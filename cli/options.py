@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import click
 
 __all__ = ["output_options", "partner_options", "system_path", "emit", "write_text", "warn",
-           "partner_settings", "disclosure_option"]
+           "partner_settings", "disclosure_option", "check_outputs", "saving_to", "TargetPath"]
 
 system_path = click.argument(
     "path", type=click.Path(exists=True, file_okay=True, dir_okay=True, path_type=Path),
@@ -50,7 +51,8 @@ def render(result, fmt: str) -> str:
 
 
 def write_text(text: str, output: Path | None) -> None:
-    """Write to a file whole (via a temporary file beside it) or to standard output."""
+    """Write to a file whole (via a temporary file beside it) or to standard output. A file
+    that cannot be written is ``Error: cannot write PATH: reason`` and exit 1."""
     if output is None:
         click.echo(text, nl=False)
         return
@@ -58,6 +60,67 @@ def write_text(text: str, output: Path | None) -> None:
 
     write_atomic(output, text)
     click.echo(f"wrote {output}", err=True)
+
+
+#: Parameters that name something a command writes; every other path parameter that must
+#: exist is something it reads.
+OUTPUT_PARAMS = ("output", "curve", "picture", "system_dir")
+
+
+class TargetPath(click.Path):
+    """A path to write a system folder or workbook to; an empty value (an unset shell
+    variable, ``-o "$OUT"``) is a usage error rather than the current folder."""
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and not value.strip():
+            self.fail("the path is empty (is a shell variable unset?)", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+def check_outputs(force: bool = False) -> None:
+    """Check every output of the running command before anything is read, computed or
+    written: reports and pictures (``--output``, ``--curve``, ``--picture``) with
+    `netkit._files.check_output`, system folders and workbooks with
+    `netkit.saving.check_target` (``force`` allows replacing one); none may be one of the
+    command's inputs, nor the same as another output. Missing parent folders are made when
+    writing. Raises `netkit._files.OutputError` (exit 1) saying which path and why."""
+    from netkit._files import OutputError, check_output
+    from netkit.saving import check_target
+
+    ctx = click.get_current_context()
+    inputs, files, targets = [], [], []
+    for param in ctx.command.params:
+        value = ctx.params.get(param.name)
+        if value is None or not isinstance(param.type, click.Path):
+            continue
+        values = list(value) if isinstance(value, (tuple, list)) else [value]
+        if param.name in OUTPUT_PARAMS:
+            (files if param.type.dir_okay is False else targets).extend(values)
+        elif param.type.exists:
+            inputs.extend(values)
+    for target in targets:
+        check_target(target, overwrite=force, inputs=inputs)
+    for file in files:
+        check_output(file, inputs)
+    outputs = files + targets
+    for i, one in enumerate(outputs):
+        for other in outputs[i + 1:]:
+            if Path(one).resolve() == Path(other).resolve():
+                raise OutputError(f"cannot write {other}: it is given twice as an output")
+
+
+@contextlib.contextmanager
+def saving_to(path: Path):
+    """Around a library call that saves a picture to ``path``: make missing parent folders
+    first, and turn a failure to write into ``Error: cannot write PATH: reason``."""
+    from netkit._files import cannot_write
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        yield path
+    except OSError as err:
+        raise cannot_write(path, err) from None
+    click.echo(f"wrote {path}", err=True)
 
 
 def emit(result, fmt: str, output: Path | None) -> None:

@@ -8,7 +8,8 @@ import click
 
 from . import cli
 from .commands import _load
-from .options import emit, output_options, partner_options, partner_settings, system_path
+from .options import (check_outputs, emit, output_options, partner_options, partner_settings,
+                      saving_to, system_path)
 
 
 @cli.command()
@@ -23,6 +24,7 @@ def opportunities(path, fmt, output):
     """
     import netkit
 
+    check_outputs()
     emit(netkit.list_opportunities(_load(path)), fmt, output)
 
 
@@ -58,6 +60,7 @@ def partners(path, opportunity_id, all_, fmt, output, stability, seed, curve, **
         raise click.UsageError("give --opportunity ID or --all (see 'netkit opportunities PATH')")
     if curve is not None and all_:
         raise click.UsageError("--curve draws one opportunity's curve; use it with --opportunity")
+    check_outputs()
     options = dict(partner_settings(settings), stability=stability, seed=seed)
     system = _load(path)
     if all_:
@@ -65,6 +68,6 @@ def partners(path, opportunity_id, all_, fmt, output, stability, seed, curve, **
     else:
         result = netkit.find_partners(system, opportunity_id, **options)
     if curve is not None:
-        result.save_curve(curve)
-        click.echo(f"wrote {curve}", err=True)
+        with saving_to(curve):
+            result.save_curve(curve)
     emit(result, fmt, output)

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from . import cli
-from .options import render, write_text
+from .options import TargetPath, check_outputs, render, write_text
 
 #: From this many events on, stages are shown as a progress bar on standard error.
 PROGRESS_FROM = 1_000_000
@@ -63,7 +63,7 @@ def _cohort(ctx, param, values):
 @click.option("--disclosure", default="none", show_default=True, metavar="RULES",
               help="Disclosure control for what is written: nhs (1-7 shown *, others to the "
                    "nearest 5), cms (1-10 shown *), none, or threshold=N,round=R.")
-@click.option("--system", "system_dir", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--system", "system_dir", type=TargetPath(file_okay=False, path_type=Path),
               metavar="DIR", help="Also write a whole system folder built from the flows "
                                   "(services, providers, one pathway and one opportunity).")
 @click.option("--engine", type=click.Choice(["pandas", "spark"]), default="pandas",
@@ -100,9 +100,10 @@ def mine(events, case, time, service, organisation, pathway, cohort, mapping, ti
     import netkit
     from netkit.events import read_events
 
-    if system_dir is not None and system_dir.exists() and any(system_dir.iterdir()):
+    if system_dir is not None and system_dir.is_dir() and any(system_dir.iterdir()):
         raise click.ClickException(f"{system_dir} already exists and is not empty; choose "
                                    "another --system folder")
+    check_outputs()
     rules = netkit.disclosure_rules(disclosure)  # a bad rule pack fails before any reading
     if engine == "spark":
         from netkit.spark_mining import read_events_spark, spark_session

@@ -1,17 +1,106 @@
-"""Writing files whole: via a temporary file beside the target, renamed into place, so a failure
-never leaves a half-written file behind."""
+"""Writing files whole, and checking an output path before anything is computed or written.
+
+Every temporary name netkit makes beside an output starts ``.netkit-`` and carries the id of the
+process that made it: ``.netkit-<pid>-<token>.tmp`` (a file being written by `write_atomic`),
+``.netkit-<pid>-<token>.write`` (a system folder or workbook being written, see
+`netkit.saving`) and ``.netkit-<pid>-<token>.done`` (one to delete). A later write into the same
+folder removes those left by a process that is no longer running (killed, or the machine
+stopped), so nothing is stranded for ever.
+"""
 
 from __future__ import annotations
 
 import os
-import tempfile
+import re
+import secrets
+import time
 from pathlib import Path
+from typing import Iterable, Iterator
 
-__all__ = ["write_atomic"]
+from .errors import NetkitError
+
+__all__ = ["write_atomic", "check_output", "OutputError"]
+
+#: The start of every temporary name netkit makes.
+PREFIX = ".netkit-"
+_LEFTOVER = re.compile(r"^\.netkit-(\d+)-[0-9a-f]+\.(tmp|write|done)$")
+#: A temporary name older than this is a leftover even if its process id is in use again.
+STALE_AFTER = 24 * 3600
+
+
+class OutputError(NetkitError, OSError):
+    """An output that cannot be written: the path is unusable, or writing it would overwrite an
+    input or a folder netkit does not own. Also an `OSError`, so code that catches
+    ``OSError`` around writing still does."""
+
+
+def cannot_write(path, err: OSError | str) -> OutputError:
+    """``cannot write PATH: reason`` for an `OSError` (or a reason in words)."""
+    if isinstance(err, OutputError):
+        return err
+    reason = err if isinstance(err, str) else (err.strerror or str(err))
+    reason = reason[:1].lower() + reason[1:]
+    return OutputError(f"cannot write {path}: {reason}")
+
+
+def work_name(kind: str) -> str:
+    """A fresh temporary name of this process: ``.netkit-<pid>-<token>.<kind>``."""
+    return f"{PREFIX}{os.getpid()}-{secrets.token_hex(4)}.{kind}"
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def leftovers(folder: str | Path) -> Iterator[tuple[Path, str]]:
+    """Temporary names in ``folder`` whose process is no longer running (or that are older than
+    a day): ``(path, kind)`` with kind ``"tmp"``, ``"write"`` or ``"done"``."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    now = time.time()
+    for entry in sorted(entries, key=lambda e: e.name):
+        match = _LEFTOVER.match(entry.name)
+        if not match:
+            continue
+        try:
+            old = now - entry.stat(follow_symlinks=False).st_mtime > STALE_AFTER
+        except OSError:
+            continue
+        if old or not _alive(int(match.group(1))):
+            yield Path(entry.path), match.group(2)
+
+
+def _remove_stale_temp_files(folder: Path) -> None:
+    for path, kind in leftovers(folder):
+        if kind == "tmp":
+            try:
+                path.unlink()
+            except OSError:
+                pass
 
 
 def write_atomic(path: str | Path, content: str | bytes) -> Path:
     """Write text (UTF-8, ``\\n`` line ends) or bytes to ``path`` all or nothing.
+
+    The content goes to a temporary file beside ``path`` that is renamed over it, so ``path``
+    is at every moment the old file or the whole new one. Missing parent folders are made.
+    The file gets the mode an ordinary new file gets (0644 under the usual umask). Temporary
+    files left in the folder by a netkit process that was killed are removed first.
+
+    Raises
+    ------
+    OutputError
+        ``cannot write PATH: reason`` when the file cannot be written.
 
     Examples
     --------
@@ -23,24 +112,124 @@ def write_atomic(path: str | Path, content: str | bytes) -> Path:
     ['a.txt']
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".netkit-", dir=path.parent)
+    tmp = None
     try:
+        if path.is_dir():
+            raise cannot_write(path, "it is a folder")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale_temp_files(path.parent)
+        tmp = path.parent / work_name("tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # mode as umask allows
         if isinstance(content, bytes):
             with os.fdopen(fd, "wb") as fh:
                 fh.write(content)
         else:
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
                 fh.write(content)
-        os.chmod(tmp, 0o666 & ~_umask())  # as an ordinary new file would be, not 0600
         os.replace(tmp, path)
+    except OSError as err:
+        raise cannot_write(path, err) from None
     finally:
-        if os.path.exists(tmp):
+        if tmp is not None and os.path.lexists(tmp):
             os.unlink(tmp)
     return path
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def nearest_existing(path: Path) -> Path:
+    """The nearest folder above ``path`` that exists.
+
+    Raises
+    ------
+    OutputError
+        When that nearest existing thing is a file (``path`` would be below a file).
+    """
+    for above in Path(os.path.abspath(path)).parents:
+        if os.path.lexists(above):
+            if not above.is_dir():
+                raise cannot_write(path, f"{above} is a file, not a folder")
+            return above
+    return Path(os.path.abspath(path)).parents[-1]  # pragma: no cover - the root exists
+
+
+def probe_folder(folder: Path, path) -> None:
+    """Check that files can be made in ``folder`` (for writing ``path``) by making one and
+    removing it: catches permissions, read-only file systems and ``/proc``, even as root."""
+    tmp = folder / work_name("tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.close(fd)
+        os.unlink(tmp)
+    except OSError as err:
+        raise cannot_write(path, err) from None
+
+
+def contract_files(folder: Path) -> list[Path]:
+    """The files of the format contract in a system folder (those that exist)."""
+    from .schema import TABLES
+
+    names = ["system.yaml", *(spec.filename for spec in TABLES.values()), "opportunities.yaml"]
+    return [folder / name for name in names if (folder / name).is_file()]
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        if os.path.exists(a) and os.path.exists(b):
+            return os.path.samefile(a, b)
+    except OSError:
+        pass
+    return os.path.realpath(a) == os.path.realpath(b)
+
+
+def input_files(inputs: Iterable) -> list[Path]:
+    """The files a command reads: each input file, and the contract files of each input
+    system folder."""
+    files = []
+    for given in inputs:
+        given = Path(given)
+        files.extend(contract_files(given) if given.is_dir() else [given])
+    return files
+
+
+def check_output(path: str | Path, inputs: Iterable = ()) -> Path:
+    """Check, before anything is computed, that a report or picture can be written to
+    ``path``: not one of the command's inputs, not a folder, not below a file, and in a
+    folder where files can be made. Missing parent folders are fine (they are made on
+    writing). Nothing is left behind.
+
+    Parameters
+    ----------
+    path : str or Path
+        The output file.
+    inputs : iterable of path
+        What the command reads: files, and system folders (whose contract files count).
+
+    Raises
+    ------
+    OutputError
+        Saying which path and why.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "flows.csv").write_text("pathway,source,target,patients\\n")
+    >>> check_output(folder / "report.txt", [folder / "flows.csv"]).name
+    'report.txt'
+    >>> def reason(out, inputs=()):
+    ...     try:
+    ...         check_output(out, inputs)
+    ...     except OutputError as err:
+    ...         return str(err).split(": ", 1)[1]
+    >>> reason(folder / "flows.csv", [folder / "flows.csv"])
+    'it is an input of this command; choose another file'
+    >>> reason(folder / "flows.csv" / "report.txt").endswith("flows.csv is a file, not a folder")
+    True
+    """
+    path = Path(path)
+    for given in input_files(inputs):
+        if _same(path, given):
+            raise cannot_write(path, "it is an input of this command; choose another file")
+    if path.is_dir():
+        raise cannot_write(path, "it is a folder; give a file name")
+    probe_folder(nearest_existing(path), path)
+    return path

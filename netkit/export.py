@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import networkx as nx
 import pandas as pd
 
+from ._files import write_atomic
 from .disclosure import SUPPRESSED, disclosure_rules
 from .errors import NetkitError
 from .system import System
@@ -27,7 +27,8 @@ def export_network(system: System, path: str | Path, to: str | None = None,
     ----------
     system : System
     path : str or Path
-        The file to write; written whole or not at all.
+        The file to write; written whole or not at all, with the usual file mode (0644
+        under the usual umask). Missing parent folders are made.
     to : {"graphml", "gexf", "json"}, optional
         The format; by default taken from the file's ending. ``json`` is networkx's node-link
         form (``{"nodes": [...], "edges": [...]}``).
@@ -58,21 +59,14 @@ def export_network(system: System, path: str | Path, to: str | None = None,
         system = System({**system.tables(), "flows": released}, system.meta,
                         list(system.opportunities.values()))
     G = system.graph()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".netkit-", dir=path.parent)
-    os.close(fd)
-    try:
-        if to == "graphml":
-            nx.write_graphml(G, tmp, named_key_ids=True)
-        elif to == "gexf":
-            nx.write_gexf(G, tmp)
-        else:
-            data = nx.node_link_data(G, edges="edges")
-            with open(tmp, "w", encoding="utf-8") as fh:
-                json.dump(data, fh, ensure_ascii=False, indent=1, default=str)
-                fh.write("\n")
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    buffer = io.BytesIO()
+    if to == "graphml":
+        nx.write_graphml(G, buffer, named_key_ids=True)
+    elif to == "gexf":
+        nx.write_gexf(G, buffer)
+    else:
+        data = nx.node_link_data(G, edges="edges")
+        buffer.write((json.dumps(data, ensure_ascii=False, indent=1, default=str) + "\n")
+                     .encode("utf-8"))
+    write_atomic(path, buffer.getvalue())  # whole or not at all, mode 0644 as other outputs
     return path

@@ -34,9 +34,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import NetkitError, OptionError
+from .errors import OptionError
 from .report import html_table
-from .saving import write_folder
+from .saving import check_target, write_folder
 
 __all__ = ["generate_system", "GeneratedSystem", "SCALES", "ics_counts"]
 
@@ -196,7 +196,8 @@ def generate_system(path: str | Path, scale: str = "ics", *, seed: int = 0,
         The ICB code (``ics``: e.g. ``QKK``) or region code or name (``region``: ``Y56`` or
         ``London``). By default the seed picks one.
     overwrite : bool
-        Replace an existing folder.
+        Replace netkit's own files in an existing system folder (other files are left
+        alone); see `netkit.save_system`.
 
     Returns
     -------
@@ -225,9 +226,7 @@ def generate_system(path: str | Path, scale: str = "ics", *, seed: int = 0,
     rng = np.random.default_rng(seed)
     chosen, area_name = _choose_area(counts, scale, area, rng)
     path = Path(path)
-    if path.exists() and not overwrite:
-        raise NetkitError(f"{path} already exists; choose another name or allow overwriting "
-                          "(--force on the command line)")
+    check_target(path, overwrite)  # before the (possibly long) build; write_folder checks again
     builder = _Builder(counts, chosen, scale, area_name, seed, rng)
     tables, meta, opportunities = builder.build()
     write_folder(path, tables, meta, opportunities, overwrite=overwrite)

@@ -34,6 +34,7 @@ def test_apply_writes_the_new_system(tmp_path):
 def test_apply_refuses_to_overwrite(tmp_path):
     out = tmp_path / "after"
     out.mkdir()
+    (out / "system.yaml").write_text("name: earlier\n")  # an empty folder would be fine
     result = run("apply", RIVERSIDE, CHANGESET, "-o", out)
     assert result.exit_code == 1
     assert result.stderr == (f"Error: {out} already exists; choose another --output or add "

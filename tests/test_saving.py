@@ -40,12 +40,12 @@ def test_saving_is_deterministic(tmp_path):
 
 def test_refuses_to_overwrite_unless_asked(tmp_path):
     system = netkit.load_system(netkit.sample_path("tiny"))
-    target = tmp_path / "out"
-    target.mkdir()
+    target = netkit.save_system(system, tmp_path / "out")
     (target / "keep.txt").write_text("mine")
     with pytest.raises(netkit.NetkitError, match="already exists"):
         netkit.save_system(system, target)
     assert (target / "keep.txt").read_text() == "mine"
     netkit.save_system(system, target, overwrite=True)
-    assert not (target / "keep.txt").exists()
+    # overwriting replaces netkit's files only (it used to delete keep.txt too)
+    assert (target / "keep.txt").read_text() == "mine"
     assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no temporary leftovers
