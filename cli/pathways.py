@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from . import cli
-from .options import render, write_text
+from .options import output_options, render, write_bytes, write_text
 
 #: From this many events on, stages are shown as a progress bar on standard error.
 PROGRESS_FROM = 1_000_000
@@ -74,11 +74,9 @@ def _cohort(ctx, param, values):
                    "'dd/MM/yyyy HH:mm').")
 @click.option("--master", default="local[*]", show_default=True, metavar="URL",
               help="The Spark master with --engine spark (spark://host:7077, yarn, local[4]).")
-@click.option("--format", "-f", "fmt", type=click.Choice(["csv", "text", "markdown", "json"]),
-              default="csv", show_default=True,
-              help="csv: the flows.csv rows; text or markdown: a summary; json: both.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to this file instead of standard output.")
+@output_options(formats=("csv", "text", "markdown", "json", "xlsx"), default="csv",
+                help="csv: the flows.csv rows; text or markdown: a summary; json: both; xlsx: "
+                     "the flows as a workbook.")
 def mine(events, case, time, service, organisation, pathway, cohort, mapping, time_format,
          dayfirst, per_year, disclosure, system_dir, engine, master, fmt, output):
     """Mine the flows of a pathway from an event extract (CSV or parquet).
@@ -139,12 +137,17 @@ def mine(events, case, time, service, organisation, pathway, cohort, mapping, ti
 def _write_mined(mined, fmt, system_dir, output):
     for warning in mined.warnings:
         click.echo(f"warning: {warning}", err=True)
-    if fmt == "csv":
-        text = mined.released_flows().to_csv(index=False, lineterminator="\n")
+    if fmt == "csv":  # flows.csv rows, verbatim (a system file, not a report)
+        data = mined.released_flows().to_csv(index=False, lineterminator="\n")
     else:
-        text = render(mined, fmt)
+        data = render(mined, fmt)
+        if fmt == "xlsx" and not isinstance(data, bytes):
+            raise click.ClickException("this netkit cannot write xlsx yet; use --format csv")
     if system_dir is not None:
         mined.save_system(system_dir)
         click.echo(f"wrote {system_dir}", err=True)
-    write_text(text, output)
+    if isinstance(data, bytes):
+        write_bytes(data, output)
+    else:
+        write_text(data, output)
 
