@@ -37,8 +37,10 @@ class NetkitGroup(click.Group):
         except Exception as err:  # only netkit's own errors are expected here
             from netkit.errors import NetkitError, OptionError
 
+            from .options import as_flags
+
             if isinstance(err, NetkitError):
-                click.echo(f"Error: {err}", err=True)
+                click.echo(f"Error: {as_flags(str(err))}", err=True)
                 ctx.exit(2 if isinstance(err, OptionError) else 1)
             raise
 

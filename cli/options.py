@@ -10,7 +10,7 @@ import click
 
 __all__ = ["output_options", "partner_options", "system_path", "emit", "write_text", "warn",
            "partner_settings", "disclosure_option", "choose_format", "picture_option",
-           "write_bytes", "not_an_opportunity", "ENDINGS"]
+           "write_bytes", "not_an_opportunity", "ENDINGS", "as_flags"]
 
 system_path = click.argument(
     "path", type=click.Path(exists=True, file_okay=True, dir_okay=True, path_type=Path),
@@ -125,6 +125,31 @@ def picture_option(help: str, aliases=()):
     return decorate
 
 
+#: The library names options as Python does (``dayfirst=True``); on the command line the same
+#: message names the flag. One table, used for every error and warning the CLI prints.
+FLAGS = (("per_year=False", "--as-counted"), ("per_year=True", "--per-year"),
+         ("dayfirst=True", "--dayfirst"), ("time_format=", "--time-format "),
+         ("max_nodes=", "--max-nodes "), ("overwrite=True", "--force"),
+         ("services=True", "--services"))
+
+
+def as_flags(message: str) -> str:
+    """A library message with its Python option names as the command line's flags.
+
+    Examples
+    --------
+    >>> as_flags("give time_format='%d/%m/%Y' or dayfirst=True")
+    "give --time-format '%d/%m/%Y' or --dayfirst"
+    >>> as_flags("name yours with case='...'")
+    'name yours with --case'
+    """
+    import re
+
+    for python, flag in FLAGS:
+        message = message.replace(python, flag)
+    return re.sub(r"\b(case|time|service|organisation)='\.\.\.'", r"--\1", message)
+
+
 def write_bytes(data: bytes, output: Path) -> None:
     """Write bytes (a workbook, a picture) to a file whole."""
     from netkit._files import write_atomic
@@ -182,7 +207,7 @@ def emit(result, fmt: str, output: Path | None) -> None:
 def warn(problems) -> None:
     """Print load warnings to standard error."""
     for problem in problems:
-        click.echo(f"warning: {problem}", err=True)
+        click.echo(f"warning: {as_flags(str(problem))}", err=True)
 
 
 DISCLOSURE_HELP = ("Disclosure control for the patient counts shown: nhs (1-7 shown *, others "

@@ -34,7 +34,7 @@ def _more(hidden: int, what: str, capital: bool = False) -> str:
     return "A" + text[1:] if capital else text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class PartnerSet:
     """The partners for one opportunity in one system.
 
@@ -86,6 +86,14 @@ class PartnerSet:
     checksum: str | None = None
 
     # -- views --------------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        """One line: what this is and its size (the tables are in the attributes)."""
+        counts = self.partners["tier"].value_counts()
+        core = self.core
+        return (f"<PartnerSet {self.opportunity.id!r} in {self.system_name!r}: "
+                + ", ".join(f"{counts.get(t, 0):,} {t}" for t in TIERS)
+                + f"; core {', '.join(core[:5])}" + (", ..." if len(core) > 5 else "") + ">")
+
     @property
     def disclosure(self):
         """The disclosure rules for what this result shows (`netkit.disclosure`)."""
@@ -454,12 +462,17 @@ def _options_line(options: dict) -> str:
     return line
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class PartnerReport:
     """Partner sets for several opportunities of one system (``netkit partners --all``)."""
 
     system_name: str
     partner_sets: list
+
+    def __repr__(self) -> str:
+        """One line: what this is and its size (the tables are in the attributes)."""
+        return (f"<PartnerReport {self.system_name!r}: {len(self.partner_sets)} opportunities ("
+                + ", ".join(ps.opportunity.id for ps in self.partner_sets) + ")>")
 
     def __getitem__(self, opportunity_id: str) -> PartnerSet:
         for ps in self.partner_sets:

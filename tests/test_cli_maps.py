@@ -68,7 +68,7 @@ def test_visualise_explains_options_that_do_not_fit():
     result = run("visualise", TINY, "-O", "frailty", "--services")
     assert result.exit_code == 2  # options that do not fit together: a usage error
     assert result.stderr == ("Error: services are drawn on the whole-system map only; leave "
-                             "out --services or --opportunity\n")
+                             "out --services or the opportunity\n")
     result = run("visualise", TINY, "-O", "nope")
     assert result.exit_code == 1
     assert "no opportunity 'nope' in Tiny Vale (opportunities: frailty, falls)" in result.stderr
