@@ -324,3 +324,20 @@ def test_library_errors_name_python_options_and_the_cli_names_flags(tmp_path):
                                   "'%d/%m/%Y %H:%M' (for example), or --dayfirst)\n")
     result = run("pathways", "mine", events, "--case", "nhs_number")
     assert result.stderr.endswith("name yours with --case\n")
+
+
+# -- 26: the test extras stay lean; CI still runs the Spark tests --------------------------------
+def test_pyspark_is_not_a_test_extra_but_ci_installs_it():
+    import configparser
+
+    root = Path(__file__).resolve().parent.parent
+    config = configparser.ConfigParser()
+    config.read(root / "setup.cfg")
+    extras = config["options.extras_require"]
+    test = [line.split(">")[0].strip() for line in extras["test"].split("\n") if line.strip()]
+    assert test == ["pytest", "hypothesis", "playwright", "pyarrow", "nbmake"]
+    assert "pyspark>=3.5" in extras["spark"]
+    ci = (root / ".ci" / "run").read_text()
+    assert "export NETKIT_REQUIRE_BROWSER=1 NETKIT_REQUIRE_SPARK=1" in ci
+    # The spark extra goes in first, then the README's command exactly as a person types it.
+    assert ci.index("pip install '.[spark]'\n") < ci.index("pip install '.[test]' && pytest\n")
