@@ -31,7 +31,9 @@ def output_options(formats=("text", "markdown", "json"), default="text", picture
     Without ``--format`` the format follows ``--output``'s ending (`choose_format`); the command
     gets the chosen one as ``fmt`` (``"picture"`` for .png/.svg when ``pictures`` is true).
     """
-    choices = ", ".join(formats)
+    endings = {"text": ".txt", "markdown": ".md", "json": ".json", "csv": ".csv",
+               "html": ".html", "xlsx": ".xlsx"}
+    choices = ", ".join(endings.get(f, f) for f in formats)
 
     def decorate(func):
         @click.option("--format", "-f", "fmt", type=click.Choice(formats), default=None,
@@ -40,7 +42,7 @@ def output_options(formats=("text", "markdown", "json"), default="text", picture
                       default=None, metavar="FILE",
                       help=f"Write to this file instead of standard output; its ending picks "
                            f"the format ({choices}"
-                           + (", or .png/.svg for a picture" if pictures else "") + ").")
+                           + ("; .png or .svg for a picture" if pictures else "") + ").")
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
             kwargs["fmt"] = choose_format(kwargs["fmt"], kwargs["output"], formats, default,
