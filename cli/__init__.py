@@ -4,7 +4,8 @@ Installed as ``netkit.cli``; the console command is ``netkit`` (also ``python -m
 Heavy libraries are imported inside the commands that need them, so ``netkit --help`` is quick.
 
 Exit codes: 0 ok; 1 invalid input or a failed check; 2 a usage error (unknown option, missing
-argument); 3 ``recompute --exit-code`` found a partner set that changed.
+argument, an option value netkit cannot use, a --format that contradicts the --output file's
+ending); 3 ``recompute --exit-code`` found a partner set that changed.
 """
 
 from __future__ import annotations
@@ -19,7 +20,12 @@ __all__ = ["main", "cli"]
 
 
 class NetkitGroup(click.Group):
-    """A click group that turns netkit's own errors into a clear message and exit code 1."""
+    """A click group that turns netkit's own errors into a clear message and an exit code: 2 for
+    an option value netkit cannot use (`netkit.errors.OptionError`, a usage error like click's
+    own), 1 for everything else (invalid input, an unknown opportunity, a failed check).
+
+    This is the one place where library errors become exit codes.
+    """
 
     def invoke(self, ctx):
         try:
@@ -29,11 +35,13 @@ class NetkitGroup(click.Group):
         except click.ClickException:
             raise
         except Exception as err:  # only netkit's own errors are expected here
-            from netkit.errors import NetkitError
+            from netkit.errors import NetkitError, OptionError
+
+            from .options import as_flags
 
             if isinstance(err, NetkitError):
-                click.echo(f"Error: {err}", err=True)
-                ctx.exit(1)
+                click.echo(f"Error: {as_flags(str(err))}", err=True)
+                ctx.exit(2 if isinstance(err, OptionError) else 1)
             raise
 
     def list_commands(self, ctx):

@@ -12,7 +12,7 @@ from . import cli
 from .commands import _load
 from .generate import _occupied
 from .options import (TargetPath, check_outputs, emit, output_options, partner_options,
-                      partner_settings, saving_to, system_path)
+                      partner_settings, picture_option, saving_to, system_path)
 
 changeset_path = click.Path(exists=True, dir_okay=False, path_type=Path)
 tolerance_option = click.option(
@@ -62,7 +62,7 @@ def apply(path, changeset, output, force, fmt):
 @click.argument("changeset", type=changeset_path, required=False)
 @click.option("--to", "to_path", type=click.Path(exists=True, path_type=Path),
               help="A later snapshot of the same system: derive the changes by comparing them.")
-@output_options(formats=("text", "markdown", "json", "html"))
+@output_options(formats=("text", "markdown", "json", "csv", "html", "xlsx"))
 @partner_options
 @tolerance_option
 @click.option("--exit-code", is_flag=True,
@@ -97,9 +97,8 @@ def recompute(path, changeset, to_path, fmt, output, tolerance, exit_code, **set
 @click.argument("changesets", type=changeset_path, nargs=-1, required=True)
 @click.option("--opportunity", "-O", "opportunities", multiple=True, metavar="ID",
               help="Only these opportunities (repeat for several); default: all.")
-@output_options(formats=("text", "markdown", "json", "csv", "html"))
-@click.option("--picture", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-              help="Also save a picture of who is core when (PNG or SVG).")
+@output_options(formats=("text", "markdown", "json", "csv", "html", "xlsx"), pictures=True)
+@picture_option("Also save a picture of who is core when (PNG or SVG, by the ending).")
 @partner_options
 @tolerance_option
 def timeline(path, changesets, opportunities, fmt, output, picture, tolerance, **settings):
@@ -118,10 +117,15 @@ def timeline(path, changesets, opportunities, fmt, output, picture, tolerance, *
     result = netkit.timeline(_load(path), [netkit.read_changeset(c) for c in changesets],
                              opportunities=list(opportunities) or None, tolerance=tolerance,
                              **partner_settings(settings))
+    if fmt == "picture":  # -o timeline.png: the picture is the output
+        if picture is not None:
+            raise click.UsageError("-o names a picture already; leave out --picture")
+        picture, output = output, None
     if picture is not None:
         with saving_to(picture):
             result.save_picture(picture)
-    emit(result, fmt, output)
+    if fmt != "picture":
+        emit(result, fmt, output)
 
 
 @cli.command()

@@ -20,7 +20,7 @@ def _load(path: Path):
 
 @cli.command()
 @system_path
-@output_options(formats=("text", "json"))
+@output_options(formats=("text", "json", "csv", "xlsx"))
 def validate(path, fmt, output):
     """Check a system folder or .xlsx workbook against the format contract.
 
@@ -43,7 +43,7 @@ def validate(path, fmt, output):
 
 @cli.command()
 @system_path
-@output_options(formats=("text", "markdown", "json"))
+@output_options(formats=("text", "markdown", "json", "csv", "xlsx"))
 @disclosure_option
 def summary(path, fmt, output, disclosure):
     """Summarise a system: organisations, pathways, activity, relationships.

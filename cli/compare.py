@@ -24,7 +24,7 @@ system_paths = click.Path(exists=True, path_type=Path)
                    "riverside, shire and metro).")
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Seed for the role clustering.")
-@output_options(formats=("text", "markdown", "json", "html"))
+@output_options(formats=("text", "markdown", "json", "csv", "html", "xlsx"))
 def compare(source, target, opportunity_id, reference, seed, fmt, output):
     """Will it transfer? Compare the system where an idea worked with one that wants to copy
     it: the differences that matter for the opportunity, the risks in plain words, and who in
@@ -52,7 +52,7 @@ def compare(source, target, opportunity_id, reference, seed, fmt, output):
 @click.option("--roles", "n_roles", type=click.IntRange(min=2), default=None, metavar="K",
               help="The number of roles (default: chosen by silhouette, 2 to 8).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for k-means.")
-@output_options(formats=("text", "markdown", "json", "csv"))
+@output_options(formats=("text", "markdown", "json", "csv", "xlsx"))
 def roles(paths, opportunity_id, n_roles, seed, fmt, output):
     """Group organisations across systems into structural roles (hub provider, broker,
     commissioner, peripheral, ...) by their network position and share of the work.

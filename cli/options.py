@@ -10,28 +10,165 @@ from pathlib import Path
 import click
 
 __all__ = ["output_options", "partner_options", "system_path", "emit", "write_text", "warn",
-           "partner_settings", "disclosure_option", "check_outputs", "saving_to", "TargetPath"]
+           "partner_settings", "disclosure_option", "check_outputs", "saving_to", "TargetPath",
+           "choose_format", "picture_option", "write_bytes", "not_an_opportunity", "ENDINGS",
+           "as_flags"]
 
 system_path = click.argument(
     "path", type=click.Path(exists=True, file_okay=True, dir_okay=True, path_type=Path),
     metavar="PATH")
 
 
-def output_options(formats=("text", "markdown", "json"), default="text"):
-    """``--format`` and ``--output`` for a command, the same everywhere."""
+#: The format a file's ending asks for: ``-o report.md`` writes markdown. ``picture`` (PNG or SVG,
+#: by the ending) only on commands that draw one.
+ENDINGS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
+           ".json": "json", ".csv": "csv", ".html": "html", ".htm": "html", ".xlsx": "xlsx",
+           ".png": "picture", ".svg": "picture"}
+
+
+def output_options(formats=("text", "markdown", "json"), default="text", pictures=False,
+                   help="How to write the result."):
+    """``--format`` and ``--output`` for a command, the same everywhere.
+
+    Without ``--format`` the format follows ``--output``'s ending (`choose_format`); the command
+    gets the chosen one as ``fmt`` (``"picture"`` for .png/.svg when ``pictures`` is true).
+    """
+    endings = {"text": ".txt", "markdown": ".md", "json": ".json", "csv": ".csv",
+               "html": ".html", "xlsx": ".xlsx"}
+    choices = ", ".join(endings.get(f, f) for f in formats)
 
     def decorate(func):
-        @click.option("--format", "-f", "fmt", type=click.Choice(formats), default=default,
-                      show_default=True, help="How to write the result.")
+        @click.option("--format", "-f", "fmt", type=click.Choice(formats), default=None,
+                      help=f"{help} Default: from the --output file's ending, else {default}.")
         @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-                      default=None, help="Write to this file instead of standard output.")
+                      default=None, metavar="FILE",
+                      help=f"Write to this file instead of standard output; its ending picks "
+                           f"the format ({choices}"
+                           + ("; .png or .svg for a picture" if pictures else "") + ").")
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
+            kwargs["fmt"] = choose_format(kwargs["fmt"], kwargs["output"], formats, default,
+                                          pictures)
             return func(*args, **kwargs)
 
         return wrapper
 
     return decorate
+
+
+def choose_format(given: str | None, output: Path | None, formats, default: str,
+                  pictures: bool = False) -> str:
+    """The format to write: ``--format`` when given, else the one ``--output``'s ending names
+    (`ENDINGS`), else ``default``.
+
+    An explicit ``--format`` that contradicts a known ending, or an ending that names a format
+    the command does not offer, is a usage error (exit 2): nothing is written under a name that
+    promises something else. A missing or unknown ending (``report``, ``notes.log``) gets the
+    default, with a note on standard error. xlsx is bytes, so it needs ``--output``.
+
+    Examples
+    --------
+    >>> choose_format(None, Path("report.xlsx"), ("text", "csv", "xlsx"), "text")
+    'xlsx'
+    >>> choose_format("csv", Path("report"), ("text", "csv"), "text")
+    'csv'
+    """
+    implied = ENDINGS.get(output.suffix.lower()) if output is not None else None
+    if implied == "picture" and not pictures:
+        raise click.UsageError(f"{output.name!r}: this command does not draw pictures; write "
+                               f"its report as one of {', '.join(formats)} (by the file's "
+                               "ending or --format)")
+    if given is not None:
+        if implied is not None and implied != given:
+            raise click.UsageError(f"--format {given} does not match the output file "
+                                   f"{output.name!r}, whose ending means {implied}; leave out "
+                                   "--format, or give the file the ending of the format")
+        chosen = given
+    elif implied is not None:
+        if implied != "picture" and implied not in formats:
+            raise click.UsageError(f"{output.name!r}: this command cannot write {implied} "
+                                   f"(formats: {', '.join(formats)}); choose another ending "
+                                   "or give --format")
+        chosen = implied
+    else:
+        chosen = default
+        if output is not None and output.suffix:
+            click.echo(f"note: {output.name}: the ending {output.suffix} names no format; "
+                       f"writing {default} (give --format to choose)", err=True)
+    if chosen == "xlsx" and output is None:
+        raise click.UsageError("xlsx is a workbook, not text: give --output FILE.xlsx")
+    return chosen
+
+
+def picture_option(help: str, aliases=()):
+    """``--picture FILE``, with older names (``--png``, ``--curve``) kept as hidden aliases.
+
+    The command gets one keyword argument, ``picture`` (a Path or None).
+    """
+
+    def decorate(func):
+        @click.option("--picture", "picture", metavar="FILE",
+                      type=click.Path(dir_okay=False, path_type=Path), help=help)
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            given = [(name, kwargs.pop(f"picture_alias_{name.lstrip('-')}"))
+                     for name in aliases]
+            given = [(name, value) for name, value in given if value is not None]
+            if given and kwargs["picture"] is not None:
+                raise click.UsageError(f"give --picture or {given[0][0]}, not both (they are "
+                                       "the same option)")
+            if given:
+                kwargs["picture"] = given[0][1]
+            return func(*args, **kwargs)
+
+        for name in aliases:
+            wrapper = click.option(name, f"picture_alias_{name.lstrip('-')}", hidden=True,
+                                   type=click.Path(dir_okay=False, path_type=Path))(wrapper)
+        return wrapper
+
+    return decorate
+
+
+#: The library names options as Python does (``dayfirst=True``); on the command line the same
+#: message names the flag. One table, used for every error and warning the CLI prints.
+FLAGS = (("per_year=False", "--as-counted"), ("per_year=True", "--per-year"),
+         ("dayfirst=True", "--dayfirst"), ("time_format=", "--time-format "),
+         ("max_nodes=", "--max-nodes "), ("overwrite=True", "--force"),
+         ("services=True", "--services"))
+
+
+def as_flags(message: str) -> str:
+    """A library message with its Python option names as the command line's flags.
+
+    Examples
+    --------
+    >>> as_flags("give time_format='%d/%m/%Y' or dayfirst=True")
+    "give --time-format '%d/%m/%Y' or --dayfirst"
+    >>> as_flags("name yours with case='...'")
+    'name yours with --case'
+    """
+    import re
+
+    for python, flag in FLAGS:
+        message = message.replace(python, flag)
+    return re.sub(r"\b(case|time|service|organisation)='\.\.\.'", r"--\1", message)
+
+
+def write_bytes(data: bytes, output: Path) -> None:
+    """Write bytes (a workbook, a picture) to a file whole."""
+    from netkit._files import write_atomic
+
+    write_atomic(output, data)
+    click.echo(f"wrote {output}", err=True)
+
+
+def not_an_opportunity(system, output: Path | None, opportunity_id) -> None:
+    """Stop ``-o frailty-admissions`` (the output file) meant as ``-O`` (the opportunity)."""
+    if output is not None and not opportunity_id and not output.suffix \
+            and str(output) in system.opportunities:
+        raise click.UsageError(f"-o {output} names the output file, and {output} is an "
+                               f"opportunity of {system.name}: did you mean --opportunity "
+                               f"{output} (-O, a capital O)?")
 
 
 def render(result, fmt: str) -> str:
@@ -94,7 +231,7 @@ def check_outputs(force: bool = False) -> None:
         if value is None or not isinstance(param.type, click.Path):
             continue
         values = list(value) if isinstance(value, (tuple, list)) else [value]
-        if param.name in OUTPUT_PARAMS:
+        if param.name in OUTPUT_PARAMS or param.name.startswith("picture_alias_"):
             (files if param.type.dir_okay is False else targets).extend(values)
         elif param.type.exists:
             inputs.extend(values)
@@ -124,13 +261,19 @@ def saving_to(path: Path):
 
 
 def emit(result, fmt: str, output: Path | None) -> None:
-    write_text(render(result, fmt), output)
+    data = render(result, fmt)
+    if fmt == "xlsx" and not isinstance(data, bytes):
+        raise click.ClickException("this netkit cannot write xlsx reports yet; use --format csv")
+    if isinstance(data, bytes):  # xlsx
+        write_bytes(data, output)
+    else:
+        write_text(data, output)
 
 
 def warn(problems) -> None:
     """Print load warnings to standard error."""
     for problem in problems:
-        click.echo(f"warning: {problem}", err=True)
+        click.echo(f"warning: {as_flags(str(problem))}", err=True)
 
 
 DISCLOSURE_HELP = ("Disclosure control for the patient counts shown: nhs (1-7 shown *, others "

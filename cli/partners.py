@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from . import cli
 from .commands import _load
-from .options import (check_outputs, emit, output_options, partner_options, partner_settings,
-                      saving_to, system_path)
+from .options import (check_outputs, emit, not_an_opportunity, output_options, partner_options,
+                      partner_settings, picture_option, saving_to, system_path, write_text)
+
+TABULAR = ("text", "markdown", "json", "csv", "xlsx")
+
+top_option = click.option(
+    "--top", type=click.IntRange(min=0), default=20, show_default=True, metavar="N",
+    help="Text and markdown show the core whole and the first N of each other tier, of the "
+         "broker lines and of the grid, then say how many more (0: all). JSON, CSV and xlsx "
+         "are always whole.")
 
 
 @cli.command()
 @system_path
-@output_options(formats=("text", "markdown", "json"))
+@output_options(formats=TABULAR)
 def opportunities(path, fmt, output):
     """List the opportunities of a system.
 
@@ -31,17 +37,20 @@ def opportunities(path, fmt, output):
 @cli.command()
 @system_path
 @click.option("--opportunity", "-O", "opportunity_id", metavar="ID",
-              help="The opportunity to analyse (see 'netkit opportunities').")
+              help="The opportunity to analyse (see 'netkit opportunities'). -O is a capital "
+                   "O; -o is the output file.")
 @click.option("--all", "all_", is_flag=True, help="Analyse every opportunity of the system.")
-@output_options(formats=("text", "markdown", "json", "csv", "html"))
+@output_options(formats=("text", "markdown", "json", "csv", "html", "xlsx"), pictures=True)
+@top_option
 @partner_options
 @click.option("--stability", type=click.IntRange(min=0), default=0, metavar="N",
               help="Re-run N times with weights perturbed ±50%; report how often each is core.")
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Seed for the stability perturbations.")
-@click.option("--curve", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              metavar="FILE", help="Also save the benefit/cost curve as a PNG or SVG picture.")
-def partners(path, opportunity_id, all_, fmt, output, stability, seed, curve, **settings):
+@picture_option("Also save the benefit/cost curve as a PNG or SVG picture (by the ending).",
+                aliases=("--curve",))
+def partners(path, opportunity_id, all_, fmt, output, top, stability, seed, picture,
+             **settings):
     """Find the partners for an opportunity: who, in which role, why, and when one more
     stops paying.
 
@@ -50,16 +59,22 @@ def partners(path, opportunity_id, all_, fmt, output, stability, seed, curve, **
       netkit partners sample_networks/riverside --opportunity frailty-admissions
       netkit partners sample_networks/riverside -O frailty-admissions --format markdown
       netkit partners sample_networks/riverside -O stroke-early-discharge --stability 200
-      netkit partners sample_networks/riverside --all --format json -o partners.json
+      netkit partners sample_networks/riverside --all -o partners.xlsx
       netkit partners sample_networks/riverside -O frailty-admissions --weights brokerage=0 \\
-          --represent none --curve curve.png
+          --represent none --picture curve.png
+
+    The format follows the output file's ending (.txt, .md, .json, .csv, .html, .xlsx; .png or
+    .svg saves the curve alone) unless --format says otherwise.
     """
     import netkit
 
+    if not opportunity_id and not all_ and output is not None:
+        not_an_opportunity(_load(path), output, opportunity_id)
     if bool(opportunity_id) == all_:
         raise click.UsageError("give --opportunity ID or --all (see 'netkit opportunities PATH')")
-    if curve is not None and all_:
-        raise click.UsageError("--curve draws one opportunity's curve; use it with --opportunity")
+    if all_ and (picture is not None or fmt == "picture"):
+        raise click.UsageError("--picture draws one opportunity's curve; use it with "
+                               "--opportunity")
     check_outputs()
     options = dict(partner_settings(settings), stability=stability, seed=seed)
     system = _load(path)
@@ -67,7 +82,18 @@ def partners(path, opportunity_id, all_, fmt, output, stability, seed, curve, **
         result = netkit.find_all_partners(system, **options)
     else:
         result = netkit.find_partners(system, opportunity_id, **options)
-    if curve is not None:
-        with saving_to(curve):
-            result.save_curve(curve)
-    emit(result, fmt, output)
+    if fmt == "picture":  # -o curve.png: the picture is the output
+        if picture is not None:
+            raise click.UsageError("-o names a picture already; leave out --picture")
+        picture, output = output, None
+    if picture is not None:
+        with saving_to(picture):
+            result.save_curve(picture)
+    if fmt == "picture":
+        return
+    if fmt == "text":
+        write_text(result.to_text(top=top), output)
+    elif fmt == "markdown":
+        write_text(result.to_markdown(top=top), output)
+    else:
+        emit(result, fmt, output)

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from . import cli
-from .options import TargetPath, check_outputs, render, write_text
+from .options import TargetPath, check_outputs, output_options, render, write_bytes, write_text
 
 #: From this many events on, stages are shown as a progress bar on standard error.
 PROGRESS_FROM = 1_000_000
@@ -58,8 +58,11 @@ def _cohort(ctx, param, values):
 @click.option("--time-format", default=None, metavar="FORMAT",
               help="strptime layout of the times, e.g. '%d/%m/%Y %H:%M' (default ISO 8601).")
 @click.option("--dayfirst", is_flag=True, help="Times are day-first (31/12/2025 09:30).")
-@click.option("--per-year", is_flag=True,
-              help="Scale counts to a year by the span of the log.")
+@click.option("--per-year/--as-counted", default=True, show_default=True,
+              help="--per-year: scale patients and transitions to a year by the span of the "
+                   "log (first to last event), as flows.csv holds them, with a note of the span "
+                   "and the factor; --as-counted: keep the counts as found, reported as 'in the "
+                   "N days of the log'.")
 @click.option("--disclosure", default="none", show_default=True, metavar="RULES",
               help="Disclosure control for what is written: nhs (1-7 shown *, others to the "
                    "nearest 5), cms (1-10 shown *), none, or threshold=N,round=R.")
@@ -74,11 +77,9 @@ def _cohort(ctx, param, values):
                    "'dd/MM/yyyy HH:mm').")
 @click.option("--master", default="local[*]", show_default=True, metavar="URL",
               help="The Spark master with --engine spark (spark://host:7077, yarn, local[4]).")
-@click.option("--format", "-f", "fmt", type=click.Choice(["csv", "text", "markdown", "json"]),
-              default="csv", show_default=True,
-              help="csv: the flows.csv rows; text or markdown: a summary; json: both.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to this file instead of standard output.")
+@output_options(formats=("csv", "text", "markdown", "json", "xlsx"), default="csv",
+                help="csv: the flows.csv rows; text or markdown: a summary; json: both; xlsx: "
+                     "the flows as a workbook.")
 def mine(events, case, time, service, organisation, pathway, cohort, mapping, time_format,
          dayfirst, per_year, disclosure, system_dir, engine, master, fmt, output):
     """Mine the flows of a pathway from an event extract (CSV or parquet).
@@ -94,8 +95,11 @@ def mine(events, case, time, service, organisation, pathway, cohort, mapping, ti
           --time when --dayfirst --service code \\
           --map sample_networks/tiny_events/codes.csv --pathway frailty \\
           --disclosure nhs --system tiny-mined
-      netkit pathways mine events.parquet --engine spark --master spark://head:7077 \
+      netkit pathways mine events.parquet --engine spark --master spark://head:7077 \\
           --case patient_id --time arrival --service unit -o flows.csv
+
+    Counts are scaled to patients a year by the log's span unless --as-counted is given (a log
+    shorter than 28 days gets a warning that the yearly figures are unreliable).
     """
     import netkit
     from netkit.events import read_events
@@ -138,14 +142,28 @@ def mine(events, case, time, service, organisation, pathway, cohort, mapping, ti
 
 
 def _write_mined(mined, fmt, system_dir, output):
+    from .options import as_flags
+
     for warning in mined.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    if fmt == "csv":
-        text = mined.released_flows().to_csv(index=False, lineterminator="\n")
+        click.echo(f"warning: {as_flags(warning)}", err=True)
+    summary = mined.summary
+    click.echo(f"note: patients and transitions {as_flags(mined._basis())}", err=True)
+    if system_dir is not None and not summary["per_year"]:
+        click.echo(f"warning: {system_dir}'s flows.csv holds counts in the "
+                   f"{summary['span_days']:,.0f} days of the log, but a system's flows are "
+                   "patients a year, so its reports will call them 'a year'; leave out "
+                   "--as-counted to scale them", err=True)
+    if fmt == "csv":  # flows.csv rows, verbatim (a system file, not a report)
+        data = mined.released_flows().to_csv(index=False, lineterminator="\n")
     else:
-        text = render(mined, fmt)
+        data = render(mined, fmt)
+        if fmt == "xlsx" and not isinstance(data, bytes):
+            raise click.ClickException("this netkit cannot write xlsx yet; use --format csv")
     if system_dir is not None:
         mined.save_system(system_dir)
         click.echo(f"wrote {system_dir}", err=True)
-    write_text(text, output)
+    if isinstance(data, bytes):
+        write_bytes(data, output)
+    else:
+        write_text(data, output)
 

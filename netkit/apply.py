@@ -53,7 +53,7 @@ class Touched:
             a in orgs or b in orgs for a, b, _ in self.ties)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ChangeResult:
     """The outcome of applying a changeset.
 
@@ -80,6 +80,11 @@ class ChangeResult:
     log: list
     touched: dict
     warnings: list = field(default_factory=list)
+
+    def __repr__(self) -> str:
+        """One line: what this is and its size (the tables are in the attributes)."""
+        return (f"<ChangeResult: {len(self.log)} events applied, "
+                f"{len(self.flows_affected):,} flows affected, {len(self.warnings)} warnings>")
 
     def to_frame(self) -> pd.DataFrame:
         return self.flows_affected

@@ -46,7 +46,7 @@ RAW_UNITS = {"activity": "patient contacts a year", "handoffs": "patients a year
              "incentives": "£ a year"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Criteria:
     """Criteria for every candidate in a scope.
 
@@ -74,6 +74,11 @@ class Criteria:
     network: nx.DiGraph
     spend: pd.DataFrame
     notes: tuple = ()
+
+    def __repr__(self) -> str:
+        """One line: what this is and its size (the tables are in the attributes)."""
+        return (f"<Criteria: {len(self.table):,} candidates, {len(self.pairs):,} pairs, "
+                f"{len(self.thin):,} thin ties left out>")
 
     def shares(self) -> pd.DataFrame:
         return self.table[[f"{c}_share" for c in CRITERIA]].rename(

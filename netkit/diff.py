@@ -26,7 +26,7 @@ __all__ = ["PartnerDiff", "diff_partner_sets", "SCORE_TOLERANCE"]
 SCORE_TOLERANCE = 0.005
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class PartnerDiff:
     """How one opportunity's partner set changed.
 
@@ -55,6 +55,11 @@ class PartnerDiff:
     summary: list
     before: object = field(repr=False, default=None)
     after: object = field(repr=False, default=None)
+
+    def __repr__(self) -> str:
+        """One line: what this is and its size (the tables are in the attributes)."""
+        return (f"<PartnerDiff {self.opportunity!r}: {len(self.joined)} joined, "
+                f"{len(self.left)} left, {len(self.moved)} moved>")
 
     @property
     def changed(self) -> bool:

@@ -98,7 +98,7 @@ def check_columns(events: pd.DataFrame, wanted: dict, source: str = "the events"
         if column is not None and column not in events.columns:
             problems.append(Problem(source, None, column, None,
                                     f"no such column for {keyword} (the columns are: {have}); "
-                                    f"name yours with --{keyword.replace('_', '-')}"))
+                                    f"name yours with {keyword}='...'"))
     if problems:
         raise InputError(problems)
     if len(events) == 0:
@@ -135,8 +135,9 @@ def parse_times(values: pd.Series, column: str, source: str = "the events",
             parsed = pd.to_datetime(values, errors="coerce", utc=True, **fmt)
     bad = parsed.isna().to_numpy()
     if bad.any():
-        hint = ("give the layout with --time-format, e.g. '%d/%m/%Y %H:%M', or --dayfirst"
-                if time_format is None else f"does not match --time-format {time_format!r}")
+        hint = ("give the layout as time_format='%d/%m/%Y %H:%M' (for example), or "
+                "dayfirst=True" if time_format is None
+                else f"does not match time_format={time_format!r}")
         _time_problems(values, bad, column, source, f"is not a time ({hint})")
     if getattr(parsed.dtype, "tz", None) is not None:
         parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)

@@ -19,7 +19,7 @@ __all__ = ["Timeline", "timeline", "recompute"]
 MARKS = {"core": "●", "involve": "○", "inform": "·"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Timeline:
     """Tiers of every organisation, for every opportunity, at every step.
 
@@ -37,6 +37,10 @@ class Timeline:
     steps: list
     table: pd.DataFrame
     updates: list
+
+    def __repr__(self) -> str:
+        """One line: what this is and its size (the tables are in the attributes)."""
+        return (f"<Timeline: {len(self.steps)} steps, {len(self.table):,} rows>")
 
     def to_frame(self) -> pd.DataFrame:
         return self.table

@@ -32,7 +32,7 @@ from .system import System
 __all__ = ["Incentives", "shift_activity", "incentives", "commissioning_shares"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Incentives:
     """The money side of an activity shift.
 
@@ -58,6 +58,12 @@ class Incentives:
     transfers: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=["payer", "payee", "amount"]))
     notes: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        """One line: what this is and its size (the tables are in the attributes)."""
+        return (f"<Incentives: {len(self.organisations):,} organisations, system net "
+                f"{self.system_net:+,.0f} a year, {len(self.losers)} losing, "
+                f"{len(self.transfers)} gain-share transfers>")
 
     @property
     def losers(self) -> list[str]:

@@ -17,7 +17,7 @@ from .validation import validate_raw
 __all__ = ["load_system", "validate", "ValidationReport", "input_checksum"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ValidationReport:
     """What `validate` found: every error and warning, each with file, row, column and value.
 
@@ -32,6 +32,11 @@ class ValidationReport:
     source: str
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+
+    def __repr__(self) -> str:
+        """One line: what this is and its size (the tables are in the attributes)."""
+        return (f"<ValidationReport {self.source!r}: {'valid' if self.ok else 'invalid'}, "
+                f"{len(self.errors)} problems, {len(self.warnings)} warnings>")
 
     @property
     def ok(self) -> bool:

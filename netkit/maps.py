@@ -535,7 +535,7 @@ def visualise(system, opportunity: str | None = None, changes=None, services: bo
         from .errors import OptionError
 
         raise OptionError("services are drawn on the whole-system map only; leave out "
-                          "--services or --opportunity")
+                          "services=True or the opportunity")
     if changes is not None:
         from .apply import apply_changes
         from .changeset import Changeset, read_changeset

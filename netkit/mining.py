@@ -295,7 +295,7 @@ def _case_ids(events: pd.DataFrame, case: str) -> pd.Series:
     return ids
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class MinedPathways:
     """Flows mined from event data, ready to become the ``flows.csv`` of a system.
 
@@ -348,6 +348,7 @@ class MinedPathways:
         from .report import to_jsonable
 
         return to_jsonable({"pathway": self.pathway, "summary": self.summary,
+                            "counts": f"patients and transitions {self._basis()}",
                             "disclosure": self.disclosure.describe(),
                             "flows": self.released_flows().to_dict("records"),
                             "handovers": (self.released_handovers().to_dict("records")
@@ -360,24 +361,51 @@ class MinedPathways:
                f"patients, {s['first']} to {s['last']} ({s['span_days']:,.0f} days)",
                f"{d.count(s['transitions'])} steps between events; "
                f"{d.count(s['repeats'])} at the same service (one stay, not a flow)",
-               f"{len(self.flows):,} flows between {len(self.services):,} services and @home"]
+               f"{len(self.flows):,} flows between {len(self.services):,} services and @home",
+               "patients and transitions "
+               + counts_basis(s["span_days"], s.get("per_year", False))]
         if self.handovers is not None:
             out.append(f"{len(self.handovers):,} handovers between organisations")
         out.append(d.describe())
         return out + [f"warning: {w}" for w in self.warnings]
 
+    def largest_flows(self, top: int | None = 15) -> tuple[pd.DataFrame, int]:
+        """The released flows with most patients first (ties by source, then target), the
+        first ``top`` of them (all when only one more would be left out), and how many are
+        left out. Suppressed counts sort last."""
+        flows = self.released_flows()
+        shown = pd.to_numeric(flows["patients"], errors="coerce").fillna(-1)
+        order = flows.assign(_n=shown).sort_values(["_n", "source", "target"],
+                                                   ascending=[False, True, True], kind="stable")
+        order = order.drop(columns="_n").reset_index(drop=True)
+        if top is None or len(order) <= top + 1:
+            return order, 0
+        return order.head(top), len(order) - top
+
+    def _largest(self, top: int) -> tuple[pd.DataFrame, list[str]]:
+        flows, hidden = self.largest_flows(top)
+        more = [f"and {hidden:,} more flows (the CSV lists every one)"] if hidden else []
+        return flows, more
+
     def to_text(self) -> str:
         from .report import text_table
 
-        top = self.released_flows().head(15)
-        return "\n".join(self._lines() + ["", "Largest flows:", text_table(top)]) + "\n"
+        flows, more = self._largest(15)
+        return "\n".join(self._lines() + ["", f"Largest flows, patients {self._basis(True)}:",
+                                          text_table(flows)] + more) + "\n"
 
     def to_markdown(self) -> str:
         from .report import markdown_table
 
+        flows, more = self._largest(25)
         return "\n".join([f"# Pathway {self.pathway}", ""] + [f"- {line}" for line in
                                                             self._lines()]
-                         + ["", markdown_table(self.released_flows().head(25))]) + "\n"
+                         + ["", f"Largest flows, patients {self._basis(True)}:", "",
+                            markdown_table(flows)] + [f"\n*{m}*" for m in more]) + "\n"
+
+    def _basis(self, short: bool = False) -> str:
+        return counts_basis(self.summary["span_days"], self.summary.get("per_year", False),
+                            short)
 
     def _repr_html_(self) -> str:
         import html
@@ -385,7 +413,13 @@ class MinedPathways:
         from .report import html_table
 
         return ("<ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in self._lines())
-                + "</ul>" + html_table(self.released_flows().head(25)))
+                + "</ul>" + html_table(self._largest(25)[0]))
+
+    def __repr__(self) -> str:
+        s = self.summary
+        return (f"<MinedPathways {self.pathway!r}: {len(self.flows):,} flows between "
+                f"{len(self.services):,} services from {s['events']:,} events of "
+                f"{s['cases']:,} patients; counts {self._basis()}>")
 
     def to_system(self, name: str | None = None, organisation_types: Mapping | None = None,
                   opportunity: bool = True, released: bool = False):
@@ -488,7 +522,12 @@ def mine_pathways(events: pd.DataFrame, case: str = "patient_id", time: str = "t
     time_format, dayfirst
         How to read text times (default ISO 8601).
     per_year : bool
-        Scale patients and transitions to a year, by the log's span (first to last event).
+        Scale patients and transitions to a year by the log's span (first to last event), as
+        a system's ``flows.csv`` holds them (patients a year); a log shorter than
+        `SHORT_LOG_DAYS` gets a warning. By default (``False``) the counts are as found in
+        the log, and the reports say "in the N days of the log". (The command line's
+        ``netkit pathways mine`` scales by default, since it writes ``flows.csv``;
+        ``--as-counted`` keeps the counts as found.)
     disclosure : str or DisclosureRules, optional
         Rules for everything written or shown (``nhs``, ``cms``, ``none``, or
         ``threshold=N,round=R``).
@@ -574,6 +613,8 @@ def mine_pathways(events: pd.DataFrame, case: str = "patient_id", time: str = "t
     span_days = float(seq.time.max() - seq.time.min()) / NS_PER_DAY
     if per_year:
         flows = per_year_flows(flows, span_days)
+        if short_log_warning(span_days):
+            warnings.append(short_log_warning(span_days))
     service_table = _services(seq)
     handovers = None
     if organisation is not None:
@@ -604,6 +645,26 @@ def mine_pathways(events: pd.DataFrame, case: str = "patient_id", time: str = "t
     return MinedPathways(pathway, flows, service_table, handovers, summary, warnings, rules)
 
 
+#: Logs shorter than this many days are scaled to a year only with a warning: a few weeks say
+#: little about a year (seasons, holidays, one busy week).
+SHORT_LOG_DAYS = 28
+
+
+def year_factor(span_days: float) -> float:
+    """The factor that scales counts from a log spanning ``span_days`` to a year (365.25 days).
+
+    Examples
+    --------
+    >>> year_factor(182.625)
+    2.0
+    """
+    if span_days <= 0:
+        raise OptionError("per_year=True needs events at more than one time: the log's first "
+                          "and last events are at the same moment, so it has no span to scale "
+                          "from; keep the counts as found (per_year=False)")
+    return 365.25 / span_days
+
+
 def per_year_flows(flows: pd.DataFrame, span_days: float) -> pd.DataFrame:
     """Patients and transitions scaled to a year by the span of the log (first to last event).
 
@@ -613,13 +674,41 @@ def per_year_flows(flows: pd.DataFrame, span_days: float) -> pd.DataFrame:
        patients  transitions
     0      20.0         24.0
     """
-    if span_days <= 0:
-        raise OptionError("--per-year needs events on more than one day")
-    scale = 365.25 / span_days
+    scale = year_factor(span_days)
     flows = flows.copy()
     for column in ("patients", "transitions"):
         flows[column] = (flows[column] * scale).round(1)
     return flows
+
+
+def counts_basis(span_days: float, per_year: bool, short: bool = False) -> str:
+    """What the mined counts are, in words: ``a year (scaled ×1.23 from the 298 days of the
+    log)`` or ``in the 298 days of the log (not scaled to a year)``.
+
+    Examples
+    --------
+    >>> counts_basis(298.0, True)
+    'a year (scaled ×1.23 from the 298 days of the log)'
+    >>> counts_basis(298.0, False)
+    'in the 298 days of the log (as counted, not scaled to a year)'
+    >>> counts_basis(298.0, False, short=True)
+    'in the 298 days of the log'
+    """
+    days = f"{span_days:,.0f} day{'' if round(span_days) == 1 else 's'}" if span_days >= 1 \
+        else f"{span_days * 24:,.1f} hours"
+    if per_year:
+        return "a year" if short else (f"a year (scaled ×{year_factor(span_days):,.2f} from "
+                                       f"the {days} of the log)")
+    return f"in the {days} of the log" + ("" if short else " (as counted, not scaled to a year)")
+
+
+def short_log_warning(span_days: float) -> str | None:
+    """A warning when counts are scaled to a year from a log too short to say much about one."""
+    if span_days >= SHORT_LOG_DAYS:
+        return None
+    return (f"the log spans only {span_days:,.1f} days: counts scaled to a year "
+            f"(×{year_factor(span_days):,.1f}) are unreliable from fewer than {SHORT_LOG_DAYS} "
+            "days; use a longer extract, or keep the counts as found (per_year=False)")
 
 
 def _flows(seq: EventSequence, pathway: str) -> tuple[pd.DataFrame, int, int]:

@@ -337,12 +337,16 @@ def _represent(raw: Any, r: _Reader) -> dict[str, str] | None:
     return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class OpportunityList:
     """The opportunities of a system, one line each (``netkit opportunities``)."""
 
     system_name: str
     opportunities: tuple
+
+    def __repr__(self) -> str:
+        """One line: what this is and its size (the tables are in the attributes)."""
+        return (f"<OpportunityList {self.system_name!r}: {len(self.opportunities)} opportunities>")
 
     def to_frame(self):
         import pandas as pd

@@ -23,8 +23,18 @@ __all__ = ["PartnerSet", "PartnerReport", "TIERS"]
 
 TIERS = ("core", "involve", "inform")
 
+#: How many partners per tier (after the core, always shown whole), broker lines and grid rows
+#: the text and markdown reports show; the JSON and CSV reports are always whole.
+TOP = 20
 
-@dataclass(frozen=True)
+
+def _more(hidden: int, what: str, capital: bool = False) -> str:
+    """``and 1,375 more inform partners (the CSV and JSON reports list every one)``."""
+    text = f"and {hidden:,} more {what} (the CSV and JSON reports list every one)"
+    return "A" + text[1:] if capital else text
+
+
+@dataclass(frozen=True, repr=False)
 class PartnerSet:
     """The partners for one opportunity in one system.
 
@@ -78,6 +88,14 @@ class PartnerSet:
     checksum: str | None = None
 
     # -- views --------------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        """One line: what this is and its size (the tables are in the attributes)."""
+        counts = self.partners["tier"].value_counts()
+        core = self.core
+        return (f"<PartnerSet {self.opportunity.id!r} in {self.system_name!r}: "
+                + ", ".join(f"{counts.get(t, 0):,} {t}" for t in TIERS)
+                + f"; core {', '.join(core[:5])}" + (", ..." if len(core) > 5 else "") + ">")
+
     @property
     def disclosure(self):
         """The disclosure rules for what this result shows (`netkit.disclosure`)."""
@@ -227,15 +245,42 @@ class PartnerSet:
                              "cost": c["cost"].map(fmt_share), "net": c["net"].map(fmt_share),
                              "core": c["core"].map({True: "yes", False: ""})})
 
-    def to_text(self, width: int = 100) -> str:
-        """A briefing that fits a terminal."""
+    def _shown(self, tier: str, top: int | None) -> tuple[pd.DataFrame, int]:
+        """The rows of a tier a report shows, and how many it leaves out: the core whole (it is
+        the answer), the first ``top`` of the others (``None`` or 0: all)."""
+        rows = self.partners[self.partners["tier"] == tier]
+        if tier == "core" or not top or len(rows) <= top:
+            return rows, 0
+        return rows.head(top), len(rows) - top
+
+    def _brokers_shown(self, top: int | None) -> tuple[list, int]:
+        if not top or len(self.brokers) <= top:
+            return list(self.brokers), 0
+        return list(self.brokers[:top]), len(self.brokers) - top
+
+    def _grid(self, top: int | None) -> pd.DataFrame:
+        """The stakeholder grid: the core and the involve partners the report shows."""
+        return pd.concat([self._shown("core", top)[0], self._shown("involve", top)[0]])
+
+    def to_text(self, width: int = 100, top: int | None = TOP) -> str:
+        """A briefing that fits a terminal.
+
+        Parameters
+        ----------
+        width : int
+            Line width.
+        top : int or None
+            The core is shown whole; the involve and inform tiers, the broker lines and the
+            stability table show their first ``top`` entries and say how many more there are
+            (``None`` or 0: everything).
+        """
         opp = self.opportunity
         title = f"Partners for: {opp.title or opp.id} ({opp.id})"
         out = [title, "=" * min(len(title), width)] + self._headline()
         for tier, heading in (("core", "Core partners (at the table)"),
                               ("involve", "Involve (material, not worth a seat)"),
                               ("inform", "Inform (touches the scope marginally)")):
-            rows = self.partners[self.partners["tier"] == tier]
+            rows, hidden = self._shown(tier, top)
             if rows.empty:
                 continue
             out += ["", heading]
@@ -245,6 +290,8 @@ class PartnerSet:
                 reasons = row.reasons if tier != "inform" else row.reasons[:1]
                 out += [textwrap.fill(r, width, initial_indent="       - ",
                                       subsequent_indent="         ") for r in reasons]
+            if hidden:
+                out.append(f"     {_more(hidden, f'{tier} partners')}")
         out += ["", "Where one more stops paying", f"  {self.stop}",
                 text_table(self._curve_table(), right=["size", "benefit", "cost", "net"])]
         if self.incentives is not None:
@@ -260,35 +307,43 @@ class PartnerSet:
             for t in inc.transfers.itertuples():
                 out.append(f"  gain-share: {t.payer} pays {t.payee} {money(t.amount)} a year")
         if self.brokers:
+            brokers, hidden = self._brokers_shown(top)
             out += ["", f"Brokers (Gould & Fernandez, groups by {self.options['groups']})"]
             out += [textwrap.fill(b, width, initial_indent="  - ", subsequent_indent="    ")
-                    for b in self.brokers]
-        grid = self.partners[self.partners["tier"] != "inform"]
+                    for b in brokers]
+            if hidden:
+                out.append(f"  {_more(hidden, 'broker lines')}")
         out += ["", "Stakeholder grid (from the evidence)",
-                text_table(grid[["id", "tier", "mendelow", "salience"]])]
+                text_table(self._grid(top)[["id", "tier", "mendelow", "salience"]])]
         if "stability" in self.partners:
+            stable = self.partners.assign(stability=self.partners["stability"].map(fmt_share))
+            shown = stable.head(top) if top else stable
             out += ["", f"Stability ({self.options['stability']} runs, weights ±50%, seed "
                         f"{self.options['seed']}): share of runs in which each is core",
-                    text_table(self.partners.assign(stability=self.partners["stability"]
-                                                    .map(fmt_share))[["id", "tier", "stability"]],
-                               right=["stability"])]
+                    text_table(shown[["id", "tier", "stability"]], right=["stability"])]
+            if len(stable) > len(shown):
+                out.append(f"  {_more(len(stable) - len(shown), 'partners')}")
         out += [textwrap.fill(f"note: {note}", width, subsequent_indent="  ")
                 for note in self.notes]
         out += ["", textwrap.fill("Options: " + _options_line(self.options), width,
                                   subsequent_indent="  ")]
         return "\n".join(out) + "\n"
 
-    def to_markdown(self) -> str:
-        """A report that pastes into a board paper."""
+    def to_markdown(self, top: int | None = TOP) -> str:
+        """A report that pastes into a board paper (``top`` as in `to_text`)."""
         opp = self.opportunity
         out = [f"# Partners for: {opp.title or opp.id}", ""] + [f"{line}  " for line in
                                                                self._headline()]
-        table = self.partners.assign(
-            score=self.partners["score"].map(lambda v: f"{v:.2f}"),
-            why=self.partners["reasons"].map(lambda r: "; ".join(r[:3])))
+        shown = [self._shown(tier, top) for tier in TIERS]
+        rows = pd.concat([r for r, _ in shown])
+        table = rows.assign(
+            score=rows["score"].map(lambda v: f"{v:.2f}"),
+            why=rows["reasons"].map(lambda r: "; ".join(r[:3])))
         out += ["", "## Partners", "",
                 markdown_table(table[["rank", "name", "id", "tier", "score", "why"]],
                                right=["rank", "score"])]
+        out += [f"\n*{_more(hidden, f'{tier} partners', True)}.*"
+                for tier, (_, hidden) in zip(TIERS, shown) if hidden]
         out += ["", "## Where one more stops paying", "", self.stop, "",
                 markdown_table(self._curve_table(), right=["size", "benefit", "cost", "net"])]
         if self.incentives is not None:
@@ -302,9 +357,13 @@ class PartnerSet:
                 out += [f"- {t.payer} pays {t.payee} {money(t.amount)} a year"
                         for t in inc.transfers.itertuples()]
         if self.brokers:
-            out += ["", "## Brokers", ""] + [f"- {b}" for b in self.brokers]
+            brokers, hidden = self._brokers_shown(top)
+            out += ["", "## Brokers", ""] + [f"- {b}" for b in brokers]
+            if hidden:
+                out += ["", f"*{_more(hidden, 'broker lines', True)}.*"]
+        grid = self._grid(top) if top else self.partners
         out += ["", "## Stakeholder grid", "",
-                markdown_table(self.partners[["id", "tier", "mendelow", "salience"]])]
+                markdown_table(grid[["id", "tier", "mendelow", "salience"]])]
         if self.notes:
             out += [""] + [f"*Note: {n}*" for n in self.notes]
         out += ["", f"*Options: {_options_line(self.options)}*"]
@@ -405,12 +464,17 @@ def _options_line(options: dict) -> str:
     return line
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class PartnerReport:
     """Partner sets for several opportunities of one system (``netkit partners --all``)."""
 
     system_name: str
     partner_sets: list
+
+    def __repr__(self) -> str:
+        """One line: what this is and its size (the tables are in the attributes)."""
+        return (f"<PartnerReport {self.system_name!r}: {len(self.partner_sets)} opportunities ("
+                + ", ".join(ps.opportunity.id for ps in self.partner_sets) + ")>")
 
     def __getitem__(self, opportunity_id: str) -> PartnerSet:
         for ps in self.partner_sets:
@@ -427,11 +491,13 @@ class PartnerReport:
         return {"system": self.system_name,
                 "opportunities": [ps.to_dict() for ps in self.partner_sets]}
 
-    def to_text(self) -> str:
-        return "\n\n".join(ps.to_text() for ps in self.partner_sets)
+    def to_text(self, width: int = 100, top: int | None = TOP) -> str:
+        """Each opportunity's briefing (`PartnerSet.to_text`), one after another."""
+        return "\n\n".join(ps.to_text(width, top) for ps in self.partner_sets)
 
-    def to_markdown(self) -> str:
-        return "\n\n".join(ps.to_markdown() for ps in self.partner_sets)
+    def to_markdown(self, top: int | None = TOP) -> str:
+        """Each opportunity's report (`PartnerSet.to_markdown`), one after another."""
+        return "\n\n".join(ps.to_markdown(top) for ps in self.partner_sets)
 
     def to_html(self) -> str:
         body = "\n<hr>\n".join(ps._html_body() for ps in self.partner_sets)

@@ -34,7 +34,7 @@ __all__ = ["Scope", "find_scope", "DEFAULT_REPRESENT", "parse_represent", "flow_
 DEFAULT_REPRESENT = {"gp_practice": "parent"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Scope:
     """What an opportunity concerns, in one system.
 
@@ -61,6 +61,12 @@ class Scope:
     services: pd.DataFrame
     organisations: pd.DataFrame
     represent: Mapping[str, str] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        """One line: what this is and its size (the tables are in the attributes)."""
+        return (f"<Scope {self.opportunity.id!r}: pathways {', '.join(self.pathways)}; "
+                f"{len(self.flows):,} flows, {len(self.services):,} services, "
+                f"{len(self.organisations):,} organisations>")
 
     @cached_property
     def candidate_of(self) -> dict[str, str]:

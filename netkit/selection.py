@@ -29,7 +29,7 @@ from .opportunity import CRITERIA
 __all__ = ["Selection", "select_partners", "benefit_weights"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Selection:
     """The outcome of greedy selection.
 
@@ -135,6 +135,12 @@ def select_partners(shares: pd.DataFrame, pairs: pd.DataFrame, related: Iterable
     stop = ""
     in_core = True
     forced = [index[c] for c in sorted(set(include)) if c in index]
+
+    def __repr__(self) -> str:
+        """One line: what this is and its size (the tables are in the attributes)."""
+        more = ", ..." if len(self.core) > 5 else ""
+        return (f"<Selection: core of {len(self.core)} "
+                f"({', '.join(map(str, self.core[:5]))}{more}); {self.stop}>")
 
     def add(i: int, core_member: bool):
         nonlocal benefit, cost_so_far

@@ -136,7 +136,7 @@ def _mine(events, case, time, service, pathway, order, time_format, per_year, di
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    from .mining import MinedPathways, flow_table, per_year_flows
+    from .mining import MinedPathways, flow_table, per_year_flows, short_log_warning
 
     rules = disclosure_rules(disclosure)
     step = progress or (lambda stage: None)
@@ -166,7 +166,8 @@ def _mine(events, case, time, service, pathway, order, time_format, per_year, di
             "the events", None, case if row["case"] is None else time,
             row["case"] if row["case"] is None else row["time_text"],
             "is empty: every event needs a case (patient) id" if row["case"] is None else
-            "is not a time (ISO 8601, e.g. 2025-03-31T14:05, or give --time-format)")
+            "is not a time (ISO 8601, e.g. 2025-03-31T14:05, or give its layout as "
+            "time_format='dd/MM/yyyy HH:mm', in Spark's pattern)")
             for row in bad])
     step("ordering events")
     w = Window.partitionBy("case").orderBy("t", "ord")
@@ -212,7 +213,7 @@ def _mine(events, case, time, service, pathway, order, time_format, per_year, di
                "last": (micros + pd.Timedelta(microseconds=int(totals["last_t"]))).isoformat(),
                "span_days": span_days, "was_sorted": None, "per_year": per_year,
                "engine": "spark"}
-    warnings = []
+    warnings = [w for w in [short_log_warning(span_days)] if w and per_year]
     missing_service = int(services.loc[services["id"] == MISSING, "events"].sum())
     if missing_service:
         warnings.append(f"{missing_service:,} events have no {service}; they appear as "

@@ -15,7 +15,7 @@ from .system import System, service_activity
 __all__ = ["SystemSummary", "summarise"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class SystemSummary:
     """Counts and tables describing a system.
 
@@ -47,6 +47,11 @@ class SystemSummary:
     top_organisations: pd.DataFrame
     relationships_by_type: pd.DataFrame
     disclosure: DisclosureRules = field(default_factory=lambda: disclosure_rules(None))
+
+    def __repr__(self) -> str:
+        """One line: what this is and its size (the tables are in the attributes)."""
+        return (f"<SystemSummary {self.name!r}: " + ", ".join(
+            f"{v:,} {k}" for k, v in self.counts.items() if isinstance(v, int)) + ">")
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {"organisations_by_type": self.organisations_by_type,

@@ -247,6 +247,37 @@ class System:
                                   weight="patients")
         return N
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row per organisation: ``id, name, type, sector, place, parent`` as in
+        ``organisations.csv``, then ``services`` (how many it provides), ``activity`` (patient
+        contacts a year at its services, `service_activity`) and ``relationships`` (ties in
+        which it is either end). In file order.
+
+        Examples
+        --------
+        >>> import netkit
+        >>> frame = netkit.load_system(netkit.sample_path("tiny")).to_frame()
+        >>> acute = frame[frame["id"] == "ACUTE"].iloc[0]  # ED 500 a year, WARD 320
+        >>> print(acute["services"], acute["activity"], acute["relationships"])
+        2 820.0 3
+        """
+        t = self._tables
+        orgs = t["organisations"]
+        columns = [c for c in ("id", "name", "type", "sector", "place", "parent") if c in orgs]
+        frame = orgs[columns].copy()
+        services = t["services"]
+        provided = services["provider"].value_counts()
+        activity = service_activity(t["flows"]) if len(t["flows"]) else pd.Series(dtype=float)
+        by_org = (pd.Series(activity.reindex(services["id"]).fillna(0.0).to_numpy(),
+                            index=services["provider"].to_numpy())
+                  .groupby(level=0).sum())
+        rel = t["relationships"]
+        ends = pd.concat([rel["source"], rel["target"]], ignore_index=True).value_counts()
+        frame["services"] = frame["id"].map(provided).fillna(0).astype("int64")
+        frame["activity"] = frame["id"].map(by_org).fillna(0.0).astype("float64")
+        frame["relationships"] = frame["id"].map(ends).fillna(0).astype("int64")
+        return frame
+
     # -- display ------------------------------------------------------------------------------
     def visualise(self, services: bool = False, seed: int = 0, max_nodes: int | None = DISPLAY_BUDGET):
         """The network map of the whole system (`netkit.maps.map_system`); it shows inline in a

@@ -68,7 +68,7 @@ def dependencies_of(ps: PartnerSet, system: System) -> Dependencies:
                         frozenset(scope.services["id"]), frozenset(orgs), uses_tags)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class TrackerUpdate:
     """The result of `PartnerTracker.apply`: what was recomputed, and how each set changed."""
 
@@ -77,6 +77,11 @@ class TrackerUpdate:
     diffs: list
     change: ChangeResult
     events_by_opportunity: dict = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        """One line: what this is and its size (the tables are in the attributes)."""
+        return (f"<TrackerUpdate: {len(self.recomputed)} recomputed, {len(self.unchanged)} "
+                f"left as they were, {sum(d.changed for d in self.diffs)} changed>")
 
     @property
     def changed(self) -> bool:

@@ -70,7 +70,7 @@ def transferred_opportunity(source: System, target: System, opportunity) -> Oppo
                        coordination_cost=opp.coordination_cost, min_patients=opp.min_patients)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Comparison:
     """How the target differs from the source for one opportunity.
 
@@ -100,6 +100,12 @@ class Comparison:
     counterparts: pd.DataFrame
     reference: list = field(default_factory=list)
     roles: str = ""
+
+    def __repr__(self) -> str:
+        """One line: what this is and its size (the tables are in the attributes)."""
+        return (f"<Comparison {self.opportunity!r}: {self.source.system_name!r} to "
+                f"{self.target.system_name!r}, {len(self.differences)} differences, "
+                f"{len(self.risks)} risks>")
 
     def counterpart_lines(self) -> list[str]:
         from .roles import counterpart_lines

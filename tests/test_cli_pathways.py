@@ -21,9 +21,10 @@ def run(*args):
 
 def test_mine_writes_flows_csv_that_loads_as_a_system(tmp_path):
     out = tmp_path / "flows.csv"
-    result = run("pathways", "mine", EVENTS, *SAMPLE, "-o", out)
+    result = run("pathways", "mine", EVENTS, *SAMPLE, "--as-counted", "-o", out)
     assert result.exit_code == 0, result.output
-    assert result.stderr == f"wrote {out}\n"
+    assert result.stderr == ("note: patients and transitions in the 298 days of the log (as "
+                             f"counted, not scaled to a year)\nwrote {out}\n")
     flows = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert list(flows.columns) == ["pathway", "source", "target", "patients", "transitions",
                                    "median_days"]
@@ -93,7 +94,7 @@ def test_empty_log_and_bad_disclosure(tmp_path):
     assert result.stderr == ("Error: 1 problem in the input:\n  the events: has no events: "
                              "expected one row per event\n")
     result = run("pathways", "mine", EVENTS, *SAMPLE, "--disclosure", "tiny")
-    assert result.exit_code == 1 and "is not a rule pack" in result.stderr
+    assert result.exit_code == 2 and "is not a rule pack" in result.stderr
 
 
 def test_cohort_option(tmp_path):

@@ -135,7 +135,7 @@ def test_cli(tmp_path):
     forced = runner.invoke(cli, ["generate", "--area", "QOC", "-o", str(out), "--force"])
     assert forced.exit_code == 0
     bad = runner.invoke(cli, ["generate", "--area", "ZZZ", "-o", str(tmp_path / "z")])
-    assert bad.exit_code == 1 and bad.output.startswith("Error: area: 'ZZZ' is not an ICB code")
+    assert bad.exit_code == 2 and bad.output.startswith("Error: area: 'ZZZ' is not an ICB code")
     assert "Traceback" not in bad.output and not (tmp_path / "z").exists()
     assert runner.invoke(cli, ["generate", "--scale", "county", "-o", "z"]).exit_code == 2
 

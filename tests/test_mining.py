@@ -121,9 +121,9 @@ def test_missing_columns_are_named_with_the_columns_that_exist():
         mine_pathways(log([("p", "2024-01-01", "A")]), case="nhs_number", service="activity")
     assert [str(p) for p in err.value.problems] == [
         "the events, column nhs_number: no such column for case (the columns are: patient_id, "
-        "timestamp, service); name yours with --case",
+        "timestamp, service); name yours with case='...'",
         "the events, column activity: no such column for service (the columns are: "
-        "patient_id, timestamp, service); name yours with --service"]
+        "patient_id, timestamp, service); name yours with service='...'"]
 
 
 def test_unparseable_times_are_reported_with_their_rows():
@@ -131,10 +131,10 @@ def test_unparseable_times_are_reported_with_their_rows():
         mine_pathways(log([("p", "2024-01-01", "A"), ("p", "yesterday", "B"),
                            ("q", "31/12/2024", "A")]))
     assert [str(p) for p in err.value.problems] == [
-        "the events row 3, column timestamp: 'yesterday' is not a time (give the layout with "
-        "--time-format, e.g. '%d/%m/%Y %H:%M', or --dayfirst)",
-        "the events row 4, column timestamp: '31/12/2024' is not a time (give the layout with "
-        "--time-format, e.g. '%d/%m/%Y %H:%M', or --dayfirst)"]
+        "the events row 3, column timestamp: 'yesterday' is not a time (give the layout as "
+        "time_format='%d/%m/%Y %H:%M' (for example), or dayfirst=True)",
+        "the events row 4, column timestamp: '31/12/2024' is not a time (give the layout as "
+        "time_format='%d/%m/%Y %H:%M' (for example), or dayfirst=True)"]
     mined = mine_pathways(log([("q", "31/12/2024", "A"), ("q", "01/01/2025", "B")]),
                           time_format="%d/%m/%Y")
     assert ("A", "B") in flows_of(mined)

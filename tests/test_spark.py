@@ -1,6 +1,6 @@
 """The Spark engine of `mine_pathways` gives the pandas engine's flows, services and summary.
 
-Runs Spark in local mode. Needs pyspark (test extras) and a Java runtime (Debian's
+Runs Spark in local mode. Needs pyspark (the spark extra) and a Java runtime (Debian's
 default-jre-headless); skipped where either is missing, unless ``NETKIT_REQUIRE_SPARK=1`` (set by
 ``.ci/run``) makes that a failure.
 """
@@ -32,7 +32,7 @@ def spark():
     try:
         import pyspark  # noqa: F401
     except ImportError:
-        _missing("pyspark is not installed (pip install '.[test]')")
+        _missing("pyspark is not installed (pip install '.[spark]')")
     if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
         _missing("no Java runtime (apt-get install default-jre-headless)")
     from netkit.spark_mining import spark_session
