@@ -44,7 +44,7 @@ def apply(path, changeset, output, force, fmt):
     if output.exists() and not force:
         raise click.ClickException(f"{output} already exists; choose another --output or add "
                                    "--force to replace it")
-    result = netkit.apply_changes(_load(path), netkit.read_changeset(changeset))
+    result = netkit.apply_changes(_load(path), netkit.read_changeset(changeset, strict=False))
     netkit.save_system(result.system, output, overwrite=force)
     emit(result, fmt, None)
     click.echo(f"wrote {output}", err=True)
@@ -77,7 +77,7 @@ def recompute(path, changeset, to_path, fmt, output, tolerance, exit_code, **set
     if (changeset is None) == (to_path is None):
         raise click.UsageError("give a CHANGESET or --to NEWPATH (one of them)")
     system = _load(path)
-    changes = netkit.read_changeset(changeset) if changeset else _load(to_path)
+    changes = netkit.read_changeset(changeset, strict=False) if changeset else _load(to_path)
     update = netkit.recompute(system, changes, tolerance=tolerance, **partner_settings(settings))
     emit(update, fmt, output)
     if exit_code and update.changed:
@@ -106,7 +106,8 @@ def timeline(path, changesets, opportunities, fmt, output, picture, tolerance, *
     """
     import netkit
 
-    result = netkit.timeline(_load(path), [netkit.read_changeset(c) for c in changesets],
+    result = netkit.timeline(_load(path),
+                             [netkit.read_changeset(c, strict=False) for c in changesets],
                              opportunities=list(opportunities) or None, tolerance=tolerance,
                              **partner_settings(settings))
     if picture is not None:
