@@ -60,7 +60,10 @@ def apply(path, changeset, output, force, fmt):
 @tolerance_option
 @click.option("--exit-code", is_flag=True,
               help="Exit with 3 when any partner set changed (for scheduled monitoring).")
-def recompute(path, changeset, to_path, fmt, output, tolerance, exit_code, **settings):
+@click.option("--top", type=click.IntRange(min=0), default=10, show_default=True, metavar="N",
+              help="List the first N events and the N largest flows affected, then how many "
+                   "more (0: all). JSON always has all of them.")
+def recompute(path, changeset, to_path, fmt, output, tolerance, exit_code, top, **settings):
     """Recompute partner sets after a change, and say what changed and why.
 
     Only the opportunities the change touches are recomputed; the report says which were and
@@ -78,7 +81,8 @@ def recompute(path, changeset, to_path, fmt, output, tolerance, exit_code, **set
         raise click.UsageError("give a CHANGESET or --to NEWPATH (one of them)")
     system = _load(path)
     changes = netkit.read_changeset(changeset, strict=False) if changeset else _load(to_path)
-    update = netkit.recompute(system, changes, tolerance=tolerance, **partner_settings(settings))
+    update = netkit.recompute(system, changes, tolerance=tolerance, top=top or None,
+                              **partner_settings(settings))
     emit(update, fmt, output)
     if exit_code and update.changed:
         raise SystemExit(3)

@@ -222,7 +222,7 @@ def test_scaled_flows_are_written_without_float_noise(tmp_path):
 def test_scale_flows_on_tiny_via_the_command_line(tmp_path):
     from click.testing import CliRunner
 
-    from cli import cli
+    from netkit.cli import cli
 
     changeset = tmp_path / "grow.yaml"
     changeset.write_text("changes:\n  - scale_flows: {pathway: frailty, factor: 1.1}\n")
@@ -242,7 +242,7 @@ def test_scale_flows_on_tiny_via_the_command_line(tmp_path):
 def test_four_bad_events_give_four_problems_in_one_run(tmp_path):
     from click.testing import CliRunner
 
-    from cli import cli
+    from netkit.cli import cli
 
     path = tmp_path / "bad.yaml"
     path.write_text("date: 2026-06-01\nchanges:\n"
