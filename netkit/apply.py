@@ -820,7 +820,7 @@ def _revalidate(state: _State, system: System) -> tuple[list[Problem], list[Prob
     raw.system_doc = _meta_for_yaml(state.meta)
     raw.opportunities_doc = [opportunity_to_dict(o) for o in state.opportunities] or None
     checked = validate_raw(raw)
-    before = {(p.file, p.column, p.value, p.message) for p in system.warnings}
+    before = {(p.column, p.value, p.message) for p in system.warnings}
     errors = [Problem(state.label, None, None, None,
                       f"would leave the system invalid: {_located(p)}; change the changeset "
                       "(or the system) so that the result validates")
@@ -829,7 +829,7 @@ def _revalidate(state: _State, system: System) -> tuple[list[Problem], list[Prob
                          for oid in state.reported)]
     warnings = [replace(p, row=None) for p in checked.warnings
                 if p.file == "opportunities.yaml"
-                and (p.file, p.column, p.value, p.message) not in before]
+                and (p.column, p.value, p.message) not in before]
     return errors, warnings
 
 

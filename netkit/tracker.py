@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from .apply import ChangeResult, Touched, apply_changes, fmt_patients
@@ -180,14 +181,22 @@ class TrackerUpdate:
                 "patients a year" for action, (n, total) in grouped.iterrows()]
 
     def _largest_flows(self) -> tuple[pd.DataFrame, int]:
-        """The flows affected, largest first (ties in event order), cut to ``top``."""
+        """The flows affected, cut to ``top``: dropped flows first (patients lost), then flows
+        that moved, were re-routed, added or made internal, then flows whose numbers changed;
+        within each, largest first (ties in event order)."""
         f = self.change.flows_affected
-        order = f.assign(_order=range(len(f))).sort_values(
-            ["patients", "_order"], ascending=[False, True], kind="mergesort")
-        order = order.drop(columns="_order")
+        action = f["action"]
+        rank = np.where(action == "dropped", 0,
+                        np.where(action.str.startswith(("set from ", "scaled ")), 2, 1))
+        order = f.assign(_rank=rank, _order=range(len(f))).sort_values(
+            ["_rank", "patients", "_order"], ascending=[True, False, True], kind="mergesort")
+        order = order.drop(columns=["_rank", "_order"])
         shown, more = self._shown(list(range(len(order))))
-        frame = order.iloc[:len(shown)][["event", "pathway", "source", "target", "patients",
-                                         "action"]]
+        columns = ["event", "pathway", "source", "target"] + (
+            ["place"] if f["place"].notna().any() else []) + ["patients", "action"]
+        frame = order.iloc[:len(shown)][columns]
+        if "place" in columns:
+            frame = frame.assign(place=frame["place"].where(frame["place"].notna(), ""))
         return frame.assign(patients=frame["patients"].map(fmt_patients)), more
 
     # -- the reports --------------------------------------------------------------------------
@@ -223,7 +232,8 @@ class TrackerUpdate:
         out += [f"- {e(line)}" for line in self._flow_summary()] or ["- none"]
         if not self.change.flows_affected.empty:
             frame, more = self._largest_flows()
-            out += ["", "Largest flows affected:" if more else "Every flow affected:", "",
+            out += ["", "Flows affected, dropped and moved first, then the largest:" if more
+                    else "Every flow affected:", "",
                     markdown_table(frame, right=["event", "patients"])]
             if more:
                 out += ["", f"*and {more} more flow{'s' if more != 1 else ''} (the JSON "

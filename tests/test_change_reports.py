@@ -84,10 +84,15 @@ def test_markdown_puts_the_outcome_first_and_caps_the_flow_table(later):
                             f"{RIVERSIDE} → {later} (2026-10-01)", "## Partners"]
     assert headings[-2:] == ["## Events (89)", "## Flows affected"]
     assert "\nCore now: ICB-RIV, ACU-RIV, AMB-WC, COM-TRUST, LA-NORTH, LA-SOUTH\n" in md
-    table = [line for line in md.splitlines() if line.startswith("| ") and "mh-crisis" in line]
-    assert len(table) == 10
-    assert table[0] == ("| 35 | mh-crisis | CRISIS-MH | @home | 1,320 | set from 1,200 to "
-                        "1,320 |")  # largest first
+    table = [line for line in md.splitlines() if line.startswith("| ")]
+    assert len(table) == 11  # the header and 10 flows
+    # flows that moved come before the 81 whose numbers were set (largest first within each),
+    # and a place column tells apart the two virtual ward flows from AMU-RIV
+    assert table[1] == ("| 4 | frailty-urgent | AMU-RIV | VW-ACU | North | 200 | moves with "
+                        "VW-ACU from ACU-RIV to COM-TRUST |")
+    assert table[3] == ("| 4 | frailty-urgent | AMU-RIV | VW-ACU | South | 160 | moves with "
+                        "VW-ACU from ACU-RIV to COM-TRUST |")
+    assert not any("set from" in line for line in table)
     assert md.endswith("*and 83 more flows (the JSON output lists every one)*\n")
 
 
