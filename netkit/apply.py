@@ -60,7 +60,7 @@ def fmt_patients(value: float) -> str:
     >>> fmt_patients(0.4), fmt_patients(float("nan"))
     ('less than 1', '')
     """
-    if value is None or value != value:
+    if value is None or math.isnan(value):
         return ""
     if 0 < abs(value) < 0.5:
         return "less than 1"

@@ -141,7 +141,7 @@ def _md(text: str) -> str:
 
 def _score(value) -> str:
     """A score to 2 decimals, or "—" where there is none."""
-    return "—" if value is None or value != value else f"{float(value):.2f}"
+    return "—" if value is None or pd.isna(value) else f"{float(value):.2f}"
 
 
 def _score_change(change: float) -> str:
