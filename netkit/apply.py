@@ -15,7 +15,8 @@ and said in the log:
 
 * a service that closes (``remove_service``, ``remove_organisation`` with ``services: remove``)
   also leaves the ``shift.from`` / ``shift.to`` lists of the opportunities that name it; with
-  ``reroute_to`` the opportunities name the service its flows go to instead;
+  ``reroute_to`` the opportunities name the service its flows go to instead (a warning says so
+  where that leaves a shift from and to the same service);
 * a pathway that is removed leaves the ``pathways`` lists of the opportunities that name it;
 * an organisation that closes leaves the opportunities' ``include`` / ``exclude`` lists.
 
@@ -175,6 +176,7 @@ class _State:
         self.label = changeset.source
         self.problems: list[Problem] = list(changeset.problems)
         self.reported: set = set()  # opportunities whose problem an event already reported
+        self.warnings: list[Problem] = []
         self.flows_affected: list[pd.DataFrame] = []
         self.log: list[tuple[int, str]] = []
         self.touched: dict[int, Touched] = {}
@@ -431,6 +433,12 @@ def _services_leave_opportunities(s: _State, e: ChangeEvent, services, reroute: 
             else:
                 s.log.append((e.number, f"opportunity {opp.id} no longer shifts activity "
                                         f"{side} {', '.join(gone)}"))
+        both = [n for n in sides["to"] if n in sides["from"]]
+        if both:
+            s.warnings.append(Problem(
+                s.label, e.line, f"event {e.number} {e.kind}.{key}", ", ".join(both),
+                f"leaves opportunity {opp.id} shifting activity from and to the same service; "
+                "edit its shift in opportunities.yaml", "warning"))
         kept.append(replace(opp, shift=replace(shift, from_=sides["from"], to=sides["to"])))
     s.opportunities = kept
 
@@ -541,7 +549,7 @@ def _remove_service(s: _State, e: ChangeEvent) -> Touched | None:
         what = f"its flows are re-routed to {reroute}"
     s.t["services"] = s.t["services"][s.t["services"]["id"] != sid].reset_index(drop=True)
     s.log.append((e.number, f"{sid} closes ({provider}): {what}"))
-    _services_leave_opportunities(s, e, [sid], reroute)
+    _services_leave_opportunities(s, e, [sid], reroute, key="reroute_to" if reroute else "id")
     return touched
 
 
@@ -894,4 +902,5 @@ def apply_changes(system: System, changeset: Changeset) -> ChangeResult:
     frame = (pd.concat(state.flows_affected, ignore_index=True) if state.flows_affected
              else pd.DataFrame(columns=FLOW_COLUMNS))
     frame["place"] = frame["place"].astype(object).where(frame["place"].notna(), None)
-    return ChangeResult(new, changeset, frame, state.log, state.touched, warnings)
+    return ChangeResult(new, changeset, frame, state.log, state.touched,
+                        state.warnings + warnings)

@@ -176,6 +176,14 @@ def test_a_closed_service_leaves_the_shift_lists_and_the_log_says_so():
     r = apply({"remove_service": {"id": "UCR", "reroute_to": "CH"}})
     assert r.system.opportunity("frailty").shift.to == ("CH",)
     assert r.log[-1] == (1, "opportunity frailty now shifts activity to CH instead of UCR")
+    assert r.warnings == []
+    # re-routed to the service the activity shifts from: allowed, with a warning
+    r = apply({"remove_service": {"id": "UCR", "reroute_to": "ED"}})
+    assert r.system.opportunity("frailty").shift.to == ("ED",)
+    assert [str(w) for w in r.warnings] == [
+        "changeset, column event 1 remove_service.reroute_to: 'ED' leaves opportunity frailty "
+        "shifting activity from and to the same service; edit its shift in opportunities.yaml"]
+    assert r.to_text().endswith(f"warning: {r.warnings[0]}\n")
 
 
 def test_the_result_is_validated_like_a_folder():
