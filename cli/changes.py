@@ -61,8 +61,8 @@ def apply(path, changeset, output, force, fmt):
 @click.option("--exit-code", is_flag=True,
               help="Exit with 3 when any partner set changed (for scheduled monitoring).")
 @click.option("--top", type=click.IntRange(min=0), default=10, show_default=True, metavar="N",
-              help="List the first N events and the N largest flows affected, then how many "
-                   "more (0: all). JSON always has all of them.")
+              help="List the first N events and N flows affected (dropped and moved first, "
+                   "then the largest), then say how many more (0: all). JSON has all of them.")
 def recompute(path, changeset, to_path, fmt, output, tolerance, exit_code, top, **settings):
     """Recompute partner sets after a change, and say what changed and why.
 
