@@ -51,7 +51,7 @@ def apply(path, changeset, output, force, fmt):
     if _occupied(output) and not force:
         raise click.ClickException(f"{output} already exists; choose another --output or add "
                                    "--force to replace it")
-    result = netkit.apply_changes(_load(path), netkit.read_changeset(changeset))
+    result = netkit.apply_changes(_load(path), netkit.read_changeset(changeset, strict=False))
     netkit.save_system(result.system, output, overwrite=force, inputs=[path, changeset])
     emit(result, fmt, None)
     click.echo(f"wrote {output}", err=True)
@@ -67,7 +67,10 @@ def apply(path, changeset, output, force, fmt):
 @tolerance_option
 @click.option("--exit-code", is_flag=True,
               help="Exit with 3 when any partner set changed (for scheduled monitoring).")
-def recompute(path, changeset, to_path, fmt, output, tolerance, exit_code, **settings):
+@click.option("--top", type=click.IntRange(min=0), default=10, show_default=True, metavar="N",
+              help="List the first N events and N flows affected (dropped and moved first, "
+                   "then the largest), then say how many more (0: all). JSON has all of them.")
+def recompute(path, changeset, to_path, fmt, output, tolerance, exit_code, top, **settings):
     """Recompute partner sets after a change, and say what changed and why.
 
     Only the opportunities the change touches are recomputed; the report says which were and
@@ -85,8 +88,9 @@ def recompute(path, changeset, to_path, fmt, output, tolerance, exit_code, **set
         raise click.UsageError("give a CHANGESET or --to NEWPATH (one of them)")
     check_outputs()
     system = _load(path)
-    changes = netkit.read_changeset(changeset) if changeset else _load(to_path)
-    update = netkit.recompute(system, changes, tolerance=tolerance, **partner_settings(settings))
+    changes = netkit.read_changeset(changeset, strict=False) if changeset else _load(to_path)
+    update = netkit.recompute(system, changes, tolerance=tolerance, top=top or None,
+                              **partner_settings(settings))
     emit(update, fmt, output)
     if exit_code and update.changed:
         raise SystemExit(3)
@@ -114,7 +118,8 @@ def timeline(path, changesets, opportunities, fmt, output, picture, tolerance, *
     import netkit
 
     check_outputs()
-    result = netkit.timeline(_load(path), [netkit.read_changeset(c) for c in changesets],
+    result = netkit.timeline(_load(path),
+                             [netkit.read_changeset(c, strict=False) for c in changesets],
                              opportunities=list(opportunities) or None, tolerance=tolerance,
                              **partner_settings(settings))
     if fmt == "picture":  # -o timeline.png: the picture is the output

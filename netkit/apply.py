@@ -1,10 +1,27 @@
 """Apply a changeset to a System: every event checked, all or nothing, nothing lost silently.
 
 Events are checked in order against the system as the earlier events leave it, and every problem
-is reported at once (a `ChangesetError`); only when there are none is the new System built. The
-old System is never touched. Flows that lose an end are dropped or re-routed only as an event
-says, and `ChangeResult.flows_affected` lists every flow an event touched with its patients a
-year.
+is reported at once (a `ChangesetError`): the shape problems a leniently read changeset carries
+(`netkit.read_changeset` with ``strict=False``), what each event names that does not exist, and
+what the result would break. Only when there are none is the new System built. The old System is
+never touched. Flows that lose an end are dropped or re-routed only as an event says, and
+`ChangeResult.flows_affected` lists every flow an event touched with its patients a year.
+
+**The result always validates.** After the last event the new system is checked exactly as
+``netkit validate`` checks a folder (its tables written as CSV and read back, its opportunities
+checked against them); any error is a problem with the changeset, so `apply_changes` never
+returns a system that ``netkit validate`` would reject. Consequences an event names are applied
+and said in the log:
+
+* a service that closes (``remove_service``, ``remove_organisation`` with ``services: remove``)
+  also leaves the ``shift.from`` / ``shift.to`` lists of the opportunities that name it; with
+  ``reroute_to`` the opportunities name the service its flows go to instead (a warning says so
+  where that leaves a shift from and to the same service);
+* a pathway that is removed leaves the ``pathways`` lists of the opportunities that name it;
+* an organisation that closes leaves the opportunities' ``include`` / ``exclude`` lists.
+
+An opportunity left with nothing to shift from or to, or with no pathways, is a problem (edit
+``opportunities.yaml`` first: netkit will not guess what the opportunity should become).
 
 A merge combines the organisations' services (the new organisation provides them), the flows
 between them (which become internal), their relationships (ends renamed; ties between the merged
@@ -26,12 +43,29 @@ import pandas as pd
 from ._frames import blank_as_empty
 from .changeset import ChangeEvent, Changeset
 from .errors import ChangesetError, Problem
-from .report import fmt_number, markdown_table, text_table
+from .report import markdown_table, text_table
 from .schema import HOME, PAYMENT_BASES, TABLES
 from .system import System
-from .validation import check_opportunities
 
-__all__ = ["apply_changes", "ChangeResult", "Touched"]
+__all__ = ["apply_changes", "ChangeResult", "Touched", "fmt_patients"]
+
+
+def fmt_patients(value: float) -> str:
+    """Patients as a person counts them: whole, with thousands separators (reports only; the
+    tables and JSON keep the exact values).
+
+    Examples
+    --------
+    >>> fmt_patients(880.0000000000001), fmt_patients(92.4), fmt_patients(11913.0)
+    ('880', '92', '11,913')
+    >>> fmt_patients(0.4), fmt_patients(float("nan"))
+    ('less than 1', '')
+    """
+    if value is None or math.isnan(value):
+        return ""
+    if 0 < abs(value) < 0.5:
+        return "less than 1"
+    return f"{round(value):,}"
 
 FLOW_COLUMNS = ["event", "pathway", "source", "target", "place", "patients", "action"]
 
@@ -107,8 +141,8 @@ class ChangeResult:
         out = self._lines()
         dropped = self.flows_affected[self.flows_affected["action"] == "dropped"]
         if len(dropped):
-            out += ["", f"Flows dropped ({fmt_number(dropped['patients'].sum())} patients a year):",
-                    text_table(dropped.assign(patients=dropped["patients"].map(fmt_number))
+            out += ["", f"Flows dropped ({fmt_patients(dropped['patients'].sum())} patients a year):",
+                    text_table(dropped.assign(patients=dropped["patients"].map(fmt_patients))
                                [["event", "pathway", "source", "target", "patients"]],
                                right=["event", "patients"])]
         out += [f"warning: {w}" for w in self.warnings]
@@ -123,7 +157,7 @@ class ChangeResult:
         return (f"<p>{html.escape(lines[0])}</p><ul>"
                 + "".join(f"<li>{html.escape(line.strip())}</li>" for line in lines[1:])
                 + "</ul>" + (html_table(self.flows_affected.assign(
-                    patients=self.flows_affected["patients"].map(fmt_number)))
+                    patients=self.flows_affected["patients"].map(fmt_patients)))
                     if len(self.flows_affected) else "")
                 + "".join(f"<p>warning: {html.escape(str(w))}</p>" for w in self.warnings))
 
@@ -131,7 +165,7 @@ class ChangeResult:
         out = ["## Changes", ""] + [f"- event {n}: {t}" for n, t in self.log]
         if len(self.flows_affected):
             frame = self.flows_affected.assign(
-                patients=self.flows_affected["patients"].map(fmt_number))
+                patients=self.flows_affected["patients"].map(fmt_patients))
             out += ["", "### Flows affected", "", markdown_table(frame, right=["event",
                                                                               "patients"])]
         return "\n".join(out) + "\n"
@@ -145,7 +179,9 @@ class _State:
         self.opportunities = list(system.opportunities.values())
         self.meta = dict(system.meta)
         self.label = changeset.source
-        self.problems: list[Problem] = []
+        self.problems: list[Problem] = list(changeset.problems)
+        self.reported: set = set()  # opportunities whose problem an event already reported
+        self.warnings: list[Problem] = []
         self.flows_affected: list[pd.DataFrame] = []
         self.log: list[tuple[int, str]] = []
         self.touched: dict[int, Touched] = {}
@@ -366,6 +402,52 @@ def _drop_flows_at(s: _State, e: ChangeEvent, services: list) -> None:
     s.t["flows"] = flows[~gone].reset_index(drop=True)
 
 
+def _services_leave_opportunities(s: _State, e: ChangeEvent, services, reroute: str | None = None,
+                                  key: str = "id") -> None:
+    """Closed services leave the shift lists of the opportunities that name them (or, with
+    ``reroute``, are replaced by the service their flows go to). A shift left with nothing on
+    one side is a problem with the changeset."""
+    services = set(services)
+    kept = []
+    for opp in s.opportunities:
+        shift = opp.shift
+        if shift is None or not services & (set(shift.from_) | set(shift.to)):
+            kept.append(opp)
+            continue
+        sides = {}
+        for side, names in (("from", shift.from_), ("to", shift.to)):
+            gone = [n for n in names if n in services]
+            new = []
+            for n in names:
+                n = reroute if (n in services and reroute is not None) else n
+                if n not in services and n not in new:
+                    new.append(n)
+            sides[side] = tuple(new)
+            if not gone:
+                continue
+            if not new:
+                s.reported.add(opp.id)
+                s.bad(e, key, ", ".join(gone),
+                      f"{'closes' if len(gone) == 1 else 'close'}, leaving opportunity {opp.id} "
+                      f"no service to shift activity {side} (shift.{side}); edit "
+                      f"opportunities.yaml first (name another service in shift.{side}, or "
+                      "remove the shift)")
+            elif reroute is not None:
+                s.log.append((e.number, f"opportunity {opp.id} now shifts activity {side} "
+                                        f"{reroute} instead of {', '.join(gone)}"))
+            else:
+                s.log.append((e.number, f"opportunity {opp.id} no longer shifts activity "
+                                        f"{side} {', '.join(gone)}"))
+        both = [n for n in sides["to"] if n in sides["from"]]
+        if both:
+            s.warnings.append(Problem(
+                s.label, e.line, f"event {e.number} {e.kind}.{key}", ", ".join(both),
+                f"leaves opportunity {opp.id} shifting activity from and to the same service; "
+                "edit its shift in opportunities.yaml", "warning"))
+        kept.append(replace(opp, shift=replace(shift, from_=sides["from"], to=sides["to"])))
+    s.opportunities = kept
+
+
 def _remove_organisation(s: _State, e: ChangeEvent) -> Touched | None:
     org_id = str(e.params["id"])
     if org_id not in s.org_ids():
@@ -413,10 +495,17 @@ def _remove_organisation(s: _State, e: ChangeEvent) -> Touched | None:
     touched.ties |= set(zip(rels.loc[gone, "source"], rels.loc[gone, "target"],
                             rels.loc[gone, "type"]))
     s.t["relationships"] = rels[~gone].reset_index(drop=True)
+    s.log.append((e.number, f"{org_id} closes: {what}; {int(gone.sum())} relationship(s) end"))
+    if reassign is None:
+        _services_leave_opportunities(s, e, services, key="services")
+    for o in s.opportunities:
+        for key in ("include", "exclude"):
+            if org_id in getattr(o, key):
+                s.log.append((e.number, f"opportunity {o.id} no longer names {org_id} in "
+                                        f"{key}"))
     s.opportunities = [replace(o, include=tuple(i for i in o.include if i != org_id),
                                exclude=tuple(i for i in o.exclude if i != org_id))
                        for o in s.opportunities]
-    s.log.append((e.number, f"{org_id} closes: {what}; {int(gone.sum())} relationship(s) end"))
     return touched
 
 
@@ -465,6 +554,7 @@ def _remove_service(s: _State, e: ChangeEvent) -> Touched | None:
         what = f"its flows are re-routed to {reroute}"
     s.t["services"] = s.t["services"][s.t["services"]["id"] != sid].reset_index(drop=True)
     s.log.append((e.number, f"{sid} closes ({provider}): {what}"))
+    _services_leave_opportunities(s, e, [sid], reroute, key="reroute_to" if reroute else "id")
     return touched
 
 
@@ -529,7 +619,7 @@ def _set_flow(s: _State, e: ChangeEvent) -> Touched | None:
     if mask.any():
         before = float(flows.loc[mask, "patients"].iloc[0])
         flows.loc[mask, "patients"] = patients
-        s.record_flows(e, flows[mask], f"set from {fmt_number(before)} to {fmt_number(patients)}")
+        s.record_flows(e, flows[mask], f"set from {fmt_patients(before)} to {fmt_patients(patients)}")
     else:
         row = {k: e.params.get(k) for k in ("pathway", "source", "target", "place")
                if e.params.get(k) is not None}
@@ -537,7 +627,7 @@ def _set_flow(s: _State, e: ChangeEvent) -> Touched | None:
         s.t["flows"] = _append(flows, _row(s, e, "flows", row))
         s.record_flows(e, s.t["flows"].tail(1), "added")
     s.log.append((e.number, f"{e.params['pathway']}: {e.params['source']} → "
-                            f"{e.params['target']} now {fmt_number(patients)} patients a year"))
+                            f"{e.params['target']} now {fmt_patients(patients)} patients a year"))
     return touched
 
 
@@ -552,7 +642,7 @@ def _scale_flows(s: _State, e: ChangeEvent) -> Touched | None:
     flows.loc[mask, "patients"] = flows.loc[mask, "patients"] * factor
     s.record_flows(e, flows[mask], f"scaled × {factor:g}")
     s.log.append((e.number, f"{int(mask.sum())} flows of {e.params['pathway']} scaled × "
-                            f"{factor:g} ({fmt_number(before)} → {fmt_number(before * factor)} "
+                            f"{factor:g} ({fmt_patients(before)} → {fmt_patients(before * factor)} "
                             "patient movements a year)"))
     return _flow_touched(s, e)
 
@@ -686,6 +776,20 @@ def _remove_pathway(s: _State, e: ChangeEvent) -> Touched | None:
     s.t["flows"] = flows[~gone].reset_index(drop=True)
     s.t["pathways"] = s.t["pathways"][s.t["pathways"]["id"] != pid].reset_index(drop=True)
     s.log.append((e.number, f"pathway {pid} removed with its {int(gone.sum())} flows"))
+    kept = []
+    for opp in s.opportunities:
+        if pid in opp.pathways:
+            left = tuple(p for p in opp.pathways if p != pid)
+            if left:
+                s.log.append((e.number, f"opportunity {opp.id} no longer looks at pathway {pid}"))
+            else:
+                s.reported.add(opp.id)
+                s.bad(e, "id", pid, f"is the only pathway of opportunity {opp.id}; edit "
+                                    "opportunities.yaml first (give it another pathway, or "
+                                    "remove the opportunity)")
+            opp = replace(opp, pathways=left)
+        kept.append(opp)
+    s.opportunities = kept
     return Touched({pid}, set(), set(), tags=True)
 
 
@@ -709,6 +813,45 @@ HANDLERS = {
 }
 
 
+def _revalidate(state: _State, system: System) -> tuple[list[Problem], list[Problem]]:
+    """Check the changed system as ``netkit validate`` checks a folder: each table written as
+    the CSV `netkit.save_system` writes and read back, then every check of `validate_raw`
+    (references, duplicates, opportunities). Returns the errors, as problems with the
+    changeset, and the warnings about opportunities that are new."""
+    from .opportunity import opportunity_to_dict
+    from .reading import RawSystem, read_csv_text
+    from .saving import _meta_for_yaml, _ordered
+    from .validation import validate_raw
+
+    raw = RawSystem(source=system.source or "changed system", kind="folder")
+    for name, frame in state.t.items():
+        filename = TABLES[name].filename
+        raw.labels[name] = filename
+        text = _ordered(name, frame).to_csv(index=False, lineterminator="\n")
+        raw.tables[name] = read_csv_text(text, filename, raw.problems)
+    raw.labels["system"], raw.labels["opportunities"] = "system.yaml", "opportunities.yaml"
+    raw.system_doc = _meta_for_yaml(state.meta)
+    raw.opportunities_doc = [opportunity_to_dict(o) for o in state.opportunities] or None
+    checked = validate_raw(raw)
+    before = {(p.column, p.value, p.message) for p in system.warnings}
+    errors = [Problem(state.label, None, None, None,
+                      f"would leave the system invalid: {_located(p)}; change the changeset "
+                      "(or the system) so that the result validates")
+              for p in checked.errors
+              if not any(str(p.column or "").startswith(f"opportunity {oid}.")
+                         for oid in state.reported)]
+    warnings = [replace(p, row=None) for p in checked.warnings
+                if p.file == "opportunities.yaml"
+                and (p.column, p.value, p.message) not in before]
+    return errors, warnings
+
+
+def _located(p: Problem) -> str:
+    """A problem of the changed system, without the row numbers of files that were never
+    written."""
+    return str(replace(p, row=None))
+
+
 def apply_changes(system: System, changeset: Changeset) -> ChangeResult:
     """Apply a changeset, all or nothing, and say what happened to every flow.
 
@@ -727,7 +870,9 @@ def apply_changes(system: System, changeset: Changeset) -> ChangeResult:
     Raises
     ------
     ChangesetError
-        Listing every problem, event by event; nothing is applied.
+        Listing every problem, event by event (and the changeset's own shape problems, where
+        it was read with ``strict=False``), then anything the result would break; nothing is
+        applied. See the module's description for the consequences an event carries.
 
     Examples
     --------
@@ -746,13 +891,14 @@ def apply_changes(system: System, changeset: Changeset) -> ChangeResult:
         touched = HANDLERS[event.kind](state, event)
         if touched is not None:
             state.touched[event.number] = touched
-    if state.problems:
-        raise ChangesetError(state.problems)
     for name, frame in state.t.items():
         state.t[name] = frame.reset_index(drop=True)
-    label = f"{changeset.source}"
-    warnings = [replace(p, severity="warning")
-                for p in check_opportunities(state.opportunities, state.t, label=label)]
+    # an event with a problem changes nothing, so the result is still worth checking: every
+    # problem comes back in one pass
+    errors, warnings = _revalidate(state, system)
+    state.problems += errors
+    if state.problems:
+        raise ChangesetError(state.problems)
     source = f"{system.source} + {changeset.source}" if system.source else changeset.source
     meta = dict(system.meta)
     if changeset.date is not None:
@@ -761,4 +907,5 @@ def apply_changes(system: System, changeset: Changeset) -> ChangeResult:
     frame = (pd.concat(state.flows_affected, ignore_index=True) if state.flows_affected
              else pd.DataFrame(columns=FLOW_COLUMNS))
     frame["place"] = frame["place"].astype(object).where(frame["place"].notna(), None)
-    return ChangeResult(new, changeset, frame, state.log, state.touched, warnings)
+    return ChangeResult(new, changeset, frame, state.log, state.touched,
+                        state.warnings + warnings)

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from .errors import ChangesetError, Problem
 from .reading import decode_text, load_yaml_text
 
@@ -62,6 +64,11 @@ class ChangeEvent:
 
     def describe(self) -> str:
         """The event in a few words, e.g. ``transfer_service VW-ACU to COM-TRUST``."""
+        what = self.summary()
+        return f"{self.kind} {what}" if what else self.kind
+
+    def summary(self) -> str:
+        """What the event names, e.g. ``VW-ACU to COM-TRUST`` (empty if it cannot say)."""
         p = self.params
         what = {
             "transfer_service": lambda: f"{p['service']} to {p['to']}",
@@ -75,30 +82,68 @@ class ChangeEvent:
             "remove_relationship": lambda: f"{p['source']} {p['type']} {p['target']}",
         }.get(self.kind, lambda: str(p.get("id", "")))
         try:
-            return f"{self.kind} {what()}"
+            return what()
         except (KeyError, TypeError, AttributeError):
-            return self.kind
+            return ""
 
     def to_dict(self) -> dict:
         return {self.kind: self.params}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Changeset:
-    """A dated, ordered list of change events."""
+    """A dated, ordered list of change events.
+
+    Attributes
+    ----------
+    events : tuple of ChangeEvent
+        The well-formed events, in order.
+    date : datetime.date or None
+    description : str
+    source : str
+        The file name (or ``"changeset"``), used in messages.
+    problems : tuple of Problem
+        Shape problems found when the changeset was read leniently (``strict=False``): events
+        that are not events, settings missing or unknown, a date that is not a date. The
+        events with such problems are not in ``events``; `netkit.apply_changes` reports these
+        problems together with every other problem it finds and applies nothing.
+    """
 
     events: tuple[ChangeEvent, ...]
     date: dt.date | None = None
     description: str = ""
     source: str = "changeset"
+    problems: tuple = ()
+
+    def __repr__(self) -> str:
+        when = f" {self.date}" if self.date else ""
+        bad = f", {len(self.problems)} problem(s)" if self.problems else ""
+        return f"<Changeset {self.source}{when}: {len(self.events)} event(s){bad}>"
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per event: ``event`` (its number), ``kind`` and ``summary`` (what it names).
+
+        Examples
+        --------
+        >>> cs = Changeset.of([{"transfer_service": {"service": "UCR", "to": "ACUTE"}},
+        ...                    {"remove_pathway": {"id": "falls"}}])
+        >>> cs.to_frame().values.tolist()
+        [[1, 'transfer_service', 'UCR to ACUTE'], [2, 'remove_pathway', 'falls']]
+        """
+        rows = [{"event": e.number, "kind": e.kind, "summary": e.summary()} for e in self.events]
+        return pd.DataFrame(rows, columns=["event", "kind", "summary"])
 
     def to_dict(self) -> dict:
+        """The changeset as its YAML document holds it (``date``, ``description``,
+        ``changes``), plus ``problems`` where it was read leniently and has some."""
         out: dict[str, Any] = {}
         if self.date is not None:
             out["date"] = self.date
         if self.description:
             out["description"] = self.description
         out["changes"] = [e.to_dict() for e in self.events]
+        if self.problems:
+            out["problems"] = [p.to_dict() for p in self.problems]
         return out
 
     def _repr_html_(self) -> str:
@@ -124,8 +169,18 @@ class Changeset:
                                source)
 
 
-def read_changeset(path: str | Path) -> Changeset:
+def read_changeset(path: str | Path, strict: bool = True) -> Changeset:
     """Read a changeset YAML file (safely), checking its shape.
+
+    Parameters
+    ----------
+    path : str or Path
+    strict : bool
+        Raise for shape problems (the default). With ``strict=False`` the problems with single
+        events (and the date) are kept in `Changeset.problems` instead, so that
+        `netkit.apply_changes` can report them together with the problems it finds in the
+        other events: every problem in one pass. A file that YAML cannot read, or that holds no
+        list of changes, is an error either way.
 
     Raises
     ------
@@ -142,11 +197,15 @@ def read_changeset(path: str | Path) -> Changeset:
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise ChangesetError(errors)
-    return parse_changeset(doc, path.name, lines)
+    return parse_changeset(doc, path.name, lines, strict=strict)
 
 
-def parse_changeset(doc: Any, label: str = "changeset", lines: dict | None = None) -> Changeset:
-    """Check the shape of a changeset document and build a `Changeset`."""
+def parse_changeset(doc: Any, label: str = "changeset", lines: dict | None = None,
+                    strict: bool = True) -> Changeset:
+    """Check the shape of a changeset document and build a `Changeset`.
+
+    With ``strict=False``, events with shape problems are left out and their problems kept in
+    `Changeset.problems` (see `read_changeset`)."""
     lines = lines or {}
     problems: list[Problem] = []
 
@@ -187,6 +246,7 @@ def parse_changeset(doc: Any, label: str = "changeset", lines: dict | None = Non
             bad(where, f"event {number} {kind}", params, "should be a mapping of its settings")
             continue
         required, optional = EVENTS[kind]
+        bad_before = len(problems)
         for key in required:
             if key not in params or params[key] in (None, ""):
                 bad(where, f"event {number} {kind}.{key}", None, "is missing")
@@ -199,7 +259,9 @@ def parse_changeset(doc: Any, label: str = "changeset", lines: dict | None = Non
         params = {k: (str(v) if k in ("id", "service", "to", "source", "target", "pathway",
                                       "provider", "reroute_to") and isinstance(v, (int, float))
                       else v) for k, v in params.items()}
-        events.append(ChangeEvent(number, kind, params, lines.get(where)))
-    if problems:
+        if len(problems) == bad_before:
+            events.append(ChangeEvent(number, kind, params, lines.get(where)))
+    if problems and strict:
         raise ChangesetError(problems)
-    return Changeset(tuple(events), date, str(doc.get("description") or ""), label)
+    return Changeset(tuple(events), date if isinstance(date, dt.date) else None,
+                     str(doc.get("description") or ""), label, tuple(problems))

@@ -95,9 +95,32 @@ class PartnerDiff:
         return "\n".join(out) + "\n"
 
     def to_markdown(self) -> str:
-        out = [f"### {self.title or self.opportunity} (`{self.opportunity}`)", ""]
-        out += [f"- {line}" for line in self.summary] or ["- no change"]
+        e = _md
+        out = [f"### {e(self.title or self.opportunity)} (`{e(self.opportunity)}`)", ""]
+        out += [f"- {e(line)}" for line in self.summary] or ["- no change"]
+        if self.after is not None and self.changed:
+            out += ["", f"Core now: {e(', '.join(self.after.core))}"]
         return "\n".join(out) + "\n"
+
+    def _display_frame(self) -> pd.DataFrame:
+        """`to_frame` as a person reads it: tiers in words ("—" where out of scope), scores to
+        2 decimals with a signed change."""
+        frame = self.to_frame()
+        score = frame["change"] == "score"
+        shown = frame.astype(object)
+        for column in ("before", "after"):
+            shown[column] = [_score(v) if is_score else (v if isinstance(v, str) and v else "—")
+                             for v, is_score in zip(frame[column], score)]
+        changes = {item["id"]: item["change"] for item in self.scores}
+        words = {"joined": "joined the core", "left": "left the core", "moved": "moved tier"}
+        shown["change"] = [
+            _score_change(changes[i]) if c == "score"
+            else "entered the scope" if c == "moved" and not isinstance(b, str)
+            else "left the scope" if c == "moved" and not isinstance(a, str)
+            else words[c]
+            for i, c, b, a in zip(frame["id"], frame["change"], frame["before"], frame["after"])]
+        shown["why"] = shown["why"].map(lambda w: w if isinstance(w, str) and w else "—")
+        return shown.drop(columns="opportunity")
 
     def visualise(self, seed: int = 0, max_nodes: int | None = DISPLAY_BUDGET):
         """The map of this change (`netkit.maps.map_diff`): joined and left highlighted."""
@@ -106,9 +129,31 @@ class PartnerDiff:
         return map_diff(self, seed=seed, max_nodes=max_nodes)
 
     def _repr_html_(self) -> str:
-        return (f"<h4>{html.escape(self.title or self.opportunity)}</h4><ul>"
+        head = f"{self.title or self.opportunity} ({self.opportunity})"
+        if not self.changed and not self.scores:
+            return f"<h3>{html.escape(head)}</h3><p>no change</p>"
+        core = (f"<p>Core now: {html.escape(', '.join(self.after.core))}</p>"
+                if self.after is not None else "")
+        return (f"<h3>{html.escape(head)}</h3><ul>"
                 + "".join(f"<li>{html.escape(s)}</li>" for s in self.summary) + "</ul>"
-                + html_table(self.to_frame()))
+                + core + html_table(self._display_frame()))
+
+
+def _md(text: str) -> str:
+    """Free text for Markdown: HTML markup in names shown as text, not rendered."""
+    return html.escape(str(text), quote=False)
+
+
+def _score(value) -> str:
+    """A score to 2 decimals, or "—" where there is none."""
+    return "—" if value is None or pd.isna(value) else f"{float(value):.2f}"
+
+
+def _score_change(change: float) -> str:
+    """A score move in words to 2 decimals; one too small to show is "slightly"."""
+    if round(abs(change), 2) < 0.01 or abs(change) < 0.01:
+        return f"score {'up' if change > 0 else 'down'} slightly (under 0.01)"
+    return f"score {change:+.2f}"
 
 
 def _event_reason(event: ChangeEvent, org: str) -> str:

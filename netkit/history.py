@@ -4,7 +4,7 @@ recomputing after one change."""
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -170,7 +170,7 @@ def timeline(system: System, changesets, opportunities=None, tolerance: float = 
 
 
 def recompute(system: System, changes, opportunities=None, tolerance: float = 0.0,
-              **options) -> TrackerUpdate:
+              top: int | None = 10, **options) -> TrackerUpdate:
     """Partner sets before and after a change, recomputing only what it touches.
 
     Parameters
@@ -179,9 +179,18 @@ def recompute(system: System, changes, opportunities=None, tolerance: float = 0.
     changes : Changeset or System
         A changeset, or a later snapshot of the same system (the changes are derived with
         `netkit.diff_systems`).
+    opportunities : iterable of str, optional
+        Default: every opportunity of the system.
+    tolerance : float
+        Hysteresis (see `PartnerTracker`).
+    top : int or None
+        How many events and flows the reports list before saying how many more (None: all).
+    **options
+        Passed to `netkit.find_partners`.
     """
     if isinstance(changes, System):
         from .snapshots import diff_systems
 
         changes = diff_systems(system, changes)
-    return PartnerTracker(system, opportunities, tolerance=tolerance, **options).apply(changes)
+    update = PartnerTracker(system, opportunities, tolerance=tolerance, **options).apply(changes)
+    return replace(update, top=top)

@@ -45,6 +45,7 @@ _EDGE_COLUMNS = ["source", "target", "kind", "patients", "width", "tooltip", "da
 SCHEME_TITLES = {"type": "Organisation type", "tier": "Partner tier", "change": "Change"}
 TIER_LABELS = {"core": "Core (at the table)", "involve": "Involve", "inform": "Inform"}
 CHANGE_LABELS = {"joined": "Joined the core", "left": "Left the core", "moved": "Moved tier",
+                 "entered": "Joined the scope", "exited": "Left the scope (or closed)",
                  "added": "Added", "removed": "Removed", "changed": "Changed",
                  "core": "Core, unchanged", "unchanged": "Unchanged"}
 
@@ -471,13 +472,20 @@ def map_diff(diff, seed: int = 0, max_nodes: int | None = DISPLAY_BUDGET,
     nodes = pd.concat([after_nodes, gone.assign(tier="")], ignore_index=True)
     status = pd.Series("unchanged", index=nodes.index)
     status[nodes["tier"] == "core"] = "core"
-    for kind, items in (("moved", diff.moved), ("joined", diff.joined), ("left", diff.left)):
-        status[nodes["id"].isin([i["id"] for i in items])] = kind
+    # an organisation that enters or leaves the scope (it joined or closed, say) is coloured
+    # as joining or leaving, not as a move between tiers
+    entered = [i["id"] for i in diff.moved if not i.get("before")]
+    exited = [i["id"] for i in diff.moved if not i.get("after")]
+    for kind, ids in (("moved", [i["id"] for i in diff.moved]), ("entered", entered),
+                      ("exited", exited), ("joined", [i["id"] for i in diff.joined]),
+                      ("left", [i["id"] for i in diff.left])):
+        status[nodes["id"].isin(ids)] = kind
     nodes["status"] = status
     nodes["colour_change"] = status.map(CHANGE_COLOURS)
     nodes["colour_tier"] = nodes["tier"].map(TIER_COLOURS).fillna(FADED)
-    why = {i["id"]: f"{CHANGE_LABELS[k].lower()}: {i.get('why', '')}" for k, items in
-           (("moved", diff.moved), ("joined", diff.joined), ("left", diff.left)) for i in items}
+    kind_of = dict(zip(nodes["id"], status))
+    why = {i["id"]: f"{CHANGE_LABELS[kind_of.get(i['id'], 'moved')].lower()}: "
+                    f"{i.get('why', '')}" for i in diff.moved + diff.joined + diff.left}
     lines = nodes["tooltip"].str.split("\n", n=3)
     nodes["tooltip"] = [("\n".join(parts[:3] + [why[i]] + parts[3:]) if i in why else tip)
                         for i, parts, tip in zip(nodes["id"], lines, nodes["tooltip"])]
@@ -488,8 +496,10 @@ def map_diff(diff, seed: int = 0, max_nodes: int | None = DISPLAY_BUDGET,
     only_before = only_before[only_before["_merge"] == "left_only"].drop(columns="_merge")
     old = _handoff_edges(only_before, names, count)
     old["dashed"] = True
-    old["tooltip"] = old["tooltip"] + " (before the change)"
+    old["tooltip"] = old["tooltip"] + " (before the change, now ended)"
     edges = pd.concat([edges, old], ignore_index=True)
+    # ended handoffs keep their old patients, drawn on the same width scale as the live ones
+    edges["width"] = _widths(edges["patients"])
     subtitle = list(diff.summary) or ["no change to the partner set"]
     return _finish(f"What changed: {diff.title or diff.opportunity}", nodes, edges, "change",
                    subtitle, [], seed, max_nodes, "candidates", diff.before.provenance()

@@ -55,6 +55,7 @@ SHAPES = {"diamond": "D", "square": "s", "triangle": "^", "triangleDown": "v", "
 TIER_COLOURS = {"core": "#005EB8", "involve": "#E69F00", "inform": "#BBBBBB"}
 
 CHANGE_COLOURS = {"joined": "#009E73", "left": "#D55E00", "moved": "#E69F00",
+                  "entered": "#009E73", "exited": "#D55E00",
                   "changed": "#E69F00", "added": "#009E73", "removed": "#D55E00",
                   "core": "#005EB8", "unchanged": "#BBBBBB"}
 

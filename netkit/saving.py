@@ -375,8 +375,20 @@ def _ordered(name: str, frame: pd.DataFrame, as_text: bool = True) -> pd.DataFra
 
 
 def _plain_numbers(values: pd.Series) -> pd.Series:
-    """Numbers as a person would write them: ``1200`` not ``1200.0``; missing left empty."""
+    """Numbers as a person would write them: ``1200`` not ``1200.0``; missing left empty.
+
+    Numbers are rounded to 6 decimals first, which removes the noise of float arithmetic (800
+    scaled by 1.1 is ``880``, not ``880.0000000000001``) and keeps every meaningful digit of a
+    count, an amount in pounds or a strength.
+
+    Examples
+    --------
+    >>> _plain_numbers(pd.Series([800 * 1.1, 84 * 1.1, 1200.0, None, 0.25])).tolist()
+    ['880', '92.4', '1200', '', '0.25']
+    """
     numbers = values.astype("float64")
+    finite = np.isfinite(numbers)
+    numbers = numbers.where(~finite, np.round(numbers, 6))
     whole = numbers.notna() & (numbers == np.round(numbers)) & (numbers.abs() < 1e15)
     text = numbers.map(lambda v: "" if v != v else repr(float(v)))
     return text.where(~whole, numbers.where(whole).fillna(0).astype("int64").astype(str))

@@ -120,14 +120,182 @@ def test_relationships_and_updates():
     assert r.system.services.set_index("id").at["ED", "price"] == 300
 
 
+def tiny_with(**changes):
+    """tiny, with its opportunities changed (``falls=dict(pathways=(...))``)."""
+    from dataclasses import replace
+
+    system = tiny()
+    opportunities = [replace(o, **changes.get(o.id, {})) for o in system.opportunities.values()]
+    return netkit.System(system.tables(), system.meta, opportunities, source=system.source)
+
+
 def test_pathway_events():
-    r = apply({"add_pathway": {"id": "copd", "name": "COPD", "tags": ["respiratory"]}},
-              {"set_flow": {"pathway": "copd", "source": "@home", "target": "GPS",
-                            "patients": 10}},
-              {"remove_pathway": {"id": "falls"}})
+    # the falls opportunity also looks at frailty, so removing falls leaves it a pathway
+    # (before, the opportunity went on naming the removed pathway: a system validate rejects)
+    system = tiny_with(falls={"pathways": ("falls", "frailty")})
+    r = netkit.apply_changes(system, Changeset.of([
+        {"add_pathway": {"id": "copd", "name": "COPD", "tags": ["respiratory"]}},
+        {"set_flow": {"pathway": "copd", "source": "@home", "target": "GPS", "patients": 10}},
+        {"remove_pathway": {"id": "falls"}}]))
     assert set(r.system.pathways["id"]) == {"frailty", "copd"}
     assert r.system.pathways.set_index("id").at["copd", "tags"] == "respiratory"
     assert (r.flows_affected["action"] == "dropped").sum() == 4
+    assert r.system.opportunity("falls").pathways == ("frailty",)
+    assert r.log[-2:] == [(3, "pathway falls removed with its 4 flows"),
+                          (3, "opportunity falls no longer looks at pathway falls")]
+
+
+# -- item 4: apply never writes a system its own validate rejects ------------------------------
+
+def test_closing_the_only_shift_target_is_a_problem_and_nothing_is_written(tmp_path):
+    # remove_organisation COMM closes UCR, the frailty opportunity's only shift.to service
+    with pytest.raises(netkit.ChangesetError) as info:
+        apply({"remove_organisation": {"id": "COMM", "services": "remove"}})
+    assert [str(p) for p in info.value.problems] == [
+        "changeset, column event 1 remove_organisation.services: 'UCR' closes, leaving "
+        "opportunity frailty no service to shift activity to (shift.to); edit "
+        "opportunities.yaml first (name another service in shift.to, or remove the shift)"]
+
+
+def test_removing_the_only_pathway_of_an_opportunity_is_a_problem():
+    with pytest.raises(netkit.ChangesetError) as info:
+        apply({"remove_pathway": {"id": "falls"}})
+    assert [str(p) for p in info.value.problems] == [
+        "changeset, column event 1 remove_pathway.id: 'falls' is the only pathway of "
+        "opportunity falls; edit opportunities.yaml first (give it another pathway, or remove "
+        "the opportunity)"]
+
+
+def test_a_closed_service_leaves_the_shift_lists_and_the_log_says_so():
+    system = tiny_with(frailty={"shift": netkit.opportunity.Shift(("ED",), ("UCR", "CH"), 0.2)})
+    r = netkit.apply_changes(system, Changeset.of([{"remove_service": {"id": "CH"}}]))
+    assert r.system.opportunity("frailty").shift.to == ("UCR",)
+    assert r.log == [(1, "CH closes (CARE): its flows are dropped"),
+                     (1, "opportunity frailty no longer shifts activity to CH")]
+    # with reroute_to, the opportunity names the service the flows go to
+    r = apply({"remove_service": {"id": "UCR", "reroute_to": "CH"}})
+    assert r.system.opportunity("frailty").shift.to == ("CH",)
+    assert r.log[-1] == (1, "opportunity frailty now shifts activity to CH instead of UCR")
+    assert r.warnings == []
+    # re-routed to the service the activity shifts from: allowed, with a warning
+    r = apply({"remove_service": {"id": "UCR", "reroute_to": "ED"}})
+    assert r.system.opportunity("frailty").shift.to == ("ED",)
+    assert [str(w) for w in r.warnings] == [
+        "changeset, column event 1 remove_service.reroute_to: 'ED' leaves opportunity frailty "
+        "shifting activity from and to the same service; edit its shift in opportunities.yaml"]
+    assert r.to_text().endswith(f"warning: {r.warnings[0]}\n")
+
+
+def test_the_result_is_validated_like_a_folder():
+    # nothing an event checks catches a blank pathway name; validating the result does
+    with pytest.raises(netkit.ChangesetError) as info:
+        apply({"update_pathway": {"id": "frailty", "set": {"name": ""}}})
+    assert [str(p) for p in info.value.problems] == [
+        "changeset: would leave the system invalid: pathways.csv, column name: '' is empty; "
+        "every row needs a name; change the changeset (or the system) so that the result "
+        "validates"]
+
+
+def test_every_result_apply_returns_validates(tmp_path):
+    for events in ([{"remove_organisation": {"id": "CARE", "services": "remove"}}],
+                   [{"remove_service": {"id": "UCR", "reroute_to": "CH"}}],
+                   [{"merge_organisations": {"organisations": ["ACUTE", "COMM"],
+                                             "into": {"id": "V", "name": "V",
+                                                      "type": "acute_trust"}}}]):
+        r = netkit.apply_changes(tiny(), Changeset.of(events))
+        netkit.save_system(r.system, tmp_path / "out", overwrite=True)
+        report = netkit.validate(tmp_path / "out")
+        assert report.ok, report.to_text()
+
+
+# -- item 22: patients rounded on write and in words -------------------------------------------
+
+def test_scaled_flows_are_written_without_float_noise(tmp_path):
+    system = tiny()
+    r = netkit.apply_changes(system, Changeset.of([
+        {"set_flow": {"pathway": "falls", "source": "@home", "target": "GPS", "patients": 800}},
+        {"scale_flows": {"pathway": "falls", "source": "@home", "factor": 1.1}},
+        {"set_flow": {"pathway": "falls", "source": "GPS", "target": "UCR", "patients": 84}},
+        {"scale_flows": {"pathway": "falls", "source": "GPS", "target": "UCR", "factor": 1.1}}]))
+    exact = r.system.flows.set_index(["pathway", "source", "target"])["patients"]
+    assert exact[("falls", "@home", "GPS")] == 800 * 1.1 != 880  # exact in the System (and JSON)
+    netkit.save_system(r.system, tmp_path / "out")
+    text = (tmp_path / "out" / "flows.csv").read_text()
+    assert "falls,@home,GPS,880\n" in text and "falls,GPS,UCR,92.4\n" in text
+    assert "0000000" not in text
+    assert r.log[1] == (2, "1 flows of falls scaled × 1.1 (800 → 880 patient movements a year)")
+    assert r.log[3] == (4, "1 flows of falls scaled × 1.1 (84 → 92 patient movements a year)")
+
+
+def test_scale_flows_on_tiny_via_the_command_line(tmp_path):
+    from click.testing import CliRunner
+
+    from netkit.cli import cli
+
+    changeset = tmp_path / "grow.yaml"
+    changeset.write_text("changes:\n  - scale_flows: {pathway: frailty, factor: 1.1}\n")
+    out = tmp_path / "grown"
+    result = CliRunner().invoke(cli, ["apply", str(netkit.sample_path("tiny")), str(changeset),
+                                      "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = (out / "flows.csv").read_text().splitlines()
+    assert "frailty,@home,AMB999,550" in rows and "frailty,GPS,@home,770" in rows
+    assert "frailty,WARD,@home,132" in rows  # 120 × 1.1 = 132.00000000000003 before
+    assert "event 1: 16 flows of frailty scaled × 1.1 (4,220 → 4,642 patient movements a year)" \
+        in result.output
+
+
+# -- item 23: every problem in one pass --------------------------------------------------------
+
+def test_four_bad_events_give_four_problems_in_one_run(tmp_path):
+    from click.testing import CliRunner
+
+    from netkit.cli import cli
+
+    path = tmp_path / "bad.yaml"
+    path.write_text("date: 2026-06-01\nchanges:\n"
+                    "  - transfer_servise: {service: UCR, to: ACUTE}\n"        # shape
+                    "  - remove_service: {id: NOPE}\n"                         # reference
+                    "  - set_flow: {pathway: frailty, source: ED, target: WARD, patients: lots}\n"
+                    "  - remove_pathway: {id: falls}\n")                       # consequence
+    result = CliRunner().invoke(cli, ["apply", str(netkit.sample_path("tiny")), str(path),
+                                      "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert not (tmp_path / "out").exists()
+    lines = result.output.splitlines()
+    assert lines[0] == "Error: 4 problems in the input:"
+    assert [line.split(":")[0].strip() for line in lines[1:]] == [
+        "bad.yaml line 3, column event 1", "bad.yaml line 4, column event 2 remove_service.id",
+        "bad.yaml line 5, column event 3 set_flow.patients",
+        "bad.yaml line 6, column event 4 remove_pathway.id"]
+    assert "'NOPE' is not a service id" in lines[2] and "'lots' is not a number" in lines[3]
+
+
+def test_lenient_reading_keeps_shape_problems_for_apply(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text("changes:\n  - transfer_servise: {service: UCR}\n"
+                    "  - remove_service: {id: CH}\n")
+    cs = netkit.read_changeset(path, strict=False)
+    assert [e.kind for e in cs.events] == ["remove_service"]
+    assert [p.column for p in cs.problems] == ["event 1"]
+    assert repr(cs) == "<Changeset c.yaml: 1 event(s), 1 problem(s)>"
+    with pytest.raises(netkit.ChangesetError) as info:
+        netkit.apply_changes(tiny(), cs)
+    assert [p.column for p in info.value.problems] == ["event 1"]
+
+
+# -- item 25: Changeset.to_frame, to_dict, repr ------------------------------------------------
+
+def test_changeset_to_frame_to_dict_and_repr():
+    cs = Changeset.of([{"transfer_service": {"service": "UCR", "to": "ACUTE"}},
+                       {"scale_flows": {"pathway": "falls", "factor": 1.1}},
+                       {"remove_organisation": {"id": "CARE", "services": "remove"}}],
+                      date="2026-06-01", description="Spring")
+    assert cs.to_frame().values.tolist() == [[1, "transfer_service", "UCR to ACUTE"],
+                                             [2, "scale_flows", "falls × 1.1"],
+                                             [3, "remove_organisation", "CARE"]]
+    assert cs.to_dict()["changes"][1] == {"scale_flows": {"pathway": "falls", "factor": 1.1}}
+    assert repr(cs) == "<Changeset changeset 2026-06-01: 3 event(s)>"
 
 
 def test_every_problem_at_once_and_nothing_applied():
@@ -199,3 +367,5 @@ def test_riverside_sample_changeset_applies():
     assert r.system.services.set_index("id").at["VW-ACU", "provider"] == "COM-TRUST"
     assert (r.flows_affected["action"] == "dropped").sum() == 0  # nothing lost
     assert r.warnings == []
+    flows = r.system.flows
+    assert (flows["pathway"] == "mh-crisis").sum() == 81

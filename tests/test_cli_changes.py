@@ -76,7 +76,10 @@ def test_recompute_without_change_exits_0(tmp_path):
     quiet.write_text("changes:\n  - update_organisation: {id: CARE, set: {name: Smith & Sons}}\n")
     result = run("recompute", TINY, quiet, "--exit-code")
     assert result.exit_code == 0, result.output
-    assert "Recomputed 1 opportunity: frailty" in result.stdout
+    assert result.stdout.startswith(
+        "What changed: changeset quiet.yaml\n\nNothing changes for the one opportunity the "
+        "change touches (frailty). 1 other opportunity was not affected.\n\n")
+    assert "\nRecomputed: frailty\n" in result.stdout
 
 
 def test_recompute_to_a_later_snapshot(tmp_path):

@@ -14,6 +14,7 @@ from netkit.changeset import Changeset
 from netkit.errors import OptionError
 from netkit.map_page import json_for_html, map_scripts
 from netkit.maps import map_partners, map_system, visualise
+from netkit.palette import CHANGE_COLOURS
 
 TINY = netkit.load_system(netkit.sample_path("tiny"))
 NASTY = "Smith & Sons <Care> Ltd"
@@ -227,3 +228,35 @@ def test_picture_must_be_png_or_svg(tmp_path):
                                           r"must end in \.png or \.svg"):
         map_system(TINY).save_picture(tmp_path / "m.jpg")
     assert list(tmp_path.iterdir()) == []
+
+
+RIVERSIDE_CHANGESET = (netkit.sample_path("riverside") / "changesets"
+                       / "2026-10-virtual-ward.yaml")
+
+
+def test_diff_map_colours_who_closed_and_who_joined_as_leaving_and_joining():
+    # Age UK Riverside closes and Age Well Southmere joins: both were 'Moved tier' before
+    m = visualise(netkit.load_system(netkit.sample_path("riverside")), "frailty-admissions",
+                  changes=RIVERSIDE_CHANGESET)
+    nodes = _nodes(m)
+    assert nodes.loc[["VCSE-AGE", "VCSE-AWS"], ["status", "colour_change"]].values.tolist() == [
+        ["exited", CHANGE_COLOURS["left"]], ["entered", CHANGE_COLOURS["joined"]]]
+    assert "\nleft the scope (or closed): the organisation closed (event 7)\n" in \
+        nodes.at["VCSE-AGE", "tooltip"]
+    assert [label for label, _, _ in m.legend("change")] == [
+        "Joined the scope", "Left the scope (or closed)", "Core, unchanged", "Unchanged"]
+
+
+def test_ended_handoffs_are_drawn_on_the_live_width_scale():
+    m = visualise(netkit.load_system(netkit.sample_path("riverside")), "frailty-admissions",
+                  changes=RIVERSIDE_CHANGESET)
+    edges = m.edges.set_index(["source", "target"])
+    ended = edges.loc[("ACU-RIV", "VCSE-AGE")]
+    live = edges.loc[("ACU-RIV", "VCSE-AWS")]
+    assert ended["dashed"] and not live["dashed"]
+    assert (ended["patients"], live["patients"]) == (180.0, 300.0)
+    # the widest line is the busiest live handoff (4,680); 180 was drawn at 10 before
+    top = edges["patients"].max()
+    assert edges["width"].max() == 10.0 and edges.loc[edges["width"].idxmax(), "patients"] == top
+    assert ended["width"] == round(1 + 9 * (180 / top) ** 0.5, 2) < live["width"]
+    assert ended["tooltip"].endswith("(before the change, now ended)")

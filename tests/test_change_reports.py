@@ -1,0 +1,118 @@
+"""The recompute reports as an analyst reads them: the answer first, long lists summarised,
+whole patients, no Python values, and a provenance footer (issue 14, items 21, 22 and 24)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from click.testing import CliRunner
+
+import netkit
+from netkit.cli import cli
+
+RIVERSIDE = netkit.sample_path("riverside")
+CHANGESET = RIVERSIDE / "changesets" / "2026-10-virtual-ward.yaml"
+
+
+def run(*args):
+    result = CliRunner().invoke(cli, [str(a) for a in args])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def later(tmp_path_factory):
+    """riverside after its changeset, as a second snapshot: --to derives 89 events from it."""
+    out = tmp_path_factory.mktemp("snap") / "after"
+    run("apply", RIVERSIDE, CHANGESET, "-o", out)
+    return out
+
+
+def test_text_leads_with_who_joined_or_left():
+    text = run("recompute", RIVERSIDE, CHANGESET)
+    lines = text.splitlines()
+    assert lines[0] == "What changed: changeset 2026-10-virtual-ward.yaml (2026-10-01)"
+    assert lines[3] == ("No core partner changes for any of the 3 opportunities the change "
+                        "touches. Partners outside the core move for 2: frailty-admissions, "
+                        "riverton-home-first. 4 other opportunities were not affected.")
+    assert lines[5] == ("Reduce avoidable emergency admissions of frail older people "
+                        "(frailty-admissions)")
+    assert lines[6] == ("  - Age UK Riverside leaves the scope (was inform): the organisation "
+                        "closed (event 7)")
+    # the outcome comes before the events, the events before the flows
+    assert text.index("leaves the scope") < text.index("Events (8):") < text.index(
+        "Flows affected:")
+    assert text.endswith("Flows affected:\n"
+                         "  moves with VW-ACU from ACU-RIV to COM-TRUST: 6 flows, 720 patients "
+                         "a year\n"
+                         "  added: 2 flows, 240 patients a year\n"
+                         "  moves with its service to VCSE-AWS: 4 flows, 360 patients a year\n"
+                         "  scaled × 1.1: 81 flows, 11,913 patients a year\n")
+
+
+def test_a_long_list_of_events_is_summarised(later):
+    text = run("recompute", RIVERSIDE, "--to", later)
+    assert text.index("core now:") < text.index("Events (89):")
+    events = [line for line in text.splitlines() if line.startswith("  event ")]
+    assert len(events) == 10
+    assert ("  and 79 more events (the JSON output lists every one; --top 0 shows them all "
+            "here)\n") in text
+    # 81 flows with new numbers are one line, not 81
+    assert "  patients set: 81 flows, 11,913 patients a year\n" in text
+    every = run("recompute", RIVERSIDE, "--to", later, "--top", "0")
+    assert len([line for line in every.splitlines() if line.startswith("  event ")]) == 89
+    assert "more events" not in every
+    assert len(json.loads(run("recompute", RIVERSIDE, "--to", later, "-f", "json",
+                              "--top", "3"))["events"]) == 89
+
+
+def test_patients_in_words_are_whole(later):
+    # 84 × 1.1: the snapshot holds 92.4, the report says 92 (the JSON keeps 92.4)
+    text = run("recompute", RIVERSIDE, "--to", later, "--top", "0")
+    assert "event 11: mh-crisis: @home → GP-P81002 now 92 patients a year\n" in text
+    assert not re.search(r"\d\.\d+ patients", text)
+    data = json.loads(run("recompute", RIVERSIDE, "--to", later, "-f", "json"))
+    assert 92.4 in {round(f["patients"], 9) for f in data["flows_affected"]}
+
+
+def test_markdown_puts_the_outcome_first_and_caps_the_flow_table(later):
+    md = run("recompute", RIVERSIDE, "--to", later, "-f", "markdown")
+    headings = [line for line in md.splitlines() if line.startswith("#")]
+    assert headings[:2] == ["# What changed: changeset "
+                            f"{RIVERSIDE} → {later} (2026-10-01)", "## Partners"]
+    assert headings[-2:] == ["## Events (89)", "## Flows affected"]
+    assert "\nCore now: ICB-RIV, ACU-RIV, AMB-WC, COM-TRUST, LA-NORTH, LA-SOUTH\n" in md
+    table = [line for line in md.splitlines() if line.startswith("| ")]
+    assert len(table) == 11  # the header and 10 flows
+    # flows that moved come before the 81 whose numbers were set (largest first within each),
+    # and a place column tells apart the two virtual ward flows from AMU-RIV
+    assert table[1] == ("| 4 | frailty-urgent | AMU-RIV | VW-ACU | North | 200 | moves with "
+                        "VW-ACU from ACU-RIV to COM-TRUST |")
+    assert table[3] == ("| 4 | frailty-urgent | AMU-RIV | VW-ACU | South | 160 | moves with "
+                        "VW-ACU from ACU-RIV to COM-TRUST |")
+    assert not any("set from" in line for line in table)
+    assert md.endswith("*and 83 more flows (the JSON output lists every one)*\n")
+
+
+def test_html_has_no_python_values_two_decimal_scores_and_a_provenance_footer():
+    page = run("recompute", RIVERSIDE, CHANGESET, "-f", "html")
+    body = page[page.index("<body"):]
+    assert "None" not in body and "nan" not in body
+    assert not re.search(r"\d\.\d{3,}", body)  # scores were 0.175848 and 0.181423
+    cells = re.findall(r"<td>([^<]*)</td>", body)
+    assert cells[:7] == ["left the scope", "VCSE-AGE", "Age UK Riverside", "inform", "—",
+                         "the organisation closed (event 7)", "7"]
+    assert "<td>score up slightly (under 0.01)</td>" in body and "<td>0.18</td>" in body
+    checksum = netkit.load_system(RIVERSIDE).checksum
+    footer = re.search(r"<footer>(.*)</footer>", body).group(1)
+    assert footer == (f"netkit {netkit.__version__} · input {RIVERSIDE} (sha256 {checksum}) · "
+                      "changeset 2026-10-virtual-ward.yaml · tolerance 0; groups type")
+
+
+def test_update_repr_is_short():
+    system = netkit.load_system(RIVERSIDE)
+    update = netkit.recompute(system, netkit.read_changeset(CHANGESET))
+    assert repr(update) == ("<TrackerUpdate 2026-10-virtual-ward.yaml: 8 event(s); recomputed "
+                            "3, changed frailty-admissions, riverton-home-first>")
