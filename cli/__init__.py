@@ -19,7 +19,8 @@ __all__ = ["main", "cli"]
 
 
 class NetkitGroup(click.Group):
-    """A click group that turns netkit's own errors into a clear message and exit code 1."""
+    """A click group that turns netkit's own errors into a clear message and exit code 1 (2 for
+    an option value netkit cannot use, `netkit.errors.OptionError`)."""
 
     def invoke(self, ctx):
         try:
@@ -31,9 +32,12 @@ class NetkitGroup(click.Group):
         except Exception as err:  # only netkit's own errors are expected here
             from netkit.errors import NetkitError
 
+            from netkit.errors import OptionError
+
             if isinstance(err, NetkitError):
                 click.echo(f"Error: {err}", err=True)
-                ctx.exit(1)
+                # An option value netkit cannot use is a usage error, as the README's table says.
+                ctx.exit(2 if isinstance(err, OptionError) else 1)
             raise
 
     def list_commands(self, ctx):

@@ -233,8 +233,16 @@ def _parse_one(item: dict, r: _Reader) -> Opportunity | None:
     if "id" not in item or item["id"] in (None, ""):
         r.problem((), None, "has no id; add 'id: a-short-name'")
         return None
+    if not _is_text(item["id"]):
+        r.problem(("id",), item["id"], f"should be text such as 'frailty-admissions', not "
+                                       f"{_kind(item['id'])}")
+        return None
     opp_id = str(item["id"])
     r.name = f"opportunity {opp_id}"
+    for key in ("title", "description"):
+        if item.get(key) is not None and not _is_text(item[key]):
+            r.problem((key,), item[key], f"should be text, not {_kind(item[key])}; put quotes "
+                                         "around it if it has brackets or a colon")
     for key in item:
         if key not in KNOWN_KEYS:
             close = difflib.get_close_matches(str(key), KNOWN_KEYS, n=1)
@@ -299,6 +307,16 @@ def _parse_one(item: dict, r: _Reader) -> Opportunity | None:
         min_patients=min_patients,
         extra={k: v for k, v in item.items() if k not in KNOWN_KEYS},
     )
+
+
+def _is_text(value: Any) -> bool:
+    """Text, or a number or date YAML read from what was meant as text (``id: 2026``)."""
+    return not isinstance(value, (list, dict, bool))
+
+
+def _kind(value: Any) -> str:
+    return ("a list" if isinstance(value, list) else "a mapping" if isinstance(value, dict)
+            else "true or false")
 
 
 def _number_map(item: dict, key: str, known: Mapping[str, float], r: _Reader) -> dict:

@@ -17,6 +17,7 @@ __all__ = [
     "SERVICE_CATEGORIES",
     "PAYMENT_BASES",
     "RELATIONSHIP_TYPES",
+    "SYSTEM_KEYS",
     "BENEFITS",
     "STATUTORY_TYPES",
 ]
@@ -106,9 +107,16 @@ SERVICE_CATEGORIES = (
 
 PAYMENT_BASES = ("activity", "block")
 
+#: Relationship types: version 1's six, and ``subcontracts`` (source pays target for part of a
+#: service it is commissioned for) from version 2, so a version 2 file is not warned about.
 RELATIONSHIP_TYPES = (
     "commissions", "contract", "partnership", "data_sharing", "governance", "staff_sharing",
+    "subcontracts",
 )
+
+#: The keys of ``system.yaml``: version 1's, and version 2's ``finance`` and ``coordination``.
+SYSTEM_KEYS = ("name", "snapshot", "population", "currency", "description", "finance",
+               "coordination")
 
 BENEFITS = ("quality", "outcomes", "allocative_efficiency", "technical_efficiency")
 

@@ -58,7 +58,7 @@ def test_visualise_to_standard_output_is_deterministic():
 
 def test_visualise_refuses_a_bad_picture_name_and_writes_nothing(tmp_path):
     result = run("visualise", TINY, "-o", tmp_path / "m.html", "--png", tmp_path / "m.jpg")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a bad option value is a usage error
     assert result.stderr == ("Error: cannot save a map picture as 'm.jpg': the file must end "
                              "in .png or .svg\n")
     assert list(tmp_path.iterdir()) == []
@@ -66,7 +66,7 @@ def test_visualise_refuses_a_bad_picture_name_and_writes_nothing(tmp_path):
 
 def test_visualise_explains_options_that_do_not_fit():
     result = run("visualise", TINY, "-O", "frailty", "--services")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # options that do not fit together: a usage error
     assert result.stderr == ("Error: services are drawn on the whole-system map only; leave "
                              "out --services or --opportunity\n")
     result = run("visualise", TINY, "-O", "nope")

@@ -100,7 +100,7 @@ def test_partners_errors():
     assert result.stderr == ("Error: no opportunity 'nope' in Tiny Vale (opportunities: "
                              "frailty, falls); see 'netkit opportunities'\n")
     result = run("partners", TINY, "-O", "frailty", "--weights", "activity=-1")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a bad option value is a usage error
     assert result.stderr == ("Error: weights: activity=-1 is out of range (expected a number "
                              "≥ 0)\n")
     result = run("partners", TINY, "--all", "--curve", "x.png")

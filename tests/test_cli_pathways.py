@@ -93,7 +93,7 @@ def test_empty_log_and_bad_disclosure(tmp_path):
     assert result.stderr == ("Error: 1 problem in the input:\n  the events: has no events: "
                              "expected one row per event\n")
     result = run("pathways", "mine", EVENTS, *SAMPLE, "--disclosure", "tiny")
-    assert result.exit_code == 1 and "is not a rule pack" in result.stderr
+    assert result.exit_code == 2 and "is not a rule pack" in result.stderr
 
 
 def test_cohort_option(tmp_path):
