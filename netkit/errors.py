@@ -23,6 +23,8 @@ __all__ = [
 
 #: Rows listed one by one for each kind of problem in a column; the rest are counted.
 SHOWN_PER_KIND = 20
+#: Characters of a value shown in a problem; a longer value is cut, saying how long it was.
+SHOWN_VALUE_CHARS = 200
 
 
 def unknown_name(option: str, name: str, known, example: str) -> "OptionError":
@@ -97,13 +99,22 @@ class Problem:
             parts.append(f", column {self.column}")
         return "".join(parts)
 
+    def shown_value(self) -> str | None:
+        """The value as reports show it: whole, or its first `SHOWN_VALUE_CHARS` characters and
+        how long it is, so that one enormous cell does not make an enormous report."""
+        value = self.value
+        if not isinstance(value, str) or len(value) <= SHOWN_VALUE_CHARS:
+            return value
+        return f"{value[:SHOWN_VALUE_CHARS]}… ({len(value):,} characters)"
+
     def __str__(self) -> str:
-        value = "" if self.value is None else f"{self.value!r} "
+        value = "" if self.value is None else f"{self.shown_value()!r} "
         return f"{self.location()}: {value}{self.message}"
 
     def to_dict(self) -> dict:
         """The problem as a plain dictionary (for JSON); ``more`` only where it is not 0."""
         out = asdict(self)
+        out["value"] = self.shown_value()
         if not self.more:
             del out["more"]
         return out

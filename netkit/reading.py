@@ -17,12 +17,14 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from .errors import InputError, Problem
+from .errors import SHOWN_PER_KIND, InputError, Problem
 from .schema import TABLES
 
 __all__ = ["RawSystem", "read_raw", "decode_text", "read_csv_text", "load_yaml_text"]
 
 ROW_COLUMN = "__row__"  # spreadsheet row number of each record, kept for messages
+#: Most columns a CSV file may have (the widest table of the contract has eight).
+MAX_COLUMNS = 1_000
 
 
 @dataclass
@@ -90,17 +92,30 @@ def read_csv_text(text: str, label: str, problems: list[Problem]) -> pd.DataFram
                                 "is empty; it needs a header row naming its columns"))
         return None
     header = next(csv.reader(io.StringIO(text)))
+    if len(header) > MAX_COLUMNS:
+        problems.append(Problem(label, 1, None, None,
+                                f"has {len(header):,} columns, more than netkit reads "
+                                f"({MAX_COLUMNS:,}); check that this is the right file and "
+                                "that its header is one row"))
+        return None
     stripped = [h.strip() for h in header]
     if stripped != header:
         problems.append(Problem(label, 1, None, None,
                                 "has spaces around column names; they were ignored", "warning"))
-    seen = set()
+    seen: set = set()
+    twice: list[str] = []
     for name in stripped:
         if name in seen:
-            problems.append(Problem(label, 1, name, None,
-                                    "is a column name used twice; keep one of them"))
+            twice.append(name)
         seen.add(name)
-    if len(seen) != len(stripped):
+    for name in twice[:SHOWN_PER_KIND]:
+        problems.append(Problem(label, 1, name, None,
+                                "is a column name used twice; keep one of them"))
+    if len(twice) > SHOWN_PER_KIND:
+        more = len(twice) - SHOWN_PER_KIND
+        problems.append(Problem(label, 1, None, None, f"and {more:,} more column names used "
+                                                      "twice", more=more))
+    if twice:
         return None
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,

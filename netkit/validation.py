@@ -161,10 +161,13 @@ def _check_table(spec: TableSpec, frame: pd.DataFrame | None, label: str,
     missing = [c for c in spec.required if c not in frame.columns]
     if missing:
         found = [c for c in frame.columns if c != ROW_COLUMN]
+        listed = ", ".join(found[:SHOWN_PER_KIND]) or "no columns"
+        if len(found) > SHOWN_PER_KIND:
+            listed += f" and {len(found) - SHOWN_PER_KIND:,} more"
         for column in missing:
             problems.append(Problem(label, 1, column, None,
                                     f"is a required column and is missing (found: "
-                                    f"{', '.join(found) or 'no columns'}); add it to the header"))
+                                    f"{listed}); add it to the header"))
         return None
     if spec.must_have_rows and frame.empty:
         problems.append(Problem(label, None, None, None,

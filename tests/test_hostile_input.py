@@ -385,3 +385,32 @@ def test_workbook_sheet_in_the_wrong_case_gets_a_hint(tmp_path):
         "'organisations' (sheet 'Organisations' found; sheet names are lower case: rename it "
         "to 'organisations')",
     ]
+
+
+def test_a_junk_header_gives_a_short_report(tiny_dir):
+    names = ",".join(f"c{i}" for i in range(500))
+    (tiny_dir / "organisations.csv").write_text(names + "\n1,2\n")
+    (tiny_dir / "pathways.csv").write_text("id,name," + ",".join(["x"] * 30) + "\n")
+    (tiny_dir / "services.csv").write_text(",".join(f"c{i}" for i in range(100_000)) + "\n")
+    start = time.perf_counter()
+    errors, _ = messages(tiny_dir)
+    assert time.perf_counter() - start < 5
+    found = ", ".join(f"c{i}" for i in range(20)) + " and 480 more"
+    assert errors[0] == ("organisations.csv row 1, column id: is a required column and is "
+                         f"missing (found: {found}); add it to the header")
+    assert errors[3] == ("services.csv row 1: has 100,000 columns, more than netkit reads "
+                         "(1,000); check that this is the right file and that its header is one "
+                         "row")
+    assert errors[4:] == ["pathways.csv row 1, column x: is a column name used twice; keep one "
+                          "of them"] * 20 + ["pathways.csv row 1: and 9 more column names used "
+                                             "twice"]
+    assert netkit.validate(tiny_dir).error_count == 4 + 29
+
+
+def test_an_enormous_value_is_cut_in_the_report(tiny_dir):
+    set_cell(tiny_dir, "flows", 2, "patients", "9" * 100 + "x" * 1_000_000)
+    report = netkit.validate(tiny_dir)
+    shown = "9" * 100 + "x" * 100 + "… (1,000,100 characters)"
+    assert str(report.errors[0]) == (f"flows.csv row 2, column patients: {shown!r} is not a "
+                                     "number (expected a number of patients a year (≥ 0))")
+    assert report.to_dict()["errors"][0]["value"] == shown
