@@ -28,8 +28,7 @@ from .metrics.brokerage import roles_and_sole_brokers
 from .opportunity import CRITERIA, DEFAULT_COORDINATION_COST, Opportunity
 from .report import fmt_number
 from .partner_set import TIERS, PartnerReport, PartnerSet
-from .schema import ORGANISATION_TYPES
-from .scope import DEFAULT_REPRESENT, Scope, find_scope, parse_represent
+from .scope import Scope, find_scope, represent_rules
 from .selection import Selection, select_partners
 from .stability import stability as run_stability
 from .system import System
@@ -97,7 +96,7 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
         Representation rules: ``"care_home=parent"``, ``"gp_practice=self"`` or ``"none"``,
         merged over the opportunity's (else the default, GP practices through their PCN);
         ``"none"`` clears them all. Each type must be a known organisation type or one in the
-        system (`netkit.scope.parse_represent`).
+        system (`netkit.scope.represent_rules`).
     min_patients : float, optional
         Leave out organisation-to-organisation ties carrying fewer patients a year (default:
         the opportunity's ``min_patients``, else 0). The report says which partners depend on
@@ -142,9 +141,7 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
     weights = parse_weights(weights, "weights")
     coordination_cost = parse_weights(coordination_cost, "coordination_cost")
     opp = opp.with_options(weights=weights, coordination_cost=coordination_cost)
-    rules = parse_represent(
-        represent, base=opp.represent if opp.represent is not None else DEFAULT_REPRESENT,
-        known=set(ORGANISATION_TYPES) | set(system.organisations["type"].dropna().tolist()))
+    rules = represent_rules(system, opp, represent)
     if min_patients is None:
         min_patients = opp.min_patients
     if min_patients < 0 or stability < 0:

@@ -28,7 +28,8 @@ from .opportunity import Opportunity
 from .schema import HOME
 from .system import System
 
-__all__ = ["Scope", "find_scope", "DEFAULT_REPRESENT", "parse_represent", "flow_places"]
+__all__ = ["Scope", "find_scope", "DEFAULT_REPRESENT", "parse_represent", "represent_rules",
+           "flow_places"]
 
 #: By default GP practices take part through their PCN, as primary care does in system work.
 DEFAULT_REPRESENT = {"gp_practice": "parent"}
@@ -189,6 +190,26 @@ def _representatives(orgs: pd.DataFrame, rules: Mapping[str, str]) -> pd.Series:
             break
         at = step
     return pd.Series(ids.to_numpy()[at], index=ids.to_numpy())
+
+
+def represent_rules(system: System, opportunity: Opportunity,
+                    represent: str | Mapping | None) -> dict[str, str] | None:
+    """The representation rules asked for, checked against the organisation types (the
+    vocabulary and the system's own) and merged over the opportunity's, else the default;
+    ``None`` where none were asked for. What every function taking ``represent=`` uses.
+
+    Examples
+    --------
+    >>> import netkit
+    >>> system = netkit.load_system(netkit.sample_path("tiny"))
+    >>> represent_rules(system, system.opportunity("falls"), "care_home=parent")
+    {'gp_practice': 'parent', 'care_home': 'parent'}
+    """
+    from .schema import ORGANISATION_TYPES
+
+    base = opportunity.represent if opportunity.represent is not None else DEFAULT_REPRESENT
+    known = set(ORGANISATION_TYPES) | set(system.organisations["type"].dropna().tolist())
+    return parse_represent(represent, base=base, known=known)
 
 
 def find_scope(system: System, opportunity: Opportunity,
