@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
 from .errors import Problem
-from .schema import BENEFITS
+from .schema import BENEFITS, COUNT_CEILING
 
 __all__ = [
     "Opportunity",
@@ -168,7 +168,8 @@ class _Reader:
                 return None
         value = float(value)
         if math.isnan(value) or math.isinf(value) or value < low or (high is not None and value > high):
-            bounds = f"from {low:g} to {high:g}" if high is not None else f"≥ {low:g}"
+            bounds = (f"from {low:g} to {high:,.0f}" if high is not None and high >= 1000
+                      else f"from {low:g} to {high:g}" if high is not None else f"≥ {low:g}")
             self.problem(path, value, f"is out of range (expected {what} {bounds})")
             return None
         return value
@@ -286,7 +287,7 @@ def _parse_one(item: dict, r: _Reader) -> Opportunity | None:
         represent = _represent(item["represent"], r)
     min_patients = 0.0
     if item.get("min_patients") is not None:
-        min_patients = r.number(item["min_patients"], ("min_patients",), 0.0,
+        min_patients = r.number(item["min_patients"], ("min_patients",), 0.0, COUNT_CEILING,
                                 what="patients a year") or 0.0
     if sum(p.severity == "error" for p in r.problems) > errors_before:
         return None

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 __all__ = [
     "FORMAT_VERSION",
+    "MONEY_CEILING",
+    "COUNT_CEILING",
     "HOME",
     "TableSpec",
     "TABLES",
@@ -23,6 +25,13 @@ __all__ = [
 ]
 
 FORMAT_VERSION = 1
+
+#: The largest amount of money netkit takes, in pounds a year (or per contact): a thousand
+#: times the NHS in England's annual budget, so only a typing error or the wrong units exceed it.
+MONEY_CEILING = 1e12
+#: The largest count netkit takes: patients or contacts a year, or a population (England has
+#: about 57 million people).
+COUNT_CEILING = 1e9
 
 #: The stand-in for "outside the modelled services" in flows.
 HOME = "@home"

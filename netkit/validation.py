@@ -21,8 +21,8 @@ from .disclosure import SUPPRESSED
 from .errors import SHOWN_PER_KIND, Problem
 from .opportunity import Opportunity, parse_opportunities
 from .reading import ROW_COLUMN, RawSystem
-from .schema import (HOME, ORGANISATION_TYPES, PAYMENT_BASES, RELATIONSHIP_TYPES,
-                     SERVICE_CATEGORIES, SYSTEM_KEYS, TABLES, TableSpec)
+from .schema import (COUNT_CEILING, HOME, MONEY_CEILING, ORGANISATION_TYPES, PAYMENT_BASES,
+                     RELATIONSHIP_TYPES, SERVICE_CATEGORIES, SYSTEM_KEYS, TABLES, TableSpec)
 
 __all__ = ["ValidatedSystem", "validate_raw", "check_opportunities"]
 
@@ -36,13 +36,6 @@ _FRIENDLY_NUMBER = {
     "strength": "a number from 0 to 1",
 }
 
-
-#: The largest amount of money netkit takes, in pounds a year (or per contact): a thousand
-#: times the NHS in England's annual budget, so only a typing error or the wrong units exceed it.
-MONEY_CEILING = 1e12
-#: The largest count netkit takes: patients or contacts a year, or a population (England has
-#: about 57 million people).
-COUNT_CEILING = 1e9
 
 #: Column → (what it counts, its ceiling).
 CEILINGS = {

@@ -178,6 +178,14 @@ def test_an_absurd_population(tiny_dir):
                       "takes a population up to 1,000,000,000; check for a typing error"]
 
 
+def test_an_absurd_min_patients(tiny_dir):
+    (tiny_dir / "opportunities.yaml").write_text(
+        "- id: x\n  pathways: [frailty]\n  min_patients: 99999999999999999999999\n")
+    errors, _ = messages(tiny_dir)
+    assert errors == ["opportunities.yaml line 3, column opportunity x.min_patients: '1e+23' is "
+                      "out of range (expected patients a year from 0 to 1,000,000,000)"]
+
+
 # -- item 14: relationship types -----------------------------------------------------------------
 
 def test_misspelt_relationship_type_is_an_error(tiny_dir):
