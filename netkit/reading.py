@@ -311,8 +311,14 @@ def _read_folder(path: Path) -> RawSystem:
                                             f"is missing from {path}; it needs at least "
                                             "'name: <the system's name>'"))
             continue
-        text = decode_text(file.read_bytes(), filename, raw.problems)
         before = len(raw.problems)
+        if file.stat().st_size > 4 * MAX_YAML_CHARS:  # refused before it is read into memory
+            raw.problems.append(Problem(filename, None, None, None,
+                                        f"is {file.stat().st_size:,} bytes long, more than "
+                                        f"netkit reads; a system's YAML files are small: check "
+                                        "that this is the right file"))
+            continue
+        text = decode_text(file.read_bytes(), filename, raw.problems)
         value, lines = load_yaml_text(text, filename, raw.problems)
         if value is None and doc == "system" and not any(
                 p.severity == "error" for p in raw.problems[before:]):

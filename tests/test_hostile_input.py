@@ -99,6 +99,14 @@ def test_a_huge_yaml_file_is_refused(tiny_dir, monkeypatch):
                       "system's YAML files are small: check that this is the right file")
 
 
+def test_a_huge_yaml_file_is_refused_before_it_is_read(tiny_dir, monkeypatch):
+    monkeypatch.setattr(reading, "MAX_YAML_CHARS", 10)
+    (tiny_dir / "system.yaml").write_text("name: Tiny\ndescription: " + "x" * 75 + "\n")
+    errors, _ = messages(tiny_dir)
+    assert errors[0] == ("system.yaml: is 100 bytes long, more than netkit reads; a system's "
+                         "YAML files are small: check that this is the right file")
+
+
 # -- item 12: a flood of bad rows gives a short report -----------------------------------------
 
 def test_a_million_bad_flows_give_a_short_report(tiny_dir):
