@@ -41,6 +41,7 @@ class NetkitGroup(click.Group):
 
             if isinstance(err, NetkitError):
                 click.echo(f"Error: {as_flags(str(err))}", err=True)
+                # An option value netkit cannot use is a usage error, as the README's table says.
                 ctx.exit(2 if isinstance(err, OptionError) else 1)
             raise
 

@@ -256,6 +256,9 @@ def parse_changeset(doc: Any, label: str = "changeset", lines: dict | None = Non
                     bad(where, f"event {number} {kind}.{key}", None,
                         f"is not a setting of {kind} (settings: "
                         f"{', '.join(required + optional)})")
+        if kind == "merge_organisations" and params.get("organisations") not in (None, ""):
+            _check_merge_list(params["organisations"], number,
+                              lambda column, value, message: bad(where, column, value, message))
         params = {k: (str(v) if k in ("id", "service", "to", "source", "target", "pathway",
                                       "provider", "reroute_to") and isinstance(v, (int, float))
                       else v) for k, v in params.items()}
@@ -265,3 +268,24 @@ def parse_changeset(doc: Any, label: str = "changeset", lines: dict | None = Non
         raise ChangesetError(problems)
     return Changeset(tuple(events), date if isinstance(date, dt.date) else None,
                      str(doc.get("description") or ""), label, tuple(problems))
+
+
+def _check_merge_list(orgs: Any, number: int, bad) -> None:
+    """``merge_organisations.organisations`` must list two or more different organisation ids.
+
+    Examples
+    --------
+    >>> found = []
+    >>> _check_merge_list(["ACUTE", "ACUTE"], 1, lambda *a: found.append(a))
+    >>> found[0][2]
+    "names only 'ACUTE'; a merge needs two or more different organisations"
+    """
+    column = f"event {number} merge_organisations.organisations"
+    if not isinstance(orgs, list) or not all(isinstance(o, (str, int, float))
+                                             and not isinstance(o, bool) for o in orgs):
+        bad(column, orgs, "should be a list of organisation ids, e.g. [ACUTE-A, ACUTE-B]")
+        return
+    different = list(dict.fromkeys(str(o) for o in orgs))
+    if len(different) < 2:
+        named = f"only {different[0]!r}" if different else "no organisation"
+        bad(column, orgs, f"names {named}; a merge needs two or more different organisations")

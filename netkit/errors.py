@@ -10,13 +10,38 @@ from dataclasses import asdict, dataclass
 from typing import Iterable
 
 __all__ = [
+    "SHOWN_PER_KIND",
     "NetkitError",
     "InputError",
     "OpportunityError",
     "ChangesetError",
     "OptionError",
     "Problem",
+    "unknown_name",
 ]
+
+
+#: Rows listed one by one for each kind of problem in a column; the rest are counted.
+SHOWN_PER_KIND = 20
+#: Characters of a value shown in a problem; a longer value is cut, saying how long it was.
+SHOWN_VALUE_CHARS = 200
+
+
+def unknown_name(option: str, name: str, known, example: str) -> "OptionError":
+    """The one message for a ``NAME=VALUE`` option naming something netkit does not know.
+
+    Examples
+    --------
+    >>> print(unknown_name("represent", "gp_practise", ["gp_practice", "pcn"], "gp_practice=parent"))
+    represent: 'gp_practise' is not a known name (did you mean 'gp_practice'?); expected one of gp_practice, pcn, e.g. gp_practice=parent
+    """
+    import difflib
+
+    known = list(known)
+    close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.75)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return OptionError(f"{option}: {name!r} is not a known name{hint}; expected one of "
+                       f"{', '.join(known)}, e.g. {example}")
 
 
 @dataclass(frozen=True)
@@ -38,6 +63,11 @@ class Problem:
         What is wrong and how to fix it.
     severity : {"error", "warning"}
         Errors stop a system from loading; warnings are reported and loading goes on.
+    more : int
+        How many further rows have the same problem and are not listed one by one (validation
+        lists the first `SHOWN_PER_KIND` rows of each kind of problem in a column, then one
+        problem saying "and N more rows like these" that carries N here). 0 for a single
+        problem.
 
     Examples
     --------
@@ -53,6 +83,12 @@ class Problem:
     value: str | None
     message: str
     severity: str = "error"
+    more: int = 0
+
+    @property
+    def count(self) -> int:
+        """How many rows this problem stands for: 1, or ``more`` for an "and N more" line."""
+        return self.more or 1
 
     def location(self) -> str:
         """Where the problem is, e.g. ``flows.csv row 12, column patients``."""
@@ -63,13 +99,25 @@ class Problem:
             parts.append(f", column {self.column}")
         return "".join(parts)
 
+    def shown_value(self) -> str | None:
+        """The value as reports show it: whole, or its first `SHOWN_VALUE_CHARS` characters and
+        how long it is, so that one enormous cell does not make an enormous report."""
+        value = self.value
+        if not isinstance(value, str) or len(value) <= SHOWN_VALUE_CHARS:
+            return value
+        return f"{value[:SHOWN_VALUE_CHARS]}… ({len(value):,} characters)"
+
     def __str__(self) -> str:
-        value = "" if self.value is None else f"{self.value!r} "
+        value = "" if self.value is None else f"{self.shown_value()!r} "
         return f"{self.location()}: {value}{self.message}"
 
     def to_dict(self) -> dict:
-        """The problem as a plain dictionary (for JSON)."""
-        return asdict(self)
+        """The problem as a plain dictionary (for JSON); ``more`` only where it is not 0."""
+        out = asdict(self)
+        out["value"] = self.shown_value()
+        if not self.more:
+            del out["more"]
+        return out
 
 
 class NetkitError(Exception):
@@ -93,7 +141,7 @@ class InputError(NetkitError):
         super().__init__(self._text())
 
     def _text(self) -> str:
-        n = len(self.problems)
+        n = sum(p.count for p in self.problems)
         lines = [f"{n} problem{'s' if n != 1 else ''} in the input:"]
         lines += [f"  {p}" for p in self.problems]
         return "\n".join(lines)

@@ -47,25 +47,40 @@ class ValidationReport:
         return pd.DataFrame(rows, columns=["file", "row", "column", "value", "message",
                                            "severity"])
 
+    @property
+    def error_count(self) -> int:
+        """How many errors there are, counting those summed up as "and N more rows like these"."""
+        return sum(p.count for p in self.errors)
+
+    @property
+    def warning_count(self) -> int:
+        """How many warnings there are, counting those summed up as "and N more"."""
+        return sum(p.count for p in self.warnings)
+
     def to_dict(self) -> dict:
+        """The report for JSON. Each kind of problem in a column lists its first rows; an entry
+        with ``more`` stands for that many further rows; ``error_count`` and ``warning_count``
+        count every row."""
         return {"source": self.source, "valid": self.ok,
+                "error_count": self.error_count, "warning_count": self.warning_count,
                 "errors": [p.to_dict() for p in self.errors],
                 "warnings": [p.to_dict() for p in self.warnings]}
 
     def to_text(self) -> str:
-        """What a person reads: a verdict line, then every problem, errors first."""
-        n, w = len(self.errors), len(self.warnings)
-        verdict = "valid" if self.ok else f"{n} problem{'s' if n != 1 else ''}"
+        """What a person reads: a verdict line, then every problem, errors first (the first rows
+        of each kind of problem in a column, then how many more rows have it)."""
+        n, w = self.error_count, self.warning_count
+        verdict = "valid" if self.ok else f"{n:,} problem{'s' if n != 1 else ''}"
         if w:
-            verdict += f", {w} warning{'s' if w != 1 else ''}"
+            verdict += f", {w:,} warning{'s' if w != 1 else ''}"
         lines = [f"{self.source}: {verdict}"]
         lines += [f"  error: {p}" for p in self.errors]
         lines += [f"  warning: {p}" for p in self.warnings]
         return "\n".join(lines) + "\n"
 
     def _repr_html_(self) -> str:
-        head = "valid" if self.ok else f"{len(self.errors)} problem(s)"
-        return (f"<p><b>{html.escape(self.source)}</b>: {head}, {len(self.warnings)} warning(s)"
+        head = "valid" if self.ok else f"{self.error_count:,} problem(s)"
+        return (f"<p><b>{html.escape(self.source)}</b>: {head}, {self.warning_count:,} warning(s)"
                 f"</p>" + self.to_frame().to_html(index=False, na_rep=""))
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
 from .errors import Problem
-from .schema import BENEFITS
+from .schema import BENEFITS, COUNT_CEILING
 
 __all__ = [
     "Opportunity",
@@ -168,7 +168,8 @@ class _Reader:
                 return None
         value = float(value)
         if math.isnan(value) or math.isinf(value) or value < low or (high is not None and value > high):
-            bounds = f"from {low:g} to {high:g}" if high is not None else f"≥ {low:g}"
+            bounds = (f"from {low:g} to {high:,.0f}" if high is not None and high >= 1000
+                      else f"from {low:g} to {high:g}" if high is not None else f"≥ {low:g}")
             self.problem(path, value, f"is out of range (expected {what} {bounds})")
             return None
         return value
@@ -233,8 +234,16 @@ def _parse_one(item: dict, r: _Reader) -> Opportunity | None:
     if "id" not in item or item["id"] in (None, ""):
         r.problem((), None, "has no id; add 'id: a-short-name'")
         return None
+    if not _is_text(item["id"]):
+        r.problem(("id",), item["id"], f"should be text such as 'frailty-admissions', not "
+                                       f"{_kind(item['id'])}")
+        return None
     opp_id = str(item["id"])
     r.name = f"opportunity {opp_id}"
+    for key in ("title", "description"):
+        if item.get(key) is not None and not _is_text(item[key]):
+            r.problem((key,), item[key], f"should be text, not {_kind(item[key])}; put quotes "
+                                         "around it if it has brackets or a colon")
     for key in item:
         if key not in KNOWN_KEYS:
             close = difflib.get_close_matches(str(key), KNOWN_KEYS, n=1)
@@ -278,7 +287,7 @@ def _parse_one(item: dict, r: _Reader) -> Opportunity | None:
         represent = _represent(item["represent"], r)
     min_patients = 0.0
     if item.get("min_patients") is not None:
-        min_patients = r.number(item["min_patients"], ("min_patients",), 0.0,
+        min_patients = r.number(item["min_patients"], ("min_patients",), 0.0, COUNT_CEILING,
                                 what="patients a year") or 0.0
     if sum(p.severity == "error" for p in r.problems) > errors_before:
         return None
@@ -299,6 +308,16 @@ def _parse_one(item: dict, r: _Reader) -> Opportunity | None:
         min_patients=min_patients,
         extra={k: v for k, v in item.items() if k not in KNOWN_KEYS},
     )
+
+
+def _is_text(value: Any) -> bool:
+    """Text, or a number or date YAML read from what was meant as text (``id: 2026``)."""
+    return not isinstance(value, (list, dict, bool))
+
+
+def _kind(value: Any) -> str:
+    return ("a list" if isinstance(value, list) else "a mapping" if isinstance(value, dict)
+            else "true or false")
 
 
 def _number_map(item: dict, key: str, known: Mapping[str, float], r: _Reader) -> dict:

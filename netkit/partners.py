@@ -20,7 +20,7 @@ import pandas as pd
 
 from .criteria import Criteria, compute_criteria
 from .disclosure import disclosure_rules
-from .errors import OpportunityError, OptionError
+from .errors import OpportunityError, OptionError, unknown_name
 from .explain import partner_reasons, route_lines, top_counterparts
 from .frameworks import stakeholder_frameworks
 from .incentives import Incentives, gain_share, incentives as compute_incentives
@@ -28,7 +28,7 @@ from .metrics.brokerage import roles_and_sole_brokers
 from .opportunity import CRITERIA, DEFAULT_COORDINATION_COST, Opportunity
 from .report import fmt_number
 from .partner_set import TIERS, PartnerReport, PartnerSet
-from .scope import Scope, find_scope, parse_represent
+from .scope import Scope, find_scope, represent_rules
 from .selection import Selection, select_partners
 from .stability import stability as run_stability
 from .system import System
@@ -61,8 +61,7 @@ def parse_weights(text: str | Mapping | None, what: str = "weights") -> dict | N
     for name, value in items:
         name = str(name).strip()
         if name not in known:
-            raise OptionError(f"{what}: {name!r} is not a known name (expected one of "
-                              f"{', '.join(known)}), e.g. {known[0]}=1")
+            raise unknown_name(what, name, known, f"{known[0]}=1")
         try:
             number = float(value)
         except (TypeError, ValueError):
@@ -94,8 +93,10 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
     coordination_cost : mapping or str, optional
         ``partner`` (default 0.04) and ``new_tie`` (default 0.005), in units of benefit.
     represent : mapping or str, optional
-        Representation rules: ``"gp_practice=parent,care_home=parent"`` or ``"none"``. By
-        default the opportunity's, else GP practices through their PCN.
+        Representation rules: ``"care_home=parent"``, ``"gp_practice=self"`` or ``"none"``,
+        merged over the opportunity's (else the default, GP practices through their PCN);
+        ``"none"`` clears them all. Each type must be a known organisation type or one in the
+        system (`netkit.scope.represent_rules`).
     min_patients : float, optional
         Leave out organisation-to-organisation ties carrying fewer patients a year (default:
         the opportunity's ``min_patients``, else 0). The report says which partners depend on
@@ -140,7 +141,7 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
     weights = parse_weights(weights, "weights")
     coordination_cost = parse_weights(coordination_cost, "coordination_cost")
     opp = opp.with_options(weights=weights, coordination_cost=coordination_cost)
-    rules = parse_represent(represent)
+    rules = represent_rules(system, opp, represent)
     if min_patients is None:
         min_patients = opp.min_patients
     if min_patients < 0 or stability < 0:

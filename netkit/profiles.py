@@ -128,10 +128,10 @@ def profile(system: System, opportunity: str | Opportunity | None = None,
         orgs = system.organisations
         scope_label = "whole system"
     else:
-        from .scope import find_scope, parse_represent
+        from .scope import find_scope, represent_rules
 
         opp = system.opportunity(opportunity) if isinstance(opportunity, str) else opportunity
-        scope = find_scope(system, opp, parse_represent(represent))
+        scope = find_scope(system, opp, represent_rules(system, opp, represent))
         flows, services = scope.flows, system.services[
             system.services["id"].isin(scope.services["id"])]
         orgs = system.organisations[system.organisations["id"].isin(scope.organisations["id"])]

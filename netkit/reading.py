@@ -17,12 +17,14 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from .errors import InputError, Problem
+from .errors import SHOWN_PER_KIND, InputError, Problem
 from .schema import TABLES
 
 __all__ = ["RawSystem", "read_raw", "decode_text", "read_csv_text", "load_yaml_text"]
 
 ROW_COLUMN = "__row__"  # spreadsheet row number of each record, kept for messages
+#: Most columns a CSV file may have (the widest table of the contract has eight).
+MAX_COLUMNS = 1_000
 
 
 @dataclass
@@ -90,17 +92,30 @@ def read_csv_text(text: str, label: str, problems: list[Problem]) -> pd.DataFram
                                 "is empty; it needs a header row naming its columns"))
         return None
     header = next(csv.reader(io.StringIO(text)))
+    if len(header) > MAX_COLUMNS:
+        problems.append(Problem(label, 1, None, None,
+                                f"has {len(header):,} columns, more than netkit reads "
+                                f"({MAX_COLUMNS:,}); check that this is the right file and "
+                                "that its header is one row"))
+        return None
     stripped = [h.strip() for h in header]
     if stripped != header:
         problems.append(Problem(label, 1, None, None,
                                 "has spaces around column names; they were ignored", "warning"))
-    seen = set()
+    seen: set = set()
+    twice: list[str] = []
     for name in stripped:
         if name in seen:
-            problems.append(Problem(label, 1, name, None,
-                                    "is a column name used twice; keep one of them"))
+            twice.append(name)
         seen.add(name)
-    if len(seen) != len(stripped):
+    for name in twice[:SHOWN_PER_KIND]:
+        problems.append(Problem(label, 1, name, None,
+                                "is a column name used twice; keep one of them"))
+    if len(twice) > SHOWN_PER_KIND:
+        more = len(twice) - SHOWN_PER_KIND
+        problems.append(Problem(label, 1, None, None, f"and {more:,} more column names used "
+                                                      "twice", more=more))
+    if twice:
         return None
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
@@ -122,10 +137,21 @@ def _parser_message(err: Exception) -> str:
     return text.replace("Error tokenizing data. C error: ", "")
 
 
+#: Largest YAML file read, in characters: a system's YAML is a few kilobytes; a generated
+#: national system's opportunities a few hundred.
+MAX_YAML_CHARS = 20_000_000
+#: Deepest nesting of lists and mappings in a YAML file (netkit's files nest four or five deep).
+MAX_YAML_DEPTH = 100
+#: Most values a YAML file may hold once its aliases (``*name``) are expanded.
+MAX_YAML_NODES = 1_000_000
+
+
 def load_yaml_text(text: str, label: str, problems: list[Problem]) -> tuple[Any, dict]:
     """Load YAML safely; return the document and a map from key path to line number.
 
-    Tags such as ``!!python/object`` are an error, never executed.
+    Tags such as ``!!python/object`` are an error, never executed. A file longer than
+    `MAX_YAML_CHARS`, nested deeper than `MAX_YAML_DEPTH`, or whose aliases expand to more than
+    `MAX_YAML_NODES` values (a "billion laughs" file) is refused before any of it is built.
 
     Examples
     --------
@@ -136,7 +162,18 @@ def load_yaml_text(text: str, label: str, problems: list[Problem]) -> tuple[Any,
     >>> "not allowed" in problems[0].message
     True
     """
+    if len(text) > MAX_YAML_CHARS:
+        problems.append(Problem(label, None, None, None,
+                                f"is {len(text):,} characters long, more than netkit reads "
+                                f"({MAX_YAML_CHARS:,}); a system's YAML files are small: check "
+                                "that this is the right file"))
+        return None, {}
     try:
+        refusal = _yaml_bounds(text)
+        if refusal is not None:
+            line, message = refusal
+            problems.append(Problem(label, line, None, None, message))
+            return None, {}
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         doc = yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506 - SafeLoader
     except yaml.constructor.ConstructorError as err:
@@ -164,14 +201,69 @@ def load_yaml_text(text: str, label: str, problems: list[Problem]) -> tuple[Any,
     return doc, lines
 
 
-def _collect_lines(node, path: tuple, lines: dict) -> None:
+def _yaml_bounds(text: str) -> tuple[int | None, str] | None:
+    """Walk the YAML event stream (flat, no recursion, nothing built) and return
+    ``(line, message)`` if the document nests too deep or its aliases expand too far.
+
+    Each anchored value's expanded size is remembered once, so the walk is linear in the
+    file even when every alias points at the one before.
+
+    Examples
+    --------
+    >>> laughs = "a: &a [x, x, x, x, x, x, x, x, x, x]\\n" + "".join(
+    ...     f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\\n"
+    ...     for p, c in zip("abcdefgh", "bcdefghi"))
+    >>> _yaml_bounds(laughs)[1].startswith("uses aliases")
+    True
+    >>> _yaml_bounds("a: [" * 150 + "]" * 150)[1].startswith("nests")
+    True
+    >>> _yaml_bounds("a: &x [1, 2]\\nb: *x\\n") is None
+    True
+    """
+    size_of: dict[str, int] = {}
+    stack: list[list] = [[None, 0]]  # [anchor, expanded size] of each open list or mapping
+    total = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        line = event.start_mark.line + 1 if event.start_mark is not None else None
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            stack.append([event.anchor, 1])
+            if len(stack) - 1 > MAX_YAML_DEPTH:
+                return line, (f"nests lists and mappings more than {MAX_YAML_DEPTH} deep; "
+                              "netkit's files need only a few levels: check the indentation "
+                              "and brackets near that line")
+            continue
+        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            anchor, size = stack.pop()
+        elif isinstance(event, yaml.ScalarEvent):
+            anchor, size = event.anchor, 1
+        elif isinstance(event, yaml.AliasEvent):
+            anchor, size = None, size_of.get(event.anchor, 1)
+        else:
+            continue
+        if anchor is not None:
+            size_of[anchor] = size
+        stack[-1][1] += size
+        total += size if isinstance(event, yaml.AliasEvent) else 0
+        if stack[-1][1] > MAX_YAML_NODES or total > MAX_YAML_NODES:
+            return line, (f"uses aliases (*name) that expand to more than {MAX_YAML_NODES:,} "
+                          "values; write the values out, or use fewer aliases")
+    return None
+
+
+def _collect_lines(node, path: tuple, lines: dict, seen: set | None = None) -> None:
+    """Note the line of every key path; a node reached again through an alias is not walked
+    again (its lines are those of the anchor)."""
+    seen = set() if seen is None else seen
     lines[path] = node.start_mark.line + 1
+    if id(node) in seen:
+        return
+    seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
-            _collect_lines(value, path + (key.value,), lines)
+            _collect_lines(value, path + (key.value,), lines, seen)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _collect_lines(item, path + (i,), lines)
+            _collect_lines(item, path + (i,), lines, seen)
 
 
 def read_raw(path: str | Path) -> RawSystem:
@@ -219,8 +311,18 @@ def _read_folder(path: Path) -> RawSystem:
                                             f"is missing from {path}; it needs at least "
                                             "'name: <the system's name>'"))
             continue
+        before = len(raw.problems)
+        if file.stat().st_size > 4 * MAX_YAML_CHARS:  # refused before it is read into memory
+            raw.problems.append(Problem(filename, None, None, None,
+                                        f"is {file.stat().st_size:,} bytes long, more than "
+                                        f"netkit reads; a system's YAML files are small: check "
+                                        "that this is the right file"))
+            continue
         text = decode_text(file.read_bytes(), filename, raw.problems)
         value, lines = load_yaml_text(text, filename, raw.problems)
+        if value is None and doc == "system" and not any(
+                p.severity == "error" for p in raw.problems[before:]):
+            value = {}  # an empty system.yaml: reported as having no name
         setattr(raw, f"{doc}_doc", value)
         raw.lines[doc] = lines
     return raw
@@ -243,7 +345,7 @@ def _read_workbook(path: Path) -> RawSystem:
             if name in TABLES and TABLES[name].must_exist or name == "system":
                 raw.problems.append(Problem(label, None, None, None,
                                             f"is missing; the workbook needs a sheet named "
-                                            f"'{name}'"))
+                                            f"'{name}'{_sheet_hint(name, sheets)}"))
             if name in TABLES:
                 raw.tables[name] = None
             continue
@@ -257,6 +359,21 @@ def _read_workbook(path: Path) -> RawSystem:
             if frame is not None:
                 raw.lines["opportunities"] = {(i,): r for i, r in enumerate(frame[ROW_COLUMN])}
     return raw
+
+
+def _sheet_hint(name: str, sheets) -> str:
+    """A hint where a sheet is there under another case or with spaces (``Organisations``).
+
+    Examples
+    --------
+    >>> _sheet_hint("organisations", ["System", "Organisations "])
+    " (sheet 'Organisations ' found; sheet names are lower case: rename it to 'organisations')"
+    """
+    for found in sheets:
+        if str(found).strip().lower() == name and found != name:
+            return (f" (sheet {found!r} found; sheet names are lower case: rename it to "
+                    f"{name!r})")
+    return ""
 
 
 def _sheet_to_frame(sheet: pd.DataFrame, label: str, problems: list[Problem]) -> pd.DataFrame | None:

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 __all__ = [
     "FORMAT_VERSION",
+    "MONEY_CEILING",
+    "COUNT_CEILING",
     "HOME",
     "TableSpec",
     "TABLES",
@@ -17,11 +19,19 @@ __all__ = [
     "SERVICE_CATEGORIES",
     "PAYMENT_BASES",
     "RELATIONSHIP_TYPES",
+    "SYSTEM_KEYS",
     "BENEFITS",
     "STATUTORY_TYPES",
 ]
 
 FORMAT_VERSION = 1
+
+#: The largest amount of money netkit takes, in pounds a year (or per contact): a thousand
+#: times the NHS in England's annual budget, so only a typing error or the wrong units exceed it.
+MONEY_CEILING = 1e12
+#: The largest count netkit takes: patients or contacts a year, or a population (England has
+#: about 57 million people).
+COUNT_CEILING = 1e9
 
 #: The stand-in for "outside the modelled services" in flows.
 HOME = "@home"
@@ -106,9 +116,16 @@ SERVICE_CATEGORIES = (
 
 PAYMENT_BASES = ("activity", "block")
 
+#: Relationship types: version 1's six, and ``subcontracts`` (source pays target for part of a
+#: service it is commissioned for) from version 2, so a version 2 file is not warned about.
 RELATIONSHIP_TYPES = (
     "commissions", "contract", "partnership", "data_sharing", "governance", "staff_sharing",
+    "subcontracts",
 )
+
+#: The keys of ``system.yaml``: version 1's, and version 2's ``finance`` and ``coordination``.
+SYSTEM_KEYS = ("name", "snapshot", "population", "currency", "description", "finance",
+               "coordination")
 
 BENEFITS = ("quality", "outcomes", "allocative_efficiency", "technical_efficiency")
 

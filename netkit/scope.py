@@ -17,18 +17,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Mapping
+from typing import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
 
 from ._frames import isin
-from .errors import OptionError
+from .errors import OptionError, unknown_name
 from .opportunity import Opportunity
 from .schema import HOME
 from .system import System
 
-__all__ = ["Scope", "find_scope", "DEFAULT_REPRESENT", "parse_represent", "flow_places"]
+__all__ = ["Scope", "find_scope", "DEFAULT_REPRESENT", "parse_represent", "represent_rules",
+           "flow_places"]
 
 #: By default GP practices take part through their PCN, as primary care does in system work.
 DEFAULT_REPRESENT = {"gp_practice": "parent"}
@@ -95,9 +96,22 @@ class Scope:
         return float(self.flows.loc[self.flows["source"] == HOME, "patients"].sum())
 
 
-def parse_represent(text: str | Mapping | None) -> dict[str, str] | None:
+def parse_represent(text: str | Mapping | None, base: Mapping[str, str] | None = None,
+                    known: Iterable[str] | None = None) -> dict[str, str] | None:
     """Read representation rules: ``"none"``, ``"gp_practice=parent,care_home=parent"`` or a
     mapping. ``None`` means "use the default".
+
+    Parameters
+    ----------
+    text : str or mapping or None
+        The rules. ``TYPE=self`` undoes a rule; ``none`` clears every rule, including the
+        ones in ``base`` (``"none,care_home=parent"`` keeps only the care-home rule).
+    base : mapping, optional
+        The rules these are merged over (the opportunity's, else `DEFAULT_REPRESENT`), as
+        ``--weights`` are merged over the defaults. Without it the rules are taken alone.
+    known : iterable of str, optional
+        The organisation types a rule may name (the known vocabulary and the types in the
+        system); another name is an `OptionError` with a did-you-mean.
 
     Examples
     --------
@@ -105,24 +119,34 @@ def parse_represent(text: str | Mapping | None) -> dict[str, str] | None:
     {'gp_practice': 'parent', 'care_home': 'parent'}
     >>> parse_represent("none")
     {}
+    >>> parse_represent("care_home=parent", base=DEFAULT_REPRESENT)
+    {'gp_practice': 'parent', 'care_home': 'parent'}
+    >>> parse_represent("gp_practise=parent", known=["gp_practice", "care_home"])
+    Traceback (most recent call last):
+    ...
+    netkit.errors.OptionError: represent: 'gp_practise' is not a known name (did you mean 'gp_practice'?); expected one of care_home, gp_practice, e.g. gp_practice=parent
     """
     if text is None:
         return None
+    merged = dict(base or {})
     if isinstance(text, Mapping):
-        rules = dict(text)
+        rules = {str(k): v for k, v in text.items()}
     else:
-        text = text.strip()
-        if text.lower() == "none":
-            return {}
         rules = {}
         for part in filter(None, (p.strip() for p in text.split(","))):
+            if part.lower() == "none":
+                merged, rules = {}, {}
+                continue
             org_type, _, how = part.partition("=")
             rules[org_type.strip()] = how.strip() or "parent"
     for org_type, how in rules.items():
         if how not in ("parent", "self"):
             raise OptionError(f"represent: {org_type}={how!r} is not a rule (expected "
                               f"TYPE=parent or TYPE=self, or 'none'), e.g. gp_practice=parent")
-    return {t: h for t, h in rules.items() if h == "parent"}
+        if known is not None and org_type not in set(known):
+            raise unknown_name("represent", org_type, sorted(set(known)), "gp_practice=parent")
+    merged.update(rules)
+    return {t: h for t, h in merged.items() if h == "parent"}
 
 
 def flow_places(system: System, flows: pd.DataFrame) -> pd.DataFrame:
@@ -172,6 +196,26 @@ def _representatives(orgs: pd.DataFrame, rules: Mapping[str, str]) -> pd.Series:
             break
         at = step
     return pd.Series(ids.to_numpy()[at], index=ids.to_numpy())
+
+
+def represent_rules(system: System, opportunity: Opportunity,
+                    represent: str | Mapping | None) -> dict[str, str] | None:
+    """The representation rules asked for, checked against the organisation types (the
+    vocabulary and the system's own) and merged over the opportunity's, else the default;
+    ``None`` where none were asked for. What every function taking ``represent=`` uses.
+
+    Examples
+    --------
+    >>> import netkit
+    >>> system = netkit.load_system(netkit.sample_path("tiny"))
+    >>> represent_rules(system, system.opportunity("falls"), "care_home=parent")
+    {'gp_practice': 'parent', 'care_home': 'parent'}
+    """
+    from .schema import ORGANISATION_TYPES
+
+    base = opportunity.represent if opportunity.represent is not None else DEFAULT_REPRESENT
+    known = set(ORGANISATION_TYPES) | set(system.organisations["type"].dropna().tolist())
+    return parse_represent(represent, base=base, known=known)
 
 
 def find_scope(system: System, opportunity: Opportunity,

@@ -101,11 +101,6 @@ class TrackerUpdate:
     top: int | None = 10
     provenance: str = ""
 
-    def __repr__(self) -> str:
-        """One line: what this is and its size (the tables are in the attributes)."""
-        return (f"<TrackerUpdate: {len(self.recomputed)} recomputed, {len(self.unchanged)} "
-                f"left as they were, {sum(d.changed for d in self.diffs)} changed>")
-
     @property
     def changed(self) -> bool:
         """Did any partner set change?"""

@@ -18,11 +18,11 @@ import pandas as pd
 
 from ._frames import blank_as_empty
 from .disclosure import SUPPRESSED
-from .errors import Problem
+from .errors import SHOWN_PER_KIND, Problem
 from .opportunity import Opportunity, parse_opportunities
 from .reading import ROW_COLUMN, RawSystem
-from .schema import (HOME, ORGANISATION_TYPES, PAYMENT_BASES, SERVICE_CATEGORIES, TABLES,
-                     TableSpec)
+from .schema import (COUNT_CEILING, HOME, MONEY_CEILING, ORGANISATION_TYPES, PAYMENT_BASES,
+                     RELATIONSHIP_TYPES, SERVICE_CATEGORIES, SYSTEM_KEYS, TABLES, TableSpec)
 
 __all__ = ["ValidatedSystem", "validate_raw", "check_opportunities"]
 
@@ -34,6 +34,17 @@ _FRIENDLY_NUMBER = {
     "price": "a price in pounds per patient contact (≥ 0)",
     "capacity": "a number of patient contacts a year (≥ 0)",
     "strength": "a number from 0 to 1",
+}
+
+
+#: Column → (what it counts, its ceiling).
+CEILINGS = {
+    "patients": ("patients a year", COUNT_CEILING),
+    "capacity": ("patient contacts a year", COUNT_CEILING),
+    "budget": ("pounds", MONEY_CEILING),
+    "value": ("pounds", MONEY_CEILING),
+    "unit_cost": ("pounds", MONEY_CEILING),
+    "price": ("pounds", MONEY_CEILING),
 }
 
 
@@ -66,13 +77,35 @@ class _Checker:
     def flag(self, mask: pd.Series, column: str, message: str | Any, severity: str = "error",
              values: pd.Series | None = None) -> None:
         """Add a problem for each row where ``mask`` holds; ``message`` may be a function of the
-        value."""
+        value.
+
+        Only the first `SHOWN_PER_KIND` rows are listed; if there are more, one further problem
+        (at the first row not listed) says how many more rows have the same problem, so a file
+        of a million bad rows gives a short report and no million objects.
+        """
         if not mask.any():
             return
         values = self.frame[column] if values is None else values
-        for row, value in zip(self.rows[mask].tolist(), values[mask].tolist()):
+        rows, values = self.rows[mask], values[mask]
+        shown = min(len(rows), SHOWN_PER_KIND)
+        for row, value in zip(rows.iloc[:shown].tolist(), values.iloc[:shown].tolist()):
             text = message(value) if callable(message) else message
             self.problems.append(Problem(self.label, int(row), column, value, text, severity))
+        more_rows(self.problems, self.label, column, rows, values, message, severity)
+
+
+def more_rows(problems: list[Problem], label: str, column: str | None, rows: pd.Series,
+              values: pd.Series, message: str | Any, severity: str = "error") -> None:
+    """If there are more than `SHOWN_PER_KIND` bad rows, add the one problem that counts the
+    rest: "and N more rows like these", at the first row not listed."""
+    more = len(rows) - SHOWN_PER_KIND
+    if more <= 0:
+        return
+    value = values.iloc[SHOWN_PER_KIND]
+    text = message(value) if callable(message) else message
+    problems.append(Problem(label, int(rows.iloc[SHOWN_PER_KIND]), column, None,
+                            f"and {more:,} more rows like these, from this row on "
+                            f"(the first: {value!r} {text})", severity, more=more))
 
 
 def validate_raw(raw: RawSystem) -> ValidatedSystem:
@@ -121,14 +154,18 @@ def _check_table(spec: TableSpec, frame: pd.DataFrame | None, label: str,
     missing = [c for c in spec.required if c not in frame.columns]
     if missing:
         found = [c for c in frame.columns if c != ROW_COLUMN]
+        listed = ", ".join(found[:SHOWN_PER_KIND]) or "no columns"
+        if len(found) > SHOWN_PER_KIND:
+            listed += f" and {len(found) - SHOWN_PER_KIND:,} more"
         for column in missing:
             problems.append(Problem(label, 1, column, None,
                                     f"is a required column and is missing (found: "
-                                    f"{', '.join(found) or 'no columns'}); add it to the header"))
+                                    f"{listed}); add it to the header"))
         return None
     if spec.must_have_rows and frame.empty:
         problems.append(Problem(label, None, None, None,
                                 "has no rows; a system needs at least one"))
+    frame = _strip_ids(spec, frame, label, problems)
     check = _Checker(label, frame, problems)
     suppressed = None
     if spec.name == "flows" and "patients" in frame:
@@ -159,6 +196,61 @@ def _check_table(spec: TableSpec, frame: pd.DataFrame | None, label: str,
     return typed
 
 
+#: Characters that do not show: zero-width spaces and joiners, the word joiner, the byte-order
+#: mark and the soft hyphen.
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+#: Every white-space character (the space, tab, no-break space U+00A0, the en and em spaces,
+#: ...) and the invisible ones: what is stripped from around ids and references.
+_AROUND = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + INVISIBLE
+_HIDDEN = str.maketrans("", "", _AROUND)
+
+
+def _describe_around(value: str) -> str:
+    """Name the characters around a value, e.g. ``a no-break space (U+00A0)``."""
+    import unicodedata
+
+    stripped = value.strip(_AROUND)
+    start = value.find(stripped) if stripped else len(value)
+    chars = dict.fromkeys(value[:start] + value[start + len(stripped):])
+    names = [("a space" if ch == " " else "a tab" if ch == "\t" else
+              f"a {unicodedata.name(ch, 'invisible character').lower()} (U+{ord(ch):04X})")
+             for ch in chars]
+    return " and ".join(names)
+
+
+def _strip_ids(spec: TableSpec, frame: pd.DataFrame, label: str,
+               problems: list[Problem]) -> pd.DataFrame:
+    """Strip white space and invisible characters from around ids and references (with a
+    warning naming them), and warn of ids that differ from another only in case or in such
+    characters: ``ACUTE`` and ``ACUTE`` with a no-break space look the same but are different
+    ids."""
+    columns = [c for c, kind in spec.kinds.items() if kind in ("id", "ref") and c in frame]
+    copied = False
+    for column in columns:
+        stripped = frame[column].str.strip(_AROUND)
+        changed = stripped != frame[column]
+        if changed.any():
+            _Checker(label, frame, problems).flag(
+                changed, column, lambda v: f"has {_describe_around(v)} around it; removed, "
+                                           "as ids are compared exactly", "warning")
+            if not copied:
+                frame, copied = frame.copy(), True
+            frame[column] = stripped
+    if spec.key == ("id",) and "id" in frame:
+        ids = frame["id"]
+        key = ids.str.translate(_HIDDEN).str.casefold()
+        first = frame.groupby(key, sort=False)[["id", ROW_COLUMN]].transform("first")
+        alike = (ids != first["id"]) & (key != "")
+        if alike.any():
+            first_of = dict(zip(ids[alike], zip(first["id"][alike], first[ROW_COLUMN][alike])))
+            _Checker(label, frame, problems).flag(
+                alike, "id", lambda v: f"looks like the id {first_of[v][0]!r} at row "
+                                       f"{first_of[v][1]} but differs in case or in characters "
+                                       "that do not show; they are different ids: use one "
+                                       "spelling", "warning")
+    return frame
+
+
 _THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 
 
@@ -181,6 +273,12 @@ def _check_number(check: _Checker, column: str) -> pd.Series:
     check.flag(present & numbers.isna(), column, not_a_number)
     check.flag(np.isinf(numbers), column, f"is infinite (expected {expected})")
     check.flag(numbers < 0, column, f"is negative (expected {expected})")
+    ceiling = CEILINGS.get(column)
+    if ceiling is not None:
+        unit, top = ceiling
+        check.flag(np.isfinite(numbers) & (numbers > top), column,
+                   f"is too large: netkit takes {unit} up to {top:,.0f} (expected {expected}); "
+                   "check for a typing error or the wrong units")
     if column == "strength":
         check.flag(numbers > 1, column, "is more than 1 (expected a number from 0 to 1)")
     return numbers.where(np.isfinite(numbers))
@@ -196,6 +294,10 @@ def _suggest(value: str, known: Iterable[str], limit: int = 5000) -> str:
     stripped = value.strip()
     if stripped != value and stripped in known:
         return f" (did you mean {stripped!r}? the id has spaces around it)"
+    folded = value.translate(_HIDDEN).casefold()
+    for name in known:
+        if name.translate(_HIDDEN).casefold() == folded:
+            return f" (did you mean {name!r}? ids are compared exactly, case included)"
     return ""
 
 
@@ -257,16 +359,29 @@ def _check_references(out: ValidatedSystem, labels: dict) -> None:
     dup = key.duplicated(keep="first")
     if dup.any():
         first = out.rows["flows"].groupby([key[k] for k in key.columns]).transform("min")
-        for row, target, first_row in zip(out.rows["flows"][dup], flows["target"][dup],
-                                          first[dup]):
-            problems.append(Problem(labels["flows"], int(row), "target", target,
-                                    f"repeats the flow at row {first_row} (same pathway, source, "
-                                    "target and place); add the patients together in one row"))
+        c.flag(dup, "target", lambda v, rows=iter(first[dup].tolist()):
+               f"repeats the flow at row {next(rows)} (same pathway, source, target and "
+               "place); add the patients together in one row")
 
     c = checker("relationships")
     for column in ("source", "target"):
         c.flag(~rels[column].isin(org_ids) & (rels[column] != ""), column,
                lambda v: f"is not an organisation id in organisations.csv{_suggest(v, org_ids)}")
+    # An unknown type silently drops the relationship from the analysis (a misspelt
+    # 'commisions' removes the commissioning), so a near miss of a known type is an error; a
+    # type unlike any known one is taken as the system's own and only warned about.
+    rel_type = rels["type"]
+    unknown = ~rel_type.isin(RELATIONSHIP_TYPES) & (rel_type != "")
+    if unknown.any():
+        near_types = [v for v in rel_type[unknown].unique()
+                      if difflib.get_close_matches(v, RELATIONSHIP_TYPES, n=1, cutoff=0.75)]
+        near = unknown & rel_type.isin(near_types)
+        c.flag(near, "type", lambda v: f"is not a relationship type{_suggest(v, RELATIONSHIP_TYPES)}"
+                                       "; a misspelt type leaves the relationship out of the "
+                                       "analysis: correct it")
+        c.flag(unknown & ~near, "type",
+               lambda v: f"is not a known relationship type (known: {', '.join(RELATIONSHIP_TYPES)}); "
+                         "it is kept, but counts only as an existing tie", "warning")
     if "payment" in rels:
         payment = rels["payment"]
         c.flag(payment.notna() & ~payment.isin(PAYMENT_BASES), "payment",
@@ -308,7 +423,23 @@ def _check_system_doc(doc: Any, label: str, lines: dict, problems: list[Problem]
         problems.append(Problem(label, lines.get(()), None, None,
                                 "should be a mapping such as 'name: Riverside ICS'"))
         return {}
-    if not str(doc.get("name") or "").strip():
+    for key in doc:
+        if key not in SYSTEM_KEYS:
+            close = difflib.get_close_matches(str(key), SYSTEM_KEYS, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            problems.append(Problem(label, lines.get((key,)) or lines.get(()), str(key), None,
+                                    f"is not a key of system.yaml ({hint}keys: "
+                                    f"{', '.join(SYSTEM_KEYS)}); it is kept, but netkit does "
+                                    "not use it", "warning"))
+    for key in ("name", "description", "currency"):
+        value = doc.get(key)
+        if isinstance(value, (list, dict, bool)):
+            kind = {list: "a list", dict: "a mapping", bool: "true or false"}[type(value)]
+            problems.append(Problem(label, lines.get((key,)) or lines.get(()), key, str(value),
+                                    f"should be text, e.g. '{key}: Riverside ICS', not {kind}; "
+                                    "put quotes around it if it has brackets or a colon"))
+    if not isinstance(doc.get("name"), (list, dict, bool)) \
+            and not str(doc.get("name") or "").strip():
         problems.append(Problem(label, lines.get(()), "name", None,
                                 "is missing; add 'name: <the system's name>'"))
     population = doc.get("population")
@@ -318,6 +449,11 @@ def _check_system_doc(doc: Any, label: str, lines: dict, problems: list[Problem]
             problems.append(Problem(label, lines.get(("population",)), "population",
                                     str(population), "is not a population (expected a whole "
                                                      "number ≥ 0)"))
+        elif population > COUNT_CEILING:
+            problems.append(Problem(label, lines.get(("population",)), "population",
+                                    str(population), f"is too large: netkit takes a population "
+                                                     f"up to {COUNT_CEILING:,.0f}; check for a "
+                                                     "typing error"))
     return dict(doc)
 
 

@@ -60,14 +60,19 @@ def test_unknown_provider_with_suggestion(tiny_dir):
                       "provides the service"]
 
 
-def test_id_with_stray_space_is_explained(tiny_dir):
+def test_id_with_stray_space_is_stripped_with_a_warning(tiny_dir):
+    # Spaces around a reference used to make it an unknown id; now they are removed, with a
+    # warning, and the reference is checked as it reads.
     set_cell(tiny_dir, "flows", 3, "target", "ZZ ")
     set_cell(tiny_dir, "flows", 2, "target", "GPS ")
-    errors, _ = messages(tiny_dir)
-    assert "flows.csv row 2, column target: 'GPS ' is not a service id in services.csv or @home " \
-           "(did you mean 'GPS'?)" in errors
-    assert "flows.csv row 3, column target: 'ZZ ' is not a service id in services.csv or @home" \
-           in errors
+    errors, warnings = messages(tiny_dir)
+    assert errors == ["flows.csv row 3, column target: 'ZZ' is not a service id in services.csv "
+                      "or @home"]
+    assert warnings == [
+        "flows.csv row 2, column target: 'GPS ' has a space around it; removed, as ids are "
+        "compared exactly",
+        "flows.csv row 3, column target: 'ZZ ' has a space around it; removed, as ids are "
+        "compared exactly"]
 
 
 def test_unknown_parent_and_parent_cycle(tiny_dir):
