@@ -117,25 +117,25 @@ def workbook_bytes(sheets: Mapping[str, pd.DataFrame], neutralise: bool = False)
     import openpyxl
     from openpyxl.cell import WriteOnlyCell
 
-    book = openpyxl.Workbook(write_only=True)
+    prepared = {}  # every cell checked before the workbook is started, so an error leaves nothing
     for name, frame in sheets.items():
-        sheet = book.create_sheet(str(name)[:31])
         columns = [str(c) for c in frame.columns]
-
-        def row_cells(values, row_number):
+        rows = [[_cell_value(c, f"sheet {name} row 1, column {c}", neutralise) for c in columns]]
+        for number, values in enumerate(frame.itertuples(index=False, name=None), start=2):
+            rows.append([_cell_value(value, f"sheet {name} row {number}, column {column}",
+                                     neutralise) for column, value in zip(columns, values)])
+        prepared[str(name)[:31]] = rows
+    book = openpyxl.Workbook(write_only=True)
+    for name, rows in prepared.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
             cells = []
-            for column, value in zip(columns, values):
-                stored, is_text = _cell_value(value, f"sheet {name} row {row_number}, column "
-                                                     f"{column}", neutralise)
+            for stored, is_text in row:
                 cell = WriteOnlyCell(sheet, value=stored)
                 if is_text:
                     cell.data_type = "s"  # text, even if it starts with "="
                 cells.append(cell)
-            return cells
-
-        sheet.append(row_cells(columns, 1))
-        for number, values in enumerate(frame.itertuples(index=False, name=None), start=2):
-            sheet.append(row_cells(values, number))
+            sheet.append(cells)
     book.properties.created = FIXED_TIME
     buffer = io.BytesIO()
     book.save(buffer)
