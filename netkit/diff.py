@@ -18,7 +18,7 @@ import pandas as pd
 from .apply import ChangeResult
 from .changeset import ChangeEvent
 from .layout import DISPLAY_BUDGET
-from .report import html_table
+from .report import escape_markdown, html_table, terminal_safe
 
 __all__ = ["PartnerDiff", "diff_partner_sets", "SCORE_TOLERANCE"]
 
@@ -83,15 +83,16 @@ class PartnerDiff:
     def to_text(self) -> str:
         head = f"{self.title or self.opportunity} ({self.opportunity})"
         if not self.changed and not self.scores:
-            return f"{head}: no change\n"
+            return terminal_safe(f"{head}: no change\n")
         out = [head] + [f"  - {line}" for line in self.summary]
         if self.after is not None:
             out.append(f"  core now: {', '.join(self.after.core)}")
-        return "\n".join(out) + "\n"
+        return terminal_safe("\n".join(out) + "\n")
 
     def to_markdown(self) -> str:
-        out = [f"### {self.title or self.opportunity} (`{self.opportunity}`)", ""]
-        out += [f"- {line}" for line in self.summary] or ["- no change"]
+        esc = escape_markdown
+        out = [f"### {esc(self.title or self.opportunity)} ({esc(self.opportunity)})", ""]
+        out += [f"- {esc(line)}" for line in self.summary] or ["- no change"]
         return "\n".join(out) + "\n"
 
     def visualise(self, seed: int = 0, max_nodes: int | None = DISPLAY_BUDGET):

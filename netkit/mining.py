@@ -367,16 +367,18 @@ class MinedPathways:
         return out + [f"warning: {w}" for w in self.warnings]
 
     def to_text(self) -> str:
-        from .report import text_table
+        from .report import terminal_safe, text_table
 
         top = self.released_flows().head(15)
-        return "\n".join(self._lines() + ["", "Largest flows:", text_table(top)]) + "\n"
+        return terminal_safe("\n".join(self._lines() + ["", "Largest flows:", text_table(top)])
+                             + "\n")
 
     def to_markdown(self) -> str:
+        from .report import escape_markdown as esc
         from .report import markdown_table
 
-        return "\n".join([f"# Pathway {self.pathway}", ""] + [f"- {line}" for line in
-                                                            self._lines()]
+        return "\n".join([f"# Pathway {esc(self.pathway)}", ""] + [f"- {esc(line)}" for line in
+                                                                 self._lines()]
                          + ["", markdown_table(self.released_flows().head(25))]) + "\n"
 
     def _repr_html_(self) -> str:

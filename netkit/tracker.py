@@ -24,7 +24,7 @@ from .changeset import Changeset
 from .diff import PartnerDiff, diff_partner_sets
 from .opportunity import Opportunity
 from .partners import PartnerSet, find_partners
-from .report import fmt_number, html_page
+from .report import escape_markdown, fmt_number, html_page, terminal_safe
 from .system import System
 
 __all__ = ["PartnerTracker", "TrackerUpdate", "Dependencies", "dependencies_of"]
@@ -112,12 +112,12 @@ class TrackerUpdate:
                 f"Left as they were (nothing they depend on changed): "
                 f"{', '.join(self.unchanged) or 'none'}", ""]
         out += [d.to_text().rstrip("\n") for d in self.diffs]
-        return "\n".join(out) + "\n"
+        return terminal_safe("\n".join(out) + "\n")
 
     def to_markdown(self) -> str:
         out = ["# What changed", "", self.change.to_markdown(),
-               f"Recomputed: {', '.join(self.recomputed) or 'none'}  ",
-               f"Left as they were: {', '.join(self.unchanged) or 'none'}", ""]
+               f"Recomputed: {escape_markdown(', '.join(self.recomputed) or 'none')}  ",
+               f"Left as they were: {escape_markdown(', '.join(self.unchanged) or 'none')}", ""]
         out += [d.to_markdown() for d in self.diffs]
         return "\n".join(out) + "\n"
 
