@@ -49,7 +49,8 @@ def neutralise_spreadsheet_text(text: str) -> str:
 
 
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of a report table whose text cells and column names pass through
+    """A copy of a report table whose text cells and column names lose terminal controls
+    (`terminal_safe`: a CSV report is often printed to a terminal) and then pass through
     `neutralise_spreadsheet_text`; numeric columns stay numeric.
 
     Examples
@@ -64,11 +65,15 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
         values = out[column]
         if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
             continue
-        out[column] = values.map(lambda v: neutralise_spreadsheet_text(v)
-                                 if isinstance(v, str) else v)
-    out.columns = [neutralise_spreadsheet_text(c) if isinstance(c, str) else c
-                   for c in out.columns]
+        out[column] = values.map(_report_text)
+    out.columns = [_report_text(c) for c in out.columns]
     return out
+
+
+def _report_text(value):
+    if not isinstance(value, str):
+        return value
+    return neutralise_spreadsheet_text(terminal_safe(value))
 
 
 def csv_report(frame: pd.DataFrame) -> str:

@@ -67,9 +67,9 @@ def _cell_value(value, where: str, neutralise: bool):
     else:
         text = str(value)
     if neutralise:
-        from .report import neutralise_spreadsheet_text
+        from .report import neutralise_spreadsheet_text, terminal_safe
 
-        text = neutralise_spreadsheet_text(_ILLEGAL.sub("", text))[:MAX_TEXT]
+        text = neutralise_spreadsheet_text(_ILLEGAL.sub("", terminal_safe(text)))[:MAX_TEXT]
     else:
         bad = _ILLEGAL.search(text)
         if bad:
@@ -96,9 +96,9 @@ def workbook_bytes(sheets: Mapping[str, pd.DataFrame], neutralise: bool = False)
         Sheet name → table, in the order the sheets should appear. Names are cut to Excel's 31
         characters.
     neutralise : bool
-        For reports people open in a spreadsheet: text cells pass through
-        `netkit.report.neutralise_spreadsheet_text` and characters a workbook cannot hold are
-        dropped. Without it (a system workbook, which must round-trip), such a character or an
+        For reports people open in a spreadsheet: text cells lose terminal controls
+        (`netkit.report.terminal_safe`, which also drops the characters a workbook cannot hold)
+        and pass through `netkit.report.neutralise_spreadsheet_text`. Without it (a system workbook, which must round-trip), such a character or an
         over-long text is an error naming the sheet, row and column.
 
     Raises

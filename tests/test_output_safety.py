@@ -69,13 +69,13 @@ def test_neutralise_spreadsheet_text_follows_owasp_but_keeps_plain_numbers():
 
 
 def test_csv_report_neutralises_text_cells_and_headers_and_keeps_numbers_numeric():
-    frame = pd.DataFrame({"name": [HYPERLINK, "-2+3+cmd|' /C calc'!A0", "Vale"],
-                          "net": [-12.5, 3.0, 0.0], "=cmd": ["@x", "ok", "\tx"]})
+    frame = pd.DataFrame({"name": [HYPERLINK, "-2+3+cmd|' /C calc'!A0", OSC_NAME],
+                          "net": [-12.5, 3.0, 0.0], "=cmd": ["@x", "\r=1+1", "\tx"]})
     rows = list(csv.reader(io.StringIO(csv_report(frame))))
     assert rows == [["name", "net", "'=cmd"],
                     ["'" + HYPERLINK, "-12.5", "'@x"],
-                    ["'-2+3+cmd|' /C calc'!A0", "3.0", "ok"],
-                    ["Vale", "0.0", "'\tx"]]
+                    ["'-2+3+cmd|' /C calc'!A0", "3.0", "'=1+1"],  # CR dropped, then quoted
+                    ["Vale Community Health", "0.0", "'\tx"]]
 
 
 def test_partners_csv_report_neutralises_names(hostile):
