@@ -14,8 +14,7 @@ import io
 import math
 import re
 import zipfile
-from pathlib import Path
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
