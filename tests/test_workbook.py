@@ -3,6 +3,7 @@ and a sheet that claims to be enormous is read by what it holds, within a bound.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import subprocess
 import sys
@@ -22,9 +23,9 @@ from netkit.workbook import read_sheets, workbook_bytes
 HYPERLINK = '=HYPERLINK("http://evil.example/x","click")'
 
 
-def _tiny_with(names=None, ids=None, extra=None, column="=cmd"):
-    """tiny, with organisation names, the ids of organisations without references, and an
-    extra column replaced."""
+def _tiny_with(names=None, ids=None, extra=None, column="=cmd", title=None):
+    """tiny, with organisation names, the ids of organisations without references, an extra
+    column, and the system's name and first opportunity's title replaced."""
     system = netkit.load_system(netkit.sample_path("tiny"))
     tables = system.tables()
     orgs = tables["organisations"].copy()
@@ -42,7 +43,11 @@ def _tiny_with(names=None, ids=None, extra=None, column="=cmd"):
         orgs[column] = pd.Series((list(extra) * len(orgs))[: len(orgs)], index=orgs.index,
                                  dtype="str")
     tables["organisations"] = orgs
-    return netkit.System(tables, system.meta, list(system.opportunities.values()))
+    meta, opportunities = dict(system.meta), list(system.opportunities.values())
+    if title is not None:
+        meta["name"] = title
+        opportunities[0] = dataclasses.replace(opportunities[0], title=title)
+    return netkit.System(tables, meta, opportunities)
 
 
 def _assert_same_tables(a, b):
@@ -130,12 +135,15 @@ _ID = st.sampled_from(["=1+1", "+1", "-2", "@x", "<b>", "00L", "é", "x" * 300, 
 @given(names=st.lists(_NAME, min_size=1, max_size=4), extra=st.lists(_HOSTILE, min_size=1,
                                                                     max_size=4),
        ids=st.lists(_ID, max_size=3, unique=True), column=st.sampled_from(
-           ["=cmd", "+x", "@sum", "<i>note</i>", "extra"]))
+           ["=cmd", "+x", "@sum", "<i>note</i>", "extra"]), title=_NAME)
 def test_round_trip_through_a_workbook_is_exact_for_hostile_text(tmp_path, names, extra, ids,
-                                                                 column):
-    system = _tiny_with(names=names, ids=ids, extra=extra, column=column)
+                                                                 column, title):
+    system = _tiny_with(names=names, ids=ids, extra=extra, column=column, title=title)
     book = netkit.save_system(system, tmp_path / "s.xlsx", overwrite=True)
-    _assert_same_tables(system, netkit.load_system(book))
+    again = netkit.load_system(book)
+    _assert_same_tables(system, again)
+    assert again.name == title
+    assert dict(again.opportunities) == dict(system.opportunities)
 
 
 @pytest.mark.parametrize("sample", ["tiny", "riverside"])
