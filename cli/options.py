@@ -171,20 +171,28 @@ def not_an_opportunity(system, output: Path | None, opportunity_id) -> None:
                                f"{output} (-O, a capital O)?")
 
 
-def render(result, fmt: str) -> str:
+def render(result, fmt: str) -> str | bytes:
     """A result object in one format; results provide to_text / to_markdown / to_dict /
-    to_frame / to_html."""
-    if fmt == "json":
-        from netkit.report import to_jsonable
+    to_frame / to_html (and to_sheets for a workbook of several tables).
 
-        return json.dumps(to_jsonable(result.to_dict()), indent=2, ensure_ascii=False) + "\n"
+    ``csv`` and ``xlsx`` are for people to open in a spreadsheet, so text cells that a
+    spreadsheet would run as a formula are neutralised (`netkit.report.csv_report`); ``xlsx``
+    gives the workbook's bytes, one sheet per table. ``text`` never carries terminal control
+    sequences from names in the input."""
+    from netkit import report
+
+    if fmt == "json":
+        return json.dumps(report.to_jsonable(result.to_dict()), indent=2,
+                          ensure_ascii=False) + "\n"
     if fmt == "csv":
-        return result.to_frame().to_csv(index=False, lineterminator="\n")
+        return report.csv_report(result.to_frame())
+    if fmt == "xlsx":
+        return report.xlsx_report(report.report_sheets(result))
     if fmt == "markdown":
         return result.to_markdown()
     if fmt == "html":
         return result.to_html()
-    return result.to_text()
+    return report.terminal_safe(result.to_text())
 
 
 def write_text(text: str, output: Path | None) -> None:

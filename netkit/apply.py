@@ -43,7 +43,7 @@ import pandas as pd
 from ._frames import blank_as_empty
 from .changeset import ChangeEvent, Changeset
 from .errors import ChangesetError, Problem
-from .report import markdown_table, text_table
+from .report import escape_markdown, markdown_table, terminal_safe, text_table
 from .schema import HOME, PAYMENT_BASES, TABLES
 from .system import System
 
@@ -146,7 +146,7 @@ class ChangeResult:
                                [["event", "pathway", "source", "target", "patients"]],
                                right=["event", "patients"])]
         out += [f"warning: {w}" for w in self.warnings]
-        return "\n".join(out) + "\n"
+        return terminal_safe("\n".join(out) + "\n")
 
     def _repr_html_(self) -> str:
         import html
@@ -162,7 +162,7 @@ class ChangeResult:
                 + "".join(f"<p>warning: {html.escape(str(w))}</p>" for w in self.warnings))
 
     def to_markdown(self) -> str:
-        out = ["## Changes", ""] + [f"- event {n}: {t}" for n, t in self.log]
+        out = ["## Changes", ""] + [f"- event {n}: {escape_markdown(t)}" for n, t in self.log]
         if len(self.flows_affected):
             frame = self.flows_affected.assign(
                 patients=self.flows_affected["patients"].map(fmt_patients))

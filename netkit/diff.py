@@ -18,7 +18,7 @@ import pandas as pd
 from .apply import ChangeResult
 from .changeset import ChangeEvent
 from .layout import DISPLAY_BUDGET
-from .report import html_table
+from .report import escape_markdown, html_table, terminal_safe
 
 __all__ = ["PartnerDiff", "diff_partner_sets", "SCORE_TOLERANCE"]
 
@@ -88,18 +88,18 @@ class PartnerDiff:
     def to_text(self) -> str:
         head = f"{self.title or self.opportunity} ({self.opportunity})"
         if not self.changed and not self.scores:
-            return f"{head}: no change\n"
+            return terminal_safe(f"{head}: no change\n")
         out = [head] + [f"  - {line}" for line in self.summary]
         if self.after is not None:
             out.append(f"  core now: {', '.join(self.after.core)}")
-        return "\n".join(out) + "\n"
+        return terminal_safe("\n".join(out) + "\n")
 
     def to_markdown(self) -> str:
-        e = _md
-        out = [f"### {e(self.title or self.opportunity)} (`{e(self.opportunity)}`)", ""]
-        out += [f"- {e(line)}" for line in self.summary] or ["- no change"]
+        esc = escape_markdown
+        out = [f"### {esc(self.title or self.opportunity)} ({esc(self.opportunity)})", ""]
+        out += [f"- {esc(line)}" for line in self.summary] or ["- no change"]
         if self.after is not None and self.changed:
-            out += ["", f"Core now: {e(', '.join(self.after.core))}"]
+            out += ["", f"Core now: {esc(', '.join(self.after.core))}"]
         return "\n".join(out) + "\n"
 
     def _display_frame(self) -> pd.DataFrame:
@@ -138,10 +138,6 @@ class PartnerDiff:
                 + "".join(f"<li>{html.escape(s)}</li>" for s in self.summary) + "</ul>"
                 + core + html_table(self._display_frame()))
 
-
-def _md(text: str) -> str:
-    """Free text for Markdown: HTML markup in names shown as text, not rendered."""
-    return html.escape(str(text), quote=False)
 
 
 def _score(value) -> str:

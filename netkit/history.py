@@ -10,7 +10,14 @@ from pathlib import Path
 import pandas as pd
 
 from .changeset import Changeset
-from .report import html_page, html_table, markdown_table, text_table
+from .report import (
+    escape_markdown,
+    html_page,
+    html_table,
+    markdown_table,
+    terminal_safe,
+    text_table,
+)
 from .system import System
 from .tracker import PartnerTracker, TrackerUpdate
 
@@ -64,12 +71,13 @@ class Timeline:
             changed = [d.opportunity for d in update.diffs if d.changed]
             out.append(f"\n{step}: recomputed {', '.join(update.recomputed) or 'none'}; "
                        f"changed {', '.join(changed) or 'none'}")
-        return "\n".join(out) + "\n"
+        return terminal_safe("\n".join(out) + "\n")
 
     def to_markdown(self) -> str:
         out = ["# Partners over time", "", "● core, ○ involve, · inform"]
         for opportunity in dict.fromkeys(self.table["opportunity"]):
-            out += ["", f"## {opportunity}", "", markdown_table(self._matrix(opportunity))]
+            out += ["", f"## {escape_markdown(opportunity)}", "",
+                    markdown_table(self._matrix(opportunity))]
         return "\n".join(out) + "\n"
 
     def to_html(self) -> str:
@@ -85,7 +93,6 @@ class Timeline:
         """A PNG (or SVG) grid per opportunity: organisations down, steps across; a filled
         dot where core, a ring where involve."""
         import matplotlib
-
         from matplotlib.figure import Figure
 
         path = Path(path)

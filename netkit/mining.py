@@ -388,20 +388,22 @@ class MinedPathways:
         return flows, more
 
     def to_text(self) -> str:
-        from .report import text_table
+        from .report import terminal_safe, text_table
 
         flows, more = self._largest(15)
-        return "\n".join(self._lines() + ["", f"Largest flows, patients {self._basis(True)}:",
-                                          text_table(flows)] + more) + "\n"
+        return terminal_safe("\n".join(self._lines() + ["", f"Largest flows, patients "
+                                                          f"{self._basis(True)}:",
+                                                          text_table(flows)] + more) + "\n")
 
     def to_markdown(self) -> str:
+        from .report import escape_markdown as esc
         from .report import markdown_table
 
         flows, more = self._largest(25)
-        return "\n".join([f"# Pathway {self.pathway}", ""] + [f"- {line}" for line in
-                                                            self._lines()]
+        return "\n".join([f"# Pathway {esc(self.pathway)}", ""] + [f"- {esc(line)}" for line in
+                                                                 self._lines()]
                          + ["", f"Largest flows, patients {self._basis(True)}:", "",
-                            markdown_table(flows)] + [f"\n*{m}*" for m in more]) + "\n"
+                            markdown_table(flows)] + [f"\n*{esc(m)}*" for m in more]) + "\n"
 
     def _basis(self, short: bool = False) -> str:
         return counts_basis(self.summary["span_days"], self.summary.get("per_year", False),

@@ -383,16 +383,18 @@ class OpportunityList:
                 "opportunities": [opportunity_to_dict(o) for o in self.opportunities]}
 
     def to_text(self) -> str:
-        from .report import text_table
+        from .report import terminal_safe, text_table
 
-        return (f"{self.system_name}: {len(self.opportunities)} opportunities\n\n"
+        return (f"{terminal_safe(self.system_name, inline=True)}: "
+                f"{len(self.opportunities)} opportunities\n\n"
                 + text_table(self.to_frame()[["id", "title", "pathways", "places", "shift"]],
                              max_width=60) + "\n")
 
     def to_markdown(self) -> str:
-        from .report import markdown_table
+        from .report import escape_markdown, markdown_table
 
-        return f"# Opportunities in {self.system_name}\n\n" + markdown_table(self.to_frame()) + "\n"
+        return (f"# Opportunities in {escape_markdown(self.system_name)}\n\n"
+                + markdown_table(self.to_frame()) + "\n")
 
     def _repr_html_(self) -> str:
         from .report import html_table

@@ -15,8 +15,8 @@ from .explain import money, type_name
 from .incentives import Incentives
 from .layout import DISPLAY_BUDGET
 from .opportunity import CRITERIA, Opportunity
-from .report import (fmt_money, fmt_number, fmt_share, html_page, html_table, markdown_table,
-                     shorten, text_table)
+from .report import (escape_markdown, fmt_money, fmt_number, fmt_share, html_page, html_table,
+                     markdown_table, shorten, terminal_safe, text_table)
 from .scope import Scope
 
 __all__ = ["PartnerSet", "PartnerReport", "TIERS"]
@@ -130,10 +130,25 @@ class PartnerSet:
 
     def to_frame(self) -> pd.DataFrame:
         """The partner table, one row per candidate, lists joined with ``; `` (for CSV)."""
-        frame = self._released_counts(self.partners)
+        frame = self._released_counts(self.partners).copy()  # never join self.partners in place
         for column in ("stands_for", "reasons"):
             frame[column] = frame[column].map("; ".join)
         return frame
+
+    def to_sheets(self) -> dict[str, pd.DataFrame]:
+        """The report's tables for a workbook, one sheet each: ``partners`` (as `to_frame`),
+        ``curve`` (benefit, cost and net by set size) and, where the opportunity shifts
+        activity, ``incentives`` (by organisation) and ``gain_share`` (transfers). Patient
+        counts follow the disclosure rules, as in every other report."""
+        sheets = {"partners": self.to_frame(), "curve": self.curve.copy()}
+        if self.incentives is not None:
+            incentives = self.incentives.organisations.copy()
+            if self.disclosure.active and "activity_change" in incentives:
+                incentives["activity_change"] = incentives["activity_change"].map(
+                    self._signed_count)
+            sheets["incentives"] = incentives
+            sheets["gain_share"] = self.incentives.transfers.copy()
+        return sheets
 
     def _partner_dicts(self) -> list[dict]:
         out = []
@@ -275,7 +290,7 @@ class PartnerSet:
             (``None`` or 0: everything).
         """
         opp = self.opportunity
-        title = f"Partners for: {opp.title or opp.id} ({opp.id})"
+        title = terminal_safe(f"Partners for: {opp.title or opp.id} ({opp.id})", inline=True)
         out = [title, "=" * min(len(title), width)] + self._headline()
         for tier, heading in (("core", "Core partners (at the table)"),
                               ("involve", "Involve (material, not worth a seat)"),
@@ -285,7 +300,8 @@ class PartnerSet:
                 continue
             out += ["", heading]
             for row in rows.itertuples():
-                label = f"{row.rank:>3}. {row.name} ({row.id}, {type_name(row.type)})"
+                label = terminal_safe(f"{row.rank:>3}. {row.name} ({row.id}, "
+                                      f"{type_name(row.type)})", inline=True)
                 out.append(f"{shorten(label, width - 12):<{width - 12}} score {row.score:.2f}")
                 reasons = row.reasons if tier != "inform" else row.reasons[:1]
                 out += [textwrap.fill(r, width, initial_indent="       - ",
@@ -327,13 +343,14 @@ class PartnerSet:
                 for note in self.notes]
         out += ["", textwrap.fill("Options: " + _options_line(self.options), width,
                                   subsequent_indent="  ")]
-        return "\n".join(out) + "\n"
+        return terminal_safe("\n".join(out) + "\n")
 
     def to_markdown(self, top: int | None = TOP) -> str:
         """A report that pastes into a board paper (``top`` as in `to_text`)."""
         opp = self.opportunity
-        out = [f"# Partners for: {opp.title or opp.id}", ""] + [f"{line}  " for line in
-                                                               self._headline()]
+        esc = escape_markdown
+        out = [f"# Partners for: {esc(opp.title or opp.id)}", ""] + [f"{esc(line)}  " for line
+                                                                    in self._headline()]
         shown = [self._shown(tier, top) for tier in TIERS]
         rows = pd.concat([r for r, _ in shown])
         table = rows.assign(
@@ -344,29 +361,29 @@ class PartnerSet:
                                right=["rank", "score"])]
         out += [f"\n*{_more(hidden, f'{tier} partners', True)}.*"
                 for tier, (_, hidden) in zip(TIERS, shown) if hidden]
-        out += ["", "## Where one more stops paying", "", self.stop, "",
+        out += ["", "## Where one more stops paying", "", esc(self.stop), "",
                 markdown_table(self._curve_table(), right=["size", "benefit", "cost", "net"])]
         if self.incentives is not None:
             inc = self.incentives
-            out += ["", f"## Incentives ({self._shift_line()})", "",
+            out += ["", f"## Incentives ({esc(self._shift_line())})", "",
                     f"System net: {money(inc.system_net)} a year.", "",
                     markdown_table(self._incentive_table(),
                                    right=["activity", "cost", "income", "spend", "net"])]
             if len(inc.transfers):
                 out += ["", "Gain-share that leaves every core partner no worse off:", ""]
-                out += [f"- {t.payer} pays {t.payee} {money(t.amount)} a year"
+                out += [esc(f"- {t.payer} pays {t.payee} {money(t.amount)} a year")
                         for t in inc.transfers.itertuples()]
         if self.brokers:
             brokers, hidden = self._brokers_shown(top)
-            out += ["", "## Brokers", ""] + [f"- {b}" for b in brokers]
+            out += ["", "## Brokers", ""] + [f"- {esc(b)}" for b in brokers]
             if hidden:
                 out += ["", f"*{_more(hidden, 'broker lines', True)}.*"]
         grid = self._grid(top) if top else self.partners
         out += ["", "## Stakeholder grid", "",
                 markdown_table(grid[["id", "tier", "mendelow", "salience"]])]
         if self.notes:
-            out += [""] + [f"*Note: {n}*" for n in self.notes]
-        out += ["", f"*Options: {_options_line(self.options)}*"]
+            out += [""] + [f"*Note: {esc(n)}*" for n in self.notes]
+        out += ["", f"*Options: {esc(_options_line(self.options))}*"]
         return "\n".join(out) + "\n"
 
     def _html_body(self, provenance: str = "", with_map: bool = True) -> str:
@@ -486,6 +503,20 @@ class PartnerReport:
         frames = [ps.to_frame().assign(opportunity=ps.opportunity.id) for ps in self.partner_sets]
         frame = pd.concat(frames, ignore_index=True)
         return frame[["opportunity"] + [c for c in frame.columns if c != "opportunity"]]
+
+    def to_sheets(self) -> dict[str, pd.DataFrame]:
+        """Each table of `PartnerSet.to_sheets` for every opportunity, one sheet per table, with
+        the opportunity's id as the first column."""
+        tables: dict[str, list] = {}
+        for ps in self.partner_sets:
+            for name, frame in ps.to_sheets().items():
+                tables.setdefault(name, []).append(
+                    frame.assign(opportunity=ps.opportunity.id))
+        out = {}
+        for name, frames in tables.items():
+            frame = pd.concat(frames, ignore_index=True)
+            out[name] = frame[["opportunity"] + [c for c in frame.columns if c != "opportunity"]]
+        return out
 
     def to_dict(self) -> dict:
         return {"system": self.system_name,

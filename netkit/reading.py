@@ -329,10 +329,13 @@ def _read_folder(path: Path) -> RawSystem:
 
 
 def _read_workbook(path: Path) -> RawSystem:
+    from .workbook import WorkbookTooLarge, read_sheets
+
     raw = RawSystem(source=path, kind="xlsx")
     try:
-        sheets = pd.read_excel(path, sheet_name=None, dtype=str, keep_default_na=False,
-                               na_filter=False, header=None, engine="openpyxl")
+        sheets = read_sheets(path, path.name)
+    except WorkbookTooLarge as err:
+        raise InputError([Problem(err.where, None, None, None, err.detail)]) from None
     except Exception as err:  # openpyxl raises many kinds for a broken file
         raise InputError([Problem(path.name, None, None, None,
                                   f"could not be opened as an .xlsx workbook ({err}); save it "
@@ -376,22 +379,38 @@ def _sheet_hint(name: str, sheets) -> str:
     return ""
 
 
-def _sheet_to_frame(sheet: pd.DataFrame, label: str, problems: list[Problem]) -> pd.DataFrame | None:
-    if sheet.empty:
+def _sheet_to_frame(rows: list, label: str, problems: list[Problem]) -> pd.DataFrame | None:
+    """A sheet read by `netkit.workbook.read_sheets` (rows that hold something, as text) as a
+    frame of text; the first row that holds something is the header."""
+    from openpyxl.utils import get_column_letter
+
+    if not rows:
         problems.append(Problem(label, None, None, None,
                                 "is empty; it needs a header row naming its columns"))
         return None
-    sheet = sheet.fillna("").astype(str)
-    header = [str(h).strip() for h in sheet.iloc[0]]
+    (header_row, header), body = rows[0], rows[1:]
+    width = max(len(cells) for _, cells in rows)
+    header = [h.strip() for h in header] + [""] * (width - len(header))
+    cells = [values + [""] * (width - len(values)) for _, values in body]
+    sheet = pd.DataFrame(cells, columns=range(width), dtype=str)
+    unnamed = [i for i, h in enumerate(header) if h == "" and len(sheet) and (sheet[i] != "").any()]
+    for i in unnamed:
+        first = int((sheet[i] != "").to_numpy().argmax())
+        problems.append(Problem(label, header_row, None, None,
+                                f"column {get_column_letter(i + 1)} has values (from cell "
+                                f"{get_column_letter(i + 1)}{body[first][0]}) but no name in the "
+                                "header row; name the column or delete its values"))
+    if unnamed:
+        return None
     keep = [i for i, h in enumerate(header) if h != ""]
-    frame = sheet.iloc[1:, keep].copy()
+    frame = sheet[keep].copy()
     frame.columns = [header[i] for i in keep]
     if len(set(frame.columns)) != len(frame.columns):
         for name in sorted({c for c in frame.columns if list(frame.columns).count(c) > 1}):
-            problems.append(Problem(label, 1, name, None,
+            problems.append(Problem(label, header_row, name, None,
                                     "is a column name used twice; keep one of them"))
         return None
-    frame[ROW_COLUMN] = range(2, len(frame) + 2)
+    frame[ROW_COLUMN] = [number for number, _ in body]
     blank = (frame.drop(columns=ROW_COLUMN) == "").all(axis=1)
     return frame.loc[~blank].reset_index(drop=True)
 

@@ -87,7 +87,9 @@ class Counterparts:
                             "counterparts": self.rows.to_dict("records")})
 
     def to_text(self) -> str:
-        return "\n".join(self.lines()) + "\n"
+        from .report import terminal_safe
+
+        return terminal_safe("\n".join(self.lines()) + "\n")
 
     def _repr_html_(self) -> str:
         return "<ul>" + "".join(f"<li>{html.escape(x)}</li>" for x in self.lines()) + "</ul>"
@@ -218,7 +220,7 @@ class RoleModel:
         return summary.reset_index()
 
     def to_text(self) -> str:
-        from .report import text_table
+        from .report import terminal_safe, text_table
 
         k = self.n_roles_
         lines = [f"{k} roles (silhouette {self.silhouette_[k]:.2f}"
@@ -229,9 +231,10 @@ class RoleModel:
         for role, group in self.organisations_.groupby("role", sort=True):
             lines.append(f"{role}: " + ", ".join(f"{n} ({s})" for n, s in
                                                  zip(group["name"], group["system"])))
-        return "\n".join(lines) + "\n"
+        return terminal_safe("\n".join(lines) + "\n")
 
     def to_markdown(self) -> str:
+        from .report import escape_markdown as esc
         from .report import markdown_table
 
         k = self.n_roles_
@@ -240,8 +243,8 @@ class RoleModel:
                f"({self.silhouette_[k]:.2f}); seed {self.seed}.", "",
                markdown_table(self.role_summary()), ""]
         for role, group in self.organisations_.groupby("role", sort=True):
-            out.append(f"- **{role}**: " + ", ".join(f"{n} ({s})" for n, s in
-                                                     zip(group["name"], group["system"])))
+            out.append(f"- **{esc(role)}**: " + esc(", ".join(
+                f"{n} ({s})" for n, s in zip(group["name"], group["system"]))))
         return "\n".join(out) + "\n"
 
     def _repr_html_(self) -> str:

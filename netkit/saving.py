@@ -407,6 +407,7 @@ def _meta_for_yaml(meta) -> dict:
 
 
 def _flatten(item: dict, prefix: str = "") -> dict:
+    """An opportunity as one flat row: nested keys joined with ``.``, lists with ``;``."""
     out = {}
     for key, value in item.items():
         name = f"{prefix}{key}"
@@ -420,12 +421,16 @@ def _flatten(item: dict, prefix: str = "") -> dict:
 
 
 def _write_workbook(system: System, file: Path) -> None:
+    """The system as a workbook: text stored as text (never a formula), numbers as numbers
+    (`netkit.workbook.workbook_bytes`), so reading it back gives the same tables."""
+    from .workbook import workbook_bytes
+
     meta = {k: (v.isoformat() if isinstance(v, (_dt.date, _dt.datetime)) else v)
             for k, v in _meta_for_yaml(system.meta).items()}
-    with pd.ExcelWriter(file, engine="openpyxl") as book:
-        pd.DataFrame([meta]).to_excel(book, sheet_name="system", index=False)
-        for name, frame in system.tables().items():
-            _ordered(name, frame, as_text=False).to_excel(book, sheet_name=name, index=False)
-        opps = [_flatten(opportunity_to_dict(o)) for o in system.opportunities.values()]
-        if opps:
-            pd.DataFrame(opps).to_excel(book, sheet_name="opportunities", index=False)
+    sheets = {"system": pd.DataFrame([meta])}
+    for name, frame in system.tables().items():
+        sheets[name] = _ordered(name, frame, as_text=False)
+    opps = [_flatten(opportunity_to_dict(o)) for o in system.opportunities.values()]
+    if opps:
+        sheets["opportunities"] = pd.DataFrame(opps)
+    Path(file).write_bytes(workbook_bytes(sheets))

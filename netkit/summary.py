@@ -8,7 +8,15 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .disclosure import DisclosureRules, disclosure_rules
-from .report import fmt_number, fmt_share, html_table, markdown_table, text_table
+from .report import (
+    escape_markdown,
+    fmt_number,
+    fmt_share,
+    html_table,
+    markdown_table,
+    terminal_safe,
+    text_table,
+)
 from .schema import HOME
 from .system import System, service_activity
 
@@ -116,17 +124,19 @@ class SystemSummary:
                 f"relationships, {c['opportunities']} opportunities")
 
     def to_text(self) -> str:
-        out = [self.name, "=" * len(self.name), self._headline()]
+        name = terminal_safe(self.name, inline=True)
+        out = [name, "=" * len(name), self._headline()]
         for title, frame, right in self._display():
             out += ["", title, text_table(frame, right=right)]
         if self.disclosure.active:
             out += ["", self.disclosure.describe()]
-        return "\n".join(out) + "\n"
+        return terminal_safe("\n".join(out) + "\n")
 
     def to_markdown(self) -> str:
-        out = [f"# {self.name}", "", self._headline()]
+        esc = escape_markdown
+        out = [f"# {esc(self.name)}", "", esc(self._headline())]
         for title, frame, right in self._display():
-            out += ["", f"## {title}", "", markdown_table(frame, right=right)]
+            out += ["", f"## {esc(title)}", "", markdown_table(frame, right=right)]
         return "\n".join(out) + "\n"
 
     def _repr_html_(self) -> str:

@@ -25,7 +25,7 @@ from .changeset import Changeset
 from .diff import PartnerDiff, diff_partner_sets
 from .opportunity import Opportunity
 from .partners import PartnerSet, find_partners
-from .report import html_page, html_table, markdown_table
+from .report import escape_markdown, html_page, html_table, markdown_table, terminal_safe
 from .system import System
 
 __all__ = ["PartnerTracker", "TrackerUpdate", "Dependencies", "dependencies_of"]
@@ -215,10 +215,10 @@ class TrackerUpdate:
         out += [f"  event {n}: {text}" for n, text in shown] + ([f"  {rest}"] if rest else [])
         out += ["", "Flows affected:"] + [f"  {line}" for line in self._flow_summary() or ["none"]]
         out += [f"warning: {w}" for w in self.change.warnings]
-        return "\n".join(out) + "\n"
+        return terminal_safe("\n".join(out) + "\n")
 
     def to_markdown(self) -> str:
-        e = _md
+        e = escape_markdown
         head, description = self._heading()
         out = [f"# What changed: {e(head)}", ""] + ([e(description), ""] if description else [])
         out += ["## Partners", "", e(self._outcome()), ""]
@@ -271,10 +271,6 @@ class TrackerUpdate:
     def _repr_html_(self) -> str:
         return "".join(d._repr_html_() for d in self.diffs)
 
-
-def _md(text: str) -> str:
-    """Free text for Markdown: HTML markup in names shown as text, not rendered."""
-    return html.escape(str(text), quote=False)
 
 
 def _provenance(system: System, result: ChangeResult, options: dict, tolerance: float) -> str:

@@ -140,7 +140,7 @@ class Comparison:
                              "z": d["z"].map(lambda z: "" if np.isnan(z) else f"{z:+.1f}")})
 
     def to_text(self) -> str:
-        from .report import text_table
+        from .report import terminal_safe, text_table
 
         out = self._head() + ["", text_table(self._table(), right=["source", "target", "z"]),
                               "", "Transfer risks:"]
@@ -148,17 +148,19 @@ class Comparison:
                                                     "matters here"]
         out += ["", f"Counterparts by role ({self.roles}):"]
         out += [f"  - {line}" for line in self.counterpart_lines()]
-        return "\n".join(out) + "\n"
+        return terminal_safe("\n".join(out) + "\n")
 
     def to_markdown(self) -> str:
+        from .report import escape_markdown as esc
         from .report import markdown_table
 
-        out = [f"# {self._head()[0]}", "", self._head()[1], "",
+        out = [f"# {esc(self._head()[0])}", "", esc(self._head()[1]), "",
                markdown_table(self._table(), right=["source", "target", "z"]), "",
                "## Transfer risks", ""]
-        out += [f"- {r}" for r in self.risks] or ["- none: the systems look alike in what "
-                                                  "matters here"]
-        out += ["", "## Counterparts by role", ""] + [f"- {x}" for x in self.counterpart_lines()]
+        out += [f"- {esc(r)}" for r in self.risks] or ["- none: the systems look alike in what "
+                                                       "matters here"]
+        out += ["", "## Counterparts by role", ""] + [f"- {esc(x)}"
+                                                      for x in self.counterpart_lines()]
         return "\n".join(out) + "\n"
 
     def chart_svg(self, rows: int = 10) -> str:
