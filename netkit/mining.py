@@ -329,11 +329,16 @@ class MinedPathways:
     summary: dict
     warnings: list = field(default_factory=list)
     disclosure: DisclosureRules = field(default_factory=lambda: disclosure_rules(None))
+    #: The patients and transitions as counted in the log, row for row with ``flows``, when
+    #: ``flows`` holds them scaled to a year: disclosure control decides what to suppress on
+    #: the people actually counted (7 patients scaled to 8.6 a year are still 7 people).
+    observed: pd.DataFrame | None = field(default=None, repr=False)
 
     def released_flows(self) -> pd.DataFrame:
         """The flows as they may be shared: counts rounded, small counts ``*``, medians on
         small counts blank. With no disclosure control, the true figures."""
-        return _release(self.flows, self.disclosure, ("patients", "transitions"))
+        return _release(self.flows, self.disclosure, ("patients", "transitions"),
+                        observed=self.observed)
 
     def released_handovers(self) -> pd.DataFrame | None:
         if self.handovers is None:
@@ -476,18 +481,23 @@ class MinedPathways:
         return path
 
 
-def _release(frame: pd.DataFrame, rules: DisclosureRules, counts=("patients",)) -> pd.DataFrame:
+def _release(frame: pd.DataFrame, rules: DisclosureRules, counts=("patients",),
+             observed: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The rows as they may be shared. What is suppressed is decided on the counts as observed
+    (``observed``, where ``frame`` holds them scaled to a year), what is shown is the figure
+    rounded by the rules."""
     if not rules.active:
         return frame.copy()
+    counted = frame if observed is None else observed
     out = frame.copy()
-    hidden = rules.suppressed(frame["patients"]).to_numpy()
+    hidden = rules.suppressed(counted["patients"]).to_numpy()
     for column in counts:
         values = rules.values(frame[column])
         text = values.map(lambda v: "" if np.isnan(v) else f"{v:.0f}")
-        text[rules.suppressed(frame[column]).to_numpy() | hidden] = SUPPRESSED
+        text[rules.suppressed(counted[column]).to_numpy() | hidden] = SUPPRESSED
         out[column] = text.to_numpy()
     if "median_days" in out:
-        out["median_days"] = rules.median(frame["median_days"], frame["patients"]).to_numpy()
+        out["median_days"] = rules.median(frame["median_days"], counted["patients"]).to_numpy()
     return out
 
 
@@ -613,7 +623,9 @@ def mine_pathways(events: pd.DataFrame, case: str = "patient_id", time: str = "t
     step("counting steps")
     flows, repeats, n_steps = _flows(seq, pathway)
     span_days = float(seq.time.max() - seq.time.min()) / NS_PER_DAY
+    observed = None
     if per_year:
+        observed = flows[["patients", "transitions"]].copy()
         flows = per_year_flows(flows, span_days)
         if short_log_warning(span_days):
             warnings.append(short_log_warning(span_days))
@@ -644,7 +656,8 @@ def mine_pathways(events: pd.DataFrame, case: str = "patient_id", time: str = "t
         summary["unmapped_events"] = unmapped_count
     if missing_service:
         summary["missing_service"] = missing_service
-    return MinedPathways(pathway, flows, service_table, handovers, summary, warnings, rules)
+    return MinedPathways(pathway, flows, service_table, handovers, summary, warnings, rules,
+                         observed)
 
 
 #: Logs shorter than this many days are scaled to a year only with a warning: a few weeks say

@@ -200,7 +200,9 @@ def _mine(events, case, time, service, pathway, order, time_format, per_year, di
     ev.unpersist()
     flows = flow_table(pairs, starts, ends, pathway)
     span_days = float(totals["last_t"] - totals["first_t"]) / US_PER_DAY
+    observed = None
     if per_year:
+        observed = flows[["patients", "transitions"]].copy()
         flows = per_year_flows(flows, span_days)
     services = services.assign(provider=pd.Series([None] * len(services), dtype=object))
     services = services.sort_values("id", kind="stable").reset_index(drop=True)
@@ -213,10 +215,10 @@ def _mine(events, case, time, service, pathway, order, time_format, per_year, di
                "last": (micros + pd.Timedelta(microseconds=int(totals["last_t"]))).isoformat(),
                "span_days": span_days, "was_sorted": None, "per_year": per_year,
                "engine": "spark"}
-    warnings = [w for w in [short_log_warning(span_days)] if w and per_year]
+    warnings = [w for w in [short_log_warning(span_days) if per_year else None] if w]
     missing_service = int(services.loc[services["id"] == MISSING, "events"].sum())
     if missing_service:
         warnings.append(f"{missing_service:,} events have no {service}; they appear as "
                         f"service {MISSING!r}")
         summary["missing_service"] = missing_service
-    return MinedPathways(pathway, flows, services, None, summary, warnings, rules)
+    return MinedPathways(pathway, flows, services, None, summary, warnings, rules, observed)

@@ -134,3 +134,23 @@ def test_export_rounds_flows_and_marks_suppressed_edges(tmp_path):
     assert flows[("WARD", "CH")].get("suppressed") == "*"
     assert "patients" not in flows[("WARD", "CH")]
     assert flows[("GPS", "UCR")]["patients"] in (200.0, 100.0)  # 200 (frailty), 120 → 100
+
+
+def test_scaling_to_a_year_never_unhides_a_small_count():
+    """Suppression is decided on the people counted, not on the yearly estimate: a step made by
+    7 patients in the 298 days of tiny_events is 8.6 a year, and must still show as '*'."""
+    events = netkit.read_events(netkit.sample_path("tiny_events") / "events.csv",
+                                text_columns=["patient"])
+    codes = pd.read_csv(netkit.sample_path("tiny_events") / "codes.csv", dtype=str)
+    common = dict(case="patient", time="when", service="code", mapping=codes, dayfirst=True,
+                  pathway="frailty", disclosure="nhs")
+    counted = netkit.mine_pathways(events, per_year=False, **common)
+    yearly = netkit.mine_pathways(events, per_year=True, **common)
+    assert yearly.summary["span_days"] < 365  # the counts are scaled up
+    small = counted.flows.loc[counted.flows["patients"].between(1, 7)]
+    assert len(small) > 0
+    key = ["source", "target"]
+    hidden = counted.released_flows().set_index(key)["patients"] == "*"
+    hidden_yearly = yearly.released_flows().set_index(key)["patients"] == "*"
+    assert hidden_yearly.equals(hidden)
+    assert set(hidden[hidden].index) == set(map(tuple, small[key].values))
