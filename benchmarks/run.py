@@ -58,8 +58,8 @@ def replicated_riverside(copies: int):
     its own 7 opportunities: a stand-in until a realistic generator exists."""
     import pandas as pd
 
-    from netkit.opportunity import Shift
-    from netkit.scope import find_scope
+    from netkit.model.opportunity import Shift
+    from netkit.partners.scope import find_scope
 
     base = netkit.load_system(netkit.sample_path("riverside"))
     tables = {name: [] for name in base.tables()}
@@ -161,7 +161,7 @@ def browser_seconds(path: Path, relax: bool = False) -> float | None:
 def map_benchmarks(repeat: int) -> list[tuple]:
     import tempfile
 
-    from netkit.maps import map_system
+    from netkit.viz.maps import map_system
 
     rows = []
     riverside = netkit.load_system(netkit.sample_path("riverside"))
@@ -225,11 +225,11 @@ def scale_benchmarks(repeat: int) -> list[tuple]:
     at each scope, all opportunities, incremental recompute, and maps."""
     import tempfile
 
-    from netkit.changeset import Changeset
-    from netkit.maps import map_system
+    from netkit.change.changeset import Changeset
+    from netkit.viz.maps import map_system
     from netkit.metrics.brokerage import weighted_betweenness
-    from netkit.scope import find_scope
-    from netkit.criteria import compute_criteria
+    from netkit.partners.scope import find_scope
+    from netkit.partners.criteria import compute_criteria
 
     folder = Path(tempfile.mkdtemp(prefix="netkit-bench-"))
     rows = []
@@ -385,7 +385,7 @@ def mining_benchmarks(repeat: int) -> list[tuple]:
     import numpy as np
     import pandas as pd
 
-    from netkit.mining import directly_follows, mine_pathways
+    from netkit.mining.pathways import directly_follows, mine_pathways
 
     try:
         with contextlib.redirect_stdout(io.StringIO()):  # pm4py prints a banner on import
@@ -488,7 +488,7 @@ def main(argv=None) -> int:
     t_python = command_seconds([sys.executable, "-c", "pass"], args.repeat)
     rows.append(("CLI start-up (`python -m netkit --help`)", t_help, float("nan"),
                  f"{t_help / t_python:.1f}x a bare `python -c pass` ({t_python:.3f} s)"))
-    from netkit.changeset import Changeset
+    from netkit.change.changeset import Changeset
 
     big = replicated_riverside(15)
     one_event = Changeset.of([{"scale_flows": {"pathway": "stroke~3", "factor": 1.1}}])

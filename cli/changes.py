@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from . import cli
+from netkit.cli.app import cli
 from .commands import _load
 from .generate import _occupied
 from .options import (TargetPath, check_outputs, emit, output_options, partner_options,
@@ -163,7 +163,7 @@ def watch(path, interval, polls, fmt, tolerance, **settings):
             looks += 1
             if event is not None:
                 if fmt == "json":
-                    from netkit.report import to_jsonable
+                    from netkit.render.formats import to_jsonable
 
                     click.echo(json.dumps(to_jsonable(event.to_dict()), ensure_ascii=False))
                 else:

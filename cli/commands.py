@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from . import cli
+from netkit.cli.app import cli
 from .options import check_outputs, disclosure_option, emit, output_options, system_path, warn
 
 

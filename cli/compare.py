@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from . import cli
+from netkit.cli.app import cli
 from .commands import _load
 from .options import check_outputs, emit, output_options
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from . import cli
+from netkit.cli.app import cli
 from .options import TargetPath, check_outputs
 
 
@@ -41,7 +41,7 @@ def generate(scale, seed, area, output, force):
       netkit generate --scale national -o england
       netkit partners england -O national-frailty-admissions
     """
-    import netkit.generator as generator
+    import netkit.io.generator as generator
 
     check_outputs(force=True)  # everything but "it exists", which has its own message here
     if _occupied(output) and not force:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from . import cli
+from netkit.cli.app import cli
 from .commands import _load
 from .options import (check_outputs, choose_format, not_an_opportunity, partner_options,
                       partner_settings, picture_option, saving_to, system_path, write_text)

@@ -176,7 +176,7 @@ def render(result, fmt: str) -> str | bytes:
     to_frame / to_html (and to_sheets for a workbook of several tables).
 
     ``csv`` and ``xlsx`` are for people to open in a spreadsheet, so text cells that a
-    spreadsheet would run as a formula are neutralised (`netkit.report.csv_report`); ``xlsx``
+    spreadsheet would run as a formula are neutralised (`netkit.render.formats.csv_report`); ``xlsx``
     gives the workbook's bytes, one sheet per table. ``text`` never carries terminal control
     sequences from names in the input."""
     from netkit import report
@@ -226,11 +226,11 @@ def check_outputs(force: bool = False) -> None:
     """Check every output of the running command before anything is read, computed or
     written: reports and pictures (``--output``, ``--curve``, ``--picture``) with
     `netkit._files.check_output`, system folders and workbooks with
-    `netkit.saving.check_target` (``force`` allows replacing one); none may be one of the
+    `netkit.io.saving.check_target` (``force`` allows replacing one); none may be one of the
     command's inputs, nor the same as another output. Missing parent folders are made when
     writing. Raises `netkit._files.OutputError` (exit 1) saying which path and why."""
     from netkit._files import OutputError, check_output
-    from netkit.saving import check_target
+    from netkit.io.saving import check_target
 
     ctx = click.get_current_context()
     inputs, files, targets = [], [], []

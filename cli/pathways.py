@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from . import cli
+from netkit.cli.app import cli
 from .options import TargetPath, check_outputs, output_options, render, write_bytes, write_text
 
 #: From this many events on, stages are shown as a progress bar on standard error.
@@ -102,7 +102,7 @@ def mine(events, case, time, service, organisation, pathway, cohort, mapping, ti
     shorter than 28 days gets a warning that the yearly figures are unreliable).
     """
     import netkit
-    from netkit.events import read_events
+    from netkit.mining.events import read_events
 
     if system_dir is not None and system_dir.is_dir() and any(system_dir.iterdir()):
         raise click.ClickException(f"{system_dir} already exists and is not empty; choose "
@@ -110,7 +110,7 @@ def mine(events, case, time, service, organisation, pathway, cohort, mapping, ti
     check_outputs()
     rules = netkit.disclosure_rules(disclosure)  # a bad rule pack fails before any reading
     if engine == "spark":
-        from netkit.spark_mining import read_events_spark, spark_session
+        from netkit.mining.spark import read_events_spark, spark_session
 
         if dayfirst:
             raise click.UsageError("--dayfirst is not available with --engine spark; give "

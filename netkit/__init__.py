@@ -19,7 +19,7 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-from ._version import __version__
+from netkit._version import __version__
 
 # When run from a source checkout, the command-line package lives in the top-level ``cli/``
 # folder (installed as ``netkit.cli``); let ``netkit.cli`` resolve there too.
@@ -29,35 +29,35 @@ if not (Path(__file__).resolve().parent / "cli").exists() and (_checkout_cli / "
 
 _EXPORTS = {
     # loading, checking, saving
-    "load_system": "loading", "validate": "loading", "ValidationReport": "loading",
-    "save_system": "saving", "System": "system", "sample_path": "samples",
-    "summarise": "summary", "SystemSummary": "summary",
-    "export_network": "export",
+    "load_system": "io.loading", "validate": "io.loading", "ValidationReport": "io.loading",
+    "save_system": "io.saving", "System": "model.system", "sample_path": "io.samples",
+    "summarise": "model.summary", "SystemSummary": "model.summary",
+    "export_network": "io.export",
     # opportunities and partners
-    "Opportunity": "opportunity", "Shift": "opportunity",
-    "find_partners": "partners", "PartnerSet": "partner_set", "find_all_partners": "partners",
-    "PartnerReport": "partner_set", "list_opportunities": "opportunity",
-    "OpportunityList": "opportunity",
-    "find_scope": "scope", "Scope": "scope",
-    "Incentives": "incentives",
+    "Opportunity": "model.opportunity", "Shift": "model.opportunity",
+    "find_partners": "partners.find", "PartnerSet": "partners.result", "find_all_partners": "partners.find",
+    "PartnerReport": "partners.result", "list_opportunities": "model.opportunity",
+    "OpportunityList": "model.opportunity",
+    "find_scope": "partners.scope", "Scope": "partners.scope",
+    "Incentives": "finance.incentives",
     # change
-    "apply_changes": "apply", "ChangeResult": "apply", "read_changeset": "changeset",
-    "Changeset": "changeset", "PartnerTracker": "tracker", "TrackerUpdate": "tracker",
-    "PartnerDiff": "diff", "diff_partner_sets": "diff", "diff_systems": "snapshots",
-    "timeline": "history", "Timeline": "history", "recompute": "history",
-    "Watcher": "watch", "WatchEvent": "watch",
+    "apply_changes": "change.apply", "ChangeResult": "change.apply", "read_changeset": "change.changeset",
+    "Changeset": "change.changeset", "PartnerTracker": "tracking.tracker", "TrackerUpdate": "tracking.tracker",
+    "PartnerDiff": "tracking.diff", "diff_partner_sets": "tracking.diff", "diff_systems": "change.derive",
+    "timeline": "tracking.history", "Timeline": "tracking.history", "recompute": "tracking.history",
+    "Watcher": "tracking.watch", "WatchEvent": "tracking.watch",
     # maps
-    "visualise": "maps", "NetworkMap": "maps", "map_system": "maps", "map_partners": "maps",
-    "map_diff": "maps",
+    "visualise": "viz.maps", "NetworkMap": "viz.maps", "map_system": "viz.maps", "map_partners": "viz.maps",
+    "map_diff": "viz.maps",
     # event data
-    "mine_pathways": "mining", "MinedPathways": "mining", "directly_follows": "mining",
-    "read_events": "events", "disclosure_rules": "disclosure",
-    "DisclosureRules": "disclosure", "disclosure_check": "disclosure",
+    "mine_pathways": "mining.pathways", "MinedPathways": "mining.pathways", "directly_follows": "mining.pathways",
+    "read_events": "mining.events", "disclosure_rules": "model.disclosure",
+    "DisclosureRules": "model.disclosure", "disclosure_check": "model.disclosure",
     # comparing systems
-    "profile": "profiles", "Profile": "profiles", "compare": "transfer",
-    "Comparison": "transfer", "similar": "transfer", "RoleModel": "roles", "fit_roles": "roles",
+    "profile": "transfer.profiles", "Profile": "transfer.profiles", "compare": "transfer.compare",
+    "Comparison": "transfer.compare", "similar": "transfer.compare", "RoleModel": "transfer.roles", "fit_roles": "transfer.roles",
     # synthetic systems at scale
-    "generate_system": "generator", "GeneratedSystem": "generator",
+    "generate_system": "io.generator", "GeneratedSystem": "io.generator",
     # errors
     "NetkitError": "errors", "InputError": "errors", "OpportunityError": "errors",
     "ChangesetError": "errors", "OptionError": "errors", "Problem": "errors",

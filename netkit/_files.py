@@ -3,7 +3,7 @@
 Every temporary name netkit makes beside an output starts ``.netkit-`` and carries the id of the
 process that made it: ``.netkit-<pid>-<token>.tmp`` (a file being written by `write_atomic`),
 ``.netkit-<pid>-<token>.write`` (a system folder or workbook being written, see
-`netkit.saving`) and ``.netkit-<pid>-<token>.done`` (one to delete). A later write into the same
+`netkit.io.saving`) and ``.netkit-<pid>-<token>.done`` (one to delete). A later write into the same
 folder removes those left by a process that is no longer running (killed, or the machine
 stopped), so nothing is stranded for ever.
 """
@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .errors import NetkitError
+from netkit.errors import NetkitError
 
 __all__ = ["write_atomic", "check_output", "OutputError"]
 
@@ -165,7 +165,7 @@ def probe_folder(folder: Path, path) -> None:
 
 def contract_files(folder: Path) -> list[Path]:
     """The files of the format contract in a system folder (those that exist)."""
-    from .schema import TABLES
+    from netkit.model.schema import TABLES
 
     names = ["system.yaml", *(spec.filename for spec in TABLES.values()), "opportunities.yaml"]
     return [folder / name for name in names if (folder / name).is_file()]

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import netkit  # noqa: E402
-from netkit.changeset import Changeset  # noqa: E402
+from netkit.change.changeset import Changeset  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 PLACE_WORDS = {"shire": {"Riverside": "Shire", "Riverton": "Castleford", "Southmere": "Wealdon"},

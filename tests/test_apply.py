@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import netkit
-from netkit.changeset import Changeset
+from netkit.change.changeset import Changeset
 
 
 def tiny():
@@ -167,7 +167,7 @@ def test_removing_the_only_pathway_of_an_opportunity_is_a_problem():
 
 
 def test_a_closed_service_leaves_the_shift_lists_and_the_log_says_so():
-    system = tiny_with(frailty={"shift": netkit.opportunity.Shift(("ED",), ("UCR", "CH"), 0.2)})
+    system = tiny_with(frailty={"shift": netkit.model.opportunity.Shift(("ED",), ("UCR", "CH"), 0.2)})
     r = netkit.apply_changes(system, Changeset.of([{"remove_service": {"id": "CH"}}]))
     assert r.system.opportunity("frailty").shift.to == ("UCR",)
     assert r.log == [(1, "CH closes (CARE): its flows are dropped"),

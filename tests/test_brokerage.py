@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from netkit.errors import OptionError
-from netkit.explain import role_line
+from netkit.partners.reasons import role_line
 from netkit.metrics import ROLES, brokerage, brokerage_roles, sole_brokers
 from netkit.metrics.brokerage import MIN_EXPECTED, NULLS, _two_paths
 

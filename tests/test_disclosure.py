@@ -12,9 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import netkit
-from netkit.disclosure import disclosure_rules
+from netkit.model.disclosure import disclosure_rules
 from netkit.errors import OptionError
-from netkit.disclosure import disclosure_check, released_system
+from netkit.model.disclosure import disclosure_check, released_system
 
 TINY = netkit.load_system(netkit.sample_path("tiny"))
 RIVERSIDE = netkit.load_system(netkit.sample_path("riverside"))

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 import netkit
 from netkit.cli import cli
 from netkit.errors import NetkitError, OptionError
-from netkit.generator import ATTRIBUTION, generate_system, ics_counts
+from netkit.io.generator import ATTRIBUTION, generate_system, ics_counts
 from conftest import ROOT, SHARED_DATA
 
 SMALLEST = "QOC"  # the ICB with fewest GP practices (52): quick to generate

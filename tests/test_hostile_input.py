@@ -15,7 +15,7 @@ from click.testing import CliRunner
 import netkit
 from conftest import ROOT, append_row, set_cell
 from netkit import reading
-from netkit.changeset import read_changeset
+from netkit.change.changeset import read_changeset
 from netkit.cli import cli
 from netkit.errors import ChangesetError, OptionError
 

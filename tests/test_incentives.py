@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 import netkit
-from netkit.incentives import commissioning_shares, gain_share, incentives, shift_activity
-from netkit.opportunity import Shift
-from netkit.scope import find_scope
+from netkit.finance.incentives import commissioning_shares, gain_share, incentives, shift_activity
+from netkit.model.opportunity import Shift
+from netkit.partners.scope import find_scope
 
 
 def tiny_incentives(core=None):

@@ -5,7 +5,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from netkit.layout import spring_layout
+from netkit.viz.layout import spring_layout
 
 
 def _distance(pos, a, b):

@@ -17,7 +17,7 @@ import pytest
 
 import netkit
 from conftest import missing
-from netkit.maps import map_partners, map_system
+from netkit.viz.maps import map_partners, map_system
 
 pytestmark = pytest.mark.browser
 

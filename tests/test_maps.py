@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 
 import netkit
-from netkit.changeset import Changeset
+from netkit.change.changeset import Changeset
 from netkit.errors import OptionError
-from netkit.map_page import json_for_html, map_scripts
-from netkit.maps import map_partners, map_system, visualise
-from netkit.palette import CHANGE_COLOURS
+from netkit.viz.page import json_for_html, map_scripts
+from netkit.viz.maps import map_partners, map_system, visualise
+from netkit.viz.palette import CHANGE_COLOURS
 
 TINY = netkit.load_system(netkit.sample_path("tiny"))
 NASTY = "Smith & Sons <Care> Ltd"

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 import netkit
 from netkit.errors import InputError
-from netkit.events import read_events
-from netkit.mining import directly_follows, mine_pathways
+from netkit.mining.events import read_events
+from netkit.mining.pathways import directly_follows, mine_pathways
 
 from conftest import SHARED_DATA
 

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 import netkit
 from netkit.cli import cli
-from netkit.report import (csv_report, escape_markdown, markdown_table,
+from netkit.render.formats import (csv_report, escape_markdown, markdown_table,
                            neutralise_spreadsheet_text, terminal_safe, text_table, xlsx_report)
 
 IMG = "<img src=x onerror=alert(1)>"

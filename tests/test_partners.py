@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import netkit
-from netkit.report import to_jsonable
+from netkit.render.formats import to_jsonable
 from conftest import append_row
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import netkit
-from netkit.schema import TABLES
+from netkit.model.schema import TABLES
 
 TINY = netkit.sample_path("tiny")
 CORRUPTIONS = ["", "lots", "-1", "nan", "inf", "1e400", "@home", "NOBODY", "0", "<b>&amp;</b>",

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 import netkit
 from netkit._files import OutputError, write_atomic
 from netkit.cli import cli
-from netkit.saving import NETKIT_FILES, recover
+from netkit.io.saving import NETKIT_FILES, recover
 
 RIVERSIDE = netkit.sample_path("riverside")
 CHANGESET = RIVERSIDE / "changesets" / "2026-10-virtual-ward.yaml"
@@ -99,7 +99,7 @@ def test_folder_holding_the_input_is_refused(riverside_copy):
 def test_root_and_home_are_refused(tmp_path, monkeypatch):
     # The root is checked with check_target only, never by writing: run against code without
     # the check, a save to "/" with overwrite would delete the machine's files.
-    from netkit.saving import check_target
+    from netkit.io.saving import check_target
 
     with pytest.raises(OutputError, match="it is the root folder"):
         check_target("/", overwrite=True)
@@ -197,7 +197,7 @@ def test_a_workbook_target_that_is_a_folder_is_refused(tmp_path):
 
 CHILD = textwrap.dedent("""
     import sys, time
-    import netkit, netkit.saving as saving
+    import netkit, netkit.io.saving as saving
 
     stage, source, target = sys.argv[1:4]
 
@@ -435,7 +435,7 @@ def test_an_empty_folder_needs_no_force(tmp_path):
 def test_a_folder_on_another_file_system_is_swapped_from_inside(tmp_path, monkeypatch):
     """A mount point (a container volume, say) cannot take renames from its parent: the work
     folder goes inside it, and a swap stopped part way is still undone."""
-    import netkit.saving as saving
+    import netkit.io.saving as saving
 
     monkeypatch.setattr(saving, "_same_device", lambda a, b: False)
     old, new = netkit.load_system(TINY), netkit.load_system(RIVERSIDE)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import netkit
-from netkit.opportunity import Opportunity
-from netkit.scope import find_scope, parse_represent
+from netkit.model.opportunity import Opportunity
+from netkit.partners.scope import find_scope, parse_represent
 from netkit.errors import OptionError
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 import netkit
-from netkit.selection import select_partners
+from netkit.partners.selection import select_partners
 
 
 @pytest.fixture(scope="module")

@@ -35,7 +35,7 @@ def spark():
         _missing("pyspark is not installed (pip install '.[spark]')")
     if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
         _missing("no Java runtime (apt-get install default-jre-headless)")
-    from netkit.spark_mining import spark_session
+    from netkit.mining.spark import spark_session
 
     session = spark_session("local[2]")
     yield session
@@ -82,7 +82,7 @@ def test_synthetic_log_with_ties_matches_pandas(spark):
 
 def test_order_column_breaks_ties(spark):
     """Two events at one time: the order column, not the storage order, decides."""
-    from netkit.spark_mining import mine_pathways_spark
+    from netkit.mining.spark import mine_pathways_spark
 
     sdf = spark.createDataFrame([("p1", "2025-01-01T10:00:00", "WARD", 2),
                                  ("p1", "2025-01-01T10:00:00", "ED", 1)],
@@ -97,7 +97,7 @@ def test_sepsis_matches_pandas(spark):
     path = SHARED_DATA / "sepsis" / "sepsis_events.csv"
     if not path.exists():
         pytest.skip("../shared/data is not beside the checkout")
-    from netkit.spark_mining import read_events_spark
+    from netkit.mining.spark import read_events_spark
 
     got = netkit.mine_pathways(read_events_spark(spark, path), case="case_id",
                                time="timestamp", service="activity", pathway="sepsis")

@@ -44,7 +44,7 @@ def test_html_escapes_names():
 
 
 def test_dict_is_json_ready():
-    from netkit.report import to_jsonable
+    from netkit.render.formats import to_jsonable
 
     data = json.loads(json.dumps(to_jsonable(summary().to_dict())))
     assert data["counts"]["services"] == 7

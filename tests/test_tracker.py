@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import netkit
-from netkit.changeset import Changeset
-from netkit.report import to_jsonable
+from netkit.change.changeset import Changeset
+from netkit.render.formats import to_jsonable
 
 RIVERSIDE = netkit.sample_path("riverside")
 CHANGESET = RIVERSIDE / "changesets" / "2026-10-virtual-ward.yaml"

@@ -12,9 +12,9 @@ from click.testing import CliRunner
 
 import netkit
 from netkit.cli import cli
-from netkit.transfer import transferred_opportunity
+from netkit.transfer.compare import transferred_opportunity
 from netkit.errors import OpportunityError
-from netkit.profiles import FEATURES
+from netkit.transfer.profiles import FEATURES
 
 TINY = netkit.load_system(netkit.sample_path("tiny"))
 RIVERSIDE = netkit.load_system(netkit.sample_path("riverside"))

@@ -1,5 +1,5 @@
 """Network measures for health and care systems, each a plain function of a graph."""
 
-from .brokerage import ROLES, brokerage, brokerage_roles, sole_brokers
+from netkit.metrics.brokerage import ROLES, brokerage, brokerage_roles, sole_brokers
 
 __all__ = ["brokerage", "brokerage_roles", "sole_brokers", "ROLES"]

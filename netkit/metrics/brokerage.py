@@ -32,7 +32,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from .._gc import gc_paused
+from netkit._gc import gc_paused
 
 __all__ = ["brokerage", "weighted_betweenness", "brokerage_roles", "sole_brokers",
            "roles_and_sole_brokers", "ROLES", "NULLS", "MIN_EXPECTED", "ENGINES",
@@ -109,7 +109,7 @@ def weighted_betweenness(nodes, ends_from, ends_to, weights, *, engine: str = "a
     {'a': 0.0, 'b': 1.0, 'c': 0.0}
     """
     if engine not in ENGINES:
-        from ..errors import OptionError
+        from netkit.errors import OptionError
 
         raise OptionError(f"engine {engine!r} is not one of {', '.join(ENGINES)}")
     nodes = list(nodes)
@@ -485,7 +485,7 @@ def roles_and_sole_brokers(G: nx.DiGraph, groups: Mapping, null: str = "sna",
     (1, [('COUNCIL', 'acute', 'care home')])
     """
     if null not in NULLS:
-        from ..errors import OptionError
+        from netkit.errors import OptionError
 
         raise OptionError(f"null {null!r} is not one of {', '.join(NULLS)}")
     blocks = _open_two_paths(G, groups)

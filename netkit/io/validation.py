@@ -1,0 +1,530 @@
+"""Check a system's text tables against the format contract and type them, all problems at once.
+
+`validate_raw` turns a `netkit.io.reading.RawSystem` into typed tables, parsed opportunities and the
+list of every problem found (errors and warnings), each naming file, row, column and value. The
+checks are vectorised over whole columns; only the rows found bad are visited to write messages.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from netkit._frames import blank_as_empty
+from netkit.model.disclosure import SUPPRESSED
+from netkit.errors import SHOWN_PER_KIND, Problem
+from netkit.model.opportunity import Opportunity, parse_opportunities
+from netkit.io.reading import ROW_COLUMN, RawSystem
+from netkit.model.schema import (COUNT_CEILING, HOME, MONEY_CEILING, ORGANISATION_TYPES, PAYMENT_BASES,
+                     RELATIONSHIP_TYPES, SERVICE_CATEGORIES, SYSTEM_KEYS, TABLES, TableSpec)
+
+__all__ = ["ValidatedSystem", "validate_raw", "check_opportunities"]
+
+_FRIENDLY_NUMBER = {
+    "patients": "a number of patients a year (≥ 0)",
+    "budget": "an amount in pounds a year (≥ 0)",
+    "value": "an amount in pounds a year (≥ 0)",
+    "unit_cost": "a cost in pounds per patient contact (≥ 0)",
+    "price": "a price in pounds per patient contact (≥ 0)",
+    "capacity": "a number of patient contacts a year (≥ 0)",
+    "strength": "a number from 0 to 1",
+}
+
+
+#: Column → (what it counts, its ceiling).
+CEILINGS = {
+    "patients": ("patients a year", COUNT_CEILING),
+    "capacity": ("patient contacts a year", COUNT_CEILING),
+    "budget": ("pounds", MONEY_CEILING),
+    "value": ("pounds", MONEY_CEILING),
+    "unit_cost": ("pounds", MONEY_CEILING),
+    "price": ("pounds", MONEY_CEILING),
+}
+
+
+@dataclass
+class ValidatedSystem:
+    """Typed tables, system metadata and opportunities, plus every problem found."""
+
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    rows: dict[str, pd.Series] = field(default_factory=dict)
+    meta: dict = field(default_factory=dict)
+    opportunities: list[Opportunity] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+class _Checker:
+    """Collects problems for one table, keeping the spreadsheet row numbers."""
+
+    def __init__(self, label: str, frame: pd.DataFrame, problems: list[Problem]):
+        self.label, self.frame, self.problems = label, frame, problems
+        self.rows = frame[ROW_COLUMN]
+
+    def flag(self, mask: pd.Series, column: str, message: str | Any, severity: str = "error",
+             values: pd.Series | None = None) -> None:
+        """Add a problem for each row where ``mask`` holds; ``message`` may be a function of the
+        value.
+
+        Only the first `SHOWN_PER_KIND` rows are listed; if there are more, one further problem
+        (at the first row not listed) says how many more rows have the same problem, so a file
+        of a million bad rows gives a short report and no million objects.
+        """
+        if not mask.any():
+            return
+        values = self.frame[column] if values is None else values
+        rows, values = self.rows[mask], values[mask]
+        shown = min(len(rows), SHOWN_PER_KIND)
+        for row, value in zip(rows.iloc[:shown].tolist(), values.iloc[:shown].tolist()):
+            text = message(value) if callable(message) else message
+            self.problems.append(Problem(self.label, int(row), column, value, text, severity))
+        more_rows(self.problems, self.label, column, rows, values, message, severity)
+
+
+def more_rows(problems: list[Problem], label: str, column: str | None, rows: pd.Series,
+              values: pd.Series, message: str | Any, severity: str = "error") -> None:
+    """If there are more than `SHOWN_PER_KIND` bad rows, add the one problem that counts the
+    rest: "and N more rows like these", at the first row not listed."""
+    more = len(rows) - SHOWN_PER_KIND
+    if more <= 0:
+        return
+    value = values.iloc[SHOWN_PER_KIND]
+    text = message(value) if callable(message) else message
+    problems.append(Problem(label, int(rows.iloc[SHOWN_PER_KIND]), column, None,
+                            f"and {more:,} more rows like these, from this row on "
+                            f"(the first: {value!r} {text})", severity, more=more))
+
+
+def validate_raw(raw: RawSystem) -> ValidatedSystem:
+    """Check and type everything in ``raw``; never raises for bad content.
+
+    Returns
+    -------
+    ValidatedSystem
+        With ``problems`` holding every error and warning, in file order.
+    """
+    out = ValidatedSystem(problems=list(raw.problems))
+    for name, spec in TABLES.items():
+        frame = raw.tables.get(name)
+        typed = _check_table(spec, frame, raw.labels[name], out.problems)
+        if typed is not None:
+            out.rows[name] = typed[ROW_COLUMN]
+            out.tables[name] = typed.drop(columns=ROW_COLUMN)
+    if all(name in out.tables for name in TABLES):
+        _check_references(out, raw.labels)
+    out.meta = _check_system_doc(raw.system_doc, raw.labels.get("system", "system.yaml"),
+                                 raw.lines.get("system", {}), out.problems)
+    opportunities, problems = parse_opportunities(
+        raw.opportunities_doc, raw.labels.get("opportunities", "opportunities.yaml"),
+        raw.lines.get("opportunities", {}))
+    out.problems.extend(problems)
+    if all(name in out.tables for name in TABLES):
+        out.problems.extend(check_opportunities(
+            opportunities, out.tables, raw.labels.get("opportunities", "opportunities.yaml"),
+            raw.lines.get("opportunities", {}), raw.opportunities_doc))
+    out.opportunities = opportunities
+    rank = {label: i for i, label in enumerate(
+        [raw.labels.get("system")] + [raw.labels.get(n) for n in TABLES]
+        + [raw.labels.get("opportunities")])}
+    out.problems.sort(key=lambda p: (rank.get(p.file, -1),
+                                     0 if p.file.endswith(".yaml") else (p.row or 0)))
+    return out
+
+
+def _check_table(spec: TableSpec, frame: pd.DataFrame | None, label: str,
+                 problems: list[Problem]) -> pd.DataFrame | None:
+    if frame is None:
+        if spec.must_exist:
+            return None
+        frame = pd.DataFrame({c: pd.Series(dtype=str) for c in spec.required})
+        frame[ROW_COLUMN] = pd.Series(dtype="int64")
+    missing = [c for c in spec.required if c not in frame.columns]
+    if missing:
+        found = [c for c in frame.columns if c != ROW_COLUMN]
+        listed = ", ".join(found[:SHOWN_PER_KIND]) or "no columns"
+        if len(found) > SHOWN_PER_KIND:
+            listed += f" and {len(found) - SHOWN_PER_KIND:,} more"
+        for column in missing:
+            problems.append(Problem(label, 1, column, None,
+                                    f"is a required column and is missing (found: "
+                                    f"{listed}); add it to the header"))
+        return None
+    if spec.must_have_rows and frame.empty:
+        problems.append(Problem(label, None, None, None,
+                                "has no rows; a system needs at least one"))
+    frame = _strip_ids(spec, frame, label, problems)
+    check = _Checker(label, frame, problems)
+    suppressed = None
+    if spec.name == "flows" and "patients" in frame:
+        # A disclosure-controlled extract marks small counts '*' (netkit pathways mine
+        # --disclosure writes them so): such flows are left out, with one warning.
+        suppressed = frame["patients"].str.strip() == SUPPRESSED
+        if suppressed.any():
+            rows = check.rows[suppressed]
+            problems.append(Problem(
+                label, int(rows.iloc[0]), "patients", SUPPRESSED,
+                "marks a count suppressed under disclosure control; "
+                f"{int(suppressed.sum()):,} such flow(s) are left out of every calculation",
+                "warning"))
+            frame = frame[~suppressed]
+            check = _Checker(label, frame, problems)
+    typed = frame.copy()
+    for column in spec.required:
+        check.flag(frame[column].str.strip() == "", column,
+                   f"is empty; every row needs a {column}")
+    for column in frame.columns:
+        if column == ROW_COLUMN:
+            continue
+        kind = spec.kinds.get(column, "text")
+        if kind == "number":
+            typed[column] = _check_number(check, column)
+        elif kind in ("text", "list", "ref") and column not in spec.required:
+            typed[column] = frame[column].where(frame[column] != "")
+    return typed
+
+
+#: Characters that do not show: zero-width spaces and joiners, the word joiner, the byte-order
+#: mark and the soft hyphen.
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+#: Every white-space character (the space, tab, no-break space U+00A0, the en and em spaces,
+#: ...) and the invisible ones: what is stripped from around ids and references.
+_AROUND = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + INVISIBLE
+_HIDDEN = str.maketrans("", "", _AROUND)
+
+
+def _describe_around(value: str) -> str:
+    """Name the characters around a value, e.g. ``a no-break space (U+00A0)``."""
+    import unicodedata
+
+    stripped = value.strip(_AROUND)
+    start = value.find(stripped) if stripped else len(value)
+    chars = dict.fromkeys(value[:start] + value[start + len(stripped):])
+    names = [("a space" if ch == " " else "a tab" if ch == "\t" else
+              f"a {unicodedata.name(ch, 'invisible character').lower()} (U+{ord(ch):04X})")
+             for ch in chars]
+    return " and ".join(names)
+
+
+def _strip_ids(spec: TableSpec, frame: pd.DataFrame, label: str,
+               problems: list[Problem]) -> pd.DataFrame:
+    """Strip white space and invisible characters from around ids and references (with a
+    warning naming them), and warn of ids that differ from another only in case or in such
+    characters: ``ACUTE`` and ``ACUTE`` with a no-break space look the same but are different
+    ids."""
+    columns = [c for c, kind in spec.kinds.items() if kind in ("id", "ref") and c in frame]
+    copied = False
+    for column in columns:
+        stripped = frame[column].str.strip(_AROUND)
+        changed = stripped != frame[column]
+        if changed.any():
+            _Checker(label, frame, problems).flag(
+                changed, column, lambda v: f"has {_describe_around(v)} around it; removed, "
+                                           "as ids are compared exactly", "warning")
+            if not copied:
+                frame, copied = frame.copy(), True
+            frame[column] = stripped
+    if spec.key == ("id",) and "id" in frame:
+        ids = frame["id"]
+        key = ids.str.translate(_HIDDEN).str.casefold()
+        first = frame.groupby(key, sort=False)[["id", ROW_COLUMN]].transform("first")
+        alike = (ids != first["id"]) & (key != "")
+        if alike.any():
+            first_of = dict(zip(ids[alike], zip(first["id"][alike], first[ROW_COLUMN][alike])))
+            _Checker(label, frame, problems).flag(
+                alike, "id", lambda v: f"looks like the id {first_of[v][0]!r} at row "
+                                       f"{first_of[v][1]} but differs in case or in characters "
+                                       "that do not show; they are different ids: use one "
+                                       "spelling", "warning")
+    return frame
+
+
+_THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+def _check_number(check: _Checker, column: str) -> pd.Series:
+    text = check.frame[column].str.strip()
+    present = text != ""
+    numbers = pd.to_numeric(text.where(present), errors="coerce").astype("float64")
+    expected = _FRIENDLY_NUMBER.get(column, "a plain decimal number")
+
+    def not_a_number(value: str) -> str:
+        value = value.strip()
+        if _THOUSANDS.match(value):
+            return f"is not a plain number; write it without thousands separators (expected {expected})"
+        if value[:1] in "£$€":
+            return f"is not a plain number; leave out the currency sign (expected {expected})"
+        if value.lower() in ("nan", "na", "n/a", "null", "none"):
+            return f"is not a number; leave the cell empty if it is unknown (expected {expected})"
+        return f"is not a number (expected {expected})"
+
+    check.flag(present & numbers.isna(), column, not_a_number)
+    check.flag(np.isinf(numbers), column, f"is infinite (expected {expected})")
+    check.flag(numbers < 0, column, f"is negative (expected {expected})")
+    ceiling = CEILINGS.get(column)
+    if ceiling is not None:
+        unit, top = ceiling
+        check.flag(np.isfinite(numbers) & (numbers > top), column,
+                   f"is too large: netkit takes {unit} up to {top:,.0f} (expected {expected}); "
+                   "check for a typing error or the wrong units")
+    if column == "strength":
+        check.flag(numbers > 1, column, "is more than 1 (expected a number from 0 to 1)")
+    return numbers.where(np.isfinite(numbers))
+
+
+def _suggest(value: str, known: Iterable[str], limit: int = 5000) -> str:
+    known = list(known)
+    if len(known) > limit:
+        return ""
+    close = difflib.get_close_matches(value, known, n=1, cutoff=0.75)
+    if close:
+        return f" (did you mean {close[0]!r}?)"
+    stripped = value.strip()
+    if stripped != value and stripped in known:
+        return f" (did you mean {stripped!r}? the id has spaces around it)"
+    folded = value.translate(_HIDDEN).casefold()
+    for name in known:
+        if name.translate(_HIDDEN).casefold() == folded:
+            return f" (did you mean {name!r}? ids are compared exactly, case included)"
+    return ""
+
+
+def _check_references(out: ValidatedSystem, labels: dict) -> None:
+    t, problems = out.tables, out.problems
+    orgs, services, pathways = t["organisations"], t["services"], t["pathways"]
+    flows, rels = t["flows"], t["relationships"]
+
+    def checker(name):
+        frame = t[name].assign(**{ROW_COLUMN: out.rows[name].to_numpy()})
+        return _Checker(labels[name], frame, problems)
+
+    for name, frame in (("organisations", orgs), ("services", services), ("pathways", pathways)):
+        dup = frame["id"].duplicated(keep="first") & (frame["id"] != "")
+        first_row = out.rows[name].groupby(frame["id"]).transform("min")
+        check = checker(name)
+        check.flag(dup, "id", lambda v, fr=dict(zip(frame["id"], first_row)):
+                   f"is used twice (first at row {fr[v]}); give each row its own id")
+    org_ids = set(orgs["id"])
+    service_ids = set(services["id"])
+
+    c = checker("organisations")
+    parent = orgs["parent"] if "parent" in orgs else pd.Series("", index=orgs.index)
+    has_parent = parent.notna() & (parent != "")
+    c.flag(has_parent & ~parent.isin(org_ids), "parent",
+           lambda v: f"is not an organisation id in organisations.csv{_suggest(v, org_ids)}; "
+                     "name an existing organisation or leave the cell empty")
+    c.flag(has_parent & (parent == orgs["id"]), "parent",
+           "is the organisation itself; an organisation cannot be its own parent")
+    _check_parent_cycles(orgs, parent, has_parent, c)
+    c.flag(~orgs["type"].isin(ORGANISATION_TYPES) & (orgs["type"] != ""), "type",
+           lambda v: f"is not a known organisation type; it is kept, but has no special "
+                     f"meaning{_suggest(v, ORGANISATION_TYPES)}", "warning")
+
+    c = checker("services")
+    c.flag(~services["provider"].isin(org_ids) & (services["provider"] != ""), "provider",
+           lambda v: f"is not an organisation id in organisations.csv{_suggest(v, org_ids)}; "
+                     "name the organisation that provides the service")
+    c.flag(~services["category"].isin(SERVICE_CATEGORIES) & (services["category"] != ""),
+           "category", lambda v: f"is not a known service category; it is kept, but has no "
+                                 f"special meaning{_suggest(v, SERVICE_CATEGORIES)}", "warning")
+    clash = services["id"].isin(org_ids)
+    c.flag(clash, "id", "is also an organisation id; it works, but network maps and exports "
+                        "show the service as 'service:ID'", "warning")
+
+    c = checker("flows")
+    pathway_ids = set(pathways["id"])
+    c.flag(~flows["pathway"].isin(pathway_ids) & (flows["pathway"] != ""), "pathway",
+           lambda v: f"is not a pathway id in pathways.csv{_suggest(v, pathway_ids)}")
+    ends = service_ids | {HOME}
+    for column in ("source", "target"):
+        c.flag(~flows[column].isin(ends) & (flows[column] != ""), column,
+               lambda v: f"is not a service id in services.csv or {HOME}"
+                         f"{_suggest(v, ends)}")
+    c.flag((flows["source"] == HOME) & (flows["target"] == HOME), "target",
+           f"makes a flow from {HOME} to {HOME}, which stays outside every service; remove the row")
+    key = flows[["pathway", "source", "target"]].assign(
+        place=blank_as_empty(flows["place"]) if "place" in flows else "")
+    dup = key.duplicated(keep="first")
+    if dup.any():
+        first = out.rows["flows"].groupby([key[k] for k in key.columns]).transform("min")
+        c.flag(dup, "target", lambda v, rows=iter(first[dup].tolist()):
+               f"repeats the flow at row {next(rows)} (same pathway, source, target and "
+               "place); add the patients together in one row")
+
+    c = checker("relationships")
+    for column in ("source", "target"):
+        c.flag(~rels[column].isin(org_ids) & (rels[column] != ""), column,
+               lambda v: f"is not an organisation id in organisations.csv{_suggest(v, org_ids)}")
+    # An unknown type silently drops the relationship from the analysis (a misspelt
+    # 'commisions' removes the commissioning), so a near miss of a known type is an error; a
+    # type unlike any known one is taken as the system's own and only warned about.
+    rel_type = rels["type"]
+    unknown = ~rel_type.isin(RELATIONSHIP_TYPES) & (rel_type != "")
+    if unknown.any():
+        near_types = [v for v in rel_type[unknown].unique()
+                      if difflib.get_close_matches(v, RELATIONSHIP_TYPES, n=1, cutoff=0.75)]
+        near = unknown & rel_type.isin(near_types)
+        c.flag(near, "type", lambda v: f"is not a relationship type{_suggest(v, RELATIONSHIP_TYPES)}"
+                                       "; a misspelt type leaves the relationship out of the "
+                                       "analysis: correct it")
+        c.flag(unknown & ~near, "type",
+               lambda v: f"is not a known relationship type (known: {', '.join(RELATIONSHIP_TYPES)}); "
+                         "it is kept, but counts only as an existing tie", "warning")
+    if "payment" in rels:
+        payment = rels["payment"]
+        c.flag(payment.notna() & ~payment.isin(PAYMENT_BASES), "payment",
+               "is not a payment basis (expected 'activity' or 'block', or leave it empty)")
+
+
+def _check_parent_cycles(orgs: pd.DataFrame, parent: pd.Series, has_parent: pd.Series,
+                         c: _Checker) -> None:
+    links = orgs.loc[has_parent & (parent != orgs["id"]), ["id"]].assign(parent=parent[has_parent])
+    graph = nx.DiGraph(list(zip(links["id"], links["parent"])))
+    in_cycle: dict[str, list[str]] = {}
+    for component in nx.strongly_connected_components(graph):
+        if len(component) > 1:
+            members = sorted(component)
+            for member in members:
+                in_cycle[member] = members
+    if in_cycle:
+        parent_of = dict(zip(links["id"], links["parent"]))
+        mask = orgs["id"].isin(in_cycle) & has_parent
+        for row, org in zip(c.rows[mask], orgs["id"][mask]):
+            path = " → ".join(_cycle_path(org, parent_of))
+            c.problems.append(Problem(c.label, int(row), "parent", parent_of[org],
+                                      f"makes a cycle of parents ({path}); one of them must "
+                                      "have no parent"))
+
+
+def _cycle_path(start: str, parent_of: dict) -> list[str]:
+    path, node = [start], parent_of[start]
+    while node != start and node not in path:
+        path.append(node)
+        node = parent_of[node]
+    return path + [node]
+
+
+def _check_system_doc(doc: Any, label: str, lines: dict, problems: list[Problem]) -> dict:
+    if doc is None:
+        return {}
+    if not isinstance(doc, dict):
+        problems.append(Problem(label, lines.get(()), None, None,
+                                "should be a mapping such as 'name: Riverside ICS'"))
+        return {}
+    for key in doc:
+        if key not in SYSTEM_KEYS:
+            close = difflib.get_close_matches(str(key), SYSTEM_KEYS, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            problems.append(Problem(label, lines.get((key,)) or lines.get(()), str(key), None,
+                                    f"is not a key of system.yaml ({hint}keys: "
+                                    f"{', '.join(SYSTEM_KEYS)}); it is kept, but netkit does "
+                                    "not use it", "warning"))
+    for key in ("name", "description", "currency"):
+        value = doc.get(key)
+        if isinstance(value, (list, dict, bool)):
+            kind = {list: "a list", dict: "a mapping", bool: "true or false"}[type(value)]
+            problems.append(Problem(label, lines.get((key,)) or lines.get(()), key, str(value),
+                                    f"should be text, e.g. '{key}: Riverside ICS', not {kind}; "
+                                    "put quotes around it if it has brackets or a colon"))
+    if not isinstance(doc.get("name"), (list, dict, bool)) \
+            and not str(doc.get("name") or "").strip():
+        problems.append(Problem(label, lines.get(()), "name", None,
+                                "is missing; add 'name: <the system's name>'"))
+    population = doc.get("population")
+    if population is not None:
+        if isinstance(population, bool) or not isinstance(population, (int, float)) \
+                or not np.isfinite(population) or population < 0:
+            problems.append(Problem(label, lines.get(("population",)), "population",
+                                    str(population), "is not a population (expected a whole "
+                                                     "number ≥ 0)"))
+        elif population > COUNT_CEILING:
+            problems.append(Problem(label, lines.get(("population",)), "population",
+                                    str(population), f"is too large: netkit takes a population "
+                                                     f"up to {COUNT_CEILING:,.0f}; check for a "
+                                                     "typing error"))
+    return dict(doc)
+
+
+def check_opportunities(opportunities: list[Opportunity], tables: dict[str, pd.DataFrame],
+                        label: str = "opportunities.yaml", lines: dict | None = None,
+                        doc: Any = None) -> list[Problem]:
+    """Check what each opportunity names against a system's tables.
+
+    Pathways (ids and ``tag:NAME``), places, cohorts, shift services (ids and ``category:NAME``)
+    and include/exclude organisations must all exist.
+    """
+    lines = lines or {}
+    problems: list[Problem] = []
+    orgs, services, pathways, flows = (tables[k] for k in ("organisations", "services",
+                                                           "pathways", "flows"))
+    org_ids, service_ids, pathway_ids = set(orgs["id"]), set(services["id"]), set(pathways["id"])
+    tags = set()
+    if "tags" in pathways:
+        tags = {t.strip() for v in pathways["tags"].dropna() for t in str(v).split(";") if t.strip()}
+    places = set()
+    for frame in (orgs, services, flows):
+        if "place" in frame:
+            places |= set(frame["place"].dropna())
+    cohorts = set(pathways["cohort"].dropna()) if "cohort" in pathways else set()
+    categories = set(services["category"])
+    index_of = {}
+    if isinstance(doc, list):
+        index_of = {str(item.get("id")): i for i, item in enumerate(doc) if isinstance(item, dict)}
+
+    for opp in opportunities:
+        i = index_of.get(opp.id)
+
+        def bad(key: str, value: str, message: str, severity: str = "error"):
+            line = lines.get((i, key)) or lines.get((i,)) if i is not None else None
+            problems.append(Problem(label, line, f"opportunity {opp.id}.{key}", value, message,
+                                    severity))
+
+        for sel in opp.pathways:
+            if sel.startswith("tag:"):
+                if sel[4:] not in tags:
+                    bad("pathways", sel, f"matches no pathway (no pathway has the tag "
+                                         f"{sel[4:]!r}{_suggest(sel[4:], tags)})")
+            elif sel not in pathway_ids:
+                bad("pathways", sel, f"is not a pathway id in pathways.csv"
+                                     f"{_suggest(sel, pathway_ids)}; use an id or tag:NAME")
+        for place in opp.places:
+            if place not in places:
+                bad("places", place, f"is not a place named in the system{_suggest(place, places)}")
+        for cohort in opp.cohort:
+            if cohort not in cohorts:
+                bad("cohort", cohort, f"is not a cohort of any pathway{_suggest(cohort, cohorts)}")
+        if opp.shift is not None:
+            for key, names in (("shift.from", opp.shift.from_), ("shift.to", opp.shift.to)):
+                for sel in names:
+                    if sel.startswith("category:"):
+                        if sel[9:] not in categories:
+                            bad(key, sel, "names a category that no service has"
+                                          f"{_suggest(sel[9:], categories)}")
+                    elif sel not in service_ids:
+                        bad(key, sel, f"is not a service id in services.csv"
+                                      f"{_suggest(sel, service_ids)}; use an id or category:NAME")
+        for key in ("include", "exclude"):
+            for org in getattr(opp, key):
+                if org not in org_ids:
+                    bad(key, org, f"is not an organisation id in organisations.csv"
+                                  f"{_suggest(org, org_ids)}")
+        both = set(opp.include) & set(opp.exclude)
+        for org in sorted(both):
+            bad("exclude", org, "is in both include and exclude; keep it in one")
+        for org_type in (opp.represent or {}):
+            if org_type not in set(orgs["type"]):
+                bad("represent", org_type, "is not the type of any organisation in the system",
+                    "warning")
+    return problems

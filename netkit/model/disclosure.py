@@ -1,0 +1,282 @@
+"""Disclosure control for patient-level figures that leave the analyst's desk, and the check
+that a partner set survives it.
+
+Counts of patients or events built from patient-level data can identify people when they are
+small. Everything netkit *writes for others to read* (reports, exported flows, maps, tooltips,
+percentages) follows a rule pack; internal computation always uses the true figures.
+
+Rule packs
+----------
+``nhs``
+    As for HES and ECDS outputs: 0 is shown as 0; counts of 1–7 are suppressed (shown ``*``);
+    other counts are rounded to the nearest 5; means and medians built on 1–7 records are
+    suppressed; percentages are computed from the rounded figures.
+``cms``
+    No cell of 1–10 (shown ``*``); other counts as they are.
+``none``
+    Figures as they are (the default: for synthetic or already-published data).
+custom
+    ``threshold=N,round=R``: suppress 1–N, round the rest to the nearest R.
+
+Examples
+--------
+>>> rules = disclosure_rules("nhs")
+>>> [rules.count(v) for v in (0, 3, 7, 8, 12, 13)]
+['0', '*', '*', '10', '10', '15']
+>>> rules.share(12, 40)   # 10 of 40 after rounding
+'25%'
+>>> rules.share(3, 40)
+'*'
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from netkit.errors import OptionError
+
+__all__ = ["DisclosureRules", "disclosure_rules", "RULE_PACKS", "SUPPRESSED", "DisclosureCheck",
+           "disclosure_check", "released_system"]
+
+#: How a suppressed cell is shown.
+SUPPRESSED = "*"
+
+
+@dataclass(frozen=True)
+class DisclosureRules:
+    """One rule pack.
+
+    Attributes
+    ----------
+    name : str
+    threshold : int
+        Counts from 1 to ``threshold`` are suppressed (0 means nothing is).
+    rounding : int
+        Other counts are rounded to the nearest multiple of this (1: as they are).
+    """
+
+    name: str
+    threshold: int = 0
+    rounding: int = 1
+
+    @property
+    def active(self) -> bool:
+        """Does this pack change anything?"""
+        return self.threshold > 0 or self.rounding > 1
+
+    def describe(self) -> str:
+        """The rules in words, for report footers."""
+        if not self.active:
+            return "no disclosure control (figures as computed)"
+        parts = []
+        if self.threshold:
+            parts.append(f"counts of 1–{self.threshold} shown as {SUPPRESSED}")
+        if self.rounding > 1:
+            parts.append(f"other counts rounded to the nearest {self.rounding}")
+        return (f"disclosure control {self.name}: " + "; ".join(parts)
+                + "; medians on suppressed counts suppressed; percentages from rounded figures")
+
+    # -- numbers ------------------------------------------------------------------------------
+    def values(self, counts) -> pd.Series:
+        """Disclosed counts as numbers: rounded, with suppressed cells missing (NaN).
+
+        Examples
+        --------
+        >>> disclosure_rules("nhs").values(pd.Series([0, 5, 22.0])).tolist()
+        [0.0, nan, 20.0]
+        """
+        counts = pd.Series(counts, dtype="float64")
+        if not self.active:
+            return counts
+        # Round half up (12.5 → 15), as published tables do; not numpy's half-to-even.
+        rounded = np.floor(counts / self.rounding + 0.5) * self.rounding
+        hidden = (counts > 0) & (counts <= self.threshold)
+        return rounded.mask(hidden)
+
+    def suppressed(self, counts) -> pd.Series:
+        """Which cells are suppressed."""
+        counts = pd.Series(counts, dtype="float64")
+        return (counts > 0) & (counts <= self.threshold)
+
+    def median(self, medians, counts) -> pd.Series:
+        """Medians (or means) built on suppressed counts become missing."""
+        return pd.Series(medians, dtype="float64").mask(self.suppressed(counts).to_numpy())
+
+    def released_flows(self, flows: pd.DataFrame, column: str = "patients") -> pd.DataFrame:
+        """Flows as released, for computing on: counts rounded, suppressed rows left out.
+
+        Examples
+        --------
+        >>> flows = pd.DataFrame({"source": ["A", "B"], "patients": [3.0, 12.0]})
+        >>> disclosure_rules("nhs").released_flows(flows).values.tolist()
+        [['B', 10.0]]
+        """
+        values = self.values(flows[column])
+        kept = flows.assign(**{column: values.to_numpy()})[values.notna().to_numpy()]
+        return kept.reset_index(drop=True)
+
+    # -- text ---------------------------------------------------------------------------------
+    def count(self, value: float) -> str:
+        """One count as shown: ``*`` when suppressed, else rounded, with thousands commas."""
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return ""
+        shown = self.values([value]).iloc[0]
+        if math.isnan(shown):
+            return SUPPRESSED
+        return f"{round(shown):,}" if self.active or shown == round(shown) else f"{shown:,.1f}"
+
+    def share(self, part: float, whole: float) -> str:
+        """A percentage computed from the disclosed figures (``*`` if the part is hidden)."""
+        p, w = self.values([part, whole]).tolist()
+        if math.isnan(p) or math.isnan(w):
+            return SUPPRESSED
+        if w <= 0:
+            return ""
+        value = p / w
+        return "<1%" if 0 < value < 0.005 else f"{value * 100:.0f}%"
+
+
+RULE_PACKS = {
+    "none": DisclosureRules("none"),
+    "nhs": DisclosureRules("nhs", threshold=7, rounding=5),
+    "cms": DisclosureRules("cms", threshold=10, rounding=1),
+}
+
+
+def disclosure_rules(spec) -> DisclosureRules:
+    """A rule pack by name (``nhs``, ``cms``, ``none``), or custom ``threshold=N,round=R``.
+
+    Examples
+    --------
+    >>> disclosure_rules("threshold=5,round=10")
+    DisclosureRules(name='threshold=5,round=10', threshold=5, rounding=10)
+    >>> disclosure_rules(None).name
+    'none'
+    """
+    if spec is None:
+        return RULE_PACKS["none"]
+    if isinstance(spec, DisclosureRules):
+        return spec
+    text = str(spec).strip()
+    if text.lower() in RULE_PACKS:
+        return RULE_PACKS[text.lower()]
+    settings = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        key, sep, value = part.partition("=")
+        key = key.strip().lower()
+        if not sep or key not in ("threshold", "round") or not value.strip().isdigit():
+            raise OptionError(
+                f"disclosure {text!r} is not a rule pack: use nhs, cms or none, or "
+                "threshold=N,round=R (whole numbers, e.g. threshold=5,round=10)")
+        settings[key] = int(value)
+    rounding = settings.get("round", 1)
+    if rounding < 1:
+        raise OptionError(f"disclosure {text!r}: round must be at least 1")
+    return DisclosureRules(text, threshold=settings.get("threshold", 0), rounding=rounding)
+
+
+# -- the check --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DisclosureCheck:
+    """The partner set on the true figures against the one on the released figures.
+
+    Attributes
+    ----------
+    opportunity : str
+    rules : str
+        The rule pack's name.
+    same : bool
+        Every candidate has the same tier both ways.
+    differences : list of dict
+        ``id, true, released``: the tier each way (``None`` where out of scope).
+    suppressed_flows : int
+        Flows left out of the released figures.
+    """
+
+    opportunity: str
+    rules: str
+    same: bool
+    differences: list
+    suppressed_flows: int
+
+    def line(self) -> str:
+        """One plain-words line for a report."""
+        head = f"disclosure check ({self.rules}): the partner set "
+        if self.same:
+            return head + "is the same when computed on the rounded figures"
+        changes = "; ".join(f"{d['id']} is {d['true'] or 'out of scope'} on the true figures, "
+                            f"{d['released'] or 'out of scope'} on the rounded ones"
+                            for d in self.differences)
+        return head + f"differs when computed on the rounded figures: {changes}"
+
+    def to_dict(self) -> dict:
+        return {"opportunity": self.opportunity, "rules": self.rules, "same": self.same,
+                "differences": self.differences, "suppressed_flows": self.suppressed_flows}
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self.differences, columns=["id", "true", "released"])
+
+    def to_text(self) -> str:
+        return self.line() + "\n"
+
+    def _repr_html_(self) -> str:
+        import html
+
+        return f"<p>{html.escape(self.line())}</p>"
+
+
+def released_system(system, rules: DisclosureRules):
+    """The system with its flows as released: patients rounded, suppressed flows left out."""
+    from netkit.model.system import System
+
+    tables = {**system.tables(), "flows": rules.released_flows(system.flows)}
+    return System(tables, system.meta, list(system.opportunities.values()))
+
+
+def disclosure_check(system, opportunity, rules, partners: pd.DataFrame | None = None,
+                     **options) -> DisclosureCheck:
+    """Compare an opportunity's partner set on the true and on the released figures.
+
+    Parameters
+    ----------
+    system : System
+    opportunity : str or Opportunity
+    rules : str or DisclosureRules
+    partners : DataFrame, optional
+        The partner table on the true figures, if already computed.
+    **options
+        Settings for `netkit.find_partners` (weights, coordination cost, ...).
+
+    Examples
+    --------
+    >>> import netkit
+    >>> tiny = netkit.load_system(netkit.sample_path("tiny"))
+    >>> disclosure_check(tiny, "frailty", "nhs").line()
+    'disclosure check (nhs): the partner set is the same when computed on the rounded figures'
+    """
+    from netkit.partners.find import find_partners
+
+    rules = disclosure_rules(rules)
+    if partners is None:
+        partners = find_partners(system, opportunity, **options).partners
+    released = released_system(system, rules)
+    opp_id = opportunity if isinstance(opportunity, str) else opportunity.id
+    try:
+        after = find_partners(released, opportunity, **options).partners
+        tiers_after = dict(zip(after["id"], after["tier"]))
+    except Exception as err:  # noqa: BLE001 - nothing left in scope, say
+        from netkit.errors import OpportunityError
+
+        if not isinstance(err, OpportunityError):
+            raise
+        tiers_after = {}
+    tiers = dict(zip(partners["id"], partners["tier"]))
+    differences = [{"id": i, "true": tiers.get(i), "released": tiers_after.get(i)}
+                   for i in sorted(set(tiers) | set(tiers_after))
+                   if tiers.get(i) != tiers_after.get(i)]
+    return DisclosureCheck(opp_id, rules.name, not differences, differences,
+                           int(len(system.flows) - len(released.flows)))

@@ -1,0 +1,168 @@
+"""Criteria per candidate partner: each a share in [0, 1], with the raw figure kept.
+
+* **activity**: patient contacts a year at its in-scope services, as a share of all in-scope
+  contacts (shares sum to 1).
+* **handoffs**: patients a year on cross-organisation transitions it is party to (sending or
+  receiving), as a share of all cross-organisation transitions in scope. Every transition has
+  two parties, so these shares sum to 2. Transitions between members of one representative
+  (two practices of a PCN) are internal to it.
+* **brokerage**: weighted betweenness on the scoped organisation network (directed, as patients
+  move; tie length ``1 / patients``), as a share of the total (shares sum to 1 where any route
+  has a broker). See `netkit.metrics.brokerage`.
+* **commissioning**: in-scope spend it controls, £ a year: each in-scope service's activity
+  times its price (its unit cost where it has no price), attributed to the provider's
+  commissioners in proportion to contract value; as a share of all attributed spend.
+* **incentives**: the size of its net financial change under the shift, £ a year (signed in
+  ``incentives``), as a share of the total size of all changes; zero without a shift.
+
+A candidate stands for the organisations it represents: its figures add up theirs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from netkit._frames import isin
+from netkit.finance.incentives import Incentives, commissioning_shares
+from netkit.metrics.brokerage import weighted_betweenness
+from netkit.model.opportunity import CRITERIA
+from netkit.partners.scope import Scope
+from netkit.model.system import System
+
+__all__ = ["Criteria", "compute_criteria", "RAW_UNITS"]
+
+#: Above this many candidates, brokerage is estimated from `BROKERAGE_SOURCES` sampled route
+#: sources rather than computed exactly (exact weighted betweenness is O(n m): measured about
+#: 0.3 s at 1,400 organisations and minutes at 45,000; see benchmarks/README.md).
+EXACT_BROKERAGE_LIMIT = 1000
+BROKERAGE_SOURCES = 256
+
+RAW_UNITS = {"activity": "patient contacts a year", "handoffs": "patients a year",
+             "brokerage": "shortest routes", "commissioning": "£ a year",
+             "incentives": "£ a year"}
+
+
+@dataclass(frozen=True, repr=False)
+class Criteria:
+    """Criteria for every candidate in a scope.
+
+    Attributes
+    ----------
+    table : DataFrame
+        Indexed by candidate id (sorted); for each criterion ``NAME`` (raw figure) and
+        ``NAME_share``.
+    pairs : DataFrame
+        ``source, target, patients``: cross-candidate handoffs a year in scope, at or above
+        the ``min_patients`` threshold.
+    thin : DataFrame
+        The pairs left out by the threshold.
+    network : networkx.DiGraph
+        The candidates' handoff network (edge attribute ``patients``).
+    spend : DataFrame
+        ``commissioner, provider, spend``: in-scope spend attributed to each commissioner.
+    notes : tuple of str
+        Where a figure was estimated rather than computed exactly, and how.
+    """
+
+    table: pd.DataFrame
+    pairs: pd.DataFrame
+    thin: pd.DataFrame
+    network: nx.DiGraph
+    spend: pd.DataFrame
+    notes: tuple = ()
+
+    def __repr__(self) -> str:
+        """One line: what this is and its size (the tables are in the attributes)."""
+        return (f"<Criteria: {len(self.table):,} candidates, {len(self.pairs):,} pairs, "
+                f"{len(self.thin):,} thin ties left out>")
+
+    def shares(self) -> pd.DataFrame:
+        return self.table[[f"{c}_share" for c in CRITERIA]].rename(
+            columns=lambda c: c.removesuffix("_share"))
+
+
+def _share(values: pd.Series) -> pd.Series:
+    total = values.sum()
+    return values / total if total > 0 else values * 0.0
+
+
+def compute_criteria(system: System, scope: Scope, incentives: Incentives | None = None,
+                     min_patients: float = 0.0) -> Criteria:
+    """Compute every criterion for every candidate in ``scope``.
+
+    Examples
+    --------
+    >>> import netkit
+    >>> from netkit.partners.scope import find_scope
+    >>> system = netkit.load_system(netkit.sample_path("tiny"))
+    >>> crit = compute_criteria(system, find_scope(system, system.opportunity("falls")))
+    >>> crit.table["activity"].to_dict()
+    {'COMM': 120.0, 'ICB': 0.0, 'PCN1': 300.0}
+    """
+    candidates = scope.candidates
+    services = scope.services
+    candidate_of = scope.candidate_of
+    table = pd.DataFrame(index=pd.Index(candidates, name="id"))
+
+    table["activity"] = services.groupby("candidate")["activity"].sum().reindex(candidates,
+                                                                               fill_value=0.0)
+    service_candidate = dict(zip(services["id"].tolist(), services["candidate"].tolist()))
+    flows = scope.flows
+    projected = pd.DataFrame({"source": flows["source"].map(service_candidate).to_numpy(),
+                              "target": flows["target"].map(service_candidate).to_numpy(),
+                              "patients": flows["patients"].to_numpy()}).dropna()
+    pairs = (projected[projected["source"] != projected["target"]]
+             .groupby(["source", "target"], as_index=False, sort=True)["patients"].sum())
+    thin = pairs[pairs["patients"] < min_patients].reset_index(drop=True)
+    pairs = pairs[pairs["patients"] >= min_patients].reset_index(drop=True)
+    party = pd.concat([pairs[["source", "patients"]].rename(columns={"source": "id"}),
+                       pairs[["target", "patients"]].rename(columns={"target": "id"})])
+    table["handoffs"] = party.groupby("id")["patients"].sum().reindex(candidates, fill_value=0.0)
+    total_handoffs = pairs["patients"].sum()
+    table["handoffs_share"] = table["handoffs"] / total_handoffs if total_handoffs else 0.0
+
+    network = nx.DiGraph()
+    network.add_nodes_from(sorted(services["candidate"].unique()))
+    network.add_weighted_edges_from(zip(pairs["source"].tolist(), pairs["target"].tolist(),
+                                        pairs["patients"].tolist()), weight="patients")
+    notes = []
+    sources = None
+    if network.number_of_nodes() > EXACT_BROKERAGE_LIMIT:
+        sources = BROKERAGE_SOURCES
+        notes.append(f"brokerage estimated from {sources} randomly drawn (seeded) route sources "
+                     f"of {network.number_of_nodes():,} organisations, scaled up; exact up to "
+                     f"{EXACT_BROKERAGE_LIMIT:,}")
+    between = weighted_betweenness(list(network.nodes), pairs["source"].tolist(),
+                                   pairs["target"].tolist(), pairs["patients"].tolist(),
+                                   sources=sources)
+    table["brokerage"] = pd.Series(between, dtype="float64").reindex(candidates, fill_value=0.0)
+
+    price = services["price"] if "price" in services else pd.Series(np.nan, index=services.index)
+    cost = services["unit_cost"] if "unit_cost" in services else pd.Series(np.nan,
+                                                                           index=services.index)
+    service_spend = services["activity"] * price.fillna(cost).fillna(0.0)
+    provider_spend = service_spend.groupby(services["provider"]).sum()
+    shares = commissioning_shares(system)
+    shares = shares[isin(shares["provider"], provider_spend.index.tolist())]
+    spend = shares.assign(spend=shares["share"]
+                          * shares["provider"].map(provider_spend).astype("float64"))
+    spend = spend[["commissioner", "provider", "spend"]].reset_index(drop=True)
+    by_candidate = spend.groupby(spend["commissioner"].map(candidate_of))["spend"].sum()
+    table["commissioning"] = by_candidate.reindex(candidates, fill_value=0.0)
+
+    if incentives is not None:
+        net = incentives.organisations.set_index("id")["net"]
+        net = net.groupby(net.index.map(lambda o: candidate_of.get(o, o))).sum()
+        table["incentives"] = net.reindex(candidates, fill_value=0.0)
+    else:
+        table["incentives"] = 0.0
+
+    for name in ("activity", "brokerage", "commissioning"):
+        table[f"{name}_share"] = _share(table[name])
+    table["incentives_share"] = _share(table["incentives"].abs())
+    table = table[[c for name in CRITERIA for c in (name, f"{name}_share")]].astype("float64")
+    return Criteria(table, pairs, thin, network, spend, tuple(notes))

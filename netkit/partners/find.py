@@ -1,0 +1,338 @@
+"""Find the partners for an opportunity: who, in which role, why, and when one more stops paying.
+
+`find_partners` runs the method in ``DESIGN.md`` ("How a partner set is found"): scope
+(`netkit.partners.scope`), criteria (`netkit.partners.criteria`), incentives under the shift
+(`netkit.finance.incentives`), greedy selection (`netkit.partners.selection`), tiers, brokerage roles
+(`netkit.metrics.brokerage`), stakeholder frameworks (`netkit.partners.frameworks`), stability
+(`netkit.partners.stability`) and reasons in plain words (`netkit.partners.reasons`). The result is a
+`PartnerSet`.
+
+Tiers: **core** are the selected partners; **involve** are candidates outside the core whose
+benefit, if added to the core, would be at least half their coordination cost (material, but
+not worth a seat at the table); **inform** are the rest of the scope.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Mapping
+
+import pandas as pd
+
+from netkit.partners.criteria import Criteria, compute_criteria
+from netkit.model.disclosure import disclosure_rules
+from netkit.errors import OpportunityError, OptionError, unknown_name
+from netkit.partners.reasons import partner_reasons, route_lines, top_counterparts
+from netkit.partners.frameworks import stakeholder_frameworks
+from netkit.finance.incentives import Incentives, gain_share, incentives as compute_incentives
+from netkit.metrics.brokerage import roles_and_sole_brokers
+from netkit.model.opportunity import CRITERIA, DEFAULT_COORDINATION_COST, Opportunity
+from netkit.render.formats import fmt_number
+from netkit.partners.result import TIERS, PartnerReport, PartnerSet
+from netkit.partners.scope import Scope, find_scope, represent_rules
+from netkit.partners.selection import Selection, select_partners
+from netkit.partners.stability import stability as run_stability
+from netkit.model.system import System
+
+__all__ = ["find_partners", "find_all_partners", "parse_weights", "PartnerSet", "PartnerReport",
+           "TIERS"]
+INVOLVE_RATIO = 0.5
+#: In scopes larger than this, reasons in words are written for the core, the involve tier and
+#: this many of the highest-ranked others; the rest have their figures only (and the report
+#: says so). Writing reasons for 45,000 organisations took longer than the analysis.
+REASONS_LIMIT = 500
+UNEXPLAINED = ("figures only: reasons in words are written for the highest-ranked "
+               f"{REASONS_LIMIT} organisations in scopes this large")
+
+
+def parse_weights(text: str | Mapping | None, what: str = "weights") -> dict | None:
+    """Read ``"activity=1,brokerage=0.5"`` (or a mapping) into a dict of weights.
+
+    Examples
+    --------
+    >>> parse_weights("activity=2, brokerage=0")
+    {'activity': 2.0, 'brokerage': 0.0}
+    """
+    if text is None:
+        return None
+    known = CRITERIA if what == "weights" else tuple(DEFAULT_COORDINATION_COST)
+    items = text.items() if isinstance(text, Mapping) else (
+        part.partition("=")[::2] for part in filter(None, (p.strip() for p in text.split(","))))
+    out = {}
+    for name, value in items:
+        name = str(name).strip()
+        if name not in known:
+            raise unknown_name(what, name, known, f"{known[0]}=1")
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise OptionError(f"{what}: {name}={value!r} is not a number (expected a number "
+                              f"≥ 0), e.g. {name}=0.5") from None
+        if not number >= 0 or number == float("inf"):
+            raise OptionError(f"{what}: {name}={value} is out of range (expected a number ≥ 0)")
+        out[name] = number
+    return out
+
+
+def find_partners(system: System, opportunity: str | Opportunity, *,
+                  weights: Mapping[str, float] | str | None = None,
+                  coordination_cost: Mapping[str, float] | str | None = None,
+                  represent: Mapping[str, str] | str | None = None,
+                  min_patients: float | None = None, stability: int = 0, seed: int = 0,
+                  groups: str = "type", incumbents: Iterable[str] = (),
+                  hysteresis: float = 0.0, disclosure=None) -> PartnerSet:
+    """Find the partners for an opportunity.
+
+    Parameters
+    ----------
+    system : System
+    opportunity : str or Opportunity
+        An opportunity id in ``system.opportunities``, or an `Opportunity`.
+    weights : mapping or str, optional
+        Criterion weights, merged over the opportunity's (defaults: activity 1, handoffs 1,
+        brokerage 0.5, commissioning 1, incentives 1). ``"brokerage=0,activity=2"`` works too.
+    coordination_cost : mapping or str, optional
+        ``partner`` (default 0.04) and ``new_tie`` (default 0.005), in units of benefit.
+    represent : mapping or str, optional
+        Representation rules: ``"care_home=parent"``, ``"gp_practice=self"`` or ``"none"``,
+        merged over the opportunity's (else the default, GP practices through their PCN);
+        ``"none"`` clears them all. Each type must be a known organisation type or one in the
+        system (`netkit.partners.scope.represent_rules`).
+    min_patients : float, optional
+        Leave out organisation-to-organisation ties carrying fewer patients a year (default:
+        the opportunity's ``min_patients``, else 0). The report says which partners depend on
+        the threshold.
+    stability : int
+        Re-run selection this many times with weights perturbed (±50%, seeded).
+    seed : int
+        Seed for the perturbations.
+    groups : {"type", "sector"}
+        What groups organisations for Gould–Fernandez brokerage roles.
+    incumbents, hysteresis :
+        The core partners before a change, and how much benefit a change must bring to swap
+        them (see `netkit.partners.selection.select_partners`); used by `netkit.PartnerTracker`.
+    disclosure : str or DisclosureRules, optional
+        Disclosure control (``nhs``, ``cms``, ``threshold=N,round=R``) for the patient counts
+        the result shows (reasons, reports, maps); the computation uses the true figures. The
+        result's notes say whether the partner set is the same when computed on the rounded
+        figures (`netkit.disclosure_check`).
+
+    Returns
+    -------
+    PartnerSet
+
+    Raises
+    ------
+    OpportunityError
+        If the opportunity is unknown or has nothing in scope.
+    OptionError
+        If an option has a value netkit cannot use.
+
+    Examples
+    --------
+    >>> import netkit
+    >>> system = netkit.load_system(netkit.sample_path("tiny"))
+    >>> ps = netkit.find_partners(system, "frailty")
+    >>> ps.core
+    ['ICB', 'ACUTE', 'AMB', 'COMM', 'PCN1', 'COUNCIL']
+    >>> ps.tier_of("GP1")
+    'core'
+    """
+    opp = system.opportunity(opportunity) if isinstance(opportunity, str) else opportunity
+    weights = parse_weights(weights, "weights")
+    coordination_cost = parse_weights(coordination_cost, "coordination_cost")
+    opp = opp.with_options(weights=weights, coordination_cost=coordination_cost)
+    rules = represent_rules(system, opp, represent)
+    if min_patients is None:
+        min_patients = opp.min_patients
+    if min_patients < 0 or stability < 0:
+        raise OptionError("min_patients and stability must be ≥ 0")
+    if groups not in ("type", "sector"):
+        raise OptionError(f"groups: {groups!r} is not a grouping (expected 'type' or 'sector')")
+
+    scope = find_scope(system, opp, rules)
+    if scope.flows.empty:
+        raise OpportunityError(
+            f"opportunity {opp.id!r} has no patient flows in scope (pathways "
+            f"{', '.join(opp.pathways)}; places {', '.join(opp.places) or 'all'}; cohort "
+            f"{', '.join(opp.cohort) or 'all'}); check its pathways, places and cohort")
+    related = _related_pairs(system, scope)
+    include, exclude = scope.candidates_for(opp.include), scope.candidates_for(opp.exclude)
+    released = disclosure_rules(disclosure)
+    partners, selection, crit, inc, routes, roles = _analyse(
+        system, opp, scope, related, min_patients, groups, incumbents, hysteresis, released)
+    notes = (list(inc.notes) if inc is not None else []) + list(crit.notes)
+    explained = max(REASONS_LIMIT, int((partners["tier"] != "inform").sum()))
+    if len(partners) > explained:
+        notes.append(f"reasons in words are given for the {explained:,} highest-ranked of "
+                     f"{len(partners):,} organisations in scope; the others have their figures "
+                     "only")
+    if len(crit.thin):
+        shown = released.count if released.active else fmt_number
+        notes.append(f"{len(crit.thin)} organisation-to-organisation ties under {min_patients:g} "
+                     f"patients a year ({shown(crit.thin['patients'].sum())} patients in "
+                     "all) were left out")
+    if stability:
+        partners["stability"] = partners["id"].map(run_stability(
+            crit.shares(), crit.pairs, related, opp.weights, opp.coordination_cost, include, exclude,
+            runs=stability, seed=seed)).fillna(0.0)
+        borderline = partners.loc[(partners["stability"] > 0) & (partners["stability"] < 0.8),
+                                  "id"].tolist()
+        if borderline:
+            notes.append("borderline (core in 1–79% of perturbed runs): " + ", ".join(borderline))
+    if min_patients > 0:
+        baseline, *_ = _analyse(system, opp, scope, related, 0.0, groups)
+        before = dict(zip(baseline["id"], baseline["tier"]))
+        partners["depends_on_threshold"] = [before.get(i) != t for i, t in
+                                            zip(partners["id"], partners["tier"])]
+        moved = partners.loc[partners["depends_on_threshold"], "id"].tolist()
+        notes.append("depend on the min-patients threshold (tier differs without it): "
+                     + (", ".join(f"{i} ({before.get(i)} → {t})" for i, t in
+                                  zip(partners["id"], partners["tier"]) if i in moved)
+                        or "none"))
+    options = {"weights": dict(opp.weights), "coordination_cost": dict(opp.coordination_cost),
+               "represent": dict(scope.represent), "min_patients": float(min_patients),
+               "stability": int(stability), "seed": int(seed), "groups": groups}
+    if hysteresis:
+        options["hysteresis"] = float(hysteresis)
+    if released.active:
+        from netkit.model.disclosure import disclosure_check
+
+        options["disclosure"] = released.name
+        check = disclosure_check(system, opp, released, partners=partners,
+                                 weights=weights, coordination_cost=coordination_cost,
+                                 represent=represent, min_patients=min_patients, groups=groups)
+        options["disclosure_check"] = check.to_dict()
+        notes.append(check.line())
+    brokers = _broker_lines(system, routes, roles)
+    return PartnerSet(opp, system.name, partners, selection.curve, selection.stop, inc, roles,
+                      brokers, scope, crit, options,
+                      exclude, notes, system.source,
+                      system.checksum)
+
+
+def find_all_partners(system: System, **options) -> PartnerReport:
+    """`find_partners` for every opportunity of a system, in file order.
+
+    Examples
+    --------
+    >>> import netkit
+    >>> report = netkit.find_all_partners(netkit.load_system(netkit.sample_path("tiny")))
+    >>> [ps.opportunity.id for ps in report.partner_sets]
+    ['frailty', 'falls']
+    """
+    return PartnerReport(system.name, [find_partners(system, o, **options)
+                                       for o in system.opportunities])
+
+
+def _related_pairs(system: System, scope: Scope) -> list[tuple[str, str]]:
+    """Pairs of candidates with an existing relationship (ends mapped to their candidates)."""
+    rels = system.relationships
+    candidate_of = scope.candidate_of
+    get = candidate_of.get
+    return [(get(s, s), get(t, t)) for s, t in zip(rels["source"].tolist(),
+                                                   rels["target"].tolist())]
+
+
+def _groups(system: System, network, groups: str) -> dict:
+    group_of = system.organisation_lookup(groups)
+    return {n: str(group_of.get(n) or "(none)") for n in network}
+
+
+def _roles_and_routes(system: System, crit: Criteria, groups: str) -> tuple[pd.DataFrame, dict]:
+    """Brokerage roles, and broker → the (from group, to group) routes that pass through it
+    alone."""
+    roles, sole = roles_and_sole_brokers(crit.network, _groups(system, crit.network, groups))
+    routes: dict = {}
+    for b, ga, gc in sole:
+        routes.setdefault(b, []).append((ga, gc))
+    return roles, routes
+
+
+def _broker_lines(system: System, routes: dict, roles: pd.DataFrame) -> list[str]:
+    names = system.organisation_names()
+    lines = [f"{names.get(b, b)} is {line}" for b in sorted(routes)
+             for line in route_lines(routes[b])]
+    notable = roles[(roles["observed"] >= 2) & (roles["z"] >= 1.96)]
+    for row in notable.itertuples():
+        lines.append(f"{names.get(row.node, row.node)} acts as {row.role} more than chance "
+                     f"would give ({row.observed} open two-paths, {row.expected:.1f} expected, "
+                     f"z = {row.z:.1f})")
+    return lines
+
+
+def _analyse(system: System, opp: Opportunity, scope: Scope, related: list, min_patients: float,
+             groups: str, incumbents: Iterable[str] = (), hysteresis: float = 0.0,
+             disclosure=None):
+    """Criteria, selection, tiers and reasons for one set of settings."""
+    candidate_of = scope.candidate_of
+    inc = None
+    if opp.shift is not None:
+        # the gain-share needs the core, found below: none asked for here
+        inc = compute_incentives(system, opp.shift, scope.services, core=(),
+                                 candidate_of=candidate_of)
+    crit = compute_criteria(system, scope, inc, min_patients)
+    include, exclude = scope.candidates_for(opp.include), scope.candidates_for(opp.exclude)
+    selection = select_partners(crit.shares(), crit.pairs, related, opp.weights, opp.coordination_cost,
+                                include, exclude, incumbents=incumbents, hysteresis=hysteresis)
+    if inc is not None:
+        inc = Incentives(inc.organisations, inc.services, inc.system_net,
+                         gain_share(inc.organisations, inc.system_net, selection.core,
+                                    candidate_of), inc.notes)
+    roles, routes = _roles_and_routes(system, crit, groups)
+    partners = _partner_table(system, scope, crit, selection, inc, include, exclude, routes,
+                              disclosure)
+    return partners, selection, crit, inc, routes, roles
+
+
+def _partner_table(system: System, scope: Scope, crit: Criteria, selection: Selection,
+                   inc: Incentives | None, include: list, exclude: list,
+                   routes: dict, disclosure=None) -> pd.DataFrame:
+    orgs = system.organisations.set_index("id")
+    table = crit.table.copy()
+    w = selection.weights
+    table["score"] = sum(w[c] * table[f"{c}_share"] for c in CRITERIA)
+    table = table.join(selection.marginal, how="left")
+    core_order = {c: i for i, c in enumerate(selection.core)}
+    tier = pd.Series("inform", index=table.index)
+    tier[table.index.isin(selection.core)] = "core"
+    involve = (~table.index.isin(selection.core)
+               & (table["marginal_benefit"] >= INVOLVE_RATIO * table["marginal_cost"]))
+    tier[involve] = "involve"
+    table["tier"] = tier
+    table = table[~table.index.isin(exclude)]
+    commissioners = set(scope.organisations.loc[
+        scope.organisations["role"] != "provider", "candidate"])
+    losers = {scope.candidate_of.get(o, o) for o in (inc.losers if inc is not None else [])}
+    budgets = orgs["budget"] if "budget" in orgs else pd.Series(0.0, index=orgs.index)
+    frames = stakeholder_frameworks(table, orgs["type"], budgets, commissioners, losers)
+    table = table.join(frames)
+    table["name"] = table.index.map(orgs["name"])
+    table["type"] = table.index.map(orgs["type"])
+    members = scope.members()
+    names = system.organisation_names()
+    system_net = inc.system_net if inc is not None else 0.0
+    table["stands_for"] = [members.get(c, []) for c in table.index]
+    counterparts = top_counterparts(crit.pairs)
+    table["_tier"] = table["tier"].map({t: i for i, t in enumerate(TIERS)})
+    table["_order"] = [core_order.get(c, len(core_order)) for c in table.index]
+    table = table.reset_index().sort_values(["_tier", "_order", "score", "id"],
+                                            ascending=[True, True, False, True], kind="mergesort")
+    table["rank"] = range(1, len(table) + 1)
+    explained = max(REASONS_LIMIT, int((table["tier"] != "inform").sum()))
+    head = table.iloc[:explained]
+    reasons = [
+        partner_reasons(c, row, names=names, counterpart=counterparts.get(c),
+                        members=members.get(c, []), sole_routes=routes.get(c, []),
+                        included=c in include, system_net=system_net,
+                        has_shift=inc is not None, tier=row["tier"],
+                        marginal=(row["marginal_benefit"], row["marginal_cost"])
+                        if row["tier"] != "core" else None, disclosure=disclosure)
+        for c, row in zip(head["id"], head.to_dict("records"))]
+    if len(table) > explained:
+        reasons += [[UNEXPLAINED] for _ in range(len(table) - explained)]
+    table["reasons"] = reasons
+    columns = (["id", "name", "type", "tier", "rank", "score"]
+               + [c for name in CRITERIA for c in (name, f"{name}_share")]
+               + ["marginal_benefit", "marginal_cost", "power", "interest", "mendelow",
+                  "salience", "stands_for", "reasons"])
+    return table[columns].reset_index(drop=True)

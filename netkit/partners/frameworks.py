@@ -1,0 +1,97 @@
+"""Stakeholder frameworks computed from evidence rather than workshop guesses.
+
+**Mendelow's power/interest grid** (Mendelow 1991). *Power* is the mean of three figures, each
+scaled so that the largest among the candidates is 1: the share of in-scope spend it
+commissions, its annual budget, and its brokerage. *Interest* is the mean of its activity,
+handoffs and incentive-exposure shares, scaled the same way. High means at least half of the
+largest. Quadrants: ``manage closely`` (high power, high interest), ``keep satisfied`` (high
+power), ``keep informed`` (high interest), ``monitor``.
+
+**Mitchell, Agle & Wood's salience** (1997). *Power*: high Mendelow power. *Legitimacy*: a
+statutory body (ICB, NHS trust, local authority) or a commissioner in scope. *Urgency*: at least
+10% of the incentive exposure, or it loses money while the system gains. One attribute makes a
+latent stakeholder (``dormant`` = power, ``discretionary`` = legitimacy, ``demanding`` =
+urgency); two an expectant one (``dominant`` = power and legitimacy, ``dangerous`` = power and
+urgency, ``dependent`` = legitimacy and urgency); all three ``definitive``; none
+``non-stakeholder``.
+
+References
+----------
+Mendelow, A. (1991). Stakeholder mapping. Proc. 2nd Int. Conf. on Information Systems.
+Mitchell, R. K., Agle, B. R. & Wood, D. J. (1997). Toward a theory of stakeholder identification
+and salience. *Academy of Management Review* 22(4), 853–886.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from netkit.model.schema import STATUTORY_TYPES
+
+__all__ = ["stakeholder_frameworks", "SALIENCE"]
+
+SALIENCE = {
+    (False, False, False): "non-stakeholder",
+    (True, False, False): "dormant",
+    (False, True, False): "discretionary",
+    (False, False, True): "demanding",
+    (True, True, False): "dominant",
+    (True, False, True): "dangerous",
+    (False, True, True): "dependent",
+    (True, True, True): "definitive",
+}
+
+
+def _scaled(values: pd.Series) -> pd.Series:
+    values = values.fillna(0.0).astype(float)
+    top = values.max()
+    return values / top if top > 0 else values * 0.0
+
+
+def stakeholder_frameworks(table: pd.DataFrame, types: pd.Series, budgets: pd.Series,
+                           commissioners: set, losers: set) -> pd.DataFrame:
+    """Mendelow quadrant and salience class for each candidate.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Criteria shares (``activity_share``, ... as from `netkit.partners.criteria.compute_criteria`),
+        indexed by candidate.
+    types, budgets : Series
+        Organisation type and annual budget by candidate.
+    commissioners : set
+        Candidates that commission in-scope providers.
+    losers : set
+        Candidates that lose money while the system gains.
+
+    Returns
+    -------
+    DataFrame
+        ``power, interest, mendelow, salience`` indexed like ``table``.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"activity_share": [0.0, 0.9], "handoffs_share": [0.0, 1.0],
+    ...     "brokerage_share": [0.0, 1.0], "commissioning_share": [1.0, 0.0],
+    ...     "incentives_share": [0.5, 0.5]}, index=["ICB", "ACUTE"])
+    >>> out = stakeholder_frameworks(table, pd.Series({"ICB": "icb", "ACUTE": "acute_trust"}),
+    ...     pd.Series({"ICB": 5e7, "ACUTE": 2e7}), {"ICB"}, set())
+    >>> out[["mendelow", "salience"]].values.tolist()
+    [['keep satisfied', 'definitive'], ['manage closely', 'definitive']]
+    """
+    index = table.index
+    power = (_scaled(table["commissioning_share"]) + _scaled(budgets.reindex(index))
+             + _scaled(table["brokerage_share"])) / 3
+    interest = (_scaled(table["activity_share"]) + _scaled(table["handoffs_share"])
+                + _scaled(table["incentives_share"])) / 3
+    high_power = _scaled(power) >= 0.5
+    high_interest = _scaled(interest) >= 0.5
+    mendelow = np.select([high_power & high_interest, high_power, high_interest],
+                         ["manage closely", "keep satisfied", "keep informed"], "monitor")
+    legitimate = types.reindex(index).isin(STATUTORY_TYPES) | index.isin(list(commissioners))
+    urgent = (table["incentives_share"] >= 0.10) | index.isin(list(losers))
+    salience = [SALIENCE[(bool(p), bool(l), bool(u))]
+                for p, l, u in zip(high_power, legitimate, urgent)]
+    return pd.DataFrame({"power": power.round(6), "interest": interest.round(6),
+                         "mendelow": mendelow, "salience": salience}, index=index)

@@ -1,0 +1,177 @@
+"""Reasons in plain words, with numbers, for why each organisation is (or is not) a partner."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from netkit.render.formats import fmt_number, fmt_share
+
+__all__ = ["money", "partner_reasons", "top_counterparts", "TYPE_LABELS", "type_label", "type_name",
+           "route_lines", "join_words", "ROLE_WORDS", "role_line"]
+
+TYPE_LABELS = {
+    "icb": "ICBs", "acute_trust": "acute trusts", "community_trust": "community trusts",
+    "mental_health_trust": "mental health trusts", "ambulance_trust": "ambulance services",
+    "gp_practice": "GP practices", "pcn": "primary care networks",
+    "gp_federation": "GP federations", "local_authority": "local authorities",
+    "social_care_provider": "social care providers", "care_home": "care homes",
+    "hospice": "hospices", "vcse": "VCSE bodies", "pharmacy": "pharmacies",
+    "housing": "housing bodies", "other": "other organisations",
+}
+
+
+TYPE_NAMES = {"icb": "ICB", "pcn": "primary care network", "vcse": "VCSE body",
+              "gp_practice": "GP practice", "ambulance_trust": "ambulance service",
+              "housing": "housing body", "other": "other organisation"}
+
+
+def type_label(group: str) -> str:
+    """A group (organisation type or sector) in words: ``acute_trust`` → ``acute trusts``."""
+    return TYPE_LABELS.get(group, str(group).replace("_", " "))
+
+
+def type_name(org_type: str) -> str:
+    """One organisation's type in words: ``local_authority`` → ``local authority``."""
+    return TYPE_NAMES.get(org_type, str(org_type).replace("_", " "))
+
+
+def join_words(items) -> str:
+    """``a``, ``a and b``, ``a, b and c``.
+
+    Examples
+    --------
+    >>> join_words(["care homes"]), join_words(["a", "b", "c"])
+    ('care homes', 'a, b and c')
+    """
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def route_lines(routes) -> list[str]:
+    """Sole-broker routes ``(from_group, to_group)`` of one broker, folded into few lines:
+    ``the only go-between for patients moving from ambulance services and community trusts to
+    care homes``."""
+    to_by_from: dict = {}
+    for from_group, to_group in sorted(routes):
+        to_by_from.setdefault(from_group, []).append(to_group)
+    from_by_to: dict = {}
+    for from_group, tos in to_by_from.items():
+        from_by_to.setdefault(tuple(tos), []).append(from_group)
+    return [f"the only go-between for patients moving from "
+            f"{join_words(type_label(g) for g in froms)} to "
+            f"{join_words(type_label(g) for g in tos)}"
+            for tos, froms in sorted(from_by_to.items(), key=lambda kv: kv[1])]
+
+
+#: Gould–Fernandez roles in words: which pairs of organisations the broker stands between.
+ROLE_WORDS = {
+    "coordinator": "of its own kind",
+    "itinerant": "of one other kind",
+    "gatekeeper": "from another kind to its own kind",
+    "representative": "from its own kind to another kind",
+    "liaison": "of two other kinds",
+}
+
+
+def role_line(name: str, role: str, observed: int, expected: float, z: float | None,
+              threshold: float = 1.96) -> str | None:
+    """A Gould–Fernandez role in words where it is a finding, else ``None``.
+
+    Not a finding where ``z`` is missing (`netkit.metrics.brokerage.brokerage_roles` leaves
+    it out where too few were expected for a z to mean anything, or nothing varies) or below
+    ``threshold``.
+
+    Examples
+    --------
+    >>> print(role_line("Vale Hospital", "representative", 12, 5.2, 2.9))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    Vale Hospital is the go-between for 12 pairs of organisations, from its own kind to another
+    kind, that pass patients through it but not directly to each other (representative role;
+    5.2 expected by chance, z = 2.9)
+    >>> role_line("Vale Hospital", "representative", 2, 0.2, float("nan")) is None
+    True
+    """
+    if z is None or z != z or z < threshold:
+        return None
+    return (f"{name} is the go-between for {observed} pairs of organisations, "
+            f"{ROLE_WORDS[role]}, that pass patients through it but not directly to each other "
+            f"({role} role; {expected:.1f} expected by chance, z = {z:.1f})")
+
+
+def money(value: float) -> str:
+    """Pounds a year, short: ``£4.2m``, ``£25,000``, ``-£1.5m``.
+
+    Examples
+    --------
+    >>> money(4_210_000), money(25_000.4), money(-1_500_000)
+    ('£4.2m', '£25,000', '-£1.5m')
+    """
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    if value >= 1_000_000:
+        return f"{sign}£{value / 1_000_000:,.1f}m"
+    return f"{sign}£{round(value):,}"
+
+
+def top_counterparts(pairs: pd.DataFrame) -> dict:
+    """Each candidate's busiest handoff partner: ``{id: (other id, patients a year)}``, ties
+    broken by id."""
+    both = pd.concat([pairs.rename(columns={"source": "id", "target": "other"}),
+                      pairs.rename(columns={"target": "id", "source": "other"})])
+    totals = both.groupby(["id", "other"], as_index=False)["patients"].sum()
+    top = totals.sort_values(["id", "patients", "other"], ascending=[True, False, True],
+                             kind="mergesort").drop_duplicates("id")
+    return {i: (o, p) for i, o, p in zip(top["id"].tolist(), top["other"].tolist(),
+                                                  top["patients"].tolist())}
+
+
+def partner_reasons(cid: str, row: pd.Series, *, names: dict, counterpart: tuple | None,
+                    members: list, sole_routes: list, included: bool, system_net: float,
+                    has_shift: bool, tier: str, marginal: tuple | None,
+                    excluded: bool = False, disclosure=None) -> list[str]:
+    """Plain-words reasons for one candidate, strongest first.
+
+    With active ``disclosure`` rules (`netkit.model.disclosure.DisclosureRules`), patient counts are
+    shown as the rules say and their percentages are computed from the disclosed figures.
+    """
+    count, share = fmt_number, (lambda part, whole: fmt_share(part / whole if whole else 0))
+    if disclosure is not None and disclosure.active:
+        count, share = disclosure.count, disclosure.share
+    reasons = []
+    if included:
+        reasons.append("on the opportunity's must-include list")
+    if row["activity_share"] > 0:
+        whole = row["activity"] / row["activity_share"]
+        reasons.append(f"delivers {share(row['activity'], whole)} of in-scope patient "
+                       f"contacts ({count(row['activity'])} a year)")
+    if row["handoffs"] > 0 and counterpart is not None:
+        partner, patients = counterpart
+        whole = row["handoffs"] / row["handoffs_share"]
+        reasons.append(f"party to {count(row['handoffs'])} handoffs a year "
+                       f"({share(row['handoffs'], whole)} of cross-organisation handoffs), "
+                       f"{count(patients)} of them with {names.get(partner, partner)}")
+    if row["brokerage_share"] > 0:
+        reasons.append(f"brokers {fmt_share(row['brokerage_share'])} of the shortest patient "
+                       f"routes between other organisations")
+    reasons += route_lines(sole_routes)
+    if row["commissioning"] > 0:
+        reasons.append(f"commissions {fmt_share(row['commissioning_share'])} of in-scope spend "
+                       f"({money(row['commissioning'])} a year)")
+    if has_shift and round(row["incentives"]) != 0:
+        verb = "gains" if row["incentives"] > 0 else "loses"
+        text = f"{verb} {money(abs(row['incentives']))} a year under the shift"
+        if row["incentives"] < 0 and system_net > 0:
+            text += f" while the system gains {money(system_net)}"
+        reasons.append(text)
+    if members:
+        shown = ", ".join(names.get(m, m) for m in members[:3])
+        more = f" and {len(members) - 3} more" if len(members) > 3 else ""
+        reasons.append(f"stands for {len(members)} organisation{'s' if len(members) != 1 else ''}"
+                       f" ({shown}{more})")
+    if excluded:
+        reasons.insert(0, "excluded by the opportunity")
+    elif tier != "core" and marginal is not None:
+        mb, mc = marginal
+        reasons.insert(0, f"not core: would add {fmt_share(mb)} benefit for {fmt_share(mc)} "
+                          f"coordination cost")
+    return reasons

@@ -1,0 +1,213 @@
+"""Greedy forward selection of partners: add the candidate with the largest benefit minus
+coordination cost while that is positive.
+
+Benefit of a set S (in [0, 1]) is the weighted mean, over criteria, of the coverage of each:
+
+* activity, brokerage, commissioning and incentives: the sum of the members' shares;
+* handoffs: the share of cross-organisation transitions with *both* ends in S (integration
+  happens at boundaries, and a boundary is only managed when both sides are at the table).
+
+Criteria with nothing to cover (no shift, so no incentives; no brokers) drop out of the mean.
+Cost is ``partner`` per member plus ``new_tie`` per pair of members with no existing
+relationship, in the same units as benefit. Must-include members enter first; must-exclude
+candidates never enter. After the stop, selection carries on to the last candidate so that
+the whole benefit/cost curve can be drawn; only the members before the stop are core.
+Ties are broken by id, so the result is deterministic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from netkit.model.opportunity import CRITERIA
+
+__all__ = ["Selection", "select_partners", "benefit_weights"]
+
+
+@dataclass(frozen=True, repr=False)
+class Selection:
+    """The outcome of greedy selection.
+
+    Attributes
+    ----------
+    core : list of str
+        Selected candidates, in the order they were added.
+    curve : DataFrame
+        ``size, added, benefit, cost, net, marginal_benefit, marginal_cost, core``: one row
+        per set size from 0 to the number of candidates that may be chosen.
+    marginal : DataFrame
+        For every candidate not in the core: ``marginal_benefit`` and ``marginal_cost`` of
+        adding it to the core set.
+    stop : str
+        Why selection stopped, in plain words.
+    weights : dict
+        The weights used, after dropping criteria with nothing to cover.
+    """
+
+    core: list
+    curve: pd.DataFrame
+    marginal: pd.DataFrame
+    stop: str
+    weights: dict
+
+
+def benefit_weights(shares: pd.DataFrame, weights: Mapping[str, float]) -> dict:
+    """Weights normalised to sum to 1 over criteria that have something to cover."""
+    used = {c: float(weights.get(c, 0.0)) for c in CRITERIA
+            if float(weights.get(c, 0.0)) > 0 and shares[c].sum() > 0}
+    total = sum(used.values())
+    return {c: (used.get(c, 0.0) / total if total else 0.0) for c in CRITERIA}
+
+
+def select_partners(shares: pd.DataFrame, pairs: pd.DataFrame, related: Iterable[tuple],
+                    weights: Mapping[str, float], cost: Mapping[str, float],
+                    include: Iterable[str] = (), exclude: Iterable[str] = (),
+                    curve_limit: int = 200, incumbents: Iterable[str] = (),
+                    hysteresis: float = 0.0) -> Selection:
+    """Choose partners by greedy forward selection (see the module's description).
+
+    Parameters
+    ----------
+    shares : DataFrame
+        Indexed by candidate id; a column per criterion, each a share in [0, 1].
+    pairs : DataFrame
+        ``source, target, patients``: handoffs between candidates.
+    related : iterable of (str, str)
+        Pairs of candidates with an existing relationship (either direction).
+    weights : mapping
+        Criterion → weight.
+    cost : mapping
+        ``partner`` and ``new_tie`` coordination costs.
+    include, exclude : iterable of str
+    curve_limit : int
+        After the stop, carry the curve on for at most this many set sizes in all.
+    incumbents : iterable of str
+        The core before a change (used with ``hysteresis``).
+    hysteresis : float
+        An incumbent stays core unless its net contribution falls below ``-hysteresis``; a
+        newcomer joins only if it adds more than ``hysteresis``. Keeps small volume noise from
+        churning the set. 0 (the default), or no incumbents, treats everyone alike.
+
+    Examples
+    --------
+    Two providers handing 90 patients between them, and a small third one:
+
+    >>> shares = pd.DataFrame({"activity": [0.5, 0.45, 0.05], "handoffs": [1.0, 1.0, 0.0],
+    ...                        "brokerage": 0.0, "commissioning": 0.0, "incentives": 0.0},
+    ...                       index=["A", "B", "C"])
+    >>> pairs = pd.DataFrame({"source": ["A"], "target": ["B"], "patients": [90.0]})
+    >>> s = select_partners(shares, pairs, [], {"activity": 1, "handoffs": 1},
+    ...                     {"partner": 0.05, "new_tie": 0.0})
+    >>> s.core
+    ['A', 'B']
+    >>> s.curve["benefit"].round(3).tolist()
+    [0.0, 0.25, 0.975, 1.0]
+    """
+    ids = list(shares.index)
+    index = {c: i for i, c in enumerate(ids)}
+    w = benefit_weights(shares, weights)
+    linear = sum(w[c] * shares[c].to_numpy(dtype=float) for c in CRITERIA if c != "handoffs")
+    linear = np.asarray(linear, dtype=float) * np.ones(len(ids))
+    total_pairs = float(pairs["patients"].sum()) if len(pairs) else 0.0
+    handoff_value = w["handoffs"] / total_pairs if total_pairs > 0 else 0.0
+    gains = _symmetric(pairs["source"], pairs["target"], pairs["patients"] * handoff_value, index)
+    related = pd.DataFrame(list(related), columns=["a", "b"]) if related is not None else None
+    ties = _symmetric(related["a"], related["b"], pd.Series(1.0, index=related.index), index,
+                      binary=True)
+    per_partner = float(cost.get("partner", 0.0))
+    per_tie = float(cost.get("new_tie", 0.0))
+
+    incumbents = list(incumbents)
+    bias = np.where(np.isin(ids, incumbents), hysteresis, -hysteresis) \
+        if hysteresis and incumbents else np.zeros(len(ids))
+    chosen = np.zeros(len(ids), dtype=bool)
+    allowed = ~np.isin(ids, list(exclude))
+    pair_gain = np.zeros(len(ids))
+    related_in_set = np.zeros(len(ids))
+    benefit = cost_so_far = 0.0
+    rows = [(0, "", 0.0, 0.0, 0.0, 0.0, 0.0, True)]
+    core: list[str] = []
+    stop = ""
+    in_core = True
+    forced = [index[c] for c in sorted(set(include)) if c in index]
+
+    def __repr__(self) -> str:
+        """One line: what this is and its size (the tables are in the attributes)."""
+        more = ", ..." if len(self.core) > 5 else ""
+        return (f"<Selection: core of {len(self.core)} "
+                f"({', '.join(map(str, self.core[:5]))}{more}); {self.stop}>")
+
+    def add(i: int, core_member: bool):
+        nonlocal benefit, cost_so_far
+        mb = linear[i] + pair_gain[i]
+        mc = per_partner + per_tie * (chosen.sum() - related_in_set[i])
+        chosen[i] = True
+        benefit += mb
+        cost_so_far += mc
+        lo, hi = gains.indptr[i], gains.indptr[i + 1]
+        pair_gain[gains.indices[lo:hi]] += gains.data[lo:hi]
+        lo, hi = ties.indptr[i], ties.indptr[i + 1]
+        related_in_set[ties.indices[lo:hi]] += ties.data[lo:hi]
+        rows.append((int(chosen.sum()), ids[i], benefit, cost_so_far, benefit - cost_so_far,
+                     mb, mc, core_member))
+        if core_member:
+            core.append(ids[i])
+
+    for i in forced:
+        add(i, True)
+    marginal = None
+    while True:
+        open_ = allowed & ~chosen
+        if not in_core and len(rows) > curve_limit:
+            break
+        if not open_.any():
+            if in_core:
+                stop = "every candidate is core: each added more benefit than coordination cost"
+                marginal = _marginal(ids, open_, linear, pair_gain, per_partner, per_tie, chosen,
+                                     related_in_set)
+            break
+        mb = linear + pair_gain
+        mc = per_partner + per_tie * (chosen.sum() - related_in_set)
+        net = np.round(np.where(open_, mb - mc + bias, -np.inf), 12)
+        best = int(np.argmax(net))  # the first maximum: ids are sorted, so ties go by id
+        if in_core and net[best] <= 0:
+            in_core = False
+            marginal = _marginal(ids, ~chosen, linear, pair_gain, per_partner, per_tie, chosen,
+                                 related_in_set)
+            stop = (f"stopped at {len(core)} partners: the next best, {ids[best]}, would add "
+                    f"{mb[best]:.1%} benefit for {mc[best]:.1%} coordination cost")
+        add(best, in_core)
+    curve = pd.DataFrame(rows, columns=["size", "added", "benefit", "cost", "net",
+                                        "marginal_benefit", "marginal_cost", "core"])
+    return Selection(core, curve, marginal, stop, w)
+
+
+def _symmetric(source: pd.Series, target: pd.Series, value: pd.Series, index: dict,
+               binary: bool = False) -> sparse.csr_matrix:
+    """An n × n symmetric sparse matrix of values between candidates (unknown ids dropped)."""
+    n = len(index)
+    a = source.map(index)
+    b = target.map(index)
+    keep = a.notna() & b.notna() & (a != b)
+    a, b = a[keep].astype(int).to_numpy(), b[keep].astype(int).to_numpy()
+    v = value[keep].to_numpy(dtype=float)
+    matrix = sparse.coo_matrix((np.concatenate([v, v]), (np.concatenate([a, b]),
+                                                         np.concatenate([b, a]))),
+                               shape=(n, n)).tocsr()
+    matrix.sum_duplicates()
+    if binary:
+        matrix.data = np.ones_like(matrix.data)
+    return matrix
+
+
+def _marginal(ids, mask, linear, pair_gain, per_partner, per_tie, chosen, related_in_set):
+    mb = linear + pair_gain
+    mc = per_partner + per_tie * (chosen.sum() - related_in_set)
+    frame = pd.DataFrame({"marginal_benefit": mb, "marginal_cost": mc}, index=pd.Index(ids,
+                                                                                      name="id"))
+    return frame[mask & ~chosen]

@@ -1,0 +1,354 @@
+"""Plain rendering helpers shared by result objects: text tables for a terminal, markdown tables
+for board papers, HTML tables for notebooks, and figures shown as a person reads them."""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from typing import Iterable, Mapping
+
+import pandas as pd
+
+__all__ = ["text_table", "markdown_table", "html_table", "fmt_number", "fmt_share", "fmt_money",
+           "shorten", "html_heading", "to_jsonable", "html_page", "script_hash",
+           "escape_markdown", "terminal_safe", "neutralise_spreadsheet_text",
+           "neutralise_frame", "csv_report", "report_sheets", "xlsx_report"]
+
+
+# --- making names safe in each kind of output -----------------------------------------------
+#
+# Names, titles and ids come from the files people give netkit, so a report must not let them
+# act: in a spreadsheet (a formula), in rendered Markdown (live HTML, links, images) or in a
+# terminal (escape sequences that retitle the window, hide text or rewrite the screen).
+
+# Cells a spreadsheet would read as a formula or a command (OWASP "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def neutralise_spreadsheet_text(text: str) -> str:
+    r"""Text a spreadsheet will show as text: a cell starting with ``=``, ``+``, ``-``, ``@``, a
+    tab or a carriage return gets a leading ``'``, as OWASP recommends for CSV files people open
+    in Excel. A plain number (``-12.5``, ``+3``) is left alone: no spreadsheet runs it, and a
+    quote would turn it into text.
+
+    Only for reports: a system's own CSV files stay exactly as written, so that they round-trip.
+
+    Examples
+    --------
+    >>> print(neutralise_spreadsheet_text('=HYPERLINK("http://evil.example","x")'))
+    '=HYPERLINK("http://evil.example","x")
+    >>> [neutralise_spreadsheet_text(t) for t in ["@SUM(A1)", "\tx", "-12.5", "Vale ICB"]]
+    ["'@SUM(A1)", "'\tx", '-12.5', 'Vale ICB']
+    """
+    text = str(text)
+    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.match(text):
+        return "'" + text
+    return text
+
+
+def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a report table whose text cells and column names lose terminal controls
+    (`terminal_safe`: a CSV report is often printed to a terminal) and then pass through
+    `neutralise_spreadsheet_text`; numeric columns stay numeric.
+
+    Examples
+    --------
+    >>> neutralise_frame(pd.DataFrame({"name": ["=1+1", "A"], "net": [-12.5, 3.0]}))
+        name   net
+    0  '=1+1 -12.5
+    1      A   3.0
+    """
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+            continue
+        out[column] = values.map(_report_text)
+    out.columns = [_report_text(c) for c in out.columns]
+    return out
+
+
+def _report_text(value):
+    if not isinstance(value, str):
+        return value
+    return neutralise_spreadsheet_text(terminal_safe(value))
+
+
+def csv_report(frame: pd.DataFrame) -> str:
+    """A report table as CSV text for people to open in a spreadsheet: text cells neutralised
+    (`neutralise_frame`), numbers as numbers.
+
+    Examples
+    --------
+    >>> print(csv_report(pd.DataFrame({"name": ["=cmd|' /C calc'!A0"], "net": [-2]})), end="")
+    name,net
+    '=cmd|' /C calc'!A0,-2
+    """
+    return neutralise_frame(frame).to_csv(index=False, lineterminator="\n")
+
+
+def report_sheets(result) -> dict[str, pd.DataFrame]:
+    """The tables of a result, one per sheet: ``result.to_sheets()`` where the result has it,
+    otherwise ``{"report": result.to_frame()}``."""
+    if hasattr(result, "to_sheets"):
+        return dict(result.to_sheets())
+    return {"report": result.to_frame()}
+
+
+def xlsx_report(sheets: Mapping[str, pd.DataFrame]) -> bytes:
+    """Report tables as an ``.xlsx`` workbook, one sheet per table: text neutralised as in CSV
+    reports and stored as text (never a formula), numbers as numbers, and the same tables give
+    byte-identical bytes.
+
+    Examples
+    --------
+    >>> data = xlsx_report({"partners": pd.DataFrame({"name": ["=1+1"], "score": [0.5]})})
+    >>> data[:2], data == xlsx_report({"partners": pd.DataFrame({"name": ["=1+1"],
+    ...                                                          "score": [0.5]})})
+    (b'PK', True)
+    """
+    from netkit.io.workbook import workbook_bytes
+
+    return workbook_bytes(sheets, neutralise=True)
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`|\[\]])")
+
+
+def escape_markdown(text) -> str:
+    r"""Text that Markdown renders as the same text, never as markup: ``&``, ``<`` and ``>``
+    become HTML entities (so ``<img onerror=...>`` stays text in pandoc, GitHub or a wiki),
+    ``\``, backticks, ``|`` and square brackets get a backslash (no code spans, table cells,
+    links or images), terminal controls go (`terminal_safe`) and line breaks become spaces.
+
+    Examples
+    --------
+    >>> print(escape_markdown("<img src=x onerror=alert(1)> & [x](http://e) | `y`"))
+    &lt;img src=x onerror=alert(1)&gt; &amp; \[x\](http://e) \| \`y\`
+    """
+    text = html.escape(terminal_safe(str(text), inline=True), quote=False)
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+# ESC sequences: CSI (ESC [ ... final byte), the string commands OSC, DCS, SOS, PM and APC up
+# to BEL or ST (an unterminated one runs to the end, as it would in a terminal), and any other
+# escape; then the C0 and C1 controls, DEL, and the Unicode bidi controls that can make a line
+# read differently from what it holds.
+_ESCAPE_SEQUENCE = re.compile(r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
+                              r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*"
+                              r"(?:\x07|\x1b\\|\x9c)?"
+                              r"|\x1b[ -/]*[0-~]?")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
+                      r"\u2066-\u2069]")
+_INLINE_SPACE = re.compile(r"[\t\n\r]")
+
+
+def terminal_safe(text, inline: bool = False) -> str:
+    r"""Text with nothing a terminal would act on: escape sequences (colours, cursor moves, an
+    OSC that retitles the window, ...) removed whole, other control characters (NUL, BEL, DEL,
+    C1) and bidi overrides removed. Line feeds and tabs stay, unless ``inline`` (a name in a
+    line or a table cell), where tabs, line feeds and carriage returns become spaces.
+
+    Examples
+    --------
+    >>> terminal_safe("Vale\x1b]0;pwned\x07 ICB\x00")
+    'Vale ICB'
+    >>> terminal_safe("\x1b[31mred\x1b[0m\tand\nplain"), terminal_safe("a\tb\nc", inline=True)
+    ('red\tand\nplain', 'a b c')
+    """
+    text = _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", str(text)))
+    if inline:
+        text = _INLINE_SPACE.sub(" ", text)
+    return text
+
+
+def fmt_number(value: float) -> str:
+    """A count as people write it: ``18,400``; small fractions keep one decimal.
+
+    Examples
+    --------
+    >>> fmt_number(18400.0), fmt_number(2.5), fmt_number(float("nan"))
+    ('18,400', '2.5', '')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if abs(value - round(value)) < 0.05 or abs(value) >= 100:
+        return f"{round(value):,}"
+    return f"{value:,.1f}"
+
+
+def fmt_share(value: float) -> str:
+    """A share as a whole percentage, with ``<1%`` for small non-zero shares.
+
+    Examples
+    --------
+    >>> fmt_share(0.314), fmt_share(0.001), fmt_share(0)
+    ('31%', '<1%', '0%')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if 0 < value < 0.005:
+        return "<1%"
+    return f"{value * 100:.0f}%"
+
+
+def fmt_money(value: float) -> str:
+    """Pounds a year, signed where negative: ``£1,250,000``, ``-£40,000``.
+
+    Examples
+    --------
+    >>> fmt_money(1250000), fmt_money(-40000.4)
+    ('£1,250,000', '-£40,000')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    sign = "-" if round(value) < 0 else ""
+    return f"{sign}£{abs(round(value)):,}"
+
+
+def shorten(text: str, width: int) -> str:
+    """Cut text to ``width`` characters with an ellipsis."""
+    text = str(text)
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+
+
+def _cells(frame: pd.DataFrame) -> list[list[str]]:
+    return [["" if (isinstance(v, float) and math.isnan(v)) or v is None else str(v)
+             for v in row] for row in frame.itertuples(index=False)]
+
+
+def text_table(frame: pd.DataFrame, right: Iterable[str] = (), max_width: int = 40) -> str:
+    """A fixed-width table for a terminal; columns named in ``right`` are right-aligned, and
+    every cell passes through `terminal_safe`.
+
+    Examples
+    --------
+    >>> print(text_table(pd.DataFrame({"type": ["icb", "pcn"], "n": ["1", "12"]}), right=["n"]))
+    type   n
+    ----  --
+    icb    1
+    pcn   12
+    """
+    right = set(right)
+    header = [terminal_safe(c, inline=True) for c in frame.columns]
+    rows = [[shorten(terminal_safe(c, inline=True), max_width) for c in row]
+            for row in _cells(frame)]
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
+    names = [str(c) for c in frame.columns]
+
+    def line(cells):
+        out = [c.rjust(w) if h in right else c.ljust(w)
+               for c, w, h in zip(cells, widths, names)]
+        return "  ".join(out).rstrip()
+
+    return "\n".join([line(header), line(["-" * w for w in widths])] + [line(r) for r in rows])
+
+
+def markdown_table(frame: pd.DataFrame, right: Iterable[str] = ()) -> str:
+    """A GitHub-flavoured markdown table; every cell and column name passes through
+    `escape_markdown`, so ``|`` and HTML in names stay text.
+
+    Examples
+    --------
+    >>> print(markdown_table(pd.DataFrame({"name": ["A | B"], "n": ["3"]}), right=["n"]))
+    | name | n |
+    |---|--:|
+    | A \\| B | 3 |
+    """
+    right = set(right)
+    header = [str(c) for c in frame.columns]
+    rows = _cells(frame)
+    esc = escape_markdown
+    out = ["| " + " | ".join(esc(h) for h in header) + " |",
+           "|" + "|".join("--:" if h in right else "---" for h in header) + "|"]
+    out += ["| " + " | ".join(esc(c) for c in row) + " |" for row in rows]
+    return "\n".join(out)
+
+
+def html_table(frame: pd.DataFrame) -> str:
+    """An HTML table with every cell escaped."""
+    return frame.to_html(index=False, na_rep="", escape=True, border=0, classes="netkit")
+
+
+def html_heading(text: str, level: int = 4) -> str:
+    return f"<h{level}>{html.escape(str(text))}</h{level}>"
+
+
+def to_jsonable(value):
+    """Make a value safe for ``json.dumps``: NaN becomes null, numpy scalars become Python
+    numbers, dates become ISO text, tuples and sets become lists (sets sorted).
+
+    Examples
+    --------
+    >>> to_jsonable({"a": float("nan"), "b": (1, 2)})
+    {'a': None, 'b': [1, 2]}
+    """
+    import datetime as dt
+
+    import numpy as np
+
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return [to_jsonable(v) for v in sorted(value)]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        return None if math.isnan(value) or math.isinf(value) else value
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if value is pd.NA or value is pd.NaT:
+        return None
+    return value
+
+
+def script_hash(script: str) -> str:
+    """The Content-Security-Policy source that allows exactly this inline script."""
+    import base64
+    import hashlib
+
+    digest = hashlib.sha256(script.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def html_page(title: str, body: str, style: str = "", scripts=(), wide: bool = False) -> str:
+    """A self-contained HTML page: no external resources, and a Content-Security-Policy that
+    forbids loading any.
+
+    ``scripts`` are inlined at the end of the body and allowed by their SHA-256 hashes; no other
+    script can run. ``wide`` lets the page use the whole window (for maps).
+
+    Examples
+    --------
+    >>> page = html_page("A & B", "<p>hi</p>")
+    >>> "<title>A &amp; B</title>" in page, "script-src 'none'" in page
+    (True, True)
+    """
+    hashes = " ".join(script_hash(s) for s in scripts) or "'none'"
+    csp = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
+           f"script-src {hashes}; font-src data:; connect-src 'none'; form-action 'none'; "
+           "base-uri 'none'")
+    width = "body{max-width:none}" if wide else ""
+    tail = "".join(f"<script>{s}</script>\n" for s in scripts)
+    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            f"<meta http-equiv=\"Content-Security-Policy\" content=\"{csp}\">\n"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            f"<title>{html.escape(title)}</title>\n<style>{BASE_STYLE}{style}{width}</style>\n"
+            f"</head>\n<body>\n{body}\n{tail}</body>\n</html>\n")
+
+
+BASE_STYLE = """
+body{font-family:Arial,Helvetica,sans-serif;color:#212b32;max-width:1100px;margin:2em auto;
+padding:0 1em;line-height:1.45}
+h1{color:#005eb8;font-size:1.6em}h2{color:#003087;font-size:1.25em;margin-top:1.6em}
+table.netkit{border-collapse:collapse;margin:.5em 0;font-size:.9em}
+table.netkit th,table.netkit td{border-bottom:1px solid #d8dde0;padding:.25em .6em;text-align:left;
+vertical-align:top}
+table.netkit th{background:#f0f4f5}
+.muted{color:#4c6272;font-size:.9em}
+footer{margin-top:3em;border-top:1px solid #d8dde0;padding-top:.5em;color:#4c6272;font-size:.85em}
+"""

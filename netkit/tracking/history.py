@@ -1,0 +1,203 @@
+"""History: partner sets across a sequence of dated changesets (who is core when), and
+recomputing after one change."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pandas as pd
+
+from netkit.change.changeset import Changeset
+from netkit.render.formats import (
+    escape_markdown,
+    html_page,
+    html_table,
+    markdown_table,
+    terminal_safe,
+    text_table,
+)
+from netkit.model.system import System
+from netkit.tracking.tracker import PartnerTracker, TrackerUpdate
+
+__all__ = ["Timeline", "timeline", "recompute"]
+
+MARKS = {"core": "●", "involve": "○", "inform": "·"}
+
+
+@dataclass(frozen=True, repr=False)
+class Timeline:
+    """Tiers of every organisation, for every opportunity, at every step.
+
+    Attributes
+    ----------
+    steps : list of str
+        Step labels: the starting snapshot, then each changeset's date.
+    table : DataFrame
+        ``opportunity, id, name`` then one column per step holding the tier (empty where out of
+        scope). Organisations that were never core or involve are left out.
+    updates : list of TrackerUpdate
+        What each changeset did.
+    """
+
+    steps: list
+    table: pd.DataFrame
+    updates: list
+
+    def __repr__(self) -> str:
+        """One line: what this is and its size (the tables are in the attributes)."""
+        return (f"<Timeline: {len(self.steps)} steps, {len(self.table):,} rows>")
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table
+
+    def to_dict(self) -> dict:
+        return {"steps": self.steps, "tiers": self.table.to_dict("records"),
+                "updates": [u.to_dict() for u in self.updates]}
+
+    def _matrix(self, opportunity: str) -> pd.DataFrame:
+        rows = self.table[self.table["opportunity"] == opportunity]
+        shown = rows[["id"] + self.steps].copy()
+        for step in self.steps:
+            shown[step] = shown[step].map(lambda t: MARKS.get(t, ""))
+        return shown
+
+    def to_text(self) -> str:
+        out = ["Partners over time (● core, ○ involve, · inform)"]
+        for opportunity in dict.fromkeys(self.table["opportunity"]):
+            out += ["", opportunity, text_table(self._matrix(opportunity))]
+        for step, update in zip(self.steps[1:], self.updates):
+            changed = [d.opportunity for d in update.diffs if d.changed]
+            out.append(f"\n{step}: recomputed {', '.join(update.recomputed) or 'none'}; "
+                       f"changed {', '.join(changed) or 'none'}")
+        return terminal_safe("\n".join(out) + "\n")
+
+    def to_markdown(self) -> str:
+        out = ["# Partners over time", "", "● core, ○ involve, · inform"]
+        for opportunity in dict.fromkeys(self.table["opportunity"]):
+            out += ["", f"## {escape_markdown(opportunity)}", "",
+                    markdown_table(self._matrix(opportunity))]
+        return "\n".join(out) + "\n"
+
+    def to_html(self) -> str:
+        parts = ["<h1>Partners over time</h1>"]
+        for opportunity in dict.fromkeys(self.table["opportunity"]):
+            parts += [f"<h2>{html.escape(opportunity)}</h2>", html_table(self._matrix(opportunity))]
+        return html_page("Partners over time", "\n".join(parts))
+
+    def _repr_html_(self) -> str:
+        return html_table(self.table)
+
+    def save_picture(self, path: str | Path) -> Path:
+        """A PNG (or SVG) grid per opportunity: organisations down, steps across; a filled
+        dot where core, a ring where involve."""
+        import matplotlib
+        from matplotlib.figure import Figure
+
+        path = Path(path)
+        opportunities = list(dict.fromkeys(self.table["opportunity"]))
+        heights = [max(len(self.table[self.table["opportunity"] == o]), 1) for o in opportunities]
+        fig = Figure(figsize=(2 + 1.2 * len(self.steps), 1 + 0.28 * sum(heights) +
+                              0.6 * len(opportunities)))
+        axes = fig.subplots(len(opportunities), 1, squeeze=False,
+                            gridspec_kw={"height_ratios": heights})[:, 0]
+        for ax, opportunity in zip(axes, opportunities):
+            rows = self.table[self.table["opportunity"] == opportunity].reset_index(drop=True)
+            for x, step in enumerate(self.steps):
+                for y, tier in enumerate(rows[step]):
+                    if tier == "core":
+                        ax.plot(x, y, "o", color="#005eb8", markersize=8)
+                    elif tier == "involve":
+                        ax.plot(x, y, "o", mfc="none", color="#005eb8", markersize=8)
+                    elif tier == "inform":
+                        ax.plot(x, y, ".", color="#768692")
+            ax.set_yticks(range(len(rows)), rows["id"], fontsize=7)
+            ax.set_xticks(range(len(self.steps)), self.steps, fontsize=7)
+            ax.set_xlim(-0.5, len(self.steps) - 0.5)
+            ax.set_ylim(len(rows) - 0.5, -0.5)
+            ax.set_title(opportunity, fontsize=9, loc="left")
+        fig.tight_layout()
+        with matplotlib.rc_context({"svg.hashsalt": "netkit"}):
+            fig.savefig(path, metadata={"Date": None} if path.suffix == ".svg"
+                        else {"Software": None})
+        return path
+
+
+def _label(changeset: Changeset, i: int) -> str:
+    return changeset.date.isoformat() if changeset.date else f"change {i}"
+
+
+def timeline(system: System, changesets, opportunities=None, tolerance: float = 0.0,
+             **options) -> Timeline:
+    """Apply dated changesets in date order (undated ones last, in the order given) and record
+    each opportunity's partners after each.
+
+    Examples
+    --------
+    >>> import netkit
+    >>> from netkit.change.changeset import Changeset
+    >>> system = netkit.load_system(netkit.sample_path("tiny"))
+    >>> close = Changeset.of([{"remove_organisation": {"id": "COUNCIL", "services": "remove"}}],
+    ...                      date="2026-06-01")
+    >>> t = timeline(system, [close], opportunities=["frailty"])
+    >>> t.steps
+    ['2026-04-01', '2026-06-01']
+    >>> t.table.set_index("id").loc["COUNCIL", t.steps].tolist()
+    ['core', '']
+    """
+    ordered = sorted(enumerate(changesets), key=lambda ic: (ic[1].date is None,
+                                                            ic[1].date or 0, ic[0]))
+    tracker = PartnerTracker(system, opportunities, tolerance=tolerance, **options)
+    start = system.meta.get("snapshot")
+    steps = [start.isoformat() if hasattr(start, "isoformat") else str(start or "start")]
+    snapshots = [{oid: ps.partners for oid, ps in tracker.partner_sets.items()}]
+    updates: list[TrackerUpdate] = []
+    for i, changeset in ordered:
+        updates.append(tracker.apply(changeset))
+        steps.append(_label(changeset, i + 1))
+        snapshots.append({oid: ps.partners for oid, ps in tracker.partner_sets.items()})
+    rows = []
+    for oid in tracker.partner_sets:
+        names, tiers = {}, []
+        for snap in snapshots:
+            p = snap[oid]
+            names.update(zip(p["id"], p["name"]))
+            tiers.append(dict(zip(p["id"], p["tier"])))
+        ever = [i for i in names if any(t.get(i) in ("core", "involve") for t in tiers)]
+        first_seen = {i: min(k for k, t in enumerate(tiers) if i in t) for i in ever}
+        order = sorted(ever, key=lambda i: (min((k for k, t in enumerate(tiers)
+                                                 if t.get(i) == "core"), default=99),
+                                            first_seen[i], i))
+        for org in order:
+            rows.append({"opportunity": oid, "id": org, "name": names[org],
+                         **{step: t.get(org, "") for step, t in zip(steps, tiers)}})
+    table = pd.DataFrame(rows, columns=["opportunity", "id", "name"] + steps)
+    return Timeline(steps, table, updates)
+
+
+def recompute(system: System, changes, opportunities=None, tolerance: float = 0.0,
+              top: int | None = 10, **options) -> TrackerUpdate:
+    """Partner sets before and after a change, recomputing only what it touches.
+
+    Parameters
+    ----------
+    system : System
+    changes : Changeset or System
+        A changeset, or a later snapshot of the same system (the changes are derived with
+        `netkit.diff_systems`).
+    opportunities : iterable of str, optional
+        Default: every opportunity of the system.
+    tolerance : float
+        Hysteresis (see `PartnerTracker`).
+    top : int or None
+        How many events and flows the reports list before saying how many more (None: all).
+    **options
+        Passed to `netkit.find_partners`.
+    """
+    if isinstance(changes, System):
+        from netkit.change.derive import diff_systems
+
+        changes = diff_systems(system, changes)
+    update = PartnerTracker(system, opportunities, tolerance=tolerance, **options).apply(changes)
+    return replace(update, top=top)

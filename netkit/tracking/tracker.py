@@ -1,0 +1,372 @@
+"""Keep partner sets current as the system changes, recomputing only what a change touches.
+
+`PartnerTracker` holds the partner set of each opportunity and what it depends on: the
+pathways its selectors chose, the in-scope services, the in-scope organisations with the
+candidates that stand for them and their parents, and the organisations it includes or
+excludes. Each change event says what it touched (`netkit.change.apply.Touched`): pathways, services,
+organisations, relationships, and whether pathway tags or cohorts changed. An opportunity is
+recomputed when a touched id is one it depends on, when a relationship between two of its
+organisations (or commissioning one of them) was added or ended, or when tags changed and it
+selects pathways by tag or cohort.
+Every other opportunity keeps its partner set: nothing it depends on moved, so recomputing it
+would give the same answer (a property test checks this).
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from netkit.change.apply import ChangeResult, Touched, apply_changes, fmt_patients
+from netkit.change.changeset import Changeset
+from netkit.tracking.diff import PartnerDiff, diff_partner_sets
+from netkit.model.opportunity import Opportunity
+from netkit.partners.find import PartnerSet, find_partners
+from netkit.render.formats import escape_markdown, html_page, html_table, markdown_table, terminal_safe
+from netkit.model.system import System
+
+__all__ = ["PartnerTracker", "TrackerUpdate", "Dependencies", "dependencies_of"]
+
+
+@dataclass(frozen=True)
+class Dependencies:
+    """What one opportunity's partner set depends on."""
+
+    pathways: frozenset
+    services: frozenset
+    organisations: frozenset
+    uses_tags: bool
+
+    def touched_by(self, touched: Touched) -> bool:
+        """Does anything this depends on appear among what an event touched? A relationship
+        matters when both its ends are in scope (the cost of a new tie), or when it commissions
+        an in-scope organisation (commissioners enter the scope that way)."""
+        if (self.pathways & touched.pathways or self.services & touched.services
+                or self.organisations & touched.organisations
+                or (touched.tags and self.uses_tags)):
+            return True
+        return any((target in self.organisations and source in self.organisations)
+                   or (kind == "commissions" and target in self.organisations)
+                   for source, target, kind in touched.ties)
+
+
+def dependencies_of(ps: PartnerSet, system: System) -> Dependencies:
+    """What a partner set depends on (see the module's description)."""
+    scope = ps.scope
+    orgs = set(scope.organisations["id"]) | set(scope.organisations["candidate"])
+    frame = system.organisations
+    if "parent" in frame:
+        parents = frame.set_index("id")["parent"]
+        orgs |= {p for p in parents.reindex(list(orgs)).dropna()}
+    opp = ps.opportunity
+    orgs |= set(opp.include) | set(opp.exclude)
+    uses_tags = any(s.startswith("tag:") for s in opp.pathways) or bool(opp.cohort)
+    named = {s for s in opp.pathways if not s.startswith("tag:")}
+    return Dependencies(frozenset(set(scope.pathways) | named),
+                        frozenset(scope.services["id"]), frozenset(orgs), uses_tags)
+
+
+@dataclass(frozen=True, repr=False)
+class TrackerUpdate:
+    """The result of `PartnerTracker.apply`: what was recomputed, and how each set changed.
+
+    Reports lead with the answer (who joined, left or moved tier, opportunity by opportunity),
+    then what was recomputed, then the events and the flows they touched. Long lists are
+    summarised: the first ``top`` events and flows are shown, with a count of the rest (the JSON
+    output always has all of them).
+
+    Attributes
+    ----------
+    recomputed, unchanged : list of str
+        Opportunity ids recomputed, and left as they were (nothing they depend on changed).
+    diffs : list of PartnerDiff
+        One per recomputed opportunity.
+    change : ChangeResult
+    events_by_opportunity : dict
+        The events that touched each recomputed opportunity.
+    top : int or None
+        How many events and flows the text, Markdown and HTML reports list (None: all).
+    provenance : str
+        netkit version, input path and SHA-256, changeset and options (the HTML footer).
+    """
+
+    recomputed: list
+    unchanged: list
+    diffs: list
+    change: ChangeResult
+    events_by_opportunity: dict = field(default_factory=dict)
+    top: int | None = 10
+    provenance: str = ""
+
+    @property
+    def changed(self) -> bool:
+        """Did any partner set change?"""
+        return any(d.changed for d in self.diffs)
+
+    def __repr__(self) -> str:
+        changed = [d.opportunity for d in self.diffs if d.changed]
+        return (f"<TrackerUpdate {self.change.changeset.source}: {len(self.change.log)} "
+                f"event(s); recomputed {len(self.recomputed)}, changed "
+                f"{', '.join(changed) or 'none'}>")
+
+    def to_frame(self) -> pd.DataFrame:
+        frames = [d.to_frame() for d in self.diffs]
+        return pd.concat(frames, ignore_index=True) if frames else PartnerDiff(
+            "", "", [], [], [], [], []).to_frame()
+
+    def to_dict(self) -> dict:
+        return {"recomputed": self.recomputed, "unchanged": self.unchanged,
+                "changed": [d.opportunity for d in self.diffs if d.changed],
+                "diffs": [d.to_dict() for d in self.diffs],
+                "events": [{"event": n, "did": t} for n, t in self.change.log],
+                "flows_affected": self.change.flows_affected.to_dict("records"),
+                "provenance": self.provenance}
+
+    # -- the pieces of every report ----------------------------------------------------------
+    def _heading(self) -> tuple[str, str]:
+        cs = self.change.changeset
+        head = (f"changeset {cs.source}" if cs.source != "changeset" else "a changeset") + (
+            f" ({cs.date})" if cs.date else "")
+        return head, cs.description
+
+    def _outcome(self) -> str:
+        """The answer in one or two sentences: whose core changed, whose other tiers moved."""
+        n = len(self.recomputed)
+        others = (f" {len(self.unchanged)} other opportunit"
+                  f"{'y was' if len(self.unchanged) == 1 else 'ies were'} not affected."
+                  if self.unchanged else "")
+        if not n:
+            return "No opportunity depends on what changed: every partner set is as it was."
+        one = n == 1
+        touched = (f"the one opportunity the change touches ({self.recomputed[0]})" if one
+                   else f"the {n} opportunities the change touches")
+        core = [d.opportunity for d in self.diffs if d.joined or d.left]
+        tiers = [d.opportunity for d in self.diffs if d.moved and not (d.joined or d.left)]
+        if core:
+            line = (f"The core partners change for {touched}." if one else
+                    f"The core partners change for {len(core)} of {touched}: "
+                    f"{', '.join(core)}.")
+        elif tiers:
+            line = f"No core partner changes for {'' if one else 'any of '}{touched}."
+        else:
+            line = f"Nothing changes for {'' if one else 'any of '}{touched}."
+        if tiers:
+            line += (" Partners outside the core move" + ("." if one else
+                     f" for {len(tiers)}: {', '.join(tiers)}."))
+        return line + others
+
+    def _shown(self, items: list) -> tuple[list, int]:
+        """The first ``top`` items and how many are left out."""
+        if self.top is None or self.top <= 0 or len(items) <= self.top:
+            return items, 0
+        return items[:self.top], len(items) - self.top
+
+    def _events(self) -> tuple[list, str]:
+        shown, more = self._shown(list(self.change.log))
+        rest = (f"and {more} more event{'s' if more != 1 else ''} (the JSON output lists "
+                "every one; --top 0 shows them all here)") if more else ""
+        return shown, rest
+
+    def _flow_summary(self) -> list[str]:
+        f = self.change.flows_affected
+        if f.empty:
+            return []
+        # "set from 800 to 880", "set from 84 to 92", ...: one line for all the new numbers
+        action = f["action"].where(~f["action"].str.startswith("set from "), "patients set")
+        grouped = f.groupby(action, sort=False)["patients"].agg(["size", "sum"])
+        return [f"{action}: {int(n)} flow{'s' if n != 1 else ''}, {fmt_patients(total)} "
+                "patients a year" for action, (n, total) in grouped.iterrows()]
+
+    def _largest_flows(self) -> tuple[pd.DataFrame, int]:
+        """The flows affected, cut to ``top``: dropped flows first (patients lost), then flows
+        that moved, were re-routed, added or made internal, then flows whose numbers changed;
+        within each, largest first (ties in event order)."""
+        f = self.change.flows_affected
+        action = f["action"]
+        rank = np.where(action == "dropped", 0,
+                        np.where(action.str.startswith(("set from ", "scaled ")), 2, 1))
+        order = f.assign(_rank=rank, _order=range(len(f))).sort_values(
+            ["_rank", "patients", "_order"], ascending=[True, False, True], kind="mergesort")
+        order = order.drop(columns=["_rank", "_order"])
+        shown, more = self._shown(list(range(len(order))))
+        columns = ["event", "pathway", "source", "target"] + (
+            ["place"] if f["place"].notna().any() else []) + ["patients", "action"]
+        frame = order.iloc[:len(shown)][columns]
+        if "place" in columns:
+            frame = frame.assign(place=frame["place"].where(frame["place"].notna(), ""))
+        return frame.assign(patients=frame["patients"].map(fmt_patients)), more
+
+    # -- the reports --------------------------------------------------------------------------
+    def to_text(self) -> str:
+        head, description = self._heading()
+        out = [f"What changed: {head}"] + ([description] if description else [])
+        out += ["", self._outcome(), ""]
+        out += [d.to_text().rstrip("\n") for d in self.diffs]
+        if self.diffs:
+            out.append("")
+        out += [f"Recomputed: {', '.join(self.recomputed) or 'none'}",
+                f"Left as they were (nothing they depend on changed): "
+                f"{', '.join(self.unchanged) or 'none'}"]
+        shown, rest = self._events()
+        out += ["", f"Events ({len(self.change.log)}):"]
+        out += [f"  event {n}: {text}" for n, text in shown] + ([f"  {rest}"] if rest else [])
+        out += ["", "Flows affected:"] + [f"  {line}" for line in self._flow_summary() or ["none"]]
+        out += [f"warning: {w}" for w in self.change.warnings]
+        return terminal_safe("\n".join(out) + "\n")
+
+    def to_markdown(self) -> str:
+        e = escape_markdown
+        head, description = self._heading()
+        out = [f"# What changed: {e(head)}", ""] + ([e(description), ""] if description else [])
+        out += ["## Partners", "", e(self._outcome()), ""]
+        out += [d.to_markdown() for d in self.diffs]
+        out += [f"Recomputed: {e(', '.join(self.recomputed) or 'none')}  ",
+                f"Left as they were: {e(', '.join(self.unchanged) or 'none')}", ""]
+        shown, rest = self._events()
+        out += [f"## Events ({len(self.change.log)})", ""]
+        out += [f"- event {n}: {e(text)}" for n, text in shown] + ([f"- *{rest}*"] if rest else [])
+        out += ["", "## Flows affected", ""]
+        out += [f"- {e(line)}" for line in self._flow_summary()] or ["- none"]
+        if not self.change.flows_affected.empty:
+            frame, more = self._largest_flows()
+            out += ["", "Flows affected, dropped and moved first, then the largest:" if more
+                    else "Every flow affected:", "",
+                    markdown_table(frame, right=["event", "patients"])]
+            if more:
+                out += ["", f"*and {more} more flow{'s' if more != 1 else ''} (the JSON "
+                            "output lists every one)*"]
+        out += [f"\nwarning: {e(str(w))}" for w in self.change.warnings]
+        return "\n".join(out) + "\n"
+
+    def to_html(self) -> str:
+        e = html.escape
+        head, description = self._heading()
+        parts = [f"<h1>What changed: {e(head)}</h1>"]
+        if description:
+            parts.append(f"<p>{e(description)}</p>")
+        parts += ["<h2>Partners</h2>", f"<p>{e(self._outcome())}</p>"]
+        parts += [d._repr_html_() for d in self.diffs]
+        parts.append(f"<p>Recomputed: {e(', '.join(self.recomputed) or 'none')}; left as they "
+                     f"were: {e(', '.join(self.unchanged) or 'none')}</p>")
+        shown, rest = self._events()
+        parts += [f"<h2>Events ({len(self.change.log)})</h2>", "<ul>"
+                  + "".join(f"<li>event {n}: {e(t)}</li>" for n, t in shown)
+                  + (f"<li><em>{e(rest)}</em></li>" if rest else "") + "</ul>"]
+        parts += ["<h2>Flows affected</h2>", "<ul>" + "".join(
+            f"<li>{e(line)}</li>" for line in self._flow_summary() or ["none"]) + "</ul>"]
+        if not self.change.flows_affected.empty:
+            frame, more = self._largest_flows()
+            parts.append(html_table(frame))
+            if more:
+                parts.append(f"<p><em>and {more} more flow{'s' if more != 1 else ''} (the JSON "
+                             "output lists every one)</em></p>")
+        parts += [f"<p>warning: {e(str(w))}</p>" for w in self.change.warnings]
+        if self.provenance:
+            parts.append(f"<footer>{e(self.provenance)}</footer>")
+        return html_page("What changed", "\n".join(parts))
+
+    def _repr_html_(self) -> str:
+        return "".join(d._repr_html_() for d in self.diffs)
+
+
+
+def _provenance(system: System, result: ChangeResult, options: dict, tolerance: float) -> str:
+    """netkit version, input path and SHA-256, changeset and options: enough to reproduce."""
+    from netkit._version import __version__
+
+    line = f"netkit {__version__} · input {system.source}"
+    if system.checksum:
+        line += f" (sha256 {system.checksum})"
+    given = {k: v for k, v in options.items() if v not in (None, "", {}, ())}
+    settings = "; ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(given.items()))
+    return (line + f" · changeset {result.changeset.source} · tolerance {tolerance:g}"
+            + (f"; {settings}" if settings else "; each opportunity's own settings"))
+
+
+class PartnerTracker:
+    """Partner sets for a system's opportunities, kept current as changesets arrive.
+
+    Parameters
+    ----------
+    system : System
+    opportunities : iterable of str or Opportunity, optional
+        Default: every opportunity of the system.
+    tolerance : float
+        Hysteresis: an incumbent core partner stays unless dropping it gains more than this; a
+        newcomer joins only if it adds more. Score moves up to ``max(tolerance, 0.005)`` are
+        not reported. 0 (the default) makes recomputing identical to computing afresh.
+    **options
+        Passed to `netkit.find_partners` (weights, coordination_cost, represent, ...).
+
+    Examples
+    --------
+    >>> import netkit
+    >>> from netkit.change.changeset import Changeset
+    >>> tracker = netkit.PartnerTracker(netkit.load_system(netkit.sample_path("tiny")))
+    >>> update = tracker.apply(Changeset.of([{"remove_organisation": {"id": "COUNCIL",
+    ...                                        "services": "remove"}}]))
+    >>> update.recomputed, update.unchanged
+    (['frailty'], ['falls'])
+    >>> update.diffs[0].summary[0]
+    'Vale Council leaves the core and the scope: the organisation closed (event 1)'
+    """
+
+    def __init__(self, system: System, opportunities=None, tolerance: float = 0.0, **options):
+        self.system = system
+        self.tolerance = float(tolerance)
+        self.options = options
+        chosen = list(opportunities) if opportunities is not None else list(system.opportunities)
+        self._given = {(o.id if isinstance(o, Opportunity) else o): o for o in chosen}
+        self.partner_sets: dict[str, PartnerSet] = {}
+        self.dependencies: dict[str, Dependencies] = {}
+        for oid in self._given:
+            self._compute(oid, system)
+
+    def _opportunity(self, oid: str, system: System):
+        given = self._given[oid]
+        if isinstance(given, Opportunity) and oid not in system.opportunities:
+            return given
+        return system.opportunity(oid) if oid in system.opportunities else given
+
+    def _compute(self, oid: str, system: System, incumbents=()) -> PartnerSet:
+        ps = find_partners(system, self._opportunity(oid, system), incumbents=incumbents,
+                           hysteresis=self.tolerance, **self.options)
+        self.partner_sets[oid] = ps
+        self.dependencies[oid] = dependencies_of(ps, system)
+        return ps
+
+    def apply(self, changes: Changeset | ChangeResult) -> TrackerUpdate:
+        """Apply a changeset (or an already applied `ChangeResult`) and recompute only the
+        opportunities it touches.
+
+        Returns
+        -------
+        TrackerUpdate
+            Which opportunities were recomputed and which left, with a `PartnerDiff` for each
+            recomputed one.
+        """
+        result = changes if isinstance(changes, ChangeResult) else apply_changes(self.system,
+                                                                                  changes)
+        recomputed, unchanged, diffs, by_opp = [], [], [], {}
+        for oid in self._given:
+            deps = self.dependencies[oid]
+            events = [n for n, t in sorted(result.touched.items()) if deps.touched_by(t)]
+            if not events:
+                unchanged.append(oid)
+                continue
+            before = self.partner_sets[oid]
+            after = self._compute(oid, result.system, incumbents=before.core)
+            by_opp[oid] = events
+            recomputed.append(oid)
+            diffs.append(diff_partner_sets(before, after, result, events, self.tolerance))
+        provenance = _provenance(self.system, result, self.options, self.tolerance)
+        self.system = result.system
+        return TrackerUpdate(recomputed, unchanged, diffs, result, by_opp,
+                             provenance=provenance)
+
+    def core(self) -> dict[str, list]:
+        """Core partners of every tracked opportunity."""
+        return {oid: ps.core for oid, ps in self.partner_sets.items()}

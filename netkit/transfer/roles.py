@@ -1,0 +1,302 @@
+"""Structural roles: organisations grouped across systems by their position in the network and
+their share of the work, so that "who plays this part here?" has an answer.
+
+`RoleModel` learns roles from one or more systems (k-means on standardised features, the number
+of roles chosen by silhouette), names each role from what sets its members apart, and maps a
+partner set from one system onto another: "your counterpart of X is Y", "no counterpart of Z
+here".
+
+Features per organisation (its candidate in the scope): its shares of in-scope activity,
+handoffs, brokerage (weighted betweenness) and commissioning, and the share of the other
+candidates it hands patients to or from (its reach).
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from netkit.errors import OptionError
+
+__all__ = ["RoleModel", "fit_roles", "role_features", "ROLE_FEATURES", "Counterparts",
+           "counterpart_lines"]
+
+ROLE_FEATURES = ("activity_share", "handoffs_share", "brokerage_share", "commissioning_share",
+                 "reach")
+
+#: What each feature says about a role, for naming it.
+_ROLE_WORDS = {"activity_share": "hub provider", "handoffs_share": "pathway connector",
+               "brokerage_share": "broker", "commissioning_share": "commissioner",
+               "reach": "wide-reaching partner"}
+
+
+def role_features(partner_set) -> pd.DataFrame:
+    """One row per candidate of a partner set: ``system, id, name, type`` and the features.
+
+    Examples
+    --------
+    >>> import netkit
+    >>> ps = netkit.find_partners(netkit.load_system(netkit.sample_path("tiny")), "frailty")
+    >>> float(round(role_features(ps).set_index("id").loc["ACUTE", "reach"], 3))  # 5 of 6 others
+    0.833
+    """
+    partners = partner_set.partners
+    pairs = partner_set.criteria.pairs
+    others = max(len(partners) - 1, 1)
+    linked = pd.concat([pairs[["source", "target"]],
+                        pairs[["target", "source"]].set_axis(["source", "target"], axis=1)])
+    reach = linked.drop_duplicates().groupby("source").size() / others
+    frame = partners[["id", "name", "type", "activity_share", "handoffs_share",
+                      "brokerage_share", "commissioning_share"]].copy()
+    frame["handoffs_share"] = frame["handoffs_share"] / 2  # each handoff has two parties
+    frame["reach"] = frame["id"].map(reach).fillna(0.0).astype("float64")
+    frame.insert(0, "system", partner_set.system_name)
+    return frame.reset_index(drop=True)
+
+
+def counterpart_lines(rows: pd.DataFrame) -> list[str]:
+    """"your counterpart of X is Y" or "no counterpart of Z here", one per row."""
+    return [f"your counterpart of {r.source_name} ({r.role}) is {r.counterpart_name}"
+            if r.counterpart_id else f"no counterpart of {r.source_name} ({r.role}) here"
+            for r in rows.itertuples()]
+
+
+@dataclass(frozen=True)
+class Counterparts:
+    """A source partner set mapped onto a target system by role."""
+
+    source: str
+    target: str
+    opportunity: str
+    rows: pd.DataFrame  # source_id, source_name, tier, role, counterpart_id, counterpart_name, distance
+
+    def lines(self) -> list[str]:
+        return counterpart_lines(self.rows)
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.rows.copy()
+
+    def to_dict(self) -> dict:
+        from netkit.render.formats import to_jsonable
+
+        return to_jsonable({"source": self.source, "target": self.target,
+                            "opportunity": self.opportunity,
+                            "counterparts": self.rows.to_dict("records")})
+
+    def to_text(self) -> str:
+        from netkit.render.formats import terminal_safe
+
+        return terminal_safe("\n".join(self.lines()) + "\n")
+
+    def _repr_html_(self) -> str:
+        return "<ul>" + "".join(f"<li>{html.escape(x)}</li>" for x in self.lines()) + "</ul>"
+
+
+class RoleModel:
+    """Learn structural roles from organisations in one or more systems.
+
+    Parameters
+    ----------
+    n_roles : int, optional
+        The number of roles; by default the one with the best silhouette between 2 and 8.
+    seed : int
+        Seed for k-means.
+
+    Attributes
+    ----------
+    organisations_ : DataFrame
+        Every organisation fitted: ``system, id, name, type``, the features and ``role``.
+    role_names_ : dict
+        Cluster number → role name.
+    silhouette_ : dict
+        Number of roles tried → mean silhouette score.
+    n_roles_ : int
+
+    Examples
+    --------
+    >>> import netkit
+    >>> tiny = netkit.load_system(netkit.sample_path("tiny"))
+    >>> model = RoleModel(seed=0).fit([netkit.find_partners(tiny, "frailty")])
+    >>> model.n_roles_ >= 2
+    True
+    """
+
+    def __init__(self, n_roles: int | None = None, seed: int = 0):
+        self.n_roles = n_roles
+        self.seed = seed
+
+    def fit(self, partner_sets) -> "RoleModel":
+        """Fit on the candidates of some partner sets (one per system, same opportunity)."""
+        from sklearn.cluster import KMeans
+        from sklearn.metrics import silhouette_score
+        from sklearn.preprocessing import StandardScaler
+
+        frame = pd.concat([role_features(ps) for ps in partner_sets], ignore_index=True)
+        if len(frame) < 3:
+            raise OptionError("roles need at least three organisations to learn from")
+        X = frame[list(ROLE_FEATURES)].to_numpy(dtype=float)
+        self.scaler_ = StandardScaler().fit(X)
+        Z = self.scaler_.transform(X)
+        distinct = len(np.unique(Z.round(9), axis=0))
+        if self.n_roles is not None:
+            if not 2 <= self.n_roles <= min(distinct, len(frame) - 1):
+                raise OptionError(f"n_roles must be from 2 to {min(distinct, len(frame) - 1)} "
+                                  f"for these {len(frame)} organisations (got {self.n_roles})")
+            tries = [self.n_roles]
+        else:
+            tries = list(range(2, min(8, distinct - 1, len(frame) - 1) + 1)) or [2]
+        self.silhouette_ = {}
+        best = None
+        for k in tries:
+            km = KMeans(n_clusters=k, n_init=10, random_state=self.seed).fit(Z)
+            score = float(silhouette_score(Z, km.labels_)) if len(set(km.labels_)) > 1 else -1.0
+            self.silhouette_[k] = score
+            if best is None or score > best[0] + 1e-12:
+                best = (score, k, km)
+        _, self.n_roles_, self.kmeans_ = best
+        self.role_names_ = _name_roles(self.kmeans_.cluster_centers_)
+        frame["role"] = [self.role_names_[c] for c in self.kmeans_.labels_]
+        self.organisations_ = frame
+        return self
+
+    def roles_of(self, partner_set) -> pd.DataFrame:
+        """Assign roles to a partner set's candidates with the fitted model."""
+        frame = role_features(partner_set)
+        Z = self.scaler_.transform(frame[list(ROLE_FEATURES)].to_numpy(dtype=float))
+        frame["role"] = [self.role_names_[c] for c in self.kmeans_.predict(Z)]
+        return frame
+
+    def counterparts(self, source, target, tiers=("core", "involve")) -> Counterparts:
+        """Map the source partner set's partners onto the target's candidates: within each
+        role, the closest in the standardised features, one to one; an organisation of the same
+        name wins a tie."""
+        from scipy.optimize import linear_sum_assignment
+
+        src, tgt = self.roles_of(source), self.roles_of(target)
+        tier = dict(zip(source.partners["id"], source.partners["tier"]))
+        src = src[src["id"].map(tier).isin(tiers)]
+        rows = []
+        for role, group in src.groupby("role", sort=True):
+            pool = tgt[tgt["role"] == role]
+            matched = {}
+            if len(pool):
+                a = self.scaler_.transform(group[list(ROLE_FEATURES)].to_numpy(dtype=float))
+                b = self.scaler_.transform(pool[list(ROLE_FEATURES)].to_numpy(dtype=float))
+                cost = np.sqrt(((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=2))
+                cost += 1e-6 * (group["name"].to_numpy()[:, None] != pool["name"].to_numpy()[None, :])
+                for i, j in zip(*linear_sum_assignment(cost)):
+                    matched[i] = (pool.iloc[j], float(cost[i, j]))
+            for i, r in enumerate(group.itertuples()):
+                other, distance = matched.get(i, (None, np.nan))
+                rows.append({"source_id": r.id, "source_name": r.name, "tier": tier[r.id],
+                             "role": role,
+                             "counterpart_id": other["id"] if other is not None else "",
+                             "counterpart_name": other["name"] if other is not None else "",
+                             "distance": round(distance, 6) if other is not None else np.nan})
+        order = {i: n for n, i in enumerate(source.partners["id"])}
+        frame = pd.DataFrame(rows, columns=["source_id", "source_name", "tier", "role",
+                                            "counterpart_id", "counterpart_name", "distance"])
+        frame = frame.sort_values("source_id", key=lambda s: s.map(order)).reset_index(drop=True)
+        return Counterparts(source.system_name, target.system_name, source.opportunity.id, frame)
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.organisations_.copy()
+
+    def to_dict(self) -> dict:
+        from netkit.render.formats import to_jsonable
+
+        return to_jsonable({"n_roles": self.n_roles_, "silhouette": self.silhouette_,
+                            "roles": self.role_summary().to_dict("records"),
+                            "organisations": self.organisations_.to_dict("records")})
+
+    def role_summary(self) -> pd.DataFrame:
+        """Each role: how many organisations, and the mean of each feature."""
+        frame = self.organisations_
+        summary = frame.groupby("role")[list(ROLE_FEATURES)].mean().round(3)
+        summary.insert(0, "organisations", frame.groupby("role").size())
+        return summary.reset_index()
+
+    def to_text(self) -> str:
+        from netkit.render.formats import terminal_safe, text_table
+
+        k = self.n_roles_
+        lines = [f"{k} roles (silhouette {self.silhouette_[k]:.2f}"
+                 + ("; chosen as the best of " + ", ".join(
+                     f"{n}: {s:.2f}" for n, s in self.silhouette_.items()) + ")"
+                    if len(self.silhouette_) > 1 else ")"),
+                 text_table(self.role_summary()), ""]
+        for role, group in self.organisations_.groupby("role", sort=True):
+            lines.append(f"{role}: " + ", ".join(f"{n} ({s})" for n, s in
+                                                 zip(group["name"], group["system"])))
+        return terminal_safe("\n".join(lines) + "\n")
+
+    def to_markdown(self) -> str:
+        from netkit.render.formats import escape_markdown as esc
+        from netkit.render.formats import markdown_table
+
+        k = self.n_roles_
+        out = [f"# {k} structural roles", "",
+               f"k-means on standardised features, {k} roles chosen by silhouette "
+               f"({self.silhouette_[k]:.2f}); seed {self.seed}.", "",
+               markdown_table(self.role_summary()), ""]
+        for role, group in self.organisations_.groupby("role", sort=True):
+            out.append(f"- **{esc(role)}**: " + esc(", ".join(
+                f"{n} ({s})" for n, s in zip(group["name"], group["system"]))))
+        return "\n".join(out) + "\n"
+
+    def _repr_html_(self) -> str:
+        from netkit.render.formats import html_table
+
+        return html_table(self.role_summary())
+
+
+def _name_roles(centres: np.ndarray) -> dict:
+    """Name each cluster by what sets it apart (features more than one standard deviation above
+    average, the largest first, at most two; else the largest above average); clusters below
+    average on every feature are peripheral. A name used twice gets a number."""
+    names = {}
+    for c, centre in enumerate(centres):
+        order = np.argsort(-centre, kind="stable")
+        strong = [ROLE_FEATURES[i] for i in order[:2] if centre[i] > 1.0]
+        if not strong and centre[order[0]] > 0:
+            strong = [ROLE_FEATURES[order[0]]]
+        names[c] = " and ".join(_ROLE_WORDS[f] for f in strong) or "peripheral"
+    seen: dict = {}
+    for c in sorted(names, key=lambda c: -centres[c].max()):
+        seen[names[c]] = seen.get(names[c], 0) + 1
+        if seen[names[c]] > 1:
+            names[c] = f"{names[c]} ({seen[names[c]]})"
+    return names
+
+
+def fit_roles(systems, opportunity: str | None = None, n_roles: int | None = None,
+              seed: int = 0) -> RoleModel:
+    """Learn roles across systems: in one opportunity's scope (defined in the first system and
+    scoped in the others by the same pathway tags), or over every pathway of each system.
+
+    Examples
+    --------
+    >>> import netkit
+    >>> tiny = netkit.load_system(netkit.sample_path("tiny"))
+    >>> fit_roles([tiny], n_roles=2).n_roles_
+    2
+    """
+    from netkit.transfer.compare import transferred_opportunity
+    from netkit.model.opportunity import Opportunity
+    from netkit.partners.find import find_partners
+
+    systems = list(systems)
+    if not systems:
+        raise OptionError("give at least one system to learn roles from")
+    partner_sets = []
+    for system in systems:
+        if opportunity is None:
+            opp = Opportunity(id="whole-system", title="every pathway",
+                              pathways=tuple(system.pathways["id"]))
+        else:
+            opp = transferred_opportunity(systems[0], system, opportunity)
+        partner_sets.append(find_partners(system, opp))
+    return RoleModel(n_roles=n_roles, seed=seed).fit(partner_sets)
