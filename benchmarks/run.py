@@ -385,7 +385,8 @@ def mining_benchmarks(repeat: int) -> list[tuple]:
     import numpy as np
     import pandas as pd
 
-    from netkit.mining.pathways import directly_follows, mine_pathways
+    from netkit.mining.pathways import mine_pathways
+    from netkit.mining.directly_follows import directly_follows
 
     try:
         with contextlib.redirect_stdout(io.StringIO()):  # pm4py prints a banner on import

@@ -50,7 +50,7 @@ _EXPORTS = {
     "visualise": "viz.maps", "NetworkMap": "viz.maps", "map_system": "viz.maps", "map_partners": "viz.maps",
     "map_diff": "viz.maps",
     # event data
-    "mine_pathways": "mining.pathways", "MinedPathways": "mining.pathways", "directly_follows": "mining.pathways",
+    "mine_pathways": "mining.pathways", "MinedPathways": "mining.mined", "directly_follows": "mining.directly_follows",
     "read_events": "mining.events", "disclosure_rules": "model.disclosure",
     "DisclosureRules": "model.disclosure", "disclosure_check": "model.disclosure",
     # comparing systems

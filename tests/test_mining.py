@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 import netkit
 from netkit.errors import InputError
 from netkit.mining.events import read_events
-from netkit.mining.pathways import directly_follows, mine_pathways
+from netkit.mining.pathways import mine_pathways
+from netkit.mining.directly_follows import directly_follows
 
 from conftest import SHARED_DATA
 

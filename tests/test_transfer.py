@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 import netkit
 from netkit.cli import cli
-from netkit.transfer.compare import transferred_opportunity
+from netkit.transfer.mapping import transferred_opportunity
 from netkit.errors import OpportunityError
 from netkit.transfer.profiles import FEATURES
 

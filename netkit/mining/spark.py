@@ -25,9 +25,9 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from netkit.model.disclosure import disclosure_rules
 from netkit.errors import InputError, OptionError, Problem
 from netkit.mining.events import MISSING
+from netkit.model.disclosure import disclosure_rules
 
 __all__ = ["mine_pathways_spark", "is_spark_frame", "spark_session", "read_events_spark"]
 
@@ -136,7 +136,12 @@ def _mine(events, case, time, service, pathway, order, time_format, per_year, di
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    from netkit.mining.pathways import MinedPathways, flow_table, per_year_flows, short_log_warning
+    from netkit.mining.mined import (
+        MinedPathways,
+        flow_table,
+        per_year_flows,
+        short_log_warning,
+    )
 
     rules = disclosure_rules(disclosure)
     step = progress or (lambda stage: None)

@@ -22,13 +22,12 @@ import numpy as np
 import pandas as pd
 
 from netkit.errors import OpportunityError
-from netkit.model.opportunity import Opportunity
+from netkit.model.system import System
+from netkit.transfer.mapping import transferred_opportunity
 from netkit.transfer.profiles import FEATURES, Profile, profile
 from netkit.transfer.profiles import format_value as _fmt
-from netkit.model.system import System
 
-__all__ = ["Comparison", "compare", "similar", "transferred_opportunity", "RISK_THRESHOLD",
-           "MIN_RELATIVE_SCALE", "MAX_RISKS"]
+__all__ = ["Comparison", "compare", "similar", "RISK_THRESHOLD", "MIN_RELATIVE_SCALE", "MAX_RISKS"]
 
 #: Differences of at least this many standard deviations are turned into risk statements.
 RISK_THRESHOLD = 1.0
@@ -38,36 +37,6 @@ MIN_RELATIVE_SCALE = 0.1
 
 #: At most this many risk statements, the largest differences first.
 MAX_RISKS = 6
-
-
-def transferred_opportunity(source: System, target: System, opportunity) -> Opportunity:
-    """The source's opportunity as it applies in the target: the same pathway tags (or ids),
-    all places, no shift, include or exclude (those name the source's own services and
-    organisations)."""
-    opp = source.opportunity(opportunity) if isinstance(opportunity, str) else opportunity
-    tags = source.pathways.set_index("id")["tags"] if "tags" in source.pathways else None
-    selectors = []
-    for p in opp.pathways:
-        if p.startswith("tag:"):
-            selectors.append(p)
-        elif tags is not None and isinstance(tags.get(p), str) and tags.get(p):
-            selectors += [f"tag:{t.strip()}" for t in tags.get(p).split(";")[:1] if t.strip()]
-        else:
-            selectors.append(p)
-    known = set(target.pathways["id"])
-    target_tags = set()
-    if "tags" in target.pathways:
-        for t in target.pathways["tags"].dropna():
-            target_tags |= {x.strip() for x in str(t).split(";")}
-    usable = tuple(dict.fromkeys(s for s in selectors
-                                 if (s[4:] in target_tags if s.startswith("tag:") else s in known)))
-    if not usable:
-        raise OpportunityError(
-            f"opportunity {opp.id!r} selects pathways {', '.join(selectors)}, and "
-            f"{target.name or 'the target'} has none of them; give its pathways the same tags")
-    return Opportunity(id=opp.id, title=opp.title, benefits=opp.benefits, pathways=usable,
-                       cohort=opp.cohort, weights=opp.weights,
-                       coordination_cost=opp.coordination_cost, min_patients=opp.min_patients)
 
 
 @dataclass(frozen=True, repr=False)

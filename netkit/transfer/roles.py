@@ -284,9 +284,9 @@ def fit_roles(systems, opportunity: str | None = None, n_roles: int | None = Non
     >>> fit_roles([tiny], n_roles=2).n_roles_
     2
     """
-    from netkit.transfer.compare import transferred_opportunity
     from netkit.model.opportunity import Opportunity
     from netkit.partners.find import find_partners
+    from netkit.transfer.mapping import transferred_opportunity
 
     systems = list(systems)
     if not systems:

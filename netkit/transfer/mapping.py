@@ -1,0 +1,39 @@
+"""An opportunity carried from the system where it was defined (the source) to another (the target): the same pathway tags, in all places; what names the source's own services and organisations is left behind."""
+
+from __future__ import annotations
+
+from netkit.errors import OpportunityError
+from netkit.model.opportunity import Opportunity
+from netkit.model.system import System
+
+__all__ = ['transferred_opportunity']
+
+
+def transferred_opportunity(source: System, target: System, opportunity) -> Opportunity:
+    """The source's opportunity as it applies in the target: the same pathway tags (or ids),
+    all places, no shift, include or exclude (those name the source's own services and
+    organisations)."""
+    opp = source.opportunity(opportunity) if isinstance(opportunity, str) else opportunity
+    tags = source.pathways.set_index("id")["tags"] if "tags" in source.pathways else None
+    selectors = []
+    for p in opp.pathways:
+        if p.startswith("tag:"):
+            selectors.append(p)
+        elif tags is not None and isinstance(tags.get(p), str) and tags.get(p):
+            selectors += [f"tag:{t.strip()}" for t in tags.get(p).split(";")[:1] if t.strip()]
+        else:
+            selectors.append(p)
+    known = set(target.pathways["id"])
+    target_tags = set()
+    if "tags" in target.pathways:
+        for t in target.pathways["tags"].dropna():
+            target_tags |= {x.strip() for x in str(t).split(";")}
+    usable = tuple(dict.fromkeys(s for s in selectors
+                                 if (s[4:] in target_tags if s.startswith("tag:") else s in known)))
+    if not usable:
+        raise OpportunityError(
+            f"opportunity {opp.id!r} selects pathways {', '.join(selectors)}, and "
+            f"{target.name or 'the target'} has none of them; give its pathways the same tags")
+    return Opportunity(id=opp.id, title=opp.title, benefits=opp.benefits, pathways=usable,
+                       cohort=opp.cohort, weights=opp.weights,
+                       coordination_cost=opp.coordination_cost, min_patients=opp.min_patients)
