@@ -226,10 +226,10 @@ def scale_benchmarks(repeat: int) -> list[tuple]:
     import tempfile
 
     from netkit.change.changeset import Changeset
-    from netkit.viz.maps import map_system
     from netkit.metrics.brokerage import weighted_betweenness
-    from netkit.partners.scope import find_scope
     from netkit.partners.criteria import compute_criteria
+    from netkit.partners.scope import find_scope
+    from netkit.viz.maps import map_system
 
     folder = Path(tempfile.mkdtemp(prefix="netkit-bench-"))
     rows = []
@@ -385,8 +385,8 @@ def mining_benchmarks(repeat: int) -> list[tuple]:
     import numpy as np
     import pandas as pd
 
-    from netkit.mining.pathways import mine_pathways
     from netkit.mining.directly_follows import directly_follows
+    from netkit.mining.pathways import mine_pathways
 
     try:
         with contextlib.redirect_stdout(io.StringIO()):  # pm4py prints a banner on import

@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import sys
 
-import click
-
-from netkit._version import __version__
+from netkit.cli import (  # noqa: F401 - importing a command's module registers it
+    changes,
+    commands,
+    compare,
+    generate,
+    maps,
+    partners,
+    pathways,
+)
+from netkit.cli.app import cli
 
 __all__ = ["main", "cli"]
-
-
-from netkit.cli.app import cli
-from netkit.cli import commands, partners, changes, maps, pathways, compare, generate  # noqa: F401,I001 - registers the commands in tour order
 
 
 def main(argv=None):

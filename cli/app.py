@@ -7,7 +7,12 @@ import click
 
 from netkit._version import __version__
 
-__all__ = ["NetkitGroup", "cli"]
+__all__ = ["NetkitGroup", "cli", "TOUR"]
+
+#: The order ``netkit --help`` lists the commands in: from checking a system to its partners, how
+#: they change, pictures, event data, other systems and generated ones.
+TOUR = ("validate", "summary", "export", "opportunities", "partners", "apply", "recompute",
+        "timeline", "watch", "visualise", "pathways", "compare", "roles", "generate")
 
 
 class NetkitGroup(click.Group):
@@ -37,7 +42,8 @@ class NetkitGroup(click.Group):
             raise
 
     def list_commands(self, ctx):
-        return list(self.commands)  # in the order they were added, which reads as a tour
+        """The commands in `TOUR` order (``netkit --help`` reads as a tour), then any others."""
+        return [c for c in TOUR if c in self.commands] + sorted(set(self.commands) - set(TOUR))
 
 
 @click.group(cls=NetkitGroup, context_settings={"help_option_names": ["-h", "--help"],

@@ -7,12 +7,21 @@ import time
 from pathlib import Path
 
 import click
-
 from netkit.cli.app import cli
+
 from .commands import _load
-from .generate import _occupied
-from .options import (TargetPath, check_outputs, emit, output_options, partner_options,
-                      partner_settings, picture_option, saving_to, system_path)
+from .options import (
+    TargetPath,
+    check_outputs,
+    emit,
+    occupied,
+    output_options,
+    partner_options,
+    partner_settings,
+    picture_option,
+    saving_to,
+    system_path,
+)
 
 changeset_path = click.Path(exists=True, dir_okay=False, path_type=Path)
 tolerance_option = click.option(
@@ -48,7 +57,7 @@ def apply(path, changeset, output, force, fmt):
     import netkit
 
     check_outputs(force=True)  # everything but "it exists", which has its own message here
-    if _occupied(output) and not force:
+    if occupied(output) and not force:
         raise click.ClickException(f"{output} already exists; choose another --output or add "
                                    "--force to replace it")
     result = netkit.apply_changes(_load(path), netkit.read_changeset(changeset, strict=False))

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-
 from netkit.cli.app import cli
+
 from .options import check_outputs, disclosure_option, emit, output_options, system_path, warn
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-
 from netkit.cli.app import cli
+
 from .commands import _load
 from .options import check_outputs, emit, output_options
 

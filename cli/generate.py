@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-
 from netkit.cli.app import cli
-from .options import TargetPath, check_outputs
+
+from .options import TargetPath, check_outputs, occupied
 
 
 @cli.command()
@@ -44,14 +44,8 @@ def generate(scale, seed, area, output, force):
     import netkit.io.generator as generator
 
     check_outputs(force=True)  # everything but "it exists", which has its own message here
-    if _occupied(output) and not force:
+    if occupied(output) and not force:
         raise click.ClickException(f"{output} already exists; choose another --output or add "
                                    "--force to replace it")
     made = generator.generate_system(output, scale, seed=seed, area=area, overwrite=force)
     click.echo(made.to_text())
-
-
-def _occupied(path: Path) -> bool:
-    """Whether writing a system to ``path`` would replace something (an empty folder does not
-    count)."""
-    return path.exists() and not (path.is_dir() and not any(path.iterdir()))

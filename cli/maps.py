@@ -5,11 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-
 from netkit.cli.app import cli
+
 from .commands import _load
-from .options import (check_outputs, choose_format, not_an_opportunity, partner_options,
-                      partner_settings, picture_option, saving_to, system_path, write_text)
+from .options import (
+    check_outputs,
+    choose_format,
+    not_an_opportunity,
+    partner_options,
+    partner_settings,
+    picture_option,
+    saving_to,
+    system_path,
+    write_text,
+)
 
 
 @cli.command()

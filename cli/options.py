@@ -12,7 +12,7 @@ import click
 __all__ = ["output_options", "partner_options", "system_path", "emit", "write_text", "warn",
            "partner_settings", "disclosure_option", "check_outputs", "saving_to", "TargetPath",
            "choose_format", "picture_option", "write_bytes", "not_an_opportunity", "ENDINGS",
-           "as_flags"]
+           "as_flags", "occupied"]
 
 system_path = click.argument(
     "path", type=click.Path(exists=True, file_okay=True, dir_okay=True, path_type=Path),
@@ -179,7 +179,8 @@ def render(result, fmt: str) -> str | bytes:
     spreadsheet would run as a formula are neutralised (`netkit.render.formats.csv_report`); ``xlsx``
     gives the workbook's bytes, one sheet per table. ``text`` never carries terminal control
     sequences from names in the input."""
-    from netkit import report
+    from netkit.render import formats as report
+    from netkit.render.workbook import report_sheets, xlsx_report
 
     if fmt == "json":
         return json.dumps(report.to_jsonable(result.to_dict()), indent=2,
@@ -187,7 +188,7 @@ def render(result, fmt: str) -> str | bytes:
     if fmt == "csv":
         return report.csv_report(result.to_frame())
     if fmt == "xlsx":
-        return report.xlsx_report(report.report_sheets(result))
+        return xlsx_report(report_sheets(result))
     if fmt == "markdown":
         return result.to_markdown()
     if fmt == "html":
@@ -229,7 +230,8 @@ def check_outputs(force: bool = False) -> None:
     `netkit.io.saving.check_target` (``force`` allows replacing one); none may be one of the
     command's inputs, nor the same as another output. Missing parent folders are made when
     writing. Raises `netkit._files.OutputError` (exit 1) saying which path and why."""
-    from netkit._files import OutputError, check_output
+    from netkit._files import OutputError
+    from netkit.io.outputs import check_output
     from netkit.io.saving import check_target
 
     ctx = click.get_current_context()
@@ -325,3 +327,9 @@ def partner_settings(kwargs: dict) -> dict:
     if settings["disclosure"] is None:
         del settings["disclosure"]
     return settings
+
+
+def occupied(path: Path) -> bool:
+    """Whether writing a system to ``path`` would replace something (an empty folder does not
+    count)."""
+    return path.exists() and not (path.is_dir() and not any(path.iterdir()))

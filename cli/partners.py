@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import click
-
 from netkit.cli.app import cli
+
 from .commands import _load
-from .options import (check_outputs, emit, not_an_opportunity, output_options, partner_options,
-                      partner_settings, picture_option, saving_to, system_path, write_text)
+from .options import (
+    check_outputs,
+    emit,
+    not_an_opportunity,
+    output_options,
+    partner_options,
+    partner_settings,
+    picture_option,
+    saving_to,
+    system_path,
+    write_text,
+)
 
 TABULAR = ("text", "markdown", "json", "csv", "xlsx")
 

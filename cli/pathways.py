@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 import click
-
 from netkit.cli.app import cli
+
 from .options import TargetPath, check_outputs, output_options, render, write_bytes, write_text
 
 #: From this many events on, stages are shown as a progress bar on standard error.

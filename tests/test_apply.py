@@ -229,7 +229,6 @@ def test_scaled_flows_are_written_without_float_noise(tmp_path):
 
 def test_scale_flows_on_tiny_via_the_command_line(tmp_path):
     from click.testing import CliRunner
-
     from netkit.cli import cli
 
     changeset = tmp_path / "grow.yaml"
@@ -249,7 +248,6 @@ def test_scale_flows_on_tiny_via_the_command_line(tmp_path):
 
 def test_four_bad_events_give_four_problems_in_one_run(tmp_path):
     from click.testing import CliRunner
-
     from netkit.cli import cli
 
     path = tmp_path / "bad.yaml"

@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from netkit.errors import OptionError
-from netkit.partners.reasons import role_line
 from netkit.metrics import ROLES, brokerage, brokerage_roles, sole_brokers
 from netkit.metrics.brokerage import MIN_EXPECTED, NULLS, _two_paths
+from netkit.partners.reasons import role_line
 
 CLASSIC = SHARED_DATA / "classic_networks"
 

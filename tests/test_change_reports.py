@@ -8,9 +8,9 @@ import re
 
 import pytest
 from click.testing import CliRunner
+from netkit.cli import cli
 
 import netkit
-from netkit.cli import cli
 
 RIVERSIDE = netkit.sample_path("riverside")
 CHANGESET = RIVERSIDE / "changesets" / "2026-10-virtual-ward.yaml"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 from click.testing import CliRunner
+from conftest import set_cell
+from netkit.cli import cli
 
 import netkit
-from netkit.cli import cli
-from conftest import set_cell
 
 TINY = str(netkit.sample_path("tiny"))
 

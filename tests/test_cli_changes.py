@@ -6,9 +6,9 @@ import json
 import shutil
 
 from click.testing import CliRunner
+from netkit.cli import cli
 
 import netkit
-from netkit.cli import cli
 
 RIVERSIDE = netkit.sample_path("riverside")
 CHANGESET = RIVERSIDE / "changesets" / "2026-10-virtual-ward.yaml"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from click.testing import CliRunner
+from netkit.cli import cli
 
 import netkit
-from netkit.cli import cli
 
 TINY = str(netkit.sample_path("tiny"))
 RIVERSIDE = str(netkit.sample_path("riverside"))

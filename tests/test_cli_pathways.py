@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-
 import pandas as pd
 from click.testing import CliRunner
+from netkit.cli import cli
 
 import netkit
-from netkit.cli import cli
 
 EVENTS = netkit.sample_path("tiny_events") / "events.csv"
 CODES = netkit.sample_path("tiny_events") / "codes.csv"

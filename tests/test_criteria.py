@@ -13,8 +13,8 @@ ICB (1,404,000); CARE 50×2,000 = 100,000 by COUNCIL; REABLE has no commissioner
 import pytest
 
 import netkit
-from netkit.partners.criteria import compute_criteria
 from netkit.finance.incentives import incentives
+from netkit.partners.criteria import compute_criteria
 from netkit.partners.scope import find_scope
 
 

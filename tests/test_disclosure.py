@@ -12,9 +12,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import netkit
-from netkit.model.disclosure import disclosure_rules
 from netkit.errors import OptionError
-from netkit.model.disclosure import disclosure_check, released_system
+from netkit.model.disclosure import disclosure_rules
+from netkit.partners.disclosure_check import released_system
+from netkit.partners.find import disclosure_check
 
 TINY = netkit.load_system(netkit.sample_path("tiny"))
 RIVERSIDE = netkit.load_system(netkit.sample_path("riverside"))

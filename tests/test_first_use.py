@@ -11,10 +11,10 @@ import click
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-
-import netkit
 from netkit.cli import cli
 from netkit.cli.options import as_flags, choose_format
+
+import netkit
 
 TINY = str(netkit.sample_path("tiny"))
 RIVERSIDE = str(netkit.sample_path("riverside"))

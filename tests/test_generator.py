@@ -8,12 +8,12 @@ import sys
 
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT, SHARED_DATA
+from netkit.cli import cli
 
 import netkit
-from netkit.cli import cli
 from netkit.errors import NetkitError, OptionError
 from netkit.io.generator import ATTRIBUTION, generate_system, ics_counts
-from conftest import ROOT, SHARED_DATA
 
 SMALLEST = "QOC"  # the ICB with fewest GP practices (52): quick to generate
 

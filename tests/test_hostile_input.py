@@ -11,12 +11,12 @@ import time
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT, append_row, set_cell
+from netkit.cli import cli
 
 import netkit
-from conftest import ROOT, append_row, set_cell
-from netkit import reading
+from netkit.io import reading
 from netkit.change.changeset import read_changeset
-from netkit.cli import cli
 from netkit.errors import ChangesetError, OptionError
 
 TINY = str(netkit.sample_path("tiny"))

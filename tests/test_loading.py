@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from conftest import read_table, write_table
 
 import netkit
-from conftest import read_table, write_table
 
 
 def test_tiny_loads_with_typed_columns():

@@ -14,9 +14,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import missing
 
 import netkit
-from conftest import missing
 from netkit.viz.maps import map_partners, map_system
 
 pytestmark = pytest.mark.browser

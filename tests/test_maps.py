@@ -12,8 +12,8 @@ import pytest
 import netkit
 from netkit.change.changeset import Changeset
 from netkit.errors import OptionError
-from netkit.viz.page import json_for_html, map_scripts
 from netkit.viz.maps import map_partners, map_system, visualise
+from netkit.viz.page import json_for_html, map_scripts
 from netkit.viz.palette import CHANGE_COLOURS
 
 TINY = netkit.load_system(netkit.sample_path("tiny"))

@@ -8,16 +8,15 @@ from collections import Counter, defaultdict
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import SHARED_DATA
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import netkit
 from netkit.errors import InputError
+from netkit.mining.directly_follows import directly_follows
 from netkit.mining.events import read_events
 from netkit.mining.pathways import mine_pathways
-from netkit.mining.directly_follows import directly_follows
-
-from conftest import SHARED_DATA
 
 SEPSIS = SHARED_DATA / "sepsis"
 BPIC = SHARED_DATA / "bpic2011_hospital"

@@ -12,11 +12,18 @@ import openpyxl
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from netkit.cli import cli
 
 import netkit
-from netkit.cli import cli
-from netkit.render.formats import (csv_report, escape_markdown, markdown_table,
-                           neutralise_spreadsheet_text, terminal_safe, text_table, xlsx_report)
+from netkit.render.formats import (
+    csv_report,
+    escape_markdown,
+    markdown_table,
+    neutralise_spreadsheet_text,
+    terminal_safe,
+    text_table,
+)
+from netkit.render.workbook import xlsx_report
 
 IMG = "<img src=x onerror=alert(1)>"
 ICB_NAME = f"{IMG} | [x](http://evil.example) & `c`"

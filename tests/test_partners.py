@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from conftest import append_row
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import netkit
 from netkit.render.formats import to_jsonable
-from conftest import append_row
 
 
 def tiny():

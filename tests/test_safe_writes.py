@@ -12,13 +12,12 @@ import sys
 import textwrap
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from click.testing import CliRunner
+from netkit.cli import cli
 
 import netkit
 from netkit._files import OutputError, write_atomic
-from netkit.cli import cli
 from netkit.io.saving import NETKIT_FILES, recover
 
 RIVERSIDE = netkit.sample_path("riverside")
@@ -403,7 +402,7 @@ def test_an_output_that_is_a_folder(tmp_path):
     assert result.stderr.endswith(f"Error: Invalid value for '--output' / '-o': File "
                                   f"'{tmp_path}' is a directory.\n")
     with pytest.raises(OutputError, match="it is a folder; give a file name"):
-        netkit._files.check_output(tmp_path)
+        netkit.io.outputs.check_output(tmp_path)
 
 
 def test_missing_parent_folders_are_made_for_every_output(tmp_path):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 import netkit
+from netkit.errors import OptionError
 from netkit.model.opportunity import Opportunity
 from netkit.partners.scope import find_scope, parse_represent
-from netkit.errors import OptionError
 
 
 def tiny():

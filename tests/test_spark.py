@@ -14,10 +14,10 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from conftest import SHARED_DATA, missing
+from netkit.cli import cli
 
 import netkit
-from netkit.cli import cli
-from conftest import SHARED_DATA, missing
 
 pytestmark = pytest.mark.spark
 SUMMARY = ("events", "cases", "transitions", "repeats", "first", "last", "span_days")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 import netkit
-from netkit.model.system import organisation_flows, service_activity
+from netkit.model.activity import organisation_flows, service_activity
 
 
 def tiny():

@@ -9,11 +9,11 @@ import re
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from netkit.cli import cli
 
 import netkit
-from netkit.cli import cli
-from netkit.transfer.mapping import transferred_opportunity
 from netkit.errors import OpportunityError
+from netkit.transfer.mapping import transferred_opportunity
 from netkit.transfer.profiles import FEATURES
 
 TINY = netkit.load_system(netkit.sample_path("tiny"))

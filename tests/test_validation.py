@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from conftest import append_row, read_table, set_cell, write_table
 
 import netkit
-from conftest import append_row, read_table, set_cell, write_table
 
 
 def messages(path):

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import netkit
-from netkit.io.workbook import read_sheets, workbook_bytes
+from netkit.render.workbook import read_sheets, workbook_bytes
 
 HYPERLINK = '=HYPERLINK("http://evil.example/x","click")'
 

@@ -43,9 +43,9 @@ import pandas as pd
 from netkit._frames import blank_as_empty
 from netkit.change.changeset import ChangeEvent, Changeset
 from netkit.errors import ChangesetError, Problem
-from netkit.render.formats import escape_markdown, markdown_table, terminal_safe, text_table
 from netkit.model.schema import HOME, PAYMENT_BASES, TABLES
 from netkit.model.system import System
+from netkit.render.formats import escape_markdown, markdown_table, terminal_safe, text_table
 
 __all__ = ["apply_changes", "ChangeResult", "Touched", "fmt_patients"]
 
@@ -818,10 +818,10 @@ def _revalidate(state: _State, system: System) -> tuple[list[Problem], list[Prob
     the CSV `netkit.save_system` writes and read back, then every check of `validate_raw`
     (references, duplicates, opportunities). Returns the errors, as problems with the
     changeset, and the warnings about opportunities that are new."""
-    from netkit.model.opportunity import opportunity_to_dict
     from netkit.io.reading import RawSystem, read_csv_text
     from netkit.io.saving import _meta_for_yaml, _ordered
     from netkit.io.validation import validate_raw
+    from netkit.model.opportunity import opportunity_to_dict
 
     raw = RawSystem(source=system.source or "changed system", kind="folder")
     for name, frame in state.t.items():

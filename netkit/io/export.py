@@ -10,8 +10,8 @@ import networkx as nx
 import pandas as pd
 
 from netkit._files import write_atomic
-from netkit.model.disclosure import SUPPRESSED, disclosure_rules
 from netkit.errors import NetkitError
+from netkit.model.disclosure import SUPPRESSED, disclosure_rules
 from netkit.model.system import System
 
 __all__ = ["export_network", "EXPORT_FORMATS"]

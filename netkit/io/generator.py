@@ -35,8 +35,8 @@ import numpy as np
 import pandas as pd
 
 from netkit.errors import OptionError
-from netkit.render.formats import html_table
 from netkit.io.saving import check_target, write_folder
+from netkit.render.formats import html_table
 
 __all__ = ["generate_system", "GeneratedSystem", "SCALES", "ics_counts"]
 

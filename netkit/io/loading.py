@@ -11,8 +11,8 @@ import pandas as pd
 
 from netkit.errors import InputError, Problem
 from netkit.io.reading import read_raw
-from netkit.model.system import System
 from netkit.io.validation import validate_raw
+from netkit.model.system import System
 
 __all__ = ["load_system", "validate", "ValidationReport", "input_checksum"]
 

@@ -329,7 +329,7 @@ def _read_folder(path: Path) -> RawSystem:
 
 
 def _read_workbook(path: Path) -> RawSystem:
-    from netkit.io.workbook import WorkbookTooLarge, read_sheets
+    from netkit.render.workbook import WorkbookTooLarge, read_sheets
 
     raw = RawSystem(source=path, kind="xlsx")
     try:
@@ -380,7 +380,7 @@ def _sheet_hint(name: str, sheets) -> str:
 
 
 def _sheet_to_frame(rows: list, label: str, problems: list[Problem]) -> pd.DataFrame | None:
-    """A sheet read by `netkit.io.workbook.read_sheets` (rows that hold something, as text) as a
+    """A sheet read by `netkit.render.workbook.read_sheets` (rows that hold something, as text) as a
     frame of text; the first row that holds something is the header."""
     from openpyxl.utils import get_column_letter
 

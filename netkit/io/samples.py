@@ -24,8 +24,8 @@ def sample_path(name: str = "riverside") -> Path:
     """
     if name not in SAMPLES:
         raise ValueError(f"no sample system {name!r}; samples: {', '.join(SAMPLES)}")
-    here = Path(__file__).resolve().parent
-    for base in (here / "sample_networks", here.parent / "sample_networks"):
+    package = Path(__file__).resolve().parent.parent  # netkit/
+    for base in (package / "sample_networks", package.parent / "sample_networks"):
         if (base / name / "README.md").exists():
             return base / name
     raise FileNotFoundError(f"the sample system {name!r} is not installed with netkit")

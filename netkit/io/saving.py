@@ -36,7 +36,14 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from netkit._files import OutputError, cannot_write, leftovers, nearest_existing, probe_folder, work_name
+from netkit._files import (
+    OutputError,
+    cannot_write,
+    leftovers,
+    nearest_existing,
+    probe_folder,
+    work_name,
+)
 from netkit.model.opportunity import opportunity_to_dict
 from netkit.model.schema import TABLES
 from netkit.model.system import System
@@ -422,8 +429,8 @@ def _flatten(item: dict, prefix: str = "") -> dict:
 
 def _write_workbook(system: System, file: Path) -> None:
     """The system as a workbook: text stored as text (never a formula), numbers as numbers
-    (`netkit.io.workbook.workbook_bytes`), so reading it back gives the same tables."""
-    from netkit.io.workbook import workbook_bytes
+    (`netkit.render.workbook.workbook_bytes`), so reading it back gives the same tables."""
+    from netkit.render.workbook import workbook_bytes
 
     meta = {k: (v.isoformat() if isinstance(v, (_dt.date, _dt.datetime)) else v)
             for k, v in _meta_for_yaml(system.meta).items()}

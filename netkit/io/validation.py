@@ -17,12 +17,22 @@ import numpy as np
 import pandas as pd
 
 from netkit._frames import blank_as_empty
-from netkit.model.disclosure import SUPPRESSED
 from netkit.errors import SHOWN_PER_KIND, Problem
-from netkit.model.opportunity import Opportunity, parse_opportunities
 from netkit.io.reading import ROW_COLUMN, RawSystem
-from netkit.model.schema import (COUNT_CEILING, HOME, MONEY_CEILING, ORGANISATION_TYPES, PAYMENT_BASES,
-                     RELATIONSHIP_TYPES, SERVICE_CATEGORIES, SYSTEM_KEYS, TABLES, TableSpec)
+from netkit.model.disclosure import SUPPRESSED
+from netkit.model.opportunity import Opportunity, parse_opportunities
+from netkit.model.schema import (
+    COUNT_CEILING,
+    HOME,
+    MONEY_CEILING,
+    ORGANISATION_TYPES,
+    PAYMENT_BASES,
+    RELATIONSHIP_TYPES,
+    SERVICE_CATEGORIES,
+    SYSTEM_KEYS,
+    TABLES,
+    TableSpec,
+)
 
 __all__ = ["ValidatedSystem", "validate_raw", "check_opportunities"]
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from netkit.model.activity import service_activity
 from netkit.model.disclosure import DisclosureRules, disclosure_rules
+from netkit.model.schema import HOME
 from netkit.render.formats import (
     escape_markdown,
     fmt_number,
@@ -17,8 +20,9 @@ from netkit.render.formats import (
     terminal_safe,
     text_table,
 )
-from netkit.model.schema import HOME
-from netkit.model.system import System, service_activity
+
+if TYPE_CHECKING:  # for annotations only: System.summary() calls summarise
+    from netkit.model.system import System
 
 __all__ = ["SystemSummary", "summarise"]
 

@@ -15,12 +15,13 @@ from typing import Any, Iterable, Mapping
 import networkx as nx
 import pandas as pd
 
+from netkit._views import DISPLAY_BUDGET, picture
 from netkit.errors import OpportunityError
-from netkit.viz.layout import DISPLAY_BUDGET
+from netkit.model.activity import organisation_flows, service_activity
 from netkit.model.opportunity import Opportunity
 from netkit.model.schema import HOME, TABLES
 
-__all__ = ["System", "service_activity", "organisation_flows"]
+__all__ = ["System"]
 
 # Under copy-on-write (always on from pandas 3) a shallow copy is enough to keep a System's tables
 # safe from changes to the frames it hands out; older pandas needs a deep copy.
@@ -282,9 +283,7 @@ class System:
     def visualise(self, services: bool = False, seed: int = 0, max_nodes: int | None = DISPLAY_BUDGET):
         """The network map of the whole system (`netkit.viz.maps.map_system`); it shows inline in a
         notebook, and ``.save("map.html")`` keeps it."""
-        from netkit.viz.maps import map_system
-
-        return map_system(self, services=services, seed=seed, max_nodes=max_nodes)
+        return picture("system_map")(self, services=services, seed=seed, max_nodes=max_nodes)
 
     def summary(self, disclosure=None):
         """A `netkit.model.summary.SystemSummary` of this system (counts shown under ``disclosure``
@@ -314,56 +313,3 @@ def _missing(value) -> bool:
     return value is None or (isinstance(value, float) and value != value) or value is pd.NA
 
 
-def service_activity(flows: pd.DataFrame) -> pd.Series:
-    """Patient contacts a year at each service: per pathway, the larger of patients arriving and
-    patients leaving (so a pathway recorded from its middle still counts its first service),
-    summed over pathways. ``@home`` is not a service and is left out.
-
-    Examples
-    --------
-    >>> flows = pd.DataFrame({"pathway": ["p", "p", "p"], "source": ["@home", "A", "B"],
-    ...                       "target": ["A", "B", "@home"], "patients": [100.0, 60.0, 60.0]})
-    >>> service_activity(flows).to_dict()
-    {'A': 100.0, 'B': 60.0}
-    """
-    import numpy as np
-
-    n = len(flows)
-    pathway, _ = pd.factorize(flows["pathway"])
-    ends, services = pd.factorize(pd.concat([flows["target"], flows["source"]],
-                                            ignore_index=True))
-    width = max(len(services), 1)
-    # one key per (pathway, service): patients arriving (first n) and leaving (last n)
-    keys = np.tile(pathway.astype(np.int64), 2) * width + ends
-    unique, where = np.unique(keys, return_inverse=True)
-    patients = flows["patients"].to_numpy(dtype=float)
-    arriving = np.bincount(where[:n], patients, len(unique))
-    leaving = np.bincount(where[n:], patients, len(unique))
-    per_service = np.bincount(unique % width, np.maximum(arriving, leaving), len(services))
-    out = pd.Series(per_service, index=pd.Index(services, name="service"), dtype="float64")
-    return out.drop(HOME, errors="ignore").sort_index()
-
-
-def organisation_flows(flows: pd.DataFrame, services: pd.DataFrame) -> pd.DataFrame:
-    """Project service-to-service flows onto provider organisations.
-
-    Returns a frame ``source, target, patients`` (organisation ids), one row per ordered pair,
-    including pairs within one organisation (``source == target``). Flows to or from ``@home``
-    are left out.
-    """
-    import numpy as np
-
-    codes, providers = pd.factorize(services["provider"], sort=True)
-    at = pd.Index(services["id"])
-    source, target = at.get_indexer(flows["source"]), at.get_indexer(flows["target"])
-    inner = (source >= 0) & (target >= 0)  # @home (and unknown services) left out
-    if not inner.any():
-        return pd.DataFrame({"source": pd.Series([], dtype=object),
-                             "target": pd.Series([], dtype=object), "patients": []})
-    n = len(providers)
-    key = codes[source[inner]].astype(np.int64) * n + codes[target[inner]]
-    pairs, where = np.unique(key, return_inverse=True)  # sorted: providers are sorted
-    patients = np.bincount(where, flows["patients"].to_numpy(dtype=float)[inner], len(pairs))
-    names = np.asarray(providers, dtype=object)
-    return pd.DataFrame({"source": names[pairs // n], "target": names[pairs % n],
-                         "patients": patients})

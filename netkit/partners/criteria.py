@@ -30,8 +30,8 @@ from netkit._frames import isin
 from netkit.finance.incentives import Incentives, commissioning_shares
 from netkit.metrics.brokerage import weighted_betweenness
 from netkit.model.opportunity import CRITERIA
-from netkit.partners.scope import Scope
 from netkit.model.system import System
+from netkit.partners.scope import Scope
 
 __all__ = ["Criteria", "compute_criteria", "RAW_UNITS"]
 

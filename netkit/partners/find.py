@@ -18,22 +18,28 @@ from typing import Iterable, Mapping
 
 import pandas as pd
 
-from netkit.partners.criteria import Criteria, compute_criteria
-from netkit.model.disclosure import disclosure_rules
 from netkit.errors import OpportunityError, OptionError, unknown_name
-from netkit.partners.reasons import partner_reasons, route_lines, top_counterparts
-from netkit.partners.frameworks import stakeholder_frameworks
-from netkit.finance.incentives import Incentives, gain_share, incentives as compute_incentives
+from netkit.finance.incentives import Incentives, gain_share
+from netkit.finance.incentives import incentives as compute_incentives
 from netkit.metrics.brokerage import roles_and_sole_brokers
+from netkit.model.disclosure import disclosure_rules
 from netkit.model.opportunity import CRITERIA, DEFAULT_COORDINATION_COST, Opportunity
-from netkit.render.formats import fmt_number
+from netkit.model.system import System
+from netkit.partners.criteria import Criteria, compute_criteria
+from netkit.partners.disclosure_check import (
+    DisclosureCheck,
+    compare_tiers,
+    released_system,
+)
+from netkit.partners.frameworks import stakeholder_frameworks
+from netkit.partners.reasons import partner_reasons, route_lines, top_counterparts
 from netkit.partners.result import TIERS, PartnerReport, PartnerSet
 from netkit.partners.scope import Scope, find_scope, represent_rules
 from netkit.partners.selection import Selection, select_partners
 from netkit.partners.stability import stability as run_stability
-from netkit.model.system import System
+from netkit.render.formats import fmt_number
 
-__all__ = ["find_partners", "find_all_partners", "parse_weights", "PartnerSet", "PartnerReport",
+__all__ = ["find_partners", "find_all_partners", "disclosure_check", "parse_weights", "PartnerSet", "PartnerReport",
            "TIERS"]
 INVOLVE_RATIO = 0.5
 #: In scopes larger than this, reasons in words are written for the core, the involve tier and
@@ -195,12 +201,8 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
     if hysteresis:
         options["hysteresis"] = float(hysteresis)
     if released.active:
-        from netkit.model.disclosure import disclosure_check
-
         options["disclosure"] = released.name
-        check = disclosure_check(system, opp, released, partners=partners,
-                                 weights=weights, coordination_cost=coordination_cost,
-                                 represent=represent, min_patients=min_patients, groups=groups)
+        check = _check_released(system, opp, released, partners, rules, min_patients, groups)
         options["disclosure_check"] = check.to_dict()
         notes.append(check.line())
     brokers = _broker_lines(system, routes, roles)
@@ -208,6 +210,56 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
                       brokers, scope, crit, options,
                       exclude, notes, system.source,
                       system.checksum)
+
+
+def disclosure_check(system: System, opportunity: str | Opportunity, rules,
+                     partners: pd.DataFrame | None = None, **options) -> DisclosureCheck:
+    """Compare an opportunity's partner set on the true and on the released figures.
+
+    Parameters
+    ----------
+    system : System
+    opportunity : str or Opportunity
+    rules : str or DisclosureRules
+    partners : DataFrame, optional
+        The partner table on the true figures, if already computed.
+    **options
+        Settings for `find_partners` (weights, coordination cost, ...).
+
+    Examples
+    --------
+    >>> import netkit
+    >>> tiny = netkit.load_system(netkit.sample_path("tiny"))
+    >>> disclosure_check(tiny, "frailty", "nhs").line()
+    'disclosure check (nhs): the partner set is the same when computed on the rounded figures'
+    """
+    rules = disclosure_rules(rules)
+    options.pop("disclosure", None)
+    if partners is None:
+        partners = find_partners(system, opportunity, **options).partners
+    opp = system.opportunity(opportunity) if isinstance(opportunity, str) else opportunity
+    opp = opp.with_options(weights=parse_weights(options.get("weights"), "weights"),
+                           coordination_cost=parse_weights(options.get("coordination_cost"),
+                                                           "coordination_cost"))
+    min_patients = options.get("min_patients")
+    return _check_released(system, opp, rules, partners,
+                           represent_rules(system, opp, options.get("represent")),
+                           opp.min_patients if min_patients is None else min_patients,
+                           options.get("groups", "type"))
+
+
+def _check_released(system: System, opp: Opportunity, rules, partners: pd.DataFrame,
+                    represent: Mapping, min_patients: float, groups: str) -> DisclosureCheck:
+    """The disclosure check, running the pipeline once on the released figures (not the whole
+    of `find_partners`: no stability runs, no threshold baseline)."""
+    released = released_system(system, rules)
+    scope = find_scope(released, opp, represent)
+    after = None
+    if not scope.flows.empty:
+        after, *_ = _analyse(released, opp, scope, _related_pairs(released, scope), min_patients,
+                             groups)
+    return compare_tiers(opp.id, rules, partners, after,
+                         len(system.flows) - len(released.flows))
 
 
 def find_all_partners(system: System, **options) -> PartnerReport:

@@ -10,14 +10,24 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from netkit._views import DISPLAY_BUDGET, picture
+from netkit.finance.incentives import Incentives
+from netkit.model.opportunity import CRITERIA, Opportunity
 from netkit.partners.criteria import Criteria
 from netkit.partners.reasons import money, type_name
-from netkit.finance.incentives import Incentives
-from netkit.viz.layout import DISPLAY_BUDGET
-from netkit.model.opportunity import CRITERIA, Opportunity
-from netkit.render.formats import (escape_markdown, fmt_money, fmt_number, fmt_share, html_page, html_table,
-                     markdown_table, shorten, terminal_safe, text_table)
 from netkit.partners.scope import Scope
+from netkit.render.formats import (
+    escape_markdown,
+    fmt_money,
+    fmt_number,
+    fmt_share,
+    html_page,
+    html_table,
+    markdown_table,
+    shorten,
+    terminal_safe,
+    text_table,
+)
 
 __all__ = ["PartnerSet", "PartnerReport", "TIERS"]
 
@@ -387,8 +397,6 @@ class PartnerSet:
         return "\n".join(out) + "\n"
 
     def _html_body(self, provenance: str = "", with_map: bool = True) -> str:
-        from netkit.viz.curve import curve_svg
-
         opp = self.opportunity
         e = html.escape
         table = self.partners.assign(
@@ -400,7 +408,7 @@ class PartnerSet:
                   html_table(table[["rank", "name", "id", "tier", "score", "mendelow",
                                     "salience", "reasons"]]),
                   "<h2>Where one more stops paying</h2>", f"<p>{e(self.stop)}</p>",
-                  f"<figure>{curve_svg(self.curve)}</figure>"]
+                  f"<figure>{picture('curve_svg')(self.curve)}</figure>"]
         if self.incentives is not None:
             inc = self.incentives
             parts += [f"<h2>Incentives ({e(self._shift_line())})</h2>",
@@ -416,9 +424,8 @@ class PartnerSet:
         parts += [f"<p class=\"muted\">Options: {e(_options_line(self.options))}</p>"]
         parts += [f"<p class=\"muted\">Note: {e(n)}</p>" for n in self.notes]
         if with_map:
-            from netkit.viz.page import map_section
-
-            parts += ["<h2>Network map</h2>", map_section(self.visualise(), heading="")]
+            parts += ["<h2>Network map</h2>",
+                      picture("map_section")(self.visualise(), heading="")]
         if provenance:
             parts.append(f"<footer>{e(provenance)}</footer>")
         return "\n".join(parts)
@@ -433,9 +440,7 @@ class PartnerSet:
     def visualise(self, seed: int = 0, max_nodes: int | None = DISPLAY_BUDGET):
         """The network map of this opportunity (`netkit.viz.maps.map_partners`): in a notebook it
         shows inline; ``.save("map.html")`` or ``.save_picture("map.png")`` to keep it."""
-        from netkit.viz.maps import map_partners
-
-        return map_partners(self, seed=seed, max_nodes=max_nodes, disclosure=self.disclosure)
+        return picture("partner_map")(self, seed=seed, max_nodes=max_nodes, disclosure=self.disclosure)
 
     def _repr_html_(self) -> str:
         e = html.escape
@@ -449,24 +454,18 @@ class PartnerSet:
 
     def plot_curve(self):
         """The benefit/cost curve as a matplotlib figure (shows inline in a notebook)."""
-        from netkit.viz.curve import plot_curve
-
-        return plot_curve(self.curve, title=self.opportunity.title or self.opportunity.id)
+        return picture("plot_curve")(self.curve, title=self.opportunity.title or self.opportunity.id)
 
     def save_curve(self, path) -> None:
         """Save the benefit/cost curve as PNG or SVG."""
-        from netkit.viz.curve import save_curve
-
-        save_curve(self.curve, path, title=self.opportunity.title or self.opportunity.id)
+        picture("save_curve")(self.curve, path, title=self.opportunity.title or self.opportunity.id)
 
 
 def _map_assets(with_map: bool) -> dict:
     """The scripts and styles a page needs for the maps in it."""
     if not with_map:
         return {}
-    from netkit.viz.page import map_scripts, map_style
-
-    return {"scripts": map_scripts(), "style": map_style()}
+    return picture("map_assets")()
 
 
 def _options_line(options: dict) -> str:

@@ -254,7 +254,7 @@ def find_scope(system: System, opportunity: Opportunity,
         flows = flows[keep]
     flows = flows.reset_index(drop=True)
 
-    from netkit.model.system import service_activity
+    from netkit.model.activity import service_activity
 
     activity = service_activity(flows)
     services = system.services

@@ -6,14 +6,11 @@ from __future__ import annotations
 import html
 import math
 import re
-from typing import Iterable, Mapping
+from typing import Iterable
 
 import pandas as pd
 
-__all__ = ["text_table", "markdown_table", "html_table", "fmt_number", "fmt_share", "fmt_money",
-           "shorten", "html_heading", "to_jsonable", "html_page", "script_hash",
-           "escape_markdown", "terminal_safe", "neutralise_spreadsheet_text",
-           "neutralise_frame", "csv_report", "report_sheets", "xlsx_report"]
+__all__ = ["text_table", "markdown_table", "html_table", "fmt_number", "fmt_share", "fmt_money", "shorten", "html_heading", "to_jsonable", "html_page", "script_hash", "escape_markdown", "terminal_safe", "neutralise_spreadsheet_text", "neutralise_frame", "csv_report"]
 
 
 # --- making names safe in each kind of output -----------------------------------------------
@@ -87,31 +84,6 @@ def csv_report(frame: pd.DataFrame) -> str:
     '=cmd|' /C calc'!A0,-2
     """
     return neutralise_frame(frame).to_csv(index=False, lineterminator="\n")
-
-
-def report_sheets(result) -> dict[str, pd.DataFrame]:
-    """The tables of a result, one per sheet: ``result.to_sheets()`` where the result has it,
-    otherwise ``{"report": result.to_frame()}``."""
-    if hasattr(result, "to_sheets"):
-        return dict(result.to_sheets())
-    return {"report": result.to_frame()}
-
-
-def xlsx_report(sheets: Mapping[str, pd.DataFrame]) -> bytes:
-    """Report tables as an ``.xlsx`` workbook, one sheet per table: text neutralised as in CSV
-    reports and stored as text (never a formula), numbers as numbers, and the same tables give
-    byte-identical bytes.
-
-    Examples
-    --------
-    >>> data = xlsx_report({"partners": pd.DataFrame({"name": ["=1+1"], "score": [0.5]})})
-    >>> data[:2], data == xlsx_report({"partners": pd.DataFrame({"name": ["=1+1"],
-    ...                                                          "score": [0.5]})})
-    (b'PK', True)
-    """
-    from netkit.io.workbook import workbook_bytes
-
-    return workbook_bytes(sheets, neutralise=True)
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`|\[\]])")

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from netkit._views import DISPLAY_BUDGET, picture
 from netkit.change.apply import ChangeResult
 from netkit.change.changeset import ChangeEvent
-from netkit.viz.layout import DISPLAY_BUDGET
 from netkit.render.formats import escape_markdown, html_table, terminal_safe
 
 __all__ = ["PartnerDiff", "diff_partner_sets", "SCORE_TOLERANCE"]
@@ -124,9 +124,7 @@ class PartnerDiff:
 
     def visualise(self, seed: int = 0, max_nodes: int | None = DISPLAY_BUDGET):
         """The map of this change (`netkit.viz.maps.map_diff`): joined and left highlighted."""
-        from netkit.viz.maps import map_diff
-
-        return map_diff(self, seed=seed, max_nodes=max_nodes)
+        return picture("diff_map")(self, seed=seed, max_nodes=max_nodes)
 
     def _repr_html_(self) -> str:
         head = f"{self.title or self.opportunity} ({self.opportunity})"

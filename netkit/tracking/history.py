@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from netkit.change.changeset import Changeset
+from netkit.model.system import System
 from netkit.render.formats import (
     escape_markdown,
     html_page,
@@ -18,7 +19,6 @@ from netkit.render.formats import (
     terminal_safe,
     text_table,
 )
-from netkit.model.system import System
 from netkit.tracking.tracker import PartnerTracker, TrackerUpdate
 
 __all__ = ["Timeline", "timeline", "recompute"]

@@ -22,11 +22,17 @@ import pandas as pd
 
 from netkit.change.apply import ChangeResult, Touched, apply_changes, fmt_patients
 from netkit.change.changeset import Changeset
-from netkit.tracking.diff import PartnerDiff, diff_partner_sets
 from netkit.model.opportunity import Opportunity
-from netkit.partners.find import PartnerSet, find_partners
-from netkit.render.formats import escape_markdown, html_page, html_table, markdown_table, terminal_safe
 from netkit.model.system import System
+from netkit.partners.find import PartnerSet, find_partners
+from netkit.render.formats import (
+    escape_markdown,
+    html_page,
+    html_table,
+    markdown_table,
+    terminal_safe,
+)
+from netkit.tracking.diff import PartnerDiff, diff_partner_sets
 
 __all__ = ["PartnerTracker", "TrackerUpdate", "Dependencies", "dependencies_of"]
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from netkit.io.loading import ValidationReport, input_checksum, load_system, validate
 from netkit.change.derive import diff_systems
+from netkit.io.loading import ValidationReport, input_checksum, load_system, validate
 from netkit.tracking.tracker import PartnerTracker, TrackerUpdate
 
 __all__ = ["Watcher", "WatchEvent"]

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from netkit.model.activity import organisation_flows, service_activity
 from netkit.model.opportunity import Opportunity
 from netkit.model.schema import HOME
-from netkit.model.system import System, organisation_flows, service_activity
+from netkit.model.system import System
 
 __all__ = ["Profile", "profile", "FEATURES", "ACUTE", "COMMUNITY", "SOCIAL_CARE",
            "format_value"]

@@ -7,11 +7,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from netkit._views import DISPLAY_BUDGET  # the budget results and maps share
+
 __all__ = ["spring_layout", "DISPLAY_BUDGET"]
 
-#: Maps draw at most this many nodes by default (those with most activity) and say what they
-#: left out: a browser stays responsive at this size (see the README's figures).
-DISPLAY_BUDGET = 2000
 #: Above this many nodes, repulsion is estimated from `PIVOTS` nodes drawn each iteration
 #: (seeded) rather than computed for every pair: 2,000 nodes laid out in about 0.1 s instead
 #: of 1 s.

@@ -27,23 +27,28 @@ import pandas as pd
 
 from netkit._frames import isin
 from netkit._gc import gc_paused
+from netkit.model.activity import organisation_flows, service_activity
 from netkit.model.disclosure import disclosure_rules
-from netkit.partners.reasons import type_name
-from netkit.viz.layout import DISPLAY_BUDGET, spring_layout
-from netkit.viz.palette import CHANGE_COLOURS, FADED, FAMILIES, TIER_COLOURS, fade, family_of
-from netkit.render.formats import fmt_number
 from netkit.model.schema import HOME
-from netkit.model.system import organisation_flows, service_activity
+from netkit.partners.reasons import type_name
+from netkit.render.formats import fmt_number
+from netkit.viz.layout import DISPLAY_BUDGET, spring_layout
+from netkit.viz.palette import (
+    CHANGE_COLOURS,
+    FADED,
+    FAMILIES,
+    TIER_COLOURS,
+    TIER_LABELS,
+    fade,
+    family_of,
+)
 
-__all__ = ["NetworkMap", "visualise", "map_system", "map_partners", "map_diff", "map_changes",
-           "DISPLAY_BUDGET"]
+__all__ = ["NetworkMap", "visualise", "map_system", "map_partners", "map_diff", "map_changes", "DISPLAY_BUDGET"]
 
 _NODE_COLUMNS = ["id", "label", "kind", "type", "family", "shape", "tier", "status", "activity",
                  "size", "x", "y", "tooltip", "colour_type", "colour_tier", "colour_change"]
 _EDGE_COLUMNS = ["source", "target", "kind", "patients", "width", "tooltip", "dashed"]
 
-SCHEME_TITLES = {"type": "Organisation type", "tier": "Partner tier", "change": "Change"}
-TIER_LABELS = {"core": "Core (at the table)", "involve": "Involve", "inform": "Inform"}
 CHANGE_LABELS = {"joined": "Joined the core", "left": "Left the core", "moved": "Moved tier",
                  "entered": "Joined the scope", "exited": "Left the scope (or closed)",
                  "added": "Added", "removed": "Removed", "changed": "Changed",
@@ -513,8 +518,8 @@ def map_changes(system, result, opportunity: str | None = None, seed: int = 0,
     if opportunity is None:
         return map_system(system, seed=seed, max_nodes=max_nodes, changes=result,
                           disclosure=partner_options.get("disclosure"))
-    from netkit.tracking.diff import diff_partner_sets
     from netkit.partners.find import find_partners
+    from netkit.tracking.diff import diff_partner_sets
 
     before = find_partners(system, opportunity, **partner_options)
     after = find_partners(result.system, opportunity, **partner_options)

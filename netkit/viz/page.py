@@ -79,8 +79,7 @@ def _swatch(colour: str, shape: str = "dot") -> str:
 def map_section(network_map, heading: str = "h1") -> str:
     """The map as an HTML fragment (controls, canvas, legend, data); needs `map_scripts` and
     `map_style` on the page."""
-    from netkit.viz.maps import SCHEME_TITLES, TIER_LABELS
-    from netkit.viz.palette import FAMILIES, TIER_COLOURS
+    from netkit.viz.palette import FAMILIES, SCHEME_TITLES, TIER_COLOURS, TIER_LABELS
 
     e = html.escape
     m = network_map

@@ -78,3 +78,9 @@ def fade(colour: str, amount: float = 0.65) -> str:
     """
     rgb = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
     return "#" + "".join(f"{round(c + (255 - c) * amount):02X}" for c in rgb)
+
+
+SCHEME_TITLES = {"type": "Organisation type", "tier": "Partner tier", "change": "Change"}
+
+
+TIER_LABELS = {"core": "Core (at the table)", "involve": "Involve", "inform": "Inform"}

@@ -225,3 +225,28 @@ def read_sheets(source, label: str, max_columns: int = MAX_COLUMNS) -> dict[str,
         return out
     finally:
         book.close()
+
+
+def report_sheets(result) -> dict[str, pd.DataFrame]:
+    """The tables of a result, one per sheet: ``result.to_sheets()`` where the result has it,
+    otherwise ``{"report": result.to_frame()}``."""
+    if hasattr(result, "to_sheets"):
+        return dict(result.to_sheets())
+    return {"report": result.to_frame()}
+
+
+def xlsx_report(sheets: Mapping[str, pd.DataFrame]) -> bytes:
+    """Report tables as an ``.xlsx`` workbook, one sheet per table: text neutralised as in CSV
+    reports and stored as text (never a formula), numbers as numbers, and the same tables give
+    byte-identical bytes.
+
+    Examples
+    --------
+    >>> data = xlsx_report({"partners": pd.DataFrame({"name": ["=1+1"], "score": [0.5]})})
+    >>> data[:2], data == xlsx_report({"partners": pd.DataFrame({"name": ["=1+1"],
+    ...                                                          "score": [0.5]})})
+    (b'PK', True)
+    """
+    from netkit.render.workbook import workbook_bytes
+
+    return workbook_bytes(sheets, neutralise=True)
