@@ -430,3 +430,39 @@ def test_an_enormous_value_is_cut_in_the_report(tiny_dir):
     assert str(report.errors[0]) == (f"flows.csv row 2, column patients: {shown!r} is not a "
                                      "number (expected a number of patients a year (≥ 0))")
     assert report.to_dict()["errors"][0]["value"] == shown
+
+
+# -- item 19: messages, not tracebacks ---------------------------------------------------------
+
+def test_a_corrupt_parquet_file_is_a_message(tmp_path):
+    bad = tmp_path / "events.parquet"
+    bad.write_bytes(b"garbage, not parquet")
+    result = run("pathways", "mine", bad, "--case", "a", "--time", "b", "--service", "c")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert f"{bad}: could not be read as a parquet file" in result.stderr
+    assert "export the events as CSV" in result.stderr
+
+
+def test_a_bad_time_format_directive_is_a_usage_error(tmp_path):
+    events = netkit.sample_path("tiny_events") / "events.csv"
+    result = run("pathways", "mine", events, "--case", "patient", "--time", "when",
+                 "--service", "code", "--time-format", "%Q %d", "-o", tmp_path / "f.csv")
+    assert result.exit_code == 2
+    assert result.stderr == ("Error: --time-format '%Q %d' is not a time layout netkit can read "
+                             "('Q' is a bad directive in format '%Q %d'); use strptime codes "
+                             "such as '%d/%m/%Y %H:%M'\n")
+    assert not (tmp_path / "f.csv").exists()
+
+
+def test_an_absurd_scale_factor_is_refused_not_overflowed(tiny_dir, tmp_path):
+    changeset = tmp_path / "cs.yaml"
+    changeset.write_text("date: 2026-01-01\nchanges:\n"
+                         "  - scale_flows: {pathway: frailty, factor: 1e300}\n"
+                         "  - scale_flows: {pathway: frailty, factor: 1e300}\n")
+    result = run("apply", tiny_dir, changeset, "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert result.stderr.count("scale_flows.factor: '1e300' is out of range (expected a number "
+                               "from 0 to 1000)") == 2
+    assert not (tmp_path / "out").exists()

@@ -223,6 +223,10 @@ class _State:
                                      None if value is None else str(value), message))
 
 
+#: The largest factor scale_flows accepts: a thousandfold change in demand is already absurd.
+MAX_SCALE_FACTOR = 1000.0
+
+
 def _number(state: _State, event: ChangeEvent, key: str, value, low=0.0, high=None):
     try:
         number = float(value)
@@ -633,7 +637,8 @@ def _set_flow(s: _State, e: ChangeEvent) -> Touched | None:
 
 def _scale_flows(s: _State, e: ChangeEvent) -> Touched | None:
     ok = _check_flow_ends(s, e)
-    factor = _number(s, e, "factor", e.params["factor"])
+    # a factor beyond 1,000 is a typing error, not a change in demand (and 1e300 twice overflows)
+    factor = _number(s, e, "factor", e.params["factor"], high=MAX_SCALE_FACTOR)
     if not ok or factor is None:
         return None
     flows = s.t["flows"]

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from netkit.errors import InputError, Problem
+from netkit.errors import InputError, OptionError, Problem
 
 __all__ = ["read_events", "check_columns", "parse_times", "MISSING"]
 
@@ -54,6 +54,11 @@ def read_events(path: str | Path, text_columns=(), sep: str | None = None) -> pd
             raise InputError([Problem(str(path), None, None, None,
                                       "reading parquet needs pyarrow: pip install pyarrow "
                                       f"({exc})")]) from None
+        except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+            raise InputError([Problem(str(path), None, None, None,
+                                      f"could not be read as a parquet file ({exc}); check that "
+                                      "it was written completely, or export the events as CSV"
+                                      )]) from None
         for column in text_columns:
             # Integer ids stay integers (mining codes them without hashing); categories and
             # the like become text.
@@ -124,6 +129,7 @@ def parse_times(values: pd.Series, column: str, source: str = "the events",
         return (days * 86_400e9).astype(np.int64)
     else:
         if time_format is not None:
+            _check_time_format(time_format)
             fmt = {"format": time_format}
         elif dayfirst:
             fmt = {"format": "mixed", "dayfirst": True}
@@ -155,3 +161,24 @@ def _time_problems(values, bad, column, source, message, shown: int = 10):
         problems.append(Problem(source, None, column, None,
                                 f"and {len(rows) - shown:,} more rows like these"))
     raise InputError(problems)
+
+
+def _check_time_format(time_format: str) -> None:
+    """A ``strptime`` layout netkit can use, or an `OptionError` naming the bad code.
+
+    Examples
+    --------
+    >>> _check_time_format("%d/%m/%Y %H:%M")
+    >>> _check_time_format("%Q %d")
+    Traceback (most recent call last):
+    ...
+    netkit.errors.OptionError: time_format='%Q %d' is not a time layout netkit can read ('Q' is a bad directive in format '%Q %d'); use strptime codes such as '%d/%m/%Y %H:%M'
+    """
+    import datetime as _dt
+
+    try:
+        _dt.datetime.strptime(_dt.datetime(2000, 1, 2, 3, 4, 5).strftime(time_format),
+                              time_format)
+    except ValueError as err:
+        raise OptionError(f"time_format={time_format!r} is not a time layout netkit can read "
+                          f"({err}); use strptime codes such as '%d/%m/%Y %H:%M'") from None
