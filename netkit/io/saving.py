@@ -119,8 +119,9 @@ def write_folder(path: str | Path, tables: Mapping[str, pd.DataFrame], meta: Map
     path = Path(path)
     with _staged(path, overwrite, folder=True, inputs=inputs) as staged:
         for name, frame in tables.items():
-            _ordered(name, frame).to_csv(staged / TABLES[name].filename, index=False,
-                                         lineterminator="\n", encoding="utf-8")
+            table = _ordered(name, frame)
+            table.to_csv(staged / TABLES[name].filename, index=False, quoting=_quoting(table),
+                         lineterminator="\n", encoding="utf-8")
             _pause("writing")
         with open(staged / "system.yaml", "w", encoding="utf-8") as fh:
             yaml.safe_dump(_meta_for_yaml(meta), fh, sort_keys=False, allow_unicode=True)
@@ -441,3 +442,23 @@ def _write_workbook(system: System, file: Path) -> None:
     if opps:
         sheets["opportunities"] = pd.DataFrame(opps)
     Path(file).write_bytes(workbook_bytes(sheets))
+
+
+def _quoting(table: pd.DataFrame) -> int:
+    """How to quote a table's CSV: as little as possible, but every cell where any text holds a
+    carriage return. Python's csv module quotes a line feed but not a lone carriage return when
+    lines end in ``\n``, so such a name would split its row on reading.
+
+    Examples
+    --------
+    >>> import csv
+    >>> _quoting(pd.DataFrame({"name": ["a"]})) == csv.QUOTE_MINIMAL
+    True
+    >>> _quoting(pd.DataFrame({"name": ["a\rb"]})) == csv.QUOTE_ALL
+    True
+    """
+    import csv
+
+    text = table.select_dtypes(include=["object", "string"])
+    has_cr = any(text[c].astype(str).str.contains("\r", regex=False).any() for c in text)
+    return csv.QUOTE_ALL if has_cr else csv.QUOTE_MINIMAL
