@@ -454,7 +454,7 @@ def _quoting(table: pd.DataFrame) -> int:
     >>> import csv
     >>> _quoting(pd.DataFrame({"name": ["a"]})) == csv.QUOTE_MINIMAL
     True
-    >>> _quoting(pd.DataFrame({"name": ["a\rb"]})) == csv.QUOTE_ALL
+    >>> _quoting(pd.DataFrame({"name": ["a" + chr(13) + "b"]})) == csv.QUOTE_ALL
     True
     """
     import csv
