@@ -220,6 +220,10 @@ class TargetPath(click.Path):
     def convert(self, value, param, ctx):
         if isinstance(value, str) and not value.strip():
             self.fail("the path is empty (is a shell variable unset?)", param, ctx)
+        ending = Path(str(value)).suffix.lower()
+        if ending in ENDINGS and ending != ".xlsx":
+            self.fail(f"{value!r} looks like a report file ({ending}), but this writes a whole "
+                      "system: give a folder, or a workbook ending .xlsx", param, ctx)
         return super().convert(value, param, ctx)
 
 

@@ -104,6 +104,11 @@ def mine(events, case, time, service, organisation, pathway, cohort, mapping, ti
     import netkit
     from netkit.mining.events import read_events
 
+    if system_dir is not None and not per_year:
+        raise click.UsageError("--system writes a system, whose flows.csv holds patients a year, "
+                               "and its reports would call counts from part of a year 'a year': "
+                               "leave out --as-counted (the counts are then scaled by the log's "
+                               "span), or write the counts alone with -o FILE")
     if system_dir is not None and system_dir.is_dir() and any(system_dir.iterdir()):
         raise click.ClickException(f"{system_dir} already exists and is not empty; choose "
                                    "another --system folder")
@@ -148,11 +153,6 @@ def _write_mined(mined, fmt, system_dir, output):
         click.echo(f"warning: {as_flags(warning)}", err=True)
     summary = mined.summary
     click.echo(f"note: patients and transitions {as_flags(mined._basis())}", err=True)
-    if system_dir is not None and not summary["per_year"]:
-        click.echo(f"warning: {system_dir}'s flows.csv holds counts in the "
-                   f"{summary['span_days']:,.0f} days of the log, but a system's flows are "
-                   "patients a year, so its reports will call them 'a year'; leave out "
-                   "--as-counted to scale them", err=True)
     if fmt == "csv":  # flows.csv rows, verbatim (a system file, not a report)
         data = mined.released_flows().to_csv(index=False, lineterminator="\n")
     else:

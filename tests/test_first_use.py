@@ -11,6 +11,7 @@ import click
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT
 from netkit.cli import cli
 from netkit.cli.options import as_flags, choose_format
 
@@ -68,13 +69,33 @@ def test_as_counted_keeps_the_counts_and_says_so_in_every_report(tmp_path):
                                   "days of the log)")
 
 
-def test_as_counted_into_a_system_warns_that_its_reports_will_say_a_year(tmp_path):
+def test_as_counted_into_a_system_is_refused(tmp_path):
+    """A system's flows.csv holds patients a year and every report on it says so: counts from
+    298 days written into one would be called "a year" (found in review), so the two options
+    together are a usage error, and nothing is written."""
     result = run("pathways", "mine", EVENTS, *SAMPLE, "--as-counted", "--system",
                  tmp_path / "mined", "-o", tmp_path / "flows.csv")
-    assert result.exit_code == 0, result.output
-    assert (f"warning: {tmp_path / 'mined'}'s flows.csv holds counts in the 298 days of the log, "
-            "but a system's flows are patients a year, so its reports will call them 'a year'; "
-            "leave out --as-counted to scale them\n") in result.stderr
+    assert result.exit_code == 2
+    assert ("--system writes a system, whose flows.csv holds patients a year, and its reports "
+            "would call counts from part of a year 'a year': leave out --as-counted") in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_a_system_output_named_like_a_report_is_refused(tmp_path):
+    result = run("apply", ROOT / "sample_networks" / "riverside",
+                 ROOT / "sample_networks" / "riverside" / "changesets" / "2026-10-virtual-ward.yaml",
+                 "-o", tmp_path / "rep.md")
+    assert result.exit_code == 2
+    assert "looks like a report file (.md), but this writes a whole system: give a folder, or a " \
+           "workbook ending .xlsx" in result.stderr
+    assert not (tmp_path / "rep.md").exists()
+
+
+def test_a_misspelt_opportunity_gets_a_suggestion():
+    result = run("partners", ROOT / "sample_networks" / "riverside", "-O", "fraility-admissions")
+    assert result.exit_code == 1
+    assert "no opportunity 'fraility-admissions' in Riverside Integrated Care System (did you " \
+           "mean 'frailty-admissions'? opportunities: frailty-admissions," in result.stderr
 
 
 def test_a_short_log_is_scaled_with_a_warning_and_the_library_default_stays_raw():

@@ -341,7 +341,7 @@ def writing_commands(out: Path) -> dict:
         "opportunities": ["opportunities", TINY, "-o", out],
         "partners": ["partners", RIVERSIDE, "-O", "frailty-admissions", "-o", out],
         "partners --curve": ["partners", RIVERSIDE, "-O", "frailty-admissions", "--curve", out],
-        "apply": ["apply", RIVERSIDE, CHANGESET, "-o", out],
+        "apply": ["apply", RIVERSIDE, CHANGESET, "-o", out.with_suffix("")],  # a system folder
         "recompute": ["recompute", RIVERSIDE, CHANGESET, "-o", out],
         "timeline": ["timeline", RIVERSIDE, CHANGESET, "-o", out],
         "timeline --picture": ["timeline", RIVERSIDE, CHANGESET, "--picture", out],
@@ -351,10 +351,10 @@ def writing_commands(out: Path) -> dict:
                           "--time", "when", "--dayfirst", "--service", "code", "-o", out],
         "pathways mine --system": ["pathways", "mine", events / "events.csv", "--case",
                                    "patient", "--time", "when", "--dayfirst", "--service",
-                                   "code", "--system", out],
+                                   "code", "--system", out.with_suffix("")],
         "compare": ["compare", RIVERSIDE, TINY, "-O", "frailty-admissions", "-o", out],
         "roles": ["roles", RIVERSIDE, TINY, "-o", out],
-        "generate": ["generate", "-o", out],
+        "generate": ["generate", "-o", out.with_suffix("")],
     }
 
 
@@ -378,7 +378,7 @@ def test_every_command_refuses_an_output_below_a_file(tmp_path, command):
     result = run(*writing_commands(out)[command])
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output
-    assert result.stderr.startswith(f"Error: cannot write {blocker}{os.sep}out."), result.stderr
+    assert result.stderr.startswith(f"Error: cannot write {blocker}{os.sep}out"), result.stderr
     assert result.stderr.endswith(f": {blocker} is a file, not a folder\n"), result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
     assert blocker.read_text() == "not a folder\n"

@@ -141,9 +141,14 @@ class System:
         try:
             return self._opportunities[opportunity_id]
         except KeyError:
+            import difflib
+
             known = ", ".join(self._opportunities) or "none"
+            close = difflib.get_close_matches(str(opportunity_id), list(self._opportunities), 1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
             raise OpportunityError(f"no opportunity {opportunity_id!r} in {self.name or 'the system'}"
-                                   f" (opportunities: {known}); see 'netkit opportunities'") from None
+                                   f" ({hint}opportunities: {known}); see 'netkit opportunities'"
+                                   ) from None
 
     def organisation_names(self) -> dict[str, str]:
         """Organisation id to name."""
