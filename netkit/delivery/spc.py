@@ -29,7 +29,7 @@ Each point is then tested against four special-cause rules (NHSRplotthedots'
    consecutive points break the trend;
 4. ``two_in_three``: two of three consecutive points beyond the same 2σ line (but inside the
    process limits), with all three on the same side of the mean; only the points beyond the 2σ
-   line are flagged.
+   line are flagged, and the latest two alone wait for a third point.
 
 A flagged point's direction (``side``: ``"high"`` or ``"low"``) comes from the first rule it meets
 in that order: for ``outside``, ``two_in_three`` and ``run`` the side of the mean it is on; for a
@@ -60,9 +60,9 @@ References
 ----------
 NHS England, *Making Data Count* (2019) and *Making Data Count: Strengthening your decisions*
 (2021), https://www.england.nhs.uk/publication/making-data-count/.
-NHS-R community, NHSRplotthedots (R package, CRAN 0.2.x), https://github.com/nhs-r-community/
-NHSRplotthedots: ``R/ptd_spc_standard.R`` (limits, 2σ lines, screening), ``R/ptd_calculate_point_type.R``
-(the rules, point types and the side of a trend), ``R/ptd_calculate_assurance_type.R``
+NHS-R community, NHSRplotthedots (R package, CRAN 0.2.x),
+https://github.com/nhs-r-community/NHSRplotthedots: ``R/ptd_spc_standard.R`` (limits, 2σ lines,
+screening), ``R/ptd_calculate_point_type.R`` (the rules, point types and the side of a trend), ``R/ptd_calculate_assurance_type.R``
 (assurance), ``R/geom_ptd_icon.R`` (the icon is the latest point's), ``R/ptd_spc.R``
 (``screen_outliers = TRUE``, ``improvement_direction = "increase"``), ``R/ptd_spc_options.R``
 (``fix_after_n_points`` at least 12), ``vignettes/deviations.Rmd`` (screening versus the Excel
@@ -162,8 +162,10 @@ class SPCResult:
     --------
     >>> r = xmr([5, 6, 5, 6, 5, 6, 5, 6, 5, 6, 5, 6, 9], baseline=12, improvement="decrease",
     ...         target=2)
-    >>> r
-    <SPCResult: 13 points, mean 5.5 (process limits 2.84–8.16) from points 0–11; latest: special cause of concern (high); assurance: consistently failing>
+    >>> r  # doctest: +ELLIPSIS
+    <SPCResult: 13 points, mean 5.5 (process limits 2.84–8.16) from points 0–11; latest: ...>
+    >>> r.variation
+    'special cause of concern (high)'
     >>> r.signal, r.assurance
     ('concern', 'fail')
     """
@@ -188,7 +190,9 @@ class SPCResult:
 
     @property
     def sigma(self) -> float:
-        """σ as Making Data Count estimates it: mean moving range / 1.128 (limits at ±3σ)."""
+        """σ, about mean moving range / 1.128; taken as 2.66 / 3 × mean moving range, as
+        NHSRplotthedots does, so that the process limits are exactly ±3σ and the 2σ lines
+        exactly ±2σ."""
         return self.mean_moving_range * float(LIMIT) / 3
 
     @property
@@ -324,7 +328,7 @@ def _read_values(values) -> tuple[list[Fraction], tuple]:
     for position, item in enumerate(items):
         converted = _as_fraction(item)
         if isinstance(converted, str):
-            problems.append(Problem("the values", None, None, repr(item),
+            problems.append(Problem("the values", None, None, str(item),
                                     f"{converted} (point {position}, {periods[position]!r})"))
         exact.append(converted)
     if problems:
@@ -465,7 +469,7 @@ def _assurance(target, improvement, lower: Fraction, upper: Fraction) -> str | N
     return "hit_and_miss"
 
 
-def xmr(values, baseline=None, improvement: str | None = None, target=None, *,
+def xmr(values, baseline=None, improvement: str | None = None, target=None, *,  # long: docstring
         screen_outliers: bool = True, min_baseline: int = MIN_BASELINE) -> SPCResult:
     """An XmR chart of a series, as Making Data Count draws it (see the module's docstring).
 
