@@ -361,9 +361,26 @@ def test_bad_values_are_reported_together():
     text = str(err.value)
     assert text.startswith("4 problems in the input:")
     assert "'nan' is not a finite number (SPC needs a value at every point" in text
-    assert "'lots' is not a number (point 6, 6)" in text
+    assert "'lots' is not a number (point 6)" in text
     assert "'None' is missing" in text
-    assert "'True' is not a number (point 8" in text
+    assert "'True' is not a number (point 8)" in text
+
+
+def test_bad_values_name_their_period():
+    import pandas as pd
+
+    months = pd.Index([f"2024-{m:02d}" for m in range(1, 13)])
+    with pytest.raises(InputError, match=r"'nan' is not a finite number .*\(point 3, '2024-04'\)"):
+        xmr(pd.Series([1.0, 2.0, 3.0, None] + [1.0] * 8, index=months))
+
+
+def test_decimals_are_exact():
+    from decimal import Decimal
+
+    r = xmr([Decimal("0.1"), Decimal("0.3")] * 6 + [Decimal("0.2")], baseline=12)
+    assert r.mean == pytest.approx(0.2) and r.sides[-1] == ""  # exactly on the mean
+    with pytest.raises(InputError, match="not a finite number"):
+        xmr([Decimal("NaN")] + [Decimal(1)] * 12)
 
 
 @pytest.mark.parametrize("values, message", [

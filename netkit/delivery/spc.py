@@ -73,6 +73,7 @@ Technology* 14(3): 172-173.
 
 from __future__ import annotations
 
+import decimal
 import math
 import numbers
 from dataclasses import dataclass
@@ -301,6 +302,8 @@ def _as_fraction(value) -> Fraction | str:
     """The value as an exact fraction, or why it cannot be one."""
     if value is None or value is _pandas_na():
         return "is missing (SPC needs a value at every point: fill or drop gaps)"
+    if isinstance(value, decimal.Decimal):
+        value = float(value) if not value.is_finite() else Fraction(value)
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         return "is not a number"
     if isinstance(value, numbers.Integral):
@@ -328,8 +331,9 @@ def _read_values(values) -> tuple[list[Fraction], tuple]:
     for position, item in enumerate(items):
         converted = _as_fraction(item)
         if isinstance(converted, str):
-            problems.append(Problem("the values", None, None, str(item),
-                                    f"{converted} (point {position}, {periods[position]!r})"))
+            label = periods[position]
+            where = f"point {position}" + ("" if label == position else f", {label!r}")
+            problems.append(Problem("the values", None, None, str(item), f"{converted} ({where})"))
         exact.append(converted)
     if problems:
         shown = problems[:SHOWN_PER_KIND]
