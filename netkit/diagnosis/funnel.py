@@ -26,10 +26,12 @@ are treated as Poisson, as public health and NHS outcome reporting does.
 Control limits are prediction limits around the target for a unit of that size, not a confidence
 interval around the unit's own value; Seaton and Manktelow (2012) show why the two differ and
 recommend prediction limits for funnel plots. For a ratio, PHEindicatormethods draws its funnel
-lines by inverting exact intervals (``phe_funnels`` with ``statistic = "ratio"``): at the expected
-count where its upper 95% line meets an observed count O, these interpolated limits give exactly
-O - 1, so the two agree on every count away from the line (the tests check this on the package's
-own published table).
+lines by inverting exact intervals (``phe_funnels`` with ``statistic = "ratio"``): a count O is
+beyond its upper line when the exact lower limit of O exceeds the expected count. At the expected
+count where that line passes through O, the interpolated upper limit here is exactly O - 1 (the
+tests check this on the package's own published table): the two agree on every count but the one
+at the boundary, the Poisson quantile, which the interpolated limit flags and the exact interval
+does not.
 
 References
 ----------
@@ -59,12 +61,13 @@ from scipy.stats import chi2, norm, poisson
 from netkit.errors import OptionError
 
 __all__ = ["poisson_interval", "rates", "indirectly_standardised", "funnel_limits", "outliers",
-           "Outliers", "LEVELS", "BYAR_FROM"]
+           "Outliers", "LEVELS", "BYAR_FROM", "WITHIN"]
 
 #: The control limits of NHS and public health outcome reporting: 95% ("alert") and 99.8%.
 LEVELS = (0.95, 0.998)
 #: PHE Fingertips uses exact Poisson limits below this many events and Byar's from it.
 BYAR_FROM = 10
+#: The verdict of a unit inside every control limit.
 WITHIN = "within what chance would give"
 
 
@@ -269,9 +272,15 @@ def _interpolated_quantile(mean: np.ndarray, p: float) -> np.ndarray:
 
 
 def _count_limits(expected: np.ndarray, levels) -> dict[float, tuple[np.ndarray, np.ndarray]]:
-    """Each level's (lower, upper) control limits on the count scale."""
-    return {level: (_interpolated_quantile(expected, (1 - level) / 2),
-                    _interpolated_quantile(expected, 1 - (1 - level) / 2))
+    """Each level's (lower, upper) control limits on the count scale.
+
+    The limits never cross the expected count: below an expected count of about 0.025 (95%) or
+    0.001 (99.8%) a single event is already beyond the upper limit, and the interpolated quantile
+    would put that limit under the target; it is held at the target instead, which classes every
+    count the same way.
+    """
+    return {level: (np.minimum(_interpolated_quantile(expected, (1 - level) / 2), expected),
+                    np.maximum(_interpolated_quantile(expected, 1 - (1 - level) / 2), expected))
             for level in _levels(levels)}
 
 
@@ -284,7 +293,8 @@ def funnel_limits(size, target: float = 1.0, levels=LEVELS, per: float = 1) -> p
         For ratios, each unit's expected count (``target=1``); for rates, each unit's
         denominator (``target`` the benchmark rate per ``per``). A grid of sizes draws the funnel.
     target : float
-        The benchmark: 1 for a ratio, a rate per ``per`` for a rate.
+        The benchmark: 1 for a ratio, a rate per ``per`` for a rate (0: no events expected, so
+        every unit with an event is above the limits).
     levels : sequence of float
         Two-sided levels of the limits (95% and 99.8% by default).
     per : float
@@ -295,7 +305,16 @@ def funnel_limits(size, target: float = 1.0, levels=LEVELS, per: float = 1) -> p
     DataFrame
         One row a unit: size, expected (the count at the target: size x target / per), target,
         and lower_95, upper_95, lower_99_8, upper_99_8 on the scale of the target (a rate per
-        ``per`` or a ratio). The limits narrow towards the target as the size grows.
+        ``per`` or a ratio).
+
+    Notes
+    -----
+    The limits narrow towards the target as the size grows: the lower limits never fall, and
+    the upper limits fall over every doubling of the size (for expected counts of 1 or more).
+    Between doublings the discrete Poisson gives the upper limits a small sawtooth, a few
+    hundredths of the target at most, as every exact funnel has. Below an expected count of
+    about 0.025 (95%) or 0.001 (99.8%) one event is already beyond the upper limit, and that
+    limit is held at the target.
 
     Examples
     --------
@@ -315,8 +334,8 @@ def funnel_limits(size, target: float = 1.0, levels=LEVELS, per: float = 1) -> p
     if (units <= 0).any():
         raise OptionError(f"size must be > 0 for every unit (got 0 for "
                           f"{list(units.index[units <= 0])[:3]})")
-    if not (np.isfinite(target) and target > 0):
-        raise OptionError(f"target must be a rate or ratio > 0 (got {target!r})")
+    if not (np.isfinite(target) and target >= 0):
+        raise OptionError(f"target must be a rate or ratio >= 0 (got {target!r})")
     expected = units.to_numpy() * target / per
     frame = pd.DataFrame({"size": units, "expected": expected, "target": float(target)},
                          index=units.index)
@@ -397,8 +416,8 @@ def outliers(observed, size, target: float | None = None, levels=LEVELS, per: fl
     Returns
     -------
     Outliers
-        A unit is above a limit when its count exceeds the upper control limit (and its
-        expected count), below when under the lower one; otherwise its verdict is "within what
+        A unit is above a limit when its count exceeds the upper control limit, below when
+        under the lower one; otherwise its verdict is "within what
         chance would give". For a unit above the ``excess_level`` limit, excess = observed -
         expected (the count that would bring it to the target), excess_low = observed - the upper
         limit's count (what chance cannot explain) and excess_high = observed - the lower limit's
@@ -443,10 +462,7 @@ def _place(frame: pd.DataFrame, count: np.ndarray, levels, excess_level: float) 
     # the widest limit a unit is outside wins: walk the levels narrowest first
     for level in levels:
         lower, upper = counts[level]
-        # a count at or under its expected value is never above (and at or over never below),
-        # even where the discrete limits of a tiny expected count sit on the other side of it
-        above = (count > upper) & (count > expected)
-        below = (count < lower) & (count < expected)
+        above, below = count > upper, count < lower
         frame[f"above_{_label(level)}"] = above
         frame[f"below_{_label(level)}"] = below
         verdict = np.where(above, f"above the {_percent(level)} limit", verdict)
@@ -455,6 +471,6 @@ def _place(frame: pd.DataFrame, count: np.ndarray, levels, excess_level: float) 
     lower, upper = counts[excess_level]
     flagged = frame[f"above_{_label(excess_level)}"].to_numpy()
     frame["excess"] = np.where(flagged, count - expected, 0.0)
-    frame["excess_low"] = np.where(flagged, count - np.maximum(upper, expected), 0.0)
+    frame["excess_low"] = np.where(flagged, count - upper, 0.0)
     frame["excess_high"] = np.where(flagged, count - lower, 0.0)
     return frame
