@@ -322,6 +322,18 @@ def test_verdicts_agree_with_the_limits_on_the_value_scale(counts, data):
     assert (found["excess"] <= found["excess_high"] + 1e-9).all()
 
 
+def test_in_control_places_fall_outside_about_as_often_as_the_levels_say():
+    # 20,000 places whose admissions really are Poisson at the benchmark (seeded): about 2.5%
+    # fall above the 95% limit and 2.5% below, about 0.1% beyond each 99.8% limit
+    rng = np.random.default_rng(0)
+    people = rng.uniform(500, 50_000, 20_000)
+    found = outliers(rng.poisson(people * 20 / 1000), people, target=20, per=1000).frame
+    assert 0.020 < found["above_95"].mean() < 0.030
+    assert 0.020 < found["below_95"].mean() < 0.030
+    assert 0.0003 < found["above_99_8"].mean() < 0.002
+    assert 0.0003 < found["below_99_8"].mean() < 0.002
+
+
 def test_outliers_is_a_value_with_a_table_a_dict_and_html():
     found = outliers({"<b>North</b>": 40, "South": 43, "East": 50},
                      {"<b>North</b>": 3000, "South": 2000, "East": 1500}, target=20, per=1000)
@@ -365,6 +377,9 @@ def test_results_are_deterministic():
     (lambda: funnel_limits([10], target=-1), "target must be a rate or ratio >= 0"),
     (lambda: outliers([1], [10], excess_level=0.9), "excess_level must be one of levels"),
     (lambda: outliers([float("nan")], [10]), "observed must be numbers >= 0"),
+    (lambda: rates([float("inf")], [10]), r"observed must be numbers >= 0 \(got \[inf\]"),
+    (lambda: rates([1], [10], per=0), "per must be a number > 0"),
+    (lambda: poisson_interval([1], level=(0.95, 0.998)), "level must be one probability"),
 ])
 def test_bad_arguments_say_what_they_must_be(call, message):
     with pytest.raises(OptionError, match=message):

@@ -89,10 +89,16 @@ def _series(values, name: str) -> pd.Series:
         out = pd.Series(values, dtype=float)
     else:
         out = pd.Series(np.asarray(values, dtype=float))
-    if out.isna().any() or not np.isfinite(out.to_numpy()).all() or (out < 0).any():
-        raise OptionError(f"{name} must be numbers >= 0 (got {list(out[~(out >= 0)][:3])} "
-                          "among them)")
+    bad = ~np.isfinite(out.to_numpy()) | (out.to_numpy() < 0)
+    if bad.any():
+        raise OptionError(f"{name} must be numbers >= 0 (got {list(out[bad])[:3]} among them)")
     return out.rename(name)
+
+
+def _per(per) -> float:
+    if not (np.ndim(per) == 0 and np.isfinite(per) and per > 0):
+        raise OptionError(f"per must be a number > 0, such as 1,000 (got {per!r})")
+    return float(per)
 
 
 def _levels(levels) -> tuple[float, ...]:
@@ -136,6 +142,8 @@ def poisson_interval(observed, level: float = 0.95, method: str = "phe"):
     ([0.0, 1.09, 50.163], [3.689, 10.242, 82.849])
     """
     count = _series(observed, "observed").to_numpy()
+    if np.ndim(level):
+        raise OptionError(f"level must be one probability, such as 0.95 (got {level!r})")
     (level,) = _levels(level)
     tail = (1 - level) / 2
     exact_lower = np.where(count > 0, chi2.ppf(tail, 2 * np.maximum(count, 1e-300)) / 2, 0.0)
@@ -192,8 +200,7 @@ def rates(observed, population, per: float = 1000, levels=(0.95,),
     North       4.0      2000.0   2.0     0.545     5.121  exact
     South      65.0     10000.0   6.5     5.016     8.285   Byar
     """
-    count = _series(observed, "observed")
-    people = _series(population, "population")
+    count, people, per = _series(observed, "observed"), _series(population, "population"), _per(per)
     if not count.index.equals(people.index):
         raise OptionError("observed and population must name the same places in the same order")
     if (people <= 0).any():
@@ -241,7 +248,7 @@ def indirectly_standardised(observed, population_by_band: pd.DataFrame, referenc
     A      60.0      60.0  1.000     0.763     1.287   Byar
     B      40.0      55.0  0.727     0.520     0.990   Byar
     """
-    count = _series(observed, "observed")
+    count, per = _series(observed, "observed"), _per(per)
     people = pd.DataFrame(population_by_band).astype(float)
     reference = _series(reference_rates_by_band, "reference_rates_by_band")
     missing = [band for band in people.columns if band not in reference.index]
@@ -330,20 +337,25 @@ def funnel_limits(size, target: float = 1.0, levels=LEVELS, per: float = 1) -> p
     A      3.78     16.16
     B      8.04     11.96
     """
-    units = _series(size, "size")
+    return _funnel(_series(size, "size"), target, _levels(levels), _per(per))[0]
+
+
+def _funnel(units: pd.Series, target: float, levels, per: float):
+    """`funnel_limits`' table, and each level's (lower, upper) limits on the count scale."""
     if (units <= 0).any():
         raise OptionError(f"size must be > 0 for every unit (got 0 for "
                           f"{list(units.index[units <= 0])[:3]})")
-    if not (np.isfinite(target) and target >= 0):
+    if not (np.ndim(target) == 0 and np.isfinite(target) and target >= 0):
         raise OptionError(f"target must be a rate or ratio >= 0 (got {target!r})")
     expected = units.to_numpy() * target / per
     frame = pd.DataFrame({"size": units, "expected": expected, "target": float(target)},
                          index=units.index)
     scale = per / units.to_numpy()
-    for level, (lower, upper) in _count_limits(expected, levels).items():
+    counts = _count_limits(expected, levels)
+    for level, (lower, upper) in counts.items():
         frame[f"lower_{_label(level)}"] = lower * scale
         frame[f"upper_{_label(level)}"] = upper * scale
-    return frame
+    return frame, counts
 
 
 @dataclass(frozen=True)
@@ -417,11 +429,11 @@ def outliers(observed, size, target: float | None = None, levels=LEVELS, per: fl
     -------
     Outliers
         A unit is above a limit when its count exceeds the upper control limit, below when
-        under the lower one; otherwise its verdict is "within what
-        chance would give". For a unit above the ``excess_level`` limit, excess = observed -
-        expected (the count that would bring it to the target), excess_low = observed - the upper
-        limit's count (what chance cannot explain) and excess_high = observed - the lower limit's
-        count; every other unit has an excess of 0.
+        under the lower one; otherwise its verdict is "within what chance would give". For a
+        unit above the ``excess_level`` limit, excess = observed - expected (the count that would
+        bring it to the target), excess_low = observed - the upper limit's count (what chance
+        cannot explain) and excess_high = observed - the lower limit's count; every other unit
+        has an excess of 0.
 
     Examples
     --------
@@ -437,8 +449,7 @@ def outliers(observed, size, target: float | None = None, levels=LEVELS, per: fl
     >>> found.frame.loc["East", ["excess_low", "excess", "excess_high"]].round(1).tolist()
     [9.3, 20.0, 30.8]
     """
-    count = _series(observed, "observed")
-    units = _series(size, "size")
+    count, units, per = _series(observed, "observed"), _series(size, "size"), _per(per)
     if not count.index.equals(units.index):
         raise OptionError("observed and size must name the same units in the same order")
     levels = _levels(levels)
@@ -446,18 +457,20 @@ def outliers(observed, size, target: float | None = None, levels=LEVELS, per: fl
         raise OptionError(f"excess_level must be one of levels {levels} (got {excess_level!r})")
     if target is None:
         target = float(count.sum() / units.sum() * per) if units.sum() > 0 else 0.0
-    limits = funnel_limits(units, target, levels, per)
-    frame = pd.DataFrame({"observed": count, "size": units, "expected": limits["expected"],
-                          "value": count / units * per, "target": float(target)})
-    frame = frame.join(limits.drop(columns=["size", "expected", "target"]))
-    return Outliers(_place(frame, count.to_numpy(), levels, excess_level), float(target),
+    limits, counts = _funnel(units, target, levels, per)
+    frame = limits.drop(columns=["size", "target"])
+    frame.insert(0, "observed", count.to_numpy())
+    frame.insert(1, "size", units.to_numpy())
+    frame.insert(3, "value", (count / units * per).to_numpy())
+    frame.insert(4, "target", float(target))
+    return Outliers(_place(frame, count.to_numpy(), counts, excess_level), float(target),
                     float(per), levels, float(excess_level))
 
 
-def _place(frame: pd.DataFrame, count: np.ndarray, levels, excess_level: float) -> pd.DataFrame:
-    """Flags, verdicts and excess for each unit (``frame`` holds expected and the limits)."""
+def _place(frame: pd.DataFrame, count: np.ndarray, counts, excess_level: float) -> pd.DataFrame:
+    """Flags, verdicts and excess for each unit, from each level's limits on the count scale."""
     expected = frame["expected"].to_numpy()
-    counts = _count_limits(expected, levels)
+    levels = sorted(counts)
     verdict = np.full(len(frame), WITHIN, dtype=object)
     # the widest limit a unit is outside wins: walk the levels narrowest first
     for level in levels:
