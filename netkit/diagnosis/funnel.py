@@ -30,7 +30,7 @@ lines by inverting exact intervals (``phe_funnels`` with ``statistic = "ratio"``
 beyond its upper line when the exact lower limit of O exceeds the expected count. At the expected
 count where that line passes through O, the interpolated upper limit here is exactly O - 1 (the
 tests check this on the package's own published table): the two agree on every count but the one
-at the boundary, the Poisson quantile, which the interpolated limit flags and the exact interval
+at the boundary, the Poisson quantile, which the interpolated limit may flag and the exact interval
 does not.
 
 References
@@ -39,10 +39,12 @@ References
    Medicine 2005; 24: 1185-1202 (appendix A.1: limits for discrete distributions, with
    interpolation).
 .. [2] Flowers J. Statistical process control methods in public health intelligence. Technical
-   Briefing 2, Association of Public Health Observatories, 2007 (95% and 99.8% limits; "within
-   what chance would give").
-.. [3] Public Health England. PHEindicatormethods (R package): R/Rates.R, R/ISR.R, R/Byars.R,
-   R/Funnels.R, R/utils.R and tests/testthat/testdata_funnel_ratio_outputs.csv.
+   Briefing 2, Association of Public Health Observatories, 2007 (control charts and funnel plots
+   in public health practice).
+.. [3] Public Health England. PHEindicatormethods (R package): R/Rates.R, R/ISR.R, R/Byars.R
+   (exact limits below 10 events, Byar's from 10), R/Funnels.R and R/utils.R (funnel limits at
+   0.975 and 0.999 each side: 95% and 99.8%), and
+   tests/testthat/testdata_funnel_ratio_outputs.csv.
 .. [4] Breslow NE, Day NE. Statistical methods in cancer research, volume II. IARC, 1987
    (Byar's approximation).
 .. [5] Seaton SE, Manktelow BN. The probability of being identified as an outlier with commonly
