@@ -16,6 +16,7 @@ from netkit.model.opportunity import (
     DEFAULT_WEIGHTS,
     GROUPINGS,
 )
+from netkit.model.rule_packs import packs_in_words
 
 __all__ = ["output_options", "partner_options", "system_path", "emit", "write_text", "warn",
            "partner_settings", "disclosure_option", "check_outputs", "saving_to", "TargetPath",
@@ -294,8 +295,7 @@ def warn(problems) -> None:
         click.echo(f"warning: {as_flags(str(problem))}", err=True)
 
 
-DISCLOSURE_HELP = ("Disclosure control for the patient counts shown: nhs (1-7 shown *, others "
-                   "to the nearest 5), cms (1-10 shown *), none, or threshold=N,round=R.")
+DISCLOSURE_HELP = f"Disclosure control for the patient counts shown: {packs_in_words()}."
 
 disclosure_option = click.option("--disclosure", default=None, metavar="RULES",
                                   help=DISCLOSURE_HELP)
