@@ -13,6 +13,7 @@ from netkit.model.opportunity import (
     CRITERIA,
     DEFAULT_COORDINATION_COST,
     DEFAULT_GROUPING,
+    DEFAULT_REPRESENT,
     DEFAULT_WEIGHTS,
     GROUPINGS,
 )
@@ -314,8 +315,8 @@ def partner_options(func):
                           + ", ".join(f"{k}={v:g}" for k, v in DEFAULT_COORDINATION_COST.items())
                           + "), in units of benefit."),
         click.option("--represent", metavar="TYPE=parent,...|none",
-                     help="Which organisations take part through their parent "
-                          "(default gp_practice=parent)."),
+                     help="Which organisations take part through their parent (default "
+                          + ",".join(f"{k}={v}" for k, v in DEFAULT_REPRESENT.items()) + ")."),
         click.option("--min-patients", type=click.FloatRange(min=0), default=None, metavar="K",
                      help="Leave out organisation-to-organisation ties under K patients a "
                           "year."),

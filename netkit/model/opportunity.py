@@ -23,6 +23,7 @@ __all__ = [
     "DEFAULT_WEIGHTS",
     "DEFAULT_COORDINATION_COST",
     "GROUPINGS",
+    "DEFAULT_REPRESENT",
     "DEFAULT_GROUPING",
     "parse_opportunities",
     "opportunity_to_dict",
@@ -46,6 +47,10 @@ DEFAULT_COORDINATION_COST = {"partner": 0.02, "new_tie": 0.005}
 #: the default.
 GROUPINGS = ("type", "sector")
 DEFAULT_GROUPING = "type"
+
+#: Representation rules by default: GP practices take part through their PCN, as primary care
+#: does in system work (`netkit.partners.scope`).
+DEFAULT_REPRESENT = {"gp_practice": "parent"}
 
 KNOWN_KEYS = ("id", "title", "description", "benefits", "pathways", "places", "cohort", "shift",
               "include", "exclude", "weights", "coordination_cost", "represent", "min_patients")
