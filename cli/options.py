@@ -9,6 +9,16 @@ from pathlib import Path
 
 import click
 
+from netkit.model.opportunity import (
+    CRITERIA,
+    DEFAULT_COORDINATION_COST,
+    DEFAULT_GROUPING,
+    DEFAULT_REPRESENT,
+    DEFAULT_WEIGHTS,
+    GROUPINGS,
+)
+from netkit.model.rule_packs import packs_in_words
+
 __all__ = ["output_options", "partner_options", "system_path", "emit", "write_text", "warn",
            "partner_settings", "disclosure_option", "check_outputs", "saving_to", "TargetPath",
            "choose_format", "picture_option", "write_bytes", "not_an_opportunity", "ENDINGS",
@@ -290,8 +300,7 @@ def warn(problems) -> None:
         click.echo(f"warning: {as_flags(str(problem))}", err=True)
 
 
-DISCLOSURE_HELP = ("Disclosure control for the patient counts shown: nhs (1-7 shown *, others "
-                   "to the nearest 5), cms (1-10 shown *), none, or threshold=N,round=R.")
+DISCLOSURE_HELP = f"Disclosure control for the patient counts shown: {packs_in_words()}."
 
 disclosure_option = click.option("--disclosure", default=None, metavar="RULES",
                                   help=DISCLOSURE_HELP)
@@ -301,19 +310,21 @@ def partner_options(func):
     """The settings of the partner engine, the same on every command that finds partners."""
     options = [
         click.option("--weights", metavar="NAME=W,...",
-                     help="Criterion weights over the opportunity's: activity, handoffs, "
-                          "brokerage, commissioning, incentives (defaults 1, 1, 0.5, 1, 1)."),
+                     help="Criterion weights over the opportunity's: " + ", ".join(CRITERIA)
+                          + " (defaults "
+                          + ", ".join(f"{DEFAULT_WEIGHTS[c]:g}" for c in CRITERIA) + ")."),
         click.option("--coordination-cost", metavar="NAME=C,...",
                      help="Coordination cost per partner and per pair with no existing "
-                          "relationship (defaults partner=0.02, new_tie=0.005), in units of "
-                          "benefit."),
+                          "relationship (defaults "
+                          + ", ".join(f"{k}={v:g}" for k, v in DEFAULT_COORDINATION_COST.items())
+                          + "), in units of benefit."),
         click.option("--represent", metavar="TYPE=parent,...|none",
-                     help="Which organisations take part through their parent "
-                          "(default gp_practice=parent)."),
+                     help="Which organisations take part through their parent (default "
+                          + ",".join(f"{k}={v}" for k, v in DEFAULT_REPRESENT.items()) + ")."),
         click.option("--min-patients", type=click.FloatRange(min=0), default=None, metavar="K",
                      help="Leave out organisation-to-organisation ties under K patients a "
                           "year."),
-        click.option("--groups", type=click.Choice(["type", "sector"]), default="type",
+        click.option("--groups", type=click.Choice(GROUPINGS), default=DEFAULT_GROUPING,
                      show_default=True, help="Groups for Gould-Fernandez brokerage roles."),
         click.option("--disclosure", default=None, metavar="RULES",
                      help=DISCLOSURE_HELP + " Adds a check that the partner set is the same "

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 from netkit.cli.app import cli
+from netkit.model.rule_packs import packs_in_words
 
 from .options import TargetPath, check_outputs, output_options, render, write_bytes, write_text
 
@@ -64,8 +65,7 @@ def _cohort(ctx, param, values):
                    "and the factor; --as-counted: keep the counts as found, reported as 'in the "
                    "N days of the log'.")
 @click.option("--disclosure", default="none", show_default=True, metavar="RULES",
-              help="Disclosure control for what is written: nhs (1-7 shown *, others to the "
-                   "nearest 5), cms (1-10 shown *), none, or threshold=N,round=R.")
+              help=f"Disclosure control for what is written: {packs_in_words()}.")
 @click.option("--system", "system_dir", type=TargetPath(file_okay=False, path_type=Path),
               metavar="DIR", help="Also write a whole system folder built from the flows "
                                   "(services, providers, one pathway and one opportunity).")

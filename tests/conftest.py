@@ -1,4 +1,10 @@
-"""Shared fixtures: copies of the sample systems that a test may edit, and small editing helpers."""
+"""Shared fixtures: copies of the sample systems that a test may edit, small editing helpers, the
+one Spark session of a test run, and the hypothesis profiles.
+
+Hypothesis runs the ``default`` profile (few examples, quick) unless ``HYPOTHESIS_PROFILE`` names
+another: ``.ci/run`` sets ``ci`` (many examples). A test's own ``@settings(max_examples=...)``
+overrides either.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import settings
+
+settings.register_profile("default", max_examples=25, deadline=None)
+settings.register_profile("ci", max_examples=200, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_networks"
@@ -20,6 +31,25 @@ def missing(what: str, variable: str, reason: str):
     if os.environ.get(variable) == "1":
         pytest.fail(f"{what} tests required but {reason}")
     pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """One Spark session (local mode, two cores) for every Spark test of the run: starting one
+    takes seconds. Skips without pyspark or Java (fails under ``NETKIT_REQUIRE_SPARK=1``)."""
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        missing("Spark", "NETKIT_REQUIRE_SPARK",
+                "pyspark is not installed (pip install '.[spark]')")
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        missing("Spark", "NETKIT_REQUIRE_SPARK",
+                "no Java runtime (apt-get install default-jre-headless)")
+    from netkit.mining.spark import spark_session
+
+    session = spark_session("local[2]")
+    yield session
+    session.stop()
 
 
 @pytest.fixture

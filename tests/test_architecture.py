@@ -132,3 +132,102 @@ def test_the_walker_sees_function_local_imports(tmp_path):
     path.write_text("def f():\n    from netkit.viz import maps\n", encoding="utf-8")
     assert imports_of("netkit.model.m", path, {"netkit.viz.maps", "netkit.viz"}) == {
         "netkit.viz.maps"}
+
+
+# --- size ---------------------------------------------------------------------------------------
+
+MODULE_LIMIT = 600
+FUNCTION_LIMIT = 60
+#: A function may be longer if its ``def`` says why: ``def f(...):  # long: <reason>`` (on any
+#: line of a signature that takes several).
+LONG_REASON = re.compile(r"#\s*long:\s*\S")
+#: Functions being split in other branches of the same round; the lead empties this list after
+#: merging them. "being split" marks each entry as temporary.
+BEING_SPLIT = {
+    "netkit.io.generator": "being split",
+    "netkit.viz.maps.map_system": "being split",
+    "netkit.mining": "being split",
+    "netkit.change": "being split",
+    # over the limit on main and in no one's list for this round that this branch knows of
+    "netkit.io.validation._check_references": "being split (not in this branch; ask the lead)",
+    "netkit.io.validation.check_opportunities": "being split (not in this branch; ask the lead)",
+    "netkit.model.opportunity._parse_one": "being split (not in this branch; ask the lead)",
+}
+
+
+def body_length(node: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
+    """Lines of a function's body, without its docstring (nested functions count in it)."""
+    body = node.body
+    if (len(body) > 1 and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
+            and isinstance(body[0].value.value, str)):
+        body = body[1:]
+    return node.end_lineno - body[0].lineno + 1
+
+
+def has_reason(node: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str]) -> bool:
+    """Whether the function's signature (its ``def`` line and any continuation lines) carries a
+    ``# long: <reason>`` comment."""
+    last = max(node.lineno, node.body[0].lineno - 1)
+    return any(LONG_REASON.search(line) for line in lines[node.lineno - 1:last])
+
+
+def long_functions(tree: ast.AST, lines: list[str], module: str) -> list[tuple[str, int]]:
+    """(qualified name, body length) of each function over the limit without a reason."""
+    found = []
+
+    def visit(node: ast.AST, prefix: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                name = f"{prefix}.{child.name}"
+                if (not isinstance(child, ast.ClassDef)
+                        and body_length(child) > FUNCTION_LIMIT
+                        and not has_reason(child, lines)):
+                    found.append((name, body_length(child)))
+                visit(child, name)
+            else:
+                visit(child, prefix)
+
+    visit(tree, module)
+    return found
+
+
+def being_split(name: str) -> bool:
+    return any(name == prefix or name.startswith(prefix + ".") for prefix in BEING_SPLIT)
+
+
+def test_no_module_over_the_size_limit():
+    over = sorted(f"{name}: {len(path.read_text(encoding='utf-8').splitlines())} lines"
+                  for name, path in modules().items()
+                  if len(path.read_text(encoding="utf-8").splitlines()) > MODULE_LIMIT
+                  and not being_split(name))
+    assert over == [], (f"modules over {MODULE_LIMIT} lines (split them where they hold two "
+                        "ideas):\n" + "\n".join(over))
+
+
+def test_no_long_function_without_a_reason():
+    over = []
+    for name, path in modules().items():
+        text = path.read_text(encoding="utf-8")
+        over += [f"{qualified}: {length} lines" for qualified, length in
+                 long_functions(ast.parse(text), text.splitlines(), name)
+                 if not being_split(qualified)]
+    assert sorted(over) == [], (
+        f"functions whose body is over {FUNCTION_LIMIT} lines: split them along their seams, or "
+        "say why beside the def (# long: <reason>):\n" + "\n".join(sorted(over)))
+
+
+def test_the_size_rule_reads_the_reason_and_skips_the_docstring():
+    # a check of the check
+    body = "\n".join(f"    x{i} = {i}" for i in range(FUNCTION_LIMIT))
+    docstring = '    """A docstring\n    over two lines."""\n'
+    short = f"def f():\n{docstring}{body}\n"
+    assert long_functions(ast.parse(short), short.splitlines(), "m") == []
+    long = f"def f():\n{docstring}{body}\n    y = 1\n"
+    assert long_functions(ast.parse(long), long.splitlines(), "m") == [("m.f", FUNCTION_LIMIT + 1)]
+    reason = long.replace("def f():", "def f():  # long: one table, column by column")
+    assert long_functions(ast.parse(reason), reason.splitlines(), "m") == []
+    wrapped = long.replace("def f():", "def f(\n    a=1,\n):  # long: a reason after the signature")
+    assert long_functions(ast.parse(wrapped), wrapped.splitlines(), "m") == []
+    nested = "class C:\n" + "\n".join("    " + line for line in long.splitlines()) + "\n"
+    assert long_functions(ast.parse(nested), nested.splitlines(), "m") == [
+        ("m.C.f", FUNCTION_LIMIT + 1)]

@@ -311,7 +311,7 @@ def test_sole_brokers():
     assert sole_brokers(G, groups) == []
 
 
-@settings(max_examples=80, deadline=None)
+@settings(deadline=None)
 @given(st.integers(2, 20), st.floats(0.05, 0.5), st.integers(0, 10**6),
        st.sampled_from([(1, 5), (1, 1000), (100, 100)]))
 def test_igraph_and_networkx_agree(n, p, seed, patients):
@@ -367,7 +367,7 @@ def _naive_roles(G, groups):
 
 @given(st.integers(1, 25), st.floats(0.0, 0.6), st.integers(1, 4), st.integers(0, 10**6),
        st.sampled_from([3, 50, 2_000_000]))
-@settings(max_examples=60, deadline=None)
+@settings(deadline=None)
 def test_vectorised_roles_match_the_plain_loop(n, p, k, seed, block):
     """Counting open two-paths with numpy, in blocks of any size, gives the plain loop's
     counts and sole brokers, self-loops and mutual ties included."""
@@ -393,7 +393,7 @@ def test_vectorised_roles_match_the_plain_loop(n, p, k, seed, block):
 
 
 @given(st.integers(12, 40), st.floats(0.05, 0.4), st.integers(0, 10**6), st.integers(1, 11))
-@settings(max_examples=25, deadline=None)
+@settings(deadline=None)
 def test_sampled_brokerage_engines_agree(n, p, seed, sources):
     """Estimating from sampled route sources: both engines draw the same sources and agree;
     with every node as a source the estimate is the exact figure."""
@@ -445,7 +445,7 @@ def _enumerated_moments(G: nx.DiGraph, groups: dict) -> dict:
 
 @given(st.integers(1, 7), st.floats(0.1, 0.9), st.integers(1, 4), st.integers(0, 10**6),
        st.sampled_from([2, 7, 2_000_000]))
-@settings(max_examples=40, deadline=None)
+@settings(deadline=None)
 def test_permutation_null_is_exact(n, p, k, seed, block):
     """Expected counts and variances under the permutation null equal the mean and variance
     over every relabelling of the broker's other nodes, counted one by one; two-paths

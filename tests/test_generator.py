@@ -96,6 +96,7 @@ def test_region_crosses_ics_boundaries(tmp_path):
     assert centre in ps.core
 
 
+@pytest.mark.slow  # about 25 s
 def test_national_scale_is_about_50000_organisations_and_a_million_flows(tmp_path):
     made = generate_system(tmp_path / "england", "national", seed=0)
     assert len(made.icbs) == 42

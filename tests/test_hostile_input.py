@@ -109,6 +109,7 @@ def test_a_huge_yaml_file_is_refused_before_it_is_read(tiny_dir, monkeypatch):
 
 # -- item 12: a flood of bad rows gives a short report -----------------------------------------
 
+@pytest.mark.slow  # about 5 s
 def test_a_million_bad_flows_give_a_short_report(tiny_dir):
     n = 1_000_000
     with open(tiny_dir / "flows.csv", "w") as fh:

@@ -7,14 +7,11 @@ default-jre-headless); skipped where either is missing, unless ``NETKIT_REQUIRE_
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from conftest import SHARED_DATA, missing
+from conftest import SHARED_DATA
 from netkit.cli import cli
 
 import netkit
@@ -23,23 +20,7 @@ pytestmark = pytest.mark.spark
 SUMMARY = ("events", "cases", "transitions", "repeats", "first", "last", "span_days")
 
 
-def _missing(reason: str):
-    missing("Spark", "NETKIT_REQUIRE_SPARK", reason)
-
-
-@pytest.fixture(scope="module")
-def spark():
-    try:
-        import pyspark  # noqa: F401
-    except ImportError:
-        _missing("pyspark is not installed (pip install '.[spark]')")
-    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
-        _missing("no Java runtime (apt-get install default-jre-headless)")
-    from netkit.mining.spark import spark_session
-
-    session = spark_session("local[2]")
-    yield session
-    session.stop()
+# ``spark``, the one Spark session of the run, is a fixture in conftest.py.
 
 
 def _same(spark_result, pandas_result):

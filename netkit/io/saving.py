@@ -187,6 +187,17 @@ def check_target(path: str | Path, overwrite: bool = False, inputs: Iterable = (
         raise refuse(f"it is a symbolic link (to {os.readlink(given)})",
                      "give the real path, or a new name")
     real = Path(os.path.realpath(given))
+    _refuse_places(real, refuse)
+    _refuse_inputs(real, inputs, folder, refuse)
+    if os.path.lexists(given):
+        _check_existing(given, folder, overwrite, refuse)
+    else:
+        probe_folder(nearest_existing(given), given)
+    return given
+
+
+def _refuse_places(real: Path, refuse) -> None:
+    """The root folder, the current folder, the home folder and any folder above them."""
     cwd = Path.cwd().resolve()
     try:
         home = Path.home().resolve()
@@ -199,6 +210,11 @@ def check_target(path: str | Path, overwrite: bool = False, inputs: Iterable = (
                      else "it contains the current folder")
     if _inside(home, real):
         raise refuse("it is your home folder" if real == home else "it contains your home folder")
+
+
+def _refuse_inputs(real: Path, inputs: Iterable, folder: bool, refuse) -> None:
+    """An input of the command, or a folder holding one (the input system itself may be
+    replaced in place)."""
     for given_input in inputs:
         source = Path(os.path.realpath(given_input))
         if source == real:
@@ -210,27 +226,28 @@ def check_target(path: str | Path, overwrite: bool = False, inputs: Iterable = (
         if real in source.parents and (source.is_dir() or source.suffix.lower() == ".xlsx"
                                        or source.name in NETKIT_FILES):
             raise refuse(f"it contains an input of this command ({given_input})")
-    if os.path.lexists(given):
-        if folder and not given.is_dir():
-            raise refuse("it is a file, not a folder", "give a folder, or a name ending .xlsx")
-        if not folder and given.is_dir():
-            raise refuse("it is a folder", "give a file name ending .xlsx")
-        try:
-            names = {p.name for p in given.iterdir()} if folder else {given.name}
-        except OSError as err:
-            raise cannot_write(given, err) from None
-        if folder and names and "system.yaml" not in names:
-            raise refuse("it is not empty and has no system.yaml, so it is not a system "
-                         "folder netkit wrote", "netkit writes only into a new or empty folder "
-                         "or over a system folder, even with --force; choose another folder, "
-                         "or empty this one yourself")
-        if names and not overwrite:
-            raise OutputError(f"{given} already exists; choose another name or allow "
-                              "overwriting (--force on the command line)")
-        probe_folder(given if folder else given.parent, given)
-    else:
-        probe_folder(nearest_existing(given), given)
-    return given
+
+
+def _check_existing(given: Path, folder: bool, overwrite: bool, refuse) -> None:
+    """Something is already at ``given``: the right kind, a system netkit owns, and
+    ``overwrite`` allows replacing it."""
+    if folder and not given.is_dir():
+        raise refuse("it is a file, not a folder", "give a folder, or a name ending .xlsx")
+    if not folder and given.is_dir():
+        raise refuse("it is a folder", "give a file name ending .xlsx")
+    try:
+        names = {p.name for p in given.iterdir()} if folder else {given.name}
+    except OSError as err:
+        raise cannot_write(given, err) from None
+    if folder and names and "system.yaml" not in names:
+        raise refuse("it is not empty and has no system.yaml, so it is not a system "
+                     "folder netkit wrote", "netkit writes only into a new or empty folder "
+                     "or over a system folder, even with --force; choose another folder, "
+                     "or empty this one yourself")
+    if names and not overwrite:
+        raise OutputError(f"{given} already exists; choose another name or allow "
+                          "overwriting (--force on the command line)")
+    probe_folder(given if folder else given.parent, given)
 
 
 def recover(folder: str | Path) -> list[Path]:

@@ -508,11 +508,7 @@ def roles_and_sole_brokers(G: nx.DiGraph, groups: Mapping, null: str = "sna",
         found.append(np.unique((group_a[cross] * g + group_c[cross]) * n + b[cross]))
     observed = observed.reshape(n, len(ROLES))
     if null == "sna":
-        size = dict(zip(*np.unique(group, return_counts=True)))
-        moments = _sna_moments(size, n, G.number_of_edges() - nx.number_of_selfloops(G))
-        codes = sorted(moments)  # every group code, 0 .. len(names) - 1
-        expected = np.array([moments[k][0] for k in codes]).reshape(-1, len(ROLES))[group]
-        var = np.array([moments[k][1] for k in codes]).reshape(-1, len(ROLES))[group]
+        expected, var = _sna_expected(G, group, n)
     else:
         start_sums, end_sums, chained = _shared_ends(starts, ends, n)
         counts = np.column_stack([observed.sum(axis=1), reversed_, start_sums, end_sums,
@@ -526,6 +522,26 @@ def roles_and_sole_brokers(G: nx.DiGraph, groups: Mapping, null: str = "sna",
                           "role": np.tile(np.array(ROLES, dtype=object), n),
                           "observed": observed.ravel(), "expected": expected.ravel(),
                           "sd": sd.ravel(), "z": z.ravel()})
+    return roles, _sole_routes(G, groups, found, nodes, names)
+
+
+def _sna_expected(G: nx.DiGraph, group: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Expected count and variance of each role for each node under the ``sna`` null: an
+    ``n`` × roles array each, from the node's group (codes 0 .. groups - 1)."""
+    size = dict(zip(*np.unique(group, return_counts=True)))
+    moments = _sna_moments(size, n, G.number_of_edges() - nx.number_of_selfloops(G))
+    codes = sorted(moments)  # every group code, 0 .. len(names) - 1
+    expected = np.array([moments[k][0] for k in codes]).reshape(-1, len(ROLES))[group]
+    var = np.array([moments[k][1] for k in codes]).reshape(-1, len(ROLES))[group]
+    return expected, var
+
+
+def _sole_routes(G: nx.DiGraph, groups: Mapping, found: list, nodes: list,
+                 names: list) -> list[tuple]:
+    """(broker, from group, to group) for each route between two other groups that passes
+    through one broker only and has no direct tie; ``found`` holds the codes
+    ``(from group × groups + to group) × nodes + broker`` of the cross-group two-paths."""
+    n, g = len(nodes), max(len(names), 1)
     sole = []
     if found:
         triples = np.unique(np.concatenate(found))
@@ -536,4 +552,4 @@ def roles_and_sole_brokers(G: nx.DiGraph, groups: Mapping, null: str = "sna",
             pair = (names[r // g], names[r % g])
             if pair not in direct:
                 sole.append((nodes[broker[i]], *pair))
-    return roles, sorted(sole)
+    return sorted(sole)

@@ -38,11 +38,9 @@ import numpy as np
 import pandas as pd
 
 from netkit.errors import OptionError
+from netkit.model.rule_packs import PACK_FIGURES, SUPPRESSED
 
 __all__ = ["DisclosureRules", "disclosure_rules", "RULE_PACKS", "SUPPRESSED"]
-
-#: How a suppressed cell is shown.
-SUPPRESSED = "*"
 
 
 @dataclass(frozen=True)
@@ -139,11 +137,8 @@ class DisclosureRules:
         return "<1%" if 0 < value < 0.005 else f"{value * 100:.0f}%"
 
 
-RULE_PACKS = {
-    "none": DisclosureRules("none"),
-    "nhs": DisclosureRules("nhs", threshold=7, rounding=5),
-    "cms": DisclosureRules("cms", threshold=10, rounding=1),
-}
+RULE_PACKS = {name: DisclosureRules(name, threshold=threshold, rounding=rounding)
+              for name, (threshold, rounding) in PACK_FIGURES.items()}
 
 
 def disclosure_rules(spec) -> DisclosureRules:

@@ -22,6 +22,9 @@ __all__ = [
     "CRITERIA",
     "DEFAULT_WEIGHTS",
     "DEFAULT_COORDINATION_COST",
+    "GROUPINGS",
+    "DEFAULT_REPRESENT",
+    "DEFAULT_GROUPING",
     "parse_opportunities",
     "opportunity_to_dict",
     "OpportunityList",
@@ -39,6 +42,15 @@ DEFAULT_WEIGHTS = {"activity": 1.0, "handoffs": 1.0, "brokerage": 0.5, "commissi
 #: each partner at the table costs ``partner``; each pair of partners with no existing
 #: relationship costs ``new_tie`` more.
 DEFAULT_COORDINATION_COST = {"partner": 0.02, "new_tie": 0.005}
+
+#: What groups organisations for Gould–Fernandez brokerage roles (an organisation column), and
+#: the default.
+GROUPINGS = ("type", "sector")
+DEFAULT_GROUPING = "type"
+
+#: Representation rules by default: GP practices take part through their PCN, as primary care
+#: does in system work (`netkit.partners.scope`).
+DEFAULT_REPRESENT = {"gp_practice": "parent"}
 
 KNOWN_KEYS = ("id", "title", "description", "benefits", "pathways", "places", "cohort", "shift",
               "include", "exclude", "weights", "coordination_cost", "represent", "min_patients")

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
-    "FORMAT_VERSION",
     "MONEY_CEILING",
     "COUNT_CEILING",
     "HOME",
@@ -23,8 +22,6 @@ __all__ = [
     "BENEFITS",
     "STATUTORY_TYPES",
 ]
-
-FORMAT_VERSION = 1
 
 #: The largest amount of money netkit takes, in pounds a year (or per contact): a thousand
 #: times the NHS in England's annual budget, so only a typing error or the wrong units exceed it.

@@ -33,18 +33,13 @@ from netkit.model.opportunity import CRITERIA
 from netkit.model.system import System
 from netkit.partners.scope import Scope
 
-__all__ = ["Criteria", "compute_criteria", "RAW_UNITS"]
+__all__ = ["Criteria", "compute_criteria"]
 
 #: Above this many candidates, brokerage is estimated from `BROKERAGE_SOURCES` sampled route
 #: sources rather than computed exactly (exact weighted betweenness is O(n m): measured about
 #: 0.3 s at 1,400 organisations and minutes at 45,000; see benchmarks/README.md).
 EXACT_BROKERAGE_LIMIT = 1000
 BROKERAGE_SOURCES = 256
-
-RAW_UNITS = {"activity": "patient contacts a year", "handoffs": "patients a year",
-             "brokerage": "shortest routes", "commissioning": "£ a year",
-             "incentives": "£ a year"}
-
 
 @dataclass(frozen=True, repr=False)
 class Criteria:
@@ -91,7 +86,7 @@ def _share(values: pd.Series) -> pd.Series:
 
 
 def compute_criteria(system: System, scope: Scope, incentives: Incentives | None = None,
-                     min_patients: float = 0.0) -> Criteria:
+                     min_patients: float = 0.0) -> Criteria:  # long: one criterion after another
     """Compute every criterion for every candidate in ``scope``.
 
     Examples

@@ -23,7 +23,13 @@ from netkit.finance.incentives import Incentives, gain_share
 from netkit.finance.incentives import incentives as compute_incentives
 from netkit.metrics.brokerage import roles_and_sole_brokers
 from netkit.model.disclosure import disclosure_rules
-from netkit.model.opportunity import CRITERIA, DEFAULT_COORDINATION_COST, Opportunity
+from netkit.model.opportunity import (
+    CRITERIA,
+    DEFAULT_COORDINATION_COST,
+    DEFAULT_GROUPING,
+    GROUPINGS,
+    Opportunity,
+)
 from netkit.model.system import System
 from netkit.partners.criteria import Criteria, compute_criteria
 from netkit.partners.disclosure_check import (
@@ -84,7 +90,7 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
                   coordination_cost: Mapping[str, float] | str | None = None,
                   represent: Mapping[str, str] | str | None = None,
                   min_patients: float | None = None, stability: int = 0, seed: int = 0,
-                  groups: str = "type", incumbents: Iterable[str] = (),
+                  groups: str = DEFAULT_GROUPING, incumbents: Iterable[str] = (),
                   hysteresis: float = 0.0, disclosure=None) -> PartnerSet:
     """Find the partners for an opportunity.
 
@@ -94,10 +100,12 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
     opportunity : str or Opportunity
         An opportunity id in ``system.opportunities``, or an `Opportunity`.
     weights : mapping or str, optional
-        Criterion weights, merged over the opportunity's (defaults: activity 1, handoffs 1,
-        brokerage 0.5, commissioning 1, incentives 1). ``"brokerage=0,activity=2"`` works too.
+        Criterion weights, merged over the opportunity's (defaults: `DEFAULT_WEIGHTS` in
+        `netkit.model.opportunity`, where brokerage counts half). ``"brokerage=0,activity=2"``
+        works too.
     coordination_cost : mapping or str, optional
-        ``partner`` (default 0.04) and ``new_tie`` (default 0.005), in units of benefit.
+        ``partner`` and ``new_tie``, in units of benefit, merged over the opportunity's
+        (defaults: `DEFAULT_COORDINATION_COST` in `netkit.model.opportunity`).
     represent : mapping or str, optional
         Representation rules: ``"care_home=parent"``, ``"gp_practice=self"`` or ``"none"``,
         merged over the opportunity's (else the default, GP practices through their PCN);
@@ -112,7 +120,8 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
     seed : int
         Seed for the perturbations.
     groups : {"type", "sector"}
-        What groups organisations for Gould–Fernandez brokerage roles.
+        What groups organisations for Gould–Fernandez brokerage roles (`GROUPINGS` in
+        `netkit.model.opportunity`).
     incumbents, hysteresis :
         The core partners before a change, and how much benefit a change must bring to swap
         them (see `netkit.partners.selection.select_partners`); used by `netkit.PartnerTracker`.
@@ -152,8 +161,9 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
         min_patients = opp.min_patients
     if min_patients < 0 or stability < 0:
         raise OptionError("min_patients and stability must be ≥ 0")
-    if groups not in ("type", "sector"):
-        raise OptionError(f"groups: {groups!r} is not a grouping (expected 'type' or 'sector')")
+    if groups not in GROUPINGS:
+        raise OptionError(f"groups: {groups!r} is not a grouping (expected "
+                          f"{' or '.join(map(repr, GROUPINGS))})")
 
     scope = find_scope(system, opp, rules)
     if scope.flows.empty:
@@ -166,35 +176,11 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
     released = disclosure_rules(disclosure)
     partners, selection, crit, inc, routes, roles = _analyse(
         system, opp, scope, related, min_patients, groups, incumbents, hysteresis, released)
-    notes = (list(inc.notes) if inc is not None else []) + list(crit.notes)
-    explained = max(REASONS_LIMIT, int((partners["tier"] != "inform").sum()))
-    if len(partners) > explained:
-        notes.append(f"reasons in words are given for the {explained:,} highest-ranked of "
-                     f"{len(partners):,} organisations in scope; the others have their figures "
-                     "only")
-    if len(crit.thin):
-        shown = released.count if released.active else fmt_number
-        notes.append(f"{len(crit.thin)} organisation-to-organisation ties under {min_patients:g} "
-                     f"patients a year ({shown(crit.thin['patients'].sum())} patients in "
-                     "all) were left out")
+    notes = _notes(partners, crit, inc, min_patients, released)
     if stability:
-        partners["stability"] = partners["id"].map(run_stability(
-            crit.shares(), crit.pairs, related, opp.weights, opp.coordination_cost, include, exclude,
-            runs=stability, seed=seed)).fillna(0.0)
-        borderline = partners.loc[(partners["stability"] > 0) & (partners["stability"] < 0.8),
-                                  "id"].tolist()
-        if borderline:
-            notes.append("borderline (core in 1–79% of perturbed runs): " + ", ".join(borderline))
+        notes += _stability_notes(partners, crit, related, opp, include, exclude, stability, seed)
     if min_patients > 0:
-        baseline, *_ = _analyse(system, opp, scope, related, 0.0, groups)
-        before = dict(zip(baseline["id"], baseline["tier"]))
-        partners["depends_on_threshold"] = [before.get(i) != t for i, t in
-                                            zip(partners["id"], partners["tier"])]
-        moved = partners.loc[partners["depends_on_threshold"], "id"].tolist()
-        notes.append("depend on the min-patients threshold (tier differs without it): "
-                     + (", ".join(f"{i} ({before.get(i)} → {t})" for i, t in
-                                  zip(partners["id"], partners["tier"]) if i in moved)
-                        or "none"))
+        notes.append(_threshold_note(partners, system, opp, scope, related, groups))
     options = {"weights": dict(opp.weights), "coordination_cost": dict(opp.coordination_cost),
                "represent": dict(scope.represent), "min_patients": float(min_patients),
                "stability": int(stability), "seed": int(seed), "groups": groups}
@@ -210,6 +196,52 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
                       brokers, scope, crit, options,
                       exclude, notes, system.source,
                       system.checksum)
+
+
+def _notes(partners: pd.DataFrame, crit: Criteria, inc: Incentives | None, min_patients: float,
+           released) -> list[str]:
+    """The notes on incentives, criteria, unexplained organisations and ties left out."""
+    notes = (list(inc.notes) if inc is not None else []) + list(crit.notes)
+    explained = max(REASONS_LIMIT, int((partners["tier"] != "inform").sum()))
+    if len(partners) > explained:
+        notes.append(f"reasons in words are given for the {explained:,} highest-ranked of "
+                     f"{len(partners):,} organisations in scope; the others have their figures "
+                     "only")
+    if len(crit.thin):
+        shown = released.count if released.active else fmt_number
+        notes.append(f"{len(crit.thin)} organisation-to-organisation ties under {min_patients:g} "
+                     f"patients a year ({shown(crit.thin['patients'].sum())} patients in "
+                     "all) were left out")
+    return notes
+
+
+def _stability_notes(partners: pd.DataFrame, crit: Criteria, related: list, opp: Opportunity,
+                     include: list, exclude: list, runs: int, seed: int) -> list[str]:
+    """Add the ``stability`` column (share of perturbed runs in which each is core); the note
+    names the borderline partners."""
+    partners["stability"] = partners["id"].map(run_stability(
+        crit.shares(), crit.pairs, related, opp.weights, opp.coordination_cost, include, exclude,
+        runs=runs, seed=seed)).fillna(0.0)
+    borderline = partners.loc[(partners["stability"] > 0) & (partners["stability"] < 0.8),
+                              "id"].tolist()
+    if borderline:
+        return ["borderline (core in 1–79% of perturbed runs): " + ", ".join(borderline)]
+    return []
+
+
+def _threshold_note(partners: pd.DataFrame, system: System, opp: Opportunity, scope: Scope,
+                    related: list, groups: str) -> str:
+    """Add the ``depends_on_threshold`` column (tier differs with no min-patients threshold);
+    the note names those partners."""
+    baseline, *_ = _analyse(system, opp, scope, related, 0.0, groups)
+    before = dict(zip(baseline["id"], baseline["tier"]))
+    partners["depends_on_threshold"] = [before.get(i) != t for i, t in
+                                        zip(partners["id"], partners["tier"])]
+    moved = partners.loc[partners["depends_on_threshold"], "id"].tolist()
+    return ("depend on the min-patients threshold (tier differs without it): "
+            + (", ".join(f"{i} ({before.get(i)} → {t})" for i, t in
+                         zip(partners["id"], partners["tier"]) if i in moved)
+               or "none"))
 
 
 def disclosure_check(system: System, opportunity: str | Opportunity, rules,
@@ -245,7 +277,7 @@ def disclosure_check(system: System, opportunity: str | Opportunity, rules,
     return _check_released(system, opp, rules, partners,
                            represent_rules(system, opp, options.get("represent")),
                            opp.min_patients if min_patients is None else min_patients,
-                           options.get("groups", "type"))
+                           options.get("groups", DEFAULT_GROUPING))
 
 
 def _check_released(system: System, opp: Opportunity, rules, partners: pd.DataFrame,

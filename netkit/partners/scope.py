@@ -24,15 +24,12 @@ import pandas as pd
 
 from netkit._frames import isin
 from netkit.errors import OptionError, unknown_name
-from netkit.model.opportunity import Opportunity
+from netkit.model.opportunity import DEFAULT_REPRESENT, Opportunity
 from netkit.model.schema import HOME
 from netkit.model.system import System
 
 __all__ = ["Scope", "find_scope", "DEFAULT_REPRESENT", "parse_represent", "represent_rules",
            "flow_places"]
-
-#: By default GP practices take part through their PCN, as primary care does in system work.
-DEFAULT_REPRESENT = {"gp_practice": "parent"}
 
 
 @dataclass(frozen=True, repr=False)

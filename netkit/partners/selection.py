@@ -55,6 +55,12 @@ class Selection:
     stop: str
     weights: dict
 
+    def __repr__(self) -> str:
+        """One line: what this is and its size (the tables are in the attributes)."""
+        more = ", ..." if len(self.core) > 5 else ""
+        return (f"<Selection: core of {len(self.core)} "
+                f"({', '.join(map(str, self.core[:5]))}{more}); {self.stop}>")
+
 
 def benefit_weights(shares: pd.DataFrame, weights: Mapping[str, float]) -> dict:
     """Weights normalised to sum to 1 over criteria that have something to cover."""
@@ -111,80 +117,55 @@ def select_partners(shares: pd.DataFrame, pairs: pd.DataFrame, related: Iterable
     ids = list(shares.index)
     index = {c: i for i, c in enumerate(ids)}
     w = benefit_weights(shares, weights)
+    linear, gains, ties = _benefit_terms(shares, pairs, related, w, index)
+    greedy = _Greedy(ids, linear, gains, ties, float(cost.get("partner", 0.0)),
+                     float(cost.get("new_tie", 0.0)))
+    incumbents = list(incumbents)
+    bias = np.where(np.isin(ids, incumbents), hysteresis, -hysteresis) \
+        if hysteresis and incumbents else np.zeros(len(ids))
+    allowed = ~np.isin(ids, list(exclude))
+    stop = ""
+    in_core = True
+    for i in [index[c] for c in sorted(set(include)) if c in index]:
+        greedy.add(i, True)
+    marginal = None
+    while True:
+        open_ = allowed & ~greedy.chosen
+        if not in_core and len(greedy.rows) > curve_limit:
+            break
+        if not open_.any():
+            if in_core:
+                stop = "every candidate is core: each added more benefit than coordination cost"
+                marginal = greedy.marginal(open_)
+            break
+        mb, mc = greedy.margins()
+        net = np.round(np.where(open_, mb - mc + bias, -np.inf), 12)
+        best = int(np.argmax(net))  # the first maximum: ids are sorted, so ties go by id
+        if in_core and net[best] <= 0:
+            in_core = False
+            marginal = greedy.marginal(~greedy.chosen)
+            stop = (f"stopped at {len(greedy.core)} partners: the next best, {ids[best]}, would "
+                    f"add {mb[best]:.1%} benefit for {mc[best]:.1%} coordination cost")
+        greedy.add(best, in_core)
+    curve = pd.DataFrame(greedy.rows, columns=["size", "added", "benefit", "cost", "net",
+                                               "marginal_benefit", "marginal_cost", "core"])
+    return Selection(greedy.core, curve, marginal, stop, w)
+
+
+def _benefit_terms(shares: pd.DataFrame, pairs: pd.DataFrame, related: Iterable[tuple],
+                   w: Mapping[str, float], index: dict):
+    """What each candidate brings on its own (the weighted shares of every criterion but
+    handoffs), the handoff benefit between each pair of candidates (both ends must be in the
+    set), and which pairs already have a relationship: a vector and two sparse matrices."""
     linear = sum(w[c] * shares[c].to_numpy(dtype=float) for c in CRITERIA if c != "handoffs")
-    linear = np.asarray(linear, dtype=float) * np.ones(len(ids))
+    linear = np.asarray(linear, dtype=float) * np.ones(len(index))
     total_pairs = float(pairs["patients"].sum()) if len(pairs) else 0.0
     handoff_value = w["handoffs"] / total_pairs if total_pairs > 0 else 0.0
     gains = _symmetric(pairs["source"], pairs["target"], pairs["patients"] * handoff_value, index)
     related = pd.DataFrame(list(related), columns=["a", "b"]) if related is not None else None
     ties = _symmetric(related["a"], related["b"], pd.Series(1.0, index=related.index), index,
                       binary=True)
-    per_partner = float(cost.get("partner", 0.0))
-    per_tie = float(cost.get("new_tie", 0.0))
-
-    incumbents = list(incumbents)
-    bias = np.where(np.isin(ids, incumbents), hysteresis, -hysteresis) \
-        if hysteresis and incumbents else np.zeros(len(ids))
-    chosen = np.zeros(len(ids), dtype=bool)
-    allowed = ~np.isin(ids, list(exclude))
-    pair_gain = np.zeros(len(ids))
-    related_in_set = np.zeros(len(ids))
-    benefit = cost_so_far = 0.0
-    rows = [(0, "", 0.0, 0.0, 0.0, 0.0, 0.0, True)]
-    core: list[str] = []
-    stop = ""
-    in_core = True
-    forced = [index[c] for c in sorted(set(include)) if c in index]
-
-    def __repr__(self) -> str:
-        """One line: what this is and its size (the tables are in the attributes)."""
-        more = ", ..." if len(self.core) > 5 else ""
-        return (f"<Selection: core of {len(self.core)} "
-                f"({', '.join(map(str, self.core[:5]))}{more}); {self.stop}>")
-
-    def add(i: int, core_member: bool):
-        nonlocal benefit, cost_so_far
-        mb = linear[i] + pair_gain[i]
-        mc = per_partner + per_tie * (chosen.sum() - related_in_set[i])
-        chosen[i] = True
-        benefit += mb
-        cost_so_far += mc
-        lo, hi = gains.indptr[i], gains.indptr[i + 1]
-        pair_gain[gains.indices[lo:hi]] += gains.data[lo:hi]
-        lo, hi = ties.indptr[i], ties.indptr[i + 1]
-        related_in_set[ties.indices[lo:hi]] += ties.data[lo:hi]
-        rows.append((int(chosen.sum()), ids[i], benefit, cost_so_far, benefit - cost_so_far,
-                     mb, mc, core_member))
-        if core_member:
-            core.append(ids[i])
-
-    for i in forced:
-        add(i, True)
-    marginal = None
-    while True:
-        open_ = allowed & ~chosen
-        if not in_core and len(rows) > curve_limit:
-            break
-        if not open_.any():
-            if in_core:
-                stop = "every candidate is core: each added more benefit than coordination cost"
-                marginal = _marginal(ids, open_, linear, pair_gain, per_partner, per_tie, chosen,
-                                     related_in_set)
-            break
-        mb = linear + pair_gain
-        mc = per_partner + per_tie * (chosen.sum() - related_in_set)
-        net = np.round(np.where(open_, mb - mc + bias, -np.inf), 12)
-        best = int(np.argmax(net))  # the first maximum: ids are sorted, so ties go by id
-        if in_core and net[best] <= 0:
-            in_core = False
-            marginal = _marginal(ids, ~chosen, linear, pair_gain, per_partner, per_tie, chosen,
-                                 related_in_set)
-            stop = (f"stopped at {len(core)} partners: the next best, {ids[best]}, would add "
-                    f"{mb[best]:.1%} benefit for {mc[best]:.1%} coordination cost")
-        add(best, in_core)
-    curve = pd.DataFrame(rows, columns=["size", "added", "benefit", "cost", "net",
-                                        "marginal_benefit", "marginal_cost", "core"])
-    return Selection(core, curve, marginal, stop, w)
+    return linear, gains, ties
 
 
 def _symmetric(source: pd.Series, target: pd.Series, value: pd.Series, index: dict,
@@ -205,9 +186,44 @@ def _symmetric(source: pd.Series, target: pd.Series, value: pd.Series, index: di
     return matrix
 
 
-def _marginal(ids, mask, linear, pair_gain, per_partner, per_tie, chosen, related_in_set):
-    mb = linear + pair_gain
-    mc = per_partner + per_tie * (chosen.sum() - related_in_set)
-    frame = pd.DataFrame({"marginal_benefit": mb, "marginal_cost": mc}, index=pd.Index(ids,
-                                                                                      name="id"))
-    return frame[mask & ~chosen]
+class _Greedy:
+    """The set being built: who is in it, the benefit and cost so far, and what each candidate
+    outside it would add (kept up to date as members join, from the sparse pair matrices)."""
+
+    def __init__(self, ids: list, linear, gains, ties, per_partner: float, per_tie: float):
+        self.ids, self.linear, self.gains, self.ties = ids, linear, gains, ties
+        self.per_partner, self.per_tie = per_partner, per_tie
+        self.chosen = np.zeros(len(ids), dtype=bool)
+        self.pair_gain = np.zeros(len(ids))
+        self.related_in_set = np.zeros(len(ids))
+        self.benefit = self.cost = 0.0
+        self.rows = [(0, "", 0.0, 0.0, 0.0, 0.0, 0.0, True)]
+        self.core: list[str] = []
+
+    def margins(self):
+        """Marginal benefit and marginal cost of adding each candidate."""
+        mb = self.linear + self.pair_gain
+        mc = self.per_partner + self.per_tie * (self.chosen.sum() - self.related_in_set)
+        return mb, mc
+
+    def add(self, i: int, core_member: bool) -> None:
+        mb = self.linear[i] + self.pair_gain[i]
+        mc = self.per_partner + self.per_tie * (self.chosen.sum() - self.related_in_set[i])
+        self.chosen[i] = True
+        self.benefit += mb
+        self.cost += mc
+        lo, hi = self.gains.indptr[i], self.gains.indptr[i + 1]
+        self.pair_gain[self.gains.indices[lo:hi]] += self.gains.data[lo:hi]
+        lo, hi = self.ties.indptr[i], self.ties.indptr[i + 1]
+        self.related_in_set[self.ties.indices[lo:hi]] += self.ties.data[lo:hi]
+        self.rows.append((int(self.chosen.sum()), self.ids[i], self.benefit, self.cost,
+                          self.benefit - self.cost, mb, mc, core_member))
+        if core_member:
+            self.core.append(self.ids[i])
+
+    def marginal(self, mask) -> pd.DataFrame:
+        """Marginal benefit and cost of each candidate in ``mask`` not already chosen."""
+        mb, mc = self.margins()
+        frame = pd.DataFrame({"marginal_benefit": mb, "marginal_cost": mc},
+                             index=pd.Index(self.ids, name="id"))
+        return frame[mask & ~self.chosen]

@@ -10,7 +10,7 @@ from typing import Iterable
 
 import pandas as pd
 
-__all__ = ["text_table", "markdown_table", "html_table", "fmt_number", "fmt_share", "fmt_money", "shorten", "html_heading", "to_jsonable", "html_page", "script_hash", "escape_markdown", "terminal_safe", "neutralise_spreadsheet_text", "neutralise_frame", "csv_report"]
+__all__ = ["text_table", "markdown_table", "html_table", "fmt_number", "fmt_share", "fmt_money", "shorten", "to_jsonable", "html_page", "script_hash", "escape_markdown", "terminal_safe", "neutralise_spreadsheet_text", "neutralise_frame", "csv_report"]
 
 
 # --- making names safe in each kind of output -----------------------------------------------
@@ -242,10 +242,6 @@ def markdown_table(frame: pd.DataFrame, right: Iterable[str] = ()) -> str:
 def html_table(frame: pd.DataFrame) -> str:
     """An HTML table with every cell escaped."""
     return frame.to_html(index=False, na_rep="", escape=True, border=0, classes="netkit")
-
-
-def html_heading(text: str, level: int = 4) -> str:
-    return f"<h{level}>{html.escape(str(text))}</h{level}>"
 
 
 def to_jsonable(value):

@@ -221,17 +221,24 @@ def compare(source: System, target: System, opportunity: str, reference=None,
     >>> float(same.differences["z"].abs().max()), same.risks
     (0.0, [])
     """
-    from sklearn.preprocessing import StandardScaler
-
-    from netkit.partners.find import find_partners
-    from netkit.transfer.roles import RoleModel
-
     opp = source.opportunity(opportunity)
     reference = _default_reference() if reference is None else list(reference)
     p_source = profile(source, opp)
     p_target = profile(target, transferred_opportunity(source, target, opp))
     ref_profiles = [p for p in _profiles(reference, source, opp)] + [p_source, p_target]
     names = list(dict.fromkeys(p.system_name for p in ref_profiles))
+    differences = _differences(p_source, p_target, ref_profiles)
+    risks = [_risk(r, source.name, target.name) for r in differences.itertuples()
+             if not np.isnan(r.z) and abs(r.z) >= RISK_THRESHOLD][:MAX_RISKS]
+    counterparts, roles = _counterparts(source, target, opp, seed)
+    return Comparison(opp.id, p_source, p_target, differences, risks, counterparts, names, roles)
+
+
+def _differences(p_source: Profile, p_target: Profile, ref_profiles: list) -> pd.DataFrame:
+    """Each feature's source and target values and their difference in units of the
+    reference systems' spread (z), largest first."""
+    from sklearn.preprocessing import StandardScaler
+
     matrix = pd.DataFrame([p.features for p in ref_profiles])
     usable = [f for f in matrix.columns if matrix[f].notna().all()]
     scaler = StandardScaler().fit(matrix[usable].to_numpy())
@@ -250,15 +257,22 @@ def compare(source: System, target: System, opportunity: str, reference=None,
     differences = (differences.sort_values(["_size", "feature"], ascending=[False, True],
                                            kind="stable").drop(columns="_size")
                    .reset_index(drop=True))
-    risks = [_risk(r, source.name, target.name) for r in differences.itertuples()
-             if not np.isnan(r.z) and abs(r.z) >= RISK_THRESHOLD][:MAX_RISKS]
+    return differences
+
+
+def _counterparts(source: System, target: System, opp, seed: int) -> tuple[pd.DataFrame, str]:
+    """Each source partner's structural counterpart in the target (roles fitted on both
+    partner sets), and how the roles were found, in words."""
+    from netkit.partners.find import find_partners
+    from netkit.transfer.roles import RoleModel
+
     ps_source = find_partners(source, opp)
     ps_target = find_partners(target, transferred_opportunity(source, target, opp))
     model = RoleModel(seed=seed).fit([ps_source, ps_target])
     counterparts = model.counterparts(ps_source, ps_target).rows
     roles = (f"{model.n_roles_} roles by k-means, the number chosen by silhouette "
              f"({model.silhouette_[model.n_roles_]:.2f}), seed {seed}")
-    return Comparison(opp.id, p_source, p_target, differences, risks, counterparts, names, roles)
+    return counterparts, roles
 
 
 def _times(a: float, b: float) -> str:
@@ -272,9 +286,22 @@ def _risk(row, source: str, target: str) -> str:
     """One difference in plain words, with what it means for copying the idea."""
     f, s, t = row.feature, row.source, row.target
     more = t > s
-    pct = (lambda v: f"{v * 100:.1f}%" if abs(v) < 0.1 else f"{v * 100:.0f}%")
-    per_head = f"{_fmt(t)} against {_fmt(s)} per 100,000 population"
-    templates = {
+    templates = {**_flow_risks(s, t, more), **_structure_risks(s, t, more)}
+    if f in templates:
+        return templates[f]
+    return (f"{FEATURES[f]} is {'higher' if more else 'lower'} in the target ({_fmt(t)} against "
+            f"{_fmt(s)}, z = {row.z:+.1f}): check that the idea does not rely on it")
+
+
+def _pct(v: float) -> str:
+    return f"{v * 100:.1f}%" if abs(v) < 0.1 else f"{v * 100:.0f}%"
+
+
+def _flow_risks(s: float, t: float, more: bool) -> dict[str, str]:
+    """Feature → the difference in words, for how patients and activity move (source value
+    ``s``, target value ``t``)."""
+    pct = _pct
+    return {
         "cross_organisation_share": (
             f"the target hands {_times(s, t)} as many patients between organisations "
             f"({pct(s)} of moves cross organisations in the source, {pct(t)} in the target); "
@@ -297,6 +324,15 @@ def _risk(row, source: str, target: str) -> str:
             f"the target needs {t:.0f} providers to cover 80% of the activity against {s:.0f} "
             "in the source; " + ("expect a larger partnership" if more
                                  else "a smaller partnership may do")),
+    }
+
+
+def _structure_risks(s: float, t: float, more: bool) -> dict[str, str]:
+    """Feature → the difference in words, for money, ties and the organisations there are
+    (source value ``s``, target value ``t``)."""
+    pct = _pct
+    per_head = f"{_fmt(t)} against {_fmt(s)} per 100,000 population"
+    return {
         "paid_by_activity_share": (
             f"{pct(t)} of commissioned value is paid by activity in the target against "
             f"{pct(s)} in the source; "
@@ -326,10 +362,6 @@ def _risk(row, source: str, target: str) -> str:
             f"{pct(s)} in the source: "
             + ("they carry more of the pathway" if more else "they carry less of the pathway")),
     }
-    if f in templates:
-        return templates[f]
-    return (f"{FEATURES[f]} is {'higher' if more else 'lower'} in the target ({_fmt(t)} against "
-            f"{_fmt(s)}, z = {row.z:+.1f}): check that the idea does not rely on it")
 
 
 def similar(system: System, systems, k: int = 3, opportunity: str | None = None) -> pd.DataFrame:

@@ -142,11 +142,7 @@ def profile(system: System, opportunity: str | Opportunity | None = None,
 
 def _features(system: System, flows: pd.DataFrame, services: pd.DataFrame,
               orgs: pd.DataFrame) -> pd.Series:
-    population = system.meta.get("population")
-    try:
-        per_100k = 100_000 / float(population) if population else np.nan
-    except (TypeError, ValueError):
-        per_100k = np.nan
+    per_100k = _per_100k(system)
     activity = service_activity(flows)
     svc = services.set_index("id")
     by_service = activity.reindex(svc.index).fillna(0.0)
@@ -158,11 +154,7 @@ def _features(system: System, flows: pd.DataFrame, services: pd.DataFrame,
     org_types = orgs.set_index("id")["type"]
     category = svc["category"].reindex(by_service.index)
 
-    inner = flows[(flows["source"] != HOME) & (flows["target"] != HOME)]
-    handoffs = organisation_flows(inner, services)
-    moves = float(inner["patients"].sum())
-    crossing = float(handoffs.loc[handoffs["source"] != handoffs["target"], "patients"].sum())
-    entering = float(flows.loc[flows["source"] == HOME, "patients"].sum())
+    moves, crossing, entering = _movement(flows, services)
 
     ids = set(orgs["id"])
     rels = system.relationships
@@ -204,3 +196,24 @@ def _features(system: System, flows: pd.DataFrame, services: pd.DataFrame,
         "paid_by_activity_share": by_activity / paid if paid else np.nan,
         "largest_provider_share": float(shares.iloc[0]) if total else np.nan,
     }, dtype="float64")
+
+
+def _per_100k(system: System) -> float:
+    """The factor that turns a count into a count per 100,000 population (missing without a
+    usable ``population``)."""
+    population = system.meta.get("population")
+    try:
+        return 100_000 / float(population) if population else np.nan
+    except (TypeError, ValueError):
+        return np.nan
+
+
+def _movement(flows: pd.DataFrame, services: pd.DataFrame) -> tuple[float, float, float]:
+    """Patients moving between services, those of them crossing between organisations, and
+    patients entering the pathways from home, a year."""
+    inner = flows[(flows["source"] != HOME) & (flows["target"] != HOME)]
+    handoffs = organisation_flows(inner, services)
+    moves = float(inner["patients"].sum())
+    crossing = float(handoffs.loc[handoffs["source"] != handoffs["target"], "patients"].sum())
+    entering = float(flows.loc[flows["source"] == HOME, "patients"].sum())
+    return moves, crossing, entering
