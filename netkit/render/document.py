@@ -59,13 +59,15 @@ class Heading(Block):
 
 @dataclass(frozen=True)
 class Paragraph(Block):
-    """A paragraph. ``indent``: spaces before it in text; ``muted``: a quieter HTML paragraph;
+    """A paragraph. ``indent``: spaces before it in text, and ``apart``: a blank line before it
+    there (text runs a section's blocks together); ``muted``: a quieter HTML paragraph;
     ``emphasis``: italic in Markdown."""
 
     text: str
     indent: int = 0
     muted: bool = False
     emphasis: bool = False
+    apart: bool = False
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ def render_text(doc: Document, width: int = 100) -> str:
             title = terminal_safe(block.text, inline=True)
             out += [title, "=" * min(len(title), width)] if block.level <= 1 else ["", title]
         elif isinstance(block, Paragraph):
-            out.append(" " * block.indent + block.text)
+            out += [""] * block.apart + [" " * block.indent + block.text]
         elif isinstance(block, Lines):
             out += list(block.items)
         elif isinstance(block, Bullets):
