@@ -11,7 +11,10 @@ is for the terminal alone (where a format says the same thing in other words or 
 
 Examples
 --------
->>> import pandas as pd
+>>> from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 >>> from netkit.render.text import render_text
 >>> doc = Document([Heading("Vale"), Paragraph("2 organisations"), Heading("Types", 2),
 ...                 Table(pd.DataFrame({"type": ["icb", "pcn"], "n": ["1", "12"]}), right=("n",))])
@@ -31,7 +34,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["Document", "Block", "Heading", "Paragraph", "Lines", "Bullets", "Table", "Note",
            "Raw", "Footer", "FORMATS"]
@@ -41,9 +47,12 @@ FORMATS = ("text", "markdown", "html")
 
 @dataclass(frozen=True)
 class Block:
-    """One piece of a document. ``only``: the formats it shows in (empty: all)."""
+    """One piece of a document. ``only``: the formats it shows in (empty: all); ``apart``: a
+    blank line before it in text (text runs a section's blocks together; Markdown and HTML
+    always separate blocks)."""
 
     only: tuple = field(default=(), kw_only=True)
+    apart: bool = field(default=False, kw_only=True)
 
     def shows_in(self, fmt: str) -> bool:
         return not self.only or fmt in self.only
@@ -59,15 +68,13 @@ class Heading(Block):
 
 @dataclass(frozen=True)
 class Paragraph(Block):
-    """A paragraph. ``indent``: spaces before it in text, and ``apart``: a blank line before it
-    there (text runs a section's blocks together); ``muted``: a quieter HTML paragraph;
+    """A paragraph. ``indent``: spaces before it in text; ``muted``: a quieter HTML paragraph;
     ``emphasis``: italic in Markdown."""
 
     text: str
     indent: int = 0
     muted: bool = False
     emphasis: bool = False
-    apart: bool = False
 
 
 @dataclass(frozen=True)
@@ -93,7 +100,7 @@ class Table(Block):
     """A table of text cells; columns named in ``right`` are right-aligned (text and
     Markdown); ``max_width`` cuts long text cells in a terminal."""
 
-    frame: pd.DataFrame
+    frame: "pd.DataFrame"
     right: tuple = ()
     max_width: int = 40
 

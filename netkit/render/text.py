@@ -40,13 +40,15 @@ def render_text(doc: Document, width: int = 100) -> str:
     out: list[str] = []
     previous = None
     for block in doc.blocks_for("text"):
+        if block.apart:
+            out.append("")
         if isinstance(block, Heading):
             title = terminal_safe(block.text, inline=True)
             out += [title, "=" * min(len(title), width)] if block.level <= 1 else ["", title]
         elif isinstance(block, Paragraph):
-            out += [""] * block.apart + [" " * block.indent + block.text]
+            out.append(" " * block.indent + terminal_safe(block.text, inline=True))
         elif isinstance(block, Lines):
-            out += list(block.items)
+            out += [terminal_safe(line, inline=True) for line in block.items]
         elif isinstance(block, Bullets):
             pad = " " * block.indent
             out += [textwrap.fill(item, width, initial_indent=pad + "- ",
