@@ -11,10 +11,7 @@ is for the terminal alone (where a format says the same thing in other words or 
 
 Examples
 --------
->>> from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    import pandas as pd
+>>> import pandas as pd
 >>> from netkit.render.text import render_text
 >>> doc = Document([Heading("Vale"), Paragraph("2 organisations"), Heading("Types", 2),
 ...                 Table(pd.DataFrame({"type": ["icb", "pcn"], "n": ["1", "12"]}), right=("n",))])
