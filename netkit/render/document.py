@@ -30,7 +30,6 @@ pcn   12
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -85,11 +84,12 @@ class Lines(Block):
 
 @dataclass(frozen=True)
 class Bullets(Block):
-    """A bulleted list. ``indent``: spaces before each bullet in text (wrapped lines align
-    under the text)."""
+    """A bulleted list. ``indent``: spaces before each bullet in text, and ``wrap``: long
+    items wrapped to the width there, the lines aligned under the text."""
 
     items: tuple
     indent: int = 2
+    wrap: bool = True
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,8 @@ def render_text(doc: Document, width: int = 100) -> str:
         elif isinstance(block, Bullets):
             pad = " " * block.indent
             out += [textwrap.fill(item, width, initial_indent=pad + "- ",
-                                  subsequent_indent=pad + "  ") for item in block.items]
+                                  subsequent_indent=pad + "  ") if block.wrap
+                    else pad + "- " + terminal_safe(item, inline=True) for item in block.items]
         elif isinstance(block, Table):
             out.append(text_table(block.frame, right=block.right, max_width=block.max_width))
         elif isinstance(block, Note):
