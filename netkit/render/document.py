@@ -65,7 +65,7 @@ class Heading(Block):
 @dataclass(frozen=True)
 class Paragraph(Block):
     """A paragraph. ``indent``: spaces before it in text; ``muted``: a quieter HTML paragraph;
-    ``emphasis``: italic in Markdown."""
+    ``emphasis``: in italics (Markdown and HTML)."""
 
     text: str
     indent: int = 0
@@ -85,11 +85,13 @@ class Lines(Block):
 @dataclass(frozen=True)
 class Bullets(Block):
     """A bulleted list. ``indent``: spaces before each bullet in text, and ``wrap``: long
-    items wrapped to the width there, the lines aligned under the text."""
+    items wrapped to the width there, the lines aligned under the text. ``more``: a closing
+    line saying what the list leaves out (in italics, no bullet in text)."""
 
     items: tuple
     indent: int = 2
     wrap: bool = True
+    more: str = ""
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,9 @@ from netkit.render.formats import html_page, html_table
 __all__ = ["render_html", "render_page"]
 
 
-def render_html(doc: Document, notebook: bool = False) -> str:
-    """The document as an HTML fragment (a page's body, or a notebook's view).
+def render_html(doc: Document, notebook: bool = False, compact: bool = False) -> str:
+    """The document as an HTML fragment: a page's body, one block a line; ``compact``, the
+    blocks run together; ``notebook``, compact with headings three levels smaller.
 
     Examples
     --------
@@ -38,7 +39,8 @@ def render_html(doc: Document, notebook: bool = False) -> str:
     '<h4>A</h4><h5>B</h5>'
     """
     shift = 3 if notebook else 0
-    return ("" if notebook else "\n").join(_block(b, shift) for b in doc.blocks_for("html"))
+    joiner = "" if notebook or compact else "\n"
+    return joiner.join(_block(b, shift, joiner) for b in doc.blocks_for("html"))
 
 
 def render_page(doc: Document, **page) -> str:
@@ -47,17 +49,18 @@ def render_page(doc: Document, **page) -> str:
     return html_page(doc.title, render_html(doc), **page)
 
 
-def _block(block, shift: int) -> str:
+def _block(block, shift: int, joiner: str) -> str:
     e = html.escape
     if isinstance(block, Heading):
         level = block.level + shift
         return f"<h{level}>{e(block.text)}</h{level}>"
     if isinstance(block, Paragraph):
-        return _p(e(block.text), block.muted)
+        return _p(f"<em>{e(block.text)}</em>" if block.emphasis else e(block.text), block.muted)
     if isinstance(block, Lines):
-        return ("" if shift else "\n").join(_p(e(line), block.muted) for line in block.items)
+        return joiner.join(_p(e(line), block.muted) for line in block.items)
     if isinstance(block, Bullets):
-        return "<ul>" + "".join(f"<li>{e(item)}</li>" for item in block.items) + "</ul>"
+        more = f"<li><em>{e(block.more)}</em></li>" if block.more else ""
+        return "<ul>" + "".join(f"<li>{e(item)}</li>" for item in block.items) + more + "</ul>"
     if isinstance(block, Table):
         return html_table(block.frame)
     if isinstance(block, Note):

@@ -44,7 +44,8 @@ def _block(block) -> str:
     if isinstance(block, Lines):
         return "\n".join(f"{esc(line)}  " for line in block.items)
     if isinstance(block, Bullets):
-        return "\n".join(f"- {esc(item)}" for item in block.items)
+        more = [f"- *{esc(block.more)}*"] if block.more else []
+        return "\n".join([f"- {esc(item)}" for item in block.items] + more)
     if isinstance(block, Table):
         return markdown_table(block.frame, right=block.right)
     if isinstance(block, Note):

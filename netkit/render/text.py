@@ -54,6 +54,8 @@ def render_text(doc: Document, width: int = 100) -> str:
             out += [textwrap.fill(item, width, initial_indent=pad + "- ",
                                   subsequent_indent=pad + "  ") if block.wrap
                     else pad + "- " + terminal_safe(item, inline=True) for item in block.items]
+            if block.more:
+                out.append(pad + terminal_safe(block.more, inline=True))
         elif isinstance(block, Table):
             out.append(text_table(block.frame, right=block.right, max_width=block.max_width))
         elif isinstance(block, Note):
