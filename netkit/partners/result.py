@@ -309,8 +309,9 @@ class PartnerSet:
                                   f"{type_name(row.type)})", inline=True)
             out.append(f"{shorten(label, width - 12):<{width - 12}} score {row.score:.2f}")
             reasons = row.reasons if tier != "inform" else row.reasons[:1]
-            out += [textwrap.fill(r, width, initial_indent="       - ",
-                                  subsequent_indent="         ") for r in reasons]
+            for r in reasons:  # one line each: text renders lines on one line apiece
+                out += textwrap.wrap(r, width, initial_indent="       - ",
+                                     subsequent_indent="         ")
         if hidden:
             out.append(f"     {_more(hidden, f'{tier} partners')}")
         return out
