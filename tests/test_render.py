@@ -185,3 +185,29 @@ def test_a_block_no_renderer_knows_is_an_error():
         render_markdown(Document([Block()]))
     with pytest.raises(TypeError, match="no HTML for a Block"):
         render_html(Document([Block()]))
+
+
+def test_results_build_one_document_that_every_view_renders():
+    import netkit
+
+    system = netkit.load_system(netkit.sample_path("tiny"))
+    results = [netkit.summarise(system), netkit.list_opportunities(system),
+               netkit.validate(netkit.sample_path("tiny")),
+               netkit.find_partners(system, "frailty")]
+    for result in results:
+        doc = result.report()
+        assert isinstance(doc, Document)
+        assert result.to_text() == render_text(doc)
+        if hasattr(result, "to_markdown"):
+            assert result.to_markdown() == render_markdown(doc)
+
+
+def test_a_hostile_system_name_is_inert_in_the_summary():
+    import dataclasses
+
+    import netkit
+
+    summary = netkit.summarise(netkit.load_system(netkit.sample_path("tiny")))
+    summary = dataclasses.replace(summary, name=HOSTILE)
+    assert "\x1b" not in summary.to_text()
+    assert "<img" not in summary.to_markdown() and "<img" not in summary._repr_html_()
