@@ -392,10 +392,10 @@ class PartnerSet:
                 Paragraph(_more(hidden, "partners"), indent=2, only=TEXT) if hidden else None]
 
     def report(self, top: int | None = TOP, width: int = 100, provenance: str = "",
-               with_map: bool = True) -> Document:
+               with_map: bool = True, with_curve: bool = True) -> Document:
         """The report as a `netkit.render.document.Document`, which `to_text`, `to_markdown`
-        and `to_html` render (``top``, ``width`` as in `to_text`; ``provenance`` and
-        ``with_map`` for the HTML page)."""
+        and `to_html` render (``top``, ``width`` as in `to_text`; ``provenance``, ``with_map``
+        and ``with_curve``, the pictures, for the HTML page)."""
         opp = self.opportunity
         grid = ["id", "tier", "mendelow", "salience"]
         blocks = [Heading(f"Partners for: {opp.title or opp.id} ({opp.id})", only=TEXT),
@@ -405,7 +405,8 @@ class PartnerSet:
         blocks += [Heading("Where one more stops paying", 2), Paragraph(self.stop, indent=2),
                    Table(self._curve_table(), right=("size", "benefit", "cost", "net"),
                          only=(*TEXT, *MARKDOWN)),
-                   Raw(f"<figure>{picture('curve_svg')(self.curve)}</figure>")]
+                   Raw(f"<figure>{picture('curve_svg')(self.curve)}</figure>")
+                   if with_curve else None]
         blocks += self._incentive_blocks() + self._broker_blocks(top)
         blocks += [Heading("Stakeholder grid (from the evidence)", 2, only=TEXT),
                    Table(self._grid(top)[grid], only=TEXT),
@@ -432,11 +433,11 @@ class PartnerSet:
             stability table show their first ``top`` entries and say how many more there are
             (``None`` or 0: everything).
         """
-        return render_text(self.report(top, width, with_map=False), width)
+        return render_text(self.report(top, width, with_map=False, with_curve=False), width)
 
     def to_markdown(self, top: int | None = TOP) -> str:
         """A report that pastes into a board paper (``top`` as in `to_text`)."""
-        return render_markdown(self.report(top, with_map=False))
+        return render_markdown(self.report(top, with_map=False, with_curve=False))
 
     def _html_body(self, provenance: str = "", with_map: bool = True) -> str:
         return render_html(self.report(None, provenance=provenance, with_map=with_map))
