@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import html
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,6 +12,9 @@ from netkit.errors import InputError, Problem
 from netkit.io.reading import read_raw
 from netkit.io.validation import validate_raw
 from netkit.model.system import System
+from netkit.render.document import Document, Lines, Paragraph, Table
+from netkit.render.html import render_html
+from netkit.render.text import render_text
 
 __all__ = ["load_system", "validate", "ValidationReport", "input_checksum"]
 
@@ -66,22 +68,26 @@ class ValidationReport:
                 "errors": [p.to_dict() for p in self.errors],
                 "warnings": [p.to_dict() for p in self.warnings]}
 
-    def to_text(self) -> str:
-        """What a person reads: a verdict line, then every problem, errors first (the first rows
-        of each kind of problem in a column, then how many more rows have it)."""
+    def report(self) -> Document:
+        """The report as a `netkit.render.document.Document`: a verdict line, then every
+        problem, errors first (the first rows of each kind of problem in a column, then how
+        many more rows have it), as lines in text and a table in HTML."""
         n, w = self.error_count, self.warning_count
         verdict = "valid" if self.ok else f"{n:,} problem{'s' if n != 1 else ''}"
         if w:
             verdict += f", {w:,} warning{'s' if w != 1 else ''}"
-        lines = [f"{self.source}: {verdict}"]
-        lines += [f"  error: {p}" for p in self.errors]
-        lines += [f"  warning: {p}" for p in self.warnings]
-        return "\n".join(lines) + "\n"
+        problems = ([f"  error: {p}" for p in self.errors]
+                    + [f"  warning: {p}" for p in self.warnings])
+        return Document([Paragraph(f"{self.source}: {verdict}"),
+                         Lines(problems, only=("text",)) if problems else None,
+                         Table(self.to_frame(), only=("html",))], title=self.source)
+
+    def to_text(self) -> str:
+        """What a person reads (`report`)."""
+        return render_text(self.report())
 
     def _repr_html_(self) -> str:
-        head = "valid" if self.ok else f"{self.error_count:,} problem(s)"
-        return (f"<p><b>{html.escape(self.source)}</b>: {head}, {self.warning_count:,} warning(s)"
-                f"</p>" + self.to_frame().to_html(index=False, na_rep=""))
+        return render_html(self.report(), notebook=True)
 
 
 def validate(path: str | Path) -> ValidationReport:

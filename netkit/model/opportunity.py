@@ -394,24 +394,34 @@ class OpportunityList:
         return {"system": self.system_name,
                 "opportunities": [opportunity_to_dict(o) for o in self.opportunities]}
 
-    def to_text(self) -> str:
-        from netkit.render.formats import terminal_safe, text_table
+    def report(self):
+        """The list as a `netkit.render.document.Document`: in text the main columns, in
+        Markdown and HTML every column."""
+        from netkit.render.document import Document, Heading, Paragraph, Table
 
-        return (f"{terminal_safe(self.system_name, inline=True)}: "
-                f"{len(self.opportunities)} opportunities\n\n"
-                + text_table(self.to_frame()[["id", "title", "pathways", "places", "shift"]],
-                             max_width=60) + "\n")
+        frame = self.to_frame()
+        return Document([
+            Paragraph(f"{self.system_name}: {len(self.opportunities)} opportunities",
+                      only=("text",)),
+            Table(frame[["id", "title", "pathways", "places", "shift"]], max_width=60,
+                  only=("text",), apart=True),
+            Heading(f"Opportunities in {self.system_name}", only=("markdown",)),
+            Table(frame, only=("markdown", "html"))], title=f"Opportunities in {self.system_name}")
+
+    def to_text(self) -> str:
+        from netkit.render.text import render_text
+
+        return render_text(self.report())
 
     def to_markdown(self) -> str:
-        from netkit.render.formats import escape_markdown, markdown_table
+        from netkit.render.markdown import render_markdown
 
-        return (f"# Opportunities in {escape_markdown(self.system_name)}\n\n"
-                + markdown_table(self.to_frame()) + "\n")
+        return render_markdown(self.report())
 
     def _repr_html_(self) -> str:
-        from netkit.render.formats import html_table
+        from netkit.render.html import render_html
 
-        return html_table(self.to_frame())
+        return render_html(self.report(), notebook=True)
 
 
 def list_opportunities(system) -> OpportunityList:

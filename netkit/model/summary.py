@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -11,15 +10,11 @@ import pandas as pd
 from netkit.model.activity import service_activity
 from netkit.model.disclosure import DisclosureRules, disclosure_rules
 from netkit.model.schema import HOME
-from netkit.render.formats import (
-    escape_markdown,
-    fmt_number,
-    fmt_share,
-    html_table,
-    markdown_table,
-    terminal_safe,
-    text_table,
-)
+from netkit.render.document import Document, Heading, Paragraph, Table
+from netkit.render.formats import fmt_number, fmt_share
+from netkit.render.html import render_html
+from netkit.render.markdown import render_markdown
+from netkit.render.text import render_text
 
 if TYPE_CHECKING:  # for annotations only: System.summary() calls summarise
     from netkit.model.system import System
@@ -127,27 +122,24 @@ class SystemSummary:
                 f"{c['pathways']} pathways ({c['flows']} flows), {c['relationships']} "
                 f"relationships, {c['opportunities']} opportunities")
 
-    def to_text(self) -> str:
-        name = terminal_safe(self.name, inline=True)
-        out = [name, "=" * len(name), self._headline()]
+    def report(self) -> Document:
+        """The summary as a `netkit.render.document.Document`: the system's name, its counts,
+        a table per breakdown and, under disclosure rules, the rules in words."""
+        blocks = [Heading(self.name), Paragraph(self._headline())]
         for title, frame, right in self._display():
-            out += ["", title, text_table(frame, right=right)]
+            blocks += [Heading(title, 2), Table(frame, right=tuple(right))]
         if self.disclosure.active:
-            out += ["", self.disclosure.describe()]
-        return terminal_safe("\n".join(out) + "\n")
+            blocks.append(Paragraph(self.disclosure.describe(), apart=True))
+        return Document(blocks, title=self.name)
+
+    def to_text(self) -> str:
+        return render_text(self.report())
 
     def to_markdown(self) -> str:
-        esc = escape_markdown
-        out = [f"# {esc(self.name)}", "", esc(self._headline())]
-        for title, frame, right in self._display():
-            out += ["", f"## {esc(title)}", "", markdown_table(frame, right=right)]
-        return "\n".join(out) + "\n"
+        return render_markdown(self.report())
 
     def _repr_html_(self) -> str:
-        parts = [f"<p>{html.escape(self._headline())}</p>"]
-        for title, frame, _ in self._display():
-            parts.append(f"<h5>{html.escape(title)}</h5>{html_table(frame)}")
-        return "".join(parts)
+        return render_html(self.report(), notebook=True)
 
 
 def _count_by(frame: pd.DataFrame, column: str) -> pd.DataFrame:

@@ -4,7 +4,6 @@ papers, JSON, CSV, a self-contained HTML page)."""
 
 from __future__ import annotations
 
-import html
 import textwrap
 from dataclasses import dataclass, field
 
@@ -16,18 +15,28 @@ from netkit.model.opportunity import CRITERIA, Opportunity
 from netkit.partners.criteria import Criteria
 from netkit.partners.reasons import money, type_name
 from netkit.partners.scope import Scope
+from netkit.render.document import (
+    Bullets,
+    Document,
+    Footer,
+    Heading,
+    Lines,
+    Note,
+    Paragraph,
+    Raw,
+    Table,
+)
 from netkit.render.formats import (
-    escape_markdown,
     fmt_money,
     fmt_number,
     fmt_share,
     html_page,
-    html_table,
-    markdown_table,
     shorten,
     terminal_safe,
-    text_table,
 )
+from netkit.render.html import render_html, render_page
+from netkit.render.markdown import render_markdown
+from netkit.render.text import render_text
 
 __all__ = ["PartnerSet", "PartnerReport", "TIERS"]
 
@@ -36,6 +45,9 @@ TIERS = ("core", "involve", "inform")
 #: How many partners per tier (after the core, always shown whole), broker lines and grid rows
 #: the text and markdown reports show; the JSON and CSV reports are always whole.
 TOP = 20
+
+#: The formats a block shows in, where the formats say a thing differently.
+TEXT, MARKDOWN, HTML, PAGES = ("text",), ("markdown",), ("html",), ("markdown", "html")
 
 
 def _more(hidden: int, what: str, capital: bool = False) -> str:
@@ -287,6 +299,128 @@ class PartnerSet:
         """The stakeholder grid: the core and the involve partners the report shows."""
         return pd.concat([self._shown("core", top)[0], self._shown("involve", top)[0]])
 
+    def _tier_lines(self, tier: str, top: int | None, width: int) -> list[str]:
+        """A tier as the terminal shows it: rank, name, id, type and score on one line, the
+        reasons wrapped beneath (the first only for inform), and how many more there are."""
+        rows, hidden = self._shown(tier, top)
+        out = []
+        for row in rows.itertuples():
+            label = terminal_safe(f"{row.rank:>3}. {row.name} ({row.id}, "
+                                  f"{type_name(row.type)})", inline=True)
+            out.append(f"{shorten(label, width - 12):<{width - 12}} score {row.score:.2f}")
+            reasons = row.reasons if tier != "inform" else row.reasons[:1]
+            for r in reasons:  # one line each: text renders lines on one line apiece
+                out += textwrap.wrap(r, width, initial_indent="       - ",
+                                     subsequent_indent="         ")
+        if hidden:
+            out.append(f"     {_more(hidden, f'{tier} partners')}")
+        return out
+
+    def _partner_blocks(self, top: int | None, width: int) -> list:
+        """The partners: by tier with reasons in text, one table in Markdown (the first
+        ``top`` of each tier after the core) and in HTML (every partner)."""
+        blocks = []
+        for tier, heading in (("core", "Core partners (at the table)"),
+                              ("involve", "Involve (material, not worth a seat)"),
+                              ("inform", "Inform (touches the scope marginally)")):
+            if (self.partners["tier"] == tier).any():
+                blocks += [Heading(heading, 2, only=TEXT),
+                           Lines(self._tier_lines(tier, top, width), only=TEXT)]
+        shown = [self._shown(tier, top) for tier in TIERS]
+        rows = pd.concat([r for r, _ in shown])
+        table = rows.assign(score=rows["score"].map(lambda v: f"{v:.2f}"),
+                            why=rows["reasons"].map(lambda r: "; ".join(r[:3])))
+        whole = self.partners.assign(
+            score=self.partners["score"].map(lambda v: f"{v:.2f}"),
+            reasons=self.partners["reasons"].map(lambda r: " · ".join(r)))
+        blocks += [Heading("Partners", 2, only=PAGES),
+                   Table(table[["rank", "name", "id", "tier", "score", "why"]],
+                         right=("rank", "score"), only=MARKDOWN),
+                   Table(whole[["rank", "name", "id", "tier", "score", "mendelow", "salience",
+                                "reasons"]], only=HTML)]
+        blocks += [Paragraph(_more(hidden, f"{tier} partners", True) + ".", emphasis=True,
+                             only=MARKDOWN) for tier, (_, hidden) in zip(TIERS, shown) if hidden]
+        return blocks
+
+    def _incentive_blocks(self) -> list:
+        """The money under the shift: who gains and loses, and the gain-share."""
+        inc = self.incentives
+        if inc is None:
+            return []
+        verdict = "gains" if inc.system_net > 0 else "loses"
+        blocks = [Heading(f"Incentives ({self._shift_line()})", 2),
+                  Paragraph(f"the system {verdict} {money(abs(inc.system_net))} a year",
+                            indent=2, only=TEXT),
+                  Paragraph(f"System net: {money(inc.system_net)} a year.", only=PAGES),
+                  Table(self._incentive_table(), max_width=36,
+                        right=("activity", "cost", "income", "spend", "net"))]
+        blocks += [Paragraph(f"! {loser} loses {money(abs(inc.net_of(loser)))} a year while "
+                             "the system gains", indent=2, only=TEXT) for loser in inc.losers]
+        gain_share = [f"{t.payer} pays {t.payee} {money(t.amount)} a year"
+                      for t in inc.transfers.itertuples()]
+        blocks += [Paragraph(f"gain-share: {line}", indent=2, only=TEXT) for line in gain_share]
+        if gain_share:
+            blocks += [Paragraph("Gain-share that leaves every core partner no worse off:",
+                                 only=MARKDOWN), Bullets(gain_share, only=PAGES)]
+        return blocks
+
+    def _broker_blocks(self, top: int | None) -> list:
+        if not self.brokers:
+            return []
+        brokers, hidden = self._brokers_shown(top)
+        more = _more(hidden, "broker lines")
+        return [Heading(f"Brokers (Gould & Fernandez, groups by {self.options['groups']})", 2,
+                        only=TEXT),
+                Heading("Brokers", 2, only=PAGES),
+                Bullets(brokers, only=(*TEXT, *MARKDOWN)),
+                Bullets(self.brokers, only=HTML),
+                Paragraph(more, indent=2, only=TEXT) if hidden else None,
+                Paragraph(more[:1].upper() + more[1:] + ".", emphasis=True, only=MARKDOWN)
+                if hidden else None]
+
+    def _stability_blocks(self, top: int | None) -> list:
+        """How often each partner is core when the weights move (text only)."""
+        if "stability" not in self.partners:
+            return []
+        stable = self.partners.assign(stability=self.partners["stability"].map(fmt_share))
+        shown = stable.head(top) if top else stable
+        hidden = len(stable) - len(shown)
+        return [Heading(f"Stability ({self.options['stability']} runs, weights ±50%, seed "
+                        f"{self.options['seed']}): share of runs in which each is core", 2,
+                        only=TEXT),
+                Table(shown[["id", "tier", "stability"]], right=("stability",), only=TEXT),
+                Paragraph(_more(hidden, "partners"), indent=2, only=TEXT) if hidden else None]
+
+    def report(self, top: int | None = TOP, width: int = 100, provenance: str = "",
+               with_map: bool = True, with_curve: bool = True) -> Document:
+        """The report as a `netkit.render.document.Document`, which `to_text`, `to_markdown`
+        and `to_html` render (``top``, ``width`` as in `to_text`; ``provenance``, ``with_map``
+        and ``with_curve``, the pictures, for the HTML page)."""
+        opp = self.opportunity
+        grid = ["id", "tier", "mendelow", "salience"]
+        blocks = [Heading(f"Partners for: {opp.title or opp.id} ({opp.id})", only=TEXT),
+                  Heading(f"Partners for: {opp.title or opp.id}", only=PAGES),
+                  Lines(self._headline(), muted=True)]
+        blocks += self._partner_blocks(top, width)
+        blocks += [Heading("Where one more stops paying", 2), Paragraph(self.stop, indent=2),
+                   Table(self._curve_table(), right=("size", "benefit", "cost", "net"),
+                         only=(*TEXT, *MARKDOWN)),
+                   Raw(f"<figure>{picture('curve_svg')(self.curve)}</figure>")
+                   if with_curve else None]
+        blocks += self._incentive_blocks() + self._broker_blocks(top)
+        blocks += [Heading("Stakeholder grid (from the evidence)", 2, only=TEXT),
+                   Table(self._grid(top)[grid], only=TEXT),
+                   Heading("Stakeholder grid", 2, only=MARKDOWN),
+                   Table((self._grid(top) if top else self.partners)[grid], only=MARKDOWN)]
+        blocks += self._stability_blocks(top) + [Note(n) for n in self.notes]
+        blocks += [Note(_options_line(self.options), label="Options")]
+        if with_map:
+            blocks += [Heading("Network map", 2, only=HTML),
+                       Raw(picture("map_section")(self.visualise(), heading=""))]
+        if provenance:
+            blocks.append(Footer(provenance))
+        return Document(blocks, title=f"Partners for {opp.title or opp.id}")
+
     def to_text(self, width: int = 100, top: int | None = TOP) -> str:
         """A briefing that fits a terminal.
 
@@ -299,143 +433,20 @@ class PartnerSet:
             stability table show their first ``top`` entries and say how many more there are
             (``None`` or 0: everything).
         """
-        opp = self.opportunity
-        title = terminal_safe(f"Partners for: {opp.title or opp.id} ({opp.id})", inline=True)
-        out = [title, "=" * min(len(title), width)] + self._headline()
-        for tier, heading in (("core", "Core partners (at the table)"),
-                              ("involve", "Involve (material, not worth a seat)"),
-                              ("inform", "Inform (touches the scope marginally)")):
-            rows, hidden = self._shown(tier, top)
-            if rows.empty:
-                continue
-            out += ["", heading]
-            for row in rows.itertuples():
-                label = terminal_safe(f"{row.rank:>3}. {row.name} ({row.id}, "
-                                      f"{type_name(row.type)})", inline=True)
-                out.append(f"{shorten(label, width - 12):<{width - 12}} score {row.score:.2f}")
-                reasons = row.reasons if tier != "inform" else row.reasons[:1]
-                out += [textwrap.fill(r, width, initial_indent="       - ",
-                                      subsequent_indent="         ") for r in reasons]
-            if hidden:
-                out.append(f"     {_more(hidden, f'{tier} partners')}")
-        out += ["", "Where one more stops paying", f"  {self.stop}",
-                text_table(self._curve_table(), right=["size", "benefit", "cost", "net"])]
-        if self.incentives is not None:
-            inc = self.incentives
-            verdict = "gains" if inc.system_net > 0 else "loses"
-            out += ["", f"Incentives ({self._shift_line()})",
-                    f"  the system {verdict} {money(abs(inc.system_net))} a year",
-                    text_table(self._incentive_table(),
-                               right=["activity", "cost", "income", "spend", "net"], max_width=36)]
-            for loser in inc.losers:
-                out.append(f"  ! {loser} loses {money(abs(inc.net_of(loser)))} a year while the "
-                           "system gains")
-            for t in inc.transfers.itertuples():
-                out.append(f"  gain-share: {t.payer} pays {t.payee} {money(t.amount)} a year")
-        if self.brokers:
-            brokers, hidden = self._brokers_shown(top)
-            out += ["", f"Brokers (Gould & Fernandez, groups by {self.options['groups']})"]
-            out += [textwrap.fill(b, width, initial_indent="  - ", subsequent_indent="    ")
-                    for b in brokers]
-            if hidden:
-                out.append(f"  {_more(hidden, 'broker lines')}")
-        out += ["", "Stakeholder grid (from the evidence)",
-                text_table(self._grid(top)[["id", "tier", "mendelow", "salience"]])]
-        if "stability" in self.partners:
-            stable = self.partners.assign(stability=self.partners["stability"].map(fmt_share))
-            shown = stable.head(top) if top else stable
-            out += ["", f"Stability ({self.options['stability']} runs, weights ±50%, seed "
-                        f"{self.options['seed']}): share of runs in which each is core",
-                    text_table(shown[["id", "tier", "stability"]], right=["stability"])]
-            if len(stable) > len(shown):
-                out.append(f"  {_more(len(stable) - len(shown), 'partners')}")
-        out += [textwrap.fill(f"note: {note}", width, subsequent_indent="  ")
-                for note in self.notes]
-        out += ["", textwrap.fill("Options: " + _options_line(self.options), width,
-                                  subsequent_indent="  ")]
-        return terminal_safe("\n".join(out) + "\n")
+        return render_text(self.report(top, width, with_map=False, with_curve=False), width)
 
     def to_markdown(self, top: int | None = TOP) -> str:
         """A report that pastes into a board paper (``top`` as in `to_text`)."""
-        opp = self.opportunity
-        esc = escape_markdown
-        out = [f"# Partners for: {esc(opp.title or opp.id)}", ""] + [f"{esc(line)}  " for line
-                                                                    in self._headline()]
-        shown = [self._shown(tier, top) for tier in TIERS]
-        rows = pd.concat([r for r, _ in shown])
-        table = rows.assign(
-            score=rows["score"].map(lambda v: f"{v:.2f}"),
-            why=rows["reasons"].map(lambda r: "; ".join(r[:3])))
-        out += ["", "## Partners", "",
-                markdown_table(table[["rank", "name", "id", "tier", "score", "why"]],
-                               right=["rank", "score"])]
-        out += [f"\n*{_more(hidden, f'{tier} partners', True)}.*"
-                for tier, (_, hidden) in zip(TIERS, shown) if hidden]
-        out += ["", "## Where one more stops paying", "", esc(self.stop), "",
-                markdown_table(self._curve_table(), right=["size", "benefit", "cost", "net"])]
-        if self.incentives is not None:
-            inc = self.incentives
-            out += ["", f"## Incentives ({esc(self._shift_line())})", "",
-                    f"System net: {money(inc.system_net)} a year.", "",
-                    markdown_table(self._incentive_table(),
-                                   right=["activity", "cost", "income", "spend", "net"])]
-            if len(inc.transfers):
-                out += ["", "Gain-share that leaves every core partner no worse off:", ""]
-                out += [esc(f"- {t.payer} pays {t.payee} {money(t.amount)} a year")
-                        for t in inc.transfers.itertuples()]
-        if self.brokers:
-            brokers, hidden = self._brokers_shown(top)
-            out += ["", "## Brokers", ""] + [f"- {esc(b)}" for b in brokers]
-            if hidden:
-                out += ["", f"*{_more(hidden, 'broker lines', True)}.*"]
-        grid = self._grid(top) if top else self.partners
-        out += ["", "## Stakeholder grid", "",
-                markdown_table(grid[["id", "tier", "mendelow", "salience"]])]
-        if self.notes:
-            out += [""] + [f"*Note: {esc(n)}*" for n in self.notes]
-        out += ["", f"*Options: {esc(_options_line(self.options))}*"]
-        return "\n".join(out) + "\n"
+        return render_markdown(self.report(top, with_map=False, with_curve=False))
 
     def _html_body(self, provenance: str = "", with_map: bool = True) -> str:
-        opp = self.opportunity
-        e = html.escape
-        table = self.partners.assign(
-            score=self.partners["score"].map(lambda v: f"{v:.2f}"),
-            reasons=self.partners["reasons"].map(lambda r: " · ".join(r)))
-        parts = [f"<h1>Partners for: {e(opp.title or opp.id)}</h1>"]
-        parts += [f"<p class=\"muted\">{e(line)}</p>" for line in self._headline()]
-        parts += ["<h2>Partners</h2>",
-                  html_table(table[["rank", "name", "id", "tier", "score", "mendelow",
-                                    "salience", "reasons"]]),
-                  "<h2>Where one more stops paying</h2>", f"<p>{e(self.stop)}</p>",
-                  f"<figure>{picture('curve_svg')(self.curve)}</figure>"]
-        if self.incentives is not None:
-            inc = self.incentives
-            parts += [f"<h2>Incentives ({e(self._shift_line())})</h2>",
-                      f"<p>System net: {e(money(inc.system_net))} a year.</p>",
-                      html_table(self._incentive_table())]
-            if len(inc.transfers):
-                parts.append("<ul>" + "".join(
-                    f"<li>{e(t.payer)} pays {e(t.payee)} {e(money(t.amount))} a year</li>"
-                    for t in inc.transfers.itertuples()) + "</ul>")
-        if self.brokers:
-            parts += ["<h2>Brokers</h2>",
-                      "<ul>" + "".join(f"<li>{e(b)}</li>" for b in self.brokers) + "</ul>"]
-        parts += [f"<p class=\"muted\">Options: {e(_options_line(self.options))}</p>"]
-        parts += [f"<p class=\"muted\">Note: {e(n)}</p>" for n in self.notes]
-        if with_map:
-            parts += ["<h2>Network map</h2>",
-                      picture("map_section")(self.visualise(), heading="")]
-        if provenance:
-            parts.append(f"<footer>{e(provenance)}</footer>")
-        return "\n".join(parts)
+        return render_html(self.report(None, provenance=provenance, with_map=with_map))
 
     def to_html(self, with_map: bool = True) -> str:
         """A single-file HTML report (no external resources): summary, partner table,
         incentives, the benefit/cost curve, the network map and a provenance footer."""
-        opp = self.opportunity
-        return html_page(f"Partners for {opp.title or opp.id}",
-                         self._html_body(self.provenance(), with_map), **_map_assets(with_map))
+        return render_page(self.report(None, provenance=self.provenance(), with_map=with_map),
+                           **_map_assets(with_map))
 
     def visualise(self, seed: int = 0, max_nodes: int | None = DISPLAY_BUDGET):
         """The network map of this opportunity (`netkit.viz.maps.map_partners`): in a notebook it
@@ -443,14 +454,14 @@ class PartnerSet:
         return picture("partner_map")(self, seed=seed, max_nodes=max_nodes, disclosure=self.disclosure)
 
     def _repr_html_(self) -> str:
-        e = html.escape
         table = self.partners.assign(
             score=self.partners["score"].map(lambda v: f"{v:.2f}"),
             reasons=self.partners["reasons"].map(lambda r: " · ".join(r[:3])))
-        return (f"<h4>Partners for: {e(self.opportunity.title or self.opportunity.id)}</h4>"
-                + "".join(f"<p>{e(line)}</p>" for line in self._headline())
-                + html_table(table[["rank", "name", "id", "tier", "score", "reasons"]])
-                + f"<p>{e(self.stop)}</p>")
+        return render_html(Document([
+            Heading(f"Partners for: {self.opportunity.title or self.opportunity.id}"),
+            Lines(self._headline()),
+            Table(table[["rank", "name", "id", "tier", "score", "reasons"]]),
+            Paragraph(self.stop)]), notebook=True)
 
     def plot_curve(self):
         """The benefit/cost curve as a matplotlib figure (shows inline in a notebook)."""
@@ -534,7 +545,7 @@ class PartnerReport:
         footer = self.partner_sets[0].provenance().rsplit(" · opportunity", 1)[0] \
             if self.partner_sets else ""
         return html_page(f"Partners for {self.system_name}",
-                         body + f"\n<footer>{html.escape(footer)}</footer>",
+                         body + "\n" + render_html(Document([Footer(footer)])),
                          **_map_assets(True))
 
     def _repr_html_(self) -> str:

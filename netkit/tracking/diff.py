@@ -10,7 +10,6 @@ volumes moved, say), and it is tied to every event that touched the opportunity,
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -18,7 +17,10 @@ import pandas as pd
 from netkit._views import DISPLAY_BUDGET, picture
 from netkit.change.apply import ChangeResult
 from netkit.change.changeset import ChangeEvent
-from netkit.render.formats import escape_markdown, html_table, terminal_safe
+from netkit.render.document import Bullets, Document, Heading, Paragraph, Table
+from netkit.render.html import render_html
+from netkit.render.markdown import render_markdown
+from netkit.render.text import render_text
 
 __all__ = ["PartnerDiff", "diff_partner_sets", "SCORE_TOLERANCE"]
 
@@ -85,22 +87,35 @@ class PartnerDiff:
                 "core_after": list(self.after.core) if self.after is not None else [],
                 "partners": self.after.to_dict()["partners"] if self.after is not None else []}
 
-    def to_text(self) -> str:
+    def report(self) -> Document:
+        """The diff as a `netkit.render.document.Document`: the opportunity, what changed in
+        words, the core now and, in HTML, the table of changes (`to_frame`)."""
         head = f"{self.title or self.opportunity} ({self.opportunity})"
-        if not self.changed and not self.scores:
-            return terminal_safe(f"{head}: no change\n")
-        out = [head] + [f"  - {line}" for line in self.summary]
-        if self.after is not None:
-            out.append(f"  core now: {', '.join(self.after.core)}")
-        return terminal_safe("\n".join(out) + "\n")
+        nothing = not self.changed and not self.scores
+        core = ", ".join(self.after.core) if self.after is not None else None
+        text, md, page, pages = ("text",), ("markdown",), ("html",), ("markdown", "html")
+        if nothing:
+            blocks = [Paragraph(f"{head}: no change", only=text)]
+        else:
+            blocks = [Paragraph(head, only=text), Bullets(self.summary, wrap=False, only=text),
+                      Paragraph(f"core now: {core}", indent=2, only=text) if core is not None
+                      else None]
+        blocks += [Heading(head, 3, only=pages),
+                   Bullets(self.summary or ["no change"], only=md),
+                   Paragraph(f"Core now: {core}", only=md) if core and self.changed else None]
+        if nothing:
+            blocks.append(Paragraph("no change", only=page))
+        else:
+            blocks += [Bullets(self.summary, only=page),
+                       Paragraph(f"Core now: {core}", only=page) if core is not None else None,
+                       Table(self._display_frame(), only=page)]
+        return Document(blocks, title=head)
+
+    def to_text(self) -> str:
+        return render_text(self.report())
 
     def to_markdown(self) -> str:
-        esc = escape_markdown
-        out = [f"### {esc(self.title or self.opportunity)} ({esc(self.opportunity)})", ""]
-        out += [f"- {esc(line)}" for line in self.summary] or ["- no change"]
-        if self.after is not None and self.changed:
-            out += ["", f"Core now: {esc(', '.join(self.after.core))}"]
-        return "\n".join(out) + "\n"
+        return render_markdown(self.report())
 
     def _display_frame(self) -> pd.DataFrame:
         """`to_frame` as a person reads it: tiers in words ("—" where out of scope), scores to
@@ -127,15 +142,7 @@ class PartnerDiff:
         return picture("diff_map")(self, seed=seed, max_nodes=max_nodes)
 
     def _repr_html_(self) -> str:
-        head = f"{self.title or self.opportunity} ({self.opportunity})"
-        if not self.changed and not self.scores:
-            return f"<h3>{html.escape(head)}</h3><p>no change</p>"
-        core = (f"<p>Core now: {html.escape(', '.join(self.after.core))}</p>"
-                if self.after is not None else "")
-        return (f"<h3>{html.escape(head)}</h3><ul>"
-                + "".join(f"<li>{html.escape(s)}</li>" for s in self.summary) + "</ul>"
-                + core + html_table(self._display_frame()))
-
+        return render_html(self.report(), compact=True)
 
 
 def _score(value) -> str:

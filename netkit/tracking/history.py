@@ -3,7 +3,6 @@ recomputing after one change."""
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -11,14 +10,10 @@ import pandas as pd
 
 from netkit.change.changeset import Changeset
 from netkit.model.system import System
-from netkit.render.formats import (
-    escape_markdown,
-    html_page,
-    html_table,
-    markdown_table,
-    terminal_safe,
-    text_table,
-)
+from netkit.render.document import Document, Heading, Paragraph, Table
+from netkit.render.html import render_html, render_page
+from netkit.render.markdown import render_markdown
+from netkit.render.text import render_text
 from netkit.tracking.tracker import PartnerTracker, TrackerUpdate
 
 __all__ = ["Timeline", "timeline", "recompute"]
@@ -63,31 +58,32 @@ class Timeline:
             shown[step] = shown[step].map(lambda t: MARKS.get(t, ""))
         return shown
 
-    def to_text(self) -> str:
-        out = ["Partners over time (● core, ○ involve, · inform)"]
+    def report(self) -> Document:
+        """The timeline as a `netkit.render.document.Document`: a grid per opportunity
+        (organisations down, steps across) and, in text, what each step recomputed."""
+        blocks = [Paragraph("Partners over time (● core, ○ involve, · inform)", only=("text",)),
+                  Heading("Partners over time", only=("markdown", "html")),
+                  Paragraph("● core, ○ involve, · inform", only=("markdown",))]
         for opportunity in dict.fromkeys(self.table["opportunity"]):
-            out += ["", opportunity, text_table(self._matrix(opportunity))]
+            blocks += [Heading(opportunity, 2), Table(self._matrix(opportunity))]
         for step, update in zip(self.steps[1:], self.updates):
             changed = [d.opportunity for d in update.diffs if d.changed]
-            out.append(f"\n{step}: recomputed {', '.join(update.recomputed) or 'none'}; "
-                       f"changed {', '.join(changed) or 'none'}")
-        return terminal_safe("\n".join(out) + "\n")
+            blocks.append(Paragraph(f"{step}: recomputed {', '.join(update.recomputed) or 'none'}"
+                                    f"; changed {', '.join(changed) or 'none'}", apart=True,
+                                    only=("text",)))
+        return Document(blocks, title="Partners over time")
+
+    def to_text(self) -> str:
+        return render_text(self.report())
 
     def to_markdown(self) -> str:
-        out = ["# Partners over time", "", "● core, ○ involve, · inform"]
-        for opportunity in dict.fromkeys(self.table["opportunity"]):
-            out += ["", f"## {escape_markdown(opportunity)}", "",
-                    markdown_table(self._matrix(opportunity))]
-        return "\n".join(out) + "\n"
+        return render_markdown(self.report())
 
     def to_html(self) -> str:
-        parts = ["<h1>Partners over time</h1>"]
-        for opportunity in dict.fromkeys(self.table["opportunity"]):
-            parts += [f"<h2>{html.escape(opportunity)}</h2>", html_table(self._matrix(opportunity))]
-        return html_page("Partners over time", "\n".join(parts))
+        return render_page(self.report())
 
     def _repr_html_(self) -> str:
-        return html_table(self.table)
+        return render_html(Document([Table(self.table)]), notebook=True)
 
     def save_picture(self, path: str | Path) -> Path:
         """A PNG (or SVG) grid per opportunity: organisations down, steps across; a filled

@@ -14,8 +14,7 @@ would give the same answer (a property test checks this).
 
 from __future__ import annotations
 
-import html
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -25,13 +24,18 @@ from netkit.change.changeset import Changeset
 from netkit.model.opportunity import Opportunity
 from netkit.model.system import System
 from netkit.partners.find import PartnerSet, find_partners
-from netkit.render.formats import (
-    escape_markdown,
-    html_page,
-    html_table,
-    markdown_table,
-    terminal_safe,
+from netkit.render.document import (
+    Bullets,
+    Document,
+    Footer,
+    Heading,
+    Lines,
+    Paragraph,
+    Table,
 )
+from netkit.render.html import render_html, render_page
+from netkit.render.markdown import render_markdown
+from netkit.render.text import render_text
 from netkit.tracking.diff import PartnerDiff, diff_partner_sets
 
 __all__ = ["PartnerTracker", "TrackerUpdate", "Dependencies", "dependencies_of"]
@@ -206,76 +210,70 @@ class TrackerUpdate:
         return frame.assign(patients=frame["patients"].map(fmt_patients)), more
 
     # -- the reports --------------------------------------------------------------------------
-    def to_text(self) -> str:
+    def _flow_blocks(self) -> list:
+        """The flows affected: in words, then (Markdown and HTML) the largest of them."""
+        pages = ("markdown", "html")
+        lines = self._flow_summary() or ["none"]
+        blocks = [Paragraph("Flows affected:", apart=True, only=("text",)),
+                  Lines([f"  {line}" for line in lines], only=("text",)),
+                  Heading("Flows affected", 2, only=pages), Bullets(lines, only=pages)]
+        if not self.change.flows_affected.empty:
+            frame, more = self._largest_flows()
+            blocks += [Paragraph("Flows affected, dropped and moved first, then the largest:"
+                                 if more else "Every flow affected:", only=("markdown",)),
+                       Table(frame, right=("event", "patients"), only=pages)]
+            if more:
+                blocks.append(Paragraph(f"and {more} more flow{'s' if more != 1 else ''} (the "
+                                        "JSON output lists every one)", emphasis=True,
+                                        only=pages))
+        return blocks
+
+    def report(self) -> Document:
+        """The update as a `netkit.render.document.Document`: what changed, the answer (whose
+        partners change), each recomputed opportunity's diff, the events and the flows."""
         head, description = self._heading()
-        out = [f"What changed: {head}"] + ([description] if description else [])
-        out += ["", self._outcome(), ""]
-        out += [d.to_text().rstrip("\n") for d in self.diffs]
-        if self.diffs:
-            out.append("")
-        out += [f"Recomputed: {', '.join(self.recomputed) or 'none'}",
-                f"Left as they were (nothing they depend on changed): "
-                f"{', '.join(self.unchanged) or 'none'}"]
+        text, pages = ("text",), ("markdown", "html")
+        recomputed = ", ".join(self.recomputed) or "none"
+        unchanged = ", ".join(self.unchanged) or "none"
+        blocks = [Paragraph(f"What changed: {head}", only=text),
+                  Heading(f"What changed: {head}", only=pages),
+                  Paragraph(description) if description else None,
+                  Heading("Partners", 2, only=pages), Paragraph(self._outcome(), apart=True)]
+        for i, diff in enumerate(self.diffs):
+            diff_blocks = list(diff.report().blocks)
+            if i == 0:  # in text the diffs run together, apart from the answer above them
+                diff_blocks[0] = replace(diff_blocks[0], apart=True)
+            blocks += diff_blocks
+        blocks += [Lines([f"Recomputed: {recomputed}", "Left as they were (nothing they depend "
+                          f"on changed): {unchanged}"], apart=True, only=text),
+                   Lines([f"Recomputed: {recomputed}", f"Left as they were: {unchanged}"],
+                         only=("markdown",)),
+                   Paragraph(f"Recomputed: {recomputed}; left as they were: {unchanged}",
+                             only=("html",))]
         shown, rest = self._events()
-        out += ["", f"Events ({len(self.change.log)}):"]
-        out += [f"  event {n}: {text}" for n, text in shown] + ([f"  {rest}"] if rest else [])
-        out += ["", "Flows affected:"] + [f"  {line}" for line in self._flow_summary() or ["none"]]
-        out += [f"warning: {w}" for w in self.change.warnings]
-        return terminal_safe("\n".join(out) + "\n")
+        events = [f"event {n}: {t}" for n, t in shown]
+        blocks += [Paragraph(f"Events ({len(self.change.log)}):", apart=True, only=text),
+                   Lines([f"  {line}" for line in events + ([rest] if rest else [])], only=text),
+                   Heading(f"Events ({len(self.change.log)})", 2, only=pages),
+                   Bullets(events, more=rest, only=pages)]
+        blocks += self._flow_blocks()
+        blocks += [Paragraph(f"warning: {w}") for w in self.change.warnings]
+        if self.provenance:
+            blocks.append(Footer(self.provenance))
+        return Document(blocks, title="What changed")
+
+    def to_text(self) -> str:
+        return render_text(self.report())
 
     def to_markdown(self) -> str:
-        e = escape_markdown
-        head, description = self._heading()
-        out = [f"# What changed: {e(head)}", ""] + ([e(description), ""] if description else [])
-        out += ["## Partners", "", e(self._outcome()), ""]
-        out += [d.to_markdown() for d in self.diffs]
-        out += [f"Recomputed: {e(', '.join(self.recomputed) or 'none')}  ",
-                f"Left as they were: {e(', '.join(self.unchanged) or 'none')}", ""]
-        shown, rest = self._events()
-        out += [f"## Events ({len(self.change.log)})", ""]
-        out += [f"- event {n}: {e(text)}" for n, text in shown] + ([f"- *{rest}*"] if rest else [])
-        out += ["", "## Flows affected", ""]
-        out += [f"- {e(line)}" for line in self._flow_summary()] or ["- none"]
-        if not self.change.flows_affected.empty:
-            frame, more = self._largest_flows()
-            out += ["", "Flows affected, dropped and moved first, then the largest:" if more
-                    else "Every flow affected:", "",
-                    markdown_table(frame, right=["event", "patients"])]
-            if more:
-                out += ["", f"*and {more} more flow{'s' if more != 1 else ''} (the JSON "
-                            "output lists every one)*"]
-        out += [f"\nwarning: {e(str(w))}" for w in self.change.warnings]
-        return "\n".join(out) + "\n"
+        return render_markdown(self.report())
 
     def to_html(self) -> str:
-        e = html.escape
-        head, description = self._heading()
-        parts = [f"<h1>What changed: {e(head)}</h1>"]
-        if description:
-            parts.append(f"<p>{e(description)}</p>")
-        parts += ["<h2>Partners</h2>", f"<p>{e(self._outcome())}</p>"]
-        parts += [d._repr_html_() for d in self.diffs]
-        parts.append(f"<p>Recomputed: {e(', '.join(self.recomputed) or 'none')}; left as they "
-                     f"were: {e(', '.join(self.unchanged) or 'none')}</p>")
-        shown, rest = self._events()
-        parts += [f"<h2>Events ({len(self.change.log)})</h2>", "<ul>"
-                  + "".join(f"<li>event {n}: {e(t)}</li>" for n, t in shown)
-                  + (f"<li><em>{e(rest)}</em></li>" if rest else "") + "</ul>"]
-        parts += ["<h2>Flows affected</h2>", "<ul>" + "".join(
-            f"<li>{e(line)}</li>" for line in self._flow_summary() or ["none"]) + "</ul>"]
-        if not self.change.flows_affected.empty:
-            frame, more = self._largest_flows()
-            parts.append(html_table(frame))
-            if more:
-                parts.append(f"<p><em>and {more} more flow{'s' if more != 1 else ''} (the JSON "
-                             "output lists every one)</em></p>")
-        parts += [f"<p>warning: {e(str(w))}</p>" for w in self.change.warnings]
-        if self.provenance:
-            parts.append(f"<footer>{e(self.provenance)}</footer>")
-        return html_page("What changed", "\n".join(parts))
+        return render_page(self.report())
 
     def _repr_html_(self) -> str:
-        return "".join(d._repr_html_() for d in self.diffs)
+        return render_html(Document([b for d in self.diffs for b in d.report().blocks]),
+                           compact=True)
 
 
 

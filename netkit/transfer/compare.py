@@ -15,7 +15,6 @@ source's own, so they are left out in the target; incentives are not compared.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -108,29 +107,44 @@ class Comparison:
                              "target": d["target"].map(_fmt),
                              "z": d["z"].map(lambda z: "" if np.isnan(z) else f"{z:+.1f}")})
 
-    def to_text(self) -> str:
-        from netkit.render.formats import terminal_safe, text_table
+    def report(self, with_chart: bool = True):
+        """The comparison as a `netkit.render.document.Document`: what was compared, the
+        largest differences (with a bar chart in HTML), the risks in words, and who in the
+        target plays each partner's role."""
+        from netkit.render.document import (
+            Bullets,
+            Document,
+            Heading,
+            Lines,
+            Paragraph,
+            Raw,
+            Table,
+        )
 
-        out = self._head() + ["", text_table(self._table(), right=["source", "target", "z"]),
-                              "", "Transfer risks:"]
-        out += [f"  - {r}" for r in self.risks] or ["  none: the systems look alike in what "
-                                                    "matters here"]
-        out += ["", f"Counterparts by role ({self.roles}):"]
-        out += [f"  - {line}" for line in self.counterpart_lines()]
-        return terminal_safe("\n".join(out) + "\n")
+        head, pages = self._head(), ("markdown", "html")
+        risks = list(self.risks) or ["none: the systems look alike in what matters here"]
+        return Document([
+            Lines(head, only=("text",)), Heading(head[0], only=pages),
+            Paragraph(head[1], muted=True, only=pages),
+            Raw(f"<figure>{self.chart_svg()}</figure>") if with_chart else None,
+            Table(self._table(), right=("source", "target", "z"), apart=True),
+            Paragraph("Transfer risks:", apart=True, only=("text",)),
+            Heading("Transfer risks", 2, only=pages),
+            Bullets(risks, wrap=False),
+            Paragraph(f"Counterparts by role ({self.roles}):", apart=True, only=("text",)),
+            Heading("Counterparts by role", 2, only=pages),
+            Paragraph(self.roles, muted=True, only=("html",)),
+            Bullets(self.counterpart_lines(), wrap=False)], title=head[0])
+
+    def to_text(self) -> str:
+        from netkit.render.text import render_text
+
+        return render_text(self.report(with_chart=False))
 
     def to_markdown(self) -> str:
-        from netkit.render.formats import escape_markdown as esc
-        from netkit.render.formats import markdown_table
+        from netkit.render.markdown import render_markdown
 
-        out = [f"# {esc(self._head()[0])}", "", esc(self._head()[1]), "",
-               markdown_table(self._table(), right=["source", "target", "z"]), "",
-               "## Transfer risks", ""]
-        out += [f"- {esc(r)}" for r in self.risks] or ["- none: the systems look alike in what "
-                                                       "matters here"]
-        out += ["", "## Counterparts by role", ""] + [f"- {esc(x)}"
-                                                      for x in self.counterpart_lines()]
-        return "\n".join(out) + "\n"
+        return render_markdown(self.report(with_chart=False))
 
     def chart_svg(self, rows: int = 10) -> str:
         """A bar chart of the largest differences (inline SVG, deterministic)."""
@@ -156,28 +170,15 @@ class Comparison:
         text = buffer.getvalue()
         return text[text.index("<svg"):]
 
-    def _body(self) -> str:
-        from netkit.render.formats import html_table
-
-        e = html.escape
-        head = self._head()
-        return "\n".join(
-            [f"<h1>{e(head[0])}</h1>", f"<p class=\"muted\">{e(head[1])}</p>",
-             f"<figure>{self.chart_svg()}</figure>", html_table(self._table()),
-             "<h2>Transfer risks</h2>",
-             "<ul>" + ("".join(f"<li>{e(r)}</li>" for r in self.risks)
-                       or "<li>none: the systems look alike in what matters here</li>")
-             + "</ul>",
-             f"<h2>Counterparts by role</h2><p class=\"muted\">{e(self.roles)}</p>",
-             "<ul>" + "".join(f"<li>{e(x)}</li>" for x in self.counterpart_lines()) + "</ul>"])
-
     def to_html(self) -> str:
-        from netkit.render.formats import html_page
+        from netkit.render.html import render_page
 
-        return html_page(self._head()[0], self._body())
+        return render_page(self.report())
 
     def _repr_html_(self) -> str:
-        return self._body()
+        from netkit.render.html import render_html
+
+        return render_html(self.report())
 
 
 def _profiles(systems, opportunity_source: System, opportunity) -> list[Profile]:

@@ -8,7 +8,6 @@ Every feature is explained in one line in `FEATURES`. Shares are between 0 and 1
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 import numpy as np
@@ -85,19 +84,25 @@ class Profile:
         return to_jsonable({"system": self.system_name, "scope": self.scope,
                             "features": self.features.to_dict()})
 
-    def to_text(self) -> str:
-        from netkit.render.formats import text_table
+    def report(self):
+        """The profile as a `netkit.render.document.Document`: the system and scope, then
+        each feature and its value."""
+        from netkit.render.document import Document, Heading, Paragraph, Table
 
         frame = self.to_frame().assign(value=self.features.map(format_value).to_numpy())
-        return (f"{self.system_name} ({self.scope})\n"
-                + text_table(frame, right=["value"]) + "\n")
+        head = f"{self.system_name} ({self.scope})"
+        return Document([Paragraph(head, only=("text",)), Heading(head, only=("html",)),
+                         Table(frame, right=("value",))], title=head)
+
+    def to_text(self) -> str:
+        from netkit.render.text import render_text
+
+        return render_text(self.report())
 
     def _repr_html_(self) -> str:
-        from netkit.render.formats import html_table
+        from netkit.render.html import render_html
 
-        frame = self.to_frame().assign(value=self.features.map(format_value).to_numpy())
-        return (f"<h4>{html.escape(self.system_name)} ({html.escape(self.scope)})</h4>"
-                + html_table(frame))
+        return render_html(self.report(), notebook=True)
 
 
 def format_value(value: float) -> str:

@@ -13,7 +13,6 @@ candidates it hands patients to or from (its reach).
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 import numpy as np
@@ -86,13 +85,22 @@ class Counterparts:
                             "opportunity": self.opportunity,
                             "counterparts": self.rows.to_dict("records")})
 
-    def to_text(self) -> str:
-        from netkit.render.formats import terminal_safe
+    def report(self):
+        """The counterparts as a `netkit.render.document.Document`: one line each (`lines`)."""
+        from netkit.render.document import Bullets, Document, Lines
 
-        return terminal_safe("\n".join(self.lines()) + "\n")
+        lines = self.lines()
+        return Document([Lines(lines, only=("text",)), Bullets(lines, only=("html",))])
+
+    def to_text(self) -> str:
+        from netkit.render.text import render_text
+
+        return render_text(self.report())
 
     def _repr_html_(self) -> str:
-        return "<ul>" + "".join(f"<li>{html.escape(x)}</li>" for x in self.lines()) + "</ul>"
+        from netkit.render.html import render_html
+
+        return render_html(self.report(), notebook=True)
 
 
 class RoleModel:
@@ -219,38 +227,50 @@ class RoleModel:
         summary.insert(0, "organisations", frame.groupby("role").size())
         return summary.reset_index()
 
-    def to_text(self) -> str:
-        from netkit.render.formats import terminal_safe, text_table
+    def report(self):
+        """The roles as a `netkit.render.document.Document`: how they were chosen, the mean
+        features of each, and who plays each role."""
+        from netkit.render.document import (
+            Bullets,
+            Document,
+            Heading,
+            Lines,
+            Paragraph,
+            Table,
+        )
 
         k = self.n_roles_
-        lines = [f"{k} roles (silhouette {self.silhouette_[k]:.2f}"
-                 + ("; chosen as the best of " + ", ".join(
-                     f"{n}: {s:.2f}" for n, s in self.silhouette_.items()) + ")"
-                    if len(self.silhouette_) > 1 else ")"),
-                 text_table(self.role_summary()), ""]
-        for role, group in self.organisations_.groupby("role", sort=True):
-            lines.append(f"{role}: " + ", ".join(f"{n} ({s})" for n, s in
-                                                 zip(group["name"], group["system"])))
-        return terminal_safe("\n".join(lines) + "\n")
+        chosen = (f"{k} roles (silhouette {self.silhouette_[k]:.2f}"
+                  + ("; chosen as the best of " + ", ".join(
+                      f"{n}: {s:.2f}" for n, s in self.silhouette_.items()) + ")"
+                     if len(self.silhouette_) > 1 else ")"))
+        members = [(role, ", ".join(f"{n} ({s})" for n, s in zip(group["name"], group["system"])))
+                   for role, group in self.organisations_.groupby("role", sort=True)]
+        return Document([
+            Paragraph(chosen, only=("text",)),
+            Heading(f"{k} structural roles", only=("markdown",)),
+            Paragraph(f"k-means on standardised features, {k} roles chosen by silhouette "
+                      f"({self.silhouette_[k]:.2f}); seed {self.seed}.", only=("markdown",)),
+            Table(self.role_summary()),
+            Lines([f"{role}: {names}" for role, names in members], only=("text",), apart=True),
+            # the role in bold: escaping leaves the asterisks alone and keeps the names inert
+            Bullets([f"**{role}**: {names}" for role, names in members], only=("markdown",))],
+            title=f"{k} structural roles")
+
+    def to_text(self) -> str:
+        from netkit.render.text import render_text
+
+        return render_text(self.report())
 
     def to_markdown(self) -> str:
-        from netkit.render.formats import escape_markdown as esc
-        from netkit.render.formats import markdown_table
+        from netkit.render.markdown import render_markdown
 
-        k = self.n_roles_
-        out = [f"# {k} structural roles", "",
-               f"k-means on standardised features, {k} roles chosen by silhouette "
-               f"({self.silhouette_[k]:.2f}); seed {self.seed}.", "",
-               markdown_table(self.role_summary()), ""]
-        for role, group in self.organisations_.groupby("role", sort=True):
-            out.append(f"- **{esc(role)}**: " + esc(", ".join(
-                f"{n} ({s})" for n, s in zip(group["name"], group["system"]))))
-        return "\n".join(out) + "\n"
+        return render_markdown(self.report())
 
     def _repr_html_(self) -> str:
-        from netkit.render.formats import html_table
+        from netkit.render.html import render_html
 
-        return html_table(self.role_summary())
+        return render_html(self.report(), notebook=True)
 
 
 def _name_roles(centres: np.ndarray) -> dict:
