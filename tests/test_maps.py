@@ -101,6 +101,16 @@ def test_diff_map_marks_who_left_and_keeps_them_on_the_map():
     assert not edges.at[("COMM", "ACUTE"), "dashed"]
 
 
+def test_diff_map_of_a_change_that_ends_no_handoff():
+    # with no ended handoffs to draw dashed, their empty table once failed to get tooltips
+    joins = Changeset.of([{"add_organisation": {"id": "NEW", "name": "New Friends",
+                                                "type": "vcse", "sector": "vcse"}}])
+    m = visualise(TINY, "frailty", changes=joins)
+    assert not m.edges["dashed"].any()
+    assert m.edges.set_index(["source", "target"]).at[("AMB", "ACUTE"), "tooltip"] == \
+        "Vale Ambulance Service → Vale Hospital: 400 patients a year"
+
+
 def test_system_map_of_a_changeset_marks_added_removed_and_touched():
     change = Changeset.of([
         {"add_organisation": {"id": "NEW", "name": "New Friends", "type": "vcse",

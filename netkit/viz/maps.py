@@ -234,8 +234,9 @@ def _handoff_edges(handoffs: pd.DataFrame, names: dict, count=fmt_number) -> pd.
     edges = edges[edges["patients"] > 0].reset_index(drop=True)
     edges["kind"] = "handoff"
     edges["width"] = _widths(edges["patients"])
+    said = edges["patients"].map(count).astype("str")  # mapping no rows gives floats
     edges["tooltip"] = (edges["source"].map(names) + " → " + edges["target"].map(names) + ": "
-                        + edges["patients"].map(count) + " patients a year")
+                        + said + " patients a year")
     edges["dashed"] = False
     return edges
 
