@@ -36,7 +36,8 @@ def add_pathways(b: Builder, ics: ICS) -> None:
     """The ICS's six pathways and their flows, in the order of `THEMES`."""
     for theme, (name, cohort) in THEMES.items():
         pid = f"{ics.icb}-{theme}"
-        b.pathway(pid, f"{name} ({ics.area})", cohort, THEME_TAGS[theme] + [f"{theme}-{ics.region}"])
+        tags = THEME_TAGS[theme] + [f"{theme}-{ics.region}"]
+        b.pathway(pid, f"{name} ({ics.area})", cohort, tags)
         PATHWAYS[theme](b, pid, ics)
 
 
@@ -64,7 +65,8 @@ def _to_pharmacies(b: Builder, pid, ics: ICS, patients, fraction):
     phs = b.pick(p.place, ics.pharmacies.place, ics.n_places)
     b.flow(pid, p.service[:, None], ics.pharmacies.service[phs],
            (patients * fraction / FAN_OUT)[:, None] *
-           b.rng.dirichlet(np.ones(FAN_OUT), len(p.service)) * FAN_OUT, ics.place_of(p.place)[:, None])
+           b.rng.dirichlet(np.ones(FAN_OUT), len(p.service)) * FAN_OUT,
+           ics.place_of(p.place)[:, None])
 
 
 def _to_voluntary(b: Builder, pid, ics: ICS, patients, fraction):
@@ -125,7 +127,8 @@ def _frailty_hospital(b: Builder, pid, ics: ICS, frail):
     h_acute = a.of_place[ics.care_homes.place]
     to_ed = np.bincount(acute, frail * 0.12, len(ed)) + np.bincount(h_acute, beds * 0.35, len(ed))
     b.flow(pid, ics.ambulance, ed, to_ed)
-    ed_in = to_ed + np.bincount(acute, frail * 0.1, len(ed)) + np.bincount(h_acute, beds * 0.08, len(ed))
+    ed_in = (to_ed + np.bincount(acute, frail * 0.1, len(ed))
+             + np.bincount(h_acute, beds * 0.08, len(ed)))
     b.flow(pid, ed, amu, ed_in * 0.45)
     b.flow(pid, ed, -1, ed_in * 0.5)
     b.flow(pid, amu, eld, ed_in * 0.25)
