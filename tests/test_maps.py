@@ -14,7 +14,7 @@ from netkit.change.changeset import Changeset
 from netkit.errors import OptionError
 from netkit.viz.maps import map_partners, map_system, visualise
 from netkit.viz.page import json_for_html, map_scripts
-from netkit.viz.palette import CHANGE_COLOURS
+from netkit.render.palette import CHANGE_COLOURS
 
 TINY = netkit.load_system(netkit.sample_path("tiny"))
 NASTY = "Smith & Sons <Care> Ltd"

@@ -1,9 +1,15 @@
-"""One palette for every netkit picture: colours by organisation type, partner tier and change.
+"""One palette for everything netkit draws: organisation types, partner tiers and changes on
+the maps, the lines of charts, and the ink and rules of every page. No colour is written anywhere
+else in netkit's Python (a test checks).
 
-The colours are the Okabe–Ito set, which stays distinct for the common forms of colour
+The scheme colours are the Okabe–Ito set, which stays distinct for the common forms of colour
 blindness, with NHS blue for the core. Sixteen organisation types cannot each have a distinct,
 colour-blind-safe colour, so types are grouped into eight families, and each family also has its
-own shape: colour is never the only cue.
+own shape: colour is never the only cue. Text, lines and page furniture use the NHS identity's
+blues and greys.
+
+The palette lives in the base layer, beside the page writer, so that pages and charts made in any
+layer (reports, timelines, comparisons, maps) take their colours from it.
 
 Examples
 --------
@@ -18,7 +24,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = ["Family", "FAMILIES", "family_of", "TIER_COLOURS", "CHANGE_COLOURS", "FADED",
-           "fade", "SHAPES"]
+           "fade", "SHAPES", "SCHEME_TITLES", "TIER_LABELS", "NHS_BLUE", "NHS_DARK_BLUE", "INK",
+           "INK_MUTED", "OUTLINE", "LINE", "RULE", "PANEL", "CURVE_COLOURS",
+           "DIFFERENCE_COLOURS"]
+
+# -- ink and page: the NHS identity's blues and greys ------------------------------------------
+NHS_BLUE = "#005EB8"
+NHS_DARK_BLUE = "#003087"
+#: Text and labels (NHS black).
+INK = "#212B32"
+#: Secondary text: subtitles, notes, footers.
+INK_MUTED = "#4C6272"
+#: Node outlines, legend swatches, reference lines (NHS dark grey).
+OUTLINE = "#425563"
+#: Edges, and points shown only for context (NHS mid grey).
+LINE = "#768692"
+#: Borders and rules.
+RULE = "#D8DDE0"
+#: Table headings' background.
+PANEL = "#F0F4F5"
 
 
 @dataclass(frozen=True)
@@ -52,15 +76,21 @@ _FAMILY_OF_TYPE = {t: key for key, fam in FAMILIES.items() for t in fam.types}
 SHAPES = {"diamond": "D", "square": "s", "triangle": "^", "triangleDown": "v", "dot": "o",
           "hexagon": "h", "star": "*"}
 
-TIER_COLOURS = {"core": "#005EB8", "involve": "#E69F00", "inform": "#BBBBBB"}
+TIER_COLOURS = {"core": NHS_BLUE, "involve": "#E69F00", "inform": "#BBBBBB"}
 
 CHANGE_COLOURS = {"joined": "#009E73", "left": "#D55E00", "moved": "#E69F00",
                   "entered": "#009E73", "exited": "#D55E00",
                   "changed": "#E69F00", "added": "#009E73", "removed": "#D55E00",
-                  "core": "#005EB8", "unchanged": "#BBBBBB"}
+                  "core": NHS_BLUE, "unchanged": "#BBBBBB"}
 
 #: Services drawn on the system map, and anything shown only for context.
-FADED = "#D8DDE0"
+FADED = RULE
+
+#: The benefit/cost curve's lines (NHS blue, red and green) and the chosen size's marker.
+CURVE_COLOURS = {"benefit": NHS_BLUE, "cost": "#DA291C", "net": "#007F3B", "stop": OUTLINE}
+
+#: Bars of a comparison: where the target is above the source, and where it is below.
+DIFFERENCE_COLOURS = {"above": NHS_BLUE, "below": "#D55E00"}
 
 
 def family_of(org_type: str) -> str:

@@ -33,7 +33,7 @@ from netkit.model.schema import HOME
 from netkit.partners.reasons import type_name
 from netkit.render.formats import fmt_number
 from netkit.viz.layout import DISPLAY_BUDGET, spring_layout
-from netkit.viz.palette import (
+from netkit.render.palette import (
     CHANGE_COLOURS,
     FADED,
     FAMILIES,
