@@ -14,7 +14,7 @@ from netkit.change.changeset import Changeset
 from netkit.errors import OptionError
 from netkit.viz.maps import map_partners, map_system, visualise
 from netkit.viz.page import json_for_html, map_scripts
-from netkit.viz.palette import CHANGE_COLOURS
+from netkit.render.palette import CHANGE_COLOURS
 
 TINY = netkit.load_system(netkit.sample_path("tiny"))
 NASTY = "Smith & Sons <Care> Ltd"
@@ -99,6 +99,16 @@ def test_diff_map_marks_who_left_and_keeps_them_on_the_map():
     assert edges.at[("AMB", "ACUTE"), "dashed"]
     assert edges.at[("COMM", "ACUTE"), "patients"] == 420.0
     assert not edges.at[("COMM", "ACUTE"), "dashed"]
+
+
+def test_diff_map_of_a_change_that_ends_no_handoff():
+    # with no ended handoffs to draw dashed, their empty table once failed to get tooltips
+    joins = Changeset.of([{"add_organisation": {"id": "NEW", "name": "New Friends",
+                                                "type": "vcse", "sector": "vcse"}}])
+    m = visualise(TINY, "frailty", changes=joins)
+    assert not m.edges["dashed"].any()
+    assert m.edges.set_index(["source", "target"]).at[("AMB", "ACUTE"), "tooltip"] == \
+        "Vale Ambulance Service → Vale Hospital: 400 patients a year"
 
 
 def test_system_map_of_a_changeset_marks_added_removed_and_touched():

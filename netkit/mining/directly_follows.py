@@ -73,24 +73,7 @@ def directly_follows(events: pd.DataFrame, case: str = "case_id", time: str = "t
                        events[activity], missing, keep_time=False)
     k = len(seq.labels)
     starts, ends = seq.first_and_last()
-    if k * k <= 50_000_000:
-        # Count every neighbouring pair, then take away the few that straddle two cases
-        # (one per case boundary): cheaper than selecting the steps within cases first.
-        dtype = np.int32 if k * k < 2**31 else np.int64
-        pairs = np.multiply(seq.activity[:-1], k, dtype=dtype)
-        pairs += seq.activity[1:]
-        counts = np.bincount(pairs, minlength=k * k)
-        del pairs
-        straddling = ends[:-1]
-        counts -= np.bincount(seq.activity[straddling].astype(np.int64) * k
-                              + seq.activity[straddling + 1], minlength=k * k)
-        codes = np.flatnonzero(counts)
-        counts = counts[codes]
-    else:
-        pairs, same = _pair_codes(seq)
-        del same
-        codes, counts = _count_pairs(pairs, k)
-        del pairs
+    codes, counts = _step_counts(seq, ends)
     start_counts = np.bincount(seq.activity[starts], minlength=k)
     end_counts = np.bincount(seq.activity[ends], minlength=k)
     labels = seq.labels.astype(str)
@@ -109,3 +92,25 @@ def directly_follows(events: pd.DataFrame, case: str = "case_id", time: str = "t
     out = out.sort_values(["_kind", "count", "_name", "target"],
                           ascending=[True, False, True, True], kind="stable")
     return out.drop(columns=["_kind", "_name"]).reset_index(drop=True)
+
+
+def _step_counts(seq, ends) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct pair codes (``source × K + target``) of the steps within cases, and how many
+    steps each has; ``ends`` are the positions of each case's last event."""
+    k = len(seq.labels)
+    if k * k > 50_000_000:
+        pairs, same = _pair_codes(seq)
+        del same
+        return _count_pairs(pairs, k)
+    # Count every neighbouring pair, then take away the few that straddle two cases (one per
+    # case boundary): cheaper than selecting the steps within cases first.
+    dtype = np.int32 if k * k < 2**31 else np.int64
+    pairs = np.multiply(seq.activity[:-1], k, dtype=dtype)
+    pairs += seq.activity[1:]
+    counts = np.bincount(pairs, minlength=k * k)
+    del pairs
+    straddling = ends[:-1]
+    counts -= np.bincount(seq.activity[straddling].astype(np.int64) * k
+                          + seq.activity[straddling + 1], minlength=k * k)
+    codes = np.flatnonzero(counts)
+    return codes, counts[codes]

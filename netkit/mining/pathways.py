@@ -45,6 +45,8 @@ from netkit.model.schema import HOME
 
 __all__ = ["mine_pathways"]
 
+
+# long: a numpydoc docstring for 14 parameters; the body is the stages, each a call
 def mine_pathways(events: pd.DataFrame, case: str = "patient_id", time: str = "timestamp",
                   service: str = "service", *, pathway: str = "mined",
                   cohort: Mapping | None = None, mapping: pd.DataFrame | None = None,
@@ -106,18 +108,10 @@ def mine_pathways(events: pd.DataFrame, case: str = "patient_id", time: str = "t
     from netkit.mining.spark import is_spark_frame
 
     if is_spark_frame(events):
-        unavailable = [name for name, value in (("mapping", mapping), ("organisation", organisation),
-                                                ("cohort", cohort), ("dayfirst", dayfirst))
-                       if value]
-        if unavailable:
-            raise OptionError(f"{', '.join(unavailable)}: not available on the Spark engine; "
-                              "apply them in Spark first (a join, a filter; a time pattern in "
-                              "time_format) or use a pandas DataFrame")
-        from netkit.mining.spark import mine_pathways_spark
-
-        return mine_pathways_spark(events, case, time, service, pathway=pathway,
-                                   time_format=time_format, per_year=per_year,
-                                   disclosure=disclosure, progress=progress)
+        return _mine_on_spark(events, case, time, service, pathway=pathway, cohort=cohort,
+                              mapping=mapping, organisation=organisation,
+                              time_format=time_format, dayfirst=dayfirst, per_year=per_year,
+                              disclosure=disclosure, progress=progress)
     rules = disclosure_rules(disclosure)
     step = progress or (lambda stage: None)
     wanted = {"case": case, "time": time, "service": service, "organisation": organisation}
@@ -125,41 +119,9 @@ def mine_pathways(events: pd.DataFrame, case: str = "patient_id", time: str = "t
     check_columns(events, wanted)
     warnings: list[str] = []
     if cohort:
-        keep = np.ones(len(events), dtype=bool)
-        for column, values in cohort.items():
-            values = [values] if isinstance(values, str) or not hasattr(values, "__iter__") \
-                else list(values)
-            keep &= events[column].astype(str).isin([str(v) for v in values]).to_numpy()
-        events = events[keep]
-        if len(events) == 0:
-            raise InputError([Problem("the events", None, None, None,
-                                      f"no events are left in the cohort {dict(cohort)}")])
-    services = events[service]
-    providers_from_map = None
-    unmapped_count = 0
-    if mapping is not None:
-        check_columns(mapping, {"map_code": map_code, "map_service": map_service},
-                      "the mapping table")
-        table = mapping.drop_duplicates(map_code)
-        mapped = services.map(dict(zip(table[map_code], table[map_service])))
-        unmapped = mapped.isna() & services.notna()
-        unmapped_count = int(unmapped.sum())
-        if unmapped.any():
-            common = services[unmapped].value_counts().head(5)
-            warnings.append(f"{int(unmapped.sum()):,} events have codes that are not in the "
-                            "mapping table and are left out (commonest: "
-                            + ", ".join(f"{c} ×{n:,}" for c, n in common.items()) + ")")
-            events, mapped = events[~unmapped.to_numpy()], mapped[~unmapped]
-            if len(events) == 0:
-                raise InputError([Problem("the mapping table", None, map_code, None,
-                                          "maps none of the events' codes")])
-        services = mapped
-        if "provider" in mapping:
-            providers_from_map = dict(zip(table[map_service], table["provider"]))
-    missing_service = int(services.isna().sum())
-    if missing_service:
-        warnings.append(f"{missing_service:,} events have no {service}; they appear as "
-                        f"service {MISSING!r}")
+        events = _in_cohort(events, cohort)
+    events, services, providers_from_map, counted = _services_of(
+        events, service, mapping, map_code, map_service, warnings)
     step("reading times")
     times = parse_times(events[time], time, time_format=time_format, dayfirst=dayfirst)
     step("ordering events")
@@ -177,11 +139,7 @@ def mine_pathways(events: pd.DataFrame, case: str = "patient_id", time: str = "t
     handovers = None
     if organisation is not None:
         step("handovers between organisations")
-        orgs = order_events(_case_ids(events, case), times, events[organisation])
-        handovers, _, _ = _flows(orgs, pathway)
-        handovers = handovers[(handovers["source"] != HOME) & (handovers["target"] != HOME)]
-        handovers = handovers[["source", "target", "patients", "transitions"]].reset_index(
-            drop=True)
+        handovers = _handovers(events, case, times, organisation, pathway)
         service_table["provider"] = service_table["id"].map(
             _modal(services.to_numpy(dtype=object), events[organisation].to_numpy(dtype=object)))
         missing_org = int(events[organisation].isna().sum())
@@ -190,18 +148,86 @@ def mine_pathways(events: pd.DataFrame, case: str = "patient_id", time: str = "t
                             f"{MISSING!r}")
     elif providers_from_map is not None:
         service_table["provider"] = service_table["id"].map(providers_from_map)
-    first = pd.Timestamp(int(seq.time.min())).isoformat()
-    last = pd.Timestamp(int(seq.time.max())).isoformat()
     summary = {"events": int(len(seq.case)), "cases": int(seq.n_cases),
-               "transitions": int(n_steps), "repeats": int(repeats), "first": first,
-               "last": last, "span_days": span_days, "was_sorted": seq.was_sorted,
-               "per_year": per_year}
-    if mapping is not None:
-        summary["unmapped_events"] = unmapped_count
-    if missing_service:
-        summary["missing_service"] = missing_service
+               "transitions": int(n_steps), "repeats": int(repeats),
+               "first": pd.Timestamp(int(seq.time.min())).isoformat(),
+               "last": pd.Timestamp(int(seq.time.max())).isoformat(), "span_days": span_days,
+               "was_sorted": seq.was_sorted, "per_year": per_year, **counted}
     return MinedPathways(pathway, flows, service_table, handovers, summary, warnings, rules,
                          observed)
+
+
+def _mine_on_spark(events, case, time, service, *, cohort, mapping, organisation, dayfirst,
+                   **options) -> MinedPathways:
+    """A PySpark DataFrame is mined on its cluster, with the options the Spark engine has."""
+    unavailable = [name for name, value in (("mapping", mapping), ("organisation", organisation),
+                                            ("cohort", cohort), ("dayfirst", dayfirst))
+                   if value]
+    if unavailable:
+        raise OptionError(f"{', '.join(unavailable)}: not available on the Spark engine; "
+                          "apply them in Spark first (a join, a filter; a time pattern in "
+                          "time_format) or use a pandas DataFrame")
+    from netkit.mining.spark import mine_pathways_spark
+
+    return mine_pathways_spark(events, case, time, service, **options)
+
+
+def _in_cohort(events: pd.DataFrame, cohort: Mapping) -> pd.DataFrame:
+    """The events whose columns have one of the cohort's values."""
+    keep = np.ones(len(events), dtype=bool)
+    for column, values in cohort.items():
+        values = [values] if isinstance(values, str) or not hasattr(values, "__iter__") \
+            else list(values)
+        keep &= events[column].astype(str).isin([str(v) for v in values]).to_numpy()
+    events = events[keep]
+    if len(events) == 0:
+        raise InputError([Problem("the events", None, None, None,
+                                  f"no events are left in the cohort {dict(cohort)}")])
+    return events
+
+
+def _services_of(events, service, mapping, map_code, map_service, warnings):
+    """Each event's service: its ``service`` column, or its code mapped to a service (events
+    with codes the mapping lacks are left out). Returns the events kept, their services, the
+    providers the mapping names (or None) and the summary's counts of events left out or with
+    no service; adds a warning for each."""
+    services = events[service]
+    providers_from_map = None
+    counted = {}
+    if mapping is not None:
+        check_columns(mapping, {"map_code": map_code, "map_service": map_service},
+                      "the mapping table")
+        table = mapping.drop_duplicates(map_code)
+        mapped = services.map(dict(zip(table[map_code], table[map_service])))
+        unmapped = mapped.isna() & services.notna()
+        counted["unmapped_events"] = int(unmapped.sum())
+        if unmapped.any():
+            common = services[unmapped].value_counts().head(5)
+            warnings.append(f"{int(unmapped.sum()):,} events have codes that are not in the "
+                            "mapping table and are left out (commonest: "
+                            + ", ".join(f"{c} ×{n:,}" for c, n in common.items()) + ")")
+            events, mapped = events[~unmapped.to_numpy()], mapped[~unmapped]
+            if len(events) == 0:
+                raise InputError([Problem("the mapping table", None, map_code, None,
+                                          "maps none of the events' codes")])
+        services = mapped
+        if "provider" in mapping:
+            providers_from_map = dict(zip(table[map_service], table["provider"]))
+    missing_service = int(services.isna().sum())
+    if missing_service:
+        warnings.append(f"{missing_service:,} events have no {service}; they appear as "
+                        f"service {MISSING!r}")
+        counted["missing_service"] = missing_service
+    return events, services, providers_from_map, counted
+
+
+def _handovers(events, case, times, organisation, pathway) -> pd.DataFrame:
+    """Patients and transitions between different organisations (the handover-of-work
+    network), without entries and exits."""
+    orgs = order_events(_case_ids(events, case), times, events[organisation])
+    handovers, _, _ = _flows(orgs, pathway)
+    handovers = handovers[(handovers["source"] != HOME) & (handovers["target"] != HOME)]
+    return handovers[["source", "target", "patients", "transitions"]].reset_index(drop=True)
 
 
 def _flows(seq: EventSequence, pathway: str) -> tuple[pd.DataFrame, int, int]:
@@ -213,20 +239,7 @@ def _flows(seq: EventSequence, pathway: str) -> tuple[pd.DataFrame, int, int]:
     repeats = n_steps - int(moving.sum())
     pairs = pairs[moving]
     codes, transitions = _count_pairs(pairs, k)
-    # Distinct patients per pair: distinct (case, pair) keys, counted per pair. The steps are
-    # already in case order, so a stable in-place sort of the keys only orders each case's few
-    # steps (timsort runs), with no hash table.
-    key = seq.case[:-1][same][moving].astype(np.int64)
-    key *= k * k
-    key += pairs
-    key.sort(kind="stable")
-    firsts = key[np.r_[True, key[1:] != key[:-1]][:len(key)]]
-    del key
-    firsts %= k * k
-    # the same distinct codes as ``codes`` (every pair has a first step for some patient), so
-    # ``patients`` lines up with them
-    _, patients = _count_pairs(firsts, k)
-    del firsts
+    patients = _distinct_patients(seq, same, moving, pairs, k)
     starts, ends = seq.first_and_last()
     # Median days per pair: sort the steps by (pair, time taken) and take the middle of each
     # group. Where pair and time taken (in the coarsest unit that divides them all) fit in one
@@ -256,16 +269,41 @@ def _flows(seq: EventSequence, pathway: str) -> tuple[pd.DataFrame, int, int]:
         medians = ((gaps[middle[0]] + gaps[middle[1]]) / 2) * (unit / NS_PER_DAY)
     del gaps
     labels = seq.labels.astype(str)
+    steps = pd.DataFrame({"source": labels[codes // k], "target": labels[codes % k],
+                          "patients": patients, "transitions": transitions,
+                          "median_days": medians})
+    return _with_entries_and_exits(steps, seq, starts, ends, pathway), repeats, n_steps
+
+
+def _distinct_patients(seq: EventSequence, same, moving, pairs, k: int) -> np.ndarray:
+    """Distinct patients per pair, in the order of `_count_pairs`'s codes: distinct (case,
+    pair) keys, counted per pair. The steps are already in case order, so a stable in-place
+    sort of the keys only orders each case's few steps (timsort runs), with no hash table.
+    Every step is some patient's, so the pairs with patients are the pairs with transitions,
+    and the counts line up with theirs."""
+    key = seq.case[:-1][same][moving].astype(np.int64)
+    key *= k * k
+    key += pairs
+    key.sort(kind="stable")
+    firsts = key[np.r_[True, key[1:] != key[:-1]][:len(key)]]
+    del key
+    firsts %= k * k
+    return _count_pairs(firsts, k)[1]
+
+
+def _with_entries_and_exits(steps: pd.DataFrame, seq: EventSequence, starts, ends,
+                            pathway: str) -> pd.DataFrame:
+    """The flows table: the steps between services, with each case's first service entered
+    from @home and its last left to @home."""
+    k = len(seq.labels)
+    labels = seq.labels.astype(str)
     start_counts = np.bincount(seq.activity[starts], minlength=k)
     end_counts = np.bincount(seq.activity[ends], minlength=k)
     entering, leaving = np.flatnonzero(start_counts), np.flatnonzero(end_counts)
-    flows = flow_table(
-        pd.DataFrame({"source": labels[codes // k], "target": labels[codes % k],
-                      "patients": patients, "transitions": transitions,
-                      "median_days": medians}),
+    return flow_table(
+        steps,
         pd.DataFrame({"target": labels[entering], "patients": start_counts[entering]}),
         pd.DataFrame({"source": labels[leaving], "patients": end_counts[leaving]}), pathway)
-    return flows, repeats, n_steps
 
 
 def _services(seq: EventSequence) -> pd.DataFrame:

@@ -27,6 +27,7 @@ import pandas as pd
 
 from netkit.errors import InputError, OptionError, Problem
 from netkit.mining.events import MISSING
+from netkit.mining.mined import MinedPathways, flow_table, per_year_flows, short_log_warning
 from netkit.model.disclosure import disclosure_rules
 
 __all__ = ["mine_pathways_spark", "is_spark_frame", "spark_session", "read_events_spark"]
@@ -136,15 +137,28 @@ def _mine(events, case, time, service, pathway, order, time_format, per_year, di
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    from netkit.mining.mined import (
-        MinedPathways,
-        flow_table,
-        per_year_flows,
-        short_log_warning,
-    )
-
     rules = disclosure_rules(disclosure)
     step = progress or (lambda stage: None)
+    ev = _timed_events(events, case, time, service, order, time_format, step)
+    step("ordering events")
+    w = Window.partitionBy("case").orderBy("t", "ord")
+    ev = (ev.withColumn("next", F.lead("service").over(w))
+            .withColumn("next_t", F.lead("t").over(w))
+            .withColumn("first", F.lag("service").over(w).isNull()))
+    ev = ev.cache()
+    step("counting steps")
+    totals, pairs, starts, ends, services = _aggregates(ev)
+    ev.unpersist()
+    return _mined(pathway, service, totals, flow_table(pairs, starts, ends, pathway), services,
+                  per_year, rules)
+
+
+def _timed_events(events, case, time, service, order, time_format, step):
+    """The events as ``case, ord, service, time_text, t`` (microseconds): the order column
+    found or made, missing services named `MISSING`; raises on a missing column, and on
+    events with no case or a time that does not parse (the first ten)."""
+    from pyspark.sql import functions as F
+
     columns = set(events.columns)
     missing = [c for c in (case, time, service, order) if c is not None and c not in columns]
     if missing:
@@ -174,13 +188,15 @@ def _mine(events, case, time, service, pathway, order, time_format, per_year, di
             "is not a time (ISO 8601, e.g. 2025-03-31T14:05, or give its layout as "
             "time_format='dd/MM/yyyy HH:mm', in Spark's pattern)")
             for row in bad])
-    step("ordering events")
-    w = Window.partitionBy("case").orderBy("t", "ord")
-    ev = (ev.withColumn("next", F.lead("service").over(w))
-            .withColumn("next_t", F.lead("t").over(w))
-            .withColumn("first", F.lag("service").over(w).isNull()))
-    ev = ev.cache()
-    step("counting steps")
+    return ev
+
+
+def _aggregates(ev):
+    """What comes back to the driver from the ordered events (each with its ``next`` service
+    and time, and whether it is its case's ``first``): the totals, and as pandas frames the
+    steps between services, entries, exits and the services."""
+    from pyspark.sql import functions as F
+
     totals = ev.agg(F.count(F.lit(1)).alias("events"), F.countDistinct("case").alias("cases"),
                     F.sum(F.col("next").isNotNull().cast("long")).alias("steps"),
                     F.sum((F.col("next").isNotNull() & (F.col("next") == F.col("service")))
@@ -202,8 +218,12 @@ def _mine(events, case, time, service, pathway, order, time_format, per_year, di
                       .agg(F.count(F.lit(1)).alias("events"),
                            F.countDistinct("case").alias("patients")).collect(),
                       ["id", "events", "patients"])
-    ev.unpersist()
-    flows = flow_table(pairs, starts, ends, pathway)
+    return totals, pairs, starts, ends, services
+
+
+def _mined(pathway, service, totals, flows, services, per_year, rules) -> MinedPathways:
+    """The result, as the pandas engine gives it: flows (scaled to a year if asked), services
+    in id order, the summary and warnings."""
     span_days = float(totals["last_t"] - totals["first_t"]) / US_PER_DAY
     observed = None
     if per_year:

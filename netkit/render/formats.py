@@ -6,9 +6,12 @@ from __future__ import annotations
 import html
 import math
 import re
+from string import Template
 from typing import Iterable
 
 import pandas as pd
+
+from netkit.render.palette import INK, INK_MUTED, NHS_BLUE, NHS_DARK_BLUE, PANEL, RULE
 
 __all__ = ["text_table", "markdown_table", "html_table", "fmt_number", "fmt_share", "fmt_money", "shorten", "to_jsonable", "html_page", "script_hash", "escape_markdown", "terminal_safe", "neutralise_spreadsheet_text", "neutralise_frame", "csv_report"]
 
@@ -309,14 +312,17 @@ def html_page(title: str, body: str, style: str = "", scripts=(), wide: bool = F
             f"</head>\n<body>\n{body}\n{tail}</body>\n</html>\n")
 
 
-BASE_STYLE = """
-body{font-family:Arial,Helvetica,sans-serif;color:#212b32;max-width:1100px;margin:2em auto;
+# the page's colours come from the palette, written in lower case as CSS usually is
+BASE_STYLE = Template("""
+body{font-family:Arial,Helvetica,sans-serif;color:$ink;max-width:1100px;margin:2em auto;
 padding:0 1em;line-height:1.45}
-h1{color:#005eb8;font-size:1.6em}h2{color:#003087;font-size:1.25em;margin-top:1.6em}
+h1{color:$blue;font-size:1.6em}h2{color:$dark_blue;font-size:1.25em;margin-top:1.6em}
 table.netkit{border-collapse:collapse;margin:.5em 0;font-size:.9em}
-table.netkit th,table.netkit td{border-bottom:1px solid #d8dde0;padding:.25em .6em;text-align:left;
+table.netkit th,table.netkit td{border-bottom:1px solid $rule;padding:.25em .6em;text-align:left;
 vertical-align:top}
-table.netkit th{background:#f0f4f5}
-.muted{color:#4c6272;font-size:.9em}
-footer{margin-top:3em;border-top:1px solid #d8dde0;padding-top:.5em;color:#4c6272;font-size:.85em}
-"""
+table.netkit th{background:$panel}
+.muted{color:$muted;font-size:.9em}
+footer{margin-top:3em;border-top:1px solid $rule;padding-top:.5em;color:$muted;font-size:.85em}
+""").substitute({name: colour.lower() for name, colour in (
+    ("ink", INK), ("blue", NHS_BLUE), ("dark_blue", NHS_DARK_BLUE), ("rule", RULE),
+    ("panel", PANEL), ("muted", INK_MUTED))})

@@ -13,6 +13,7 @@ from netkit.model.system import System
 from netkit.render.document import Document, Heading, Paragraph, Table
 from netkit.render.html import render_html, render_page
 from netkit.render.markdown import render_markdown
+from netkit.render.palette import LINE, NHS_BLUE
 from netkit.render.text import render_text
 from netkit.tracking.tracker import PartnerTracker, TrackerUpdate
 
@@ -103,11 +104,11 @@ class Timeline:
             for x, step in enumerate(self.steps):
                 for y, tier in enumerate(rows[step]):
                     if tier == "core":
-                        ax.plot(x, y, "o", color="#005eb8", markersize=8)
+                        ax.plot(x, y, "o", color=NHS_BLUE, markersize=8)
                     elif tier == "involve":
-                        ax.plot(x, y, "o", mfc="none", color="#005eb8", markersize=8)
+                        ax.plot(x, y, "o", mfc="none", color=NHS_BLUE, markersize=8)
                     elif tier == "inform":
-                        ax.plot(x, y, ".", color="#768692")
+                        ax.plot(x, y, ".", color=LINE)
             ax.set_yticks(range(len(rows)), rows["id"], fontsize=7)
             ax.set_xticks(range(len(self.steps)), self.steps, fontsize=7)
             ax.set_xlim(-0.5, len(self.steps) - 0.5)

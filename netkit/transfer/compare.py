@@ -22,6 +22,7 @@ import pandas as pd
 
 from netkit.errors import OpportunityError
 from netkit.model.system import System
+from netkit.render.palette import DIFFERENCE_COLOURS, OUTLINE
 from netkit.transfer.mapping import transferred_opportunity
 from netkit.transfer.profiles import FEATURES, Profile, profile
 from netkit.transfer.profiles import format_value as _fmt
@@ -158,8 +159,9 @@ class Comparison:
         d = self.differences.dropna(subset=["z"]).head(rows).iloc[::-1]
         fig = Figure(figsize=(7, 0.35 * max(len(d), 2) + 1), dpi=100)
         ax = fig.add_subplot()
-        ax.barh(d["feature"], d["z"], color=["#005EB8" if z >= 0 else "#D55E00" for z in d["z"]])
-        ax.axvline(0, color="#425563", linewidth=0.8)
+        ax.barh(d["feature"], d["z"], color=[DIFFERENCE_COLOURS["above" if z >= 0 else "below"]
+                                             for z in d["z"]])
+        ax.axvline(0, color=OUTLINE, linewidth=0.8)
         ax.set_xlabel(f"{self.target.system_name} minus {self.source.system_name} "
                       "(standard deviations)")
         ax.tick_params(axis="y", labelsize=8)

@@ -1,5 +1,5 @@
-"""Pictures: the seeded layout, the one palette, network maps, their offline HTML page and static
-pictures, and the benefit/cost curve.
+"""Pictures: the seeded layout, network maps, their offline HTML page and static pictures, and the
+benefit/cost curve, all coloured from the one palette (`netkit.render.palette`).
 """
 
 __all__: list[str] = []

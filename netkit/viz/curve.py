@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["plot_curve", "curve_svg", "save_curve"]
+from netkit.render.palette import CURVE_COLOURS
 
-PALETTE = {"benefit": "#005eb8", "cost": "#da291c", "net": "#007f3b", "stop": "#425563"}
+__all__ = ["plot_curve", "curve_svg", "save_curve"]
 
 
 def plot_curve(curve: pd.DataFrame, title: str = "", max_points: int = 60):
@@ -35,10 +35,10 @@ def plot_curve(curve: pd.DataFrame, title: str = "", max_points: int = 60):
     ax = fig.add_subplot()
     for column in ("benefit", "cost", "net"):
         ax.plot(shown["size"], shown[column], marker="o", markersize=3, label=column,
-                color=PALETTE[column])
-    ax.axvline(chosen, color=PALETTE["stop"], linestyle="--", linewidth=1)
+                color=CURVE_COLOURS[column])
+    ax.axvline(chosen, color=CURVE_COLOURS["stop"], linestyle="--", linewidth=1)
     ax.annotate(f"{chosen} partners", (chosen, float(shown["benefit"].max())),
-                textcoords="offset points", xytext=(4, -12), fontsize=8, color=PALETTE["stop"])
+                textcoords="offset points", xytext=(4, -12), fontsize=8, color=CURVE_COLOURS["stop"])
     ax.set_xlabel("number of partners")
     ax.set_ylabel("share of the weighted total")
     if title:

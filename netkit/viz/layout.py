@@ -18,15 +18,16 @@ EXACT_LAYOUT_LIMIT = 800
 PIVOTS = 128
 
 
+# long: a numpydoc docstring with its reference; the body is 20 lines, the kernels are below
 def spring_layout(nodes, edges: pd.DataFrame | None = None, weight: str = "patients",
                   seed: int = 0, iterations: int | None = None,
                   gravity: float = 0.6) -> pd.DataFrame:
     """Fruchterman–Reingold positions, vectorised with numpy, seeded.
 
     Nodes joined by heavier edges (more patients handed off) are pulled closer; every pair
-    repels; a weak gravity holds the picture together. Edge weights enter as ``log(1 + weight)`` scaled to at most 1, so one very large
-    flow does not collapse the picture. The same nodes, edges and seed always give the same
-    positions.
+    repels; a weak gravity holds the picture together. Edge weights enter as
+    ``log(1 + weight)`` scaled to at most 1, so one very large flow does not collapse the
+    picture. The same nodes, edges and seed always give the same positions.
 
     Parameters
     ----------
@@ -71,18 +72,7 @@ def spring_layout(nodes, edges: pd.DataFrame | None = None, weight: str = "patie
         return pd.DataFrame({"id": pd.Series([], dtype=object), "x": [], "y": []})
     if n == 1:
         return pd.DataFrame({"id": ids, "x": [0.0], "y": [0.0]})
-    index = pd.Index(ids)
-    i = j = np.zeros(0, dtype=np.int64)
-    w = np.zeros(0, dtype=np.float32)
-    if edges is not None and len(edges):
-        i = index.get_indexer(edges["source"])
-        j = index.get_indexer(edges["target"])
-        keep = (i >= 0) & (j >= 0) & (i != j)
-        w = np.log1p(edges[weight].to_numpy(dtype=float)[keep].clip(min=0))
-        i, j = i[keep], j[keep]
-        w = (w / w.max()).astype(np.float32) if len(w) and w.max() > 0 else w[:0]
-        if not len(w):
-            i = j = i[:0]
+    i, j, w = _edge_weights(pd.Index(ids), edges, weight)
     rng = np.random.default_rng(seed)
     pos = rng.random((n, 2), dtype=np.float32)
     if n > EXACT_LAYOUT_LIMIT:
@@ -96,6 +86,24 @@ def spring_layout(nodes, edges: pd.DataFrame | None = None, weight: str = "patie
     if span > 0:
         pos /= span
     return pd.DataFrame({"id": ids, "x": pos[:, 0].round(4), "y": pos[:, 1].round(4)})
+
+
+def _edge_weights(index: pd.Index, edges: pd.DataFrame | None, weight: str):
+    """Edges as node positions ``i, j`` in ``index`` and weights ``log(1 + weight)`` scaled to
+    at most 1 (float32); edges naming unknown nodes, loops, and all edges when no weight is
+    above 0, are left out."""
+    i = j = np.zeros(0, dtype=np.int64)
+    w = np.zeros(0, dtype=np.float32)
+    if edges is not None and len(edges):
+        i = index.get_indexer(edges["source"])
+        j = index.get_indexer(edges["target"])
+        keep = (i >= 0) & (j >= 0) & (i != j)
+        w = np.log1p(edges[weight].to_numpy(dtype=float)[keep].clip(min=0))
+        i, j = i[keep], j[keep]
+        w = (w / w.max()).astype(np.float32) if len(w) and w.max() > 0 else w[:0]
+        if not len(w):
+            i = j = i[:0]
+    return i, j, w
 
 
 def _exact_layout(n, i, j, w, pos, iterations, gravity):

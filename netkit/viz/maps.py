@@ -33,7 +33,7 @@ from netkit.model.schema import HOME
 from netkit.partners.reasons import type_name
 from netkit.render.formats import fmt_number
 from netkit.viz.layout import DISPLAY_BUDGET, spring_layout
-from netkit.viz.palette import (
+from netkit.render.palette import (
     CHANGE_COLOURS,
     FADED,
     FAMILIES,
@@ -234,8 +234,9 @@ def _handoff_edges(handoffs: pd.DataFrame, names: dict, count=fmt_number) -> pd.
     edges = edges[edges["patients"] > 0].reset_index(drop=True)
     edges["kind"] = "handoff"
     edges["width"] = _widths(edges["patients"])
+    said = edges["patients"].map(count).astype("str")  # mapping no rows gives floats
     edges["tooltip"] = (edges["source"].map(names) + " → " + edges["target"].map(names) + ": "
-                        + edges["patients"].map(count) + " patients a year")
+                        + said + " patients a year")
     edges["dashed"] = False
     return edges
 
@@ -323,85 +324,100 @@ def map_system(system, services: bool = False, pathways=None, seed: int = 0,
     flows = system.flows
     if pathways is not None:
         flows = flows[flows["pathway"].isin(list(pathways))]
-    provider = system.services.set_index("id")["provider"]
     activity = service_activity(flows)
-    org_activity = activity.groupby(activity.index.map(provider)).sum()
-    orgs = system.organisations
-    if changes is not None:
-        gone = before.organisations[~before.organisations["id"].isin(orgs["id"])]
-        orgs = pd.concat([orgs, gone], ignore_index=True)
-    nodes = _node_frame(orgs, org_activity)
-    names = dict(zip(nodes["id"], nodes["name"]))
-    extra = None
-    colour_by = "type"
-    if changes is not None:
-        touched = set().union(*(t.organisations | t.named for t in changes.touched.values())) \
-            if changes.touched else set()
-        status = pd.Series("unchanged", index=nodes.index)
-        status[nodes["id"].isin(touched)] = "changed"
-        status[~nodes["id"].isin(before.organisations["id"])] = "added"
-        status[~nodes["id"].isin(system.organisations["id"])] = "removed"
-        nodes["status"] = status
-        nodes["colour_change"] = status.map(CHANGE_COLOURS)
-        extra = status.map({"added": "added by the changeset", "removed":
-                            "removed by the changeset", "changed": "touched by the changeset"})
-        colour_by = "change"
-    early_notes: list = []
-    if not services:
-        # Apply the display budget before any text is made for the nodes and edges.
-        raw = organisation_flows(flows, system.services)
-        raw = raw[(raw["source"] != raw["target"]) & (raw["patients"] > 0)]
-        whole = (len(nodes), raw["patients"].sum())
-        if extra is not None:
-            nodes["_extra"] = extra
-        nodes, raw, early_notes = _budget(nodes, raw, max_nodes, "organisations")
-        if extra is not None:
-            extra = nodes.pop("_extra")
-    nodes["tooltip"] = _tooltip(nodes, extra=extra, count=count)
+    nodes, extra = _system_nodes(before, system, changes, activity)
     if services:
-        svc = system.services[["id", "name", "provider"]].copy()
-        svc_nodes = pd.DataFrame({
-            "id": "service:" + svc["id"], "name": svc["name"], "type": "service",
-            "activity": svc["id"].map(activity).fillna(0.0).astype("float64").to_numpy(),
-            "family": svc["provider"].map(dict(zip(nodes["id"], nodes["family"]))).fillna("other"),
-            "kind": "service", "label": svc["name"].map(lambda n: _label(n, 20)),
-            "tier": "", "status": "", "colour_tier": "", "colour_change": ""})
-        svc_nodes["shape"] = "dot"
-        svc_nodes["colour_type"] = FADED
-        svc_nodes["tooltip"] = (svc["name"] + " (" + svc["id"] + ")\nservice of "
-                                + svc["provider"].map(names).fillna(svc["provider"]) + "\n"
-                                + svc_nodes["activity"].map(count)
-                                + " patient contacts a year")
-        nodes = pd.concat([nodes, svc_nodes], ignore_index=True)
-        names.update(zip(svc_nodes["id"], svc_nodes["name"]))
-        inner = flows[(flows["source"] != HOME) & (flows["target"] != HOME)]
-        between = (inner.assign(source="service:" + inner["source"],
-                                target="service:" + inner["target"])
-                   .groupby(["source", "target"], as_index=False)["patients"].sum())
-        edges = _handoff_edges(between, names, count).assign(kind="flow")
-        provides = pd.DataFrame({"source": svc["provider"].to_numpy(),
-                                 "target": ("service:" + svc["id"]).to_numpy(),
-                                 "kind": "provides", "patients": 0.0, "width": 1.0,
-                                 "dashed": True})
-        provides["tooltip"] = (provides["source"].map(names) + " provides "
-                               + provides["target"].map(names))
-        edges = pd.concat([edges, provides], ignore_index=True)
-        what = "organisations and services"
-    else:
-        edges = _handoff_edges(raw, names, count)
-        what = "organisations"
-    if services:
+        nodes["tooltip"] = _tooltip(nodes, extra=extra, count=count)
+        nodes, edges = _with_services(system, flows, activity, nodes, count)
+        notes, what = [], "organisations and services"
         counts = (f"{(nodes['kind'] == 'organisation').sum():,} organisations, "
                   f"{(nodes['kind'] == 'service').sum():,} services")
         handed = edges.loc[edges["kind"] != "provides", "patients"].sum()
     else:
-        counts, handed = f"{whole[0]:,} organisations", whole[1]
+        nodes, edges, notes, (whole, handed) = _organisation_handoffs(
+            system, flows, nodes, extra, max_nodes, count)
+        what, counts = "organisations", f"{whole:,} organisations"
     subtitle = [f"{counts}; {count(handed)} patients a year handed between them"]
     title = f"{system.name}" + (" after the changes" if changes is not None else "")
     if changes is not None:
         subtitle.append(f"changeset {changes.changeset.source}")
-    return _finish(title, nodes, edges, colour_by, subtitle, early_notes, seed, max_nodes, what,
-                   _provenance(before, changes), rules)
+    return _finish(title, nodes, edges, "type" if changes is None else "change", subtitle, notes,
+                   seed, max_nodes, what, _provenance(before, changes), rules)
+
+
+def _system_nodes(before, system, changes, activity: pd.Series
+                  ) -> tuple[pd.DataFrame, pd.Series | None]:
+    """Organisation nodes with their services' activity; with ``changes``, the organisations
+    removed stay, and every node is marked added, removed, changed or unchanged. Returns the
+    nodes and a tooltip line per node saying what the changeset did (None without changes)."""
+    provider = system.services.set_index("id")["provider"]
+    org_activity = activity.groupby(activity.index.map(provider)).sum()
+    orgs = system.organisations
+    if changes is None:
+        return _node_frame(orgs, org_activity), None
+    gone = before.organisations[~before.organisations["id"].isin(orgs["id"])]
+    nodes = _node_frame(pd.concat([orgs, gone], ignore_index=True), org_activity)
+    touched = set().union(*(t.organisations | t.named for t in changes.touched.values())) \
+        if changes.touched else set()
+    status = pd.Series("unchanged", index=nodes.index)
+    status[nodes["id"].isin(touched)] = "changed"
+    status[~nodes["id"].isin(before.organisations["id"])] = "added"
+    status[~nodes["id"].isin(system.organisations["id"])] = "removed"
+    nodes["status"] = status
+    nodes["colour_change"] = status.map(CHANGE_COLOURS)
+    extra = status.map({"added": "added by the changeset", "removed":
+                        "removed by the changeset", "changed": "touched by the changeset"})
+    return nodes, extra
+
+
+def _organisation_handoffs(system, flows, nodes, extra, max_nodes, count):
+    """The organisations-only map: the display budget applied before any text is made for the
+    nodes and edges, then tooltips and handoff edges. Returns nodes, edges, the budget's notes
+    and, for the subtitle, the whole system's organisations and patients handed between them."""
+    names = dict(zip(nodes["id"], nodes["name"]))
+    raw = organisation_flows(flows, system.services)
+    raw = raw[(raw["source"] != raw["target"]) & (raw["patients"] > 0)]
+    whole = (len(nodes), raw["patients"].sum())
+    if extra is not None:
+        nodes["_extra"] = extra
+    nodes, raw, notes = _budget(nodes, raw, max_nodes, "organisations")
+    if extra is not None:
+        extra = nodes.pop("_extra")
+    nodes["tooltip"] = _tooltip(nodes, extra=extra, count=count)
+    return nodes, _handoff_edges(raw, names, count), notes, whole
+
+
+def _with_services(system, flows, activity, nodes, count) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Organisation nodes plus their services (small, faded), each linked to its provider,
+    with the patient flows between services in place of the organisation handoffs."""
+    names = dict(zip(nodes["id"], nodes["name"]))
+    svc = system.services[["id", "name", "provider"]].copy()
+    svc_nodes = pd.DataFrame({
+        "id": "service:" + svc["id"], "name": svc["name"], "type": "service",
+        "activity": svc["id"].map(activity).fillna(0.0).astype("float64").to_numpy(),
+        "family": svc["provider"].map(dict(zip(nodes["id"], nodes["family"]))).fillna("other"),
+        "kind": "service", "label": svc["name"].map(lambda n: _label(n, 20)),
+        "tier": "", "status": "", "colour_tier": "", "colour_change": ""})
+    svc_nodes["shape"] = "dot"
+    svc_nodes["colour_type"] = FADED
+    svc_nodes["tooltip"] = (svc["name"] + " (" + svc["id"] + ")\nservice of "
+                            + svc["provider"].map(names).fillna(svc["provider"]) + "\n"
+                            + svc_nodes["activity"].map(count)
+                            + " patient contacts a year")
+    nodes = pd.concat([nodes, svc_nodes], ignore_index=True)
+    names.update(zip(svc_nodes["id"], svc_nodes["name"]))
+    inner = flows[(flows["source"] != HOME) & (flows["target"] != HOME)]
+    between = (inner.assign(source="service:" + inner["source"],
+                            target="service:" + inner["target"])
+               .groupby(["source", "target"], as_index=False)["patients"].sum())
+    edges = _handoff_edges(between, names, count).assign(kind="flow")
+    provides = pd.DataFrame({"source": svc["provider"].to_numpy(),
+                             "target": ("service:" + svc["id"]).to_numpy(),
+                             "kind": "provides", "patients": 0.0, "width": 1.0,
+                             "dashed": True})
+    provides["tooltip"] = (provides["source"].map(names) + " provides "
+                           + provides["target"].map(names))
+    return nodes, pd.concat([edges, provides], ignore_index=True)
 
 
 def _partner_graph(partner_set, count=fmt_number) -> tuple[pd.DataFrame, pd.DataFrame]:

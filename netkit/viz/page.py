@@ -16,7 +16,7 @@ from functools import lru_cache
 from importlib import resources
 
 from netkit.errors import NetkitError
-from netkit.viz.palette import SHAPES
+from netkit.render.palette import SHAPES
 
 __all__ = ["map_page", "map_section", "map_iframe", "map_scripts", "map_style", "json_for_html",
            "VIS_NETWORK_VERSION"]
@@ -79,7 +79,7 @@ def _swatch(colour: str, shape: str = "dot") -> str:
 def map_section(network_map, heading: str = "h1") -> str:
     """The map as an HTML fragment (controls, canvas, legend, data); needs `map_scripts` and
     `map_style` on the page."""
-    from netkit.viz.palette import FAMILIES, SCHEME_TITLES, TIER_COLOURS, TIER_LABELS
+    from netkit.render.palette import FAMILIES, SCHEME_TITLES, TIER_COLOURS, TIER_LABELS
 
     e = html.escape
     m = network_map

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from netkit.errors import OptionError
-from netkit.viz.palette import SHAPES
+from netkit.render.palette import INK, INK_MUTED, LINE, OUTLINE, SCHEME_TITLES, SHAPES
 
 __all__ = ["plot_map", "save_map_picture", "MAX_LABELS"]
 
@@ -38,29 +38,28 @@ def plot_map(network_map, max_labels: int = MAX_LABELS):
     if len(edges):
         segments = [(xy[s], xy[t]) for s, t in zip(edges["source"], edges["target"])]
         ax.add_collection(LineCollection(
-            segments, linewidths=(edges["width"] * 0.5).to_numpy(), colors="#768692",
+            segments, linewidths=(edges["width"] * 0.5).to_numpy(), colors=LINE,
             alpha=0.5, linestyles=["--" if d else "-" for d in edges["dashed"]], zorder=1))
     area = (nodes["size"] * 0.9) ** 2
     for shape in sorted(set(nodes["shape"])):
         mine = (nodes["shape"] == shape).to_numpy()
         ax.scatter(nodes.loc[mine, "x"], -nodes.loc[mine, "y"], s=area[mine],
-                   c=colour[mine].tolist(), marker=SHAPES[shape], edgecolors="#425563",
+                   c=colour[mine].tolist(), marker=SHAPES[shape], edgecolors=OUTLINE,
                    linewidths=np.where(nodes.loc[mine, "tier"] == "core", 1.8, 0.6), zorder=2)
     biggest = nodes.sort_values(["size", "id"], ascending=[False, True]).head(max_labels)
     for row in biggest.itertuples():
         ax.annotate(row.label, (row.x, -row.y), textcoords="offset points",
                     xytext=(0, -(row.size * 0.45 + 7)), ha="center", fontsize=7,
-                    color="#212B32", zorder=3)
+                    color=INK, zorder=3)
     handles = [Line2D([], [], linestyle="", marker=SHAPES[shape], markersize=8,
-                      markerfacecolor=c, markeredgecolor="#425563", label=label)
+                      markerfacecolor=c, markeredgecolor=OUTLINE, label=label)
                for label, c, shape in m.legend(scheme)]
     if handles:
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8,
-                  frameon=False, title={"type": "Organisation type", "tier": "Partner tier",
-                                        "change": "Change"}[scheme], title_fontsize=9)
+                  frameon=False, title=SCHEME_TITLES[scheme], title_fontsize=9)
     ax.set_title(m.title, fontsize=11, loc="left")
     if m.subtitle:
-        ax.text(0, -0.04, m.subtitle[0], transform=ax.transAxes, fontsize=8, color="#4C6272",
+        ax.text(0, -0.04, m.subtitle[0], transform=ax.transAxes, fontsize=8, color=INK_MUTED,
                 va="top")
     ax.set_aspect("equal")
     ax.margins(0.08)
