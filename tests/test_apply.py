@@ -367,3 +367,92 @@ def test_riverside_sample_changeset_applies():
     assert r.warnings == []
     flows = r.system.flows
     assert (flows["pathway"] == "mh-crisis").sum() == 81
+
+
+# -- one registry of change events -------------------------------------------------------------
+
+EVERY_KIND_ONCE = [
+    {"add_pathway": {"id": "stroke", "name": "Stroke care", "tags": ["stroke", "urgent"]}},
+    {"add_organisation": {"id": "NEWCO", "name": "New Co", "type": "vcse", "place": "South"}},
+    {"add_service": {"id": "NSVC", "name": "New service", "provider": "NEWCO",
+                     "category": "vcse_support"}},
+    {"transfer_service": {"service": "UCR", "to": "ACUTE"}},
+    {"set_flow": {"pathway": "stroke", "source": "@home", "target": "ED", "patients": 50}},
+    {"scale_flows": {"pathway": "falls", "factor": 1.5}},
+    {"remove_flow": {"pathway": "frailty", "source": "UCR", "target": "WARD"}},
+    {"add_relationship": {"source": "COUNCIL", "target": "NEWCO", "type": "commissions"}},
+    {"remove_relationship": {"source": "ACUTE", "target": "AMB", "type": "data_sharing"}},
+    {"update_organisation": {"id": "COMM", "set": {"budget": 9000000}}},
+    {"update_service": {"id": "REABLE", "set": {"provider": "COMM"}}},
+    {"update_pathway": {"id": "falls", "set": {"cohort": "frail_older"}}},
+    {"merge_organisations": {"organisations": ["ACUTE", "COMM"],
+                             "into": {"id": "VALE", "name": "Vale Trust", "type": "acute_trust"}}},
+    {"remove_service": {"id": "CH", "reroute_to": "REABLE"}},
+    {"remove_organisation": {"id": "CARE", "services": "remove"}},
+    {"remove_pathway": {"id": "stroke"}},
+]
+
+
+def test_every_registered_kind_applies_and_says_what_it_touched():
+    from netkit.change.events import EVENTS
+
+    assert {next(iter(e)) for e in EVERY_KIND_ONCE} == set(EVENTS)  # a new kind joins the list
+    r = apply(*EVERY_KIND_ONCE)
+    assert sorted(r.touched) == list(range(1, len(EVERY_KIND_ONCE) + 1))
+    assert sorted({n for n, _ in r.log}) == sorted(r.touched)
+    for event in r.changeset.events:
+        assert event.summary(), event.kind
+        assert EVENTS[event.kind].reason(event.params, "NEWCO"), event.kind
+    assert r.touched[8].ties == {("COUNCIL", "NEWCO", "commissions")}
+    assert r.touched[11].named == {"COMM"}  # the provider after the event
+    assert r.touched[13].organisations == {"ACUTE", "COMM", "VALE"}
+
+
+def test_one_bad_event_of_every_kind_gives_a_problem_each_and_nothing_applied():
+    from netkit.change.events import EVENTS
+
+    bad = [
+        {"add_pathway": {"id": "falls", "name": "Falls again"}},
+        {"add_organisation": {"id": "NEWCO", "name": "New Co", "type": "vcse", "parent": "NO"}},
+        {"add_service": {"id": "ED", "name": "x", "provider": "ACUTE", "category": "x"}},
+        {"transfer_service": {"service": "NOPE", "to": "ACUTE"}},
+        {"set_flow": {"pathway": "frailty", "source": "ED", "target": "WARD", "patients": "x"}},
+        {"scale_flows": {"pathway": "frailty", "factor": -2}},
+        {"remove_flow": {"pathway": "frailty", "source": "ED", "target": "CH"}},
+        {"add_relationship": {"source": "ICB", "target": "GHOST", "type": "commissions"}},
+        {"remove_relationship": {"source": "ICB", "target": "CARE", "type": "commissions"}},
+        {"update_organisation": {"id": "GP1", "set": {"parent": "GP1"}}},
+        {"update_service": {"id": "ED", "set": {"provider": "GHOST"}}},
+        {"update_pathway": {"id": "stroke", "set": {"cohort": "adults"}}},
+        {"merge_organisations": {"organisations": ["ACUTE", "GHOST"],
+                                 "into": {"id": "X", "name": "X", "type": "other"}}},
+        {"remove_service": {"id": "UCR", "reroute_to": "UCR"}},
+        {"remove_organisation": {"id": "COUNCIL"}},
+        {"remove_pathway": {"id": "stroke"}},
+    ]
+    assert {next(iter(e)) for e in bad} == set(EVENTS)
+    system = tiny()
+    before = system.tables()
+    with pytest.raises(netkit.ChangesetError) as info:
+        netkit.apply_changes(system, Changeset.of(bad))
+    numbers = [int(p.column.split()[1]) for p in info.value.problems]
+    assert sorted(set(numbers)) == list(range(1, len(bad) + 1))
+    for name, frame in system.tables().items():
+        pd.testing.assert_frame_equal(frame, before[name])
+
+
+def test_every_registered_kind_is_documented_with_its_settings():
+    import re
+
+    from conftest import ROOT
+    from netkit.change.events import EVENTS
+
+    text = (ROOT / "docs" / "format.md").read_text(encoding="utf-8")
+    for name, kind in EVENTS.items():
+        row = re.search(rf"^\| `{name}` \| (.*?) \|", text, re.MULTILINE)
+        assert row, f"docs/format.md has no row for {name}"
+        for key in kind.required:
+            assert f"**{key}**" in row.group(1), (name, key)
+        for key in kind.optional or ():
+            assert f"`{key}`" in row.group(1), (name, key)
+        assert (kind.optional is None) == ("; any other" in row.group(1)), name

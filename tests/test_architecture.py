@@ -144,7 +144,6 @@ LONG_REASON = re.compile(r"#\s*long:\s*\S")
 #: Functions being split in other branches of the same round; the lead empties this list after
 #: merging them. "being split" marks each entry as temporary.
 BEING_SPLIT = {
-    "netkit.change": "being split",
     # over the limit on main and in no one's list for this round that this branch knows of
     "netkit.io.validation._check_references": "being split (not in this branch; ask the lead)",
     "netkit.io.validation.check_opportunities": "being split (not in this branch; ask the lead)",

@@ -1,6 +1,6 @@
 """Changesets: dated, ordered change events, read from YAML and checked for shape.
 
-A changeset file (see ``DESIGN.md``)::
+A changeset file (see ``docs/format.md``)::
 
     date: 2026-10-01
     description: Community trust takes over the virtual ward
@@ -8,49 +8,29 @@ A changeset file (see ``DESIGN.md``)::
       - transfer_service: {service: VW-ACU, to: COM-TRUST}
       - remove_organisation: {id: VCSE-2, services: remove}
 
-Events of format version 1: ``transfer_service``, ``merge_organisations``,
-``add_organisation``, ``remove_organisation``, ``add_service``, ``remove_service``,
-``set_flow``, ``scale_flows``, ``add_relationship``, ``remove_relationship``,
-``update_organisation``. netkit adds (the contract may grow): ``update_service``,
-``remove_flow``, ``add_pathway``, ``update_pathway``, ``remove_pathway``; ``remove_service``
-may say ``reroute_to: SERVICE`` to keep its flows, and ``set_flow`` and ``scale_flows`` may
-name a ``place``. What each event refers to is checked when it is applied
-(`netkit.change.apply.apply_changes`).
+The kinds of event, their settings and how each is applied are in `netkit.change.events` (its
+registry, `EVENTS`, is what the shape check reads). What each event refers to is checked when
+it is applied (`netkit.change.apply.apply_changes`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from netkit.change.events import EVENTS, EventKind
 from netkit.errors import ChangesetError, Problem
 from netkit.io.reading import decode_text, load_yaml_text
 
 __all__ = ["Changeset", "ChangeEvent", "EVENTS", "read_changeset", "parse_changeset"]
 
-#: Event kind → (required keys, optional keys).
-EVENTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "transfer_service": (("service", "to"), ()),
-    "merge_organisations": (("organisations", "into"), ()),
-    "add_organisation": (("id", "name", "type"), None),      # None: any other column
-    "remove_organisation": (("id",), ("services",)),
-    "add_service": (("id", "name", "provider", "category"), None),
-    "remove_service": (("id",), ("reroute_to",)),
-    "set_flow": (("pathway", "source", "target", "patients"), ("place",)),
-    "scale_flows": (("pathway", "factor"), ("source", "target", "place")),
-    "remove_flow": (("pathway", "source", "target"), ("place",)),
-    "add_relationship": (("source", "target", "type"), None),
-    "remove_relationship": (("source", "target", "type"), ()),
-    "update_organisation": (("id", "set"), ()),
-    "update_service": (("id", "set"), ()),
-    "add_pathway": (("id", "name"), ("cohort", "tags")),
-    "update_pathway": (("id", "set"), ()),
-    "remove_pathway": (("id",), ()),
-}
+#: Settings that name something by id: a number written there (``id: 12``) is read as text.
+ID_SETTINGS = ("id", "service", "to", "source", "target", "pathway", "provider", "reroute_to")
 
 
 @dataclass(frozen=True)
@@ -69,20 +49,8 @@ class ChangeEvent:
 
     def summary(self) -> str:
         """What the event names, e.g. ``VW-ACU to COM-TRUST`` (empty if it cannot say)."""
-        p = self.params
-        what = {
-            "transfer_service": lambda: f"{p['service']} to {p['to']}",
-            "merge_organisations": lambda: f"{' + '.join(map(str, p['organisations']))} into "
-                                           f"{p['into'].get('id')}",
-            "set_flow": lambda: f"{p['pathway']}: {p['source']} → {p['target']} = "
-                                f"{p['patients']}",
-            "scale_flows": lambda: f"{p['pathway']} × {p['factor']}",
-            "remove_flow": lambda: f"{p['pathway']}: {p['source']} → {p['target']}",
-            "add_relationship": lambda: f"{p['source']} {p['type']} {p['target']}",
-            "remove_relationship": lambda: f"{p['source']} {p['type']} {p['target']}",
-        }.get(self.kind, lambda: str(p.get("id", "")))
         try:
-            return what()
+            return EVENTS.get(self.kind, EventKind()).summary(self.params)
         except (KeyError, TypeError, AttributeError):
             return ""
 
@@ -217,75 +185,77 @@ def parse_changeset(doc: Any, label: str = "changeset", lines: dict | None = Non
         bad((), None, None, "should be a mapping with 'changes:' holding a list of events "
                             "(and optionally 'date:' and 'description:')")
         raise ChangesetError(problems)
-    date = doc.get("date")
-    if isinstance(date, str):
-        try:
-            date = dt.date.fromisoformat(date)
-        except ValueError:
-            bad(("date",), "date", date, "is not a date (expected YYYY-MM-DD)")
-    elif date is not None and not isinstance(date, dt.date):
-        bad(("date",), "date", date, "is not a date (expected YYYY-MM-DD)")
+    date = _read_date(doc.get("date"), lambda value: bad(
+        ("date",), "date", value, "is not a date (expected YYYY-MM-DD)"))
     events = []
     for i, item in enumerate(doc["changes"]):
-        number = i + 1
         where = ("changes", i)
-        if not isinstance(item, dict) or len(item) != 1:
-            bad(where, f"event {number}", None,
-                "should be one event such as '- transfer_service: {service: X, to: Y}'")
-            continue
-        kind, params = next(iter(item.items()))
-        if kind not in EVENTS:
-            import difflib
-
-            close = difflib.get_close_matches(str(kind), EVENTS, n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            bad(where, f"event {number}", kind, f"is not a change event{hint}; events: "
-                                                f"{', '.join(EVENTS)}")
-            continue
-        if not isinstance(params, dict):
-            bad(where, f"event {number} {kind}", params, "should be a mapping of its settings")
-            continue
-        required, optional = EVENTS[kind]
-        bad_before = len(problems)
-        for key in required:
-            if key not in params or params[key] in (None, ""):
-                bad(where, f"event {number} {kind}.{key}", None, "is missing")
-        if optional is not None:
-            for key in params:
-                if key not in required and key not in optional:
-                    bad(where, f"event {number} {kind}.{key}", None,
-                        f"is not a setting of {kind} (settings: "
-                        f"{', '.join(required + optional)})")
-        if kind == "merge_organisations" and params.get("organisations") not in (None, ""):
-            _check_merge_list(params["organisations"], number,
-                              lambda column, value, message: bad(where, column, value, message))
-        params = {k: (str(v) if k in ("id", "service", "to", "source", "target", "pathway",
-                                      "provider", "reroute_to") and isinstance(v, (int, float))
-                      else v) for k, v in params.items()}
-        if len(problems) == bad_before:
-            events.append(ChangeEvent(number, kind, params, lines.get(where)))
+        event = _read_event(item, i + 1, lines.get(where), partial(bad, where))
+        if event is not None:
+            events.append(event)
     if problems and strict:
         raise ChangesetError(problems)
-    return Changeset(tuple(events), date if isinstance(date, dt.date) else None,
-                     str(doc.get("description") or ""), label, tuple(problems))
+    return Changeset(tuple(events), date, str(doc.get("description") or ""), label,
+                     tuple(problems))
 
 
-def _check_merge_list(orgs: Any, number: int, bad) -> None:
-    """``merge_organisations.organisations`` must list two or more different organisation ids.
+def _read_date(date: Any, bad) -> dt.date | None:
+    """The changeset's ``date:`` (YYYY-MM-DD), or None if it has none or it is not a date
+    (reported to ``bad(value)``)."""
+    if isinstance(date, str):
+        try:
+            return dt.date.fromisoformat(date)
+        except ValueError:
+            bad(date)
+            return None
+    if date is not None and not isinstance(date, dt.date):
+        bad(date)
+        return None
+    return date
 
-    Examples
-    --------
-    >>> found = []
-    >>> _check_merge_list(["ACUTE", "ACUTE"], 1, lambda *a: found.append(a))
-    >>> found[0][2]
-    "names only 'ACUTE'; a merge needs two or more different organisations"
-    """
-    column = f"event {number} merge_organisations.organisations"
-    if not isinstance(orgs, list) or not all(isinstance(o, (str, int, float))
-                                             and not isinstance(o, bool) for o in orgs):
-        bad(column, orgs, "should be a list of organisation ids, e.g. [ACUTE-A, ACUTE-B]")
-        return
-    different = list(dict.fromkeys(str(o) for o in orgs))
-    if len(different) < 2:
-        named = f"only {different[0]!r}" if different else "no organisation"
-        bad(column, orgs, f"names {named}; a merge needs two or more different organisations")
+
+def _read_event(item: Any, number: int, line: int | None, report) -> ChangeEvent | None:
+    """One item of ``changes:`` as a `ChangeEvent`, or None if it is not well formed (each
+    problem told to ``report(column, value, message)``)."""
+    found = []
+
+    def bad(column: str, value, message: str) -> None:
+        found.append(column)
+        report(column, value, message)
+
+    if not isinstance(item, dict) or len(item) != 1:
+        bad(f"event {number}", None,
+            "should be one event such as '- transfer_service: {service: X, to: Y}'")
+        return None
+    kind, params = next(iter(item.items()))
+    if kind not in EVENTS:
+        import difflib
+
+        close = difflib.get_close_matches(str(kind), EVENTS, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        bad(f"event {number}", kind, f"is not a change event{hint}; events: {', '.join(EVENTS)}")
+        return None
+    if not isinstance(params, dict):
+        bad(f"event {number} {kind}", params, "should be a mapping of its settings")
+        return None
+    _check_settings(EVENTS[kind], params, number, bad)
+    if found:
+        return None
+    params = {k: (str(v) if k in ID_SETTINGS and isinstance(v, (int, float)) else v)
+              for k, v in params.items()}
+    return ChangeEvent(number, kind, params, line)
+
+
+def _check_settings(kind: EventKind, params: dict, number: int, bad) -> None:
+    """Every required setting given, no setting the kind does not know, and the kind's own
+    shape checks."""
+    for key in kind.required:
+        if key not in params or params[key] in (None, ""):
+            bad(f"event {number} {kind.kind}.{key}", None, "is missing")
+    if kind.optional is not None:
+        for key in params:
+            if key not in kind.required and key not in kind.optional:
+                bad(f"event {number} {kind.kind}.{key}", None,
+                    f"is not a setting of {kind.kind} (settings: "
+                    f"{', '.join(kind.required + kind.optional)})")
+    kind.check_shape(params, number, bad)

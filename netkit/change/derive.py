@@ -14,6 +14,22 @@ import pandas as pd
 
 from netkit._frames import blank_as_empty
 from netkit.change.changeset import Changeset
+from netkit.change.events import (
+    AddOrganisation,
+    AddPathway,
+    AddRelationship,
+    AddService,
+    RemoveFlow,
+    RemoveOrganisation,
+    RemovePathway,
+    RemoveRelationship,
+    RemoveService,
+    SetFlow,
+    TransferService,
+    UpdateOrganisation,
+    UpdatePathway,
+    UpdateService,
+)
 from netkit.model.schema import TABLES
 from netkit.model.system import System
 
@@ -81,37 +97,63 @@ def diff_systems(old: System, new: System) -> Changeset:
     ['transfer_service UCR to ACUTE', 'set_flow falls: @home → GPS = 600.0', 'set_flow falls: GPS → @home = 360.0', 'set_flow falls: GPS → UCR = 240.0', 'set_flow falls: UCR → @home = 240.0']
     """
     o, n = old.tables(), new.tables()
-    events: list[dict] = []
+    gone = {table: _ids(o[table]) - _ids(n[table])
+            for table in ("pathways", "organisations", "services")}
+    # in an order that keeps every reference valid: what is new first, removals last
+    events = (_pathway_events(o, n) + _organisation_events(o, n) + _service_events(o, n)
+              + _flow_events(o, n, gone) + _relationship_events(o, n, gone)
+              + _removal_events(gone))
+    snapshot = new.meta.get("snapshot")
+    return Changeset.of(events, date=snapshot if snapshot else None,
+                        description=f"derived from {old.source} → {new.source}",
+                        source=f"{old.source} → {new.source}")
 
-    def ids(frame):
-        return set(frame["id"])
 
-    # pathways: added and updated
-    for pid in sorted(ids(n["pathways"]) - ids(o["pathways"])):
+def _ids(frame: pd.DataFrame) -> set:
+    return set(frame["id"])
+
+
+def _pathway_events(o: dict, n: dict) -> list[dict]:
+    """Pathways added and updated."""
+    events = []
+    for pid in sorted(_ids(n["pathways"]) - _ids(o["pathways"])):
         row = _row_dict(n["pathways"].set_index("id").loc[pid])
-        events.append({"add_pathway": {"id": pid, **row}})
+        events.append(AddPathway.change({"id": pid, **row}))
     for pid, changes in _changed_columns(o["pathways"], n["pathways"], "id").items():
-        events.append({"update_pathway": {"id": pid, "set": changes}})
-    # organisations: added (parents first), then updated
-    added_orgs = ids(n["organisations"]) - ids(o["organisations"])
+        events.append(UpdatePathway.change({"id": pid, "set": changes}))
+    return events
+
+
+def _organisation_events(o: dict, n: dict) -> list[dict]:
+    """Organisations added (parents first), then updated."""
+    events = []
+    added_orgs = _ids(n["organisations"]) - _ids(o["organisations"])
     orgs_new = n["organisations"].set_index("id")
     for oid in _parent_order(n["organisations"], sorted(added_orgs)):
-        events.append({"add_organisation": {"id": oid, **_row_dict(orgs_new.loc[oid])}})
+        events.append(AddOrganisation.change({"id": oid, **_row_dict(orgs_new.loc[oid])}))
     for oid, changes in _changed_columns(o["organisations"], n["organisations"], "id").items():
-        events.append({"update_organisation": {"id": oid, "set": changes}})
-    # services: added, transferred, updated
+        events.append(UpdateOrganisation.change({"id": oid, "set": changes}))
+    return events
+
+
+def _service_events(o: dict, n: dict) -> list[dict]:
+    """Services added, transferred (a new provider), updated."""
+    events = []
     services_new = n["services"].set_index("id")
-    for sid in sorted(ids(n["services"]) - ids(o["services"])):
-        events.append({"add_service": {"id": sid, **_row_dict(services_new.loc[sid])}})
+    for sid in sorted(_ids(n["services"]) - _ids(o["services"])):
+        events.append(AddService.change({"id": sid, **_row_dict(services_new.loc[sid])}))
     for sid, changes in _changed_columns(o["services"], n["services"], "id").items():
         provider = changes.pop("provider", None)
         if provider is not None:
-            events.append({"transfer_service": {"service": sid, "to": provider}})
+            events.append(TransferService.change({"service": sid, "to": provider}))
         if changes:
-            events.append({"update_service": {"id": sid, "set": changes}})
-    # flows, keyed by (pathway, source, target, place)
-    removed_services = ids(o["services"]) - ids(n["services"])
-    removed_pathways = ids(o["pathways"]) - ids(n["pathways"])
+            events.append(UpdateService.change({"id": sid, "set": changes}))
+    return events
+
+
+def _flow_events(o: dict, n: dict, gone: dict) -> list[dict]:
+    """Flows set or removed, keyed by (pathway, source, target, place); a flow that goes with
+    its service or pathway is left to that removal."""
 
     def keyed(frame):
         place = frame["place"] if "place" in frame else pd.Series(np.nan, index=frame.index)
@@ -124,20 +166,25 @@ def diff_systems(old: System, new: System) -> Changeset:
                       | (joined["old"].isna() & joined["new"].isna()))].reset_index()
     joined.columns = ["pathway", "source", "target", "place", "old", "new"]
     gone_with_service = (joined["new"].isna()
-                         & (joined["source"].isin(removed_services)
-                            | joined["target"].isin(removed_services)
-                            | joined["pathway"].isin(removed_pathways)))
+                         & (joined["source"].isin(gone["services"])
+                            | joined["target"].isin(gone["services"])
+                            | joined["pathway"].isin(gone["pathways"])))
+    events = []
     for row in joined[~gone_with_service].to_dict("records"):  # only the flows that changed
         params = {k: row[k] for k in ("pathway", "source", "target")}
         if row["place"]:
             params["place"] = row["place"]
         if pd.isna(row["new"]):
-            events.append({"remove_flow": params})
+            events.append(RemoveFlow.change(params))
         else:
-            events.append({"set_flow": {**params, "patients": float(row["new"])}})
-    # relationships, compared as whole rows per (source, target, type)
+            events.append(SetFlow.change({**params, "patients": float(row["new"])}))
+    return events
+
+
+def _relationship_events(o: dict, n: dict, gone: dict) -> list[dict]:
+    """Relationships, compared as whole rows per (source, target, type); a tie of an
+    organisation that closes is left to that removal."""
     key = ["source", "target", "type"]
-    removed_orgs = ids(o["organisations"]) - ids(n["organisations"])
 
     def rows_by_key(frame):
         columns = [c for c in TABLES["relationships"].columns if c in frame] + \
@@ -149,21 +196,21 @@ def diff_systems(old: System, new: System) -> Changeset:
         return out
 
     rel_old, rel_new = rows_by_key(o["relationships"]), rows_by_key(n["relationships"])
+    events = []
     for k in sorted(set(rel_old) | set(rel_new)):
         if rel_old.get(k) == rel_new.get(k):
             continue
-        if k in rel_old and not (k[0] in removed_orgs or k[1] in removed_orgs):
-            events.append({"remove_relationship": dict(zip(key, k))})
+        if k in rel_old and not (k[0] in gone["organisations"] or k[1] in gone["organisations"]):
+            events.append(RemoveRelationship.change(dict(zip(key, k))))
         for record in rel_new.get(k, []):
-            events.append({"add_relationship": record})
-    # removals last
-    for sid in sorted(removed_services):
-        events.append({"remove_service": {"id": sid}})
-    for oid in sorted(removed_orgs):
-        events.append({"remove_organisation": {"id": oid, "services": "remove"}})
-    for pid in sorted(removed_pathways):
-        events.append({"remove_pathway": {"id": pid}})
-    snapshot = new.meta.get("snapshot")
-    return Changeset.of(events, date=snapshot if snapshot else None,
-                        description=f"derived from {old.source} → {new.source}",
-                        source=f"{old.source} → {new.source}")
+            events.append(AddRelationship.change(record))
+    return events
+
+
+def _removal_events(gone: dict) -> list[dict]:
+    """Services, organisations and pathways that are gone (last: nothing refers to them by
+    then)."""
+    return ([RemoveService.change({"id": sid}) for sid in sorted(gone["services"])]
+            + [RemoveOrganisation.change({"id": oid, "services": "remove"})
+               for oid in sorted(gone["organisations"])]
+            + [RemovePathway.change({"id": pid}) for pid in sorted(gone["pathways"])])

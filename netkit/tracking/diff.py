@@ -17,6 +17,7 @@ import pandas as pd
 from netkit._views import DISPLAY_BUDGET, picture
 from netkit.change.apply import ChangeResult
 from netkit.change.changeset import ChangeEvent
+from netkit.change.events import EVENTS
 from netkit.render.document import Bullets, Document, Heading, Paragraph, Table
 from netkit.render.html import render_html
 from netkit.render.markdown import render_markdown
@@ -159,37 +160,7 @@ def _score_change(change: float) -> str:
 
 def _event_reason(event: ChangeEvent, org: str) -> str:
     """What an event did, from the point of view of one organisation."""
-    p = event.params
-    kind = event.kind
-    if kind == "remove_organisation":
-        return "the organisation closed" if str(p["id"]) == org else f"{p['id']} closed"
-    if kind == "merge_organisations":
-        into = str(p["into"].get("id"))
-        if org == into:
-            return f"formed by merging {' and '.join(map(str, p['organisations']))}"
-        if org in map(str, p["organisations"]):
-            return f"merged into {into}"
-        return f"{' and '.join(map(str, p['organisations']))} merged into {into}"
-    if kind == "transfer_service":
-        if str(p["to"]) == org:
-            return f"took over {p['service']}"
-        return f"{p['service']} moved to {p['to']}"
-    if kind == "add_organisation":
-        return "joined the system" if str(p["id"]) == org else f"{p['id']} joined the system"
-    if kind == "add_service":
-        return f"{p['provider']} opened {p['id']}"
-    if kind == "remove_service":
-        return f"{p['id']} closed"
-    if kind in ("set_flow", "scale_flows", "remove_flow"):
-        return f"patient flows on {p['pathway']} changed"
-    if kind in ("add_relationship", "remove_relationship"):
-        other = p["target"] if str(p["source"]) == org else p["source"]
-        if kind == "add_relationship":
-            return f"new {p['type']} tie with {other}"
-        return f"{p['type']} tie with {other} ended"
-    if kind.startswith("update_"):
-        return f"{p['id']}'s details changed ({', '.join(map(str, p.get('set', {})))})"
-    return f"pathway {p['id']} changed"
+    return EVENTS[event.kind].reason(event.params, org)
 
 
 def _events_label(numbers: list) -> str:
