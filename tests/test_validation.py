@@ -32,7 +32,10 @@ def test_optional_files_may_be_missing(tiny_dir):
     (tiny_dir / "opportunities.yaml").unlink()
     system = netkit.load_system(tiny_dir)
     assert len(system.relationships) == 0
-    assert list(system.relationships.columns) == ["source", "target", "type"]
+    # the optional columns are there, empty, so analysis code needs no guards
+    assert list(system.relationships.columns) == ["source", "target", "type", "value", "payment",
+                                                  "strength"]
+    assert system.given_columns["relationships"] == ()
     assert dict(system.opportunities) == {}
 
 

@@ -312,10 +312,10 @@ def _merge(s: _State, e: ChangeEvent) -> Touched | None:
     old_rows = orgs[orgs["id"].isin(merged)]
     row = {k: v for k, v in into.items()}
     for column in ("sector", "place", "parent"):
-        if column not in row and column in orgs and old_rows[column].nunique(dropna=False) == 1:
+        if column not in row and old_rows[column].nunique(dropna=False) == 1:
             value = old_rows[column].iloc[0]
             row[column] = None if pd.isna(value) else value
-    if "budget" not in row and "budget" in orgs and old_rows["budget"].notna().any():
+    if "budget" not in row and old_rows["budget"].notna().any():
         row["budget"] = float(old_rows["budget"].sum())
     row = _row(s, e, "organisations", row)
     if row is None:
@@ -324,8 +324,7 @@ def _merge(s: _State, e: ChangeEvent) -> Touched | None:
         row["parent"] = None
     services_before = sorted(s.t["services"].loc[s.t["services"]["provider"].isin(merged), "id"])
     orgs = orgs[~orgs["id"].isin(merged)]
-    if "parent" in orgs:
-        orgs.loc[orgs["parent"].isin(merged), "parent"] = new_id
+    orgs.loc[orgs["parent"].isin(merged), "parent"] = new_id
     s.t["organisations"] = _append(orgs.reset_index(drop=True), row)
     services = s.t["services"]
     services.loc[services["provider"].isin(merged), "provider"] = new_id
@@ -363,16 +362,13 @@ def _merge_relationships(s: _State, e: ChangeEvent, merged: list, new_id: str) -
     key = ["source", "target", "type"]
     if not rels.duplicated(key, keep=False).any():
         return rels.reset_index(drop=True)
-    value = rels["value"] if "value" in rels else pd.Series(np.nan, index=rels.index)
-    rels = rels.assign(_order=np.arange(len(rels)), _value=value.fillna(-1.0))
+    rels = rels.assign(_order=np.arange(len(rels)), _value=rels["value"].fillna(-1.0))
     lead = (rels.sort_values(["_value", "_order"], ascending=[False, True], kind="mergesort")
             .drop_duplicates(key).set_index(key))
     combined = rels.groupby(key, sort=False)
     out = lead.copy()
-    if "value" in rels:
-        out["value"] = combined["value"].sum(min_count=1)
-    if "strength" in rels:
-        out["strength"] = combined["strength"].max()
+    out["value"] = combined["value"].sum(min_count=1)
+    out["strength"] = combined["strength"].max()
     out = out.reset_index().sort_values("_order", kind="mergesort")
     return out.drop(columns=["_order", "_value"]).reset_index(drop=True)[
         [c for c in s.t["relationships"].columns]]
@@ -484,11 +480,10 @@ def _remove_organisation(s: _State, e: ChangeEvent) -> Touched | None:
             drop=True)
         what = f"its {len(services)} service(s) close" if services else "it provided no services"
     orgs = s.t["organisations"]
-    if "parent" in orgs:
-        children = orgs["parent"] == org_id
-        if children.any():
-            touched.organisations |= set(orgs.loc[children, "id"])
-            orgs.loc[children, "parent"] = np.nan
+    children = orgs["parent"] == org_id
+    if children.any():
+        touched.organisations |= set(orgs.loc[children, "id"])
+        orgs.loc[children, "parent"] = np.nan
     s.t["organisations"] = orgs[orgs["id"] != org_id].reset_index(drop=True)
     rels = s.t["relationships"]
     gone = (rels["source"] == org_id) | (rels["target"] == org_id)
@@ -562,8 +557,7 @@ def _combine_duplicate_flows(flows: pd.DataFrame) -> pd.DataFrame:
     """Rows that now name the same (pathway, source, target, place) flow, added together (a
     re-route can make two flows one); other columns keep the first row's values."""
     key = ["pathway", "source", "target", "_place"]
-    place = blank_as_empty(flows["place"]) if "place" in flows else ""
-    keyed = flows.assign(_place=place)
+    keyed = flows.assign(_place=blank_as_empty(flows["place"]))
     if not keyed.duplicated(key).any():
         return flows
     others = {c: "first" for c in flows.columns if c not in key + ["patients"]}
@@ -578,8 +572,8 @@ def _flow_mask(s: _State, e: ChangeEvent, flows: pd.DataFrame) -> pd.Series:
         if p.get(key) is not None:
             mask &= flows[key] == str(p[key])
     if p.get("place") is not None:
-        mask &= flows["place"] == str(p["place"]) if "place" in flows else False
-    elif e.kind in ("set_flow", "remove_flow") and "place" in flows:
+        mask &= flows["place"] == str(p["place"])
+    elif e.kind in ("set_flow", "remove_flow"):
         mask &= flows["place"].isna()
     return mask
 
@@ -723,7 +717,7 @@ def _update(s: _State, e: ChangeEvent, table: str) -> Touched | None:
     if table == "organisations" and changes.get("parent") not in (None, ""):
         parent = str(changes["parent"])
         ancestors, node = set(), parent
-        parents = dict(zip(frame["id"], frame["parent"])) if "parent" in frame else {}
+        parents = dict(zip(frame["id"], frame["parent"]))
         while isinstance(node, str) and node not in ancestors:
             ancestors.add(node)
             node = parents.get(node)
@@ -903,7 +897,8 @@ def apply_changes(system: System, changeset: Changeset) -> ChangeResult:
     meta = dict(system.meta)
     if changeset.date is not None:
         meta["snapshot"] = changeset.date
-    new = System(state.t, meta, state.opportunities, source=source)
+    new = System(state.t, meta, state.opportunities, source=source,
+                 given_columns=system.given_columns)
     frame = (pd.concat(state.flows_affected, ignore_index=True) if state.flows_affected
              else pd.DataFrame(columns=FLOW_COLUMNS))
     frame["place"] = frame["place"].astype(object).where(frame["place"].notna(), None)

@@ -143,13 +143,10 @@ def commissioning_shares(system: System) -> pd.DataFrame:
     """
     rels = system.relationships
     commissions = rels[rels["type"] == "commissions"]
-    value = (commissions["value"] if "value" in commissions else pd.Series(np.nan, index=commissions.index))
-    payment = (commissions["payment"] if "payment" in commissions
-               else pd.Series(np.nan, index=commissions.index))
     frame = pd.DataFrame({"commissioner": commissions["source"].to_numpy(),
                           "provider": commissions["target"].to_numpy(),
-                          "value": value.to_numpy(dtype="float64"),
-                          "activity": (payment == "activity").to_numpy()})
+                          "value": commissions["value"].to_numpy(dtype="float64"),
+                          "activity": (commissions["payment"] == "activity").to_numpy()})
     total = frame.groupby("provider")["value"].transform("sum")
     count = frame.groupby("provider")["value"].transform("size")
     frame["share"] = np.where(total > 0, frame["value"].fillna(0.0) / total.where(total > 0, 1),
@@ -190,8 +187,7 @@ def incentives(system: System, shift: Shift, services: pd.DataFrame,
     change = shift_activity(shift, services)
     touched = services.assign(activity_change=services["id"].map(change).to_numpy())
     touched = touched[touched["activity_change"] != 0]
-    unit_cost = (touched["unit_cost"] if "unit_cost" in touched else pd.Series(np.nan, index=touched.index))
-    price = touched["price"] if "price" in touched else pd.Series(np.nan, index=touched.index)
+    unit_cost, price = touched["unit_cost"], touched["price"]
     notes = [f"{sid} has no unit cost; its cost change is counted as £0"
              for sid in touched.loc[unit_cost.isna(), "id"]]
     touched = touched.assign(unit_cost=unit_cost, price=price,

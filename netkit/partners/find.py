@@ -355,8 +355,7 @@ def _partner_table(system: System, scope: Scope, crit: Criteria, selection: Sele
     commissioners = set(scope.organisations.loc[
         scope.organisations["role"] != "provider", "candidate"])
     losers = {scope.candidate_of.get(o, o) for o in (inc.losers if inc is not None else [])}
-    budgets = orgs["budget"] if "budget" in orgs else pd.Series(0.0, index=orgs.index)
-    frames = stakeholder_frameworks(table, orgs["type"], budgets, commissioners, losers)
+    frames = stakeholder_frameworks(table, orgs["type"], orgs["budget"], commissioners, losers)
     table = table.join(frames)
     table["name"] = table.index.map(orgs["name"])
     table["type"] = table.index.map(orgs["type"])

@@ -64,9 +64,8 @@ def dependencies_of(ps: PartnerSet, system: System) -> Dependencies:
     scope = ps.scope
     orgs = set(scope.organisations["id"]) | set(scope.organisations["candidate"])
     frame = system.organisations
-    if "parent" in frame:
-        parents = frame.set_index("id")["parent"]
-        orgs |= {p for p in parents.reindex(list(orgs)).dropna()}
+    parents = frame.set_index("id")["parent"]
+    orgs |= {p for p in parents.reindex(list(orgs)).dropna()}
     opp = ps.opportunity
     orgs |= set(opp.include) | set(opp.exclude)
     uses_tags = any(s.startswith("tag:") for s in opp.pathways) or bool(opp.cohort)

@@ -14,20 +14,19 @@ def transferred_opportunity(source: System, target: System, opportunity) -> Oppo
     all places, no shift, include or exclude (those name the source's own services and
     organisations)."""
     opp = source.opportunity(opportunity) if isinstance(opportunity, str) else opportunity
-    tags = source.pathways.set_index("id")["tags"] if "tags" in source.pathways else None
+    tags = source.pathways.set_index("id")["tags"]
     selectors = []
     for p in opp.pathways:
         if p.startswith("tag:"):
             selectors.append(p)
-        elif tags is not None and isinstance(tags.get(p), str) and tags.get(p):
+        elif isinstance(tags.get(p), str) and tags.get(p):
             selectors += [f"tag:{t.strip()}" for t in tags.get(p).split(";")[:1] if t.strip()]
         else:
             selectors.append(p)
     known = set(target.pathways["id"])
     target_tags = set()
-    if "tags" in target.pathways:
-        for t in target.pathways["tags"].dropna():
-            target_tags |= {x.strip() for x in str(t).split(";")}
+    for t in target.pathways["tags"].dropna():
+        target_tags |= {x.strip() for x in str(t).split(";")}
     usable = tuple(dict.fromkeys(s for s in selectors
                                  if (s[4:] in target_tags if s.startswith("tag:") else s in known)))
     if not usable:
