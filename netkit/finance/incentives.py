@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from netkit._frames import isin
 from netkit.model.opportunity import Shift
+from netkit.model.selectors import select_services
 from netkit.model.system import System
 
 __all__ = ["Incentives", "shift_activity", "incentives", "commissioning_shares"]
@@ -100,10 +100,7 @@ class Incentives:
 
 
 def _expand(selectors, services: pd.DataFrame) -> pd.Series:
-    ids = [s for s in selectors if not s.startswith("category:")]
-    categories = [s[9:] for s in selectors if s.startswith("category:")]
-    return pd.Series(isin(services["id"], ids) | isin(services["category"], categories),
-                     index=services.index)
+    return pd.Series(select_services(services, selectors), index=services.index)
 
 
 def shift_activity(shift: Shift, services: pd.DataFrame) -> pd.Series:

@@ -34,6 +34,12 @@ from netkit.model.schema import (
     TableSpec,
     complete_columns,
 )
+from netkit.model.selectors import (
+    PATHWAY_KINDS,
+    SERVICE_KINDS,
+    parse_selector,
+    pathway_tags,
+)
 
 __all__ = ["ValidatedSystem", "validate_raw", "check_opportunities"]
 
@@ -483,7 +489,7 @@ def check_opportunities(opportunities: list[Opportunity], tables: dict[str, pd.D
     orgs, services, pathways, flows = (tables[k] for k in ("organisations", "services",
                                                            "pathways", "flows"))
     org_ids, service_ids, pathway_ids = set(orgs["id"]), set(services["id"]), set(pathways["id"])
-    tags = {t.strip() for v in pathways["tags"].dropna() for t in str(v).split(";") if t.strip()}
+    tags = {t for tags in pathway_tags(pathways) for t in tags}
     places = set(orgs["place"].dropna()) | set(services["place"].dropna()) \
         | set(flows["place"].dropna())
     cohorts = set(pathways["cohort"].dropna())
@@ -501,10 +507,11 @@ def check_opportunities(opportunities: list[Opportunity], tables: dict[str, pd.D
                                     severity))
 
         for sel in opp.pathways:
-            if sel.startswith("tag:"):
-                if sel[4:] not in tags:
+            selector = parse_selector(sel, PATHWAY_KINDS)
+            if selector.kind == "tag":
+                if selector.value not in tags:
                     bad("pathways", sel, f"matches no pathway (no pathway has the tag "
-                                         f"{sel[4:]!r}{_suggest(sel[4:], tags)})")
+                                         f"{selector.value!r}{_suggest(selector.value, tags)})")
             elif sel not in pathway_ids:
                 bad("pathways", sel, f"is not a pathway id in pathways.csv"
                                      f"{_suggest(sel, pathway_ids)}; use an id or tag:NAME")
@@ -517,10 +524,11 @@ def check_opportunities(opportunities: list[Opportunity], tables: dict[str, pd.D
         if opp.shift is not None:
             for key, names in (("shift.from", opp.shift.from_), ("shift.to", opp.shift.to)):
                 for sel in names:
-                    if sel.startswith("category:"):
-                        if sel[9:] not in categories:
+                    selector = parse_selector(sel, SERVICE_KINDS)
+                    if selector.kind == "category":
+                        if selector.value not in categories:
                             bad(key, sel, "names a category that no service has"
-                                          f"{_suggest(sel[9:], categories)}")
+                                          f"{_suggest(selector.value, categories)}")
                     elif sel not in service_ids:
                         bad(key, sel, f"is not a service id in services.csv"
                                       f"{_suggest(sel, service_ids)}; use an id or category:NAME")

@@ -26,6 +26,7 @@ from netkit._frames import isin
 from netkit.errors import OptionError, unknown_name
 from netkit.model.opportunity import Opportunity
 from netkit.model.schema import HOME
+from netkit.model.selectors import select_pathways
 from netkit.model.system import System
 
 __all__ = ["Scope", "find_scope", "DEFAULT_REPRESENT", "parse_represent", "represent_rules",
@@ -163,14 +164,7 @@ def flow_places(system: System, flows: pd.DataFrame) -> pd.DataFrame:
 
 def _selected_pathways(system: System, opportunity: Opportunity) -> list[str]:
     pathways = system.pathways
-    tags = pathways["tags"].fillna("").str.split(";")
-    chosen = set()
-    for selector in opportunity.pathways:
-        if selector.startswith("tag:"):
-            tag = selector[4:]
-            chosen |= set(pathways.loc[tags.map(lambda ts: tag in [t.strip() for t in ts]), "id"])
-        else:
-            chosen.add(selector)
+    chosen = set(select_pathways(pathways, opportunity.pathways))
     if opportunity.cohort:
         in_cohort = set(pathways.loc[pathways["cohort"].isin(opportunity.cohort), "id"])
         chosen &= in_cohort
