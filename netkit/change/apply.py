@@ -42,7 +42,7 @@ import pandas as pd
 
 from netkit._frames import blank_as_empty
 from netkit.change.changeset import ChangeEvent, Changeset
-from netkit.errors import ChangesetError, Problem
+from netkit.errors import ChangesetError, Problem, check_number
 from netkit.model.schema import HOME, PAYMENT_BASES, TABLES
 from netkit.model.system import System
 from netkit.render.formats import escape_markdown, markdown_table, terminal_safe, text_table
@@ -224,16 +224,9 @@ class _State:
 
 
 def _number(state: _State, event: ChangeEvent, key: str, value, low=0.0, high=None):
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        state.bad(event, key, value, "is not a number")
-        return None
-    if math.isnan(number) or math.isinf(number) or number < low or (high is not None
-                                                                      and number > high):
-        bounds = f"from {low:g} to {high:g}" if high is not None else f"≥ {low:g}"
-        state.bad(event, key, value, f"is out of range (expected a number {bounds})")
-        return None
+    number, message = check_number(value, "a number", low, high)
+    if message is not None:
+        state.bad(event, key, value, message)
     return number
 
 
