@@ -46,7 +46,8 @@ def test_select_pathways_by_tag_and_id_in_table_order():
 def test_select_services_by_category_and_id():
     frame = pd.DataFrame({"id": ["ED", "UCR", "DN", "GP"],
                           "category": ["urgent", "community", "community", "primary"]})
-    assert select_services(frame, ["ED", "category:community"]).tolist() == [True, True, True, False]
+    chosen = select_services(frame, ["ED", "category:community"])
+    assert chosen.tolist() == [True, True, True, False]
 
 
 def test_riverside_selectors_resolve_as_the_partner_query_uses_them():

@@ -39,7 +39,8 @@ class Selector:
 
 
 def parse_selector(text: str, kinds: Iterable[str] = PATHWAY_KINDS + SERVICE_KINDS) -> Selector:
-    """Read a selector: ``tag:NAME``, ``category:NAME`` (where ``kinds`` allows the prefix) or an id.
+    """Read a selector: ``tag:NAME`` or ``category:NAME`` (where ``kinds`` allows the prefix), or
+    an id.
 
     Examples
     --------
