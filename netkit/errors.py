@@ -6,8 +6,9 @@ Every error netkit raises on purpose is a `NetkitError`. Errors about input file
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
-from typing import Iterable
+from typing import Any, Iterable
 
 __all__ = [
     "SHOWN_PER_KIND",
@@ -18,6 +19,8 @@ __all__ = [
     "OptionError",
     "Problem",
     "unknown_name",
+    "check_number",
+    "number_bounds",
 ]
 
 
@@ -42,6 +45,53 @@ def unknown_name(option: str, name: str, known, example: str) -> "OptionError":
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     return OptionError(f"{option}: {name!r} is not a known name{hint}; expected one of "
                        f"{', '.join(known)}, e.g. {example}")
+
+
+def number_bounds(minimum: float = 0.0, maximum: float | None = None) -> str:
+    """The range a number must be in, in words: ``≥ 0``, ``from 0 to 1``, ``from 0 to 1,000,000``.
+
+    Examples
+    --------
+    >>> number_bounds(), number_bounds(0, 1), number_bounds(0, 1e9)
+    ('≥ 0', 'from 0 to 1', 'from 0 to 1,000,000,000')
+    """
+    if maximum is None:
+        return f"≥ {minimum:g}"
+    return f"from {minimum:g} to {maximum:,.0f}" if maximum >= 1000 else \
+        f"from {minimum:g} to {maximum:g}"
+
+
+def check_number(value: Any, expected: str = "a number", minimum: float = 0.0,
+                 maximum: float | None = None) -> tuple[float | None, str | None]:
+    """The one check of a number given in a file or an option, with the one message template.
+
+    Returns ``(number, None)`` when ``value`` is a finite number from ``minimum`` to ``maximum``,
+    else ``(None, message)``, the message saying what is wrong and what is expected:
+    ``is not a number (expected <expected> <bounds>)`` or ``is out of range (expected ...)``.
+    The caller puts in front where the value was (a file, row and column, or an option name).
+
+    Examples
+    --------
+    >>> check_number("0.5", maximum=1)
+    (0.5, None)
+    >>> check_number("lots", "a fraction", maximum=1)
+    (None, 'is not a number (expected a fraction from 0 to 1)')
+    >>> check_number(-3)
+    (None, 'is out of range (expected a number ≥ 0)')
+    >>> check_number(True)
+    (None, 'is not a number (expected a number ≥ 0)')
+    """
+    expectation = f"{expected} {number_bounds(minimum, maximum)}"
+    try:
+        if isinstance(value, bool):
+            raise ValueError
+        number = float(value)
+    except (TypeError, ValueError):
+        return None, f"is not a number (expected {expectation})"
+    if math.isnan(number) or math.isinf(number) or number < minimum or (
+            maximum is not None and number > maximum):
+        return None, f"is out of range (expected {expectation})"
+    return number, None
 
 
 @dataclass(frozen=True)

@@ -465,5 +465,5 @@ def test_an_absurd_scale_factor_is_refused_not_overflowed(tiny_dir, tmp_path):
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert result.stderr.count("scale_flows.factor: '1e300' is out of range (expected a number "
-                               "from 0 to 1000)") == 2
+                               "from 0 to 1,000)") == 2
     assert not (tmp_path / "out").exists()

@@ -32,7 +32,10 @@ def test_optional_files_may_be_missing(tiny_dir):
     (tiny_dir / "opportunities.yaml").unlink()
     system = netkit.load_system(tiny_dir)
     assert len(system.relationships) == 0
-    assert list(system.relationships.columns) == ["source", "target", "type"]
+    # the optional columns are there, empty, so analysis code needs no guards
+    assert list(system.relationships.columns) == ["source", "target", "type", "value", "payment",
+                                                  "strength"]
+    assert system.given_columns["relationships"] == ()
     assert dict(system.opportunities) == {}
 
 
@@ -323,7 +326,7 @@ def test_opportunity_shape(tiny_dir):
         "opportunities.yaml line 3, column opportunity x.shift.fraction: '1.5' is out of range "
         "(expected a fraction from 0 to 1)",
         "opportunities.yaml line 4, column opportunity x.weights.activity: 'heavy' is not a "
-        "number (expected a number)",
+        "number (expected a number ≥ 0)",
         "opportunities.yaml line 4, column opportunity x.weights.reach: is not a known name "
         "(expected one of activity, handoffs, brokerage, commissioning, incentives)",
         "opportunities.yaml line 5, column opportunity 2: has no id; add 'id: a-short-name'",

@@ -144,7 +144,8 @@ def apply_changes(system: System, changeset: Changeset) -> ChangeResult:
     meta = dict(system.meta)
     if changeset.date is not None:
         meta["snapshot"] = changeset.date
-    new = System(state.t, meta, state.opportunities, source=source)
+    new = System(state.t, meta, state.opportunities, source=source,
+                 given_columns=system.given_columns)
     frame = (pd.concat(state.flows_affected, ignore_index=True) if state.flows_affected
              else pd.DataFrame(columns=FLOW_COLUMNS))
     frame["place"] = frame["place"].astype(object).where(frame["place"].notna(), None)

@@ -65,7 +65,7 @@ def _changed_columns(old: pd.DataFrame, new: pd.DataFrame, key: str) -> dict:
 
 def _parent_order(frame: pd.DataFrame, ids: list) -> list:
     """New organisations with new parents after those parents."""
-    parent = frame.set_index("id")["parent"] if "parent" in frame else pd.Series(dtype=str)
+    parent = frame.set_index("id")["parent"]
     done, out = set(), []
 
     def visit(i, depth=0):
@@ -156,8 +156,7 @@ def _flow_events(o: dict, n: dict, gone: dict) -> list[dict]:
     its service or pathway is left to that removal."""
 
     def keyed(frame):
-        place = frame["place"] if "place" in frame else pd.Series(np.nan, index=frame.index)
-        out = frame.assign(_place=blank_as_empty(place))
+        out = frame.assign(_place=blank_as_empty(frame["place"]))
         return out.set_index(["pathway", "source", "target", "_place"])["patients"]
 
     before, after = keyed(o["flows"]), keyed(n["flows"])
@@ -187,7 +186,7 @@ def _relationship_events(o: dict, n: dict, gone: dict) -> list[dict]:
     key = ["source", "target", "type"]
 
     def rows_by_key(frame):
-        columns = [c for c in TABLES["relationships"].columns if c in frame] + \
+        columns = list(TABLES["relationships"].columns) + \
                   [c for c in frame.columns if c not in TABLES["relationships"].columns]
         out = {}
         for record in frame[columns].to_dict("records"):

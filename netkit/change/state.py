@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from netkit.errors import Problem
+from netkit.errors import Problem, check_number
 from netkit.model.schema import TABLES
 
 if TYPE_CHECKING:  # for annotations only: the changeset reads the event registry, which uses this
@@ -120,16 +120,9 @@ class State:
     def number(self, event: ChangeEvent, key: str, value, low=0.0, high=None) -> float | None:
         """An event's setting as a number from ``low`` to ``high``; None (and a problem) if it
         is not one."""
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            self.bad(event, key, value, "is not a number")
-            return None
-        if math.isnan(number) or math.isinf(number) or number < low or (high is not None
-                                                                          and number > high):
-            bounds = f"from {low:g} to {high:g}" if high is not None else f"≥ {low:g}"
-            self.bad(event, key, value, f"is out of range (expected a number {bounds})")
-            return None
+        number, message = check_number(value, "a number", low, high)
+        if message is not None:
+            self.bad(event, key, value, message)
         return number
 
     def row(self, event: ChangeEvent, table: str, values: dict) -> dict | None:

@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from netkit._frames import isin
 from netkit.model.opportunity import Shift
+from netkit.model.selectors import select_services
 from netkit.model.system import System
 
 __all__ = ["Incentives", "shift_activity", "incentives", "commissioning_shares"]
@@ -100,10 +100,7 @@ class Incentives:
 
 
 def _expand(selectors, services: pd.DataFrame) -> pd.Series:
-    ids = [s for s in selectors if not s.startswith("category:")]
-    categories = [s[9:] for s in selectors if s.startswith("category:")]
-    return pd.Series(isin(services["id"], ids) | isin(services["category"], categories),
-                     index=services.index)
+    return pd.Series(select_services(services, selectors), index=services.index)
 
 
 def shift_activity(shift: Shift, services: pd.DataFrame) -> pd.Series:
@@ -143,13 +140,10 @@ def commissioning_shares(system: System) -> pd.DataFrame:
     """
     rels = system.relationships
     commissions = rels[rels["type"] == "commissions"]
-    value = (commissions["value"] if "value" in commissions else pd.Series(np.nan, index=commissions.index))
-    payment = (commissions["payment"] if "payment" in commissions
-               else pd.Series(np.nan, index=commissions.index))
     frame = pd.DataFrame({"commissioner": commissions["source"].to_numpy(),
                           "provider": commissions["target"].to_numpy(),
-                          "value": value.to_numpy(dtype="float64"),
-                          "activity": (payment == "activity").to_numpy()})
+                          "value": commissions["value"].to_numpy(dtype="float64"),
+                          "activity": (commissions["payment"] == "activity").to_numpy()})
     total = frame.groupby("provider")["value"].transform("sum")
     count = frame.groupby("provider")["value"].transform("size")
     frame["share"] = np.where(total > 0, frame["value"].fillna(0.0) / total.where(total > 0, 1),
@@ -190,8 +184,7 @@ def incentives(system: System, shift: Shift, services: pd.DataFrame,
     change = shift_activity(shift, services)
     touched = services.assign(activity_change=services["id"].map(change).to_numpy())
     touched = touched[touched["activity_change"] != 0]
-    unit_cost = (touched["unit_cost"] if "unit_cost" in touched else pd.Series(np.nan, index=touched.index))
-    price = touched["price"] if "price" in touched else pd.Series(np.nan, index=touched.index)
+    unit_cost, price = touched["unit_cost"], touched["price"]
     notes = [f"{sid} has no unit cost; its cost change is counted as £0"
              for sid in touched.loc[unit_cost.isna(), "id"]]
     touched = touched.assign(unit_cost=unit_cost, price=price,

@@ -57,7 +57,7 @@ def export_network(system: System, path: str | Path, to: str | None = None,
                                 suppressed=pd.Series(hidden, index=flows.index).map(
                                     {True: SUPPRESSED, False: None}))
         system = System({**system.tables(), "flows": released}, system.meta,
-                        list(system.opportunities.values()))
+                        list(system.opportunities.values()), given_columns=system.given_columns)
     G = system.graph()
     buffer = io.BytesIO()
     if to == "graphml":

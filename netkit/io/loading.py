@@ -142,7 +142,8 @@ def load_system(path: str | Path) -> System:
     if checked.errors:
         raise InputError(checked.errors, checked.warnings)
     return System(checked.tables, checked.meta, checked.opportunities, source=str(path),
-                  warnings=checked.warnings, checksum=input_checksum(path))
+                  warnings=checked.warnings, checksum=input_checksum(path),
+                  given_columns=checked.given)
 
 
 def input_checksum(path: str | Path) -> str:

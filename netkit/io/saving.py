@@ -104,7 +104,8 @@ def save_system(system: System, path: str | Path, overwrite: bool = False, *,
         with _staged(path, overwrite, folder=False, inputs=inputs) as staged:
             _write_workbook(system, staged)
         return path
-    return write_folder(path, system.tables(), system.meta,
+    tables = {name: _as_given(system, name, frame) for name, frame in system.tables().items()}
+    return write_folder(path, tables, system.meta,
                         [opportunity_to_dict(o) for o in system.opportunities.values()],
                         overwrite=overwrite, inputs=inputs)
 
@@ -385,6 +386,15 @@ def _settle(work: Path) -> None:
     shutil.rmtree(done)
 
 
+def _as_given(system: System, name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` without the optional columns the system was not given that have no value
+    (the loader adds every optional column; a folder is written back with the ones it had)."""
+    given = system.given_columns[name]
+    unused = [c for c in TABLES[name].optional
+              if c in frame.columns and c not in given and frame[c].isna().all()]
+    return frame.drop(columns=unused)
+
+
 def _ordered(name: str, frame: pd.DataFrame, as_text: bool = True) -> pd.DataFrame:
     """Contract columns first (required ones always, optional ones where present), extras after;
     numbers as plain text for CSV, as numbers for a workbook."""
@@ -454,7 +464,7 @@ def _write_workbook(system: System, file: Path) -> None:
             for k, v in _meta_for_yaml(system.meta).items()}
     sheets = {"system": pd.DataFrame([meta])}
     for name, frame in system.tables().items():
-        sheets[name] = _ordered(name, frame, as_text=False)
+        sheets[name] = _ordered(name, _as_given(system, name, frame), as_text=False)
     opps = [_flatten(opportunity_to_dict(o)) for o in system.opportunities.values()]
     if opps:
         sheets["opportunities"] = pd.DataFrame(opps)

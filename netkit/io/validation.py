@@ -32,6 +32,13 @@ from netkit.model.schema import (
     SYSTEM_KEYS,
     TABLES,
     TableSpec,
+    complete_columns,
+)
+from netkit.model.selectors import (
+    PATHWAY_KINDS,
+    SERVICE_KINDS,
+    parse_selector,
+    pathway_tags,
 )
 
 __all__ = ["ValidatedSystem", "validate_raw", "check_opportunities"]
@@ -63,6 +70,8 @@ class ValidatedSystem:
     """Typed tables, system metadata and opportunities, plus every problem found."""
 
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    #: Table name → the optional contract columns the input had (``tables`` has them all).
+    given: dict[str, tuple[str, ...]] = field(default_factory=dict)
     rows: dict[str, pd.Series] = field(default_factory=dict)
     meta: dict = field(default_factory=dict)
     opportunities: list[Opportunity] = field(default_factory=list)
@@ -132,7 +141,8 @@ def validate_raw(raw: RawSystem) -> ValidatedSystem:
         typed = _check_table(spec, frame, raw.labels[name], out.problems)
         if typed is not None:
             out.rows[name] = typed[ROW_COLUMN]
-            out.tables[name] = typed.drop(columns=ROW_COLUMN)
+            out.given[name] = tuple(c for c in spec.optional if c in typed.columns)
+            out.tables[name] = complete_columns(name, typed.drop(columns=ROW_COLUMN))
     if all(name in out.tables for name in TABLES):
         _check_references(out, raw.labels)
     out.meta = _check_system_doc(raw.system_doc, raw.labels.get("system", "system.yaml"),
@@ -330,7 +340,7 @@ def _check_references(out: ValidatedSystem, labels: dict) -> None:
     service_ids = set(services["id"])
 
     c = checker("organisations")
-    parent = orgs["parent"] if "parent" in orgs else pd.Series("", index=orgs.index)
+    parent = orgs["parent"]
     has_parent = parent.notna() & (parent != "")
     c.flag(has_parent & ~parent.isin(org_ids), "parent",
            lambda v: f"is not an organisation id in organisations.csv{_suggest(v, org_ids)}; "
@@ -365,7 +375,7 @@ def _check_references(out: ValidatedSystem, labels: dict) -> None:
     c.flag((flows["source"] == HOME) & (flows["target"] == HOME), "target",
            f"makes a flow from {HOME} to {HOME}, which stays outside every service; remove the row")
     key = flows[["pathway", "source", "target"]].assign(
-        place=blank_as_empty(flows["place"]) if "place" in flows else "")
+        place=blank_as_empty(flows["place"]))
     dup = key.duplicated(keep="first")
     if dup.any():
         first = out.rows["flows"].groupby([key[k] for k in key.columns]).transform("min")
@@ -392,10 +402,9 @@ def _check_references(out: ValidatedSystem, labels: dict) -> None:
         c.flag(unknown & ~near, "type",
                lambda v: f"is not a known relationship type (known: {', '.join(RELATIONSHIP_TYPES)}); "
                          "it is kept, but counts only as an existing tie", "warning")
-    if "payment" in rels:
-        payment = rels["payment"]
-        c.flag(payment.notna() & ~payment.isin(PAYMENT_BASES), "payment",
-               "is not a payment basis (expected 'activity' or 'block', or leave it empty)")
+    payment = rels["payment"]
+    c.flag(payment.notna() & ~payment.isin(PAYMENT_BASES), "payment",
+           "is not a payment basis (expected 'activity' or 'block', or leave it empty)")
 
 
 def _check_parent_cycles(orgs: pd.DataFrame, parent: pd.Series, has_parent: pd.Series,
@@ -480,14 +489,10 @@ def check_opportunities(opportunities: list[Opportunity], tables: dict[str, pd.D
     orgs, services, pathways, flows = (tables[k] for k in ("organisations", "services",
                                                            "pathways", "flows"))
     org_ids, service_ids, pathway_ids = set(orgs["id"]), set(services["id"]), set(pathways["id"])
-    tags = set()
-    if "tags" in pathways:
-        tags = {t.strip() for v in pathways["tags"].dropna() for t in str(v).split(";") if t.strip()}
-    places = set()
-    for frame in (orgs, services, flows):
-        if "place" in frame:
-            places |= set(frame["place"].dropna())
-    cohorts = set(pathways["cohort"].dropna()) if "cohort" in pathways else set()
+    tags = {t for tags in pathway_tags(pathways) for t in tags}
+    places = set(orgs["place"].dropna()) | set(services["place"].dropna()) \
+        | set(flows["place"].dropna())
+    cohorts = set(pathways["cohort"].dropna())
     categories = set(services["category"])
     index_of = {}
     if isinstance(doc, list):
@@ -502,10 +507,11 @@ def check_opportunities(opportunities: list[Opportunity], tables: dict[str, pd.D
                                     severity))
 
         for sel in opp.pathways:
-            if sel.startswith("tag:"):
-                if sel[4:] not in tags:
+            selector = parse_selector(sel, PATHWAY_KINDS)
+            if selector.kind == "tag":
+                if selector.value not in tags:
                     bad("pathways", sel, f"matches no pathway (no pathway has the tag "
-                                         f"{sel[4:]!r}{_suggest(sel[4:], tags)})")
+                                         f"{selector.value!r}{_suggest(selector.value, tags)})")
             elif sel not in pathway_ids:
                 bad("pathways", sel, f"is not a pathway id in pathways.csv"
                                      f"{_suggest(sel, pathway_ids)}; use an id or tag:NAME")
@@ -518,10 +524,11 @@ def check_opportunities(opportunities: list[Opportunity], tables: dict[str, pd.D
         if opp.shift is not None:
             for key, names in (("shift.from", opp.shift.from_), ("shift.to", opp.shift.to)):
                 for sel in names:
-                    if sel.startswith("category:"):
-                        if sel[9:] not in categories:
+                    selector = parse_selector(sel, SERVICE_KINDS)
+                    if selector.kind == "category":
+                        if selector.value not in categories:
                             bad(key, sel, "names a category that no service has"
-                                          f"{_suggest(sel[9:], categories)}")
+                                          f"{_suggest(selector.value, categories)}")
                     elif sel not in service_ids:
                         bad(key, sel, f"is not a service id in services.csv"
                                       f"{_suggest(sel, service_ids)}; use an id or category:NAME")

@@ -9,11 +9,10 @@ YAML documents and checks their shape; `netkit.io.validation` checks what they r
 from __future__ import annotations
 
 import difflib
-import math
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
-from netkit.errors import Problem
+from netkit.errors import Problem, check_number
 from netkit.model.schema import BENEFITS, COUNT_CEILING
 
 __all__ = [
@@ -172,19 +171,10 @@ class _Reader:
 
     def number(self, value: Any, path: tuple, low: float = 0.0, high: float | None = None,
                what: str = "a number") -> float | None:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            try:
-                value = float(str(value))
-            except ValueError:
-                self.problem(path, value, f"is not a number (expected {what})")
-                return None
-        value = float(value)
-        if math.isnan(value) or math.isinf(value) or value < low or (high is not None and value > high):
-            bounds = (f"from {low:g} to {high:,.0f}" if high is not None and high >= 1000
-                      else f"from {low:g} to {high:g}" if high is not None else f"≥ {low:g}")
-            self.problem(path, value, f"is out of range (expected {what} {bounds})")
-            return None
-        return value
+        number, message = check_number(value, what, low, high)
+        if message is not None:  # out of range, the value is shown as the number read
+            self.problem(path, float(value) if "out of range" in message else value, message)
+        return number
 
 
 def parse_opportunities(doc: Any, label: str = "opportunities.yaml",

@@ -8,6 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the command line reads this module for its help text: no pandas at start-up
+    import pandas as pd
+
 __all__ = [
     "MONEY_CEILING",
     "COUNT_CEILING",
@@ -21,6 +26,7 @@ __all__ = [
     "SYSTEM_KEYS",
     "BENEFITS",
     "STATUTORY_TYPES",
+    "complete_columns",
 ]
 
 #: The largest amount of money netkit takes, in pounds a year (or per contact): a thousand
@@ -60,6 +66,42 @@ class TableSpec:
 
     def numeric_columns(self) -> tuple[str, ...]:
         return tuple(c for c, k in self.kinds.items() if k == "number")
+
+    @property
+    def optional(self) -> tuple[str, ...]:
+        """The contract's columns a file may leave out."""
+        return tuple(c for c in self.kinds if c not in self.required)
+
+    def empty_column(self, column: str, index) -> pd.Series:
+        """An optional column with every cell missing, typed as the loader types it: numbers as
+        float64, text, references and lists as text."""
+        import numpy as np
+        import pandas as pd
+
+        if self.kinds[column] == "number":
+            return pd.Series(np.nan, index=index, dtype="float64")
+        text = pd.Series("", index=index, dtype=str)
+        return text.where(text != "")
+
+
+def complete_columns(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every optional column of table ``name`` that it lacks added, empty and
+    typed (`TableSpec.empty_column`), after the columns it has; ``frame`` itself when it lacks
+    none. Analysis code can then read any contract column without asking whether it is there.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> flows = pd.DataFrame({"pathway": ["p"], "source": ["A"], "target": ["B"],
+    ...                       "patients": [10.0]})
+    >>> complete_columns("flows", flows)["place"].isna().tolist()
+    [True]
+    """
+    spec = TABLES[name]
+    missing = [c for c in spec.optional if c not in frame.columns]
+    if not missing:
+        return frame
+    return frame.assign(**{c: spec.empty_column(c, frame.index) for c in missing})
 
 
 TABLES: dict[str, TableSpec] = {

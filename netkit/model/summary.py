@@ -143,8 +143,7 @@ class SystemSummary:
 
 
 def _count_by(frame: pd.DataFrame, column: str) -> pd.DataFrame:
-    values = frame[column].fillna("(none)") if column in frame else pd.Series("(none)",
-                                                                               index=frame.index)
+    values = frame[column].fillna("(none)")
     counts = values.value_counts().rename("organisations").rename_axis(column).reset_index()
     return counts.sort_values(["organisations", column], ascending=[False, True],
                               kind="mergesort").reset_index(drop=True)
@@ -168,7 +167,7 @@ def summarise(system: System, top: int = 10, disclosure=None) -> SystemSummary:
     moving = flows.groupby("pathway")["patients"].sum()
     path_table = pd.DataFrame({
         "id": pathways["id"], "name": pathways["name"],
-        "cohort": pathways["cohort"] if "cohort" in pathways else None,
+        "cohort": pathways["cohort"],
         "patients": pathways["id"].map(entering).fillna(0.0).to_numpy(),
         "transitions": pathways["id"].map(moving).fillna(0.0).to_numpy(),
     })
@@ -181,8 +180,7 @@ def summarise(system: System, top: int = 10, disclosure=None) -> SystemSummary:
                 .sort_values(["activity", "id"], ascending=[False, True], kind="mergesort"))
     top_orgs = top_orgs[top_orgs["activity"] > 0].head(top).reset_index(drop=True)
     top_orgs["share"] = top_orgs["activity"] / total if total else 0.0
-    value = rels["value"] if "value" in rels else pd.Series(0.0, index=rels.index)
-    rel_table = (rels.assign(value=value.fillna(0.0)).groupby("type")
+    rel_table = (rels.assign(value=rels["value"].fillna(0.0)).groupby("type")
                  .agg(relationships=("value", "size"), value=("value", "sum")).reset_index()
                  .sort_values(["relationships", "type"], ascending=[False, True], kind="mergesort")
                  .reset_index(drop=True))

@@ -19,7 +19,7 @@ from netkit._views import DISPLAY_BUDGET, picture
 from netkit.errors import OpportunityError
 from netkit.model.activity import organisation_flows, service_activity
 from netkit.model.opportunity import Opportunity
-from netkit.model.schema import HOME, TABLES
+from netkit.model.schema import HOME, TABLES, complete_columns
 
 __all__ = ["System"]
 
@@ -41,7 +41,9 @@ class System:
         Everything in ``system.yaml`` (name, snapshot, population, currency, description, ...).
     organisations, services, pathways, flows, relationships : pandas.DataFrame
         The tables, with the contract's columns typed (ids as text, numbers as floats, empty
-        optional cells missing) and any extra columns kept as text.
+        optional cells missing) and any extra columns kept as text. Every optional column of
+        the contract is there: one the input lacked is added with every cell missing (see
+        `given_columns`).
     opportunities : mapping of str to Opportunity
         By id, in file order.
     source : str or None
@@ -59,13 +61,19 @@ class System:
     'ACUTE'
     """
 
-    __slots__ = ("_tables", "_meta", "_opportunities", "_source", "_warnings", "_checksum",
-                 "_lookups", "_frozen")
+    __slots__ = ("_tables", "_given", "_meta", "_opportunities", "_source", "_warnings",
+                 "_checksum", "_lookups", "_frozen")
 
     def __init__(self, tables: Mapping[str, pd.DataFrame], meta: Mapping | None = None,
                  opportunities: Iterable[Opportunity] = (), source: str | None = None,
-                 warnings: Iterable = (), checksum: str | None = None):
-        self._tables = {name: tables[name].reset_index(drop=True) for name in TABLES}
+                 warnings: Iterable = (), checksum: str | None = None, *,
+                 given_columns: Mapping[str, Iterable[str]] | None = None):
+        given = given_columns or {name: tables[name].columns for name in TABLES}
+        self._given = MappingProxyType({
+            name: tuple(c for c in TABLES[name].optional if c in set(given.get(name, ())))
+            for name in TABLES})
+        self._tables = {name: complete_columns(name, tables[name].reset_index(drop=True))
+                        for name in TABLES}
         self._meta = MappingProxyType(dict(meta or {}))
         self._opportunities = MappingProxyType({o.id: o for o in opportunities})
         self._source = source
@@ -103,6 +111,22 @@ class System:
     def tables(self) -> dict[str, pd.DataFrame]:
         """All five tables by name (copies)."""
         return {name: frame.copy(deep=_DEEP) for name, frame in self._tables.items()}
+
+    @property
+    def given_columns(self) -> Mapping[str, tuple[str, ...]]:
+        """Table name to the optional contract columns the system was given (by default, those
+        in the tables passed in); the others were added with every cell missing. Saving writes
+        these and any other optional column that has a value, so a folder is written back with
+        the columns it had. A system derived from another passes the other's on.
+
+        Examples
+        --------
+        >>> import netkit
+        >>> system = netkit.load_system(netkit.sample_path("tiny"))
+        >>> system.given_columns["flows"], system.flows["place"].isna().all()
+        ((), np.True_)
+        """
+        return self._given
 
     @property
     def meta(self) -> Mapping:
@@ -269,8 +293,7 @@ class System:
         """
         t = self._tables
         orgs = t["organisations"]
-        columns = [c for c in ("id", "name", "type", "sector", "place", "parent") if c in orgs]
-        frame = orgs[columns].copy()
+        frame = orgs[["id", "name", "type", "sector", "place", "parent"]].copy()
         services = t["services"]
         provided = services["provider"].value_counts()
         activity = service_activity(t["flows"]) if len(t["flows"]) else pd.Series(dtype=float)

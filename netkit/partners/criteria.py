@@ -23,7 +23,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import networkx as nx
-import numpy as np
 import pandas as pd
 
 from netkit._frames import isin
@@ -136,10 +135,8 @@ def compute_criteria(system: System, scope: Scope, incentives: Incentives | None
                                    sources=sources)
     table["brokerage"] = pd.Series(between, dtype="float64").reindex(candidates, fill_value=0.0)
 
-    price = services["price"] if "price" in services else pd.Series(np.nan, index=services.index)
-    cost = services["unit_cost"] if "unit_cost" in services else pd.Series(np.nan,
-                                                                           index=services.index)
-    service_spend = services["activity"] * price.fillna(cost).fillna(0.0)
+    price = services["price"].fillna(services["unit_cost"])
+    service_spend = services["activity"] * price.fillna(0.0)
     provider_spend = service_spend.groupby(services["provider"]).sum()
     shares = commissioning_shares(system)
     shares = shares[isin(shares["provider"], provider_spend.index.tolist())]

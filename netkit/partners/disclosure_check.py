@@ -65,7 +65,8 @@ def released_system(system, rules: DisclosureRules):
     from netkit.model.system import System
 
     tables = {**system.tables(), "flows": rules.released_flows(system.flows)}
-    return System(tables, system.meta, list(system.opportunities.values()))
+    return System(tables, system.meta, list(system.opportunities.values()),
+                  given_columns=system.given_columns)
 
 
 def compare_tiers(opportunity: str, rules: DisclosureRules, partners: pd.DataFrame,

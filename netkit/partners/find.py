@@ -18,7 +18,7 @@ from typing import Iterable, Mapping
 
 import pandas as pd
 
-from netkit.errors import OpportunityError, OptionError, unknown_name
+from netkit.errors import OpportunityError, OptionError, check_number, unknown_name
 from netkit.finance.incentives import Incentives, gain_share
 from netkit.finance.incentives import incentives as compute_incentives
 from netkit.metrics.brokerage import roles_and_sole_brokers
@@ -74,13 +74,11 @@ def parse_weights(text: str | Mapping | None, what: str = "weights") -> dict | N
         name = str(name).strip()
         if name not in known:
             raise unknown_name(what, name, known, f"{known[0]}=1")
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            raise OptionError(f"{what}: {name}={value!r} is not a number (expected a number "
-                              f"≥ 0), e.g. {name}=0.5") from None
-        if not number >= 0 or number == float("inf"):
-            raise OptionError(f"{what}: {name}={value} is out of range (expected a number ≥ 0)")
+        number, message = check_number(value)
+        if number is None:
+            shown = f"{value!r}" if "not a number" in message else f"{value}"
+            example = f", e.g. {name}=0.5" if "not a number" in message else ""
+            raise OptionError(f"{what}: {name}={shown} {message}{example}")
         out[name] = number
     return out
 
@@ -387,8 +385,7 @@ def _partner_table(system: System, scope: Scope, crit: Criteria, selection: Sele
     commissioners = set(scope.organisations.loc[
         scope.organisations["role"] != "provider", "candidate"])
     losers = {scope.candidate_of.get(o, o) for o in (inc.losers if inc is not None else [])}
-    budgets = orgs["budget"] if "budget" in orgs else pd.Series(0.0, index=orgs.index)
-    frames = stakeholder_frameworks(table, orgs["type"], budgets, commissioners, losers)
+    frames = stakeholder_frameworks(table, orgs["type"], orgs["budget"], commissioners, losers)
     table = table.join(frames)
     table["name"] = table.index.map(orgs["name"])
     table["type"] = table.index.map(orgs["type"])

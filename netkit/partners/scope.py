@@ -26,6 +26,7 @@ from netkit._frames import isin
 from netkit.errors import OptionError, unknown_name
 from netkit.model.opportunity import DEFAULT_REPRESENT, Opportunity
 from netkit.model.schema import HOME
+from netkit.model.selectors import select_pathways
 from netkit.model.system import System
 
 __all__ = ["Scope", "find_scope", "DEFAULT_REPRESENT", "parse_represent", "represent_rules",
@@ -151,28 +152,17 @@ def flow_places(system: System, flows: pd.DataFrame) -> pd.DataFrame:
     ``target_place`` (the ends' places; missing for ``@home`` and system-wide services)."""
     services = system.services
     orgs = system.organisations.set_index("id")
-    org_place = orgs["place"] if "place" in orgs else pd.Series(np.nan, index=orgs.index)
-    own = services["place"] if "place" in services else pd.Series(np.nan, index=services.index)
-    service_place = own.fillna(services["provider"].map(org_place))
+    service_place = services["place"].fillna(services["provider"].map(orgs["place"]))
     service_place.index = services["id"]
-    own_place = flows["place"] if "place" in flows else pd.Series(np.nan, index=flows.index)
-    return pd.DataFrame({"place": own_place,
+    return pd.DataFrame({"place": flows["place"],
                          "source_place": flows["source"].map(service_place),
                          "target_place": flows["target"].map(service_place)}, index=flows.index)
 
 
 def _selected_pathways(system: System, opportunity: Opportunity) -> list[str]:
     pathways = system.pathways
-    tags = (pathways["tags"].fillna("") if "tags" in pathways
-            else pd.Series("", index=pathways.index)).str.split(";")
-    chosen = set()
-    for selector in opportunity.pathways:
-        if selector.startswith("tag:"):
-            tag = selector[4:]
-            chosen |= set(pathways.loc[tags.map(lambda ts: tag in [t.strip() for t in ts]), "id"])
-        else:
-            chosen.add(selector)
-    if opportunity.cohort and "cohort" in pathways:
+    chosen = set(select_pathways(pathways, opportunity.pathways))
+    if opportunity.cohort:
         in_cohort = set(pathways.loc[pathways["cohort"].isin(opportunity.cohort), "id"])
         chosen &= in_cohort
     return [p for p in pathways["id"] if p in chosen]
@@ -181,8 +171,7 @@ def _selected_pathways(system: System, opportunity: Opportunity) -> list[str]:
 def _representatives(orgs: pd.DataFrame, rules: Mapping[str, str]) -> pd.Series:
     """Each organisation's candidate: follow ``parent`` while the type's rule says so."""
     ids = pd.Index(orgs["id"].to_numpy(dtype=object))
-    parent = (orgs["parent"].to_numpy(dtype=object) if "parent" in orgs
-              else np.full(len(orgs), None, dtype=object))
+    parent = orgs["parent"].to_numpy(dtype=object)
     parent_at = ids.get_indexer(pd.Index(np.where(pd.notna(parent), parent, None)))
     follows = (orgs["type"].isin([t for t, how in rules.items() if how == "parent"]).to_numpy()
                & (parent_at >= 0))
@@ -264,7 +253,7 @@ def find_scope(system: System, opportunity: Opportunity,
     rels = system.relationships
     commissions = rels[(rels["type"] == "commissions") & isin(rels["target"], providers)]
     commissioners = set(commissions["source"].tolist())
-    if opportunity.places and "place" in orgs:
+    if opportunity.places:
         place_of = orgs.set_index("id")["place"]
         commissioners = {c for c in commissioners
                          if pd.isna(place_of.get(c)) or place_of.get(c) in opportunity.places}

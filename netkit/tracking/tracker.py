@@ -22,6 +22,7 @@ import pandas as pd
 from netkit.change.apply import ChangeResult, Touched, apply_changes, fmt_patients
 from netkit.change.changeset import Changeset
 from netkit.model.opportunity import Opportunity
+from netkit.model.selectors import PATHWAY_KINDS, parse_selector
 from netkit.model.system import System
 from netkit.partners.find import PartnerSet, find_partners
 from netkit.render.document import (
@@ -68,13 +69,13 @@ def dependencies_of(ps: PartnerSet, system: System) -> Dependencies:
     scope = ps.scope
     orgs = set(scope.organisations["id"]) | set(scope.organisations["candidate"])
     frame = system.organisations
-    if "parent" in frame:
-        parents = frame.set_index("id")["parent"]
-        orgs |= {p for p in parents.reindex(list(orgs)).dropna()}
+    parents = frame.set_index("id")["parent"]
+    orgs |= {p for p in parents.reindex(list(orgs)).dropna()}
     opp = ps.opportunity
     orgs |= set(opp.include) | set(opp.exclude)
-    uses_tags = any(s.startswith("tag:") for s in opp.pathways) or bool(opp.cohort)
-    named = {s for s in opp.pathways if not s.startswith("tag:")}
+    selectors = [parse_selector(s, PATHWAY_KINDS) for s in opp.pathways]
+    uses_tags = any(s.kind == "tag" for s in selectors) or bool(opp.cohort)
+    named = {s.value for s in selectors if s.kind == "id"}
     return Dependencies(frozenset(set(scope.pathways) | named),
                         frozenset(scope.services["id"]), frozenset(orgs), uses_tags)
 

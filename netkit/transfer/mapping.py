@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from netkit.errors import OpportunityError
 from netkit.model.opportunity import Opportunity
+from netkit.model.selectors import PATHWAY_KINDS, Selector, parse_selector, pathway_tags
 from netkit.model.system import System
 
 __all__ = ['transferred_opportunity']
@@ -14,22 +15,24 @@ def transferred_opportunity(source: System, target: System, opportunity) -> Oppo
     all places, no shift, include or exclude (those name the source's own services and
     organisations)."""
     opp = source.opportunity(opportunity) if isinstance(opportunity, str) else opportunity
-    tags = source.pathways.set_index("id")["tags"] if "tags" in source.pathways else None
+    tags = source.pathways.set_index("id")["tags"]
     selectors = []
     for p in opp.pathways:
-        if p.startswith("tag:"):
+        if parse_selector(p, PATHWAY_KINDS).kind == "tag":
             selectors.append(p)
-        elif tags is not None and isinstance(tags.get(p), str) and tags.get(p):
-            selectors += [f"tag:{t.strip()}" for t in tags.get(p).split(";")[:1] if t.strip()]
+        elif isinstance(tags.get(p), str) and tags.get(p):
+            selectors += [str(Selector("tag", t.strip()))
+                          for t in tags.get(p).split(";")[:1] if t.strip()]
         else:
             selectors.append(p)
     known = set(target.pathways["id"])
-    target_tags = set()
-    if "tags" in target.pathways:
-        for t in target.pathways["tags"].dropna():
-            target_tags |= {x.strip() for x in str(t).split(";")}
-    usable = tuple(dict.fromkeys(s for s in selectors
-                                 if (s[4:] in target_tags if s.startswith("tag:") else s in known)))
+    target_tags = {t for tags in pathway_tags(target.pathways) for t in tags}
+
+    def usable_in_target(text: str) -> bool:
+        selector = parse_selector(text, PATHWAY_KINDS)
+        return selector.value in (target_tags if selector.kind == "tag" else known)
+
+    usable = tuple(dict.fromkeys(s for s in selectors if usable_in_target(s)))
     if not usable:
         raise OpportunityError(
             f"opportunity {opp.id!r} selects pathways {', '.join(selectors)}, and "

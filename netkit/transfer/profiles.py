@@ -167,11 +167,10 @@ def _features(system: System, flows: pd.DataFrame, services: pd.DataFrame,
                 & (rels["source"] != rels["target"])]
     pairs = {tuple(sorted(p)) for p in zip(rels["source"], rels["target"])}
     n = len(ids)
-    strength = rels["strength"].mean() if "strength" in rels and len(rels) else np.nan
+    strength = rels["strength"].mean()
     commissions = system.relationships[system.relationships["type"] == "commissions"]
     commissions = commissions[commissions["target"].isin(providers)]
-    value = commissions["value"] if "value" in commissions else pd.Series(dtype=float)
-    payment = commissions["payment"] if "payment" in commissions else pd.Series(dtype=object)
+    value, payment = commissions["value"], commissions["payment"]
     paid = float(value.fillna(0).sum())
     by_activity = float(value[payment == "activity"].fillna(0).sum()) if paid else np.nan
     cumulative = shares.cumsum().to_numpy()

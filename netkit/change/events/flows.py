@@ -66,8 +66,8 @@ class _FlowEvent(EventKind):
             if p.get(key) is not None:
                 mask &= flows[key] == str(p[key])
         if p.get("place") is not None:
-            mask &= flows["place"] == str(p["place"]) if "place" in flows else False
-        elif self.one_flow and "place" in flows:
+            mask &= flows["place"] == str(p["place"])
+        elif self.one_flow:
             mask &= flows["place"].isna()
         return mask
 

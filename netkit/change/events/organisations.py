@@ -102,8 +102,7 @@ class RemoveOrganisation(EventKind):
         if reassign is not None:
             touched.organisations.add(reassign)
         orgs = s.t["organisations"]
-        if "parent" in orgs:
-            touched.organisations |= set(orgs.loc[orgs["parent"] == org_id, "id"])
+        touched.organisations |= set(orgs.loc[orgs["parent"] == org_id, "id"])
         rels = s.t["relationships"]
         gone = (rels["source"] == org_id) | (rels["target"] == org_id)
         touched.ties |= set(zip(rels.loc[gone, "source"], rels.loc[gone, "target"],
@@ -126,10 +125,9 @@ class RemoveOrganisation(EventKind):
             what = (f"its {len(services)} service(s) close" if services
                     else "it provided no services")
         orgs = s.t["organisations"]
-        if "parent" in orgs:
-            children = orgs["parent"] == org_id
-            if children.any():
-                orgs.loc[children, "parent"] = np.nan
+        children = orgs["parent"] == org_id
+        if children.any():
+            orgs.loc[children, "parent"] = np.nan
         s.t["organisations"] = orgs[orgs["id"] != org_id].reset_index(drop=True)
         rels = s.t["relationships"]
         gone = (rels["source"] == org_id) | (rels["target"] == org_id)
@@ -209,8 +207,7 @@ class MergeOrganisations(EventKind):
         services_before = checked["services"]
         orgs = s.t["organisations"]
         orgs = orgs[~orgs["id"].isin(merged)]
-        if "parent" in orgs:
-            orgs.loc[orgs["parent"].isin(merged), "parent"] = new_id
+        orgs.loc[orgs["parent"].isin(merged), "parent"] = new_id
         s.t["organisations"] = append_row(orgs.reset_index(drop=True), row)
         services = s.t["services"]
         services.loc[services["provider"].isin(merged), "provider"] = new_id
@@ -238,7 +235,7 @@ class UpdateOrganisation(Update):
         frame = s.t["organisations"]
         parent = str(changes["parent"])
         ancestors, node = set(), parent
-        parents = dict(zip(frame["id"], frame["parent"])) if "parent" in frame else {}
+        parents = dict(zip(frame["id"], frame["parent"]))
         while isinstance(node, str) and node not in ancestors:
             ancestors.add(node)
             node = parents.get(node)
@@ -282,10 +279,10 @@ def _merged_row(orgs: pd.DataFrame, merged: list, into: dict) -> dict:
     old_rows = orgs[orgs["id"].isin(merged)]
     row = {k: v for k, v in into.items()}
     for column in ("sector", "place", "parent"):
-        if column not in row and column in orgs and old_rows[column].nunique(dropna=False) == 1:
+        if column not in row and old_rows[column].nunique(dropna=False) == 1:
             value = old_rows[column].iloc[0]
             row[column] = None if pd.isna(value) else value
-    if "budget" not in row and "budget" in orgs and old_rows["budget"].notna().any():
+    if "budget" not in row and old_rows["budget"].notna().any():
         row["budget"] = float(old_rows["budget"].sum())
     return row
 
@@ -311,16 +308,13 @@ def _merge_relationships(s: State, e: ChangeEvent, merged: list, new_id: str) ->
     key = ["source", "target", "type"]
     if not rels.duplicated(key, keep=False).any():
         return rels.reset_index(drop=True)
-    value = rels["value"] if "value" in rels else pd.Series(np.nan, index=rels.index)
-    rels = rels.assign(_order=np.arange(len(rels)), _value=value.fillna(-1.0))
+    rels = rels.assign(_order=np.arange(len(rels)), _value=rels["value"].fillna(-1.0))
     lead = (rels.sort_values(["_value", "_order"], ascending=[False, True], kind="mergesort")
             .drop_duplicates(key).set_index(key))
     combined = rels.groupby(key, sort=False)
     out = lead.copy()
-    if "value" in rels:
-        out["value"] = combined["value"].sum(min_count=1)
-    if "strength" in rels:
-        out["strength"] = combined["strength"].max()
+    out["value"] = combined["value"].sum(min_count=1)
+    out["strength"] = combined["strength"].max()
     out = out.reset_index().sort_values("_order", kind="mergesort")
     return out.drop(columns=["_order", "_value"]).reset_index(drop=True)[
         [c for c in s.t["relationships"].columns]]

@@ -233,8 +233,7 @@ def _combine_duplicate_flows(flows: pd.DataFrame) -> pd.DataFrame:
     """Rows that now name the same (pathway, source, target, place) flow, added together (a
     re-route can make two flows one); other columns keep the first row's values."""
     key = ["pathway", "source", "target", "_place"]
-    place = blank_as_empty(flows["place"]) if "place" in flows else ""
-    keyed = flows.assign(_place=place)
+    keyed = flows.assign(_place=blank_as_empty(flows["place"]))
     if not keyed.duplicated(key).any():
         return flows
     others = {c: "first" for c in flows.columns if c not in key + ["patients"]}
