@@ -4,7 +4,7 @@ Which partners should be involved in a specific improvement opportunity, in whic
 when does one more stop paying off; and how does that answer change as the system changes?
 
 Public names are imported on first use, so ``import netkit`` (and the ``netkit`` command) starts
-quickly (importing every module eagerly took 0.66 s here, against a budget of 0.5 s for
+quickly (importing every module eagerly took 0.6 s here, against a budget of 0.5 s for
 ``netkit --help``); the ``TYPE_CHECKING`` block below names where each one lives, for readers and
 static tools, and a test checks that it and the export table agree. ``dir(netkit)`` and
 ``netkit.__all__`` list them all. The package's layout is in ``docs/architecture.md``.
