@@ -258,8 +258,8 @@ class SPCResult:
             "signal": list(self.signals)})
 
     def to_dict(self) -> dict:
-        """JSON-ready: ``signal`` and ``assurance`` (the ``spc`` object of the track report in
-        ../shared/DESIGN.md), the limits, the counts of special-cause points, and the points."""
+        """JSON-ready: ``signal`` and ``assurance`` (the ``spc`` object of the planned track
+        report's JSON), the limits, the counts of special-cause points, and the points."""
         from netkit.render.formats import to_jsonable
 
         start, stop = self.baseline

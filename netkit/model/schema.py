@@ -1,7 +1,7 @@
 """The input format contract (version 1) as data: tables, columns, kinds of value, vocabularies.
 
 Reading, validation and saving all work from these specifications, so the contract is written down
-once. See ``DESIGN.md`` ("Format contract") for the prose version.
+once. ``docs/format.md`` is the prose version.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Find the partners for an opportunity: who, in which role, why, and when one more stops paying.
 
-`find_partners` runs the method in ``DESIGN.md`` ("How a partner set is found"): scope
+`find_partners` runs the method the README describes ("How netkit chooses partners"): scope
 (`netkit.partners.scope`), criteria (`netkit.partners.criteria`), incentives under the shift
 (`netkit.finance.incentives`), greedy selection (`netkit.partners.selection`), tiers, brokerage roles
 (`netkit.metrics.brokerage`), stakeholder frameworks (`netkit.partners.frameworks`), stability
