@@ -322,24 +322,34 @@ def _suggest(value: str, known: Iterable[str], limit: int = 5000) -> str:
 
 
 def _check_references(out: ValidatedSystem, labels: dict) -> None:
-    t, problems = out.tables, out.problems
-    orgs, services, pathways = t["organisations"], t["services"], t["pathways"]
-    flows, rels = t["flows"], t["relationships"]
+    """Check what each table names against the others: duplicate ids, then organisations,
+    services, flows and relationships, one helper each."""
+    t = out.tables
 
     def checker(name):
         frame = t[name].assign(**{ROW_COLUMN: out.rows[name].to_numpy()})
-        return _Checker(labels[name], frame, problems)
+        return _Checker(labels[name], frame, out.problems)
 
-    for name, frame in (("organisations", orgs), ("services", services), ("pathways", pathways)):
-        dup = frame["id"].duplicated(keep="first") & (frame["id"] != "")
-        first_row = out.rows[name].groupby(frame["id"]).transform("min")
-        check = checker(name)
-        check.flag(dup, "id", lambda v, fr=dict(zip(frame["id"], first_row)):
-                   f"is used twice (first at row {fr[v]}); give each row its own id")
-    org_ids = set(orgs["id"])
-    service_ids = set(services["id"])
+    for name in ("organisations", "services", "pathways"):
+        _check_duplicate_ids(t[name], out.rows[name], checker(name))
+    org_ids = set(t["organisations"]["id"])
+    service_ids = set(t["services"]["id"])
+    _check_organisation_refs(t["organisations"], org_ids, checker("organisations"))
+    _check_service_refs(t["services"], org_ids, checker("services"))
+    _check_flow_refs(t["flows"], set(t["pathways"]["id"]), service_ids, out.rows["flows"],
+                     checker("flows"))
+    _check_relationship_refs(t["relationships"], org_ids, checker("relationships"))
 
-    c = checker("organisations")
+
+def _check_duplicate_ids(frame: pd.DataFrame, rows: pd.Series, c: _Checker) -> None:
+    dup = frame["id"].duplicated(keep="first") & (frame["id"] != "")
+    first_row = rows.groupby(frame["id"]).transform("min")
+    c.flag(dup, "id", lambda v, fr=dict(zip(frame["id"], first_row)):
+           f"is used twice (first at row {fr[v]}); give each row its own id")
+
+
+def _check_organisation_refs(orgs: pd.DataFrame, org_ids: set, c: _Checker) -> None:
+    """Parents exist, are not the organisation itself and make no cycle; types are known."""
     parent = orgs["parent"]
     has_parent = parent.notna() & (parent != "")
     c.flag(has_parent & ~parent.isin(org_ids), "parent",
@@ -352,7 +362,9 @@ def _check_references(out: ValidatedSystem, labels: dict) -> None:
            lambda v: f"is not a known organisation type; it is kept, but has no special "
                      f"meaning{_suggest(v, ORGANISATION_TYPES)}", "warning")
 
-    c = checker("services")
+
+def _check_service_refs(services: pd.DataFrame, org_ids: set, c: _Checker) -> None:
+    """Providers exist; categories are known; a service id that is also an organisation's."""
     c.flag(~services["provider"].isin(org_ids) & (services["provider"] != ""), "provider",
            lambda v: f"is not an organisation id in organisations.csv{_suggest(v, org_ids)}; "
                      "name the organisation that provides the service")
@@ -363,8 +375,10 @@ def _check_references(out: ValidatedSystem, labels: dict) -> None:
     c.flag(clash, "id", "is also an organisation id; it works, but network maps and exports "
                         "show the service as 'service:ID'", "warning")
 
-    c = checker("flows")
-    pathway_ids = set(pathways["id"])
+
+def _check_flow_refs(flows: pd.DataFrame, pathway_ids: set, service_ids: set, rows: pd.Series,
+                     c: _Checker) -> None:
+    """Pathways and both ends exist; no flow from home to home; no flow repeated."""
     c.flag(~flows["pathway"].isin(pathway_ids) & (flows["pathway"] != ""), "pathway",
            lambda v: f"is not a pathway id in pathways.csv{_suggest(v, pathway_ids)}")
     ends = service_ids | {HOME}
@@ -378,12 +392,14 @@ def _check_references(out: ValidatedSystem, labels: dict) -> None:
         place=blank_as_empty(flows["place"]))
     dup = key.duplicated(keep="first")
     if dup.any():
-        first = out.rows["flows"].groupby([key[k] for k in key.columns]).transform("min")
+        first = rows.groupby([key[k] for k in key.columns]).transform("min")
         c.flag(dup, "target", lambda v, rows=iter(first[dup].tolist()):
                f"repeats the flow at row {next(rows)} (same pathway, source, target and "
                "place); add the patients together in one row")
 
-    c = checker("relationships")
+
+def _check_relationship_refs(rels: pd.DataFrame, org_ids: set, c: _Checker) -> None:
+    """Both ends exist; types are known (a near miss is an error); payment bases are known."""
     for column in ("source", "target"):
         c.flag(~rels[column].isin(org_ids) & (rels[column] != ""), column,
                lambda v: f"is not an organisation id in organisations.csv{_suggest(v, org_ids)}")
@@ -486,14 +502,7 @@ def check_opportunities(opportunities: list[Opportunity], tables: dict[str, pd.D
     """
     lines = lines or {}
     problems: list[Problem] = []
-    orgs, services, pathways, flows = (tables[k] for k in ("organisations", "services",
-                                                           "pathways", "flows"))
-    org_ids, service_ids, pathway_ids = set(orgs["id"]), set(services["id"]), set(pathways["id"])
-    tags = {t for tags in pathway_tags(pathways) for t in tags}
-    places = set(orgs["place"].dropna()) | set(services["place"].dropna()) \
-        | set(flows["place"].dropna())
-    cohorts = set(pathways["cohort"].dropna())
-    categories = set(services["category"])
+    known = _known_names(tables)
     index_of = {}
     if isinstance(doc, list):
         index_of = {str(item.get("id")): i for i, item in enumerate(doc) if isinstance(item, dict)}
@@ -506,42 +515,81 @@ def check_opportunities(opportunities: list[Opportunity], tables: dict[str, pd.D
             problems.append(Problem(label, line, f"opportunity {opp.id}.{key}", value, message,
                                     severity))
 
-        for sel in opp.pathways:
-            selector = parse_selector(sel, PATHWAY_KINDS)
-            if selector.kind == "tag":
-                if selector.value not in tags:
-                    bad("pathways", sel, f"matches no pathway (no pathway has the tag "
-                                         f"{selector.value!r}{_suggest(selector.value, tags)})")
-            elif sel not in pathway_ids:
-                bad("pathways", sel, f"is not a pathway id in pathways.csv"
-                                     f"{_suggest(sel, pathway_ids)}; use an id or tag:NAME")
-        for place in opp.places:
-            if place not in places:
-                bad("places", place, f"is not a place named in the system{_suggest(place, places)}")
-        for cohort in opp.cohort:
-            if cohort not in cohorts:
-                bad("cohort", cohort, f"is not a cohort of any pathway{_suggest(cohort, cohorts)}")
-        if opp.shift is not None:
-            for key, names in (("shift.from", opp.shift.from_), ("shift.to", opp.shift.to)):
-                for sel in names:
-                    selector = parse_selector(sel, SERVICE_KINDS)
-                    if selector.kind == "category":
-                        if selector.value not in categories:
-                            bad(key, sel, "names a category that no service has"
-                                          f"{_suggest(selector.value, categories)}")
-                    elif sel not in service_ids:
-                        bad(key, sel, f"is not a service id in services.csv"
-                                      f"{_suggest(sel, service_ids)}; use an id or category:NAME")
-        for key in ("include", "exclude"):
-            for org in getattr(opp, key):
-                if org not in org_ids:
-                    bad(key, org, f"is not an organisation id in organisations.csv"
-                                  f"{_suggest(org, org_ids)}")
-        both = set(opp.include) & set(opp.exclude)
-        for org in sorted(both):
-            bad("exclude", org, "is in both include and exclude; keep it in one")
-        for org_type in (opp.represent or {}):
-            if org_type not in set(orgs["type"]):
-                bad("represent", org_type, "is not the type of any organisation in the system",
-                    "warning")
+        _check_opportunity_pathways(opp, known, bad)
+        _check_opportunity_places_and_cohort(opp, known, bad)
+        _check_opportunity_shift(opp, known, bad)
+        _check_opportunity_organisations(opp, known, bad)
+        _check_opportunity_represent(opp, known, bad)
     return problems
+
+
+def _known_names(tables: dict[str, pd.DataFrame]) -> dict[str, set]:
+    """What a system's tables name, by kind, for checking opportunities against."""
+    orgs, services, pathways, flows = (tables[k] for k in ("organisations", "services",
+                                                           "pathways", "flows"))
+    return {"org_ids": set(orgs["id"]), "service_ids": set(services["id"]),
+            "pathway_ids": set(pathways["id"]),
+            "tags": {t for tags in pathway_tags(pathways) for t in tags},
+            "places": set(orgs["place"].dropna()) | set(services["place"].dropna())
+            | set(flows["place"].dropna()),
+            "cohorts": set(pathways["cohort"].dropna()), "categories": set(services["category"]),
+            "org_types": set(orgs["type"])}
+
+
+def _check_opportunity_pathways(opp: Opportunity, known: dict[str, set], bad) -> None:
+    tags, pathway_ids = known["tags"], known["pathway_ids"]
+    for sel in opp.pathways:
+        selector = parse_selector(sel, PATHWAY_KINDS)
+        if selector.kind == "tag":
+            if selector.value not in tags:
+                bad("pathways", sel, f"matches no pathway (no pathway has the tag "
+                                     f"{selector.value!r}{_suggest(selector.value, tags)})")
+        elif sel not in pathway_ids:
+            bad("pathways", sel, f"is not a pathway id in pathways.csv"
+                                 f"{_suggest(sel, pathway_ids)}; use an id or tag:NAME")
+
+
+def _check_opportunity_places_and_cohort(opp: Opportunity, known: dict[str, set], bad) -> None:
+    places, cohorts = known["places"], known["cohorts"]
+    for place in opp.places:
+        if place not in places:
+            bad("places", place, f"is not a place named in the system{_suggest(place, places)}")
+    for cohort in opp.cohort:
+        if cohort not in cohorts:
+            bad("cohort", cohort, f"is not a cohort of any pathway{_suggest(cohort, cohorts)}")
+
+
+def _check_opportunity_shift(opp: Opportunity, known: dict[str, set], bad) -> None:
+    if opp.shift is None:
+        return
+    categories, service_ids = known["categories"], known["service_ids"]
+    for key, names in (("shift.from", opp.shift.from_), ("shift.to", opp.shift.to)):
+        for sel in names:
+            selector = parse_selector(sel, SERVICE_KINDS)
+            if selector.kind == "category":
+                if selector.value not in categories:
+                    bad(key, sel, "names a category that no service has"
+                                  f"{_suggest(selector.value, categories)}")
+            elif sel not in service_ids:
+                bad(key, sel, f"is not a service id in services.csv"
+                              f"{_suggest(sel, service_ids)}; use an id or category:NAME")
+
+
+def _check_opportunity_organisations(opp: Opportunity, known: dict[str, set], bad) -> None:
+    """Include and exclude name existing organisations, and none is in both."""
+    org_ids = known["org_ids"]
+    for key in ("include", "exclude"):
+        for org in getattr(opp, key):
+            if org not in org_ids:
+                bad(key, org, f"is not an organisation id in organisations.csv"
+                              f"{_suggest(org, org_ids)}")
+    both = set(opp.include) & set(opp.exclude)
+    for org in sorted(both):
+        bad("exclude", org, "is in both include and exclude; keep it in one")
+
+
+def _check_opportunity_represent(opp: Opportunity, known: dict[str, set], bad) -> None:
+    for org_type in (opp.represent or {}):
+        if org_type not in known["org_types"]:
+            bad("represent", org_type, "is not the type of any organisation in the system",
+                "warning")

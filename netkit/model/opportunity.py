@@ -232,54 +232,15 @@ def parse_opportunities(doc: Any, label: str = "opportunities.yaml",
 
 
 def _parse_one(item: dict, r: _Reader) -> Opportunity | None:
+    """One opportunity mapping, part by part; None if it has an error (each problem noted)."""
     errors_before = sum(p.severity == "error" for p in r.problems)
-    if "id" not in item or item["id"] in (None, ""):
-        r.problem((), None, "has no id; add 'id: a-short-name'")
+    opp_id = _parse_id(item, r)
+    if opp_id is None:
         return None
-    if not _is_text(item["id"]):
-        r.problem(("id",), item["id"], f"should be text such as 'frailty-admissions', not "
-                                       f"{_kind(item['id'])}")
-        return None
-    opp_id = str(item["id"])
-    r.name = f"opportunity {opp_id}"
-    for key in ("title", "description"):
-        if item.get(key) is not None and not _is_text(item[key]):
-            r.problem((key,), item[key], f"should be text, not {_kind(item[key])}; put quotes "
-                                         "around it if it has brackets or a colon")
-    for key in item:
-        if key not in KNOWN_KEYS:
-            close = difflib.get_close_matches(str(key), KNOWN_KEYS, n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else " (kept as an attribute)"
-            r.problem((key,), None, f"unknown key{hint}", "warning" if not close else "error")
-    pathways = r.text_list(item, "pathways")
-    if not pathways:
-        r.problem(("pathways",), None, "is missing or empty; name the pathways this opportunity "
-                                       "concerns, by id or as tag:NAME")
-    benefits = r.text_list(item, "benefits")
-    for b in benefits:
-        if b not in BENEFITS:
-            r.problem(("benefits",), b, f"is not a known benefit (expected one of "
-                                        f"{', '.join(BENEFITS)})", "warning")
-    shift = None
-    if item.get("shift") is not None:
-        raw = item["shift"]
-        if not isinstance(raw, dict):
-            r.problem(("shift",), raw, "should be a mapping with from, to and fraction")
-        else:
-            src = r.text_list(raw, "from", ("shift",))
-            dst = r.text_list(raw, "to", ("shift",))
-            if not src:
-                r.problem(("shift", "from"), None, "is missing; name the services activity moves "
-                                                   "from (ids or category:NAME)")
-            if not dst:
-                r.problem(("shift", "to"), None, "is missing; name the services activity moves to")
-            fraction = r.number(raw.get("fraction"), ("shift", "fraction"), 0.0, 1.0,
-                                "a fraction") if "fraction" in raw else None
-            if "fraction" not in raw:
-                r.problem(("shift", "fraction"), None, "is missing; give the share of activity "
-                                                       "that moves, e.g. 0.2")
-            if src and dst and fraction is not None:
-                shift = Shift(src, dst, fraction)
+    _check_text_and_keys(item, r)
+    pathways = _parse_pathways(item, r)
+    benefits = _parse_benefits(item, r)
+    shift = _parse_shift(item["shift"], r) if item.get("shift") is not None else None
     weights = dict(DEFAULT_WEIGHTS)
     weights.update(_number_map(item, "weights", DEFAULT_WEIGHTS, r))
     cost = dict(DEFAULT_COORDINATION_COST)
@@ -293,6 +254,8 @@ def _parse_one(item: dict, r: _Reader) -> Opportunity | None:
                                 what="patients a year") or 0.0
     if sum(p.severity == "error" for p in r.problems) > errors_before:
         return None
+    # places, cohort, include and exclude are read here, after the error count: a malformed one
+    # is noted but does not drop the opportunity
     return Opportunity(
         id=opp_id,
         title=str(item.get("title") or ""),
@@ -310,6 +273,72 @@ def _parse_one(item: dict, r: _Reader) -> Opportunity | None:
         min_patients=min_patients,
         extra={k: v for k, v in item.items() if k not in KNOWN_KEYS},
     )
+
+
+def _parse_id(item: dict, r: _Reader) -> str | None:
+    """The opportunity's id as text (and the reader named after it), or None if it has none."""
+    if "id" not in item or item["id"] in (None, ""):
+        r.problem((), None, "has no id; add 'id: a-short-name'")
+        return None
+    if not _is_text(item["id"]):
+        r.problem(("id",), item["id"], f"should be text such as 'frailty-admissions', not "
+                                       f"{_kind(item['id'])}")
+        return None
+    opp_id = str(item["id"])
+    r.name = f"opportunity {opp_id}"
+    return opp_id
+
+
+def _check_text_and_keys(item: dict, r: _Reader) -> None:
+    """Title and description are text; every key is known (a near miss of one is an error)."""
+    for key in ("title", "description"):
+        if item.get(key) is not None and not _is_text(item[key]):
+            r.problem((key,), item[key], f"should be text, not {_kind(item[key])}; put quotes "
+                                         "around it if it has brackets or a colon")
+    for key in item:
+        if key not in KNOWN_KEYS:
+            close = difflib.get_close_matches(str(key), KNOWN_KEYS, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else " (kept as an attribute)"
+            r.problem((key,), None, f"unknown key{hint}", "warning" if not close else "error")
+
+
+def _parse_pathways(item: dict, r: _Reader) -> tuple[str, ...]:
+    pathways = r.text_list(item, "pathways")
+    if not pathways:
+        r.problem(("pathways",), None, "is missing or empty; name the pathways this opportunity "
+                                       "concerns, by id or as tag:NAME")
+    return pathways
+
+
+def _parse_benefits(item: dict, r: _Reader) -> tuple[str, ...]:
+    benefits = r.text_list(item, "benefits")
+    for b in benefits:
+        if b not in BENEFITS:
+            r.problem(("benefits",), b, f"is not a known benefit (expected one of "
+                                        f"{', '.join(BENEFITS)})", "warning")
+    return benefits
+
+
+def _parse_shift(raw: Any, r: _Reader) -> Shift | None:
+    """The ``shift`` mapping: from, to and fraction; None if any is missing or wrong."""
+    if not isinstance(raw, dict):
+        r.problem(("shift",), raw, "should be a mapping with from, to and fraction")
+        return None
+    src = r.text_list(raw, "from", ("shift",))
+    dst = r.text_list(raw, "to", ("shift",))
+    if not src:
+        r.problem(("shift", "from"), None, "is missing; name the services activity moves "
+                                           "from (ids or category:NAME)")
+    if not dst:
+        r.problem(("shift", "to"), None, "is missing; name the services activity moves to")
+    fraction = r.number(raw.get("fraction"), ("shift", "fraction"), 0.0, 1.0,
+                        "a fraction") if "fraction" in raw else None
+    if "fraction" not in raw:
+        r.problem(("shift", "fraction"), None, "is missing; give the share of activity "
+                                               "that moves, e.g. 0.2")
+    if src and dst and fraction is not None:
+        return Shift(src, dst, fraction)
+    return None
 
 
 def _is_text(value: Any) -> bool:
