@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import pytest
 
@@ -184,6 +186,15 @@ def test_a_closed_service_leaves_the_shift_lists_and_the_log_says_so():
         "changeset, column event 1 remove_service.reroute_to: 'ED' leaves opportunity frailty "
         "shifting activity from and to the same service; edit its shift in opportunities.yaml"]
     assert r.to_text().endswith(f"warning: {r.warnings[0]}\n")
+    assert r.to_markdown().endswith(f"warning: {r.warnings[0]}\n")  # a board paper too
+    assert r._repr_html_().endswith(f"<p>warning: {html.escape(str(r.warnings[0]))}</p>")
+
+
+def test_the_report_of_an_empty_changeset_and_of_a_folded_description():
+    r = netkit.apply_changes(tiny(), Changeset.of([], description="Nothing yet\n"))
+    assert r.to_text() == "Changeset changeset: Nothing yet\n"
+    assert r.to_markdown() == "## Changes\n"
+    assert r._repr_html_() == "<p>Changeset changeset: Nothing yet</p>"
 
 
 def test_the_result_is_validated_like_a_folder():

@@ -202,6 +202,31 @@ def test_results_build_one_document_that_every_view_renders():
             assert result.to_markdown() == render_markdown(doc)
 
 
+def test_a_change_result_and_mined_pathways_render_through_their_document():
+    import netkit
+    from netkit.change.changeset import Changeset
+    from netkit.mining.events import read_events
+
+    change = netkit.apply_changes(netkit.load_system(netkit.sample_path("tiny")), Changeset.of(
+        [{"remove_service": {"id": "UCR", "reroute_to": "ED"}}], description="Close <UCR>"))
+    events = netkit.sample_path("tiny_events")
+    mined = netkit.mine_pathways(read_events(events / "events.csv", text_columns=["patient"]),
+                                 case="patient", time="when", service="code", dayfirst=True,
+                                 mapping=read_events(events / "codes.csv"), disclosure="nhs")
+    for result in (change, mined):
+        doc = result.report()
+        assert isinstance(doc, Document)
+        assert result.to_text() == render_text(doc)
+        assert result.to_markdown() == render_markdown(doc)
+        assert result._repr_html_() == render_html(doc, compact=True)
+    # one document: the warning shows in every format, a blank place is blank everywhere
+    warning = f"warning: {change.warnings[0]}"
+    assert warning in change.to_text() and warning in change.to_markdown()
+    assert "None" not in change._repr_html_() and "&lt;UCR&gt;" in change._repr_html_()
+    assert change.to_text().startswith("Changeset changeset: Close <UCR>\n  event 1: UCR closes")
+    assert mined.to_markdown().startswith("# Pathway mined\n\n- Pathway mined: ")
+
+
 def test_a_hostile_system_name_is_inert_in_the_summary():
     import dataclasses
 

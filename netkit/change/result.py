@@ -11,7 +11,10 @@ import pandas as pd
 from netkit.change.changeset import Changeset
 from netkit.change.state import fmt_patients
 from netkit.model.system import System
-from netkit.render.formats import escape_markdown, markdown_table, terminal_safe, text_table
+from netkit.render.document import Bullets, Document, Heading, Lines, Paragraph, Table
+from netkit.render.html import render_html
+from netkit.render.markdown import render_markdown
+from netkit.render.text import render_text
 
 __all__ = ["ChangeResult"]
 
@@ -58,43 +61,48 @@ class ChangeResult:
                 "flows_affected": self.flows_affected.to_dict("records"),
                 "warnings": [p.to_dict() for p in self.warnings]}
 
-    def _lines(self) -> list[str]:
+    def _heading(self) -> str:
         head = f"Changeset {self.changeset.source}"
         if self.changeset.date:
             head += f" ({self.changeset.date})"
-        out = [head + (f": {self.changeset.description}" if self.changeset.description else "")]
-        out += [f"  event {n}: {text}" for n, text in self.log]
-        return out
+        description = self.changeset.description.strip()  # YAML's ``>`` ends in a line feed
+        return head + (f": {description}" if description else "")
 
-    def to_text(self) -> str:
-        out = self._lines()
+    def _affected(self) -> pd.DataFrame:
+        """Every flow affected, patients as a reader writes them and a blank place blank."""
+        f = self.flows_affected
+        return f.assign(place=f["place"].where(f["place"].notna(), ""),
+                        patients=f["patients"].map(fmt_patients))
+
+    def report(self) -> Document:
+        """The result as a `netkit.render.document.Document`: the changeset and what each event
+        did, then in text the flows dropped, in Markdown and HTML every flow affected, and the
+        warnings."""
+        text, pages = ("text",), ("markdown", "html")
+        events = [f"event {n}: {t}" for n, t in self.log]
+        blocks = [Paragraph(self._heading(), only=("text", "html")),
+                  Heading("Changes", 2, only=("markdown",)),
+                  Lines([f"  {line}" for line in events], only=text),
+                  Bullets(events, only=pages) if events else None]
         dropped = self.flows_affected[self.flows_affected["action"] == "dropped"]
         if len(dropped):
-            out += ["", f"Flows dropped ({fmt_patients(dropped['patients'].sum())} patients a year):",
-                    text_table(dropped.assign(patients=dropped["patients"].map(fmt_patients))
-                               [["event", "pathway", "source", "target", "patients"]],
-                               right=["event", "patients"])]
-        out += [f"warning: {w}" for w in self.warnings]
-        return terminal_safe("\n".join(out) + "\n")
+            total = fmt_patients(dropped["patients"].sum())
+            frame = dropped.assign(patients=dropped["patients"].map(fmt_patients))
+            blocks += [Paragraph(f"Flows dropped ({total} patients a year):", apart=True,
+                                 only=text),
+                       Table(frame[["event", "pathway", "source", "target", "patients"]],
+                             right=("event", "patients"), only=text)]
+        if len(self.flows_affected):
+            blocks += [Heading("Flows affected", 3, only=("markdown",)),
+                       Table(self._affected(), right=("event", "patients"), only=pages)]
+        blocks += [Paragraph(f"warning: {w}") for w in self.warnings]
+        return Document(blocks, title=f"Changeset {self.changeset.source}")
 
-    def _repr_html_(self) -> str:
-        import html
-
-        from netkit.render.formats import html_table
-
-        lines = self._lines()
-        return (f"<p>{html.escape(lines[0])}</p><ul>"
-                + "".join(f"<li>{html.escape(line.strip())}</li>" for line in lines[1:])
-                + "</ul>" + (html_table(self.flows_affected.assign(
-                    patients=self.flows_affected["patients"].map(fmt_patients)))
-                    if len(self.flows_affected) else "")
-                + "".join(f"<p>warning: {html.escape(str(w))}</p>" for w in self.warnings))
+    def to_text(self) -> str:
+        return render_text(self.report())
 
     def to_markdown(self) -> str:
-        out = ["## Changes", ""] + [f"- event {n}: {escape_markdown(t)}" for n, t in self.log]
-        if len(self.flows_affected):
-            frame = self.flows_affected.assign(
-                patients=self.flows_affected["patients"].map(fmt_patients))
-            out += ["", "### Flows affected", "", markdown_table(frame, right=["event",
-                                                                              "patients"])]
-        return "\n".join(out) + "\n"
+        return render_markdown(self.report())
+
+    def _repr_html_(self) -> str:
+        return render_html(self.report(), compact=True)

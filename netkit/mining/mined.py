@@ -11,6 +11,10 @@ import pandas as pd
 from netkit.errors import OptionError
 from netkit.model.disclosure import SUPPRESSED, DisclosureRules, disclosure_rules
 from netkit.model.schema import HOME
+from netkit.render.document import Bullets, Document, Heading, Lines, Paragraph, Table
+from netkit.render.html import render_html
+from netkit.render.markdown import render_markdown
+from netkit.render.text import render_text
 
 __all__ = ['MinedPathways', 'SHORT_LOG_DAYS', 'year_factor', 'per_year_flows', 'counts_basis', 'short_log_warning', 'flow_table']
 
@@ -112,35 +116,35 @@ class MinedPathways:
         more = [f"and {hidden:,} more flows (the CSV lists every one)"] if hidden else []
         return flows, more
 
-    def to_text(self) -> str:
-        from netkit.render.formats import terminal_safe, text_table
+    def report(self) -> Document:
+        """The result as a `netkit.render.document.Document`: what was mined, in lines, then
+        the largest released flows (15 in text, 25 in Markdown and HTML) and how many more."""
+        lines = self._lines()
+        text, pages = ("text",), ("markdown", "html")
+        few, more = self._largest(15)
+        many, more_of_many = self._largest(25)
+        largest = f"Largest flows, patients {self._basis(True)}:"
+        return Document(
+            [Heading(f"Pathway {self.pathway}", only=("markdown",)),
+             Lines(lines, only=text), Bullets(lines, only=pages),
+             Paragraph(largest, apart=True, only=("text", "markdown")),
+             Table(few, only=text), *[Paragraph(m, only=text) for m in more],
+             Table(many, only=pages),
+             *[Paragraph(m, emphasis=True, only=("markdown",)) for m in more_of_many]],
+            title=f"Pathway {self.pathway}")
 
-        flows, more = self._largest(15)
-        return terminal_safe("\n".join(self._lines() + ["", f"Largest flows, patients "
-                                                          f"{self._basis(True)}:",
-                                                          text_table(flows)] + more) + "\n")
+    def to_text(self) -> str:
+        return render_text(self.report())
 
     def to_markdown(self) -> str:
-        from netkit.render.formats import escape_markdown as esc
-        from netkit.render.formats import markdown_table
-
-        flows, more = self._largest(25)
-        return "\n".join([f"# Pathway {esc(self.pathway)}", ""] + [f"- {esc(line)}" for line in
-                                                                 self._lines()]
-                         + ["", f"Largest flows, patients {self._basis(True)}:", "",
-                            markdown_table(flows)] + [f"\n*{esc(m)}*" for m in more]) + "\n"
+        return render_markdown(self.report())
 
     def _basis(self, short: bool = False) -> str:
         return counts_basis(self.summary["span_days"], self.summary.get("per_year", False),
                             short)
 
     def _repr_html_(self) -> str:
-        import html
-
-        from netkit.render.formats import html_table
-
-        return ("<ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in self._lines())
-                + "</ul>" + html_table(self._largest(25)[0]))
+        return render_html(self.report(), compact=True)
 
     def __repr__(self) -> str:
         s = self.summary
