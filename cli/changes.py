@@ -19,6 +19,7 @@ from .options import (
     partner_options,
     partner_settings,
     picture_option,
+    picture_target,
     saving_to,
     system_path,
 )
@@ -127,14 +128,11 @@ def timeline(path, changesets, opportunities, fmt, output, picture, tolerance, *
     import netkit
 
     check_outputs()
+    picture, output = picture_target(fmt, output, picture)  # -o timeline.png: only the picture
     result = netkit.timeline(_load(path),
                              [netkit.read_changeset(c, strict=False) for c in changesets],
                              opportunities=list(opportunities) or None, tolerance=tolerance,
                              **partner_settings(settings))
-    if fmt == "picture":  # -o timeline.png: the picture is the output
-        if picture is not None:
-            raise click.UsageError("-o names a picture already; leave out --picture")
-        picture, output = output, None
     if picture is not None:
         with saving_to(picture):
             result.save_picture(picture)

@@ -22,7 +22,7 @@ from netkit.model.rule_packs import packs_in_words
 __all__ = ["output_options", "partner_options", "system_path", "emit", "write_text", "warn",
            "partner_settings", "disclosure_option", "check_outputs", "saving_to", "TargetPath",
            "choose_format", "picture_option", "write_bytes", "not_an_opportunity", "ENDINGS",
-           "as_flags", "occupied"]
+           "as_flags", "occupied", "picture_target"]
 
 system_path = click.argument(
     "path", type=click.Path(exists=True, file_okay=True, dir_okay=True, path_type=Path),
@@ -348,3 +348,14 @@ def occupied(path: Path) -> bool:
     """Whether writing a system to ``path`` would replace something (an empty folder does not
     count)."""
     return path.exists() and not (path.is_dir() and not any(path.iterdir()))
+
+
+def picture_target(fmt: str, output: Path | None, picture: Path | None):
+    """Where a command's picture and its report go, as ``(picture, output)``: ``-o curve.png``
+    makes the picture the output, with no report; giving ``--picture`` as well is a usage
+    error, raised before anything is computed."""
+    if fmt != "picture":
+        return picture, output
+    if picture is not None:
+        raise click.UsageError("-o names a picture already; leave out --picture")
+    return output, None

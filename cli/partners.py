@@ -14,6 +14,7 @@ from .options import (
     partner_options,
     partner_settings,
     picture_option,
+    picture_target,
     saving_to,
     system_path,
     write_text,
@@ -86,16 +87,13 @@ def partners(path, opportunity_id, all_, fmt, output, top, stability, seed, pict
         raise click.UsageError("--picture draws one opportunity's curve; use it with "
                                "--opportunity")
     check_outputs()
+    picture, output = picture_target(fmt, output, picture)  # -o curve.png: only the picture
     options = dict(partner_settings(settings), stability=stability, seed=seed)
     system = _load(path)
     if all_:
         result = netkit.find_all_partners(system, **options)
     else:
         result = netkit.find_partners(system, opportunity_id, **options)
-    if fmt == "picture":  # -o curve.png: the picture is the output
-        if picture is not None:
-            raise click.UsageError("-o names a picture already; leave out --picture")
-        picture, output = output, None
     if picture is not None:
         with saving_to(picture):
             result.save_curve(picture)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 from netkit.cli.app import cli
+
 from netkit.model.rule_packs import packs_in_words
 
 from .options import TargetPath, check_outputs, output_options, render, write_bytes, write_text
