@@ -338,22 +338,25 @@ def test_unknown_engine_is_refused():
         brokerage(nx.DiGraph(), engine="fast")
 
 
+def _role(ga, gb, gc) -> str:
+    """Gould and Fernandez's role of broker b on a two-path a -> b -> c, from the three groups:
+    the plain rule the tests compare the vectorised counting with."""
+    if ga == gb == gc:
+        return "coordinator"
+    if ga == gc:
+        return "itinerant"
+    if gb == gc:
+        return "gatekeeper"
+    return "representative" if ga == gb else "liaison"
+
+
 def _naive_roles(G, groups):
     """The plain loop over two-paths that the vectorised counting replaced."""
     from collections import Counter
 
     from netkit.metrics.brokerage import ROLES, _two_paths
 
-    def role(ga, gb, gc):
-        if ga == gb == gc:
-            return "coordinator"
-        if ga == gc:
-            return "itinerant"
-        if gb == gc:
-            return "gatekeeper"
-        return "representative" if ga == gb else "liaison"
-
-    counts = Counter((b, role(groups[a], groups[b], groups[c])) for a, b, c in _two_paths(G))
+    counts = Counter((b, _role(groups[a], groups[b], groups[c])) for a, b, c in _two_paths(G))
     brokers = {}
     for a, b, c in _two_paths(G):
         ga, gb, gc = groups[a], groups[b], groups[c]
@@ -416,15 +419,6 @@ def _enumerated_moments(G: nx.DiGraph, groups: dict) -> dict:
     nodes their groups (sizes kept): the permutation null, by brute force."""
     import itertools
 
-    def role(ga, gb, gc):
-        if ga == gb == gc:
-            return "coordinator"
-        if ga == gc:
-            return "itinerant"
-        if gb == gc:
-            return "gatekeeper"
-        return "representative" if ga == gb else "liaison"
-
     paths = list(_two_paths(G))
     out = {}
     for b in G.nodes:
@@ -433,7 +427,7 @@ def _enumerated_moments(G: nx.DiGraph, groups: dict) -> dict:
         counts = {r: [] for r in ROLES}
         for labels in set(itertools.permutations(groups[v] for v in others)):
             label = dict(zip(others, labels))
-            seen = [role(label[a], groups[b], label[c]) for a, c in mine]
+            seen = [_role(label[a], groups[b], label[c]) for a, c in mine]
             for r in ROLES:
                 counts[r].append(seen.count(r))
         for r in ROLES:

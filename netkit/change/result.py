@@ -13,14 +13,13 @@ from netkit.change.state import fmt_patients
 from netkit.model.system import System
 from netkit.render.document import Bullets, Document, Heading, Lines, Paragraph, Table
 from netkit.render.html import render_html
-from netkit.render.markdown import render_markdown
-from netkit.render.text import render_text
+from netkit.render.views import ReportViews
 
 __all__ = ["ChangeResult"]
 
 
 @dataclass(frozen=True, repr=False)
-class ChangeResult:
+class ChangeResult(ReportViews):
     """The outcome of applying a changeset.
 
     Attributes
@@ -98,11 +97,6 @@ class ChangeResult:
         blocks += [Paragraph(f"warning: {w}") for w in self.warnings]
         return Document(blocks, title=f"Changeset {self.changeset.source}")
 
-    def to_text(self) -> str:
-        return render_text(self.report())
-
-    def to_markdown(self) -> str:
-        return render_markdown(self.report())
 
     def _repr_html_(self) -> str:
         return render_html(self.report(), compact=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
-from netkit._files import OutputError, _same, cannot_write, nearest_existing, probe_folder
+from netkit._files import _same, cannot_write, nearest_existing, probe_folder
 
 __all__ = ['contract_files', 'input_files', 'check_output']
 

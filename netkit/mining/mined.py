@@ -13,14 +13,13 @@ from netkit.model.disclosure import SUPPRESSED, DisclosureRules, disclosure_rule
 from netkit.model.schema import HOME
 from netkit.render.document import Bullets, Document, Heading, Lines, Paragraph, Table
 from netkit.render.html import render_html
-from netkit.render.markdown import render_markdown
-from netkit.render.text import render_text
+from netkit.render.views import ReportViews
 
 __all__ = ['MinedPathways', 'SHORT_LOG_DAYS', 'year_factor', 'per_year_flows', 'counts_basis', 'short_log_warning', 'flow_table']
 
 
 @dataclass(frozen=True, repr=False)
-class MinedPathways:
+class MinedPathways(ReportViews):
     """Flows mined from event data, ready to become the ``flows.csv`` of a system.
 
     Attributes
@@ -133,11 +132,6 @@ class MinedPathways:
              *[Paragraph(m, emphasis=True, only=("markdown",)) for m in more_of_many]],
             title=f"Pathway {self.pathway}")
 
-    def to_text(self) -> str:
-        return render_text(self.report())
-
-    def to_markdown(self) -> str:
-        return render_markdown(self.report())
 
     def _basis(self, short: bool = False) -> str:
         return counts_basis(self.summary["span_days"], self.summary.get("per_year", False),

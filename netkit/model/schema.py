@@ -7,7 +7,6 @@ once. ``docs/format.md`` is the prose version.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the command line reads this module for its help text: no pandas at start-up

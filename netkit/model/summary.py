@@ -13,8 +13,7 @@ from netkit.model.schema import HOME
 from netkit.render.document import Document, Heading, Paragraph, Table
 from netkit.render.formats import fmt_number, fmt_share
 from netkit.render.html import render_html
-from netkit.render.markdown import render_markdown
-from netkit.render.text import render_text
+from netkit.render.views import ReportViews
 
 if TYPE_CHECKING:  # for annotations only: System.summary() calls summarise
     from netkit.model.system import System
@@ -23,7 +22,7 @@ __all__ = ["SystemSummary", "summarise"]
 
 
 @dataclass(frozen=True, repr=False)
-class SystemSummary:
+class SystemSummary(ReportViews):
     """Counts and tables describing a system.
 
     Attributes
@@ -132,11 +131,6 @@ class SystemSummary:
             blocks.append(Paragraph(self.disclosure.describe(), apart=True))
         return Document(blocks, title=self.name)
 
-    def to_text(self) -> str:
-        return render_text(self.report())
-
-    def to_markdown(self) -> str:
-        return render_markdown(self.report())
 
     def _repr_html_(self) -> str:
         return render_html(self.report(), notebook=True)

@@ -20,8 +20,7 @@ from netkit.change.changeset import ChangeEvent
 from netkit.change.events import EVENTS
 from netkit.render.document import Bullets, Document, Heading, Paragraph, Table
 from netkit.render.html import render_html
-from netkit.render.markdown import render_markdown
-from netkit.render.text import render_text
+from netkit.render.views import ReportViews
 
 __all__ = ["PartnerDiff", "diff_partner_sets", "SCORE_TOLERANCE"]
 
@@ -30,7 +29,7 @@ SCORE_TOLERANCE = 0.005
 
 
 @dataclass(frozen=True, repr=False)
-class PartnerDiff:
+class PartnerDiff(ReportViews):
     """How one opportunity's partner set changed.
 
     Attributes
@@ -112,11 +111,6 @@ class PartnerDiff:
                        Table(self._display_frame(), only=page)]
         return Document(blocks, title=head)
 
-    def to_text(self) -> str:
-        return render_text(self.report())
-
-    def to_markdown(self) -> str:
-        return render_markdown(self.report())
 
     def _display_frame(self) -> pd.DataFrame:
         """`to_frame` as a person reads it: tiers in words ("—" where out of scope), scores to

@@ -11,10 +11,9 @@ import pandas as pd
 from netkit.change.changeset import Changeset
 from netkit.model.system import System
 from netkit.render.document import Document, Heading, Paragraph, Table
-from netkit.render.html import render_html, render_page
-from netkit.render.markdown import render_markdown
+from netkit.render.html import render_html
 from netkit.render.palette import LINE, NHS_BLUE
-from netkit.render.text import render_text
+from netkit.render.views import ReportViews
 from netkit.tracking.tracker import PartnerTracker, TrackerUpdate
 
 __all__ = ["Timeline", "timeline", "recompute"]
@@ -23,7 +22,7 @@ MARKS = {"core": "●", "involve": "○", "inform": "·"}
 
 
 @dataclass(frozen=True, repr=False)
-class Timeline:
+class Timeline(ReportViews):
     """Tiers of every organisation, for every opportunity, at every step.
 
     Attributes
@@ -74,14 +73,6 @@ class Timeline:
                                     only=("text",)))
         return Document(blocks, title="Partners over time")
 
-    def to_text(self) -> str:
-        return render_text(self.report())
-
-    def to_markdown(self) -> str:
-        return render_markdown(self.report())
-
-    def to_html(self) -> str:
-        return render_page(self.report())
 
     def _repr_html_(self) -> str:
         return render_html(Document([Table(self.table)]), notebook=True)

@@ -34,9 +34,8 @@ from netkit.render.document import (
     Paragraph,
     Table,
 )
-from netkit.render.html import render_html, render_page
-from netkit.render.markdown import render_markdown
-from netkit.render.text import render_text
+from netkit.render.html import render_html
+from netkit.render.views import ReportViews
 from netkit.tracking.diff import PartnerDiff, diff_partner_sets
 
 __all__ = ["PartnerTracker", "TrackerUpdate", "Dependencies", "dependencies_of"]
@@ -81,7 +80,7 @@ def dependencies_of(ps: PartnerSet, system: System) -> Dependencies:
 
 
 @dataclass(frozen=True, repr=False)
-class TrackerUpdate:
+class TrackerUpdate(ReportViews):
     """The result of `PartnerTracker.apply`: what was recomputed, and how each set changed.
 
     Reports lead with the answer (who joined, left or moved tier, opportunity by opportunity),
@@ -263,19 +262,10 @@ class TrackerUpdate:
             blocks.append(Footer(self.provenance))
         return Document(blocks, title="What changed")
 
-    def to_text(self) -> str:
-        return render_text(self.report())
-
-    def to_markdown(self) -> str:
-        return render_markdown(self.report())
-
-    def to_html(self) -> str:
-        return render_page(self.report())
 
     def _repr_html_(self) -> str:
         return render_html(Document([b for d in self.diffs for b in d.report().blocks]),
                            compact=True)
-
 
 
 def _provenance(system: System, result: ChangeResult, options: dict, tolerance: float) -> str:

@@ -32,7 +32,6 @@ from netkit.model.disclosure import disclosure_rules
 from netkit.model.schema import HOME
 from netkit.partners.reasons import type_name
 from netkit.render.formats import fmt_number
-from netkit.viz.layout import DISPLAY_BUDGET, spring_layout
 from netkit.render.palette import (
     CHANGE_COLOURS,
     FADED,
@@ -42,6 +41,7 @@ from netkit.render.palette import (
     fade,
     family_of,
 )
+from netkit.viz.layout import DISPLAY_BUDGET, spring_layout
 
 __all__ = ["NetworkMap", "visualise", "map_system", "map_partners", "map_diff", "map_changes", "DISPLAY_BUDGET"]
 
