@@ -53,6 +53,7 @@ def check_output(path: str | Path, inputs: Iterable = ()) -> Path:
     >>> _ = (folder / "flows.csv").write_text("pathway,source,target,patients\\n")
     >>> check_output(folder / "report.txt", [folder / "flows.csv"]).name
     'report.txt'
+    >>> from netkit._files import OutputError
     >>> def reason(out, inputs=()):
     ...     try:
     ...         check_output(out, inputs)
