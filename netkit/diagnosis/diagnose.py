@@ -1,0 +1,264 @@
+"""`diagnose`: rates by place against a benchmark, on funnel plots, and the candidates above it.
+
+For every pathway, place of residence and measure (`netkit.diagnosis.measures`) the count is set
+against what the place would see at the benchmark: its population (the pathway's
+``denominator`` column of ``places.csv``, else ``population``) times the benchmark rate, or, where
+``places.csv`` has age bands (extra ``population_*`` columns), the sum over bands of each band's
+population times the band's rate (an indirectly standardised ratio; the band rates are
+estimated from the places compared, by non-negative least squares, since flows are not split by
+age). Transfers between organisations are per patient entering the pathway, not per head.
+
+Every (pathway, measure) is one funnel on the ratio scale (observed / expected, target 1), with
+Poisson control limits at 95% and 99.8% (`netkit.diagnosis.funnel.outliers`). A place above the
+limit at ``level`` (99.8% by default) is a candidate; its excess is the count above expected
+(central), above the upper limit (low: what chance cannot explain) and above the lower limit
+(high). Variation inside the limits is never a candidate: it is within what chance would give.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+import numpy as np
+import pandas as pd
+
+from netkit.diagnosis.funnel import LEVELS, outliers
+from netkit.diagnosis.measures import MEASURES, measure_counts
+from netkit.errors import OptionError
+
+__all__ = ["diagnose", "BENCHMARKS", "place_table", "rate_table"]
+
+#: What a place is compared with: the system's own pooled rate, or the best quartile of places.
+BENCHMARKS = ("system", "best_quartile")
+_KEYS = ["pathway", "place", "measure"]
+_FIXED = ("population", "population_65plus")
+
+
+def place_table(system) -> pd.DataFrame:
+    """``system.places`` indexed by place (empty when the system has no ``places.csv``)."""
+    places = getattr(system, "places", None)
+    if places is None or len(places) == 0 or "place" not in places:
+        return pd.DataFrame(columns=["population"], index=pd.Index([], name="place"))
+    out = places.set_index("place")
+    for column in [c for c in out.columns if str(c).startswith("population")]:
+        out[column] = pd.to_numeric(out[column], errors="coerce")
+    return out
+
+
+def age_bands(places: pd.DataFrame) -> list[str]:
+    """The age-band columns of a places table: ``population_*`` other than population_65plus."""
+    return [c for c in places.columns
+            if str(c).startswith("population_") and c not in _FIXED
+            and places[c].notna().all() and len(places)]
+
+
+def _denominators(system, places: pd.DataFrame) -> pd.Series:
+    """The places column each pathway's rates are per (pathways.denominator, else population)."""
+    pathways = system.pathways.set_index("id")
+    given = pathways["denominator"] if "denominator" in pathways else pd.Series(
+        np.nan, index=pathways.index)
+    return given.where(given.notna() & (given.astype(str) != ""), "population").astype(str)
+
+
+def rate_table(system, per: float = 1000, counts: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Observed counts and their denominators by pathway, place and measure (one system).
+
+    Returns ``pathway, place, measure, observed, size, denominator`` (the column the size comes
+    from, or ``entries`` for a per-patient measure) and the age-band populations of the place.
+    Rows whose place has no population in the denominator column are left out.
+    """
+    if counts is None:
+        counts = measure_counts(system.flows, system.services)
+    observed = counts.groupby(_KEYS, sort=True)["count"].sum().rename("observed").reset_index()
+    places = place_table(system)
+    denominator = _denominators(system, places)
+    observed["denominator"] = denominator.reindex(observed["pathway"]).fillna(
+        "population").to_numpy()
+    per_patient = observed["measure"].map(lambda m: MEASURES[m].per_patient).to_numpy(bool)
+    observed.loc[per_patient, "denominator"] = "entries"
+    observed["size"] = _sizes(observed, places)
+    entries = observed[observed["measure"] == "entries"].set_index(["pathway", "place"])[
+        "observed"]
+    index = pd.MultiIndex.from_frame(observed[["pathway", "place"]])
+    observed.loc[per_patient, "size"] = entries.reindex(index).to_numpy()[per_patient]
+    kept = observed[observed["size"].notna() & (observed["size"] > 0)]
+    bands = age_bands(places)
+    if bands:
+        kept = kept.join(places[bands], on="place")
+    return kept.reset_index(drop=True)
+
+
+def _sizes(observed: pd.DataFrame, places: pd.DataFrame) -> np.ndarray:
+    """Each row's population in its denominator column (NaN where there is none)."""
+    out = np.full(len(observed), np.nan)
+    for column in observed["denominator"].unique():
+        if column in places.columns:
+            rows = (observed["denominator"] == column).to_numpy()
+            out[rows] = places[column].reindex(observed.loc[rows, "place"]).to_numpy(float)
+    return out
+
+
+def _targets(frame: pd.DataFrame, benchmark: str, per: float,
+             reference: pd.DataFrame | None) -> pd.Series:
+    """The benchmark rate (per ``per``) of each (pathway, measure)."""
+    groups = frame.groupby(["pathway", "measure"], sort=True)
+    pooled = groups["observed"].sum() / groups["size"].sum() * per
+    if reference is not None and len(reference):
+        ref = reference.groupby(["pathway", "measure"], sort=True)
+        ref_rate = ref["observed"].sum() / ref["size"].sum() * per
+        pooled = ref_rate.reindex(pooled.index).fillna(pooled)
+    if benchmark == "best_quartile":
+        pool = frame if reference is None or not len(reference) else reference
+        rate = pool.assign(rate=pool["observed"] / pool["size"] * per)
+        best = rate.groupby(["pathway", "measure"], sort=True)["rate"].quantile(0.25)
+        pooled = best.reindex(pooled.index).fillna(pooled)
+    return pooled.rename("target")
+
+
+def _expected(frame: pd.DataFrame, target: pd.Series, per: float, bands: list[str],
+              pool: pd.DataFrame) -> np.ndarray:
+    """Each row's expected count at its benchmark: size x target, or by age band where bands
+    exist (the band rates fitted on ``pool``, scaled so the pool's total is the target's)."""
+    rate = target.reindex(pd.MultiIndex.from_frame(frame[["pathway", "measure"]])).to_numpy()
+    crude = frame["size"].to_numpy() * rate / per
+    if not bands:
+        return crude
+    from scipy.optimize import nnls
+
+    out = crude.copy()
+    per_head = (frame["denominator"] != "entries").to_numpy()
+    for (pathway, measure), rows in frame[per_head].groupby(["pathway", "measure"]).groups.items():
+        fit = pool[(pool["pathway"] == pathway) & (pool["measure"] == measure)]
+        if len(fit) <= len(bands):
+            continue
+        band_rates, _ = nnls(fit[bands].to_numpy(float), fit["observed"].to_numpy(float))
+        standard = frame.loc[rows, bands].to_numpy(float) @ band_rates
+        pooled = fit[bands].to_numpy(float) @ band_rates
+        if standard.sum() <= 0 or pooled.sum() <= 0:
+            continue
+        # scale: at the benchmark the pool as a whole sees size x target
+        scale = (fit["size"].sum() * target[(pathway, measure)] / per) / pooled.sum()
+        out[frame.index.get_indexer(rows)] = standard * scale
+    return out
+
+
+def compare_places(frame: pd.DataFrame, benchmark: str = "system", per: float = 1000,
+                   level: float = LEVELS[-1], reference: pd.DataFrame | None = None,
+                   levels=LEVELS) -> pd.DataFrame:
+    """Every row of a `rate_table` against its benchmark on the funnel.
+
+    Adds ``rate``, ``target`` (the benchmark rate per ``per``), ``expected``, ``ratio`` and, from
+    `netkit.diagnosis.funnel.outliers` on the ratio scale, the control limits of the ratio,
+    ``verdict`` and ``excess``, ``excess_low``, ``excess_high`` (counts a year; 0 unless above the
+    limit at ``level``).
+
+    Examples
+    --------
+    One measure, two places of 10,000 people, one with far more admissions:
+
+    >>> frame = pd.DataFrame({"pathway": "p", "place": ["A", "B"], "measure": "admissions",
+    ...                       "observed": [100.0, 200.0], "size": [10000.0, 10000.0],
+    ...                       "denominator": "population"})
+    >>> out = compare_places(frame)
+    >>> out[["place", "rate", "expected", "verdict", "excess"]].round(1).values.tolist()
+    [['A', 10.0, 150.0, 'below the 99.8% limit', 0.0], ['B', 20.0, 150.0, 'above the 99.8% limit', 50.0]]
+    """
+    if benchmark not in BENCHMARKS:
+        raise OptionError(f"benchmark must be one of {', '.join(BENCHMARKS)} (got {benchmark!r})")
+    frame = frame.reset_index(drop=True)
+    if frame.empty:
+        return frame.assign(rate=[], target=[], expected=[], ratio=[], verdict=[], excess=[],
+                            excess_low=[], excess_high=[])
+    target = _targets(frame, benchmark, per, reference)
+    bands = [c for c in frame.columns if str(c).startswith("population_")]
+    pool = frame if reference is None or not len(reference) else reference
+    frame["expected"] = _expected(frame, target, per, bands, pool)
+    frame["rate"] = frame["observed"] / frame["size"] * per
+    frame["target"] = target.reindex(pd.MultiIndex.from_frame(
+        frame[["pathway", "measure"]])).to_numpy()
+    usable = frame["expected"] > 0
+    found = outliers(frame.loc[usable, "observed"], frame.loc[usable, "expected"], target=1.0,
+                     levels=levels, per=1, excess_level=level).frame
+    limits = found.drop(columns=["observed", "size", "expected", "target"]).rename(
+        columns={"value": "ratio"})
+    out = frame.join(limits)
+    out["verdict"] = out["verdict"].fillna("no expected count (the benchmark rate is 0)")
+    for column in ("excess", "excess_low", "excess_high"):
+        out[column] = out[column].fillna(0.0)
+    return out
+
+
+def diagnose(system, reference=None, benchmark: str = "system", *, level: float = LEVELS[-1],
+             per: float = 1000, seed: int = 0, disclosure=None,
+             verdict: Callable | None = None, progress: Callable | None = None):
+    """Find and size the opportunities in a system: rates by place against a benchmark, the
+    candidates above the control limits, draft opportunities and natural collaboratives.
+
+    Parameters
+    ----------
+    system : System
+        With ``places.csv`` (populations) for rates per head; without it only the per-patient
+        measure (transfers between organisations) is compared.
+    reference : System or iterable of System, optional
+        Reference systems: the benchmark becomes their pooled rate (or their best quartile) for
+        pathways with the same id; others keep the system's own.
+    benchmark : {"system", "best_quartile"}
+        The system's (or reference set's) pooled rate, or the rate of the best quarter of places
+        (the 25th percentile of place rates: lower is better for every measure).
+    level : float
+        The control limit a place must exceed to be a candidate (0.998 or 0.95).
+    per : float
+        Rates per this many people (1,000).
+    seed : int
+        Seed for the community detection of the natural collaboratives.
+    disclosure : str or DisclosureRules, optional
+        Disclosure control for every count shown in the reports (JSON stays exact).
+    verdict : callable, optional
+        ``verdict(system, opportunity) -> mapping``: the proportionality verdict of the partner
+        method for a draft opportunity (`netkit.partners`); called for each candidate when
+        given, and ``verdict`` is null in each candidate when not.
+    progress : callable, optional
+        Called with a short message before each slow step (the command line prints them on
+        standard error).
+
+    Returns
+    -------
+    Diagnosis
+
+    Examples
+    --------
+    >>> import netkit
+    >>> found = netkit.diagnose(netkit.sample_path("tiny") and netkit.load_system(
+    ...     netkit.sample_path("tiny")))
+    >>> type(found).__name__
+    'Diagnosis'
+    """
+    from netkit.diagnosis.result import build_diagnosis
+
+    if level not in LEVELS:
+        raise OptionError(f"level must be one of {', '.join(f'{x:g}' for x in LEVELS)} "
+                          f"(got {level!r})")
+    say = progress or (lambda message: None)
+    say("counting measures by pathway and place")
+    counts = measure_counts(system.flows, system.services)
+    frame = rate_table(system, per, counts)
+    references = _references(reference)
+    ref = pd.concat([rate_table(r, per) for r in references], ignore_index=True) \
+        if references else None
+    say("comparing places on funnel plots")
+    compared = compare_places(frame, benchmark, per, level, ref)
+    return build_diagnosis(system, compared, benchmark=benchmark, level=level, per=per,
+                           seed=seed, disclosure=disclosure, verdict=verdict, say=say,
+                           references=tuple(r.name for r in references), counts=counts)
+
+
+def _references(reference) -> list:
+    if reference is None:
+        return []
+    if hasattr(reference, "flows"):
+        return [reference]
+    if isinstance(reference, Iterable):
+        out = list(reference)
+        if all(hasattr(r, "flows") for r in out):
+            return out
+    raise OptionError("reference must be a System or a list of Systems (netkit.load_system)")
