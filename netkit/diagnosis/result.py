@@ -12,7 +12,6 @@ import pandas as pd
 
 from netkit.diagnosis.funnel import WITHIN
 from netkit.diagnosis.measures import NOT_MEASURED, measure_counts
-from netkit.render.views import ReportViews
 
 __all__ = ["Diagnosis", "build_diagnosis", "deprivation_gaps"]
 
@@ -117,7 +116,7 @@ def _notes(system, places: pd.DataFrame, compared: pd.DataFrame) -> list[str]:
 
 
 @dataclass(frozen=True)
-class Diagnosis(ReportViews):
+class Diagnosis:
     """The opportunities found in a system: every rate compared, the ranked candidates with
     their draft opportunities, deprivation gaps and natural collaboratives.
 
@@ -217,6 +216,22 @@ class Diagnosis(ReportViews):
         return render_html(self.report(plots=False))
 
     # -- reports ------------------------------------------------------------------------------
+    def to_text(self, top: int = 20) -> str:
+        from netkit.render.text import render_text
+
+        return render_text(self.report(top=top))
+
+    def to_markdown(self, top: int = 20) -> str:
+        from netkit.render.markdown import render_markdown
+
+        return render_markdown(self.report(top=top))
+
+    def to_html(self, top: int = 20) -> str:
+        """A self-contained page with the funnel plots inline."""
+        from netkit.render.html import render_page
+
+        return render_page(self.report(top=top))
+
     def report(self, top: int = 20, plots: bool = True):
         """The diagnosis as one `Document` (funnel plots in HTML when ``plots``)."""
         from netkit.diagnosis.report import diagnosis_document
