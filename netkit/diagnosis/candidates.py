@@ -116,24 +116,33 @@ def _carriers(system, carried: pd.DataFrame) -> pd.DataFrame:
 
 
 def _alternatives(system) -> pd.DataFrame:
-    """Community services active in each pathway and place, busiest first: ``pathway, place,
-    service, activity`` (services with no place count in every place of the pathway)."""
-    from netkit.model.schema import HOME
+    """Community services active in each pathway and place, in the order a draft prefers them:
+    ``pathway, place, service, activity`` (activity: the larger of patients arriving and
+    leaving, as `netkit.model.activity.service_activity` counts it)."""
+    from netkit.diagnosis.measures import _codes
 
-    flows = system.flows[system.flows["place"].notna()]
-    keys = ["pathway", "place"]
-    arriving = flows.groupby(keys + ["target"], sort=False)["patients"].sum()
-    leaving = flows.groupby(keys + ["source"], sort=False)["patients"].sum()
-    arriving.index = arriving.index.set_names(keys + ["service"])
-    leaving.index = leaving.index.set_names(keys + ["service"])
-    both = pd.concat([arriving, leaving], axis=1).fillna(0.0)
-    table = both.max(axis=1).rename("activity").reset_index()
-    table = table[table["service"] != HOME]
-    table["place"] = table["place"].astype(str)
-    category = system.services.set_index("id")["category"]
+    flows, services = system.flows, system.services
     rank = {c: i for i, c in enumerate(COMMUNITY_CATEGORIES)}
-    table["priority"] = category.reindex(table["service"]).map(rank).to_numpy()
-    table = table[table["priority"].notna()]
+    priority = services["category"].map(rank).to_numpy(dtype=float)
+    at = pd.Index(services["id"])
+    pathway, pathways = pd.factorize(flows["pathway"])
+    place, places = pd.factorize(flows["place"])
+    patients = flows["patients"].to_numpy(dtype=float)
+    ends = []
+    for column in ("target", "source"):
+        svc = _codes(flows[column], at)
+        ok = (svc >= 0) & (place >= 0)
+        ok[ok] = np.isfinite(priority[svc[ok]])
+        key = ((pathway[ok].astype(np.int64) * len(places)) + place[ok]) * len(at) + svc[ok]
+        ends.append(pd.Series(patients[ok]).groupby(key).sum())
+    both = pd.concat(ends, axis=1).fillna(0.0).max(axis=1)
+    key = both.index.to_numpy(dtype=np.int64)
+    svc, rest = key % len(at), key // len(at)
+    table = pd.DataFrame({
+        "pathway": np.asarray(pathways, dtype=object)[rest // len(places)],
+        "place": np.asarray(places, dtype=object)[rest % len(places)].astype(str),
+        "service": at.to_numpy(dtype=object)[svc], "activity": both.to_numpy(),
+        "priority": priority[svc]})
     return table.sort_values(["pathway", "place", "priority", "activity", "service"],
                              ascending=[True, True, True, False, True], kind="stable")
 

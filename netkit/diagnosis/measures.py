@@ -121,55 +121,82 @@ def measure_counts(flows: pd.DataFrame, services: pd.DataFrame) -> pd.DataFrame:
     >>> counts.groupby("measure")["count"].sum().to_dict()
     {'admissions': 10.0, 'emergency_attendances': 34.0, 'entries': 100.0, 'transfers': 30.0}
     """
-    flows = flows[flows["place"].notna() & (flows["patients"] > 0)]
     table = _service_table(services)
-    target = table.reindex(flows["target"].to_numpy())
-    source = table.reindex(flows["source"].to_numpy())
-    base = pd.DataFrame({"pathway": flows["pathway"].to_numpy(), "place": flows["place"].to_numpy(),
-                         "organisation": target["provider"].to_numpy(),
-                         "service": flows["target"].to_numpy(),
-                         "count": flows["patients"].to_numpy(dtype=float)})
-    t_cat, s_cat = target["category"].to_numpy(), source["category"].to_numpy()
-    from_home = flows["source"].to_numpy() == HOME
-    at_service = flows["target"].to_numpy() != HOME
-    crossing = (at_service & ~from_home & pd.notna(source["provider"].to_numpy())
-                & (source["provider"].to_numpy() != target["provider"].to_numpy()))
-    parts = [base[from_home & at_service].assign(measure="entries"),
-             base[t_cat == "urgent_emergency"].assign(measure="emergency_attendances"),
-             base[(t_cat == _ACUTE_BEDS) & (s_cat != _ACUTE_BEDS)].assign(measure="admissions"),
-             base[t_cat == "care_home"].assign(measure="care_home_admissions"),
-             base[crossing].assign(measure="transfers")]
-    stay = target["length_of_stay"].to_numpy()
-    days = base.assign(count=base["count"].to_numpy() * stay)[np.isfinite(stay)]
-    parts.append(days.assign(measure="bed_days"))
-    parts.append(_returns(base[crossing], source["provider"].to_numpy()[crossing]))
-    out = pd.concat(parts, ignore_index=True)
+    at = pd.Index(table.index)
+    t, s = _codes(flows["target"], at), _codes(flows["source"], at)
+    provider, providers = pd.factorize(table["provider"])
+    category = table["category"].to_numpy(dtype=object)
+    stay = table["length_of_stay"].to_numpy(float)
+    pathway, pathways = pd.factorize(flows["pathway"])
+    place, places = pd.factorize(flows["place"])
+    count = flows["patients"].to_numpy(dtype=float)
+    # flows with no place, or no patients, count nowhere
+    t = np.where((place >= 0) & (count > 0), t, -1)
+    known_t, known_s = t >= 0, s >= 0
+    t_cat = np.where(known_t, category[np.maximum(t, 0)], None)
+    s_cat = np.where(known_s, category[np.maximum(s, 0)], None)
+    t_org = np.where(known_t, provider[np.maximum(t, 0)], -1)
+    s_org = np.where(known_s, provider[np.maximum(s, 0)], -2)
+    from_home = (flows["source"] == HOME).to_numpy()
+    crossing = known_t & known_s & (t_org != s_org)
+    picks = [("entries", from_home & known_t, count),
+             ("emergency_attendances", t_cat == "urgent_emergency", count),
+             ("admissions", (t_cat == _ACUTE_BEDS) & (s_cat != _ACUTE_BEDS), count),
+             ("care_home_admissions", t_cat == "care_home", count),
+             ("transfers", crossing, count),
+             ("bed_days", known_t & np.isfinite(stay[np.maximum(t, 0)]),
+              count * np.where(known_t, stay[np.maximum(t, 0)], np.nan))]
+    names = list(MEASURES)
+    parts = [(np.full(m.sum(), names.index(name)), pathway[m], place[m], t[m], c[m])
+             for name, m, c in picks]
+    parts.append(_returns(pathway[crossing], place[crossing], s_org[crossing], t_org[crossing],
+                          t[crossing], count[crossing], names.index("returns")))
+    measure, pw, pl, svc, value = (np.concatenate(x) for x in zip(*parts))
+    # one row a (pathway, place, measure, service): sum with one integer key
+    dims = (len(pathways), len(places), len(names), len(at))
+    key = ((pw.astype(np.int64) * dims[1] + pl) * dims[2] + measure) * dims[3] + svc
+    unique, where = np.unique(key, return_inverse=True)
+    total = np.bincount(where, value, len(unique))
+    svc_u = unique % dims[3]
+    rest = unique // dims[3]
+    measure_u, rest = rest % dims[2], rest // dims[2]
+    place_u, pathway_u = rest % dims[1], rest // dims[1]
+    out = pd.DataFrame({
+        "pathway": np.asarray(pathways, dtype=object)[pathway_u],
+        "place": np.asarray(places, dtype=object)[place_u],
+        "measure": np.asarray(names, dtype=object)[measure_u],
+        "organisation": np.asarray(providers, dtype=object)[provider[svc_u]],
+        "service": at.to_numpy(dtype=object)[svc_u], "count": total})
     out = out[out["count"] > 0]
     keys = ["pathway", "place", "measure", "organisation", "service"]
-    return (out.groupby(keys, sort=True, observed=True)["count"].sum().reset_index())
+    return out.sort_values(keys, kind="stable").reset_index(drop=True)
 
 
-def _returns(crossing: pd.DataFrame, source_provider: np.ndarray) -> pd.DataFrame:
+def _codes(column: pd.Series, index: pd.Index) -> np.ndarray:
+    """Each value's position in ``index`` (-1 where it is not there), looked up once per
+    distinct value."""
+    codes, uniques = pd.factorize(column)
+    where = index.get_indexer(uniques)
+    return np.where(codes >= 0, where[np.maximum(codes, 0)], -1)
+
+
+def _returns(pathway, place, source_org, target_org, service, count, code):
     """Patients moving back along a tie that also carries them forward: for each pathway, place
     and pair of organisations, the smaller of the two directions, carried by the organisation the
-    smaller direction arrives at (split over its services in proportion to their arrivals)."""
-    ties = crossing.assign(source=source_provider)
-    totals = ties.groupby(["pathway", "place", "source", "organisation"], sort=True)["count"].sum()
-    if totals.empty:
-        return crossing.iloc[:0].assign(measure="returns")
-    back = totals.copy()
-    back.index = back.index.set_names(["pathway", "place", "organisation", "source"])
-    back = back.reorder_levels(["pathway", "place", "source", "organisation"])
-    both = pd.concat([totals.rename("forward"), back.rename("back")], axis=1).fillna(0.0)
-    # a direction counts as the return when it is the smaller one (ties: once, the later name)
-    smaller = (both["forward"] < both["back"]) | (
-        (both["forward"] == both["back"])
-        & (both.index.get_level_values("source") > both.index.get_level_values("organisation")))
-    returned = both.loc[smaller & (both["forward"] > 0), "forward"].rename("returned")
-    share = ties.groupby(["pathway", "place", "source", "organisation", "service"])["count"].sum()
-    share = share / share.groupby(level=[0, 1, 2, 3]).transform("sum")
-    joined = share.rename("share").reset_index().merge(
-        returned.reset_index(), on=["pathway", "place", "source", "organisation"])
-    joined["count"] = joined["share"] * joined["returned"]
-    return joined[["pathway", "place", "organisation", "service", "count"]].assign(
-        measure="returns")
+    smaller direction arrives at (split over its services in proportion to their arrivals).
+    Equal directions: the return is the direction into the organisation coded later."""
+    n_org = int(max(source_org.max(initial=0), target_org.max(initial=0))) + 1
+    n_place = int(place.max(initial=0)) + 1
+    base = (pathway.astype(np.int64) * n_place + place) * n_org
+    key = (base + source_org) * n_org + target_org
+    back = (base + target_org) * n_org + source_org
+    ties, where = np.unique(key, return_inverse=True)
+    forward = np.bincount(where, count, len(ties))
+    at = np.searchsorted(ties, back)
+    found = (at < len(ties)) & (ties[np.minimum(at, len(ties) - 1)] == back)
+    reverse = np.where(found, forward[np.minimum(at, len(ties) - 1)], 0.0)[where]
+    mine = forward[where]
+    smaller = (mine < reverse) | ((mine == reverse) & (target_org > source_org))
+    keep = smaller & (reverse > 0)
+    # each row of a returning tie carries its share of the tie's total: its own count
+    return (np.full(keep.sum(), code), pathway[keep], place[keep], service[keep], count[keep])

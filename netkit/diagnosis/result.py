@@ -105,7 +105,8 @@ def _notes(system, places: pd.DataFrame, compared: pd.DataFrame) -> list[str]:
     unplaced = system.flows["place"].isna().sum()
     if unplaced:
         notes.append(f"{unplaced:,} flow rows have no place and are left out of place rates.")
-    lacking = sorted(set(system.flows["place"].dropna()) - set(places.index)) if len(places) else []
+    lacking = sorted(set(system.flows["place"].dropna().unique()) - set(places.index)) \
+        if len(places) else []
     if lacking:
         notes.append(f"Places with flows but no population in places.csv: {', '.join(lacking)}.")
     if not (compared["measure"] == "bed_days").any():
