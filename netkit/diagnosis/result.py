@@ -249,6 +249,21 @@ class Diagnosis:
         pairs = list(dict.fromkeys(zip(self.candidates["pathway"], self.candidates["measure"])))
         return pairs
 
+    @property
+    def opportunities(self) -> tuple:
+        """The drafts as `netkit.Opportunity` values, in rank order, for `netkit.find_partners`."""
+        from netkit.model.opportunity import parse_opportunities
+
+        found, _ = parse_opportunities([dict(d) for d in self.drafts], "drafts")
+        return tuple(found)
+
+    def funnel_svg(self, pathway: str, measure: str) -> str:
+        """One funnel plot as an SVG document (``IPython.display.SVG`` shows it)."""
+        from netkit.diagnosis.plots import funnel_svg
+
+        return funnel_svg(self.funnel_rows(pathway, measure),
+                          self.pathway_names.get(pathway, pathway), measure)
+
     def save_plots(self, folder: str | Path, fmt: str = "png") -> list[Path]:
         """Save each funnel with a candidate as ``PATHWAY--MEASURE.png`` (or ``.svg``)."""
         from netkit.diagnosis.plots import plot_name, save_funnel
