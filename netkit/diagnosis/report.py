@@ -4,6 +4,8 @@ Every count shown follows the disclosure rules; money is rounded for people."""
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from netkit.diagnosis.measures import MEASURES
@@ -18,9 +20,13 @@ from netkit.render.document import (
     Raw,
     Table,
 )
-from netkit.render.formats import fmt_money, fmt_share
+from netkit.diagnosis.funnel import WITHIN
+from netkit.render.formats import fmt_money, fmt_number, fmt_share
 
-__all__ = ["diagnosis_document"]
+__all__ = ["diagnosis_document", "within_note", "shown_count", "PLOTS_SHOWN"]
+
+#: The largest number of funnel plots an HTML report carries (the funnels of the top candidates).
+PLOTS_SHOWN = 12
 
 
 def _level(level: float) -> str:
@@ -29,8 +35,6 @@ def _level(level: float) -> str:
 
 def diagnosis_document(d, top: int = 20, plots: bool = True) -> Document:
     """One document for text, Markdown and HTML."""
-    from netkit.diagnosis.result import within_note
-
     rules = d.disclosure
     benchmark = {"system": "the system's own rate", "best_quartile":
                  "the best quartile of places"}[d.benchmark]
@@ -60,8 +64,6 @@ def diagnosis_document(d, top: int = 20, plots: bool = True) -> Document:
 
 
 def _range(rules, low, central, high, money: bool = False) -> str:
-    from netkit.diagnosis.result import shown_count
-
     if money:
         if pd.isna(central):
             return "no unit cost"
@@ -71,8 +73,6 @@ def _range(rules, low, central, high, money: bool = False) -> str:
 
 
 def _candidate_blocks(d, rules, top: int) -> list:
-    from netkit.diagnosis.result import shown_count
-
     if d.candidates.empty:
         return [Paragraph("No place is above its benchmark beyond the control limit: every "
                           "difference is within what chance would give.")]
@@ -113,7 +113,6 @@ def _carriers(orgs: list, most: int = 3) -> str:
 
 def _plot_blocks(d) -> list:
     from netkit.diagnosis.plots import funnel_svg
-    from netkit.diagnosis.result import PLOTS_SHOWN
 
     blocks = [Heading("Funnel plots", 2, only=("html",)),
               Paragraph("Each place's observed / expected against its expected count, with "
@@ -177,4 +176,17 @@ def _draft_blocks(d, top: int) -> list:
             Paragraph("Write them with --write-drafts FILE.yaml, edit, and run netkit partners "
                       "on them.", muted=True),
             Bullets(tuple(items))]
+
+
+def within_note() -> str:
+    """What a place inside the control limits is, in words."""
+    return (f"Places inside the control limits are {WITHIN}: never a candidate, however far "
+            "from the benchmark they look.")
+
+
+def shown_count(rules, value) -> str:
+    """A count as a report shows it (disclosure control)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return rules.count(value) if rules.active else fmt_number(value)
 

@@ -7,16 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-import numpy as np
 import pandas as pd
 
-from netkit.diagnosis.funnel import WITHIN
 from netkit.diagnosis.measures import NOT_MEASURED, measure_counts
 
 __all__ = ["Diagnosis", "build_diagnosis", "deprivation_gaps"]
-
-#: The largest number of funnel plots an HTML report carries (the funnels of the top candidates).
-PLOTS_SHOWN = 12
 
 
 def deprivation_gaps(compared: pd.DataFrame, places: pd.DataFrame, per: float) -> pd.DataFrame:
@@ -61,7 +56,7 @@ def build_diagnosis(system, compared: pd.DataFrame, *, benchmark: str, level: fl
     """Candidates, drafts, verdicts, gaps and collaboratives around a `compare_places` table."""
     from netkit.diagnosis.candidates import draft_opportunities, size_candidates
     from netkit.diagnosis.collaboratives import natural_collaboratives
-    from netkit.diagnosis.diagnose import place_table
+    from netkit.diagnosis.populations import place_table
     from netkit.model.activity import organisation_flows
 
     if counts is None:
@@ -286,19 +281,3 @@ class Diagnosis:
         body = yaml.safe_dump([dict(d) for d in self.drafts], sort_keys=False,
                               allow_unicode=True) if self.drafts else "[]\n"
         return write_atomic(Path(path), header + body)
-
-
-def within_note() -> str:
-    """What a place inside the control limits is, in words."""
-    return (f"Places inside the control limits are {WITHIN}: never a candidate, however far "
-            "from the benchmark they look.")
-
-
-def shown_count(rules, value) -> str:
-    """A count as a report shows it (disclosure control)."""
-    from netkit.render.formats import fmt_number
-
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    return rules.count(value) if rules.active else fmt_number(value)
-
