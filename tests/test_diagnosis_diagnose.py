@@ -20,7 +20,6 @@ admissions in C to UCR.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -201,3 +200,28 @@ def test_a_candidate_disappears_when_its_flows_are_scaled_to_the_benchmark(c, pe
     after = compare_places(scaled, reference=reference).set_index("place")
     assert after.loc["C", "excess"] == 0
     assert not after.loc["C", "verdict"].startswith("above")
+
+
+def test_pcn_rates_are_by_registration_from_practice_list_sizes(tmp_path):
+    # two practices in one PCN (lists 6,000 and 4,000) and one alone in another (list 10,000);
+    # 500, 300 and 400 patients enter through them: PCN1 800 per 10,000, PCN2 400 per 10,000
+    folder = tmp_path / "pcns"
+    write_system(folder, pd.DataFrame({
+        "pathway": "p", "source": "@home", "target": ["GP1", "GP2", "GP3"],
+        "patients": [500.0, 300, 400], "place": "A"}))
+    (folder / "organisations.csv").write_text(
+        "id,name,type,parent,list_size\nICB,ICB,icb,,\nPCN1,PCN one,pcn,,\nPCN2,PCN two,pcn,,\n"
+        "P1,One,gp_practice,PCN1,6000\nP2,Two,gp_practice,PCN1,4000\n"
+        "P3,Three,gp_practice,PCN2,10000\nH,Hospital,acute_trust,,\n")
+    (folder / "services.csv").write_text(
+        "id,name,provider,category\nGP1,GP,P1,primary_care\nGP2,GP,P2,primary_care\n"
+        "GP3,GP,P3,primary_care\n")
+    (folder / "relationships.csv").write_text("source,target,type\n")
+    found = netkit.diagnose(netkit.load_system(folder))
+    pcns = found.rates[found.rates["by"] == "registration"].set_index("place")
+    assert pcns["observed"].to_dict() == {"PCN1": 800.0, "PCN2": 400.0}
+    assert pcns["size"].to_dict() == {"PCN1": 10000.0, "PCN2": 10000.0}
+    assert pcns["target"].tolist() == pytest.approx([60.0, 60.0])   # 1,200 per 20,000
+    assert pcns.loc["PCN1", "verdict"] == "above the 99.8% limit"
+    # compared, but never a candidate (a draft needs a place)
+    assert not (found.candidates["place"].isin(["PCN1", "PCN2"])).any()

@@ -51,7 +51,9 @@ def _unit_costs(system) -> pd.DataFrame:
 
 
 def size_candidates(system, compared: pd.DataFrame, counts: pd.DataFrame) -> pd.DataFrame:
-    """The candidates (rows with an excess), with value and the organisations carrying them.
+    """The candidates (places with an excess), with value and the organisations carrying them.
+    PCN rows (by registration) are compared but are not candidates: their draft would have no
+    place.
 
     Returns the candidate rows of ``compared`` with ``id``, ``mechanism``,
     ``hospital_to_community``, ``value_low``, ``value``, ``value_high`` (marginal cost),
@@ -59,7 +61,8 @@ def size_candidates(system, compared: pd.DataFrame, counts: pd.DataFrame) -> pd.
     of ``{id, name, count, share}``, largest first) and ``services`` (ids carrying it, largest
     first), ranked by value, then excess.
     """
-    found = compared[compared["excess"] > 0].copy()
+    by_place = compared["by"] == "residence" if "by" in compared else True
+    found = compared[(compared["excess"] > 0) & by_place].copy()
     carried = counts.merge(found[_KEYS], on=_KEYS)
     costs = _unit_costs(system)
     stay = _stay(system).reindex(carried["service"]).to_numpy()

@@ -53,6 +53,7 @@ def diagnosis_document(d, top: int = 20, plots: bool = True) -> Document:
     blocks.append(Paragraph(within_note(), muted=True))
     if plots and len(d.candidates):
         blocks += _plot_blocks(d)
+    blocks += _pcn_blocks(d, rules)
     blocks += _gap_blocks(d)
     blocks += _collaborative_blocks(d)
     blocks += _draft_blocks(d, top)
@@ -123,6 +124,30 @@ def _plot_blocks(d) -> list:
                          measure)
         blocks.append(Raw(f'<figure class="funnel">{svg}</figure>'))
     return blocks
+
+
+def _pcn_blocks(d, rules) -> list:
+    """PCNs above the limit on patients entering a pathway (by registration)."""
+    pcns = d.rates[d.rates["by"] == "registration"]
+    if pcns.empty:
+        return []
+    above = pcns[pcns["excess"] > 0].sort_values(["excess", "place"], ascending=[False, True],
+                                                kind="stable")
+    blocks = [Heading("By PCN (registration)", 2),
+              Paragraph(f"Patients entering each pathway through a PCN's practices, per "
+                        f"{d.per:,.0f} registered patients: {len(pcns):,} compared, "
+                        f"{len(above):,} above the {_level(d.level)} limit.", muted=True)]
+    if above.empty:
+        return blocks
+    table = pd.DataFrame({
+        "pathway": [d.pathway_names.get(p, p) for p in above["pathway"]],
+        "PCN": above["place"].astype(str),
+        "observed": [shown_count(rules, v) for v in above["observed"]],
+        "expected": [shown_count(rules, v) for v in above["expected"]],
+        "ratio": [f"{v:.2f}" for v in above["ratio"]],
+        "excess (range)": [_range(rules, *v) for v in zip(
+            above["excess_low"], above["excess"], above["excess_high"])]})
+    return blocks + [Table(table.head(20), right=("observed", "expected", "ratio"))]
 
 
 def _gap_blocks(d) -> list:

@@ -29,7 +29,7 @@ def deprivation_gaps(compared: pd.DataFrame, places: pd.DataFrame, per: float) -
     if "deprivation_quintile" not in places or places["deprivation_quintile"].notna().sum() < 2:
         return pd.DataFrame(columns=columns)
     quintile = pd.to_numeric(places["deprivation_quintile"], errors="coerce")
-    rows = compared[compared["denominator"] != "entries"]
+    rows = compared[(compared["denominator"] != "entries") & (compared["by"] == "residence")]
     rows = rows.assign(quintile=quintile.reindex(rows["place"]).to_numpy())
     rows = rows[rows["quintile"].notna()]
     if rows.empty or rows["quintile"].nunique() < 2:
@@ -92,8 +92,14 @@ def _verdicts(system, drafts: list[dict], verdict: Callable | None) -> list:
 
 
 def _notes(system, places: pd.DataFrame, compared: pd.DataFrame) -> list[str]:
-    notes = ["Rates are by place of residence (the place column of flows.csv); PCN rates by "
-             "registration need practices' list sizes, which the format does not carry yet."]
+    notes = ["Rates by place are by residence (the place column of flows.csv)."]
+    if (compared["by"] == "registration").any():
+        notes.append("Rates by PCN are by registration: patients entering each pathway through "
+                     "the PCN's practices, per head of their list sizes; they are compared on "
+                     "their own funnel and are not candidates (a draft needs a place).")
+    else:
+        notes.append("No rates by PCN: they need practices' list sizes (a list_size column in "
+                     "organisations.csv on gp_practice rows whose parent is their PCN).")
     if len(places) == 0:
         notes.append("No places.csv: without populations only transfers per patient are "
                      "compared; add places.csv (place, population, ...) for rates per head.")
@@ -202,7 +208,7 @@ class Diagnosis:
                 "organisations": row["organisations"], "draft": self.drafts[i]}
 
     def _rate_records(self) -> list[dict]:
-        keep = ["pathway", "place", "measure", "denominator", "observed", "size", "rate",
+        keep = ["pathway", "place", "by", "measure", "denominator", "observed", "size", "rate",
                 "target", "expected", "ratio", "verdict"]
         return self.rates.reindex(columns=keep).to_dict("records")
 
@@ -234,9 +240,10 @@ class Diagnosis:
 
         return diagnosis_document(self, top=top, plots=plots)
 
-    def funnel_rows(self, pathway: str, measure: str) -> pd.DataFrame:
-        """The places on one funnel."""
-        rows = self.rates[(self.rates["pathway"] == pathway) & (self.rates["measure"] == measure)]
+    def funnel_rows(self, pathway: str, measure: str, by: str = "residence") -> pd.DataFrame:
+        """The places (or, ``by="registration"``, the PCNs) on one funnel."""
+        rows = self.rates[(self.rates["pathway"] == pathway) & (self.rates["measure"] == measure)
+                          & (self.rates["by"] == by)]
         return rows[rows["expected"] > 0]
 
     def funnels(self) -> list[tuple[str, str]]:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["places_table", "pathway_denominators", "AGE_BANDS", "DENOMINATORS"]
+__all__ = ["places_table", "pathway_denominators", "practice_lists", "AGE_BANDS",
+           "DENOMINATORS"]
 
 #: The age-band columns written, youngest first; population_65plus is the last two together.
 AGE_BANDS = ("population_0_17", "population_18_64", "population_65_79", "population_80plus")
@@ -63,3 +64,11 @@ def pathway_denominators(pathways: pd.DataFrame) -> pd.Series:
     """The ``denominator`` of each generated pathway (ids end with their theme)."""
     theme = pathways["id"].str.split("-", n=1).str[1]
     return theme.map(DENOMINATORS).fillna("population")
+
+
+def practice_lists(organisations: pd.DataFrame, systems) -> pd.Series:
+    """The ``list_size`` column of organisations.csv: each practice's registered patients (whole
+    numbers), missing for every other organisation."""
+    lists = pd.concat([pd.Series(ics.practices.lists, index=ics.practices.ids)
+                       for ics in systems])
+    return lists.reindex(organisations["id"]).round().astype("Int64").to_numpy()

@@ -21,7 +21,7 @@ from netkit.io.generate.organisations import (
     thrombectomy_centres,
 )
 from netkit.io.generate.pathways import add_pathways, regional_stroke
-from netkit.io.generate.places import pathway_denominators, places_table
+from netkit.io.generate.places import pathway_denominators, places_table, practice_lists
 from netkit.io.generate.relationships import add_relationships
 from netkit.io.saving import check_target, write_folder
 from netkit.model.schema import TABLES
@@ -165,4 +165,5 @@ def _build(counts: pd.DataFrame, chosen: pd.DataFrame, scale: str, rng):
     if "places" in TABLES:  # format version 2: populations (drawn last: see places.py)
         frames["places"] = places_table(systems, rng)
         frames["pathways"]["denominator"] = pathway_denominators(frames["pathways"])
+        frames["organisations"]["list_size"] = practice_lists(frames["organisations"], systems)
     return frames, opps
