@@ -17,6 +17,7 @@ excess and a draft opportunity for the analyst to edit.
 
 from __future__ import annotations
 
+import re
 from dataclasses import fields
 
 import numpy as np
@@ -172,7 +173,8 @@ def _draft(row, alternatives: list, pathway_name: str, with_range: bool) -> dict
     keep = max(1, min(5, int(np.searchsorted(share, 0.8) + 1)))
     sources = [s for s in row.services[:keep]]
     targets = [s for s in alternatives if s not in sources]
-    draft = {"id": "draft-" + row.id.replace("/", "-").replace("_", "-").lower(),
+    slug = re.sub(r"[^a-z0-9]+", "-", row.id.lower()).strip("-")
+    draft = {"id": f"draft-{slug}",
              "title": f"Fewer {measure.label} in {row.place} ({pathway_name})",
              "description": (f"Draft from netkit diagnose: {row.observed:,.0f} {measure.unit} a "
                              f"year against {row.expected:,.0f} expected at the benchmark "
