@@ -156,7 +156,7 @@ def test_drafts_of_every_sample_validate_and_run_through_partners(sample, tmp_pa
     drafts = yaml.safe_load(drafts_file.read_text()) or []
     opportunities, problems = parse_opportunities(drafts, "drafts.yaml")
     assert problems == []
-    assert check_opportunities(opportunities, system.tables, "drafts.yaml") == []
+    assert check_opportunities(opportunities, system.tables(), "drafts.yaml") == []
     if sample != "tiny":
         assert opportunities, f"{sample}: no candidate at the best quartile and 95%"
     for opportunity in opportunities:

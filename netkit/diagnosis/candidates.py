@@ -8,8 +8,9 @@ excess and a draft opportunity for the analyst to edit.
   Bed days are valued at the service's unit cost divided by its length of stay.
 * **Draft opportunity**: the candidate's pathway and place; a shift from the services carrying
   the excess (the largest, up to 80% of it, at most five) to community alternatives already in
-  the pathway and place (community services first, then social care, VCSE support, pharmacy
-  and primary care; three at most, busiest first within a category), with ``fraction`` set to
+  the pathway and place (community services first, then social care, VCSE support and
+  pharmacy, three at most, busiest first within a category; general practice only where there
+  is none of those), with ``fraction`` set to
   close the gap to the benchmark (excess / observed) and ``range`` from the control limits. A
   prevention measure (patients entering the pathway) has no shift: it needs fewer people to
   need the pathway.
@@ -157,6 +158,10 @@ def draft_opportunities(system, candidates: pd.DataFrame) -> list[dict]:
 
     with_range = "range" in {f.name for f in fields(Shift)}
     alternatives = _alternatives(system)
+    last = COMMUNITY_CATEGORIES.index("primary_care")
+    # general practice only where the pathway has no other community service in that place
+    best = alternatives.groupby(["pathway", "place"])["priority"].transform("min")
+    alternatives = alternatives[(alternatives["priority"] < last) | (best == last)]
     options = {key: list(part["service"][:3]) for key, part in
                alternatives.groupby(["pathway", "place"], sort=True)}
     pathway_names = system.pathways.set_index("id")["name"]

@@ -61,7 +61,10 @@ def rate_table(system, per: float = 1000, counts: pd.DataFrame | None = None) ->
     bands = age_bands(places)
     if bands:
         kept = kept.join(places[bands], on="place")
-    return pd.concat([kept, pcn_entries(system)], ignore_index=True)
+    pcns = pcn_entries(system)
+    if pcns.empty:
+        return kept.reset_index(drop=True)
+    return pd.concat([kept, pcns.astype({"observed": float, "size": float})], ignore_index=True)
 
 
 def _sizes(observed: pd.DataFrame, places: pd.DataFrame) -> np.ndarray:
