@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from netkit.diagnosis.measures import MEASURES
+from netkit.diagnosis.populations import place_table
 
 __all__ = ["size_candidates", "draft_opportunities", "COMMUNITY_CATEGORIES", "BENEFITS_OF"]
 
@@ -165,14 +166,18 @@ def draft_opportunities(system, candidates: pd.DataFrame) -> list[dict]:
     options = {key: list(part["service"][:3]) for key, part in
                alternatives.groupby(["pathway", "place"], sort=True)}
     pathway_names = system.pathways.set_index("id")["name"]
+    places = place_table(system)
+    place_names = places["name"].dropna().to_dict() if "name" in places else {}
     drafts = []
     for row in candidates.itertuples(index=False):  # one per candidate: a short list
+        where = place_names.get(row.place) or str(row.place)
         drafts.append(_draft(row, options.get((row.pathway, str(row.place)), []),
-                             pathway_names.get(row.pathway, row.pathway), with_range))
+                             pathway_names.get(row.pathway, row.pathway), where, with_range))
     return drafts
 
 
-def _draft(row, alternatives: list, pathway_name: str, with_range: bool) -> dict:
+def _draft(row, alternatives: list, pathway_name: str, place_name: str,
+           with_range: bool) -> dict:
     measure = MEASURES[row.measure]
     share = np.cumsum(row.service_shares)
     keep = max(1, min(5, int(np.searchsorted(share, 0.8) + 1)))
@@ -180,7 +185,7 @@ def _draft(row, alternatives: list, pathway_name: str, with_range: bool) -> dict
     targets = [s for s in alternatives if s not in sources]
     slug = re.sub(r"[^a-z0-9]+", "-", row.id.lower()).strip("-")
     draft = {"id": f"draft-{slug}",
-             "title": f"Fewer {measure.label} in {row.place} ({pathway_name})",
+             "title": f"Fewer {measure.label} in {place_name} ({pathway_name})",
              "description": (f"Draft from netkit diagnose: {row.observed:,.0f} {measure.unit} a "
                              f"year against {row.expected:,.0f} expected at the benchmark "
                              f"(ratio {row.ratio:.2f}, {row.verdict}); TPMA: {measure.tpma}; "

@@ -110,6 +110,16 @@ def _notes(system, places: pd.DataFrame, compared: pd.DataFrame) -> list[str]:
         if len(places) else []
     if lacking:
         notes.append(f"Places with flows but no population in places.csv: {', '.join(lacking)}.")
+    from netkit.diagnosis.populations import age_bands
+
+    bands = age_bands(places)
+    if bands and len(places) > len(bands):
+        notes.append(f"Expected counts per head are standardised for age ({', '.join(bands)}), "
+                     "with band rates fitted on the places compared (flows are not split by "
+                     "age): ratios are indirectly standardised.")
+    elif bands:
+        notes.append(f"Age bands are given but {len(places)} places cannot fit {len(bands)} band "
+                     "rates: expected counts are crude (population times the benchmark rate).")
     if not (compared["measure"] == "bed_days").any():
         notes.append("No bed days: services.csv gives no unit or length_of_stay (bed days need "
                      "a service whose unit is a day, or its length of stay).")
