@@ -167,3 +167,24 @@ def test_drafts_of_every_sample_validate_and_run_through_partners(sample, tmp_pa
                                           "--format", "json"])
         assert result.exit_code == 0, result.output
         assert json.loads(result.output)["partners"]
+
+
+# --- generated systems carry populations ------------------------------------------------------
+
+def test_generated_places_come_from_the_practices_list_sizes(tmp_path):
+    netkit.generate_system(tmp_path / "ics", "ics", seed=5, area="QOC")
+    system = netkit.load_system(tmp_path / "ics")
+    orgs = system.organisations
+    practices = orgs[orgs["type"] == "gp_practice"]
+    lists = practices.assign(size=practices["list_size"].astype(float)).groupby("place")["size"]
+    places = system.places.set_index("place")
+    assert places["population"].to_dict() == lists.sum().to_dict()
+    bands = ["population_0_17", "population_18_64", "population_65_79", "population_80plus"]
+    assert (places[bands].sum(axis=1) == places["population"]).all()
+    assert (places["population_65_79"] + places["population_80plus"]
+            == places["population_65plus"]).all()
+    assert set(system.pathways["denominator"]) == {"population", "population_65plus"}
+    found = netkit.diagnose(system)
+    assert (found.rates["by"] == "registration").any()  # PCNs from the practices' lists
+    said = "standardised for age" if len(places) > len(bands) else "cannot fit 4 band rates"
+    assert any(said in note for note in found.notes)

@@ -139,9 +139,11 @@ def _pcn_blocks(d, rules) -> list:
                         f"{len(above):,} above the {_level(d.level)} limit.", muted=True)]
     if above.empty:
         return blocks
+    names = d.organisation_names
     table = pd.DataFrame({
         "pathway": [d.pathway_names.get(p, p) for p in above["pathway"]],
-        "PCN": above["place"].astype(str),
+        "PCN": [f"{names.get(p, p)} ({p})" if names.get(p, p) != p else str(p)
+                for p in above["place"]],
         "observed": [shown_count(rules, v) for v in above["observed"]],
         "expected": [shown_count(rules, v) for v in above["expected"]],
         "ratio": [f"{v:.2f}" for v in above["ratio"]],

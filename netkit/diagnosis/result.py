@@ -76,7 +76,15 @@ def build_diagnosis(system, compared: pd.DataFrame, *, benchmark: str, level: fl
         notes=tuple(_notes(system, places, compared)), benchmark=benchmark, level=level,
         per=per, references=references, disclosure_spec=disclosure,
         source=system.source, pathway_names=dict(zip(system.pathways["id"],
-                                                     system.pathways["name"])))
+                                                     system.pathways["name"])),
+        organisation_names=_pcn_names(system, compared))
+
+
+def _pcn_names(system, compared: pd.DataFrame) -> dict:
+    """The names of the PCNs compared by registration (for the report)."""
+    pcns = set(compared.loc[compared["by"] == "registration", "place"])
+    names = system.organisation_names()
+    return {p: names.get(p, p) for p in sorted(pcns)}
 
 
 def _verdicts(system, drafts: list[dict], verdict: Callable | None) -> list:
@@ -162,6 +170,7 @@ class Diagnosis:
     disclosure_spec: object = None
     source: str | None = None
     pathway_names: dict = field(default_factory=dict)
+    organisation_names: dict = field(default_factory=dict)
 
     @property
     def disclosure(self):

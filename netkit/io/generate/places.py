@@ -48,8 +48,8 @@ def places_table(systems, seed_rng: np.random.Generator) -> pd.DataFrame:
     young = rng.uniform(0.17, 0.24, n)         # aged 0 to 17
     people = table["population"].to_numpy()
     bands = np.column_stack([young, 1 - young - old, old - eldest, eldest]) * people[:, None]
-    bands = np.floor(bands)
-    bands[:, 1] += people - bands.sum(axis=1)  # whole people that add up
+    bands = np.floor(bands).astype(np.int64)
+    bands[:, 1] += people.astype(np.int64) - bands.sum(axis=1)  # whole people that add up
     for k, column in enumerate(AGE_BANDS):
         table[column] = bands[:, k]
     table["population_65plus"] = bands[:, 2] + bands[:, 3]
@@ -71,4 +71,4 @@ def practice_lists(organisations: pd.DataFrame, systems) -> pd.Series:
     numbers), missing for every other organisation."""
     lists = pd.concat([pd.Series(ics.practices.lists, index=ics.practices.ids)
                        for ics in systems])
-    return lists.reindex(organisations["id"]).round().astype("Int64").to_numpy()
+    return pd.array(lists.reindex(organisations["id"]).round(), dtype="Int64")
