@@ -108,19 +108,24 @@ def _expected(frame: pd.DataFrame, target: pd.Series, per: float, bands: list[st
     per_head = ((frame["denominator"] != "entries") & (frame["by"] == "residence")
                 & frame[bands].notna().all(axis=1)).to_numpy()
     pool = pool[(pool["by"] == "residence") & pool[bands].notna().all(axis=1)]
-    for (pathway, measure), rows in frame[per_head].groupby(["pathway", "measure"]).groups.items():
-        fit = pool[(pool["pathway"] == pathway) & (pool["measure"] == measure)]
+    people, counts, sizes = (pool[bands].to_numpy(float), pool["observed"].to_numpy(float),
+                             pool["size"].to_numpy(float))
+    mine = frame[bands].to_numpy(float)
+    fits = pool.reset_index(drop=True).groupby(["pathway", "measure"], sort=True).indices
+    groups = frame[per_head].groupby(["pathway", "measure"], sort=True).indices
+    where = np.flatnonzero(per_head)
+    for (pathway, measure), rows in groups.items():
+        fit = fits.get((pathway, measure), ())
         if len(fit) <= len(bands):
             continue
-        band_rates, _ = nnls(fit[bands].to_numpy(float), fit["observed"].to_numpy(float))
-        standard = frame.loc[rows, bands].to_numpy(float) @ band_rates
-        pooled = fit[bands].to_numpy(float) @ band_rates
+        band_rates, _ = nnls(people[fit], counts[fit])
+        standard = mine[where[rows]] @ band_rates
+        pooled = people[fit] @ band_rates
         if standard.sum() <= 0 or pooled.sum() <= 0:
             continue
         # scale: at the benchmark the pool as a whole sees size x target
-        scale = (fit["size"].sum() * target[(pathway, measure, "residence")] / per) \
-            / pooled.sum()
-        out[frame.index.get_indexer(rows)] = standard * scale
+        scale = (sizes[fit].sum() * target[(pathway, measure, "residence")] / per) / pooled.sum()
+        out[where[rows]] = standard * scale
     return out
 
 
