@@ -57,7 +57,7 @@ def cli():
     Examples:
       netkit partners sample_networks/riverside --opportunity frailty-admissions
       netkit opportunities sample_networks/riverside
-      netkit diagnose sample_networks/riverside --write-drafts drafts.yaml
+      netkit diagnose sample_networks/shire --write-drafts drafts.yaml
       netkit validate sample_networks/riverside
       netkit summary sample_networks/riverside
       netkit export sample_networks/riverside --to graphml -o riverside.graphml

@@ -70,9 +70,12 @@ def diagnose(path, fmt, output, references, benchmark, level, top, drafts, plots
 
     \b
     Examples:
-      netkit diagnose sample_networks/riverside
-      netkit diagnose sample_networks/riverside --benchmark best_quartile -o diagnosis.html
-      netkit diagnose sample_networks/riverside --write-drafts drafts.yaml --plots funnels
+      netkit diagnose sample_networks/shire
+      netkit diagnose sample_networks/shire -o diagnosis.html --plots funnels
+      netkit diagnose sample_networks/shire --write-drafts drafts.yaml
+      netkit partners sample_networks/shire -O draft-frailty-urgent-north-admissions  (after
+          copying the drafts you keep into the system's opportunities.yaml)
+      netkit diagnose sample_networks/riverside --benchmark best_quartile --level 95
       netkit diagnose sample_networks/shire --reference sample_networks/metro --format json
     """
     import netkit

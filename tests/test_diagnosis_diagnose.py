@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import poisson
 
@@ -225,3 +225,29 @@ def test_pcn_rates_are_by_registration_from_practice_list_sizes(tmp_path):
     assert pcns.loc["PCN1", "verdict"] == "above the 99.8% limit"
     # compared, but never a candidate (a draft needs a place)
     assert not (found.candidates["place"].isin(["PCN1", "PCN2"])).any()
+
+
+@settings(max_examples=8)
+@given(c=st.integers(180, 300))  # at most town C's 300 attendances
+def test_a_place_scaled_to_the_benchmark_in_its_flows_is_no_longer_a_candidate(c, tmp_path_factory):
+    # the benchmark is a fixed reference system (every town at 14 admissions per 1,000); town C's
+    # admissions flows (ED -> WARD -> home) are scaled by expected / observed
+    root = tmp_path_factory.getbasetemp() / "scaled"
+    reference = netkit.load_system(write_system(
+        root / "reference", flows_of({"A": 140, "B": 140, "C": 140})))
+    admissions = dict(ADMISSIONS, C=c)
+    before = netkit.diagnose(netkit.load_system(write_system(root / f"c{c}", flows_of(
+        admissions))), reference)
+    row = before.rates.set_index(["place", "measure"]).loc[("C", "admissions")]
+    assert row["verdict"] == "above the 99.8% limit" and row["excess"] > 0
+    flows = flows_of(admissions)
+    town_c = flows["place"] == "C"
+    scaled = town_c & ((flows["target"] == "WARD") | (flows["source"] == "WARD"))
+    flows.loc[scaled, "patients"] *= row["expected"] / row["observed"]
+    flows.loc[town_c & (flows["source"] == "ED") & (flows["target"] == "@home"),
+              "patients"] += row["observed"] - row["expected"]  # sent home from ED instead
+    after = netkit.diagnose(netkit.load_system(write_system(root / f"s{c}", flows)), reference)
+    row = after.rates.set_index(["place", "measure"]).loc[("C", "admissions")]
+    assert row["ratio"] == pytest.approx(1.0) and row["excess"] == 0
+    assert not ((after.candidates["place"] == "C")
+                & (after.candidates["measure"] == "admissions")).any()
