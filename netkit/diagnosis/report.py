@@ -95,7 +95,11 @@ def _candidate_blocks(d, rules, top: int) -> list:
         "mechanism": shown["mechanism"],
         "to community": ["yes" if v else "no" for v in shown["hospital_to_community"]],
     })
-    blocks = [Table(table, right=("rank", "observed", "expected", "ratio"), max_width=48)]
+    right = ("rank", "observed", "expected", "ratio")
+    # a terminal gets the narrower table: Markdown and HTML have room for every column
+    narrow = table.drop(columns=["value, average", "mechanism"])
+    blocks = [Table(narrow, right=right, max_width=30, only=("text",)),
+              Table(table, right=right, max_width=48, only=("markdown", "html"))]
     if top and len(d.candidates) > top:
         blocks.append(Paragraph(f"… and {len(d.candidates) - top:,} more (JSON and CSV have "
                                 "them all).", muted=True))
