@@ -23,7 +23,7 @@ from netkit.io.reading import ROW_COLUMN, decode_text, read_csv_text
 from netkit.io.validation import _check_table
 from netkit.model.schema import HOME, TABLES, complete_columns
 
-__all__ = ["read_actuals", "month_index", "month_label", "PERIOD"]
+__all__ = ["read_actuals", "month_index", "month_indices", "month_label", "PERIOD"]
 
 #: A month, as actuals write it.
 PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -54,13 +54,18 @@ def month_label(index: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
+def month_indices(periods: pd.Series) -> np.ndarray:
+    """`month_index` of a column of well-formed periods, vectorised."""
+    codes, uniques = pd.factorize(periods, sort=False)  # a few dozen months, many rows
+    return np.array([month_index(u) for u in uniques], dtype=np.int64)[codes]
+
+
 def _as_text_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A DataFrame given in code, as the text cells a CSV file would have (row numbers too)."""
-    text = frame.astype(object).where(frame.notna(), "")
-    text = text.map(lambda v: v if isinstance(v, str) else
-                    (format(v, "g") if isinstance(v, float) else str(v)))
+    text = pd.DataFrame({c: frame[c].astype(str).where(frame[c].notna(), "").to_numpy(dtype=object)
+                         for c in frame.columns})
     text[ROW_COLUMN] = np.arange(2, len(text) + 2)
-    return text.reset_index(drop=True)
+    return text
 
 
 def _raw(source, label: str | None, problems: list[Problem]) -> tuple[pd.DataFrame | None, str]:
@@ -134,8 +139,10 @@ def read_actuals(source, system=None, label: str | None = None) -> pd.DataFrame:
     if errors:
         raise InputError(errors, [p for p in problems if p.severity == "warning"])
     out = typed[list(COLUMNS)].astype({"patients": "float64"})
-    return out.sort_values(["period", "pathway", "source", "target", "place"],
-                           kind="mergesort").reset_index(drop=True)
+    out = out.sort_values(["period", "pathway", "source", "target", "place"],
+                          kind="mergesort").reset_index(drop=True)
+    out.attrs["netkit_actuals"] = True  # read and checked: netkit.track need not read it again
+    return out
 
 
 def _flag(problems, label, frame, mask, column, message) -> None:
@@ -166,7 +173,7 @@ def _check_periods(frame: pd.DataFrame, label: str, problems: list[Problem]) -> 
               "period); add the patients together in one row")
     if not good.all() or frame.empty:
         return
-    months = np.unique(frame["period"].map(month_index).to_numpy())
+    months = np.unique(month_indices(frame["period"]))
     every = np.arange(months[0], months[-1] + 1)
     gaps = np.setdiff1d(every, months)
     if len(gaps):

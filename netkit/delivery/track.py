@@ -52,7 +52,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from netkit.delivery.actuals import month_index, month_label, read_actuals
+from netkit.delivery.actuals import month_index, month_indices, month_label, read_actuals
 from netkit.delivery.result import Measure, TrackResult
 from netkit.delivery.spc import MIN_BASELINE, xmr
 from netkit.errors import OpportunityError, OptionError
@@ -190,7 +190,7 @@ def _prepare(system: System, opportunity, actuals) -> tuple:
     """The opportunity, its plan, its scope and the in-scope actuals with flags per row."""
     opp = (system.opportunity(opportunity) if isinstance(opportunity, str) else opportunity)
     plan = plan_of(opp)
-    if not isinstance(actuals, pd.DataFrame) or "_month" not in actuals:
+    if not isinstance(actuals, pd.DataFrame) or not actuals.attrs.get("netkit_actuals"):
         actuals = read_actuals(actuals, system)
     scope = find_scope(system, opp)
     services = scope.services
@@ -206,7 +206,7 @@ def _prepare(system: System, opportunity, actuals) -> tuple:
     hospital = set(system.services.loc[system.services["category"].isin(HOSPITAL), "id"])
     # a patient reaches a set of services when a flow enters it from outside it (ED to an
     # acute ward is one patient reaching the hospital, not two)
-    a = a.assign(_month=a["period"].map(month_index),
+    a = a.assign(_month=month_indices(a["period"]),
                  _from=a["target"].isin(from_ids) & ~a["source"].isin(from_ids),
                  _to=a["target"].isin(to_ids) & ~a["source"].isin(to_ids),
                  _entry=a["source"] == HOME,
