@@ -14,7 +14,7 @@ from netkit.render.document import Bullets, Document, Heading, Lines, Note, Para
 from netkit.render.formats import fmt_money, to_jsonable
 from netkit.render.views import ReportViews
 
-__all__ = ["Measure", "TrackResult", "LABELS", "contract_signal"]
+__all__ = ["Measure", "TrackResult", "LABELS"]
 
 #: Each measure in words.
 LABELS = {"from_patients": "patients reaching the services the shift moves from",
@@ -26,20 +26,6 @@ _SIGNAL_WORDS = {"improvement": "improving (special cause)", "concern": "concern
                  "common_cause": "common cause variation"}
 _ASSURANCE_WORDS = {"pass": "target consistently met", "fail": "target not met without change",
                     "hit_and_miss": "target hit and miss", None: ""}
-
-
-def contract_signal(signal: str) -> str:
-    """The JSON contract's ``spc.signal``: improvement, concern or common_cause, and "neither"
-    for a special cause on a measure with no better direction (the demand: Making Data Count
-    draws these purple, as neither improvement nor concern; calling them common cause would
-    hide the special cause, calling them concern would blame the scheme for demand).
-
-    Examples
-    --------
-    >>> contract_signal("improvement"), contract_signal("neither")
-    ('improvement', 'neither')
-    """
-    return signal
 
 
 def _value(value, unit: str) -> str:
@@ -83,11 +69,18 @@ class Measure:
                 + (f", {sure}" if sure else ""))
 
     def to_dict(self) -> dict:
+        """The contract's ``{name, unit, baseline, planned, actual, achieved_fraction, spc:
+        {signal, assurance}}`` and more beside them. ``spc.signal`` is improvement, concern or
+        common_cause for every measure with a better direction; the demand (entries) has none,
+        and a special cause on it is ``"neither"``, Making Data Count's own purple icon for a
+        special cause that is neither improvement nor concern: calling it common cause would
+        hide it, calling it concern would blame the scheme for demand. ``spc.special_cause``
+        says the same as a flag for every measure."""
         return {"name": self.name, "label": self.label, "unit": self.unit,
                 "improvement": self.improvement, "baseline": self.baseline,
                 "planned": self.planned, "actual": self.actual,
                 "achieved_fraction": self.achieved_fraction, "target": self.target,
-                "spc": {"signal": contract_signal(self.spc.signal),
+                "spc": {"signal": self.spc.signal,
                         "assurance": self.spc.assurance, "special_cause": self.spc.signal != "common_cause",
                         "side": self.spc.side or None, "mean": self.spc.mean,
                         "lower": self.spc.lower, "upper": self.spc.upper},
