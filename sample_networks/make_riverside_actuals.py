@@ -53,7 +53,9 @@ def main() -> Path:
         done = 0.0 if k < start else ACHIEVED * min(1.0, (k - start + 1) / RAMP)
         mean = flows[["pathway", "source", "target", "place"]].copy()
         mean["patients"] = flows["patients"].to_numpy() / 12 * grow
-        into = mean["target"].isin(shifted)
+        # patients arriving at hospital from outside it are diverted; those already inside
+        # (emergency department to a ward) fall with them
+        into = mean["target"].isin(shifted) & ~mean["source"].isin(shifted)
         moved = mean.loc[into, "patients"] * done
         mean.loc[into, "patients"] -= moved
         mean.loc[mean["source"].isin(shifted), "patients"] *= 1 - done

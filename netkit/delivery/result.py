@@ -33,7 +33,7 @@ def _value(value, unit: str) -> str:
         return "n/a"
     value = round(float(value), 9) + 0.0  # no "-0.0%" from rounding error
     if unit == "share":
-        return f"{value:.1%}"
+        return f"{value:.1%}".replace("-0.0%", "0.0%")
     return f"{value:,.1f}" if abs(value) < 1000 else f"{value:,.0f}"
 
 
