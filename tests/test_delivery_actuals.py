@@ -6,9 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from netkit.cli import cli
 
 import netkit
-from netkit.cli import cli
 from netkit.delivery.actuals import month_index, month_label, read_actuals
 from netkit.errors import InputError, OptionError
 from netkit.mining.pathways import mine_pathways

@@ -9,9 +9,8 @@ import shutil
 import pytest
 from click.testing import CliRunner
 from conftest import SAMPLES
-from test_delivery_track import actuals
-
 from netkit.cli import cli
+from test_delivery_track import actuals
 
 PLAN = "  plan: {baseline: [2024-01, 2024-12], start: 2025-01, target: 0.5, months: 12}\n"
 

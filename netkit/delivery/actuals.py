@@ -166,11 +166,10 @@ def _check_periods(frame: pd.DataFrame, label: str, problems: list[Problem]) -> 
     key = ["pathway", "source", "target", "place", "period"]
     dup = frame.duplicated(key, keep="first")
     if dup.any():
-        first = frame.groupby(key)[ROW_COLUMN].transform("min")
-        _flag(problems, label, frame.assign(_first=first), dup, "period",
-              lambda row, value, firsts=iter(first[dup].tolist()):
-              f"repeats the flow at row {next(firsts)} (same pathway, source, target, place and "
-              "period); add the patients together in one row")
+        firsts = iter(frame.groupby(key)[ROW_COLUMN].transform("min")[dup].tolist())
+        _flag(problems, label, frame, dup, "period",
+              lambda row, value: f"repeats the flow at row {next(firsts)} (same pathway, source, "
+                                 "target, place and period); add the patients together in one row")
     if not good.all() or frame.empty:
         return
     months = np.unique(month_indices(frame["period"]))

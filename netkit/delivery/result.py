@@ -10,7 +10,16 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from netkit.delivery.spc import SPCResult
-from netkit.render.document import Bullets, Document, Heading, Lines, Note, Paragraph, Raw, Table
+from netkit.render.document import (
+    Bullets,
+    Document,
+    Heading,
+    Lines,
+    Note,
+    Paragraph,
+    Raw,
+    Table,
+)
 from netkit.render.formats import fmt_money, to_jsonable
 from netkit.render.views import ReportViews
 

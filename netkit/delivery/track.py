@@ -52,7 +52,12 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from netkit.delivery.actuals import month_index, month_indices, month_label, read_actuals
+from netkit.delivery.actuals import (
+    month_index,
+    month_indices,
+    month_label,
+    read_actuals,
+)
 from netkit.delivery.result import Measure, TrackResult
 from netkit.delivery.spc import MIN_BASELINE, xmr
 from netkit.errors import OpportunityError, OptionError
@@ -212,7 +217,7 @@ def _prepare(system: System, opportunity, actuals) -> tuple:
                  _entry=a["source"] == HOME,
                  _reached=a["target"] != HOME,
                  _community=(a["target"] != HOME) & ~a["target"].isin(hospital))
-    return opp, plan, scope, a, from_ids, to_ids
+    return opp, plan, scope, a
 
 
 def _measures(total: pd.DataFrame, months, plan, scale: float, unit: str,
@@ -416,7 +421,7 @@ def track(system: System, opportunity, actuals, *, window: int = WINDOW,
     """
     if isinstance(window, bool) or not isinstance(window, int) or window < 1:
         raise OptionError(f"window={window!r}: give a whole number of months, at least 1")
-    opp, plan, scope, a, from_ids, to_ids = _prepare(system, opportunity, actuals)
+    opp, plan, scope, a = _prepare(system, opportunity, actuals)
     months = np.arange(a["_month"].min(), a["_month"].max() + 1)
     first, last = plan["baseline"]
     if months[0] > first or months[-1] < plan["start"] + window - 1:
@@ -440,7 +445,7 @@ def track(system: System, opportunity, actuals, *, window: int = WINDOW,
     settlement = pd.DataFrame(columns=["payer", "payee", "amount", "amount_plan", "difference"])
     partnership = None
     if partners:
-        at_plan, at_actual, settlement, more = _settle(system, opp, plan, achieved)
+        at_plan, _, settlement, more = _settle(system, opp, plan, achieved)
         notes += more
         used = replace(opp, shift=replace(opp.shift, fraction=min(max(achieved, 0.0), 1.0)))
         partnership = _partnership(system, scope, a, months, plan, used, at_plan)
