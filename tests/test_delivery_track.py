@@ -191,6 +191,7 @@ def test_board_lines_one_per_measure(result):
            "months" in text
     assert "demand +8.0, case mix +0.0, the scheme -12.0" in text
     assert all(m.line() in text for m in result.measures)
+    assert "Vale Hospital from -24.0 -12.0 50%" in text  # by partner: planned, actual, of plan
     md = result.to_markdown()
     assert "## Measures" in md and "<svg" not in md
 

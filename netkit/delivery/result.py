@@ -233,6 +233,18 @@ class TrackResult(ReportViews):
                              "of plan": t["achieved_fraction"].map(
                                  lambda v: "n/a" if v is None or pd.isna(v) else f"{v:.0%}")})
 
+    def _partner_table(self) -> pd.DataFrame:
+        t = self.by_partner
+
+        def signed(v):
+            return f"{v:+,.1f}"
+
+        return pd.DataFrame({
+            "partner": t["partner"].map(self._name), "services": t["role"],
+            "planned": t["planned_change"].map(signed), "actual": t["actual_change"].map(signed),
+            "of plan": t["achieved_fraction"].map(
+                lambda v: "n/a" if v is None or pd.isna(v) else f"{v:.0%}")})
+
     def report(self, charts: bool = True) -> Document:
         """The board's page: a line per measure, then money and seats; charts on the page."""
         from netkit.delivery.charts import chart_svg, icons_svg
@@ -245,6 +257,10 @@ class TrackResult(ReportViews):
                 blocks += [Heading(m.label, 3, only=("html",)), Raw(icons_svg(m.spc)),
                            Raw(chart_svg(m))]
         blocks += [Heading("By place", 2), Table(self._place_table(), right=("achieved", "of plan")),
+                   Heading("By partner", 2),
+                   Paragraph("Change in patients a month at the partner's services, against "
+                             "the plan's, with demand as it turned out:"),
+                   Table(self._partner_table(), right=("planned", "actual", "of plan")),
                    Heading("Who owes whom now", 2), Bullets(tuple(self._settlement_lines()))]
         if self.partnership is not None:
             blocks += [Heading("Is the partnership still right?", 2),
