@@ -102,8 +102,8 @@ def plan_of(opportunity) -> dict:
     try:
         first, last = (month_index(str(m)) for m in raw["baseline"])
         start = month_index(str(raw["start"]))
-        target = float(raw.get("target", shift.fraction))
-        months = int(raw.get("months", 12))
+        target = float(shift.fraction if raw.get("target") is None else raw["target"])
+        months = int(12 if raw.get("months") is None else raw["months"])
     except (KeyError, TypeError, ValueError):
         raise OpportunityError(f"{where}: its plan {raw!r} should read {PLAN_EXAMPLE}") from None
     if not (first <= last < start) or not 0 < target <= 1 or months < 1:
