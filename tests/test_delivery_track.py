@@ -111,6 +111,20 @@ def test_falling_demand_is_not_credited_to_the_scheme(tiny):
     assert r.measure("diverted_share").achieved_fraction == pytest.approx(0)   # demand-free
 
 
+def test_per_head_where_places_csv_gives_the_population(tiny):
+    # tiny's places.csv: North 60,000; every row in North: 40 a month is 66.67 per 100,000
+    north = actuals().assign(place="North")
+    r = track(tiny, with_plan(tiny.opportunity("frailty")), north, partners=False)
+    assert r.unit == "patients a month per 100,000 (population)"
+    assert r.measure("from_patients").baseline == pytest.approx(40 / 60_000 * 100_000)
+    assert r.measure("entries").actual == pytest.approx(120 / 60_000 * 100_000)
+    assert r.measure("diverted_share").actual == pytest.approx(0.25)  # a share has no head
+    assert r.demand["demand_change"] == pytest.approx(8 / 60_000 * 100_000)
+    row = r.by_place.iloc[0]
+    assert (row["place"], row["population"]) == ("North", 60_000)
+    assert row["entries_before"] == pytest.approx(100 / 60_000 * 100_000)
+
+
 def test_spc_signals_on_the_constructed_series(result):
     signals = {m.name: m.spc.signal for m in result.measures}
     # a flat baseline puts the limits on the mean; every later point is outside them

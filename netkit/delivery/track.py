@@ -7,7 +7,7 @@ the shift's ``fraction``) and ``months`` (how long the plan runs). The planned f
 k-th month from the start (k = 1, 2, ...) is ``target × min(1, k / ramp_months)`` with the
 shift's ``ramp_months`` (no ramp: the target from the first month), and 0 before the start.
 
-**The measures**, one value a month over the actuals' months, per 1,000 of the population where
+**The measures**, one value a month over the actuals' months, per 100,000 of the population where
 ``places.csv`` gives it (the pathway's ``denominator`` column, else ``population``), else
 patients a month:
 
@@ -71,6 +71,8 @@ __all__ = ["track", "plan_of", "planned_fraction", "HOSPITAL", "WINDOW"]
 
 #: Service categories counted as hospital in the balance of care.
 HOSPITAL = ("urgent_emergency", "acute_inpatient", "acute_outpatient")
+#: Rates are per this many of the population (the care shift tracker's unit).
+PER = 100_000
 #: The latest months that "actual" means.
 WINDOW = 3
 PLAN_EXAMPLE = ("plan: {baseline: [2024-04, 2025-03], start: 2025-04, target: 0.2, months: 12}")
@@ -274,7 +276,7 @@ def _by_place(a, months, plan, base, recent, pop) -> pd.DataFrame:
         b, r = g[base], g[recent]
         d0 = b["to"].sum() / (b["from"] + b["to"]).sum() if (b["from"] + b["to"]).sum() else 0.0
         share = _diverted([r["to"].sum()], [(r["from"] + r["to"]).sum()], d0)[0]
-        scale = 1000 / pop[place] if place in pop else 1.0
+        scale = PER / pop[place] if place in pop else 1.0
         rows.append({"place": place or "(none)", "population": pop.get(place),
                      "baseline_to_share": d0, "achieved": share, "planned": frac,
                      "achieved_fraction": share / frac if frac else None,
@@ -434,8 +436,8 @@ def track(system: System, opportunity, actuals, *, window: int = WINDOW,
     recent[-window:] = True
     places = sorted(set(a["place"]))
     pop, column = _population(system, scope, places)
-    scale = 1000 / sum(pop.values()) if pop else 1.0
-    unit = f"patients a month per 1,000 ({column})" if pop else "patients a month"
+    scale = PER / sum(pop.values()) if pop else 1.0
+    unit = f"patients a month per {PER:,} ({column})" if pop else "patients a month"
     total = _monthly(a, [], months)
     measures, achieved = _measures(total, months, plan, scale, unit, recent, base)
     split = _split(total[base], total[recent], scale)
