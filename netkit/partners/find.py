@@ -38,6 +38,7 @@ from netkit.partners.disclosure_check import (
     released_system,
 )
 from netkit.partners.frameworks import stakeholder_frameworks
+from netkit.partners.glossary import role_findings
 from netkit.partners.reasons import route_lines, sourced_reasons, top_counterparts
 from netkit.partners.result import TIERS, PartnerReport, PartnerSet
 from netkit.partners.scope import Scope, find_scope, represent_rules
@@ -335,12 +336,7 @@ def _broker_lines(system: System, routes: dict, roles: pd.DataFrame) -> list[str
     names = system.organisation_names()
     lines = [f"{names.get(b, b)} is {line}" for b in sorted(routes)
              for line in route_lines(routes[b])]
-    notable = roles[(roles["observed"] >= 2) & (roles["z"] >= 1.96)]
-    for row in notable.itertuples():
-        lines.append(f"{names.get(row.node, row.node)} acts as {row.role} more than chance "
-                     f"would give ({row.observed} open two-paths, {row.expected:.1f} expected, "
-                     f"z = {row.z:.1f})")
-    return lines
+    return lines + role_findings(roles[roles["observed"] >= 2], names)
 
 
 def _analyse(system: System, opp: Opportunity, scope: Scope, related: list, min_patients: float,

@@ -16,7 +16,7 @@ from netkit.partners.criteria import Criteria
 from netkit.partners.reasons import money, type_name
 from netkit.partners.scope import Scope
 from netkit.partners.glossary import appendix_blocks, glossary_blocks, sources_html
-from netkit.partners.sources import format_sources
+from netkit.partners.sources import explain_partner, format_sources
 from netkit.render.document import (
     Bullets,
     Document,
@@ -148,6 +148,11 @@ class PartnerSet:
         if "selected" in core:
             core = core.sort_values("selected", kind="mergesort")
         return core["id"].tolist()
+
+    def explain(self, partner: str):
+        """One partner's reasons with the input rows behind each
+        (`netkit.partners.sources.explain_partner`; ``netkit explain``)."""
+        return explain_partner(self, partner)
 
     def tier_of(self, org: str) -> str | None:
         """The tier of an organisation (or of its representative); ``None`` if out of scope."""

@@ -27,17 +27,23 @@ Figures and the rows behind them:
 
 from __future__ import annotations
 
+import difflib
+import textwrap
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from netkit._frames import isin
+from netkit.errors import OpportunityError
 from netkit.model.selectors import select_services
 from netkit.model.system import System
 from netkit.partners.scope import Scope
+from netkit.render.document import Document, Heading, Lines, Note
+from netkit.render.views import ReportViews
 
-__all__ = ["Sources", "partner_sources", "FIGURES", "merge_sources", "format_sources"]
+__all__ = ["Sources", "partner_sources", "FIGURES", "merge_sources", "format_sources",
+           "Explanation", "explain_partner", "ROW_CONVENTION"]
 
 #: The figures a reason can rest on, in the order reasons give them.
 FIGURES = ("organisation", "activity", "handoffs", "commissioning", "incentives", "members")
@@ -250,3 +256,117 @@ def partner_sources(system: System, scope: Scope, pairs: pd.DataFrame,
     _grouped(members[members["id"] != members["candidate"]], "organisations", "members", out)
     return Sources({c: {f: {t: r.tolist() for t, r in tables.items()}
                         for f, tables in figures.items()} for c, figures in out.items()}, files)
+
+
+#: How row numbers are counted, said wherever they are shown.
+ROW_CONVENTION = ("row numbers as a spreadsheet shows each file: the header is row 1 and the "
+                  "first record row 2 (as validation messages count them)")
+
+
+@dataclass(frozen=True, repr=False)
+class Explanation(ReportViews):
+    """One partner's reasons with the input rows behind each (`netkit explain`).
+
+    Attributes
+    ----------
+    opportunity, partner, name, tier : str
+    rank, of : int
+        Its place in the partner list (by score within a tier) and how many there are.
+    reasons : list of (str, list)
+        Each reason in words with its ``[{file, rows}]``.
+    sources : list of dict
+        Every input row behind its figures.
+    members : list of str
+        The organisations it stands for.
+    traced : bool
+        Whether the system kept its row numbers (a system read from files does; one built in
+        code or changed by a changeset does not).
+    """
+
+    opportunity: str
+    partner: str
+    name: str
+    tier: str
+    rank: int
+    of: int
+    reasons: list
+    sources: list
+    members: list = field(default_factory=list)
+    traced: bool = True
+
+    def __repr__(self) -> str:
+        return (f"<Explanation {self.partner!r} in {self.opportunity!r}: {self.tier}, "
+                f"{len(self.reasons)} reasons>")
+
+    def to_dict(self) -> dict:
+        return {"opportunity": self.opportunity, "partner": self.partner, "name": self.name,
+                "tier": self.tier, "rank": self.rank, "members": self.members,
+                "reasons": [{"reason": text, "sources": found} for text, found in self.reasons],
+                "sources": self.sources, "rows": ROW_CONVENTION}
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per reason: ``reason, sources`` (as text)."""
+        return pd.DataFrame({"reason": [t for t, _ in self.reasons],
+                             "sources": [format_sources(f) for _, f in self.reasons]})
+
+    def report(self) -> Document:
+        lines = []
+        for text, found in self.reasons:
+            lines += textwrap.wrap(text, 98, initial_indent="- ", subsequent_indent="  ")
+            lines += textwrap.wrap(format_sources(found), 96, initial_indent="    rows: ",
+                                   subsequent_indent="      ")
+        blocks = [Heading(f"{self.name} ({self.partner}) in {self.opportunity}"),
+                  Lines([f"{self.tier}; number {self.rank} of {self.of} in the partner list (by "
+                         "tier, then score)" + (f"; stands for {', '.join(self.members)}"
+                                   if self.members else "")], muted=True),
+                  Heading("Reasons and the input rows behind them", 2), Lines(lines),
+                  Note(format_sources(self.sources), label="All rows behind its figures"),
+                  Note(ROW_CONVENTION, label="Rows")]
+        if not self.traced:
+            blocks.append(Note("this system was not read from files (or was changed since), so "
+                               "it has no row numbers to cite", label="Sources"))
+        return Document(blocks, title=f"Why {self.name}")
+
+
+def explain_partner(partner_set, partner: str) -> Explanation:
+    """The reasons for one partner of a `netkit.partners.result.PartnerSet`, with their rows.
+
+    ``partner`` is a partner's id or that of an organisation it stands for.
+
+    Raises
+    ------
+    OpportunityError
+        If ``partner`` is not in the partner set, naming the ones that are.
+
+    Examples
+    --------
+    >>> import netkit
+    >>> ps = netkit.find_partners(netkit.load_system(netkit.sample_path("tiny")), "frailty")
+    >>> print(explain_partner(ps, "AMB").to_text())  # doctest: +ELLIPSIS
+    Vale Ambulance Service (AMB) in frailty
+    ...
+    - delivers 18% of the contacts in scope (500 conveyances a year)
+        rows: flows.csv row 3
+    ...
+    """
+    table = partner_set.partners
+    wanted = partner_set.scope.candidate_of.get(partner, partner)
+    found = table[table["id"] == wanted]
+    if found.empty:
+        known = table["id"].tolist()
+        close = difflib.get_close_matches(str(partner), known, 1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        shown = ", ".join(known[:30]) + (f" and {len(known) - 30:,} more" if len(known) > 30
+                                         else "")
+        raise OpportunityError(
+            f"no partner {partner!r} in the partner set for {partner_set.opportunity.id!r} "
+            f"({hint}partners: {shown}); see 'netkit partners PATH --opportunity "
+            f"{partner_set.opportunity.id}'")
+    row = found.iloc[0]
+    pairs = row.get("reason_sources")
+    pairs = pairs if isinstance(pairs, list) else [[] for _ in row["reasons"]]
+    sources = row.get("sources") if isinstance(row.get("sources"), list) else []
+    return Explanation(partner_set.opportunity.id, str(row["id"]), str(row["name"]),
+                       str(row["tier"]), int(row["rank"]), len(table),
+                       list(zip(row["reasons"], pairs)), sources, list(row["stands_for"]),
+                       traced=bool(sources))
