@@ -124,7 +124,8 @@ def format_sources(sources: list[dict], limit: int | None = None) -> str:
         shown = runs if limit is None or len(runs) <= limit else runs[:limit]
         text = ", ".join(shown)
         if len(shown) < len(runs):
-            text += f" and {len(runs) - len(shown):,} more runs of rows"
+            more = len(runs) - len(shown)
+            text += f" and {more:,} more run{'s' if more != 1 else ''} of rows"
         parts.append(f"{item['file']} row{'s' if len(rows) != 1 else ''} {text}")
     return "; ".join(parts)
 
