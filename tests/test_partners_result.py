@@ -78,3 +78,22 @@ def test_no_z_score_under_the_minimum(frailty, riverside):
         supported = roles[(roles["expected"] >= MIN_EXPECTED) & (roles["z"] >= 1.96)
                           & (roles["observed"] >= 2)]
         assert len(shown) == len(supported)
+
+
+def test_contacts_in_the_boards_words(riverside):
+    frailty = riverside[0]
+    reasons = frailty.partners.set_index("id")["reasons"]
+    # the ambulance service's NHS 111 calls are contacts, not attendances
+    assert reasons["AMB-WC"][0] == ("delivers 19% of the contacts in scope (8,100 a year: 5,400 "
+                                    "conveyances and 2,700 contacts)")
+    assert reasons["ACU-RIV"][0].startswith("delivers 36% of the contacts in scope (15,696 a "
+                                            "year: 7,920 attendances, 7,416 admissions and 360 "
+                                            "contacts)")
+
+
+def test_text_says_when_an_inform_partner_has_more_reasons(riverside):
+    text = riverside[0].to_text()
+    block = text[text.index(" 8. Riverton Central PCN"):].splitlines()[:4]
+    assert block[1:] == ["       - not core: would add 2.1% benefit for 4.5% coordination cost",
+                         "       - delivers 5% of the contacts in scope (2,149 a year)",
+                         "       (2 more reasons in the markdown, HTML and JSON reports)"]

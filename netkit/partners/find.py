@@ -364,8 +364,14 @@ def _analyse(system: System, opp: Opportunity, scope: Scope, related: list, min_
 
 
 def _contact_kinds(scope: Scope) -> dict:
-    """Candidate → {service category: contacts a year}, for the reasons' words."""
+    """Candidate → {service category: contacts a year}, for the reasons' words. An ambulance
+    service's urgent care (NHS 111) is not attendances: it counts as plain contacts."""
     services = scope.services
+    types = scope.organisations.set_index("id")["type"]
+    by_ambulance = services["provider"].map(types).eq("ambulance_trust").to_numpy()
+    urgent = (services["category"] == "urgent_emergency").to_numpy()
+    services = services.assign(category=services["category"].where(
+        ~(by_ambulance & urgent), "urgent_other"))
     kinds = services.groupby(["candidate", "category"], sort=True)["activity"].sum()
     out: dict = {}
     for (candidate, category), value in kinds.items():

@@ -322,17 +322,22 @@ class PartnerSet:
 
     def _tier_lines(self, tier: str, top: int | None, width: int) -> list[str]:
         """A tier as the terminal shows it: rank, name, id, type and score on one line, the
-        reasons wrapped beneath (the first only for inform), and how many more there are."""
+        reasons wrapped beneath (for inform the first two, saying how many more), and how many
+        more partners there are."""
         rows, hidden = self._shown(tier, top)
         out = []
         for row in rows.itertuples():
             label = terminal_safe(f"{row.rank:>3}. {row.name} ({row.id}, "
                                   f"{type_name(row.type)})", inline=True)
             out.append(f"{shorten(label, width - 12):<{width - 12}} score {row.score:.2f}")
-            reasons = row.reasons if tier != "inform" else row.reasons[:1]
+            reasons = row.reasons if tier != "inform" else row.reasons[:2]
             for r in reasons:  # one line each: text renders lines on one line apiece
                 out += textwrap.wrap(r, width, initial_indent="       - ",
                                      subsequent_indent="         ")
+            if len(row.reasons) > len(reasons):
+                more = len(row.reasons) - len(reasons)
+                out.append(f"       ({more} more reason{'s' if more != 1 else ''} in the "
+                           "markdown, HTML and JSON reports)")
         if hidden:
             out.append(f"     {_more(hidden, f'{tier} partners')}")
         return out
