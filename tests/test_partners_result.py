@@ -97,3 +97,11 @@ def test_text_says_when_an_inform_partner_has_more_reasons(riverside):
     assert block[1:] == ["       - not core: would add 2.1% benefit for 4.5% coordination cost",
                          "       - delivers 5% of the contacts in scope (2,149 a year)",
                          "       (2 more reasons in the markdown, HTML and JSON reports)"]
+
+
+def test_a_report_of_several_opportunities_ends_with_one_glossary():
+    report = netkit.find_all_partners(netkit.load_system(netkit.sample_path("tiny")))
+    for out in (report.to_text(), report.to_markdown()):
+        assert out.count("Glossary") == 1
+        assert out.index("Glossary") > out.rindex("Partners for")
+    assert report.to_html().count("Glossary</h2>") == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 
 import pytest
@@ -116,3 +117,12 @@ def test_html_lets_a_reader_open_the_rows_without_script(frailty):
     assert "<script" not in section
     assert "<details><summary>7. Smith &amp; Sons &lt;Care&gt; Ltd (CARE, inform)</summary>" in section
     assert "flows.csv rows 5, 7, 9, 11" in section
+
+
+def test_html_rows_for_the_first_partners_and_says_how_many_more(frailty):
+    from netkit.partners.glossary import sources_html
+
+    page = sources_html(frailty.partners, limit=2)
+    opened = re.findall(r"<details><summary>(\d+)\. ", page)
+    assert opened == ["1", "2", "3", "4", "5", "6"]  # the six core partners, whatever the limit
+    assert "and 1 more partners: 'netkit explain' and the JSON report" in page

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 
+import numpy as np
 import pandas as pd
 
 from netkit.metrics.brokerage import MIN_EXPECTED
@@ -118,13 +119,21 @@ def appendix_blocks(brokers: list[str], roles: pd.DataFrame, names: dict, groups
     return blocks
 
 
-def sources_html(partners: pd.DataFrame) -> str:
+#: At most this many partners (the core and involve tiers always) get their rows in the HTML
+#: report; ``netkit explain`` and the JSON report give them for every one.
+SOURCES_SHOWN = 200
+
+
+def sources_html(partners: pd.DataFrame, limit: int = SOURCES_SHOWN) -> str:
     """Each partner's reasons with the input rows behind them, to open one at a time
-    (``<details>``; no script), everything escaped."""
+    (``<details>``; no script), everything escaped; the first ``limit`` partners (and every
+    core and involve partner), saying how many more there are."""
     if "reason_sources" not in partners:
         return ""
+    shown = partners[(partners["tier"] != "inform").to_numpy()
+                     | (np.arange(len(partners)) < limit)]
     items = []
-    for row in partners.itertuples():
+    for row in shown.itertuples():
         lines = "".join(
             f"<li>{html.escape(text)}<details><summary>input rows</summary>"
             f"{html.escape(format_sources(found))}</details></li>"
@@ -133,6 +142,9 @@ def sources_html(partners: pd.DataFrame) -> str:
                      f"({html.escape(str(row.id))}, {html.escape(row.tier)})</summary>"
                      f"<ul>{lines}</ul><p>All rows: {html.escape(format_sources(row.sources))}"
                      "</p></details>")
+    if len(shown) < len(partners):
+        items.append(f"<p>and {len(partners) - len(shown):,} more partners: 'netkit explain' "
+                     "and the JSON report give the rows for every one.</p>")
     return ("<section class=\"sources\"><h2>Where each reason comes from</h2>"
             "<p>Open a partner to see the input rows behind each reason (row 1 is the header, "
             "as a spreadsheet shows it).</p>" + "".join(items) + "</section>")

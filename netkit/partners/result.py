@@ -409,7 +409,8 @@ class PartnerSet:
                 Paragraph(_more(hidden, "partners"), indent=2, only=TEXT) if hidden else None]
 
     def report(self, top: int | None = TOP, width: int = 100, provenance: str = "",
-               with_map: bool = True, with_curve: bool = True) -> Document:
+               with_map: bool = True, with_curve: bool = True,
+               with_glossary: bool = True) -> Document:
         """The report as a `netkit.render.document.Document`, which `to_text`, `to_markdown`
         and `to_html` render (``top``, ``width`` as in `to_text`; ``provenance``, ``with_map``
         and ``with_curve``, the pictures, for the HTML page)."""
@@ -439,12 +440,12 @@ class PartnerSet:
                        Raw(picture("map_section")(self.visualise(), heading=""))]
         blocks += appendix_blocks(self.brokers, self.brokerage_roles, self._names(),
                                   self.options.get("groups", "type"), top)
-        blocks += glossary_blocks()
+        blocks += glossary_blocks() if with_glossary else []
         if provenance:
             blocks.append(Footer(provenance))
         return Document(blocks, title=f"Partners for {opp.title or opp.id}")
 
-    def to_text(self, width: int = 100, top: int | None = TOP) -> str:
+    def to_text(self, width: int = 100, top: int | None = TOP, glossary: bool = True) -> str:
         """A briefing that fits a terminal.
 
         Parameters
@@ -456,14 +457,19 @@ class PartnerSet:
             stability table show their first ``top`` entries and say how many more there are
             (``None`` or 0: everything).
         """
-        return render_text(self.report(top, width, with_map=False, with_curve=False), width)
+        return render_text(self.report(top, width, with_map=False, with_curve=False,
+                                       with_glossary=glossary), width)
 
-    def to_markdown(self, top: int | None = TOP) -> str:
-        """A report that pastes into a board paper (``top`` as in `to_text`)."""
-        return render_markdown(self.report(top, with_map=False, with_curve=False))
+    def to_markdown(self, top: int | None = TOP, glossary: bool = True) -> str:
+        """A report that pastes into a board paper (``top`` as in `to_text`; ``glossary``:
+        end with the glossary)."""
+        return render_markdown(self.report(top, with_map=False, with_curve=False,
+                                           with_glossary=glossary))
 
-    def _html_body(self, provenance: str = "", with_map: bool = True) -> str:
-        return render_html(self.report(None, provenance=provenance, with_map=with_map))
+    def _html_body(self, provenance: str = "", with_map: bool = True,
+                   glossary: bool = True) -> str:
+        return render_html(self.report(None, provenance=provenance, with_map=with_map,
+                                       with_glossary=glossary))
 
     def to_html(self, with_map: bool = True) -> str:
         """A single-file HTML report (no external resources): summary, partner table,
@@ -479,7 +485,7 @@ class PartnerSet:
     def _repr_html_(self) -> str:
         table = self.partners.assign(
             score=self.partners["score"].map(lambda v: f"{v:.2f}"),
-            reasons=self.partners["reasons"].map(lambda r: " · ".join(r[:3])))
+            reasons=self.partners["reasons"].map(" · ".join))
         return render_html(Document([
             Heading(f"Partners for: {self.opportunity.title or self.opportunity.id}"),
             Lines(self._headline()),
@@ -556,19 +562,24 @@ class PartnerReport:
                 "opportunities": [ps.to_dict() for ps in self.partner_sets]}
 
     def to_text(self, width: int = 100, top: int | None = TOP) -> str:
-        """Each opportunity's briefing (`PartnerSet.to_text`), one after another."""
-        return "\n\n".join(ps.to_text(width, top) for ps in self.partner_sets)
+        """Each opportunity's briefing (`PartnerSet.to_text`), one after another, then the
+        glossary once."""
+        glossary = render_text(Document(glossary_blocks()), width)
+        return "\n\n".join([ps.to_text(width, top, glossary=False)
+                            for ps in self.partner_sets] + [glossary])
 
     def to_markdown(self, top: int | None = TOP) -> str:
-        """Each opportunity's report (`PartnerSet.to_markdown`), one after another."""
-        return "\n\n".join(ps.to_markdown(top) for ps in self.partner_sets)
+        """Each opportunity's report (`PartnerSet.to_markdown`), one after another, then the
+        glossary once."""
+        return "\n\n".join([ps.to_markdown(top, glossary=False) for ps in self.partner_sets]
+                           + [render_markdown(Document(glossary_blocks()))])
 
     def to_html(self) -> str:
-        body = "\n<hr>\n".join(ps._html_body() for ps in self.partner_sets)
+        body = "\n<hr>\n".join(ps._html_body(glossary=False) for ps in self.partner_sets)
         footer = self.partner_sets[0].provenance().rsplit(" · opportunity", 1)[0] \
             if self.partner_sets else ""
         return html_page(f"Partners for {self.system_name}",
-                         body + "\n" + render_html(Document([Footer(footer)])),
+                         body + "\n" + render_html(Document(glossary_blocks() + [Footer(footer)])),
                          **_map_assets(True))
 
     def _repr_html_(self) -> str:
