@@ -288,6 +288,17 @@ def test_properties_on_systems_never_seen(data):
         assert p["handoffs_share"].sum() == pytest.approx(2) or p["handoffs_share"].sum() == 0
         assert set(p["tier"]) <= {"core", "involve", "inform"}
         assert p["id"].is_unique and p["rank"].tolist() == list(range(1, len(p) + 1))
+        for tier in ("core", "involve", "inform"):  # by score within each tier
+            scores = p.loc[p["tier"] == tier, "score"].tolist()
+            assert scores == sorted(scores, reverse=True)
+        # each partner's transfers of care are the sum of the flows rows it cites for them
+        patients = dict(zip(range(2, len(system.flows) + 2), system.flows["patients"]))
+        for row in p.itertuples():
+            cited = [f for r, f in zip(row.reasons, row.reason_sources)
+                     if r.startswith("party to")]
+            if cited:
+                (item,) = cited[0]
+                assert sum(patients[r] for r in item["rows"]) == pytest.approx(row.handoffs)
         if ps.incentives is not None:
             inc = ps.incentives
             assert inc.organisations["net"].sum() == pytest.approx(inc.system_net, abs=1e-6)

@@ -131,11 +131,20 @@ def format_sources(sources: list[dict], limit: int | None = None) -> str:
 
 
 def _grouped(frame: pd.DataFrame, table: str, figure: str, out: dict) -> None:
-    """Add ``frame`` (``candidate, row``) to ``out[candidate][figure][table]``."""
+    """Add ``frame`` (``candidate, row``) to ``out[candidate][figure][table]`` (a union with
+    what is there), one sort for all candidates."""
+    frame = frame[["candidate", "row"]].dropna().drop_duplicates()
     if frame.empty:
         return
-    for candidate, rows in frame.groupby("candidate", sort=False)["row"]:
-        out.setdefault(candidate, {}).setdefault(figure, {})[table] = np.unique(rows.to_numpy())
+    frame = frame.sort_values(["candidate", "row"], kind="mergesort")
+    candidates = frame["candidate"].to_numpy()
+    rows = frame["row"].to_numpy(dtype="int64")
+    starts = np.flatnonzero(np.r_[True, candidates[1:] != candidates[:-1]])
+    ends = np.r_[starts[1:], len(candidates)]
+    for candidate, a, b in zip(candidates[starts].tolist(), starts.tolist(), ends.tolist()):
+        tables = out.setdefault(candidate, {}).setdefault(figure, {})
+        found = rows[a:b]
+        tables[table] = np.union1d(tables[table], found) if table in tables else found
 
 
 def _scope_flow_rows(system: System, scope: Scope, rows: np.ndarray) -> pd.DataFrame:
@@ -193,11 +202,13 @@ def partner_sources(system: System, scope: Scope, pairs: pd.DataFrame,
     leaving = flows.groupby(["pathway", "source"])["patients"].sum()
     leaving.index.names = arriving.index.names = ["pathway", "service"]
     both = pd.concat([arriving.rename("in"), leaving.rename("out")], axis=1).fillna(0.0)
-    by_leaving = set(both.index[both["out"] > both["in"]].tolist())
-    leave_key = pd.Series(list(zip(flows["pathway"], flows["source"])), dtype=object)
-    arrive_key = pd.Series(list(zip(flows["pathway"], flows["target"])), dtype=object)
-    into = flows["target_c"].notna() & ~arrive_key.isin(by_leaving).to_numpy()
-    out_of = flows["source_c"].notna() & leave_key.isin(by_leaving).to_numpy()
+    by_leaving = both["out"] > both["in"]
+    leave_counts = pd.MultiIndex.from_arrays([flows["pathway"], flows["source"]]).isin(
+        by_leaving.index[by_leaving.to_numpy()])
+    arrive_counts = ~pd.MultiIndex.from_arrays([flows["pathway"], flows["target"]]).isin(
+        by_leaving.index[by_leaving.to_numpy()])
+    into = flows["target_c"].notna().to_numpy() & arrive_counts
+    out_of = flows["source_c"].notna().to_numpy() & leave_counts
     _grouped(pd.concat([
         pd.DataFrame({"candidate": flows.loc[into, "target_c"], "row": flows.loc[into, "row"]}),
         pd.DataFrame({"candidate": flows.loc[out_of, "source_c"],
