@@ -60,3 +60,14 @@ def test_an_inform_organisation_managed_closely_is_explained():
                                  pd.Series({"A": 1e7, "B": 1e7}), set(), set())
     assert out.at["B", "mendelow"] == "manage closely"
     assert out.at["B", "grid_note"].startswith("powerful and much affected in general")
+
+
+def test_the_report_says_why_when_the_grid_differs_from_the_tier():
+    # at a seat cost of 0.3 the acute trust is "involve" though powerful and much affected
+    ps = netkit.find_partners(netkit.load_system(netkit.sample_path("tiny")), "frailty",
+                              coordination_cost="partner=0.3")
+    text = ps.to_text()
+    grid = text[text.index("Stakeholder grid"):].splitlines()
+    assert grid[1].split()[:5] == ["id", "tier", "mendelow", "salience", "why"]
+    acute = next(line for line in grid if line.startswith("ACUTE"))
+    assert "involve  manage closely  definitive  powerful and much affected, but a seat" in acute
