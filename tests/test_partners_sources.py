@@ -126,3 +126,13 @@ def test_html_rows_for_the_first_partners_and_says_how_many_more(frailty):
     opened = re.findall(r"<details><summary>(\d+)\. ", page)
     assert opened == ["1", "2", "3", "4", "5", "6"]  # the six core partners, whatever the limit
     assert "and 1 more partners: 'netkit explain' and the JSON report" in page
+
+
+def test_a_workbook_cites_its_sheets(tmp_path):
+    from netkit.io.saving import save_system
+
+    book = tmp_path / "tiny.xlsx"
+    save_system(netkit.load_system(TINY), book)
+    ps = netkit.find_partners(netkit.load_system(book), "frailty")
+    assert _by_id(ps, "reason_sources")["ACUTE"][0] == [
+        {"file": "tiny.xlsx, sheet flows", "rows": [5, 7, 9, 11]}]
