@@ -12,7 +12,8 @@ __all__ = ["NetkitGroup", "cli", "TOUR"]
 #: The order ``netkit --help`` lists the commands in: from checking a system to its partners, how
 #: they change, pictures, event data, other systems and generated ones.
 TOUR = ("validate", "summary", "export", "diagnose", "opportunities", "partners", "apply",
-        "recompute", "timeline", "watch", "visualise", "pathways", "compare", "roles", "generate")
+        "recompute", "timeline", "watch", "track", "visualise", "pathways", "compare", "roles",
+        "generate")
 
 
 class NetkitGroup(click.Group):
