@@ -117,3 +117,13 @@ def test_an_empty_activity_is_labelled_missing():
     events = pd.DataFrame({"case_id": ["p", "p"], "timestamp": ["2024-01-01", "2024-01-02"],
                            "activity": ["A", None]})
     assert directly_follows(events).values.tolist()[0] == ["dfg", "A", "(missing)", 1]
+
+
+def test_sparse_large_integer_activities_keep_only_the_labels_they_use():
+    events = pd.DataFrame({"case_id": [1, 1], "timestamp": pd.to_datetime(["2024-01-01",
+                                                                          "2024-01-02"]),
+                           "activity": [7, 900_000]})
+    seq = order_events(events["case_id"], events["timestamp"].to_numpy().view(np.int64),
+                       events["activity"], used_labels=False)
+    assert seq.labels.tolist() == ["7", "900000"]
+    assert directly_follows(events).values.tolist()[0] == ["dfg", "7", "900000", 1]

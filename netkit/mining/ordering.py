@@ -167,11 +167,12 @@ def _integers(values) -> np.ndarray | None:
 def _activity_codes(values, missing: str, used_labels: bool = True
                     ) -> tuple[np.ndarray, np.ndarray]:
     """Activity codes and their labels. Small non-negative integer activities are coded with a
-    lookup table instead of a hash (labels become their text); with ``used_labels=False`` the
-    values are the codes as they are and every value up to the largest is a label."""
+    lookup table instead of a hash (labels become their text); with ``used_labels=False`` and
+    values under 256, the values are the codes as they are and every value up to the largest
+    is a label."""
     raw = _integers(values)
     if raw is not None and len(raw) and raw.min() >= 0 and raw.max() < 1_000_000:
-        if not used_labels:
+        if not used_labels and raw.max() < 256:  # a few labels more cost nothing
             return raw, np.arange(int(raw.max()) + 1).astype(str).astype(object)
         present = np.bincount(raw) > 0
         labels = np.flatnonzero(present)
