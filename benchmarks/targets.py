@@ -158,12 +158,22 @@ ONE_EVENT = [{"scale_flows": {"pathway": "QKK-frailty-urgent", "factor": 1.1}}]
 def changeset_apply(ctx):
     from netkit.change.changeset import Changeset
 
+    from netkit.change import apply as applying
+
     region = ctx.system("region")
     changeset = Changeset.of(ONE_EVENT)
     seconds, memory = timed(lambda: netkit.apply_changes(region, changeset), ctx.repeat)
+    # the peer: the same change with the whole system revalidated (as before issue 21)
+    rows_only = applying._changed_numbers
+    applying._changed_numbers = lambda state, system: None
+    try:
+        t_whole = _seconds(lambda: netkit.apply_changes(region, changeset))
+    finally:
+        applying._changed_numbers = rows_only
     return Row(f"apply a one-event changeset (scale one ICS's frailty flows) to the generated "
                f"London region ({len(region.flows):,} flows)", seconds, memory,
-               met=seconds < 0.2, figure=f"{seconds:.3f} s")
+               f"{t_whole / seconds:.0f}x faster than revalidating the whole system "
+               f"({t_whole:.2f} s, one run)", met=seconds < 0.2, figure=f"{seconds:.3f} s")
 
 
 @target("incremental recompute after one event, generated London region: the tracker's "
@@ -290,8 +300,17 @@ def dfg_sorted(ctx):
     ordered = pd.DataFrame({"case_id": np.sort(rng.integers(0, n // 10, n)),
                             "timestamp": pd.to_datetime(np.arange(n, dtype=np.int64)),
                             "activity": rng.integers(0, 50, n)})
-    seconds, memory = timed(lambda: directly_follows(ordered), max(ctx.repeat, 5))
+    activity = ordered["activity"].to_numpy()
+
+    def floor():  # the count at its core as one plain numpy expression: no starts, no ends
+        return np.bincount(activity[:-1] * 50 + activity[1:], minlength=2500)
+
+    seconds, t_floor = interleaved([lambda: directly_follows(ordered), floor],
+                                   max(ctx.repeat, 5))
+    _, memory = timed(lambda: directly_follows(ordered), 1)
     rate = n / seconds / 1e6
     return Row(f"directly_follows, 10M events already in order, integer ids "
-               f"({rate:.1f}M events/s)", seconds, memory, met=rate >= 60,
+               f"({rate:.1f}M events/s)", seconds, memory,
+               f"{seconds / t_floor:.1f}x a bare numpy count of the pairs alone "
+               f"({t_floor:.3f} s; runs taken in turn)", met=rate >= 60,
                figure=f"{rate:.1f}M events/s")
