@@ -13,6 +13,7 @@ from types import MappingProxyType
 from typing import Any, Iterable, Mapping
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from netkit._views import DISPLAY_BUDGET, picture
@@ -39,7 +40,7 @@ class System:
         The system's name, from ``system.yaml``.
     meta : mapping
         Everything in ``system.yaml`` (name, snapshot, population, currency, description, ...).
-    organisations, services, pathways, flows, relationships : pandas.DataFrame
+    organisations, services, pathways, flows, relationships, places, seats : pandas.DataFrame
         The tables, with the contract's columns typed (ids as text, numbers as floats, empty
         optional cells missing) and any extra columns kept as text. Every optional column of
         the contract is there: one the input lacked is added with every cell missing (see
@@ -62,12 +63,14 @@ class System:
     """
 
     __slots__ = ("_tables", "_given", "_meta", "_opportunities", "_source", "_warnings",
-                 "_checksum", "_lookups", "_frozen")
+                 "_checksum", "_lookups", "_input_rows", "_frozen")
 
     def __init__(self, tables: Mapping[str, pd.DataFrame], meta: Mapping | None = None,
                  opportunities: Iterable[Opportunity] = (), source: str | None = None,
                  warnings: Iterable = (), checksum: str | None = None, *,
-                 given_columns: Mapping[str, Iterable[str]] | None = None):
+                 given_columns: Mapping[str, Iterable[str]] | None = None,
+                 input_rows: Mapping[str, tuple] | None = None):
+        tables = {name: tables[name] if name in tables else _empty(name) for name in TABLES}
         given = given_columns or {name: tables[name].columns for name in TABLES}
         self._given = MappingProxyType({
             name: tuple(c for c in TABLES[name].optional if c in set(given.get(name, ())))
@@ -80,6 +83,10 @@ class System:
         self._warnings = tuple(warnings)
         self._checksum = checksum
         self._lookups = {}  # column -> {organisation id: value}, built on first use
+        self._input_rows = MappingProxyType({
+            name: (str(label), np.asarray(rows, dtype="int64"))
+            for name, (label, rows) in (input_rows or {}).items()
+            if name in self._tables and len(rows) == len(self._tables[name])})
         self._frozen = True
 
     def __setattr__(self, name, value):
@@ -108,8 +115,29 @@ class System:
     def relationships(self) -> pd.DataFrame:
         return self._tables["relationships"].copy(deep=_DEEP)
 
+    @property
+    def places(self) -> pd.DataFrame:
+        """``places.csv`` (format version 2): ``place, name, population, population_65plus,
+        deprivation_quintile, commissioner, council`` and any ``population_*`` age bands; no
+        rows when the system has none.
+
+        Examples
+        --------
+        >>> import netkit
+        >>> netkit.load_system(netkit.sample_path("tiny")).places["place"].tolist()
+        ['North', 'South']
+        """
+        return self._tables["places"].copy(deep=_DEEP)
+
+    @property
+    def seats(self) -> pd.DataFrame:
+        """``seats.csv`` (format version 2): ``id, name, members`` (``;``-separated organisation
+        ids) and ``kind``; no rows when the system names no seats."""
+        return self._tables["seats"].copy(deep=_DEEP)
+
     def tables(self) -> dict[str, pd.DataFrame]:
-        """All five tables by name (copies)."""
+        """Every table by name (copies): the five of format version 1, then ``places`` and
+        ``seats`` (perhaps empty)."""
         return {name: frame.copy(deep=_DEEP) for name, frame in self._tables.items()}
 
     @property
@@ -148,6 +176,23 @@ class System:
     def checksum(self) -> str | None:
         """SHA-256 of the input files the system was read from (for provenance)."""
         return self._checksum
+
+    @property
+    def input_rows(self) -> Mapping[str, tuple]:
+        """Table name → ``(file, rows)``: the file a person opens (``flows.csv``, or the sheet of
+        a workbook) and, for each row of the table in order, its row number there as a
+        spreadsheet shows it (the header is row 1, the first record row 2), as validation
+        messages number rows. Empty for a system not read from files (or changed since).
+
+        Examples
+        --------
+        >>> import netkit
+        >>> system = netkit.load_system(netkit.sample_path("tiny"))
+        >>> label, rows = system.input_rows["flows"]
+        >>> label, rows[:3].tolist()
+        ('flows.csv', [2, 3, 4])
+        """
+        return self._input_rows
 
     @property
     def warnings(self) -> tuple:
@@ -330,6 +375,12 @@ class System:
     def _repr_html_(self) -> str:
         return (f"<h4>{html.escape(self.name)}</h4>"
                 + self.summary()._repr_html_())
+
+
+def _empty(name: str) -> pd.DataFrame:
+    """A table of the contract with its required columns and no rows (a system built from
+    version 1 tables has no places or seats)."""
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in TABLES[name].required})
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
