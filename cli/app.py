@@ -11,8 +11,9 @@ __all__ = ["NetkitGroup", "cli", "TOUR"]
 
 #: The order ``netkit --help`` lists the commands in: from checking a system to its partners, how
 #: they change, pictures, event data, other systems and generated ones.
-TOUR = ("validate", "summary", "export", "opportunities", "partners", "apply", "recompute",
-        "timeline", "watch", "track", "visualise", "pathways", "compare", "roles", "generate")
+TOUR = ("validate", "summary", "export", "opportunities", "partners", "engage", "apply",
+        "recompute", "timeline", "watch", "track", "visualise", "pathways", "compare", "roles",
+        "generate")
 
 
 class NetkitGroup(click.Group):
@@ -56,6 +57,7 @@ def cli():
     \b
     Examples:
       netkit partners sample_networks/riverside --opportunity frailty-admissions
+      netkit engage sample_networks/riverside -O frailty-admissions -o pack.docx
       netkit opportunities sample_networks/riverside
       netkit validate sample_networks/riverside
       netkit summary sample_networks/riverside

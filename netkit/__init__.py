@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # where each public name lives
     from netkit.delivery.actuals import read_actuals
     from netkit.delivery.result import TrackResult
     from netkit.delivery.track import track
+    from netkit.engagement.pack import EngagementPack, engagement_pack
     from netkit.errors import (
         ChangesetError,
         InputError,
@@ -107,6 +108,7 @@ _EXPORTS = {
     "RoleModel": "transfer.roles", "fit_roles": "transfer.roles",
     "track": "delivery.track", "TrackResult": "delivery.result",
     "read_actuals": "delivery.actuals",
+    "engagement_pack": "engagement.pack", "EngagementPack": "engagement.pack",
     "generate_system": "io.generator", "GeneratedSystem": "io.generator",
     "NetkitError": "errors", "InputError": "errors", "OpportunityError": "errors",
     "ChangesetError": "errors", "OptionError": "errors", "Problem": "errors",
