@@ -62,8 +62,8 @@ def engage(path, opportunity_id, fmt, output, force, cadence, **settings):
     import netkit
     from netkit.engagement.word import require_docx
 
-    if fmt in ("docx", "xlsx") and output is None:
-        raise click.UsageError(f"{fmt} is a file, not text: give --output FILE.{fmt}")
+    if fmt == "docx" and output is None:  # xlsx is checked with every command's --format
+        raise click.UsageError("docx is a Word document, not text: give --output FILE.docx")
     check_outputs()
     if output is not None and output.exists() and not force:
         raise click.ClickException(f"{output} already exists; choose another --output or add "
