@@ -8,7 +8,6 @@ from netkit.cli.app import cli
 from .commands import _load
 from .options import (
     check_outputs,
-    occupied,
     output_options,
     partner_options,
     partner_settings,

@@ -3,7 +3,6 @@ messages a person reads."""
 
 from __future__ import annotations
 
-import io
 import sys
 
 import openpyxl

@@ -91,7 +91,8 @@ def test_the_verdicts_lead_is_accountable_and_others_in_the_core_are_consulted()
     assert "Verdict: bilateral. Two organisations hold most of the contacts." in markdown
     assert "The system gains £10,000 a year (range £5,000 to £15,000)." in markdown
     assert pack.asks[0].startswith("1. Agree that 'Fewer emergency admissions of frail older "
-                                   "people' proceeds as a bilateral led by Vale Community Health")
+                                   "people' proceeds as a bilateral agreement led by Vale "
+                                   "Community Health")
 
 
 def test_informed_are_the_involve_and_inform_tiers_counted_and_the_top_named():

@@ -11,6 +11,11 @@ from netkit.render.document import Heading, Lines, Note, Paragraph
 __all__ = ["Asks", "money_words", "verdict_words", "partner_lines", "asks", "board_blocks"]
 
 
+#: The verdict's kinds as the asks say them.
+_KINDS = {"internal": "an internal improvement", "bilateral": "a bilateral agreement",
+          "partnership": "a partnership"}
+
+
 class Asks(Lines):
     """Numbered asks ("1. Agree ..."): lines in Markdown and HTML, a numbered list in Word."""
 
@@ -83,8 +88,8 @@ def asks(title: str, verdict: dict | None, lead: str | None, names: dict, core: 
     ...              pd.DataFrame(columns=["name", "members"]), share, None, {"central": 5.0},
     ...              {"board": "monthly", "working_group": "fortnightly"})
     >>> print(*lines)  # doctest: +NORMALIZE_WHITESPACE
-    1. Agree that 'Frailty' proceeds as a bilateral led by Vale ICB, accountable for every
-       workstream.
+    1. Agree that 'Frailty' proceeds as a bilateral agreement led by Vale ICB, accountable for
+       every workstream.
     2. Agree the 2 core partners and a monthly programme board with a fortnightly working
        group.
     3. Agree in principle the risk-and-gain-share: 1 payment totalling £1,000 a year, as set
@@ -94,7 +99,8 @@ def asks(title: str, verdict: dict | None, lead: str | None, names: dict, core: 
     """
     lead_name = f"{names.get(lead, lead)}" if lead else "a lead to be named"
     kind = (verdict or {}).get("kind") or "partnership"
-    out = [f"Agree that '{title}' proceeds as a {kind} led by {lead_name}, accountable for "
+    kind = _KINDS.get(kind, f"a {kind}")
+    out = [f"Agree that '{title}' proceeds as {kind} led by {lead_name}, accountable for "
            "every workstream."]
     seat_words = ""
     if len(seats):

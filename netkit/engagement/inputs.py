@@ -52,8 +52,11 @@ def warnings_of(ps) -> list[str] | None:
         return None
     out = []
     for warning in ps.warnings or ():
-        out.append(str(getattr(warning, "message", None) or as_dict(warning).get("message", "")
-                       if not isinstance(warning, str) else warning))
+        if isinstance(warning, str):
+            out.append(warning)
+        else:
+            message = getattr(warning, "message", None) or (as_dict(warning) or {}).get("message")
+            out.append(str(message or warning))
     return out
 
 

@@ -30,7 +30,15 @@ from netkit.engagement.inputs import (
 from netkit.engagement.raci import informed_line, raci, workstreams
 from netkit.errors import OptionError
 from netkit.partners.sources import merge_sources
-from netkit.render.document import Bullets, Document, Footer, Heading, Note, Paragraph, Table
+from netkit.render.document import (
+    Bullets,
+    Document,
+    Footer,
+    Heading,
+    Note,
+    Paragraph,
+    Table,
+)
 from netkit.render.formats import fmt_money
 from netkit.render.html import render_html, render_page
 from netkit.render.markdown import render_markdown

@@ -13,8 +13,18 @@ import datetime as _dt
 import io
 import re
 
+import pandas as pd
+
 from netkit.errors import NetkitError
-from netkit.render.document import Bullets, Document, Heading, Lines, Note, Paragraph, Table
+from netkit.render.document import (
+    Bullets,
+    Document,
+    Heading,
+    Lines,
+    Note,
+    Paragraph,
+    Table,
+)
 from netkit.render.formats import terminal_safe
 
 __all__ = ["docx_bytes", "require_docx", "DocxMissing"]
@@ -52,7 +62,7 @@ def _table(word, frame) -> None:
     for values in frame.itertuples(index=False, name=None):  # a report table, not a hot path
         cells = table.add_row().cells
         for cell, value in zip(cells, values):
-            cell.text = "" if value is None or value != value else _text(value)
+            cell.text = "" if pd.isna(value) else _text(value)
 
 
 def docx_bytes(doc: Document) -> bytes:
