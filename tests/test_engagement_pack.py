@@ -145,7 +145,7 @@ def test_plan_states_default_cadences_and_takes_overrides():
         ["core", "programme board", "monthly"], ["core", "working group", "fortnightly"],
         ["involve", "briefing and consultation", "quarterly"],
         ["inform", "updates", "at milestones"]]
-    assert plan["who"].iloc[3] == "1: Smith & Sons <Care> Ltd"
+    assert plan["who"].tolist()[2:] == ["none", "1: Smith & Sons <Care> Ltd"]
     changed = pack_of(cadence={"board": "six-weekly"})
     assert changed.plan["cadence"].iloc[0] == "six-weekly"
     assert "a six-weekly programme board" in changed.asks[1]

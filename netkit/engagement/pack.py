@@ -225,6 +225,8 @@ def _plan(ps, names: dict, cadence: dict) -> pd.DataFrame:
 
     def who(tier: str) -> str:
         ids = tiers.loc[tiers["tier"] == tier, "id"].tolist()
+        if not ids:
+            return "none"
         named = "; ".join(names.get(i, i) for i in ids[:5])
         return f"{len(ids):,}: {named}" + (f" and {len(ids) - 5:,} more" if len(ids) > 5 else "")
 
