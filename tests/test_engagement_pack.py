@@ -12,6 +12,8 @@ import openpyxl
 import pandas as pd
 import pytest
 from conftest import set_cell
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import netkit
 from netkit.errors import OptionError
@@ -280,3 +282,21 @@ def test_pack_is_a_value_with_dict_and_notebook_views():
     assert data["raci"][0]["workstream"] == "Expand Urgent community response"
     assert "<h5>Board summary</h5>" in pack._repr_html_()
     assert repr(pack).startswith("<EngagementPack 'frailty' in 'Tiny Vale': 4 workstreams")
+
+
+@settings(max_examples=25, deadline=None)
+@given(tiers=st.lists(st.sampled_from(["core", "involve", "inform"]), min_size=len(SCORES),
+                      max_size=len(SCORES)).filter(lambda t: "core" in t))
+def test_raci_roles_hold_whatever_the_tiers(tiers):
+    partners = PARTNERS.assign(tier=tiers)
+    pack = pack_of(landed(partners=partners))
+    core = set(partners.loc[partners["tier"] == "core", "id"])
+    wider = len(partners) - len(core)
+    assert pack.lead in core  # tiny's core always has a statutory body or falls back to the top
+    for row in pack.raci.to_dict("records"):
+        assert row["accountable"] == f"{pack.names[pack.lead]} ({pack.lead})"  # exactly one A
+        assert set(row["consulted_ids"]) <= core - {pack.lead} - set(row["responsible_ids"])
+        assert set(row["consulted_ids"]) == core - {pack.lead} - set(row["responsible_ids"])
+        assert len(row["informed_ids"]) == wider
+    assert 3 <= len(pack.asks) <= 5
+    assert [a.split(".")[0] for a in pack.asks] == [str(i) for i in range(1, len(pack.asks) + 1)]
