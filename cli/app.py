@@ -11,9 +11,9 @@ __all__ = ["NetkitGroup", "cli", "TOUR"]
 
 #: The order ``netkit --help`` lists the commands in: from checking a system to its partners, how
 #: they change, pictures, event data, other systems and generated ones.
-TOUR = ("validate", "summary", "export", "opportunities", "partners", "engage", "apply",
-        "recompute", "timeline", "watch", "track", "visualise", "pathways", "compare", "roles",
-        "generate")
+TOUR = ("validate", "summary", "export", "diagnose", "opportunities", "partners", "engage",
+        "apply", "recompute", "timeline", "watch", "track", "visualise", "pathways", "compare",
+        "roles", "generate")
 
 
 class NetkitGroup(click.Group):
@@ -59,6 +59,7 @@ def cli():
       netkit partners sample_networks/riverside --opportunity frailty-admissions
       netkit engage sample_networks/riverside -O frailty-admissions -o pack.docx
       netkit opportunities sample_networks/riverside
+      netkit diagnose sample_networks/shire --write-drafts drafts.yaml
       netkit validate sample_networks/riverside
       netkit summary sample_networks/riverside
       netkit export sample_networks/riverside --to graphml -o riverside.graphml
