@@ -118,6 +118,7 @@ def test_the_verdicts_lead_is_accountable_and_others_in_the_core_are_consulted()
                "burden": {}}
     pack = pack_of(landed(verdict=verdict))
     assert pack.lead == "COMM" and pack.lead_reason.startswith("the lead the proportionality")
+    assert pack.positions.empty is False
     # the core less the responsible and the accountable, in the partner table's order
     assert pack.raci["consulted_ids"].tolist() == [
         ["ACUTE", "ICB", "PCN1", "AMB", "COUNCIL"],  # expand UCR: COMM responsible and lead
@@ -130,6 +131,25 @@ def test_the_verdicts_lead_is_accountable_and_others_in_the_core_are_consulted()
     assert pack.asks[0].startswith("1. Agree that 'Fewer emergency admissions of frail older "
                                    "people' proceeds as a bilateral agreement led by Vale "
                                    "Community Health")
+
+
+def test_money_ranges_show_where_the_result_carries_them():
+    money = Money(10000.0, MONEY.organisations.assign(net_low=[-5000.0, -20000.0, 25000.0],
+                                                      net_high=[-1000.0, -12000.0, 36000.0]),
+                  MONEY.transfers)
+    money.system_net_low, money.system_net_high = 4000.0, 16000.0
+    pack = pack_of(landed(incentives=money))
+    assert board_money(pack) == "The system gains £10,000 a year (range £4,000 to £16,000)."
+    assert pack.positions.values.tolist() == [
+        ["Vale Hospital (ACUTE)", "-£3,333", "-£5,000 to -£1,000"],
+        ["Vale Community Health (COMM)", "-£16,667", "-£20,000 to -£12,000"],
+        ["Tiny Vale ICB (ICB)", "£30,000", "£25,000 to £36,000"]]
+
+
+def board_money(pack):
+    from netkit.engagement.board import money_words
+
+    return money_words(pack.money)
 
 
 def test_informed_are_the_involve_and_inform_tiers_counted_and_the_top_named():
@@ -200,6 +220,7 @@ def test_asks_follow_the_seats_the_risk_share_and_the_investment():
         "board and the results published at each milestone."]
     markdown = pack.to_markdown()
     assert "Tiny Vale ICB pays Vale Community Health £16,000 a year (keep whole)" in markdown
+    assert "| Vale Community Health (COMM) | -£16,667 | not computed |" in markdown
     assert "Data coverage: no GP practice data for South" in markdown
 
 
@@ -239,7 +260,8 @@ def test_each_sample_renders_in_every_format(sample_pack):
     assert [t for s, t in texts if s == "List Number"] == [
         re.sub(r"^\d+\. ", "", a) for a in sample_pack.asks]
     book = openpyxl.load_workbook(io.BytesIO(xlsx_report(sample_pack.to_sheets())))
-    assert book.sheetnames == ["board", "raci", "plan", "stakeholders", "risk_share"]
+    assert book.sheetnames == ["board", "raci", "plan", "stakeholders", "risk_share",
+                               "positions"]
     assert book["raci"].max_row == len(sample_pack.raci) + 1
     assert sample_pack.to_frame().columns.tolist() == ["workstream", "responsible",
                                                        "accountable", "consulted", "informed",

@@ -50,13 +50,28 @@ def money_words(money: dict | None) -> str:
 
 
 def verdict_words(verdict: dict | None, core: int) -> str:
-    """The verdict in a sentence, or what stands in for it where it is not computed."""
+    """The verdict in a sentence (with the coordination burden where it carries one), or what
+    stands in for it where it is not computed.
+
+    Examples
+    --------
+    >>> print(verdict_words({"kind": "bilateral", "reason": "two trusts hold 90% of contacts",
+    ...                      "burden": {"days": 40.0, "cost": 30000.0}}, 2))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    Verdict: bilateral. Two trusts hold 90% of contacts. Running it takes about 40 staff days a
+    year (£30,000).
+    """
     if verdict is None:
         return (f"Verdict: not computed (this netkit gives no proportionality verdict). The "
                 f"partner analysis puts {core:,} partner{'s' if core != 1 else ''} at the table.")
     reason = str(verdict.get("reason") or "").strip().rstrip(".")
     reason = reason[:1].upper() + reason[1:]
-    return f"Verdict: {verdict.get('kind', 'not stated')}." + (f" {reason}." if reason else "")
+    line = f"Verdict: {verdict.get('kind', 'not stated')}." + (f" {reason}." if reason else "")
+    burden = verdict.get("burden") or {}
+    if isinstance(burden, dict) and burden.get("days") and burden.get("cost") is not None:
+        line += (f" Running it takes about {burden['days']:,.0f} staff days a year "
+                 f"({_money(burden['cost'])}).")
+    return line
 
 
 def partner_lines(partners, names: dict) -> list[str]:

@@ -80,6 +80,9 @@ class EngagementPack:
         ``id, name, tier, grid, salience, why`` for every partner.
     risk_share : DataFrame or None
         ``payer, payee, amount, rule`` (``None``: not computed by this netkit).
+    positions : DataFrame
+        ``organisation, net, range``: each organisation's £ a year under the shift before any
+        payment, with its range where the money carries one.
     money : dict or None
         ``low, central, high``: the system's net £ a year.
     asks, partner_lines : list of str
@@ -97,6 +100,7 @@ class EngagementPack:
     stakeholders: pd.DataFrame
     risk_share: pd.DataFrame | None
     risk_share_source: str
+    positions: pd.DataFrame
     investment: dict | None
     money: dict | None
     money_sources: list
@@ -131,7 +135,7 @@ class EngagementPack:
             {"payer": [], "payee": [], "amount": [], "rule": []})
         return {"board": pd.DataFrame(lines, columns=["item", "text"]), "raci": self.to_frame(),
                 "plan": self.plan.copy(), "stakeholders": self.stakeholders.copy(),
-                "risk_share": share.copy()}
+                "risk_share": share.copy(), "positions": self.positions.copy()}
 
     def to_dict(self) -> dict:
         """Everything as plain data."""
@@ -160,6 +164,7 @@ class EngagementPack:
                      + (f" ({r['rule']})" if isinstance(r.get("rule"), str) and r["rule"]
                         else "") for r in self.risk_share.to_dict("records")]
         blocks = [Heading("Risk-and-gain-share", 2), Paragraph(board.money_words(self.money)),
+                  Table(self.positions, right=("net", "range")) if len(self.positions) else None,
                   Bullets(tuple(lines)), Note(self.risk_share_source, label="source")]
         if self.investment:
             blocks.append(Paragraph(f"Investment: {fmt_money(self.investment['amount'])} a "
@@ -239,6 +244,21 @@ def _plan(ps, names: dict, cadence: dict) -> pd.DataFrame:
             ("inform", "updates", cadence["inform"], who("inform"),
              "inform: what changes and when")]
     return pd.DataFrame(rows, columns=["tier", "engagement", "cadence", "who", "purpose"])
+
+
+def _positions(ps, names: dict) -> pd.DataFrame:
+    """Each organisation's net £ a year under the shift, with its range where present."""
+    inc = ps.incentives
+    if inc is None or not len(inc.organisations):
+        return pd.DataFrame(columns=["organisation", "net", "range"])
+    t = inc.organisations
+    if {"net_low", "net_high"} <= set(t.columns):
+        span = [f"{fmt_money(lo)} to {fmt_money(hi)}" if pd.notna(lo) and pd.notna(hi)
+                else "not computed" for lo, hi in zip(t["net_low"], t["net_high"])]
+    else:
+        span = ["not computed"] * len(t)
+    return pd.DataFrame({"organisation": [f"{names.get(i, i)} ({i})" for i in t["id"]],
+                         "net": t["net"].map(fmt_money), "range": span})
 
 
 def _stakeholders(ps) -> pd.DataFrame:
@@ -331,7 +351,8 @@ def engagement_pack(system, opportunity, *, cadence=None, partner_set=None,
         lead_reason=lead_reason, verdict=verdict,
         raci=raci(streams, ps.partners, lead, names, sources),
         plan=_plan(ps, names, cadence), stakeholders=_stakeholders(ps), risk_share=share,
-        risk_share_source=share_source, investment=investment, money=money,
+        risk_share_source=share_source, positions=_positions(ps, names),
+        investment=investment, money=money,
         money_sources=money_sources, core=core, names=names,
         asks=board.asks(title, verdict, lead, names, core, seats, share, investment, money,
                         cadence, ps.incentives.transfers if ps.incentives is not None else None),
