@@ -191,7 +191,7 @@ def test_without_the_newer_fields_the_pack_says_not_computed():
     markdown = pack.to_markdown()
     assert "Verdict: not computed" in markdown
     assert "range not computed" in markdown
-    assert "data-coverage warnings not computed" in markdown
+    assert "*Data coverage: not computed by this netkit*" in markdown
     assert "The risk-and-gain-share proposal is not computed by this netkit." in markdown
     assert 3 <= len(pack.asks) <= 5
 

@@ -153,8 +153,7 @@ def board_blocks(pack) -> list:
     """The board summary as document blocks."""
     warnings = pack.warnings
     if warnings is None:
-        coverage = Note("data-coverage warnings not computed by this netkit",
-                        label="data coverage")
+        coverage = Note("not computed by this netkit", label="data coverage")
     elif warnings:
         coverage = Note("; ".join(warnings), label="data coverage")
     else:
