@@ -15,6 +15,7 @@ from .options import (
     partner_settings,
     picture_option,
     picture_target,
+    progress_option,
     saving_to,
     system_path,
     write_text,
@@ -60,6 +61,7 @@ def opportunities(path, fmt, output):
               help="Seed for the stability perturbations.")
 @picture_option("Also save the benefit/cost curve as a PNG or SVG picture (by the ending).",
                 aliases=("--curve",))
+@progress_option("partners")
 def partners(path, opportunity_id, all_, fmt, output, top, stability, seed, picture,
              **settings):
     """Find the partners for an opportunity: who, in which role, why, and when one more
