@@ -196,7 +196,7 @@ class EngagementPack:
                    Paragraph(self.informed),
                    Heading("Engagement plan", 2),
                    Paragraph("Cadences are defaults; change them with cadence= (--cadence "
-                             "NAME=TEXT on the command line)."),
+                             "NAME=HOW-OFTEN on the command line)."),
                    Table(self.plan, max_width=60)]
         blocks += self._map_blocks() + self._share_blocks()
         blocks += [Note(n) for n in self.notes]
