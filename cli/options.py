@@ -33,7 +33,7 @@ system_path = click.argument(
 #: by the ending) only on commands that draw one.
 ENDINGS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
            ".json": "json", ".csv": "csv", ".html": "html", ".htm": "html", ".xlsx": "xlsx",
-           ".png": "picture", ".svg": "picture"}
+           ".docx": "docx", ".png": "picture", ".svg": "picture"}
 
 
 def output_options(formats=("text", "markdown", "json"), default="text", pictures=False,
@@ -44,7 +44,7 @@ def output_options(formats=("text", "markdown", "json"), default="text", picture
     gets the chosen one as ``fmt`` (``"picture"`` for .png/.svg when ``pictures`` is true).
     """
     endings = {"text": ".txt", "markdown": ".md", "json": ".json", "csv": ".csv",
-               "html": ".html", "xlsx": ".xlsx"}
+               "html": ".html", "xlsx": ".xlsx", "docx": ".docx"}
     choices = ", ".join(endings.get(f, f) for f in formats)
 
     def decorate(func):
