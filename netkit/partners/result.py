@@ -28,6 +28,7 @@ from netkit.render.document import (
 )
 from netkit.render.formats import (
     fmt_money,
+    fmt_money_rounded,
     fmt_number,
     fmt_share,
     html_page,
@@ -207,6 +208,10 @@ class PartnerSet:
             "stop": self.stop,
             "incentives": inc.organisations.to_dict("records") if inc is not None else [],
             "system_net": inc.system_net if inc is not None else None,
+            "system_net_low": inc.system_net_low if inc is not None else None,
+            "system_net_high": inc.system_net_high if inc is not None else None,
+            "commissioners": (inc.commissioners[["id", "spend_change"]].to_dict("records")
+                              if inc is not None else []),
             "losers": inc.losers if inc is not None else [],
             "gain_share": inc.transfers.to_dict("records") if inc is not None else [],
             "brokerage_roles": self.brokerage_roles[self.brokerage_roles["observed"] > 0]
@@ -252,7 +257,7 @@ class PartnerSet:
 
     def _shift_line(self) -> str:
         shift = self.opportunity.shift
-        return (f"shift {fmt_share(shift.fraction)} of activity from {', '.join(shift.from_)} "
+        return (f"shift {fmt_share(shift.fraction)} of patients from {', '.join(shift.from_)} "
                 f"to {', '.join(shift.to)}")
 
     def _incentive_table(self) -> pd.DataFrame:
@@ -262,10 +267,13 @@ class PartnerSet:
         return pd.DataFrame({
             "organisation": t["id"].map(lambda i: f"{names.get(i, i)} ({i})"),
             "activity": t["activity_change"].map(self._signed_count),
-            "cost": t["cost_change"].map(fmt_money),
-            "income": t["income_change"].map(fmt_money),
-            "spend": t["spend_change"].map(fmt_money),
-            "net": t["net"].map(fmt_money)})
+            "cost": t["cost_change"].map(fmt_money_rounded),
+            "income": t["income_change"].map(fmt_money_rounded),
+            "spend": t["spend_change"].map(fmt_money_rounded),
+            "net": t["net"].map(fmt_money_rounded),
+            **({"range (90%)": [f"{fmt_money_rounded(lo)} to {fmt_money_rounded(hi)}" for lo, hi
+                                in zip(t["net_low"], t["net_high"])],
+                "chance of loss": t["p_loss"].map(fmt_share)} if "p_loss" in t else {})})
 
     def _signed_count(self, value: float) -> str:
         if not value:
@@ -349,14 +357,16 @@ class PartnerSet:
             return []
         verdict = "gains" if inc.system_net > 0 else "loses"
         blocks = [Heading(f"Incentives ({self._shift_line()})", 2),
-                  Paragraph(f"the system {verdict} {money(abs(inc.system_net))} a year",
-                            indent=2, only=TEXT),
-                  Paragraph(f"System net: {money(inc.system_net)} a year.", only=PAGES),
+                  Paragraph(f"the system {verdict} {fmt_money_rounded(abs(inc.system_net))} a year"
+                            f" {inc.range_words()}", indent=2, only=TEXT),
+                  Paragraph(f"System net: {fmt_money_rounded(inc.system_net)} a year "
+                            f"{inc.range_words()}.", only=PAGES),
+                  Paragraph(inc.summary_line(), indent=2),
                   Table(self._incentive_table(), max_width=36,
                         right=("activity", "cost", "income", "spend", "net"))]
-        blocks += [Paragraph(f"! {loser} loses {money(abs(inc.net_of(loser)))} a year while "
+        blocks += [Paragraph(f"! {loser} loses {fmt_money_rounded(abs(inc.net_of(loser)))} a year while "
                              "the system gains", indent=2, only=TEXT) for loser in inc.losers]
-        gain_share = [f"{t.payer} pays {t.payee} {money(t.amount)} a year"
+        gain_share = [f"{t.payer} pays {t.payee} {fmt_money_rounded(t.amount)} a year"
                       for t in inc.transfers.itertuples()]
         blocks += [Paragraph(f"gain-share: {line}", indent=2, only=TEXT) for line in gain_share]
         if gain_share:

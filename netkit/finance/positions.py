@@ -1,0 +1,190 @@
+"""Each organisation's money under a shift, for the central case and for any number of draws at
+once: cash versus capacity, payment bases, capacity, and the responsible commissioner.
+
+Per service, with Δ the change in contacts (`netkit.finance.diversion`, times the fraction):
+
+* contacts no longer delivered save their **marginal cost** in cash (``cash_releasing``) and
+  free the rest of their unit cost as **capacity** (``capacity_releasing``: not cash unless beds
+  close or posts go);
+* contacts gained within the service's spare capacity (``capacity`` minus its contacts a year
+  over every pathway) cost their marginal cost in cash and use up the rest as capacity
+  (``capacity_used``); contacts beyond it need **new staff**, so their whole unit cost is cash.
+  A service with no stated capacity has no spare capacity;
+* ``cost_change`` = new cash costs − cash released.
+
+Payment: each contract (a ``commissions`` relationship) pays a **variable share** of the price
+for each contact: 1 under ``activity``, 0 under ``block``, ``variable_share`` under ``api``
+(aligned payment and incentive: a fixed part and a variable part). The change in the provider's
+income for its patients is ``price × Δ × variable share``, paid by their **responsible
+commissioner** under its contract with the provider (or, where it has none, at the provider's
+contract-weighted variable share); where no responsible commissioner is known the change is
+shared among the provider's commissioners by contract value (the contract-share rule, noted).
+
+``net`` = income change − cost change − spend change; the system's net is minus the sum of the
+cost changes (payments between organisations net out).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["ServiceMoney", "variable_share", "payments", "evaluate", "fraction_cap",
+           "ACTIVITY_SHARE"]
+
+#: The variable share of the price each payment basis pays per contact (``api`` uses the
+#: contract's own ``variable_share``).
+ACTIVITY_SHARE = {"activity": 1.0, "block": 0.0}
+
+
+def variable_share(relationships: pd.DataFrame) -> pd.Series:
+    """Per contract row, the share of the price paid for each contact: ``activity`` 1, ``block``
+    0, ``api`` its ``variable_share`` (0, all fixed, where missing); other or no basis 0.
+
+    Examples
+    --------
+    >>> rels = pd.DataFrame({"payment": ["activity", "block", "api", "api", None],
+    ...                      "variable_share": [None, None, 0.4, None, None]})
+    >>> variable_share(rels).tolist()
+    [1.0, 0.0, 0.4, 0.0, 0.0]
+    """
+    payment = relationships["payment"].astype(object)
+    share = payment.map(ACTIVITY_SHARE).astype("float64")
+    if "variable_share" in relationships:
+        api = pd.to_numeric(relationships["variable_share"], errors="coerce").fillna(0.0)
+    else:
+        api = pd.Series(0.0, index=relationships.index)
+    share = share.where(payment != "api", api)
+    return share.fillna(0.0).astype("float64")
+
+
+@dataclass(frozen=True)
+class ServiceMoney:
+    """The per-service figures the money is computed from, aligned arrays (one per service).
+
+    ``delta`` is the change in contacts at fraction 1; ``headroom`` is spare capacity (0 where
+    the service is full, NaN where no capacity is stated: no spare capacity for costing, no
+    limit for capping).
+    """
+
+    ids: np.ndarray
+    delta: np.ndarray
+    unit_cost: np.ndarray
+    marginal: np.ndarray
+    headroom: np.ndarray
+    provider_of: np.ndarray  # index into the organisation list
+    organisations: np.ndarray
+    income_unit: np.ndarray  # per organisation: income change at fraction 1
+    spend_unit: np.ndarray  # per organisation: spend change at fraction 1
+
+
+def payments(by_payer: pd.DataFrame, contracts: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Who pays whom for a change in contacts: ``payer, provider, amount`` at fraction 1.
+
+    Parameters
+    ----------
+    by_payer : DataFrame
+        ``service, provider, commissioner, priced``: ``priced`` = price × Δ contacts for the
+        patients of that responsible commissioner ("" where none is known).
+    contracts : DataFrame
+        ``commissioner, provider, share, variable`` per contract (``share``: its part of the
+        provider's commissioning by value; ``variable``: `variable_share`).
+
+    Returns
+    -------
+    (DataFrame, list of str)
+        The payments, and a note per provider paid by the contract-share rule or by a
+        commissioner with no contract with it.
+
+    Examples
+    --------
+    >>> contracts = pd.DataFrame({"commissioner": ["ICB", "LA"], "provider": ["P", "P"],
+    ...                           "share": [0.75, 0.25], "variable": [1.0, 0.0]})
+    >>> by_payer = pd.DataFrame({"service": "S", "provider": "P",
+    ...                          "commissioner": ["", "LA2"], "priced": [-1000.0, -400.0]})
+    >>> paid, notes = payments(by_payer, contracts)
+    >>> paid.values.tolist()
+    [['ICB', 'P', -750.0], ['LA', 'P', 0.0], ['LA2', 'P', -300.0]]
+    """
+    mean_variable = (contracts["share"] * contracts["variable"]).groupby(
+        contracts["provider"]).sum()
+    named = by_payer[by_payer["commissioner"] != ""]
+    direct = named.merge(contracts, on=["commissioner", "provider"], how="left")
+    no_contract = direct["variable"].isna()
+    direct["variable"] = direct["variable"].fillna(direct["provider"].map(mean_variable)).fillna(0)
+    direct["amount"] = direct["priced"] * direct["variable"]
+    shared = by_payer[by_payer["commissioner"] == ""].groupby("provider", as_index=False)[
+        "priced"].sum().merge(contracts, on="provider")
+    shared["amount"] = shared["priced"] * shared["share"] * shared["variable"]
+    paid = pd.concat([direct[["commissioner", "provider", "amount"]],
+                      shared[["commissioner", "provider", "amount"]]], ignore_index=True)
+    paid = paid.groupby(["commissioner", "provider"], as_index=False, sort=True)["amount"].sum()
+    notes = []
+    if len(shared):
+        notes.append("contract-share rule: no responsible commissioner is known for some "
+                     "patients of " + ", ".join(sorted(set(shared["provider"])))
+                     + "; the change in what they are paid is shared among each provider's "
+                     "commissioners by contract value")
+    notes += [f"{c} has no contract with {p}; its patients there are paid for at {p}'s "
+              "contract-weighted variable share"
+              for c, p in sorted(set(zip(direct.loc[no_contract, "commissioner"],
+                                         direct.loc[no_contract, "provider"])))]
+    return paid.rename(columns={"commissioner": "payer"}), notes
+
+
+def fraction_cap(money: ServiceMoney, fractions: np.ndarray) -> np.ndarray:
+    """The fractions capped so that no receiving service with a stated capacity goes past it."""
+    gaining = money.delta > 0
+    limit = np.where(gaining & np.isfinite(money.headroom),
+                     money.headroom / np.where(gaining, money.delta, 1.0), np.inf)
+    return np.minimum(fractions, limit.min(initial=np.inf))
+
+
+def evaluate(money: ServiceMoney, fractions: np.ndarray, cost_factor: np.ndarray | None = None
+             ) -> dict[str, np.ndarray]:
+    """Money for a batch of draws, vectorised: ``fractions`` (D,) and ``cost_factor`` (D, S)
+    multiplying each service's unit and marginal cost (1 for the central case).
+
+    Returns arrays per service (D, S): ``delta, cash_releasing, capacity_releasing, cash_cost,
+    capacity_used, cost_change``; per organisation (D, O): ``cost, income, spend, net``,
+    ``cash_releasing``, ``capacity_releasing``; and ``system_net`` (D,).
+
+    Examples
+    --------
+    One service loses 100 contacts (unit £300, marginal £90); another gains 100 with room for
+    40 (unit £200, marginal £140): 40 × £140 + 60 × £200 = £17,600 cash; the system saves
+    £9,000 − £17,600 = −£8,600.
+
+    >>> money = ServiceMoney(np.array(["A", "B"]), np.array([-100.0, 100.0]),
+    ...     np.array([300.0, 200.0]), np.array([90.0, 140.0]), np.array([0.0, 40.0]),
+    ...     np.array([0, 1]), np.array(["PA", "PB"]), np.zeros(2), np.zeros(2))
+    >>> out = evaluate(money, np.array([1.0]))
+    >>> out["cash_cost"].tolist(), out["capacity_releasing"].tolist(), out["system_net"].tolist()
+    ([[0.0, 17600.0]], [[21000.0, 0.0]], [-8600.0])
+    """
+    fractions = np.asarray(fractions, dtype=float)
+    factor = np.ones((len(fractions), len(money.ids))) if cost_factor is None else cost_factor
+    delta = fractions[:, None] * money.delta[None, :]
+    lost, gain = np.maximum(-delta, 0.0), np.maximum(delta, 0.0)
+    within = np.minimum(gain, np.where(np.isfinite(money.headroom), money.headroom, 0.0))
+    unit, marginal = money.unit_cost * factor, money.marginal * factor
+    fixed = unit - marginal
+    out = {"delta": delta, "cash_releasing": marginal * lost, "capacity_releasing": fixed * lost,
+           "cash_cost": marginal * within + unit * (gain - within),
+           "capacity_used": fixed * within}
+    out["cost_change"] = out["cash_cost"] - out["cash_releasing"]
+    n_orgs = len(money.organisations)
+    to_org = np.zeros((len(money.ids), n_orgs))
+    to_org[np.arange(len(money.ids)), money.provider_of] = 1.0
+    org = {name: out[name] @ to_org for name in ("cost_change", "cash_releasing",
+                                                 "capacity_releasing")}
+    income = fractions[:, None] * money.income_unit[None, :]
+    spend = fractions[:, None] * money.spend_unit[None, :]
+    out.update({"org_cost": org["cost_change"], "org_income": income, "org_spend": spend,
+                "org_cash_releasing": org["cash_releasing"],
+                "org_capacity_releasing": org["capacity_releasing"],
+                "org_net": income - org["cost_change"] - spend,
+                "system_net": -out["cost_change"].sum(axis=1)})
+    return out
