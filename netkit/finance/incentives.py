@@ -37,15 +37,28 @@ import numpy as np
 import pandas as pd
 
 from netkit.finance.diversion import divert
-from netkit.finance.positions import ServiceMoney, evaluate, fraction_cap, payments, variable_share
+from netkit.finance.positions import (
+    ServiceMoney,
+    evaluate,
+    fraction_cap,
+    payments,
+    variable_share,
+)
 from netkit.finance.profile import payback_month, profile, profile_frame
 from netkit.model.opportunity import Shift
 from netkit.model.schema import HOME
 from netkit.model.selectors import select_services
 from netkit.model.system import System
 
-__all__ = ["Incentives", "shift_activity", "incentives", "commissioning_shares",
-           "DEFAULT_COST_SPREAD", "DEFAULT_DRAWS", "DEFAULT_SEED"]
+__all__ = [
+    "DEFAULT_COST_SPREAD",
+    "DEFAULT_DRAWS",
+    "DEFAULT_SEED",
+    "Incentives",
+    "commissioning_shares",
+    "incentives",
+    "shift_activity",
+]
 
 #: Cost uncertainty: each service's unit and marginal cost is drawn within ±20% of the stated
 #: figure (triangular, most likely the stated one). Reasoning: unit costs from the National Cost
@@ -173,10 +186,10 @@ class Incentives:
                 f"{fmt_money_rounded(orgs['cash_releasing'].sum())}, capacity released "
                 f"{fmt_money_rounded(orgs['capacity_releasing'].sum())} a year"
                 + (f", {fmt_number(bed_days)} bed days" if bed_days else "")
-                + f"; years 1-3: " + ", ".join(fmt_money_rounded(v) for v in self.profile["net"])
+                + "; years 1-3: " + ", ".join(fmt_money_rounded(v) for v in self.profile["net"])
                 + f"; {payback}")
 
-    def with_transfers(self, transfers: pd.DataFrame) -> "Incentives":
+    def with_transfers(self, transfers: pd.DataFrame) -> Incentives:
         """The same figures with another gain-share."""
         from dataclasses import replace
 

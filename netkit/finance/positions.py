@@ -31,8 +31,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["ServiceMoney", "variable_share", "payments", "evaluate", "fraction_cap",
-           "ACTIVITY_SHARE"]
+__all__ = [
+    "ACTIVITY_SHARE",
+    "ServiceMoney",
+    "evaluate",
+    "fraction_cap",
+    "payments",
+    "variable_share",
+]
 
 #: The variable share of the price each payment basis pays per contact (``api`` uses the
 #: contract's own ``variable_share``).

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["year_weights", "profile", "payback_month"]
+__all__ = ["payback_month", "profile", "year_weights"]
 
 YEARS = 3
 HORIZON_MONTHS = 120

@@ -13,7 +13,7 @@ from netkit._views import DISPLAY_BUDGET, picture
 from netkit.finance.incentives import Incentives
 from netkit.model.opportunity import CRITERIA, Opportunity
 from netkit.partners.criteria import Criteria
-from netkit.partners.reasons import money, type_name
+from netkit.partners.reasons import type_name
 from netkit.partners.scope import Scope
 from netkit.render.document import (
     Bullets,
@@ -27,7 +27,6 @@ from netkit.render.document import (
     Table,
 )
 from netkit.render.formats import (
-    fmt_money,
     fmt_money_rounded,
     fmt_number,
     fmt_share,
@@ -39,7 +38,7 @@ from netkit.render.html import render_html, render_page
 from netkit.render.markdown import render_markdown
 from netkit.render.text import render_text
 
-__all__ = ["PartnerSet", "PartnerReport", "TIERS"]
+__all__ = ["TIERS", "PartnerReport", "PartnerSet"]
 
 TIERS = ("core", "involve", "inform")
 

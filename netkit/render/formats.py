@@ -200,7 +200,7 @@ def fmt_money_rounded(value: float) -> str:
     size = abs(float(value))
     if size < 0.5:
         return "£0"
-    digits = 1 - int(math.floor(math.log10(size)))
+    digits = 1 - math.floor(math.log10(size))
     rounded = round(size, digits)
     sign = "-" if value < 0 else ""
     if rounded >= 1_000_000:
