@@ -128,9 +128,10 @@ def payments(by_payer: pd.DataFrame, contracts: pd.DataFrame) -> tuple[pd.DataFr
                       shared[["commissioner", "provider", "amount"]]], ignore_index=True)
     paid = paid.groupby(["commissioner", "provider"], as_index=False, sort=True)["amount"].sum()
     notes = []
-    if len(shared):
+    ruled = sorted(set(shared.loc[shared["amount"] != 0, "provider"]))
+    if ruled:
         notes.append("contract-share rule: no responsible commissioner is known for some "
-                     "patients of " + ", ".join(sorted(set(shared["provider"])))
+                     "patients of " + ", ".join(ruled)
                      + "; the change in what they are paid is shared among each provider's "
                      "commissioners by contract value")
     notes += [f"{c} has no contract with {p}; its patients there are paid for at {p}'s "
