@@ -6,6 +6,9 @@ The method, step by step (each step is a module a finance reader can check):
 1. **Patients diverted** (`netkit.finance.diversion`): ``fraction`` of the patients who reach the
    ``from`` services go to the ``to`` services instead; their later care on the pathway goes
    with them; at the new service they have its own contacts per patient.
+   Bed days: where a service's ``unit`` (an optional services.csv column the loader keeps) is
+   ``day``, its contacts are bed days; without it, contacts at a ward are admissions and no bed
+   days are counted.
 2. **Money** (`netkit.finance.positions`): contacts no longer delivered release their marginal
    cost as cash and the rest as capacity; contacts gained cost their marginal cost within spare
    capacity and their whole unit cost (new staff) beyond it; income follows each contract's
@@ -441,10 +444,6 @@ def _service_table(system: System, services: pd.DataFrame, diverted: pd.DataFram
         else np.zeros(len(rows), dtype=bool)})
     notes = [f"{sid} has no unit cost; its cost change is counted as £0"
              for sid in table.loc[table["unit_cost"].isna(), "id"]]
-    if not table["per_day"].any():
-        notes.append("bed days: no service touched states its unit as a day (services.csv "
-                     "`unit`), so contacts at wards are counted as admissions and no bed days "
-                     "are shown")
     return table, notes
 
 

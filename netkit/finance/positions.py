@@ -101,8 +101,9 @@ def payments(by_payer: pd.DataFrame, contracts: pd.DataFrame) -> tuple[pd.DataFr
     Returns
     -------
     (DataFrame, list of str)
-        The payments, and a note per provider paid by the contract-share rule or by a
-        commissioner with no contract with it.
+        The payments, and notes: the providers whose change the contract-share rule split
+        among several commissioners, and commissioners paying a provider they hold no contract
+        with.
 
     Examples
     --------
@@ -128,7 +129,9 @@ def payments(by_payer: pd.DataFrame, contracts: pd.DataFrame) -> tuple[pd.DataFr
                       shared[["commissioner", "provider", "amount"]]], ignore_index=True)
     paid = paid.groupby(["commissioner", "provider"], as_index=False, sort=True)["amount"].sum()
     notes = []
-    ruled = sorted(set(shared.loc[shared["amount"] != 0, "provider"]))
+    several = contracts.groupby("provider")["commissioner"].transform("size") > 1
+    split = set(contracts.loc[several, "provider"])
+    ruled = sorted(set(shared.loc[shared["amount"] != 0, "provider"]) & split)
     if ruled:
         notes.append("contract-share rule: no responsible commissioner is known for some "
                      "patients of " + ", ".join(ruled)
