@@ -45,6 +45,7 @@ from netkit.finance.positions import (
     evaluate,
     fraction_cap,
     payments,
+    simulate,
     variable_share,
 )
 from netkit.finance.profile import payback_month, profile, profile_frame
@@ -469,7 +470,7 @@ def _draws(money: ServiceMoney, shift: Shift, draws: int, seed: int, spread: flo
               if spread > 0 else None)
     if cap:
         fractions = fraction_cap(money, fractions)
-    out = evaluate(money, fractions, factor)
+    out = simulate(money, fractions, factor)
     out["fractions"] = fractions
     return out
 
@@ -478,7 +479,16 @@ def _range(values: np.ndarray | None, central) -> tuple:
     """5th and 95th percentiles along the draws (the central figure where there are none)."""
     if values is None:
         return (central, central) if np.isscalar(central) else (np.asarray(central),) * 2
-    low, high = np.percentile(values, [5, 95], axis=0)
+    values = np.asarray(values)
+    n = len(values)
+    at = np.array([0.05, 0.95]) * (n - 1)  # numpy's default (linear) percentiles
+    below = np.floor(at).astype(int)
+    above = np.minimum(below + 1, n - 1)
+    rows = np.ascontiguousarray(values.T)  # each organisation's draws side by side in memory
+    part = np.partition(rows, sorted({*below, *above}), axis=-1)
+    share = at - below
+    ends = part[..., below] * (1 - share) + part[..., above] * share
+    low, high = ends[..., 0], ends[..., 1]
     return (float(low), float(high)) if np.ndim(low) == 0 else (low, high)
 
 
@@ -508,11 +518,11 @@ def _organisation_table(orgs: np.ndarray, money: ServiceMoney, central: dict, sa
 def _commissioner_table(orgs: np.ndarray, spend: np.ndarray, used: float, sampled
                         ) -> pd.DataFrame:
     paying = np.abs(spend) > 1e-9
-    central = spend * used
-    low, high = _range(sampled["org_spend"] if sampled else None, central)
-    return pd.DataFrame({"id": orgs[paying], "spend_change": central[paying],
-                         "spend_low": np.asarray(low)[paying],
-                         "spend_high": np.asarray(high)[paying]})
+    central = spend[paying] * used
+    low, high = _range(np.outer(sampled["fractions"], spend[paying]) if sampled else None,
+                       central)
+    return pd.DataFrame({"id": orgs[paying], "spend_change": central,
+                         "spend_low": np.asarray(low), "spend_high": np.asarray(high)})
 
 
 def _capacity(table: pd.DataFrame, delta: np.ndarray, used: float, fraction: float,
@@ -548,7 +558,7 @@ def _time(shift: Shift, central: dict, sampled) -> tuple[pd.DataFrame, int | Non
     running = getattr(shift, "double_running_months", None)
     net, released = central["system_net"], central["cash_releasing"].sum(axis=1)
     years = profile(net, released, cost, ramp, running)[0]
-    spread = (profile(sampled["system_net"], sampled["cash_releasing"].sum(axis=1), cost, ramp,
+    spread = (profile(sampled["system_net"], sampled["released"], cost, ramp,
                       running) if sampled else None)
     return (profile_frame(years, spread),
             payback_month(float(net[0]), float(released[0]), cost, ramp, running))
