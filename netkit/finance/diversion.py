@@ -119,8 +119,8 @@ def _removed(flows: pd.DataFrame, from_ids) -> pd.DataFrame:
     patients = flows["patients"].to_numpy(dtype=float)
     s_node, t_node = where[:n], where[n:]
     s_home, t_home = home[:n], home[n:]
-    arriving = np.bincount(t_node[~t_home], patients[~t_home], size)
-    leaving = np.bincount(s_node[~s_home], patients[~s_home], size)
+    arriving = np.bincount(t_node[~t_home], patients[~t_home], size).astype(float)
+    leaving = np.bincount(s_node[~s_home], patients[~s_home], size).astype(float)
     base = np.maximum(arriving, leaving)
     node_name = names[np.where(nodes >= 0, nodes % width, 0)]
     in_from = np.isin(node_name, from_ids) & (nodes >= 0)
@@ -129,7 +129,7 @@ def _removed(flows: pd.DataFrame, from_ids) -> pd.DataFrame:
                            (s_node[inner], t_node[inner])), shape=(size, size))
     # patients reaching the from set from outside it (home or another service)
     outside = ~t_home & in_from[t_node] & (s_home | ~in_from[s_node])
-    entering = np.bincount(t_node[outside], patients[outside], size)
+    entering = np.bincount(t_node[outside], patients[outside], size).astype(float)
     entering += np.where(in_from, np.maximum(leaving - arriving, 0.0), 0.0)
     system = (sparse.identity(size, format="csc") - q.T.tocsc())
     visits = np.asarray(spsolve(system, entering), dtype=float) if entering.any() \

@@ -365,10 +365,12 @@ def incentives(system: System, shift: Shift, services: pd.DataFrame,
     index = {o: i for i, o in enumerate(orgs)}
     income = np.bincount([index[p] for p in paid["provider"]], paid["amount"], len(orgs))
     spend = np.bincount([index[p] for p in paid["payer"]], paid["amount"], len(orgs))
-    money = ServiceMoney(table["id"].to_numpy(dtype=object), table["delta"].to_numpy(),
-                         table["unit_cost"].fillna(0.0).to_numpy(),
-                         table["marginal_cost"].fillna(0.0).to_numpy(),
-                         table["headroom"].to_numpy(), table["provider"].map(index).to_numpy(),
+    money = ServiceMoney(table["id"].to_numpy(dtype=object),
+                         table["delta"].to_numpy(dtype=float),
+                         table["unit_cost"].fillna(0.0).to_numpy(dtype=float),
+                         table["marginal_cost"].fillna(0.0).to_numpy(dtype=float),
+                         table["headroom"].to_numpy(dtype=float),
+                         table["provider"].map(index).to_numpy(dtype=np.int64),
                          orgs, income, spend)
     fraction = np.array([float(shift.fraction)])
     used = fraction_cap(money, fraction) if cap_at_capacity else fraction
@@ -378,7 +380,7 @@ def incentives(system: System, shift: Shift, services: pd.DataFrame,
                                          cap_at_capacity)
     org_table = _organisation_table(orgs, money, central, sampled, table, diverted, used[0])
     commissioners = _commissioner_table(orgs, spend, used[0], sampled)
-    system_net = float(central["system_net"][0])
+    system_net = float(central["system_net"][0]) + 0.0  # no "-0"
     low, high = _range(sampled["system_net"] if sampled else None, system_net)
     years, payback = _time(shift, central, sampled)
     settings = _settings(shift, used[0], cost_spread, draws, seed, diverted, sampled)
@@ -445,6 +447,11 @@ def _service_table(system: System, services: pd.DataFrame, diverted: pd.DataFram
         else np.zeros(len(rows), dtype=bool)})
     notes = [f"{sid} has no unit cost; its cost change is counted as £0"
              for sid in table.loc[table["unit_cost"].isna(), "id"]]
+    if not (table["delta"] > 0).any() and (table["delta"] < 0).any():
+        notes.append("no `to` service of the shift is in scope, so the diverted patients' new "
+                     "care is not costed")
+    if table.empty:
+        notes.append("no patients reach the shift's `from` services in scope, so nothing moves")
     return table, notes
 
 
