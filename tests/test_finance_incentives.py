@@ -320,3 +320,19 @@ def test_json_keeps_version_1_keys_and_adds_the_money_names(tmp_path):
             "net"} <= set(row)
     assert {"net_low", "net_high", "p_loss", "cash_releasing", "capacity_releasing"} <= set(row)
     assert np.isfinite([result.system_net_low, result.system_net_high]).all()
+
+
+def test_partner_report_rounds_money_for_people_and_json_keeps_it_exact(tmp_path):
+    from netkit.render.formats import fmt_money_rounded
+
+    assert [fmt_money_rounded(v) for v in (1_312_400, 280_800, -48_564)] == [
+        "£1.3m", "£280,000", "-£49,000"]
+    ps = netkit.find_partners(vale(tmp_path), "divert")
+    text = ps.to_text()
+    assert "  the system gains £44,000 a year (90% range £" in text
+    assert ("  100 patients a year diverted; cash released £58,000, capacity released £110,000 a "
+            "year; years 1-3: £44,000, £44,000, £44,000; pays back in month 1") in text
+    data = ps.to_dict()
+    assert data["system_net"] == pytest.approx(43_750)
+    assert data["system_net_low"] < 43_750 < data["system_net_high"]
+    assert data["commissioners"] == [{"id": "ICB", "spend_change": pytest.approx(-153_000)}]
