@@ -331,7 +331,7 @@ def test_partner_report_rounds_money_for_people_and_json_keeps_it_exact(tmp_path
     text = ps.to_text()
     assert "  the system gains £44,000 a year (90% range £" in text
     assert ("  100 patients a year diverted; cash released £58,000, capacity released £110,000 a "
-            "year; years 1-3: £44,000, £44,000, £44,000; pays back in month 1") in text
+            "year\n  years 1-3: £44,000, £44,000, £44,000; pays back in month 1\n") in text
     data = ps.to_dict()
     assert data["system_net"] == pytest.approx(43_750)
     assert data["system_net_low"] < 43_750 < data["system_net_high"]

@@ -165,15 +165,15 @@ class Incentives:
         return (f"(90% range {fmt_money_rounded(self.system_net_low)} to "
                 f"{fmt_money_rounded(self.system_net_high)})")
 
-    def summary_line(self) -> str:
-        """Patients diverted, cash and capacity released, and the payback, in one sentence.
+    def summary_lines(self) -> list[str]:
+        """Patients diverted with the cash and capacity released; the years and the payback.
 
         Examples
         --------
         >>> import netkit
         >>> ps = netkit.find_partners(netkit.load_system(netkit.sample_path("tiny")), "frailty")
-        >>> ps.incentives.summary_line()  # doctest: +ELLIPSIS
-        '100 patients a year diverted; cash released £...'
+        >>> ps.incentives.summary_lines()[0]
+        '100 patients a year diverted; cash released £120,000, capacity released £160,000 a year'
         """
         from netkit.render.formats import fmt_money_rounded, fmt_number
 
@@ -186,12 +186,12 @@ class Incentives:
             else 0.0
         payback = (f"pays back in month {self.payback_month}" if self.payback_month
                    else "does not pay back within ten years")
-        return (f"{diverted} patients a year diverted; cash released "
+        return [f"{diverted} patients a year diverted; cash released "
                 f"{fmt_money_rounded(orgs['cash_releasing'].sum())}, capacity released "
                 f"{fmt_money_rounded(orgs['capacity_releasing'].sum())} a year"
-                + (f", {fmt_number(bed_days)} bed days" if bed_days else "")
-                + "; years 1-3: " + ", ".join(fmt_money_rounded(v) for v in self.profile["net"])
-                + f"; {payback}")
+                + (f", {fmt_number(bed_days)} bed days" if bed_days else ""),
+                "years 1-3: " + ", ".join(fmt_money_rounded(v) for v in self.profile["net"])
+                + f"; {payback}"]
 
     def with_transfers(self, transfers: pd.DataFrame) -> Incentives:
         """The same figures with another gain-share."""

@@ -269,10 +269,17 @@ class PartnerSet:
             "cost": t["cost_change"].map(fmt_money_rounded),
             "income": t["income_change"].map(fmt_money_rounded),
             "spend": t["spend_change"].map(fmt_money_rounded),
-            "net": t["net"].map(fmt_money_rounded),
-            **({"range (90%)": [f"{fmt_money_rounded(lo)} to {fmt_money_rounded(hi)}" for lo, hi
-                                in zip(t["net_low"], t["net_high"])],
-                "chance of loss": t["p_loss"].map(fmt_share)} if "p_loss" in t else {})})
+            "net": t["net"].map(fmt_money_rounded)})
+
+    def _range_table(self) -> pd.DataFrame:
+        """Each organisation's net: low, central and high (5th and 95th percentiles of the
+        draws), and its chance of losing money."""
+        t = self.incentives.organisations
+        return pd.DataFrame({"organisation": self._incentive_table()["organisation"],
+                             "low": t["net_low"].map(fmt_money_rounded),
+                             "net": t["net"].map(fmt_money_rounded),
+                             "high": t["net_high"].map(fmt_money_rounded),
+                             "chance of loss": t["p_loss"].map(fmt_share)})
 
     def _signed_count(self, value: float) -> str:
         if not value:
@@ -360,9 +367,13 @@ class PartnerSet:
                             f" {inc.range_words()}", indent=2, only=TEXT),
                   Paragraph(f"System net: {fmt_money_rounded(inc.system_net)} a year "
                             f"{inc.range_words()}.", only=PAGES),
-                  Paragraph(inc.summary_line(), indent=2),
+                  *[Paragraph(line, indent=2) for line in inc.summary_lines()],
                   Table(self._incentive_table(), max_width=36,
                         right=("activity", "cost", "income", "spend", "net"))]
+        if "p_loss" in inc.organisations:
+            blocks += [Paragraph("Range (90%) and chance of losing money:", indent=2),
+                       Table(self._range_table(), max_width=36,
+                             right=("low", "net", "high", "chance of loss"))]
         blocks += [Paragraph(f"! {loser} loses {fmt_money_rounded(abs(inc.net_of(loser)))} a year while "
                              "the system gains", indent=2, only=TEXT) for loser in inc.losers]
         gain_share = [f"{t.payer} pays {t.payee} {fmt_money_rounded(t.amount)} a year"
