@@ -31,7 +31,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import netkit
-from netkit.finance.incentives import commissioning_shares, gain_share, incentives, shift_activity
+from netkit.finance.incentives import (
+    commissioning_shares,
+    gain_share,
+    incentives,
+    shift_activity,
+)
 from netkit.model.opportunity import Shift
 from netkit.partners.scope import find_scope
 
@@ -123,11 +128,7 @@ def test_one_avoided_patient_is_one_patient_at_the_new_service(tmp_path):
 
 def test_contacts_per_patient_at_the_new_service(tmp_path):
     system = vale(tmp_path)
-    stated = replace(system.opportunity("divert").shift, contacts_per_patient=3.0) \
-        if hasattr(Shift, "__dataclass_fields__") and "contacts_per_patient" in \
-        Shift.__dataclass_fields__ else None
-    if stated is None:
-        pytest.skip("Shift.contacts_per_patient arrives with the format-v2 foundation")
+    stated = replace(system.opportunity("divert").shift, contacts_per_patient=3.0)
     result = run(system, stated)
     assert by_id(result.services, "activity_change")["UCR"] == 300
     assert by_id(result.services, "patients_change")["UCR"] == 100
@@ -202,23 +203,22 @@ ICB,COMM,commissions,500000,block,0.8
 def test_contract_share_rule_when_no_commissioner_is_known(tmp_path):
     result = run(vale(tmp_path, relationships=RELS_TWO))
     assert by_id(result.commissioners, "spend_change") == {"ICB": -114_750, "ICB2": -38_250}
-    assert ("contract-share rule: no responsible commissioner is known for some patients of "
-            "HOSP; the change in what they are paid is shared among each provider's "
-            "commissioners by contract value") in result.notes
+    assert ("8 of 8 in-scope flows have no responsible commissioner in the data (no "
+            "commissioner on the flow, no place with a commissioner in places.csv); their spend "
+            "is split by each commissioner's share of the provider's contracts (this decides "
+            "who pays for HOSP)") in result.notes
 
 
 def test_spend_lands_with_the_flows_responsible_commissioner(tmp_path):
     flows = FLOWS.replace("place\n", "place,commissioner\n").replace("North\n", "North,ICB2\n")
     result = run(vale(tmp_path, relationships=RELS_TWO, flows=flows))
     assert by_id(result.commissioners, "spend_change") == {"ICB2": -153_000}
-    assert not any(n.startswith("contract-share rule") for n in result.notes)
+    assert not any("share of the provider's contracts" in n for n in result.notes)
 
 
 def test_places_csv_names_the_commissioner(tmp_path):
     system = vale(tmp_path, relationships=RELS_TWO,
                   extra={"places.csv": "place,name,commissioner\nNorth,North Vale,ICB2\n"})
-    if not hasattr(system, "places"):
-        pytest.skip("places.csv arrives with the format-v2 foundation")
     assert by_id(run(system).commissioners, "spend_change") == {"ICB2": -153_000}
 
 
@@ -262,8 +262,6 @@ def test_shift_range_sets_the_low_and_high(tmp_path):
     triangular (0.05, 0.1, 0.15) is 0.05 + √(0.05 × 0.1 × 0.05) = 0.0658."""
     system = vale(tmp_path)
     shift = system.opportunity("divert").shift
-    if "range" not in getattr(Shift, "__dataclass_fields__", {}):
-        pytest.skip("Shift.range arrives with the format-v2 foundation")
     result = run(system, replace(shift, range=(0.05, 0.15)), draws=4000, cost_spread=0.0)
     icb = result.organisations.set_index("id").loc["ICB"]
     assert icb["net_low"] == pytest.approx(1_530_000 * (0.05 + math.sqrt(0.00025)), rel=0.02)
@@ -291,8 +289,6 @@ def test_years_one_to_three_and_payback(tmp_path):
     """Ramp 12 months, £20,000 implementation, 3 months' double running. Year 1: £43,750 × ½
     − £57,750 × 4.5/144 − £20,000 = £70.31; years 2 and 3 £43,750; paid back in month 12."""
     system = vale(tmp_path)
-    if "ramp_months" not in getattr(Shift, "__dataclass_fields__", {}):
-        pytest.skip("Shift.ramp_months arrives with the format-v2 foundation")
     shift = replace(system.opportunity("divert").shift, ramp_months=12,
                     implementation_cost=20_000, double_running_months=3)
     result = run(system, shift)

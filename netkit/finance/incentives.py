@@ -353,14 +353,19 @@ def incentives(system: System, shift: Shift, services: pd.DataFrame,
     {'CH': -9.375, 'ED': -100.0, 'REABLE': -28.125, 'UCR': 100.0, 'WARD': -60.0}
     """
     flows = _flows_between(system, services) if flows is None else flows
-    flows = _with_commissioner(system, flows)
+    flows, by_contract = _with_commissioner(system, flows)
     diverted = divert(flows, services, shift)
     table, notes = _service_table(system, services, diverted)
     contracts = _contracts(system)
     priced = diverted.merge(table[["id", "provider", "price"]], left_on="service", right_on="id")
     priced = priced.assign(priced=priced["price"].fillna(0.0) * priced["contacts"])
-    paid, pay_notes = payments(priced[["service", "provider", "commissioner", "priced"]],
-                               contracts)
+    paid, ruled, pay_notes = payments(priced[["service", "provider", "commissioner", "priced"]],
+                                      contracts)
+    if ruled:
+        from netkit.finance.commissioners import CONTRACT_RULE_NOTE
+
+        pay_notes.insert(0, CONTRACT_RULE_NOTE.format(n=by_contract, total=len(flows))
+                         + f" (this decides who pays for {', '.join(ruled)})")
     orgs = np.array(sorted(set(table["provider"]) | set(paid["payer"])), dtype=object)
     index = {o: i for i, o in enumerate(orgs)}
     income = np.bincount([index[p] for p in paid["provider"]], paid["amount"], len(orgs))
@@ -398,23 +403,20 @@ def _flows_between(system: System, services: pd.DataFrame) -> pd.DataFrame:
     return flows[flows["source"].isin(ids) & flows["target"].isin(ids)]
 
 
-def _with_commissioner(system: System, flows: pd.DataFrame) -> pd.DataFrame:
-    """Flows with each one's responsible commissioner: its own ``commissioner``, else its
-    place's in ``places.csv``, else "" (the contract-share rule)."""
-    own = flows["commissioner"] if "commissioner" in flows else pd.Series(None, index=flows.index)
-    places = getattr(system, "places", None)
-    if places is not None and len(places) and "commissioner" in places and "place" in flows:
-        by_place = flows["place"].map(dict(zip(places["place"], places["commissioner"])))
-        own = own.where(own.notna() & (own.astype(str) != ""), by_place)
-    return flows.assign(commissioner=own.where(own.notna(), "").astype(str))
+def _with_commissioner(system: System, flows: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Flows with each one's responsible commissioner (`netkit.finance.commissioners`: its own,
+    else its place's) or "" where the contract-share rule applies, and how many those are."""
+    from netkit.finance.commissioners import responsible_commissioner
+
+    found = responsible_commissioner(system, flows)
+    payer = found["commissioner"].where(found["commissioner"].notna(), "").astype(str)
+    return flows.assign(commissioner=payer.to_numpy()), int((found["basis"] == "contract").sum())
 
 
 def _marginal(system: System, rows: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """Marginal cost per contact and where it came from (`netkit.finance.costs`)."""
     from netkit.finance.costs import marginal_share_source, marginal_unit_costs
 
-    if "marginal_cost" not in rows:
-        rows = rows.assign(marginal_cost=np.nan)
     return (marginal_unit_costs(system, rows).to_numpy(),
             marginal_share_source(system, rows).to_numpy())
 

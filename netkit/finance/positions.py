@@ -35,9 +35,9 @@ __all__ = [
     "ACTIVITY_SHARE",
     "ServiceMoney",
     "evaluate",
-    "simulate",
     "fraction_cap",
     "payments",
+    "simulate",
     "variable_share",
 ]
 
@@ -101,10 +101,9 @@ def payments(by_payer: pd.DataFrame, contracts: pd.DataFrame) -> tuple[pd.DataFr
 
     Returns
     -------
-    (DataFrame, list of str)
-        The payments, and notes: the providers whose change the contract-share rule split
-        among several commissioners, and commissioners paying a provider they hold no contract
-        with.
+    (DataFrame, list of str, list of str)
+        The payments; the providers whose change the contract-share rule split among several
+        commissioners; notes on commissioners paying a provider they hold no contract with.
 
     Examples
     --------
@@ -112,9 +111,9 @@ def payments(by_payer: pd.DataFrame, contracts: pd.DataFrame) -> tuple[pd.DataFr
     ...                           "share": [0.75, 0.25], "variable": [1.0, 0.0]})
     >>> by_payer = pd.DataFrame({"service": "S", "provider": "P",
     ...                          "commissioner": ["", "LA2"], "priced": [-1000.0, -400.0]})
-    >>> paid, notes = payments(by_payer, contracts)
-    >>> paid.values.tolist()
-    [['ICB', 'P', -750.0], ['LA', 'P', 0.0], ['LA2', 'P', -300.0]]
+    >>> paid, ruled, notes = payments(by_payer, contracts)
+    >>> paid.values.tolist(), ruled
+    ([['ICB', 'P', -750.0], ['LA', 'P', 0.0], ['LA2', 'P', -300.0]], ['P'])
     """
     mean_variable = (contracts["share"] * contracts["variable"]).groupby(
         contracts["provider"]).sum()
@@ -129,20 +128,14 @@ def payments(by_payer: pd.DataFrame, contracts: pd.DataFrame) -> tuple[pd.DataFr
     paid = pd.concat([direct[["commissioner", "provider", "amount"]],
                       shared[["commissioner", "provider", "amount"]]], ignore_index=True)
     paid = paid.groupby(["commissioner", "provider"], as_index=False, sort=True)["amount"].sum()
-    notes = []
     several = contracts.groupby("provider")["commissioner"].transform("size") > 1
     split = set(contracts.loc[several, "provider"])
     ruled = sorted(set(shared.loc[shared["amount"] != 0, "provider"]) & split)
-    if ruled:
-        notes.append("contract-share rule: no responsible commissioner is known for some "
-                     "patients of " + ", ".join(ruled)
-                     + "; the change in what they are paid is shared among each provider's "
-                     "commissioners by contract value")
-    notes += [f"{c} has no contract with {p}; its patients there are paid for at {p}'s "
-              "contract-weighted variable share"
-              for c, p in sorted(set(zip(direct.loc[no_contract, "commissioner"],
-                                         direct.loc[no_contract, "provider"])))]
-    return paid.rename(columns={"commissioner": "payer"}), notes
+    notes = [f"{c} has no contract with {p}; its patients there are paid for at {p}'s "
+             "contract-weighted variable share"
+             for c, p in sorted(set(zip(direct.loc[no_contract, "commissioner"],
+                                        direct.loc[no_contract, "provider"])))]
+    return paid.rename(columns={"commissioner": "payer"}), ruled, notes
 
 
 def fraction_cap(money: ServiceMoney, fractions: np.ndarray) -> np.ndarray:
