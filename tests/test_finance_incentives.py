@@ -203,17 +203,17 @@ ICB,COMM,commissions,500000,block,0.8
 def test_contract_share_rule_when_no_commissioner_is_known(tmp_path):
     result = run(vale(tmp_path, relationships=RELS_TWO))
     assert by_id(result.commissioners, "spend_change") == {"ICB": -114_750, "ICB2": -38_250}
-    assert ("8 of 8 in-scope flows have no responsible commissioner in the data (no "
-            "commissioner on the flow, no place with a commissioner in places.csv); their spend "
-            "is split by each commissioner's share of the provider's contracts (this decides "
-            "who pays for HOSP)") in result.notes
+    assert ("contract-share rule: for HOSP, the change in what they are paid is shared among "
+            "each one's commissioners by contract value, because the patients' commissioner "
+            "holds no contract with it or is not known (8 of 8 in-scope flows have no "
+            "commissioner on the flow or their place)") in result.notes
 
 
 def test_spend_lands_with_the_flows_responsible_commissioner(tmp_path):
     flows = FLOWS.replace("place\n", "place,commissioner\n").replace("North\n", "North,ICB2\n")
     result = run(vale(tmp_path, relationships=RELS_TWO, flows=flows))
     assert by_id(result.commissioners, "spend_change") == {"ICB2": -153_000}
-    assert not any("share of the provider's contracts" in n for n in result.notes)
+    assert not any(n.startswith("contract-share rule") for n in result.notes)
 
 
 def test_places_csv_names_the_commissioner(tmp_path):

@@ -359,13 +359,14 @@ def incentives(system: System, shift: Shift, services: pd.DataFrame,
     contracts = _contracts(system)
     priced = diverted.merge(table[["id", "provider", "price"]], left_on="service", right_on="id")
     priced = priced.assign(priced=priced["price"].fillna(0.0) * priced["contacts"])
-    paid, ruled, pay_notes = payments(priced[["service", "provider", "commissioner", "priced"]],
-                                      contracts)
-    if ruled:
-        from netkit.finance.commissioners import CONTRACT_RULE_NOTE
-
-        pay_notes.insert(0, CONTRACT_RULE_NOTE.format(n=by_contract, total=len(flows))
-                         + f" (this decides who pays for {', '.join(ruled)})")
+    paid, ruled = payments(priced[["service", "provider", "commissioner", "priced"]],
+                           contracts)
+    pay_notes = [] if not ruled else [
+        f"contract-share rule: for {', '.join(ruled)}, the change in what they are paid is "
+        "shared among each one's commissioners by contract value, because the patients' "
+        "commissioner holds no contract with it or is not known ("
+        f"{by_contract:,} of {len(flows):,} in-scope flows have no commissioner on the flow "
+        "or their place)"]
     orgs = np.array(sorted(set(table["provider"]) | set(paid["payer"])), dtype=object)
     index = {o: i for i, o in enumerate(orgs)}
     income = np.bincount([index[p] for p in paid["provider"]], paid["amount"], len(orgs))
@@ -404,12 +405,20 @@ def _flows_between(system: System, services: pd.DataFrame) -> pd.DataFrame:
 
 
 def _with_commissioner(system: System, flows: pd.DataFrame) -> tuple[pd.DataFrame, int]:
-    """Flows with each one's responsible commissioner (`netkit.finance.commissioners`: its own,
-    else its place's) or "" where the contract-share rule applies, and how many those are."""
+    """Flows with who pays for their patients, in order: the responsible commissioner
+    (`netkit.finance.commissioners`: the flow's own, else its place's) and the place's council
+    (for services the council commissions), as ``"ICB;COUNCIL"`` ("" where neither is known);
+    and how many flows have no responsible commissioner."""
     from netkit.finance.commissioners import responsible_commissioner
 
     found = responsible_commissioner(system, flows)
-    payer = found["commissioner"].where(found["commissioner"].notna(), "").astype(str)
+    places = system.places
+    council = (flows["place"].map(dict(zip(places["place"], places["council"])))
+               if "place" in flows and len(places) else pd.Series(None, index=flows.index))
+    def text(values: pd.Series) -> pd.Series:
+        return values.astype(object).where(values.notna(), "").astype(str)
+
+    payer = (text(found["commissioner"]) + ";" + text(council)).str.strip(";")
     return flows.assign(commissioner=payer.to_numpy()), int((found["basis"] == "contract").sum())
 
 

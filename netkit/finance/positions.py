@@ -87,42 +87,54 @@ class ServiceMoney:
     spend_unit: np.ndarray  # per organisation: spend change at fraction 1
 
 
-def payments(by_payer: pd.DataFrame, contracts: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+def payments(by_payer: pd.DataFrame, contracts: pd.DataFrame
+             ) -> tuple[pd.DataFrame, list[str]]:
     """Who pays whom for a change in contacts: ``payer, provider, amount`` at fraction 1.
+
+    Each row's patients are paid for by the first of their commissioners (the responsible
+    commissioner, then the place's council: ``"ICB;COUNCIL"``) that holds a contract with the
+    provider, at that contract's variable share; where none does (or none is known) the change
+    is shared among the provider's commissioners by contract value (the contract-share rule).
 
     Parameters
     ----------
     by_payer : DataFrame
         ``service, provider, commissioner, priced``: ``priced`` = price × Δ contacts for the
-        patients of that responsible commissioner ("" where none is known).
+        patients of those commissioners (``;``-separated, in order; "" where none is known).
     contracts : DataFrame
         ``commissioner, provider, share, variable`` per contract (``share``: its part of the
         provider's commissioning by value; ``variable``: `variable_share`).
 
     Returns
     -------
-    (DataFrame, list of str, list of str)
-        The payments; the providers whose change the contract-share rule split among several
-        commissioners; notes on commissioners paying a provider they hold no contract with.
+    (DataFrame, list of str)
+        The payments, and the providers whose change the contract-share rule split among
+        several commissioners.
 
     Examples
     --------
-    >>> contracts = pd.DataFrame({"commissioner": ["ICB", "LA"], "provider": ["P", "P"],
-    ...                           "share": [0.75, 0.25], "variable": [1.0, 0.0]})
-    >>> by_payer = pd.DataFrame({"service": "S", "provider": "P",
-    ...                          "commissioner": ["", "LA2"], "priced": [-1000.0, -400.0]})
-    >>> paid, ruled, notes = payments(by_payer, contracts)
+    The ICB's patients at a provider the council commissions are paid for by the council:
+
+    >>> contracts = pd.DataFrame({"commissioner": ["ICB", "LA", "LA"],
+    ...     "provider": ["P", "P", "CH"], "share": [0.75, 0.25, 1.0],
+    ...     "variable": [1.0, 0.0, 1.0]})
+    >>> by_payer = pd.DataFrame({"service": ["S", "S", "H"], "provider": ["P", "P", "CH"],
+    ...     "commissioner": ["", "LA", "ICB;LA"], "priced": [-1000.0, -400.0, -200.0]})
+    >>> paid, ruled = payments(by_payer, contracts)
     >>> paid.values.tolist(), ruled
-    ([['ICB', 'P', -750.0], ['LA', 'P', 0.0], ['LA2', 'P', -300.0]], ['P'])
+    ([['ICB', 'P', -750.0], ['LA', 'CH', -200.0], ['LA', 'P', 0.0]], ['P'])
     """
-    mean_variable = (contracts["share"] * contracts["variable"]).groupby(
-        contracts["provider"]).sum()
-    named = by_payer[by_payer["commissioner"] != ""]
-    direct = named.merge(contracts, on=["commissioner", "provider"], how="left")
-    no_contract = direct["variable"].isna()
-    direct["variable"] = direct["variable"].fillna(direct["provider"].map(mean_variable)).fillna(0)
+    held = set((contracts["commissioner"] + "\x1f" + contracts["provider"]).tolist())
+    candidates = by_payer["commissioner"].astype(str).str.split(";")
+    payer = pd.Series("", index=by_payer.index, dtype=object)
+    for place in (1, 0):  # the first candidate with a contract wins
+        who = candidates.str[place].astype(object)
+        who = who.where(who.notna(), "").astype(str)
+        payer = payer.where(~(who + "\x1f" + by_payer["provider"]).isin(held), who)
+    rows = by_payer.assign(commissioner=payer)
+    direct = rows[rows["commissioner"] != ""].merge(contracts, on=["commissioner", "provider"])
     direct["amount"] = direct["priced"] * direct["variable"]
-    shared = by_payer[by_payer["commissioner"] == ""].groupby("provider", as_index=False)[
+    shared = rows[rows["commissioner"] == ""].groupby("provider", as_index=False)[
         "priced"].sum().merge(contracts, on="provider")
     shared["amount"] = shared["priced"] * shared["share"] * shared["variable"]
     paid = pd.concat([direct[["commissioner", "provider", "amount"]],
@@ -131,11 +143,7 @@ def payments(by_payer: pd.DataFrame, contracts: pd.DataFrame) -> tuple[pd.DataFr
     several = contracts.groupby("provider")["commissioner"].transform("size") > 1
     split = set(contracts.loc[several, "provider"])
     ruled = sorted(set(shared.loc[shared["amount"] != 0, "provider"]) & split)
-    notes = [f"{c} has no contract with {p}; its patients there are paid for at {p}'s "
-             "contract-weighted variable share"
-             for c, p in sorted(set(zip(direct.loc[no_contract, "commissioner"],
-                                        direct.loc[no_contract, "provider"])))]
-    return paid.rename(columns={"commissioner": "payer"}), ruled, notes
+    return paid.rename(columns={"commissioner": "payer"}), ruled
 
 
 def fraction_cap(money: ServiceMoney, fractions: np.ndarray) -> np.ndarray:
