@@ -40,12 +40,18 @@ import numpy as np
 import pandas as pd
 
 from netkit.finance.diversion import divert
+from netkit.finance.draws import (
+    DEFAULT_COST_SPREAD,
+    DEFAULT_DRAWS,
+    DEFAULT_SEED,
+)
+from netkit.finance.draws import draws as _draws
+from netkit.finance.draws import percentiles as _range
 from netkit.finance.positions import (
     ServiceMoney,
     evaluate,
     fraction_cap,
     payments,
-    simulate,
     variable_share,
 )
 from netkit.finance.profile import payback_month, profile, profile_frame
@@ -64,15 +70,6 @@ __all__ = [
     "shift_activity",
 ]
 
-#: Cost uncertainty: each service's unit and marginal cost is drawn within ±20% of the stated
-#: figure (triangular, most likely the stated one). Reasoning: unit costs from the National Cost
-#: Collection for the same service differ between trusts by this much or more around the
-#: national average, and a local costing is rarely better than that. Override with
-#: ``cost_spread`` (0 for none).
-DEFAULT_COST_SPREAD = 0.2
-#: Monte Carlo draws and their seed (the same seed gives the same figures).
-DEFAULT_DRAWS = 1000
-DEFAULT_SEED = 0
 #: Values of an optional ``services.unit`` column meaning a contact there is a bed day.
 DAY_UNITS = ("day", "days", "bed_day", "bed day", "bed days", "bed_days")
 _ORG_COLUMNS = ["id", "activity_change", "cost_change", "income_change", "spend_change", "net",
@@ -361,12 +358,12 @@ def incentives(system: System, shift: Shift, services: pd.DataFrame,
     priced = priced.assign(priced=priced["price"].fillna(0.0) * priced["contacts"])
     paid, ruled = payments(priced[["service", "provider", "commissioner", "priced"]],
                            contracts)
-    pay_notes = [] if not ruled else [
+    pay_notes = [] if not ruled else [(
         f"contract-share rule: for {', '.join(ruled)}, the change in what they are paid is "
         "shared among each one's commissioners by contract value, because the patients' "
         "commissioner holds no contract with it or is not known ("
         f"{by_contract:,} of {len(flows):,} in-scope flows have no commissioner on the flow "
-        "or their place)"]
+        "or their place)")]
     orgs = np.array(sorted(set(table["provider"]) | set(paid["payer"])), dtype=object)
     index = {o: i for i, o in enumerate(orgs)}
     income = np.bincount([index[p] for p in paid["provider"]], paid["amount"], len(orgs))
@@ -464,50 +461,6 @@ def _service_table(system: System, services: pd.DataFrame, diverted: pd.DataFram
     if table.empty:
         notes.append("no patients reach the shift's `from` services in scope, so nothing moves")
     return table, notes
-
-
-def _triangular(rng: np.random.Generator, low: float, mode: float, high: float, size):
-    """Triangular draws (the mode clipped into the range; a constant where low equals high)."""
-    low, high = min(low, high), max(low, high)
-    if high - low <= 0:
-        return np.full(size, float(low))
-    return rng.triangular(low, min(max(mode, low), high), high, size)
-
-
-def _draws(money: ServiceMoney, shift: Shift, draws: int, seed: int, spread: float,
-           cap: bool) -> dict | None:
-    """The Monte Carlo: every draw at once (draws × services arrays, no loop)."""
-    if draws <= 0:
-        return None
-    rng = np.random.default_rng(seed)
-    fraction = float(shift.fraction)
-    given = getattr(shift, "range", None)
-    fractions = (_triangular(rng, float(given[0]), fraction, float(given[1]), draws) if given
-                 else np.full(draws, fraction))
-    factor = (_triangular(rng, 1 - spread, 1.0, 1 + spread, (draws, len(money.ids)))
-              if spread > 0 else None)
-    if cap:
-        fractions = fraction_cap(money, fractions)
-    out = simulate(money, fractions, factor)
-    out["fractions"] = fractions
-    return out
-
-
-def _range(values: np.ndarray | None, central) -> tuple:
-    """5th and 95th percentiles along the draws (the central figure where there are none)."""
-    if values is None:
-        return (central, central) if np.isscalar(central) else (np.asarray(central),) * 2
-    values = np.asarray(values)
-    n = len(values)
-    at = np.array([0.05, 0.95]) * (n - 1)  # numpy's default (linear) percentiles
-    below = np.floor(at).astype(int)
-    above = np.minimum(below + 1, n - 1)
-    rows = np.ascontiguousarray(values.T)  # each organisation's draws side by side in memory
-    part = np.partition(rows, sorted({*below, *above}), axis=-1)
-    share = at - below
-    ends = part[..., below] * (1 - share) + part[..., above] * share
-    low, high = ends[..., 0], ends[..., 1]
-    return (float(low), float(high)) if np.ndim(low) == 0 else (low, high)
 
 
 def _organisation_table(orgs: np.ndarray, money: ServiceMoney, central: dict, sampled,
