@@ -332,3 +332,23 @@ def test_partner_report_rounds_money_for_people_and_json_keeps_it_exact(tmp_path
     assert data["system_net"] == pytest.approx(43_750)
     assert data["system_net_low"] < 43_750 < data["system_net_high"]
     assert data["commissioners"] == [{"id": "ICB", "spend_change": pytest.approx(-153_000)}]
+
+
+def test_cli_cap_at_capacity(tmp_path):
+    from click.testing import CliRunner
+    from netkit.cli import cli
+
+    vale(tmp_path, ucr_capacity="950")
+    folder = str(tmp_path / "vale")
+    warned = CliRunner().invoke(cli, ["partners", folder, "-O", "divert"])
+    assert warned.exit_code == 0, warned.output
+    assert "the shift takes UCR to 1,000 contacts a year against its capacity of 950" in " ".join(
+        warned.stdout.split())
+    capped = CliRunner().invoke(cli, ["partners", folder, "-O", "divert", "--cap-at-capacity",
+                                      "-f", "json"])
+    assert capped.exit_code == 0, capped.output
+    import json
+
+    data = json.loads(capped.stdout)
+    assert data["options"]["cap_at_capacity"] is True
+    assert {r["id"]: r["activity_change"] for r in data["incentives"]}["HOSP"] == -70
