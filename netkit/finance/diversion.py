@@ -1,9 +1,8 @@
 """Patients diverted by a shift: who no longer reaches the ``from`` services, what later care
 goes with them, and what they receive at the ``to`` services instead.
 
-A shift diverts *patients*, not contacts. Per pathway and place (patients keep their place):
-
-Patients keep their place and responsible commissioner (the flows' ``commissioner``) throughout.
+A shift diverts *patients*, not contacts. Per pathway, place and responsible commissioner (the
+flows' ``commissioner``: patients keep both throughout):
 
 1. **Entering**: patients who reach the ``from`` services from outside them (from home or from a
    service that is not a ``from`` service; where a ``from`` service sends on more patients than
