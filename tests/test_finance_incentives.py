@@ -352,3 +352,27 @@ def test_cli_cap_at_capacity(tmp_path):
     data = json.loads(capped.stdout)
     assert data["options"]["cap_at_capacity"] is True
     assert {r["id"]: r["activity_change"] for r in data["incentives"]}["HOSP"] == -70
+
+
+@given(patients=st.lists(st.integers(1, 500), min_size=4, max_size=4),
+       fraction=st.floats(0.01, 1.0))
+def test_diversion_never_takes_more_than_the_fraction_of_a_services_contacts(patients, fraction):
+    """On any small pathway (home → A → B → C, with leaks home), the patients the new service
+    gets are the patients diverted, and no service loses more than the fraction of its
+    contacts."""
+    from netkit.finance.diversion import divert
+
+    a_in, a_b, b_c, u_in = patients
+    flows = pd.DataFrame({
+        "pathway": "p", "place": None,
+        "source": ["@home", "A", "A", "B", "B", "C", "@home", "U"],
+        "target": ["A", "B", "@home", "C", "@home", "@home", "U", "@home"],
+        "patients": [a_in + a_b, a_b, a_in, min(b_c, a_b), a_b - min(b_c, a_b), min(b_c, a_b),
+                     u_in, u_in]})
+    services = pd.DataFrame({"id": ["A", "B", "C", "U"], "category": "x",
+                             "activity": [a_in + a_b, a_b, min(b_c, a_b), u_in]})
+    out = divert(flows, services, Shift(("A",), ("U",), 1.0)).set_index("service")
+    assert out.loc["U", "patients"] == pytest.approx(a_in + a_b)
+    lost = -(out["contacts"] * fraction).drop("U")
+    assert (lost <= services.set_index("id")["activity"].reindex(lost.index) * fraction
+            + 1e-6).all()
