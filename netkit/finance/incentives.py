@@ -190,6 +190,31 @@ class Incentives:
                 "years 1-3: " + ", ".join(fmt_money_rounded(v) for v in self.profile["net"])
                 + f"; {payback}"]
 
+    @staticmethod
+    def json_money(incentives: Incentives | None) -> dict:
+        """The version 2 money keys of the partner JSON: ``system_net_low``,
+        ``system_net_high`` and ``commissioners[]: {id, spend_change}`` (None and [] without a
+        shift)."""
+        if incentives is None:
+            return {"system_net_low": None, "system_net_high": None, "commissioners": []}
+        return {"system_net_low": incentives.system_net_low,
+                "system_net_high": incentives.system_net_high,
+                "commissioners": incentives.commissioners[["id", "spend_change"]].to_dict(
+                    "records")}
+
+    def range_table(self, labels) -> pd.DataFrame:
+        """Each organisation's net for a report: low, central and high (5th and 95th
+        percentiles of the draws) rounded for people, and its chance of losing money;
+        ``labels`` names the rows (default: the ids)."""
+        from netkit.render.formats import fmt_money_rounded, fmt_share
+
+        t = self.organisations
+        return pd.DataFrame({"organisation": t["id"] if labels is None else list(labels),
+                             "low": t["net_low"].map(fmt_money_rounded),
+                             "net": t["net"].map(fmt_money_rounded),
+                             "high": t["net_high"].map(fmt_money_rounded),
+                             "chance of loss": t["p_loss"].map(fmt_share)})
+
     def with_transfers(self, transfers: pd.DataFrame) -> Incentives:
         """The same figures with another gain-share."""
         from dataclasses import replace

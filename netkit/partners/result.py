@@ -40,7 +40,7 @@ from netkit.render.html import render_html, render_page
 from netkit.render.markdown import render_markdown
 from netkit.render.text import render_text
 
-__all__ = ["TIERS", "PartnerReport", "PartnerSet"]
+__all__ = ["PartnerSet", "PartnerReport", "TIERS"]
 
 TIERS = ("core", "involve", "inform")
 
@@ -224,10 +224,7 @@ class PartnerSet:
             "stop": self.stop,
             "incentives": inc.organisations.to_dict("records") if inc is not None else [],
             "system_net": inc.system_net if inc is not None else None,
-            "system_net_low": inc.system_net_low if inc is not None else None,
-            "system_net_high": inc.system_net_high if inc is not None else None,
-            "commissioners": (inc.commissioners[["id", "spend_change"]].to_dict("records")
-                              if inc is not None else []),
+            **Incentives.json_money(inc),
             "losers": inc.losers if inc is not None else [],
             "gain_share": inc.transfers.to_dict("records") if inc is not None else [],
             "brokerage_roles": self.brokerage_roles[self.brokerage_roles["observed"] > 0]
@@ -287,16 +284,6 @@ class PartnerSet:
             "income": t["income_change"].map(fmt_money_rounded),
             "spend": t["spend_change"].map(fmt_money_rounded),
             "net": t["net"].map(fmt_money_rounded)})
-
-    def _range_table(self) -> pd.DataFrame:
-        """Each organisation's net: low, central and high (5th and 95th percentiles of the
-        draws), and its chance of losing money."""
-        t = self.incentives.organisations
-        return pd.DataFrame({"organisation": self._incentive_table()["organisation"],
-                             "low": t["net_low"].map(fmt_money_rounded),
-                             "net": t["net"].map(fmt_money_rounded),
-                             "high": t["net_high"].map(fmt_money_rounded),
-                             "chance of loss": t["p_loss"].map(fmt_share)})
 
     def _signed_count(self, value: float) -> str:
         if not value:
@@ -403,7 +390,7 @@ class PartnerSet:
                         right=("activity", "cost", "income", "spend", "net"))]
         if "p_loss" in inc.organisations:
             blocks += [Paragraph("Range (90%) and chance of losing money:", indent=2),
-                       Table(self._range_table(), max_width=36,
+                       Table(inc.range_table(self._incentive_table()["organisation"]), max_width=36,
                              right=("low", "net", "high", "chance of loss"))]
         blocks += [Paragraph(f"! {loser} loses {fmt_money_rounded(abs(inc.net_of(loser)))} a year while "
                              "the system gains", indent=2, only=TEXT) for loser in inc.losers]
