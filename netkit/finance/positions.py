@@ -227,7 +227,9 @@ def simulate(money: ServiceMoney, fractions: np.ndarray, cost_factor: np.ndarray
     from scipy import sparse
 
     fractions = np.asarray(fractions, dtype=float)
-    flows = fractions[:, None] * (money.income_unit - money.spend_unit)[None, :]
+    # organisations × draws in memory (each organisation's draws side by side, as the
+    # percentiles read them); returned transposed, a view
+    flows = (money.income_unit - money.spend_unit)[:, None] * fractions[None, :]
     n = len(money.ids)
     released_unit = np.where(money.delta < 0, -money.delta * money.marginal, 0.0)
     if np.all(fractions == fractions[0]):
@@ -238,16 +240,16 @@ def simulate(money: ServiceMoney, fractions: np.ndarray, cost_factor: np.ndarray
             cost_factor = np.ones((len(fractions), n))
         weighted = sparse.csr_matrix((base, (np.arange(n), money.provider_of)),
                                      shape=(n, len(money.organisations)))
-        org_cost = np.asarray((weighted.T @ cost_factor.T).T)
+        org_cost = np.asarray(weighted.T @ cost_factor.T)
         system_cost = cost_factor @ base
     else:
         cost = _base_cost(money, fractions)
         cost = cost * cost_factor if cost_factor is not None else cost
-        org_cost = np.asarray((_to_organisations(money).T @ cost.T).T)
+        org_cost = np.asarray(_to_organisations(money).T @ cost.T)
         system_cost = cost.sum(axis=1)
     released = (cost_factor @ released_unit if cost_factor is not None
                 else np.full(len(fractions), released_unit.sum())) * fractions
-    return {"org_net": flows - org_cost, "system_net": -system_cost, "released": released}
+    return {"org_net": (flows - org_cost).T, "system_net": -system_cost, "released": released}
 
 
 def _base_cost(money: ServiceMoney, fractions: np.ndarray) -> np.ndarray:
