@@ -58,9 +58,13 @@ def opportunities(path, fmt, output):
               help="Re-run N times with weights perturbed ±50%; report how often each is core.")
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Seed for the stability perturbations.")
+@click.option("--seats", default=None, metavar="default|none|FILE",
+              help="Seats: many small organisations of one kind in one place take part as one "
+                   "partner (default: the rules and the system's seats.csv; none: every "
+                   "organisation alone; FILE: seats in the seats.csv format).")
 @picture_option("Also save the benefit/cost curve as a PNG or SVG picture (by the ending).",
                 aliases=("--curve",))
-def partners(path, opportunity_id, all_, fmt, output, top, stability, seed, picture,
+def partners(path, opportunity_id, all_, fmt, output, top, stability, seed, seats, picture,
              **settings):
     """Find the partners for an opportunity: who, in which role, why, and when one more
     stops paying.
@@ -88,7 +92,7 @@ def partners(path, opportunity_id, all_, fmt, output, top, stability, seed, pict
                                "--opportunity")
     check_outputs()
     picture, output = picture_target(fmt, output, picture)  # -o curve.png: only the picture
-    options = dict(partner_settings(settings), stability=stability, seed=seed)
+    options = dict(partner_settings(settings), stability=stability, seed=seed, seats=seats)
     system = _load(path)
     if all_:
         result = netkit.find_all_partners(system, **options)

@@ -18,6 +18,7 @@ import pandas as pd
 
 from netkit._frames import blank_as_empty
 from netkit.errors import SHOWN_PER_KIND, Problem
+from netkit.io.named_checks import check_named_outside, taking_part
 from netkit.io.reading import ROW_COLUMN, RawSystem
 from netkit.model.disclosure import SUPPRESSED
 from netkit.model.opportunity import Opportunity, parse_opportunities
@@ -533,7 +534,7 @@ def _known_names(tables: dict[str, pd.DataFrame]) -> dict[str, set]:
             "places": set(orgs["place"].dropna()) | set(services["place"].dropna())
             | set(flows["place"].dropna()),
             "cohorts": set(pathways["cohort"].dropna()), "categories": set(services["category"]),
-            "org_types": set(orgs["type"])}
+            "org_types": set(orgs["type"]), **taking_part(tables)}
 
 
 def _check_opportunity_pathways(opp: Opportunity, known: dict[str, set], bad) -> None:
@@ -586,6 +587,7 @@ def _check_opportunity_organisations(opp: Opportunity, known: dict[str, set], ba
     both = set(opp.include) & set(opp.exclude)
     for org in sorted(both):
         bad("exclude", org, "is in both include and exclude; keep it in one")
+    check_named_outside(opp, known, bad)
 
 
 def _check_opportunity_represent(opp: Opportunity, known: dict[str, set], bad) -> None:

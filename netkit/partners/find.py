@@ -32,6 +32,7 @@ from netkit.model.opportunity import (
 )
 from netkit.model.system import System
 from netkit.partners.criteria import Criteria, compute_criteria
+from netkit.partners.duties import duty_candidates, scope_reasons
 from netkit.partners.disclosure_check import (
     DisclosureCheck,
     compare_tiers,
@@ -41,6 +42,7 @@ from netkit.partners.frameworks import stakeholder_frameworks
 from netkit.partners.reasons import partner_reasons, route_lines, top_counterparts
 from netkit.partners.result import TIERS, PartnerReport, PartnerSet
 from netkit.partners.scope import Scope, find_scope, represent_rules
+from netkit.partners.seats import candidate_frame, with_seats
 from netkit.partners.selection import Selection, select_partners
 from netkit.partners.stability import stability as run_stability
 from netkit.render.formats import fmt_number
@@ -89,7 +91,7 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
                   represent: Mapping[str, str] | str | None = None,
                   min_patients: float | None = None, stability: int = 0, seed: int = 0,
                   groups: str = DEFAULT_GROUPING, incumbents: Iterable[str] = (),
-                  hysteresis: float = 0.0, disclosure=None) -> PartnerSet:
+                  hysteresis: float = 0.0, disclosure=None, seats=None) -> PartnerSet:
     """Find the partners for an opportunity.
 
     Parameters
@@ -128,6 +130,9 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
         the result shows (reasons, reports, maps); the computation uses the true figures. The
         result's notes say whether the partner set is the same when computed on the rounded
         figures (`netkit.disclosure_check`).
+    seats : {"default", "none"} or path, optional
+        Seats (`netkit.partners.seats`): the default rules and ``seats.csv``, none, or a
+        seats file in the ``seats.csv`` format; over the opportunity's ``seats: none``.
 
     Returns
     -------
@@ -153,7 +158,8 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
     opp = system.opportunity(opportunity) if isinstance(opportunity, str) else opportunity
     weights = parse_weights(weights, "weights")
     coordination_cost = parse_weights(coordination_cost, "coordination_cost")
-    opp = opp.with_options(weights=weights, coordination_cost=coordination_cost)
+    opp = with_seats(opp.with_options(weights=weights, coordination_cost=coordination_cost),
+                     seats)
     rules = represent_rules(system, opp, represent)
     if min_patients is None:
         min_patients = opp.min_patients
@@ -181,7 +187,8 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
         notes.append(_threshold_note(partners, system, opp, scope, related, groups))
     options = {"weights": dict(opp.weights), "coordination_cost": dict(opp.coordination_cost),
                "represent": dict(scope.represent), "min_patients": float(min_patients),
-               "stability": int(stability), "seed": int(seed), "groups": groups}
+               "stability": int(stability), "seed": int(seed), "groups": groups,
+               "seats": str(getattr(opp, "seats", None) or "default")}
     if hysteresis:
         options["hysteresis"] = float(hysteresis)
     if released.active:
@@ -268,6 +275,7 @@ def disclosure_check(system: System, opportunity: str | Opportunity, rules,
     if partners is None:
         partners = find_partners(system, opportunity, **options).partners
     opp = system.opportunity(opportunity) if isinstance(opportunity, str) else opportunity
+    opp = with_seats(opp, options.get("seats"))
     opp = opp.with_options(weights=parse_weights(options.get("weights"), "weights"),
                            coordination_cost=parse_weights(options.get("coordination_cost"),
                                                            "coordination_cost"))
@@ -369,7 +377,7 @@ def _analyse(system: System, opp: Opportunity, scope: Scope, related: list, min_
 def _partner_table(system: System, scope: Scope, crit: Criteria, selection: Selection,
                    inc: Incentives | None, include: list, exclude: list,
                    routes: dict, disclosure=None) -> pd.DataFrame:
-    orgs = system.organisations.set_index("id")
+    orgs = candidate_frame(system, scope)  # organisations and seats
     table = crit.table.copy()
     w = selection.weights
     table["score"] = sum(w[c] * table[f"{c}_share"] for c in CRITERIA)
@@ -380,6 +388,7 @@ def _partner_table(system: System, scope: Scope, crit: Criteria, selection: Sele
     involve = (~table.index.isin(selection.core)
                & (table["marginal_benefit"] >= INVOLVE_RATIO * table["marginal_cost"]))
     tier[involve] = "involve"
+    tier[table.index.isin(duty_candidates(scope)) & (tier == "inform")] = "involve"
     table["tier"] = tier
     table = table[~table.index.isin(exclude)]
     commissioners = set(scope.organisations.loc[
@@ -389,8 +398,9 @@ def _partner_table(system: System, scope: Scope, crit: Criteria, selection: Sele
     table = table.join(frames)
     table["name"] = table.index.map(orgs["name"])
     table["type"] = table.index.map(orgs["type"])
+    table["kind"], table["members"] = table.index.map(orgs["kind"]), table.index.map(orgs["members"])
     members = scope.members()
-    names = system.organisation_names()
+    names = {**system.organisation_names(), **orgs["name"].dropna().to_dict()}
     system_net = inc.system_net if inc is not None else 0.0
     table["stands_for"] = [members.get(c, []) for c in table.index]
     counterparts = top_counterparts(crit.pairs)
@@ -411,9 +421,10 @@ def _partner_table(system: System, scope: Scope, crit: Criteria, selection: Sele
         for c, row in zip(head["id"], head.to_dict("records"))]
     if len(table) > explained:
         reasons += [[UNEXPLAINED] for _ in range(len(table) - explained)]
-    table["reasons"] = reasons
+    extra = scope_reasons(scope, names)
+    table["reasons"] = [r + extra.get(c, []) for c, r in zip(table["id"], reasons)]
     columns = (["id", "name", "type", "tier", "rank", "score"]
                + [c for name in CRITERIA for c in (name, f"{name}_share")]
                + ["marginal_benefit", "marginal_cost", "power", "interest", "mendelow",
-                  "salience", "stands_for", "reasons"])
+                  "salience", "stands_for", "reasons", "kind", "members"])
     return table[columns].reset_index(drop=True)
