@@ -20,6 +20,7 @@ import re
 import pandas as pd
 
 from netkit.model.system import System
+from netkit.partners.reasons import join_words
 from netkit.partners.residents import SOCIAL_CARE, resident_shares
 from netkit.render.formats import fmt_number
 
@@ -69,12 +70,16 @@ def duty_councils(system: System, flows: pd.DataFrame, services: pd.DataFrame) -
     --------
     >>> import netkit
     >>> from netkit.partners.scope import find_scope
-    >>> tiny = netkit.load_system(netkit.sample_path("tiny"))
-    >>> scope = find_scope(tiny, tiny.opportunity("frailty"))
-    >>> duty_councils(tiny, scope.flows, scope.services)["COUNCIL"][:60]
-    'its Care Act duties are touched: adult social care is in scop'
+    >>> riverside = netkit.load_system(netkit.sample_path("riverside"))
+    >>> scope = find_scope(riverside, riverside.opportunity("stroke-early-discharge"))
+    >>> print(duty_councils(riverside, scope.flows, scope.services)["LA-SOUTH"])
+    ... # doctest: +NORMALIZE_WHITESPACE
+    its Care Act duties (adult social care) are touched: it provides 120 contacts a year at
+    Hospital discharge social work (Southmere) and Reablement (Southmere); 120 of its residents
+    a year reach adult social care in scope
     """
     orgs = system.organisations
+    names = system.organisation_names()
     councils = set(orgs.loc[orgs["type"] == "local_authority", "id"])
     reasons: dict = {}
     social = services[services["category"].isin(SOCIAL_CARE)]
@@ -88,29 +93,36 @@ def duty_councils(system: System, flows: pd.DataFrame, services: pd.DataFrame) -
             commissions.loc[commissions["source"] == council, "target"])]
         parts = []
         if len(own):
-            parts.append(f"it provides {fmt_number(own['activity'].sum())} contacts a year of "
-                         f"it ({_names(own)})")
+            parts.append(f"it provides {fmt_number(own['activity'].sum())} contacts a year at "
+                         f"{_names(own)}")
         if len(bought):
-            parts.append(f"it commissions {_names(bought)}")
+            parts.append(f"it commissions {_names(bought, names)}")
         if residents.get(council, 0) > 0:
-            parts.append(f"{fmt_number(residents[council])} of its residents reach it a year")
+            parts.append(f"{fmt_number(residents[council])} of its residents a year reach "
+                         "adult social care in scope")
         if parts:
-            reasons[council] = ("its Care Act duties are touched: adult social care is in "
-                                "scope (" + "; ".join(parts) + ")")
+            reasons[council] = ("its Care Act duties (adult social care) are touched: "
+                                + "; ".join(parts))
     amhp = services[services["id"].str.contains(AMHP_PATTERN, na=False)
                     | services["name"].str.contains(AMHP_PATTERN, na=False)]
     if len(amhp):
         reached = _residents_reaching(system, flows, set(amhp["id"]))
         for council in sorted(councils & (set(amhp["provider"]) | set(reached))):
-            line = (f"its Mental Health Act duties are touched: Approved Mental Health "
-                    f"Professional assessments are in scope ({_names(amhp)})")
+            line = ("its Mental Health Act duties (Approved Mental Health Professionals) are "
+                    f"touched: {_names(amhp)} is in scope")
             reasons[council] = (reasons[council] + "; " + line) if council in reasons else line
     return reasons
 
 
-def _names(services: pd.DataFrame) -> str:
-    names = services["name"].drop_duplicates().tolist()
-    return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+def _names(services: pd.DataFrame, names: dict | None = None) -> str:
+    """``Reablement (Riverton) and Home care``; with ``names``, each service is given as its
+    provider's (``The Oaks Care Home's Residential care``)."""
+    if names is None:
+        labels = services["name"]
+    else:
+        labels = services["provider"].map(lambda p: f"{names.get(p, p)}'s ") + services["name"]
+    labels = labels.drop_duplicates().tolist()
+    return join_words(labels[:3] + ([f"{len(labels) - 3} more"] if len(labels) > 3 else []))
 
 
 def duty_candidates(scope) -> set:
@@ -118,14 +130,14 @@ def duty_candidates(scope) -> set:
     return {scope.candidate_of.get(c, c) for c in scope.duties}
 
 
-def scope_reasons(scope, names) -> dict[str, list[str]]:
+def scope_reasons(scope, names, system_orgs=None) -> dict[str, list[str]]:
     """Candidate → reason lines the scope gives it: what its seat is
     (`netkit.partners.seats.seat_lines`), the statutory duty it touches, and, for an
     organisation the opportunity includes with no flows in scope, that the analyst included
     it."""
     from netkit.partners.seats import seat_lines
 
-    out: dict = {c: list(lines) for c, lines in seat_lines(scope, names).items()}
+    out: dict = {c: list(lines) for c, lines in seat_lines(scope, names, system_orgs).items()}
     for council, reason in scope.duties.items():
         out.setdefault(scope.candidate_of.get(council, council), []).append(reason)
     for org in scope.included:

@@ -42,7 +42,7 @@ from netkit.partners.frameworks import stakeholder_frameworks
 from netkit.partners.reasons import partner_reasons, route_lines, top_counterparts
 from netkit.partners.result import TIERS, PartnerReport, PartnerSet
 from netkit.partners.scope import Scope, find_scope, represent_rules
-from netkit.partners.seats import candidate_frame, with_seats
+from netkit.partners.seats import candidate_frame, scope_seats, with_seats
 from netkit.partners.selection import Selection, select_partners
 from netkit.partners.stability import stability as run_stability
 from netkit.render.formats import fmt_number
@@ -411,9 +411,11 @@ def _partner_table(system: System, scope: Scope, crit: Criteria, selection: Sele
     table["rank"] = range(1, len(table) + 1)
     explained = max(REASONS_LIMIT, int((table["tier"] != "inform").sum()))
     head = table.iloc[:explained]
+    extra = scope_reasons(scope, names, system.organisations)  # seats, duties, included
     reasons = [
         partner_reasons(c, row, names=names, counterpart=counterparts.get(c),
-                        members=members.get(c, []), sole_routes=routes.get(c, []),
+                        members=[] if c in set(scope_seats(scope)["id"]) else members.get(c, []),
+                        sole_routes=routes.get(c, []),
                         included=c in include, system_net=system_net,
                         has_shift=inc is not None, tier=row["tier"],
                         marginal=(row["marginal_benefit"], row["marginal_cost"])
@@ -421,7 +423,6 @@ def _partner_table(system: System, scope: Scope, crit: Criteria, selection: Sele
         for c, row in zip(head["id"], head.to_dict("records"))]
     if len(table) > explained:
         reasons += [[UNEXPLAINED] for _ in range(len(table) - explained)]
-    extra = scope_reasons(scope, names)
     table["reasons"] = [r + extra.get(c, []) for c, r in zip(table["id"], reasons)]
     columns = (["id", "name", "type", "tier", "rank", "score"]
                + [c for name in CRITERIA for c in (name, f"{name}_share")]

@@ -54,8 +54,9 @@ def resident_shares(system: System, flows: pd.DataFrame) -> pd.DataFrame:
     --------
     >>> import netkit
     >>> tiny = netkit.load_system(netkit.sample_path("tiny"))
-    >>> resident_shares(tiny, tiny.flows).groupby("place")["share"].sum().round(1).to_dict()
-    {}
+    >>> shares = resident_shares(tiny, tiny.flows)  # the care home is in the South
+    >>> shares.groupby("place")["share"].sum().to_dict()
+    {'North': 17.0, 'South': 1.0}
     """
     service_place = _service_places(system)
     own = flows["place"].where(flows["place"].notna(), flows["source"].map(service_place))

@@ -22,8 +22,9 @@ Three refinements (method version 2):
   patients keep their place through a county-wide council's services.
 * **Intervention scope**: with a shift, the scope is what the shift changes: its ``from`` and
   ``to`` services, the services their patients go to next, and the services whose referrals
-  it redirects (see `intervention_flows`); flows between those. ``reach: N`` widens that by N steps along the pathway, ``reach: pathway`` takes the
-  whole pathway; without a shift the scope is the whole pathway.
+  it redirects (see `intervention_flows`); flows between those. ``reach: N`` widens that by
+  N steps along the pathway, ``reach: pathway`` takes the whole pathway; without a shift the
+  scope is the whole pathway.
 * **Duties and the analyst** (`netkit.partners.duties`): councils whose statutory duties the
   scope touches, and organisations the opportunity includes, are in scope even with no flows.
   Commissioners are the responsible commissioners of the in-scope patients (their place's), and
@@ -327,11 +328,12 @@ def find_scope(system: System, opportunity: Opportunity,
     >>> system = netkit.load_system(netkit.sample_path("tiny"))
     >>> scope = find_scope(system, system.opportunity("falls"))
     >>> scope.candidates
-    ['COMM', 'ICB', 'primary_care']
+    ['COMM', 'ICB', 'PCN1']
     >>> scope.members()
-    {'primary_care': ['GP1', 'PCN1']}
-    >>> find_scope(system, system.opportunity("falls"), seats="none").members()
     {'PCN1': ['GP1']}
+    >>> riverside = netkit.load_system(netkit.sample_path("riverside"))
+    >>> find_scope(riverside, riverside.opportunity("diabetes-community")).candidates
+    ['ACU-RIV', 'COM-TRUST', 'ICB-RIV', 'primary_care:North', 'primary_care:South']
     """
     from netkit.model.activity import service_activity
     from netkit.partners.duties import duty_councils
@@ -387,7 +389,7 @@ def find_scope(system: System, opportunity: Opportunity,
         shifted = set(services.loc[moved, "provider"])
     seat_of, seat_table = assign_seats(system, in_scope["id"].tolist(),
                                        seat_source(system, opportunity, seats),
-                                       alone=set(opportunity.exclude) | shifted)
+                                       alone=set(opportunity.exclude), own_right=shifted)
     parent = _representatives(orgs, represent)
     candidate = in_scope["id"].map(lambda o: seat_of.get(o) or seat_of.get(parent[o])
                                    or parent[o])

@@ -19,8 +19,9 @@ Where seats come from, first match wins for each in-scope organisation:
 
 Statutory bodies (`netkit.model.schema.STATUTORY_TYPES`: ICBs, trusts, councils) are never put
 in a seat by the rules. An organisation the opportunity excludes leaves its seat (so a seat can
-stay while one of its members is excluded); a provider whose own service the shift moves
-activity from or to sits in its own right.
+stay while one of its members is excluded); the rules leave a provider whose own service the
+shift moves activity from or to in its own right (a named or lead provider's seat still takes
+it: the contract says who answers for it).
 
 ``seats="none"`` (the option, or ``seats: none`` on the opportunity) turns seats off: every
 organisation is its own candidate, or its parent's where the representation rules say so.
@@ -139,8 +140,9 @@ def _place_label(place, place_names: Mapping) -> str:
     return f"in {name}"
 
 
-def assign_seats(system: System, in_scope: Iterable[str], source="default", *,
-                 alone: Iterable[str] = ()) -> tuple[dict, pd.DataFrame]:  # long: three sources in order
+def assign_seats(system: System, in_scope: Iterable[str], source="default", *,  # long: three sources in order
+                 alone: Iterable[str] = (),
+                 own_right: Iterable[str] = ()) -> tuple[dict, pd.DataFrame]:
     """Which seat each in-scope organisation takes part through.
 
     Parameters
@@ -151,8 +153,10 @@ def assign_seats(system: System, in_scope: Iterable[str], source="default", *,
     source : "default", "none" or DataFrame
         From `seat_source`.
     alone : iterable of str
-        Organisations that sit in their own right whatever the rules say (excluded ones, the
-        providers of the shift's own services).
+        Organisations that sit alone whatever the seats say (the excluded ones).
+    own_right : iterable of str
+        Organisations the default rules leave alone (the providers of the shift's own
+        services); a named or lead provider's seat still takes them.
 
     Returns
     -------
@@ -168,9 +172,9 @@ def assign_seats(system: System, in_scope: Iterable[str], source="default", *,
     >>> tiny = netkit.load_system(netkit.sample_path("tiny"))
     >>> seat_of, seats = assign_seats(tiny, ["GP1", "PCN1", "ICB", "CARE"])
     >>> seat_of
-    {'GP1': 'primary_care', 'PCN1': 'primary_care'}
+    {'GP1': 'primary_care:North', 'PCN1': 'primary_care:North'}
     >>> seats["name"].tolist()
-    ['Primary care across the system']
+    ['Primary care in North']
     """
     if isinstance(source, str) and source == "none":
         return {}, _empty()
@@ -209,7 +213,7 @@ def assign_seats(system: System, in_scope: Iterable[str], source="default", *,
 
     places = _org_places(orgs)
     place_names = _place_names(system)
-    ruled = pd.DataFrame({"id": sorted(in_scope - taken - alone - statutory)})
+    ruled = pd.DataFrame({"id": sorted(in_scope - taken - alone - statutory - set(own_right))})
     ruled["kind"] = ruled["id"].map(types).map(DEFAULT_RULES)
     ruled["place"] = ruled["id"].map(places)
     ruled = ruled.dropna(subset=["kind"])
@@ -265,37 +269,55 @@ def scope_seats(scope) -> pd.DataFrame:
     return _empty() if seats is None else seats
 
 
-def seat_lines(scope, names: Mapping) -> dict[str, list[str]]:
-    """Seat id → the reason lines that say what the seat is: its members, by kind, and who
-    usually fills it.
+def seat_lines(scope, names: Mapping, system_orgs: pd.DataFrame | None = None
+               ) -> dict[str, list[str]]:
+    """Seat id → the reason lines that say what the seat is: its members, by kind (and how
+    many PCNs its practices belong to, given the system's organisations), and who usually
+    fills it.
 
     Examples
     --------
     >>> import netkit
     >>> from netkit.partners.scope import find_scope
-    >>> tiny = netkit.load_system(netkit.sample_path("tiny"))
-    >>> scope = find_scope(tiny, tiny.opportunity("falls"))
-    >>> seat_lines(scope, tiny.organisation_names())["primary_care"]
-    ['a seat for primary care across the system: 1 GP practice and 1 primary care network (GP Practice One, PCN One); usually filled by a PCN clinical directors\\' forum or the GP federation']
+    >>> riverside = netkit.load_system(netkit.sample_path("riverside"))
+    >>> scope = find_scope(riverside, riverside.opportunity("diabetes-community"))
+    >>> lines = seat_lines(scope, riverside.organisation_names(), riverside.organisations)
+    >>> print(lines["primary_care:South"][0])  # doctest: +NORMALIZE_WHITESPACE
+    a seat for primary care in South: 8 GP practices in 2 PCNs (Market Square Surgery, Abbey
+    Practice, Southmere Health Centre, Kingsbridge Surgery and 4 more); usually filled by a PCN
+    clinical directors' forum or the GP federation
     """
     from netkit.partners.reasons import join_words, type_name
 
     orgs = scope.organisations.set_index("id")
+    everyone = system_orgs if system_orgs is not None else scope.organisations
+    parents = everyone.set_index("id")["parent"] if "parent" in everyone else pd.Series(
+        dtype=object)
+    pcn_ids = set(everyone.loc[everyone["type"] == "pcn", "id"])
     out = {}
     for seat in scope_seats(scope).itertuples():
         members = list(seat.members)
         counts = orgs["type"].reindex(members).fillna("other").value_counts().sort_index()
         kinds = join_words([f"{n} {type_name(t) if n == 1 else _plural(type_name(t))}"
                             for t, n in counts.items()])
-        shown = ", ".join(names.get(m, m) for m in members[:4])
-        more = f" and {len(members) - 4} more" if len(members) > 4 else ""
-        what = (f"a lead provider's seat: {names.get(seat.id, seat.id)} stands for the "
-                f"organisations it subcontracts to" if seat.basis == "subcontracts" else
-                f"a seat for {seat.name[0].lower() + seat.name[1:]}")
+        if seat.basis == "subcontracts":
+            subs = [m for m in members if m != seat.id]
+            out[seat.id] = [f"lead provider for {_listed(subs, names)}, which it subcontracts "
+                            "to: it answers for them at the table"]
+            continue
         where = " (named in seats.csv)" if seat.basis == "seats.csv" else ""
-        out[seat.id] = [f"{what}{where}: {kinds} ({shown}{more}); usually filled by "
+        pcns = sorted(set(parents.reindex(members).dropna()) & pcn_ids - set(members))
+        within = f" in {len(pcns)} PCN{'s' if len(pcns) != 1 else ''}" if pcns else ""
+        out[seat.id] = [f"a seat for {seat.name[0].lower() + seat.name[1:]}{where}: {kinds}"
+                        f"{within} ({_listed(members, names)}); usually filled by "
                         f"{seat.filled_by}"]
     return out
+
+
+def _listed(members: list, names: Mapping, shown: int = 4) -> str:
+    """``Avon Surgery, Brook Surgery and 3 more``."""
+    text = ", ".join(names.get(m, m) for m in members[:shown])
+    return text + (f" and {len(members) - shown} more" if len(members) > shown else "")
 
 
 def _plural(word: str) -> str:
