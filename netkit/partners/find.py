@@ -323,15 +323,18 @@ def _related_pairs(system: System, scope: Scope) -> list[tuple[str, str]]:
                                                    rels["target"].tolist())]
 
 
-def _groups(system: System, network, groups: str) -> dict:
+def _groups(system: System, network, groups: str, scope: Scope | None = None) -> dict:
     group_of = system.organisation_lookup(groups)
-    return {n: str(group_of.get(n) or "(none)") for n in network}
+    kinds = candidate_frame(system, scope)["type"].to_dict() if scope is not None else {}
+    return {n: str(group_of.get(n) or kinds.get(n) or "(none)") for n in network}
 
 
-def _roles_and_routes(system: System, crit: Criteria, groups: str) -> tuple[pd.DataFrame, dict]:
+def _roles_and_routes(system: System, crit: Criteria, groups: str,
+                      scope: Scope | None = None) -> tuple[pd.DataFrame, dict]:
     """Brokerage roles, and broker → the (from group, to group) routes that pass through it
-    alone."""
-    roles, sole = roles_and_sole_brokers(crit.network, _groups(system, crit.network, groups))
+    alone (a seat's group is its kind of seat)."""
+    roles, sole = roles_and_sole_brokers(crit.network, _groups(system, crit.network, groups,
+                                                               scope))
     routes: dict = {}
     for b, ga, gc in sole:
         routes.setdefault(b, []).append((ga, gc))
@@ -368,7 +371,7 @@ def _analyse(system: System, opp: Opportunity, scope: Scope, related: list, min_
         inc = Incentives(inc.organisations, inc.services, inc.system_net,
                          gain_share(inc.organisations, inc.system_net, selection.core,
                                     candidate_of), inc.notes)
-    roles, routes = _roles_and_routes(system, crit, groups)
+    roles, routes = _roles_and_routes(system, crit, groups, scope)
     partners = _partner_table(system, scope, crit, selection, inc, include, exclude, routes,
                               disclosure)
     return partners, selection, crit, inc, routes, roles
