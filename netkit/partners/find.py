@@ -415,9 +415,10 @@ def _partner_table(system: System, scope: Scope, crit: Criteria, selection: Sele
     explained = max(REASONS_LIMIT, int((table["tier"] != "inform").sum()))
     head = table.iloc[:explained]
     extra = scope_reasons(scope, names, system.organisations)  # seats, duties, included
+    seat_ids = set(scope_seats(scope)["id"])
     reasons = [
         partner_reasons(c, row, names=names, counterpart=counterparts.get(c),
-                        members=[] if c in set(scope_seats(scope)["id"]) else members.get(c, []),
+                        members=[] if c in seat_ids else members.get(c, []),
                         sole_routes=routes.get(c, []),
                         included=c in include, system_net=system_net,
                         has_shift=inc is not None, tier=row["tier"],

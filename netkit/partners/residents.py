@@ -168,7 +168,7 @@ def commissioning_spend(system: System, flows: pd.DataFrame, services: pd.DataFr
     ends["patients"] = flows.loc[ends["row"], "patients"].to_numpy()
     ends = ends[ends["service"].isin(services.loc[nhs, "id"])]
     total = ends.groupby("service")["patients"].sum()
-    who = responsible_commissioners(system, flows.loc[ends["row"].unique()])
+    who = responsible_commissioners(system, flows)  # all flows: residents carried along
     known = ends.merge(who, on="row")
     known = known.assign(part=known["patients"].to_numpy(dtype=float)
                          * known["share"].to_numpy(dtype=float)
