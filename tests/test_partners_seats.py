@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import netkit
 from netkit.change.changeset import parse_changeset
@@ -238,3 +240,27 @@ def test_cli_seats_option(tmp_path):
     assert result.exit_code == 1
     assert "is not a file (expected default, none or a seats.csv file" in result.output
     assert "Traceback" not in result.output
+
+
+@settings(max_examples=20, deadline=None)
+@given(patients=st.lists(st.integers(min_value=1, max_value=500), min_size=7, max_size=7))
+def test_a_seats_figures_add_up_its_members(tmp_path_factory, patients):
+    """Whatever the practices' sizes, a seat's activity is the sum of its members' activity
+    when each takes part alone, and seats move no contact in or out of scope."""
+    base = netkit.load_system(write_system(tmp_path_factory.mktemp("vale") / "vale"))
+    tables = base.tables()
+    flows = tables["flows"]
+    practices = ["GPS-A1", "GPS-A2", "GPS-B1", "GPS-B2", "GPS-B3", "GPS-C1", "GPS-C2"]
+    for service, n in zip(practices, patients):
+        flows.loc[(flows["source"] == "@home") & (flows["target"] == service), "patients"] = n
+        flows.loc[(flows["source"] == service) & (flows["target"] == "@home"), "patients"] = \
+            max(n - 30 - (6 if service == "GPS-B3" else 0) - (60 if "C" in service else 0), 0)
+    system = netkit.System(tables, opportunities=base.opportunities.values())
+    opp = system.opportunity("opp")
+    seated = find_scope(system, opp)
+    alone = find_scope(system, opp, represent={}, seats="none")
+    by_org = alone.services.groupby("provider")["activity"].sum()
+    by_seat = seated.services.groupby("candidate")["activity"].sum()
+    for seat in seated.seats.itertuples():
+        assert by_seat[seat.id] == pytest.approx(by_org.reindex(seat.members).sum())
+    assert by_seat.sum() == pytest.approx(by_org.sum())
