@@ -111,7 +111,7 @@ def test_without_places_spend_follows_contracts_and_says_so(avon):
     spend = ps.criteria.spend.groupby("commissioner")["spend"].sum()
     # Brook Hospital's 10 admissions of A's residents, £20,000, split 65:35 by contract value
     assert spend["ICB-B"] == pytest.approx(13_000)
-    assert any("attributed by each commissioner's share of the provider's contracts" in n
+    assert any("split by each commissioner's share of the provider's contracts" in n
                for n in ps.notes)
 
 
@@ -123,9 +123,9 @@ def test_across_a_border_the_neighbouring_icb_is_not_our_residents_commissioner(
     spend = ps.criteria.spend.groupby("commissioner")["spend"].sum()
     assert "ICB-B" not in set(ps.scope.organisations["id"])
     assert "ICB-B" not in spend.index
-    # our residents' 10 admissions at Brook Hospital (£20,000) and 60% of the ward's
-    # 100 (£60,000) are commissioned by Avon ICB
-    assert spend["ICB-A"] == pytest.approx(20_000 + 60_000)
+    # our residents' 10 admissions at Brook Hospital (£20,000), 60% of the ward's 100
+    # (£60,000) and Ash Surgery's 110 contacts at £40 are commissioned by Avon ICB
+    assert spend["ICB-A"] == pytest.approx(20_000 + 60_000 + 4_400)
     assert ps.partners.set_index("id").loc["ICB-A", "commissioning_share"] == pytest.approx(1)
 
 

@@ -22,7 +22,7 @@ def riverside():
 
 def test_tiny_frailty_scope_by_hand():
     system = tiny()
-    scope = find_scope(system, replace(system.opportunity("frailty"), reach="pathway"))
+    scope = find_scope(system, system.opportunity("frailty"))  # reach: pathway in the sample
     assert scope.pathways == ("frailty",)
     assert len(scope.flows) == 16
     assert scope.patients == 1500
@@ -140,13 +140,14 @@ def test_patients_sent_somewhere_instead_change_their_referrers_handoffs():
     to UCR *instead of* ED: the practices and the 999 service that send them to ED change what
     they do; the ward's onward care (reablement, the care home) is two steps away."""
     system = tiny()
-    scope = find_scope(system, system.opportunity("frailty"))
+    frailty = replace(system.opportunity("frailty"), reach=None)  # the sample takes it whole
+    scope = find_scope(system, frailty)
     assert sorted(zip(scope.flows["source"], scope.flows["target"])) == [
         ("@home", "AMB999"), ("@home", "GPS"), ("AMB999", "@home"), ("AMB999", "ED"),
         ("ED", "@home"), ("ED", "WARD"), ("GPS", "@home"), ("GPS", "ED"), ("GPS", "UCR"),
         ("UCR", "@home"), ("UCR", "WARD"), ("WARD", "@home")]
     assert "COUNCIL" not in set(scope.organisations["id"])
-    widened = find_scope(system, replace(system.opportunity("frailty"), reach=1))
+    widened = find_scope(system, replace(frailty, reach=1))
     assert len(widened.flows) == 16
 
 

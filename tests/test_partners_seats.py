@@ -131,8 +131,8 @@ def test_pcns_of_equal_size_share_one_seat_whose_figures_add_up(vale):
     assert ps.tier_of("GP-A1") == ps.tier_of("GP-A2")
     assert any("usually filled by a PCN clinical directors' forum or the GP federation" in r
                for r in row["reasons"])
-    assert any(r.startswith("a seat for primary care in A: 2 GP practices (Avon Surgery, "
-                            "Brook Surgery)") for r in row["reasons"])
+    assert any(r.startswith("a seat for primary care in A: 2 GP practices in 2 PCNs (Avon "
+                            "Surgery, Brook Surgery)") for r in row["reasons"])
     item = next(p for p in ps.to_dict()["partners"] if p["id"] == "primary_care:A")
     assert (item["kind"], item["members"]) == ("seat", ["GP-A1", "GP-A2"])
     icb = next(p for p in ps.to_dict()["partners"] if p["id"] == "ICB")
@@ -144,7 +144,8 @@ def test_a_lead_providers_seat_adds_its_subcontractors_figures(vale):
     acu = ps.partners.set_index("id").loc["ACU"]
     assert acu["activity"] == 336 + 100  # ED's 336 contacts and the scans it subcontracts
     assert acu["name"] == "Vale Hospital" and acu["kind"] == "seat"
-    assert any("stands for the organisations it subcontracts to" in r for r in acu["reasons"])
+    assert ("lead provider for Vale Diagnostics Ltd, which it subcontracts to: it answers for "
+            "them at the table") in acu["reasons"]
 
 
 def test_a_merger_of_two_other_pcns_moves_no_seat(vale):
@@ -237,7 +238,7 @@ def test_cli_seats_option(tmp_path):
     assert kinds["primary_care:A"] == "seat"
     result = runner.invoke(cli, ["partners", str(folder), "-O", "opp", "--seats",
                                  str(tmp_path / "missing.csv")])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # an option value netkit cannot use
     assert "is not a file (expected default, none or a seats.csv file" in result.output
     assert "Traceback" not in result.output
 

@@ -129,8 +129,12 @@ def responsible_commissioners(system: System, flows: pd.DataFrame) -> pd.DataFra
     --------
     >>> import netkit
     >>> tiny = netkit.load_system(netkit.sample_path("tiny"))
-    >>> len(responsible_commissioners(tiny, tiny.flows))
-    0
+    >>> who = responsible_commissioners(tiny, tiny.flows)  # both places: Tiny Vale ICB
+    >>> who["commissioner"].unique().tolist(), len(who), len(tiny.flows)
+    (['ICB'], 18, 20)
+
+    The two flows with none are the 999 service's own (from home, and back home): no end has a
+    place, and no patient arrives at it from one.
     """
     given = flows["commissioner"] if "commissioner" in flows else pd.Series(np.nan, flows.index)
     named = pd.DataFrame({"row": flows.index[given.notna()],
@@ -187,10 +191,12 @@ def commissioning_spend(system: System, flows: pd.DataFrame, services: pd.DataFr
                      by_contract[["commissioner", "provider", "spend"]]], ignore_index=True)
     out = out.groupby(["commissioner", "provider"], as_index=False, sort=True)["spend"].sum()
     notes = []
-    unassigned = rest[nhs & (rest > 0).to_numpy()]
+    # the contract-share rule is ambiguous only where a provider has two or more commissioners
+    shared = set(shares.loc[shares["share"] < 1, "provider"])
+    unassigned = rest[nhs & (rest > 0).to_numpy() & provider.isin(shared).to_numpy()]
     if len(unassigned):
         notes.append(f"spend at {len(unassigned)} NHS service{'s' if len(unassigned) != 1 else ''}"
                      " whose patients have no responsible commissioner (no flows.csv "
                      "commissioner, and no commissioner for their place in places.csv) is "
-                     "attributed by each commissioner's share of the provider's contracts")
+                     "split by each commissioner's share of the provider's contracts")
     return out, notes

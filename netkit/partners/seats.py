@@ -173,8 +173,8 @@ def assign_seats(system: System, in_scope: Iterable[str], source="default", *,  
     >>> seat_of, seats = assign_seats(tiny, ["GP1", "PCN1", "ICB", "CARE"])
     >>> seat_of
     {'GP1': 'primary_care:North', 'PCN1': 'primary_care:North'}
-    >>> seats["name"].tolist()
-    ['Primary care in North']
+    >>> seats["name"].tolist()  # the place's name in places.csv
+    ['Primary care in Vale North']
     """
     if isinstance(source, str) and source == "none":
         return {}, _empty()
@@ -283,7 +283,7 @@ def seat_lines(scope, names: Mapping, system_orgs: pd.DataFrame | None = None
     >>> scope = find_scope(riverside, riverside.opportunity("diabetes-community"))
     >>> lines = seat_lines(scope, riverside.organisation_names(), riverside.organisations)
     >>> print(lines["primary_care:South"][0])  # doctest: +NORMALIZE_WHITESPACE
-    a seat for primary care in South: 8 GP practices in 2 PCNs (Market Square Surgery, Abbey
+    a seat for primary care in Southmere: 8 GP practices in 2 PCNs (Market Square Surgery, Abbey
     Practice, Southmere Health Centre, Kingsbridge Surgery and 4 more); usually filled by a PCN
     clinical directors' forum or the GP federation
     """
