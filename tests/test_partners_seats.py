@@ -265,3 +265,20 @@ def test_a_seats_figures_add_up_its_members(tmp_path_factory, patients):
     for seat in seated.seats.itertuples():
         assert by_seat[seat.id] == pytest.approx(by_org.reindex(seat.members).sum())
     assert by_seat.sum() == pytest.approx(by_org.sum())
+
+
+def test_seats_none_on_the_opportunity_and_seats_csv_in_the_system(tmp_path):
+    folder = write_system(tmp_path / "vale", opportunities=(
+        "- id: opp\n  pathways: [p]\n- id: alone\n  pathways: [p]\n  seats: none\n"))
+    (folder / "seats.csv").write_text("id,name,members,kind\n"
+                                      "HOMES,Vale care homes forum,CH-A1;CH-A2,care_homes\n")
+    system = netkit.load_system(folder)
+    assert set(netkit.find_partners(system, "alone").partners["kind"]) == {"organisation"}
+    ps = netkit.find_partners(system, "opp")
+    assert ps.scope.candidate_of["CH-A1"] == "HOMES"
+    row = ps.partners.set_index("id").loc["HOMES"]
+    assert row["name"] == "Vale care homes forum" and row["members"] == ["CH-A1", "CH-A2"]
+    assert any("(named in seats.csv)" in r for r in row["reasons"])
+    # the option wins over the opportunity's setting
+    assert "primary_care:A" in set(netkit.find_partners(system, "alone",
+                                                        seats="default").partners["id"])
