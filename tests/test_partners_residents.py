@@ -111,7 +111,7 @@ def test_without_places_spend_follows_contracts_and_says_so(avon):
     spend = ps.criteria.spend.groupby("commissioner")["spend"].sum()
     # Brook Hospital's 10 admissions of A's residents, £20,000, split 65:35 by contract value
     assert spend["ICB-B"] == pytest.approx(13_000)
-    assert any("split by each commissioner's share of the provider's contracts" in n
+    assert any("split by each ICB's share of the provider's contracts" in n
                for n in ps.notes)
 
 
@@ -144,3 +144,14 @@ def test_a_flows_own_commissioner_comes_first(tmp_path):
 def test_whole_system_opportunity_is_unchanged_by_attribution(avon):
     scope = find_scope(avon, Opportunity("all", pathways=("p",)))
     assert scope.flows["patients"].sum() == avon.flows["patients"].sum()
+
+
+def test_a_councils_contract_share_stays_with_the_council():
+    """Riverside's carers' centre is paid by the two councils (£150,000 and £100,000): their
+    residents' place commissioner (the ICB) does not take over a council's contract."""
+    riverside = netkit.load_system(netkit.sample_path("riverside"))
+    ps = netkit.find_partners(riverside, "end-of-life-at-home")
+    carers = ps.criteria.spend[ps.criteria.spend["provider"] == "VCSE-CARERS"]
+    shares = (carers.set_index("commissioner")["spend"] / carers["spend"].sum()).round(6)
+    assert shares.to_dict() == {"LA-NORTH": 0.6, "LA-SOUTH": 0.4}
+    assert "LA-SOUTH" in set(ps.scope.organisations["id"])

@@ -121,9 +121,10 @@ def place_weights(system: System, flows: pd.DataFrame, places) -> np.ndarray:
 
 
 def responsible_commissioners(system: System, flows: pd.DataFrame) -> pd.DataFrame:
-    """The responsible commissioner of each flow's patients: ``row, commissioner, share``
-    (a flow carrying residents of two places with different commissioners has two rows); a
-    flow with none has no row.
+    """The responsible commissioner of each flow's patients: ``row, commissioner, share,
+    basis`` (``flow``: the flow names it; ``place``: its patients' place's; a flow carrying
+    residents of two places with different commissioners has two rows); a flow with none has
+    no row.
 
     Examples
     --------
@@ -138,7 +139,8 @@ def responsible_commissioners(system: System, flows: pd.DataFrame) -> pd.DataFra
     """
     given = flows["commissioner"] if "commissioner" in flows else pd.Series(np.nan, flows.index)
     named = pd.DataFrame({"row": flows.index[given.notna()],
-                          "commissioner": given[given.notna()].to_numpy(), "share": 1.0})
+                          "commissioner": given[given.notna()].to_numpy(), "share": 1.0,
+                          "basis": "flow"})
     places = getattr(system, "places", None)
     if places is None or not len(places) or "commissioner" not in places:
         return named
@@ -147,22 +149,85 @@ def responsible_commissioners(system: System, flows: pd.DataFrame) -> pd.DataFra
     shares = shares.assign(commissioner=shares["place"].map(by_place)).dropna(
         subset=["commissioner"])
     shares = shares.groupby(["row", "commissioner"], as_index=False)["share"].sum()
-    return pd.concat([named, shares], ignore_index=True)
+    return pd.concat([named, shares.assign(basis="place")], ignore_index=True)
 
 
 def commissioning_spend(system: System, flows: pd.DataFrame, services: pd.DataFrame,
-                        service_spend: pd.Series) -> tuple[pd.DataFrame, list[str]]:
+                        service_spend: pd.Series) -> tuple[pd.DataFrame, list[str]]:  # long: one split after another
     """In-scope spend by commissioner: ``commissioner, provider, spend``, and notes.
 
-    Each service's spend (``service_spend``, aligned with ``services``) is split among the
-    responsible commissioners of the patients arriving at it (leaving it, where none arrive in
-    scope); the part with no responsible commissioner, and social care, by contract share.
+    Each service's spend (``service_spend``, aligned with ``services``) is split by who its
+    patients are (those arriving at it; those leaving it, where none arrive in scope):
+
+    * where a flow names its ``commissioner``, that commissioner pays for those patients;
+    * the NHS part of the rest (the ICBs' share of the provider's contracts by value, or all
+      of it where the provider has no contract) is paid by the patients' place's commissioner
+      (``places.csv``), and by the ICBs' contract shares for patients with no place;
+    * the rest (a council's share of a voluntary body's contracts, and all social care) by
+      contract share.
+
+    Examples
+    --------
+    >>> import netkit
+    >>> from netkit.partners.scope import find_scope
+    >>> riverside = netkit.load_system(netkit.sample_path("riverside"))
+    >>> scope = find_scope(riverside, riverside.opportunity("end-of-life-at-home"))
+    >>> spend, notes = commissioning_spend(riverside, scope.flows, scope.services,
+    ...                                    scope.services["activity"] * 0 + 1.0)
+    >>> spend[spend["provider"] == "VCSE-CARERS"].round(2).values.tolist()
+    [['LA-NORTH', 'VCSE-CARERS', 0.6], ['LA-SOUTH', 'VCSE-CARERS', 0.4]]
     """
     from netkit.finance.incentives import commissioning_shares
 
-    spend = pd.Series(service_spend.to_numpy(dtype=float), index=services["id"].to_numpy())
-    provider = pd.Series(services["provider"].to_numpy(), index=services["id"].to_numpy())
-    nhs = ~services["category"].isin(SOCIAL_CARE).to_numpy()
+    ids = services["id"].to_numpy()
+    spend = pd.Series(service_spend.to_numpy(dtype=float), index=ids)
+    provider = pd.Series(services["provider"].to_numpy(), index=ids)
+    social = pd.Series(services["category"].isin(SOCIAL_CARE).to_numpy(), index=ids)
+    contracts = commissioning_shares(system)
+    icb = set(system.organisations.loc[system.organisations["type"] == "icb", "id"])
+    contracts = contracts.assign(nhs=contracts["commissioner"].isin(icb))
+    nhs_share = contracts[contracts["nhs"]].groupby("provider")["share"].sum()
+    contracted = set(contracts["provider"])
+    nhs_part = provider.map(nhs_share).fillna(0.0)
+    nhs_part[~provider.isin(contracted)] = 1.0
+    nhs_part[social] = 0.0
+
+    ends = _service_ends(flows, services)
+    total = ends.groupby("service")["patients"].sum()
+    who = ends.merge(responsible_commissioners(system, flows), on="row")
+    who["part"] = (who["patients"].to_numpy(dtype=float) * who["share"].to_numpy(dtype=float)
+                   / who["service"].map(total).to_numpy(dtype=float))
+    named = who[who["basis"] == "flow"]
+    placed = who[(who["basis"] == "place") & ~who["service"].map(social).astype(bool)]
+    named_part = named.groupby("service")["part"].sum().reindex(ids, fill_value=0.0)
+    placed_part = placed.groupby("service")["part"].sum().reindex(ids, fill_value=0.0)
+    parts = pd.concat([
+        named.assign(spend=named["part"].to_numpy(dtype=float)
+                     * named["service"].map(spend).to_numpy(dtype=float)),
+        placed.assign(spend=placed["part"].to_numpy(dtype=float)
+                      * placed["service"].map(spend * nhs_part).to_numpy(dtype=float))])
+    parts["provider"] = parts["service"].map(provider)
+    parts = parts[parts["spend"] != 0]
+    rest_nhs = spend * nhs_part * (1.0 - named_part - placed_part).clip(lower=0.0)
+    rest_other = spend * (1.0 - nhs_part) * (1.0 - named_part).clip(lower=0.0)
+    by_contract = []
+    for rest, of_nhs in ((rest_nhs, True), (rest_other, False)):
+        owed = rest.groupby(provider).sum()
+        part = contracts[(contracts["nhs"] == of_nhs) & contracts["provider"].isin(
+            owed.index[owed > 0])]
+        norm = part.groupby("provider")["share"].transform("sum")
+        by_contract.append(part.assign(spend=part["share"] / norm
+                                       * part["provider"].map(owed).astype("float64")))
+    out = pd.concat([parts[["commissioner", "provider", "spend"]]]
+                    + [b[["commissioner", "provider", "spend"]] for b in by_contract],
+                    ignore_index=True)
+    out = out.groupby(["commissioner", "provider"], as_index=False, sort=True)["spend"].sum()
+    return out, _contract_note(rest_nhs, provider, contracts)
+
+
+def _service_ends(flows: pd.DataFrame, services: pd.DataFrame) -> pd.DataFrame:
+    """``row, service, patients``: the flows arriving at each service, or leaving it where
+    none arrive in scope."""
     arrivals = flows[flows["target"].isin(services["id"])]
     ends = pd.DataFrame({"row": arrivals.index, "service": arrivals["target"].to_numpy()})
     no_arrivals = ~services["id"].isin(arrivals["target"])
@@ -170,33 +235,18 @@ def commissioning_spend(system: System, flows: pd.DataFrame, services: pd.DataFr
     ends = pd.concat([ends, pd.DataFrame({"row": leaving.index,
                                           "service": leaving["source"].to_numpy()})])
     ends["patients"] = flows.loc[ends["row"], "patients"].to_numpy()
-    ends = ends[ends["service"].isin(services.loc[nhs, "id"])]
-    total = ends.groupby("service")["patients"].sum()
-    who = responsible_commissioners(system, flows)  # all flows: residents carried along
-    known = ends.merge(who, on="row")
-    known = known.assign(part=known["patients"].to_numpy(dtype=float)
-                         * known["share"].to_numpy(dtype=float)
-                         / known["service"].map(total).to_numpy(dtype=float))
-    parts = known.groupby(["service", "commissioner"], as_index=False)["part"].sum()
-    parts["spend"] = parts["part"] * parts["service"].map(spend).to_numpy(dtype=float)
-    parts["provider"] = parts["service"].map(provider)
-    covered = parts.groupby("service")["part"].sum().reindex(spend.index, fill_value=0.0)
-    rest = spend * (1.0 - covered.clip(upper=1.0))
-    shares = commissioning_shares(system)
-    rest_by_provider = rest.groupby(provider).sum()
-    shares = shares[shares["provider"].isin(rest_by_provider.index[rest_by_provider > 0])]
-    by_contract = shares.assign(spend=shares["share"] * shares["provider"].map(
-        rest_by_provider).astype("float64"))
-    out = pd.concat([parts[["commissioner", "provider", "spend"]],
-                     by_contract[["commissioner", "provider", "spend"]]], ignore_index=True)
-    out = out.groupby(["commissioner", "provider"], as_index=False, sort=True)["spend"].sum()
-    notes = []
-    # the contract-share rule is ambiguous only where a provider has two or more commissioners
-    shared = set(shares.loc[shares["share"] < 1, "provider"])
-    unassigned = rest[nhs & (rest > 0).to_numpy() & provider.isin(shared).to_numpy()]
-    if len(unassigned):
-        notes.append(f"spend at {len(unassigned)} NHS service{'s' if len(unassigned) != 1 else ''}"
-                     " whose patients have no responsible commissioner (no flows.csv "
-                     "commissioner, and no commissioner for their place in places.csv) is "
-                     "split by each commissioner's share of the provider's contracts")
-    return out, notes
+    return ends
+
+
+def _contract_note(rest_nhs: pd.Series, provider: pd.Series, contracts: pd.DataFrame) -> list:
+    """The note where NHS spend fell back on contract shares and the rule could be wrong (the
+    provider has two or more ICB contracts)."""
+    nhs = contracts[contracts["nhs"]]
+    shared = set(nhs.loc[nhs.duplicated("provider", keep=False), "provider"])
+    unassigned = rest_nhs[(rest_nhs > 0).to_numpy() & provider.isin(shared).to_numpy()]
+    if not len(unassigned):
+        return []
+    return [f"spend at {len(unassigned)} NHS service{'s' if len(unassigned) != 1 else ''} whose "
+            "patients have no responsible commissioner (no flows.csv commissioner, and no "
+            "commissioner for their place in places.csv) is split by each ICB's share of the "
+            "provider's contracts"]
