@@ -11,10 +11,10 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from netkit.cli import cli
 
 import netkit
 from netkit.change.changeset import parse_changeset
-from netkit.cli import cli
 from netkit.errors import OptionError
 from netkit.model.opportunity import Opportunity
 from netkit.partners.scope import find_scope

@@ -27,7 +27,6 @@ from dataclasses import dataclass
 import networkx as nx
 import pandas as pd
 
-from netkit._frames import isin
 from netkit.finance.incentives import Incentives
 from netkit.metrics.brokerage import weighted_betweenness
 from netkit.model.opportunity import CRITERIA

@@ -32,12 +32,12 @@ from netkit.model.opportunity import (
 )
 from netkit.model.system import System
 from netkit.partners.criteria import Criteria, compute_criteria
-from netkit.partners.duties import duty_candidates, scope_reasons
 from netkit.partners.disclosure_check import (
     DisclosureCheck,
     compare_tiers,
     released_system,
 )
+from netkit.partners.duties import duty_candidates, scope_reasons
 from netkit.partners.frameworks import stakeholder_frameworks
 from netkit.partners.reasons import partner_reasons, route_lines, top_counterparts
 from netkit.partners.result import TIERS, PartnerReport, PartnerSet

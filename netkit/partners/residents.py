@@ -246,7 +246,7 @@ def _contract_note(rest_nhs: pd.Series, provider: pd.Series, contracts: pd.DataF
     unassigned = rest_nhs[(rest_nhs > 0).to_numpy() & provider.isin(shared).to_numpy()]
     if not len(unassigned):
         return []
-    return [f"spend at {len(unassigned)} NHS service{'s' if len(unassigned) != 1 else ''} whose "
-            "patients have no responsible commissioner (no flows.csv commissioner, and no "
-            "commissioner for their place in places.csv) is split by each ICB's share of the "
-            "provider's contracts"]
+    return [(f"spend at {len(unassigned)} NHS service{'s' if len(unassigned) != 1 else ''} "
+             "whose patients have no responsible commissioner (no flows.csv commissioner, and no "
+             "commissioner for their place in places.csv) is split by each ICB's share of the "
+             "provider's contracts")]

@@ -121,7 +121,7 @@ def _read_seats(path: Path, system: System) -> pd.DataFrame:
 def _split(members) -> list[str]:
     if isinstance(members, (list, tuple)):
         return [str(m) for m in members]
-    if members is None or (isinstance(members, float) and members != members):
+    if members is None or (isinstance(members, float) and pd.isna(members)):
         return []
     return [m.strip() for m in str(members).split(";") if m.strip()]
 
@@ -134,7 +134,7 @@ def _org_places(orgs: pd.DataFrame) -> pd.Series:
 
 
 def _place_label(place, place_names: Mapping) -> str:
-    if place is None or (isinstance(place, float) and place != place):
+    if place is None or (isinstance(place, float) and pd.isna(place)):
         return "across the system"
     name = place_names.get(place) or place
     return f"in {name}"
@@ -302,15 +302,15 @@ def seat_lines(scope, names: Mapping, system_orgs: pd.DataFrame | None = None
                             for t, n in counts.items()])
         if seat.basis == "subcontracts":
             subs = [m for m in members if m != seat.id]
-            out[seat.id] = [f"lead provider for {_listed(subs, names)}, which it subcontracts "
-                            "to: it answers for them at the table"]
+            out[seat.id] = [(f"lead provider for {_listed(subs, names)}, which it "
+                             "subcontracts to: it answers for them at the table")]
             continue
         where = " (named in seats.csv)" if seat.basis == "seats.csv" else ""
         pcns = sorted(set(parents.reindex(members).dropna()) & pcn_ids - set(members))
         within = f" in {len(pcns)} PCN{'s' if len(pcns) != 1 else ''}" if pcns else ""
-        out[seat.id] = [f"a seat for {seat.name[0].lower() + seat.name[1:]}{where}: {kinds}"
-                        f"{within} ({_listed(members, names)}); usually filled by "
-                        f"{seat.filled_by}"]
+        out[seat.id] = [(f"a seat for {seat.name[0].lower() + seat.name[1:]}{where}: {kinds}"
+                         f"{within} ({_listed(members, names)}); usually filled by "
+                         f"{seat.filled_by}")]
     return out
 
 
