@@ -62,11 +62,15 @@ def opportunities(path, fmt, output):
 @click.option("--cap-at-capacity", is_flag=True,
               help="Cap the shift where a receiving service reaches its capacity (default: "
                    "cost it in full and warn, with the shortfall and its staff cost).")
+@click.option("--seats", default=None, metavar="default|none|FILE",
+              help="Seats: many small organisations of one kind in one place take part as one "
+                   "partner (default: the rules and the system's seats.csv; none: every "
+                   "organisation alone; FILE: seats in the seats.csv format).")
 @picture_option("Also save the benefit/cost curve as a PNG or SVG picture (by the ending).",
                 aliases=("--curve",))
 @progress_option("partners")
 def partners(path, opportunity_id, all_, fmt, output, top, stability, seed, cap_at_capacity,
-             picture, **settings):
+             seats, picture, **settings):
     """Find the partners for an opportunity: who, in which role, why, and when one more
     stops paying.
 
@@ -93,7 +97,7 @@ def partners(path, opportunity_id, all_, fmt, output, top, stability, seed, cap_
                                "--opportunity")
     check_outputs()
     picture, output = picture_target(fmt, output, picture)  # -o curve.png: only the picture
-    options = dict(partner_settings(settings), stability=stability, seed=seed)
+    options = dict(partner_settings(settings), stability=stability, seed=seed, seats=seats)
     if cap_at_capacity:
         options["cap_at_capacity"] = True
     system = _load(path)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 import netkit
@@ -20,7 +22,7 @@ def riverside():
 
 def test_tiny_frailty_scope_by_hand():
     system = tiny()
-    scope = find_scope(system, system.opportunity("frailty"))
+    scope = find_scope(system, system.opportunity("frailty"))  # reach: pathway in the sample
     assert scope.pathways == ("frailty",)
     assert len(scope.flows) == 16
     assert scope.patients == 1500
@@ -63,9 +65,12 @@ def test_place_rule_uses_flow_place_then_ends():
     system = riverside()
     scope = find_scope(system, system.opportunity("riverton-home-first"))
     ids = set(scope.organisations["id"])
-    assert {"ACU-RIV", "COM-TRUST", "AMB-WC", "LA-NORTH", "ICB-RIV"} <= ids
+    assert {"ACU-RIV", "COM-TRUST", "LA-NORTH", "ICB-RIV"} <= ids
     assert not {"LA-SOUTH", "CH-WILLOW", "CH-MEADOW", "HC-BRIGHT", "P81013"} & ids
     assert set(scope.flows["place"]) == {"North"}
+    # the shift moves patients on from the elderly wards sooner: the 999 service that brought
+    # them in does nothing differently, so it is not in the intervention's scope
+    assert "AMB-WC" not in ids
 
 
 def test_place_rule_for_flows_without_a_place(tiny_dir):
@@ -97,3 +102,57 @@ def test_parse_represent():
     assert parse_represent("gp_practice=self") == {}
     with pytest.raises(OptionError, match=r"represent: gp_practice='up' is not a rule"):
         parse_represent("gp_practice=up")
+
+
+def test_999_service_is_not_a_partner_in_stroke_early_supported_discharge():
+    """The stroke unit already hands patients on to early supported discharge: the shift moves
+    them on sooner. The 999 service conveys them to hospital as before."""
+    system = riverside()
+    scope = find_scope(system, system.opportunity("stroke-early-discharge"))
+    ids = set(scope.organisations["id"])
+    assert "AMB-WC" not in ids and "AMB-999" not in set(scope.services["id"])
+    assert {"ACU-RIV", "COM-TRUST", "LA-NORTH", "LA-SOUTH", "ICB-RIV"} <= ids
+    # where the stroke unit's and the ESD team's patients go next, and no further
+    assert {"DSW-N", "REAB-N", "HOSP-IPU"} <= set(scope.services["id"])
+    assert "HC-HELP-DOM" not in set(scope.services["id"])
+    assert scope.extent.startswith("what the shift changes")
+    assert scope.patients == 1250  # arriving at the stroke unit: 1,000 by 999, 250 from ED
+    ps = netkit.find_partners(system, "stroke-early-discharge")
+    assert ps.tier_of("AMB-WC") is None
+    assert ("scope: what the shift changes: the 'from' and 'to' services, where their patients "
+            "go next, and the services whose referrals it redirects") in ps.to_text()
+
+
+def test_reach_widens_the_intervention_scope_step_by_step():
+    system = riverside()
+    opp = system.opportunity("stroke-early-discharge")
+    one = find_scope(system, replace(opp, reach=1))
+    assert "HC-HELP-DOM" in set(one.services["id"])  # a step on from the discharge team
+    assert one.extent.endswith("widened by 1 step along the pathway (reach: 1)")
+    whole = find_scope(system, replace(opp, reach="pathway"))
+    assert "AMB-WC" in set(whole.organisations["id"])
+    assert whole.extent == "the whole pathway (reach: pathway)"
+    assert len(whole.flows) == (system.flows["pathway"] == "stroke").sum()
+
+
+def test_patients_sent_somewhere_instead_change_their_referrers_handoffs():
+    """Tiny: no patient goes from ED to urgent community response, so the shift sends patients
+    to UCR *instead of* ED: the practices and the 999 service that send them to ED change what
+    they do; the ward's onward care (reablement, the care home) is two steps away."""
+    system = tiny()
+    frailty = replace(system.opportunity("frailty"), reach=None)  # the sample takes it whole
+    scope = find_scope(system, frailty)
+    assert sorted(zip(scope.flows["source"], scope.flows["target"])) == [
+        ("@home", "AMB999"), ("@home", "GPS"), ("AMB999", "@home"), ("AMB999", "ED"),
+        ("ED", "@home"), ("ED", "WARD"), ("GPS", "@home"), ("GPS", "ED"), ("GPS", "UCR"),
+        ("UCR", "@home"), ("UCR", "WARD"), ("WARD", "@home")]
+    assert "COUNCIL" not in set(scope.organisations["id"])
+    widened = find_scope(system, replace(frailty, reach=1))
+    assert len(widened.flows) == 16
+
+
+def test_without_a_shift_the_scope_is_the_whole_pathway():
+    system = tiny()
+    scope = find_scope(system, system.opportunity("falls"))
+    assert scope.extent == "the whole pathway (the opportunity gives no shift)"
+    assert len(scope.flows) == (system.flows["pathway"] == "falls").sum()

@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 
 from netkit.errors import Problem
+from netkit.io.named_checks import check_named_outside, taking_part
 from netkit.io.suggest import _suggest
 from netkit.model.opportunity import Opportunity
 from netkit.model.selectors import (
@@ -61,7 +62,7 @@ def _known_names(tables: dict[str, pd.DataFrame]) -> dict[str, set]:
             | set(flows["place"].dropna())
             | (set(tables["places"]["place"]) if "places" in tables else set()),
             "cohorts": set(pathways["cohort"].dropna()), "categories": set(services["category"]),
-            "org_types": set(orgs["type"])}
+            "org_types": set(orgs["type"]), **taking_part(tables)}
 
 
 def _check_opportunity_pathways(opp: Opportunity, known: dict[str, set], bad) -> None:
@@ -115,6 +116,7 @@ def _check_opportunity_organisations(opp: Opportunity, known: dict[str, set], ba
     both = set(opp.include) & set(opp.exclude)
     for org in sorted(both):
         bad("exclude", org, "is in both include and exclude; keep it in one")
+    check_named_outside(opp, known, bad)
 
 
 def _check_opportunity_represent(opp: Opportunity, known: dict[str, set], bad) -> None:

@@ -10,8 +10,10 @@
   move; tie length ``1 / patients``), as a share of the total (shares sum to 1 where any route
   has a broker). See `netkit.metrics.brokerage`.
 * **commissioning**: in-scope spend it controls, £ a year: each in-scope service's activity
-  times its price (its unit cost where it has no price), attributed to the provider's
-  commissioners in proportion to contract value; as a share of all attributed spend.
+  times its price (its unit cost where it has no price), attributed to the responsible
+  commissioners of the patients (the flow's ``commissioner``, else their place's in
+  ``places.csv``), else to the provider's commissioners in proportion to contract value
+  (`netkit.partners.residents.commissioning_spend`); as a share of all attributed spend.
 * **incentives**: the size of its net financial change under the shift, £ a year (signed in
   ``incentives``), as a share of the total size of all changes; zero without a shift.
 
@@ -25,11 +27,11 @@ from dataclasses import dataclass
 import networkx as nx
 import pandas as pd
 
-from netkit._frames import isin
-from netkit.finance.incentives import Incentives, commissioning_shares
+from netkit.finance.incentives import Incentives
 from netkit.metrics.brokerage import weighted_betweenness
 from netkit.model.opportunity import CRITERIA
 from netkit.model.system import System
+from netkit.partners.residents import commissioning_spend
 from netkit.partners.scope import Scope
 
 __all__ = ["Criteria", "compute_criteria"]
@@ -137,12 +139,8 @@ def compute_criteria(system: System, scope: Scope, incentives: Incentives | None
 
     price = services["price"].fillna(services["unit_cost"])
     service_spend = services["activity"] * price.fillna(0.0)
-    provider_spend = service_spend.groupby(services["provider"]).sum()
-    shares = commissioning_shares(system)
-    shares = shares[isin(shares["provider"], provider_spend.index.tolist())]
-    spend = shares.assign(spend=shares["share"]
-                          * shares["provider"].map(provider_spend).astype("float64"))
-    spend = spend[["commissioner", "provider", "spend"]].reset_index(drop=True)
+    spend, spend_notes = commissioning_spend(system, flows, services, service_spend)
+    notes += spend_notes
     by_candidate = spend.groupby(spend["commissioner"].map(candidate_of))["spend"].sum()
     table["commissioning"] = by_candidate.reindex(candidates, fill_value=0.0)
 

@@ -37,11 +37,13 @@ from netkit.partners.disclosure_check import (
     compare_tiers,
     released_system,
 )
+from netkit.partners.duties import duty_candidates, scope_reasons
 from netkit.partners.frameworks import stakeholder_frameworks
 from netkit.partners.glossary import role_findings
 from netkit.partners.reasons import route_lines, sourced_reasons, top_counterparts
 from netkit.partners.result import TIERS, PartnerReport, PartnerSet
 from netkit.partners.scope import Scope, find_scope, represent_rules
+from netkit.partners.seats import candidate_frame, scope_seats, with_seats
 from netkit.partners.selection import Selection, select_partners
 from netkit.partners.sources import partner_sources
 from netkit.partners.stability import stability as run_stability
@@ -91,7 +93,7 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
                   represent: Mapping[str, str] | str | None = None,
                   min_patients: float | None = None, stability: int = 0, seed: int = 0,
                   groups: str = DEFAULT_GROUPING, incumbents: Iterable[str] = (),
-                  hysteresis: float = 0.0, disclosure=None,
+                  hysteresis: float = 0.0, disclosure=None, seats=None,
                   cap_at_capacity: bool = False) -> PartnerSet:
     """Find the partners for an opportunity.
 
@@ -131,6 +133,9 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
         the result shows (reasons, reports, maps); the computation uses the true figures. The
         result's notes say whether the partner set is the same when computed on the rounded
         figures (`netkit.disclosure_check`).
+    seats : {"default", "none"} or path, optional
+        Seats (`netkit.partners.seats`): the default rules and ``seats.csv``, none, or a
+        seats file in the ``seats.csv`` format; over the opportunity's ``seats: none``.
     cap_at_capacity : bool
         Cap the shift where a receiving service reaches its capacity (default: the money is
         computed on the whole shift and the notes warn of each service taken past capacity).
@@ -159,7 +164,8 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
     opp = system.opportunity(opportunity) if isinstance(opportunity, str) else opportunity
     weights = parse_weights(weights, "weights")
     coordination_cost = parse_weights(coordination_cost, "coordination_cost")
-    opp = opp.with_options(weights=weights, coordination_cost=coordination_cost)
+    opp = with_seats(opp.with_options(weights=weights, coordination_cost=coordination_cost),
+                     seats)
     rules = represent_rules(system, opp, represent)
     if min_patients is None:
         min_patients = opp.min_patients
@@ -188,7 +194,8 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
         notes.append(_threshold_note(partners, system, opp, scope, related, groups))
     options = {"weights": dict(opp.weights), "coordination_cost": dict(opp.coordination_cost),
                "represent": dict(scope.represent), "min_patients": float(min_patients),
-               "stability": int(stability), "seed": int(seed), "groups": groups}
+               "stability": int(stability), "seed": int(seed), "groups": groups,
+               "seats": str(getattr(opp, "seats", None) or "default")}
     if hysteresis:
         options["hysteresis"] = float(hysteresis)
     if cap_at_capacity:
@@ -277,6 +284,7 @@ def disclosure_check(system: System, opportunity: str | Opportunity, rules,
     if partners is None:
         partners = find_partners(system, opportunity, **options).partners
     opp = system.opportunity(opportunity) if isinstance(opportunity, str) else opportunity
+    opp = with_seats(opp, options.get("seats"))
     opp = opp.with_options(weights=parse_weights(options.get("weights"), "weights"),
                            coordination_cost=parse_weights(options.get("coordination_cost"),
                                                            "coordination_cost"))
@@ -324,15 +332,18 @@ def _related_pairs(system: System, scope: Scope) -> list[tuple[str, str]]:
                                                    rels["target"].tolist())]
 
 
-def _groups(system: System, network, groups: str) -> dict:
+def _groups(system: System, network, groups: str, scope: Scope | None = None) -> dict:
     group_of = system.organisation_lookup(groups)
-    return {n: str(group_of.get(n) or "(none)") for n in network}
+    kinds = candidate_frame(system, scope)["type"].to_dict() if scope is not None else {}
+    return {n: str(group_of.get(n) or kinds.get(n) or "(none)") for n in network}
 
 
-def _roles_and_routes(system: System, crit: Criteria, groups: str) -> tuple[pd.DataFrame, dict]:
+def _roles_and_routes(system: System, crit: Criteria, groups: str,
+                      scope: Scope | None = None) -> tuple[pd.DataFrame, dict]:
     """Brokerage roles, and broker → the (from group, to group) routes that pass through it
-    alone."""
-    roles, sole = roles_and_sole_brokers(crit.network, _groups(system, crit.network, groups))
+    alone (a seat's group is its kind of seat)."""
+    roles, sole = roles_and_sole_brokers(crit.network, _groups(system, crit.network, groups,
+                                                               scope))
     routes: dict = {}
     for b, ga, gc in sole:
         routes.setdefault(b, []).append((ga, gc))
@@ -364,7 +375,7 @@ def _analyse(system: System, opp: Opportunity, scope: Scope, related: list, min_
     if inc is not None:
         inc = inc.with_transfers(gain_share(inc.organisations, inc.system_net, selection.core,
                                             candidate_of))
-    roles, routes = _roles_and_routes(system, crit, groups)
+    roles, routes = _roles_and_routes(system, crit, groups, scope)
     partners = _partner_table(system, scope, crit, selection, inc, include, exclude, routes,
                               disclosure)
     return partners, selection, crit, inc, routes, roles
@@ -389,7 +400,7 @@ def _contact_kinds(scope: Scope) -> dict:
 def _partner_table(system: System, scope: Scope, crit: Criteria, selection: Selection,
                    inc: Incentives | None, include: list, exclude: list,
                    routes: dict, disclosure=None) -> pd.DataFrame:
-    orgs = system.organisations.set_index("id")
+    orgs = candidate_frame(system, scope)  # organisations and seats
     table = crit.table.copy()
     w = selection.weights
     table["score"] = sum(w[c] * table[f"{c}_share"] for c in CRITERIA)
@@ -400,6 +411,7 @@ def _partner_table(system: System, scope: Scope, crit: Criteria, selection: Sele
     involve = (~table.index.isin(selection.core)
                & (table["marginal_benefit"] >= INVOLVE_RATIO * table["marginal_cost"]))
     tier[involve] = "involve"
+    tier[table.index.isin(duty_candidates(scope)) & (tier == "inform")] = "involve"
     table["tier"] = tier
     table = table[~table.index.isin(exclude)]
     commissioners = set(scope.organisations.loc[
@@ -409,6 +421,7 @@ def _partner_table(system: System, scope: Scope, crit: Criteria, selection: Sele
     table = table.join(frames)
     table["name"] = table.index.map(orgs["name"])
     table["type"] = table.index.map(orgs["type"])
+    table["kind"], table["members"] = table.index.map(orgs["kind"]), table.index.map(orgs["members"])
     members = scope.members()
     table["stands_for"] = [members.get(c, []) for c in table.index]
     table["_tier"] = table["tier"].map({t: i for i, t in enumerate(TIERS)})
@@ -422,7 +435,7 @@ def _partner_table(system: System, scope: Scope, crit: Criteria, selection: Sele
                + [c for name in CRITERIA for c in (name, f"{name}_share")]
                + ["marginal_benefit", "marginal_cost", "power", "interest", "mendelow",
                   "salience", "stands_for", "reasons", "selected", "grid_note", "sources",
-                  "reason_sources"])
+                  "reason_sources", "kind", "members"])
     return table[columns].reset_index(drop=True)
 
 
@@ -431,15 +444,19 @@ def _add_reasons(table: pd.DataFrame, system: System, scope: Scope, crit: Criter
     """Add ``reasons`` (words), ``reason_sources`` (the input rows behind each) and
     ``sources`` (behind all its figures) to the partner table, in its order."""
     members, names = scope.members(), system.organisation_names()
+    names.update(candidate_frame(system, scope)["name"].dropna().to_dict())  # seats' names
     system_net = inc.system_net if inc is not None else 0.0
     counterparts = top_counterparts(crit.pairs)
     explained = max(REASONS_LIMIT, int((table["tier"] != "inform").sum()))
     head = table.iloc[:explained]
     sources = partner_sources(system, scope, crit.pairs, scope.opportunity.shift)
     breakdown = _contact_kinds(scope)
+    extra = scope_reasons(scope, names, system.organisations)  # seats, duties, included
+    seat_ids = set(scope_seats(scope)["id"])
     reasons = [
         sourced_reasons(c, row, names=names, counterpart=counterparts.get(c),
-                        members=members.get(c, []), sole_routes=routes.get(c, []),
+                        members=[] if c in seat_ids else members.get(c, []),
+                        sole_routes=routes.get(c, []),
                         included=c in include, system_net=system_net,
                         has_shift=inc is not None, tier=row["tier"],
                         marginal=(row["marginal_benefit"], row["marginal_cost"])
@@ -448,6 +465,8 @@ def _add_reasons(table: pd.DataFrame, system: System, scope: Scope, crit: Criter
         for c, row in zip(head["id"], head.to_dict("records"))]
     if len(table) > explained:
         reasons += [[(UNEXPLAINED, ())] for _ in range(len(table) - explained)]
+    reasons = [r + [(line, ()) for line in extra.get(c, [])]
+               for c, r in zip(table["id"], reasons)]
     table["reasons"] = [[text for text, _ in r] for r in reasons]
     table["reason_sources"] = [[sources.of(c, *figures) if figures else [] for _, figures in r]
                                for c, r in zip(table["id"], reasons)]

@@ -163,8 +163,9 @@ class PartnerSet:
     def to_frame(self) -> pd.DataFrame:
         """The partner table, one row per candidate, lists joined with ``; `` (for CSV)."""
         frame = self._released_counts(self.partners).copy()  # never join self.partners in place
-        for column in ("stands_for", "reasons"):
-            frame[column] = frame[column].map("; ".join)
+        for column in ("stands_for", "reasons", "members"):
+            if column in frame:
+                frame[column] = frame[column].map("; ".join)
         if "sources" in frame:
             frame["sources"] = frame["sources"].map(format_sources)
             frame["reason_sources"] = frame["reason_sources"].map(
@@ -195,7 +196,9 @@ class PartnerSet:
                                  for c in CRITERIA},
                     "reasons": row["reasons"], "stands_for": row["stands_for"],
                     "mendelow": row["mendelow"], "salience": row["salience"],
-                    "power": row["power"], "interest": row["interest"]}
+                    "power": row["power"], "interest": row["interest"],
+                    "kind": row.get("kind", "organisation"),
+                    "members": list(row.get("members", [row["id"]]))}
             if row["tier"] != "core":
                 item["marginal_benefit"] = row["marginal_benefit"]
                 item["marginal_cost"] = row["marginal_cost"]
@@ -253,7 +256,7 @@ class PartnerSet:
                 "cohort": list(self.opportunity.cohort), "flows": len(s.flows),
                 "services": len(s.services), "organisations": len(s.organisations),
                 "candidates": len(s.candidates), "patients": s.patients,
-                "represented": s.members()}
+                "represented": s.members(), "extent": s.extent}
 
     # -- reports ------------------------------------------------------------------------------
     def _headline(self) -> list[str]:
@@ -266,6 +269,7 @@ class PartnerSet:
             f"{len(s.organisations):,} organisations in scope as {len(s.candidates):,} "
             "candidates: " + ", ".join(f"{counts.get(t, 0):,} {t}" for t in TIERS)
             + (f"; excluded: {', '.join(self.excluded)}" if self.excluded else ""),
+            f"scope: {s.extent}",
         ]
 
     def _shift_line(self) -> str:

@@ -10,7 +10,25 @@
    opportunity names places, a commissioner that belongs to another place is left out (a
    council commissions for its own residents).
 4. Representation: an organisation may take part through its parent (by default GP practices
-   through their PCN). Each in-scope organisation maps to the *candidate* that stands for it.
+   through their PCN), never through a commissioner (an ICB that is a PCN's parent in ODS does
+   not deliver its patients' contacts), and many small organisations of one kind in one place
+   take part as one *seat* (`netkit.partners.seats`). Each in-scope organisation maps to the
+   *candidate* that stands for it.
+
+Three refinements (method version 2):
+
+* **Residents** (`netkit.partners.residents`): in a place-scoped opportunity, a flow between
+  system-wide services carries the residents of each place in proportion to who arrives, so
+  patients keep their place through a county-wide council's services.
+* **Intervention scope**: with a shift, the scope is what the shift changes: its ``from`` and
+  ``to`` services, the services their patients go to next, and the services whose referrals
+  it redirects (see `intervention_flows`); flows between those. ``reach: N`` widens that by
+  N steps along the pathway, ``reach: pathway`` takes the whole pathway; without a shift the
+  scope is the whole pathway.
+* **Duties and the analyst** (`netkit.partners.duties`): councils whose statutory duties the
+  scope touches, and organisations the opportunity includes, are in scope even with no flows.
+  Commissioners are the responsible commissioners of the in-scope patients (their place's), and
+  by contract share only where there is none.
 """
 
 from __future__ import annotations
@@ -30,7 +48,11 @@ from netkit.model.selectors import select_pathways
 from netkit.model.system import System
 
 __all__ = ["Scope", "find_scope", "DEFAULT_REPRESENT", "parse_represent", "represent_rules",
-           "flow_places"]
+           "flow_places", "intervention_flows", "COMMISSIONER_TYPES"]
+
+#: Organisation types that commission and never deliver: representation through a parent never
+#: stops at one (in ODS a PCN's parent is its ICB).
+COMMISSIONER_TYPES = ("icb",)
 
 
 @dataclass(frozen=True, repr=False)
@@ -52,6 +74,15 @@ class Scope:
         or both), ``candidate``.
     represent : dict
         Organisation type → ``"parent"``; the rules used.
+    seats : DataFrame
+        The seats in scope (`netkit.partners.seats.assign_seats`); empty where seats are off.
+    duties : dict
+        Council id → the statutory duty the scope touches, in words
+        (`netkit.partners.duties`).
+    extent : str
+        What the scope covers, in words (the whole pathway, or what the shift changes).
+    included : tuple of str
+        Organisations in scope only because the opportunity includes them.
     """
 
     opportunity: Opportunity
@@ -60,6 +91,11 @@ class Scope:
     services: pd.DataFrame
     organisations: pd.DataFrame
     represent: Mapping[str, str] = field(default_factory=dict)
+    seats: pd.DataFrame | None = None
+    duties: Mapping[str, str] = field(default_factory=dict)
+    extent: str = "the whole pathway"
+    included: tuple = ()
+    entering: float | None = None
 
     def __repr__(self) -> str:
         """One line: what this is and its size (the tables are in the attributes)."""
@@ -90,7 +126,10 @@ class Scope:
 
     @property
     def patients(self) -> float:
-        """Patients a year entering the in-scope pathways from ``@home``."""
+        """Patients a year entering the scope: from ``@home`` on the whole pathway; from
+        ``@home`` or services outside the scope where the scope is what a shift changes."""
+        if self.entering is not None:
+            return float(self.entering)
         return float(self.flows.loc[self.flows["source"] == HOME, "patients"].sum())
 
 
@@ -173,8 +212,10 @@ def _representatives(orgs: pd.DataFrame, rules: Mapping[str, str]) -> pd.Series:
     ids = pd.Index(orgs["id"].to_numpy(dtype=object))
     parent = orgs["parent"].to_numpy(dtype=object)
     parent_at = ids.get_indexer(pd.Index(np.where(pd.notna(parent), parent, None)))
+    commissioner = orgs["type"].isin(COMMISSIONER_TYPES).to_numpy()
     follows = (orgs["type"].isin([t for t, how in rules.items() if how == "parent"]).to_numpy()
                & (parent_at >= 0))
+    follows &= ~commissioner[np.maximum(parent_at, 0)]  # never through a commissioner
     at = np.arange(len(ids))
     for _ in range(len(rules) + 1):  # a chain is at most as long as the rules used in it
         step = np.where(follows[at], parent_at[at], at)
@@ -204,8 +245,70 @@ def represent_rules(system: System, opportunity: Opportunity,
     return parse_represent(represent, base=base, known=known)
 
 
+def intervention_flows(system: System, opportunity: Opportunity,
+                       flows: pd.DataFrame) -> tuple[pd.DataFrame, str, float | None]:
+    """The flows an opportunity's intervention concerns, what they cover in words, and the
+    patients a year entering them from outside (``None`` for the whole pathway).
+
+    Without a shift, or with ``reach: pathway``, every flow. With a shift: the flows between
+    the shift's ``from`` and ``to`` services, the services their patients go to next, and the
+    services whose referrals the shift redirects (``@home`` counts as every end), widened by
+    ``reach`` steps along the pathway. A referrer's handoffs change where it already sends
+    patients to both a ``from`` and a ``to`` service, or where it sends patients to a ``from``
+    service that hands none on to a ``to`` service (patients then go to the ``to`` services
+    *instead of* it). A ``from`` service that already hands patients on to a ``to`` service
+    (a stroke unit to early supported discharge) moves them on sooner: those who brought them
+    there (the 999 conveyance) do nothing differently.
+
+    Examples
+    --------
+    >>> import netkit
+    >>> riverside = netkit.load_system(netkit.sample_path("riverside"))
+    >>> opp = riverside.opportunity("stroke-early-discharge")
+    >>> stroke = riverside.flows[riverside.flows["pathway"] == "stroke"]
+    >>> kept, extent, entering = intervention_flows(riverside, opp, stroke)
+    >>> "AMB-999" in set(kept["source"]), extent[:40]
+    (False, "what the shift changes: the 'from' and '")
+    """
+    from netkit.model.selectors import select_services
+
+    reach = getattr(opportunity, "reach", None)
+    if opportunity.shift is None:
+        return flows, "the whole pathway (the opportunity gives no shift)", None
+    if reach == "pathway":
+        return flows, "the whole pathway (reach: pathway)", None
+    services = system.services
+    shift = opportunity.shift
+    source, target = flows["source"], flows["target"]
+    ends = set(source) | set(target)
+    from_ = set(services.loc[select_services(services, shift.from_), "id"]) & ends
+    to = set(services.loc[select_services(services, shift.to), "id"]) & ends
+    core = from_ | to
+    if not core:
+        return flows, "the whole pathway (the shift's services have no flows in scope)", None
+    feeds_to = set(source[target.isin(to)])
+    instead = from_ - feeds_to  # patients go to the 'to' services instead of these at all
+    changers = ((set(source[target.isin(from_)]) & feeds_to)
+                | set(source[target.isin(instead)])) - core
+    chosen = (core | set(target[source.isin(core)]) | changers) - {HOME}
+    steps = int(reach or 0)
+    for _ in range(steps):
+        chosen |= (set(target[source.isin(chosen)]) | set(source[target.isin(chosen)])) - {HOME}
+    keep = ((source.isin(chosen) | (source == HOME))
+            & (target.isin(chosen) | (target == HOME)))
+    entering = float(flows.loc[(~source.isin(chosen) & target.isin(chosen)).to_numpy(),
+                               "patients"].sum())
+    extent = ("what the shift changes: the 'from' and 'to' services, where their patients go "
+              "next, and the services whose referrals it redirects")
+    if steps:
+        extent += f", widened by {steps} step{'s' if steps != 1 else ''} along the pathway " \
+                  f"(reach: {steps})"
+    return flows[keep.to_numpy()], extent, entering
+
+
 def find_scope(system: System, opportunity: Opportunity,
-               represent: Mapping[str, str] | None = None) -> Scope:
+               represent: Mapping[str, str] | None = None,
+               seats=None) -> Scope:  # long: the scope's steps in order
     """Work out an opportunity's scope in a system (see the module's description).
 
     Parameters
@@ -215,6 +318,9 @@ def find_scope(system: System, opportunity: Opportunity,
     represent : mapping, optional
         Representation rules (organisation type → ``"parent"``). By default the opportunity's
         own ``represent``, else `DEFAULT_REPRESENT`.
+    seats : "default", "none", str path or DataFrame, optional
+        Seats (`netkit.partners.seats.seat_source`); by default the rules and ``seats.csv``,
+        or none where the opportunity says ``seats: none``.
 
     Examples
     --------
@@ -225,22 +331,27 @@ def find_scope(system: System, opportunity: Opportunity,
     ['COMM', 'ICB', 'PCN1']
     >>> scope.members()
     {'PCN1': ['GP1']}
+    >>> riverside = netkit.load_system(netkit.sample_path("riverside"))
+    >>> find_scope(riverside, riverside.opportunity("diabetes-community")).candidates
+    ['ACU-RIV', 'COM-TRUST', 'ICB-RIV', 'primary_care:North', 'primary_care:South']
     """
+    from netkit.model.activity import service_activity
+    from netkit.partners.duties import duty_councils
+    from netkit.partners.residents import commissioning_spend, place_weights
+    from netkit.partners.seats import assign_seats, seat_source
+
     if represent is None:
         represent = opportunity.represent if opportunity.represent is not None else DEFAULT_REPRESENT
     pathway_ids = _selected_pathways(system, opportunity)
     flows = system.flows
     flows = flows[isin(flows["pathway"], pathway_ids)]
     if opportunity.places:
-        places = flow_places(system, flows)
-        wanted = list(opportunity.places)
-        own = places["place"].notna()
-        keep = np.where(own, places["place"].isin(wanted),
-                        places["source_place"].isin(wanted) | places["target_place"].isin(wanted))
-        flows = flows[keep]
+        weights = place_weights(system, flows, opportunity.places)
+        flows = flows[weights > 0].assign(patients=flows["patients"].to_numpy()[weights > 0]
+                                          * weights[weights > 0])
+    flows, extent, entering = intervention_flows(system, opportunity,
+                                                 flows.reset_index(drop=True))
     flows = flows.reset_index(drop=True)
-
-    from netkit.model.activity import service_activity
 
     activity = service_activity(flows)
     services = system.services
@@ -248,25 +359,47 @@ def find_scope(system: System, opportunity: Opportunity,
     services["activity"] = services["id"].map(activity).astype("float64")
 
     orgs = system.organisations
-    candidate = _representatives(orgs, represent)
     providers = set(services["provider"].tolist())
-    rels = system.relationships
-    commissions = rels[(rels["type"] == "commissions") & isin(rels["target"], providers)]
-    commissioners = set(commissions["source"].tolist())
-    if opportunity.places:
+    paid, _ = commissioning_spend(system, flows, services,
+                                  pd.Series(1.0, index=services.index))
+    commissioners = set(paid.loc[paid["spend"] > 0, "commissioner"].tolist())
+    duties = duty_councils(system, flows, services)
+    if opportunity.places:  # a council or commissioner of another place acts for its own residents
         place_of = orgs.set_index("id")["place"]
-        commissioners = {c for c in commissioners
-                         if pd.isna(place_of.get(c)) or place_of.get(c) in opportunity.places}
-    in_scope = orgs[isin(orgs["id"], providers | commissioners)]
+        ours = {c for c in commissioners | set(duties)
+                if pd.isna(place_of.get(c)) or place_of.get(c) in opportunity.places}
+        commissioners &= ours
+        duties = {c: r for c, r in duties.items() if c in ours}
+    known = set(orgs["id"])
+    included = tuple(sorted(o for o in opportunity.include if o in known)
+                     if not flows.empty else ())
+    in_scope = orgs[isin(orgs["id"], providers | commissioners | set(duties) | set(included))]
+    included = tuple(o for o in included if o not in providers | commissioners | set(duties))
     provides = isin(in_scope["id"], providers)
-    role = np.select([provides & isin(in_scope["id"], commissioners), provides],
-                     ["provider and commissioner", "provider"], "commissioner")
+    commissions = isin(in_scope["id"], commissioners)
+    role = np.select([provides & commissions, provides, commissions,
+                      isin(in_scope["id"], list(duties))],
+                     ["provider and commissioner", "provider", "commissioner",
+                      "council (statutory duty)"], "included by the analyst")
+    shifted = set()
+    if opportunity.shift is not None:
+        from netkit.model.selectors import select_services
+
+        moved = select_services(services, opportunity.shift.from_ + opportunity.shift.to)
+        shifted = set(services.loc[moved, "provider"])
+    seat_of, seat_table = assign_seats(system, in_scope["id"].tolist(),
+                                       seat_source(system, opportunity, seats),
+                                       alone=set(opportunity.exclude), own_right=shifted)
+    parent = _representatives(orgs, represent)
+    candidate = in_scope["id"].map(lambda o: seat_of.get(o) or seat_of.get(parent[o])
+                                   or parent[o])
     organisations = pd.DataFrame({
         "id": in_scope["id"].to_numpy(), "name": in_scope["name"].to_numpy(),
         "type": in_scope["type"].to_numpy(), "role": role,
-        "candidate": in_scope["id"].map(candidate).to_numpy(),
+        "candidate": candidate.to_numpy(),
     }).sort_values("id", kind="mergesort").reset_index(drop=True)
-    services["candidate"] = services["provider"].map(candidate)
+    services["candidate"] = services["provider"].map(dict(zip(organisations["id"],
+                                                              organisations["candidate"])))
     return Scope(opportunity, tuple(pathway_ids), flows,
                  services.sort_values("id", kind="mergesort").reset_index(drop=True),
-                 organisations, dict(represent))
+                 organisations, dict(represent), seat_table, duties, extent, included, entering)

@@ -1,0 +1,150 @@
+"""Statutory duties an opportunity touches: a council is at least ``involve`` where they are.
+
+* **Care Act 2014** (adult social care): a council whose social care is in scope: it provides
+  an in-scope ``social_care`` or ``care_home`` service, commissions a provider of one, or its
+  residents (the ``council`` of their place in ``places.csv``, else the council whose own place
+  it is) reach one.
+* **Mental Health Act 1983** (Approved Mental Health Professionals): a council whose AMHP
+  service is in scope (a service whose id or name says AMHP or approved mental health
+  professional), or whose residents reach another provider's AMHP service.
+
+A council with a duty is at least ``involve`` whatever its score, and its reason names the duty;
+a council with no flows in scope whose residents' social care is in scope is brought into the
+scope for that reason.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from netkit.model.system import System
+from netkit.partners.reasons import join_words
+from netkit.partners.residents import SOCIAL_CARE, resident_shares
+from netkit.render.formats import fmt_number
+
+__all__ = ["duty_councils", "AMHP_PATTERN"]
+
+#: What marks a service as an Approved Mental Health Professional service.
+AMHP_PATTERN = re.compile(r"\bAMHP|approved mental health professional|mental health act",
+                          re.IGNORECASE)
+
+
+def _councils_of_places(system: System) -> dict:
+    """Place → its council: ``places.csv`` ``council``, else the local authority whose place
+    it is (where exactly one is)."""
+    orgs = system.organisations
+    las = orgs[orgs["type"] == "local_authority"].dropna(subset=["place"])
+    single = las.groupby("place")["id"].agg(list)
+    out = {p: ids[0] for p, ids in single.items() if len(ids) == 1}
+    places = getattr(system, "places", None)
+    if places is not None and len(places) and "council" in places:
+        out.update({p: c for p, c in zip(places["place"], places["council"]) if isinstance(c, str)})
+    return out
+
+
+def _residents_reaching(system: System, flows: pd.DataFrame, services: set) -> dict:
+    """Council → patients a year of its residents arriving at ``services``."""
+    into = flows[flows["target"].isin(services)]
+    if into.empty:
+        return {}
+    shares = resident_shares(system, into)
+    shares["patients"] = shares["share"] * into.loc[shares["row"], "patients"].to_numpy()
+    council = shares["place"].map(_councils_of_places(system))
+    return shares.groupby(council)["patients"].sum().to_dict()
+
+
+def duty_councils(system: System, flows: pd.DataFrame, services: pd.DataFrame) -> dict[str, str]:
+    """Council id → the reason naming the statutory duty the scope touches.
+
+    Parameters
+    ----------
+    system : System
+    flows : DataFrame
+        The in-scope flows.
+    services : DataFrame
+        The in-scope services (``id, name, provider, category, activity``).
+
+    Examples
+    --------
+    >>> import netkit
+    >>> from netkit.partners.scope import find_scope
+    >>> riverside = netkit.load_system(netkit.sample_path("riverside"))
+    >>> scope = find_scope(riverside, riverside.opportunity("stroke-early-discharge"))
+    >>> print(duty_councils(riverside, scope.flows, scope.services)["LA-SOUTH"])
+    ... # doctest: +NORMALIZE_WHITESPACE
+    its Care Act duties (adult social care) are touched: it provides 120 contacts a year at
+    Hospital discharge social work (Southmere) and Reablement (Southmere); 120 of its residents
+    a year reach adult social care in scope
+    """
+    orgs = system.organisations
+    names = system.organisation_names()
+    councils = set(orgs.loc[orgs["type"] == "local_authority", "id"])
+    reasons: dict = {}
+    social = services[services["category"].isin(SOCIAL_CARE)]
+    rels = system.relationships
+    commissions = rels[(rels["type"] == "commissions") & rels["source"].isin(councils)
+                       & rels["target"].isin(set(social["provider"]))]
+    residents = _residents_reaching(system, flows, set(social["id"]))
+    for council in sorted(councils):
+        own = social[social["provider"] == council]
+        bought = social[social["provider"].isin(
+            commissions.loc[commissions["source"] == council, "target"])]
+        parts = []
+        if len(own):
+            parts.append(f"it provides {fmt_number(own['activity'].sum())} contacts a year at "
+                         f"{_names(own)}")
+        if len(bought):
+            parts.append(f"it commissions {_names(bought, names)}")
+        if residents.get(council, 0) > 0:
+            parts.append(f"{fmt_number(residents[council])} of its residents a year reach "
+                         "adult social care in scope")
+        if parts:
+            reasons[council] = ("its Care Act duties (adult social care) are touched: "
+                                + "; ".join(parts))
+    amhp = services[services["id"].str.contains(AMHP_PATTERN, na=False)
+                    | services["name"].str.contains(AMHP_PATTERN, na=False)]
+    if len(amhp):
+        reached = _residents_reaching(system, flows, set(amhp["id"]))
+        for council in sorted(councils & (set(amhp["provider"]) | set(reached))):
+            line = ("its Mental Health Act duties (Approved Mental Health Professionals) are "
+                    f"touched: {_names(amhp)} is in scope")
+            reasons[council] = (reasons[council] + "; " + line) if council in reasons else line
+    return reasons
+
+
+def _names(services: pd.DataFrame, names: dict | None = None) -> str:
+    """``Reablement (Riverton) and Home care``; with ``names``, each service is given as its
+    provider's (``The Oaks Care Home's Residential care``)."""
+    if names is None:
+        labels = services["name"]
+    else:
+        labels = services["provider"].map(lambda p: f"{names.get(p, p)}'s ") + services["name"]
+    labels = labels.drop_duplicates().tolist()
+    return join_words(labels[:3] + ([f"{len(labels) - 3} more"] if len(labels) > 3 else []))
+
+
+def duty_candidates(scope) -> set:
+    """The candidates standing for a council whose statutory duties the scope touches."""
+    return {scope.candidate_of.get(c, c) for c in scope.duties}
+
+
+def scope_reasons(scope, names, system_orgs=None) -> dict[str, list[str]]:
+    """Candidate → reason lines the scope gives it: what its seat is
+    (`netkit.partners.seats.seat_lines`), the statutory duty it touches, and, for an
+    organisation the opportunity includes with no flows in scope, that the analyst included
+    it."""
+    from netkit.partners.seats import seat_lines
+
+    out: dict = {c: list(lines) for c, lines in seat_lines(scope, names, system_orgs).items()}
+    for council, reason in scope.duties.items():
+        out.setdefault(scope.candidate_of.get(council, council), []).append(reason)
+    for org in scope.included:
+        line = "included by the analyst (no patient flows in scope)"
+        candidate = scope.candidate_of.get(org, org)
+        if candidate != org:
+            line = f"included by the analyst: {names.get(org, org)} ({org}) has no patient " \
+                   "flows in scope"
+        out.setdefault(candidate, []).insert(0, line)
+    return out

@@ -1,0 +1,347 @@
+"""Seats: many small organisations of one kind in one place take part as one partner.
+
+A health and care system does not seat twelve GP practices, three PCNs and a federation one by
+one: primary care in a place sends one voice (a PCN clinical directors' forum, or the GP
+federation). So it is with care homes, home care, community pharmacy and the voluntary sector.
+A *seat* is selected as one candidate; its figures add up its members'; its reasons name the
+members and who usually fills it. No seat is won or lost by a few patients between
+near-identical members, because near-identical members share one seat.
+
+Where seats come from, first match wins for each in-scope organisation:
+
+1. **named seats** in ``seats.csv`` (``id, name, members, kind``): they replace the rules for
+   their members. Statutory bodies sit alone (they are left out of a named seat) unless the
+   seat's kind is ``lead_provider``;
+2. **lead providers**: an organisation that ``subcontracts`` (``relationships.csv``) part of
+   its service to others stands for them; the seat takes the lead provider's id;
+3. **default rules** (`DEFAULT_RULES`): by organisation type and place (an organisation's own
+   place, else its parent's). A group of one stays an organisation.
+
+Statutory bodies (`netkit.model.schema.STATUTORY_TYPES`: ICBs, trusts, councils) are never put
+in a seat by the rules. An organisation the opportunity excludes leaves its seat (so a seat can
+stay while one of its members is excluded); the rules leave a provider whose own service the
+shift moves activity from or to in its own right (a named or lead provider's seat still takes
+it: the contract says who answers for it).
+
+``seats="none"`` (the option, or ``seats: none`` on the opportunity) turns seats off: every
+organisation is its own candidate, or its parent's where the representation rules say so.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Mapping
+
+import pandas as pd
+
+from netkit.errors import InputError, OptionError, Problem
+from netkit.model.schema import STATUTORY_TYPES
+from netkit.model.system import System
+
+__all__ = ["DEFAULT_RULES", "SEAT_KINDS", "SEAT_COLUMNS", "assign_seats", "seat_source",
+           "with_seats", "candidate_frame", "seat_lines", "scope_seats"]
+
+#: Organisation type → the kind of seat the default rules put it in.
+DEFAULT_RULES = {
+    "gp_practice": "primary_care", "pcn": "primary_care", "gp_federation": "primary_care",
+    "care_home": "care_homes", "social_care_provider": "home_care", "pharmacy": "pharmacy",
+    "vcse": "vcse",
+}
+
+#: Seat kind → (name, with ``{place}``; who usually fills the seat).
+SEAT_KINDS = {
+    "primary_care": ("Primary care {place}",
+                     "a PCN clinical directors' forum or the GP federation"),
+    "care_homes": ("Care homes {place}", "a care-home providers' forum"),
+    "home_care": ("Home care and social care providers {place}",
+                  "a home care providers' forum"),
+    "pharmacy": ("Community pharmacy {place}", "the Local Pharmaceutical Committee"),
+    "vcse": ("Voluntary and community sector {place}", "a VCSE alliance"),
+    "lead_provider": ("{place}", "the lead provider"),
+}
+
+#: The columns of a scope's seat table.
+SEAT_COLUMNS = ["id", "name", "kind", "members", "filled_by", "basis"]
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series([], dtype=object) for c in SEAT_COLUMNS})
+
+
+def seat_source(system: System, opportunity=None, seats=None):
+    """Which seats to use: ``"default"``, ``"none"`` or a DataFrame of named seats (``id,
+    name, members, kind``; from ``seats.csv`` in the system or a file given as ``seats``).
+
+    ``seats`` (the option) wins over the opportunity's ``seats: none``; a path names a CSV
+    file of seats in the ``seats.csv`` format, which replaces the system's own.
+
+    Examples
+    --------
+    >>> import netkit
+    >>> seat_source(netkit.load_system(netkit.sample_path("tiny")), seats="none")
+    'none'
+    """
+    if seats is None:
+        seats = getattr(opportunity, "seats", None) or "default"
+    if isinstance(seats, pd.DataFrame):
+        return seats
+    if isinstance(seats, (str, Path)) and str(seats) in ("default", "none"):
+        return str(seats)
+    if isinstance(seats, (str, Path)):
+        return _read_seats(Path(seats), system)
+    raise OptionError(f"seats: {seats!r} is not a seat setting (expected default, none or a "
+                      "seats.csv file)")
+
+
+def _read_seats(path: Path, system: System) -> pd.DataFrame:
+    """A seats file (``id, name, members``; ``kind``), members checked against the system."""
+    if not path.is_file():
+        raise OptionError(f"seats: {str(path)!r} is not a file (expected default, none or a "
+                          "seats.csv file with columns id, name, members, kind)")
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (ValueError, UnicodeDecodeError) as err:
+        raise OptionError(f"seats: {path} could not be read as CSV ({err})") from None
+    missing = [c for c in ("id", "name", "members") if c not in frame.columns]
+    if missing:
+        raise OptionError(f"seats: {path} has no column {', '.join(missing)} (expected id, "
+                          "name, members; kind optional)")
+    known = set(system.organisations["id"])
+    problems = [Problem(path.name, i + 2, "members", m, "is not an organisation id in "
+                        "organisations.csv")
+                for i, members in enumerate(frame["members"])
+                for m in _split(members) if m not in known]
+    if problems:
+        raise InputError(problems)
+    if "kind" not in frame.columns:
+        frame["kind"] = ""
+    return frame
+
+
+def _split(members) -> list[str]:
+    if isinstance(members, (list, tuple)):
+        return [str(m) for m in members]
+    if members is None or (isinstance(members, float) and pd.isna(members)):
+        return []
+    return [m.strip() for m in str(members).split(";") if m.strip()]
+
+
+def _org_places(orgs: pd.DataFrame) -> pd.Series:
+    """Each organisation's place: its own, else its parent's."""
+    own = orgs.set_index("id")["place"]
+    parent = orgs.set_index("id")["parent"]
+    return own.fillna(parent.map(own))
+
+
+def _place_label(place, place_names: Mapping) -> str:
+    if place is None or (isinstance(place, float) and pd.isna(place)):
+        return "across the system"
+    name = place_names.get(place) or place
+    return f"in {name}"
+
+
+def assign_seats(system: System, in_scope: Iterable[str], source="default", *,  # long: three sources in order
+                 alone: Iterable[str] = (),
+                 own_right: Iterable[str] = ()) -> tuple[dict, pd.DataFrame]:
+    """Which seat each in-scope organisation takes part through.
+
+    Parameters
+    ----------
+    system : System
+    in_scope : iterable of str
+        The organisations in scope (only they are seated; a seat's members are in scope).
+    source : "default", "none" or DataFrame
+        From `seat_source`.
+    alone : iterable of str
+        Organisations that sit alone whatever the seats say (the excluded ones).
+    own_right : iterable of str
+        Organisations the default rules leave alone (the providers of the shift's own
+        services); a named or lead provider's seat still takes them.
+
+    Returns
+    -------
+    seat_of : dict
+        Organisation id → seat id, for organisations in a seat of two or more.
+    seats : DataFrame
+        One row per seat: ``id, name, kind, members`` (list, sorted), ``filled_by`` and
+        ``basis`` (``seats.csv``, ``subcontracts`` or ``default rule``).
+
+    Examples
+    --------
+    >>> import netkit
+    >>> tiny = netkit.load_system(netkit.sample_path("tiny"))
+    >>> seat_of, seats = assign_seats(tiny, ["GP1", "PCN1", "ICB", "CARE"])
+    >>> seat_of
+    {'GP1': 'primary_care:North', 'PCN1': 'primary_care:North'}
+    >>> seats["name"].tolist()  # the place's name in places.csv
+    ['Primary care in Vale North']
+    """
+    if isinstance(source, str) and source == "none":
+        return {}, _empty()
+    orgs = system.organisations
+    in_scope = set(in_scope)
+    alone = set(alone)
+    types = orgs.set_index("id")["type"]
+    statutory = set(orgs.loc[orgs["type"].isin(STATUTORY_TYPES), "id"])
+    names = system.organisation_names()
+    seat_of: dict = {}
+    rows: list = []
+    taken: set = set()
+
+    named = source if isinstance(source, pd.DataFrame) else getattr(system, "seats", None)
+    if named is not None and len(named):
+        for seat in named.to_dict("records"):
+            kind = str(seat.get("kind") or "").strip() or "named"
+            members = [m for m in _split(seat.get("members"))
+                       if m in in_scope and m not in taken and m not in alone
+                       and (kind == "lead_provider" or m not in statutory)]
+            if len(members) >= 2:
+                rows.append([str(seat["id"]), str(seat.get("name") or seat["id"]), kind,
+                             sorted(members), SEAT_KINDS.get(kind, (None, "its members"))[1],
+                             "seats.csv"])
+                taken |= set(members)
+
+    rels = system.relationships
+    subs = rels[rels["type"] == "subcontracts"].sort_values(["source", "target"])
+    for lead, group in subs.groupby("source", sort=True):
+        members = [t for t in group["target"].tolist() if t in in_scope and t not in taken
+                   and t not in alone and t not in statutory and t != lead]
+        if members and lead not in taken:
+            rows.append([lead, f"{names.get(lead, lead)} (lead provider)", "lead_provider",
+                         sorted(members + [lead]), "the lead provider", "subcontracts"])
+            taken |= set(members) | {lead}
+
+    places = _org_places(orgs)
+    place_names = _place_names(system)
+    ruled = pd.DataFrame({"id": sorted(in_scope - taken - alone - statutory - set(own_right))})
+    ruled["kind"] = ruled["id"].map(types).map(DEFAULT_RULES)
+    ruled["place"] = ruled["id"].map(places)
+    ruled = ruled.dropna(subset=["kind"])
+    for (kind, place), group in ruled.groupby(["kind", ruled["place"].fillna("")], sort=True):
+        if len(group) < 2:
+            continue
+        template, filled_by = SEAT_KINDS[kind]
+        label = _place_label(place or None, place_names)
+        rows.append([f"{kind}:{place}" if place else kind, template.format(place=label), kind,
+                     sorted(group["id"]), filled_by, "default rule"])
+
+    seats = pd.DataFrame(rows, columns=SEAT_COLUMNS) if rows else _empty()
+    clash = seats["id"].isin(set(orgs["id"])) & (seats["basis"] != "subcontracts")
+    seats.loc[clash, "id"] = "seat:" + seats.loc[clash, "id"]
+    for seat_id, members in zip(seats["id"], seats["members"]):
+        seat_of.update({m: seat_id for m in members})
+    return seat_of, seats.sort_values("id", kind="mergesort").reset_index(drop=True)
+
+
+def _place_names(system: System) -> dict:
+    places = getattr(system, "places", None)
+    if places is None or not len(places) or "name" not in places:
+        return {}
+    return {p: n for p, n in zip(places["place"], places["name"]) if isinstance(n, str) and n}
+
+
+def candidate_frame(system: System, scope) -> pd.DataFrame:
+    """Name, type, budget, ``kind`` (``organisation`` or ``seat``) and ``members`` of each
+    candidate in a scope, indexed by candidate id. A seat's type is its kind of seat (a lead
+    provider's seat keeps the lead's type); its budget adds up its members'."""
+    orgs = system.organisations.set_index("id")
+    index = pd.Index(scope.candidates, name="id")
+    out = pd.DataFrame({"name": index.map(orgs["name"]), "type": index.map(orgs["type"]),
+                        "budget": index.map(orgs["budget"]).astype("float64")}, index=index)
+    out["kind"] = "organisation"
+    out["members"] = [[c] for c in index]
+    seats = scope_seats(scope)
+    for seat in seats.itertuples():
+        if seat.id not in out.index:
+            continue
+        out.at[seat.id, "kind"] = "seat"
+        out.at[seat.id, "members"] = list(seat.members)
+        if seat.basis != "subcontracts":
+            out.at[seat.id, "name"] = seat.name
+            out.at[seat.id, "type"] = seat.kind
+        out.at[seat.id, "budget"] = orgs["budget"].reindex(list(seat.members)).sum(min_count=1)
+    return out
+
+
+def scope_seats(scope) -> pd.DataFrame:
+    """The seat table of a scope (empty where seats are off)."""
+    seats = getattr(scope, "seats", None)
+    return _empty() if seats is None else seats
+
+
+def seat_lines(scope, names: Mapping, system_orgs: pd.DataFrame | None = None
+               ) -> dict[str, list[str]]:
+    """Seat id → the reason lines that say what the seat is: its members, by kind (and how
+    many PCNs its practices belong to, given the system's organisations), and who usually
+    fills it.
+
+    Examples
+    --------
+    >>> import netkit
+    >>> from netkit.partners.scope import find_scope
+    >>> riverside = netkit.load_system(netkit.sample_path("riverside"))
+    >>> scope = find_scope(riverside, riverside.opportunity("diabetes-community"))
+    >>> lines = seat_lines(scope, riverside.organisation_names(), riverside.organisations)
+    >>> print(lines["primary_care:South"][0])  # doctest: +NORMALIZE_WHITESPACE
+    a seat for primary care in Southmere: 8 GP practices in 2 PCNs (Market Square Surgery, Abbey
+    Practice, Southmere Health Centre, Kingsbridge Surgery and 4 more); usually filled by a PCN
+    clinical directors' forum or the GP federation
+    """
+    from netkit.partners.reasons import join_words, type_name
+
+    orgs = scope.organisations.set_index("id")
+    everyone = system_orgs if system_orgs is not None else scope.organisations
+    parents = everyone.set_index("id")["parent"] if "parent" in everyone else pd.Series(
+        dtype=object)
+    pcn_ids = set(everyone.loc[everyone["type"] == "pcn", "id"])
+    out = {}
+    for seat in scope_seats(scope).itertuples():
+        members = list(seat.members)
+        counts = orgs["type"].reindex(members).fillna("other").value_counts().sort_index()
+        kinds = join_words([f"{n} {type_name(t) if n == 1 else _plural(type_name(t))}"
+                            for t, n in counts.items()])
+        if seat.basis == "subcontracts":
+            subs = [m for m in members if m != seat.id]
+            out[seat.id] = [(f"lead provider for {_listed(subs, names)}, which it "
+                             "subcontracts to: it answers for them at the table")]
+            continue
+        where = " (named in seats.csv)" if seat.basis == "seats.csv" else ""
+        pcns = sorted(set(parents.reindex(members).dropna()) & pcn_ids - set(members))
+        within = f" in {len(pcns)} PCN{'s' if len(pcns) != 1 else ''}" if pcns else ""
+        out[seat.id] = [(f"a seat for {seat.name[0].lower() + seat.name[1:]}{where}: {kinds}"
+                         f"{within} ({_listed(members, names)}); usually filled by "
+                         f"{seat.filled_by}")]
+    return out
+
+
+def _listed(members: list, names: Mapping, shown: int = 4) -> str:
+    """``Avon Surgery, Brook Surgery and 3 more``."""
+    text = ", ".join(names.get(m, m) for m in members[:shown])
+    return text + (f" and {len(members) - shown} more" if len(members) > shown else "")
+
+
+def _plural(word: str) -> str:
+    """``pharmacy`` → ``pharmacies``, ``practice`` → ``practices``."""
+    if word.endswith("y") and word[-2:-1] not in tuple("aeiou"):
+        return word[:-1] + "ies"
+    return word + ("es" if word.endswith(("s", "sh", "ch")) else "s")
+
+
+def with_seats(opportunity, seats=None):
+    """The opportunity with the ``seats`` option over its own ``seats`` setting (a seats file
+    is kept as its path, so every later step reads the same seats).
+
+    Examples
+    --------
+    >>> from netkit.model.opportunity import Opportunity
+    >>> with_seats(Opportunity("x"), "none").seats
+    'none'
+    """
+    from dataclasses import replace
+
+    if seats is None:
+        return opportunity
+    if not isinstance(seats, (str, Path)):
+        raise OptionError(f"seats: {seats!r} is not a seat setting (expected default, none or "
+                          "a seats.csv file)")
+    return replace(opportunity, seats=str(seats))

@@ -1,0 +1,99 @@
+"""Statutory duties: a council whose social care or AMHP service is in scope is at least
+``involve``, with the duty named; what the analyst includes is seated even with no flows, and
+validation says when an included or excluded organisation takes no part."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+import netkit
+from netkit.model.opportunity import Opportunity
+from netkit.partners.duties import duty_councils
+from netkit.partners.scope import find_scope
+
+ORGS = """id,name,type,sector,place,parent,budget
+ICB,Vale ICB,icb,nhs,,,
+MHT,Vale Mental Health Trust,mental_health_trust,nhs,,,
+CC,Vale Council,local_authority,local_government,North,,
+"""
+SERVICES = """id,name,provider,category,place,capacity,unit_cost,price
+CRISIS,Crisis resolution and home treatment,MHT,mental_health,,,600,
+WARD,Acute mental health ward,MHT,mental_health,,,9000,
+AMHP,Approved Mental Health Professional service,CC,mental_health,North,,500,
+"""
+#: 1,000 crisis referrals a year; 20 AMHP assessments, every one leading to admission.
+FLOWS = """pathway,source,target,patients
+mh,@home,CRISIS,1000
+mh,CRISIS,AMHP,20
+mh,CRISIS,@home,980
+mh,AMHP,WARD,20
+mh,WARD,@home,20
+"""
+
+
+@pytest.fixture
+def vale(tmp_path):
+    folder = tmp_path / "vale"
+    folder.mkdir()
+    (folder / "system.yaml").write_text("name: Vale\n")
+    for name, text in (("organisations", ORGS), ("services", SERVICES), ("flows", FLOWS)):
+        (folder / f"{name}.csv").write_text(text)
+    (folder / "relationships.csv").write_text(
+        "source,target,type,value,payment,strength\nICB,MHT,commissions,1000000,block,0.9\n")
+    (folder / "pathways.csv").write_text("id,name,cohort,tags\nmh,Crisis,adults,mental_health\n")
+    (folder / "opportunities.yaml").write_text("- id: crisis\n  pathways: [mh]\n")
+    return netkit.load_system(folder)
+
+
+def test_a_council_whose_amhp_service_is_in_scope_is_at_least_involve(vale):
+    scope = find_scope(vale, vale.opportunity("crisis"))
+    assert list(duty_councils(vale, scope.flows, scope.services)) == ["CC"]
+    ps = netkit.find_partners(vale, "crisis", coordination_cost="partner=0.5")
+    council = ps.partners.set_index("id").loc["CC"]
+    assert council["tier"] == "involve"  # 20 of 1,040 contacts: not worth a seat, but its duty
+    assert ("its Mental Health Act duties (Approved Mental Health Professionals) are touched: "
+            "Approved Mental Health Professional service is in scope") in council["reasons"]
+
+
+def test_care_act_duty_on_riverside_stroke_discharge():
+    riverside = netkit.load_system(netkit.sample_path("riverside"))
+    ps = netkit.find_partners(riverside, "stroke-early-discharge")
+    for council in ("LA-NORTH", "LA-SOUTH"):
+        row = ps.partners.set_index("id").loc[council]
+        assert row["tier"] in ("core", "involve")
+        assert any("its Care Act duties (adult social care) are touched: it provides" in r
+                   for r in row["reasons"])
+
+
+def test_include_seats_an_organisation_with_no_flows():
+    riverside = netkit.load_system(netkit.sample_path("riverside"))
+    opp = Opportunity("asthma", pathways=("child-asthma",), include=("HOUSING", "LA-NORTH"))
+    ps = netkit.find_partners(riverside, opp)
+    table = ps.partners.set_index("id")
+    assert table.loc["HOUSING", "tier"] == "core" and table.loc["LA-NORTH", "tier"] == "core"
+    assert "included by the analyst (no patient flows in scope)" in table.loc["HOUSING",
+                                                                            "reasons"]
+    assert table.loc["HOUSING", "activity"] == 0
+    assert ps.scope.included == ("HOUSING", "LA-NORTH")
+
+
+def test_validation_warns_when_a_named_organisation_takes_no_part(tmp_path):
+    folder = shutil.copytree(netkit.sample_path("riverside"), tmp_path / "riverside")
+    text = (folder / "opportunities.yaml").read_text()
+    text = text.replace("  pathways: [child-asthma]\n",
+                        "  pathways: [child-asthma]\n  include: [HOUSING, LA-NORTH]\n"
+                        "  exclude: [VCSE-MIND]\n")
+    (folder / "opportunities.yaml").write_text(text)
+    report = netkit.validate(folder)
+    assert report.ok
+    got = {(w.column, w.value): w.message for w in report.warnings
+           if "childrens-asthma" in str(w.column)}
+    assert got[("opportunity childrens-asthma.include", "HOUSING")] == (
+        "is outside the opportunity's part of the system (no service or contract on its "
+        "pathways); it is seated as included by the analyst, with no figures")
+    assert ("opportunity childrens-asthma.include", "LA-NORTH") in got
+    assert got[("opportunity childrens-asthma.exclude", "VCSE-MIND")].endswith(
+        "excluding it changes nothing")
+    assert not [w for w in report.warnings if "frailty-admissions.include" in str(w.column)]
