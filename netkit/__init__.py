@@ -45,6 +45,7 @@ if TYPE_CHECKING:  # where each public name lives
         Problem,
     )
     from netkit.finance.incentives import Incentives
+    from netkit.finance.risk_share import ShareDesign, ShareRule, design_share
     from netkit.io.export import export_network
     from netkit.io.generator import GeneratedSystem, generate_system
     from netkit.io.loading import ValidationReport, load_system, validate
@@ -55,7 +56,12 @@ if TYPE_CHECKING:  # where each public name lives
     from netkit.mining.mined import MinedPathways
     from netkit.mining.pathways import mine_pathways
     from netkit.model.disclosure import DisclosureRules, disclosure_rules
-    from netkit.model.opportunity import Opportunity, OpportunityList, Shift, list_opportunities
+    from netkit.model.opportunity import (
+        Opportunity,
+        OpportunityList,
+        Shift,
+        list_opportunities,
+    )
     from netkit.model.summary import SystemSummary, summarise
     from netkit.model.system import System
     from netkit.partners.find import disclosure_check, find_all_partners, find_partners
@@ -68,7 +74,13 @@ if TYPE_CHECKING:  # where each public name lives
     from netkit.transfer.compare import Comparison, compare, similar
     from netkit.transfer.profiles import Profile, profile
     from netkit.transfer.roles import RoleModel, fit_roles
-    from netkit.viz.maps import NetworkMap, map_diff, map_partners, map_system, visualise
+    from netkit.viz.maps import (
+        NetworkMap,
+        map_diff,
+        map_partners,
+        map_system,
+        visualise,
+    )
 
 #: public name -> the module (under netkit) that defines it
 _EXPORTS = {
@@ -85,6 +97,8 @@ _EXPORTS = {
     "PartnerSet": "partners.result", "PartnerReport": "partners.result",
     "find_scope": "partners.scope", "Scope": "partners.scope",
     "Incentives": "finance.incentives",
+    "design_share": "finance.risk_share", "ShareDesign": "finance.risk_share",
+    "ShareRule": "finance.risk_share",
     "apply_changes": "change.apply", "ChangeResult": "change.apply",
     "read_changeset": "change.changeset", "Changeset": "change.changeset",
     "PartnerTracker": "tracking.tracker", "TrackerUpdate": "tracking.tracker",
