@@ -56,12 +56,7 @@ if TYPE_CHECKING:  # where each public name lives
     from netkit.mining.mined import MinedPathways
     from netkit.mining.pathways import mine_pathways
     from netkit.model.disclosure import DisclosureRules, disclosure_rules
-    from netkit.model.opportunity import (
-        Opportunity,
-        OpportunityList,
-        Shift,
-        list_opportunities,
-    )
+    from netkit.model.opportunity import Opportunity, OpportunityList, Shift, list_opportunities
     from netkit.model.summary import SystemSummary, summarise
     from netkit.model.system import System
     from netkit.partners.find import disclosure_check, find_all_partners, find_partners
@@ -74,13 +69,7 @@ if TYPE_CHECKING:  # where each public name lives
     from netkit.transfer.compare import Comparison, compare, similar
     from netkit.transfer.profiles import Profile, profile
     from netkit.transfer.roles import RoleModel, fit_roles
-    from netkit.viz.maps import (
-        NetworkMap,
-        map_diff,
-        map_partners,
-        map_system,
-        visualise,
-    )
+    from netkit.viz.maps import NetworkMap, map_diff, map_partners, map_system, visualise
 
 #: public name -> the module (under netkit) that defines it
 _EXPORTS = {
