@@ -208,3 +208,46 @@ def test_transfers_move_money_without_making_or_losing_any(providers, share, icb
     assert (d.transfers["amount"] > 0).all()
     # every provider is kept whole: the commissioner funds any shortfall
     assert (p.loc[p["role"] == "provider", "final"] >= -0.01).all()
+
+
+def test_partner_report_carries_the_proposal_and_the_investment():
+    riverside = netkit.load_system(netkit.sample_path("riverside"))
+    ps = netkit.find_partners(riverside, "crisis-alternatives")
+    data = ps.to_dict()
+    # MH-TRUST's loss is 220,182.93 of the 229,158.54 to make good; the ICB's gain is 77,625
+    # of the 80,500 gained
+    assert data["risk_share"][0] == {"payer": "ICB-RIV", "payee": "MH-TRUST",
+                                     "amount": pytest.approx(220182.93 / 229158.54 * 77625,
+                                                             abs=0.01),
+                                     "rule": "keep whole"}
+    assert data["investment"]["funded_by"][0]["id"] == "ICB-RIV"
+    assert data["gain_share"] == []  # version 1's meaning: nothing when the system loses
+    assert data["options"]["risk_share"]["commissioner_share"] == 0.5
+    text = ps.to_text()
+    assert "Risk and gain share (proposed)" in text
+    assert ("The system loses money: an investment of £149,000 a year (funded by ICB-RIV "
+            "£149,000) buys 575 contacts a year, for quality, outcomes.") in text
+    assert "Risk and gain share (proposed)" in ps.to_markdown()
+    assert "Risk and gain share (proposed)" in ps.to_html(with_map=False)
+    assert "risk_share" in ps.to_sheets()
+
+
+def test_a_system_that_gains_has_no_investment():
+    tiny = netkit.load_system(netkit.sample_path("tiny"))
+    data = netkit.find_partners(tiny, "frailty").to_dict()
+    # COMM (-£20,000) is kept whole; of the £10,000 left, COMM gets half (ICB and ACUTE pay)
+    assert data["investment"] is None
+    assert sum(t["amount"] for t in data["risk_share"] if t["payee"] == "COMM") == \
+        pytest.approx(25000)
+
+
+def test_a_bad_risk_share_setting_stops_the_partner_query_with_its_place(tmp_path):
+    from netkit.model.opportunity import Opportunity as Opp
+
+    tiny = netkit.load_system(netkit.sample_path("tiny"))
+    opp = tiny.opportunity("frailty")
+    bad = Opp(opp.id, opp.title, opp.pathways, shift=opp.shift,
+              extra={"risk_share": {"cap": -1}})
+    with pytest.raises(OpportunityError, match=r"opportunity 'frailty': risk_share.cap: -1 is "
+                                               r"out of range"):
+        netkit.find_partners(tiny, bad)

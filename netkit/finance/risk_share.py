@@ -146,7 +146,8 @@ class ShareDesign:
 
         from netkit.render.formats import html_table
 
-        return ("<ul>" + "".join(f"<li>{html.escape(r)}</li>" for r in self.rule.describe())
+        return ("<ul>" + "".join(f"<li>{html.escape(r)}</li>"
+                                 for r in self.rule.describe(self.basis))
                 + "</ul>" + html_table(self.transfers)
                 + "".join(f"<p>{html.escape(x)}</p>" for x in self.lines()[len(self.transfers):]))
 

@@ -53,10 +53,14 @@ class ShareRule:
         return {"keep_whole": self.keep_whole, "commissioner_share": self.commissioner_share,
                 "cap": self.cap, "collar": self.collar, "funded_by": list(self.funded_by)}
 
-    def describe(self) -> list[str]:
-        """The rules in words, in the order they apply."""
+    def describe(self, basis: str | None = None) -> list[str]:
+        """The rules in words, in the order they apply (``basis``: the positions the designer
+        could use, where the cash split was missing and the net stood in)."""
         kept = {"marginal": "its marginal position (income − spend + cash-releasing savings)",
                 "net": "its net position at average cost"}
+        if basis == "net" and self.keep_whole == "marginal":
+            kept["marginal"] = ("its net position (no cash-releasing split in the figures, so "
+                                "the net at average cost stands in for the marginal position)")
         lines = ["subcontract: a lead provider pays its subcontractors what keeps them whole"]
         if self.keep_whole == "none":
             lines.append("keep whole: no provider is compensated (rule keep_whole: none)")
@@ -69,8 +73,10 @@ class ShareRule:
         if self.cap is not None:
             lines.append(f"cap: no provider receives more than {pounds(self.cap)} a year")
         lines.append("decommissioned providers are not compensated")
-        funders = ", ".join(self.funded_by) or "the commissioners, by their change in spend"
-        lines.append(f"investment: where gains fall short, {funders} fund the rest")
+        funders = (", ".join(self.funded_by) + " fund the rest, in equal parts"
+                   if self.funded_by else
+                   "the commissioners fund the rest, in proportion to their change in spend")
+        lines.append(f"investment: where the gains fall short, {funders}")
         share = self.commissioner_share
         lines.append(f"gain share: what is left is split {share:.0%} to the commissioners, "
                      f"{1 - share:.0%} to the providers that deliver the shift")

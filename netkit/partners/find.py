@@ -21,6 +21,7 @@ import pandas as pd
 from netkit.errors import OpportunityError, OptionError, check_number, unknown_name
 from netkit.finance.incentives import Incentives, gain_share
 from netkit.finance.incentives import incentives as compute_incentives
+from netkit.finance.risk_share import design_share
 from netkit.metrics.brokerage import roles_and_sole_brokers
 from netkit.model.disclosure import disclosure_rules
 from netkit.model.opportunity import (
@@ -175,6 +176,8 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
     partners, selection, crit, inc, routes, roles = _analyse(
         system, opp, scope, related, min_patients, groups, incumbents, hysteresis, released)
     notes = _notes(partners, crit, inc, min_patients, released)
+    share = design_share(inc, system, opp) if inc is not None else None
+    notes += list(share.notes) if share is not None else []
     if stability:
         notes += _stability_notes(partners, crit, related, opp, include, exclude, stability, seed)
     if min_patients > 0:
@@ -184,6 +187,8 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
                "stability": int(stability), "seed": int(seed), "groups": groups}
     if hysteresis:
         options["hysteresis"] = float(hysteresis)
+    if share is not None:
+        options["risk_share"] = share.rule.to_dict()
     if released.active:
         options["disclosure"] = released.name
         check = _check_released(system, opp, released, partners, rules, min_patients, groups)
@@ -193,7 +198,7 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
     return PartnerSet(opp, system.name, partners, selection.curve, selection.stop, inc, roles,
                       brokers, scope, crit, options,
                       exclude, notes, system.source,
-                      system.checksum)
+                      system.checksum, risk_share=share)
 
 
 def _notes(partners: pd.DataFrame, crit: Criteria, inc: Incentives | None, min_patients: float,

@@ -11,6 +11,7 @@ import pandas as pd
 
 from netkit._views import DISPLAY_BUDGET, picture
 from netkit.finance.incentives import Incentives
+from netkit.finance.risk_share import investment_line
 from netkit.model.opportunity import CRITERIA, Opportunity
 from netkit.partners.criteria import Criteria
 from netkit.partners.reasons import money, type_name
@@ -91,6 +92,9 @@ class PartnerSet:
     excluded : list of str
     notes : list of str
         Caveats (thin ties left out, unpriced services, ...).
+    risk_share : ShareDesign or None
+        The proposed risk-and-gain-share (`netkit.design_share`): who pays whom, by which
+        rule, and the investment when the system loses.
     """
 
     opportunity: Opportunity
@@ -108,6 +112,7 @@ class PartnerSet:
     notes: list = field(default_factory=list)
     source: str | None = None
     checksum: str | None = None
+    risk_share: object = None  # netkit.finance.risk_share.ShareDesign, where there is a shift
 
     # -- views --------------------------------------------------------------------------------
     def __repr__(self) -> str:
@@ -170,6 +175,8 @@ class PartnerSet:
                     self._signed_count)
             sheets["incentives"] = incentives
             sheets["gain_share"] = self.incentives.transfers.copy()
+        if self.risk_share is not None:
+            sheets["risk_share"] = self.risk_share.transfers.copy()
         return sheets
 
     def _partner_dicts(self) -> list[dict]:
@@ -209,6 +216,8 @@ class PartnerSet:
             "system_net": inc.system_net if inc is not None else None,
             "losers": inc.losers if inc is not None else [],
             "gain_share": inc.transfers.to_dict("records") if inc is not None else [],
+            "risk_share": self.risk_share.records() if self.risk_share is not None else [],
+            "investment": self.risk_share.investment if self.risk_share is not None else None,
             "brokerage_roles": self.brokerage_roles[self.brokerage_roles["observed"] > 0]
             .to_dict("records"),
             "brokers": self.brokers,
@@ -364,6 +373,26 @@ class PartnerSet:
                                  only=MARKDOWN), Bullets(gain_share, only=PAGES)]
         return blocks
 
+    def _risk_share_blocks(self) -> list:
+        """The designer's proposal: its rules first, then who pays whom and any investment."""
+        share = self.risk_share
+        if share is None:
+            return []
+        transfers = share.lines()[:len(share.transfers)] or ["no transfers are needed"]
+        blocks = [Heading("Risk and gain share (proposed)", 2),
+                  Paragraph("Rules (settings: risk_share in opportunities.yaml):", indent=2,
+                            only=TEXT),
+                  Paragraph("Rules (settings: `risk_share` in opportunities.yaml):",
+                            only=MARKDOWN),
+                  Paragraph("Rules (settings: risk_share in opportunities.yaml):", only=HTML),
+                  Bullets(share.rule.describe(share.basis)),
+                  Paragraph("Proposal:", indent=2, only=TEXT),
+                  Paragraph("Proposal:", only=PAGES), Bullets(transfers)]
+        if share.investment:
+            blocks.append(Paragraph(investment_line(share.investment)[0].upper()
+                                    + investment_line(share.investment)[1:] + ".", indent=2))
+        return blocks
+
     def _broker_blocks(self, top: int | None) -> list:
         if not self.brokers:
             return []
@@ -407,7 +436,7 @@ class PartnerSet:
                          only=(*TEXT, *MARKDOWN)),
                    Raw(f"<figure>{picture('curve_svg')(self.curve)}</figure>")
                    if with_curve else None]
-        blocks += self._incentive_blocks() + self._broker_blocks(top)
+        blocks += self._incentive_blocks() + self._risk_share_blocks() + self._broker_blocks(top)
         blocks += [Heading("Stakeholder grid (from the evidence)", 2, only=TEXT),
                    Table(self._grid(top)[grid], only=TEXT),
                    Heading("Stakeholder grid", 2, only=MARKDOWN),
