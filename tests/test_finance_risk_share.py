@@ -229,7 +229,6 @@ def test_partner_report_carries_the_proposal_and_the_investment():
             "£149,000) buys 575 contacts a year, for quality, outcomes.") in text
     assert "Risk and gain share (proposed)" in ps.to_markdown()
     assert "Risk and gain share (proposed)" in ps.to_html(with_map=False)
-    assert "risk_share" in ps.to_sheets()
 
 
 def test_a_system_that_gains_has_no_investment():
@@ -251,3 +250,23 @@ def test_a_bad_risk_share_setting_stops_the_partner_query_with_its_place(tmp_pat
     with pytest.raises(OpportunityError, match=r"opportunity 'frailty': risk_share.cap: -1 is "
                                                r"out of range"):
         netkit.find_partners(tiny, bad)
+
+
+def test_the_command_line_stops_on_a_misspelt_setting_with_exit_1(tmp_path):
+    import shutil
+
+    from click.testing import CliRunner
+    from netkit.cli import cli
+
+    folder = tmp_path / "tiny"
+    shutil.copytree(netkit.sample_path("tiny"), folder)
+    yaml = folder / "opportunities.yaml"
+    yaml.write_text(yaml.read_text(encoding="utf-8").replace(
+        "    fraction: 0.2\n", "    fraction: 0.2\n  risk_share: {commisioner_share: 0.3}\n", 1),
+        encoding="utf-8")
+    result = CliRunner().invoke(cli, ["partners", str(folder), "-O", "frailty"])
+    assert result.exit_code == 1
+    assert ("Error: opportunities.yaml: opportunity 'frailty': risk_share.commisioner_share: 0.3 "
+            "is not a known setting (did you mean 'commissioner_share'?); expected one of "
+            "keep_whole, commissioner_share, cap, collar, funded_by") in result.output
+    assert "Traceback" not in result.output

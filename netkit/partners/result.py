@@ -175,8 +175,6 @@ class PartnerSet:
                     self._signed_count)
             sheets["incentives"] = incentives
             sheets["gain_share"] = self.incentives.transfers.copy()
-        if self.risk_share is not None:
-            sheets["risk_share"] = self.risk_share.transfers.copy()
         return sheets
 
     def _partner_dicts(self) -> list[dict]:
