@@ -144,10 +144,10 @@ def test_marginal_position_counts_only_cash_that_goes():
     assert design_share(t, s).basis == "marginal"
     assert rows(design_share(t, s, rule={"keep_whole": "net"}))[0] == (
         "ICB", "ACUTE", 20.0, "keep whole")
-    # the same split recorded as changes in cost reads the same
-    flipped = t.assign(cash_releasing=-t["cash_releasing"],
-                       capacity_releasing=-t["capacity_releasing"])
-    assert marginal_positions(flipped)[0].tolist() == [-70.0, 100.0]
+    # the incentives table gives cost_change in cash: there the net is the marginal position
+    cash = t.assign(cost_change=[-30.0, 0.0], net=[-70.0, 100.0])
+    assert marginal_positions(cash) == ([-70.0, 100.0], "marginal")
+    assert marginal_positions(t.drop(columns=["cash_releasing"]))[1] == "net"
 
 
 def test_opportunity_settings_are_read_and_options_override_them():

@@ -57,33 +57,41 @@ _EPS = 0.005  # half a penny: smaller amounts are rounding noise
 def marginal_positions(table: pd.DataFrame, keep_whole: str = "marginal") -> tuple[pd.Series, str]:
     """Each organisation's position the rules keep whole, and the basis used.
 
-    With ``cash_releasing`` in the table (cost that goes, £ a year; a cost that comes is
-    negative) the marginal position is ``income_change − spend_change + cash_releasing``: what
-    the organisation is better off in cash. Where the cash split is absent (a column or a
-    cell), the net at average cost stands in. The sign of ``cash_releasing`` is checked
-    against ``cost_change`` where ``capacity_releasing`` is given (``cash + capacity`` should be
-    minus the change in cost), so a table that records them as cost changes reads right too.
+    The marginal position is what the organisation is better off in cash: income change −
+    spend change − the change in its *cash* cost, where contacts no longer delivered save only
+    their marginal cost (``cash_releasing``) and the rest of their unit cost is capacity
+    (``capacity_releasing``: beds and staff time, not cash). The incentives table gives
+    ``cost_change`` as the change in cash cost, so there ``net`` is the marginal position; a
+    table whose ``cost_change`` is at average cost (``cost_change = −(cash_releasing +
+    capacity_releasing)`` where activity falls) has the capacity part taken off its net. Without
+    the cash split, the net at average cost stands in (basis ``net``).
 
     Examples
     --------
-    >>> t = pd.DataFrame({"id": ["A", "C"], "income_change": [-100.0, 0.0],
-    ...                   "spend_change": [0.0, -100.0], "cost_change": [-80.0, 0.0],
-    ...                   "net": [-20.0, 100.0], "cash_releasing": [30.0, 0.0],
-    ...                   "capacity_releasing": [50.0, 0.0]})
-    >>> marginal_positions(t)[0].tolist(), marginal_positions(t)[1]
+    The acute trust loses £100 of income; of its £80 of cost saved only £30 is cash. With the
+    cost at average cost its net is −£20, but in cash it is £70 worse off:
+
+    >>> t = pd.DataFrame({"id": ["A", "C"], "activity_change": [-10.0, 0.0],
+    ...                   "income_change": [-100.0, 0.0], "spend_change": [0.0, -100.0],
+    ...                   "cost_change": [-80.0, 0.0], "net": [-20.0, 100.0],
+    ...                   "cash_releasing": [30.0, 0.0], "capacity_releasing": [50.0, 0.0]})
+    >>> marginal_positions(t)
+    ([-70.0, 100.0], 'marginal')
+    >>> marginal_positions(t.assign(cost_change=[-30.0, 0.0], net=[-70.0, 100.0]))
     ([-70.0, 100.0], 'marginal')
     """
     net = table["net"].astype("float64")
     if keep_whole != "marginal" or "cash_releasing" not in table:
-        return net.rename(None), "net"
-    cash = table["cash_releasing"].astype("float64")
-    if "capacity_releasing" in table and "cost_change" in table:
-        both = cash + table["capacity_releasing"].astype("float64")
-        cost = table["cost_change"].astype("float64")
-        if float((both - cost).abs().sum()) < float((both + cost).abs().sum()):
-            cash = -cash  # recorded as a change in cost
-    position = table["income_change"] - table["spend_change"] + cash
-    return position.where(cash.notna(), net).astype("float64").rename(None), "marginal"
+        return net.tolist(), "net"
+    cash = table["cash_releasing"].astype("float64").fillna(0.0)
+    capacity = (table["capacity_releasing"].astype("float64").fillna(0.0)
+                if "capacity_releasing" in table else pd.Series(0.0, index=table.index))
+    cost = table["cost_change"].astype("float64").fillna(0.0)
+    falling = (table["activity_change"] < 0) & (capacity > _EPS)
+    at_average = bool(falling.any()) and bool(
+        ((cost + cash + capacity).abs()[falling] < 0.01).all())
+    position = net - capacity if at_average else net
+    return position.tolist(), "marginal"
 
 
 @dataclass(frozen=True, repr=False)
@@ -317,7 +325,7 @@ def design_share(incentives, system=None, opportunity=None, *, rule=None,
                          else _decommissioned(opportunity))
     position, basis = marginal_positions(
         table, "net" if rule.keep_whole == "net" else "marginal")
-    ledger = _Ledger(table["id"].tolist(), position.to_numpy())
+    ledger = _Ledger(table["id"].tolist(), np.asarray(position, dtype="float64"))
     commissioner = list(_roles(table, system))
     delivers = table["activity_change"].clip(lower=0).astype("float64").tolist()
     notes = _subcontract_step(ledger, system, decommissioned, commissioner, delivers)
@@ -444,24 +452,27 @@ def _investment(positions: pd.DataFrame, incentives, opportunity,
     return {"amount": round(amount, 2),
             "funded_by": [{"id": o, "amount": round(float(-v), 2)}
                           for o, v in zip(funders["id"], funders["final"])],
-            "buys": _buys(getattr(incentives, "services", None), opportunity)}
+            "buys": _buys(incentives, opportunity)}
 
 
-def _moved_out(services: pd.DataFrame, *names: str) -> float | None:
-    for name in names:
-        if name in services:
-            values = pd.to_numeric(services[name], errors="coerce")
-            return float(-values[values < 0].sum())
-    return None
+def _moved_out(frame, name: str) -> float | None:
+    """What a shift takes out (minus the sum of the falls) of a column, where there is one."""
+    if frame is None or name not in frame:
+        return None
+    values = pd.to_numeric(frame[name], errors="coerce")
+    return float(-values[values < 0].sum())
 
 
-def _buys(services, opportunity) -> dict:
-    """What the shift buys: patients diverted, contacts and bed days taken out of the services
-    the shift moves activity from, and the benefits the opportunity names."""
-    benefits = list(getattr(opportunity, "benefits", ()) or ())
-    if services is None or not len(services):
-        return {"patients": None, "contacts": None, "bed_days": None, "benefits": benefits}
-    return {"patients": _moved_out(services, "patients_change", "patients_moved"),
-            "contacts": _moved_out(services, "contacts_change", "activity_change"),
-            "bed_days": _moved_out(services, "bed_days_change", "bed_days_moved"),
-            "benefits": benefits}
+def _buys(incentives, opportunity) -> dict:
+    """What the shift buys: patients diverted, contacts and bed days released, and the benefits
+    the opportunity names."""
+    settings = getattr(incentives, "settings", None) or {}
+    services = getattr(incentives, "services", None)
+    orgs = getattr(incentives, "organisations", None)
+    patients = settings.get("patients_diverted")
+    return {"patients": float(patients) if patients is not None else None,
+            "contacts": _moved_out(services, "activity_change"),
+            "bed_days": _moved_out(orgs, "bed_days_change")
+            if orgs is not None and "bed_days_change" in orgs
+            else _moved_out(services, "bed_days_change"),
+            "benefits": list(getattr(opportunity, "benefits", ()) or ())}

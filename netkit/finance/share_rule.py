@@ -40,7 +40,7 @@ class ShareRule:
     Examples
     --------
     >>> print(ShareRule().describe()[1])
-    keep whole: every provider that delivers or loses is kept whole on its marginal position (income − spend + cash-releasing savings)
+    keep whole: every provider that delivers or loses is kept whole on its marginal position (in cash: capacity released is not cash)
     """
 
     keep_whole: str = "marginal"
@@ -56,7 +56,7 @@ class ShareRule:
     def describe(self, basis: str | None = None) -> list[str]:
         """The rules in words, in the order they apply (``basis``: the positions the designer
         could use, where the cash split was missing and the net stood in)."""
-        kept = {"marginal": "its marginal position (income − spend + cash-releasing savings)",
+        kept = {"marginal": "its marginal position (in cash: capacity released is not cash)",
                 "net": "its net position at average cost"}
         if basis == "net" and self.keep_whole == "marginal":
             kept["marginal"] = ("its net position (no cash-releasing split in the figures, so "
