@@ -239,12 +239,25 @@ class _Ledger:
 
     def book_matrix(self, to: np.ndarray, weights: np.ndarray, payers: np.ndarray,
                     rule: str) -> None:
-        """Pay ``to[i]`` to each payee i, from ``payers`` in proportion to ``weights``."""
+        """Pay ``to[i]`` to each payee i, the payers giving in proportion to ``weights``.
+
+        Each payer's total and each payee's total are fixed by the rule; who pays whom is then
+        settled with as few transfers as it takes (largest payer to largest payee first, ties
+        by id), so a proposal reads as a handful of payments, not every payer paying every
+        payee a few pounds."""
         if to.sum() <= _EPS or weights.sum() <= 0:
             return
-        matrix = np.outer(to, weights / weights.sum())
-        payee_at, payer_at = np.nonzero(matrix > 0)
-        self.book(payers[payer_at], payee_at, matrix[payee_at, payer_at], rule)
+        give = pd.Series(to.sum() * (weights / weights.sum()), index=payers).groupby(level=0).sum()
+        take = pd.Series(to, index=np.arange(len(to)))
+        payer_at, payee_at, amount = _settle(self._ordered(give), self._ordered(take))
+        self.book(np.asarray(payer_at, dtype=int), np.asarray(payee_at, dtype=int),
+                  np.asarray(amount, dtype="float64"), rule)
+
+    def _ordered(self, amounts: pd.Series) -> list:
+        """``(row, amount)`` with something to give or take, largest first, ties by id."""
+        amounts = amounts[amounts > _EPS]
+        return sorted(zip(amounts.index.tolist(), amounts.tolist()),
+                      key=lambda item: (-item[1], self.ids[item[0]]))
 
     def transfers(self) -> pd.DataFrame:
         rows = [r for r in self.rows if len(r)]
@@ -261,6 +274,29 @@ class _Ledger:
         frame = frame.sort_values(["_rule", "amount", "payer", "payee"],
                                   ascending=[True, False, True, True], kind="mergesort")
         return frame[["payer", "payee", "amount", "rule"]].reset_index(drop=True)
+
+
+def _settle(give: list, take: list) -> tuple[list, list, list]:
+    """Match what payers give with what payees take, in order, with the fewest transfers: at
+    most one fewer than payers and payees together. Payer and payee rows, and amounts."""
+    payers, payees, amounts = [], [], []
+    i = j = 0
+    left_give = give[0][1] if give else 0.0
+    left_take = take[0][1] if take else 0.0
+    while i < len(give) and j < len(take):  # one step per transfer, not per row of a frame
+        amount = min(left_give, left_take)
+        payers.append(give[i][0])
+        payees.append(take[j][0])
+        amounts.append(amount)
+        left_give -= amount
+        left_take -= amount
+        if left_give <= _EPS:
+            i += 1
+            left_give = give[i][1] if i < len(give) else 0.0
+        if left_take <= _EPS:
+            j += 1
+            left_take = take[j][1] if j < len(take) else 0.0
+    return payers, payees, amounts
 
 
 def _opportunity_rule(opportunity) -> Mapping | None:
@@ -383,7 +419,7 @@ def _keep_whole_step(ledger: _Ledger, rule: ShareRule, commissioner: np.ndarray,
     total = need.sum()
     if total <= _EPS:
         return []
-    gains = np.clip(ledger.p, 0, None)
+    gains = np.where(ledger.p > _EPS, ledger.p, 0.0)
     covered = min(total, gains.sum())
     everyone = np.arange(len(ledger.ids))
     ledger.book_matrix(need / total * covered, gains, everyone, "keep whole")
@@ -414,7 +450,7 @@ def _gain_share_step(ledger: _Ledger, rule: ShareRule, commissioner: np.ndarray,
                      out: np.ndarray, delivers: np.ndarray) -> None:
     """What the gainers still hold: ``commissioner_share`` to the commissioners, the rest to the
     delivering providers by the activity they take on (each up to the cap)."""
-    held = np.clip(ledger.p, 0, None)
+    held = np.where(ledger.p > _EPS, ledger.p, 0.0)  # under half a penny is rounding
     held[out] = 0.0
     pool = held.sum()
     if pool <= _EPS:
@@ -423,7 +459,7 @@ def _gain_share_step(ledger: _Ledger, rule: ShareRule, commissioner: np.ndarray,
     everyone = np.arange(len(ledger.ids))
     share = 1.0 - rule.commissioner_share if commissioner.any() else 1.0
     if delivers.sum() > 0:
-        to = pool * share * delivers / delivers.sum()
+        to = pool * share * (delivers / delivers.sum())
         if rule.cap is not None:
             to = np.minimum(to, np.clip(rule.cap - ledger.received, 0, None))
         ledger.book_matrix(to, held, everyone, "gain share")
@@ -435,7 +471,7 @@ def _gain_share_step(ledger: _Ledger, rule: ShareRule, commissioner: np.ndarray,
     weights = comm_held if comm_held.sum() > 0 else commissioner.astype(float)
     others = np.nonzero(~commissioner & (held > 0))[0]
     if len(others):  # a commissioner keeps its own part of its own gain
-        to = held[others].sum() * (1.0 - share) * weights / weights.sum()
+        to = held[others].sum() * (1.0 - share) * (weights / weights.sum())
         ledger.book_matrix(to, held[others], others, "gain share")
 
 
