@@ -9,12 +9,14 @@ the rule that made it:
    loses under the shift is made whole by its lead (by contract value where it has several);
    the lead carries that loss into step 2.
 2. **keep whole**: every provider that delivers or loses under the shift is kept whole on its
-   *marginal* position (income change − spend change + the cash-releasing part of its cost
-   change; the capacity-releasing part is staff time and beds, not cash), or on its net where
-   the cash split is absent. A provider bears the first ``collar`` £ of its loss itself, and no
-   provider receives more than ``cap`` £ in all. Providers the opportunity names in
-   ``decommission`` are not compensated: their activity is being moved away on purpose.
-   The organisations that gain pay, each in proportion to its gain.
+   *marginal* position: what it is better off in cash (income change − spend change − change
+   in cash cost; contacts no longer delivered save only their marginal cost, the rest is
+   capacity: beds and staff time, not cash), or on its net where the cash split is absent
+   (`marginal_positions`). A provider bears the first ``collar`` £ of its loss itself, and no
+   provider receives more than ``cap`` £ in all (what a cap holds back stays with the payers).
+   Providers the opportunity names in ``decommission`` are not compensated, nor given a share:
+   their activity is being moved away on purpose. The organisations that gain pay, each in
+   proportion to its gain.
 3. **investment**: where the gains do not cover step 2 (the system as a whole loses money), the
    funders pay the rest (by default the commissioners, in proportion to their change in
    spend; ``funded_by`` names others). The opportunity is then an investment: the result says
@@ -24,6 +26,10 @@ the rule that made it:
    commissioners and the rest to the providers that deliver the shift (those taking on
    activity, a subcontractor's part going to its lead), in proportion to the activity they take
    on. A commissioner keeps its own part of its own gain (no transfer to itself).
+
+Within each rule, each payer's total and each payee's total are fixed by the rule; who pays whom
+is then settled with as few transfers as it takes (largest payer to largest payee first).
+Positions are per organisation (a legal entity pays and is paid), not per partner seat.
 
 The rules are stated up front (`ShareRule.describe`) and can be set per opportunity in
 ``opportunities.yaml`` (``risk_share: {keep_whole: marginal, commissioner_share: 0.5, cap: …,
