@@ -119,7 +119,7 @@ def test_two_leads_share_a_subcontractor_by_contract_value():
 def test_a_decommissioned_provider_is_not_compensated_nor_given_a_share():
     # ORTHO's activity is being moved away on purpose: its 2,700 loss stands.
     t = table(("ORTHO", -10, -2700), ("COMM", 10, -100), ("ICB", 0, 5000))
-    opp = Opportunity("x", extra={"decommission": ["ORTHO"]})
+    opp = Opportunity("x", decommission=("ORTHO",))
     d = design_share(t, system(("ICB", "COMM", "commissions", 1)), opp)
     assert "ORTHO" not in set(d.transfers["payee"])
     assert rows(d) == [("ICB", "COMM", 100.0, "keep whole"), ("ICB", "COMM", 2450.0, "gain share")]
@@ -165,7 +165,7 @@ def test_marginal_position_counts_only_cash_that_goes():
 
 def test_opportunity_settings_are_read_and_options_override_them():
     t = table(("COMM", 10, -100), ("ICB", 0, 300))
-    opp = Opportunity("x", extra={"risk_share": {"commissioner_share": 1}})
+    opp = Opportunity("x", risk_share={"commissioner_share": 1})
     s = system(("ICB", "COMM", "commissions", 1))
     assert rows(design_share(t, s, opp)) == [("ICB", "COMM", 100.0, "keep whole")]
     assert rows(design_share(t, s, opp, rule={"commissioner_share": 0}))[-1] == (
@@ -261,8 +261,7 @@ def test_a_bad_risk_share_setting_stops_the_partner_query_with_its_place(tmp_pat
 
     tiny = netkit.load_system(netkit.sample_path("tiny"))
     opp = tiny.opportunity("frailty")
-    bad = Opp(opp.id, opp.title, opp.pathways, shift=opp.shift,
-              extra={"risk_share": {"cap": -1}})
+    bad = Opp(opp.id, opp.title, opp.pathways, shift=opp.shift, risk_share={"cap": -1})
     with pytest.raises(OpportunityError, match=r"opportunity 'frailty': risk_share.cap: -1 is "
                                                r"out of range"):
         netkit.find_partners(tiny, bad)

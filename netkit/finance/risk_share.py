@@ -306,20 +306,14 @@ def _settle(give: list, take: list) -> tuple[list, list, list]:
 
 
 def _opportunity_rule(opportunity) -> Mapping | None:
-    if opportunity is None:
-        return None
-    raw = getattr(opportunity, "risk_share", None)
-    return raw if raw is not None else dict(getattr(opportunity, "extra", {}) or {}).get(
-        "risk_share")
+    """The opportunity's ``risk_share`` settings (an `Opportunity` attribute)."""
+    return getattr(opportunity, "risk_share", None) if opportunity is not None else None
 
 
 def _decommissioned(opportunity) -> tuple:
-    if opportunity is None:
-        return ()
-    given = getattr(opportunity, "decommission", None)
-    if given is None:
-        given = dict(getattr(opportunity, "extra", {}) or {}).get("decommission", ())
-    return tuple([given] if isinstance(given, str) else given or ())
+    """The providers the opportunity decommissions (an `Opportunity` attribute)."""
+    return tuple(getattr(opportunity, "decommission", ()) or ()) if opportunity is not None \
+        else ()
 
 
 def design_share(incentives, system=None, opportunity=None, *, rule=None,
