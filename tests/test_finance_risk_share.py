@@ -108,6 +108,11 @@ def test_payments_are_settled_with_few_transfers_each_payer_giving_in_proportion
                                         ("G1", "L2", 10.0, "keep whole")]
 
 
+def test_a_shift_that_touches_no_organisation_proposes_nothing():
+    d = design_share(table(), system())
+    assert d.transfers.empty and d.investment is None and d.positions.empty
+
+
 def test_two_leads_share_a_subcontractor_by_contract_value():
     t = table(("SUB", 5, -40), ("ICB", 0, 40))
     s = system(("ICB", "L1", "commissions", 1), ("L1", "SUB", "subcontracts", 300),

@@ -366,9 +366,9 @@ def design_share(incentives, system=None, opportunity=None, *, rule=None,
     delivers = table["activity_change"].clip(lower=0).astype("float64").tolist()
     notes = _subcontract_step(ledger, system, decommissioned, commissioner, delivers)
     n = len(ledger.ids)
-    commissioner, delivers = (np.array(commissioner + [False] * (n - len(commissioner))),
-                              np.array(delivers + [0.0] * (n - len(delivers))))
-    out = np.array([o in decommissioned for o in ledger.ids])
+    commissioner = np.array(commissioner + [False] * (n - len(commissioner)), dtype=bool)
+    delivers = np.array(delivers + [0.0] * (n - len(delivers)), dtype="float64")
+    out = np.array([o in decommissioned for o in ledger.ids], dtype=bool)
     start = ledger.p.copy()
     notes += _keep_whole_step(ledger, rule, commissioner, out, table)
     _gain_share_step(ledger, rule, commissioner, out, delivers)
