@@ -12,7 +12,7 @@ __all__ = ["NetkitGroup", "cli", "TOUR"]
 #: The order ``netkit --help`` lists the commands in: from checking a system to its partners, how
 #: they change, pictures, event data, other systems and generated ones.
 TOUR = ("validate", "summary", "export", "opportunities", "partners", "apply", "recompute",
-        "timeline", "watch", "visualise", "pathways", "compare", "roles", "generate")
+        "timeline", "watch", "track", "visualise", "pathways", "compare", "roles", "generate")
 
 
 class NetkitGroup(click.Group):

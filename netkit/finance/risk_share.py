@@ -155,6 +155,27 @@ class ShareDesign:
             out.append(investment_line(self.investment))
         return out
 
+    def blocks(self) -> list:
+        """The proposal as report blocks (`netkit.render.document`): its rules first, then who
+        pays whom and any investment (the partner report's section)."""
+        from netkit.render.document import Bullets, Heading, Paragraph
+
+        text, pages = ("text",), ("markdown", "html")
+        transfers = self.lines()[:len(self.transfers)] or ["no transfers are needed"]
+        out = [Heading("Risk and gain share (proposed)", 2),
+               Paragraph("Rules (settings: risk_share in opportunities.yaml):", indent=2,
+                         only=text),
+               Paragraph("Rules (settings: `risk_share` in opportunities.yaml):",
+                         only=("markdown",)),
+               Paragraph("Rules (settings: risk_share in opportunities.yaml):", only=("html",)),
+               Bullets(self.rule.describe(self.basis)),
+               Paragraph("Proposal:", indent=2, only=text), Paragraph("Proposal:", only=pages),
+               Bullets(transfers)]
+        if self.investment:
+            line = investment_line(self.investment)
+            out.append(Paragraph(line[0].upper() + line[1:] + ".", indent=2))
+        return out
+
     def _repr_html_(self) -> str:
         import html
 
