@@ -164,3 +164,15 @@ def test_the_timeline_reports_the_money_each_step_moved(riverside, rise):
     assert "### 2026-09-01: money in crisis-alternatives" in t.to_markdown()
     assert t.to_dict()["updates"][0]["diffs"][0]["money"] == \
         rise.to_dict()["diffs"][0]["money"]
+
+
+def test_an_aligned_payment_contract_names_its_variable_share():
+    ps = partner_set({"ACUTE": -10.0}, -10.0)
+    before = contracts(("ICB", "ACUTE", "commissions", "activity"))
+    after = SimpleNamespace(relationships=pd.DataFrame({
+        "source": ["ICB"], "target": ["ACUTE"], "type": ["commissions"], "payment": ["api"],
+        "variable_share": [0.4]}))
+    money = money_diff(ps, ps, None, [], (before, after))
+    assert money.summary() == ["money: the system's net is unchanged at -£10 a year",
+                               "payment basis: ICB pays ACUTE by api (40% variable), not "
+                               "activity: no event named it"]
