@@ -17,6 +17,7 @@ from netkit.cli import (  # noqa: F401 - importing a command's module registers 
     changes,
     commands,
     compare,
+    diagnose,
     explain,
     generate,
     maps,

@@ -39,6 +39,8 @@ if TYPE_CHECKING:  # where each public name lives
     from netkit.delivery.actuals import read_actuals
     from netkit.delivery.result import TrackResult
     from netkit.delivery.track import track
+    from netkit.diagnosis.diagnose import diagnose
+    from netkit.diagnosis.result import Diagnosis
     from netkit.errors import (
         ChangesetError,
         InputError,
@@ -108,6 +110,7 @@ _EXPORTS = {
     "profile": "transfer.profiles", "Profile": "transfer.profiles",
     "compare": "transfer.compare", "Comparison": "transfer.compare", "similar": "transfer.compare",
     "RoleModel": "transfer.roles", "fit_roles": "transfer.roles",
+    "diagnose": "diagnosis.diagnose", "Diagnosis": "diagnosis.result",
     "track": "delivery.track", "TrackResult": "delivery.result",
     "read_actuals": "delivery.actuals",
     "generate_system": "io.generator", "GeneratedSystem": "io.generator",
