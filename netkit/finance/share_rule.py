@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from netkit.errors import OpportunityError, check_number
+from netkit.model.opportunity_extras import KEEP_WHOLE, RISK_SHARE_KEYS
 
 __all__ = ["ShareRule", "parse_rule", "RULE_KEYS", "KEEP_WHOLE", "pounds"]
 
-#: What a provider is kept whole on: its marginal (cash) position, its net at average cost, or
-#: nothing (no compensation; gains are still shared).
-KEEP_WHOLE = ("marginal", "net", "none")
-#: The keys of an opportunity's ``risk_share`` mapping.
-RULE_KEYS = ("keep_whole", "commissioner_share", "cap", "collar", "funded_by")
+#: What a provider is kept whole on (its marginal position in cash, its net at average cost, or
+#: nothing: gains are still shared) and the keys of an opportunity's ``risk_share`` mapping; the
+#: opportunity parser checks them too (`netkit.model.opportunity_extras`).
+RULE_KEYS = RISK_SHARE_KEYS
 
 
 @dataclass(frozen=True)
