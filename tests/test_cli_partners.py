@@ -33,7 +33,7 @@ def test_partners_text():
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("Partners for: Fewer emergency admissions of frail older "
                                     "people (frailty)\n")
-    assert "stopped at 6 partners: the next best, CARE, would add 1.6% benefit for 4.5% " \
+    assert "stopped at 6 partners: the next best, CARE, would add 2.5% benefit for 4.5% " \
            "coordination cost" in result.stdout
     assert result.stderr == ""
 

@@ -25,30 +25,33 @@ def tiny_frailty():
 
 
 def test_core_and_order_by_hand(tiny_frailty):
-    assert tiny_frailty.core == ["ICB", "ACUTE", "AMB", "COMM", "PCN1", "COUNCIL"]
+    assert tiny_frailty.core == ["ICB", "ACUTE", "AMB", "PCN1", "COMM", "COUNCIL"]
 
 
 def test_curve_by_hand(tiny_frailty):
     curve = tiny_frailty.curve
-    assert curve["added"].tolist() == ["", "ICB", "ACUTE", "AMB", "COMM", "PCN1", "COUNCIL",
+    assert curve["added"].tolist() == ["", "ICB", "ACUTE", "AMB", "PCN1", "COMM", "COUNCIL",
                                        "CARE"]
     assert curve["core"].tolist() == [True] * 7 + [False]
     mb = curve["marginal_benefit"].tolist()
-    assert mb[1] == pytest.approx(2 / 9 * (1_404_000 / 1_504_000 + 0.5))
-    assert mb[2] == pytest.approx(2 / 9 * (820 / 2720 + 0.1) + 1 / 9)
+    # incentives shares: each organisation's |net| over the sum of them all (patients
+    # diverted, cash at marginal cost: tests/test_finance_incentives.py works the method)
+    total = (217_000 + 154_000 + 14_000 + 35_859.375 + 16_875)
+    assert mb[1] == pytest.approx(2 / 9 * (1_404_000 / 1_504_000 + 217_000 / total))
+    assert mb[2] == pytest.approx(2 / 9 * (820 / 2720 + 154_000 / total) + 1 / 9)
     assert mb[3] == pytest.approx(2 / 9 * (500 / 2720 + 400 / 920))
-    assert mb[7] == pytest.approx(2 / 9 * (50 / 2720 + 50 / 920))
+    assert mb[7] == pytest.approx(2 / 9 * (50 / 2720 + 50 / 920 + 16_875 / total))
     assert curve["marginal_cost"].tolist() == pytest.approx(
-        [0, 0.02, 0.02, 0.02, 0.025, 0.035, 0.045, 0.045])
+        [0, 0.02, 0.02, 0.02, 0.03, 0.03, 0.045, 0.045])
     assert curve["benefit"].iloc[-1] == pytest.approx(1.0)
-    assert tiny_frailty.stop == ("stopped at 6 partners: the next best, CARE, would add 1.6% "
+    assert tiny_frailty.stop == ("stopped at 6 partners: the next best, CARE, would add 2.5% "
                                  "benefit for 4.5% coordination cost")
 
 
 def test_tiers(tiny_frailty):
     tiers = dict(zip(tiny_frailty.partners["id"], tiny_frailty.partners["tier"]))
     assert tiers == {"ICB": "core", "ACUTE": "core", "AMB": "core", "COMM": "core",
-                     "PCN1": "core", "COUNCIL": "core", "CARE": "inform"}
+                     "PCN1": "core", "COUNCIL": "core", "CARE": "involve"}
 
 
 def _shares(**columns):
