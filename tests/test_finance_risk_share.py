@@ -295,3 +295,21 @@ def test_the_command_line_stops_on_bad_settings_naming_line_key_and_value(tmp_pa
         assert ("opportunities.yaml line 9, column opportunity frailty.risk_share.keep_whole: "
                 "'average' should be one of marginal, net, none") in result.output
         assert "Traceback" not in result.output
+
+
+def test_no_riverside_opportunity_with_a_shift_is_silent():
+    # whichever way each opportunity's money goes, the report proposes something, and where
+    # the system loses (on riverside, at least one does) the investment is the system's loss
+    riverside = netkit.load_system(netkit.sample_path("riverside"))
+    losing = []
+    for oid, opp in riverside.opportunities.items():
+        if opp.shift is None:
+            continue
+        d = netkit.find_partners(riverside, oid).risk_share
+        loss = -d.positions["position"].sum()
+        assert len(d.transfers) or d.investment, oid
+        if loss > 0.5:
+            losing.append(oid)
+            assert d.investment["amount"] == pytest.approx(loss, abs=0.02), oid
+            assert d.investment["buys"]["patients"] > 0, oid
+    assert losing
