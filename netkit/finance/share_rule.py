@@ -164,9 +164,8 @@ def _rule_value(where: str, key: str, value: Any, organisations) -> Any:
 
 
 def pounds(value: float) -> str:
-    """Money for people: ``£1.3m``, ``£280,000``, ``£8,980``."""
-    sign, value = ("-" if value < 0 else ""), abs(float(value))
-    if value >= 1_000_000:
-        return f"{sign}£{value / 1_000_000:,.1f}m"
-    step = 1000 if value >= 100_000 else 10 if value >= 1000 else 1
-    return f"{sign}£{round(value / step) * step:,.0f}"
+    """Money for people, as every report rounds it (`netkit.render.formats.fmt_money_rounded`:
+    ``£1.3m``, ``£280,000``, ``£4,700``); JSON keeps the exact figure."""
+    from netkit.render.formats import fmt_money_rounded
+
+    return fmt_money_rounded(value)
