@@ -51,6 +51,7 @@ if TYPE_CHECKING:  # where each public name lives
         Problem,
     )
     from netkit.finance.incentives import Incentives
+    from netkit.finance.risk_share import ShareDesign, ShareRule, design_share
     from netkit.io.export import export_network
     from netkit.io.generator import GeneratedSystem, generate_system
     from netkit.io.loading import ValidationReport, load_system, validate
@@ -91,6 +92,8 @@ _EXPORTS = {
     "PartnerSet": "partners.result", "PartnerReport": "partners.result",
     "find_scope": "partners.scope", "Scope": "partners.scope",
     "Incentives": "finance.incentives",
+    "design_share": "finance.risk_share", "ShareDesign": "finance.risk_share",
+    "ShareRule": "finance.risk_share",
     "apply_changes": "change.apply", "ChangeResult": "change.apply",
     "read_changeset": "change.changeset", "Changeset": "change.changeset",
     "PartnerTracker": "tracking.tracker", "TrackerUpdate": "tracking.tracker",

@@ -36,7 +36,9 @@ def test_text_leads_with_who_joined_or_left():
     assert lines[0] == "What changed: changeset 2026-10-virtual-ward.yaml (2026-10-01)"
     assert lines[3] == ("No core partner changes for any of the 3 opportunities the change "
                         "touches. Partners outside the core move for 2: frailty-admissions, "
-                        "riverton-home-first. 4 other opportunities were not affected.")
+                        "riverton-home-first. The money moves for frailty-admissions, "
+                        "riverton-home-first, crisis-alternatives. 4 other opportunities were "
+                        "not affected.")
     assert lines[5] == ("Reduce avoidable emergency admissions of frail older people "
                         "(frailty-admissions)")
     assert lines[6] == ("  - Age UK Riverside leaves the scope (was inform): the organisation "

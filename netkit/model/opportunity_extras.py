@@ -15,7 +15,7 @@ from typing import Any
 from netkit.model.schema import EVIDENCE_QUALITY, MONEY_CEILING
 
 __all__ = ["SHIFT_EXTRAS", "parse_shift_extras", "parse_reach", "parse_evidence", "parse_plan",
-           "parse_seats_setting", "parse_risk_share", "PERIOD"]
+           "parse_seats_setting", "parse_risk_share", "PERIOD", "RISK_SHARE_KEYS", "KEEP_WHOLE"]
 
 #: The keys a ``shift`` may have besides from, to and fraction (version 2).
 SHIFT_EXTRAS = ("range", "ramp_months", "implementation_cost", "double_running_months",
@@ -187,13 +187,46 @@ def parse_seats_setting(raw: Any, r) -> str | None:
     return None
 
 
+#: The settings of ``risk_share`` (`netkit.finance.share_rule` applies them) and what
+#: ``keep_whole`` may be.
+RISK_SHARE_KEYS = ("keep_whole", "commissioner_share", "cap", "collar", "funded_by")
+KEEP_WHOLE = ("marginal", "net", "none")
+
+
 def parse_risk_share(raw: Any, r) -> dict | None:
-    """``risk_share``: the risk-and-gain-share rule's settings, kept as given (a mapping);
-    `netkit.finance` reads and checks the settings it knows."""
+    """``risk_share``: the risk-and-gain-share rule's settings, kept as given (a mapping), each
+    key and value checked here so that ``netkit validate`` names the line;
+    `netkit.finance.share_rule` reads them (and checks ``funded_by`` against the organisations).
+
+    Examples
+    --------
+    >>> from netkit.model.opportunity import _Reader
+    >>> problems = []
+    >>> r = _Reader("opportunities.yaml", {}, 0, problems)
+    >>> parse_risk_share({"comissioner_share": 2}, r) and problems[0].message
+    "unknown setting (did you mean 'commissioner_share'?); expected one of keep_whole, commissioner_share, cap, collar, funded_by"
+    """
     if raw is None:
         return None
     if not isinstance(raw, dict):
         r.problem(("risk_share",), raw, "should be a mapping of the rule's settings, e.g. "
                                         "{commissioner_share: 0.5}")
         return None
+    for key, value in raw.items():
+        path = ("risk_share", key)
+        if key not in RISK_SHARE_KEYS:
+            import difflib
+
+            close = difflib.get_close_matches(str(key), RISK_SHARE_KEYS, n=1)
+            r.problem(path, None, "unknown setting" + (f" (did you mean {close[0]!r}?)"
+                                                       if close else "")
+                      + f"; expected one of {', '.join(RISK_SHARE_KEYS)}")
+        elif key == "keep_whole" and value not in KEEP_WHOLE:
+            r.problem(path, value, f"should be one of {', '.join(KEEP_WHOLE)}")
+        elif key == "funded_by":
+            r.text_list(raw, key, ("risk_share",))
+        elif key in ("commissioner_share", "cap", "collar") and not (key == "cap" and value is
+                                                                      None):
+            r.number(value, path, 0.0, 1.0 if key == "commissioner_share" else None,
+                     "a share" if key == "commissioner_share" else "an amount in £")
     return dict(raw)

@@ -21,6 +21,7 @@ import pandas as pd
 from netkit.errors import OpportunityError, OptionError, check_number, unknown_name
 from netkit.finance.incentives import Incentives, gain_share
 from netkit.finance.incentives import incentives as compute_incentives
+from netkit.finance.risk_share import design_share
 from netkit.metrics.brokerage import roles_and_sole_brokers
 from netkit.model.disclosure import disclosure_rules
 from netkit.model.opportunity import (
@@ -188,6 +189,8 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
         system, opp, scope, related, min_patients, groups, incumbents, hysteresis, released,
         cap_at_capacity)
     notes = _notes(partners, crit, inc, min_patients, released)
+    share = design_share(inc, system, opp) if inc is not None else None
+    notes += list(share.notes) if share is not None else []
     if stability:
         notes += _stability_notes(partners, crit, related, opp, include, exclude, stability, seed)
     if min_patients > 0:
@@ -198,6 +201,8 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
                "seats": str(getattr(opp, "seats", None) or "default")}
     if hysteresis:
         options["hysteresis"] = float(hysteresis)
+    if share is not None:
+        options["risk_share"] = share.rule.to_dict()
     if cap_at_capacity:
         options["cap_at_capacity"] = True
     if released.active:
@@ -209,7 +214,7 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
     return PartnerSet(opp, system.name, partners, selection.curve, selection.stop, inc, roles,
                       brokers, scope, crit, options,
                       exclude, notes, system.source,
-                      system.checksum)
+                      system.checksum, risk_share=share)
 
 
 def _notes(partners: pd.DataFrame, crit: Criteria, inc: Incentives | None, min_patients: float,

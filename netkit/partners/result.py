@@ -93,6 +93,9 @@ class PartnerSet:
     excluded : list of str
     notes : list of str
         Caveats (thin ties left out, unpriced services, ...).
+    risk_share : ShareDesign or None
+        The proposed risk-and-gain-share (`netkit.design_share`): who pays whom, by which
+        rule, and the investment when the system loses.
     """
 
     opportunity: Opportunity
@@ -110,6 +113,7 @@ class PartnerSet:
     notes: list = field(default_factory=list)
     source: str | None = None
     checksum: str | None = None
+    risk_share: object = None  # netkit.finance.risk_share.ShareDesign, where there is a shift
 
     # -- views --------------------------------------------------------------------------------
     def __repr__(self) -> str:
@@ -230,6 +234,8 @@ class PartnerSet:
             **Incentives.json_money(inc),
             "losers": inc.losers if inc is not None else [],
             "gain_share": inc.transfers.to_dict("records") if inc is not None else [],
+            "risk_share": self.risk_share.records() if self.risk_share is not None else [],
+            "investment": self.risk_share.investment if self.risk_share is not None else None,
             "brokerage_roles": self.brokerage_roles[self.brokerage_roles["observed"] > 0]
             .to_dict("records"),
             "brokers": self.brokers,
@@ -438,7 +444,8 @@ class PartnerSet:
                          only=(*TEXT, *MARKDOWN)),
                    Raw(f"<figure>{picture('curve_svg')(self.curve)}</figure>")
                    if with_curve else None]
-        blocks += self._incentive_blocks()
+        blocks += self._incentive_blocks() + (self.risk_share.blocks() if self.risk_share
+                                              is not None else [])
         blocks += [Heading("Stakeholder grid (from the evidence)", 2, only=TEXT),
                    Table(self._grid(top, grid), only=TEXT),
                    Heading("Stakeholder grid", 2, only=MARKDOWN),

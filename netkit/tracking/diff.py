@@ -47,6 +47,9 @@ class PartnerDiff(ReportViews):
         One plain-words line per change, e.g. ``Age Well leaves the core: the organisation
         closed (event 2)``.
     before, after : PartnerSet
+    money : MoneyChange or None
+        How the change moved each partner's position and the system's net, and payment bases
+        that changed (`netkit.tracking.money.money_diff`; the tracker fills it in).
     """
 
     opportunity: str
@@ -58,6 +61,7 @@ class PartnerDiff(ReportViews):
     summary: list
     before: object = field(repr=False, default=None)
     after: object = field(repr=False, default=None)
+    money: object = field(repr=False, default=None)  # netkit.tracking.money.MoneyChange
 
     def __repr__(self) -> str:
         """One line: what this is and its size (the tables are in the attributes)."""
@@ -68,6 +72,11 @@ class PartnerDiff(ReportViews):
     def changed(self) -> bool:
         """Did the partner set change (anyone joined, left or moved tier)?"""
         return bool(self.joined or self.left or self.moved)
+
+    @property
+    def money_moved(self) -> bool:
+        """Did the money move (a position, the system's net or a payment basis)?"""
+        return self.money is not None and self.money.moved
 
     def to_frame(self) -> pd.DataFrame:
         rows = [{"opportunity": self.opportunity, "change": kind, **{k: item.get(k) for k in
@@ -86,28 +95,31 @@ class PartnerDiff(ReportViews):
                 "moved": self.moved, "scores": self.scores, "summary": self.summary,
                 "core_before": list(self.before.core) if self.before is not None else [],
                 "core_after": list(self.after.core) if self.after is not None else [],
-                "partners": self.after.to_dict()["partners"] if self.after is not None else []}
+                "partners": self.after.to_dict()["partners"] if self.after is not None else [],
+                "money": self.money.to_dict() if self.money is not None else None}
 
     def report(self) -> Document:
         """The diff as a `netkit.render.document.Document`: the opportunity, what changed in
         words, the core now and, in HTML, the table of changes (`to_frame`)."""
         head = f"{self.title or self.opportunity} ({self.opportunity})"
-        nothing = not self.changed and not self.scores
+        money = self.money.summary() if self.money_moved else []
+        nothing = not self.changed and not self.scores and not money
+        summary = self.summary + money
         core = ", ".join(self.after.core) if self.after is not None else None
         text, md, page, pages = ("text",), ("markdown",), ("html",), ("markdown", "html")
         if nothing:
             blocks = [Paragraph(f"{head}: no change", only=text)]
         else:
-            blocks = [Paragraph(head, only=text), Bullets(self.summary, wrap=False, only=text),
+            blocks = [Paragraph(head, only=text), Bullets(summary, wrap=False, only=text),
                       Paragraph(f"core now: {core}", indent=2, only=text) if core is not None
                       else None]
         blocks += [Heading(head, 3, only=pages),
-                   Bullets(self.summary or ["no change"], only=md),
+                   Bullets(summary or ["no change"], only=md),
                    Paragraph(f"Core now: {core}", only=md) if core and self.changed else None]
         if nothing:
             blocks.append(Paragraph("no change", only=page))
         else:
-            blocks += [Bullets(self.summary, only=page),
+            blocks += [Bullets(summary, only=page),
                        Paragraph(f"Core now: {core}", only=page) if core is not None else None,
                        Table(self._display_frame(), only=page)]
         return Document(blocks, title=head)

@@ -10,7 +10,7 @@ import pandas as pd
 
 from netkit.change.changeset import Changeset
 from netkit.model.system import System
-from netkit.render.document import Document, Heading, Paragraph, Table
+from netkit.render.document import Bullets, Document, Heading, Paragraph, Table
 from netkit.render.html import render_html
 from netkit.render.palette import LINE, NHS_BLUE
 from netkit.render.views import ReportViews
@@ -68,9 +68,12 @@ class Timeline(ReportViews):
             blocks += [Heading(opportunity, 2), Table(self._matrix(opportunity))]
         for step, update in zip(self.steps[1:], self.updates):
             changed = [d.opportunity for d in update.diffs if d.changed]
+            money = [d for d in update.diffs if d.money_moved]
             blocks.append(Paragraph(f"{step}: recomputed {', '.join(update.recomputed) or 'none'}"
-                                    f"; changed {', '.join(changed) or 'none'}", apart=True,
-                                    only=("text",)))
+                                    f"; changed {', '.join(changed) or 'none'}"
+                                    + (f"; money moves for {', '.join(d.opportunity for d in money)}"
+                                       if money else ""), apart=True, only=("text",)))
+            blocks += _money_blocks(step, money)
         return Document(blocks, title="Partners over time")
 
 
@@ -110,6 +113,16 @@ class Timeline(ReportViews):
             fig.savefig(path, metadata={"Date": None} if path.suffix == ".svg"
                         else {"Software": None})
         return path
+
+
+def _money_blocks(step: str, diffs: list) -> list:
+    """What a step did to the money of each opportunity it moved (`netkit.tracking.money`)."""
+    blocks = []
+    for diff in diffs:
+        blocks += [Paragraph(f"  {diff.opportunity}:", only=("text",)),
+                   Heading(f"{step}: money in {diff.opportunity}", 3, only=("markdown", "html")),
+                   Bullets(diff.money.summary(), wrap=False)]
+    return blocks
 
 
 def _label(changeset: Changeset, i: int) -> str:

@@ -38,6 +38,7 @@ from netkit.render.document import (
 from netkit.render.html import render_html
 from netkit.render.views import ReportViews
 from netkit.tracking.diff import PartnerDiff, diff_partner_sets
+from netkit.tracking.money import money_diff
 
 __all__ = ["PartnerTracker", "TrackerUpdate", "Dependencies", "dependencies_of"]
 
@@ -131,6 +132,7 @@ class TrackerUpdate(ReportViews):
     def to_dict(self) -> dict:
         return {"recomputed": self.recomputed, "unchanged": self.unchanged,
                 "changed": [d.opportunity for d in self.diffs if d.changed],
+                "money_moved": [d.opportunity for d in self.diffs if d.money_moved],
                 "diffs": [d.to_dict() for d in self.diffs],
                 "events": [{"event": n, "did": t} for n, t in self.change.log],
                 "flows_affected": self.change.flows_affected.to_dict("records"),
@@ -167,6 +169,10 @@ class TrackerUpdate(ReportViews):
         if tiers:
             line += (" Partners outside the core move" + ("." if one else
                      f" for {len(tiers)}: {', '.join(tiers)}."))
+        money = [d.opportunity for d in self.diffs if d.money_moved]
+        if money:  # a change that moves the money is never "nothing changes"
+            line = line.replace("Nothing changes for", "No partner changes for")
+            line += " The money moves" + ("." if one else f" for {', '.join(money)}.")
         return line + others
 
     def _shown(self, items: list) -> tuple[list, int]:
@@ -359,7 +365,9 @@ class PartnerTracker:
             after = self._compute(oid, result.system, incumbents=before.core)
             by_opp[oid] = events
             recomputed.append(oid)
-            diffs.append(diff_partner_sets(before, after, result, events, self.tolerance))
+            diff = diff_partner_sets(before, after, result, events, self.tolerance)
+            diffs.append(replace(diff, money=money_diff(before, after, result, events,
+                                                        (self.system, result.system))))
         provenance = _provenance(self.system, result, self.options, self.tolerance)
         self.system = result.system
         return TrackerUpdate(recomputed, unchanged, diffs, result, by_opp,

@@ -1,0 +1,535 @@
+"""The risk-and-gain-share designer: who pays whom under an activity shift, by stated rules.
+
+`design_share` starts from each organisation's position under the shift (the per-organisation
+table of `netkit.finance.incentives`) and applies the rules in this order, each transfer naming
+the rule that made it:
+
+1. **subcontract**: a subcontractor is paid by its lead provider (``subcontracts``
+   relationships carry money from the lead to the subcontractor), so a subcontractor that
+   loses under the shift is made whole by its lead (by contract value where it has several);
+   the lead carries that loss into step 2.
+2. **keep whole**: every provider that delivers or loses under the shift is kept whole on its
+   *marginal* position: what it is better off in cash (income change − spend change − change
+   in cash cost; contacts no longer delivered save only their marginal cost, the rest is
+   capacity: beds and staff time, not cash), or on its net where the cash split is absent
+   (`marginal_positions`). A provider bears the first ``collar`` £ of its loss itself, and no
+   provider receives more than ``cap`` £ in all (what a cap holds back stays with the payers).
+   Providers the opportunity names in ``decommission`` are not compensated, nor given a share:
+   their activity is being moved away on purpose. The organisations that gain pay, each in
+   proportion to its gain.
+3. **investment**: where the gains do not cover step 2 (the system as a whole loses money), the
+   funders pay the rest (by default the commissioners, in proportion to their change in
+   spend; ``funded_by`` names others). The opportunity is then an investment: the result says
+   how much, who funds it and what it buys (patients diverted, contacts and bed days released,
+   the benefits the opportunity names).
+4. **gain share**: what the gainers still hold is shared, ``commissioner_share`` to the
+   commissioners and the rest to the providers that deliver the shift (those taking on
+   activity, a subcontractor's part going to its lead), in proportion to the activity they take
+   on. A commissioner keeps its own part of its own gain (no transfer to itself).
+
+Within each rule, each payer's total and each payee's total are fixed by the rule; who pays whom
+is then settled with as few transfers as it takes (largest payer to largest payee first).
+Positions are per organisation (a legal entity pays and is paid), not per partner seat.
+
+The rules are stated up front (`ShareRule.describe`) and can be set per opportunity in
+``opportunities.yaml`` (``risk_share: {keep_whole: marginal, commissioner_share: 0.5, cap: …,
+collar: …, funded_by: [ICB]}``) or given to `design_share`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+import numpy as np
+import pandas as pd
+
+from netkit.finance.share_rule import (
+    KEEP_WHOLE,
+    RULE_KEYS,
+    ShareRule,
+    parse_rule,
+    pounds,
+)
+
+__all__ = ["ShareRule", "ShareDesign", "design_share", "parse_rule", "marginal_positions",
+           "RULE_KEYS", "KEEP_WHOLE"]
+
+#: The order transfers are listed in (the order the rules apply).
+RULE_ORDER = ("subcontract", "keep whole", "investment", "gain share")
+_EPS = 0.005  # half a penny: smaller amounts are rounding noise
+
+
+def marginal_positions(table: pd.DataFrame, keep_whole: str = "marginal") -> tuple[pd.Series, str]:
+    """Each organisation's position the rules keep whole, and the basis used.
+
+    The marginal position is what the organisation is better off in cash: income change −
+    spend change − the change in its *cash* cost, where contacts no longer delivered save only
+    their marginal cost (``cash_releasing``) and the rest of their unit cost is capacity
+    (``capacity_releasing``: beds and staff time, not cash). The incentives table gives
+    ``cost_change`` as the change in cash cost, so there ``net`` is the marginal position; a
+    table whose ``cost_change`` is at average cost (``cost_change = −(cash_releasing +
+    capacity_releasing)`` where activity falls) has the capacity part taken off its net. Without
+    the cash split, the net at average cost stands in (basis ``net``).
+
+    Examples
+    --------
+    The acute trust loses £100 of income; of its £80 of cost saved only £30 is cash. With the
+    cost at average cost its net is −£20, but in cash it is £70 worse off:
+
+    >>> t = pd.DataFrame({"id": ["A", "C"], "activity_change": [-10.0, 0.0],
+    ...                   "income_change": [-100.0, 0.0], "spend_change": [0.0, -100.0],
+    ...                   "cost_change": [-80.0, 0.0], "net": [-20.0, 100.0],
+    ...                   "cash_releasing": [30.0, 0.0], "capacity_releasing": [50.0, 0.0]})
+    >>> marginal_positions(t)
+    ([-70.0, 100.0], 'marginal')
+    >>> marginal_positions(t.assign(cost_change=[-30.0, 0.0], net=[-70.0, 100.0]))
+    ([-70.0, 100.0], 'marginal')
+    """
+    net = table["net"].astype("float64")
+    if keep_whole != "marginal" or "cash_releasing" not in table:
+        return net.tolist(), "net"
+    cash = table["cash_releasing"].astype("float64").fillna(0.0)
+    capacity = (table["capacity_releasing"].astype("float64").fillna(0.0)
+                if "capacity_releasing" in table else pd.Series(0.0, index=table.index))
+    cost = table["cost_change"].astype("float64").fillna(0.0)
+    falling = (table["activity_change"] < 0) & (capacity > _EPS)
+    at_average = bool(falling.any()) and bool(
+        ((cost + cash + capacity).abs()[falling] < 0.01).all())
+    position = net - capacity if at_average else net
+    return position.tolist(), "marginal"
+
+
+@dataclass(frozen=True, repr=False)
+class ShareDesign:
+    """A proposed risk-and-gain-share (the result of `design_share`).
+
+    Attributes
+    ----------
+    rule : ShareRule
+    positions : DataFrame
+        ``id, role (commissioner|provider), decommissioned, position, received, paid, final``,
+        £ a year: the position the rules keep whole, and after the transfers.
+    transfers : DataFrame
+        ``payer, payee, amount, rule``: who pays whom, £ a year (exact to the penny).
+    investment : dict or None
+        When the system loses: ``{amount, funded_by: [{id, amount}], buys: {patients,
+        contacts, bed_days, benefits}}``; else None.
+    basis : str
+        ``marginal`` or ``net``: the positions the rules used.
+    notes : tuple of str
+    """
+
+    rule: ShareRule
+    positions: pd.DataFrame
+    transfers: pd.DataFrame
+    investment: dict | None = None
+    basis: str = "net"
+    notes: tuple = ()
+
+    def __repr__(self) -> str:
+        inv = (f", investment {pounds(self.investment['amount'])}"
+               if self.investment else "")
+        return f"<ShareDesign: {len(self.transfers)} transfers{inv}>"
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.transfers
+
+    def records(self) -> list[dict]:
+        """The transfers as JSON rows ``{payer, payee, amount, rule}``."""
+        return [{"payer": p, "payee": q, "amount": float(a), "rule": r} for p, q, a, r in
+                zip(self.transfers["payer"], self.transfers["payee"], self.transfers["amount"],
+                    self.transfers["rule"])]
+
+    def to_dict(self) -> dict:
+        return {"rule": self.rule.to_dict(), "basis": self.basis, "transfers": self.records(),
+                "positions": self.positions.to_dict("records"), "investment": self.investment,
+                "notes": list(self.notes)}
+
+    def lines(self) -> list[str]:
+        """The proposal in words: each transfer, then the investment."""
+        out = [f"{p} pays {q} {pounds(a)} a year ({r})" for p, q, a, r in
+               zip(self.transfers["payer"], self.transfers["payee"], self.transfers["amount"],
+                   self.transfers["rule"])]
+        if self.investment:
+            out.append(investment_line(self.investment))
+        return out
+
+    def blocks(self) -> list:
+        """The proposal as report blocks (`netkit.render.document`): its rules first, then who
+        pays whom and any investment (the partner report's section)."""
+        from netkit.render.document import Bullets, Heading, Paragraph
+
+        text, pages = ("text",), ("markdown", "html")
+        transfers = self.lines()[:len(self.transfers)] or ["no transfers are needed"]
+        out = [Heading("Risk and gain share (proposed)", 2),
+               Paragraph("Rules (settings: risk_share in opportunities.yaml):", indent=2,
+                         only=text),
+               Paragraph("Rules (settings: `risk_share` in opportunities.yaml):",
+                         only=("markdown",)),
+               Paragraph("Rules (settings: risk_share in opportunities.yaml):", only=("html",)),
+               Bullets(self.rule.describe(self.basis)),
+               Paragraph("Proposal:", indent=2, only=text), Paragraph("Proposal:", only=pages),
+               Bullets(transfers)]
+        if self.investment:
+            line = investment_line(self.investment)
+            out.append(Paragraph(line[0].upper() + line[1:] + ".", indent=2))
+        return out
+
+    def _repr_html_(self) -> str:
+        import html
+
+        from netkit.render.formats import html_table
+
+        return ("<ul>" + "".join(f"<li>{html.escape(r)}</li>"
+                                 for r in self.rule.describe(self.basis))
+                + "</ul>" + html_table(self.transfers)
+                + "".join(f"<p>{html.escape(x)}</p>" for x in self.lines()[len(self.transfers):]))
+
+
+def investment_line(investment: Mapping) -> str:
+    """The investment in one sentence: how much, who funds it, what it buys."""
+    funders = ", ".join(f"{f['id']} {pounds(f['amount'])}" for f in investment["funded_by"])
+    buys = investment["buys"]
+    bought = [f"{_count(buys[k])} {k.replace('_', ' ')}" for k in ("patients", "contacts",
+                                                                  "bed_days")
+              if buys.get(k)]
+    what = ", ".join(bought) or "the shift"
+    if buys.get("patients"):
+        what = what.replace("patients", "patients diverted", 1)
+    benefits = ", ".join(b.replace("_", " ") for b in buys.get("benefits", []))
+    return (f"the system loses money: an investment of {pounds(investment['amount'])} a year "
+            f"(funded by {funders or 'no one named'}) buys {what} a year"
+            + (f", for {benefits}" if benefits else ""))
+
+
+
+def _count(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def _roles(table: pd.DataFrame, system) -> np.ndarray:
+    """``True`` where an organisation is a commissioner: the source of a ``commissions``
+    relationship in the system, else one whose spend changes and whose activity does not."""
+    if system is not None:
+        rels = system.relationships
+        commissioners = set(rels.loc[rels["type"] == "commissions", "source"])
+        return table["id"].isin(commissioners).to_numpy()
+    return ((table["activity_change"] == 0) & (table["spend_change"] != 0)).to_numpy()
+
+
+def _subcontracts(system) -> pd.DataFrame:
+    """``lead, sub, weight``: each subcontractor's leads, weighted by contract value."""
+    if system is None:
+        return pd.DataFrame(columns=["lead", "sub", "weight"])
+    rels = system.relationships
+    subs = rels[rels["type"] == "subcontracts"]
+    frame = pd.DataFrame({"lead": subs["source"].to_numpy(), "sub": subs["target"].to_numpy(),
+                          "value": pd.to_numeric(subs["value"], errors="coerce").to_numpy()})
+    total = frame.groupby("sub")["value"].transform("sum")
+    count = frame.groupby("sub")["value"].transform("size")
+    frame["weight"] = np.where(total > 0, frame["value"].fillna(0.0) / total.where(total > 0, 1),
+                               1.0 / count)
+    return frame[["lead", "sub", "weight"]]
+
+
+class _Ledger:
+    """Positions by organisation and the transfers booked against them."""
+
+    def __init__(self, ids: list, position: np.ndarray):
+        self.ids = list(ids)
+        self.at = {o: i for i, o in enumerate(self.ids)}
+        self.p = position.astype("float64").copy()
+        self.received = np.zeros(len(self.ids))
+        self.paid = np.zeros(len(self.ids))
+        self.rows: list[pd.DataFrame] = []
+
+    def index(self, org: str) -> int:
+        """The row of an organisation, adding one (position 0) if it is new."""
+        if org not in self.at:
+            self.at[org] = len(self.ids)
+            self.ids.append(org)
+            self.p, self.received, self.paid = (np.append(a, 0.0) for a in
+                                                (self.p, self.received, self.paid))
+        return self.at[org]
+
+    def book(self, payer: np.ndarray, payee: np.ndarray, amount: np.ndarray, rule: str) -> None:
+        keep = (amount > _EPS) & (payer != payee)
+        payer, payee, amount = payer[keep], payee[keep], amount[keep]
+        np.subtract.at(self.p, payer, amount)
+        np.add.at(self.paid, payer, amount)
+        np.add.at(self.p, payee, amount)
+        np.add.at(self.received, payee, amount)
+        ids = np.asarray(self.ids, dtype=object)
+        self.rows.append(pd.DataFrame({"payer": ids[payer], "payee": ids[payee],
+                                       "amount": amount, "rule": rule}))
+
+    def book_matrix(self, to: np.ndarray, weights: np.ndarray, payers: np.ndarray,
+                    rule: str) -> None:
+        """Pay ``to[i]`` to each payee i, the payers giving in proportion to ``weights``.
+
+        Each payer's total and each payee's total are fixed by the rule; who pays whom is then
+        settled with as few transfers as it takes (largest payer to largest payee first, ties
+        by id), so a proposal reads as a handful of payments, not every payer paying every
+        payee a few pounds."""
+        if to.sum() <= _EPS or weights.sum() <= 0:
+            return
+        give = pd.Series(to.sum() * (weights / weights.sum()), index=payers).groupby(level=0).sum()
+        take = pd.Series(to, index=np.arange(len(to)))
+        payer_at, payee_at, amount = _settle(self._ordered(give), self._ordered(take))
+        self.book(np.asarray(payer_at, dtype=int), np.asarray(payee_at, dtype=int),
+                  np.asarray(amount, dtype="float64"), rule)
+
+    def _ordered(self, amounts: pd.Series) -> list:
+        """``(row, amount)`` with something to give or take, largest first, ties by id."""
+        amounts = amounts[amounts > _EPS]
+        return sorted(zip(amounts.index.tolist(), amounts.tolist()),
+                      key=lambda item: (-item[1], self.ids[item[0]]))
+
+    def transfers(self) -> pd.DataFrame:
+        rows = [r for r in self.rows if len(r)]
+        if not rows:
+            return pd.DataFrame({"payer": pd.Series(dtype=object),
+                                 "payee": pd.Series(dtype=object),
+                                 "amount": pd.Series(dtype="float64"),
+                                 "rule": pd.Series(dtype=object)})
+        frame = pd.concat(rows, ignore_index=True).groupby(
+            ["rule", "payer", "payee"], as_index=False, sort=False)["amount"].sum()
+        frame["amount"] = frame["amount"].round(2)
+        frame = frame[frame["amount"] > 0]
+        frame["_rule"] = frame["rule"].map({r: i for i, r in enumerate(RULE_ORDER)})
+        frame = frame.sort_values(["_rule", "amount", "payer", "payee"],
+                                  ascending=[True, False, True, True], kind="mergesort")
+        return frame[["payer", "payee", "amount", "rule"]].reset_index(drop=True)
+
+
+def _settle(give: list, take: list) -> tuple[list, list, list]:
+    """Match what payers give with what payees take, in order, with the fewest transfers: at
+    most one fewer than payers and payees together. Payer and payee rows, and amounts."""
+    payers, payees, amounts = [], [], []
+    i = j = 0
+    left_give = give[0][1] if give else 0.0
+    left_take = take[0][1] if take else 0.0
+    while i < len(give) and j < len(take):  # one step per transfer, not per row of a frame
+        amount = min(left_give, left_take)
+        payers.append(give[i][0])
+        payees.append(take[j][0])
+        amounts.append(amount)
+        left_give -= amount
+        left_take -= amount
+        if left_give <= _EPS:
+            i += 1
+            left_give = give[i][1] if i < len(give) else 0.0
+        if left_take <= _EPS:
+            j += 1
+            left_take = take[j][1] if j < len(take) else 0.0
+    return payers, payees, amounts
+
+
+def _opportunity_rule(opportunity) -> Mapping | None:
+    """The opportunity's ``risk_share`` settings (an `Opportunity` attribute)."""
+    return getattr(opportunity, "risk_share", None) if opportunity is not None else None
+
+
+def _decommissioned(opportunity) -> tuple:
+    """The providers the opportunity decommissions (an `Opportunity` attribute)."""
+    return tuple(getattr(opportunity, "decommission", ()) or ()) if opportunity is not None \
+        else ()
+
+
+def design_share(incentives, system=None, opportunity=None, *, rule=None,
+                 decommission=None) -> ShareDesign:
+    """Propose who pays whom under a shift, by stated rules (see the module's description).
+
+    Parameters
+    ----------
+    incentives : Incentives or DataFrame
+        `netkit.finance.incentives.Incentives` (or its per-organisation table: ``id,
+        activity_change, cost_change, income_change, spend_change, net`` and, where given,
+        ``cash_releasing, capacity_releasing``).
+    system : System, optional
+        For who commissions (``commissions`` relationships), subcontracts and organisation ids.
+    opportunity : Opportunity, optional
+        Its ``risk_share`` settings, ``decommission`` list and ``benefits``.
+    rule : ShareRule or mapping, optional
+        Settings over the opportunity's (``{"commissioner_share": 0.3, "cap": 50000}``).
+    decommission : iterable of str, optional
+        Providers not compensated (default: the opportunity's ``decommission``).
+
+    Returns
+    -------
+    ShareDesign
+
+    Examples
+    --------
+    The system saves £100: the acute trust loses £30 of income less £10 of cash it saves, the
+    community trust's new work costs it £40, and the commissioner spends £160 less.
+
+    >>> t = pd.DataFrame({"id": ["ACUTE", "COMM", "ICB"], "activity_change": [-10.0, 10, 0],
+    ...                   "cost_change": [-10.0, 40, 0], "income_change": [-30.0, 0, 0],
+    ...                   "spend_change": [0.0, 0, -160], "net": [-20.0, -40, 160]})
+    >>> d = design_share(t)
+    >>> d.lines()
+    ['ICB pays COMM £40 a year (keep whole)', 'ICB pays ACUTE £20 a year (keep whole)', 'ICB pays COMM £50 a year (gain share)']
+    """
+    table = getattr(incentives, "organisations", incentives).reset_index(drop=True)
+    where = (f"opportunities.yaml: opportunity {opportunity.id!r}" if opportunity is not None
+             else "risk_share")
+    known = system.organisations["id"].tolist() if system is not None else None
+    rule = parse_rule(rule, "design_share(rule=...)", known,
+                      parse_rule(_opportunity_rule(opportunity), where, known))
+    decommissioned = set(decommission if decommission is not None
+                         else _decommissioned(opportunity))
+    position, basis = marginal_positions(
+        table, "net" if rule.keep_whole == "net" else "marginal")
+    ledger = _Ledger(table["id"].tolist(), np.asarray(position, dtype="float64"))
+    commissioner = list(_roles(table, system))
+    delivers = table["activity_change"].clip(lower=0).astype("float64").tolist()
+    notes = _subcontract_step(ledger, system, decommissioned, commissioner, delivers)
+    n = len(ledger.ids)
+    commissioner = np.array(commissioner + [False] * (n - len(commissioner)), dtype=bool)
+    delivers = np.array(delivers + [0.0] * (n - len(delivers)), dtype="float64")
+    out = np.array([o in decommissioned for o in ledger.ids], dtype=bool)
+    start = ledger.p.copy()
+    notes += _keep_whole_step(ledger, rule, commissioner, out, table)
+    _gain_share_step(ledger, rule, commissioner, out, delivers)
+    positions = pd.DataFrame({"id": ledger.ids,
+                              "role": np.where(commissioner, "commissioner", "provider"),
+                              "decommissioned": out, "position": start,
+                              "received": ledger.received, "paid": ledger.paid,
+                              "final": ledger.p})
+    lost = positions[out & (start < -_EPS)]
+    notes += [f"{o} is decommissioned: its loss of {pounds(-v)} a year is not compensated"
+              for o, v in zip(lost["id"], lost["position"])]
+    investment = _investment(positions, incentives, opportunity,
+                             float(getattr(incentives, "system_net", start.sum())))
+    return ShareDesign(rule, positions, ledger.transfers(), investment, basis, tuple(notes))
+
+
+def _subcontract_step(ledger: _Ledger, system, decommissioned: set, commissioner: list,
+                      delivers: list) -> list[str]:
+    """Each losing subcontractor is made whole by its lead(s); a subcontractor's delivery
+    counts for its lead in the gain share."""
+    links = _subcontracts(system)
+    links = links[links["sub"].isin(ledger.at) & ~links["sub"].isin(decommissioned)]
+    if links.empty:
+        return []
+    sub_at = links["sub"].map(ledger.at).to_numpy()
+    lead_at = np.array([ledger.index(lead) for lead in links["lead"]])
+    commissioner += [False] * (len(ledger.ids) - len(commissioner))
+    delivers += [0.0] * (len(ledger.ids) - len(delivers))
+    moved = np.array(delivers)[sub_at] * links["weight"].to_numpy()
+    for sub, lead, amount in zip(sub_at, lead_at, moved):  # one per subcontract, not per row
+        delivers[lead] += amount
+        delivers[sub] = 0.0
+    loss = np.clip(-ledger.p[sub_at], 0, None) * links["weight"].to_numpy()
+    ledger.book(lead_at, sub_at, loss, "subcontract")
+    return []
+
+
+def _keep_whole_step(ledger: _Ledger, rule: ShareRule, commissioner: np.ndarray,
+                     out: np.ndarray, table: pd.DataFrame) -> list[str]:
+    """Providers kept whole (less the collar, up to the cap) from the gains, then the
+    investment funders."""
+    if rule.keep_whole == "none":
+        return []
+    need = np.clip(-ledger.p - rule.collar, 0, None)
+    need[commissioner | out] = 0.0
+    if rule.cap is not None:
+        need = np.minimum(need, rule.cap)
+    total = need.sum()
+    if total <= _EPS:
+        return []
+    gains = np.where(ledger.p > _EPS, ledger.p, 0.0)
+    covered = min(total, gains.sum())
+    everyone = np.arange(len(ledger.ids))
+    ledger.book_matrix(need / total * covered, gains, everyone, "keep whole")
+    short = total - covered
+    if short <= _EPS:
+        return []
+    funders, weights = _funders(ledger, rule, commissioner, table)
+    if not len(funders):
+        return [f"no commissioner or named funder to fund {pounds(short)} a year: the "
+                "providers bear it"]
+    ledger.book_matrix(need / total * short, weights, funders, "investment")
+    return []
+
+
+def _funders(ledger: _Ledger, rule: ShareRule, commissioner: np.ndarray,
+             table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Who funds a shortfall, and in what proportions."""
+    if rule.funded_by:
+        return (np.array([ledger.index(o) for o in rule.funded_by]),
+                np.ones(len(rule.funded_by)))
+    at = np.nonzero(commissioner)[0]
+    spend = table.set_index("id")["spend_change"].reindex(
+        [ledger.ids[i] for i in at]).fillna(0.0).abs().to_numpy()
+    return at, (spend if spend.sum() > 0 else np.ones(len(at)))
+
+
+def _gain_share_step(ledger: _Ledger, rule: ShareRule, commissioner: np.ndarray,
+                     out: np.ndarray, delivers: np.ndarray) -> None:
+    """What the gainers still hold: ``commissioner_share`` to the commissioners, the rest to the
+    delivering providers by the activity they take on (each up to the cap)."""
+    held = np.where(ledger.p > _EPS, ledger.p, 0.0)  # under half a penny is rounding
+    held[out] = 0.0
+    pool = held.sum()
+    if pool <= _EPS:
+        return
+    delivers = np.where(commissioner | out, 0.0, delivers)
+    everyone = np.arange(len(ledger.ids))
+    share = 1.0 - rule.commissioner_share if commissioner.any() else 1.0
+    if delivers.sum() > 0:
+        to = pool * share * (delivers / delivers.sum())
+        if rule.cap is not None:
+            to = np.minimum(to, np.clip(rule.cap - ledger.received, 0, None))
+        ledger.book_matrix(to, held, everyone, "gain share")
+    else:
+        share = 0.0
+    if not commissioner.any():
+        return
+    comm_held = np.where(commissioner, held, 0.0)
+    weights = comm_held if comm_held.sum() > 0 else commissioner.astype(float)
+    others = np.nonzero(~commissioner & (held > 0))[0]
+    if len(others):  # a commissioner keeps its own part of its own gain
+        to = held[others].sum() * (1.0 - share) * (weights / weights.sum())
+        ledger.book_matrix(to, held[others], others, "gain share")
+
+
+def _investment(positions: pd.DataFrame, incentives, opportunity,
+                system_net: float) -> dict | None:
+    """How much the system puts in when it loses, who funds it and what it buys."""
+    if positions["position"].sum() >= -0.5 and system_net >= -0.5:
+        return None
+    funders = positions[~positions["decommissioned"] & (positions["final"] < -_EPS)]
+    funders = funders.sort_values(["final", "id"], kind="mergesort")
+    amount = float(-funders["final"].sum())
+    if amount <= 0.5:
+        return None
+    return {"amount": round(amount, 2),
+            "funded_by": [{"id": o, "amount": round(float(-v), 2)}
+                          for o, v in zip(funders["id"], funders["final"])],
+            "buys": _buys(incentives, opportunity)}
+
+
+def _moved_out(frame, name: str) -> float | None:
+    """What a shift takes out (minus the sum of the falls) of a column, where there is one."""
+    if frame is None or name not in frame:
+        return None
+    values = pd.to_numeric(frame[name], errors="coerce")
+    return float(-values[values < 0].sum())
+
+
+def _buys(incentives, opportunity) -> dict:
+    """What the shift buys: patients diverted, contacts and bed days released, and the benefits
+    the opportunity names."""
+    settings = getattr(incentives, "settings", None) or {}
+    services = getattr(incentives, "services", None)
+    orgs = getattr(incentives, "organisations", None)
+    patients = settings.get("patients_diverted")
+    return {"patients": float(patients) if patients is not None else None,
+            "contacts": _moved_out(services, "activity_change"),
+            "bed_days": _moved_out(orgs, "bed_days_change")
+            if orgs is not None and "bed_days_change" in orgs
+            else _moved_out(services, "bed_days_change"),
+            "benefits": list(getattr(opportunity, "benefits", ()) or ())}

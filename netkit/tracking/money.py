@@ -1,0 +1,227 @@
+"""Money in change reports: how a change moves each partner's position and the system's net
+under an opportunity's shift, which events caused it, and which payment bases changed.
+
+A change that moves the money is never "no change": a 30% rise in crisis demand leaves the
+partners as they were but raises every figure by 30%, and the report says so.
+
+**Positions** are the per-organisation nets of the shift (`netkit.finance.incentives`, £ a year,
+central figures) before and after the change; an organisation in only one of them counts £0 in
+the other. **Attribution** is the partner diff's (`netkit.tracking.diff`): the events that name
+the organisation, one of its services, flows or relationships, else every event that touched the
+opportunity ("through changes elsewhere"). **Payment bases** are the ``commissions``
+relationships of the organisations whose money moves: a contract whose payment changed (a merger
+that relabels it, say), or that appeared or ended, is named with the events that did it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from netkit.finance.share_rule import pounds
+from netkit.tracking.diff import _attribute
+
+__all__ = ["MoneyChange", "money_diff", "MONEY_TOLERANCE"]
+
+#: Changes in a position smaller than this (£ a year) are rounding, not a change.
+MONEY_TOLERANCE = 0.5
+INDIRECT = "through changes elsewhere in the network"
+
+
+@dataclass(frozen=True, repr=False)
+class MoneyChange:
+    """How a change moved the money of one opportunity.
+
+    Attributes
+    ----------
+    opportunity : str
+    positions : DataFrame
+        ``id, name, before, after, change, events, why``: each organisation whose position
+        moved by at least `MONEY_TOLERANCE` (£ a year), largest move first.
+    system_before, system_after : float or None
+        The system's net (£ a year); None where the opportunity has no shift.
+    events : list of int
+        The events that touched the opportunity (what moved the system's net).
+    cause : str
+        Those events in words (``event 1: 81 flows of mh-crisis scaled × 1.3 …``).
+    bases : list of dict
+        Payment-basis changes: ``commissioner, provider, before, after, events, why``
+        (``before`` or ``after`` None where the contract appeared or ended).
+    investment_before, investment_after : float or None
+        The investment the risk-and-gain-share designer proposes, where the system loses.
+    """
+
+    opportunity: str
+    positions: pd.DataFrame
+    system_before: float | None
+    system_after: float | None
+    events: list = field(default_factory=list)
+    cause: str = ""
+    bases: list = field(default_factory=list)
+    investment_before: float | None = None
+    investment_after: float | None = None
+
+    def __repr__(self) -> str:
+        return (f"<MoneyChange {self.opportunity!r}: {len(self.positions)} positions moved, "
+                f"system net {self.system_change:+,.0f}>")
+
+    @property
+    def system_change(self) -> float:
+        return (self.system_after or 0.0) - (self.system_before or 0.0)
+
+    @property
+    def moved(self) -> bool:
+        """Did the money move (a position, the system's net or a payment basis)?"""
+        return bool(len(self.positions) or self.bases
+                    or abs(self.system_change) >= MONEY_TOLERANCE)
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.positions
+
+    def to_dict(self) -> dict:
+        return {"opportunity": self.opportunity, "moved": self.moved,
+                "system_net_before": self.system_before, "system_net_after": self.system_after,
+                "system_net_change": self.system_change, "events": self.events,
+                "cause": self.cause,
+                "positions": self.positions.to_dict("records"), "payment_bases": self.bases,
+                "investment_before": self.investment_before,
+                "investment_after": self.investment_after}
+
+    def summary(self) -> list[str]:
+        """One line for the system's net, one per payment-basis change, one per position."""
+        if not self.moved:
+            return []
+        lines = []
+        if self.system_before is not None or self.system_after is not None:
+            same = abs(self.system_change) < MONEY_TOLERANCE
+            lines.append("money: the system's net " + (
+                f"is unchanged at {pounds(self.system_after or 0.0)} a year" if same
+                else _move(self.system_before, self.system_after))
+                + (f", after {self.cause}" if self.cause else ""))
+        lines += [f"payment basis: {_basis_line(b)}" for b in self.bases]
+        lines += [f"money: {name} ({oid}) {_move(before, after)}: {why}" for oid, name, before,
+                  after, why in zip(self.positions["id"], self.positions["name"],
+                                    self.positions["before"], self.positions["after"],
+                                    self.positions["why"])]
+        if (self.investment_before or 0) != (self.investment_after or 0):
+            lines.append("money: the investment when the system loses "
+                         + _move(self.investment_before, self.investment_after))
+        return lines
+
+
+def _move(before: float | None, after: float | None) -> str:
+    """``£2,875 → £3,740 a year (+£863)``."""
+    b, a = before or 0.0, after or 0.0
+    sign = "+" if a - b >= 0 else "-"
+    return f"{pounds(b)} → {pounds(a)} a year ({sign}{pounds(abs(a - b))})"
+
+
+def _basis_line(item: dict) -> str:
+    pair = f"{item['commissioner']} pays {item['provider']}"
+    if item["before"] is None:
+        text = f"{pair} by {item['after']} (a new contract)"
+    elif item["after"] is None:
+        text = f"{pair} by {item['before']} no longer (the contract ended)"
+    else:
+        text = f"{pair} by {item['after']}, not {item['before']}"
+    return f"{text}: {item['why']}"
+
+
+def _bases(system, providers: set) -> dict:
+    """(commissioner, provider) → payment basis in words, for contracts with these providers."""
+    if system is None:
+        return {}
+    rels = system.relationships
+    rels = rels[(rels["type"] == "commissions") & rels["target"].isin(providers)]
+    payment = rels["payment"].fillna("unstated").astype(str)
+    if "variable_share" in rels:
+        share = pd.to_numeric(rels["variable_share"], errors="coerce")
+        payment = payment.where(~((payment == "api") & share.notna()),
+                                "api (" + (share * 100).round().astype("Int64").astype(str)
+                                + "% variable)")
+    return dict(zip(zip(rels["source"], rels["target"]), payment))
+
+
+def _positions(ps) -> pd.Series:
+    inc = getattr(ps, "incentives", None)
+    if inc is None:
+        return pd.Series(dtype="float64")
+    return inc.organisations.set_index("id")["net"].astype("float64")
+
+
+def _investment(ps) -> float | None:
+    share = getattr(ps, "risk_share", None)
+    return share.investment["amount"] if share is not None and share.investment else None
+
+
+def money_diff(before, after, result=None, events=None, systems=None) -> MoneyChange:
+    """How a change moved one opportunity's money (see the module's description).
+
+    Parameters
+    ----------
+    before, after : PartnerSet
+    result : ChangeResult, optional
+        The applied changeset, for attribution.
+    events : list of int, optional
+        The events that touched this opportunity.
+    systems : (System, System), optional
+        The systems before and after, for payment bases.
+
+    Examples
+    --------
+    >>> import netkit
+    >>> from netkit.change.changeset import Changeset
+    >>> tiny = netkit.load_system(netkit.sample_path("tiny"))
+    >>> update = netkit.recompute(tiny, Changeset.of([{"scale_flows": {"pathway": "frailty",
+    ...                                                 "factor": 1.5}}]), ["frailty"])
+    >>> money = update.diffs[0].money
+    >>> money.moved, {"ACUTE", "COMM", "ICB"} <= set(money.positions["id"]), money.events
+    (True, True, [1])
+    >>> money.summary()[0].split(", after ")[1]
+    'event 1 (16 flows of frailty scaled × 1.5 (4,220 → 6,330 patient movements a year))'
+    """
+    b, a = _positions(before), _positions(after)
+    ids = sorted(set(b.index) | set(a.index))
+    frame = pd.DataFrame({"id": ids, "before": b.reindex(ids).fillna(0.0).to_numpy(),
+                          "after": a.reindex(ids).fillna(0.0).to_numpy()})
+    frame["change"] = frame["after"] - frame["before"]
+    frame = frame[frame["change"].abs() >= MONEY_TOLERANCE]
+    frame = frame.reindex(frame["change"].abs().sort_values(ascending=False,
+                                                            kind="mergesort").index)
+    touched = result.touched if result is not None else {}
+    relevant = sorted(events if events is not None else touched)
+    touched = {n: t for n, t in touched.items() if n in relevant}  # this opportunity's events
+    members = {**before.scope.members(), **after.scope.members()}
+    names = {**before.scope.organisations.set_index("id")["name"].to_dict(),
+             **after.scope.organisations.set_index("id")["name"].to_dict()}
+    attributed = [_attribute(o, set(members.get(o, [])), touched, relevant, result)
+                  for o in frame["id"]]
+    frame = frame.assign(name=[names.get(o, o) for o in frame["id"]],
+                         events=[ev for ev, _ in attributed],
+                         why=[w.replace(INDIRECT, "through the activity the change moved")
+                              for _, w in attributed])
+    frame = frame[["id", "name", "before", "after", "change", "events", "why"]]
+    bases = _basis_changes(systems, set(ids), touched, relevant, result)
+    net = [ps.incentives.system_net if ps.incentives is not None else None
+           for ps in (before, after)]
+    log = dict(result.log) if result is not None else {}
+    cause = "; ".join(f"event {n} ({log[n]})" for n in relevant if n in log)
+    return MoneyChange(after.opportunity.id, frame.reset_index(drop=True), net[0], net[1],
+                       relevant, cause, bases, _investment(before), _investment(after))
+
+
+def _basis_changes(systems, providers: set, touched: dict, relevant: list, result) -> list:
+    """Contracts of these providers whose payment basis changed, appeared or ended."""
+    if systems is None:
+        return []
+    before, after = (_bases(s, providers) for s in systems)
+    out = []
+    for pair in sorted(set(before) | set(after)):
+        was, now = before.get(pair), after.get(pair)
+        if was == now:
+            continue
+        events, why = _attribute(pair[1], {pair[0]}, touched, relevant, result)
+        out.append({"commissioner": pair[0], "provider": pair[1], "before": was, "after": now,
+                    "events": events, "why": why})
+    return out

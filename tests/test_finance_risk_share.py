@@ -1,0 +1,315 @@
+"""The risk-and-gain-share designer, each rule worked by hand on tiny systems built here.
+
+Positions are £ a year. A "system" here is only what the designer reads: who commissions
+(``commissions`` relationships), who subcontracts to whom, and the organisation ids.
+"""
+
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+import netkit
+from netkit.errors import OpportunityError
+from netkit.finance.risk_share import (
+    design_share,
+    investment_line,
+    marginal_positions,
+    parse_rule,
+)
+from netkit.model.opportunity import Opportunity
+
+
+def table(*rows):
+    """``(id, activity_change, net)`` rows; income and spend are set so that net adds up."""
+    frame = pd.DataFrame(rows, columns=["id", "activity_change", "net"]).astype(
+        {"activity_change": float, "net": float})
+    frame["cost_change"] = 0.0
+    frame["income_change"] = frame["net"].where(frame["activity_change"] != 0, 0.0)
+    frame["spend_change"] = -frame["net"].where(frame["activity_change"] == 0, 0.0)
+    return frame
+
+
+def system(*relationships, orgs=()):
+    rels = pd.DataFrame(relationships, columns=["source", "target", "type", "value"])
+    ids = sorted(set(rels["source"]) | set(rels["target"]) | set(orgs))
+    return SimpleNamespace(relationships=rels, organisations=pd.DataFrame({"id": ids}))
+
+
+def rows(design):
+    return [tuple(r) for r in design.transfers[["payer", "payee", "amount", "rule"]]
+            .itertuples(index=False)]
+
+
+def test_default_rule_keeps_providers_whole_then_shares_the_rest_evenly():
+    # ACUTE -20 and COMM -40 are made whole by ICB (+160); 100 is left: 50 to COMM, which
+    # delivers the shift, and ICB keeps 50.
+    t = table(("ACUTE", -10, -20), ("COMM", 10, -40), ("ICB", 0, 160))
+    d = design_share(t, system(("ICB", "ACUTE", "commissions", 1), ("ICB", "COMM",
+                                                                    "commissions", 1)))
+    assert rows(d) == [("ICB", "COMM", 40.0, "keep whole"), ("ICB", "ACUTE", 20.0, "keep whole"),
+                       ("ICB", "COMM", 50.0, "gain share")]
+    assert d.positions.set_index("id")["final"].to_dict() == {"ACUTE": 0, "COMM": 50, "ICB": 50}
+    assert d.investment is None
+    assert d.rule.describe()[-1] == ("gain share: what is left is split 50% to the "
+                                     "commissioners, 50% to the providers that deliver the shift")
+
+
+def test_a_system_that_loses_money_is_an_investment_the_commissioner_funds():
+    # COMM's new service costs 100; ACUTE saves 10 net; ICB spends 30 less. The system loses 60.
+    # Gains (40) go to COMM pro rata (ICB 30, ACUTE 10); the other 60 is the investment, from
+    # the commissioner.
+    t = table(("ACUTE", -25, 10), ("COMM", 25, -100), ("ICB", 0, 30))
+    services = pd.DataFrame({"id": ["ED", "UCR"], "activity_change": [-25.0, 25.0]})
+    inc = SimpleNamespace(organisations=t, services=services, system_net=-60.0)
+    opp = Opportunity("x", benefits=("quality", "outcomes"))
+    d = design_share(inc, system(("ICB", "ACUTE", "commissions", 1)), opp)
+    assert rows(d) == [("ICB", "COMM", 30.0, "keep whole"), ("ACUTE", "COMM", 10.0, "keep whole"),
+                       ("ICB", "COMM", 60.0, "investment")]
+    assert d.investment == {"amount": 60.0, "funded_by": [{"id": "ICB", "amount": 60.0}],
+                            "buys": {"patients": None, "contacts": 25.0, "bed_days": None,
+                                     "benefits": ["quality", "outcomes"]}}
+    assert d.lines()[-1] == ("the system loses money: an investment of £60 a year (funded by "
+                             "ICB £60) buys 25 contacts a year, for quality, outcomes")
+
+
+def test_named_funders_split_an_investment_equally():
+    t = table(("COMM", 10, -100), ("ICB", 0, 0), ("LA", 0, 0))
+    d = design_share(t, system(("ICB", "COMM", "commissions", 1), orgs=["LA"]),
+                     rule={"funded_by": ["ICB", "LA"]})
+    assert rows(d) == [("ICB", "COMM", 50.0, "investment"), ("LA", "COMM", 50.0, "investment")]
+    assert [f["id"] for f in d.investment["funded_by"]] == ["ICB", "LA"]
+
+
+def test_a_lead_provider_pays_its_subcontractor_and_is_kept_whole_itself():
+    # SUB (a voluntary body) does the new work for LEAD: its cost rises 30 and no commissioner
+    # pays it. LEAD pays SUB 30; ICB keeps LEAD whole (30); of the 70 left, LEAD (delivering
+    # through SUB) gets half.
+    t = table(("SUB", 5, -30), ("ICB", 0, 100))
+    s = system(("ICB", "LEAD", "commissions", 1), ("LEAD", "SUB", "subcontracts", 1))
+    d = design_share(t, s)
+    assert rows(d) == [("LEAD", "SUB", 30.0, "subcontract"), ("ICB", "LEAD", 30.0, "keep whole"),
+                       ("ICB", "LEAD", 35.0, "gain share")]
+    final = d.positions.set_index("id")["final"].to_dict()
+    assert final == {"SUB": 0, "ICB": 35, "LEAD": 35}
+
+
+def test_payments_are_settled_with_few_transfers_each_payer_giving_in_proportion():
+    # losses 60 and 30 from gains 60 (G1) and 30 (G2): G1 gives 60, G2 30; largest first
+    t = table(("L1", 5, -60), ("L2", 5, -30), ("G1", -5, 60), ("G2", -5, 30), ("ICB", 0, 0))
+    s = system(*[("ICB", o, "commissions", 1) for o in ("L1", "L2", "G1", "G2")])
+    assert rows(design_share(t, s)) == [("G1", "L1", 60.0, "keep whole"),
+                                        ("G2", "L2", 30.0, "keep whole")]
+    t = table(("L1", 5, -50), ("L2", 5, -40), ("G1", -5, 60), ("G2", -5, 30), ("ICB", 0, 0))
+    assert rows(design_share(t, s)) == [("G1", "L1", 50.0, "keep whole"),
+                                        ("G2", "L2", 30.0, "keep whole"),
+                                        ("G1", "L2", 10.0, "keep whole")]
+
+
+def test_a_shift_that_touches_no_organisation_proposes_nothing():
+    d = design_share(table(), system())
+    assert d.transfers.empty and d.investment is None and d.positions.empty
+
+
+def test_two_leads_share_a_subcontractor_by_contract_value():
+    t = table(("SUB", 5, -40), ("ICB", 0, 40))
+    s = system(("ICB", "L1", "commissions", 1), ("L1", "SUB", "subcontracts", 300),
+               ("L2", "SUB", "subcontracts", 100))
+    d = design_share(t, s)
+    assert rows(d)[:2] == [("L1", "SUB", 30.0, "subcontract"), ("L2", "SUB", 10.0, "subcontract")]
+
+
+def test_a_decommissioned_provider_is_not_compensated_nor_given_a_share():
+    # ORTHO's activity is being moved away on purpose: its 2,700 loss stands.
+    t = table(("ORTHO", -10, -2700), ("COMM", 10, -100), ("ICB", 0, 5000))
+    opp = Opportunity("x", decommission=("ORTHO",))
+    d = design_share(t, system(("ICB", "COMM", "commissions", 1)), opp)
+    assert "ORTHO" not in set(d.transfers["payee"])
+    assert rows(d) == [("ICB", "COMM", 100.0, "keep whole"), ("ICB", "COMM", 2450.0, "gain share")]
+    assert d.notes == ("ORTHO is decommissioned: its loss of £2,700 a year is not compensated",)
+
+
+def test_collar_leaves_the_first_loss_with_the_provider_and_cap_limits_what_it_receives():
+    t = table(("COMM", 10, -100), ("ICB", 0, 1000))
+    s = system(("ICB", "COMM", "commissions", 1))
+    assert rows(design_share(t, s, rule={"collar": 20, "commissioner_share": 1})) == [
+        ("ICB", "COMM", 80.0, "keep whole")]
+    # cap 150: 100 to keep it whole, then only 50 of its 450 gain share
+    assert rows(design_share(t, s, rule={"cap": 150})) == [
+        ("ICB", "COMM", 100.0, "keep whole"), ("ICB", "COMM", 50.0, "gain share")]
+    assert rows(design_share(t, s, rule={"cap": 60, "commissioner_share": 0})) == [
+        ("ICB", "COMM", 60.0, "keep whole")]
+
+
+def test_keep_whole_none_only_shares_the_gain():
+    t = table(("COMM", 10, -100), ("ICB", 0, 300))
+    d = design_share(t, system(("ICB", "COMM", "commissions", 1)),
+                     rule={"keep_whole": "none", "commissioner_share": 0.25})
+    assert rows(d) == [("ICB", "COMM", 225.0, "gain share")]
+
+
+def test_marginal_position_counts_only_cash_that_goes():
+    # ACUTE loses 100 of income; of its 80 of cost saved only 30 is cash (50 is beds and staff
+    # time that stay). On its marginal position it loses 70, not 20.
+    t = pd.DataFrame({"id": ["ACUTE", "ICB"], "activity_change": [-10.0, 0.0],
+                      "cost_change": [-80.0, 0.0], "income_change": [-100.0, 0.0],
+                      "spend_change": [0.0, -100.0], "net": [-20.0, 100.0],
+                      "cash_releasing": [30.0, 0.0], "capacity_releasing": [50.0, 0.0]})
+    s = system(("ICB", "ACUTE", "commissions", 1))
+    assert rows(design_share(t, s))[0] == ("ICB", "ACUTE", 70.0, "keep whole")
+    assert design_share(t, s).basis == "marginal"
+    assert rows(design_share(t, s, rule={"keep_whole": "net"}))[0] == (
+        "ICB", "ACUTE", 20.0, "keep whole")
+    # the incentives table gives cost_change in cash: there the net is the marginal position
+    cash = t.assign(cost_change=[-30.0, 0.0], net=[-70.0, 100.0])
+    assert marginal_positions(cash) == ([-70.0, 100.0], "marginal")
+    assert marginal_positions(t.drop(columns=["cash_releasing"]))[1] == "net"
+
+
+def test_opportunity_settings_are_read_and_options_override_them():
+    t = table(("COMM", 10, -100), ("ICB", 0, 300))
+    opp = Opportunity("x", risk_share={"commissioner_share": 1})
+    s = system(("ICB", "COMM", "commissions", 1))
+    assert rows(design_share(t, s, opp)) == [("ICB", "COMM", 100.0, "keep whole")]
+    assert rows(design_share(t, s, opp, rule={"commissioner_share": 0}))[-1] == (
+        "ICB", "COMM", 200.0, "gain share")
+
+
+@pytest.mark.parametrize("raw, message", [
+    ({"comissioner_share": 0.5}, "opportunities.yaml: opportunity 'x': risk_share."
+     "comissioner_share: 0.5 is not a known setting (did you mean 'commissioner_share'?); "
+     "expected one of keep_whole, commissioner_share, cap, collar, funded_by"),
+    ({"commissioner_share": 1.5}, "opportunities.yaml: opportunity 'x': risk_share."
+     "commissioner_share: 1.5 is out of range (expected a share from 0 to 1), e.g. "
+     "commissioner_share: 0.5"),
+    ({"cap": "lots"}, "opportunities.yaml: opportunity 'x': risk_share.cap: 'lots' is not a "
+     "number (expected an amount in £ ≥ 0), e.g. cap: 100000"),
+    ({"keep_whole": "average"}, "opportunities.yaml: opportunity 'x': risk_share.keep_whole: "
+     "'average' is not one of marginal, net, none"),
+    ({"funded_by": ["NOPE"]}, "opportunities.yaml: opportunity 'x': risk_share.funded_by: "
+     "'NOPE' is not an organisation id in organisations.csv"),
+    ([1, 2], "opportunities.yaml: opportunity 'x': risk_share: [1, 2] should be a mapping, "
+     "e.g. {commissioner_share: 0.5, cap: 100000}"),
+])
+def test_bad_settings_name_the_file_key_and_value(raw, message):
+    with pytest.raises(OpportunityError) as caught:
+        parse_rule(raw, "opportunities.yaml: opportunity 'x'", ["ICB"])
+    assert str(caught.value) == message
+
+
+def test_crisis_alternatives_on_riverside_is_no_longer_silent():
+    # version 1 said "the system loses £148,659 a year" and then nothing. Whichever way the
+    # incentives put the money, there is now a proposal that keeps every provider whole, and
+    # where the system loses, an investment the ICB funds equal to the system's loss.
+    riverside = netkit.load_system(netkit.sample_path("riverside"))
+    ps = netkit.find_partners(riverside, "crisis-alternatives")
+    d = ps.risk_share
+    assert len(d.transfers) > 0
+    providers = d.positions[d.positions["role"] == "provider"]
+    assert (providers["final"] >= -0.01).all()
+    if d.positions["position"].sum() < 0:
+        assert d.investment["amount"] == pytest.approx(-d.positions["position"].sum(), abs=0.02)
+        assert [f["id"] for f in d.investment["funded_by"]] == ["ICB-RIV"]
+        assert d.investment["buys"]["benefits"] == ["quality", "outcomes"]
+    else:
+        assert d.investment is None
+
+
+@settings(max_examples=60, deadline=None)
+@example(providers=[(-5.0, 1.0), (5.0, 1.0)], share=0.375, icb=5e-324)  # a denormal gain
+@given(st.lists(st.tuples(st.sampled_from([-5.0, 0.0, 5.0]),
+                          st.floats(-1000, 1000, allow_nan=False)), min_size=1, max_size=6),
+       st.floats(0, 1), st.floats(-500, 500, allow_nan=False))
+def test_transfers_move_money_without_making_or_losing_any(providers, share, icb):
+    t = table(*[(f"P{i}", a, n) for i, (a, n) in enumerate(providers)], ("ICB", 0, icb))
+    s = system(*[("ICB", f"P{i}", "commissions", 1) for i in range(len(providers))])
+    d = design_share(t, s, rule={"commissioner_share": share})
+    p = d.positions
+    assert p["final"].sum() == pytest.approx(p["position"].sum(), abs=0.01)
+    assert (d.transfers["amount"] > 0).all()
+    # every provider is kept whole: the commissioner funds any shortfall
+    assert (p.loc[p["role"] == "provider", "final"] >= -0.01).all()
+
+
+def test_partner_report_carries_the_proposal_and_the_investment():
+    riverside = netkit.load_system(netkit.sample_path("riverside"))
+    ps = netkit.find_partners(riverside, "crisis-alternatives")
+    data = ps.to_dict()
+    assert data["risk_share"] == ps.risk_share.records()
+    assert set(data["risk_share"][0]) == {"payer", "payee", "amount", "rule"}
+    assert data["investment"] == ps.risk_share.investment
+    assert data["options"]["risk_share"]["commissioner_share"] == 0.5
+    text, markdown = ps.to_text(), ps.to_markdown()
+    assert "Risk and gain share (proposed)" in text
+    assert f"  - {ps.risk_share.lines()[0]}" in text
+    assert "- subcontract: a lead provider pays its subcontractors what keeps them whole" in text
+    if ps.risk_share.investment:
+        line = investment_line(ps.risk_share.investment)
+        assert line[0].upper() + line[1:] + "." in markdown.replace("\n", " ")
+    assert "Risk and gain share (proposed)" in markdown
+    assert "Risk and gain share (proposed)" in ps.to_html(with_map=False)
+
+
+def test_the_proposal_runs_on_the_incentives_the_partner_query_computed():
+    tiny = netkit.load_system(netkit.sample_path("tiny"))
+    ps = netkit.find_partners(tiny, "frailty")
+    again = design_share(ps.incentives, tiny, ps.opportunity)
+    assert ps.to_dict()["risk_share"] == again.records()
+    assert (again.positions.loc[again.positions["role"] == "provider", "final"] >= -0.01).all()
+    assert (again.investment is None) == (again.positions["position"].sum() >= 0)
+
+
+def test_a_bad_risk_share_setting_stops_the_partner_query_with_its_place(tmp_path):
+    from netkit.model.opportunity import Opportunity as Opp
+
+    tiny = netkit.load_system(netkit.sample_path("tiny"))
+    opp = tiny.opportunity("frailty")
+    bad = Opp(opp.id, opp.title, opp.pathways, shift=opp.shift, risk_share={"cap": -1})
+    with pytest.raises(OpportunityError, match=r"opportunity 'frailty': risk_share.cap: -1 is "
+                                               r"out of range"):
+        netkit.find_partners(tiny, bad)
+
+
+def test_the_command_line_stops_on_bad_settings_naming_line_key_and_value(tmp_path):
+    import shutil
+
+    from click.testing import CliRunner
+    from netkit.cli import cli
+
+    folder = tmp_path / "tiny"
+    shutil.copytree(netkit.sample_path("tiny"), folder)
+    yaml = folder / "opportunities.yaml"
+    yaml.write_text(yaml.read_text(encoding="utf-8").replace(
+        "    fraction: 0.2\n",
+        "    fraction: 0.2\n  risk_share: {commisioner_share: 0.3, keep_whole: average}\n", 1),
+        encoding="utf-8")
+    for command in (["validate", str(folder)], ["partners", str(folder), "-O", "frailty"]):
+        result = CliRunner().invoke(cli, command)
+        assert result.exit_code == 1
+        assert ("opportunities.yaml line 9, column opportunity frailty.risk_share."
+                "commisioner_share: unknown setting (did you mean 'commissioner_share'?); "
+                "expected one of keep_whole, commissioner_share, cap, collar, funded_by"
+                ) in result.output
+        assert ("opportunities.yaml line 9, column opportunity frailty.risk_share.keep_whole: "
+                "'average' should be one of marginal, net, none") in result.output
+        assert "Traceback" not in result.output
+
+
+def test_no_riverside_opportunity_with_a_shift_is_silent():
+    # whichever way each opportunity's money goes, the report proposes something, and where
+    # the system loses (on riverside, at least one does) the investment is the system's loss
+    riverside = netkit.load_system(netkit.sample_path("riverside"))
+    losing = []
+    for oid, opp in riverside.opportunities.items():
+        if opp.shift is None:
+            continue
+        d = netkit.find_partners(riverside, oid).risk_share
+        loss = -d.positions["position"].sum()
+        assert len(d.transfers) or d.investment, oid
+        if loss > 0.5:
+            losing.append(oid)
+            assert d.investment["amount"] == pytest.approx(loss, abs=0.02), oid
+            assert d.investment["buys"]["patients"] > 0, oid
+    assert losing
