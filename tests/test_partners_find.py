@@ -120,15 +120,16 @@ def test_stability_is_seeded_and_reported():
 
 
 def test_min_patients_reports_dependence():
-    ps = netkit.find_partners(tiny(), "frailty", min_patients=160)
+    ps = netkit.find_partners(tiny(), "frailty", min_patients=160,
+                              coordination_cost="partner=0.04")
     # The ties ACUTE->COUNCIL (150), GP->ACUTE (100), ACUTE->CARE (50), COMM->ACUTE (20) go,
-    # and with its only handoff gone the council is no longer worth a seat.
+    # and with its only handoff gone the council is no longer worth a seat at 4% a seat.
     assert ps.options["min_patients"] == 160
     assert ps.notes == [
         "4 organisation-to-organisation ties under 160 patients a year (320 patients in all) "
         "were left out",
         "depend on the min-patients threshold (tier differs without it): COUNCIL (core → "
-        "involve)"]
+        "inform)"]
     depends = dict(zip(ps.partners["id"], ps.partners["depends_on_threshold"]))
     assert [org for org, flag in depends.items() if flag] == ["COUNCIL"]
 

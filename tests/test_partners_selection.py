@@ -42,7 +42,7 @@ def test_curve_by_hand(tiny_frailty):
         [0, 0.02, 0.02, 0.02, 0.025, 0.035, 0.045, 0.045])
     assert curve["benefit"].iloc[-1] == pytest.approx(1.0)
     assert tiny_frailty.stop == ("stopped at 6 partners: the next best, CARE, would add 1.6% "
-                                 "benefit for 4.5% coordination cost")
+                                 "benefit for a seat's 2.0% coordination cost")
 
 
 def test_tiers(tiny_frailty):
@@ -69,14 +69,17 @@ def test_include_enters_first_and_exclude_never():
     assert s.stop == "every candidate is core: each added more benefit than coordination cost"
 
 
-def test_new_ties_cost_more():
+def test_new_ties_rank_but_never_decide_a_seat():
     shares = _shares(activity=pd.Series({"A": 0.4, "B": 0.3, "C": 0.3}))
     pairs = pd.DataFrame(columns=["source", "target", "patients"])
     cost = {"partner": 0.1, "new_tie": 0.15}
     s = select_partners(shares, pairs, [("A", "B")], {"activity": 1}, cost)
-    # A (0.4 - 0.1), then B (0.3 - 0.1, tied to A); C would cost 0.1 + 2 × 0.15 = 0.4 > 0.3
-    assert s.core == ["A", "B"]
-    assert s.marginal.loc["C"].tolist() == pytest.approx([0.3, 0.4])
+    # A (0.4 - 0.1), then B before C (equal benefit, but B already works with A); C still
+    # earns its seat: 0.3 of benefit against a seat's 0.1, whatever its missing ties cost
+    assert s.core == ["A", "B", "C"]
+    assert s.curve["marginal_cost"].tolist() == pytest.approx([0, 0.1, 0.1, 0.1 + 2 * 0.15])
+    without = select_partners(shares, pairs, [], {"activity": 1}, cost)
+    assert without.core == ["A", "B", "C"]
 
 
 def test_ties_are_broken_by_id():
