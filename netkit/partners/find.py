@@ -37,12 +37,16 @@ from netkit.partners.disclosure_check import (
     compare_tiers,
     released_system,
 )
+from netkit.partners.burden import BURDEN_KEYS, burden_settings, coordination_burden
 from netkit.partners.frameworks import stakeholder_frameworks
 from netkit.partners.reasons import partner_reasons, route_lines, top_counterparts
 from netkit.partners.result import TIERS, PartnerReport, PartnerSet
 from netkit.partners.scope import Scope, find_scope, represent_rules
 from netkit.partners.selection import Selection, select_partners
+from netkit.partners.stability import judgement_calls, judgement_line
 from netkit.partners.stability import stability as run_stability
+from netkit.partners.verdict import parse_thresholds, proportionality
+from netkit.partners.warnings import coverage_warnings
 from netkit.render.formats import fmt_number
 
 __all__ = ["find_partners", "find_all_partners", "disclosure_check", "parse_weights", "PartnerSet", "PartnerReport",
@@ -66,7 +70,7 @@ def parse_weights(text: str | Mapping | None, what: str = "weights") -> dict | N
     """
     if text is None:
         return None
-    known = CRITERIA if what == "weights" else tuple(DEFAULT_COORDINATION_COST)
+    known = CRITERIA if what == "weights" else tuple(DEFAULT_COORDINATION_COST) + BURDEN_KEYS
     items = text.items() if isinstance(text, Mapping) else (
         part.partition("=")[::2] for part in filter(None, (p.strip() for p in text.split(","))))
     out = {}
@@ -89,7 +93,8 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
                   represent: Mapping[str, str] | str | None = None,
                   min_patients: float | None = None, stability: int = 0, seed: int = 0,
                   groups: str = DEFAULT_GROUPING, incumbents: Iterable[str] = (),
-                  hysteresis: float = 0.0, disclosure=None) -> PartnerSet:
+                  hysteresis: float = 0.0, disclosure=None,
+                  verdict: Mapping[str, float] | str | None = None) -> PartnerSet:
     """Find the partners for an opportunity.
 
     Parameters
@@ -103,7 +108,9 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
         works too.
     coordination_cost : mapping or str, optional
         ``partner`` and ``new_tie``, in units of benefit, merged over the opportunity's
-        (defaults: `DEFAULT_COORDINATION_COST` in `netkit.model.opportunity`).
+        (defaults: `DEFAULT_COORDINATION_COST` in `netkit.model.opportunity`); and the
+        burden in real units, ``seat_days``, ``tie_days`` and ``day_cost``, over
+        ``system.yaml``'s ``finance`` (defaults in `netkit.partners.burden`).
     represent : mapping or str, optional
         Representation rules: ``"care_home=parent"``, ``"gp_practice=self"`` or ``"none"``,
         merged over the opportunity's (else the default, GP practices through their PCN);
@@ -114,7 +121,9 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
         the opportunity's ``min_patients``, else 0). The report says which partners depend on
         the threshold.
     stability : int
-        Re-run selection this many times with weights perturbed (±50%, seeded).
+        Re-run selection this many times with the flows resampled, the weights and cost
+        constants perturbed (±50%) and relationships dropped at random (seeded); near-ties
+        are flagged (`netkit.partners.stability`).
     seed : int
         Seed for the perturbations.
     groups : {"type", "sector"}
@@ -128,6 +137,9 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
         the result shows (reasons, reports, maps); the computation uses the true figures. The
         result's notes say whether the partner set is the same when computed on the rounded
         figures (`netkit.disclosure_check`).
+    verdict : mapping or str, optional
+        Thresholds of the proportionality verdict (``"internal=0.95,bilateral=0.9,money=1"``;
+        defaults in `netkit.partners.verdict`).
 
     Returns
     -------
@@ -152,7 +164,10 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
     """
     opp = system.opportunity(opportunity) if isinstance(opportunity, str) else opportunity
     weights = parse_weights(weights, "weights")
-    coordination_cost = parse_weights(coordination_cost, "coordination_cost")
+    coordination_cost = parse_weights(coordination_cost, "coordination_cost") or {}
+    burden_given = {k: coordination_cost.pop(k) for k in BURDEN_KEYS if k in coordination_cost}
+    burden, burden_sources = burden_settings(system.meta.get("finance"), burden_given)
+    thresholds = parse_thresholds(verdict)
     opp = opp.with_options(weights=weights, coordination_cost=coordination_cost)
     rules = represent_rules(system, opp, represent)
     if min_patients is None:
@@ -176,10 +191,15 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
         system, opp, scope, related, min_patients, groups, incumbents, hysteresis, released)
     notes = _notes(partners, crit, inc, min_patients, released)
     if stability:
-        notes += _stability_notes(partners, crit, related, opp, include, exclude, stability, seed)
+        notes += _stability_notes(partners, crit, related, opp, include, exclude, stability, seed,
+                                  scope, min_patients)
     if min_patients > 0:
         notes.append(_threshold_note(partners, system, opp, scope, related, groups))
+    costs = coordination_burden(selection.core, crit.pairs, related, burden, burden_sources)
+    judged = proportionality(scope, crit, inc, opp, selection.core, costs,
+                             system.organisation_names(), thresholds)
     options = {"weights": dict(opp.weights), "coordination_cost": dict(opp.coordination_cost),
+               "burden": burden, "verdict": thresholds,
                "represent": dict(scope.represent), "min_patients": float(min_patients),
                "stability": int(stability), "seed": int(seed), "groups": groups}
     if hysteresis:
@@ -193,7 +213,8 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
     return PartnerSet(opp, system.name, partners, selection.curve, selection.stop, inc, roles,
                       brokers, scope, crit, options,
                       exclude, notes, system.source,
-                      system.checksum)
+                      system.checksum, verdict=judged,
+                      warnings=tuple(coverage_warnings(system, scope, inc)))
 
 
 def _notes(partners: pd.DataFrame, crit: Criteria, inc: Incentives | None, min_patients: float,
@@ -214,16 +235,25 @@ def _notes(partners: pd.DataFrame, crit: Criteria, inc: Incentives | None, min_p
 
 
 def _stability_notes(partners: pd.DataFrame, crit: Criteria, related: list, opp: Opportunity,
-                     include: list, exclude: list, runs: int, seed: int) -> list[str]:
-    """Add the ``stability`` column (share of perturbed runs in which each is core); the note
-    names the borderline partners."""
+                     include: list, exclude: list, runs: int, seed: int, scope: Scope,
+                     min_patients: float) -> list[str]:
+    """Add the ``stability`` column (share of perturbed runs in which each is core) and
+    ``judgement_call``; a near-tie's reasons start with "core in 46% of runs: a judgement
+    call", and the note names them."""
+    service_candidate = dict(zip(scope.services["id"], scope.services["candidate"]))
     partners["stability"] = partners["id"].map(run_stability(
         crit.shares(), crit.pairs, related, opp.weights, opp.coordination_cost, include, exclude,
-        runs=runs, seed=seed)).fillna(0.0)
-    borderline = partners.loc[(partners["stability"] > 0) & (partners["stability"] < 0.8),
-                              "id"].tolist()
-    if borderline:
-        return ["borderline (core in 1–79% of perturbed runs): " + ", ".join(borderline)]
+        runs=runs, seed=seed, flows=scope.flows, service_candidate=service_candidate,
+        min_patients=min_patients)).fillna(0.0)
+    partners["judgement_call"] = judgement_calls(partners["tier"], partners["stability"])
+    calls = partners["judgement_call"].to_numpy()
+    partners["reasons"] = [[judgement_line(s)] + list(r) if call else r for s, r, call in zip(
+        partners["stability"], partners["reasons"], calls)]
+    if calls.any():
+        return ["judgement calls (near-ties, not firm): " + ", ".join(
+            f"{i} ({t}, {judgement_line(s)})" for i, t, s in zip(
+                partners.loc[calls, "id"], partners.loc[calls, "tier"],
+                partners.loc[calls, "stability"]))]
     return []
 
 

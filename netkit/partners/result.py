@@ -15,6 +15,8 @@ from netkit.model.opportunity import CRITERIA, Opportunity
 from netkit.partners.criteria import Criteria
 from netkit.partners.reasons import money, type_name
 from netkit.partners.scope import Scope
+from netkit.partners.verdict import Verdict, verdict_blocks
+from netkit.partners.warnings import warning_blocks
 from netkit.render.document import (
     Bullets,
     Document,
@@ -91,6 +93,10 @@ class PartnerSet:
     excluded : list of str
     notes : list of str
         Caveats (thin ties left out, unpriced services, ...).
+    verdict : Verdict or None
+        Internal, bilateral or partnership, and why (`netkit.partners.verdict`).
+    warnings : tuple of CoverageWarning
+        What the data does not show (`netkit.partners.warnings`).
     """
 
     opportunity: Opportunity
@@ -108,6 +114,8 @@ class PartnerSet:
     notes: list = field(default_factory=list)
     source: str | None = None
     checksum: str | None = None
+    verdict: Verdict | None = None
+    warnings: tuple = ()
 
     # -- views --------------------------------------------------------------------------------
     def __repr__(self) -> str:
@@ -185,7 +193,7 @@ class PartnerSet:
             if row["tier"] != "core":
                 item["marginal_benefit"] = row["marginal_benefit"]
                 item["marginal_cost"] = row["marginal_cost"]
-            for extra in ("stability", "depends_on_threshold"):
+            for extra in ("stability", "judgement_call", "depends_on_threshold"):
                 if extra in row:
                     item[extra] = row[extra]
             out.append(item)
@@ -214,6 +222,8 @@ class PartnerSet:
             "brokers": self.brokers,
             "options": self.options,
             "notes": self.notes,
+            "verdict": self.verdict.to_dict() if self.verdict is not None else None,
+            "warnings": [w.to_dict() for w in self.warnings],
             "provenance": self.provenance_dict(),
         }
 
@@ -385,11 +395,22 @@ class PartnerSet:
         stable = self.partners.assign(stability=self.partners["stability"].map(fmt_share))
         shown = stable.head(top) if top else stable
         hidden = len(stable) - len(shown)
-        return [Heading(f"Stability ({self.options['stability']} runs, weights ±50%, seed "
-                        f"{self.options['seed']}): share of runs in which each is core", 2,
-                        only=TEXT),
+        return [Heading(f"Stability ({self.options['stability']} runs, seed "
+                        f"{self.options['seed']}; flows resampled, weights and costs ±50%, a "
+                        "fifth of relationships dropped): share of runs in which each is core",
+                        2, only=TEXT),
                 Table(shown[["id", "tier", "stability"]], right=("stability",), only=TEXT),
                 Paragraph(_more(hidden, "partners"), indent=2, only=TEXT) if hidden else None]
+
+    def _burden_blocks(self, width: int) -> list:
+        """The stop in real units: what the seats cost against the money at stake."""
+        if self.verdict is None:
+            return []
+        at_stake = self.verdict.at_stake["central"] if self.verdict.at_stake else None
+        line = "In staff time: " + self.verdict.burden.line(at_stake) + "."
+        return [Lines(tuple(textwrap.wrap(line, width, initial_indent="  ",
+                                          subsequent_indent="  ")), only=TEXT),
+                Paragraph(line, only=PAGES)]
 
     def report(self, top: int | None = TOP, width: int = 100, provenance: str = "",
                with_map: bool = True, with_curve: bool = True) -> Document:
@@ -400,9 +421,11 @@ class PartnerSet:
         grid = ["id", "tier", "mendelow", "salience"]
         blocks = [Heading(f"Partners for: {opp.title or opp.id} ({opp.id})", only=TEXT),
                   Heading(f"Partners for: {opp.title or opp.id}", only=PAGES),
+                  *verdict_blocks(self.verdict, width), *warning_blocks(self.warnings),
                   Lines(self._headline(), muted=True)]
         blocks += self._partner_blocks(top, width)
         blocks += [Heading("Where one more stops paying", 2), Paragraph(self.stop, indent=2),
+                   *self._burden_blocks(width),
                    Table(self._curve_table(), right=("size", "benefit", "cost", "net"),
                          only=(*TEXT, *MARKDOWN)),
                    Raw(f"<figure>{picture('curve_svg')(self.curve)}</figure>")

@@ -23,6 +23,7 @@ The thresholds are options (``find_partners(..., verdict="internal=0.95")``,
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass, field
 from typing import Mapping
 
@@ -268,9 +269,9 @@ def proportionality(scope, crit, inc, opportunity, core: list, burden: Burden,
     return Verdict("partnership", lead, list(core), reason, at_stake, burden, shown, thresholds)
 
 
-def verdict_blocks(verdict: Verdict | None) -> list:
+def verdict_blocks(verdict: Verdict | None, width: int = 100) -> list:
     """The verdict as the first blocks of a report: the sentence, and the burden against the
-    money."""
+    money (wrapped to ``width`` in text)."""
     if verdict is None:
         return []
     at_stake = verdict.at_stake["central"] if verdict.at_stake else None
@@ -282,4 +283,6 @@ def verdict_blocks(verdict: Verdict | None) -> list:
     if verdict.kind != "partnership":
         lines.append("The tiers below show who a partnership would seat; the verdict says "
                      "one is not needed.")
-    return [Heading("Verdict", 2, only=("markdown", "html")), Lines(tuple(lines))]
+    wrapped = [part for t in lines for part in textwrap.wrap(t, width)]
+    return ([Heading("Verdict", 2, only=("markdown", "html")), Lines(tuple(wrapped), only=("text",))]
+            + [Paragraph(t, only=("markdown", "html")) for t in lines])

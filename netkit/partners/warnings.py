@@ -13,7 +13,8 @@ what to check:
 * ``named_without_flows``: an organisation the opportunity names in ``include``, ``exclude``
   or ``decommission`` that has no flows or contracts in scope (or is not in the system);
 * ``capacity``: a shift that takes a service past its stated ``capacity`` (from the money
-  side's notes where it gives them, else worked out here from all the service's flows).
+  side's notes where it gives them, else worked out here from the in-scope contacts alone:
+  a lower bound, as the service's other pathways use capacity too).
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from netkit.model.activity import service_activity
 from netkit.model.selectors import select_services
 from netkit.render.document import Bullets, Heading, Paragraph
 
@@ -85,37 +85,32 @@ def _primary_care(system, scope, places: list[str]) -> list[CoverageWarning]:
         "practices have no place") for p in places if p not in covered]
 
 
-def _councils(system, places: list[str]) -> dict:
-    """Place → its council (None where none is known)."""
-    table = getattr(system, "places", None)
-    out = {p: None for p in places}
-    if table is not None and len(table) and "council" in table:
-        given = dict(zip(table["place"].astype(str), table["council"]))
-        out.update({p: given[p] for p in places if p in given and pd.notna(given[p])})
-    orgs = system.organisations
-    councils = orgs[orgs["type"] == "local_authority"]
-    for place, org in sorted(zip(councils["place"].astype(str), councils["id"])):
-        if place in out and out[place] is None:
-            out[place] = org
-    return out
-
-
 def _council(system, scope, places: list[str]) -> list[CoverageWarning]:
+    """A place whose council is not in scope: the council ``places.csv`` names for it, else
+    any local authority in scope with that place or with none (county-wide). Worked out from
+    the scope alone, so a council that is nowhere in scope makes no difference to it."""
+    table = getattr(system, "places", None)
+    given = {}
+    if table is not None and len(table) and "council" in table:
+        given = {str(p): c for p, c in zip(table["place"], table["council"]) if pd.notna(c)}
+    orgs = system.organisations.set_index("id")
+    in_scope = scope.organisations["id"]
+    councils = in_scope[in_scope.map(orgs["type"]).eq("local_authority").to_numpy()]
+    council_places = councils.map(orgs["place"])
+    county = bool(council_places.isna().any())
+    covered = set(council_places.dropna().astype(str))
     names = system.organisation_names()
-    in_scope = set(scope.organisations["id"])
     out = []
-    for place, council in _councils(system, places).items():
-        shown = _place_name(system, place)
-        if council is None:
-            out.append(CoverageWarning(
-                "no_council", place, f"place {shown} is in scope but no council is known for "
-                "it: give places.csv a council column, or its council a place"))
-        elif council not in in_scope:
-            out.append(CoverageWarning(
-                "no_council", place, f"place {shown} is in scope but its council, "
-                f"{names.get(council, council)} ({council}), is not: none of its services has "
-                "flows in scope and it commissions no provider in scope; if its residents use "
-                "social care on this pathway, those flows are missing"))
+    for place in places:
+        named = given.get(place)
+        if (named in set(in_scope)) if named else (county or place in covered):
+            continue
+        which = f"its council, {names.get(named, named)} ({named}), is" if named else \
+            "no council with that place is"
+        out.append(CoverageWarning(
+            "no_council", place, f"place {_place_name(system, place)} is in scope but {which} "
+            "in scope (no flows or contracts there): if its residents use social care on this "
+            "pathway, those flows are missing"))
     return out
 
 
@@ -162,16 +157,16 @@ def _capacity(system, scope, inc) -> list[CoverageWarning]:
         return out
     change = inc.services.set_index("id")["activity_change"]
     capacity = services.set_index("id")["capacity"].reindex(change.index)
-    now = service_activity(system.flows).reindex(change.index, fill_value=0.0)
+    now = scope.services.set_index("id")["activity"].reindex(change.index, fill_value=0.0)
     after = now + change
     over = change.index[(capacity.notna() & (change > 0) & (after > capacity)).to_numpy()]
     for s in sorted(over):
         if any(s in n for n in notes):
             continue
         out.append(CoverageWarning(
-            "capacity", s, f"the shift takes {s} to {after[s]:,.0f} contacts a year against its "
-                           f"stated capacity of {capacity[s]:,.0f} ({after[s] - capacity[s]:,.0f} "
-                           "over)"))
+            "capacity", s, f"the shift takes {s} to {after[s]:,.0f} contacts a year on this "
+                           f"opportunity's pathways alone, past its stated capacity of "
+                           f"{capacity[s]:,.0f} ({after[s] - capacity[s]:,.0f} over)"))
     return out
 
 
@@ -199,5 +194,6 @@ def warning_blocks(warnings) -> list:
     if not warnings:
         return []
     return [Heading("Data coverage", 2, only=("markdown", "html")),
-            Paragraph("Check the data first:", only=("markdown", "html")),
+            Paragraph(f"Data coverage: {len(warnings)} thing{'s' if len(warnings) != 1 else ''}"
+                      " to check before reading the partners:"),
             Bullets(tuple(f"! {w.message}" for w in warnings))]
