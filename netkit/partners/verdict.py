@@ -260,8 +260,12 @@ def proportionality(scope, crit, inc, opportunity, core: list, burden: Burden,
               f"and the largest two {two['activity']:.0%}; {two['transfers']:.0%} of the "
               "transfers of care stay within those two)")
     if small:
-        reason += (f"; the money ({about(at_stake['central'])} a year) does not cover the "
-                   f"coordination (about {about(burden.cost)} a year), so the case rests on "
+        money = (f"the money ({about(at_stake['central'])} a year) does not cover the "
+                 f"coordination (about {about(burden.cost)} a year)"
+                 if at_stake["central"] >= 0 else
+                 f"the system loses {about(-at_stake['central'])} a year under the shift, "
+                 f"besides the coordination (about {about(burden.cost)} a year)")
+        reason += (f"; {money}, so the case rests on "
                    + (_benefit_words([b for b in benefits if b != "technical_efficiency"])
                       if benefits else "benefits the opportunity does not state"))
     elif benefits:
