@@ -23,6 +23,7 @@ option (``--coordination-cost seat_days=6``), the option winning.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
@@ -47,8 +48,8 @@ def about(value: float) -> str:
 
     Examples
     --------
-    >>> about(95_760), about(6_612), about(1_284_000), about(-148_659)
-    ('£96,000', '£6,600', '£1.3m', '-£150,000')
+    >>> about(95_760), about(6_612), about(1_284_000), about(-148_659), about(40_500)
+    ('£96,000', '£6,600', '£1.3m', '-£150,000', '£41,000')
     """
     sign = "-" if value < 0 else ""
     value = abs(float(value))
@@ -56,9 +57,8 @@ def about(value: float) -> str:
         return f"{sign}£{value / 1_000_000:,.1f}m"
     if value == 0:
         return "£0"
-    digits = len(str(int(value))) - 2
-    rounded = round(value, -digits) if digits > 0 else round(value)
-    return f"{sign}£{int(rounded):,}"
+    step = 10 ** max(len(str(int(value))) - 2, 0)
+    return f"{sign}£{int(math.floor(value / step + 0.5)) * step:,}"  # halves round up
 
 
 def burden_settings(finance: Mapping | None = None,
