@@ -84,7 +84,6 @@ def test_the_stop_is_reported_against_the_money(tmp_path):
 
 def test_cli_coordination_cost_takes_seat_days(tmp_path):
     from click.testing import CliRunner
-
     from netkit.cli import cli
 
     build(tmp_path / "s", through("ED", "DN", "HOSP"))

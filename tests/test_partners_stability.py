@@ -8,10 +8,16 @@ import re
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from netkit.cli import cli
 
 import netkit
-from netkit.cli import cli
-from netkit.partners.stability import FIRM, OUTSIDE, judgement_calls, judgement_line, stability
+from netkit.partners.stability import (
+    FIRM,
+    OUTSIDE,
+    judgement_calls,
+    judgement_line,
+    stability,
+)
 
 NONE = pd.DataFrame(columns=["source", "target", "patients"])
 

@@ -229,7 +229,6 @@ def test_the_verdict_is_the_first_thing_every_report_says(tmp_path):
 
 def test_cli_verdict_option(tmp_path):
     from click.testing import CliRunner
-
     from netkit.cli import cli
 
     build(tmp_path / "s", through("ED", patients=900) + through("DN", patients=100))

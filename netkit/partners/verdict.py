@@ -169,11 +169,11 @@ def _commissioner(lead: str, scope, crit, candidate_of: Mapping) -> str | None:
     if len(mine):
         by = mine.groupby(mine["commissioner"].map(lambda c: candidate_of.get(c, c)))["spend"]
         totals = by.sum()
-        return sorted(totals.index, key=lambda c: (-totals[c], c))[0]
+        return min(totals.index, key=lambda c: (-totals[c], c))
     table = crit.table
     commissioning = table.loc[table["commissioning"] > 0, "commissioning"]
     if len(commissioning):
-        return sorted(commissioning.index, key=lambda c: (-commissioning[c], c))[0]
+        return min(commissioning.index, key=lambda c: (-commissioning[c], c))
     return None
 
 
@@ -253,24 +253,30 @@ def proportionality(scope, crit, inc, opportunity, core: list, burden: Burden,
                   f"{burden.seats} seats; {agree}")
         return Verdict("bilateral", lead, parties, reason, at_stake, burden, shown, thresholds,
                        contract_variation=True)
-    c = contained["internal"]
-    two = contained["bilateral"]
+    reason = _partnership_reason(name(lead), contained, burden, at_stake if small else None,
+                                 benefits)
+    return Verdict("partnership", lead, list(core), reason, at_stake, burden, shown, thresholds)
+
+
+def _partnership_reason(lead: str, contained: dict, burden: Burden, short: dict | None,
+                        benefits: tuple) -> str:
+    """Why a partnership: no one or two organisations hold the work; where the money does not
+    cover the coordination (``short``, the money at stake), what the case rests on."""
+    c, two = contained["internal"], contained["bilateral"]
     reason = (f"a partnership of {burden.seats} seats: no one organisation or pair holds the "
-              f"work (the largest, {name(lead)}, delivers {c['activity']:.0%} of the contacts "
+              f"work (the largest, {lead}, delivers {c['activity']:.0%} of the contacts "
               f"and the largest two {two['activity']:.0%}; {two['transfers']:.0%} of the "
               "transfers of care stay within those two)")
-    if small:
-        money = (f"the money ({about(at_stake['central'])} a year) does not cover the "
+    if short is not None:
+        money = (f"the money ({about(short['central'])} a year) does not cover the "
                  f"coordination (about {about(burden.cost)} a year)"
-                 if at_stake["central"] >= 0 else
-                 f"the system loses {about(-at_stake['central'])} a year under the shift, "
+                 if short["central"] >= 0 else
+                 f"the system loses {about(-short['central'])} a year under the shift, "
                  f"besides the coordination (about {about(burden.cost)} a year)")
-        reason += (f"; {money}, so the case rests on "
-                   + (_benefit_words([b for b in benefits if b != "technical_efficiency"])
-                      if benefits else "benefits the opportunity does not state"))
-    elif benefits:
-        reason += f", for {_benefit_words(benefits)}"
-    return Verdict("partnership", lead, list(core), reason, at_stake, burden, shown, thresholds)
+        return (reason + f"; {money}, so the case rests on "
+                + (_benefit_words([b for b in benefits if b != "technical_efficiency"])
+                   if benefits else "benefits the opportunity does not state"))
+    return reason + (f", for {_benefit_words(benefits)}" if benefits else "")
 
 
 def verdict_blocks(verdict: Verdict | None, width: int = 100) -> list:
