@@ -219,8 +219,9 @@ def test_the_verdict_is_the_first_thing_every_report_says(tmp_path):
     assert text[2].startswith("Verdict: internal. An internal improvement for Vale Hospital")
     assert max(len(line) for line in text) <= 110
     markdown = ps.to_markdown().splitlines()
-    assert markdown[2] == "## Verdict"
-    assert markdown[4].startswith("Verdict: internal.")
+    assert markdown[2] == "## Verdict: internal"
+    assert markdown[4].startswith("An internal improvement for Vale Hospital (TRUST)")
+    assert "<h2>Verdict: internal</h2>" in ps.to_html()
     data = ps.to_dict()["verdict"]
     assert (data["kind"], data["lead"]) == ("internal", "TRUST")
     assert set(data) >= {"kind", "lead", "reason", "at_stake", "burden"}

@@ -482,6 +482,7 @@ class PartnerSet:
             reasons=self.partners["reasons"].map(lambda r: " · ".join(r[:3])))
         return render_html(Document([
             Heading(f"Partners for: {self.opportunity.title or self.opportunity.id}"),
+            *verdict_blocks(self.verdict), *warning_blocks(self.warnings),
             Lines(self._headline()),
             Table(table[["rank", "name", "id", "tier", "score", "reasons"]]),
             Paragraph(self.stop)]), notebook=True)

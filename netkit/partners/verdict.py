@@ -294,5 +294,8 @@ def verdict_blocks(verdict: Verdict | None, width: int = 100) -> list:
         lines.append("The tiers below show who a partnership would seat; the verdict says "
                      "one is not needed.")
     wrapped = [part for t in lines for part in textwrap.wrap(t, width)]
-    return ([Heading("Verdict", 2, only=("markdown", "html")), Lines(tuple(wrapped), only=("text",))]
-            + [Paragraph(t, only=("markdown", "html")) for t in lines])
+    pages = ("markdown", "html")
+    reason = verdict.reason[:1].upper() + verdict.reason[1:] + "."
+    return ([Heading(f"Verdict: {verdict.kind}", 2, only=pages),
+             Lines(tuple(wrapped), only=("text",))]
+            + [Paragraph(t, only=pages) for t in [reason, *lines[1:]]])

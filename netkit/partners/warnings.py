@@ -193,7 +193,10 @@ def warning_blocks(warnings) -> list:
     """The warnings as blocks for the top of a report."""
     if not warnings:
         return []
+    count = f"{len(warnings)} thing{'s' if len(warnings) != 1 else ''}"
     return [Heading("Data coverage", 2, only=("markdown", "html")),
-            Paragraph(f"Data coverage: {len(warnings)} thing{'s' if len(warnings) != 1 else ''}"
-                      " to check before reading the partners:"),
+            Paragraph(f"Data coverage: {count} to check before reading the partners:",
+                      only=("text",)),
+            Paragraph(f"{count[:1].upper()}{count[1:]} to check before reading the partners:",
+                      only=("markdown", "html")),
             Bullets(tuple(f"! {w.message}" for w in warnings))]
