@@ -298,9 +298,10 @@ def disclosure_check(system: System, opportunity: str | Opportunity, rules,
     if partners is None:
         partners = find_partners(system, opportunity, **options).partners
     opp = system.opportunity(opportunity) if isinstance(opportunity, str) else opportunity
+    cost = parse_weights(options.get("coordination_cost"), "coordination_cost") or {}
     opp = opp.with_options(weights=parse_weights(options.get("weights"), "weights"),
-                           coordination_cost=parse_weights(options.get("coordination_cost"),
-                                                           "coordination_cost"))
+                           coordination_cost={k: v for k, v in cost.items()
+                                              if k not in BURDEN_KEYS})
     min_patients = options.get("min_patients")
     return _check_released(system, opp, rules, partners,
                            represent_rules(system, opp, options.get("represent")),
