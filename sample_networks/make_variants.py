@@ -31,6 +31,9 @@ HERE = Path(__file__).resolve().parent
 PLACE_WORDS = {"shire": {"Riverside": "Shire", "Riverton": "Castleford", "Southmere": "Wealdon"},
                "metro": {"Riverside": "Metro", "Riverton": "Northgate", "Southmere": "Southbank"}}
 SUFFIX = {"shire": "-SHI", "metro": "-MET"}
+#: Each variant's places: population, aged 65 and over, deprivation quintile (1 most deprived).
+PLACES = {"shire": {"North": (190_000, 39_900, 3), "South": (290_000, 72_500, 4)},
+          "metro": {"North": (720_000, 86_400, 1), "South": (530_000, 74_200, 3)}}
 
 
 def shire(base):
@@ -122,9 +125,17 @@ def metro(base):
 
 
 def _finish(system, flows, name, population, description):
-    tables = {**system.tables(), "flows": flows[flows["patients"] > 0].reset_index(drop=True)}
+    places = system.places
+    for place, (people, older, quintile) in PLACES[name].items():
+        at = places["place"] == place
+        places.loc[at, ["population", "population_65plus", "deprivation_quintile"]] = \
+            [people, older, quintile]
+    tables = {**system.tables(), "flows": flows[flows["patients"] > 0].reset_index(drop=True),
+              "places": places}
     meta = {**system.meta, "name": "", "population": population, "description": description}
-    system = netkit.System(tables, meta, list(system.opportunities.values()))
+    # write back only the optional columns that have a value (as riverside's files do)
+    given = {n: [c for c in frame.columns if frame[c].notna().any()] for n, frame in tables.items()}
+    system = netkit.System(tables, meta, list(system.opportunities.values()), given_columns=given)
     out = HERE / name
     netkit.save_system(system, out, overwrite=True)
     words, suffix = PLACE_WORDS[name], SUFFIX[name]

@@ -34,7 +34,7 @@ def test_optional_files_may_be_missing(tiny_dir):
     assert len(system.relationships) == 0
     # the optional columns are there, empty, so analysis code needs no guards
     assert list(system.relationships.columns) == ["source", "target", "type", "value", "payment",
-                                                  "strength"]
+                                                  "strength", "variable_share"]
     assert system.given_columns["relationships"] == ()
     assert dict(system.opportunities) == {}
 
@@ -136,7 +136,7 @@ def test_unknown_payment_basis(tiny_dir):
     set_cell(tiny_dir, "relationships", 2, "payment", "PbR")
     errors, _ = messages(tiny_dir)
     assert errors == ["relationships.csv row 2, column payment: 'PbR' is not a payment basis "
-                      "(expected 'activity' or 'block', or leave it empty)"]
+                      "(expected 'activity', 'block' or 'api', or leave it empty)"]
 
 
 def test_duplicate_flow(tiny_dir):

@@ -4,6 +4,12 @@ The generator lives in the `netkit.io.generate` subpackage (one module per part 
 this module keeps ``from netkit.io.generator import generate_system`` working.
 """
 
-from netkit.io.generate import ATTRIBUTION, SCALES, GeneratedSystem, generate_system, ics_counts
+from netkit.io.generate import (
+    ATTRIBUTION,
+    SCALES,
+    GeneratedSystem,
+    generate_system,
+    ics_counts,
+)
 
 __all__ = ["generate_system", "GeneratedSystem", "SCALES", "ics_counts", "ATTRIBUTION"]

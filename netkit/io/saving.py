@@ -45,7 +45,7 @@ from netkit._files import (
     work_name,
 )
 from netkit.model.opportunity import opportunity_to_dict
-from netkit.model.schema import TABLES
+from netkit.model.schema import TABLES, VERSION_1_TABLES
 from netkit.model.system import System
 
 __all__ = ["save_system", "write_folder", "check_target", "recover", "NETKIT_FILES"]
@@ -104,7 +104,8 @@ def save_system(system: System, path: str | Path, overwrite: bool = False, *,
         with _staged(path, overwrite, folder=False, inputs=inputs) as staged:
             _write_workbook(system, staged)
         return path
-    tables = {name: _as_given(system, name, frame) for name, frame in system.tables().items()}
+    tables = {name: _as_given(system, name, frame) for name, frame in system.tables().items()
+              if name in VERSION_1_TABLES or len(frame)}
     return write_folder(path, tables, system.meta,
                         [opportunity_to_dict(o) for o in system.opportunities.values()],
                         overwrite=overwrite, inputs=inputs)
@@ -464,7 +465,8 @@ def _write_workbook(system: System, file: Path) -> None:
             for k, v in _meta_for_yaml(system.meta).items()}
     sheets = {"system": pd.DataFrame([meta])}
     for name, frame in system.tables().items():
-        sheets[name] = _ordered(name, _as_given(system, name, frame), as_text=False)
+        if name in VERSION_1_TABLES or len(frame):
+            sheets[name] = _ordered(name, _as_given(system, name, frame), as_text=False)
     opps = [_flatten(opportunity_to_dict(o)) for o in system.opportunities.values()]
     if opps:
         sheets["opportunities"] = pd.DataFrame(opps)

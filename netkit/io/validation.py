@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -18,7 +18,12 @@ import pandas as pd
 
 from netkit._frames import blank_as_empty
 from netkit.errors import SHOWN_PER_KIND, Problem
+from netkit.io.opportunity_checks import (
+    check_opportunities,
+)
 from netkit.io.reading import ROW_COLUMN, RawSystem
+from netkit.io.suggest import _AROUND, _HIDDEN, _suggest
+from netkit.io.version2 import check_finance, check_version_2_references
 from netkit.model.disclosure import SUPPRESSED
 from netkit.model.opportunity import Opportunity, parse_opportunities
 from netkit.model.schema import (
@@ -27,6 +32,7 @@ from netkit.model.schema import (
     MONEY_CEILING,
     ORGANISATION_TYPES,
     PAYMENT_BASES,
+    POPULATION_PREFIX,
     RELATIONSHIP_TYPES,
     SERVICE_CATEGORIES,
     SYSTEM_KEYS,
@@ -34,14 +40,8 @@ from netkit.model.schema import (
     TableSpec,
     complete_columns,
 )
-from netkit.model.selectors import (
-    PATHWAY_KINDS,
-    SERVICE_KINDS,
-    parse_selector,
-    pathway_tags,
-)
 
-__all__ = ["ValidatedSystem", "validate_raw", "check_opportunities"]
+__all__ = ["ValidatedSystem", "validate_raw"]
 
 _FRIENDLY_NUMBER = {
     "patients": "a number of patients a year (≥ 0)",
@@ -51,6 +51,11 @@ _FRIENDLY_NUMBER = {
     "price": "a price in pounds per patient contact (≥ 0)",
     "capacity": "a number of patient contacts a year (≥ 0)",
     "strength": "a number from 0 to 1",
+    "marginal_cost": "a cost in pounds per patient contact (≥ 0)",
+    "variable_share": "a share from 0 to 1",
+    "population": "a number of people (≥ 0)",
+    "population_65plus": "a number of people (≥ 0)",
+    "deprivation_quintile": "a quintile from 1 (most deprived) to 5",
 }
 
 
@@ -62,6 +67,9 @@ CEILINGS = {
     "value": ("pounds", MONEY_CEILING),
     "unit_cost": ("pounds", MONEY_CEILING),
     "price": ("pounds", MONEY_CEILING),
+    "marginal_cost": ("pounds", MONEY_CEILING),
+    "population": ("people", COUNT_CEILING),
+    "population_65plus": ("people", COUNT_CEILING),
 }
 
 
@@ -145,8 +153,11 @@ def validate_raw(raw: RawSystem) -> ValidatedSystem:
             out.tables[name] = complete_columns(name, typed.drop(columns=ROW_COLUMN))
     if all(name in out.tables for name in TABLES):
         _check_references(out, raw.labels)
+        check_version_2_references(out.tables, out.rows, raw.labels, out.problems)
     out.meta = _check_system_doc(raw.system_doc, raw.labels.get("system", "system.yaml"),
                                  raw.lines.get("system", {}), out.problems)
+    check_finance(out.meta.get("finance"), raw.labels.get("system", "system.yaml"),
+                  raw.lines.get("system", {}), out.problems)
     opportunities, problems = parse_opportunities(
         raw.opportunities_doc, raw.labels.get("opportunities", "opportunities.yaml"),
         raw.lines.get("opportunities", {}))
@@ -208,21 +219,13 @@ def _check_table(spec: TableSpec, frame: pd.DataFrame | None, label: str,
     for column in frame.columns:
         if column == ROW_COLUMN:
             continue
-        kind = spec.kinds.get(column, "text")
+        kind = spec.kinds.get(column) or (
+            "number" if spec.name == "places" and column.startswith(POPULATION_PREFIX) else "text")
         if kind == "number":
             typed[column] = _check_number(check, column)
         elif kind in ("text", "list", "ref") and column not in spec.required:
             typed[column] = frame[column].where(frame[column] != "")
     return typed
-
-
-#: Characters that do not show: zero-width spaces and joiners, the word joiner, the byte-order
-#: mark and the soft hyphen.
-INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
-#: Every white-space character (the space, tab, no-break space U+00A0, the en and em spaces,
-#: ...) and the invisible ones: what is stripped from around ids and references.
-_AROUND = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + INVISIBLE
-_HIDDEN = str.maketrans("", "", _AROUND)
 
 
 def _describe_around(value: str) -> str:
@@ -299,26 +302,12 @@ def _check_number(check: _Checker, column: str) -> pd.Series:
         check.flag(np.isfinite(numbers) & (numbers > top), column,
                    f"is too large: netkit takes {unit} up to {top:,.0f} (expected {expected}); "
                    "check for a typing error or the wrong units")
-    if column == "strength":
-        check.flag(numbers > 1, column, "is more than 1 (expected a number from 0 to 1)")
+    if column in ("strength", "variable_share"):
+        check.flag(numbers > 1, column, f"is more than 1 (expected {expected})")
+    if column == "deprivation_quintile":
+        check.flag(np.isfinite(numbers) & ~numbers.isin([1, 2, 3, 4, 5]), column,
+                   f"is not a quintile (expected {expected})")
     return numbers.where(np.isfinite(numbers))
-
-
-def _suggest(value: str, known: Iterable[str], limit: int = 5000) -> str:
-    known = list(known)
-    if len(known) > limit:
-        return ""
-    close = difflib.get_close_matches(value, known, n=1, cutoff=0.75)
-    if close:
-        return f" (did you mean {close[0]!r}?)"
-    stripped = value.strip()
-    if stripped != value and stripped in known:
-        return f" (did you mean {stripped!r}? the id has spaces around it)"
-    folded = value.translate(_HIDDEN).casefold()
-    for name in known:
-        if name.translate(_HIDDEN).casefold() == folded:
-            return f" (did you mean {name!r}? ids are compared exactly, case included)"
-    return ""
 
 
 def _check_references(out: ValidatedSystem, labels: dict) -> None:
@@ -389,13 +378,15 @@ def _check_flow_refs(flows: pd.DataFrame, pathway_ids: set, service_ids: set, ro
     c.flag((flows["source"] == HOME) & (flows["target"] == HOME), "target",
            f"makes a flow from {HOME} to {HOME}, which stays outside every service; remove the row")
     key = flows[["pathway", "source", "target"]].assign(
-        place=blank_as_empty(flows["place"]))
+        place=blank_as_empty(flows["place"]), period=blank_as_empty(flows["period"]))
     dup = key.duplicated(keep="first")
     if dup.any():
         first = rows.groupby([key[k] for k in key.columns]).transform("min")
+        same = ("pathway, source, target, place and period" if flows["period"].notna().any()
+                else "pathway, source, target and place")
         c.flag(dup, "target", lambda v, rows=iter(first[dup].tolist()):
-               f"repeats the flow at row {next(rows)} (same pathway, source, target and "
-               "place); add the patients together in one row")
+               f"repeats the flow at row {next(rows)} (same {same}); add the patients "
+               "together in one row")
 
 
 def _check_relationship_refs(rels: pd.DataFrame, org_ids: set, c: _Checker) -> None:
@@ -420,7 +411,7 @@ def _check_relationship_refs(rels: pd.DataFrame, org_ids: set, c: _Checker) -> N
                          "it is kept, but counts only as an existing tie", "warning")
     payment = rels["payment"]
     c.flag(payment.notna() & ~payment.isin(PAYMENT_BASES), "payment",
-           "is not a payment basis (expected 'activity' or 'block', or leave it empty)")
+           "is not a payment basis (expected 'activity', 'block' or 'api', or leave it empty)")
 
 
 def _check_parent_cycles(orgs: pd.DataFrame, parent: pd.Series, has_parent: pd.Series,
@@ -492,104 +483,3 @@ def _check_system_doc(doc: Any, label: str, lines: dict, problems: list[Problem]
     return dict(doc)
 
 
-def check_opportunities(opportunities: list[Opportunity], tables: dict[str, pd.DataFrame],
-                        label: str = "opportunities.yaml", lines: dict | None = None,
-                        doc: Any = None) -> list[Problem]:
-    """Check what each opportunity names against a system's tables.
-
-    Pathways (ids and ``tag:NAME``), places, cohorts, shift services (ids and ``category:NAME``)
-    and include/exclude organisations must all exist.
-    """
-    lines = lines or {}
-    problems: list[Problem] = []
-    known = _known_names(tables)
-    index_of = {}
-    if isinstance(doc, list):
-        index_of = {str(item.get("id")): i for i, item in enumerate(doc) if isinstance(item, dict)}
-
-    for opp in opportunities:
-        i = index_of.get(opp.id)
-
-        def bad(key: str, value: str, message: str, severity: str = "error"):
-            line = lines.get((i, key)) or lines.get((i,)) if i is not None else None
-            problems.append(Problem(label, line, f"opportunity {opp.id}.{key}", value, message,
-                                    severity))
-
-        _check_opportunity_pathways(opp, known, bad)
-        _check_opportunity_places_and_cohort(opp, known, bad)
-        _check_opportunity_shift(opp, known, bad)
-        _check_opportunity_organisations(opp, known, bad)
-        _check_opportunity_represent(opp, known, bad)
-    return problems
-
-
-def _known_names(tables: dict[str, pd.DataFrame]) -> dict[str, set]:
-    """What a system's tables name, by kind, for checking opportunities against."""
-    orgs, services, pathways, flows = (tables[k] for k in ("organisations", "services",
-                                                           "pathways", "flows"))
-    return {"org_ids": set(orgs["id"]), "service_ids": set(services["id"]),
-            "pathway_ids": set(pathways["id"]),
-            "tags": {t for tags in pathway_tags(pathways) for t in tags},
-            "places": set(orgs["place"].dropna()) | set(services["place"].dropna())
-            | set(flows["place"].dropna()),
-            "cohorts": set(pathways["cohort"].dropna()), "categories": set(services["category"]),
-            "org_types": set(orgs["type"])}
-
-
-def _check_opportunity_pathways(opp: Opportunity, known: dict[str, set], bad) -> None:
-    tags, pathway_ids = known["tags"], known["pathway_ids"]
-    for sel in opp.pathways:
-        selector = parse_selector(sel, PATHWAY_KINDS)
-        if selector.kind == "tag":
-            if selector.value not in tags:
-                bad("pathways", sel, f"matches no pathway (no pathway has the tag "
-                                     f"{selector.value!r}{_suggest(selector.value, tags)})")
-        elif sel not in pathway_ids:
-            bad("pathways", sel, f"is not a pathway id in pathways.csv"
-                                 f"{_suggest(sel, pathway_ids)}; use an id or tag:NAME")
-
-
-def _check_opportunity_places_and_cohort(opp: Opportunity, known: dict[str, set], bad) -> None:
-    places, cohorts = known["places"], known["cohorts"]
-    for place in opp.places:
-        if place not in places:
-            bad("places", place, f"is not a place named in the system{_suggest(place, places)}")
-    for cohort in opp.cohort:
-        if cohort not in cohorts:
-            bad("cohort", cohort, f"is not a cohort of any pathway{_suggest(cohort, cohorts)}")
-
-
-def _check_opportunity_shift(opp: Opportunity, known: dict[str, set], bad) -> None:
-    if opp.shift is None:
-        return
-    categories, service_ids = known["categories"], known["service_ids"]
-    for key, names in (("shift.from", opp.shift.from_), ("shift.to", opp.shift.to)):
-        for sel in names:
-            selector = parse_selector(sel, SERVICE_KINDS)
-            if selector.kind == "category":
-                if selector.value not in categories:
-                    bad(key, sel, "names a category that no service has"
-                                  f"{_suggest(selector.value, categories)}")
-            elif sel not in service_ids:
-                bad(key, sel, f"is not a service id in services.csv"
-                              f"{_suggest(sel, service_ids)}; use an id or category:NAME")
-
-
-def _check_opportunity_organisations(opp: Opportunity, known: dict[str, set], bad) -> None:
-    """Include and exclude name existing organisations, and none is in both."""
-    org_ids = known["org_ids"]
-    for key in ("include", "exclude"):
-        for org in getattr(opp, key):
-            if org not in org_ids:
-                bad(key, org, f"is not an organisation id in organisations.csv"
-                              f"{_suggest(org, org_ids)}")
-    both = set(opp.include) & set(opp.exclude)
-    for org in sorted(both):
-        bad("exclude", org, "is in both include and exclude; keep it in one")
-
-
-def _check_opportunity_represent(opp: Opportunity, known: dict[str, set], bad) -> None:
-    for org_type in (opp.represent or {}):
-        if org_type not in known["org_types"]:
-            bad("represent", org_type, "is not the type of any organisation in the system",
-                "warning")

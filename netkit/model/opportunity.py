@@ -13,6 +13,15 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
 from netkit.errors import Problem, check_number
+from netkit.model.opportunity_extras import (
+    SHIFT_EXTRAS,
+    parse_evidence,
+    parse_plan,
+    parse_reach,
+    parse_risk_share,
+    parse_seats_setting,
+    parse_shift_extras,
+)
 from netkit.model.schema import BENEFITS, COUNT_CEILING
 
 __all__ = [
@@ -52,21 +61,40 @@ DEFAULT_GROUPING = "type"
 DEFAULT_REPRESENT = {"gp_practice": "parent"}
 
 KNOWN_KEYS = ("id", "title", "description", "benefits", "pathways", "places", "cohort", "shift",
-              "include", "exclude", "weights", "coordination_cost", "represent", "min_patients")
-LIST_KEYS = ("benefits", "pathways", "places", "cohort", "include", "exclude", "from", "to")
+              "include", "exclude", "weights", "coordination_cost", "represent", "min_patients",
+              # version 2
+              "reach", "decommission", "evidence", "plan", "seats", "risk_share")
+LIST_KEYS = ("benefits", "pathways", "places", "cohort", "include", "exclude", "from", "to",
+             "decommission")
 
 
 @dataclass(frozen=True)
 class Shift:
-    """An intervention as an activity shift: move ``fraction`` of the activity at the ``from``
-    services (ids or ``category:NAME``) to the ``to`` services."""
+    """An intervention as a shift of patients: ``fraction`` of the patients reaching the
+    ``from`` services (ids or ``category:NAME``) go to the ``to`` services instead.
+
+    Version 2 adds, all optional: ``range`` (low and high fractions), ``ramp_months`` (months
+    to reach the full fraction), ``implementation_cost`` (£, once), ``double_running_months``
+    (months both services run), ``contacts_per_patient`` (contacts a diverted patient has at
+    the ``to`` services; default: those services' own contacts per patient).
+    """
 
     from_: tuple[str, ...]
     to: tuple[str, ...]
     fraction: float
+    range: tuple[float, float] | None = None
+    ramp_months: float | None = None
+    implementation_cost: float | None = None
+    double_running_months: float | None = None
+    contacts_per_patient: float | None = None
 
     def to_dict(self) -> dict:
-        return {"from": list(self.from_), "to": list(self.to), "fraction": self.fraction}
+        out = {"from": list(self.from_), "to": list(self.to), "fraction": self.fraction}
+        for key in SHIFT_EXTRAS:
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = list(value) if key == "range" else value
+        return out
 
 
 @dataclass(frozen=True)
@@ -98,6 +126,13 @@ class Opportunity:
     min_patients: float = 0.0
     description: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict)
+    # version 2 (see netkit.model.opportunity_extras)
+    reach: int | str | None = None
+    decommission: tuple[str, ...] = ()
+    evidence: Mapping[str, Any] | None = None
+    plan: Mapping[str, Any] | None = None
+    seats: str | None = None
+    risk_share: Mapping[str, Any] | None = None
 
     def with_options(self, weights: Mapping[str, float] | None = None,
                      coordination_cost: Mapping[str, float] | None = None,
@@ -137,6 +172,17 @@ def opportunity_to_dict(opp: Opportunity) -> dict:
         out["represent"] = dict(opp.represent)
     if opp.min_patients:
         out["min_patients"] = opp.min_patients
+    if opp.reach is not None:
+        out["reach"] = opp.reach
+    if opp.decommission:
+        out["decommission"] = list(opp.decommission)
+    for key in ("evidence", "risk_share"):
+        if getattr(opp, key) is not None:
+            out[key] = dict(getattr(opp, key))
+    if opp.plan is not None:
+        out["plan"] = {k: list(v) if isinstance(v, tuple) else v for k, v in opp.plan.items()}
+    if opp.seats is not None:
+        out["seats"] = opp.seats
     out.update(opp.extra)
     return out
 
@@ -252,6 +298,11 @@ def _parse_one(item: dict, r: _Reader) -> Opportunity | None:
     if item.get("min_patients") is not None:
         min_patients = r.number(item["min_patients"], ("min_patients",), 0.0, COUNT_CEILING,
                                 what="patients a year") or 0.0
+    extras = {"reach": parse_reach(item.get("reach"), r),
+              "evidence": parse_evidence(item.get("evidence"), r),
+              "plan": parse_plan(item.get("plan"), r),
+              "seats": parse_seats_setting(item.get("seats"), r),
+              "risk_share": parse_risk_share(item.get("risk_share"), r)}
     if sum(p.severity == "error" for p in r.problems) > errors_before:
         return None
     # places, cohort, include and exclude are read here, after the error count: a malformed one
@@ -272,6 +323,8 @@ def _parse_one(item: dict, r: _Reader) -> Opportunity | None:
         represent=represent,
         min_patients=min_patients,
         extra={k: v for k, v in item.items() if k not in KNOWN_KEYS},
+        decommission=r.text_list(item, "decommission"),
+        **extras,
     )
 
 
@@ -333,11 +386,18 @@ def _parse_shift(raw: Any, r: _Reader) -> Shift | None:
         r.problem(("shift", "to"), None, "is missing; name the services activity moves to")
     fraction = r.number(raw.get("fraction"), ("shift", "fraction"), 0.0, 1.0,
                         "a fraction") if "fraction" in raw else None
+    for key in raw:
+        if key not in ("from", "to", "fraction", *SHIFT_EXTRAS):
+            close = difflib.get_close_matches(str(key), ("from", "to", "fraction", *SHIFT_EXTRAS), 1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            r.problem(("shift", key), None, f"is not a key of shift{hint} (keys: from, to, "
+                                            f"fraction, {', '.join(SHIFT_EXTRAS)})")
+    extras = parse_shift_extras(raw, fraction, r)
     if "fraction" not in raw:
         r.problem(("shift", "fraction"), None, "is missing; give the share of activity "
                                                "that moves, e.g. 0.2")
     if src and dst and fraction is not None:
-        return Shift(src, dst, fraction)
+        return Shift(src, dst, fraction, **extras)
     return None
 
 

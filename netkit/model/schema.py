@@ -1,4 +1,4 @@
-"""The input format contract (version 1) as data: tables, columns, kinds of value, vocabularies.
+"""The input format contract (versions 1 and 2) as data: tables, columns, kinds of value, vocabularies.
 
 Reading, validation and saving all work from these specifications, so the contract is written down
 once. ``docs/format.md`` is the prose version.
@@ -26,6 +26,10 @@ __all__ = [
     "BENEFITS",
     "STATUTORY_TYPES",
     "complete_columns",
+    "VERSION_1_TABLES",
+    "POPULATION_PREFIX",
+    "FINANCE_KEYS",
+    "EVIDENCE_QUALITY",
 ]
 
 #: The largest amount of money netkit takes, in pounds a year (or per contact): a thousand
@@ -115,31 +119,61 @@ TABLES: dict[str, TableSpec] = {
         "services",
         required=("id", "name", "provider", "category"),
         kinds={"id": "id", "name": "text", "provider": "ref", "category": "text", "place": "text",
-               "capacity": "number", "unit_cost": "number", "price": "number"},
+               "capacity": "number", "unit_cost": "number", "price": "number",
+               "marginal_cost": "number"},
         key=("id",),
     ),
     "pathways": TableSpec(
         "pathways",
         required=("id", "name"),
-        kinds={"id": "id", "name": "text", "cohort": "text", "tags": "list"},
+        kinds={"id": "id", "name": "text", "cohort": "text", "tags": "list",
+               "denominator": "text"},
         key=("id",),
     ),
     "flows": TableSpec(
         "flows",
         required=("pathway", "source", "target", "patients"),
         kinds={"pathway": "ref", "source": "ref", "target": "ref", "patients": "number",
-               "place": "text"},
-        key=("pathway", "source", "target", "place"),
+               "place": "text", "commissioner": "ref", "period": "text"},
+        key=("pathway", "source", "target", "place", "period"),
     ),
     "relationships": TableSpec(
         "relationships",
         required=("source", "target", "type"),
         kinds={"source": "ref", "target": "ref", "type": "text", "value": "number",
-               "payment": "text", "strength": "number"},
+               "payment": "text", "strength": "number", "variable_share": "number"},
+        must_have_rows=False,
+        must_exist=False,
+    ),
+    # version 2: the places the ``place`` columns name, with their populations and the bodies
+    # responsible for their residents; extra ``population_*`` columns are age bands (numbers)
+    "places": TableSpec(
+        "places",
+        required=("place",),
+        kinds={"place": "id", "name": "text", "population": "number",
+               "population_65plus": "number", "deprivation_quintile": "number",
+               "commissioner": "ref", "council": "ref"},
+        key=("place",),
+        must_have_rows=False,
+        must_exist=False,
+    ),
+    # version 2: named seats (several organisations taking part as one partner)
+    "seats": TableSpec(
+        "seats",
+        required=("id", "name", "members"),
+        kinds={"id": "id", "name": "text", "members": "list", "kind": "text"},
+        key=("id",),
         must_have_rows=False,
         must_exist=False,
     ),
 }
+
+#: The tables of format version 1 (every system has them, perhaps empty); version 2 adds
+#: ``places`` and ``seats``.
+VERSION_1_TABLES = ("organisations", "services", "pathways", "flows", "relationships")
+
+#: Extra columns of ``places.csv`` whose names start with this are age bands, read as numbers.
+POPULATION_PREFIX = "population_"
 
 ORGANISATION_TYPES = (
     "icb", "acute_trust", "community_trust", "mental_health_trust", "ambulance_trust",
@@ -152,7 +186,10 @@ SERVICE_CATEGORIES = (
     "mental_health", "social_care", "ambulance", "care_home", "vcse_support", "pharmacy", "other",
 )
 
-PAYMENT_BASES = ("activity", "block")
+#: How a contract pays: by ``activity``, a fixed ``block``, or aligned payment and incentive
+#: (``api``: a fixed part and a variable part, ``variable_share`` of the contract, that moves
+#: with activity) from version 2.
+PAYMENT_BASES = ("activity", "block", "api")
 
 #: Relationship types: version 1's six, and ``subcontracts`` (source pays target for part of a
 #: service it is commissioned for) from version 2, so a version 2 file is not warned about.
@@ -164,6 +201,14 @@ RELATIONSHIP_TYPES = (
 #: The keys of ``system.yaml``: version 1's, and version 2's ``finance`` and ``coordination``.
 SYSTEM_KEYS = ("name", "snapshot", "population", "currency", "description", "finance",
                "coordination")
+
+#: The keys of ``system.yaml``'s ``finance`` mapping (version 2): ``marginal_share`` by service
+#: category (0–1), and the coordination burden's days a year per seat and per new relationship
+#: and the cost of a day of staff time (£).
+FINANCE_KEYS = ("marginal_share", "seat_days", "tie_days", "day_cost")
+
+#: How sure an evaluation is (``evidence.quality`` on an opportunity).
+EVIDENCE_QUALITY = ("high", "moderate", "low")
 
 BENEFITS = ("quality", "outcomes", "allocative_efficiency", "technical_efficiency")
 

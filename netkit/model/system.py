@@ -39,7 +39,7 @@ class System:
         The system's name, from ``system.yaml``.
     meta : mapping
         Everything in ``system.yaml`` (name, snapshot, population, currency, description, ...).
-    organisations, services, pathways, flows, relationships : pandas.DataFrame
+    organisations, services, pathways, flows, relationships, places, seats : pandas.DataFrame
         The tables, with the contract's columns typed (ids as text, numbers as floats, empty
         optional cells missing) and any extra columns kept as text. Every optional column of
         the contract is there: one the input lacked is added with every cell missing (see
@@ -68,6 +68,7 @@ class System:
                  opportunities: Iterable[Opportunity] = (), source: str | None = None,
                  warnings: Iterable = (), checksum: str | None = None, *,
                  given_columns: Mapping[str, Iterable[str]] | None = None):
+        tables = {name: tables[name] if name in tables else _empty(name) for name in TABLES}
         given = given_columns or {name: tables[name].columns for name in TABLES}
         self._given = MappingProxyType({
             name: tuple(c for c in TABLES[name].optional if c in set(given.get(name, ())))
@@ -108,8 +109,29 @@ class System:
     def relationships(self) -> pd.DataFrame:
         return self._tables["relationships"].copy(deep=_DEEP)
 
+    @property
+    def places(self) -> pd.DataFrame:
+        """``places.csv`` (format version 2): ``place, name, population, population_65plus,
+        deprivation_quintile, commissioner, council`` and any ``population_*`` age bands; no
+        rows when the system has none.
+
+        Examples
+        --------
+        >>> import netkit
+        >>> netkit.load_system(netkit.sample_path("tiny")).places["place"].tolist()
+        ['North', 'South']
+        """
+        return self._tables["places"].copy(deep=_DEEP)
+
+    @property
+    def seats(self) -> pd.DataFrame:
+        """``seats.csv`` (format version 2): ``id, name, members`` (``;``-separated organisation
+        ids) and ``kind``; no rows when the system names no seats."""
+        return self._tables["seats"].copy(deep=_DEEP)
+
     def tables(self) -> dict[str, pd.DataFrame]:
-        """All five tables by name (copies)."""
+        """Every table by name (copies): the five of format version 1, then ``places`` and
+        ``seats`` (perhaps empty)."""
         return {name: frame.copy(deep=_DEEP) for name, frame in self._tables.items()}
 
     @property
@@ -330,6 +352,12 @@ class System:
     def _repr_html_(self) -> str:
         return (f"<h4>{html.escape(self.name)}</h4>"
                 + self.summary()._repr_html_())
+
+
+def _empty(name: str) -> pd.DataFrame:
+    """A table of the contract with its required columns and no rows (a system built from
+    version 1 tables has no places or seats)."""
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in TABLES[name].required})
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:

@@ -143,6 +143,7 @@ class RemoveOrganisation(EventKind):
         s.opportunities = [replace(o, include=tuple(i for i in o.include if i != org_id),
                                    exclude=tuple(i for i in o.exclude if i != org_id))
                            for o in s.opportunities]
+        _follow_in_version_2(s, e, [org_id], None)
 
 
 class MergeOrganisations(EventKind):
@@ -218,6 +219,7 @@ class MergeOrganisations(EventKind):
         s.opportunities = [replace(o, include=_renamed(o.include, merged, new_id),
                                    exclude=_renamed(o.exclude, merged, new_id))
                            for o in s.opportunities]
+        _follow_in_version_2(s, e, merged, new_id)
         s.log.append((e.number, f"{', '.join(merged)} merge into {new_id} ({row.get('name')}), "
                                 f"which now provides {len(services_before)} services"))
 
@@ -250,6 +252,34 @@ class UpdateOrganisation(Update):
         services = s.services_of(key_id)
         orgs = {key_id} | {str(changes["parent"])} if changes.get("parent") else {key_id}
         return Touched(s.pathways_at(services), set(services), orgs)
+
+
+def _follow_in_version_2(s: State, e: ChangeEvent, gone: list, new_id: str | None) -> None:
+    """Organisations that close (``new_id`` None) or merge into ``new_id``, followed through
+    the version 2 references: a place's commissioner or council, a flow's responsible
+    commissioner, a seat's members and an opportunity's ``decommission`` list."""
+    for column in ("commissioner", "council"):
+        places = s.t["places"]
+        at = places[column].isin(gone)
+        if at.any():
+            places.loc[at, column] = new_id if new_id is not None else np.nan
+            now = f"is now {new_id}" if new_id is not None else "is left empty"
+            s.log.append((e.number, f"the {column} of {', '.join(places.loc[at, 'place'])} "
+                                    f"{now}"))
+    flows = s.t["flows"]
+    at = flows["commissioner"].isin(gone)
+    if at.any():
+        flows.loc[at, "commissioner"] = new_id if new_id is not None else np.nan
+    seats = s.t["seats"]
+    if len(seats):
+        def follow(members):
+            ids = [m.strip() for m in str(members).split(";") if m.strip()]
+            ids = [new_id if m in gone else m for m in ids if m not in gone or new_id]
+            return ";".join(dict.fromkeys(ids))
+        seats["members"] = seats["members"].map(follow)
+    s.opportunities = [replace(o, decommission=_renamed(o.decommission, gone, new_id)
+                               if new_id else tuple(i for i in o.decommission if i not in gone))
+                       for o in s.opportunities]
 
 
 def _check_merge_list(orgs: Any, number: int, bad: Report) -> None:

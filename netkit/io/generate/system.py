@@ -12,7 +12,13 @@ import pandas as pd
 
 from netkit.errors import OptionError
 from netkit.io.generate.builder import Builder
-from netkit.io.generate.counts import ATTRIBUTION, LIST_SIZE, SCALES, choose_area, ics_counts
+from netkit.io.generate.counts import (
+    ATTRIBUTION,
+    LIST_SIZE,
+    SCALES,
+    choose_area,
+    ics_counts,
+)
 from netkit.io.generate.opportunities import opportunities
 from netkit.io.generate.organisations import (
     ambulance_trusts,

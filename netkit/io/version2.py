@@ -1,0 +1,180 @@
+"""Checks of the format version 2 additions against the rest of a system.
+
+``places.csv`` names the places the ``place`` columns use, with their populations and the bodies
+responsible for their residents; ``seats.csv`` names seats of several organisations;
+``flows.commissioner`` names the responsible commissioner of a flow's patients;
+``relationships.variable_share`` is the variable part of an ``api`` contract; and
+``pathways.denominator`` names the population a pathway's rates are per. Each must name what
+exists. ``system.yaml``'s ``finance`` mapping holds numbers in stated ranges.
+
+Every version 1 system has none of these, and passes every check here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from netkit.errors import SHOWN_PER_KIND, Problem
+from netkit.io.suggest import _suggest
+from netkit.model.schema import (
+    FINANCE_KEYS,
+    MONEY_CEILING,
+    POPULATION_PREFIX,
+    SERVICE_CATEGORIES,
+)
+
+__all__ = ["check_version_2_references", "check_finance"]
+
+
+def _flag(problems: list[Problem], label: str, rows: pd.Series, values: pd.Series,
+          mask: pd.Series, column: str, message, severity: str = "error") -> None:
+    """One problem per row where ``mask`` holds (the first `SHOWN_PER_KIND`, then one that
+    counts the rest, as the version 1 checks do)."""
+    if not mask.any():
+        return
+    bad_rows, bad_values = rows[mask], values[mask]
+    pairs = list(zip(bad_rows.tolist(), bad_values.tolist()))
+    for row, value in pairs[:SHOWN_PER_KIND]:
+        text = message(value) if callable(message) else message
+        problems.append(Problem(label, int(row), column, value, text, severity))
+    more = len(pairs) - SHOWN_PER_KIND
+    if more > 0:
+        row, value = pairs[SHOWN_PER_KIND]
+        text = message(value) if callable(message) else message
+        problems.append(Problem(label, int(row), column, None,
+                                f"and {more:,} more rows like these, from this row on (the "
+                                f"first: {value!r} {text})", severity, more=more))
+
+
+def check_version_2_references(tables: dict[str, pd.DataFrame], rows: dict[str, pd.Series],
+                               labels: dict[str, str], problems: list[Problem]) -> None:
+    """Check what the version 2 columns and tables name.
+
+    * ``places.csv``: each place once; ``commissioner`` and ``council`` are organisation ids.
+    * ``seats.csv``: each id once; every member is an organisation id; a seat has two or more
+      members (a warning otherwise: one organisation sits alone anyway).
+    * ``flows.csv``: ``commissioner`` is an organisation id; where ``places.csv`` has rows, a
+      flow's ``place`` is one of them (a warning: such flows are not counted in rates per head).
+    * ``relationships.csv``: ``variable_share`` only with ``payment: api`` (a warning
+      otherwise), and an ``api`` contract without one is taken as all fixed (a warning).
+    * ``pathways.csv``: ``denominator`` is a population column of ``places.csv``.
+    """
+    org_ids = set(tables["organisations"]["id"])
+    places, seats = tables["places"], tables["seats"]
+    flows, rels, pathways = tables["flows"], tables["relationships"], tables["pathways"]
+
+    def org_refs(name: str, column: str) -> None:
+        values = tables[name][column]
+        _flag(problems, labels[name], rows[name], values, values.notna() & ~values.isin(org_ids),
+              column, lambda v: f"is not an organisation id in organisations.csv"
+                                f"{_suggest(v, org_ids)}")
+
+    dup = places["place"].duplicated(keep="first")
+    _flag(problems, labels["places"], rows["places"], places["place"], dup, "place",
+          "is listed twice; give each place one row")
+    org_refs("places", "commissioner")
+    org_refs("places", "council")
+    dup = seats["id"].duplicated(keep="first")
+    _flag(problems, labels["seats"], rows["seats"], seats["id"], dup, "id",
+          "is used twice; give each seat its own id")
+    _check_seat_members(seats, rows["seats"], labels["seats"], org_ids, problems)
+    org_refs("flows", "commissioner")
+    if len(places):
+        known = set(places["place"])
+        unknown = flows["place"].notna() & ~flows["place"].isin(known)
+        _flag(problems, labels["flows"], rows["flows"], flows["place"], unknown, "place",
+              lambda v: f"is not a place in places.csv{_suggest(v, known)}; its patients are "
+                        "not counted in rates per head", "warning")
+    share = rels["variable_share"]
+    _flag(problems, labels["relationships"], rows["relationships"], share,
+          share.notna() & (rels["payment"] != "api"), "variable_share",
+          "is given for a contract that does not pay by 'api'; it is ignored (set payment to "
+          "'api' to use it)", "warning")
+    _flag(problems, labels["relationships"], rows["relationships"], rels["payment"],
+          (rels["payment"] == "api") & share.isna(), "payment",
+          "is 'api' with no variable_share; the contract is taken as all fixed (give "
+          "variable_share, the part of the contract that moves with activity, from 0 to 1)",
+          "warning")
+    columns = {c for c in places.columns if c == "population" or c.startswith(POPULATION_PREFIX)}
+    denominator = pathways["denominator"]
+    _flag(problems, labels["pathways"], rows["pathways"], denominator,
+          denominator.notna() & ~denominator.isin(columns), "denominator",
+          lambda v: f"is not a population column of places.csv (columns: "
+                    f"{', '.join(sorted(columns)) or 'none: add places.csv'})"
+                    f"{_suggest(v, columns)}")
+
+
+def _check_seat_members(seats: pd.DataFrame, rows: pd.Series, label: str, org_ids: set,
+                        problems: list[Problem]) -> None:
+    """Every member of a seat is an organisation id, and no organisation is in two seats."""
+    members = seats["members"].fillna("").str.split(";").explode().str.strip()
+    members = members[members != ""]
+    unknown = ~members.isin(org_ids)
+    _flag(problems, label, rows.reindex(members.index), members, unknown, "members",
+          lambda v: f"names {v!r}, which is not an organisation id in organisations.csv"
+                    f"{_suggest(v, org_ids)}")
+    twice = members.duplicated(keep="first")
+    _flag(problems, label, rows.reindex(members.index), members, twice, "members",
+          lambda v: f"names {v!r}, which is already a member of another seat; an organisation "
+                    "takes part through one seat")
+    count = members.groupby(level=0).size().reindex(seats.index, fill_value=0)
+    _flag(problems, label, rows, seats["id"], count < 2, "members",
+          "has fewer than two members; an organisation on its own needs no seat", "warning")
+
+
+def check_finance(finance: Any, label: str, lines: dict, problems: list[Problem]) -> None:
+    """Check ``system.yaml``'s ``finance`` mapping (version 2).
+
+    ``marginal_share`` maps service categories to shares from 0 to 1; ``seat_days`` and
+    ``tie_days`` are days a year (0 to 365); ``day_cost`` is pounds (≥ 0).
+
+    Examples
+    --------
+    >>> problems = []
+    >>> check_finance({"marginal_share": {"community": 1.5}, "seat_dayz": 4}, "system.yaml",
+    ...               {}, problems)
+    >>> for p in problems: print(p)
+    system.yaml, column finance.seat_dayz: is not a key of finance (did you mean 'seat_days'? keys: marginal_share, seat_days, tie_days, day_cost)
+    system.yaml, column finance.marginal_share.community: '1.5' is not a share from 0 to 1
+    """
+    if finance is None:
+        return
+
+    def bad(path: tuple, value, message: str, severity: str = "error") -> None:
+        line = lines.get(("finance", *path)) or lines.get(("finance",)) or lines.get(())
+        column = ".".join(("finance", *map(str, path)))
+        problems.append(Problem(label, line, column, None if value is None else str(value),
+                                message, severity))
+
+    if not isinstance(finance, dict):
+        bad((), finance, "should be a mapping such as 'finance: {day_cost: 400}'")
+        return
+    for key in finance:
+        if key not in FINANCE_KEYS:
+            close = _suggest(str(key), FINANCE_KEYS).strip(" ()")
+            bad((key,), None, f"is not a key of finance ({close + ' ' if close else ''}keys: "
+                              f"{', '.join(FINANCE_KEYS)})")
+    shares = finance.get("marginal_share")
+    if shares is not None and not isinstance(shares, dict):
+        bad(("marginal_share",), shares, "should be a mapping of service category to a share "
+                                         "from 0 to 1, e.g. {acute_inpatient: 0.3}")
+    for category, share in (shares.items() if isinstance(shares, dict) else ()):
+        if category not in SERVICE_CATEGORIES:
+            bad(("marginal_share", category), None,
+                f"is not a service category{_suggest(str(category), SERVICE_CATEGORIES)}; "
+                "it is ignored", "warning")
+        if not _number_in(share, 0.0, 1.0):
+            bad(("marginal_share", category), share, "is not a share from 0 to 1")
+    for key, top, what in (("seat_days", 365.0, "days a year from 0 to 365"),
+                           ("tie_days", 365.0, "days a year from 0 to 365"),
+                           ("day_cost", MONEY_CEILING, "an amount in pounds (≥ 0)")):
+        if key in finance and not _number_in(finance[key], 0.0, top):
+            bad((key,), finance[key], f"is not {what}")
+
+
+def _number_in(value: Any, low: float, high: float) -> bool:
+    return (not isinstance(value, bool) and isinstance(value, (int, float))
+            and bool(np.isfinite(value)) and low <= value <= high)
