@@ -28,10 +28,12 @@ SERVICES = [("ED", "TRUST", "urgent_emergency", 100, 100), ("WARD", "TRUST", "ac
 
 
 def build(folder: Path, flows, opportunity: dict | None = None, relationships=(),
-          services=SERVICES, orgs=ORGS, finance: dict | None = None, capacity=None):
+          services=SERVICES, orgs=ORGS, finance: dict | None = None, capacity=None,
+          places=None):
     """A system in ``folder``: the organisations and services above, the flows given as
     ``(source, target, patients)`` on pathway ``p``, the ICB commissioning every provider
-    by activity, and one opportunity ``o`` on ``p`` (with the fields given)."""
+    by activity, and one opportunity ``o`` on ``p`` (with the fields given); ``places`` as
+    ``(place, name, council)``."""
     folder.mkdir(parents=True, exist_ok=True)
     pd.DataFrame([{"id": i, "name": n, "type": t, "sector": "nhs", "place": p, "parent": "",
                    "budget": ""} for i, n, t, p in orgs]).to_csv(folder / "organisations.csv",
@@ -50,6 +52,9 @@ def build(folder: Path, flows, opportunity: dict | None = None, relationships=()
     rels += [{"source": a, "target": b, "type": "partnership", "value": "", "payment": "",
               "strength": 0.5} for a, b in relationships]
     pd.DataFrame(rels).to_csv(folder / "relationships.csv", index=False)
+    if places:
+        pd.DataFrame([{"place": p, "name": n, "council": c} for p, n, c in places]).to_csv(
+            folder / "places.csv", index=False)
     meta = {"name": "Vale", "snapshot": "2026-04-01"}
     if finance:
         meta["finance"] = finance

@@ -23,8 +23,8 @@ def test_a_place_with_no_primary_care_and_no_council(tmp_path):
         "place A is in scope but no primary care service there has flows in scope: if its "
         "practices take part, their flows are missing, or the practices have no place")
     assert ps.warnings[1].message == (
-        "place A is in scope but no council with that place is in scope (no flows or contracts "
-        "there): if its residents use social care on this pathway, those flows are missing")
+        "place A is in scope but its council is not (no flows or contracts in scope): if its "
+        "residents use social care on this pathway, those flows are missing")
 
 
 def test_primary_care_and_the_council_in_scope_silence_them(tmp_path):
@@ -37,6 +37,21 @@ def test_a_county_wide_council_covers_every_place(tmp_path):
             for o in ORGS]
     system = build(tmp_path / "s", through("GPS", "ED", "CARE"), orgs=orgs)
     assert kinds(netkit.find_partners(system, "o")) == []
+
+
+def test_places_csv_names_the_council_and_the_place(tmp_path):
+    # the council's own place is B; places.csv makes it the council of A as well
+    orgs = [o if o[0] != "LA" else ("LA", "Vale Council", "local_authority", "B") for o in ORGS]
+    system = build(tmp_path / "s", through("GPS", "ED", "CARE"), orgs=orgs,
+                   places=[("A", "Vale North", "LA"), ("B", "Vale South", "LA")])
+    # the council's care service brings place B into scope, with no practice there
+    assert kinds(netkit.find_partners(system, "o")) == [("no_primary_care", "B")]
+    system = build(tmp_path / "t", through("GPS", "ED"), orgs=orgs,
+                   places=[("A", "Vale North", "LA")])
+    ps = netkit.find_partners(system, "o")
+    assert kinds(ps) == [("no_council", "A")]
+    assert ps.warnings[0].message.startswith("place Vale North (A) is in scope but its council "
+                                             "is not")
 
 
 def test_a_shift_destination_with_no_activity(tmp_path):
@@ -80,7 +95,7 @@ def test_warnings_head_every_report_and_are_in_json(tmp_path):
     assert "  - ! place A is in scope but no primary care service" in text
     markdown = ps.to_markdown()
     assert markdown.index("## Data coverage") < markdown.index("## Partners")
-    assert "! place A is in scope but no council" in ps.to_html()
+    assert "! place A is in scope but its council is not" in ps.to_html()
     data = json.loads(json.dumps(ps.to_dict()))
     assert [w["kind"] for w in data["warnings"]] == ["no_primary_care", "no_council"]
     assert set(data["warnings"][0]) == {"kind", "subject", "message"}

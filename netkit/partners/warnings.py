@@ -88,7 +88,8 @@ def _primary_care(system, scope, places: list[str]) -> list[CoverageWarning]:
 def _council(system, scope, places: list[str]) -> list[CoverageWarning]:
     """A place whose council is not in scope: the council ``places.csv`` names for it, else
     any local authority in scope with that place or with none (county-wide). Worked out from
-    the scope alone, so a council that is nowhere in scope makes no difference to it."""
+    the scope and places.csv alone (the message names no one), so a council that is nowhere
+    in scope makes no difference to it."""
     table = getattr(system, "places", None)
     given = {}
     if table is not None and len(table) and "council" in table:
@@ -99,18 +100,15 @@ def _council(system, scope, places: list[str]) -> list[CoverageWarning]:
     council_places = councils.map(orgs["place"])
     county = bool(council_places.isna().any())
     covered = set(council_places.dropna().astype(str))
-    names = system.organisation_names()
     out = []
     for place in places:
         named = given.get(place)
         if (named in set(in_scope)) if named else (county or place in covered):
             continue
-        which = f"its council, {names.get(named, named)} ({named}), is" if named else \
-            "no council with that place is"
         out.append(CoverageWarning(
-            "no_council", place, f"place {_place_name(system, place)} is in scope but {which} "
-            "in scope (no flows or contracts there): if its residents use social care on this "
-            "pathway, those flows are missing"))
+            "no_council", place, f"place {_place_name(system, place)} is in scope but its "
+            "council is not (no flows or contracts in scope): if its residents use social care "
+            "on this pathway, those flows are missing"))
     return out
 
 
