@@ -5,7 +5,8 @@ Heavy libraries are imported inside the commands that need them, so ``netkit --h
 
 Exit codes: 0 ok; 1 invalid input or a failed check; 2 a usage error (unknown option, missing
 argument, an option value netkit cannot use, a --format that contradicts the --output file's
-ending); 3 ``recompute --exit-code`` found a partner set that changed.
+ending); 3 ``recompute --exit-code`` found a partner set that changed, or ``track --exit-code`` a
+special-cause concern.
 """
 
 from __future__ import annotations
@@ -16,10 +17,13 @@ from netkit.cli import (  # noqa: F401 - importing a command's module registers 
     changes,
     commands,
     compare,
+    diagnose,
+    explain,
     generate,
     maps,
     partners,
     pathways,
+    track,
 )
 from netkit.cli.app import cli
 

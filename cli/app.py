@@ -11,8 +11,9 @@ __all__ = ["NetkitGroup", "cli", "TOUR"]
 
 #: The order ``netkit --help`` lists the commands in: from checking a system to its partners, how
 #: they change, pictures, event data, other systems and generated ones.
-TOUR = ("validate", "summary", "export", "opportunities", "partners", "apply", "recompute",
-        "timeline", "watch", "visualise", "pathways", "compare", "roles", "generate")
+TOUR = ("validate", "summary", "export", "diagnose", "opportunities", "partners", "apply",
+        "recompute", "timeline", "watch", "track", "visualise", "pathways", "compare", "roles",
+        "generate")
 
 
 class NetkitGroup(click.Group):
@@ -57,6 +58,7 @@ def cli():
     Examples:
       netkit partners sample_networks/riverside --opportunity frailty-admissions
       netkit opportunities sample_networks/riverside
+      netkit diagnose sample_networks/shire --write-drafts drafts.yaml
       netkit validate sample_networks/riverside
       netkit summary sample_networks/riverside
       netkit export sample_networks/riverside --to graphml -o riverside.graphml

@@ -65,6 +65,10 @@ def _cohort(ctx, param, values):
                    "log (first to last event), as flows.csv holds them, with a note of the span "
                    "and the factor; --as-counted: keep the counts as found, reported as 'in the "
                    "N days of the log'.")
+@click.option("--by", type=click.Choice(["month"]), default=None,
+              help="month: flows by calendar month, with a period column (YYYY-MM) and the "
+                   "patients counted in each month: the monthly actuals 'netkit track' reads "
+                   "(each month is mined as its own log; counts are never scaled to a year).")
 @click.option("--disclosure", default="none", show_default=True, metavar="RULES",
               help=f"Disclosure control for what is written: {packs_in_words()}.")
 @click.option("--system", "system_dir", type=TargetPath(file_okay=False, path_type=Path),
@@ -82,7 +86,7 @@ def _cohort(ctx, param, values):
                 help="csv: the flows.csv rows; text or markdown: a summary; json: both; xlsx: "
                      "the flows as a workbook.")
 def mine(events, case, time, service, organisation, pathway, cohort, mapping, time_format,
-         dayfirst, per_year, disclosure, system_dir, engine, master, fmt, output):
+         dayfirst, per_year, by, disclosure, system_dir, engine, master, fmt, output):
     """Mine the flows of a pathway from an event extract (CSV or parquet).
 
     Each patient's events are put in time order (events at the same time keep their file
@@ -96,6 +100,8 @@ def mine(events, case, time, service, organisation, pathway, cohort, mapping, ti
           --time when --dayfirst --service code \\
           --map sample_networks/tiny_events/codes.csv --pathway frailty \\
           --disclosure nhs --system tiny-mined
+      netkit pathways mine events.csv --case patient_id --time arrival --service unit \\
+          --pathway frailty-urgent --by month -o actuals.csv
       netkit pathways mine events.parquet --engine spark --master spark://head:7077 \\
           --case patient_id --time arrival --service unit -o flows.csv
 
@@ -105,6 +111,13 @@ def mine(events, case, time, service, organisation, pathway, cohort, mapping, ti
     import netkit
     from netkit.mining.events import read_events
 
+    if by is not None:
+        if system_dir is not None:
+            raise click.UsageError("--by month writes monthly actuals, not a system's flows "
+                                   "(patients a year): leave out --system, or --by")
+        if engine == "spark":
+            raise click.UsageError("--by month is not available with --engine spark")
+        per_year = False  # patients as counted in each month
     if system_dir is not None and not per_year:
         raise click.UsageError("--system writes a system, whose flows.csv holds patients a year, "
                                "and its reports would call counts from part of a year 'a year': "
@@ -142,7 +155,7 @@ def mine(events, case, time, service, organisation, pathway, cohort, mapping, ti
         mined = netkit.mine_pathways(
             table, case=case, time=time, service=service, pathway=pathway, cohort=cohort,
             mapping=code_table, organisation=organisation, time_format=time_format,
-            dayfirst=dayfirst, per_year=per_year, disclosure=rules,
+            dayfirst=dayfirst, per_year=per_year, disclosure=rules, by=by,
             progress=(lambda stage: bar.update(1)) if show else None)
     _write_mined(mined, fmt, system_dir, output)
 

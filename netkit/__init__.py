@@ -36,6 +36,11 @@ if TYPE_CHECKING:  # where each public name lives
     from netkit.change.apply import ChangeResult, apply_changes
     from netkit.change.changeset import Changeset, read_changeset
     from netkit.change.derive import diff_systems
+    from netkit.delivery.actuals import read_actuals
+    from netkit.delivery.result import TrackResult
+    from netkit.delivery.track import track
+    from netkit.diagnosis.diagnose import diagnose
+    from netkit.diagnosis.result import Diagnosis
     from netkit.errors import (
         ChangesetError,
         InputError,
@@ -102,6 +107,9 @@ _EXPORTS = {
     "profile": "transfer.profiles", "Profile": "transfer.profiles",
     "compare": "transfer.compare", "Comparison": "transfer.compare", "similar": "transfer.compare",
     "RoleModel": "transfer.roles", "fit_roles": "transfer.roles",
+    "diagnose": "diagnosis.diagnose", "Diagnosis": "diagnosis.result",
+    "track": "delivery.track", "TrackResult": "delivery.result",
+    "read_actuals": "delivery.actuals",
     "generate_system": "io.generator", "GeneratedSystem": "io.generator",
     "NetkitError": "errors", "InputError": "errors", "OpportunityError": "errors",
     "ChangesetError": "errors", "OptionError": "errors", "Problem": "errors",

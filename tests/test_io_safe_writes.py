@@ -340,6 +340,7 @@ def writing_commands(out: Path) -> dict:
         "export": ["export", TINY, "--to", "graphml", "-o", out],
         "opportunities": ["opportunities", TINY, "-o", out],
         "partners": ["partners", RIVERSIDE, "-O", "frailty-admissions", "-o", out],
+        "explain": ["explain", TINY, "-O", "frailty", "-p", "ACUTE", "-o", out],
         "partners --curve": ["partners", RIVERSIDE, "-O", "frailty-admissions", "--curve", out],
         "apply": ["apply", RIVERSIDE, CHANGESET, "-o", out.with_suffix("")],  # a system folder
         "recompute": ["recompute", RIVERSIDE, CHANGESET, "-o", out],

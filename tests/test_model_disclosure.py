@@ -62,10 +62,10 @@ def test_partner_reasons_show_disclosed_counts_and_percentages():
     reasons = ps.partners.set_index("id").at["COMM", "reasons"]
     # COMM: 200 of the 2,720 frailty contacts in scope → 200 of 2,700 → 7%; 220 handoffs (200
     # from PCN1, 20 to ACUTE) → 200; its busiest tie, with PCN1, 200.
-    assert reasons[0] == "delivers 7% of in-scope patient contacts (200 a year)"
-    assert reasons[1].startswith("party to 200 handoffs a year (")
+    assert reasons[0] == "delivers 7% of the contacts in scope (200 a year)"
+    assert reasons[1].startswith("party to 200 transfers of care a year with other organisations (")
     care = ps.partners.set_index("id").at["CARE", "reasons"]
-    assert "delivers * of in-scope patient contacts (* a year)" in care
+    assert "delivers * of the contacts in scope (* a year)" in care
     assert ps.partners.set_index("id").at["COMM", "activity"] == 200.0  # true figures inside
     frame = ps.to_frame().set_index("id")
     assert frame.at["CARE", "activity"] == "*" and frame.at["ACUTE", "activity"] == "800"

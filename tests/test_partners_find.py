@@ -32,21 +32,24 @@ def test_reasons_in_plain_words():
     ps = netkit.find_partners(tiny(), "frailty")
     reasons = dict(zip(ps.partners["id"], ps.partners["reasons"]))
     assert reasons["ACUTE"][:3] == [
-        "delivers 30% of in-scope patient contacts (820 a year)",
-        "party to 720 handoffs a year (78% of cross-organisation handoffs), 400 of them with "
-        "Vale Ambulance Service",
-        "brokers 100% of the shortest patient routes between other organisations",
+        "delivers 30% of the contacts in scope (820 a year: 500 attendances and 320 admissions)",
+        "party to 720 transfers of care a year with other organisations (78% of those in "
+        "scope), 400 of them with Vale Ambulance Service",
+        "on the route of most patient journeys between other organisations (100% of the "
+        "go-between positions in scope)",
     ]
+    assert reasons["AMB"][0] == "delivers 18% of the contacts in scope (500 conveyances a year)"
     assert "loses £20,000 a year under the shift while the system gains £10,000" in reasons["COMM"]
     assert reasons["PCN1"][-1] == "stands for 1 organisation (Hill Surgery)"
-    assert reasons["CARE"][0] == "not core: would add 2% benefit for 4% coordination cost"
+    # one decimal where whole percentages would mislead (1.6% and 4.5%, not 2% and 4%)
+    assert reasons["CARE"][0] == "not core: would add 1.6% benefit for 4.5% coordination cost"
 
 
 def test_json_shape():
     data = json.loads(json.dumps(to_jsonable(netkit.find_partners(tiny(), "frailty").to_dict())))
     assert data["opportunity"]["id"] == "frailty"
     assert [p["tier"] for p in data["partners"]] == ["core"] * 6 + ["inform"]
-    first = data["partners"][0]
+    first = next(p for p in data["partners"] if p["id"] == "ICB")
     assert set(first) >= {"id", "name", "type", "tier", "score", "criteria", "reasons"}
     assert first["criteria"]["commissioning"] == {"share": pytest.approx(1404 / 1504),
                                                   "raw": 1404000.0}
@@ -62,7 +65,8 @@ def test_json_shape():
 def test_frameworks_on_tiny():
     ps = netkit.find_partners(tiny(), "frailty")
     grid = ps.partners.set_index("id")[["mendelow", "salience"]].to_dict("index")
-    assert grid["ICB"] == {"mendelow": "keep satisfied", "salience": "definitive"}
+    # a core partner counts as high interest: the ICB is managed closely, not "keep satisfied"
+    assert grid["ICB"] == {"mendelow": "manage closely", "salience": "definitive"}
     assert grid["ACUTE"] == {"mendelow": "manage closely", "salience": "definitive"}
     assert grid["COMM"]["salience"] == "dependent"  # legitimate and urgent (it loses money)
 
@@ -285,6 +289,17 @@ def test_properties_on_systems_never_seen(data):
         assert p["handoffs_share"].sum() == pytest.approx(2) or p["handoffs_share"].sum() == 0
         assert set(p["tier"]) <= {"core", "involve", "inform"}
         assert p["id"].is_unique and p["rank"].tolist() == list(range(1, len(p) + 1))
+        for tier in ("core", "involve", "inform"):  # by score within each tier
+            scores = p.loc[p["tier"] == tier, "score"].tolist()
+            assert scores == sorted(scores, reverse=True)
+        # each partner's transfers of care are the sum of the flows rows it cites for them
+        patients = dict(zip(range(2, len(system.flows) + 2), system.flows["patients"]))
+        for row in p.itertuples():
+            cited = [f for r, f in zip(row.reasons, row.reason_sources)
+                     if r.startswith("party to")]
+            if cited:
+                (item,) = cited[0]
+                assert sum(patients[r] for r in item["rows"]) == pytest.approx(row.handoffs)
         if ps.incentives is not None:
             inc = ps.incentives
             assert inc.organisations["net"].sum() == pytest.approx(inc.system_net, abs=1e-6)

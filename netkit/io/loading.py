@@ -138,12 +138,15 @@ def load_system(path: str | Path) -> System:
     >>> sorted(system.opportunities)
     ['falls', 'frailty']
     """
-    checked = validate_raw(read_raw(path))
+    raw = read_raw(path)
+    checked = validate_raw(raw)
     if checked.errors:
         raise InputError(checked.errors, checked.warnings)
+    rows = {name: (raw.labels.get(name, name), checked.rows[name].to_numpy())
+            for name in checked.rows}  # kept so that reasons can cite the rows they sum
     return System(checked.tables, checked.meta, checked.opportunities, source=str(path),
                   warnings=checked.warnings, checksum=input_checksum(path),
-                  given_columns=checked.given)
+                  given_columns=checked.given, input_rows=rows)
 
 
 def input_checksum(path: str | Path) -> str:

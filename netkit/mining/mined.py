@@ -90,8 +90,7 @@ class MinedPathways(ReportViews):
                f"{d.count(s['transitions'])} steps between events; "
                f"{d.count(s['repeats'])} at the same service (one stay, not a flow)",
                f"{len(self.flows):,} flows between {len(self.services):,} services and @home",
-               "patients and transitions "
-               + counts_basis(s["span_days"], s.get("per_year", False))]
+               "patients and transitions " + self._basis()]
         if self.handovers is not None:
             out.append(f"{len(self.handovers):,} handovers between organisations")
         out.append(d.describe())
@@ -134,6 +133,8 @@ class MinedPathways(ReportViews):
 
 
     def _basis(self, short: bool = False) -> str:
+        if self.summary.get("by") == "month":
+            return "in each month" + ("" if short else " (one row per month, as counted)")
         return counts_basis(self.summary["span_days"], self.summary.get("per_year", False),
                             short)
 
@@ -158,6 +159,9 @@ class MinedPathways(ReportViews):
         """
         from netkit.model.system import System
 
+        if "period" in self.flows:
+            raise OptionError("flows mined by month are monthly actuals, not a system's flows "
+                              "(patients a year): mine without by='month' to make a system")
         flows = self.flows[["pathway", "source", "target", "patients"]]
         if released and self.disclosure.active:
             flows = self.disclosure.released_flows(flows)

@@ -53,7 +53,8 @@ def mine_pathways(events: pd.DataFrame, case: str = "patient_id", time: str = "t
                   map_code: str = "code", map_service: str = "service",
                   organisation: str | None = None, time_format: str | None = None,
                   dayfirst: bool = False, per_year: bool = False, disclosure=None,
-                  progress: Callable[[str], None] | None = None) -> MinedPathways:
+                  progress: Callable[[str], None] | None = None,
+                  by: str | None = None) -> MinedPathways:
     """Turn patient-level events into the flows of a system.
 
     Parameters
@@ -91,6 +92,12 @@ def mine_pathways(events: pd.DataFrame, case: str = "patient_id", time: str = "t
         ``threshold=N,round=R``).
     progress : callable, optional
         Called with the name of each stage as it starts (for a progress bar).
+    by : {None, "month"}
+        ``"month"``: flows by calendar month, with a ``period`` column (``YYYY-MM``) and
+        patients as counted in each month: the monthly actuals `netkit.track` reads. Each
+        month is mined as its own log (a patient's events in that month are that month's
+        journey, entering from and leaving to ``@home``), so a journey that crosses a month's
+        end leaves in one month and enters again in the next. Not with ``per_year``.
 
     Examples
     --------
@@ -107,6 +114,12 @@ def mine_pathways(events: pd.DataFrame, case: str = "patient_id", time: str = "t
     """
     from netkit.mining.spark import is_spark_frame
 
+    if by is not None:
+        return _mine_by_month(events, case, time, service, by=by, per_year=per_year,
+                              pathway=pathway, cohort=cohort, mapping=mapping,
+                              map_code=map_code, map_service=map_service,
+                              organisation=organisation, time_format=time_format,
+                              dayfirst=dayfirst, disclosure=disclosure, progress=progress)
     if is_spark_frame(events):
         return _mine_on_spark(events, case, time, service, pathway=pathway, cohort=cohort,
                               mapping=mapping, organisation=organisation,
@@ -170,6 +183,44 @@ def _mine_on_spark(events, case, time, service, *, cohort, mapping, organisation
     from netkit.mining.spark import mine_pathways_spark
 
     return mine_pathways_spark(events, case, time, service, **options)
+
+
+def _mine_by_month(events, case, time, service, *, by, per_year, cohort, time_format,
+                   dayfirst, **options) -> MinedPathways:
+    """Flows by calendar month (see `mine_pathways`' ``by``): the whole log once for the
+    services and the summary, then each month's events mined alone."""
+    from netkit.mining.spark import is_spark_frame
+
+    if by != "month":
+        raise OptionError(f"by={by!r}: flows can be mined by 'month' (or, without by, over "
+                          "the whole log)")
+    if per_year:
+        raise OptionError("by='month' counts the patients of each month; per_year=True would "
+                          "scale them to a year: leave per_year out")
+    if is_spark_frame(events):
+        raise OptionError("by='month' is not available on the Spark engine; mine each month's "
+                          "events (a filter in Spark) or use a pandas DataFrame")
+    check_columns(events, {"case": case, "time": time, "service": service})
+    if cohort:
+        events = _in_cohort(events, cohort)
+    whole = mine_pathways(events, case, time, service, time_format=time_format,
+                          dayfirst=dayfirst, **options)
+    times = parse_times(events[time], time, time_format=time_format, dayfirst=dayfirst)
+    months = times.astype("datetime64[ns]").astype("datetime64[M]")
+    labels = np.datetime_as_string(np.unique(months), unit="M")
+    options["progress"] = None
+    frames = []
+    for label in labels:
+        mask = months == np.datetime64(label, "M")
+        month = mine_pathways(events[mask], case, time, service, time_format=time_format,
+                              dayfirst=dayfirst, **options)
+        frames.append(month.flows.assign(period=str(label)))
+    flows = pd.concat(frames, ignore_index=True)
+    columns = ["pathway", "source", "target", "period", "patients", "transitions", "median_days"]
+    flows = flows[columns].sort_values(["period", "source", "target"], kind="stable")
+    summary = {**whole.summary, "by": "month", "periods": len(labels)}
+    return MinedPathways(whole.pathway, flows.reset_index(drop=True), whole.services,
+                         whole.handovers, summary, whole.warnings, whole.disclosure)
 
 
 def _in_cohort(events: pd.DataFrame, cohort: Mapping) -> pd.DataFrame:

@@ -13,6 +13,7 @@ from types import MappingProxyType
 from typing import Any, Iterable, Mapping
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from netkit._views import DISPLAY_BUDGET, picture
@@ -62,12 +63,13 @@ class System:
     """
 
     __slots__ = ("_tables", "_given", "_meta", "_opportunities", "_source", "_warnings",
-                 "_checksum", "_lookups", "_frozen")
+                 "_checksum", "_lookups", "_input_rows", "_frozen")
 
     def __init__(self, tables: Mapping[str, pd.DataFrame], meta: Mapping | None = None,
                  opportunities: Iterable[Opportunity] = (), source: str | None = None,
                  warnings: Iterable = (), checksum: str | None = None, *,
-                 given_columns: Mapping[str, Iterable[str]] | None = None):
+                 given_columns: Mapping[str, Iterable[str]] | None = None,
+                 input_rows: Mapping[str, tuple] | None = None):
         tables = {name: tables[name] if name in tables else _empty(name) for name in TABLES}
         given = given_columns or {name: tables[name].columns for name in TABLES}
         self._given = MappingProxyType({
@@ -81,6 +83,10 @@ class System:
         self._warnings = tuple(warnings)
         self._checksum = checksum
         self._lookups = {}  # column -> {organisation id: value}, built on first use
+        self._input_rows = MappingProxyType({
+            name: (str(label), np.asarray(rows, dtype="int64"))
+            for name, (label, rows) in (input_rows or {}).items()
+            if name in self._tables and len(rows) == len(self._tables[name])})
         self._frozen = True
 
     def __setattr__(self, name, value):
@@ -170,6 +176,23 @@ class System:
     def checksum(self) -> str | None:
         """SHA-256 of the input files the system was read from (for provenance)."""
         return self._checksum
+
+    @property
+    def input_rows(self) -> Mapping[str, tuple]:
+        """Table name → ``(file, rows)``: the file a person opens (``flows.csv``, or the sheet of
+        a workbook) and, for each row of the table in order, its row number there as a
+        spreadsheet shows it (the header is row 1, the first record row 2), as validation
+        messages number rows. Empty for a system not read from files (or changed since).
+
+        Examples
+        --------
+        >>> import netkit
+        >>> system = netkit.load_system(netkit.sample_path("tiny"))
+        >>> label, rows = system.input_rows["flows"]
+        >>> label, rows[:3].tolist()
+        ('flows.csv', [2, 3, 4])
+        """
+        return self._input_rows
 
     @property
     def warnings(self) -> tuple:

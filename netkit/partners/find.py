@@ -39,10 +39,12 @@ from netkit.partners.disclosure_check import (
 )
 from netkit.partners.burden import BURDEN_KEYS, burden_settings, coordination_burden
 from netkit.partners.frameworks import stakeholder_frameworks
-from netkit.partners.reasons import partner_reasons, route_lines, top_counterparts
+from netkit.partners.glossary import role_findings
+from netkit.partners.reasons import route_lines, sourced_reasons, top_counterparts
 from netkit.partners.result import TIERS, PartnerReport, PartnerSet
 from netkit.partners.scope import Scope, find_scope, represent_rules
 from netkit.partners.selection import Selection, select_partners
+from netkit.partners.sources import partner_sources
 from netkit.partners.stability import judgement_calls, judgement_line
 from netkit.partners.stability import stability as run_stability
 from netkit.partners.verdict import parse_thresholds, proportionality
@@ -249,6 +251,9 @@ def _stability_notes(partners: pd.DataFrame, crit: Criteria, related: list, opp:
     calls = partners["judgement_call"].to_numpy()
     partners["reasons"] = [[judgement_line(s)] + list(r) if call else r for s, r, call in zip(
         partners["stability"], partners["reasons"], calls)]
+    if "reason_sources" in partners:  # the judgement cites no rows: keep the two aligned
+        partners["reason_sources"] = [[[]] + list(r) if call else r for r, call in zip(
+            partners["reason_sources"], calls)]
     if calls.any():
         return ["judgement calls (near-ties, not firm): " + ", ".join(
             f"{i} ({t}, {judgement_line(s)})" for i, t, s in zip(
@@ -365,12 +370,7 @@ def _broker_lines(system: System, routes: dict, roles: pd.DataFrame) -> list[str
     names = system.organisation_names()
     lines = [f"{names.get(b, b)} is {line}" for b in sorted(routes)
              for line in route_lines(routes[b])]
-    notable = roles[(roles["observed"] >= 2) & (roles["z"] >= 1.96)]
-    for row in notable.itertuples():
-        lines.append(f"{names.get(row.node, row.node)} acts as {row.role} more than chance "
-                     f"would give ({row.observed} open two-paths, {row.expected:.1f} expected, "
-                     f"z = {row.z:.1f})")
-    return lines
+    return lines + role_findings(roles[roles["observed"] >= 2], names)
 
 
 def _analyse(system: System, opp: Opportunity, scope: Scope, related: list, min_patients: float,
@@ -397,6 +397,22 @@ def _analyse(system: System, opp: Opportunity, scope: Scope, related: list, min_
     return partners, selection, crit, inc, routes, roles
 
 
+def _contact_kinds(scope: Scope) -> dict:
+    """Candidate → {service category: contacts a year}, for the reasons' words. An ambulance
+    service's urgent care (NHS 111) is not attendances: it counts as plain contacts."""
+    services = scope.services
+    types = scope.organisations.set_index("id")["type"]
+    by_ambulance = services["provider"].map(types).eq("ambulance_trust").to_numpy()
+    urgent = (services["category"] == "urgent_emergency").to_numpy()
+    services = services.assign(category=services["category"].where(
+        ~(by_ambulance & urgent), "urgent_other"))
+    kinds = services.groupby(["candidate", "category"], sort=True)["activity"].sum()
+    out: dict = {}
+    for (candidate, category), value in kinds.items():
+        out.setdefault(candidate, {})[category] = float(value)
+    return out
+
+
 def _partner_table(system: System, scope: Scope, crit: Criteria, selection: Selection,
                    inc: Incentives | None, include: list, exclude: list,
                    routes: dict, disclosure=None) -> pd.DataFrame:
@@ -421,30 +437,45 @@ def _partner_table(system: System, scope: Scope, crit: Criteria, selection: Sele
     table["name"] = table.index.map(orgs["name"])
     table["type"] = table.index.map(orgs["type"])
     members = scope.members()
-    names = system.organisation_names()
-    system_net = inc.system_net if inc is not None else 0.0
     table["stands_for"] = [members.get(c, []) for c in table.index]
-    counterparts = top_counterparts(crit.pairs)
     table["_tier"] = table["tier"].map({t: i for i, t in enumerate(TIERS)})
-    table["_order"] = [core_order.get(c, len(core_order)) for c in table.index]
-    table = table.reset_index().sort_values(["_tier", "_order", "score", "id"],
-                                            ascending=[True, True, False, True], kind="mergesort")
+    # the core in order of selection is kept in ``selected``; lists are by score within a tier
+    table["selected"] = [core_order[c] + 1 if c in core_order else None for c in table.index]
+    table = table.reset_index().sort_values(["_tier", "score", "id"],
+                                            ascending=[True, False, True], kind="mergesort")
     table["rank"] = range(1, len(table) + 1)
+    _add_reasons(table, system, scope, crit, inc, include, routes, disclosure)
+    columns = (["id", "name", "type", "tier", "rank", "score"]
+               + [c for name in CRITERIA for c in (name, f"{name}_share")]
+               + ["marginal_benefit", "marginal_cost", "power", "interest", "mendelow",
+                  "salience", "stands_for", "reasons", "selected", "grid_note", "sources",
+                  "reason_sources"])
+    return table[columns].reset_index(drop=True)
+
+
+def _add_reasons(table: pd.DataFrame, system: System, scope: Scope, crit: Criteria,
+                 inc: Incentives | None, include: list, routes: dict, disclosure) -> None:
+    """Add ``reasons`` (words), ``reason_sources`` (the input rows behind each) and
+    ``sources`` (behind all its figures) to the partner table, in its order."""
+    members, names = scope.members(), system.organisation_names()
+    system_net = inc.system_net if inc is not None else 0.0
+    counterparts = top_counterparts(crit.pairs)
     explained = max(REASONS_LIMIT, int((table["tier"] != "inform").sum()))
     head = table.iloc[:explained]
+    sources = partner_sources(system, scope, crit.pairs, scope.opportunity.shift)
+    breakdown = _contact_kinds(scope)
     reasons = [
-        partner_reasons(c, row, names=names, counterpart=counterparts.get(c),
+        sourced_reasons(c, row, names=names, counterpart=counterparts.get(c),
                         members=members.get(c, []), sole_routes=routes.get(c, []),
                         included=c in include, system_net=system_net,
                         has_shift=inc is not None, tier=row["tier"],
                         marginal=(row["marginal_benefit"], row["marginal_cost"])
-                        if row["tier"] != "core" else None, disclosure=disclosure)
+                        if row["tier"] != "core" else None, disclosure=disclosure,
+                        breakdown=breakdown.get(c))
         for c, row in zip(head["id"], head.to_dict("records"))]
     if len(table) > explained:
-        reasons += [[UNEXPLAINED] for _ in range(len(table) - explained)]
-    table["reasons"] = reasons
-    columns = (["id", "name", "type", "tier", "rank", "score"]
-               + [c for name in CRITERIA for c in (name, f"{name}_share")]
-               + ["marginal_benefit", "marginal_cost", "power", "interest", "mendelow",
-                  "salience", "stands_for", "reasons"])
-    return table[columns].reset_index(drop=True)
+        reasons += [[(UNEXPLAINED, ())] for _ in range(len(table) - explained)]
+    table["reasons"] = [[text for text, _ in r] for r in reasons]
+    table["reason_sources"] = [[sources.of(c, *figures) if figures else [] for _, figures in r]
+                               for c, r in zip(table["id"], reasons)]
+    table["sources"] = [sources.of(c) for c in table["id"]]

@@ -7,8 +7,16 @@ handoffs and incentive-exposure shares, scaled the same way. High means at least
 largest. Quadrants: ``manage closely`` (high power, high interest), ``keep satisfied`` (high
 power), ``keep informed`` (high interest), ``monitor``.
 
+Where the tiers are known (a ``tier`` column), the grid agrees with them: a core partner is
+selected because the opportunity changes its work materially, so its interest counts as high (it
+is never ``monitor``); where the grid still differs from the tier (an ``inform`` organisation with
+high power and interest, an ``involve`` one graded ``manage closely``), ``grid_note`` says why.
+
 **Mitchell, Agle & Wood's salience** (1997). *Power*: high Mendelow power. *Legitimacy*: a
-statutory body (ICB, NHS trust, local authority) or a commissioner in scope. *Urgency*: at least
+statutory body (ICB, NHS trust, local authority), a commissioner in scope, a core partner, or an
+organisation delivering at least `LEGITIMATE_ACTIVITY` (10%) of the contacts in scope (the
+people doing the work have a legitimate claim; a hospice delivering a fifth of end-of-life
+contacts is not a "non-stakeholder"). *Urgency*: at least
 10% of the incentive exposure, or it loses money while the system gains. One attribute makes a
 latent stakeholder (``dormant`` = power, ``discretionary`` = legitimacy, ``demanding`` =
 urgency); two an expectant one (``dominant`` = power and legitimacy, ``dangerous`` = power and
@@ -29,7 +37,14 @@ import pandas as pd
 
 from netkit.model.schema import STATUTORY_TYPES
 
-__all__ = ["stakeholder_frameworks", "SALIENCE"]
+__all__ = ["stakeholder_frameworks", "SALIENCE", "LEGITIMATE_ACTIVITY", "TIER_QUADRANTS"]
+
+#: A share of the in-scope contacts at or above which delivering them is a legitimate claim.
+LEGITIMATE_ACTIVITY = 0.10
+#: The Mendelow quadrants each tier agrees with; any other has a ``grid_note`` saying why.
+TIER_QUADRANTS = {"core": ("manage closely", "keep informed"),
+                  "involve": ("keep informed", "keep satisfied", "monitor"),
+                  "inform": ("keep satisfied", "keep informed", "monitor")}
 
 SALIENCE = {
     (False, False, False): "non-stakeholder",
@@ -68,7 +83,7 @@ def stakeholder_frameworks(table: pd.DataFrame, types: pd.Series, budgets: pd.Se
     Returns
     -------
     DataFrame
-        ``power, interest, mendelow, salience`` indexed like ``table``.
+        ``power, interest, mendelow, salience, grid_note`` indexed like ``table``.
 
     Examples
     --------
@@ -85,13 +100,29 @@ def stakeholder_frameworks(table: pd.DataFrame, types: pd.Series, budgets: pd.Se
              + _scaled(table["brokerage_share"])) / 3
     interest = (_scaled(table["activity_share"]) + _scaled(table["handoffs_share"])
                 + _scaled(table["incentives_share"])) / 3
-    high_power = _scaled(power) >= 0.5
-    high_interest = _scaled(interest) >= 0.5
+    tier = table["tier"] if "tier" in table else pd.Series("", index=index)
+    core = (tier == "core").to_numpy()
+    high_power = (_scaled(power) >= 0.5).to_numpy()
+    high_interest = (_scaled(interest) >= 0.5).to_numpy() | core
     mendelow = np.select([high_power & high_interest, high_power, high_interest],
                          ["manage closely", "keep satisfied", "keep informed"], "monitor")
-    legitimate = types.reindex(index).isin(STATUTORY_TYPES) | index.isin(list(commissioners))
-    urgent = (table["incentives_share"] >= 0.10) | index.isin(list(losers))
+    legitimate = (types.reindex(index).isin(STATUTORY_TYPES) | index.isin(list(commissioners))
+                  | core | (table["activity_share"] >= LEGITIMATE_ACTIVITY)).to_numpy()
+    urgent = ((table["incentives_share"] >= 0.10) | index.isin(list(losers))).to_numpy()
     salience = [SALIENCE[(bool(p), bool(l), bool(u))]
                 for p, l, u in zip(high_power, legitimate, urgent)]
+    notes = [_grid_note(t, m) for t, m in zip(tier, mendelow)]
     return pd.DataFrame({"power": power.round(6), "interest": interest.round(6),
-                         "mendelow": mendelow, "salience": salience}, index=index)
+                         "mendelow": mendelow, "salience": salience, "grid_note": notes},
+                        index=index)
+
+
+def _grid_note(tier: str, quadrant: str) -> str:
+    """Why a quadrant differs from the tier ("" where they agree or the tier is unknown)."""
+    if not tier or quadrant in TIER_QUADRANTS.get(tier, (quadrant,)):
+        return ""
+    if tier == "involve":
+        return ("powerful and much affected, but a seat would cost more coordination than it "
+                "adds: keep it closely involved without a seat")
+    return ("powerful and much affected in general, but little in this scope depends on it: "
+            "inform it, and revisit if the scope widens")

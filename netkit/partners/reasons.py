@@ -7,7 +7,8 @@ import pandas as pd
 from netkit.render.formats import fmt_number, fmt_share
 
 __all__ = ["money", "partner_reasons", "top_counterparts", "TYPE_LABELS", "type_label", "type_name",
-           "route_lines", "join_words", "ROLE_WORDS", "role_line"]
+           "route_lines", "join_words", "ROLE_WORDS", "role_line", "sourced_reasons",
+           "share_pair", "contact_words", "CONTACT_WORDS"]
 
 TYPE_LABELS = {
     "icb": "ICBs", "acute_trust": "acute trusts", "community_trust": "community trusts",
@@ -125,53 +126,110 @@ def top_counterparts(pairs: pd.DataFrame) -> dict:
                                                   top["patients"].tolist())}
 
 
-def partner_reasons(cid: str, row: pd.Series, *, names: dict, counterpart: tuple | None,
+#: What a contact at a service of each category is called in a board paper; other categories
+#: count ``contacts``.
+CONTACT_WORDS = {"urgent_emergency": "attendances", "acute_inpatient": "admissions",
+                 "ambulance": "conveyances", "acute_outpatient": "outpatient appointments"}
+
+
+def share_pair(first: float, second: float) -> tuple[str, str]:
+    """Two shares as percentages, with one decimal where whole numbers would mislead (either
+    under 10%): ``2.8%`` and ``4.5%``, not ``3%`` and ``4%``.
+
+    Examples
+    --------
+    >>> share_pair(0.028, 0.045), share_pair(0.31, 0.42)
+    (('2.8%', '4.5%'), ('31%', '42%'))
+    """
+    if min(abs(first), abs(second)) < 0.1:
+        return f"{first * 100:.1f}%", f"{second * 100:.1f}%"
+    return fmt_share(first), fmt_share(second)
+
+
+def contact_words(breakdown: dict, count=fmt_number) -> str:
+    """A candidate's contacts by kind: ``500 attendances and 320 admissions``.
+
+    Examples
+    --------
+    >>> contact_words({"urgent_emergency": 500.0, "acute_inpatient": 320.0})
+    '500 attendances and 320 admissions'
+    >>> contact_words({"community": 90.0, "primary_care": 10.0})
+    '100 contacts'
+    """
+    totals: dict = {}
+    for category, value in breakdown.items():
+        word = CONTACT_WORDS.get(category, "contacts")
+        totals[word] = totals.get(word, 0.0) + value
+    ordered = sorted((v, w) for w, v in totals.items() if v > 0)[::-1]
+    return join_words([f"{count(v)} {w}" for v, w in ordered]) if ordered else "no contacts"
+
+
+def partner_reasons(cid: str, row: pd.Series, **context) -> list[str]:
+    """Plain-words reasons for one candidate, strongest first (the texts of `sourced_reasons`).
+    """
+    return [text for text, _ in sourced_reasons(cid, row, **context)]
+
+
+def sourced_reasons(cid: str, row: pd.Series, *, names: dict, counterpart: tuple | None,
                     members: list, sole_routes: list, included: bool, system_net: float,
                     has_shift: bool, tier: str, marginal: tuple | None,
-                    excluded: bool = False, disclosure=None) -> list[str]:
-    """Plain-words reasons for one candidate, strongest first.
+                    excluded: bool = False, disclosure=None,
+                    breakdown: dict | None = None) -> list[tuple[str, tuple]]:  # long: one reason after another
+    """Plain-words reasons for one candidate, strongest first, each with the figures it rests on
+    (names in `netkit.partners.sources.FIGURES`, whose input rows `netkit.partners.sources`
+    finds).
 
     With active ``disclosure`` rules (`netkit.model.disclosure.DisclosureRules`), patient counts are
     shown as the rules say and their percentages are computed from the disclosed figures.
+    ``breakdown`` (category → contacts) says what kind of contacts its activity is.
     """
     count, share = fmt_number, (lambda part, whole: fmt_share(part / whole if whole else 0))
     if disclosure is not None and disclosure.active:
         count, share = disclosure.count, disclosure.share
-    reasons = []
+    reasons: list[tuple[str, tuple]] = []
     if included:
-        reasons.append("on the opportunity's must-include list")
+        reasons.append(("on the opportunity's must-include list", ()))
     if row["activity_share"] > 0:
         whole = row["activity"] / row["activity_share"]
-        reasons.append(f"delivers {share(row['activity'], whole)} of in-scope patient "
-                       f"contacts ({count(row['activity'])} a year)")
+        detail = f"{count(row['activity'])} a year"
+        kinds = contact_words(breakdown, count) if breakdown else ""
+        if " and " in kinds:
+            detail += f": {kinds}"
+        elif kinds and not kinds.endswith(" contacts"):
+            detail = f"{kinds} a year"
+        reasons.append((f"delivers {share(row['activity'], whole)} of the contacts in scope "
+                        f"({detail})", ("activity",)))
     if row["handoffs"] > 0 and counterpart is not None:
         partner, patients = counterpart
         whole = row["handoffs"] / row["handoffs_share"]
-        reasons.append(f"party to {count(row['handoffs'])} handoffs a year "
-                       f"({share(row['handoffs'], whole)} of cross-organisation handoffs), "
-                       f"{count(patients)} of them with {names.get(partner, partner)}")
+        reasons.append((f"party to {count(row['handoffs'])} transfers of care a year with other "
+                        f"organisations ({share(row['handoffs'], whole)} of those in scope), "
+                        f"{count(patients)} of them with {names.get(partner, partner)}",
+                        ("handoffs",)))
     if row["brokerage_share"] > 0:
-        reasons.append(f"brokers {fmt_share(row['brokerage_share'])} of the shortest patient "
-                       f"routes between other organisations")
-    reasons += route_lines(sole_routes)
+        most = "most" if row["brokerage_share"] >= 0.5 else "some"
+        reasons.append((f"on the route of {most} patient journeys between other organisations "
+                         f"({fmt_share(row['brokerage_share'])} of the go-between positions in "
+                         "scope)", ("handoffs",)))
+    reasons += [(line, ("handoffs",)) for line in route_lines(sole_routes)]
     if row["commissioning"] > 0:
-        reasons.append(f"commissions {fmt_share(row['commissioning_share'])} of in-scope spend "
-                       f"({money(row['commissioning'])} a year)")
+        reasons.append((f"commissions {fmt_share(row['commissioning_share'])} of in-scope spend "
+                        f"({money(row['commissioning'])} a year)", ("commissioning",)))
     if has_shift and round(row["incentives"]) != 0:
         verb = "gains" if row["incentives"] > 0 else "loses"
         text = f"{verb} {money(abs(row['incentives']))} a year under the shift"
         if row["incentives"] < 0 and system_net > 0:
             text += f" while the system gains {money(system_net)}"
-        reasons.append(text)
+        reasons.append((text, ("incentives",)))
     if members:
         shown = ", ".join(names.get(m, m) for m in members[:3])
         more = f" and {len(members) - 3} more" if len(members) > 3 else ""
-        reasons.append(f"stands for {len(members)} organisation{'s' if len(members) != 1 else ''}"
-                       f" ({shown}{more})")
+        reasons.append((f"stands for {len(members)} organisation"
+                        f"{'s' if len(members) != 1 else ''} ({shown}{more})", ("members",)))
     if excluded:
-        reasons.insert(0, "excluded by the opportunity")
+        reasons.insert(0, ("excluded by the opportunity", ()))
     elif tier != "core" and marginal is not None:
-        mb, mc = marginal
-        reasons.insert(0, f"not core: would add {fmt_share(mb)} benefit for {fmt_share(mc)} "
-                          f"coordination cost")
+        benefit, cost = share_pair(*marginal)
+        reasons.insert(0, (f"not core: would add {benefit} benefit for {cost} coordination cost",
+                           ()))
     return reasons

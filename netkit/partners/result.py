@@ -15,7 +15,9 @@ from netkit.model.opportunity import CRITERIA, Opportunity
 from netkit.partners.criteria import Criteria
 from netkit.partners.reasons import money, type_name
 from netkit.partners.scope import Scope
-from netkit.partners.verdict import Verdict, verdict_blocks
+from netkit.partners.glossary import appendix_blocks, glossary_blocks, sources_html
+from netkit.partners.sources import explain_partner, format_sources
+from netkit.partners.verdict import Verdict, burden_blocks, verdict_blocks
 from netkit.partners.warnings import warning_blocks
 from netkit.render.document import (
     Bullets,
@@ -149,8 +151,16 @@ class PartnerSet:
 
     @property
     def core(self) -> list[str]:
-        """Core partner ids in order of selection."""
-        return self.partners.loc[self.partners["tier"] == "core", "id"].tolist()
+        """Core partner ids in order of selection (the reports list them by score)."""
+        core = self.partners[self.partners["tier"] == "core"]
+        if "selected" in core:
+            core = core.sort_values("selected", kind="mergesort")
+        return core["id"].tolist()
+
+    def explain(self, partner: str):
+        """One partner's reasons with the input rows behind each
+        (`netkit.partners.sources.explain_partner`; ``netkit explain``)."""
+        return explain_partner(self, partner)
 
     def tier_of(self, org: str) -> str | None:
         """The tier of an organisation (or of its representative); ``None`` if out of scope."""
@@ -163,6 +173,10 @@ class PartnerSet:
         frame = self._released_counts(self.partners).copy()  # never join self.partners in place
         for column in ("stands_for", "reasons"):
             frame[column] = frame[column].map("; ".join)
+        if "sources" in frame:
+            frame["sources"] = frame["sources"].map(format_sources)
+            frame["reason_sources"] = frame["reason_sources"].map(
+                lambda groups: " | ".join(format_sources(g) for g in groups))
         return frame
 
     def to_sheets(self) -> dict[str, pd.DataFrame]:
@@ -193,9 +207,12 @@ class PartnerSet:
             if row["tier"] != "core":
                 item["marginal_benefit"] = row["marginal_benefit"]
                 item["marginal_cost"] = row["marginal_cost"]
-            for extra in ("stability", "judgement_call", "depends_on_threshold"):
+            for extra in ("stability", "judgement_call", "depends_on_threshold", "grid_note",
+                          "sources", "reason_sources"):
                 if extra in row:
                     item[extra] = row[extra]
+            if row.get("selected") == row.get("selected") and row.get("selected") is not None:
+                item["selected"] = int(row["selected"])  # order of selection, core only
             out.append(item)
         return out
 
@@ -300,28 +317,37 @@ class PartnerSet:
             return rows, 0
         return rows.head(top), len(rows) - top
 
-    def _brokers_shown(self, top: int | None) -> tuple[list, int]:
-        if not top or len(self.brokers) <= top:
-            return list(self.brokers), 0
-        return list(self.brokers[:top]), len(self.brokers) - top
+    def _grid(self, top: int | None, columns: list, everyone: bool = False) -> pd.DataFrame:
+        """The stakeholder grid: the core and the involve partners the report shows (with
+        ``everyone``, every partner), with ``why`` where the grid differs from the tier."""
+        rows = self.partners if everyone else pd.concat(
+            [self._shown("core", top)[0], self._shown("involve", top)[0]])
+        rows = rows.assign(why=rows["grid_note"] if "grid_note" in rows else "")
+        return rows[columns]
 
-    def _grid(self, top: int | None) -> pd.DataFrame:
-        """The stakeholder grid: the core and the involve partners the report shows."""
-        return pd.concat([self._shown("core", top)[0], self._shown("involve", top)[0]])
+    def _names(self) -> dict:
+        names = self.scope.organisations.set_index("id")["name"].to_dict()
+        names.update(zip(self.partners["id"], self.partners["name"]))
+        return names
 
     def _tier_lines(self, tier: str, top: int | None, width: int) -> list[str]:
         """A tier as the terminal shows it: rank, name, id, type and score on one line, the
-        reasons wrapped beneath (the first only for inform), and how many more there are."""
+        reasons wrapped beneath (for inform the first two, saying how many more), and how many
+        more partners there are."""
         rows, hidden = self._shown(tier, top)
         out = []
         for row in rows.itertuples():
             label = terminal_safe(f"{row.rank:>3}. {row.name} ({row.id}, "
                                   f"{type_name(row.type)})", inline=True)
             out.append(f"{shorten(label, width - 12):<{width - 12}} score {row.score:.2f}")
-            reasons = row.reasons if tier != "inform" else row.reasons[:1]
+            reasons = row.reasons if tier != "inform" else row.reasons[:2]
             for r in reasons:  # one line each: text renders lines on one line apiece
                 out += textwrap.wrap(r, width, initial_indent="       - ",
                                      subsequent_indent="         ")
+            if len(row.reasons) > len(reasons):
+                more = len(row.reasons) - len(reasons)
+                out.append(f"       ({more} more reason{'s' if more != 1 else ''} in the "
+                           "markdown, HTML and JSON reports)")
         if hidden:
             out.append(f"     {_more(hidden, f'{tier} partners')}")
         return out
@@ -339,7 +365,7 @@ class PartnerSet:
         shown = [self._shown(tier, top) for tier in TIERS]
         rows = pd.concat([r for r, _ in shown])
         table = rows.assign(score=rows["score"].map(lambda v: f"{v:.2f}"),
-                            why=rows["reasons"].map(lambda r: "; ".join(r[:3])))
+                            why=rows["reasons"].map("; ".join))
         whole = self.partners.assign(
             score=self.partners["score"].map(lambda v: f"{v:.2f}"),
             reasons=self.partners["reasons"].map(lambda r: " · ".join(r)))
@@ -350,6 +376,11 @@ class PartnerSet:
                                 "reasons"]], only=HTML)]
         blocks += [Paragraph(_more(hidden, f"{tier} partners", True) + ".", emphasis=True,
                              only=MARKDOWN) for tier, (_, hidden) in zip(TIERS, shown) if hidden]
+        blocks += [Note("partners are listed by score within each tier (the curve below shows "
+                        "the order they were chosen in); 'netkit explain PATH --opportunity "
+                        f"{self.opportunity.id} --partner ID' prints the input rows behind each "
+                        "reason", label="Order and sources", only=(*TEXT, *MARKDOWN)),
+                   Raw(sources_html(self.partners))]
         return blocks
 
     def _incentive_blocks(self) -> list:
@@ -374,20 +405,6 @@ class PartnerSet:
                                  only=MARKDOWN), Bullets(gain_share, only=PAGES)]
         return blocks
 
-    def _broker_blocks(self, top: int | None) -> list:
-        if not self.brokers:
-            return []
-        brokers, hidden = self._brokers_shown(top)
-        more = _more(hidden, "broker lines")
-        return [Heading(f"Brokers (Gould & Fernandez, groups by {self.options['groups']})", 2,
-                        only=TEXT),
-                Heading("Brokers", 2, only=PAGES),
-                Bullets(brokers, only=(*TEXT, *MARKDOWN)),
-                Bullets(self.brokers, only=HTML),
-                Paragraph(more, indent=2, only=TEXT) if hidden else None,
-                Paragraph(more[:1].upper() + more[1:] + ".", emphasis=True, only=MARKDOWN)
-                if hidden else None]
-
     def _stability_blocks(self, top: int | None) -> list:
         """How often each partner is core when the weights move (text only)."""
         if "stability" not in self.partners:
@@ -402,49 +419,46 @@ class PartnerSet:
                 Table(shown[["id", "tier", "stability"]], right=("stability",), only=TEXT),
                 Paragraph(_more(hidden, "partners"), indent=2, only=TEXT) if hidden else None]
 
-    def _burden_blocks(self, width: int) -> list:
-        """The stop in real units: what the seats cost against the money at stake."""
-        if self.verdict is None:
-            return []
-        at_stake = self.verdict.at_stake["central"] if self.verdict.at_stake else None
-        line = "In staff time: " + self.verdict.burden.line(at_stake) + "."
-        return [Lines(tuple(textwrap.wrap(line, width, initial_indent="  ",
-                                          subsequent_indent="  ")), only=TEXT),
-                Paragraph(line, only=PAGES)]
-
     def report(self, top: int | None = TOP, width: int = 100, provenance: str = "",
-               with_map: bool = True, with_curve: bool = True) -> Document:
+               with_map: bool = True, with_curve: bool = True,
+               with_glossary: bool = True) -> Document:
         """The report as a `netkit.render.document.Document`, which `to_text`, `to_markdown`
         and `to_html` render (``top``, ``width`` as in `to_text`; ``provenance``, ``with_map``
         and ``with_curve``, the pictures, for the HTML page)."""
         opp = self.opportunity
-        grid = ["id", "tier", "mendelow", "salience"]
+        grid = ["id", "tier", "mendelow", "salience"] + (
+            ["why"] if self.partners.get("grid_note", pd.Series(dtype=str)).astype(bool).any()
+            else [])
         blocks = [Heading(f"Partners for: {opp.title or opp.id} ({opp.id})", only=TEXT),
                   Heading(f"Partners for: {opp.title or opp.id}", only=PAGES),
                   *verdict_blocks(self.verdict, width), *warning_blocks(self.warnings),
                   Lines(self._headline(), muted=True)]
         blocks += self._partner_blocks(top, width)
         blocks += [Heading("Where one more stops paying", 2), Paragraph(self.stop, indent=2),
-                   *self._burden_blocks(width),
+                   *burden_blocks(self.verdict, width),
                    Table(self._curve_table(), right=("size", "benefit", "cost", "net"),
                          only=(*TEXT, *MARKDOWN)),
                    Raw(f"<figure>{picture('curve_svg')(self.curve)}</figure>")
                    if with_curve else None]
-        blocks += self._incentive_blocks() + self._broker_blocks(top)
+        blocks += self._incentive_blocks()
         blocks += [Heading("Stakeholder grid (from the evidence)", 2, only=TEXT),
-                   Table(self._grid(top)[grid], only=TEXT),
+                   Table(self._grid(top, grid), only=TEXT),
                    Heading("Stakeholder grid", 2, only=MARKDOWN),
-                   Table((self._grid(top) if top else self.partners)[grid], only=MARKDOWN)]
+                   Table(self._grid(top, grid) if top else self._grid(None, grid, True),
+                         only=MARKDOWN)]
         blocks += self._stability_blocks(top) + [Note(n) for n in self.notes]
         blocks += [Note(_options_line(self.options), label="Options")]
         if with_map:
             blocks += [Heading("Network map", 2, only=HTML),
                        Raw(picture("map_section")(self.visualise(), heading=""))]
+        blocks += appendix_blocks(self.brokers, self.brokerage_roles, self._names(),
+                                  self.options.get("groups", "type"), top)
+        blocks += glossary_blocks() if with_glossary else []
         if provenance:
             blocks.append(Footer(provenance))
         return Document(blocks, title=f"Partners for {opp.title or opp.id}")
 
-    def to_text(self, width: int = 100, top: int | None = TOP) -> str:
+    def to_text(self, width: int = 100, top: int | None = TOP, glossary: bool = True) -> str:
         """A briefing that fits a terminal.
 
         Parameters
@@ -456,14 +470,19 @@ class PartnerSet:
             stability table show their first ``top`` entries and say how many more there are
             (``None`` or 0: everything).
         """
-        return render_text(self.report(top, width, with_map=False, with_curve=False), width)
+        return render_text(self.report(top, width, with_map=False, with_curve=False,
+                                       with_glossary=glossary), width)
 
-    def to_markdown(self, top: int | None = TOP) -> str:
-        """A report that pastes into a board paper (``top`` as in `to_text`)."""
-        return render_markdown(self.report(top, with_map=False, with_curve=False))
+    def to_markdown(self, top: int | None = TOP, glossary: bool = True) -> str:
+        """A report that pastes into a board paper (``top`` as in `to_text`; ``glossary``:
+        end with the glossary)."""
+        return render_markdown(self.report(top, with_map=False, with_curve=False,
+                                           with_glossary=glossary))
 
-    def _html_body(self, provenance: str = "", with_map: bool = True) -> str:
-        return render_html(self.report(None, provenance=provenance, with_map=with_map))
+    def _html_body(self, provenance: str = "", with_map: bool = True,
+                   glossary: bool = True) -> str:
+        return render_html(self.report(None, provenance=provenance, with_map=with_map,
+                                       with_glossary=glossary))
 
     def to_html(self, with_map: bool = True) -> str:
         """A single-file HTML report (no external resources): summary, partner table,
@@ -479,7 +498,7 @@ class PartnerSet:
     def _repr_html_(self) -> str:
         table = self.partners.assign(
             score=self.partners["score"].map(lambda v: f"{v:.2f}"),
-            reasons=self.partners["reasons"].map(lambda r: " · ".join(r[:3])))
+            reasons=self.partners["reasons"].map(" · ".join))
         return render_html(Document([
             Heading(f"Partners for: {self.opportunity.title or self.opportunity.id}"),
             *verdict_blocks(self.verdict), *warning_blocks(self.warnings),
@@ -557,19 +576,24 @@ class PartnerReport:
                 "opportunities": [ps.to_dict() for ps in self.partner_sets]}
 
     def to_text(self, width: int = 100, top: int | None = TOP) -> str:
-        """Each opportunity's briefing (`PartnerSet.to_text`), one after another."""
-        return "\n\n".join(ps.to_text(width, top) for ps in self.partner_sets)
+        """Each opportunity's briefing (`PartnerSet.to_text`), one after another, then the
+        glossary once."""
+        glossary = render_text(Document(glossary_blocks()), width)
+        return "\n\n".join([ps.to_text(width, top, glossary=False)
+                            for ps in self.partner_sets] + [glossary])
 
     def to_markdown(self, top: int | None = TOP) -> str:
-        """Each opportunity's report (`PartnerSet.to_markdown`), one after another."""
-        return "\n\n".join(ps.to_markdown(top) for ps in self.partner_sets)
+        """Each opportunity's report (`PartnerSet.to_markdown`), one after another, then the
+        glossary once."""
+        return "\n\n".join([ps.to_markdown(top, glossary=False) for ps in self.partner_sets]
+                           + [render_markdown(Document(glossary_blocks()))])
 
     def to_html(self) -> str:
-        body = "\n<hr>\n".join(ps._html_body() for ps in self.partner_sets)
+        body = "\n<hr>\n".join(ps._html_body(glossary=False) for ps in self.partner_sets)
         footer = self.partner_sets[0].provenance().rsplit(" · opportunity", 1)[0] \
             if self.partner_sets else ""
         return html_page(f"Partners for {self.system_name}",
-                         body + "\n" + render_html(Document([Footer(footer)])),
+                         body + "\n" + render_html(Document(glossary_blocks() + [Footer(footer)])),
                          **_map_assets(True))
 
     def _repr_html_(self) -> str:

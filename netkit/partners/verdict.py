@@ -36,7 +36,8 @@ from netkit.partners.burden import Burden, about
 from netkit.render.document import Heading, Lines, Paragraph
 
 __all__ = ["Verdict", "INTERNAL_SHARE", "BILATERAL_SHARE", "MONEY_RATIO", "THRESHOLDS",
-           "parse_thresholds", "proportionality", "contained_shares", "verdict_blocks"]
+           "parse_thresholds", "proportionality", "contained_shares", "verdict_blocks",
+           "burden_blocks"]
 
 INTERNAL_SHARE = 0.9
 BILATERAL_SHARE = 0.9
@@ -299,3 +300,15 @@ def verdict_blocks(verdict: Verdict | None, width: int = 100) -> list:
     return ([Heading(f"Verdict: {verdict.kind}", 2, only=pages),
              Lines(tuple(wrapped), only=("text",))]
             + [Paragraph(t, only=pages) for t in [reason, *lines[1:]]])
+
+
+def burden_blocks(verdict: Verdict | None, width: int = 100) -> list:
+    """The stop in real units, under "Where one more stops paying": what the seats cost
+    against the money at stake (wrapped to ``width`` in text)."""
+    if verdict is None:
+        return []
+    at_stake = verdict.at_stake["central"] if verdict.at_stake else None
+    line = "In staff time: " + verdict.burden.line(at_stake) + "."
+    return [Lines(tuple(textwrap.wrap(line, width, initial_indent="  ", subsequent_indent="  ")),
+                  only=("text",)),
+            Paragraph(line, only=("markdown", "html"))]

@@ -9,8 +9,12 @@ systems most alike (scikit-learn's ``NearestNeighbors``).
 
 The opportunity is the one defined in the source; in the target it is scoped by the same
 pathway tags (or pathway ids where the source names pathways without tags), in all places.
-Services and organisations named by the source's shift, include and exclude lists are the
-source's own, so they are left out in the target; incentives are not compared.
+The mechanism is carried too (`netkit.transfer.mechanism`): the shift's services, the
+organisations the source includes, excludes and decommissions, each mapped to its counterpart;
+the money is computed in both systems under each one's payment bases, and every difference in
+direction is a named risk. Preconditions, the source's evidence and the verdict come from
+`netkit.transfer.verdict`. Risks from structure come only from differences that are large
+against the reference set and from counts large enough to support them (`MIN_COUNT`).
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ from netkit.model.system import System
 from netkit.render.palette import DIFFERENCE_COLOURS, OUTLINE
 from netkit.transfer.mapping import transferred_opportunity
 from netkit.transfer.profiles import FEATURES, Profile, profile
+from netkit.transfer.reference import reference_for
+from netkit.transfer.roles import RoleModel
 from netkit.transfer.profiles import format_value as _fmt
 
 __all__ = ["Comparison", "compare", "similar", "RISK_THRESHOLD", "MIN_RELATIVE_SCALE", "MAX_RISKS"]
@@ -37,6 +43,14 @@ MIN_RELATIVE_SCALE = 0.1
 
 #: At most this many risk statements, the largest differences first.
 MAX_RISKS = 6
+
+#: Features counted in organisations (per head, or the providers covering 80%) give a risk only
+#: where one of the two systems has at least this many: one acute trust against three is not a
+#: difference in kind a per-head rate should be read into.
+MIN_COUNT = 5
+_COUNTED = ("providers_per_100k", "acute_trusts_per_100k", "care_homes_per_100k",
+            "vcse_per_100k", "providers_for_80pct", "organisations")
+_PER_HEAD = ("acute_trusts_per_100k", "care_homes_per_100k", "vcse_per_100k")
 
 
 @dataclass(frozen=True, repr=False)
@@ -69,6 +83,14 @@ class Comparison:
     counterparts: pd.DataFrame
     reference: list = field(default_factory=list)
     roles: str = ""
+    mechanism: pd.DataFrame = field(default_factory=pd.DataFrame)
+    service_counterparts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    organisation_counterparts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    preconditions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    evidence: dict | None = None
+    verdict: dict = field(default_factory=lambda: {"kind": "transferable", "reasons": [],
+                                                   "adaptations": []})
+    target_opportunity: object = None
 
     def __repr__(self) -> str:
         """One line: what this is and its size (the tables are in the attributes)."""
@@ -94,13 +116,37 @@ class Comparison:
             .to_dict("records"),
             "risks": self.risks,
             "counterparts": self.counterparts.to_dict("records"),
-            "roles": self.roles})
+            "roles": self.roles,
+            "verdict": self.verdict,
+            "mechanism": self.mechanism.to_dict("records"),
+            "service_counterparts": self.service_counterparts.to_dict("records"),
+            "organisation_counterparts": self.organisation_counterparts.to_dict("records"),
+            "preconditions": self.preconditions.to_dict("records"),
+            "evidence": self.evidence,
+            "target_opportunity": (self.target_opportunity.to_dict()
+                                   if self.target_opportunity is not None else None)})
+
+    def verdict_lines(self) -> list[str]:
+        """The verdict in words, then its reasons and adaptations."""
+        kind = {"transferable": "transferable", "adapt": "transferable with adaptations",
+                "not_transferable": "not transferable"}[self.verdict["kind"]]
+        lines = [f"Verdict: {kind}"]
+        lines += [f"why not: {r}" for r in self.verdict["reasons"]]
+        lines += [f"adapt: {a}" for a in self.verdict["adaptations"]]
+        if self.evidence is not None:
+            e = self.evidence
+            lines.append(f"evidence: the source found an effect of {e['source_effect']:.0%}; "
+                         f"here plan on {e['effect']:.0%} (range {e['low']:.0%} to "
+                         f"{e['high']:.0%}, quality {e.get('quality') or 'not stated'}"
+                         + (f", weakened for {e['weakened_by']} precondition(s) that differ"
+                            if e["weakened_by"] else "") + ")")
+        return lines
 
     def _head(self) -> list[str]:
         return [f"Will it transfer? {self.opportunity}: from {self.source.system_name} to "
                 f"{self.target.system_name}",
-                f"differences in standard deviations over {len(self.reference)} reference "
-                f"systems ({', '.join(self.reference)})"]
+                f"differences in standard deviations over the reference set: "
+                f"{', '.join(self.reference)}"]
 
     def _table(self, rows: int = 12) -> pd.DataFrame:
         d = self.differences.head(rows)
@@ -124,9 +170,11 @@ class Comparison:
 
         head, pages = self._head(), ("markdown", "html")
         risks = list(self.risks) or ["none: the systems look alike in what matters here"]
+        verdict = self.verdict_lines()
         return Document([
             Lines(head, only=("text",)), Heading(head[0], only=pages),
             Paragraph(head[1], muted=True, only=pages),
+            Paragraph(verdict[0], apart=True), Bullets(verdict[1:], wrap=False),
             Raw(f"<figure>{self.chart_svg()}</figure>") if with_chart else None,
             Table(self._table(), right=("source", "target", "z"), apart=True),
             Paragraph("Transfer risks:", apart=True, only=("text",)),
@@ -211,30 +259,145 @@ def compare(source: System, target: System, opportunity: str, reference=None,
     opportunity : str
         An opportunity of the source.
     reference : list of System, optional
-        Systems whose spread sets the scale of each feature (with the source and target added);
-        by default the bundled samples riverside, shire and metro.
+        Systems whose spread sets the scale of each feature and over which roles are fitted
+        once. By default the stored reference set of generated integrated care systems
+        (`netkit.transfer.reference`) for the opportunity's pathway tag; where it has none,
+        the bundled samples riverside, shire and metro (the comparison says which).
     seed : int
-        Seed for the role clustering.
+        Seed for the role clustering (when roles are fitted here).
 
     Examples
     --------
     >>> import netkit
     >>> riverside = netkit.load_system(netkit.sample_path("riverside"))
     >>> same = compare(riverside, riverside, "frailty-admissions")
-    >>> float(same.differences["z"].abs().max()), same.risks
-    (0.0, [])
+    >>> float(same.differences["z"].abs().max()), same.risks, same.verdict["kind"]
+    (0.0, [], 'transferable')
     """
     opp = source.opportunity(opportunity)
-    reference = _default_reference() if reference is None else list(reference)
+    carried = transferred_opportunity(source, target, opp)
     p_source = profile(source, opp)
-    p_target = profile(target, transferred_opportunity(source, target, opp))
-    ref_profiles = [p for p in _profiles(reference, source, opp)] + [p_source, p_target]
-    names = list(dict.fromkeys(p.system_name for p in ref_profiles))
-    differences = _differences(p_source, p_target, ref_profiles)
-    risks = [_risk(r, source.name, target.name) for r in differences.itertuples()
-             if not np.isnan(r.z) and abs(r.z) >= RISK_THRESHOLD][:MAX_RISKS]
-    counterparts, roles = _counterparts(source, target, opp, seed)
-    return Comparison(opp.id, p_source, p_target, differences, risks, counterparts, names, roles)
+    p_target = profile(target, carried)
+    stored_tag, stored = (None, None)
+    if reference is None:
+        stored_tag, stored = reference_for(_tags(carried))
+    if stored is not None:
+        ref_profiles = [Profile(name, f"reference {stored_tag}",
+                                pd.Series(values, index=list(FEATURES), dtype="float64"))
+                        for name, values in zip(stored["systems"], stored["profiles"])]
+        names = [f"{len(ref_profiles)} generated ICSs (tag {stored_tag})"]
+        model = RoleModel.from_params(stored["roles"])
+        roles = (f"{model.n_roles_} roles fitted once over the reference set "
+                 f"({stored['roles']['organisations']:,} organisations in {len(ref_profiles)} "
+                 f"generated ICSs, tag {stored_tag})")
+    else:
+        systems = _default_reference() if reference is None else list(reference)
+        ref_profiles = _profiles(systems, source, opp)
+        names = list(dict.fromkeys(p.system_name for p in ref_profiles))
+        if reference is None:
+            names = [f"the bundled samples ({', '.join(names)}): the stored reference set has "
+                     "none of this opportunity's pathway tags"]
+        model, roles = _fit_roles(systems, source, opp, seed)
+    differences = _differences(p_source, p_target, ref_profiles + [p_source, p_target])
+    risks = [_risk(r, source, target) for r in differences.itertuples()
+             if not np.isnan(r.z) and abs(r.z) >= RISK_THRESHOLD
+             and _supported(r, source, target)][:MAX_RISKS]
+    counterparts, activity = _counterparts(source, target, opp, carried, model)
+    return _with_mechanism(Comparison(opp.id, p_source, p_target, differences, risks,
+                                      counterparts, names, roles), source, target, opp, carried,
+                           activity)
+
+
+def _tags(opp) -> list[str]:
+    from netkit.model.selectors import PATHWAY_KINDS, parse_selector
+
+    return [parse_selector(p, PATHWAY_KINDS).value for p in opp.pathways
+            if parse_selector(p, PATHWAY_KINDS).kind == "tag"]
+
+
+def _fit_roles(systems, source: System, opp, seed: int):
+    """Roles fitted once over the reference systems given (not the pair compared)."""
+    from netkit.partners.find import find_partners
+
+    sets = []
+    for system in systems:
+        try:
+            sets.append(find_partners(system, transferred_opportunity(source, system, opp)))
+        except OpportunityError:
+            continue
+    model = RoleModel(seed=seed).fit(sets)
+    return model, (f"{model.n_roles_} roles fitted once over the {len(sets)} reference systems "
+                   f"by k-means, the number chosen by silhouette "
+                   f"({model.silhouette_[model.n_roles_]:.2f}), seed {seed}")
+
+
+def _counts(row, source: System, target: System) -> tuple[float, float]:
+    """A per-head feature turned back into the organisations it counts (source, target)."""
+    out = []
+    for system, value in ((source, row.source), (target, row.target)):
+        try:
+            out.append(value * float(system.meta.get("population") or np.nan) / 100_000)
+        except (TypeError, ValueError):
+            out.append(np.nan)
+    return out[0], out[1]
+
+
+def _supported(row, source: System, target: System) -> bool:
+    """Whether a difference rests on counts large enough to read: a feature counted in
+    organisations needs one system to have at least `MIN_COUNT`; one counted per head (acute
+    trusts, care homes, voluntary bodies) needs the two systems' counts to differ by at least
+    two organisations (one acute trust against one is no difference, whatever the populations)."""
+    if row.feature not in _COUNTED:
+        return True
+    if row.feature in _PER_HEAD:
+        s, t = _counts(row, source, target)
+        return bool(abs(t - s) >= 2) if s == s and t == t else False
+    if row.feature == "providers_per_100k":
+        s, t = _counts(row, source, target)
+        return bool(max(s, t) >= MIN_COUNT) if s == s and t == t else False
+    return bool(max(row.source, row.target) >= MIN_COUNT)
+
+
+def _with_mechanism(comparison: Comparison, source: System, target: System, opp,
+                    carried, activity: pd.Series) -> Comparison:
+    """The comparison with the mechanism carried over, its money compared, the preconditions,
+    the evidence and the verdict."""
+    from dataclasses import replace
+
+    from netkit.errors import OpportunityError as _Empty
+    from netkit.partners.find import find_partners
+    from netkit.transfer.mechanism import compare_incentives, map_mechanism
+    from netkit.transfer.verdict import carry_evidence, preconditions, verdict
+
+    rows = comparison.counterparts
+    matched = dict(zip(rows["source_id"], rows["counterpart_id"])) if len(rows) else {}
+    target_opp, services, organisations = map_mechanism(source, target, opp, carried, matched,
+                                                        activity)
+    source_set = find_partners(source, opp)
+    try:
+        target_set = find_partners(target, target_opp)
+    except _Empty:
+        target_set = None
+    counterpart_of = {**matched, **{o: o for o in source_set.partners["id"]
+                                    if o not in matched and o in target.organisation_lookup("type")
+                                    and o in (target_set.partners["id"].tolist()
+                                              if target_set is not None else [])}}
+    money = compare_incentives(source, target, source_set.incentives,
+                               target_set.incentives if target_set is not None else None,
+                               counterpart_of)
+    conditions = preconditions(source, target, source_set, target_set, opp.shift,
+                               target_opp.shift)
+    evidence = carry_evidence(opp.evidence, int(conditions["differs"].sum()) if len(conditions)
+                              else 0)
+    if evidence is not None and target_opp.shift is not None:
+        high = max(evidence["high"], evidence["effect"])
+        target_opp = replace(target_opp, shift=replace(
+            target_opp.shift, fraction=max(evidence["effect"], 0.0),
+            range=(max(min(evidence["low"], evidence["effect"]), 0.0), max(high, 0.0))))
+    judged = verdict(services, organisations, conditions, money, evidence, target.name)
+    return replace(comparison, mechanism=money, service_counterparts=services,
+                   organisation_counterparts=organisations, preconditions=conditions,
+                   evidence=evidence, verdict=judged, target_opportunity=target_opp)
 
 
 def _differences(p_source: Profile, p_target: Profile, ref_profiles: list) -> pd.DataFrame:
@@ -263,33 +426,40 @@ def _differences(p_source: Profile, p_target: Profile, ref_profiles: list) -> pd
     return differences
 
 
-def _counterparts(source: System, target: System, opp, seed: int) -> tuple[pd.DataFrame, str]:
-    """Each source partner's structural counterpart in the target (roles fitted on both
-    partner sets), and how the roles were found, in words."""
+def _counterparts(source: System, target: System, opp, carried, model
+                  ) -> tuple[pd.DataFrame, pd.Series]:
+    """Each source partner's counterpart in the target: within its kind of organisation, then
+    by structural role (`netkit.transfer.roles.RoleModel.counterparts`); and the contacts a
+    year at each target service on the opportunity's pathways."""
     from netkit.partners.find import find_partners
-    from netkit.transfer.roles import RoleModel
 
     ps_source = find_partners(source, opp)
-    ps_target = find_partners(target, transferred_opportunity(source, target, opp))
-    model = RoleModel(seed=seed).fit([ps_source, ps_target])
-    counterparts = model.counterparts(ps_source, ps_target).rows
-    roles = (f"{model.n_roles_} roles by k-means, the number chosen by silhouette "
-             f"({model.silhouette_[model.n_roles_]:.2f}), seed {seed}")
-    return counterparts, roles
+    ps_target = find_partners(target, carried)
+    services = ps_target.scope.services
+    activity = pd.Series(services["activity"].to_numpy(), index=services["id"].to_numpy())
+    return model.counterparts(ps_source, ps_target).rows, activity
 
 
 def _times(a: float, b: float) -> str:
+    """``b`` against ``a`` in words: "1.6 times as many" or "40% fewer".
+
+    Examples
+    --------
+    >>> _times(100, 160), _times(100, 60)
+    ('1.6 times as many', '40% fewer')
+    """
     if a > 0 and b > 0:
         ratio = b / a
-        return f"{ratio:.1f} times" if ratio >= 1 else f"{1 / ratio:.1f} times less than"
-    return "unlike"
+        return f"{ratio:.1f} times as many" if ratio >= 1 else f"{1 - ratio:.0%} fewer"
+    return "a different number of"
 
 
-def _risk(row, source: str, target: str) -> str:
+def _risk(row, source: System, target: System) -> str:
     """One difference in plain words, with what it means for copying the idea."""
     f, s, t = row.feature, row.source, row.target
     more = t > s
-    templates = {**_flow_risks(s, t, more), **_structure_risks(s, t, more)}
+    templates = {**_flow_risks(s, t, more),
+                 **_structure_risks(s, t, more, _counts(row, source, target))}
     if f in templates:
         return templates[f]
     return (f"{FEATURES[f]} is {'higher' if more else 'lower'} in the target ({_fmt(t)} against "
@@ -306,7 +476,7 @@ def _flow_risks(s: float, t: float, more: bool) -> dict[str, str]:
     pct = _pct
     return {
         "cross_organisation_share": (
-            f"the target hands {_times(s, t)} as many patients between organisations "
+            f"the target hands {_times(s, t)} patients between organisations "
             f"({pct(s)} of moves cross organisations in the source, {pct(t)} in the target); "
             + ("a model built around one provider in the source will not carry over"
                if more else "coordination the source needed may be unnecessary here")),
@@ -330,11 +500,16 @@ def _flow_risks(s: float, t: float, more: bool) -> dict[str, str]:
     }
 
 
-def _structure_risks(s: float, t: float, more: bool) -> dict[str, str]:
+def _structure_risks(s: float, t: float, more: bool, counts=(np.nan, np.nan)
+                     ) -> dict[str, str]:
     """Feature → the difference in words, for money, ties and the organisations there are
     (source value ``s``, target value ``t``)."""
     pct = _pct
     per_head = f"{_fmt(t)} against {_fmt(s)} per 100,000 population"
+    n_s, n_t = counts
+    counted = n_t > n_s if n_s == n_s and n_t == n_t else more
+    in_scope = (f"{n_t:.0f} in scope against {n_s:.0f}" if n_s == n_s and n_t == n_t
+                else per_head)
     return {
         "paid_by_activity_share": (
             f"{pct(t)} of commissioned value is paid by activity in the target against "
@@ -348,17 +523,18 @@ def _structure_risks(s: float, t: float, more: bool) -> dict[str, str]:
             + ("partnership can build on them" if more
                else "new relationships will take time and cost more to build")),
         "care_homes_per_100k": (
-            f"the target has {'more' if more else 'fewer'} care homes per head ({per_head}): "
-            + ("care-home in-reach matters more there" if more else
+            f"the target has {'more' if counted else 'fewer'} care-home providers ({in_scope}; "
+            f"{per_head}; one provider may run several homes): "
+            + ("care-home in-reach matters more there" if counted else
                "an idea that relies on care-home beds or in-reach has less to work with")),
         "acute_trusts_per_100k": (
-            f"the target has {'more' if more else 'fewer'} acute trusts per head ({per_head}): "
+            f"the target has {'more' if counted else 'fewer'} acute trusts ({in_scope}): "
             + ("the emergency work is shared, so the hospital side needs several trusts at the "
-               "table" if more else "one hospital carries more of the work")),
+               "table" if counted else "one hospital carries more of the work")),
         "vcse_per_100k": (
-            f"the voluntary sector is {'larger' if more else 'smaller'} in the target "
-            f"({_fmt(t)} against {_fmt(s)} voluntary bodies per 100,000 population): "
-            + ("more partners to involve, and more to gain from them" if more
+            f"the voluntary sector is {'larger' if counted else 'smaller'} in the target "
+            f"({in_scope} voluntary bodies; {per_head}): "
+            + ("more partners to involve, and more to gain from them" if counted
                else "support the source bought from charities may not exist here")),
         "vcse_share": (
             f"voluntary bodies deliver {pct(t)} of the activity in the target against "

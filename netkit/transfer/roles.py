@@ -21,7 +21,7 @@ import pandas as pd
 from netkit.errors import OptionError
 
 __all__ = ["RoleModel", "fit_roles", "role_features", "ROLE_FEATURES", "Counterparts",
-           "counterpart_lines"]
+           "counterpart_lines", "role_in_type", "ROLE_MISMATCH"]
 
 ROLE_FEATURES = ("activity_share", "handoffs_share", "brokerage_share", "commissioning_share",
                  "reach")
@@ -30,6 +30,21 @@ ROLE_FEATURES = ("activity_share", "handoffs_share", "brokerage_share", "commiss
 _ROLE_WORDS = {"activity_share": "hub provider", "handoffs_share": "pathway connector",
                "brokerage_share": "broker", "commissioning_share": "commissioner",
                "reach": "wide-reaching partner"}
+
+#: The same, as a word before the organisation's type ("the hub acute trust").
+_ROLE_ADJECTIVES = {"hub provider": "hub", "pathway connector": "connecting",
+                    "broker": "brokering", "commissioner": "commissioning",
+                    "wide-reaching partner": "wide-reaching", "peripheral": "peripheral"}
+
+#: Added to the distance between two organisations of one kind whose roles differ, so that an
+#: organisation in the same role wins where there is one.
+ROLE_MISMATCH = 10.0
+
+#: The fewest roles chosen by silhouette, where there are at least ten organisations a role.
+MIN_ROLES = 3
+
+#: Taken off the distance between two organisations of one kind with the same id.
+SAME_ID = 0.5
 
 
 def role_features(partner_set) -> pd.DataFrame:
@@ -56,11 +71,38 @@ def role_features(partner_set) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+def role_in_type(role: str, org_type) -> str:
+    """A role named within a type: ``hub provider and pathway connector`` for an acute trust is
+    ``hub and connecting acute trust``.
+
+    Examples
+    --------
+    >>> role_in_type("hub provider and pathway connector", "acute_trust")
+    'hub and connecting acute trust'
+    >>> role_in_type("peripheral (2)", "gp_practice")
+    'peripheral GP practice'
+    """
+    from netkit.transfer.kinds import type_words
+
+    base = role.split(" (")[0]
+    words = [_ROLE_ADJECTIVES.get(part, part) for part in base.split(" and ")]
+    return f"{' and '.join(words)} {type_words(org_type)}"
+
+
 def counterpart_lines(rows: pd.DataFrame) -> list[str]:
-    """"your counterpart of X is Y" or "no counterpart of Z here", one per row."""
-    return [f"your counterpart of {r.source_name} ({r.role}) is {r.counterpart_name}"
-            if r.counterpart_id else f"no counterpart of {r.source_name} ({r.role}) here"
-            for r in rows.itertuples()]
+    """"your counterpart of X (the hub acute trust) is Y" or "no counterpart of Z here", one
+    per row, with why where there is none."""
+    out = []
+    for r in rows.itertuples():
+        described = getattr(r, "described", "") or r.role
+        if r.counterpart_id:
+            out.append(f"your counterpart of {r.source_name} ({described}) is "
+                       f"{r.counterpart_name}")
+        else:
+            why = getattr(r, "why", "")
+            out.append(f"no counterpart of {r.source_name} ({described}) here"
+                       + (f": {why}" if why else ""))
+    return out
 
 
 @dataclass(frozen=True)
@@ -138,11 +180,16 @@ class RoleModel:
 
     def fit(self, partner_sets) -> "RoleModel":
         """Fit on the candidates of some partner sets (one per system, same opportunity)."""
+        return self.fit_frame(pd.concat([role_features(ps) for ps in partner_sets],
+                                        ignore_index=True))
+
+    def fit_frame(self, frame: pd.DataFrame) -> "RoleModel":
+        """Fit on organisations' role features (`role_features` rows, from any systems)."""
         from sklearn.cluster import KMeans
         from sklearn.metrics import silhouette_score
         from sklearn.preprocessing import StandardScaler
 
-        frame = pd.concat([role_features(ps) for ps in partner_sets], ignore_index=True)
+        frame = frame.reset_index(drop=True)
         if len(frame) < 3:
             raise OptionError("roles need at least three organisations to learn from")
         X = frame[list(ROLE_FEATURES)].to_numpy(dtype=float)
@@ -155,58 +202,124 @@ class RoleModel:
                                   f"for these {len(frame)} organisations (got {self.n_roles})")
             tries = [self.n_roles]
         else:
-            tries = list(range(2, min(8, distinct - 1, len(frame) - 1) + 1)) or [2]
+            # at least three roles where there are enough organisations: two split
+            # commissioners from providers and call every practice a hub
+            low = MIN_ROLES if len(frame) >= 10 * MIN_ROLES else 2
+            tries = list(range(low, min(8, distinct - 1, len(frame) - 1) + 1)) or [2]
         self.silhouette_ = {}
         best = None
+        # silhouette on a seeded sample of at most 5,000 organisations: exact for small sets,
+        # and the full matrix of a reference set of several ICSs would not fit in memory
+        sample = min(len(frame), 5000)
         for k in tries:
             km = KMeans(n_clusters=k, n_init=10, random_state=self.seed).fit(Z)
-            score = float(silhouette_score(Z, km.labels_)) if len(set(km.labels_)) > 1 else -1.0
+            score = (float(silhouette_score(Z, km.labels_, sample_size=sample,
+                                            random_state=self.seed))
+                     if len(set(km.labels_)) > 1 else -1.0)
             self.silhouette_[k] = score
             if best is None or score > best[0] + 1e-12:
                 best = (score, k, km)
-        _, self.n_roles_, self.kmeans_ = best
-        self.role_names_ = _name_roles(self.kmeans_.cluster_centers_)
-        frame["role"] = [self.role_names_[c] for c in self.kmeans_.labels_]
+        _, self.n_roles_, km = best
+        self.centres_ = km.cluster_centers_
+        self.role_names_ = _name_roles(self.centres_)
+        frame["role"] = [self.role_names_[c] for c in km.labels_]
         self.organisations_ = frame
         return self
+
+    def to_params(self) -> dict:
+        """The fitted model as plain numbers (for a stored reference set)."""
+        return {"n_roles": int(self.n_roles_), "seed": self.seed,
+                "mean": self.scaler_.mean_.round(12).tolist(),
+                "scale": self.scaler_.scale_.round(12).tolist(),
+                "centres": self.centres_.round(12).tolist(),
+                "names": [self.role_names_[c] for c in range(self.n_roles_)],
+                "silhouette": {str(k): round(v, 6) for k, v in self.silhouette_.items()},
+                "organisations": int(len(self.organisations_))}
+
+    @classmethod
+    def from_params(cls, params: dict) -> "RoleModel":
+        """A model fitted elsewhere (`to_params`); its ``organisations_`` is empty."""
+        from sklearn.preprocessing import StandardScaler
+
+        model = cls(n_roles=params["n_roles"], seed=params.get("seed", 0))
+        model.scaler_ = StandardScaler()
+        model.scaler_.mean_ = np.asarray(params["mean"], dtype=float)
+        model.scaler_.scale_ = np.asarray(params["scale"], dtype=float)
+        model.scaler_.var_ = model.scaler_.scale_ ** 2
+        model.scaler_.n_features_in_ = len(ROLE_FEATURES)
+        model.centres_ = np.asarray(params["centres"], dtype=float)
+        model.n_roles_ = int(params["n_roles"])
+        model.role_names_ = dict(enumerate(params["names"]))
+        model.silhouette_ = {int(k): v for k, v in params["silhouette"].items()}
+        model.organisations_ = pd.DataFrame(columns=["system", "id", "name", "type",
+                                                     *ROLE_FEATURES, "role"])
+        return model
+
+    def _predict(self, Z: np.ndarray) -> np.ndarray:
+        """The nearest role centre of each standardised row."""
+        return ((Z[:, None, :] - self.centres_[None, :, :]) ** 2).sum(axis=2).argmin(axis=1)
 
     def roles_of(self, partner_set) -> pd.DataFrame:
         """Assign roles to a partner set's candidates with the fitted model."""
         frame = role_features(partner_set)
         Z = self.scaler_.transform(frame[list(ROLE_FEATURES)].to_numpy(dtype=float))
-        frame["role"] = [self.role_names_[c] for c in self.kmeans_.predict(Z)]
+        frame["role"] = [self.role_names_[c] for c in self._predict(Z)]
         return frame
 
-    def counterparts(self, source, target, tiers=("core", "involve")) -> Counterparts:
-        """Map the source partner set's partners onto the target's candidates: within each
-        role, the closest in the standardised features, one to one; an organisation of the same
-        name wins a tie."""
+    def counterparts(self, source, target, tiers=("core", "involve")) -> Counterparts:  # long: one matching per kind, then the table
+        """Map the source partner set's partners onto the target's candidates.
+
+        Organisations are matched within their kind first (`netkit.transfer.kinds`: a council
+        with a council, primary care with primary care), one to one, then by structural
+        position: the closest in the standardised features, an organisation in the same role
+        preferred (`ROLE_MISMATCH`), an organisation of the same name winning a tie. Where the
+        target has no organisation of that kind left, there is no counterpart, and the row
+        says why.
+        """
         from scipy.optimize import linear_sum_assignment
+
+        from netkit.transfer.kinds import kind_of
 
         src, tgt = self.roles_of(source), self.roles_of(target)
         tier = dict(zip(source.partners["id"], source.partners["tier"]))
         src = src[src["id"].map(tier).isin(tiers)]
+        src = src.assign(kind=src["type"].map(kind_of))
+        tgt = tgt.assign(kind=tgt["type"].map(kind_of))
         rows = []
-        for role, group in src.groupby("role", sort=True):
-            pool = tgt[tgt["role"] == role]
+        for kind, group in src.groupby("kind", sort=True):
+            pool = tgt[tgt["kind"] == kind]
             matched = {}
             if len(pool):
                 a = self.scaler_.transform(group[list(ROLE_FEATURES)].to_numpy(dtype=float))
                 b = self.scaler_.transform(pool[list(ROLE_FEATURES)].to_numpy(dtype=float))
                 cost = np.sqrt(((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=2))
+                cost += ROLE_MISMATCH * (group["role"].to_numpy()[:, None]
+                                         != pool["role"].to_numpy()[None, :])
                 cost += 1e-6 * (group["name"].to_numpy()[:, None] != pool["name"].to_numpy()[None, :])
+                # a system derived from another (or coded alike) keeps ids: the same id is a
+                # strong hint, though never enough to cross a kind or a role
+                cost -= SAME_ID * (group["id"].to_numpy()[:, None] == pool["id"].to_numpy()[None, :])
                 for i, j in zip(*linear_sum_assignment(cost)):
                     matched[i] = (pool.iloc[j], float(cost[i, j]))
             for i, r in enumerate(group.itertuples()):
                 other, distance = matched.get(i, (None, np.nan))
+                why = "" if other is not None else (
+                    f"{target.system_name} has no {kind} organisation in this opportunity's scope"
+                    if not len(pool) else
+                    f"{target.system_name} has fewer {kind} organisations in scope "
+                    f"({len(pool)}) than {source.system_name} ({len(group)})")
                 rows.append({"source_id": r.id, "source_name": r.name, "tier": tier[r.id],
-                             "role": role,
+                             "type": r.type, "role": r.role,
+                             "described": role_in_type(r.role, r.type),
                              "counterpart_id": other["id"] if other is not None else "",
                              "counterpart_name": other["name"] if other is not None else "",
-                             "distance": round(distance, 6) if other is not None else np.nan})
+                             "counterpart_type": other["type"] if other is not None else "",
+                             "distance": round(distance, 6) if other is not None else np.nan,
+                             "why": why})
         order = {i: n for n, i in enumerate(source.partners["id"])}
-        frame = pd.DataFrame(rows, columns=["source_id", "source_name", "tier", "role",
-                                            "counterpart_id", "counterpart_name", "distance"])
+        frame = pd.DataFrame(rows, columns=["source_id", "source_name", "tier", "type", "role",
+                                            "described", "counterpart_id", "counterpart_name",
+                                            "counterpart_type", "distance", "why"])
         frame = frame.sort_values("source_id", key=lambda s: s.map(order)).reset_index(drop=True)
         return Counterparts(source.system_name, target.system_name, source.opportunity.id, frame)
 

@@ -27,8 +27,10 @@ from netkit.io.generate.organisations import (
     thrombectomy_centres,
 )
 from netkit.io.generate.pathways import add_pathways, regional_stroke
+from netkit.io.generate.places import pathway_denominators, places_table, practice_lists
 from netkit.io.generate.relationships import add_relationships
 from netkit.io.saving import check_target, write_folder
+from netkit.model.schema import TABLES
 from netkit.render.formats import html_table
 
 __all__ = ["generate_system", "GeneratedSystem"]
@@ -165,4 +167,9 @@ def _build(counts: pd.DataFrame, chosen: pd.DataFrame, scale: str, rng):
         add_relationships(b, ics)
         systems.append(ics)
     regional_stroke(b, systems)
-    return b.frames(), opportunities(b, systems, chosen, scale)
+    frames, opps = b.frames(), opportunities(b, systems, chosen, scale)
+    if "places" in TABLES:  # format version 2: populations (drawn last: see places.py)
+        frames["places"] = places_table(systems, rng)
+        frames["pathways"]["denominator"] = pathway_denominators(frames["pathways"])
+        frames["organisations"]["list_size"] = practice_lists(frames["organisations"], systems)
+    return frames, opps

@@ -1,0 +1,223 @@
+"""The diagnosis as a `Document`: the ranked candidates with their size and who carries them,
+the funnel plots (HTML), deprivation gaps, natural collaboratives, the drafts and the notes.
+Every count shown follows the disclosure rules; money is rounded for people."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from netkit.diagnosis.measures import MEASURES
+from netkit.render.document import (
+    Bullets,
+    Document,
+    Footer,
+    Heading,
+    Lines,
+    Note,
+    Paragraph,
+    Raw,
+    Table,
+)
+from netkit.diagnosis.funnel import WITHIN
+from netkit.render.formats import fmt_money, fmt_number, fmt_share
+
+__all__ = ["diagnosis_document", "within_note", "shown_count", "PLOTS_SHOWN"]
+
+#: The largest number of funnel plots an HTML report carries (the funnels of the top candidates).
+PLOTS_SHOWN = 12
+
+
+def _level(level: float) -> str:
+    return f"{level * 100:g}%"
+
+
+def diagnosis_document(d, top: int = 20, plots: bool = True) -> Document:
+    """One document for text, Markdown and HTML."""
+    rules = d.disclosure
+    benchmark = {"system": "the system's own rate", "best_quartile":
+                 "the best quartile of places"}[d.benchmark]
+    if d.references:
+        benchmark += " in the reference set (" + ", ".join(d.references) + ")"
+    blocks = [
+        Heading(f"Diagnosis: {d.system_name}"),
+        Lines((f"{len(d.rates):,} rates compared by pathway, place and measure against "
+               f"{benchmark}, per {d.per:,.0f} people (transfers: per patient).",
+               f"{len(d.candidates):,} candidates above the {_level(d.level)} control limit; "
+               f"{len(d.collaboratives)} natural collaboratives.",
+               f"Counts shown: {rules.describe()}.")),
+        Heading("Candidates, ranked by value at marginal cost", 2),
+    ]
+    blocks += _candidate_blocks(d, rules, top)
+    blocks.append(Paragraph(within_note(), muted=True))
+    if plots and len(d.candidates):
+        blocks += _plot_blocks(d)
+    blocks += _pcn_blocks(d, rules)
+    blocks += _gap_blocks(d)
+    blocks += _collaborative_blocks(d)
+    blocks += _draft_blocks(d, top)
+    blocks += [Heading("Notes", 2)] + [Note(n) for n in d.notes]
+    from netkit._version import __version__
+
+    blocks.append(Footer(f"netkit {__version__} · diagnose · {d.source or d.system_name}"))
+    return Document(blocks, title=f"Diagnosis: {d.system_name}")
+
+
+def _range(rules, low, central, high, money: bool = False) -> str:
+    if money:
+        if pd.isna(central):
+            return "no unit cost"
+        return f"{fmt_money(central)} ({fmt_money(low)}–{fmt_money(high)})"
+    return (f"{shown_count(rules, central)} ({shown_count(rules, low)}–"
+            f"{shown_count(rules, high)})")
+
+
+def _candidate_blocks(d, rules, top: int) -> list:
+    if d.candidates.empty:
+        return [Paragraph("No place is above its benchmark beyond the control limit: every "
+                          "difference is within what chance would give.")]
+    shown = d.candidates.head(top) if top else d.candidates
+    table = pd.DataFrame({
+        "rank": [str(i + 1) for i in range(len(shown))],
+        "pathway": [d.pathway_names.get(p, p) for p in shown["pathway"]],
+        "place": shown["place"].astype(str),
+        "measure": [MEASURES[m].label for m in shown["measure"]],
+        "observed": [shown_count(rules, v) for v in shown["observed"]],
+        "expected": [shown_count(rules, v) for v in shown["expected"]],
+        "ratio": [f"{v:.2f}" for v in shown["ratio"]],
+        "excess (range)": [_range(rules, *v) for v in zip(
+            shown["excess_low"], shown["excess"], shown["excess_high"])],
+        "value, marginal": [_range(rules, *v, money=True) for v in zip(
+            shown["value_low"], shown["value"], shown["value_high"])],
+        "value, average": [fmt_money(v) for v in shown["value_average"]],
+        "carried by": [_carriers(orgs) for orgs in shown["organisations"]],
+        "mechanism": shown["mechanism"],
+        "to community": ["yes" if v else "no" for v in shown["hospital_to_community"]],
+    })
+    right = ("rank", "observed", "expected", "ratio")
+    # a terminal gets the narrower table: Markdown and HTML have room for every column
+    narrow = table.drop(columns=["value, average", "mechanism"])
+    blocks = [Table(narrow, right=right, max_width=30, only=("text",)),
+              Table(table, right=right, max_width=48, only=("markdown", "html"))]
+    if top and len(d.candidates) > top:
+        blocks.append(Paragraph(f"… and {len(d.candidates) - top:,} more (JSON and CSV have "
+                                "them all).", muted=True))
+    blocks.append(Paragraph("Value is gross: the excess at the carrying services' unit costs, "
+                            "before the cost of a community alternative (netkit partners on the "
+                            "draft nets it). Ranges come from the control limits.", muted=True))
+    return blocks
+
+
+def _carriers(orgs: list, most: int = 3) -> str:
+    parts = [f"{o['name']} {fmt_share(o['share'])}" for o in orgs[:most]]
+    if len(orgs) > most:
+        parts.append(f"+{len(orgs) - most} more")
+    return "; ".join(parts)
+
+
+def _plot_blocks(d) -> list:
+    from netkit.diagnosis.plots import funnel_svg
+
+    blocks = [Heading("Funnel plots", 2, only=("html",)),
+              Paragraph("Each place's observed / expected against its expected count, with "
+                        "control limits at 95% (dashed) and 99.8%; red places are above.",
+                        muted=True, only=("html",))]
+    for pathway, measure in d.funnels()[:PLOTS_SHOWN]:
+        svg = funnel_svg(d.funnel_rows(pathway, measure), d.pathway_names.get(pathway, pathway),
+                         measure)
+        blocks.append(Raw(f'<figure class="funnel">{svg}</figure>'))
+    return blocks
+
+
+def _pcn_blocks(d, rules) -> list:
+    """PCNs above the limit on patients entering a pathway (by registration)."""
+    pcns = d.rates[d.rates["by"] == "registration"]
+    if pcns.empty:
+        return []
+    above = pcns[pcns["excess"] > 0].sort_values(["excess", "place"], ascending=[False, True],
+                                                kind="stable")
+    blocks = [Heading("By PCN (registration)", 2),
+              Paragraph(f"Patients entering each pathway through a PCN's practices, per "
+                        f"{d.per:,.0f} registered patients: {len(pcns):,} compared, "
+                        f"{len(above):,} above the {_level(d.level)} limit.", muted=True)]
+    if above.empty:
+        return blocks
+    names = d.organisation_names
+    table = pd.DataFrame({
+        "pathway": [d.pathway_names.get(p, p) for p in above["pathway"]],
+        "PCN": [f"{names.get(p, p)} ({p})" if names.get(p, p) != p else str(p)
+                for p in above["place"]],
+        "observed": [shown_count(rules, v) for v in above["observed"]],
+        "expected": [shown_count(rules, v) for v in above["expected"]],
+        "ratio": [f"{v:.2f}" for v in above["ratio"]],
+        "excess (range)": [_range(rules, *v) for v in zip(
+            above["excess_low"], above["excess"], above["excess_high"])]})
+    return blocks + [Table(table.head(20), right=("observed", "expected", "ratio"))]
+
+
+def _gap_blocks(d) -> list:
+    if d.gaps.empty:
+        return [Heading("Deprivation gaps", 2),
+                Paragraph("No gap computed: places.csv gives fewer than two deprivation "
+                          "quintiles.", muted=True)]
+    gaps = d.gaps.sort_values("gap", ascending=False, kind="stable")
+    table = pd.DataFrame({
+        "pathway": [d.pathway_names.get(p, p) for p in gaps["pathway"]],
+        "measure": [MEASURES[m].label for m in gaps["measure"]],
+        "most deprived": [f"Q{q:.0f}: {r:,.1f}" for q, r in zip(gaps["most_deprived"],
+                                                                 gaps["rate_most"])],
+        "least deprived": [f"Q{q:.0f}: {r:,.1f}" for q, r in zip(gaps["least_deprived"],
+                                                                  gaps["rate_least"])],
+        "gap": [f"{g:+,.1f}" for g in gaps["gap"]],
+        "ratio": ["" if pd.isna(r) else f"{r:.2f}" for r in gaps["ratio"]]})
+    return [Heading("Deprivation gaps", 2),
+            Paragraph(f"Rates per {d.per:,.0f} people in the most and least deprived places "
+                      "(quintile 1 is the most deprived).", muted=True),
+            Table(table, right=("gap", "ratio"))]
+
+
+def _collaborative_blocks(d) -> list:
+    blocks = [Heading("Natural collaboratives", 2),
+              Paragraph("Communities of organisations that exchange most of their patients "
+                        "(Leiden on the patient-flow network): evidence of where integration "
+                        "already happens, not a form to adopt.", muted=True)]
+    if d.collaboratives.empty:
+        return blocks + [Paragraph("No transfers between organisations.")]
+    names = d.collaboratives["members"]
+    table = pd.DataFrame({
+        "members": [", ".join(m[:8]) + (f" and {len(m) - 8} more" if len(m) > 8 else "")
+                    for m in names],
+        "organisations": [str(len(m)) for m in names],
+        "transfers staying inside": [fmt_share(s) for s in d.collaboratives["internal_share"]]})
+    return blocks + [Table(table, right=("organisations", "transfers staying inside"),
+                           max_width=70)]
+
+
+def _draft_blocks(d, top: int) -> list:
+    if not d.drafts:
+        return []
+    items = []
+    for draft in d.drafts[:top] if top else d.drafts:
+        shift = draft.get("shift")
+        move = (f"shift {shift['fraction']:.0%} from {', '.join(shift['from'])} to "
+                f"{', '.join(shift['to'])}" if shift else "no shift (prevention)")
+        items.append(f"{draft['id']}: {move}")
+    return [Heading("Draft opportunities", 2),
+            Paragraph("Write them with --write-drafts FILE.yaml, edit, and run netkit partners "
+                      "on them.", muted=True),
+            Bullets(tuple(items))]
+
+
+def within_note() -> str:
+    """What a place inside the control limits is, in words."""
+    return (f"Places inside the control limits are {WITHIN}: never a candidate, however far "
+            "from the benchmark they look.")
+
+
+def shown_count(rules, value) -> str:
+    """A count as a report shows it (disclosure control)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return rules.count(value) if rules.active else fmt_number(value)
+

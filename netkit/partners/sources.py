@@ -1,0 +1,384 @@
+"""Where each figure in a partner's reasons comes from: the input rows it sums.
+
+Row numbers are as a spreadsheet shows the file (and as netkit's validation messages number
+rows): the header is row 1 and the first record is row 2; blank lines count. For a workbook the
+file is the sheet (``riverside.xlsx, sheet flows``). They come from `netkit.model.system.System.input_rows`,
+so a system that was not read from files (or was changed since) has none, and every figure's
+sources are then empty.
+
+Figures and the rows behind them:
+
+* ``activity`` (contacts at its in-scope services): ``flows`` rows into each of its services,
+  or out of it where more patients leave than arrive on that pathway (what
+  `netkit.model.activity.service_activity` counts). Summing ``patients`` over them gives the
+  figure (a row between two of its own services counts once for each it is the counted side of).
+* ``handoffs`` (transfers of care with other organisations): the ``flows`` rows between one of
+  its services and another organisation's, on the ties kept (at or above ``min_patients``). Its
+  go-between position (brokerage) and sole routes are computed on those same transfers.
+* ``commissioning``: the ``relationships`` rows by which it (or an organisation it stands for)
+  commissions an in-scope provider, and the ``services`` rows whose activity times price is the
+  spend.
+* ``incentives``: the ``services`` rows of the shift's services it provides or commissions, the
+  ``relationships`` rows of those contracts, and the ``flows`` rows into the services activity
+  is shifted from.
+* ``members``: the ``organisations`` rows of the organisations it stands for.
+* ``organisation``: its own ``organisations`` row.
+"""
+
+from __future__ import annotations
+
+import difflib
+import textwrap
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from netkit._frames import isin
+from netkit.errors import OpportunityError
+from netkit.model.selectors import select_services
+from netkit.model.system import System
+from netkit.partners.scope import Scope
+from netkit.render.document import Document, Heading, Lines, Note
+from netkit.render.views import ReportViews
+
+__all__ = ["Sources", "partner_sources", "FIGURES", "merge_sources", "format_sources",
+           "Explanation", "explain_partner", "ROW_CONVENTION"]
+
+#: The figures a reason can rest on, in the order reasons give them.
+FIGURES = ("organisation", "activity", "handoffs", "commissioning", "incentives", "members")
+#: Files in the order a reader meets them.
+_FILE_ORDER = ("organisations", "services", "pathways", "flows", "relationships")
+
+
+@dataclass(frozen=True, repr=False)
+class Sources:
+    """The input rows behind each candidate's figures.
+
+    Attributes
+    ----------
+    rows : dict
+        ``{candidate: {figure: {table: sorted row numbers}}}`` for the figures in `FIGURES`.
+    files : dict
+        Table name → the file a person opens (``flows.csv``).
+    """
+
+    rows: dict = field(default_factory=dict)
+    files: dict = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return f"<Sources: {len(self.rows):,} candidates, files {', '.join(self.files.values())}>"
+
+    def of(self, candidate: str, *figures: str) -> list[dict]:
+        """``[{file, rows}]`` behind some of a candidate's figures (all of them without
+        ``figures``), files in reading order, rows ascending."""
+        theirs = self.rows.get(candidate, {})
+        merged: dict = {}
+        for figure in figures or tuple(theirs):
+            for table, rows in theirs.get(figure, {}).items():
+                merged.setdefault(table, set()).update(rows)
+        return [{"file": self.files[t], "rows": sorted(int(r) for r in merged[t])}
+                for t in _FILE_ORDER if merged.get(t)]
+
+
+def merge_sources(groups) -> list[dict]:
+    """Several ``[{file, rows}]`` lists as one, files in first-seen order, rows ascending.
+
+    Examples
+    --------
+    >>> merge_sources([[{"file": "flows.csv", "rows": [5, 7]}],
+    ...                [{"file": "flows.csv", "rows": [2, 5]}, {"file": "services.csv", "rows": [3]}]])
+    [{'file': 'flows.csv', 'rows': [2, 5, 7]}, {'file': 'services.csv', 'rows': [3]}]
+    """
+    merged: dict = {}
+    for group in groups:
+        for item in group:
+            merged.setdefault(item["file"], set()).update(item["rows"])
+    return [{"file": f, "rows": sorted(rows)} for f, rows in merged.items()]
+
+
+def format_sources(sources: list[dict], limit: int | None = None) -> str:
+    """``flows.csv rows 5, 7, 9–11; services.csv row 2`` (runs of consecutive rows joined; with
+    ``limit``, at most that many runs per file and how many rows more).
+
+    Examples
+    --------
+    >>> format_sources([{"file": "flows.csv", "rows": [5, 7, 9, 10, 11]},
+    ...                 {"file": "services.csv", "rows": [2]}])
+    'flows.csv rows 5, 7, 9–11; services.csv row 2'
+    >>> format_sources([])
+    'no input rows (a figure worked out from the others)'
+    """
+    if not sources:
+        return "no input rows (a figure worked out from the others)"
+    parts = []
+    for item in sources:
+        rows = item["rows"]
+        runs, start = [], None
+        for i, r in enumerate(rows):
+            if start is None:
+                start = r
+            if i + 1 == len(rows) or rows[i + 1] != r + 1:
+                runs.append(str(start) if start == r else f"{start}–{r}")
+                start = None
+        shown = runs if limit is None or len(runs) <= limit else runs[:limit]
+        text = ", ".join(shown)
+        if len(shown) < len(runs):
+            more = len(runs) - len(shown)
+            text += f" and {more:,} more run{'s' if more != 1 else ''} of rows"
+        parts.append(f"{item['file']} row{'s' if len(rows) != 1 else ''} {text}")
+    return "; ".join(parts)
+
+
+def _grouped(frame: pd.DataFrame, table: str, figure: str, out: dict) -> None:
+    """Add ``frame`` (``candidate, row``) to ``out[candidate][figure][table]`` (a union with
+    what is there), one sort for all candidates."""
+    frame = frame[["candidate", "row"]].dropna().drop_duplicates()
+    if frame.empty:
+        return
+    frame = frame.sort_values(["candidate", "row"], kind="mergesort")
+    candidates = frame["candidate"].to_numpy()
+    rows = frame["row"].to_numpy(dtype="int64")
+    starts = np.flatnonzero(np.r_[True, candidates[1:] != candidates[:-1]])
+    ends = np.r_[starts[1:], len(candidates)]
+    for candidate, a, b in zip(candidates[starts].tolist(), starts.tolist(), ends.tolist()):
+        tables = out.setdefault(candidate, {}).setdefault(figure, {})
+        found = rows[a:b]
+        tables[table] = np.union1d(tables[table], found) if table in tables else found
+
+
+def _scope_flow_rows(system: System, scope: Scope, rows: np.ndarray) -> pd.DataFrame:
+    """The input flows behind the scope's flows: matched on pathway, source, target and place
+    (on pathway, source and target where the scope gave a flow a place the input did not)."""
+    flows = system.flows
+    flows = flows[isin(flows["pathway"], list(scope.pathways))]
+    keyed = flows[["pathway", "source", "target", "place", "patients"]].assign(
+        row=rows[flows.index.to_numpy()], place=flows["place"].fillna("").astype(str))
+    wanted = scope.flows[["pathway", "source", "target"]].assign(
+        place=scope.flows["place"].fillna("").astype(str)).drop_duplicates()
+    exact = keyed.merge(wanted, on=["pathway", "source", "target", "place"])
+    loose = wanted[wanted["place"] != ""].drop(columns="place").drop_duplicates()
+    loose = keyed.merge(loose, on=["pathway", "source", "target"])
+    return pd.concat([exact, loose]).drop_duplicates("row").reset_index(drop=True)
+
+
+def partner_sources(system: System, scope: Scope, pairs: pd.DataFrame,
+                    shift=None) -> Sources:  # long: one figure after another
+    """The input rows behind every candidate's figures (see the module's description).
+
+    Parameters
+    ----------
+    system : System
+    scope : Scope
+    pairs : DataFrame
+        ``source, target``: the cross-candidate transfers kept (`netkit.partners.criteria.Criteria.pairs`).
+    shift : Shift, optional
+        The opportunity's shift.
+
+    Examples
+    --------
+    >>> import netkit
+    >>> from netkit.partners.criteria import compute_criteria
+    >>> from netkit.partners.scope import find_scope
+    >>> tiny = netkit.load_system(netkit.sample_path("tiny"))
+    >>> scope = find_scope(tiny, tiny.opportunity("frailty"))
+    >>> src = partner_sources(tiny, scope, compute_criteria(tiny, scope).pairs)
+    >>> src.of("ACUTE", "activity")
+    [{'file': 'flows.csv', 'rows': [5, 7, 9, 11]}]
+    """
+    if "flows" not in system.input_rows:
+        return Sources()
+    files = {t: label for t, (label, _) in system.input_rows.items()}
+    out: dict = {}
+    candidate_of = scope.candidate_of
+    services = scope.services
+    service_candidate = dict(zip(services["id"].tolist(), services["candidate"].tolist()))
+    flows = _scope_flow_rows(system, scope, system.input_rows["flows"][1])
+    flows["source_c"] = flows["source"].map(service_candidate)
+    flows["target_c"] = flows["target"].map(service_candidate)
+
+    # activity: per (pathway, service) the larger side, arriving or leaving
+    arriving = flows.groupby(["pathway", "target"])["patients"].sum()
+    leaving = flows.groupby(["pathway", "source"])["patients"].sum()
+    leaving.index.names = arriving.index.names = ["pathway", "service"]
+    both = pd.concat([arriving.rename("in"), leaving.rename("out")], axis=1).fillna(0.0)
+    by_leaving = both["out"] > both["in"]
+    leave_counts = pd.MultiIndex.from_arrays([flows["pathway"], flows["source"]]).isin(
+        by_leaving.index[by_leaving.to_numpy()])
+    arrive_counts = ~pd.MultiIndex.from_arrays([flows["pathway"], flows["target"]]).isin(
+        by_leaving.index[by_leaving.to_numpy()])
+    into = flows["target_c"].notna().to_numpy() & arrive_counts
+    out_of = flows["source_c"].notna().to_numpy() & leave_counts
+    _grouped(pd.concat([
+        pd.DataFrame({"candidate": flows.loc[into, "target_c"], "row": flows.loc[into, "row"]}),
+        pd.DataFrame({"candidate": flows.loc[out_of, "source_c"],
+                      "row": flows.loc[out_of, "row"]})]), "flows", "activity", out)
+
+    # transfers of care between candidates, on the ties kept
+    cross = flows[flows["source_c"].notna() & flows["target_c"].notna()
+                  & (flows["source_c"] != flows["target_c"])]
+    kept = cross.merge(pairs[["source", "target"]], left_on=["source_c", "target_c"],
+                       right_on=["source", "target"], suffixes=("", "_pair"))
+    _grouped(pd.concat([kept[["source_c", "row"]].rename(columns={"source_c": "candidate"}),
+                        kept[["target_c", "row"]].rename(columns={"target_c": "candidate"})]),
+             "flows", "handoffs", out)
+
+    # commissioning: contracts with in-scope providers, and those providers' services
+    rels = system.relationships
+    rel_rows = system.input_rows.get("relationships", ("", np.zeros(len(rels), "int64")))[1]
+    svc_all = system.services
+    svc_rows = system.input_rows.get("services", ("", np.zeros(len(svc_all), "int64")))[1]
+    providers = set(services["provider"].tolist())
+    contracts = rels[(rels["type"] == "commissions") & isin(rels["target"], providers)
+                     & isin(rels["source"], list(candidate_of))]
+    contracts = pd.DataFrame({"candidate": contracts["source"].map(candidate_of),
+                              "provider": contracts["target"],
+                              "row": rel_rows[contracts.index.to_numpy()]})
+    _grouped(contracts, "relationships", "commissioning", out)
+    in_scope = svc_all[isin(svc_all["id"], services["id"].tolist())]
+    svc = pd.DataFrame({"provider": in_scope["provider"],
+                        "row": svc_rows[in_scope.index.to_numpy()]})
+    _grouped(contracts[["candidate", "provider"]].merge(svc, on="provider"), "services",
+             "commissioning", out)
+
+    if shift is not None:
+        touched = in_scope[select_services(in_scope, shift.from_)
+                           | select_services(in_scope, shift.to)]
+        shifted = pd.DataFrame({"provider": touched["provider"],
+                                "row": svc_rows[touched.index.to_numpy()]})
+        _grouped(shifted.assign(candidate=shifted["provider"].map(candidate_of)), "services",
+                 "incentives", out)
+        paying = contracts[isin(contracts["provider"], set(shifted["provider"]))]
+        _grouped(paying, "relationships", "incentives", out)
+        _grouped(paying[["candidate", "provider"]].merge(shifted, on="provider"), "services",
+                 "incentives", out)
+        origin = in_scope[select_services(in_scope, shift.from_)]["id"].tolist()
+        into_moved = flows[isin(flows["target"], origin)]
+        _grouped(into_moved.assign(candidate=into_moved["target_c"]).dropna(
+            subset=["candidate"]), "flows", "incentives", out)
+
+    orgs = system.organisations
+    org_rows = system.input_rows.get("organisations", ("", np.zeros(len(orgs), "int64")))[1]
+    own = orgs[isin(orgs["id"], list(scope.candidates))]
+    _grouped(pd.DataFrame({"candidate": own["id"], "row": org_rows[own.index.to_numpy()]}),
+             "organisations", "organisation", out)
+    members = orgs[isin(orgs["id"], list(candidate_of))]
+    members = pd.DataFrame({"id": members["id"], "candidate": members["id"].map(candidate_of),
+                            "row": org_rows[members.index.to_numpy()]})
+    _grouped(members[members["id"] != members["candidate"]], "organisations", "members", out)
+    return Sources({c: {f: {t: r.tolist() for t, r in tables.items()}
+                        for f, tables in figures.items()} for c, figures in out.items()}, files)
+
+
+#: How row numbers are counted, said wherever they are shown.
+ROW_CONVENTION = ("row numbers as a spreadsheet shows each file: the header is row 1 and the "
+                  "first record row 2 (as validation messages count them)")
+
+
+@dataclass(frozen=True, repr=False)
+class Explanation(ReportViews):
+    """One partner's reasons with the input rows behind each (`netkit explain`).
+
+    Attributes
+    ----------
+    opportunity, partner, name, tier : str
+    rank, of : int
+        Its place in the partner list (by score within a tier) and how many there are.
+    reasons : list of (str, list)
+        Each reason in words with its ``[{file, rows}]``.
+    sources : list of dict
+        Every input row behind its figures.
+    members : list of str
+        The organisations it stands for.
+    traced : bool
+        Whether the system kept its row numbers (a system read from files does; one built in
+        code or changed by a changeset does not).
+    """
+
+    opportunity: str
+    partner: str
+    name: str
+    tier: str
+    rank: int
+    of: int
+    reasons: list
+    sources: list
+    members: list = field(default_factory=list)
+    traced: bool = True
+
+    def __repr__(self) -> str:
+        return (f"<Explanation {self.partner!r} in {self.opportunity!r}: {self.tier}, "
+                f"{len(self.reasons)} reasons>")
+
+    def to_dict(self) -> dict:
+        return {"opportunity": self.opportunity, "partner": self.partner, "name": self.name,
+                "tier": self.tier, "rank": self.rank, "members": self.members,
+                "reasons": [{"reason": text, "sources": found} for text, found in self.reasons],
+                "sources": self.sources, "rows": ROW_CONVENTION}
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per reason: ``reason, sources`` (as text)."""
+        return pd.DataFrame({"reason": [t for t, _ in self.reasons],
+                             "sources": [format_sources(f) for _, f in self.reasons]})
+
+    def report(self) -> Document:
+        lines = []
+        for text, found in self.reasons:
+            lines += textwrap.wrap(text, 98, initial_indent="- ", subsequent_indent="  ")
+            lines += textwrap.wrap(format_sources(found), 96, initial_indent="    rows: ",
+                                   subsequent_indent="      ")
+        blocks = [Heading(f"{self.name} ({self.partner}) in {self.opportunity}"),
+                  Lines([f"{self.tier}; number {self.rank} of {self.of} in the partner list (by "
+                         "tier, then score)" + (f"; stands for {', '.join(self.members)}"
+                                   if self.members else "")], muted=True),
+                  Heading("Reasons and the input rows behind them", 2), Lines(lines),
+                  Note(format_sources(self.sources), label="All rows behind its figures"),
+                  Note(ROW_CONVENTION, label="Rows")]
+        if not self.traced:
+            blocks.append(Note("this system was not read from files (or was changed since), so "
+                               "it has no row numbers to cite", label="Sources"))
+        return Document(blocks, title=f"Why {self.name}")
+
+
+def explain_partner(partner_set, partner: str) -> Explanation:
+    """The reasons for one partner of a `netkit.partners.result.PartnerSet`, with their rows.
+
+    ``partner`` is a partner's id or that of an organisation it stands for.
+
+    Raises
+    ------
+    OpportunityError
+        If ``partner`` is not in the partner set, naming the ones that are.
+
+    Examples
+    --------
+    >>> import netkit
+    >>> ps = netkit.find_partners(netkit.load_system(netkit.sample_path("tiny")), "frailty")
+    >>> print(explain_partner(ps, "AMB").to_text())  # doctest: +ELLIPSIS
+    Vale Ambulance Service (AMB) in frailty
+    ...
+    - delivers 18% of the contacts in scope (500 conveyances a year)
+        rows: flows.csv row 3
+    ...
+    """
+    table = partner_set.partners
+    wanted = partner_set.scope.candidate_of.get(partner, partner)
+    found = table[table["id"] == wanted]
+    if found.empty:
+        known = table["id"].tolist()
+        close = difflib.get_close_matches(str(partner), known, 1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        shown = ", ".join(known[:30]) + (f" and {len(known) - 30:,} more" if len(known) > 30
+                                         else "")
+        raise OpportunityError(
+            f"no partner {partner!r} in the partner set for {partner_set.opportunity.id!r} "
+            f"({hint}partners: {shown}); see 'netkit partners PATH --opportunity "
+            f"{partner_set.opportunity.id}'")
+    row = found.iloc[0]
+    pairs = row.get("reason_sources")
+    pairs = pairs if isinstance(pairs, list) else [[] for _ in row["reasons"]]
+    sources = row.get("sources") if isinstance(row.get("sources"), list) else []
+    return Explanation(partner_set.opportunity.id, str(row["id"]), str(row["name"]),
+                       str(row["tier"]), int(row["rank"]), len(table),
+                       list(zip(row["reasons"], pairs)), sources, list(row["stands_for"]),
+                       traced=bool(sources))

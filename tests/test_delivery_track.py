@@ -1,0 +1,274 @@
+"""netkit.track on a constructed series, every figure worked out by hand.
+
+Tiny Vale's ``frailty`` opportunity shifts activity from ED to UCR. The actuals are built here,
+on the frailty pathway, with four flows a month:
+
+    months         @home→GPS (entries E)  GPS→ED (F)  GPS→UCR (U)  GPS→@home
+    2024-01..12           100                40           10           50     (baseline)
+    2025-01..03           120                36           24           60     (after the start)
+
+Baseline:  d0 = U / (F + U) = 10 / 50 = 0.2;   q0 = (F + U) / E = 50 / 100 = 0.5
+Latest 3:  d1 = 24 / 60 = 0.4;                 q1 = 60 / 120 = 0.5
+
+diverted share  = (d1 − d0) / (1 − d0) = 0.2 / 0.8 = 0.25; plan 0.5 → achieved 50% of plan
+from_patients   = 40 → 36, planned 40 × (1 − 0.5) = 20: achieved (36 − 40) / (20 − 40) = 0.2
+to_patients     = 10 → 24, planned 10 + 0.5 × 40 = 30: achieved (24 − 10) / (30 − 10) = 0.7
+demand change   = (E1 − E0) q0 (1 − d0) = 20 × 0.5 × 0.8 = 8
+case mix        = E1 (q1 − q0)(1 − d0)  = 0
+effect          = −E1 q1 (d1 − d0)      = −120 × 0.5 × 0.2 = −12;  8 + 0 − 12 = 36 − 40
+
+Money (tiny's frailty shift at 20% is ACUTE +£5,000, COMM −£20,000, ICB +£25,000 a year, and it
+is linear in the fraction): at the achieved 25% COMM loses £25,000, made good by the core gainers
+in proportion to their gains (ICB 31,250 : ACUTE 6,250): ICB pays £20,833, ACUTE £4,167; at the
+plan's 50%, £41,667 and £8,333.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pandas as pd
+import pytest
+
+import netkit
+from netkit.delivery.track import plan_of, planned_fraction, track
+from netkit.errors import InputError, OpportunityError, OptionError
+
+PLAN = {"baseline": ["2024-01", "2024-12"], "start": "2025-01", "target": 0.5, "months": 12}
+
+
+def month_rows(period, entries, ed, ucr, home, place=""):
+    return [("frailty", "@home", "GPS", place, period, entries),
+            ("frailty", "GPS", "ED", place, period, ed),
+            ("frailty", "GPS", "UCR", place, period, ucr),
+            ("frailty", "GPS", "@home", place, period, home)]
+
+
+def actuals(after=(120, 36, 24, 60), months_after=3) -> pd.DataFrame:
+    rows = []
+    for m in range(1, 13):
+        rows += month_rows(f"2024-{m:02d}", 100, 40, 10, 50)
+    for m in range(1, months_after + 1):
+        rows += month_rows(f"2025-{m:02d}", *after)
+    return pd.DataFrame(rows, columns=["pathway", "source", "target", "place", "period",
+                                       "patients"])
+
+
+def with_plan(opp, plan=PLAN, ramp=None):
+    """The opportunity with a plan (and the shift's ramp), wherever this netkit keeps them."""
+    shift = opp.shift
+    if ramp is not None and hasattr(shift, "ramp_months"):
+        shift = dataclasses.replace(shift, ramp_months=ramp)
+    if hasattr(opp, "plan"):
+        return dataclasses.replace(opp, plan=plan, shift=shift)
+    return dataclasses.replace(opp, extra={**opp.extra, "plan": plan}, shift=shift)
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    return netkit.load_system(netkit.sample_path("tiny"))
+
+
+@pytest.fixture(scope="module")
+def result(tiny):
+    return track(tiny, with_plan(tiny.opportunity("frailty")), actuals())
+
+
+def test_achieved_shift_exact(result):
+    assert result.achieved == pytest.approx(0.25)
+    assert result.planned == pytest.approx(0.5)
+    m = {x.name: x for x in result.measures}
+    assert (m["diverted_share"].baseline, m["diverted_share"].actual) == pytest.approx((0, 0.25))
+    assert m["diverted_share"].achieved_fraction == pytest.approx(0.5)
+    assert (m["from_patients"].baseline, m["from_patients"].planned,
+            m["from_patients"].actual) == pytest.approx((40, 20, 36))
+    assert m["from_patients"].achieved_fraction == pytest.approx(0.2)
+    assert (m["to_patients"].planned, m["to_patients"].actual) == pytest.approx((30, 24))
+    assert m["to_patients"].achieved_fraction == pytest.approx(0.7)
+    assert (m["entries"].baseline, m["entries"].actual, m["entries"].planned) == \
+        pytest.approx((100, 120, None))
+    assert result.unit == "patients a month"
+
+
+def test_demand_and_effect_split_exactly(result):
+    d = result.demand
+    assert d["demand_change"] == pytest.approx(8)
+    assert d["case_mix_change"] == pytest.approx(0)
+    assert d["effect"] == pytest.approx(-12)
+    assert d["demand_change"] + d["case_mix_change"] + d["effect"] == \
+        pytest.approx(d["from_after"] - d["from_before"])
+
+
+def test_falling_demand_is_not_credited_to_the_scheme(tiny):
+    # demand falls 20% and nothing else changes: F falls 40 → 32, all of it demand
+    r = track(tiny, with_plan(tiny.opportunity("frailty")), actuals(after=(80, 32, 8, 40)),
+              partners=False)
+    assert r.demand["demand_change"] == pytest.approx(-8)
+    assert r.demand["effect"] == pytest.approx(0)
+    assert r.achieved == pytest.approx(0)
+    assert r.measure("from_patients").achieved_fraction == pytest.approx(0.4)  # raw, misleading
+    assert r.measure("diverted_share").achieved_fraction == pytest.approx(0)   # demand-free
+
+
+def test_per_head_where_places_csv_gives_the_population(tiny):
+    # tiny's places.csv: North 60,000; every row in North: 40 a month is 66.67 per 100,000
+    north = actuals().assign(place="North")
+    r = track(tiny, with_plan(tiny.opportunity("frailty")), north, partners=False)
+    assert r.unit == "patients a month per 100,000 (population)"
+    assert r.measure("from_patients").baseline == pytest.approx(40 / 60_000 * 100_000)
+    assert r.measure("entries").actual == pytest.approx(120 / 60_000 * 100_000)
+    assert r.measure("diverted_share").actual == pytest.approx(0.25)  # a share has no head
+    assert r.demand["demand_change"] == pytest.approx(8 / 60_000 * 100_000)
+    row = r.by_place.iloc[0]
+    assert (row["place"], row["population"]) == ("North", 60_000)
+    assert row["entries_before"] == pytest.approx(100 / 60_000 * 100_000)
+
+
+def test_spc_signals_on_the_constructed_series(result):
+    signals = {m.name: m.spc.signal for m in result.measures}
+    # a flat baseline puts the limits on the mean; every later point is outside them
+    assert signals == {"from_patients": "improvement", "to_patients": "improvement",
+                       "diverted_share": "improvement", "entries": "neither",
+                       "community_balance": "improvement"}
+    assert not result.concern
+
+
+def test_a_rise_at_the_from_services_is_concern(tiny):
+    r = track(tiny, with_plan(tiny.opportunity("frailty")), actuals(after=(100, 45, 5, 50)),
+              partners=False)
+    assert r.measure("from_patients").spc.signal == "concern"
+    assert r.concern
+
+
+def test_planned_trajectory_ramps():
+    plan = {"start": 10, "target": 0.3, "ramp": 3.0}
+    assert planned_fraction([9, 10, 11, 12, 13], plan).tolist() == pytest.approx(
+        [0, 0.1, 0.2, 0.3, 0.3])
+    assert planned_fraction([9, 10], {**plan, "ramp": 0.0}).tolist() == [0, 0.3]
+
+
+def test_by_place_and_by_partner(result):
+    row = result.by_place.iloc[0]
+    assert row["place"] == "(none)"
+    assert (row["achieved"], row["achieved_fraction"]) == pytest.approx((0.25, 0.5))
+    partners = result.by_partner.set_index("partner")
+    # demand ×1.2: ED expected 48 without the scheme, planned −0.5 × 48 = −24, actual 36 − 48
+    assert partners.loc["ACUTE", ["expected", "planned_change", "actual_change"]].tolist() == \
+        pytest.approx([48, -24, -12])
+    assert partners.loc["ACUTE", "achieved_fraction"] == pytest.approx(0.5)
+    # UCR: expected 12, planned +0.5 × 48 = +24, actual 24 − 12 = +12
+    assert partners.loc["COMM", ["planned_change", "actual_change"]].tolist() == \
+        pytest.approx([24, 12])
+
+
+def test_settlement_by_hand(result):
+    s = result.settlement.set_index(["payer", "payee"])
+    assert s.loc[("ICB", "COMM"), ["amount", "amount_plan"]].tolist() == [20833, 41667]
+    assert s.loc[("ACUTE", "COMM"), ["amount", "amount_plan"]].tolist() == [4167, 8333]
+    assert s.loc[("ICB", "COMM"), "difference"] == -20834
+    lines = result.to_text()
+    assert "Tiny Vale ICB owes Vale Community Health £20,833 a year (plan: £41,667)" in lines
+
+
+def test_partnership_recomputed_on_the_actuals(result):
+    p = result.partnership
+    # the actuals carry no ambulance, ward, reablement or care home flows: those seats go
+    released = {item["id"] for item in p["release"]}
+    assert "AMB" in released and "COUNCIL" in released
+    assert not p["still_right"]
+    assert all("on the actuals" in item["why"] for item in p["release"])
+    assert set(p["core_now"]) == set(p["core_plan"]) - released | {i["id"] for i in p["add"]}
+
+
+def test_json_uses_the_contract_names(result):
+    data = json.loads(json.dumps(result.to_dict()))
+    assert {"measures", "demand_change", "effect", "by_place", "settlement"} <= set(data)
+    m = data["measures"][0]
+    assert {"name", "unit", "baseline", "planned", "actual", "achieved_fraction", "spc"} <= set(m)
+    assert set(m["spc"]) >= {"signal", "assurance"}
+    assert {x["spc"]["signal"] for x in data["measures"]} <= {
+        "improvement", "concern", "common_cause", "neither"}
+    assert data["settlement"][0] == {"payer": "ICB", "payee": "COMM", "amount": 20833.0,
+                                     "amount_plan": 41667.0, "difference": -20834.0}
+
+
+def test_board_lines_one_per_measure(result):
+    assert result.measure("diverted_share").line() == (
+        "diverted share 25.0% against a plan of 50.0% (baseline 0.0%): improving "
+        "(special cause), target not met without change")
+    assert result.measure("entries").line() == (
+        "entries to the pathway (demand) 120.0 (baseline 100.0): special cause, neither better "
+        "nor worse")
+    text = " ".join(result.to_text().split())
+    assert "Achieved shift 25.0% against a plan of 50.0% (50% of plan) over the latest 3 " \
+           "months" in text
+    assert "demand +8.0, case mix +0.0, the scheme -12.0" in text
+    assert all(m.line() in text for m in result.measures)
+    assert "Vale Hospital from -24.0 -12.0 50%" in text  # by partner: planned, actual, of plan
+    md = result.to_markdown()
+    assert "## Measures" in md and "<svg" not in md
+
+
+def test_html_has_inline_charts_and_icons(result):
+    page = result.to_html()
+    assert page.count("<svg") == 15  # a chart and two icons per measure
+    assert "http://" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert 'aria-label="variation: neither"' in page
+
+
+def test_charts_saved_as_svg_and_png(result, tmp_path):
+    written = result.save_charts(tmp_path / "charts", "svg")
+    assert [p.name for p in written][:2] == ["from_patients.svg", "to_patients.svg"]
+    assert written[0].read_text().startswith("<svg")
+    png = result.save_chart(tmp_path / "share.png")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with pytest.raises(OptionError, match="must end in .png or .svg"):
+        result.save_chart(tmp_path / "share.gif")
+
+
+def test_no_plan_is_an_opportunity_error(tiny):
+    with pytest.raises(OpportunityError, match="has no plan; add one"):
+        track(tiny, "frailty", actuals())
+    with pytest.raises(OpportunityError, match="has no shift"):
+        track(tiny, with_plan(tiny.opportunity("falls")), actuals())
+
+
+def test_a_bad_plan_says_how_to_write_one():
+    from netkit.model.opportunity import Opportunity, Shift
+
+    opp = Opportunity("o", shift=Shift(("A",), ("B",), 0.2),
+                      extra={"plan": {"baseline": ["2025-01", "2025-06"], "start": "2025-03"}})
+    with pytest.raises(OpportunityError, match="baseline that ends before the start"):
+        plan_of(opp)
+
+
+def test_actuals_must_cover_the_baseline_and_the_window(tiny):
+    short = actuals(months_after=2)
+    with pytest.raises(OptionError, match="at least 3 month"):
+        track(tiny, with_plan(tiny.opportunity("frailty")), short, partners=False)
+    with pytest.raises(OptionError, match="whole number of months"):
+        track(tiny, with_plan(tiny.opportunity("frailty")), actuals(), window=0)
+
+
+def test_actuals_for_other_pathways(tiny):
+    other = actuals().assign(pathway="falls")
+    with pytest.raises(OpportunityError, match="no rows for the pathways"):
+        track(tiny, with_plan(tiny.opportunity("frailty")), other, partners=False)
+
+
+def test_bad_actuals_are_reported_with_rows(tiny):
+    bad = actuals()
+    bad.loc[5, "period"] = "May 2024"
+    bad.loc[9, "target"] = "EDX"
+    with pytest.raises(InputError) as err:
+        track(tiny, with_plan(tiny.opportunity("frailty")), bad)
+    text = str(err.value)
+    assert "row 7, column period: 'May 2024' is not a month written YYYY-MM" in text
+    assert "row 11, column target: 'EDX' is not a service id" in text
+
+
+def test_deterministic(tiny):
+    a = track(tiny, with_plan(tiny.opportunity("frailty")), actuals()).to_dict()
+    b = track(tiny, with_plan(tiny.opportunity("frailty")), actuals()).to_dict()
+    assert json.dumps(a) == json.dumps(b)

@@ -1,0 +1,107 @@
+"""The partner report as a board reads it: score order within tiers, every reason, the glossary
+in every format, Gould–Fernandez only in the appendix and no z-score under the minimum."""
+
+from __future__ import annotations
+
+import pytest
+
+import netkit
+from netkit.metrics.brokerage import MIN_EXPECTED
+
+
+@pytest.fixture(scope="module")
+def riverside():
+    system = netkit.load_system(netkit.sample_path("riverside"))
+    return [netkit.find_partners(system, o) for o in system.opportunities]
+
+
+@pytest.fixture(scope="module")
+def frailty():
+    return netkit.find_partners(netkit.load_system(netkit.sample_path("tiny")), "frailty")
+
+
+def test_partners_by_score_within_each_tier(riverside):
+    for ps in riverside:
+        p = ps.partners
+        for tier in ("core", "involve", "inform"):
+            scores = p.loc[p["tier"] == tier, "score"].tolist()
+            assert scores == sorted(scores, reverse=True), (ps.opportunity.id, tier)
+        # the order of selection is kept: the curve adds the core in the order ps.core gives
+        added = ps.curve.loc[ps.curve["core"] & (ps.curve["size"] > 0), "added"].tolist()
+        assert ps.core == added
+
+
+def test_tiny_core_in_score_order(frailty):
+    # selection order is ICB, ACUTE, AMB, COMM, PCN1, COUNCIL; by score ACUTE 0.37 leads
+    assert frailty.partners["id"].tolist()[:6] == ["ACUTE", "ICB", "COMM", "PCN1", "AMB",
+                                                   "COUNCIL"]
+    assert frailty.core == ["ICB", "ACUTE", "AMB", "COMM", "PCN1", "COUNCIL"]
+
+
+def test_markdown_shows_every_reason(frailty):
+    md = frailty.to_markdown()
+    acute = frailty.partners.set_index("id").at["ACUTE", "reasons"]
+    assert len(acute) == 5
+    row = next(line for line in md.splitlines() if "| ACUTE |" in line)
+    assert all(reason in row for reason in acute)
+
+
+@pytest.mark.parametrize("view", ["to_text", "to_markdown", "to_html"])
+def test_glossary_ends_every_format(frailty, view):
+    out = getattr(frailty, view)()
+    assert "Glossary" in out
+    assert "transfers of care: patients passed from one organisation" in out
+    if view != "to_html":
+        assert out.rstrip().splitlines()[-1].startswith(("  - input rows", "- input rows",
+                                                          "    record row 2"))
+
+
+def test_jargon_only_in_the_appendix_and_glossary(riverside):
+    for ps in riverside:
+        for text in (ps.to_text(), ps.to_markdown()):
+            body = text.split("Appendix: go-betweens")[0].split("Glossary")[0]
+            for word in ("two-path", "itinerant", "liaison", "z =", "brokers ", "betweenness"):
+                assert word not in body, (ps.opportunity.id, word)
+
+
+def test_no_z_score_under_the_minimum(frailty, riverside):
+    # Vale Hospital is a liaison on 6 open two-paths where 0.6 were expected: a count, no z
+    text = frailty.to_text()
+    appendix = text[text.index("Appendix: go-betweens"):text.index("Glossary")]
+    assert f"atleast{MIN_EXPECTED:g}opentwo-paths" in "".join(appendix.split())  # wrapped
+    row = next(line for line in appendix.splitlines() if line.startswith("Vale Hospital  liaison"))
+    assert row.split() == ["Vale", "Hospital", "liaison", "6", "0.6"]
+    for ps in riverside:
+        roles = ps.brokerage_roles
+        assert roles.loc[roles["expected"] < MIN_EXPECTED, "z"].isna().all()
+        shown = [b for b in ps.brokers if "expected by chance, z =" in b]
+        supported = roles[(roles["expected"] >= MIN_EXPECTED) & (roles["z"] >= 1.96)
+                          & (roles["observed"] >= 2)]
+        assert len(shown) == len(supported)
+
+
+def test_contacts_in_the_boards_words(riverside):
+    frailty = riverside[0]
+    reasons = frailty.partners.set_index("id")["reasons"]
+    # the ambulance service's NHS 111 calls are contacts, not attendances
+    assert reasons["AMB-WC"][0] == ("delivers 19% of the contacts in scope (8,100 a year: 5,400 "
+                                    "conveyances and 2,700 contacts)")
+    assert reasons["ACU-RIV"][0].startswith("delivers 36% of the contacts in scope (15,696 a "
+                                            "year: 7,920 attendances, 7,416 admissions and 360 "
+                                            "contacts)")
+
+
+def test_text_says_when_an_inform_partner_has_more_reasons(riverside):
+    text = riverside[0].to_text()
+    block = text[text.index(" 9. Riverton East PCN"):].splitlines()[:4]
+    assert block[1:] == ["       - not core: would add 1.9% benefit for 5.5% coordination cost",
+                         "       - delivers 4% of the contacts in scope (1,934 a year)",
+                         "       (2 more reasons in the markdown, HTML and JSON reports)"]
+
+
+def test_a_report_of_several_opportunities_ends_with_one_glossary():
+    report = netkit.find_all_partners(netkit.load_system(netkit.sample_path("tiny")))
+    for out in (report.to_text(), report.to_markdown()):
+        assert out.count("Glossary") == 1
+        assert out.index("Glossary") > out.rindex("Partners for")
+    assert report.to_html().count("Glossary</h2>") == 1
