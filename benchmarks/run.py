@@ -27,6 +27,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
 import netkit  # noqa: E402
+from targets import TARGETS, run_targets, targets_table  # noqa: E402
 
 
 def timed(func, repeat: int = 5) -> tuple[float, float]:
@@ -323,6 +324,32 @@ def scale_benchmarks(repeat: int) -> list[tuple]:
     return rows
 
 
+def money_benchmark(repeat: int) -> list[tuple]:
+    """The ICS-scope partner query with the money's Monte Carlo (1,000 seeded draws), on the
+    generated ICS (`netkit generate --scale ics`); target under 1 s. Beside it: the incentives
+    alone with and without the draws."""
+    import tempfile
+
+    from netkit.finance.incentives import incentives
+    from netkit.partners.scope import find_scope
+
+    folder = Path(tempfile.mkdtemp(prefix="netkit-money-"))
+    subprocess.run([sys.executable, "-m", "netkit", "generate", "--scale", "ics", "--area", "QKK",
+                    "--seed", "0", "-o", str(folder / "ics")], check=True, capture_output=True)
+    ics = netkit.load_system(folder / "ics")
+    opp = ics.opportunity("QKK-frailty-admissions")
+    scope = find_scope(ics, opp)
+    t, m = timed(lambda: netkit.find_partners(ics, opp.id), repeat)
+    t_draws, _ = timed(lambda: incentives(ics, opp.shift, scope.services, flows=scope.flows),
+                       repeat)
+    t_none, _ = timed(lambda: incentives(ics, opp.shift, scope.services, flows=scope.flows,
+                                         draws=0), repeat)
+    return [(f"one partner query with the money's 1,000-draw Monte Carlo, ICS scope ({opp.id}: "
+             f"{len(scope.services):,} services, {len(scope.flows):,} flows)", t, m,
+             f"target under 1 s; incentives {t_draws:.3f} s with the draws, {t_none:.3f} s "
+             "without")]
+
+
 def pyvis_lists_page(drawn) -> str:
     """The peer for large maps: pyvis handed node and edge lists directly (no from_nx)."""
     from pyvis.network import Network
@@ -541,7 +568,25 @@ def main(argv=None) -> int:
                         help="run only the diagnosis benchmarks (prints; never writes)")
     parser.add_argument("--only-scale", action="store_true",
                         help="run only the generated-system benchmarks (prints; never writes)")
+    parser.add_argument("--only", metavar="NAME,...",
+                        help="run only these benchmarks with a target (benchmarks/targets.py: "
+                             f"{', '.join(TARGETS)}); with --write, record them in the targets "
+                             "table")
+    parser.add_argument("--skip-targets", action="store_true",
+                        help="leave out the benchmarks with a target (benchmarks/targets.py)")
+    parser.add_argument("--only-money", action="store_true",
+                        help="run only the ICS partner query with the money's Monte Carlo")
     args = parser.parse_args(argv)
+    if args.only_money:
+        for name, t, m, ratio in money_benchmark(args.repeat):
+            print(f"| {name} | {t:.3f} | {m:.1f} | {ratio} |")
+        return 0
+    if args.only:
+        rows = run_targets(args.only.split(","), args.repeat)
+        print("\n".join(row.line() for row in rows))
+        if args.write:
+            write_targets(rows)
+        return 0
     if args.only_diagnose:
         for name, t, m, ratio in diagnosis_benchmarks(args.repeat):
             print(f"| {name} | {t:.3f} | {'' if m != m else f'{m:.1f}'} | {ratio} |")
@@ -585,6 +630,8 @@ def main(argv=None) -> int:
         rows += delivery_benchmark(args.repeat)
     if not args.skip_events:
         rows += mining_benchmarks(args.repeat)
+    measured = [] if args.skip_targets else run_targets(None, args.repeat)
+    rows += [(row.name, row.seconds, row.memory, row.peer) for row in measured]
     facts = machine()
     lines = ["| benchmark | median (s) | peak memory (MiB) | ratio to peer |",
              "|---|--:|--:|---|"]
@@ -602,7 +649,22 @@ def main(argv=None) -> int:
         before, _, rest = body.partition(start)
         _, _, after = rest.partition(end)
         readme.write_text(f"{before}{start}\n{text}{end}{after}")
+        if measured:
+            write_targets(measured)
     return 0
+
+
+def write_targets(rows) -> None:
+    """Record the rows' results in the targets table of benchmarks/README.md (targets not
+    run keep their last result)."""
+    readme = HERE / "README.md"
+    body = readme.read_text()
+    start, end = "<!-- targets -->", "<!-- /targets -->"
+    before, _, rest = body.partition(start)
+    previous, _, after = rest.partition(end)
+    facts = json.dumps(machine())
+    table = targets_table(rows, previous)
+    readme.write_text(f"{before}{start}\nLast measured on: {facts}\n\n{table}{end}{after}")
 
 
 if __name__ == "__main__":

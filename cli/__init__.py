@@ -18,6 +18,7 @@ from netkit.cli import (  # noqa: F401 - importing a command's module registers 
     commands,
     compare,
     diagnose,
+    engage,
     explain,
     generate,
     maps,

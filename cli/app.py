@@ -11,9 +11,9 @@ __all__ = ["NetkitGroup", "cli", "TOUR"]
 
 #: The order ``netkit --help`` lists the commands in: from checking a system to its partners, how
 #: they change, pictures, event data, other systems and generated ones.
-TOUR = ("validate", "summary", "export", "diagnose", "opportunities", "partners", "apply",
-        "recompute", "timeline", "watch", "track", "visualise", "pathways", "compare", "roles",
-        "generate")
+TOUR = ("validate", "summary", "export", "diagnose", "opportunities", "partners", "engage",
+        "apply", "recompute", "timeline", "watch", "track", "visualise", "pathways", "compare",
+        "roles", "generate")
 
 
 class NetkitGroup(click.Group):
@@ -57,6 +57,7 @@ def cli():
     \b
     Examples:
       netkit partners sample_networks/riverside --opportunity frailty-admissions
+      netkit engage sample_networks/riverside -O frailty-admissions -o pack.docx
       netkit opportunities sample_networks/riverside
       netkit diagnose sample_networks/shire --write-drafts drafts.yaml
       netkit validate sample_networks/riverside

@@ -20,6 +20,7 @@ from .options import (
     partner_settings,
     picture_option,
     picture_target,
+    progress_option,
     saving_to,
     system_path,
 )
@@ -80,6 +81,7 @@ def apply(path, changeset, output, force, fmt):
 @click.option("--top", type=click.IntRange(min=0), default=10, show_default=True, metavar="N",
               help="List the first N events and N flows affected (dropped and moved first, "
                    "then the largest), then say how many more (0: all). JSON has all of them.")
+@progress_option("recompute")
 def recompute(path, changeset, to_path, fmt, output, tolerance, exit_code, top, **settings):
     """Recompute partner sets after a change, and say what changed and why.
 

@@ -12,9 +12,12 @@ from .options import check_outputs, disclosure_option, emit, output_options, sys
 
 def _load(path: Path):
     import netkit
+    from netkit._progress import stage
 
+    stage(f"loading {path.name}")
     system = netkit.load_system(path)
     warn(system.warnings)
+    stage("working")
     return system
 
 

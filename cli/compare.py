@@ -8,7 +8,7 @@ import click
 from netkit.cli.app import cli
 
 from .commands import _load
-from .options import check_outputs, emit, output_options
+from .options import check_outputs, emit, output_options, progress_option
 
 system_paths = click.Path(exists=True, path_type=Path)
 
@@ -25,6 +25,7 @@ system_paths = click.Path(exists=True, path_type=Path)
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Seed for the role clustering.")
 @output_options(formats=("text", "markdown", "json", "csv", "html", "xlsx"))
+@progress_option("compare")
 def compare(source, target, opportunity_id, reference, seed, fmt, output):
     """Will it transfer? Compare the system where an idea worked with one that wants to copy
     it: the differences that matter for the opportunity, the risks in plain words, and who in
@@ -53,6 +54,7 @@ def compare(source, target, opportunity_id, reference, seed, fmt, output):
               help="The number of roles (default: chosen by silhouette, 2 to 8).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for k-means.")
 @output_options(formats=("text", "markdown", "json", "csv", "xlsx"))
+@progress_option("roles")
 def roles(paths, opportunity_id, n_roles, seed, fmt, output):
     """Group organisations across systems into structural roles (hub provider, broker,
     commissioner, peripheral, ...) by their network position and share of the work.

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from netkit.cli.app import cli
 
-from .options import TargetPath, check_outputs, occupied
+from .options import TargetPath, check_outputs, occupied, progress_option
 
 
 @cli.command()
@@ -27,6 +27,7 @@ from .options import TargetPath, check_outputs, occupied
 @click.option("--force", is_flag=True,
               help="Replace netkit's own files in an existing system folder; other files in it "
                    "are left alone (system.yaml is rewritten, so comments in it are lost).")
+@progress_option("generate")
 def generate(scale, seed, area, output, force):
     """Write a realistic synthetic system to the format contract, shaped like England's
     integrated care systems: GP practices, PCNs, places and trusts per ICB as counted in NHS

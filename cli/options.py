@@ -22,7 +22,7 @@ from netkit.model.rule_packs import packs_in_words
 __all__ = ["output_options", "partner_options", "system_path", "emit", "write_text", "warn",
            "partner_settings", "disclosure_option", "check_outputs", "saving_to", "TargetPath",
            "choose_format", "picture_option", "write_bytes", "not_an_opportunity", "ENDINGS",
-           "as_flags", "occupied", "picture_target"]
+           "as_flags", "occupied", "picture_target", "progress_option"]
 
 system_path = click.argument(
     "path", type=click.Path(exists=True, file_okay=True, dir_okay=True, path_type=Path),
@@ -33,7 +33,7 @@ system_path = click.argument(
 #: by the ending) only on commands that draw one.
 ENDINGS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
            ".json": "json", ".csv": "csv", ".html": "html", ".htm": "html", ".xlsx": "xlsx",
-           ".png": "picture", ".svg": "picture"}
+           ".docx": "docx", ".png": "picture", ".svg": "picture"}
 
 
 def output_options(formats=("text", "markdown", "json"), default="text", pictures=False,
@@ -44,7 +44,7 @@ def output_options(formats=("text", "markdown", "json"), default="text", picture
     gets the chosen one as ``fmt`` (``"picture"`` for .png/.svg when ``pictures`` is true).
     """
     endings = {"text": ".txt", "markdown": ".md", "json": ".json", "csv": ".csv",
-               "html": ".html", "xlsx": ".xlsx"}
+               "html": ".html", "xlsx": ".xlsx", "docx": ".docx"}
     choices = ", ".join(endings.get(f, f) for f in formats)
 
     def decorate(func):
@@ -164,9 +164,42 @@ def as_flags(message: str) -> str:
     return re.sub(r"\b(case|time|service|organisation)='\.\.\.'", r"--\1", message)
 
 
+def progress_option(label: str):
+    """``--quiet``, and the command's progress on standard error while it runs.
+
+    What the library reports (`netkit._progress.stage` and ``steps``) is shown as one status
+    line, ``netkit LABEL: stage (seconds)``, only when standard error is a terminal and the
+    work has taken more than two seconds, and never with ``--quiet``. The line is erased
+    before the result is written (`write_text`, `write_bytes`, `emit`).
+    """
+
+    def decorate(func):
+        @click.option("--quiet", "-q", is_flag=True,
+                      help="Show no progress on standard error (it is shown only at a "
+                           "terminal, for work that takes more than two seconds).")
+        @functools.wraps(func)
+        def wrapper(*args, quiet, **kwargs):
+            from netkit._progress import on_stderr
+
+            with on_stderr(f"netkit {label}", quiet=quiet):
+                return func(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def _progress_done() -> None:
+    from netkit._progress import finish
+
+    finish()
+
+
 def write_bytes(data: bytes, output: Path) -> None:
     """Write bytes (a workbook, a picture) to a file whole."""
     from netkit._files import write_atomic
+
+    _progress_done()
 
     write_atomic(output, data)
     click.echo(f"wrote {output}", err=True)
@@ -209,6 +242,7 @@ def render(result, fmt: str) -> str | bytes:
 def write_text(text: str, output: Path | None) -> None:
     """Write to a file whole (via a temporary file beside it) or to standard output. A file
     that cannot be written is ``Error: cannot write PATH: reason`` and exit 1."""
+    _progress_done()
     if output is None:
         click.echo(text, nl=False)
         return
@@ -296,6 +330,9 @@ def emit(result, fmt: str, output: Path | None) -> None:
 
 def warn(problems) -> None:
     """Print load warnings to standard error."""
+    from netkit._progress import interrupt
+
+    interrupt()
     for problem in problems:
         click.echo(f"warning: {as_flags(str(problem))}", err=True)
 

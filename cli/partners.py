@@ -15,6 +15,7 @@ from .options import (
     partner_settings,
     picture_option,
     picture_target,
+    progress_option,
     saving_to,
     system_path,
     write_text,
@@ -66,10 +67,14 @@ def opportunities(path, fmt, output):
                    "default 1).")
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Seed for the stability perturbations.")
+@click.option("--cap-at-capacity", is_flag=True,
+              help="Cap the shift where a receiving service reaches its capacity (default: "
+                   "cost it in full and warn, with the shortfall and its staff cost).")
 @picture_option("Also save the benefit/cost curve as a PNG or SVG picture (by the ending).",
                 aliases=("--curve",))
-def partners(path, opportunity_id, all_, fmt, output, top, stability, verdict, seed, picture,
-             **settings):
+@progress_option("partners")
+def partners(path, opportunity_id, all_, fmt, output, top, stability, verdict, seed,
+             cap_at_capacity, picture, **settings):
     """Find the partners for an opportunity: who, in which role, why, and when one more
     stops paying.
 
@@ -99,6 +104,8 @@ def partners(path, opportunity_id, all_, fmt, output, top, stability, verdict, s
     options = dict(partner_settings(settings), stability=stability, seed=seed)
     if verdict is not None:
         options["verdict"] = verdict
+    if cap_at_capacity:
+        options["cap_at_capacity"] = True
     system = _load(path)
     if all_:
         result = netkit.find_all_partners(system, **options)

@@ -41,6 +41,7 @@ if TYPE_CHECKING:  # where each public name lives
     from netkit.delivery.track import track
     from netkit.diagnosis.diagnose import diagnose
     from netkit.diagnosis.result import Diagnosis
+    from netkit.engagement.pack import EngagementPack, engagement_pack
     from netkit.errors import (
         ChangesetError,
         InputError,
@@ -110,6 +111,7 @@ _EXPORTS = {
     "diagnose": "diagnosis.diagnose", "Diagnosis": "diagnosis.result",
     "track": "delivery.track", "TrackResult": "delivery.result",
     "read_actuals": "delivery.actuals",
+    "engagement_pack": "engagement.pack", "EngagementPack": "engagement.pack",
     "generate_system": "io.generator", "GeneratedSystem": "io.generator",
     "NetkitError": "errors", "InputError": "errors", "OpportunityError": "errors",
     "ChangesetError": "errors", "OptionError": "errors", "Problem": "errors",

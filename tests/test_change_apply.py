@@ -46,8 +46,9 @@ def test_merge_combines_everything():
     assert set(s.services.loc[s.services["provider"] == "VALE", "id"]) == {"ED", "WARD", "UCR"}
     rels = s.relationships
     icb = rels[(rels["source"] == "ICB") & (rels["target"] == "VALE")]
+    # activity (2m) and block (0.8m) combine as api, 5/7 variable (tests/test_finance_payment.py)
     assert icb[["type", "value", "payment", "strength"]].values.tolist() == [
-        ["commissions", 2_800_000.0, "activity", 0.8]]
+        ["commissions", 2_800_000.0, "api", 0.8]]
     # the ACUTE-COMM partnership is now internal and gone
     assert not ((rels["source"] == "VALE") & (rels["target"] == "VALE")).any()
     internal = r.flows_affected[r.flows_affected["action"] == "becomes internal to VALE"]
@@ -467,3 +468,34 @@ def test_every_registered_kind_is_documented_with_its_settings():
         for key in kind.optional or ():
             assert f"`{key}`" in row.group(1), (name, key)
         assert (kind.optional is None) == ("; any other" in row.group(1)), name
+
+
+# -- issue 21: a changeset that only changes numbers is rechecked in the rows it changed --------
+
+def test_a_number_only_change_is_checked_in_its_rows_as_the_whole_system_would_be(monkeypatch):
+    from netkit.change import apply as applying
+
+    events = [{"set_flow": {"pathway": "falls", "source": "@home", "target": "GPS",
+                            "patients": 9e8}},
+              {"scale_flows": {"pathway": "falls", "source": "@home", "factor": 2}}]
+    with pytest.raises(netkit.ChangesetError) as fast:
+        apply(*events)
+    monkeypatch.setattr(applying, "_changed_numbers", lambda state, system: None)
+    with pytest.raises(netkit.ChangesetError) as whole:
+        apply(*events)
+    assert [str(p) for p in fast.value.problems] == [str(p) for p in whole.value.problems]
+    assert len(fast.value.problems) == 1
+    assert "flows.csv, column patients: '1800000000'" in str(fast.value.problems[0])
+
+
+def test_scaling_flows_checks_only_the_rows_it_changed(monkeypatch):
+    import netkit.io.validation as validation
+
+    def whole_system(raw):
+        raise AssertionError("the whole system was validated again")
+
+    monkeypatch.setattr(validation, "validate_raw", whole_system)
+    r = apply({"scale_flows": {"pathway": "falls", "factor": 1.5}})
+    assert flows_of(r.system, "falls") == [(s, t, p * 1.5) for s, t, p in flows_of(tiny(), "falls")]
+    with pytest.raises(AssertionError, match="validated again"):
+        apply({"remove_flow": {"pathway": "falls", "source": "@home", "target": "GPS"}})

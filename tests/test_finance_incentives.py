@@ -1,52 +1,307 @@
-"""Incentives under an activity shift, worked out by hand on the tiny sample.
+"""Incentives under a shift, worked out by hand on a system built here ("Vale").
 
-Shift 20% of ED's 500 frailty contacts (100) to urgent community response.
-ACUTE: cost -100 × £300 = -£30,000; income -100 × £250 (activity contract) = -£25,000; net +£5,000.
-COMM: cost +100 × £200 = +£20,000; block contract, so no income; net -£20,000.
-ICB: pays ACUTE by activity, so spends £25,000 less; net +£25,000.
-System: -(−£30,000 + £20,000) = +£10,000.
+Pathway ``p``, place North, a year:
+
+    @home → ED 1,000; ED → WARD 400; ED → @home 600; WARD → REAB 100; WARD → @home 300;
+    REAB → @home 100; @home → UCR 900; UCR → @home 900
+
+Shift 10% of the patients reaching ED to UCR: 100 patients diverted. Their later care goes with
+them: 40 ward admissions (400/1,000 of them) and 10 reablement packages (100/400 of those). UCR
+gets 100 patients, one contact each (its 900 contacts come from 900 patients).
+
+Costs (unit / marginal): ED £300 / £90 (data), WARD £3,000 / £900 (data), UCR £200 / £140 (data),
+REAB £1,500 / £1,275 (default social care share 0.85). UCR has capacity 1,000 and 900 contacts: room
+for all 100, so they cost marginal cost in cash (£14,000) and use £6,000 of capacity.
+
+HOSP: cash released 100 × £90 + 40 × £900 = £45,000; capacity released 100 × £210 + 40 × £2,100
+= £105,000. Paid by activity: income −(100 × £250 + 40 × £3,200) = −£153,000; net −£108,000.
+COMM (block): −£14,000. LA (provides reablement itself): +£12,750. ICB spends £153,000 less.
+System: £45,000 + £12,750 − £14,000 = £43,750.
 """
 
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import netkit
-from netkit.finance.incentives import commissioning_shares, gain_share, incentives, shift_activity
+from netkit.finance.incentives import (
+    commissioning_shares,
+    gain_share,
+    incentives,
+    shift_activity,
+)
 from netkit.model.opportunity import Shift
 from netkit.partners.scope import find_scope
 
+ORGANISATIONS = """id,name,type
+ICB,Vale ICB,icb
+ICB2,South Vale ICB,icb
+LA,Vale Council,local_authority
+HOSP,Vale Hospital,acute_trust
+COMM,Vale Community,community_trust
+"""
+SERVICES = """id,name,provider,category,capacity,unit_cost,price,marginal_cost,unit
+ED,Emergency department,HOSP,urgent_emergency,10000,300,250,90,
+WARD,Ward,HOSP,acute_inpatient,,3000,3200,900,{ward_unit}
+UCR,Urgent community response,COMM,community,{ucr_capacity},200,,140,
+REAB,Reablement,LA,social_care,,1500,,,
+"""
+FLOWS = """pathway,source,target,patients,place
+p,@home,ED,1000,North
+p,ED,WARD,400,North
+p,ED,@home,600,North
+p,WARD,REAB,100,North
+p,WARD,@home,300,North
+p,REAB,@home,100,North
+p,@home,UCR,900,North
+p,UCR,@home,900,North
+"""
+RELATIONSHIPS = """source,target,type,value,payment,strength,variable_share
+ICB,HOSP,commissions,1000000,{hosp_payment},0.8,{variable_share}
+ICB,COMM,commissions,500000,block,0.8,
+"""
+OPPORTUNITY = """- id: divert
+  title: Urgent community response instead of ED
+  pathways: [p]
+  shift:
+    from: [ED]
+    to: [UCR]
+    fraction: 0.1
+"""
 
-def tiny_incentives(core=None):
-    system = netkit.load_system(netkit.sample_path("tiny"))
-    opp = system.opportunity("frailty")
-    return incentives(system, opp.shift, find_scope(system, opp).services, core=core)
+
+def vale(tmp_path, ucr_capacity="1000", hosp_payment="activity", variable_share="",
+         ward_unit="", flows=FLOWS, relationships=None, extra=None):
+    folder = tmp_path / "vale"
+    folder.mkdir(exist_ok=True)
+    files = {"organisations.csv": ORGANISATIONS,
+             "services.csv": SERVICES.format(ucr_capacity=ucr_capacity, ward_unit=ward_unit),
+             "pathways.csv": "id,name\np,Urgent care\n", "flows.csv": flows,
+             "relationships.csv": relationships or RELATIONSHIPS.format(
+                 hosp_payment=hosp_payment, variable_share=variable_share),
+             "opportunities.yaml": OPPORTUNITY, "system.yaml": "name: Vale\n", **(extra or {})}
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    return netkit.load_system(folder)
 
 
-def test_per_organisation_by_hand():
-    t = tiny_incentives().organisations.set_index("id")
-    assert t.loc["ACUTE"].to_dict() == {"activity_change": -100, "cost_change": -30000,
-                                        "income_change": -25000, "spend_change": 0,
-                                        "net": 5000}
-    assert t.loc["COMM"].to_dict() == {"activity_change": 100, "cost_change": 20000,
-                                       "income_change": 0, "spend_change": 0, "net": -20000}
-    assert t.loc["ICB", "spend_change"] == -25000 and t.loc["ICB", "net"] == 25000
+def run(system, shift=None, **options):
+    opp = system.opportunity("divert")
+    scope = find_scope(system, opp)
+    options.setdefault("draws", 0)
+    return incentives(system, shift or opp.shift, scope.services, flows=scope.flows, **options)
 
 
-def test_system_net_and_losers():
-    result = tiny_incentives()
-    assert result.system_net == 10000
-    assert result.losers == ["COMM"]
-    assert result.organisations["net"].sum() == pytest.approx(result.system_net)
+def by_id(frame, column, key="id"):
+    return frame.set_index(key)[column].round(6).to_dict()
 
+
+# 1. patients diverted --------------------------------------------------------------------------
+
+def test_patients_diverted_take_their_later_care_with_them(tmp_path):
+    result = run(vale(tmp_path))
+    assert by_id(result.services, "activity_change") == {
+        "ED": -100, "REAB": -10, "UCR": 100, "WARD": -40}
+    assert by_id(result.services, "patients_change") == {
+        "ED": -100, "REAB": -10, "UCR": 100, "WARD": -40}
+    assert result.settings["patients_diverted"] == 100
+
+
+def test_one_avoided_patient_is_one_patient_at_the_new_service(tmp_path):
+    """The issue's frailty example: shifting from ED *and* the ward used to give UCR a contact
+    for every avoided attendance and every avoided admission (100 + 40 = 140)."""
+    system = vale(tmp_path)
+    both = Shift(("ED", "WARD"), ("UCR",), 0.1)
+    assert shift_activity(both, find_scope(system, system.opportunity("divert")).services)[
+        "UCR"] == pytest.approx(140)  # version 1
+    result = run(system, both)
+    assert by_id(result.services, "activity_change")["UCR"] == 100
+    assert by_id(result.services, "activity_change")["WARD"] == -40
+
+
+def test_contacts_per_patient_at_the_new_service(tmp_path):
+    system = vale(tmp_path)
+    stated = replace(system.opportunity("divert").shift, contacts_per_patient=3.0)
+    result = run(system, stated)
+    assert by_id(result.services, "activity_change")["UCR"] == 300
+    assert by_id(result.services, "patients_change")["UCR"] == 100
+
+
+def test_repeat_contacts_follow_the_services_own_contacts_per_patient(tmp_path):
+    """UCR sees its 900 patients twice each (a flow UCR → UCR of 900): 2 contacts a patient."""
+    system = vale(tmp_path, ucr_capacity="", flows=FLOWS + "p,UCR,UCR,900,North\n")
+    result = run(system)
+    assert by_id(result.services, "activity_change")["UCR"] == 200
+    assert by_id(result.services, "patients_change")["UCR"] == 100
+
+
+def test_bed_days_where_the_unit_is_a_day(tmp_path):
+    days = run(vale(tmp_path, ward_unit="day"))
+    assert by_id(days.services, "bed_days_change") == {"ED": 0, "REAB": 0, "UCR": 0, "WARD": -40}
+    assert by_id(days.organisations, "bed_days_change")["HOSP"] == -40
+    none = run(vale(tmp_path))  # no unit: contacts at the ward are admissions, not bed days
+    assert (none.organisations["bed_days_change"] == 0).all()
+
+
+# 2. cash versus capacity -------------------------------------------------------------------------
+
+def test_cash_and_capacity_released_by_hand(tmp_path):
+    result = run(vale(tmp_path))
+    orgs = result.organisations.set_index("id")
+    assert orgs.loc["HOSP", "cash_releasing"] == pytest.approx(45_000)
+    assert orgs.loc["HOSP", "capacity_releasing"] == pytest.approx(105_000)
+    assert orgs.loc["LA", "cash_releasing"] == pytest.approx(12_750)  # default share 0.85
+    ucr = result.services.set_index("id").loc["UCR"]
+    assert (ucr["cash_cost"], ucr["capacity_used"]) == (pytest.approx(14_000), pytest.approx(6_000))
+    assert by_id(result.organisations, "cost_change") == {
+        "COMM": 14_000, "HOSP": -45_000, "ICB": 0, "LA": -12_750}
+    assert by_id(result.organisations, "net") == {
+        "COMM": -14_000, "HOSP": -108_000, "ICB": 153_000, "LA": 12_750}
+    assert result.system_net == pytest.approx(43_750)
+
+
+def test_new_staff_beyond_spare_capacity_are_cash(tmp_path):
+    """UCR has room for 50: 50 × £140 + 50 × £200 = £17,000 cash."""
+    ucr = run(vale(tmp_path, ucr_capacity="950")).services.set_index("id").loc["UCR"]
+    assert ucr["cash_cost"] == pytest.approx(17_000)
+    assert ucr["capacity_used"] == pytest.approx(3_000)
+
+
+# 3. payment bases ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("payment, share, income", [
+    ("activity", "", -153_000), ("block", "", 0), ("api", "0.5", -76_500)])
+def test_payment_basis_sets_the_income_change(tmp_path, payment, share, income):
+    result = run(vale(tmp_path, hosp_payment=payment, variable_share=share))
+    orgs = result.organisations.set_index("id")
+    assert orgs.loc["HOSP", "income_change"] == pytest.approx(income)
+    assert orgs.loc["ICB", "spend_change"] == pytest.approx(income)
+    assert result.system_net == pytest.approx(43_750)  # payments net out
+
+
+def test_commissioning_shares_use_the_variable_share(tmp_path):
+    shares = commissioning_shares(vale(tmp_path, hosp_payment="api", variable_share="0.3"))
+    assert by_id(shares, "activity_share", "provider") == {"COMM": 0.0, "HOSP": 0.3}
+
+
+# 4. responsible commissioner ------------------------------------------------------------------
+
+RELS_TWO = """source,target,type,value,payment,strength
+ICB,HOSP,commissions,3000000,activity,0.8
+ICB2,HOSP,commissions,1000000,activity,0.8
+ICB,COMM,commissions,500000,block,0.8
+"""
+
+
+def test_contract_share_rule_when_no_commissioner_is_known(tmp_path):
+    result = run(vale(tmp_path, relationships=RELS_TWO))
+    assert by_id(result.commissioners, "spend_change") == {"ICB": -114_750, "ICB2": -38_250}
+    assert ("contract-share rule: for HOSP, the change in what they are paid is shared among "
+            "each one's commissioners by contract value, because the patients' commissioner "
+            "holds no contract with it or is not known (8 of 8 in-scope flows have no "
+            "commissioner on the flow or their place)") in result.notes
+
+
+def test_spend_lands_with_the_flows_responsible_commissioner(tmp_path):
+    flows = FLOWS.replace("place\n", "place,commissioner\n").replace("North\n", "North,ICB2\n")
+    result = run(vale(tmp_path, relationships=RELS_TWO, flows=flows))
+    assert by_id(result.commissioners, "spend_change") == {"ICB2": -153_000}
+    assert not any(n.startswith("contract-share rule") for n in result.notes)
+
+
+def test_places_csv_names_the_commissioner(tmp_path):
+    system = vale(tmp_path, relationships=RELS_TWO,
+                  extra={"places.csv": "place,name,commissioner\nNorth,North Vale,ICB2\n"})
+    assert by_id(run(system).commissioners, "spend_change") == {"ICB2": -153_000}
+
+
+# 5. capacity --------------------------------------------------------------------------------------
+
+def test_capacity_warning_with_shortfall_and_staff_cost(tmp_path):
+    result = run(vale(tmp_path, ucr_capacity="950"))
+    assert result.capacity.to_dict("records") == [
+        {"service": "UCR", "capacity": 950.0, "before": 900.0, "after": 1000.0,
+         "shortfall": 50.0, "staff_cost": 10_000.0}]
+    assert ("capacity: the shift takes UCR to 1,000 contacts a year against its capacity of "
+            "950: 50 contacts short, about £10,000 a year of staff at its unit cost (costed as "
+            "new staff; --cap-at-capacity caps the shift instead)") in result.notes
+
+
+def test_cap_at_capacity_caps_the_shift(tmp_path):
+    result = run(vale(tmp_path, ucr_capacity="950"), cap_at_capacity=True)
+    assert by_id(result.services, "activity_change") == {
+        "ED": -50, "REAB": -5, "UCR": 50, "WARD": -20}
+    assert result.capacity.empty
+    assert result.settings["fraction_used"] == pytest.approx(0.05)
+    assert ("capacity: the shift is capped at 5% of patients instead of 10%, where a receiving "
+            "service reaches its capacity") in result.notes
+
+
+# 6. ranges and risk -------------------------------------------------------------------------------
+
+def test_monte_carlo_is_seeded_and_gives_ranges(tmp_path):
+    system = vale(tmp_path)
+    first, again = run(system, draws=1000, seed=3), run(system, draws=1000, seed=3)
+    pd.testing.assert_frame_equal(first.organisations, again.organisations)
+    orgs = first.organisations.set_index("id")
+    assert (orgs["net_low"] <= orgs["net"] + 1e-6).all()
+    assert (orgs["net"] <= orgs["net_high"] + 1e-6).all()
+    assert orgs.loc["HOSP", "p_loss"] == 1.0 and orgs.loc["ICB", "p_loss"] == 0.0
+    assert first.system_net_low < first.system_net < first.system_net_high
+
+
+def test_shift_range_sets_the_low_and_high(tmp_path):
+    """No cost spread: the ICB's net is £1,530,000 × fraction; the 5th percentile of a
+    triangular (0.05, 0.1, 0.15) is 0.05 + √(0.05 × 0.1 × 0.05) = 0.0658."""
+    system = vale(tmp_path)
+    shift = system.opportunity("divert").shift
+    result = run(system, replace(shift, range=(0.05, 0.15)), draws=4000, cost_spread=0.0)
+    icb = result.organisations.set_index("id").loc["ICB"]
+    assert icb["net_low"] == pytest.approx(1_530_000 * (0.05 + math.sqrt(0.00025)), rel=0.02)
+    assert icb["net_high"] == pytest.approx(1_530_000 * (0.15 - math.sqrt(0.00025)), rel=0.02)
+
+
+@pytest.fixture(scope="module")
+def vale_system(tmp_path_factory):
+    return vale(tmp_path_factory.mktemp("vale"))
+
+
+@given(fraction=st.floats(0.01, 0.9))
+def test_nets_add_up_to_the_system_net(vale_system, fraction):
+    result = run(vale_system, Shift(("ED",), ("UCR",), fraction))
+    assert result.organisations["net"].sum() == pytest.approx(result.system_net, abs=1e-6)
+    # within UCR's spare capacity (fraction ≤ 0.1) £437,500 a patient-fraction; beyond, new
+    # staff at full cost: £60 more a contact
+    extra = max(fraction - 0.1, 0.0) * 1000 * 60
+    assert result.system_net == pytest.approx(437_500 * fraction - extra)
+
+
+# 7. time --------------------------------------------------------------------------------------------
+
+def test_years_one_to_three_and_payback(tmp_path):
+    """Ramp 12 months, £20,000 implementation, 3 months' double running. Year 1: £43,750 × ½
+    − £57,750 × 4.5/144 − £20,000 = £70.31; years 2 and 3 £43,750; paid back in month 12."""
+    system = vale(tmp_path)
+    shift = replace(system.opportunity("divert").shift, ramp_months=12,
+                    implementation_cost=20_000, double_running_months=3)
+    result = run(system, shift)
+    assert result.profile["net"].round(4).tolist() == [70.3125, 43_750, 43_750]
+    assert result.payback_month == 12
+
+
+# version 1 behaviour kept ---------------------------------------------------------------------
 
 def test_gain_share_leaves_core_no_worse_off():
-    result = tiny_incentives(core=["ICB", "ACUTE", "COMM"])
-    assert result.transfers.values.tolist() == [["ICB", "COMM", 16667], ["ACUTE", "COMM", 3333]]
-    after = result.organisations.set_index("id")["net"].copy()
-    for t in result.transfers.itertuples():
-        after[t.payer] -= t.amount
-        after[t.payee] += t.amount
-    assert (after >= -1).all()
+    table = pd.DataFrame({"id": ["ICB", "ACUTE", "COMM"], "net": [25_000.0, 5_000.0, -20_000.0]})
+    transfers = gain_share(table, 10_000.0, ["ICB", "ACUTE", "COMM"])
+    assert transfers.values.tolist() == [["ICB", "COMM", 16667], ["ACUTE", "COMM", 3333]]
 
 
 def test_no_gain_share_when_the_system_loses():
@@ -54,29 +309,70 @@ def test_no_gain_share_when_the_system_loses():
     assert gain_share(table, -5.0, ["A", "B"]).empty
 
 
-def test_shift_by_category_shares_by_activity():
-    services = pd.DataFrame({"id": ["ED", "W1", "W2", "UCR", "DN"],
-                             "category": ["ue", "ward", "ward", "com", "com"],
-                             "activity": [100.0, 50.0, 0.0, 30.0, 10.0]})
-    change = shift_activity(Shift(("category:ward", "ED"), ("UCR", "DN"), 0.5), services)
-    assert change.to_dict() == {"ED": -50.0, "W1": -25.0, "W2": 0.0, "UCR": 56.25, "DN": 18.75}
-    assert change.sum() == pytest.approx(0)
+def test_json_keeps_version_1_keys_and_adds_the_money_names(tmp_path):
+    result = run(vale(tmp_path), draws=200)
+    row = result.to_dict()["organisations"][0]
+    assert {"id", "activity_change", "cost_change", "income_change", "spend_change",
+            "net"} <= set(row)
+    assert {"net_low", "net_high", "p_loss", "cash_releasing", "capacity_releasing"} <= set(row)
+    assert np.isfinite([result.system_net_low, result.system_net_high]).all()
 
 
-def test_shift_to_services_with_no_activity_splits_equally():
-    services = pd.DataFrame({"id": ["ED", "NEW1", "NEW2"], "category": ["a", "b", "b"],
-                             "activity": [100.0, 0.0, 0.0]})
-    change = shift_activity(Shift(("ED",), ("category:b",), 0.1), services)
-    assert change.to_dict() == {"ED": -10.0, "NEW1": 5.0, "NEW2": 5.0}
+def test_partner_report_rounds_money_for_people_and_json_keeps_it_exact(tmp_path):
+    from netkit.render.formats import fmt_money_rounded
+
+    assert [fmt_money_rounded(v) for v in (1_312_400, 280_800, -48_564)] == [
+        "£1.3m", "£280,000", "-£49,000"]
+    ps = netkit.find_partners(vale(tmp_path), "divert")
+    text = ps.to_text()
+    assert "  the system gains £44,000 a year (90% range £" in text
+    assert ("  100 patients a year diverted; cash released £58,000, capacity released £110,000 a "
+            "year\n  years 1-3: £44,000, £44,000, £44,000; pays back in month 1\n") in text
+    data = ps.to_dict()
+    assert data["system_net"] == pytest.approx(43_750)
+    assert data["system_net_low"] < 43_750 < data["system_net_high"]
+    assert data["commissioners"] == [{"id": "ICB", "spend_change": pytest.approx(-153_000)}]
 
 
-def test_commissioning_shares_split_by_value(tiny_dir):
-    from conftest import append_row
+def test_cli_cap_at_capacity(tmp_path):
+    from click.testing import CliRunner
+    from netkit.cli import cli
 
-    append_row(tiny_dir, "relationships", source="COUNCIL", target="ACUTE", type="commissions",
-               value="500000", payment="block")
-    system = netkit.load_system(tiny_dir)
-    shares = commissioning_shares(system)
-    acute = shares[shares["provider"] == "ACUTE"].set_index("commissioner")
-    assert acute["share"].to_dict() == {"ICB": 0.8, "COUNCIL": 0.2}
-    assert acute["activity_share"].to_dict() == {"ICB": 0.8, "COUNCIL": 0.0}
+    vale(tmp_path, ucr_capacity="950")
+    folder = str(tmp_path / "vale")
+    warned = CliRunner().invoke(cli, ["partners", folder, "-O", "divert"])
+    assert warned.exit_code == 0, warned.output
+    assert "the shift takes UCR to 1,000 contacts a year against its capacity of 950" in " ".join(
+        warned.stdout.split())
+    capped = CliRunner().invoke(cli, ["partners", folder, "-O", "divert", "--cap-at-capacity",
+                                      "-f", "json"])
+    assert capped.exit_code == 0, capped.output
+    import json
+
+    data = json.loads(capped.stdout)
+    assert data["options"]["cap_at_capacity"] is True
+    assert {r["id"]: r["activity_change"] for r in data["incentives"]}["HOSP"] == -70
+
+
+@given(patients=st.lists(st.integers(1, 500), min_size=4, max_size=4),
+       fraction=st.floats(0.01, 1.0))
+def test_diversion_never_takes_more_than_the_fraction_of_a_services_contacts(patients, fraction):
+    """On any small pathway (home → A → B → C, with leaks home), the patients the new service
+    gets are the patients diverted, and no service loses more than the fraction of its
+    contacts."""
+    from netkit.finance.diversion import divert
+
+    a_in, a_b, b_c, u_in = patients
+    flows = pd.DataFrame({
+        "pathway": "p", "place": None,
+        "source": ["@home", "A", "A", "B", "B", "C", "@home", "U"],
+        "target": ["A", "B", "@home", "C", "@home", "@home", "U", "@home"],
+        "patients": [a_in + a_b, a_b, a_in, min(b_c, a_b), a_b - min(b_c, a_b), min(b_c, a_b),
+                     u_in, u_in]})
+    services = pd.DataFrame({"id": ["A", "B", "C", "U"], "category": "x",
+                             "activity": [a_in + a_b, a_b, min(b_c, a_b), u_in]})
+    out = divert(flows, services, Shift(("A",), ("U",), 1.0)).set_index("service")
+    assert out.loc["U", "patients"] == pytest.approx(a_in + a_b)
+    lost = -(out["contacts"] * fraction).drop("U")
+    assert (lost <= services.set_index("id")["activity"].reindex(lost.index) * fraction
+            + 1e-6).all()

@@ -341,6 +341,7 @@ def writing_commands(out: Path) -> dict:
         "opportunities": ["opportunities", TINY, "-o", out],
         "partners": ["partners", RIVERSIDE, "-O", "frailty-admissions", "-o", out],
         "explain": ["explain", TINY, "-O", "frailty", "-p", "ACUTE", "-o", out],
+        "engage": ["engage", TINY, "-O", "frailty", "-o", out.with_suffix(".md")],  # no text
         "partners --curve": ["partners", RIVERSIDE, "-O", "frailty-admissions", "--curve", out],
         "apply": ["apply", RIVERSIDE, CHANGESET, "-o", out.with_suffix("")],  # a system folder
         "recompute": ["recompute", RIVERSIDE, CHANGESET, "-o", out],

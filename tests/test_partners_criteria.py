@@ -57,12 +57,14 @@ def test_commissioning(crit):
 
 
 def test_incentives(crit):
-    assert crit.table["incentives"].to_dict() == {"ACUTE": 5000, "AMB": 0, "CARE": 0,
-                                                  "COMM": -20000, "COUNCIL": 0, "ICB": 25000,
-                                                  "PCN1": 0}
-    assert crit.table["incentives_share"].to_dict() == {"ACUTE": 0.1, "AMB": 0, "CARE": 0,
-                                                        "COMM": 0.4, "COUNCIL": 0, "ICB": 0.5,
-                                                        "PCN1": 0}
+    # patients diverted, cash at marginal cost (worked in tests/test_finance_incentives.py)
+    assert crit.table["incentives"].to_dict() == {"ACUTE": -154000, "AMB": 0, "CARE": 16875,
+                                                  "COMM": -14000, "COUNCIL": 35859.375,
+                                                  "ICB": 217000, "PCN1": 0}
+    total = 217_000 + 154_000 + 14_000 + 35_859.375 + 16_875
+    assert crit.table["incentives_share"].to_dict() == pytest.approx(
+        {"ACUTE": 154_000 / total, "AMB": 0, "CARE": 16_875 / total, "COMM": 14_000 / total,
+         "COUNCIL": 35_859.375 / total, "ICB": 217_000 / total, "PCN1": 0})
 
 
 def test_min_patients_drops_thin_ties():

@@ -32,10 +32,10 @@ def test_partners_by_score_within_each_tier(riverside):
 
 
 def test_tiny_core_in_score_order(frailty):
-    # selection order is ICB, ACUTE, AMB, COMM, PCN1, COUNCIL; by score ACUTE 0.37 leads
-    assert frailty.partners["id"].tolist()[:6] == ["ACUTE", "ICB", "COMM", "PCN1", "AMB",
-                                                   "COUNCIL"]
-    assert frailty.core == ["ICB", "ACUTE", "AMB", "COMM", "PCN1", "COUNCIL"]
+    # selection order is ICB, ACUTE, AMB, PCN1, COMM, COUNCIL, CARE; by score ACUTE leads
+    assert frailty.partners["id"].tolist() == ["ACUTE", "ICB", "PCN1", "AMB", "COUNCIL",
+                                               "COMM", "CARE"]
+    assert frailty.core == ["ICB", "ACUTE", "AMB", "PCN1", "COMM", "COUNCIL", "CARE"]
 
 
 def test_markdown_shows_every_reason(frailty):

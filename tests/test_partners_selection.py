@@ -8,7 +8,9 @@ Step 3: AMB = 2/9 × 0.1838 + 2/9 × 400/920 = 0.1375, cost 0.02 (tied to ICB an
 Step 4: COMM = 2/9 × (0.0735 + 0.4) + 2/9 × 20/920 = 0.1101, cost 0.025 (no tie with AMB).
 Step 5: PCN1 = 2/9 × 0.3676 + 2/9 × 300/920 = 0.1542, cost 0.035.
 Step 6: COUNCIL = 2/9 × (0.0551 + 0.0665) + 2/9 × 150/920 = 0.0633, cost 0.045: still worth it.
-Step 7: CARE = 2/9 × 0.0184 + 2/9 × 50/920 = 0.0162 for 0.045 (tied to COUNCIL only): stop.
+Step 7: CARE = 2/9 × 0.0184 + 2/9 × 50/920 + its incentives share = 0.0247: more than a seat's
+0.02, so it earns one, though its five missing relationships put it at 0.045 on the curve (a
+missing relationship ranks candidates but never decides a seat). Every candidate is core.
 """
 
 import pandas as pd
@@ -25,30 +27,33 @@ def tiny_frailty():
 
 
 def test_core_and_order_by_hand(tiny_frailty):
-    assert tiny_frailty.core == ["ICB", "ACUTE", "AMB", "COMM", "PCN1", "COUNCIL"]
+    assert tiny_frailty.core == ["ICB", "ACUTE", "AMB", "PCN1", "COMM", "COUNCIL", "CARE"]
 
 
 def test_curve_by_hand(tiny_frailty):
     curve = tiny_frailty.curve
-    assert curve["added"].tolist() == ["", "ICB", "ACUTE", "AMB", "COMM", "PCN1", "COUNCIL",
+    assert curve["added"].tolist() == ["", "ICB", "ACUTE", "AMB", "PCN1", "COMM", "COUNCIL",
                                        "CARE"]
-    assert curve["core"].tolist() == [True] * 7 + [False]
+    assert curve["core"].tolist() == [True] * 8
     mb = curve["marginal_benefit"].tolist()
-    assert mb[1] == pytest.approx(2 / 9 * (1_404_000 / 1_504_000 + 0.5))
-    assert mb[2] == pytest.approx(2 / 9 * (820 / 2720 + 0.1) + 1 / 9)
+    # incentives shares: each organisation's |net| over the sum of them all (patients
+    # diverted, cash at marginal cost: tests/test_finance_incentives.py works the method)
+    total = (217_000 + 154_000 + 14_000 + 35_859.375 + 16_875)
+    assert mb[1] == pytest.approx(2 / 9 * (1_404_000 / 1_504_000 + 217_000 / total))
+    assert mb[2] == pytest.approx(2 / 9 * (820 / 2720 + 154_000 / total) + 1 / 9)
     assert mb[3] == pytest.approx(2 / 9 * (500 / 2720 + 400 / 920))
-    assert mb[7] == pytest.approx(2 / 9 * (50 / 2720 + 50 / 920))
+    assert mb[7] == pytest.approx(2 / 9 * (50 / 2720 + 50 / 920 + 16_875 / total))
     assert curve["marginal_cost"].tolist() == pytest.approx(
-        [0, 0.02, 0.02, 0.02, 0.025, 0.035, 0.045, 0.045])
+        [0, 0.02, 0.02, 0.02, 0.03, 0.03, 0.045, 0.045])
     assert curve["benefit"].iloc[-1] == pytest.approx(1.0)
-    assert tiny_frailty.stop == ("stopped at 6 partners: the next best, CARE, would add 1.6% "
-                                 "benefit for a seat's 2.0% coordination cost")
+    assert tiny_frailty.stop == ("every candidate is core: each added more benefit than "
+                                 "coordination cost")
 
 
 def test_tiers(tiny_frailty):
     tiers = dict(zip(tiny_frailty.partners["id"], tiny_frailty.partners["tier"]))
     assert tiers == {"ICB": "core", "ACUTE": "core", "AMB": "core", "COMM": "core",
-                     "PCN1": "core", "COUNCIL": "core", "CARE": "inform"}
+                     "PCN1": "core", "COUNCIL": "core", "CARE": "core"}
 
 
 def _shares(**columns):

@@ -76,7 +76,9 @@ def test_judgement_calls_at_their_edges():
 
 def test_near_ties_are_flagged_in_the_reasons_and_json():
     tiny = netkit.load_system(netkit.sample_path("tiny"))
-    ps = netkit.find_partners(tiny, "frailty", stability=50, seed=0)
+    # at 3% a seat the care home is a near-tie
+    ps = netkit.find_partners(tiny, "frailty", stability=50, seed=0,
+                              coordination_cost="partner=0.03")
     calls = ps.partners[ps.partners["judgement_call"]]
     assert len(calls)
     for share, reasons in zip(calls["stability"], calls["reasons"]):
@@ -91,7 +93,8 @@ def test_near_ties_are_flagged_in_the_reasons_and_json():
 
 def test_cli_stability_says_what_it_perturbs():
     result = CliRunner().invoke(cli, ["partners", str(netkit.sample_path("tiny")), "-O",
-                                      "frailty", "--stability", "50"])
+                                      "frailty", "--stability", "50", "--coordination-cost",
+                                      "partner=0.03"])
     assert result.exit_code == 0, result.output
     assert "Stability (50 runs, seed 0; flows resampled, weights and costs ±50%, a fifth of " \
            "relationships dropped)" in result.output

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
+
 from test_partners_verdict import ORGS, build, through
 
 import netkit
@@ -82,9 +84,24 @@ def test_a_capacity_breach(tmp_path):
     ps = netkit.find_partners(system, "o")
     breaches = [w for w in ps.warnings if w.kind == "capacity"]
     assert [w.subject for w in breaches] == ["DN"]  # ED loses contacts: no breach
-    assert breaches[0].message == ("the shift takes DN to 150 contacts a year on this "
-                                   "opportunity's pathways alone, past its stated capacity of "
-                                   "120 (30 over)")
+    # the money side's note where it gives one (else worked out here from the scope)
+    assert breaches[0].message.startswith("the shift takes DN to 150 contacts a year against "
+                                          "its capacity of 120: 30 contacts short")
+
+
+def test_a_capacity_breach_worked_out_here_without_the_money_sides_note(tmp_path):
+    from types import SimpleNamespace
+
+    from netkit.partners.warnings import _capacity
+
+    system = build(tmp_path / "s", through("ED") + through("DN"), capacity={"DN": 120})
+    scope = find_scope(system, system.opportunity("o"))
+    inc = SimpleNamespace(notes=(), services=pd.DataFrame({"id": ["DN", "ED"],
+                                                           "activity_change": [50.0, -50.0]}))
+    [breach] = _capacity(system, scope, inc)
+    assert (breach.subject, breach.message) == (
+        "DN", "the shift takes DN to 150 contacts a year on this opportunity's pathways alone, "
+              "past its stated capacity of 120 (30 over)")
 
 
 def test_warnings_head_every_report_and_are_in_json(tmp_path):

@@ -23,8 +23,14 @@ def riverside():
 
 
 def _partners(ps) -> str:
+    """A partner set as JSON, without its provenance and the input rows it cites: a kept
+    partner set cites the rows of the files it was computed from, and a system changed in
+    memory has no file rows."""
     data = to_jsonable(ps.to_dict())
     data.pop("provenance")
+    for partner in data.get("partners", []):
+        partner.pop("sources", None)
+        partner.pop("reason_sources", None)
     return json.dumps(data, sort_keys=True)
 
 

@@ -157,3 +157,31 @@ def test_partner_report_page_renders_its_map(open_page, tmp_path):
     assert page.js("window.netkitMaps[0].network.body.nodeIndices.length") == 18
     page.screenshot("frailty-report.png", tmp_path)
     page.assert_clean()
+
+
+def test_engagement_pack_page_opens_offline_with_its_board_summary(browser, tmp_path):
+    # The pack's page has no map (Opened waits for one), so it is opened here directly.
+    path = tmp_path / "pack.html"
+    path.write_text(netkit.engagement_pack(RIVERSIDE, "frailty-admissions").to_html(),
+                    encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    console, requests = [], []
+    page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+    page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(path.resolve().as_uri())
+    try:
+        headings = page.evaluate("[...document.querySelectorAll('h2')].map(h => h.textContent)")
+        assert headings[:2] == ["Board summary", "Who does what (RACI)"]
+        asks = page.evaluate("[...document.querySelectorAll('p')].map(p => p.textContent)"
+                             ".filter(t => /^\\d\\. Agree/.test(t))")
+        assert 3 <= len(asks) <= 5
+        assert page.evaluate("document.querySelectorAll('table').length") >= 3
+        assert page.evaluate("document.querySelectorAll('script').length") == 0
+        folder = Path(os.environ.get("NETKIT_SCREENSHOTS", tmp_path))
+        folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(folder / "frailty-pack.png"), full_page=True)
+        assert console == []
+        assert requests == [path.resolve().as_uri()]
+    finally:
+        page.close()

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 
 from netkit.change.changeset import ChangeEvent, Changeset
@@ -60,12 +61,20 @@ def _revalidate(state: State, system: System) -> tuple[list[Problem], list[Probl
     """Check the changed system as ``netkit validate`` checks a folder: each table written as
     the CSV `netkit.save_system` writes and read back, then every check of `validate_raw`
     (references, duplicates, opportunities). Returns the errors, as problems with the
-    changeset, and the warnings about opportunities that are new."""
+    changeset, and the warnings about opportunities that are new.
+
+    Where the events changed only numbers in rows that were already there (scaled or set
+    flows, a new capacity or budget), and left the opportunities alone, only those rows are
+    written and checked (`_changed_numbers`): a number's checks are of its own cell, so
+    references, duplicates and opportunities are as they were."""
     from netkit.io.reading import RawSystem, read_csv_text
     from netkit.io.saving import _meta_for_yaml, _ordered
     from netkit.io.validation import validate_raw
     from netkit.model.opportunity import opportunity_to_dict
 
+    changed = _changed_numbers(state, system)
+    if changed is not None:
+        return _as_changeset_problems(state, _recheck_rows(state, changed)), []
     raw = RawSystem(source=system.source or "changed system", kind="folder")
     for name, frame in state.t.items():
         filename = TABLES[name].filename
@@ -77,16 +86,82 @@ def _revalidate(state: State, system: System) -> tuple[list[Problem], list[Probl
     raw.opportunities_doc = [opportunity_to_dict(o) for o in state.opportunities] or None
     checked = validate_raw(raw)
     before = {(p.column, p.value, p.message) for p in system.warnings}
-    errors = [Problem(state.label, None, None, None,
-                      f"would leave the system invalid: {_located(p)}; change the changeset "
-                      "(or the system) so that the result validates")
-              for p in checked.errors
-              if not any(str(p.column or "").startswith(f"opportunity {oid}.")
-                         for oid in state.reported)]
+    errors = _as_changeset_problems(state, checked.errors)
     warnings = [replace(p, row=None) for p in checked.warnings
                 if p.file == "opportunities.yaml"
                 and (p.column, p.value, p.message) not in before]
     return errors, warnings
+
+
+def _as_changeset_problems(state: State, errors: list[Problem]) -> list[Problem]:
+    """Errors of the changed system as problems with the changeset (those of an opportunity
+    an event already reported are left out)."""
+    return [Problem(state.label, None, None, None,
+                    f"would leave the system invalid: {_located(p)}; change the changeset "
+                    "(or the system) so that the result validates")
+            for p in errors if p.severity == "error"
+            and not any(str(p.column or "").startswith(f"opportunity {oid}.")
+                        for oid in state.reported)]
+
+
+def _changed_numbers(state: State, system: System) -> dict[str, np.ndarray] | None:
+    """Per table, the positions of the rows whose cells the events changed, where every
+    change is to a number (``kinds`` ``"number"`` in the contract) of a row that was already
+    there, in the same place, and the opportunities are as they were; else None.
+
+    Examples
+    --------
+    >>> import netkit
+    >>> from netkit.change.changeset import Changeset
+    >>> tiny = netkit.load_system(netkit.sample_path("tiny"))
+    >>> state = State(tiny, Changeset.of([]))
+    >>> state.t["flows"].loc[2, "patients"] = 1.0
+    >>> {name: rows.tolist() for name, rows in _changed_numbers(state, tiny).items()}
+    {'flows': [2]}
+    >>> state.t["flows"].loc[2, "source"] = "CH"
+    >>> _changed_numbers(state, tiny) is None
+    True
+    """
+    if state.opportunities != list(system.opportunities.values()):
+        return None
+    before_tables = system.tables()
+    changed = {}
+    for name, after in state.t.items():
+        before = before_tables[name]
+        if list(before.columns) != list(after.columns) or len(before) != len(after):
+            return None
+        rows = np.zeros(len(after), dtype=bool)
+        for column in after.columns:
+            a, b = before[column], after[column]
+            if a.dtype != b.dtype:
+                return None
+            differs = ~((a == b).fillna(False).to_numpy(dtype=bool)
+                        | (a.isna() & b.isna()).to_numpy(dtype=bool))
+            if differs.any():
+                if TABLES[name].kinds.get(column) != "number":
+                    return None
+                rows |= differs
+        if rows.any():
+            changed[name] = np.flatnonzero(rows)
+    return changed
+
+
+def _recheck_rows(state: State, changed: dict[str, np.ndarray]) -> list[Problem]:
+    """The problems ``netkit validate`` finds in these rows of the changed tables (written as
+    CSV and read back, exactly as `_revalidate` writes the whole tables) and in the system's
+    description."""
+    from netkit.io.reading import read_csv_text
+    from netkit.io.saving import _meta_for_yaml, _ordered
+    from netkit.io.validation import _check_system_doc, _check_table
+
+    problems: list[Problem] = []
+    for name, rows in changed.items():
+        spec = TABLES[name]
+        text = _ordered(name, state.t[name].iloc[rows]).to_csv(index=False, lineterminator="\n")
+        _check_table(spec, read_csv_text(text, spec.filename, problems), spec.filename,
+                     problems)
+    _check_system_doc(_meta_for_yaml(state.meta), "system.yaml", {}, problems)
+    return problems
 
 
 def _located(p: Problem) -> str:

@@ -1,63 +1,140 @@
-"""Incentives under an activity shift: who gains and who loses money, and the gain-share that
-would leave every core partner no worse off.
+"""Incentives under a shift: who gains and who loses money, with ranges, the chance of losing,
+a time profile, and the gain-share that would leave every core partner no worse off.
 
-The shift moves ``fraction`` of the in-scope activity at the ``from`` services to the ``to``
-services, shared among them in proportion to their in-scope activity (equally where they have
-none). Then, per organisation, a year:
+The method, step by step (each step is a module a finance reader can check):
 
-* change in cost = Σ unit_cost × change in activity, over its services;
-* change in income = Σ price × change in activity, over its services, times the share of its
-  commissioning (by contract value) that is paid by activity; block contracts pay the same
-  whatever the activity;
-* each commissioner's change in spend = its activity-based share of each provider's
-  ``price × change in activity``;
-* net = change in income − change in cost − change in spend.
+1. **Patients diverted** (`netkit.finance.diversion`): ``fraction`` of the patients who reach the
+   ``from`` services go to the ``to`` services instead; their later care on the pathway goes
+   with them; at the new service they have its own contacts per patient.
+   Bed days: where a service's ``unit`` (an optional services.csv column the loader keeps) is
+   ``day``, its contacts are bed days; without it, contacts at a ward are admissions and no bed
+   days are counted.
+2. **Money** (`netkit.finance.positions`): contacts no longer delivered release their marginal
+   cost as cash and the rest as capacity; contacts gained cost their marginal cost within spare
+   capacity and their whole unit cost (new staff) beyond it; income follows each contract's
+   payment basis (activity, block, aligned payment and incentive); spend lands with the patients'
+   responsible commissioner. net = income change − cost change − spend change.
+3. **Capacity**: a receiving service taken past its capacity is a warning with the shortfall in
+   contacts and the staff cost it implies at unit cost; ``cap_at_capacity`` caps the shift
+   there instead.
+4. **Ranges and risk**: the central figures use the shift's fraction and the stated costs;
+   ``draws`` seeded draws take the fraction from a triangular distribution over ``shift.range``
+   (low, central, high) and each service's costs from a triangular distribution within
+   ± ``cost_spread`` (`DEFAULT_COST_SPREAD`) of the stated ones. Low and high are the 5th and
+   95th percentiles of the draws; ``p_loss`` is the share of draws in which an organisation
+   loses money.
+5. **Time** (`netkit.finance.profile`): ramp-up, implementation cost and double running give
+   years 1 to 3 and the payback month.
 
-The system's net is minus the total change in cost (money between organisations nets out).
+The system's net is minus the total change in cash cost (money between organisations nets out).
 Where the system gains and an organisation loses, the loser is flagged, and gainers pay losers
 in proportion to their gains (core gainers first) so that no core partner is worse off.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from netkit.finance.diversion import divert
+from netkit.finance.draws import (
+    DEFAULT_COST_SPREAD,
+    DEFAULT_DRAWS,
+    DEFAULT_SEED,
+)
+from netkit.finance.draws import draws as _draws
+from netkit.finance.draws import percentiles as _range
+from netkit.finance.positions import (
+    ServiceMoney,
+    evaluate,
+    fraction_cap,
+    payments,
+    variable_share,
+)
+from netkit.finance.profile import payback_month, profile, profile_frame
 from netkit.model.opportunity import Shift
+from netkit.model.schema import HOME
 from netkit.model.selectors import select_services
 from netkit.model.system import System
 
-__all__ = ["Incentives", "shift_activity", "incentives", "commissioning_shares"]
+__all__ = [
+    "DEFAULT_COST_SPREAD",
+    "DEFAULT_DRAWS",
+    "DEFAULT_SEED",
+    "Incentives",
+    "commissioning_shares",
+    "incentives",
+    "shift_activity",
+]
+
+#: Values of an optional ``services.unit`` column meaning a contact there is a bed day.
+DAY_UNITS = ("day", "days", "bed_day", "bed day", "bed days", "bed_days")
+_ORG_COLUMNS = ["id", "activity_change", "cost_change", "income_change", "spend_change", "net",
+                "patients_change", "bed_days_change", "cash_releasing", "capacity_releasing",
+                "net_low", "net_high", "p_loss"]
+
+
+def _empty(columns) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object if c in ("id", "payer", "payee", "provider",
+                                                            "rule", "service") else float)
+                         for c in columns})
 
 
 @dataclass(frozen=True, repr=False)
 class Incentives:
-    """The money side of an activity shift.
+    """The money side of a shift.
 
     Attributes
     ----------
     organisations : DataFrame
-        ``id, activity_change, cost_change, income_change, spend_change, net``, £ a year (and
-        patient contacts a year for activity), one row per organisation touched.
+        ``id, activity_change, cost_change, income_change, spend_change, net`` (£ a year, and
+        contacts a year for activity), then ``patients_change, bed_days_change,
+        cash_releasing, capacity_releasing, net_low, net_high, p_loss``; one row per
+        organisation touched. ``cost_change`` is the change in cash cost.
     services : DataFrame
-        ``id, provider, activity, activity_change, unit_cost, price``: the services the shift
-        moves activity from or to.
+        ``id, provider, activity, activity_change, unit_cost, price`` and the working per
+        service: patients and bed days moved, marginal cost and its source, capacity, contacts
+        before and after (every pathway), cash and capacity released and used.
     system_net : float
-        £ a year the system as a whole gains (positive) or loses.
+        £ a year the system as a whole gains (positive) or loses (central).
     transfers : DataFrame
         ``payer, payee, amount``: the gain-share that leaves every core partner no worse off.
-    notes : list of str
-        What could not be priced (a service with no unit cost, say).
+    notes : tuple of str
+        What could not be priced, capacity warnings, rules used.
+    system_net_low, system_net_high : float
+        5th and 95th percentiles of the system's net over the draws.
+    commissioners : DataFrame
+        ``id, spend_change, spend_low, spend_high`` by responsible commissioner.
+    profile : DataFrame
+        ``year, net, net_low, net_high``: the system's net in years 1 to 3.
+    payback_month : int or None
+        First month the running total reaches zero (None: not within ten years).
+    capacity : DataFrame
+        ``service, capacity, before, after, shortfall, staff_cost`` for receiving services
+        taken past their capacity.
+    settings : dict
+        ``fraction, fraction_low, fraction_high, fraction_used, cost_spread, draws, seed,
+        patients_diverted`` (and its low and high).
     """
 
     organisations: pd.DataFrame
     services: pd.DataFrame
     system_net: float
-    transfers: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
-        columns=["payer", "payee", "amount"]))
+    transfers: pd.DataFrame = field(default_factory=lambda: _empty(["payer", "payee", "amount"]))
     notes: tuple[str, ...] = ()
+    system_net_low: float = math.nan
+    system_net_high: float = math.nan
+    commissioners: pd.DataFrame = field(default_factory=lambda: _empty(
+        ["id", "spend_change", "spend_low", "spend_high"]))
+    profile: pd.DataFrame = field(default_factory=lambda: _empty(
+        ["year", "net", "net_low", "net_high"]))
+    payback_month: int | None = None
+    capacity: pd.DataFrame = field(default_factory=lambda: _empty(
+        ["service", "capacity", "before", "after", "shortfall", "staff_cost"]))
+    settings: dict = field(default_factory=dict)
 
     def __repr__(self) -> str:
         """One line: what this is and its size (the tables are in the attributes)."""
@@ -76,6 +153,74 @@ class Incentives:
         row = self.organisations.loc[self.organisations["id"] == org, "net"]
         return float(row.iloc[0]) if len(row) else 0.0
 
+    def range_words(self) -> str:
+        """``(90% range £1.2m to £2.1m)`` for the system's net, or "" without draws."""
+        from netkit.render.formats import fmt_money_rounded
+
+        if math.isnan(self.system_net_low) or self.system_net_low == self.system_net_high:
+            return ""
+        return (f"(90% range {fmt_money_rounded(self.system_net_low)} to "
+                f"{fmt_money_rounded(self.system_net_high)})")
+
+    def summary_lines(self) -> list[str]:
+        """Patients diverted with the cash and capacity released; the years and the payback.
+
+        Examples
+        --------
+        >>> import netkit
+        >>> ps = netkit.find_partners(netkit.load_system(netkit.sample_path("tiny")), "frailty")
+        >>> ps.incentives.summary_lines()[0]
+        '100 patients a year diverted; cash released £120,000, capacity released £160,000 a year'
+        """
+        from netkit.render.formats import fmt_money_rounded, fmt_number
+
+        orgs, s = self.organisations, self.settings
+        diverted = fmt_number(s.get("patients_diverted", 0.0))
+        if s.get("patients_diverted_low", 0.0) != s.get("patients_diverted_high", 0.0):
+            diverted += (f" ({fmt_number(s['patients_diverted_low'])} to "
+                         f"{fmt_number(s['patients_diverted_high'])})")
+        bed_days = -orgs["bed_days_change"].clip(upper=0).sum() if "bed_days_change" in orgs \
+            else 0.0
+        payback = (f"pays back in month {self.payback_month}" if self.payback_month
+                   else "does not pay back within ten years")
+        return [f"{diverted} patients a year diverted; cash released "
+                f"{fmt_money_rounded(orgs['cash_releasing'].sum())}, capacity released "
+                f"{fmt_money_rounded(orgs['capacity_releasing'].sum())} a year"
+                + (f", {fmt_number(bed_days)} bed days" if bed_days else ""),
+                "years 1-3: " + ", ".join(fmt_money_rounded(v) for v in self.profile["net"])
+                + f"; {payback}"]
+
+    @staticmethod
+    def json_money(incentives: Incentives | None) -> dict:
+        """The version 2 money keys of the partner JSON: ``system_net_low``,
+        ``system_net_high`` and ``commissioners[]: {id, spend_change}`` (None and [] without a
+        shift)."""
+        if incentives is None:
+            return {"system_net_low": None, "system_net_high": None, "commissioners": []}
+        return {"system_net_low": incentives.system_net_low,
+                "system_net_high": incentives.system_net_high,
+                "commissioners": incentives.commissioners[["id", "spend_change"]].to_dict(
+                    "records")}
+
+    def range_table(self, labels) -> pd.DataFrame:
+        """Each organisation's net for a report: low, central and high (5th and 95th
+        percentiles of the draws) rounded for people, and its chance of losing money;
+        ``labels`` names the rows (default: the ids)."""
+        from netkit.render.formats import fmt_money_rounded, fmt_share
+
+        t = self.organisations
+        return pd.DataFrame({"organisation": t["id"] if labels is None else list(labels),
+                             "low": t["net_low"].map(fmt_money_rounded),
+                             "net": t["net"].map(fmt_money_rounded),
+                             "high": t["net_high"].map(fmt_money_rounded),
+                             "chance of loss": t["p_loss"].map(fmt_share)})
+
+    def with_transfers(self, transfers: pd.DataFrame) -> Incentives:
+        """The same figures with another gain-share."""
+        from dataclasses import replace
+
+        return replace(self, transfers=transfers)
+
     def to_frame(self) -> pd.DataFrame:
         return self.organisations
 
@@ -83,20 +228,26 @@ class Incentives:
         return {"system_net": self.system_net, "losers": self.losers,
                 "organisations": self.organisations.to_dict("records"),
                 "services": self.services.to_dict("records"),
-                "transfers": self.transfers.to_dict("records"), "notes": list(self.notes)}
+                "transfers": self.transfers.to_dict("records"), "notes": list(self.notes),
+                "system_net_low": self.system_net_low, "system_net_high": self.system_net_high,
+                "commissioners": self.commissioners.to_dict("records"),
+                "profile": self.profile.to_dict("records"), "payback_month": self.payback_month,
+                "capacity": self.capacity.to_dict("records"), "settings": dict(self.settings)}
 
     def _repr_html_(self) -> str:
         import html
 
-        from netkit.render.formats import fmt_money, html_table
+        from netkit.render.formats import fmt_money_rounded, html_table
 
         verdict = "gains" if self.system_net > 0 else "loses"
-        table = self.organisations.assign(**{c: self.organisations[c].map(fmt_money) for c in
-                                             ("cost_change", "income_change", "spend_change",
-                                              "net")})
-        return (f"<p>The system {verdict} {html.escape(fmt_money(abs(self.system_net)))} a "
-                "year.</p>" + html_table(table)
-                + "".join(f"<p>{html.escape(n)}</p>" for n in self.notes))
+        money = ("cost_change", "income_change", "spend_change", "net", "cash_releasing",
+                 "capacity_releasing", "net_low", "net_high")
+        table = self.organisations.assign(**{c: self.organisations[c].map(fmt_money_rounded)
+                                             for c in money})
+        return (f"<p>The system {verdict} {html.escape(fmt_money_rounded(abs(self.system_net)))}"
+                f" a year (90% range {html.escape(fmt_money_rounded(self.system_net_low))} to "
+                f"{html.escape(fmt_money_rounded(self.system_net_high))}).</p>"
+                + html_table(table) + "".join(f"<p>{html.escape(n)}</p>" for n in self.notes))
 
 
 def _expand(selectors, services: pd.DataFrame) -> pd.Series:
@@ -104,13 +255,9 @@ def _expand(selectors, services: pd.DataFrame) -> pd.Series:
 
 
 def shift_activity(shift: Shift, services: pd.DataFrame) -> pd.Series:
-    """Change in activity per in-scope service under a shift (contacts a year).
-
-    Parameters
-    ----------
-    shift : Shift
-    services : DataFrame
-        In-scope services with ``id, category, activity``.
+    """Version 1's contact shuffle, kept for comparison: change in activity per in-scope service
+    when ``fraction`` of the *contacts* at the ``from`` services move to the ``to`` services.
+    `incentives` no longer uses it (it diverts patients: `netkit.finance.diversion`).
 
     Examples
     --------
@@ -135,83 +282,27 @@ def commissioning_shares(system: System) -> pd.DataFrame:
     """Who pays each provider, and how: ``commissioner, provider, share, activity_share``.
 
     ``share`` is the commissioner's part of the provider's commissioning by contract value
-    (equal parts where values are missing); ``activity_share`` is the same part where the
-    contract pays by activity, else 0.
+    (equal parts where values are missing); ``activity_share`` is that part times the
+    contract's variable share (1 for activity, 0 for block, ``variable_share`` for api).
     """
+    frame = _contracts(system)
+    frame["activity_share"] = frame["share"] * frame["variable"]
+    return frame[["commissioner", "provider", "share", "activity_share"]]
+
+
+def _contracts(system: System) -> pd.DataFrame:
+    """``commissioner, provider, value, share, variable`` per ``commissions`` relationship."""
     rels = system.relationships
     commissions = rels[rels["type"] == "commissions"]
     frame = pd.DataFrame({"commissioner": commissions["source"].to_numpy(),
                           "provider": commissions["target"].to_numpy(),
                           "value": commissions["value"].to_numpy(dtype="float64"),
-                          "activity": (commissions["payment"] == "activity").to_numpy()})
+                          "variable": variable_share(commissions).to_numpy()})
     total = frame.groupby("provider")["value"].transform("sum")
     count = frame.groupby("provider")["value"].transform("size")
     frame["share"] = np.where(total > 0, frame["value"].fillna(0.0) / total.where(total > 0, 1),
                               1.0 / count)
-    frame["activity_share"] = frame["share"] * frame["activity"]
-    return frame[["commissioner", "provider", "share", "activity_share"]]
-
-
-def incentives(system: System, shift: Shift, services: pd.DataFrame,
-               core: list[str] | None = None, candidate_of: dict | None = None) -> Incentives:
-    """The financial effect of a shift on each organisation and on the system.
-
-    Parameters
-    ----------
-    system : System
-    shift : Shift
-    services : DataFrame
-        In-scope services with ``id, provider, category, activity, unit_cost, price``.
-    core : list of str, optional
-        Core partners (candidate ids); the gain-share makes each of them no worse off.
-    candidate_of : dict, optional
-        Organisation → the candidate that stands for it, to total nets per candidate.
-
-    Examples
-    --------
-    In the tiny sample, 20% of ED activity (100 contacts) moves to urgent community response:
-
-    >>> import netkit
-    >>> from netkit.partners.scope import find_scope
-    >>> system = netkit.load_system(netkit.sample_path("tiny"))
-    >>> opp = system.opportunity("frailty")
-    >>> result = incentives(system, opp.shift, find_scope(system, opp).services)
-    >>> result.organisations.set_index("id")["net"].to_dict()
-    {'ACUTE': 5000.0, 'COMM': -20000.0, 'ICB': 25000.0}
-    >>> result.system_net
-    10000.0
-    """
-    change = shift_activity(shift, services)
-    touched = services.assign(activity_change=services["id"].map(change).to_numpy())
-    touched = touched[touched["activity_change"] != 0]
-    unit_cost, price = touched["unit_cost"], touched["price"]
-    notes = [f"{sid} has no unit cost; its cost change is counted as £0"
-             for sid in touched.loc[unit_cost.isna(), "id"]]
-    touched = touched.assign(unit_cost=unit_cost, price=price,
-                             cost_change=unit_cost.fillna(0.0) * touched["activity_change"],
-                             priced=price.fillna(0.0) * touched["activity_change"])
-    shares = commissioning_shares(system)
-    paid = touched.groupby("provider")[["activity_change", "cost_change", "priced"]].sum()
-    by_provider = shares.merge(paid.rename_axis("_provider").reset_index(),
-                               left_on="provider", right_on="_provider")
-    by_provider["spend_change"] = by_provider["activity_share"] * by_provider["priced"]
-    income = by_provider.groupby("provider")["spend_change"].sum()
-    spend = by_provider.groupby("commissioner")["spend_change"].sum()
-    orgs = sorted(set(paid.index) | set(spend.index))
-    table = pd.DataFrame({"id": orgs})
-    table["activity_change"] = table["id"].map(paid["activity_change"]).fillna(0.0)
-    table["cost_change"] = table["id"].map(paid["cost_change"]).fillna(0.0)
-    table["income_change"] = table["id"].map(income).fillna(0.0)
-    table["spend_change"] = table["id"].map(spend).fillna(0.0)
-    table["net"] = table["income_change"] - table["cost_change"] - table["spend_change"]
-    table = table.astype({c: "float64" for c in table.columns if c != "id"})
-    system_net = float(-touched["cost_change"].sum())
-    service_table = touched[["id", "provider", "activity", "activity_change", "unit_cost",
-                             "price"]].sort_values("id", kind="mergesort").reset_index(drop=True)
-    transfers = gain_share(table, system_net, core, candidate_of)
-    return Incentives(table, service_table, system_net, transfers, tuple(notes))
-
-
+    return frame
 def gain_share(table: pd.DataFrame, system_net: float, core: list[str] | None,
                candidate_of: dict | None = None) -> pd.DataFrame:
     """Transfers from gainers to core losers, each gainer paying in proportion to its gain.
@@ -240,3 +331,259 @@ def gain_share(table: pd.DataFrame, system_net: float, core: list[str] | None,
                           "amount": amounts[payee_at, payer_at].astype(np.int64)})
     return frame.sort_values(["amount", "payer", "payee"], ascending=[False, True, True],
                              kind="mergesort").reset_index(drop=True)
+
+
+def incentives(system: System, shift: Shift, services: pd.DataFrame,
+               core: list[str] | None = None, candidate_of: dict | None = None,
+               flows: pd.DataFrame | None = None, *, cap_at_capacity: bool = False,
+               draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED,
+               cost_spread: float = DEFAULT_COST_SPREAD) -> Incentives:
+    """The financial effect of a shift on each organisation and on the system.
+
+    Parameters
+    ----------
+    system : System
+    shift : Shift
+    services : DataFrame
+        In-scope services with ``id, provider, category, activity, unit_cost, price``.
+    core : list of str, optional
+        Core partners (candidate ids); the gain-share makes each of them no worse off.
+    candidate_of : dict, optional
+        Organisation → the candidate that stands for it, to total nets per candidate.
+    flows : DataFrame, optional
+        The in-scope flows the patients are diverted along (default: the system's flows
+        between these services).
+    cap_at_capacity : bool
+        Cap the shift where a receiving service reaches its capacity (default: warn).
+    draws, seed : int
+        Monte Carlo draws (0 for none) and their seed.
+    cost_spread : float
+        Each service's costs are drawn within ± this share of the stated ones.
+
+    Examples
+    --------
+    In the tiny sample 20% of the 500 patients reaching ED (100) go to urgent community
+    response instead, and the 60 admissions and 37.5 discharges to care that followed go with them:
+
+    >>> import netkit
+    >>> from netkit.partners.scope import find_scope
+    >>> system = netkit.load_system(netkit.sample_path("tiny"))
+    >>> opp = system.opportunity("frailty")
+    >>> scope = find_scope(system, opp)
+    >>> result = incentives(system, opp.shift, scope.services, flows=scope.flows, draws=0)
+    >>> result.services.set_index("id")["activity_change"].round(3).to_dict()
+    {'CH': -9.375, 'ED': -100.0, 'REABLE': -28.125, 'UCR': 100.0, 'WARD': -60.0}
+    """
+    flows = _flows_between(system, services) if flows is None else flows
+    flows, by_contract = _with_commissioner(system, flows)
+    diverted = divert(flows, services, shift)
+    table, notes = _service_table(system, services, diverted)
+    contracts = _contracts(system)
+    priced = diverted.merge(table[["id", "provider", "price"]], left_on="service", right_on="id")
+    priced = priced.assign(priced=priced["price"].fillna(0.0) * priced["contacts"])
+    paid, ruled = payments(priced[["service", "provider", "commissioner", "priced"]],
+                           contracts)
+    pay_notes = [] if not ruled else [(
+        f"contract-share rule: for {', '.join(ruled)}, the change in what they are paid is "
+        "shared among each one's commissioners by contract value, because the patients' "
+        "commissioner holds no contract with it or is not known ("
+        f"{by_contract:,} of {len(flows):,} in-scope flows have no commissioner on the flow "
+        "or their place)")]
+    orgs = np.array(sorted(set(table["provider"]) | set(paid["payer"])), dtype=object)
+    index = {o: i for i, o in enumerate(orgs)}
+    income = np.bincount([index[p] for p in paid["provider"]], paid["amount"], len(orgs))
+    spend = np.bincount([index[p] for p in paid["payer"]], paid["amount"], len(orgs))
+    money = ServiceMoney(table["id"].to_numpy(dtype=object),
+                         table["delta"].to_numpy(dtype=float),
+                         table["unit_cost"].fillna(0.0).to_numpy(dtype=float),
+                         table["marginal_cost"].fillna(0.0).to_numpy(dtype=float),
+                         table["headroom"].to_numpy(dtype=float),
+                         table["provider"].map(index).to_numpy(dtype=np.int64),
+                         orgs, income, spend)
+    fraction = np.array([float(shift.fraction)])
+    used = fraction_cap(money, fraction) if cap_at_capacity else fraction
+    central = evaluate(money, used)
+    sampled = _draws(money, shift, draws, seed, cost_spread, cap_at_capacity)
+    capacity, capacity_notes = _capacity(table, central["delta"][0], used[0], fraction[0],
+                                         cap_at_capacity)
+    org_table = _organisation_table(orgs, money, central, sampled, table, diverted, used[0])
+    commissioners = _commissioner_table(orgs, spend, used[0], sampled)
+    system_net = float(central["system_net"][0]) + 0.0  # no "-0"
+    low, high = _range(sampled["system_net"] if sampled else None, system_net)
+    years, payback = _time(shift, central, sampled)
+    settings = _settings(shift, used[0], cost_spread, draws, seed, diverted, sampled)
+    transfers = gain_share(org_table, system_net, core, candidate_of)
+    services_out = _services_out(table, central, used[0])
+    return Incentives(org_table, services_out, system_net, transfers,
+                      tuple(notes + capacity_notes + pay_notes), low, high, commissioners, years,
+                      payback, capacity, settings)
+
+
+def _flows_between(system: System, services: pd.DataFrame) -> pd.DataFrame:
+    """The system's flows whose ends are these services (or home)."""
+    ids = set(services["id"]) | {HOME}
+    flows = system.flows
+    return flows[flows["source"].isin(ids) & flows["target"].isin(ids)]
+
+
+def _with_commissioner(system: System, flows: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Flows with who pays for their patients, in order: the responsible commissioner
+    (`netkit.finance.commissioners`: the flow's own, else its place's) and the place's council
+    (for services the council commissions), as ``"ICB;COUNCIL"`` ("" where neither is known);
+    and how many flows have no responsible commissioner."""
+    from netkit.finance.commissioners import responsible_commissioner
+
+    found = responsible_commissioner(system, flows)
+    places = system.places
+    council = (flows["place"].map(dict(zip(places["place"], places["council"])))
+               if "place" in flows and len(places) else pd.Series(None, index=flows.index))
+    def text(values: pd.Series) -> pd.Series:
+        return values.astype(object).where(values.notna(), "").astype(str)
+
+    payer = (text(found["commissioner"]) + ";" + text(council)).str.strip(";")
+    return flows.assign(commissioner=payer.to_numpy()), int((found["basis"] == "contract").sum())
+
+
+def _marginal(system: System, rows: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Marginal cost per contact and where it came from (`netkit.finance.costs`)."""
+    from netkit.finance.costs import marginal_share_source, marginal_unit_costs
+
+    return (marginal_unit_costs(system, rows).to_numpy(),
+            marginal_share_source(system, rows).to_numpy())
+
+
+def _service_table(system: System, services: pd.DataFrame, diverted: pd.DataFrame
+                   ) -> tuple[pd.DataFrame, list[str]]:
+    """Per touched service: change at fraction 1, costs, price, capacity and headroom."""
+    from netkit.model.activity import service_activity
+
+    change = diverted.groupby("service", sort=True)[["contacts", "patients"]].sum()
+    change = change[change["contacts"].abs() > 1e-9]
+    rows = system.services.set_index("id").loc[change.index.tolist()].reset_index()
+    marginal, source = _marginal(system, rows)
+    in_scope = services.set_index("id")["activity"]
+    touched = set(change.index)
+    flows = system.flows
+    touching = flows[flows["source"].isin(touched) | flows["target"].isin(touched)]
+    total = service_activity(touching).reindex(change.index).fillna(0.0).to_numpy()
+    capacity = rows["capacity"].to_numpy(dtype=float)
+    unit = rows["unit"].astype(str).str.strip().str.lower() if "unit" in rows else None
+    table = pd.DataFrame({
+        "id": rows["id"].to_numpy(), "provider": rows["provider"].to_numpy(),
+        "activity": in_scope.reindex(change.index).fillna(0.0).to_numpy(),
+        "delta": change["contacts"].to_numpy(), "patients": change["patients"].to_numpy(),
+        "unit_cost": rows["unit_cost"].to_numpy(dtype=float),
+        "price": rows["price"].to_numpy(dtype=float), "marginal_cost": marginal,
+        "marginal_source": source, "capacity": capacity, "before": total,
+        "headroom": np.where(np.isnan(capacity), np.nan, np.maximum(capacity - total, 0.0)),
+        "per_day": unit.isin(DAY_UNITS).to_numpy() if unit is not None
+        else np.zeros(len(rows), dtype=bool)})
+    notes = [f"{sid} has no unit cost; its cost change is counted as £0"
+             for sid in table.loc[table["unit_cost"].isna(), "id"]]
+    if not (table["delta"] > 0).any() and (table["delta"] < 0).any():
+        notes.append("no `to` service of the shift is in scope, so the diverted patients' new "
+                     "care is not costed")
+    if table.empty:
+        notes.append("no patients reach the shift's `from` services in scope, so nothing moves")
+    return table, notes
+
+
+def _organisation_table(orgs: np.ndarray, money: ServiceMoney, central: dict, sampled,
+                        table: pd.DataFrame, diverted: pd.DataFrame, used: float) -> pd.DataFrame:
+    by_provider = table.assign(
+        activity_change=table["delta"] * used, patients_change=table["patients"] * used,
+        bed_days_change=table["delta"].where(table["per_day"], 0.0) * used
+    ).groupby("provider")[["activity_change", "patients_change", "bed_days_change"]].sum()
+    frame = pd.DataFrame({"id": orgs})
+    for column in ("activity_change", "patients_change", "bed_days_change"):
+        frame[column] = frame["id"].map(by_provider[column]).fillna(0.0)
+    frame["cost_change"] = central["org_cost"][0]
+    frame["income_change"] = central["org_income"][0]
+    frame["spend_change"] = central["org_spend"][0]
+    frame["net"] = central["org_net"][0]
+    frame["cash_releasing"] = central["org_cash_releasing"][0]
+    frame["capacity_releasing"] = central["org_capacity_releasing"][0]
+    net = frame["net"].to_numpy()
+    frame["net_low"], frame["net_high"] = _range(sampled["org_net"] if sampled else None, net)
+    frame["p_loss"] = ((sampled["org_net"] < -0.5).mean(axis=0) if sampled
+                       else (net < -0.5).astype(float))
+    frame = frame[_ORG_COLUMNS]
+    return frame.astype({c: "float64" for c in _ORG_COLUMNS if c != "id"})
+
+
+def _commissioner_table(orgs: np.ndarray, spend: np.ndarray, used: float, sampled
+                        ) -> pd.DataFrame:
+    paying = np.abs(spend) > 1e-9
+    central = spend[paying] * used
+    low, high = _range(np.outer(sampled["fractions"], spend[paying]) if sampled else None,
+                       central)
+    return pd.DataFrame({"id": orgs[paying], "spend_change": central,
+                         "spend_low": np.asarray(low), "spend_high": np.asarray(high)})
+
+
+def _capacity(table: pd.DataFrame, delta: np.ndarray, used: float, fraction: float,
+              capped: bool) -> tuple[pd.DataFrame, list[str]]:
+    """Receiving services taken past their capacity, and the warnings (or the cap's note)."""
+    from netkit.render.formats import fmt_money_rounded, fmt_number, fmt_share
+
+    after = table["before"].to_numpy() + delta
+    capacity = table["capacity"].to_numpy()
+    with np.errstate(invalid="ignore"):
+        short = np.where((delta > 0) & ~np.isnan(capacity),
+                         np.minimum(delta, np.maximum(after - capacity, 0.0)), 0.0)
+    over = short > 1e-6
+    frame = pd.DataFrame({"service": table["id"].to_numpy()[over], "capacity": capacity[over],
+                          "before": table["before"].to_numpy()[over], "after": after[over],
+                          "shortfall": short[over],
+                          "staff_cost": short[over] * table["unit_cost"].fillna(0).to_numpy()[over]})
+    notes = [f"capacity: the shift takes {r.service} to {fmt_number(r.after)} contacts a year "
+             f"against its capacity of {fmt_number(r.capacity)}: {fmt_number(r.shortfall)} "
+             f"contacts short, about {fmt_money_rounded(r.staff_cost)} a year of staff at its "
+             "unit cost (costed as new staff; --cap-at-capacity caps the shift instead)"
+             for r in frame.itertuples()]
+    if capped and used < fraction - 1e-12:
+        notes.append(f"capacity: the shift is capped at {fmt_share(used)} of patients instead "
+                     f"of {fmt_share(fraction)}, where a receiving service reaches its capacity")
+    return frame, notes
+
+
+def _time(shift: Shift, central: dict, sampled) -> tuple[pd.DataFrame, int | None]:
+    """Years 1 to 3 (central and range) and the payback month."""
+    ramp = getattr(shift, "ramp_months", None)
+    cost = getattr(shift, "implementation_cost", None)
+    running = getattr(shift, "double_running_months", None)
+    net, released = central["system_net"], central["cash_releasing"].sum(axis=1)
+    years = profile(net, released, cost, ramp, running)[0]
+    spread = (profile(sampled["system_net"], sampled["released"], cost, ramp,
+                      running) if sampled else None)
+    return (profile_frame(years, spread),
+            payback_month(float(net[0]), float(released[0]), cost, ramp, running))
+
+
+def _settings(shift: Shift, used: float, spread: float, draws: int, seed: int,
+              diverted: pd.DataFrame, sampled) -> dict:
+    given = getattr(shift, "range", None)
+    per_place = diverted.drop_duplicates(["place", "commissioner"])["diverted"].sum()
+    patients = float(per_place * used)
+    low, high = _range(per_place * sampled["fractions"] if sampled else None, patients)
+    return {"fraction": float(shift.fraction), "fraction_used": float(used),
+            "fraction_low": float(given[0]) if given else float(shift.fraction),
+            "fraction_high": float(given[1]) if given else float(shift.fraction),
+            "cost_spread": float(spread), "draws": int(draws), "seed": int(seed),
+            "patients_diverted": patients, "patients_diverted_low": low,
+            "patients_diverted_high": high}
+
+
+def _services_out(table: pd.DataFrame, central: dict, used: float) -> pd.DataFrame:
+    delta = central["delta"][0]
+    out = pd.DataFrame({
+        "id": table["id"], "provider": table["provider"], "activity": table["activity"],
+        "activity_change": delta, "unit_cost": table["unit_cost"], "price": table["price"],
+        "patients_change": table["patients"] * used,
+        "bed_days_change": np.where(table["per_day"], delta, 0.0),
+        "marginal_cost": table["marginal_cost"], "marginal_source": table["marginal_source"],
+        "capacity": table["capacity"], "before": table["before"],
+        "after": table["before"] + delta,
+        **{k: central[k][0] for k in ("cash_releasing", "capacity_releasing", "cash_cost",
+                                      "capacity_used", "cost_change")}})
+    return out.sort_values("id", kind="mergesort").reset_index(drop=True)

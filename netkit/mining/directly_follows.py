@@ -6,11 +6,7 @@ import numpy as np
 import pandas as pd
 
 from netkit.mining.events import MISSING, check_columns, parse_times
-from netkit.mining.ordering import (
-    EventSequence,
-    _case_ids,
-    order_events,
-)
+from netkit.mining.ordering import EventSequence, blocks, order_events
 
 __all__ = ['directly_follows']
 
@@ -68,14 +64,11 @@ def directly_follows(events: pd.DataFrame, case: str = "case_id", time: str = "t
     [['dfg', 'ED', 'WARD', 2], ['dfg', 'WARD', 'HOME', 1], ['start', '', 'ED', 2], ['end', 'HOME', '', 1], ['end', 'WARD', '', 1]]
     """
     check_columns(events, {"case": case, "time": time, "activity": activity})
-    seq = order_events(_case_ids(events, case), parse_times(events[time], time,
-                                                            time_format=time_format),
-                       events[activity], missing, keep_time=False)
+    seq = order_events(events[case], parse_times(events[time], time, time_format=time_format),
+                       events[activity], missing, keep_time=False, case_column=case,
+                       used_labels=False)
     k = len(seq.labels)
-    starts, ends = seq.first_and_last()
-    codes, counts = _step_counts(seq, ends)
-    start_counts = np.bincount(seq.activity[starts], minlength=k)
-    end_counts = np.bincount(seq.activity[ends], minlength=k)
+    codes, counts, start_counts, end_counts = _follow_counts(seq)
     labels = seq.labels.astype(str)
     frames = [
         pd.DataFrame({"kind": "dfg", "source": labels[codes // k], "target": labels[codes % k],
@@ -94,16 +87,55 @@ def directly_follows(events: pd.DataFrame, case: str = "case_id", time: str = "t
     return out.drop(columns=["_kind", "_name"]).reset_index(drop=True)
 
 
+#: Up to this many activity pairs, the events are counted block by block (a count per pair
+#: per block is cheap); beyond it, in one pass over all the events.
+BLOCKED_PAIRS = 1 << 16
+
+
+def _follow_counts(seq: EventSequence):
+    """Distinct pair codes (``source × K + target``) of the steps within cases, how many steps
+    each has, and how many cases start and end at each activity.
+
+    Every neighbouring pair is counted, and the few that straddle two cases (one per case
+    boundary) are taken away: cheaper than selecting the steps within cases first. With few
+    activities this runs block by block (`blocks`), so no temporary is the size of the input.
+    """
+    k = len(seq.labels)
+    n = len(seq.activity)
+    if k * k > BLOCKED_PAIRS:
+        starts, ends = seq.first_and_last()
+        codes, counts = _step_counts(seq, ends)
+        return (codes, counts, np.bincount(seq.activity[starts], minlength=k),
+                np.bincount(seq.activity[ends], minlength=k))
+    case, activity = seq.case, seq.activity
+    counts = np.zeros(k * k, dtype=np.int64)
+    start_counts = np.zeros(k, dtype=np.int64)
+    end_counts = np.zeros(k, dtype=np.int64)
+    if n:
+        start_counts[activity[0]] += 1
+        end_counts[activity[-1]] += 1
+    for a, b in blocks(n - 1):
+        pairs = activity[a:b] * k
+        pairs += activity[a + 1:b + 1]
+        counts += np.bincount(pairs, minlength=k * k)
+        boundary = np.flatnonzero(case[a + 1:b + 1] != case[a:b])
+        if len(boundary):
+            counts -= np.bincount(pairs[boundary], minlength=k * k)
+            boundary += a
+            end_counts += np.bincount(activity[boundary], minlength=k)
+            start_counts += np.bincount(activity[boundary + 1], minlength=k)
+    codes = np.flatnonzero(counts)
+    return codes, counts[codes], start_counts, end_counts
+
+
 def _step_counts(seq, ends) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct pair codes (``source × K + target``) of the steps within cases, and how many
-    steps each has; ``ends`` are the positions of each case's last event."""
+    """`_follow_counts`'s pair counts in one pass, for many activities; ``ends`` are the
+    positions of each case's last event."""
     k = len(seq.labels)
     if k * k > 50_000_000:
         pairs, same = _pair_codes(seq)
         del same
         return _count_pairs(pairs, k)
-    # Count every neighbouring pair, then take away the few that straddle two cases (one per
-    # case boundary): cheaper than selecting the steps within cases first.
     dtype = np.int32 if k * k < 2**31 else np.int64
     pairs = np.multiply(seq.activity[:-1], k, dtype=dtype)
     pairs += seq.activity[1:]

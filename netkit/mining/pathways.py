@@ -37,7 +37,6 @@ from netkit.mining.mined import (
 from netkit.mining.ordering import (
     NS_PER_DAY,
     EventSequence,
-    _case_ids,
     order_events,
 )
 from netkit.model.disclosure import disclosure_rules
@@ -138,7 +137,7 @@ def mine_pathways(events: pd.DataFrame, case: str = "patient_id", time: str = "t
     step("reading times")
     times = parse_times(events[time], time, time_format=time_format, dayfirst=dayfirst)
     step("ordering events")
-    seq = order_events(_case_ids(events, case), times, services)
+    seq = order_events(events[case], times, services, case_column=case)
     step("counting steps")
     flows, repeats, n_steps = _flows(seq, pathway)
     span_days = float(seq.time.max() - seq.time.min()) / NS_PER_DAY
@@ -275,7 +274,7 @@ def _services_of(events, service, mapping, map_code, map_service, warnings):
 def _handovers(events, case, times, organisation, pathway) -> pd.DataFrame:
     """Patients and transitions between different organisations (the handover-of-work
     network), without entries and exits."""
-    orgs = order_events(_case_ids(events, case), times, events[organisation])
+    orgs = order_events(events[case], times, events[organisation], case_column=case)
     handovers, _, _ = _flows(orgs, pathway)
     handovers = handovers[(handovers["source"] != HOME) & (handovers["target"] != HOME)]
     return handovers[["source", "target", "patients", "transitions"]].reset_index(drop=True)

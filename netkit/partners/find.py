@@ -96,6 +96,7 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
                   min_patients: float | None = None, stability: int = 0, seed: int = 0,
                   groups: str = DEFAULT_GROUPING, incumbents: Iterable[str] = (),
                   hysteresis: float = 0.0, disclosure=None,
+                  cap_at_capacity: bool = False,
                   verdict: Mapping[str, float] | str | None = None) -> PartnerSet:
     """Find the partners for an opportunity.
 
@@ -139,6 +140,9 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
         the result shows (reasons, reports, maps); the computation uses the true figures. The
         result's notes say whether the partner set is the same when computed on the rounded
         figures (`netkit.disclosure_check`).
+    cap_at_capacity : bool
+        Cap the shift where a receiving service reaches its capacity (default: the money is
+        computed on the whole shift and the notes warn of each service taken past capacity).
     verdict : mapping or str, optional
         Thresholds of the proportionality verdict (``"internal=0.95,bilateral=0.9,money=1"``;
         defaults in `netkit.partners.verdict`).
@@ -160,7 +164,7 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
     >>> system = netkit.load_system(netkit.sample_path("tiny"))
     >>> ps = netkit.find_partners(system, "frailty")
     >>> ps.core
-    ['ICB', 'ACUTE', 'AMB', 'COMM', 'PCN1', 'COUNCIL']
+    ['ICB', 'ACUTE', 'AMB', 'PCN1', 'COMM', 'COUNCIL', 'CARE']
     >>> ps.tier_of("GP1")
     'core'
     """
@@ -190,7 +194,8 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
     include, exclude = scope.candidates_for(opp.include), scope.candidates_for(opp.exclude)
     released = disclosure_rules(disclosure)
     partners, selection, crit, inc, routes, roles = _analyse(
-        system, opp, scope, related, min_patients, groups, incumbents, hysteresis, released)
+        system, opp, scope, related, min_patients, groups, incumbents, hysteresis, released,
+        cap_at_capacity)
     notes = _notes(partners, crit, inc, min_patients, released)
     if stability:
         notes += _stability_notes(partners, crit, related, opp, include, exclude, stability, seed,
@@ -206,6 +211,8 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
                "stability": int(stability), "seed": int(seed), "groups": groups}
     if hysteresis:
         options["hysteresis"] = float(hysteresis)
+    if cap_at_capacity:
+        options["cap_at_capacity"] = True
     if released.active:
         options["disclosure"] = released.name
         check = _check_released(system, opp, released, partners, rules, min_patients, groups)
@@ -375,22 +382,22 @@ def _broker_lines(system: System, routes: dict, roles: pd.DataFrame) -> list[str
 
 def _analyse(system: System, opp: Opportunity, scope: Scope, related: list, min_patients: float,
              groups: str, incumbents: Iterable[str] = (), hysteresis: float = 0.0,
-             disclosure=None):
+             disclosure=None, cap_at_capacity: bool = False):
     """Criteria, selection, tiers and reasons for one set of settings."""
     candidate_of = scope.candidate_of
     inc = None
     if opp.shift is not None:
         # the gain-share needs the core, found below: none asked for here
         inc = compute_incentives(system, opp.shift, scope.services, core=(),
-                                 candidate_of=candidate_of)
+                                 candidate_of=candidate_of, flows=scope.flows,
+                                 cap_at_capacity=cap_at_capacity)
     crit = compute_criteria(system, scope, inc, min_patients)
     include, exclude = scope.candidates_for(opp.include), scope.candidates_for(opp.exclude)
     selection = select_partners(crit.shares(), crit.pairs, related, opp.weights, opp.coordination_cost,
                                 include, exclude, incumbents=incumbents, hysteresis=hysteresis)
     if inc is not None:
-        inc = Incentives(inc.organisations, inc.services, inc.system_net,
-                         gain_share(inc.organisations, inc.system_net, selection.core,
-                                    candidate_of), inc.notes)
+        inc = inc.with_transfers(gain_share(inc.organisations, inc.system_net, selection.core,
+                                            candidate_of))
     roles, routes = _roles_and_routes(system, crit, groups)
     partners = _partner_table(system, scope, crit, selection, inc, include, exclude, routes,
                               disclosure)

@@ -13,8 +13,9 @@ from netkit._views import DISPLAY_BUDGET, picture
 from netkit.finance.incentives import Incentives
 from netkit.model.opportunity import CRITERIA, Opportunity
 from netkit.partners.criteria import Criteria
-from netkit.partners.reasons import money, type_name
+from netkit.partners.reasons import type_name
 from netkit.partners.scope import Scope
+from netkit.partners.stability import stability_blocks
 from netkit.partners.glossary import appendix_blocks, glossary_blocks, sources_html
 from netkit.partners.sources import explain_partner, format_sources
 from netkit.partners.verdict import Verdict, burden_blocks, verdict_blocks
@@ -31,7 +32,7 @@ from netkit.render.document import (
     Table,
 )
 from netkit.render.formats import (
-    fmt_money,
+    fmt_money_rounded,
     fmt_number,
     fmt_share,
     html_page,
@@ -232,6 +233,7 @@ class PartnerSet:
             "stop": self.stop,
             "incentives": inc.organisations.to_dict("records") if inc is not None else [],
             "system_net": inc.system_net if inc is not None else None,
+            **Incentives.json_money(inc),
             "losers": inc.losers if inc is not None else [],
             "gain_share": inc.transfers.to_dict("records") if inc is not None else [],
             "brokerage_roles": self.brokerage_roles[self.brokerage_roles["observed"] > 0]
@@ -279,7 +281,7 @@ class PartnerSet:
 
     def _shift_line(self) -> str:
         shift = self.opportunity.shift
-        return (f"shift {fmt_share(shift.fraction)} of activity from {', '.join(shift.from_)} "
+        return (f"shift {fmt_share(shift.fraction)} of patients from {', '.join(shift.from_)} "
                 f"to {', '.join(shift.to)}")
 
     def _incentive_table(self) -> pd.DataFrame:
@@ -289,10 +291,10 @@ class PartnerSet:
         return pd.DataFrame({
             "organisation": t["id"].map(lambda i: f"{names.get(i, i)} ({i})"),
             "activity": t["activity_change"].map(self._signed_count),
-            "cost": t["cost_change"].map(fmt_money),
-            "income": t["income_change"].map(fmt_money),
-            "spend": t["spend_change"].map(fmt_money),
-            "net": t["net"].map(fmt_money)})
+            "cost": t["cost_change"].map(fmt_money_rounded),
+            "income": t["income_change"].map(fmt_money_rounded),
+            "spend": t["spend_change"].map(fmt_money_rounded),
+            "net": t["net"].map(fmt_money_rounded)})
 
     def _signed_count(self, value: float) -> str:
         if not value:
@@ -390,34 +392,26 @@ class PartnerSet:
             return []
         verdict = "gains" if inc.system_net > 0 else "loses"
         blocks = [Heading(f"Incentives ({self._shift_line()})", 2),
-                  Paragraph(f"the system {verdict} {money(abs(inc.system_net))} a year",
-                            indent=2, only=TEXT),
-                  Paragraph(f"System net: {money(inc.system_net)} a year.", only=PAGES),
+                  Paragraph(f"the system {verdict} {fmt_money_rounded(abs(inc.system_net))} a year"
+                            f" {inc.range_words()}", indent=2, only=TEXT),
+                  Paragraph(f"System net: {fmt_money_rounded(inc.system_net)} a year "
+                            f"{inc.range_words()}.", only=PAGES),
+                  *[Paragraph(line, indent=2) for line in inc.summary_lines()],
                   Table(self._incentive_table(), max_width=36,
                         right=("activity", "cost", "income", "spend", "net"))]
-        blocks += [Paragraph(f"! {loser} loses {money(abs(inc.net_of(loser)))} a year while "
+        if "p_loss" in inc.organisations:
+            blocks += [Paragraph("Range (90%) and chance of losing money:", indent=2),
+                       Table(inc.range_table(self._incentive_table()["organisation"]), max_width=36,
+                             right=("low", "net", "high", "chance of loss"))]
+        blocks += [Paragraph(f"! {loser} loses {fmt_money_rounded(abs(inc.net_of(loser)))} a year while "
                              "the system gains", indent=2, only=TEXT) for loser in inc.losers]
-        gain_share = [f"{t.payer} pays {t.payee} {money(t.amount)} a year"
+        gain_share = [f"{t.payer} pays {t.payee} {fmt_money_rounded(t.amount)} a year"
                       for t in inc.transfers.itertuples()]
         blocks += [Paragraph(f"gain-share: {line}", indent=2, only=TEXT) for line in gain_share]
         if gain_share:
             blocks += [Paragraph("Gain-share that leaves every core partner no worse off:",
                                  only=MARKDOWN), Bullets(gain_share, only=PAGES)]
         return blocks
-
-    def _stability_blocks(self, top: int | None) -> list:
-        """How often each partner is core when the weights move (text only)."""
-        if "stability" not in self.partners:
-            return []
-        stable = self.partners.assign(stability=self.partners["stability"].map(fmt_share))
-        shown = stable.head(top) if top else stable
-        hidden = len(stable) - len(shown)
-        return [Heading(f"Stability ({self.options['stability']} runs, seed "
-                        f"{self.options['seed']}; flows resampled, weights and costs ±50%, a "
-                        "fifth of relationships dropped): share of runs in which each is core",
-                        2, only=TEXT),
-                Table(shown[["id", "tier", "stability"]], right=("stability",), only=TEXT),
-                Paragraph(_more(hidden, "partners"), indent=2, only=TEXT) if hidden else None]
 
     def report(self, top: int | None = TOP, width: int = 100, provenance: str = "",
                with_map: bool = True, with_curve: bool = True,
@@ -446,7 +440,7 @@ class PartnerSet:
                    Heading("Stakeholder grid", 2, only=MARKDOWN),
                    Table(self._grid(top, grid) if top else self._grid(None, grid, True),
                          only=MARKDOWN)]
-        blocks += self._stability_blocks(top) + [Note(n) for n in self.notes]
+        blocks += stability_blocks(self.partners, self.options, top) + [Note(n) for n in self.notes]
         blocks += [Note(_options_line(self.options), label="Options")]
         if with_map:
             blocks += [Heading("Network map", 2, only=HTML),

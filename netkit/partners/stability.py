@@ -26,8 +26,8 @@ from netkit.model.activity import service_activity
 from netkit.model.opportunity import CRITERIA
 from netkit.partners.selection import select_partners
 
-__all__ = ["stability", "judgement_calls", "judgement_line", "FIRM", "OUTSIDE", "SPREAD",
-           "DROP"]
+__all__ = ["stability", "judgement_calls", "judgement_line", "stability_blocks", "FIRM",
+           "OUTSIDE", "SPREAD", "DROP"]
 
 FIRM = 0.8
 OUTSIDE = 0.2
@@ -133,3 +133,23 @@ def judgement_calls(tier: pd.Series, share: pd.Series) -> pd.Series:
 def judgement_line(share: float) -> str:
     """``core in 46% of runs: a judgement call``."""
     return f"core in {share:.0%} of runs: a judgement call"
+
+
+def stability_blocks(partners: pd.DataFrame, options: Mapping, top: int | None) -> list:
+    """How often each partner is core in the runs (text only; the reasons flag near-ties in
+    every format)."""
+    from netkit.render.document import Heading, Paragraph, Table
+    from netkit.render.formats import fmt_share
+
+    if "stability" not in partners:
+        return []
+    stable = partners.assign(stability=partners["stability"].map(fmt_share))
+    shown = stable.head(top) if top else stable
+    hidden = len(stable) - len(shown)
+    more = (f"and {hidden:,} more partners (the CSV and JSON reports list every one)"
+            if hidden else "")
+    return [Heading(f"Stability ({options['stability']} runs, seed {options['seed']}; flows "
+                    "resampled, weights and costs ±50%, a fifth of relationships dropped): share "
+                    "of runs in which each is core", 2, only=("text",)),
+            Table(shown[["id", "tier", "stability"]], right=("stability",), only=("text",)),
+            Paragraph(more, indent=2, only=("text",)) if hidden else None]

@@ -19,6 +19,7 @@ what to check:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -149,7 +150,10 @@ def _capacity(system, scope, inc) -> list[CoverageWarning]:
     if inc is None:
         return []
     notes = [n for n in inc.notes if "capacity" in n.lower()]
-    out = [CoverageWarning("capacity", "", n) for n in notes]
+    ids = [str(i) for i in inc.services["id"]] if "id" in inc.services else []
+    out = [CoverageWarning("capacity", next((i for i in ids if re.search(
+        rf"(?<![\w-]){re.escape(i)}(?![\w-])", n)), ""), n.removeprefix("capacity: "))
+        for n in notes]
     services = system.services
     if "capacity" not in services or "activity_change" not in inc.services:
         return out

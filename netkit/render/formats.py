@@ -13,7 +13,7 @@ import pandas as pd
 
 from netkit.render.palette import INK, INK_MUTED, NHS_BLUE, NHS_DARK_BLUE, PANEL, RULE
 
-__all__ = ["text_table", "markdown_table", "html_table", "fmt_number", "fmt_share", "fmt_money", "shorten", "to_jsonable", "html_page", "script_hash", "escape_markdown", "terminal_safe", "neutralise_spreadsheet_text", "neutralise_frame", "csv_report"]
+__all__ = ["text_table", "markdown_table", "html_table", "fmt_number", "fmt_share", "fmt_money", "fmt_money_rounded", "shorten", "to_jsonable", "html_page", "script_hash", "escape_markdown", "terminal_safe", "neutralise_spreadsheet_text", "neutralise_frame", "csv_report"]
 
 
 # --- making names safe in each kind of output -----------------------------------------------
@@ -181,6 +181,33 @@ def fmt_money(value: float) -> str:
         return ""
     sign = "-" if round(value) < 0 else ""
     return f"{sign}£{abs(round(value)):,}"
+
+
+def fmt_money_rounded(value: float) -> str:
+    """Pounds as people say them: two significant figures, millions as ``£1.3m``, smaller
+    sums to the nearest thousand or ten (``£280,000``, ``£4,700``, ``£280``); signed where
+    negative. For reports only: JSON keeps the exact figure.
+
+    Examples
+    --------
+    >>> [fmt_money_rounded(v) for v in (1_312_400, 280_800, -48_564, 4_712, 283.4, 0)]
+    ['£1.3m', '£280,000', '-£49,000', '£4,700', '£280', '£0']
+    >>> fmt_money_rounded(12_640_000), fmt_money_rounded(999_999), fmt_money_rounded(float("nan"))
+    ('£13m', '£1.0m', '')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    size = abs(float(value))
+    if size < 0.5:
+        return "£0"
+    digits = 1 - math.floor(math.log10(size))
+    rounded = round(size, digits)
+    sign = "-" if value < 0 else ""
+    if rounded >= 1_000_000:
+        millions = rounded / 1_000_000
+        text = f"{millions:.1f}" if millions < 10 else f"{millions:,.0f}"
+        return f"{sign}£{text}m"
+    return f"{sign}£{round(rounded):,}"
 
 
 def shorten(text: str, width: int) -> str:

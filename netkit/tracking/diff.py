@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from netkit._views import DISPLAY_BUDGET, picture
@@ -197,12 +198,12 @@ def diff_partner_sets(before, after, result: ChangeResult | None = None,
     for k, v in after.scope.members().items():
         members.setdefault(k, set()).update(v)
     names = {**b["name"].to_dict(), **a["name"].to_dict()}
+    tiers = pd.concat([b["tier"].rename("before"), a["tier"].rename("after")], axis=1)
+    tiers = tiers.astype(object).where(tiers.notna(), None)
+    differ = tiers[tiers["before"].to_numpy() != tiers["after"].to_numpy()]
     joined, left, moved, scores, summary = [], [], [], [], []
-    for org in sorted(set(a.index) | set(b.index)):
-        tier_before = b["tier"].get(org)
-        tier_after = a["tier"].get(org)
-        if tier_before == tier_after:
-            continue
+    for org, tier_before, tier_after in sorted(zip(differ.index, differ["before"],
+                                                   differ["after"])):
         ev, why = _attribute(org, members.get(org, set()), touched, relevant, result)
         item = {"id": org, "name": names.get(org, org), "before": tier_before,
                 "after": tier_after, "events": ev, "why": why}
@@ -222,13 +223,15 @@ def diff_partner_sets(before, after, result: ChangeResult | None = None,
     for item in left + joined + moved:
         summary.append(item.pop("summary"))
     threshold = max(tolerance, SCORE_TOLERANCE)
-    common = sorted(set(a.index) & set(b.index))
-    for org in common:
-        change = float(a.at[org, "score"] - b.at[org, "score"])
-        if abs(change) > threshold:
-            ev, why = _attribute(org, members.get(org, set()), touched, relevant, result)
-            scores.append({"id": org, "name": names.get(org, org), "before": float(b.at[org, "score"]),
-                           "after": float(a.at[org, "score"]), "change": change, "events": ev,
-                           "why": why})
+    common = b.index.intersection(a.index)
+    before_scores = b["score"].reindex(common).astype(float)
+    after_scores = a["score"].reindex(common).astype(float)
+    change = after_scores - before_scores
+    big = change.index[np.abs(change.to_numpy()) > threshold]
+    for org in sorted(big):
+        ev, why = _attribute(org, members.get(org, set()), touched, relevant, result)
+        scores.append({"id": org, "name": names.get(org, org),
+                       "before": float(before_scores[org]), "after": float(after_scores[org]),
+                       "change": float(change[org]), "events": ev, "why": why})
     return PartnerDiff(after.opportunity.id, after.opportunity.title, joined, left, moved,
                        scores, summary, before, after)

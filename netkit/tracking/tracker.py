@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from netkit._progress import stage, steps
 from netkit.change.apply import ChangeResult, Touched, apply_changes, fmt_patients
 from netkit.change.changeset import Changeset
 from netkit.model.opportunity import Opportunity
@@ -317,7 +318,7 @@ class PartnerTracker:
         self._given = {(o.id if isinstance(o, Opportunity) else o): o for o in chosen}
         self.partner_sets: dict[str, PartnerSet] = {}
         self.dependencies: dict[str, Dependencies] = {}
-        for oid in self._given:
+        for oid in steps(self._given, "partner sets"):
             self._compute(oid, system)
 
     def _opportunity(self, oid: str, system: System):
@@ -343,10 +344,12 @@ class PartnerTracker:
             Which opportunities were recomputed and which left, with a `PartnerDiff` for each
             recomputed one.
         """
+        if not isinstance(changes, ChangeResult):
+            stage("applying the changes")
         result = changes if isinstance(changes, ChangeResult) else apply_changes(self.system,
                                                                                   changes)
         recomputed, unchanged, diffs, by_opp = [], [], [], {}
-        for oid in self._given:
+        for oid in steps(self._given, "recomputing what the changes touch"):
             deps = self.dependencies[oid]
             events = [n for n, t in sorted(result.touched.items()) if deps.touched_by(t)]
             if not events:

@@ -151,14 +151,23 @@ def _sampled_layout(n, i, j, w, pos, rng, iterations, gravity):
     cooling = temperature / (iterations + 1)
     scale = np.float32(n / min(PIVOTS, n))
     x, y = pos[:, 0].copy(), pos[:, 1].copy()
+    push = np.float32(scale * k * k)
     for _ in range(iterations):
         pivots = rng.choice(n, size=min(PIVOTS, n), replace=False)
-        dx = x[:, None] - x[pivots][None, :]
-        dy = y[:, None] - y[pivots][None, :]
-        distance2 = np.maximum(dx * dx + dy * dy, np.float32(1e-4))
-        force = scale * k * k / distance2
-        move_x = (dx * force).sum(axis=1)
-        move_y = (dy * force).sum(axis=1)
+        px, py = x[pivots], y[pivots]
+        # force[u, p] = push / |u - p|²; the move of u is the sum over pivots of
+        # (u - p) · force = u · Σ force - force @ p: two matrix-vector products instead of
+        # two more n × pivots products and their sums
+        force = np.subtract.outer(x, px)
+        force *= force
+        dy = np.subtract.outer(y, py)
+        dy *= dy
+        force += dy
+        np.maximum(force, np.float32(1e-4), out=force)
+        np.divide(push, force, out=force)
+        total = force.sum(axis=1)
+        move_x = x * total - force @ px
+        move_y = y * total - force @ py
         ex, ey = x[a] - x[b], y[a] - y[b]
         pull = w * np.maximum(np.sqrt(ex * ex + ey * ey), np.float32(0.01)) / k
         move_x -= np.bincount(a, ex * pull, n).astype(np.float32)

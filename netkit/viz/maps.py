@@ -27,7 +27,9 @@ import pandas as pd
 
 from netkit._frames import isin
 from netkit._gc import gc_paused
-from netkit.model.activity import organisation_flows, service_activity
+from netkit.model.activity import service_activity
+from netkit.viz.columns import _labels, _names_of, _per_value
+from netkit.viz.projection import organisation_projection
 from netkit.model.disclosure import disclosure_rules
 from netkit.model.schema import HOME
 from netkit.partners.reasons import type_name
@@ -102,12 +104,13 @@ class NetworkMap:
         """``(label, colour, shape)`` for each entry of a scheme present on the map."""
         nodes = self.nodes
         if scheme == "type":
-            present = set(nodes.loc[nodes["kind"] == "organisation", "family"])
+            families = nodes.loc[nodes["kind"] == "organisation", "family"]
+            present = set(families.unique().tolist())
             return [(f.label, f.colour, f.shape) for k, f in FAMILIES.items() if k in present]
         if scheme == "tier":
-            present = set(nodes["tier"])
+            present = set(nodes["tier"].unique().tolist())
             return [(TIER_LABELS[t], TIER_COLOURS[t], "dot") for t in TIER_COLOURS if t in present]
-        present = set(nodes["status"])
+        present = set(nodes["status"].unique().tolist())
         return [(CHANGE_LABELS[s], CHANGE_COLOURS[s], "dot") for s in CHANGE_COLOURS
                 if s in present]
 
@@ -206,11 +209,11 @@ def _node_frame(orgs: pd.DataFrame, activity: pd.Series) -> pd.DataFrame:
     """Organisation nodes (``id, name, type``) with activity, family, shape and type colour."""
     nodes = orgs[["id", "name", "type"]].copy().reset_index(drop=True)
     nodes["activity"] = nodes["id"].map(activity).fillna(0.0).astype("float64")
-    nodes["family"] = nodes["type"].map(family_of)
-    nodes["shape"] = nodes["family"].map(lambda f: FAMILIES[f].shape)
-    nodes["colour_type"] = nodes["family"].map(lambda f: FAMILIES[f].colour)
+    nodes["family"] = _per_value(nodes["type"], family_of)
+    nodes["shape"] = _per_value(nodes["family"], lambda f: FAMILIES[f].shape)
+    nodes["colour_type"] = _per_value(nodes["family"], lambda f: FAMILIES[f].colour)
     nodes["kind"] = "organisation"
-    nodes["label"] = nodes["name"].map(_label)
+    nodes["label"] = _labels(nodes["name"])
     for column in ("tier", "status", "colour_tier", "colour_change"):
         nodes[column] = ""
     return nodes
@@ -218,8 +221,11 @@ def _node_frame(orgs: pd.DataFrame, activity: pd.Series) -> pd.DataFrame:
 
 def _tooltip(nodes: pd.DataFrame, reasons: pd.Series | None = None,
              extra: pd.Series | None = None, count=fmt_number) -> pd.Series:
-    lines = (nodes["name"] + " (" + nodes["id"] + ")\n" + nodes["type"].map(type_name)
-             + "\n" + nodes["activity"].map(count) + " patient contacts a year")
+    per_value = {column: pd.Series(_per_value(nodes[column], func), index=nodes.index,
+                                   dtype="str")
+                 for column, func in (("type", type_name), ("activity", count))}
+    lines = (nodes["name"] + " (" + nodes["id"] + ")\n" + per_value["type"]
+             + "\n" + per_value["activity"] + " patient contacts a year")
     if extra is not None:
         lines = lines + extra.reindex(nodes.index).fillna("").map(lambda t: f"\n{t}" if t else "")
     if reasons is not None:
@@ -234,9 +240,9 @@ def _handoff_edges(handoffs: pd.DataFrame, names: dict, count=fmt_number) -> pd.
     edges = edges[edges["patients"] > 0].reset_index(drop=True)
     edges["kind"] = "handoff"
     edges["width"] = _widths(edges["patients"])
-    said = edges["patients"].map(count).astype("str")  # mapping no rows gives floats
-    edges["tooltip"] = (edges["source"].map(names) + " → " + edges["target"].map(names) + ": "
-                        + said + " patients a year")
+    said = pd.Series(_per_value(edges["patients"], count), index=edges.index, dtype="str")
+    edges["tooltip"] = (_names_of(edges["source"], names) + " → "
+                        + _names_of(edges["target"], names) + ": " + said + " patients a year")
     edges["dashed"] = False
     return edges
 
@@ -324,9 +330,11 @@ def map_system(system, services: bool = False, pathways=None, seed: int = 0,
     flows = system.flows
     if pathways is not None:
         flows = flows[flows["pathway"].isin(list(pathways))]
-    activity = service_activity(flows)
-    nodes, extra = _system_nodes(before, system, changes, activity)
     if services:
+        activity = service_activity(flows)
+        provider = system.services.set_index("id")["provider"]
+        nodes, extra = _system_nodes(before, system, changes,
+                                     activity.groupby(activity.index.map(provider)).sum())
         nodes["tooltip"] = _tooltip(nodes, extra=extra, count=count)
         nodes, edges = _with_services(system, flows, activity, nodes, count)
         notes, what = [], "organisations and services"
@@ -334,8 +342,10 @@ def map_system(system, services: bool = False, pathways=None, seed: int = 0,
                   f"{(nodes['kind'] == 'service').sum():,} services")
         handed = edges.loc[edges["kind"] != "provides", "patients"].sum()
     else:
+        org_activity, handoffs = organisation_projection(flows, system.services)
+        nodes, extra = _system_nodes(before, system, changes, org_activity)
         nodes, edges, notes, (whole, handed) = _organisation_handoffs(
-            system, flows, nodes, extra, max_nodes, count)
+            handoffs, nodes, extra, max_nodes, count)
         what, counts = "organisations", f"{whole:,} organisations"
     subtitle = [f"{counts}; {count(handed)} patients a year handed between them"]
     title = f"{system.name}" + (" after the changes" if changes is not None else "")
@@ -345,13 +355,12 @@ def map_system(system, services: bool = False, pathways=None, seed: int = 0,
                    seed, max_nodes, what, _provenance(before, changes), rules)
 
 
-def _system_nodes(before, system, changes, activity: pd.Series
+def _system_nodes(before, system, changes, org_activity: pd.Series
                   ) -> tuple[pd.DataFrame, pd.Series | None]:
-    """Organisation nodes with their services' activity; with ``changes``, the organisations
-    removed stay, and every node is marked added, removed, changed or unchanged. Returns the
-    nodes and a tooltip line per node saying what the changeset did (None without changes)."""
-    provider = system.services.set_index("id")["provider"]
-    org_activity = activity.groupby(activity.index.map(provider)).sum()
+    """Organisation nodes with their services' activity (``org_activity``, by organisation);
+    with ``changes``, the organisations removed stay, and every node is marked added, removed,
+    changed or unchanged. Returns the nodes and a tooltip line per node saying what the
+    changeset did (None without changes)."""
     orgs = system.organisations
     if changes is None:
         return _node_frame(orgs, org_activity), None
@@ -370,17 +379,16 @@ def _system_nodes(before, system, changes, activity: pd.Series
     return nodes, extra
 
 
-def _organisation_handoffs(system, flows, nodes, extra, max_nodes, count):
-    """The organisations-only map: the display budget applied before any text is made for the
+def _organisation_handoffs(raw, nodes, extra, max_nodes, count):
+    """The organisations-only map from the handoffs between organisations
+    (`organisation_projection`): the display budget applied before any text is made for the
     nodes and edges, then tooltips and handoff edges. Returns nodes, edges, the budget's notes
     and, for the subtitle, the whole system's organisations and patients handed between them."""
-    names = dict(zip(nodes["id"], nodes["name"]))
-    raw = organisation_flows(flows, system.services)
-    raw = raw[(raw["source"] != raw["target"]) & (raw["patients"] > 0)]
     whole = (len(nodes), raw["patients"].sum())
     if extra is not None:
         nodes["_extra"] = extra
     nodes, raw, notes = _budget(nodes, raw, max_nodes, "organisations")
+    names = dict(zip(nodes["id"].tolist(), nodes["name"].tolist()))  # those drawn
     if extra is not None:
         extra = nodes.pop("_extra")
     nodes["tooltip"] = _tooltip(nodes, extra=extra, count=count)

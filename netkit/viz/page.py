@@ -102,13 +102,15 @@ def map_section(network_map, heading: str = "h1") -> str:
         '<button type="button" class="nk-relax" title="Run the physics until the layout '
         'settles, then stop">Relax layout</button></div>')
     side = []
-    families = [k for k in FAMILIES if k in set(nodes["family"])]
+    present = set(nodes["family"].unique().tolist())  # once, not once per family
+    families = [k for k in FAMILIES if k in present]
     if len(families) > 1:
         side.append('<fieldset class="nk-filter-set"><legend>Show types</legend>' + "".join(
             f'<label><input type="checkbox" class="nk-filter-box" data-field="family" '
             f'value="{k}" checked> {_swatch(FAMILIES[k].colour)}{e(FAMILIES[k].label)}</label>'
             for k in families) + "</fieldset>")
-    tiers = [t for t in TIER_COLOURS if t in set(nodes["tier"])]
+    present = set(nodes["tier"].unique().tolist())
+    tiers = [t for t in TIER_COLOURS if t in present]
     if tiers:
         side.append('<fieldset class="nk-filter-set"><legend>Show tiers</legend>' + "".join(
             f'<label><input type="checkbox" class="nk-filter-box" data-field="tier" '

@@ -4,7 +4,8 @@
 A merge combines the organisations' services (the new organisation provides them), the flows
 between them (which become internal), their relationships (ends renamed; ties between the merged
 organisations dropped; duplicates combined: values summed, the strongest tie kept, the payment
-basis of the largest contract) and their budgets (summed). Organisations whose parent merged get
+basis of the largest contract, except that contracts with different payment bases become one
+``api`` contract whose variable share is their value-weighted mix, and the log says so) and their budgets (summed). Organisations whose parent merged get
 the new organisation as parent, and opportunities that include or exclude a merged organisation
 name the new one instead.
 """
@@ -345,6 +346,35 @@ def _merge_relationships(s: State, e: ChangeEvent, merged: list, new_id: str) ->
     out = lead.copy()
     out["value"] = combined["value"].sum(min_count=1)
     out["strength"] = combined["strength"].max()
+    out = _blend_payment(s, e, rels, out)
     out = out.reset_index().sort_values("_order", kind="mergesort")
     return out.drop(columns=["_order", "_value"]).reset_index(drop=True)[
         [c for c in s.t["relationships"].columns]]
+
+
+def _blend_payment(s: State, e: ChangeEvent, rels: pd.DataFrame, out: pd.DataFrame
+                   ) -> pd.DataFrame:
+    """Contracts combined from different payment bases become one aligned payment and incentive
+    (``api``) contract whose variable share is the value-weighted mix of theirs (activity 1,
+    block 0, api its own), so the money each service line brings in is kept; the log says so."""
+    from netkit.finance.positions import variable_share
+
+    commissions = rels[rels["type"] == "commissions"]
+    if commissions.empty:
+        return out
+    if "variable_share" not in out:
+        out["variable_share"] = np.nan
+    weight = commissions["value"].fillna(0.0)
+    mix = commissions.assign(_var=variable_share(commissions) * weight, _w=weight)
+    for (source, target, kind), group in mix.groupby(["source", "target", "type"], sort=False):
+        bases = sorted(set(group["payment"].dropna()))
+        if len(group) < 2 or len(bases) < 2:
+            continue
+        share = float(group["_var"].sum() / group["_w"].sum()) if group["_w"].sum() > 0 else \
+            float(variable_share(group).mean())
+        out.loc[(source, target, kind), ["payment", "variable_share"]] = ["api", round(share, 4)]
+        s.log.append((e.number, f"payment basis changes: {source}'s contracts with {target} "
+                                f"({', '.join(bases)}) become one aligned payment and incentive "
+                                f"contract, {share:.0%} variable (the value-weighted mix, so each "
+                                "service line's money is kept)"))
+    return out

@@ -1,0 +1,316 @@
+"""Benchmarks with a target: each is one small function, registered with `@target`, that
+measures one thing an analyst waits for and says whether the target is met.
+
+Adding a row::
+
+    @target("diagnose on the national system", "under 30 s")
+    def diagnose_national(ctx):
+        national = ctx.system("national")
+        seconds, memory = timed(lambda: netkit.diagnose(national), 3)
+        return Row(f"diagnose, national system ({len(national.organisations):,} "
+                   "organisations)", seconds, memory, met=seconds < 30,
+                   figure=f"{seconds:.1f} s")
+
+``ctx.system(scale)`` gives the generated ICS (``ics``, QKK), region (``region``, Y56) or
+``national`` system (`netkit generate`, seed 0), made once per run; ``ctx.path(scale)`` its
+folder; ``ctx.repeat`` the runs asked for. ``python benchmarks/run.py --only NAME,...`` runs
+just the named rows (the function names), ``--write`` records them in the targets table of
+benchmarks/README.md (rows not run keep their last result).
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import netkit
+
+__all__ = ["Row", "Context", "target", "TARGETS", "run_targets", "targets_table"]
+
+
+@dataclass
+class Row:
+    """One measured row: what, median seconds, peak traced memory (MiB), the peer or floor
+    it is compared with, and whether its target is met, judged on ``figure``."""
+
+    name: str
+    seconds: float
+    memory: float = float("nan")
+    peer: str = ""
+    met: bool | None = None
+    figure: str = ""
+    what: str = ""  # the target's subject (set by @target)
+    goal: str = ""  # the target itself, e.g. "under 0.2 s" (set by @target)
+
+    def line(self) -> str:
+        memory = "" if self.memory != self.memory else f"{self.memory:.1f}"
+        return f"| {self.name} | {self.seconds:.3f} | {memory} | {self.peer} |"
+
+    def target_line(self) -> str:
+        status = {True: "met", False: "missed", None: "not measured"}[self.met]
+        return f"| {self.what} | {self.goal} | {status}: {self.figure} |"
+
+
+#: name → (what, goal, function); filled by `target`, in the order the rows are defined.
+TARGETS: dict[str, tuple[str, str, Callable]] = {}
+
+
+def target(what: str, goal: str):
+    """Register a benchmark row with its target (``what`` is measured, ``goal`` to meet)."""
+
+    def register(func):
+        TARGETS[func.__name__] = (what, goal, func)
+        return func
+
+    return register
+
+
+class Context:
+    """What the rows share in one run: the generated systems (made and loaded once)."""
+
+    AREAS = {"ics": "QKK", "region": "Y56", "national": None}
+
+    def __init__(self, repeat: int = 5, folder: Path | None = None):
+        self.repeat = repeat
+        self.folder = folder or Path(tempfile.mkdtemp(prefix="netkit-bench-"))
+        self._systems: dict = {}
+
+    def path(self, scale: str) -> Path:
+        folder = self.folder / scale
+        if not folder.exists():
+            area = self.AREAS[scale]
+            subprocess.run([sys.executable, "-m", "netkit", "generate", "--scale", scale,
+                            "--seed", "0", "-o", str(folder)]
+                           + (["--area", area] if area else []),
+                           check=True, capture_output=True)
+        return folder
+
+    def system(self, scale: str):
+        if scale not in self._systems:
+            self._systems[scale] = netkit.load_system(self.path(scale))
+        return self._systems[scale]
+
+
+def timed(func, repeat: int = 5) -> tuple[float, float]:
+    from run import timed as run_timed  # one definition of a timing (benchmarks/run.py)
+
+    return run_timed(func, repeat)
+
+
+def interleaved(funcs: list, repeat: int) -> list[float]:
+    """Median seconds of each function, runs taken in turn (a, b, a, b, ...) after a warm-up,
+    so that a busy moment of the machine weighs on all of them alike."""
+    for func in funcs:
+        func()
+    times: list[list[float]] = [[] for _ in funcs]
+    for _ in range(repeat):
+        for func, kept in zip(funcs, times):
+            start = time.perf_counter()
+            func()
+            kept.append(time.perf_counter() - start)
+    return [statistics.median(t) for t in times]
+
+
+def run_targets(names: list[str] | None = None, repeat: int = 5,
+                ctx: Context | None = None) -> list[Row]:
+    """Run the registered rows (all, or those named), each row given its target."""
+    ctx = ctx or Context(repeat)
+    unknown = sorted(set(names or ()) - set(TARGETS))
+    if unknown:
+        raise SystemExit(f"no benchmark named {', '.join(unknown)} (known: "
+                         f"{', '.join(TARGETS)})")
+    rows = []
+    for name, (what, goal, func) in TARGETS.items():
+        if names and name not in names:
+            continue
+        for row in (lambda r: r if isinstance(r, list) else [r])(func(ctx)):
+            row.what, row.goal = row.what or what, row.goal or goal
+            rows.append(row)
+            print(row.line(), file=sys.stderr, flush=True)
+    return rows
+
+
+def targets_table(rows: list[Row], previous: str = "") -> str:
+    """The targets table: a line per row run, and the lines of ``previous`` (the table as
+    last written) for targets not run this time."""
+    header = "| what | target | status (measured figure) |\n|---|---|---|"
+    done = {row.what for row in rows}
+    kept = [line for line in previous.splitlines()
+            if line.startswith("| ") and not line.startswith("| what |")
+            and line.split(" | ")[0][2:] not in done]
+    order = {what: i for i, (what, _, _) in enumerate(TARGETS.values())}
+    lines = sorted(kept + [row.target_line() for row in rows],
+                   key=lambda line: order.get(line.split(" | ")[0][2:], len(order)))
+    return "\n".join([header] + lines) + "\n"
+
+
+# -- issue 21 -------------------------------------------------------------------------------------
+ONE_EVENT = [{"scale_flows": {"pathway": "QKK-frailty-urgent", "factor": 1.1}}]
+
+
+@target("applying a one-event changeset to the generated region (168,000 flows)", "under 0.2 s")
+def changeset_apply(ctx):
+    from netkit.change.changeset import Changeset
+
+    from netkit.change import apply as applying
+
+    region = ctx.system("region")
+    changeset = Changeset.of(ONE_EVENT)
+    seconds, memory = timed(lambda: netkit.apply_changes(region, changeset), ctx.repeat)
+    # the peer: the same change with the whole system revalidated (as before issue 21)
+    rows_only = applying._changed_numbers
+    applying._changed_numbers = lambda state, system: None
+    try:
+        t_whole = _seconds(lambda: netkit.apply_changes(region, changeset))
+    finally:
+        applying._changed_numbers = rows_only
+    return Row(f"apply a one-event changeset (scale one ICS's frailty flows) to the generated "
+               f"London region ({len(region.flows):,} flows)", seconds, memory,
+               f"{t_whole / seconds:.0f}x faster than revalidating the whole system "
+               f"({t_whole:.2f} s, one run)", met=seconds < 0.2, figure=f"{seconds:.3f} s")
+
+
+@target("incremental recompute after one event, generated London region: the tracker's "
+        "overhead beyond a fresh query of the touched opportunity", "at most 20%")
+def tracker_overhead(ctx):
+    from netkit.change.changeset import Changeset
+
+    region = ctx.system("region")
+    change = netkit.apply_changes(region, Changeset.of(ONE_EVENT))
+    tracker = netkit.PartnerTracker(region)
+
+    def incremental():  # a copy of the tracker, so that every run starts from the same state
+        copy = netkit.PartnerTracker.__new__(netkit.PartnerTracker)
+        copy.__dict__.update({**tracker.__dict__, "partner_sets": dict(tracker.partner_sets),
+                              "dependencies": dict(tracker.dependencies)})
+        return copy.apply(change)
+
+    touched = incremental().recomputed
+    t_inc, t_fresh = interleaved(
+        [incremental, lambda: [netkit.find_partners(change.system, o) for o in touched]],
+        max(ctx.repeat, 5))
+    _, memory = timed(incremental, 1)
+    t_all = statistics.median(_seconds(lambda: netkit.find_all_partners(change.system))
+                              for _ in range(2))
+    overhead = t_inc / t_fresh - 1
+    return Row(f"incremental recompute after one event, generated London region "
+               f"({len(region.opportunities)} opportunities; the event touches "
+               f"{', '.join(touched)}; the change already applied)", t_inc, memory,
+               f"a fresh query of the touched opportunit{'y' if len(touched) == 1 else 'ies'} "
+               f"{t_fresh:.3f} s ({overhead:+.0%}); {t_all / t_inc:.0f}x faster than "
+               f"recomputing all {len(region.opportunities)} ({t_all:.2f} s)",
+               met=overhead <= 0.20,
+               figure=f"{overhead:+.0%} ({t_inc:.2f} s against {t_fresh:.2f} s; "
+                      f"{t_all / t_inc:.0f}x faster than recomputing all)")
+
+
+def _seconds(func) -> float:
+    start = time.perf_counter()
+    func()
+    return time.perf_counter() - start
+
+
+@target("`netkit compare` of a generated ICS with a generated region", "under 3 s")
+def compare_ics_region(ctx):
+    ics, region = ctx.system("ics"), ctx.system("region")
+    opportunity = "QKK-frailty-admissions"
+    # one run: it takes tens of seconds under load (a warm-up first would double that)
+    seconds = _seconds(lambda: netkit.compare(ics, region, opportunity))
+    return Row(f"compare the generated ICS with the generated London region "
+               f"({opportunity}; systems already loaded; one run)", seconds,
+               met=seconds < 3, figure=f"{seconds:.2f} s (one run)")
+
+
+@target("`netkit partners --all` on the generated region", "under 3 s")
+def partners_all_region(ctx):
+    region = ctx.system("region")
+    seconds = _seconds(lambda: netkit.find_all_partners(region))  # one run: about 5 s
+    memory = float("nan")
+    command = [sys.executable, "-m", "netkit", "partners", str(ctx.path("region")), "--all",
+               "-f", "json", "-q"]
+    t_cli = statistics.median(_seconds(lambda: subprocess.run(command, check=True,
+                                                              capture_output=True))
+                              for _ in range(2))
+    return Row(f"all {len(region.opportunities)} opportunities of the generated London region "
+               f"(find_all_partners)", seconds, memory,
+               f"`netkit partners --all -f json` from the command line, loading included: "
+               f"{t_cli:.2f} s", met=t_cli < 3,
+               figure=f"{t_cli:.2f} s from the command line ({seconds:.2f} s the library "
+                      "call)")
+
+
+@target("HTML map of the generated London region (2,000 of 9,144 drawn)", "under 0.3 s")
+def map_region(ctx):
+    from netkit.viz.maps import map_system
+
+    region = ctx.system("region")
+    drawn = map_system(region)
+    seconds, memory = timed(lambda: map_system(region).to_html(), max(ctx.repeat, 5))
+    t_page, _ = timed(drawn.to_html, 3)
+    return Row(f"HTML map (generated London region: {len(region.organisations):,} "
+               f"organisations, {len(drawn.nodes):,} drawn, {len(drawn.edges):,} edges)",
+               seconds, memory, f"page alone {t_page:.2f} s", met=seconds < 0.3,
+               figure=f"{seconds:.2f} s")
+
+
+@target("`directly_follows`, 2M shuffled events with text ids, against pm4py in the same run",
+        "at least 8x faster")
+def dfg_against_pm4py(ctx):
+    import contextlib
+    import io
+
+    from run import pm4py_dfg, synthetic_events
+
+    from netkit.mining.directly_follows import directly_follows
+
+    events = synthetic_events(2_000_000)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):  # pm4py prints a banner on import
+            import pm4py
+    except ImportError:
+        seconds, memory = timed(lambda: directly_follows(events), 3)
+        return Row("directly_follows, 2M shuffled events, text ids (pm4py not installed)",
+                   seconds, memory, figure="pm4py not installed")
+    with contextlib.redirect_stdout(io.StringIO()):
+        t_ours, t_pm = interleaved([lambda: directly_follows(events),
+                                    lambda: pm4py_dfg(events)], 3)
+    _, memory = timed(lambda: directly_follows(events), 1)
+    ratio = t_pm / t_ours
+    return Row(f"directly_follows, 2M shuffled events, text ids "
+               f"({2e6 / t_ours / 1e6:.2f}M events/s)", t_ours, memory,
+               f"{ratio:.1f}x faster than pm4py {pm4py.__version__} ({t_pm:.2f} s; runs "
+               "taken in turn)", met=ratio >= 8, figure=f"{ratio:.1f}x")
+
+
+@target("`directly_follows` on input already sorted by case and time", "at least 60M events/s")
+def dfg_sorted(ctx):
+    import numpy as np
+    import pandas as pd
+
+    from netkit.mining.directly_follows import directly_follows
+
+    n = 10_000_000
+    rng = np.random.default_rng(1)
+    ordered = pd.DataFrame({"case_id": np.sort(rng.integers(0, n // 10, n)),
+                            "timestamp": pd.to_datetime(np.arange(n, dtype=np.int64)),
+                            "activity": rng.integers(0, 50, n)})
+    activity = ordered["activity"].to_numpy()
+
+    def floor():  # the count at its core as one plain numpy expression: no starts, no ends
+        return np.bincount(activity[:-1] * 50 + activity[1:], minlength=2500)
+
+    seconds, t_floor = interleaved([lambda: directly_follows(ordered), floor],
+                                   max(ctx.repeat, 5))
+    _, memory = timed(lambda: directly_follows(ordered), 1)
+    rate = n / seconds / 1e6
+    return Row(f"directly_follows, 10M events already in order, integer ids "
+               f"({rate:.1f}M events/s)", seconds, memory,
+               f"{seconds / t_floor:.1f}x a bare numpy count of the pairs alone "
+               f"({t_floor:.3f} s; runs taken in turn)", met=rate >= 60,
+               figure=f"{rate:.1f}M events/s")

@@ -1,0 +1,172 @@
+"""The one-page board summary: the verdict, the partners and why, the money with its range,
+and what the board is asked to agree, in NHS wording, each figure with the input rows behind it.
+"""
+
+from __future__ import annotations
+
+from netkit.partners.reasons import type_name
+from netkit.partners.sources import format_sources
+from netkit.render.document import Heading, Lines, Note, Paragraph
+
+__all__ = ["Asks", "money_words", "verdict_words", "partner_lines", "asks", "board_blocks"]
+
+
+#: The verdict's kinds as the asks say them.
+_KINDS = {"internal": "an internal improvement", "bilateral": "a bilateral agreement",
+          "partnership": "a partnership"}
+
+
+class Asks(Lines):
+    """Numbered asks ("1. Agree ..."): lines in Markdown and HTML, a numbered list in Word."""
+
+
+def _money(value: float) -> str:
+    try:
+        from netkit.render.formats import fmt_money_rounded as rounded
+    except ImportError:  # older render helpers: exact pounds
+        from netkit.render.formats import fmt_money as rounded
+    return rounded(value)
+
+
+def money_words(money: dict | None) -> str:
+    """``The system gains £3.3m a year (range £2.1m to £4.0m).``
+
+    Examples
+    --------
+    >>> money_words({"low": None, "central": -40000.0, "high": None})
+    'The system loses £40,000 a year (range not computed).'
+    >>> money_words(None)
+    'No money moves: the opportunity shifts no activity.'
+    """
+    if money is None:
+        return "No money moves: the opportunity shifts no activity."
+    central = money["central"]
+    verb = "gains" if central >= 0 else "loses"
+    if money.get("low") is None or money.get("high") is None:
+        span = "range not computed"
+    else:
+        span = f"range {_money(money['low'])} to {_money(money['high'])}"
+    return f"The system {verb} {_money(abs(central))} a year ({span})."
+
+
+def verdict_words(verdict: dict | None, core: int) -> str:
+    """The verdict in a sentence (with the coordination burden where it carries one), or what
+    stands in for it where it is not computed.
+
+    Examples
+    --------
+    >>> print(verdict_words({"kind": "bilateral", "reason": "two trusts hold 90% of contacts",
+    ...                      "burden": {"days": 40.0, "cost": 30000.0}}, 2))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    Verdict: bilateral. Two trusts hold 90% of contacts. Running it takes about 40 staff days a
+    year (£30,000).
+    """
+    if verdict is None:
+        return (f"Verdict: not computed (this netkit gives no proportionality verdict). The "
+                f"partner analysis puts {core:,} partner{'s' if core != 1 else ''} at the table.")
+    reason = str(verdict.get("reason") or "").strip().rstrip(".")
+    reason = reason[:1].upper() + reason[1:]
+    line = f"Verdict: {verdict.get('kind', 'not stated')}." + (f" {reason}." if reason else "")
+    burden = verdict.get("burden") or {}
+    if isinstance(burden, dict) and burden.get("days") and burden.get("cost") is not None:
+        line += (f" Running it takes about {burden['days']:,.0f} staff days a year "
+                 f"({_money(burden['cost'])}).")
+    return line
+
+
+def partner_lines(partners, names: dict) -> list[str]:
+    """One line per core partner: name, type, its first reason and the rows behind it."""
+    core = partners[partners["tier"] == "core"]
+    out = []
+    for row in core.to_dict("records"):  # the core: a handful of partners
+        reason = row["reasons"][0] if len(row["reasons"]) else "at the table"
+        line = f"{row['name']} ({type_name(row['type'])}): {reason}"
+        if "sources" in row and isinstance(row["sources"], list) and row["sources"]:
+            line += f" [{format_sources(row['sources'], limit=3)}]"
+        out.append(line)
+    return out
+
+
+def asks(title: str, verdict: dict | None, lead: str | None, names: dict, core: list,
+         seats, share, investment: dict | None, money: dict | None, cadence: dict,
+         gain_share=None) -> list[str]:
+    """Three to five numbered asks, derived from the verdict, the seats, the risk share (or,
+    where the designer's proposal is not computed, the gain-share ``gain_share``: ``payer,
+    payee, amount``) and the investment.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> share = pd.DataFrame({"payer": ["ICB"], "payee": ["COM"], "amount": [1000.0],
+    ...                       "rule": ["keep whole"]})
+    >>> lines = asks("Frailty", {"kind": "bilateral"}, "ICB", {"ICB": "Vale ICB"}, ["ICB", "COM"],
+    ...              pd.DataFrame(columns=["name", "members"]), share, None, {"central": 5.0},
+    ...              {"board": "monthly", "working_group": "fortnightly"})
+    >>> print(*lines)  # doctest: +NORMALIZE_WHITESPACE
+    1. Agree that 'Frailty' proceeds as a bilateral agreement led by Vale ICB, accountable for
+       every workstream.
+    2. Agree the 2 core partners and a monthly programme board with a fortnightly working
+       group.
+    3. Agree in principle the risk-and-gain-share: 1 payment totalling £1,000 a year, as set
+       out in the risk-and-gain-share summary.
+    4. Agree the engagement plan and the evaluation: measures reported to the programme board
+       and the results published at each milestone.
+    """
+    lead_name = f"{names.get(lead, lead)}" if lead else "a lead to be named"
+    kind = (verdict or {}).get("kind") or "partnership"
+    kind = _KINDS.get(kind, f"a {kind}")
+    out = [f"Agree that '{title}' proceeds as {kind} led by {lead_name}, accountable for "
+           "every workstream."]
+    seat_words = ""
+    if len(seats):
+        seat_words = " including " + ", ".join(
+            f"the {row['name']} seat for {len(row['members']):,} organisations"
+            for row in seats.to_dict("records"))
+    out.append(f"Agree the {len(core):,} core partners{seat_words} and a {cadence['board']} "
+               f"programme board with a {cadence['working_group']} working group.")
+    if share is not None and len(share):
+        total = float(share["amount"].sum())
+        out.append(f"Agree in principle the risk-and-gain-share: {len(share):,} payment"
+                   f"{'s' if len(share) != 1 else ''} totalling {_money(total)} a year, as set "
+                   "out in the risk-and-gain-share summary.")
+    elif share is not None:
+        out.append("Agree that no risk-and-gain-share payments are needed: no core partner is "
+                   "worse off under the shift.")
+    elif gain_share is not None and len(gain_share):
+        out.append(f"Agree in principle a gain-share of {_money(float(gain_share['amount'].sum()))}"
+                   f" a year in {len(gain_share):,} payment{'s' if len(gain_share) != 1 else ''}"
+                   " that leaves every core partner no worse off, and ask the finance leads to "
+                   "design the full risk-and-gain-share before contracts are varied.")
+    elif money is not None:
+        out.append("Ask the finance leads to design the risk-and-gain-share (not computed "
+                   "here) before contracts are varied.")
+    if investment:
+        funders = ", ".join(names.get(f["id"], f["id"]) for f in investment.get("funded_by", []))
+        out.append(f"Agree the investment of {_money(investment['amount'])} a year"
+                   + (f", funded by {funders}" if funders else "") + ".")
+    out.append("Agree the engagement plan and the evaluation: measures reported to the "
+               "programme board and the results published at each milestone.")
+    return [f"{i}. {text}" for i, text in enumerate(out[:5], start=1)]
+
+
+def board_blocks(pack) -> list:
+    """The board summary as document blocks."""
+    warnings = pack.warnings
+    if warnings is None:
+        coverage = Note("not computed by this netkit", label="data coverage")
+    elif warnings:
+        coverage = Note("; ".join(warnings), label="data coverage")
+    else:
+        coverage = Note("no gaps found in the data", label="data coverage")
+    money_source = format_sources(pack.money_sources) if pack.money_sources else \
+        "no input rows (a system not read from files)"
+    return [
+        Heading("Board summary", 2),
+        Paragraph(f"{pack.title}: {pack.system_name}.", emphasis=True),
+        Heading("The verdict", 3), Paragraph(verdict_words(pack.verdict, len(pack.core))),
+        coverage,
+        Heading("The partners and why", 3), Lines(tuple(pack.partner_lines)),
+        Heading("The money", 3), Paragraph(money_words(pack.money)),
+        Note(money_source, label="source"),
+        Heading("What we are asking the board to agree", 3), Asks(tuple(pack.asks)),
+    ]

@@ -1,0 +1,361 @@
+"""The engagement pack: what a programme circulates once a partner set is agreed.
+
+`engagement_pack` finds the partners (`netkit.find_partners`) and builds from them a RACI per
+workstream, an engagement plan with a cadence per tier, a stakeholder map consistent with the
+tiers, the risk-and-gain-share summary and a one-page board summary. `EngagementPack` holds the
+tables and renders one `netkit.render.document.Document` as Markdown or HTML, the same document
+as Word (`netkit.engagement.word`) and its tables as a workbook.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from netkit.engagement import board
+from netkit.engagement.inputs import (
+    commissioners_of,
+    contract_rows,
+    investment_of,
+    lead_of,
+    money_of,
+    risk_share_of,
+    seats_of,
+    service_rows,
+    shift_services,
+    verdict_of,
+    warnings_of,
+)
+from netkit.engagement.raci import informed_line, raci, workstreams
+from netkit.errors import OptionError
+from netkit.partners.sources import merge_sources
+from netkit.render.document import (
+    Bullets,
+    Document,
+    Footer,
+    Heading,
+    Note,
+    Paragraph,
+    Table,
+)
+from netkit.render.formats import fmt_money
+from netkit.render.html import render_html, render_page
+from netkit.render.markdown import render_markdown
+from netkit.render.text import render_text
+
+__all__ = ["EngagementPack", "engagement_pack", "CADENCE"]
+
+#: Default cadence of each engagement; ``cadence={"board": "six-weekly"}`` overrides one.
+CADENCE = {"board": "monthly", "working_group": "fortnightly", "involve": "quarterly",
+           "inform": "at milestones"}
+
+#: How many partners of a tier the stakeholder map lists (the workbook lists every one).
+MAP_ROWS = 20
+
+#: Where the grid (power and interest) and the tier agree: the grid positions each tier takes.
+_AGREES = {"core": {"manage closely", "keep satisfied", "keep informed"},
+           "involve": {"manage closely", "keep satisfied", "keep informed", "monitor"},
+           "inform": {"monitor", "keep informed"}}
+
+
+@dataclass(frozen=True, repr=False)
+class EngagementPack:
+    """The engagement pack for one opportunity (`engagement_pack`).
+
+    Attributes
+    ----------
+    title, system_name : str
+    opportunity : str
+        The opportunity's id.
+    lead : str or None
+        The accountable partner; ``lead_reason`` says why it is the lead.
+    verdict : dict or None
+        The proportionality verdict where the partner result carries one.
+    raci : DataFrame
+        ``workstream, responsible, accountable, consulted, informed, sources``.
+    plan : DataFrame
+        ``tier, engagement, cadence, who, purpose``.
+    stakeholders : DataFrame
+        ``id, name, tier, grid, salience, why`` for every partner.
+    risk_share : DataFrame or None
+        ``payer, payee, amount, rule`` (``None``: not computed by this netkit).
+    positions : DataFrame
+        ``organisation, net, range``: each organisation's £ a year under the shift before any
+        payment, with its range where the money carries one.
+    money : dict or None
+        ``low, central, high``: the system's net £ a year.
+    asks, partner_lines : list of str
+    warnings : list of str or None
+    """
+
+    title: str
+    system_name: str
+    opportunity: str
+    lead: str | None
+    lead_reason: str
+    verdict: dict | None
+    raci: pd.DataFrame
+    plan: pd.DataFrame
+    stakeholders: pd.DataFrame
+    risk_share: pd.DataFrame | None
+    risk_share_source: str
+    positions: pd.DataFrame
+    investment: dict | None
+    money: dict | None
+    money_sources: list
+    core: list
+    names: dict
+    asks: list
+    partner_lines: list
+    warnings: list | None
+    cadence: dict
+    informed: str = ""
+    notes: list = field(default_factory=list)
+    provenance: str = ""
+
+    def __repr__(self) -> str:
+        return (f"<EngagementPack {self.opportunity!r} in {self.system_name!r}: "
+                f"{len(self.raci)} workstreams, {len(self.core)} core, lead {self.lead}>")
+
+    # -- tables -------------------------------------------------------------------------------
+    def to_frame(self) -> pd.DataFrame:
+        """The RACI, one row per workstream."""
+        return self.raci[["workstream", "responsible", "accountable", "consulted", "informed",
+                          "sources"]].copy()
+
+    def to_sheets(self) -> dict[str, pd.DataFrame]:
+        """One sheet per table: board (the summary's lines), raci, plan, stakeholders and
+        risk_share."""
+        lines = ([("verdict", board.verdict_words(self.verdict, len(self.core))),
+                  ("money", board.money_words(self.money))]
+                 + [("partner", line) for line in self.partner_lines]
+                 + [("ask", line) for line in self.asks])
+        share = self.risk_share if self.risk_share is not None else pd.DataFrame(
+            {"payer": [], "payee": [], "amount": [], "rule": []})
+        return {"board": pd.DataFrame(lines, columns=["item", "text"]), "raci": self.to_frame(),
+                "plan": self.plan.copy(), "stakeholders": self.stakeholders.copy(),
+                "risk_share": share.copy(), "positions": self.positions.copy()}
+
+    def to_dict(self) -> dict:
+        """Everything as plain data."""
+        return {"opportunity": self.opportunity, "title": self.title,
+                "system": self.system_name, "lead": self.lead, "lead_reason": self.lead_reason,
+                "verdict": self.verdict, "money": self.money, "asks": list(self.asks),
+                "raci": self.to_frame().to_dict("records"),
+                "plan": self.plan.to_dict("records"),
+                "stakeholders": self.stakeholders.to_dict("records"),
+                "risk_share": None if self.risk_share is None
+                else self.risk_share.to_dict("records"),
+                "investment": self.investment, "warnings": self.warnings,
+                "cadence": dict(self.cadence), "notes": list(self.notes)}
+
+    # -- the document -------------------------------------------------------------------------
+    def _share_blocks(self) -> list:
+        if self.risk_share is None:
+            return [Heading("Risk-and-gain-share", 2),
+                    Paragraph("The risk-and-gain-share proposal is not computed by this netkit."
+                              + (f" {self.risk_share_source}" if self.risk_share_source else ""))]
+        if not len(self.risk_share):
+            lines = ["No payments: no core partner is worse off under the shift."]
+        else:
+            lines = [f"{self.names.get(r['payer'], r['payer'])} pays "
+                     f"{self.names.get(r['payee'], r['payee'])} {fmt_money(r['amount'])} a year"
+                     + (f" ({r['rule']})" if isinstance(r.get("rule"), str) and r["rule"]
+                        else "") for r in self.risk_share.to_dict("records")]
+        blocks = [Heading("Risk-and-gain-share", 2), Paragraph(board.money_words(self.money)),
+                  Table(self.positions, right=("net", "range")) if len(self.positions) else None,
+                  Bullets(tuple(lines)), Note(self.risk_share_source, label="source")]
+        if self.investment:
+            blocks.append(Paragraph(f"Investment: {fmt_money(self.investment['amount'])} a "
+                                    "year."))
+        return blocks
+
+    def _map_blocks(self) -> list:
+        shown = pd.concat([self.stakeholders[self.stakeholders["tier"] == t].head(
+            None if t == "core" else MAP_ROWS) for t in ("core", "involve", "inform")])
+        hidden = len(self.stakeholders) - len(shown)
+        return [Heading("Stakeholder map", 2),
+                Paragraph("Each partner's place on the power and interest grid beside its tier; "
+                          "where the two differ, 'why' says which to follow."),
+                Table(shown[["name", "id", "tier", "grid", "salience", "why"]], max_width=50),
+                Paragraph(f"And {hidden:,} more (the workbook lists every one).",
+                          emphasis=True) if hidden else None]
+
+    def report(self) -> Document:
+        """The pack as a document: the board summary first, then the RACI, the engagement plan,
+        the stakeholder map and the risk-and-gain-share."""
+        raci_table = self.to_frame()
+        blocks = [Heading(f"Engagement pack: {self.title}")]
+        blocks += board.board_blocks(self)
+        blocks += [Heading("Who does what (RACI)", 2),
+                   Paragraph(f"Accountable throughout: {self.names.get(self.lead, self.lead)} "
+                             f"({self.lead_reason})." if self.lead else
+                             "No accountable lead: the partner set has no core."),
+                   Table(raci_table, max_width=60),
+                   Paragraph(self.informed),
+                   Heading("Engagement plan", 2),
+                   Paragraph("Cadences are defaults; change them with cadence= (--cadence "
+                             "NAME=HOW-OFTEN on the command line)."),
+                   Table(self.plan, max_width=60)]
+        blocks += self._map_blocks() + self._share_blocks()
+        blocks += [Note(n) for n in self.notes]
+        if self.provenance:
+            blocks.append(Footer(self.provenance))
+        return Document(blocks, title=f"Engagement pack: {self.title}")
+
+    def to_markdown(self) -> str:
+        """The pack for a board paper."""
+        return render_markdown(self.report())
+
+    def to_text(self) -> str:
+        return render_text(self.report(), 110)
+
+    def to_html(self) -> str:
+        """A single self-contained HTML page (no scripts, no external resources)."""
+        return render_page(self.report())
+
+    def to_docx(self) -> bytes:
+        """The pack as a Word document (needs python-docx: ``pip install 'netkit[engage]'``)."""
+        from netkit.engagement.word import docx_bytes
+
+        return docx_bytes(self.report())
+
+    def _repr_html_(self) -> str:
+        return render_html(self.report(), notebook=True)
+
+
+def _plan(ps, names: dict, cadence: dict) -> pd.DataFrame:
+    tiers = ps.partners.sort_values(["score", "id"], ascending=[False, True], kind="mergesort")
+
+    def who(tier: str) -> str:
+        ids = tiers.loc[tiers["tier"] == tier, "id"].tolist()
+        if not ids:
+            return "none"
+        named = "; ".join(names.get(i, i) for i in ids[:5])
+        return f"{len(ids):,}: {named}" + (f" and {len(ids) - 5:,} more" if len(ids) > 5 else "")
+
+    rows = [("core", "programme board", cadence["board"], who("core"),
+             "decide: scope, money, risk share, progress against plan"),
+            ("core", "working group", cadence["working_group"], who("core"),
+             "deliver: workstreams, data, issues"),
+            ("involve", "briefing and consultation", cadence["involve"], who("involve"),
+             "consult on design and on changes that touch them"),
+            ("inform", "updates", cadence["inform"], who("inform"),
+             "inform: what changes and when")]
+    return pd.DataFrame(rows, columns=["tier", "engagement", "cadence", "who", "purpose"])
+
+
+def _positions(ps, names: dict) -> pd.DataFrame:
+    """Each organisation's net £ a year under the shift, with its range where present."""
+    inc = ps.incentives
+    if inc is None or not len(inc.organisations):
+        return pd.DataFrame(columns=["organisation", "net", "range"])
+    t = inc.organisations
+    if {"net_low", "net_high"} <= set(t.columns):
+        span = [f"{fmt_money(lo)} to {fmt_money(hi)}" if pd.notna(lo) and pd.notna(hi)
+                else "not computed" for lo, hi in zip(t["net_low"], t["net_high"])]
+    else:
+        span = ["not computed"] * len(t)
+    return pd.DataFrame({"organisation": [f"{names.get(i, i)} ({i})" for i in t["id"]],
+                         "net": t["net"].map(fmt_money), "range": span})
+
+
+def _stakeholders(ps) -> pd.DataFrame:
+    p = ps.partners
+    note = p["grid_note"].fillna("") if "grid_note" in p else pd.Series("", index=p.index)
+    agrees = [grid in _AGREES.get(tier, set()) for tier, grid in zip(p["tier"], p["mendelow"])]
+    fallback = ("the tier weighs the whole evidence and the grid power and interest alone: "
+                "engage at the tier's cadence, brief as the grid says")
+    why = [n if n else ("" if ok else fallback) for n, ok in zip(note, agrees)]
+    return pd.DataFrame({"id": p["id"], "name": p["name"], "tier": p["tier"],
+                         "grid": p["mendelow"], "salience": p["salience"], "why": why})
+
+
+def _cadence(given) -> dict:
+    cadence = dict(CADENCE)
+    for key, value in dict(given or {}).items():
+        if key not in CADENCE:
+            raise OptionError(f"cadence: {key!r} is not an engagement (expected one of "
+                              f"{', '.join(CADENCE)})")
+        if not str(value).strip():
+            raise OptionError(f"cadence: {key!r} is empty; say how often, e.g. 'monthly'")
+        cadence[key] = str(value).strip()
+    return cadence
+
+
+def engagement_pack(system, opportunity, *, cadence=None, partner_set=None,
+                    **partner_options) -> EngagementPack:  # long: gathers every part of the pack
+    """The engagement pack for an opportunity.
+
+    Parameters
+    ----------
+    system : System
+    opportunity : str
+        The opportunity's id.
+    cadence : dict, optional
+        Overrides of `CADENCE` (``board``, ``working_group``, ``involve``, ``inform``).
+    partner_set : PartnerSet, optional
+        A partner result already found (otherwise `netkit.find_partners` is run with
+        ``partner_options``).
+    **partner_options
+        As for `netkit.find_partners`.
+
+    Examples
+    --------
+    >>> import netkit
+    >>> pack = netkit.engagement_pack(netkit.load_system(netkit.sample_path("tiny")), "frailty")
+    >>> pack.to_frame()["workstream"].tolist()[-2:]
+    ['Contracts and money', 'Data and evaluation']
+    >>> pack.asks[0].startswith("1. Agree")
+    True
+    """
+    cadence = _cadence(cadence)
+    if partner_set is None:
+        from netkit.partners.find import find_partners
+
+        partner_set = find_partners(system, opportunity, **partner_options)
+    ps = partner_set
+    names = ps.scope.organisations.set_index("id")["name"].to_dict()
+    names.update(zip(ps.partners["id"], ps.partners["name"]))
+    verdict = verdict_of(ps)
+    lead, lead_reason = lead_of(ps, verdict)
+    services = shift_services(ps)
+    providers = services["provider"].tolist()
+    commissioners = commissioners_of(ps, system, providers)
+    streams = workstreams(services, commissioners, lead)
+    money_sources = merge_sources([service_rows(system, services["id"]),
+                                   contract_rows(system, providers)])
+    sources = {row.workstream: service_rows(system, row.services)
+               for row in streams.itertuples(index=False)}
+    sources["Contracts and money"] = contract_rows(system, providers)
+    share = risk_share_of(ps)
+    share_source = ""
+    if share is None and ps.incentives is not None and len(ps.incentives.transfers):
+        share_source = ("The gain-share that leaves every core partner no worse off: "
+                        + "; ".join(f"{names.get(t.payer, t.payer)} pays "
+                                    f"{names.get(t.payee, t.payee)} {fmt_money(t.amount)} a year"
+                                    for t in ps.incentives.transfers.itertuples()) + ".")
+    elif share is not None:
+        from netkit.partners.sources import format_sources
+
+        share_source = format_sources(money_sources)
+    investment = investment_of(ps)
+    money = money_of(ps, verdict)
+    seats = seats_of(ps)
+    opp = ps.opportunity
+    title = opp.title or opp.id
+    core = ps.partners.loc[ps.partners["tier"] == "core", "id"].tolist()
+    return EngagementPack(
+        title=title, system_name=ps.system_name, opportunity=opp.id, lead=lead,
+        lead_reason=lead_reason, verdict=verdict,
+        raci=raci(streams, ps.partners, lead, names, sources),
+        plan=_plan(ps, names, cadence), stakeholders=_stakeholders(ps), risk_share=share,
+        risk_share_source=share_source, positions=_positions(ps, names),
+        investment=investment, money=money,
+        money_sources=money_sources, core=core, names=names,
+        asks=board.asks(title, verdict, lead, names, core, seats, share, investment, money,
+                        cadence, ps.incentives.transfers if ps.incentives is not None else None),
+        partner_lines=board.partner_lines(ps.partners, names), warnings=warnings_of(ps),
+        cadence=cadence, informed=informed_line(ps.partners, names), notes=list(ps.notes),
+        provenance=ps.provenance())

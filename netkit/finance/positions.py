@@ -1,0 +1,261 @@
+"""Each organisation's money under a shift, for the central case and for any number of draws at
+once: cash versus capacity, payment bases, capacity, and the responsible commissioner.
+
+Per service, with Δ the change in contacts (`netkit.finance.diversion`, times the fraction):
+
+* contacts no longer delivered save their **marginal cost** in cash (``cash_releasing``) and
+  free the rest of their unit cost as **capacity** (``capacity_releasing``: not cash unless beds
+  close or posts go);
+* contacts gained within the service's spare capacity (``capacity`` minus its contacts a year
+  over every pathway) cost their marginal cost in cash and use up the rest as capacity
+  (``capacity_used``); contacts beyond it need **new staff**, so their whole unit cost is cash.
+  A service with no stated capacity has no spare capacity;
+* ``cost_change`` = new cash costs − cash released.
+
+Payment: each contract (a ``commissions`` relationship) pays a **variable share** of the price
+for each contact: 1 under ``activity``, 0 under ``block``, ``variable_share`` under ``api``
+(aligned payment and incentive: a fixed part and a variable part). The change in the provider's
+income for its patients is ``price × Δ × variable share``, paid by their **responsible
+commissioner** under its contract with the provider (or, where it has none, at the provider's
+contract-weighted variable share); where no responsible commissioner is known the change is
+shared among the provider's commissioners by contract value (the contract-share rule, noted).
+
+``net`` = income change − cost change − spend change; the system's net is minus the sum of the
+cost changes (payments between organisations net out).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "ACTIVITY_SHARE",
+    "ServiceMoney",
+    "evaluate",
+    "fraction_cap",
+    "payments",
+    "simulate",
+    "variable_share",
+]
+
+#: The variable share of the price each payment basis pays per contact (``api`` uses the
+#: contract's own ``variable_share``).
+ACTIVITY_SHARE = {"activity": 1.0, "block": 0.0}
+
+
+def variable_share(relationships: pd.DataFrame) -> pd.Series:
+    """Per contract row, the share of the price paid for each contact: ``activity`` 1, ``block``
+    0, ``api`` its ``variable_share`` (0, all fixed, where missing); other or no basis 0.
+
+    Examples
+    --------
+    >>> rels = pd.DataFrame({"payment": ["activity", "block", "api", "api", None],
+    ...                      "variable_share": [None, None, 0.4, None, None]})
+    >>> variable_share(rels).tolist()
+    [1.0, 0.0, 0.4, 0.0, 0.0]
+    """
+    payment = relationships["payment"].astype(object)
+    share = payment.map(ACTIVITY_SHARE).astype("float64")
+    if "variable_share" in relationships:
+        api = pd.to_numeric(relationships["variable_share"], errors="coerce").fillna(0.0)
+    else:
+        api = pd.Series(0.0, index=relationships.index)
+    share = share.where(payment != "api", api)
+    return share.fillna(0.0).astype("float64")
+
+
+@dataclass(frozen=True)
+class ServiceMoney:
+    """The per-service figures the money is computed from, aligned arrays (one per service).
+
+    ``delta`` is the change in contacts at fraction 1; ``headroom`` is spare capacity (0 where
+    the service is full, NaN where no capacity is stated: no spare capacity for costing, no
+    limit for capping).
+    """
+
+    ids: np.ndarray
+    delta: np.ndarray
+    unit_cost: np.ndarray
+    marginal: np.ndarray
+    headroom: np.ndarray
+    provider_of: np.ndarray  # index into the organisation list
+    organisations: np.ndarray
+    income_unit: np.ndarray  # per organisation: income change at fraction 1
+    spend_unit: np.ndarray  # per organisation: spend change at fraction 1
+
+
+def payments(by_payer: pd.DataFrame, contracts: pd.DataFrame
+             ) -> tuple[pd.DataFrame, list[str]]:
+    """Who pays whom for a change in contacts: ``payer, provider, amount`` at fraction 1.
+
+    Each row's patients are paid for by the first of their commissioners (the responsible
+    commissioner, then the place's council: ``"ICB;COUNCIL"``) that holds a contract with the
+    provider, at that contract's variable share; where none does (or none is known) the change
+    is shared among the provider's commissioners by contract value (the contract-share rule).
+
+    Parameters
+    ----------
+    by_payer : DataFrame
+        ``service, provider, commissioner, priced``: ``priced`` = price × Δ contacts for the
+        patients of those commissioners (``;``-separated, in order; "" where none is known).
+    contracts : DataFrame
+        ``commissioner, provider, share, variable`` per contract (``share``: its part of the
+        provider's commissioning by value; ``variable``: `variable_share`).
+
+    Returns
+    -------
+    (DataFrame, list of str)
+        The payments, and the providers whose change the contract-share rule split among
+        several commissioners.
+
+    Examples
+    --------
+    The ICB's patients at a provider the council commissions are paid for by the council:
+
+    >>> contracts = pd.DataFrame({"commissioner": ["ICB", "LA", "LA"],
+    ...     "provider": ["P", "P", "CH"], "share": [0.75, 0.25, 1.0],
+    ...     "variable": [1.0, 0.0, 1.0]})
+    >>> by_payer = pd.DataFrame({"service": ["S", "S", "H"], "provider": ["P", "P", "CH"],
+    ...     "commissioner": ["", "LA", "ICB;LA"], "priced": [-1000.0, -400.0, -200.0]})
+    >>> paid, ruled = payments(by_payer, contracts)
+    >>> paid.values.tolist(), ruled
+    ([['ICB', 'P', -750.0], ['LA', 'CH', -200.0], ['LA', 'P', 0.0]], ['P'])
+    """
+    held = set((contracts["commissioner"] + "\x1f" + contracts["provider"]).tolist())
+    candidates = by_payer["commissioner"].astype(str).str.split(";")
+    payer = pd.Series("", index=by_payer.index, dtype=object)
+    for place in (1, 0):  # the first candidate with a contract wins
+        who = candidates.str[place].astype(object)
+        who = who.where(who.notna(), "").astype(str)
+        payer = payer.where(~(who + "\x1f" + by_payer["provider"]).isin(held), who)
+    rows = by_payer.assign(commissioner=payer)
+    direct = rows[rows["commissioner"] != ""].merge(contracts, on=["commissioner", "provider"])
+    direct["amount"] = direct["priced"] * direct["variable"]
+    shared = rows[rows["commissioner"] == ""].groupby("provider", as_index=False)[
+        "priced"].sum().merge(contracts, on="provider")
+    shared["amount"] = shared["priced"] * shared["share"] * shared["variable"]
+    paid = pd.concat([direct[["commissioner", "provider", "amount"]],
+                      shared[["commissioner", "provider", "amount"]]], ignore_index=True)
+    paid = paid.groupby(["commissioner", "provider"], as_index=False, sort=True)["amount"].sum()
+    several = contracts.groupby("provider")["commissioner"].transform("size") > 1
+    split = set(contracts.loc[several, "provider"])
+    ruled = sorted(set(shared.loc[shared["amount"] != 0, "provider"]) & split)
+    return paid.rename(columns={"commissioner": "payer"}), ruled
+
+
+def fraction_cap(money: ServiceMoney, fractions: np.ndarray) -> np.ndarray:
+    """The fractions capped so that no receiving service with a stated capacity goes past it."""
+    gaining = money.delta > 0
+    limit = np.where(gaining & np.isfinite(money.headroom),
+                     money.headroom / np.where(gaining, money.delta, 1.0), np.inf)
+    return np.minimum(fractions, limit.min(initial=np.inf))
+
+
+def evaluate(money: ServiceMoney, fractions: np.ndarray, cost_factor: np.ndarray | None = None
+             ) -> dict[str, np.ndarray]:
+    """Money for a batch of draws, vectorised: ``fractions`` (D,) and ``cost_factor`` (D, S)
+    multiplying each service's unit and marginal cost (1 for the central case).
+
+    Returns arrays per service (D, S): ``delta, cash_releasing, capacity_releasing, cash_cost,
+    capacity_used, cost_change``; per organisation (D, O): ``cost, income, spend, net``,
+    ``cash_releasing``, ``capacity_releasing``; and ``system_net`` (D,).
+
+    Examples
+    --------
+    One service loses 100 contacts (unit £300, marginal £90); another gains 100 with room for
+    40 (unit £200, marginal £140): 40 × £140 + 60 × £200 = £17,600 cash; the system saves
+    £9,000 − £17,600 = −£8,600.
+
+    >>> money = ServiceMoney(np.array(["A", "B"]), np.array([-100.0, 100.0]),
+    ...     np.array([300.0, 200.0]), np.array([90.0, 140.0]), np.array([0.0, 40.0]),
+    ...     np.array([0, 1]), np.array(["PA", "PB"]), np.zeros(2), np.zeros(2))
+    >>> out = evaluate(money, np.array([1.0]))
+    >>> out["cash_cost"].tolist(), out["capacity_releasing"].tolist(), out["system_net"].tolist()
+    ([[0.0, 17600.0]], [[21000.0, 0.0]], [-8600.0])
+    """
+    fractions = np.asarray(fractions, dtype=float)
+    factor = np.ones((len(fractions), len(money.ids))) if cost_factor is None else cost_factor
+    delta = fractions[:, None] * money.delta[None, :]
+    lost, gain = np.maximum(-delta, 0.0), np.maximum(delta, 0.0)
+    within = np.minimum(gain, np.where(np.isfinite(money.headroom), money.headroom, 0.0))
+    unit, marginal = money.unit_cost * factor, money.marginal * factor
+    fixed = unit - marginal
+    out = {"delta": delta, "cash_releasing": marginal * lost, "capacity_releasing": fixed * lost,
+           "cash_cost": marginal * within + unit * (gain - within),
+           "capacity_used": fixed * within}
+    out["cost_change"] = out["cash_cost"] - out["cash_releasing"]
+    to_org = _to_organisations(money)
+    org = {name: np.asarray((to_org.T @ out[name].T).T) for name in
+           ("cost_change", "cash_releasing", "capacity_releasing")}
+    income = fractions[:, None] * money.income_unit[None, :]
+    spend = fractions[:, None] * money.spend_unit[None, :]
+    out.update({"org_cost": org["cost_change"], "org_income": income, "org_spend": spend,
+                "org_cash_releasing": org["cash_releasing"],
+                "org_capacity_releasing": org["capacity_releasing"],
+                "org_net": income - org["cost_change"] - spend,
+                "system_net": -out["cost_change"].sum(axis=1)})
+    return out
+
+
+def _to_organisations(money: ServiceMoney):
+    """Services × organisations, 1 where the organisation provides the service (sparse)."""
+    from scipy import sparse
+
+    n = len(money.ids)
+    return sparse.csr_matrix((np.ones(n), (np.arange(n), money.provider_of)),
+                             shape=(n, len(money.organisations)))
+
+
+def simulate(money: ServiceMoney, fractions: np.ndarray, cost_factor: np.ndarray | None
+             ) -> dict[str, np.ndarray]:
+    """The draws, lean: ``org_net`` (D, O), ``system_net`` and ``released`` (system cash
+    released, D). Both costs of a service move with one factor, so a service's cost change is
+    ``factor × cost at the stated costs``, worked out once per distinct fraction.
+
+    Examples
+    --------
+    >>> money = ServiceMoney(np.array(["A", "B"]), np.array([-100.0, 100.0]),
+    ...     np.array([300.0, 200.0]), np.array([90.0, 140.0]), np.array([0.0, 40.0]),
+    ...     np.array([0, 1]), np.array(["PA", "PB"]), np.zeros(2), np.zeros(2))
+    >>> out = simulate(money, np.array([1.0, 1.0]), np.array([[1.0, 1.0], [2.0, 1.0]]))
+    >>> out["system_net"].tolist(), out["released"].tolist()
+    ([-8600.0, 400.0], [9000.0, 18000.0])
+    """
+    from scipy import sparse
+
+    fractions = np.asarray(fractions, dtype=float)
+    # organisations × draws in memory (each organisation's draws side by side, as the
+    # percentiles read them); returned transposed, a view
+    flows = (money.income_unit - money.spend_unit)[:, None] * fractions[None, :]
+    n = len(money.ids)
+    released_unit = np.where(money.delta < 0, -money.delta * money.marginal, 0.0)
+    if np.all(fractions == fractions[0]):
+        # one fraction: a service's cost change is its factor times one figure, so the
+        # organisations' costs are one sparse product (draws × services) · (services × orgs)
+        base = _base_cost(money, fractions[:1])[0]
+        if cost_factor is None:
+            cost_factor = np.ones((len(fractions), n))
+        weighted = sparse.csr_matrix((base, (np.arange(n), money.provider_of)),
+                                     shape=(n, len(money.organisations)))
+        org_cost = np.asarray(weighted.T @ cost_factor.T)
+        system_cost = cost_factor @ base
+    else:
+        cost = _base_cost(money, fractions)
+        cost = cost * cost_factor if cost_factor is not None else cost
+        org_cost = np.asarray(_to_organisations(money).T @ cost.T)
+        system_cost = cost.sum(axis=1)
+    released = (cost_factor @ released_unit if cost_factor is not None
+                else np.full(len(fractions), released_unit.sum())) * fractions
+    return {"org_net": (flows - org_cost).T, "system_net": -system_cost, "released": released}
+
+
+def _base_cost(money: ServiceMoney, fractions: np.ndarray) -> np.ndarray:
+    """Cash cost change per service at the stated costs, for each fraction (F, S)."""
+    delta = fractions[:, None] * money.delta[None, :]
+    gain = np.maximum(delta, 0.0)
+    within = np.minimum(gain, np.where(np.isfinite(money.headroom), money.headroom, 0.0))
+    return (money.marginal * within + money.unit_cost * (gain - within)
+            - money.marginal * np.maximum(-delta, 0.0))

@@ -1,0 +1,126 @@
+"""netkit engage: the engagement pack on the command line, its formats, exit codes and the
+messages a person reads."""
+
+from __future__ import annotations
+
+import sys
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from netkit.cli import cli
+
+import netkit
+
+TINY = str(netkit.sample_path("tiny"))
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def test_markdown_to_standard_output_by_default():
+    result = run("engage", TINY, "--opportunity", "frailty")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("# Engagement pack: Fewer emergency admissions of frail "
+                                    "older people\n\n## Board summary\n")
+    assert "### What we are asking the board to agree" in result.stdout
+    assert "1. Agree that 'Fewer emergency admissions of frail older people' proceeds as " \
+        in result.stdout
+    assert result.stderr == ""
+
+
+@pytest.mark.parametrize("ending", ["md", "html", "docx", "xlsx"])
+def test_each_format_by_the_files_ending(tmp_path, ending):
+    if ending == "docx":
+        pytest.importorskip("docx")
+    out = tmp_path / "packs" / f"frailty.{ending}"
+    result = run("engage", TINY, "-O", "frailty", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"wrote {out}\n"
+    if ending == "docx":
+        import docx
+
+        paragraphs = [p.text for p in docx.Document(out).paragraphs]
+        assert "What we are asking the board to agree" in paragraphs
+    elif ending == "xlsx":
+        book = openpyxl.load_workbook(out)
+        assert book["raci"]["A1"].value == "workstream"
+        assert book["raci"]["A2"].value == "Expand Urgent community response"
+    else:
+        assert "Board summary" in out.read_text(encoding="utf-8")
+    assert [p.name for p in out.parent.iterdir()] == [out.name]  # nothing half-written beside
+
+
+def test_an_existing_file_needs_force(tmp_path):
+    out = tmp_path / "pack.md"
+    out.write_text("keep me", encoding="utf-8")
+    result = run("engage", TINY, "-O", "frailty", "-o", out)
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: {out} already exists; choose another --output or add "
+                             "--force to replace it\n")
+    assert out.read_text(encoding="utf-8") == "keep me"
+    result = run("engage", TINY, "-O", "frailty", "-o", out, "--force")
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8").startswith("# Engagement pack")
+
+
+def test_word_without_python_docx_is_a_clear_error_and_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "docx", None)  # as if python-docx were not installed
+    out = tmp_path / "pack.docx"
+    result = run("engage", TINY, "-O", "frailty", "-o", out)
+    assert result.exit_code == 1
+    assert result.stderr == ("Error: Word output needs python-docx, which is not installed: pip "
+                             "install 'netkit[engage]' (or pip install python-docx), or choose "
+                             "--format markdown, html or xlsx\n")
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("fmt, message", [
+    ("docx", "Error: docx is a Word document, not text: give --output FILE.docx"),
+    ("xlsx", "Error: xlsx is a workbook, not text: give --output FILE.xlsx")])
+def test_files_that_are_not_text_need_an_output(fmt, message):
+    result = run("engage", TINY, "-O", "frailty", "--format", fmt)
+    assert result.exit_code == 2
+    assert result.stderr.endswith(message + "\n")
+
+
+def test_unknown_opportunity_and_missing_option():
+    result = run("engage", TINY, "-O", "nope")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: no opportunity 'nope' in Tiny Vale")
+    result = run("engage", TINY)
+    assert result.exit_code == 2
+    assert "Missing option '--opportunity' / '-O'" in result.stderr
+
+
+def test_cadence_overrides_and_their_mistakes():
+    result = run("engage", TINY, "-O", "frailty", "--cadence", "board=six-weekly",
+                 "--cadence", "inform=each quarter")
+    assert result.exit_code == 0, result.output
+    assert "| core | programme board | six-weekly |" in result.stdout
+    assert "| inform | updates | each quarter |" in result.stdout
+    result = run("engage", TINY, "-O", "frailty", "--cadence", "monthly")
+    assert result.exit_code == 2
+    assert "--cadence 'monthly': give NAME=HOW-OFTEN" in result.stderr
+    result = run("engage", TINY, "-O", "frailty", "--cadence", "bored=weekly")
+    assert result.exit_code == 2
+    assert result.stderr == ("Error: cadence: 'bored' is not an engagement (expected one of "
+                             "board, working_group, involve, inform)\n")
+
+
+def test_a_format_that_contradicts_the_ending_is_a_usage_error(tmp_path):
+    result = run("engage", TINY, "-O", "frailty", "--format", "html", "-o", tmp_path / "p.docx")
+    assert result.exit_code == 2
+    assert "--format html does not match the output file 'p.docx'" in result.stderr
+    result = run("engage", TINY, "-O", "frailty", "-o", tmp_path / "p.json")
+    assert result.exit_code == 2
+    assert "this command cannot write json" in result.stderr
+
+
+def test_engage_is_in_the_help_after_partners():
+    result = run("--help")
+    commands = [line.split()[0] for line in result.stdout.split("Commands:")[1].splitlines()
+                if line.strip()]
+    assert commands[commands.index("partners") + 1] == "engage"
+    assert "Word output needs python-docx" in run("engage", "--help").stdout
