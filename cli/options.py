@@ -354,7 +354,9 @@ def partner_options(func):
                      help="Coordination cost per partner and per pair with no existing "
                           "relationship (defaults "
                           + ", ".join(f"{k}={v:g}" for k, v in DEFAULT_COORDINATION_COST.items())
-                          + "), in units of benefit."),
+                          + "), in units of benefit; and the burden in staff time: seat_days, "
+                            "tie_days (days a year per seat and per new relationship) and "
+                            "day_cost (£), over system.yaml finance (defaults 12, 3, 750)."),
         click.option("--represent", metavar="TYPE=parent,...|none",
                      help="Which organisations take part through their parent (default "
                           + ",".join(f"{k}={v}" for k, v in DEFAULT_REPRESENT.items()) + ")."),

@@ -56,7 +56,15 @@ def opportunities(path, fmt, output):
 @top_option
 @partner_options
 @click.option("--stability", type=click.IntRange(min=0), default=0, metavar="N",
-              help="Re-run N times with weights perturbed ±50%; report how often each is core.")
+              help="Re-run N times with the flows resampled, weights and cost constants "
+                   "perturbed ±50% and a fifth of relationships dropped; report how often each "
+                   "is core and flag near-ties as judgement calls.")
+@click.option("--verdict", "verdict", metavar="NAME=X,...",
+              help="Thresholds of the proportionality verdict: internal and bilateral (the "
+                   "share of contacts and of transfers of care inside the largest one or two "
+                   "organisations, defaults 0.9) and money (how many times the seats' cost a "
+                   "technical-efficiency opportunity must be worth to be a partnership, "
+                   "default 1).")
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Seed for the stability perturbations.")
 @click.option("--cap-at-capacity", is_flag=True,
@@ -69,8 +77,8 @@ def opportunities(path, fmt, output):
 @picture_option("Also save the benefit/cost curve as a PNG or SVG picture (by the ending).",
                 aliases=("--curve",))
 @progress_option("partners")
-def partners(path, opportunity_id, all_, fmt, output, top, stability, seed, cap_at_capacity,
-             seats, picture, **settings):
+def partners(path, opportunity_id, all_, fmt, output, top, stability, verdict, seed,
+             cap_at_capacity, seats, picture, **settings):
     """Find the partners for an opportunity: who, in which role, why, and when one more
     stops paying.
 
@@ -98,6 +106,8 @@ def partners(path, opportunity_id, all_, fmt, output, top, stability, seed, cap_
     check_outputs()
     picture, output = picture_target(fmt, output, picture)  # -o curve.png: only the picture
     options = dict(partner_settings(settings), stability=stability, seed=seed, seats=seats)
+    if verdict is not None:
+        options["verdict"] = verdict
     if cap_at_capacity:
         options["cap_at_capacity"] = True
     system = _load(path)

@@ -272,22 +272,22 @@ def test_partner_text_shows_the_core_whole_and_caps_the_other_tiers():
     system = netkit.load_system(RIVERSIDE)
     ps = netkit.find_partners(system, "frailty-admissions")
     counts = ps.partners["tier"].value_counts()
-    assert (counts["core"], counts["involve"], counts["inform"]) == (6, 1, 11)
+    assert (counts["core"], counts.get("involve", 0), counts["inform"]) == (8, 0, 10)
     text = ps.to_text(top=3)
-    assert "     and 8 more inform partners (the CSV and JSON reports list every one)" in text
+    assert "     and 7 more inform partners (the CSV and JSON reports list every one)" in text
     core_block = text.split("Core partners (at the table)")[1].split("Involve")[0]
     assert all(f"({org}," in core_block for org in ps.core)  # the core is never cut
     assert "more involve partners" not in text
     assert ps.to_text(top=0) == ps.to_text(top=None)
     assert "more inform partners" not in ps.to_text(top=None)
     markdown = ps.to_markdown(top=3)
-    assert "*And 8 more inform partners (the CSV and JSON reports list every one).*" in markdown
+    assert "*And 7 more inform partners (the CSV and JSON reports list every one).*" in markdown
 
 
 def test_partners_top_option_and_full_csv(tmp_path):
     short = run("partners", RIVERSIDE, "-O", "frailty-admissions", "--top", "2")
     assert short.exit_code == 0, short.output
-    assert "and 9 more inform partners" in short.stdout
+    assert "and 8 more inform partners" in short.stdout
     every = run("partners", RIVERSIDE, "-O", "frailty-admissions", "--top", "0")
     assert "more inform partners" not in every.stdout
     csv = run("partners", RIVERSIDE, "-O", "frailty-admissions", "--top", "2", "-f", "csv")
@@ -310,7 +310,7 @@ def test_results_print_as_one_line():
     system = netkit.load_system(RIVERSIDE)
     ps = netkit.find_partners(system, "frailty-admissions")
     assert repr(ps) == ("<PartnerSet 'frailty-admissions' in 'Riverside Integrated Care System': "
-                        "6 core, 1 involve, 11 inform; core ICB-RIV, ACU-RIV, AMB-WC, COM-TRUST, "
+                        "8 core, 0 involve, 10 inform; core ICB-RIV, ACU-RIV, AMB-WC, COM-TRUST, "
                         "LA-NORTH, ...>")
     assert repr(ps.scope) == ("<Scope 'frailty-admissions': pathways frailty-urgent; 163 flows, "
                               "40 services, 33 organisations>")

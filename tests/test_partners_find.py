@@ -41,14 +41,17 @@ def test_reasons_in_plain_words():
     assert reasons["AMB"][0] == "delivers 18% of the contacts in scope (500 conveyances a year)"
     assert "loses £14,000 a year under the shift while the system gains £101,734" in reasons["COMM"]
     assert reasons["PCN1"][-1] == "stands for 1 organisation (Hill Surgery)"
-    # one decimal where whole percentages would mislead (2.5% and 4.5%, not 2% and 4%)
-    assert reasons["CARE"][0] == "not core: would add 2.5% benefit for 4.5% coordination cost"
+    # one decimal where whole percentages would mislead (2.5% and 5.5%, not 2% and 6%); at 2%
+    # a seat the care home earns one (its missing relationships rank it, never decide it)
+    dearer = netkit.find_partners(tiny(), "frailty", coordination_cost="partner=0.03")
+    reasons = dict(zip(dearer.partners["id"], dearer.partners["reasons"]))
+    assert reasons["CARE"][0] == "not core: would add 2.5% benefit for 5.5% coordination cost"
 
 
 def test_json_shape():
     data = json.loads(json.dumps(to_jsonable(netkit.find_partners(tiny(), "frailty").to_dict())))
     assert data["opportunity"]["id"] == "frailty"
-    assert [p["tier"] for p in data["partners"]] == ["core"] * 6 + ["involve"]
+    assert [p["tier"] for p in data["partners"]] == ["core"] * 7
     first = next(p for p in data["partners"] if p["id"] == "ICB")
     assert set(first) >= {"id", "name", "type", "tier", "score", "criteria", "reasons"}
     assert first["criteria"]["commissioning"] == {"share": pytest.approx(1404 / 1504),
@@ -58,11 +61,14 @@ def test_json_shape():
     assert {r["id"]: r["net"] for r in data["incentives"]} == {
         "ACUTE": -154000.0, "CARE": 16875.0, "COMM": -14000.0, "COUNCIL": 35859.375,
         "ICB": 217000.0}
-    # the core gainers (ICB 217,000, COUNCIL 35,859.375) pay the core losers pro rata
-    assert data["gain_share"] == [{"payer": "ICB", "payee": "ACUTE", "amount": 132160},
-                                  {"payer": "COUNCIL", "payee": "ACUTE", "amount": 21840},
-                                  {"payer": "ICB", "payee": "COMM", "amount": 12015},
-                                  {"payer": "COUNCIL", "payee": "COMM", "amount": 1985}]
+    # the core gainers (ICB 217,000, COUNCIL 35,859.375, CARE 16,875: 269,734.375 in all)
+    # pay the core losers pro rata: ACUTE's 154,000 × 217,000 / 269,734.375 = 123,892, ...
+    assert data["gain_share"] == [{"payer": "ICB", "payee": "ACUTE", "amount": 123892},
+                                  {"payer": "COUNCIL", "payee": "ACUTE", "amount": 20473},
+                                  {"payer": "ICB", "payee": "COMM", "amount": 11263},
+                                  {"payer": "CARE", "payee": "ACUTE", "amount": 9634},
+                                  {"payer": "COUNCIL", "payee": "COMM", "amount": 1861},
+                                  {"payer": "CARE", "payee": "COMM", "amount": 876}]
     assert data["provenance"]["sha256"] == netkit.load_system(
         netkit.sample_path("tiny")).checksum
 
@@ -100,7 +106,7 @@ def test_exclude_and_weights_options():
     opp = tiny().opportunity("frailty").with_options(exclude=("AMB",))
     ps = netkit.find_partners(tiny(), opp)
     assert "AMB" not in set(ps.partners["id"]) and ps.excluded == ["AMB"]
-    assert ps.core == ["ICB", "ACUTE", "PCN1", "COMM", "COUNCIL"]
+    assert ps.core == ["ICB", "ACUTE", "PCN1", "COMM", "COUNCIL", "CARE"]
 
 
 def test_bad_options_are_clear():
@@ -132,12 +138,12 @@ def test_min_patients_reports_dependence():
     ps = netkit.find_partners(tiny(), "frailty", min_patients=160)
     # The ties ACUTE->COUNCIL (150), GP->ACUTE (100), ACUTE->CARE (50), COMM->ACUTE (20) go;
     # the council keeps its seat on the money its reablement saves, and with its only handoff
-    # gone the care home is no longer worth involving.
+    # gone the care home no longer earns a seat.
     assert ps.options["min_patients"] == 160
     assert ps.notes == [
         "4 organisation-to-organisation ties under 160 patients a year (320 patients in all) "
         "were left out",
-        "depend on the min-patients threshold (tier differs without it): CARE (involve → "
+        "depend on the min-patients threshold (tier differs without it): CARE (core → "
         "inform)"]
     depends = dict(zip(ps.partners["id"], ps.partners["depends_on_threshold"]))
     assert [org for org, flag in depends.items() if flag] == ["CARE"]
@@ -170,7 +176,7 @@ def test_text_report_reads_like_a_briefing():
                            "(frailty)\n")
     assert "Core partners (at the table)" in text
     assert "  ! COMM loses £14,000 a year while the system gains" in text
-    assert "  gain-share: ICB pays COMM £12,000 a year" in text
+    assert "  gain-share: ICB pays COMM £11,000 a year" in text
     assert max(len(line) for line in text.splitlines()) <= 110
 
 

@@ -32,10 +32,10 @@ def test_partners_by_score_within_each_tier(riverside):
 
 
 def test_tiny_core_in_score_order(frailty):
-    # selection order is ICB, ACUTE, AMB, COMM, PCN1, COUNCIL; by score ACUTE 0.37 leads
-    assert frailty.partners["id"].tolist()[:6] == ["ACUTE", "ICB", "COMM", "PCN1", "AMB",
-                                                   "COUNCIL"]
-    assert frailty.core == ["ICB", "ACUTE", "AMB", "COMM", "PCN1", "COUNCIL"]
+    # selection order is ICB, ACUTE, AMB, PCN1, COMM, COUNCIL, CARE; by score ACUTE leads
+    assert frailty.partners["id"].tolist() == ["ACUTE", "ICB", "PCN1", "AMB", "COUNCIL",
+                                               "COMM", "CARE"]
+    assert frailty.core == ["ICB", "ACUTE", "AMB", "PCN1", "COMM", "COUNCIL", "CARE"]
 
 
 def test_markdown_shows_every_reason(frailty):
@@ -93,9 +93,9 @@ def test_contacts_in_the_boards_words(riverside):
 
 def test_text_says_when_an_inform_partner_has_more_reasons(riverside):
     text = riverside[0].to_text()
-    block = text[text.index(" 8. Riverton Central PCN"):].splitlines()[:4]
-    assert block[1:] == ["       - not core: would add 2.1% benefit for 4.5% coordination cost",
-                         "       - delivers 5% of the contacts in scope (2,149 a year)",
+    block = text[text.index(" 9. Riverton East PCN"):].splitlines()[:4]
+    assert block[1:] == ["       - not core: would add 1.9% benefit for 5.5% coordination cost",
+                         "       - delivers 4% of the contacts in scope (1,934 a year)",
                          "       (2 more reasons in the markdown, HTML and JSON reports)"]
 
 

@@ -8,7 +8,9 @@ Step 3: AMB = 2/9 × 0.1838 + 2/9 × 400/920 = 0.1375, cost 0.02 (tied to ICB an
 Step 4: COMM = 2/9 × (0.0735 + 0.4) + 2/9 × 20/920 = 0.1101, cost 0.025 (no tie with AMB).
 Step 5: PCN1 = 2/9 × 0.3676 + 2/9 × 300/920 = 0.1542, cost 0.035.
 Step 6: COUNCIL = 2/9 × (0.0551 + 0.0665) + 2/9 × 150/920 = 0.0633, cost 0.045: still worth it.
-Step 7: CARE = 2/9 × 0.0184 + 2/9 × 50/920 = 0.0162 for 0.045 (tied to COUNCIL only): stop.
+Step 7: CARE = 2/9 × 0.0184 + 2/9 × 50/920 + its incentives share = 0.0247: more than a seat's
+0.02, so it earns one, though its five missing relationships put it at 0.045 on the curve (a
+missing relationship ranks candidates but never decides a seat). Every candidate is core.
 """
 
 import pandas as pd
@@ -25,14 +27,14 @@ def tiny_frailty():
 
 
 def test_core_and_order_by_hand(tiny_frailty):
-    assert tiny_frailty.core == ["ICB", "ACUTE", "AMB", "PCN1", "COMM", "COUNCIL"]
+    assert tiny_frailty.core == ["ICB", "ACUTE", "AMB", "PCN1", "COMM", "COUNCIL", "CARE"]
 
 
 def test_curve_by_hand(tiny_frailty):
     curve = tiny_frailty.curve
     assert curve["added"].tolist() == ["", "ICB", "ACUTE", "AMB", "PCN1", "COMM", "COUNCIL",
                                        "CARE"]
-    assert curve["core"].tolist() == [True] * 7 + [False]
+    assert curve["core"].tolist() == [True] * 8
     mb = curve["marginal_benefit"].tolist()
     # incentives shares: each organisation's |net| over the sum of them all (patients
     # diverted, cash at marginal cost: tests/test_finance_incentives.py works the method)
@@ -44,14 +46,14 @@ def test_curve_by_hand(tiny_frailty):
     assert curve["marginal_cost"].tolist() == pytest.approx(
         [0, 0.02, 0.02, 0.02, 0.03, 0.03, 0.045, 0.045])
     assert curve["benefit"].iloc[-1] == pytest.approx(1.0)
-    assert tiny_frailty.stop == ("stopped at 6 partners: the next best, CARE, would add 2.5% "
-                                 "benefit for 4.5% coordination cost")
+    assert tiny_frailty.stop == ("every candidate is core: each added more benefit than "
+                                 "coordination cost")
 
 
 def test_tiers(tiny_frailty):
     tiers = dict(zip(tiny_frailty.partners["id"], tiny_frailty.partners["tier"]))
     assert tiers == {"ICB": "core", "ACUTE": "core", "AMB": "core", "COMM": "core",
-                     "PCN1": "core", "COUNCIL": "core", "CARE": "involve"}
+                     "PCN1": "core", "COUNCIL": "core", "CARE": "core"}
 
 
 def _shares(**columns):
@@ -72,14 +74,17 @@ def test_include_enters_first_and_exclude_never():
     assert s.stop == "every candidate is core: each added more benefit than coordination cost"
 
 
-def test_new_ties_cost_more():
+def test_new_ties_rank_but_never_decide_a_seat():
     shares = _shares(activity=pd.Series({"A": 0.4, "B": 0.3, "C": 0.3}))
     pairs = pd.DataFrame(columns=["source", "target", "patients"])
     cost = {"partner": 0.1, "new_tie": 0.15}
     s = select_partners(shares, pairs, [("A", "B")], {"activity": 1}, cost)
-    # A (0.4 - 0.1), then B (0.3 - 0.1, tied to A); C would cost 0.1 + 2 × 0.15 = 0.4 > 0.3
-    assert s.core == ["A", "B"]
-    assert s.marginal.loc["C"].tolist() == pytest.approx([0.3, 0.4])
+    # A (0.4 - 0.1), then B before C (equal benefit, but B already works with A); C still
+    # earns its seat: 0.3 of benefit against a seat's 0.1, whatever its missing ties cost
+    assert s.core == ["A", "B", "C"]
+    assert s.curve["marginal_cost"].tolist() == pytest.approx([0, 0.1, 0.1, 0.1 + 2 * 0.15])
+    without = select_partners(shares, pairs, [], {"activity": 1}, cost)
+    assert without.core == ["A", "B", "C"]
 
 
 def test_ties_are_broken_by_id():

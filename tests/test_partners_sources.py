@@ -66,8 +66,11 @@ def test_transfers_commissioning_and_members_rows(frailty):
     # the PCN stands for Hill Surgery, organisations row 8; the PCN itself is row 7
     assert found["PCN1"][-1] == [{"file": "organisations.csv", "rows": [8]}]
     assert _by_id(frailty, "sources")["PCN1"][0] == {"file": "organisations.csv", "rows": [7, 8]}
-    # a figure worked out from the others cites no rows
-    assert found["CARE"][0] == []
+    # a figure worked out from the others cites no rows (the care home is outside the core
+    # at 3% a seat)
+    dearer = netkit.find_partners(netkit.load_system(TINY), "frailty",
+                                  coordination_cost="partner=0.03")
+    assert _by_id(dearer, "reason_sources")["CARE"][0] == []
 
 
 def test_json_carries_sources_per_partner_and_per_reason(frailty):
@@ -115,7 +118,7 @@ def test_html_lets_a_reader_open_the_rows_without_script(frailty):
     section = page[page.index('<section class="sources">'):]
     section = section[:section.index("</section>")]
     assert "<script" not in section
-    assert "<details><summary>7. Smith &amp; Sons &lt;Care&gt; Ltd (CARE, inform)</summary>" in section
+    assert "<details><summary>7. Smith &amp; Sons &lt;Care&gt; Ltd (CARE, core)</summary>" in section
     assert "flows.csv rows 5, 7, 9, 11" in section
 
 
@@ -124,8 +127,8 @@ def test_html_rows_for_the_first_partners_and_says_how_many_more(frailty):
 
     page = sources_html(frailty.partners, limit=2)
     opened = re.findall(r"<details><summary>(\d+)\. ", page)
-    assert opened == ["1", "2", "3", "4", "5", "6"]  # the six core partners, whatever the limit
-    assert "and 1 more partners: 'netkit explain' and the JSON report" in page
+    assert opened == ["1", "2", "3", "4", "5", "6", "7"]  # the core, whatever the limit
+    assert "more partners" not in page  # all seven are core
 
 
 def test_a_workbook_cites_its_sheets(tmp_path):

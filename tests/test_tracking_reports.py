@@ -85,7 +85,8 @@ def test_markdown_puts_the_outcome_first_and_caps_the_flow_table(later):
     assert headings[:2] == ["# What changed: changeset "
                             f"{RIVERSIDE} → {later} (2026-10-01)", "## Partners"]
     assert headings[-2:] == ["## Events (89)", "## Flows affected"]
-    assert "\nCore now: ICB-RIV, ACU-RIV, AMB-WC, COM-TRUST, LA-NORTH, LA-SOUTH\n" in md
+    assert ("\nCore now: ICB-RIV, ACU-RIV, AMB-WC, COM-TRUST, LA-NORTH, LA-SOUTH, PCN-SM, "
+            "PCN-RC\n") in md
     table = [line for line in md.splitlines() if line.startswith("| ")]
     assert len(table) == 11  # the header and 10 flows
     # flows that moved come before the 81 whose numbers were set (largest first within each),

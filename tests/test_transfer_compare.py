@@ -77,7 +77,7 @@ def test_a_system_compared_with_itself_differs_in_nothing():
     assert (same.differences["z"].dropna() == 0).all()
     assert same.risks == []
     rows = same.counterparts
-    assert (rows["source_id"] == rows["counterpart_id"]).all() and len(rows) == 7
+    assert (rows["source_id"] == rows["counterpart_id"]).all() and len(rows) == 8
     assert "none: the systems look alike" in same.to_text()
 
 

@@ -38,6 +38,7 @@ from netkit.partners.disclosure_check import (
     compare_tiers,
     released_system,
 )
+from netkit.partners.burden import BURDEN_KEYS, burden_settings, coordination_burden
 from netkit.partners.duties import duty_candidates, scope_reasons
 from netkit.partners.frameworks import stakeholder_frameworks
 from netkit.partners.glossary import role_findings
@@ -47,7 +48,10 @@ from netkit.partners.scope import Scope, find_scope, represent_rules
 from netkit.partners.seats import candidate_frame, scope_seats, with_seats
 from netkit.partners.selection import Selection, select_partners
 from netkit.partners.sources import partner_sources
+from netkit.partners.stability import judgement_calls, judgement_line
 from netkit.partners.stability import stability as run_stability
+from netkit.partners.verdict import parse_thresholds, proportionality
+from netkit.partners.warnings import coverage_warnings
 from netkit.render.formats import fmt_number
 
 __all__ = ["find_partners", "find_all_partners", "disclosure_check", "parse_weights", "PartnerSet", "PartnerReport",
@@ -71,7 +75,7 @@ def parse_weights(text: str | Mapping | None, what: str = "weights") -> dict | N
     """
     if text is None:
         return None
-    known = CRITERIA if what == "weights" else tuple(DEFAULT_COORDINATION_COST)
+    known = CRITERIA if what == "weights" else tuple(DEFAULT_COORDINATION_COST) + BURDEN_KEYS
     items = text.items() if isinstance(text, Mapping) else (
         part.partition("=")[::2] for part in filter(None, (p.strip() for p in text.split(","))))
     out = {}
@@ -95,7 +99,8 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
                   min_patients: float | None = None, stability: int = 0, seed: int = 0,
                   groups: str = DEFAULT_GROUPING, incumbents: Iterable[str] = (),
                   hysteresis: float = 0.0, disclosure=None, seats=None,
-                  cap_at_capacity: bool = False) -> PartnerSet:
+                  cap_at_capacity: bool = False,
+                  verdict: Mapping[str, float] | str | None = None) -> PartnerSet:
     """Find the partners for an opportunity.
 
     Parameters
@@ -109,7 +114,9 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
         works too.
     coordination_cost : mapping or str, optional
         ``partner`` and ``new_tie``, in units of benefit, merged over the opportunity's
-        (defaults: `DEFAULT_COORDINATION_COST` in `netkit.model.opportunity`).
+        (defaults: `DEFAULT_COORDINATION_COST` in `netkit.model.opportunity`); and the
+        burden in real units, ``seat_days``, ``tie_days`` and ``day_cost``, over
+        ``system.yaml``'s ``finance`` (defaults in `netkit.partners.burden`).
     represent : mapping or str, optional
         Representation rules: ``"care_home=parent"``, ``"gp_practice=self"`` or ``"none"``,
         merged over the opportunity's (else the default, GP practices through their PCN);
@@ -120,7 +127,9 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
         the opportunity's ``min_patients``, else 0). The report says which partners depend on
         the threshold.
     stability : int
-        Re-run selection this many times with weights perturbed (±50%, seeded).
+        Re-run selection this many times with the flows resampled, the weights and cost
+        constants perturbed (±50%) and relationships dropped at random (seeded); near-ties
+        are flagged (`netkit.partners.stability`).
     seed : int
         Seed for the perturbations.
     groups : {"type", "sector"}
@@ -140,6 +149,9 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
     cap_at_capacity : bool
         Cap the shift where a receiving service reaches its capacity (default: the money is
         computed on the whole shift and the notes warn of each service taken past capacity).
+    verdict : mapping or str, optional
+        Thresholds of the proportionality verdict (``"internal=0.95,bilateral=0.9,money=1"``;
+        defaults in `netkit.partners.verdict`).
 
     Returns
     -------
@@ -158,13 +170,16 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
     >>> system = netkit.load_system(netkit.sample_path("tiny"))
     >>> ps = netkit.find_partners(system, "frailty")
     >>> ps.core
-    ['ICB', 'ACUTE', 'AMB', 'COMM', 'PCN1', 'COUNCIL']
+    ['ICB', 'ACUTE', 'AMB', 'PCN1', 'COMM', 'COUNCIL', 'CARE']
     >>> ps.tier_of("GP1")
     'core'
     """
     opp = system.opportunity(opportunity) if isinstance(opportunity, str) else opportunity
     weights = parse_weights(weights, "weights")
-    coordination_cost = parse_weights(coordination_cost, "coordination_cost")
+    coordination_cost = parse_weights(coordination_cost, "coordination_cost") or {}
+    burden_given = {k: coordination_cost.pop(k) for k in BURDEN_KEYS if k in coordination_cost}
+    burden, burden_sources = burden_settings(system.meta.get("finance"), burden_given)
+    thresholds = parse_thresholds(verdict)
     opp = with_seats(opp.with_options(weights=weights, coordination_cost=coordination_cost),
                      seats)
     rules = represent_rules(system, opp, represent)
@@ -192,10 +207,15 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
     share = design_share(inc, system, opp) if inc is not None else None
     notes += list(share.notes) if share is not None else []
     if stability:
-        notes += _stability_notes(partners, crit, related, opp, include, exclude, stability, seed)
+        notes += _stability_notes(partners, crit, related, opp, include, exclude, stability, seed,
+                                  scope, min_patients)
     if min_patients > 0:
         notes.append(_threshold_note(partners, system, opp, scope, related, groups))
+    costs = coordination_burden(selection.core, crit.pairs, related, burden, burden_sources)
+    judged = proportionality(scope, crit, inc, opp, selection.core, costs,
+                             system.organisation_names(), thresholds)
     options = {"weights": dict(opp.weights), "coordination_cost": dict(opp.coordination_cost),
+               "burden": burden, "verdict": thresholds,
                "represent": dict(scope.represent), "min_patients": float(min_patients),
                "stability": int(stability), "seed": int(seed), "groups": groups,
                "seats": str(getattr(opp, "seats", None) or "default")}
@@ -214,7 +234,8 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
     return PartnerSet(opp, system.name, partners, selection.curve, selection.stop, inc, roles,
                       brokers, scope, crit, options,
                       exclude, notes, system.source,
-                      system.checksum, risk_share=share)
+                      system.checksum, risk_share=share, verdict=judged,
+                      warnings=tuple(coverage_warnings(system, scope, inc)))
 
 
 def _notes(partners: pd.DataFrame, crit: Criteria, inc: Incentives | None, min_patients: float,
@@ -235,16 +256,28 @@ def _notes(partners: pd.DataFrame, crit: Criteria, inc: Incentives | None, min_p
 
 
 def _stability_notes(partners: pd.DataFrame, crit: Criteria, related: list, opp: Opportunity,
-                     include: list, exclude: list, runs: int, seed: int) -> list[str]:
-    """Add the ``stability`` column (share of perturbed runs in which each is core); the note
-    names the borderline partners."""
+                     include: list, exclude: list, runs: int, seed: int, scope: Scope,
+                     min_patients: float) -> list[str]:
+    """Add the ``stability`` column (share of perturbed runs in which each is core) and
+    ``judgement_call``; a near-tie's reasons start with "core in 46% of runs: a judgement
+    call", and the note names them."""
+    service_candidate = dict(zip(scope.services["id"], scope.services["candidate"]))
     partners["stability"] = partners["id"].map(run_stability(
         crit.shares(), crit.pairs, related, opp.weights, opp.coordination_cost, include, exclude,
-        runs=runs, seed=seed)).fillna(0.0)
-    borderline = partners.loc[(partners["stability"] > 0) & (partners["stability"] < 0.8),
-                              "id"].tolist()
-    if borderline:
-        return ["borderline (core in 1–79% of perturbed runs): " + ", ".join(borderline)]
+        runs=runs, seed=seed, flows=scope.flows, service_candidate=service_candidate,
+        min_patients=min_patients)).fillna(0.0)
+    partners["judgement_call"] = judgement_calls(partners["tier"], partners["stability"])
+    calls = partners["judgement_call"].to_numpy()
+    partners["reasons"] = [[judgement_line(s)] + list(r) if call else r for s, r, call in zip(
+        partners["stability"], partners["reasons"], calls)]
+    if "reason_sources" in partners:  # the judgement cites no rows: keep the two aligned
+        partners["reason_sources"] = [[[]] + list(r) if call else r for r, call in zip(
+            partners["reason_sources"], calls)]
+    if calls.any():
+        return ["judgement calls (near-ties, not firm): " + ", ".join(
+            f"{i} ({t}, {judgement_line(s)})" for i, t, s in zip(
+                partners.loc[calls, "id"], partners.loc[calls, "tier"],
+                partners.loc[calls, "stability"]))]
     return []
 
 
@@ -290,9 +323,10 @@ def disclosure_check(system: System, opportunity: str | Opportunity, rules,
         partners = find_partners(system, opportunity, **options).partners
     opp = system.opportunity(opportunity) if isinstance(opportunity, str) else opportunity
     opp = with_seats(opp, options.get("seats"))
+    cost = parse_weights(options.get("coordination_cost"), "coordination_cost") or {}
     opp = opp.with_options(weights=parse_weights(options.get("weights"), "weights"),
-                           coordination_cost=parse_weights(options.get("coordination_cost"),
-                                                           "coordination_cost"))
+                           coordination_cost={k: v for k, v in cost.items()
+                                              if k not in BURDEN_KEYS})
     min_patients = options.get("min_patients")
     return _check_released(system, opp, rules, partners,
                            represent_rules(system, opp, options.get("represent")),

@@ -15,8 +15,11 @@ from netkit.model.opportunity import CRITERIA, Opportunity
 from netkit.partners.criteria import Criteria
 from netkit.partners.reasons import type_name
 from netkit.partners.scope import Scope
+from netkit.partners.stability import stability_blocks
 from netkit.partners.glossary import appendix_blocks, glossary_blocks, sources_html
 from netkit.partners.sources import explain_partner, format_sources
+from netkit.partners.verdict import Verdict, burden_blocks, verdict_blocks
+from netkit.partners.warnings import warning_blocks
 from netkit.render.document import (
     Bullets,
     Document,
@@ -96,6 +99,10 @@ class PartnerSet:
     risk_share : ShareDesign or None
         The proposed risk-and-gain-share (`netkit.design_share`): who pays whom, by which
         rule, and the investment when the system loses.
+    verdict : Verdict or None
+        Internal, bilateral or partnership, and why (`netkit.partners.verdict`).
+    warnings : tuple of CoverageWarning
+        What the data does not show (`netkit.partners.warnings`).
     """
 
     opportunity: Opportunity
@@ -114,6 +121,8 @@ class PartnerSet:
     source: str | None = None
     checksum: str | None = None
     risk_share: object = None  # netkit.finance.risk_share.ShareDesign, where there is a shift
+    verdict: Verdict | None = None
+    warnings: tuple = ()
 
     # -- views --------------------------------------------------------------------------------
     def __repr__(self) -> str:
@@ -206,8 +215,8 @@ class PartnerSet:
             if row["tier"] != "core":
                 item["marginal_benefit"] = row["marginal_benefit"]
                 item["marginal_cost"] = row["marginal_cost"]
-            for extra in ("stability", "depends_on_threshold", "grid_note", "sources",
-                          "reason_sources"):
+            for extra in ("stability", "judgement_call", "depends_on_threshold", "grid_note",
+                          "sources", "reason_sources"):
                 if extra in row:
                     item[extra] = row[extra]
             if row.get("selected") == row.get("selected") and row.get("selected") is not None:
@@ -241,6 +250,8 @@ class PartnerSet:
             "brokers": self.brokers,
             "options": self.options,
             "notes": self.notes,
+            "verdict": self.verdict.to_dict() if self.verdict is not None else None,
+            "warnings": [w.to_dict() for w in self.warnings],
             "provenance": self.provenance_dict(),
         }
 
@@ -412,19 +423,6 @@ class PartnerSet:
                                  only=MARKDOWN), Bullets(gain_share, only=PAGES)]
         return blocks
 
-    def _stability_blocks(self, top: int | None) -> list:
-        """How often each partner is core when the weights move (text only)."""
-        if "stability" not in self.partners:
-            return []
-        stable = self.partners.assign(stability=self.partners["stability"].map(fmt_share))
-        shown = stable.head(top) if top else stable
-        hidden = len(stable) - len(shown)
-        return [Heading(f"Stability ({self.options['stability']} runs, weights ±50%, seed "
-                        f"{self.options['seed']}): share of runs in which each is core", 2,
-                        only=TEXT),
-                Table(shown[["id", "tier", "stability"]], right=("stability",), only=TEXT),
-                Paragraph(_more(hidden, "partners"), indent=2, only=TEXT) if hidden else None]
-
     def report(self, top: int | None = TOP, width: int = 100, provenance: str = "",
                with_map: bool = True, with_curve: bool = True,
                with_glossary: bool = True) -> Document:
@@ -437,9 +435,11 @@ class PartnerSet:
             else [])
         blocks = [Heading(f"Partners for: {opp.title or opp.id} ({opp.id})", only=TEXT),
                   Heading(f"Partners for: {opp.title or opp.id}", only=PAGES),
+                  *verdict_blocks(self.verdict, width), *warning_blocks(self.warnings),
                   Lines(self._headline(), muted=True)]
         blocks += self._partner_blocks(top, width)
         blocks += [Heading("Where one more stops paying", 2), Paragraph(self.stop, indent=2),
+                   *burden_blocks(self.verdict, width),
                    Table(self._curve_table(), right=("size", "benefit", "cost", "net"),
                          only=(*TEXT, *MARKDOWN)),
                    Raw(f"<figure>{picture('curve_svg')(self.curve)}</figure>")
@@ -451,7 +451,7 @@ class PartnerSet:
                    Heading("Stakeholder grid", 2, only=MARKDOWN),
                    Table(self._grid(top, grid) if top else self._grid(None, grid, True),
                          only=MARKDOWN)]
-        blocks += self._stability_blocks(top) + [Note(n) for n in self.notes]
+        blocks += stability_blocks(self.partners, self.options, top) + [Note(n) for n in self.notes]
         blocks += [Note(_options_line(self.options), label="Options")]
         if with_map:
             blocks += [Heading("Network map", 2, only=HTML),
@@ -506,6 +506,7 @@ class PartnerSet:
             reasons=self.partners["reasons"].map(" · ".join))
         return render_html(Document([
             Heading(f"Partners for: {self.opportunity.title or self.opportunity.id}"),
+            *verdict_blocks(self.verdict), *warning_blocks(self.warnings),
             Lines(self._headline()),
             Table(table[["rank", "name", "id", "tier", "score", "reasons"]]),
             Paragraph(self.stop)]), notebook=True)

@@ -9,8 +9,12 @@ Benefit of a set S (in [0, 1]) is the weighted mean, over criteria, of the cover
 
 Criteria with nothing to cover (no shift, so no incentives; no brokers) drop out of the mean.
 Cost is ``partner`` per member plus ``new_tie`` per pair of members with no existing
-relationship, in the same units as benefit. Must-include members enter first; must-exclude
-candidates never enter. After the stop, selection carries on to the last candidate so that
+relationship, in the same units as benefit (the curve's ``cost``). A candidate earns a seat when
+its marginal benefit exceeds ``partner``, the cost of a seat; ``new_tie`` only ranks the
+candidates that earn one (between near-equals, one that already works with the table joins
+first). So how complete ``relationships.csv`` is never decides a seat on its own: adding
+benefits only grow as members join, so the set reached does not depend on the order in which
+they join. Must-include members enter first; must-exclude candidates never enter. After the stop, selection carries on to the last candidate so that
 the whole benefit/cost curve can be drawn; only the members before the stop are core.
 Ties are broken by id, so the result is deterministic.
 """
@@ -139,13 +143,18 @@ def select_partners(shares: pd.DataFrame, pairs: pd.DataFrame, related: Iterable
                 marginal = greedy.marginal(open_)
             break
         mb, mc = greedy.margins()
-        net = np.round(np.where(open_, mb - mc + bias, -np.inf), 12)
-        best = int(np.argmax(net))  # the first maximum: ids are sorted, so ties go by id
-        if in_core and net[best] <= 0:
+        # earns a seat: benefit against a seat's cost (new ties never decide a seat)
+        earns = np.round(np.where(open_, mb - greedy.per_partner + bias, -np.inf), 12)
+        rank = np.round(np.where(open_, mb - mc + bias, -np.inf), 12)
+        if in_core and (earns > 0).any():
+            rank = np.where(earns > 0, rank, -np.inf)
+        best = int(np.argmax(rank))  # the first maximum: ids are sorted, so ties go by id
+        if in_core and earns[best] <= 0:
             in_core = False
             marginal = greedy.marginal(~greedy.chosen)
             stop = (f"stopped at {len(greedy.core)} partners: the next best, {ids[best]}, would "
-                    f"add {mb[best]:.1%} benefit for {mc[best]:.1%} coordination cost")
+                    f"add {mb[best]:.1%} benefit for a seat's {greedy.per_partner:.1%} "
+                    "coordination cost")
         greedy.add(best, in_core)
     curve = pd.DataFrame(greedy.rows, columns=["size", "added", "benefit", "cost", "net",
                                                "marginal_benefit", "marginal_cost", "core"])

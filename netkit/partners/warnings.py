@@ -1,0 +1,204 @@
+"""Data-coverage warnings: what the data does not show, said before the partner set is read.
+
+A partner set is only as good as the flows behind it. Each warning names what is missing and
+what to check:
+
+* ``no_primary_care``: a place in scope with no primary care service in scope (a service in
+  the ``primary_care`` category, or run by a practice, PCN or GP federation, in that place; a
+  primary care service with no place counts for every place);
+* ``no_council``: a place in scope whose council (``places.csv`` ``council``, else the
+  ``local_authority`` organisation with that place) is not in scope, or that has none;
+* ``empty_destination``: a service the shift moves activity to that has no activity in scope
+  (or a ``to`` selector that names no service), so the shift's share for it is a guess;
+* ``named_without_flows``: an organisation the opportunity names in ``include``, ``exclude``
+  or ``decommission`` that has no flows or contracts in scope (or is not in the system);
+* ``capacity``: a shift that takes a service past its stated ``capacity`` (from the money
+  side's notes where it gives them, else worked out here from the in-scope contacts alone:
+  a lower bound, as the service's other pathways use capacity too).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from netkit.model.selectors import select_services
+from netkit.render.document import Bullets, Heading, Paragraph
+
+__all__ = ["CoverageWarning", "coverage_warnings", "warning_blocks", "PRIMARY_CARE_TYPES"]
+
+PRIMARY_CARE_TYPES = ("gp_practice", "pcn", "gp_federation")
+
+
+@dataclass(frozen=True)
+class CoverageWarning:
+    """One data-coverage warning: ``kind`` (see the module), ``subject`` (the place,
+    organisation or service it is about) and ``message`` (plain words)."""
+
+    kind: str
+    subject: str
+    message: str
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "subject": self.subject, "message": self.message}
+
+
+def _service_places(system, services: pd.DataFrame) -> pd.Series:
+    orgs = system.organisations.set_index("id")
+    place = services["place"] if "place" in services else pd.Series(None, index=services.index)
+    return place.fillna(services["provider"].map(orgs["place"]))
+
+
+def _places_in_scope(system, scope) -> list[str]:
+    opp = scope.opportunity
+    if opp.places:
+        return list(opp.places)
+    from netkit.partners.scope import flow_places
+
+    places = flow_places(system, scope.flows)
+    seen = pd.concat([places["place"], places["source_place"], places["target_place"]])
+    return sorted(set(seen.dropna().astype(str)))
+
+
+def _place_name(system, place: str) -> str:
+    places = getattr(system, "places", None)
+    if places is not None and len(places) and "name" in places:
+        row = places.loc[places["place"].astype(str) == place, "name"].dropna()
+        if len(row):
+            return f"{row.iloc[0]} ({place})"
+    return place
+
+
+def _primary_care(system, scope, places: list[str]) -> list[CoverageWarning]:
+    services = scope.services
+    types = services["provider"].map(system.organisations.set_index("id")["type"])
+    primary = (services["category"] == "primary_care") | types.isin(PRIMARY_CARE_TYPES)
+    where = _service_places(system, services)[primary.to_numpy()]
+    if where.isna().any():  # a system-wide primary care service covers every place
+        return []
+    covered = set(where.astype(str))
+    return [CoverageWarning(
+        "no_primary_care", p,
+        f"place {_place_name(system, p)} is in scope but no primary care service there has "
+        "flows in scope: if its practices take part, their flows are missing, or the "
+        "practices have no place") for p in places if p not in covered]
+
+
+def _council(system, scope, places: list[str]) -> list[CoverageWarning]:
+    """A place whose council is not in scope: the council ``places.csv`` names for it, else
+    any local authority in scope with that place or with none (county-wide). Worked out from
+    the scope and places.csv alone (the message names no one), so a council that is nowhere
+    in scope makes no difference to it."""
+    table = getattr(system, "places", None)
+    given = {}
+    if table is not None and len(table) and "council" in table:
+        given = {str(p): c for p, c in zip(table["place"], table["council"]) if pd.notna(c)}
+    orgs = system.organisations.set_index("id")
+    in_scope = scope.organisations["id"]
+    councils = in_scope[in_scope.map(orgs["type"]).eq("local_authority").to_numpy()]
+    council_places = councils.map(orgs["place"])
+    county = bool(council_places.isna().any())
+    covered = set(council_places.dropna().astype(str))
+    out = []
+    for place in places:
+        named = given.get(place)
+        if (named in set(in_scope)) if named else (county or place in covered):
+            continue
+        out.append(CoverageWarning(
+            "no_council", place, f"place {_place_name(system, place)} is in scope but its "
+            "council is not (no flows or contracts in scope): if its residents use social care "
+            "on this pathway, those flows are missing"))
+    return out
+
+
+def _destinations(system, scope) -> list[CoverageWarning]:
+    shift = scope.opportunity.shift
+    if shift is None:
+        return []
+    chosen = system.services[select_services(system.services, shift.to)]
+    if chosen.empty:
+        return [CoverageWarning("empty_destination", ", ".join(shift.to),
+                                f"the shift's destination {', '.join(shift.to)} names no "
+                                "service in this system")]
+    activity = scope.services.set_index("id")["activity"]
+    empty = [s for s in chosen["id"] if float(activity.get(s, 0.0) or 0.0) <= 0]
+    return [CoverageWarning("empty_destination", s,
+                            f"the shift moves activity to {s}, which has no activity in scope: "
+                            "its share of the shift is a guess (shared equally), and its flows "
+                            "onward are unknown") for s in empty]
+
+
+def _named(system, scope) -> list[CoverageWarning]:
+    opp = scope.opportunity
+    known = set(system.organisations["id"])
+    in_scope = set(scope.organisations["id"]) | set(scope.candidates)
+    out = []
+    for field in ("include", "exclude", "decommission"):
+        for org in getattr(opp, field, ()) or ():
+            if org in in_scope:
+                continue
+            what = ("is not an organisation in this system" if org not in known else
+                    "has no flows or contracts in scope")
+            out.append(CoverageWarning("named_without_flows", org,
+                                       f"{org} is named in {field} but {what}"))
+    return out
+
+
+def _capacity(system, scope, inc) -> list[CoverageWarning]:
+    if inc is None:
+        return []
+    notes = [n for n in inc.notes if "capacity" in n.lower()]
+    ids = [str(i) for i in inc.services["id"]] if "id" in inc.services else []
+    out = [CoverageWarning("capacity", next((i for i in ids if re.search(
+        rf"(?<![\w-]){re.escape(i)}(?![\w-])", n)), ""), n.removeprefix("capacity: "))
+        for n in notes]
+    services = system.services
+    if "capacity" not in services or "activity_change" not in inc.services:
+        return out
+    change = inc.services.set_index("id")["activity_change"]
+    capacity = services.set_index("id")["capacity"].reindex(change.index)
+    now = scope.services.set_index("id")["activity"].reindex(change.index, fill_value=0.0)
+    after = now + change
+    over = change.index[(capacity.notna() & (change > 0) & (after > capacity)).to_numpy()]
+    for s in sorted(over):
+        if any(s in n for n in notes):
+            continue
+        out.append(CoverageWarning(
+            "capacity", s, f"the shift takes {s} to {after[s]:,.0f} contacts a year on this "
+                           f"opportunity's pathways alone, past its stated capacity of "
+                           f"{capacity[s]:,.0f} ({after[s] - capacity[s]:,.0f} over)"))
+    return out
+
+
+def coverage_warnings(system, scope, inc=None) -> list[CoverageWarning]:
+    """Every data-coverage warning for a scope (see the module's description), in the order
+    above, each kind sorted by subject.
+
+    Examples
+    --------
+    >>> import netkit
+    >>> from netkit.partners.scope import find_scope
+    >>> tiny = netkit.load_system(netkit.sample_path("tiny"))
+    >>> for w in coverage_warnings(tiny, find_scope(tiny, tiny.opportunity("falls"))):
+    ...     print(w.kind, w.subject)
+    no_council North
+    """
+    places = _places_in_scope(system, scope)
+    return (_primary_care(system, scope, places) + _council(system, scope, places)
+            + _destinations(system, scope) + _named(system, scope)
+            + _capacity(system, scope, inc))
+
+
+def warning_blocks(warnings) -> list:
+    """The warnings as blocks for the top of a report."""
+    if not warnings:
+        return []
+    count = f"{len(warnings)} thing{'s' if len(warnings) != 1 else ''}"
+    return [Heading("Data coverage", 2, only=("markdown", "html")),
+            Paragraph(f"Data coverage: {count} to check before reading the partners:",
+                      only=("text",)),
+            Paragraph(f"{count[:1].upper()}{count[1:]} to check before reading the partners:",
+                      only=("markdown", "html")),
+            Bullets(tuple(f"! {w.message}" for w in warnings))]
