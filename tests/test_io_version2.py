@@ -195,7 +195,7 @@ def test_decommission_names_existing_organisations(tiny_dir):
     (tiny_dir / "opportunities.yaml").write_text(
         text.replace("- id: falls", "- id: falls\n  decommission: [ACUTEE]", 1))
     errors, _ = messages(tiny_dir)
-    assert errors == ["opportunities.yaml line 10, column opportunity falls.decommission: "
+    assert errors == ["opportunities.yaml line 11, column opportunity falls.decommission: "
                       "'ACUTEE' is not an organisation id in organisations.csv (did you mean "
                       "'ACUTE'?)"]
 

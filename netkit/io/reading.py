@@ -440,7 +440,8 @@ def _opportunities_from_sheet(frame: pd.DataFrame | None) -> list | None:
             for part in parts[:-1]:
                 target = target.setdefault(part, {})
             if leaf in LIST_KEYS or parts[0] in LIST_KEYS:
-                target[leaf] = [v.strip() for v in value.split(";") if v.strip()]
+                target[leaf] = [_cell_value(leaf, v.strip()) if leaf == "range" else v.strip()
+                                for v in value.split(";") if v.strip()]
             else:
                 target[leaf] = _cell_value(leaf, value)
         out.append(item)

@@ -45,7 +45,7 @@ from netkit._files import (
     work_name,
 )
 from netkit.model.opportunity import opportunity_to_dict
-from netkit.model.schema import TABLES, VERSION_1_TABLES
+from netkit.model.schema import POPULATION_PREFIX, TABLES, VERSION_1_TABLES
 from netkit.model.system import System
 
 __all__ = ["save_system", "write_folder", "check_target", "recover", "NETKIT_FILES"]
@@ -404,7 +404,11 @@ def _ordered(name: str, frame: pd.DataFrame, as_text: bool = True) -> pd.DataFra
     extra = [c for c in frame.columns if c not in spec.columns]
     out = frame.reindex(columns=known + extra)
     if as_text:
-        for column in spec.numeric_columns():
+        numeric = list(spec.numeric_columns())
+        if name == "places":  # age bands: extra columns read as numbers
+            numeric += [c for c in out.columns if c.startswith(POPULATION_PREFIX)
+                        and c not in numeric]
+        for column in numeric:
             if column in out:
                 out[column] = _plain_numbers(out[column])
     return out

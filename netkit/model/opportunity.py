@@ -65,7 +65,7 @@ KNOWN_KEYS = ("id", "title", "description", "benefits", "pathways", "places", "c
               # version 2
               "reach", "decommission", "evidence", "plan", "seats", "risk_share")
 LIST_KEYS = ("benefits", "pathways", "places", "cohort", "include", "exclude", "from", "to",
-             "decommission")
+             "decommission", "range", "baseline", "funded_by")
 
 
 @dataclass(frozen=True)
