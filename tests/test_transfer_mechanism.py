@@ -57,7 +57,10 @@ def test_a_relabelled_copy_is_transferable_with_no_adaptations(riverside):
     assert mapped.shift.from_ == ("ED-RIV-L", "category:acute_inpatient")
     assert mapped.shift.to == ("UCR-COM-L",) and mapped.include == ("ICB-RIV-L",)
     rows = comparison.counterparts
-    assert (rows["counterpart_id"] == rows["source_id"] + "-L").all()
+    seats = rows["source_id"].str.contains(":")  # a place's seat keeps its id: places are kept
+    assert (rows.loc[~seats, "counterpart_id"] == rows.loc[~seats, "source_id"] + "-L").all()
+    assert (rows.loc[seats, "counterpart_id"] == rows.loc[seats, "source_id"]).all()
+    assert seats.any()
 
 
 def test_a_block_contract_in_the_target_reverses_the_acute_trusts_incentive(riverside):
@@ -68,12 +71,14 @@ def test_a_block_contract_in_the_target_reverses_the_acute_trusts_incentive(rive
     block = netkit.System(tables, {**riverside.meta, "name": "Block ICS"}, [])
     comparison = netkit.compare(riverside, block, "frailty-admissions")
     row = comparison.mechanism.set_index("source_id").loc["ACU-RIV"]
-    assert (row["source_payment"], row["source_direction"]) == ("activity", "loses")
+    # riverside pays its acute trust by aligned payment and incentive (half variable)
+    assert (row["source_payment"], row["source_direction"]) == ("api", "loses")
     assert (row["target_payment"], row["target_direction"]) == ("block", "gains")
     assert row["reversed"]
     assert comparison.verdict["kind"] == "adapt"
     assert any(a.startswith("agree a risk-and-gain-share before starting: Riverside University "
-                            "Hospitals NHS Foundation Trust (acute trust, paid by activity) loses")
+                            "Hospitals NHS Foundation Trust (acute trust, paid by aligned payment "
+                            "and incentive) loses")
                and "paid by block) gains" in a and "runs the other way here" in a
                for a in comparison.verdict["adaptations"])
     assert comparison.to_dict()["mechanism"][0]["source_id"] in {"ICB-RIV", "COM-TRUST", "ACU-RIV"}

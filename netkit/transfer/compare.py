@@ -276,7 +276,9 @@ def compare(source: System, target: System, opportunity: str, reference=None,
     """
     opp = source.opportunity(opportunity)
     carried = transferred_opportunity(source, target, opp)
-    p_source = profile(source, opp)
+    # both systems profiled in the pathways' scope (the opportunity without its shift: with
+    # one, the scope is only what the shift changes, which is not what the systems are like)
+    p_source = profile(source, transferred_opportunity(source, source, opp))
     p_target = profile(target, carried)
     stored_tag, stored = (None, None)
     if reference is None:
