@@ -254,7 +254,10 @@ def write_text(text: str, output: Path | None) -> None:
 
 #: Parameters that name something a command writes; every other path parameter that must
 #: exist is something it reads.
-OUTPUT_PARAMS = ("output", "curve", "picture", "system_dir")
+OUTPUT_PARAMS = ("output", "curve", "picture", "system_dir", "drafts")
+
+#: Parameters that name a folder a command writes pictures into (made if missing).
+PICTURE_FOLDERS = ("plots", "charts")
 
 
 class TargetPath(click.Path):
@@ -283,7 +286,7 @@ def check_outputs(force: bool = False) -> None:
     from netkit.io.saving import check_target
 
     ctx = click.get_current_context()
-    inputs, files, targets = [], [], []
+    inputs, files, targets, folders = [], [], [], []
     for param in ctx.command.params:
         value = ctx.params.get(param.name)
         if value is None or not isinstance(param.type, click.Path):
@@ -291,17 +294,31 @@ def check_outputs(force: bool = False) -> None:
         values = list(value) if isinstance(value, (tuple, list)) else [value]
         if param.name in OUTPUT_PARAMS or param.name.startswith("picture_alias_"):
             (files if param.type.dir_okay is False else targets).extend(values)
+        elif param.name in PICTURE_FOLDERS:
+            folders.extend(values)
         elif param.type.exists:
             inputs.extend(values)
     for target in targets:
         check_target(target, overwrite=force, inputs=inputs)
     for file in files:
         check_output(file, inputs)
-    outputs = files + targets
+    for folder in folders:
+        _check_picture_folder(Path(folder))
+    outputs = files + targets + folders
     for i, one in enumerate(outputs):
         for other in outputs[i + 1:]:
             if Path(one).resolve() == Path(other).resolve():
                 raise OutputError(f"cannot write {other}: it is given twice as an output")
+
+
+def _check_picture_folder(folder: Path) -> None:
+    """A folder of pictures (``--plots``, ``--charts``) can be made or written into: not a
+    file, not below a file, and files can be made there."""
+    from netkit._files import cannot_write, nearest_existing, probe_folder
+
+    if folder.exists() and not folder.is_dir():
+        raise cannot_write(folder, "it is a file; give a folder")
+    probe_folder(folder if folder.is_dir() else nearest_existing(folder), folder)
 
 
 @contextlib.contextmanager

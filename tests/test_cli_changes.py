@@ -67,7 +67,11 @@ def test_recompute_json_and_exit_code():
                                  "end-of-life-at-home", "childrens-asthma"]
     diff = data["diffs"][0]
     assert set(diff) >= {"opportunity", "joined", "left", "moved", "partners"}
-    assert diff["partners"][0]["id"] == "ICB-RIV"
+    # partners in score order (weights 1, 1, 0.5, 1, 1 over 4.5): under the diverted-patients
+    # money the acute trust carries 30% of the money moved (it loses £1.3m a year), so
+    # ACU-RIV (0.37 + 0.75 + 0.5 × 1.00 + 0 + 0.30) / 4.5 = 0.43 now leads
+    # ICB-RIV (0 + 0 + 0 + 0.97 + 0.58) / 4.5 = 0.34
+    assert [p["id"] for p in diff["partners"][:2]] == ["ACU-RIV", "ICB-RIV"]
     assert data["flows_affected"][0]["action"] == "moves with VW-ACU from ACU-RIV to COM-TRUST"
 
 
@@ -103,7 +107,11 @@ def test_timeline_with_picture(tmp_path):
     result = run("timeline", RIVERSIDE, CHANGESET, "-O", "frailty-admissions",
                  "--picture", picture)
     assert result.exit_code == 0, result.output
-    assert "frailty-admissions\nid         2026-04-01  2026-10-01\n" in result.stdout
+    # the id column is as wide as its longest id: the seat primary_care:North (18 characters)
+    # now stands for Riverton's practices
+    assert ("frailty-admissions\nid                  2026-04-01  2026-10-01\n"
+            "------------------  ----------  ----------\n") in result.stdout
+    assert "\nprimary_care:North  ●           ●\n" in result.stdout
     assert picture.read_bytes()[:4] == b"\x89PNG"
 
 
@@ -111,8 +119,11 @@ def test_watch_once(tmp_path):
     folder = shutil.copytree(TINY, tmp_path / "tiny")
     result = run("watch", folder, "--polls", "1")
     assert result.exit_code == 0
-    assert result.stdout.startswith("Loaded. Core partners:\n  frailty: ICB, ACUTE, AMB, COMM, "
-                                    "PCN1, COUNCIL\n")
+    # the core in selection order, as tests/test_partners_result.py has it: under the
+    # diverted-patients money the care home brings 2.5% of the benefit against a seat's 2%,
+    # so CARE earns the seventh seat
+    assert result.stdout.startswith("Loaded. Core partners:\n  frailty: ICB, ACUTE, AMB, PCN1, "
+                                    "COMM, COUNCIL, CARE\n")
     (folder / "flows.csv").write_text("pathway,source\n")
     result = run("watch", folder, "--polls", "1", "-f", "json")
     assert json.loads(result.stdout)["kind"] == "invalid"

@@ -17,10 +17,25 @@ demand change   = (E1 − E0) q0 (1 − d0) = 20 × 0.5 × 0.8 = 8
 case mix        = E1 (q1 − q0)(1 − d0)  = 0
 effect          = −E1 q1 (d1 − d0)      = −120 × 0.5 × 0.2 = −12;  8 + 0 − 12 = 36 − 40
 
-Money (tiny's frailty shift at 20% is ACUTE +£5,000, COMM −£20,000, ICB +£25,000 a year, and it
-is linear in the fraction): at the achieved 25% COMM loses £25,000, made good by the core gainers
-in proportion to their gains (ICB 31,250 : ACUTE 6,250): ICB pays £20,833, ACUTE £4,167; at the
-plan's 50%, £41,667 and £8,333.
+Money (tiny's frailty shift; every figure is linear in the fraction). At the achieved 25%, 125 of
+the 500 patients reaching ED go to UCR instead, and their later care goes with them: 75 ward
+admissions (300/500 of them), 35.15625 reablement packages (75 × 150/320) and 11.71875 care-home
+placements (75 × 50/320). Positions in cash (default marginal shares: ED and ward 0.3, community
+0.7, social care 0.85, care home 0.9):
+
+    ACUTE    −(125 × £250 + 75 × £3,200) + 125 × £90 + 75 × £900 = −£271,250 + £78,750 = −£192,500
+    COMM     −125 × £140 = −£17,500 (block contract: no income change)
+    CARE     +11.71875 × £1,800 = +£21,093.75 (block)
+    COUNCIL  +35.15625 × £1,275 = +£44,824.22 (provides reablement itself)
+    ICB      +£271,250 (pays ACUTE that much less)
+
+The risk-and-gain-share designer (default rules) keeps ACUTE and COMM whole: the £210,000 they
+lose is paid by the gainers in proportion to their gains (£337,167.97 in all): ICB
+£210,000 × 271,250 / 337,167.97 = £168,943.98, all to ACUTE (largest payer to largest payee).
+Then half of what each gainer still holds goes to COMM, the one provider taking on activity:
+ICB (£271,250 − £168,943.98) / 2 = £51,153.01. CARE pays COMM both ways:
+£210,000 × 21,093.75 / 337,167.97 = £13,137.93 and (£21,093.75 − £13,137.93) / 2 = £3,977.91.
+At the plan's 50% every figure doubles.
 """
 
 from __future__ import annotations
@@ -164,11 +179,21 @@ def test_by_place_and_by_partner(result):
 
 def test_settlement_by_hand(result):
     s = result.settlement.set_index(["payer", "payee"])
-    assert s.loc[("ICB", "COMM"), ["amount", "amount_plan"]].tolist() == [20833, 41667]
-    assert s.loc[("ACUTE", "COMM"), ["amount", "amount_plan"]].tolist() == [4167, 8333]
-    assert s.loc[("ICB", "COMM"), "difference"] == -20834
+    gains = 271_250 + 44_824.21875 + 21_093.75  # ICB, COUNCIL, CARE at 25% (module docstring)
+    icb_keep_whole = 210_000 * 271_250 / gains
+    icb_gain_share = (271_250 - icb_keep_whole) / 2
+    care_keep_whole = 210_000 * 21_093.75 / gains
+    care_to_comm = care_keep_whole + (21_093.75 - care_keep_whole) / 2
+    assert s.loc[("ICB", "ACUTE"), ["amount", "amount_plan"]].tolist() == pytest.approx(
+        [icb_keep_whole, 2 * icb_keep_whole], abs=0.01)
+    assert s.loc[("ICB", "COMM"), ["amount", "amount_plan"]].tolist() == pytest.approx(
+        [icb_gain_share, 2 * icb_gain_share], abs=0.01)
+    assert s.loc[("CARE", "COMM"), "amount"] == pytest.approx(care_to_comm, abs=0.01)
+    assert s.loc[("ICB", "ACUTE"), "difference"] == pytest.approx(-icb_keep_whole, abs=0.02)
+    assert result.settlement["payer"].tolist()[0] == "ICB"  # largest first
     lines = result.to_text()
-    assert "Tiny Vale ICB owes Vale Community Health £20,833 a year (plan: £41,667)" in lines
+    assert "Tiny Vale ICB owes Vale Hospital £168,944 a year (plan: £337,888)" in lines
+    assert "Tiny Vale ICB owes Vale Community Health £51,153 a year (plan: £102,306)" in lines
 
 
 def test_partnership_recomputed_on_the_actuals(result):
@@ -189,8 +214,9 @@ def test_json_uses_the_contract_names(result):
     assert set(m["spc"]) >= {"signal", "assurance"}
     assert {x["spc"]["signal"] for x in data["measures"]} <= {
         "improvement", "concern", "common_cause", "neither"}
-    assert data["settlement"][0] == {"payer": "ICB", "payee": "COMM", "amount": 20833.0,
-                                     "amount_plan": 41667.0, "difference": -20834.0}
+    # exact to the penny in JSON (the designer's £168,943.98 and £337,887.97; module docstring)
+    assert data["settlement"][0] == {"payer": "ICB", "payee": "ACUTE", "amount": 168943.98,
+                                     "amount_plan": 337887.97, "difference": -168943.99}
 
 
 def test_board_lines_one_per_measure(result):

@@ -5,6 +5,10 @@ Pathway ``p``, place North, a year:
     @home → ED 1,000; ED → WARD 400; ED → @home 600; WARD → REAB 100; WARD → @home 300;
     REAB → @home 100; @home → UCR 900; UCR → @home 900
 
+The opportunity takes the whole pathway (``reach: pathway``): by default a shift's scope stops
+one step past its services (ED, UCR and the ward), and the reablement worked out below would
+fall outside it.
+
 Shift 10% of the patients reaching ED to UCR: 100 patients diverted. Their later care goes with
 them: 40 ward admissions (400/1,000 of them) and 10 reablement packages (100/400 of those). UCR
 gets 100 patients, one contact each (its 900 contacts come from 900 patients).
@@ -74,6 +78,7 @@ OPPORTUNITY = """- id: divert
     from: [ED]
     to: [UCR]
     fraction: 0.1
+  reach: pathway
 """
 
 

@@ -23,6 +23,7 @@ from netkit.io.saving import NETKIT_FILES, recover
 RIVERSIDE = netkit.sample_path("riverside")
 CHANGESET = RIVERSIDE / "changesets" / "2026-10-virtual-ward.yaml"
 TINY = netkit.sample_path("tiny")
+ACTUALS = RIVERSIDE / "actuals" / "frailty-monthly.csv"
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -357,17 +358,27 @@ def writing_commands(out: Path) -> dict:
         "compare": ["compare", RIVERSIDE, TINY, "-O", "frailty-admissions", "-o", out],
         "roles": ["roles", RIVERSIDE, TINY, "-o", out],
         "generate": ["generate", "-o", out.with_suffix("")],
+        "diagnose": ["diagnose", TINY, "-o", out],
+        "diagnose --write-drafts": ["diagnose", TINY, "--write-drafts", out.with_suffix(".yaml")],
+        "diagnose --plots": ["diagnose", TINY, "--plots", out.with_suffix("")],  # a folder
+        "track": ["track", RIVERSIDE, "-O", "frailty-admissions", "-a", ACTUALS, "-o", out],
+        "track --charts": ["track", RIVERSIDE, "-O", "frailty-admissions", "-a", ACTUALS,
+                           "--charts", out.with_suffix("")],  # a folder
     }
 
 
 def test_every_command_lists_its_outputs():
-    """A new command that writes must be added to the list above (watch writes nothing)."""
+    """A new command that writes must be added to the list above (watch writes nothing).
+    A command declares what it writes by its parameters' names, which `check_outputs` checks
+    before anything is read."""
+    from netkit.cli.options import OUTPUT_PARAMS, PICTURE_FOLDERS
+
     names = set()
     for name, command in cli.commands.items():
         subs = getattr(command, "commands", {name: command})
         for sub_name, sub in subs.items():
             full = name if sub is command else f"{name} {sub_name}"
-            if any(p.name in ("output", "curve", "picture", "system_dir") for p in sub.params):
+            if any(p.name in OUTPUT_PARAMS + PICTURE_FOLDERS for p in sub.params):
                 names.add(full)
     assert names == {key.split(" --")[0] for key in writing_commands(Path("x"))}
 

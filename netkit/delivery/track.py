@@ -38,8 +38,9 @@ would have done), ``case_mix_change = E1 (q1 − q0)(1 − d0)`` and ``effect = 
 credited to the scheme.
 
 **Settlement** runs `netkit.find_partners` with the shift's fraction at the plan's target and at
-the achieved shift (clamped to 0–1) and reads the gain-share each gives (``risk_share`` where
-the finance method provides it, else ``transfers``): who owes whom now, against the plan.
+the achieved shift (clamped to 0–1) and reads who pays whom under each, by the same rules: the
+risk-and-gain-share designer's proposal (the partner set's ``risk_share``, summed per payer and
+payee), else the version 1 ``transfers``: who owes whom now, against the plan.
 **The partnership** is recomputed on the actuals (the last 12 months, or the months since the
 start if fewer, as patients a year in place of the pathways' flows) at the achieved shift, and
 compared with the planned partner set: seats to add and seats to release, with why.
@@ -313,16 +314,21 @@ def _by_partner(a, scope, months, plan, base, recent) -> pd.DataFrame:
 
 
 def _transfers(ps) -> pd.DataFrame:
-    """The gain-share a partner set proposes: ``risk_share`` where the finance method gives
-    it, else the version 1 ``transfers``."""
-    inc = ps.incentives
+    """Who pays whom under a partner set: the risk-and-gain-share designer's proposal
+    (``ps.risk_share``, every rule's transfers summed per payer and payee, to the penny) where
+    there is one, else the version 1 ``transfers``."""
     empty = pd.DataFrame(columns=["payer", "payee", "amount"])
-    if inc is None:
+    design = getattr(ps, "risk_share", None)
+    if design is not None:
+        table = design.transfers
+        if not len(table):
+            return empty
+        summed = table.groupby(["payer", "payee"], sort=True)["amount"].sum().round(2)
+        return summed.astype("float64").reset_index()
+    inc = ps.incentives
+    if inc is None or not len(inc.transfers):
         return empty
-    table = getattr(inc, "risk_share", None)
-    if table is None:
-        table = inc.transfers
-    return table[["payer", "payee", "amount"]].astype({"amount": "float64"}) if len(table) else empty
+    return inc.transfers[["payer", "payee", "amount"]].astype({"amount": "float64"})
 
 
 def _settle(system, opp, plan, achieved) -> tuple:
@@ -338,7 +344,7 @@ def _settle(system, opp, plan, achieved) -> tuple:
     planned, now = _transfers(at_plan), _transfers(at_actual)
     both = planned.merge(now, on=["payer", "payee"], how="outer", suffixes=("_plan", ""))
     both = both.fillna({"amount": 0.0, "amount_plan": 0.0})
-    both["difference"] = both["amount"] - both["amount_plan"]
+    both["difference"] = (both["amount"] - both["amount_plan"]).round(2)  # to the penny
     both = both.sort_values(["amount", "payer", "payee"], ascending=[False, True, True],
                             kind="mergesort").reset_index(drop=True)
     return at_plan, at_actual, both[["payer", "payee", "amount", "amount_plan", "difference"]], notes
