@@ -396,6 +396,23 @@ def _broker_lines(system: System, routes: dict, roles: pd.DataFrame) -> list[str
     return lines + role_findings(roles[roles["observed"] >= 2], names)
 
 
+def _money_flows(system: System, scope: Scope) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The flows and services the money follows: the whole pathway in the opportunity's places
+    (diverted patients take all their later care with them, and the referrals that brought
+    them count however narrow the partners' scope), with each service's contacts a year."""
+    from netkit.model.activity import service_activity
+
+    if scope.pathway_flows is None or len(scope.pathway_flows) == len(scope.flows):
+        return scope.flows, scope.services
+    flows = scope.pathway_flows
+    activity = service_activity(flows)
+    services = system.services
+    services = services[services["id"].isin(activity.index)].assign(
+        activity=lambda f: f["id"].map(activity).astype("float64"),
+        candidate=lambda f: f["provider"].map(scope.candidate_of))
+    return flows, services.sort_values("id", kind="mergesort").reset_index(drop=True)
+
+
 def _analyse(system: System, opp: Opportunity, scope: Scope, related: list, min_patients: float,
              groups: str, incumbents: Iterable[str] = (), hysteresis: float = 0.0,
              disclosure=None, cap_at_capacity: bool = False):
@@ -404,8 +421,9 @@ def _analyse(system: System, opp: Opportunity, scope: Scope, related: list, min_
     inc = None
     if opp.shift is not None:
         # the gain-share needs the core, found below: none asked for here
-        inc = compute_incentives(system, opp.shift, scope.services, core=(),
-                                 candidate_of=candidate_of, flows=scope.flows,
+        flows, services = _money_flows(system, scope)
+        inc = compute_incentives(system, opp.shift, services, core=(),
+                                 candidate_of=candidate_of, flows=flows,
                                  cap_at_capacity=cap_at_capacity)
     crit = compute_criteria(system, scope, inc, min_patients)
     include, exclude = scope.candidates_for(opp.include), scope.candidates_for(opp.exclude)

@@ -83,6 +83,10 @@ class Scope:
         What the scope covers, in words (the whole pathway, or what the shift changes).
     included : tuple of str
         Organisations in scope only because the opportunity includes them.
+    pathway_flows : DataFrame or None
+        The flows of the opportunity's pathways in its places before the intervention's scope
+        was cut from them: the money follows diverted patients along all of them (their later
+        care, and the referrals that bring them), whatever the scope.
     """
 
     opportunity: Opportunity
@@ -96,6 +100,7 @@ class Scope:
     extent: str = "the whole pathway"
     included: tuple = ()
     entering: float | None = None
+    pathway_flows: pd.DataFrame | None = None
 
     def __repr__(self) -> str:
         """One line: what this is and its size (the tables are in the attributes)."""
@@ -245,15 +250,28 @@ def represent_rules(system: System, opportunity: Opportunity,
     return parse_represent(represent, base=base, known=known)
 
 
+def _downstream(source: pd.Series, target: pd.Series, start: set) -> set:
+    """Every service patients reach, step by step, after ``start``: where the patients diverted
+    from the ``from`` services would have gone afterwards, whose activity falls with them."""
+    nxt = pd.Series(target.to_numpy(), index=source.to_numpy())
+    seen, frontier = set(start), set(start)
+    while frontier:
+        found = set(nxt[nxt.index.isin(list(frontier))].tolist()) - seen - {HOME}
+        seen |= found
+        frontier = found
+    return seen
+
+
 def intervention_flows(system: System, opportunity: Opportunity,
                        flows: pd.DataFrame) -> tuple[pd.DataFrame, str, float | None]:
     """The flows an opportunity's intervention concerns, what they cover in words, and the
     patients a year entering them from outside (``None`` for the whole pathway).
 
     Without a shift, or with ``reach: pathway``, every flow. With a shift: the flows between
-    the shift's ``from`` and ``to`` services, the services their patients go to next, and the
-    services whose referrals the shift redirects (``@home`` counts as every end), widened by
-    ``reach`` steps along the pathway. A referrer's handoffs change where it already sends
+    the shift's ``from`` and ``to`` services, the services their patients go to next, every
+    service the diverted patients would have reached afterwards (their activity falls with
+    them), and the services whose referrals the shift redirects (``@home`` counts as every end),
+    widened by ``reach`` steps along the pathway. A referrer's handoffs change where it already sends
     patients to both a ``from`` and a ``to`` service, or where it sends patients to a ``from``
     service that hands none on to a ``to`` service (patients then go to the ``to`` services
     *instead of* it). A ``from`` service that already hands patients on to a ``to`` service
@@ -290,7 +308,8 @@ def intervention_flows(system: System, opportunity: Opportunity,
     instead = from_ - feeds_to  # patients go to the 'to' services instead of these at all
     changers = ((set(source[target.isin(from_)]) & feeds_to)
                 | set(source[target.isin(instead)])) - core
-    chosen = (core | set(target[source.isin(core)]) | changers) - {HOME}
+    chosen = (core | set(target[source.isin(core)]) | changers
+              | _downstream(source, target, from_)) - {HOME}
     steps = int(reach or 0)
     for _ in range(steps):
         chosen |= (set(target[source.isin(chosen)]) | set(source[target.isin(chosen)])) - {HOME}
@@ -349,8 +368,8 @@ def find_scope(system: System, opportunity: Opportunity,
         weights = place_weights(system, flows, opportunity.places)
         flows = flows[weights > 0].assign(patients=flows["patients"].to_numpy()[weights > 0]
                                           * weights[weights > 0])
-    flows, extent, entering = intervention_flows(system, opportunity,
-                                                 flows.reset_index(drop=True))
+    pathway_flows = flows.reset_index(drop=True)
+    flows, extent, entering = intervention_flows(system, opportunity, pathway_flows)
     flows = flows.reset_index(drop=True)
 
     activity = service_activity(flows)
@@ -402,4 +421,5 @@ def find_scope(system: System, opportunity: Opportunity,
                                                               organisations["candidate"])))
     return Scope(opportunity, tuple(pathway_ids), flows,
                  services.sort_values("id", kind="mergesort").reset_index(drop=True),
-                 organisations, dict(represent), seat_table, duties, extent, included, entering)
+                 organisations, dict(represent), seat_table, duties, extent, included, entering,
+                 pathway_flows)
