@@ -92,6 +92,23 @@ def parse_weights(text: str | Mapping | None, what: str = "weights") -> dict | N
     return out
 
 
+def _options(opp, scope, burden, thresholds, min_patients, stability, seed, groups, hysteresis,
+             share, cap_at_capacity) -> dict:
+    """The options a partner set was found with, as its JSON reports them."""
+    options = {"weights": dict(opp.weights), "coordination_cost": dict(opp.coordination_cost),
+               "burden": burden, "verdict": thresholds,
+               "represent": dict(scope.represent), "min_patients": float(min_patients),
+               "stability": int(stability), "seed": int(seed), "groups": groups,
+               "seats": str(getattr(opp, "seats", None) or "default")}
+    if hysteresis:
+        options["hysteresis"] = float(hysteresis)
+    if share is not None:
+        options["risk_share"] = share.rule.to_dict()
+    if cap_at_capacity:
+        options["cap_at_capacity"] = True
+    return options
+
+
 def find_partners(system: System, opportunity: str | Opportunity, *,
                   weights: Mapping[str, float] | str | None = None,
                   coordination_cost: Mapping[str, float] | str | None = None,
@@ -214,17 +231,8 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
     costs = coordination_burden(selection.core, crit.pairs, related, burden, burden_sources)
     judged = proportionality(scope, crit, inc, opp, selection.core, costs,
                              system.organisation_names(), thresholds)
-    options = {"weights": dict(opp.weights), "coordination_cost": dict(opp.coordination_cost),
-               "burden": burden, "verdict": thresholds,
-               "represent": dict(scope.represent), "min_patients": float(min_patients),
-               "stability": int(stability), "seed": int(seed), "groups": groups,
-               "seats": str(getattr(opp, "seats", None) or "default")}
-    if hysteresis:
-        options["hysteresis"] = float(hysteresis)
-    if share is not None:
-        options["risk_share"] = share.rule.to_dict()
-    if cap_at_capacity:
-        options["cap_at_capacity"] = True
+    options = _options(opp, scope, burden, thresholds, min_patients, stability, seed, groups,
+                       hysteresis, share, cap_at_capacity)
     if released.active:
         options["disclosure"] = released.name
         check = _check_released(system, opp, released, partners, rules, min_patients, groups)
