@@ -366,7 +366,7 @@ class PartnerSet:
                 out.append(f"       ({more} more reason{'s' if more != 1 else ''} in the "
                            "markdown, HTML and JSON reports)")
         if hidden:
-            out.append(f"     {_more(hidden, f'{tier} partners')}")
+            out.append(f"     {_more(hidden, f'{tier} partner' + ('s' if hidden != 1 else ''))}")
         return out
 
     def _partner_blocks(self, top: int | None, width: int) -> list:
@@ -391,7 +391,8 @@ class PartnerSet:
                          right=("rank", "score"), only=MARKDOWN),
                    Table(whole[["rank", "name", "id", "tier", "score", "mendelow", "salience",
                                 "reasons"]], only=HTML)]
-        blocks += [Paragraph(_more(hidden, f"{tier} partners", True) + ".", emphasis=True,
+        blocks += [Paragraph(_more(hidden, f"{tier} partner{'s' * (hidden != 1)}", True) + ".",
+                             emphasis=True,
                              only=MARKDOWN) for tier, (_, hidden) in zip(TIERS, shown) if hidden]
         blocks += [Note("partners are listed by score within each tier (the curve below shows "
                         "the order they were chosen in); 'netkit explain PATH --opportunity "
