@@ -110,3 +110,12 @@ def test_a_report_of_several_opportunities_ends_with_one_glossary():
         assert out.count("Glossary") == 1
         assert out.index("Glossary") > out.rindex("Partners for")
     assert report.to_html().count("Glossary</h2>") == 1
+
+
+def test_a_lone_care_home_and_a_seat_of_care_homes_are_one_kind(riverside):
+    # The Oaks (a care home outside any seat) and Southmere's care homes' seat are one group for
+    # the go-between roles: the board reads "care homes" once, not "care homes, care homes".
+    assert riverside[0].brokers == [
+        "Riverside University Hospitals NHS Foundation Trust is the only go-between for patients "
+        "moving from ambulance services and primary care to care homes, local authorities and "
+        "VCSE bodies"]
