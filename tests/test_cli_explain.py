@@ -44,11 +44,14 @@ def test_explain_json():
 
 
 def test_unknown_partner_names_the_choices_and_exits_1():
+    # The partners in score order (ACUTE .43, ICB .32, PCN1 .15, AMB .14, COUNCIL .081, COMM
+    # .077, CARE .025): under the diverted-patients money COMM, which takes the diverted
+    # patients, loses £14,000 a year and scores just under COUNCIL.
     result = run("explain", TINY, "-O", "frailty", "-p", "ACUTEX")
     assert result.exit_code == 1
     assert result.stderr.strip() == (
         "Error: no partner 'ACUTEX' in the partner set for 'frailty' (did you mean 'ACUTE'? "
-        "partners: ACUTE, ICB, COMM, PCN1, AMB, COUNCIL, CARE); see 'netkit partners PATH "
+        "partners: ACUTE, ICB, PCN1, AMB, COUNCIL, COMM, CARE); see 'netkit partners PATH "
         "--opportunity frailty'")
     assert "Traceback" not in result.output
 

@@ -86,16 +86,21 @@ def test_contacts_in_the_boards_words(riverside):
     # the ambulance service's NHS 111 calls are contacts, not attendances
     assert reasons["AMB-WC"][0] == ("delivers 19% of the contacts in scope (8,100 a year: 5,400 "
                                     "conveyances and 2,700 contacts)")
-    assert reasons["ACU-RIV"][0].startswith("delivers 36% of the contacts in scope (15,696 a "
+    # With a shift the scope is what the shift changes: 41,616 contacts a year, of which the
+    # acute trust's 15,696 (7,920 + 7,416 + 360) are 37.7%, shown as 38%.
+    assert reasons["ACU-RIV"][0].startswith("delivers 38% of the contacts in scope (15,696 a "
                                             "year: 7,920 attendances, 7,416 admissions and 360 "
                                             "contacts)")
 
 
 def test_text_says_when_an_inform_partner_has_more_reasons(riverside):
     text = riverside[0].to_text()
-    block = text[text.index(" 9. Riverton East PCN"):].splitlines()[:4]
-    assert block[1:] == ["       - not core: would add 1.9% benefit for 5.5% coordination cost",
-                         "       - delivers 4% of the contacts in scope (1,934 a year)",
+    # PCNs now sit as primary care seats in the core; the first inform partner is The Oaks care
+    # home, with four reasons: 0.6% benefit (its score) against a seat's 2% and seven new
+    # relationships at 0.5% (5.5%); 200 of 41,616 contacts (<1%); then two more.
+    block = text[text.index(" 9. The Oaks Care Home"):].splitlines()[:4]
+    assert block[1:] == ["       - not core: would add 0.6% benefit for 5.5% coordination cost",
+                         "       - delivers <1% of the contacts in scope (200 a year)",
                          "       (2 more reasons in the markdown, HTML and JSON reports)"]
 
 
@@ -105,3 +110,12 @@ def test_a_report_of_several_opportunities_ends_with_one_glossary():
         assert out.count("Glossary") == 1
         assert out.index("Glossary") > out.rindex("Partners for")
     assert report.to_html().count("Glossary</h2>") == 1
+
+
+def test_a_lone_care_home_and_a_seat_of_care_homes_are_one_kind(riverside):
+    # The Oaks (a care home outside any seat) and Southmere's care homes' seat are one group for
+    # the go-between roles: the board reads "care homes" once, not "care homes, care homes".
+    assert riverside[0].brokers == [
+        "Riverside University Hospitals NHS Foundation Trust is the only go-between for patients "
+        "moving from ambulance services and primary care to care homes, local authorities and "
+        "VCSE bodies"]

@@ -14,15 +14,14 @@ import math
 from pathlib import Path
 
 from netkit.errors import OptionError
+from netkit.render.palette import INK, LINE, NHS_GREEN, SPC_COLOURS
 
 __all__ = ["chart_svg", "icons_svg", "variation_icon", "assurance_icon", "save_chart",
            "COLOURS"]
 
-#: Making Data Count's colours.
-COLOURS = {"improvement": "#289DE0", "concern": "#FAB428", "neither": "#490092",
-           "common_cause": "#7B7D7D", "pass": "#289DE0", "fail": "#FAB428",
-           "hit_and_miss": "#7B7D7D", None: "#BBBBBB"}
-_INK, _LINE, _PLAN = "#212B32", "#768692", "#007F3B"
+#: Making Data Count's colours (from `netkit.render.palette`).
+COLOURS = SPC_COLOURS
+_INK, _LINE, _PLAN = INK, LINE, NHS_GREEN
 
 
 def variation_icon(signal: str, side: str = "", size: int = 44) -> str:

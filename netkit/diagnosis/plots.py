@@ -14,12 +14,12 @@ import pandas as pd
 
 from netkit.diagnosis.funnel import LEVELS, funnel_limits
 from netkit.diagnosis.measures import MEASURES
-from netkit.render.palette import INK, INK_MUTED, NHS_BLUE
+from netkit.render.palette import FUNNEL_COLOURS, INK, INK_MUTED, NHS_BLUE
 
 __all__ = ["funnel_figure", "funnel_svg", "save_funnel", "plot_name"]
 
-_RED = "#d5281b"
-_GREEN = "#007f3b"
+_RED = FUNNEL_COLOURS["above"]
+_GREEN = FUNNEL_COLOURS["below"]
 
 
 def plot_name(pathway: str, measure: str) -> str:

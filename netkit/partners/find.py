@@ -45,7 +45,7 @@ from netkit.partners.glossary import role_findings
 from netkit.partners.reasons import route_lines, sourced_reasons, top_counterparts
 from netkit.partners.result import TIERS, PartnerReport, PartnerSet
 from netkit.partners.scope import Scope, find_scope, represent_rules
-from netkit.partners.seats import candidate_frame, scope_seats, with_seats
+from netkit.partners.seats import DEFAULT_RULES, candidate_frame, scope_seats, with_seats
 from netkit.partners.selection import Selection, select_partners
 from netkit.partners.sources import partner_sources
 from netkit.partners.stability import judgement_calls, judgement_line
@@ -90,6 +90,23 @@ def parse_weights(text: str | Mapping | None, what: str = "weights") -> dict | N
             raise OptionError(f"{what}: {name}={shown} {message}{example}")
         out[name] = number
     return out
+
+
+def _options(opp, scope, burden, thresholds, min_patients, stability, seed, groups, hysteresis,
+             share, cap_at_capacity) -> dict:
+    """The options a partner set was found with, as its JSON reports them."""
+    options = {"weights": dict(opp.weights), "coordination_cost": dict(opp.coordination_cost),
+               "burden": burden, "verdict": thresholds,
+               "represent": dict(scope.represent), "min_patients": float(min_patients),
+               "stability": int(stability), "seed": int(seed), "groups": groups,
+               "seats": str(getattr(opp, "seats", None) or "default")}
+    if hysteresis:
+        options["hysteresis"] = float(hysteresis)
+    if share is not None:
+        options["risk_share"] = share.rule.to_dict()
+    if cap_at_capacity:
+        options["cap_at_capacity"] = True
+    return options
 
 
 def find_partners(system: System, opportunity: str | Opportunity, *,
@@ -214,17 +231,8 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
     costs = coordination_burden(selection.core, crit.pairs, related, burden, burden_sources)
     judged = proportionality(scope, crit, inc, opp, selection.core, costs,
                              system.organisation_names(), thresholds)
-    options = {"weights": dict(opp.weights), "coordination_cost": dict(opp.coordination_cost),
-               "burden": burden, "verdict": thresholds,
-               "represent": dict(scope.represent), "min_patients": float(min_patients),
-               "stability": int(stability), "seed": int(seed), "groups": groups,
-               "seats": str(getattr(opp, "seats", None) or "default")}
-    if hysteresis:
-        options["hysteresis"] = float(hysteresis)
-    if share is not None:
-        options["risk_share"] = share.rule.to_dict()
-    if cap_at_capacity:
-        options["cap_at_capacity"] = True
+    options = _options(opp, scope, burden, thresholds, min_patients, stability, seed, groups,
+                       hysteresis, share, cap_at_capacity)
     if released.active:
         options["disclosure"] = released.name
         check = _check_released(system, opp, released, partners, rules, min_patients, groups)
@@ -374,6 +382,13 @@ def _related_pairs(system: System, scope: Scope) -> list[tuple[str, str]]:
 def _groups(system: System, network, groups: str, scope: Scope | None = None) -> dict:
     group_of = system.organisation_lookup(groups)
     kinds = candidate_frame(system, scope)["type"].to_dict() if scope is not None else {}
+    if groups == "type" and scope is not None:
+        # an organisation outside a seat groups with the seats of its kind (a lone care home
+        # with the care homes' seats), else one kind of organisation counts as two groups
+        seated = set(scope_seats(scope)["kind"])
+        if seated:
+            group_of = {o: DEFAULT_RULES[t] if DEFAULT_RULES.get(t) in seated else t
+                        for o, t in group_of.items()}
     return {n: str(group_of.get(n) or kinds.get(n) or "(none)") for n in network}
 
 

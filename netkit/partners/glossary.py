@@ -15,7 +15,7 @@ from netkit.partners.sources import format_sources
 from netkit.render.document import Bullets, Heading, Note, Paragraph, Table
 
 __all__ = ["GLOSSARY", "glossary_blocks", "appendix_blocks", "role_findings", "sources_html",
-           "MIN_EXPECTED"]
+           "options_line", "MIN_EXPECTED"]
 
 #: Term → what it means in a partner report, in the order a reader meets them.
 GLOSSARY = {
@@ -148,3 +148,23 @@ def sources_html(partners: pd.DataFrame, limit: int = SOURCES_SHOWN) -> str:
     return ("<section class=\"sources\"><h2>Where each reason comes from</h2>"
             "<p>Open a partner to see the input rows behind each reason (row 1 is the header, "
             "as a spreadsheet shows it).</p>" + "".join(items) + "</section>")
+
+
+def options_line(options: dict) -> str:
+    """The options a partner set was found with, on one line (a report's "Options" note).
+
+    Examples
+    --------
+    >>> options_line({"weights": {"activity": 1}, "coordination_cost": {"partner": 0.02},
+    ...               "represent": {"gp_practice": "parent"}, "min_patients": 5})
+    'weights activity=1; coordination cost partner=0.02; represent gp_practice=parent; min patients 5'
+    """
+    weights = ", ".join(f"{k}={v:g}" for k, v in options["weights"].items())
+    cost = ", ".join(f"{k}={v:g}" for k, v in options["coordination_cost"].items())
+    represent = ", ".join(f"{k}=parent" for k in options["represent"]) or "none"
+    line = f"weights {weights}; coordination cost {cost}; represent {represent}"
+    if options.get("min_patients"):
+        line += f"; min patients {options['min_patients']:g}"
+    if options.get("disclosure"):
+        line += f"; disclosure {options['disclosure']}"
+    return line

@@ -16,7 +16,12 @@ from netkit.partners.criteria import Criteria
 from netkit.partners.reasons import type_name
 from netkit.partners.scope import Scope
 from netkit.partners.stability import stability_blocks
-from netkit.partners.glossary import appendix_blocks, glossary_blocks, sources_html
+from netkit.partners.glossary import (
+    appendix_blocks,
+    glossary_blocks,
+    options_line,
+    sources_html,
+)
 from netkit.partners.sources import explain_partner, format_sources
 from netkit.partners.verdict import Verdict, burden_blocks, verdict_blocks
 from netkit.partners.warnings import warning_blocks
@@ -265,7 +270,7 @@ class PartnerSet:
         """netkit version, input path and checksum, and options: enough to reproduce."""
         p = self.provenance_dict()
         return (f"netkit {p['netkit']} · input {p['input']} (sha256 {p['sha256']}) · "
-                f"opportunity {p['opportunity']} · {_options_line(self.options)}")
+                f"opportunity {p['opportunity']} · {options_line(self.options)}")
 
     def scope_summary(self) -> dict:
         s = self.scope
@@ -361,7 +366,7 @@ class PartnerSet:
                 out.append(f"       ({more} more reason{'s' if more != 1 else ''} in the "
                            "markdown, HTML and JSON reports)")
         if hidden:
-            out.append(f"     {_more(hidden, f'{tier} partners')}")
+            out.append(f"     {_more(hidden, f'{tier} partner' + ('s' if hidden != 1 else ''))}")
         return out
 
     def _partner_blocks(self, top: int | None, width: int) -> list:
@@ -386,7 +391,8 @@ class PartnerSet:
                          right=("rank", "score"), only=MARKDOWN),
                    Table(whole[["rank", "name", "id", "tier", "score", "mendelow", "salience",
                                 "reasons"]], only=HTML)]
-        blocks += [Paragraph(_more(hidden, f"{tier} partners", True) + ".", emphasis=True,
+        blocks += [Paragraph(_more(hidden, f"{tier} partner{'s' * (hidden != 1)}", True) + ".",
+                             emphasis=True,
                              only=MARKDOWN) for tier, (_, hidden) in zip(TIERS, shown) if hidden]
         blocks += [Note("partners are listed by score within each tier (the curve below shows "
                         "the order they were chosen in); 'netkit explain PATH --opportunity "
@@ -452,7 +458,7 @@ class PartnerSet:
                    Table(self._grid(top, grid) if top else self._grid(None, grid, True),
                          only=MARKDOWN)]
         blocks += stability_blocks(self.partners, self.options, top) + [Note(n) for n in self.notes]
-        blocks += [Note(_options_line(self.options), label="Options")]
+        blocks += [Note(options_line(self.options), label="Options")]
         if with_map:
             blocks += [Heading("Network map", 2, only=HTML),
                        Raw(picture("map_section")(self.visualise(), heading=""))]
@@ -525,18 +531,6 @@ def _map_assets(with_map: bool) -> dict:
     if not with_map:
         return {}
     return picture("map_assets")()
-
-
-def _options_line(options: dict) -> str:
-    weights = ", ".join(f"{k}={v:g}" for k, v in options["weights"].items())
-    cost = ", ".join(f"{k}={v:g}" for k, v in options["coordination_cost"].items())
-    represent = ", ".join(f"{k}=parent" for k in options["represent"]) or "none"
-    line = f"weights {weights}; coordination cost {cost}; represent {represent}"
-    if options.get("min_patients"):
-        line += f"; min patients {options['min_patients']:g}"
-    if options.get("disclosure"):
-        line += f"; disclosure {options['disclosure']}"
-    return line
 
 
 @dataclass(frozen=True, repr=False)

@@ -133,7 +133,10 @@ def _destinations(system, scope) -> list[CoverageWarning]:
 def _named(system, scope) -> list[CoverageWarning]:
     opp = scope.opportunity
     known = set(system.organisations["id"])
-    in_scope = set(scope.organisations["id"]) | set(scope.candidates)
+    # An included organisation is in scope by the analyst's word alone: not flows or contracts.
+    orgs = scope.organisations
+    orgs = orgs[~orgs["id"].isin(list(scope.included))]
+    in_scope = set(orgs["id"]) | set(orgs["candidate"])
     out = []
     for field in ("include", "exclude", "decommission"):
         for org in getattr(opp, field, ()) or ():

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 __all__ = ["Family", "FAMILIES", "family_of", "TIER_COLOURS", "CHANGE_COLOURS", "FADED",
            "fade", "SHAPES", "SCHEME_TITLES", "TIER_LABELS", "NHS_BLUE", "NHS_DARK_BLUE", "INK",
            "INK_MUTED", "OUTLINE", "LINE", "RULE", "PANEL", "CURVE_COLOURS",
-           "DIFFERENCE_COLOURS"]
+           "DIFFERENCE_COLOURS", "NHS_GREEN", "SPC_COLOURS", "FUNNEL_COLOURS"]
 
 # -- ink and page: the NHS identity's blues and greys ------------------------------------------
 NHS_BLUE = "#005EB8"
@@ -91,6 +91,19 @@ CURVE_COLOURS = {"benefit": NHS_BLUE, "cost": "#DA291C", "net": "#007F3B", "stop
 
 #: Bars of a comparison: where the target is above the source, and where it is below.
 DIFFERENCE_COLOURS = {"above": NHS_BLUE, "below": "#D55E00"}
+
+#: NHS green: a plan's line on a delivery chart.
+NHS_GREEN = "#007F3B"
+
+#: Making Data Count's SPC colours: blue for improvement, orange for concern, purple for a
+#: special cause that is neither, grey for common cause; the assurance icon's pass, fail and
+#: hit-and-miss; grey where there is no signal.
+SPC_COLOURS = {"improvement": "#289DE0", "concern": "#FAB428", "neither": "#490092",
+               "common_cause": "#7B7D7D", "pass": "#289DE0", "fail": "#FAB428",
+               "hit_and_miss": "#7B7D7D", None: "#BBBBBB"}
+
+#: A funnel plot's places: above the upper limit (NHS red), below the lower (NHS green).
+FUNNEL_COLOURS = {"above": "#D5281B", "below": NHS_GREEN}
 
 
 def family_of(org_type: str) -> str:

@@ -465,7 +465,7 @@ def map_partners(partner_set, seed: int = 0, max_nodes: int | None = DISPLAY_BUD
     >>> ps = netkit.find_partners(netkit.load_system(netkit.sample_path("tiny")), "frailty")
     >>> m = map_partners(ps)
     >>> m.colour_by, sorted(m.nodes.loc[m.nodes["tier"] == "core", "id"])
-    ('tier', ['ACUTE', 'AMB', 'COMM', 'COUNCIL', 'ICB', 'PCN1'])
+    ('tier', ['ACUTE', 'AMB', 'CARE', 'COMM', 'COUNCIL', 'ICB', 'PCN1'])
     """
     rules = disclosure_rules(disclosure if disclosure is not None else partner_set.disclosure)
     count = rules.count if rules.active else fmt_number
