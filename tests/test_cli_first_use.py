@@ -366,7 +366,8 @@ def test_pyspark_is_not_a_test_extra_but_ci_installs_it():
     config.read(root / "setup.cfg")
     extras = config["options.extras_require"]
     test = [line.split(">")[0].strip() for line in extras["test"].split("\n") if line.strip()]
-    assert test == ["pytest", "hypothesis", "playwright", "pyarrow", "nbmake"]
+    # python-docx: the engagement pack's Word output is tested (opened with python-docx)
+    assert test == ["pytest", "hypothesis", "playwright", "pyarrow", "nbmake", "python-docx"]
     assert "pyspark>=3.5" in extras["spark"]
     ci = (root / ".ci" / "run").read_text()
     assert "export NETKIT_REQUIRE_BROWSER=1 NETKIT_REQUIRE_SPARK=1" in ci
