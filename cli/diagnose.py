@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import click
@@ -14,23 +13,12 @@ from .options import (
     disclosure_option,
     emit,
     output_options,
+    progress_option,
     system_path,
     write_text,
 )
 
 #: How long a diagnosis runs before it says on standard error what it is doing.
-QUIET_FOR = 1.0
-
-
-def _progress():
-    """A progress callable that stays quiet for the first `QUIET_FOR` seconds."""
-    start = time.monotonic()
-
-    def say(message: str) -> None:
-        if time.monotonic() - start >= QUIET_FOR:
-            click.echo(f"diagnose: {message}…", err=True)
-
-    return say
 
 
 @cli.command()
@@ -59,6 +47,7 @@ def _progress():
 @click.option("--plot-format", type=click.Choice(["png", "svg"]), default="png",
               show_default=True, help="The format of the --plots pictures.")
 @disclosure_option
+@progress_option("diagnose")
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Seed for finding the natural collaboratives.")
 def diagnose(path, fmt, output, references, benchmark, level, top, drafts, plots, plot_format,
@@ -94,7 +83,7 @@ def diagnose(path, fmt, output, references, benchmark, level, top, drafts, plots
     reference = [_load(r) for r in references] or None
     result = netkit.diagnose(system, reference, benchmark=benchmark,
                              level=0.95 if level == "95" else 0.998, seed=seed,
-                             disclosure=disclosure, progress=_progress())
+                             disclosure=disclosure)
     if drafts is not None:
         result.write_drafts(drafts)
         click.echo(f"wrote {drafts} ({len(result.drafts)} draft opportunities)", err=True)

@@ -8,7 +8,14 @@ import click
 from netkit.cli.app import cli
 
 from .commands import _load
-from .options import TargetPath, check_outputs, emit, output_options, system_path
+from .options import (
+    TargetPath,
+    check_outputs,
+    emit,
+    output_options,
+    progress_option,
+    system_path,
+)
 
 
 @cli.command()
@@ -33,6 +40,7 @@ from .options import TargetPath, check_outputs, emit, output_options, system_pat
 @output_options(formats=("text", "markdown", "json", "html", "csv", "xlsx"),
                 help="text or markdown: a line per measure, money and seats; json: every "
                      "figure; html: a page with the SPC charts; csv or xlsx: the tables.")
+@progress_option("track")
 def track(path, opportunity_id, actuals, window, charts, chart_format, exit_code, fmt, output):
     """Did the shift happen? Follow an opportunity's plan on monthly actuals.
 

@@ -18,7 +18,8 @@ from netkit.change.changeset import Changeset
 TINY = netkit.sample_path("tiny")
 RIVERSIDE = netkit.sample_path("riverside")
 CHANGESET = RIVERSIDE / "changesets" / "2026-10-virtual-ward.yaml"
-COMMANDS = ["partners", "compare", "roles", "recompute", "generate"]
+COMMANDS = ["partners", "compare", "roles", "recompute", "generate", "diagnose", "track"]
+ACTUALS = netkit.sample_path("riverside") / "actuals" / "frailty-monthly.csv"
 
 
 class Terminal(io.StringIO):
@@ -38,7 +39,9 @@ def test_every_long_command_has_quiet(command):
     ["compare", RIVERSIDE, TINY, "-O", "frailty-admissions", "-f", "json"],
     ["roles", RIVERSIDE, TINY, "-f", "csv"],
     ["recompute", RIVERSIDE, CHANGESET, "-f", "json"],
-], ids=["partners", "compare", "roles", "recompute"])
+    ["diagnose", RIVERSIDE, "-f", "json"],
+    ["track", RIVERSIDE, "-O", "frailty-admissions", "--actuals", ACTUALS, "-f", "json"],
+], ids=["partners", "compare", "roles", "recompute", "diagnose", "track"])
 @pytest.mark.parametrize("quiet", [[], ["--quiet"]], ids=["default", "quiet"])
 def test_nothing_is_written_to_stderr_when_it_is_not_a_terminal(args, quiet, monkeypatch):
     monkeypatch.setattr(_progress, "SHOW_AFTER", 0.0)  # would show at once at a terminal

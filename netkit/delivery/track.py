@@ -53,6 +53,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
+from netkit._progress import stage
 from netkit.delivery.actuals import (
     month_index,
     month_indices,
@@ -444,6 +445,7 @@ def track(system: System, opportunity, actuals, *, window: int = WINDOW,
     pop, column = _population(system, scope, places)
     scale = PER / sum(pop.values()) if pop else 1.0
     unit = f"patients a month per {PER:,} ({column})" if pop else "patients a month"
+    stage("measures and control limits")
     total = _monthly(a, [], months)
     measures, achieved = _measures(total, months, plan, scale, unit, recent, base)
     split = _split(total[base], total[recent], scale)
@@ -453,9 +455,11 @@ def track(system: System, opportunity, actuals, *, window: int = WINDOW,
     settlement = pd.DataFrame(columns=["payer", "payee", "amount", "amount_plan", "difference"])
     partnership = None
     if partners:
+        stage("settling the gain-share on the actuals")
         at_plan, _, settlement, more = _settle(system, opp, plan, achieved)
         notes += more
         used = replace(opp, shift=replace(opp.shift, fraction=min(max(achieved, 0.0), 1.0)))
+        stage("recomputing the partnership on the actuals")
         partnership = _partnership(system, scope, a, months, plan, used, at_plan)
     return TrackResult(
         opportunity=opp, system_name=system.name, plan=plan, unit=unit,

@@ -24,7 +24,12 @@ import pandas as pd
 
 from netkit.diagnosis.funnel import LEVELS, outliers
 from netkit.diagnosis.measures import MEASURES, measure_counts
-from netkit.diagnosis.populations import age_bands, denominators, pcn_entries, place_table
+from netkit.diagnosis.populations import (
+    age_bands,
+    denominators,
+    pcn_entries,
+    place_table,
+)
 from netkit.errors import OptionError
 
 __all__ = ["diagnose", "BENCHMARKS", "rate_table", "compare_places"]
@@ -227,7 +232,9 @@ def diagnose(system, reference=None, benchmark: str = "system", *, level: float 
     if level not in LEVELS:
         raise OptionError(f"level must be one of {', '.join(f'{x:g}' for x in LEVELS)} "
                           f"(got {level!r})")
-    say = progress or (lambda message: None)
+    from netkit._progress import stage
+
+    say = progress or stage  # the command line shows stages on standard error at a terminal
     say("counting measures by pathway and place")
     counts = measure_counts(system.flows, system.services)
     frame = rate_table(system, per, counts)
