@@ -67,6 +67,19 @@ def test_profile_of_tiny_by_hand():
     assert set(p.index) == set(FEATURES)
 
 
+def test_an_aligned_payment_contract_counts_at_its_variable_share():
+    # review finding 20: ACUTE's £2.0m contract as api with 50% variable is £1.0m by activity
+    # (before, only payment == "activity" counted, so an api contract counted as block: 0)
+    t = TINY.tables()
+    rels = t["relationships"].copy()
+    rels["payment"] = rels["payment"].astype(object)
+    rels.loc[rels["target"] == "ACUTE", "payment"] = "api"
+    rels["variable_share"] = np.where(rels["target"] == "ACUTE", 0.5, np.nan)
+    t["relationships"] = rels
+    p = netkit.profile(netkit.System(t, TINY.meta, [])).features
+    assert p["paid_by_activity_share"] == pytest.approx(1.0 / 4.1)  # £1.0m of £4.1m
+
+
 def test_profile_of_an_opportunity_scope():
     p = netkit.profile(TINY, "frailty").features
     # Frailty only: contacts 2,720; PCN1 (through GP1) 1,000 of them.

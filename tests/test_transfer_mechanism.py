@@ -118,7 +118,7 @@ def test_the_number_of_roles_does_not_change_with_the_pair(riverside):
 
 def test_the_reference_set_is_generated_systems_not_the_samples(riverside):
     comparison = netkit.compare(riverside, riverside, "frailty-admissions")
-    assert comparison.reference == [f"{len(SEEDS)} generated ICSs (tag frailty)"]
+    assert comparison.reference == [f"{len(SEEDS)} synthetic (generated) ICSs (tag frailty)"]
     stored = json.loads(REFERENCE_FILE.read_text())
     assert stored["seeds"] == list(SEEDS)
     assert stored["features"] == list(netkit.transfer.profiles.FEATURES)

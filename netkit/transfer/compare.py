@@ -287,11 +287,11 @@ def compare(source: System, target: System, opportunity: str, reference=None,
         ref_profiles = [Profile(name, f"reference {stored_tag}",
                                 pd.Series(values, index=list(FEATURES), dtype="float64"))
                         for name, values in zip(stored["systems"], stored["profiles"])]
-        names = [f"{len(ref_profiles)} generated ICSs (tag {stored_tag})"]
+        names = [f"{len(ref_profiles)} synthetic (generated) ICSs (tag {stored_tag})"]
         model = RoleModel.from_params(stored["roles"])
         roles = (f"{model.n_roles_} roles fitted once over the reference set "
                  f"({stored['roles']['organisations']:,} organisations in {len(ref_profiles)} "
-                 f"generated ICSs, tag {stored_tag})")
+                 f"synthetic (generated) ICSs, tag {stored_tag})")
     else:
         systems = _default_reference() if reference is None else list(reference)
         ref_profiles = _profiles(systems, source, opp)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from netkit.finance.positions import variable_share
 from netkit.model.activity import organisation_flows, service_activity
 from netkit.model.opportunity import Opportunity
 from netkit.model.schema import HOME
@@ -46,7 +47,8 @@ FEATURES = {
     "relationship_density": "existing relationships between organisations in scope, as a share "
                             "of all pairs",
     "relationship_strength": "mean strength (0-1) of those relationships, where recorded",
-    "paid_by_activity_share": "share of commissioned value paid by activity rather than block",
+    "paid_by_activity_share": "share of commissioned value paid by activity rather than block "
+                              "(an aligned-payment contract counts at its variable share)",
     "largest_provider_share": "share of activity at the single largest provider",
 }
 
@@ -170,9 +172,10 @@ def _features(system: System, flows: pd.DataFrame, services: pd.DataFrame,
     strength = rels["strength"].mean()
     commissions = system.relationships[system.relationships["type"] == "commissions"]
     commissions = commissions[commissions["target"].isin(providers)]
-    value, payment = commissions["value"], commissions["payment"]
-    paid = float(value.fillna(0).sum())
-    by_activity = float(value[payment == "activity"].fillna(0).sum()) if paid else np.nan
+    value = commissions["value"].fillna(0)
+    paid = float(value.sum())
+    # an aligned-payment (api) contract is paid by activity on its variable share only
+    by_activity = float((value * variable_share(commissions)).sum()) if paid else np.nan
     cumulative = shares.cumsum().to_numpy()
     needed = float(np.searchsorted(cumulative, 0.8 - 1e-9) + 1) if total else np.nan
 
