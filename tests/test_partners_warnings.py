@@ -85,8 +85,8 @@ def test_a_capacity_breach(tmp_path):
     breaches = [w for w in ps.warnings if w.kind == "capacity"]
     assert [w.subject for w in breaches] == ["DN"]  # ED loses contacts: no breach
     # the money side's note where it gives one (else worked out here from the scope)
-    assert breaches[0].message.startswith("the shift takes DN to 150 contacts a year against "
-                                          "its capacity of 120: 30 contacts short")
+    assert breaches[0].message.startswith("DN goes from 100 to 150 contacts a year with the "
+                                          "shift against its capacity of 120: 30 contacts short")
 
 
 def test_a_capacity_breach_worked_out_here_without_the_money_sides_note(tmp_path):

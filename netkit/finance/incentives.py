@@ -536,15 +536,26 @@ def _capacity(table: pd.DataFrame, delta: np.ndarray, used: float, fraction: flo
                           "before": table["before"].to_numpy()[over], "after": after[over],
                           "shortfall": short[over],
                           "staff_cost": short[over] * table["unit_cost"].fillna(0).to_numpy()[over]})
-    notes = [f"capacity: the shift takes {r.service} to {fmt_number(r.after)} contacts a year "
-             f"against its capacity of {fmt_number(r.capacity)}: {fmt_number(r.shortfall)} "
-             f"contacts short, about {fmt_money_rounded(r.staff_cost)} a year of staff at its "
-             "unit cost (costed as new staff; --cap-at-capacity caps the shift instead)"
-             for r in frame.itertuples()]
+    notes = [_capacity_words(r, fmt_number, fmt_money_rounded) for r in frame.itertuples()]
     if capped and used < fraction - 1e-12:
         notes.append(f"capacity: the shift is capped at {fmt_share(used)} of patients instead "
                      f"of {fmt_share(fraction)}, where a receiving service reaches its capacity")
     return frame, notes
+
+
+def _capacity_words(r, fmt_number, fmt_money) -> str:
+    """A receiving service past its capacity in words: how far past it already is before the
+    shift, the shortfall after it (that included), and the staff for the shift's own part."""
+    already = max(r.before - r.capacity, 0.0)
+    past = (f"is already {fmt_number(already)} contacts a year past its capacity of "
+            f"{fmt_number(r.capacity)} before the shift; the shift takes it to "
+            f"{fmt_number(r.after)}, {fmt_number(r.after - r.capacity)} short in all, of which "
+            f"the shift's own {fmt_number(r.shortfall)} cost") if already > 1e-6 else (
+            f"goes from {fmt_number(r.before)} to {fmt_number(r.after)} contacts a year with the "
+            f"shift against its capacity of {fmt_number(r.capacity)}: "
+            f"{fmt_number(r.shortfall)} contacts short,")
+    return (f"capacity: {r.service} {past} about {fmt_money(r.staff_cost)} a year of staff at "
+            "its unit cost (costed as new staff; --cap-at-capacity caps the shift instead)")
 
 
 def _time(shift: Shift, central: dict, sampled) -> tuple[pd.DataFrame, int | None]:
