@@ -40,7 +40,8 @@ def test_text_one_line_per_measure(tiny_plan, tmp_path):
     out = " ".join(result.stdout.split())
     assert "Achieved shift 25.0% against a plan of 50.0% (50% of plan)" in out
     assert "diverted share 25.0% against a plan of 50.0% (baseline 0.0%): improving (special " \
-           "cause), target not met without change" in out
+           "cause); plan beyond the baseline's process limits: met only if the process " \
+           "changes" in out
     # the risk-and-gain-share designer's keep-whole (worked in test_delivery_track's docstring)
     assert "Tiny Vale ICB owes Vale Hospital £168,944 a year (plan: £337,888)" in out
 

@@ -130,7 +130,9 @@ def test_per_head_where_places_csv_gives_the_population(tiny):
     # tiny's places.csv: North 60,000; every row in North: 40 a month is 66.67 per 100,000
     north = actuals().assign(place="North")
     r = track(tiny, with_plan(tiny.opportunity("frailty")), north, partners=False)
-    assert r.unit == "patients a month per 100,000 (population)"
+    # review finding 18: the denominator in words; tiny's pathways.csv names none
+    assert r.unit == ("patients per 100,000 residents (all ages: pathways.csv gives no "
+                      "denominator) a month")
     assert r.measure("from_patients").baseline == pytest.approx(40 / 60_000 * 100_000)
     assert r.measure("entries").actual == pytest.approx(120 / 60_000 * 100_000)
     assert r.measure("diverted_share").actual == pytest.approx(0.25)  # a share has no head
@@ -220,16 +222,27 @@ def test_json_uses_the_contract_names(result):
 
 
 def test_board_lines_one_per_measure(result):
+    # review finding 21: a unit on every line, the months named, the terms in plain words
     assert result.measure("diverted_share").line() == (
         "diverted share 25.0% against a plan of 50.0% (baseline 0.0%): improving "
-        "(special cause), target not met without change")
+        "(special cause); plan beyond the baseline's process limits: met only if the process "
+        "changes")
     assert result.measure("entries").line() == (
-        "entries to the pathway (demand) 120.0 (baseline 100.0): special cause, neither better "
-        "nor worse")
+        "entries to the pathway (demand) 120.0 patients a month (baseline 100.0): special cause, "
+        "neither better nor worse")
     text = " ".join(result.to_text().split())
     assert "Achieved shift 25.0% against a plan of 50.0% (50% of plan) over the latest 3 " \
-           "months" in text
-    assert "demand +8.0, case mix +0.0, the scheme -12.0" in text
+           "months (January–March 2025)" in text
+    assert ("Patients reaching the from services: 40.0 (baseline January–December 2024) → 36.0 "
+            "(January–March 2025) patients a month; demand +8.0, case mix +0.0, the scheme "
+            "-12.0") in text
+    assert ("Demand is the change from more or fewer patients entering the pathway; case mix "
+            "the change from a larger or smaller share of them needing the services the shift "
+            "moves from or to; the scheme the patients it moved to the services it moves to. "
+            "The three add up to the change.") in text
+    assert ("Each measure's mean over January–March 2025, against the plan's there and the "
+            "mean of the baseline January–December 2024.") in text
+    assert "a plan beyond them on the bad side is one the process as it ran would miss" in text
     assert all(m.line() in text for m in result.measures)
     assert "Vale Hospital from -24.0 -12.0 50%" in text  # by partner: planned, actual, of plan
     md = result.to_markdown()
@@ -298,3 +311,13 @@ def test_deterministic(tiny):
     a = track(tiny, with_plan(tiny.opportunity("frailty")), actuals()).to_dict()
     b = track(tiny, with_plan(tiny.opportunity("frailty")), actuals()).to_dict()
     assert json.dumps(a) == json.dumps(b)
+
+
+def test_the_riverside_frailty_rates_are_per_100000_aged_65_and_over():
+    # review finding 18: riverside's frailty pathway names population_65plus as its denominator
+    riverside = netkit.load_system(netkit.sample_path("riverside"))
+    r = track(riverside, "frailty-admissions",
+              netkit.sample_path("riverside") / "actuals" / "frailty-monthly.csv",
+              partners=False)
+    assert r.unit == "patients per 100,000 aged 65 and over a month"
+    assert r.latest_months() == "April–June 2026"

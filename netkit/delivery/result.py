@@ -33,8 +33,41 @@ LABELS = {"from_patients": "patients reaching the services the shift moves from"
 _SIGNAL_WORDS = {"improvement": "improving (special cause)", "concern": "concern (special cause)",
                  "neither": "special cause, neither better nor worse",
                  "common_cause": "common cause variation"}
-_ASSURANCE_WORDS = {"pass": "target consistently met", "fail": "target not met without change",
-                    "hit_and_miss": "target hit and miss", None: ""}
+_ASSURANCE_WORDS = {
+    "pass": "plan met every month: the baseline's whole process range is on its good side",
+    "fail": "plan beyond the baseline's process limits: met only if the process changes",
+    "hit_and_miss": "plan inside the baseline's process limits: met in some months, missed in "
+                    "others",
+    None: ""}
+#: What the assurance words mean, in a sentence.
+REACH_WORDS = ("Process limits are the baseline months' mean ± 2.66 × mean moving range; a plan "
+               "beyond them on the bad side is one the process as it ran would miss every month, "
+               "so it is met only if the process changes, as the scheme intends.")
+#: The split of the change in patients reaching the from services, in plain words.
+SPLIT_WORDS = ("Demand is the change from more or fewer patients entering the pathway; case mix "
+               "the change from a larger or smaller share of them needing the services the "
+               "shift moves from or to; the scheme the patients it moved to the services it "
+               "moves to. The three add up to the change.")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+def months_words(first: str, last: str) -> str:
+    """A run of months as people write it, from two ``YYYY-MM`` labels.
+
+    Examples
+    --------
+    >>> months_words("2026-04", "2026-06"), months_words("2025-11", "2026-01")
+    ('April–June 2026', 'November 2025–January 2026')
+    >>> months_words("2026-06", "2026-06")
+    'June 2026'
+    """
+    (y0, m0), (y1, m1) = ((int(x) for x in d.split("-")) for d in (first, last))
+    if (y0, m0) == (y1, m1):
+        return f"{_MONTHS[m1 - 1]} {y1}"
+    if y0 == y1:
+        return f"{_MONTHS[m0 - 1]}–{_MONTHS[m1 - 1]} {y1}"
+    return f"{_MONTHS[m0 - 1]} {y0}–{_MONTHS[m1 - 1]} {y1}"
 
 
 def _value(value, unit: str) -> str:
@@ -74,8 +107,9 @@ class Measure:
         base = f" (baseline {_value(self.baseline, self.unit)})"
         words = _SIGNAL_WORDS[self.spc.signal]
         sure = _ASSURANCE_WORDS[self.spc.assurance]
-        return (f"{self.label} {_value(self.actual, self.unit)}{plan}{base}: {words}"
-                + (f", {sure}" if sure else ""))
+        unit = "" if self.unit == "share" else f" {self.unit}"
+        return (f"{self.label} {_value(self.actual, self.unit)}{unit}{plan}{base}: {words}"
+                + (f"; {sure}" if sure else ""))
 
     def to_dict(self) -> dict:
         """The contract's ``{name, unit, baseline, planned, actual, achieved_fraction, spc:
@@ -201,15 +235,29 @@ class TrackResult(ReportViews):
     def _headline(self) -> list[str]:
         d = self.demand
         share = self.planned
+        latest, baseline = self.latest_months(), self.baseline_months()
         lines = [f"Achieved shift {self.achieved:.1%} against a plan of {share:.1%} "
-                 f"({self.achieved / share:.0%} of plan) over the latest {self.window} months"
+                 f"({self.achieved / share:.0%} of plan) over the latest {self.window} months "
+                 f"({latest})"
                  if share else f"Achieved shift {self.achieved:.1%} (the plan has not started)"]
         lines.append(
-            f"Patients reaching the from services: {_value(d['from_before'], '')} → "
-            f"{_value(d['from_after'], '')} {self.unit}; demand "
+            f"Patients reaching the from services: {_value(d['from_before'], '')} "
+            f"({baseline}) → {_value(d['from_after'], '')} ({latest}) {self.unit}; demand "
             f"{d['demand_change']:+,.1f}, case mix {d['case_mix_change']:+,.1f}, the scheme "
             f"{d['effect']:+,.1f}")
         return lines
+
+    def latest_months(self) -> str:
+        """The latest ``window`` months in words ("April–June 2026")."""
+        recent = self.periods[-self.window:]
+        return months_words(recent[0], recent[-1]) if recent else ""
+
+    def baseline_months(self) -> str:
+        """The baseline months in words ("baseline April 2024–March 2025")."""
+        from netkit.delivery.actuals import month_label
+
+        first, last = (month_label(m) for m in self.plan["baseline"])
+        return "baseline " + months_words(first, last)
 
     def _settlement_lines(self) -> list[str]:
         if self.settlement.empty:
@@ -251,15 +299,21 @@ class TrackResult(ReportViews):
 
         title = f"Is it working? {self.opportunity.title or self.opportunity.id}"
         blocks = [Heading(title), Lines(tuple(self._headline())),
-                  Heading("Measures", 2), Bullets(tuple(m.line() for m in self.measures))]
+                  Paragraph(SPLIT_WORDS, muted=True),
+                  Heading("Measures", 2),
+                  Paragraph(f"Each measure's mean over {self.latest_months()}, against the "
+                            f"plan's there and the mean of the {self.baseline_months()}."),
+                  Bullets(tuple(m.line() for m in self.measures)),
+                  Paragraph(REACH_WORDS, muted=True)]
         if charts:
             for m in self.measures:
                 blocks += [Heading(m.label, 3, only=("html",)), Raw(icons_svg(m.spc)),
                            Raw(chart_svg(m))]
         blocks += [Heading("By place", 2), Table(self._place_table(), right=("achieved", "of plan")),
                    Heading("By partner", 2),
-                   Paragraph("Change in patients a month at the partner's services, against "
-                             "the plan's, with demand as it turned out:"),
+                   Paragraph("Change in patients a month at the partner's services "
+                             f"(counts, not per head) in {self.latest_months()}, against the "
+                             "plan's, with demand as it turned out:"),
                    Table(self._partner_table(), right=("planned", "actual", "of plan")),
                    Heading("Who owes whom now", 2), Bullets(tuple(self._settlement_lines()))]
         if self.partnership is not None:

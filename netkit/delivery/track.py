@@ -136,21 +136,26 @@ def planned_fraction(months: np.ndarray, plan: dict) -> np.ndarray:
 
 def _population(system: System, scope, places: list[str]) -> tuple[dict, str | None]:
     """Population per place from places.csv (the pathway's denominator column, else
-    ``population``), and the column used; empty where none is given."""
+    ``population``), and who it counts in words ("aged 65 and over"); empty where none is
+    given."""
     table = getattr(system, "places", None)
     if table is None or len(table) == 0:
         return {}, None
-    column = "population"
+    from netkit.diagnosis.populations import denominator_words
+
+    column, named = "population", False
     pathways = system.pathways
     if "denominator" in pathways:
-        named = pathways.loc[pathways["id"].isin(scope.pathways), "denominator"].dropna()
-        if len(named) and named.iloc[0] in table:
-            column = str(named.iloc[0])
+        given = pathways.loc[pathways["id"].isin(scope.pathways), "denominator"].dropna()
+        given = given[given.astype(str) != ""]
+        if len(given) and given.iloc[0] in table:
+            column, named = str(given.iloc[0]), True
     if column not in table:
         return {}, None
     given = table.set_index("place")[column].dropna()
     pop = {p: float(given[p]) for p in places if p in given.index}
-    return (pop, column) if len(pop) == len(places) and places else ({}, None)
+    words = denominator_words(column, named)
+    return (pop, words) if len(pop) == len(places) and places else ({}, None)
 
 
 def _monthly(actuals: pd.DataFrame, groups: list[str], months: np.ndarray) -> pd.DataFrame:
@@ -442,9 +447,9 @@ def track(system: System, opportunity, actuals, *, window: int = WINDOW,
     recent = np.zeros(len(months), bool)
     recent[-window:] = True
     places = sorted(set(a["place"]))
-    pop, column = _population(system, scope, places)
+    pop, words = _population(system, scope, places)
     scale = PER / sum(pop.values()) if pop else 1.0
-    unit = f"patients a month per {PER:,} ({column})" if pop else "patients a month"
+    unit = f"patients per {PER:,} {words} a month" if pop else "patients a month"
     stage("measures and control limits")
     total = _monthly(a, [], months)
     measures, achieved = _measures(total, months, plan, scale, unit, recent, base)

@@ -14,7 +14,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["place_table", "age_bands", "denominators", "pcn_entries"]
+__all__ = ["place_table", "age_bands", "denominators", "denominator_words", "pathway_bases",
+           "pcn_entries"]
 
 _FIXED = ("population", "population_65plus")
 
@@ -43,6 +44,52 @@ def denominators(system) -> pd.Series:
     given = pathways["denominator"] if "denominator" in pathways else pd.Series(
         np.nan, index=pathways.index)
     return given.where(given.notna() & (given.astype(str) != ""), "population").astype(str)
+
+
+def denominator_words(column: str, given: bool = True) -> str:
+    """Who a rate is per, in words: the people of a ``places.csv`` population column.
+
+    ``given=False`` says the pathway names no denominator (``population``, all ages, stands in).
+
+    Examples
+    --------
+    >>> denominator_words("population_65plus"), denominator_words("population_18_64")
+    ('aged 65 and over', 'aged 18 to 64')
+    >>> denominator_words("population", given=False)
+    'residents (all ages: pathways.csv gives no denominator)'
+    """
+    import re
+
+    column = str(column)
+    if column == "population":
+        return "residents (all ages)" if given else \
+            "residents (all ages: pathways.csv gives no denominator)"
+    if column == "list_size":
+        return "registered patients"
+    over = re.fullmatch(r"population_(\d+)plus", column)
+    if over:
+        return f"aged {over.group(1)} and over"
+    band = re.fullmatch(r"population_(\d+)_(\d+)", column)
+    if band:
+        return f"aged {band.group(1)} to {band.group(2)}"
+    return f"people ({column})"
+
+
+def pathway_bases(system) -> dict:
+    """Each pathway's denominator in words (`denominator_words`), by pathway id.
+
+    Examples
+    --------
+    >>> import netkit
+    >>> pathway_bases(netkit.load_system(netkit.sample_path("riverside")))["frailty-urgent"]
+    'aged 65 and over'
+    """
+    pathways = system.pathways.set_index("id")
+    given = pathways["denominator"] if "denominator" in pathways else pd.Series(
+        np.nan, index=pathways.index)
+    named = given.notna() & (given.astype(str) != "")
+    return {p: denominator_words(c, bool(n)) for p, c, n in
+            zip(pathways.index, denominators(system).reindex(pathways.index), named)}
 
 
 def pcn_entries(system) -> pd.DataFrame:
