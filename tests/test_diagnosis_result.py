@@ -188,3 +188,28 @@ def test_generated_places_come_from_the_practices_list_sizes(tmp_path):
     assert (found.rates["by"] == "registration").any()  # PCNs from the practices' lists
     said = "standardised for age" if len(places) > len(bands) else "cannot fit 4 band rates"
     assert any(said in note for note in found.notes)
+
+
+def test_the_headers_name_the_denominator_in_words(towns):
+    # review finding 18: the towns' pathways.csv names population (all ages) as its denominator
+    text = " ".join(netkit.diagnose(towns).to_text().split())
+    assert "against the system's own rate, per 1,000 residents (all ages) (transfers: per " \
+           "patient)." in text
+    assert "per 1,000 people" not in text
+    # shire's pathways.csv has no denominator column: all ages stand in, and the header says so
+    shire = " ".join(netkit.diagnose(netkit.load_system(netkit.sample_path("shire"))).to_text()
+                     .split())
+    assert ("against the system's own rate, per 1,000 residents (all ages: pathways.csv gives "
+            "no denominator) (transfers: per patient).") in shire
+
+
+def test_riverside_frailty_is_per_1000_aged_65_and_over():
+    found = netkit.diagnose(netkit.load_system(netkit.sample_path("riverside")))
+    text = " ".join(found.to_text().split())
+    assert "against the system's own rate, per 1,000 aged 65 and over (transfers: per " \
+           "patient)." in text
+    assert "Rates per 1,000 aged 65 and over in the most and least deprived places" in text
+    assert found.to_dict()["denominators"]["frailty-urgent"] == "aged 65 and over"
+    assert found.per_words(["frailty-urgent", "stroke"]) == (
+        "per 1,000 aged 65 and over (Frailty urgent care); per 1,000 residents (all ages: "
+        "pathways.csv gives no denominator) (Stroke)")

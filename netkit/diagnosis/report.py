@@ -43,7 +43,7 @@ def diagnosis_document(d, top: int = 20, plots: bool = True) -> Document:
     blocks = [
         Heading(f"Diagnosis: {d.system_name}"),
         Lines((f"{len(d.rates):,} rates compared by pathway, place and measure against "
-               f"{benchmark}, per {d.per:,.0f} people (transfers: per patient).",
+               f"{benchmark}, {d.per_words()} (transfers: per patient).",
                f"{len(d.candidates):,} candidates above the {_level(d.level)} control limit; "
                f"{len(d.collaboratives)} natural collaboratives.",
                f"Counts shown: {rules.describe()}.")),
@@ -172,8 +172,8 @@ def _gap_blocks(d) -> list:
         "gap": [f"{g:+,.1f}" for g in gaps["gap"]],
         "ratio": ["" if pd.isna(r) else f"{r:.2f}" for r in gaps["ratio"]]})
     return [Heading("Deprivation gaps", 2),
-            Paragraph(f"Rates per {d.per:,.0f} people in the most and least deprived places "
-                      "(quintile 1 is the most deprived).", muted=True),
+            Paragraph(f"Rates {d.per_words(gaps['pathway'])} in the most and least deprived "
+                      "places (quintile 1 is the most deprived).", muted=True),
             Table(table, right=("gap", "ratio"))]
 
 

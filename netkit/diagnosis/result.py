@@ -56,7 +56,7 @@ def build_diagnosis(system, compared: pd.DataFrame, *, benchmark: str, level: fl
     """Candidates, drafts, verdicts, gaps and collaboratives around a `compare_places` table."""
     from netkit.diagnosis.candidates import draft_opportunities, size_candidates
     from netkit.diagnosis.collaboratives import natural_collaboratives
-    from netkit.diagnosis.populations import place_table
+    from netkit.diagnosis.populations import pathway_bases, place_table
     from netkit.model.activity import organisation_flows
 
     if counts is None:
@@ -77,7 +77,7 @@ def build_diagnosis(system, compared: pd.DataFrame, *, benchmark: str, level: fl
         per=per, references=references, disclosure_spec=disclosure,
         source=system.source, pathway_names=dict(zip(system.pathways["id"],
                                                      system.pathways["name"])),
-        organisation_names=_pcn_names(system, compared))
+        organisation_names=_pcn_names(system, compared), bases=pathway_bases(system))
 
 
 def _pcn_names(system, compared: pd.DataFrame) -> dict:
@@ -171,6 +171,23 @@ class Diagnosis:
     source: str | None = None
     pathway_names: dict = field(default_factory=dict)
     organisation_names: dict = field(default_factory=dict)
+    #: each pathway's denominator in words ("aged 65 and over"), by pathway id
+    bases: dict = field(default_factory=dict)
+
+    def per_words(self, pathways=None) -> str:
+        """Who the rates per head are per, in words: "per 1,000 aged 65 and over", or each
+        pathway's where the pathways compared differ (``pathways``: those shown)."""
+        if pathways is None:
+            heads = self.rates[(self.rates["by"] == "residence")
+                               & (self.rates["denominator"] != "entries")] \
+                if len(self.rates) and "by" in self.rates else self.rates
+            pathways = heads["pathway"] if len(heads) else []
+        pathways = list(dict.fromkeys(pathways))
+        bases = {p: self.bases.get(p, "people") for p in pathways}
+        if len(set(bases.values())) <= 1:
+            return f"per {self.per:,.0f} " + (next(iter(bases.values())) if bases else "people")
+        return "; ".join(f"per {self.per:,.0f} {b} ({self.pathway_names.get(p, p)})"
+                         for p, b in bases.items())
 
     @property
     def disclosure(self):
@@ -211,6 +228,7 @@ class Diagnosis:
                                 "touching": float(r["touching"])}
                                for r in self.collaboratives.to_dict("records")],
             "rates": self._rate_records(), "gaps": self.gaps.to_dict("records"),
+            "denominators": dict(self.bases),
             "notes": list(self.notes)})
 
     def _candidate(self, i: int, row: dict) -> dict:
