@@ -46,12 +46,16 @@ from .options import (
                    "--plot-format svg for SVG).")
 @click.option("--plot-format", type=click.Choice(["png", "svg"]), default="png",
               show_default=True, help="The format of the --plots pictures.")
+@click.option("--overdispersion", type=click.Choice(["auto", "on", "off"]), default="auto",
+              show_default=True,
+              help="Widen the limits for variation between places beyond chance (Spiegelhalter "
+                   "2005): auto where a funnel has 5 places or more, on wherever it shows, off.")
 @disclosure_option
 @progress_option("diagnose")
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Seed for finding the natural collaboratives.")
 def diagnose(path, fmt, output, references, benchmark, level, top, drafts, plots, plot_format,
-             disclosure, seed):
+             disclosure, seed, overdispersion):
     """Find and size the opportunities in a system: rates per head by place against a
     benchmark on funnel plots (Poisson limits at 95% and 99.8%), the candidates above the
     limit with their excess, value and the organisations carrying it, a draft opportunity for
@@ -83,7 +87,7 @@ def diagnose(path, fmt, output, references, benchmark, level, top, drafts, plots
     reference = [_load(r) for r in references] or None
     result = netkit.diagnose(system, reference, benchmark=benchmark,
                              level=0.95 if level == "95" else 0.998, seed=seed,
-                             disclosure=disclosure)
+                             disclosure=disclosure, overdispersion=overdispersion)
     if drafts is not None:
         result.write_drafts(drafts)
         click.echo(f"wrote {drafts} ({len(result.drafts)} draft opportunities)", err=True)

@@ -27,7 +27,7 @@ import pandas as pd
 from netkit.diagnosis.measures import MEASURES
 from netkit.diagnosis.populations import place_table
 
-__all__ = ["size_candidates", "draft_opportunities", "COMMUNITY_CATEGORIES", "BENEFITS_OF"]
+__all__ = ["size_candidates", "signals", "draft_opportunities", "COMMUNITY_CATEGORIES", "BENEFITS_OF"]
 
 #: Service categories that count as community alternatives in a draft's ``shift.to``, in the
 #: order a draft prefers them (general practice last: it is where patients come from).
@@ -91,8 +91,29 @@ def size_candidates(system, compared: pd.DataFrame, counts: pd.DataFrame) -> pd.
     found["id"] = found["pathway"] + "/" + found["place"].astype(str) + "/" + found["measure"]
     found = found.join(_carriers(system, carried), on=_KEYS)
     found = found.sort_values(["value", "excess", "id"], ascending=[False, False, True],
-                              na_position="last", kind="stable")
-    return found.reset_index(drop=True)
+                              na_position="last", kind="stable").reset_index(drop=True)
+    found["signal"] = signals(found)
+    return found
+
+
+def signals(candidates: pd.DataFrame) -> np.ndarray:
+    """Which candidates are one signal: a place's measures of one pathway with the same ratio
+    (to two decimals) come from the same patients entering the pathway, so they are one
+    finding seen several ways and their values overlap. Returns a number per candidate (1, 2,
+    ... in order of first appearance; shared within a signal).
+
+    Examples
+    --------
+    >>> signals(pd.DataFrame({"pathway": "p", "place": ["N", "N", "S", "N"],
+    ...                       "ratio": [1.26, 1.2551, 1.26, 1.4]})).tolist()
+    [1, 1, 2, 3]
+    """
+    if candidates.empty:
+        return np.zeros(0, dtype=int)
+    key = candidates[["pathway", "place"]].astype(str).assign(
+        ratio=candidates["ratio"].round(2).astype(str))
+    codes, _ = pd.factorize(pd.MultiIndex.from_frame(key))
+    return codes.astype(int) + 1
 
 
 def _stay(system) -> pd.Series:

@@ -136,13 +136,14 @@ def _expected(frame: pd.DataFrame, target: pd.Series, per: float, bands: list[st
 
 def compare_places(frame: pd.DataFrame, benchmark: str = "system", per: float = 1000,
                    level: float = LEVELS[-1], reference: pd.DataFrame | None = None,
-                   levels=LEVELS) -> pd.DataFrame:
+                   levels=LEVELS, overdispersion: str = "auto") -> pd.DataFrame:
     """Every row of a `rate_table` against its benchmark on the funnel.
 
     Adds ``rate``, ``target`` (the benchmark rate per ``per``), ``expected``, ``ratio`` and, from
     `netkit.diagnosis.funnel.outliers` on the ratio scale, the control limits of the ratio,
     ``verdict`` and ``excess``, ``excess_low``, ``excess_high`` (counts a year; 0 unless above the
-    limit at ``level``).
+    limit at ``level``), and ``phi``: the funnel's overdispersion factor where its limits were
+    widened (`netkit.diagnosis.overdispersion`; ``overdispersion`` "auto", "on" or "off"), else 1.
 
     Examples
     --------
@@ -164,7 +165,7 @@ def compare_places(frame: pd.DataFrame, benchmark: str = "system", per: float = 
         reference = reference.assign(by="residence")
     if frame.empty:
         return frame.assign(rate=[], target=[], expected=[], ratio=[], verdict=[], excess=[],
-                            excess_low=[], excess_high=[])
+                            excess_low=[], excess_high=[], phi=[])
     target = _targets(frame, benchmark, per, reference)
     pool = frame if reference is None or not len(reference) else reference
     bands = [c for c in frame.columns if str(c).startswith("population_") and c in pool]
@@ -180,12 +181,15 @@ def compare_places(frame: pd.DataFrame, benchmark: str = "system", per: float = 
     out["verdict"] = out["verdict"].fillna("no expected count (the benchmark rate is 0)")
     for column in ("excess", "excess_low", "excess_high"):
         out[column] = out[column].fillna(0.0)
-    return out
+    from netkit.diagnosis.overdispersion import widen
+
+    return widen(out, _FUNNEL, overdispersion, levels, level)
 
 
 def diagnose(system, reference=None, benchmark: str = "system", *, level: float = LEVELS[-1],
              per: float = 1000, seed: int = 0, disclosure=None,
-             verdict: Callable | None = None, progress: Callable | None = None):
+             verdict: Callable | None = None, progress: Callable | None = None,
+             overdispersion: str = "auto"):
     """Find and size the opportunities in a system: rates by place against a benchmark, the
     candidates above the control limits, draft opportunities and natural collaboratives.
 
@@ -215,6 +219,10 @@ def diagnose(system, reference=None, benchmark: str = "system", *, level: float 
     progress : callable, optional
         Called with a short message before each slow step (the command line prints them on
         standard error).
+    overdispersion : {"auto", "on", "off"}
+        Widen each funnel's limits for the variation between places beyond chance
+        (`netkit.diagnosis.overdispersion`, Spiegelhalter 2005): "auto" where the funnel has at
+        least 5 places and phi > 1, "on" wherever phi > 1, "off" never.
 
     Returns
     -------
@@ -242,10 +250,11 @@ def diagnose(system, reference=None, benchmark: str = "system", *, level: float 
     ref = pd.concat([rate_table(r, per) for r in references], ignore_index=True) \
         if references else None
     say("comparing places on funnel plots")
-    compared = compare_places(frame, benchmark, per, level, ref)
+    compared = compare_places(frame, benchmark, per, level, ref, overdispersion=overdispersion)
     return build_diagnosis(system, compared, benchmark=benchmark, level=level, per=per,
                            seed=seed, disclosure=disclosure, verdict=verdict, say=say,
-                           references=tuple(r.name for r in references), counts=counts)
+                           references=tuple(r.name for r in references), counts=counts,
+                           overdispersion=overdispersion)
 
 
 def _references(reference) -> list:

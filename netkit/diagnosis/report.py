@@ -49,6 +49,7 @@ def diagnosis_document(d, top: int = 20, plots: bool = True) -> Document:
                f"Counts shown: {rules.describe()}.")),
         Heading("Candidates, ranked by value at marginal cost", 2),
     ]
+    blocks += [Paragraph(t) for t in few_places_words(d)]
     blocks += _candidate_blocks(d, rules, top)
     blocks.append(Paragraph(within_note(), muted=True))
     if plots and len(d.candidates):
@@ -103,10 +104,78 @@ def _candidate_blocks(d, rules, top: int) -> list:
     if top and len(d.candidates) > top:
         blocks.append(Paragraph(f"… and {len(d.candidates) - top:,} more (JSON and CSV have "
                                 "them all).", muted=True))
-    blocks.append(Paragraph("Value is gross: the excess at the carrying services' unit costs, "
-                            "before the cost of a community alternative (netkit partners on the "
-                            "draft nets it). Ranges come from the control limits.", muted=True))
+    blocks += [Paragraph(t) for t in signal_words(d, shown)]
+    blocks.append(Paragraph(VALUE_NOTE, muted=True))
     return blocks
+
+
+#: What the value columns are, in words.
+VALUE_NOTE = ("Value, marginal: the excess at the carrying services' marginal cost (the short-run "
+              "cost that goes when the contact goes); value, average (Markdown, HTML, JSON): at "
+              "their average unit cost. Both are gross, before the cost of a community "
+              "alternative (netkit partners on the draft nets it). Ranges come from the control "
+              "limits.")
+
+
+def _ranks(positions: list) -> str:
+    return ", ".join(str(i + 1) for i in positions[:-1]) + f" and {positions[-1] + 1}"
+
+
+def signal_words(d, shown: pd.DataFrame) -> list[str]:
+    """A sentence for each place whose candidates overlap: one signal where they share a
+    ratio (the same patients entering the pathway), else measures of the same patients."""
+    if "signal" not in shown or shown.empty:
+        return []
+    out = []
+    frame = shown.reset_index(drop=True)
+    for (pathway, place), part in frame.groupby(["pathway", "place"], sort=False):
+        if len(part) < 2:
+            continue
+        where = f"{d.pathway_names.get(pathway, pathway)}, {place}"
+        groups = part.groupby("signal", sort=False)
+        if groups.ngroups == 1:
+            out.append(f"Candidates {_ranks(list(part.index))} ({where}) are one signal: the "
+                       f"same ratio, {part['ratio'].iloc[0]:.2f}, from the same patients "
+                       "entering the pathway, seen in several measures. Their values overlap "
+                       "and do not add.")
+            continue
+        out.append(f"Candidates {_ranks(list(part.index))} ({where}) measure the same place's "
+                   "patients: their values overlap and do not add.")
+        out += [f"Candidates {_ranks(list(g.index))} ({where}) are one signal: the same ratio, "
+                f"{g['ratio'].iloc[0]:.2f}." for _, g in groups if len(g) > 1]
+    return out
+
+
+def few_places_words(d) -> list[str]:
+    """Where the candidates' funnels have too few places to separate unwarranted variation
+    from the difference between populations, and where the limits were widened."""
+    from netkit.diagnosis.overdispersion import FEW_PLACES, MIN_PLACES
+
+    rates = d.rates[d.rates["by"] == "residence"] if len(d.rates) else d.rates
+    if rates.empty:
+        return []
+    places = rates.groupby(["pathway", "measure"])["place"].nunique()
+    phi = rates.groupby(["pathway", "measure"])["phi"].max() if "phi" in rates else \
+        places * 0 + 1.0
+    out = []
+    widened = phi[phi > 1]
+    if len(widened):
+        out.append(f"Control limits widened for overdispersion in {len(widened)} of "
+                   f"{len(phi)} funnels (phi {widened.min():.2f} to {widened.max():.2f}, from "
+                   "the places' winsorised standardised Pearson residuals; the limits spread by "
+                   "the square root of phi, Spiegelhalter 2005).")
+    if d.candidates.empty:
+        return out
+    keys = pd.MultiIndex.from_frame(d.candidates[["pathway", "measure"]]).unique()
+    few = places.reindex(keys)
+    few = few[(few < MIN_PLACES) & (phi.reindex(keys) <= 1)]
+    if len(few) and not d.references:
+        n = int(few.max())
+        out.append(f"Only {n} place{'s' if n != 1 else ''} compared: {FEW_PLACES}. These "
+                   "candidates need a reference (--reference SYSTEM: the benchmark from other "
+                   "systems) or overdispersion-adjusted limits (--overdispersion on) before they "
+                   "are read as unwarranted variation.")
+    return out
 
 
 def _carriers(orgs: list, most: int = 3) -> str:

@@ -52,7 +52,8 @@ def deprivation_gaps(compared: pd.DataFrame, places: pd.DataFrame, per: float) -
 
 def build_diagnosis(system, compared: pd.DataFrame, *, benchmark: str, level: float, per: float,
                     seed: int, disclosure, verdict: Callable | None, say: Callable,
-                    references: tuple = (), counts: pd.DataFrame | None = None) -> "Diagnosis":
+                    references: tuple = (), counts: pd.DataFrame | None = None,
+                    overdispersion: str = "auto") -> "Diagnosis":
     """Candidates, drafts, verdicts, gaps and collaboratives around a `compare_places` table."""
     from netkit.diagnosis.candidates import draft_opportunities, size_candidates
     from netkit.diagnosis.collaboratives import natural_collaboratives
@@ -77,7 +78,8 @@ def build_diagnosis(system, compared: pd.DataFrame, *, benchmark: str, level: fl
         per=per, references=references, disclosure_spec=disclosure,
         source=system.source, pathway_names=dict(zip(system.pathways["id"],
                                                      system.pathways["name"])),
-        organisation_names=_pcn_names(system, compared), bases=pathway_bases(system))
+        organisation_names=_pcn_names(system, compared), bases=pathway_bases(system),
+        overdispersion=overdispersion)
 
 
 def _pcn_names(system, compared: pd.DataFrame) -> dict:
@@ -173,6 +175,8 @@ class Diagnosis:
     organisation_names: dict = field(default_factory=dict)
     #: each pathway's denominator in words ("aged 65 and over"), by pathway id
     bases: dict = field(default_factory=dict)
+    #: how funnel limits were widened for overdispersion: "auto", "on" or "off"
+    overdispersion: str = "auto"
 
     def per_words(self, pathways=None) -> str:
         """Who the rates per head are per, in words: "per 1,000 aged 65 and over", or each
@@ -242,11 +246,12 @@ class Diagnosis:
                 "value_average": triple("value_average"), "verdict": self.verdicts[i],
                 "funnel": row["verdict"], "mechanism": row["mechanism"],
                 "hospital_to_community": bool(row["hospital_to_community"]),
-                "organisations": row["organisations"], "draft": self.drafts[i]}
+                "organisations": row["organisations"], "draft": self.drafts[i],
+                "signal": row.get("signal"), "phi": row.get("phi")}
 
     def _rate_records(self) -> list[dict]:
         keep = ["pathway", "place", "by", "measure", "denominator", "observed", "size", "rate",
-                "target", "expected", "ratio", "verdict"]
+                "target", "expected", "ratio", "verdict", "phi"]
         return self.rates.reindex(columns=keep).to_dict("records")
 
     def _repr_html_(self) -> str:
