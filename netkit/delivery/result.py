@@ -100,8 +100,9 @@ class Measure:
         return LABELS.get(self.name, self.name)
 
     def line(self) -> str:
-        """One line for a board, e.g. ``diverted share 11.8% against a plan of 20.0%:
-        improving (special cause), target hit and miss``."""
+        """One line for a board, with the unit of a count after its value, e.g. ``diverted share
+        11.8% against a plan of 20.0% (baseline 0.0%): improving (special cause); plan inside
+        the baseline's process limits: met in some months, missed in others``."""
         plan = (f" against a plan of {_value(self.planned, self.unit)}"
                 if self.planned is not None else "")
         base = f" (baseline {_value(self.baseline, self.unit)})"
