@@ -272,29 +272,30 @@ def test_partner_text_shows_the_core_whole_and_caps_the_other_tiers():
     system = netkit.load_system(RIVERSIDE)
     ps = netkit.find_partners(system, "frailty-admissions")
     counts = ps.partners["tier"].value_counts()
-    # Seats (primary care of a place, care homes of a place) and the shift's scope leave 11
-    # candidates: 8 core, and 3 inform (The Oaks, Southmere's care homes, Age UK).
-    assert (counts["core"], counts.get("involve", 0), counts["inform"]) == (8, 0, 3)
+    # Seats (primary care of a place, care homes of a place) leave 14 candidates: 8 core, and
+    # 6 inform (the two home care agencies, The Oaks, Southmere's care homes, Age UK and the
+    # pharmacy: all downstream of the admissions the shift avoids).
+    assert (counts["core"], counts.get("involve", 0), counts["inform"]) == (8, 0, 6)
     text = ps.to_text(top=1)
-    assert "     and 2 more inform partners (the CSV and JSON reports list every one)" in text
+    assert "     and 5 more inform partners (the CSV and JSON reports list every one)" in text
     core_block = text.split("Core partners (at the table)")[1].split("Involve")[0]
     assert all(f"({org}," in core_block for org in ps.core)  # the core is never cut
     assert "more involve partners" not in text
     assert ps.to_text(top=0) == ps.to_text(top=None)
     assert "more inform partners" not in ps.to_text(top=None)
     markdown = ps.to_markdown(top=1)
-    assert "*And 2 more inform partners (the CSV and JSON reports list every one).*" in markdown
-    assert "*And 1 more inform partner (the CSV" in ps.to_markdown(top=2)
+    assert "*And 5 more inform partners (the CSV and JSON reports list every one).*" in markdown
+    assert "*And 1 more inform partner (the CSV" in ps.to_markdown(top=5)
 
 
 def test_partners_top_option_and_full_csv(tmp_path):
-    short = run("partners", RIVERSIDE, "-O", "frailty-admissions", "--top", "2")
+    short = run("partners", RIVERSIDE, "-O", "frailty-admissions", "--top", "5")
     assert short.exit_code == 0, short.output
-    assert "and 1 more inform partner (the CSV" in short.stdout  # 3 inform, 2 shown
+    assert "and 1 more inform partner (the CSV" in short.stdout  # 6 inform, 5 shown
     every = run("partners", RIVERSIDE, "-O", "frailty-admissions", "--top", "0")
     assert "more inform partners" not in every.stdout
     csv = run("partners", RIVERSIDE, "-O", "frailty-admissions", "--top", "2", "-f", "csv")
-    assert len(csv.stdout.splitlines()) == 1 + 11  # the header and every candidate
+    assert len(csv.stdout.splitlines()) == 1 + 14  # the header and every candidate
 
 
 def test_broker_lines_are_capped_with_a_count():
@@ -315,13 +316,14 @@ def test_results_print_as_one_line():
     system = netkit.load_system(RIVERSIDE)
     ps = netkit.find_partners(system, "frailty-admissions")
     assert repr(ps) == ("<PartnerSet 'frailty-admissions' in 'Riverside Integrated Care System': "
-                        "8 core, 0 involve, 3 inform; core ICB-RIV, ACU-RIV, AMB-WC, COM-TRUST, "
-                        "primary_care:North, ...>")
-    # The scope is what the shift changes: the pathway's 163 flows and 40 services less the 16
-    # flows of the five services two steps on (reablement, home care, pharmacy), whose three
-    # providers (two home care agencies and the pharmacy) leave the 33 organisations.
-    assert repr(ps.scope) == ("<Scope 'frailty-admissions': pathways frailty-urgent; 147 flows, "
-                              "35 services, 30 organisations>")
+                        "8 core, 0 involve, 6 inform; core ICB-RIV, ACU-RIV, AMB-WC, COM-TRUST, "
+                        "LA-NORTH, ...>")
+    # The scope is what the shift changes, and for admissions avoided that is the whole
+    # pathway: every service is a referrer to the emergency department or the wards, or is
+    # reached after them (reablement, home care, care homes, the pharmacy), so all 163 flows,
+    # 40 services and 33 organisations.
+    assert repr(ps.scope) == ("<Scope 'frailty-admissions': pathways frailty-urgent; 163 flows, "
+                              "40 services, 33 organisations>")
     for result in (ps, ps.scope, ps.incentives, ps.criteria, netkit.find_all_partners(system),
                    system.summary(), netkit.validate(TINY), netkit.list_opportunities(system)):
         assert "\n" not in repr(result) and len(repr(result)) < 300, type(result).__name__

@@ -88,7 +88,7 @@ def test_partner_report_in_html_embeds_the_map_and_provenance(tmp_path):
     for heading in ("Partners", "Where one more stops paying", "Incentives", "Network map"):
         assert re.search(rf"<h2>{heading}( \(|</h2>)", page), heading
     assert "<svg" in page  # the benefit/cost curve
-    assert _data_nodes(page) == 11  # one per candidate: 8 core and 3 inform (seats count once)
+    assert _data_nodes(page) == 14  # one per candidate: 8 core and 6 inform (seats count once)
     footer = page.split("<footer>")[1]
     assert footer.startswith(f"netkit {netkit.__version__} · input ")
     assert "(sha256 " in footer and "weights activity=1" in footer

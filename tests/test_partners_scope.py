@@ -112,9 +112,10 @@ def test_999_service_is_not_a_partner_in_stroke_early_supported_discharge():
     ids = set(scope.organisations["id"])
     assert "AMB-WC" not in ids and "AMB-999" not in set(scope.services["id"])
     assert {"ACU-RIV", "COM-TRUST", "LA-NORTH", "LA-SOUTH", "ICB-RIV"} <= ids
-    # where the stroke unit's and the ESD team's patients go next, and no further
-    assert {"DSW-N", "REAB-N", "HOSP-IPU"} <= set(scope.services["id"])
-    assert "HC-HELP-DOM" not in set(scope.services["id"])
+    # where the stroke unit's and the ESD team's patients go next, and every service the
+    # patients diverted from the stroke unit would have reached afterwards (their activity
+    # falls with them): the discharge teams, reablement, the hospice, and home care after them
+    assert {"DSW-N", "REAB-N", "HOSP-IPU", "HC-HELP-DOM"} <= set(scope.services["id"])
     assert scope.extent.startswith("what the shift changes")
     assert scope.patients == 1250  # arriving at the stroke unit: 1,000 by 999, 250 from ED
     ps = netkit.find_partners(system, "stroke-early-discharge")
@@ -127,7 +128,9 @@ def test_reach_widens_the_intervention_scope_step_by_step():
     system = riverside()
     opp = system.opportunity("stroke-early-discharge")
     one = find_scope(system, replace(opp, reach=1))
-    assert "HC-HELP-DOM" in set(one.services["id"])  # a step on from the discharge team
+    # a step back from the stroke unit: the 999 service and the emergency department that
+    # bring its patients
+    assert {"AMB-999", "ED-RIV"} <= set(one.services["id"])
     assert one.extent.endswith("widened by 1 step along the pathway (reach: 1)")
     whole = find_scope(system, replace(opp, reach="pathway"))
     assert "AMB-WC" in set(whole.organisations["id"])
@@ -138,17 +141,19 @@ def test_reach_widens_the_intervention_scope_step_by_step():
 def test_patients_sent_somewhere_instead_change_their_referrers_handoffs():
     """Tiny: no patient goes from ED to urgent community response, so the shift sends patients
     to UCR *instead of* ED: the practices and the 999 service that send them to ED change what
-    they do; the ward's onward care (reablement, the care home) is two steps away."""
+    they do; and the ward's onward care (reablement, the care home), which the diverted
+    patients no longer reach, is in scope with the council that provides it."""
     system = tiny()
     frailty = replace(system.opportunity("frailty"), reach=None)  # the sample takes it whole
     scope = find_scope(system, frailty)
     assert sorted(zip(scope.flows["source"], scope.flows["target"])) == [
         ("@home", "AMB999"), ("@home", "GPS"), ("AMB999", "@home"), ("AMB999", "ED"),
-        ("ED", "@home"), ("ED", "WARD"), ("GPS", "@home"), ("GPS", "ED"), ("GPS", "UCR"),
-        ("UCR", "@home"), ("UCR", "WARD"), ("WARD", "@home")]
-    assert "COUNCIL" not in set(scope.organisations["id"])
+        ("CH", "@home"), ("ED", "@home"), ("ED", "WARD"), ("GPS", "@home"), ("GPS", "ED"),
+        ("GPS", "UCR"), ("REABLE", "@home"), ("UCR", "@home"), ("UCR", "WARD"),
+        ("WARD", "@home"), ("WARD", "CH"), ("WARD", "REABLE")]
+    assert "COUNCIL" in set(scope.organisations["id"])
     widened = find_scope(system, replace(frailty, reach=1))
-    assert len(widened.flows) == 16
+    assert len(widened.flows) == 16  # tiny's frailty pathway has no more
 
 
 def test_without_a_shift_the_scope_is_the_whole_pathway():
