@@ -154,19 +154,21 @@ class Incentives:
         return float(row.iloc[0]) if len(row) else 0.0
 
     def range_words(self) -> str:
-        """``(90% range £1.2m to £2.1m: unit costs only; …)`` for the system's net, saying what
-        the range covers (unit costs, and the shift's own range only where ``shift.range`` is
+        """``(90% range £1.2m to £2.1m, unit costs only)`` for the system's net, saying what the
+        range covers (unit costs, and the shift's own range only where ``shift.range`` is
         given), or "" without draws."""
         from netkit.render.formats import fmt_money_rounded
 
         if math.isnan(self.system_net_low) or self.system_net_low == self.system_net_high:
             return ""
         s = self.settings
-        covers = ("unit costs and the shift's own range (shift.range)"
-                  if s.get("fraction_low", 0.0) != s.get("fraction_high", 0.0) else
-                  "unit costs only; no range given for the shift itself (shift.range)")
+        covers = ("unit costs and shift.range" if self._shift_ranged() else "unit costs only")
         return (f"(90% range {fmt_money_rounded(self.system_net_low)} to "
-                f"{fmt_money_rounded(self.system_net_high)}: {covers})")
+                f"{fmt_money_rounded(self.system_net_high)}, {covers})")
+
+    def _shift_ranged(self) -> bool:
+        s = self.settings
+        return s.get("fraction_low", 0.0) != s.get("fraction_high", 0.0)
 
     def summary_lines(self) -> list[str]:
         """Patients diverted with the cash and capacity released; the cash bridge (cash
@@ -203,7 +205,9 @@ class Incentives:
                 + (f", {fmt_number(bed_days)} bed days" if bed_days else ""),
                 f"cash bridge: cash released {fmt_money_rounded(released)} − new cash costs "
                 f"{fmt_money_rounded(new_cash)} = system net {fmt_money_rounded(self.system_net)}"
-                " a year (capacity released is beds and staff time, not cash)",
+                " a year"] + ([] if self._shift_ranged() or not self.range_words() else [
+                "the range varies unit costs only: no range is given for the shift itself "
+                "(shift.range)"]) + [
                 "years 1-3: " + ", ".join(fmt_money_rounded(v) for v in self.profile["net"])
                 + f"; {payback}"]
 
