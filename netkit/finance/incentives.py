@@ -161,7 +161,6 @@ class Incentives:
 
         if math.isnan(self.system_net_low) or self.system_net_low == self.system_net_high:
             return ""
-        s = self.settings
         covers = ("unit costs and shift.range" if self._shift_ranged() else "unit costs only")
         return (f"(90% range {fmt_money_rounded(self.system_net_low)} to "
                 f"{fmt_money_rounded(self.system_net_high)}, {covers})")
@@ -182,34 +181,9 @@ class Incentives:
         >>> ps.incentives.summary_lines()[0]
         '100 patients a year diverted; cash released £120,000, capacity released £160,000 a year'
         """
-        from netkit.render.formats import fmt_money_rounded, fmt_number
+        from netkit.finance.profile import summary_lines
 
-        orgs, s = self.organisations, self.settings
-        diverted = fmt_number(s.get("patients_diverted", 0.0))
-        if s.get("patients_diverted_low", 0.0) != s.get("patients_diverted_high", 0.0):
-            diverted += (f" ({fmt_number(s['patients_diverted_low'])} to "
-                         f"{fmt_number(s['patients_diverted_high'])})")
-        bed_days = -orgs["bed_days_change"].clip(upper=0).sum() if "bed_days_change" in orgs \
-            else 0.0
-        if not s.get("implementation_cost"):
-            payback = "no implementation cost entered — payback not assessed"
-        else:
-            payback = (f"pays back in month {self.payback_month}" if self.payback_month
-                       else "does not pay back within ten years")
-        released = float(orgs["cash_releasing"].sum())
-        new_cash = (float(self.services["cash_cost"].sum()) if "cash_cost" in self.services
-                    else released - self.system_net)
-        return [f"{diverted} patients a year diverted; cash released "
-                f"{fmt_money_rounded(released)}, capacity released "
-                f"{fmt_money_rounded(orgs['capacity_releasing'].sum())} a year"
-                + (f", {fmt_number(bed_days)} bed days" if bed_days else ""),
-                f"cash bridge: cash released {fmt_money_rounded(released)} − new cash costs "
-                f"{fmt_money_rounded(new_cash)} = system net {fmt_money_rounded(self.system_net)}"
-                " a year"] + ([] if self._shift_ranged() or not self.range_words() else [
-                "the range varies unit costs only: no range is given for the shift itself "
-                "(shift.range)"]) + [
-                "years 1-3: " + ", ".join(fmt_money_rounded(v) for v in self.profile["net"])
-                + f"; {payback}"]
+        return summary_lines(self)
 
     @staticmethod
     def json_money(incentives: Incentives | None) -> dict:

@@ -44,15 +44,8 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from netkit.finance.settlement import contracts_of, settle
-from netkit.finance.share_rule import (
-    KEEP_WHOLE,
-    NON_PAYING_TYPES,
-    RULE_KEYS,
-    ShareRule,
-    parse_rule,
-    pounds,
-)
+from netkit.finance.settlement import dropped_note, new_contacts, non_payers, payers, settlement
+from netkit.finance.share_rule import KEEP_WHOLE, RULE_KEYS, ShareRule, parse_rule, pounds
 
 __all__ = ["ShareRule", "ShareDesign", "design_share", "parse_rule", "marginal_positions",
            "RULE_KEYS", "KEEP_WHOLE"]
@@ -412,7 +405,7 @@ def design_share(incentives, system=None, opportunity=None, *, rule=None,
     ledger = _Ledger(table["id"].tolist(), np.asarray(position, dtype="float64"))
     initial = ledger.p.copy()
     commissioner = list(_roles(table, system))
-    delivers, full_cost = _new_contacts(incentives, system, opportunity, table)
+    delivers, full_cost = new_contacts(incentives, system, opportunity, table)
     notes = _subcontract_step(ledger, system, decommissioned, commissioner, delivers, full_cost)
     for funder in rule.funded_by:
         ledger.index(funder)
@@ -421,13 +414,14 @@ def design_share(incentives, system=None, opportunity=None, *, rule=None,
     delivers = np.array(delivers + [0.0] * (n - len(delivers)), dtype="float64")
     full_cost = np.array(full_cost + [np.nan] * (n - len(full_cost)), dtype="float64")
     out = np.array([o in decommissioned for o in ledger.ids], dtype=bool)
-    pays = _payers(ledger.ids, commissioner, system)
+    pays = payers(ledger.ids, commissioner, system)
     start = np.append(initial, np.zeros(n - len(initial)))  # before any transfer
     notes += _keep_whole_step(ledger, rule, commissioner, out, table, pays)
     notes += _gain_share_step(ledger, rule, commissioner, out, delivers, pays, full_cost)
-    notes += _non_payers(ledger, start, pays, commissioner)
-    transfers, dropped = _settlement(ledger, system, commissioner, rule)
-    notes += _dropped_note(dropped, rule.collar)
+    notes += non_payers(ledger.ids, start, pays, commissioner)
+    transfers, dropped = settlement(ledger.transfers(), ledger.ids, system, commissioner,
+                                    rule, RULE_ORDER)
+    notes += dropped_note(dropped, rule.collar)
     received = transfers.groupby("payee")["amount"].sum().reindex(ledger.ids, fill_value=0.0)
     paid = transfers.groupby("payer")["amount"].sum().reindex(ledger.ids, fill_value=0.0)
     positions = pd.DataFrame({"id": ledger.ids,
@@ -441,98 +435,6 @@ def design_share(incentives, system=None, opportunity=None, *, rule=None,
     investment = _investment(positions, incentives, opportunity,
                              float(getattr(incentives, "system_net", start.sum())))
     return ShareDesign(rule, positions, transfers, investment, basis, tuple(notes))
-
-
-def _settlement(ledger: _Ledger, system, commissioner: np.ndarray,
-                rule: ShareRule) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The rules' totals settled along the contracts, netted per pair, the collar applied
-    (`netkit.finance.settlement`); a lead's payments to its subcontractors as they are."""
-    gross = ledger.transfers()
-    sub = gross[gross["rule"] == "subcontract"]
-    rest = gross[gross["rule"] != "subcontract"]
-    rules = [r for r in RULE_ORDER if r != "subcontract"]
-    got = rest.groupby(["payee", "rule"])["amount"].sum().unstack(fill_value=0.0)
-    gave = rest.groupby(["payer", "rule"])["amount"].sum().unstack(fill_value=0.0)
-    by_rule = (got.reindex(index=ledger.ids, columns=rules, fill_value=0.0)
-               - gave.reindex(index=ledger.ids, columns=rules, fill_value=0.0)).fillna(0.0)
-    by_rule = by_rule.loc[:, (by_rule.abs() > _EPS).any()]
-    hubs = {o for o, c in zip(ledger.ids, commissioner) if c} | set(rule.funded_by)
-    types = _types(system)
-    if by_rule.empty:
-        made = dropped = sub.iloc[0:0]
-    else:
-        made, dropped = settle(by_rule, hubs, contracts_of(system), types, rule.collar)
-    small = sub["amount"] < rule.collar
-    made = pd.concat([sub[~small], made], ignore_index=True)
-    dropped = pd.concat([sub[small], dropped], ignore_index=True)
-    made = made.sort_values(["amount", "payer", "payee"], ascending=[False, True, True],
-                            kind="mergesort").reset_index(drop=True)
-    return made[["payer", "payee", "amount", "rule"]], dropped
-
-
-def _types(system) -> dict:
-    if system is None or "type" not in system.organisations:
-        return {}
-    return dict(zip(system.organisations["id"], system.organisations["type"]))
-
-
-def _payers(ids: list, commissioner: np.ndarray, system) -> np.ndarray:
-    """Who may pay: the commissioners, and providers holding a contract in the system that are
-    not voluntary bodies, hospices or pharmacies (their gain is less work, not money they can
-    hand over). Without a system, everyone."""
-    if system is None:
-        return np.ones(len(ids), dtype=bool)
-    types = _types(system)
-    held = set(contracts_of(system)["provider"])
-    provider_pays = np.array([o in held and types.get(o) not in NON_PAYING_TYPES for o in ids],
-                             dtype=bool)
-    return commissioner | provider_pays
-
-
-def _non_payers(ledger: _Ledger, start: np.ndarray, pays: np.ndarray,
-                commissioner: np.ndarray) -> list[str]:
-    keep = np.nonzero(~pays & ~commissioner & (start >= 1.0))[0]
-    if not len(keep):
-        return []
-    who = ", ".join(f"{ledger.ids[i]} ({pounds(start[i])})" for i in keep)
-    one = len(keep) == 1
-    return [f"{who} keep{'s' * one} {'its' if one else 'their'} gain and pay{'s' * one} "
-            "nothing: voluntary bodies, hospices, pharmacies and organisations "
-            "with no contract never pay (less work is not money they can hand over)"]
-
-
-def _dropped_note(dropped: pd.DataFrame, collar: float) -> list[str]:
-    if not len(dropped):
-        return []
-    items = ", ".join(f"{p} to {q} {pounds(a)}" for p, q, a in
-                      zip(dropped["payer"], dropped["payee"], dropped["amount"]))
-    return [f"collar: payments under {pounds(collar)} a year are not made ({items}); each party "
-            "keeps its position"]
-
-
-def _new_contacts(incentives, system, opportunity, table: pd.DataFrame) -> tuple[list, list]:
-    """Per organisation of the table: its new contacts at the shift's receiving services, and
-    their full cost at unit cost (NaN where not known). Without the services, the rise in its
-    activity stands in (no cost)."""
-    services = getattr(incentives, "services", None)
-    fallback = (table["activity_change"].clip(lower=0).astype("float64").tolist(),
-                [np.nan] * len(table))
-    if services is None or "provider" not in services or "activity_change" not in services:
-        return fallback
-    rec = services[services["activity_change"] > 0]
-    shift = getattr(opportunity, "shift", None)
-    if shift is not None and system is not None:
-        from netkit.model.selectors import select_services
-
-        mask = np.asarray(select_services(system.services, shift.to), dtype=bool)
-        to = set(system.services.loc[mask, "id"])
-        if rec["id"].isin(to).any():
-            rec = rec[rec["id"].isin(to)]
-    contacts = rec.groupby("provider")["activity_change"].sum()
-    cost = (rec["activity_change"] * pd.to_numeric(rec.get("unit_cost"), errors="coerce")
-            ).groupby(rec["provider"]).sum(min_count=1)
-    return (table["id"].map(contacts).fillna(0.0).astype("float64").tolist(),
-            table["id"].map(cost).astype("float64").tolist())
 
 
 def _subcontract_step(ledger: _Ledger, system, decommissioned: set, commissioner: list,

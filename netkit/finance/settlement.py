@@ -20,7 +20,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["settle", "contracts_of", "POOLED", "BETWEEN"]
+from netkit.finance.share_rule import NON_PAYING_TYPES, pounds
+
+__all__ = ["settle", "settlement", "contracts_of", "payers", "non_payers", "dropped_note",
+           "new_contacts", "types_of", "POOLED", "BETWEEN"]
 
 POOLED = "pooled budget"
 BETWEEN = "between commissioners"
@@ -172,3 +175,94 @@ def settle(by_rule: pd.DataFrame, hubs: set, contracts: pd.DataFrame, types: dic
         ["amount", "payer", "payee"], ascending=[False, True, True], kind="mergesort")
     dropped = every[small & (every["amount"] > 0)]
     return made[columns].reset_index(drop=True), dropped[columns].reset_index(drop=True)
+
+
+def settlement(gross: pd.DataFrame, ids: list, system, commissioner: np.ndarray, rule,
+               order: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rules' totals settled along the contracts, netted per pair, the collar applied
+    (`netkit.finance.settlement`); a lead's payments to its subcontractors as they are."""
+    sub = gross[gross["rule"] == "subcontract"]
+    rest = gross[gross["rule"] != "subcontract"]
+    rules = [r for r in order if r != "subcontract"]
+    got = rest.groupby(["payee", "rule"])["amount"].sum().unstack(fill_value=0.0)
+    gave = rest.groupby(["payer", "rule"])["amount"].sum().unstack(fill_value=0.0)
+    by_rule = (got.reindex(index=ids, columns=rules, fill_value=0.0)
+               - gave.reindex(index=ids, columns=rules, fill_value=0.0)).fillna(0.0)
+    by_rule = by_rule.loc[:, (by_rule.abs() > _EPS).any()]
+    hubs = {o for o, c in zip(ids, commissioner) if c} | set(rule.funded_by)
+    types = types_of(system)
+    if by_rule.empty:
+        made = dropped = sub.iloc[0:0]
+    else:
+        made, dropped = settle(by_rule, hubs, contracts_of(system), types, rule.collar)
+    small = sub["amount"] < rule.collar
+    made = pd.concat([sub[~small], made], ignore_index=True)
+    dropped = pd.concat([sub[small], dropped], ignore_index=True)
+    made = made.sort_values(["amount", "payer", "payee"], ascending=[False, True, True],
+                            kind="mergesort").reset_index(drop=True)
+    return made[["payer", "payee", "amount", "rule"]], dropped
+
+
+def types_of(system) -> dict:
+    if system is None or "type" not in system.organisations:
+        return {}
+    return dict(zip(system.organisations["id"], system.organisations["type"]))
+
+
+def payers(ids: list, commissioner: np.ndarray, system) -> np.ndarray:
+    """Who may pay: the commissioners, and providers holding a contract in the system that are
+    not voluntary bodies, hospices or pharmacies (their gain is less work, not money they can
+    hand over). Without a system, everyone."""
+    if system is None:
+        return np.ones(len(ids), dtype=bool)
+    types = types_of(system)
+    held = set(contracts_of(system)["provider"])
+    provider_pays = np.array([o in held and types.get(o) not in NON_PAYING_TYPES for o in ids],
+                             dtype=bool)
+    return commissioner | provider_pays
+
+
+def non_payers(ids: list, start: np.ndarray, pays: np.ndarray,
+                commissioner: np.ndarray) -> list[str]:
+    keep = np.nonzero(~pays & ~commissioner & (start >= 1.0))[0]
+    if not len(keep):
+        return []
+    who = ", ".join(f"{ids[i]} ({pounds(start[i])})" for i in keep)
+    one = len(keep) == 1
+    return [f"{who} keep{'s' * one} {'its' if one else 'their'} gain and pay{'s' * one} "
+            "nothing: voluntary bodies, hospices, pharmacies and organisations "
+            "with no contract never pay (less work is not money they can hand over)"]
+
+
+def dropped_note(dropped: pd.DataFrame, collar: float) -> list[str]:
+    if not len(dropped):
+        return []
+    items = ", ".join(f"{p} to {q} {pounds(a)}" for p, q, a in
+                      zip(dropped["payer"], dropped["payee"], dropped["amount"]))
+    return [f"collar: payments under {pounds(collar)} a year are not made ({items}); each party "
+            "keeps its position"]
+
+
+def new_contacts(incentives, system, opportunity, table: pd.DataFrame) -> tuple[list, list]:
+    """Per organisation of the table: its new contacts at the shift's receiving services, and
+    their full cost at unit cost (NaN where not known). Without the services, the rise in its
+    activity stands in (no cost)."""
+    services = getattr(incentives, "services", None)
+    fallback = (table["activity_change"].clip(lower=0).astype("float64").tolist(),
+                [np.nan] * len(table))
+    if services is None or "provider" not in services or "activity_change" not in services:
+        return fallback
+    rec = services[services["activity_change"] > 0]
+    shift = getattr(opportunity, "shift", None)
+    if shift is not None and system is not None:
+        from netkit.model.selectors import select_services
+
+        mask = np.asarray(select_services(system.services, shift.to), dtype=bool)
+        to = set(system.services.loc[mask, "id"])
+        if rec["id"].isin(to).any():
+            rec = rec[rec["id"].isin(to)]
+    contacts = rec.groupby("provider")["activity_change"].sum()
+    cost = (rec["activity_change"] * pd.to_numeric(rec.get("unit_cost"), errors="coerce")
+            ).groupby(rec["provider"]).sum(min_count=1)
+    return (table["id"].map(contacts).fillna(0.0).astype("float64").tolist(),
+            table["id"].map(cost).astype("float64").tolist())
