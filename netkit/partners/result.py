@@ -452,7 +452,9 @@ class PartnerSet:
                    Heading("Stakeholder grid", 2, only=MARKDOWN),
                    Table(self._grid(top, grid) if top else self._grid(None, grid, True),
                          only=MARKDOWN)]
-        blocks += stability_blocks(self.partners, self.options, top) + [Note(n) for n in self.notes]
+        shown = set(self.risk_share.notes) if self.risk_share is not None else set()
+        blocks += stability_blocks(self.partners, self.options, top) + [
+            Note(n) for n in self.notes if n not in shown]  # the proposal's are in its section
         blocks += [Note(options_line(self.options), label="Options")]
         if with_map:
             blocks += [Heading("Network map", 2, only=HTML),
