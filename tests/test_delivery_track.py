@@ -30,12 +30,14 @@ placements (75 × 50/320). Positions in cash (default marginal shares: ED and wa
     ICB      +£271,250 (pays ACUTE that much less)
 
 The risk-and-gain-share designer (default rules) keeps ACUTE and COMM whole: the £210,000 they
-lose is paid by the gainers in proportion to their gains (£337,167.97 in all): ICB
-£210,000 × 271,250 / 337,167.97 = £168,943.98, all to ACUTE (largest payer to largest payee).
-Then half of what each gainer still holds goes to COMM, the one provider taking on activity:
-ICB (£271,250 − £168,943.98) / 2 = £51,153.01. CARE pays COMM both ways:
-£210,000 × 21,093.75 / 337,167.97 = £13,137.93 and (£21,093.75 − £13,137.93) / 2 = £3,977.91.
-At the plan's 50% every figure doubles.
+lose is borne by the gainers in proportion to their gains (£337,167.97 in all: ICB, COUNCIL and
+CARE, whose block contract carries its gain). Of the £127,167.97 left, half would go to COMM for
+its 125 new UCR contacts, but the share is capped at their full cost, 125 × £200 = £25,000 (a
+windfall, flagged). CARE's other half goes to the commissioners. The money moves along the
+contracts: ICB pays ACUTE £192,500 (keep whole) and COMM £17,500 + £25,000 = £42,500 (keep whole
+and gain share); CARE's part comes back through its block contract with COUNCIL; COUNCIL's
+share of what ICB paid out reaches ICB in one pooled-budget transfer. Every payment is over the
+£10,000 collar. At the plan's 50% every figure doubles (the cap doubles with the contacts).
 """
 
 from __future__ import annotations
@@ -181,21 +183,28 @@ def test_by_place_and_by_partner(result):
 
 def test_settlement_by_hand(result):
     s = result.settlement.set_index(["payer", "payee"])
-    gains = 271_250 + 44_824.21875 + 21_093.75  # ICB, COUNCIL, CARE at 25% (module docstring)
-    icb_keep_whole = 210_000 * 271_250 / gains
-    icb_gain_share = (271_250 - icb_keep_whole) / 2
-    care_keep_whole = 210_000 * 21_093.75 / gains
-    care_to_comm = care_keep_whole + (21_093.75 - care_keep_whole) / 2
+    gain = {"ICB": 271_250, "COUNCIL": 44_824.21875, "CARE": 21_093.75}  # at 25% (docstring)
+    total = sum(gain.values())
+    keep_whole = {k: 210_000 * v / total for k, v in gain.items()}
+    held = {k: v - keep_whole[k] for k, v in gain.items()}
+    share = {k: 25_000 * v / (total - 210_000) for k, v in held.items()}  # COMM's capped share
+    back = held["CARE"] / 2  # CARE's commissioners' half, to ICB and COUNCIL by what they hold
+    to_icb = back * held["ICB"] / (held["ICB"] + held["COUNCIL"])
+    care_pays = keep_whole["CARE"] + share["CARE"] + back
+    icb_gives = keep_whole["ICB"] + share["ICB"] - to_icb
+    pooled = 192_500 + 42_500 - icb_gives  # what ICB paid along its contracts beyond its part
     assert s.loc[("ICB", "ACUTE"), ["amount", "amount_plan"]].tolist() == pytest.approx(
-        [icb_keep_whole, 2 * icb_keep_whole], abs=0.01)
+        [192_500, 385_000], abs=0.01)
     assert s.loc[("ICB", "COMM"), ["amount", "amount_plan"]].tolist() == pytest.approx(
-        [icb_gain_share, 2 * icb_gain_share], abs=0.01)
-    assert s.loc[("CARE", "COMM"), "amount"] == pytest.approx(care_to_comm, abs=0.01)
-    assert s.loc[("ICB", "ACUTE"), "difference"] == pytest.approx(-icb_keep_whole, abs=0.02)
+        [42_500, 85_000], abs=0.01)
+    assert s.loc[("CARE", "COUNCIL"), "amount"] == pytest.approx(care_pays, abs=0.02)
+    assert s.loc[("COUNCIL", "ICB"), ["amount", "amount_plan"]].tolist() == pytest.approx(
+        [pooled, 2 * pooled], abs=0.03)
+    assert s.loc[("ICB", "ACUTE"), "difference"] == pytest.approx(-192_500, abs=0.02)
     assert result.settlement["payer"].tolist()[0] == "ICB"  # largest first
     lines = result.to_text()
-    assert "Tiny Vale ICB owes Vale Hospital £168,944 a year (plan: £337,888)" in lines
-    assert "Tiny Vale ICB owes Vale Community Health £51,153 a year (plan: £102,306)" in lines
+    assert "Tiny Vale ICB owes Vale Hospital £192,500 a year (plan: £385,000)" in lines
+    assert "Tiny Vale ICB owes Vale Community Health £42,500 a year (plan: £85,000)" in lines
 
 
 def test_partnership_recomputed_on_the_actuals(result):
@@ -216,9 +225,9 @@ def test_json_uses_the_contract_names(result):
     assert set(m["spc"]) >= {"signal", "assurance"}
     assert {x["spc"]["signal"] for x in data["measures"]} <= {
         "improvement", "concern", "common_cause", "neither"}
-    # exact to the penny in JSON (the designer's £168,943.98 and £337,887.97; module docstring)
-    assert data["settlement"][0] == {"payer": "ICB", "payee": "ACUTE", "amount": 168943.98,
-                                     "amount_plan": 337887.97, "difference": -168943.99}
+    # exact to the penny in JSON (the designer's £192,500 and £385,000; module docstring)
+    assert data["settlement"][0] == {"payer": "ICB", "payee": "ACUTE", "amount": 192500.0,
+                                     "amount_plan": 385000.0, "difference": -192500.0}
 
 
 def test_board_lines_one_per_measure(result):

@@ -313,6 +313,10 @@ def test_years_one_to_three_and_payback(tmp_path):
     result = run(system, shift)
     assert result.profile["net"].round(4).tolist() == [70.3125, 43_750, 43_750]
     assert result.payback_month == 12
+    assert result.summary_lines()[-1].endswith("; pays back in month 12")
+    ranged = run(system, replace(shift, range=(0.1, 0.3)), draws=50)
+    assert ranged.range_words().endswith(", unit costs and shift.range)")
+    assert not any("no range is given" in line for line in ranged.summary_lines())
 
 
 # version 1 behaviour kept ---------------------------------------------------------------------
@@ -345,8 +349,14 @@ def test_partner_report_rounds_money_for_people_and_json_keeps_it_exact(tmp_path
     ps = netkit.find_partners(vale(tmp_path), "divert")
     text = ps.to_text()
     assert "  the system gains £44,000 a year (90% range £" in text
+    # review finding 14: the range says what it covers; no payback without a cost entered.
+    # Finding 15: the cash bridge, £57,750 released − £14,000 new cash cost = £43,750
+    assert ", unit costs only)\n" in text
     assert ("  100 patients a year diverted; cash released £58,000, capacity released £110,000 a "
-            "year\n  years 1-3: £44,000, £44,000, £44,000; pays back in month 1\n") in text
+            "year\n  cash bridge: cash released £58,000 − new cash costs £14,000 = system net "
+            "£44,000 a year\n  the range varies unit costs only: no range is given for the "
+            "shift itself (shift.range)\n  years 1-3: £44,000, £44,000, £44,000; no implementation cost entered — payback "
+            "not assessed\n") in text
     data = ps.to_dict()
     assert data["system_net"] == pytest.approx(43_750)
     assert data["system_net_low"] < 43_750 < data["system_net_high"]

@@ -143,6 +143,10 @@ def test_min_patients_reports_dependence():
     assert ps.notes == [
         "4 organisation-to-organisation ties under 160 patients a year (320 patients in all) "
         "were left out",
+        # the proposal's note: COMM's 100 new UCR contacts cost 100 × £200 = £20,000 in full
+        "windfall: COMM's gain share would be £51,000 a year for 100 new contacts; capped at "
+        "£20,000 (1 × their full cost at unit cost; risk_share.share_cap), the rest stays with "
+        "the payers",
         "depend on the min-patients threshold (tier differs without it): CARE (core → "
         "inform)"]
     depends = dict(zip(ps.partners["id"], ps.partners["depends_on_threshold"]))
@@ -176,7 +180,9 @@ def test_text_report_reads_like_a_briefing():
                            "(frailty)\n")
     assert "Core partners (at the table)" in text
     assert "  ! COMM loses £14,000 a year while the system gains" in text
-    assert "  gain-share: ICB pays COMM £11,000 a year" in text
+    # review finding 2: one payment schedule, the proposal's; the version 1 gain-share lines
+    # are gone from the reports (JSON gain_share keeps them)
+    assert "gain-share:" not in text and "Risk and gain share (proposed)" in text
     assert max(len(line) for line in text.splitlines()) <= 110
 
 

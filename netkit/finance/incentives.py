@@ -154,16 +154,25 @@ class Incentives:
         return float(row.iloc[0]) if len(row) else 0.0
 
     def range_words(self) -> str:
-        """``(90% range £1.2m to £2.1m)`` for the system's net, or "" without draws."""
+        """``(90% range £1.2m to £2.1m, unit costs only)`` for the system's net, saying what the
+        range covers (unit costs, and the shift's own range only where ``shift.range`` is
+        given), or "" without draws."""
         from netkit.render.formats import fmt_money_rounded
 
         if math.isnan(self.system_net_low) or self.system_net_low == self.system_net_high:
             return ""
+        covers = ("unit costs and shift.range" if self._shift_ranged() else "unit costs only")
         return (f"(90% range {fmt_money_rounded(self.system_net_low)} to "
-                f"{fmt_money_rounded(self.system_net_high)})")
+                f"{fmt_money_rounded(self.system_net_high)}, {covers})")
+
+    def _shift_ranged(self) -> bool:
+        s = self.settings
+        return s.get("fraction_low", 0.0) != s.get("fraction_high", 0.0)
 
     def summary_lines(self) -> list[str]:
-        """Patients diverted with the cash and capacity released; the years and the payback.
+        """Patients diverted with the cash and capacity released; the cash bridge (cash
+        released − new cash costs = the system's net); the years and the payback (assessed only
+        where an implementation cost is entered).
 
         Examples
         --------
@@ -172,23 +181,9 @@ class Incentives:
         >>> ps.incentives.summary_lines()[0]
         '100 patients a year diverted; cash released £120,000, capacity released £160,000 a year'
         """
-        from netkit.render.formats import fmt_money_rounded, fmt_number
+        from netkit.finance.profile import summary_lines
 
-        orgs, s = self.organisations, self.settings
-        diverted = fmt_number(s.get("patients_diverted", 0.0))
-        if s.get("patients_diverted_low", 0.0) != s.get("patients_diverted_high", 0.0):
-            diverted += (f" ({fmt_number(s['patients_diverted_low'])} to "
-                         f"{fmt_number(s['patients_diverted_high'])})")
-        bed_days = -orgs["bed_days_change"].clip(upper=0).sum() if "bed_days_change" in orgs \
-            else 0.0
-        payback = (f"pays back in month {self.payback_month}" if self.payback_month
-                   else "does not pay back within ten years")
-        return [f"{diverted} patients a year diverted; cash released "
-                f"{fmt_money_rounded(orgs['cash_releasing'].sum())}, capacity released "
-                f"{fmt_money_rounded(orgs['capacity_releasing'].sum())} a year"
-                + (f", {fmt_number(bed_days)} bed days" if bed_days else ""),
-                "years 1-3: " + ", ".join(fmt_money_rounded(v) for v in self.profile["net"])
-                + f"; {payback}"]
+        return summary_lines(self)
 
     @staticmethod
     def json_money(incentives: Incentives | None) -> dict:
@@ -582,7 +577,8 @@ def _settings(shift: Shift, used: float, spread: float, draws: int, seed: int,
             "fraction_high": float(given[1]) if given else float(shift.fraction),
             "cost_spread": float(spread), "draws": int(draws), "seed": int(seed),
             "patients_diverted": patients, "patients_diverted_low": low,
-            "patients_diverted_high": high}
+            "patients_diverted_high": high,
+            "implementation_cost": float(getattr(shift, "implementation_cost", None) or 0.0)}
 
 
 def _services_out(table: pd.DataFrame, central: dict, used: float) -> pd.DataFrame:

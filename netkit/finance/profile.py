@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["payback_month", "profile", "year_weights"]
+__all__ = ["payback_month", "profile", "year_weights", "summary_lines"]
 
 YEARS = 3
 HORIZON_MONTHS = 120
@@ -92,3 +92,37 @@ def profile_frame(central: np.ndarray, draws: np.ndarray | None = None) -> pd.Da
     high = np.percentile(draws, 95, axis=0) if draws is not None and len(draws) else central
     return pd.DataFrame({"year": np.arange(1, len(central) + 1), "net": central,
                          "net_low": low, "net_high": high})
+
+
+def summary_lines(inc) -> list[str]:
+    """`netkit.finance.incentives.Incentives.summary_lines`: patients diverted with the cash
+    and capacity released; the cash bridge; what the range covers; the years and the payback
+    (assessed only where an implementation cost is entered)."""
+    from netkit.render.formats import fmt_money_rounded, fmt_number
+
+    orgs, s = inc.organisations, inc.settings
+    diverted = fmt_number(s.get("patients_diverted", 0.0))
+    if s.get("patients_diverted_low", 0.0) != s.get("patients_diverted_high", 0.0):
+        diverted += (f" ({fmt_number(s['patients_diverted_low'])} to "
+                     f"{fmt_number(s['patients_diverted_high'])})")
+    bed_days = -orgs["bed_days_change"].clip(upper=0).sum() if "bed_days_change" in orgs \
+        else 0.0
+    if not s.get("implementation_cost"):
+        payback = "no implementation cost entered — payback not assessed"
+    else:
+        payback = (f"pays back in month {inc.payback_month}" if inc.payback_month
+                   else "does not pay back within ten years")
+    released = float(orgs["cash_releasing"].sum())
+    new_cash = (float(inc.services["cash_cost"].sum()) if "cash_cost" in inc.services
+                else released - inc.system_net)
+    return [f"{diverted} patients a year diverted; cash released "
+            f"{fmt_money_rounded(released)}, capacity released "
+            f"{fmt_money_rounded(orgs['capacity_releasing'].sum())} a year"
+            + (f", {fmt_number(bed_days)} bed days" if bed_days else ""),
+            f"cash bridge: cash released {fmt_money_rounded(released)} − new cash costs "
+            f"{fmt_money_rounded(new_cash)} = system net {fmt_money_rounded(inc.system_net)}"
+            " a year"] + ([] if inc._shift_ranged() or not inc.range_words() else [
+            "the range varies unit costs only: no range is given for the shift itself "
+            "(shift.range)"]) + [
+            "years 1-3: " + ", ".join(fmt_money_rounded(v) for v in inc.profile["net"])
+            + f"; {payback}"]

@@ -44,13 +44,8 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from netkit.finance.share_rule import (
-    KEEP_WHOLE,
-    RULE_KEYS,
-    ShareRule,
-    parse_rule,
-    pounds,
-)
+from netkit.finance.settlement import dropped_note, new_contacts, non_payers, payers, settlement
+from netkit.finance.share_rule import KEEP_WHOLE, RULE_KEYS, ShareRule, parse_rule, pounds
 
 __all__ = ["ShareRule", "ShareDesign", "design_share", "parse_rule", "marginal_positions",
            "RULE_KEYS", "KEEP_WHOLE"]
@@ -148,7 +143,9 @@ class ShareDesign:
 
     def lines(self) -> list[str]:
         """The proposal in words: each transfer, then the investment."""
-        out = [f"{p} pays {q} {pounds(a)} a year ({r})" for p, q, a, r in
+        out = [(f"{q} reduces {p}'s contract by {pounds(a)} a year ({r})"
+                if r.startswith(("block contract reduction", "contract reduction")) else
+                f"{p} pays {q} {pounds(a)} a year ({r})") for p, q, a, r in
                zip(self.transfers["payer"], self.transfers["payee"], self.transfers["amount"],
                    self.transfers["rule"])]
         if self.investment:
@@ -158,7 +155,7 @@ class ShareDesign:
     def blocks(self) -> list:
         """The proposal as report blocks (`netkit.render.document`): its rules first, then who
         pays whom and any investment (the partner report's section)."""
-        from netkit.render.document import Bullets, Heading, Paragraph
+        from netkit.render.document import Bullets, Heading, Paragraph, Table
 
         text, pages = ("text",), ("markdown", "html")
         transfers = self.lines()[:len(self.transfers)] or ["no transfers are needed"]
@@ -174,7 +171,30 @@ class ShareDesign:
         if self.investment:
             line = investment_line(self.investment)
             out.append(Paragraph(line[0].upper() + line[1:] + ".", indent=2))
+        if self.notes:
+            out += [Paragraph("Notes:", indent=2, only=text), Paragraph("Notes:", only=pages),
+                    Bullets(tuple(n[0].upper() + n[1:] + "." for n in self.notes))]
+        if len(self.positions):
+            out += [Paragraph("Positions before and after settlement (£ a year, in cash):",
+                              indent=2),
+                    Table(self.position_table(), max_width=36,
+                          right=("before", "settlement", "after"))]
         return out
+
+    def position_table(self) -> pd.DataFrame:
+        """``organisation, before, settlement, after`` for people (rounded), with a total row:
+        the system's net, which the settlement does not change."""
+        from netkit.render.formats import fmt_money_rounded
+
+        p = self.positions
+        moved = p["received"] - p["paid"]
+        frame = pd.DataFrame({"organisation": p["id"].tolist() + ["all organisations"],
+                              "before": p["position"].tolist() + [p["position"].sum()],
+                              "settlement": moved.tolist() + [moved.sum()],
+                              "after": p["final"].tolist() + [p["final"].sum()]})
+        for column in ("before", "settlement", "after"):
+            frame[column] = frame[column].map(lambda v: fmt_money_rounded(v + 0.0))
+        return frame
 
     def _repr_html_(self) -> str:
         import html
@@ -368,9 +388,9 @@ def design_share(incentives, system=None, opportunity=None, *, rule=None,
     >>> t = pd.DataFrame({"id": ["ACUTE", "COMM", "ICB"], "activity_change": [-10.0, 10, 0],
     ...                   "cost_change": [-10.0, 40, 0], "income_change": [-30.0, 0, 0],
     ...                   "spend_change": [0.0, 0, -160], "net": [-20.0, -40, 160]})
-    >>> d = design_share(t)
+    >>> d = design_share(t, rule={"collar": 0})  # no collar: the example moves a few pounds
     >>> d.lines()
-    ['ICB pays COMM £40 a year (keep whole)', 'ICB pays ACUTE £20 a year (keep whole)', 'ICB pays COMM £50 a year (gain share)']
+    ['ICB pays COMM £90 a year (keep whole and gain share)', 'ICB pays ACUTE £20 a year (keep whole)']
     """
     table = getattr(incentives, "organisations", incentives).reset_index(drop=True)
     where = (f"opportunities.yaml: opportunity {opportunity.id!r}" if opportunity is not None
@@ -383,31 +403,42 @@ def design_share(incentives, system=None, opportunity=None, *, rule=None,
     position, basis = marginal_positions(
         table, "net" if rule.keep_whole == "net" else "marginal")
     ledger = _Ledger(table["id"].tolist(), np.asarray(position, dtype="float64"))
+    initial = ledger.p.copy()
     commissioner = list(_roles(table, system))
-    delivers = table["activity_change"].clip(lower=0).astype("float64").tolist()
-    notes = _subcontract_step(ledger, system, decommissioned, commissioner, delivers)
+    delivers, full_cost = new_contacts(incentives, system, opportunity, table)
+    notes = _subcontract_step(ledger, system, decommissioned, commissioner, delivers, full_cost)
+    for funder in rule.funded_by:
+        ledger.index(funder)
     n = len(ledger.ids)
     commissioner = np.array(commissioner + [False] * (n - len(commissioner)), dtype=bool)
     delivers = np.array(delivers + [0.0] * (n - len(delivers)), dtype="float64")
+    full_cost = np.array(full_cost + [np.nan] * (n - len(full_cost)), dtype="float64")
     out = np.array([o in decommissioned for o in ledger.ids], dtype=bool)
-    start = ledger.p.copy()
-    notes += _keep_whole_step(ledger, rule, commissioner, out, table)
-    _gain_share_step(ledger, rule, commissioner, out, delivers)
+    pays = payers(ledger.ids, commissioner, system)
+    start = np.append(initial, np.zeros(n - len(initial)))  # before any transfer
+    notes += _keep_whole_step(ledger, rule, commissioner, out, table, pays)
+    notes += _gain_share_step(ledger, rule, commissioner, out, delivers, pays, full_cost)
+    notes += non_payers(ledger.ids, start, pays, commissioner)
+    transfers, dropped = settlement(ledger.transfers(), ledger.ids, system, commissioner,
+                                    rule, RULE_ORDER)
+    notes += dropped_note(dropped, rule.collar)
+    received = transfers.groupby("payee")["amount"].sum().reindex(ledger.ids, fill_value=0.0)
+    paid = transfers.groupby("payer")["amount"].sum().reindex(ledger.ids, fill_value=0.0)
     positions = pd.DataFrame({"id": ledger.ids,
                               "role": np.where(commissioner, "commissioner", "provider"),
                               "decommissioned": out, "position": start,
-                              "received": ledger.received, "paid": ledger.paid,
-                              "final": ledger.p})
+                              "received": received.to_numpy(), "paid": paid.to_numpy(),
+                              "final": start + received.to_numpy() - paid.to_numpy()})
     lost = positions[out & (start < -_EPS)]
     notes += [f"{o} is decommissioned: its loss of {pounds(-v)} a year is not compensated"
               for o, v in zip(lost["id"], lost["position"])]
     investment = _investment(positions, incentives, opportunity,
                              float(getattr(incentives, "system_net", start.sum())))
-    return ShareDesign(rule, positions, ledger.transfers(), investment, basis, tuple(notes))
+    return ShareDesign(rule, positions, transfers, investment, basis, tuple(notes))
 
 
 def _subcontract_step(ledger: _Ledger, system, decommissioned: set, commissioner: list,
-                      delivers: list) -> list[str]:
+                      delivers: list, full_cost: list) -> list[str]:
     """Each losing subcontractor is made whole by its lead(s); a subcontractor's delivery
     counts for its lead in the gain share."""
     links = _subcontracts(system)
@@ -418,41 +449,53 @@ def _subcontract_step(ledger: _Ledger, system, decommissioned: set, commissioner
     lead_at = np.array([ledger.index(lead) for lead in links["lead"]])
     commissioner += [False] * (len(ledger.ids) - len(commissioner))
     delivers += [0.0] * (len(ledger.ids) - len(delivers))
-    moved = np.array(delivers)[sub_at] * links["weight"].to_numpy()
-    for sub, lead, amount in zip(sub_at, lead_at, moved):  # one per subcontract, not per row
+    full_cost += [np.nan] * (len(ledger.ids) - len(full_cost))
+    weight = links["weight"].to_numpy()
+    moved = np.array(delivers)[sub_at] * weight
+    cost = np.array(full_cost)[sub_at] * weight
+    for sub, lead, amount, c in zip(sub_at, lead_at, moved, cost):  # one per subcontract
         delivers[lead] += amount
+        full_cost[lead] = np.nansum([full_cost[lead], c]) if not np.isnan(c) else full_cost[lead]
+    for sub in sub_at:
         delivers[sub] = 0.0
+        full_cost[sub] = np.nan
     loss = np.clip(-ledger.p[sub_at], 0, None) * links["weight"].to_numpy()
     ledger.book(lead_at, sub_at, loss, "subcontract")
     return []
 
 
 def _keep_whole_step(ledger: _Ledger, rule: ShareRule, commissioner: np.ndarray,
-                     out: np.ndarray, table: pd.DataFrame) -> list[str]:
-    """Providers kept whole (less the collar, up to the cap) from the gains, then the
-    investment funders."""
+                     out: np.ndarray, table: pd.DataFrame, pays: np.ndarray) -> list[str]:
+    """Providers kept whole (a loss under the collar is borne; up to the cap) from the gains of
+    those who may pay, then the investment funders."""
     if rule.keep_whole == "none":
         return []
-    need = np.clip(-ledger.p - rule.collar, 0, None)
+    need = np.clip(-ledger.p, 0, None)
     need[commissioner | out] = 0.0
     if rule.cap is not None:
         need = np.minimum(need, rule.cap)
+    under = (need > _EPS) & (need < rule.collar)
+    bearing = ", ".join(f"{ledger.ids[i]} ({pounds(need[i])})" for i in np.nonzero(under)[0])
+    notes = [] if not under.any() else [
+        f"collar: {bearing} bear{'s' if under.sum() == 1 else ''} a loss under "
+        f"{pounds(rule.collar)} a year itself: no payment under the collar is made"]
+    need[under] = 0.0
     total = need.sum()
     if total <= _EPS:
-        return []
-    gains = np.where(ledger.p > _EPS, ledger.p, 0.0)
+        return notes
+    gains = np.where((ledger.p > _EPS) & pays[:len(ledger.p)], ledger.p, 0.0)
     covered = min(total, gains.sum())
     everyone = np.arange(len(ledger.ids))
     ledger.book_matrix(need / total * covered, gains, everyone, "keep whole")
     short = total - covered
     if short <= _EPS:
-        return []
+        return notes
     funders, weights = _funders(ledger, rule, commissioner, table)
     if not len(funders):
-        return [f"no commissioner or named funder to fund {pounds(short)} a year: the "
-                "providers bear it"]
+        return notes + [f"no commissioner or named funder to fund {pounds(short)} a year: the "
+                        "providers bear it"]
     ledger.book_matrix(need / total * short, weights, funders, "investment")
-    return []
+    return notes
 
 
 def _funders(ledger: _Ledger, rule: ShareRule, commissioner: np.ndarray,
@@ -468,32 +511,46 @@ def _funders(ledger: _Ledger, rule: ShareRule, commissioner: np.ndarray,
 
 
 def _gain_share_step(ledger: _Ledger, rule: ShareRule, commissioner: np.ndarray,
-                     out: np.ndarray, delivers: np.ndarray) -> None:
-    """What the gainers still hold: ``commissioner_share`` to the commissioners, the rest to the
-    delivering providers by the activity they take on (each up to the cap)."""
-    held = np.where(ledger.p > _EPS, ledger.p, 0.0)  # under half a penny is rounding
+                     out: np.ndarray, delivers: np.ndarray, pays: np.ndarray,
+                     full_cost: np.ndarray) -> list[str]:
+    """What those who may pay still hold: ``commissioner_share`` to the commissioners, the rest
+    to the delivering providers by their new contacts at the receiving services (each up to the
+    caps; a share under the collar is not paid). Returns the windfall notes."""
+    held = np.where((ledger.p > _EPS) & pays[:len(ledger.p)], ledger.p, 0.0)
     held[out] = 0.0
     pool = held.sum()
     if pool <= _EPS:
-        return
+        return []
     delivers = np.where(commissioner | out, 0.0, delivers)
     everyone = np.arange(len(ledger.ids))
     share = 1.0 - rule.commissioner_share if commissioner.any() else 1.0
+    notes = []
     if delivers.sum() > 0:
-        to = pool * share * (delivers / delivers.sum())
+        wanted = pool * share * (delivers / delivers.sum())
+        to = wanted.copy()
         if rule.cap is not None:
             to = np.minimum(to, np.clip(rule.cap - ledger.received, 0, None))
+        if rule.share_cap is not None:
+            limit = np.where(np.isnan(full_cost), np.inf, rule.share_cap * full_cost)
+            capped = to > limit + _EPS
+            notes += [f"windfall: {ledger.ids[i]}'s gain share would be {pounds(wanted[i])} a "
+                      f"year for {delivers[i]:,.0f} new contacts; capped at {pounds(limit[i])}"
+                      f" ({rule.share_cap:g} × their full cost at unit cost; risk_share."
+                      "share_cap), the rest stays with the payers" for i in np.nonzero(capped)[0]]
+            to = np.minimum(to, limit)
+        to = np.where(to < rule.collar, 0.0, to)
         ledger.book_matrix(to, held, everyone, "gain share")
     else:
         share = 0.0
     if not commissioner.any():
-        return
+        return notes
     comm_held = np.where(commissioner, held, 0.0)
     weights = comm_held if comm_held.sum() > 0 else commissioner.astype(float)
     others = np.nonzero(~commissioner & (held > 0))[0]
     if len(others):  # a commissioner keeps its own part of its own gain
         to = held[others].sum() * (1.0 - share) * (weights / weights.sum())
         ledger.book_matrix(to, held[others], others, "gain share")
+    return notes
 
 
 def _investment(positions: pd.DataFrame, incentives, opportunity,

@@ -11,7 +11,14 @@ from typing import Any, Mapping
 from netkit.errors import OpportunityError, check_number
 from netkit.model.opportunity_extras import KEEP_WHOLE, RISK_SHARE_KEYS
 
-__all__ = ["ShareRule", "parse_rule", "RULE_KEYS", "KEEP_WHOLE", "pounds"]
+__all__ = ["ShareRule", "parse_rule", "RULE_KEYS", "KEEP_WHOLE", "pounds", "DEFAULT_COLLAR",
+           "NON_PAYING_TYPES"]
+
+#: No payment under this (£ a year) is made, by default.
+DEFAULT_COLLAR = 10_000.0
+#: Organisation types that never pay under a share: grant- or block-funded bodies whose gain is
+#: less work, not money they can hand over.
+NON_PAYING_TYPES = ("vcse", "hospice", "pharmacy")
 
 #: What a provider is kept whole on (its marginal position in cash, its net at average cost, or
 #: nothing: gains are still shared) and the keys of an opportunity's ``risk_share`` mapping; the
@@ -33,25 +40,33 @@ class ShareRule:
     cap : float or None
         The most (£ a year) any one provider receives under the share, in all.
     collar : float
-        The loss (£ a year) each provider bears itself before it is compensated (default 0).
+        No payment under this (£ a year) is made (default `DEFAULT_COLLAR`, £10,000): a loss
+        under it is borne, a share under it not paid, and what a payment between two parties
+        nets to under it is netted out; each is said so.
     funded_by : tuple of str
         Who funds an investment (a shortfall when the system loses); empty: the commissioners.
+    share_cap : float or None
+        A delivering provider's gain share is at most this multiple of the full cost (unit
+        cost) of its new contacts at the receiving services (default 1; None: no such cap); a
+        share the cap holds back is flagged as a windfall and stays with the payers.
 
     Examples
     --------
     >>> print(ShareRule().describe()[1])
-    keep whole: every provider that delivers or loses is kept whole on its marginal position (in cash: capacity released is not cash)
+    keep whole: every provider that delivers or loses is kept whole on its marginal position (in cash: capacity released is not cash), paid by the commissioner(s) holding its contract(s), by contract value
     """
 
     keep_whole: str = "marginal"
     commissioner_share: float = 0.5
     cap: float | None = None
-    collar: float = 0.0
+    collar: float = 10_000.0
     funded_by: tuple[str, ...] = ()
+    share_cap: float | None = 1.0
 
     def to_dict(self) -> dict:
         return {"keep_whole": self.keep_whole, "commissioner_share": self.commissioner_share,
-                "cap": self.cap, "collar": self.collar, "funded_by": list(self.funded_by)}
+                "cap": self.cap, "collar": self.collar, "funded_by": list(self.funded_by),
+                "share_cap": self.share_cap}
 
     def describe(self, basis: str | None = None) -> list[str]:
         """The rules in words, in the order they apply (``basis``: the positions the designer
@@ -66,10 +81,11 @@ class ShareRule:
             lines.append("keep whole: no provider is compensated (rule keep_whole: none)")
         else:
             lines.append("keep whole: every provider that delivers or loses is kept whole on "
-                         + kept[self.keep_whole])
-            if self.collar:
-                lines.append(f"collar: each provider bears the first {pounds(self.collar)} "
-                             "a year of its loss itself")
+                         + kept[self.keep_whole] + ", paid by the commissioner(s) holding its "
+                         "contract(s), by contract value")
+        lines.append("who pays: the commissioners, and providers whose contract carries the "
+                     "gain (as a contract reduction); voluntary bodies, hospices, pharmacies and "
+                     "organisations with no contract never pay")
         if self.cap is not None:
             lines.append(f"cap: no provider receives more than {pounds(self.cap)} a year")
         lines.append("decommissioned providers are not compensated")
@@ -79,7 +95,16 @@ class ShareRule:
         lines.append(f"investment: where the gains fall short, {funders}")
         share = self.commissioner_share
         lines.append(f"gain share: what is left is split {share:.0%} to the commissioners, "
-                     f"{1 - share:.0%} to the providers that deliver the shift")
+                     f"{1 - share:.0%} to the providers that deliver the shift, by their new "
+                     "contacts at the receiving services"
+                     + (f", each at most {self.share_cap:g} × the full cost of those contacts "
+                        "(more is a windfall, flagged)" if self.share_cap is not None else ""))
+        lines.append("settlement: each pair's payments are netted into one; commissioners "
+                     "settle their balances with one net transfer per pair (a council and the "
+                     "NHS through the Better Care Fund or a section 75 pooled budget)")
+        if self.collar:
+            lines.append(f"collar: no payment under {pounds(self.collar)} a year is made (it "
+                         "is netted out: each party keeps its position)")
         return lines
 
 
@@ -133,7 +158,7 @@ def parse_rule(raw: Mapping | ShareRule | None, where: str = "risk_share",
                                 f"one of {', '.join(RULE_KEYS)}")
         values[key] = _rule_value(where, key, value, organisations)
     return ShareRule(values["keep_whole"], values["commissioner_share"], values["cap"],
-                     values["collar"], tuple(values["funded_by"]))
+                     values["collar"], tuple(values["funded_by"]), values["share_cap"])
 
 
 def _rule_value(where: str, key: str, value: Any, organisations) -> Any:
@@ -153,12 +178,13 @@ def _rule_value(where: str, key: str, value: Any, organisations) -> Any:
             raise _rule_problem(where, key, unknown[0], "is not an organisation id in "
                                 "organisations.csv")
         return list(ids)
-    if key == "cap" and value is None:
+    if key in ("cap", "share_cap") and value is None:
         return None
     high, what = (1.0, "a share") if key == "commissioner_share" else (None, "an amount in £")
     number, message = check_number(value, what, 0.0, high)
     if message is not None:
-        example = {"commissioner_share": 0.5, "cap": 100000, "collar": 10000}[key]
+        example = {"commissioner_share": 0.5, "cap": 100000, "collar": 10000,
+                   "share_cap": 1}[key]
         raise _rule_problem(where, key, value, f"{message}, e.g. {key}: {example}")
     return number
 

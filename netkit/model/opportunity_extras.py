@@ -189,7 +189,8 @@ def parse_seats_setting(raw: Any, r) -> str | None:
 
 #: The settings of ``risk_share`` (`netkit.finance.share_rule` applies them) and what
 #: ``keep_whole`` may be.
-RISK_SHARE_KEYS = ("keep_whole", "commissioner_share", "cap", "collar", "funded_by")
+RISK_SHARE_KEYS = ("keep_whole", "commissioner_share", "cap", "collar", "funded_by",
+                   "share_cap")
 KEEP_WHOLE = ("marginal", "net", "none")
 
 
@@ -204,7 +205,7 @@ def parse_risk_share(raw: Any, r) -> dict | None:
     >>> problems = []
     >>> r = _Reader("opportunities.yaml", {}, 0, problems)
     >>> parse_risk_share({"comissioner_share": 2}, r) and problems[0].message
-    "unknown setting (did you mean 'commissioner_share'?); expected one of keep_whole, commissioner_share, cap, collar, funded_by"
+    "unknown setting (did you mean 'commissioner_share'?); expected one of keep_whole, commissioner_share, cap, collar, funded_by, share_cap"
     """
     if raw is None:
         return None
@@ -225,8 +226,8 @@ def parse_risk_share(raw: Any, r) -> dict | None:
             r.problem(path, value, f"should be one of {', '.join(KEEP_WHOLE)}")
         elif key == "funded_by":
             r.text_list(raw, key, ("risk_share",))
-        elif key in ("commissioner_share", "cap", "collar") and not (key == "cap" and value is
-                                                                      None):
+        elif key in ("commissioner_share", "cap", "collar", "share_cap") and not (
+                key in ("cap", "share_cap") and value is None):
             r.number(value, path, 0.0, 1.0 if key == "commissioner_share" else None,
                      "a share" if key == "commissioner_share" else "an amount in £")
     return dict(raw)

@@ -26,7 +26,6 @@ from netkit.partners.sources import explain_partner, format_sources
 from netkit.partners.verdict import Verdict, burden_blocks, verdict_blocks
 from netkit.partners.warnings import warning_blocks
 from netkit.render.document import (
-    Bullets,
     Document,
     Footer,
     Heading,
@@ -402,7 +401,7 @@ class PartnerSet:
         return blocks
 
     def _incentive_blocks(self) -> list:
-        """The money under the shift: who gains and loses, and the gain-share."""
+        """The money under the shift: who gains and who loses (who pays whom is the proposal's)."""
         inc = self.incentives
         if inc is None:
             return []
@@ -421,12 +420,8 @@ class PartnerSet:
                              right=("low", "net", "high", "chance of loss"))]
         blocks += [Paragraph(f"! {loser} loses {fmt_money_rounded(abs(inc.net_of(loser)))} a year while "
                              "the system gains", indent=2, only=TEXT) for loser in inc.losers]
-        gain_share = [f"{t.payer} pays {t.payee} {fmt_money_rounded(t.amount)} a year"
-                      for t in inc.transfers.itertuples()]
-        blocks += [Paragraph(f"gain-share: {line}", indent=2, only=TEXT) for line in gain_share]
-        if gain_share:
-            blocks += [Paragraph("Gain-share that leaves every core partner no worse off:",
-                                 only=MARKDOWN), Bullets(gain_share, only=PAGES)]
+        # one payment schedule: the designer's proposal (its own section); JSON keeps the
+        # version 1 gain_share
         return blocks
 
     def report(self, top: int | None = TOP, width: int = 100, provenance: str = "",
@@ -457,7 +452,9 @@ class PartnerSet:
                    Heading("Stakeholder grid", 2, only=MARKDOWN),
                    Table(self._grid(top, grid) if top else self._grid(None, grid, True),
                          only=MARKDOWN)]
-        blocks += stability_blocks(self.partners, self.options, top) + [Note(n) for n in self.notes]
+        shown = set(self.risk_share.notes) if self.risk_share is not None else set()
+        blocks += stability_blocks(self.partners, self.options, top) + [
+            Note(n) for n in self.notes if n not in shown]  # the proposal's are in its section
         blocks += [Note(options_line(self.options), label="Options")]
         if with_map:
             blocks += [Heading("Network map", 2, only=HTML),

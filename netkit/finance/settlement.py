@@ -1,0 +1,268 @@
+"""Who pays whom under a risk-and-gain-share: each organisation's total under the rules routed
+along the contracts that carry the money, netted per pair, and payments under the collar left out.
+
+`netkit.finance.risk_share` fixes what each organisation gains or gives under each rule; this
+module settles it:
+
+1. **Along contracts**: a provider receives from, and gives to, the commissioner(s) holding its
+   contract(s), by contract value (a part under the collar goes to its larger commissioners
+   instead). What a provider gives is a **contract reduction** (a *block contract reduction*
+   where its contracts are block contracts). A provider with no contract settles with the pool.
+2. **Netted per pair**: a commissioner and a provider exchange one payment, the difference.
+3. **Between commissioners**: what each commissioner should end with, against what its
+   contracts moved, is settled with one net transfer per pair (largest first), a council and
+   the NHS through the Better Care Fund or a section 75 pooled budget (``pooled budget``).
+4. **Collar**: a payment under the collar is not made; each party keeps its position.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from netkit.finance.share_rule import NON_PAYING_TYPES, pounds
+
+__all__ = ["settle", "settlement", "contracts_of", "payers", "non_payers", "dropped_note",
+           "new_contacts", "types_of", "POOLED", "BETWEEN"]
+
+POOLED = "pooled budget"
+BETWEEN = "between commissioners"
+_EPS = 0.005
+_NHS = ("icb",)
+
+
+def contracts_of(system) -> pd.DataFrame:
+    """``commissioner, provider, weight, block``: each provider's contract holders, weighted by
+    contract value (equal parts where values are missing)."""
+    if system is None:
+        return pd.DataFrame(columns=["commissioner", "provider", "weight", "block"])
+    rels = system.relationships
+    c = rels[rels["type"] == "commissions"]
+    frame = pd.DataFrame({"commissioner": c["source"].to_numpy(), "provider": c["target"].to_numpy(),
+                          "value": pd.to_numeric(c["value"], errors="coerce").to_numpy(),
+                          "block": (c["payment"].astype(str) == "block").to_numpy()
+                          if "payment" in c else np.zeros(len(c), dtype=bool)})
+    total = frame.groupby("provider")["value"].transform("sum")
+    count = frame.groupby("provider")["value"].transform("size")
+    frame["weight"] = np.where(total > 0, frame["value"].fillna(0.0) / total.where(total > 0, 1),
+                               1.0 / count)
+    return frame[["commissioner", "provider", "weight", "block"]]
+
+
+def _split(amount: float, holders: pd.DataFrame, collar: float) -> pd.DataFrame:
+    """An amount split over contract holders by weight; parts under the collar go to the
+    others (all to the largest where every part is under it)."""
+    w = holders["weight"].to_numpy(dtype=float)
+    keep = amount * w >= collar
+    if not keep.any():
+        keep = np.arange(len(w)) == int(np.argmax(w))
+    w = np.where(keep, w, 0.0)
+    return holders.assign(amount=amount * w / w.sum())[holders.columns.tolist() + ["amount"]][keep]
+
+
+def _label(rules: list[str]) -> str:
+    return " and ".join(dict.fromkeys(rules))
+
+
+def _along_contracts(by_rule: pd.DataFrame, hubs: set, contracts: pd.DataFrame,
+                     collar: float) -> tuple[pd.DataFrame, set]:
+    """Signed flows commissioner → provider (``commissioner, provider, amount, rule``) for every
+    non-hub organisation with a contract holder; and those without one."""
+    rows, loose = [], set()
+    holders = contracts[contracts["commissioner"].isin(hubs)]
+    for org, row in by_rule.iterrows():  # one per organisation touched, not per flow
+        if org in hubs:
+            continue
+        mine = holders[holders["provider"] == org]
+        if mine.empty:
+            if (row.abs() > _EPS).any():
+                loose.add(org)
+            continue
+        block = bool(mine["block"].all())
+        for rule, value in row.items():
+            if abs(value) <= _EPS:
+                continue
+            label = rule if value > 0 else ("block contract reduction" if block
+                                            else "contract reduction")
+            part = _split(float(value), mine, collar)
+            rows.append(pd.DataFrame({"commissioner": part["commissioner"], "provider": org,
+                                      "amount": part["amount"], "rule": label}))
+    if not rows:
+        return pd.DataFrame(columns=["commissioner", "provider", "amount", "rule"]), loose
+    return pd.concat(rows, ignore_index=True), loose
+
+
+def _net_pairs(flows: pd.DataFrame) -> pd.DataFrame:
+    """One payment per commissioner–provider pair: ``payer, payee, amount, rule``."""
+    out = []
+    for (c, p), group in flows.groupby(["commissioner", "provider"], sort=True):
+        net = float(group["amount"].sum())
+        if abs(net) <= _EPS:
+            continue
+        winning = group[np.sign(group["amount"]) == np.sign(net)]["rule"].tolist()
+        losing = group[np.sign(group["amount"]) != np.sign(net)]["rule"].tolist()
+        rule = _label(winning) + (f", net of {_label(losing)}" if losing else "")
+        out.append((c, p, net, rule) if net > 0 else (p, c, -net, rule))
+    return pd.DataFrame(out, columns=["payer", "payee", "amount", "rule"])
+
+
+def _pool(balance: pd.Series, types: dict, by_rule: pd.DataFrame, hubs: set) -> pd.DataFrame:
+    """Commissioners' (and contractless organisations') balances settled with the fewest
+    transfers, largest first: ``payer, payee, amount, rule``."""
+    give = sorted(((o, -v) for o, v in balance.items() if v < -_EPS), key=lambda x: (-x[1], x[0]))
+    take = sorted(((o, v) for o, v in balance.items() if v > _EPS), key=lambda x: (-x[1], x[0]))
+    out, i, j = [], 0, 0
+    left_give = give[0][1] if give else 0.0
+    left_take = take[0][1] if take else 0.0
+    while i < len(give) and j < len(take):  # one step per transfer
+        amount = min(left_give, left_take)
+        payer, payee = give[i][0], take[j][0]
+        out.append((payer, payee, amount, _pool_rule(payer, payee, types, by_rule, hubs)))
+        left_give, left_take = left_give - amount, left_take - amount
+        if left_give <= _EPS:
+            i += 1
+            left_give = give[i][1] if i < len(give) else 0.0
+        if left_take <= _EPS:
+            j += 1
+            left_take = take[j][1] if j < len(take) else 0.0
+    return pd.DataFrame(out, columns=["payer", "payee", "amount", "rule"])
+
+
+def _pool_rule(payer: str, payee: str, types: dict, by_rule: pd.DataFrame, hubs: set) -> str:
+    for org in (payee, payer):
+        if org not in hubs and org in by_rule.index:
+            row = by_rule.loc[org]
+            return _label([r for r, v in row.items() if abs(v) > _EPS])
+    kinds = {types.get(payer), types.get(payee)}
+    return POOLED if "local_authority" in kinds and kinds & set(_NHS) else BETWEEN
+
+
+def settle(by_rule: pd.DataFrame, hubs: set, contracts: pd.DataFrame, types: dict,
+           collar: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The payments that settle ``by_rule`` (organisations × rules: what each gains, + , or
+    gives, −, under each rule; each column sums to zero), and those under the collar left out.
+
+    Returns ``(made, dropped)``, each ``payer, payee, amount, rule`` (£ a year).
+
+    Examples
+    --------
+    The acute trust is kept whole (£50,000) and the community trust gets a £30,000 share; the
+    ICB holds the acute and community contracts, the council gains £20,000 of the £80,000:
+
+    >>> by_rule = pd.DataFrame({"keep whole": [50_000.0, 0, -40_000, -10_000],
+    ...                         "gain share": [0.0, 30_000, -20_000, -10_000]},
+    ...                        index=["ACUTE", "COMM", "ICB", "LA"])
+    >>> contracts = pd.DataFrame({"commissioner": ["ICB", "ICB"], "provider": ["ACUTE", "COMM"],
+    ...                           "weight": [1.0, 1.0], "block": [False, True]})
+    >>> made, dropped = settle(by_rule, {"ICB", "LA"}, contracts, {"LA": "local_authority",
+    ...                        "ICB": "icb"}, 10_000)
+    >>> made.values.tolist()
+    [['ICB', 'ACUTE', 50000.0, 'keep whole'], ['ICB', 'COMM', 30000.0, 'gain share'], ['LA', 'ICB', 20000.0, 'pooled budget']]
+    """
+    columns = ["payer", "payee", "amount", "rule"]
+    flows, loose = _along_contracts(by_rule, hubs, contracts, collar)
+    pairs = _net_pairs(flows) if len(flows) else pd.DataFrame(columns=columns)
+    planned = (pairs.groupby("payee")["amount"].sum().reindex(by_rule.index, fill_value=0.0)
+               - pairs.groupby("payer")["amount"].sum().reindex(by_rule.index, fill_value=0.0))
+    total = by_rule.sum(axis=1)
+    members = [o for o in by_rule.index if o in hubs or o in loose]
+    balance = (total - planned).reindex(members)
+    pooled = _pool(balance, types, by_rule, hubs)
+    every = pd.concat([pairs, pooled], ignore_index=True)
+    every["amount"] = every["amount"].astype("float64").round(2)
+    small = every["amount"] < collar
+    made = every[~small & (every["amount"] > 0)].sort_values(
+        ["amount", "payer", "payee"], ascending=[False, True, True], kind="mergesort")
+    dropped = every[small & (every["amount"] > 0)]
+    return made[columns].reset_index(drop=True), dropped[columns].reset_index(drop=True)
+
+
+def settlement(gross: pd.DataFrame, ids: list, system, commissioner: np.ndarray, rule,
+               order: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rules' totals settled along the contracts, netted per pair, the collar applied
+    (`netkit.finance.settlement`); a lead's payments to its subcontractors as they are."""
+    sub = gross[gross["rule"] == "subcontract"]
+    rest = gross[gross["rule"] != "subcontract"]
+    rules = [r for r in order if r != "subcontract"]
+    got = rest.groupby(["payee", "rule"])["amount"].sum().unstack(fill_value=0.0)
+    gave = rest.groupby(["payer", "rule"])["amount"].sum().unstack(fill_value=0.0)
+    by_rule = (got.reindex(index=ids, columns=rules, fill_value=0.0)
+               - gave.reindex(index=ids, columns=rules, fill_value=0.0)).fillna(0.0)
+    by_rule = by_rule.loc[:, (by_rule.abs() > _EPS).any()]
+    hubs = {o for o, c in zip(ids, commissioner) if c} | set(rule.funded_by)
+    types = types_of(system)
+    if by_rule.empty:
+        made = dropped = sub.iloc[0:0]
+    else:
+        made, dropped = settle(by_rule, hubs, contracts_of(system), types, rule.collar)
+    small = sub["amount"] < rule.collar
+    made = pd.concat([sub[~small], made], ignore_index=True)
+    dropped = pd.concat([sub[small], dropped], ignore_index=True)
+    made = made.sort_values(["amount", "payer", "payee"], ascending=[False, True, True],
+                            kind="mergesort").reset_index(drop=True)
+    return made[["payer", "payee", "amount", "rule"]], dropped
+
+
+def types_of(system) -> dict:
+    if system is None or "type" not in system.organisations:
+        return {}
+    return dict(zip(system.organisations["id"], system.organisations["type"]))
+
+
+def payers(ids: list, commissioner: np.ndarray, system) -> np.ndarray:
+    """Who may pay: the commissioners, and providers holding a contract in the system that are
+    not voluntary bodies, hospices or pharmacies (their gain is less work, not money they can
+    hand over). Without a system, everyone."""
+    if system is None:
+        return np.ones(len(ids), dtype=bool)
+    types = types_of(system)
+    held = set(contracts_of(system)["provider"])
+    provider_pays = np.array([o in held and types.get(o) not in NON_PAYING_TYPES for o in ids],
+                             dtype=bool)
+    return commissioner | provider_pays
+
+
+def non_payers(ids: list, start: np.ndarray, pays: np.ndarray,
+                commissioner: np.ndarray) -> list[str]:
+    keep = np.nonzero(~pays & ~commissioner & (start >= 1.0))[0]
+    if not len(keep):
+        return []
+    who = ", ".join(f"{ids[i]} ({pounds(start[i])})" for i in keep)
+    one = len(keep) == 1
+    return [f"{who} keep{'s' * one} {'its' if one else 'their'} gain and pay{'s' * one} "
+            "nothing: voluntary bodies, hospices, pharmacies and organisations "
+            "with no contract never pay (less work is not money they can hand over)"]
+
+
+def dropped_note(dropped: pd.DataFrame, collar: float) -> list[str]:
+    if not len(dropped):
+        return []
+    items = ", ".join(f"{p} to {q} {pounds(a)}" for p, q, a in
+                      zip(dropped["payer"], dropped["payee"], dropped["amount"]))
+    return [f"collar: payments under {pounds(collar)} a year are not made ({items}); each party "
+            "keeps its position"]
+
+
+def new_contacts(incentives, system, opportunity, table: pd.DataFrame) -> tuple[list, list]:
+    """Per organisation of the table: its new contacts at the shift's receiving services, and
+    their full cost at unit cost (NaN where not known). Without the services, the rise in its
+    activity stands in (no cost)."""
+    services = getattr(incentives, "services", None)
+    fallback = (table["activity_change"].clip(lower=0).astype("float64").tolist(),
+                [np.nan] * len(table))
+    if services is None or "provider" not in services or "activity_change" not in services:
+        return fallback
+    rec = services[services["activity_change"] > 0]
+    shift = getattr(opportunity, "shift", None)
+    if shift is not None and system is not None:
+        from netkit.model.selectors import select_services
+
+        mask = np.asarray(select_services(system.services, shift.to), dtype=bool)
+        to = set(system.services.loc[mask, "id"])
+        if rec["id"].isin(to).any():
+            rec = rec[rec["id"].isin(to)]
+    contacts = rec.groupby("provider")["activity_change"].sum()
+    cost = (rec["activity_change"] * pd.to_numeric(rec.get("unit_cost"), errors="coerce")
+            ).groupby(rec["provider"]).sum(min_count=1)
+    return (table["id"].map(contacts).fillna(0.0).astype("float64").tolist(),
+            table["id"].map(cost).astype("float64").tolist())
