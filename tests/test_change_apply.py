@@ -499,3 +499,35 @@ def test_scaling_flows_checks_only_the_rows_it_changed(monkeypatch):
     assert flows_of(r.system, "falls") == [(s, t, p * 1.5) for s, t, p in flows_of(tiny(), "falls")]
     with pytest.raises(AssertionError, match="validated again"):
         apply({"remove_flow": {"pathway": "falls", "source": "@home", "target": "GPS"}})
+
+
+def test_a_new_exit_without_reducing_another_warns_of_unbalanced_flows():
+    """Finding 12: the tiny ward receives 320 and sends 320 on; a new flow of 30 to urgent
+    community response leaves it sending 350, 30 more than it receives."""
+    r = apply({"set_flow": {"pathway": "frailty", "source": "WARD", "target": "UCR",
+                            "patients": 30}})
+    assert [str(w) for w in r.warnings] == [
+        "changeset: the change leaves WARD (Elderly care ward) on pathway frailty sending 30 "
+        "more patients a year on than it receives (unbalanced flows: the change invents "
+        "patients); reduce another of its flows out, or add the patients who arrive"]
+    # taking the 30 from those going home balances it: no warning
+    r = apply({"set_flow": {"pathway": "frailty", "source": "WARD", "target": "UCR",
+                            "patients": 30}},
+              {"set_flow": {"pathway": "frailty", "source": "WARD", "target": "@home",
+                            "patients": 90}})
+    assert r.warnings == []
+
+
+def test_the_shipped_virtual_ward_changeset_balances():
+    """Finding 12: the sample's befriending service takes 120 of the elderly care wards'
+    patients in South; the changeset reduces those going home (336 to 216) to match."""
+    riverside = netkit.load_system(netkit.sample_path("riverside"))
+    path = netkit.sample_path("riverside") / "changesets" / "2026-10-virtual-ward.yaml"
+    changeset = netkit.read_changeset(path)
+    assert not [w for w in netkit.apply_changes(riverside, changeset).warnings
+                if "unbalanced" in w.message]
+    # the changeset as first shipped: without its last event, which balances the wards
+    without = Changeset.of([{e.kind: e.params} for e in changeset.events[:-1]])
+    warned = [w.message for w in netkit.apply_changes(riverside, without).warnings]
+    assert ("the change leaves ELD-RIV (Elderly care wards) on pathway frailty-urgent sending "
+            "120 more patients a year on than it receives") in warned[-1]

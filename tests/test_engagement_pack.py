@@ -134,15 +134,17 @@ def test_the_verdicts_lead_is_accountable_and_others_in_the_core_are_consulted()
 
 
 def test_money_ranges_show_where_the_result_carries_them():
-    money = Money(10000.0, MONEY.organisations.assign(net_low=[-5000.0, -20000.0, 25000.0],
-                                                      net_high=[-1000.0, -12000.0, 36000.0]),
+    # Finding 23: money for people is rounded to two significant figures (-£16,667 is
+    # -£17,000; a range end of £25,480 is £25,000); the JSON keeps the exact figures
+    money = Money(10000.0, MONEY.organisations.assign(net_low=[-5012.0, -20345.0, 25480.0],
+                                                      net_high=[-1049.0, -12120.0, 36490.0]),
                   MONEY.transfers)
     money.system_net_low, money.system_net_high = 4000.0, 16000.0
     pack = pack_of(landed(incentives=money))
     assert board_money(pack) == "The system gains £10,000 a year (range £4,000 to £16,000)."
     assert pack.positions.values.tolist() == [
-        ["Vale Hospital (ACUTE)", "-£3,333", "-£5,000 to -£1,000"],
-        ["Vale Community Health (COMM)", "-£16,667", "-£20,000 to -£12,000"],
+        ["Vale Hospital (ACUTE)", "-£3,300", "-£5,000 to -£1,000"],
+        ["Vale Community Health (COMM)", "-£17,000", "-£20,000 to -£12,000"],
         ["Tiny Vale ICB (ICB)", "£30,000", "£25,000 to £36,000"]]
 
 
@@ -220,7 +222,7 @@ def test_asks_follow_the_seats_the_risk_share_and_the_investment():
         "board and the results published at each milestone."]
     markdown = pack.to_markdown()
     assert "Tiny Vale ICB pays Vale Community Health £16,000 a year (keep whole)" in markdown
-    assert "| Vale Community Health (COMM) | -£16,667 | not computed |" in markdown
+    assert "| Vale Community Health (COMM) | -£17,000 | not computed |" in markdown
     assert "Data coverage: no GP practice data for South" in markdown
 
 

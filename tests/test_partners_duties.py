@@ -97,3 +97,52 @@ def test_validation_warns_when_a_named_organisation_takes_no_part(tmp_path):
     assert got[("opportunity childrens-asthma.exclude", "VCSE-MIND")].endswith(
         "excluding it changes nothing")
     assert not [w for w in report.warnings if "frailty-admissions.include" in str(w.column)]
+
+
+ASC_ORGS = """id,name,type,sector,place,parent,budget
+ICB,Vale ICB,icb,nhs,,,
+ACU,Vale Hospital,acute_trust,nhs,,,
+CC,Vale Council,local_authority,local_government,North,,
+HCP,Vale Home Care,social_care_provider,independent,,,
+"""
+ASC_SERVICES = """id,name,provider,category,place,capacity,unit_cost,price
+WARD,Elderly care ward,ACU,acute_inpatient,,,4000,
+DSW,Discharge social work,CC,social_care,North,,300,
+REAB,Reablement,CC,social_care,North,,1500,
+HOME,Home care,HCP,social_care,North,,5000,
+"""
+#: 100 patients discharged; 60 enter social care through discharge social work and 10 go
+#: straight to home care: 70 residents enter adult social care. Arrivals at each service sum
+#: to 60 + 40 + (30 + 10) = 140, counting the 40 and 30 who move on within it again.
+ASC_FLOWS = """pathway,source,target,patients,place
+frail,@home,WARD,100,North
+frail,WARD,DSW,60,North
+frail,WARD,HOME,10,North
+frail,WARD,@home,30,North
+frail,DSW,REAB,40,North
+frail,DSW,@home,20,North
+frail,REAB,HOME,30,North
+frail,REAB,@home,10,North
+frail,HOME,@home,40,North
+"""
+
+
+def test_residents_reaching_social_care_counted_once_as_they_enter_it(tmp_path):
+    """Finding 11: residents entering adult social care (70), not the sum of arrivals at each
+    of its services (140)."""
+    folder = tmp_path / "vale"
+    folder.mkdir()
+    (folder / "system.yaml").write_text("name: Vale\n")
+    for name, text in (("organisations", ASC_ORGS), ("services", ASC_SERVICES),
+                       ("flows", ASC_FLOWS)):
+        (folder / f"{name}.csv").write_text(text)
+    (folder / "relationships.csv").write_text(
+        "source,target,type,value,payment,strength\nCC,HCP,commissions,100000,block,0.9\n")
+    (folder / "pathways.csv").write_text("id,name,cohort,tags\nfrail,Frailty,older,frailty\n")
+    (folder / "opportunities.yaml").write_text("- id: asc\n  pathways: [frail]\n")
+    vale = netkit.load_system(folder)
+    scope = find_scope(vale, vale.opportunity("asc"))
+    reason = duty_councils(vale, scope.flows, scope.services)["CC"]
+    assert reason.endswith("; 70 of its residents a year enter adult social care in scope (each "
+                           "counted once, as they enter it, not again at each service they move "
+                           "on to)")

@@ -83,14 +83,20 @@ def test_no_z_score_under_the_minimum(frailty, riverside):
 def test_contacts_in_the_boards_words(riverside):
     frailty = riverside[0]
     reasons = frailty.partners.set_index("id")["reasons"]
-    # the ambulance service's NHS 111 calls are contacts, not attendances
+    # Finding 10: 999 responses, not conveyances: 4,140 of the 5,400 went to the emergency
+    # department (2,300 + 1,840 in flows.csv; the rest to urgent community response or home);
+    # the ambulance service's NHS 111 calls are named, not attendances
     assert reasons["AMB-WC"][0] == ("delivers 19% of the contacts in scope (8,100 a year: 5,400 "
-                                    "conveyances and 2,700 contacts)")
-    # With a shift the scope is what the shift changes: 41,616 contacts a year, of which the
-    # acute trust's 15,696 (7,920 + 7,416 + 360) are 37.7%, shown as 38%.
-    assert reasons["ACU-RIV"][0].startswith("delivers 38% of the contacts in scope (15,696 a "
-                                            "year: 7,920 attendances, 7,416 admissions and 360 "
-                                            "contacts)")
+                                    "999 responses (4,140 conveyed to the emergency department) "
+                                    "and 2,700 NHS 111 calls)")
+    # Finding 9: with a shift the scope is what the shift changes: 43,218 contacts a year, of
+    # which the acute trust's 15,696 are 36.3%, shown as 36%. Admissions are patients arriving
+    # at its wards from outside them: the acute medical unit's 4,500 (from ED: 2,500 + 2,000)
+    # and the elderly care wards' 36 from the virtual ward (20 + 16) = 4,536; the 2,880 moving
+    # from the acute medical unit to the elderly care wards (1,600 + 1,280) are ward transfers.
+    assert reasons["ACU-RIV"][0] == ("delivers 36% of the contacts in scope (15,696 a year: "
+                                     "7,920 attendances, 4,536 admissions, 2,880 transfers "
+                                     "between wards and 360 contacts)")
 
 
 def test_text_says_when_an_inform_partner_has_more_reasons(riverside):
@@ -119,3 +125,20 @@ def test_a_lone_care_home_and_a_seat_of_care_homes_are_one_kind(riverside):
         "Riverside University Hospitals NHS Foundation Trust is the only go-between for patients "
         "moving from ambulance services and primary care to care homes, local authorities and "
         "VCSE bodies"]
+
+
+def test_glossary_defines_admissions_and_999_responses_as_the_nhs_does():
+    """Findings 9 and 10: admissions are arrivals from outside the acute inpatient services,
+    ward transfers apart; 999 responses are not all conveyances."""
+    from netkit.partners.glossary import GLOSSARY
+
+    assert "conveyances" not in GLOSSARY
+    assert GLOSSARY["admissions"] == ("patients arriving at the acute inpatient services (wards "
+                                      "and units) from outside them: from A&E, an ambulance, "
+                                      "home or a virtual ward")
+    assert GLOSSARY["transfers between wards"].startswith(
+        "patients moving from one acute inpatient service to another")
+    assert GLOSSARY["999 responses"].startswith("emergency ambulance responses on the pathway, "
+                                                "however they ended; those conveyed to the "
+                                                "emergency department are given beside them")
+    assert GLOSSARY["NHS 111 calls"] == "calls to NHS 111 answered by the ambulance service"

@@ -176,3 +176,19 @@ def test_an_aligned_payment_contract_names_its_variable_share():
     assert money.summary() == ["money: the system's net is unchanged at -£10 a year",
                                "payment basis: ICB pays ACUTE by api (40% variable), not "
                                "activity: no event named it"]
+
+
+def test_a_service_moving_to_a_provider_paid_on_another_basis_is_named(riverside):
+    """Finding 12: the virtual ward moves from the acute trust (aligned payment, 50% variable)
+    to the community trust (block): its activity is paid differently, and the report says so."""
+    move = Changeset.of([{"transfer_service": {"service": "VW-ACU", "to": "COM-TRUST"}}])
+    update = netkit.recompute(riverside, move, opportunities=["frailty-admissions"])
+    money = update.diffs[0].money
+    assert money.service_bases == [{"service": "VW-ACU", "name": "Frailty virtual ward",
+                                    "from_provider": "ACU-RIV", "to_provider": "COM-TRUST",
+                                    "before": "api (50% variable)", "after": "block",
+                                    "events": [1], "why": "took over VW-ACU (event 1)"}]
+    assert ("  - payment basis: Frailty virtual ward (VW-ACU) moves from ACU-RIV, paid by api "
+            "(50% variable), to COM-TRUST, paid by block: took over VW-ACU (event 1)"
+            ) in update.to_text()
+    assert money.to_dict()["service_payment_bases"] == money.service_bases

@@ -24,7 +24,7 @@ def run(*args):
 
 @pytest.fixture(scope="module")
 def later(tmp_path_factory):
-    """riverside after its changeset, as a second snapshot: --to derives 89 events from it."""
+    """riverside after its changeset, as a second snapshot: --to derives 90 events from it."""
     out = tmp_path_factory.mktemp("snap") / "after"
     run("apply", RIVERSIDE, CHANGESET, "-o", out)
     return out
@@ -44,36 +44,41 @@ def test_text_leads_with_who_joined_or_left():
     assert lines[6] == ("  - Age UK Riverside leaves the scope (was inform): the organisation "
                         "closed (event 7)")
     # the outcome comes before the events, the events before the flows
-    assert text.index("leaves the scope") < text.index("Events (8):") < text.index(
+    assert text.index("leaves the scope") < text.index("Events (9):") < text.index(
         "Flows affected:")
+    # Finding 13: summed over flows, these are patient movements, not patients (the virtual
+    # ward's 360 patients make 720 movements: in from the acute medical unit, out home)
     assert text.endswith("Flows affected:\n"
-                         "  moves with VW-ACU from ACU-RIV to COM-TRUST: 6 flows, 720 patients "
+                         "  moves with VW-ACU from ACU-RIV to COM-TRUST: 6 flows, 720 patient "
+                         "movements a year\n"
+                         "  added: 2 flows, 240 patient movements a year\n"
+                         "  moves with its service to VCSE-AWS: 4 flows, 360 patient movements "
                          "a year\n"
-                         "  added: 2 flows, 240 patients a year\n"
-                         "  moves with its service to VCSE-AWS: 4 flows, 360 patients a year\n"
-                         "  scaled × 1.1: 81 flows, 11,913 patients a year\n")
+                         "  scaled × 1.1: 81 flows, 11,913 patient movements a year\n"
+                         "  patients set: 1 flow, 216 patient movements a year\n")
 
 
 def test_a_long_list_of_events_is_summarised(later):
     text = run("recompute", RIVERSIDE, "--to", later)
-    assert text.index("core now:") < text.index("Events (89):")
+    assert text.index("core now:") < text.index("Events (90):")
     events = [line for line in text.splitlines() if line.startswith("  event ")]
     assert len(events) == 10
-    assert ("  and 79 more events (the JSON output lists every one; --top 0 shows them all "
+    assert ("  and 80 more events (the JSON output lists every one; --top 0 shows them all "
             "here)\n") in text
-    # 81 flows with new numbers are one line, not 81
-    assert "  patients set: 81 flows, 11,913 patients a year\n" in text
+    # 82 flows with new numbers are one line, not 82: the 81 of mh-crisis (11,913) and the
+    # elderly care wards' patients going home in South (216)
+    assert "  patients set: 82 flows, 12,129 patient movements a year\n" in text
     every = run("recompute", RIVERSIDE, "--to", later, "--top", "0")
-    assert len([line for line in every.splitlines() if line.startswith("  event ")]) == 89
+    assert len([line for line in every.splitlines() if line.startswith("  event ")]) == 90
     assert "more events" not in every
     assert len(json.loads(run("recompute", RIVERSIDE, "--to", later, "-f", "json",
-                              "--top", "3"))["events"]) == 89
+                              "--top", "3"))["events"]) == 90
 
 
 def test_patients_in_words_are_whole(later):
     # 84 × 1.1: the snapshot holds 92.4, the report says 92 (the JSON keeps 92.4)
     text = run("recompute", RIVERSIDE, "--to", later, "--top", "0")
-    assert "event 11: mh-crisis: @home → GP-P81002 now 92 patients a year\n" in text
+    assert "event 12: mh-crisis: @home → GP-P81002 now 92 patients a year\n" in text
     assert not re.search(r"\d\.\d+ patients", text)
     data = json.loads(run("recompute", RIVERSIDE, "--to", later, "-f", "json"))
     assert 92.4 in {round(f["patients"], 9) for f in data["flows_affected"]}
@@ -84,7 +89,7 @@ def test_markdown_puts_the_outcome_first_and_caps_the_flow_table(later):
     headings = [line for line in md.splitlines() if line.startswith("#")]
     assert headings[:2] == ["# What changed: changeset "
                             f"{RIVERSIDE} → {later} (2026-10-01)", "## Partners"]
-    assert headings[-2:] == ["## Events (89)", "## Flows affected"]
+    assert headings[-2:] == ["## Events (90)", "## Flows affected"]
     # in selection order; each place's GP practices take part as one seat, in place of their
     # PCNs (Riverton's, PCN-RC's, as primary_care:North; Southmere's, PCN-SM's, as ..:South)
     assert ("\nCore now: ICB-RIV, ACU-RIV, AMB-WC, COM-TRUST, primary_care:North, "
@@ -98,7 +103,7 @@ def test_markdown_puts_the_outcome_first_and_caps_the_flow_table(later):
     assert table[3] == ("| 4 | frailty-urgent | AMU-RIV | VW-ACU | South | 160 | moves with "
                         "VW-ACU from ACU-RIV to COM-TRUST |")
     assert not any("set from" in line for line in table)
-    assert md.endswith("*and 83 more flows (the JSON output lists every one)*\n")
+    assert md.endswith("*and 84 more flows (the JSON output lists every one)*\n")
 
 
 def test_html_has_no_python_values_two_decimal_scores_and_a_provenance_footer():
@@ -122,5 +127,5 @@ def test_html_has_no_python_values_two_decimal_scores_and_a_provenance_footer():
 def test_update_repr_is_short():
     system = netkit.load_system(RIVERSIDE)
     update = netkit.recompute(system, netkit.read_changeset(CHANGESET))
-    assert repr(update) == ("<TrackerUpdate 2026-10-virtual-ward.yaml: 8 event(s); recomputed "
+    assert repr(update) == ("<TrackerUpdate 2026-10-virtual-ward.yaml: 9 event(s); recomputed "
                             "3, changed frailty-admissions, riverton-home-first>")

@@ -20,6 +20,11 @@ and said in the log:
 * a pathway that is removed leaves the ``pathways`` lists of the opportunities that name it;
 * an organisation that closes leaves the opportunities' ``include`` / ``exclude`` lists.
 
+**Flows stay balanced.** A changeset that leaves a service sending more patients on along a
+pathway than it receives (a new exit added without reducing another, say) invents patients; a
+warning names the service, the pathway and the difference (where the system already sent more
+than it received, only a change that widens the gap is named).
+
 An opportunity left with nothing to shift from or to, or with no pathways, is a problem (edit
 ``opportunities.yaml`` first: netkit will not guess what the opportunity should become).
 
@@ -42,7 +47,7 @@ from netkit.errors import ChangesetError, Problem
 from netkit.model.schema import TABLES
 from netkit.model.system import System
 
-__all__ = ["apply_changes", "ChangeResult", "Touched", "fmt_patients"]
+__all__ = ["apply_changes", "unbalanced_flows", "ChangeResult", "Touched", "fmt_patients"]
 
 
 def _apply_event(state: State, event: ChangeEvent) -> None:
@@ -170,6 +175,49 @@ def _located(p: Problem) -> str:
     return str(replace(p, row=None))
 
 
+def _balance(flows: pd.DataFrame) -> pd.Series:
+    """(pathway, service) → patients a year it sends on less patients it receives (``@home``
+    is not a service)."""
+    out = flows.groupby(["pathway", "source"])["patients"].sum()
+    into = flows.groupby(["pathway", "target"])["patients"].sum()
+    out.index.names = into.index.names = ["pathway", "service"]
+    balance = out.sub(into, fill_value=0.0)
+    return balance[balance.index.get_level_values("service") != "@home"]
+
+
+def unbalanced_flows(before: System, after: System, label: str = "changeset",
+                     tolerance: float = 0.5) -> list[Problem]:
+    """Warnings for services a change leaves sending more patients on than they receive.
+
+    A service that already sent more than it received (a pathway recorded from its middle) is
+    named only where the change widens the gap, by the widening.
+
+    Examples
+    --------
+    >>> import netkit
+    >>> from netkit.change.changeset import Changeset
+    >>> tiny = netkit.load_system(netkit.sample_path("tiny"))
+    >>> result = netkit.apply_changes(tiny, Changeset.of([{"set_flow": {
+    ...     "pathway": "frailty", "source": "WARD", "target": "UCR", "patients": 30}}]))
+    >>> print(result.warnings[-1].message)  # doctest: +NORMALIZE_WHITESPACE
+    the change leaves WARD (Elderly care ward) on pathway frailty sending 30 more patients a
+    year on than it receives (unbalanced flows: the change invents patients); reduce another of
+    its flows out, or add the patients who arrive
+    """
+    was, now = _balance(before.flows), _balance(after.flows)
+    was = was.reindex(now.index).fillna(0.0).clip(lower=0.0)
+    gap = now - was
+    gap = gap[(now > tolerance) & (gap > tolerance)]
+    names = after.services.set_index("id")["name"].to_dict()
+    return [Problem(label, None, None, None,
+                    f"the change leaves {service} ({names.get(service, service)}) on pathway "
+                    f"{pathway} "
+                    f"sending {fmt_patients(extra)} more patients a year on than it receives "
+                    "(unbalanced flows: the change invents patients); reduce another of its "
+                    "flows out, or add the patients who arrive", "warning")
+            for (pathway, service), extra in gap.sort_index().items()]
+
+
 def apply_changes(system: System, changeset: Changeset) -> ChangeResult:
     """Apply a changeset, all or nothing, and say what happened to every flow.
 
@@ -224,5 +272,6 @@ def apply_changes(system: System, changeset: Changeset) -> ChangeResult:
     frame = (pd.concat(state.flows_affected, ignore_index=True) if state.flows_affected
              else pd.DataFrame(columns=FLOW_COLUMNS))
     frame["place"] = frame["place"].astype(object).where(frame["place"].notna(), None)
+    warnings += unbalanced_flows(system, new, state.label)
     return ChangeResult(new, changeset, frame, state.log, state.touched,
                         state.warnings + warnings)

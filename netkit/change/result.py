@@ -87,8 +87,8 @@ class ChangeResult(ReportViews):
         if len(dropped):
             total = fmt_patients(dropped["patients"].sum())
             frame = dropped.assign(patients=dropped["patients"].map(fmt_patients))
-            blocks += [Paragraph(f"Flows dropped ({total} patients a year):", apart=True,
-                                 only=text),
+            blocks += [Paragraph(f"Flows dropped ({total} patient movements a year):",
+                                 apart=True, only=text),
                        Table(frame[["event", "pathway", "source", "target", "patients"]],
                              right=("event", "patients"), only=text)]
         if len(self.flows_affected):

@@ -39,7 +39,8 @@ from netkit.render.document import (
     Paragraph,
     Table,
 )
-from netkit.render.formats import fmt_money
+# money for people, rounded (two significant figures); the JSON keeps the exact figures
+from netkit.render.formats import fmt_money_rounded as fmt_money
 from netkit.render.html import render_html, render_page
 from netkit.render.markdown import render_markdown
 from netkit.render.text import render_text

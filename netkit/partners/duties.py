@@ -45,8 +45,10 @@ def _councils_of_places(system: System) -> dict:
 
 
 def _residents_reaching(system: System, flows: pd.DataFrame, services: set) -> dict:
-    """Council → patients a year of its residents arriving at ``services``."""
-    into = flows[flows["target"].isin(services)]
+    """Council → patients a year of its residents entering ``services`` from outside them: a
+    patient moving on from one of them to another (discharge social work to reablement to home
+    care) is one person entering, not one per service."""
+    into = flows[flows["target"].isin(services) & ~flows["source"].isin(services)]
     if into.empty:
         return {}
     shares = resident_shares(system, into)
@@ -75,8 +77,9 @@ def duty_councils(system: System, flows: pd.DataFrame, services: pd.DataFrame) -
     >>> print(duty_councils(riverside, scope.flows, scope.services)["LA-SOUTH"])
     ... # doctest: +NORMALIZE_WHITESPACE
     its Care Act duties (adult social care) are touched: it provides 120 contacts a year at
-    Hospital discharge social work (Southmere) and Reablement (Southmere); 120 of its residents
-    a year reach adult social care in scope
+    Hospital discharge social work (Southmere) and Reablement (Southmere); it commissions
+    Bright & Able Care's Home care; 80 of its residents a year enter adult social care in scope
+    (each counted once, as they enter it, not again at each service they move on to)
     """
     orgs = system.organisations
     names = system.organisation_names()
@@ -98,8 +101,9 @@ def duty_councils(system: System, flows: pd.DataFrame, services: pd.DataFrame) -
         if len(bought):
             parts.append(f"it commissions {_names(bought, names)}")
         if residents.get(council, 0) > 0:
-            parts.append(f"{fmt_number(residents[council])} of its residents a year reach "
-                         "adult social care in scope")
+            parts.append(f"{fmt_number(residents[council])} of its residents a year enter "
+                         "adult social care in scope (each counted once, as they enter it, "
+                         "not again at each service they move on to)")
         if parts:
             reasons[council] = ("its Care Act duties (adult social care) are touched: "
                                 + "; ".join(parts))

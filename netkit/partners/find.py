@@ -42,7 +42,8 @@ from netkit.partners.burden import BURDEN_KEYS, burden_settings, coordination_bu
 from netkit.partners.duties import duty_candidates, scope_reasons
 from netkit.partners.frameworks import stakeholder_frameworks
 from netkit.partners.glossary import role_findings
-from netkit.partners.reasons import route_lines, sourced_reasons, top_counterparts
+from netkit.partners.reasons import (contact_kinds, route_lines, sourced_reasons,
+                                     top_counterparts)
 from netkit.partners.result import TIERS, PartnerReport, PartnerSet
 from netkit.partners.scope import Scope, find_scope, represent_rules
 from netkit.partners.seats import DEFAULT_RULES, candidate_frame, scope_seats, with_seats
@@ -454,19 +455,10 @@ def _analyse(system: System, opp: Opportunity, scope: Scope, related: list, min_
 
 
 def _contact_kinds(scope: Scope) -> dict:
-    """Candidate → {service category: contacts a year}, for the reasons' words. An ambulance
-    service's urgent care (NHS 111) is not attendances: it counts as plain contacts."""
-    services = scope.services
-    types = scope.organisations.set_index("id")["type"]
-    by_ambulance = services["provider"].map(types).eq("ambulance_trust").to_numpy()
-    urgent = (services["category"] == "urgent_emergency").to_numpy()
-    services = services.assign(category=services["category"].where(
-        ~(by_ambulance & urgent), "urgent_other"))
-    kinds = services.groupby(["candidate", "category"], sort=True)["activity"].sum()
-    out: dict = {}
-    for (candidate, category), value in kinds.items():
-        out.setdefault(candidate, {})[category] = float(value)
-    return out
+    """Candidate → {kind: contacts a year}, for the reasons' words
+    (`netkit.partners.reasons.contact_kinds`)."""
+    return contact_kinds(scope.services, scope.flows,
+                         scope.organisations.set_index("id")["type"])
 
 
 def _partner_table(system: System, scope: Scope, crit: Criteria, selection: Selection,

@@ -21,8 +21,16 @@ __all__ = ["GLOSSARY", "glossary_blocks", "appendix_blocks", "role_findings", "s
 GLOSSARY = {
     "contacts": "every time a patient is seen by a service in scope, counted per year",
     "attendances": "contacts at an emergency department (A&E)",
-    "admissions": "contacts at an inpatient ward",
-    "conveyances": "contacts with the ambulance service (999 responses on the pathway)",
+    "admissions": "patients arriving at the acute inpatient services (wards and units) from "
+                  "outside them: from A&E, an ambulance, home or a virtual ward",
+    "transfers between wards": "patients moving from one acute inpatient service to another "
+                               "(the acute medical unit to an elderly care ward, say): shown "
+                               "apart from admissions, as the same patients were admitted once",
+    "999 responses": "emergency ambulance responses on the pathway, however they ended; those "
+                     "conveyed to the emergency department are given beside them, the rest were "
+                     "passed to another service (urgent community response, say), taken "
+                     "straight to a ward or treated at home",
+    "NHS 111 calls": "calls to NHS 111 answered by the ambulance service",
     "transfers of care": "patients passed from one organisation's service to another "
                          "organisation's, a year (a handoff); each has two parties",
     "in scope": "the pathways, places and cohort the opportunity names: the flows, services and "

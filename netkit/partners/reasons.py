@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from netkit.render.formats import fmt_number, fmt_share
+from netkit.render.formats import fmt_money_rounded, fmt_number, fmt_share
 
 __all__ = ["money", "partner_reasons", "top_counterparts", "TYPE_LABELS", "type_label", "type_name",
            "route_lines", "join_words", "ROLE_WORDS", "role_line", "sourced_reasons",
-           "share_pair", "contact_words", "CONTACT_WORDS"]
+           "share_pair", "contact_words", "CONTACT_WORDS", "contact_kinds", "CONTACT_NOTES"]
 
 TYPE_LABELS = {
     "icb": "ICBs", "acute_trust": "acute trusts", "community_trust": "community trusts",
@@ -100,18 +100,15 @@ def role_line(name: str, role: str, observed: int, expected: float, z: float | N
 
 
 def money(value: float) -> str:
-    """Pounds a year, short: ``£4.2m``, ``£25,000``, ``-£1.5m``.
+    """Pounds a year as people say them (`netkit.render.formats.fmt_money_rounded`: two
+    significant figures): ``£4.2m``, ``£180,000``, ``-£1.5m``. JSON keeps the exact figure.
 
     Examples
     --------
-    >>> money(4_210_000), money(25_000.4), money(-1_500_000)
-    ('£4.2m', '£25,000', '-£1.5m')
+    >>> money(4_210_000), money(179_491), money(-1_500_000), money(101_734)
+    ('£4.2m', '£180,000', '-£1.5m', '£100,000')
     """
-    sign = "-" if value < 0 else ""
-    value = abs(value)
-    if value >= 1_000_000:
-        return f"{sign}£{value / 1_000_000:,.1f}m"
-    return f"{sign}£{round(value):,}"
+    return fmt_money_rounded(value)
 
 
 def top_counterparts(pairs: pd.DataFrame) -> dict:
@@ -126,10 +123,74 @@ def top_counterparts(pairs: pd.DataFrame) -> dict:
                                                   top["patients"].tolist())}
 
 
-#: What a contact at a service of each category is called in a board paper; other categories
-#: count ``contacts``.
+#: What a contact of each kind is called in a board paper; other kinds count ``contacts``.
+#: ``acute_inpatient`` counts admissions (patients arriving at the acute inpatient services from
+#: outside them) and ``ward_transfers`` the moves between those services; ``ambulance`` counts
+#: 999 responses and ``nhs_111`` an ambulance service's NHS 111 calls (`contact_kinds`).
 CONTACT_WORDS = {"urgent_emergency": "attendances", "acute_inpatient": "admissions",
-                 "ambulance": "conveyances", "acute_outpatient": "outpatient appointments"}
+                 "ward_transfers": "transfers between wards", "ambulance": "999 responses",
+                 "nhs_111": "NHS 111 calls", "acute_outpatient": "outpatient appointments"}
+
+#: Kinds that say more about another kind's contacts (not contacts of their own): kind →
+#: (the kind they qualify, words).
+CONTACT_NOTES = {"conveyed_ed": ("ambulance", "conveyed to the emergency department"),
+                 "conveyed_ward": ("ambulance", "taken straight to a ward")}
+
+_NHS_111 = r"\b111\b"
+
+
+def contact_kinds(services: pd.DataFrame, flows: pd.DataFrame, types: pd.Series) -> dict:
+    """Candidate → {kind: contacts a year}: its services' ``activity`` by category, with an
+    acute inpatient service's split into admissions (``acute_inpatient``: arriving from outside
+    the acute inpatient services) and ``ward_transfers`` (arriving from another of them), an
+    ambulance service's NHS 111 (``nhs_111``, a service whose id or name says 111; its other
+    urgent care counts as plain contacts) and, beside its 999 responses, how many were conveyed
+    to an emergency department (``conveyed_ed``) or straight to a ward (``conveyed_ward``).
+
+    Examples
+    --------
+    >>> services = pd.DataFrame({
+    ...     "id": ["AMB", "ED", "AMU", "WARD"], "provider": ["A", "H", "H", "H"],
+    ...     "category": ["ambulance", "urgent_emergency", "acute_inpatient", "acute_inpatient"],
+    ...     "candidate": ["A", "H", "H", "H"], "activity": [100.0, 130.0, 90.0, 70.0]})
+    >>> flows = pd.DataFrame({"source": ["@home", "AMB", "AMB", "@home", "ED", "AMU", "ED"],
+    ...                       "target": ["AMB", "ED", "@home", "ED", "AMU", "WARD", "WARD"],
+    ...                       "patients": [100.0, 80.0, 20.0, 50.0, 90.0, 60.0, 10.0]})
+    >>> kinds = contact_kinds(services, flows, pd.Series({"A": "ambulance_trust"}))
+    >>> kinds["A"], kinds["H"]["acute_inpatient"], kinds["H"]["ward_transfers"]
+    ({'ambulance': 100.0, 'conveyed_ed': 80.0}, 100.0, 60.0)
+    """
+    by_ambulance = services["provider"].map(types).eq("ambulance_trust")
+    category = services["category"]
+    nhs_111 = (services["id"].str.contains(_NHS_111, na=False)
+               | services["name"].str.contains(_NHS_111, na=False)
+               if "name" in services else services["id"].str.contains(_NHS_111, na=False))
+    urgent = category.eq("urgent_emergency")
+    category = category.where(~(by_ambulance & urgent), "urgent_other")
+    category = category.where(~(by_ambulance & urgent & nhs_111), "nhs_111")
+    ids = services["id"]
+    wards = set(ids[category.eq("acute_inpatient")])
+    emergency = set(ids[category.eq("urgent_emergency")])
+    ambulance = set(ids[category.eq("ambulance")])
+    moves = flows[flows["source"].isin(wards) & flows["target"].isin(wards)]
+    transfers = ids.map(moves.groupby("target")["patients"].sum()).fillna(0.0)
+    out_amb = flows[flows["source"].isin(ambulance)]
+    to_ed = out_amb[out_amb["target"].isin(emergency)].groupby("source")["patients"].sum()
+    to_ward = out_amb[out_amb["target"].isin(wards)].groupby("source")["patients"].sum()
+    parts = [pd.DataFrame({"candidate": services["candidate"], "kind": category,
+                           "value": services["activity"] - transfers}),
+             pd.DataFrame({"candidate": services["candidate"], "kind": "ward_transfers",
+                           "value": transfers}),
+             pd.DataFrame({"candidate": services["candidate"], "kind": "conveyed_ed",
+                           "value": ids.map(to_ed).fillna(0.0)}),
+             pd.DataFrame({"candidate": services["candidate"], "kind": "conveyed_ward",
+                           "value": ids.map(to_ward).fillna(0.0)})]
+    kinds = pd.concat(parts, ignore_index=True)
+    kinds = kinds[kinds["value"] > 0].groupby(["candidate", "kind"], sort=True)["value"].sum()
+    out: dict = {}
+    for (candidate, kind), value in kinds.items():
+        out.setdefault(candidate, {})[kind] = float(value)
+    return out
 
 
 def share_pair(first: float, second: float) -> tuple[str, str]:
@@ -147,21 +208,33 @@ def share_pair(first: float, second: float) -> tuple[str, str]:
 
 
 def contact_words(breakdown: dict, count=fmt_number) -> str:
-    """A candidate's contacts by kind: ``500 attendances and 320 admissions``.
+    """A candidate's contacts by kind (`contact_kinds`): ``500 attendances and 320 admissions``;
+    what an ambulance service's 999 responses led to follows them in brackets.
 
     Examples
     --------
-    >>> contact_words({"urgent_emergency": 500.0, "acute_inpatient": 320.0})
-    '500 attendances and 320 admissions'
+    >>> contact_words({"urgent_emergency": 500.0, "acute_inpatient": 320.0,
+    ...                "ward_transfers": 200.0})
+    '500 attendances, 320 admissions and 200 transfers between wards'
+    >>> contact_words({"ambulance": 5400.0, "conveyed_ed": 4140.0, "nhs_111": 2700.0})
+    '5,400 999 responses (4,140 conveyed to the emergency department) and 2,700 NHS 111 calls'
     >>> contact_words({"community": 90.0, "primary_care": 10.0})
     '100 contacts'
     """
     totals: dict = {}
     for category, value in breakdown.items():
-        word = CONTACT_WORDS.get(category, "contacts")
-        totals[word] = totals.get(word, 0.0) + value
+        if category not in CONTACT_NOTES:
+            word = CONTACT_WORDS.get(category, "contacts")
+            totals[word] = totals.get(word, 0.0) + value
+    notes: dict = {}
+    for note, (category, words) in CONTACT_NOTES.items():
+        if breakdown.get(note, 0) > 0 and breakdown.get(category, 0) > 0:
+            notes.setdefault(CONTACT_WORDS[category], []).append(
+                f"{count(breakdown[note])} {words}")
     ordered = sorted((v, w) for w, v in totals.items() if v > 0)[::-1]
-    return join_words([f"{count(v)} {w}" for v, w in ordered]) if ordered else "no contacts"
+    items = [f"{count(v)} {w}" + (f" ({join_words(notes[w])})" if w in notes else "")
+             for v, w in ordered]
+    return join_words(items) if items else "no contacts"
 
 
 def partner_reasons(cid: str, row: pd.Series, **context) -> list[str]:
@@ -196,7 +269,8 @@ def sourced_reasons(cid: str, row: pd.Series, *, names: dict, counterpart: tuple
         if " and " in kinds:
             detail += f": {kinds}"
         elif kinds and not kinds.endswith(" contacts"):
-            detail = f"{kinds} a year"
+            head, bracket, note = kinds.partition(" (")
+            detail = f"{head} a year" + (f": {note[:-1]}" if bracket else "")
         reasons.append((f"delivers {share(row['activity'], whole)} of the contacts in scope "
                         f"({detail})", ("activity",)))
     if row["handoffs"] > 0 and counterpart is not None:

@@ -10,7 +10,9 @@ the other. **Attribution** is the partner diff's (`netkit.tracking.diff`): the e
 the organisation, one of its services, flows or relationships, else every event that touched the
 opportunity ("through changes elsewhere"). **Payment bases** are the ``commissions``
 relationships of the organisations whose money moves: a contract whose payment changed (a merger
-that relabels it, say), or that appeared or ended, is named with the events that did it.
+that relabels it, say), or that appeared or ended, is named with the events that did it; so is
+an in-scope service that moves to a provider paid on a different basis (from an aligned payment
+contract to a block contract, say), as its activity is then paid differently.
 """
 
 from __future__ import annotations
@@ -50,6 +52,9 @@ class MoneyChange:
         (``before`` or ``after`` None where the contract appeared or ended).
     investment_before, investment_after : float or None
         The investment the risk-and-gain-share designer proposes, where the system loses.
+    service_bases : list of dict
+        In-scope services that moved to a provider paid on another basis: ``service, name,
+        from_provider, to_provider, before, after, events, why``.
     """
 
     opportunity: str
@@ -61,6 +66,7 @@ class MoneyChange:
     bases: list = field(default_factory=list)
     investment_before: float | None = None
     investment_after: float | None = None
+    service_bases: list = field(default_factory=list)
 
     def __repr__(self) -> str:
         return (f"<MoneyChange {self.opportunity!r}: {len(self.positions)} positions moved, "
@@ -73,7 +79,7 @@ class MoneyChange:
     @property
     def moved(self) -> bool:
         """Did the money move (a position, the system's net or a payment basis)?"""
-        return bool(len(self.positions) or self.bases
+        return bool(len(self.positions) or self.bases or self.service_bases
                     or abs(self.system_change) >= MONEY_TOLERANCE)
 
     def to_frame(self) -> pd.DataFrame:
@@ -86,7 +92,8 @@ class MoneyChange:
                 "cause": self.cause,
                 "positions": self.positions.to_dict("records"), "payment_bases": self.bases,
                 "investment_before": self.investment_before,
-                "investment_after": self.investment_after}
+                "investment_after": self.investment_after,
+                "service_payment_bases": self.service_bases}
 
     def summary(self) -> list[str]:
         """One line for the system's net, one per payment-basis change, one per position."""
@@ -99,6 +106,7 @@ class MoneyChange:
                 f"is unchanged at {pounds(self.system_after or 0.0)} a year" if same
                 else _move(self.system_before, self.system_after))
                 + (f", after {self.cause}" if self.cause else ""))
+        lines += [f"payment basis: {_service_basis_line(b)}" for b in self.service_bases]
         lines += [f"payment basis: {_basis_line(b)}" for b in self.bases]
         lines += [f"money: {name} ({oid}) {_move(before, after)}: {why}" for oid, name, before,
                   after, why in zip(self.positions["id"], self.positions["name"],
@@ -126,6 +134,43 @@ def _basis_line(item: dict) -> str:
     else:
         text = f"{pair} by {item['after']}, not {item['before']}"
     return f"{text}: {item['why']}"
+
+
+def _service_basis_line(item: dict) -> str:
+    """``Virtual ward (VW-ACU) moves from ACU-RIV, paid by api (50% variable), to COM-TRUST, paid
+    by block: …``."""
+    return (f"{item['name']} ({item['service']}) moves from {item['from_provider']}, paid by "
+            f"{item['before']}, to {item['to_provider']}, paid by {item['after']}: "
+            f"{item['why']}")
+
+
+def _provider_basis(bases: dict, provider: str) -> str:
+    """How a provider is paid: its contracts' bases, ``block`` or ``api (50% variable) and
+    block``; ``no contract`` where it has none."""
+    found = sorted({basis for (_, target), basis in bases.items() if target == provider})
+    return " and ".join(found) if found else "no contract"
+
+
+def _service_basis_changes(systems, services: set, touched: dict, relevant: list,
+                           result) -> list:
+    """In-scope services whose provider changed to one paid on a different basis."""
+    if systems is None or not all(hasattr(s, "services") for s in systems):
+        return []
+    old, new = (s.services.set_index("id") for s in systems)
+    both = sorted(services & set(old.index) & set(new.index))
+    moved = [sid for sid in both if old.at[sid, "provider"] != new.at[sid, "provider"]]
+    out = []
+    for sid in moved:
+        was, now = old.at[sid, "provider"], new.at[sid, "provider"]
+        before = _provider_basis(_bases(systems[0], {was}), was)
+        after = _provider_basis(_bases(systems[1], {now}), now)
+        if before == after:
+            continue
+        events, why = _attribute(now, {sid}, touched, relevant, result)
+        out.append({"service": sid, "name": str(new.at[sid, "name"]), "from_provider": was,
+                    "to_provider": now, "before": before, "after": after, "events": events,
+                    "why": why})
+    return out
 
 
 def _bases(system, providers: set) -> dict:
@@ -203,12 +248,16 @@ def money_diff(before, after, result=None, events=None, systems=None) -> MoneyCh
                               for _, w in attributed])
     frame = frame[["id", "name", "before", "after", "change", "events", "why"]]
     bases = _basis_changes(systems, set(ids), touched, relevant, result)
+    in_scope = {sid for ps in (before, after)
+                for sid in getattr(ps.scope, "services", pd.DataFrame({"id": []}))["id"]}
+    service_bases = _service_basis_changes(systems, in_scope, touched, relevant, result)
     net = [ps.incentives.system_net if ps.incentives is not None else None
            for ps in (before, after)]
     log = dict(result.log) if result is not None else {}
     cause = "; ".join(f"event {n} ({log[n]})" for n in relevant if n in log)
     return MoneyChange(after.opportunity.id, frame.reset_index(drop=True), net[0], net[1],
-                       relevant, cause, bases, _investment(before), _investment(after))
+                       relevant, cause, bases, _investment(before), _investment(after),
+                       service_bases)
 
 
 def _basis_changes(systems, providers: set, touched: dict, relevant: list, result) -> list:

@@ -194,8 +194,10 @@ class TrackerUpdate(ReportViews):
         # "set from 800 to 880", "set from 84 to 92", ...: one line for all the new numbers
         action = f["action"].where(~f["action"].str.startswith("set from "), "patients set")
         grouped = f.groupby(action, sort=False)["patients"].agg(["size", "sum"])
+        # summed over flows these are patient movements (a patient moving twice counts twice),
+        # not patients
         return [f"{action}: {int(n)} flow{'s' if n != 1 else ''}, {fmt_patients(total)} "
-                "patients a year" for action, (n, total) in grouped.iterrows()]
+                "patient movements a year" for action, (n, total) in grouped.iterrows()]
 
     def _largest_flows(self) -> tuple[pd.DataFrame, int]:
         """The flows affected, cut to ``top``: dropped flows first (patients lost), then flows
