@@ -15,6 +15,7 @@ import pandas as pd
 
 from netkit.engagement import board
 from netkit.engagement.inputs import (
+    commissioned_by,
     commissioners_of,
     contract_rows,
     investment_of,
@@ -69,7 +70,8 @@ class EngagementPack:
     opportunity : str
         The opportunity's id.
     lead : str or None
-        The accountable partner; ``lead_reason`` says why it is the lead.
+        The senior responsible owner the pack recommends (the board appoints one);
+        ``lead_reason`` says why.
     verdict : dict or None
         The proportionality verdict where the partner result carries one.
     raci : DataFrame
@@ -189,9 +191,7 @@ class EngagementPack:
         blocks = [Heading(f"Engagement pack: {self.title}")]
         blocks += board.board_blocks(self)
         blocks += [Heading("Who does what (RACI)", 2),
-                   Paragraph(f"Accountable throughout: {self.names.get(self.lead, self.lead)} "
-                             f"({self.lead_reason})." if self.lead else
-                             "No accountable lead: the partner set has no core."),
+                   Paragraph(board.sro_words(self.lead, self.lead_reason, self.names)),
                    Table(raci_table, max_width=60),
                    Paragraph(self.informed),
                    Heading("Engagement plan", 2),
@@ -323,7 +323,8 @@ def engagement_pack(system, opportunity, *, cadence=None, partner_set=None,
     services = shift_services(ps)
     providers = services["provider"].tolist()
     commissioners = commissioners_of(ps, system, providers)
-    streams = workstreams(services, commissioners, lead)
+    types = ps.partners.set_index("id")["type"].to_dict() if "type" in ps.partners else {}
+    streams = workstreams(services, commissioners, lead, types, commissioned_by(ps, system))
     money_sources = merge_sources([service_rows(system, services["id"]),
                                    contract_rows(system, providers)])
     sources = {row.workstream: service_rows(system, row.services)
@@ -355,7 +356,8 @@ def engagement_pack(system, opportunity, *, cadence=None, partner_set=None,
         investment=investment, money=money,
         money_sources=money_sources, core=core, names=names,
         asks=board.asks(title, verdict, lead, names, core, seats, share, investment, money,
-                        cadence, ps.incentives.transfers if ps.incentives is not None else None),
+                        cadence, ps.incentives.transfers if ps.incentives is not None else None,
+                        lead_reason),
         partner_lines=board.partner_lines(ps.partners, names), warnings=warnings_of(ps),
         cadence=cadence, informed=informed_line(ps.partners, names), notes=list(ps.notes),
         provenance=ps.provenance())
