@@ -219,8 +219,19 @@ def test_plan_states_default_cadences_and_takes_overrides():
         pack_of(cadence={"bored": "weekly"})
 
 
+def test_stakeholder_map_says_why_for_every_partner():
+    # review finding 16: the map's why was empty wherever the grid agreed with the tier; it now
+    # carries the partner result's grid_why (tiny's frailty: the community trust provides UCR,
+    # the shift's 'to' service)
+    table = pack_of(landed(partners=ENGINE.partners)).stakeholders.set_index("id")
+    assert (table["why"] != "").all()
+    assert table.loc["COMM", "why"] == "delivers the shift (provides a 'from' or 'to' service)"
+    assert table.loc["COMM", "grid"] == "manage closely"
+
+
 def test_stakeholder_map_carries_the_grid_note_and_explains_a_disagreement():
-    partners = PARTNERS.copy()
+    # a result without grid_why: the grid note, or a fallback where grid and tier differ
+    partners = PARTNERS.drop(columns="grid_why").copy()
     partners.loc[partners["id"] == "COMM", "grid_note"] = "low power, but it runs the service"
     partners.loc[partners["id"] == "AMB", "mendelow"] = "monitor"  # core but monitor: disagree
     table = pack_of(landed(partners=partners)).stakeholders.set_index("id")

@@ -79,7 +79,9 @@ def test_frameworks_on_tiny():
     # a core partner counts as high interest: the ICB is managed closely, not "keep satisfied"
     assert grid["ICB"] == {"mendelow": "manage closely", "salience": "definitive"}
     assert grid["ACUTE"] == {"mendelow": "manage closely", "salience": "definitive"}
-    assert grid["COMM"]["salience"] == "dependent"  # legitimate and urgent (it loses money)
+    # the community trust delivers the shift (UCR, the 'to' service), which gives it power
+    # (review finding 16): legitimate, urgent (it loses money) and powerful
+    assert grid["COMM"] == {"mendelow": "manage closely", "salience": "definitive"}
 
 
 def test_brokers_lines():

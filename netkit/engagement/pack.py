@@ -179,7 +179,8 @@ class EngagementPack:
         hidden = len(self.stakeholders) - len(shown)
         return [Heading("Stakeholder map", 2),
                 Paragraph("Each partner's place on the power and interest grid beside its tier; "
-                          "where the two differ, 'why' says which to follow."),
+                          "'why' says what puts each there and, where the two differ, which "
+                          "to follow."),
                 Table(shown[["name", "id", "tier", "grid", "salience", "why"]], max_width=50),
                 Paragraph(f"And {hidden:,} more (the workbook lists every one).",
                           emphasis=True) if hidden else None]
@@ -268,6 +269,8 @@ def _stakeholders(ps) -> pd.DataFrame:
     fallback = ("the tier weighs the whole evidence and the grid power and interest alone: "
                 "engage at the tier's cadence, brief as the grid says")
     why = [n if n else ("" if ok else fallback) for n, ok in zip(note, agrees)]
+    if "grid_why" in p:  # what puts each on the grid, and the note where it differs from the tier
+        why = [w if isinstance(w, str) and w else old for w, old in zip(p["grid_why"], why)]
     return pd.DataFrame({"id": p["id"], "name": p["name"], "tier": p["tier"],
                          "grid": p["mendelow"], "salience": p["salience"], "why": why})
 

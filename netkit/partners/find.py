@@ -40,7 +40,7 @@ from netkit.partners.disclosure_check import (
 )
 from netkit.partners.burden import BURDEN_KEYS, burden_settings, coordination_burden
 from netkit.partners.duties import duty_candidates, scope_reasons
-from netkit.partners.frameworks import stakeholder_frameworks
+from netkit.partners.frameworks import shift_deliverers, stakeholder_frameworks
 from netkit.partners.glossary import role_findings
 from netkit.partners.reasons import route_lines, sourced_reasons, top_counterparts
 from netkit.partners.result import TIERS, PartnerReport, PartnerSet
@@ -489,7 +489,8 @@ def _partner_table(system: System, scope: Scope, crit: Criteria, selection: Sele
     commissioners = set(scope.organisations.loc[
         scope.organisations["role"] != "provider", "candidate"])
     losers = {scope.candidate_of.get(o, o) for o in (inc.losers if inc is not None else [])}
-    frames = stakeholder_frameworks(table, orgs["type"], orgs["budget"], commissioners, losers)
+    frames = stakeholder_frameworks(table, orgs["type"], orgs["budget"], commissioners, losers,
+                                    shift_deliverers(scope.services, scope.opportunity.shift))
     table = table.join(frames)
     table["name"] = table.index.map(orgs["name"])
     table["type"] = table.index.map(orgs["type"])
@@ -506,7 +507,7 @@ def _partner_table(system: System, scope: Scope, crit: Criteria, selection: Sele
     columns = (["id", "name", "type", "tier", "rank", "score"]
                + [c for name in CRITERIA for c in (name, f"{name}_share")]
                + ["marginal_benefit", "marginal_cost", "power", "interest", "mendelow",
-                  "salience", "stands_for", "reasons", "selected", "grid_note", "sources",
+                  "salience", "stands_for", "reasons", "selected", "grid_note", "grid_why", "sources",
                   "reason_sources", "kind", "members"])
     return table[columns].reset_index(drop=True)
 
