@@ -41,11 +41,25 @@ def test_reasons_in_plain_words():
     assert reasons["AMB"][0] == "delivers 18% of the contacts in scope (500 conveyances a year)"
     assert "loses £14,000 a year under the shift while the system gains £101,734" in reasons["COMM"]
     assert reasons["PCN1"][-1] == "stands for 1 organisation (Hill Surgery)"
-    # one decimal where whole percentages would mislead (2.5% and 5.5%, not 2% and 6%); at 2%
-    # a seat the care home earns one (its missing relationships rank it, never decide it)
+    # at 2% a seat the care home earns one (its missing relationships rank it, never decide
+    # it); at 3% it does not: its 2.5% benefit against a seat's 3.0%, the cost the stop line
+    # weighs (review finding 17: it said "for 5.5%", a seat and five new relationships at 0.5%)
     dearer = netkit.find_partners(tiny(), "frailty", coordination_cost="partner=0.03")
     reasons = dict(zip(dearer.partners["id"], dearer.partners["reasons"]))
-    assert reasons["CARE"][0] == "not core: would add 2.5% benefit for 5.5% coordination cost"
+    assert reasons["CARE"][0] == ("not core: would add 2.5% benefit for a seat's 3.0% "
+                                  "coordination cost")
+    assert dearer.stop.endswith("CARE, would add 2.5% benefit for a seat's 3.0% coordination "
+                                "cost")
+
+
+def test_the_next_best_partners_reason_and_the_stop_line_weigh_the_same_cost():
+    # review finding 17: at a seat cost of 0.3 the acute trust is the next best; its reason and
+    # the stop line say the same figures
+    ps = netkit.find_partners(tiny(), "frailty", coordination_cost="partner=0.3")
+    reasons = dict(zip(ps.partners["id"], ps.partners["reasons"]))
+    assert reasons["ACUTE"][0] == ("not core: would add 25.6% benefit for a seat's 30.0% "
+                                   "coordination cost")
+    assert ps.stop.endswith("ACUTE, would add 25.6% benefit for a seat's 30.0% coordination cost")
 
 
 def test_json_shape():
