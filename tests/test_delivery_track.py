@@ -130,7 +130,7 @@ def test_per_head_where_places_csv_gives_the_population(tiny):
     # tiny's places.csv: North 60,000; every row in North: 40 a month is 66.67 per 100,000
     north = actuals().assign(place="North")
     r = track(tiny, with_plan(tiny.opportunity("frailty")), north, partners=False)
-    assert r.unit == "patients a month per 100,000 (population)"
+    assert r.unit == "patients a month per 100,000 people"  # the column in words (finding 25)
     assert r.measure("from_patients").baseline == pytest.approx(40 / 60_000 * 100_000)
     assert r.measure("entries").actual == pytest.approx(120 / 60_000 * 100_000)
     assert r.measure("diverted_share").actual == pytest.approx(0.25)  # a share has no head
@@ -138,6 +138,22 @@ def test_per_head_where_places_csv_gives_the_population(tiny):
     row = r.by_place.iloc[0]
     assert (row["place"], row["population"]) == ("North", 60_000)
     assert row["entries_before"] == pytest.approx(100 / 60_000 * 100_000)
+
+
+def test_the_denominator_is_named_in_words(tiny_dir):
+    # review finding 25: "per 100,000 (population_65plus)" reached the report; North has
+    # 12,000 aged 65 and over, so 40 a month is 333.3 per 100,000 of them
+    pathways = tiny_dir / "pathways.csv"
+    pathways.write_text(pathways.read_text().replace("id,name,cohort,tags", "id,name,cohort,tags,"
+                                                     "denominator")
+                        .replace("frailty;urgent", "frailty;urgent,population_65plus")
+                        .replace("frailty;prevention", "frailty;prevention,population"))
+    system = netkit.load_system(tiny_dir)
+    r = track(system, with_plan(system.opportunity("frailty")), actuals().assign(place="North"),
+              partners=False)
+    assert r.unit == "patients a month per 100,000 aged 65 and over"
+    assert r.measure("from_patients").baseline == pytest.approx(40 / 12_000 * 100_000)
+    assert "population_65plus" not in r.to_text()
 
 
 def test_spc_signals_on_the_constructed_series(result):

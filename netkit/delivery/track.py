@@ -63,7 +63,7 @@ from netkit.delivery.actuals import (
 from netkit.delivery.result import Measure, TrackResult
 from netkit.delivery.spc import MIN_BASELINE, xmr
 from netkit.errors import OpportunityError, OptionError
-from netkit.model.schema import HOME
+from netkit.model.schema import HOME, population_words
 from netkit.model.selectors import select_services
 from netkit.model.system import System
 from netkit.partners.find import find_partners
@@ -437,14 +437,16 @@ def track(system: System, opportunity, actuals, *, window: int = WINDOW,
         raise OptionError(
             f"the actuals run {month_label(months[0])} to {month_label(months[-1])}; the plan "
             f"needs the baseline ({month_label(first)} to {month_label(last)}) and at least "
-            f"{window} month(s) from its start ({month_label(plan['start'])})")
+            f"{window} month{'s' if window != 1 else ''} from its start "
+            f"({month_label(plan['start'])})")
     base = (months >= first) & (months <= last)
     recent = np.zeros(len(months), bool)
     recent[-window:] = True
     places = sorted(set(a["place"]))
     pop, column = _population(system, scope, places)
     scale = PER / sum(pop.values()) if pop else 1.0
-    unit = f"patients a month per {PER:,} ({column})" if pop else "patients a month"
+    unit = (f"patients a month per {PER:,} {population_words(column)}" if pop
+            else "patients a month")
     stage("measures and control limits")
     total = _monthly(a, [], months)
     measures, achieved = _measures(total, months, plan, scale, unit, recent, base)
