@@ -149,8 +149,8 @@ def test_councils_answer_for_social_care_and_their_share_of_contracts_and_money(
     streams = workstreams(services, ["ICB", "LA"], "ICB", types,
                           {"HOME": ["LA"], "ACUTE": ["ICB"]})
     assert streams["accountable"].tolist() == [["LA"], ["LA"], ["ACUTE"], ["ICB", "LA"], []]
-    partners = pd.DataFrame({"id": list(types), "name": ["Home Ltd", "Vale Council", "Vale Hospital",
-                                                        "Vale ICB"],
+    partners = pd.DataFrame({"id": list(types),
+                             "name": ["Home Ltd", "Vale Council", "Vale Hospital", "Vale ICB"],
                              "type": list(types.values()), "tier": "core", "score": 0.5})
     table = raci(streams, partners, "ICB", dict(zip(partners["id"], partners["name"])), {})
     assert table.loc[3, "accountable"] == (

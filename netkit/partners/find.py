@@ -507,8 +507,8 @@ def _partner_table(system: System, scope: Scope, crit: Criteria, selection: Sele
     columns = (["id", "name", "type", "tier", "rank", "score"]
                + [c for name in CRITERIA for c in (name, f"{name}_share")]
                + ["marginal_benefit", "marginal_cost", "power", "interest", "mendelow",
-                  "salience", "stands_for", "reasons", "selected", "grid_note", "grid_why", "sources",
-                  "reason_sources", "kind", "members"])
+                  "salience", "stands_for", "reasons", "selected", "grid_note", "grid_why",
+                  "sources", "reason_sources", "kind", "members"])
     return table[columns].reset_index(drop=True)
 
 

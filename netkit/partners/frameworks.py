@@ -6,8 +6,9 @@ commissions, its annual budget, and its brokerage. *Interest* is the mean of its
 handoffs and incentive-exposure shares, scaled the same way. High means at least half of the
 largest. Power is also high for an organisation that delivers the shift (it provides a ``from``
 or ``to`` service: the shift cannot happen without it) or carries a large financial exposure
-(at least `LARGE_EXPOSURE`, a fifth, of the money the shift moves). Quadrants: ``manage closely`` (high power, high interest), ``keep satisfied`` (high
-power), ``keep informed`` (high interest), ``monitor``.
+(at least `LARGE_EXPOSURE`, a fifth, of the money the shift moves). Quadrants: ``manage
+closely`` (high power, high interest), ``keep satisfied`` (high power), ``keep informed`` (high
+interest), ``monitor``.
 
 Where the tiers are known (a ``tier`` column), the grid agrees with them: a core partner is
 selected because the opportunity changes its work materially, so its interest counts as high (it

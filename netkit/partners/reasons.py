@@ -174,7 +174,8 @@ def sourced_reasons(cid: str, row: pd.Series, *, names: dict, counterpart: tuple
                     members: list, sole_routes: list, included: bool, system_net: float,
                     has_shift: bool, tier: str, marginal: tuple | None,
                     excluded: bool = False, disclosure=None, breakdown: dict | None = None,
-                    seat_cost: float | None = None) -> list[tuple[str, tuple]]:  # long: one reason after another
+                    seat_cost: float | None = None,
+                    ) -> list[tuple[str, tuple]]:  # long: one reason after another
     """Plain-words reasons for one candidate, strongest first, each with the figures it rests on
     (names in `netkit.partners.sources.FIGURES`, whose input rows `netkit.partners.sources`
     finds).

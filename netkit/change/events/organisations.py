@@ -90,7 +90,8 @@ class RemoveOrganisation(EventKind):
         how = e.params.get("services")
         reassign = how.get("reassign_to") if isinstance(how, dict) else None
         if services and how is None:
-            s.bad(e, "services", None, f"is missing: {org_id} provides {_n(len(services), 'service')} "
+            s.bad(e, "services", None, f"is missing: {org_id} provides "
+                                       f"{_n(len(services), 'service')} "
                                        f"({', '.join(services)}); say 'services: remove' or "
                                        "'services: {reassign_to: ORG}'")
             return None
