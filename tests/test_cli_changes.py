@@ -24,7 +24,7 @@ def test_apply_writes_the_new_system(tmp_path):
     result = run("apply", RIVERSIDE, CHANGESET, "-o", out)
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("Changeset 2026-10-virtual-ward.yaml (2026-10-01): ")
-    assert "  event 7: VCSE-AGE closes: its 1 service(s) go to VCSE-AWS; 2 relationship(s) end" \
+    assert "  event 7: VCSE-AGE closes: its 1 service go to VCSE-AWS; 2 relationships end" \
         in result.stdout
     assert result.stderr == f"wrote {out}\n"
     after = netkit.load_system(out)

@@ -95,7 +95,7 @@ def test_no_plan_exit_1(tmp_path):
 def test_short_actuals_exit_2(tiny_plan, tmp_path):
     result = run(tiny_plan, "-O", "frailty", "-a", write(tmp_path, actuals(months_after=2)))
     assert result.exit_code == 2
-    assert "the plan needs the baseline (2024-01 to 2024-12) and at least 3 month(s) from its " \
+    assert "the plan needs the baseline (2024-01 to 2024-12) and at least 3 months from its " \
            "start (2025-01)" in result.stderr
 
 

@@ -144,6 +144,22 @@ def test_per_head_where_places_csv_gives_the_population(tiny):
     assert row["entries_before"] == pytest.approx(100 / 60_000 * 100_000)
 
 
+def test_the_denominator_is_named_in_words(tiny_dir):
+    # review finding 25: "per 100,000 (population_65plus)" reached the report; North has
+    # 12,000 aged 65 and over, so 40 a month is 333.3 per 100,000 of them
+    pathways = tiny_dir / "pathways.csv"
+    pathways.write_text(pathways.read_text().replace("id,name,cohort,tags", "id,name,cohort,tags,"
+                                                     "denominator")
+                        .replace("frailty;urgent", "frailty;urgent,population_65plus")
+                        .replace("frailty;prevention", "frailty;prevention,population"))
+    system = netkit.load_system(tiny_dir)
+    r = track(system, with_plan(system.opportunity("frailty")), actuals().assign(place="North"),
+              partners=False)
+    assert r.unit == "patients per 100,000 aged 65 and over a month"
+    assert r.measure("from_patients").baseline == pytest.approx(40 / 12_000 * 100_000)
+    assert "population_65plus" not in r.to_text()
+
+
 def test_spc_signals_on_the_constructed_series(result):
     signals = {m.name: m.spc.signal for m in result.measures}
     # a flat baseline puts the limits on the mean; every later point is outside them

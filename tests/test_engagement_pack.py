@@ -103,33 +103,77 @@ def test_tiny_workstreams_follow_the_shift_from_ed_to_urgent_community_response(
     assert raci.loc["Contracts and money", "sources"] == "relationships.csv rows 2–3"
 
 
-def test_accountable_is_the_top_statutory_core_partner_without_a_verdict():
+def test_each_workstream_has_its_own_accountable_body_and_the_board_appoints_the_sro():
+    # review finding 5: the acute trust was "accountable for every workstream", contracts and
+    # money included. Now: a service's provider; the ICB for contracts and money; the SRO (whom
+    # the board appoints) for data and evaluation. The pack only recommends an SRO: the core ICB
+    # (it holds the contracts), though Vale Hospital scores higher (0.30 against 0.25).
     pack = pack_of()
-    assert pack.lead == "ACUTE"  # 0.30, above the ICB's 0.25
-    assert pack.lead_reason == "the highest-scoring core partner with a statutory duty"
-    assert set(pack.raci["accountable"]) == {"Vale Hospital (ACUTE)"}
-    partners = PARTNERS.assign(type=PARTNERS["type"].replace("acute_trust", "care_home"))
-    assert pack_of(landed(partners=partners)).lead == "ICB"  # the hospital has no duty now
+    assert pack.raci["accountable"].tolist() == [
+        "Vale Community Health (COMM)", "Vale Hospital (ACUTE)", "Tiny Vale ICB (ICB)",
+        "the senior responsible owner (the board appoints)"]
+    assert pack.raci["accountable_ids"].tolist() == [["COMM"], ["ACUTE"], ["ICB"], []]
+    # consulted: the core less the row's responsible and accountable bodies
+    assert pack.raci["consulted_ids"].tolist() == [
+        ["ACUTE", "ICB", "PCN1", "AMB", "COUNCIL"], ["ICB", "COMM", "PCN1", "AMB", "COUNCIL"],
+        ["ACUTE", "COMM", "PCN1", "AMB", "COUNCIL"], ["ICB", "PCN1", "AMB", "COUNCIL"]]
+    assert pack.lead == "ICB"
+    assert pack.lead_reason == "the commissioner that holds the contracts the shift changes"
+    assert pack.asks[0] == (
+        "1. Agree that 'Fewer emergency admissions of frail older people' proceeds as a "
+        "partnership, and appoint its senior responsible owner; the pack recommends Tiny Vale "
+        "ICB (the commissioner that holds the contracts the shift changes).")
+    markdown = pack.to_markdown()
+    assert "accountable for every workstream" not in markdown
+    assert ("The board appoints the senior responsible owner; the pack recommends Tiny Vale ICB "
+            "(ICB): the commissioner that holds the contracts the shift changes.") in markdown
+    partners = PARTNERS.assign(type=PARTNERS["type"].replace("icb", "other"))
+    assert pack_of(landed(partners=partners)).lead == "ACUTE"  # no ICB: top statutory body
+    partners = PARTNERS.assign(type=PARTNERS["type"].replace({"icb": "other",
+                                                              "acute_trust": "care_home"}))
+    assert pack_of(landed(partners=partners)).lead == "COMM"
 
 
-def test_the_verdicts_lead_is_accountable_and_others_in_the_core_are_consulted():
+def test_councils_answer_for_social_care_and_their_share_of_contracts_and_money():
+    # a home care firm (HOME) commissioned by a council (LA); a council-run reablement service;
+    # the ICB and the council both commission: contracts and money names both, the council's
+    # part through the section 75 agreement or the Better Care Fund.
+    from netkit.engagement.raci import raci, workstreams
+
+    services = pd.DataFrame({"id": ["HC", "REA", "ED"], "name": ["Home care", "Reablement", "A&E"],
+                             "partner": ["HOME", "LA", "ACUTE"], "side": ["to", "to", "from"],
+                             "activity": [10.0, 0.0, 90.0],
+                             "category": ["social_care", "social_care", "urgent_emergency"]})
+    types = {"HOME": "social_care_provider", "LA": "local_authority", "ACUTE": "acute_trust",
+             "ICB": "icb"}
+    streams = workstreams(services, ["ICB", "LA"], "ICB", types,
+                          {"HOME": ["LA"], "ACUTE": ["ICB"]})
+    assert streams["accountable"].tolist() == [["LA"], ["LA"], ["ACUTE"], ["ICB", "LA"], []]
+    partners = pd.DataFrame({"id": list(types),
+                             "name": ["Home Ltd", "Vale Council", "Vale Hospital", "Vale ICB"],
+                             "type": list(types.values()), "tier": "core", "score": 0.5})
+    table = raci(streams, partners, "ICB", dict(zip(partners["id"], partners["name"])), {})
+    assert table.loc[3, "accountable"] == (
+        "Vale ICB (ICB) for NHS contracts; Vale Council (LA) for social care, through the "
+        "section 75 agreement or the Better Care Fund")
+    assert table.loc[0, "consulted_ids"] == ["ACUTE", "ICB"]  # not HOME (R) nor LA (A)
+
+
+def test_a_bilateral_verdicts_lead_is_the_recommended_sro():
     verdict = {"kind": "bilateral", "lead": "COMM", "reason": "two organisations hold most of "
                "the contacts", "at_stake": {"low": 5000.0, "central": 10000.0, "high": 15000.0},
                "burden": {}}
     pack = pack_of(landed(verdict=verdict))
     assert pack.lead == "COMM" and pack.lead_reason.startswith("the lead the proportionality")
     assert pack.positions.empty is False
-    # the core less the responsible and the accountable, in the partner table's order
-    assert pack.raci["consulted_ids"].tolist() == [
-        ["ACUTE", "ICB", "PCN1", "AMB", "COUNCIL"],  # expand UCR: COMM responsible and lead
-        ["ICB", "PCN1", "AMB", "COUNCIL"],  # reduce ED: ACUTE responsible, COMM the lead
-        ["ACUTE", "PCN1", "AMB", "COUNCIL"],  # contracts: the ICB responsible
-        ["ICB", "PCN1", "AMB", "COUNCIL"]]  # data: both providers responsible
+    # the recommendation changes no row's accountable body
+    assert pack.raci["accountable_ids"].tolist() == [["COMM"], ["ACUTE"], ["ICB"], []]
     markdown = pack.to_markdown()
     assert "Verdict: bilateral. Two organisations hold most of the contacts." in markdown
     assert "The system gains £10,000 a year (range £5,000 to £15,000)." in markdown
     assert pack.asks[0].startswith("1. Agree that 'Fewer emergency admissions of frail older "
-                                   "people' proceeds as a bilateral agreement led by Vale "
+                                   "people' proceeds as a bilateral agreement, and appoint its "
+                                   "senior responsible owner; the pack recommends Vale "
                                    "Community Health")
 
 
@@ -177,8 +221,19 @@ def test_plan_states_default_cadences_and_takes_overrides():
         pack_of(cadence={"bored": "weekly"})
 
 
+def test_stakeholder_map_says_why_for_every_partner():
+    # review finding 16: the map's why was empty wherever the grid agreed with the tier; it now
+    # carries the partner result's grid_why (tiny's frailty: the community trust provides UCR,
+    # the shift's 'to' service)
+    table = pack_of(landed(partners=ENGINE.partners)).stakeholders.set_index("id")
+    assert (table["why"] != "").all()
+    assert table.loc["COMM", "why"] == "delivers the shift (provides a 'from' or 'to' service)"
+    assert table.loc["COMM", "grid"] == "manage closely"
+
+
 def test_stakeholder_map_carries_the_grid_note_and_explains_a_disagreement():
-    partners = PARTNERS.copy()
+    # a result without grid_why: the grid note, or a fallback where grid and tier differ
+    partners = PARTNERS.drop(columns="grid_why").copy()
     partners.loc[partners["id"] == "COMM", "grid_note"] = "low power, but it runs the service"
     partners.loc[partners["id"] == "AMB", "mendelow"] = "monitor"  # core but monitor: disagree
     table = pack_of(landed(partners=partners)).stakeholders.set_index("id")
@@ -200,10 +255,10 @@ def test_without_the_newer_fields_the_pack_says_not_computed():
 
 def test_asks_follow_the_seats_the_risk_share_and_the_investment():
     partners = PARTNERS.assign(kind="organisation", members=[[i] for i in PARTNERS["id"]])
-    partners.loc[partners["id"] == "PCN1", ["kind"]] = "seat"
-    partners.loc[partners["id"] == "PCN1", "members"] = pd.Series([["GP1", "GP2"]],
-                                                                  index=partners.index[
-                                                                      partners["id"] == "PCN1"])
+    seats = partners["id"].isin(["PCN1", "CARE"])  # CARE: a seat in the inform tier
+    partners.loc[seats, "kind"] = "seat"
+    partners.loc[seats, "members"] = pd.Series([["GP1", "GP2"], ["H1", "H2", "H3"]],
+                                               index=partners.index[seats])
     share = Share([{"payer": "ICB", "payee": "COMM", "amount": 16000.0, "rule": "keep whole"},
                    {"payer": "ACUTE", "payee": "COMM", "amount": 4000.0, "rule": "gain share"}],
                   investment={"amount": 20000.0, "funded_by": [{"id": "ICB", "amount": 20000.0}],
@@ -212,9 +267,12 @@ def test_asks_follow_the_seats_the_risk_share_and_the_investment():
                           warnings=(Warning_("no GP practice data for South"),)))
     assert pack.asks == [
         "1. Agree that 'Fewer emergency admissions of frail older people' proceeds as a "
-        "partnership led by Vale Hospital, accountable for every workstream.",
-        "2. Agree the 6 core partners including the North Vale PCN seat for 2 organisations and "
-        "a monthly programme board with a fortnightly working group.",
+        "partnership, and appoint its senior responsible owner; the pack recommends Tiny Vale "
+        "ICB (the commissioner that holds the contracts the shift changes).",
+        # review finding 6: the core exactly, by name; the inform-tier seat (CARE) not named
+        "2. Agree the 6 core partners (Vale Hospital; Tiny Vale ICB; Vale Community Health; the "
+        "North Vale PCN seat for 2 organisations; Vale Ambulance Service; Vale Council) and a "
+        "monthly programme board with a fortnightly working group.",
         "3. Agree in principle the risk-and-gain-share: 2 payments totalling £20,000 a year, as "
         "set out in the risk-and-gain-share summary.",
         "4. Agree the investment of £20,000 a year, funded by Tiny Vale ICB.",
@@ -318,9 +376,9 @@ def test_raci_roles_hold_whatever_the_tiers(tiers):
     wider = len(partners) - len(core)
     assert pack.lead in core  # tiny's core always has a statutory body or falls back to the top
     for row in pack.raci.to_dict("records"):
-        assert row["accountable"] == f"{pack.names[pack.lead]} ({pack.lead})"  # exactly one A
-        assert set(row["consulted_ids"]) <= core - {pack.lead} - set(row["responsible_ids"])
-        assert set(row["consulted_ids"]) == core - {pack.lead} - set(row["responsible_ids"])
+        accountable = set(row["accountable_ids"])
+        assert len(accountable) <= 1  # tiny: one commissioner, so at most one A per row
+        assert set(row["consulted_ids"]) == core - accountable - set(row["responsible_ids"])
         assert len(row["informed_ids"]) == wider
     assert 3 <= len(pack.asks) <= 5
     assert [a.split(".")[0] for a in pack.asks] == [str(i) for i in range(1, len(pack.asks) + 1)]

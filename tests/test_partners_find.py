@@ -42,11 +42,25 @@ def test_reasons_in_plain_words():
     # Finding 23: money in reasons rounded for people (£101,734 is £100,000)
     assert "loses £14,000 a year under the shift while the system gains £100,000" in reasons["COMM"]
     assert reasons["PCN1"][-1] == "stands for 1 organisation (Hill Surgery)"
-    # one decimal where whole percentages would mislead (2.5% and 5.5%, not 2% and 6%); at 2%
-    # a seat the care home earns one (its missing relationships rank it, never decide it)
+    # at 2% a seat the care home earns one (its missing relationships rank it, never decide
+    # it); at 3% it does not: its 2.5% benefit against a seat's 3.0%, the cost the stop line
+    # weighs (review finding 17: it said "for 5.5%", a seat and five new relationships at 0.5%)
     dearer = netkit.find_partners(tiny(), "frailty", coordination_cost="partner=0.03")
     reasons = dict(zip(dearer.partners["id"], dearer.partners["reasons"]))
-    assert reasons["CARE"][0] == "not core: would add 2.5% benefit for 5.5% coordination cost"
+    assert reasons["CARE"][0] == ("not core: would add 2.5% benefit for a seat's 3.0% "
+                                  "coordination cost")
+    assert dearer.stop.endswith("CARE, would add 2.5% benefit for a seat's 3.0% coordination "
+                                "cost")
+
+
+def test_the_next_best_partners_reason_and_the_stop_line_weigh_the_same_cost():
+    # review finding 17: at a seat cost of 0.3 the acute trust is the next best; its reason and
+    # the stop line say the same figures
+    ps = netkit.find_partners(tiny(), "frailty", coordination_cost="partner=0.3")
+    reasons = dict(zip(ps.partners["id"], ps.partners["reasons"]))
+    assert reasons["ACUTE"][0] == ("not core: would add 25.6% benefit for a seat's 30.0% "
+                                   "coordination cost")
+    assert ps.stop.endswith("ACUTE, would add 25.6% benefit for a seat's 30.0% coordination cost")
 
 
 def test_json_shape():
@@ -80,7 +94,9 @@ def test_frameworks_on_tiny():
     # a core partner counts as high interest: the ICB is managed closely, not "keep satisfied"
     assert grid["ICB"] == {"mendelow": "manage closely", "salience": "definitive"}
     assert grid["ACUTE"] == {"mendelow": "manage closely", "salience": "definitive"}
-    assert grid["COMM"]["salience"] == "dependent"  # legitimate and urgent (it loses money)
+    # the community trust delivers the shift (UCR, the 'to' service), which gives it power
+    # (review finding 16): legitimate, urgent (it loses money) and powerful
+    assert grid["COMM"] == {"mendelow": "manage closely", "salience": "definitive"}
 
 
 def test_brokers_lines():

@@ -39,6 +39,42 @@ def test_grid_and_salience_agree_with_the_tiers_or_say_why(case):
     for row in out.itertuples():
         agrees = row.mendelow in TIER_QUADRANTS[row.tier]
         assert agrees == (row.grid_note == "")
+        assert row.grid_why  # every row says what puts it where it is (finding 16)
+        assert row.grid_why.endswith(row.grid_note[1:])
+    # a core partner is at least "manage closely" or its why says why not
+    for row in core[core["mendelow"] != "manage closely"].itertuples():
+        assert "so it is consulted rather than managed closely" in row.grid_why
+
+
+def test_delivering_the_shift_or_a_large_exposure_gives_power():
+    # review finding 16. Power by hand: the ICB (1 + 1 + 0) / 3 = 2/3; each provider (0 + 0.1 +
+    # 0) / 3 = 1/30, a twentieth of the ICB's, so below half: by the mean alone every provider
+    # was "keep informed". Now the acute trust carries 30% of the money (>= 20%) and, given as
+    # delivering the shift, the community trust has power too; the ambulance service neither.
+    table = pd.DataFrame({"activity_share": [0.0, 0.6, 0.3, 0.1],
+                          "handoffs_share": [0.0, 0.5, 0.4, 0.1],
+                          "brokerage_share": [0.0, 0.0, 0.0, 0.0],
+                          "commissioning_share": [1.0, 0.0, 0.0, 0.0],
+                          "incentives_share": [0.5, 0.3, 0.1, 0.1], "tier": "core"},
+                         index=["ICB", "ACUTE", "COM", "AMB"])
+    types = pd.Series({"ICB": "icb", "ACUTE": "acute_trust", "COM": "community_trust",
+                       "AMB": "ambulance_trust"})
+    budgets = pd.Series({"ICB": 1e9, "ACUTE": 1e8, "COM": 1e8, "AMB": 1e8})
+    before = stakeholder_frameworks(table, types, budgets, {"ICB"}, set())
+    assert before["mendelow"].tolist() == ["manage closely", "manage closely", "keep informed",
+                                           "keep informed"]  # no one named as delivering
+    out = stakeholder_frameworks(table, types, budgets, {"ICB"}, set(), {"COM"})
+    assert out["mendelow"].tolist() == ["manage closely", "manage closely", "manage closely",
+                                        "keep informed"]
+    assert out.at["COM", "salience"] == "definitive"  # power, legitimacy (core), urgency (10%)
+    assert out.at["ACUTE", "grid_why"] == "carries 30% of the money the shift moves"
+    assert out.at["COM", "grid_why"] == "delivers the shift (provides a 'from' or 'to' service)"
+    assert out.at["ICB", "grid_why"] == ("commissions 100% of the spend in scope, carries 50% of "
+                                         "the money the shift moves, has a large budget")
+    assert out.at["AMB", "grid_why"] == (
+        "delivers 10% of the contacts in scope; in the core for its part in the pathway, but it "
+        "neither delivers the shift, commissions much of it nor carries much of the money, so it "
+        "is consulted rather than managed closely")
 
 
 def test_tiny_core_partners_are_never_monitor_or_non_stakeholders():
@@ -68,10 +104,20 @@ def test_the_report_says_why_when_the_grid_differs_from_the_tier():
                               coordination_cost="partner=0.3")
     text = ps.to_text()
     grid = text[text.index("Stakeholder grid"):].splitlines()
-    assert grid[1].split()[:5] == ["id", "tier", "mendelow", "salience", "why"]
+    assert grid[1].split() == ["id", "tier", "mendelow", "salience"]
     acute = next(line for line in grid if line.startswith("ACUTE"))
-    # (the columns are as wide as their widest cell: the council, involve too, is
-    # "discretionary", so the spacing is not fixed)
     assert acute.split()[1:5] == ["involve", "manage", "closely", "definitive"]
-    assert acute.split("definitive", 1)[1].strip().startswith(
-        "powerful and much affected, but a seat")
+    # the why is under the table, wrapped at the width, not cut (finding 16)
+    why = text[text.index("  - ACUTE: "):text.index("  - COUNCIL: ")]
+    assert " ".join(why.split()) == (
+        "- ACUTE: delivers the shift (provides a 'from' or 'to' service), carries 35% of the "
+        "money the shift moves, is a go-between on patients' routes. Powerful and much "
+        "affected, but a seat would cost more coordination than it adds: keep it closely "
+        "involved without a seat")
+    section = text[text.index("Stakeholder grid"):text.index("Options:")]
+    assert all(len(line) <= 100 for line in section.splitlines())
+    markdown = ps.to_markdown()
+    assert "| id | tier | mendelow | salience | why |" in markdown
+    assert "| COUNCIL | involve | monitor | discretionary | little of the work or the money in " \
+           "scope |" in markdown
+    assert "<th>why</th>" in ps.to_html(with_map=False)

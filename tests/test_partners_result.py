@@ -102,10 +102,11 @@ def test_contacts_in_the_boards_words(riverside):
 def test_text_says_when_an_inform_partner_has_more_reasons(riverside):
     text = riverside[0].to_text()
     # PCNs now sit as primary care seats in the core; the first inform partner is The Oaks care
-    # home, with four reasons: 0.6% benefit (its score) against a seat's 2% and seven new
-    # relationships at 0.5% (5.5%); 200 of 41,616 contacts (<1%); then two more.
+    # home, with four reasons: 0.6% benefit (its score) against a seat's 2% (the cost the stop
+    # line weighs); 200 of 41,616 contacts (<1%); then two more.
     block = text[text.index(" 9. The Oaks Care Home"):].splitlines()[:4]
-    assert block[1:] == ["       - not core: would add 0.6% benefit for 5.5% coordination cost",
+    assert block[1:] == ["       - not core: would add 0.6% benefit for a seat's 2.0% coordination "
+                         "cost",
                          "       - delivers <1% of the contacts in scope (200 a year)",
                          "       (2 more reasons in the markdown, HTML and JSON reports)"]
 

@@ -6,7 +6,7 @@ import json
 
 import pandas as pd
 
-from test_partners_verdict import ORGS, build, through
+from test_partners_verdict import ORGS, SERVICES, build, through
 
 import netkit
 from netkit.partners.scope import find_scope
@@ -17,16 +17,41 @@ def kinds(ps):
     return [(w.kind, w.subject) for w in ps.warnings]
 
 
+#: a second practice group, in place B, and its service: the pathway then has primary care
+ORGS_B = ORGS + [("PCN2", "South PCN", "pcn", "B")]
+SERVICES_B = SERVICES + [("GPS2", "PCN2", "primary_care", 30, 30)]
+
+
 def test_a_place_with_no_primary_care_and_no_council(tmp_path):
-    system = build(tmp_path / "s", through("ED", "WARD"))
+    # the pathway has primary care in B (South PCN) but none in A, where the hospital is
+    system = build(tmp_path / "s", through("GPS2", "ED", "WARD"), orgs=ORGS_B,
+                   services=SERVICES_B)
     ps = netkit.find_partners(system, "o")
-    assert kinds(ps) == [("no_primary_care", "A"), ("no_council", "A")]
+    assert kinds(ps) == [("no_primary_care", "A"), ("no_council", "A"), ("no_council", "B")]
     assert ps.warnings[0].message == (
-        "place A is in scope but no primary care service there has flows in scope: if its "
-        "practices take part, their flows are missing, or the practices have no place")
+        "place A is in scope but the pathway has no primary care service there, though it has "
+        "in other places: if its practices take part, their flows are missing, or the "
+        "practices have no place")
     assert ps.warnings[1].message == (
         "place A is in scope but its council is not (no flows or contracts in scope): if its "
         "residents use social care on this pathway, those flows are missing")
+
+
+def test_a_pathway_without_primary_care_is_not_a_gap(tmp_path):
+    # review finding 24: ED to the wards has no GP on it; that is not missing data
+    system = build(tmp_path / "s", through("ED", "WARD"))
+    assert kinds(netkit.find_partners(system, "o")) == [("no_council", "A")]
+
+
+def test_primary_care_off_the_shifts_route_is_not_a_gap():
+    # review finding 24: Riverside's stroke (no primary care on its pathway) and crisis and
+    # Riverton home-first (primary care on the pathway, not on the shifted route) warned "no
+    # primary care service there has flows in scope" for North and South, or North
+    riverside = netkit.load_system(netkit.sample_path("riverside"))
+    for opportunity in ("stroke-early-discharge", "crisis-alternatives", "riverton-home-first"):
+        scope = find_scope(riverside, riverside.opportunity(opportunity))
+        assert [w.kind for w in coverage_warnings(riverside, scope)
+                if w.kind == "no_primary_care"] == [], opportunity
 
 
 def test_primary_care_and_the_council_in_scope_silence_them(tmp_path):
@@ -105,16 +130,18 @@ def test_a_capacity_breach_worked_out_here_without_the_money_sides_note(tmp_path
 
 
 def test_warnings_head_every_report_and_are_in_json(tmp_path):
-    system = build(tmp_path / "s", through("ED", "WARD"))
+    system = build(tmp_path / "s", through("GPS2", "ED", "WARD"), orgs=ORGS_B,
+                   services=SERVICES_B)
     ps = netkit.find_partners(system, "o")
     text = ps.to_text()
-    assert text.index("Data coverage: 2 things to check") < text.index("Vale · pathways p")
-    assert "  - ! place A is in scope but no primary care service" in text
+    assert text.index("Data coverage: 3 things to check") < text.index("Vale · pathways p")
+    assert "  - ! place A is in scope but the pathway has no primary care service" in text
     markdown = ps.to_markdown()
     assert markdown.index("## Data coverage") < markdown.index("## Partners")
     assert "! place A is in scope but its council is not" in ps.to_html()
     data = json.loads(json.dumps(ps.to_dict()))
-    assert [w["kind"] for w in data["warnings"]] == ["no_primary_care", "no_council"]
+    assert [w["kind"] for w in data["warnings"]] == ["no_primary_care", "no_council",
+                                                     "no_council"]
     assert set(data["warnings"][0]) == {"kind", "subject", "message"}
 
 

@@ -442,7 +442,8 @@ def track(system: System, opportunity, actuals, *, window: int = WINDOW,
         raise OptionError(
             f"the actuals run {month_label(months[0])} to {month_label(months[-1])}; the plan "
             f"needs the baseline ({month_label(first)} to {month_label(last)}) and at least "
-            f"{window} month(s) from its start ({month_label(plan['start'])})")
+            f"{window} month{'s' if window != 1 else ''} from its start "
+            f"({month_label(plan['start'])})")
     base = (months >= first) & (months <= last)
     recent = np.zeros(len(months), bool)
     recent[-window:] = True

@@ -89,7 +89,7 @@ def partner_lines(partners, names: dict) -> list[str]:
 
 def asks(title: str, verdict: dict | None, lead: str | None, names: dict, core: list,
          seats, share, investment: dict | None, money: dict | None, cadence: dict,
-         gain_share=None) -> list[str]:
+         gain_share=None, lead_reason: str = "") -> list[str]:
     """Three to five numbered asks, derived from the verdict, the seats, the risk share (or,
     where the designer's proposal is not computed, the gain-share ``gain_share``: ``payer,
     payee, amount``) and the investment.
@@ -103,26 +103,23 @@ def asks(title: str, verdict: dict | None, lead: str | None, names: dict, core: 
     ...              pd.DataFrame(columns=["name", "members"]), share, None, {"central": 5.0},
     ...              {"board": "monthly", "working_group": "fortnightly"})
     >>> print(*lines)  # doctest: +NORMALIZE_WHITESPACE
-    1. Agree that 'Frailty' proceeds as a bilateral agreement led by Vale ICB, accountable for
-       every workstream.
-    2. Agree the 2 core partners and a monthly programme board with a fortnightly working
-       group.
+    1. Agree that 'Frailty' proceeds as a bilateral agreement, and appoint its senior responsible
+       owner; the pack recommends Vale ICB.
+    2. Agree the 2 core partners (Vale ICB; COM) and a monthly programme board with a
+       fortnightly working group.
     3. Agree in principle the risk-and-gain-share: 1 payment totalling £1,000 a year, as set
        out in the risk-and-gain-share summary.
     4. Agree the engagement plan and the evaluation: measures reported to the programme board
        and the results published at each milestone.
     """
-    lead_name = f"{names.get(lead, lead)}" if lead else "a lead to be named"
     kind = (verdict or {}).get("kind") or "partnership"
     kind = _KINDS.get(kind, f"a {kind}")
-    out = [f"Agree that '{title}' proceeds as {kind} led by {lead_name}, accountable for "
-           "every workstream."]
-    seat_words = ""
-    if len(seats):
-        seat_words = " including " + ", ".join(
-            f"the {row['name']} seat for {len(row['members']):,} organisations"
-            for row in seats.to_dict("records"))
-    out.append(f"Agree the {len(core):,} core partners{seat_words} and a {cadence['board']} "
+    sro = (f"; the pack recommends {names.get(lead, lead)}"
+           + (f" ({lead_reason})" if lead_reason else "") if lead else "")
+    out = [f"Agree that '{title}' proceeds as {kind}, and appoint its senior responsible owner"
+           f"{sro}."]
+    out.append(f"Agree the {len(core):,} core partner{'s' if len(core) != 1 else ''}"
+               f"{core_words(core, names, seats)} and a {cadence['board']} "
                f"programme board with a {cadence['working_group']} working group.")
     if share is not None and len(share):
         total = float(share["amount"].sum())
@@ -147,6 +144,43 @@ def asks(title: str, verdict: dict | None, lead: str | None, names: dict, core: 
     out.append("Agree the engagement plan and the evaluation: measures reported to the "
                "programme board and the results published at each milestone.")
     return [f"{i}. {text}" for i, text in enumerate(out[:5], start=1)]
+
+
+def core_words(core: list, names: dict, seats) -> str:
+    """`` (A; B; the C seat for 12 organisations)``: the core partners by name, in the partner
+    set's order, a seat with its member count; a seat outside the core is not named.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> seats = pd.DataFrame({"id": ["pc:N", "ch:S"], "name": ["Primary care in N",
+    ...     "Care homes in S"], "members": [["G1", "G2"], ["H1", "H2"]]})
+    >>> core_words(["ICB", "pc:N"], {"ICB": "Vale ICB"}, seats)
+    ' (Vale ICB; the Primary care in N seat for 2 organisations)'
+    """
+    members = {} if not len(seats) else dict(zip(seats["id"], seats["members"]))
+    names = {**names, **({} if not len(seats) else dict(zip(seats["id"], seats["name"])))}
+    words = [f"the {names.get(c, c)} seat for {len(members[c]):,} organisation"
+             f"{'s' if len(members[c]) != 1 else ''}" if c in members else names.get(c, c)
+             for c in core]
+    return f" ({'; '.join(words)})" if words else ""
+
+
+def sro_words(lead: str | None, reason: str, names: dict) -> str:
+    """The line above the RACI: who is accountable and who appoints the senior responsible
+    owner.
+
+    Examples
+    --------
+    >>> print(sro_words("ICB", "the commissioner", {"ICB": "Vale ICB"}))  # doctest: +ELLIPSIS
+    Accountable: as each row says... the pack recommends Vale ICB (ICB): the commissioner.
+    """
+    text = ("Accountable: as each row says (a service's provider; the council for social care, "
+            "through the section 75 agreement or the Better Care Fund; the ICB for NHS "
+            "contracts). The board appoints the senior responsible owner")
+    if not lead:
+        return text + "; the pack recommends none (the partner set has no core)."
+    return text + f"; the pack recommends {names.get(lead, lead)} ({lead}): {reason}."
 
 
 def board_blocks(pack) -> list:

@@ -19,7 +19,8 @@ from netkit.model.schema import STATUTORY_TYPES
 from netkit.model.selectors import select_services
 
 __all__ = ["as_dict", "verdict_of", "warnings_of", "seats_of", "risk_share_of", "investment_of",
-           "money_of", "lead_of", "shift_services", "commissioners_of", "service_rows"]
+           "money_of", "lead_of", "shift_services", "commissioners_of", "commissioned_by",
+           "service_rows"]
 
 
 def as_dict(value) -> dict | None:
@@ -119,12 +120,17 @@ def money_of(ps, verdict: dict | None) -> dict | None:
 
 
 def lead_of(ps, verdict: dict | None) -> tuple[str | None, str]:
-    """The accountable lead and why: the verdict's lead, else the highest-scoring core partner
-    that is a statutory body, else the highest-scoring core partner."""
-    if verdict and verdict.get("lead"):
+    """The senior responsible owner the pack recommends (the board appoints one) and why: the
+    lead an internal or bilateral verdict names; else the core ICB with the highest score (it
+    holds the contracts the shift changes); else the highest-scoring core partner that is a
+    statutory body; else the highest-scoring core partner."""
+    if verdict and verdict.get("lead") and verdict.get("kind") in ("internal", "bilateral"):
         return verdict["lead"], "the lead the proportionality verdict names"
     core = ps.partners[ps.partners["tier"] == "core"].sort_values(
         ["score", "id"], ascending=[False, True], kind="mergesort")
+    icb = core[core["type"] == "icb"]
+    if len(icb):
+        return icb["id"].iloc[0], "the commissioner that holds the contracts the shift changes"
     statutory = core[core["type"].isin(STATUTORY_TYPES)]
     if len(statutory):
         return statutory["id"].iloc[0], "the highest-scoring core partner with a statutory duty"
@@ -135,11 +141,11 @@ def lead_of(ps, verdict: dict | None) -> tuple[str | None, str]:
 
 def shift_services(ps) -> pd.DataFrame:
     """The in-scope services the shift moves activity from and to: ``id, name, provider,
-    partner, side`` (``"to"`` or ``"from"``), ``activity``; receiving services first, each side
-    in the services' order."""
+    partner, side`` (``"to"`` or ``"from"``), ``activity``, ``category``; receiving services
+    first, each side in the services' order."""
     services = ps.scope.services
     shift = ps.opportunity.shift
-    columns = ["id", "name", "provider", "partner", "side", "activity"]
+    columns = ["id", "name", "provider", "partner", "side", "activity", "category"]
     if shift is None or services.empty:
         return pd.DataFrame(columns=columns)
     source = np.asarray(select_services(services, shift.from_), dtype=bool)
@@ -173,6 +179,22 @@ def commissioners_of(ps, system, providers) -> list[str]:
         partner = candidate_of.get(org, org)
         if partner in in_scope and partner not in out:
             out.append(partner)
+    return out
+
+
+def commissioned_by(ps, system) -> dict:
+    """``{partner: [partner, ...]}``: who commissions each in-scope provider (``commissions``
+    relationships), as partner ids."""
+    candidate_of = ps.scope.candidate_of
+    rel = system.relationships
+    out: dict = {}
+    if not {"source", "target", "type"} <= set(rel.columns):
+        return out
+    pairs = rel.loc[rel["type"] == "commissions", ["source", "target"]]
+    for source, target in pairs.itertuples(index=False, name=None):  # a handful of contracts
+        payer, paid = candidate_of.get(source, source), candidate_of.get(target, target)
+        if payer not in out.setdefault(paid, []):
+            out[paid].append(payer)
     return out
 
 

@@ -15,6 +15,7 @@ import pandas as pd
 
 from netkit.engagement import board
 from netkit.engagement.inputs import (
+    commissioned_by,
     commissioners_of,
     contract_rows,
     investment_of,
@@ -70,7 +71,8 @@ class EngagementPack:
     opportunity : str
         The opportunity's id.
     lead : str or None
-        The accountable partner; ``lead_reason`` says why it is the lead.
+        The senior responsible owner the pack recommends (the board appoints one);
+        ``lead_reason`` says why.
     verdict : dict or None
         The proportionality verdict where the partner result carries one.
     raci : DataFrame
@@ -178,7 +180,8 @@ class EngagementPack:
         hidden = len(self.stakeholders) - len(shown)
         return [Heading("Stakeholder map", 2),
                 Paragraph("Each partner's place on the power and interest grid beside its tier; "
-                          "where the two differ, 'why' says which to follow."),
+                          "'why' says what puts each there and, where the two differ, which "
+                          "to follow."),
                 Table(shown[["name", "id", "tier", "grid", "salience", "why"]], max_width=50),
                 Paragraph(f"And {hidden:,} more (the workbook lists every one).",
                           emphasis=True) if hidden else None]
@@ -190,9 +193,7 @@ class EngagementPack:
         blocks = [Heading(f"Engagement pack: {self.title}")]
         blocks += board.board_blocks(self)
         blocks += [Heading("Who does what (RACI)", 2),
-                   Paragraph(f"Accountable throughout: {self.names.get(self.lead, self.lead)} "
-                             f"({self.lead_reason})." if self.lead else
-                             "No accountable lead: the partner set has no core."),
+                   Paragraph(board.sro_words(self.lead, self.lead_reason, self.names)),
                    Table(raci_table, max_width=60),
                    Paragraph(self.informed),
                    Heading("Engagement plan", 2),
@@ -269,6 +270,8 @@ def _stakeholders(ps) -> pd.DataFrame:
     fallback = ("the tier weighs the whole evidence and the grid power and interest alone: "
                 "engage at the tier's cadence, brief as the grid says")
     why = [n if n else ("" if ok else fallback) for n, ok in zip(note, agrees)]
+    if "grid_why" in p:  # what puts each on the grid, and the note where it differs from the tier
+        why = [w if isinstance(w, str) and w else old for w, old in zip(p["grid_why"], why)]
     return pd.DataFrame({"id": p["id"], "name": p["name"], "tier": p["tier"],
                          "grid": p["mendelow"], "salience": p["salience"], "why": why})
 
@@ -324,7 +327,8 @@ def engagement_pack(system, opportunity, *, cadence=None, partner_set=None,
     services = shift_services(ps)
     providers = services["provider"].tolist()
     commissioners = commissioners_of(ps, system, providers)
-    streams = workstreams(services, commissioners, lead)
+    types = ps.partners.set_index("id")["type"].to_dict() if "type" in ps.partners else {}
+    streams = workstreams(services, commissioners, lead, types, commissioned_by(ps, system))
     money_sources = merge_sources([service_rows(system, services["id"]),
                                    contract_rows(system, providers)])
     sources = {row.workstream: service_rows(system, row.services)
@@ -356,7 +360,8 @@ def engagement_pack(system, opportunity, *, cadence=None, partner_set=None,
         investment=investment, money=money,
         money_sources=money_sources, core=core, names=names,
         asks=board.asks(title, verdict, lead, names, core, seats, share, investment, money,
-                        cadence, ps.incentives.transfers if ps.incentives is not None else None),
+                        cadence, ps.incentives.transfers if ps.incentives is not None else None,
+                        lead_reason),
         partner_lines=board.partner_lines(ps.partners, names), warnings=warnings_of(ps),
         cadence=cadence, informed=informed_line(ps.partners, names), notes=list(ps.notes),
         provenance=ps.provenance())

@@ -204,11 +204,11 @@ def _check_table(spec: TableSpec, frame: pd.DataFrame | None, label: str,
         # --disclosure writes them so): such flows are left out, with one warning.
         suppressed = frame["patients"].str.strip() == SUPPRESSED
         if suppressed.any():
-            rows = check.rows[suppressed]
+            rows, n = check.rows[suppressed], int(suppressed.sum())
             problems.append(Problem(
                 label, int(rows.iloc[0]), "patients", SUPPRESSED,
                 "marks a count suppressed under disclosure control; "
-                f"{int(suppressed.sum()):,} such flow(s) are left out of every calculation",
+                f"{n:,} such flow{'s are' if n != 1 else ' is'} left out of every calculation",
                 "warning"))
             frame = frame[~suppressed]
             check = _Checker(label, frame, problems)

@@ -28,6 +28,7 @@ __all__ = [
     "complete_columns",
     "VERSION_1_TABLES",
     "POPULATION_PREFIX",
+    "population_words",
     "FINANCE_KEYS",
     "EVIDENCE_QUALITY",
 ]
@@ -174,6 +175,31 @@ VERSION_1_TABLES = ("organisations", "services", "pathways", "flows", "relations
 
 #: Extra columns of ``places.csv`` whose names start with this are age bands, read as numbers.
 POPULATION_PREFIX = "population_"
+
+
+def population_words(column: str | None) -> str:
+    """A population column of ``places.csv`` (a denominator) in words for a report:
+    ``population_65plus`` is ``aged 65 and over``, ``population_0_17`` ``aged 0 to 17``,
+    ``population_under5`` ``aged under 5``, ``population`` ``people``.
+
+    Examples
+    --------
+    >>> [population_words(c) for c in ("population_65plus", "population_0_17", "population",
+    ...                                "population_under5", "population_adults", None)]
+    ['aged 65 and over', 'aged 0 to 17', 'people', 'aged under 5', 'adults', 'people']
+    """
+    import re
+
+    band = str(column or "population")
+    band = band[len(POPULATION_PREFIX):] if band.startswith(POPULATION_PREFIX) else (
+        "" if band == "population" else band)
+    for pattern, words in ((r"(\d+)_?plus", "aged {0} and over"), (r"(\d+)_(\d+)",
+                                                                   "aged {0} to {1}"),
+                           (r"under_?(\d+)", "aged under {0}")):
+        match = re.fullmatch(pattern, band)
+        if match:
+            return words.format(*match.groups())
+    return band.replace("_", " ") if band else "people"
 
 ORGANISATION_TYPES = (
     "icb", "acute_trust", "community_trust", "mental_health_trust", "ambulance_trust",

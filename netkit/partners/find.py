@@ -40,7 +40,7 @@ from netkit.partners.disclosure_check import (
 )
 from netkit.partners.burden import BURDEN_KEYS, burden_settings, coordination_burden
 from netkit.partners.duties import duty_candidates, scope_reasons
-from netkit.partners.frameworks import stakeholder_frameworks
+from netkit.partners.frameworks import shift_deliverers, stakeholder_frameworks
 from netkit.partners.glossary import role_findings
 from netkit.partners.reasons import (contact_kinds, route_lines, sourced_reasons,
                                      top_counterparts)
@@ -481,7 +481,8 @@ def _partner_table(system: System, scope: Scope, crit: Criteria, selection: Sele
     commissioners = set(scope.organisations.loc[
         scope.organisations["role"] != "provider", "candidate"])
     losers = {scope.candidate_of.get(o, o) for o in (inc.losers if inc is not None else [])}
-    frames = stakeholder_frameworks(table, orgs["type"], orgs["budget"], commissioners, losers)
+    frames = stakeholder_frameworks(table, orgs["type"], orgs["budget"], commissioners, losers,
+                                    shift_deliverers(scope.services, scope.opportunity.shift))
     table = table.join(frames)
     table["name"] = table.index.map(orgs["name"])
     table["type"] = table.index.map(orgs["type"])
@@ -498,8 +499,8 @@ def _partner_table(system: System, scope: Scope, crit: Criteria, selection: Sele
     columns = (["id", "name", "type", "tier", "rank", "score"]
                + [c for name in CRITERIA for c in (name, f"{name}_share")]
                + ["marginal_benefit", "marginal_cost", "power", "interest", "mendelow",
-                  "salience", "stands_for", "reasons", "selected", "grid_note", "sources",
-                  "reason_sources", "kind", "members"])
+                  "salience", "stands_for", "reasons", "selected", "grid_note", "grid_why",
+                  "sources", "reason_sources", "kind", "members"])
     return table[columns].reset_index(drop=True)
 
 
@@ -517,6 +518,7 @@ def _add_reasons(table: pd.DataFrame, system: System, scope: Scope, crit: Criter
     breakdown = _contact_kinds(scope)
     extra = scope_reasons(scope, names, system.organisations)  # seats, duties, included
     seat_ids = set(scope_seats(scope)["id"])
+    seat_cost = scope.opportunity.coordination_cost.get("partner")  # as the stop line weighs
     reasons = [
         sourced_reasons(c, row, names=names, counterpart=counterparts.get(c),
                         members=[] if c in seat_ids else members.get(c, []),
@@ -525,7 +527,7 @@ def _add_reasons(table: pd.DataFrame, system: System, scope: Scope, crit: Criter
                         has_shift=inc is not None, tier=row["tier"],
                         marginal=(row["marginal_benefit"], row["marginal_cost"])
                         if row["tier"] != "core" else None, disclosure=disclosure,
-                        breakdown=breakdown.get(c))
+                        breakdown=breakdown.get(c), seat_cost=seat_cost)
         for c, row in zip(head["id"], head.to_dict("records"))]
     if len(table) > explained:
         reasons += [[(UNEXPLAINED, ())] for _ in range(len(table) - explained)]

@@ -4,13 +4,18 @@
 scaled so that the largest among the candidates is 1: the share of in-scope spend it
 commissions, its annual budget, and its brokerage. *Interest* is the mean of its activity,
 handoffs and incentive-exposure shares, scaled the same way. High means at least half of the
-largest. Quadrants: ``manage closely`` (high power, high interest), ``keep satisfied`` (high
-power), ``keep informed`` (high interest), ``monitor``.
+largest. Power is also high for an organisation that delivers the shift (it provides a ``from``
+or ``to`` service: the shift cannot happen without it) or carries a large financial exposure
+(at least `LARGE_EXPOSURE`, a fifth, of the money the shift moves). Quadrants: ``manage
+closely`` (high power, high interest), ``keep satisfied`` (high power), ``keep informed`` (high
+interest), ``monitor``.
 
 Where the tiers are known (a ``tier`` column), the grid agrees with them: a core partner is
 selected because the opportunity changes its work materially, so its interest counts as high (it
 is never ``monitor``); where the grid still differs from the tier (an ``inform`` organisation with
 high power and interest, an ``involve`` one graded ``manage closely``), ``grid_note`` says why.
+Every candidate's ``grid_why`` says in words what puts it where it is on the grid (and, for a
+core partner that is not ``manage closely``, why that is enough), followed by ``grid_note``.
 
 **Mitchell, Agle & Wood's salience** (1997). *Power*: high Mendelow power. *Legitimacy*: a
 statutory body (ICB, NHS trust, local authority), a commissioner in scope, a core partner, or an
@@ -36,11 +41,15 @@ import numpy as np
 import pandas as pd
 
 from netkit.model.schema import STATUTORY_TYPES
+from netkit.model.selectors import select_services
 
-__all__ = ["stakeholder_frameworks", "SALIENCE", "LEGITIMATE_ACTIVITY", "TIER_QUADRANTS"]
+__all__ = ["stakeholder_frameworks", "shift_deliverers", "SALIENCE", "LEGITIMATE_ACTIVITY",
+           "LARGE_EXPOSURE", "TIER_QUADRANTS"]
 
 #: A share of the in-scope contacts at or above which delivering them is a legitimate claim.
 LEGITIMATE_ACTIVITY = 0.10
+#: A share of the money the shift moves (incentive exposure) at or above which it gives power.
+LARGE_EXPOSURE = 0.20
 #: The Mendelow quadrants each tier agrees with; any other has a ``grid_note`` saying why.
 TIER_QUADRANTS = {"core": ("manage closely", "keep informed"),
                   "involve": ("keep informed", "keep satisfied", "monitor"),
@@ -64,8 +73,30 @@ def _scaled(values: pd.Series) -> pd.Series:
     return values / top if top > 0 else values * 0.0
 
 
+def shift_deliverers(services: pd.DataFrame, shift) -> set:
+    """The candidates that provide a service the shift moves patients from or to (the
+    ``candidate`` column where the services have one, else the provider).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> services = pd.DataFrame({"id": ["ED", "UCR", "GP"], "provider": ["ACUTE", "COM", "GP1"],
+    ...                          "category": ["urgent_emergency", "community", "primary_care"]})
+    >>> sorted(shift_deliverers(services, SimpleNamespace(from_=["ED"], to=["UCR"])))
+    ['ACUTE', 'COM']
+    """
+    if shift is None or services.empty:
+        return set()
+    picked = (np.asarray(select_services(services, shift.from_), dtype=bool)
+              | np.asarray(select_services(services, shift.to), dtype=bool))
+    who = services["candidate"].fillna(services["provider"]) if "candidate" in services \
+        else services["provider"]
+    return set(who[picked])
+
+
 def stakeholder_frameworks(table: pd.DataFrame, types: pd.Series, budgets: pd.Series,
-                           commissioners: set, losers: set) -> pd.DataFrame:
+                           commissioners: set, losers: set,
+                           deliverers: set = frozenset()) -> pd.DataFrame:
     """Mendelow quadrant and salience class for each candidate.
 
     Parameters
@@ -79,11 +110,14 @@ def stakeholder_frameworks(table: pd.DataFrame, types: pd.Series, budgets: pd.Se
         Candidates that commission in-scope providers.
     losers : set
         Candidates that lose money while the system gains.
+    deliverers : set, optional
+        Candidates that provide a service the shift moves patients from or to
+        (`shift_deliverers`).
 
     Returns
     -------
     DataFrame
-        ``power, interest, mendelow, salience, grid_note`` indexed like ``table``.
+        ``power, interest, mendelow, salience, grid_note, grid_why`` indexed like ``table``.
 
     Examples
     --------
@@ -94,6 +128,9 @@ def stakeholder_frameworks(table: pd.DataFrame, types: pd.Series, budgets: pd.Se
     ...     pd.Series({"ICB": 5e7, "ACUTE": 2e7}), {"ICB"}, set())
     >>> out[["mendelow", "salience"]].values.tolist()
     [['keep satisfied', 'definitive'], ['manage closely', 'definitive']]
+    >>> print(out.loc["ICB", "grid_why"])  # doctest: +NORMALIZE_WHITESPACE
+    commissions 100% of the spend in scope, carries 50% of the money the shift moves, has a large
+    budget
     """
     index = table.index
     power = (_scaled(table["commissioning_share"]) + _scaled(budgets.reindex(index))
@@ -102,7 +139,9 @@ def stakeholder_frameworks(table: pd.DataFrame, types: pd.Series, budgets: pd.Se
                 + _scaled(table["incentives_share"])) / 3
     tier = table["tier"] if "tier" in table else pd.Series("", index=index)
     core = (tier == "core").to_numpy()
-    high_power = (_scaled(power) >= 0.5).to_numpy()
+    delivers = index.isin(list(deliverers))
+    exposed = (table["incentives_share"] >= LARGE_EXPOSURE).to_numpy()
+    high_power = (_scaled(power) >= 0.5).to_numpy() | delivers | exposed
     high_interest = (_scaled(interest) >= 0.5).to_numpy() | core
     mendelow = np.select([high_power & high_interest, high_power, high_interest],
                          ["manage closely", "keep satisfied", "keep informed"], "monitor")
@@ -112,9 +151,39 @@ def stakeholder_frameworks(table: pd.DataFrame, types: pd.Series, budgets: pd.Se
     salience = [SALIENCE[(bool(p), bool(l), bool(u))]
                 for p, l, u in zip(high_power, legitimate, urgent)]
     notes = [_grid_note(t, m) for t, m in zip(tier, mendelow)]
+    held = [[w for w, on in (("has a large budget", b),
+                                         ("is a go-between on patients' routes", g)) if on]
+            for b, g in zip(_scaled(budgets.reindex(index)) >= 0.5,
+                            _scaled(table["brokerage_share"]) >= 0.5)]
+    why = [_grid_why(m, t, row, d, h, n) for m, t, row, d, h, n in
+           zip(mendelow, tier, table.to_dict("records"), delivers, held, notes)]
     return pd.DataFrame({"power": power.round(6), "interest": interest.round(6),
-                         "mendelow": mendelow, "salience": salience, "grid_note": notes},
-                        index=index)
+                         "mendelow": mendelow, "salience": salience, "grid_note": notes,
+                         "grid_why": why}, index=index)
+
+
+def _grid_why(quadrant: str, tier: str, row: dict, delivers: bool, held: list,
+              note: str) -> str:
+    """What puts a candidate in its quadrant, in words: what gives it power, what gives it
+    interest; for a core partner short of ``manage closely``, why that is enough."""
+    power = (["delivers the shift (provides a 'from' or 'to' service)"] if delivers else [])
+    if row.get("commissioning_share", 0) >= 0.05:
+        power.append(f"commissions {row['commissioning_share']:.0%} of the spend in scope")
+    if row.get("incentives_share", 0) >= LARGE_EXPOSURE:
+        power.append(f"carries {row['incentives_share']:.0%} of the money the shift moves")
+    interest = ([f"delivers {row['activity_share']:.0%} of the contacts in scope"]
+                if row.get("activity_share", 0) >= 0.005 else [])
+    if quadrant in ("manage closely", "keep satisfied"):
+        text = ", ".join(power + held or ["powerful in this scope"])
+    elif quadrant == "keep informed":
+        text = ", ".join(interest or ["much affected by the shift"])
+        if tier == "core":
+            text += ("; in the core for its part in the pathway, but it neither delivers the "
+                     "shift, commissions much of it nor carries much of the money, so it is "
+                     "consulted rather than managed closely")
+    else:
+        text = "little of the work or the money in scope"
+    return f"{text}. {note[0].upper()}{note[1:]}" if note else text
 
 
 def _grid_note(tier: str, quadrant: str) -> str:

@@ -246,8 +246,9 @@ def partner_reasons(cid: str, row: pd.Series, **context) -> list[str]:
 def sourced_reasons(cid: str, row: pd.Series, *, names: dict, counterpart: tuple | None,
                     members: list, sole_routes: list, included: bool, system_net: float,
                     has_shift: bool, tier: str, marginal: tuple | None,
-                    excluded: bool = False, disclosure=None,
-                    breakdown: dict | None = None) -> list[tuple[str, tuple]]:  # long: one reason after another
+                    excluded: bool = False, disclosure=None, breakdown: dict | None = None,
+                    seat_cost: float | None = None,
+                    ) -> list[tuple[str, tuple]]:  # long: one reason after another
     """Plain-words reasons for one candidate, strongest first, each with the figures it rests on
     (names in `netkit.partners.sources.FIGURES`, whose input rows `netkit.partners.sources`
     finds).
@@ -255,6 +256,8 @@ def sourced_reasons(cid: str, row: pd.Series, *, names: dict, counterpart: tuple
     With active ``disclosure`` rules (`netkit.model.disclosure.DisclosureRules`), patient counts are
     shown as the rules say and their percentages are computed from the disclosed figures.
     ``breakdown`` (category → contacts) says what kind of contacts its activity is.
+    ``seat_cost`` (the ``partner`` coordination cost) is what "not core" weighs the benefit
+    against, as the stop line does; without it, ``marginal``'s own cost.
     """
     count, share = fmt_number, (lambda part, whole: fmt_share(part / whole if whole else 0))
     if disclosure is not None and disclosure.active:
@@ -303,7 +306,10 @@ def sourced_reasons(cid: str, row: pd.Series, *, names: dict, counterpart: tuple
     if excluded:
         reasons.insert(0, ("excluded by the opportunity", ()))
     elif tier != "core" and marginal is not None:
-        benefit, cost = share_pair(*marginal)
+        if seat_cost is None:
+            benefit, cost = share_pair(*marginal)
+        else:  # a seat's cost, worded as the stop line words it (new ties never decide a seat)
+            benefit, cost = f"{marginal[0]:.1%}", f"a seat's {seat_cost:.1%}"
         reasons.insert(0, (f"not core: would add {benefit} benefit for {cost} coordination cost",
                            ()))
     return reasons

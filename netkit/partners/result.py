@@ -26,6 +26,7 @@ from netkit.partners.sources import explain_partner, format_sources
 from netkit.partners.verdict import Verdict, burden_blocks, verdict_blocks
 from netkit.partners.warnings import warning_blocks
 from netkit.render.document import (
+    Bullets,
     Document,
     Footer,
     Heading,
@@ -220,7 +221,7 @@ class PartnerSet:
                 item["marginal_benefit"] = row["marginal_benefit"]
                 item["marginal_cost"] = row["marginal_cost"]
             for extra in ("stability", "judgement_call", "depends_on_threshold", "grid_note",
-                          "sources", "reason_sources"):
+                          "grid_why", "sources", "reason_sources"):
                 if extra in row:
                     item[extra] = row[extra]
             if row.get("selected") == row.get("selected") and row.get("selected") is not None:
@@ -338,8 +339,8 @@ class PartnerSet:
         ``everyone``, every partner), with ``why`` where the grid differs from the tier."""
         rows = self.partners if everyone else pd.concat(
             [self._shown("core", top)[0], self._shown("involve", top)[0]])
-        rows = rows.assign(why=rows["grid_note"] if "grid_note" in rows else "")
-        return rows[columns]
+        why = rows["grid_why"] if "grid_why" in rows else rows.get("grid_note", "")
+        return rows.assign(why=why)[columns]
 
     def _names(self) -> dict:
         names = self.scope.organisations.set_index("id")["name"].to_dict()
@@ -431,9 +432,7 @@ class PartnerSet:
         and `to_html` render (``top``, ``width`` as in `to_text`; ``provenance``, ``with_map``
         and ``with_curve``, the pictures, for the HTML page)."""
         opp = self.opportunity
-        grid = ["id", "tier", "mendelow", "salience"] + (
-            ["why"] if self.partners.get("grid_note", pd.Series(dtype=str)).astype(bool).any()
-            else [])
+        grid = ["id", "tier", "mendelow", "salience", "why"]
         blocks = [Heading(f"Partners for: {opp.title or opp.id} ({opp.id})", only=TEXT),
                   Heading(f"Partners for: {opp.title or opp.id}", only=PAGES),
                   *verdict_blocks(self.verdict, width), *warning_blocks(self.warnings),
@@ -447,14 +446,16 @@ class PartnerSet:
                    if with_curve else None]
         blocks += self._incentive_blocks() + (self.risk_share.blocks() if self.risk_share
                                               is not None else [])
+        shown = self._grid(top, grid)  # text: the why under the table, wrapped, not cut
         blocks += [Heading("Stakeholder grid (from the evidence)", 2, only=TEXT),
-                   Table(self._grid(top, grid), only=TEXT),
-                   Heading("Stakeholder grid", 2, only=MARKDOWN),
-                   Table(self._grid(top, grid) if top else self._grid(None, grid, True),
-                         only=MARKDOWN)]
-        shown = set(self.risk_share.notes) if self.risk_share is not None else set()
+                   Table(shown[grid[:-1]], only=TEXT),
+                   Bullets(tuple(f"{i}: {w}" for i, w in zip(shown["id"], shown["why"])),
+                           only=TEXT),
+                   Heading("Stakeholder grid", 2, only=PAGES),
+                   Table(shown if top else self._grid(None, grid, True), only=PAGES)]
+        proposal = set(self.risk_share.notes) if self.risk_share is not None else set()
         blocks += stability_blocks(self.partners, self.options, top) + [
-            Note(n) for n in self.notes if n not in shown]  # the proposal's are in its section
+            Note(n) for n in self.notes if n not in proposal]  # the proposal's are in its section
         blocks += [Note(options_line(self.options), label="Options")]
         if with_map:
             blocks += [Heading("Network map", 2, only=HTML),

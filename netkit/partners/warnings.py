@@ -3,9 +3,11 @@
 A partner set is only as good as the flows behind it. Each warning names what is missing and
 what to check:
 
-* ``no_primary_care``: a place in scope with no primary care service in scope (a service in
-  the ``primary_care`` category, or run by a practice, PCN or GP federation, in that place; a
-  primary care service with no place counts for every place);
+* ``no_primary_care``: a place in scope where the pathway has no primary care service though it
+  has one elsewhere (a service in the ``primary_care`` category, or run by a practice, PCN or GP
+  federation, in that place; a primary care service with no place counts for every place). A
+  pathway with no primary care at all, or primary care the shift's route does not pass
+  through, is not a gap in the data and is not warned about;
 * ``no_council``: a place in scope whose council (``places.csv`` ``council``, else the
   ``local_authority`` organisation with that place) is not in scope, or that has none;
 * ``empty_destination``: a service the shift moves activity to that has no activity in scope
@@ -71,19 +73,31 @@ def _place_name(system, place: str) -> str:
     return place
 
 
+def _pathway_services(system, scope) -> pd.DataFrame:
+    """The services of the whole pathway in scope (before a shift narrows it), else the scope's."""
+    flows = getattr(scope, "pathway_flows", None)
+    if flows is None:
+        return scope.services
+    ends = set(flows["source"]) | set(flows["target"])
+    return system.services[system.services["id"].isin(list(ends))]
+
+
 def _primary_care(system, scope, places: list[str]) -> list[CoverageWarning]:
-    services = scope.services
+    """A place with no primary care in the pathway, where the pathway has primary care
+    elsewhere (primary care missing from a pathway that has none is not a gap; nor is primary
+    care the shift's route does not pass through)."""
+    services = _pathway_services(system, scope)
     types = services["provider"].map(system.organisations.set_index("id")["type"])
     primary = (services["category"] == "primary_care") | types.isin(PRIMARY_CARE_TYPES)
     where = _service_places(system, services)[primary.to_numpy()]
-    if where.isna().any():  # a system-wide primary care service covers every place
+    if not len(where) or where.isna().any():  # none in the pathway, or one for every place
         return []
     covered = set(where.astype(str))
     return [CoverageWarning(
         "no_primary_care", p,
-        f"place {_place_name(system, p)} is in scope but no primary care service there has "
-        "flows in scope: if its practices take part, their flows are missing, or the "
-        "practices have no place") for p in places if p not in covered]
+        f"place {_place_name(system, p)} is in scope but the pathway has no primary care "
+        "service there, though it has in other places: if its practices take part, their flows "
+        "are missing, or the practices have no place") for p in places if p not in covered]
 
 
 def _council(system, scope, places: list[str]) -> list[CoverageWarning]:

@@ -27,6 +27,12 @@ if TYPE_CHECKING:  # for annotations only
     from netkit.change.changeset import ChangeEvent
     from netkit.change.state import State
 
+
+def _n(count: int, word: str) -> str:
+    """``1 service``, ``2 services``: a count with its noun in the right number."""
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
 __all__ = ["AddOrganisation", "RemoveOrganisation", "MergeOrganisations", "UpdateOrganisation"]
 
 
@@ -84,7 +90,8 @@ class RemoveOrganisation(EventKind):
         how = e.params.get("services")
         reassign = how.get("reassign_to") if isinstance(how, dict) else None
         if services and how is None:
-            s.bad(e, "services", None, f"is missing: {org_id} provides {len(services)} service(s) "
+            s.bad(e, "services", None, f"is missing: {org_id} provides "
+                                       f"{_n(len(services), 'service')} "
                                        f"({', '.join(services)}); say 'services: remove' or "
                                        "'services: {reassign_to: ORG}'")
             return None
@@ -118,12 +125,12 @@ class RemoveOrganisation(EventKind):
             flows = s.t["flows"]
             at = flows[flows["source"].isin(services) | flows["target"].isin(services)]
             s.record_flows(e, at, f"moves with its service to {reassign}")
-            what = f"its {len(services)} service(s) go to {reassign}"
+            what = f"its {_n(len(services), 'service')} go to {reassign}"
         else:
             drop_flows_at(s, e, services)
             s.t["services"] = s.t["services"][~s.t["services"]["id"].isin(services)].reset_index(
                 drop=True)
-            what = (f"its {len(services)} service(s) close" if services
+            what = (f"its {_n(len(services), 'service')} close" if services
                     else "it provided no services")
         orgs = s.t["organisations"]
         children = orgs["parent"] == org_id
@@ -133,7 +140,8 @@ class RemoveOrganisation(EventKind):
         rels = s.t["relationships"]
         gone = (rels["source"] == org_id) | (rels["target"] == org_id)
         s.t["relationships"] = rels[~gone].reset_index(drop=True)
-        s.log.append((e.number, f"{org_id} closes: {what}; {int(gone.sum())} relationship(s) end"))
+        s.log.append((e.number, f"{org_id} closes: {what}; "
+                                f"{_n(int(gone.sum()), 'relationship')} end"))
         if reassign is None:
             services_leave_opportunities(s, e, services, key="services")
         for o in s.opportunities:
@@ -333,7 +341,7 @@ def _merge_relationships(s: State, e: ChangeEvent, merged: list, new_id: str) ->
     rels["target"] = rels["target"].where(~rels["target"].isin(merged), new_id)
     internal = rels["source"] == rels["target"]
     if internal.any():
-        s.log.append((e.number, f"{int(internal.sum())} relationship(s) between the merged "
+        s.log.append((e.number, f"{_n(int(internal.sum()), 'relationship')} between the merged "
                                 "organisations are now internal and dropped"))
     rels = rels[~internal]
     key = ["source", "target", "type"]
