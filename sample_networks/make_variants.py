@@ -128,6 +128,24 @@ def _finish(system, flows, name, population, description):
     places = system.places
     for place, (people, older, quintile) in PLACES[name].items():
         at = places["place"] == place
+        # riverside's age bands scaled to this place: the under-65 bands to its under-65s, the
+        # 65-and-over bands to its 65 and over (so the bands add up to the population)
+        was_people = float(places.loc[at, "population"].iloc[0])
+        was_older = float(places.loc[at, "population_65plus"].iloc[0])
+        for band, old_total, new_total in (("population_0_17", was_people - was_older,
+                                            people - older),
+                                           ("population_18_64", was_people - was_older,
+                                            people - older),
+                                           ("population_65_79", was_older, older),
+                                           ("population_80plus", was_older, older)):
+            if band in places:
+                places.loc[at, band] = round(float(places.loc[at, band].iloc[0])
+                                             * new_total / old_total)
+        young = ["population_0_17", "population_18_64"]
+        if all(b in places for b in young):  # rounding: the last band takes the remainder
+            places.loc[at, "population_18_64"] = people - older - places.loc[at, young[0]]
+        if all(b in places for b in ("population_65_79", "population_80plus")):
+            places.loc[at, "population_80plus"] = older - places.loc[at, "population_65_79"]
         places.loc[at, ["population", "population_65plus", "deprivation_quintile"]] = \
             [people, older, quintile]
     tables = {**system.tables(), "flows": flows[flows["patients"] > 0].reset_index(drop=True),
