@@ -463,8 +463,8 @@ class PartnerSet:
         blocks += appendix_blocks(self.brokers, self.brokerage_roles, self._names(),
                                   self.options.get("groups", "type"), top)
         blocks += glossary_blocks() if with_glossary else []
-        if provenance:
-            blocks.append(Footer(provenance))
+        if provenance:  # which build and which input made it: a page's footer, a report's last line
+            blocks += [Footer(provenance), Note(provenance, label="made by", only=TEXT + MARKDOWN)]
         return Document(blocks, title=f"Partners for {opp.title or opp.id}")
 
     def to_text(self, width: int = 100, top: int | None = TOP, glossary: bool = True) -> str:
@@ -479,14 +479,14 @@ class PartnerSet:
             stability table show their first ``top`` entries and say how many more there are
             (``None`` or 0: everything).
         """
-        return render_text(self.report(top, width, with_map=False, with_curve=False,
-                                       with_glossary=glossary), width)
+        return render_text(self.report(top, width, self.provenance(), with_map=False,
+                                       with_curve=False, with_glossary=glossary), width)
 
     def to_markdown(self, top: int | None = TOP, glossary: bool = True) -> str:
         """A report that pastes into a board paper (``top`` as in `to_text`; ``glossary``:
         end with the glossary)."""
-        return render_markdown(self.report(top, with_map=False, with_curve=False,
-                                           with_glossary=glossary))
+        return render_markdown(self.report(top, provenance=self.provenance(), with_map=False,
+                                           with_curve=False, with_glossary=glossary))
 
     def _html_body(self, provenance: str = "", with_map: bool = True,
                    glossary: bool = True) -> str:
