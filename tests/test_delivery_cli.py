@@ -43,7 +43,7 @@ def test_text_one_line_per_measure(tiny_plan, tmp_path):
            "cause); plan beyond the baseline's process limits: met only if the process " \
            "changes" in out
     # the risk-and-gain-share designer's keep-whole (worked in test_delivery_track's docstring)
-    assert "Tiny Vale ICB owes Vale Hospital £168,944 a year (plan: £337,888)" in out
+    assert "Tiny Vale ICB owes Vale Hospital £192,500 a year (plan: £385,000)" in out
 
 
 def test_json_has_the_contract_names(tiny_plan, tmp_path):

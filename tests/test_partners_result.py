@@ -101,13 +101,14 @@ def test_contacts_in_the_boards_words(riverside):
 
 def test_text_says_when_an_inform_partner_has_more_reasons(riverside):
     text = riverside[0].to_text()
-    # PCNs now sit as primary care seats in the core; the first inform partner is The Oaks care
-    # home, with four reasons: 0.6% benefit (its score) against a seat's 2% (the cost the stop
-    # line weighs); 200 of 41,616 contacts (<1%); then two more.
-    block = text[text.index(" 9. The Oaks Care Home"):].splitlines()[:4]
-    assert block[1:] == ["       - not core: would add 0.6% benefit for a seat's 2.0% coordination "
+    # PCNs sit as primary care seats and both councils in the core; the first inform partner is
+    # Helping Hands (home care after the admissions the shift avoids), with four reasons: 0.8%
+    # benefit against a seat's 2% (the cost the stop line weighs); 280 of the 43,218 contacts in
+    # scope (0.65%, shown as 1%); then two more.
+    block = text[text.index(" 9. Helping Hands Home Care Ltd"):].splitlines()[:4]
+    assert block[1:] == ["       - not core: would add 0.8% benefit for a seat's 2.0% coordination "
                          "cost",
-                         "       - delivers <1% of the contacts in scope (200 a year)",
+                         "       - delivers 1% of the contacts in scope (280 a year)",
                          "       (2 more reasons in the markdown, HTML and JSON reports)"]
 
 
@@ -124,8 +125,10 @@ def test_a_lone_care_home_and_a_seat_of_care_homes_are_one_kind(riverside):
     # the go-between roles: the board reads "care homes" once, not "care homes, care homes".
     assert riverside[0].brokers == [
         "Riverside University Hospitals NHS Foundation Trust is the only go-between for patients "
-        "moving from ambulance services and primary care to care homes, local authorities and "
-        "VCSE bodies"]
+        "moving from ambulance services and primary care to care homes and VCSE bodies",
+        "Riverside Community Health NHS Trust is the only go-between for patients moving from "
+        "acute trusts, ambulance services and primary care to pharmacies"]
+    assert not any("care homes, care homes" in line for line in riverside[0].brokers)
 
 
 def test_glossary_defines_admissions_and_999_responses_as_the_nhs_does():

@@ -91,9 +91,10 @@ def test_markdown_puts_the_outcome_first_and_caps_the_flow_table(later):
                             f"{RIVERSIDE} → {later} (2026-10-01)", "## Partners"]
     assert headings[-2:] == ["## Events (90)", "## Flows affected"]
     # in selection order; each place's GP practices take part as one seat, in place of their
-    # PCNs (Riverton's, PCN-RC's, as primary_care:North; Southmere's, PCN-SM's, as ..:South)
-    assert ("\nCore now: ICB-RIV, ACU-RIV, AMB-WC, COM-TRUST, primary_care:North, "
-            "primary_care:South, LA-NORTH, LA-SOUTH\n") in md
+    # PCNs; the councils come before them now that the scope takes in the reablement and home
+    # care the avoided admissions would have reached
+    assert ("\nCore now: ICB-RIV, ACU-RIV, AMB-WC, COM-TRUST, LA-NORTH, LA-SOUTH, "
+            "primary_care:North, primary_care:South\n") in md
     table = [line for line in md.splitlines() if line.startswith("| ")]
     assert len(table) == 11  # the header and 10 flows
     # flows that moved come before the 81 whose numbers were set (largest first within each),
@@ -110,14 +111,16 @@ def test_html_has_no_python_values_two_decimal_scores_and_a_provenance_footer():
     page = run("recompute", RIVERSIDE, CHANGESET, "-f", "html")
     body = page[page.index("<body"):]
     assert "None" not in body and "nan" not in body
-    assert not re.search(r"\d\.\d{3,}", body)  # COM-TRUST's scores are 0.115903 and 0.120996
+    assert not re.search(r"\d\.\d{3,}", body)  # scores are shown to two decimals
     cells = re.findall(r"<td>([^<]*)</td>", body)
     assert cells[:7] == ["left the scope", "VCSE-AGE", "Age UK Riverside", "inform", "—",
                          "the organisation closed (event 7)", "7"]
-    # COM-TRUST takes over the virtual ward: its score rises by 0.005, both round to 0.12
-    assert ["score up slightly (under 0.01)", "COM-TRUST", "Riverside Community Health NHS Trust",
-            "0.12", "0.12", "took over VW-ACU (event 1)", "1"] in [
-        cells[i:i + 7] for i in range(len(cells) - 6)]
+    # the acute trust's share of the contacts in scope rises slightly when its virtual ward
+    # goes (event 1) and the elderly wards' exits change (events 4 and 9): both round to 0.36
+    assert ["score up slightly (under 0.01)", "ACU-RIV",
+            "Riverside University Hospitals NHS Foundation Trust", "0.36", "0.36",
+            "VW-ACU moved to COM-TRUST (event 1); patient flows on frailty-urgent changed "
+            "(events 4, 9)", "1, 4, 9"] in [cells[i:i + 7] for i in range(len(cells) - 6)]
     checksum = netkit.load_system(RIVERSIDE).checksum
     footer = re.search(r"<footer>(.*)</footer>", body).group(1)
     assert footer == (f"netkit {netkit.__version__} · input {RIVERSIDE} (sha256 {checksum}) · "

@@ -462,9 +462,11 @@ class PartnerSet:
                        Raw(picture("map_section")(self.visualise(), heading=""))]
         blocks += appendix_blocks(self.brokers, self.brokerage_roles, self._names(),
                                   self.options.get("groups", "type"), top)
+        if provenance:  # which build and which input made it, before the glossary
+            blocks += [Note(provenance, label="made by", only=TEXT + MARKDOWN)]
         blocks += glossary_blocks() if with_glossary else []
-        if provenance:  # which build and which input made it: a page's footer, a report's last line
-            blocks += [Footer(provenance), Note(provenance, label="made by", only=TEXT + MARKDOWN)]
+        if provenance:
+            blocks += [Footer(provenance)]
         return Document(blocks, title=f"Partners for {opp.title or opp.id}")
 
     def to_text(self, width: int = 100, top: int | None = TOP, glossary: bool = True) -> str:
