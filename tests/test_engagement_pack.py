@@ -273,8 +273,11 @@ def test_asks_follow_the_seats_the_risk_share_and_the_investment():
         "2. Agree the 6 core partners (Vale Hospital; Tiny Vale ICB; Vale Community Health; the "
         "North Vale PCN seat for 2 organisations; Vale Ambulance Service; Vale Council) and a "
         "monthly programme board with a fortnightly working group.",
-        "3. Agree in principle the risk-and-gain-share: 2 payments totalling £20,000 a year, as "
-        "set out in the risk-and-gain-share summary.",
+        # the largest payment named, not a total a board would set against the gain
+        "3. Agree in principle the risk-and-gain-share: 2 payments between the partners (the "
+        "largest: Tiny Vale ICB pays Vale Community Health £16,000 a year), as set out in the "
+        "risk-and-gain-share summary; they move money between organisations and do not add to "
+        "the system's gain.",
         "4. Agree the investment of £20,000 a year, funded by Tiny Vale ICB.",
         "5. Agree the engagement plan and the evaluation: measures reported to the programme "
         "board and the results published at each milestone."]

@@ -107,8 +107,9 @@ def asks(title: str, verdict: dict | None, lead: str | None, names: dict, core: 
        owner; the pack recommends Vale ICB.
     2. Agree the 2 core partners (Vale ICB; COM) and a monthly programme board with a
        fortnightly working group.
-    3. Agree in principle the risk-and-gain-share: 1 payment totalling £1,000 a year, as set
-       out in the risk-and-gain-share summary.
+    3. Agree in principle the risk-and-gain-share: 1 payment between the partners (the
+       largest: Vale ICB pays COM £1,000 a year), as set out in the risk-and-gain-share summary;
+       they move money between organisations and do not add to the system's gain.
     4. Agree the engagement plan and the evaluation: measures reported to the programme board
        and the results published at each milestone.
     """
@@ -122,10 +123,15 @@ def asks(title: str, verdict: dict | None, lead: str | None, names: dict, core: 
                f"{core_words(core, names, seats)} and a {cadence['board']} "
                f"programme board with a {cadence['working_group']} working group.")
     if share is not None and len(share):
-        total = float(share["amount"].sum())
+        # payments move money between organisations: their sum is not the gain, so the ask
+        # names the largest rather than a total a board would set against the system's gain
+        top = share.sort_values("amount", ascending=False, kind="mergesort").iloc[0]
         out.append(f"Agree in principle the risk-and-gain-share: {len(share):,} payment"
-                   f"{'s' if len(share) != 1 else ''} totalling {_money(total)} a year, as set "
-                   "out in the risk-and-gain-share summary.")
+                   f"{'s' if len(share) != 1 else ''} between the partners (the largest: "
+                   f"{names.get(top['payer'], top['payer'])} pays "
+                   f"{names.get(top['payee'], top['payee'])} {_money(float(top['amount']))} a "
+                   "year), as set out in the risk-and-gain-share summary; they move money "
+                   "between organisations and do not add to the system's gain.")
     elif share is not None:
         out.append("Agree that no risk-and-gain-share payments are needed: no core partner is "
                    "worse off under the shift.")
