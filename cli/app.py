@@ -11,9 +11,9 @@ __all__ = ["NetkitGroup", "cli", "TOUR"]
 
 #: The order ``netkit --help`` lists the commands in: from checking a system to its partners, how
 #: they change, pictures, event data, other systems and generated ones.
-TOUR = ("validate", "summary", "export", "diagnose", "opportunities", "partners", "engage",
-        "apply", "recompute", "timeline", "watch", "track", "visualise", "pathways", "compare",
-        "roles", "generate")
+TOUR = ("validate", "summary", "export", "diagnose", "opportunities", "partners", "explain",
+        "engage", "apply", "recompute", "timeline", "watch", "track", "visualise", "pathways",
+        "compare", "roles", "generate")
 
 
 class NetkitGroup(click.Group):
