@@ -92,9 +92,10 @@ def test_partner_map_renders_with_every_node_and_nothing_leaves_the_page(open_pa
         tmp_path / "frailty.html")
     page = open_page(path)
     assert page.js("document.querySelectorAll('.nk-canvas canvas').length") == 1
-    assert page.js("window.netkitMaps[0].network.body.nodeIndices.length") == 18
-    assert page.js("document.querySelector('.netkit-map').dataset.nodes") == "18"
-    assert page.js("document.querySelector('.nk-status').textContent") == "18 of 18 nodes shown"
+    # one node per candidate: 8 core and 6 inform (a seat is one node)
+    assert page.js("window.netkitMaps[0].network.body.nodeIndices.length") == 14
+    assert page.js("document.querySelector('.netkit-map').dataset.nodes") == "14"
+    assert page.js("document.querySelector('.nk-status').textContent") == "14 of 14 nodes shown"
     # The canvas has been drawn on: some pixels are not white.
     assert page.js("""(() => { const c = document.querySelector('.nk-canvas canvas');
         const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
@@ -126,7 +127,9 @@ def test_tooltip_shows_a_name_with_markup_characters_as_text(open_page, tmp_path
 
 
 def test_filters_search_and_relax(open_page, tmp_path):
-    page = open_page(map_partners(netkit.find_partners(TINY, "frailty")).save(tmp_path / "p.html"))
+    # a seat costs 0.03 here so that the care home is inform (at 0.02 every candidate is core)
+    page = open_page(map_partners(netkit.find_partners(
+        TINY, "frailty", coordination_cost="partner=0.03")).save(tmp_path / "p.html"))
     shown = "document.querySelector('.netkit-map').dataset.shown"
     assert page.js(shown) == "7"
     page.page.uncheck(".nk-filter-box[data-field=tier][value=inform]")
@@ -154,7 +157,7 @@ def test_partner_report_page_renders_its_map(open_page, tmp_path):
                     encoding="utf-8")
     page = open_page(path)
     assert page.js("window.netkitMaps.length") == 1
-    assert page.js("window.netkitMaps[0].network.body.nodeIndices.length") == 18
+    assert page.js("window.netkitMaps[0].network.body.nodeIndices.length") == 14
     page.screenshot("frailty-report.png", tmp_path)
     page.assert_clean()
 

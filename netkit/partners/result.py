@@ -425,13 +425,14 @@ class PartnerSet:
         # version 1 gain_share
         return blocks
 
-    def report(self, top: int | None = TOP, width: int = 100, provenance: str = "",
+    def report(self, top: int | None = TOP, width: int = 100, provenance: str | None = None,
                with_map: bool = True, with_curve: bool = True,
                with_glossary: bool = True) -> Document:
         """The report as a `netkit.render.document.Document`, which `to_text`, `to_markdown`
         and `to_html` render (``top``, ``width`` as in `to_text`; ``provenance``, ``with_map``
         and ``with_curve``, the pictures, for the HTML page)."""
         opp = self.opportunity
+        provenance = self.provenance() if provenance is None else provenance
         grid = ["id", "tier", "mendelow", "salience", "why"]
         blocks = [Heading(f"Partners for: {opp.title or opp.id} ({opp.id})", only=TEXT),
                   Heading(f"Partners for: {opp.title or opp.id}", only=PAGES),
@@ -481,14 +482,14 @@ class PartnerSet:
             stability table show their first ``top`` entries and say how many more there are
             (``None`` or 0: everything).
         """
-        return render_text(self.report(top, width, self.provenance(), with_map=False,
-                                       with_curve=False, with_glossary=glossary), width)
+        return render_text(self.report(top, width, with_map=False, with_curve=False,
+                                       with_glossary=glossary), width)
 
     def to_markdown(self, top: int | None = TOP, glossary: bool = True) -> str:
         """A report that pastes into a board paper (``top`` as in `to_text`; ``glossary``:
         end with the glossary)."""
-        return render_markdown(self.report(top, provenance=self.provenance(), with_map=False,
-                                           with_curve=False, with_glossary=glossary))
+        return render_markdown(self.report(top, with_map=False, with_curve=False,
+                                           with_glossary=glossary))
 
     def _html_body(self, provenance: str = "", with_map: bool = True,
                    glossary: bool = True) -> str:
