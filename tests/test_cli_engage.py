@@ -122,5 +122,7 @@ def test_engage_is_in_the_help_after_partners():
     result = run("--help")
     commands = [line.split()[0] for line in result.stdout.split("Commands:")[1].splitlines()
                 if line.strip()]
-    assert commands[commands.index("partners") + 1] == "engage"
+    # partners, then explain (why each reason), then the pack built on them
+    assert commands[commands.index("partners") + 1:commands.index("partners") + 3] == \
+        ["explain", "engage"]
     assert "Word output needs python-docx" in run("engage", "--help").stdout
