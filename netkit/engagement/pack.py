@@ -40,11 +40,12 @@ from netkit.render.document import (
     Paragraph,
     Table,
 )
+
 # money for people, rounded (two significant figures); the JSON keeps the exact figures
 from netkit.render.formats import fmt_money_rounded as fmt_money
-from netkit.render.html import render_html, render_page
-from netkit.render.markdown import render_markdown
+from netkit.render.html import render_html
 from netkit.render.text import render_text
+from netkit.render.views import ReportViews
 
 __all__ = ["EngagementPack", "engagement_pack", "CADENCE"]
 
@@ -62,7 +63,7 @@ _AGREES = {"core": {"manage closely", "keep satisfied", "keep informed"},
 
 
 @dataclass(frozen=True, repr=False)
-class EngagementPack:
+class EngagementPack(ReportViews):
     """The engagement pack for one opportunity (`engagement_pack`).
 
     Attributes
@@ -206,16 +207,10 @@ class EngagementPack:
             blocks.append(Footer(self.provenance))
         return Document(blocks, title=f"Engagement pack: {self.title}")
 
-    def to_markdown(self) -> str:
-        """The pack for a board paper."""
-        return render_markdown(self.report())
-
     def to_text(self) -> str:
+        """The pack at a terminal, 110 characters wide (its tables are wide); `to_markdown`
+        and `to_html`, a self-contained page, come from `ReportViews`."""
         return render_text(self.report(), 110)
-
-    def to_html(self) -> str:
-        """A single self-contained HTML page (no scripts, no external resources)."""
-        return render_page(self.report())
 
     def to_docx(self) -> bytes:
         """The pack as a Word document (needs python-docx: ``pip install 'netkit[engage]'``)."""

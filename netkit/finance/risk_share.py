@@ -44,8 +44,21 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from netkit.finance.settlement import dropped_note, new_contacts, non_payers, payers, settlement
-from netkit.finance.share_rule import KEEP_WHOLE, RULE_KEYS, ShareRule, parse_rule, pounds
+from netkit.finance.settlement import (
+    dropped_note,
+    match_in_order,
+    new_contacts,
+    non_payers,
+    payers,
+    settlement,
+)
+from netkit.finance.share_rule import (
+    KEEP_WHOLE,
+    RULE_KEYS,
+    ShareRule,
+    parse_rule,
+    pounds,
+)
 
 __all__ = ["ShareRule", "ShareDesign", "design_share", "parse_rule", "marginal_positions",
            "RULE_KEYS", "KEEP_WHOLE"]
@@ -296,7 +309,7 @@ class _Ledger:
             return
         give = pd.Series(to.sum() * (weights / weights.sum()), index=payers).groupby(level=0).sum()
         take = pd.Series(to, index=np.arange(len(to)))
-        payer_at, payee_at, amount = _settle(self._ordered(give), self._ordered(take))
+        payer_at, payee_at, amount = match_in_order(self._ordered(give), self._ordered(take))
         self.book(np.asarray(payer_at, dtype=int), np.asarray(payee_at, dtype=int),
                   np.asarray(amount, dtype="float64"), rule)
 
@@ -321,29 +334,6 @@ class _Ledger:
         frame = frame.sort_values(["_rule", "amount", "payer", "payee"],
                                   ascending=[True, False, True, True], kind="mergesort")
         return frame[["payer", "payee", "amount", "rule"]].reset_index(drop=True)
-
-
-def _settle(give: list, take: list) -> tuple[list, list, list]:
-    """Match what payers give with what payees take, in order, with the fewest transfers: at
-    most one fewer than payers and payees together. Payer and payee rows, and amounts."""
-    payers, payees, amounts = [], [], []
-    i = j = 0
-    left_give = give[0][1] if give else 0.0
-    left_take = take[0][1] if take else 0.0
-    while i < len(give) and j < len(take):  # one step per transfer, not per row of a frame
-        amount = min(left_give, left_take)
-        payers.append(give[i][0])
-        payees.append(take[j][0])
-        amounts.append(amount)
-        left_give -= amount
-        left_take -= amount
-        if left_give <= _EPS:
-            i += 1
-            left_give = give[i][1] if i < len(give) else 0.0
-        if left_take <= _EPS:
-            j += 1
-            left_take = take[j][1] if j < len(take) else 0.0
-    return payers, payees, amounts
 
 
 def _opportunity_rule(opportunity) -> Mapping | None:

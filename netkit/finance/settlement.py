@@ -22,8 +22,8 @@ import pandas as pd
 
 from netkit.finance.share_rule import NON_PAYING_TYPES, pounds
 
-__all__ = ["settle", "settlement", "contracts_of", "payers", "non_payers", "dropped_note",
-           "new_contacts", "types_of", "POOLED", "BETWEEN"]
+__all__ = ["settle", "settlement", "match_in_order", "contracts_of", "payers", "non_payers",
+           "dropped_note", "new_contacts", "types_of", "POOLED", "BETWEEN"]
 
 POOLED = "pooled budget"
 BETWEEN = "between commissioners"
@@ -106,25 +106,43 @@ def _net_pairs(flows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, columns=["payer", "payee", "amount", "rule"])
 
 
-def _pool(balance: pd.Series, types: dict, by_rule: pd.DataFrame, hubs: set) -> pd.DataFrame:
-    """Commissioners' (and contractless organisations') balances settled with the fewest
-    transfers, largest first: ``payer, payee, amount, rule``."""
-    give = sorted(((o, -v) for o, v in balance.items() if v < -_EPS), key=lambda x: (-x[1], x[0]))
-    take = sorted(((o, v) for o, v in balance.items() if v > _EPS), key=lambda x: (-x[1], x[0]))
-    out, i, j = [], 0, 0
+def match_in_order(give: list, take: list) -> tuple[list, list, list]:
+    """Match what payers give with what payees take, in order, with the fewest transfers: at
+    most one fewer than payers and payees together. ``give`` and ``take`` are ``(who,
+    amount)`` pairs; returns the payers, the payees and the amounts, in step.
+
+    Examples
+    --------
+    >>> match_in_order([("ICB", 30.0)], [("A", 20.0), ("B", 10.0)])
+    (['ICB', 'ICB'], ['A', 'B'], [20.0, 10.0])
+    """
+    payers, payees, amounts = [], [], []
+    i = j = 0
     left_give = give[0][1] if give else 0.0
     left_take = take[0][1] if take else 0.0
-    while i < len(give) and j < len(take):  # one step per transfer
+    while i < len(give) and j < len(take):  # one step per transfer, not per row of a frame
         amount = min(left_give, left_take)
-        payer, payee = give[i][0], take[j][0]
-        out.append((payer, payee, amount, _pool_rule(payer, payee, types, by_rule, hubs)))
-        left_give, left_take = left_give - amount, left_take - amount
+        payers.append(give[i][0])
+        payees.append(take[j][0])
+        amounts.append(amount)
+        left_give -= amount
+        left_take -= amount
         if left_give <= _EPS:
             i += 1
             left_give = give[i][1] if i < len(give) else 0.0
         if left_take <= _EPS:
             j += 1
             left_take = take[j][1] if j < len(take) else 0.0
+    return payers, payees, amounts
+
+
+def _pool(balance: pd.Series, types: dict, by_rule: pd.DataFrame, hubs: set) -> pd.DataFrame:
+    """Commissioners' (and contractless organisations') balances settled with the fewest
+    transfers, largest first: ``payer, payee, amount, rule``."""
+    give = sorted(((o, -v) for o, v in balance.items() if v < -_EPS), key=lambda x: (-x[1], x[0]))
+    take = sorted(((o, v) for o, v in balance.items() if v > _EPS), key=lambda x: (-x[1], x[0]))
+    out = [(payer, payee, amount, _pool_rule(payer, payee, types, by_rule, hubs))
+           for payer, payee, amount in zip(*match_in_order(give, take))]
     return pd.DataFrame(out, columns=["payer", "payee", "amount", "rule"])
 
 
