@@ -24,7 +24,7 @@ def test_apply_writes_the_new_system(tmp_path):
     result = run("apply", RIVERSIDE, CHANGESET, "-o", out)
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("Changeset 2026-10-virtual-ward.yaml (2026-10-01): ")
-    assert "  event 7: VCSE-AGE closes: its 1 service go to VCSE-AWS; 2 relationships end" \
+    assert "  event 7: VCSE-AGE closes: its 1 service goes to VCSE-AWS; 2 relationships end" \
         in result.stdout
     assert result.stderr == f"wrote {out}\n"
     after = netkit.load_system(out)
@@ -107,11 +107,13 @@ def test_timeline_with_picture(tmp_path):
     result = run("timeline", RIVERSIDE, CHANGESET, "-O", "frailty-admissions",
                  "--picture", picture)
     assert result.exit_code == 0, result.output
-    # the id column is as wide as its longest id: the seat primary_care:North (18 characters)
-    # now stands for Riverton's practices
-    assert ("frailty-admissions\nid                  2026-04-01  2026-10-01\n"
-            "------------------  ----------  ----------\n") in result.stdout
-    assert "\nprimary_care:North  ●           ●\n" in result.stdout
+    # organisations by name (cut at 40 characters), then the id column as wide as its longest
+    # id: the seat primary_care:North (18 characters), named for Riverton's practices
+    assert ("frailty-admissions\nname" + " " * 38 + "id                  2026-04-01  2026-10-01\n"
+            + "-" * 40 + "  ------------------  ----------  ----------\n") in result.stdout
+    assert ("\nPrimary care in Riverton" + " " * 18 + "primary_care:North  ●           ●\n"
+            in result.stdout)
+    assert "\nRiverside University Hospitals NHS Foun…  ACU-RIV  " in result.stdout
     assert picture.read_bytes()[:4] == b"\x89PNG"
 
 

@@ -93,8 +93,11 @@ def test_markdown_puts_the_outcome_first_and_caps_the_flow_table(later):
     # in selection order; each place's GP practices take part as one seat, in place of their
     # PCNs; the councils come before them now that the scope takes in the reablement and home
     # care the avoided admissions would have reached
-    assert ("\nCore now: ICB-RIV, ACU-RIV, AMB-WC, COM-TRUST, LA-NORTH, LA-SOUTH, "
-            "primary_care:North, primary_care:South\n") in md
+    # by name, seats included (JSON keeps the ids in core_after)
+    assert ("\nCore now: NHS Riverside Integrated Care Board, Riverside University Hospitals NHS "
+            "Foundation Trust, Western Counties Ambulance Service NHS Foundation Trust, Riverside "
+            "Community Health NHS Trust, Riverton City Council, Southmere County Council, Primary "
+            "care in Riverton, Primary care in Southmere\n") in md
     table = [line for line in md.splitlines() if line.startswith("| ")]
     assert len(table) == 11  # the header and 10 flows
     # flows that moved come before the 81 whose numbers were set (largest first within each),

@@ -105,7 +105,7 @@ class PartnerDiff(ReportViews):
         money = self.money.summary() if self.money_moved else []
         nothing = not self.changed and not self.scores and not money
         summary = self.summary + money
-        core = ", ".join(self.after.core) if self.after is not None else None
+        core = ", ".join(self._core_names()) if self.after is not None else None
         text, md, page, pages = ("text",), ("markdown",), ("html",), ("markdown", "html")
         if nothing:
             blocks = [Paragraph(f"{head}: no change", only=text)]
@@ -124,6 +124,14 @@ class PartnerDiff(ReportViews):
                        Table(self._display_frame(), only=page)]
         return Document(blocks, title=head)
 
+
+    def _core_names(self) -> list[str]:
+        """The core now as a reader knows it: each partner's name, or its id where it has
+        none (seats are named, e.g. "Primary care in Riverton"; JSON keeps the ids)."""
+        partners = self.after.partners
+        names = dict(zip(partners["id"], partners["name"])) if "name" in partners else {}
+        return [names.get(i) if isinstance(names.get(i), str) and names.get(i) else i
+                for i in self.after.core]
 
     def _display_frame(self) -> pd.DataFrame:
         """`to_frame` as a person reads it: tiers in words ("—" where out of scope), scores to

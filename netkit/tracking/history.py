@@ -53,7 +53,7 @@ class Timeline(ReportViews):
 
     def _matrix(self, opportunity: str) -> pd.DataFrame:
         rows = self.table[self.table["opportunity"] == opportunity]
-        shown = rows[["id"] + self.steps].copy()
+        shown = rows[["name", "id"] + self.steps].copy()
         for step in self.steps:
             shown[step] = shown[step].map(lambda t: MARKS.get(t, ""))
         return shown
@@ -103,7 +103,7 @@ class Timeline(ReportViews):
                         ax.plot(x, y, "o", mfc="none", color=NHS_BLUE, markersize=8)
                     elif tier == "inform":
                         ax.plot(x, y, ".", color=LINE)
-            ax.set_yticks(range(len(rows)), rows["id"], fontsize=7)
+            ax.set_yticks(range(len(rows)), rows["name"], fontsize=7)
             ax.set_xticks(range(len(self.steps)), self.steps, fontsize=7)
             ax.set_xlim(-0.5, len(self.steps) - 0.5)
             ax.set_ylim(len(rows) - 0.5, -0.5)

@@ -125,12 +125,14 @@ class RemoveOrganisation(EventKind):
             flows = s.t["flows"]
             at = flows[flows["source"].isin(services) | flows["target"].isin(services)]
             s.record_flows(e, at, f"moves with its service to {reassign}")
-            what = f"its {_n(len(services), 'service')} go to {reassign}"
+            what = (f"its {_n(len(services), 'service')} "
+                    f"{'goes' if len(services) == 1 else 'go'} to {reassign}")
         else:
             drop_flows_at(s, e, services)
             s.t["services"] = s.t["services"][~s.t["services"]["id"].isin(services)].reset_index(
                 drop=True)
-            what = (f"its {_n(len(services), 'service')} close" if services
+            what = (f"its {_n(len(services), 'service')} "
+                    f"{'closes' if len(services) == 1 else 'close'}" if services
                     else "it provided no services")
         orgs = s.t["organisations"]
         children = orgs["parent"] == org_id
