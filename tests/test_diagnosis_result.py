@@ -218,3 +218,10 @@ def test_riverside_frailty_is_per_1000_aged_65_and_over():
     assert found.per_words(["frailty-urgent", "stroke"]) == (
         "per 1,000 aged 65 and over (Frailty urgent care); per 1,000 residents (all ages: "
         "pathways.csv gives no denominator) (Stroke)")
+
+
+def test_the_collaboratives_say_what_leiden_finds_in_words(towns):
+    text = netkit.diagnose(towns).to_text()
+    assert ("Communities of organisations that exchange most of their patients: groups whose "
+            "patients move mostly between their own members, found by the Leiden "
+            "community-detection method on the patient-flow network.") in " ".join(text.split())

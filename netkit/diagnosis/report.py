@@ -248,9 +248,11 @@ def _gap_blocks(d) -> list:
 
 def _collaborative_blocks(d) -> list:
     blocks = [Heading("Natural collaboratives", 2),
-              Paragraph("Communities of organisations that exchange most of their patients "
-                        "(Leiden on the patient-flow network): evidence of where integration "
-                        "already happens, not a form to adopt.", muted=True)]
+              Paragraph("Communities of organisations that exchange most of their patients: "
+                        "groups whose patients move mostly between their own members, found by "
+                        "the Leiden community-detection method on the patient-flow network. "
+                        "Evidence of where integration already happens, not a form to adopt.",
+                        muted=True)]
     if d.collaboratives.empty:
         return blocks + [Paragraph("No transfers between organisations.")]
     names = d.collaboratives["members"]
