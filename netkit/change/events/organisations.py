@@ -204,8 +204,11 @@ class MergeOrganisations(EventKind):
             return None
         if row.get("parent") in merged:
             row["parent"] = None
-        services = sorted(s.t["services"].loc[s.t["services"]["provider"].isin(merged), "id"])
-        return {"merged": merged, "id": new_id, "row": row, "services": services}
+        table = s.t["services"][s.t["services"]["provider"].isin(merged)]
+        services = sorted(table["id"])
+        services_of = {m: sorted(table.loc[table["provider"] == m, "id"]) for m in merged}
+        return {"merged": merged, "id": new_id, "row": row, "services": services,
+                "services_of": services_of}
 
     def touched(self, s: State, e: ChangeEvent, checked: dict) -> Touched:
         services = checked["services"]
@@ -224,7 +227,8 @@ class MergeOrganisations(EventKind):
         flows = s.t["flows"]
         inside = flows["source"].isin(services_before) & flows["target"].isin(services_before)
         s.record_flows(e, flows[inside], f"becomes internal to {new_id}")
-        s.t["relationships"] = _merge_relationships(s, e, merged, new_id)
+        s.t["relationships"] = _merge_relationships(s, e, merged, new_id,
+                                                    checked["services_of"])
         s.opportunities = [replace(o, include=_renamed(o.include, merged, new_id),
                                    exclude=_renamed(o.exclude, merged, new_id))
                            for o in s.opportunities]
@@ -335,8 +339,15 @@ def _renamed(ids: tuple, merged: list, new_id: str) -> tuple:
     return tuple(out)
 
 
-def _merge_relationships(s: State, e: ChangeEvent, merged: list, new_id: str) -> pd.DataFrame:
-    rels = s.t["relationships"].copy()
+def _merge_relationships(s: State, e: ChangeEvent, merged: list, new_id: str,
+                         services_of: dict) -> pd.DataFrame:
+    from netkit.change.events.contracts import keep_service_lines
+
+    columns = list(s.t["relationships"].columns)
+    rels, kept = keep_service_lines(s.t["relationships"].copy(), services_of, merged, new_id)
+    if "service" not in columns and rels["service"].notna().any():
+        columns.append("service")
+    s.log.extend((e.number, line) for line in kept)
     rels["source"] = rels["source"].where(~rels["source"].isin(merged), new_id)
     rels["target"] = rels["target"].where(~rels["target"].isin(merged), new_id)
     internal = rels["source"] == rels["target"]
@@ -344,9 +355,11 @@ def _merge_relationships(s: State, e: ChangeEvent, merged: list, new_id: str) ->
         s.log.append((e.number, f"{_n(int(internal.sum()), 'relationship')} between the merged "
                                 "organisations are now internal and dropped"))
     rels = rels[~internal]
-    key = ["source", "target", "type"]
+    key = ["source", "target", "type", "_line"]
+    rels = rels.assign(_line=rels["service"].astype(object).where(rels["service"].notna(), "")
+                       if "service" in rels else "")
     if not rels.duplicated(key, keep=False).any():
-        return rels.reset_index(drop=True)
+        return rels.reset_index(drop=True)[columns]
     rels = rels.assign(_order=np.arange(len(rels)), _value=rels["value"].fillna(-1.0))
     lead = (rels.sort_values(["_value", "_order"], ascending=[False, True], kind="mergesort")
             .drop_duplicates(key).set_index(key))
@@ -356,8 +369,7 @@ def _merge_relationships(s: State, e: ChangeEvent, merged: list, new_id: str) ->
     out["strength"] = combined["strength"].max()
     out = _blend_payment(s, e, rels, out)
     out = out.reset_index().sort_values("_order", kind="mergesort")
-    return out.drop(columns=["_order", "_value"]).reset_index(drop=True)[
-        [c for c in s.t["relationships"].columns]]
+    return out.drop(columns=["_order", "_value"]).reset_index(drop=True)[columns]
 
 
 def _blend_payment(s: State, e: ChangeEvent, rels: pd.DataFrame, out: pd.DataFrame
@@ -367,7 +379,7 @@ def _blend_payment(s: State, e: ChangeEvent, rels: pd.DataFrame, out: pd.DataFra
     block 0, api its own), so the money each service line brings in is kept; the log says so."""
     from netkit.finance.positions import variable_share
 
-    commissions = rels[rels["type"] == "commissions"]
+    commissions = rels[(rels["type"] == "commissions") & (rels["_line"] == "")]
     if commissions.empty:
         return out
     if "variable_share" not in out:
@@ -375,12 +387,15 @@ def _blend_payment(s: State, e: ChangeEvent, rels: pd.DataFrame, out: pd.DataFra
     weight = commissions["value"].fillna(0.0)
     mix = commissions.assign(_var=variable_share(commissions) * weight, _w=weight)
     for (source, target, kind), group in mix.groupby(["source", "target", "type"], sort=False):
+        # only a merge of commissioners reaches here with two bases (a merge of providers
+        # keeps them per service line: `netkit.change.events.contracts`)
         bases = sorted(set(group["payment"].dropna()))
         if len(group) < 2 or len(bases) < 2:
             continue
         share = float(group["_var"].sum() / group["_w"].sum()) if group["_w"].sum() > 0 else \
             float(variable_share(group).mean())
-        out.loc[(source, target, kind), ["payment", "variable_share"]] = ["api", round(share, 4)]
+        out.loc[(source, target, kind, ""), ["payment", "variable_share"]] = ["api",
+                                                                         round(share, 4)]
         s.log.append((e.number, f"payment basis changes: {source}'s contracts with {target} "
                                 f"({', '.join(bases)}) become one aligned payment and incentive "
                                 f"contract, {share:.0%} variable (the value-weighted mix, so each "
