@@ -16,6 +16,9 @@ organisations:
   old provider provided no services joins the row naming none. The values are the contracts'
   own, never apportioned: the money a contract pays follows its basis and the contacts at its
   services, not a split of its value.
+
+A merge's ``payment: {ORG: basis}`` instead combines ORG's contracts with the merged
+organisations into one contract on that basis (``api``: their value-weighted variable share).
 """
 
 from __future__ import annotations
@@ -54,7 +57,7 @@ def _basis_key(payment, share) -> tuple:
 
 
 def keep_service_lines(rels: pd.DataFrame, services_of: dict[str, list[str]], merged: list,
-                       new_id: str) -> tuple[pd.DataFrame, list[str]]:
+                       new_id: str, chosen: set = frozenset()) -> tuple[pd.DataFrame, list[str]]:
     """The relationships (ends not yet renamed) with each commissioner's contracts with the
     merged organisations rewritten as service lines of ``new_id`` where their bases differ
     (see the module's description), and the log lines naming each basis kept.
@@ -68,6 +71,10 @@ def keep_service_lines(rels: pd.DataFrame, services_of: dict[str, list[str]], me
         Each merged organisation's services before the merge.
     merged, new_id
         The organisations merging, and the merged organisation's id.
+    chosen : set, optional
+        Commissioners whose contracts the merge combines into one on a basis it names (the
+        merge's ``payment``): their service lines with the merged organisations are dropped so
+        the contracts become one tie.
 
     Returns
     -------
@@ -95,6 +102,9 @@ def keep_service_lines(rels: pd.DataFrame, services_of: dict[str, list[str]], me
     order = pd.Series(np.arange(len(rels)), index=rels.index)
     kept, new_rows, at = np.ones(len(rels), dtype=bool), [], []
     for source, group in rels[contract].groupby("source", sort=False):
+        if source in chosen:
+            rels.loc[group.index, "service"] = np.nan
+            continue
         if group["target"].nunique() < 2:
             continue
         keys = [_basis_key(p, v) for p, v in zip(group["payment"], group["variable_share"])]

@@ -1,0 +1,99 @@
+"""What a merger does to contracts (`netkit.change.events.contracts`), on the tiny sample.
+
+Tiny: the ICB pays ACUTE (ED, WARD) £2m by activity, COMM (UCR) £0.8m by block and AMB (AMB999)
+£0.6m by block; COUNCIL pays CARE (CH) £0.4m by block.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import netkit
+from netkit.change.changeset import Changeset
+from netkit.errors import ChangesetError
+
+
+def merge(orgs, payment=None, edit=None, into="VALE"):
+    tiny = netkit.load_system(netkit.sample_path("tiny"))
+    if edit is not None:
+        tiny = netkit.apply_changes(tiny, Changeset.of(edit)).system
+    event = {"organisations": orgs, "into": {"id": into, "name": "Vale", "type": "acute_trust"}}
+    if payment is not None:
+        event["payment"] = payment
+    return netkit.apply_changes(tiny, Changeset.of([{"merge_organisations": event}]))
+
+
+def contracts(result, source="ICB", target="VALE"):
+    rels = result.system.relationships
+    rows = rels[(rels["source"] == source) & (rels["target"] == target)
+                & (rels["type"] == "commissions")]
+    return rows[["value", "payment", "variable_share", "service"]].astype(object).where(
+        rows[["value", "payment", "variable_share", "service"]].notna(), None).values.tolist()
+
+
+def test_three_providers_on_two_bases_give_two_lines_and_same_bases_add_up():
+    result = merge(["ACUTE", "COMM", "AMB"])
+    assert contracts(result) == [[2_000_000.0, "activity", None, None],
+                                 [1_400_000.0, "block", None, "UCR;AMB999"]]
+    assert (1, "ICB's contracts with ACUTE (activity, £2.0m), COMM (block, £800,000) and AMB "
+               "(block, £600,000) are kept per service line in VALE: activity for every service "
+               "not named on another contract (ED, WARD); block for UCR, AMB999") in result.log
+
+
+def test_a_contract_that_already_names_a_service_keeps_it(tiny_dir):
+    """ACUTE's ward is already paid by block (a line of its own); after the merge the block
+    line names UCR and the ward, and ED stays on activity."""
+    rels = tiny_dir / "relationships.csv"
+    lines = rels.read_text().splitlines()
+    lines = [lines[0] + ",service"] + [line + "," for line in lines[1:]] + [
+        "ICB,ACUTE,commissions,500000,block,0.8,WARD"]
+    rels.write_text("\n".join(lines) + "\n")
+    event = {"organisations": ["ACUTE", "COMM"],
+             "into": {"id": "VALE", "name": "Vale", "type": "acute_trust"}}
+    result = netkit.apply_changes(netkit.load_system(tiny_dir),
+                                  Changeset.of([{"merge_organisations": event}]))
+    assert contracts(result) == [[2_000_000.0, "activity", None, None],
+                                 [1_300_000.0, "block", None, "UCR;WARD"]]
+    assert (1, "ICB's contracts with ACUTE (activity, £2.0m), COMM (block, £800,000) and ACUTE "
+               "(block, £500,000) are kept per service line in VALE: activity for every service "
+               "not named on another contract (ED); block for UCR, WARD") in result.log
+
+
+def test_the_merge_can_name_one_basis_for_a_commissioner():
+    result = merge(["ACUTE", "COMM"], payment={"ICB": "block"})
+    assert contracts(result) == [[2_800_000.0, "block", None, None]]
+    assert (1, "payment basis changes: ICB's contracts with VALE (activity, block) become one "
+               "block contract of £2.8m, as the merge's payment says") in result.log
+    assert not any("service line" in line for _, line in result.log)
+
+
+def test_the_merge_can_ask_for_the_value_weighted_api_blend():
+    result = merge(["ACUTE", "COMM"], payment={"ICB": "api"})
+    [[value, basis, share, service]] = contracts(result)
+    assert (value, basis, service) == (2_800_000.0, "api", None)
+    assert share == pytest.approx(0.7143)
+
+
+def test_a_merger_of_commissioners_on_different_bases_blends_unless_told():
+    """Two commissioners paying one provider on different bases pay for different patients,
+    not different services: no service line can keep both, so the one contract is the
+    value-weighted blend, or the basis the merge's payment names."""
+    edit = [{"add_relationship": {"source": "COUNCIL", "target": "ACUTE", "type": "commissions",
+                                  "value": 2_000_000, "payment": "block"}}]
+    blended = merge(["ICB", "COUNCIL"], edit=edit, into="JOINT")
+    [[value, basis, share, _]] = contracts(blended, "JOINT", "ACUTE")
+    assert (value, basis, share) == (4_000_000.0, "api", 0.5)
+    told = merge(["ICB", "COUNCIL"], payment={"ACUTE": "activity"}, edit=edit, into="JOINT")
+    assert contracts(told, "JOINT", "ACUTE") == [[4_000_000.0, "activity", None, None]]
+
+
+def test_a_bad_payment_setting_is_named():
+    with pytest.raises(ChangesetError) as bad:
+        merge(["ACUTE", "COMM"], payment={"ICB": "blok", "NOPE": "block"})
+    text = str(bad.value)
+    assert ("column event 1 merge_organisations.payment.ICB: 'blok' is not a payment basis "
+            "(expected 'activity', 'block' or 'api')") in text
+    with pytest.raises(ChangesetError) as bad:
+        merge(["ACUTE", "COMM"], payment={"NOPE": "block"})
+    assert ("event 1 merge_organisations.payment.NOPE: is not the id of an organisation at "
+            "the other end of the merged organisations' contracts") in str(bad.value)
