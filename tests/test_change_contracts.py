@@ -97,3 +97,22 @@ def test_a_bad_payment_setting_is_named():
         merge(["ACUTE", "COMM"], payment={"NOPE": "block"})
     assert ("event 1 merge_organisations.payment.NOPE: is not the id of an organisation at "
             "the other end of the merged organisations' contracts") in str(bad.value)
+
+
+def test_riverside_merger_moves_the_same_money_and_reports_each_line():
+    """ACU-RIV (api, 50% variable) and COM-TRUST (block) merge: the frailty shift's money for
+    the merged trust is the two trusts' together, the system's net is unchanged, and the change
+    report names the new contract's lines rather than a basis change per service."""
+    riverside = netkit.load_system(netkit.sample_path("riverside"))
+    merge = Changeset.of([{"merge_organisations": {
+        "organisations": ["ACU-RIV", "COM-TRUST"],
+        "into": {"id": "RIV-ICO", "name": "Riverside Care", "type": "acute_trust"}}}])
+    update = netkit.recompute(riverside, merge, opportunities=["frailty-admissions"])
+    money = update.diffs[0].money
+    before = money.positions.set_index("id")["before"].fillna(0.0)
+    after = money.positions.set_index("id")["after"].fillna(0.0)
+    assert after["RIV-ICO"] == pytest.approx(before["ACU-RIV"] + before["COM-TRUST"], abs=0.01)
+    assert money.system_change == pytest.approx(0.0, abs=0.01)
+    assert money.service_bases == []
+    assert [b["after"] for b in money.bases if b["provider"] == "RIV-ICO"] == [
+        "api (50% variable); block for DIAB-COM, DN-COM, IC-COM, MSK-COM, SR-COM, UCR-COM"]
