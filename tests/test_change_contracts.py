@@ -116,3 +116,11 @@ def test_riverside_merger_moves_the_same_money_and_reports_each_line():
     assert money.service_bases == []
     assert [b["after"] for b in money.bases if b["provider"] == "RIV-ICO"] == [
         "api (50% variable); block for DIAB-COM, DN-COM, IC-COM, MSK-COM, SR-COM, UCR-COM"]
+
+
+def test_the_network_keeps_one_edge_per_contract():
+    G = merge(["ACUTE", "COMM"]).system.graph()
+    assert {k: d["value"] for k, d in G["ICB"]["VALE"].items()} == {
+        "commissions": 2_000_000.0, "commissions@UCR": 800_000.0}
+    tiny = netkit.load_system(netkit.sample_path("tiny")).graph()
+    assert list(tiny["ICB"]["ACUTE"]) == ["commissions"]
