@@ -6,7 +6,10 @@ Tiny: the ICB pays ACUTE (ED, WARD) £2m by activity, COMM (UCR) £0.8m by block
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import netkit
 from netkit.change.changeset import Changeset
@@ -124,3 +127,43 @@ def test_the_network_keeps_one_edge_per_contract():
         "commissions": 2_000_000.0, "commissions@UCR": 800_000.0}
     tiny = netkit.load_system(netkit.sample_path("tiny")).graph()
     assert list(tiny["ICB"]["ACUTE"]) == ["commissions"]
+
+
+BASES = st.sampled_from([("activity", None), ("block", None), ("api", 0.25), ("api", 0.6)])
+
+
+@settings(max_examples=20, deadline=None)
+@given(bases=st.lists(BASES, min_size=3, max_size=3),
+       priced=st.lists(st.integers(-5_000, 5_000), min_size=4, max_size=4),
+       who=st.sampled_from(["ICB", ""]))
+def test_a_merger_of_providers_never_changes_what_the_commissioner_pays(bases, priced, who):
+    """Whatever the bases of the ICB's contracts with ACUTE, COMM and AMB, the change in what it
+    pays for a change in contacts at their services is the same before and after they merge
+    (its patients named, or found by the contract-share rule)."""
+    from netkit.finance.incentives import _contracts
+    from netkit.finance.positions import payments
+
+    tiny = netkit.load_system(netkit.sample_path("tiny"))
+    rels = tiny.relationships
+    for org, (basis, share) in zip(["ACUTE", "COMM", "AMB"], bases):
+        at = (rels["source"] == "ICB") & (rels["target"] == org)
+        rels.loc[at, "payment"], rels.loc[at, "variable_share"] = basis, share
+    changes = [{"remove_relationship": {"source": "ICB", "target": org, "type": "commissions"}}
+               for org in ("ACUTE", "COMM", "AMB")] + [
+        {"add_relationship": {k: v for k, v in row.items() if pd.notna(v)}}
+        for row in rels[rels["target"].isin(["ACUTE", "COMM", "AMB"])
+                        & (rels["type"] == "commissions")].to_dict("records")]
+    system = netkit.apply_changes(tiny, Changeset.of(changes)).system
+    merged = netkit.apply_changes(system, Changeset.of([{"merge_organisations": {
+        "organisations": ["ACUTE", "COMM", "AMB"],
+        "into": {"id": "VALE", "name": "Vale", "type": "acute_trust"}}}])).system
+    services = ["ED", "WARD", "UCR", "AMB999"]
+
+    def paid(s, providers):
+        rows = pd.DataFrame({"service": services, "provider": providers,
+                             "commissioner": who, "priced": [float(p) for p in priced]})
+        out = payments(rows, _contracts(s))[0]
+        return out.loc[out["payer"] == "ICB", "amount"].sum()
+
+    assert paid(merged, ["VALE"] * 4) == pytest.approx(
+        paid(system, ["ACUTE", "ACUTE", "COMM", "AMB"]), abs=1e-6)
