@@ -16,9 +16,10 @@ Payment: each contract (a ``commissions`` relationship) pays a **variable share*
 for each contact: 1 under ``activity``, 0 under ``block``, ``variable_share`` under ``api``
 (aligned payment and incentive: a fixed part and a variable part). The change in the provider's
 income for its patients is ``price × Δ × variable share``, paid by their **responsible
-commissioner** under its contract with the provider (or, where it has none, at the provider's
-contract-weighted variable share); where no responsible commissioner is known the change is
-shared among the provider's commissioners by contract value (the contract-share rule, noted).
+commissioner** under its contract for the service's **line** (its contract with the provider
+naming that service in ``service``, else the one naming none: `service_lines`); where no
+responsible commissioner is known, or it holds no contract covering the service, the change is
+shared among the commissioners of the line by contract value (the contract-share rule, noted).
 
 ``net`` = income change − cost change − spend change; the system's net is minus the sum of the
 cost changes (payments between organisations net out).
