@@ -46,9 +46,9 @@ def test_merge_combines_everything():
     assert set(s.services.loc[s.services["provider"] == "VALE", "id"]) == {"ED", "WARD", "UCR"}
     rels = s.relationships
     icb = rels[(rels["source"] == "ICB") & (rels["target"] == "VALE")]
-    # activity (2m) and block (0.8m) combine as api, 5/7 variable (tests/test_finance_payment.py)
+    # activity (2m) and block (0.8m) are kept per service line (tests/test_change_contracts.py)
     assert icb[["type", "value", "payment", "strength"]].values.tolist() == [
-        ["commissions", 2_800_000.0, "api", 0.8]]
+        ["commissions", 2_000_000.0, "activity", 0.8], ["commissions", 800_000.0, "block", 0.8]]
     # the ACUTE-COMM partnership is now internal and gone
     assert not ((rels["source"] == "VALE") & (rels["target"] == "VALE")).any()
     internal = r.flows_affected[r.flows_affected["action"] == "becomes internal to VALE"]

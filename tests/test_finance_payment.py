@@ -2,13 +2,12 @@
 
 Tiny: the ICB pays ACUTE £2m by activity and COMM £0.8m by block. Merging ACUTE and COMM used to
 keep "the largest contract's basis" (activity for all £2.8m, so COMM's block work was suddenly
-paid by activity). Now the combined contract is aligned payment and incentive with a variable
-share of (£2m × 1 + £0.8m × 0) / £2.8m = 5/7 ≈ 0.7143, and the log names the change.
+paid by activity), and then blended them into one aligned payment and incentive contract 5/7
+variable (so ED's lost activity cost the merged trust 5/7 of its price). Now each basis is kept
+per service line: activity for ED and WARD (the contract naming no service), block for UCR.
 """
 
 from __future__ import annotations
-
-import pytest
 
 import netkit
 from netkit.change.changeset import Changeset
@@ -23,16 +22,15 @@ def merged():
                                 Changeset.of([MERGE]))
 
 
-def test_merge_keeps_each_contracts_money_and_says_the_basis_changes():
+def test_merge_keeps_each_contracts_basis_per_service_line_and_says_so():
     result = merged()
     rels = result.system.relationships
     icb = rels[(rels["source"] == "ICB") & (rels["target"] == "VALE")]
-    assert icb[["type", "value", "payment"]].values.tolist() == [
-        ["commissions", 2_800_000.0, "api"]]
-    assert icb["variable_share"].iloc[0] == pytest.approx(0.7143)
-    line = ("payment basis changes: ICB's contracts with VALE (activity, block) become one "
-            "aligned payment and incentive contract, 71% variable (the value-weighted mix, so "
-            "each service line's money is kept)")
+    assert icb[["type", "value", "payment", "service"]].fillna("").values.tolist() == [
+        ["commissions", 2_000_000.0, "activity", ""], ["commissions", 800_000.0, "block", "UCR"]]
+    line = ("ICB's contracts with ACUTE (activity, £2.0m) and COMM (block, £800,000) are kept "
+            "per service line in VALE: activity for every service not named on another contract "
+            "(ED, WARD); block for UCR")
     assert (1, line) in result.log
 
 

@@ -286,13 +286,16 @@ def commissioning_shares(system: System) -> pd.DataFrame:
 
 
 def _contracts(system: System) -> pd.DataFrame:
-    """``commissioner, provider, value, share, variable`` per ``commissions`` relationship."""
+    """``commissioner, provider, value, share, variable, service`` per ``commissions``
+    relationship (``service``: its service lines, ``;``-separated, "" for the rest)."""
     rels = system.relationships
     commissions = rels[rels["type"] == "commissions"]
+    service = commissions.get("service", pd.Series(None, index=commissions.index, dtype=object))
     frame = pd.DataFrame({"commissioner": commissions["source"].to_numpy(),
                           "provider": commissions["target"].to_numpy(),
                           "value": commissions["value"].to_numpy(dtype="float64"),
-                          "variable": variable_share(commissions).to_numpy()})
+                          "variable": variable_share(commissions).to_numpy(),
+                          "service": service.astype(object).fillna("").to_numpy(dtype=object)})
     total = frame.groupby("provider")["value"].transform("sum")
     count = frame.groupby("provider")["value"].transform("size")
     frame["share"] = np.where(total > 0, frame["value"].fillna(0.0) / total.where(total > 0, 1),

@@ -16,9 +16,10 @@ Payment: each contract (a ``commissions`` relationship) pays a **variable share*
 for each contact: 1 under ``activity``, 0 under ``block``, ``variable_share`` under ``api``
 (aligned payment and incentive: a fixed part and a variable part). The change in the provider's
 income for its patients is ``price × Δ × variable share``, paid by their **responsible
-commissioner** under its contract with the provider (or, where it has none, at the provider's
-contract-weighted variable share); where no responsible commissioner is known the change is
-shared among the provider's commissioners by contract value (the contract-share rule, noted).
+commissioner** under its contract for the service's **line** (its contract with the provider
+naming that service in ``service``, else the one naming none: `service_lines`); where no
+responsible commissioner is known, or it holds no contract covering the service, the change is
+shared among the commissioners of the line by contract value (the contract-share rule, noted).
 
 ``net`` = income change − cost change − spend change; the system's net is minus the sum of the
 cost changes (payments between organisations net out).
@@ -37,6 +38,7 @@ __all__ = [
     "evaluate",
     "fraction_cap",
     "payments",
+    "service_lines",
     "simulate",
     "variable_share",
 ]
@@ -92,9 +94,11 @@ def payments(by_payer: pd.DataFrame, contracts: pd.DataFrame
     """Who pays whom for a change in contacts: ``payer, provider, amount`` at fraction 1.
 
     Each row's patients are paid for by the first of their commissioners (the responsible
-    commissioner, then the place's council: ``"ICB;COUNCIL"``) that holds a contract with the
-    provider, at that contract's variable share; where none does (or none is known) the change
-    is shared among the provider's commissioners by contract value (the contract-share rule).
+    commissioner, then the place's council: ``"ICB;COUNCIL"``) that holds a contract covering
+    the service, at that contract's variable share; where none does (or none is known) the
+    change is shared among the provider's commissioners by contract value (the contract-share
+    rule). A contract naming the service (its **service line**) covers it; else the
+    commissioner's contract with the provider that names no service (`service_lines`).
 
     Parameters
     ----------
@@ -103,7 +107,9 @@ def payments(by_payer: pd.DataFrame, contracts: pd.DataFrame
         patients of those commissioners (``;``-separated, in order; "" where none is known).
     contracts : DataFrame
         ``commissioner, provider, share, variable`` per contract (``share``: its part of the
-        provider's commissioning by value; ``variable``: `variable_share`).
+        provider's commissioning by value; ``variable``: `variable_share`), and optionally
+        ``service``: the services a contract pays for (``;``-separated; "" for every service
+        not named on another contract).
 
     Returns
     -------
@@ -123,27 +129,101 @@ def payments(by_payer: pd.DataFrame, contracts: pd.DataFrame
     >>> paid, ruled = payments(by_payer, contracts)
     >>> paid.values.tolist(), ruled
     ([['ICB', 'P', -750.0], ['LA', 'CH', -200.0], ['LA', 'P', 0.0]], ['P'])
+
+    A block line for community care and an activity line for acute care at one provider: only
+    the acute change is paid for.
+
+    >>> lines = pd.DataFrame({"commissioner": ["ICB", "ICB"], "provider": ["T", "T"],
+    ...     "service": ["", "COMM"], "share": [0.5, 0.5], "variable": [1.0, 0.0]})
+    >>> by_payer = pd.DataFrame({"service": ["ACUTE", "COMM"], "provider": ["T", "T"],
+    ...     "commissioner": ["ICB", "ICB"], "priced": [-1000.0, 800.0]})
+    >>> payments(by_payer, lines)[0].values.tolist()
+    [['ICB', 'T', -1000.0]]
     """
-    held = set((contracts["commissioner"] + "\x1f" + contracts["provider"]).tolist())
+    effective = service_lines(contracts)
+    line = _line_of(by_payer, effective)
+    held = set((effective["commissioner"] + "\x1f" + effective["provider"] + "\x1f"
+                + effective["line"]).tolist())
     candidates = by_payer["commissioner"].astype(str).str.split(";")
     payer = pd.Series("", index=by_payer.index, dtype=object)
+    at = "\x1f" + by_payer["provider"] + "\x1f" + line
     for place in (1, 0):  # the first candidate with a contract wins
         who = candidates.str[place].astype(object)
         who = who.where(who.notna(), "").astype(str)
-        payer = payer.where(~(who + "\x1f" + by_payer["provider"]).isin(held), who)
-    rows = by_payer.assign(commissioner=payer)
-    direct = rows[rows["commissioner"] != ""].merge(contracts, on=["commissioner", "provider"])
+        payer = payer.where(~(who + at).isin(held), who)
+    rows = by_payer.assign(commissioner=payer, line=line)
+    keys = ["commissioner", "provider", "line"]
+    direct = rows[rows["commissioner"] != ""].merge(effective, on=keys)
     direct["amount"] = direct["priced"] * direct["variable"]
-    shared = rows[rows["commissioner"] == ""].groupby("provider", as_index=False)[
-        "priced"].sum().merge(contracts, on="provider")
+    shared = rows[rows["commissioner"] == ""].groupby(["provider", "line"], as_index=False)[
+        "priced"].sum().merge(effective, on=["provider", "line"])
     shared["amount"] = shared["priced"] * shared["share"] * shared["variable"]
     paid = pd.concat([direct[["commissioner", "provider", "amount"]],
                       shared[["commissioner", "provider", "amount"]]], ignore_index=True)
     paid = paid.groupby(["commissioner", "provider"], as_index=False, sort=True)["amount"].sum()
-    several = contracts.groupby("provider")["commissioner"].transform("size") > 1
-    split = set(contracts.loc[several, "provider"])
+    holders = effective.drop_duplicates(["commissioner", "provider"])
+    several = holders.groupby("provider")["commissioner"].transform("size") > 1
+    split = set(holders.loc[several, "provider"])
     ruled = sorted(set(shared.loc[shared["amount"] != 0, "provider"]) & split)
     return paid.rename(columns={"commissioner": "payer"}), ruled
+
+
+def service_lines(contracts: pd.DataFrame) -> pd.DataFrame:
+    """The contract that pays for each service line: ``commissioner, provider, line, share,
+    variable`` (and the contracts' other columns).
+
+    A provider's lines are "" (every service no contract of it names) and each service a
+    contract of it names (``service``, ``;``-separated). On a named line each commissioner of
+    the provider pays under its contract naming that service, else under its contract naming
+    none; on the "" line under its contract naming none. Where a provider has a named line the
+    ``share`` of each line's contracts is their part of that line (so the contract-share rule
+    splits a line's change among the commissioners paying for it); otherwise ``share`` is as
+    given. Contracts without ``service`` are the "" line, unchanged.
+
+    Examples
+    --------
+    >>> contracts = pd.DataFrame({"commissioner": ["ICB", "ICB", "LA"],
+    ...     "provider": ["T", "T", "T"], "service": ["", "COMM;REHAB", ""],
+    ...     "share": [0.6, 0.3, 0.1], "variable": [1.0, 0.0, 1.0]})
+    >>> lines = service_lines(contracts).round({"share": 4})
+    >>> lines[["commissioner", "line", "share", "variable"]].values.tolist()
+    [['ICB', '', 0.8571, 1.0], ['LA', '', 0.1429, 1.0], ['ICB', 'COMM', 0.75, 0.0], \
+['ICB', 'REHAB', 0.75, 0.0], ['LA', 'COMM', 0.25, 1.0], ['LA', 'REHAB', 0.25, 1.0]]
+    """
+    named = (contracts["service"].astype(object).where(contracts["service"].notna(), "")
+             .astype(str).str.strip() if "service" in contracts
+             else pd.Series("", index=contracts.index, dtype=object))
+    wide = contracts[(named == "").to_numpy()].assign(line="")
+    if not (named != "").any():
+        return wide
+    lines = contracts[(named != "").to_numpy()].assign(line=named[named != ""].str.split(";"))
+    lines = lines.explode("line")
+    lines["line"] = lines["line"].str.strip()
+    lines = lines[lines["line"] != ""].drop_duplicates(["commissioner", "provider", "line"])
+    # every other commissioner of the provider pays for a named line under its wide contract
+    each = lines[["provider", "line"]].drop_duplicates().merge(
+        wide.drop(columns="line"), on="provider")
+    each = each[~(each["commissioner"] + "\x1f" + each["provider"] + "\x1f" + each["line"])
+                .isin(set(lines["commissioner"] + "\x1f" + lines["provider"] + "\x1f"
+                          + lines["line"]))]
+    out = pd.concat([wide, lines, each], ignore_index=True)
+    lined = out["provider"].isin(set(lines["provider"]))
+    total = out.groupby(["provider", "line"])["share"].transform("sum")
+    count = out.groupby(["provider", "line"])["share"].transform("size")
+    even = np.where(total > 0, out["share"] / total.where(total > 0, 1), 1.0 / count)
+    out["share"] = np.where(lined, even, out["share"])
+    return out.reset_index(drop=True)
+
+
+def _line_of(by_payer: pd.DataFrame, effective: pd.DataFrame) -> pd.Series:
+    """The service line each row's service is paid on: the service where a contract of its
+    provider names it, else ""."""
+    named = effective.loc[effective["line"] != ""]
+    if named.empty:
+        return pd.Series("", index=by_payer.index, dtype=object)
+    key = by_payer["provider"].astype(str) + "\x1f" + by_payer["service"].astype(str)
+    lines = set(named["provider"] + "\x1f" + named["line"])
+    return by_payer["service"].astype(object).where(key.isin(lines), "")
 
 
 def fraction_cap(money: ServiceMoney, fractions: np.ndarray) -> np.ndarray:

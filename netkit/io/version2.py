@@ -3,7 +3,8 @@
 ``places.csv`` names the places the ``place`` columns use, with their populations and the bodies
 responsible for their residents; ``seats.csv`` names seats of several organisations;
 ``flows.commissioner`` names the responsible commissioner of a flow's patients;
-``relationships.variable_share`` is the variable part of an ``api`` contract; and
+``relationships.variable_share`` is the variable part of an ``api`` contract;
+``relationships.service`` names the service line(s) a ``commissions`` contract pays for; and
 ``pathways.denominator`` names the population a pathway's rates are per. Each must name what
 exists. ``system.yaml``'s ``finance`` mapping holds numbers in stated ranges.
 
@@ -26,7 +27,7 @@ from netkit.model.schema import (
     SERVICE_CATEGORIES,
 )
 
-__all__ = ["check_version_2_references", "check_finance"]
+__all__ = ["check_version_2_references", "check_finance", "check_contract_services"]
 
 
 def _flag(problems: list[Problem], label: str, rows: pd.Series, values: pd.Series,
@@ -60,6 +61,7 @@ def check_version_2_references(tables: dict[str, pd.DataFrame], rows: dict[str, 
       flow's ``place`` is one of them (a warning: such flows are not counted in rates per head).
     * ``relationships.csv``: ``variable_share`` only with ``payment: api`` (a warning
       otherwise), and an ``api`` contract without one is taken as all fixed (a warning).
+    * ``relationships.csv``: ``service`` (`check_contract_services`).
     * ``pathways.csv``: ``denominator`` is a population column of ``places.csv``.
     """
     org_ids = set(tables["organisations"]["id"])
@@ -98,6 +100,8 @@ def check_version_2_references(tables: dict[str, pd.DataFrame], rows: dict[str, 
           "is 'api' with no variable_share; the contract is taken as all fixed (give "
           "variable_share, the part of the contract that moves with activity, from 0 to 1)",
           "warning")
+    check_contract_services(rels, rows["relationships"], labels["relationships"],
+                            tables["services"], problems)
     columns = {c for c in places.columns if c == "population" or c.startswith(POPULATION_PREFIX)}
     denominator = pathways["denominator"]
     _flag(problems, labels["pathways"], rows["pathways"], denominator,
@@ -105,6 +109,71 @@ def check_version_2_references(tables: dict[str, pd.DataFrame], rows: dict[str, 
           lambda v: f"is not a population column of places.csv (columns: "
                     f"{', '.join(sorted(columns)) or 'none: add places.csv'})"
                     f"{_suggest(v, columns)}")
+
+
+def check_contract_services(rels: pd.DataFrame, rows: pd.Series, label: str,
+                            services: pd.DataFrame, problems: list[Problem]) -> None:
+    """Check ``relationships.service``: the service lines a ``commissions`` contract pays for.
+
+    Each named service (``;``-separated) is a service id of services.csv that the contract's
+    ``target`` provides, and a commissioner has at most one contract per service line with a
+    provider (its contract naming no service covers the rest). ``service`` on any other type
+    of relationship is ignored, with a warning.
+
+    Examples
+    --------
+    >>> rels = pd.DataFrame({"source": ["ICB", "ICB", "ICB", "LA"],
+    ...     "target": ["T", "T", "T", "T"], "type": ["commissions"] * 3 + ["partnership"],
+    ...     "service": ["COM", "ACUT;COM", "WARD", "COM"]})
+    >>> services = pd.DataFrame({"id": ["COM", "ACUTE", "WARD"], "provider": ["T", "T", "H"]})
+    >>> problems = []
+    >>> check_contract_services(rels, pd.Series([2, 3, 4, 5]), "relationships.csv", services,
+    ...                         problems)
+    >>> for p in problems: print(p)
+    relationships.csv row 3, column service: 'ACUT' is not a service id in services.csv (did you mean 'ACUTE'?); name one of T's services
+    relationships.csv row 4, column service: 'WARD' is a service of H, not of T; a contract pays for services its target provides: name one of T's services, or give the contract to H
+    relationships.csv row 3, column service: 'COM' already has a contract from ICB to T at row 2; give each service line one contract (add the values together in one row)
+    relationships.csv row 5, column service: 'COM' is given on a 'partnership' relationship; only 'commissions' rows name a service line, so it is ignored (remove it)
+    """
+    if "service" not in rels or not rels["service"].notna().any():
+        return
+    given = rels["service"].notna() & (rels["service"].astype(str).str.strip() != "")
+    contract = rels["type"] == "commissions"
+    named = rels.loc[given & contract, ["source", "target", "service"]].assign(
+        _row=rows[given & contract].to_numpy())
+    named["service"] = named["service"].astype(str).str.split(";")
+    named = named.explode("service")
+    named["service"] = named["service"].str.strip()
+    named = named[named["service"] != ""]
+    provider = dict(zip(services["id"], services["provider"]))
+    known = set(provider)
+    of = named["service"].map(provider)
+    texts = named.assign(_of=of)
+    unknown = of.isna()
+    _flag(problems, label, named["_row"], named["service"], unknown, "service",
+          lambda v, t=iter(texts.loc[unknown, "target"].tolist()):
+          f"is not a service id in services.csv{_suggest(v, known)}; name one of {next(t)}'s "
+          "services")
+    elsewhere = of.notna() & (of != named["target"])
+    _flag(problems, label, named["_row"], named["service"], elsewhere, "service",
+          lambda v, t=iter(texts.loc[elsewhere, ["target", "_of"]].values.tolist()):
+          (lambda target, owner: f"is a service of {owner}, not of {target}; a contract pays "
+                                 f"for services its target provides: name one of {target}'s "
+                                 f"services, or give the contract to {owner}")(*next(t)))
+    key = ["source", "target", "service"]
+    again = named.duplicated(key, keep="first")
+    first = named.groupby(key)["_row"].transform("min")
+    _flag(problems, label, named["_row"], named["service"], again, "service",
+          lambda v, t=iter(named.loc[again, ["source", "target"]].assign(
+              _first=first[again]).values.tolist()):
+          (lambda source, target, at: f"already has a contract from {source} to {target} at "
+                                      f"row {at}; give each service line one contract (add the "
+                                      "values together in one row)")(*next(t)))
+    other = given & ~contract
+    _flag(problems, label, rows, rels["service"], other, "service",
+          lambda v, t=iter(rels.loc[other, "type"].tolist()):
+          f"is given on a {next(t)!r} relationship; only 'commissions' rows name a service "
+          "line, so it is ignored (remove it)", "warning")
 
 
 def _check_seat_members(seats: pd.DataFrame, rows: pd.Series, label: str, org_ids: set,

@@ -275,7 +275,8 @@ class System:
             (node_of[r["source"]], node_of[r["target"]], r["pathway"] +
              (f"@{r['place']}" if r.get("place") else ""), {"kind": "flow", **r})
             for r in _records(flows))
-        G.add_edges_from((r["source"], r["target"], r["type"], {"kind": "relationship", **r})
+        G.add_edges_from((r["source"], r["target"], r["type"] + (  # a contract per service line
+            f"@{r['service']}" if r.get("service") else ""), {"kind": "relationship", **r})
                          for r in _records(rels))
         return G
 

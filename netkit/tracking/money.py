@@ -162,8 +162,8 @@ def _service_basis_changes(systems, services: set, touched: dict, relevant: list
     out = []
     for sid in moved:
         was, now = old.at[sid, "provider"], new.at[sid, "provider"]
-        before = _provider_basis(_bases(systems[0], {was}), was)
-        after = _provider_basis(_bases(systems[1], {now}), now)
+        before = _provider_basis(_bases(systems[0], {was}, sid), was)
+        after = _provider_basis(_bases(systems[1], {now}, sid), now)
         if before == after:
             continue
         events, why = _attribute(now, {sid}, touched, relevant, result)
@@ -173,8 +173,10 @@ def _service_basis_changes(systems, services: set, touched: dict, relevant: list
     return out
 
 
-def _bases(system, providers: set) -> dict:
-    """(commissioner, provider) → payment basis in words, for contracts with these providers."""
+def _bases(system, providers: set, service: str | None = None) -> dict:
+    """(commissioner, provider) → payment basis in words, for contracts with these providers;
+    with service lines, ``api (50% variable); block for UCR, DN``. Given a ``service``, the
+    basis of the contract paying for it (the one naming it, else the one naming none)."""
     if system is None:
         return {}
     rels = system.relationships
@@ -185,7 +187,22 @@ def _bases(system, providers: set) -> dict:
         payment = payment.where(~((payment == "api") & share.notna()),
                                 "api (" + (share * 100).round().astype("Int64").astype(str)
                                 + "% variable)")
-    return dict(zip(zip(rels["source"], rels["target"]), payment))
+    pairs = list(zip(rels["source"], rels["target"]))
+    lines = (rels["service"].astype(object).fillna("").astype(str) if "service" in rels
+             else pd.Series("", index=rels.index, dtype=object))
+    if not (lines != "").any():
+        return dict(zip(pairs, payment))
+    named = [[x.strip() for x in line.split(";") if x.strip()] for line in lines]
+    out: dict = {}
+    if service is not None:  # a handful of contracts: the line naming it wins
+        for pair, basis, names in zip(pairs, payment, named):
+            if service in names or (not names and pair not in out):
+                out[pair] = basis
+        return out
+    for pair, basis, names in sorted(zip(pairs, payment, named), key=lambda r: bool(r[2])):
+        text = f"{basis} for {', '.join(names)}" if names else basis
+        out[pair] = f"{out[pair]}; {text}" if pair in out else text
+    return out
 
 
 def _positions(ps) -> pd.Series:

@@ -163,11 +163,13 @@ class MergeOrganisations(EventKind):
 
     kind = "merge_organisations"
     required = ("organisations", "into")
-    optional = ()
+    optional = ("payment",)
 
     def check_shape(self, params: dict, number: int, report: Report) -> None:
         if params.get("organisations") not in (None, ""):
             _check_merge_list(params["organisations"], number, report)
+        if params.get("payment") is not None:
+            _check_payment(params["payment"], number, report)
 
     def summary(self, params: dict) -> str:
         return (f"{' + '.join(map(str, params['organisations']))} into "
@@ -199,15 +201,24 @@ class MergeOrganisations(EventKind):
         if new_id in s.org_ids() and new_id not in merged:
             s.bad(e, "into.id", new_id, "is already an organisation id; choose a new id (or one "
                                         "of the organisations being merged)")
-        if unknown or (new_id in s.org_ids() and new_id not in merged):
+        payment = {str(k): v for k, v in (e.params.get("payment") or {}).items()}
+        for org in payment:
+            if org not in s.org_ids() or org in merged:
+                s.bad(e, f"payment.{org}", None, "is not the id of an organisation at the other "
+                                                 "end of the merged organisations' contracts")
+        if unknown or (new_id in s.org_ids() and new_id not in merged) or any(
+                org not in s.org_ids() or org in merged for org in payment):
             return None
         row = s.row(e, "organisations", _merged_row(s.t["organisations"], merged, into))
         if row is None:
             return None
         if row.get("parent") in merged:
             row["parent"] = None
-        services = sorted(s.t["services"].loc[s.t["services"]["provider"].isin(merged), "id"])
-        return {"merged": merged, "id": new_id, "row": row, "services": services}
+        table = s.t["services"][s.t["services"]["provider"].isin(merged)]
+        services = sorted(table["id"])
+        services_of = {m: sorted(table.loc[table["provider"] == m, "id"]) for m in merged}
+        return {"merged": merged, "id": new_id, "row": row, "services": services,
+                "services_of": services_of, "payment": payment}
 
     def touched(self, s: State, e: ChangeEvent, checked: dict) -> Touched:
         services = checked["services"]
@@ -226,7 +237,8 @@ class MergeOrganisations(EventKind):
         flows = s.t["flows"]
         inside = flows["source"].isin(services_before) & flows["target"].isin(services_before)
         s.record_flows(e, flows[inside], f"becomes internal to {new_id}")
-        s.t["relationships"] = _merge_relationships(s, e, merged, new_id)
+        s.t["relationships"] = _merge_relationships(s, e, merged, new_id,
+                                                    checked["services_of"], checked["payment"])
         s.opportunities = [replace(o, include=_renamed(o.include, merged, new_id),
                                    exclude=_renamed(o.exclude, merged, new_id))
                            for o in s.opportunities]
@@ -337,8 +349,16 @@ def _renamed(ids: tuple, merged: list, new_id: str) -> tuple:
     return tuple(out)
 
 
-def _merge_relationships(s: State, e: ChangeEvent, merged: list, new_id: str) -> pd.DataFrame:
-    rels = s.t["relationships"].copy()
+def _merge_relationships(s: State, e: ChangeEvent, merged: list, new_id: str,
+                         services_of: dict, payment: dict) -> pd.DataFrame:
+    from netkit.change.events.contracts import keep_service_lines
+
+    columns = list(s.t["relationships"].columns)
+    rels, kept = keep_service_lines(s.t["relationships"].copy(), services_of, merged, new_id,
+                                    set(payment))
+    if "service" not in columns and rels["service"].notna().any():
+        columns.append("service")
+    s.log.extend((e.number, line) for line in kept)
     rels["source"] = rels["source"].where(~rels["source"].isin(merged), new_id)
     rels["target"] = rels["target"].where(~rels["target"].isin(merged), new_id)
     internal = rels["source"] == rels["target"]
@@ -346,9 +366,11 @@ def _merge_relationships(s: State, e: ChangeEvent, merged: list, new_id: str) ->
         s.log.append((e.number, f"{_n(int(internal.sum()), 'relationship')} between the merged "
                                 "organisations are now internal and dropped"))
     rels = rels[~internal]
-    key = ["source", "target", "type"]
+    key = ["source", "target", "type", "_line"]
+    rels = rels.assign(_line=rels["service"].astype(object).where(rels["service"].notna(), "")
+                       if "service" in rels else "")
     if not rels.duplicated(key, keep=False).any():
-        return rels.reset_index(drop=True)
+        return rels.reset_index(drop=True)[columns]
     rels = rels.assign(_order=np.arange(len(rels)), _value=rels["value"].fillna(-1.0))
     lead = (rels.sort_values(["_value", "_order"], ascending=[False, True], kind="mergesort")
             .drop_duplicates(key).set_index(key))
@@ -356,20 +378,22 @@ def _merge_relationships(s: State, e: ChangeEvent, merged: list, new_id: str) ->
     out = lead.copy()
     out["value"] = combined["value"].sum(min_count=1)
     out["strength"] = combined["strength"].max()
-    out = _blend_payment(s, e, rels, out)
+    out = _blend_payment(s, e, rels, out, payment, new_id)
     out = out.reset_index().sort_values("_order", kind="mergesort")
-    return out.drop(columns=["_order", "_value"]).reset_index(drop=True)[
-        [c for c in s.t["relationships"].columns]]
+    return out.drop(columns=["_order", "_value"]).reset_index(drop=True)[columns]
 
 
-def _blend_payment(s: State, e: ChangeEvent, rels: pd.DataFrame, out: pd.DataFrame
-                   ) -> pd.DataFrame:
-    """Contracts combined from different payment bases become one aligned payment and incentive
-    (``api``) contract whose variable share is the value-weighted mix of theirs (activity 1,
-    block 0, api its own), so the money each service line brings in is kept; the log says so."""
+def _blend_payment(s: State, e: ChangeEvent, rels: pd.DataFrame, out: pd.DataFrame,
+                   payment: dict, new_id: str) -> pd.DataFrame:
+    """Contracts combined into one tie: on the basis the merge's ``payment`` names for the
+    organisation at their other end; else, where their bases differ (a merge of commissioners:
+    a merge of providers keeps each basis per service line, `netkit.change.events.contracts`),
+    one aligned payment and incentive (``api``) contract whose variable share is the
+    value-weighted mix of theirs (activity 1, block 0, api its own). The log says so."""
     from netkit.finance.positions import variable_share
+    from netkit.render.formats import fmt_money_rounded
 
-    commissions = rels[rels["type"] == "commissions"]
+    commissions = rels[(rels["type"] == "commissions") & (rels["_line"] == "")]
     if commissions.empty:
         return out
     if "variable_share" not in out:
@@ -378,13 +402,47 @@ def _blend_payment(s: State, e: ChangeEvent, rels: pd.DataFrame, out: pd.DataFra
     mix = commissions.assign(_var=variable_share(commissions) * weight, _w=weight)
     for (source, target, kind), group in mix.groupby(["source", "target", "type"], sort=False):
         bases = sorted(set(group["payment"].dropna()))
-        if len(group) < 2 or len(bases) < 2:
+        chosen = payment.get(str(target) if source == new_id else str(source))
+        if len(group) < 2 or (len(bases) < 2 and chosen is None):
+            continue
+        at = (source, target, kind, "")
+        if chosen in ("activity", "block"):
+            out.loc[at, ["payment", "variable_share"]] = [chosen, np.nan]
+            total = out.loc[at, "value"]
+            worth = f" of {fmt_money_rounded(total)}" if pd.notna(total) else ""
+            s.log.append((e.number, f"payment basis changes: {source}'s contracts with {target} "
+                                    f"({', '.join(bases) or 'unstated'}) become one {chosen} "
+                                    f"contract{worth}, as the merge's payment says"))
             continue
         share = float(group["_var"].sum() / group["_w"].sum()) if group["_w"].sum() > 0 else \
             float(variable_share(group).mean())
-        out.loc[(source, target, kind), ["payment", "variable_share"]] = ["api", round(share, 4)]
+        out.loc[at, ["payment", "variable_share"]] = ["api", round(share, 4)]
         s.log.append((e.number, f"payment basis changes: {source}'s contracts with {target} "
                                 f"({', '.join(bases)}) become one aligned payment and incentive "
-                                f"contract, {share:.0%} variable (the value-weighted mix, so each "
-                                "service line's money is kept)"))
+                                f"contract, {share:.0%} variable (the value-weighted mix, so "
+                                "each service line's money is kept)"))
     return out
+
+
+def _check_payment(payment: Any, number: int, bad: Report) -> None:
+    """``merge_organisations.payment`` maps organisation ids (the commissioner, or for a merger
+    of commissioners the provider) to the payment basis of their one combined contract.
+
+    Examples
+    --------
+    >>> found = []
+    >>> _check_payment({"ICB": "blok"}, 1, lambda *a: found.append(a))
+    >>> found[0][2]
+    "is not a payment basis (expected 'activity', 'block' or 'api')"
+    """
+    from netkit.model.schema import PAYMENT_BASES
+
+    column = f"event {number} merge_organisations.payment"
+    if not isinstance(payment, dict):
+        bad(column, payment, "should map organisation ids to a payment basis, e.g. "
+                             "{ICB-RIV: block}")
+        return
+    for org, basis in payment.items():
+        if basis not in PAYMENT_BASES:
+            bad(f"{column}.{org}", basis,
+                "is not a payment basis (expected 'activity', 'block' or 'api')")
