@@ -118,9 +118,9 @@ def test_without_a_service_every_line_ends_and_the_log_counts_them():
     result = apply({"remove_relationship": {"source": "ICB", "target": "ACUTE",
                                             "type": "commissions"}}, system=with_ward_line())
     assert contract(result.system) == []
-    assert result.log == [(1, "commissions tie ends: ICB → ACUTE, all 2 rows, every service line "
-                              "(for the services no line names, paid by activity; for WARD, "
-                              "paid by block)")]
+    assert result.log == [(1, "commissions tie ends: ICB → ACUTE, all 2 rows, every service "
+                              "line (for the services no line names, paid by activity; for "
+                              "WARD, paid by block)")]
     one = apply({"remove_relationship": {"source": "ACUTE", "target": "AMB",
                                          "type": "data_sharing"}})
     assert one.log == [(1, "data_sharing tie ends: ACUTE → AMB")]  # one row: as before
