@@ -34,7 +34,7 @@ def test_optional_files_may_be_missing(tiny_dir):
     assert len(system.relationships) == 0
     # the optional columns are there, empty, so analysis code needs no guards
     assert list(system.relationships.columns) == ["source", "target", "type", "value", "payment",
-                                                  "strength", "variable_share"]
+                                                  "strength", "variable_share", "service"]
     assert system.given_columns["relationships"] == ()
     assert dict(system.opportunities) == {}
 

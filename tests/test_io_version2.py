@@ -223,3 +223,58 @@ def test_places_and_seats_are_saved_back_and_absent_ones_not_written(tiny_dir, t
     assert not (out / "seats.csv").exists()
     book = netkit.save_system(netkit.load_system(tiny_dir), tmp_path / "tiny.xlsx")
     assert netkit.load_system(book).places["population"].tolist() == [60000.0, 40000.0]
+
+
+# -- services.unit and services.length_of_stay --------------------------------------------------
+
+def test_a_length_of_stay_and_a_unit_are_checked(tiny_dir):
+    """Tiny's services, rows 2 to 8: ED, WARD, UCR, AMB999, REABLE, GPS, CH."""
+    services = pd.read_csv(tiny_dir / "services.csv", dtype=str, keep_default_na=False)
+    services["unit"] = ["attendance", "Day", "visits", "dya", "bed days", "appointment", "week"]
+    services["length_of_stay"] = ["", "6.5", "", "", "-2", "", "about a year"]
+    services.to_csv(tiny_dir / "services.csv", index=False)
+    errors, warnings = messages(tiny_dir)
+    assert errors == [
+        "services.csv row 5, column unit: 'dya' is not a unit netkit reads (did you mean "
+        "'day'?); write 'day' if a contact here is a bed day, or leave the cell empty",
+        "services.csv row 6, column length_of_stay: '-2' is negative (expected the average "
+        "length of stay in days, ≥ 0, such as 6.5)",
+        "services.csv row 8, column length_of_stay: 'about a year' is not a number (expected "
+        "the average length of stay in days, ≥ 0, such as 6.5)"]
+    assert warnings == [
+        "services.csv row 8, column unit: 'week' is not a unit netkit reads (day, or a contact: "
+        "contact, attendance, appointment, visit, episode, admission, call); a contact here "
+        "counts as one contact, not a bed day"]
+
+
+def test_good_units_and_stays_pass_and_are_read_by_the_diagnosis(tiny_dir):
+    """WARD: 10 days a stay; every one of its arrivals is 10 bed days. Tiny's frailty and
+    falls pathways send patients to WARD; the diagnosis's bed days are 10 × those arrivals."""
+    from netkit.diagnosis.measures import measure_counts
+
+    services = pd.read_csv(tiny_dir / "services.csv", dtype=str, keep_default_na=False)
+    services["unit"] = ["attendance", "day", "contact", "", "", "", ""]
+    services["length_of_stay"] = ["", "10", "", "", "", "", "0"]
+    services.to_csv(tiny_dir / "services.csv", index=False)
+    assert messages(tiny_dir) == ([], [])
+    system = netkit.load_system(tiny_dir)
+    flows = system.flows.assign(place=system.flows["place"].fillna("all"))
+    counts = measure_counts(flows, system.services)
+    arrivals = flows.loc[(flows["target"] == "WARD") & (flows["source"] != "WARD"),
+                         "patients"].sum()
+    assert arrivals > 0
+    bed_days = counts[counts["measure"] == "bed_days"]
+    assert bed_days["service"].unique().tolist() == ["WARD"]
+    assert bed_days["count"].sum() == pytest.approx(10 * arrivals)
+
+
+def test_the_day_units_are_the_ones_the_incentives_read():
+    from netkit.finance.incentives import DAY_UNITS as read
+    from netkit.io.version2 import CONTACT_UNITS, DAY_UNITS
+
+    assert set(DAY_UNITS) == set(read)
+    assert not set(DAY_UNITS) & set(CONTACT_UNITS)
+
+
+def test_a_system_without_the_columns_gets_no_new_problem(tiny_dir):
+    assert messages(tiny_dir) == ([], [])

@@ -4,9 +4,10 @@
 responsible for their residents; ``seats.csv`` names seats of several organisations;
 ``flows.commissioner`` names the responsible commissioner of a flow's patients;
 ``relationships.variable_share`` is the variable part of an ``api`` contract;
-``relationships.service`` names the service line(s) a ``commissions`` contract pays for; and
-``pathways.denominator`` names the population a pathway's rates are per. Each must name what
-exists. ``system.yaml``'s ``finance`` mapping holds numbers in stated ranges.
+``relationships.service`` names the service line(s) a ``commissions`` contract pays for;
+``pathways.denominator`` names the population a pathway's rates are per; and ``services.unit``
+and ``services.length_of_stay`` say what a contact at a service is and how many days a stay
+there lasts (`check_service_stays`). Each must name what exists, or be a number in range. ``system.yaml``'s ``finance`` mapping holds numbers in stated ranges.
 
 Every version 1 system has none of these, and passes every check here.
 """
@@ -27,7 +28,20 @@ from netkit.model.schema import (
     SERVICE_CATEGORIES,
 )
 
-__all__ = ["check_version_2_references", "check_finance", "check_contract_services"]
+__all__ = ["check_version_2_references", "check_finance", "check_contract_services",
+           "check_service_stays", "DAY_UNITS", "CONTACT_UNITS"]
+
+#: Values of ``services.unit`` (read stripped and in lower case) meaning a contact there is a bed
+#: day: the diagnosis counts bed days there, and a shift's bed days moved are its contacts (the
+#: same words as `netkit.finance.incentives.DAY_UNITS`).
+DAY_UNITS = ("day", "days", "bed_day", "bed day", "bed days", "bed_days")
+
+#: Values of ``services.unit`` meaning a contact is a contact (as with no unit).
+CONTACT_UNITS = ("contact", "contacts", "attendance", "attendances", "appointment",
+                 "appointments", "visit", "visits", "episode", "episodes", "admission",
+                 "admissions", "call", "calls")
+
+_STAY = "the average length of stay in days, ≥ 0, such as 6.5"
 
 
 def _flag(problems: list[Problem], label: str, rows: pd.Series, values: pd.Series,
@@ -102,6 +116,7 @@ def check_version_2_references(tables: dict[str, pd.DataFrame], rows: dict[str, 
           "warning")
     check_contract_services(rels, rows["relationships"], labels["relationships"],
                             tables["services"], problems)
+    check_service_stays(tables["services"], rows["services"], labels["services"], problems)
     columns = {c for c in places.columns if c == "population" or c.startswith(POPULATION_PREFIX)}
     denominator = pathways["denominator"]
     _flag(problems, labels["pathways"], rows["pathways"], denominator,
@@ -174,6 +189,65 @@ def check_contract_services(rels: pd.DataFrame, rows: pd.Series, label: str,
           lambda v, t=iter(rels.loc[other, "type"].tolist()):
           f"is given on a {next(t)!r} relationship; only 'commissions' rows name a service "
           "line, so it is ignored (remove it)", "warning")
+
+
+def check_service_stays(services: pd.DataFrame, rows: pd.Series, label: str,
+                        problems: list[Problem]) -> None:
+    """Check ``services.unit`` and ``services.length_of_stay`` (optional extra columns).
+
+    ``length_of_stay`` is a number of days ≥ 0 (an error otherwise: it sizes bed days).
+    ``unit`` is one of `DAY_UNITS` or `CONTACT_UNITS` (any case): a near miss of a day unit is
+    an error with "did you mean", since it would silently drop the service's bed days; any
+    other value is a warning (each contact there counts as one contact).
+
+    Examples
+    --------
+    >>> services = pd.DataFrame({"id": ["WARD", "ED", "CH", "VW"],
+    ...     "unit": ["Day", "attendance", "dayz", "week"],
+    ...     "length_of_stay": ["6.5", "-1", "six", None]})
+    >>> problems = []
+    >>> check_service_stays(services, pd.Series([2, 3, 4, 5]), "services.csv", problems)
+    >>> for p in problems: print(p)
+    services.csv row 4, column length_of_stay: 'six' is not a number (expected the average length of stay in days, ≥ 0, such as 6.5)
+    services.csv row 3, column length_of_stay: '-1' is negative (expected the average length of stay in days, ≥ 0, such as 6.5)
+    services.csv row 4, column unit: 'dayz' is not a unit netkit reads (did you mean 'day'?); write 'day' if a contact here is a bed day, or leave the cell empty
+    services.csv row 5, column unit: 'week' is not a unit netkit reads (day, or a contact: contact, attendance, appointment, visit, episode, admission, call); a contact here counts as one contact, not a bed day
+    """
+    if "length_of_stay" in services:
+        text = services["length_of_stay"].astype(object).where(
+            services["length_of_stay"].notna(), "").astype(str).str.strip()
+        given = text != ""
+        days = pd.to_numeric(text.where(given), errors="coerce").astype("float64")
+        values = services["length_of_stay"]
+        _flag(problems, label, rows, values, given & days.isna(), "length_of_stay",
+              f"is not a number (expected {_STAY})")
+        _flag(problems, label, rows, values, np.isinf(days), "length_of_stay",
+              f"is infinite (expected {_STAY})")
+        _flag(problems, label, rows, values, days < 0, "length_of_stay",
+              f"is negative (expected {_STAY})")
+    if "unit" not in services:
+        return
+    unit = services["unit"].astype(object).where(services["unit"].notna(), "").astype(str)
+    words = unit.str.strip().str.lower()
+    unknown = (words != "") & ~words.isin(DAY_UNITS + CONTACT_UNITS)
+    near = unknown & words.map(lambda w: bool(_near_day(w)))
+    _flag(problems, label, rows, services["unit"], near, "unit",
+          lambda v: f"is not a unit netkit reads (did you mean "
+                    f"{_near_day(str(v).strip().lower())!r}?); write 'day' if a contact here is "
+                    "a bed day, or leave the cell empty")
+    contacts = ", ".join(dict.fromkeys(u.rstrip("s") for u in CONTACT_UNITS))
+    _flag(problems, label, rows, services["unit"], unknown & ~near, "unit",
+          f"is not a unit netkit reads (day, or a contact: {contacts}); a contact here counts "
+          "as one contact, not a bed day", "warning")
+
+
+def _near_day(word: str) -> str:
+    """The day unit a short word is a near miss of (``dya``: ``day``), else ``""``; looser than
+    `_suggest`, as units are short."""
+    import difflib
+
+    close = difflib.get_close_matches(word, DAY_UNITS, n=1, cutoff=0.6)
+    return close[0] if close else ""
 
 
 def _check_seat_members(seats: pd.DataFrame, rows: pd.Series, label: str, org_ids: set,

@@ -10,7 +10,9 @@ the other. **Attribution** is the partner diff's (`netkit.tracking.diff`): the e
 the organisation, one of its services, flows or relationships, else every event that touched the
 opportunity ("through changes elsewhere"). **Payment bases** are the ``commissions``
 relationships of the organisations whose money moves: a contract whose payment changed (a merger
-that relabels it, say), or that appeared or ended, is named with the events that did it; so is
+that relabels it, say), or that appeared or ended, is named with the events that did it (where
+only service lines of a contract were added, ended or re-based, each such line is named, with
+its services, as ``ICB-RIV pays ACU-RIV for ED by activity (a new contract line)``); so is
 an in-scope service that moves to a provider paid on a different basis (from an aligned payment
 contract to a block contract, say), as its activity is then paid differently.
 """
@@ -49,7 +51,8 @@ class MoneyChange:
         Those events in words (``event 1: 81 flows of mh-crisis scaled × 1.3 …``).
     bases : list of dict
         Payment-basis changes: ``commissioner, provider, before, after, events, why``
-        (``before`` or ``after`` None where the contract appeared or ended).
+        (``before`` or ``after`` None where the contract appeared or ended), and ``service``
+        (the line's services, ``;``-separated) where one service line of a contract changed.
     investment_before, investment_after : float or None
         The investment the risk-and-gain-share designer proposes, where the system loses.
     service_bases : list of dict
@@ -126,11 +129,17 @@ def _move(before: float | None, after: float | None) -> str:
 
 
 def _basis_line(item: dict) -> str:
+    """``ICB-RIV pays COM-TRUST by activity, not block: …``; a contract line (``service``)
+    ``ICB-RIV pays ACU-RIV for ED by activity (a new contract line): …``."""
     pair = f"{item['commissioner']} pays {item['provider']}"
+    what = "contract"
+    if item.get("service"):
+        pair += f" for {item['service'].replace(';', ', ')}"
+        what = "contract line"
     if item["before"] is None:
-        text = f"{pair} by {item['after']} (a new contract)"
+        text = f"{pair} by {item['after']} (a new {what})"
     elif item["after"] is None:
-        text = f"{pair} by {item['before']} no longer (the contract ended)"
+        text = f"{pair} by {item['before']} no longer (the {what} ended)"
     else:
         text = f"{pair} by {item['after']}, not {item['before']}"
     return f"{text}: {item['why']}"
@@ -173,10 +182,12 @@ def _service_basis_changes(systems, services: set, touched: dict, relevant: list
     return out
 
 
-def _bases(system, providers: set, service: str | None = None) -> dict:
+def _bases(system, providers: set, service: str | None = None, per_row: bool = False) -> dict:
     """(commissioner, provider) → payment basis in words, for contracts with these providers;
     with service lines, ``api (50% variable); block for UCR, DN``. Given a ``service``, the
-    basis of the contract paying for it (the one naming it, else the one naming none)."""
+    basis of the contract paying for it (the one naming it, else the one naming none). With
+    ``per_row``, one entry per contract row instead: (commissioner, provider, its services
+    ``;``-separated, or ``""`` for the row naming none) → its basis."""
     if system is None:
         return {}
     rels = system.relationships
@@ -190,9 +201,12 @@ def _bases(system, providers: set, service: str | None = None) -> dict:
     pairs = list(zip(rels["source"], rels["target"]))
     lines = (rels["service"].astype(object).fillna("").astype(str) if "service" in rels
              else pd.Series("", index=rels.index, dtype=object))
-    if not (lines != "").any():
+    if not (lines != "").any() and not per_row:
         return dict(zip(pairs, payment))
     named = [[x.strip() for x in line.split(";") if x.strip()] for line in lines]
+    if per_row:
+        return {(*pair, ";".join(names)): basis
+                for pair, basis, names in zip(pairs, payment, named)}
     out: dict = {}
     if service is not None:  # a handful of contracts: the line naming it wins
         for pair, basis, names in zip(pairs, payment, named):
@@ -282,12 +296,34 @@ def _basis_changes(systems, providers: set, touched: dict, relevant: list, resul
     if systems is None:
         return []
     before, after = (_bases(s, providers) for s in systems)
+    rows = [_bases(s, providers, per_row=True) for s in systems]
     out = []
     for pair in sorted(set(before) | set(after)):
         was, now = before.get(pair), after.get(pair)
         if was == now:
             continue
         events, why = _attribute(pair[1], {pair[0]}, touched, relevant, result)
-        out.append({"commissioner": pair[0], "provider": pair[1], "before": was, "after": now,
-                    "events": events, "why": why})
+        lines = _line_changes(pair, *rows) if was is not None and now is not None else None
+        if lines is None:
+            out.append({"commissioner": pair[0], "provider": pair[1], "before": was,
+                        "after": now, "events": events, "why": why})
+            continue
+        out.extend({"commissioner": pair[0], "provider": pair[1], "service": line,
+                    "before": b, "after": a, "events": events, "why": why}
+                   for line, b, a in lines)
     return out
+
+
+def _line_changes(pair: tuple, before: dict, after: dict) -> list | None:
+    """A contract that goes on with the same basis for the services no line names, whose
+    service lines were added, ended or re-based: ``(services, before, after)`` per line
+    (``before`` or ``after`` None where the line appeared or ended); None where the contract
+    naming no service changed too (the whole contract is then named)."""
+    def rows(found: dict) -> dict:
+        return {key[2]: basis for key, basis in found.items() if key[:2] == pair}
+
+    was, now = rows(before), rows(after)
+    if was.get("") != now.get(""):
+        return None
+    return [(line, was.get(line), now.get(line)) for line in sorted(set(was) | set(now))
+            if line and was.get(line) != now.get(line)]
