@@ -278,3 +278,23 @@ def test_the_day_units_are_the_ones_the_incentives_read():
 
 def test_a_system_without_the_columns_gets_no_new_problem(tiny_dir):
     assert messages(tiny_dir) == ([], [])
+
+
+@pytest.mark.parametrize("unit", ["bed_days", "Bed Days", " days "])
+def test_every_day_unit_gives_the_diagnosis_bed_days(tiny_dir, unit):
+    """The diagnosis reads the one list of day units (`netkit.model.schema.DAY_UNITS`), so a
+    unit the incentives count as bed days (``bed_days``) is bed days there too: WARD without a
+    stay is one bed day a contact, so its bed days are its arrivals."""
+    from netkit.diagnosis.measures import measure_counts
+
+    services = pd.read_csv(tiny_dir / "services.csv", dtype=str, keep_default_na=False)
+    services["unit"] = ["", unit, "", "", "", "", ""]
+    services.to_csv(tiny_dir / "services.csv", index=False)
+    system = netkit.load_system(tiny_dir)
+    flows = system.flows.assign(place=system.flows["place"].fillna("all"))
+    counts = measure_counts(flows, system.services)
+    arrivals = flows.loc[(flows["target"] == "WARD") & (flows["source"] != "WARD"),
+                         "patients"].sum()
+    bed_days = counts[counts["measure"] == "bed_days"]
+    assert bed_days["service"].unique().tolist() == ["WARD"]
+    assert bed_days["count"].sum() == pytest.approx(arrivals)

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from netkit.model.schema import HOME
+from netkit.model.schema import DAY_UNITS, HOME
 
 __all__ = ["Measure", "MEASURES", "measure_counts", "NOT_MEASURED"]
 
@@ -86,7 +86,7 @@ def _service_table(services: pd.DataFrame) -> pd.DataFrame:
     stay = pd.to_numeric(services.get("length_of_stay", pd.Series(np.nan, index=services.index)),
                          errors="coerce")
     unit = services.get("unit", pd.Series("", index=services.index)).fillna("").astype(str)
-    by_day = unit.str.strip().str.lower().isin(("day", "days", "bed day", "bed_day", "bed days"))
+    by_day = unit.str.strip().str.lower().isin(DAY_UNITS)
     out["length_of_stay"] = np.where(stay > 0, stay, np.where(by_day, 1.0, np.nan))
     return out.set_index("id")
 

@@ -22,6 +22,7 @@ import pandas as pd
 from netkit.errors import SHOWN_PER_KIND, Problem
 from netkit.io.suggest import _suggest
 from netkit.model.schema import (
+    DAY_UNITS,
     FINANCE_KEYS,
     MONEY_CEILING,
     POPULATION_PREFIX,
@@ -31,10 +32,6 @@ from netkit.model.schema import (
 __all__ = ["check_version_2_references", "check_finance", "check_contract_services",
            "check_service_stays", "DAY_UNITS", "CONTACT_UNITS"]
 
-#: Values of ``services.unit`` (read stripped and in lower case) meaning a contact there is a bed
-#: day: the diagnosis counts bed days there, and a shift's bed days moved are its contacts (the
-#: same words as `netkit.finance.incentives.DAY_UNITS`).
-DAY_UNITS = ("day", "days", "bed_day", "bed day", "bed days", "bed_days")
 
 #: Values of ``services.unit`` meaning a contact is a contact (as with no unit).
 CONTACT_UNITS = ("contact", "contacts", "attendance", "attendances", "appointment",

@@ -244,3 +244,9 @@ STATUTORY_TYPES = (
     "icb", "acute_trust", "community_trust", "mental_health_trust", "ambulance_trust",
     "local_authority",
 )
+
+
+#: Values of ``services.unit`` (read stripped and in lower case) meaning a contact there is a bed
+#: day: the diagnosis counts bed days there, a shift's bed days moved are its contacts there, and
+#: validation checks near misses against these words.
+DAY_UNITS = ("day", "days", "bed_day", "bed day", "bed days", "bed_days")
