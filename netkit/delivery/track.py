@@ -37,10 +37,12 @@ would have done), ``case_mix_change = E1 (q1 − q0)(1 − d0)`` and ``effect = 
 (the diversion), summing to ``F1 − F0``. A fall in admissions from falling demand is not
 credited to the scheme.
 
-**Settlement** runs `netkit.find_partners` with the shift's fraction at the plan's target and at
-the achieved shift (clamped to 0–1) and reads who pays whom under each, by the same rules: the
-risk-and-gain-share designer's proposal (the partner set's ``risk_share``, summed per payer and
-payee), else the version 1 ``transfers``: who owes whom now, against the plan.
+**Settlement** reads who pays whom at the plan's target and at the achieved shift (clamped to
+0–1), by the same rules: the risk-and-gain-share designer's proposal, summed per payer and payee:
+who owes whom now, against the plan. The plan's is the planned partner set's ``risk_share``
+(`netkit.find_partners` at the plan's target, run once: its scope serves the measures too); the
+achieved one is designed directly on the same money (`netkit.finance.incentives` and
+`netkit.finance.risk_share.design_share`, as a partner query makes it), with no partner query.
 **The partnership** is recomputed on the actuals (the last 12 months, or the months since the
 start if fewer, as patients a year in place of the pathways' flows) at the achieved shift, and
 compared with the planned partner set: seats to add and seats to release, with why.
@@ -213,11 +215,21 @@ def _split(base: pd.DataFrame, recent: pd.DataFrame, scale: float) -> dict:
             "to_share_after": d1}
 
 
+class _Values:
+    """A text column as integer codes over its distinct values, so that membership is judged
+    once per distinct value (a few hundred services, not hundreds of thousands of cells)."""
+
+    def __init__(self, column: pd.Series):
+        self.codes, uniques = pd.factorize(column)
+        self.uniques = pd.Index(uniques)
+
+    def isin(self, ids) -> np.ndarray:
+        return np.append(self.uniques.isin(list(ids)), False)[self.codes]  # missing: False
+
+
 def _member(column: pd.Series, ids) -> np.ndarray:
-    """``column.isin(ids)`` as a numpy array, judged once per distinct value (a few hundred
-    services, not hundreds of thousands of text cells)."""
-    codes, uniques = pd.factorize(column)
-    return np.append(pd.Index(uniques).isin(list(ids)), False)[codes]
+    """``column.isin(ids)`` as a numpy array (see `_Values`)."""
+    return _Values(column).isin(ids)
 
 
 def _inputs(system: System, opportunity, actuals) -> tuple:
@@ -243,16 +255,16 @@ def _flagged(system: System, opp, scope, actuals: pd.DataFrame) -> pd.DataFrame:
                                f"({', '.join(scope.pathways)}); check the file is this "
                                "opportunity's")
     hospital = set(system.services.loc[system.services["category"].isin(HOSPITAL), "id"])
-    target, source = a["target"], a["source"]
-    home = _member(target, [HOME])
+    target, source = _Values(a["target"]), _Values(a["source"])
+    home = target.isin([HOME])
     # a patient reaches a set of services when a flow enters it from outside it (ED to an
     # acute ward is one patient reaching the hospital, not two)
     return a.assign(_month=month_indices(a["period"]),
-                    _from=_member(target, from_ids) & ~_member(source, from_ids),
-                    _to=_member(target, to_ids) & ~_member(source, to_ids),
-                    _entry=_member(source, [HOME]),
+                    _from=target.isin(from_ids) & ~source.isin(from_ids),
+                    _to=target.isin(to_ids) & ~source.isin(to_ids),
+                    _entry=source.isin([HOME]),
                     _reached=~home,
-                    _community=~home & ~_member(target, hospital))
+                    _community=~home & ~target.isin(hospital))
 
 
 def _measures(total: pd.DataFrame, months, plan, scale: float, unit: str,
