@@ -424,3 +424,23 @@ def test_track_reports_its_stages(tiny):
     assert seen == ["reading the actuals", "the partner set at the plan",
                     "measures and control limits", "settling the gain-share on the actuals",
                     "recomputing the partnership on the actuals"]
+
+
+def test_the_plan_met_exactly_is_settled_on_the_plans_design(tiny, monkeypatch):
+    """Baseline: no patients to UCR (d0 = 0); latest months 25 of 50 (d1 = 0.5): the plan's 50%
+    exactly, so who owes whom is the plan's, with no second design."""
+    from netkit.delivery import track as module
+
+    rows = [r for m in range(1, 13) for r in month_rows(f"2024-{m:02d}", 100, 50, 0, 50)]
+    rows += [r for m in range(1, 4) for r in month_rows(f"2025-{m:02d}", 100, 25, 25, 50)]
+    frame = pd.DataFrame(rows, columns=["pathway", "source", "target", "place", "period",
+                                        "patients"])
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the plan's design serves")
+
+    monkeypatch.setattr(module, "_design_at", refuse)
+    result = track(tiny, with_plan(tiny.opportunity("frailty")), frame)
+    assert result.achieved == 0.5
+    s = result.settlement
+    assert len(s) and (s["amount"] == s["amount_plan"]).all() and (s["difference"] == 0).all()

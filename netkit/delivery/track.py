@@ -55,6 +55,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
+from netkit._frames import isin
 from netkit._progress import stage
 from netkit.delivery.actuals import (
     month_index,
@@ -339,7 +340,8 @@ def _by_partner(a, scope, months, plan, base, recent, t) -> pd.DataFrame:
     """Per partner (the candidate standing for each provider): the planned and the achieved
     change in patients a month at its from and to services, demand held at the actuals'
     (``t``: the monthly totals)."""
-    moved = a[a["_from"].to_numpy() | a["_to"].to_numpy()]
+    moved = a[["target", "patients", "_from", "_month"]][a["_from"].to_numpy()
+                                                         | a["_to"].to_numpy()]
     # the partner of each distinct target service, then one groupby over integer codes
     targets, distinct = pd.factorize(moved["target"])
     candidate = scope.services.set_index("id")["candidate"].reindex(distinct)
@@ -403,7 +405,9 @@ def _settle(system, opp, achieved, at_plan) -> tuple:
         notes.append(f"the achieved shift ({achieved:.1%}) is outside 0–100%; money is settled "
                      f"at {used:.0%}")
     planned = _transfers(at_plan.risk_share)
-    now = _transfers(_design_at(system, _at(opp, used), at_plan.scope))
+    # the plan met exactly: the same shift, the same design
+    now = (planned.copy() if used == at_plan.opportunity.shift.fraction
+           else _transfers(_design_at(system, _at(opp, used), at_plan.scope)))
     both = planned.merge(now, on=["payer", "payee"], how="outer", suffixes=("_plan", ""))
     both = both.fillna({"amount": 0.0, "amount_plan": 0.0})
     both["difference"] = (both["amount"] - both["amount_plan"]).round(2)  # to the penny
@@ -422,11 +426,12 @@ def _actual_system(system: System, scope, a: pd.DataFrame, months: np.ndarray,
     """The system with the opportunity's pathways' flows replaced by the actuals' latest year
     (or the months since the start, if fewer), as patients a year."""
     recent = months[-12:] if len(months[months >= start]) >= 12 else months[months >= start]
-    last = a[a["_month"].isin(recent)]
-    flows = (last.groupby(["pathway", "source", "target", "place"], sort=True)["patients"].sum()
+    columns = ["pathway", "source", "target", "place", "patients"]
+    last = a[columns][np.isin(a["_month"].to_numpy(), recent)]  # only the columns it needs
+    flows = (last.groupby(columns[:-1], sort=True)["patients"].sum()
              * (12 / len(recent))).reset_index()
     flows["place"] = flows["place"].replace("", np.nan)
-    kept = system.flows[~system.flows["pathway"].isin(scope.pathways)]
+    kept = system.flows[~isin(system.flows["pathway"], scope.pathways)]
     tables = {**system.tables(), "flows": pd.concat([kept, flows], ignore_index=True)}
     return System(tables, system.meta, system.opportunities.values(), system.source,
                   given_columns=system.given_columns)
