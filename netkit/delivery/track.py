@@ -168,18 +168,26 @@ def _population(system: System, scope, places: list[str]) -> tuple[dict, str | N
 FLAGS = ("from", "to", "entry", "reached", "community")
 
 
-def _monthly(a: pd.DataFrame, months: np.ndarray, by: str | None = None) -> pd.DataFrame:
-    """The flags' patients summed by month (and by ``by``, e.g. place), every month present
-    (0 if none): one groupby over integer month (and group) codes, not the text columns."""
-    values = a["patients"].to_numpy(dtype="float64")[:, None] * a[[f"_{f}" for f in FLAGS]]\
-        .to_numpy(dtype="float64")
+def _weighted(a: pd.DataFrame) -> pd.DataFrame:
+    """Each row's patients under each of `FLAGS` (0 where the flag is off), made once for
+    every sum below."""
+    values = (a["patients"].to_numpy(dtype="float64")[:, None]
+              * a[[f"_{f}" for f in FLAGS]].to_numpy(dtype="float64"))
+    return pd.DataFrame(values, columns=list(FLAGS))
+
+
+def _monthly(a: pd.DataFrame, weighted: pd.DataFrame, months: np.ndarray,
+             by: str | None = None) -> pd.DataFrame:
+    """The flags' patients (``weighted``, `_weighted`) summed by month (and by ``by``, e.g.
+    place), every month present (0 if none): one groupby over integer month (and group) codes,
+    not the text columns."""
     month = a["_month"].to_numpy()
     if by is None:
-        summed = pd.DataFrame(values, columns=list(FLAGS)).groupby(month).sum()
+        summed = weighted.groupby(month).sum()
         summed.index.name = "_month"
         return summed.reindex(pd.Index(months, name="_month"), fill_value=0.0)
     codes, keys = pd.factorize(a[by], sort=True)
-    summed = pd.DataFrame(values, columns=list(FLAGS)).groupby([codes, month]).sum()
+    summed = weighted.groupby([codes, month]).sum()
     full = pd.MultiIndex.from_product([np.arange(len(keys)), months])
     summed = summed.reindex(full, fill_value=0.0)
     summed.index = pd.MultiIndex.from_product([keys, months], names=[by, "_month"])
@@ -312,9 +320,9 @@ def _spc(values: pd.Series, base: np.ndarray, better, target):
                min_baseline=min(MIN_BASELINE, max(stop - start, 2)))
 
 
-def _by_place(a, months, plan, base, recent, pop) -> pd.DataFrame:
+def _by_place(a, weighted, months, plan, base, recent, pop) -> pd.DataFrame:
     """The achieved shift and the change in entries per place (every place at once)."""
-    m = _monthly(a, months, by="place")
+    m = _monthly(a, weighted, months, by="place")
     places = m.index.levels[0]
     cube = m.to_numpy().reshape(len(places), len(months), len(FLAGS))
     b, r = cube[:, base, :].sum(axis=1), cube[:, recent, :].sum(axis=1)
@@ -530,7 +538,8 @@ def track(system: System, opportunity, actuals, *, window: int = WINDOW,
     scale = PER / sum(pop.values()) if pop else 1.0
     unit = f"patients per {PER:,} {words} a month" if pop else "patients a month"
     stage("measures and control limits")
-    total = _monthly(a, months)
+    weighted = _weighted(a)
+    total = _monthly(a, weighted, months)
     measures, achieved = _measures(total, months, plan, scale, unit, recent, base)
     split = _split(total[base], total[recent], scale)
     notes = [] if base.sum() >= MIN_BASELINE else [
@@ -548,7 +557,8 @@ def track(system: System, opportunity, actuals, *, window: int = WINDOW,
     return TrackResult(
         opportunity=opp, system_name=system.name, plan=plan, unit=unit,
         periods=tuple(month_label(m) for m in months), window=window, measures=tuple(measures),
-        achieved=achieved, demand=split, by_place=_by_place(a, months, plan, base, recent, pop),
+        achieved=achieved, demand=split,
+        by_place=_by_place(a, weighted, months, plan, base, recent, pop),
         by_partner=_by_partner(a, scope, months, plan, base, recent, total),
         settlement=settlement, partnership=partnership, names=system.organisation_names(),
         notes=tuple(notes))
