@@ -475,61 +475,6 @@ def diagnosis_benchmarks(repeat: int) -> list[tuple]:
     return rows
 
 
-def monthly_actuals(system, opportunity, months: int = 36, start: int = 12, seed: int = 0):
-    """Monthly actuals for an opportunity's pathways: its flows a month with 4% a year demand
-    growth, the shift ramped over 6 months to 60% of plan from month ``start``, Poisson
-    noise (seeded)."""
-    import numpy as np
-    import pandas as pd
-
-    from netkit.model.selectors import select_services
-    from netkit.partners.scope import find_scope
-
-    scope = find_scope(system, opportunity)
-    services = scope.services
-    moving = set(services.loc[select_services(services, opportunity.shift.from_), "id"])
-    flows = scope.flows[["pathway", "source", "target", "place", "patients"]].copy()
-    flows["place"] = flows["place"].fillna("")
-    rng = np.random.default_rng(seed)
-    into = flows["target"].isin(moving).to_numpy()
-    frames = []
-    for k in range(months):
-        done = 0.0 if k < start else 0.6 * opportunity.shift.fraction * min(1, (k - start + 1) / 6)
-        mean = flows["patients"].to_numpy() / 12 * 1.04 ** (k / 12) * np.where(into, 1 - done, 1)
-        frames.append(flows.assign(patients=rng.poisson(mean),
-                                   period=f"{2023 + k // 12}-{k % 12 + 1:02d}"))
-    return pd.concat(frames, ignore_index=True)
-
-
-def delivery_benchmark(repeat: int) -> list[tuple]:
-    """Tracking one opportunity over 36 months of the generated ICS (`netkit.track`: the
-    measures, SPC, settlement and the partner set recomputed on the actuals); target under
-    1 s."""
-    import dataclasses
-    import tempfile
-
-    folder = Path(tempfile.mkdtemp(prefix="netkit-bench-")) / "ics"
-    netkit.generate_system(folder, "ics", seed=0, area="QKK")
-    system = netkit.load_system(folder)
-    opp = system.opportunity("QKK-frailty-admissions")
-    plan = {"baseline": ["2023-01", "2023-12"], "start": "2024-01", "target": opp.shift.fraction,
-            "months": 24}
-    opp = (dataclasses.replace(opp, plan=plan) if hasattr(opp, "plan")
-           else dataclasses.replace(opp, extra={**opp.extra, "plan": plan}))
-    raw = monthly_actuals(system, opp)
-    t_read, m_read = timed(lambda: netkit.read_actuals(raw, system), repeat)
-    actuals = netkit.read_actuals(raw, system)
-    t, m = timed(lambda: netkit.track(system, opp, actuals, partners=False), repeat)
-    t_all, m_all = timed(lambda: netkit.track(system, opp, actuals), repeat)
-    t_one, _ = timed(lambda: netkit.find_partners(system, opp), repeat)
-    what = f"36 months of the generated ICS ({len(actuals):,} actuals rows)"
-    return [(f"read and check the actuals, {what}", t_read, m_read, ""),
-            (f"track one opportunity: measures, SPC, by place and partner, {what}", t, m,
-             "target: under 1 s"),
-            (f"track with settlement and the partnership recomputed, {what}", t_all, m_all,
-             f"three partner queries, one takes {t_one:.2f} s")]
-
-
 def _once(func) -> float:
     start = time.perf_counter()
     func()
@@ -627,7 +572,6 @@ def main(argv=None) -> int:
     if not args.skip_scale:
         rows += scale_benchmarks(args.repeat)
         rows += diagnosis_benchmarks(args.repeat)
-        rows += delivery_benchmark(args.repeat)
     if not args.skip_events:
         rows += mining_benchmarks(args.repeat)
     measured = [] if args.skip_targets else run_targets(None, args.repeat)

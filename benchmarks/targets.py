@@ -314,3 +314,68 @@ def dfg_sorted(ctx):
                f"{seconds / t_floor:.1f}x a bare numpy count of the pairs alone "
                f"({t_floor:.3f} s; runs taken in turn)", met=rate >= 60,
                figure=f"{rate:.1f}M events/s")
+
+
+# -- issue 19: delivery ---------------------------------------------------------------------------
+TRACK = "track one opportunity over 36 months of an ICS"
+
+
+def monthly_actuals(system, opportunity, months: int = 36, start: int = 12, seed: int = 0):
+    """Monthly actuals for an opportunity's pathways: its flows a month with 4% a year demand
+    growth, the shift ramped over 6 months to 60% of plan from month ``start``, Poisson
+    noise (seeded)."""
+    import numpy as np
+    import pandas as pd
+
+    from netkit.model.selectors import select_services
+    from netkit.partners.scope import find_scope
+
+    scope = find_scope(system, opportunity)
+    services = scope.services
+    moving = set(services.loc[select_services(services, opportunity.shift.from_), "id"])
+    flows = scope.flows[["pathway", "source", "target", "place", "patients"]].copy()
+    flows["place"] = flows["place"].fillna("")
+    rng = np.random.default_rng(seed)
+    into = flows["target"].isin(moving).to_numpy()
+    frames = []
+    for k in range(months):
+        done = 0.0 if k < start else 0.6 * opportunity.shift.fraction * min(1, (k - start + 1) / 6)
+        mean = flows["patients"].to_numpy() / 12 * 1.04 ** (k / 12) * np.where(into, 1 - done, 1)
+        frames.append(flows.assign(patients=rng.poisson(mean),
+                                   period=f"{2023 + k // 12}-{k % 12 + 1:02d}"))
+    return pd.concat(frames, ignore_index=True)
+
+
+@target(TRACK, "under 1 s")
+def track_ics(ctx):
+    """`netkit.track` on the generated ICS (QKK-frailty-admissions, a 12-month baseline, then a
+    shift ramped to 60% of plan): the measures alone, and with the gain-share settled and the
+    partnership recomputed; runs taken in turn with one partner query, its floor."""
+    import dataclasses
+    import tempfile
+
+    ics = ctx.system("ics")
+    opp = ics.opportunity("QKK-frailty-admissions")
+    plan = {"baseline": ["2023-01", "2023-12"], "start": "2024-01",
+            "target": opp.shift.fraction, "months": 24}
+    opp = (dataclasses.replace(opp, plan=plan) if hasattr(opp, "plan")
+           else dataclasses.replace(opp, extra={**opp.extra, "plan": plan}))
+    file = Path(tempfile.mkdtemp(prefix="netkit-bench-track-")) / "actuals.csv"
+    monthly_actuals(ics, opp).to_csv(file, index=False)
+    actuals = netkit.read_actuals(file, ics)
+    t_read, t_alone, t_all, t_query = interleaved(
+        [lambda: netkit.read_actuals(file, ics),
+         lambda: netkit.track(ics, opp, actuals, partners=False),
+         lambda: netkit.track(ics, opp, actuals),
+         lambda: netkit.find_partners(ics, opp)], max(min(ctx.repeat, 3), 1))
+    _, m_alone = timed(lambda: netkit.track(ics, opp, actuals, partners=False), 1)
+    what = f"{len(actuals):,} rows of actuals, already read"
+    return [Row(f"track one opportunity: the measures, SPC, by place and by partner ({what})",
+                t_alone, m_alone, f"reading and checking the actuals file {t_read:.2f} s; runs "
+                "taken in turn", met=t_alone < 1, figure=f"{t_alone:.2f} s",
+                what=f"{TRACK}: the measures alone"),
+            Row(f"track with the gain-share settled and the partnership recomputed ({what})",
+                t_all, float("nan"), f"two partner queries (the plan's and the actuals'); "
+                f"one takes {t_query:.2f} s; runs taken in turn", met=t_all < 1,
+                figure=f"{t_all:.2f} s (one partner query {t_query:.2f} s)",
+                what=f"{TRACK}: with the settlement and the partnership")]

@@ -171,3 +171,24 @@ def test_cli_mine_by_month_refuses_a_system(tmp_path):
     assert run.exit_code == 2
     assert "--by month writes monthly actuals, not a system's flows" in run.output
     assert not (tmp_path / "sys").exists()
+
+
+def test_rows_come_back_in_order_whatever_the_file_order(tmp_path):
+    """Sorted by period, pathway, source, target and place (blank first), periods stripped."""
+    text = HEADER + ("frailty,GPS,ED,South,2025-02,5\n"
+                     "frailty,@home,GPS,,2025-02,12\n"
+                     "frailty,GPS,ED,North, 2025-01 ,4\n"
+                     "frailty,@home,GPS,South,2025-01,3\n"
+                     "frailty,@home,GPS,,2025-01,10\n")
+    out = read_actuals(write(tmp_path, text))
+    assert out[["period", "source", "place", "patients"]].values.tolist() == [
+        ["2025-01", "@home", "", 10.0], ["2025-01", "@home", "South", 3.0],
+        ["2025-01", "GPS", "North", 4.0], ["2025-02", "@home", "", 12.0],
+        ["2025-02", "GPS", "South", 5.0]]
+
+
+def test_a_repeat_is_found_however_far_apart_the_rows_are(tmp_path):
+    text = HEADER + GOOD + "frailty,GPS,ED,North,2025-01,1\n" + "frailty,GPS,ED,,2025-01,7\n"
+    assert problems(write(tmp_path, text)) == [
+        "actuals.csv row 7, column period: '2025-01' repeats the flow at row 3 (same pathway, "
+        "source, target, place and period); add the patients together in one row"]

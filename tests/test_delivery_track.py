@@ -346,3 +346,101 @@ def test_the_riverside_frailty_rates_are_per_100000_aged_65_and_over():
               partners=False)
     assert r.unit == "patients per 100,000 aged 65 and over a month"
     assert r.latest_months() == "April–June 2026"
+
+
+# -- speed without a different answer (issue 21) --------------------------------------------------
+def test_two_partner_queries_and_one_scope(tiny, monkeypatch):
+    """The plan's partner set serves the settlement and the scope; the achieved shift is
+    settled without a partner query of its own; only the partnership check runs another."""
+    from netkit.delivery import track as module
+
+    calls = []
+    real = module.find_partners
+
+    def counted(system, opp, **options):
+        calls.append(opp.shift.fraction)
+        return real(system, opp, **options)
+
+    def no_scope(*args, **kwargs):
+        raise AssertionError("the planned partner set's scope is reused")
+
+    monkeypatch.setattr(module, "find_partners", counted)
+    monkeypatch.setattr(module, "find_scope", no_scope)
+    result = track(tiny, with_plan(tiny.opportunity("frailty")), actuals())
+    assert calls == pytest.approx([0.5, 0.25])  # the plan's, then the actuals' partnership
+    assert result.settlement.set_index(["payer", "payee"]).loc[("ICB", "ACUTE"), "amount"] == \
+        pytest.approx(192_500, abs=0.01)
+
+
+def test_the_settlement_is_the_one_a_partner_query_would_give(tiny, result):
+    from netkit.delivery.track import _at, _transfers
+
+    opp = with_plan(tiny.opportunity("frailty"))
+    at_plan = netkit.find_partners(tiny, _at(opp, 0.5))
+    at_actual = netkit.find_partners(tiny, _at(opp, result.achieved), incumbents=at_plan.core)
+    expected = _transfers(at_actual.risk_share).set_index(["payer", "payee"])["amount"]
+    got = result.settlement.set_index(["payer", "payee"])["amount"]
+    assert got[got > 0].sort_index().to_dict() == expected.sort_index().to_dict()
+
+
+def test_the_measures_alone_need_no_partner_query(tiny, monkeypatch):
+    from netkit.delivery import track as module
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("no partner query for the measures alone")
+
+    monkeypatch.setattr(module, "find_partners", refuse)
+    monkeypatch.setattr(module, "compute_incentives", refuse)
+    result = track(tiny, with_plan(tiny.opportunity("frailty")), actuals(), partners=False)
+    assert result.achieved == pytest.approx(0.25) and result.partnership is None
+    assert result.settlement.empty
+
+
+def test_by_place_each_place_by_hand(tiny):
+    """North as the module's series; South's diverted share falls: d1 = 5 / 50 = 0.1, so
+    (0.1 − 0.2) / 0.8 = −0.125, −25% of the plan's 0.5. Entries are per 100,000 of each place's
+    population in tiny's places.csv (North 60,000, South 40,000): North 100 → 120 a month is
+    166.67 → 200, South's 100 is 250."""
+    north = actuals().assign(place="North")
+    south = actuals(after=(100, 45, 5, 50)).assign(place="South")
+    both = pd.concat([south, north], ignore_index=True)
+    opp = dataclasses.replace(with_plan(tiny.opportunity("frailty")), places=())
+    by_place = track(tiny, opp, both, partners=False).by_place
+    assert by_place["place"].tolist() == ["North", "South"]
+    assert by_place["baseline_to_share"].tolist() == pytest.approx([0.2, 0.2])
+    assert by_place["achieved"].tolist() == pytest.approx([0.25, -0.125])
+    assert by_place["achieved_fraction"].tolist() == pytest.approx([0.5, -0.25])
+    assert by_place["population"].tolist() == [60_000, 40_000]
+    assert by_place["entries_before"].tolist() == pytest.approx([100 / 0.6, 250])
+    assert by_place["entries_after"].tolist() == pytest.approx([200, 250])
+
+
+def test_track_reports_its_stages(tiny):
+    from netkit import _progress
+
+    seen = []
+    with _progress.reporting(lambda what, done, total: seen.append(what)):
+        track(tiny, with_plan(tiny.opportunity("frailty")), actuals())
+    assert seen == ["reading the actuals", "the partner set at the plan",
+                    "measures and control limits", "settling the gain-share on the actuals",
+                    "recomputing the partnership on the actuals"]
+
+
+def test_the_plan_met_exactly_is_settled_on_the_plans_design(tiny, monkeypatch):
+    """Baseline: no patients to UCR (d0 = 0); latest months 25 of 50 (d1 = 0.5): the plan's 50%
+    exactly, so who owes whom is the plan's, with no second design."""
+    from netkit.delivery import track as module
+
+    rows = [r for m in range(1, 13) for r in month_rows(f"2024-{m:02d}", 100, 50, 0, 50)]
+    rows += [r for m in range(1, 4) for r in month_rows(f"2025-{m:02d}", 100, 25, 25, 50)]
+    frame = pd.DataFrame(rows, columns=["pathway", "source", "target", "place", "period",
+                                        "patients"])
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the plan's design serves")
+
+    monkeypatch.setattr(module, "_design_at", refuse)
+    result = track(tiny, with_plan(tiny.opportunity("frailty")), frame)
+    assert result.achieved == 0.5
+    s = result.settlement
+    assert len(s) and (s["amount"] == s["amount_plan"]).all() and (s["difference"] == 0).all()

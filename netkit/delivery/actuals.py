@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from netkit._frames import blank_as_empty
+from netkit._frames import blank_as_empty, isin
 from netkit.errors import SHOWN_PER_KIND, InputError, Problem
 from netkit.io.reading import ROW_COLUMN, decode_text, read_csv_text
 from netkit.io.validation import _check_table
@@ -29,6 +29,8 @@ __all__ = ["read_actuals", "month_index", "month_indices", "month_label", "PERIO
 PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 #: The columns of an actuals table, in order.
 COLUMNS = ("pathway", "source", "target", "place", "period", "patients")
+#: What makes a row one flow in one month.
+KEY = COLUMNS[:-1]
 
 
 def month_index(period: str) -> int:
@@ -130,19 +132,40 @@ def read_actuals(source, system=None, label: str | None = None) -> pd.DataFrame:
         raise InputError([p for p in problems if p.severity == "error"] or problems,
                          [p for p in problems if p.severity == "warning"])
     typed = complete_columns("flows", typed)
-    typed = typed.assign(place=blank_as_empty(typed["place"]),
-                         period=typed["period"].astype(str).str.strip())
-    _check_periods(typed, label, problems)
+    # each distinct place and period is cleaned once (a few dozen), not once per row
+    typed = typed.assign(place=_by_value(typed["place"], blank_as_empty),
+                         period=_by_value(typed["period"], lambda u: u.astype(str).str.strip()))
+    codes = _codes(typed, KEY)  # once: for repeated rows and for the order
+    _check_periods(typed, label, problems, codes)
     if system is not None:
         _check_references(typed, system, label, problems)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise InputError(errors, [p for p in problems if p.severity == "warning"])
     out = typed[list(COLUMNS)].astype({"patients": "float64"})
-    out = out.sort_values(["period", "pathway", "source", "target", "place"],
-                          kind="mergesort").reset_index(drop=True)
+    # sorted by period, pathway, source, target and place (stable): the text columns' sorted
+    # codes in one lexsort, rather than a sort of the text itself
+    order = np.lexsort([codes[c].to_numpy() for c in ("place", "target", "source", "pathway",
+                                                      "period")])
+    out = out.take(order).reset_index(drop=True)
     out.attrs["netkit_actuals"] = True  # read and checked: netkit.track need not read it again
     return out
+
+
+def _by_value(values: pd.Series, func) -> pd.Series:
+    """``func(values)`` worked out once for each distinct value and spread back over the rows
+    (``func`` maps a Series to a Series of the same length, element by element)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    out = func(pd.Series(uniques)).take(codes)
+    out.index, out.name = values.index, values.name
+    return out
+
+
+def _codes(frame: pd.DataFrame, columns) -> pd.DataFrame:
+    """The columns as integer codes in the order of their values (equal values, equal codes;
+    a missing value its own), so that rows compare and sort as their text would."""
+    return pd.DataFrame({c: pd.factorize(frame[c], sort=True, use_na_sentinel=False)[0]
+                         for c in columns}, index=frame.index)
 
 
 def _flag(problems, label, frame, mask, column, message) -> None:
@@ -158,15 +181,17 @@ def _flag(problems, label, frame, mask, column, message) -> None:
                                 f"and {more:,} more rows like these", more=more))
 
 
-def _check_periods(frame: pd.DataFrame, label: str, problems: list[Problem]) -> None:
-    """Months written YYYY-MM; no row repeated within a month; no month missing."""
-    good = frame["period"].str.match(PERIOD)
+def _check_periods(frame: pd.DataFrame, label: str, problems: list[Problem],
+                   codes: pd.DataFrame) -> None:
+    """Months written YYYY-MM; no row repeated within a month (``codes``: `KEY` as integer
+    codes); no month missing."""
+    good = _by_value(frame["period"], lambda u: u.str.match(PERIOD).fillna(False)
+                     .astype(bool)).to_numpy()
     _flag(problems, label, frame, ~good, "period",
           "is not a month written YYYY-MM (e.g. 2026-04)")
-    key = ["pathway", "source", "target", "place", "period"]
-    dup = frame.duplicated(key, keep="first")
+    dup = codes.duplicated(keep="first")
     if dup.any():
-        firsts = iter(frame.groupby(key)[ROW_COLUMN].transform("min")[dup].tolist())
+        firsts = iter(frame.groupby(list(KEY))[ROW_COLUMN].transform("min")[dup].tolist())
         _flag(problems, label, frame, dup, "period",
               lambda row, value: f"repeats the flow at row {next(firsts)} (same pathway, source, "
                                  "target, place and period); add the patients together in one row")
@@ -189,9 +214,9 @@ def _check_periods(frame: pd.DataFrame, label: str, problems: list[Problem]) -> 
 def _check_references(frame: pd.DataFrame, system, label: str, problems: list[Problem]) -> None:
     """Pathways of the system, and services of the system or @home at both ends."""
     pathways = set(system.pathways["id"])
-    _flag(problems, label, frame, ~frame["pathway"].isin(pathways), "pathway",
+    _flag(problems, label, frame, ~isin(frame["pathway"], pathways), "pathway",
           "is not a pathway id in the system's pathways.csv")
     ends = set(system.services["id"]) | {HOME}
     for column in ("source", "target"):
-        _flag(problems, label, frame, ~frame[column].isin(ends), column,
+        _flag(problems, label, frame, ~isin(frame[column], ends), column,
               f"is not a service id in the system's services.csv or {HOME}")

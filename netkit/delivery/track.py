@@ -37,10 +37,12 @@ would have done), ``case_mix_change = E1 (q1 − q0)(1 − d0)`` and ``effect = 
 (the diversion), summing to ``F1 − F0``. A fall in admissions from falling demand is not
 credited to the scheme.
 
-**Settlement** runs `netkit.find_partners` with the shift's fraction at the plan's target and at
-the achieved shift (clamped to 0–1) and reads who pays whom under each, by the same rules: the
-risk-and-gain-share designer's proposal (the partner set's ``risk_share``, summed per payer and
-payee), else the version 1 ``transfers``: who owes whom now, against the plan.
+**Settlement** reads who pays whom at the plan's target and at the achieved shift (clamped to
+0–1), by the same rules: the risk-and-gain-share designer's proposal, summed per payer and payee:
+who owes whom now, against the plan. The plan's is the planned partner set's ``risk_share``
+(`netkit.find_partners` at the plan's target, run once: its scope serves the measures too); the
+achieved one is designed directly on the same money (`netkit.finance.incentives` and
+`netkit.finance.risk_share.design_share`, as a partner query makes it), with no partner query.
 **The partnership** is recomputed on the actuals (the last 12 months, or the months since the
 start if fewer, as patients a year in place of the pathways' flows) at the achieved shift, and
 compared with the planned partner set: seats to add and seats to release, with why.
@@ -53,6 +55,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
+from netkit._frames import isin
 from netkit._progress import stage
 from netkit.delivery.actuals import (
     month_index,
@@ -63,10 +66,12 @@ from netkit.delivery.actuals import (
 from netkit.delivery.result import Measure, TrackResult
 from netkit.delivery.spc import MIN_BASELINE, xmr
 from netkit.errors import OpportunityError, OptionError
+from netkit.finance.incentives import incentives as compute_incentives
+from netkit.finance.risk_share import design_share
 from netkit.model.schema import HOME
 from netkit.model.selectors import select_services
 from netkit.model.system import System
-from netkit.partners.find import find_partners
+from netkit.partners.find import _money_flows, find_partners
 from netkit.partners.scope import find_scope
 
 __all__ = ["track", "plan_of", "planned_fraction", "HOSPITAL", "WINDOW"]
@@ -158,16 +163,35 @@ def _population(system: System, scope, places: list[str]) -> tuple[dict, str | N
     return (pop, words) if len(pop) == len(places) and places else ({}, None)
 
 
-def _monthly(actuals: pd.DataFrame, groups: list[str], months: np.ndarray) -> pd.DataFrame:
-    """The flags' patients summed by ``groups`` and month, every month present (0 if none)."""
-    flags = ["from", "to", "entry", "reached", "community"]
-    frame = actuals.assign(**{f: actuals["patients"] * actuals[f"_{f}"] for f in flags})
-    summed = frame.groupby(groups + ["_month"])[flags].sum()
-    if not groups:
+#: What `_monthly` sums: patients reaching the from and to services, entering the pathway,
+#: reaching any service, and reaching one outside hospital.
+FLAGS = ("from", "to", "entry", "reached", "community")
+
+
+def _weighted(a: pd.DataFrame) -> pd.DataFrame:
+    """Each row's patients under each of `FLAGS` (0 where the flag is off), made once for
+    every sum below."""
+    values = (a["patients"].to_numpy(dtype="float64")[:, None]
+              * a[[f"_{f}" for f in FLAGS]].to_numpy(dtype="float64"))
+    return pd.DataFrame(values, columns=list(FLAGS))
+
+
+def _monthly(a: pd.DataFrame, weighted: pd.DataFrame, months: np.ndarray,
+             by: str | None = None) -> pd.DataFrame:
+    """The flags' patients (``weighted``, `_weighted`) summed by month (and by ``by``, e.g.
+    place), every month present (0 if none): one groupby over integer month (and group) codes,
+    not the text columns."""
+    month = a["_month"].to_numpy()
+    if by is None:
+        summed = weighted.groupby(month).sum()
+        summed.index.name = "_month"
         return summed.reindex(pd.Index(months, name="_month"), fill_value=0.0)
-    keys = [summed.index.get_level_values(g).unique() for g in groups]
-    full = pd.MultiIndex.from_product(keys + [months], names=groups + ["_month"])
-    return summed.reindex(full, fill_value=0.0)
+    codes, keys = pd.factorize(a[by], sort=True)
+    summed = weighted.groupby([codes, month]).sum()
+    full = pd.MultiIndex.from_product([np.arange(len(keys)), months])
+    summed = summed.reindex(full, fill_value=0.0)
+    summed.index = pd.MultiIndex.from_product([keys, months], names=[by, "_month"])
+    return summed
 
 
 def _shares(m: pd.DataFrame) -> pd.DataFrame:
@@ -200,33 +224,56 @@ def _split(base: pd.DataFrame, recent: pd.DataFrame, scale: float) -> dict:
             "to_share_after": d1}
 
 
-def _prepare(system: System, opportunity, actuals) -> tuple:
-    """The opportunity, its plan, its scope and the in-scope actuals with flags per row."""
+class _Values:
+    """A text column as integer codes over its distinct values, so that membership is judged
+    once per distinct value (a few hundred services, not hundreds of thousands of cells)."""
+
+    def __init__(self, column: pd.Series):
+        self.codes, uniques = pd.factorize(column)
+        self.uniques = pd.Index(uniques)
+
+    def isin(self, ids) -> np.ndarray:
+        return np.append(self.uniques.isin(list(ids)), False)[self.codes]  # missing: False
+
+
+def _member(column: pd.Series, ids) -> np.ndarray:
+    """``column.isin(ids)`` as a numpy array (see `_Values`)."""
+    return _Values(column).isin(ids)
+
+
+def _inputs(system: System, opportunity, actuals) -> tuple:
+    """The opportunity, its plan and the actuals, read and checked."""
     opp = (system.opportunity(opportunity) if isinstance(opportunity, str) else opportunity)
     plan = plan_of(opp)
     if not isinstance(actuals, pd.DataFrame) or not actuals.attrs.get("netkit_actuals"):
         actuals = read_actuals(actuals, system)
-    scope = find_scope(system, opp)
+    return opp, plan, actuals
+
+
+def _flagged(system: System, opp, scope, actuals: pd.DataFrame) -> pd.DataFrame:
+    """The in-scope actuals with their month index and a flag per row for each of `FLAGS`."""
     services = scope.services
     from_ids = set(services.loc[select_services(services, opp.shift.from_), "id"])
     to_ids = set(services.loc[select_services(services, opp.shift.to), "id"]) - from_ids
-    a = actuals[actuals["pathway"].isin(scope.pathways)]
+    keep = _member(actuals["pathway"], scope.pathways)
     if opp.places:
-        a = a[a["place"].isin(opp.places)]
+        keep &= _member(actuals["place"], opp.places)
+    a = actuals[keep]
     if a.empty:
         raise OpportunityError(f"the actuals have no rows for the pathways of {opp.id!r} "
                                f"({', '.join(scope.pathways)}); check the file is this "
                                "opportunity's")
     hospital = set(system.services.loc[system.services["category"].isin(HOSPITAL), "id"])
+    target, source = _Values(a["target"]), _Values(a["source"])
+    home = target.isin([HOME])
     # a patient reaches a set of services when a flow enters it from outside it (ED to an
     # acute ward is one patient reaching the hospital, not two)
-    a = a.assign(_month=month_indices(a["period"]),
-                 _from=a["target"].isin(from_ids) & ~a["source"].isin(from_ids),
-                 _to=a["target"].isin(to_ids) & ~a["source"].isin(to_ids),
-                 _entry=a["source"] == HOME,
-                 _reached=a["target"] != HOME,
-                 _community=(a["target"] != HOME) & ~a["target"].isin(hospital))
-    return opp, plan, scope, a
+    return a.assign(_month=month_indices(a["period"]),
+                    _from=target.isin(from_ids) & ~source.isin(from_ids),
+                    _to=target.isin(to_ids) & ~source.isin(to_ids),
+                    _entry=source.isin([HOME]),
+                    _reached=~home,
+                    _community=~home & ~target.isin(hospital))
 
 
 def _measures(total: pd.DataFrame, months, plan, scale: float, unit: str,
@@ -273,37 +320,53 @@ def _spc(values: pd.Series, base: np.ndarray, better, target):
                min_baseline=min(MIN_BASELINE, max(stop - start, 2)))
 
 
-def _by_place(a, months, plan, base, recent, pop) -> pd.DataFrame:
-    """The achieved shift and the change in entries per place."""
-    m = _monthly(a, ["place"], months)
-    rows = []
+def _by_place(a, weighted, months, plan, base, recent, pop) -> pd.DataFrame:
+    """The achieved shift and the change in entries per place (every place at once)."""
+    m = _monthly(a, weighted, months, by="place")
+    places = m.index.levels[0]
+    cube = m.to_numpy().reshape(len(places), len(months), len(FLAGS))
+    b, r = cube[:, base, :].sum(axis=1), cube[:, recent, :].sum(axis=1)
+    col = {f: i for i, f in enumerate(FLAGS)}
+    b_both = b[:, col["from"]] + b[:, col["to"]]
+    r_both = r[:, col["from"]] + r[:, col["to"]]
+    d0 = np.divide(b[:, col["to"]], b_both, out=np.zeros(len(places)), where=b_both != 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d = r[:, col["to"]] / np.where(r_both > 0, r_both, np.nan)
+        share = np.where(d0 < 1, (d - d0) / (1 - d0), np.nan)
     frac = float(planned_fraction(months, plan)[recent].mean())
-    for place, g in m.groupby(level="place", sort=True):
-        g = g.droplevel("place")
-        b, r = g[base], g[recent]
-        d0 = b["to"].sum() / (b["from"] + b["to"]).sum() if (b["from"] + b["to"]).sum() else 0.0
-        share = _diverted([r["to"].sum()], [(r["from"] + r["to"]).sum()], d0)[0]
-        scale = PER / pop[place] if place in pop else 1.0
-        rows.append({"place": place or "(none)", "population": pop.get(place),
-                     "baseline_to_share": d0, "achieved": share, "planned": frac,
-                     "achieved_fraction": share / frac if frac else None,
-                     "entries_before": b["entry"].mean() * scale,
-                     "entries_after": r["entry"].mean() * scale})
-    return pd.DataFrame(rows)
+    scale = np.array([PER / pop[p] if p in pop else 1.0 for p in places])
+    return pd.DataFrame({
+        "place": [p or "(none)" for p in places],
+        "population": [pop.get(p) for p in places],
+        "baseline_to_share": d0, "achieved": share, "planned": frac,
+        "achieved_fraction": [x / frac if frac else None for x in share],
+        "entries_before": b[:, col["entry"]] / int(base.sum()) * scale,
+        "entries_after": r[:, col["entry"]] / int(recent.sum()) * scale})
 
 
-def _by_partner(a, scope, months, plan, base, recent) -> pd.DataFrame:
+def _by_partner(a, scope, months, plan, base, recent, t) -> pd.DataFrame:
     """Per partner (the candidate standing for each provider): the planned and the achieved
-    change in patients a month at its from and to services, demand held at the actuals'."""
-    services = scope.services.set_index("id")
-    moved = a[a["_from"] | a["_to"]].assign(
-        partner=lambda f: f["target"].map(services["candidate"]),
-        role=lambda f: np.where(f["_from"], "from", "to"))
-    t = _monthly(a, [], months)
+    change in patients a month at its from and to services, demand held at the actuals'
+    (``t``: the monthly totals)."""
+    moved = a[["target", "patients", "_from", "_month"]][a["_from"].to_numpy()
+                                                         | a["_to"].to_numpy()]
+    # the partner of each distinct target service, then one groupby over integer codes
+    targets, distinct = pd.factorize(moved["target"])
+    candidate = scope.services.set_index("id")["candidate"].reindex(distinct)
+    codes, partners = pd.factorize(candidate, sort=True)
+    partner = np.append(codes, -1)[targets]
+    role = np.where(moved["_from"].to_numpy(), 0, 1)
+    kept = partner >= 0
+    per = (moved["patients"][kept].groupby([partner[kept], role[kept],
+                                            moved["_month"].to_numpy()[kept]]).sum()
+           .unstack(fill_value=0.0))
+    per.index = pd.MultiIndex.from_arrays(
+        [partners.take(per.index.get_level_values(0)),
+         np.array(["from", "to"], dtype=object)[per.index.get_level_values(1)]],
+        names=["partner", "role"])
+    per = per.reindex(columns=months, fill_value=0.0)
     demand = (t[recent]["entry"].mean() / t[base]["entry"].mean()) if t[base]["entry"].mean() else 1.0
     frac = float(planned_fraction(months, plan)[recent].mean())
-    per = moved.groupby(["partner", "role", "_month"])["patients"].sum().unstack(fill_value=0.0)
-    per = per.reindex(columns=months, fill_value=0.0)
     before = per.loc[:, base].mean(axis=1)
     after = per.loc[:, recent].mean(axis=1)
     expected = before * demand
@@ -319,41 +382,51 @@ def _by_partner(a, scope, months, plan, base, recent) -> pd.DataFrame:
     return frame.reset_index().sort_values(["role", "partner"], kind="mergesort").reset_index(drop=True)
 
 
-def _transfers(ps) -> pd.DataFrame:
-    """Who pays whom under a partner set: the risk-and-gain-share designer's proposal
-    (``ps.risk_share``, every rule's transfers summed per payer and payee, to the penny) where
-    there is one, else the version 1 ``transfers``."""
+def _transfers(design) -> pd.DataFrame:
+    """Who pays whom under a risk-and-gain-share design (``PartnerSet.risk_share``, or
+    `netkit.finance.risk_share.design_share` called directly): every rule's transfers summed
+    per payer and payee, to the penny."""
     empty = pd.DataFrame(columns=["payer", "payee", "amount"])
-    design = getattr(ps, "risk_share", None)
-    if design is not None:
-        table = design.transfers
-        if not len(table):
-            return empty
-        summed = table.groupby(["payer", "payee"], sort=True)["amount"].sum().round(2)
-        return summed.astype("float64").reset_index()
-    inc = ps.incentives
-    if inc is None or not len(inc.transfers):
+    table = design.transfers
+    if not len(table):
         return empty
-    return inc.transfers[["payer", "payee", "amount"]].astype({"amount": "float64"})
+    summed = table.groupby(["payer", "payee"], sort=True)["amount"].sum().round(2)
+    return summed.astype("float64").reset_index()
 
 
-def _settle(system, opp, plan, achieved) -> tuple:
-    """The partner sets at the plan's fraction and at the achieved one, and who owes whom."""
+def _design_at(system: System, opp, scope):
+    """The risk-and-gain-share design at ``opp``'s shift, as `find_partners` makes it (the
+    money follows the same flows and services, incentives with no core, the designer's rules)
+    without the rest of a partner query: settlement needs the money, not the partners."""
+    flows, services = _money_flows(system, scope)
+    inc = compute_incentives(system, opp.shift, services, core=(),
+                             candidate_of=scope.candidate_of, flows=flows)
+    return design_share(inc, system, opp)
+
+
+def _settle(system, opp, achieved, at_plan) -> tuple:
+    """Who owes whom at the achieved shift against the plan: the plan's design is the partner
+    set's (``at_plan``); the achieved one is designed on the same scope, no partner query."""
     notes = []
     used = min(max(achieved, 0.0), 1.0) if np.isfinite(achieved) else 0.0
     if used != achieved:
         notes.append(f"the achieved shift ({achieved:.1%}) is outside 0–100%; money is settled "
                      f"at {used:.0%}")
-    at_plan = find_partners(system, replace(opp, shift=replace(opp.shift, fraction=plan["target"])))
-    at_actual = find_partners(system, replace(opp, shift=replace(opp.shift, fraction=used)),
-                              incumbents=at_plan.core)
-    planned, now = _transfers(at_plan), _transfers(at_actual)
+    planned = _transfers(at_plan.risk_share)
+    # the plan met exactly: the same shift, the same design
+    now = (planned.copy() if used == at_plan.opportunity.shift.fraction
+           else _transfers(_design_at(system, _at(opp, used), at_plan.scope)))
     both = planned.merge(now, on=["payer", "payee"], how="outer", suffixes=("_plan", ""))
     both = both.fillna({"amount": 0.0, "amount_plan": 0.0})
     both["difference"] = (both["amount"] - both["amount_plan"]).round(2)  # to the penny
     both = both.sort_values(["amount", "payer", "payee"], ascending=[False, True, True],
                             kind="mergesort").reset_index(drop=True)
-    return at_plan, at_actual, both[["payer", "payee", "amount", "amount_plan", "difference"]], notes
+    return both[["payer", "payee", "amount", "amount_plan", "difference"]], notes
+
+
+def _at(opp, fraction: float):
+    """The opportunity with its shift's fraction set to ``fraction``."""
+    return replace(opp, shift=replace(opp.shift, fraction=fraction))
 
 
 def _actual_system(system: System, scope, a: pd.DataFrame, months: np.ndarray,
@@ -361,11 +434,12 @@ def _actual_system(system: System, scope, a: pd.DataFrame, months: np.ndarray,
     """The system with the opportunity's pathways' flows replaced by the actuals' latest year
     (or the months since the start, if fewer), as patients a year."""
     recent = months[-12:] if len(months[months >= start]) >= 12 else months[months >= start]
-    last = a[a["_month"].isin(recent)]
-    flows = (last.groupby(["pathway", "source", "target", "place"], sort=True)["patients"].sum()
+    columns = ["pathway", "source", "target", "place", "patients"]
+    last = a[columns][np.isin(a["_month"].to_numpy(), recent)]  # only the columns it needs
+    flows = (last.groupby(columns[:-1], sort=True)["patients"].sum()
              * (12 / len(recent))).reset_index()
     flows["place"] = flows["place"].replace("", np.nan)
-    kept = system.flows[~system.flows["pathway"].isin(scope.pathways)]
+    kept = system.flows[~isin(system.flows["pathway"], scope.pathways)]
     tables = {**system.tables(), "flows": pd.concat([kept, flows], ignore_index=True)}
     return System(tables, system.meta, system.opportunities.values(), system.source,
                   given_columns=system.given_columns)
@@ -435,7 +509,17 @@ def track(system: System, opportunity, actuals, *, window: int = WINDOW,
     """
     if isinstance(window, bool) or not isinstance(window, int) or window < 1:
         raise OptionError(f"window={window!r}: give a whole number of months, at least 1")
-    opp, plan, scope, a = _prepare(system, opportunity, actuals)
+    stage("reading the actuals")
+    opp, plan, actuals = _inputs(system, opportunity, actuals)
+    at_plan, failed = None, None
+    if partners:  # the planned partner set: its scope and its money serve everything below
+        stage("the partner set at the plan")
+        try:
+            at_plan = find_partners(system, _at(opp, plan["target"]))
+        except OpportunityError as error:  # said after the actuals' own problems, as before
+            failed = error
+    scope = at_plan.scope if at_plan is not None else find_scope(system, opp)
+    a = _flagged(system, opp, scope, actuals)
     months = np.arange(a["_month"].min(), a["_month"].max() + 1)
     first, last = plan["baseline"]
     if months[0] > first or months[-1] < plan["start"] + window - 1:
@@ -444,15 +528,18 @@ def track(system: System, opportunity, actuals, *, window: int = WINDOW,
             f"needs the baseline ({month_label(first)} to {month_label(last)}) and at least "
             f"{window} month{'s' if window != 1 else ''} from its start "
             f"({month_label(plan['start'])})")
+    if failed is not None:
+        raise failed
     base = (months >= first) & (months <= last)
     recent = np.zeros(len(months), bool)
     recent[-window:] = True
-    places = sorted(set(a["place"]))
+    places = sorted(set(pd.unique(a["place"])))
     pop, words = _population(system, scope, places)
     scale = PER / sum(pop.values()) if pop else 1.0
     unit = f"patients per {PER:,} {words} a month" if pop else "patients a month"
     stage("measures and control limits")
-    total = _monthly(a, [], months)
+    weighted = _weighted(a)
+    total = _monthly(a, weighted, months)
     measures, achieved = _measures(total, months, plan, scale, unit, recent, base)
     split = _split(total[base], total[recent], scale)
     notes = [] if base.sum() >= MIN_BASELINE else [
@@ -462,14 +549,16 @@ def track(system: System, opportunity, actuals, *, window: int = WINDOW,
     partnership = None
     if partners:
         stage("settling the gain-share on the actuals")
-        at_plan, _, settlement, more = _settle(system, opp, plan, achieved)
+        settlement, more = _settle(system, opp, achieved, at_plan)
         notes += more
-        used = replace(opp, shift=replace(opp.shift, fraction=min(max(achieved, 0.0), 1.0)))
         stage("recomputing the partnership on the actuals")
+        used = _at(opp, min(max(achieved, 0.0), 1.0))
         partnership = _partnership(system, scope, a, months, plan, used, at_plan)
     return TrackResult(
         opportunity=opp, system_name=system.name, plan=plan, unit=unit,
         periods=tuple(month_label(m) for m in months), window=window, measures=tuple(measures),
-        achieved=achieved, demand=split, by_place=_by_place(a, months, plan, base, recent, pop),
-        by_partner=_by_partner(a, scope, months, plan, base, recent), settlement=settlement,
-        partnership=partnership, names=system.organisation_names(), notes=tuple(notes))
+        achieved=achieved, demand=split,
+        by_place=_by_place(a, weighted, months, plan, base, recent, pop),
+        by_partner=_by_partner(a, scope, months, plan, base, recent, total),
+        settlement=settlement, partnership=partnership, names=system.organisation_names(),
+        notes=tuple(notes))
