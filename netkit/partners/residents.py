@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from netkit._frames import isin
 from netkit.model.schema import HOME
 from netkit.model.system import System
 
@@ -43,12 +44,19 @@ def _service_places(system: System) -> pd.Series:
     return pd.Series(place.to_numpy(), index=services["id"].to_numpy())
 
 
+def _codes(values, uniques) -> np.ndarray:
+    """Each value's position in ``uniques`` (-1 where absent)."""
+    return pd.Index(uniques).get_indexer(np.asarray(values, dtype=object))
+
+
 def resident_shares(system: System, flows: pd.DataFrame) -> pd.DataFrame:
     """Which places' residents each flow carries: ``row`` (the flow's index), ``place``,
     ``share`` (summing to 1 for a flow with any place; a system-wide flow has no rows).
 
     A flow's own place, else its source's place, else its target's place; a flow between
     system-wide services takes the mix of places arriving at its source on its pathway.
+    The carrying runs on integer codes (places in sorted order, so every sum adds the same
+    numbers in the same order as grouping by name would).
 
     Examples
     --------
@@ -61,32 +69,50 @@ def resident_shares(system: System, flows: pd.DataFrame) -> pd.DataFrame:
     service_place = _service_places(system)
     own = flows["place"].where(flows["place"].notna(), flows["source"].map(service_place))
     own = own.where(own.notna(), flows["target"].map(service_place))
-    fixed = pd.DataFrame({"row": flows.index[own.notna()], "place": own[own.notna()].to_numpy(),
-                          "share": 1.0})
-    loose = flows[own.isna() & (flows["source"] != HOME)]
-    if loose.empty or fixed.empty:
+    has = own.notna().to_numpy()
+    fixed = pd.DataFrame({"row": flows.index[has], "place": own[has].to_numpy(), "share": 1.0})
+    source = flows["source"].to_numpy(dtype=object)
+    loose = np.flatnonzero(~has & (source != HOME))
+    if not len(loose) or fixed.empty:
         return fixed
-    carried = fixed.iloc[:0]
+    places = np.sort(pd.unique(fixed["place"].to_numpy(dtype=object)))
+    path_code, _ = pd.factorize(flows["pathway"].to_numpy(dtype=object))
+    ends, _ = pd.factorize(np.concatenate([flows["target"].to_numpy(dtype=object), source]))
+    n_end = int(ends.max()) + 1
+    arrive_at = path_code.astype(np.int64) * n_end + ends[:len(flows)]  # (pathway, target)
+    leave_from = (path_code.astype(np.int64) * n_end + ends[len(flows):])[loose]
+    patients = flows["patients"].to_numpy(dtype="float64")
+    known_row = np.flatnonzero(has)
+    known_place = _codes(fixed["place"], places)
+    known_share = np.ones(len(known_row))
+    carried = (np.zeros(0, dtype=np.int64),) * 2 + (np.zeros(0),)
     for _ in range(CARRY_STEPS):
-        known = pd.concat([fixed, carried], ignore_index=True)
-        arriving = known.assign(pathway=flows.loc[known["row"], "pathway"].to_numpy(),
-                                service=flows.loc[known["row"], "target"].to_numpy(),
-                                patients=known["share"].to_numpy()
-                                * flows.loc[known["row"], "patients"].to_numpy())
-        mix = arriving.groupby(["pathway", "service", "place"], as_index=False)["patients"].sum()
-        total = mix.groupby(["pathway", "service"])["patients"].transform("sum")
-        mix["mix"] = np.where(total > 0, mix["patients"] / total.where(total > 0, 1.0), 0.0)
-        step = (loose.reset_index().rename(columns={"index": "row", "place": "_place"})
-                .merge(mix[["pathway", "service", "place", "mix"]],
-                       left_on=["pathway", "source"], right_on=["pathway", "service"]))
-        step = step[step["mix"] > 0]
-        new = pd.DataFrame({"row": step["row"].to_numpy(), "place": step["place"].to_numpy(),
-                            "share": step["mix"].to_numpy()})
-        new = new.sort_values(["row", "place"], kind="mergesort").reset_index(drop=True)
-        if new.equals(carried):
+        rows = np.concatenate([known_row, carried[0]])
+        at = arrive_at[rows] * len(places) + np.concatenate([known_place, carried[1]])
+        mix = pd.Series(np.concatenate([known_share, carried[2]]) * patients[rows]).groupby(
+            at).sum()  # by (pathway, service, place), in that order
+        key = mix.index.to_numpy() // len(places)
+        total = mix.groupby(key).transform("sum").to_numpy()
+        value = mix.to_numpy()
+        share = np.where(total > 0, value / np.where(total > 0, total, 1.0), 0.0)
+        lo = np.searchsorted(key, leave_from, side="left")
+        count = np.searchsorted(key, leave_from, side="right") - lo
+        which = np.repeat(lo - np.cumsum(count) + count, count) + np.arange(count.sum())
+        new_row = np.repeat(loose, count)
+        new_place = mix.index.to_numpy()[which] % len(places)
+        new_share = share[which]
+        good = new_share > 0
+        new = (new_row[good], new_place[good], new_share[good])
+        if all(np.array_equal(a, b) for a, b in zip(new, carried)):
             break
         carried = new
-    return pd.concat([fixed, carried], ignore_index=True)
+    if not len(carried[0]):
+        return pd.concat([fixed, fixed.iloc[:0]], ignore_index=True)
+    order = np.lexsort((carried[1], pd.Index(flows.index).argsort(kind="stable").argsort()[
+        carried[0]]))  # by the row's label, then place (already so for an ordered index)
+    out = pd.DataFrame({"row": flows.index[carried[0][order]],
+                        "place": places[carried[1][order]], "share": carried[2][order]})
+    return pd.concat([fixed, out], ignore_index=True)
 
 
 def place_weights(system: System, flows: pd.DataFrame, places) -> np.ndarray:
@@ -182,14 +208,14 @@ def commissioning_spend(system: System, flows: pd.DataFrame, services: pd.DataFr
     ids = services["id"].to_numpy()
     spend = pd.Series(service_spend.to_numpy(dtype=float), index=ids)
     provider = pd.Series(services["provider"].to_numpy(), index=ids)
-    social = pd.Series(services["category"].isin(SOCIAL_CARE).to_numpy(), index=ids)
+    social = pd.Series(isin(services["category"], set(SOCIAL_CARE)), index=ids)
     contracts = commissioning_shares(system)
     icb = set(system.organisations.loc[system.organisations["type"] == "icb", "id"])
-    contracts = contracts.assign(nhs=contracts["commissioner"].isin(icb))
+    contracts = contracts.assign(nhs=isin(contracts["commissioner"], icb))
     nhs_share = contracts[contracts["nhs"]].groupby("provider")["share"].sum()
     contracted = set(contracts["provider"])
     nhs_part = provider.map(nhs_share).fillna(0.0)
-    nhs_part[~provider.isin(contracted)] = 1.0
+    nhs_part[~isin(provider, contracted)] = 1.0
     nhs_part[social] = 0.0
 
     ends = _service_ends(flows, services)
@@ -213,8 +239,8 @@ def commissioning_spend(system: System, flows: pd.DataFrame, services: pd.DataFr
     by_contract = []
     for rest, of_nhs in ((rest_nhs, True), (rest_other, False)):
         owed = rest.groupby(provider).sum()
-        part = contracts[(contracts["nhs"] == of_nhs) & contracts["provider"].isin(
-            owed.index[owed > 0])]
+        part = contracts[(contracts["nhs"] == of_nhs).to_numpy() & isin(
+            contracts["provider"], set(owed.index[owed > 0].tolist()))]
         norm = part.groupby("provider")["share"].transform("sum")
         by_contract.append(part.assign(spend=part["share"] / norm
                                        * part["provider"].map(owed).astype("float64")))
@@ -228,13 +254,16 @@ def commissioning_spend(system: System, flows: pd.DataFrame, services: pd.DataFr
 def _service_ends(flows: pd.DataFrame, services: pd.DataFrame) -> pd.DataFrame:
     """``row, service, patients``: the flows arriving at each service, or leaving it where
     none arrive in scope."""
-    arrivals = flows[flows["target"].isin(services["id"])]
-    ends = pd.DataFrame({"row": arrivals.index, "service": arrivals["target"].to_numpy()})
-    no_arrivals = ~services["id"].isin(arrivals["target"])
-    leaving = flows[flows["source"].isin(services.loc[no_arrivals, "id"])]
-    ends = pd.concat([ends, pd.DataFrame({"row": leaving.index,
-                                          "service": leaving["source"].to_numpy()})])
-    ends["patients"] = flows.loc[ends["row"], "patients"].to_numpy()
+    arriving = isin(flows["target"], set(services["id"].tolist()))
+    targets = flows["target"].to_numpy(dtype=object)
+    no_arrivals = ~isin(services["id"], set(targets[arriving].tolist()))
+    leaving = isin(flows["source"], set(services.loc[no_arrivals, "id"].tolist()))
+    at = np.concatenate([np.flatnonzero(arriving), np.flatnonzero(leaving)])
+    ends = pd.DataFrame({"row": flows.index[at],
+                         "service": np.concatenate([targets[arriving], flows["source"].to_numpy(
+                             dtype=object)[leaving]]),
+                         "patients": flows["patients"].to_numpy()[at]},
+                        index=np.r_[np.arange(arriving.sum()), np.arange(leaving.sum())])
     return ends
 
 
