@@ -192,6 +192,9 @@ def commissioning_spend(system: System, flows: pd.DataFrame, services: pd.DataFr
     * the rest (a council's share of a voluntary body's contracts, and all social care) by
       contract share.
 
+    The splitting runs on integer positions and codes; every sum adds the same numbers in the
+    same order as grouping by name would.
+
     Examples
     --------
     >>> import netkit
@@ -205,66 +208,106 @@ def commissioning_spend(system: System, flows: pd.DataFrame, services: pd.DataFr
     """
     from netkit.finance.incentives import commissioning_shares
 
-    ids = services["id"].to_numpy()
-    spend = pd.Series(service_spend.to_numpy(dtype=float), index=ids)
-    provider = pd.Series(services["provider"].to_numpy(), index=ids)
-    social = pd.Series(isin(services["category"], set(SOCIAL_CARE)), index=ids)
+    ids = services["id"].to_numpy(dtype=object)
+    spend = service_spend.to_numpy(dtype=float)
     contracts = commissioning_shares(system)
-    icb = set(system.organisations.loc[system.organisations["type"] == "icb", "id"])
-    contracts = contracts.assign(nhs=isin(contracts["commissioner"], icb))
-    nhs_share = contracts[contracts["nhs"]].groupby("provider")["share"].sum()
-    contracted = set(contracts["provider"])
-    nhs_part = provider.map(nhs_share).fillna(0.0)
-    nhs_part[~isin(provider, contracted)] = 1.0
+    orgs = system.organisations
+    nhs = isin(contracts["commissioner"], set(orgs.loc[orgs["type"] == "icb", "id"].tolist()))
+    prov, prov_names = pd.factorize(np.concatenate([
+        services["provider"].to_numpy(dtype=object),
+        contracts["provider"].to_numpy(dtype=object)]))
+    provider, c_prov = prov[:len(ids)], prov[len(ids):]
+    c_share = contracts["share"].to_numpy(dtype=float)
+    nhs_share = pd.Series(c_share[nhs]).groupby(c_prov[nhs]).sum()
+    nhs_part = nhs_share.reindex(provider).to_numpy(dtype=float)
+    nhs_part = np.where(np.isnan(nhs_part), 0.0, nhs_part)
+    nhs_part[~np.isin(provider, c_prov)] = 1.0
+    social = isin(services["category"], set(SOCIAL_CARE))
     nhs_part[social] = 0.0
 
-    ends = _service_ends(flows, services)
-    total = ends.groupby("service")["patients"].sum()
-    who = ends.merge(responsible_commissioners(system, flows), on="row")
-    who["part"] = (who["patients"].to_numpy(dtype=float) * who["share"].to_numpy(dtype=float)
-                   / who["service"].map(total).to_numpy(dtype=float))
-    named = who[who["basis"] == "flow"]
-    placed = who[(who["basis"] == "place") & ~who["service"].map(social).astype(bool)]
-    named_part = named.groupby("service")["part"].sum().reindex(ids, fill_value=0.0)
-    placed_part = placed.groupby("service")["part"].sum().reindex(ids, fill_value=0.0)
-    parts = pd.concat([
-        named.assign(spend=named["part"].to_numpy(dtype=float)
-                     * named["service"].map(spend).to_numpy(dtype=float)),
-        placed.assign(spend=placed["part"].to_numpy(dtype=float)
-                      * placed["service"].map(spend * nhs_part).to_numpy(dtype=float))])
-    parts["provider"] = parts["service"].map(provider)
-    parts = parts[parts["spend"] != 0]
-    rest_nhs = spend * nhs_part * (1.0 - named_part - placed_part).clip(lower=0.0)
-    rest_other = spend * (1.0 - nhs_part) * (1.0 - named_part).clip(lower=0.0)
-    by_contract = []
+    row, at, patients = _service_ends(flows, services)
+    total = pd.Series(patients).groupby(at).sum().reindex(np.arange(len(ids))).to_numpy()
+    who = responsible_commissioners(system, flows)
+    left, right = _inner_join(row, who["row"].to_numpy())
+    w_at = at[left]
+    part = (patients[left].astype(float) * who["share"].to_numpy(dtype=float)[right]
+            / total[w_at])
+    basis = who["basis"].to_numpy(dtype=object)[right]
+    named = basis == "flow"
+    placed = (basis == "place") & ~social[w_at]
+    named_part = _sum_by(part[named], w_at[named], len(ids))
+    placed_part = _sum_by(part[placed], w_at[placed], len(ids))
+    payer = who["commissioner"].to_numpy(dtype=object)[right]
+    keep = np.r_[np.flatnonzero(named), np.flatnonzero(placed)]
+    amount = np.r_[part[named] * spend[w_at[named]],
+                   part[placed] * (spend * nhs_part)[w_at[placed]]]
+    nonzero = amount != 0
+    out_who = [payer[keep][nonzero]]
+    out_prov = [provider[w_at[keep]][nonzero]]
+    out_spend = [amount[nonzero]]
+    rest_nhs = spend * nhs_part * np.clip(1.0 - named_part - placed_part, 0.0, None)
+    rest_other = spend * (1.0 - nhs_part) * np.clip(1.0 - named_part, 0.0, None)
+    c_who = contracts["commissioner"].to_numpy(dtype=object)
     for rest, of_nhs in ((rest_nhs, True), (rest_other, False)):
-        owed = rest.groupby(provider).sum()
-        part = contracts[(contracts["nhs"] == of_nhs).to_numpy() & isin(
-            contracts["provider"], set(owed.index[owed > 0].tolist()))]
-        norm = part.groupby("provider")["share"].transform("sum")
-        by_contract.append(part.assign(spend=part["share"] / norm
-                                       * part["provider"].map(owed).astype("float64")))
-    out = pd.concat([parts[["commissioner", "provider", "spend"]]]
-                    + [b[["commissioner", "provider", "spend"]] for b in by_contract],
-                    ignore_index=True)
-    out = out.groupby(["commissioner", "provider"], as_index=False, sort=True)["spend"].sum()
-    return out, _contract_note(rest_nhs, provider, contracts)
+        owed = pd.Series(rest).groupby(provider).sum()
+        mine = (nhs == of_nhs) & np.isin(c_prov, owed.index[owed > 0].to_numpy())
+        norm = pd.Series(c_share[mine]).groupby(c_prov[mine]).transform("sum").to_numpy()
+        out_who.append(c_who[mine])
+        out_prov.append(c_prov[mine])
+        out_spend.append(c_share[mine] / norm * owed.reindex(c_prov[mine]).to_numpy(
+            dtype="float64"))
+    out = _by_pair(np.concatenate(out_who), np.asarray(prov_names, dtype=object)[
+        np.concatenate(out_prov)], np.concatenate(out_spend))
+    return out, _contract_note(pd.Series(rest_nhs, index=ids),
+                               pd.Series(services["provider"].to_numpy(dtype=object), index=ids),
+                               contracts.assign(nhs=nhs))
 
 
-def _service_ends(flows: pd.DataFrame, services: pd.DataFrame) -> pd.DataFrame:
-    """``row, service, patients``: the flows arriving at each service, or leaving it where
-    none arrive in scope."""
-    arriving = isin(flows["target"], set(services["id"].tolist()))
-    targets = flows["target"].to_numpy(dtype=object)
-    no_arrivals = ~isin(services["id"], set(targets[arriving].tolist()))
-    leaving = isin(flows["source"], set(services.loc[no_arrivals, "id"].tolist()))
-    at = np.concatenate([np.flatnonzero(arriving), np.flatnonzero(leaving)])
-    ends = pd.DataFrame({"row": flows.index[at],
-                         "service": np.concatenate([targets[arriving], flows["source"].to_numpy(
-                             dtype=object)[leaving]]),
-                         "patients": flows["patients"].to_numpy()[at]},
-                        index=np.r_[np.arange(arriving.sum()), np.arange(leaving.sum())])
-    return ends
+def _sum_by(values: np.ndarray, at: np.ndarray, n: int) -> np.ndarray:
+    """Sums of ``values`` by position ``at`` (0..n-1), as a pandas group sum adds them."""
+    return pd.Series(values).groupby(at).sum().reindex(np.arange(n), fill_value=0.0).to_numpy(
+        dtype=float)
+
+
+def _inner_join(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of an inner join on equal keys, in pandas' order: the left rows in order,
+    each with its right matches in their order."""
+    order = np.argsort(right, kind="stable")
+    keys = right[order]
+    lo = np.searchsorted(keys, left, side="left")
+    count = np.searchsorted(keys, left, side="right") - lo
+    left_at = np.repeat(np.arange(len(left)), count)
+    start = np.repeat(lo - np.cumsum(count) + count, count)
+    return left_at, order[start + np.arange(len(left_at))]
+
+
+def _by_pair(who: np.ndarray, whom: np.ndarray, amount: np.ndarray) -> pd.DataFrame:
+    """``commissioner, provider, spend`` summed per pair, the pairs in sorted order."""
+    c_code, c_names = pd.factorize(who, sort=True)
+    p_code, p_names = pd.factorize(whom, sort=True)
+    key = c_code.astype(np.int64) * max(len(p_names), 1) + p_code
+    summed = pd.Series(amount).groupby(key).sum()
+    at = summed.index.to_numpy()
+    return pd.DataFrame({"commissioner": np.asarray(c_names, dtype=object)[at // max(len(p_names), 1)],
+                         "provider": np.asarray(p_names, dtype=object)[at % max(len(p_names), 1)],
+                         "spend": summed.to_numpy(dtype="float64")})
+
+
+def _service_ends(flows: pd.DataFrame, services: pd.DataFrame
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``row, service, patients`` (the service as its position in ``services``): the flows
+    arriving at each service, or leaving it where none arrive in scope."""
+    ids = pd.Index(services["id"].to_numpy(dtype=object))
+    target = ids.get_indexer(flows["target"].to_numpy(dtype=object))
+    arrived = np.zeros(len(ids), dtype=bool)
+    arrived[target[target >= 0]] = True
+    source = ids.get_indexer(flows["source"].to_numpy(dtype=object))
+    leaving = (source >= 0) & ~arrived[np.where(source >= 0, source, 0)]
+    arriving = np.flatnonzero(target >= 0)
+    leaves = np.flatnonzero(leaving)
+    at = np.concatenate([arriving, leaves])
+    return (flows.index.to_numpy()[at], np.concatenate([target[arriving], source[leaves]]),
+            flows["patients"].to_numpy()[at])
 
 
 def _contract_note(rest_nhs: pd.Series, provider: pd.Series, contracts: pd.DataFrame) -> list:
