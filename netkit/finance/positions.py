@@ -31,6 +31,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from netkit._frames import isin
+
 __all__ = [
     "ACTIVITY_SHARE",
     "ServiceMoney",
@@ -130,7 +132,7 @@ def payments(by_payer: pd.DataFrame, contracts: pd.DataFrame
     for place in (1, 0):  # the first candidate with a contract wins
         who = candidates.str[place].astype(object)
         who = who.where(who.notna(), "").astype(str)
-        payer = payer.where(~(who + "\x1f" + by_payer["provider"]).isin(held), who)
+        payer = payer.where(~isin(who + "\x1f" + by_payer["provider"], held), who)
     rows = by_payer.assign(commissioner=payer)
     direct = rows[rows["commissioner"] != ""].merge(contracts, on=["commissioner", "provider"])
     direct["amount"] = direct["priced"] * direct["variable"]
