@@ -228,9 +228,11 @@ def settle(by_rule: pd.DataFrame, hubs: set, contracts: pd.DataFrame, types: dic
 
 
 def settlement(gross: pd.DataFrame, ids: list, system, commissioner: np.ndarray, rule,
-               order: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
+               order: tuple, contracts: pd.DataFrame | None = None,
+               types: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The rules' totals settled along the contracts, netted per pair, the collar applied
-    (`netkit.finance.settlement`); a lead's payments to its subcontractors as they are."""
+    (`netkit.finance.settlement`); a lead's payments to its subcontractors as they are.
+    ``contracts`` and ``types`` (`contracts_of`, `types_of`) where the caller has them."""
     sub = gross[gross["rule"] == "subcontract"]
     rest = gross[gross["rule"] != "subcontract"]
     rules = [r for r in order if r != "subcontract"]
@@ -240,11 +242,12 @@ def settlement(gross: pd.DataFrame, ids: list, system, commissioner: np.ndarray,
                - gave.reindex(index=ids, columns=rules, fill_value=0.0)).fillna(0.0)
     by_rule = by_rule.loc[:, (by_rule.abs() > _EPS).any()]
     hubs = {o for o, c in zip(ids, commissioner) if c} | set(rule.funded_by)
-    types = types_of(system)
+    types = types_of(system) if types is None else types
     if by_rule.empty:
         made = dropped = sub.iloc[0:0]
     else:
-        made, dropped = settle(by_rule, hubs, contracts_of(system), types, rule.collar)
+        made, dropped = settle(by_rule, hubs, contracts_of(system) if contracts is None
+                               else contracts, types, rule.collar)
     small = sub["amount"] < rule.collar
     made = pd.concat([sub[~small], made], ignore_index=True)
     dropped = pd.concat([sub[small], dropped], ignore_index=True)
@@ -259,14 +262,15 @@ def types_of(system) -> dict:
     return dict(zip(system.organisations["id"], system.organisations["type"]))
 
 
-def payers(ids: list, commissioner: np.ndarray, system) -> np.ndarray:
+def payers(ids: list, commissioner: np.ndarray, system, contracts: pd.DataFrame | None = None,
+           types: dict | None = None) -> np.ndarray:
     """Who may pay: the commissioners, and providers holding a contract in the system that are
     not voluntary bodies, hospices or pharmacies (their gain is less work, not money they can
-    hand over). Without a system, everyone."""
+    hand over). Without a system, everyone. ``contracts`` and ``types`` as in `settlement`."""
     if system is None:
         return np.ones(len(ids), dtype=bool)
-    types = types_of(system)
-    held = set(contracts_of(system)["provider"])
+    types = types_of(system) if types is None else types
+    held = set((contracts_of(system) if contracts is None else contracts)["provider"])
     provider_pays = np.array([o in held and types.get(o) not in NON_PAYING_TYPES for o in ids],
                              dtype=bool)
     return commissioner | provider_pays
