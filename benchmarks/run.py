@@ -324,32 +324,6 @@ def scale_benchmarks(repeat: int) -> list[tuple]:
     return rows
 
 
-def money_benchmark(repeat: int) -> list[tuple]:
-    """The ICS-scope partner query with the money's Monte Carlo (1,000 seeded draws), on the
-    generated ICS (`netkit generate --scale ics`); target under 1 s. Beside it: the incentives
-    alone with and without the draws."""
-    import tempfile
-
-    from netkit.finance.incentives import incentives
-    from netkit.partners.scope import find_scope
-
-    folder = Path(tempfile.mkdtemp(prefix="netkit-money-"))
-    subprocess.run([sys.executable, "-m", "netkit", "generate", "--scale", "ics", "--area", "QKK",
-                    "--seed", "0", "-o", str(folder / "ics")], check=True, capture_output=True)
-    ics = netkit.load_system(folder / "ics")
-    opp = ics.opportunity("QKK-frailty-admissions")
-    scope = find_scope(ics, opp)
-    t, m = timed(lambda: netkit.find_partners(ics, opp.id), repeat)
-    t_draws, _ = timed(lambda: incentives(ics, opp.shift, scope.services, flows=scope.flows),
-                       repeat)
-    t_none, _ = timed(lambda: incentives(ics, opp.shift, scope.services, flows=scope.flows,
-                                         draws=0), repeat)
-    return [(f"one partner query with the money's 1,000-draw Monte Carlo, ICS scope ({opp.id}: "
-             f"{len(scope.services):,} services, {len(scope.flows):,} flows)", t, m,
-             f"target under 1 s; incentives {t_draws:.3f} s with the draws, {t_none:.3f} s "
-             "without")]
-
-
 def pyvis_lists_page(drawn) -> str:
     """The peer for large maps: pyvis handed node and edge lists directly (no from_nx)."""
     from pyvis.network import Network
@@ -520,12 +494,11 @@ def main(argv=None) -> int:
     parser.add_argument("--skip-targets", action="store_true",
                         help="leave out the benchmarks with a target (benchmarks/targets.py)")
     parser.add_argument("--only-money", action="store_true",
-                        help="run only the ICS partner query with the money's Monte Carlo")
+                        help="run only the ICS partner query with the money's Monte Carlo (the "
+                             "target row money_ics; the same as --only money_ics)")
     args = parser.parse_args(argv)
     if args.only_money:
-        for name, t, m, ratio in money_benchmark(args.repeat):
-            print(f"| {name} | {t:.3f} | {m:.1f} | {ratio} |")
-        return 0
+        args.only = ",".join(filter(None, [args.only, "money_ics"]))
     if args.only:
         rows = run_targets(args.only.split(","), args.repeat)
         print("\n".join(row.line() for row in rows))

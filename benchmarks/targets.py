@@ -379,3 +379,25 @@ def track_ics(ctx):
                 f"one takes {t_query:.2f} s; runs taken in turn", met=t_all < 1,
                 figure=f"{t_all:.2f} s (one partner query {t_query:.2f} s)",
                 what=f"{TRACK}: with the settlement and the partnership")]
+
+
+# -- issue 17 -------------------------------------------------------------------------------------
+@target("a partner query with a 1,000-draw Monte Carlo, ICS scope", "under 1 s")
+def money_ics(ctx):
+    from netkit.finance.incentives import incentives
+    from netkit.partners.scope import find_scope
+
+    ics = ctx.system("ics")
+    opp = ics.opportunity("QKK-frailty-admissions")
+    scope = find_scope(ics, opp)
+    seconds, memory = timed(lambda: netkit.find_partners(ics, opp.id), ctx.repeat)
+    t_draws, t_none = interleaved(
+        [lambda: incentives(ics, opp.shift, scope.services, flows=scope.flows),
+         lambda: incentives(ics, opp.shift, scope.services, flows=scope.flows, draws=0)],
+        ctx.repeat)
+    return Row(f"one partner query with the money's 1,000-draw Monte Carlo, ICS scope "
+               f"({opp.id}: {len(scope.services):,} services, {len(scope.flows):,} flows)",
+               seconds, memory, f"incentives alone {t_draws:.3f} s with the draws, "
+               f"{t_none:.3f} s without (runs taken in turn)", met=seconds < 1,
+               figure=f"{seconds:.2f} s (incentives {t_draws:.2f} s with the draws, "
+                      f"{t_none:.2f} s without)")

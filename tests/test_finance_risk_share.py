@@ -80,7 +80,7 @@ def test_a_system_that_loses_money_is_an_investment_the_commissioner_funds():
                        ("ACUTE", "ICB", 10.0, "contract reduction")]
     assert d.investment == {"amount": 60.0, "funded_by": [{"id": "ICB", "amount": 60.0}],
                             "buys": {"patients": None, "contacts": 25.0, "bed_days": None,
-                                     "benefits": ["quality", "outcomes"]}}
+                                     "benefits": ["quality", "outcomes"]}, "borne_by": []}
     assert d.lines()[-1] == ("the system loses money: an investment of £60 a year (funded by "
                              "ICB £60) buys 25 contacts a year, for quality, outcomes")
 
@@ -421,3 +421,38 @@ def test_provider_share_goes_by_new_contacts_at_the_receiving_services_capped():
     assert any(n.startswith("windfall: VCS's gain share would be £70,000 a year for 29 new "
                             "contacts; capped at £2,300") for n in d.notes)
     assert "VCS" not in set(d.transfers["payer"]) | set(d.transfers["payee"])
+
+
+def test_a_provider_under_the_collar_bears_its_loss_and_is_not_called_a_funder():
+    # Issue 17 item 8 (wording). ACUTE loses 5,000 (under the 10,000 collar: it bears it);
+    # COMM's new service costs 100,000; ICB spends 30,000 less. The system loses 75,000. ICB
+    # keeps COMM whole: 30,000 from its gain and 70,000 as the investment it funds.
+    t = table(("ACUTE", -25, -5_000), ("COMM", 25, -100_000), ("ICB", 0, 30_000))
+    services = pd.DataFrame({"id": ["ED", "UCR"], "activity_change": [-25.0, 25.0]})
+    inc = SimpleNamespace(organisations=t, services=services, system_net=-75_000.0)
+    s = system(("ICB", "ACUTE", "commissions", 1), ("ICB", "COMM", "commissions", 1))
+    d = share(inc, s, Opportunity("x", benefits=("quality",)), collar=10_000)
+    assert rows(d) == [("ICB", "COMM", 100_000.0, "keep whole and investment")]
+    assert d.investment["amount"] == 75_000.0
+    assert d.investment["funded_by"] == [{"id": "ICB", "amount": 70_000.0}]
+    assert d.investment["borne_by"] == [{"id": "ACUTE", "amount": 5_000.0, "reason":
+                                         "under the £10,000 collar, so no payment is made to it"}]
+    assert d.lines()[-1] == (
+        "the system loses money: an investment of £70,000 a year (funded by ICB £70,000) buys "
+        "25 contacts a year, for quality; besides, ACUTE bears its own loss of £5,000 a year "
+        "(under the £10,000 collar, so no payment is made to it)")
+
+
+def test_riverside_diabetes_says_the_acute_trust_bears_its_own_loss_not_that_it_funds():
+    # Issue 17 item 8: the investment used to read "(funded by ACU-RIV £3,300)"; ACU-RIV's loss
+    # is under the collar, so it bears it, and ICB-RIV's saving covers keeping COM-TRUST whole.
+    riverside = netkit.load_system(netkit.sample_path("riverside"))
+    d = netkit.find_partners(riverside, "diabetes-community").risk_share
+    assert d.investment["funded_by"] == []
+    assert d.investment["borne_by"] == [{"id": "ACU-RIV", "amount": 3300.0, "reason":
+                                         "under the £10,000 collar, so no payment is made to it"}]
+    assert d.lines()[-1] == (
+        "the system loses money, but the commissioners' gains cover what they pay, so none "
+        "funds an investment: ACU-RIV bears its own loss of £3,300 a year (under the £10,000 "
+        "collar, so no payment is made to it). The shift buys 165 patients diverted, 165 "
+        "contacts a year, for allocative efficiency, quality")

@@ -155,3 +155,81 @@ def test_a_councils_contract_share_stays_with_the_council():
     shares = (carers.set_index("commissioner")["spend"] / carers["spend"].sum()).round(6)
     assert shares.to_dict() == {"LA-NORTH": 0.6, "LA-SOUTH": 0.4}
     assert "LA-SOUTH" in set(ps.scope.organisations["id"])
+
+
+# -- the carrying on integer codes gives exactly what the plain version by name gave ----------
+
+def _shares_by_name(system, flows):
+    """The version by name (merges on text, one step at a time), kept as the reference."""
+    import numpy as np
+
+    from netkit.model.schema import HOME
+    from netkit.partners.residents import CARRY_STEPS, _service_places
+
+    service_place = _service_places(system)
+    own = flows["place"].where(flows["place"].notna(), flows["source"].map(service_place))
+    own = own.where(own.notna(), flows["target"].map(service_place))
+    fixed = pd.DataFrame({"row": flows.index[own.notna()], "place": own[own.notna()].to_numpy(),
+                          "share": 1.0})
+    loose = flows[own.isna() & (flows["source"] != HOME)]
+    if loose.empty or fixed.empty:
+        return fixed
+    carried = fixed.iloc[:0]
+    for _ in range(CARRY_STEPS):
+        known = pd.concat([fixed, carried], ignore_index=True)
+        arriving = known.assign(pathway=flows.loc[known["row"], "pathway"].to_numpy(),
+                                service=flows.loc[known["row"], "target"].to_numpy(),
+                                patients=known["share"].to_numpy()
+                                * flows.loc[known["row"], "patients"].to_numpy())
+        mix = arriving.groupby(["pathway", "service", "place"], as_index=False)["patients"].sum()
+        total = mix.groupby(["pathway", "service"])["patients"].transform("sum")
+        mix["mix"] = np.where(total > 0, mix["patients"] / total.where(total > 0, 1.0), 0.0)
+        step = (loose.reset_index().rename(columns={"index": "row", "place": "_place"})
+                .merge(mix[["pathway", "service", "place", "mix"]],
+                       left_on=["pathway", "source"], right_on=["pathway", "service"]))
+        step = step[step["mix"] > 0]
+        new = pd.DataFrame({"row": step["row"].to_numpy(), "place": step["place"].to_numpy(),
+                            "share": step["mix"].to_numpy()})
+        new = new.sort_values(["row", "place"], kind="mergesort").reset_index(drop=True)
+        if new.equals(carried):
+            break
+        carried = new
+    return pd.concat([fixed, carried], ignore_index=True)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_SERVICES = ["S1", "S2", "S3", "S4", "S5", "S6"]
+
+
+@st.composite
+def _systems(draw):
+    from types import SimpleNamespace
+
+    service_place = draw(st.lists(st.sampled_from([None, None, "North", "South", "East"]),
+                                  min_size=6, max_size=6))
+    services = pd.DataFrame({"id": _SERVICES, "provider": ["P"] * 6, "place": service_place})
+    orgs = pd.DataFrame({"id": ["P"], "place": [draw(st.sampled_from([None, "West"]))]})
+    n = draw(st.integers(1, 25))
+    ends = st.sampled_from(_SERVICES + ["@home"])
+    flows = pd.DataFrame({
+        "pathway": draw(st.lists(st.sampled_from(["a", "b"]), min_size=n, max_size=n)),
+        "source": draw(st.lists(ends, min_size=n, max_size=n)),
+        "target": draw(st.lists(ends, min_size=n, max_size=n)),
+        "patients": draw(st.lists(st.sampled_from([0.0, 1.0, 3.0, 7.5, 10.0, 1 / 3]),
+                                  min_size=n, max_size=n)),
+        "place": draw(st.lists(st.sampled_from([None, None, None, "North", "South"]),
+                               min_size=n, max_size=n))})
+    flows.index = draw(st.sampled_from([flows.index, flows.index * 3 + 5]))
+    return SimpleNamespace(services=services, organisations=orgs), flows
+
+
+@settings(max_examples=300, deadline=None)
+@given(_systems())
+def test_carrying_on_codes_matches_carrying_by_name_exactly(case):
+    system, flows = case
+    got = resident_shares(system, flows)
+    want = _shares_by_name(system, flows)
+    assert [tuple(r) for r in got.itertuples(index=False)] == [
+        tuple(r) for r in want.itertuples(index=False)]

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from netkit._frames import isin
 from netkit.finance.diversion import divert
 from netkit.finance.draws import (
     DEFAULT_COST_SPREAD,
@@ -421,7 +422,7 @@ def _flows_between(system: System, services: pd.DataFrame) -> pd.DataFrame:
     """The system's flows whose ends are these services (or home)."""
     ids = set(services["id"]) | {HOME}
     flows = system.flows
-    return flows[flows["source"].isin(ids) & flows["target"].isin(ids)]
+    return flows[isin(flows["source"], ids) & isin(flows["target"], ids)]
 
 
 def _with_commissioner(system: System, flows: pd.DataFrame) -> tuple[pd.DataFrame, int]:
@@ -462,7 +463,7 @@ def _service_table(system: System, services: pd.DataFrame, diverted: pd.DataFram
     in_scope = services.set_index("id")["activity"]
     touched = set(change.index)
     flows = system.flows
-    touching = flows[flows["source"].isin(touched) | flows["target"].isin(touched)]
+    touching = flows[isin(flows["source"], touched) | isin(flows["target"], touched)]
     total = service_activity(touching).reindex(change.index).fillna(0.0).to_numpy()
     capacity = rows["capacity"].to_numpy(dtype=float)
     unit = rows["unit"].astype(str).str.strip().str.lower() if "unit" in rows else None

@@ -32,6 +32,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from netkit._frames import isin
+
 __all__ = [
     "ACTIVITY_SHARE",
     "ServiceMoney",
@@ -150,7 +152,7 @@ def payments(by_payer: pd.DataFrame, contracts: pd.DataFrame
     for place in (1, 0):  # the first candidate with a contract wins
         who = candidates.str[place].astype(object)
         who = who.where(who.notna(), "").astype(str)
-        payer = payer.where(~(who + at).isin(held), who)
+        payer = payer.where(~isin(who + at, held), who)
     rows = by_payer.assign(commissioner=payer, line=line)
     keys = ["commissioner", "provider", "line"]
     direct = rows[rows["commissioner"] != ""].merge(effective, on=keys)

@@ -44,13 +44,17 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from netkit.finance.investment import investment as _investment
+from netkit.finance.investment import investment_line
 from netkit.finance.settlement import (
+    contracts_of,
     dropped_note,
     match_in_order,
     new_contacts,
     non_payers,
     payers,
     settlement,
+    types_of,
 )
 from netkit.finance.share_rule import (
     KEEP_WHOLE,
@@ -122,7 +126,11 @@ class ShareDesign:
         ``payer, payee, amount, rule``: who pays whom, £ a year (exact to the penny).
     investment : dict or None
         When the system loses: ``{amount, funded_by: [{id, amount}], buys: {patients,
-        contacts, bed_days, benefits}}``; else None.
+        contacts, bed_days, benefits}, borne_by: [{id, amount, reason}]}``; else None.
+        ``amount`` is what the organisations still lose after the transfers: the commissioners
+        (and named funders) among them fund it (``funded_by``); a provider left with a loss
+        (under the collar, beyond the cap) bears it itself (``borne_by``), which is not
+        funding.
     basis : str
         ``marginal`` or ``net``: the positions the rules used.
     notes : tuple of str
@@ -218,27 +226,6 @@ class ShareDesign:
                                  for r in self.rule.describe(self.basis))
                 + "</ul>" + html_table(self.transfers)
                 + "".join(f"<p>{html.escape(x)}</p>" for x in self.lines()[len(self.transfers):]))
-
-
-def investment_line(investment: Mapping) -> str:
-    """The investment in one sentence: how much, who funds it, what it buys."""
-    funders = ", ".join(f"{f['id']} {pounds(f['amount'])}" for f in investment["funded_by"])
-    buys = investment["buys"]
-    bought = [f"{_count(buys[k])} {k.replace('_', ' ')}" for k in ("patients", "contacts",
-                                                                  "bed_days")
-              if buys.get(k)]
-    what = ", ".join(bought) or "the shift"
-    if buys.get("patients"):
-        what = what.replace("patients", "patients diverted", 1)
-    benefits = ", ".join(b.replace("_", " ") for b in buys.get("benefits", []))
-    return (f"the system loses money: an investment of {pounds(investment['amount'])} a year "
-            f"(funded by {funders or 'no one named'}) buys {what} a year"
-            + (f", for {benefits}" if benefits else ""))
-
-
-
-def _count(value: float) -> str:
-    return f"{value:,.0f}"
 
 
 def _roles(table: pd.DataFrame, system) -> np.ndarray:
@@ -404,13 +391,14 @@ def design_share(incentives, system=None, opportunity=None, *, rule=None,
     delivers = np.array(delivers + [0.0] * (n - len(delivers)), dtype="float64")
     full_cost = np.array(full_cost + [np.nan] * (n - len(full_cost)), dtype="float64")
     out = np.array([o in decommissioned for o in ledger.ids], dtype=bool)
-    pays = payers(ledger.ids, commissioner, system)
+    contracts, types = contracts_of(system), types_of(system)  # once for both steps
+    pays = payers(ledger.ids, commissioner, system, contracts, types)
     start = np.append(initial, np.zeros(n - len(initial)))  # before any transfer
     notes += _keep_whole_step(ledger, rule, commissioner, out, table, pays)
     notes += _gain_share_step(ledger, rule, commissioner, out, delivers, pays, full_cost)
     notes += non_payers(ledger.ids, start, pays, commissioner)
     transfers, dropped = settlement(ledger.transfers(), ledger.ids, system, commissioner,
-                                    rule, RULE_ORDER)
+                                    rule, RULE_ORDER, contracts, types)
     notes += dropped_note(dropped, rule.collar)
     received = transfers.groupby("payee")["amount"].sum().reindex(ledger.ids, fill_value=0.0)
     paid = transfers.groupby("payer")["amount"].sum().reindex(ledger.ids, fill_value=0.0)
@@ -423,7 +411,7 @@ def design_share(incentives, system=None, opportunity=None, *, rule=None,
     notes += [f"{o} is decommissioned: its loss of {pounds(-v)} a year is not compensated"
               for o, v in zip(lost["id"], lost["position"])]
     investment = _investment(positions, incentives, opportunity,
-                             float(getattr(incentives, "system_net", start.sum())))
+                             float(getattr(incentives, "system_net", start.sum())), rule)
     return ShareDesign(rule, positions, transfers, investment, basis, tuple(notes))
 
 
@@ -541,42 +529,3 @@ def _gain_share_step(ledger: _Ledger, rule: ShareRule, commissioner: np.ndarray,
         to = held[others].sum() * (1.0 - share) * (weights / weights.sum())
         ledger.book_matrix(to, held[others], others, "gain share")
     return notes
-
-
-def _investment(positions: pd.DataFrame, incentives, opportunity,
-                system_net: float) -> dict | None:
-    """How much the system puts in when it loses, who funds it and what it buys."""
-    if positions["position"].sum() >= -0.5 and system_net >= -0.5:
-        return None
-    funders = positions[~positions["decommissioned"] & (positions["final"] < -_EPS)]
-    funders = funders.sort_values(["final", "id"], kind="mergesort")
-    amount = float(-funders["final"].sum())
-    if amount <= 0.5:
-        return None
-    return {"amount": round(amount, 2),
-            "funded_by": [{"id": o, "amount": round(float(-v), 2)}
-                          for o, v in zip(funders["id"], funders["final"])],
-            "buys": _buys(incentives, opportunity)}
-
-
-def _moved_out(frame, name: str) -> float | None:
-    """What a shift takes out (minus the sum of the falls) of a column, where there is one."""
-    if frame is None or name not in frame:
-        return None
-    values = pd.to_numeric(frame[name], errors="coerce")
-    return float(-values[values < 0].sum())
-
-
-def _buys(incentives, opportunity) -> dict:
-    """What the shift buys: patients diverted, contacts and bed days released, and the benefits
-    the opportunity names."""
-    settings = getattr(incentives, "settings", None) or {}
-    services = getattr(incentives, "services", None)
-    orgs = getattr(incentives, "organisations", None)
-    patients = settings.get("patients_diverted")
-    return {"patients": float(patients) if patients is not None else None,
-            "contacts": _moved_out(services, "activity_change"),
-            "bed_days": _moved_out(orgs, "bed_days_change")
-            if orgs is not None and "bed_days_change" in orgs
-            else _moved_out(services, "bed_days_change"),
-            "benefits": list(getattr(opportunity, "benefits", ()) or ())}

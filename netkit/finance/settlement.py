@@ -49,60 +49,92 @@ def contracts_of(system) -> pd.DataFrame:
     return frame[["commissioner", "provider", "weight", "block"]]
 
 
-def _split(amount: float, holders: pd.DataFrame, collar: float) -> pd.DataFrame:
-    """An amount split over contract holders by weight; parts under the collar go to the
-    others (all to the largest where every part is under it)."""
-    w = holders["weight"].to_numpy(dtype=float)
-    keep = amount * w >= collar
-    if not keep.any():
-        keep = np.arange(len(w)) == int(np.argmax(w))
-    w = np.where(keep, w, 0.0)
-    return holders.assign(amount=amount * w / w.sum())[holders.columns.tolist() + ["amount"]][keep]
-
-
 def _label(rules: list[str]) -> str:
     return " and ".join(dict.fromkeys(rules))
+
+
+def _segments(group: np.ndarray) -> np.ndarray:
+    """Where each run of equal values starts in a sorted array of group numbers."""
+    return np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if len(group) else group
 
 
 def _along_contracts(by_rule: pd.DataFrame, hubs: set, contracts: pd.DataFrame,
                      collar: float) -> tuple[pd.DataFrame, set]:
     """Signed flows commissioner → provider (``commissioner, provider, amount, rule``) for every
-    non-hub organisation with a contract holder; and those without one."""
-    rows, loose = [], set()
-    holders = contracts[contracts["commissioner"].isin(hubs)]
-    for org, row in by_rule.iterrows():  # one per organisation touched, not per flow
-        if org in hubs:
-            continue
-        mine = holders[holders["provider"] == org]
-        if mine.empty:
-            if (row.abs() > _EPS).any():
-                loose.add(org)
-            continue
-        block = bool(mine["block"].all())
-        for rule, value in row.items():
-            if abs(value) <= _EPS:
-                continue
-            label = rule if value > 0 else ("block contract reduction" if block
-                                            else "contract reduction")
-            part = _split(float(value), mine, collar)
-            rows.append(pd.DataFrame({"commissioner": part["commissioner"], "provider": org,
-                                      "amount": part["amount"], "rule": label}))
-    if not rows:
-        return pd.DataFrame(columns=["commissioner", "provider", "amount", "rule"]), loose
-    return pd.concat(rows, ignore_index=True), loose
+    non-hub organisation with a contract holder; and those without one.
+
+    One row per organisation, rule and contract holder, in that order; each (organisation,
+    rule) amount is split over its holders by weight, a part under the collar going to the
+    others (all to the largest where every part is under it); all at once on integer codes.
+    """
+    columns = ["commissioner", "provider", "amount", "rule"]
+    orgs = by_rule.index.to_numpy(dtype=object)
+    values = by_rule.to_numpy(dtype="float64")
+    outside = ~pd.Index(orgs).isin(list(hubs))
+    holders = contracts[pd.Index(contracts["commissioner"].to_numpy(dtype=object)).isin(
+        list(hubs))]
+    at = pd.Index(orgs).get_indexer(holders["provider"].to_numpy(dtype=object))
+    mine = (at >= 0)
+    mine[mine] = outside[at[mine]]
+    order = np.argsort(at[mine], kind="stable")  # by organisation, contracts' order within
+    h_org = at[mine][order]
+    h_who = holders["commissioner"].to_numpy(dtype=object)[mine][order]
+    h_weight = holders["weight"].to_numpy(dtype="float64")[mine][order]
+    h_block = holders["block"].to_numpy(dtype=bool)[mine][order]
+    count = np.bincount(h_org, minlength=len(orgs))
+    first = np.cumsum(count) - count
+    loose = set(orgs[outside & (count == 0) & (np.abs(values) > _EPS).any(axis=1)].tolist())
+    moves = ~(np.abs(values) <= _EPS)
+    org_i, rule_j = np.nonzero(moves & (outside & (count > 0))[:, None])
+    if not len(org_i):
+        return pd.DataFrame(columns=columns), loose
+    block = np.bincount(h_org, weights=(~h_block).astype(float), minlength=len(orgs)) == 0
+    size = count[org_i]
+    group = np.repeat(np.arange(len(org_i)), size)
+    starts = np.cumsum(size) - size
+    holder = first[org_i][group] + np.arange(len(group)) - starts[group]
+    amount = values[org_i, rule_j][group]
+    w = h_weight[holder]
+    keep = amount * w >= collar
+    none = ~np.logical_or.reduceat(keep, starts)
+    if none.any():  # every part under the collar: all to the largest holder (the first)
+        largest = np.maximum.reduceat(w, starts)[group]
+        at_max = np.where(w == largest, np.arange(len(w)), len(w))
+        chosen = np.minimum.reduceat(at_max, starts)
+        keep = np.where(none[group], np.arange(len(w)) == chosen[group], keep)
+    kept = np.where(keep, w, 0.0)
+    part = amount * kept / np.add.reduceat(kept, starts)[group]
+    names = np.asarray(by_rule.columns.tolist(), dtype=object)[rule_j]
+    reduction = np.where(block[org_i], "block contract reduction", "contract reduction")
+    label = np.where(values[org_i, rule_j] > 0, names, reduction.astype(object))[group]
+    return pd.DataFrame({"commissioner": h_who[holder][keep], "provider": orgs[org_i][group][keep],
+                         "amount": part[keep], "rule": label[keep]}), loose
 
 
 def _net_pairs(flows: pd.DataFrame) -> pd.DataFrame:
-    """One payment per commissioner–provider pair: ``payer, payee, amount, rule``."""
+    """One payment per commissioner–provider pair: ``payer, payee, amount, rule``; the pairs in
+    sorted order, each pair's rules in the order of its flows."""
+    who = flows["commissioner"].to_numpy(dtype=object)
+    whom = flows["provider"].to_numpy(dtype=object)
+    c_code, _ = pd.factorize(who, sort=True)
+    p_code, _ = pd.factorize(whom, sort=True)
+    order = np.lexsort((np.arange(len(flows)), p_code, c_code))
+    amount = flows["amount"].to_numpy(dtype="float64")[order]
+    starts = _segments(c_code[order] * (p_code.max() + 1) + p_code[order])
+    net = np.add.reduceat(np.where(np.isnan(amount), 0.0, amount), starts)
+    rules = flows["rule"].to_numpy(dtype=object)[order].tolist()
+    side = np.sign(amount).tolist()
+    ends = np.r_[starts[1:], len(amount)].tolist()
     out = []
-    for (c, p), group in flows.groupby(["commissioner", "provider"], sort=True):
-        net = float(group["amount"].sum())
-        if abs(net) <= _EPS:
+    for s, e, total in zip(starts.tolist(), ends, net.tolist()):  # one step per pair
+        if abs(total) <= _EPS:
             continue
-        winning = group[np.sign(group["amount"]) == np.sign(net)]["rule"].tolist()
-        losing = group[np.sign(group["amount"]) != np.sign(net)]["rule"].tolist()
+        sign = np.sign(total)
+        winning = [rules[k] for k in range(s, e) if side[k] == sign]
+        losing = [rules[k] for k in range(s, e) if side[k] != sign]
         rule = _label(winning) + (f", net of {_label(losing)}" if losing else "")
-        out.append((c, p, net, rule) if net > 0 else (p, c, -net, rule))
+        c, p = who[order[s]], whom[order[s]]
+        out.append((c, p, total, rule) if total > 0 else (p, c, -total, rule))
     return pd.DataFrame(out, columns=["payer", "payee", "amount", "rule"])
 
 
@@ -196,9 +228,11 @@ def settle(by_rule: pd.DataFrame, hubs: set, contracts: pd.DataFrame, types: dic
 
 
 def settlement(gross: pd.DataFrame, ids: list, system, commissioner: np.ndarray, rule,
-               order: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
+               order: tuple, contracts: pd.DataFrame | None = None,
+               types: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The rules' totals settled along the contracts, netted per pair, the collar applied
-    (`netkit.finance.settlement`); a lead's payments to its subcontractors as they are."""
+    (`netkit.finance.settlement`); a lead's payments to its subcontractors as they are.
+    ``contracts`` and ``types`` (`contracts_of`, `types_of`) where the caller has them."""
     sub = gross[gross["rule"] == "subcontract"]
     rest = gross[gross["rule"] != "subcontract"]
     rules = [r for r in order if r != "subcontract"]
@@ -208,11 +242,12 @@ def settlement(gross: pd.DataFrame, ids: list, system, commissioner: np.ndarray,
                - gave.reindex(index=ids, columns=rules, fill_value=0.0)).fillna(0.0)
     by_rule = by_rule.loc[:, (by_rule.abs() > _EPS).any()]
     hubs = {o for o, c in zip(ids, commissioner) if c} | set(rule.funded_by)
-    types = types_of(system)
+    types = types_of(system) if types is None else types
     if by_rule.empty:
         made = dropped = sub.iloc[0:0]
     else:
-        made, dropped = settle(by_rule, hubs, contracts_of(system), types, rule.collar)
+        made, dropped = settle(by_rule, hubs, contracts_of(system) if contracts is None
+                               else contracts, types, rule.collar)
     small = sub["amount"] < rule.collar
     made = pd.concat([sub[~small], made], ignore_index=True)
     dropped = pd.concat([sub[small], dropped], ignore_index=True)
@@ -227,14 +262,15 @@ def types_of(system) -> dict:
     return dict(zip(system.organisations["id"], system.organisations["type"]))
 
 
-def payers(ids: list, commissioner: np.ndarray, system) -> np.ndarray:
+def payers(ids: list, commissioner: np.ndarray, system, contracts: pd.DataFrame | None = None,
+           types: dict | None = None) -> np.ndarray:
     """Who may pay: the commissioners, and providers holding a contract in the system that are
     not voluntary bodies, hospices or pharmacies (their gain is less work, not money they can
-    hand over). Without a system, everyone."""
+    hand over). Without a system, everyone. ``contracts`` and ``types`` as in `settlement`."""
     if system is None:
         return np.ones(len(ids), dtype=bool)
-    types = types_of(system)
-    held = set(contracts_of(system)["provider"])
+    types = types_of(system) if types is None else types
+    held = set((contracts_of(system) if contracts is None else contracts)["provider"])
     provider_pays = np.array([o in held and types.get(o) not in NON_PAYING_TYPES for o in ids],
                              dtype=bool)
     return commissioner | provider_pays

@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from netkit._frames import isin
 from netkit.model.schema import HOME
 from netkit.model.system import System
 
@@ -43,12 +44,19 @@ def _service_places(system: System) -> pd.Series:
     return pd.Series(place.to_numpy(), index=services["id"].to_numpy())
 
 
+def _codes(values, uniques) -> np.ndarray:
+    """Each value's position in ``uniques`` (-1 where absent)."""
+    return pd.Index(uniques).get_indexer(np.asarray(values, dtype=object))
+
+
 def resident_shares(system: System, flows: pd.DataFrame) -> pd.DataFrame:
     """Which places' residents each flow carries: ``row`` (the flow's index), ``place``,
     ``share`` (summing to 1 for a flow with any place; a system-wide flow has no rows).
 
     A flow's own place, else its source's place, else its target's place; a flow between
     system-wide services takes the mix of places arriving at its source on its pathway.
+    The carrying runs on integer codes (places in sorted order, so every sum adds the same
+    numbers in the same order as grouping by name would).
 
     Examples
     --------
@@ -61,32 +69,50 @@ def resident_shares(system: System, flows: pd.DataFrame) -> pd.DataFrame:
     service_place = _service_places(system)
     own = flows["place"].where(flows["place"].notna(), flows["source"].map(service_place))
     own = own.where(own.notna(), flows["target"].map(service_place))
-    fixed = pd.DataFrame({"row": flows.index[own.notna()], "place": own[own.notna()].to_numpy(),
-                          "share": 1.0})
-    loose = flows[own.isna() & (flows["source"] != HOME)]
-    if loose.empty or fixed.empty:
+    has = own.notna().to_numpy()
+    fixed = pd.DataFrame({"row": flows.index[has], "place": own[has].to_numpy(), "share": 1.0})
+    source = flows["source"].to_numpy(dtype=object)
+    loose = np.flatnonzero(~has & (source != HOME))
+    if not len(loose) or fixed.empty:
         return fixed
-    carried = fixed.iloc[:0]
+    places = np.sort(pd.unique(fixed["place"].to_numpy(dtype=object)))
+    path_code, _ = pd.factorize(flows["pathway"].to_numpy(dtype=object))
+    ends, _ = pd.factorize(np.concatenate([flows["target"].to_numpy(dtype=object), source]))
+    n_end = int(ends.max()) + 1
+    arrive_at = path_code.astype(np.int64) * n_end + ends[:len(flows)]  # (pathway, target)
+    leave_from = (path_code.astype(np.int64) * n_end + ends[len(flows):])[loose]
+    patients = flows["patients"].to_numpy(dtype="float64")
+    known_row = np.flatnonzero(has)
+    known_place = _codes(fixed["place"], places)
+    known_share = np.ones(len(known_row))
+    carried = (np.zeros(0, dtype=np.int64),) * 2 + (np.zeros(0),)
     for _ in range(CARRY_STEPS):
-        known = pd.concat([fixed, carried], ignore_index=True)
-        arriving = known.assign(pathway=flows.loc[known["row"], "pathway"].to_numpy(),
-                                service=flows.loc[known["row"], "target"].to_numpy(),
-                                patients=known["share"].to_numpy()
-                                * flows.loc[known["row"], "patients"].to_numpy())
-        mix = arriving.groupby(["pathway", "service", "place"], as_index=False)["patients"].sum()
-        total = mix.groupby(["pathway", "service"])["patients"].transform("sum")
-        mix["mix"] = np.where(total > 0, mix["patients"] / total.where(total > 0, 1.0), 0.0)
-        step = (loose.reset_index().rename(columns={"index": "row", "place": "_place"})
-                .merge(mix[["pathway", "service", "place", "mix"]],
-                       left_on=["pathway", "source"], right_on=["pathway", "service"]))
-        step = step[step["mix"] > 0]
-        new = pd.DataFrame({"row": step["row"].to_numpy(), "place": step["place"].to_numpy(),
-                            "share": step["mix"].to_numpy()})
-        new = new.sort_values(["row", "place"], kind="mergesort").reset_index(drop=True)
-        if new.equals(carried):
+        rows = np.concatenate([known_row, carried[0]])
+        at = arrive_at[rows] * len(places) + np.concatenate([known_place, carried[1]])
+        mix = pd.Series(np.concatenate([known_share, carried[2]]) * patients[rows]).groupby(
+            at).sum()  # by (pathway, service, place), in that order
+        key = mix.index.to_numpy() // len(places)
+        total = mix.groupby(key).transform("sum").to_numpy()
+        value = mix.to_numpy()
+        share = np.where(total > 0, value / np.where(total > 0, total, 1.0), 0.0)
+        lo = np.searchsorted(key, leave_from, side="left")
+        count = np.searchsorted(key, leave_from, side="right") - lo
+        which = np.repeat(lo - np.cumsum(count) + count, count) + np.arange(count.sum())
+        new_row = np.repeat(loose, count)
+        new_place = mix.index.to_numpy()[which] % len(places)
+        new_share = share[which]
+        good = new_share > 0
+        new = (new_row[good], new_place[good], new_share[good])
+        if all(np.array_equal(a, b) for a, b in zip(new, carried)):
             break
         carried = new
-    return pd.concat([fixed, carried], ignore_index=True)
+    if not len(carried[0]):
+        return pd.concat([fixed, fixed.iloc[:0]], ignore_index=True)
+    order = np.lexsort((carried[1], pd.Index(flows.index).argsort(kind="stable").argsort()[
+        carried[0]]))  # by the row's label, then place (already so for an ordered index)
+    out = pd.DataFrame({"row": flows.index[carried[0][order]],
+                        "place": places[carried[1][order]], "share": carried[2][order]})
+    return pd.concat([fixed, out], ignore_index=True)
 
 
 def place_weights(system: System, flows: pd.DataFrame, places) -> np.ndarray:
@@ -166,6 +192,9 @@ def commissioning_spend(system: System, flows: pd.DataFrame, services: pd.DataFr
     * the rest (a council's share of a voluntary body's contracts, and all social care) by
       contract share.
 
+    The splitting runs on integer positions and codes; every sum adds the same numbers in the
+    same order as grouping by name would.
+
     Examples
     --------
     >>> import netkit
@@ -179,63 +208,106 @@ def commissioning_spend(system: System, flows: pd.DataFrame, services: pd.DataFr
     """
     from netkit.finance.incentives import commissioning_shares
 
-    ids = services["id"].to_numpy()
-    spend = pd.Series(service_spend.to_numpy(dtype=float), index=ids)
-    provider = pd.Series(services["provider"].to_numpy(), index=ids)
-    social = pd.Series(services["category"].isin(SOCIAL_CARE).to_numpy(), index=ids)
+    ids = services["id"].to_numpy(dtype=object)
+    spend = service_spend.to_numpy(dtype=float)
     contracts = commissioning_shares(system)
-    icb = set(system.organisations.loc[system.organisations["type"] == "icb", "id"])
-    contracts = contracts.assign(nhs=contracts["commissioner"].isin(icb))
-    nhs_share = contracts[contracts["nhs"]].groupby("provider")["share"].sum()
-    contracted = set(contracts["provider"])
-    nhs_part = provider.map(nhs_share).fillna(0.0)
-    nhs_part[~provider.isin(contracted)] = 1.0
+    orgs = system.organisations
+    nhs = isin(contracts["commissioner"], set(orgs.loc[orgs["type"] == "icb", "id"].tolist()))
+    prov, prov_names = pd.factorize(np.concatenate([
+        services["provider"].to_numpy(dtype=object),
+        contracts["provider"].to_numpy(dtype=object)]))
+    provider, c_prov = prov[:len(ids)], prov[len(ids):]
+    c_share = contracts["share"].to_numpy(dtype=float)
+    nhs_share = pd.Series(c_share[nhs]).groupby(c_prov[nhs]).sum()
+    nhs_part = nhs_share.reindex(provider).to_numpy(dtype=float)
+    nhs_part = np.where(np.isnan(nhs_part), 0.0, nhs_part)
+    nhs_part[~np.isin(provider, c_prov)] = 1.0
+    social = isin(services["category"], set(SOCIAL_CARE))
     nhs_part[social] = 0.0
 
-    ends = _service_ends(flows, services)
-    total = ends.groupby("service")["patients"].sum()
-    who = ends.merge(responsible_commissioners(system, flows), on="row")
-    who["part"] = (who["patients"].to_numpy(dtype=float) * who["share"].to_numpy(dtype=float)
-                   / who["service"].map(total).to_numpy(dtype=float))
-    named = who[who["basis"] == "flow"]
-    placed = who[(who["basis"] == "place") & ~who["service"].map(social).astype(bool)]
-    named_part = named.groupby("service")["part"].sum().reindex(ids, fill_value=0.0)
-    placed_part = placed.groupby("service")["part"].sum().reindex(ids, fill_value=0.0)
-    parts = pd.concat([
-        named.assign(spend=named["part"].to_numpy(dtype=float)
-                     * named["service"].map(spend).to_numpy(dtype=float)),
-        placed.assign(spend=placed["part"].to_numpy(dtype=float)
-                      * placed["service"].map(spend * nhs_part).to_numpy(dtype=float))])
-    parts["provider"] = parts["service"].map(provider)
-    parts = parts[parts["spend"] != 0]
-    rest_nhs = spend * nhs_part * (1.0 - named_part - placed_part).clip(lower=0.0)
-    rest_other = spend * (1.0 - nhs_part) * (1.0 - named_part).clip(lower=0.0)
-    by_contract = []
+    row, at, patients = _service_ends(flows, services)
+    total = pd.Series(patients).groupby(at).sum().reindex(np.arange(len(ids))).to_numpy()
+    who = responsible_commissioners(system, flows)
+    left, right = _inner_join(row, who["row"].to_numpy())
+    w_at = at[left]
+    part = (patients[left].astype(float) * who["share"].to_numpy(dtype=float)[right]
+            / total[w_at])
+    basis = who["basis"].to_numpy(dtype=object)[right]
+    named = basis == "flow"
+    placed = (basis == "place") & ~social[w_at]
+    named_part = _sum_by(part[named], w_at[named], len(ids))
+    placed_part = _sum_by(part[placed], w_at[placed], len(ids))
+    payer = who["commissioner"].to_numpy(dtype=object)[right]
+    keep = np.r_[np.flatnonzero(named), np.flatnonzero(placed)]
+    amount = np.r_[part[named] * spend[w_at[named]],
+                   part[placed] * (spend * nhs_part)[w_at[placed]]]
+    nonzero = amount != 0
+    out_who = [payer[keep][nonzero]]
+    out_prov = [provider[w_at[keep]][nonzero]]
+    out_spend = [amount[nonzero]]
+    rest_nhs = spend * nhs_part * np.clip(1.0 - named_part - placed_part, 0.0, None)
+    rest_other = spend * (1.0 - nhs_part) * np.clip(1.0 - named_part, 0.0, None)
+    c_who = contracts["commissioner"].to_numpy(dtype=object)
     for rest, of_nhs in ((rest_nhs, True), (rest_other, False)):
-        owed = rest.groupby(provider).sum()
-        part = contracts[(contracts["nhs"] == of_nhs) & contracts["provider"].isin(
-            owed.index[owed > 0])]
-        norm = part.groupby("provider")["share"].transform("sum")
-        by_contract.append(part.assign(spend=part["share"] / norm
-                                       * part["provider"].map(owed).astype("float64")))
-    out = pd.concat([parts[["commissioner", "provider", "spend"]]]
-                    + [b[["commissioner", "provider", "spend"]] for b in by_contract],
-                    ignore_index=True)
-    out = out.groupby(["commissioner", "provider"], as_index=False, sort=True)["spend"].sum()
-    return out, _contract_note(rest_nhs, provider, contracts)
+        owed = pd.Series(rest).groupby(provider).sum()
+        mine = (nhs == of_nhs) & np.isin(c_prov, owed.index[owed > 0].to_numpy())
+        norm = pd.Series(c_share[mine]).groupby(c_prov[mine]).transform("sum").to_numpy()
+        out_who.append(c_who[mine])
+        out_prov.append(c_prov[mine])
+        out_spend.append(c_share[mine] / norm * owed.reindex(c_prov[mine]).to_numpy(
+            dtype="float64"))
+    out = _by_pair(np.concatenate(out_who), np.asarray(prov_names, dtype=object)[
+        np.concatenate(out_prov)], np.concatenate(out_spend))
+    return out, _contract_note(pd.Series(rest_nhs, index=ids),
+                               pd.Series(services["provider"].to_numpy(dtype=object), index=ids),
+                               contracts.assign(nhs=nhs))
 
 
-def _service_ends(flows: pd.DataFrame, services: pd.DataFrame) -> pd.DataFrame:
-    """``row, service, patients``: the flows arriving at each service, or leaving it where
-    none arrive in scope."""
-    arrivals = flows[flows["target"].isin(services["id"])]
-    ends = pd.DataFrame({"row": arrivals.index, "service": arrivals["target"].to_numpy()})
-    no_arrivals = ~services["id"].isin(arrivals["target"])
-    leaving = flows[flows["source"].isin(services.loc[no_arrivals, "id"])]
-    ends = pd.concat([ends, pd.DataFrame({"row": leaving.index,
-                                          "service": leaving["source"].to_numpy()})])
-    ends["patients"] = flows.loc[ends["row"], "patients"].to_numpy()
-    return ends
+def _sum_by(values: np.ndarray, at: np.ndarray, n: int) -> np.ndarray:
+    """Sums of ``values`` by position ``at`` (0..n-1), as a pandas group sum adds them."""
+    return pd.Series(values).groupby(at).sum().reindex(np.arange(n), fill_value=0.0).to_numpy(
+        dtype=float)
+
+
+def _inner_join(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of an inner join on equal keys, in pandas' order: the left rows in order,
+    each with its right matches in their order."""
+    order = np.argsort(right, kind="stable")
+    keys = right[order]
+    lo = np.searchsorted(keys, left, side="left")
+    count = np.searchsorted(keys, left, side="right") - lo
+    left_at = np.repeat(np.arange(len(left)), count)
+    start = np.repeat(lo - np.cumsum(count) + count, count)
+    return left_at, order[start + np.arange(len(left_at))]
+
+
+def _by_pair(who: np.ndarray, whom: np.ndarray, amount: np.ndarray) -> pd.DataFrame:
+    """``commissioner, provider, spend`` summed per pair, the pairs in sorted order."""
+    c_code, c_names = pd.factorize(who, sort=True)
+    p_code, p_names = pd.factorize(whom, sort=True)
+    key = c_code.astype(np.int64) * max(len(p_names), 1) + p_code
+    summed = pd.Series(amount).groupby(key).sum()
+    at = summed.index.to_numpy()
+    return pd.DataFrame({"commissioner": np.asarray(c_names, dtype=object)[at // max(len(p_names), 1)],
+                         "provider": np.asarray(p_names, dtype=object)[at % max(len(p_names), 1)],
+                         "spend": summed.to_numpy(dtype="float64")})
+
+
+def _service_ends(flows: pd.DataFrame, services: pd.DataFrame
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``row, service, patients`` (the service as its position in ``services``): the flows
+    arriving at each service, or leaving it where none arrive in scope."""
+    ids = pd.Index(services["id"].to_numpy(dtype=object))
+    target = ids.get_indexer(flows["target"].to_numpy(dtype=object))
+    arrived = np.zeros(len(ids), dtype=bool)
+    arrived[target[target >= 0]] = True
+    source = ids.get_indexer(flows["source"].to_numpy(dtype=object))
+    leaving = (source >= 0) & ~arrived[np.where(source >= 0, source, 0)]
+    arriving = np.flatnonzero(target >= 0)
+    leaves = np.flatnonzero(leaving)
+    at = np.concatenate([arriving, leaves])
+    return (flows.index.to_numpy()[at], np.concatenate([target[arriving], source[leaves]]),
+            flows["patients"].to_numpy()[at])
 
 
 def _contract_note(rest_nhs: pd.Series, provider: pd.Series, contracts: pd.DataFrame) -> list:
