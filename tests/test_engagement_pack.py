@@ -287,6 +287,21 @@ def test_asks_follow_the_seats_the_risk_share_and_the_investment():
     assert "Data coverage: no GP practice data for South" in markdown
 
 
+def test_a_loss_a_provider_bears_itself_is_noted_not_asked_as_an_investment():
+    """Riverside diabetes: the system loses £3,300 a year, all of it the acute trust's loss
+    under the £10,000 collar; nobody funds an investment, so the board is not asked to agree
+    one (it was: "Agree the investment of £3,300 a year")."""
+    share = Share([], investment={"amount": 3300.0, "funded_by": [], "buys": {"patients": 165},
+                                  "borne_by": [{"id": "ACUTE", "amount": 3300.0,
+                                                "reason": "under the £10,000 collar, so no "
+                                                          "payment is made to it"}]})
+    pack = pack_of(landed(risk_share=share))
+    assert ("4. Note that the shift costs the system £3,300 a year, borne by Vale Hospital "
+            "itself (under the £10,000 collar, so no payment is made to it): no investment is "
+            "asked of the commissioners.") in pack.asks
+    assert not any("Agree the investment" in ask for ask in pack.asks)
+
+
 def test_every_partner_line_cites_its_input_rows():
     lines = pack_of().partner_lines
     assert len(lines) == 6

@@ -144,12 +144,42 @@ def asks(title: str, verdict: dict | None, lead: str | None, names: dict, core: 
         out.append("Ask the finance leads to design the risk-and-gain-share (not computed "
                    "here) before contracts are varied.")
     if investment:
-        funders = ", ".join(names.get(f["id"], f["id"]) for f in investment.get("funded_by", []))
-        out.append(f"Agree the investment of {_money(investment['amount'])} a year"
-                   + (f", funded by {funders}" if funders else "") + ".")
+        out.append(investment_ask(investment, names))
     out.append("Agree the engagement plan and the evaluation: measures reported to the "
                "programme board and the results published at each milestone.")
     return [f"{i}. {text}" for i, text in enumerate(out[:5], start=1)]
+
+
+def investment_ask(investment: dict, names: dict) -> str:
+    """The board's ask on an investment: agree what the named funders put in; a provider left
+    with a loss it bears itself (under the collar, say) is noted, never asked as an investment.
+
+    Examples
+    --------
+    >>> borne = [{"id": "ACU", "amount": 3300.0, "reason": "under the £10,000 collar"}]
+    >>> investment_ask({"amount": 3300.0, "funded_by": [], "borne_by": borne},
+    ...                {"ACU": "Acute Trust"})
+    'Note that the shift costs the system £3,300 a year, borne by Acute Trust itself (under the £10,000 collar): no investment is asked of the commissioners.'
+    >>> investment_ask({"amount": 75000.0, "funded_by": [{"id": "ICB", "amount": 70000.0}],
+    ...                 "borne_by": [{"id": "ACU", "amount": 5000.0, "reason": "under the "
+    ...                               "£10,000 collar"}]}, {"ICB": "The ICB"})
+    'Agree the investment of £70,000 a year, funded by The ICB; ACU bears its own loss of £5,000 a year (under the £10,000 collar).'
+    """
+    funded = investment.get("funded_by") or []
+    borne = investment.get("borne_by") or []
+    bearing = "; ".join(f"{names.get(b['id'], b['id'])} bears its own loss of "
+                        f"{_money(b['amount'])} a year ({b['reason']})" for b in borne)
+    if not funded and borne:
+        who = ", ".join(f"{names.get(b['id'], b['id'])} itself ({b['reason']})" for b in borne)
+        return (f"Note that the shift costs the system {_money(investment['amount'])} a year, "
+                f"borne by {who}: no investment is asked of the commissioners.")
+    funders = ", ".join(names.get(f["id"], f["id"])
+                        + (f" ({_money(f['amount'])})" if len(funded) > 1 else "")
+                        for f in funded)
+    amount = sum(f["amount"] for f in funded) if funded else investment["amount"]
+    return (f"Agree the investment of {_money(amount)} a year"
+            + (f", funded by {funders}" if funders else "")
+            + (f"; {bearing}" if bearing else "") + ".")
 
 
 def core_words(core: list, names: dict, seats) -> str:

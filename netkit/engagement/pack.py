@@ -30,6 +30,7 @@ from netkit.engagement.inputs import (
 )
 from netkit.engagement.raci import informed_line, raci, workstreams
 from netkit.errors import OptionError
+from netkit.finance.investment import investment_line
 from netkit.partners.sources import merge_sources
 from netkit.render.document import (
     Bullets,
@@ -171,8 +172,7 @@ class EngagementPack(ReportViews):
                   Table(self.positions, right=("net", "range")) if len(self.positions) else None,
                   Bullets(tuple(lines)), Note(self.risk_share_source, label="source")]
         if self.investment:
-            blocks.append(Paragraph(f"Investment: {fmt_money(self.investment['amount'])} a "
-                                    "year."))
+            blocks.append(Paragraph("Investment: " + investment_line(self.investment) + "."))
         return blocks
 
     def _map_blocks(self) -> list:

@@ -118,7 +118,7 @@ def _moved_out(frame, name: str) -> float | None:
     if frame is None or name not in frame:
         return None
     values = pd.to_numeric(frame[name], errors="coerce")
-    return float(-values[values < 0].sum())
+    return float(-values[values < 0].sum()) + 0.0  # + 0.0: no "-0.0" where nothing falls
 
 
 def _buys(incentives, opportunity) -> dict:
