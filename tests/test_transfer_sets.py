@@ -1,7 +1,7 @@
-"""The transfer layer does each piece of work once: a comparison finds each partner set once
-(the same opportunity on the same system is never computed twice), profiles the target in the
-scope its partner set already found, reads each organisation's payment basis from one pass
-over the relationships, and says which stage it has reached."""
+"""The transfer layer does each piece of work once (`netkit.transfer.sets`): a comparison
+finds each partner set once (the same opportunity on the same system is never computed twice),
+profiles the target in the scope its partner set already found, reads each organisation's
+payment basis from one pass over the relationships, and says which stage it has reached."""
 
 from __future__ import annotations
 
