@@ -24,13 +24,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from netkit._progress import stage, steps
 from netkit.errors import OpportunityError
 from netkit.model.system import System
 from netkit.render.palette import DIFFERENCE_COLOURS, OUTLINE
 from netkit.transfer.mapping import transferred_opportunity
-from netkit.transfer.profiles import FEATURES, Profile, profile
+from netkit.transfer.profiles import FEATURES, Profile, profile, profile_in_scope
 from netkit.transfer.reference import reference_for
 from netkit.transfer.roles import RoleModel
+from netkit.transfer.sets import PartnerSets
 from netkit.transfer.profiles import format_value as _fmt
 
 __all__ = ["Comparison", "compare", "similar", "RISK_THRESHOLD", "MIN_RELATIVE_SCALE", "MAX_RISKS"]
@@ -276,10 +278,16 @@ def compare(source: System, target: System, opportunity: str, reference=None,
     """
     opp = source.opportunity(opportunity)
     carried = transferred_opportunity(source, target, opp)
+    sets = PartnerSets()
     # both systems profiled in the pathways' scope (the opportunity without its shift: with
-    # one, the scope is only what the shift changes, which is not what the systems are like)
+    # one, the scope is only what the shift changes, which is not what the systems are like);
+    # the target's is the scope of its partner set for the carried opportunity, found once
+    stage(f"profiling {source.name or 'the source'}")
     p_source = profile(source, transferred_opportunity(source, source, opp))
-    p_target = profile(target, carried)
+    stage(f"partners in {target.name or 'the target'} (the opportunity carried over)")
+    carried_set = sets.get(target, carried, missing_ok=True)  # raised where it is needed
+    p_target = (profile_in_scope(target, carried_set.scope) if carried_set is not None
+                else profile(target, carried))
     stored_tag, stored = (None, None)
     if reference is None:
         stored_tag, stored = reference_for(_tags(carried))
@@ -300,14 +308,18 @@ def compare(source: System, target: System, opportunity: str, reference=None,
             names = [f"the bundled samples ({', '.join(names)}): the stored reference set has "
                      "none of this opportunity's pathway tags"]
         model, roles = _fit_roles(systems, source, opp, seed)
+    stage("differences over the reference set")
     differences = _differences(p_source, p_target, ref_profiles + [p_source, p_target])
     risks = [_risk(r, source, target) for r in differences.itertuples()
              if not np.isnan(r.z) and abs(r.z) >= RISK_THRESHOLD
              and _supported(r, source, target)][:MAX_RISKS]
-    counterparts, activity = _counterparts(source, target, opp, carried, model)
+    stage(f"partners in {source.name or 'the source'}")
+    sets.get(source, opp)
+    stage("counterparts by role")
+    counterparts, activity = _counterparts(source, target, opp, carried, model, sets)
     return _with_mechanism(Comparison(opp.id, p_source, p_target, differences, risks,
                                       counterparts, names, roles), source, target, opp, carried,
-                           activity)
+                           activity, sets)
 
 
 def _tags(opp) -> list[str]:
@@ -322,7 +334,7 @@ def _fit_roles(systems, source: System, opp, seed: int):
     from netkit.partners.find import find_partners
 
     sets = []
-    for system in systems:
+    for system in steps(systems, "reference partner sets"):
         try:
             sets.append(find_partners(system, transferred_opportunity(source, system, opp)))
         except OpportunityError:
@@ -361,29 +373,29 @@ def _supported(row, source: System, target: System) -> bool:
 
 
 def _with_mechanism(comparison: Comparison, source: System, target: System, opp,
-                    carried, activity: pd.Series) -> Comparison:
+                    carried, activity: pd.Series, sets: "PartnerSets | None" = None
+                    ) -> Comparison:
     """The comparison with the mechanism carried over, its money compared, the preconditions,
-    the evidence and the verdict."""
+    the evidence and the verdict (partner sets already found are taken from ``sets``)."""
     from dataclasses import replace
 
-    from netkit.errors import OpportunityError as _Empty
-    from netkit.partners.find import find_partners
     from netkit.transfer.mechanism import compare_incentives, map_mechanism
     from netkit.transfer.verdict import carry_evidence, preconditions, verdict
 
+    sets = sets if sets is not None else PartnerSets()
     rows = comparison.counterparts
     matched = dict(zip(rows["source_id"], rows["counterpart_id"])) if len(rows) else {}
+    stage("carrying the mechanism over")
     target_opp, services, organisations = map_mechanism(source, target, opp, carried, matched,
                                                         activity)
-    source_set = find_partners(source, opp)
-    try:
-        target_set = find_partners(target, target_opp)
-    except _Empty:
-        target_set = None
+    source_set = sets.get(source, opp)
+    stage(f"the money in {target.name or 'the target'} (the mechanism carried over)")
+    target_set = sets.get(target, target_opp, missing_ok=True)
+    stage("comparing the money")
+    known = target.organisation_lookup("type")
+    there = set(target_set.partners["id"].tolist()) if target_set is not None else set()
     counterpart_of = {**matched, **{o: o for o in source_set.partners["id"]
-                                    if o not in matched and o in target.organisation_lookup("type")
-                                    and o in (target_set.partners["id"].tolist()
-                                              if target_set is not None else [])}}
+                                    if o not in matched and o in known and o in there}}
     money = compare_incentives(source, target, source_set.incentives,
                                target_set.incentives if target_set is not None else None,
                                counterpart_of)
@@ -428,15 +440,15 @@ def _differences(p_source: Profile, p_target: Profile, ref_profiles: list) -> pd
     return differences
 
 
-def _counterparts(source: System, target: System, opp, carried, model
-                  ) -> tuple[pd.DataFrame, pd.Series]:
+def _counterparts(source: System, target: System, opp, carried, model,
+                  sets: "PartnerSets | None" = None) -> tuple[pd.DataFrame, pd.Series]:
     """Each source partner's counterpart in the target: within its kind of organisation, then
     by structural role (`netkit.transfer.roles.RoleModel.counterparts`); and the contacts a
-    year at each target service on the opportunity's pathways."""
-    from netkit.partners.find import find_partners
-
-    ps_source = find_partners(source, opp)
-    ps_target = find_partners(target, carried)
+    year at each target service on the opportunity's pathways (partner sets already found are
+    taken from ``sets``)."""
+    sets = sets if sets is not None else PartnerSets()
+    ps_source = sets.get(source, opp)
+    ps_target = sets.get(target, carried)
     services = ps_target.scope.services
     activity = pd.Series(services["activity"].to_numpy(), index=services["id"].to_numpy())
     return model.counterparts(ps_source, ps_target).rows, activity

@@ -26,13 +26,14 @@ from dataclasses import replace
 
 import pandas as pd
 
+from netkit._frames import isin
 from netkit.model.opportunity import Opportunity
 from netkit.model.selectors import SERVICE_KINDS, parse_selector
 from netkit.model.system import System
 from netkit.transfer.kinds import kind_of, type_words
 
 __all__ = ["map_services", "map_organisations", "map_mechanism", "compare_incentives",
-           "payment_basis", "UNAFFECTED"]
+           "payment_basis", "payment_bases", "UNAFFECTED"]
 
 #: £ a year below which an organisation's position is "unaffected" (rounding noise).
 UNAFFECTED = 1.0
@@ -85,8 +86,9 @@ def map_services(source: System, target: System, selectors, activity: pd.Series 
             continue
         row = src_services.loc[selector]
         pool = tgt[tgt["category"] == row["category"]]
-        if len(activity) and pool["id"].isin(activity.index).any():
-            pool = pool[pool["id"].isin(activity.index)]  # on the opportunity's pathways
+        on_pathways = isin(pool["id"], activity.index.tolist()) if len(activity) else None
+        if on_pathways is not None and on_pathways.any():
+            pool = pool[on_pathways]  # on the opportunity's pathways
         if pool.empty:
             rows.append({"source": selector, "category": row["category"], "counterpart": "",
                          "why": f"{target.name} has no {row['category'].replace('_', ' ')} "
@@ -212,12 +214,29 @@ def payment_basis(system: System, org: str) -> str:
     >>> payment_basis(netkit.load_system(netkit.sample_path("tiny")), "ACUTE")
     'activity'
     """
+    return payment_bases(system).get(org, "none")
+
+
+def payment_bases(system: System) -> dict[str, str]:
+    """Every commissioned organisation's `payment_basis`, from one pass over the
+    relationships (an organisation missing from it is ``none``).
+
+    Examples
+    --------
+    >>> import netkit
+    >>> payment_bases(netkit.load_system(netkit.sample_path("tiny")))["ACUTE"]
+    'activity'
+    """
     rels = system.relationships
-    paid = rels.loc[(rels["type"] == "commissions") & (rels["target"] == org), "payment"]
-    bases = set(paid.fillna("block"))
-    if not bases:
-        return "none"
-    return bases.pop() if len(bases) == 1 else "mixed"
+    paid = rels.loc[(rels["type"] == "commissions").fillna(False).to_numpy(dtype=bool),
+                    ["target", "payment"]]
+    targets = paid["target"].to_numpy(dtype=object)
+    payments = paid["payment"].astype(object).where(paid["payment"].notna(), "block").to_numpy()
+    bases: dict[str, set] = {}
+    for org, payment in zip(targets.tolist(), payments.tolist()):
+        bases.setdefault(org, set()).add(payment)
+    return {org: next(iter(found)) if len(found) == 1 else "mixed"
+            for org, found in bases.items()}
 
 
 def _direction(net: float) -> str:
@@ -263,13 +282,15 @@ def compare_incentives(source: System, target: System, source_money, target_mone
              else pd.Series(dtype=float))
     s_names, t_names = source.organisation_names(), target.organisation_names()
     s_type = source.organisation_lookup("type")
+    s_bases, t_bases = payment_bases(source), payment_bases(target)
     rows = []
     for org, net in s_net.items():
         other = counterpart_of.get(org, "")
         other_net = float(t_net.get(other, 0.0)) if other else float("nan")
         s_dir = _direction(net)
         t_dir = _direction(other_net) if other else "has no counterpart"
-        s_pay, t_pay = payment_basis(source, org), payment_basis(target, other) if other else ""
+        s_pay = s_bases.get(org, "none")
+        t_pay = t_bases.get(other, "none") if other else ""
         reversed_ = bool(other) and s_dir != t_dir
         risk = ""
         if reversed_:

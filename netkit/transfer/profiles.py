@@ -13,13 +13,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from netkit._frames import isin
 from netkit.finance.positions import variable_share
 from netkit.model.activity import organisation_flows, service_activity
 from netkit.model.opportunity import Opportunity
 from netkit.model.schema import HOME
 from netkit.model.system import System
 
-__all__ = ["Profile", "profile", "FEATURES", "ACUTE", "COMMUNITY", "SOCIAL_CARE",
+__all__ = ["Profile", "profile", "profile_in_scope", "FEATURES", "ACUTE", "COMMUNITY", "SOCIAL_CARE",
            "format_value"]
 
 ACUTE = ("urgent_emergency", "acute_inpatient", "acute_outpatient")
@@ -139,12 +140,29 @@ def profile(system: System, opportunity: str | Opportunity | None = None,
         from netkit.partners.scope import find_scope, represent_rules
 
         opp = system.opportunity(opportunity) if isinstance(opportunity, str) else opportunity
-        scope = find_scope(system, opp, represent_rules(system, opp, represent))
-        flows, services = scope.flows, system.services[
-            system.services["id"].isin(scope.services["id"])]
-        orgs = system.organisations[system.organisations["id"].isin(scope.organisations["id"])]
-        scope_label = f"opportunity {opp.id}"
+        return profile_in_scope(system, find_scope(system, opp,
+                                                   represent_rules(system, opp, represent)))
     return Profile(system.name, scope_label, _features(system, flows, services, orgs))
+
+
+def profile_in_scope(system: System, scope) -> Profile:
+    """The profile of an opportunity's scope already found (`netkit.partners.scope.Scope`, such
+    as a partner set's ``scope``): the same as `profile` with that opportunity, without
+    finding the scope again.
+
+    Examples
+    --------
+    >>> import netkit
+    >>> tiny = netkit.load_system(netkit.sample_path("tiny"))
+    >>> ps = netkit.find_partners(tiny, "frailty")
+    >>> profile_in_scope(tiny, ps.scope).features.equals(profile(tiny, "frailty").features)
+    True
+    """
+    services = system.services[isin(system.services["id"], scope.services["id"].tolist())]
+    orgs = system.organisations[isin(system.organisations["id"],
+                                     scope.organisations["id"].tolist())]
+    return Profile(system.name, f"opportunity {scope.opportunity.id}",
+                   _features(system, scope.flows, services, orgs))
 
 
 def _features(system: System, flows: pd.DataFrame, services: pd.DataFrame,
@@ -156,7 +174,7 @@ def _features(system: System, flows: pd.DataFrame, services: pd.DataFrame,
     by_provider = by_service.groupby(svc["provider"]).sum()
     total = float(by_provider.sum())
     shares = (by_provider / total).sort_values(ascending=False) if total else by_provider * 0
-    types = system.organisations.set_index("id")["type"]
+    types = system.organisation_lookup("type")
     providers = set(svc["provider"])
     org_types = orgs.set_index("id")["type"]
     category = svc["category"].reindex(by_service.index)
@@ -165,13 +183,14 @@ def _features(system: System, flows: pd.DataFrame, services: pd.DataFrame,
 
     ids = set(orgs["id"])
     rels = system.relationships
-    rels = rels[rels["source"].isin(ids) & rels["target"].isin(ids)
-                & (rels["source"] != rels["target"])]
-    pairs = {tuple(sorted(p)) for p in zip(rels["source"], rels["target"])}
+    rels = rels[isin(rels["source"], ids) & isin(rels["target"], ids)
+                & (rels["source"] != rels["target"]).fillna(False).to_numpy(dtype=bool)]
+    pairs = _distinct_pairs(rels["source"], rels["target"])
     n = len(ids)
     strength = rels["strength"].mean()
-    commissions = system.relationships[system.relationships["type"] == "commissions"]
-    commissions = commissions[commissions["target"].isin(providers)]
+    commissions = system.relationships[
+        (system.relationships["type"] == "commissions").fillna(False).to_numpy(dtype=bool)]
+    commissions = commissions[isin(commissions["target"], providers)]
     value = commissions["value"].fillna(0)
     paid = float(value.sum())
     # an aligned-payment (api) contract is paid by activity on its variable share only
@@ -196,13 +215,29 @@ def _features(system: System, flows: pd.DataFrame, services: pd.DataFrame,
         "acute_share": share_of(ACUTE),
         "community_share": share_of(COMMUNITY),
         "social_care_share": share_of(SOCIAL_CARE),
-        "vcse_share": (float(by_provider[by_provider.index.map(
-            lambda o: types.get(o) in VCSE_TYPES)].sum()) / total) if total else np.nan,
-        "relationship_density": len(pairs) / (n * (n - 1) / 2) if n > 1 else np.nan,
+        "vcse_share": (float(by_provider[np.array(
+            [types.get(o) in VCSE_TYPES for o in by_provider.index], dtype=bool)].sum())
+            / total) if total else np.nan,
+        "relationship_density": pairs / (n * (n - 1) / 2) if n > 1 else np.nan,
         "relationship_strength": float(strength) if strength == strength else np.nan,
         "paid_by_activity_share": by_activity / paid if paid else np.nan,
         "largest_provider_share": float(shares.iloc[0]) if total else np.nan,
     }, dtype="float64")
+
+
+def _distinct_pairs(source: pd.Series, target: pd.Series) -> int:
+    """How many distinct unordered pairs (a tie either way counts once).
+
+    Examples
+    --------
+    >>> _distinct_pairs(pd.Series(["a", "b", "a"]), pd.Series(["b", "a", "c"]))
+    2
+    """
+    codes, _ = pd.factorize(np.concatenate([source.to_numpy(dtype=object),
+                                            target.to_numpy(dtype=object)]))
+    a, b = codes[:len(source)].astype(np.int64), codes[len(source):].astype(np.int64)
+    low, high = np.minimum(a, b), np.maximum(a, b)
+    return int(len(np.unique(low * (int(codes.max(initial=0)) + 1) + high)))
 
 
 def _per_100k(system: System) -> float:

@@ -417,6 +417,7 @@ def fit_roles(systems, opportunity: str | None = None, n_roles: int | None = Non
     >>> fit_roles([tiny], n_roles=2).n_roles_
     2
     """
+    from netkit._progress import stage, steps
     from netkit.model.opportunity import Opportunity
     from netkit.partners.find import find_partners
     from netkit.transfer.mapping import transferred_opportunity
@@ -425,11 +426,12 @@ def fit_roles(systems, opportunity: str | None = None, n_roles: int | None = Non
     if not systems:
         raise OptionError("give at least one system to learn roles from")
     partner_sets = []
-    for system in systems:
+    for system in steps(systems, "partner sets"):
         if opportunity is None:
             opp = Opportunity(id="whole-system", title="every pathway",
                               pathways=tuple(system.pathways["id"]))
         else:
             opp = transferred_opportunity(systems[0], system, opportunity)
         partner_sets.append(find_partners(system, opp))
+    stage("fitting roles")
     return RoleModel(n_roles=n_roles, seed=seed).fit(partner_sets)
