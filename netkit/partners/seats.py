@@ -36,6 +36,7 @@ from typing import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from netkit._frames import isin
 from netkit.errors import InputError, OptionError, Problem
 from netkit.model.schema import STATUTORY_TYPES
 from netkit.model.system import System
@@ -184,7 +185,7 @@ def assign_seats(system: System, in_scope: Iterable[str], source="default", *,  
     in_scope = set(in_scope)
     alone = set(alone)
     types = orgs.set_index("id")["type"]
-    statutory = set(orgs.loc[orgs["type"].isin(STATUTORY_TYPES), "id"])
+    statutory = set(orgs.loc[isin(orgs["type"], STATUTORY_TYPES), "id"].tolist())
     names = system.organisation_names()
     seat_of: dict = {}
     rows: list = []
@@ -228,7 +229,8 @@ def assign_seats(system: System, in_scope: Iterable[str], source="default", *,  
                      sorted(group["id"]), filled_by, "default rule"])
 
     seats = pd.DataFrame(rows, columns=SEAT_COLUMNS) if rows else _empty()
-    clash = seats["id"].isin(set(orgs["id"])) & (seats["basis"] != "subcontracts")
+    clash = (pd.Series(isin(seats["id"], orgs["id"].tolist()), index=seats.index)
+             & (seats["basis"] != "subcontracts"))
     seats.loc[clash, "id"] = "seat:" + seats.loc[clash, "id"]
     for seat_id, members in zip(seats["id"], seats["members"]):
         seat_of.update({m: seat_id for m in members})
@@ -245,7 +247,19 @@ def _place_names(system: System) -> dict:
 def candidate_frame(system: System, scope) -> pd.DataFrame:
     """Name, type, budget, ``kind`` (``organisation`` or ``seat``) and ``members`` of each
     candidate in a scope, indexed by candidate id. A seat's type is its kind of seat (a lead
-    provider's seat keeps the lead's type); its budget adds up its members'."""
+    provider's seat keeps the lead's type); its budget adds up its members'. Built once per
+    scope and system (a partner query asks three times); the frame is shared: read it only."""
+    cache = scope.__dict__.setdefault("_candidate_frames", []) if hasattr(scope, "__dict__") \
+        else []
+    for built_for, frame in cache:
+        if built_for is system:
+            return frame
+    out = _candidate_frame(system, scope)
+    cache.append((system, out))
+    return out
+
+
+def _candidate_frame(system: System, scope) -> pd.DataFrame:
     orgs = system.organisations.set_index("id")
     index = pd.Index(scope.candidates, name="id")
     out = pd.DataFrame({"name": index.map(orgs["name"]), "type": index.map(orgs["type"]),
@@ -257,11 +271,12 @@ def candidate_frame(system: System, scope) -> pd.DataFrame:
     seats = seats[[i in at for i in seats["id"].tolist()]]
     if len(seats):  # in bulk: one .at per seat and field took 10 s at national scale
         ids = seats["id"].tolist()
-        budget_of = orgs["budget"].astype("float64").to_dict()
+        budget_of = system.organisation_lookup("budget")  # built once per system
         budgets = []
         for seat_id, seat_members in zip(ids, seats["members"].tolist()):
             members[at[seat_id]] = list(seat_members)
-            budgets.append(pd.Series([budget_of.get(m, np.nan) for m in seat_members],
+            found = (budget_of.get(m) for m in seat_members)
+            budgets.append(pd.Series([np.nan if b is None else float(b) for b in found],
                                      dtype="float64").sum(min_count=1))
         own = (seats["basis"] != "subcontracts").to_numpy()
         out.loc[ids, "kind"] = "seat"

@@ -133,15 +133,21 @@ def format_sources(sources: list[dict], limit: int | None = None) -> str:
 def _grouped(frame: pd.DataFrame, table: str, figure: str, out: dict) -> None:
     """Add ``frame`` (``candidate, row``) to ``out[candidate][figure][table]`` (a union with
     what is there), one sort for all candidates."""
-    frame = frame[["candidate", "row"]].dropna().drop_duplicates()
-    if frame.empty:
+    valid = (frame["candidate"].notna() & frame["row"].notna()).to_numpy()
+    if not valid.any():
         return
-    frame = frame.sort_values(["candidate", "row"], kind="mergesort")
-    candidates = frame["candidate"].to_numpy()
-    rows = frame["row"].to_numpy(dtype="int64")
-    starts = np.flatnonzero(np.r_[True, candidates[1:] != candidates[:-1]])
-    ends = np.r_[starts[1:], len(candidates)]
-    for candidate, a, b in zip(candidates[starts].tolist(), starts.tolist(), ends.tolist()):
+    # candidates as sorted integer codes: sorting and deduplicating text frames took a third
+    # of the sources' time
+    codes, labels = pd.factorize(frame["candidate"][valid], sort=True)
+    rows = frame["row"].to_numpy()[valid].astype("int64")
+    order = np.lexsort((rows, codes))
+    codes, rows = codes[order], rows[order]
+    keep = np.r_[True, (codes[1:] != codes[:-1]) | (rows[1:] != rows[:-1])]
+    codes, rows = codes[keep], rows[keep]
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    ends = np.r_[starts[1:], len(codes)]
+    candidates = np.asarray(labels, dtype=object)[codes[starts]]
+    for candidate, a, b in zip(candidates.tolist(), starts.tolist(), ends.tolist()):
         tables = out.setdefault(candidate, {}).setdefault(figure, {})
         found = rows[a:b]
         tables[table] = np.union1d(tables[table], found) if table in tables else found

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from netkit._frames import isin
 from netkit.model.selectors import select_services
 from netkit.render.document import Bullets, Heading, Paragraph
 
@@ -61,7 +62,7 @@ def _places_in_scope(system, scope) -> list[str]:
 
     places = flow_places(system, scope.flows)
     seen = pd.concat([places["place"], places["source_place"], places["target_place"]])
-    return sorted(set(seen.dropna().astype(str)))
+    return sorted(set(seen.dropna().astype(str).unique().tolist()))
 
 
 def _place_name(system, place: str) -> str:
@@ -78,8 +79,8 @@ def _pathway_services(system, scope) -> pd.DataFrame:
     flows = getattr(scope, "pathway_flows", None)
     if flows is None:
         return scope.services
-    ends = set(flows["source"]) | set(flows["target"])
-    return system.services[system.services["id"].isin(list(ends))]
+    ends = set(flows["source"].unique().tolist()) | set(flows["target"].unique().tolist())
+    return system.services[isin(system.services["id"], ends)]
 
 
 def _primary_care(system, scope, places: list[str]) -> list[CoverageWarning]:
