@@ -124,10 +124,19 @@ class Scope:
         return sorted(set(self.organisations["candidate"].tolist()))
 
     def members(self) -> dict[str, list[str]]:
-        """Candidate → the in-scope organisations it stands for (other than itself)."""
+        """Candidate → the in-scope organisations it stands for (other than itself), candidates
+        and members sorted; a fresh dict each call (worked out once per scope)."""
+        return {c: list(m) for c, m in self._members.items()}
+
+    @cached_property
+    def _members(self) -> dict[str, list[str]]:
         orgs = self.organisations
-        others = orgs[orgs["id"] != orgs["candidate"]]
-        return {c: sorted(g["id"]) for c, g in others.groupby("candidate")}
+        out: dict = {}
+        for c, o in sorted((c, o) for o, c in zip(orgs["id"].tolist(),
+                                                  orgs["candidate"].tolist())
+                           if isinstance(c, str) and isinstance(o, str) and o != c):
+            out.setdefault(c, []).append(o)
+        return out
 
     @property
     def patients(self) -> float:
@@ -210,6 +219,15 @@ def _selected_pathways(system: System, opportunity: Opportunity) -> list[str]:
         in_cohort = set(pathways.loc[pathways["cohort"].isin(opportunity.cohort), "id"])
         chosen &= in_cohort
     return [p for p in pathways["id"] if p in chosen]
+
+
+def _pathway_codes(system: System) -> tuple[np.ndarray, dict]:
+    """The flows' pathways as integer codes (a missing pathway as the code after the last), and
+    pathway id → code: worked out once per system (`System.derived`), so that every
+    opportunity's flows are found by a lookup rather than a text ``isin`` on every flow."""
+    codes, labels = pd.factorize(system.flows["pathway"])
+    code_of = {label: i for i, label in enumerate(np.asarray(labels, dtype=object).tolist())}
+    return np.where(codes < 0, len(code_of), codes), code_of
 
 
 def _representatives(orgs: pd.DataFrame, rules: Mapping[str, str]) -> pd.Series:
@@ -390,8 +408,11 @@ def find_scope(system: System, opportunity: Opportunity,
     if represent is None:
         represent = opportunity.represent if opportunity.represent is not None else DEFAULT_REPRESENT
     pathway_ids = _selected_pathways(system, opportunity)
+    codes, code_of = system.derived(("partners", "pathway codes"), _pathway_codes)
+    chosen = np.zeros(len(code_of) + 1, dtype=bool)  # the last slot: flows with no pathway
+    chosen[[code_of[p] for p in pathway_ids if p in code_of]] = True
     flows = system.flows
-    flows = flows[isin(flows["pathway"], pathway_ids)]
+    flows = flows[chosen[codes]]
     if opportunity.places:
         weights = place_weights(system, flows, opportunity.places)
         flows = flows[weights > 0].assign(patients=flows["patients"].to_numpy()[weights > 0]
@@ -437,9 +458,10 @@ def find_scope(system: System, opportunity: Opportunity,
     seat_of, seat_table = assign_seats(system, in_scope["id"].tolist(),
                                        seat_source(system, opportunity, seats),
                                        alone=set(opportunity.exclude), own_right=shifted)
-    parent = _representatives(orgs, represent)
-    candidate = in_scope["id"].map(lambda o: seat_of.get(o) or seat_of.get(parent[o])
-                                   or parent[o])
+    parent = system.derived(("partners", "representatives", tuple(sorted(represent.items()))),
+                            lambda s: _representatives(s.organisations, represent).to_dict())
+    candidate = pd.Series([seat_of.get(o) or seat_of.get(parent[o]) or parent[o]
+                           for o in in_scope["id"].tolist()], index=in_scope.index, dtype=object)
     organisations = pd.DataFrame({
         "id": in_scope["id"].to_numpy(), "name": in_scope["name"].to_numpy(),
         "type": in_scope["type"].to_numpy(), "role": role,
