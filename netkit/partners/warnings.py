@@ -148,11 +148,11 @@ def _destinations(system, scope) -> list[CoverageWarning]:
 
 def _named(system, scope) -> list[CoverageWarning]:
     opp = scope.opportunity
-    known = set(system.organisations["id"])
+    known = system.organisation_lookup("name")  # ids, kept with the system
     # An included organisation is in scope by the analyst's word alone: not flows or contracts.
     orgs = scope.organisations
-    orgs = orgs[~orgs["id"].isin(list(scope.included))]
-    in_scope = set(orgs["id"]) | set(orgs["candidate"])
+    orgs = orgs[~isin(orgs["id"], scope.included)]
+    in_scope = set(orgs["id"].tolist()) | set(orgs["candidate"].tolist())
     out = []
     for field in ("include", "exclude", "decommission"):
         for org in getattr(opp, field, ()) or ():
