@@ -161,3 +161,33 @@ def test_without_a_shift_the_scope_is_the_whole_pathway():
     scope = find_scope(system, system.opportunity("falls"))
     assert scope.extent == "the whole pathway (the opportunity gives no shift)"
     assert len(scope.flows) == (system.flows["pathway"] == "falls").sum()
+
+
+def test_flows_are_coded_by_pathway_once_per_system_and_never_across_a_change(monkeypatch):
+    """Every opportunity of a system finds its flows in one coding of the flows' pathways;
+    a changed system is a new system, coded afresh (nothing stale)."""
+    import netkit.partners.scope as scope_module
+    from netkit.change.changeset import Changeset
+
+    coded = []
+    real = scope_module._pathway_codes
+    monkeypatch.setattr(scope_module, "_pathway_codes",
+                        lambda system: coded.append(system) or real(system))
+    system = tiny()
+    report = netkit.find_all_partners(system)
+    assert len(report.partner_sets) == 2 and coded == [system]
+    changed = netkit.apply_changes(system, Changeset.of([
+        {"scale_flows": {"pathway": "frailty", "factor": 2}}])).system
+    scope = find_scope(changed, changed.opportunity("frailty"))
+    assert coded == [system, changed]
+    assert scope.patients == 3000  # 1,500 entering, doubled
+    assert find_scope(system, system.opportunity("frailty")).patients == 1500
+
+
+def test_members_are_worked_out_once_and_handed_out_as_copies():
+    system = tiny()
+    scope = find_scope(system, system.opportunity("frailty"))
+    members = scope.members()
+    members["PCN1"].append("X")
+    members["ICB"] = ["Y"]
+    assert scope.members() == {"PCN1": ["GP1"]}

@@ -282,3 +282,19 @@ def test_seats_none_on_the_opportunity_and_seats_csv_in_the_system(tmp_path):
     # the option wins over the opportunity's setting
     assert "primary_care:A" in set(netkit.find_partners(system, "alone",
                                                         seats="default").partners["id"])
+
+
+def test_a_partner_query_builds_its_candidate_frame_once(monkeypatch):
+    """The scope's candidates (names, types, budgets, seats) are read three times in a query
+    (groups for brokerage roles, the partner table, the reasons) and built once; a query on
+    another system (the released figures of a disclosure check) builds its own."""
+    import netkit.partners.seats as seats_module
+
+    built = []
+    real = seats_module._candidate_frame
+    monkeypatch.setattr(seats_module, "_candidate_frame",
+                        lambda system, scope: built.append(system) or real(system, scope))
+    system = netkit.load_system(netkit.sample_path("tiny"))
+    ps = netkit.find_partners(system, "frailty")
+    assert built == [system]
+    assert ps.partners.set_index("id").loc["PCN1", "members"] == ["PCN1"]

@@ -241,6 +241,24 @@ class System:
             self._lookups[column] = MappingProxyType(dict(zip(orgs["id"].tolist(), values)))
         return self._lookups[column]
 
+    def derived(self, key: tuple, build) -> Any:
+        """A value worked out from this system's tables by ``build(system)``, built once and
+        kept with the system (which is immutable: a change makes a new system, with nothing
+        kept), for work shared by several queries, such as the flows' pathways as integer
+        codes. ``key`` is a tuple naming the value; treat the value as read-only.
+
+        Examples
+        --------
+        >>> import netkit
+        >>> system = netkit.load_system(netkit.sample_path("tiny"))
+        >>> kept = system.derived(("example",), lambda s: [len(s.flows)])
+        >>> system.derived(("example",), lambda s: []) is kept
+        True
+        """
+        if key not in self._lookups:
+            self._lookups[key] = build(self)
+        return self._lookups[key]
+
     # -- graph views --------------------------------------------------------------------------
     def graph(self) -> nx.MultiDiGraph:
         """The whole system as a typed multi-digraph.

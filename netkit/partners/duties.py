@@ -90,10 +90,15 @@ def duty_councils(system: System, flows: pd.DataFrame, services: pd.DataFrame) -
     commissions = rels[(rels["type"] == "commissions") & rels["source"].isin(councils)
                        & rels["target"].isin(set(social["provider"]))]
     residents = _residents_reaching(system, flows, set(social["id"]))
-    for council in sorted(councils):
-        own = social[social["provider"] == council]
-        bought = social[social["provider"].isin(
-            commissions.loc[commissions["source"] == council, "target"])]
+    buys = commissions.groupby("source")["target"].agg(set).to_dict()
+    # only the councils with something to say: two masks for every council in England took 8 s
+    concerned = councils & (set(social["provider"].tolist()) | set(buys) | set(residents))
+    rows_of: dict = {}  # provider → its social care services' positions, in table order
+    for i, provider in enumerate(social["provider"].tolist()):
+        rows_of.setdefault(provider, []).append(i)
+    for council in sorted(concerned):
+        own = social.iloc[rows_of.get(council, [])]
+        bought = social.iloc[sorted(i for p in buys.get(council, ()) for i in rows_of.get(p, []))]
         parts = []
         if len(own):
             parts.append(f"it provides {fmt_number(own['activity'].sum())} contacts a year at "

@@ -18,6 +18,7 @@ from typing import Iterable, Mapping
 
 import pandas as pd
 
+from netkit._frames import isin
 from netkit.errors import OpportunityError, OptionError, check_number, unknown_name
 from netkit.finance.incentives import Incentives, gain_share
 from netkit.finance.incentives import incentives as compute_incentives
@@ -423,7 +424,7 @@ def _money_flows(system: System, scope: Scope) -> tuple[pd.DataFrame, pd.DataFra
     flows = scope.pathway_flows
     activity = service_activity(flows)
     services = system.services
-    services = services[services["id"].isin(activity.index)].assign(
+    services = services[isin(services["id"], activity.index.tolist())].assign(
         activity=lambda f: f["id"].map(activity).astype("float64"),
         candidate=lambda f: f["provider"].map(scope.candidate_of))
     return flows, services.sort_values("id", kind="mergesort").reset_index(drop=True)

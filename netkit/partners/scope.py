@@ -124,10 +124,19 @@ class Scope:
         return sorted(set(self.organisations["candidate"].tolist()))
 
     def members(self) -> dict[str, list[str]]:
-        """Candidate → the in-scope organisations it stands for (other than itself)."""
+        """Candidate → the in-scope organisations it stands for (other than itself), candidates
+        and members sorted; a fresh dict each call (worked out once per scope)."""
+        return {c: list(m) for c, m in self._members.items()}
+
+    @cached_property
+    def _members(self) -> dict[str, list[str]]:
         orgs = self.organisations
-        others = orgs[orgs["id"] != orgs["candidate"]]
-        return {c: sorted(g["id"]) for c, g in others.groupby("candidate")}
+        out: dict = {}
+        for c, o in sorted((c, o) for o, c in zip(orgs["id"].tolist(),
+                                                  orgs["candidate"].tolist())
+                           if isinstance(c, str) and isinstance(o, str) and o != c):
+            out.setdefault(c, []).append(o)
+        return out
 
     @property
     def patients(self) -> float:
@@ -212,6 +221,15 @@ def _selected_pathways(system: System, opportunity: Opportunity) -> list[str]:
     return [p for p in pathways["id"] if p in chosen]
 
 
+def _pathway_codes(system: System) -> tuple[np.ndarray, dict]:
+    """The flows' pathways as integer codes (a missing pathway as the code after the last), and
+    pathway id → code: worked out once per system (`System.derived`), so that every
+    opportunity's flows are found by a lookup rather than a text ``isin`` on every flow."""
+    codes, labels = pd.factorize(system.flows["pathway"])
+    code_of = {label: i for i, label in enumerate(np.asarray(labels, dtype=object).tolist())}
+    return np.where(codes < 0, len(code_of), codes), code_of
+
+
 def _representatives(orgs: pd.DataFrame, rules: Mapping[str, str]) -> pd.Series:
     """Each organisation's candidate: follow ``parent`` while the type's rule says so."""
     ids = pd.Index(orgs["id"].to_numpy(dtype=object))
@@ -250,16 +268,43 @@ def represent_rules(system: System, opportunity: Opportunity,
     return parse_represent(represent, base=base, known=known)
 
 
-def _downstream(source: pd.Series, target: pd.Series, start: set) -> set:
+class _Ends:
+    """The services at the ends of some flows as integer codes (one `pandas.factorize` of
+    ``source`` and ``target`` together), so that "flows from these services" is a lookup in a
+    boolean array rather than a text ``isin`` on every flow."""
+
+    def __init__(self, source: pd.Series, target: pd.Series):
+        codes, labels = pd.factorize(pd.concat([source, target], ignore_index=True))
+        self.labels = np.asarray(labels, dtype=object)
+        n = len(self.labels)
+        codes = np.where(codes < 0, n, codes)  # a missing end: the last slot, never chosen
+        self.source, self.target = codes[:len(source)], codes[len(source):]
+        self.code_of = {label: i for i, label in enumerate(self.labels.tolist())}
+
+    def mask(self, names) -> np.ndarray:
+        """True at the codes of ``names`` (one slot more, for a missing end)."""
+        out = np.zeros(len(self.labels) + 1, dtype=bool)
+        out[[self.code_of[n] for n in names if n in self.code_of]] = True
+        return out
+
+    def names(self, codes: np.ndarray) -> set:
+        codes = np.unique(codes)
+        return set(self.labels[codes[codes < len(self.labels)]].tolist())
+
+
+def _downstream(ends: _Ends, start: set) -> set:
     """Every service patients reach, step by step, after ``start``: where the patients diverted
     from the ``from`` services would have gone afterwards, whose activity falls with them."""
-    nxt = pd.Series(target.to_numpy(), index=source.to_numpy())
-    seen, frontier = set(start), set(start)
-    while frontier:
-        found = set(nxt[nxt.index.isin(list(frontier))].tolist()) - seen - {HOME}
-        seen |= found
-        frontier = found
-    return seen
+    seen = ends.mask(start)
+    blocked = ends.mask({HOME})
+    blocked[-1] = True
+    frontier = seen.copy()
+    while frontier.any():
+        reached = np.zeros_like(seen)
+        reached[ends.target[frontier[ends.source]]] = True
+        frontier = reached & ~seen & ~blocked
+        seen |= frontier
+    return set(start) | ends.names(np.flatnonzero(seen))
 
 
 def intervention_flows(system: System, opportunity: Opportunity,
@@ -297,32 +342,33 @@ def intervention_flows(system: System, opportunity: Opportunity,
         return flows, "the whole pathway (reach: pathway)", None
     services = system.services
     shift = opportunity.shift
-    source, target = flows["source"], flows["target"]
-    ends = set(source) | set(target)
-    from_ = set(services.loc[select_services(services, shift.from_), "id"]) & ends
-    to = set(services.loc[select_services(services, shift.to), "id"]) & ends
+    ends = _Ends(flows["source"], flows["target"])  # codes: isin on text took 6 s nationally
+    source, target = ends.source, ends.target
+    named = set(ends.code_of)
+    from_ = set(services.loc[select_services(services, shift.from_), "id"]) & named
+    to = set(services.loc[select_services(services, shift.to), "id"]) & named
     core = from_ | to
     if not core:
         return flows, "the whole pathway (the shift's services have no flows in scope)", None
-    feeds_to = set(source[target.isin(to)])
+    feeds_to = ends.names(source[ends.mask(to)[target]])
     instead = from_ - feeds_to  # patients go to the 'to' services instead of these at all
-    changers = ((set(source[target.isin(from_)]) & feeds_to)
-                | set(source[target.isin(instead)])) - core
-    chosen = (core | set(target[source.isin(core)]) | changers
-              | _downstream(source, target, from_)) - {HOME}
+    changers = ((ends.names(source[ends.mask(from_)[target]]) & feeds_to)
+                | ends.names(source[ends.mask(instead)[target]])) - core
+    chosen = (core | ends.names(target[ends.mask(core)[source]]) | changers
+              | _downstream(ends, from_)) - {HOME}
     steps = int(reach or 0)
     for _ in range(steps):
-        chosen |= (set(target[source.isin(chosen)]) | set(source[target.isin(chosen)])) - {HOME}
-    keep = ((source.isin(chosen) | (source == HOME))
-            & (target.isin(chosen) | (target == HOME)))
-    entering = float(flows.loc[(~source.isin(chosen) & target.isin(chosen)).to_numpy(),
-                               "patients"].sum())
+        at = ends.mask(chosen)
+        chosen |= (ends.names(target[at[source]]) | ends.names(source[at[target]])) - {HOME}
+    at, home = ends.mask(chosen), ends.mask({HOME})
+    keep = (at[source] | home[source]) & (at[target] | home[target])
+    entering = float(flows.loc[~at[source] & at[target], "patients"].sum())
     extent = ("what the shift changes: the 'from' and 'to' services, where their patients go "
               "next, and the services whose referrals it redirects")
     if steps:
         extent += f", widened by {steps} step{'s' if steps != 1 else ''} along the pathway " \
                   f"(reach: {steps})"
-    return flows[keep.to_numpy()], extent, entering
+    return flows[keep], extent, entering
 
 
 def find_scope(system: System, opportunity: Opportunity,
@@ -362,8 +408,11 @@ def find_scope(system: System, opportunity: Opportunity,
     if represent is None:
         represent = opportunity.represent if opportunity.represent is not None else DEFAULT_REPRESENT
     pathway_ids = _selected_pathways(system, opportunity)
+    codes, code_of = system.derived(("partners", "pathway codes"), _pathway_codes)
+    chosen = np.zeros(len(code_of) + 1, dtype=bool)  # the last slot: flows with no pathway
+    chosen[[code_of[p] for p in pathway_ids if p in code_of]] = True
     flows = system.flows
-    flows = flows[isin(flows["pathway"], pathway_ids)]
+    flows = flows[chosen[codes]]
     if opportunity.places:
         weights = place_weights(system, flows, opportunity.places)
         flows = flows[weights > 0].assign(patients=flows["patients"].to_numpy()[weights > 0]
@@ -409,9 +458,10 @@ def find_scope(system: System, opportunity: Opportunity,
     seat_of, seat_table = assign_seats(system, in_scope["id"].tolist(),
                                        seat_source(system, opportunity, seats),
                                        alone=set(opportunity.exclude), own_right=shifted)
-    parent = _representatives(orgs, represent)
-    candidate = in_scope["id"].map(lambda o: seat_of.get(o) or seat_of.get(parent[o])
-                                   or parent[o])
+    parent = system.derived(("partners", "representatives", tuple(sorted(represent.items()))),
+                            lambda s: _representatives(s.organisations, represent).to_dict())
+    candidate = pd.Series([seat_of.get(o) or seat_of.get(parent[o]) or parent[o]
+                           for o in in_scope["id"].tolist()], index=in_scope.index, dtype=object)
     organisations = pd.DataFrame({
         "id": in_scope["id"].to_numpy(), "name": in_scope["name"].to_numpy(),
         "type": in_scope["type"].to_numpy(), "role": role,

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from netkit._frames import isin
 from netkit.model.selectors import select_services
 from netkit.render.document import Bullets, Heading, Paragraph
 
@@ -61,7 +62,7 @@ def _places_in_scope(system, scope) -> list[str]:
 
     places = flow_places(system, scope.flows)
     seen = pd.concat([places["place"], places["source_place"], places["target_place"]])
-    return sorted(set(seen.dropna().astype(str)))
+    return sorted(set(seen.dropna().astype(str).unique().tolist()))
 
 
 def _place_name(system, place: str) -> str:
@@ -78,8 +79,8 @@ def _pathway_services(system, scope) -> pd.DataFrame:
     flows = getattr(scope, "pathway_flows", None)
     if flows is None:
         return scope.services
-    ends = set(flows["source"]) | set(flows["target"])
-    return system.services[system.services["id"].isin(list(ends))]
+    ends = set(flows["source"].unique().tolist()) | set(flows["target"].unique().tolist())
+    return system.services[isin(system.services["id"], ends)]
 
 
 def _primary_care(system, scope, places: list[str]) -> list[CoverageWarning]:
@@ -111,6 +112,7 @@ def _council(system, scope, places: list[str]) -> list[CoverageWarning]:
         given = {str(p): c for p, c in zip(table["place"], table["council"]) if pd.notna(c)}
     orgs = system.organisations.set_index("id")
     in_scope = scope.organisations["id"]
+    in_scope_ids = set(in_scope.tolist())  # once: a set per place took 20 s at national scale
     councils = in_scope[in_scope.map(orgs["type"]).eq("local_authority").to_numpy()]
     council_places = councils.map(orgs["place"])
     county = bool(council_places.isna().any())
@@ -118,7 +120,7 @@ def _council(system, scope, places: list[str]) -> list[CoverageWarning]:
     out = []
     for place in places:
         named = given.get(place)
-        if (named in set(in_scope)) if named else (county or place in covered):
+        if (named in in_scope_ids) if named else (county or place in covered):
             continue
         out.append(CoverageWarning(
             "no_council", place, f"place {_place_name(system, place)} is in scope but its "
@@ -146,11 +148,11 @@ def _destinations(system, scope) -> list[CoverageWarning]:
 
 def _named(system, scope) -> list[CoverageWarning]:
     opp = scope.opportunity
-    known = set(system.organisations["id"])
+    known = system.organisation_lookup("name")  # ids, kept with the system
     # An included organisation is in scope by the analyst's word alone: not flows or contracts.
     orgs = scope.organisations
-    orgs = orgs[~orgs["id"].isin(list(scope.included))]
-    in_scope = set(orgs["id"]) | set(orgs["candidate"])
+    orgs = orgs[~isin(orgs["id"], scope.included)]
+    in_scope = set(orgs["id"].tolist()) | set(orgs["candidate"].tolist())
     out = []
     for field in ("include", "exclude", "decommission"):
         for org in getattr(opp, field, ()) or ():
