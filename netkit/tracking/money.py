@@ -167,10 +167,13 @@ def _service_basis_changes(systems, services: set, touched: dict, relevant: list
         return []
     old, new = (s.services.set_index("id") for s in systems)
     both = sorted(services & set(old.index) & set(new.index))
-    moved = [sid for sid in both if old.at[sid, "provider"] != new.at[sid, "provider"]]
+    # the providers side by side, read once (not a lookup per in-scope service)
+    was_of = old["provider"].reindex(both).astype(object).to_numpy()
+    now_of = new["provider"].reindex(both).astype(object).to_numpy()
     out = []
-    for sid in moved:
-        was, now = old.at[sid, "provider"], new.at[sid, "provider"]
+    for sid, was, now in zip(both, was_of, now_of):
+        if was == now:
+            continue
         before = _provider_basis(_bases(systems[0], {was}, sid), was)
         after = _provider_basis(_bases(systems[1], {now}, sid), now)
         if before == after:
