@@ -233,3 +233,31 @@ def test_carrying_on_codes_matches_carrying_by_name_exactly(case):
     want = _shares_by_name(system, flows)
     assert [tuple(r) for r in got.itertuples(index=False)] == [
         tuple(r) for r in want.itertuples(index=False)]
+
+
+def test_a_service_no_patient_reaches_gets_no_spend_and_no_warning(tmp_path):
+    """riverside with the 999 service's flows at 0 patients: its share of spend by each
+    resident's commissioner is 0/0 patients; that is none, and the whole of its spend follows
+    its contracts (it was a NaN and a numpy 'invalid value' warning)."""
+    import shutil
+    import warnings
+
+    from netkit.partners.residents import commissioning_spend
+
+    folder = shutil.copytree(Path(netkit.sample_path("riverside")), tmp_path / "riverside")
+    flows = pd.read_csv(folder / "flows.csv", dtype=str, keep_default_na=False)
+    at_999 = (flows["source"] == "AMB-999") | (flows["target"] == "AMB-999")
+    flows.loc[at_999, "patients"] = "0"
+    flows.to_csv(folder / "flows.csv", index=False)
+    system = netkit.load_system(folder)
+    scope = find_scope(system, system.opportunity("frailty-admissions"))
+    assert "AMB-999" in set(scope.services["id"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        spend, _ = commissioning_spend(system, scope.flows, scope.services,
+                                       scope.services["activity"] * 0 + 1.0)
+    assert spend["spend"].notna().all()
+    # every service's spend (1.0 each) is paid by someone, AMB-999's by its contracts
+    services = scope.services
+    assert spend.loc[spend["provider"] == "AMB-WC", "spend"].sum() == pytest.approx(
+        (services["provider"] == "AMB-WC").sum())

@@ -230,8 +230,10 @@ def commissioning_spend(system: System, flows: pd.DataFrame, services: pd.DataFr
     who = responsible_commissioners(system, flows)
     left, right = _inner_join(row, who["row"].to_numpy())
     w_at = at[left]
-    part = (patients[left].astype(float) * who["share"].to_numpy(dtype=float)[right]
-            / total[w_at])
+    with np.errstate(invalid="ignore", divide="ignore"):  # a service no patient reaches: 0
+        part = (patients[left].astype(float) * who["share"].to_numpy(dtype=float)[right]
+                / total[w_at])
+    part = np.where(np.isfinite(part), part, 0.0)
     basis = who["basis"].to_numpy(dtype=object)[right]
     named = basis == "flow"
     placed = (basis == "place") & ~social[w_at]
