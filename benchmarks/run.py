@@ -431,24 +431,6 @@ def mining_benchmarks(repeat: int) -> list[tuple]:
     return rows
 
 
-def diagnosis_benchmarks(repeat: int) -> list[tuple]:
-    """`netkit.diagnose` on a generated ICS (target: under 1 s) and on the generated national
-    system, all pathways and places (target: under 30 s)."""
-    import tempfile
-
-    folder = Path(tempfile.mkdtemp(prefix="netkit-bench-diagnose-"))
-    rows = []
-    for scale, area, target, runs in (("ics", "QKK", "1 s", repeat), ("national", None, "30 s", 1)):
-        netkit.generate_system(folder / scale, scale, seed=0, area=area)
-        system = netkit.load_system(folder / scale)
-        t, m = timed(lambda: netkit.diagnose(system), max(runs, 1))
-        found = netkit.diagnose(system)
-        rows.append((f"diagnose the generated {scale} system ({len(system.flows):,} flows, "
-                     f"{len(found.rates):,} rates, {len(found.candidates):,} candidates)", t, m,
-                     f"target: under {target}"))
-    return rows
-
-
 def _once(func) -> float:
     start = time.perf_counter()
     func()
@@ -484,7 +466,8 @@ def main(argv=None) -> int:
     parser.add_argument("--skip-scale", action="store_true",
                         help="leave out the generated ICS, region and national systems (minutes)")
     parser.add_argument("--only-diagnose", action="store_true",
-                        help="run only the diagnosis benchmarks (prints; never writes)")
+                        help="run only the diagnosis benchmarks (the target rows diagnose_ics "
+                             "and diagnose_national)")
     parser.add_argument("--only-scale", action="store_true",
                         help="run only the generated-system benchmarks (prints; never writes)")
     parser.add_argument("--only", metavar="NAME,...",
@@ -499,15 +482,13 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if args.only_money:
         args.only = ",".join(filter(None, [args.only, "money_ics"]))
+    if args.only_diagnose:
+        args.only = ",".join(filter(None, [args.only, "diagnose_ics", "diagnose_national"]))
     if args.only:
         rows = run_targets(args.only.split(","), args.repeat)
         print("\n".join(row.line() for row in rows))
         if args.write:
             write_targets(rows)
-        return 0
-    if args.only_diagnose:
-        for name, t, m, ratio in diagnosis_benchmarks(args.repeat):
-            print(f"| {name} | {t:.3f} | {'' if m != m else f'{m:.1f}'} | {ratio} |")
         return 0
     if args.only_scale:
         for name, t, m, ratio in scale_benchmarks(args.repeat):
@@ -544,7 +525,6 @@ def main(argv=None) -> int:
     rows += map_benchmarks(args.repeat)
     if not args.skip_scale:
         rows += scale_benchmarks(args.repeat)
-        rows += diagnosis_benchmarks(args.repeat)
     if not args.skip_events:
         rows += mining_benchmarks(args.repeat)
     measured = [] if args.skip_targets else run_targets(None, args.repeat)

@@ -481,3 +481,22 @@ def money_ics(ctx):
                f"{t_none:.3f} s without (runs taken in turn)", met=seconds < 1,
                figure=f"{seconds:.2f} s (incentives {t_draws:.2f} s with the draws, "
                       f"{t_none:.2f} s without)")
+
+
+@target("diagnose on the generated ICS (all pathways and places)", "under 1 s")
+def diagnose_ics(ctx):
+    system = ctx.system("ics")
+    seconds, memory = timed(lambda: netkit.diagnose(system), ctx.repeat)
+    found = netkit.diagnose(system)
+    return Row(f"diagnose the generated ICS ({len(system.flows):,} flows, {len(found.rates):,} "
+               f"rates, {len(found.candidates):,} "
+               f"candidate{'' if len(found.candidates) == 1 else 's'})", seconds, memory,
+               met=seconds < 1, figure=f"{seconds:.2f} s")
+
+
+@target("diagnose on the national system (all pathways and places)", "under 30 s")
+def diagnose_national(ctx):
+    system = ctx.system("national")
+    seconds = _seconds(lambda: netkit.diagnose(system))  # one run
+    return Row(f"diagnose the generated national system ({len(system.flows):,} flows; system "
+               "loaded; one run)", seconds, met=seconds < 30, figure=f"{seconds:.1f} s (one run)")

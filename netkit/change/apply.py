@@ -185,6 +185,15 @@ def _balance(flows: pd.DataFrame) -> pd.Series:
     return balance[balance.index.get_level_values("service") != "@home"]
 
 
+def _kept_balance(system) -> pd.Series:
+    """`_balance` of a system's flows, worked out once per system (a system is immutable: a
+    tracker's system after one change is the system before the next)."""
+    derived = getattr(system, "derived", None)
+    if derived is None:
+        return _balance(system.flows)
+    return derived(("change.balance",), lambda s: _balance(s.flows))
+
+
 def unbalanced_flows(before: System, after: System, label: str = "changeset",
                      tolerance: float = 0.5) -> list[Problem]:
     """Warnings for services a change leaves sending more patients on than they receive.
@@ -204,11 +213,13 @@ def unbalanced_flows(before: System, after: System, label: str = "changeset",
     year on than it receives (unbalanced flows: the change invents patients); reduce another of
     its flows out, or add the patients who arrive
     """
-    was, now = _balance(before.flows), _balance(after.flows)
+    was, now = (_kept_balance(system) for system in (before, after))
     was = was.reindex(now.index).fillna(0.0).clip(lower=0.0)
     gap = now - was
     gap = gap[(now > tolerance) & (gap > tolerance)]
-    names = after.services.set_index("id")["name"].to_dict()
+    services = after.services
+    named = services[services["id"].isin(gap.index.get_level_values("service"))]
+    names = dict(zip(named["id"].tolist(), named["name"].tolist()))
     return [Problem(label, None, None, None,
                     f"the change leaves {service} ({names.get(service, service)}) on pathway "
                     f"{pathway} "
