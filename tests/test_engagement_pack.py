@@ -170,7 +170,8 @@ def test_a_bilateral_verdicts_lead_is_the_recommended_sro():
     assert pack.raci["accountable_ids"].tolist() == [["COMM"], ["ACUTE"], ["ICB"], []]
     markdown = pack.to_markdown()
     assert "Verdict: bilateral. Two organisations hold most of the contacts." in markdown
-    assert "The system gains £10,000 a year (range £5,000 to £15,000)." in markdown
+    assert ("The system gains £10,000 a year (range £5,000 to £15,000, over unit costs only, not "
+            "whether the shift happens).") in markdown
     assert pack.asks[0].startswith("1. Agree that 'Fewer emergency admissions of frail older "
                                    "people' proceeds as a bilateral agreement, and appoint its "
                                    "senior responsible owner; the pack recommends Vale "
@@ -185,7 +186,8 @@ def test_money_ranges_show_where_the_result_carries_them():
                   MONEY.transfers)
     money.system_net_low, money.system_net_high = 4000.0, 16000.0
     pack = pack_of(landed(incentives=money))
-    assert board_money(pack) == "The system gains £10,000 a year (range £4,000 to £16,000)."
+    assert board_money(pack) == ("The system gains £10,000 a year (range £4,000 to £16,000, "
+                                 "over unit costs only, not whether the shift happens).")
     assert pack.positions.values.tolist() == [
         ["Vale Hospital (ACUTE)", "-£3,300", "-£5,000 to -£1,000"],
         ["Vale Community Health (COMM)", "-£17,000", "-£20,000 to -£12,000"],
@@ -296,7 +298,8 @@ def test_a_loss_a_provider_bears_itself_is_noted_not_asked_as_an_investment():
                                                 "reason": "under the £10,000 collar, so no "
                                                           "payment is made to it"}]})
     pack = pack_of(landed(risk_share=share))
-    assert ("4. Note that the shift costs the system £3,300 a year, borne by Vale Hospital "
+    # the provider's loss, not "the system's cost": the system's net differs where others gain
+    assert ("4. Note that Vale Hospital is left with a loss of £3,300 a year, which it bears "
             "itself (under the £10,000 collar, so no payment is made to it): no investment is "
             "asked of the commissioners.") in pack.asks
     assert not any("Agree the investment" in ask for ask in pack.asks)
@@ -400,3 +403,19 @@ def test_raci_roles_hold_whatever_the_tiers(tiers):
         assert len(row["informed_ids"]) == wider
     assert 3 <= len(pack.asks) <= 5
     assert [a.split(".")[0] for a in pack.asks] == [str(i) for i in range(1, len(pack.asks) + 1)]
+
+
+def test_the_range_says_what_it_covers():
+    """Without shift.range the range is over unit costs only, and says so; with one, it covers
+    the stated range of the shift as well."""
+    from types import SimpleNamespace
+
+    from netkit.engagement.inputs import money_of
+
+    def covers(shift_range):
+        inc = SimpleNamespace(system_net=10.0, system_net_low=5.0, system_net_high=15.0)
+        opportunity = SimpleNamespace(shift=SimpleNamespace(range=shift_range))
+        return money_of(SimpleNamespace(incentives=inc, opportunity=opportunity), None)["covers"]
+
+    assert covers(None) == "over unit costs only, not whether the shift happens"
+    assert covers((0.1, 0.3)) == "over the shift's stated range and unit costs"

@@ -35,6 +35,9 @@ def money_words(money: dict | None) -> str:
     --------
     >>> money_words({"low": None, "central": -40000.0, "high": None})
     'The system loses £40,000 a year (range not computed).'
+    >>> money_words({"low": 1.6e6, "central": 1.7e6, "high": 1.9e6,
+    ...              "covers": "over unit costs only, not whether the shift happens"})
+    'The system gains £1.7m a year (range £1.6m to £1.9m, over unit costs only, not whether the shift happens).'
     >>> money_words(None)
     'No money moves: the opportunity shifts no activity.'
     """
@@ -46,6 +49,8 @@ def money_words(money: dict | None) -> str:
         span = "range not computed"
     else:
         span = f"range {_money(money['low'])} to {_money(money['high'])}"
+        if money.get("covers"):
+            span += f", {money['covers']}"
     return f"The system {verb} {_money(abs(central))} a year ({span})."
 
 
@@ -159,7 +164,7 @@ def investment_ask(investment: dict, names: dict) -> str:
     >>> borne = [{"id": "ACU", "amount": 3300.0, "reason": "under the £10,000 collar"}]
     >>> investment_ask({"amount": 3300.0, "funded_by": [], "borne_by": borne},
     ...                {"ACU": "Acute Trust"})
-    'Note that the shift costs the system £3,300 a year, borne by Acute Trust itself (under the £10,000 collar): no investment is asked of the commissioners.'
+    'Note that Acute Trust is left with a loss of £3,300 a year, which it bears itself (under the £10,000 collar): no investment is asked of the commissioners.'
     >>> investment_ask({"amount": 75000.0, "funded_by": [{"id": "ICB", "amount": 70000.0}],
     ...                 "borne_by": [{"id": "ACU", "amount": 5000.0, "reason": "under the "
     ...                               "£10,000 collar"}]}, {"ICB": "The ICB"})
@@ -170,9 +175,10 @@ def investment_ask(investment: dict, names: dict) -> str:
     bearing = "; ".join(f"{names.get(b['id'], b['id'])} bears its own loss of "
                         f"{_money(b['amount'])} a year ({b['reason']})" for b in borne)
     if not funded and borne:
-        who = ", ".join(f"{names.get(b['id'], b['id'])} itself ({b['reason']})" for b in borne)
-        return (f"Note that the shift costs the system {_money(investment['amount'])} a year, "
-                f"borne by {who}: no investment is asked of the commissioners.")
+        who = "; ".join(f"{names.get(b['id'], b['id'])} is left with a loss of "
+                        f"{_money(b['amount'])} a year, which it bears itself ({b['reason']})"
+                        for b in borne)
+        return f"Note that {who}: no investment is asked of the commissioners."
     funders = ", ".join(names.get(f["id"], f["id"])
                         + (f" ({_money(f['amount'])})" if len(funded) > 1 else "")
                         for f in funded)
