@@ -149,3 +149,23 @@ def test_tiny_falls_misses_its_council():
     tiny = netkit.load_system(netkit.sample_path("tiny"))
     warnings = coverage_warnings(tiny, find_scope(tiny, tiny.opportunity("falls")))
     assert [(w.kind, w.subject) for w in warnings] == [("no_council", "North")]
+
+
+def test_a_discharge_scheme_warns_that_whole_stays_are_moved():
+    """riverside stroke early supported discharge: the ESD team (SR-COM) already takes 500
+    patients a year straight from the stroke unit (STR-RIV, acute inpatient); the scheme
+    shortens stays there, which netkit does not model, so the stroke unit's money is an upper
+    bound. Frailty admission avoidance (ED to urgent community response) is not a stay."""
+    riverside = netkit.load_system(netkit.sample_path("riverside"))
+    stroke = coverage_warnings(riverside, find_scope(
+        riverside, riverside.opportunity("stroke-early-discharge")))
+    assert [(w.kind, w.subject) for w in stroke] == [("whole_stays", "STR-RIV")]
+    assert stroke[0].message == (
+        "Stroke early supported discharge (SR-COM) already takes 500 patients a year straight "
+        "from Hyperacute stroke unit (STR-RIV): if the scheme shortens stays there rather than "
+        "avoiding them, the money overstates STR-RIV's loss of income and its savings, as "
+        "netkit moves whole stays away from it (a bed-day model is not built); read its figures "
+        "as an upper bound")
+    frailty = coverage_warnings(riverside, find_scope(
+        riverside, riverside.opportunity("frailty-admissions")))
+    assert "whole_stays" not in {w.kind for w in frailty}

@@ -16,7 +16,14 @@ what to check:
   or ``decommission`` that has no flows or contracts in scope (or is not in the system);
 * ``capacity``: a shift that takes a service past its stated ``capacity`` (from the money
   side's notes where it gives them, else worked out here from the in-scope contacts alone:
-  a lower bound, as the service's other pathways use capacity too).
+  a lower bound, as the service's other pathways use capacity too);
+* ``whole_stays``: a shift to a service that already takes patients straight from a ``from``
+  service where patients stay (an ``acute_inpatient``, ``mental_health`` or ``care_home``
+  service, or one whose ``unit`` is a day): early supported discharge after a stroke unit, home
+  first after a ward. Such a
+  scheme usually shortens stays rather than avoiding them; netkit moves whole stays and their
+  income away from the ``from`` service (a bed-day model is not built), so its figures for
+  that service are an upper bound.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from netkit._frames import isin
+from netkit.model.schema import DAY_UNITS
 from netkit.model.selectors import select_services
 from netkit.render.document import Bullets, Heading, Paragraph
 
@@ -191,6 +199,32 @@ def _capacity(system, scope, inc) -> list[CoverageWarning]:
     return out
 
 
+def _whole_stays(system, scope) -> list[CoverageWarning]:
+    shift = scope.opportunity.shift
+    if shift is None:
+        return []
+    services = system.services
+    # stays: acute and mental health inpatient services, care homes and day-unit services
+    unit = (services["unit"].astype(str).str.strip().str.lower() if "unit" in services
+            else pd.Series("", index=services.index))
+    stays = (isin(services["category"], {"acute_inpatient", "mental_health", "care_home"})
+             | isin(unit, set(DAY_UNITS)))
+    sources = set(services.loc[select_services(services, shift.from_) & stays, "id"].tolist())
+    targets = set(services.loc[select_services(services, shift.to), "id"].tolist())
+    flows = scope.flows
+    after = flows[isin(flows["source"], sources) & isin(flows["target"], targets)]
+    pairs = after.groupby(["source", "target"], sort=True)["patients"].sum()
+    names = dict(zip(services["id"].tolist(), services["name"].tolist()))
+    return [CoverageWarning(
+        "whole_stays", source,
+        f"{names.get(target, target)} ({target}) already takes {patients:,.0f} patients a year "
+        f"straight from {names.get(source, source)} ({source}): if the scheme shortens stays "
+        f"there rather than avoiding them, the money overstates {source}'s loss of income and "
+        "its savings, as netkit moves whole stays away from it (a bed-day model is not built); "
+        "read its figures as an upper bound")
+        for (source, target), patients in pairs.items() if patients > 0]
+
+
 def coverage_warnings(system, scope, inc=None) -> list[CoverageWarning]:
     """Every data-coverage warning for a scope (see the module's description), in the order
     above, each kind sorted by subject.
@@ -207,7 +241,7 @@ def coverage_warnings(system, scope, inc=None) -> list[CoverageWarning]:
     places = _places_in_scope(system, scope)
     return (_primary_care(system, scope, places) + _council(system, scope, places)
             + _destinations(system, scope) + _named(system, scope)
-            + _capacity(system, scope, inc))
+            + _capacity(system, scope, inc) + _whole_stays(system, scope))
 
 
 def warning_blocks(warnings) -> list:
