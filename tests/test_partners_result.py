@@ -146,3 +146,13 @@ def test_glossary_defines_admissions_and_999_responses_as_the_nhs_does():
                                                 "however they ended; those conveyed to the "
                                                 "emergency department are given beside them")
     assert GLOSSARY["NHS 111 calls"] == "calls to NHS 111 answered by the ambulance service"
+
+
+def test_the_money_tables_name_a_commissioner_that_is_not_a_candidate():
+    """shire riverton-home-first is limited to the North; the South's council pays for its
+    residents there but is not a candidate. Its money rows carry its name from the system
+    ('LA-SOUTH (LA-SOUTH)' before)."""
+    shire = netkit.load_system(netkit.sample_path("shire"))
+    text = netkit.find_partners(shire, "riverton-home-first").to_text()
+    assert "LA-SOUTH (LA-SOUTH)" not in text
+    assert "\nWealdon County Council (LA-SOUTH)  " in text

@@ -245,7 +245,18 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
                       brokers, scope, crit, options,
                       exclude, notes, system.source,
                       system.checksum, risk_share=share, verdict=judged,
-                      warnings=tuple(coverage_warnings(system, scope, inc)))
+                      warnings=tuple(coverage_warnings(system, scope, inc)),
+                      other_names=_other_names(system, inc))
+
+
+def _other_names(system: System, inc: Incentives | None) -> dict:
+    """Names of the organisations the money names (a commissioner paying for its residents
+    elsewhere has no candidate row), from the system."""
+    if inc is None:
+        return {}
+    known = system.organisation_lookup("name")
+    return {i: known[i] for i in inc.organisations["id"].tolist()
+            if isinstance(known.get(i), str) and known.get(i)}
 
 
 def _notes(partners: pd.DataFrame, crit: Criteria, inc: Incentives | None, min_patients: float,

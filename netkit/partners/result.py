@@ -128,6 +128,7 @@ class PartnerSet:
     risk_share: object = None  # netkit.finance.risk_share.ShareDesign, where there is a shift
     verdict: Verdict | None = None
     warnings: tuple = ()
+    other_names: dict = field(default_factory=dict)  # the money's non-candidates, by id
 
     # -- views --------------------------------------------------------------------------------
     def __repr__(self) -> str:
@@ -300,9 +301,7 @@ class PartnerSet:
                 f"to {', '.join(shift.to)}")
 
     def _incentive_table(self) -> pd.DataFrame:
-        names = dict(zip(self.partners["id"], self.partners["name"]))
-        names.update(self.scope.organisations.set_index("id")["name"].to_dict())
-        t = self.incentives.organisations
+        names, t = self._names(), self.incentives.organisations
         return pd.DataFrame({
             "organisation": t["id"].map(lambda i: f"{names.get(i, i)} ({i})"),
             "activity": t["activity_change"].map(self._signed_count),
@@ -343,7 +342,8 @@ class PartnerSet:
         return rows.assign(why=why)[columns]
 
     def _names(self) -> dict:
-        names = self.scope.organisations.set_index("id")["name"].to_dict()
+        names = dict(self.other_names)
+        names.update(self.scope.organisations.set_index("id")["name"].to_dict())
         names.update(zip(self.partners["id"], self.partners["name"]))
         return names
 

@@ -18,8 +18,8 @@ what to check:
   side's notes where it gives them, else worked out here from the in-scope contacts alone:
   a lower bound, as the service's other pathways use capacity too);
 * ``whole_stays``: a shift to a service that already takes patients straight from a ``from``
-  service where patients stay (an ``acute_inpatient``, ``mental_health`` or ``care_home``
-  service, or one whose ``unit`` is a day): early supported discharge after a stroke unit, home
+  service where patients stay (an ``acute_inpatient`` or ``care_home`` service, or one whose
+  ``unit`` is a day, as a mental health ward's may be): early supported discharge after a stroke unit, home
   first after a ward. Such a
   scheme usually shortens stays rather than avoiding them; netkit moves whole stays and their
   income away from the ``from`` service (a bed-day model is not built), so its figures for
@@ -204,10 +204,10 @@ def _whole_stays(system, scope) -> list[CoverageWarning]:
     if shift is None:
         return []
     services = system.services
-    # stays: acute and mental health inpatient services, care homes and day-unit services
+    # stays: acute inpatient services, care homes and services counted in days
     unit = (services["unit"].astype(str).str.strip().str.lower() if "unit" in services
             else pd.Series("", index=services.index))
-    stays = (isin(services["category"], {"acute_inpatient", "mental_health", "care_home"})
+    stays = (isin(services["category"], {"acute_inpatient", "care_home"})
              | isin(unit, set(DAY_UNITS)))
     sources = set(services.loc[select_services(services, shift.from_) & stays, "id"].tolist())
     targets = set(services.loc[select_services(services, shift.to), "id"].tolist())
