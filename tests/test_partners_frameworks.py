@@ -73,8 +73,9 @@ def test_delivering_the_shift_or_a_large_exposure_gives_power():
                                          "the money the shift moves, has a large budget")
     assert out.at["AMB", "grid_why"] == (
         "delivers 10% of the contacts in scope; in the core for its part in the pathway, but it "
-        "neither delivers the shift, commissions much of it nor carries much of the money, so it "
-        "is consulted rather than managed closely")
+        "neither delivers the shift, commissions much of it nor gains or loses much of the money "
+        "the shift moves, so it is consulted rather than managed closely (any payment asked of "
+        "it under the risk-and-gain-share is set out there)")
 
 
 def test_tiny_core_partners_are_never_monitor_or_non_stakeholders():

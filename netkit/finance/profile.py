@@ -102,9 +102,10 @@ def summary_lines(inc) -> list[str]:
 
     orgs, s = inc.organisations, inc.settings
     diverted = fmt_number(s.get("patients_diverted", 0.0))
-    if s.get("patients_diverted_low", 0.0) != s.get("patients_diverted_high", 0.0):
-        diverted += (f" ({fmt_number(s['patients_diverted_low'])} to "
-                     f"{fmt_number(s['patients_diverted_high'])})")
+    low, high = (fmt_number(s.get(k, 0.0)) for k in ("patients_diverted_low",
+                                                      "patients_diverted_high"))
+    if low != high:  # as shown: no "2,570 (2,570 to 2,570)"
+        diverted += f" ({low} to {high})"
     bed_days = -orgs["bed_days_change"].clip(upper=0).sum() if "bed_days_change" in orgs \
         else 0.0
     if not s.get("implementation_cost"):

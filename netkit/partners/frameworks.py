@@ -179,8 +179,9 @@ def _grid_why(quadrant: str, tier: str, row: dict, delivers: bool, held: list,
         text = ", ".join(interest or ["much affected by the shift"])
         if tier == "core":
             text += ("; in the core for its part in the pathway, but it neither delivers the "
-                     "shift, commissions much of it nor carries much of the money, so it is "
-                     "consulted rather than managed closely")
+                     "shift, commissions much of it nor gains or loses much of the money the "
+                     "shift moves, so it is consulted rather than managed closely (any payment "
+                     "asked of it under the risk-and-gain-share is set out there)")
     else:
         text = "little of the work or the money in scope"
     return f"{text}. {note[0].upper()}{note[1:]}" if note else text
