@@ -456,3 +456,16 @@ def test_riverside_diabetes_says_the_acute_trust_bears_its_own_loss_not_that_it_
         "funds an investment: ACU-RIV bears its own loss of £3,300 a year (under the £10,000 "
         "collar, so no payment is made to it). The shift buys 165 patients diverted, 165 "
         "contacts a year, for allocative efficiency, quality")
+
+
+def test_a_council_that_delivers_the_shift_in_house_is_kept_whole():
+    """shire riverton-home-first: Castleford City Council runs the reablement the shift moves
+    patients to (REAB-N) and its spend does not change, so it is a provider here and is kept
+    whole (it was left £29,000 a year down as a 'commissioner', against the stated rule)."""
+    shire = netkit.load_system(netkit.sample_path("shire"))
+    design = netkit.find_partners(shire, "riverton-home-first").risk_share
+    council = design.positions.set_index("id").loc["LA-NORTH"]
+    assert council["role"] == "provider"
+    assert council["position"] == pytest.approx(-29_000, abs=1_000)
+    assert council["final"] >= 0
+    assert "LA-NORTH" in set(design.transfers["payee"])

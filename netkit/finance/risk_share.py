@@ -381,8 +381,12 @@ def design_share(incentives, system=None, opportunity=None, *, rule=None,
         table, "net" if rule.keep_whole == "net" else "marginal")
     ledger = _Ledger(table["id"].tolist(), np.asarray(position, dtype="float64"))
     initial = ledger.p.copy()
-    commissioner = list(_roles(table, system))
     delivers, full_cost = new_contacts(incentives, system, opportunity, table)
+    # a commissioner that delivers the shift and whose spend does not change (a council's
+    # in-house reablement) is a provider here: kept whole like any other that delivers
+    commissioner = list(_roles(table, system) & ~(
+        (np.asarray(delivers, dtype="float64") > 0)
+        & (table["spend_change"].to_numpy(dtype="float64") == 0)))
     notes = _subcontract_step(ledger, system, decommissioned, commissioner, delivers, full_cost)
     for funder in rule.funded_by:
         ledger.index(funder)
