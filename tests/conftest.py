@@ -49,7 +49,7 @@ _SAMPLES: dict = {}
 _SHARED: dict = {}  # key -> (value, fingerprint when made)
 
 
-def sample(name: str) -> netkit.System:
+def sample_system(name: str) -> netkit.System:
     """The bundled sample ``name``, loaded once per run and shared (a System is immutable)."""
     if name not in _SAMPLES:
         _SAMPLES[name] = netkit.load_system(netkit.sample_path(name))
@@ -65,6 +65,13 @@ def shared(key, compute):
         value = compute()
         _SHARED[key] = (value, fingerprint(value))
     return _SHARED[key][0]
+
+
+def compared(source: str, target: str, opportunity: str):
+    """``netkit.compare`` of two bundled samples, once per run (several tests read one)."""
+    return shared(("compare", source, target, opportunity),
+                  lambda: netkit.compare(sample_system(source), sample_system(target),
+                                         opportunity))
 
 
 def fingerprint(value) -> str:

@@ -11,7 +11,7 @@ import click
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT
+from conftest import ROOT, sample_system
 from netkit.cli import cli
 from netkit.cli.options import as_flags, choose_format
 
@@ -26,6 +26,10 @@ SAMPLE = ["--case", "patient", "--time", "when", "--dayfirst", "--service", "cod
 # The sample log runs from 2025-04-02T20:00 to 2026-01-25T11:00: 297.625 days, so a year is
 # 365.25 / 297.625 = 1.2272... times the counts.
 FACTOR = 365.25 / 297.625
+
+# reports of one partner query in several formats and places compute it once a run
+# (conftest.reuse_results)
+pytestmark = pytest.mark.usefixtures("reuse_results")
 
 
 def run(*args):
@@ -269,7 +273,7 @@ def test_every_reporting_command_offers_csv_and_xlsx():
 
 # -- 21: the partner report leads with the outcome and summarises its tails --------------------
 def test_partner_text_shows_the_core_whole_and_caps_the_other_tiers():
-    system = netkit.load_system(RIVERSIDE)
+    system = sample_system("riverside")
     ps = netkit.find_partners(system, "frailty-admissions")
     counts = ps.partners["tier"].value_counts()
     # Seats (primary care of a place, care homes of a place) leave 14 candidates: 8 core, and
@@ -301,7 +305,7 @@ def test_partners_top_option_and_full_csv(tmp_path):
 def test_broker_lines_are_capped_with_a_count():
     # Under the shift's scope frailty has one go-between line; end of life at home has three
     # (the acute trust, the community trust and the hospice).
-    system = netkit.load_system(RIVERSIDE)
+    system = sample_system("riverside")
     ps = netkit.find_partners(system, "end-of-life-at-home")
     n = len(ps.brokers)
     assert n == 3
@@ -313,7 +317,7 @@ def test_broker_lines_are_capped_with_a_count():
 
 # -- 25: results print as one line; a System has a table --------------------------------------
 def test_results_print_as_one_line():
-    system = netkit.load_system(RIVERSIDE)
+    system = sample_system("riverside")
     ps = netkit.find_partners(system, "frailty-admissions")
     assert repr(ps) == ("<PartnerSet 'frailty-admissions' in 'Riverside Integrated Care System': "
                         "8 core, 0 involve, 6 inform; core ICB-RIV, ACU-RIV, AMB-WC, COM-TRUST, "

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import append_row
+from conftest import append_row, sample_system
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,12 +18,12 @@ from netkit.render.formats import to_jsonable
 
 
 def tiny():
-    return netkit.load_system(netkit.sample_path("tiny"))
+    return sample_system("tiny")
 
 
 @pytest.fixture(scope="module")
 def riverside():
-    return netkit.load_system(netkit.sample_path("riverside"))
+    return sample_system("riverside")
 
 
 # -- the tiny sample ---------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import copy
 import json
 
 import pytest
-from conftest import sample, shared
+from conftest import sample_system, shared
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,14 +21,15 @@ CHANGESET = RIVERSIDE / "changesets" / "2026-10-virtual-ward.yaml"
 
 @pytest.fixture(scope="module")
 def riverside():
-    return sample("riverside")
+    return sample_system("riverside")
 
 
 def virtual_ward_update():
     """``recompute`` (a `PartnerTracker` of every opportunity, applying the changeset) of
     riverside's virtual ward changeset, once per run."""
     return shared(("recompute", "riverside", CHANGESET.name),
-                  lambda: netkit.recompute(sample("riverside"), netkit.read_changeset(CHANGESET)))
+                  lambda: netkit.recompute(sample_system("riverside"),
+                                           netkit.read_changeset(CHANGESET)))
 
 
 def _partners(ps) -> str:
@@ -138,7 +139,7 @@ def test_watcher_follows_edits(tmp_path):
 
 # -- property: incremental recompute equals recomputing everything ------------------------------
 
-TINY = sample("tiny")
+TINY = sample_system("tiny")
 ORGS = ["ICB", "ACUTE", "COMM", "AMB", "COUNCIL", "PCN1", "GP1", "CARE"]
 SERVICES = ["ED", "WARD", "UCR", "AMB999", "REABLE", "GPS", "CH"]
 
