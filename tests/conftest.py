@@ -67,6 +67,18 @@ def shared(key, compute):
     return _SHARED[key][0]
 
 
+def riverside_partners(opportunity: str | None = None):
+    """``netkit.find_all_partners`` of riverside (its 7 opportunities, default options) once per
+    run; with ``opportunity``, that one's partner set (what ``find_partners(riverside,
+    opportunity)`` gives: find_all_partners calls it for each)."""
+    report = shared(("find_all_partners", "riverside"),
+                    lambda: netkit.find_all_partners(sample_system("riverside")))
+    if opportunity is None:
+        return report
+    (found,) = [ps for ps in report.partner_sets if ps.opportunity.id == opportunity]
+    return found
+
+
 def compared(source: str, target: str, opportunity: str):
     """``netkit.compare`` of two bundled samples, once per run (several tests read one)."""
     return shared(("compare", source, target, opportunity),
