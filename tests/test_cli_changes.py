@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 
+import pytest
 from click.testing import CliRunner
 from netkit.cli import cli
 
@@ -13,6 +14,9 @@ import netkit
 RIVERSIDE = netkit.sample_path("riverside")
 CHANGESET = RIVERSIDE / "changesets" / "2026-10-virtual-ward.yaml"
 TINY = netkit.sample_path("tiny")
+
+# a recompute the reports tests also render is computed once per run (conftest.reuse_results)
+pytestmark = pytest.mark.usefixtures("reuse_results")
 
 
 def run(*args):
@@ -86,10 +90,9 @@ def test_recompute_without_change_exits_0(tmp_path):
     assert "\nRecomputed: frailty\n" in result.stdout
 
 
-def test_recompute_to_a_later_snapshot(tmp_path):
-    out = tmp_path / "after"
-    run("apply", RIVERSIDE, CHANGESET, "-o", out)
-    result = run("recompute", RIVERSIDE, "--to", out, "-f", "json")
+def test_recompute_to_a_later_snapshot(riverside_later):
+    # riverside_later is written by this same apply command (test_apply_writes_the_new_system)
+    result = run("recompute", RIVERSIDE, "--to", riverside_later, "-f", "json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["recomputed"] == ["frailty-admissions",
                                                       "riverton-home-first",

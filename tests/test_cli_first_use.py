@@ -11,7 +11,7 @@ import click
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT
+from conftest import ROOT, riverside_partners, sample_system
 from netkit.cli import cli
 from netkit.cli.options import as_flags, choose_format
 
@@ -26,6 +26,10 @@ SAMPLE = ["--case", "patient", "--time", "when", "--dayfirst", "--service", "cod
 # The sample log runs from 2025-04-02T20:00 to 2026-01-25T11:00: 297.625 days, so a year is
 # 365.25 / 297.625 = 1.2272... times the counts.
 FACTOR = 365.25 / 297.625
+
+# reports of one partner query in several formats and places compute it once a run
+# (conftest.reuse_results)
+pytestmark = pytest.mark.usefixtures("reuse_results")
 
 
 def run(*args):
@@ -269,8 +273,7 @@ def test_every_reporting_command_offers_csv_and_xlsx():
 
 # -- 21: the partner report leads with the outcome and summarises its tails --------------------
 def test_partner_text_shows_the_core_whole_and_caps_the_other_tiers():
-    system = netkit.load_system(RIVERSIDE)
-    ps = netkit.find_partners(system, "frailty-admissions")
+    ps = riverside_partners("frailty-admissions")
     counts = ps.partners["tier"].value_counts()
     # Seats (primary care of a place, care homes of a place) leave 14 candidates: 8 core, and
     # 6 inform (the two home care agencies, The Oaks, Southmere's care homes, Age UK and the
@@ -301,8 +304,7 @@ def test_partners_top_option_and_full_csv(tmp_path):
 def test_broker_lines_are_capped_with_a_count():
     # Under the shift's scope frailty has one go-between line; end of life at home has three
     # (the acute trust, the community trust and the hospice).
-    system = netkit.load_system(RIVERSIDE)
-    ps = netkit.find_partners(system, "end-of-life-at-home")
+    ps = riverside_partners("end-of-life-at-home")
     n = len(ps.brokers)
     assert n == 3
     text = ps.to_text(top=1)
@@ -313,8 +315,7 @@ def test_broker_lines_are_capped_with_a_count():
 
 # -- 25: results print as one line; a System has a table --------------------------------------
 def test_results_print_as_one_line():
-    system = netkit.load_system(RIVERSIDE)
-    ps = netkit.find_partners(system, "frailty-admissions")
+    ps = riverside_partners("frailty-admissions")
     assert repr(ps) == ("<PartnerSet 'frailty-admissions' in 'Riverside Integrated Care System': "
                         "8 core, 0 involve, 6 inform; core ICB-RIV, ACU-RIV, AMB-WC, COM-TRUST, "
                         "LA-NORTH, ...>")
@@ -324,7 +325,8 @@ def test_results_print_as_one_line():
     # 40 services and 33 organisations.
     assert repr(ps.scope) == ("<Scope 'frailty-admissions': pathways frailty-urgent; 163 flows, "
                               "40 services, 33 organisations>")
-    for result in (ps, ps.scope, ps.incentives, ps.criteria, netkit.find_all_partners(system),
+    system = sample_system("riverside")
+    for result in (ps, ps.scope, ps.incentives, ps.criteria, riverside_partners(),
                    system.summary(), netkit.validate(TINY), netkit.list_opportunities(system)):
         assert "\n" not in repr(result) and len(repr(result)) < 300, type(result).__name__
     mined = netkit.mine_pathways(_log([("p", "2024-01-01", "A"), ("p", "2024-01-03", "B")]))
@@ -368,8 +370,10 @@ def test_pyspark_is_not_a_test_extra_but_ci_installs_it():
     config.read(root / "setup.cfg")
     extras = config["options.extras_require"]
     test = [line.split(">")[0].strip() for line in extras["test"].split("\n") if line.strip()]
-    # python-docx: the engagement pack's Word output is tested (opened with python-docx)
-    assert test == ["pytest", "hypothesis", "playwright", "pyarrow", "nbmake", "python-docx"]
+    # python-docx: the engagement pack's Word output is tested (opened with python-docx);
+    # pytest-xdist: the suite runs on every core (pytest -n auto)
+    assert test == ["pytest", "hypothesis", "playwright", "pyarrow", "nbmake", "python-docx",
+                    "pytest-xdist"]
     assert "pyspark>=3.5" in extras["spark"]
     ci = (root / ".ci" / "run").read_text()
     assert "export NETKIT_REQUIRE_BROWSER=1 NETKIT_REQUIRE_SPARK=1" in ci

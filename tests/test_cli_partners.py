@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 from netkit.cli import cli
 
@@ -38,6 +39,7 @@ def test_partners_text():
     assert result.stderr == ""
 
 
+@pytest.mark.usefixtures("reuse_results")  # one computation, rendered
 def test_partners_json_contract():
     data = json.loads(run("partners", TINY, "-O", "frailty", "-f", "json").stdout)
     assert set(data) >= {"opportunity", "partners", "curve", "incentives"}
@@ -48,6 +50,7 @@ def test_partners_json_contract():
     assert "GP1" not in {p["id"] for p in data["partners"]}  # represented by PCN1
 
 
+@pytest.mark.usefixtures("reuse_results")  # one computation, rendered
 def test_partners_csv_and_markdown():
     csv_text = run("partners", TINY, "-O", "frailty", "-f", "csv").stdout
     assert csv_text.splitlines()[0].startswith("id,name,type,tier,rank,score,activity,")
@@ -57,6 +60,7 @@ def test_partners_csv_and_markdown():
     assert "| rank | name | id | tier | score | why |" in md
 
 
+@pytest.mark.usefixtures("reuse_results")  # one computation, rendered
 def test_partners_html_to_file_with_curve(tmp_path):
     out, curve = tmp_path / "report.html", tmp_path / "curve.png"
     result = run("partners", TINY, "-O", "frailty", "-f", "html", "-o", out, "--curve", curve)
@@ -84,6 +88,7 @@ def test_partners_options_change_the_answer():
     assert all("stability" in p for p in stable["partners"])
 
 
+@pytest.mark.usefixtures("reuse_results")  # one computation, rendered
 def test_partners_all():
     result = run("partners", RIVERSIDE, "--all", "-f", "json")
     assert result.exit_code == 0

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from conftest import sample_system
 
 import netkit
 from netkit.cli import cli
@@ -66,7 +67,7 @@ def test_four_places_are_not_widened_by_default_but_are_when_asked():
 
 
 def test_two_places_say_plainly_what_the_funnel_cannot_do():
-    found = netkit.diagnose(netkit.load_system(netkit.sample_path("riverside")))
+    found = netkit.diagnose(sample_system("riverside"))
     text = " ".join(found.to_text().split())
     assert ("Only 2 places compared: a funnel of so few places cannot tell unwarranted "
             "variation from the difference between the places' populations. These candidates "

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from conftest import sample_system
 
 import netkit
 from netkit.cli import cli
@@ -209,7 +210,7 @@ def test_the_headers_name_the_denominator_in_words(towns, tmp_path):
 
 
 def test_riverside_frailty_is_per_1000_aged_65_and_over():
-    found = netkit.diagnose(netkit.load_system(netkit.sample_path("riverside")))
+    found = netkit.diagnose(sample_system("riverside"))
     text = " ".join(found.to_text().split())
     assert "against the system's own rate, per 1,000 aged 65 and over (transfers: per " \
            "patient)." in text

@@ -11,14 +11,14 @@ import re
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import set_cell
+from conftest import sample_system, set_cell
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import netkit
 from netkit.errors import OptionError
 
-TINY = netkit.load_system(netkit.sample_path("tiny"))
+TINY = sample_system("tiny")
 ENGINE = netkit.find_partners(TINY, "frailty")
 
 #: The fields a partner result gains as other work lands; `Landed` hides them unless a test
@@ -321,7 +321,7 @@ SAMPLES = [("tiny", "frailty"), ("riverside", "frailty-admissions"),
 @pytest.fixture(scope="module", params=SAMPLES, ids=[s for s, _ in SAMPLES])
 def sample_pack(request):
     name, opportunity = request.param
-    return netkit.engagement_pack(netkit.load_system(netkit.sample_path(name)), opportunity)
+    return netkit.engagement_pack(sample_system(name), opportunity)
 
 
 def test_each_sample_renders_in_every_format(sample_pack):

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import pandas as pd
 import pytest
+from conftest import riverside_partners, sample_system
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -227,8 +228,7 @@ def test_crisis_alternatives_on_riverside_is_no_longer_silent():
     # version 1 said "the system loses £148,659 a year" and then nothing. Whichever way the
     # incentives put the money, there is now a proposal that keeps every provider whole, and
     # where the system loses, an investment the ICB funds equal to the system's loss.
-    riverside = netkit.load_system(netkit.sample_path("riverside"))
-    ps = netkit.find_partners(riverside, "crisis-alternatives")
+    ps = riverside_partners("crisis-alternatives")
     d = ps.risk_share
     assert len(d.transfers) > 0
     providers = d.positions[d.positions["role"] == "provider"]
@@ -259,8 +259,7 @@ def test_transfers_move_money_without_making_or_losing_any(providers, part, icb)
 
 
 def test_partner_report_carries_the_proposal_and_the_investment():
-    riverside = netkit.load_system(netkit.sample_path("riverside"))
-    ps = netkit.find_partners(riverside, "crisis-alternatives")
+    ps = riverside_partners("crisis-alternatives")
     data = ps.to_dict()
     assert data["risk_share"] == ps.risk_share.records()
     assert set(data["risk_share"][0]) == {"payer", "payee", "amount", "rule"}
@@ -327,12 +326,11 @@ def test_no_riverside_opportunity_with_a_shift_is_silent():
     # the system loses (on riverside, at least one does) the investment is what the losers
     # bear after the transfers: the system's loss, more where the collar leaves a provider a
     # small loss while its commissioner keeps a small gain
-    riverside = netkit.load_system(netkit.sample_path("riverside"))
     losing = []
-    for oid, opp in riverside.opportunities.items():
+    for oid, opp in sample_system("riverside").opportunities.items():
         if opp.shift is None:
             continue
-        d = netkit.find_partners(riverside, oid).risk_share
+        d = riverside_partners(oid).risk_share
         loss = -d.positions["position"].sum()
         assert len(d.transfers) or d.investment, oid
         if loss > 0.5:

@@ -7,7 +7,7 @@ import math
 import networkx as nx
 import pandas as pd
 import pytest
-from conftest import SHARED_DATA
+from conftest import SHARED_DATA, sample_system
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -237,7 +237,7 @@ def test_partner_reasons_do_not_call_a_thin_z_a_finding():
     test_z_score_for_the_tiny_acute_trust), so no such line now."""
     import netkit
 
-    ps = netkit.find_partners(netkit.load_system(netkit.sample_path("tiny")), "frailty",
+    ps = netkit.find_partners(sample_system("tiny"), "frailty",
                               groups="sector")
     roles = ps.brokerage_roles.set_index(["node", "role"])
     assert roles.loc[("ACUTE", "representative"), "observed"] == 6

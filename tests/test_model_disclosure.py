@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from conftest import sample_system
 
 import netkit
 from netkit.errors import OptionError
@@ -17,8 +18,8 @@ from netkit.model.disclosure import disclosure_rules
 from netkit.partners.disclosure_check import released_system
 from netkit.partners.find import disclosure_check
 
-TINY = netkit.load_system(netkit.sample_path("tiny"))
-RIVERSIDE = netkit.load_system(netkit.sample_path("riverside"))
+TINY = sample_system("tiny")
+RIVERSIDE = sample_system("riverside")
 
 
 @pytest.mark.parametrize("pack, shown", [

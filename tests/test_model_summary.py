@@ -1,12 +1,13 @@
 """System summaries, with figures worked out by hand on the tiny sample."""
 
 import json
+from conftest import sample_system
 
 import netkit
 
 
 def summary():
-    return netkit.summarise(netkit.load_system(netkit.sample_path("tiny")))
+    return netkit.summarise(sample_system("tiny"))
 
 
 def test_counts_and_tables():

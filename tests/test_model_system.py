@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pandas as pd
+from conftest import sample_system
 
 import netkit
 from netkit.model.activity import organisation_flows, service_activity
 
 
 def tiny():
-    return netkit.load_system(netkit.sample_path("tiny"))
+    return sample_system("tiny")
 
 
 def test_graph_has_typed_nodes_and_edges():

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import append_row
+from conftest import append_row, riverside_partners, sample_system
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,12 +18,12 @@ from netkit.render.formats import to_jsonable
 
 
 def tiny():
-    return netkit.load_system(netkit.sample_path("tiny"))
+    return sample_system("tiny")
 
 
 @pytest.fixture(scope="module")
 def riverside():
-    return netkit.load_system(netkit.sample_path("riverside"))
+    return sample_system("riverside")
 
 
 # -- the tiny sample ---------------------------------------------------------------------------
@@ -206,7 +206,7 @@ def test_text_report_reads_like_a_briefing():
 # -- Riverside, as an analyst would judge it ---------------------------------------------------
 
 def test_riverside_frailty_partners_make_sense(riverside):
-    ps = netkit.find_partners(riverside, "frailty-admissions")
+    ps = riverside_partners("frailty-admissions")
     core = set(ps.core)
     assert {"ACU-RIV", "COM-TRUST", "AMB-WC"} <= core
     # the councils' social care is in scope: at least involve, whatever their score
@@ -216,26 +216,26 @@ def test_riverside_frailty_partners_make_sense(riverside):
 
 
 def test_place_filtered_opportunity_leaves_the_other_council_out(riverside):
-    ps = netkit.find_partners(riverside, "riverton-home-first")
+    ps = riverside_partners("riverton-home-first")
     assert "LA-NORTH" in ps.core
     assert ps.tier_of("LA-SOUTH") is None
     assert ps.tier_of("P81013") is None  # a Southmere practice
 
 
 def test_riverside_other_opportunities(riverside):
-    crisis = netkit.find_partners(riverside, "crisis-alternatives")
+    crisis = riverside_partners("crisis-alternatives")
     assert crisis.core[0] == "MH-TRUST" or "MH-TRUST" in crisis.core
     assert "AMB-WC" in crisis.core
     assert crisis.tier_of("VCSE-MIND") == "core"  # through its lead provider, MH-TRUST
-    asthma = netkit.find_partners(riverside, "childrens-asthma")
+    asthma = riverside_partners("childrens-asthma")
     assert "CHILD-RIV" in asthma.core and asthma.tier_of("ACU-RIV") is None
-    stroke = netkit.find_partners(riverside, "stroke-early-discharge")
+    stroke = riverside_partners("stroke-early-discharge")
     assert {"ACU-RIV", "COM-TRUST"} <= set(stroke.core)
     assert stroke.tier_of("AMB-WC") is None  # its 999 conveyances do not change
 
 
 def test_all_opportunities(riverside):
-    report = netkit.find_all_partners(riverside)
+    report = riverside_partners()  # netkit.find_all_partners(riverside), once a run
     assert [ps.opportunity.id for ps in report.partner_sets] == list(riverside.opportunities)
     frame = report.to_frame()
     assert frame.columns[0] == "opportunity" and frame["opportunity"].nunique() == 7

@@ -3,6 +3,7 @@ written out by hand, and hostile names kept inert in every format."""
 
 import pandas as pd
 import pytest
+from conftest import sample_system
 
 from netkit.render.document import (
     Block,
@@ -190,7 +191,7 @@ def test_a_block_no_renderer_knows_is_an_error():
 def test_results_build_one_document_that_every_view_renders():
     import netkit
 
-    system = netkit.load_system(netkit.sample_path("tiny"))
+    system = sample_system("tiny")
     results = [netkit.summarise(system), netkit.list_opportunities(system),
                netkit.validate(netkit.sample_path("tiny")),
                netkit.find_partners(system, "frailty")]
@@ -207,7 +208,7 @@ def test_a_change_result_and_mined_pathways_render_through_their_document():
     from netkit.change.changeset import Changeset
     from netkit.mining.events import read_events
 
-    change = netkit.apply_changes(netkit.load_system(netkit.sample_path("tiny")), Changeset.of(
+    change = netkit.apply_changes(sample_system("tiny"), Changeset.of(
         [{"remove_service": {"id": "UCR", "reroute_to": "ED"}}], description="Close <UCR>"))
     events = netkit.sample_path("tiny_events")
     mined = netkit.mine_pathways(read_events(events / "events.csv", text_columns=["patient"]),
@@ -232,7 +233,7 @@ def test_a_hostile_system_name_is_inert_in_the_summary():
 
     import netkit
 
-    summary = netkit.summarise(netkit.load_system(netkit.sample_path("tiny")))
+    summary = netkit.summarise(sample_system("tiny"))
     summary = dataclasses.replace(summary, name=HOSTILE)
     assert "\x1b" not in summary.to_text()
     assert "<img" not in summary.to_markdown() and "<img" not in summary._repr_html_()

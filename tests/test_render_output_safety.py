@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 from netkit.cli import cli
+from conftest import sample_system
 
 import netkit
 from netkit.render.formats import (
@@ -127,7 +128,7 @@ def test_xlsx_report_has_one_sheet_per_table_text_as_neutralised_text_numbers_as
 def test_xlsx_report_for_all_opportunities_and_the_default_sheet():
     from netkit.cli.options import render
 
-    system = netkit.load_system(netkit.sample_path("tiny"))
+    system = sample_system("tiny")
     report = netkit.find_all_partners(system)
     book = openpyxl.load_workbook(io.BytesIO(render(report, "xlsx")))
     assert book.sheetnames == ["partners", "curve", "incentives", "gain_share"]

@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from conftest import sample_system
 
 import netkit
 from netkit.render.workbook import read_sheets, workbook_bytes
@@ -26,7 +27,7 @@ HYPERLINK = '=HYPERLINK("http://evil.example/x","click")'
 def _tiny_with(names=None, ids=None, extra=None, column="=cmd", title=None):
     """tiny, with organisation names, the ids of organisations without references, an extra
     column, and the system's name and first opportunity's title replaced."""
-    system = netkit.load_system(netkit.sample_path("tiny"))
+    system = sample_system("tiny")
     tables = system.tables()
     orgs = tables["organisations"].copy()
     if names is not None:
@@ -76,7 +77,7 @@ def test_reading_back_keeps_formula_like_text_and_the_column_headed_equals(tmp_p
 
 
 def test_numbers_stay_numbers_in_the_workbook(tmp_path):
-    system = netkit.load_system(netkit.sample_path("tiny"))
+    system = sample_system("tiny")
     book = openpyxl.load_workbook(netkit.save_system(system, tmp_path / "s.xlsx"))
     orgs = book["organisations"]
     budget = [c.value for c in orgs[1]].index("budget") + 1
@@ -87,7 +88,7 @@ def test_numbers_stay_numbers_in_the_workbook(tmp_path):
 
 
 def test_saving_a_workbook_is_byte_for_byte_deterministic(tmp_path):
-    system = netkit.load_system(netkit.sample_path("tiny"))
+    system = sample_system("tiny")
     a = netkit.save_system(system, tmp_path / "a.xlsx").read_bytes()
     b = netkit.save_system(system, tmp_path / "b.xlsx").read_bytes()
     assert a == b
@@ -106,7 +107,7 @@ def test_text_a_workbook_cannot_hold_is_an_error_naming_the_cell(tmp_path):
 
 
 def test_a_column_with_values_but_no_header_is_reported_not_dropped(tmp_path):
-    system = netkit.load_system(netkit.sample_path("tiny"))
+    system = sample_system("tiny")
     book = netkit.save_system(system, tmp_path / "s.xlsx")
     wb = openpyxl.load_workbook(book)
     wb["organisations"]["J3"] = "lost?"
@@ -148,7 +149,7 @@ def test_round_trip_through_a_workbook_is_exact_for_hostile_text(tmp_path, names
 
 @pytest.mark.parametrize("sample", ["tiny", "riverside"])
 def test_folder_to_workbook_to_folder_is_exact_with_hostile_text(tmp_path, sample):
-    system = netkit.load_system(netkit.sample_path(sample))
+    system = sample_system(sample)
     tables = system.tables()
     orgs = tables["organisations"].copy()
     hostile = [h for h in HOSTILE if "\r" not in h and "\n" not in h]

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 import pandas as pd
 import pytest
+from conftest import sample_system
 
 import netkit
 from netkit.change.apply import apply_changes
@@ -81,7 +82,7 @@ def test_payment_bases_by_hand():
 
 @pytest.fixture(scope="module")
 def riverside():
-    return netkit.load_system(netkit.sample_path("riverside"))
+    return sample_system("riverside")
 
 
 @pytest.fixture(scope="module")

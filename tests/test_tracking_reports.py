@@ -22,12 +22,14 @@ def run(*args):
     return result.stdout
 
 
-@pytest.fixture(scope="module")
-def later(tmp_path_factory):
+# each report renders a recompute computed once per run (conftest.reuse_results)
+pytestmark = pytest.mark.usefixtures("reuse_results")
+
+
+@pytest.fixture
+def later(riverside_later):
     """riverside after its changeset, as a second snapshot: --to derives 90 events from it."""
-    out = tmp_path_factory.mktemp("snap") / "after"
-    run("apply", RIVERSIDE, CHANGESET, "-o", out)
-    return out
+    return riverside_later
 
 
 def test_text_leads_with_who_joined_or_left():

@@ -3,9 +3,11 @@ incrementally gives what recomputing everything gives."""
 
 from __future__ import annotations
 
+import copy
 import json
 
 import pytest
+from conftest import sample_system, shared
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,7 +21,15 @@ CHANGESET = RIVERSIDE / "changesets" / "2026-10-virtual-ward.yaml"
 
 @pytest.fixture(scope="module")
 def riverside():
-    return netkit.load_system(RIVERSIDE)
+    return sample_system("riverside")
+
+
+def virtual_ward_update():
+    """``recompute`` (a `PartnerTracker` of every opportunity, applying the changeset) of
+    riverside's virtual ward changeset, once per run."""
+    return shared(("recompute", "riverside", CHANGESET.name),
+                  lambda: netkit.recompute(sample_system("riverside"),
+                                           netkit.read_changeset(CHANGESET)))
 
 
 def _partners(ps) -> str:
@@ -47,8 +57,8 @@ def test_untouched_opportunities_are_not_recomputed(riverside):
     assert update.events_by_opportunity["crisis-alternatives"] == [8]
 
 
-def test_diff_is_attributed_in_plain_words(riverside):
-    update = netkit.PartnerTracker(riverside).apply(netkit.read_changeset(CHANGESET))
+def test_diff_is_attributed_in_plain_words():
+    update = virtual_ward_update()
     diff = update.diffs[0]
     assert diff.opportunity == "frailty-admissions"
     assert diff.summary[0] == ("Age UK Riverside leaves the scope (was inform): the "
@@ -87,7 +97,7 @@ def test_hysteresis_keeps_a_borderline_partner():
 
 def test_recompute_from_snapshots_matches_the_changeset(riverside):
     changeset = netkit.read_changeset(CHANGESET)
-    by_changeset = netkit.recompute(riverside, changeset)
+    by_changeset = virtual_ward_update()
     later = netkit.apply_changes(riverside, changeset).system
     by_snapshot = netkit.recompute(riverside, later)
     assert by_snapshot.recomputed == by_changeset.recomputed
@@ -129,7 +139,7 @@ def test_watcher_follows_edits(tmp_path):
 
 # -- property: incremental recompute equals recomputing everything ------------------------------
 
-TINY = netkit.load_system(netkit.sample_path("tiny"))
+TINY = sample_system("tiny")
 ORGS = ["ICB", "ACUTE", "COMM", "AMB", "COUNCIL", "PCN1", "GP1", "CARE"]
 SERVICES = ["ED", "WARD", "UCR", "AMB999", "REABLE", "GPS", "CH"]
 
@@ -157,6 +167,16 @@ def events():
     )
 
 
+def fresh_tracker():
+    """``netkit.PartnerTracker(TINY)`` as new: a copy of one made once per run, with its own
+    partner sets and dependencies (apply replaces entries of both and its system), so the
+    examples do not each compute tiny's two partner sets before the change."""
+    made = shared(("PartnerTracker", "tiny"), lambda: netkit.PartnerTracker(TINY))
+    tracker = copy.copy(made)
+    tracker.partner_sets, tracker.dependencies = dict(made.partner_sets), dict(made.dependencies)
+    return tracker
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(events(), min_size=1, max_size=3))
 def test_incremental_equals_full(changes):
@@ -165,7 +185,7 @@ def test_incremental_equals_full(changes):
         result = netkit.apply_changes(TINY, changeset)
     except netkit.ChangesetError:
         return  # an invalid random changeset is refused whole (tested elsewhere)
-    tracker = netkit.PartnerTracker(TINY)
+    tracker = fresh_tracker()
     try:
         tracker.apply(result)
     except netkit.OpportunityError:

@@ -9,6 +9,7 @@ import re
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from conftest import compared, sample_system
 from netkit.cli import cli
 
 import netkit
@@ -16,10 +17,8 @@ from netkit.errors import OpportunityError
 from netkit.transfer.mapping import transferred_opportunity
 from netkit.transfer.profiles import FEATURES
 
-TINY = netkit.load_system(netkit.sample_path("tiny"))
-RIVERSIDE = netkit.load_system(netkit.sample_path("riverside"))
-METRO = netkit.load_system(netkit.sample_path("metro"))
-SHIRE = netkit.load_system(netkit.sample_path("shire"))
+TINY, RIVERSIDE, METRO, SHIRE = (sample_system(n)
+                                 for n in ("tiny", "riverside", "metro", "shire"))
 
 
 def relabelled(system, tag="~copy"):
@@ -88,7 +87,7 @@ def test_profile_of_an_opportunity_scope():
 
 
 def test_a_system_compared_with_itself_differs_in_nothing():
-    same = netkit.compare(RIVERSIDE, RIVERSIDE, "frailty-admissions")
+    same = compared("riverside", "riverside", "frailty-admissions")
     assert (same.differences["z"].dropna() == 0).all()
     assert same.risks == []
     rows = same.counterparts
@@ -117,7 +116,7 @@ def test_roles_are_deterministic_with_a_seed():
 
 
 def test_metro_differs_where_it_was_made_to():
-    c = netkit.compare(RIVERSIDE, METRO, "frailty-admissions")
+    c = compared("riverside", "metro", "frailty-admissions")
     top = c.differences.head(6)["feature"].tolist()
     # against the generated ICSs, the shares that differ most; per-head counts of a few
     # organisations are read as counts

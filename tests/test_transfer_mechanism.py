@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import pandas as pd
 import pytest
+from conftest import compared, sample_system
 
 import netkit
 from netkit.transfer.kinds import kind_of
@@ -20,7 +21,7 @@ RIVERSIDE = netkit.sample_path("riverside")
 
 @pytest.fixture(scope="module")
 def riverside():
-    return netkit.load_system(RIVERSIDE)
+    return sample_system("riverside")
 
 
 def relabelled(system, words=(("Riverside", "Lakeside"), ("Riverton", "Lakeford"),
@@ -86,8 +87,7 @@ def test_a_block_contract_in_the_target_reverses_the_acute_trusts_incentive(rive
 
 def test_counterparts_stay_within_kinds(riverside):
     for target in ("shire", "metro"):
-        comparison = netkit.compare(riverside, netkit.load_system(netkit.sample_path(target)),
-                                    "frailty-admissions")
+        comparison = compared("riverside", target, "frailty-admissions")
         rows = comparison.counterparts[comparison.counterparts["counterpart_id"] != ""]
         assert (rows["type"].map(kind_of) == rows["counterpart_type"].map(kind_of)).all()
         assert not rows["counterpart_type"].isin(["gp_practice", "pcn"]).any() or \
@@ -110,14 +110,13 @@ def test_no_counterpart_is_said_with_why(riverside):
 
 
 def test_the_number_of_roles_does_not_change_with_the_pair(riverside):
-    shire, metro = (netkit.load_system(netkit.sample_path(n)) for n in ("shire", "metro"))
-    roles = {netkit.compare(a, b, "frailty-admissions").roles
-             for a, b in ((riverside, shire), (riverside, metro), (riverside, riverside))}
+    roles = {compared("riverside", b, "frailty-admissions").roles
+             for b in ("shire", "metro", "riverside")}
     assert len(roles) == 1
 
 
 def test_the_reference_set_is_generated_systems_not_the_samples(riverside):
-    comparison = netkit.compare(riverside, riverside, "frailty-admissions")
+    comparison = compared("riverside", "riverside", "frailty-admissions")
     assert comparison.reference == [f"{len(SEEDS)} synthetic (generated) ICSs (tag frailty)"]
     stored = json.loads(REFERENCE_FILE.read_text())
     assert stored["seeds"] == list(SEEDS)
@@ -128,13 +127,12 @@ def test_the_reference_set_is_generated_systems_not_the_samples(riverside):
 
 
 def test_small_counts_give_no_risk(riverside):
-    shire = netkit.load_system(netkit.sample_path("shire"))
-    for risk in netkit.compare(riverside, shire, "frailty-admissions").risks:
+    for risk in compared("riverside", "shire", "frailty-admissions").risks:
         assert "acute trusts per head" not in risk and "care homes per head" not in risk
 
 
 def test_every_from_service_of_the_same_kind_is_a_counterpart(riverside):
-    metro = netkit.load_system(netkit.sample_path("metro"))
+    metro = sample_system("metro")
     # on the frailty pathway: the adults' emergency departments, not the children's
     scope = netkit.find_partners(metro, "frailty-admissions").scope.services
     on_pathway = pd.Series(scope["activity"].to_numpy(), index=scope["id"].to_numpy())

@@ -14,7 +14,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import missing
+from conftest import missing, sample_system
 
 import netkit
 from netkit.viz.maps import map_partners, map_system
@@ -25,8 +25,8 @@ CHROMIUM = os.environ.get("NETKIT_CHROMIUM", "/usr/bin/chromium")
 # As root, in a closed network: no sandbox, no background traffic of Chromium's own.
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-TINY = netkit.load_system(netkit.sample_path("tiny"))
-RIVERSIDE = netkit.load_system(netkit.sample_path("riverside"))
+TINY = sample_system("tiny")
+RIVERSIDE = sample_system("riverside")
 
 
 def _missing(reason: str):

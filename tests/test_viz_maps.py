@@ -8,6 +8,7 @@ import re
 
 import pandas as pd
 import pytest
+from conftest import sample_system
 
 import netkit
 from netkit.change.changeset import Changeset
@@ -16,7 +17,7 @@ from netkit.viz.maps import map_partners, map_system, visualise
 from netkit.viz.page import json_for_html, map_scripts
 from netkit.render.palette import CHANGE_COLOURS
 
-TINY = netkit.load_system(netkit.sample_path("tiny"))
+TINY = sample_system("tiny")
 NASTY = "Smith & Sons <Care> Ltd"
 
 
@@ -248,7 +249,7 @@ RIVERSIDE_CHANGESET = (netkit.sample_path("riverside") / "changesets"
 
 def test_diff_map_colours_who_closed_and_who_joined_as_leaving_and_joining():
     # Age UK Riverside closes and Age Well Southmere joins: both were 'Moved tier' before
-    m = visualise(netkit.load_system(netkit.sample_path("riverside")), "frailty-admissions",
+    m = visualise(sample_system("riverside"), "frailty-admissions",
                   changes=RIVERSIDE_CHANGESET)
     nodes = _nodes(m)
     assert nodes.loc[["VCSE-AGE", "VCSE-AWS"], ["status", "colour_change"]].values.tolist() == [
@@ -260,7 +261,7 @@ def test_diff_map_colours_who_closed_and_who_joined_as_leaving_and_joining():
 
 
 def test_ended_handoffs_are_drawn_on_the_live_width_scale():
-    m = visualise(netkit.load_system(netkit.sample_path("riverside")), "frailty-admissions",
+    m = visualise(sample_system("riverside"), "frailty-admissions",
                   changes=RIVERSIDE_CHANGESET)
     edges = m.edges.set_index(["source", "target"])
     ended = edges.loc[("ACU-RIV", "VCSE-AGE")]

@@ -3,6 +3,7 @@ what the shared activity functions give."""
 
 import pandas as pd
 import pytest
+from conftest import sample_system
 
 import netkit
 from netkit.model.activity import organisation_flows, service_activity
@@ -30,7 +31,7 @@ def test_a_small_system_by_hand():
 
 
 def test_riverside_matches_the_shared_functions():
-    system = netkit.load_system(netkit.sample_path("riverside"))
+    system = sample_system("riverside")
     flows, services = system.flows, system.services
     activity, handoffs = organisation_projection(flows, services)
     by_service = service_activity(flows)
