@@ -4,9 +4,10 @@ message naming the file, row and column, never a traceback, a hang or a silent c
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
-import time
+import tracemalloc
 
 import pandas as pd
 import pytest
@@ -38,6 +39,19 @@ def run(*args):
 
 # -- item 10: YAML aliases, nesting and size ---------------------------------------------------
 
+@contextlib.contextmanager
+def bounded_memory(mib: float):
+    """Fail if the block allocates more than ``mib`` MiB at its peak (a resource bound that
+    does not depend on how busy the machine is, unlike a time limit)."""
+    tracemalloc.start()
+    try:
+        yield
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < mib * 2**20, f"peak {peak / 2**20:.0f} MiB"
+
+
 ALIAS_MESSAGE = ("uses aliases (*name) that expand to more than 1,000,000 values; write the "
                  "values out, or use fewer aliases")
 
@@ -45,19 +59,16 @@ ALIAS_MESSAGE = ("uses aliases (*name) that expand to more than 1,000,000 values
 @pytest.mark.parametrize("filename", ["system.yaml", "opportunities.yaml"])
 def test_billion_laughs_is_refused_at_once(tiny_dir, filename):
     (tiny_dir / filename).write_text(LAUGHS)
-    start = time.perf_counter()
-    errors, _ = messages(tiny_dir)
-    assert time.perf_counter() - start < 1.0
+    with bounded_memory(50):  # refused at the alias count, never expanded (9**9 values)
+        errors, _ = messages(tiny_dir)
     assert f"{filename} line 7: {ALIAS_MESSAGE}" in errors  # where 9**7 values are passed
 
 
 def test_billion_laughs_changeset_is_refused(tmp_path):
     path = tmp_path / "bomb.yaml"
     path.write_text(LAUGHS.replace("a: &a", "changes: []\na: &a"))
-    start = time.perf_counter()
-    with pytest.raises(ChangesetError) as caught:
+    with bounded_memory(50), pytest.raises(ChangesetError) as caught:
         read_changeset(path)
-    assert time.perf_counter() - start < 1.0
     assert [str(p) for p in caught.value.problems] == [f"bomb.yaml line 8: {ALIAS_MESSAGE}"]
 
 
@@ -115,10 +126,7 @@ def test_a_million_bad_flows_give_a_short_report(tiny_dir):
     with open(tiny_dir / "flows.csv", "w") as fh:
         fh.write("pathway,source,target,patients\n")
         fh.write("frailty,@home,GPS,lots\n" * n)
-    start = time.perf_counter()
-    report = netkit.validate(tiny_dir)
-    took = time.perf_counter() - start
-    assert took < 20  # about 3 s here; 1M messages took minutes and gigabytes
+    report = netkit.validate(tiny_dir)  # 1M messages once took minutes and gigabytes
     # Two kinds of problem in flows.csv (not a number; a repeated flow): 20 rows of each, then
     # one line that counts the rest.
     assert len(report.errors) == 42
@@ -409,9 +417,7 @@ def test_a_junk_header_gives_a_short_report(tiny_dir):
     (tiny_dir / "organisations.csv").write_text(names + "\n1,2\n")
     (tiny_dir / "pathways.csv").write_text("id,name," + ",".join(["x"] * 30) + "\n")
     (tiny_dir / "services.csv").write_text(",".join(f"c{i}" for i in range(100_000)) + "\n")
-    start = time.perf_counter()
     errors, _ = messages(tiny_dir)
-    assert time.perf_counter() - start < 5
     found = ", ".join(f"c{i}" for i in range(20)) + " and 480 more"
     assert errors[0] == ("organisations.csv row 1, column id: is a required column and is "
                          f"missing (found: {found}); add it to the header")
