@@ -27,6 +27,7 @@ import netkit
 from netkit.change.changeset import Changeset
 from netkit.finance.incentives import incentives
 from netkit.partners.scope import find_scope
+from tests.test_finance_incentives import OPPORTUNITY  # ED to urgent community response, 10%
 
 SERVICES = """id,name,provider,category,capacity,unit_cost,price,marginal_cost
 ED,Emergency department,{ed},urgent_emergency,10000,300,250,90
@@ -37,15 +38,6 @@ p,@home,ED,1000,North
 p,ED,@home,1000,North
 p,@home,UCR,900,North
 p,UCR,@home,900,North
-"""
-OPPORTUNITY = """- id: divert
-  title: Urgent community response instead of ED
-  pathways: [p]
-  shift:
-    from: [ED]
-    to: [UCR]
-    fraction: 0.1
-  reach: pathway
 """
 ONE_TRUST = """source,target,type,value,payment,strength,service
 ICB,TRUST,commissions,80000000,activity,0.8,
