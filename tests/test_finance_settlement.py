@@ -5,6 +5,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -95,7 +96,7 @@ def _cases(draw):
 
 @settings(max_examples=300, deadline=None)
 @given(_cases())
-def test_vectorised_routing_matches_the_loop_bit_for_bit(case):
+def test_vectorised_routing_matches_the_loop(case):
     by_rule, hubs, contracts, collar = case
     flows, loose = st_mod._along_contracts(by_rule, hubs, contracts, collar)
     expected, expected_loose = _along_loop(by_rule, hubs, contracts, collar)
@@ -103,7 +104,12 @@ def test_vectorised_routing_matches_the_loop_bit_for_bit(case):
     assert _records(flows) == _records(expected) or (
         str(_records(flows)) == str(_records(expected)))  # NaN parts compare by their text
     if len(expected):
-        assert _records(st_mod._net_pairs(flows)) == _records(_net_loop(expected))
+        # netting adds a pair's flows in another order than the loop, so a sum can differ in
+        # its last bit (3.000000000000001 against 3.0); JSON rounds money to pence
+        got, want = _records(st_mod._net_pairs(flows)), _records(_net_loop(expected))
+        assert [r[:2] + r[3:] for r in got] == [r[:2] + r[3:] for r in want]
+        assert [r[2] for r in got] == pytest.approx([r[2] for r in want], rel=1e-12, abs=1e-9,
+                                                    nan_ok=True)
 
 
 def test_a_lead_provider_with_two_commissioners_settles_to_the_pound():
