@@ -193,3 +193,41 @@ def test_a_service_moving_to_a_provider_paid_on_another_basis_is_named(riverside
             "(50% variable), to COM-TRUST, paid by block: took over VW-ACU (event 1)"
             ) in update.to_text()
     assert money.to_dict()["service_payment_bases"] == money.service_bases
+
+
+def test_the_risk_and_gain_share_payments_that_change_are_named():
+    """By hand: the ICB paid the community trust £700 and the acute trust £300; after the
+    change it pays the community trust £650, the acute trust the same, and the council starts
+    paying the ICB £40. The payments that moved are named, largest change first; the one that
+    did not is not."""
+    def with_payments(rows):
+        ps = partner_set({"ICB": 0.0, "COMM": 0.0, "ACUTE": 0.0, "LA": 0.0}, 0.0)
+        ps.risk_share.transfers = pd.DataFrame(rows, columns=["payer", "payee", "amount", "rule"])
+        return ps
+
+    before = with_payments([("ICB", "COMM", 700.0, "keep whole"),
+                            ("ICB", "ACUTE", 300.0, "keep whole")])
+    after = with_payments([("ICB", "COMM", 650.0, "keep whole"),
+                           ("ICB", "ACUTE", 300.0, "keep whole"),
+                           ("LA", "ICB", 40.0, "pooled budget")])
+    money = money_diff(before, after, None, [])
+    assert money.payments == [
+        {"payer": "ICB", "payee": "COMM", "before": 700.0, "after": 650.0},
+        {"payer": "LA", "payee": "ICB", "before": 0.0, "after": 40.0}]
+    assert money.moved and money.to_dict()["payments"] == money.payments
+    assert money.summary()[-2:] == [
+        "risk-and-gain-share: ICB pays COMM £700 → £650 a year (-£50)",
+        "risk-and-gain-share: LA pays ICB £0 → £40 a year (+£40)"]
+
+
+def test_the_virtual_ward_change_names_the_icbs_smaller_payment_to_the_community_trust(
+        riverside):
+    changeset = netkit.read_changeset(netkit.sample_path("riverside") / "changesets"
+                                      / "2026-10-virtual-ward.yaml")
+    update = netkit.recompute(riverside, changeset, ["frailty-admissions"])
+    money = update.diffs[0].money
+    paid = {(p["payer"], p["payee"]): p for p in money.payments}
+    community = paid[("ICB-RIV", "COM-TRUST")]
+    assert community["after"] < community["before"]
+    assert any(line.startswith("risk-and-gain-share: ICB-RIV pays COM-TRUST £790,000 → "
+                               "£770,000 a year") for line in money.summary())

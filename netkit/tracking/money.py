@@ -1,5 +1,6 @@
 """Money in change reports: how a change moves each partner's position and the system's net
-under an opportunity's shift, which events caused it, and which payment bases changed.
+under an opportunity's shift, which events caused it, which payment bases changed, and which
+payments of the risk-and-gain-share changed.
 
 A change that moves the money is never "no change": a 30% rise in crisis demand leaves the
 partners as they were but raises every figure by 30%, and the report says so.
@@ -58,6 +59,9 @@ class MoneyChange:
     service_bases : list of dict
         In-scope services that moved to a provider paid on another basis: ``service, name,
         from_provider, to_provider, before, after, events, why``.
+    payments : list of dict
+        The risk-and-gain-share's payments that changed: ``payer, payee, before, after`` (£ a
+        year; 0 where the payment is new or ended), largest change first.
     """
 
     opportunity: str
@@ -70,6 +74,7 @@ class MoneyChange:
     investment_before: float | None = None
     investment_after: float | None = None
     service_bases: list = field(default_factory=list)
+    payments: list = field(default_factory=list)
 
     def __repr__(self) -> str:
         return (f"<MoneyChange {self.opportunity!r}: {len(self.positions)} positions moved, "
@@ -82,7 +87,7 @@ class MoneyChange:
     @property
     def moved(self) -> bool:
         """Did the money move (a position, the system's net or a payment basis)?"""
-        return bool(len(self.positions) or self.bases or self.service_bases
+        return bool(len(self.positions) or self.bases or self.service_bases or self.payments
                     or abs(self.system_change) >= MONEY_TOLERANCE)
 
     def to_frame(self) -> pd.DataFrame:
@@ -96,7 +101,7 @@ class MoneyChange:
                 "positions": self.positions.to_dict("records"), "payment_bases": self.bases,
                 "investment_before": self.investment_before,
                 "investment_after": self.investment_after,
-                "service_payment_bases": self.service_bases}
+                "service_payment_bases": self.service_bases, "payments": self.payments}
 
     def summary(self) -> list[str]:
         """One line for the system's net, one per payment-basis change, one per position."""
@@ -115,6 +120,8 @@ class MoneyChange:
                   after, why in zip(self.positions["id"], self.positions["name"],
                                     self.positions["before"], self.positions["after"],
                                     self.positions["why"])]
+        lines += [f"risk-and-gain-share: {p['payer']} pays {p['payee']} "
+                  + _move(p["before"], p["after"]) for p in self.payments]
         if (self.investment_before or 0) != (self.investment_after or 0):
             lines.append("money: the investment when the system loses "
                          + _move(self.investment_before, self.investment_after))
@@ -291,7 +298,26 @@ def money_diff(before, after, result=None, events=None, systems=None) -> MoneyCh
     cause = "; ".join(f"event {n} ({log[n]})" for n in relevant if n in log)
     return MoneyChange(after.opportunity.id, frame.reset_index(drop=True), net[0], net[1],
                        relevant, cause, bases, _investment(before), _investment(after),
-                       service_bases)
+                       service_bases, _payment_changes(before, after))
+
+
+def _payments(ps) -> pd.Series:
+    """(payer, payee) → £ a year the risk-and-gain-share moves between them."""
+    share = getattr(ps, "risk_share", None)
+    transfers = getattr(share, "transfers", None)
+    if transfers is None or not len(transfers):
+        return pd.Series(dtype="float64")
+    return transfers.groupby(["payer", "payee"])["amount"].sum().astype("float64")
+
+
+def _payment_changes(before, after) -> list[dict]:
+    """The payments that changed by at least `MONEY_TOLERANCE`, largest change first."""
+    b, a = _payments(before), _payments(after)
+    pairs = sorted(set(b.index) | set(a.index))
+    rows = [{"payer": payer, "payee": payee, "before": float(b.get((payer, payee), 0.0)),
+             "after": float(a.get((payer, payee), 0.0))} for payer, payee in pairs]
+    rows = [r for r in rows if abs(r["after"] - r["before"]) >= MONEY_TOLERANCE]
+    return sorted(rows, key=lambda r: -abs(r["after"] - r["before"]))
 
 
 def _basis_changes(systems, providers: set, touched: dict, relevant: list, result) -> list:
