@@ -268,12 +268,17 @@ def test_good_units_and_stays_pass_and_are_read_by_the_diagnosis(tiny_dir):
     assert bed_days["count"].sum() == pytest.approx(10 * arrivals)
 
 
-def test_the_day_units_are_the_ones_the_incentives_read():
-    from netkit.finance.incentives import DAY_UNITS as read
+def test_the_day_units_are_one_list_read_by_one_function():
+    """Validation, the incentives, the diagnosis and the warnings read day units through
+    `counted_in_days` over `schema.DAY_UNITS`; no unit is both a day and a contact."""
     from netkit.io.version2 import CONTACT_UNITS, DAY_UNITS
+    from netkit.model import schema
 
-    assert set(DAY_UNITS) == set(read)
+    assert DAY_UNITS is schema.DAY_UNITS
     assert not set(DAY_UNITS) & set(CONTACT_UNITS)
+    units = pd.DataFrame({"unit": [*DAY_UNITS, *CONTACT_UNITS, " DAY ", None]})
+    assert schema.counted_in_days(units).tolist() == (
+        [True] * len(DAY_UNITS) + [False] * len(CONTACT_UNITS) + [True, False])
 
 
 def test_a_system_without_the_columns_gets_no_new_problem(tiny_dir):

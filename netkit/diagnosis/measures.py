@@ -35,7 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from netkit.model.schema import DAY_UNITS, HOME
+from netkit.model.schema import HOME, counted_in_days
 
 __all__ = ["Measure", "MEASURES", "measure_counts", "NOT_MEASURED"]
 
@@ -85,8 +85,7 @@ def _service_table(services: pd.DataFrame) -> pd.DataFrame:
     out = services[["id", "provider", "category"]].copy()
     stay = pd.to_numeric(services.get("length_of_stay", pd.Series(np.nan, index=services.index)),
                          errors="coerce")
-    unit = services.get("unit", pd.Series("", index=services.index)).fillna("").astype(str)
-    by_day = unit.str.strip().str.lower().isin(DAY_UNITS)
+    by_day = counted_in_days(services)
     out["length_of_stay"] = np.where(stay > 0, stay, np.where(by_day, 1.0, np.nan))
     return out.set_index("id")
 

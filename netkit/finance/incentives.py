@@ -57,7 +57,7 @@ from netkit.finance.positions import (
 )
 from netkit.finance.profile import payback_month, profile, profile_frame
 from netkit.model.opportunity import Shift
-from netkit.model.schema import HOME
+from netkit.model.schema import HOME, counted_in_days
 from netkit.model.selectors import select_services
 from netkit.model.system import System
 
@@ -71,8 +71,6 @@ __all__ = [
     "shift_activity",
 ]
 
-#: Values of an optional ``services.unit`` column meaning a contact there is a bed day.
-DAY_UNITS = ("day", "days", "bed_day", "bed day", "bed days", "bed_days")
 _ORG_COLUMNS = ["id", "activity_change", "cost_change", "income_change", "spend_change", "net",
                 "patients_change", "bed_days_change", "cash_releasing", "capacity_releasing",
                 "net_low", "net_high", "p_loss"]
@@ -162,11 +160,13 @@ class Incentives:
 
         if math.isnan(self.system_net_low) or self.system_net_low == self.system_net_high:
             return ""
-        covers = ("unit costs and shift.range" if self._shift_ranged() else "unit costs only")
+        covers = ("unit costs and shift.range" if self.shift_ranged else "unit costs only")
         return (f"(90% range {fmt_money_rounded(self.system_net_low)} to "
                 f"{fmt_money_rounded(self.system_net_high)}, {covers})")
 
-    def _shift_ranged(self) -> bool:
+    @property
+    def shift_ranged(self) -> bool:
+        """Do the draws vary the shift's fraction (``shift.range`` given) as well as costs?"""
         s = self.settings
         return s.get("fraction_low", 0.0) != s.get("fraction_high", 0.0)
 
@@ -466,7 +466,6 @@ def _service_table(system: System, services: pd.DataFrame, diverted: pd.DataFram
     touching = flows[isin(flows["source"], touched) | isin(flows["target"], touched)]
     total = service_activity(touching).reindex(change.index).fillna(0.0).to_numpy()
     capacity = rows["capacity"].to_numpy(dtype=float)
-    unit = rows["unit"].astype(str).str.strip().str.lower() if "unit" in rows else None
     table = pd.DataFrame({
         "id": rows["id"].to_numpy(), "provider": rows["provider"].to_numpy(),
         "activity": in_scope.reindex(change.index).fillna(0.0).to_numpy(),
@@ -475,8 +474,7 @@ def _service_table(system: System, services: pd.DataFrame, diverted: pd.DataFram
         "price": rows["price"].to_numpy(dtype=float), "marginal_cost": marginal,
         "marginal_source": source, "capacity": capacity, "before": total,
         "headroom": np.where(np.isnan(capacity), np.nan, np.maximum(capacity - total, 0.0)),
-        "per_day": unit.isin(DAY_UNITS).to_numpy() if unit is not None
-        else np.zeros(len(rows), dtype=bool)})
+        "per_day": counted_in_days(rows)})
     notes = [f"{sid} has no unit cost; its cost change is counted as £0"
              for sid in table.loc[table["unit_cost"].isna(), "id"]]
     if not (table["delta"] > 0).any() and (table["delta"] < 0).any():

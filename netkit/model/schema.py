@@ -13,6 +13,8 @@ if TYPE_CHECKING:  # the command line reads this module for its help text: no pa
     import pandas as pd
 
 __all__ = [
+    "DAY_UNITS",
+    "counted_in_days",
     "MONEY_CEILING",
     "COUNT_CEILING",
     "HOME",
@@ -250,3 +252,21 @@ STATUTORY_TYPES = (
 #: day: the diagnosis counts bed days there, a shift's bed days moved are its contacts there, and
 #: validation checks near misses against these words.
 DAY_UNITS = ("day", "days", "bed_day", "bed day", "bed days", "bed_days")
+
+
+def counted_in_days(services) -> "np.ndarray":
+    """Which services count a contact as a bed day: ``services.unit`` (any case, spaces around
+    ignored) is one of `DAY_UNITS`; all False without a ``unit`` column.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> counted_in_days(pd.DataFrame({"unit": ["Bed Days", "contact", None]})).tolist()
+    [True, False, False]
+    """
+    import numpy as np
+
+    if "unit" not in services:
+        return np.zeros(len(services), dtype=bool)
+    unit = services["unit"].astype(object).where(services["unit"].notna(), "")
+    return unit.astype(str).str.strip().str.lower().isin(DAY_UNITS).to_numpy()

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from netkit._frames import isin
-from netkit.model.schema import DAY_UNITS
+from netkit.model.schema import counted_in_days
 from netkit.model.selectors import select_services
 from netkit.render.document import Bullets, Heading, Paragraph
 
@@ -205,10 +205,8 @@ def _whole_stays(system, scope) -> list[CoverageWarning]:
         return []
     services = system.services
     # stays: acute inpatient services, care homes and services counted in days
-    unit = (services["unit"].astype(str).str.strip().str.lower() if "unit" in services
-            else pd.Series("", index=services.index))
     stays = (isin(services["category"], {"acute_inpatient", "care_home"})
-             | isin(unit, set(DAY_UNITS)))
+             | counted_in_days(services))
     sources = set(services.loc[select_services(services, shift.from_) & stays, "id"].tolist())
     targets = set(services.loc[select_services(services, shift.to), "id"].tolist())
     flows = scope.flows
