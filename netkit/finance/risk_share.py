@@ -228,14 +228,19 @@ class ShareDesign:
                 + "".join(f"<p>{html.escape(x)}</p>" for x in self.lines()[len(self.transfers):]))
 
 
-def _roles(table: pd.DataFrame, system) -> np.ndarray:
+def _roles(table: pd.DataFrame, system, delivers) -> np.ndarray:
     """``True`` where an organisation is a commissioner: the source of a ``commissions``
-    relationship in the system, else one whose spend changes and whose activity does not."""
-    if system is not None:
-        rels = system.relationships
-        commissioners = set(rels.loc[rels["type"] == "commissions", "source"])
-        return table["id"].isin(commissioners).to_numpy()
-    return ((table["activity_change"] == 0) & (table["spend_change"] != 0)).to_numpy()
+    relationship in the system, else one whose spend changes and whose activity does not. A
+    commissioner that delivers the shift (``delivers``: its new contacts) with its spend
+    unchanged (a council's in-house reablement) is a provider here, kept whole like any other
+    that delivers."""
+    if system is None:
+        return ((table["activity_change"] == 0) & (table["spend_change"] != 0)).to_numpy()
+    rels = system.relationships
+    commissioners = table["id"].isin(set(rels.loc[rels["type"] == "commissions", "source"]))
+    in_house = ((np.asarray(delivers, dtype="float64") > 0)
+                & (table["spend_change"].to_numpy(dtype="float64") == 0))
+    return commissioners.to_numpy() & ~in_house
 
 
 def _subcontracts(system) -> pd.DataFrame:
@@ -382,11 +387,7 @@ def design_share(incentives, system=None, opportunity=None, *, rule=None,
     ledger = _Ledger(table["id"].tolist(), np.asarray(position, dtype="float64"))
     initial = ledger.p.copy()
     delivers, full_cost = new_contacts(incentives, system, opportunity, table)
-    # a commissioner that delivers the shift and whose spend does not change (a council's
-    # in-house reablement) is a provider here: kept whole like any other that delivers
-    commissioner = list(_roles(table, system) & ~(
-        (np.asarray(delivers, dtype="float64") > 0)
-        & (table["spend_change"].to_numpy(dtype="float64") == 0)))
+    commissioner = list(_roles(table, system, delivers))
     notes = _subcontract_step(ledger, system, decommissioned, commissioner, delivers, full_cost)
     for funder in rule.funded_by:
         ledger.index(funder)
