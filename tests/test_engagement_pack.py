@@ -299,9 +299,9 @@ def test_a_loss_a_provider_bears_itself_is_noted_not_asked_as_an_investment():
                                                           "payment is made to it"}]})
     pack = pack_of(landed(risk_share=share))
     # the provider's loss, not "the system's cost": the system's net differs where others gain
-    assert ("4. Note that Vale Hospital is left with a loss of £3,300 a year, which it bears "
-            "itself (under the £10,000 collar, so no payment is made to it): no investment is "
-            "asked of the commissioners.") in pack.asks
+    assert ("4. Note that Vale Hospital bears its own loss of £3,300 a year (under the £10,000 "
+            "collar, so no payment is made to it): no investment is asked of the "
+            "commissioners.") in pack.asks
     assert not any("Agree the investment" in ask for ask in pack.asks)
 
 
@@ -412,10 +412,10 @@ def test_the_range_says_what_it_covers():
 
     from netkit.engagement.inputs import money_of
 
-    def covers(shift_range):
-        inc = SimpleNamespace(system_net=10.0, system_net_low=5.0, system_net_high=15.0)
-        opportunity = SimpleNamespace(shift=SimpleNamespace(range=shift_range))
-        return money_of(SimpleNamespace(incentives=inc, opportunity=opportunity), None)["covers"]
+    def covers(ranged):
+        inc = SimpleNamespace(system_net=10.0, system_net_low=5.0, system_net_high=15.0,
+                              shift_ranged=ranged)
+        return money_of(SimpleNamespace(incentives=inc), None)["covers"]
 
-    assert covers(None) == "over unit costs only, not whether the shift happens"
-    assert covers((0.1, 0.3)) == "over the shift's stated range and unit costs"
+    assert covers(False) == "over unit costs only, not whether the shift happens"
+    assert covers(True) == "over the shift's stated range and unit costs"

@@ -4,6 +4,7 @@ and what the board is asked to agree, in NHS wording, each figure with the input
 
 from __future__ import annotations
 
+from netkit.finance.investment import borne_words
 from netkit.partners.reasons import type_name
 from netkit.partners.sources import format_sources
 from netkit.render.document import Heading, Lines, Note, Paragraph
@@ -164,21 +165,16 @@ def investment_ask(investment: dict, names: dict) -> str:
     >>> borne = [{"id": "ACU", "amount": 3300.0, "reason": "under the £10,000 collar"}]
     >>> investment_ask({"amount": 3300.0, "funded_by": [], "borne_by": borne},
     ...                {"ACU": "Acute Trust"})
-    'Note that Acute Trust is left with a loss of £3,300 a year, which it bears itself (under the £10,000 collar): no investment is asked of the commissioners.'
+    'Note that Acute Trust bears its own loss of £3,300 a year (under the £10,000 collar): no investment is asked of the commissioners.'
     >>> investment_ask({"amount": 75000.0, "funded_by": [{"id": "ICB", "amount": 70000.0}],
     ...                 "borne_by": [{"id": "ACU", "amount": 5000.0, "reason": "under the "
     ...                               "£10,000 collar"}]}, {"ICB": "The ICB"})
     'Agree the investment of £70,000 a year, funded by The ICB; ACU bears its own loss of £5,000 a year (under the £10,000 collar).'
     """
     funded = investment.get("funded_by") or []
-    borne = investment.get("borne_by") or []
-    bearing = "; ".join(f"{names.get(b['id'], b['id'])} bears its own loss of "
-                        f"{_money(b['amount'])} a year ({b['reason']})" for b in borne)
-    if not funded and borne:
-        who = "; ".join(f"{names.get(b['id'], b['id'])} is left with a loss of "
-                        f"{_money(b['amount'])} a year, which it bears itself ({b['reason']})"
-                        for b in borne)
-        return f"Note that {who}: no investment is asked of the commissioners."
+    bearing = borne_words(investment.get("borne_by") or [], names)
+    if not funded and bearing:
+        return f"Note that {bearing}: no investment is asked of the commissioners."
     funders = ", ".join(names.get(f["id"], f["id"])
                         + (f" ({_money(f['amount'])})" if len(funded) > 1 else "")
                         for f in funded)

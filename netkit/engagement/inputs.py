@@ -116,10 +116,8 @@ def money_of(ps, verdict: dict | None) -> dict | None:
     if low is None and _number(at_stake.get("low")) is not None \
             and at_stake.get("low") != at_stake.get("high"):
         low, high = _number(at_stake.get("low")), _number(at_stake.get("high"))
-    shift = getattr(getattr(ps, "opportunity", None), "shift", None)
-    covers = ("over unit costs only, not whether the shift happens"
-              if shift is not None and not getattr(shift, "range", None)
-              else "over the shift's stated range and unit costs" if shift is not None else None)
+    covers = ("over the shift's stated range and unit costs" if getattr(inc, "shift_ranged", False)
+              else "over unit costs only, not whether the shift happens")
     return {"low": low, "central": central, "high": high, "covers": covers}
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from netkit.finance.share_rule import ShareRule, pounds
 
-__all__ = ["investment", "investment_line"]
+__all__ = ["borne_words", "investment", "investment_line"]
 
 _EPS = 0.005  # half a penny, as in netkit.finance.risk_share
 
@@ -48,8 +48,7 @@ def investment_line(investment: Mapping) -> str:
     benefits = ", ".join(b.replace("_", " ") for b in buys.get("benefits", []))
     for_what = f", for {benefits}" if benefits else ""
     borne = investment.get("borne_by") or []
-    bearing = "; ".join(f"{b['id']} bears its own loss of {pounds(b['amount'])} a year "
-                        f"({b['reason']})" for b in borne)
+    bearing = borne_words(borne)
     if not borne:
         return (f"the system loses money: an investment of {pounds(investment['amount'])} a "
                 f"year (funded by {funders or 'no one named'}) buys {what} a year{for_what}")
@@ -60,6 +59,21 @@ def investment_line(investment: Mapping) -> str:
                 f"year{for_what}")
     return (f"the system loses money: an investment of {pounds(funded)} a year (funded by "
             f"{funders}) buys {what} a year{for_what}; besides, {bearing}")
+
+
+def borne_words(borne: list, names: Mapping | None = None) -> str:
+    """``ACU bears its own loss of £3,300 a year (under the £10,000 collar)``, for each
+    provider left with a loss (``investment.borne_by``), by name where ``names`` gives one.
+
+    Examples
+    --------
+    >>> borne_words([{"id": "ACU", "amount": 3300.0, "reason": "under the £10,000 collar"}],
+    ...             {"ACU": "Acute Trust"})
+    'Acute Trust bears its own loss of £3,300 a year (under the £10,000 collar)'
+    """
+    names = names or {}
+    return "; ".join(f"{names.get(b['id'], b['id'])} bears its own loss of "
+                     f"{pounds(b['amount'])} a year ({b['reason']})" for b in borne)
 
 
 def _count(value: float) -> str:

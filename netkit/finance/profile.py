@@ -122,7 +122,7 @@ def summary_lines(inc) -> list[str]:
             + (f", {fmt_number(bed_days)} bed days" if bed_days else ""),
             f"cash bridge: cash released {fmt_money_rounded(released)} − new cash costs "
             f"{fmt_money_rounded(new_cash)} = system net {fmt_money_rounded(inc.system_net)}"
-            " a year"] + ([] if inc._shift_ranged() or not inc.range_words() else [
+            " a year"] + ([] if inc.shift_ranged or not inc.range_words() else [
             "the range varies unit costs only: no range is given for the shift itself "
             "(shift.range)"]) + [
             "years 1-3: " + ", ".join(fmt_money_rounded(v) for v in inc.profile["net"])
