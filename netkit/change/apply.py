@@ -188,10 +188,7 @@ def _balance(flows: pd.DataFrame) -> pd.Series:
 def _kept_balance(system) -> pd.Series:
     """`_balance` of a system's flows, worked out once per system (a system is immutable: a
     tracker's system after one change is the system before the next)."""
-    derived = getattr(system, "derived", None)
-    if derived is None:
-        return _balance(system.flows)
-    return derived(("change.balance",), lambda s: _balance(s.flows))
+    return system.derived(("change.balance",), lambda s: _balance(s.flows))
 
 
 def unbalanced_flows(before: System, after: System, label: str = "changeset",

@@ -71,7 +71,7 @@ from netkit.finance.risk_share import design_share
 from netkit.model.schema import HOME
 from netkit.model.selectors import select_services
 from netkit.model.system import System
-from netkit.partners.find import _money_flows, find_partners
+from netkit.partners.find import money_flows, find_partners
 from netkit.partners.scope import find_scope
 
 __all__ = ["track", "plan_of", "planned_fraction", "HOSPITAL", "WINDOW"]
@@ -398,7 +398,7 @@ def _design_at(system: System, opp, scope):
     """The risk-and-gain-share design at ``opp``'s shift, as `find_partners` makes it (the
     money follows the same flows and services, incentives with no core, the designer's rules)
     without the rest of a partner query: settlement needs the money, not the partners."""
-    flows, services = _money_flows(system, scope)
+    flows, services = money_flows(system, scope)
     inc = compute_incentives(system, opp.shift, services, core=(),
                              candidate_of=scope.candidate_of, flows=flows)
     return design_share(inc, system, opp)

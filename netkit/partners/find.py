@@ -56,7 +56,7 @@ from netkit.partners.verdict import parse_thresholds, proportionality
 from netkit.partners.warnings import coverage_warnings
 from netkit.render.formats import fmt_number
 
-__all__ = ["find_partners", "find_all_partners", "disclosure_check", "parse_weights", "PartnerSet", "PartnerReport",
+__all__ = ["find_partners", "find_all_partners", "money_flows", "disclosure_check", "parse_weights", "PartnerSet", "PartnerReport",
            "TIERS"]
 INVOLVE_RATIO = 0.5
 #: In scopes larger than this, reasons in words are written for the core, the involve tier and
@@ -424,7 +424,7 @@ def _broker_lines(system: System, routes: dict, roles: pd.DataFrame) -> list[str
     return lines + role_findings(roles[roles["observed"] >= 2], names)
 
 
-def _money_flows(system: System, scope: Scope) -> tuple[pd.DataFrame, pd.DataFrame]:
+def money_flows(system: System, scope: Scope) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The flows and services the money follows: the whole pathway in the opportunity's places
     (diverted patients take all their later care with them, and the referrals that brought
     them count however narrow the partners' scope), with each service's contacts a year."""
@@ -449,7 +449,7 @@ def _analyse(system: System, opp: Opportunity, scope: Scope, related: list, min_
     inc = None
     if opp.shift is not None:
         # the gain-share needs the core, found below: none asked for here
-        flows, services = _money_flows(system, scope)
+        flows, services = money_flows(system, scope)
         inc = compute_incentives(system, opp.shift, services, core=(),
                                  candidate_of=candidate_of, flows=flows,
                                  cap_at_capacity=cap_at_capacity)
