@@ -39,6 +39,10 @@ def money_words(money: dict | None) -> str:
     >>> money_words({"low": 1.6e6, "central": 1.7e6, "high": 1.9e6,
     ...              "covers": "over unit costs only, not whether the shift happens"})
     'The system gains £1.7m a year (range £1.6m to £1.9m, over unit costs only, not whether the shift happens).'
+    >>> money_words({"low": -5000.0, "central": -2800.0, "high": -600.0})
+    'The system loses £2,800 a year (range £600 to £5,000).'
+    >>> money_words({"low": -500.0, "central": -360.0, "high": 130000.0})
+    'The system loses £360 a year (range from a loss of £500 to a gain of £130,000).'
     >>> money_words(None)
     'No money moves: the opportunity shifts no activity.'
     """
@@ -49,10 +53,20 @@ def money_words(money: dict | None) -> str:
     if money.get("low") is None or money.get("high") is None:
         span = "range not computed"
     else:
-        span = f"range {_money(money['low'])} to {_money(money['high'])}"
+        span = _span(money["low"], money["high"], central)
         if money.get("covers"):
             span += f", {money['covers']}"
     return f"The system {verb} {_money(abs(central))} a year ({span})."
+
+
+def _span(low: float, high: float, central: float) -> str:
+    """The range in the headline's own terms: losses as amounts lost where the system loses,
+    and a range that crosses zero as a loss to a gain (never "loses £2,800 (range -£5,000")."""
+    if low < 0 < high:
+        return f"range from a loss of {_money(-low)} to a gain of {_money(high)}"
+    if central < 0:
+        return f"range {_money(-high)} to {_money(-low)}"
+    return f"range {_money(low)} to {_money(high)}"
 
 
 def verdict_words(verdict: dict | None, core: int) -> str:
