@@ -42,6 +42,17 @@ class NetkitGroup(click.Group):
                 ctx.exit(2 if isinstance(err, OptionError) else 1)
             raise
 
+    def resolve_command(self, ctx, args):
+        """The command, run with text as Python strings (`netkit._strings`) for as long as
+        the command's context lasts; mining event logs keeps pandas' own text (its tables are
+        millions of rows, where Arrow is the faster)."""
+        name, command, rest = super().resolve_command(ctx, args)
+        if name != "pathways":
+            from netkit._strings import object_strings
+
+            ctx.with_resource(object_strings())
+        return name, command, rest
+
     def list_commands(self, ctx):
         """The commands in `TOUR` order (``netkit --help`` reads as a tour), then any others."""
         return [c for c in TOUR if c in self.commands] + sorted(set(self.commands) - set(TOUR))

@@ -39,6 +39,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
+from netkit._strings import plain_strings
 from netkit.change.changeset import ChangeEvent, Changeset
 from netkit.change.events import EVENTS
 from netkit.change.result import ChangeResult
@@ -226,6 +227,7 @@ def unbalanced_flows(before: System, after: System, label: str = "changeset",
             for (pathway, service), extra in gap.sort_index().items()]
 
 
+@plain_strings
 def apply_changes(system: System, changeset: Changeset) -> ChangeResult:
     """Apply a changeset, all or nothing, and say what happened to every flow.
 

@@ -57,6 +57,7 @@ import pandas as pd
 
 from netkit._frames import isin
 from netkit._progress import stage
+from netkit._strings import plain_strings
 from netkit.delivery.actuals import (
     month_index,
     month_indices,
@@ -468,6 +469,7 @@ def _partnership(system, scope, a, months, plan, opp_now, at_plan) -> dict:
             "release": release, "still_right": not add and not release, "partner_set": now}
 
 
+@plain_strings
 def track(system: System, opportunity, actuals, *, window: int = WINDOW,
           partners: bool = True) -> TrackResult:
     """Follow an opportunity's plan on monthly actuals (see the module's docstring).

@@ -22,6 +22,7 @@ from typing import Callable, Iterable
 import numpy as np
 import pandas as pd
 
+from netkit._strings import plain_strings
 from netkit.diagnosis.funnel import LEVELS, outliers
 from netkit.diagnosis.measures import MEASURES, measure_counts
 from netkit.diagnosis.populations import (
@@ -186,6 +187,7 @@ def compare_places(frame: pd.DataFrame, benchmark: str = "system", per: float = 
     return widen(out, _FUNNEL, overdispersion, levels, level)
 
 
+@plain_strings
 def diagnose(system, reference=None, benchmark: str = "system", *, level: float = LEVELS[-1],
              per: float = 1000, seed: int = 0, disclosure=None,
              verdict: Callable | None = None, progress: Callable | None = None,

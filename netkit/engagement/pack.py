@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from netkit._strings import plain_strings
 from netkit.engagement import board
 from netkit.engagement.inputs import (
     commissioned_by,
@@ -283,6 +284,7 @@ def _cadence(given) -> dict:
     return cadence
 
 
+@plain_strings
 def engagement_pack(system, opportunity, *, cadence=None, partner_set=None,
                     **partner_options) -> EngagementPack:  # long: gathers every part of the pack
     """The engagement pack for an opportunity.

@@ -44,6 +44,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from netkit._strings import plain_strings
 from netkit.finance.investment import investment as _investment
 from netkit.finance.investment import investment_line
 from netkit.finance.settlement import (
@@ -339,6 +340,7 @@ def _decommissioned(opportunity) -> tuple:
         else ()
 
 
+@plain_strings
 def design_share(incentives, system=None, opportunity=None, *, rule=None,
                  decommission=None) -> ShareDesign:
     """Propose who pays whom under a shift, by stated rules (see the module's description).

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from netkit._strings import plain_strings
 from netkit.model.activity import service_activity
 from netkit.model.disclosure import DisclosureRules, disclosure_rules
 from netkit.model.schema import HOME
@@ -143,6 +144,7 @@ def _count_by(frame: pd.DataFrame, column: str) -> pd.DataFrame:
                               kind="mergesort").reset_index(drop=True)
 
 
+@plain_strings
 def summarise(system: System, top: int = 10, disclosure=None) -> SystemSummary:
     """Summarise a system (patient counts shown under ``disclosure`` rules, if given).
 

@@ -29,6 +29,14 @@ __all__ = ["System"]
 _DEEP = int(pd.__version__.split(".")[0]) < 3
 
 
+def _plain_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its text columns as Python strings (object dtype), not pandas' Arrow
+    ``str``: the analysis works on them as such (`netkit._strings`). Values, and missing
+    values (NaN), are unchanged."""
+    text = [c for c in frame.columns if isinstance(frame[c].dtype, pd.StringDtype)]
+    return frame.astype({c: object for c in text}) if text else frame
+
+
 class System:
     """One snapshot of a health and care system. Immutable.
 
@@ -75,7 +83,8 @@ class System:
         self._given = MappingProxyType({
             name: tuple(c for c in TABLES[name].optional if c in set(given.get(name, ())))
             for name in TABLES})
-        self._tables = {name: complete_columns(name, tables[name].reset_index(drop=True))
+        self._tables = {name: _plain_text(complete_columns(name,
+                                                           tables[name].reset_index(drop=True)))
                         for name in TABLES}
         self._meta = MappingProxyType(dict(meta or {}))
         self._opportunities = MappingProxyType({o.id: o for o in opportunities})

@@ -19,6 +19,7 @@ from typing import Iterable, Mapping
 import pandas as pd
 
 from netkit._frames import isin
+from netkit._strings import plain_strings
 from netkit.errors import OpportunityError, OptionError, check_number, unknown_name
 from netkit.finance.incentives import Incentives, gain_share
 from netkit.finance.incentives import incentives as compute_incentives
@@ -111,6 +112,7 @@ def _options(opp, scope, burden, thresholds, min_patients, stability, seed, grou
     return options
 
 
+@plain_strings
 def find_partners(system: System, opportunity: str | Opportunity, *,
                   weights: Mapping[str, float] | str | None = None,
                   coordination_cost: Mapping[str, float] | str | None = None,
@@ -317,6 +319,7 @@ def _threshold_note(partners: pd.DataFrame, system: System, opp: Opportunity, sc
                or "none"))
 
 
+@plain_strings
 def disclosure_check(system: System, opportunity: str | Opportunity, rules,
                      partners: pd.DataFrame | None = None, **options) -> DisclosureCheck:
     """Compare an opportunity's partner set on the true and on the released figures.
@@ -369,6 +372,7 @@ def _check_released(system: System, opp: Opportunity, rules, partners: pd.DataFr
                          len(system.flows) - len(released.flows))
 
 
+@plain_strings
 def find_all_partners(system: System, **options) -> PartnerReport:
     """`find_partners` for every opportunity of a system, in file order.
 

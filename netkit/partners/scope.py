@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from netkit._frames import isin
+from netkit._strings import plain_strings
 from netkit.errors import OptionError, unknown_name
 from netkit.model.opportunity import DEFAULT_REPRESENT, Opportunity
 from netkit.model.schema import HOME
@@ -371,6 +372,7 @@ def intervention_flows(system: System, opportunity: Opportunity,
     return flows[keep], extent, entering
 
 
+@plain_strings
 def find_scope(system: System, opportunity: Opportunity,
                represent: Mapping[str, str] | None = None,
                seats=None) -> Scope:  # long: the scope's steps in order

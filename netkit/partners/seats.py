@@ -262,7 +262,9 @@ def candidate_frame(system: System, scope) -> pd.DataFrame:
 def _candidate_frame(system: System, scope) -> pd.DataFrame:
     orgs = system.organisations.set_index("id")
     index = pd.Index(scope.candidates, name="id")
-    out = pd.DataFrame({"name": index.map(orgs["name"]), "type": index.map(orgs["type"]),
+    # text as text even where every name is missing (seats' names are written in below)
+    out = pd.DataFrame({"name": index.map(orgs["name"]).astype(object),
+                        "type": index.map(orgs["type"]).astype(object),
                         "budget": index.map(orgs["budget"]).astype("float64")}, index=index)
     out["kind"] = "organisation"
     members = [[c] for c in index]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from netkit._strings import plain_strings
 from netkit.change.changeset import Changeset
 from netkit.model.system import System
 from netkit.render.document import Bullets, Document, Heading, Paragraph, Table
@@ -129,6 +130,7 @@ def _label(changeset: Changeset, i: int) -> str:
     return changeset.date.isoformat() if changeset.date else f"change {i}"
 
 
+@plain_strings
 def timeline(system: System, changesets, opportunities=None, tolerance: float = 0.0,
              **options) -> Timeline:
     """Apply dated changesets in date order (undated ones last, in the order given) and record
@@ -177,6 +179,7 @@ def timeline(system: System, changesets, opportunities=None, tolerance: float = 
     return Timeline(steps, table, updates)
 
 
+@plain_strings
 def recompute(system: System, changes, opportunities=None, tolerance: float = 0.0,
               top: int | None = 10, **options) -> TrackerUpdate:
     """Partner sets before and after a change, recomputing only what it touches.

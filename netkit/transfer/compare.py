@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from netkit._progress import stage, steps
+from netkit._strings import plain_strings
 from netkit.errors import OpportunityError
 from netkit.model.system import System
 from netkit.render.palette import DIFFERENCE_COLOURS, OUTLINE
@@ -251,6 +252,7 @@ def _default_reference() -> list[System]:
     return [load_system(sample_path(n)) for n in ("riverside", "shire", "metro")]
 
 
+@plain_strings
 def compare(source: System, target: System, opportunity: str, reference=None,
             seed: int = 0) -> Comparison:
     """Compare two systems for one opportunity (defined in the source).
@@ -557,6 +559,7 @@ def _structure_risks(s: float, t: float, more: bool, counts=(np.nan, np.nan)
     }
 
 
+@plain_strings
 def similar(system: System, systems, k: int = 3, opportunity: str | None = None) -> pd.DataFrame:
     """The ``k`` systems most alike ``system`` (standardised profiles, Euclidean distance).
 

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from netkit._frames import isin
+from netkit._strings import plain_strings
 from netkit.finance.positions import variable_share
 from netkit.model.activity import organisation_flows, service_activity
 from netkit.model.opportunity import Opportunity
@@ -121,6 +122,7 @@ def format_value(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
 
 
+@plain_strings
 def profile(system: System, opportunity: str | Opportunity | None = None,
             represent=None) -> Profile:
     """The profile of a system, or of an opportunity's scope in it.
@@ -145,6 +147,7 @@ def profile(system: System, opportunity: str | Opportunity | None = None,
     return Profile(system.name, scope_label, _features(system, flows, services, orgs))
 
 
+@plain_strings
 def profile_in_scope(system: System, scope) -> Profile:
     """The profile of an opportunity's scope already found (`netkit.partners.scope.Scope`, such
     as a partner set's ``scope``): the same as `profile` with that opportunity, without

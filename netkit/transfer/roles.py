@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from netkit._strings import plain_strings
 from netkit.errors import OptionError
 
 __all__ = ["RoleModel", "fit_roles", "role_features", "ROLE_FEATURES", "Counterparts",
@@ -405,6 +406,7 @@ def _name_roles(centres: np.ndarray) -> dict:
     return names
 
 
+@plain_strings
 def fit_roles(systems, opportunity: str | None = None, n_roles: int | None = None,
               seed: int = 0) -> RoleModel:
     """Learn roles across systems: in one opportunity's scope (defined in the first system and

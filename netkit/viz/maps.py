@@ -27,6 +27,7 @@ import pandas as pd
 
 from netkit._frames import isin
 from netkit._gc import gc_paused
+from netkit._strings import plain_strings
 from netkit.model.activity import service_activity
 from netkit.viz.columns import _labels, _names_of, _per_value
 from netkit.viz.projection import organisation_projection
@@ -292,6 +293,7 @@ def _finish(title, nodes, edges, colour_by, subtitle, notes, seed, max_nodes, wh
 
 
 # -- the maps --------------------------------------------------------------------------------------
+@plain_strings
 def map_system(system, services: bool = False, pathways=None, seed: int = 0,
                max_nodes: int | None = DISPLAY_BUDGET, changes=None,
                disclosure=None) -> NetworkMap:
@@ -454,6 +456,7 @@ def _partner_graph(partner_set, count=fmt_number) -> tuple[pd.DataFrame, pd.Data
     return nodes, handoffs
 
 
+@plain_strings
 def map_partners(partner_set, seed: int = 0, max_nodes: int | None = DISPLAY_BUDGET,
                  disclosure=None) -> NetworkMap:
     """An opportunity's map: candidates coloured by tier (inform faded), sized by in-scope
@@ -480,6 +483,7 @@ def map_partners(partner_set, seed: int = 0, max_nodes: int | None = DISPLAY_BUD
                    seed, max_nodes, "candidates", partner_set.provenance(), rules)
 
 
+@plain_strings
 def map_diff(diff, seed: int = 0, max_nodes: int | None = DISPLAY_BUDGET,
              changeset=None, disclosure=None) -> NetworkMap:
     """What a change did to an opportunity's partners: who joined or left the core, who moved
@@ -551,6 +555,7 @@ def map_changes(system, result, opportunity: str | None = None, seed: int = 0,
                     changeset=result.changeset)
 
 
+@plain_strings
 def visualise(system, opportunity: str | None = None, changes=None, services: bool = False,
               seed: int = 0, max_nodes: int | None = DISPLAY_BUDGET,
               **partner_options) -> NetworkMap:
