@@ -322,12 +322,15 @@ def simulate(money: ServiceMoney, fractions: np.ndarray, cost_factor: np.ndarray
             cost_factor = np.ones((len(fractions), n))
         weighted = sparse.csr_matrix((base, (np.arange(n), money.provider_of)),
                                      shape=(n, len(money.organisations)))
-        org_cost = np.asarray(weighted.T @ cost_factor.T)
+        # the services' draws side by side in memory (a transposed view would make the sparse
+        # product walk memory with a stride: 2.4 s against 1.1 s plus a 0.3 s copy for
+        # 48,067 services × 1,000 draws; the same figures, bit for bit)
+        org_cost = np.asarray(weighted.T @ np.ascontiguousarray(cost_factor.T))
         system_cost = cost_factor @ base
     else:
         cost = _base_cost(money, fractions)
         cost = cost * cost_factor if cost_factor is not None else cost
-        org_cost = np.asarray(_to_organisations(money).T @ cost.T)
+        org_cost = np.asarray(_to_organisations(money).T @ np.ascontiguousarray(cost.T))
         system_cost = cost.sum(axis=1)
     released = (cost_factor @ released_unit if cost_factor is not None
                 else np.full(len(fractions), released_unit.sum())) * fractions
