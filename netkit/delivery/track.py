@@ -400,8 +400,10 @@ def _design_at(system: System, opp, scope):
     money follows the same flows and services, incentives with no core, the designer's rules)
     without the rest of a partner query: settlement needs the money, not the partners."""
     flows, services = money_flows(system, scope)
+    # no Monte Carlo: the design's transfers are worked out on the central figures, and the
+    # ranges the draws give are not part of a settlement
     inc = compute_incentives(system, opp.shift, services, core=(),
-                             candidate_of=scope.candidate_of, flows=flows)
+                             candidate_of=scope.candidate_of, flows=flows, draws=0)
     return design_share(inc, system, opp)
 
 
@@ -449,7 +451,7 @@ def _actual_system(system: System, scope, a: pd.DataFrame, months: np.ndarray,
 def _partnership(system, scope, a, months, plan, opp_now, at_plan) -> dict:
     """The partner set recomputed on the actuals, against the planned one."""
     actual_system = _actual_system(system, scope, a, months, plan["start"])
-    now = find_partners(actual_system, opp_now, incumbents=at_plan.core)
+    now = find_partners(actual_system, opp_now, incumbents=at_plan.core, explain=False)
     before = at_plan.partners.set_index("id")
     after = now.partners.set_index("id")
     names = {**before["name"].to_dict(), **after["name"].to_dict()}
@@ -517,7 +519,7 @@ def track(system: System, opportunity, actuals, *, window: int = WINDOW,
     if partners:  # the planned partner set: its scope and its money serve everything below
         stage("the partner set at the plan")
         try:
-            at_plan = find_partners(system, _at(opp, plan["target"]))
+            at_plan = find_partners(system, _at(opp, plan["target"]), explain=False)
         except OpportunityError as error:  # said after the actuals' own problems, as before
             failed = error
     scope = at_plan.scope if at_plan is not None else find_scope(system, opp)

@@ -338,7 +338,8 @@ def _fit_roles(systems, source: System, opp, seed: int):
     sets = []
     for system in steps(systems, "reference partner sets"):
         try:
-            sets.append(find_partners(system, transferred_opportunity(source, system, opp)))
+            sets.append(find_partners(system, transferred_opportunity(source, system, opp),
+                                     explain=False))
         except OpportunityError:
             continue
     model = RoleModel(seed=seed).fit(sets)

@@ -63,7 +63,7 @@ def build_reference(seeds=SEEDS, progress=None) -> dict:
                 entry["systems"].append(system.name)
                 entry["profiles"].append([round(float(v), 9) for v in
                                           profile(system, opp).features[list(FEATURES)]])
-                entry["frames"].append(role_features(find_partners(system, opp)))
+                entry["frames"].append(role_features(find_partners(system, opp, explain=False)))
             if progress:
                 progress(seed)
     out = {"seeds": list(seeds), "features": list(FEATURES), "tags": {}}

@@ -434,6 +434,6 @@ def fit_roles(systems, opportunity: str | None = None, n_roles: int | None = Non
                               pathways=tuple(system.pathways["id"]))
         else:
             opp = transferred_opportunity(systems[0], system, opportunity)
-        partner_sets.append(find_partners(system, opp))
+        partner_sets.append(find_partners(system, opp, explain=False))  # roles read figures
     stage("fitting roles")
     return RoleModel(n_roles=n_roles, seed=seed).fit(partner_sets)

@@ -14,7 +14,8 @@ class PartnerSets:
     same system is never computed twice.
 
     `get` finds a set the first time it is asked for (the system, by identity, and the
-    opportunity, by value) and returns the same object after; where the opportunity has
+    opportunity, by value; without reasons in words, which a comparison does not show) and
+    returns the same object after; where the opportunity has
     nothing in scope the error is kept, and raised each time it is asked for (or ``None``
     with ``missing_ok``).
 
@@ -40,7 +41,7 @@ class PartnerSets:
                 break
         else:
             try:
-                found = find_partners(system, opp)
+                found = find_partners(system, opp, explain=False)
             except OpportunityError as error:
                 found = error
             self._found.append((system, opp, found))
