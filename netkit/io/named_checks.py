@@ -20,10 +20,10 @@ WHAT_FOLLOWS = {"include": "it is seated as included by the analyst, with no fig
                 "exclude": "excluding it changes nothing"}
 
 
-def taking_part(tables: dict[str, pd.DataFrame]) -> dict:
+def taking_part(tables: dict[str, pd.DataFrame], pathways=None) -> dict:
     """``{"pathway_table": pathways, "pathway_orgs": {pathway: organisations}}``: the
     organisations taking part in each pathway (providers of its services, and those who
-    commission or subcontract to them).
+    commission or subcontract to them); only in ``pathways`` (ids) where given.
 
     Examples
     --------
@@ -31,8 +31,12 @@ def taking_part(tables: dict[str, pd.DataFrame]) -> dict:
     >>> tiny = netkit.load_system(netkit.sample_path("tiny"))
     >>> sorted(taking_part(tiny.tables())["pathway_orgs"]["falls"])
     ['COMM', 'GP1', 'ICB']
+    >>> list(taking_part(tiny.tables(), ["falls"])["pathway_orgs"])
+    ['falls']
     """
     flows, services, rels = tables["flows"], tables["services"], tables.get("relationships")
+    if pathways is not None:  # the pathways asked about alone (a region has 168,000 flows)
+        flows = flows[flows["pathway"].isin(list(pathways)).to_numpy(dtype=bool)]
     provider = dict(zip(services["id"], services["provider"]))
     ends = pd.concat([flows[["pathway", "source"]].rename(columns={"source": "service"}),
                       flows[["pathway", "target"]].rename(columns={"target": "service"})])

@@ -15,6 +15,7 @@ from netkit.model.selectors import (
     SERVICE_KINDS,
     parse_selector,
     pathway_tags,
+    select_pathways,
 )
 
 __all__ = ['check_opportunities']
@@ -30,7 +31,7 @@ def check_opportunities(opportunities: list[Opportunity], tables: dict[str, pd.D
     """
     lines = lines or {}
     problems: list[Problem] = []
-    known = _known_names(tables)
+    known = _known_names(tables, opportunities)
     index_of = {}
     if isinstance(doc, list):
         index_of = {str(item.get("id")): i for i, item in enumerate(doc) if isinstance(item, dict)}
@@ -51,10 +52,14 @@ def check_opportunities(opportunities: list[Opportunity], tables: dict[str, pd.D
     return problems
 
 
-def _known_names(tables: dict[str, pd.DataFrame]) -> dict[str, set]:
-    """What a system's tables name, by kind, for checking opportunities against."""
+def _known_names(tables: dict[str, pd.DataFrame], opportunities=()) -> dict[str, set]:
+    """What a system's tables name, by kind, for checking opportunities against; who takes
+    part in the pathways of the opportunities that include or exclude organisations (the only
+    ones asked about)."""
     orgs, services, pathways, flows = (tables[k] for k in ("organisations", "services",
                                                            "pathways", "flows"))
+    naming = [o for o in opportunities if o.include or o.exclude]
+    asked = sorted(set().union(*(select_pathways(pathways, o.pathways) for o in naming)))
     return {"org_ids": set(orgs["id"]), "service_ids": set(services["id"]),
             "pathway_ids": set(pathways["id"]),
             "tags": {t for tags in pathway_tags(pathways) for t in tags},
@@ -62,7 +67,7 @@ def _known_names(tables: dict[str, pd.DataFrame]) -> dict[str, set]:
             | set(flows["place"].dropna())
             | (set(tables["places"]["place"]) if "places" in tables else set()),
             "cohorts": set(pathways["cohort"].dropna()), "categories": set(services["category"]),
-            "org_types": set(orgs["type"]), **taking_part(tables)}
+            "org_types": set(orgs["type"]), **(taking_part(tables, asked) if naming else {})}
 
 
 def _check_opportunity_pathways(opp: Opportunity, known: dict[str, set], bad) -> None:
