@@ -59,7 +59,7 @@ from netkit.finance.profile import payback_month, profile, profile_frame
 from netkit.model.opportunity import Shift
 from netkit.model.schema import HOME, counted_in_days
 from netkit.model.selectors import select_services
-from netkit.model.system import System
+from netkit.model.system import System, kept
 
 __all__ = [
     "DEFAULT_COST_SPREAD",
@@ -288,7 +288,12 @@ def commissioning_shares(system: System) -> pd.DataFrame:
 
 def _contracts(system: System) -> pd.DataFrame:
     """``commissioner, provider, value, share, variable, service`` per ``commissions``
-    relationship (``service``: its service lines, ``;``-separated, "" for the rest)."""
+    relationship (``service``: its service lines, ``;``-separated, "" for the rest); worked out
+    once per system (a partner query asks three times), a copy each time."""
+    return kept(system, ("finance", "contracts"), _contract_table).copy()
+
+
+def _contract_table(system: System) -> pd.DataFrame:
     rels = system.relationships
     commissions = rels[rels["type"] == "commissions"]
     service = commissions.get("service", pd.Series(None, index=commissions.index, dtype=object))

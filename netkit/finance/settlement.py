@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from netkit.finance.share_rule import NON_PAYING_TYPES, pounds
+from netkit.model.system import kept
 
 __all__ = ["settle", "settlement", "match_in_order", "contracts_of", "payers", "non_payers",
            "dropped_note", "new_contacts", "types_of", "POOLED", "BETWEEN"]
@@ -36,6 +37,10 @@ def contracts_of(system) -> pd.DataFrame:
     contract value (equal parts where values are missing)."""
     if system is None:
         return pd.DataFrame(columns=["commissioner", "provider", "weight", "block"])
+    return kept(system, ("finance", "contract holders"), _holders).copy()
+
+
+def _holders(system) -> pd.DataFrame:
     rels = system.relationships
     c = rels[rels["type"] == "commissions"]
     frame = pd.DataFrame({"commissioner": c["source"].to_numpy(), "provider": c["target"].to_numpy(),
@@ -256,10 +261,14 @@ def settlement(gross: pd.DataFrame, ids: list, system, commissioner: np.ndarray,
     return made[["payer", "payee", "amount", "rule"]], dropped
 
 
-def types_of(system) -> dict:
-    if system is None or "type" not in system.organisations:
-        return {}
-    return dict(zip(system.organisations["id"], system.organisations["type"]))
+def types_of(system):
+    """Organisation id to type (read only; the system's own lookup, built once)."""
+    return {} if system is None else kept(system, ("finance", "types"), _types)
+
+
+def _types(system) -> dict:
+    orgs = system.organisations
+    return dict(zip(orgs["id"], orgs["type"])) if "type" in orgs else {}
 
 
 def payers(ids: list, commissioner: np.ndarray, system, contracts: pd.DataFrame | None = None,

@@ -29,6 +29,20 @@ __all__ = ["System"]
 _DEEP = int(pd.__version__.split(".")[0]) < 3
 
 
+def kept(system, key: tuple, build) -> Any:
+    """``system.derived(key, build)``: worked out once per system. A stand-in that has only the
+    tables (the tests build such) gets ``build(system)`` each time.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> kept(SimpleNamespace(flows=[1, 2]), ("count",), lambda s: len(s.flows))
+    2
+    """
+    derived = getattr(system, "derived", None)
+    return derived(key, build) if derived is not None else build(system)
+
+
 def _plain_text(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with its text columns as Python strings (object dtype), not pandas' Arrow
     ``str``: the analysis works on them as such (`netkit._strings`). Values, and missing

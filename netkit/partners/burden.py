@@ -161,7 +161,7 @@ def new_relationships(core: Iterable[str], pairs: pd.DataFrame,
     [('A', 'B')]
     """
     core = set(core)
-    known = {tuple(sorted((a, b))) for a, b in related}
+    known = {tuple(sorted((a, b))) for a, b in related if a in core and b in core}
     inside = pairs[pairs["source"].isin(core) & pairs["target"].isin(core)
                    & (pairs["patients"] > 0)]
     ends = {tuple(sorted((a, b))) for a, b in zip(inside["source"], inside["target"]) if a != b}

@@ -139,7 +139,8 @@ def compute_criteria(system: System, scope: Scope, incentives: Incentives | None
 
     price = services["price"].fillna(services["unit_cost"])
     service_spend = services["activity"] * price.fillna(0.0)
-    spend, spend_notes = commissioning_spend(system, flows, services, service_spend)
+    spend, spend_notes = commissioning_spend(system, flows, services, service_spend,
+                                             who=scope.responsible(system))
     notes += spend_notes
     by_candidate = spend.groupby(spend["commissioner"].map(candidate_of))["spend"].sum()
     table["commissioning"] = by_candidate.reindex(candidates, fill_value=0.0)

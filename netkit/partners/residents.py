@@ -24,7 +24,7 @@ import pandas as pd
 
 from netkit._frames import isin
 from netkit.model.schema import HOME
-from netkit.model.system import System
+from netkit.model.system import System, kept
 
 __all__ = ["resident_shares", "place_weights", "responsible_commissioners",
            "commissioning_spend", "SOCIAL_CARE"]
@@ -38,6 +38,12 @@ CARRY_STEPS = 12
 
 
 def _service_places(system: System) -> pd.Series:
+    """Each service's place (its own, else its provider's), by service id; worked out once per
+    system, a copy each time."""
+    return kept(system, ("partners", "service places"), _places_of_services).copy()
+
+
+def _places_of_services(system: System) -> pd.Series:
     services = system.services
     orgs = system.organisations.set_index("id")
     place = services["place"].fillna(services["provider"].map(orgs["place"]))
@@ -179,7 +185,8 @@ def responsible_commissioners(system: System, flows: pd.DataFrame) -> pd.DataFra
 
 
 def commissioning_spend(system: System, flows: pd.DataFrame, services: pd.DataFrame,
-                        service_spend: pd.Series) -> tuple[pd.DataFrame, list[str]]:  # long: one split after another
+                        service_spend: pd.Series, who: pd.DataFrame | None = None
+                        ) -> tuple[pd.DataFrame, list[str]]:  # long: one split after another
     """In-scope spend by commissioner: ``commissioner, provider, spend``, and notes.
 
     Each service's spend (``service_spend``, aligned with ``services``) is split by who its
@@ -193,7 +200,8 @@ def commissioning_spend(system: System, flows: pd.DataFrame, services: pd.DataFr
       contract share.
 
     The splitting runs on integer positions and codes; every sum adds the same numbers in the
-    same order as grouping by name would.
+    same order as grouping by name would. ``who`` is `responsible_commissioners` of ``flows``
+    where already worked out (`netkit.partners.scope.Scope.responsible`).
 
     Examples
     --------
@@ -227,7 +235,7 @@ def commissioning_spend(system: System, flows: pd.DataFrame, services: pd.DataFr
 
     row, at, patients = _service_ends(flows, services)
     total = pd.Series(patients).groupby(at).sum().reindex(np.arange(len(ids))).to_numpy()
-    who = responsible_commissioners(system, flows)
+    who = responsible_commissioners(system, flows) if who is None else who
     left, right = _inner_join(row, who["row"].to_numpy())
     w_at = at[left]
     with np.errstate(invalid="ignore", divide="ignore"):  # a service no patient reaches: 0

@@ -124,6 +124,20 @@ class Scope:
         """Organisations that can be chosen as partners (representatives), sorted by id."""
         return sorted(set(self.organisations["candidate"].tolist()))
 
+    def responsible(self, system: System) -> pd.DataFrame:
+        """The responsible commissioners of the scope's flows in ``system``
+        (`netkit.partners.residents.responsible_commissioners`), worked out once per scope and
+        system (the scope and the criteria both split spend by them); read it only."""
+        from netkit.partners.residents import responsible_commissioners
+
+        kept = self.__dict__.setdefault("_responsible", [])
+        for known, who in kept:
+            if known is system:
+                return who
+        who = responsible_commissioners(system, self.flows)
+        kept.append((system, who))
+        return who
+
     def members(self) -> dict[str, list[str]]:
         """Candidate → the in-scope organisations it stands for (other than itself), candidates
         and members sorted; a fresh dict each call (worked out once per scope)."""
@@ -404,7 +418,8 @@ def find_scope(system: System, opportunity: Opportunity,
     """
     from netkit.model.activity import service_activity
     from netkit.partners.duties import duty_councils
-    from netkit.partners.residents import commissioning_spend, place_weights
+    from netkit.partners.residents import (commissioning_spend, place_weights,
+                                           responsible_commissioners)
     from netkit.partners.seats import assign_seats, seat_source
 
     if represent is None:
@@ -430,8 +445,9 @@ def find_scope(system: System, opportunity: Opportunity,
 
     orgs = system.organisations
     providers = set(services["provider"].tolist())
+    who = responsible_commissioners(system, flows)
     paid, _ = commissioning_spend(system, flows, services,
-                                  pd.Series(1.0, index=services.index))
+                                  pd.Series(1.0, index=services.index), who=who)
     commissioners = set(paid.loc[paid["spend"] > 0, "commissioner"].tolist())
     duties = duty_councils(system, flows, services)
     if opportunity.places:  # a council or commissioner of another place acts for its own residents
@@ -471,7 +487,9 @@ def find_scope(system: System, opportunity: Opportunity,
     }).sort_values("id", kind="mergesort").reset_index(drop=True)
     services["candidate"] = services["provider"].map(dict(zip(organisations["id"],
                                                               organisations["candidate"])))
-    return Scope(opportunity, tuple(pathway_ids), flows,
-                 services.sort_values("id", kind="mergesort").reset_index(drop=True),
-                 organisations, dict(represent), seat_table, duties, extent, included, entering,
-                 pathway_flows)
+    scope = Scope(opportunity, tuple(pathway_ids), flows,
+                  services.sort_values("id", kind="mergesort").reset_index(drop=True),
+                  organisations, dict(represent), seat_table, duties, extent, included, entering,
+                  pathway_flows)
+    scope.__dict__["_responsible"] = [(system, who)]  # the criteria split spend by them too
+    return scope
