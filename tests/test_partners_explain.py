@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from conftest import sample_system
 
 import netkit
@@ -33,3 +34,22 @@ def test_a_comparison_reads_its_partner_sets_without_words():
     found = PartnerSets().get(tiny, tiny.opportunity("frailty"))
     assert NOT_EXPLAINED in found.notes
     assert found.core == netkit.find_partners(tiny, "frailty").core
+
+
+def test_draws_change_the_ranges_not_the_partners():
+    riverside = sample_system("riverside")
+    full = netkit.find_partners(riverside, "stroke-early-discharge")
+    central = netkit.find_partners(riverside, "stroke-early-discharge", draws=0)
+    pd.testing.assert_frame_equal(central.partners, full.partners)
+    money = central.incentives.organisations
+    assert (money["net_low"] == money["net"]).all() and (money["net_high"] == money["net"]).all()
+    spread = full.incentives.organisations
+    assert (spread["net_low"] < spread["net"]).any()  # the full query's ranges are drawn
+    assert central.options["draws"] == 0 and "draws" not in full.options
+    assert central.risk_share.to_dict() == full.risk_share.to_dict()
+
+
+@pytest.mark.parametrize("draws", [-1, 2.5, True, "100"])
+def test_draws_must_be_a_whole_number(draws):
+    with pytest.raises(netkit.OptionError, match=r"draws=.*: give a whole number of Monte Carlo"):
+        netkit.find_partners(sample_system("tiny"), "frailty", draws=draws)

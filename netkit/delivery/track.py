@@ -451,7 +451,8 @@ def _actual_system(system: System, scope, a: pd.DataFrame, months: np.ndarray,
 def _partnership(system, scope, a, months, plan, opp_now, at_plan) -> dict:
     """The partner set recomputed on the actuals, against the planned one."""
     actual_system = _actual_system(system, scope, a, months, plan["start"])
-    now = find_partners(actual_system, opp_now, incumbents=at_plan.core, explain=False)
+    now = find_partners(actual_system, opp_now, incumbents=at_plan.core, explain=False,
+                        draws=0)  # tiers and transfers: the central figures
     before = at_plan.partners.set_index("id")
     after = now.partners.set_index("id")
     names = {**before["name"].to_dict(), **after["name"].to_dict()}
@@ -463,11 +464,12 @@ def _partnership(system, scope, a, months, plan, opp_now, at_plan) -> dict:
                 else "it is new to the scope" if b is None else "it has left the scope")
         return {"id": org, "name": names.get(org, org), "why": f"{verb}: {told} on the actuals"}
 
+    planned, found = at_plan.core, now.core  # each worked out from its table: once
     add = [why(o, "its part in the pathway as delivered earns a seat")
-           for o in now.core if o not in at_plan.core]
+           for o in found if o not in planned]
     release = [why(o, "its part in the pathway as delivered no longer pays for its seat")
-               for o in at_plan.core if o not in now.core]
-    return {"core_plan": list(at_plan.core), "core_now": list(now.core), "add": add,
+               for o in planned if o not in found]
+    return {"core_plan": list(planned), "core_now": list(found), "add": add,
             "release": release, "still_right": not add and not release, "partner_set": now}
 
 
@@ -519,7 +521,7 @@ def track(system: System, opportunity, actuals, *, window: int = WINDOW,
     if partners:  # the planned partner set: its scope and its money serve everything below
         stage("the partner set at the plan")
         try:
-            at_plan = find_partners(system, _at(opp, plan["target"]), explain=False)
+            at_plan = find_partners(system, _at(opp, plan["target"]), explain=False, draws=0)
         except OpportunityError as error:  # said after the actuals' own problems, as before
             failed = error
     scope = at_plan.scope if at_plan is not None else find_scope(system, opp)

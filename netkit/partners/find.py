@@ -22,6 +22,7 @@ from netkit._frames import isin
 from netkit._strings import plain_strings
 from netkit.errors import OpportunityError, OptionError, check_number, unknown_name
 from netkit.finance.incentives import Incentives, gain_share
+from netkit.finance.draws import DEFAULT_DRAWS
 from netkit.finance.incentives import incentives as compute_incentives
 from netkit.finance.risk_share import design_share
 from netkit.metrics.brokerage import roles_and_sole_brokers
@@ -125,7 +126,7 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
                   hysteresis: float = 0.0, disclosure=None, seats=None,
                   cap_at_capacity: bool = False,
                   verdict: Mapping[str, float] | str | None = None,
-                  explain: bool = True) -> PartnerSet:
+                  explain: bool = True, draws: int = DEFAULT_DRAWS) -> PartnerSet:
     """Find the partners for an opportunity.
 
     Parameters
@@ -183,6 +184,10 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
         the notes: the tiers, scores, money and everything else are the same, in about a
         quarter less time. For callers that read the partner set rather than show it
         (`netkit.compare`, `netkit.track`).
+    draws : int
+        Monte Carlo draws behind the money's ranges and chances of loss (default 1,000,
+        `netkit.finance.draws`). 0 gives the central figures alone (each range is its central
+        figure); the tiers do not depend on the draws.
 
     Returns
     -------
@@ -218,6 +223,8 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
         min_patients = opp.min_patients
     if min_patients < 0 or stability < 0:
         raise OptionError("min_patients and stability must be ≥ 0")
+    if isinstance(draws, bool) or not isinstance(draws, int) or draws < 0:
+        raise OptionError(f"draws={draws!r}: give a whole number of Monte Carlo draws, 0 or more")
     if groups not in GROUPINGS:
         raise OptionError(f"groups: {groups!r} is not a grouping (expected "
                           f"{' or '.join(map(repr, GROUPINGS))})")
@@ -233,7 +240,7 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
     released = disclosure_rules(disclosure)
     partners, selection, crit, inc, routes, roles = _analyse(
         system, opp, scope, related, min_patients, groups, incumbents, hysteresis, released,
-        cap_at_capacity, explain)
+        cap_at_capacity, explain, draws)
     notes = _notes(partners, crit, inc, min_patients, released, explain)
     share = design_share(inc, system, opp) if inc is not None else None
     notes += list(share.notes) if share is not None else []
@@ -249,6 +256,8 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
                        hysteresis, share, cap_at_capacity)
     if not explain:
         options["explain"] = False
+    if draws != DEFAULT_DRAWS:
+        options["draws"] = int(draws)
     if released.active:
         options["disclosure"] = released.name
         check = _check_released(system, opp, released, partners, rules, min_patients, groups)
@@ -322,7 +331,7 @@ def _threshold_note(partners: pd.DataFrame, system: System, opp: Opportunity, sc
                     related: list, groups: str) -> str:
     """Add the ``depends_on_threshold`` column (tier differs with no min-patients threshold);
     the note names those partners."""
-    baseline, *_ = _analyse(system, opp, scope, related, 0.0, groups, explain=False)
+    baseline, *_ = _analyse(system, opp, scope, related, 0.0, groups, explain=False, draws=0)
     before = dict(zip(baseline["id"], baseline["tier"]))
     partners["depends_on_threshold"] = [before.get(i) != t for i, t in
                                         zip(partners["id"], partners["tier"])]
@@ -381,7 +390,7 @@ def _check_released(system: System, opp: Opportunity, rules, partners: pd.DataFr
     after = None
     if not scope.flows.empty:
         after, *_ = _analyse(released, opp, scope, _related_pairs(released, scope), min_patients,
-                             groups, explain=False)
+                             groups, explain=False, draws=0)
     return compare_tiers(opp.id, rules, partners, after,
                          len(system.flows) - len(released.flows))
 
@@ -461,7 +470,8 @@ def money_flows(system: System, scope: Scope) -> tuple[pd.DataFrame, pd.DataFram
 
 def _analyse(system: System, opp: Opportunity, scope: Scope, related: list, min_patients: float,
              groups: str, incumbents: Iterable[str] = (), hysteresis: float = 0.0,
-             disclosure=None, cap_at_capacity: bool = False, explain: bool = True):
+             disclosure=None, cap_at_capacity: bool = False, explain: bool = True,
+             draws: int = DEFAULT_DRAWS):
     """Criteria, selection, tiers and reasons (unless not ``explain``) for one set of
     settings."""
     candidate_of = scope.candidate_of
@@ -471,7 +481,7 @@ def _analyse(system: System, opp: Opportunity, scope: Scope, related: list, min_
         flows, services = money_flows(system, scope)
         inc = compute_incentives(system, opp.shift, services, core=(),
                                  candidate_of=candidate_of, flows=flows,
-                                 cap_at_capacity=cap_at_capacity)
+                                 cap_at_capacity=cap_at_capacity, draws=draws)
     crit = compute_criteria(system, scope, inc, min_patients)
     include, exclude = scope.candidates_for(opp.include), scope.candidates_for(opp.exclude)
     selection = select_partners(crit.shares(), crit.pairs, related, opp.weights, opp.coordination_cost,

@@ -339,7 +339,7 @@ def _fit_roles(systems, source: System, opp, seed: int):
     for system in steps(systems, "reference partner sets"):
         try:
             sets.append(find_partners(system, transferred_opportunity(source, system, opp),
-                                     explain=False))
+                                     explain=False, draws=0))
         except OpportunityError:
             continue
     model = RoleModel(seed=seed).fit(sets)

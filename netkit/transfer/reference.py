@@ -63,7 +63,8 @@ def build_reference(seeds=SEEDS, progress=None) -> dict:
                 entry["systems"].append(system.name)
                 entry["profiles"].append([round(float(v), 9) for v in
                                           profile(system, opp).features[list(FEATURES)]])
-                entry["frames"].append(role_features(find_partners(system, opp, explain=False)))
+                found = find_partners(system, opp, explain=False, draws=0)  # figures only
+                entry["frames"].append(role_features(found))
             if progress:
                 progress(seed)
     out = {"seeds": list(seeds), "features": list(FEATURES), "tags": {}}

@@ -434,6 +434,7 @@ def fit_roles(systems, opportunity: str | None = None, n_roles: int | None = Non
                               pathways=tuple(system.pathways["id"]))
         else:
             opp = transferred_opportunity(systems[0], system, opportunity)
-        partner_sets.append(find_partners(system, opp, explain=False))  # roles read figures
+        # roles read the figures: no reasons in words, no Monte Carlo ranges
+        partner_sets.append(find_partners(system, opp, explain=False, draws=0))
     stage("fitting roles")
     return RoleModel(n_roles=n_roles, seed=seed).fit(partner_sets)

@@ -14,7 +14,8 @@ class PartnerSets:
     same system is never computed twice.
 
     `get` finds a set the first time it is asked for (the system, by identity, and the
-    opportunity, by value; without reasons in words, which a comparison does not show) and
+    opportunity, by value; without reasons in words or the money's Monte Carlo ranges, which a
+    comparison does not show) and
     returns the same object after; where the opportunity has
     nothing in scope the error is kept, and raised each time it is asked for (or ``None``
     with ``missing_ok``).
@@ -41,7 +42,7 @@ class PartnerSets:
                 break
         else:
             try:
-                found = find_partners(system, opp, explain=False)
+                found = find_partners(system, opp, explain=False, draws=0)
             except OpportunityError as error:
                 found = error
             self._found.append((system, opp, found))
