@@ -420,15 +420,15 @@ def _with_mechanism(comparison: Comparison, source: System, target: System, opp,
 def _differences(p_source: Profile, p_target: Profile, ref_profiles: list) -> pd.DataFrame:
     """Each feature's source and target values and their difference in units of the
     reference systems' spread (z), largest first."""
-    from sklearn.preprocessing import StandardScaler
+    from netkit.transfer.scaling import spread
 
     matrix = pd.DataFrame([p.features for p in ref_profiles])
     usable = [f for f in matrix.columns if matrix[f].notna().all()]
-    scaler = StandardScaler().fit(matrix[usable].to_numpy())
+    scale_ = spread(matrix[usable].to_numpy())  # StandardScaler's scale_, to the bit
     # A reference set of near-identical systems has a tiny spread on some features; floor the
     # scale at a tenth of the feature's typical size so that small differences stay small.
     typical = matrix[usable].abs().mean()
-    scale = pd.Series(np.maximum(scaler.scale_, MIN_RELATIVE_SCALE * typical.to_numpy()),
+    scale = pd.Series(np.maximum(scale_, MIN_RELATIVE_SCALE * typical.to_numpy()),
                       index=usable).replace(0.0, 1.0)
     diff = p_target.features - p_source.features
     z = (diff[usable] / scale).reindex(p_source.features.index)

@@ -240,14 +240,11 @@ class RoleModel:
     @classmethod
     def from_params(cls, params: dict) -> "RoleModel":
         """A model fitted elsewhere (`to_params`); its ``organisations_`` is empty."""
-        from sklearn.preprocessing import StandardScaler
+        from netkit.transfer.scaling import Standardiser
 
         model = cls(n_roles=params["n_roles"], seed=params.get("seed", 0))
-        model.scaler_ = StandardScaler()
-        model.scaler_.mean_ = np.asarray(params["mean"], dtype=float)
-        model.scaler_.scale_ = np.asarray(params["scale"], dtype=float)
-        model.scaler_.var_ = model.scaler_.scale_ ** 2
-        model.scaler_.n_features_in_ = len(ROLE_FEATURES)
+        # the stored means and scales, without importing scikit-learn to hold them
+        model.scaler_ = Standardiser(params["mean"], params["scale"])
         model.centres_ = np.asarray(params["centres"], dtype=float)
         model.n_roles_ = int(params["n_roles"])
         model.role_names_ = dict(enumerate(params["names"]))
