@@ -117,3 +117,29 @@ def test_same_input_same_bytes(tmp_path):
     a = run("partners", RIVERSIDE, "-O", "frailty-admissions", "-f", "html").stdout
     b = run("partners", RIVERSIDE, "-O", "frailty-admissions", "-f", "html").stdout
     assert a == b
+
+
+def test_draws_zero_gives_the_central_figures_and_says_so():
+    from netkit.partners.find import NOT_DRAWN
+
+    text = run("partners", RIVERSIDE, "-O", "stroke-early-discharge", "--draws", "0")
+    assert text.exit_code == 0, text.output
+    assert "Range (90%) and chance of losing money" not in text.stdout
+    assert "note: the money's ranges were not drawn (draws=0)" in text.stdout
+    full = run("partners", RIVERSIDE, "-O", "stroke-early-discharge")
+    assert "Range (90%) and chance of losing money" in full.stdout
+    data = json.loads(run("partners", RIVERSIDE, "-O", "stroke-early-discharge", "--draws", "0",
+                          "-f", "json").stdout)
+    assert data["options"]["draws"] == 0 and NOT_DRAWN in data["notes"]
+    assert data["system_net_low"] == data["system_net"] == data["system_net_high"]
+    drawn = json.loads(run("partners", RIVERSIDE, "-O", "stroke-early-discharge", "-f",
+                           "json").stdout)
+    assert data["system_net_low"] > drawn["system_net_low"]
+    assert ([(p["id"], p["tier"]) for p in data["partners"]]
+            == [(p["id"], p["tier"]) for p in drawn["partners"]])
+
+
+def test_draws_must_not_be_negative():
+    result = run("partners", TINY, "-O", "frailty", "--draws", "-1")
+    assert result.exit_code == 2
+    assert "Invalid value for '--draws': -1 is not in the range x>=0." in result.output

@@ -68,6 +68,9 @@ REASONS_LIMIT = 500
 #: The note of a partner set found with ``explain=False``.
 NOT_EXPLAINED = ("reasons in words were not asked for (explain=False): the tiers and figures "
                  "are as a full query gives them")
+#: The note of a partner set found with ``draws=0``.
+NOT_DRAWN = ("the money's ranges were not drawn (draws=0): every figure is the central one, "
+             "with no range or chance of loss")
 UNEXPLAINED = ("figures only: reasons in words are written for the highest-ranked "
                f"{REASONS_LIMIT} organisations in scopes this large")
 
@@ -242,6 +245,8 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
         system, opp, scope, related, min_patients, groups, incumbents, hysteresis, released,
         cap_at_capacity, explain, draws)
     notes = _notes(partners, crit, inc, min_patients, released, explain)
+    if inc is not None and not draws:
+        notes.append(NOT_DRAWN)
     share = design_share(inc, system, opp) if inc is not None else None
     notes += list(share.notes) if share is not None else []
     if stability:
