@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from netkit._frames import isin
+from netkit.finance.contracts import commissioning_shares, contract_table
 from netkit.finance.diversion import divert
 from netkit.finance.draws import (
     DEFAULT_COST_SPREAD,
@@ -53,13 +54,12 @@ from netkit.finance.positions import (
     evaluate,
     fraction_cap,
     payments,
-    variable_share,
 )
 from netkit.finance.profile import payback_month, profile, profile_frame
 from netkit.model.opportunity import Shift
 from netkit.model.schema import HOME, counted_in_days
 from netkit.model.selectors import select_services
-from netkit.model.system import System, kept
+from netkit.model.system import System
 
 __all__ = [
     "DEFAULT_COST_SPREAD",
@@ -274,39 +274,6 @@ def shift_activity(shift: Shift, services: pd.DataFrame) -> pd.Series:
     return pd.Series(change.to_numpy(), index=services["id"].to_numpy()).astype("float64")
 
 
-def commissioning_shares(system: System) -> pd.DataFrame:
-    """Who pays each provider, and how: ``commissioner, provider, share, activity_share``.
-
-    ``share`` is the commissioner's part of the provider's commissioning by contract value
-    (equal parts where values are missing); ``activity_share`` is that part times the
-    contract's variable share (1 for activity, 0 for block, ``variable_share`` for api).
-    """
-    frame = _contracts(system)
-    frame["activity_share"] = frame["share"] * frame["variable"]
-    return frame[["commissioner", "provider", "share", "activity_share"]]
-
-
-def _contracts(system: System) -> pd.DataFrame:
-    """``commissioner, provider, value, share, variable, service`` per ``commissions``
-    relationship (``service``: its service lines, ``;``-separated, "" for the rest); worked out
-    once per system (a partner query asks three times), a copy each time."""
-    return kept(system, ("finance", "contracts"), _contract_table).copy()
-
-
-def _contract_table(system: System) -> pd.DataFrame:
-    rels = system.relationships
-    commissions = rels[rels["type"] == "commissions"]
-    service = commissions.get("service", pd.Series(None, index=commissions.index, dtype=object))
-    frame = pd.DataFrame({"commissioner": commissions["source"].to_numpy(),
-                          "provider": commissions["target"].to_numpy(),
-                          "value": commissions["value"].to_numpy(dtype="float64"),
-                          "variable": variable_share(commissions).to_numpy(),
-                          "service": service.astype(object).fillna("").to_numpy(dtype=object)})
-    total = frame.groupby("provider")["value"].transform("sum")
-    count = frame.groupby("provider")["value"].transform("size")
-    frame["share"] = np.where(total > 0, frame["value"].fillna(0.0) / total.where(total > 0, 1),
-                              1.0 / count)
-    return frame
 def gain_share(table: pd.DataFrame, system_net: float, core: list[str] | None,
                candidate_of: dict | None = None) -> pd.DataFrame:
     """Transfers from gainers to core losers, each gainer paying in proportion to its gain.
@@ -382,7 +349,7 @@ def incentives(system: System, shift: Shift, services: pd.DataFrame,
     flows, by_contract = _with_commissioner(system, flows)
     diverted = divert(flows, services, shift)
     table, notes = _service_table(system, services, diverted)
-    contracts = _contracts(system)
+    contracts = contract_table(system)
     priced = diverted.merge(table[["id", "provider", "price"]], left_on="service", right_on="id")
     priced = priced.assign(priced=priced["price"].fillna(0.0) * priced["contacts"])
     paid, ruled = payments(priced[["service", "provider", "commissioner", "priced"]],

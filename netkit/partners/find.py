@@ -224,14 +224,7 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
     rules = represent_rules(system, opp, represent)
     if min_patients is None:
         min_patients = opp.min_patients
-    if min_patients < 0 or stability < 0:
-        raise OptionError("min_patients and stability must be ≥ 0")
-    if isinstance(draws, bool) or not isinstance(draws, int) or draws < 0:
-        raise OptionError(f"draws={draws!r}: give a whole number of Monte Carlo draws, 0 or more")
-    if groups not in GROUPINGS:
-        raise OptionError(f"groups: {groups!r} is not a grouping (expected "
-                          f"{' or '.join(map(repr, GROUPINGS))})")
-
+    _check_counts(min_patients, stability, draws, groups)
     scope = find_scope(system, opp, rules)
     if scope.flows.empty:
         raise OpportunityError(
@@ -275,6 +268,17 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
                       system.checksum, risk_share=share, verdict=judged,
                       warnings=tuple(coverage_warnings(system, scope, inc)),
                       other_names=_other_names(system, inc))
+
+
+def _check_counts(min_patients: float, stability: int, draws: int, groups: str) -> None:
+    """The query's numbers and grouping are ones it can use (else `OptionError`)."""
+    if min_patients < 0 or stability < 0:
+        raise OptionError("min_patients and stability must be ≥ 0")
+    if isinstance(draws, bool) or not isinstance(draws, int) or draws < 0:
+        raise OptionError(f"draws={draws!r}: give a whole number of Monte Carlo draws, 0 or more")
+    if groups not in GROUPINGS:
+        raise OptionError(f"groups: {groups!r} is not a grouping (expected "
+                          f"{' or '.join(map(repr, GROUPINGS))})")
 
 
 def _other_names(system: System, inc: Incentives | None) -> dict:

@@ -12,7 +12,7 @@ any place (``@home`` into a system-wide service, with no place given) stays syst
 the flow's ``commissioner`` (``flows.csv``); the ``commissioner`` of its place in
 ``places.csv`` (the place the patients are attributed to, as above); else none, and the
 in-scope spend at that service is attributed by each commissioner's share of the provider's
-contracts (`netkit.finance.incentives.commissioning_shares`), with a note saying so. Social care
+contracts (`netkit.finance.contracts.commissioning_shares`), with a note saying so. Social care
 (``social_care`` and ``care_home`` services) is commissioned by councils under their own
 contracts, so it keeps the contract-share rule.
 """
@@ -214,7 +214,7 @@ def commissioning_spend(system: System, flows: pd.DataFrame, services: pd.DataFr
     >>> spend[spend["provider"] == "VCSE-CARERS"].round(2).values.tolist()
     [['LA-NORTH', 'VCSE-CARERS', 0.6], ['LA-SOUTH', 'VCSE-CARERS', 0.4]]
     """
-    from netkit.finance.incentives import commissioning_shares
+    from netkit.finance.contracts import commissioning_shares
 
     ids = services["id"].to_numpy(dtype=object)
     spend = service_spend.to_numpy(dtype=float)
