@@ -395,15 +395,17 @@ def _transfers(design) -> pd.DataFrame:
     return summed.astype("float64").reset_index()
 
 
-def _design_at(system: System, opp, scope):
+def _design_at(system: System, opp, scope, basis=None):
     """The risk-and-gain-share design at ``opp``'s shift, as `find_partners` makes it (the
     money follows the same flows and services, incentives with no core, the designer's rules)
-    without the rest of a partner query: settlement needs the money, not the partners."""
+    without the rest of a partner query: settlement needs the money, not the partners.
+    ``basis``: the plan's money at a fraction of 1 (`netkit.finance.incentives.MoneyBasis`),
+    the same patients and prices at another fraction."""
     flows, services = money_flows(system, scope)
     # no Monte Carlo: the design's transfers are worked out on the central figures, and the
     # ranges the draws give are not part of a settlement
     inc = compute_incentives(system, opp.shift, services, core=(),
-                             candidate_of=scope.candidate_of, flows=flows, draws=0)
+                             candidate_of=scope.candidate_of, flows=flows, draws=0, basis=basis)
     return design_share(inc, system, opp)
 
 
@@ -418,7 +420,8 @@ def _settle(system, opp, achieved, at_plan) -> tuple:
     planned = _transfers(at_plan.risk_share)
     # the plan met exactly: the same shift, the same design
     now = (planned.copy() if used == at_plan.opportunity.shift.fraction
-           else _transfers(_design_at(system, _at(opp, used), at_plan.scope)))
+           else _transfers(_design_at(system, _at(opp, used), at_plan.scope,
+                                      at_plan.incentives.basis)))
     both = planned.merge(now, on=["payer", "payee"], how="outer", suffixes=("_plan", ""))
     both = both.fillna({"amount": 0.0, "amount_plan": 0.0})
     both["difference"] = (both["amount"] - both["amount_plan"]).round(2)  # to the penny

@@ -49,6 +49,7 @@ from netkit.finance.draws import (
 )
 from netkit.finance.draws import draws as _draws
 from netkit.finance.draws import percentiles as _range
+from netkit.finance.gain_share import gain_share
 from netkit.finance.positions import (
     ServiceMoney,
     evaluate,
@@ -66,8 +67,10 @@ __all__ = [
     "DEFAULT_DRAWS",
     "DEFAULT_SEED",
     "Incentives",
+    "MoneyBasis",
     "commissioning_shares",
     "incentives",
+    "money_basis",
     "shift_activity",
 ]
 
@@ -134,6 +137,9 @@ class Incentives:
     capacity: pd.DataFrame = field(default_factory=lambda: _empty(
         ["service", "capacity", "before", "after", "shortfall", "staff_cost"]))
     settings: dict = field(default_factory=dict)
+    #: What the figures were worked out from at a fraction of 1 (`MoneyBasis`): the same shift
+    #: at another fraction reuses it (``incentives(..., basis=...)``). Not part of the result.
+    basis: MoneyBasis | None = field(default=None, repr=False, compare=False)
 
     def __repr__(self) -> str:
         """One line: what this is and its size (the tables are in the attributes)."""
@@ -274,41 +280,29 @@ def shift_activity(shift: Shift, services: pd.DataFrame) -> pd.Series:
     return pd.Series(change.to_numpy(), index=services["id"].to_numpy()).astype("float64")
 
 
-def gain_share(table: pd.DataFrame, system_net: float, core: list[str] | None,
-               candidate_of: dict | None = None) -> pd.DataFrame:
-    """Transfers from gainers to core losers, each gainer paying in proportion to its gain.
+@dataclass(frozen=True)
+class MoneyBasis:
+    """What the money under a shift is worked out from, all at a fraction of 1 (every figure
+    is proportional to the fraction): the patients diverted, the services' costs and the
+    payments, for one system, its in-scope services and flows and the shift's services."""
 
-    Core gainers pay first; other gainers are asked only where core gains do not cover core
-    losses. Amounts are £ a year, rounded to the pound, largest first.
-    """
-    empty = pd.DataFrame(columns=["payer", "payee", "amount"])
-    if system_net <= 0:
-        return empty
-    candidate_of = candidate_of or {}
-    net = table.groupby([candidate_of.get(o, o) for o in table["id"].tolist()])["net"].sum()
-    core_set = set(core if core is not None else net.index)
-    losses = net[(net < 0) & net.index.isin(core_set)].abs()
-    if losses.empty:
-        return empty
-    gains = net[net > 0]
-    core_gains = gains[gains.index.isin(core_set)]
-    payers = core_gains if core_gains.sum() >= losses.sum() else gains
-    if payers.sum() <= 0:
-        return empty
-    amounts = np.round(np.outer(losses.to_numpy(), payers.to_numpy() / payers.sum()))
-    payee_at, payer_at = np.nonzero(amounts > 0)  # every payee-payer pair, as the loops were
-    frame = pd.DataFrame({"payer": payers.index.to_numpy(dtype=object)[payer_at],
-                          "payee": losses.index.to_numpy(dtype=object)[payee_at],
-                          "amount": amounts[payee_at, payer_at].astype(np.int64)})
-    return frame.sort_values(["amount", "payer", "payee"], ascending=[False, True, True],
-                             kind="mergesort").reset_index(drop=True)
+    moves: tuple  # the shift's services and contacts per patient: what the basis depends on
+    diverted: pd.DataFrame
+    table: pd.DataFrame
+    notes: tuple
+    money: ServiceMoney
+
+
+def _moves(shift: Shift) -> tuple:
+    return (tuple(shift.from_), tuple(shift.to), getattr(shift, "contacts_per_patient", None))
 
 
 def incentives(system: System, shift: Shift, services: pd.DataFrame,
                core: list[str] | None = None, candidate_of: dict | None = None,
                flows: pd.DataFrame | None = None, *, cap_at_capacity: bool = False,
                draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED,
-               cost_spread: float = DEFAULT_COST_SPREAD) -> Incentives:
+               cost_spread: float = DEFAULT_COST_SPREAD,
+               basis: MoneyBasis | None = None) -> Incentives:
     """The financial effect of a shift on each organisation and on the system.
 
     Parameters
@@ -330,6 +324,10 @@ def incentives(system: System, shift: Shift, services: pd.DataFrame,
         Monte Carlo draws (0 for none) and their seed.
     cost_spread : float
         Each service's costs are drawn within ± this share of the stated ones.
+    basis : MoneyBasis, optional
+        ``Incentives.basis`` of the same system, services and flows under a shift moving the
+        same services (at any fraction): the figures are then worked out from it, without
+        diverting the patients and pricing the services again.
 
     Examples
     --------
@@ -345,6 +343,33 @@ def incentives(system: System, shift: Shift, services: pd.DataFrame,
     >>> result.services.set_index("id")["activity_change"].round(3).to_dict()
     {'CH': -9.375, 'ED': -100.0, 'REABLE': -28.125, 'UCR': 100.0, 'WARD': -60.0}
     """
+    if basis is None or basis.moves != _moves(shift):
+        basis = money_basis(system, shift, services, flows)
+    diverted, table, money = basis.diverted, basis.table, basis.money
+    fraction = np.array([float(shift.fraction)])
+    used = fraction_cap(money, fraction) if cap_at_capacity else fraction
+    central = evaluate(money, used)
+    sampled = _draws(money, shift, draws, seed, cost_spread, cap_at_capacity)
+    capacity, capacity_notes = _capacity(table, central["delta"][0], used[0], fraction[0],
+                                         cap_at_capacity)
+    orgs, spend = money.organisations, money.spend_unit
+    org_table = _organisation_table(orgs, money, central, sampled, table, diverted, used[0])
+    commissioners = _commissioner_table(orgs, spend, used[0], sampled)
+    system_net = float(central["system_net"][0]) + 0.0  # no "-0"
+    low, high = _range(sampled["system_net"] if sampled else None, system_net)
+    years, payback = _time(shift, central, sampled)
+    settings = _settings(shift, used[0], cost_spread, draws, seed, diverted, sampled)
+    transfers = gain_share(org_table, system_net, core, candidate_of)
+    services_out = _services_out(table, central, used[0])
+    notes, pay_notes = list(basis.notes[0]), list(basis.notes[1])
+    return Incentives(org_table, services_out, system_net, transfers,
+                      tuple(notes + capacity_notes + pay_notes), low, high, commissioners, years,
+                      payback, capacity, settings, basis)
+
+
+def money_basis(system: System, shift: Shift, services: pd.DataFrame,
+                flows: pd.DataFrame | None = None) -> MoneyBasis:
+    """The figures at a fraction of 1 that `incentives` works the money out from."""
     flows = _flows_between(system, services) if flows is None else flows
     flows, by_contract = _with_commissioner(system, flows)
     diverted = divert(flows, services, shift)
@@ -371,23 +396,7 @@ def incentives(system: System, shift: Shift, services: pd.DataFrame,
                          table["headroom"].to_numpy(dtype=float),
                          table["provider"].map(index).to_numpy(dtype=np.int64),
                          orgs, income, spend)
-    fraction = np.array([float(shift.fraction)])
-    used = fraction_cap(money, fraction) if cap_at_capacity else fraction
-    central = evaluate(money, used)
-    sampled = _draws(money, shift, draws, seed, cost_spread, cap_at_capacity)
-    capacity, capacity_notes = _capacity(table, central["delta"][0], used[0], fraction[0],
-                                         cap_at_capacity)
-    org_table = _organisation_table(orgs, money, central, sampled, table, diverted, used[0])
-    commissioners = _commissioner_table(orgs, spend, used[0], sampled)
-    system_net = float(central["system_net"][0]) + 0.0  # no "-0"
-    low, high = _range(sampled["system_net"] if sampled else None, system_net)
-    years, payback = _time(shift, central, sampled)
-    settings = _settings(shift, used[0], cost_spread, draws, seed, diverted, sampled)
-    transfers = gain_share(org_table, system_net, core, candidate_of)
-    services_out = _services_out(table, central, used[0])
-    return Incentives(org_table, services_out, system_net, transfers,
-                      tuple(notes + capacity_notes + pay_notes), low, high, commissioners, years,
-                      payback, capacity, settings)
+    return MoneyBasis(_moves(shift), diverted, table, (tuple(notes), tuple(pay_notes)), money)
 
 
 def _flows_between(system: System, services: pd.DataFrame) -> pd.DataFrame:

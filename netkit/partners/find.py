@@ -21,7 +21,8 @@ import pandas as pd
 from netkit._frames import isin
 from netkit._strings import plain_strings
 from netkit.errors import OpportunityError, OptionError, check_number, unknown_name
-from netkit.finance.incentives import Incentives, gain_share
+from netkit.finance.gain_share import gain_share
+from netkit.finance.incentives import Incentives
 from netkit.finance.draws import DEFAULT_DRAWS
 from netkit.finance.incentives import incentives as compute_incentives
 from netkit.finance.risk_share import design_share
