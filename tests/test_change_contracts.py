@@ -140,7 +140,7 @@ def test_a_merger_of_providers_never_changes_what_the_commissioner_pays(bases, p
     """Whatever the bases of the ICB's contracts with ACUTE, COMM and AMB, the change in what it
     pays for a change in contacts at their services is the same before and after they merge
     (its patients named, or found by the contract-share rule)."""
-    from netkit.finance.incentives import _contracts
+    from netkit.finance.contracts import contract_table
     from netkit.finance.positions import payments
 
     tiny = netkit.load_system(netkit.sample_path("tiny"))
@@ -162,7 +162,7 @@ def test_a_merger_of_providers_never_changes_what_the_commissioner_pays(bases, p
     def paid(s, providers):
         rows = pd.DataFrame({"service": services, "provider": providers,
                              "commissioner": who, "priced": [float(p) for p in priced]})
-        out = payments(rows, _contracts(s))[0]
+        out = payments(rows, contract_table(s))[0]
         return out.loc[out["payer"] == "ICB", "amount"].sum()
 
     assert paid(merged, ["VALE"] * 4) == pytest.approx(

@@ -126,6 +126,7 @@ def test_draws_zero_gives_the_central_figures_and_says_so():
     assert text.exit_code == 0, text.output
     assert "Range (90%) and chance of losing money" not in text.stdout
     assert "note: the money's ranges were not drawn (draws=0)" in text.stdout
+    assert "\n  the system gains £500,000 a year\n" in text.stdout  # no range, no gap
     full = run("partners", RIVERSIDE, "-O", "stroke-early-discharge")
     assert "Range (90%) and chance of losing money" in full.stdout
     data = json.loads(run("partners", RIVERSIDE, "-O", "stroke-early-discharge", "--draws", "0",

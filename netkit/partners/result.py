@@ -406,12 +406,12 @@ class PartnerSet:
         inc = self.incentives
         if inc is None:
             return []
-        verdict = "gains" if inc.system_net > 0 else "loses"
+        verdict, ranged = "gains" if inc.system_net > 0 else "loses", inc.range_words()
         blocks = [Heading(f"Incentives ({self._shift_line()})", 2),
                   Paragraph(f"the system {verdict} {fmt_money_rounded(abs(inc.system_net))} a year"
-                            f" {inc.range_words()}", indent=2, only=TEXT),
-                  Paragraph(f"System net: {fmt_money_rounded(inc.system_net)} a year "
-                            f"{inc.range_words()}.", only=PAGES),
+                            f"{' ' * bool(ranged)}{ranged}", indent=2, only=TEXT),
+                  Paragraph(f"System net: {fmt_money_rounded(inc.system_net)} a year"
+                            f"{' ' * bool(ranged)}{ranged}.", only=PAGES),
                   *[Paragraph(line, indent=2) for line in inc.summary_lines()],
                   Table(self._incentive_table(), max_width=36,
                         right=("activity", "cost", "income", "spend", "net"))]
