@@ -48,3 +48,21 @@ def test_the_entry_points_leave_the_callers_pandas_as_it_was():
     before = _option()
     netkit.find_partners(sample_system("tiny"), "frailty")
     assert _option() is before
+
+
+@needs_option
+def test_the_answers_are_the_same_where_pandas_keeps_arrow_text(monkeypatch):
+    """A pandas without the switch (it is to go in pandas 4) builds Arrow text inside the
+    analysis: the partner set, its money and its report are the same."""
+    import json
+
+    import netkit._strings as strings
+
+    riverside = sample_system("riverside")
+    ours = netkit.find_partners(riverside, "frailty-admissions")
+    monkeypatch.setattr(strings, "_option", lambda value=None: None)  # no switch to turn
+    arrow = netkit.find_partners(riverside, "frailty-admissions")
+    assert str(arrow.partners["id"].dtype) != "object"  # built as Arrow text this time
+    assert (json.dumps(ours.to_dict(), sort_keys=True, default=str)
+            == json.dumps(arrow.to_dict(), sort_keys=True, default=str))
+    assert ours.to_text() == arrow.to_text()
