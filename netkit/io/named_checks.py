@@ -9,6 +9,7 @@ with no figures, an exclude changes nothing.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from netkit.model.opportunity import Opportunity
@@ -38,16 +39,25 @@ def taking_part(tables: dict[str, pd.DataFrame], pathways=None) -> dict:
     if pathways is not None:  # the pathways asked about alone (a region has 168,000 flows)
         flows = flows[flows["pathway"].isin(list(pathways)).to_numpy(dtype=bool)]
     provider = dict(zip(services["id"], services["provider"]))
-    ends = pd.concat([flows[["pathway", "source"]].rename(columns={"source": "service"}),
-                      flows[["pathway", "target"]].rename(columns={"target": "service"})])
+    path = flows["pathway"].to_numpy(dtype=object)
+    p_code, p_names = pd.factorize(np.concatenate([path, path]))
+    s_code, s_names = pd.factorize(np.concatenate([flows["source"].to_numpy(dtype=object),
+                                                   flows["target"].to_numpy(dtype=object)]))
+    known = (p_code >= 0) & (s_code >= 0)
+    width = max(len(s_names), 1)
+    pair = np.unique(p_code[known].astype(np.int64) * width + s_code[known])  # each pair once
+    ends = pd.DataFrame({"pathway": np.asarray(p_names, dtype=object)[pair // width],
+                         "service": np.asarray(s_names, dtype=object)[pair % width]})
     ends = ends.assign(org=ends["service"].map(provider)).dropna(subset=["org"])
     ends = ends[["pathway", "org"]]
     if rels is not None and len(rels):
         payers = rels[rels["type"].isin(["commissions", "subcontracts"])]
         paid = ends.merge(payers[["source", "target"]], left_on="org", right_on="target")
         ends = pd.concat([ends, paid[["pathway", "source"]].rename(columns={"source": "org"})])
-    return {"pathway_table": tables["pathways"],
-            "pathway_orgs": ends.groupby("pathway")["org"].agg(set).to_dict()}
+    orgs_of: dict = {}  # a set per pathway, filled in one pass (a grouped set() took longer)
+    for pathway, org in zip(ends["pathway"].tolist(), ends["org"].tolist()):
+        orgs_of.setdefault(pathway, set()).add(org)
+    return {"pathway_table": tables["pathways"], "pathway_orgs": dict(sorted(orgs_of.items()))}
 
 
 def check_named_outside(opp: Opportunity, known: dict, bad) -> None:
