@@ -221,16 +221,21 @@ def _seconds(func) -> float:
 def compare_ics_region(ctx):
     ics, region = ctx.system("ics"), ctx.system("region")
     opportunity = "QKK-frailty-admissions"
-    # one run: it takes tens of seconds under load (a warm-up first would double that); the
-    # partner sets' share is timed apart, since the rest is the transfer layer's own work
-    with _timing_partner_sets() as partner_sets:
-        seconds = _seconds(lambda: netkit.compare(ics, region, opportunity))
-    found, calls = sum(partner_sets), len(partner_sets)
+    # the first run pays the first call's imports; the figure is the median of three (the
+    # runner's rule); the partner sets' share of the median run is timed apart, since the
+    # rest is the transfer layer's own work
+    runs = []
+    for _ in range(3):
+        with _timing_partner_sets() as partner_sets:
+            runs.append((_seconds(lambda: netkit.compare(ics, region, opportunity)),
+                         sum(partner_sets), len(partner_sets)))
+    first = runs[0][0]
+    seconds, found, calls = sorted(runs)[1]
     split = (f"find_partners {found:.2f} s in {calls} calls ({found / seconds:.0%}), "
-             f"the rest {seconds - found:.2f} s with the first call's imports")
+             f"the rest {seconds - found:.2f} s; the first run, with its imports, {first:.2f} s")
     return Row(f"compare the generated ICS with the generated London region "
-               f"({opportunity}; systems already loaded; one run)", seconds,
-               met=seconds < 3, figure=f"{seconds:.2f} s (one run; {split})")
+               f"({opportunity}; systems already loaded; median of 3 runs)", seconds,
+               met=seconds < 3, figure=f"{seconds:.2f} s ({split})")
 
 
 @contextlib.contextmanager
