@@ -125,7 +125,8 @@ def test_draws_zero_gives_the_central_figures_and_says_so():
     text = run("partners", RIVERSIDE, "-O", "stroke-early-discharge", "--draws", "0")
     assert text.exit_code == 0, text.output
     assert "Range (90%) and chance of losing money" not in text.stdout
-    assert "note: the money's ranges were not drawn (draws=0)" in text.stdout
+    assert "note: the money's ranges were not drawn (0 Monte Carlo draws asked for)" in \
+        text.stdout
     assert "\n  the system gains £500,000 a year\n" in text.stdout  # no range, no gap
     full = run("partners", RIVERSIDE, "-O", "stroke-early-discharge")
     assert "Range (90%) and chance of losing money" in full.stdout

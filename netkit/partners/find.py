@@ -70,8 +70,8 @@ REASONS_LIMIT = 500
 NOT_EXPLAINED = ("reasons in words were not asked for (explain=False): the tiers and figures "
                  "are as a full query gives them")
 #: The note of a partner set found with ``draws=0``.
-NOT_DRAWN = ("the money's ranges were not drawn (draws=0): every figure is the central one, "
-             "with no range or chance of loss")
+NOT_DRAWN = ("the money's ranges were not drawn (0 Monte Carlo draws asked for): every figure "
+             "is the central one, with no range or chance of loss")
 UNEXPLAINED = ("figures only: reasons in words are written for the highest-ranked "
                f"{REASONS_LIMIT} organisations in scopes this large")
 
