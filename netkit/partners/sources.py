@@ -76,9 +76,12 @@ class Sources:
         merged: dict = {}
         for figure in figures or tuple(theirs):
             for table, rows in theirs.get(figure, {}).items():
-                merged.setdefault(table, set()).update(rows)
-        return [{"file": self.files[t], "rows": sorted(int(r) for r in merged[t])}
-                for t in _FILE_ORDER if merged.get(t)]
+                if len(rows):
+                    merged.setdefault(table, []).append(np.asarray(rows, dtype="int64"))
+        # one sorted union per file, as Python ints (a set of numpy ints converted one by
+        # one took a quarter of the sources' time at national scale)
+        return [{"file": self.files[t], "rows": np.unique(np.concatenate(merged[t])).tolist()}
+                for t in _FILE_ORDER if t in merged]
 
 
 def merge_sources(groups) -> list[dict]:
