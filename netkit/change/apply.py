@@ -157,12 +157,10 @@ def _changed_numbers(state: State, system: System) -> dict[str, np.ndarray] | No
 def _same_memory(a: pd.Series, b: pd.Series) -> bool:
     """Whether two columns are the same values in the same memory (a copy that nothing has
     written to since): equal without comparing 169,000 ids one by one."""
-    x, y = a.array, b.array
-    if not isinstance(x, np.ndarray) and hasattr(x, "_ndarray"):  # pandas' numpy-backed arrays
-        x, y = x._ndarray, getattr(y, "_ndarray", None)
-    if not isinstance(x, np.ndarray) or not isinstance(y, np.ndarray):
-        return False
-    return (x.shape == y.shape and x.strides == y.strides and x.dtype == y.dtype
+    if not (isinstance(a.dtype, np.dtype) and a.dtype == b.dtype):
+        return False  # an extension array's to_numpy makes a new array: compare its values
+    x, y = a.to_numpy(), b.to_numpy()  # views of the columns' own memory
+    return (x.shape == y.shape and x.strides == y.strides
             and x.__array_interface__["data"][0] == y.__array_interface__["data"][0])
 
 
