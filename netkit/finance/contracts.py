@@ -25,8 +25,10 @@ def commissioning_shares(system: System) -> pd.DataFrame:
 
 
 def contract_table(system: System) -> pd.DataFrame:
-    """``commissioner, provider, value, share, variable, service`` per ``commissions``
-    relationship (``service``: its service lines, ``;``-separated, "" for the rest); worked out
+    """``commissioner, provider, value, share, variable, block, service`` per ``commissions``
+    relationship (``share``: of the provider's contract value, equal parts where values are
+    missing; ``block``: paid as a block; ``service``: its service lines, ``;``-separated, "" for
+    the rest); worked out
     once per system (a partner query asks three times), a copy each time."""
     return kept(system, ("finance", "contracts"), _contract_table).copy()
 
@@ -39,6 +41,8 @@ def _contract_table(system: System) -> pd.DataFrame:  # see contract_table
                           "provider": commissions["target"].to_numpy(),
                           "value": commissions["value"].to_numpy(dtype="float64"),
                           "variable": variable_share(commissions).to_numpy(),
+                          "block": (commissions["payment"].astype(object) == "block").to_numpy()
+                          if "payment" in commissions else np.zeros(len(commissions), bool),
                           "service": service.astype(object).fillna("").to_numpy(dtype=object)})
     total = frame.groupby("provider")["value"].transform("sum")
     count = frame.groupby("provider")["value"].transform("size")

@@ -61,7 +61,8 @@ def variable_share(relationships: pd.DataFrame) -> pd.Series:
     >>> variable_share(rels).tolist()
     [1.0, 0.0, 0.4, 0.0, 0.0]
     """
-    payment = relationships["payment"].astype(object)
+    payment = (relationships["payment"].astype(object) if "payment" in relationships
+               else pd.Series(None, index=relationships.index, dtype=object))  # no basis: 0
     share = payment.map(ACTIVITY_SHARE).astype("float64")
     if "variable_share" in relationships:
         api = pd.to_numeric(relationships["variable_share"], errors="coerce").fillna(0.0)

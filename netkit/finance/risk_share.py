@@ -48,14 +48,12 @@ from netkit._strings import plain_strings
 from netkit.finance.investment import investment as _investment
 from netkit.finance.investment import investment_line
 from netkit.finance.settlement import (
-    contracts_of,
     dropped_note,
     match_in_order,
     new_contacts,
     non_payers,
     payers,
     settlement,
-    types_of,
 )
 from netkit.finance.share_rule import (
     KEEP_WHOLE,
@@ -398,14 +396,13 @@ def design_share(incentives, system=None, opportunity=None, *, rule=None,
     delivers = np.array(delivers + [0.0] * (n - len(delivers)), dtype="float64")
     full_cost = np.array(full_cost + [np.nan] * (n - len(full_cost)), dtype="float64")
     out = np.array([o in decommissioned for o in ledger.ids], dtype=bool)
-    contracts, types = contracts_of(system), types_of(system)  # once for both steps
-    pays = payers(ledger.ids, commissioner, system, contracts, types)
+    pays = payers(ledger.ids, commissioner, system)
     start = np.append(initial, np.zeros(n - len(initial)))  # before any transfer
     notes += _keep_whole_step(ledger, rule, commissioner, out, table, pays)
     notes += _gain_share_step(ledger, rule, commissioner, out, delivers, pays, full_cost)
     notes += non_payers(ledger.ids, start, pays, commissioner)
     transfers, dropped = settlement(ledger.transfers(), ledger.ids, system, commissioner,
-                                    rule, RULE_ORDER, contracts, types)
+                                    rule, RULE_ORDER)
     notes += dropped_note(dropped, rule.collar)
     received = transfers.groupby("payee")["amount"].sum().reindex(ledger.ids, fill_value=0.0)
     paid = transfers.groupby("payer")["amount"].sum().reindex(ledger.ids, fill_value=0.0)

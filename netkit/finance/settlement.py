@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from netkit.finance.contracts import contract_table
 from netkit.finance.share_rule import NON_PAYING_TYPES, pounds
 from netkit.model.system import kept
 
@@ -35,23 +36,10 @@ _NHS = ("icb",)
 def contracts_of(system) -> pd.DataFrame:
     """``commissioner, provider, weight, block``: each provider's contract holders, weighted by
     contract value (equal parts where values are missing)."""
+    columns = ["commissioner", "provider", "weight", "block"]
     if system is None:
-        return pd.DataFrame(columns=["commissioner", "provider", "weight", "block"])
-    return kept(system, ("finance", "contract holders"), _holders).copy()
-
-
-def _holders(system) -> pd.DataFrame:
-    rels = system.relationships
-    c = rels[rels["type"] == "commissions"]
-    frame = pd.DataFrame({"commissioner": c["source"].to_numpy(), "provider": c["target"].to_numpy(),
-                          "value": pd.to_numeric(c["value"], errors="coerce").to_numpy(),
-                          "block": (c["payment"].astype(str) == "block").to_numpy()
-                          if "payment" in c else np.zeros(len(c), dtype=bool)})
-    total = frame.groupby("provider")["value"].transform("sum")
-    count = frame.groupby("provider")["value"].transform("size")
-    frame["weight"] = np.where(total > 0, frame["value"].fillna(0.0) / total.where(total > 0, 1),
-                               1.0 / count)
-    return frame[["commissioner", "provider", "weight", "block"]]
+        return pd.DataFrame(columns=columns)
+    return contract_table(system).rename(columns={"share": "weight"})[columns]
 
 
 def _label(rules: list[str]) -> str:
@@ -233,11 +221,9 @@ def settle(by_rule: pd.DataFrame, hubs: set, contracts: pd.DataFrame, types: dic
 
 
 def settlement(gross: pd.DataFrame, ids: list, system, commissioner: np.ndarray, rule,
-               order: tuple, contracts: pd.DataFrame | None = None,
-               types: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+               order: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The rules' totals settled along the contracts, netted per pair, the collar applied
-    (`netkit.finance.settlement`); a lead's payments to its subcontractors as they are.
-    ``contracts`` and ``types`` (`contracts_of`, `types_of`) where the caller has them."""
+    (`netkit.finance.settlement`); a lead's payments to its subcontractors as they are."""
     sub = gross[gross["rule"] == "subcontract"]
     rest = gross[gross["rule"] != "subcontract"]
     rules = [r for r in order if r != "subcontract"]
@@ -247,12 +233,11 @@ def settlement(gross: pd.DataFrame, ids: list, system, commissioner: np.ndarray,
                - gave.reindex(index=ids, columns=rules, fill_value=0.0)).fillna(0.0)
     by_rule = by_rule.loc[:, (by_rule.abs() > _EPS).any()]
     hubs = {o for o, c in zip(ids, commissioner) if c} | set(rule.funded_by)
-    types = types_of(system) if types is None else types
     if by_rule.empty:
         made = dropped = sub.iloc[0:0]
     else:
-        made, dropped = settle(by_rule, hubs, contracts_of(system) if contracts is None
-                               else contracts, types, rule.collar)
+        made, dropped = settle(by_rule, hubs, contracts_of(system), types_of(system),
+                               rule.collar)
     small = sub["amount"] < rule.collar
     made = pd.concat([sub[~small], made], ignore_index=True)
     dropped = pd.concat([sub[small], dropped], ignore_index=True)
@@ -271,15 +256,14 @@ def _types(system) -> dict:
     return dict(zip(orgs["id"], orgs["type"])) if "type" in orgs else {}
 
 
-def payers(ids: list, commissioner: np.ndarray, system, contracts: pd.DataFrame | None = None,
-           types: dict | None = None) -> np.ndarray:
+def payers(ids: list, commissioner: np.ndarray, system) -> np.ndarray:
     """Who may pay: the commissioners, and providers holding a contract in the system that are
     not voluntary bodies, hospices or pharmacies (their gain is less work, not money they can
-    hand over). Without a system, everyone. ``contracts`` and ``types`` as in `settlement`."""
+    hand over). Without a system, everyone."""
     if system is None:
         return np.ones(len(ids), dtype=bool)
-    types = types_of(system) if types is None else types
-    held = set((contracts_of(system) if contracts is None else contracts)["provider"])
+    types = types_of(system)
+    held = set(contracts_of(system)["provider"])
     provider_pays = np.array([o in held and types.get(o) not in NON_PAYING_TYPES for o in ids],
                              dtype=bool)
     return commissioner | provider_pays
