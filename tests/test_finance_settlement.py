@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from netkit.finance import settlement as st_mod
 from netkit.finance.risk_share import design_share
 
-_EPS = st_mod._EPS
+_EPS = st_mod.HALF_PENNY
 
 
 # -- the loop the vectorised code replaced, kept here as the reference -----------------------

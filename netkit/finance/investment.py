@@ -13,11 +13,10 @@ from typing import Mapping
 
 import pandas as pd
 
-from netkit.finance.share_rule import ShareRule, pounds
+from netkit.finance.share_rule import HALF_PENNY, ShareRule, pounds
 
 __all__ = ["borne_words", "investment", "investment_line"]
 
-_EPS = 0.005  # half a penny, as in netkit.finance.risk_share
 
 
 def investment_line(investment: Mapping) -> str:
@@ -100,7 +99,7 @@ def investment(positions: pd.DataFrame, incentives, opportunity, system_net: flo
     """
     if positions["position"].sum() >= -0.5 and system_net >= -0.5:
         return None
-    losing = positions[~positions["decommissioned"] & (positions["final"] < -_EPS)]
+    losing = positions[~positions["decommissioned"] & (positions["final"] < -HALF_PENNY)]
     losing = losing.sort_values(["final", "id"], kind="mergesort")
     amount = float(-losing["final"].sum())
     if amount <= 0.5:

@@ -56,6 +56,7 @@ from netkit.finance.settlement import (
     settlement,
 )
 from netkit.finance.share_rule import (
+    HALF_PENNY,
     KEEP_WHOLE,
     RULE_KEYS,
     ShareRule,
@@ -68,7 +69,6 @@ __all__ = ["ShareRule", "ShareDesign", "design_share", "parse_rule", "marginal_p
 
 #: The order transfers are listed in (the order the rules apply).
 RULE_ORDER = ("subcontract", "keep whole", "investment", "gain share")
-_EPS = 0.005  # half a penny: smaller amounts are rounding noise
 
 
 def marginal_positions(table: pd.DataFrame, keep_whole: str = "marginal") -> tuple[pd.Series, str]:
@@ -104,7 +104,7 @@ def marginal_positions(table: pd.DataFrame, keep_whole: str = "marginal") -> tup
     capacity = (table["capacity_releasing"].astype("float64").fillna(0.0)
                 if "capacity_releasing" in table else pd.Series(0.0, index=table.index))
     cost = table["cost_change"].astype("float64").fillna(0.0)
-    falling = (table["activity_change"] < 0) & (capacity > _EPS)
+    falling = (table["activity_change"] < 0) & (capacity > HALF_PENNY)
     at_average = bool(falling.any()) and bool(
         ((cost + cash + capacity).abs()[falling] < 0.01).all())
     position = net - capacity if at_average else net
@@ -278,7 +278,7 @@ class _Ledger:
         return self.at[org]
 
     def book(self, payer: np.ndarray, payee: np.ndarray, amount: np.ndarray, rule: str) -> None:
-        keep = (amount > _EPS) & (payer != payee)
+        keep = (amount > HALF_PENNY) & (payer != payee)
         payer, payee, amount = payer[keep], payee[keep], amount[keep]
         np.subtract.at(self.p, payer, amount)
         np.add.at(self.paid, payer, amount)
@@ -296,7 +296,7 @@ class _Ledger:
         settled with as few transfers as it takes (largest payer to largest payee first, ties
         by id), so a proposal reads as a handful of payments, not every payer paying every
         payee a few pounds."""
-        if to.sum() <= _EPS or weights.sum() <= 0:
+        if to.sum() <= HALF_PENNY or weights.sum() <= 0:
             return
         give = pd.Series(to.sum() * (weights / weights.sum()), index=payers).groupby(level=0).sum()
         take = pd.Series(to, index=np.arange(len(to)))
@@ -306,7 +306,7 @@ class _Ledger:
 
     def _ordered(self, amounts: pd.Series) -> list:
         """``(row, amount)`` with something to give or take, largest first, ties by id."""
-        amounts = amounts[amounts > _EPS]
+        amounts = amounts[amounts > HALF_PENNY]
         return sorted(zip(amounts.index.tolist(), amounts.tolist()),
                       key=lambda item: (-item[1], self.ids[item[0]]))
 
@@ -411,7 +411,7 @@ def design_share(incentives, system=None, opportunity=None, *, rule=None,
                               "decommissioned": out, "position": start,
                               "received": received.to_numpy(), "paid": paid.to_numpy(),
                               "final": start + received.to_numpy() - paid.to_numpy()})
-    lost = positions[out & (start < -_EPS)]
+    lost = positions[out & (start < -HALF_PENNY)]
     notes += [f"{o} is decommissioned: its loss of {pounds(-v)} a year is not compensated"
               for o, v in zip(lost["id"], lost["position"])]
     investment = _investment(positions, incentives, opportunity,
@@ -456,21 +456,21 @@ def _keep_whole_step(ledger: _Ledger, rule: ShareRule, commissioner: np.ndarray,
     need[commissioner | out] = 0.0
     if rule.cap is not None:
         need = np.minimum(need, rule.cap)
-    under = (need > _EPS) & (need < rule.collar)
+    under = (need > HALF_PENNY) & (need < rule.collar)
     bearing = ", ".join(f"{ledger.ids[i]} ({pounds(need[i])})" for i in np.nonzero(under)[0])
     notes = [] if not under.any() else [
         f"collar: {bearing} bear{'s' if under.sum() == 1 else ''} a loss under "
         f"{pounds(rule.collar)} a year itself: no payment under the collar is made"]
     need[under] = 0.0
     total = need.sum()
-    if total <= _EPS:
+    if total <= HALF_PENNY:
         return notes
-    gains = np.where((ledger.p > _EPS) & pays[:len(ledger.p)], ledger.p, 0.0)
+    gains = np.where((ledger.p > HALF_PENNY) & pays[:len(ledger.p)], ledger.p, 0.0)
     covered = min(total, gains.sum())
     everyone = np.arange(len(ledger.ids))
     ledger.book_matrix(need / total * covered, gains, everyone, "keep whole")
     short = total - covered
-    if short <= _EPS:
+    if short <= HALF_PENNY:
         return notes
     funders, weights = _funders(ledger, rule, commissioner, table)
     if not len(funders):
@@ -498,10 +498,10 @@ def _gain_share_step(ledger: _Ledger, rule: ShareRule, commissioner: np.ndarray,
     """What those who may pay still hold: ``commissioner_share`` to the commissioners, the rest
     to the delivering providers by their new contacts at the receiving services (each up to the
     caps; a share under the collar is not paid). Returns the windfall notes."""
-    held = np.where((ledger.p > _EPS) & pays[:len(ledger.p)], ledger.p, 0.0)
+    held = np.where((ledger.p > HALF_PENNY) & pays[:len(ledger.p)], ledger.p, 0.0)
     held[out] = 0.0
     pool = held.sum()
-    if pool <= _EPS:
+    if pool <= HALF_PENNY:
         return []
     delivers = np.where(commissioner | out, 0.0, delivers)
     everyone = np.arange(len(ledger.ids))
@@ -514,7 +514,7 @@ def _gain_share_step(ledger: _Ledger, rule: ShareRule, commissioner: np.ndarray,
             to = np.minimum(to, np.clip(rule.cap - ledger.received, 0, None))
         if rule.share_cap is not None:
             limit = np.where(np.isnan(full_cost), np.inf, rule.share_cap * full_cost)
-            capped = to > limit + _EPS
+            capped = to > limit + HALF_PENNY
             notes += [f"windfall: {ledger.ids[i]}'s gain share would be {pounds(wanted[i])} a "
                       f"year for {delivers[i]:,.0f} new contacts; capped at {pounds(limit[i])}"
                       f" ({rule.share_cap:g} × their full cost at unit cost; risk_share."

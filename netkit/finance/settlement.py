@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from netkit.finance.contracts import contract_table
-from netkit.finance.share_rule import NON_PAYING_TYPES, pounds
+from netkit.finance.share_rule import HALF_PENNY, NON_PAYING_TYPES, pounds
 from netkit.model.system import kept
 
 __all__ = ["settle", "settlement", "match_in_order", "contracts_of", "payers", "non_payers",
@@ -29,7 +29,6 @@ __all__ = ["settle", "settlement", "match_in_order", "contracts_of", "payers", "
 
 POOLED = "pooled budget"
 BETWEEN = "between commissioners"
-_EPS = 0.005
 _NHS = ("icb",)
 
 
@@ -76,8 +75,8 @@ def _along_contracts(by_rule: pd.DataFrame, hubs: set, contracts: pd.DataFrame,
     h_block = holders["block"].to_numpy(dtype=bool)[mine][order]
     count = np.bincount(h_org, minlength=len(orgs))
     first = np.cumsum(count) - count
-    loose = set(orgs[outside & (count == 0) & (np.abs(values) > _EPS).any(axis=1)].tolist())
-    moves = ~(np.abs(values) <= _EPS)
+    loose = set(orgs[outside & (count == 0) & (np.abs(values) > HALF_PENNY).any(axis=1)].tolist())
+    moves = ~(np.abs(values) <= HALF_PENNY)
     org_i, rule_j = np.nonzero(moves & (outside & (count > 0))[:, None])
     if not len(org_i):
         return pd.DataFrame(columns=columns), loose
@@ -120,7 +119,7 @@ def _net_pairs(flows: pd.DataFrame) -> pd.DataFrame:
     ends = np.r_[starts[1:], len(amount)].tolist()
     out = []
     for s, e, total in zip(starts.tolist(), ends, net.tolist()):  # one step per pair
-        if abs(total) <= _EPS:
+        if abs(total) <= HALF_PENNY:
             continue
         sign = np.sign(total)
         winning = [rules[k] for k in range(s, e) if side[k] == sign]
@@ -152,10 +151,10 @@ def match_in_order(give: list, take: list) -> tuple[list, list, list]:
         amounts.append(amount)
         left_give -= amount
         left_take -= amount
-        if left_give <= _EPS:
+        if left_give <= HALF_PENNY:
             i += 1
             left_give = give[i][1] if i < len(give) else 0.0
-        if left_take <= _EPS:
+        if left_take <= HALF_PENNY:
             j += 1
             left_take = take[j][1] if j < len(take) else 0.0
     return payers, payees, amounts
@@ -164,8 +163,8 @@ def match_in_order(give: list, take: list) -> tuple[list, list, list]:
 def _pool(balance: pd.Series, types: dict, by_rule: pd.DataFrame, hubs: set) -> pd.DataFrame:
     """Commissioners' (and contractless organisations') balances settled with the fewest
     transfers, largest first: ``payer, payee, amount, rule``."""
-    give = sorted(((o, -v) for o, v in balance.items() if v < -_EPS), key=lambda x: (-x[1], x[0]))
-    take = sorted(((o, v) for o, v in balance.items() if v > _EPS), key=lambda x: (-x[1], x[0]))
+    give = sorted(((o, -v) for o, v in balance.items() if v < -HALF_PENNY), key=lambda x: (-x[1], x[0]))
+    take = sorted(((o, v) for o, v in balance.items() if v > HALF_PENNY), key=lambda x: (-x[1], x[0]))
     out = [(payer, payee, amount, _pool_rule(payer, payee, types, by_rule, hubs))
            for payer, payee, amount in zip(*match_in_order(give, take))]
     return pd.DataFrame(out, columns=["payer", "payee", "amount", "rule"])
@@ -175,7 +174,7 @@ def _pool_rule(payer: str, payee: str, types: dict, by_rule: pd.DataFrame, hubs:
     for org in (payee, payer):
         if org not in hubs and org in by_rule.index:
             row = by_rule.loc[org]
-            return _label([r for r, v in row.items() if abs(v) > _EPS])
+            return _label([r for r, v in row.items() if abs(v) > HALF_PENNY])
     kinds = {types.get(payer), types.get(payee)}
     return POOLED if "local_authority" in kinds and kinds & set(_NHS) else BETWEEN
 
@@ -231,7 +230,7 @@ def settlement(gross: pd.DataFrame, ids: list, system, commissioner: np.ndarray,
     gave = rest.groupby(["payer", "rule"])["amount"].sum().unstack(fill_value=0.0)
     by_rule = (got.reindex(index=ids, columns=rules, fill_value=0.0)
                - gave.reindex(index=ids, columns=rules, fill_value=0.0)).fillna(0.0)
-    by_rule = by_rule.loc[:, (by_rule.abs() > _EPS).any()]
+    by_rule = by_rule.loc[:, (by_rule.abs() > HALF_PENNY).any()]
     hubs = {o for o, c in zip(ids, commissioner) if c} | set(rule.funded_by)
     if by_rule.empty:
         made = dropped = sub.iloc[0:0]

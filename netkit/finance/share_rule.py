@@ -12,7 +12,11 @@ from netkit.errors import OpportunityError, check_number
 from netkit.model.opportunity_extras import KEEP_WHOLE, RISK_SHARE_KEYS
 
 __all__ = ["ShareRule", "parse_rule", "RULE_KEYS", "KEEP_WHOLE", "pounds", "DEFAULT_COLLAR",
-           "NON_PAYING_TYPES"]
+           "NON_PAYING_TYPES", "HALF_PENNY"]
+
+#: £ amounts smaller than half a penny are rounding noise, not money (the designer, the
+#: settlement and the investment all read them so).
+HALF_PENNY = 0.005
 
 #: No payment under this (£ a year) is made, by default.
 DEFAULT_COLLAR = 10_000.0

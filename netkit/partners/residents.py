@@ -101,10 +101,8 @@ def resident_shares(system: System, flows: pd.DataFrame) -> pd.DataFrame:
         total = mix.groupby(key).transform("sum").to_numpy()
         value = mix.to_numpy()
         share = np.where(total > 0, value / np.where(total > 0, total, 1.0), 0.0)
-        lo = np.searchsorted(key, leave_from, side="left")
-        count = np.searchsorted(key, leave_from, side="right") - lo
-        which = np.repeat(lo - np.cumsum(count) + count, count) + np.arange(count.sum())
-        new_row = np.repeat(loose, count)
+        left, which = _inner_join(leave_from, key)  # each loose flow with its source's mix
+        new_row = loose[left]
         new_place = mix.index.to_numpy()[which] % len(places)
         new_share = share[which]
         good = new_share > 0
@@ -234,7 +232,7 @@ def commissioning_spend(system: System, flows: pd.DataFrame, services: pd.DataFr
     nhs_part[social] = 0.0
 
     row, at, patients = _service_ends(flows, services)
-    total = pd.Series(patients).groupby(at).sum().reindex(np.arange(len(ids))).to_numpy()
+    total = _sum_by(patients, at, len(ids))
     who = responsible_commissioners(system, flows) if who is None else who
     left, right = _inner_join(row, who["row"].to_numpy())
     w_at = at[left]
