@@ -26,7 +26,22 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["keep_service_lines", "basis_words"]
+__all__ = ["keep_service_lines", "basis_words", "service_list"]
+
+
+def service_list(value) -> list[str]:
+    """The services an event's ``service`` names: ``;``-separated text or a list, in order,
+    each once; empty for none.
+
+    Examples
+    --------
+    >>> service_list("UCR; AMB999"), service_list(["ED", "WARD", "ED"]), service_list(None)
+    (['UCR', 'AMB999'], ['ED', 'WARD'], [])
+    """
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return []
+    items = value if isinstance(value, (list, tuple)) else str(value).split(";")
+    return list(dict.fromkeys(str(v).strip() for v in items if str(v).strip()))
 
 
 def basis_words(payment, share) -> str:
@@ -43,12 +58,6 @@ def basis_words(payment, share) -> str:
         return (f"api, {float(share):.0%} variable" if share is not None and not pd.isna(share)
                 else "api, all fixed")
     return payment
-
-
-def _listed(value) -> list[str]:
-    if not isinstance(value, str):
-        return []
-    return [v.strip() for v in value.split(";") if v.strip()]
 
 
 def _basis_key(payment, share) -> tuple:
@@ -129,11 +138,12 @@ def keep_service_lines(rels: pd.DataFrame, services_of: dict[str, list[str]], me
 def _lines(group: pd.DataFrame, keys: list, services_of: dict, new_id: str
            ) -> tuple[list[dict], list[tuple[str, list[str]]]]:
     """One row per basis: its services, values summed; the largest names no service."""
-    named_by = {t: {s for v in group.loc[group["target"] == t, "service"] for s in _listed(v)}
+    named_by = {t: {s for v in group.loc[group["target"] == t, "service"]
+                    for s in service_list(v)}
                 for t in group["target"].unique()}
     covers = []
     for (_, row) in group.iterrows():  # a handful of contracts per commissioner
-        own = _listed(row["service"])
+        own = service_list(row["service"])
         covers.append(own or [s for s in services_of.get(row["target"], [])
                               if s not in named_by[row["target"]]])
     frame = group.assign(_key=keys, _covers=covers, _value=group["value"].fillna(0.0))

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from netkit._frames import blank_as_empty
 from netkit.change.events.base import EventKind, Report
 from netkit.change.events.services import drop_flows_at, services_leave_opportunities
 from netkit.change.events.updates import Update
@@ -367,8 +368,7 @@ def _merge_relationships(s: State, e: ChangeEvent, merged: list, new_id: str,
                                 "organisations are now internal and dropped"))
     rels = rels[~internal]
     key = ["source", "target", "type", "_line"]
-    rels = rels.assign(_line=rels["service"].astype(object).where(rels["service"].notna(), "")
-                       if "service" in rels else "")
+    rels = rels.assign(_line=blank_as_empty(rels["service"]))  # keep_service_lines adds it
     if not rels.duplicated(key, keep=False).any():
         return rels.reset_index(drop=True)[columns]
     rels = rels.assign(_order=np.arange(len(rels)), _value=rels["value"].fillna(-1.0))

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from netkit.change.events.base import EventKind
+from netkit.change.events.contracts import basis_words, service_list
 from netkit.change.state import Touched, append_row
 from netkit.io.suggest import _suggest
 from netkit.model.schema import PAYMENT_BASES
@@ -25,22 +26,7 @@ if TYPE_CHECKING:  # for annotations only
     from netkit.change.changeset import ChangeEvent
     from netkit.change.state import State
 
-__all__ = ["AddRelationship", "RemoveRelationship", "service_list"]
-
-
-def service_list(value) -> list[str]:
-    """The services an event's ``service`` names: ``;``-separated text or a list, in order,
-    each once; empty for none.
-
-    Examples
-    --------
-    >>> service_list("UCR; AMB999"), service_list(["ED", "WARD", "ED"]), service_list(None)
-    (['UCR', 'AMB999'], ['ED', 'WARD'], [])
-    """
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return []
-    items = value if isinstance(value, (list, tuple)) else str(value).split(";")
-    return list(dict.fromkeys(str(v).strip() for v in items if str(v).strip()))
+__all__ = ["AddRelationship", "RemoveRelationship"]
 
 
 def _lines_of(rows: pd.DataFrame) -> list[list[str]]:
@@ -51,7 +37,6 @@ def _lines_of(rows: pd.DataFrame) -> list[list[str]]:
 
 
 def _basis(row) -> str:
-    from netkit.change.events.contracts import basis_words
 
     return basis_words(row.get("payment"), row.get("variable_share"))
 
