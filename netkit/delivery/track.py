@@ -67,12 +67,11 @@ from netkit.delivery.actuals import (
 from netkit.delivery.result import Measure, TrackResult
 from netkit.delivery.spc import MIN_BASELINE, xmr
 from netkit.errors import OpportunityError, OptionError
-from netkit.finance.incentives import incentives as compute_incentives
 from netkit.finance.risk_share import design_share
 from netkit.model.schema import HOME
 from netkit.model.selectors import select_services
 from netkit.model.system import System
-from netkit.partners.find import money_flows, find_partners
+from netkit.partners.find import find_partners, money_at
 from netkit.partners.scope import find_scope
 
 __all__ = ["track", "plan_of", "planned_fraction", "HOSPITAL", "WINDOW"]
@@ -396,17 +395,13 @@ def _transfers(design) -> pd.DataFrame:
 
 
 def _design_at(system: System, opp, scope, basis=None):
-    """The risk-and-gain-share design at ``opp``'s shift, as `find_partners` makes it (the
-    money follows the same flows and services, incentives with no core, the designer's rules)
-    without the rest of a partner query: settlement needs the money, not the partners.
-    ``basis``: the plan's money at a fraction of 1 (`netkit.finance.incentives.MoneyBasis`),
-    the same patients and prices at another fraction."""
-    flows, services = money_flows(system, scope)
-    # no Monte Carlo: the design's transfers are worked out on the central figures, and the
-    # ranges the draws give are not part of a settlement
-    inc = compute_incentives(system, opp.shift, services, core=(),
-                             candidate_of=scope.candidate_of, flows=flows, draws=0, basis=basis)
-    return design_share(inc, system, opp)
+    """The risk-and-gain-share design at ``opp``'s shift, as `find_partners` makes it (its
+    money, `netkit.partners.find.money_at`, and the designer's rules) without the rest of a
+    partner query: settlement needs the money, not the partners. ``basis``: the plan's money
+    at a fraction of 1 (`netkit.finance.incentives.MoneyBasis`), the same patients and prices
+    at another fraction. No Monte Carlo: the transfers are worked out on the central figures,
+    and the ranges the draws give are not part of a settlement."""
+    return design_share(money_at(system, opp, scope, draws=0, basis=basis), system, opp)
 
 
 def _settle(system, opp, achieved, at_plan) -> tuple:

@@ -478,6 +478,16 @@ def money_flows(system: System, scope: Scope) -> tuple[pd.DataFrame, pd.DataFram
     return flows, services.sort_values("id", kind="mergesort").reset_index(drop=True)
 
 
+def money_at(system: System, opp: Opportunity, scope: Scope, *, cap_at_capacity: bool = False,
+             draws: int = DEFAULT_DRAWS, basis=None) -> Incentives:
+    """The money under ``opp``'s shift as a query works it out: along `money_flows`, no core
+    yet (the gain-share needs it, found after); ``basis`` as `incentives` takes it."""
+    flows, services = money_flows(system, scope)
+    return compute_incentives(system, opp.shift, services, core=(),
+                              candidate_of=scope.candidate_of, flows=flows,
+                              cap_at_capacity=cap_at_capacity, draws=draws, basis=basis)
+
+
 def _analyse(system: System, opp: Opportunity, scope: Scope, related: list, min_patients: float,
              groups: str, incumbents: Iterable[str] = (), hysteresis: float = 0.0,
              disclosure=None, cap_at_capacity: bool = False, explain: bool = True,
@@ -487,11 +497,7 @@ def _analyse(system: System, opp: Opportunity, scope: Scope, related: list, min_
     candidate_of = scope.candidate_of
     inc = None
     if opp.shift is not None:
-        # the gain-share needs the core, found below: none asked for here
-        flows, services = money_flows(system, scope)
-        inc = compute_incentives(system, opp.shift, services, core=(),
-                                 candidate_of=candidate_of, flows=flows,
-                                 cap_at_capacity=cap_at_capacity, draws=draws)
+        inc = money_at(system, opp, scope, cap_at_capacity=cap_at_capacity, draws=draws)
     crit = compute_criteria(system, scope, inc, min_patients)
     include, exclude = scope.candidates_for(opp.include), scope.candidates_for(opp.exclude)
     selection = select_partners(crit.shares(), crit.pairs, related, opp.weights, opp.coordination_cost,
