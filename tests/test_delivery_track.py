@@ -390,7 +390,7 @@ def test_the_measures_alone_need_no_partner_query(tiny, monkeypatch):
         raise AssertionError("no partner query for the measures alone")
 
     monkeypatch.setattr(module, "find_partners", refuse)
-    monkeypatch.setattr(module, "compute_incentives", refuse)
+    monkeypatch.setattr(module, "money_at", refuse)
     result = track(tiny, with_plan(tiny.opportunity("frailty")), actuals(), partners=False)
     assert result.achieved == pytest.approx(0.25) and result.partnership is None
     assert result.settlement.empty
