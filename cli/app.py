@@ -44,10 +44,10 @@ class NetkitGroup(click.Group):
 
     def resolve_command(self, ctx, args):
         """The command, run with text as Python strings (`netkit._strings`) for as long as
-        the command's context lasts; mining event logs keeps pandas' own text (its tables are
-        millions of rows, where Arrow is the faster)."""
+        the command's context lasts, unless it says it ``keeps_arrow_text`` (mining event logs
+        of millions of rows, where pandas' own Arrow text is the faster)."""
         name, command, rest = super().resolve_command(ctx, args)
-        if name != "pathways":
+        if not getattr(command, "keeps_arrow_text", False):
             from netkit._strings import object_strings
 
             ctx.with_resource(object_strings())

@@ -29,6 +29,10 @@ def pathways():
     """
 
 
+# event logs of millions of rows: pandas' own (Arrow) text is the faster there (cli.app)
+pathways.keeps_arrow_text = True
+
+
 def _cohort(ctx, param, values):
     cohort = {}
     for value in values:

@@ -66,3 +66,27 @@ def test_the_answers_are_the_same_where_pandas_keeps_arrow_text(monkeypatch):
     assert (json.dumps(ours.to_dict(), sort_keys=True, default=str)
             == json.dumps(arrow.to_dict(), sort_keys=True, default=str))
     assert ours.to_text() == arrow.to_text()
+
+
+def test_the_command_line_runs_on_python_strings_but_for_mining(monkeypatch):
+    from contextlib import contextmanager
+
+    from click.testing import CliRunner
+    from netkit.cli import cli
+
+    import netkit._strings as strings
+
+    entered, real = [], strings.object_strings
+
+    @contextmanager
+    def counted():
+        entered.append(True)
+        with real():
+            yield
+
+    monkeypatch.setattr(strings, "object_strings", counted)
+    assert CliRunner().invoke(cli, ["summary", str(netkit.sample_path("tiny"))]).exit_code == 0
+    assert entered  # text as Python strings for the command
+    entered.clear()
+    assert CliRunner().invoke(cli, ["pathways", "mine", "--help"]).exit_code == 0
+    assert entered == []  # the pathways group keeps pandas' own text

@@ -415,7 +415,7 @@ class PartnerSet:
                   *[Paragraph(line, indent=2) for line in inc.summary_lines()],
                   Table(self._incentive_table(), max_width=36,
                         right=("activity", "cost", "income", "spend", "net"))]
-        if "p_loss" in inc.organisations and inc.settings.get("draws", 1):  # 0: none drawn
+        if inc.settings.get("draws", 1):  # 0: no draws, no ranges
             blocks += [Paragraph("Range (90%) and chance of losing money:", indent=2),
                        Table(inc.range_table(self._incentive_table()["organisation"]), max_width=36,
                              right=("low", "net", "high", "chance of loss"))]

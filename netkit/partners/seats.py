@@ -277,9 +277,10 @@ def _candidate_frame(system: System, scope) -> pd.DataFrame:
         budgets = []
         for seat_id, seat_members in zip(ids, seats["members"].tolist()):
             members[at[seat_id]] = list(seat_members)
-            found = (budget_of.get(m) for m in seat_members)
-            budgets.append(pd.Series([np.nan if b is None else float(b) for b in found],
-                                     dtype="float64").sum(min_count=1))
+            found = np.array([np.nan if budget_of.get(m) is None else float(budget_of[m])
+                              for m in seat_members], dtype="float64")
+            # the members' budgets added as pandas adds them (missing as 0), none known: NaN
+            budgets.append(np.nansum(found) if (~np.isnan(found)).any() else np.nan)
         own = (seats["basis"] != "subcontracts").to_numpy()
         out.loc[ids, "kind"] = "seat"
         mine = [i for i, o in zip(ids, own) if o]

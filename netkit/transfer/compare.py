@@ -376,7 +376,7 @@ def _supported(row, source: System, target: System) -> bool:
 
 
 def _with_mechanism(comparison: Comparison, source: System, target: System, opp,
-                    carried, activity: pd.Series, sets: "PartnerSets | None" = None
+                    carried, activity: pd.Series, sets: PartnerSets
                     ) -> Comparison:
     """The comparison with the mechanism carried over, its money compared, the preconditions,
     the evidence and the verdict (partner sets already found are taken from ``sets``)."""
@@ -385,7 +385,6 @@ def _with_mechanism(comparison: Comparison, source: System, target: System, opp,
     from netkit.transfer.mechanism import compare_incentives, map_mechanism
     from netkit.transfer.verdict import carry_evidence, preconditions, verdict
 
-    sets = sets if sets is not None else PartnerSets()
     rows = comparison.counterparts
     matched = dict(zip(rows["source_id"], rows["counterpart_id"])) if len(rows) else {}
     stage("carrying the mechanism over")
@@ -444,12 +443,11 @@ def _differences(p_source: Profile, p_target: Profile, ref_profiles: list) -> pd
 
 
 def _counterparts(source: System, target: System, opp, carried, model,
-                  sets: "PartnerSets | None" = None) -> tuple[pd.DataFrame, pd.Series]:
+                  sets: PartnerSets) -> tuple[pd.DataFrame, pd.Series]:
     """Each source partner's counterpart in the target: within its kind of organisation, then
     by structural role (`netkit.transfer.roles.RoleModel.counterparts`); and the contacts a
     year at each target service on the opportunity's pathways (partner sets already found are
     taken from ``sets``)."""
-    sets = sets if sets is not None else PartnerSets()
     ps_source = sets.get(source, opp)
     ps_target = sets.get(target, carried)
     services = ps_target.scope.services
