@@ -124,19 +124,26 @@ class Scope:
         """Organisations that can be chosen as partners (representatives), sorted by id."""
         return sorted(set(self.organisations["candidate"].tolist()))
 
+    def kept(self, system: System, name: str, build):
+        """``build(system, scope)``, worked out once per scope and system and kept under
+        ``name`` (a scope does not change once found; the system is matched by identity), as
+        `netkit.model.system.System.derived` keeps a system's; read the value only."""
+        kept = self.__dict__.setdefault("_kept", {}).setdefault(name, [])
+        for known, value in kept:
+            if known is system:
+                return value
+        value = build(system, self)
+        kept.append((system, value))
+        return value
+
     def responsible(self, system: System) -> pd.DataFrame:
         """The responsible commissioners of the scope's flows in ``system``
         (`netkit.partners.residents.responsible_commissioners`), worked out once per scope and
         system (the scope and the criteria both split spend by them); read it only."""
         from netkit.partners.residents import responsible_commissioners
 
-        kept = self.__dict__.setdefault("_responsible", [])
-        for known, who in kept:
-            if known is system:
-                return who
-        who = responsible_commissioners(system, self.flows)
-        kept.append((system, who))
-        return who
+        return self.kept(system, "responsible",
+                         lambda s, scope: responsible_commissioners(s, scope.flows))
 
     def members(self) -> dict[str, list[str]]:
         """Candidate → the in-scope organisations it stands for (other than itself), candidates
@@ -491,5 +498,5 @@ def find_scope(system: System, opportunity: Opportunity,
                   services.sort_values("id", kind="mergesort").reset_index(drop=True),
                   organisations, dict(represent), seat_table, duties, extent, included, entering,
                   pathway_flows)
-    scope.__dict__["_responsible"] = [(system, who)]  # the criteria split spend by them too
+    scope.kept(system, "responsible", lambda *_: who)  # the criteria split spend by them too
     return scope

@@ -249,14 +249,7 @@ def candidate_frame(system: System, scope) -> pd.DataFrame:
     candidate in a scope, indexed by candidate id. A seat's type is its kind of seat (a lead
     provider's seat keeps the lead's type); its budget adds up its members'. Built once per
     scope and system (a partner query asks three times); the frame is shared: read it only."""
-    cache = scope.__dict__.setdefault("_candidate_frames", []) if hasattr(scope, "__dict__") \
-        else []
-    for built_for, frame in cache:
-        if built_for is system:
-            return frame
-    out = _candidate_frame(system, scope)
-    cache.append((system, out))
-    return out
+    return scope.kept(system, "candidate frame", _candidate_frame)
 
 
 def _candidate_frame(system: System, scope) -> pd.DataFrame:
