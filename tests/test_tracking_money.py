@@ -15,6 +15,7 @@ from conftest import sample_system
 import netkit
 from netkit.change.apply import apply_changes
 from netkit.change.changeset import Changeset
+from netkit.finance.risk_share import ShareDesign
 from netkit.tracking.money import money_diff
 
 RISE = Changeset.of([{"scale_flows": {"pathway": "mh-crisis", "factor": 1.3}}],
@@ -24,7 +25,9 @@ CAUSE = "event 1 (81 flows of mh-crisis scaled × 1.3 (10,830 → 14,079 patient
 
 def partner_set(nets: dict, system_net: float, investment: float | None = None):
     orgs = pd.DataFrame({"id": list(nets), "net": list(nets.values())})
-    share = SimpleNamespace(investment={"amount": investment} if investment else None)
+    share = SimpleNamespace(investment={"amount": investment} if investment else None,
+                            transfers=pd.DataFrame(columns=["payer", "payee", "amount", "rule"]))
+    share.by_pair = lambda: ShareDesign.by_pair(share)  # the design's own sum, on these rows
     scope = SimpleNamespace(members=lambda: {},
                             organisations=pd.DataFrame({"id": list(nets),
                                                         "name": [f"{o} Trust" for o in nets]}))

@@ -386,12 +386,8 @@ def _transfers(design) -> pd.DataFrame:
     """Who pays whom under a risk-and-gain-share design (``PartnerSet.risk_share``, or
     `netkit.finance.risk_share.design_share` called directly): every rule's transfers summed
     per payer and payee, to the penny."""
-    empty = pd.DataFrame(columns=["payer", "payee", "amount"])
-    table = design.transfers
-    if not len(table):
-        return empty
-    summed = table.groupby(["payer", "payee"], sort=True)["amount"].sum().round(2)
-    return summed.astype("float64").reset_index()
+    pairs = design.by_pair()
+    return pairs.assign(amount=pairs["amount"].round(2)) if len(pairs) else pairs
 
 
 def _design_at(system: System, opp, scope, basis=None):

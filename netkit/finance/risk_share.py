@@ -150,6 +150,14 @@ class ShareDesign:
     def to_frame(self) -> pd.DataFrame:
         return self.transfers
 
+    def by_pair(self) -> pd.DataFrame:
+        """``payer, payee, amount``: every rule's transfers summed per pair, pairs in order
+        (who pays whom in all; the tracker and the settlement on actuals compare these)."""
+        if not len(self.transfers):
+            return pd.DataFrame(columns=["payer", "payee", "amount"])
+        summed = self.transfers.groupby(["payer", "payee"], sort=True)["amount"].sum()
+        return summed.astype("float64").reset_index()
+
     def records(self) -> list[dict]:
         """The transfers as JSON rows ``{payer, payee, amount, rule}``."""
         return [{"payer": p, "payee": q, "amount": float(a), "rule": r} for p, q, a, r in

@@ -304,10 +304,10 @@ def money_diff(before, after, result=None, events=None, systems=None) -> MoneyCh
 def _payments(ps) -> pd.Series:
     """(payer, payee) → £ a year the risk-and-gain-share moves between them."""
     share = getattr(ps, "risk_share", None)
-    transfers = getattr(share, "transfers", None)
-    if transfers is None or not len(transfers):
+    pairs = share.by_pair() if share is not None else []
+    if not len(pairs):
         return pd.Series(dtype="float64")
-    return transfers.groupby(["payer", "payee"])["amount"].sum().astype("float64")
+    return pairs.set_index(["payer", "payee"])["amount"]
 
 
 def _payment_changes(before, after) -> list[dict]:
