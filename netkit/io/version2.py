@@ -27,6 +27,7 @@ from netkit.model.schema import (
     MONEY_CEILING,
     POPULATION_PREFIX,
     SERVICE_CATEGORIES,
+    unit_words,
 )
 
 __all__ = ["check_version_2_references", "check_finance", "check_contract_services",
@@ -224,8 +225,7 @@ def check_service_stays(services: pd.DataFrame, rows: pd.Series, label: str,
               f"is negative (expected {_STAY})")
     if "unit" not in services:
         return
-    unit = services["unit"].astype(object).where(services["unit"].notna(), "").astype(str)
-    words = unit.str.strip().str.lower()
+    words = unit_words(services)
     unknown = (words != "") & ~words.isin(DAY_UNITS + CONTACT_UNITS)
     near = unknown & words.map(lambda w: bool(_near_day(w)))
     _flag(problems, label, rows, services["unit"], near, "unit",

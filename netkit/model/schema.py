@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # the command line reads this module for its help text: no pa
 __all__ = [
     "DAY_UNITS",
     "counted_in_days",
+    "unit_words",
     "MONEY_CEILING",
     "COUNT_CEILING",
     "HOME",
@@ -268,5 +269,17 @@ def counted_in_days(services) -> "np.ndarray":
 
     if "unit" not in services:
         return np.zeros(len(services), dtype=bool)
+    return unit_words(services).isin(DAY_UNITS).to_numpy()
+
+
+def unit_words(services) -> pd.Series:
+    """Each service's ``unit`` as netkit reads it: trimmed, lower case, "" where blank.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> unit_words(pd.DataFrame({"unit": [" Bed Days", None]})).tolist()
+    ['bed days', '']
+    """
     unit = services["unit"].astype(object).where(services["unit"].notna(), "")
-    return unit.astype(str).str.strip().str.lower().isin(DAY_UNITS).to_numpy()
+    return unit.astype(str).str.strip().str.lower()
