@@ -139,3 +139,48 @@ def test_a_workbook_cites_its_sheets(tmp_path):
     ps = netkit.find_partners(netkit.load_system(book), "frailty")
     assert _by_id(ps, "reason_sources")["ACUTE"][0] == [
         {"file": "tiny.xlsx, sheet flows", "rows": [5, 7, 9, 11]}]
+
+
+@pytest.mark.parametrize("sample", ["tiny", "riverside", "metro", "shire"])
+def test_the_scope_flows_input_rows_by_lookup_are_those_matched_by_value(sample):
+    """A scope knows which system flow each of its flows is (``flow_rows``), so its input
+    rows are a lookup; matching the flows by pathway, source, target and place, as for a
+    scope put together without them, gives the same rows in the same order."""
+    from dataclasses import replace
+
+    from netkit.partners.scope import find_scope
+    from netkit.partners.sources import _scope_flow_rows
+
+    system = netkit.load_system(netkit.sample_path(sample))
+    rows = system.input_rows["flows"][1]
+    for opportunity in system.opportunities:
+        scope = find_scope(system, system.opportunity(opportunity))
+        assert len(scope.flow_rows) == len(scope.flows)
+        looked_up = _scope_flow_rows(system, scope, rows)
+        matched = _scope_flow_rows(system, replace(scope, flow_rows=None), rows)
+        assert looked_up.equals(matched), opportunity.id
+        assert set(rows[scope.flow_rows]) <= set(looked_up["row"])
+
+
+@pytest.mark.parametrize("by", ["lookup", "value"])
+def test_scope_flow_rows_by_hand(by):
+    """Flows 0 and 2 are in scope. Flow 0 has a place, so every input flow of its pathway,
+    source and target counts (flow 1, which has none); flow 2 has none, so flow 5, of its
+    pathway, source and target but with a place, does not. Flow 3 is of another pathway."""
+    from types import SimpleNamespace
+
+    import numpy as np
+    import pandas as pd
+
+    from netkit.partners.sources import _scope_flow_rows
+
+    flows = pd.DataFrame({"pathway": ["p", "p", "p", "q", "p", "p"],
+                          "source": ["A", "A", "B", "A", "C", "B"],
+                          "target": ["B", "B", "C", "B", "D", "C"],
+                          "place": ["X", None, None, "X", "Y", "Z"],
+                          "patients": [10.0, 5.0, 3.0, 1.0, 2.0, 4.0]})
+    scope = SimpleNamespace(pathways=("p",), flows=flows.loc[[0, 2]].reset_index(drop=True),
+                            flow_rows=np.array([0, 2]) if by == "lookup" else None)
+    found = _scope_flow_rows(SimpleNamespace(flows=flows), scope, np.arange(2, 8))
+    assert found["row"].tolist() == [2, 4, 3]
+    assert found["patients"].tolist() == [10.0, 3.0, 5.0]

@@ -88,6 +88,9 @@ class Scope:
         The flows of the opportunity's pathways in its places before the intervention's scope
         was cut from them: the money follows diverted patients along all of them (their later
         care, and the referrals that bring them), whatever the scope.
+    flow_rows : ndarray or None
+        For each row of ``flows``, the system's flow it is (its label in ``system.flows``), so
+        that a flow's input row is a lookup; None where the scope was put together otherwise.
     """
 
     opportunity: Opportunity
@@ -102,6 +105,7 @@ class Scope:
     included: tuple = ()
     entering: float | None = None
     pathway_flows: pd.DataFrame | None = None
+    flow_rows: np.ndarray | None = None
 
     def __repr__(self) -> str:
         """One line: what this is and its size (the tables are in the attributes)."""
@@ -441,8 +445,10 @@ def find_scope(system: System, opportunity: Opportunity,
         weights = place_weights(system, flows, opportunity.places)
         flows = flows[weights > 0].assign(patients=flows["patients"].to_numpy()[weights > 0]
                                           * weights[weights > 0])
+    system_rows = flows.index.to_numpy()
     pathway_flows = flows.reset_index(drop=True)
     flows, extent, entering = intervention_flows(system, opportunity, pathway_flows)
+    flow_rows = system_rows[flows.index.to_numpy()]
     flows = flows.reset_index(drop=True)
 
     activity = service_activity(flows)
@@ -497,6 +503,6 @@ def find_scope(system: System, opportunity: Opportunity,
     scope = Scope(opportunity, tuple(pathway_ids), flows,
                   services.sort_values("id", kind="mergesort").reset_index(drop=True),
                   organisations, dict(represent), seat_table, duties, extent, included, entering,
-                  pathway_flows)
+                  pathway_flows, flow_rows)
     scope.kept(system, "responsible", lambda *_: who)  # the criteria split spend by them too
     return scope

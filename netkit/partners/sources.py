@@ -163,29 +163,41 @@ def _scope_flow_rows(system: System, scope: Scope, rows: np.ndarray) -> pd.DataF
     flows = flows[isin(flows["pathway"], list(scope.pathways))]
     keyed = flows[["pathway", "source", "target", "place", "patients"]].assign(
         row=rows[flows.index.to_numpy()], place=flows["place"].fillna("").astype(str))
-    wanted = scope.flows[["pathway", "source", "target"]].assign(
-        place=scope.flows["place"].fillna("").astype(str)).drop_duplicates()
-    # the merges as lookups of integer keys (``wanted`` has each key once, so an inner merge
-    # keeps the matching input flows in their order): merging on text took 2-4 s nationally
-    keys = ["pathway", "source", "target", "place"]
-    have, want = _joint_keys(keyed, wanted, keys)
-    exact = keyed[np.isin(have, want)]
-    loose_wanted = wanted[(wanted["place"] != "").to_numpy()]
-    have, want = _joint_keys(keyed, loose_wanted, keys[:3])
-    loose = keyed[np.isin(have, want)]
-    return pd.concat([exact, loose]).drop_duplicates("row").reset_index(drop=True)
+    # the merges as lookups of integer keys (an inner merge on keys each wanted once keeps the
+    # matching input flows in their order): merging on text took 2-4 s nationally
+    at = (flows.index.get_indexer(scope.flow_rows) if scope.flow_rows is not None
+          else np.array([-1]))
+    if len(at) and at.min() >= 0:  # the scope's flows are rows of these: their keys are here
+        loose, exact = _keys(keyed, ["pathway", "source", "target", "place"])
+        placed = at[keyed["place"].to_numpy()[at] != ""]
+        exact, loose = np.isin(exact, exact[at]), np.isin(loose, loose[placed])
+    else:
+        wanted = scope.flows[["pathway", "source", "target"]].assign(
+            place=scope.flows["place"].fillna("").astype(str)).drop_duplicates()
+        keys = ["pathway", "source", "target", "place"]
+        have, want = _joint_keys(keyed, wanted, keys)
+        exact = np.isin(have, want)
+        have, want = _joint_keys(keyed, wanted[(wanted["place"] != "").to_numpy()], keys[:3])
+        loose = np.isin(have, want)
+    return pd.concat([keyed[exact], keyed[loose]]).drop_duplicates("row").reset_index(drop=True)
+
+
+def _keys(frame: pd.DataFrame, columns: list) -> tuple[np.ndarray, np.ndarray]:
+    """One integer per row for its values in all ``columns`` but the last, and one for all
+    of them (equal values, equal integers)."""
+    key = np.zeros(len(frame), dtype="int64")
+    for column in columns:
+        before = key
+        codes, labels = pd.factorize(frame[column])
+        key, _ = pd.factorize(key * (len(labels) + 1) + (codes + 1))
+    return before, key
 
 
 def _joint_keys(left: pd.DataFrame, right: pd.DataFrame, columns: list) -> tuple:
     """One integer per row of each frame standing for its values in ``columns`` (equal
     values, equal integers across the two frames)."""
-    n = len(left)
-    key = np.zeros(n + len(right), dtype="int64")
-    for column in columns:
-        codes, labels = pd.factorize(pd.concat([left[column], right[column]],
-                                               ignore_index=True))
-        key, _ = pd.factorize(key * (len(labels) + 1) + (codes + 1))
-    return key[:n], key[n:]
+    key = _keys(pd.concat([left[columns], right[columns]], ignore_index=True), columns)[1]
+    return key[:len(left)], key[len(left):]
 
 
 def partner_sources(system: System, scope: Scope, pairs: pd.DataFrame,
