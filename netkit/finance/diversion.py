@@ -106,7 +106,7 @@ def _removed(flows: pd.DataFrame, from_ids) -> pd.DataFrame:
     from scipy.sparse.linalg import spsolve
 
     place, payer = _column(flows, "place"), _column(flows, "commissioner")
-    group, groups = pd.factorize(flows["pathway"].astype(str) + "\x1f" + place + "\x1f" + payer)
+    group = _groups([flows["pathway"].astype(str), place, payer])
     src, tgt = flows["source"].to_numpy(dtype=object), flows["target"].to_numpy(dtype=object)
     ends, names = pd.factorize(np.concatenate([src, tgt]))
     n = len(flows)
@@ -122,7 +122,8 @@ def _removed(flows: pd.DataFrame, from_ids) -> pd.DataFrame:
     leaving = np.bincount(s_node[~s_home], patients[~s_home], size).astype(float)
     base = np.maximum(arriving, leaving)
     node_name = names[np.where(nodes >= 0, nodes % width, 0)]
-    in_from = np.isin(node_name, from_ids) & (nodes >= 0)
+    in_from = pd.Index(names).isin(from_ids)[np.where(nodes >= 0, nodes % width, 0)] \
+        & (nodes >= 0)  # by name, once each: np.isin on the nodes' text took 0.27 s nationally
     inner = ~s_home & ~t_home
     q = sparse.csr_matrix((patients[inner] / base[s_node[inner]],
                            (s_node[inner], t_node[inner])), shape=(size, size))
@@ -141,13 +142,28 @@ def _removed(flows: pd.DataFrame, from_ids) -> pd.DataFrame:
     stay = q.diagonal()
     keep = (nodes >= 0) & (visits > 1e-12)
     group_of = np.where(nodes >= 0, nodes // width, 0)
-    parts = [g.split("\x1f") for g in groups]
-    place_of = np.array([p[1] for p in parts], dtype=object)
-    payer_of = np.array([p[2] for p in parts], dtype=object)
+    first = np.unique(group, return_index=True)[1]  # each group's first flow: its place, payer
+    place_of, payer_of = place.to_numpy(dtype=object)[first], payer.to_numpy(dtype=object)[first]
     return pd.DataFrame({"place": place_of[group_of[keep]],
                          "commissioner": payer_of[group_of[keep]], "service": node_name[keep],
                          "patients": -visits[keep] * (1 - stay[keep]),
                          "contacts": -visits[keep], "entering": entering[keep]})
+
+
+def _groups(columns: list) -> np.ndarray:
+    """Codes for the distinct combinations of some columns' values, numbered in order of
+    first appearance (as `pandas.factorize` numbers one column's values).
+
+    Examples
+    --------
+    >>> _groups([pd.Series(["a", "b", "a", "b"]), pd.Series(["x", "y", "x", "x"])]).tolist()
+    [0, 1, 0, 2]
+    """
+    key = np.zeros(len(columns[0]), dtype=np.int64)
+    for column in columns:
+        codes, labels = pd.factorize(column)
+        key, _ = pd.factorize(key * (len(labels) + 1) + (codes + 1))
+    return key
 
 
 def _column(flows: pd.DataFrame, name: str) -> pd.Series:
