@@ -68,6 +68,12 @@ def _records(frame):
     return [tuple(r) for r in frame.itertuples(index=False)]
 
 
+def _without_numbers(frame):
+    """The rows with their decimal columns left out (compared to a tolerance instead)."""
+    return _records(frame[[c for c in frame.columns
+                           if not pd.api.types.is_float_dtype(frame[c])]])
+
+
 _ORGS = ["ICB", "LA", "ICB2", "A", "B", "C", "D", "E"]
 _AMOUNTS = st.one_of(st.just(0.0), st.just(0.004), st.integers(-50_000, 50_000).map(float),
                      st.floats(-1e5, 1e5, allow_nan=False).map(lambda x: round(x, 2)))
@@ -101,8 +107,13 @@ def test_vectorised_routing_matches_the_loop(case):
     flows, loose = st_mod._along_contracts(by_rule, hubs, contracts, collar)
     expected, expected_loose = _along_loop(by_rule, hubs, contracts, collar)
     assert loose == expected_loose
-    assert _records(flows) == _records(expected) or (
-        str(_records(flows)) == str(_records(expected)))  # NaN parts compare by their text
+    # a payment split by weight is worked out in another order than the loop, so it can differ
+    # in its last bit (0.22222222222222227 against 0.22222222222222224); the rest is exact
+    assert _without_numbers(flows) == _without_numbers(expected)
+    for column in flows.columns:
+        if pd.api.types.is_float_dtype(flows[column]):
+            assert flows[column].tolist() == pytest.approx(
+                expected[column].tolist(), rel=1e-12, abs=1e-9, nan_ok=True), column
     if len(expected):
         # netting adds a pair's flows in another order than the loop, so a sum can differ in
         # its last bit (3.000000000000001 against 3.0); JSON rounds money to pence
