@@ -94,8 +94,8 @@ def divert(flows: pd.DataFrame, services: pd.DataFrame, shift) -> pd.DataFrame:
     keys = ["place", "commissioner", "service"]
     out = pd.concat([removed.drop(columns="entering"), received], ignore_index=True)
     out = out.groupby(keys, as_index=False, sort=True)[["patients", "contacts"]].sum()
-    out["diverted"] = pd.MultiIndex.from_frame(out[["place", "commissioner"]]).map(
-        diverted.to_dict()).to_numpy(dtype=float)
+    out["diverted"] = diverted.reindex(pd.MultiIndex.from_frame(
+        out[["place", "commissioner"]])).to_numpy(dtype=float)
     return out
 
 

@@ -420,8 +420,16 @@ def _with_commissioner(system: System, flows: pd.DataFrame) -> tuple[pd.DataFram
     def text(values: pd.Series) -> pd.Series:
         return values.astype(object).where(values.notna(), "").astype(str)
 
-    payer = (text(found["commissioner"]) + ";" + text(council)).str.strip(";")
-    return flows.assign(commissioner=payer.to_numpy()), int((found["basis"] == "contract").sum())
+    # "ICB;COUNCIL" written once per distinct pair (a few), not once per flow
+    first, firsts = pd.factorize(text(found["commissioner"]))
+    second, seconds = pd.factorize(text(council))
+    pairs, where = np.unique(first.astype(np.int64) * max(len(seconds), 1) + second,
+                             return_inverse=True)
+    words = np.array([(firsts[p // max(len(seconds), 1)] + ";"
+                       + seconds[p % max(len(seconds), 1)]).strip(";") for p in pairs.tolist()],
+                     dtype=object)
+    return (flows.assign(commissioner=words[where.ravel()]),
+            int((found["basis"] == "contract").sum()))
 
 
 def _marginal(system: System, rows: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
@@ -483,7 +491,7 @@ def _organisation_table(orgs: np.ndarray, money: ServiceMoney, central: dict, sa
     frame["capacity_releasing"] = central["org_capacity_releasing"][0]
     net = frame["net"].to_numpy()
     frame["net_low"], frame["net_high"] = _range(sampled["org_net"] if sampled else None, net)
-    frame["p_loss"] = ((sampled["org_net"] < -0.5).mean(axis=0) if sampled
+    frame["p_loss"] = ((sampled["org_net"].T < -0.5).mean(axis=1) if sampled  # along rows
                        else (net < -0.5).astype(float))
     frame = frame[_ORG_COLUMNS]
     return frame.astype({c: "float64" for c in _ORG_COLUMNS if c != "id"})
