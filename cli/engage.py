@@ -8,6 +8,7 @@ from netkit.cli.app import cli
 from .commands import _load
 from .options import (
     check_outputs,
+    draws_option,
     output_options,
     partner_options,
     partner_settings,
@@ -42,8 +43,9 @@ def _cadence(given) -> dict:
 @click.option("--cadence", multiple=True, metavar="NAME=HOW-OFTEN",
               help="Change a default cadence (board=monthly, working_group=fortnightly, "
                    "involve=quarterly, inform='at milestones'); repeat for several.")
+@draws_option
 @partner_options
-def engage(path, opportunity_id, fmt, output, force, cadence, **settings):
+def engage(path, opportunity_id, fmt, output, force, cadence, draws, **settings):
     """The engagement pack for an opportunity: the board summary (verdict, partners and why,
     the money with its range, what the board is asked to agree), a RACI per workstream, the
     engagement plan by tier, the stakeholder map and the risk-and-gain-share.
@@ -54,6 +56,7 @@ def engage(path, opportunity_id, fmt, output, force, cadence, **settings):
       netkit engage sample_networks/riverside -O frailty-admissions -o frailty-pack.docx
       netkit engage sample_networks/riverside -O frailty-admissions -o pack.html \\
           --cadence board=six-weekly
+      netkit engage generated/england -O national-frailty-admissions --draws 0
 
     The format follows the output file's ending (.md, .html, .docx, .xlsx) unless --format
     says otherwise. Word output needs python-docx (pip install 'netkit[engage]').
@@ -70,7 +73,7 @@ def engage(path, opportunity_id, fmt, output, force, cadence, **settings):
     if fmt == "docx":
         require_docx()
     pack = netkit.engagement_pack(_load(path), opportunity_id, cadence=_cadence(cadence),
-                                  **partner_settings(settings))
+                                  draws=draws, **partner_settings(settings))
     if fmt == "markdown":
         write_text(pack.to_markdown(), output)
     elif fmt == "html":

@@ -19,7 +19,7 @@ from netkit.model.opportunity import (
 )
 from netkit.model.rule_packs import packs_in_words
 
-__all__ = ["output_options", "partner_options", "system_path", "emit", "write_text", "warn",
+__all__ = ["output_options", "partner_options", "draws_option", "system_path", "emit", "write_text", "warn",
            "partner_settings", "disclosure_option", "check_outputs", "saving_to", "TargetPath",
            "choose_format", "picture_option", "write_bytes", "not_an_opportunity", "ENDINGS",
            "as_flags", "occupied", "picture_target", "progress_option"]
@@ -389,6 +389,16 @@ def partner_options(func):
     for option in reversed(options):
         func = option(func)
     return func
+
+
+def draws_option(func):
+    """``--draws N``: the Monte Carlo draws behind the money's ranges, the same on every
+    command that reports them."""
+    return click.option(
+        "--draws", type=click.IntRange(min=0), default=1000, show_default=True, metavar="N",
+        help="Monte Carlo draws behind the money's ranges and chances of loss; 0 gives the "
+             "central figures alone (no ranges), quicker on a national system. The partners "
+             "and tiers do not depend on it.")(func)
 
 
 def partner_settings(kwargs: dict) -> dict:

@@ -11,6 +11,7 @@ from .options import (
     emit,
     not_an_opportunity,
     output_options,
+    draws_option,
     partner_options,
     partner_settings,
     picture_option,
@@ -70,11 +71,7 @@ def opportunities(path, fmt, output):
 @click.option("--cap-at-capacity", is_flag=True,
               help="Cap the shift where a receiving service reaches its capacity (default: "
                    "cost it in full and warn, with the shortfall and its staff cost).")
-@click.option("--draws", type=click.IntRange(min=0), default=1000, show_default=True,
-              metavar="N",
-              help="Monte Carlo draws behind the money's ranges and chances of loss; 0 gives "
-                   "the central figures alone (no ranges), quicker on a national system. The "
-                   "partners and tiers do not depend on it.")
+@draws_option
 @click.option("--seats", default=None, metavar="default|none|FILE",
               help="Seats: many small organisations of one kind in one place take part as one "
                    "partner (default: the rules and the system's seats.csv; none: every "

@@ -126,3 +126,27 @@ def test_engage_is_in_the_help_after_partners():
     assert commands[commands.index("partners") + 1:commands.index("partners") + 3] == \
         ["explain", "engage"]
     assert "Word output needs python-docx" in run("engage", "--help").stdout
+
+
+RIVERSIDE = str(netkit.sample_path("riverside"))
+
+
+def test_draws_zero_says_no_range_was_worked_out_rather_than_a_range_of_one_figure():
+    drawn = run("engage", RIVERSIDE, "-O", "frailty-admissions")
+    central = run("engage", RIVERSIDE, "-O", "frailty-admissions", "--draws", "0")
+    assert drawn.exit_code == central.exit_code == 0, central.output
+    assert "The system gains £1.7m a year (range £1.6m to £1.9m, over unit costs only" \
+        in drawn.stdout
+    assert "The system gains £1.7m a year (range not computed: no Monte Carlo draws were " \
+        "asked for)." in central.stdout
+    assert "| NHS Riverside Integrated Care Board (ICB-RIV) | £2.5m | not computed |" \
+        in central.stdout
+    assert "| Riverside University Hospitals NHS Foundation Trust (ACU-RIV) | -£1.3m | " \
+        "not computed |" not in drawn.stdout
+    assert "the money's ranges were not drawn (0 Monte Carlo draws asked for)" in central.stdout
+
+
+def test_engage_draws_must_not_be_negative():
+    result = run("engage", TINY, "-O", "frailty", "--draws", "-1")
+    assert result.exit_code == 2
+    assert "Invalid value for '--draws': -1 is not in the range x>=0." in result.output

@@ -36,6 +36,9 @@ def money_words(money: dict | None) -> str:
     --------
     >>> money_words({"low": None, "central": -40000.0, "high": None})
     'The system loses £40,000 a year (range not computed).'
+    >>> money_words({"low": None, "central": 9e5, "high": None,
+    ...              "why": "no Monte Carlo draws were asked for"})
+    'The system gains £900,000 a year (range not computed: no Monte Carlo draws were asked for).'
     >>> money_words({"low": 1.6e6, "central": 1.7e6, "high": 1.9e6,
     ...              "covers": "over unit costs only, not whether the shift happens"})
     'The system gains £1.7m a year (range £1.6m to £1.9m, over unit costs only, not whether the shift happens).'
@@ -51,7 +54,7 @@ def money_words(money: dict | None) -> str:
     central = money["central"]
     verb = "gains" if central >= 0 else "loses"
     if money.get("low") is None or money.get("high") is None:
-        span = "range not computed"
+        span = "range not computed" + (f": {money['why']}" if money.get("why") else "")
     else:
         span = _span(money["low"], money["high"], central)
         if money.get("covers"):

@@ -105,11 +105,15 @@ def _number(value) -> float | None:
 
 def money_of(ps, verdict: dict | None) -> dict | None:
     """The system's net £ a year under the shift as ``low, central, high`` (``low`` and
-    ``high`` ``None`` where no range is computed), or ``None`` without a shift."""
+    ``high`` ``None`` where no range is computed, with ``why`` where that is known), or
+    ``None`` without a shift."""
     inc = ps.incentives
     if inc is None:
         return None
     central = float(inc.system_net)
+    if (getattr(inc, "settings", None) or {}).get("draws", 1) == 0:  # central figures alone
+        return {"low": None, "central": central, "high": None,
+                "why": "no Monte Carlo draws were asked for"}
     low = _number(getattr(inc, "system_net_low", None))
     high = _number(getattr(inc, "system_net_high", None))
     at_stake = (verdict or {}).get("at_stake") or {}
