@@ -58,22 +58,47 @@ def test_blocks_of_draws_give_the_figures_of_all_at_once(monkeypatch, ranged, bl
         np.testing.assert_allclose(got[key], want[key], rtol=1e-12, atol=1e-6, err_msg=key)
 
 
-def test_blocks_do_not_change_a_single_bit(monkeypatch):
-    money, shift = _money(5, services=200), SimpleNamespace(fraction=0.3, range=None)
-    whole = draws_module.draws(money, shift, 1000, seed=0, spread=0.2, cap=False)
-    monkeypatch.setattr(positions, "_BLOCK_BYTES", 40 * 200 * 8)
-    blocked = draws_module.draws(money, shift, 1000, seed=0, spread=0.2, cap=False)
-    assert len(draw_blocks(1000, 200)) == 25
-    for key in ("org_net", "system_net", "released"):
+@pytest.mark.parametrize("services, count", [(3001, 1001), (10_000, 333), (200, 1000)])
+@pytest.mark.parametrize("ranged", [False, True], ids=["one fraction", "fraction drawn"])
+def test_blocks_do_not_change_a_single_bit(monkeypatch, services, count, ranged):
+    """Each draw's sums are numpy's along its own row: the same bits whatever the blocks
+    (a BLAS product's threads split the draws at sizes like these, and changed the last bit)."""
+    money = _money(5, services=services, organisations=40)
+    shift = SimpleNamespace(fraction=0.3, range=(0.1, 0.5) if ranged else None)
+    whole = draws_module.draws(money, shift, count, seed=0, spread=0.2, cap=True)
+    monkeypatch.setattr(positions, "_BLOCK_BYTES", 24 * services * 8)
+    blocked = draws_module.draws(money, shift, count, seed=0, spread=0.2, cap=True)
+    assert len(draw_blocks(count, services)) == -(-count // 24)
+    for key in ("org_net", "system_net", "released", "fractions"):
         np.testing.assert_array_equal(blocked[key], whole[key], err_msg=key)
 
 
-def test_no_cost_spread_keeps_the_stated_costs():
-    money, shift = _money(8), SimpleNamespace(fraction=0.5, range=None)
-    out = draws_module.draws(money, shift, 16, seed=0, spread=0.0, cap=False)
-    want = _oracle(money, shift, 16, 0, 0.0)
-    np.testing.assert_allclose(out["org_net"], want["org_net"], rtol=1e-12, atol=1e-6)
-    assert np.ptp(out["system_net"]) == 0
+@pytest.mark.parametrize("ranged", [False, True], ids=["one fraction", "fraction drawn"])
+def test_no_cost_spread_keeps_the_stated_costs(monkeypatch, ranged):
+    monkeypatch.setattr(positions, "_BLOCK_BYTES", 8 * 60 * 8)
+    money = _money(8)
+    shift = SimpleNamespace(fraction=0.5, range=(0.2, 0.9) if ranged else None)
+    out = draws_module.draws(money, shift, 37, seed=0, spread=0.0, cap=False)
+    want = _oracle(money, shift, 37, 0, 0.0)
+    for key in ("org_net", "system_net", "released"):
+        np.testing.assert_allclose(out[key], want[key], rtol=1e-12, atol=1e-6, err_msg=key)
+    if not ranged:
+        assert np.ptp(out["system_net"]) == 0
+
+
+def test_a_capped_fraction_is_used_in_every_block(monkeypatch):
+    """With ``cap``, a fraction past a receiving service's capacity is held at it in every
+    block of draws, as `fraction_cap` gives it."""
+    from netkit.finance.positions import fraction_cap
+
+    monkeypatch.setattr(positions, "_BLOCK_BYTES", 8 * 60 * 8)
+    money = _money(9)
+    shift = SimpleNamespace(fraction=0.8, range=(0.5, 1.0))
+    out = draws_module.draws(money, shift, 50, seed=4, spread=0.2, cap=True)
+    assert out["fractions"].max() == fraction_cap(money, np.array([1.0]))[0] < 0.5
+    rng = np.random.default_rng(4)
+    drawn = rng.triangular(0.5, 0.8, 1.0, 50)
+    np.testing.assert_array_equal(out["fractions"], fraction_cap(money, drawn))
 
 
 @settings(max_examples=40, deadline=None)

@@ -301,8 +301,8 @@ def _to_organisations(money: ServiceMoney, weights: np.ndarray | None = None):
 #: The draws are worked in blocks of rows: about 16 MB of a block's cost factors, so that a
 #: block stays in the processor's cache and in memory the allocator reuses, instead of five
 #: draws × services arrays of 380 MB each nationally (48,067 services × 1,000 draws; fresh
-#: memory is what cost the time). A multiple of 8 draws, so that BLAS sums each draw's costs
-#: as it does in one go (checked bit for bit on 48,067 services).
+#: memory is what cost the time). Each draw's sums are numpy's over its own row, so the
+#: figures do not depend on the blocks (nor on how many threads a BLAS library would use).
 _BLOCK_BYTES = 16_000_000
 
 
@@ -359,7 +359,7 @@ def simulate(money: ServiceMoney, fractions: np.ndarray, cost_factor=None
         at = fractions[start:stop]
         if one:
             factor = np.ones((stop - start, n)) if factor is None else factor
-            cost, system_cost[start:stop] = factor, factor @ base
+            cost, system_cost[start:stop] = factor, (factor * base).sum(axis=1)
         else:
             cost = _base_cost(money, at)
             cost = cost * factor if factor is not None else cost
@@ -367,7 +367,7 @@ def simulate(money: ServiceMoney, fractions: np.ndarray, cost_factor=None
         # the services' draws side by side in memory for the sparse product
         np.subtract(flows[:, None] * at[None, :], to_org @ np.ascontiguousarray(cost.T),
                     out=org_net[:, start:stop])
-        released[start:stop] = (factor @ released_unit if factor is not None
+        released[start:stop] = ((factor * released_unit).sum(axis=1) if factor is not None
                                 else released_unit.sum()) * at
     return {"org_net": org_net.T, "system_net": -system_cost, "released": released}
 
