@@ -184,3 +184,23 @@ def test_scope_flow_rows_by_hand(by):
     found = _scope_flow_rows(SimpleNamespace(flows=flows), scope, np.arange(2, 8))
     assert found["row"].tolist() == [2, 4, 3]
     assert found["patients"].tolist() == [10.0, 3.0, 5.0]
+
+
+def test_a_scope_whose_rows_are_not_its_flows_is_matched_by_value():
+    """A scope cut down after it was found (its ``flow_rows`` no longer its flows) is
+    matched by value, not by rows that now belong to other flows."""
+    from dataclasses import replace
+
+    from netkit.partners.scope import find_scope
+    from netkit.partners.sources import _positions, _scope_flow_rows
+
+    system = netkit.load_system(netkit.sample_path("riverside"))
+    scope = find_scope(system, system.opportunity("frailty-admissions"))
+    cut = replace(scope, flows=scope.flows.iloc[::2].reset_index(drop=True))
+    shifted = replace(scope, flow_rows=scope.flow_rows[::-1].copy())
+    flows = system.flows
+    assert _positions(flows, scope) is not None
+    assert _positions(flows, cut) is None and _positions(flows, shifted) is None
+    rows = system.input_rows["flows"][1]
+    assert _scope_flow_rows(system, cut, rows).equals(
+        _scope_flow_rows(system, replace(cut, flow_rows=None), rows))

@@ -451,8 +451,9 @@ def _service_table(system: System, services: pd.DataFrame, diverted: pd.DataFram
     marginal, source = _marginal(system, rows)
     in_scope = services.set_index("id")["activity"]
     # each service's contacts in the whole system, worked out once per system (the flows
-    # touching these services alone took 0.8 s a query nationally)
-    total = kept(system, ("activity",), lambda s: service_activity(s.flows))
+    # touching these services alone took 0.8 s a query nationally; the two add a service's
+    # pathways in their own orders, so they can differ in the last bit)
+    total = kept(system, ("finance", "activity"), lambda s: service_activity(s.flows))
     total = total.reindex(change.index).fillna(0.0).to_numpy()
     capacity = rows["capacity"].to_numpy(dtype=float)
     table = pd.DataFrame({

@@ -157,17 +157,19 @@ def _grouped(frame: pd.DataFrame, table: str, figure: str, out: dict) -> None:
 
 
 def _scope_flow_rows(system: System, scope: Scope, rows: np.ndarray) -> pd.DataFrame:
-    """The input flows behind the scope's flows: matched on pathway, source, target and place
-    (on pathway, source and target where the scope gave a flow a place the input did not)."""
+    """The input flows behind the scope's flows: matched on pathway, source, target and place,
+    and, for a scope flow with a place, every input flow of its pathway, source and target.
+    Where the scope knows its flows' rows (``flow_rows``, as `find_scope` gives them; it never
+    changes a flow's place) the keys are looked up there; else the scope's flows are matched
+    by value."""
     flows = system.flows
     flows = flows[isin(flows["pathway"], list(scope.pathways))]
     keyed = flows[["pathway", "source", "target", "place", "patients"]].assign(
         row=rows[flows.index.to_numpy()], place=flows["place"].fillna("").astype(str))
     # the merges as lookups of integer keys (an inner merge on keys each wanted once keeps the
     # matching input flows in their order): merging on text took 2-4 s nationally
-    at = (flows.index.get_indexer(scope.flow_rows) if scope.flow_rows is not None
-          else np.array([-1]))
-    if len(at) and at.min() >= 0:  # the scope's flows are rows of these: their keys are here
+    at = _positions(flows, scope)
+    if at is not None:  # the scope's flows are rows of these: their keys are here
         loose, exact = _keys(keyed, ["pathway", "source", "target", "place"])
         placed = at[keyed["place"].to_numpy()[at] != ""]
         exact, loose = np.isin(exact, exact[at]), np.isin(loose, loose[placed])
@@ -182,10 +184,24 @@ def _scope_flow_rows(system: System, scope: Scope, rows: np.ndarray) -> pd.DataF
     return pd.concat([keyed[exact], keyed[loose]]).drop_duplicates("row").reset_index(drop=True)
 
 
+def _positions(flows: pd.DataFrame, scope: Scope) -> np.ndarray | None:
+    """Where the scope's flows are among ``flows`` (system flows), by its ``flow_rows``; None
+    where it has none, or they are not these flows (a scope cut down or from another system)."""
+    rows = getattr(scope, "flow_rows", None)
+    if rows is None or len(rows) != len(scope.flows) or not len(rows):
+        return None
+    at = flows.index.get_indexer(rows)
+    if at.min() < 0:
+        return None
+    same = all(np.array_equal(flows[c].to_numpy(dtype=object)[at],
+                              scope.flows[c].to_numpy(dtype=object)) for c in ("source", "target"))
+    return at if same else None
+
+
 def _keys(frame: pd.DataFrame, columns: list) -> tuple[np.ndarray, np.ndarray]:
     """One integer per row for its values in all ``columns`` but the last, and one for all
     of them (equal values, equal integers)."""
-    key = np.zeros(len(frame), dtype="int64")
+    key = before = np.zeros(len(frame), dtype="int64")
     for column in columns:
         before = key
         codes, labels = pd.factorize(frame[column])
