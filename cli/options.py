@@ -394,11 +394,21 @@ def partner_options(func):
 def draws_option(func):
     """``--draws N``: the Monte Carlo draws behind the money's ranges, the same on every
     command that reports them."""
+    def check(ctx, param, value):
+        from netkit.finance.draws import MIN_DRAWS
+
+        if 0 < value < MIN_DRAWS:
+            raise click.BadParameter(f"{value}: give 0 (the central figures alone, no ranges) "
+                                     f"or at least {MIN_DRAWS} draws; the 5th and 95th "
+                                     "percentiles of fewer rest on a handful of draws")
+        return value
+
     return click.option(
         "--draws", type=click.IntRange(min=0), default=1000, show_default=True, metavar="N",
-        help="Monte Carlo draws behind the money's ranges and chances of loss; 0 gives the "
-             "central figures alone (no ranges), quicker on a national system. The partners "
-             "and tiers do not depend on it.")(func)
+        callback=check,
+        help="Monte Carlo draws behind the money's ranges and chances of loss: 0 gives the "
+             "central figures alone (no ranges), quicker on a national system; else at least "
+             "100. The partners and tiers do not depend on it.")(func)
 
 
 def partner_settings(kwargs: dict) -> dict:

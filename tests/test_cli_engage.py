@@ -142,7 +142,9 @@ def test_draws_zero_says_no_range_was_worked_out_rather_than_a_range_of_one_figu
     assert "| NHS Riverside Integrated Care Board (ICB-RIV) | £2.5m | not computed |" \
         in central.stdout
     assert "| Riverside University Hospitals NHS Foundation Trust (ACU-RIV) | -£1.3m | " \
-        "not computed |" not in drawn.stdout
+        "not computed |" in central.stdout
+    assert "| Riverside University Hospitals NHS Foundation Trust (ACU-RIV) | -£1.3m | " \
+        "-£1.4m to -£1.1m |" in drawn.stdout
     assert "the money's ranges were not drawn (0 Monte Carlo draws asked for)" in central.stdout
 
 
@@ -150,3 +152,12 @@ def test_engage_draws_must_not_be_negative():
     result = run("engage", TINY, "-O", "frailty", "--draws", "-1")
     assert result.exit_code == 2
     assert "Invalid value for '--draws': -1 is not in the range x>=0." in result.output
+
+
+@pytest.mark.parametrize("command", ["engage", "partners"])
+def test_too_few_draws_for_a_range_are_a_usage_error(command):
+    result = run(command, TINY, "-O", "frailty", "--draws", "50")
+    assert result.exit_code == 2
+    assert ("Invalid value for '--draws': 50: give 0 (the central figures alone, no ranges) or "
+            "at least 100 draws; the 5th and 95th percentiles of fewer rest on a handful of "
+            "draws") in " ".join(result.output.split())

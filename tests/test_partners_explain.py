@@ -53,3 +53,18 @@ def test_draws_change_the_ranges_not_the_partners():
 def test_draws_must_be_a_whole_number(draws):
     with pytest.raises(netkit.OptionError, match=r"draws=.*: give a whole number of Monte Carlo"):
         netkit.find_partners(sample_system("tiny"), "frailty", draws=draws)
+
+
+@pytest.mark.parametrize("draws", [1, 99])
+def test_too_few_draws_for_a_range_are_refused(draws):
+    with pytest.raises(netkit.OptionError, match=rf"draws={draws}: give 0 \(the central figures "
+                       r"alone, no ranges\) or at least 100 Monte Carlo draws; the 5th and 95th "
+                       r"percentiles of fewer rest on a handful of draws"):
+        netkit.find_partners(sample_system("tiny"), "frailty", draws=draws)
+
+
+def test_a_hundred_draws_give_a_range():
+    found = netkit.find_partners(sample_system("riverside"), "stroke-early-discharge", draws=100)
+    assert found.options["draws"] == 100
+    money = found.incentives.organisations
+    assert (money["net_low"] < money["net"]).any()

@@ -16,8 +16,8 @@ import numpy as np
 
 from netkit.finance.positions import ServiceMoney, fraction_cap, simulate
 
-__all__ = ["DEFAULT_COST_SPREAD", "DEFAULT_DRAWS", "DEFAULT_SEED", "draws", "percentiles",
-           "triangular"]
+__all__ = ["DEFAULT_COST_SPREAD", "DEFAULT_DRAWS", "DEFAULT_SEED", "MIN_DRAWS", "check_draws",
+           "draws", "percentiles", "triangular"]
 
 #: Cost uncertainty: each service's unit and marginal cost is drawn within ±20% of the stated
 #: figure (triangular, most likely the stated one). Reasoning: unit costs from the National Cost
@@ -28,6 +28,32 @@ DEFAULT_COST_SPREAD = 0.2
 #: Monte Carlo draws and their seed (the same seed gives the same figures).
 DEFAULT_DRAWS = 1000
 DEFAULT_SEED = 0
+#: The fewest draws a partner query gives ranges from: the 5th and 95th percentiles of fewer
+#: would each rest on a handful of draws (one draw would give a "range" of one figure).
+MIN_DRAWS = 100
+
+
+def check_draws(draws) -> None:
+    """``draws`` is 0 (the central figures alone) or a whole number of at least `MIN_DRAWS`
+    (else `netkit.errors.OptionError`, saying so).
+
+    Examples
+    --------
+    >>> check_draws(0), check_draws(1000)
+    (None, None)
+    >>> check_draws(20)
+    Traceback (most recent call last):
+    ...
+    netkit.errors.OptionError: draws=20: give 0 (the central figures alone, no ranges) or at least 100 Monte Carlo draws; the 5th and 95th percentiles of fewer rest on a handful of draws
+    """
+    from netkit.errors import OptionError
+
+    if isinstance(draws, bool) or not isinstance(draws, int) or draws < 0:
+        raise OptionError(f"draws={draws!r}: give a whole number of Monte Carlo draws, 0 or more")
+    if 0 < draws < MIN_DRAWS:
+        raise OptionError(f"draws={draws!r}: give 0 (the central figures alone, no ranges) or "
+                          f"at least {MIN_DRAWS} Monte Carlo draws; the 5th and 95th "
+                          "percentiles of fewer rest on a handful of draws")
 
 
 def triangular(rng: np.random.Generator, low: float, mode: float, high: float, size):

@@ -23,7 +23,7 @@ from netkit._strings import plain_strings
 from netkit.errors import OpportunityError, OptionError, check_number, unknown_name
 from netkit.finance.gain_share import gain_share
 from netkit.finance.incentives import Incentives
-from netkit.finance.draws import DEFAULT_DRAWS
+from netkit.finance.draws import DEFAULT_DRAWS, check_draws
 from netkit.finance.incentives import incentives as compute_incentives
 from netkit.finance.risk_share import design_share
 from netkit.metrics.brokerage import roles_and_sole_brokers
@@ -190,8 +190,8 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
         (`netkit.compare`, `netkit.track`).
     draws : int
         Monte Carlo draws behind the money's ranges and chances of loss (default 1,000,
-        `netkit.finance.draws`). 0 gives the central figures alone (each range is its central
-        figure); the tiers do not depend on the draws.
+        `netkit.finance.draws`): 0 gives the central figures alone (each range is its central
+        figure), else at least 100; the tiers do not depend on the draws.
 
     Returns
     -------
@@ -275,8 +275,7 @@ def _check_counts(min_patients: float, stability: int, draws: int, groups: str) 
     """The query's numbers and grouping are ones it can use (else `OptionError`)."""
     if min_patients < 0 or stability < 0:
         raise OptionError("min_patients and stability must be ≥ 0")
-    if isinstance(draws, bool) or not isinstance(draws, int) or draws < 0:
-        raise OptionError(f"draws={draws!r}: give a whole number of Monte Carlo draws, 0 or more")
+    check_draws(draws)
     if groups not in GROUPINGS:
         raise OptionError(f"groups: {groups!r} is not a grouping (expected "
                           f"{' or '.join(map(repr, GROUPINGS))})")
