@@ -103,6 +103,12 @@ def _number(value) -> float | None:
     return None if math.isnan(value) else value
 
 
+def drawn(inc) -> bool:
+    """Were the money's ranges drawn (a Monte Carlo run), rather than the central figure
+    repeated (``draws`` 0)?"""
+    return (getattr(inc, "settings", None) or {}).get("draws", 1) > 0
+
+
 def money_of(ps, verdict: dict | None) -> dict | None:
     """The system's net £ a year under the shift as ``low, central, high`` (``low`` and
     ``high`` ``None`` where no range is computed, with ``why`` where that is known), or
@@ -111,7 +117,7 @@ def money_of(ps, verdict: dict | None) -> dict | None:
     if inc is None:
         return None
     central = float(inc.system_net)
-    if (getattr(inc, "settings", None) or {}).get("draws", 1) == 0:  # central figures alone
+    if not drawn(inc):  # the central figures alone
         return {"low": None, "central": central, "high": None,
                 "why": "no Monte Carlo draws were asked for"}
     low = _number(getattr(inc, "system_net_low", None))

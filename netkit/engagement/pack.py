@@ -19,6 +19,7 @@ from netkit.engagement.inputs import (
     commissioned_by,
     commissioners_of,
     contract_rows,
+    drawn,
     investment_of,
     lead_of,
     money_of,
@@ -244,18 +245,13 @@ def _plan(ps, names: dict, cadence: dict) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["tier", "engagement", "cadence", "who", "purpose"])
 
 
-def _drawn(inc) -> bool:
-    """Were the ranges drawn (a Monte Carlo run), rather than the central figure repeated?"""
-    return (getattr(inc, "settings", None) or {}).get("draws", 1) > 0
-
-
 def _positions(ps, names: dict) -> pd.DataFrame:
     """Each organisation's net £ a year under the shift, with its range where present."""
     inc = ps.incentives
     if inc is None or not len(inc.organisations):
         return pd.DataFrame(columns=["organisation", "net", "range"])
     t = inc.organisations
-    if {"net_low", "net_high"} <= set(t.columns) and _drawn(inc):
+    if {"net_low", "net_high"} <= set(t.columns) and drawn(inc):
         span = [f"{fmt_money(lo)} to {fmt_money(hi)}" if pd.notna(lo) and pd.notna(hi)
                 else "not computed" for lo, hi in zip(t["net_low"], t["net_high"])]
     else:
