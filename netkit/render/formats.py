@@ -283,6 +283,20 @@ def to_jsonable(value):
     >>> to_jsonable({"a": float("nan"), "b": (1, 2)})
     {'a': None, 'b': [1, 2]}
     """
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:  # most values: as they are
+        return value
+    if kind is float:
+        return None if math.isnan(value) or math.isinf(value) else value
+    if kind is dict:
+        return {k if type(k) is str else str(k): to_jsonable(v) for k, v in value.items()}
+    if kind is list:
+        return [to_jsonable(v) for v in value]
+    return _jsonable(value)
+
+
+def _jsonable(value):
+    """`to_jsonable` for values other than plain text, numbers, dicts and lists."""
     import datetime as dt
 
     import numpy as np
