@@ -16,7 +16,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from netkit._frames import blank_as_empty
+from netkit._frames import blank_as_empty, by_distinct
 from netkit.errors import SHOWN_PER_KIND, Problem
 from netkit.io.opportunity_checks import (
     check_opportunities,
@@ -202,7 +202,7 @@ def _check_table(spec: TableSpec, frame: pd.DataFrame | None, label: str,
     if spec.name == "flows" and "patients" in frame:
         # A disclosure-controlled extract marks small counts '*' (netkit pathways mine
         # --disclosure writes them so): such flows are left out, with one warning.
-        suppressed = frame["patients"].str.strip() == SUPPRESSED
+        suppressed = by_distinct(frame["patients"], lambda s: s.str.strip() == SUPPRESSED)
         if suppressed.any():
             rows, n = check.rows[suppressed], int(suppressed.sum())
             problems.append(Problem(
@@ -214,7 +214,7 @@ def _check_table(spec: TableSpec, frame: pd.DataFrame | None, label: str,
             check = _Checker(label, frame, problems)
     typed = frame.copy()
     for column in spec.required:
-        check.flag(frame[column].str.strip() == "", column,
+        check.flag(by_distinct(frame[column], lambda s: s.str.strip() == ""), column,
                    f"is empty; every row needs a {column}")
     for column in frame.columns:
         if column == ROW_COLUMN:
@@ -250,9 +250,9 @@ def _strip_ids(spec: TableSpec, frame: pd.DataFrame, label: str,
     columns = [c for c, kind in spec.kinds.items() if kind in ("id", "ref") and c in frame]
     copied = False
     for column in columns:
-        stripped = frame[column].str.strip(_AROUND)
-        changed = stripped != frame[column]
+        changed = by_distinct(frame[column], lambda s: s.str.strip(_AROUND) != s)
         if changed.any():
+            stripped = by_distinct(frame[column], lambda s: s.str.strip(_AROUND))
             _Checker(label, frame, problems).flag(
                 changed, column, lambda v: f"has {_describe_around(v)} around it; removed, "
                                            "as ids are compared exactly", "warning")
@@ -278,9 +278,10 @@ _THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 
 
 def _check_number(check: _Checker, column: str) -> pd.Series:
-    text = check.frame[column].str.strip()
+    text = by_distinct(check.frame[column], lambda s: s.str.strip())
     present = text != ""
-    numbers = pd.to_numeric(text.where(present), errors="coerce").astype("float64")
+    numbers = by_distinct(text.where(present), lambda s: pd.to_numeric(
+        s, errors="coerce").astype("float64"))
     expected = _FRIENDLY_NUMBER.get(column, "a plain decimal number")
 
     def not_a_number(value: str) -> str:
