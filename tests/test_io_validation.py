@@ -331,3 +331,16 @@ def test_opportunity_shape(tiny_dir):
         "(expected one of activity, handoffs, brokerage, commissioning, incentives)",
         "opportunities.yaml line 5, column opportunity 2: has no id; add 'id: a-short-name'",
     ]
+
+
+def test_blank_rows_are_left_out_and_still_counted():
+    """A row with every cell empty (a blank line, or only commas) is left out, its number
+    kept; a row empty only in its first column is not blank."""
+    from netkit.io.reading import ROW_COLUMN, read_csv_text
+
+    problems: list = []
+    text = "id,name,type\nA,Alpha,icb\n\n,,\n,Beta,trust\nC,,\n"
+    frame = read_csv_text(text, "organisations.csv", problems)
+    assert problems == []
+    assert frame[ROW_COLUMN].tolist() == [2, 5, 6]
+    assert frame["name"].tolist() == ["Alpha", "Beta", ""]

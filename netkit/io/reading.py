@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -128,7 +129,11 @@ def read_csv_text(text: str, label: str, problems: list[Problem]) -> pd.DataFram
     frame.columns = stripped
     frame = frame.fillna("")
     frame[ROW_COLUMN] = range(2, len(frame) + 2)
-    blank = (frame.drop(columns=ROW_COLUMN) == "").all(axis=1)
+    # a blank row is empty in every column: the first column picks the few that may be
+    maybe = np.flatnonzero((frame.iloc[:, 0] == "").to_numpy()) if len(frame.columns) > 1 \
+        else np.arange(0)
+    blank = np.zeros(len(frame), dtype=bool)
+    blank[maybe] = (frame.iloc[maybe].drop(columns=ROW_COLUMN) == "").all(axis=1).to_numpy()
     return frame.loc[~blank].reset_index(drop=True)
 
 
