@@ -11,7 +11,7 @@ try:  # pandas keeps text in pyarrow where it is installed
 except ImportError:  # pragma: no cover - pyarrow is optional
     pa = pc = None
 
-__all__ = ["blank_as_empty", "by_distinct", "isin"]
+__all__ = ["blank_as_empty", "by_distinct", "isin", "joint_codes"]
 
 
 def blank_as_empty(values: pd.Series) -> pd.Series:
@@ -41,6 +41,23 @@ def by_distinct(values: pd.Series, func) -> pd.Series:
     codes, distinct = pd.factorize(values, use_na_sentinel=False)
     out = func(pd.Series(distinct, dtype=values.dtype))
     return out.take(codes).set_axis(values.index).rename(values.name)
+
+
+def joint_codes(columns: list) -> np.ndarray:
+    """One integer per row for its values in all ``columns`` together (equal values, equal
+    integers), numbered in order of first appearance as `pandas.factorize` numbers one
+    column's values; missing values are a value like any other.
+
+    Examples
+    --------
+    >>> joint_codes([pd.Series(["a", "b", "a", "b"]), pd.Series(["x", "y", "x", "x"])]).tolist()
+    [0, 1, 0, 2]
+    """
+    key = np.zeros(len(columns[0]), dtype=np.int64)
+    for column in columns:
+        codes, labels = pd.factorize(column)
+        key, _ = pd.factorize(key * (len(labels) + 1) + (codes + 1))
+    return key
 
 
 def isin(values: pd.Series, wanted) -> np.ndarray:

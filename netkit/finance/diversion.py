@@ -29,6 +29,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from netkit._frames import joint_codes
 from netkit.model.schema import HOME
 from netkit.model.selectors import select_services
 
@@ -106,7 +107,7 @@ def _removed(flows: pd.DataFrame, from_ids) -> pd.DataFrame:
     from scipy.sparse.linalg import spsolve
 
     place, payer = _column(flows, "place"), _column(flows, "commissioner")
-    group = _groups([flows["pathway"].astype(str), place, payer])
+    group = joint_codes([flows["pathway"].astype(str), place, payer])
     src, tgt = flows["source"].to_numpy(dtype=object), flows["target"].to_numpy(dtype=object)
     ends, names = pd.factorize(np.concatenate([src, tgt]))
     n = len(flows)
@@ -148,22 +149,6 @@ def _removed(flows: pd.DataFrame, from_ids) -> pd.DataFrame:
                          "commissioner": payer_of[group_of[keep]], "service": node_name[keep],
                          "patients": -visits[keep] * (1 - stay[keep]),
                          "contacts": -visits[keep], "entering": entering[keep]})
-
-
-def _groups(columns: list) -> np.ndarray:
-    """Codes for the distinct combinations of some columns' values, numbered in order of
-    first appearance (as `pandas.factorize` numbers one column's values).
-
-    Examples
-    --------
-    >>> _groups([pd.Series(["a", "b", "a", "b"]), pd.Series(["x", "y", "x", "x"])]).tolist()
-    [0, 1, 0, 2]
-    """
-    key = np.zeros(len(columns[0]), dtype=np.int64)
-    for column in columns:
-        codes, labels = pd.factorize(column)
-        key, _ = pd.factorize(key * (len(labels) + 1) + (codes + 1))
-    return key
 
 
 def _column(flows: pd.DataFrame, name: str) -> pd.Series:

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from netkit._frames import isin
+from netkit._frames import isin, joint_codes
 from netkit.errors import OpportunityError
 from netkit.model.selectors import select_services
 from netkit.model.system import System
@@ -201,12 +201,9 @@ def _positions(flows: pd.DataFrame, scope: Scope) -> np.ndarray | None:
 def _keys(frame: pd.DataFrame, columns: list) -> tuple[np.ndarray, np.ndarray]:
     """One integer per row for its values in all ``columns`` but the last, and one for all
     of them (equal values, equal integers)."""
-    key = before = np.zeros(len(frame), dtype="int64")
-    for column in columns:
-        before = key
-        codes, labels = pd.factorize(frame[column])
-        key, _ = pd.factorize(key * (len(labels) + 1) + (codes + 1))
-    return before, key
+    before = (joint_codes([frame[c] for c in columns[:-1]]) if len(columns) > 1
+              else np.zeros(len(frame), dtype=np.int64))
+    return before, joint_codes([before, frame[columns[-1]]])
 
 
 def _joint_keys(left: pd.DataFrame, right: pd.DataFrame, columns: list) -> tuple:
