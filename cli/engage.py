@@ -8,7 +8,6 @@ from netkit.cli.app import cli
 from .commands import _load
 from .options import (
     check_outputs,
-    draws_option,
     output_options,
     partner_options,
     partner_settings,
@@ -43,9 +42,8 @@ def _cadence(given) -> dict:
 @click.option("--cadence", multiple=True, metavar="NAME=HOW-OFTEN",
               help="Change a default cadence (board=monthly, working_group=fortnightly, "
                    "involve=quarterly, inform='at milestones'); repeat for several.")
-@draws_option
 @partner_options
-def engage(path, opportunity_id, fmt, output, force, cadence, draws, **settings):
+def engage(path, opportunity_id, fmt, output, force, cadence, **settings):
     """The engagement pack for an opportunity: the board summary (verdict, partners and why,
     the money with its range, what the board is asked to agree), a RACI per workstream, the
     engagement plan by tier, the stakeholder map and the risk-and-gain-share.
@@ -73,7 +71,7 @@ def engage(path, opportunity_id, fmt, output, force, cadence, draws, **settings)
     if fmt == "docx":
         require_docx()
     pack = netkit.engagement_pack(_load(path), opportunity_id, cadence=_cadence(cadence),
-                                  draws=draws, **partner_settings(settings))
+                                  **partner_settings(settings))
     if fmt == "markdown":
         write_text(pack.to_markdown(), output)
     elif fmt == "html":

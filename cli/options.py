@@ -361,7 +361,8 @@ disclosure_option = click.option("--disclosure", default=None, metavar="RULES",
 
 
 def partner_options(func):
-    """The settings of the partner engine, the same on every command that finds partners."""
+    """The settings of the partner engine, the same on every command that finds partners
+    (``--draws`` among them)."""
     options = [
         click.option("--weights", metavar="NAME=W,...",
                      help="Criterion weights over the opportunity's: " + ", ".join(CRITERIA)
@@ -385,6 +386,7 @@ def partner_options(func):
         click.option("--disclosure", default=None, metavar="RULES",
                      help=DISCLOSURE_HELP + " Adds a check that the partner set is the same "
                           "on the rounded figures."),
+        draws_option,
     ]
     for option in reversed(options):
         func = option(func)
@@ -395,12 +397,10 @@ def draws_option(func):
     """``--draws N``: the Monte Carlo draws behind the money's ranges, the same on every
     command that reports them."""
     def check(ctx, param, value):
-        from netkit.finance.draws import MIN_DRAWS
+        from netkit.finance.draws import too_few
 
-        if 0 < value < MIN_DRAWS:
-            raise click.BadParameter(f"{value}: give 0 (the central figures alone, no ranges) "
-                                     f"or at least {MIN_DRAWS} draws; the 5th and 95th "
-                                     "percentiles of fewer rest on a handful of draws")
+        if too_few(value):
+            raise click.BadParameter(f"{value}: {too_few(value)}")
         return value
 
     return click.option(
@@ -414,9 +414,12 @@ def draws_option(func):
 def partner_settings(kwargs: dict) -> dict:
     """Pop the partner-engine settings from a command's keyword arguments."""
     settings = {key: kwargs.pop(key) for key in ("weights", "coordination_cost", "represent",
-                                                  "min_patients", "groups", "disclosure")}
+                                                  "min_patients", "groups", "disclosure",
+                                                  "draws")}
     if settings["disclosure"] is None:
         del settings["disclosure"]
+    if settings["draws"] == 1000:  # the default: reports say nothing of it, as before
+        del settings["draws"]
     return settings
 
 

@@ -11,7 +11,6 @@ from .options import (
     emit,
     not_an_opportunity,
     output_options,
-    draws_option,
     partner_options,
     partner_settings,
     picture_option,
@@ -71,7 +70,6 @@ def opportunities(path, fmt, output):
 @click.option("--cap-at-capacity", is_flag=True,
               help="Cap the shift where a receiving service reaches its capacity (default: "
                    "cost it in full and warn, with the shortfall and its staff cost).")
-@draws_option
 @click.option("--seats", default=None, metavar="default|none|FILE",
               help="Seats: many small organisations of one kind in one place take part as one "
                    "partner (default: the rules and the system's seats.csv; none: every "
@@ -80,7 +78,7 @@ def opportunities(path, fmt, output):
                 aliases=("--curve",))
 @progress_option("partners")
 def partners(path, opportunity_id, all_, fmt, output, top, stability, verdict, seed,
-             cap_at_capacity, draws, seats, picture, **settings):
+             cap_at_capacity, seats, picture, **settings):
     """Find the partners for an opportunity: who, in which role, why, and when one more
     stops paying.
 
@@ -107,8 +105,7 @@ def partners(path, opportunity_id, all_, fmt, output, top, stability, verdict, s
                                "--opportunity")
     check_outputs()
     picture, output = picture_target(fmt, output, picture)  # -o curve.png: only the picture
-    options = dict(partner_settings(settings), stability=stability, seed=seed, seats=seats,
-                   draws=draws)
+    options = dict(partner_settings(settings), stability=stability, seed=seed, seats=seats)
     if verdict is not None:
         options["verdict"] = verdict
     if cap_at_capacity:

@@ -154,10 +154,30 @@ def test_engage_draws_must_not_be_negative():
     assert "Invalid value for '--draws': -1 is not in the range x>=0." in result.output
 
 
-@pytest.mark.parametrize("command", ["engage", "partners"])
-def test_too_few_draws_for_a_range_are_a_usage_error(command):
-    result = run(command, TINY, "-O", "frailty", "--draws", "50")
+@pytest.mark.parametrize("draws", [1, 99])
+@pytest.mark.parametrize("command", ["engage", "partners", "explain", "recompute"])
+def test_too_few_draws_for_a_range_are_a_usage_error(command, draws):
+    args = {"engage": ("-O", "frailty"), "partners": ("-O", "frailty"),
+            "explain": ("-O", "frailty", "-p", "ACUTE"), "recompute": (TINY,)}[command]
+    result = run(command, TINY, *args, "--draws", draws)
     assert result.exit_code == 2
-    assert ("Invalid value for '--draws': 50: give 0 (the central figures alone, no ranges) or "
-            "at least 100 draws; the 5th and 95th percentiles of fewer rest on a handful of "
-            "draws") in " ".join(result.output.split())
+    assert (f"Invalid value for '--draws': {draws}: give 0 (the central figures alone, no "
+            "ranges) or at least 100 Monte Carlo draws; the 5th and 95th percentiles of fewer "
+            "rest on a handful of draws") in " ".join(result.output.split())
+
+
+def test_a_hundred_draws_is_enough_and_the_drawn_pack_has_no_note():
+    result = run("engage", TINY, "-O", "frailty", "--draws", "100")
+    assert result.exit_code == 0, result.output
+    assert "not drawn" not in result.stdout and "range not computed" not in result.stdout
+
+
+def test_draws_do_not_change_what_recompute_says(tmp_path):
+    """The tracker's reports show no ranges: --draws 0 skips the Monte Carlo and says the
+    same."""
+    changeset = sorted((netkit.sample_path("riverside") / "changesets").iterdir())[0]
+    drawn = run("recompute", RIVERSIDE, changeset, "--format", "json")
+    central = run("recompute", RIVERSIDE, changeset, "--format", "json", "--draws", "0")
+    assert drawn.exit_code == central.exit_code == 0, central.output
+    assert "tolerance 0; draws 0; groups type" in central.stdout  # the settings say so
+    assert central.stdout.replace(" draws 0;", "") == drawn.stdout  # the default unsaid

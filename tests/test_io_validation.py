@@ -344,3 +344,12 @@ def test_blank_rows_are_left_out_and_still_counted():
     assert problems == []
     assert frame[ROW_COLUMN].tolist() == [2, 5, 6]
     assert frame["name"].tolist() == ["Alpha", "Beta", ""]
+
+
+@pytest.mark.parametrize("text, rows", [("name\nAlpha\n\nBeta\n", [2, 4]),  # one column
+                                        ("\na\nb\n", [])])  # no header: no columns
+def test_blank_rows_of_one_column_and_of_none(text, rows):
+    from netkit.io.reading import ROW_COLUMN, read_csv_text
+
+    frame = read_csv_text(text, "x.csv", [])
+    assert frame[ROW_COLUMN].tolist() == rows

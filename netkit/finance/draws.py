@@ -17,7 +17,7 @@ import numpy as np
 from netkit.finance.positions import ServiceMoney, fraction_cap, simulate
 
 __all__ = ["DEFAULT_COST_SPREAD", "DEFAULT_DRAWS", "DEFAULT_SEED", "MIN_DRAWS", "check_draws",
-           "draws", "percentiles", "triangular"]
+           "draws", "percentiles", "too_few", "triangular"]
 
 #: Cost uncertainty: each service's unit and marginal cost is drawn within ±20% of the stated
 #: figure (triangular, most likely the stated one). Reasoning: unit costs from the National Cost
@@ -50,10 +50,18 @@ def check_draws(draws) -> None:
 
     if isinstance(draws, bool) or not isinstance(draws, int) or draws < 0:
         raise OptionError(f"draws={draws!r}: give a whole number of Monte Carlo draws, 0 or more")
+    if too_few(draws):
+        raise OptionError(f"draws={draws!r}: {too_few(draws)}")
+
+
+def too_few(draws: int) -> str:
+    """What to give instead where ``draws`` is too few for a range ("" where it is 0 or at
+    least `MIN_DRAWS`): the words both `check_draws` and ``--draws`` use."""
     if 0 < draws < MIN_DRAWS:
-        raise OptionError(f"draws={draws!r}: give 0 (the central figures alone, no ranges) or "
-                          f"at least {MIN_DRAWS} Monte Carlo draws; the 5th and 95th "
-                          "percentiles of fewer rest on a handful of draws")
+        return (f"give 0 (the central figures alone, no ranges) or at least {MIN_DRAWS} "
+                "Monte Carlo draws; the 5th and 95th percentiles of fewer rest on a handful of "
+                "draws")
+    return ""
 
 
 def triangular(rng: np.random.Generator, low: float, mode: float, high: float, size):

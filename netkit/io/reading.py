@@ -130,8 +130,8 @@ def read_csv_text(text: str, label: str, problems: list[Problem]) -> pd.DataFram
     frame = frame.fillna("")
     frame[ROW_COLUMN] = range(2, len(frame) + 2)
     # a blank row is empty in every column: the first column picks the few that may be
-    maybe = np.flatnonzero((frame.iloc[:, 0] == "").to_numpy()) if len(frame.columns) > 1 \
-        else np.arange(0)
+    maybe = (np.flatnonzero((frame.iloc[:, 0] == "").to_numpy()) if len(frame.columns) > 1
+             else np.arange(len(frame)))  # no columns but the row number: every row is blank
     blank = np.zeros(len(frame), dtype=bool)
     blank[maybe] = (frame.iloc[maybe].drop(columns=ROW_COLUMN) == "").all(axis=1).to_numpy()
     return frame.loc[~blank].reset_index(drop=True)
