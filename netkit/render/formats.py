@@ -282,6 +282,8 @@ def to_jsonable(value):
     --------
     >>> to_jsonable({"a": float("nan"), "b": (1, 2)})
     {'a': None, 'b': [1, 2]}
+    >>> to_jsonable([pd.NaT, pd.Timestamp("2026-11-30")])
+    [None, '2026-11-30T00:00:00']
     """
     kind = type(value)
     if kind is str or kind is int or kind is bool or value is None:  # most values: as they are
@@ -311,10 +313,10 @@ def _jsonable(value):
         value = value.item()
     if isinstance(value, float):
         return None if math.isnan(value) or math.isinf(value) else value
+    if value is pd.NA or value is pd.NaT:  # NaT is a datetime too: before dates
+        return None
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
-    if value is pd.NA or value is pd.NaT:
-        return None
     return value
 
 
