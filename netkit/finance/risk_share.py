@@ -180,13 +180,16 @@ class ShareDesign:
             out.append(investment_line(self.investment))
         return out
 
-    def blocks(self) -> list:
+    def blocks(self, top: int | None = None) -> list:
         """The proposal as report blocks (`netkit.render.document`): its rules first, then who
-        pays whom and any investment (the partner report's section)."""
+        pays whom and any investment (the partner report's section). With ``top``, at most
+        ``top`` payments, notes and positions (the largest settlements first), saying how
+        many more (England has thousands of each)."""
         from netkit.render.document import Bullets, Heading, Paragraph, Table
 
         text, pages = ("text",), ("markdown", "html")
         transfers = self.lines()[:len(self.transfers)] or ["no transfers are needed"]
+        transfers = _first(transfers, top, "payments")
         out = [Heading("Risk and gain share (proposed)", 2),
                Paragraph("Rules (settings: risk_share in opportunities.yaml):", indent=2,
                          only=text),
@@ -201,25 +204,39 @@ class ShareDesign:
             out.append(Paragraph(line[0].upper() + line[1:] + ".", indent=2))
         if self.notes:
             out += [Paragraph("Notes:", indent=2, only=text), Paragraph("Notes:", only=pages),
-                    Bullets(tuple(n[0].upper() + n[1:] + "." for n in self.notes))]
+                    Bullets(tuple(_first([n[0].upper() + n[1:] + "." for n in self.notes],
+                                         top, "notes")))]
         if len(self.positions):
-            out += [Paragraph("Positions before and after settlement (£ a year, in cash):",
-                              indent=2),
-                    Table(self.position_table(), max_width=36,
-                          right=("before", "settlement", "after"))]
+            table = self.position_table(top)
+            hidden = len(self.positions) - (len(table) - 1)
+            out += [Paragraph("Positions before and after settlement (£ a year, in cash)"
+                              + (f", the {len(table) - 1:,} largest settlements first; "
+                                 f"{hidden:,} more organisations in the JSON report:" if hidden
+                                 else ":"), indent=2),
+                    Table(table, max_width=36, right=("before", "settlement", "after"))]
         return out
 
-    def position_table(self) -> pd.DataFrame:
+    def position_table(self, top: int | None = None) -> pd.DataFrame:
         """``organisation, before, settlement, after`` for people (rounded), with a total row:
-        the system's net, which the settlement does not change."""
+        the system's net, which the settlement does not change. With ``top``, at most ``top``
+        organisations, the largest settlements first (ties by the largest position, then id);
+        the total is still everyone's."""
         from netkit.render.formats import fmt_money_rounded
 
         p = self.positions
         moved = p["received"] - p["paid"]
-        frame = pd.DataFrame({"organisation": p["id"].tolist() + ["all organisations"],
-                              "before": p["position"].tolist() + [p["position"].sum()],
-                              "settlement": moved.tolist() + [moved.sum()],
-                              "after": p["final"].tolist() + [p["final"].sum()]})
+        rows = np.arange(len(p))
+        if top and len(p) > top:
+            order = pd.DataFrame({"moved": -moved.abs().to_numpy(),
+                                  "position": -p["position"].abs().to_numpy(),
+                                  "id": p["id"].to_numpy(dtype=object)}).sort_values(
+                ["moved", "position", "id"], kind="mergesort").index.to_numpy()
+            rows = order[:top]
+        frame = pd.DataFrame({
+            "organisation": p["id"].to_numpy(dtype=object)[rows].tolist() + ["all organisations"],
+            "before": p["position"].to_numpy()[rows].tolist() + [p["position"].sum()],
+            "settlement": moved.to_numpy()[rows].tolist() + [moved.sum()],
+            "after": p["final"].to_numpy()[rows].tolist() + [p["final"].sum()]})
         for column in ("before", "settlement", "after"):
             frame[column] = frame[column].map(lambda v: fmt_money_rounded(v + 0.0))
         return frame
@@ -541,3 +558,18 @@ def _gain_share_step(ledger: _Ledger, rule: ShareRule, commissioner: np.ndarray,
         to = held[others].sum() * (1.0 - share) * (weights / weights.sum())
         ledger.book_matrix(to, held[others], others, "gain share")
     return notes
+
+
+def _first(lines: list, top: int | None, what: str) -> list:
+    """The first ``top`` lines (all without ``top``), then how many more there are.
+
+    Examples
+    --------
+    >>> _first(["a", "b", "c"], 2, "payments")
+    ['a', 'b', 'and 1 more payments in the JSON report']
+    >>> _first(["a"], 2, "notes")
+    ['a']
+    """
+    if not top or len(lines) <= top:
+        return list(lines)
+    return list(lines[:top]) + [f"and {len(lines) - top:,} more {what} in the JSON report"]

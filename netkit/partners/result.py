@@ -13,6 +13,7 @@ from netkit._views import DISPLAY_BUDGET, picture
 from netkit.finance.incentives import Incentives
 from netkit.model.opportunity import CRITERIA, Opportunity
 from netkit.partners.criteria import Criteria
+from netkit.partners.money_blocks import incentive_blocks, signed_count
 from netkit.partners.reasons import type_name
 from netkit.partners.scope import Scope
 from netkit.partners.stability import stability_blocks
@@ -37,7 +38,6 @@ from netkit.render.document import (
     Table,
 )
 from netkit.render.formats import (
-    fmt_money_rounded,
     fmt_number,
     fmt_share,
     html_page,
@@ -201,7 +201,7 @@ class PartnerSet:
             incentives = self.incentives.organisations.copy()
             if self.disclosure.active and "activity_change" in incentives:
                 incentives["activity_change"] = incentives["activity_change"].map(
-                    self._signed_count)
+                    lambda v: signed_count(v, self.disclosure))
             sheets["incentives"] = incentives
             sheets["gain_share"] = self.incentives.transfers.copy()
         return sheets
@@ -295,29 +295,6 @@ class PartnerSet:
             f"scope: {s.extent}",
         ]
 
-    def _shift_line(self) -> str:
-        shift = self.opportunity.shift
-        return (f"shift {fmt_share(shift.fraction)} of patients from {', '.join(shift.from_)} "
-                f"to {', '.join(shift.to)}")
-
-    def _incentive_table(self) -> pd.DataFrame:
-        names, t = self._names(), self.incentives.organisations
-        return pd.DataFrame({
-            "organisation": t["id"].map(lambda i: f"{names.get(i, i)} ({i})"),
-            "activity": t["activity_change"].map(self._signed_count),
-            "cost": t["cost_change"].map(fmt_money_rounded),
-            "income": t["income_change"].map(fmt_money_rounded),
-            "spend": t["spend_change"].map(fmt_money_rounded),
-            "net": t["net"].map(fmt_money_rounded)})
-
-    def _signed_count(self, value: float) -> str:
-        if not value:
-            return ""
-        if not self.disclosure.active:
-            return f"{value:+,.0f}"
-        shown = self.disclosure.count(abs(value))
-        return shown if shown == "*" else ("+" if value > 0 else "-") + shown
-
     def _curve_table(self, rows: int = 12) -> pd.DataFrame:
         c = self.curve.head(rows)
         return pd.DataFrame({"size": c["size"], "added": c["added"],
@@ -401,30 +378,6 @@ class PartnerSet:
                    Raw(sources_html(self.partners))]
         return blocks
 
-    def _incentive_blocks(self) -> list:
-        """The money under the shift: who gains and who loses (who pays whom is the proposal's)."""
-        inc = self.incentives
-        if inc is None:
-            return []
-        verdict, ranged = "gains" if inc.system_net > 0 else "loses", inc.range_words()
-        blocks = [Heading(f"Incentives ({self._shift_line()})", 2),
-                  Paragraph(f"the system {verdict} {fmt_money_rounded(abs(inc.system_net))} a year"
-                            f"{' ' * bool(ranged)}{ranged}", indent=2, only=TEXT),
-                  Paragraph(f"System net: {fmt_money_rounded(inc.system_net)} a year"
-                            f"{' ' * bool(ranged)}{ranged}.", only=PAGES),
-                  *[Paragraph(line, indent=2) for line in inc.summary_lines()],
-                  Table(self._incentive_table(), max_width=36,
-                        right=("activity", "cost", "income", "spend", "net"))]
-        if inc.settings.get("draws", 1):  # 0: no draws, no ranges
-            blocks += [Paragraph("Range (90%) and chance of losing money:", indent=2),
-                       Table(inc.range_table(self._incentive_table()["organisation"]), max_width=36,
-                             right=("low", "net", "high", "chance of loss"))]
-        blocks += [Paragraph(f"! {loser} loses {fmt_money_rounded(abs(inc.net_of(loser)))} a year while "
-                             "the system gains", indent=2, only=TEXT) for loser in inc.losers]
-        # one payment schedule: the designer's proposal (its own section); JSON keeps the
-        # version 1 gain_share
-        return blocks
-
     def report(self, top: int | None = TOP, width: int = 100, provenance: str | None = None,
                with_map: bool = True, with_curve: bool = True,
                with_glossary: bool = True) -> Document:
@@ -445,8 +398,9 @@ class PartnerSet:
                          only=(*TEXT, *MARKDOWN)),
                    Raw(f"<figure>{picture('curve_svg')(self.curve)}</figure>")
                    if with_curve else None]
-        blocks += self._incentive_blocks() + (self.risk_share.blocks() if self.risk_share
-                                              is not None else [])
+        blocks += incentive_blocks(self.incentives, opp.shift, self._names(), self.disclosure,
+                                   top) + (self.risk_share.blocks(top) if self.risk_share
+                                           is not None else [])
         shown = self._grid(top, grid)  # text: the why under the table, wrapped, not cut
         blocks += [Heading("Stakeholder grid (from the evidence)", 2, only=TEXT),
                    Table(shown[grid[:-1]], only=TEXT),

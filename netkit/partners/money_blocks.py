@@ -1,0 +1,117 @@
+"""The money section of a partner report: who gains and who loses under the shift.
+
+A report that shows the first ``top`` of each tier (``--top``) shows the ``top`` largest money
+positions too, largest first, and says how many more there are: England's frailty shift
+touches 47,555 organisations, 22,000 of them losing a little, and listing every one made a
+175,000-line report that took most of a minute to write. Where every organisation fits, the
+tables are as they always were (in the order of the money's organisations).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from netkit.render.document import Heading, Paragraph, Table
+from netkit.render.formats import fmt_money_rounded, fmt_share
+
+__all__ = ["incentive_blocks", "largest", "signed_count"]
+
+TEXT, PAGES = ("text",), ("markdown", "html")  # as `netkit.partners.result` names them
+
+
+def signed_count(value: float, disclosure) -> str:
+    """A change in activity with its sign, as the disclosure rules show counts ("" for none).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> signed_count(-1234.4, SimpleNamespace(active=False)), signed_count(0.0, None)
+    ('-1,234', '')
+    """
+    if not value:
+        return ""
+    if not disclosure.active:
+        return f"{value:+,.0f}"
+    shown = disclosure.count(abs(value))
+    return shown if shown == "*" else ("+" if value > 0 else "-") + shown
+
+
+def largest(organisations: pd.DataFrame, top: int | None) -> tuple[np.ndarray, int]:
+    """The rows the money tables show, as positions, and how many they leave out: every row
+    where ``top`` is None or 0 or they all fit (in their own order); else the ``top`` largest
+    positions, by the size of their net a year, largest first (ties by id).
+
+    Examples
+    --------
+    >>> orgs = pd.DataFrame({"id": ["A", "B", "C", "D"], "net": [5.0, -90.0, 40.0, -40.0]})
+    >>> rows, hidden = largest(orgs, 3)
+    >>> orgs["id"].to_numpy()[rows].tolist(), hidden
+    (['B', 'C', 'D'], 1)
+    >>> largest(orgs, 0)[0].tolist()
+    [0, 1, 2, 3]
+    """
+    if not top or len(organisations) <= top:
+        return np.arange(len(organisations)), 0
+    order = pd.DataFrame({"size": -organisations["net"].abs().to_numpy(),
+                          "id": organisations["id"].to_numpy(dtype=object)}).sort_values(
+        ["size", "id"], kind="mergesort").index.to_numpy()
+    return order[:top], len(organisations) - top
+
+
+def incentive_table(inc, names: dict, disclosure) -> pd.DataFrame:
+    """Each organisation's change in activity, cost, income, spend and net, for people."""
+    t = inc.organisations
+    return pd.DataFrame({
+        "organisation": t["id"].map(lambda i: f"{names.get(i, i)} ({i})"),
+        "activity": t["activity_change"].map(lambda v: signed_count(v, disclosure)),
+        "cost": t["cost_change"].map(fmt_money_rounded),
+        "income": t["income_change"].map(fmt_money_rounded),
+        "spend": t["spend_change"].map(fmt_money_rounded),
+        "net": t["net"].map(fmt_money_rounded)})
+
+
+def incentive_blocks(inc, shift, names: dict, disclosure, top: int | None = None) -> list:
+    """The money under the shift: who gains and who loses (who pays whom is the proposal's),
+    the ``top`` largest positions where there are more (see the module's description)."""
+    if inc is None:
+        return []
+    verdict, ranged = "gains" if inc.system_net > 0 else "loses", inc.range_words()
+    rows, hidden = largest(inc.organisations, top)
+    table = incentive_table(inc, names, disclosure).iloc[rows]
+    moved = (f"shift {fmt_share(shift.fraction)} of patients from {', '.join(shift.from_)} "
+             f"to {', '.join(shift.to)}")
+    blocks = [Heading(f"Incentives ({moved})", 2),
+              Paragraph(f"the system {verdict} {fmt_money_rounded(abs(inc.system_net))} a year"
+                        f"{' ' * bool(ranged)}{ranged}", indent=2, only=TEXT),
+              Paragraph(f"System net: {fmt_money_rounded(inc.system_net)} a year"
+                        f"{' ' * bool(ranged)}{ranged}.", only=PAGES),
+              *[Paragraph(line, indent=2) for line in inc.summary_lines()]]
+    if hidden:
+        blocks.append(Paragraph(
+            f"The {len(rows):,} largest positions, largest first; {hidden:,} more organisations "
+            "are in the CSV, JSON and xlsx reports (--top 0 shows every one here).", indent=2))
+    blocks.append(Table(table, max_width=36, right=("activity", "cost", "income", "spend", "net")))
+    if inc.settings.get("draws", 1):  # 0: no draws, no ranges
+        blocks += [Paragraph("Range (90%) and chance of losing money:", indent=2),
+                   Table(inc.range_table(incentive_table(inc, names, disclosure)["organisation"])
+                         .iloc[rows], max_width=36,
+                         right=("low", "net", "high", "chance of loss"))]
+    return blocks + _loser_blocks(inc, top)
+
+
+def _loser_blocks(inc, top: int | None) -> list:
+    """An organisation that loses while the system gains, one line each: the ``top`` largest
+    losses first where there are more, and how many more."""
+    losers = inc.losers
+    nets = dict(zip(inc.organisations["id"], inc.organisations["net"]))
+    hidden = 0
+    if top and len(losers) > top:
+        losers, hidden = sorted(losers, key=lambda o: (nets[o], o))[:top], len(losers) - top
+    blocks = [Paragraph(f"! {loser} loses {fmt_money_rounded(abs(nets[loser]))} a year while "
+                        "the system gains", indent=2, only=TEXT) for loser in losers]
+    if hidden:
+        blocks.append(Paragraph(f"! and {hidden:,} more organisations lose money while the "
+                                "system gains (the largest losses are above)", indent=2,
+                                only=TEXT))
+    return blocks

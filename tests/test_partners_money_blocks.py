@@ -1,0 +1,74 @@
+"""The money section of a partner report shows the largest positions first where a report
+cuts (``top``), and every organisation where they fit, as before."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import sample_system
+
+import netkit
+
+
+@pytest.fixture(scope="module")
+def frailty():
+    return netkit.find_partners(sample_system("riverside"), "frailty-admissions")
+
+
+def _section(text: str) -> str:
+    return text[text.index("Incentives (shift"):text.index("Stakeholder grid")]
+
+
+def _nets(section: str) -> list[str]:
+    """The net column of the money table (the first table of the section)."""
+    lines = section.split("Range (90%)")[0].splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("----")) + 1
+    return [line.split()[-1] for line in lines[start:] if line.strip()]
+
+
+def test_the_largest_positions_first_and_how_many_more(frailty):
+    # riverside's frailty shift: ICB-RIV +£2.5m, ACU-RIV -£1.3m, LA-NORTH +£430,000 are the
+    # three largest of twelve positions; of the eight that lose, ACU-RIV (-£1.3m), COM-TRUST
+    # (-£180,000) and HC-HELP (-£26,000) lose most
+    section = _section(frailty.to_text(top=3))
+    assert "The 3 largest positions, largest first; 9 more organisations are in the CSV, " \
+        "JSON and xlsx reports (--top 0 shows every one here)." in " ".join(section.split())
+    assert _nets(section) == ["£2.5m", "-£1.3m", "£430,000"]
+    assert "(LA-NORTH)" in section and "(CH-MEADOW)" not in section
+    losers = [line.strip() for line in section.splitlines() if line.strip().startswith("!")]
+    assert losers == ["! ACU-RIV loses £1.3m a year while the system gains",
+                      "! COM-TRUST loses £180,000 a year while the system gains",
+                      "! HC-HELP loses £26,000 a year while the system gains",
+                      "! and 5 more organisations lose money while the system gains (the "
+                      "largest losses are above)"]
+
+
+def test_every_organisation_where_they_fit_in_their_own_order(frailty):
+    whole, every = _section(frailty.to_text(top=20)), _section(frailty.to_text(top=0))
+    assert whole == every and "largest positions" not in whole
+    nets = _nets(whole)
+    assert len(nets) == 12 and nets[:3] == ["-£1.3m", "-£6,200", "-£20,000"]  # ACU-RIV, CH-...
+    assert sum(line.strip().startswith("! ") for line in whole.splitlines()) == 8
+
+
+def test_markdown_cuts_alike_and_html_shows_every_one(frailty):
+    markdown = frailty.to_markdown(top=3)
+    assert "The 3 largest positions, largest first; 9 more organisations" in markdown
+    html = frailty.to_html(with_map=False)
+    assert "largest positions" not in html and "(CH-MEADOW)" in html
+
+
+def test_the_risk_share_section_cuts_alike(frailty):
+    # the proposal's seven payments, the largest first: ICB-RIV pays ACU-RIV £1.3m, then
+    # COM-TRUST £790,000; positions: ICB-RIV (pays out) and ACU-RIV (paid £1.3m) settle most
+    share = frailty.risk_share
+    table = share.position_table(2)
+    assert table["organisation"].tolist() == ["ICB-RIV", "ACU-RIV", "all organisations"]
+    assert table.iloc[-1].tolist() == share.position_table().iloc[-1].tolist()  # everyone's
+    section = frailty.to_text(top=2)
+    section = section[section.index("Risk and gain share (proposed)"):]
+    assert "  - ICB-RIV pays ACU-RIV £1.3m a year (keep whole)\n" \
+           "  - ICB-RIV pays COM-TRUST £790,000 a year (keep whole and gain share)\n" \
+           "  - and 5 more payments in the JSON report\n" in section
+    assert "Positions before and after settlement (£ a year, in cash), the 2 largest " \
+        "settlements first; " in section
+    assert "and 5 more payments" not in frailty.to_text(top=20)
