@@ -61,9 +61,12 @@ def test_the_risk_share_section_cuts_alike(frailty):
     # the proposal's seven payments, the largest first: ICB-RIV pays ACU-RIV £1.3m, then
     # COM-TRUST £790,000; positions: ICB-RIV (pays out) and ACU-RIV (paid £1.3m) settle most
     share = frailty.risk_share
-    table = share.position_table(2)
-    assert table["organisation"].tolist() == ["ICB-RIV", "ACU-RIV", "all organisations"]
-    assert table.iloc[-1].tolist() == share.position_table().iloc[-1].tolist()  # everyone's
+    table, whole = share.position_table(2), share.position_table()
+    everyone = len(whole) - 1
+    assert table["organisation"].tolist() == ["ICB-RIV", "ACU-RIV",
+                                              f"all {everyone} organisations"]
+    assert whole["organisation"].iloc[-1] == "all organisations"  # nothing cut: as before
+    assert table.iloc[-1].tolist()[1:] == whole.iloc[-1].tolist()[1:]  # everyone's total
     section = frailty.to_text(top=2)
     section = section[section.index("Risk and gain share (proposed)"):]
     assert "  - ICB-RIV pays ACU-RIV £1.3m a year (keep whole)\n" \
@@ -72,3 +75,20 @@ def test_the_risk_share_section_cuts_alike(frailty):
     assert "Positions before and after settlement (£ a year, in cash), the 2 largest " \
         "settlements first; " in section
     assert "and 5 more payments" not in frailty.to_text(top=20)
+
+
+def test_a_collar_note_counts_where_it_would_name_more_than_twenty():
+    import numpy as np
+
+    from netkit.finance.risk_share import _collar_note
+
+    ids = [f"CH{i:02d}" for i in range(25)]
+    need = np.array([100.0 * (i + 1) for i in range(25)])
+    note = _collar_note(ids, need, need > 0, 10000)
+    assert note == ("collar: 25 organisations each bear a loss under £10,000 a year "
+                    "themselves, £32,000 a year in all: no payment under the collar is made "
+                    "(the largest: "
+                    "CH24 (£2,500), CH23 (£2,400), CH22 (£2,300), CH21 (£2,200), CH20 (£2,100); "
+                    "the JSON report's positions name every one)")
+    assert _collar_note(ids[:20], need[:20], need[:20] > 0, 10000).startswith(
+        "collar: CH00 (£100), CH01 (£200)")
