@@ -92,3 +92,13 @@ def test_a_collar_note_counts_where_it_would_name_more_than_twenty():
                     "the JSON report's positions name every one)")
     assert _collar_note(ids[:20], need[:20], need[:20] > 0, 10000).startswith(
         "collar: CH00 (£100), CH01 (£200)")
+
+
+def test_a_chance_of_loss_never_claims_certainty(frailty):
+    # ACU-RIV loses in every one of the 1,000 draws and ICB-RIV in none: estimates from draws,
+    # shown as ">99%" and "<1%", not 100% and 0%
+    section = _section(frailty.to_text(top=3)).split("Range (90%)")[1]
+    rows = [line for line in section.splitlines() if "£" in line][:3]
+    assert [row.split()[-1] for row in rows] == ["<1%", ">99%", "<1%"]
+    assert frailty.incentives.organisations.set_index("id").loc[["ICB-RIV", "ACU-RIV"],
+                                                                 "p_loss"].tolist() == [0.0, 1.0]

@@ -206,16 +206,17 @@ class Incentives:
 
     def range_table(self, labels) -> pd.DataFrame:
         """Each organisation's net for a report: low, central and high (5th and 95th
-        percentiles of the draws) rounded for people, and its chance of losing money;
+        percentiles of the draws) rounded for people, and its chance of losing money (never
+        0% or 100%: "<1%" and ">99%" of the draws);
         ``labels`` names the rows (default: the ids)."""
-        from netkit.render.formats import fmt_money_rounded, fmt_share
+        from netkit.render.formats import fmt_chance, fmt_money_rounded
 
         t = self.organisations
         return pd.DataFrame({"organisation": t["id"] if labels is None else list(labels),
                              "low": t["net_low"].map(fmt_money_rounded),
                              "net": t["net"].map(fmt_money_rounded),
                              "high": t["net_high"].map(fmt_money_rounded),
-                             "chance of loss": t["p_loss"].map(fmt_share)})
+                             "chance of loss": t["p_loss"].map(fmt_chance)})
 
     def with_transfers(self, transfers: pd.DataFrame) -> Incentives:
         """The same figures with another gain-share."""

@@ -154,6 +154,24 @@ def fmt_number(value: float) -> str:
     return f"{value:,.1f}"
 
 
+def fmt_chance(value: float) -> str:
+    """A chance estimated from Monte Carlo draws, as a whole percentage that never claims
+    certainty: ``<1%`` for none or almost none of the draws, ``>99%`` for all or almost all.
+
+    Examples
+    --------
+    >>> fmt_chance(0.0), fmt_chance(0.31), fmt_chance(0.996), fmt_chance(1.0)
+    ('<1%', '31%', '>99%', '>99%')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if value < 0.005:
+        return "<1%"
+    if value >= 0.995:
+        return ">99%"
+    return f"{value * 100:.0f}%"
+
+
 def fmt_share(value: float) -> str:
     """A share as a whole percentage, with ``<1%`` for small non-zero shares.
 
