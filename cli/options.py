@@ -399,8 +399,9 @@ def draws_option(func):
     def check(ctx, param, value):
         from netkit.finance.draws import too_few
 
-        if too_few(value):
-            raise click.BadParameter(f"{value}: {too_few(value)}")
+        why = too_few(value)
+        if why:
+            raise click.BadParameter(f"{value}: {why}")
         return value
 
     return click.option(

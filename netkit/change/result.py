@@ -77,7 +77,8 @@ class ChangeResult(ReportViews):
         """The result as a `netkit.render.document.Document`: the changeset and what each event
         did, then in text the flows dropped, in Markdown and HTML every flow affected, and the
         warnings."""
-        text, pages = ("text",), ("markdown", "html")
+        from netkit.render.document import PAGES as pages
+        from netkit.render.document import TEXT as text
         events = [f"event {n}: {t}" for n, t in self.log]
         blocks = [Paragraph(self._heading(), only=("text", "html")),
                   Heading("Changes", 2, only=("markdown",)),

@@ -106,7 +106,7 @@ def _number(value) -> float | None:
 def drawn(inc) -> bool:
     """Were the money's ranges drawn (a Monte Carlo run), rather than the central figure
     repeated (``draws`` 0)?"""
-    return (getattr(inc, "settings", None) or {}).get("draws", 1) > 0
+    return getattr(inc, "drawn", True)  # a reader of older results: drawn
 
 
 def money_of(ps, verdict: dict | None) -> dict | None:

@@ -50,8 +50,9 @@ def check_draws(draws) -> None:
 
     if isinstance(draws, bool) or not isinstance(draws, int) or draws < 0:
         raise OptionError(f"draws={draws!r}: give a whole number of Monte Carlo draws, 0 or more")
-    if too_few(draws):
-        raise OptionError(f"draws={draws!r}: {too_few(draws)}")
+    why = too_few(draws)
+    if why:
+        raise OptionError(f"draws={draws!r}: {why}")
 
 
 def too_few(draws: int) -> str:

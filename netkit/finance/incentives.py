@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from netkit._frames import isin
+from netkit._frames import isin, joint_codes
 from netkit.finance.contracts import commissioning_shares, contract_table
 from netkit.finance.diversion import divert
 from netkit.finance.draws import (
@@ -171,6 +171,11 @@ class Incentives:
                 f"{fmt_money_rounded(self.system_net_high)}, {covers})")
 
     @property
+    def drawn(self) -> bool:
+        """Were the ranges drawn (a Monte Carlo run), not the central figure repeated?"""
+        return self.settings.get("draws", 1) > 0
+
+    @property
     def shift_ranged(self) -> bool:
         """Do the draws vary the shift's fraction (``shift.range`` given) as well as costs?"""
         s = self.settings
@@ -204,14 +209,14 @@ class Incentives:
                 "commissioners": incentives.commissioners[["id", "spend_change"]].to_dict(
                     "records")}
 
-    def range_table(self, labels) -> pd.DataFrame:
+    def range_table(self, labels, rows=None) -> pd.DataFrame:
         """Each organisation's net for a report: low, central and high (5th and 95th
         percentiles of the draws) rounded for people, and its chance of losing money (never
-        0% or 100%: "<1%" and ">99%" of the draws);
-        ``labels`` names the rows (default: the ids)."""
+        0% or 100%: "<1%" and ">99%" of the draws); ``labels`` names the rows (default: the
+        ids); ``rows``: only these positions of `organisations`, in this order."""
         from netkit.render.formats import fmt_chance, fmt_money_rounded
 
-        t = self.organisations
+        t = self.organisations if rows is None else self.organisations.iloc[rows]
         return pd.DataFrame({"organisation": t["id"] if labels is None else list(labels),
                              "low": t["net_low"].map(fmt_money_rounded),
                              "net": t["net"].map(fmt_money_rounded),
@@ -422,15 +427,12 @@ def _with_commissioner(system: System, flows: pd.DataFrame) -> tuple[pd.DataFram
         return values.astype(object).where(values.notna(), "").astype(str)
 
     # "ICB;COUNCIL" written once per distinct pair (a few), not once per flow
-    first, firsts = pd.factorize(text(found["commissioner"]))
-    second, seconds = pd.factorize(text(council))
-    pairs, where = np.unique(first.astype(np.int64) * max(len(seconds), 1) + second,
-                             return_inverse=True)
-    words = np.array([(firsts[p // max(len(seconds), 1)] + ";"
-                       + seconds[p % max(len(seconds), 1)]).strip(";") for p in pairs.tolist()],
+    first, second = text(found["commissioner"]).to_numpy(), text(council).to_numpy()
+    pair = joint_codes([first, second])
+    at = np.unique(pair, return_index=True)[1]  # each pair's first flow, in code order
+    words = np.array([(f + ";" + c).strip(";") for f, c in zip(first[at], second[at])],
                      dtype=object)
-    return (flows.assign(commissioner=words[where.ravel()]),
-            int((found["basis"] == "contract").sum()))
+    return flows.assign(commissioner=words[pair]), int((found["basis"] == "contract").sum())
 
 
 def _marginal(system: System, rows: pd.DataFrame) -> tuple[pd.Series, pd.Series]:

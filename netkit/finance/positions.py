@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from netkit._frames import isin
+from netkit._frames import by_distinct, isin
 
 __all__ = [
     "ACTIVITY_SHARE",
@@ -148,15 +148,13 @@ def payments(by_payer: pd.DataFrame, contracts: pd.DataFrame
     line = _line_of(by_payer, effective)
     held = set((effective["commissioner"] + "\x1f" + effective["provider"] + "\x1f"
                 + effective["line"]).tolist())
-    # "ICB;COUNCIL" split once per distinct value (a few), not once per row
-    codes, distinct = pd.factorize(by_payer["commissioner"].astype(str))
-    candidates = [value.split(";") for value in distinct]
+    candidates = by_payer["commissioner"].astype(str)
     payer = pd.Series("", index=by_payer.index, dtype=object)
     at = "\x1f" + by_payer["provider"] + "\x1f" + line
     for place in (1, 0):  # the first candidate with a contract wins
-        who = np.array([c[place] if len(c) > place else "" for c in candidates] + [""],
-                       dtype=object)[codes]
-        who = pd.Series(who, index=by_payer.index, dtype=object)
+        # "ICB;COUNCIL" split once per distinct value (a few), not once per row
+        who = by_distinct(candidates, lambda s, k=place: s.map(
+            lambda v: (v.split(";") + [""])[k]).astype(object))
         payer = payer.where(~isin(who + at, held), who)
     rows = by_payer.assign(commissioner=payer, line=line)
     keys = ["commissioner", "provider", "line"]

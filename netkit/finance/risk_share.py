@@ -185,25 +185,24 @@ class ShareDesign:
         pays whom and any investment (the partner report's section). With ``top``, at most
         ``top`` payments, notes and positions (the largest settlements first), saying how
         many more (England has thousands of each)."""
-        from netkit.render.document import Bullets, Heading, Paragraph, Table
+        from netkit.render.document import PAGES, TEXT, Bullets, Heading, Paragraph, Table
 
-        text, pages = ("text",), ("markdown", "html")
         transfers = self.lines()[:len(self.transfers)] or ["no transfers are needed"]
         transfers = _first(transfers, top, "payments")
         out = [Heading("Risk and gain share (proposed)", 2),
                Paragraph("Rules (settings: risk_share in opportunities.yaml):", indent=2,
-                         only=text),
+                         only=TEXT),
                Paragraph("Rules (settings: `risk_share` in opportunities.yaml):",
                          only=("markdown",)),
                Paragraph("Rules (settings: risk_share in opportunities.yaml):", only=("html",)),
                Bullets(self.rule.describe(self.basis)),
-               Paragraph("Proposal:", indent=2, only=text), Paragraph("Proposal:", only=pages),
+               Paragraph("Proposal:", indent=2, only=TEXT), Paragraph("Proposal:", only=PAGES),
                Bullets(transfers)]
         if self.investment:
             line = investment_line(self.investment)
             out.append(Paragraph(line[0].upper() + line[1:] + ".", indent=2))
         if self.notes:
-            out += [Paragraph("Notes:", indent=2, only=text), Paragraph("Notes:", only=pages),
+            out += [Paragraph("Notes:", indent=2, only=TEXT), Paragraph("Notes:", only=PAGES),
                     Bullets(tuple(_first([n[0].upper() + n[1:] + "." for n in self.notes],
                                          top, "notes")))]
         if len(self.positions):

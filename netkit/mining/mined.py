@@ -118,7 +118,8 @@ class MinedPathways(ReportViews):
         """The result as a `netkit.render.document.Document`: what was mined, in lines, then
         the largest released flows (15 in text, 25 in Markdown and HTML) and how many more."""
         lines = self._lines()
-        text, pages = ("text",), ("markdown", "html")
+        from netkit.render.document import PAGES as pages
+        from netkit.render.document import TEXT as text
         few, more = self._largest(15)
         many, more_of_many = self._largest(25)
         largest = f"Largest flows, patients {self._basis(True)}:"

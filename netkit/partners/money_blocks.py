@@ -12,12 +12,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from netkit.render.document import Heading, Paragraph, Table
+from netkit.render.document import PAGES, TEXT, Heading, Paragraph, Table
 from netkit.render.formats import fmt_money_rounded, fmt_share
 
 __all__ = ["incentive_blocks", "largest", "signed_count"]
-
-TEXT, PAGES = ("text",), ("markdown", "html")  # as `netkit.partners.result` names them
 
 
 def signed_count(value: float, disclosure) -> str:
@@ -59,9 +57,9 @@ def largest(organisations: pd.DataFrame, top: int | None) -> tuple[np.ndarray, i
     return order[:top], len(organisations) - top
 
 
-def incentive_table(inc, names: dict, disclosure) -> pd.DataFrame:
-    """Each organisation's change in activity, cost, income, spend and net, for people."""
-    t = inc.organisations
+def incentive_table(t: pd.DataFrame, names: dict, disclosure) -> pd.DataFrame:
+    """Each organisation's change in activity, cost, income, spend and net (rows of
+    `Incentives.organisations`), for people."""
     return pd.DataFrame({
         "organisation": t["id"].map(lambda i: f"{names.get(i, i)} ({i})"),
         "activity": t["activity_change"].map(lambda v: signed_count(v, disclosure)),
@@ -78,7 +76,7 @@ def incentive_blocks(inc, shift, names: dict, disclosure, top: int | None = None
         return []
     verdict, ranged = "gains" if inc.system_net > 0 else "loses", inc.range_words()
     rows, hidden = largest(inc.organisations, top)
-    table = incentive_table(inc, names, disclosure).iloc[rows]
+    table = incentive_table(inc.organisations.iloc[rows], names, disclosure)
     moved = (f"shift {fmt_share(shift.fraction)} of patients from {', '.join(shift.from_)} "
              f"to {', '.join(shift.to)}")
     blocks = [Heading(f"Incentives ({moved})", 2),
@@ -92,10 +90,9 @@ def incentive_blocks(inc, shift, names: dict, disclosure, top: int | None = None
             f"The {len(rows):,} largest positions, largest first; {hidden:,} more organisations "
             "are in the CSV, JSON and xlsx reports (--top 0 shows every one here).", indent=2))
     blocks.append(Table(table, max_width=36, right=("activity", "cost", "income", "spend", "net")))
-    if inc.settings.get("draws", 1):  # 0: no draws, no ranges
+    if inc.drawn:  # no draws, no ranges
         blocks += [Paragraph("Range (90%) and chance of losing money:", indent=2),
-                   Table(inc.range_table(incentive_table(inc, names, disclosure)["organisation"])
-                         .iloc[rows], max_width=36,
+                   Table(inc.range_table(table["organisation"].to_numpy(), rows), max_width=36,
                          right=("low", "net", "high", "chance of loss"))]
     return blocks + _loser_blocks(inc, top)
 

@@ -27,6 +27,10 @@ from netkit.partners.sources import explain_partner, format_sources
 from netkit.partners.verdict import Verdict, burden_blocks, verdict_blocks
 from netkit.partners.warnings import warning_blocks
 from netkit.render.document import (
+    HTML,
+    MARKDOWN,
+    PAGES,
+    TEXT,
     Bullets,
     Document,
     Footer,
@@ -55,9 +59,6 @@ TIERS = ("core", "involve", "inform")
 #: How many partners per tier (after the core, always shown whole), broker lines and grid rows
 #: the text and markdown reports show; the JSON and CSV reports are always whole.
 TOP = 20
-
-#: The formats a block shows in, where the formats say a thing differently.
-TEXT, MARKDOWN, HTML, PAGES = ("text",), ("markdown",), ("html",), ("markdown", "html")
 
 
 def _more(hidden: int, what: str, capital: bool = False) -> str:

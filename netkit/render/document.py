@@ -36,9 +36,11 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["Document", "Block", "Heading", "Paragraph", "Lines", "Bullets", "Table", "Note",
-           "Raw", "Footer", "FORMATS"]
+           "Raw", "Footer", "FORMATS", "TEXT", "MARKDOWN", "HTML", "PAGES"]
 
 FORMATS = ("text", "markdown", "html")
+#: The formats a block may be kept to (``only=``): one each, and the two that are pages.
+TEXT, MARKDOWN, HTML, PAGES = ("text",), ("markdown",), ("html",), ("markdown", "html")
 
 
 @dataclass(frozen=True)

@@ -106,7 +106,10 @@ class PartnerDiff(ReportViews):
         nothing = not self.changed and not self.scores and not money
         summary = self.summary + money
         core = ", ".join(self._core_names()) if self.after is not None else None
-        text, md, page, pages = ("text",), ("markdown",), ("html",), ("markdown", "html")
+        from netkit.render.document import HTML as page
+        from netkit.render.document import MARKDOWN as md
+        from netkit.render.document import PAGES as pages
+        from netkit.render.document import TEXT as text
         if nothing:
             blocks = [Paragraph(f"{head}: no change", only=text)]
         else:

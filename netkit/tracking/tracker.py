@@ -241,7 +241,8 @@ class TrackerUpdate(ReportViews):
         """The update as a `netkit.render.document.Document`: what changed, the answer (whose
         partners change), each recomputed opportunity's diff, the events and the flows."""
         head, description = self._heading()
-        text, pages = ("text",), ("markdown", "html")
+        from netkit.render.document import PAGES as pages
+        from netkit.render.document import TEXT as text
         recomputed = ", ".join(self.recomputed) or "none"
         unchanged = ", ".join(self.unchanged) or "none"
         blocks = [Paragraph(f"What changed: {head}", only=text),
