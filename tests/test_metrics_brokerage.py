@@ -329,6 +329,43 @@ def test_igraph_and_networkx_agree(n, p, seed, patients):
     assert fast == pytest.approx(reference, abs=1e-9)
 
 
+def _engine_used(G, monkeypatch) -> str:
+    """Which engine ``auto`` hands G to: each engine's entry point is made to say so."""
+    import importlib
+
+    module = importlib.import_module("netkit.metrics.brokerage")  # not the function
+
+    class Used(Exception):
+        pass
+
+    def igraph_used(*args, **kwargs):
+        raise Used("igraph")
+
+    def networkx_used(*args, **kwargs):
+        raise Used("networkx")
+
+    igraph = pytest.importorskip("igraph")
+    monkeypatch.setattr(igraph, "Graph", igraph_used)
+    monkeypatch.setattr(module.nx, "betweenness_centrality", networkx_used)
+    with pytest.raises(Used) as used:
+        brokerage(G)
+    return str(used.value)
+
+
+def test_auto_leaves_small_networks_to_networkx_and_large_ones_to_igraph(monkeypatch):
+    """Importing igraph takes longer than networkx takes on a small network, so ``auto``
+    switches at NETWORKX_UP_TO nodes x ties."""
+    from netkit.metrics.brokerage import NETWORKX_UP_TO
+
+    side = int(NETWORKX_UP_TO ** 0.5)  # a chain: n nodes, n - 1 ties
+    at_the_limit = nx.DiGraph((i, i + 1) for i in range(side - 1))  # side x (side - 1)
+    beyond = nx.DiGraph((i, i + 1) for i in range(side + 1))  # (side + 2) x (side + 1)
+    assert len(at_the_limit) * at_the_limit.number_of_edges() <= NETWORKX_UP_TO
+    assert len(beyond) * beyond.number_of_edges() > NETWORKX_UP_TO
+    assert _engine_used(at_the_limit, monkeypatch) == "networkx"
+    assert _engine_used(beyond, monkeypatch) == "igraph"
+
+
 def test_unknown_engine_is_refused():
     import networkx as nx
 

@@ -36,7 +36,7 @@ from netkit._gc import gc_paused
 
 __all__ = ["brokerage", "weighted_betweenness", "brokerage_roles", "sole_brokers",
            "roles_and_sole_brokers", "ROLES", "NULLS", "MIN_EXPECTED", "ENGINES",
-           "LENGTH_QUANTUM"]
+           "LENGTH_QUANTUM", "NETWORKX_UP_TO"]
 
 ROLES = ("coordinator", "itinerant", "gatekeeper", "representative", "liaison")
 
@@ -46,6 +46,12 @@ ROLES = ("coordinator", "itinerant", "gatekeeper", "representative", "liaison")
 LENGTH_QUANTUM = 2.0 ** -30
 
 ENGINES = ("auto", "igraph", "networkx")
+
+#: ``auto`` leaves a network to networkx up to this many nodes × ties (about a tenth of a
+#: second there), and gives larger ones to igraph: importing igraph takes half a second or more,
+#: because it imports matplotlib's pyplot (python-igraph issue #762), which is more than
+#: networkx takes on any network below this size.
+NETWORKX_UP_TO = 100_000
 
 
 def brokerage(G: nx.DiGraph, weight: str | None = "patients", engine: str = "auto",
@@ -59,9 +65,10 @@ def brokerage(G: nx.DiGraph, weight: str | None = "patients", engine: str = "aut
     weight : str or None
         The edge attribute; ``None`` counts every tie as length 1.
     engine : {"auto", "igraph", "networkx"}
-        Who computes it. ``auto`` uses igraph where it is installed (measured faster at every
-        size, 5x at 10 organisations and 37x at 300; see the README) and networkx otherwise.
-        Both give the same numbers: lengths are rounded to multiples of `LENGTH_QUANTUM`
+        Who computes it. ``auto`` uses networkx on small networks (nodes × ties up to
+        `NETWORKX_UP_TO`, where it takes under a tenth of a second and igraph's import alone
+        takes longer) and igraph on larger ones where it is installed (37x faster at 300
+        organisations, 30x at 2,000; see the README). Both give the same numbers: lengths are rounded to multiples of `LENGTH_QUANTUM`
         (2⁻³⁰, far below any difference in patients that matters), so sums of lengths are
         exact and two routes tie for both engines or for neither.
     sources : int, optional
@@ -124,7 +131,8 @@ def weighted_betweenness(nodes, ends_from, ends_to, weights, *, engine: str = "a
         pick = np.random.default_rng(seed).choice(len(nodes), size=sources, replace=False)
         chosen = sorted(order[i] for i in pick)
         scale = len(nodes) / sources
-    if engine != "networkx" and (engine == "igraph" or _have_igraph()):
+    if engine == "igraph" or (engine == "auto" and len(nodes) * len(lengths) > NETWORKX_UP_TO
+                              and _have_igraph()):
         import igraph
 
         if not len(lengths):
