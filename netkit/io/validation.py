@@ -16,7 +16,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from netkit._frames import blank_as_empty, by_distinct
+from netkit._frames import blank_as_empty, by_distinct, isin
 from netkit.errors import SHOWN_PER_KIND, Problem
 from netkit.io.opportunity_checks import (
     check_opportunities,
@@ -342,7 +342,7 @@ def _check_organisation_refs(orgs: pd.DataFrame, org_ids: set, c: _Checker) -> N
     """Parents exist, are not the organisation itself and make no cycle; types are known."""
     parent = orgs["parent"]
     has_parent = parent.notna() & (parent != "")
-    c.flag(has_parent & ~parent.isin(org_ids), "parent",
+    c.flag(has_parent & ~isin(parent, org_ids), "parent",
            lambda v: f"is not an organisation id in organisations.csv{_suggest(v, org_ids)}; "
                      "name an existing organisation or leave the cell empty")
     c.flag(has_parent & (parent == orgs["id"]), "parent",
@@ -355,13 +355,13 @@ def _check_organisation_refs(orgs: pd.DataFrame, org_ids: set, c: _Checker) -> N
 
 def _check_service_refs(services: pd.DataFrame, org_ids: set, c: _Checker) -> None:
     """Providers exist; categories are known; a service id that is also an organisation's."""
-    c.flag(~services["provider"].isin(org_ids) & (services["provider"] != ""), "provider",
+    c.flag(~isin(services["provider"], org_ids) & (services["provider"] != ""), "provider",
            lambda v: f"is not an organisation id in organisations.csv{_suggest(v, org_ids)}; "
                      "name the organisation that provides the service")
     c.flag(~services["category"].isin(SERVICE_CATEGORIES) & (services["category"] != ""),
            "category", lambda v: f"is not a known service category; it is kept, but has no "
                                  f"special meaning{_suggest(v, SERVICE_CATEGORIES)}", "warning")
-    clash = services["id"].isin(org_ids)
+    clash = isin(services["id"], org_ids)
     c.flag(clash, "id", "is also an organisation id; it works, but network maps and exports "
                         "show the service as 'service:ID'", "warning")
 
@@ -369,11 +369,11 @@ def _check_service_refs(services: pd.DataFrame, org_ids: set, c: _Checker) -> No
 def _check_flow_refs(flows: pd.DataFrame, pathway_ids: set, service_ids: set, rows: pd.Series,
                      c: _Checker) -> None:
     """Pathways and both ends exist; no flow from home to home; no flow repeated."""
-    c.flag(~flows["pathway"].isin(pathway_ids) & (flows["pathway"] != ""), "pathway",
+    c.flag(~isin(flows["pathway"], pathway_ids) & (flows["pathway"] != ""), "pathway",
            lambda v: f"is not a pathway id in pathways.csv{_suggest(v, pathway_ids)}")
     ends = service_ids | {HOME}
     for column in ("source", "target"):
-        c.flag(~flows[column].isin(ends) & (flows[column] != ""), column,
+        c.flag(~isin(flows[column], ends) & (flows[column] != ""), column,
                lambda v: f"is not a service id in services.csv or {HOME}"
                          f"{_suggest(v, ends)}")
     c.flag((flows["source"] == HOME) & (flows["target"] == HOME), "target",
@@ -393,7 +393,7 @@ def _check_flow_refs(flows: pd.DataFrame, pathway_ids: set, service_ids: set, ro
 def _check_relationship_refs(rels: pd.DataFrame, org_ids: set, c: _Checker) -> None:
     """Both ends exist; types are known (a near miss is an error); payment bases are known."""
     for column in ("source", "target"):
-        c.flag(~rels[column].isin(org_ids) & (rels[column] != ""), column,
+        c.flag(~isin(rels[column], org_ids) & (rels[column] != ""), column,
                lambda v: f"is not an organisation id in organisations.csv{_suggest(v, org_ids)}")
     # An unknown type silently drops the relationship from the analysis (a misspelt
     # 'commisions' removes the commissioning), so a near miss of a known type is an error; a

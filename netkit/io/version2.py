@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from netkit._frames import isin
 from netkit.errors import SHOWN_PER_KIND, Problem
 from netkit.io.suggest import _suggest
 from netkit.model.schema import (
@@ -82,7 +83,7 @@ def check_version_2_references(tables: dict[str, pd.DataFrame], rows: dict[str, 
 
     def org_refs(name: str, column: str) -> None:
         values = tables[name][column]
-        _flag(problems, labels[name], rows[name], values, values.notna() & ~values.isin(org_ids),
+        _flag(problems, labels[name], rows[name], values, values.notna() & ~isin(values, org_ids),
               column, lambda v: f"is not an organisation id in organisations.csv"
                                 f"{_suggest(v, org_ids)}")
 
@@ -98,7 +99,7 @@ def check_version_2_references(tables: dict[str, pd.DataFrame], rows: dict[str, 
     org_refs("flows", "commissioner")
     if len(places):
         known = set(places["place"])
-        unknown = flows["place"].notna() & ~flows["place"].isin(known)
+        unknown = flows["place"].notna() & ~isin(flows["place"], known)
         _flag(problems, labels["flows"], rows["flows"], flows["place"], unknown, "place",
               lambda v: f"is not a place in places.csv{_suggest(v, known)}; its patients are "
                         "not counted in rates per head", "warning")
@@ -252,7 +253,7 @@ def _check_seat_members(seats: pd.DataFrame, rows: pd.Series, label: str, org_id
     """Every member of a seat is an organisation id, and no organisation is in two seats."""
     members = seats["members"].fillna("").str.split(";").explode().str.strip()
     members = members[members != ""]
-    unknown = ~members.isin(org_ids)
+    unknown = ~isin(members, org_ids)
     _flag(problems, label, rows.reindex(members.index), members, unknown, "members",
           lambda v: f"names {v!r}, which is not an organisation id in organisations.csv"
                     f"{_suggest(v, org_ids)}")
