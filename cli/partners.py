@@ -52,6 +52,10 @@ def opportunities(path, fmt, output):
               help="The opportunity to analyse (see 'netkit opportunities'). -O is a capital "
                    "O; -o is the output file.")
 @click.option("--all", "all_", is_flag=True, help="Analyse every opportunity of the system.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="With --all: how many opportunities to analyse at once, each in its own "
+                   "process (default: one per processor; 1: one after another). The result is "
+                   "the same whatever the number.")
 @output_options(formats=("text", "markdown", "json", "csv", "html", "xlsx"), pictures=True)
 @top_option
 @partner_options
@@ -77,7 +81,7 @@ def opportunities(path, fmt, output):
 @picture_option("Also save the benefit/cost curve as a PNG or SVG picture (by the ending).",
                 aliases=("--curve",))
 @progress_option("partners")
-def partners(path, opportunity_id, all_, fmt, output, top, stability, verdict, seed,
+def partners(path, opportunity_id, all_, jobs, fmt, output, top, stability, verdict, seed,
              cap_at_capacity, seats, picture, **settings):
     """Find the partners for an opportunity: who, in which role, why, and when one more
     stops paying.
@@ -88,6 +92,7 @@ def partners(path, opportunity_id, all_, fmt, output, top, stability, verdict, s
       netkit partners sample_networks/riverside -O frailty-admissions --format markdown
       netkit partners sample_networks/riverside -O stroke-early-discharge --stability 200
       netkit partners sample_networks/riverside --all -o partners.xlsx
+      netkit partners sample_networks/riverside --all --jobs 1 -f json
       netkit partners sample_networks/riverside -O frailty-admissions --weights brokerage=0 \\
           --represent none --picture curve.png
 
@@ -100,6 +105,8 @@ def partners(path, opportunity_id, all_, fmt, output, top, stability, verdict, s
         not_an_opportunity(_load(path), output, opportunity_id)
     if bool(opportunity_id) == all_:
         raise click.UsageError("give --opportunity ID or --all (see 'netkit opportunities PATH')")
+    if jobs is not None and not all_:
+        raise click.UsageError("--jobs runs several opportunities at once; use it with --all")
     if all_ and (picture is not None or fmt == "picture"):
         raise click.UsageError("--picture draws one opportunity's curve; use it with "
                                "--opportunity")
@@ -112,7 +119,9 @@ def partners(path, opportunity_id, all_, fmt, output, top, stability, verdict, s
         options["cap_at_capacity"] = True
     system = _load(path)
     if all_:
-        result = netkit.find_all_partners(system, **options)
+        from netkit._parallel import available_jobs
+
+        result = netkit.find_all_partners(system, jobs=jobs or available_jobs(), **options)
     else:
         result = netkit.find_partners(system, opportunity_id, **options)
     if picture is not None:

@@ -146,6 +146,7 @@ def _key(value):
 
 def _memoised(name, function):
     def call(*args, **kwargs):
+        kwargs.pop("jobs", None)  # the result is the same whatever the number of processes
         top = kwargs.pop("top", 10) if name == "recompute" else None
         try:
             key = (name, _key(args), _key(kwargs))

@@ -20,7 +20,7 @@ import pandas as pd
 
 from netkit._frames import isin
 from netkit._strings import plain_strings
-from netkit.errors import OpportunityError, OptionError, check_number, unknown_name
+from netkit.errors import OpportunityError, OptionError
 from netkit.finance.gain_share import gain_share
 from netkit.finance.incentives import Incentives
 from netkit.finance.draws import DEFAULT_DRAWS, check_draws
@@ -30,7 +30,6 @@ from netkit.metrics.brokerage import roles_and_sole_brokers
 from netkit.model.disclosure import disclosure_rules
 from netkit.model.opportunity import (
     CRITERIA,
-    DEFAULT_COORDINATION_COST,
     DEFAULT_GROUPING,
     GROUPINGS,
     Opportunity,
@@ -56,6 +55,7 @@ from netkit.partners.sources import partner_sources
 from netkit.partners.stability import judgement_calls, judgement_line
 from netkit.partners.stability import stability as run_stability
 from netkit.partners.verdict import parse_thresholds, proportionality
+from netkit.partners.weights import parse_weights
 from netkit.partners.warnings import coverage_warnings
 from netkit.render.formats import fmt_number
 
@@ -74,33 +74,6 @@ NOT_DRAWN = ("the money's ranges were not drawn (0 Monte Carlo draws asked for):
              "is the central one, with no range or chance of loss")
 UNEXPLAINED = ("figures only: reasons in words are written for the highest-ranked "
                f"{REASONS_LIMIT} organisations in scopes this large")
-
-
-def parse_weights(text: str | Mapping | None, what: str = "weights") -> dict | None:
-    """Read ``"activity=1,brokerage=0.5"`` (or a mapping) into a dict of weights.
-
-    Examples
-    --------
-    >>> parse_weights("activity=2, brokerage=0")
-    {'activity': 2.0, 'brokerage': 0.0}
-    """
-    if text is None:
-        return None
-    known = CRITERIA if what == "weights" else tuple(DEFAULT_COORDINATION_COST) + BURDEN_KEYS
-    items = text.items() if isinstance(text, Mapping) else (
-        part.partition("=")[::2] for part in filter(None, (p.strip() for p in text.split(","))))
-    out = {}
-    for name, value in items:
-        name = str(name).strip()
-        if name not in known:
-            raise unknown_name(what, name, known, f"{known[0]}=1")
-        number, message = check_number(value)
-        if number is None:
-            shown = f"{value!r}" if "not a number" in message else f"{value}"
-            example = f", e.g. {name}=0.5" if "not a number" in message else ""
-            raise OptionError(f"{what}: {name}={shown} {message}{example}")
-        out[name] = number
-    return out
 
 
 def _options(opp, scope, burden, thresholds, min_patients, stability, seed, groups, hysteresis,
@@ -405,8 +378,12 @@ def _check_released(system: System, opp: Opportunity, rules, partners: pd.DataFr
 
 
 @plain_strings
-def find_all_partners(system: System, **options) -> PartnerReport:
+def find_all_partners(system: System, jobs: int = 1, **options) -> PartnerReport:
     """`find_partners` for every opportunity of a system, in file order.
+
+    ``jobs`` opportunities are analysed at once, each in a process forked from this one
+    (`netkit._parallel`; one after another here where the platform cannot fork); the result
+    is the same whatever the number. ``options`` are `find_partners`'s.
 
     Examples
     --------
@@ -415,8 +392,12 @@ def find_all_partners(system: System, **options) -> PartnerReport:
     >>> [ps.opportunity.id for ps in report.partner_sets]
     ['frailty', 'falls']
     """
-    return PartnerReport(system.name, [find_partners(system, o, **options)
-                                       for o in system.opportunities])
+    from netkit._parallel import ordered_map
+
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise OptionError(f"jobs={jobs!r}: give a whole number of processes, 1 or more")
+    return PartnerReport(system.name, ordered_map(lambda o: find_partners(system, o, **options),
+                                                  system.opportunities, "opportunities", jobs))
 
 
 def _related_pairs(system: System, scope: Scope) -> list[tuple[str, str]]:

@@ -113,6 +113,13 @@ class Scope:
                 f"{len(self.flows):,} flows, {len(self.services):,} services, "
                 f"{len(self.organisations):,} organisations>")
 
+    def __getstate__(self) -> dict:
+        """What a pickle or a copy keeps: not what `kept` holds, which names the system
+        itself (a partner set sent back from a worker process would carry the whole system)."""
+        state = dict(self.__dict__)
+        state.pop("_kept", None)
+        return state
+
     @cached_property
     def candidate_of(self) -> dict[str, str]:
         """In-scope organisation → the candidate that stands for it."""

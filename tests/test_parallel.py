@@ -1,0 +1,128 @@
+"""Work side by side in worker processes (netkit/_parallel.py) and `find_all_partners(jobs=N)`:
+the same results, in the same order, the same errors and the same progress as one after
+another."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+from click.testing import CliRunner
+from conftest import sample_system
+from netkit.cli import cli
+
+import netkit
+from netkit import _progress
+from netkit._parallel import available_jobs, can_fork, ordered_map
+from netkit.errors import OptionError
+from netkit.render.formats import to_jsonable
+
+forking = pytest.mark.skipif(not can_fork(), reason="worker processes are forked; this "
+                                                    "platform cannot fork")
+
+
+def _square_or_fail(x):
+    if x in (4, 6):
+        raise ValueError(f"item {x} is bad")
+    return x * x
+
+
+def test_results_come_back_in_order():
+    assert ordered_map(lambda x: x * 10, [3, 1, 2, 5, 4], "numbers", jobs=3) == [30, 10, 20, 50,
+                                                                                 40]
+    assert ordered_map(lambda x: x, [], "numbers", jobs=4) == []
+
+
+@forking
+def test_the_work_runs_in_other_processes():
+    pids = ordered_map(lambda _: os.getpid(), range(4), "numbers", jobs=2)
+    assert os.getpid() not in pids and len(set(pids)) == 2
+    assert ordered_map(lambda _: os.getpid(), range(4), "numbers", jobs=1) == [os.getpid()] * 4
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_first_failure_in_order_is_raised_as_it_is(jobs):
+    """Item 4 fails before item 6: the caller sees item 4's own exception, whatever ran first."""
+    with pytest.raises(ValueError, match="^item 4 is bad$"):
+        ordered_map(_square_or_fail, [1, 2, 3, 4, 5, 6], "numbers", jobs=jobs)
+
+
+def test_a_result_that_cannot_be_sent_back_is_worked_out_here():
+    made = ordered_map(lambda x: (lambda: x + 1), [1, 2], "numbers", jobs=2)  # not picklable
+    assert [f() for f in made] == [2, 3]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_progress_counts_the_items_done(jobs):
+    seen = []
+    with _progress.reporting(lambda what, done, total: seen.append((what, done, total))):
+        ordered_map(lambda x: x, ["a", "b", "c"], "letters", jobs=jobs)
+    assert seen == [("letters", 0, 3), ("letters", 1, 3), ("letters", 2, 3), ("letters", 3, 3)]
+
+
+def test_available_jobs_are_this_process_processors():
+    expected = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else \
+        os.cpu_count()
+    assert available_jobs() == expected
+
+
+def _json(report) -> str:
+    return json.dumps(to_jsonable(report.to_dict()), indent=2, ensure_ascii=False)
+
+
+def test_all_partners_are_the_same_whatever_the_number_of_processes():
+    riverside = sample_system("riverside")
+    alone = netkit.find_all_partners(riverside)
+    side_by_side = netkit.find_all_partners(riverside, jobs=3)
+    assert [ps.opportunity.id for ps in side_by_side.partner_sets] == list(
+        riverside.opportunities)
+    assert _json(side_by_side) == _json(alone)
+    assert side_by_side.to_text() == alone.to_text()
+
+
+def test_a_scope_sent_back_leaves_what_it_kept_for_its_system():
+    """What a scope keeps per system names the system itself: a partner set coming back from a
+    worker would otherwise carry the whole system (and fail to pickle)."""
+    import pickle
+
+    tiny = sample_system("tiny")
+    scope = netkit.find_partners(tiny, "frailty").scope
+    assert "_kept" in scope.__dict__
+    copy = pickle.loads(pickle.dumps(scope))
+    assert "_kept" not in copy.__dict__
+    assert copy.flows.equals(scope.flows) and copy.candidates == scope.candidates
+
+
+@pytest.mark.parametrize("jobs", [0, -1, 1.5, True, "2"])
+def test_jobs_must_be_a_whole_number_of_at_least_one(jobs):
+    with pytest.raises(OptionError) as error:
+        netkit.find_all_partners(sample_system("tiny"), jobs=jobs)
+    assert str(error.value) == f"jobs={jobs!r}: give a whole number of processes, 1 or more"
+
+
+def test_the_command_line_gives_the_same_report_with_any_number_of_jobs():
+    tiny = str(netkit.sample_path("tiny"))
+    outputs = {jobs: CliRunner().invoke(cli, ["partners", tiny, "--all", "-f", "json",
+                                              "--jobs", jobs]) for jobs in ("1", "2")}
+    assert all(result.exit_code == 0 for result in outputs.values())
+    assert outputs["1"].stdout == outputs["2"].stdout
+
+
+def test_jobs_needs_all():
+    result = CliRunner().invoke(cli, ["partners", str(netkit.sample_path("tiny")), "-O",
+                                      "frailty", "--jobs", "2"])
+    assert result.exit_code == 2
+    assert "Error: --jobs runs several opportunities at once; use it with --all" in result.output
+    zero = CliRunner().invoke(cli, ["partners", str(netkit.sample_path("tiny")), "--all",
+                                    "--jobs", "0"])
+    assert zero.exit_code == 2 and "Invalid value for '--jobs' / '-j'" in zero.output
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_all_partners_report_the_opportunities_done(jobs):
+    """What `netkit partners --all` shows at a terminal: 'opportunities 1/2'."""
+    seen = []
+    with _progress.reporting(lambda what, done, total: seen.append((what, done, total))):
+        netkit.find_all_partners(sample_system("tiny"), jobs=jobs)
+    assert seen == [("opportunities", 0, 2), ("opportunities", 1, 2), ("opportunities", 2, 2)]
