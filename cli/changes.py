@@ -14,6 +14,8 @@ from .options import (
     TargetPath,
     check_outputs,
     emit,
+    jobs_option,
+    jobs_to_use,
     occupied,
     output_options,
     partner_options,
@@ -76,13 +78,15 @@ def apply(path, changeset, output, force, fmt):
 @output_options(formats=("text", "markdown", "json", "csv", "html", "xlsx"))
 @partner_options
 @tolerance_option
+@jobs_option()
 @click.option("--exit-code", is_flag=True,
               help="Exit with 3 when any partner set changed (for scheduled monitoring).")
 @click.option("--top", type=click.IntRange(min=0), default=10, show_default=True, metavar="N",
               help="List the first N events and N flows affected (dropped and moved first, "
                    "then the largest), then say how many more (0: all). JSON has all of them.")
 @progress_option("recompute")
-def recompute(path, changeset, to_path, fmt, output, tolerance, exit_code, top, **settings):
+def recompute(path, changeset, to_path, fmt, output, tolerance, jobs, exit_code, top,
+              **settings):
     """Recompute partner sets after a change, and say what changed and why.
 
     Only the opportunities the change touches are recomputed; the report says which were and
@@ -102,7 +106,7 @@ def recompute(path, changeset, to_path, fmt, output, tolerance, exit_code, top, 
     system = _load(path)
     changes = netkit.read_changeset(changeset, strict=False) if changeset else _load(to_path)
     update = netkit.recompute(system, changes, tolerance=tolerance, top=top or None,
-                              **partner_settings(settings))
+                              jobs=jobs_to_use(jobs), **partner_settings(settings))
     emit(update, fmt, output)
     if exit_code and update.changed:
         raise SystemExit(3)
@@ -117,7 +121,9 @@ def recompute(path, changeset, to_path, fmt, output, tolerance, exit_code, top, 
 @picture_option("Also save a picture of who is core when (PNG or SVG, by the ending).")
 @partner_options
 @tolerance_option
-def timeline(path, changesets, opportunities, fmt, output, picture, tolerance, **settings):
+@jobs_option()
+def timeline(path, changesets, opportunities, fmt, output, picture, tolerance, jobs,
+             **settings):
     """Partner sets across dated changesets: who is core when.
 
     Changesets are applied in date order, each to the system the earlier ones left.
@@ -134,7 +140,7 @@ def timeline(path, changesets, opportunities, fmt, output, picture, tolerance, *
     result = netkit.timeline(_load(path),
                              [netkit.read_changeset(c, strict=False) for c in changesets],
                              opportunities=list(opportunities) or None, tolerance=tolerance,
-                             **partner_settings(settings))
+                             jobs=jobs_to_use(jobs), **partner_settings(settings))
     if picture is not None:
         with saving_to(picture):
             result.save_picture(picture)
@@ -152,7 +158,8 @@ def timeline(path, changesets, opportunities, fmt, output, picture, tolerance, *
               show_default=True, help="text, or one JSON object per line.")
 @partner_options
 @tolerance_option
-def watch(path, interval, polls, fmt, tolerance, **settings):
+@jobs_option()
+def watch(path, interval, polls, fmt, tolerance, jobs, **settings):
     """Recompute partner sets whenever the system's files change and still validate.
 
     When an edit breaks the files, the problems are printed and the last good state is kept;
@@ -164,7 +171,8 @@ def watch(path, interval, polls, fmt, tolerance, **settings):
     """
     import netkit
 
-    watcher = netkit.Watcher(path, tolerance=tolerance, **partner_settings(settings))
+    watcher = netkit.Watcher(path, tolerance=tolerance, jobs=jobs_to_use(jobs),
+                             **partner_settings(settings))
     looks = 0
     try:
         while polls is None or looks < polls:

@@ -22,7 +22,8 @@ from netkit.model.rule_packs import packs_in_words
 __all__ = ["output_options", "partner_options", "draws_option", "system_path", "emit", "write_text", "warn",
            "partner_settings", "disclosure_option", "check_outputs", "saving_to", "TargetPath",
            "choose_format", "picture_option", "write_bytes", "not_an_opportunity", "ENDINGS",
-           "as_flags", "occupied", "picture_target", "progress_option"]
+           "as_flags", "occupied", "picture_target", "progress_option", "jobs_option",
+           "jobs_to_use"]
 
 system_path = click.argument(
     "path", type=click.Path(exists=True, file_okay=True, dir_okay=True, path_type=Path),
@@ -162,6 +163,24 @@ def as_flags(message: str) -> str:
     for python, flag in FLAGS:
         message = message.replace(python, flag)
     return re.sub(r"\b(case|time|service|organisation)='\.\.\.'", r"--\1", message)
+
+
+def jobs_option(when: str = ""):
+    """``--jobs N`` (``-j``): how many opportunities are analysed at once, each in its own
+    process (`netkit._parallel`). The command receives ``jobs``: None where not given, which
+    `jobs_to_use` makes one per processor. ``when`` starts the help ("With --all: ")."""
+    text = (f"{when}how many opportunities to analyse at once, each in its own process "
+            "(default: one per processor; 1: one after another). The result is the same "
+            "whatever the number.")
+    return click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+                        help=text[0].upper() + text[1:])
+
+
+def jobs_to_use(jobs: int | None) -> int:
+    """The processes a command uses: ``--jobs``, else one per processor."""
+    from netkit._parallel import available_jobs
+
+    return jobs or available_jobs()
 
 
 def progress_option(label: str):

@@ -9,6 +9,8 @@ from .commands import _load
 from .options import (
     check_outputs,
     emit,
+    jobs_option,
+    jobs_to_use,
     not_an_opportunity,
     output_options,
     partner_options,
@@ -52,10 +54,7 @@ def opportunities(path, fmt, output):
               help="The opportunity to analyse (see 'netkit opportunities'). -O is a capital "
                    "O; -o is the output file.")
 @click.option("--all", "all_", is_flag=True, help="Analyse every opportunity of the system.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
-              help="With --all: how many opportunities to analyse at once, each in its own "
-                   "process (default: one per processor; 1: one after another). The result is "
-                   "the same whatever the number.")
+@jobs_option("With --all: ")
 @output_options(formats=("text", "markdown", "json", "csv", "html", "xlsx"), pictures=True)
 @top_option
 @partner_options
@@ -119,9 +118,7 @@ def partners(path, opportunity_id, all_, jobs, fmt, output, top, stability, verd
         options["cap_at_capacity"] = True
     system = _load(path)
     if all_:
-        from netkit._parallel import available_jobs
-
-        result = netkit.find_all_partners(system, jobs=jobs or available_jobs(), **options)
+        result = netkit.find_all_partners(system, jobs=jobs_to_use(jobs), **options)
     else:
         result = netkit.find_partners(system, opportunity_id, **options)
     if picture is not None:

@@ -23,8 +23,9 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from netkit._progress import counted, reporting, steps
+from netkit.errors import OptionError
 
-__all__ = ["available_jobs", "can_fork", "ordered_map"]
+__all__ = ["available_jobs", "can_fork", "check_jobs", "ordered_map"]
 
 #: The work the forked workers read: (function, items), set only while a pool runs.
 _work: tuple[Callable, list] | None = None
@@ -40,6 +41,19 @@ def available_jobs() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on every platform
         return max(1, os.cpu_count() or 1)
+
+
+def check_jobs(jobs) -> None:
+    """``jobs`` is a whole number of processes, 1 or more (else `netkit.errors.OptionError`).
+
+    >>> check_jobs(2)
+    >>> check_jobs(0)
+    Traceback (most recent call last):
+    ...
+    netkit.errors.OptionError: jobs=0: give a whole number of processes, 1 or more
+    """
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise OptionError(f"jobs={jobs!r}: give a whole number of processes, 1 or more")
 
 
 def can_fork() -> bool:

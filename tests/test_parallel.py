@@ -126,3 +126,35 @@ def test_all_partners_report_the_opportunities_done(jobs):
     with _progress.reporting(lambda what, done, total: seen.append((what, done, total))):
         netkit.find_all_partners(sample_system("tiny"), jobs=jobs)
     assert seen == [("opportunities", 0, 2), ("opportunities", 1, 2), ("opportunities", 2, 2)]
+
+
+def test_a_tracker_finds_the_same_partner_sets_whatever_the_number_of_processes():
+    from netkit.change.changeset import Changeset
+
+    riverside = sample_system("riverside")
+    trackers = [netkit.PartnerTracker(riverside, jobs=jobs) for jobs in (1, 2)]
+    assert [list(t.partner_sets) for t in trackers] == [list(riverside.opportunities)] * 2
+    for oid in riverside.opportunities:
+        alone, side_by_side = (t.partner_sets[oid] for t in trackers)
+        assert _json(side_by_side) == _json(alone)
+        assert trackers[1].dependencies[oid] == trackers[0].dependencies[oid]
+    close = Changeset.of([{"remove_organisation": {"id": "LA-NORTH", "services": "remove"}}])
+    updates = [t.apply(close) for t in trackers]
+    assert updates[1].to_text() == updates[0].to_text()
+
+
+@pytest.mark.parametrize("command", ["partners", "recompute", "timeline", "watch"])
+def test_every_command_that_analyses_every_opportunity_takes_jobs(command):
+    result = CliRunner().invoke(cli, [command, "--help"])
+    words = " ".join(result.output.split())  # as wrapped for the terminal
+    assert result.exit_code == 0
+    assert "-j, --jobs N" in words and "The result is the same whatever the number" in words
+
+
+def test_recompute_reports_the_same_with_any_number_of_jobs():
+    riverside = netkit.sample_path("riverside")
+    changeset = riverside / "changesets" / "2026-10-virtual-ward.yaml"
+    outputs = [CliRunner().invoke(cli, ["recompute", str(riverside), str(changeset), "-f",
+                                        "json", "-j", jobs]) for jobs in ("1", "2")]
+    assert [r.exit_code for r in outputs] == [0, 0]
+    assert outputs[1].stdout == outputs[0].stdout

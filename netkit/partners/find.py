@@ -392,10 +392,9 @@ def find_all_partners(system: System, jobs: int = 1, **options) -> PartnerReport
     >>> [ps.opportunity.id for ps in report.partner_sets]
     ['frailty', 'falls']
     """
-    from netkit._parallel import ordered_map
+    from netkit._parallel import check_jobs, ordered_map
 
-    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
-        raise OptionError(f"jobs={jobs!r}: give a whole number of processes, 1 or more")
+    check_jobs(jobs)
     return PartnerReport(system.name, ordered_map(lambda o: find_partners(system, o, **options),
                                                   system.opportunities, "opportunities", jobs))
 

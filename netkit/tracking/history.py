@@ -197,7 +197,7 @@ def recompute(system: System, changes, opportunities=None, tolerance: float = 0.
     top : int or None
         How many events and flows the reports list before saying how many more (None: all).
     **options
-        Passed to `netkit.find_partners`.
+        ``jobs`` (see `PartnerTracker`), and the rest passed to `netkit.find_partners`.
     """
     if isinstance(changes, System):
         from netkit.change.derive import diff_systems

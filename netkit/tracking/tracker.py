@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from netkit._parallel import check_jobs, ordered_map
 from netkit._progress import stage, steps
 from netkit.change.apply import ChangeResult, Touched, apply_changes, fmt_patients
 from netkit.change.changeset import Changeset
@@ -303,6 +304,9 @@ class PartnerTracker:
         Hysteresis: an incumbent core partner stays unless dropping it gains more than this; a
         newcomer joins only if it adds more. Score moves up to ``max(tolerance, 0.005)`` are
         not reported. 0 (the default) makes recomputing identical to computing afresh.
+    jobs : int
+        Opportunities whose first partner sets are found at once, each in its own process
+        (as `netkit.find_all_partners`); the partner sets are the same whatever the number.
     **options
         Passed to `netkit.find_partners` (weights, coordination_cost, represent, ...).
 
@@ -319,7 +323,8 @@ class PartnerTracker:
     'Vale Council leaves the core and the scope: the organisation closed (event 1)'
     """
 
-    def __init__(self, system: System, opportunities=None, tolerance: float = 0.0, **options):
+    def __init__(self, system: System, opportunities=None, tolerance: float = 0.0, jobs: int = 1,
+                 **options):
         self.system = system
         self.tolerance = float(tolerance)
         self.options = options
@@ -327,8 +332,11 @@ class PartnerTracker:
         self._given = {(o.id if isinstance(o, Opportunity) else o): o for o in chosen}
         self.partner_sets: dict[str, PartnerSet] = {}
         self.dependencies: dict[str, Dependencies] = {}
-        for oid in steps(self._given, "partner sets"):
-            self._compute(oid, system)
+        check_jobs(jobs)
+        found = ordered_map(lambda oid: self._find(oid, system), self._given, "partner sets",
+                            jobs)
+        for oid, (ps, deps) in zip(self._given, found):
+            self.partner_sets[oid], self.dependencies[oid] = ps, deps
 
     def _opportunity(self, oid: str, system: System):
         given = self._given[oid]
@@ -336,11 +344,14 @@ class PartnerTracker:
             return given
         return system.opportunity(oid) if oid in system.opportunities else given
 
-    def _compute(self, oid: str, system: System, incumbents=()) -> PartnerSet:
+    def _find(self, oid: str, system: System, incumbents=()) -> tuple[PartnerSet, Dependencies]:
         ps = find_partners(system, self._opportunity(oid, system), incumbents=incumbents,
                            hysteresis=self.tolerance, **self.options)
+        return ps, dependencies_of(ps, system)
+
+    def _compute(self, oid: str, system: System, incumbents=()) -> PartnerSet:
+        ps, self.dependencies[oid] = self._find(oid, system, incumbents)
         self.partner_sets[oid] = ps
-        self.dependencies[oid] = dependencies_of(ps, system)
         return ps
 
     def apply(self, changes: Changeset | ChangeResult) -> TrackerUpdate:
