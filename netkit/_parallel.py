@@ -18,6 +18,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import signal
 import sys
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -94,13 +95,19 @@ def ordered_map(func: Callable[[Any], Any], items: Iterable, what: str,
     counted(what, 0, len(items))
     _work = (func, items)
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        with multiprocessing.get_context("fork").Pool(jobs, initializer=_worker) as pool:
             for index, sent in enumerate(pool.imap(_run, range(len(items)))):
                 results.append(pickle.loads(sent) if sent is not None else func(items[index]))
                 counted(what, index + 1, len(items))
     finally:
         _work = None
     return results
+
+
+def _worker() -> None:
+    """A worker leaves Ctrl-C to the caller, which stops the workers and says so once (else
+    each worker would print its own interrupted traceback)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _run(index: int) -> bytes | None:

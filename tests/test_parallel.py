@@ -158,3 +158,29 @@ def test_recompute_reports_the_same_with_any_number_of_jobs():
                                         "json", "-j", jobs]) for jobs in ("1", "2")]
     assert [r.exit_code for r in outputs] == [0, 0]
     assert outputs[1].stdout == outputs[0].stdout
+
+
+@forking
+def test_ctrl_c_stops_the_workers_and_is_reported_once(tmp_path):
+    """Ctrl-C reaches every process of the terminal's group: the workers leave it to the caller,
+    which stops them; one interruption is reported, no worker's traceback, no worker left."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "slow.py"
+    script.write_text(
+        "import time\n"
+        "from netkit._parallel import ordered_map\n"
+        "print('started', flush=True)\n"
+        "ordered_map(lambda x: time.sleep(60), range(4), 'naps', jobs=2)\n")
+    process = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    assert process.stdout.readline() == "started\n"
+    time.sleep(1.0)  # the workers are forked and asleep
+    os.killpg(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=30)  # a worker left behind would hang here
+    assert process.returncode == -signal.SIGINT  # interrupted, as Python ends then
+    assert err.count("KeyboardInterrupt") == 1 and "ForkPoolWorker" not in err
