@@ -27,6 +27,9 @@ from .options import (
     system_path,
 )
 
+#: What --jobs does for the commands that track partner sets.
+TRACKED_AT_ONCE = ("how many opportunities' partner sets to find at once at the start (after a "
+                   "change, each is recomputed in turn)")
 changeset_path = click.Path(exists=True, dir_okay=False, path_type=Path)
 tolerance_option = click.option(
     "--tolerance", type=click.FloatRange(min=0), default=0.0, show_default=True, metavar="T",
@@ -78,7 +81,7 @@ def apply(path, changeset, output, force, fmt):
 @output_options(formats=("text", "markdown", "json", "csv", "html", "xlsx"))
 @partner_options
 @tolerance_option
-@jobs_option()
+@jobs_option(TRACKED_AT_ONCE)
 @click.option("--exit-code", is_flag=True,
               help="Exit with 3 when any partner set changed (for scheduled monitoring).")
 @click.option("--top", type=click.IntRange(min=0), default=10, show_default=True, metavar="N",
@@ -121,7 +124,7 @@ def recompute(path, changeset, to_path, fmt, output, tolerance, jobs, exit_code,
 @picture_option("Also save a picture of who is core when (PNG or SVG, by the ending).")
 @partner_options
 @tolerance_option
-@jobs_option()
+@jobs_option(TRACKED_AT_ONCE)
 def timeline(path, changesets, opportunities, fmt, output, picture, tolerance, jobs,
              **settings):
     """Partner sets across dated changesets: who is core when.
@@ -158,7 +161,7 @@ def timeline(path, changesets, opportunities, fmt, output, picture, tolerance, j
               show_default=True, help="text, or one JSON object per line.")
 @partner_options
 @tolerance_option
-@jobs_option()
+@jobs_option(TRACKED_AT_ONCE)
 def watch(path, interval, polls, fmt, tolerance, jobs, **settings):
     """Recompute partner sets whenever the system's files change and still validate.
 

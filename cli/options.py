@@ -165,19 +165,21 @@ def as_flags(message: str) -> str:
     return re.sub(r"\b(case|time|service|organisation)='\.\.\.'", r"--\1", message)
 
 
-def jobs_option(when: str = ""):
+def jobs_option(what: str = "how many opportunities to analyse at once"):
     """``--jobs N`` (``-j``): how many opportunities are analysed at once, each in its own
     process (`netkit._parallel`). The command receives ``jobs``: None where not given, which
-    `jobs_to_use` makes one per processor. ``when`` starts the help ("With --all: ")."""
-    text = (f"{when}how many opportunities to analyse at once, each in its own process "
-            "(default: one per processor; 1: one after another). The result is the same "
-            "whatever the number.")
+    `jobs_to_use` makes one per processor (at most four). ``what`` starts the help."""
+    from netkit._parallel import DEFAULT_JOBS
+
+    text = (f"{what}, each in its own process (default: one per processor, at most "
+            f"{DEFAULT_JOBS}; 1: one after another). The result is the same whatever the "
+            "number.")
     return click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
                         help=text[0].upper() + text[1:])
 
 
 def jobs_to_use(jobs: int | None) -> int:
-    """The processes a command uses: ``--jobs``, else one per processor."""
+    """The processes a command uses: ``--jobs``, else one per processor (at most four)."""
     from netkit._parallel import available_jobs
 
     return jobs or available_jobs()

@@ -54,7 +54,7 @@ def opportunities(path, fmt, output):
               help="The opportunity to analyse (see 'netkit opportunities'). -O is a capital "
                    "O; -o is the output file.")
 @click.option("--all", "all_", is_flag=True, help="Analyse every opportunity of the system.")
-@jobs_option("With --all: ")
+@jobs_option("with --all: how many opportunities to analyse at once")
 @output_options(formats=("text", "markdown", "json", "csv", "html", "xlsx"), pictures=True)
 @top_option
 @partner_options

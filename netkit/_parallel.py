@@ -1,16 +1,24 @@
 """Independent pieces of work side by side in worker processes, their results in order.
 
-`ordered_map` is what ``find_all_partners(system, jobs=N)`` (``netkit partners --all``)
-uses: each opportunity's partner query depends on nothing but the system and the options, so
-the queries can run in several processes at once and the results are the same, in the same
-order, as one after another. The workers are forked from the calling process, so they start
-with the system already loaded (nothing is pickled on the way out, and only the results on
-the way back). Where the platform cannot fork (Windows; macOS is left to spawn, which would
-reload everything), or one job is asked for, the work runs in the calling process.
+`ordered_map` is what ``find_all_partners(system, jobs=N)`` (``netkit partners --all``) and
+the tracker's first partner sets use: each opportunity's partner query depends on nothing but
+the system and the options, so the queries can run in several processes at once and the
+results are the same, in the same order, as one after another. The workers are forked from
+the calling process, so they start with the system already loaded (nothing is pickled on the
+way out, only the results on the way back); each builds its own working memory, so N workers
+take up to N times a query's memory. Where the platform cannot fork (Windows; macOS, where
+forking is unsafe), where one job is asked for, or inside a worker, the work runs in the
+calling process.
 
-A piece of work that fails in a worker, or whose result cannot be sent back, is run again in
-the calling process, so an error is raised there as it would be without workers: the same
-exception, the same message, for the first piece in order that fails.
+The answer never depends on the workers:
+
+* a piece of work that fails in a worker, or whose result cannot be sent back, is run again
+  in the calling process, so an error is raised there as it would be without workers (the
+  same exception and message, for the first piece in order that fails);
+* a worker that dies (killed, out of memory) stops the workers, and what is left is done in
+  the calling process, one piece after another;
+* Python warnings raised in a worker are raised again in the calling process, in order;
+* Ctrl-C is left to the calling process, which stops the workers.
 """
 
 from __future__ import annotations
@@ -20,28 +28,38 @@ import os
 import pickle
 import signal
 import sys
+import warnings
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from netkit._progress import counted, reporting, steps
+from netkit._progress import counted, held, reporting, steps
 from netkit.errors import OptionError
 
-__all__ = ["available_jobs", "can_fork", "check_jobs", "ordered_map"]
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
-#: The work the forked workers read: (function, items), set only while a pool runs.
+__all__ = ["available_jobs", "can_fork", "check_jobs", "ordered_map", "DEFAULT_JOBS"]
+
+#: At most this many worker processes unless more are asked for: each builds its own working
+#: memory (about 0.5 GB for a national partner query).
+DEFAULT_JOBS = 4
+
+#: In a worker: the work it was forked with, (function, items).
 _work: tuple[Callable, list] | None = None
 
 
 def available_jobs() -> int:
-    """The processors this process may run on (at least 1).
+    """The processes a command uses unless told otherwise: one per processor this process may
+    run on, at most `DEFAULT_JOBS` (at least 1).
 
-    >>> available_jobs() >= 1
+    >>> 1 <= available_jobs() <= DEFAULT_JOBS
     True
     """
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        processors = len(os.sched_getaffinity(0))
     except AttributeError:  # not on every platform
-        return max(1, os.cpu_count() or 1)
+        processors = os.cpu_count() or 1
+    return max(1, min(processors, DEFAULT_JOBS))
 
 
 def check_jobs(jobs) -> None:
@@ -59,8 +77,9 @@ def check_jobs(jobs) -> None:
 
 def can_fork() -> bool:
     """Whether workers can be forked here (Linux and the like; not Windows, and not macOS,
-    where forking a process with threads is unsafe)."""
-    return sys.platform != "darwin" and "fork" in multiprocessing.get_all_start_methods()
+    where forking a process with threads is unsafe), and this is not a worker already."""
+    return (_work is None and sys.platform != "darwin"
+            and "fork" in multiprocessing.get_all_start_methods())
 
 
 def ordered_map(func: Callable[[Any], Any], items: Iterable, what: str,
@@ -85,37 +104,76 @@ def ordered_map(func: Callable[[Any], Any], items: Iterable, what: str,
     >>> ordered_map(lambda x: x * x, [3, 1, 2], "numbers", jobs=2)
     [9, 1, 4]
     """
-    global _work
-
     items = list(items)
     jobs = min(int(jobs), len(items))
     if jobs <= 1 or not can_fork():
         return [func(item) for item in steps(items, what)]
+    from concurrent.futures import ProcessPoolExecutor  # only where workers are used
+    from concurrent.futures.process import BrokenProcessPool
+
     results: list = []
     counted(what, 0, len(items))
-    _work = (func, items)
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_worker, initargs=(func, items))
     try:
-        with multiprocessing.get_context("fork").Pool(jobs, initializer=_worker) as pool:
-            for index, sent in enumerate(pool.imap(_run, range(len(items)))):
-                results.append(pickle.loads(sent) if sent is not None else func(items[index]))
-                counted(what, index + 1, len(items))
-    finally:
-        _work = None
+        with held():  # the workers are forked as the work is handed out
+            sent = pool.map(_run, range(len(items)))
+        for index, item in enumerate(items):
+            answer = None
+            if sent is not None:
+                try:
+                    answer = next(sent)
+                except BrokenProcessPool:  # a worker died: the rest is done here
+                    sent = None
+                    _stop(pool)
+            results.append(_result(func, item, answer))
+            counted(what, index + 1, len(items))
+    except BaseException:
+        _stop(pool)
+        raise
+    pool.shutdown()
     return results
 
 
-def _worker() -> None:
-    """A worker leaves Ctrl-C to the caller, which stops the workers and says so once (else
-    each worker would print its own interrupted traceback)."""
+def _result(func: Callable, item, answer: bytes | None) -> Any:
+    """A worker's answer (its result, and its warnings raised again here), or ``func(item)``
+    worked out here where the worker could not give it (it failed, its result cannot be
+    pickled, or the workers died)."""
+    if answer is None:
+        return func(item)
+    result, raised = pickle.loads(answer)
+    for message, category, filename, lineno in raised:
+        warnings.warn_explicit(message, category, filename, lineno)
+    return result
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Stop the workers now (Ctrl-C, or an error raised here), not after their current work."""
+    if hasattr(pool, "terminate_workers"):  # Python 3.14
+        pool.terminate_workers()
+        return
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _worker(func: Callable, items: list) -> None:
+    """A worker keeps the work it was forked with and leaves Ctrl-C to the caller, which
+    stops the workers and says so once."""
+    global _work
+
+    _work = (func, items)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _run(index: int) -> bytes | None:
-    """In a worker: one item's result, pickled, or None where it failed or cannot be sent
-    (the caller then runs it itself, to raise the real error)."""
+    """In a worker: one item's result and the warnings it raised, pickled; None where it
+    failed or cannot be sent (the caller then works it out itself, to raise the real error)."""
     func, items = _work
     try:
-        with reporting(None):  # the caller reports progress
-            return pickle.dumps(func(items[index]), protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception:  # noqa: BLE001 - run again by the caller, which raises it
+        with reporting(None), warnings.catch_warnings(record=True) as raised:
+            result = func(items[index])
+        return pickle.dumps((result, [(str(w.message), w.category, w.filename, w.lineno)
+                                      for w in raised]), protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # noqa: BLE001 - worked out again by the caller, which raises it
         return None

@@ -36,8 +36,8 @@ from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from typing import Any, TextIO
 
-__all__ = ["stage", "steps", "counted", "reporting", "on_stderr", "interrupt", "finish", "StatusLine",
-           "SHOW_AFTER"]
+__all__ = ["stage", "steps", "counted", "reporting", "on_stderr", "held", "interrupt", "finish",
+           "StatusLine", "SHOW_AFTER"]
 
 #: Seconds of work before anything is shown: quick commands stay silent.
 SHOW_AFTER = 2.0
@@ -199,6 +199,18 @@ def on_stderr(label: str, quiet: bool = False, stream: TextIO | None = None,
     finally:
         _shown.reset(token)
         line.close()
+
+
+@contextlib.contextmanager
+def held():
+    """Hold the status line `on_stderr` shows, if any, still while the block runs: no drawing
+    is half-done when a worker process is forked (the worker would inherit the held lock)."""
+    line: Any = _shown.get()
+    if line is None:
+        yield
+        return
+    with line._lock:
+        yield
 
 
 def interrupt() -> None:

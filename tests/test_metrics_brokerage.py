@@ -499,3 +499,24 @@ def test_permutation_null_is_exact(n, p, k, seed, block):
         mean, var = want[(r.node, r.role)]
         assert r.expected == pytest.approx(mean, abs=1e-9)
         assert r.sd ** 2 == pytest.approx(var, abs=1e-9)
+
+
+@pytest.mark.parametrize("engine", ["networkx", "igraph"])
+def test_parallel_ties_count_as_one_tie_carrying_all_their_patients(engine):
+    """Worked by hand. a→b and b→c are each two ties of 3 patients: summed, 6 patients, length
+    1/6 each, so the route a→b→c has length 1/3. Against a direct tie of 4 (length 1/4) the
+    direct tie is shorter and b brokers nothing; against a direct tie of 2 (length 1/2) the
+    route through b is shorter and b brokers the one pair. Taking either parallel tie alone
+    (3 patients, length 1/3; the route 2/3) b would broker nothing in both cases."""
+    if engine == "igraph":
+        pytest.importorskip("igraph")
+    G = nx.MultiDiGraph()
+    G.add_edge("a", "b", patients=3)
+    G.add_edge("a", "b", patients=3)
+    G.add_edge("b", "c", patients=3)
+    G.add_edge("b", "c", patients=3)
+    G.add_edge("a", "c", patients=4)
+    assert brokerage(G, engine=engine) == {"a": 0.0, "b": 0.0, "c": 0.0}
+    G.remove_edge("a", "c")
+    G.add_edge("a", "c", patients=2)  # direct length 1/2 > 1/3: now the route runs through b
+    assert brokerage(G, engine=engine) == {"a": 0.0, "b": 1.0, "c": 0.0}

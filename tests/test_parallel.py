@@ -28,17 +28,79 @@ def _square_or_fail(x):
     return x * x
 
 
+def _late(x):
+    """x * 10, the earlier items taking longer: a worker done early must still wait its turn."""
+    import time
+
+    time.sleep(0.05 * (5 - x))
+    return x * 10
+
+
 def test_results_come_back_in_order():
-    assert ordered_map(lambda x: x * 10, [3, 1, 2, 5, 4], "numbers", jobs=3) == [30, 10, 20, 50,
-                                                                                 40]
+    assert ordered_map(_late, [0, 1, 2, 3, 4], "numbers", jobs=3) == [0, 10, 20, 30, 40]
     assert ordered_map(lambda x: x, [], "numbers", jobs=4) == []
 
 
 @forking
 def test_the_work_runs_in_other_processes():
     pids = ordered_map(lambda _: os.getpid(), range(4), "numbers", jobs=2)
-    assert os.getpid() not in pids and len(set(pids)) == 2
+    assert os.getpid() not in pids
     assert ordered_map(lambda _: os.getpid(), range(4), "numbers", jobs=1) == [os.getpid()] * 4
+
+
+@forking
+def test_a_worker_runs_its_own_parallel_work_itself():
+    """No workers of workers: inside a worker, ordered_map works one item after another."""
+    inner = ordered_map(lambda _: ordered_map(lambda _: os.getpid(), range(3), "inner", jobs=2),
+                        range(2), "outer", jobs=2)
+    assert all(len(set(pids)) == 1 and os.getpid() not in pids for pids in inner)
+
+
+def test_threads_each_get_their_own_results():
+    from concurrent.futures import ThreadPoolExecutor
+
+    def tagged(tag):
+        return ordered_map(lambda x: (tag, x), range(6), "numbers", jobs=2)
+
+    with ThreadPoolExecutor(2) as threads:
+        got = list(threads.map(tagged, ["a", "b", "c", "d"]))
+    assert got == [[(tag, x) for x in range(6)] for tag in "abcd"]
+
+
+def test_warnings_raised_in_a_worker_are_raised_here():
+    import warnings
+
+    def odd(x):
+        if x % 2:
+            warnings.warn(f"item {x} is odd", UserWarning, stacklevel=1)
+        return x
+
+    with pytest.warns(UserWarning) as caught:
+        assert ordered_map(odd, range(4), "numbers", jobs=2) == [0, 1, 2, 3]
+    assert [str(w.message) for w in caught] == ["item 1 is odd", "item 3 is odd"]
+
+
+@forking
+def test_a_worker_that_dies_leaves_the_rest_to_the_caller(tmp_path):
+    """A worker killed mid-work (out of memory, say) does not hang the command: the items
+    not yet back are worked out in the calling process, and the answer is whole."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "dies.py"
+    script.write_text(
+        "import os\n"
+        "from netkit._parallel import ordered_map\n"
+        "caller = os.getpid()\n"
+        "def work(x):\n"
+        "    if x == 2 and os.getpid() != caller:\n"
+        "        os._exit(9)  # the worker dies\n"
+        "    return x * x\n"
+        "print(ordered_map(work, range(6), 'numbers', jobs=2))\n")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "[0, 1, 4, 9, 16, 25]\n"
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
@@ -61,10 +123,24 @@ def test_progress_counts_the_items_done(jobs):
     assert seen == [("letters", 0, 3), ("letters", 1, 3), ("letters", 2, 3), ("letters", 3, 3)]
 
 
-def test_available_jobs_are_this_process_processors():
-    expected = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else \
-        os.cpu_count()
-    assert available_jobs() == expected
+@pytest.mark.parametrize(("processors", "jobs"), [(1, 1), (2, 2), (4, 4), (64, 4)])
+def test_the_default_is_one_process_per_processor_at_most_four(processors, jobs, monkeypatch):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(processors)),
+                        raising=False)
+    assert available_jobs() == jobs
+
+
+def test_every_partner_set_and_its_dependencies_can_be_sent_back():
+    """A result that cannot be pickled is quietly worked out again in the caller, which would
+    make the workers useless: a partner set must not reach the System (it cannot be pickled)."""
+    import pickle
+
+    from netkit.tracking.tracker import dependencies_of
+
+    riverside = sample_system("riverside")
+    for ps in netkit.find_all_partners(riverside).partner_sets:
+        assert pickle.loads(pickle.dumps(ps)).opportunity.id == ps.opportunity.id
+        pickle.dumps(dependencies_of(ps, riverside))
 
 
 def _json(report) -> str:
@@ -171,15 +247,19 @@ def test_ctrl_c_stops_the_workers_and_is_reported_once(tmp_path):
 
     script = tmp_path / "slow.py"
     script.write_text(
-        "import time\n"
+        "import pathlib, sys, time\n"
         "from netkit._parallel import ordered_map\n"
-        "print('started', flush=True)\n"
-        "ordered_map(lambda x: time.sleep(60), range(4), 'naps', jobs=2)\n")
-    process = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, start_new_session=True,
+        "def nap(x):\n"
+        "    (pathlib.Path(sys.argv[1]) / str(x)).touch()  # this worker is at work\n"
+        "    time.sleep(60)\n"
+        "ordered_map(nap, range(4), 'naps', jobs=2)\n")
+    process = subprocess.Popen([sys.executable, str(script), str(tmp_path)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True,
                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    assert process.stdout.readline() == "started\n"
-    time.sleep(1.0)  # the workers are forked and asleep
+    deadline = time.monotonic() + 60
+    while sum(1 for _ in tmp_path.glob("[0-9]")) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)  # both workers started (and ignore Ctrl-C from then on)
     os.killpg(process.pid, signal.SIGINT)
     _, err = process.communicate(timeout=30)  # a worker left behind would hang here
     assert process.returncode == -signal.SIGINT  # interrupted, as Python ends then

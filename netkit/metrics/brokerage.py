@@ -68,9 +68,12 @@ def brokerage(G: nx.DiGraph, weight: str | None = "patients", engine: str = "aut
         Who computes it. ``auto`` uses networkx on small networks (nodes × ties up to
         `NETWORKX_UP_TO`, where it takes under a tenth of a second and igraph's import alone
         takes longer) and igraph on larger ones where it is installed (37x faster at 300
-        organisations, 30x at 2,000; see the README). Both give the same numbers: lengths are rounded to multiples of `LENGTH_QUANTUM`
-        (2⁻³⁰, far below any difference in patients that matters), so sums of lengths are
-        exact and two routes tie for both engines or for neither.
+        organisations, 30x at 2,000; see the README). Both give the same figures to within
+        the last digits (about 1e-13: they add up routes in different orders): lengths are
+        rounded to multiples of `LENGTH_QUANTUM` (2⁻³⁰, far below any difference in patients
+        that matters), so sums of lengths are exact and two routes tie for both engines or for
+        neither, and parallel ties (a multigraph's) count as one tie carrying all their
+        patients for both.
     sources : int, optional
         Estimate from this many source organisations drawn at random (seeded), scaled by
         ``n / sources`` (Brandes & Pich 2007), when the network has more nodes than that;
@@ -121,6 +124,7 @@ def weighted_betweenness(nodes, ends_from, ends_to, weights, *, engine: str = "a
         raise OptionError(f"engine {engine!r} is not one of {', '.join(ENGINES)}")
     nodes = list(nodes)
     values = np.nan_to_num(np.asarray(weights, dtype=float), nan=0.0)
+    ends_from, ends_to, values = _one_tie_per_pair(list(ends_from), list(ends_to), values)
     with np.errstate(divide="ignore"):
         lengths = np.where(values > 0, np.maximum(np.round(1.0 / np.where(values > 0, values, 1)
                                                            / LENGTH_QUANTUM), 1)
@@ -156,6 +160,20 @@ def weighted_betweenness(nodes, ends_from, ends_to, weights, *, engine: str = "a
     values = nx.betweenness_centrality_subset(H, [nodes[i] for i in chosen], nodes,
                                               weight="_length", normalized=False)
     return {n: float(values[n]) * scale for n in nodes}
+
+
+def _one_tie_per_pair(ends_from: list, ends_to: list, values: np.ndarray
+                      ) -> tuple[list, list, np.ndarray]:
+    """Parallel ties (a multigraph's, or repeated rows) as one tie carrying all their patients,
+    so that both engines see the same network (networkx would keep the last, igraph each)."""
+    pairs = list(zip(ends_from, ends_to))
+    if len(set(pairs)) == len(pairs):
+        return ends_from, ends_to, values
+    total: dict = {}
+    for pair, value in zip(pairs, values.tolist()):
+        total[pair] = total.get(pair, 0.0) + value
+    return ([a for a, _ in total], [b for _, b in total],
+            np.fromiter(total.values(), dtype=float, count=len(total)))
 
 
 def _have_igraph() -> bool:
