@@ -23,13 +23,14 @@ The answer never depends on the workers:
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import pickle
 import signal
 import sys
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from netkit._progress import counted, held, reporting, steps
@@ -38,7 +39,8 @@ from netkit.errors import OptionError
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
-__all__ = ["available_jobs", "can_fork", "check_jobs", "ordered_map", "DEFAULT_JOBS"]
+__all__ = ["available_jobs", "can_fork", "check_jobs", "ordered_map", "in_threads",
+           "DEFAULT_JOBS"]
 
 #: At most this many worker processes unless more are asked for: each builds its own working
 #: memory (about 0.5 GB for a national partner query).
@@ -133,6 +135,40 @@ def ordered_map(func: Callable[[Any], Any], items: Iterable, what: str,
         raise
     pool.shutdown()
     return results
+
+
+@contextlib.contextmanager
+def in_threads(most: int | None = None) -> Iterator[Callable[[Callable], Any]]:
+    """``submit(work)`` for the block: ``work()`` run in up to `available_jobs` threads, and
+    at most ``most`` (the pieces of work there are), each call giving something whose
+    ``result()`` is the work's. One thread (the calling one) where one would do, and inside a
+    worker process, whose siblings have the other processors.
+    For numpy's long loops, which let other threads run meanwhile; the threads are gone when
+    the block ends (so no thread is left when worker processes are forked).
+
+    >>> with in_threads(2) as submit:
+    ...     done = [submit(lambda i=i: i * i) for i in range(4)]
+    >>> [d.result() for d in done]
+    [0, 1, 4, 9]
+    """
+    threads = 1 if _work is not None else min(most or available_jobs(), available_jobs())
+    if threads <= 1:
+        yield _Done
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(threads, thread_name_prefix="netkit") as pool:
+        yield pool.submit
+
+
+class _Done:
+    """Work done at once, in the calling thread (`in_threads` with one thread)."""
+
+    def __init__(self, work: Callable[[], Any]):
+        self._value = work()
+
+    def result(self) -> Any:
+        return self._value
 
 
 def _result(func: Callable, item, answer: bytes | None) -> Any:

@@ -119,3 +119,36 @@ def test_percentiles_of_one_series_are_two_numbers():
     low, high = draws_module.percentiles(np.arange(21.0), 0.0)
     assert (low, high) == (1.0, 19.0)
     assert isinstance(low, float)
+
+
+@pytest.mark.parametrize("ranged", [False, True], ids=["one fraction", "fraction drawn"])
+def test_blocks_costed_in_threads_give_the_same_bits(monkeypatch, ranged):
+    """The draws are made in order in the calling thread and each block is costed in a thread
+    of its own; the figures are the same bits as one thread working block after block, and
+    the percentiles likewise."""
+    import concurrent.futures
+
+    import netkit._parallel as parallel
+
+    started = []
+
+    class Counted(concurrent.futures.ThreadPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            started.append(args[0] if args else kwargs.get("max_workers"))
+            super().__init__(*args, **kwargs)
+
+    money = _money(6, services=500, organisations=30)
+    shift = SimpleNamespace(fraction=0.3, range=(0.1, 0.5) if ranged else None)
+    monkeypatch.setattr(positions, "_BLOCK_BYTES", 16 * 500 * 8)  # 16 draws a block
+    monkeypatch.setattr(draws_module, "_ROWS", 4)
+    monkeypatch.setattr(concurrent.futures, "ThreadPoolExecutor", Counted)
+    runs = {}
+    for threads in (1, 3):
+        monkeypatch.setattr(parallel, "available_jobs", lambda threads=threads: threads)
+        out = draws_module.draws(money, shift, 400, seed=2, spread=0.2, cap=False)
+        runs[threads] = (out, draws_module.percentiles(out["org_net"], None))
+    assert started == [3, 3]  # the blocks of draws, then of organisations, in threads
+    for key in ("org_net", "system_net", "released", "fractions"):
+        np.testing.assert_array_equal(runs[3][0][key], runs[1][0][key], err_msg=key)
+    for one, three in zip(runs[1][1], runs[3][1]):
+        np.testing.assert_array_equal(three, one)

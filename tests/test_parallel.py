@@ -264,3 +264,16 @@ def test_ctrl_c_stops_the_workers_and_is_reported_once(tmp_path):
     _, err = process.communicate(timeout=30)  # a worker left behind would hang here
     assert process.returncode == -signal.SIGINT  # interrupted, as Python ends then
     assert err.count("KeyboardInterrupt") == 1 and "ForkPoolWorker" not in err
+
+
+@forking
+def test_a_worker_works_its_threads_in_turn_where_its_siblings_have_the_processors():
+    import threading
+
+    from netkit._parallel import in_threads
+
+    def thread_used(_):
+        with in_threads(4) as submit:
+            return submit(lambda: threading.current_thread().name).result()
+
+    assert ordered_map(thread_used, range(2), "numbers", jobs=2) == ["MainThread"] * 2

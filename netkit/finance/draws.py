@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from netkit._parallel import in_threads
 from netkit.finance.positions import ServiceMoney, fraction_cap, simulate
 
 __all__ = ["DEFAULT_COST_SPREAD", "DEFAULT_DRAWS", "DEFAULT_SEED", "MIN_DRAWS", "check_draws",
@@ -119,9 +120,16 @@ def percentiles(values: np.ndarray | None, central) -> tuple:
     if rows.ndim == 1:
         return tuple(float(v) for v in _ends(rows, below, above, at - below))
     low, high = np.empty(len(rows)), np.empty(len(rows))
-    for start in range(0, len(rows), _ROWS):  # a block of organisations at a time: no copy
-        low[start:start + _ROWS], high[start:start + _ROWS] = _ends(  # of all the draws
+
+    def ends_of(start: int) -> None:  # a block of organisations at a time: no copy of all
+        low[start:start + _ROWS], high[start:start + _ROWS] = _ends(  # the draws
             rows[start:start + _ROWS], below, above, at - below).T
+
+    starts = range(0, len(rows), _ROWS)
+    with in_threads(len(starts)) as submit:  # blocks side by side (numpy lets threads run)
+        blocks = [submit(lambda start=start: ends_of(start)) for start in starts]
+    for block in blocks:
+        block.result()
     return low, high
 
 

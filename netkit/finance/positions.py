@@ -27,12 +27,14 @@ cost changes (payments between organisations net out).
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from netkit._frames import by_distinct, isin
+from netkit._parallel import in_threads
 
 __all__ = [
     "ACTIVITY_SHARE",
@@ -352,8 +354,8 @@ def simulate(money: ServiceMoney, fractions: np.ndarray, cost_factor=None
     # percentiles read them); returned transposed, a view
     org_net = np.empty((len(money.organisations), count))
     system_cost, released = np.empty(count), np.empty(count)
-    for start, stop in draw_blocks(count, n):
-        factor = rows(start, stop) if rows is not None else None
+
+    def cost_block(start: int, stop: int, factor) -> None:  # writes its own draws only
         at = fractions[start:stop]
         if one:
             factor = np.ones((stop - start, n)) if factor is None else factor
@@ -367,7 +369,24 @@ def simulate(money: ServiceMoney, fractions: np.ndarray, cost_factor=None
                     out=org_net[:, start:stop])
         released[start:stop] = ((factor * released_unit).sum(axis=1) if factor is not None
                                 else released_unit.sum()) * at
+
+    # the draws are made here, in order, from the one seeded stream; each block is costed in
+    # a thread of its own meanwhile (numpy lets the others run), a few blocks at most in hand
+    pending: deque = deque()
+    blocks = draw_blocks(count, n)
+    with in_threads(len(blocks)) as submit:
+        for start, stop in blocks:
+            factor = rows(start, stop) if rows is not None else None
+            pending.append(submit(lambda a=start, b=stop, f=factor: cost_block(a, b, f)))
+            while len(pending) > _IN_HAND:
+                pending.popleft().result()
+        for block in pending:
+            block.result()
     return {"org_net": org_net.T, "system_net": -system_cost, "released": released}
+
+
+#: Blocks of draws made but not yet costed, at most (each about `_BLOCK_BYTES`).
+_IN_HAND = 3
 
 
 def _base_cost(money: ServiceMoney, fractions: np.ndarray) -> np.ndarray:
