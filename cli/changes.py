@@ -28,8 +28,8 @@ from .options import (
 )
 
 #: What --jobs does for the commands that track partner sets.
-TRACKED_AT_ONCE = ("how many opportunities' partner sets to find at once at the start (after a "
-                   "change, each is recomputed in turn)")
+TRACKED_AT_ONCE = ("how many opportunities' partner sets to find at once before any change "
+                   "(after a change, those it touches are recomputed one after another)")
 changeset_path = click.Path(exists=True, dir_okay=False, path_type=Path)
 tolerance_option = click.option(
     "--tolerance", type=click.FloatRange(min=0), default=0.0, show_default=True, metavar="T",

@@ -16,8 +16,9 @@ The answer never depends on the workers:
   in the calling process, so an error is raised there as it would be without workers (the
   same exception and message, for the first piece in order that fails);
 * a worker that dies (killed, out of memory) stops the workers, and what is left is done in
-  the calling process, one piece after another;
-* Python warnings raised in a worker are raised again in the calling process, in order;
+  the calling process, one piece after another, with a warning saying so;
+* Python warnings raised in a worker are raised again in the calling process, in order, each
+  once (as Python's default filter shows a warning once per place in one process);
 * Ctrl-C is left to the calling process, which stops the workers.
 """
 
@@ -120,6 +121,7 @@ def ordered_map(func: Callable[[Any], Any], items: Iterable, what: str,
     try:
         with held():  # the workers are forked as the work is handed out
             sent = pool.map(_run, range(len(items)))
+        shown: dict = {}  # the workers' warnings, each shown once, as in one process
         for index, item in enumerate(items):
             answer = None
             if sent is not None:
@@ -128,7 +130,11 @@ def ordered_map(func: Callable[[Any], Any], items: Iterable, what: str,
                 except BrokenProcessPool:  # a worker died: the rest is done here
                     sent = None
                     _stop(pool)
-            results.append(_result(func, item, answer))
+                    warnings.warn(f"a worker process stopped (out of memory?); the {what} "
+                                  f"from {index + 1} of {len(items)} on are analysed one "
+                                  "after another in this process (--jobs 1 or 2 uses less "
+                                  "memory)", RuntimeWarning, stacklevel=2)
+            results.append(_result(func, item, answer, shown))
             counted(what, index + 1, len(items))
     except BaseException:
         _stop(pool)
@@ -171,15 +177,15 @@ class _Done:
         return self._value
 
 
-def _result(func: Callable, item, answer: bytes | None) -> Any:
-    """A worker's answer (its result, and its warnings raised again here), or ``func(item)``
-    worked out here where the worker could not give it (it failed, its result cannot be
-    pickled, or the workers died)."""
+def _result(func: Callable, item, answer: bytes | None, shown: dict) -> Any:
+    """A worker's answer (its result, and its warnings raised again here, each once, the
+    registry ``shown`` remembering them), or ``func(item)`` worked out here where the worker
+    could not give it (it failed, its result cannot be pickled, or the workers died)."""
     if answer is None:
         return func(item)
     result, raised = pickle.loads(answer)
     for message, category, filename, lineno in raised:
-        warnings.warn_explicit(message, category, filename, lineno)
+        warnings.warn_explicit(message, category, filename, lineno, registry=shown)
     return result
 
 

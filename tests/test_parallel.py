@@ -80,6 +80,21 @@ def test_warnings_raised_in_a_worker_are_raised_here():
     assert [str(w.message) for w in caught] == ["item 1 is odd", "item 3 is odd"]
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_warning_repeated_in_every_item_is_shown_once(jobs):
+    """As Python's default filter shows a warning once per place in one process."""
+    import warnings
+
+    def same(x):
+        warnings.warn("the same every time", UserWarning, stacklevel=1)
+        return x
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")
+        ordered_map(same, range(4), "numbers", jobs=jobs)
+    assert [str(w.message) for w in caught] == ["the same every time"]
+
+
 @forking
 def test_a_worker_that_dies_leaves_the_rest_to_the_caller(tmp_path):
     """A worker killed mid-work (out of memory, say) does not hang the command: the items
@@ -101,6 +116,8 @@ def test_a_worker_that_dies_leaves_the_rest_to_the_caller(tmp_path):
                           timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout == "[0, 1, 4, 9, 16, 25]\n"
+    assert "RuntimeWarning: a worker process stopped (out of memory?); the numbers from" in \
+        done.stderr and "are analysed one after another in this process" in done.stderr
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
