@@ -40,8 +40,14 @@ from netkit.errors import OptionError
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
-__all__ = ["available_jobs", "can_fork", "check_jobs", "ordered_map", "in_threads",
-           "DEFAULT_JOBS"]
+__all__ = [
+    "DEFAULT_JOBS",
+    "available_jobs",
+    "can_fork",
+    "check_jobs",
+    "in_threads",
+    "ordered_map",
+]
 
 #: At most this many worker processes unless more are asked for: each builds its own working
 #: memory (about 0.5 GB for a national partner query).
