@@ -11,7 +11,17 @@ import pandas as pd
 from netkit.change.changeset import Changeset
 from netkit.change.state import fmt_patients
 from netkit.model.system import System
-from netkit.render.document import Bullets, Document, Heading, Lines, Paragraph, Table
+from netkit.render.document import (
+    MARKDOWN,
+    PAGES,
+    TEXT,
+    Bullets,
+    Document,
+    Heading,
+    Lines,
+    Paragraph,
+    Table,
+)
 from netkit.render.html import render_html
 from netkit.render.views import ReportViews
 
@@ -77,24 +87,22 @@ class ChangeResult(ReportViews):
         """The result as a `netkit.render.document.Document`: the changeset and what each event
         did, then in text the flows dropped, in Markdown and HTML every flow affected, and the
         warnings."""
-        from netkit.render.document import PAGES as pages
-        from netkit.render.document import TEXT as text
         events = [f"event {n}: {t}" for n, t in self.log]
         blocks = [Paragraph(self._heading(), only=("text", "html")),
-                  Heading("Changes", 2, only=("markdown",)),
-                  Lines([f"  {line}" for line in events], only=text),
-                  Bullets(events, only=pages) if events else None]
+                  Heading("Changes", 2, only=MARKDOWN),
+                  Lines([f"  {line}" for line in events], only=TEXT),
+                  Bullets(events, only=PAGES) if events else None]
         dropped = self.flows_affected[self.flows_affected["action"] == "dropped"]
         if len(dropped):
             total = fmt_patients(dropped["patients"].sum())
             frame = dropped.assign(patients=dropped["patients"].map(fmt_patients))
             blocks += [Paragraph(f"Flows dropped ({total} patient movements a year):",
-                                 apart=True, only=text),
+                                 apart=True, only=TEXT),
                        Table(frame[["event", "pathway", "source", "target", "patients"]],
-                             right=("event", "patients"), only=text)]
+                             right=("event", "patients"), only=TEXT)]
         if len(self.flows_affected):
-            blocks += [Heading("Flows affected", 3, only=("markdown",)),
-                       Table(self._affected(), right=("event", "patients"), only=pages)]
+            blocks += [Heading("Flows affected", 3, only=MARKDOWN),
+                       Table(self._affected(), right=("event", "patients"), only=PAGES)]
         blocks += [Paragraph(f"warning: {w}") for w in self.warnings]
         return Document(blocks, title=f"Changeset {self.changeset.source}")
 

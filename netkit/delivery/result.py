@@ -11,6 +11,8 @@ import pandas as pd
 
 from netkit.delivery.spc import SPCResult
 from netkit.render.document import (
+    HTML,
+    PAGES,
     Bullets,
     Document,
     Heading,
@@ -308,7 +310,7 @@ class TrackResult(ReportViews):
                   Paragraph(REACH_WORDS, muted=True)]
         if charts:
             for m in self.measures:
-                blocks += [Heading(m.label, 3, only=("html",)), Raw(icons_svg(m.spc)),
+                blocks += [Heading(m.label, 3, only=HTML), Raw(icons_svg(m.spc)),
                            Raw(chart_svg(m))]
         blocks += [Heading("By place", 2), Table(self._place_table(), right=("achieved", "of plan")),
                    Heading("By partner", 2),
@@ -324,7 +326,7 @@ class TrackResult(ReportViews):
         blocks.append(Paragraph(
             "SPC as Making Data Count draws it: limits from the baseline months (mean ± 2.66 × "
             "mean moving range); demand, case mix and the scheme's effect sum to the change in "
-            "patients reaching the from services.", muted=True, only=("html", "markdown")))
+            "patients reaching the from services.", muted=True, only=PAGES))
         return Document(blocks, title=title)
 
     def _repr_html_(self) -> str:

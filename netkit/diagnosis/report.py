@@ -10,6 +10,9 @@ import pandas as pd
 
 from netkit.diagnosis.measures import MEASURES
 from netkit.render.document import (
+    HTML,
+    PAGES,
+    TEXT,
     Bullets,
     Document,
     Footer,
@@ -99,8 +102,8 @@ def _candidate_blocks(d, rules, top: int) -> list:
     right = ("rank", "observed", "expected", "ratio")
     # a terminal gets the narrower table: Markdown and HTML have room for every column
     narrow = table.drop(columns=["value, average", "mechanism"])
-    blocks = [Table(narrow, right=right, max_width=30, only=("text",)),
-              Table(table, right=right, max_width=48, only=("markdown", "html"))]
+    blocks = [Table(narrow, right=right, max_width=30, only=TEXT),
+              Table(table, right=right, max_width=48, only=PAGES)]
     if top and len(d.candidates) > top:
         blocks.append(Paragraph(f"… and {len(d.candidates) - top:,} more (JSON and CSV have "
                                 "them all).", muted=True))
@@ -188,10 +191,10 @@ def _carriers(orgs: list, most: int = 3) -> str:
 def _plot_blocks(d) -> list:
     from netkit.diagnosis.plots import funnel_svg
 
-    blocks = [Heading("Funnel plots", 2, only=("html",)),
+    blocks = [Heading("Funnel plots", 2, only=HTML),
               Paragraph("Each place's observed / expected against its expected count, with "
                         "control limits at 95% (dashed) and 99.8%; red places are above.",
-                        muted=True, only=("html",))]
+                        muted=True, only=HTML)]
     for pathway, measure in d.funnels()[:PLOTS_SHOWN]:
         svg = funnel_svg(d.funnel_rows(pathway, measure), d.pathway_names.get(pathway, pathway),
                          measure)

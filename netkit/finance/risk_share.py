@@ -185,7 +185,16 @@ class ShareDesign:
         pays whom and any investment (the partner report's section). With ``top``, at most
         ``top`` payments, notes and positions (the largest settlements first), saying how
         many more (England has thousands of each)."""
-        from netkit.render.document import PAGES, TEXT, Bullets, Heading, Paragraph, Table
+        from netkit.render.document import (
+            HTML,
+            MARKDOWN,
+            PAGES,
+            TEXT,
+            Bullets,
+            Heading,
+            Paragraph,
+            Table,
+        )
 
         transfers = self.lines()[:len(self.transfers)] or ["no transfers are needed"]
         transfers = _first(transfers, top, "payments")
@@ -193,8 +202,8 @@ class ShareDesign:
                Paragraph("Rules (settings: risk_share in opportunities.yaml):", indent=2,
                          only=TEXT),
                Paragraph("Rules (settings: `risk_share` in opportunities.yaml):",
-                         only=("markdown",)),
-               Paragraph("Rules (settings: risk_share in opportunities.yaml):", only=("html",)),
+                         only=MARKDOWN),
+               Paragraph("Rules (settings: risk_share in opportunities.yaml):", only=HTML),
                Bullets(self.rule.describe(self.basis)),
                Paragraph("Proposal:", indent=2, only=TEXT), Paragraph("Proposal:", only=PAGES),
                Bullets(transfers)]

@@ -12,7 +12,7 @@ from netkit.errors import InputError, Problem
 from netkit.io.reading import read_raw
 from netkit.io.validation import validate_raw
 from netkit.model.system import System
-from netkit.render.document import Document, Lines, Paragraph, Table
+from netkit.render.document import HTML, TEXT, Document, Lines, Paragraph, Table
 from netkit.render.html import render_html
 from netkit.render.text import render_text
 
@@ -79,8 +79,8 @@ class ValidationReport:
         problems = ([f"  error: {p}" for p in self.errors]
                     + [f"  warning: {p}" for p in self.warnings])
         return Document([Paragraph(f"{self.source}: {verdict}"),
-                         Lines(problems, only=("text",)) if problems else None,
-                         Table(self.to_frame(), only=("html",))], title=self.source)
+                         Lines(problems, only=TEXT) if problems else None,
+                         Table(self.to_frame(), only=HTML)], title=self.source)
 
     def to_text(self) -> str:
         """What a person reads (`report`)."""

@@ -11,7 +11,17 @@ import pandas as pd
 from netkit.errors import OptionError
 from netkit.model.disclosure import SUPPRESSED, DisclosureRules, disclosure_rules
 from netkit.model.schema import HOME
-from netkit.render.document import Bullets, Document, Heading, Lines, Paragraph, Table
+from netkit.render.document import (
+    MARKDOWN,
+    PAGES,
+    TEXT,
+    Bullets,
+    Document,
+    Heading,
+    Lines,
+    Paragraph,
+    Table,
+)
 from netkit.render.html import render_html
 from netkit.render.views import ReportViews
 
@@ -118,18 +128,16 @@ class MinedPathways(ReportViews):
         """The result as a `netkit.render.document.Document`: what was mined, in lines, then
         the largest released flows (15 in text, 25 in Markdown and HTML) and how many more."""
         lines = self._lines()
-        from netkit.render.document import PAGES as pages
-        from netkit.render.document import TEXT as text
         few, more = self._largest(15)
         many, more_of_many = self._largest(25)
         largest = f"Largest flows, patients {self._basis(True)}:"
         return Document(
-            [Heading(f"Pathway {self.pathway}", only=("markdown",)),
-             Lines(lines, only=text), Bullets(lines, only=pages),
+            [Heading(f"Pathway {self.pathway}", only=MARKDOWN),
+             Lines(lines, only=TEXT), Bullets(lines, only=PAGES),
              Paragraph(largest, apart=True, only=("text", "markdown")),
-             Table(few, only=text), *[Paragraph(m, only=text) for m in more],
-             Table(many, only=pages),
-             *[Paragraph(m, emphasis=True, only=("markdown",)) for m in more_of_many]],
+             Table(few, only=TEXT), *[Paragraph(m, only=TEXT) for m in more],
+             Table(many, only=PAGES),
+             *[Paragraph(m, emphasis=True, only=MARKDOWN) for m in more_of_many]],
             title=f"Pathway {self.pathway}")
 
 

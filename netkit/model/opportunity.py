@@ -476,16 +476,24 @@ class OpportunityList:
     def report(self):
         """The list as a `netkit.render.document.Document`: in text the main columns, in
         Markdown and HTML every column."""
-        from netkit.render.document import Document, Heading, Paragraph, Table
+        from netkit.render.document import (
+            MARKDOWN,
+            PAGES,
+            TEXT,
+            Document,
+            Heading,
+            Paragraph,
+            Table,
+        )
 
         frame = self.to_frame()
         return Document([
             Paragraph(f"{self.system_name}: {len(self.opportunities)} opportunities",
-                      only=("text",)),
+                      only=TEXT),
             Table(frame[["id", "title", "pathways", "places", "shift"]], max_width=60,
-                  only=("text",), apart=True),
-            Heading(f"Opportunities in {self.system_name}", only=("markdown",)),
-            Table(frame, only=("markdown", "html"))], title=f"Opportunities in {self.system_name}")
+                  only=TEXT, apart=True),
+            Heading(f"Opportunities in {self.system_name}", only=MARKDOWN),
+            Table(frame, only=PAGES)], title=f"Opportunities in {self.system_name}")
 
     def to_text(self) -> str:
         from netkit.render.text import render_text

@@ -138,7 +138,7 @@ def judgement_line(share: float) -> str:
 def stability_blocks(partners: pd.DataFrame, options: Mapping, top: int | None) -> list:
     """How often each partner is core in the runs (text only; the reasons flag near-ties in
     every format)."""
-    from netkit.render.document import Heading, Paragraph, Table
+    from netkit.render.document import TEXT, Heading, Paragraph, Table
     from netkit.render.formats import fmt_share
 
     if "stability" not in partners:
@@ -150,6 +150,6 @@ def stability_blocks(partners: pd.DataFrame, options: Mapping, top: int | None) 
             if hidden else "")
     return [Heading(f"Stability ({options['stability']} runs, seed {options['seed']}; flows "
                     "resampled, weights and costs ±50%, a fifth of relationships dropped): share "
-                    "of runs in which each is core", 2, only=("text",)),
-            Table(shown[["id", "tier", "stability"]], right=("stability",), only=("text",)),
-            Paragraph(more, indent=2, only=("text",)) if hidden else None]
+                    "of runs in which each is core", 2, only=TEXT),
+            Table(shown[["id", "tier", "stability"]], right=("stability",), only=TEXT),
+            Paragraph(more, indent=2, only=TEXT) if hidden else None]

@@ -33,7 +33,7 @@ import pandas as pd
 from netkit.errors import OptionError, check_number, unknown_name
 from netkit.model.schema import HOME
 from netkit.partners.burden import Burden, about
-from netkit.render.document import Heading, Lines, Paragraph
+from netkit.render.document import PAGES, TEXT, Heading, Lines, Paragraph
 
 __all__ = ["Verdict", "INTERNAL_SHARE", "BILATERAL_SHARE", "MONEY_RATIO", "THRESHOLDS",
            "parse_thresholds", "proportionality", "contained_shares", "verdict_blocks",
@@ -298,7 +298,7 @@ def verdict_blocks(verdict: Verdict | None, width: int = 100) -> list:
     pages = ("markdown", "html")
     reason = verdict.reason[:1].upper() + verdict.reason[1:] + "."
     return ([Heading(f"Verdict: {verdict.kind}", 2, only=pages),
-             Lines(tuple(wrapped), only=("text",))]
+             Lines(tuple(wrapped), only=TEXT)]
             + [Paragraph(t, only=pages) for t in [reason, *lines[1:]]])
 
 
@@ -310,5 +310,5 @@ def burden_blocks(verdict: Verdict | None, width: int = 100) -> list:
     at_stake = verdict.at_stake["central"] if verdict.at_stake else None
     line = "In staff time: " + verdict.burden.line(at_stake) + "."
     return [Lines(tuple(textwrap.wrap(line, width, initial_indent="  ", subsequent_indent="  ")),
-                  only=("text",)),
-            Paragraph(line, only=("markdown", "html"))]
+                  only=TEXT),
+            Paragraph(line, only=PAGES)]

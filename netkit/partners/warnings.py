@@ -36,7 +36,7 @@ import pandas as pd
 from netkit._frames import isin
 from netkit.model.schema import counted_in_days
 from netkit.model.selectors import select_services
-from netkit.render.document import Bullets, Heading, Paragraph
+from netkit.render.document import PAGES, TEXT, Bullets, Heading, Paragraph
 
 __all__ = ["CoverageWarning", "coverage_warnings", "warning_blocks", "PRIMARY_CARE_TYPES"]
 
@@ -247,9 +247,9 @@ def warning_blocks(warnings) -> list:
     if not warnings:
         return []
     count = f"{len(warnings)} thing{'s' if len(warnings) != 1 else ''}"
-    return [Heading("Data coverage", 2, only=("markdown", "html")),
+    return [Heading("Data coverage", 2, only=PAGES),
             Paragraph(f"Data coverage: {count} to check before reading the partners:",
-                      only=("text",)),
+                      only=TEXT),
             Paragraph(f"{count[:1].upper()}{count[1:]} to check before reading the partners:",
-                      only=("markdown", "html")),
+                      only=PAGES),
             Bullets(tuple(f"! {w.message}" for w in warnings))]

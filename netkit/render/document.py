@@ -6,8 +6,9 @@ turns into text for a terminal (`netkit.render.text`), Markdown for a board pape
 Result classes build one document from their data; the renderers decide how each block looks
 and escape every name for their format, so a caller never escapes anything itself.
 
-A block shows in every format unless its ``only`` names some: ``Paragraph("…", only=("text",))``
-is for the terminal alone (where a format says the same thing in other words or another shape).
+A block shows in every format unless its ``only`` names some: ``Paragraph("…", only=TEXT)``
+is for the terminal alone (where a format says the same thing in other words or another shape);
+`TEXT`, `MARKDOWN`, `HTML` and `PAGES` (Markdown and HTML) are the groups every report uses.
 
 Examples
 --------

@@ -19,7 +19,17 @@ from netkit._views import DISPLAY_BUDGET, picture
 from netkit.change.apply import ChangeResult
 from netkit.change.changeset import ChangeEvent
 from netkit.change.events import EVENTS
-from netkit.render.document import Bullets, Document, Heading, Paragraph, Table
+from netkit.render.document import (
+    HTML,
+    MARKDOWN,
+    PAGES,
+    TEXT,
+    Bullets,
+    Document,
+    Heading,
+    Paragraph,
+    Table,
+)
 from netkit.render.html import render_html
 from netkit.render.views import ReportViews
 
@@ -106,25 +116,21 @@ class PartnerDiff(ReportViews):
         nothing = not self.changed and not self.scores and not money
         summary = self.summary + money
         core = ", ".join(self._core_names()) if self.after is not None else None
-        from netkit.render.document import HTML as page
-        from netkit.render.document import MARKDOWN as md
-        from netkit.render.document import PAGES as pages
-        from netkit.render.document import TEXT as text
         if nothing:
-            blocks = [Paragraph(f"{head}: no change", only=text)]
+            blocks = [Paragraph(f"{head}: no change", only=TEXT)]
         else:
-            blocks = [Paragraph(head, only=text), Bullets(summary, wrap=False, only=text),
-                      Paragraph(f"core now: {core}", indent=2, only=text) if core is not None
+            blocks = [Paragraph(head, only=TEXT), Bullets(summary, wrap=False, only=TEXT),
+                      Paragraph(f"core now: {core}", indent=2, only=TEXT) if core is not None
                       else None]
-        blocks += [Heading(head, 3, only=pages),
-                   Bullets(summary or ["no change"], only=md),
-                   Paragraph(f"Core now: {core}", only=md) if core and self.changed else None]
+        blocks += [Heading(head, 3, only=PAGES),
+                   Bullets(summary or ["no change"], only=MARKDOWN),
+                   Paragraph(f"Core now: {core}", only=MARKDOWN) if core and self.changed else None]
         if nothing:
-            blocks.append(Paragraph("no change", only=page))
+            blocks.append(Paragraph("no change", only=HTML))
         else:
-            blocks += [Bullets(summary, only=page),
-                       Paragraph(f"Core now: {core}", only=page) if core is not None else None,
-                       Table(self._display_frame(), only=page)]
+            blocks += [Bullets(summary, only=HTML),
+                       Paragraph(f"Core now: {core}", only=HTML) if core is not None else None,
+                       Table(self._display_frame(), only=HTML)]
         return Document(blocks, title=head)
 
 

@@ -11,7 +11,16 @@ import pandas as pd
 from netkit._strings import plain_strings
 from netkit.change.changeset import Changeset
 from netkit.model.system import System
-from netkit.render.document import Bullets, Document, Heading, Paragraph, Table
+from netkit.render.document import (
+    MARKDOWN,
+    PAGES,
+    TEXT,
+    Bullets,
+    Document,
+    Heading,
+    Paragraph,
+    Table,
+)
 from netkit.render.html import render_html
 from netkit.render.palette import LINE, NHS_BLUE
 from netkit.render.views import ReportViews
@@ -62,9 +71,9 @@ class Timeline(ReportViews):
     def report(self) -> Document:
         """The timeline as a `netkit.render.document.Document`: a grid per opportunity
         (organisations down, steps across) and, in text, what each step recomputed."""
-        blocks = [Paragraph("Partners over time (● core, ○ involve, · inform)", only=("text",)),
-                  Heading("Partners over time", only=("markdown", "html")),
-                  Paragraph("● core, ○ involve, · inform", only=("markdown",))]
+        blocks = [Paragraph("Partners over time (● core, ○ involve, · inform)", only=TEXT),
+                  Heading("Partners over time", only=PAGES),
+                  Paragraph("● core, ○ involve, · inform", only=MARKDOWN)]
         for opportunity in dict.fromkeys(self.table["opportunity"]):
             blocks += [Heading(opportunity, 2), Table(self._matrix(opportunity))]
         for step, update in zip(self.steps[1:], self.updates):
@@ -73,7 +82,7 @@ class Timeline(ReportViews):
             blocks.append(Paragraph(f"{step}: recomputed {', '.join(update.recomputed) or 'none'}"
                                     f"; changed {', '.join(changed) or 'none'}"
                                     + (f"; money moves for {', '.join(d.opportunity for d in money)}"
-                                       if money else ""), apart=True, only=("text",)))
+                                       if money else ""), apart=True, only=TEXT))
             blocks += _money_blocks(step, money)
         return Document(blocks, title="Partners over time")
 
@@ -120,8 +129,8 @@ def _money_blocks(step: str, diffs: list) -> list:
     """What a step did to the money of each opportunity it moved (`netkit.tracking.money`)."""
     blocks = []
     for diff in diffs:
-        blocks += [Paragraph(f"  {diff.opportunity}:", only=("text",)),
-                   Heading(f"{step}: money in {diff.opportunity}", 3, only=("markdown", "html")),
+        blocks += [Paragraph(f"  {diff.opportunity}:", only=TEXT),
+                   Heading(f"{step}: money in {diff.opportunity}", 3, only=PAGES),
                    Bullets(diff.money.summary(), wrap=False)]
     return blocks
 

@@ -28,6 +28,10 @@ from netkit.model.selectors import PATHWAY_KINDS, parse_selector
 from netkit.model.system import System
 from netkit.partners.find import PartnerSet, find_partners
 from netkit.render.document import (
+    HTML,
+    MARKDOWN,
+    PAGES,
+    TEXT,
     Bullets,
     Document,
     Footer,
@@ -222,51 +226,48 @@ class TrackerUpdate(ReportViews):
     # -- the reports --------------------------------------------------------------------------
     def _flow_blocks(self) -> list:
         """The flows affected: in words, then (Markdown and HTML) the largest of them."""
-        pages = ("markdown", "html")
         lines = self._flow_summary() or ["none"]
-        blocks = [Paragraph("Flows affected:", apart=True, only=("text",)),
-                  Lines([f"  {line}" for line in lines], only=("text",)),
-                  Heading("Flows affected", 2, only=pages), Bullets(lines, only=pages)]
+        blocks = [Paragraph("Flows affected:", apart=True, only=TEXT),
+                  Lines([f"  {line}" for line in lines], only=TEXT),
+                  Heading("Flows affected", 2, only=PAGES), Bullets(lines, only=PAGES)]
         if not self.change.flows_affected.empty:
             frame, more = self._largest_flows()
             blocks += [Paragraph("Flows affected, dropped and moved first, then the largest:"
-                                 if more else "Every flow affected:", only=("markdown",)),
-                       Table(frame, right=("event", "patients"), only=pages)]
+                                 if more else "Every flow affected:", only=MARKDOWN),
+                       Table(frame, right=("event", "patients"), only=PAGES)]
             if more:
                 blocks.append(Paragraph(f"and {more} more flow{'s' if more != 1 else ''} (the "
                                         "JSON output lists every one)", emphasis=True,
-                                        only=pages))
+                                        only=PAGES))
         return blocks
 
     def report(self) -> Document:
         """The update as a `netkit.render.document.Document`: what changed, the answer (whose
         partners change), each recomputed opportunity's diff, the events and the flows."""
         head, description = self._heading()
-        from netkit.render.document import PAGES as pages
-        from netkit.render.document import TEXT as text
         recomputed = ", ".join(self.recomputed) or "none"
         unchanged = ", ".join(self.unchanged) or "none"
-        blocks = [Paragraph(f"What changed: {head}", only=text),
-                  Heading(f"What changed: {head}", only=pages),
+        blocks = [Paragraph(f"What changed: {head}", only=TEXT),
+                  Heading(f"What changed: {head}", only=PAGES),
                   Paragraph(description) if description else None,
-                  Heading("Partners", 2, only=pages), Paragraph(self._outcome(), apart=True)]
+                  Heading("Partners", 2, only=PAGES), Paragraph(self._outcome(), apart=True)]
         for i, diff in enumerate(self.diffs):
             diff_blocks = list(diff.report().blocks)
             if i == 0:  # in text the diffs run together, apart from the answer above them
                 diff_blocks[0] = replace(diff_blocks[0], apart=True)
             blocks += diff_blocks
         blocks += [Lines([f"Recomputed: {recomputed}", "Left as they were (nothing they depend "
-                          f"on changed): {unchanged}"], apart=True, only=text),
+                          f"on changed): {unchanged}"], apart=True, only=TEXT),
                    Lines([f"Recomputed: {recomputed}", f"Left as they were: {unchanged}"],
-                         only=("markdown",)),
+                         only=MARKDOWN),
                    Paragraph(f"Recomputed: {recomputed}; left as they were: {unchanged}",
-                             only=("html",))]
+                             only=HTML)]
         shown, rest = self._events()
         events = [f"event {n}: {t}" for n, t in shown]
-        blocks += [Paragraph(f"Events ({len(self.change.log)}):", apart=True, only=text),
-                   Lines([f"  {line}" for line in events + ([rest] if rest else [])], only=text),
-                   Heading(f"Events ({len(self.change.log)})", 2, only=pages),
-                   Bullets(events, more=rest, only=pages)]
+        blocks += [Paragraph(f"Events ({len(self.change.log)}):", apart=True, only=TEXT),
+                   Lines([f"  {line}" for line in events + ([rest] if rest else [])], only=TEXT),
+                   Heading(f"Events ({len(self.change.log)})", 2, only=PAGES),
+                   Bullets(events, more=rest, only=PAGES)]
         blocks += self._flow_blocks()
         blocks += [Paragraph(f"warning: {w}") for w in self.change.warnings]
         if self.provenance:

@@ -162,6 +162,8 @@ class Comparison:
         largest differences (with a bar chart in HTML), the risks in words, and who in the
         target plays each partner's role."""
         from netkit.render.document import (
+            HTML,
+            TEXT,
             Bullets,
             Document,
             Heading,
@@ -175,17 +177,17 @@ class Comparison:
         risks = list(self.risks) or ["none: the systems look alike in what matters here"]
         verdict = self.verdict_lines()
         return Document([
-            Lines(head, only=("text",)), Heading(head[0], only=pages),
+            Lines(head, only=TEXT), Heading(head[0], only=pages),
             Paragraph(head[1], muted=True, only=pages),
             Paragraph(verdict[0], apart=True), Bullets(verdict[1:], wrap=False),
             Raw(f"<figure>{self.chart_svg()}</figure>") if with_chart else None,
             Table(self._table(), right=("source", "target", "z"), apart=True),
-            Paragraph("Transfer risks:", apart=True, only=("text",)),
+            Paragraph("Transfer risks:", apart=True, only=TEXT),
             Heading("Transfer risks", 2, only=pages),
             Bullets(risks, wrap=False),
-            Paragraph(f"Counterparts by role ({self.roles}):", apart=True, only=("text",)),
+            Paragraph(f"Counterparts by role ({self.roles}):", apart=True, only=TEXT),
             Heading("Counterparts by role", 2, only=pages),
-            Paragraph(self.roles, muted=True, only=("html",)),
+            Paragraph(self.roles, muted=True, only=HTML),
             Bullets(self.counterpart_lines(), wrap=False)], title=head[0])
 
     def to_text(self) -> str:

@@ -91,11 +91,11 @@ class Profile:
     def report(self):
         """The profile as a `netkit.render.document.Document`: the system and scope, then
         each feature and its value."""
-        from netkit.render.document import Document, Heading, Paragraph, Table
+        from netkit.render.document import HTML, TEXT, Document, Heading, Paragraph, Table
 
         frame = self.to_frame().assign(value=self.features.map(format_value).to_numpy())
         head = f"{self.system_name} ({self.scope})"
-        return Document([Paragraph(head, only=("text",)), Heading(head, only=("html",)),
+        return Document([Paragraph(head, only=TEXT), Heading(head, only=HTML),
                          Table(frame, right=("value",))], title=head)
 
     def to_text(self) -> str:

@@ -130,10 +130,10 @@ class Counterparts:
 
     def report(self):
         """The counterparts as a `netkit.render.document.Document`: one line each (`lines`)."""
-        from netkit.render.document import Bullets, Document, Lines
+        from netkit.render.document import HTML, TEXT, Bullets, Document, Lines
 
         lines = self.lines()
-        return Document([Lines(lines, only=("text",)), Bullets(lines, only=("html",))])
+        return Document([Lines(lines, only=TEXT), Bullets(lines, only=HTML)])
 
     def to_text(self) -> str:
         from netkit.render.text import render_text
@@ -342,6 +342,8 @@ class RoleModel:
         """The roles as a `netkit.render.document.Document`: how they were chosen, the mean
         features of each, and who plays each role."""
         from netkit.render.document import (
+            MARKDOWN,
+            TEXT,
             Bullets,
             Document,
             Heading,
@@ -358,14 +360,14 @@ class RoleModel:
         members = [(role, ", ".join(f"{n} ({s})" for n, s in zip(group["name"], group["system"])))
                    for role, group in self.organisations_.groupby("role", sort=True)]
         return Document([
-            Paragraph(chosen, only=("text",)),
-            Heading(f"{k} structural roles", only=("markdown",)),
+            Paragraph(chosen, only=TEXT),
+            Heading(f"{k} structural roles", only=MARKDOWN),
             Paragraph(f"k-means on standardised features, {k} roles chosen by silhouette "
-                      f"({self.silhouette_[k]:.2f}); seed {self.seed}.", only=("markdown",)),
+                      f"({self.silhouette_[k]:.2f}); seed {self.seed}.", only=MARKDOWN),
             Table(self.role_summary()),
-            Lines([f"{role}: {names}" for role, names in members], only=("text",), apart=True),
+            Lines([f"{role}: {names}" for role, names in members], only=TEXT, apart=True),
             # the role in bold: escaping leaves the asterisks alone and keeps the names inert
-            Bullets([f"**{role}**: {names}" for role, names in members], only=("markdown",))],
+            Bullets([f"**{role}**: {names}" for role, names in members], only=MARKDOWN)],
             title=f"{k} structural roles")
 
     def to_text(self) -> str:
