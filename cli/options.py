@@ -420,17 +420,18 @@ def draws_option(func):
     def check(ctx, param, value):
         from netkit.finance.draws import too_few
 
-        why = too_few(value)
+        why = too_few(value) if value is not None else ""
         if why:
             raise click.BadParameter(f"{value}: {why}")
         return value
 
+    # no default here: the library's (netkit.finance.draws.DEFAULT_DRAWS) applies, and a
+    # report's options name the draws only where they were asked for
     return click.option(
-        "--draws", type=click.IntRange(min=0), default=1000, show_default=True, metavar="N",
-        callback=check,
-        help="Monte Carlo draws behind the money's ranges and chances of loss: 0 gives the "
-             "central figures alone (no ranges), quicker on a national system; else at least "
-             "100. The partners and tiers do not depend on it.")(func)
+        "--draws", type=click.IntRange(min=0), default=None, metavar="N", callback=check,
+        help="Monte Carlo draws behind the money's ranges and chances of loss (default "
+             "1,000): 0 gives the central figures alone (no ranges), quicker on a national "
+             "system; else at least 100. The partners and tiers do not depend on it.")(func)
 
 
 def partner_settings(kwargs: dict) -> dict:
@@ -438,10 +439,9 @@ def partner_settings(kwargs: dict) -> dict:
     settings = {key: kwargs.pop(key) for key in ("weights", "coordination_cost", "represent",
                                                   "min_patients", "groups", "disclosure",
                                                   "draws")}
-    if settings["disclosure"] is None:
-        del settings["disclosure"]
-    if settings["draws"] == 1000:  # the default: reports say nothing of it, as before
-        del settings["draws"]
+    for key in ("disclosure", "draws"):  # not given: the library's default applies
+        if settings[key] is None:
+            del settings[key]
     return settings
 
 

@@ -34,7 +34,7 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from netkit._progress import counted, held, reporting, steps
+from netkit._progress import held, reporting, steps
 from netkit.errors import OptionError
 
 if TYPE_CHECKING:
@@ -44,7 +44,6 @@ __all__ = [
     "DEFAULT_JOBS",
     "available_jobs",
     "can_fork",
-    "check_jobs",
     "in_threads",
     "ordered_map",
 ]
@@ -71,11 +70,11 @@ def available_jobs() -> int:
     return max(1, min(processors, DEFAULT_JOBS))
 
 
-def check_jobs(jobs) -> None:
+def _check_jobs(jobs) -> None:
     """``jobs`` is a whole number of processes, 1 or more (else `netkit.errors.OptionError`).
 
-    >>> check_jobs(2)
-    >>> check_jobs(0)
+    >>> _check_jobs(2)
+    >>> _check_jobs(0)
     Traceback (most recent call last):
     ...
     netkit.errors.OptionError: jobs=0: give a whole number of processes, 1 or more
@@ -113,22 +112,22 @@ def ordered_map(func: Callable[[Any], Any], items: Iterable, what: str,
     >>> ordered_map(lambda x: x * x, [3, 1, 2], "numbers", jobs=2)
     [9, 1, 4]
     """
+    _check_jobs(jobs)
     items = list(items)
-    jobs = min(int(jobs), len(items))
+    jobs = min(jobs, len(items))
     if jobs <= 1 or not can_fork():
         return [func(item) for item in steps(items, what)]
     from concurrent.futures import ProcessPoolExecutor  # only where workers are used
     from concurrent.futures.process import BrokenProcessPool
 
     results: list = []
-    counted(what, 0, len(items))
     pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
                                initializer=_worker, initargs=(func, items))
     try:
         with held():  # the workers are forked as the work is handed out
             sent = pool.map(_run, range(len(items)))
         shown: dict = {}  # the workers' warnings, each shown once, as in one process
-        for index, item in enumerate(items):
+        for index, item in enumerate(steps(items, what)):  # as they come back, in order
             answer = None
             if sent is not None:
                 try:
@@ -141,7 +140,6 @@ def ordered_map(func: Callable[[Any], Any], items: Iterable, what: str,
                                   "after another in this process (--jobs 1 or 2 uses less "
                                   "memory)", RuntimeWarning, stacklevel=2)
             results.append(_result(func, item, answer, shown))
-            counted(what, index + 1, len(items))
     except BaseException:
         _stop(pool)
         raise

@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from typing import Any, TextIO
 
-__all__ = ["stage", "steps", "counted", "reporting", "on_stderr", "held", "interrupt", "finish",
+__all__ = ["stage", "steps", "reporting", "on_stderr", "held", "interrupt", "finish",
            "StatusLine", "SHOW_AFTER"]
 
 #: Seconds of work before anything is shown: quick commands stay silent.
@@ -81,21 +81,6 @@ def steps(items: Iterable, what: str) -> Iterator:
         listener(what, done, len(items))
         yield item
     listener(what, len(items), len(items))
-
-
-def counted(what: str, done: int, total: int) -> None:
-    """Say that ``done`` of ``total`` items are done, where the items finish elsewhere (in
-    other processes, say) rather than one by one in a loop `steps` can walk.
-
-    >>> seen = []
-    >>> with reporting(lambda what, done, total: seen.append((what, done, total))):
-    ...     counted("opportunities", 3, 11)
-    >>> seen
-    [('opportunities', 3, 11)]
-    """
-    listener = _listener.get()
-    if listener is not None:
-        listener(what, done, total)
 
 
 @contextlib.contextmanager

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from netkit._frames import blank_as_empty, isin
+from netkit._frames import blank_as_empty, by_distinct, isin
 from netkit.errors import SHOWN_PER_KIND, InputError, Problem
 from netkit.io.reading import ROW_COLUMN, decode_text, read_csv_text
 from netkit.io.validation import _check_table
@@ -133,8 +133,8 @@ def read_actuals(source, system=None, label: str | None = None) -> pd.DataFrame:
                          [p for p in problems if p.severity == "warning"])
     typed = complete_columns("flows", typed)
     # each distinct place and period is cleaned once (a few dozen), not once per row
-    typed = typed.assign(place=_by_value(typed["place"], blank_as_empty),
-                         period=_by_value(typed["period"], lambda u: u.astype(str).str.strip()))
+    typed = typed.assign(place=by_distinct(typed["place"], blank_as_empty),
+                         period=by_distinct(typed["period"], lambda u: u.astype(str).str.strip()))
     codes = _codes(typed, KEY)  # once: for repeated rows and for the order
     _check_periods(typed, label, problems, codes)
     if system is not None:
@@ -149,15 +149,6 @@ def read_actuals(source, system=None, label: str | None = None) -> pd.DataFrame:
                                                       "period")])
     out = out.take(order).reset_index(drop=True)
     out.attrs["netkit_actuals"] = True  # read and checked: netkit.track need not read it again
-    return out
-
-
-def _by_value(values: pd.Series, func) -> pd.Series:
-    """``func(values)`` worked out once for each distinct value and spread back over the rows
-    (``func`` maps a Series to a Series of the same length, element by element)."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    out = func(pd.Series(uniques)).take(codes)
-    out.index, out.name = values.index, values.name
     return out
 
 
@@ -185,7 +176,7 @@ def _check_periods(frame: pd.DataFrame, label: str, problems: list[Problem],
                    codes: pd.DataFrame) -> None:
     """Months written YYYY-MM; no row repeated within a month (``codes``: `KEY` as integer
     codes); no month missing."""
-    good = _by_value(frame["period"], lambda u: u.str.match(PERIOD).fillna(False)
+    good = by_distinct(frame["period"], lambda u: u.str.match(PERIOD).fillna(False)
                      .astype(bool)).to_numpy()
     _flag(problems, label, frame, ~good, "period",
           "is not a month written YYYY-MM (e.g. 2026-04)")

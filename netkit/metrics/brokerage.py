@@ -103,6 +103,8 @@ def brokerage(G: nx.DiGraph, weight: str | None = "patients", engine: str = "aut
         ends_from, ends_to, weights = (list(column) for column in zip(*edges)) if edges else (
             [], [], [])
     weights = [w if isinstance(w, numbers.Real) and w == w and w > 0 else 0.0 for w in weights]
+    if G.is_multigraph():  # parallel ties: one tie carrying all their patients
+        ends_from, ends_to, weights = _one_tie_per_pair(ends_from, ends_to, weights)
     return weighted_betweenness(nodes, ends_from, ends_to, weights, engine=engine,
                                 sources=sources, seed=seed)
 
@@ -110,8 +112,9 @@ def brokerage(G: nx.DiGraph, weight: str | None = "patients", engine: str = "aut
 def weighted_betweenness(nodes, ends_from, ends_to, weights, *, engine: str = "auto",
                          sources: int | None = None, seed: int = 0) -> dict:
     """`brokerage` from edge lists rather than a graph: ``nodes``, and for each edge its two
-    ends and its weight (patients; 0 or missing counts as length 1). What `brokerage` and
-    netkit's criteria call.
+    ends and its weight (patients; 0 or missing counts as length 1), each pair of ends once
+    (`brokerage` adds up a multigraph's parallel ties; the engines would treat repeated pairs
+    differently). What `brokerage` and netkit's criteria call.
 
     Examples
     --------
@@ -124,7 +127,6 @@ def weighted_betweenness(nodes, ends_from, ends_to, weights, *, engine: str = "a
         raise OptionError(f"engine {engine!r} is not one of {', '.join(ENGINES)}")
     nodes = list(nodes)
     values = np.nan_to_num(np.asarray(weights, dtype=float), nan=0.0)
-    ends_from, ends_to, values = _one_tie_per_pair(list(ends_from), list(ends_to), values)
     with np.errstate(divide="ignore"):
         lengths = np.where(values > 0, np.maximum(np.round(1.0 / np.where(values > 0, values, 1)
                                                            / LENGTH_QUANTUM), 1)
@@ -162,18 +164,14 @@ def weighted_betweenness(nodes, ends_from, ends_to, weights, *, engine: str = "a
     return {n: float(values[n]) * scale for n in nodes}
 
 
-def _one_tie_per_pair(ends_from: list, ends_to: list, values: np.ndarray
-                      ) -> tuple[list, list, np.ndarray]:
-    """Parallel ties (a multigraph's, or repeated rows) as one tie carrying all their patients,
-    so that both engines see the same network (networkx would keep the last, igraph each)."""
-    pairs = list(zip(ends_from, ends_to))
-    if len(set(pairs)) == len(pairs):
-        return ends_from, ends_to, values
+def _one_tie_per_pair(ends_from: list, ends_to: list, weights: list
+                      ) -> tuple[list, list, list]:
+    """A multigraph's parallel ties as one tie carrying all their patients, so that both
+    engines see the same network (networkx would keep the last, igraph each)."""
     total: dict = {}
-    for pair, value in zip(pairs, values.tolist()):
-        total[pair] = total.get(pair, 0.0) + value
-    return ([a for a, _ in total], [b for _, b in total],
-            np.fromiter(total.values(), dtype=float, count=len(total)))
+    for pair, weight in zip(zip(ends_from, ends_to), weights):
+        total[pair] = total.get(pair, 0.0) + weight
+    return [a for a, _ in total], [b for _, b in total], list(total.values())
 
 
 def _have_igraph() -> bool:

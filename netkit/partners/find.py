@@ -392,9 +392,8 @@ def find_all_partners(system: System, jobs: int = 1, **options) -> PartnerReport
     >>> [ps.opportunity.id for ps in report.partner_sets]
     ['frailty', 'falls']
     """
-    from netkit._parallel import check_jobs, ordered_map
+    from netkit._parallel import ordered_map
 
-    check_jobs(jobs)
     return PartnerReport(system.name, ordered_map(lambda o: find_partners(system, o, **options),
                                                   system.opportunities, "opportunities", jobs))
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from netkit._parallel import check_jobs, ordered_map
+from netkit._parallel import ordered_map
 from netkit._progress import stage, steps
 from netkit.change.apply import ChangeResult, Touched, apply_changes, fmt_patients
 from netkit.change.changeset import Changeset
@@ -333,7 +333,6 @@ class PartnerTracker:
         self._given = {(o.id if isinstance(o, Opportunity) else o): o for o in chosen}
         self.partner_sets: dict[str, PartnerSet] = {}
         self.dependencies: dict[str, Dependencies] = {}
-        check_jobs(jobs)
         found = ordered_map(lambda oid: self._find(oid, system), self._given, "partner sets",
                             jobs)
         for oid, (ps, deps) in zip(self._given, found):
