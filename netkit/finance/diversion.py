@@ -122,9 +122,10 @@ def _removed(flows: pd.DataFrame, from_ids) -> pd.DataFrame:
     arriving = np.bincount(t_node[~t_home], patients[~t_home], size).astype(float)
     leaving = np.bincount(s_node[~s_home], patients[~s_home], size).astype(float)
     base = np.maximum(arriving, leaving)
-    node_name = names[np.where(nodes >= 0, nodes % width, 0)]
-    in_from = pd.Index(names).isin(from_ids)[np.where(nodes >= 0, nodes % width, 0)] \
-        & (nodes >= 0)  # by name, once each: np.isin on the nodes' text took 0.27 s nationally
+    at = np.where(nodes >= 0, nodes % width, 0)  # each node's service
+    node_name = names[at]
+    # by name, once each: np.isin on the nodes' text took 0.27 s nationally
+    in_from = pd.Index(names).isin(from_ids)[at] & (nodes >= 0)
     inner = ~s_home & ~t_home
     q = sparse.csr_matrix((patients[inner] / base[s_node[inner]],
                            (s_node[inner], t_node[inner])), shape=(size, size))

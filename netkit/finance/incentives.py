@@ -154,10 +154,6 @@ class Incentives:
             return []
         return sorted(self.organisations.loc[self.organisations["net"] < -0.5, "id"])
 
-    def net_of(self, org: str) -> float:
-        row = self.organisations.loc[self.organisations["id"] == org, "net"]
-        return float(row.iloc[0]) if len(row) else 0.0
-
     def range_words(self) -> str:
         """``(90% range £1.2m to £2.1m, unit costs only)`` for the system's net, saying what the
         range covers (unit costs, and the shift's own range only where ``shift.range`` is

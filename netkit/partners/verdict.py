@@ -295,11 +295,10 @@ def verdict_blocks(verdict: Verdict | None, width: int = 100) -> list:
         lines.append("The tiers below show who a partnership would seat; the verdict says "
                      "one is not needed.")
     wrapped = [part for t in lines for part in textwrap.wrap(t, width)]
-    pages = ("markdown", "html")
     reason = verdict.reason[:1].upper() + verdict.reason[1:] + "."
-    return ([Heading(f"Verdict: {verdict.kind}", 2, only=pages),
+    return ([Heading(f"Verdict: {verdict.kind}", 2, only=PAGES),
              Lines(tuple(wrapped), only=TEXT)]
-            + [Paragraph(t, only=pages) for t in [reason, *lines[1:]]])
+            + [Paragraph(t, only=PAGES) for t in [reason, *lines[1:]]])
 
 
 def burden_blocks(verdict: Verdict | None, width: int = 100) -> list:
