@@ -185,16 +185,8 @@ class ShareDesign:
         pays whom and any investment (the partner report's section). With ``top``, at most
         ``top`` payments, notes and positions (the largest settlements first), saying how
         many more (England has thousands of each)."""
-        from netkit.render.document import (
-            HTML,
-            MARKDOWN,
-            PAGES,
-            TEXT,
-            Bullets,
-            Heading,
-            Paragraph,
-            Table,
-        )
+        from netkit.render.document import (HTML, MARKDOWN, PAGES, TEXT, Bullets, Heading,
+                                             Paragraph, Table)
 
         transfers = self.lines()[:len(self.transfers)] or ["no transfers are needed"]
         transfers = _first(transfers, top, "payments")
