@@ -19,7 +19,9 @@ _EPS = st_mod.HALF_PENNY
 
 def _split(amount, holders, collar):
     w = holders["weight"].to_numpy(dtype=float)
-    keep = amount * w >= collar
+    if not w.sum() > 0:  # every holder's weight 0: equal parts
+        w = np.full(len(w), 1 / len(w))
+    keep = abs(amount) * w >= collar
     if not keep.any():
         keep = np.arange(len(w)) == int(np.argmax(w))
     w = np.where(keep, w, 0.0)
@@ -113,14 +115,46 @@ def test_vectorised_routing_matches_the_loop(case):
     for column in flows.columns:
         if pd.api.types.is_float_dtype(flows[column]):
             assert flows[column].tolist() == pytest.approx(
-                expected[column].tolist(), rel=1e-12, abs=1e-9, nan_ok=True), column
+                expected[column].tolist(), rel=1e-12, abs=1e-9), column
     if len(expected):
         # netting adds a pair's flows in another order than the loop, so a sum can differ in
         # its last bit (3.000000000000001 against 3.0); JSON rounds money to pence
         got, want = _records(st_mod._net_pairs(flows)), _records(_net_loop(expected))
         assert [r[:2] + r[3:] for r in got] == [r[:2] + r[3:] for r in want]
-        assert [r[2] for r in got] == pytest.approx([r[2] for r in want], rel=1e-12, abs=1e-9,
-                                                    nan_ok=True)
+        assert [r[2] for r in got] == pytest.approx([r[2] for r in want], rel=1e-12,
+                                                    abs=1e-9)
+
+
+def test_holders_whose_contracts_are_all_valued_at_nothing_take_equal_parts():
+    # P's contracts: ICB £0 and LA £0 (both in the settlement) and CCG2 £90,000 (not in it),
+    # so ICB's and LA's weights are both 0. P gains £10,000 under "keep whole": £5,000 each,
+    # not NaN; under the collar of £6,000 neither part is kept, so all goes to the first.
+    by_rule = pd.DataFrame({"keep whole": [10_000.0]}, index=["P"])
+    contracts = pd.DataFrame({"commissioner": ["ICB", "LA", "CCG2"], "provider": ["P"] * 3,
+                              "weight": [0.0, 0.0, 1.0], "block": [False] * 3})
+    flows, loose = st_mod._along_contracts(by_rule, {"ICB", "LA"}, contracts, 0.0)
+    assert _records(flows) == [("ICB", "P", 5_000.0, "keep whole"),
+                               ("LA", "P", 5_000.0, "keep whole")]
+    assert loose == set()
+    flows, _ = st_mod._along_contracts(by_rule, {"ICB", "LA"}, contracts, 6_000.0)
+    assert _records(flows) == [("ICB", "P", 10_000.0, "keep whole")]
+
+
+def test_a_contract_reduction_is_split_by_contract_value_like_a_payment():
+    # P gives back £100,000 (its gain returned as a contract reduction); ICB holds 60% of its
+    # contracts and LA 40%: ICB's contract falls £60,000 and LA's £40,000, both parts over the
+    # £10,000 collar (before, every negative part counted as under it and ICB took it all).
+    contracts = pd.DataFrame({"commissioner": ["ICB", "LA"], "provider": ["P", "P"],
+                              "weight": [0.6, 0.4], "block": [False, False]})
+    for sign, rule in ((-1, "contract reduction"), (1, "keep whole")):
+        by_rule = pd.DataFrame({"keep whole": [sign * 100_000.0]}, index=["P"])
+        flows, _ = st_mod._along_contracts(by_rule, {"ICB", "LA"}, contracts, 10_000.0)
+        assert _records(flows) == [("ICB", "P", sign * 60_000.0, rule),
+                                   ("LA", "P", sign * 40_000.0, rule)]
+    # a £20,000 reduction: LA's £8,000 part is under the collar, so ICB's contract takes it all
+    by_rule = pd.DataFrame({"keep whole": [-20_000.0]}, index=["P"])
+    flows, _ = st_mod._along_contracts(by_rule, {"ICB", "LA"}, contracts, 10_000.0)
+    assert _records(flows) == [("ICB", "P", -20_000.0, "contract reduction")]
 
 
 def test_a_lead_provider_with_two_commissioners_settles_to_the_pound():

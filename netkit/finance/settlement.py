@@ -56,8 +56,9 @@ def _along_contracts(by_rule: pd.DataFrame, hubs: set, contracts: pd.DataFrame,
     non-hub organisation with a contract holder; and those without one.
 
     One row per organisation, rule and contract holder, in that order; each (organisation,
-    rule) amount is split over its holders by weight, a part under the collar going to the
-    others (all to the largest where every part is under it); all at once on integer codes.
+    rule) amount is split over its holders by weight (equal parts where their weights are all
+    0), a part under the collar going to the others (all to the largest where every part is
+    under it); all at once on integer codes.
     """
     columns = ["commissioner", "provider", "amount", "rule"]
     orgs = by_rule.index.to_numpy(dtype=object)
@@ -87,7 +88,10 @@ def _along_contracts(by_rule: pd.DataFrame, hubs: set, contracts: pd.DataFrame,
     holder = first[org_i][group] + np.arange(len(group)) - starts[group]
     amount = values[org_i, rule_j][group]
     w = h_weight[holder]
-    keep = amount * w >= collar
+    # holders whose weights are all 0 (their contracts valued at nothing, the value held by
+    # commissioners outside the settlement) take equal parts, as where no values are given
+    w = np.where((np.add.reduceat(w, starts) <= 0)[group], 1.0 / size[group], w)
+    keep = np.abs(amount * w) >= collar  # a reduction's parts are negative
     none = ~np.logical_or.reduceat(keep, starts)
     if none.any():  # every part under the collar: all to the largest holder (the first)
         largest = np.maximum.reduceat(w, starts)[group]
