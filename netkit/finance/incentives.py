@@ -491,8 +491,9 @@ def _organisation_table(orgs: np.ndarray, money: ServiceMoney, central: dict, sa
     frame["capacity_releasing"] = central["org_capacity_releasing"][0]
     net = frame["net"].to_numpy()
     frame["net_low"], frame["net_high"] = _range(sampled["org_net"] if sampled else None, net)
-    frame["p_loss"] = ((sampled["org_net"].T < -0.5).mean(axis=1) if sampled  # along rows
-                       else (net < -0.5).astype(float))
+    # counted, not averaged: the mean of a (organisations, draws) mask makes floats of it
+    frame["p_loss"] = (np.count_nonzero(sampled["org_net"].T < -0.5, axis=1)  # along rows
+                       / sampled["org_net"].shape[0] if sampled else (net < -0.5).astype(float))
     frame = frame[_ORG_COLUMNS]
     return frame.astype({c: "float64" for c in _ORG_COLUMNS if c != "id"})
 
