@@ -156,3 +156,19 @@ def test_the_money_tables_name_a_commissioner_that_is_not_a_candidate():
     text = netkit.find_partners(shire, "riverton-home-first").to_text()
     assert "LA-SOUTH (LA-SOUTH)" not in text
     assert "\nWealdon County Council (LA-SOUTH)  " in text
+
+
+def test_the_headline_names_eight_pathways_and_counts_the_rest(frailty):
+    # England's frailty query has 42 pathways: named all, the headline ran to 1,000 characters
+    import dataclasses
+
+    many = tuple(f"P{i:02d}" for i in range(11))
+    ps = dataclasses.replace(frailty, scope=dataclasses.replace(frailty.scope, pathways=many))
+    first = ps.to_text().splitlines()
+    line = next(text for text in first if " · pathways " in text)
+    assert (" · pathways P00, P01, P02, P03, P04, P05, P06, P07 and 3 more (the JSON report "
+            "lists every one) · ") in line
+    assert ps.to_dict()["scope"]["pathways"] == list(many)
+    two = dataclasses.replace(frailty, scope=dataclasses.replace(frailty.scope,
+                                                                 pathways=many[:2]))
+    assert " · pathways P00, P01 · " in two.to_text()

@@ -169,3 +169,28 @@ def test_a_discharge_scheme_warns_that_whole_stays_are_moved():
     frailty = coverage_warnings(riverside, find_scope(
         riverside, riverside.opportunity("frailty-admissions")))
     assert "whole_stays" not in {w.kind for w in frailty}
+
+
+def test_reports_show_five_warnings_of_a_kind_and_count_the_rest_json_lists_all(tmp_path):
+    # England's frailty query gave 766 warnings; a report shows five of each kind (by subject)
+    # and one line counting the rest, the count at the top stays the whole
+    import dataclasses
+
+    from netkit.partners.warnings import CoverageWarning
+
+    system = build(tmp_path / "s", through("GPS2", "ED", "WARD"), orgs=ORGS_B,
+                   services=SERVICES_B)
+    ps = netkit.find_partners(system, "o")
+    many = tuple(CoverageWarning("empty_destination", f"S{i}", f"S{i} has no activity")
+                 for i in range(8)) + ps.warnings[:1]
+    ps = dataclasses.replace(ps, warnings=many)
+    text = ps.to_text()
+    assert "Data coverage: 9 things to check" in text
+    flat = " ".join(text.split())  # the text report wraps long lines
+    shown = ("- ! S0 has no activity - ! S1 has no activity - ! S2 has no activity - ! S3 has "
+             "no activity - ! S4 has no activity - ! and 3 more services the shift moves "
+             "activity to that have no activity in scope (the JSON report lists every one) - ! "
+             "place A is in scope but the pathway has no primary care service")
+    assert shown in flat
+    assert "S5" not in text and "S5" not in ps.to_markdown()
+    assert [w["subject"] for w in ps.to_dict()["warnings"]][:8] == [f"S{i}" for i in range(8)]

@@ -59,6 +59,8 @@ TIERS = ("core", "involve", "inform")
 #: How many partners per tier (after the core, always shown whole), broker lines and grid rows
 #: the text and markdown reports show; the JSON and CSV reports are always whole.
 TOP = 20
+#: Pathways the headline names (England's frailty query has 42, a line of 1,000 characters).
+TOP_PATHWAYS = 8
 
 
 def _more(hidden: int, what: str, capital: bool = False) -> str:
@@ -287,8 +289,11 @@ class PartnerSet:
         opp, s = self.opportunity, self.scope
         counts = self.partners["tier"].value_counts()
         places = ", ".join(opp.places) if opp.places else "all places"
+        pathways = ", ".join(s.pathways[:TOP_PATHWAYS]) + (
+            f" and {len(s.pathways) - TOP_PATHWAYS:,} more (the JSON report lists every one)"
+            if len(s.pathways) > TOP_PATHWAYS else "")
         return [
-            f"{self.system_name} · pathways {', '.join(s.pathways)} · {places} · "
+            f"{self.system_name} · pathways {pathways} · {places} · "
             f"{self._count(s.patients)} patients a year enter",
             f"{len(s.organisations):,} organisations in scope as {len(s.candidates):,} "
             "candidates: " + ", ".join(f"{counts.get(t, 0):,} {t}" for t in TIERS)

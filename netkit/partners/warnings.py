@@ -42,6 +42,24 @@ __all__ = ["CoverageWarning", "coverage_warnings", "warning_blocks", "PRIMARY_CA
 
 PRIMARY_CARE_TYPES = ("gp_practice", "pcn", "gp_federation")
 
+#: Warnings of one kind the text, markdown and HTML reports show (the first, by subject); the
+#: rest of that kind are counted in one line (the JSON report lists every one). England's
+#: frailty query has 766, which would stand between a reader and the partners.
+SHOWN_PER_KIND = 5
+
+#: What the warnings of each kind are about, for the line counting those not shown.
+_KIND_WORDS = {
+    "no_primary_care": "places in scope with no primary care on the pathway though it has "
+                       "some elsewhere",
+    "no_council": "places in scope whose council is not in scope",
+    "empty_destination": "services the shift moves activity to that have no activity in scope",
+    "named_without_flows": "organisations named by the opportunity with no flows or contracts "
+                           "in scope",
+    "capacity": "services the shift takes past their stated capacity",
+    "whole_stays": "services where patients stay that already send patients straight to a "
+                   "service the shift moves them to, whose figures are an upper bound for the "
+                   "same reason"}
+
 
 @dataclass(frozen=True)
 class CoverageWarning:
@@ -252,4 +270,27 @@ def warning_blocks(warnings) -> list:
                       only=TEXT),
             Paragraph(f"{count[:1].upper()}{count[1:]} to check before reading the partners:",
                       only=PAGES),
-            Bullets(tuple(f"! {w.message}" for w in warnings))]
+            Bullets(tuple(_shown_lines(warnings)))]
+
+
+def _shown_lines(warnings) -> list[str]:
+    """Each warning's line, at most `SHOWN_PER_KIND` of a kind, and a line counting the rest.
+
+    Examples
+    --------
+    >>> lines = _shown_lines([CoverageWarning("capacity", f"S{i}", f"S{i} is full")
+    ...                       for i in range(7)])
+    >>> lines[-2:]
+    ['! S4 is full', '! and 2 more services the shift takes past their stated capacity (the JSON report lists every one)']
+    """
+    by_kind: dict = {}
+    for w in warnings:
+        by_kind.setdefault(w.kind, []).append(w)
+    lines = []
+    for kind, group in by_kind.items():
+        lines += [f"! {w.message}" for w in group[:SHOWN_PER_KIND]]
+        if len(group) > SHOWN_PER_KIND:
+            lines.append(f"! and {len(group) - SHOWN_PER_KIND:,} more "
+                         f"{_KIND_WORDS.get(kind, 'warnings of this kind')} (the JSON report "
+                         "lists every one)")
+    return lines
