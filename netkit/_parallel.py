@@ -44,6 +44,7 @@ __all__ = [
     "DEFAULT_JOBS",
     "available_jobs",
     "can_fork",
+    "in_background",
     "in_threads",
     "ordered_map",
 ]
@@ -169,6 +170,27 @@ def in_threads(most: int | None = None) -> Iterator[Callable[[Callable], Any]]:
 
     with ThreadPoolExecutor(threads, thread_name_prefix="netkit") as pool:
         yield pool.submit
+
+
+def in_background(work: Callable[[], Any]) -> Any:
+    """``work()`` started in a thread of its own while the caller goes on, giving something
+    whose ``result()`` waits for it; done at once in the calling thread where `in_threads`
+    would use one thread (one processor, or inside a worker process). The thread is gone once
+    the work is done: wait for it before forking.
+
+    >>> later = in_background(lambda: sum(range(10)))
+    >>> later.result()
+    45
+    """
+    if _work is not None or available_jobs() <= 1:
+        return _Done(work)
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(1, thread_name_prefix="netkit")
+    try:
+        return pool.submit(work)
+    finally:
+        pool.shutdown(wait=False)  # the thread ends with the work
 
 
 class _Done:

@@ -295,3 +295,54 @@ def test_a_worker_works_its_threads_in_turn_where_its_siblings_have_the_processo
             return submit(lambda: threading.current_thread().name).result()
 
     assert ordered_map(thread_used, range(2), "numbers", jobs=2) == ["MainThread"] * 2
+
+
+def test_background_work_runs_beside_the_caller_where_there_is_a_processor_to_spare(
+        monkeypatch):
+    import threading
+
+    from netkit import _parallel
+    from netkit._parallel import in_background
+
+    monkeypatch.setattr(_parallel, "available_jobs", lambda: 2)
+    started, go_on = threading.Event(), threading.Event()
+
+    def work():
+        started.set()
+        assert go_on.wait(10)  # the caller runs on meanwhile, or this would never end
+        return threading.current_thread().name
+
+    later = in_background(work)
+    assert started.wait(10)
+    go_on.set()
+    assert later.result().startswith("netkit")
+    monkeypatch.setattr(_parallel, "available_jobs", lambda: 1)  # one processor: done at once
+    assert in_background(lambda: threading.current_thread().name).result() == "MainThread"
+
+
+@forking
+def test_a_worker_does_its_background_work_itself():
+    import threading
+
+    from netkit._parallel import in_background
+
+    def thread_used(_):
+        return in_background(lambda: threading.current_thread().name).result()
+
+    assert ordered_map(thread_used, range(2), "numbers", jobs=2) == ["MainThread"] * 2
+
+
+def test_a_partner_set_is_the_same_with_its_draws_made_in_the_background_or_at_once(
+        monkeypatch):
+    # the money's draws are made in a thread of their own while the criteria, selection and
+    # reasons are worked out; with one processor they are made at once, in turn
+    from netkit import _parallel
+
+    system = sample_system("riverside")
+    reports = {}
+    for processors in (2, 1):
+        monkeypatch.setattr(_parallel, "available_jobs", lambda processors=processors: processors)
+        ps = netkit.find_partners(system, "frailty-admissions")
+        assert ps.incentives.pending is None and "p_loss" in ps.incentives.organisations
+        reports[processors] = json.dumps(to_jsonable(ps.to_dict()), sort_keys=True)
+    assert reports[2] == reports[1]

@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from netkit._frames import isin, joint_codes
+from netkit._parallel import in_background
 from netkit.finance.contracts import commissioning_shares, contract_table
 from netkit.finance.diversion import divert
 from netkit.finance.draws import (
@@ -140,6 +141,9 @@ class Incentives:
     #: What the figures were worked out from at a fraction of 1 (`MoneyBasis`): the same shift
     #: at another fraction reuses it (``incentives(..., basis=...)``). Not part of the result.
     basis: MoneyBasis | None = field(default=None, repr=False, compare=False)
+    #: The draws still being made in the background (``incentives(..., ranges_later=True)``)
+    #: and how to finish the figures from them: see `with_ranges`. Not part of the result.
+    pending: tuple | None = field(default=None, repr=False, compare=False)
 
     def __repr__(self) -> str:
         """One line: what this is and its size (the tables are in the attributes)."""
@@ -218,6 +222,35 @@ class Incentives:
                              "net": t["net"].map(fmt_money_rounded),
                              "high": t["net_high"].map(fmt_money_rounded),
                              "chance of loss": t["p_loss"].map(fmt_chance)})
+
+    def with_ranges(self) -> Incentives:
+        """The figures with their ranges and chances of loss, once the draws started in the
+        background (``incentives(..., ranges_later=True)``) are made: the same figures as
+        drawing them at once. Until then the ranged columns and keys are missing, so that
+        nothing can read them early. Itself where nothing is pending.
+
+        Examples
+        --------
+        >>> import netkit
+        >>> from netkit.partners.scope import find_scope
+        >>> tiny = netkit.load_system(netkit.sample_path("tiny"))
+        >>> opp = tiny.opportunity("frailty")
+        >>> scope = find_scope(tiny, opp)
+        >>> early = incentives(tiny, opp.shift, scope.services, flows=scope.flows,
+        ...                    ranges_later=True)
+        >>> "p_loss" in early.organisations
+        False
+        >>> done = early.with_ranges()
+        >>> at_once = incentives(tiny, opp.shift, scope.services, flows=scope.flows)
+        >>> done.organisations.equals(at_once.organisations), done.settings == at_once.settings
+        (True, True)
+        """
+        if self.pending is None:
+            return self
+        from dataclasses import replace
+
+        work, finish = self.pending
+        return replace(self, **finish(work.result()), pending=None)
 
     def with_transfers(self, transfers: pd.DataFrame) -> Incentives:
         """The same figures with another gain-share."""
@@ -304,7 +337,7 @@ def incentives(system: System, shift: Shift, services: pd.DataFrame,
                flows: pd.DataFrame | None = None, *, cap_at_capacity: bool = False,
                draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED,
                cost_spread: float = DEFAULT_COST_SPREAD,
-               basis: MoneyBasis | None = None) -> Incentives:
+               basis: MoneyBasis | None = None, ranges_later: bool = False) -> Incentives:
     """The financial effect of a shift on each organisation and on the system.
 
     Parameters
@@ -330,6 +363,11 @@ def incentives(system: System, shift: Shift, services: pd.DataFrame,
         ``Incentives.basis`` of the same system, services and flows under a shift moving the
         same services (at any fraction): the figures are then worked out from it, without
         diverting the patients and pricing the services again.
+    ranges_later : bool
+        Make the draws in a thread of their own while the caller goes on (where there is a
+        processor to spare): the ranges and chances of loss are then missing until
+        `Incentives.with_ranges` waits for them. `netkit.find_partners` does so, as its tiers
+        do not depend on the draws.
 
     Examples
     --------
@@ -351,22 +389,64 @@ def incentives(system: System, shift: Shift, services: pd.DataFrame,
     fraction = np.array([float(shift.fraction)])
     used = fraction_cap(money, fraction) if cap_at_capacity else fraction
     central = evaluate(money, used)
-    sampled = _draws(money, shift, draws, seed, cost_spread, cap_at_capacity)
+    system_net = float(central["system_net"][0]) + 0.0  # no "-0"
+
+    def drawn() -> dict | None:
+        return _drawn(money, shift, draws, seed, cost_spread, cap_at_capacity,
+                      central["org_net"][0])
+
+    def ranged(sampled: dict | None) -> dict:  # the fields that depend on the draws
+        low, high = _range(sampled["system_net"] if sampled else None, system_net)
+        years, payback = _time(shift, central, sampled)
+        return {"organisations": _organisation_table(money.organisations, money, central,
+                                                     sampled, table, diverted, used[0]),
+                "commissioners": _commissioner_table(money.organisations, money.spend_unit,
+                                                     used[0], sampled),
+                "system_net_low": low, "system_net_high": high, "profile": years,
+                "payback_month": payback,
+                "settings": _settings(shift, used[0], cost_spread, draws, seed, diverted,
+                                      sampled)}
+
+    later = ranges_later and draws > 0
+    pending = (in_background(drawn), ranged) if later else None
+    parts = ranged(None if later else drawn())
     capacity, capacity_notes = _capacity(table, central["delta"][0], used[0], fraction[0],
                                          cap_at_capacity)
-    orgs, spend = money.organisations, money.spend_unit
-    org_table = _organisation_table(orgs, money, central, sampled, table, diverted, used[0])
-    commissioners = _commissioner_table(orgs, spend, used[0], sampled)
-    system_net = float(central["system_net"][0]) + 0.0  # no "-0"
-    low, high = _range(sampled["system_net"] if sampled else None, system_net)
-    years, payback = _time(shift, central, sampled)
-    settings = _settings(shift, used[0], cost_spread, draws, seed, diverted, sampled)
-    transfers = gain_share(org_table, system_net, core, candidate_of)
-    services_out = _services_out(table, central, used[0])
+    transfers = gain_share(parts["organisations"], system_net, core, candidate_of)
     notes, pay_notes = list(basis.notes[0]), list(basis.notes[1])
-    return Incentives(org_table, services_out, system_net, transfers,
-                      tuple(notes + capacity_notes + pay_notes), low, high, commissioners, years,
-                      payback, capacity, settings, basis)
+    return Incentives(services=_services_out(table, central, used[0]), system_net=system_net,
+                      transfers=transfers, notes=tuple(notes + capacity_notes + pay_notes),
+                      capacity=capacity, basis=basis, pending=pending,
+                      **(_without_ranges(parts) if later else parts))
+
+
+def _drawn(money: ServiceMoney, shift: Shift, draws: int, seed: int, spread: float, cap: bool,
+           net: np.ndarray) -> dict | None:
+    """The draws (`netkit.finance.draws.draws`) with each organisation's 5th and 95th
+    percentiles and chance of loss worked out (``org_range``), in place of its draws
+    themselves (380 MB for England, let go here); None for no draws."""
+    sampled = _draws(money, shift, draws, seed, spread, cap)
+    if sampled is None:
+        return None
+    org_net = sampled.pop("org_net")
+    low, high = _range(org_net, net)
+    # counted, not averaged: the mean of a (organisations, draws) mask makes floats of it
+    sampled["org_range"] = (low, high, np.count_nonzero(org_net.T < -0.5, axis=1)  # along rows
+                            / org_net.shape[0])
+    return sampled
+
+
+def _without_ranges(parts: dict) -> dict:
+    """The fields of `incentives` with what depends on the draws left out (until
+    `Incentives.with_ranges`)."""
+    settings = {k: v for k, v in parts["settings"].items()
+                if k not in ("patients_diverted_low", "patients_diverted_high")}
+    return {**parts, "organisations": parts["organisations"].drop(
+                columns=["net_low", "net_high", "p_loss"]),
+            "commissioners": parts["commissioners"].drop(columns=["spend_low", "spend_high"]),
+            "system_net_low": math.nan, "system_net_high": math.nan,
+            "profile": parts["profile"].drop(columns=["net_low", "net_high"]),
+            "settings": settings}
 
 
 def money_basis(system: System, shift: Shift, services: pd.DataFrame,
@@ -490,10 +570,8 @@ def _organisation_table(orgs: np.ndarray, money: ServiceMoney, central: dict, sa
     frame["cash_releasing"] = central["org_cash_releasing"][0]
     frame["capacity_releasing"] = central["org_capacity_releasing"][0]
     net = frame["net"].to_numpy()
-    frame["net_low"], frame["net_high"] = _range(sampled["org_net"] if sampled else None, net)
-    # counted, not averaged: the mean of a (organisations, draws) mask makes floats of it
-    frame["p_loss"] = (np.count_nonzero(sampled["org_net"].T < -0.5, axis=1)  # along rows
-                       / sampled["org_net"].shape[0] if sampled else (net < -0.5).astype(float))
+    frame["net_low"], frame["net_high"], frame["p_loss"] = (
+        sampled["org_range"] if sampled else (net, net, (net < -0.5).astype(float)))
     frame = frame[_ORG_COLUMNS]
     return frame.astype({c: "float64" for c in _ORG_COLUMNS if c != "id"})
 

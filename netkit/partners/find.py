@@ -208,9 +208,11 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
     related = _related_pairs(system, scope)
     include, exclude = scope.candidates_for(opp.include), scope.candidates_for(opp.exclude)
     released = disclosure_rules(disclosure)
+    # the money's draws are made alongside the criteria, selection and reasons, which do not
+    # depend on them; the verdict does
     partners, selection, crit, inc, routes, roles = _analyse(
         system, opp, scope, related, min_patients, groups, incumbents, hysteresis, released,
-        cap_at_capacity, explain, draws)
+        cap_at_capacity, explain, draws, ranges_later=True)
     notes = _notes(partners, crit, inc, min_patients, released, explain)
     if inc is not None and not draws:
         notes.append(NOT_DRAWN)
@@ -222,6 +224,7 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
     if min_patients > 0:
         notes.append(_threshold_note(partners, system, opp, scope, related, groups))
     costs = coordination_burden(selection.core, crit.pairs, related, burden, burden_sources)
+    inc = inc.with_ranges() if inc is not None else None
     judged = proportionality(scope, crit, inc, opp, selection.core, costs,
                              system.organisation_names(), thresholds)
     options = _options(opp, scope, burden, thresholds, min_patients, stability, seed, groups,
@@ -457,25 +460,29 @@ def money_flows(system: System, scope: Scope) -> tuple[pd.DataFrame, pd.DataFram
 
 
 def money_at(system: System, opp: Opportunity, scope: Scope, *, cap_at_capacity: bool = False,
-             draws: int = DEFAULT_DRAWS, basis=None) -> Incentives:
+             draws: int = DEFAULT_DRAWS, basis=None, ranges_later: bool = False) -> Incentives:
     """The money under ``opp``'s shift as a query works it out: along `money_flows`, no core
-    yet (the gain-share needs it, found after); ``basis`` as `incentives` takes it."""
+    yet (the gain-share needs it, found after); ``basis`` and ``ranges_later`` as `incentives`
+    takes them."""
     flows, services = money_flows(system, scope)
     return compute_incentives(system, opp.shift, services, core=(),
                               candidate_of=scope.candidate_of, flows=flows,
-                              cap_at_capacity=cap_at_capacity, draws=draws, basis=basis)
+                              cap_at_capacity=cap_at_capacity, draws=draws, basis=basis,
+                              ranges_later=ranges_later)
 
 
 def _analyse(system: System, opp: Opportunity, scope: Scope, related: list, min_patients: float,
              groups: str, incumbents: Iterable[str] = (), hysteresis: float = 0.0,
              disclosure=None, cap_at_capacity: bool = False, explain: bool = True,
-             draws: int = DEFAULT_DRAWS):
+             draws: int = DEFAULT_DRAWS, ranges_later: bool = False):
     """Criteria, selection, tiers and reasons (unless not ``explain``) for one set of
-    settings."""
+    settings; with ``ranges_later``, the money's draws are still being made (the tiers and
+    reasons do not depend on them): `Incentives.with_ranges` waits for them."""
     candidate_of = scope.candidate_of
     inc = None
     if opp.shift is not None:
-        inc = money_at(system, opp, scope, cap_at_capacity=cap_at_capacity, draws=draws)
+        inc = money_at(system, opp, scope, cap_at_capacity=cap_at_capacity, draws=draws,
+                       ranges_later=ranges_later)
     crit = compute_criteria(system, scope, inc, min_patients)
     include, exclude = scope.candidates_for(opp.include), scope.candidates_for(opp.exclude)
     selection = select_partners(crit.shares(), crit.pairs, related, opp.weights, opp.coordination_cost,
