@@ -47,6 +47,7 @@ __all__ = [
     "in_background",
     "in_threads",
     "ordered_map",
+    "spare_processor",
 ]
 
 #: At most this many worker processes unless more are asked for: each builds its own working
@@ -172,6 +173,12 @@ def in_threads(most: int | None = None) -> Iterator[Callable[[Callable], Any]]:
         yield pool.submit
 
 
+def spare_processor() -> bool:
+    """Whether work started `in_background` would run beside the caller: there is more than
+    one processor, and this is not a worker process (whose siblings have the others)."""
+    return _work is None and available_jobs() > 1
+
+
 def in_background(work: Callable[[], Any]) -> Any:
     """``work()`` started in a thread of its own while the caller goes on, giving something
     whose ``result()`` waits for it; done at once in the calling thread where `in_threads`
@@ -182,7 +189,7 @@ def in_background(work: Callable[[], Any]) -> Any:
     >>> later.result()
     45
     """
-    if _work is not None or available_jobs() <= 1:
+    if not spare_processor():
         return _Done(work)
     from concurrent.futures import ThreadPoolExecutor
 

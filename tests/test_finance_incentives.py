@@ -406,3 +406,35 @@ def test_diversion_never_takes_more_than_the_fraction_of_a_services_contacts(pat
     lost = -(out["contacts"] * fraction).drop("U")
     assert (lost <= services.set_index("id")["activity"].reindex(lost.index) * fraction
             + 1e-6).all()
+
+
+def test_ranges_drawn_in_the_background_are_missing_until_waited_for(monkeypatch):
+    # with a processor to spare the draws are made beside the caller: until with_ranges the
+    # ranged columns and keys are missing (an early reader fails, not reads central figures)
+    import math
+
+    import netkit
+    from netkit import _parallel
+    from netkit.finance.incentives import incentives
+    from netkit.partners.scope import find_scope
+
+    monkeypatch.setattr(_parallel, "available_jobs", lambda: 2)
+    tiny = netkit.load_system(netkit.sample_path("tiny"))
+    opp = tiny.opportunity("frailty")
+    scope = find_scope(tiny, opp)
+    early = incentives(tiny, opp.shift, scope.services, flows=scope.flows, ranges_later=True)
+    assert early.pending is not None
+    assert {"net_low", "net_high", "p_loss"}.isdisjoint(early.organisations.columns)
+    assert {"spend_low", "spend_high"}.isdisjoint(early.commissioners.columns)
+    assert math.isnan(early.system_net_low) and "patients_diverted_low" not in early.settings
+    done, at_once = early.with_ranges(), incentives(tiny, opp.shift, scope.services,
+                                                    flows=scope.flows)
+    assert done.pending is None and done.with_ranges() is done
+    assert done.organisations.equals(at_once.organisations)
+    assert done.commissioners.equals(at_once.commissioners)
+    assert done.profile.equals(at_once.profile) and done.settings == at_once.settings
+    assert (done.system_net_low, done.system_net_high) == (at_once.system_net_low,
+                                                           at_once.system_net_high)
+    monkeypatch.setattr(_parallel, "available_jobs", lambda: 1)  # nothing to spare: at once
+    assert incentives(tiny, opp.shift, scope.services, flows=scope.flows,
+                      ranges_later=True).pending is None

@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from netkit._frames import isin, joint_codes
-from netkit._parallel import in_background
+from netkit._parallel import in_background, spare_processor
 from netkit.finance.contracts import commissioning_shares, contract_table
 from netkit.finance.diversion import divert
 from netkit.finance.draws import (
@@ -238,8 +238,6 @@ class Incentives:
         >>> scope = find_scope(tiny, opp)
         >>> early = incentives(tiny, opp.shift, scope.services, flows=scope.flows,
         ...                    ranges_later=True)
-        >>> "p_loss" in early.organisations
-        False
         >>> done = early.with_ranges()
         >>> at_once = incentives(tiny, opp.shift, scope.services, flows=scope.flows)
         >>> done.organisations.equals(at_once.organisations), done.settings == at_once.settings
@@ -365,7 +363,8 @@ def incentives(system: System, shift: Shift, services: pd.DataFrame,
         diverting the patients and pricing the services again.
     ranges_later : bool
         Make the draws in a thread of their own while the caller goes on (where there is a
-        processor to spare): the ranges and chances of loss are then missing until
+        processor to spare, `netkit._parallel.spare_processor`; else at once): the ranges
+        and chances of loss are then missing until
         `Incentives.with_ranges` waits for them. `netkit.find_partners` does so, as its tiers
         do not depend on the draws.
 
@@ -407,7 +406,7 @@ def incentives(system: System, shift: Shift, services: pd.DataFrame,
                 "settings": _settings(shift, used[0], cost_spread, draws, seed, diverted,
                                       sampled)}
 
-    later = ranges_later and draws > 0
+    later = ranges_later and draws > 0 and spare_processor()  # else drawn at once, as before
     pending = (in_background(drawn), ranged) if later else None
     parts = ranged(None if later else drawn())
     capacity, capacity_notes = _capacity(table, central["delta"][0], used[0], fraction[0],
