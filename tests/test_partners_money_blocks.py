@@ -84,9 +84,9 @@ def test_a_collar_note_counts_where_it_would_name_more_than_twenty():
 
     ids = [f"CH{i:02d}" for i in range(25)]
     need = np.array([100.0 * (i + 1) for i in range(25)])
-    note = _collar_note(ids, need, need > 0, 10000)
+    note = _collar_note(ids, need, need > 0, 10000)  # £32,500 in all: halves round up
     assert note == ("collar: 25 organisations each bear a loss under £10,000 a year "
-                    "themselves, £32,000 a year in all: no payment under the collar is made "
+                    "themselves, £33,000 a year in all: no payment under the collar is made "
                     "(the largest: "
                     "CH24 (£2,500), CH23 (£2,400), CH22 (£2,300), CH21 (£2,200), CH20 (£2,100); "
                     "the JSON report's positions name every one)")

@@ -23,13 +23,13 @@ option (``--coordination-cost seat_days=6``), the option winning.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
 import pandas as pd
 
 from netkit.errors import OptionError, check_number
+from netkit.render.formats import fmt_money_rounded
 
 __all__ = ["Burden", "BURDEN_KEYS", "DEFAULT_SEAT_DAYS", "DEFAULT_TIE_DAYS", "DEFAULT_DAY_COST",
            "burden_settings", "coordination_burden", "about"]
@@ -44,21 +44,15 @@ DEFAULTS = {"seat_days": DEFAULT_SEAT_DAYS, "tie_days": DEFAULT_TIE_DAYS,
 
 
 def about(value: float) -> str:
-    """Pounds rounded to two significant figures for people: ``£96,000``, ``£1.3m``.
+    """Pounds rounded for people, as every report rounds them
+    (`netkit.render.formats.fmt_money_rounded`): ``£96,000``, ``£1.3m``, ``£113m``.
 
     Examples
     --------
     >>> about(95_760), about(6_612), about(1_284_000), about(-148_659), about(40_500)
     ('£96,000', '£6,600', '£1.3m', '-£150,000', '£41,000')
     """
-    sign = "-" if value < 0 else ""
-    value = abs(float(value))
-    if value >= 1_000_000:
-        return f"{sign}£{value / 1_000_000:,.1f}m"
-    if value == 0:
-        return "£0"
-    step = 10 ** max(len(str(int(value))) - 2, 0)
-    return f"{sign}£{int(math.floor(value / step + 0.5)) * step:,}"  # halves round up
+    return fmt_money_rounded(value)
 
 
 def burden_settings(finance: Mapping | None = None,

@@ -203,8 +203,10 @@ def fmt_money(value: float) -> str:
 
 def fmt_money_rounded(value: float) -> str:
     """Pounds as people say them: two significant figures, millions as ``£1.3m``, smaller
-    sums to the nearest thousand or ten (``£280,000``, ``£4,700``, ``£280``); signed where
-    negative. For reports only: JSON keeps the exact figure.
+    sums to the nearest thousand or ten (``£280,000``, ``£4,700``, ``£280``), and from £10m
+    to the nearest million (``£113m``, not ``£110m``: a national figure and its range would
+    otherwise read as one number); halves rounded up; signed where negative. For reports
+    only: JSON keeps the exact figure.
 
     Examples
     --------
@@ -212,19 +214,21 @@ def fmt_money_rounded(value: float) -> str:
     ['£1.3m', '£280,000', '-£49,000', '£4,700', '£280', '£0']
     >>> fmt_money_rounded(12_640_000), fmt_money_rounded(999_999), fmt_money_rounded(float("nan"))
     ('£13m', '£1.0m', '')
+    >>> [fmt_money_rounded(v) for v in (113_149_000, -2_345_600_000, 9_960_000, 40_500)]
+    ['£113m', '-£2,346m', '£10m', '£41,000']
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     size = abs(float(value))
     if size < 0.5:
         return "£0"
-    digits = 1 - math.floor(math.log10(size))
-    rounded = round(size, digits)
     sign = "-" if value < 0 else ""
+    step = 10.0 ** (math.floor(math.log10(size)) - 1)  # two significant figures, halves up
+    rounded = math.floor(size / step + 0.5) * step
+    if rounded >= 10_000_000:  # £10m and more: to the nearest million
+        return f"{sign}£{math.floor(size / 1_000_000 + 0.5):,}m"
     if rounded >= 1_000_000:
-        millions = rounded / 1_000_000
-        text = f"{millions:.1f}" if millions < 10 else f"{millions:,.0f}"
-        return f"{sign}£{text}m"
+        return f"{sign}£{rounded / 1_000_000:.1f}m"
     return f"{sign}£{round(rounded):,}"
 
 
