@@ -80,7 +80,7 @@ def test_the_risk_share_section_cuts_alike(frailty):
 def test_a_collar_note_counts_where_it_would_name_more_than_twenty():
     import numpy as np
 
-    from netkit.finance.risk_share import _collar_note
+    from netkit.finance.settlement import collar_note as _collar_note
 
     ids = [f"CH{i:02d}" for i in range(25)]
     need = np.array([100.0 * (i + 1) for i in range(25)])

@@ -48,6 +48,7 @@ from netkit._strings import plain_strings
 from netkit.finance.investment import investment as _investment
 from netkit.finance.investment import investment_line
 from netkit.finance.settlement import (
+    collar_note,
     dropped_note,
     match_in_order,
     new_contacts,
@@ -483,7 +484,7 @@ def _keep_whole_step(ledger: _Ledger, rule: ShareRule, commissioner: np.ndarray,
     if rule.cap is not None:
         need = np.minimum(need, rule.cap)
     under = (need > HALF_PENNY) & (need < rule.collar)
-    notes = [] if not under.any() else [_collar_note(ledger.ids, need, under, rule.collar)]
+    notes = [] if not under.any() else [collar_note(ledger.ids, need, under, rule.collar)]
     need[under] = 0.0
     total = need.sum()
     if total <= HALF_PENNY:
@@ -556,33 +557,6 @@ def _gain_share_step(ledger: _Ledger, rule: ShareRule, commissioner: np.ndarray,
         to = held[others].sum() * (1.0 - share) * (weights / weights.sum())
         ledger.book_matrix(to, held[others], others, "gain share")
     return notes
-
-
-COLLAR_NAMED = 20  #: a collar note names this many one by one; more are counted
-
-
-def _collar_note(ids, need: np.ndarray, under: np.ndarray, collar: float) -> str:
-    """The collar's note: who bears a loss under it, one by one where there are up to
-    `COLLAR_NAMED` (England's frailty shift has 22,000, mostly care homes, a 4,000-line note
-    before), else how many, how much in all and the largest five.
-
-    Examples
-    --------
-    >>> ids, need = ["A", "B", "C"], np.array([500.0, 20.0, 7000.0])
-    >>> _collar_note(ids, need, need > 0, 10000)
-    'collar: A (£500), B (£20), C (£7,000) bear a loss under £10,000 a year itself: no payment under the collar is made'
-    """
-    at = np.nonzero(under)[0]
-    if len(at) <= COLLAR_NAMED:
-        bearing = ", ".join(f"{ids[i]} ({pounds(need[i])})" for i in at)
-        return (f"collar: {bearing} bear{'s' if len(at) == 1 else ''} a loss under "
-                f"{pounds(collar)} a year itself: no payment under the collar is made")
-    largest = sorted(at.tolist(), key=lambda i: (-need[i], str(ids[i])))[:5]
-    return (f"collar: {len(at):,} organisations each bear a loss under {pounds(collar)} a "
-            f"year themselves, {pounds(need[at].sum())} a year in all: no payment under the "
-            "collar is made (the largest: "
-            + ", ".join(f"{ids[i]} ({pounds(need[i])})" for i in largest)
-            + "; the JSON report's positions name every one)")
 
 
 def _first(lines: list, top: int | None, what: str) -> list:
