@@ -79,8 +79,8 @@ def test_a_pathway_wholly_inside_one_trust_is_internal_with_the_trust_first(tmp_
     assert v.lead == "TRUST" and v.parties == ["TRUST"]
     assert v.contained["internal"] == {"activity": 1.0, "transfers": 1.0}
     assert v.reason == ("an internal improvement for Vale Hospital (TRUST): it delivers 100% of "
-                        "the contacts and 100% of the transfers of care stay inside it; no "
-                        "contract changes, so Vale ICB (ICB) needs only to be kept informed")
+                        "the contacts and 100% of the patients' moves between services stay inside "
+                        "it; no contract changes, so Vale ICB (ICB) needs only to be kept informed")
     assert v.at_stake is None
 
 
@@ -105,7 +105,7 @@ def test_two_providers_at_one_boundary_are_bilateral(tmp_path):
     assert v.contained["bilateral"] == {"activity": 1.0, "transfers": 1.0}
     assert v.reason.startswith("a bilateral improvement between Vale Community (COMM) and Vale "
                                "Hospital (TRUST): together they deliver 100% of the contacts and "
-                               "100% of the transfers of care stay between them")
+                               "100% of the patients' moves between services stay between them")
 
 
 def test_work_spread_over_three_is_a_partnership(tmp_path):
@@ -121,7 +121,7 @@ def test_work_spread_over_three_is_a_partnership(tmp_path):
     assert v.reason.startswith(f"a partnership of {len(ps.core)} seats: no one organisation or "
                                "pair holds the work (the largest, Vale Community (COMM), "
                                "delivers 33% of the contacts and the largest two 67%; 50% of "
-                               "the transfers of care stay within those two)")
+                               "the patients' moves between services stay within those two)")
 
 
 # -- thresholds at their edges -----------------------------------------------------------------

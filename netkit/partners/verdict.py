@@ -3,7 +3,7 @@
 Before anyone is seated, the verdict says which of three things the opportunity is:
 
 * ``internal``: the largest organisation delivers at least `INTERNAL_SHARE` (90%) of the
-  in-scope contacts *and* at least that share of the transfers of care between services stay
+  in-scope contacts *and* at least that share of the patients' moves between services stay
   inside it. An improvement for that organisation; its commissioner takes part only if a
   contract must change (the shift moves money to or from the commissioner).
 * ``bilateral``: the two largest organisations together reach `BILATERAL_SHARE` (90%) on both
@@ -129,7 +129,7 @@ class Verdict:
 
 def contained_shares(scope, activity: pd.Series) -> tuple[list, dict]:
     """The candidates by contacts (largest first, ties by id), and the shares of contacts and
-    of transfers of care between services inside the largest one (``internal``) and inside
+    of patients' moves between services inside the largest one (``internal``) and inside
     the largest two (``bilateral``). With no transfers between services, every transfer share
     is 1 (there is no boundary to manage)."""
     activity = activity[activity > 0]
@@ -230,7 +230,7 @@ def proportionality(scope, crit, inc, opportunity, core: list, burden: Burden,
         c = contained["internal"]
         reason = (f"an internal improvement for {name(lead)}: it delivers "
                   f"{c['activity']:.0%} of the contacts and {c['transfers']:.0%} of the "
-                  f"transfers of care stay inside it{clause}")
+                  f"patients' moves between services stay inside it{clause}")
         return Verdict("internal", lead, [lead] + with_comm, reason, at_stake, burden, shown,
                        thresholds)
     if met["bilateral"] and len(contained["bilateral"]["organisations"]) == 2:
@@ -238,7 +238,7 @@ def proportionality(scope, crit, inc, opportunity, core: list, burden: Burden,
         a, b = c["organisations"]
         reason = (f"a bilateral improvement between {name(a)} and {name(b)}: together they "
                   f"deliver {c['activity']:.0%} of the contacts and {c['transfers']:.0%} of the "
-                  f"transfers of care stay between them{clause}")
+                  f"patients' moves between services stay between them{clause}")
         return Verdict("bilateral", a, [a, b] + [x for x in with_comm if x not in (a, b)],
                        reason, at_stake, burden, shown, thresholds)
     small = at_stake is not None and at_stake["central"] < thresholds["money"] * burden.cost
@@ -267,7 +267,7 @@ def _partnership_reason(lead: str, contained: dict, burden: Burden, short: dict 
     reason = (f"a partnership of {burden.seats} seats: no one organisation or pair holds the "
               f"work (the largest, {lead}, delivers {c['activity']:.0%} of the contacts "
               f"and the largest two {two['activity']:.0%}; {two['transfers']:.0%} of the "
-              "transfers of care stay within those two)")
+              "patients' moves between services stay within those two)")
     if short is not None:
         money = (f"the money ({about(short['central'])} a year) does not cover the "
                  f"coordination (about {about(burden.cost)} a year)"
