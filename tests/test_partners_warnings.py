@@ -194,3 +194,27 @@ def test_reports_show_five_warnings_of_a_kind_and_count_the_rest_json_lists_all(
     assert shown in flat
     assert "S5" not in text and "S5" not in ps.to_markdown()
     assert [w["subject"] for w in ps.to_dict()["warnings"]][:8] == [f"S{i}" for i in range(8)]
+
+
+def test_an_organisation_asked_to_pay_that_is_not_in_scope_is_warned_about():
+    # shire's riverton-home-first is scoped to North, but the money follows patients along the
+    # whole pathway: Wealdon County Council (LA-SOUTH, the South's council) is asked to pay
+    # £63,957 + £32,483 + £13,643 + £10,500 = £120,582 a year, and is no candidate
+    from conftest import sample_system
+
+    ps = netkit.find_partners(sample_system("shire"), "riverton-home-first")
+    assert "LA-SOUTH" not in set(ps.partners["id"])
+    paying = ps.risk_share.transfers
+    assert round(paying.loc[paying["payer"] == "LA-SOUTH", "amount"].sum()) == 120_582
+    [warning] = [w for w in ps.warnings if w.kind == "payer_not_in_scope"]
+    assert warning.subject == "LA-SOUTH"
+    assert warning.message == (
+        "Wealdon County Council (LA-SOUTH) is asked to pay £120,000 a year under the risk and "
+        "gain share (to Castleford City Council, NHS Shire Integrated Care Board, Bright & Able "
+        "Care, Meadowbank House) but is not in scope: its spend changes because the money "
+        "follows patients along the whole pathway, beyond the partners' scope; seat it (the "
+        "opportunity's include) or agree the payments with it")
+    # every payer in scope: no such warning (riverside's frailty)
+    other = netkit.find_partners(sample_system("riverside"), "frailty-admissions")
+    assert set(other.risk_share.transfers["payer"]) <= set(other.scope.organisations["id"])
+    assert not [w for w in other.warnings if w.kind == "payer_not_in_scope"]

@@ -243,7 +243,7 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
                       brokers, scope, crit, options,
                       exclude, notes, system.source,
                       system.checksum, risk_share=share, verdict=judged,
-                      warnings=tuple(coverage_warnings(system, scope, inc)),
+                      warnings=tuple(coverage_warnings(system, scope, inc, share)),
                       other_names=_other_names(system, inc))
 
 

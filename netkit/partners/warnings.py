@@ -23,7 +23,11 @@ what to check:
   first after a ward. Such a
   scheme usually shortens stays rather than avoiding them; netkit moves whole stays and their
   income away from the ``from`` service (a bed-day model is not built), so its figures for
-  that service are an upper bound.
+  that service are an upper bound;
+* ``payer_not_in_scope``: an organisation the risk-and-gain share asks to pay that is not in
+  scope (its spend changes because the money follows patients along the whole pathway, beyond
+  the partners' scope): it is not at the table, so seat it (``include``) or agree the payments
+  with it.
 """
 
 from __future__ import annotations
@@ -58,7 +62,8 @@ _KIND_WORDS = {
     "capacity": "services the shift takes past their stated capacity",
     "whole_stays": "services where patients stay that already send patients straight to a "
                    "service the shift moves them to, whose figures are an upper bound for the "
-                   "same reason"}
+                   "same reason",
+    "payer_not_in_scope": "organisations asked to pay that are not in scope"}
 
 
 @dataclass(frozen=True)
@@ -241,9 +246,35 @@ def _whole_stays(system, scope) -> list[CoverageWarning]:
         for (source, target), patients in pairs.items() if patients > 0]
 
 
-def coverage_warnings(system, scope, inc=None) -> list[CoverageWarning]:
+def _payers_outside(system, scope, share) -> list[CoverageWarning]:
+    """Those the risk-and-gain share (`netkit.finance.risk_share.ShareDesign`) asks to pay
+    that are not in scope, by id: what they pay in all, and to whom."""
+    from netkit.render.formats import fmt_money_rounded
+
+    made = getattr(share, "transfers", None)
+    if made is None or not len(made):
+        return []
+    orgs = scope.organisations
+    in_scope = set(orgs["id"].tolist()) | set(orgs["candidate"].tolist())
+    outside = made[~isin(made["payer"], in_scope)]
+    names = system.organisation_names()
+    out = []
+    for payer, theirs in sorted(outside.groupby("payer", sort=False), key=lambda g: str(g[0])):
+        payees = ", ".join(dict.fromkeys(names.get(p, p) for p in theirs["payee"]))
+        out.append(CoverageWarning(
+            "payer_not_in_scope", payer,
+            f"{names.get(payer, payer)} ({payer}) is asked to pay "
+            f"{fmt_money_rounded(theirs['amount'].sum())} a year under the risk and gain share "
+            f"(to {payees}) but is not in scope: its spend changes because the money follows "
+            "patients along the whole pathway, beyond the partners' scope; seat it (the "
+            "opportunity's include) or agree the payments with it"))
+    return out
+
+
+def coverage_warnings(system, scope, inc=None, share=None) -> list[CoverageWarning]:
     """Every data-coverage warning for a scope (see the module's description), in the order
-    above, each kind sorted by subject.
+    above, each kind sorted by subject; ``share``, the risk-and-gain share, for those it asks
+    to pay.
 
     Examples
     --------
@@ -257,7 +288,8 @@ def coverage_warnings(system, scope, inc=None) -> list[CoverageWarning]:
     places = _places_in_scope(system, scope)
     return (_primary_care(system, scope, places) + _council(system, scope, places)
             + _destinations(system, scope) + _named(system, scope)
-            + _capacity(system, scope, inc) + _whole_stays(system, scope))
+            + _capacity(system, scope, inc) + _whole_stays(system, scope)
+            + _payers_outside(system, scope, share))
 
 
 def warning_blocks(warnings) -> list:
