@@ -26,11 +26,16 @@ def signed_count(value: float, disclosure) -> str:
     >>> from types import SimpleNamespace
     >>> signed_count(-1234.4, SimpleNamespace(active=False)), signed_count(0.0, None)
     ('-1,234', '')
+
+    Under one contact a year, a tenth of one (not "-0"); under a twentieth, none:
+
+    >>> [signed_count(v, SimpleNamespace(active=False)) for v in (-0.3, 0.04)]
+    ['-0.3', '']
     """
-    if not value:
+    if not value or (not disclosure.active and abs(value) < 0.05):
         return ""
     if not disclosure.active:
-        return f"{value:+,.0f}"
+        return f"{value:+,.0f}" if abs(value) >= 0.5 else f"{value:+.1f}"
     shown = disclosure.count(abs(value))
     return shown if shown == "*" else ("+" if value > 0 else "-") + shown
 

@@ -201,10 +201,24 @@ def share_pair(first: float, second: float) -> tuple[str, str]:
     --------
     >>> share_pair(0.028, 0.045), share_pair(0.31, 0.42)
     (('2.8%', '4.5%'), ('31%', '42%'))
+    >>> share_pair(0.0002, 0.05)  # not "0.0%": some, under a tenth of one per cent
+    ('0.02%', '5.0%')
     """
     if min(abs(first), abs(second)) < 0.1:
-        return f"{first * 100:.1f}%", f"{second * 100:.1f}%"
+        return tenths(first), tenths(second)
     return fmt_share(first), fmt_share(second)
+
+
+def tenths(share: float) -> str:
+    """A share as a percentage to a tenth (``2.8%``); one that would round to 0.0% but is
+    not nil, to two significant figures (``0.04%``).
+
+    >>> tenths(0.028), tenths(0.0), tenths(0.0004), tenths(-0.0000123)
+    ('2.8%', '0.0%', '0.04%', '-0.0012%')
+    """
+    if 0 < abs(share) < 0.0005:
+        return f"{share * 100:.2g}%"
+    return f"{share * 100:.1f}%"
 
 
 def contact_words(breakdown: dict, count=fmt_number) -> str:
@@ -309,7 +323,7 @@ def sourced_reasons(cid: str, row: pd.Series, *, names: dict, counterpart: tuple
         if seat_cost is None:
             benefit, cost = share_pair(*marginal)
         else:  # a seat's cost, worded as the stop line words it (new ties never decide a seat)
-            benefit, cost = f"{marginal[0]:.1%}", f"a seat's {seat_cost:.1%}"
+            benefit, cost = tenths(marginal[0]), f"a seat's {tenths(seat_cost)}"
         reasons.insert(0, (f"not core: would add {benefit} benefit for {cost} coordination cost",
                            ()))
     return reasons

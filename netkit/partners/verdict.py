@@ -288,9 +288,7 @@ def verdict_blocks(verdict: Verdict | None, width: int = 100) -> list:
     at_stake = verdict.at_stake["central"] if verdict.at_stake else None
     lines = [verdict.headline(), "Coordination: " + verdict.burden.line(at_stake) + "."]
     if verdict.at_stake and verdict.at_stake["low"] != verdict.at_stake["high"]:
-        lines.append(f"Money at stake: {about(verdict.at_stake['low'])} to "
-                     f"{about(verdict.at_stake['high'])} a year (central "
-                     f"{about(verdict.at_stake['central'])}).")
+        lines.append(f"Money at stake: {_stake_words(verdict.at_stake)}.")
     if verdict.kind != "partnership":
         lines.append("The tiers below show who a partnership would seat; the verdict says "
                      "one is not needed.")
@@ -299,6 +297,28 @@ def verdict_blocks(verdict: Verdict | None, width: int = 100) -> list:
     return ([Heading(f"Verdict: {verdict.kind}", 2, only=PAGES),
              Lines(tuple(wrapped), only=TEXT)]
             + [Paragraph(t, only=PAGES) for t in [reason, *lines[1:]]])
+
+
+def _stake_words(at_stake: dict) -> str:
+    """The system's net a year over the draws, gains and losses in words, not minus signs.
+
+    Examples
+    --------
+    >>> _stake_words({"low": 1_180_000, "central": 1_640_000, "high": 2_100_000})
+    'the system gains £1.2m to £2.1m a year (central £1.6m)'
+    >>> _stake_words({"low": -3_480, "central": -1_900, "high": -420})
+    'the system loses £420 to £3,500 a year (central £1,900)'
+    >>> _stake_words({"low": -3_480, "central": 900, "high": 4_200})
+    'from a loss of £3,500 to a gain of £4,200 a year (central a gain of £900)'
+    """
+    low, central, high = at_stake["low"], at_stake["central"], at_stake["high"]
+    if low >= 0:
+        return f"the system gains {about(low)} to {about(high)} a year (central {about(central)})"
+    if high <= 0:
+        return (f"the system loses {about(-high)} to {about(-low)} a year (central "
+                f"{about(-central)})")
+    middle = f"a gain of {about(central)}" if central >= 0 else f"a loss of {about(-central)}"
+    return f"from a loss of {about(-low)} to a gain of {about(high)} a year (central {middle})"
 
 
 def burden_blocks(verdict: Verdict | None, width: int = 100) -> list:
