@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -122,3 +123,25 @@ def test_the_report_says_why_when_the_grid_differs_from_the_tier():
     assert "| COUNCIL | involve | monitor | discretionary | little of the work or the money in " \
            "scope |" in markdown
     assert "<th>why</th>" in ps.to_html(with_map=False)
+
+
+def test_a_core_commissioner_short_of_half_the_largest_power_is_not_said_to_commission_little():
+    # the generated region's stroke report said an ICB commissioning 14% of the spend "neither
+    # ... commissions much of it": its power (commissioning 0.14 / 0.6, budget 0.1, brokerage 0,
+    # a third of each: 0.11) is under half the largest's (1.0), and the words now say so
+    table = pd.DataFrame({"activity_share": [0.0, 0.0, 1.0], "handoffs_share": [0.0, 0.0, 1.0],
+                          "brokerage_share": [1.0, 0.0, 0.0],
+                          "commissioning_share": [0.6, 0.14, 0.0],
+                          "incentives_share": [0.5, 0.07, 0.0], "tier": ["core"] * 3},
+                         index=["BIG", "SMALL", "ACUTE"])
+    types = pd.Series({"BIG": "icb", "SMALL": "icb", "ACUTE": "acute_trust"})
+    budgets = pd.Series({"BIG": 1e9, "SMALL": 1e8, "ACUTE": 1e8})
+    out = stakeholder_frameworks(table, types, budgets, {"BIG", "SMALL"}, set())
+    assert out.at["SMALL", "power"] == pytest.approx((0.14 / 0.6 + 0.1 + 0.0) / 3, abs=1e-6)
+    assert out.at["SMALL", "mendelow"] == "keep informed"
+    assert out.at["SMALL", "grid_why"] == (
+        "much affected by the shift; in the core for its part in the pathway; it commissions 14% "
+        "of the spend in scope, but its power in this scope (commissioning, budget and brokerage "
+        "together) is under half the largest's and it does not deliver the shift, so it is "
+        "consulted rather than managed closely (any payment asked of it under the "
+        "risk-and-gain-share is set out there)")

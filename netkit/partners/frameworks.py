@@ -177,7 +177,13 @@ def _grid_why(quadrant: str, tier: str, row: dict, delivers: bool, held: list,
         text = ", ".join(power + held or ["powerful in this scope"])
     elif quadrant == "keep informed":
         text = ", ".join(interest or ["much affected by the shift"])
-        if tier == "core":
+        if tier == "core" and power:  # some power, short of half the largest's: say both
+            text += (f"; in the core for its part in the pathway; it {' and '.join(power)}, "
+                     "but its power in this scope (commissioning, budget and brokerage "
+                     "together) is under half the largest's and it does not deliver the "
+                     "shift, so it is consulted rather than managed closely (any payment "
+                     "asked of it under the risk-and-gain-share is set out there)")
+        elif tier == "core":
             text += ("; in the core for its part in the pathway, but it neither delivers the "
                      "shift, commissions much of it nor gains or loses much of the money the "
                      "shift moves, so it is consulted rather than managed closely (any payment "
