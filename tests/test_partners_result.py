@@ -172,3 +172,24 @@ def test_the_headline_names_eight_pathways_and_counts_the_rest(frailty):
     two = dataclasses.replace(frailty, scope=dataclasses.replace(frailty.scope,
                                                                  pathways=many[:2]))
     assert " · pathways P00, P01 · " in two.to_text()
+
+
+def test_the_curve_table_always_shows_where_one_more_stops_paying(frailty):
+    # the region's stroke network has 16 core partners: the table stopped at size 11 and never
+    # showed the stop; now the first eight, a gap and the sizes around the stop
+    import dataclasses
+
+    import pandas as pd
+
+    sizes = range(21)
+    curve = pd.DataFrame({"size": list(sizes), "added": [""] + [f"P{i}" for i in sizes][1:],
+                          "benefit": [i / 20 for i in sizes], "cost": [i / 100 for i in sizes],
+                          "net": [i / 20 - i / 100 for i in sizes],
+                          "core": [i <= 16 for i in sizes]})
+    table = dataclasses.replace(frailty, curve=curve)._curve_table()
+    assert table["size"].tolist() == [0, 1, 2, 3, 4, 5, 6, 7, "…", 15, 16, 17, 18, 19]
+    assert table["core"].tolist()[-5:] == ["yes", "yes", "", "", ""]
+    small = dataclasses.replace(frailty, curve=curve.assign(core=[i <= 5 for i in sizes]))
+    assert small._curve_table()["size"].tolist() == list(range(12))
+    ten = dataclasses.replace(frailty, curve=curve.assign(core=[i <= 10 for i in sizes]))
+    assert ten._curve_table()["size"].tolist() == list(range(14))  # no gap hiding one size

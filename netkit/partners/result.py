@@ -302,11 +302,23 @@ class PartnerSet:
         ]
 
     def _curve_table(self, rows: int = 12) -> pd.DataFrame:
-        c = self.curve.head(rows)
-        return pd.DataFrame({"size": c["size"], "added": c["added"],
-                             "benefit": c["benefit"].map(fmt_share),
-                             "cost": c["cost"].map(fmt_share), "net": c["net"].map(fmt_share),
-                             "core": c["core"].map({True: "yes", False: ""})})
+        """The curve's first ``rows`` sizes; where the core is larger, the first eight, a gap
+        (``…``) and the sizes around the stop (the last two of the core and the three after;
+        no gap where it would hide one size at most), so that the table always shows where
+        one more stops paying."""
+        c = self.curve
+        stop = int(c["core"].sum())
+        table = pd.DataFrame({"size": c["size"], "added": c["added"],
+                              "benefit": c["benefit"].map(fmt_share),
+                              "cost": c["cost"].map(fmt_share), "net": c["net"].map(fmt_share),
+                              "core": c["core"].map({True: "yes", False: ""})})
+        if stop + 3 <= rows or len(c) <= rows:
+            return table.head(rows)
+        if stop - 2 <= 9:  # a gap would hide one size at most: show them all to the stop's
+            return table.head(stop + 3)
+        gap = pd.DataFrame([dict.fromkeys(table.columns, "…")])
+        return pd.concat([table.head(8), gap, table.iloc[max(stop - 2, 8):stop + 3]],
+                         ignore_index=True)
 
     def _shown(self, tier: str, top: int | None) -> tuple[pd.DataFrame, int]:
         """The rows of a tier a report shows, and how many it leaves out: the core whole (it is
