@@ -93,11 +93,13 @@ def can_fork() -> bool:
 
 
 def ordered_map(func: Callable[[Any], Any], items: Iterable, what: str,
-                jobs: int = 1) -> list:
+                jobs: int = 1, sizes: Iterable[float] | None = None) -> list:
     """``[func(item) for item in items]``, in up to ``jobs`` worker processes at once.
 
     Progress is reported as ``what done/total`` (`netkit._progress`), as the results come
-    back in order.
+    back in order. With ``sizes`` (how much work each item is expected to be, in any unit),
+    the workers are handed the largest first, so that none is left with a large item while
+    the others wait; the results are the same, in the same order.
 
     Parameters
     ----------
@@ -108,10 +110,15 @@ def ordered_map(func: Callable[[Any], Any], items: Iterable, what: str,
         What the items are, for progress ("opportunities").
     jobs : int
         Worker processes at most (never more than the items); 1 runs everything here.
+    sizes : iterable of float, optional
+        Each item's expected work, for the order the workers are handed them (ties in item
+        order).
 
     Examples
     --------
     >>> ordered_map(lambda x: x * x, [3, 1, 2], "numbers", jobs=2)
+    [9, 1, 4]
+    >>> ordered_map(lambda x: x * x, [3, 1, 2], "numbers", jobs=2, sizes=[3, 1, 2])
     [9, 1, 4]
     """
     _check_jobs(jobs)
@@ -127,13 +134,13 @@ def ordered_map(func: Callable[[Any], Any], items: Iterable, what: str,
                                initializer=_worker, initargs=(func, items))
     try:
         with held():  # the workers are forked as the work is handed out
-            sent = pool.map(_run, range(len(items)))
+            sent = {i: pool.submit(_run, i) for i in _handed_out(len(items), sizes)}
         shown: dict = {}  # the workers' warnings, each shown once, as in one process
         for index, item in enumerate(steps(items, what)):  # as they come back, in order
             answer = None
             if sent is not None:
                 try:
-                    answer = next(sent)
+                    answer = sent[index].result()
                 except BrokenProcessPool:  # a worker died: the rest is done here
                     sent = None
                     _stop(pool)
@@ -147,6 +154,21 @@ def ordered_map(func: Callable[[Any], Any], items: Iterable, what: str,
         raise
     pool.shutdown()
     return results
+
+
+def _handed_out(count: int, sizes: Iterable[float] | None) -> list[int]:
+    """The order the workers are handed the items: the largest first where ``sizes`` are
+    given (ties, and without them all, in item order).
+
+    >>> _handed_out(4, [5, 9, 5, 1]), _handed_out(3, None)
+    ([1, 0, 2, 3], [0, 1, 2])
+    """
+    if sizes is None:
+        return list(range(count))
+    sizes = list(sizes)
+    if len(sizes) != count:
+        raise ValueError(f"sizes: {len(sizes)} given for {count} items")
+    return sorted(range(count), key=lambda i: (-sizes[i], i))
 
 
 @contextlib.contextmanager

@@ -346,3 +346,26 @@ def test_a_partner_set_is_the_same_with_its_draws_made_in_the_background_or_at_o
         assert ps.incentives.pending is None and "p_loss" in ps.incentives.organisations
         reports[processors] = json.dumps(to_jsonable(ps.to_dict()), sort_keys=True)
     assert reports[2] == reports[1]
+
+
+@forking
+def test_items_handed_out_largest_first_come_back_in_order_with_the_same_errors():
+    sizes = [1, 50, 2, 40, 3, 30, 4]
+    assert ordered_map(_late, range(5), "numbers", jobs=2, sizes=sizes[:5]) == [0, 10, 20, 30,
+                                                                                 40]
+    with pytest.raises(ValueError, match="item 4 is bad"):
+        ordered_map(_square_or_fail, range(7), "numbers", jobs=2, sizes=sizes)
+    with pytest.raises(ValueError, match="sizes: 2 given for 3 items"):
+        ordered_map(_square_or_fail, range(3), "numbers", jobs=2, sizes=[1, 2])
+
+
+def test_all_partners_hand_out_the_opportunities_with_most_flows_on_their_pathways_first():
+    from netkit.partners.find import _flows_on_pathways
+
+    tiny = sample_system("tiny")
+    on_each = {o: _flows_on_pathways(tiny, o) for o in tiny.opportunities}
+    # by hand: the flows whose pathway is one the opportunity selects
+    for o, count in on_each.items():
+        chosen = set(netkit.model.selectors.select_pathways(tiny.pathways,
+                                                            tiny.opportunity(o).pathways))
+        assert count == int(tiny.flows["pathway"].isin(chosen).sum()) > 0

@@ -34,7 +34,8 @@ from netkit.model.opportunity import (
     GROUPINGS,
     Opportunity,
 )
-from netkit.model.system import System
+from netkit.model.selectors import select_pathways
+from netkit.model.system import System, kept
 from netkit.partners.criteria import Criteria, compute_criteria
 from netkit.partners.disclosure_check import (
     DisclosureCheck,
@@ -397,8 +398,18 @@ def find_all_partners(system: System, jobs: int = 1, **options) -> PartnerReport
     """
     from netkit._parallel import ordered_map
 
-    return PartnerReport(system.name, ordered_map(lambda o: find_partners(system, o, **options),
-                                                  system.opportunities, "opportunities", jobs))
+    return PartnerReport(system.name, ordered_map(
+        lambda o: find_partners(system, o, **options), system.opportunities, "opportunities",
+        jobs, sizes=[_flows_on_pathways(system, o) for o in system.opportunities]))
+
+
+def _flows_on_pathways(system: System, opportunity: str) -> int:
+    """How many of the system's flows run on the opportunity's pathways: a partner query's
+    work grows with them, so the workers are handed the largest first."""
+    per_pathway = kept(system, ("partners", "flows per pathway"),
+                       lambda s: s.flows["pathway"].value_counts().to_dict())
+    chosen = select_pathways(system.pathways, system.opportunity(opportunity).pathways)
+    return int(sum(per_pathway.get(p, 0) for p in chosen))
 
 
 def _related_pairs(system: System, scope: Scope) -> list[tuple[str, str]]:
