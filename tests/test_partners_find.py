@@ -38,7 +38,7 @@ def test_reasons_in_plain_words():
         "on the route of most patient journeys between other organisations (100% of the "
         "go-between positions in scope)",
     ]
-    assert reasons["AMB"][0] == "delivers 18% of the contacts in scope (500 999 responses a year: 400 conveyed to the emergency department)"
+    assert reasons["AMB"][0] == "delivers 18% of the contacts in scope (500 emergency responses to 999 calls a year: 400 conveyed to the emergency department)"
     # Finding 23: money in reasons rounded for people (£101,734 is £100,000)
     assert "loses £14,000 a year under the shift while the system gains £100,000" in reasons["COMM"]
     assert reasons["PCN1"][-1] == "stands for 1 organisation (Hill Surgery)"

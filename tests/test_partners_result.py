@@ -87,8 +87,8 @@ def test_contacts_in_the_boards_words(riverside):
     # department (2,300 + 1,840 in flows.csv; the rest to urgent community response or home);
     # the ambulance service's NHS 111 calls are named, not attendances
     assert reasons["AMB-WC"][0] == ("delivers 19% of the contacts in scope (8,100 a year: 5,400 "
-                                    "999 responses (4,140 conveyed to the emergency department) "
-                                    "and 2,700 NHS 111 calls)")
+                                    "emergency responses to 999 calls (4,140 conveyed to the emergency "
+                                    "department) and 2,700 NHS 111 calls)")
     # Finding 9: with a shift the scope is what the shift changes: 43,218 contacts a year, of
     # which the acute trust's 15,696 are 36.3%, shown as 36%. Admissions are patients arriving
     # at its wards from outside them: the acute medical unit's 4,500 (from ED: 2,500 + 2,000)
@@ -142,9 +142,9 @@ def test_glossary_defines_admissions_and_999_responses_as_the_nhs_does():
                                       "home or a virtual ward")
     assert GLOSSARY["transfers between wards"].startswith(
         "patients moving from one acute inpatient service to another")
-    assert GLOSSARY["999 responses"].startswith("emergency ambulance responses on the pathway, "
-                                                "however they ended; those conveyed to the "
-                                                "emergency department are given beside them")
+    assert GLOSSARY["emergency responses to 999 calls"].startswith(
+        "ambulance responses on the pathway, however they ended; those conveyed to the "
+        "emergency department are given beside them")
     assert GLOSSARY["NHS 111 calls"] == "calls to NHS 111 answered by the ambulance service"
 
 

@@ -26,10 +26,11 @@ GLOSSARY = {
     "transfers between wards": "patients moving from one acute inpatient service to another "
                                "(the acute medical unit to an elderly care ward, say): shown "
                                "apart from admissions, as the same patients were admitted once",
-    "999 responses": "emergency ambulance responses on the pathway, however they ended; those "
-                     "conveyed to the emergency department are given beside them, the rest were "
-                     "passed to another service (urgent community response, say), taken "
-                     "straight to a ward or treated at home",
+    "emergency responses to 999 calls": "ambulance responses on the pathway, however they "
+                                        "ended; those conveyed to the emergency department are "
+                                        "given beside them, the rest were passed to another "
+                                        "service (urgent community response, say), taken "
+                                        "straight to a ward or treated at home",
     "NHS 111 calls": "calls to NHS 111 answered by the ambulance service",
     "transfers of care": "patients passed from one organisation's service to another "
                          "organisation's, a year (a handoff); each has two parties",

@@ -128,7 +128,7 @@ def top_counterparts(pairs: pd.DataFrame) -> dict:
 #: outside them) and ``ward_transfers`` the moves between those services; ``ambulance`` counts
 #: 999 responses and ``nhs_111`` an ambulance service's NHS 111 calls (`contact_kinds`).
 CONTACT_WORDS = {"urgent_emergency": "attendances", "acute_inpatient": "admissions",
-                 "ward_transfers": "transfers between wards", "ambulance": "999 responses",
+                 "ward_transfers": "transfers between wards", "ambulance": "emergency responses to 999 calls",
                  "nhs_111": "NHS 111 calls", "acute_outpatient": "outpatient appointments"}
 
 #: Kinds that say more about another kind's contacts (not contacts of their own): kind →
@@ -231,7 +231,7 @@ def contact_words(breakdown: dict, count=fmt_number) -> str:
     ...                "ward_transfers": 200.0})
     '500 attendances, 320 admissions and 200 transfers between wards'
     >>> contact_words({"ambulance": 5400.0, "conveyed_ed": 4140.0, "nhs_111": 2700.0})
-    '5,400 999 responses (4,140 conveyed to the emergency department) and 2,700 NHS 111 calls'
+    '5,400 emergency responses to 999 calls (4,140 conveyed to the emergency department) and 2,700 NHS 111 calls'
     >>> contact_words({"community": 90.0, "primary_care": 10.0})
     '100 contacts'
     """

@@ -426,7 +426,7 @@ def explain_partner(partner_set, partner: str) -> Explanation:
     >>> print(explain_partner(ps, "AMB").to_text())  # doctest: +ELLIPSIS
     Vale Ambulance Service (AMB) in frailty
     ...
-    - delivers 18% of the contacts in scope (500 999 responses a year: 400 conveyed to the emergency department)
+    - delivers 18% of the contacts in scope (500 emergency responses to 999 calls a year: 400 conveyed to the emergency department)
         rows: flows.csv row 3
     ...
     """
