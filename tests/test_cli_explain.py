@@ -38,9 +38,9 @@ def test_explain_json():
     result = run("explain", TINY, "-O", "frailty", "-p", "AMB", "--format", "json")
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert data["reasons"][0] == {"reason": "delivers 18% of the contacts in scope (500 999 "
-                                            "responses a year: 400 conveyed to the emergency "
-                                            "department)",
+    assert data["reasons"][0] == {"reason": "delivers 18% of the contacts in scope (500 "
+                                            "emergency responses to 999 calls a year: 400 "
+                                            "conveyed to the emergency department)",
                                   "sources": [{"file": "flows.csv", "rows": [3]}]}
 
 
