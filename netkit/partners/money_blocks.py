@@ -63,11 +63,12 @@ def largest(organisations: pd.DataFrame, top: int | None) -> tuple[np.ndarray, i
 
 
 def incentive_table(t: pd.DataFrame, names: dict, disclosure) -> pd.DataFrame:
-    """Each organisation's change in activity, cost, income, spend and net (rows of
-    `Incentives.organisations`), for people."""
+    """Each organisation's change in contacts a year (its activity), cost, income, spend and
+    net (rows of `Incentives.organisations`), for people; the table names its unit, as the
+    activity it counts mixes attendances, admissions and community contacts."""
     return pd.DataFrame({
         "organisation": t["id"].map(lambda i: f"{names.get(i, i)} ({i})"),
-        "activity": t["activity_change"].map(lambda v: signed_count(v, disclosure)),
+        "contacts": t["activity_change"].map(lambda v: signed_count(v, disclosure)),
         "cost": t["cost_change"].map(fmt_money_rounded),
         "income": t["income_change"].map(fmt_money_rounded),
         "spend": t["spend_change"].map(fmt_money_rounded),
@@ -94,7 +95,7 @@ def incentive_blocks(inc, shift, names: dict, disclosure, top: int | None = None
         blocks.append(Paragraph(
             f"The {len(rows):,} largest positions, largest first; {hidden:,} more organisations "
             "are in the CSV, JSON and xlsx reports (--top 0 shows every one here).", indent=2))
-    blocks.append(Table(table, max_width=36, right=("activity", "cost", "income", "spend", "net")))
+    blocks.append(Table(table, max_width=36, right=("contacts", "cost", "income", "spend", "net")))
     if inc.drawn:  # no draws, no ranges
         blocks += [Paragraph("Range (90%) and chance of losing money:", indent=2),
                    Table(inc.range_table(table["organisation"].to_numpy(), rows), max_width=36,
