@@ -16,11 +16,11 @@ from netkit.partners.burden import (
     DEFAULT_SEAT_DAYS,
     DEFAULT_TIE_DAYS,
     Burden,
-    about,
     burden_settings,
     coordination_burden,
 )
 from netkit.partners.selection import select_partners
+from netkit.render.formats import fmt_money_rounded
 
 
 def test_defaults_are_stated():
@@ -79,7 +79,7 @@ def test_the_stop_is_reported_against_the_money(tmp_path):
     worth = ps.incentives.system_net
     assert f"In staff time: 4 seats and 2 new working relationships cost about £41,000 a year " \
            f"of staff time to run (54 days at £750 a day); the opportunity is worth " \
-           f"{about(worth)} a year." in stop
+           f"{fmt_money_rounded(worth)} a year." in stop
 
 
 def test_cli_coordination_cost_takes_seat_days(tmp_path):

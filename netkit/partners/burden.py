@@ -32,7 +32,7 @@ from netkit.errors import OptionError, check_number
 from netkit.render.formats import fmt_money_rounded
 
 __all__ = ["Burden", "BURDEN_KEYS", "DEFAULT_SEAT_DAYS", "DEFAULT_TIE_DAYS", "DEFAULT_DAY_COST",
-           "burden_settings", "coordination_burden", "about"]
+           "burden_settings", "coordination_burden"]
 
 DEFAULT_SEAT_DAYS = 12.0
 DEFAULT_TIE_DAYS = 3.0
@@ -41,18 +41,6 @@ DEFAULT_DAY_COST = 750.0
 BURDEN_KEYS = ("seat_days", "tie_days", "day_cost")
 DEFAULTS = {"seat_days": DEFAULT_SEAT_DAYS, "tie_days": DEFAULT_TIE_DAYS,
             "day_cost": DEFAULT_DAY_COST}
-
-
-def about(value: float) -> str:
-    """Pounds rounded for people, as every report rounds them
-    (`netkit.render.formats.fmt_money_rounded`): ``£96,000``, ``£1.3m``, ``£113m``.
-
-    Examples
-    --------
-    >>> about(95_760), about(6_612), about(1_284_000), about(-148_659), about(40_500)
-    ('£96,000', '£6,600', '£1.3m', '-£150,000', '£41,000')
-    """
-    return fmt_money_rounded(value)
 
 
 def burden_settings(finance: Mapping | None = None,
@@ -133,13 +121,15 @@ run (99 days at £750 a day); the opportunity is worth £6,600 a year'
         ties = (f" and {n} new working relationship{'s' if n != 1 else ''}" if n else "")
         seats = f"{self.seats} seat{'s' if self.seats != 1 else ''}"
         verb = "costs" if self.seats == 1 and not n else "cost"
-        text = (f"{seats}{ties} {verb} about {about(self.cost)} a year of staff time to run "
-                f"({self.days:,.0f} days at {about(self.day_cost)} a day)")
+        text = (f"{seats}{ties} {verb} about {fmt_money_rounded(self.cost)} a year of staff "
+                f"time to run ({self.days:,.0f} days at {fmt_money_rounded(self.day_cost)} a "
+                "day)")
         if at_stake is None:
             return text + "; no shift is given, so the money at stake is not known"
         if at_stake < 0:
-            return text + f"; the opportunity loses the system {about(-at_stake)} a year"
-        return text + f"; the opportunity is worth {about(at_stake)} a year"
+            return (text + "; the opportunity loses the system "
+                    f"{fmt_money_rounded(-at_stake)} a year")
+        return text + f"; the opportunity is worth {fmt_money_rounded(at_stake)} a year"
 
 
 def new_relationships(core: Iterable[str], pairs: pd.DataFrame,

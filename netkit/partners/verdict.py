@@ -32,8 +32,9 @@ import pandas as pd
 
 from netkit.errors import OptionError, check_number, unknown_name
 from netkit.model.schema import HOME
-from netkit.partners.burden import Burden, about
+from netkit.partners.burden import Burden
 from netkit.render.document import PAGES, TEXT, Heading, Lines, Paragraph
+from netkit.render.formats import fmt_money_rounded
 
 __all__ = ["Verdict", "INTERNAL_SHARE", "BILATERAL_SHARE", "MONEY_RATIO", "THRESHOLDS",
            "parse_thresholds", "proportionality", "contained_shares", "verdict_blocks",
@@ -244,14 +245,15 @@ def proportionality(scope, crit, inc, opportunity, core: list, burden: Burden,
     small = at_stake is not None and at_stake["central"] < thresholds["money"] * burden.cost
     technical = "technical_efficiency" in benefits and not set(NON_FINANCIAL) & set(benefits)
     if small and technical:
-        worth = (f"worth {about(at_stake['central'])} a year" if at_stake["central"] >= 0 else
-                 f"losing the system {about(-at_stake['central'])} a year")
+        central = at_stake["central"]
+        worth = (f"worth {fmt_money_rounded(central)} a year" if central >= 0 else
+                 f"losing the system {fmt_money_rounded(-central)} a year")
         parties = [lead] + ([commissioner] if commissioner and commissioner != lead else [])
         agree = (f"{name(lead)} and {name(commissioner)} can agree it"
                  if len(parties) == 2 else f"{name(lead)} can agree it with its commissioner")
         reason = (f"a contract variation, not a partnership: a technical-efficiency "
-                  f"opportunity {worth} against about {about(burden.cost)} a year to run "
-                  f"{burden.seats} seats; {agree}")
+                  f"opportunity {worth} against about {fmt_money_rounded(burden.cost)} a year "
+                  f"to run {burden.seats} seats; {agree}")
         return Verdict("bilateral", lead, parties, reason, at_stake, burden, shown, thresholds,
                        contract_variation=True)
     reason = _partnership_reason(name(lead), contained, burden, at_stake if small else None,
@@ -269,11 +271,11 @@ def _partnership_reason(lead: str, contained: dict, burden: Burden, short: dict 
               f"and the largest two {two['activity']:.0%}; {two['transfers']:.0%} of the "
               "patients' moves between services stay within those two)")
     if short is not None:
-        money = (f"the money ({about(short['central'])} a year) does not cover the "
-                 f"coordination (about {about(burden.cost)} a year)"
+        money = (f"the money ({fmt_money_rounded(short['central'])} a year) does not cover the "
+                 f"coordination (about {fmt_money_rounded(burden.cost)} a year)"
                  if short["central"] >= 0 else
-                 f"the system loses {about(-short['central'])} a year under the shift, "
-                 f"besides the coordination (about {about(burden.cost)} a year)")
+                 f"the system loses {fmt_money_rounded(-short['central'])} a year under the shift, "
+                 f"besides the coordination (about {fmt_money_rounded(burden.cost)} a year)")
         return (reason + f"; {money}, so the case rests on "
                 + (_benefit_words([b for b in benefits if b != "technical_efficiency"])
                    if benefits else "benefits the opportunity does not state"))
@@ -311,14 +313,13 @@ def _stake_words(at_stake: dict) -> str:
     >>> _stake_words({"low": -3_480, "central": 900, "high": 4_200})
     'from a loss of £3,500 to a gain of £4,200 a year (central a gain of £900)'
     """
-    low, central, high = at_stake["low"], at_stake["central"], at_stake["high"]
-    if low >= 0:
-        return f"the system gains {about(low)} to {about(high)} a year (central {about(central)})"
-    if high <= 0:
-        return (f"the system loses {about(-high)} to {about(-low)} a year (central "
-                f"{about(-central)})")
-    middle = f"a gain of {about(central)}" if central >= 0 else f"a loss of {about(-central)}"
-    return f"from a loss of {about(-low)} to a gain of {about(high)} a year (central {middle})"
+    low, central, high = (fmt_money_rounded(abs(at_stake[k])) for k in ("low", "central", "high"))
+    if at_stake["low"] >= 0:
+        return f"the system gains {low} to {high} a year (central {central})"
+    if at_stake["high"] <= 0:
+        return f"the system loses {high} to {low} a year (central {central})"
+    middle = f"a {'gain' if at_stake['central'] >= 0 else 'loss'} of {central}"
+    return f"from a loss of {low} to a gain of {high} a year (central {middle})"
 
 
 def burden_blocks(verdict: Verdict | None, width: int = 100) -> list:
