@@ -22,6 +22,7 @@ from netkit.render.document import (
     Paragraph,
     Table,
 )
+from netkit.render.formats import and_more
 from netkit.render.html import render_html
 from netkit.render.views import ReportViews
 
@@ -121,7 +122,7 @@ class MinedPathways(ReportViews):
 
     def _largest(self, top: int) -> tuple[pd.DataFrame, list[str]]:
         flows, hidden = self.largest_flows(top)
-        more = [f"and {hidden:,} more flows (the CSV lists every one)"] if hidden else []
+        more = [and_more(hidden, "flows", "the CSV lists every one")] if hidden else []
         return flows, more
 
     def report(self) -> Document:

@@ -13,6 +13,7 @@ from netkit.metrics.brokerage import MIN_EXPECTED
 from netkit.partners.reasons import role_line
 from netkit.partners.sources import format_sources
 from netkit.render.document import Bullets, Heading, Note, Paragraph, Table
+from netkit.render.formats import and_more
 
 __all__ = ["GLOSSARY", "glossary_blocks", "appendix_blocks", "role_findings", "sources_html",
            "options_line", "MIN_EXPECTED"]
@@ -117,8 +118,7 @@ def appendix_blocks(brokers: list[str], roles: pd.DataFrame, names: dict, groups
     if brokers:
         hidden = len(brokers) - top if top and len(brokers) > top else 0
         blocks.append(Bullets(brokers[:top] if hidden else brokers,
-                              more=f"and {hidden:,} more (the JSON report lists every one)"
-                              if hidden else ""))
+                              more=and_more(hidden) if hidden else ""))
     seen = int((roles["observed"] > 0).sum())
     if seen:
         blocks.append(Table(_role_table(roles, names, top), right=("observed", "expected", "z")))

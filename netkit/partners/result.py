@@ -42,6 +42,7 @@ from netkit.render.document import (
     Table,
 )
 from netkit.render.formats import (
+    and_more,
     fmt_number,
     fmt_share,
     html_page,
@@ -65,7 +66,7 @@ TOP_PATHWAYS = 8
 
 def _more(hidden: int, what: str, capital: bool = False) -> str:
     """``and 1,375 more inform partners (the CSV and JSON reports list every one)``."""
-    text = f"and {hidden:,} more {what} (the CSV and JSON reports list every one)"
+    text = and_more(hidden, what, "the CSV and JSON reports list every one")
     return "A" + text[1:] if capital else text
 
 
@@ -290,7 +291,7 @@ class PartnerSet:
         counts = self.partners["tier"].value_counts()
         places = ", ".join(opp.places) if opp.places else "all places"
         pathways = ", ".join(s.pathways[:TOP_PATHWAYS]) + (
-            f" and {len(s.pathways) - TOP_PATHWAYS:,} more (the JSON report lists every one)"
+            " " + and_more(len(s.pathways) - TOP_PATHWAYS)
             if len(s.pathways) > TOP_PATHWAYS else "")
         return [
             f"{self.system_name} · pathways {pathways} · {places} · "

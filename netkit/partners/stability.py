@@ -139,15 +139,14 @@ def stability_blocks(partners: pd.DataFrame, options: Mapping, top: int | None) 
     """How often each partner is core in the runs (text only; the reasons flag near-ties in
     every format)."""
     from netkit.render.document import TEXT, Heading, Paragraph, Table
-    from netkit.render.formats import fmt_share
+    from netkit.render.formats import and_more, fmt_share
 
     if "stability" not in partners:
         return []
     stable = partners.assign(stability=partners["stability"].map(fmt_share))
     shown = stable.head(top) if top else stable
     hidden = len(stable) - len(shown)
-    more = (f"and {hidden:,} more partners (the CSV and JSON reports list every one)"
-            if hidden else "")
+    more = and_more(hidden, "partners", "the CSV and JSON reports list every one") if hidden else ""
     return [Heading(f"Stability ({options['stability']} runs, seed {options['seed']}; flows "
                     "resampled, weights and costs ±50%, a fifth of relationships dropped): share "
                     "of runs in which each is core", 2, only=TEXT),

@@ -41,6 +41,7 @@ from netkit._frames import isin
 from netkit.model.schema import counted_in_days
 from netkit.model.selectors import select_services
 from netkit.render.document import PAGES, TEXT, Bullets, Heading, Paragraph
+from netkit.render.formats import and_more, fmt_money_rounded
 
 __all__ = ["CoverageWarning", "coverage_warnings", "warning_blocks", "PRIMARY_CARE_TYPES"]
 
@@ -249,8 +250,6 @@ def _whole_stays(system, scope) -> list[CoverageWarning]:
 def _payers_outside(system, scope, share) -> list[CoverageWarning]:
     """Those the risk-and-gain share (`netkit.finance.risk_share.ShareDesign`) asks to pay
     that are not in scope, by id: what they pay in all, and to whom."""
-    from netkit.render.formats import fmt_money_rounded
-
     made = getattr(share, "transfers", None)
     if made is None or not len(made):
         return []
@@ -322,7 +321,6 @@ def _shown_lines(warnings) -> list[str]:
     for kind, group in by_kind.items():
         lines += [f"! {w.message}" for w in group[:SHOWN_PER_KIND]]
         if len(group) > SHOWN_PER_KIND:
-            lines.append(f"! and {len(group) - SHOWN_PER_KIND:,} more "
-                         f"{_KIND_WORDS.get(kind, 'warnings of this kind')} (the JSON report "
-                         "lists every one)")
+            lines.append("! " + and_more(len(group) - SHOWN_PER_KIND,
+                                         _KIND_WORDS.get(kind, "warnings of this kind")))
     return lines

@@ -13,7 +13,7 @@ import pandas as pd
 
 from netkit.render.palette import INK, INK_MUTED, NHS_BLUE, NHS_DARK_BLUE, PANEL, RULE
 
-__all__ = ["text_table", "markdown_table", "html_table", "fmt_number", "fmt_share", "fmt_chance", "fmt_money", "fmt_money_rounded", "shorten", "to_jsonable", "html_page", "script_hash", "escape_markdown", "terminal_safe", "neutralise_spreadsheet_text", "neutralise_frame", "csv_report"]
+__all__ = ["text_table", "markdown_table", "html_table", "fmt_number", "fmt_share", "fmt_chance", "fmt_money", "fmt_money_rounded", "and_more", "shorten", "to_jsonable", "html_page", "script_hash", "escape_markdown", "terminal_safe", "neutralise_spreadsheet_text", "neutralise_frame", "csv_report"]
 
 
 # --- making names safe in each kind of output -----------------------------------------------
@@ -230,6 +230,20 @@ def fmt_money_rounded(value: float) -> str:
     if rounded >= 1_000_000:
         return f"{sign}£{rounded / 1_000_000:.1f}m"
     return f"{sign}£{round(rounded):,}"
+
+
+def and_more(hidden: int, what: str = "", listed: str = "the JSON report lists every one"
+             ) -> str:
+    """The line that counts what a report leaves out of a list, and says where it is whole.
+
+    Examples
+    --------
+    >>> and_more(1375, "inform partners", "the CSV and JSON reports list every one")
+    'and 1,375 more inform partners (the CSV and JSON reports list every one)'
+    >>> and_more(34)
+    'and 34 more (the JSON report lists every one)'
+    """
+    return f"and {hidden:,} more{' ' * bool(what)}{what} ({listed})"
 
 
 def shorten(text: str, width: int) -> str:
