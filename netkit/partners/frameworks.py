@@ -177,17 +177,15 @@ def _grid_why(quadrant: str, tier: str, row: dict, delivers: bool, held: list,
         text = ", ".join(power + held or ["powerful in this scope"])
     elif quadrant == "keep informed":
         text = ", ".join(interest or ["much affected by the shift"])
-        if tier == "core" and power:  # some power, short of half the largest's: say both
-            text += (f"; in the core for its part in the pathway; it {' and '.join(power)}, "
-                     "but its power in this scope (commissioning, budget and brokerage "
-                     "together) is under half the largest's and it does not deliver the "
-                     "shift, so it is consulted rather than managed closely (any payment "
-                     "asked of it under the risk-and-gain-share is set out there)")
-        elif tier == "core":
-            text += ("; in the core for its part in the pathway, but it neither delivers the "
-                     "shift, commissions much of it nor gains or loses much of the money the "
-                     "shift moves, so it is consulted rather than managed closely (any payment "
-                     "asked of it under the risk-and-gain-share is set out there)")
+        if tier == "core":
+            short = (f"; it {' and '.join(power)}, but its power in this scope (commissioning, "
+                     "budget and brokerage together) is under half the largest's and it does "
+                     "not deliver the shift" if power else  # some power: say both
+                     ", but it neither delivers the shift, commissions much of it nor gains or "
+                     "loses much of the money the shift moves")
+            text += (f"; in the core for its part in the pathway{short}, so it is consulted "
+                     "rather than managed closely (any payment asked of it under the "
+                     "risk-and-gain-share is set out there)")
     else:
         text = "little of the work or the money in scope"
     return f"{text}. {note[0].upper()}{note[1:]}" if note else text
