@@ -263,19 +263,23 @@ def partner_sources(system: System, scope: Scope, pairs: pd.DataFrame,
     services = scope.services
     service_candidate = dict(zip(services["id"].tolist(), services["candidate"].tolist()))
     flows = _scope_flow_rows(system, scope, system.input_rows["flows"][1])
-    flows["source_c"] = flows["source"].map(service_candidate)
-    flows["target_c"] = flows["target"].map(service_candidate)
+    # the flows' services and (pathway, service) pairs as integer codes: grouping and
+    # matching them as text took a third of the sources' time nationally
+    n = len(flows)
+    ends, labels = pd.factorize(pd.concat([flows["target"], flows["source"]], ignore_index=True))
+    label_candidate = np.append(np.asarray(pd.Index(labels).map(service_candidate), dtype=object),
+                                np.nan)  # code -1 (no service) has no candidate
+    flows["source_c"] = label_candidate[ends[n:]]
+    flows["target_c"] = label_candidate[ends[:n]]
 
-    # activity: per (pathway, service) the larger side, arriving or leaving
-    arriving = flows.groupby(["pathway", "target"])["patients"].sum()
-    leaving = flows.groupby(["pathway", "source"])["patients"].sum()
-    leaving.index.names = arriving.index.names = ["pathway", "service"]
-    both = pd.concat([arriving.rename("in"), leaving.rename("out")], axis=1).fillna(0.0)
-    by_leaving = both["out"] > both["in"]
-    leave_counts = pd.MultiIndex.from_arrays([flows["pathway"], flows["source"]]).isin(
-        by_leaving.index[by_leaving.to_numpy()])
-    arrive_counts = ~pd.MultiIndex.from_arrays([flows["pathway"], flows["target"]]).isin(
-        by_leaving.index[by_leaving.to_numpy()])
+    # activity: per (pathway, service) the larger side, arriving (first n) or leaving
+    pathway = pd.factorize(flows["pathway"])[0].astype(np.int64)
+    where = np.unique(np.tile(pathway, 2) * (len(labels) + 1) + ends, return_inverse=True)[1]
+    patients = np.nan_to_num(flows["patients"].to_numpy(dtype=float))
+    size = int(where.max()) + 1 if n else 0
+    by_leaving = (np.bincount(where[n:], patients, size)
+                  > np.bincount(where[:n], patients, size))
+    arrive_counts, leave_counts = ~by_leaving[where[:n]], by_leaving[where[n:]]
     into = flows["target_c"].notna().to_numpy() & arrive_counts
     out_of = flows["source_c"].notna().to_numpy() & leave_counts
     _grouped(pd.concat([
