@@ -25,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from netkit.finance.incentives import Incentives
@@ -86,6 +87,38 @@ def _share(values: pd.Series) -> pd.Series:
     return values / total if total > 0 else values * 0.0
 
 
+def _candidate_pairs(flows: pd.DataFrame, service_candidate: dict) -> pd.DataFrame:
+    """``source, target, patients``: the flows between two candidates' services (not within
+    one), summed per ordered pair of candidates, pairs sorted by name.
+
+    On integer codes, each distinct service looked up once (mapping every flow's ends to
+    candidates by text took a fifth of the criteria's time nationally); the sums add the same
+    numbers in the same order as grouping by the candidates' names.
+
+    Examples
+    --------
+    >>> flows = pd.DataFrame({"source": ["a1", "b", "a2", "a1", "x"],
+    ...                       "target": ["b", "a1", "b", "a2", "b"],
+    ...                       "patients": [5.0, 2.0, 1.0, 9.0, 4.0]})
+    >>> _candidate_pairs(flows, {"a1": "A", "a2": "A", "b": "B"}).values.tolist()
+    [['A', 'B', 6.0], ['B', 'A', 2.0]]
+    """
+    n = len(flows)
+    ends, labels = pd.factorize(pd.concat([flows["source"], flows["target"]], ignore_index=True))
+    codes, names = pd.factorize(pd.Index(labels).map(service_candidate), sort=True)
+    end_code = np.append(codes, -1)[ends]  # -1: a service no candidate provides
+    source, target = end_code[:n], end_code[n:]
+    patients = flows["patients"]
+    between = ((source >= 0) & (target >= 0) & (source != target)
+               & patients.notna().to_numpy())
+    width = max(len(names), 1)
+    summed = pd.Series(patients.to_numpy()[between]).groupby(
+        source[between].astype(np.int64) * width + target[between]).sum()
+    at, names = summed.index.to_numpy(), np.asarray(names, dtype=object)
+    return pd.DataFrame({"source": names[at // width], "target": names[at % width],
+                         "patients": summed.to_numpy()})
+
+
 def compute_criteria(system: System, scope: Scope, incentives: Incentives | None = None,
                      min_patients: float = 0.0) -> Criteria:  # long: one criterion after another
     """Compute every criterion for every candidate in ``scope``.
@@ -106,13 +139,9 @@ def compute_criteria(system: System, scope: Scope, incentives: Incentives | None
 
     table["activity"] = services.groupby("candidate")["activity"].sum().reindex(candidates,
                                                                                fill_value=0.0)
-    service_candidate = dict(zip(services["id"].tolist(), services["candidate"].tolist()))
     flows = scope.flows
-    projected = pd.DataFrame({"source": flows["source"].map(service_candidate).to_numpy(),
-                              "target": flows["target"].map(service_candidate).to_numpy(),
-                              "patients": flows["patients"].to_numpy()}).dropna()
-    pairs = (projected[projected["source"] != projected["target"]]
-             .groupby(["source", "target"], as_index=False, sort=True)["patients"].sum())
+    pairs = _candidate_pairs(flows, dict(zip(services["id"].tolist(),
+                                             services["candidate"].tolist())))
     thin = pairs[pairs["patients"] < min_patients].reset_index(drop=True)
     pairs = pairs[pairs["patients"] >= min_patients].reset_index(drop=True)
     party = pd.concat([pairs[["source", "patients"]].rename(columns={"source": "id"}),
