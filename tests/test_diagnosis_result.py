@@ -8,10 +8,12 @@ an admission, £1,000 at the margin); A and B are never candidates.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -199,8 +201,6 @@ def test_the_headers_name_the_denominator_in_words(towns, tmp_path):
     assert "per 1,000 people" not in text
     # shire without its pathways.csv denominator column: all ages stand in, and the header
     # says so
-    import pandas as pd
-
     folder = Path(shutil.copytree(netkit.sample_path("shire"), tmp_path / "shire"))
     pathways = pd.read_csv(folder / "pathways.csv", dtype=str, keep_default_na=False)
     pathways.drop(columns="denominator").to_csv(folder / "pathways.csv", index=False)
@@ -226,3 +226,61 @@ def test_the_collaboratives_say_what_leiden_finds_in_words(towns):
     assert ("Communities of organisations that exchange most of their patients: groups whose "
             "patients move mostly between their own members, found by the Leiden "
             "community-detection method on the patient-flow network.") in " ".join(text.split())
+
+
+# --- figures as a board reads them ------------------------------------------------------------
+
+def test_the_candidates_table_rounds_money_and_counts_for_people():
+    # riverside's first two candidates, exactly (the JSON): 2,520 admissions against 2,004.64
+    # expected, excess 515.36 (376.08 to 652.78), worth £260,131.72 (£189,830.34 to
+    # £329,500.94) at marginal cost and £988,582.32 at average; 200 care-home admissions against
+    # 159.10, excess 40.90 (1.03 to 78.92), worth £110,433.28 (£2,784.07 to £213,091.48) and
+    # £122,703.64. Counts of 10 or more are whole (40.90 is 41; a bound is never finer than its
+    # estimate, so 1.03 is 1), money has two significant figures (£2,784 is £2,800).
+    found = netkit.diagnose(sample_system("riverside"))
+    exact = found.to_dict()["candidates"]
+    assert exact[1]["excess"]["central"] == pytest.approx(40.901213, abs=1e-6)
+    assert exact[0]["value"]["central"] == pytest.approx(260131.716, abs=1e-3)
+    text = [" ".join(line.split()) for line in found.to_text().splitlines()]
+    assert ("1 Frailty urgent care North admissions to acute beds 2,520 2,005 1.26 "
+            "515 (376–653) £260,000 (£190,000–£330,000)") in " ".join(text)
+    assert ("2 Frailty urgent care North admissions to care homes 200 159 1.26 41 (1–79) "
+            "£110,000 (£2,800–£210,000)") in " ".join(text)
+    markdown = found.to_markdown()
+    assert ("| 2,520 | 2,005 | 1.26 | 515 (376–653) | £260,000 (£190,000–£330,000) | "
+            "£990,000 |") in markdown
+    assert "| 200 | 159 | 1.26 | 41 (1–79) | £110,000 (£2,800–£210,000) | £120,000 |" in markdown
+    page = found.to_html()
+    assert "<td>41 (1–79)</td>" in page and "<td>£110,000 (£2,800–£210,000)</td>" in page
+    for report in (" ".join(text), markdown, page):
+        assert "£260,132" not in report and "40.9 (1–78.9)" not in report
+
+
+def test_counts_below_10_keep_one_decimal_and_bounds_follow_their_estimate(towns):
+    # the towns' admissions candidate with figures set by hand: 15 against 4.56 expected is an
+    # excess of 10.44 (1.36 to 12.80): 10 or more, so whole, bounds too: "10 (1–13)"; 12 against
+    # 7.44 is 4.56 (0.34 to 9.96): below 10, one decimal, and 9.96 rounds to 10, whole
+    found = netkit.diagnose(towns)
+    row = found.candidates.iloc[[0]]
+    rows = pd.concat([row.assign(observed=15.0, expected=4.56, excess_low=1.36, excess=10.44,
+                                 excess_high=12.8, value_low=1360.0, value=10440.0,
+                                 value_high=12800.0, value_average=20880.0),
+                      row.assign(observed=12.0, expected=7.44, excess_low=0.34, excess=4.56,
+                                 excess_high=9.96, value_low=340.0, value=4560.0,
+                                 value_high=9960.0, value_average=9120.0)],
+                     ignore_index=True)
+    markdown = dataclasses.replace(found, candidates=rows).to_markdown()
+    assert "| 15 | 4.6 | 1.36 | 10 (1–13) | £10,000 (£1,400–£13,000) | £21,000 |" in markdown
+    assert "| 12 | 7.4 | 1.36 | 4.6 (0.3–10) | £4,600 (£340–£10,000) | £9,100 |" in markdown
+
+
+def test_a_deprivation_gap_is_the_difference_of_the_rates_as_shown(towns):
+    # rates of 3.94 and 2.46 a 1,000 show as 3.9 and 2.5: the gap shown is +1.4, not the exact
+    # 1.48 rounded (+1.5), so the row adds up as read; JSON keeps 1.48
+    found = netkit.diagnose(towns)
+    gaps = found.gaps[found.gaps["measure"] == "admissions"].assign(
+        rate_most=3.94, rate_least=2.46, gap=1.48, ratio=3.94 / 2.46)
+    shown = dataclasses.replace(found, gaps=gaps)
+    assert "| Frailty | admissions to acute beds | Q1: 3.9 | Q5: 2.5 | +1.4 | 1.60 |" in \
+        shown.to_markdown()
+    assert shown.to_dict()["gaps"][0]["gap"] == 1.48

@@ -1,6 +1,8 @@
 """The diagnosis as a `Document`: the ranked candidates with their size and who carries them,
 the funnel plots (HTML), deprivation gaps, natural collaboratives, the drafts and the notes.
-Every count shown follows the disclosure rules; money is rounded for people."""
+Every count shown follows the disclosure rules; money is rounded for people (two significant
+figures), counts to what an estimate bears (whole from 10 up), and a gap is the difference of the
+rates as shown. JSON and CSV keep the exact figures."""
 
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ from netkit.render.document import (
     Table,
 )
 from netkit.diagnosis.funnel import WITHIN
-from netkit.render.formats import fmt_money, fmt_number, fmt_share
+from netkit.render.formats import fmt_estimate, fmt_money_rounded, fmt_share
 
 __all__ = ["diagnosis_document", "within_note", "shown_count", "PLOTS_SHOWN"]
 
@@ -72,9 +74,12 @@ def _range(rules, low, central, high, money: bool = False) -> str:
     if money:
         if pd.isna(central):
             return "no unit cost"
-        return f"{fmt_money(central)} ({fmt_money(low)}–{fmt_money(high)})"
-    return (f"{shown_count(rules, central)} ({shown_count(rules, low)}–"
-            f"{shown_count(rules, high)})")
+        return (f"{fmt_money_rounded(central)} ({fmt_money_rounded(low)}–"
+                f"{fmt_money_rounded(high)})")
+    # a bound is never finer than its estimate: 46 (6–84), not 46 (6.3–84)
+    whole = not pd.isna(central) and math.floor(abs(central) * 10 + 0.5) >= 100
+    return (f"{shown_count(rules, central)} ({shown_count(rules, low, whole)}–"
+            f"{shown_count(rules, high, whole)})")
 
 
 def _candidate_blocks(d, rules, top: int) -> list:
@@ -94,7 +99,7 @@ def _candidate_blocks(d, rules, top: int) -> list:
             shown["excess_low"], shown["excess"], shown["excess_high"])],
         "value, marginal": [_range(rules, *v, money=True) for v in zip(
             shown["value_low"], shown["value"], shown["value_high"])],
-        "value, average": [fmt_money(v) for v in shown["value_average"]],
+        "value, average": [fmt_money_rounded(v) for v in shown["value_average"]],
         "carried by": [_carriers(orgs) for orgs in shown["organisations"]],
         "mechanism": shown["mechanism"],
         "to community": ["yes" if v else "no" for v in shown["hospital_to_community"]],
@@ -241,12 +246,25 @@ def _gap_blocks(d) -> list:
                                                                  gaps["rate_most"])],
         "least deprived": [f"Q{q:.0f}: {r:,.1f}" for q, r in zip(gaps["least_deprived"],
                                                                   gaps["rate_least"])],
-        "gap": [f"{g:+,.1f}" for g in gaps["gap"]],
+        "gap": [_shown_gap(m, n) for m, n in zip(gaps["rate_most"], gaps["rate_least"])],
         "ratio": ["" if pd.isna(r) else f"{r:.2f}" for r in gaps["ratio"]]})
     return [Heading("Deprivation gaps", 2),
             Paragraph(f"Rates {d.per_words(gaps['pathway'])} in the most and least deprived "
                       "places (quintile 1 is the most deprived).", muted=True),
             Table(table, right=("gap", "ratio"))]
+
+
+def _shown_gap(most: float, least: float) -> str:
+    """The gap as the difference of the two rates as shown (one decimal), so that the row adds
+    up as read: 3.94 and 2.46 show as 3.9, 2.5 and +1.4, not +1.5. JSON keeps the exact gap.
+
+    Examples
+    --------
+    >>> _shown_gap(3.94, 2.46), _shown_gap(221.64, 140.43), _shown_gap(2.46, 2.5)
+    ('+1.4', '+81.2', '+0.0')
+    """
+    gap = round(float(f"{most:.1f}") - float(f"{least:.1f}"), 1) + 0.0  # no "-0.0"
+    return f"{gap:+,.1f}"
 
 
 def _collaborative_blocks(d) -> list:
@@ -289,9 +307,12 @@ def within_note() -> str:
             "from the benchmark they look.")
 
 
-def shown_count(rules, value) -> str:
-    """A count as a report shows it (disclosure control)."""
+def shown_count(rules, value, whole: bool = False) -> str:
+    """A count as a report shows it: by the disclosure rules where they are active, else at the
+    precision an estimate bears (`fmt_estimate`: whole from 10 up, one decimal below, or whole
+    throughout with ``whole``), so that observed, expected and excess are shown alike and add up
+    as read."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    return rules.count(value) if rules.active else fmt_number(value)
+    return rules.count(value) if rules.active else fmt_estimate(value, whole)
 

@@ -13,7 +13,7 @@ import pandas as pd
 
 from netkit.render.palette import INK, INK_MUTED, NHS_BLUE, NHS_DARK_BLUE, PANEL, RULE
 
-__all__ = ["text_table", "markdown_table", "html_table", "fmt_number", "fmt_share", "fmt_chance", "fmt_money", "fmt_money_rounded", "and_more", "shorten", "to_jsonable", "html_page", "script_hash", "escape_markdown", "terminal_safe", "neutralise_spreadsheet_text", "neutralise_frame", "csv_report"]
+__all__ = ["text_table", "markdown_table", "html_table", "fmt_number", "fmt_estimate", "fmt_share", "fmt_chance", "fmt_money", "fmt_money_rounded", "and_more", "shorten", "to_jsonable", "html_page", "script_hash", "escape_markdown", "terminal_safe", "neutralise_spreadsheet_text", "neutralise_frame", "csv_report"]
 
 
 # --- making names safe in each kind of output -----------------------------------------------
@@ -152,6 +152,34 @@ def fmt_number(value: float) -> str:
     if abs(value - round(value)) < 0.05 or abs(value) >= 100:
         return f"{round(value):,}"
     return f"{value:,.1f}"
+
+
+def fmt_estimate(value: float, whole: bool = False) -> str:
+    """A count at the precision an estimate bears, for counts shown beside an estimate (an
+    expected count, an excess and its range, the observed count they come from): whole from 10
+    up, one decimal below 10 (without a trailing ``.0``), halves rounded up, signed where
+    negative. ``whole``: whole below 10 too (the bounds of a range whose central figure is
+    whole, so that a bound is never shown finer than its estimate). `fmt_number` keeps a decimal
+    up to 100, which an estimate cannot support.
+
+    Examples
+    --------
+    >>> [fmt_estimate(v) for v in (2310.92, 40.90, 78.92, 10.4, 9.96, 4.56, 1.03, -3.44)]
+    ['2,311', '41', '79', '10', '10', '4.6', '1', '-3.4']
+    >>> fmt_estimate(6.3, whole=True), fmt_estimate(0.4, whole=True), fmt_estimate(-0.04)
+    ('6', '0', '0')
+    >>> fmt_estimate(0), fmt_estimate(float("nan"))
+    ('0', '')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    size = abs(float(value))
+    tenths = math.floor(size * 10 + 0.5)
+    if whole or tenths >= 100:  # 10 and more, once rounded: whole
+        units = math.floor(size + 0.5)
+        return ("-" if value < 0 and units else "") + f"{units:,}"
+    shown = f"{tenths // 10}" if tenths % 10 == 0 else f"{tenths / 10:.1f}"
+    return ("-" if value < 0 and tenths else "") + shown
 
 
 def fmt_chance(value: float) -> str:
