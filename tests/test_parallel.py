@@ -49,6 +49,26 @@ def test_the_work_runs_in_other_processes():
 
 
 @forking
+def test_workers_start_with_what_existed_frozen_and_the_caller_gets_it_back():
+    """The collector in a worker leaves alone what it was forked with (no memory pages copied
+    by walking it); the caller's objects are collected as before once the work is done, and a
+    freeze the caller made itself is left in place."""
+    import gc
+
+    assert gc.get_freeze_count() == 0
+    assert ordered_map(lambda _: gc.get_freeze_count() > 0, range(2), "numbers", jobs=2) == [
+        True, True]
+    assert gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        before = gc.get_freeze_count()
+        ordered_map(lambda x: x, range(2), "numbers", jobs=2)
+        assert gc.get_freeze_count() == before
+    finally:
+        gc.unfreeze()
+
+
+@forking
 def test_a_worker_runs_its_own_parallel_work_itself():
     """No workers of workers: inside a worker, ordered_map works one item after another."""
     inner = ordered_map(lambda _: ordered_map(lambda _: os.getpid(), range(3), "inner", jobs=2),
