@@ -174,13 +174,17 @@ def load_yaml_text(text: str, label: str, problems: list[Problem]) -> tuple[Any,
                                 "that this is the right file"))
         return None, {}
     try:
-        refusal = _yaml_bounds(text)
+        try:
+            refusal, node, doc = _read_yaml(text, _FAST_LOADER or yaml.SafeLoader)
+        except (yaml.YAMLError, ValueError):
+            if _FAST_LOADER is None:
+                raise
+            # the pure-Python reader, whose messages netkit's have always quoted
+            refusal, node, doc = _read_yaml(text, yaml.SafeLoader)
         if refusal is not None:
             line, message = refusal
             problems.append(Problem(label, line, None, None, message))
             return None, {}
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        doc = yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506 - SafeLoader
     except yaml.constructor.ConstructorError as err:
         line = err.problem_mark.line + 1 if err.problem_mark else None
         problems.append(Problem(label, line, None, None,
@@ -206,7 +210,22 @@ def load_yaml_text(text: str, label: str, problems: list[Problem]) -> tuple[Any,
     return doc, lines
 
 
-def _yaml_bounds(text: str) -> tuple[int | None, str] | None:
+#: libyaml's safe loader where PyYAML was built with it (ten times the pure-Python reader's
+#: speed: England's opportunities.yaml in 15 ms rather than 0.13 s); None where it was not.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+
+
+def _read_yaml(text: str, loader) -> tuple:
+    """``(refusal, node, document)`` of ``text`` read by ``loader`` (a safe loader): the
+    refusal of `_yaml_bounds` (and no node or document) or None; errors raised as they come."""
+    refusal = _yaml_bounds(text, loader)
+    if refusal is not None:
+        return refusal, None, None
+    return (None, yaml.compose(text, Loader=loader),
+            yaml.load(text, Loader=loader))  # noqa: S506 - a safe loader
+
+
+def _yaml_bounds(text: str, loader=yaml.SafeLoader) -> tuple[int | None, str] | None:
     """Walk the YAML event stream (flat, no recursion, nothing built) and return
     ``(line, message)`` if the document nests too deep or its aliases expand too far.
 
@@ -228,7 +247,7 @@ def _yaml_bounds(text: str) -> tuple[int | None, str] | None:
     size_of: dict[str, int] = {}
     stack: list[list] = [[None, 0]]  # [anchor, expanded size] of each open list or mapping
     total = 0
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    for event in yaml.parse(text, Loader=loader):
         line = event.start_mark.line + 1 if event.start_mark is not None else None
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             stack.append([event.anchor, 1])
