@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -41,6 +42,7 @@ from netkit.finance.incentives import (
     incentives,
     shift_activity,
 )
+from netkit.finance.profile import _money_step, bridge_figures
 from netkit.model.opportunity import Shift
 from netkit.partners.scope import find_scope
 
@@ -317,6 +319,36 @@ def test_years_one_to_three_and_payback(tmp_path):
     ranged = run(system, replace(shift, range=(0.1, 0.3)), draws=50)
     assert ranged.range_words().endswith(", unit costs and shift.range)")
     assert not any("no range is given" in line for line in ranged.summary_lines())
+
+
+def _pounds_as_read(text: str) -> Decimal:
+    """'£2.16m', '-£2,800' as a reader takes them."""
+    sign, text = (-1, text[1:]) if text.startswith("-") else (1, text)
+    text = text.removeprefix("£").replace(",", "")
+    return sign * (Decimal(text[:-1]) * 1_000_000 if text.endswith("m") else Decimal(text))
+
+
+@given(released=st.floats(0, 5e8), new_cash=st.floats(0, 5e8))
+def test_the_cash_bridge_adds_up_as_read(released, new_cash):
+    """Review finding: '£470,000 − £35,000 = £440,000'. The bridge's figures are shown to one
+    step, none coarser than its own two significant figures: released and the net within half
+    a step of their exact figures, new cash costs (their difference as shown) within one."""
+    net = released - new_cash
+    shown = [_pounds_as_read(t) for t in bridge_figures(released, new_cash, net)]
+    assert shown[0] - shown[1] == shown[2]
+    pence = new_cash if new_cash < 0.5 else 0.0  # no new cash costs: released shown as the net
+    for exact, figure, within in zip((released, new_cash, net), shown, (0.5, 1.0, 0.5)):
+        assert abs(float(figure) - exact) <= within * (_money_step(exact) or 1.0) + pence + 1e-6
+
+
+def test_patients_diverted_are_shown_as_an_estimate(tmp_path):
+    """12.3 patients a year (7.6 to 17.3 in the draws) were '12.3 (7.6 to 17.3)': whole from 10,
+    and the bounds never finer than the central figure."""
+    system = vale(tmp_path)
+    shift = replace(system.opportunity("divert").shift, fraction=0.0123, range=(0.006, 0.02))
+    result = run(system, shift, draws=50)
+    assert result.settings["patients_diverted"] == pytest.approx(12.3)
+    assert result.summary_lines()[0].startswith("12 (8 to 17) patients a year diverted; ")
 
 
 # version 1 behaviour kept ---------------------------------------------------------------------

@@ -16,10 +16,12 @@ cost) reaches zero, looked for over ten years.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
-__all__ = ["payback_month", "profile", "year_weights", "summary_lines"]
+__all__ = ["bridge_figures", "payback_month", "profile", "summary_lines", "year_weights"]
 
 YEARS = 3
 HORIZON_MONTHS = 120
@@ -94,18 +96,148 @@ def profile_frame(central: np.ndarray, draws: np.ndarray | None = None) -> pd.Da
                          "net_low": low, "net_high": high})
 
 
+def _money_step(value: float) -> float | None:
+    """The step `netkit.render.formats.fmt_money_rounded` shows ``value`` to (two significant
+    figures, £1m from £10m, £1 below £10); None where it shows £0."""
+    size = abs(float(value))
+    if math.isnan(size) or size < 0.5:
+        return None
+    if size < 10:
+        return 1.0
+    step = 10.0 ** (math.floor(math.log10(size)) - 1)
+    rounded = math.floor(size / step + 0.5) * step  # 9,960 is £10,000: to the thousand
+    if rounded >= 10_000_000:
+        return 1_000_000.0
+    return 10.0 ** (math.floor(math.log10(rounded)) - 1)
+
+
+def _money_at(units: int, step: float) -> str:
+    """``units`` steps of ``step`` pounds as money: in £m to the step from £1m where the step is
+    at least £10,000 (``£2.16m``), else in whole pounds (``£430,000``, ``£2,164,000``)."""
+    size = abs(units) * step
+    sign = "-" if units < 0 else ""
+    if size >= 1_000_000 and step >= 10_000:
+        decimals = round(6 - math.log10(step))
+        return f"{sign}£{size / 1_000_000:,.{decimals}f}m"
+    return f"{sign}£{round(size):,}"
+
+
+def bridge_figures(released: float, new_cash: float, net: float) -> tuple[str, str, str]:
+    """The cash bridge's three figures as shown, so that it adds up as read: cash released −
+    new cash costs = system net.
+
+    All three are shown to one step, the finest of the steps `fmt_money_rounded` gives each
+    alone, so that none has fewer than its two significant figures. Cash released and the net
+    are rounded to that step (halves up, as `fmt_money_rounded`), each within half a step of
+    its exact figure; new cash costs are shown as released minus net as shown, within one step
+    of theirs. The net is rounded as itself because the report states it elsewhere (the
+    headline, the years), and new cash costs appear nowhere else: taking the net as the
+    difference of the rounded parts can put it a step from the headline's figure (shire's
+    frailty shift would read £1.52m − £590,000 = £930,000 beside "the system gains £920,000").
+    Where the step is finer than the net's own, the headline is the bridge's net rounded again,
+    which agrees but at a half: a net of £304,760 reads £305,000 beside £300,000. New cash
+    costs that are £0 alone (under 50p) are shown as £0, and cash released as the net (within
+    half a step and those pence), so that no cost appears from a half. From £1m, figures are
+    in £m where the step is at least £10,000, else in whole pounds. Only what is shown is
+    rounded: JSON keeps the exact figures.
+
+    Examples
+    --------
+    Riverside's crisis alternatives, once "£470,000 − £35,000 = £440,000", and its diabetes
+    shift, once "£9,900 − £13,000 = -£2,800":
+
+    >>> bridge_figures(470_033.9, 34_541.3, 435_492.6)
+    ('£470,000', '£35,000', '£435,000')
+    >>> bridge_figures(9_900.0, 12_705.0, -2_805.0)
+    ('£9,900', '£12,700', '-£2,800')
+
+    £m beside £ thousands, to the new cash costs' £10,000 (riverside's frailty shift, once
+    "£2.2m − £430,000 = £1.7m", which is £1.77m as read); in shire's, new cash costs of
+    £593,350 are shown as £600,000 (a step from their nearest £590,000) so that the net is
+    the headline's £920,000:
+
+    >>> bridge_figures(2_164_087.1, 434_160.0, 1_729_927.1)
+    ('£2.16m', '£430,000', '£1.73m')
+    >>> bridge_figures(1_515_711.5, 593_349.9, 922_361.6)
+    ('£1.52m', '£600,000', '£920,000')
+
+    Losses, and a bridge whose figures share a step (shown as `fmt_money_rounded` would):
+
+    >>> bridge_figures(0.0, 12_705.0, -12_705.0)
+    ('£0', '£13,000', '-£13,000')
+    >>> bridge_figures(480_000.0, 1_250_000.0, -770_000.0)
+    ('£480,000', '£1.25m', '-£770,000')
+    >>> bridge_figures(4_333_472.6, 1_025_052.0, 3_308_420.6)
+    ('£4.3m', '£1.0m', '£3.3m')
+    >>> bridge_figures(113_149_000.0, 40_200_000.0, 72_949_000.0)
+    ('£113m', '£40m', '£73m')
+
+    A small net between large parts is shown to its own step (£1,000), the parts with it, in
+    whole pounds:
+
+    >>> bridge_figures(2_164_087.0, 2_152_000.0, 12_087.0)
+    ('£2,164,000', '£2,152,000', '£12,000')
+
+    No new cash costs: released and net alike, even across a half (not £410,000 − £10,000):
+
+    >>> bridge_figures(405_000.0, 0.2, 404_999.8), bridge_figures(4_712.0, 0.0, 4_712.0)
+    (('£400,000', '£0', '£400,000'), ('£4,700', '£0', '£4,700'))
+    """
+    if any(math.isnan(float(v)) for v in (released, new_cash, net)):  # as fmt_money_rounded
+        from netkit.render.formats import fmt_money_rounded
+
+        return tuple(fmt_money_rounded(v) for v in (released, new_cash, net))
+    steps = [s for s in map(_money_step, (released, new_cash, net)) if s is not None]
+    step = min(steps, default=1.0)
+
+    def units(value: float) -> int:  # halves away from zero, as fmt_money_rounded
+        return int(math.copysign(math.floor(abs(float(value)) / step + 0.5), value))
+
+    net_units = units(net)
+    released_units = units(released) if _money_step(new_cash) is not None else net_units
+    return (_money_at(released_units, step), _money_at(released_units - net_units, step),
+            _money_at(net_units, step))
+
+
+def _diverted(settings: dict) -> str:
+    """Patients diverted a year at the precision an estimate bears (`fmt_estimate`: whole from
+    10 up, one decimal below), with its range where the draws give one; a bound is never finer
+    than the central figure (``12 (7 to 18)``, not ``12 (6.5 to 18)``).
+
+    Examples
+    --------
+    >>> _diverted({"patients_diverted": 12.34, "patients_diverted_low": 6.5,
+    ...            "patients_diverted_high": 18.2})
+    '12 (7 to 18)'
+    >>> _diverted({"patients_diverted": 4.56, "patients_diverted_low": 2.04,
+    ...            "patients_diverted_high": 7.3})
+    '4.6 (2 to 7.3)'
+
+    Halves up and whole from 10 (``fmt_number`` gave 40.9 and 112), and no range where the
+    bounds show alike:
+
+    >>> [_diverted({"patients_diverted": v, "patients_diverted_low": v,
+    ...             "patients_diverted_high": v}) for v in (40.9, 112.5, 1591.2)]
+    ['41', '113', '1,591']
+    """
+    from netkit.render.formats import fmt_estimate
+
+    central = settings.get("patients_diverted", 0.0)
+    shown = fmt_estimate(central)
+    whole = math.floor(abs(central) * 10 + 0.5) >= 100
+    low, high = (fmt_estimate(settings.get(k, 0.0), whole)
+                 for k in ("patients_diverted_low", "patients_diverted_high"))
+    return shown + (f" ({low} to {high})" if low != high else "")  # no "2,570 (2,570 to 2,570)"
+
+
 def summary_lines(inc) -> list[str]:
-    """`netkit.finance.incentives.Incentives.summary_lines`: patients diverted with the cash
-    and capacity released; the cash bridge; what the range covers; the years and the payback
-    (assessed only where an implementation cost is entered)."""
+    """`netkit.finance.incentives.Incentives.summary_lines`: patients diverted (`_diverted`)
+    with the cash and capacity released; the cash bridge, adding up as read (`bridge_figures`);
+    what the range covers; the years and the payback (assessed only where an implementation
+    cost is entered)."""
     from netkit.render.formats import fmt_money_rounded, fmt_number
 
     orgs, s = inc.organisations, inc.settings
-    diverted = fmt_number(s.get("patients_diverted", 0.0))
-    low, high = (fmt_number(s.get(k, 0.0)) for k in ("patients_diverted_low",
-                                                      "patients_diverted_high"))
-    if low != high:  # as shown: no "2,570 (2,570 to 2,570)"
-        diverted += f" ({low} to {high})"
     bed_days = -orgs["bed_days_change"].clip(upper=0).sum() if "bed_days_change" in orgs \
         else 0.0
     if not s.get("implementation_cost"):
@@ -116,14 +248,16 @@ def summary_lines(inc) -> list[str]:
     released = float(orgs["cash_releasing"].sum())
     new_cash = (float(inc.services["cash_cost"].sum()) if "cash_cost" in inc.services
                 else released - inc.system_net)
-    return [f"{diverted} patients a year diverted; cash released "
-            f"{fmt_money_rounded(released)}, capacity released "
-            f"{fmt_money_rounded(orgs['capacity_releasing'].sum())} a year"
-            + (f", {fmt_number(bed_days)} bed days" if bed_days else ""),
-            f"cash bridge: cash released {fmt_money_rounded(released)} − new cash costs "
-            f"{fmt_money_rounded(new_cash)} = system net {fmt_money_rounded(inc.system_net)}"
-            " a year"] + ([] if inc.shift_ranged or not inc.range_words() else [
-            "the range varies unit costs only: no range is given for the shift itself "
-            "(shift.range)"]) + [
-            "years 1-3: " + ", ".join(fmt_money_rounded(v) for v in inc.profile["net"])
-            + f"; {payback}"]
+    released_shown, new_cash_shown, net_shown = bridge_figures(released, new_cash,
+                                                               inc.system_net)
+    lines = [f"{_diverted(s)} patients a year diverted; cash released "
+             f"{fmt_money_rounded(released)}, capacity released "
+             f"{fmt_money_rounded(orgs['capacity_releasing'].sum())} a year"
+             + (f", {fmt_number(bed_days)} bed days" if bed_days else ""),
+             (f"cash bridge: cash released {released_shown} − new cash costs "
+              f"{new_cash_shown} = system net {net_shown} a year")]
+    if not inc.shift_ranged and inc.range_words():
+        lines.append("the range varies unit costs only: no range is given for the shift itself "
+                     "(shift.range)")
+    return lines + ["years 1-3: " + ", ".join(fmt_money_rounded(v) for v in inc.profile["net"])
+                    + f"; {payback}"]
