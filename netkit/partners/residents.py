@@ -72,18 +72,21 @@ def resident_shares(system: System, flows: pd.DataFrame) -> pd.DataFrame:
     >>> shares.groupby("place")["share"].sum().to_dict()
     {'North': 17.0, 'South': 1.0}
     """
-    service_place = _service_places(system)
-    own = flows["place"].where(flows["place"].notna(), flows["source"].map(service_place))
-    own = own.where(own.notna(), flows["target"].map(service_place))
+    # each distinct service's place looked up once, for the flows' ends as integer codes
+    # (mapping both ends of every flow by name took a sixth of this nationally)
+    source = flows["source"].to_numpy(dtype=object)
+    ends, labels = pd.factorize(np.concatenate([flows["target"].to_numpy(dtype=object), source]))
+    end_place = np.append(_service_places(system).reindex(labels).to_numpy(dtype=object),
+                          np.nan)[ends]  # code -1 (a missing end) has no place
+    own = flows["place"].where(flows["place"].notna(), end_place[len(flows):])
+    own = own.where(own.notna(), end_place[:len(flows)])
     has = own.notna().to_numpy()
     fixed = pd.DataFrame({"row": flows.index[has], "place": own[has].to_numpy(), "share": 1.0})
-    source = flows["source"].to_numpy(dtype=object)
     loose = np.flatnonzero(~has & (source != HOME))
     if not len(loose) or fixed.empty:
         return fixed
     places = np.sort(pd.unique(fixed["place"].to_numpy(dtype=object)))
     path_code, _ = pd.factorize(flows["pathway"].to_numpy(dtype=object))
-    ends, _ = pd.factorize(np.concatenate([flows["target"].to_numpy(dtype=object), source]))
     n_end = int(ends.max()) + 1
     arrive_at = path_code.astype(np.int64) * n_end + ends[:len(flows)]  # (pathway, target)
     leave_from = (path_code.astype(np.int64) * n_end + ends[len(flows):])[loose]
