@@ -174,8 +174,10 @@ def _alternatives(system) -> pd.DataFrame:
                              ascending=[True, True, True, False, True], kind="stable")
 
 
-def draft_opportunities(system, candidates: pd.DataFrame) -> list[dict]:
-    """A draft opportunity (a mapping as in ``opportunities.yaml``) for each candidate."""
+def draft_opportunities(system, candidates: pd.DataFrame, rules=None) -> list[dict]:
+    """A draft opportunity (a mapping as in ``opportunities.yaml``) for each candidate. Its
+    description gives the observed and expected counts as the reports show them under active
+    disclosure ``rules`` (`netkit.model.disclosure.DisclosureRules`), else whole."""
     from netkit.model.opportunity import Shift
 
     with_range = "range" in {f.name for f in fields(Shift)}
@@ -189,16 +191,18 @@ def draft_opportunities(system, candidates: pd.DataFrame) -> list[dict]:
     pathway_names = system.pathways.set_index("id")["name"]
     places = place_table(system)
     place_names = places["name"].dropna().to_dict() if "name" in places else {}
+    count = rules.count if rules is not None and rules.active else (lambda v: f"{v:,.0f}")
     drafts = []
     for row in candidates.itertuples(index=False):  # one per candidate: a short list
         where = place_names.get(row.place) or str(row.place)
         drafts.append(_draft(row, options.get((row.pathway, str(row.place)), []),
-                             pathway_names.get(row.pathway, row.pathway), where, with_range))
+                             pathway_names.get(row.pathway, row.pathway), where, with_range,
+                             count))
     return drafts
 
 
 def _draft(row, alternatives: list, pathway_name: str, place_name: str,
-           with_range: bool) -> dict:
+           with_range: bool, count) -> dict:
     measure = MEASURES[row.measure]
     share = np.cumsum(row.service_shares)
     keep = max(1, min(5, int(np.searchsorted(share, 0.8) + 1)))
@@ -207,8 +211,8 @@ def _draft(row, alternatives: list, pathway_name: str, place_name: str,
     slug = re.sub(r"[^a-z0-9]+", "-", row.id.lower()).strip("-")
     draft = {"id": f"draft-{slug}",
              "title": f"Fewer {measure.label} in {place_name} ({pathway_name})",
-             "description": (f"Draft from netkit diagnose: {row.observed:,.0f} {measure.unit} a "
-                             f"year against {row.expected:,.0f} expected at the benchmark "
+             "description": (f"Draft from netkit diagnose: {count(row.observed)} {measure.unit} "
+                             f"a year against {count(row.expected)} expected at the benchmark "
                              f"(ratio {row.ratio:.2f}, {row.verdict}); TPMA: {measure.tpma}; "
                              f"mechanism: {measure.mechanism}. Edit before use."),
              "benefits": list(BENEFITS_OF[measure.mechanism]),

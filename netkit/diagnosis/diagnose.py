@@ -213,7 +213,9 @@ def diagnose(system, reference=None, benchmark: str = "system", *, level: float 
     seed : int
         Seed for the community detection of the natural collaboratives.
     disclosure : str or DisclosureRules, optional
-        Disclosure control for every count shown in the reports (JSON stays exact).
+        Disclosure control (`netkit.model.disclosure`) for every patient count the result
+        writes: its reports, CSV, JSON and drafts (the tables, such as ``candidates``, keep the
+        true figures).
     verdict : callable, optional
         ``verdict(system, opportunity) -> mapping``: the proportionality verdict of the partner
         method for a draft opportunity (`netkit.partners`); called for each candidate when
@@ -238,7 +240,9 @@ def diagnose(system, reference=None, benchmark: str = "system", *, level: float 
     ['benchmark', 'candidates', 'collaboratives']
     """
     from netkit.diagnosis.result import build_diagnosis
+    from netkit.model.disclosure import disclosure_rules
 
+    disclosure = disclosure_rules(disclosure)  # a bad rule pack fails before any counting
     if level not in LEVELS:
         raise OptionError(f"level must be one of {', '.join(f'{x:g}' for x in LEVELS)} "
                           f"(got {level!r})")

@@ -1,8 +1,10 @@
 """The diagnosis as a `Document`: the ranked candidates with their size and who carries them,
 the funnel plots (HTML), deprivation gaps, natural collaboratives, the drafts and the notes.
-Every count shown follows the disclosure rules; money is rounded for people (two significant
-figures), counts to what an estimate bears (whole from 10 up), and a gap is the difference of the
-rates as shown. JSON and CSV keep the exact figures."""
+Every count shown follows the disclosure rules, and a share of counts is worked out from the
+disclosed figures; money is rounded for people (two significant figures), counts to what an
+estimate bears (whole from 10 up), and a gap is the difference of the rates as shown. JSON and
+CSV are not rounded for reading: they keep the exact figures, or under active disclosure rules
+the released counts (`released_count`)."""
 
 from __future__ import annotations
 
@@ -28,7 +30,8 @@ from netkit.render.document import (
 from netkit.diagnosis.funnel import WITHIN
 from netkit.render.formats import fmt_estimate, fmt_money_rounded, fmt_share
 
-__all__ = ["diagnosis_document", "within_note", "shown_count", "PLOTS_SHOWN"]
+__all__ = ["diagnosis_document", "within_note", "shown_count", "released_count",
+           "shown_share", "PLOTS_SHOWN"]
 
 #: The largest number of funnel plots an HTML report carries (the funnels of the top candidates).
 PLOTS_SHOWN = 12
@@ -61,7 +64,7 @@ def diagnosis_document(d, top: int = 20, plots: bool = True) -> Document:
         blocks += _plot_blocks(d)
     blocks += _pcn_blocks(d, rules)
     blocks += _gap_blocks(d)
-    blocks += _collaborative_blocks(d)
+    blocks += _collaborative_blocks(d, rules)
     blocks += _draft_blocks(d, top)
     blocks += [Heading("Notes", 2)] + [Note(n) for n in d.notes]
     from netkit._version import __version__
@@ -100,7 +103,7 @@ def _candidate_blocks(d, rules, top: int) -> list:
         "value, marginal": [_range(rules, *v, money=True) for v in zip(
             shown["value_low"], shown["value"], shown["value_high"])],
         "value, average": [fmt_money_rounded(v) for v in shown["value_average"]],
-        "carried by": [_carriers(orgs) for orgs in shown["organisations"]],
+        "carried by": [_carriers(orgs, rules) for orgs in shown["organisations"]],
         "mechanism": shown["mechanism"],
         "to community": ["yes" if v else "no" for v in shown["hospital_to_community"]],
     })
@@ -186,8 +189,10 @@ def few_places_words(d) -> list[str]:
     return out
 
 
-def _carriers(orgs: list, most: int = 3) -> str:
-    parts = [f"{o['name']} {fmt_share(o['share'])}" for o in orgs[:most]]
+def _carriers(orgs: list, rules, most: int = 3) -> str:
+    total = sum(o["count"] for o in orgs)
+    parts = [f"{o['name']} {shown_share(rules, o['count'], total, o['share'])}".rstrip()
+             for o in orgs[:most]]  # no share where the whole rounds to 0
     if len(orgs) > most:
         parts.append(f"+{len(orgs) - most} more")
     return "; ".join(parts)
@@ -267,7 +272,7 @@ def _shown_gap(most: float, least: float) -> str:
     return f"{gap:+,.1f}"
 
 
-def _collaborative_blocks(d) -> list:
+def _collaborative_blocks(d, rules) -> list:
     blocks = [Heading("Natural collaboratives", 2),
               Paragraph("Communities of organisations that exchange most of their patients: "
                         "groups whose patients move mostly between their own members, found by "
@@ -281,7 +286,9 @@ def _collaborative_blocks(d) -> list:
         "members": [", ".join(m[:8]) + (f" and {len(m) - 8} more" if len(m) > 8 else "")
                     for m in names],
         "organisations": [str(len(m)) for m in names],
-        "transfers staying inside": [fmt_share(s) for s in d.collaboratives["internal_share"]]})
+        "transfers staying inside": [shown_share(rules, *v) for v in zip(
+            d.collaboratives["internal"], d.collaboratives["touching"],
+            d.collaboratives["internal_share"])]})
     return blocks + [Table(table, right=("organisations", "transfers staying inside"),
                            max_width=70)]
 
@@ -305,6 +312,41 @@ def within_note() -> str:
     """What a place inside the control limits is, in words."""
     return (f"Places inside the control limits are {WITHIN}: never a candidate, however far "
             "from the benchmark they look.")
+
+
+def released_count(rules, value):
+    """A count as the data (CSV, JSON, the drafts) carry it: as computed where no disclosure
+    rule is active; else as the reports show it (`DisclosureRules.count`, the function
+    `shown_count` uses) without thousands separators, as the partner CSV and JSON carry theirs:
+    ``"2520"``, ``"*"``. A missing value stays missing.
+
+    Examples
+    --------
+    >>> from netkit.model.disclosure import disclosure_rules
+    >>> nhs, none = disclosure_rules("nhs"), disclosure_rules(None)
+    >>> [released_count(nhs, v) for v in (2004.64, 3.0, 0.0)], released_count(none, 2004.64)
+    (['2005', '*', '0'], 2004.64)
+    """
+    if not rules.active or value is None or (isinstance(value, float) and math.isnan(value)):
+        return value
+    return rules.count(value).replace(",", "")
+
+
+def shown_share(rules, part, whole, share) -> str:
+    """A share of a count (``part`` of ``whole``) as a report shows it: computed from the
+    disclosed figures where the rules are active (`DisclosureRules.share`, as the partner
+    reasons do: ``*`` where the part is suppressed), else ``share`` as computed (`fmt_share`).
+
+    Examples
+    --------
+    >>> from netkit.model.disclosure import disclosure_rules
+    >>> nhs, none = disclosure_rules("nhs"), disclosure_rules(None)
+    >>> shown_share(nhs, 12, 38, 12 / 38), shown_share(nhs, 3, 38, 3 / 38)
+    ('25%', '*')
+    >>> shown_share(none, 12, 38, 12 / 38)
+    '32%'
+    """
+    return rules.share(part, whole) if rules.active else fmt_share(share)
 
 
 def shown_count(rules, value, whole: bool = False) -> str:

@@ -11,7 +11,10 @@ import pandas as pd
 
 from netkit.diagnosis.measures import NOT_MEASURED, measure_counts
 
-__all__ = ["Diagnosis", "build_diagnosis", "deprivation_gaps"]
+__all__ = ["Diagnosis", "build_diagnosis", "deprivation_gaps", "COUNTS"]
+
+#: The candidates' patient counts: what disclosure control releases in the CSV and JSON.
+COUNTS = ("observed", "expected", "excess_low", "excess", "excess_high")
 
 
 def deprivation_gaps(compared: pd.DataFrame, places: pd.DataFrame, per: float) -> pd.DataFrame:
@@ -59,12 +62,14 @@ def build_diagnosis(system, compared: pd.DataFrame, *, benchmark: str, level: fl
     from netkit.diagnosis.collaboratives import natural_collaboratives
     from netkit.diagnosis.populations import pathway_bases, place_table
     from netkit.model.activity import organisation_flows
+    from netkit.model.disclosure import disclosure_rules
 
+    rules = disclosure_rules(disclosure)
     if counts is None:
         counts = measure_counts(system.flows, system.services)
     say("sizing the candidates")
     candidates = size_candidates(system, compared, counts)
-    drafts = draft_opportunities(system, candidates)
+    drafts = draft_opportunities(system, candidates, rules)
     verdicts = _verdicts(system, drafts, verdict)
     say("finding natural collaboratives")
     collaboratives = natural_collaboratives(organisation_flows(system.flows, system.services),
@@ -75,7 +80,7 @@ def build_diagnosis(system, compared: pd.DataFrame, *, benchmark: str, level: fl
         verdicts=tuple(verdicts), collaboratives=collaboratives,
         gaps=deprivation_gaps(compared, places, per),
         notes=tuple(_notes(system, places, compared)), benchmark=benchmark, level=level,
-        per=per, references=references, disclosure_spec=disclosure,
+        per=per, references=references, disclosure_spec=rules,
         source=system.source, pathway_names=dict(zip(system.pathways["id"],
                                                      system.pathways["name"])),
         organisation_names=_pcn_names(system, compared), bases=pathway_bases(system),
@@ -204,55 +209,82 @@ class Diagnosis:
                 f"{len(self.candidates):,} candidates, {len(self.collaboratives)} natural "
                 "collaboratives>")
 
+    def _released(self, value):
+        """A count as the CSV and JSON carry it (`netkit.diagnosis.report.released_count`):
+        exact, or under active disclosure rules as the reports show it."""
+        from netkit.diagnosis.report import released_count
+
+        return released_count(self.disclosure, value)
+
     def to_frame(self) -> pd.DataFrame:
-        """The ranked candidates, one row each (organisations as ``;``-separated ids)."""
+        """The ranked candidates, one row each (organisations as ``;``-separated ids). Observed,
+        expected and the excess are exact, or under active disclosure rules the released counts
+        the reports show (``"2520"``, ``"*"``), as in the partner CSV."""
         frame = self.candidates
         columns = ["id", "pathway", "place", "measure", "mechanism", "hospital_to_community",
                    "observed", "expected", "ratio", "verdict", "excess_low", "excess",
                    "excess_high", "value_low", "value", "value_high", "value_average_low",
                    "value_average", "value_average_high"]
         out = frame.reindex(columns=columns).copy()
+        if self.disclosure.active:
+            for column in COUNTS:
+                out[column] = out[column].astype(object).map(self._released)
         out["organisations"] = [";".join(o["id"] for o in orgs)
                                 for orgs in frame.get("organisations", [])]
         return out
 
     def to_dict(self) -> dict:
         """The JSON report: ``candidates[]`` and ``collaboratives[]`` as the output contract
-        names them, with ``rates[]``, ``gaps[]`` and the settings beside them."""
+        names them, with ``rates[]``, ``gaps[]`` and the settings beside them. Under active
+        disclosure rules the patient counts (observed, expected, excess, each carrier's count,
+        the collaboratives' transfers) are the released counts the reports show, as in the
+        partner JSON, and ``disclosure`` says the rules in words."""
         from netkit.render.formats import to_jsonable
 
-        return to_jsonable({
+        count, rules = self._released, self.disclosure
+        out = {
             "system": self.system_name, "benchmark": self.benchmark, "level": self.level,
             "per": self.per, "references": list(self.references),
             "candidates": [self._candidate(i, row) for i, row in
                            enumerate(self.candidates.to_dict("records"))],
             "collaboratives": [{"members": list(r["members"]), "size": int(r["size"]),
                                 "internal_share": float(r["internal_share"]),
-                                "internal": float(r["internal"]),
-                                "touching": float(r["touching"])}
+                                "internal": count(float(r["internal"])),
+                                "touching": count(float(r["touching"]))}
                                for r in self.collaboratives.to_dict("records")],
             "rates": self._rate_records(), "gaps": self.gaps.to_dict("records"),
             "denominators": dict(self.bases),
-            "notes": list(self.notes)})
+            "notes": list(self.notes)}
+        if rules.active:
+            out["disclosure"] = rules.describe()
+        return to_jsonable(out)
 
     def _candidate(self, i: int, row: dict) -> dict:
-        def triple(name):
-            return {"low": row[f"{name}_low"], "central": row[name], "high": row[f"{name}_high"]}
+        def triple(name, shown=lambda v: v):
+            return {"low": shown(row[f"{name}_low"]), "central": shown(row[name]),
+                    "high": shown(row[f"{name}_high"])}
 
+        count = self._released
         return {"id": row["id"], "rank": i + 1, "pathway": row["pathway"], "place": row["place"],
-                "measure": row["measure"], "observed": row["observed"],
-                "expected": row["expected"], "ratio": row["ratio"], "rate": row["rate"],
-                "target": row["target"], "excess": triple("excess"), "value": triple("value"),
+                "measure": row["measure"], "observed": count(row["observed"]),
+                "expected": count(row["expected"]), "ratio": row["ratio"], "rate": row["rate"],
+                "target": row["target"], "excess": triple("excess", count),
+                "value": triple("value"),
                 "value_average": triple("value_average"), "verdict": self.verdicts[i],
                 "funnel": row["verdict"], "mechanism": row["mechanism"],
                 "hospital_to_community": bool(row["hospital_to_community"]),
-                "organisations": row["organisations"], "draft": self.drafts[i],
+                "organisations": [{**o, "count": count(o["count"])}
+                                  for o in row["organisations"]], "draft": self.drafts[i],
                 "signal": row.get("signal"), "phi": row.get("phi")}
 
     def _rate_records(self) -> list[dict]:
         keep = ["pathway", "place", "by", "measure", "denominator", "observed", "size", "rate",
                 "target", "expected", "ratio", "verdict", "phi"]
-        return self.rates.reindex(columns=keep).to_dict("records")
+        records = self.rates.reindex(columns=keep).to_dict("records")
+        if self.disclosure.active:
+            for record in records:
+                record.update({c: self._released(record[c]) for c in ("observed", "expected")})
+        return records
 
     def _repr_html_(self) -> str:
         from netkit.render.html import render_html
