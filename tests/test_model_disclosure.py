@@ -128,6 +128,32 @@ def test_summary_shows_disclosed_counts_and_shares():
     assert netkit.summarise(TINY).to_dict()["pathways"][0]["patients"] == 1500.0
 
 
+def test_the_summary_csv_and_workbook_carry_what_the_text_shows():
+    from netkit.render.formats import csv_report
+    from netkit.render.workbook import report_sheets
+
+    s = netkit.summarise(TINY, disclosure="threshold=100,round=100")
+    frame = s.to_frame().set_index("id")
+    # as the text: GP1's 1,300 of 3,100 (42%), the care home's 50 hidden; no separators, as in
+    # the partner CSV
+    assert frame.loc["GP1", ["activity", "share"]].tolist() == ["1300", "42%"]
+    assert frame.loc["CARE", ["activity", "share"]].tolist() == ["*", "*"]
+    assert "GP1,Hill Surgery,gp_practice,1300,42%" in csv_report(s.to_frame())
+    assert report_sheets(s)["report"].equals(s.to_frame())  # the .xlsx sheet
+    exact = netkit.summarise(TINY).to_frame().set_index("id")
+    assert exact.at["CARE", "activity"] == 50.0 and exact.at["GP1", "share"] < 1
+
+
+def test_the_partner_workbook_releases_patients_beside_contacts():
+    # tiny's frailty shift under threshold=100,round=100: ACUTE -160 patients → -200; CARE
+    # -9.4, COMM +100 and COUNCIL -28.1 hidden; the ICB has none
+    ps = netkit.find_partners(TINY, "frailty", disclosure="threshold=100,round=100")
+    sheet = ps.to_sheets()["incentives"]
+    assert sheet["patients_change"].tolist() == ["-200", "*", "*", "*", ""]
+    assert sheet["patients_change"].tolist() == sheet["activity_change"].tolist()
+    assert ps.incentives.organisations["patients_change"].tolist()[:2] == [-160.0, -9.375]
+
+
 def test_export_rounds_flows_and_marks_suppressed_edges(tmp_path):
     import networkx as nx
 
@@ -158,3 +184,21 @@ def test_scaling_to_a_year_never_unhides_a_small_count():
     hidden_yearly = yearly.released_flows().set_index(key)["patients"] == "*"
     assert hidden_yearly.equals(hidden)
     assert set(hidden[hidden].index) == set(map(tuple, small[key].values))
+
+
+def test_the_mined_json_summary_is_released_as_the_text_is():
+    # tiny_events: 270 events of 120 patients, 150 steps and 28 repeats at one service; under
+    # nhs 28 shows as 30, as the text report says it
+    events = netkit.read_events(netkit.sample_path("tiny_events") / "events.csv",
+                                text_columns=["patient"])
+    codes = pd.read_csv(netkit.sample_path("tiny_events") / "codes.csv", dtype=str)
+    common = dict(case="patient", time="when", service="code", mapping=codes, dayfirst=True,
+                  pathway="frailty")
+    released = netkit.mine_pathways(events, disclosure="nhs", **common)
+    summary = json.loads(json.dumps(released.to_dict()))["summary"]
+    assert [summary[k] for k in ("events", "cases", "transitions", "repeats")] == \
+        ["270", "120", "150", "30"]
+    assert "150 steps between events; 30 at the same service" in released.to_text()
+    assert released.summary["repeats"] == 28  # the true figures stay inside
+    plain = netkit.mine_pathways(events, **common).to_dict()["summary"]
+    assert plain["repeats"] == 28 and plain["events"] == 270

@@ -28,6 +28,10 @@ from netkit.render.views import ReportViews
 
 __all__ = ['MinedPathways', 'SHORT_LOG_DAYS', 'year_factor', 'per_year_flows', 'counts_basis', 'short_log_warning', 'flow_table']
 
+#: The summary's counts of events, patients and steps, which the report shows under the
+#: disclosure rules (and the JSON releases likewise).
+SUMMARY_COUNTS = ("events", "cases", "transitions", "repeats")
+
 
 @dataclass(frozen=True, repr=False)
 class MinedPathways(ReportViews):
@@ -84,9 +88,16 @@ class MinedPathways(ReportViews):
         return self.released_flows()
 
     def to_dict(self) -> dict:
+        """The JSON: the summary, the released flows and handovers, the warnings. Under active
+        disclosure rules the summary's counts of events, patients and steps are released as
+        the text shows them (``"270"``, ``"*"``), like the flows."""
         from netkit.render.formats import to_jsonable
 
-        return to_jsonable({"pathway": self.pathway, "summary": self.summary,
+        summary, rules = dict(self.summary), self.disclosure
+        if rules.active:
+            summary.update({k: rules.count(summary[k]).replace(",", "") for k in SUMMARY_COUNTS
+                            if summary.get(k) is not None})
+        return to_jsonable({"pathway": self.pathway, "summary": summary,
                             "counts": f"patients and transitions {self._basis()}",
                             "disclosure": self.disclosure.describe(),
                             "flows": self.released_flows().to_dict("records"),

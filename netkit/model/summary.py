@@ -69,8 +69,16 @@ class SystemSummary(ReportViews):
                 "relationships_by_type": self.relationships_by_type}
 
     def to_frame(self) -> pd.DataFrame:
-        """The top organisations by activity (the other tables are attributes)."""
-        return self.top_organisations
+        """The top organisations by activity (the other tables are attributes), for CSV and
+        ``.xlsx``: under active disclosure rules, activity and share as the text and JSON give
+        them (released counts without thousands separators, as in the partner CSV, and shares
+        from the released figures)."""
+        rules, top = self.disclosure, self.top_organisations
+        if not rules.active:
+            return top
+        total = self._total_activity()
+        return top.assign(activity=[rules.count(v).replace(",", "") for v in top["activity"]],
+                          share=[rules.share(v, total) for v in top["activity"]])
 
     def to_dict(self) -> dict:
         tables = self.tables()

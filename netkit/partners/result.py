@@ -203,9 +203,10 @@ class PartnerSet:
         sheets = {"partners": self.to_frame(), "curve": self.curve.copy()}
         if self.incentives is not None:
             incentives = self.incentives.organisations.copy()
-            if self.disclosure.active and "activity_change" in incentives:
-                incentives["activity_change"] = incentives["activity_change"].map(
-                    lambda v: signed_count(v, self.disclosure))
+            for column in ("activity_change", "patients_change"):  # patients beside contacts
+                if self.disclosure.active and column in incentives:
+                    incentives[column] = incentives[column].map(
+                        lambda v: signed_count(v, self.disclosure))
             sheets["incentives"] = incentives
             sheets["gain_share"] = self.incentives.transfers.copy()
         return sheets
