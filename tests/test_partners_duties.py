@@ -67,6 +67,20 @@ def test_care_act_duty_on_riverside_stroke_discharge():
                    for r in row["reasons"])
 
 
+def test_a_duty_reason_releases_its_counts_under_disclosure_rules():
+    """Riverton City Council's 18 contacts and 18 residents entering social care in riverside's
+    crisis alternatives are 20 and 20 under the nhs rules (nearest 5), as the other reasons
+    round theirs; without rules they are as counted."""
+    riverside = netkit.load_system(netkit.sample_path("riverside"))
+    said = ("its Care Act duties (adult social care) are touched: it provides {n} contacts a "
+            "year at Hospital discharge social work (Riverton); {n} of its residents a year "
+            "enter adult social care in scope (each counted once, as they enter it, not again "
+            "at each service they move on to)")
+    for disclosure, n in ((None, 18), ("nhs", 20)):
+        ps = netkit.find_partners(riverside, "crisis-alternatives", disclosure=disclosure)
+        assert said.format(n=n) in ps.partners.set_index("id").loc["LA-NORTH", "reasons"]
+
+
 def test_include_seats_an_organisation_with_no_flows():
     riverside = netkit.load_system(netkit.sample_path("riverside"))
     opp = Opportunity("asthma", pathways=("child-asthma",), include=("HOUSING", "LA-NORTH"))

@@ -26,7 +26,7 @@ from netkit.partners.reasons import join_words
 from netkit.partners.residents import SOCIAL_CARE, resident_shares
 from netkit.render.formats import fmt_number
 
-__all__ = ["duty_councils", "AMHP_PATTERN"]
+__all__ = ["duty_councils", "duty_parts", "duty_reason", "AMHP_PATTERN"]
 
 #: What marks a service as an Approved Mental Health Professional service.
 AMHP_PATTERN = re.compile(r"\bAMHP|approved mental health professional|mental health act",
@@ -60,7 +60,8 @@ def _residents_reaching(system: System, flows: pd.DataFrame, services: set) -> d
 
 
 def duty_councils(system: System, flows: pd.DataFrame, services: pd.DataFrame) -> dict[str, str]:
-    """Council id → the reason naming the statutory duty the scope touches.
+    """Council id → the reason naming the statutory duty the scope touches (`duty_reason` of
+    `duty_parts`).
 
     Parameters
     ----------
@@ -83,10 +84,53 @@ def duty_councils(system: System, flows: pd.DataFrame, services: pd.DataFrame) -
     Bright & Able Care's Home care; 80 of its residents a year enter adult social care in scope
     (each counted once, as they enter it, not again at each service they move on to)
     """
+    return {council: duty_reason(parts)
+            for council, parts in duty_parts(system, flows, services).items()}
+
+
+def duty_reason(parts: dict, count=fmt_number) -> str:
+    """A council's duty reason in words from its `duty_parts`, each patient count written by
+    ``count`` (a disclosure rule pack's ``count`` where one is active).
+
+    Examples
+    --------
+    >>> parts = {"contacts": 1234.0, "own": "Reablement", "commissions": None,
+    ...          "residents": 7.0, "mental_health": None}
+    >>> duty_reason(parts)  # doctest: +NORMALIZE_WHITESPACE
+    'its Care Act duties (adult social care) are touched: it provides 1,234 contacts a year at
+    Reablement; 7 of its residents a year enter adult social care in scope (each counted once,
+    as they enter it, not again at each service they move on to)'
+    >>> duty_reason(parts, count=lambda n: "*" if n < 10 else f"{round(n, -1):,.0f}")[53:]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    'it provides 1,230 contacts a year at Reablement; * of its residents a year enter adult
+    social care in scope (each counted once, as they enter it, not again at each service they
+    move on to)'
+    """
+    said = []
+    if parts["own"] is not None:
+        said.append(f"it provides {count(parts['contacts'])} contacts a year at {parts['own']}")
+    if parts["commissions"] is not None:
+        said.append(f"it commissions {parts['commissions']}")
+    if parts["residents"] is not None:
+        said.append(f"{count(parts['residents'])} of its residents a year enter adult social "
+                    "care in scope (each counted once, as they enter it, not again at each "
+                    "service they move on to)")
+    care = ("its Care Act duties (adult social care) are touched: " + "; ".join(said)
+            if said else None)
+    mental_health = parts["mental_health"]
+    return "; ".join(line for line in (care, mental_health) if line is not None)
+
+
+def duty_parts(system: System, flows: pd.DataFrame, services: pd.DataFrame) -> dict[str, dict]:
+    """Council id → what its duty reason says (`duty_reason` writes it): ``contacts`` a year
+    at its own in-scope social care and ``own`` (those services, in words; None where it
+    provides none), ``commissions`` (the social care it buys, in words, or None),
+    ``residents`` (its residents entering social care in scope a year, or None) and
+    ``mental_health`` (the Mental Health Act line, or None). Arguments as `duty_councils`."""
     orgs = system.organisations
     names = system.organisation_names()
     councils = set(orgs.loc[orgs["type"] == "local_authority", "id"])
-    reasons: dict = {}
+    out: dict = {}
     social = services[services["category"].isin(SOCIAL_CARE)]
     rels = system.relationships
     commissions = rels[(rels["type"] == "commissions") & rels["source"].isin(councils)
@@ -105,27 +149,23 @@ def duty_councils(system: System, flows: pd.DataFrame, services: pd.DataFrame) -
     for council in sorted(concerned):
         own = rows_of.get(council, [])
         bought = sorted(i for p in buys.get(council, ()) for i in rows_of.get(p, []))
-        parts = []
-        if own:  # summed as pandas sums a column: missing values as 0, numpy's order
-            parts.append(f"it provides {fmt_number(np.nansum(activity[own]))} contacts a year "
-                         f"at {_listed([labels[i] for i in own])}")
-        if bought:
-            parts.append(f"it commissions {_listed([theirs[i] for i in bought])}")
-        if residents.get(council, 0) > 0:
-            parts.append(f"{fmt_number(residents[council])} of its residents a year enter "
-                         "adult social care in scope (each counted once, as they enter it, "
-                         "not again at each service they move on to)")
-        if parts:
-            reasons[council] = ("its Care Act duties (adult social care) are touched: "
-                                + "; ".join(parts))
+        parts = {  # summed as pandas sums a column: missing values as 0, numpy's order
+            "contacts": float(np.nansum(activity[own])) if own else None,
+            "own": _listed([labels[i] for i in own]) if own else None,
+            "commissions": _listed([theirs[i] for i in bought]) if bought else None,
+            "residents": residents[council] if residents.get(council, 0) > 0 else None,
+            "mental_health": None}
+        if own or bought or parts["residents"] is not None:
+            out[council] = parts
     amhp = services[isin(services["id"], kept(system, ("partners", "AMHP services"), _amhp))]
     if len(amhp):
         reached = _residents_reaching(system, flows, set(amhp["id"]))
         for council in sorted(councils & (set(amhp["provider"]) | set(reached))):
-            line = ("its Mental Health Act duties (Approved Mental Health Professionals) are "
-                    f"touched: {_names(amhp)} is in scope")
-            reasons[council] = (reasons[council] + "; " + line) if council in reasons else line
-    return reasons
+            out.setdefault(council, {"contacts": None, "own": None, "commissions": None,
+                                     "residents": None})["mental_health"] = (
+                "its Mental Health Act duties (Approved Mental Health Professionals) are "
+                f"touched: {_names(amhp)} is in scope")
+    return out
 
 
 def _amhp(system: System) -> set:
@@ -164,16 +204,19 @@ def duty_candidates(scope) -> set:
     return {scope.candidate_of.get(c, c) for c in scope.duties}
 
 
-def scope_reasons(scope, names, system_orgs=None) -> dict[str, list[str]]:
+def scope_reasons(scope, names, system_orgs=None, disclosure=None) -> dict[str, list[str]]:
     """Candidate → reason lines the scope gives it: what its seat is
-    (`netkit.partners.seats.seat_lines`), the statutory duty it touches, and, for an
-    organisation the opportunity includes with no flows in scope, that the analyst included
-    it."""
+    (`netkit.partners.seats.seat_lines`), the statutory duty it touches (its patient counts
+    as active ``disclosure`` rules release them), and, for an organisation the opportunity
+    includes with no flows in scope, that the analyst included it."""
     from netkit.partners.seats import seat_lines
 
     out: dict = {c: list(lines) for c, lines in seat_lines(scope, names, system_orgs).items()}
+    released = disclosure is not None and disclosure.active
     for council, reason in scope.duties.items():
-        out.setdefault(scope.candidate_of.get(council, council), []).append(reason)
+        parts = scope.duty_parts.get(council) if released else None
+        out.setdefault(scope.candidate_of.get(council, council), []).append(
+            reason if parts is None else duty_reason(parts, count=disclosure.count))
     for org in scope.included:
         line = "included by the analyst (no patient flows in scope)"
         candidate = scope.candidate_of.get(org, org)

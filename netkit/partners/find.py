@@ -573,7 +573,8 @@ def _add_reasons(table: pd.DataFrame, system: System, scope: Scope, crit: Criter
     head = table.iloc[:explained]
     sources = partner_sources(system, scope, crit.pairs, scope.opportunity.shift)
     breakdown = _contact_kinds(scope)
-    extra = scope_reasons(scope, names, system.organisations)  # seats, duties, included
+    extra = scope_reasons(scope, names, system.organisations,  # seats, duties, included
+                          disclosure)
     seat_ids = set(scope_seats(scope)["id"])
     seat_cost = scope.opportunity.coordination_cost.get("partner")  # as the stop line weighs
     reasons = [

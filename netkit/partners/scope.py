@@ -91,6 +91,9 @@ class Scope:
     flow_rows : ndarray or None
         For each row of ``flows``, the system's flow it is (its label in ``system.flows``), so
         that a flow's input row is a lookup; None where the scope was put together otherwise.
+    duty_parts : dict
+        Council id → the figures and words of its ``duties`` reason
+        (`netkit.partners.duties.duty_parts`), for writing it again under disclosure rules.
     """
 
     opportunity: Opportunity
@@ -106,6 +109,7 @@ class Scope:
     entering: float | None = None
     pathway_flows: pd.DataFrame | None = None
     flow_rows: np.ndarray | None = None
+    duty_parts: Mapping[str, dict] = field(default_factory=dict)
 
     def __repr__(self) -> str:
         """One line: what this is and its size (the tables are in the attributes)."""
@@ -435,7 +439,7 @@ def find_scope(system: System, opportunity: Opportunity,
     ['ACU-RIV', 'COM-TRUST', 'ICB-RIV', 'primary_care:North', 'primary_care:South']
     """
     from netkit.model.activity import service_activity
-    from netkit.partners.duties import duty_councils
+    from netkit.partners.duties import duty_parts, duty_reason
     from netkit.partners.residents import (commissioning_spend, place_weights,
                                            responsible_commissioners)
     from netkit.partners.seats import assign_seats, seat_source
@@ -469,13 +473,15 @@ def find_scope(system: System, opportunity: Opportunity,
     paid, _ = commissioning_spend(system, flows, services,
                                   pd.Series(1.0, index=services.index), who=who)
     commissioners = set(paid.loc[paid["spend"] > 0, "commissioner"].tolist())
-    duties = duty_councils(system, flows, services)
+    parts = duty_parts(system, flows, services)
+    duties = {council: duty_reason(said) for council, said in parts.items()}
     if opportunity.places:  # a council or commissioner of another place acts for its own residents
         place_of = orgs.set_index("id")["place"]
         ours = {c for c in commissioners | set(duties)
                 if pd.isna(place_of.get(c)) or place_of.get(c) in opportunity.places}
         commissioners &= ours
         duties = {c: r for c, r in duties.items() if c in ours}
+        parts = {c: said for c, said in parts.items() if c in ours}
     known = set(orgs["id"])
     included = tuple(sorted(o for o in opportunity.include if o in known)
                      if not flows.empty else ())
@@ -510,6 +516,6 @@ def find_scope(system: System, opportunity: Opportunity,
     scope = Scope(opportunity, tuple(pathway_ids), flows,
                   services.sort_values("id", kind="mergesort").reset_index(drop=True),
                   organisations, dict(represent), seat_table, duties, extent, included, entering,
-                  pathway_flows, flow_rows)
+                  pathway_flows, flow_rows, duty_parts=parts)
     scope.kept(system, "responsible", lambda *_: who)  # the criteria split spend by them too
     return scope
