@@ -287,14 +287,21 @@ def partner_sources(system: System, scope: Scope, pairs: pd.DataFrame,
         pd.DataFrame({"candidate": flows.loc[out_of, "source_c"],
                       "row": flows.loc[out_of, "row"]})]), "flows", "activity", out)
 
-    # transfers of care between candidates, on the ties kept
-    cross = flows[flows["source_c"].notna() & flows["target_c"].notna()
-                  & (flows["source_c"] != flows["target_c"])]
-    kept = cross.merge(pairs[["source", "target"]], left_on=["source_c", "target_c"],
-                       right_on=["source", "target"], suffixes=("", "_pair"))
-    _grouped(pd.concat([kept[["source_c", "row"]].rename(columns={"source_c": "candidate"}),
-                        kept[["target_c", "row"]].rename(columns={"target_c": "candidate"})]),
-             "flows", "handoffs", out)
+    # transfers of care between candidates, on the ties kept: each tie one integer (from the
+    # candidates' codes), where filtering and merging the flows on text took 70 ms nationally
+    codes, names = pd.factorize(label_candidate[:-1])
+    end_code = np.append(codes, -1)[ends]  # -1: no candidate
+    source, target = end_code[n:].astype(np.int64), end_code[:n].astype(np.int64)
+    width = len(names) + 1
+    at = pd.Index(names)
+    tie_source, tie_target = at.get_indexer(pairs["source"]), at.get_indexer(pairs["target"])
+    ties = (tie_source * width + tie_target)[(tie_source >= 0) & (tie_target >= 0)]
+    on_tie = ((source >= 0) & (target >= 0) & (source != target)
+              & np.isin(source * width + target, ties))
+    rows = flows["row"].to_numpy()[on_tie]
+    _grouped(pd.DataFrame({"candidate": np.concatenate([flows["source_c"].to_numpy()[on_tie],
+                                                        flows["target_c"].to_numpy()[on_tie]]),
+                           "row": np.concatenate([rows, rows])}), "flows", "handoffs", out)
 
     # commissioning: contracts with in-scope providers, and those providers' services
     rels = system.relationships
