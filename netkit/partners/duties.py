@@ -128,7 +128,7 @@ def duty_parts(system: System, flows: pd.DataFrame, services: pd.DataFrame) -> d
     ``residents`` (its residents entering social care in scope a year, or None) and
     ``mental_health`` (the Mental Health Act line, or None). Arguments as `duty_councils`."""
     orgs = system.organisations
-    names = system.organisation_names()
+    names = system.organisation_lookup("name")  # read only: no copy
     councils = set(orgs.loc[orgs["type"] == "local_authority", "id"])
     out: dict = {}
     social = services[services["category"].isin(SOCIAL_CARE)]

@@ -227,7 +227,7 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
     costs = coordination_burden(selection.core, crit.pairs, related, burden, burden_sources)
     inc = inc.with_ranges() if inc is not None else None
     judged = proportionality(scope, crit, inc, opp, selection.core, costs,
-                             system.organisation_names(), thresholds)
+                             system.organisation_lookup("name"), thresholds)
     options = _options(opp, scope, burden, thresholds, min_patients, stability, seed, groups,
                        hysteresis, share, cap_at_capacity)
     if not explain:
@@ -447,7 +447,7 @@ def _roles_and_routes(system: System, crit: Criteria, groups: str,
 
 
 def _broker_lines(system: System, routes: dict, roles: pd.DataFrame) -> list[str]:
-    names = system.organisation_names()
+    names = system.organisation_lookup("name")  # read only: no copy
     lines = [f"{names.get(b, b)} is {line}" for b in sorted(routes)
              for line in route_lines(routes[b])]
     return lines + role_findings(roles[roles["observed"] >= 2], names)

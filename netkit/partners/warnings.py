@@ -256,7 +256,7 @@ def _payers_outside(system, scope, share) -> list[CoverageWarning]:
     orgs = scope.organisations
     in_scope = set(orgs["id"].tolist()) | set(orgs["candidate"].tolist())
     outside = made[~isin(made["payer"], in_scope)]
-    names = system.organisation_names()
+    names = system.organisation_lookup("name")  # read only: no copy
     out = []
     for payer, theirs in sorted(outside.groupby("payer", sort=False), key=lambda g: str(g[0])):
         payees = ", ".join(dict.fromkeys(names.get(p, p) for p in theirs["payee"]))
