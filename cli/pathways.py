@@ -169,7 +169,6 @@ def _write_mined(mined, fmt, system_dir, output):
 
     for warning in mined.warnings:
         click.echo(f"warning: {as_flags(warning)}", err=True)
-    summary = mined.summary
     click.echo(f"note: patients and transitions {as_flags(mined._basis())}", err=True)
     if fmt == "csv":  # flows.csv rows, verbatim (a system file, not a report)
         data = mined.released_flows().to_csv(index=False, lineterminator="\n")
