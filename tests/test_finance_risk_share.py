@@ -21,6 +21,7 @@ from netkit.finance.risk_share import (
     parse_rule,
 )
 from netkit.model.opportunity import Opportunity
+from netkit.render.formats import escape_markdown
 
 
 def table(*rows):
@@ -267,11 +268,12 @@ def test_partner_report_carries_the_proposal_and_the_investment():
     assert data["options"]["risk_share"]["commissioner_share"] == 0.5
     text, markdown = ps.to_text(), ps.to_markdown()
     assert "Risk and gain share (proposed)" in text
-    assert f"  - {ps.risk_share.lines()[0]}" in text
+    names = sample_system("riverside").organisation_names()  # the reports name who pays whom
+    assert f"- {ps.risk_share.lines(names)[0]}" in " ".join(text.split())  # as wrapped
     assert "- subcontract: a lead provider pays its subcontractors what keeps them whole" in text
     if ps.risk_share.investment:
-        line = investment_line(ps.risk_share.investment)
-        assert line[0].upper() + line[1:] + "." in markdown.replace("\n", " ")
+        line = investment_line(ps.risk_share.investment, names)
+        assert escape_markdown(line[0].upper() + line[1:] + ".") in markdown.replace("\n", " ")
     assert "Risk and gain share (proposed)" in markdown
     assert "Risk and gain share (proposed)" in ps.to_html(with_map=False)
 

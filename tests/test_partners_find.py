@@ -196,7 +196,7 @@ def test_text_report_reads_like_a_briefing():
     assert text.startswith("Partners for: Fewer emergency admissions of frail older people "
                            "(frailty)\n")
     assert "Core partners (at the table)" in text
-    assert "  ! COMM loses £14,000 a year while the system gains" in text
+    assert "  ! Vale Community Health (COMM) loses £14,000 a year while the system gains" in text
     # review finding 2: one payment schedule, the proposal's; the version 1 gain-share lines
     # are gone from the reports (JSON gain_share keeps them)
     assert "gain-share:" not in text and "Risk and gain share (proposed)" in text

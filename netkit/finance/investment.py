@@ -14,15 +14,17 @@ from typing import Mapping
 import pandas as pd
 
 from netkit.finance.share_rule import HALF_PENNY, ShareRule, pounds
+from netkit.render.naming import name_and_id
 
 __all__ = ["borne_words", "investment", "investment_line"]
 
 
 
-def investment_line(investment: Mapping) -> str:
+def investment_line(investment: Mapping, names: Mapping | None = None) -> str:
     """The investment in one sentence: how much, who funds it, what it buys; and, where a
     provider is left with a loss (under the collar, say), that it bears it itself, which is not
-    funding the investment.
+    funding the investment. Organisations by id, or with ``names`` (id to name) by name with the
+    id in brackets, as the partner report's lists show them.
 
     Examples
     --------
@@ -35,8 +37,12 @@ def investment_line(investment: Mapping) -> str:
     investment: ACUTE bears its own loss of £3,300 a year (under the £10,000 collar, so no
     payment is made to it). The shift buys 165 patients diverted, 165 contacts a year, for
     quality
+    >>> print(investment_line({"amount": 60.0, "buys": {}, "funded_by": [
+    ...     {"id": "ICB", "amount": 60.0}]}, {"ICB": "Vale ICB"}))
+    the system loses money: an investment of £60 a year (funded by Vale ICB (ICB) £60) buys the shift a year
     """
-    funders = ", ".join(f"{f['id']} {pounds(f['amount'])}" for f in investment["funded_by"])
+    funders = ", ".join(f"{name_and_id(names, f['id'])} {pounds(f['amount'])}"
+                        for f in investment["funded_by"])
     buys = investment["buys"]
     bought = [f"{_count(buys[k])} {k.replace('_', ' ')}" for k in ("patients", "contacts",
                                                                   "bed_days")
@@ -47,7 +53,8 @@ def investment_line(investment: Mapping) -> str:
     benefits = ", ".join(b.replace("_", " ") for b in buys.get("benefits", []))
     for_what = f", for {benefits}" if benefits else ""
     borne = investment.get("borne_by") or []
-    bearing = borne_words(borne)
+    bearing = borne_words(borne, label=(lambda o: name_and_id(names, o)) if names is not None
+                          else None)
     if not borne:
         return (f"the system loses money: an investment of {pounds(investment['amount'])} a "
                 f"year (funded by {funders or 'no one named'}) buys {what} a year{for_what}")
@@ -60,9 +67,10 @@ def investment_line(investment: Mapping) -> str:
             f"{funders}) buys {what} a year{for_what}; besides, {bearing}")
 
 
-def borne_words(borne: list, names: Mapping | None = None) -> str:
+def borne_words(borne: list, names: Mapping | None = None, label=None) -> str:
     """``ACU bears its own loss of £3,300 a year (under the £10,000 collar)``, for each
-    provider left with a loss (``investment.borne_by``), by name where ``names`` gives one.
+    provider left with a loss (``investment.borne_by``), by name where ``names`` gives one, or
+    as ``label`` (a function of the id) writes it.
 
     Examples
     --------
@@ -71,7 +79,8 @@ def borne_words(borne: list, names: Mapping | None = None) -> str:
     'Acute Trust bears its own loss of £3,300 a year (under the £10,000 collar)'
     """
     names = names or {}
-    return "; ".join(f"{names.get(b['id'], b['id'])} bears its own loss of "
+    label = label or (lambda o: names.get(o, o))
+    return "; ".join(f"{label(b['id'])} bears its own loss of "
                      f"{pounds(b['amount'])} a year ({b['reason']})" for b in borne)
 
 

@@ -64,6 +64,7 @@ from netkit.finance.share_rule import (
     parse_rule,
     pounds,
 )
+from netkit.render.naming import Org, said
 
 __all__ = ["ShareRule", "ShareDesign", "design_share", "parse_rule", "marginal_positions",
            "RULE_KEYS", "KEEP_WHOLE"]
@@ -134,6 +135,10 @@ class ShareDesign:
     basis : str
         ``marginal`` or ``net``: the positions the rules used.
     notes : tuple of str
+        Organisations by id (the JSON report's notes).
+    wording : tuple
+        The same notes as parts (`netkit.render.naming`), for the reports to name each
+        organisation by name; where empty, they show ``notes`` as they are.
     """
 
     rule: ShareRule
@@ -142,6 +147,7 @@ class ShareDesign:
     investment: dict | None = None
     basis: str = "net"
     notes: tuple = ()
+    wording: tuple = ()
 
     def __repr__(self) -> str:
         inv = (f", investment {pounds(self.investment['amount'])}"
@@ -170,78 +176,45 @@ class ShareDesign:
                 "positions": self.positions.to_dict("records"), "investment": self.investment,
                 "notes": list(self.notes)}
 
-    def lines(self) -> list[str]:
-        """The proposal in words: each transfer, then the investment."""
-        out = [(f"{q} reduces {p}'s contract by {pounds(a)} a year ({r})"
-                if r.startswith(("block contract reduction", "contract reduction")) else
-                f"{p} pays {q} {pounds(a)} a year ({r})") for p, q, a, r in
-               zip(self.transfers["payer"], self.transfers["payee"], self.transfers["amount"],
-                   self.transfers["rule"])]
+    def lines(self, names: Mapping | None = None) -> list[str]:
+        """The proposal in words: each transfer, then the investment; each organisation by id,
+        or with ``names`` (id to name) by name with its id in brackets.
+
+        Examples
+        --------
+        >>> t = pd.DataFrame({"payer": ["ICB"], "payee": ["COMM"], "amount": [90.0],
+        ...                   "rule": ["keep whole"]})
+        >>> d = ShareDesign(ShareRule(), t.iloc[0:0], t)
+        >>> d.lines(), d.lines({"ICB": "Vale ICB", "COMM": "Vale Community Health"})
+        (['ICB pays COMM £90 a year (keep whole)'], ['Vale ICB (ICB) pays Vale Community Health (COMM) £90 a year (keep whole)'])
+        """
+        out = [said((Org(q), " reduces ", Org(p, possessive=True), f" contract by {pounds(a)} "
+                     f"a year ({r})") if r.startswith(("block contract reduction",
+                                                      "contract reduction")) else
+                    (Org(p), " pays ", Org(q), f" {pounds(a)} a year ({r})"), names)
+               for p, q, a, r in zip(self.transfers["payer"], self.transfers["payee"],
+                                     self.transfers["amount"], self.transfers["rule"])]
         if self.investment:
-            out.append(investment_line(self.investment))
+            out.append(investment_line(self.investment, names))
         return out
 
-    def blocks(self, top: int | None = None) -> list:
-        """The proposal as report blocks (`netkit.render.document`): its rules first, then who
-        pays whom and any investment (the partner report's section). With ``top``, at most
-        ``top`` payments, notes and positions (the largest settlements first), saying how
-        many more (England has thousands of each)."""
-        from netkit.render.document import (HTML, MARKDOWN, PAGES, TEXT, Bullets, Heading,
-                                             Paragraph, Table)
+    def blocks(self, top: int | None = None, names: Mapping | None = None,
+               width: int = 100) -> list:
+        """The proposal as report blocks (`netkit.finance.share_report.share_blocks`): its
+        rules, who pays whom, any investment, the notes and the positions, the ``top`` largest
+        of each where given, each organisation by name where ``names`` (id to name) gives one;
+        text wraps at ``width``."""
+        from netkit.finance.share_report import share_blocks
 
-        transfers = self.lines()[:len(self.transfers)] or ["no transfers are needed"]
-        transfers = _first(transfers, top, "payments")
-        out = [Heading("Risk and gain share (proposed)", 2),
-               Paragraph("Rules (settings: risk_share in opportunities.yaml):", indent=2,
-                         only=TEXT),
-               Paragraph("Rules (settings: `risk_share` in opportunities.yaml):",
-                         only=MARKDOWN),
-               Paragraph("Rules (settings: risk_share in opportunities.yaml):", only=HTML),
-               Bullets(self.rule.describe(self.basis)),
-               Paragraph("Proposal:", indent=2, only=TEXT), Paragraph("Proposal:", only=PAGES),
-               Bullets(transfers)]
-        if self.investment:
-            line = investment_line(self.investment)
-            out.append(Paragraph(line[0].upper() + line[1:] + ".", indent=2))
-        if self.notes:
-            out += [Paragraph("Notes:", indent=2, only=TEXT), Paragraph("Notes:", only=PAGES),
-                    Bullets(tuple(_first([n[0].upper() + n[1:] + "." for n in self.notes],
-                                         top, "notes")))]
-        if len(self.positions):
-            table = self.position_table(top)
-            hidden = len(self.positions) - (len(table) - 1)
-            out += [Paragraph("Positions before and after settlement (£ a year, in cash)"
-                              + (f", the {len(table) - 1:,} largest settlements first; "
-                                 f"{hidden:,} more organisations in the JSON report:" if hidden
-                                 else ":"), indent=2),
-                    Table(table, max_width=36, right=("before", "settlement", "after"))]
-        return out
+        return share_blocks(self, top, names, width)
 
-    def position_table(self, top: int | None = None) -> pd.DataFrame:
-        """``organisation, before, settlement, after`` for people (rounded), with a total row:
-        the system's net, which the settlement does not change. With ``top``, at most ``top``
-        organisations, the largest settlements first (ties by the largest position, then id);
-        the total is still everyone's."""
-        from netkit.render.formats import fmt_money_rounded
+    def position_table(self, top: int | None = None, names: Mapping | None = None,
+                       width: int | None = None) -> pd.DataFrame:
+        """``organisation, before, settlement, after`` for people, with a total row
+        (`netkit.finance.share_report.position_table`)."""
+        from netkit.finance.share_report import position_table
 
-        p = self.positions
-        moved = p["received"] - p["paid"]
-        rows = np.arange(len(p))
-        if top and len(p) > top:
-            order = pd.DataFrame({"moved": -moved.abs().to_numpy(),
-                                  "position": -p["position"].abs().to_numpy(),
-                                  "id": p["id"].to_numpy(dtype=object)}).sort_values(
-                ["moved", "position", "id"], kind="mergesort").index.to_numpy()
-            rows = order[:top]
-        frame = pd.DataFrame({
-            "organisation": p["id"].to_numpy(dtype=object)[rows].tolist() + [
-                "all organisations" if len(rows) == len(p) else f"all {len(p):,} organisations"],
-            "before": p["position"].to_numpy()[rows].tolist() + [p["position"].sum()],
-            "settlement": moved.to_numpy()[rows].tolist() + [moved.sum()],
-            "after": p["final"].to_numpy()[rows].tolist() + [p["final"].sum()]})
-        for column in ("before", "settlement", "after"):
-            frame[column] = frame[column].map(lambda v: fmt_money_rounded(v + 0.0))
-        return frame
+        return position_table(self, top, names, width)
 
     def _repr_html_(self) -> str:
         import html
@@ -439,15 +412,16 @@ def design_share(incentives, system=None, opportunity=None, *, rule=None,
                               "received": received.to_numpy(), "paid": paid.to_numpy(),
                               "final": start + received.to_numpy() - paid.to_numpy()})
     lost = positions[out & (start < -HALF_PENNY)]
-    notes += [f"{o} is decommissioned: its loss of {pounds(-v)} a year is not compensated"
-              for o, v in zip(lost["id"], lost["position"])]
+    notes += [(Org(o), f" is decommissioned: its loss of {pounds(-v)} a year is not "
+               "compensated") for o, v in zip(lost["id"], lost["position"])]
     investment = _investment(positions, incentives, opportunity,
                              float(getattr(incentives, "system_net", start.sum())), rule)
-    return ShareDesign(rule, positions, transfers, investment, basis, tuple(notes))
+    return ShareDesign(rule, positions, transfers, investment, basis,
+                       tuple(said(n) for n in notes), tuple(notes))
 
 
 def _subcontract_step(ledger: _Ledger, system, decommissioned: set, commissioner: list,
-                      delivers: list, full_cost: list) -> list[str]:
+                      delivers: list, full_cost: list) -> list[tuple]:
     """Each losing subcontractor is made whole by its lead(s); a subcontractor's delivery
     counts for its lead in the gain share."""
     links = _subcontracts(system)
@@ -474,7 +448,7 @@ def _subcontract_step(ledger: _Ledger, system, decommissioned: set, commissioner
 
 
 def _keep_whole_step(ledger: _Ledger, rule: ShareRule, commissioner: np.ndarray,
-                     out: np.ndarray, table: pd.DataFrame, pays: np.ndarray) -> list[str]:
+                     out: np.ndarray, table: pd.DataFrame, pays: np.ndarray) -> list[tuple]:
     """Providers kept whole (a loss under the collar is borne; up to the cap) from the gains of
     those who may pay, then the investment funders."""
     if rule.keep_whole == "none":
@@ -498,8 +472,8 @@ def _keep_whole_step(ledger: _Ledger, rule: ShareRule, commissioner: np.ndarray,
         return notes
     funders, weights = _funders(ledger, rule, commissioner, table)
     if not len(funders):
-        return notes + [f"no commissioner or named funder to fund {pounds(short)} a year: the "
-                        "providers bear it"]
+        return notes + [(f"no commissioner or named funder to fund {pounds(short)} a year: "
+                         "the providers bear it",)]
     ledger.book_matrix(need / total * short, weights, funders, "investment")
     return notes
 
@@ -518,7 +492,7 @@ def _funders(ledger: _Ledger, rule: ShareRule, commissioner: np.ndarray,
 
 def _gain_share_step(ledger: _Ledger, rule: ShareRule, commissioner: np.ndarray,
                      out: np.ndarray, delivers: np.ndarray, pays: np.ndarray,
-                     full_cost: np.ndarray) -> list[str]:
+                     full_cost: np.ndarray) -> list[tuple]:
     """What those who may pay still hold: ``commissioner_share`` to the commissioners, the rest
     to the delivering providers by their new contacts at the receiving services (each up to the
     caps; a share under the collar is not paid). Returns the windfall notes."""
@@ -539,10 +513,11 @@ def _gain_share_step(ledger: _Ledger, rule: ShareRule, commissioner: np.ndarray,
         if rule.share_cap is not None:
             limit = np.where(np.isnan(full_cost), np.inf, rule.share_cap * full_cost)
             capped = to > limit + HALF_PENNY
-            notes += [f"windfall: {ledger.ids[i]}'s gain share would be {pounds(wanted[i])} a "
-                      f"year for {delivers[i]:,.0f} new contacts; capped at {pounds(limit[i])}"
-                      f" ({rule.share_cap:g} × their full cost at unit cost; risk_share."
-                      "share_cap), the rest stays with the payers" for i in np.nonzero(capped)[0]]
+            notes += [("windfall: ", Org(ledger.ids[i], possessive=True), " gain share would "
+                       f"be {pounds(wanted[i])} a year for {delivers[i]:,.0f} new contacts; "
+                       f"capped at {pounds(limit[i])} ({rule.share_cap:g} × their full cost at "
+                       "unit cost; risk_share.share_cap), the rest stays with the payers")
+                      for i in np.nonzero(capped)[0]]
             to = np.minimum(to, limit)
         to = np.where(to < rule.collar, 0.0, to)
         ledger.book_matrix(to, held, everyone, "gain share")
@@ -557,18 +532,3 @@ def _gain_share_step(ledger: _Ledger, rule: ShareRule, commissioner: np.ndarray,
         to = held[others].sum() * (1.0 - share) * (weights / weights.sum())
         ledger.book_matrix(to, held[others], others, "gain share")
     return notes
-
-
-def _first(lines: list, top: int | None, what: str) -> list:
-    """The first ``top`` lines (all without ``top``), then how many more there are.
-
-    Examples
-    --------
-    >>> _first(["a", "b", "c"], 2, "payments")
-    ['a', 'b', 'and 1 more payments in the JSON report']
-    >>> _first(["a"], 2, "notes")
-    ['a']
-    """
-    if not top or len(lines) <= top:
-        return list(lines)
-    return list(lines[:top]) + [f"and {len(lines) - top:,} more {what} in the JSON report"]

@@ -23,6 +23,7 @@ import pandas as pd
 from netkit.finance.contracts import contract_table
 from netkit.finance.share_rule import HALF_PENNY, NON_PAYING_TYPES, pounds
 from netkit.model.system import kept
+from netkit.render.naming import Org
 
 __all__ = ["settle", "settlement", "match_in_order", "contracts_of", "payers", "non_payers",
            "dropped_note", "new_contacts", "types_of", "POOLED", "BETWEEN"]
@@ -278,32 +279,39 @@ def payers(ids: list, commissioner: np.ndarray, system) -> np.ndarray:
 NAMED = 20
 
 
-def _named(ids, amounts: np.ndarray, at: np.ndarray) -> str:
-    """``A (£500), B (£20)``: the organisations at positions ``at`` and their amounts."""
-    return ", ".join(f"{ids[i]} ({pounds(amounts[i])})" for i in at)
+def _named(ids, amounts: np.ndarray, at: np.ndarray) -> list:
+    """``A (£500), B (£20)`` as `Org` parts: the organisations at positions ``at`` and their
+    amounts."""
+    parts: list = []
+    for k, i in enumerate(at):
+        parts += [", "] * bool(k) + [Org(ids[i], pounds(amounts[i]))]
+    return parts
 
 
-def _largest(ids, amounts: np.ndarray, at: np.ndarray) -> str:
+def _largest(ids, amounts: np.ndarray, at: np.ndarray) -> list:
     """``the largest: A (£400), ...; the JSON report's positions name every one``."""
     largest = sorted(at.tolist(), key=lambda i: (-amounts[i], str(ids[i])))[:5]
-    return (f"the largest: {_named(ids, amounts, largest)}; the JSON report's positions name "
-            "every one")
+    return ["the largest: ", *_named(ids, amounts, largest), "; the JSON report's positions "
+            "name every one"]
 
 
 def non_payers(ids: list, start: np.ndarray, pays: np.ndarray,
-               commissioner: np.ndarray) -> list[str]:
-    """The note on those who keep a gain and pay nothing: named one by one up to `NAMED`, else
-    counted.
+               commissioner: np.ndarray) -> list[tuple]:
+    """The note on those who keep a gain and pay nothing (its parts, `netkit.render.naming`):
+    named one by one up to `NAMED`, else counted.
 
     Examples
     --------
+    >>> from netkit.render.naming import said
     >>> ids, gain = ["PH1", "PH2"], np.array([40.0, 7.0])
     >>> no = np.zeros(2, dtype=bool)
-    >>> non_payers(ids, gain, no, no)[0][:60]
+    >>> said(non_payers(ids, gain, no, no)[0])[:60]
     'PH1 (£40), PH2 (£7) keep their gain and pay nothing: volunta'
+    >>> said(non_payers(ids, gain, no, no)[0], {"PH1": "Vale Pharmacy"})[:48]
+    'Vale Pharmacy (PH1, £40), PH2 (£7) keep their ga'
     >>> many = [f"GP{i:03d}" for i in range(175)]
     >>> gains = np.arange(1.0, 176.0)
-    >>> print(non_payers(many, gains, np.zeros(175, bool), np.zeros(175, bool))[0])
+    >>> print(said(non_payers(many, gains, np.zeros(175, bool), np.zeros(175, bool))[0]))
     175 organisations keep their gain, £15,000 a year in all, and pay nothing: voluntary bodies, hospices, pharmacies and organisations with no contract never pay (less work is not money they can hand over); the largest: GP174 (£180), GP173 (£170), GP172 (£170), GP171 (£170), GP170 (£170); the JSON report's positions name every one
     """
     keep = np.nonzero(~pays & ~commissioner & (start >= 1.0))[0]
@@ -312,45 +320,48 @@ def non_payers(ids: list, start: np.ndarray, pays: np.ndarray,
     why = ("voluntary bodies, hospices, pharmacies and organisations with no contract never "
            "pay (less work is not money they can hand over)")
     if len(keep) > NAMED:
-        return [f"{len(keep):,} organisations keep their gain, {pounds(start[keep].sum())} a "
-                f"year in all, and pay nothing: {why}; {_largest(ids, start, keep)}"]
+        return [(f"{len(keep):,} organisations keep their gain, {pounds(start[keep].sum())} a "
+                 f"year in all, and pay nothing: {why}; ", *_largest(ids, start, keep))]
     one = len(keep) == 1
-    return [f"{_named(ids, start, keep)} keep{'s' * one} {'its' if one else 'their'} gain and "
-            f"pay{'s' * one} nothing: {why}"]
+    return [(*_named(ids, start, keep), f" keep{'s' * one} {'its' if one else 'their'} gain "
+             f"and pay{'s' * one} nothing: {why}")]
 
 
-def collar_note(ids, need: np.ndarray, under: np.ndarray, collar: float) -> str:
-    """The collar's note: who bears a loss under it, named one by one up to `NAMED`, else
-    counted.
+def collar_note(ids, need: np.ndarray, under: np.ndarray, collar: float) -> tuple:
+    """The collar's note (its parts, `netkit.render.naming`): who bears a loss under it, named
+    one by one up to `NAMED`, else counted.
 
     Examples
     --------
+    >>> from netkit.render.naming import said
     >>> ids, need = ["A", "B", "C"], np.array([500.0, 20.0, 7000.0])
-    >>> collar_note(ids, need, need > 0, 10000)
+    >>> said(collar_note(ids, need, need > 0, 10000))
     'collar: A (£500), B (£20), C (£7,000) each bear a loss under £10,000 a year themselves: no payment under the collar is made'
-    >>> collar_note(ids, need, need > 600, 10000)
-    'collar: C (£7,000) bears a loss under £10,000 a year itself: no payment under the collar is made'
+    >>> said(collar_note(ids, need, need > 600, 10000), {"C": "Oak Care"})
+    'collar: Oak Care (C, £7,000) bears a loss under £10,000 a year itself: no payment under the collar is made'
     """
     at = np.nonzero(under)[0]
     if len(at) > NAMED:
         return (f"collar: {len(at):,} organisations each bear a loss under {pounds(collar)} a "
                 f"year themselves, {pounds(need[at].sum())} a year in all: no payment under the "
-                f"collar is made ({_largest(ids, need, at)})")
+                "collar is made (", *_largest(ids, need, at), ")")
     bearing = _named(ids, need, at)
     if len(at) == 1:
-        return (f"collar: {bearing} bears a loss under {pounds(collar)} a year itself: no "
+        return ("collar: ", *bearing, f" bears a loss under {pounds(collar)} a year itself: no "
                 "payment under the collar is made")
-    return (f"collar: {bearing} each bear a loss under {pounds(collar)} a year themselves: no "
-            "payment under the collar is made")
+    return ("collar: ", *bearing, f" each bear a loss under {pounds(collar)} a year "
+            "themselves: no payment under the collar is made")
 
 
-def dropped_note(dropped: pd.DataFrame, collar: float) -> list[str]:
+def dropped_note(dropped: pd.DataFrame, collar: float) -> list[tuple]:
+    """The note on payments under the collar left out (its parts, `netkit.render.naming`)."""
     if not len(dropped):
         return []
-    items = ", ".join(f"{p} to {q} {pounds(a)}" for p, q, a in
-                      zip(dropped["payer"], dropped["payee"], dropped["amount"]))
-    return [f"collar: payments under {pounds(collar)} a year are not made ({items}); each party "
-            "keeps its position"]
+    items: list = []
+    for k, (p, q, a) in enumerate(zip(dropped["payer"], dropped["payee"], dropped["amount"])):
+        items += [", "] * bool(k) + [Org(p), " to ", Org(q), f" {pounds(a)}"]
+    return [(f"collar: payments under {pounds(collar)} a year are not made (", *items, "); "
+             "each party keeps its position")]
 
 
 def new_contacts(incentives, system, opportunity, table: pd.DataFrame) -> tuple[list, list]:

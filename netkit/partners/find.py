@@ -245,7 +245,7 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
                       exclude, notes, system.source,
                       system.checksum, risk_share=share, verdict=judged,
                       warnings=tuple(coverage_warnings(system, scope, inc, share)),
-                      other_names=_other_names(system, inc))
+                      other_names=_other_names(system, inc, share))
 
 
 def _check_counts(min_patients: float, stability: int, draws: int, groups: str) -> None:
@@ -258,14 +258,14 @@ def _check_counts(min_patients: float, stability: int, draws: int, groups: str) 
                           f"{' or '.join(map(repr, GROUPINGS))})")
 
 
-def _other_names(system: System, inc: Incentives | None) -> dict:
+def _other_names(system: System, inc: Incentives | None, share=None) -> dict:
     """Names of the organisations the money names (a commissioner paying for its residents
-    elsewhere has no candidate row), from the system."""
+    elsewhere has no candidate row, nor a funder the rules name), from the system."""
     if inc is None:
         return {}
     known = system.organisation_lookup("name")
-    return {i: known[i] for i in inc.organisations["id"].tolist()
-            if isinstance(known.get(i), str) and known.get(i)}
+    ids = inc.organisations["id"].tolist() + (share.positions["id"].tolist() if share else [])
+    return {i: known[i] for i in ids if isinstance(known.get(i), str) and known.get(i)}
 
 
 def _notes(partners: pd.DataFrame, crit: Criteria, inc: Incentives | None, min_patients: float,

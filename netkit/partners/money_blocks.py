@@ -5,15 +5,23 @@ positions too, largest first, and says how many more there are: England's frailt
 touches 47,555 organisations, 22,000 of them losing a little, and listing every one made a
 175,000-line report that took most of a minute to write. Where every organisation fits, the
 tables are as they always were (in the order of the money's organisations).
+
+Organisations are named as the report's other lists name them, by name with the id in brackets;
+a terminal's tables cut a long name after a whole word and keep the id whole
+(`netkit.render.naming.short_name_and_id`), so that no cut hides who it is.
 """
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 
-from netkit.render.document import PAGES, TEXT, Heading, Paragraph, Table
+from netkit.finance.share_report import NAME_WIDTH
+from netkit.render.document import PAGES, TEXT, Heading, Lines, Paragraph, Table
 from netkit.render.formats import fmt_money_rounded, fmt_share
+from netkit.render.naming import name_and_id, short_name_and_id
 
 __all__ = ["incentive_blocks", "largest", "signed_count"]
 
@@ -62,12 +70,16 @@ def largest(organisations: pd.DataFrame, top: int | None) -> tuple[np.ndarray, i
     return order[:top], len(organisations) - top
 
 
-def incentive_table(t: pd.DataFrame, names: dict, disclosure) -> pd.DataFrame:
+def incentive_table(t: pd.DataFrame, names: dict, disclosure,
+                    width: int | None = None) -> pd.DataFrame:
     """Each organisation's change in contacts a year (its activity), cost, income, spend and
     net (rows of `Incentives.organisations`), for people; the table names its unit, as the
-    activity it counts mixes attendances, admissions and community contacts."""
+    activity it counts mixes attendances, admissions and community contacts. Organisations by
+    name and id, in at most ``width`` characters where given (the id whole)."""
+    label = ((lambda i: name_and_id(names, i)) if width is None else
+             (lambda i: short_name_and_id(names, i, width)))
     return pd.DataFrame({
-        "organisation": t["id"].map(lambda i: f"{names.get(i, i)} ({i})"),
+        "organisation": t["id"].map(label),
         "contacts": t["activity_change"].map(lambda v: signed_count(v, disclosure)),
         "cost": t["cost_change"].map(fmt_money_rounded),
         "income": t["income_change"].map(fmt_money_rounded),
@@ -75,14 +87,19 @@ def incentive_table(t: pd.DataFrame, names: dict, disclosure) -> pd.DataFrame:
         "net": t["net"].map(fmt_money_rounded)})
 
 
-def incentive_blocks(inc, shift, names: dict, disclosure, top: int | None = None) -> list:
+def incentive_blocks(inc, shift, names: dict, disclosure, top: int | None = None,
+                     width: int = 100) -> list:
     """The money under the shift: who gains and who loses (who pays whom is the proposal's),
-    the ``top`` largest positions where there are more (see the module's description)."""
+    the ``top`` largest positions where there are more (see the module's description); the
+    lines that wrap in text wrap at ``width``."""
     if inc is None:
         return []
     verdict, ranged = "gains" if inc.system_net > 0 else "loses", inc.range_words()
     rows, hidden = largest(inc.organisations, top)
-    table = incentive_table(inc.organisations.iloc[rows], names, disclosure)
+    shown = inc.organisations.iloc[rows]
+    table = incentive_table(shown, names, disclosure)
+    short = incentive_table(shown, names, disclosure, NAME_WIDTH)
+    right = ("contacts", "cost", "income", "spend", "net")
     moved = (f"shift {fmt_share(shift.fraction)} of patients from {', '.join(shift.from_)} "
              f"to {', '.join(shift.to)}")
     blocks = [Heading(f"Incentives ({moved})", 2),
@@ -95,24 +112,31 @@ def incentive_blocks(inc, shift, names: dict, disclosure, top: int | None = None
         blocks.append(Paragraph(
             f"The {len(rows):,} largest positions, largest first; {hidden:,} more organisations "
             "are in the CSV, JSON and xlsx reports (--top 0 shows every one here).", indent=2))
-    blocks.append(Table(table, max_width=36, right=("contacts", "cost", "income", "spend", "net")))
+    blocks += [Table(short, max_width=NAME_WIDTH, right=right, only=TEXT),
+               Table(table, right=right, only=PAGES)]
     if inc.drawn:  # no draws, no ranges
+        right = ("low", "net", "high", "chance of loss")
         blocks += [Paragraph("Range (90%) and chance of losing money:", indent=2),
-                   Table(inc.range_table(table["organisation"].to_numpy(), rows), max_width=36,
-                         right=("low", "net", "high", "chance of loss"))]
-    return blocks + _loser_blocks(inc, top)
+                   Table(inc.range_table(short["organisation"].to_numpy(), rows),
+                         max_width=NAME_WIDTH, right=right, only=TEXT),
+                   Table(inc.range_table(table["organisation"].to_numpy(), rows), right=right,
+                         only=PAGES)]
+    return blocks + _loser_blocks(inc, top, names, width)
 
 
-def _loser_blocks(inc, top: int | None) -> list:
-    """An organisation that loses while the system gains, one line each: the ``top`` largest
-    losses first where there are more, and how many more."""
+def _loser_blocks(inc, top: int | None, names: dict | None = None, width: int = 100) -> list:
+    """An organisation that loses while the system gains, one line each (wrapped at
+    ``width``), by name and id: the ``top`` largest losses first where there are more, and how
+    many more."""
     losers = inc.losers
     nets = dict(zip(inc.organisations["id"], inc.organisations["net"]))
     hidden = 0
     if top and len(losers) > top:
         losers, hidden = sorted(losers, key=lambda o: (nets[o], o))[:top], len(losers) - top
-    blocks = [Paragraph(f"! {loser} loses {fmt_money_rounded(abs(nets[loser]))} a year while "
-                        "the system gains", indent=2, only=TEXT) for loser in losers]
+    blocks = [Lines(tuple(textwrap.wrap(
+        f"! {name_and_id(names, loser)} loses {fmt_money_rounded(abs(nets[loser]))} a year "
+        "while the system gains", width, initial_indent="  ", subsequent_indent="    ",
+        break_on_hyphens=False)), only=TEXT) for loser in losers]
     if hidden:
         blocks.append(Paragraph(f"! and {hidden:,} more organisations lose money while the "
                                 "system gains (the largest losses are above)", indent=2,

@@ -418,9 +418,10 @@ class PartnerSet:
                          only=(*TEXT, *MARKDOWN)),
                    Raw(f"<figure>{picture('curve_svg')(self.curve)}</figure>")
                    if with_curve else None]
-        blocks += incentive_blocks(self.incentives, opp.shift, self._names(), self.disclosure,
-                                   top) + (self.risk_share.blocks(top) if self.risk_share
-                                           is not None else [])
+        names = self._names()  # the money by name and id, as the lists above
+        blocks += incentive_blocks(self.incentives, opp.shift, names, self.disclosure, top,
+                                   width) + (self.risk_share.blocks(top, names, width)
+                                             if self.risk_share is not None else [])
         shown = self._grid(top, grid)  # text: the why under the table, wrapped, not cut
         blocks += [Heading("Stakeholder grid (from the evidence)", 2, only=TEXT),
                    Table(shown[grid[:-1]], only=TEXT),

@@ -52,7 +52,8 @@ def render_text(doc: Document, width: int = 100) -> str:
         elif isinstance(block, Bullets):
             pad = " " * block.indent
             out += [textwrap.fill(item, width, initial_indent=pad + "- ",
-                                  subsequent_indent=pad + "  ") if block.wrap
+                                  subsequent_indent=pad + "  ",
+                                  break_on_hyphens=block.hyphens) if block.wrap
                     else pad + "- " + terminal_safe(item, inline=True) for item in block.items]
             if block.more:
                 out.append(pad + terminal_safe(block.more, inline=True))
