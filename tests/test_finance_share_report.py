@@ -1,7 +1,7 @@
 """The risk-and-gain-share as the partner report shows it: who pays whom, the notes and the
 positions name each organisation by name with its id in brackets, as the partner lists do (an
 NHS analyst's review: a board paper must say who pays whom by name); names stay escaped in
-Markdown and HTML; the JSON keeps ids."""
+Markdown and HTML; the JSON keeps ids, and its money rows carry each name beside the id."""
 
 from __future__ import annotations
 
@@ -91,6 +91,14 @@ def test_the_json_keeps_ids(tiny_frailty):
     assert "windfall: COMM's gain share would be £51,000 a year for 100 new contacts; capped " \
         "at £20,000 (1 × their full cost at unit cost; risk_share.share_cap), the rest stays " \
         "with the payers" in data["notes"]
+    # added beside the ids (the contract grows only by adding): each money row's name, so a
+    # script can name who pays whom as the reports do; the workbook's money sheet too
+    assert [(r["id"], r["name"]) for r in data["incentives"]][:3] == [
+        ("ACUTE", "Vale Hospital"), ("CARE", "Smith & Sons <Care> Ltd"),
+        ("COMM", "Vale Community Health")]
+    sheet = tiny_frailty.to_sheets()["incentives"]
+    assert sheet.columns.tolist()[:3] == ["id", "name", "activity_change"]
+    assert sheet["name"].tolist() == [r["name"] for r in data["incentives"]]
 
 
 def test_hostile_names_stay_text_in_every_money_line(tiny_dir):

@@ -202,7 +202,7 @@ class PartnerSet:
         counts follow the disclosure rules, as in every other report."""
         sheets = {"partners": self.to_frame(), "curve": self.curve.copy()}
         if self.incentives is not None:
-            incentives = self.incentives.organisations.copy()
+            incentives = self._money_rows()
             for column in ("activity_change", "patients_change"):  # patients beside contacts
                 if self.disclosure.active and column in incentives:
                     incentives[column] = incentives[column].map(
@@ -210,6 +210,13 @@ class PartnerSet:
             sheets["incentives"] = incentives
             sheets["gain_share"] = self.incentives.transfers.copy()
         return sheets
+
+    def _money_rows(self) -> pd.DataFrame:
+        """The money's organisations (`Incentives.organisations`, a copy), each one's name beside
+        its id (a script naming who pays whom, as the reports do, finds every name here)."""
+        t = self.incentives.organisations
+        return t.assign(name=t["id"].map(self._names()))[["id", "name"] + [
+            c for c in t.columns if c not in ("id", "name")]]
 
     def _partner_dicts(self) -> list[dict]:
         out = []
@@ -249,7 +256,7 @@ class PartnerSet:
             "excluded": self.excluded,
             "curve": self.curve.to_dict("records"),
             "stop": self.stop,
-            "incentives": inc.organisations.to_dict("records") if inc is not None else [],
+            "incentives": self._money_rows().to_dict("records") if inc is not None else [],
             "system_net": inc.system_net if inc is not None else None,
             **Incentives.json_money(inc),
             "losers": inc.losers if inc is not None else [],
