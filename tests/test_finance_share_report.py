@@ -74,7 +74,8 @@ def test_the_proposal_and_the_positions_name_who_pays_whom(tiny_frailty):
         "Vale Community Health (COMM)     -£14,000     £34,000   £20,000",
         "Vale Council (COUNCIL)            £36,000    -£25,000   £11,000",
         "Tiny Vale ICB (ICB)              £220,000   -£150,000   £68,000",
-        "all organisations                £100,000          £0  £100,000", ""]
+        "all organisations                £100,000          £0  £100,000",
+        "  Figures may not sum due to rounding; the JSON report has them unrounded.", ""]
     markdown = tiny_frailty.to_markdown()
     assert "\n".join(f"- {escape_markdown(line)}" for line in PROPOSAL) in markdown
     assert "| Smith &amp; Sons &lt;Care&gt; Ltd (CARE) | £17,000 | -£15,000 | £1,900 |" \

@@ -7,6 +7,7 @@ import pytest
 from conftest import sample_system
 
 import netkit
+from netkit.render.formats import ROUNDED
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +21,7 @@ def _section(text: str) -> str:
 
 def _nets(section: str) -> list[str]:
     """The net column of the money table (the first table of the section)."""
-    lines = section.split("Range (90%)")[0].splitlines()
+    lines = section.split("Range (90%)")[0].split(ROUNDED)[0].splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("----")) + 1
     return [line.split()[-1] for line in lines[start:] if line.strip()]
 
@@ -56,6 +57,18 @@ def test_the_largest_positions_first_and_how_many_more(frailty):
         "! Helping Hands Home Care Ltd (HC-HELP) loses £26,000 a year while the system gains",
         "! and 5 more organisations lose money while the system gains (the largest losses are "
         "above)"]
+
+
+def test_tables_of_rounded_pounds_say_their_rows_may_not_add_up(frailty):
+    """Riverside's frailty money table shows Meadowbank House's cost -£33,000, income -£39,000,
+    spend £0 and net -£6,200 (income less cost and spend is -£6,000 as read), each rounded on
+    its own: the note says so under the money table and under the positions before and after
+    settlement."""
+    text = frailty.to_text()
+    assert text.count("  " + ROUNDED + "\n") == 2
+    assert text.index(ROUNDED) < text.index("Range (90%)")
+    assert text.rindex(ROUNDED) > text.index("Positions before and after settlement")
+    assert ROUNDED in frailty.to_markdown()
 
 
 def test_every_organisation_where_they_fit_in_their_own_order(frailty):

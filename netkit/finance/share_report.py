@@ -27,7 +27,7 @@ from netkit.render.document import (
     Paragraph,
     Table,
 )
-from netkit.render.formats import fmt_money_rounded
+from netkit.render.formats import ROUNDED, fmt_money_rounded
 from netkit.render.naming import name_and_id, said, short_name_and_id
 
 __all__ = ["share_blocks", "position_table", "NAME_WIDTH"]
@@ -76,7 +76,7 @@ def share_blocks(design, top: int | None = None, names: Mapping | None = None,
                              else ":"), indent=2),
                 Table(position_table(design, top, names, NAME_WIDTH), right=right,
                       max_width=NAME_WIDTH, only=TEXT),
-                Table(table, right=right, only=PAGES)]
+                Table(table, right=right, only=PAGES), Paragraph(ROUNDED, indent=2)]
     return out
 
 

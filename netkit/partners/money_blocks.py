@@ -20,7 +20,7 @@ import pandas as pd
 
 from netkit.finance.share_report import NAME_WIDTH
 from netkit.render.document import PAGES, TEXT, Heading, Lines, Paragraph, Table
-from netkit.render.formats import fmt_money_rounded, fmt_share
+from netkit.render.formats import ROUNDED, fmt_money_rounded, fmt_share
 from netkit.render.naming import name_and_id, short_name_and_id
 
 __all__ = ["incentive_blocks", "largest", "signed_count"]
@@ -113,7 +113,8 @@ def incentive_blocks(inc, shift, names: dict, disclosure, top: int | None = None
             f"The {len(rows):,} largest positions, largest first; {hidden:,} more organisations "
             "are in the CSV, JSON and xlsx reports (--top 0 shows every one here).", indent=2))
     blocks += [Table(short, max_width=NAME_WIDTH, right=right, only=TEXT),
-               Table(table, right=right, only=PAGES)]
+               Table(table, right=right, only=PAGES),
+               Paragraph(ROUNDED, indent=2)]
     if inc.drawn:  # no draws, no ranges
         right = ("low", "net", "high", "chance of loss")
         blocks += [Paragraph("Range (90%) and chance of losing money:", indent=2),

@@ -13,7 +13,7 @@ import pandas as pd
 
 from netkit.render.palette import INK, INK_MUTED, NHS_BLUE, NHS_DARK_BLUE, PANEL, RULE
 
-__all__ = ["text_table", "markdown_table", "html_table", "fmt_number", "fmt_estimate", "fmt_share", "fmt_chance", "fmt_money", "fmt_money_rounded", "and_more", "shorten", "to_jsonable", "html_page", "script_hash", "escape_markdown", "terminal_safe", "neutralise_spreadsheet_text", "neutralise_frame", "csv_report"]
+__all__ = ["text_table", "markdown_table", "html_table", "fmt_number", "fmt_estimate", "fmt_share", "fmt_chance", "fmt_money", "fmt_money_rounded", "ROUNDED", "and_more", "shorten", "to_jsonable", "html_page", "script_hash", "escape_markdown", "terminal_safe", "neutralise_spreadsheet_text", "neutralise_frame", "csv_report"]
 
 
 # --- making names safe in each kind of output -----------------------------------------------
@@ -227,6 +227,11 @@ def fmt_money(value: float) -> str:
         return ""
     sign = "-" if round(value) < 0 else ""
     return f"{sign}£{abs(round(value)):,}"
+
+
+#: Said under a table of pounds rounded by `fmt_money_rounded`, whose rows imply a sum (a net,
+#: a before and after, a total).
+ROUNDED = "Figures may not sum due to rounding; the JSON report has them unrounded."
 
 
 def fmt_money_rounded(value: float) -> str:
