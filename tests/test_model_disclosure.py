@@ -202,3 +202,74 @@ def test_the_mined_json_summary_is_released_as_the_text_is():
     assert released.summary["repeats"] == 28  # the true figures stay inside
     plain = netkit.mine_pathways(events, **common).to_dict()["summary"]
     assert plain["repeats"] == 28 and plain["events"] == 270
+
+
+# -- the partner report's money and header under disclosure control -----------------------------
+NHS_LINE = ("Counts shown: disclosure control nhs: counts of 1–7 shown as *; other counts rounded "
+            "to the nearest 5; medians on suppressed counts suppressed; percentages from rounded "
+            "figures.")
+
+
+def _tiny_at(fraction: float, disclosure=None):
+    """tiny's frailty shift at another fraction: 500 patients reach ED, so 12.3% diverts
+    61.5 a year (62 as computed; 60 under nhs, 61.5 / 5 = 12.3 rounded to 12 fives)."""
+    from dataclasses import replace
+
+    opp = TINY.opportunity("frailty")
+    opp = replace(opp, shift=replace(opp.shift, fraction=fraction))
+    return netkit.find_partners(TINY, opp, disclosure=disclosure)
+
+
+def test_the_partner_header_says_which_counts_it_shows_as_diagnose_does():
+    ps = netkit.find_partners(TINY, "frailty", disclosure="nhs")
+    text, markdown, html = ps.to_text(), ps.to_markdown(), ps.to_html(with_map=False)
+    header = text[:text.index("Core partners")]
+    assert header.splitlines()[-2] == NHS_LINE  # after the scope line, before a blank line
+    assert NHS_LINE in markdown and NHS_LINE.replace("&", "&amp;") in html
+    assert disclosure_rules("nhs").counts_shown() == NHS_LINE
+    diagnosed = netkit.diagnose(TINY, disclosure="nhs").to_text()
+    assert NHS_LINE in diagnosed.splitlines()
+    plain = netkit.find_partners(TINY, "frailty")
+    assert "Counts shown" not in plain.to_text() + plain.to_markdown()
+
+
+def test_patients_diverted_follow_the_rules_in_the_money_section():
+    shown = _tiny_at(0.123, "nhs").to_text()
+    assert ("  60 patients a year diverted; cash released £71,000, capacity released £95,000 a "
+            "year") in shown.splitlines()
+    plain = _tiny_at(0.123).to_text()
+    assert ("  62 patients a year diverted; cash released £71,000, capacity released £95,000 a "
+            "year") in plain.splitlines()
+    # the JSON keeps the exact figure
+    assert _tiny_at(0.123, "nhs").to_dict()["incentives"] == _tiny_at(0.123).to_dict()["incentives"]
+
+
+def test_the_windfall_note_counts_new_contacts_as_the_rules_do():
+    # COMM's 61.5 new contacts: 62 as computed, 60 under nhs, in the report and the JSON notes
+    windfall = ("Windfall: Vale Community Health's (COMM) gain share would be £36,000 a year for {} new contacts; capped at "
+                "£12,000 (1 × their full cost at unit cost; risk_share.share_cap), the rest stays "
+                "with the payers.")
+    assert windfall.format(60) in " ".join(_tiny_at(0.123, "nhs").to_markdown().split())
+    assert windfall.format(62) in " ".join(_tiny_at(0.123).to_markdown().split())
+    assert any("for 60 new contacts" in n for n in _tiny_at(0.123, "nhs").to_dict()["notes"])
+
+
+def test_capacity_words_follow_the_rules():
+    # a receiving service 688 contacts past its 3,000 before the shift and taken to 3,968.4:
+    # 690, 3,970 and 970 under nhs; the capacity and the shift's own 280 are already fives
+    from dataclasses import replace
+
+    inc = netkit.find_partners(TINY, "frailty").incentives
+    frame = pd.DataFrame({"service": ["UCR"], "capacity": [3000.0], "before": [3688.0],
+                          "after": [3968.4], "shortfall": [280.4], "staff_cost": [170000.0]})
+    full = replace(inc, capacity=frame, notes=("capacity: UCR is already 688 contacts a year "
+                   "past its capacity of 3,000 before the shift; the shift takes it to 3,968, "
+                   "968 short in all, of which the shift's own 280 cost about £170,000 a year of "
+                   "staff at its unit cost (costed as new staff; --cap-at-capacity caps the "
+                   "shift instead)", "another note"))
+    assert full.released(disclosure_rules("nhs")).notes == (
+        "capacity: UCR is already 690 contacts a year past its capacity of 3,000 before the "
+        "shift; the shift takes it to 3,970, 970 short in all, of which the shift's own 280 cost "
+        "about £170,000 a year of staff at its unit cost (costed as new staff; "
+        "--cap-at-capacity caps the shift instead)", "another note")
+    assert full.released(disclosure_rules(None)) is full

@@ -54,7 +54,7 @@ def diagnosis_document(d, top: int = 20, plots: bool = True) -> Document:
                f"{benchmark}, {d.per_words()} (transfers: per patient).",
                f"{len(d.candidates):,} candidates above the {_level(d.level)} control limit; "
                f"{len(d.collaboratives)} natural collaboratives.",
-               f"Counts shown: {rules.describe()}.")),
+               rules.counts_shown())),
         Heading("Candidates, ranked by value at marginal cost", 2),
     ]
     blocks += [Paragraph(t) for t in few_places_words(d)]

@@ -174,10 +174,12 @@ class Incentives:
         s = self.settings
         return s.get("fraction_low", 0.0) != s.get("fraction_high", 0.0)
 
-    def summary_lines(self) -> list[str]:
+    def summary_lines(self, disclosure=None) -> list[str]:
         """Patients diverted with the cash and capacity released; the cash bridge (cash
         released − new cash costs = the system's net); the years and the payback (assessed only
-        where an implementation cost is entered).
+        where an implementation cost is entered). Under active ``disclosure`` rules
+        (`netkit.model.disclosure`) the patients and bed days are shown as the rules show
+        counts.
 
         Examples
         --------
@@ -188,7 +190,23 @@ class Incentives:
         """
         from netkit.finance.profile import summary_lines
 
-        return summary_lines(self)
+        return summary_lines(self, disclosure)
+
+    def released(self, disclosure) -> Incentives:
+        """The same figures, with the notes' counts (each receiving service past its capacity:
+        its contacts before and after the shift, its capacity and the shortfall) as active
+        ``disclosure`` rules show counts (`netkit.model.disclosure.DisclosureRules.count`);
+        itself where the rules change nothing."""
+        if disclosure is None or not disclosure.active or not len(self.capacity):
+            return self
+        from dataclasses import replace
+
+        from netkit.render.formats import fmt_money_rounded, fmt_number
+
+        rows = list(self.capacity.itertuples())
+        words = {_capacity_words(r, fmt_number, fmt_money_rounded):
+                 _capacity_words(r, disclosure.count, fmt_money_rounded) for r in rows}
+        return replace(self, notes=tuple(words.get(n, n) for n in self.notes))
 
     @staticmethod
     def json_money(incentives: Incentives | None) -> dict:

@@ -20,11 +20,13 @@ __all__ = ["borne_words", "investment", "investment_line"]
 
 
 
-def investment_line(investment: Mapping, names: Mapping | None = None) -> str:
+def investment_line(investment: Mapping, names: Mapping | None = None, count=None) -> str:
     """The investment in one sentence: how much, who funds it, what it buys; and, where a
     provider is left with a loss (under the collar, say), that it bears it itself, which is not
     funding the investment. Organisations by id, or with ``names`` (id to name) by name with the
-    id in brackets, as the partner report's lists show them.
+    id in brackets, as the partner report's lists show them. ``count`` writes what it buys in
+    patients and contacts (default: whole, with thousands commas; a disclosure rule pack's
+    `netkit.model.disclosure.DisclosureRules.count` under disclosure control).
 
     Examples
     --------
@@ -44,7 +46,8 @@ def investment_line(investment: Mapping, names: Mapping | None = None) -> str:
     funders = ", ".join(f"{name_and_id(names, f['id'])} {pounds(f['amount'])}"
                         for f in investment["funded_by"])
     buys = investment["buys"]
-    bought = [f"{_count(buys[k])} {k.replace('_', ' ')}" for k in ("patients", "contacts",
+    count = count or _count  # as disclosure rules show counts, where given
+    bought = [f"{count(buys[k])} {k.replace('_', ' ')}" for k in ("patients", "contacts",
                                                                   "bed_days")
               if buys.get(k)]
     what = ", ".join(bought) or "the shift"

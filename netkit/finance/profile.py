@@ -199,7 +199,7 @@ def bridge_figures(released: float, new_cash: float, net: float) -> tuple[str, s
             _money_at(net_units, step))
 
 
-def _diverted(settings: dict) -> str:
+def _diverted(settings: dict, disclosure=None) -> str:
     """Patients diverted a year at the precision an estimate bears (`fmt_estimate`: whole from
     10 up, one decimal below), with its range where the draws give one; a bound is never finer
     than the central figure (``12 (7 to 18)``, not ``12 (6.5 to 18)``).
@@ -219,9 +219,20 @@ def _diverted(settings: dict) -> str:
     >>> [_diverted({"patients_diverted": v, "patients_diverted_low": v,
     ...             "patients_diverted_high": v}) for v in (40.9, 112.5, 1591.2)]
     ['41', '113', '1,591']
+
+    Under disclosure rules (`netkit.model.disclosure`), each as the rules show a count:
+
+    >>> from netkit.model.disclosure import disclosure_rules
+    >>> _diverted({"patients_diverted": 1591.2, "patients_diverted_low": 1488.0,
+    ...            "patients_diverted_high": 1702.6}, disclosure_rules("nhs"))
+    '1,590 (1,490 to 1,705)'
     """
     from netkit.render.formats import fmt_estimate
 
+    if disclosure is not None:
+        shown, low, high = (disclosure.count(settings.get(k, 0.0)) for k in (
+            "patients_diverted", "patients_diverted_low", "patients_diverted_high"))
+        return shown + (f" ({low} to {high})" if low != high else "")
     central = settings.get("patients_diverted", 0.0)
     shown = fmt_estimate(central)
     whole = math.floor(abs(central) * 10 + 0.5) >= 100
@@ -230,11 +241,11 @@ def _diverted(settings: dict) -> str:
     return shown + (f" ({low} to {high})" if low != high else "")  # no "2,570 (2,570 to 2,570)"
 
 
-def summary_lines(inc) -> list[str]:
+def summary_lines(inc, disclosure=None) -> list[str]:
     """`netkit.finance.incentives.Incentives.summary_lines`: patients diverted (`_diverted`)
     with the cash and capacity released; the cash bridge, adding up as read (`bridge_figures`);
     what the range covers; the years and the payback (assessed only where an implementation
-    cost is entered)."""
+    cost is entered). Patients and bed days as active ``disclosure`` rules show counts."""
     from netkit.render.formats import fmt_money_rounded, fmt_number
 
     orgs, s = inc.organisations, inc.settings
@@ -250,10 +261,13 @@ def summary_lines(inc) -> list[str]:
                 else released - inc.system_net)
     released_shown, new_cash_shown, net_shown = bridge_figures(released, new_cash,
                                                                inc.system_net)
-    lines = [f"{_diverted(s)} patients a year diverted; cash released "
+    ruled = disclosure is not None and disclosure.active
+    count = disclosure.count if ruled else fmt_number
+    lines = [f"{_diverted(s, disclosure if ruled else None)} patients a year diverted; "
+             "cash released "
              f"{fmt_money_rounded(released)}, capacity released "
              f"{fmt_money_rounded(orgs['capacity_releasing'].sum())} a year"
-             + (f", {fmt_number(bed_days)} bed days" if bed_days else ""),
+             + (f", {count(bed_days)} bed days" if bed_days else ""),
              (f"cash bridge: cash released {released_shown} − new cash costs "
               f"{new_cash_shown} = system net {net_shown} a year")]
     if not inc.shift_ranged and inc.range_words():

@@ -38,7 +38,7 @@ collar: …, funded_by: [ICB]}``) or given to `design_share`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Mapping
 
 import numpy as np
@@ -148,6 +148,9 @@ class ShareDesign:
     basis: str = "net"
     notes: tuple = ()
     wording: tuple = ()
+    #: How a count of patients or contacts is written (the windfall's new contacts, what an
+    #: investment buys): as computed, or as disclosure rules show it (`design_share`).
+    count: object = field(default=None, repr=False, compare=False)
 
     def __repr__(self) -> str:
         inv = (f", investment {pounds(self.investment['amount'])}"
@@ -195,7 +198,7 @@ class ShareDesign:
                for p, q, a, r in zip(self.transfers["payer"], self.transfers["payee"],
                                      self.transfers["amount"], self.transfers["rule"])]
         if self.investment:
-            out.append(investment_line(self.investment, names))
+            out.append(investment_line(self.investment, names, self.count))
         return out
 
     def blocks(self, top: int | None = None, names: Mapping | None = None,
@@ -340,7 +343,7 @@ def _decommissioned(opportunity) -> tuple:
 
 @plain_strings
 def design_share(incentives, system=None, opportunity=None, *, rule=None,
-                 decommission=None) -> ShareDesign:
+                 decommission=None, disclosure=None) -> ShareDesign:
     """Propose who pays whom under a shift, by stated rules (see the module's description).
 
     Parameters
@@ -357,6 +360,10 @@ def design_share(incentives, system=None, opportunity=None, *, rule=None,
         Settings over the opportunity's (``{"commissioner_share": 0.3, "cap": 50000}``).
     decommission : iterable of str, optional
         Providers not compensated (default: the opportunity's ``decommission``).
+    disclosure : DisclosureRules, optional
+        Where active (`netkit.model.disclosure`), the counts of contacts and patients the notes
+        and the investment's line give are shown as the rules show counts; the money is not
+        changed.
 
     Returns
     -------
@@ -399,7 +406,9 @@ def design_share(incentives, system=None, opportunity=None, *, rule=None,
     pays = payers(ledger.ids, commissioner, system)
     start = np.append(initial, np.zeros(n - len(initial)))  # before any transfer
     notes += _keep_whole_step(ledger, rule, commissioner, out, table, pays)
-    notes += _gain_share_step(ledger, rule, commissioner, out, delivers, pays, full_cost)
+    count = disclosure.count if disclosure is not None and disclosure.active else None
+    notes += _gain_share_step(ledger, rule, commissioner, out, delivers, pays, full_cost,
+                              count or (lambda v: f"{v:,.0f}"))
     notes += non_payers(ledger.ids, start, pays, commissioner)
     transfers, dropped = settlement(ledger.transfers(), ledger.ids, system, commissioner,
                                     rule, RULE_ORDER)
@@ -417,7 +426,7 @@ def design_share(incentives, system=None, opportunity=None, *, rule=None,
     investment = _investment(positions, incentives, opportunity,
                              float(getattr(incentives, "system_net", start.sum())), rule)
     return ShareDesign(rule, positions, transfers, investment, basis,
-                       tuple(said(n) for n in notes), tuple(notes))
+                       tuple(said(n) for n in notes), tuple(notes), count)
 
 
 def _subcontract_step(ledger: _Ledger, system, decommissioned: set, commissioner: list,
@@ -492,7 +501,7 @@ def _funders(ledger: _Ledger, rule: ShareRule, commissioner: np.ndarray,
 
 def _gain_share_step(ledger: _Ledger, rule: ShareRule, commissioner: np.ndarray,
                      out: np.ndarray, delivers: np.ndarray, pays: np.ndarray,
-                     full_cost: np.ndarray) -> list[tuple]:
+                     full_cost: np.ndarray, count) -> list[tuple]:
     """What those who may pay still hold: ``commissioner_share`` to the commissioners, the rest
     to the delivering providers by their new contacts at the receiving services (each up to the
     caps; a share under the collar is not paid). Returns the windfall notes."""
@@ -514,7 +523,7 @@ def _gain_share_step(ledger: _Ledger, rule: ShareRule, commissioner: np.ndarray,
             limit = np.where(np.isnan(full_cost), np.inf, rule.share_cap * full_cost)
             capped = to > limit + HALF_PENNY
             notes += [("windfall: ", Org(ledger.ids[i], possessive=True), " gain share would "
-                       f"be {pounds(wanted[i])} a year for {delivers[i]:,.0f} new contacts; "
+                       f"be {pounds(wanted[i])} a year for {count(delivers[i])} new contacts; "
                        f"capped at {pounds(limit[i])} ({rule.share_cap:g} × their full cost at "
                        "unit cost; risk_share.share_cap), the rest stays with the payers")
                       for i in np.nonzero(capped)[0]]

@@ -77,6 +77,17 @@ class DisclosureRules:
         return (f"disclosure control {self.name}: " + "; ".join(parts)
                 + "; medians on suppressed counts suppressed; percentages from rounded figures")
 
+    def counts_shown(self) -> str:
+        """The line a report's header gives its counts under: ``Counts shown: `` and the rules
+        in words (`describe`), as `netkit diagnose` and the partner report print it.
+
+        Examples
+        --------
+        >>> disclosure_rules("cms").counts_shown()
+        'Counts shown: disclosure control cms: counts of 1–10 shown as *; medians on suppressed counts suppressed; percentages from rounded figures.'
+        """
+        return f"Counts shown: {self.describe()}."
+
     # -- numbers ------------------------------------------------------------------------------
     def values(self, counts) -> pd.Series:
         """Disclosed counts as numbers: rounded, with suppressed cells missing (NaN).

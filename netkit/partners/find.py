@@ -214,10 +214,11 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
     partners, selection, crit, inc, routes, roles = _analyse(
         system, opp, scope, related, min_patients, groups, incumbents, hysteresis, released,
         cap_at_capacity, explain, draws, ranges_later=True)
+    inc = inc.released(released) if inc is not None else None  # the notes' counts, as shown
     notes = _notes(partners, crit, inc, min_patients, released, explain)
     if inc is not None and not draws:
         notes.append(NOT_DRAWN)
-    share = design_share(inc, system, opp) if inc is not None else None
+    share = design_share(inc, system, opp, disclosure=released) if inc is not None else None
     notes += list(share.notes) if share is not None else []
     if stability:
         notes += _stability_notes(partners, crit, related, opp, include, exclude, stability, seed,
@@ -244,7 +245,7 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
                       brokers, scope, crit, options,
                       exclude, notes, system.source,
                       system.checksum, risk_share=share, verdict=judged,
-                      warnings=tuple(coverage_warnings(system, scope, inc, share)),
+                      warnings=tuple(coverage_warnings(system, scope, inc, share, released)),
                       other_names=_other_names(system, inc, share))
 
 

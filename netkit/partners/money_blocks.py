@@ -23,11 +23,20 @@ from netkit.render.document import PAGES, TEXT, Heading, Lines, Paragraph, Table
 from netkit.render.formats import ROUNDED, fmt_money_rounded, fmt_share
 from netkit.render.naming import name_and_id, short_name_and_id
 
-__all__ = ["incentive_blocks", "largest", "signed_count"]
+#: A note on the losses under the collar names the organisations up to this many; more are
+#: counted.
+NAMED_UNDER_COLLAR = 5
+
+__all__ = ["incentive_blocks", "largest", "signed_count", "below_collar", "collar_loss_note",
+           "without_small_losses"]
+
+#: A change in contacts smaller than this is arithmetic's noise, not a change: shown as none.
+NOTHING = 1e-6
 
 
 def signed_count(value: float, disclosure) -> str:
-    """A change in activity with its sign, as the disclosure rules show counts ("" for none).
+    """A change in activity with its sign, in whole contacts as the report's other counts are,
+    or as the disclosure rules show counts ("" for none).
 
     Examples
     --------
@@ -35,15 +44,17 @@ def signed_count(value: float, disclosure) -> str:
     >>> signed_count(-1234.4, SimpleNamespace(active=False)), signed_count(0.0, None)
     ('-1,234', '')
 
-    Under one contact a year, a tenth of one (not "-0"); under a twentieth, none:
+    A change that is not nothing but rounds to no whole contact is under one, as a share under
+    1% is "<1%" (not "-0", nor a tenth of a contact the rest of the report never shows):
 
-    >>> [signed_count(v, SimpleNamespace(active=False)) for v in (-0.3, 0.04)]
-    ['-0.3', '']
+    >>> [signed_count(v, SimpleNamespace(active=False)) for v in (-0.4, 0.04, 0.6)]
+    ['-<1', '+<1', '+1']
     """
-    if not value or (not disclosure.active and abs(value) < 0.05):
+    if not value or abs(value) < NOTHING:
         return ""
     if not disclosure.active:
-        return f"{value:+,.0f}" if abs(value) >= 0.5 else f"{value:+.1f}"
+        shown = f"{value:+,.0f}"
+        return shown if shown[1:] != "0" else shown[0] + "<1"
     shown = disclosure.count(abs(value))
     return shown if shown == "*" else ("+" if value > 0 else "-") + shown
 
@@ -88,10 +99,11 @@ def incentive_table(t: pd.DataFrame, names: dict, disclosure,
 
 
 def incentive_blocks(inc, shift, names: dict, disclosure, top: int | None = None,
-                     width: int = 100) -> list:
+                     width: int = 100, collar: float = 0.0) -> list:
     """The money under the shift: who gains and who loses (who pays whom is the proposal's),
     the ``top`` largest positions where there are more (see the module's description); the
-    lines that wrap in text wrap at ``width``."""
+    lines that wrap in text wrap at ``width``. A loss under the risk-and-gain share's
+    ``collar`` is not flagged (`below_collar`; `collar_loss_note` says so once)."""
     if inc is None:
         return []
     verdict, ranged = "gains" if inc.system_net > 0 else "loses", inc.range_words()
@@ -107,7 +119,7 @@ def incentive_blocks(inc, shift, names: dict, disclosure, top: int | None = None
                         f"{' ' * bool(ranged)}{ranged}", indent=2, only=TEXT),
               Paragraph(f"System net: {fmt_money_rounded(inc.system_net)} a year"
                         f"{' ' * bool(ranged)}{ranged}.", only=PAGES),
-              *[Paragraph(line, indent=2) for line in inc.summary_lines()]]
+              *[Paragraph(line, indent=2) for line in inc.summary_lines(disclosure)]]
     if hidden:
         blocks.append(Paragraph(
             f"The {len(rows):,} largest positions, largest first; {hidden:,} more organisations "
@@ -122,14 +134,93 @@ def incentive_blocks(inc, shift, names: dict, disclosure, top: int | None = None
                          max_width=NAME_WIDTH, right=right, only=TEXT),
                    Table(inc.range_table(table["organisation"].to_numpy(), rows), right=right,
                          only=PAGES)]
-    return blocks + _loser_blocks(inc, top, names, width)
+    return blocks + _loser_blocks(inc, top, names, width, collar)
 
 
-def _loser_blocks(inc, top: int | None, names: dict | None = None, width: int = 100) -> list:
-    """An organisation that loses while the system gains, one line each (wrapped at
-    ``width``), by name and id: the ``top`` largest losses first where there are more, and how
-    many more."""
-    losers = inc.losers
+def below_collar(inc, collar: float) -> list[str]:
+    """The organisations that lose while the system gains (`Incentives.losers`) less than the
+    risk-and-gain share's ``collar`` a year: no payment under it is made, so such a loss is not
+    settled, and the report does not flag it as if it mattered.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> inc = SimpleNamespace(losers=["A", "B"], organisations=pd.DataFrame(
+    ...     {"id": ["A", "B", "C"], "net": [-5.0, -20000.0, 30000.0]}))
+    >>> below_collar(inc, 10000), below_collar(inc, 0)
+    (['A'], [])
+    """
+    if inc is None or not collar:
+        return []
+    nets = dict(zip(inc.organisations["id"], inc.organisations["net"]))
+    return [o for o in inc.losers if -nets[o] < collar]
+
+
+def collar_loss_note(inc, collar: float, names: dict | None = None) -> str | None:
+    """Once, for the report's notes: how many organisations lose less than the ``collar`` while
+    the system gains, that such losses are not settled, and who they are where there are
+    `NAMED_UNDER_COLLAR` or fewer (None where there are none).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> inc = SimpleNamespace(losers=["PH"], organisations=pd.DataFrame(
+    ...     {"id": ["PH"], "net": [-5.0]}))
+    >>> print(collar_loss_note(inc, 10000, {"PH": "Vale Pharmacy"}))
+    collar: 1 organisation loses less than the £10,000 a year collar under the shift (Vale Pharmacy (PH)); a loss under the collar is not settled, so the money section does not flag it
+    """
+    small = below_collar(inc, collar)
+    if not small:
+        return None
+    one = len(small) == 1
+    who = (" (" + ", ".join(name_and_id(names, o) for o in small) + ")"
+           if len(small) <= NAMED_UNDER_COLLAR else "")
+    return (f"collar: {len(small):,} organisation{'' if one else 's'} lose{'s' * one} less than "
+            f"the {fmt_money_rounded(collar)} a year collar under the shift{who}; "
+            + ("a loss under the collar is not settled, so the money section does not flag it"
+               if one else "losses under the collar are not settled, so the money section does "
+               "not flag them"))
+
+
+def without_small_losses(partners: pd.DataFrame, collar: float) -> pd.DataFrame:
+    """The partner table as a report reads it: a candidate that loses less than ``collar`` a
+    year has no reason saying so (``loses £5 a year under the shift``), and its reason's
+    sources go with it; the table itself is left as it is (the JSON keeps every reason).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"incentives": [-5.0, -50000.0], "reasons": [
+    ...     ["delivers 1%", "loses £5 a year under the shift"],
+    ...     ["loses £50,000 a year under the shift"]], "reason_sources": [[["a"], []], [[]]]})
+    >>> without_small_losses(t, 10000)["reasons"].tolist()
+    [['delivers 1%'], ['loses £50,000 a year under the shift']]
+    """
+    if not collar or "incentives" not in partners or not len(partners):
+        return partners
+    small = ((partners["incentives"] < 0) & (-partners["incentives"] < collar)).to_numpy()
+    if not small.any():
+        return partners
+    out = partners.copy()
+    at = np.nonzero(small)[0]
+    keep = [[not (r.startswith("loses ") and " a year under the shift" in r) for r in reasons]
+            for reasons in out["reasons"].iloc[at]]
+    for column in ("reasons", "reason_sources"):
+        if column in out:
+            out[column] = out[column].astype(object)
+            values = out[column].tolist()
+            for i, kept in zip(at, keep):
+                values[i] = [v for v, k in zip(values[i], kept) if k]
+            out[column] = values
+    return out
+
+
+def _loser_blocks(inc, top: int | None, names: dict | None = None, width: int = 100,
+                  collar: float = 0.0) -> list:
+    """An organisation that loses while the system gains (by the collar or more), one line each
+    (wrapped at ``width``), by name and id: the ``top`` largest losses first where there are
+    more, and how many more."""
+    small = set(below_collar(inc, collar))
+    losers = [o for o in inc.losers if o not in small]
     nets = dict(zip(inc.organisations["id"], inc.organisations["net"]))
     hidden = 0
     if top and len(losers) > top:

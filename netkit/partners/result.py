@@ -13,7 +13,12 @@ from netkit._views import DISPLAY_BUDGET, picture
 from netkit.finance.incentives import Incentives
 from netkit.model.opportunity import CRITERIA, Opportunity
 from netkit.partners.criteria import Criteria
-from netkit.partners.money_blocks import incentive_blocks, signed_count
+from netkit.partners.money_blocks import (
+    collar_loss_note,
+    incentive_blocks,
+    signed_count,
+    without_small_losses,
+)
 from netkit.partners.reasons import type_name
 from netkit.partners.scope import Scope
 from netkit.partners.stability import stability_blocks
@@ -308,7 +313,7 @@ class PartnerSet:
             "candidates: " + ", ".join(f"{counts.get(t, 0):,} {t}" for t in TIERS)
             + (f"; excluded: {', '.join(self.excluded)}" if self.excluded else ""),
             f"scope: {s.extent}",
-        ]
+        ] + ([self.disclosure.counts_shown()] if self.disclosure.active else [])
 
     def _curve_table(self, rows: int = 12) -> pd.DataFrame:
         """The curve's first ``rows`` sizes; where the core is larger, the first eight, a gap
@@ -329,10 +334,16 @@ class PartnerSet:
         return pd.concat([table.head(8), gap, table.iloc[max(stop - 2, 8):stop + 3]],
                          ignore_index=True)
 
-    def _shown(self, tier: str, top: int | None) -> tuple[pd.DataFrame, int]:
+    def _collar(self) -> float:
+        """The risk-and-gain share's collar (0 without one): a loss under it is not settled."""
+        return self.risk_share.rule.collar if self.risk_share is not None else 0.0
+
+    def _shown(self, tier: str, top: int | None, partners: pd.DataFrame | None = None
+               ) -> tuple[pd.DataFrame, int]:
         """The rows of a tier a report shows, and how many it leaves out: the core whole (it is
         the answer), the first ``top`` of the others (``None`` or 0: all)."""
-        rows = self.partners[self.partners["tier"] == tier]
+        partners = self.partners if partners is None else partners
+        rows = partners[partners["tier"] == tier]
         if tier == "core" or not top or len(rows) <= top:
             return rows, 0
         return rows.head(top), len(rows) - top
@@ -351,11 +362,11 @@ class PartnerSet:
         names.update(zip(self.partners["id"], self.partners["name"]))
         return names
 
-    def _tier_lines(self, tier: str, top: int | None, width: int) -> list[str]:
+    def _tier_lines(self, tier: str, top: int | None, width: int, partners=None) -> list[str]:
         """A tier as the terminal shows it: rank, name, id, type and score on one line, the
         reasons wrapped beneath (for inform the first two, saying how many more), and how many
         more partners there are."""
-        rows, hidden = self._shown(tier, top)
+        rows, hidden = self._shown(tier, top, partners)
         out = []
         for row in rows.itertuples():
             label = terminal_safe(f"{row.rank:>3}. {row.name} ({row.id}, "
@@ -375,21 +386,21 @@ class PartnerSet:
 
     def _partner_blocks(self, top: int | None, width: int) -> list:
         """The partners: by tier with reasons in text, one table in Markdown (the first
-        ``top`` of each tier after the core) and in HTML (every partner)."""
-        blocks = []
+        ``top`` of each tier after the core) and in HTML (every partner); no reason says a
+        loss under the collar (`without_small_losses`)."""
+        blocks, partners = [], without_small_losses(self.partners, self._collar())
         for tier, heading in (("core", "Core partners (at the table)"),
                               ("involve", "Involve (material, not worth a seat)"),
                               ("inform", "Inform (touches the scope marginally)")):
-            if (self.partners["tier"] == tier).any():
+            if (partners["tier"] == tier).any():
                 blocks += [Heading(heading, 2, only=TEXT),
-                           Lines(self._tier_lines(tier, top, width), only=TEXT)]
-        shown = [self._shown(tier, top) for tier in TIERS]
+                           Lines(self._tier_lines(tier, top, width, partners), only=TEXT)]
+        shown = [self._shown(tier, top, partners) for tier in TIERS]
         rows = pd.concat([r for r, _ in shown])
         table = rows.assign(score=rows["score"].map(lambda v: f"{v:.2f}"),
                             why=rows["reasons"].map("; ".join))
-        whole = self.partners.assign(
-            score=self.partners["score"].map(lambda v: f"{v:.2f}"),
-            reasons=self.partners["reasons"].map(lambda r: " · ".join(r)))
+        whole = partners.assign(score=partners["score"].map(lambda v: f"{v:.2f}"),
+                                reasons=partners["reasons"].map(lambda r: " · ".join(r)))
         blocks += [Heading("Partners", 2, only=PAGES),
                    Table(table[["rank", "name", "id", "tier", "score", "why"]],
                          right=("rank", "score"), only=MARKDOWN),
@@ -402,7 +413,7 @@ class PartnerSet:
                         "the order they were chosen in); 'netkit explain PATH --opportunity "
                         f"{self.opportunity.id} --partner ID' prints the input rows behind each "
                         "reason", label="Order and sources", only=(*TEXT, *MARKDOWN)),
-                   Raw(sources_html(self.partners))]
+                   Raw(sources_html(partners))]
         return blocks
 
     def report(self, top: int | None = TOP, width: int = 100, provenance: str | None = None,
@@ -427,8 +438,8 @@ class PartnerSet:
                    if with_curve else None]
         names = self._names()  # the money by name and id, as the lists above
         blocks += incentive_blocks(self.incentives, opp.shift, names, self.disclosure, top,
-                                   width) + (self.risk_share.blocks(top, names, width)
-                                             if self.risk_share is not None else [])
+                                   width, self._collar()) + (
+            self.risk_share.blocks(top, names, width) if self.risk_share is not None else [])
         shown = self._grid(top, grid)  # text: the why under the table, wrapped, not cut
         blocks += [Heading("Stakeholder grid (from the evidence)", 2, only=TEXT),
                    Table(shown[grid[:-1]], only=TEXT),
@@ -439,6 +450,8 @@ class PartnerSet:
         proposal = set(self.risk_share.notes) if self.risk_share is not None else set()
         blocks += stability_blocks(self.partners, self.options, top) + [
             Note(n) for n in self.notes if n not in proposal]  # the proposal's are in its section
+        small = collar_loss_note(self.incentives, self._collar(), names)  # the report's alone
+        blocks += [Note(small)] if small else []
         blocks += [Note(options_line(self.options), label="Options")]
         if with_map:
             blocks += [Heading("Network map", 2, only=HTML),

@@ -197,7 +197,12 @@ def _named(system, scope) -> list[CoverageWarning]:
     return out
 
 
-def _capacity(system, scope, inc) -> list[CoverageWarning]:
+def _whole(value) -> str:
+    """A count as computed, whole, with thousands commas (no disclosure control)."""
+    return f"{value:,.0f}"
+
+
+def _capacity(system, scope, inc, count=_whole) -> list[CoverageWarning]:
     if inc is None:
         return []
     notes = [n for n in inc.notes if "capacity" in n.lower()]
@@ -217,13 +222,13 @@ def _capacity(system, scope, inc) -> list[CoverageWarning]:
         if any(s in n for n in notes):
             continue
         out.append(CoverageWarning(
-            "capacity", s, f"the shift takes {s} to {after[s]:,.0f} contacts a year on this "
+            "capacity", s, f"the shift takes {s} to {count(after[s])} contacts a year on this "
                            f"opportunity's pathways alone, past its stated capacity of "
-                           f"{capacity[s]:,.0f} ({after[s] - capacity[s]:,.0f} over)"))
+                           f"{count(capacity[s])} ({count(after[s] - capacity[s])} over)"))
     return out
 
 
-def _whole_stays(system, scope) -> list[CoverageWarning]:
+def _whole_stays(system, scope, count=_whole) -> list[CoverageWarning]:
     shift = scope.opportunity.shift
     if shift is None:
         return []
@@ -239,7 +244,7 @@ def _whole_stays(system, scope) -> list[CoverageWarning]:
     names = dict(zip(services["id"].tolist(), services["name"].tolist()))
     return [CoverageWarning(
         "whole_stays", source,
-        f"{names.get(target, target)} ({target}) already takes {patients:,.0f} patients a year "
+        f"{names.get(target, target)} ({target}) already takes {count(patients)} patients a year "
         f"straight from {names.get(source, source)} ({source}): if the scheme shortens stays "
         f"there rather than avoiding them, the money overstates {source}'s loss of income and "
         "its savings, as netkit moves whole stays away from it (a bed-day model is not built); "
@@ -270,10 +275,13 @@ def _payers_outside(system, scope, share) -> list[CoverageWarning]:
     return out
 
 
-def coverage_warnings(system, scope, inc=None, share=None) -> list[CoverageWarning]:
+def coverage_warnings(system, scope, inc=None, share=None, disclosure=None
+                      ) -> list[CoverageWarning]:
     """Every data-coverage warning for a scope (see the module's description), in the order
     above, each kind sorted by subject; ``share``, the risk-and-gain share, for those it asks
-    to pay.
+    to pay. Under active ``disclosure`` rules (`netkit.model.disclosure`) the counts of
+    patients and contacts the warnings give are shown as the rules show counts (the capacity
+    warnings taken from the money's notes are worded so by `Incentives.released`).
 
     Examples
     --------
@@ -285,9 +293,10 @@ def coverage_warnings(system, scope, inc=None, share=None) -> list[CoverageWarni
     no_council North
     """
     places = _places_in_scope(system, scope)
+    count = disclosure.count if disclosure is not None and disclosure.active else _whole
     return (_primary_care(system, scope, places) + _council(system, scope, places)
             + _destinations(system, scope) + _named(system, scope)
-            + _capacity(system, scope, inc) + _whole_stays(system, scope)
+            + _capacity(system, scope, inc, count) + _whole_stays(system, scope, count)
             + _payers_outside(system, scope, share))
 
 
