@@ -138,3 +138,51 @@ def test_a_chance_of_loss_never_claims_certainty(frailty):
     assert [row.split()[-1] for row in rows] == ["<1%", ">99%", "<1%"]
     assert frailty.incentives.organisations.set_index("id").loc[["ICB-RIV", "ACU-RIV"],
                                                                  "p_loss"].tolist() == [0.0, 1.0]
+
+
+def _tiny_at(fraction: float):
+    """tiny's frailty shift at 12.3%: Vale Community Health (COMM) takes 61.5 new contacts and
+    loses £8,610 a year, under the £10,000 collar, while the system gains £100,000 or so."""
+    from dataclasses import replace
+
+    tiny = sample_system("tiny")
+    opp = tiny.opportunity("frailty")
+    return netkit.find_partners(tiny, replace(opp, shift=replace(opp.shift, fraction=fraction)))
+
+
+def test_a_loss_under_the_collar_is_noted_once_not_flagged():
+    ps = _tiny_at(0.123)
+    text = ps.to_text()
+    assert "! Vale Community Health (COMM) loses" not in text
+    assert "! Vale Hospital (ACUTE) loses £95,000 a year while the system gains" in text
+    assert "loses £8,600 a year under the shift" not in text + ps.to_markdown() + ps.to_html(
+        with_map=False)
+    note = ("collar: 1 organisation loses less than the £10,000 a year collar under the shift "
+            "(Vale Community Health (COMM)); a loss under the collar is not settled, so the "
+            "money section does not flag it")
+    assert " ".join(text.split()).count("note: " + note) == 1
+    assert f"*Note: {note}*" in ps.to_markdown()
+    # the JSON keeps every reason and loser as computed
+    out = ps.to_dict()
+    assert out["losers"] == ["ACUTE", "COMM"]  # ACUTE loses £95,000: flagged
+    comm = next(p for p in out["partners"] if p["id"] == "COMM")
+    assert any(r.startswith("loses £8,600 a year under the shift") for r in comm["reasons"])
+
+
+def test_a_loss_at_the_collar_or_more_is_still_flagged():
+    # at 20% nothing loses less than the collar: no note, and the "!" lines as before
+    ps = netkit.find_partners(sample_system("tiny"), "frailty")
+    assert "collar under the shift" not in ps.to_text()
+
+
+def test_contacts_are_whole_and_a_small_change_is_under_one():
+    import pandas as pd
+    from types import SimpleNamespace
+
+    from netkit.partners.money_blocks import incentive_table
+
+    t = pd.DataFrame({"id": ["A", "B", "C", "D"], "activity_change": [-0.4, 0.3, -1234.4, 0.0],
+                      "cost_change": 0.0, "income_change": 0.0, "spend_change": 0.0,
+                      "net": 0.0})
+    shown = incentive_table(t, {}, SimpleNamespace(active=False))
+    assert shown["contacts"].tolist() == ["-<1", "+<1", "-1,234", ""]
