@@ -205,9 +205,9 @@ def test_the_mined_json_summary_is_released_as_the_text_is():
 
 
 # -- the partner report's money and header under disclosure control -----------------------------
-NHS_LINE = ("Counts shown: disclosure control nhs: counts of 1–7 shown as *; other counts rounded "
-            "to the nearest 5; medians on suppressed counts suppressed; percentages from rounded "
-            "figures.")
+NHS_LINE = ("Counts shown: disclosure control nhs: counts of 1–7 shown as *; other counts "
+            "rounded to the nearest 5; medians on suppressed counts suppressed; percentages from "
+            "rounded figures.")
 
 
 def _tiny_at(fraction: float, disclosure=None):
@@ -240,15 +240,19 @@ def test_patients_diverted_follow_the_rules_in_the_money_section():
     plain = _tiny_at(0.123).to_text()
     assert ("  62 patients a year diverted; cash released £71,000, capacity released £95,000 a "
             "year") in plain.splitlines()
-    # the JSON keeps the exact figure
-    assert _tiny_at(0.123, "nhs").to_dict()["incentives"] == _tiny_at(0.123).to_dict()["incentives"]
+    # the JSON keeps the money as computed and releases the counts as its others are
+    ruled, exact = (_tiny_at(0.123, d).to_dict()["incentives"] for d in ("nhs", None))
+    assert [r["net"] for r in ruled] == [r["net"] for r in exact]
+    comm = next(r for r in ruled if r["id"] == "COMM")
+    assert (comm["activity_change"], comm["patients_change"]) == ("60", "60")
+    assert next(r for r in exact if r["id"] == "COMM")["activity_change"] == 61.5
 
 
 def test_the_windfall_note_counts_new_contacts_as_the_rules_do():
     # COMM's 61.5 new contacts: 62 as computed, 60 under nhs, in the report and the JSON notes
-    windfall = ("Windfall: Vale Community Health's (COMM) gain share would be £36,000 a year for {} new contacts; capped at "
-                "£12,000 (1 × their full cost at unit cost; risk_share.share_cap), the rest stays "
-                "with the payers.")
+    windfall = ("Windfall: Vale Community Health's (COMM) gain share would be £36,000 a year for "
+                "{} new contacts; capped at £12,000 (1 × their full cost at unit cost; "
+                "risk_share.share_cap), the rest stays with the payers.")
     assert windfall.format(60) in " ".join(_tiny_at(0.123, "nhs").to_markdown().split())
     assert windfall.format(62) in " ".join(_tiny_at(0.123).to_markdown().split())
     assert any("for 60 new contacts" in n for n in _tiny_at(0.123, "nhs").to_dict()["notes"])
@@ -273,3 +277,29 @@ def test_capacity_words_follow_the_rules():
         "about £170,000 a year of staff at its unit cost (costed as new staff; "
         "--cap-at-capacity caps the shift instead)", "another note")
     assert full.released(disclosure_rules(None)) is full
+
+
+def test_the_partner_json_releases_its_counts_and_keeps_its_money():
+    # tiny's frailty shift: 1,500 patients enter; COMM takes 61.5 new contacts at 12.3%
+    ruled, exact = (_tiny_at(0.123, d).to_dict() for d in ("nhs", None))
+    assert (ruled["scope"]["patients"], exact["scope"]["patients"]) == ("1500", 1500.0)
+    care = next(r for r in ruled["incentives"] if r["id"] == "CARE")
+    assert (care["activity_change"], care["bed_days_change"]) == ("*", "0")  # -5.8: 1–7 hidden
+    assert ruled["system_net"] == exact["system_net"]
+
+
+def test_the_verdict_and_grid_shares_come_from_the_rounded_counts():
+    from netkit.partners.frameworks import _grid_why
+    from netkit.partners.verdict import _share_words
+
+    # 12 of 38 contacts: 32% as computed, 10 of 40 = 25% from the rounded figures
+    contained = {"internal": {"activity": 12 / 38, "transfers": 1.0,
+                              "counts": {"activity": (12.0, 38.0), "transfers": (0.0, 0.0)}}}
+    assert _share_words(contained, disclosure_rules("nhs")) == {
+        "internal": {"activity": "25%", "transfers": "100%"}}
+    assert _share_words(contained)["internal"]["activity"] == "32%"
+    row = {"activity": 12.0, "activity_share": 12 / 38}
+    assert _grid_why("keep informed", "inform", row, False, [], "",
+                     disclosure_rules("nhs").share) == "delivers 25% of the contacts in scope"
+    assert _grid_why("keep informed", "inform", row, False, [], "") == \
+        "delivers 32% of the contacts in scope"

@@ -228,7 +228,7 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
     costs = coordination_burden(selection.core, crit.pairs, related, burden, burden_sources)
     inc = inc.with_ranges() if inc is not None else None
     judged = proportionality(scope, crit, inc, opp, selection.core, costs,
-                             system.organisation_lookup("name"), thresholds)
+                             system.organisation_lookup("name"), thresholds, released)
     options = _options(opp, scope, burden, thresholds, min_patients, stability, seed, groups,
                        hysteresis, share, cap_at_capacity)
     if not explain:
@@ -536,7 +536,8 @@ def _partner_table(system: System, scope: Scope, crit: Criteria, selection: Sele
         scope.organisations["role"] != "provider", "candidate"])
     losers = {scope.candidate_of.get(o, o) for o in (inc.losers if inc is not None else [])}
     frames = stakeholder_frameworks(table, orgs["type"], orgs["budget"], commissioners, losers,
-                                    shift_deliverers(scope.services, scope.opportunity.shift))
+                                    shift_deliverers(scope.services, scope.opportunity.shift),
+                                    disclosure)
     table = table.join(frames)
     table["name"] = table.index.map(orgs["name"])
     table["type"] = table.index.map(orgs["type"])

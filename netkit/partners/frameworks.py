@@ -96,7 +96,7 @@ def shift_deliverers(services: pd.DataFrame, shift) -> set:
 
 def stakeholder_frameworks(table: pd.DataFrame, types: pd.Series, budgets: pd.Series,
                            commissioners: set, losers: set,
-                           deliverers: set = frozenset()) -> pd.DataFrame:
+                           deliverers: set = frozenset(), disclosure=None) -> pd.DataFrame:
     """Mendelow quadrant and salience class for each candidate.
 
     Parameters
@@ -113,6 +113,10 @@ def stakeholder_frameworks(table: pd.DataFrame, types: pd.Series, budgets: pd.Se
     deliverers : set, optional
         Candidates that provide a service the shift moves patients from or to
         (`shift_deliverers`).
+    disclosure : DisclosureRules, optional
+        Where active (`netkit.model.disclosure`), the share of contacts ``grid_why`` gives is
+        computed from the disclosed counts (``activity`` beside ``activity_share``), as the
+        reasons' shares are; the grid itself is placed on the true figures.
 
     Returns
     -------
@@ -155,7 +159,9 @@ def stakeholder_frameworks(table: pd.DataFrame, types: pd.Series, budgets: pd.Se
                                          ("is a go-between on patients' routes", g)) if on]
             for b, g in zip(_scaled(budgets.reindex(index)) >= 0.5,
                             _scaled(table["brokerage_share"]) >= 0.5)]
-    why = [_grid_why(m, t, row, d, h, n) for m, t, row, d, h, n in
+    share = (disclosure.share if disclosure is not None and disclosure.active
+             and "activity" in table else None)
+    why = [_grid_why(m, t, row, d, h, n, share) for m, t, row, d, h, n in
            zip(mendelow, tier, table.to_dict("records"), delivers, held, notes)]
     return pd.DataFrame({"power": power.round(6), "interest": interest.round(6),
                          "mendelow": mendelow, "salience": salience, "grid_note": notes,
@@ -163,15 +169,20 @@ def stakeholder_frameworks(table: pd.DataFrame, types: pd.Series, budgets: pd.Se
 
 
 def _grid_why(quadrant: str, tier: str, row: dict, delivers: bool, held: list,
-              note: str) -> str:
+              note: str, share=None) -> str:
     """What puts a candidate in its quadrant, in words: what gives it power, what gives it
-    interest; for a core partner short of ``manage closely``, why that is enough."""
+    interest; for a core partner short of ``manage closely``, why that is enough. ``share``
+    (part, whole → words: `DisclosureRules.share`) gives the share of contacts from the
+    disclosed counts."""
     power = (["delivers the shift (provides a 'from' or 'to' service)"] if delivers else [])
     if row.get("commissioning_share", 0) >= 0.05:
         power.append(f"commissions {row['commissioning_share']:.0%} of the spend in scope")
     if row.get("incentives_share", 0) >= LARGE_EXPOSURE:
         power.append(f"carries {row['incentives_share']:.0%} of the money the shift moves")
-    interest = ([f"delivers {row['activity_share']:.0%} of the contacts in scope"]
+    contacts = (f"{row['activity_share']:.0%}" if share is None else
+                share(row["activity"], row["activity"] / row["activity_share"])
+                if row.get("activity_share", 0) > 0 else "")
+    interest = ([f"delivers {contacts} of the contacts in scope"]
                 if row.get("activity_share", 0) >= 0.005 else [])
     if quadrant in ("manage closely", "keep satisfied"):
         text = ", ".join(power + held or ["powerful in this scope"])

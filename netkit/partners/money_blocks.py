@@ -28,7 +28,12 @@ from netkit.render.naming import name_and_id, short_name_and_id
 NAMED_UNDER_COLLAR = 5
 
 __all__ = ["incentive_blocks", "largest", "signed_count", "below_collar", "collar_loss_note",
-           "without_small_losses"]
+           "without_small_losses", "released_changes", "released_investment", "CHANGES",
+           "collar_of"]
+
+#: The money rows' counts of a change (contacts, patients, bed days): released under disclosure
+#: control in the JSON and the workbook, as every other count is.
+CHANGES = ("activity_change", "patients_change", "bed_days_change")
 
 #: A change in contacts smaller than this is arithmetic's noise, not a change: shown as none.
 NOTHING = 1e-6
@@ -57,6 +62,42 @@ def signed_count(value: float, disclosure) -> str:
         return shown if shown[1:] != "0" else shown[0] + "<1"
     shown = disclosure.count(abs(value))
     return shown if shown == "*" else ("+" if value > 0 else "-") + shown
+
+
+def released_changes(rows: pd.DataFrame, disclosure) -> pd.DataFrame:
+    """The money rows (`Incentives.organisations`) as the JSON report carries them: under
+    active disclosure rules each change in contacts, patients and bed days (`CHANGES`) is
+    released as the JSON's other counts are, as text without thousands commas and with its
+    sign (``"-3145"``, ``"*"``, ``"0"``); the money is not changed. As they are otherwise.
+
+    Examples
+    --------
+    >>> from netkit.model.disclosure import disclosure_rules
+    >>> t = pd.DataFrame({"activity_change": [-3146.4, 0.4, 0.0], "net": [-5.0, 1.0, 0.0]})
+    >>> released_changes(t, disclosure_rules("nhs"))["activity_change"].tolist()
+    ['-3145', '*', '0']
+    """
+    if disclosure is None or not disclosure.active:
+        return rows
+    def one(value):
+        if not value or abs(value) < NOTHING:
+            return "0"
+        shown = disclosure.count(abs(value)).replace(",", "")
+        return shown if shown in ("*", "0") or value > 0 else "-" + shown
+    return rows.assign(**{c: rows[c].map(one) for c in CHANGES if c in rows})
+
+
+def released_investment(investment: dict | None, disclosure) -> dict | None:
+    """The investment (`netkit.finance.risk_share.ShareDesign.investment`) as the JSON report
+    carries it: under active disclosure rules what it buys in patients, contacts and bed days
+    is released as the JSON's other counts are (text, ``"165"``); as it is otherwise."""
+    if not investment or disclosure is None or not disclosure.active:
+        return investment
+    buys = dict(investment.get("buys") or {})
+    for key in ("patients", "contacts", "bed_days"):
+        if isinstance(buys.get(key), (int, float)):
+            buys[key] = disclosure.count(buys[key]).replace(",", "")
+    return {**investment, "buys": buys}
 
 
 def largest(organisations: pd.DataFrame, top: int | None) -> tuple[np.ndarray, int]:
@@ -135,6 +176,23 @@ def incentive_blocks(inc, shift, names: dict, disclosure, top: int | None = None
                    Table(inc.range_table(table["organisation"].to_numpy(), rows), right=right,
                          only=PAGES)]
     return blocks + _loser_blocks(inc, top, names, width, collar)
+
+
+def collar_of(inc, share) -> float:
+    """The risk-and-gain share's (`netkit.finance.risk_share.ShareDesign`) collar, under which
+    a loss while the system gains is not settled, and so not flagged: 0 without a share or
+    where the system does not gain (then every loss is the investment's to cover).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> share = SimpleNamespace(rule=SimpleNamespace(collar=10000.0))
+    >>> collar_of(SimpleNamespace(system_net=5.0), share), collar_of(
+    ...     SimpleNamespace(system_net=-5.0), share), collar_of(None, None)
+    (10000.0, 0.0, 0.0)
+    """
+    gains = inc is not None and inc.system_net > 0
+    return float(share.rule.collar) if share is not None and gains else 0.0
 
 
 def below_collar(inc, collar: float) -> list[str]:

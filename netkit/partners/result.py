@@ -14,8 +14,12 @@ from netkit.finance.incentives import Incentives
 from netkit.model.opportunity import CRITERIA, Opportunity
 from netkit.partners.criteria import Criteria
 from netkit.partners.money_blocks import (
+    CHANGES,
     collar_loss_note,
+    collar_of,
     incentive_blocks,
+    released_changes,
+    released_investment,
     signed_count,
     without_small_losses,
 )
@@ -159,15 +163,16 @@ class PartnerSet:
         rules = self.disclosure
         return rules.count(value) if rules.active else fmt_number(value)
 
+    def _released(self, value):
+        """A count as the CSV and JSON carry it: as computed, or released by the rules."""
+        return self.disclosure.count(value).replace(",", "") if self.disclosure.active else value
+
     def _released_counts(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Patient counts (activity, handoffs) as the disclosure rules show them."""
-        rules = self.disclosure
-        if not rules.active:
+        if not self.disclosure.active:
             return frame
-        frame = frame.copy()
-        for column in ("activity", "handoffs"):
-            frame[column] = [rules.count(v).replace(",", "") for v in frame[column]]
-        return frame
+        return frame.assign(**{c: [self._released(v) for v in frame[c]]
+                               for c in ("activity", "handoffs")})
 
     @property
     def core(self) -> list[str]:
@@ -208,7 +213,7 @@ class PartnerSet:
         sheets = {"partners": self.to_frame(), "curve": self.curve.copy()}
         if self.incentives is not None:
             incentives = self._money_rows()
-            for column in ("activity_change", "patients_change"):  # patients beside contacts
+            for column in CHANGES:  # contacts, patients and bed days
                 if self.disclosure.active and column in incentives:
                     incentives[column] = incentives[column].map(
                         lambda v: signed_count(v, self.disclosure))
@@ -261,13 +266,15 @@ class PartnerSet:
             "excluded": self.excluded,
             "curve": self.curve.to_dict("records"),
             "stop": self.stop,
-            "incentives": self._money_rows().to_dict("records") if inc is not None else [],
+            "incentives": released_changes(self._money_rows(), self.disclosure).to_dict(
+                "records") if inc is not None else [],
             "system_net": inc.system_net if inc is not None else None,
             **Incentives.json_money(inc),
             "losers": inc.losers if inc is not None else [],
             "gain_share": inc.transfers.to_dict("records") if inc is not None else [],
             "risk_share": self.risk_share.records() if self.risk_share is not None else [],
-            "investment": self.risk_share.investment if self.risk_share is not None else None,
+            "investment": released_investment(self.risk_share.investment, self.disclosure)
+            if self.risk_share is not None else None,
             "brokerage_roles": self.brokerage_roles[self.brokerage_roles["observed"] > 0]
             .to_dict("records"),
             "brokers": self.brokers,
@@ -295,7 +302,7 @@ class PartnerSet:
         return {"pathways": list(s.pathways), "places": list(self.opportunity.places),
                 "cohort": list(self.opportunity.cohort), "flows": len(s.flows),
                 "services": len(s.services), "organisations": len(s.organisations),
-                "candidates": len(s.candidates), "patients": s.patients,
+                "candidates": len(s.candidates), "patients": self._released(s.patients),
                 "represented": s.members(), "extent": s.extent}
 
     # -- reports ------------------------------------------------------------------------------
@@ -333,10 +340,6 @@ class PartnerSet:
         gap = pd.DataFrame([dict.fromkeys(table.columns, "…")])
         return pd.concat([table.head(8), gap, table.iloc[max(stop - 2, 8):stop + 3]],
                          ignore_index=True)
-
-    def _collar(self) -> float:
-        """The risk-and-gain share's collar (0 without one): a loss under it is not settled."""
-        return self.risk_share.rule.collar if self.risk_share is not None else 0.0
 
     def _shown(self, tier: str, top: int | None, partners: pd.DataFrame | None = None
                ) -> tuple[pd.DataFrame, int]:
@@ -388,7 +391,8 @@ class PartnerSet:
         """The partners: by tier with reasons in text, one table in Markdown (the first
         ``top`` of each tier after the core) and in HTML (every partner); no reason says a
         loss under the collar (`without_small_losses`)."""
-        blocks, partners = [], without_small_losses(self.partners, self._collar())
+        collar = collar_of(self.incentives, self.risk_share)  # a loss under it is not a reason
+        blocks, partners = [], without_small_losses(self.partners, collar)
         for tier, heading in (("core", "Core partners (at the table)"),
                               ("involve", "Involve (material, not worth a seat)"),
                               ("inform", "Inform (touches the scope marginally)")):
@@ -437,8 +441,9 @@ class PartnerSet:
                    Raw(f"<figure>{picture('curve_svg')(self.curve)}</figure>")
                    if with_curve else None]
         names = self._names()  # the money by name and id, as the lists above
+        collar = collar_of(self.incentives, self.risk_share)  # a loss under it is not flagged
         blocks += incentive_blocks(self.incentives, opp.shift, names, self.disclosure, top,
-                                   width, self._collar()) + (
+                                   width, collar) + (
             self.risk_share.blocks(top, names, width) if self.risk_share is not None else [])
         shown = self._grid(top, grid)  # text: the why under the table, wrapped, not cut
         blocks += [Heading("Stakeholder grid (from the evidence)", 2, only=TEXT),
@@ -450,7 +455,7 @@ class PartnerSet:
         proposal = set(self.risk_share.notes) if self.risk_share is not None else set()
         blocks += stability_blocks(self.partners, self.options, top) + [
             Note(n) for n in self.notes if n not in proposal]  # the proposal's are in its section
-        small = collar_loss_note(self.incentives, self._collar(), names)  # the report's alone
+        small = collar_loss_note(self.incentives, collar, names)  # the report's alone, not JSON
         blocks += [Note(small)] if small else []
         blocks += [Note(options_line(self.options), label="Options")]
         if with_map:

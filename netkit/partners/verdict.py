@@ -148,8 +148,25 @@ def contained_shares(scope, activity: pd.Series) -> tuple[list, dict]:
         top = order[:size]
         inside = float(patients[np.isin(source, top) & np.isin(target, top)].sum())
         out[kind] = {"activity": float(activity[top].sum()) / total if total else 0.0,
-                     "transfers": inside / moved if moved else 1.0, "organisations": top}
+                     "transfers": inside / moved if moved else 1.0, "organisations": top,
+                     "counts": {"activity": (float(activity[top].sum()), total),
+                                "transfers": (inside, float(moved))}}
     return order, out
+
+
+def _share_words(contained: dict, disclosure=None) -> dict:
+    """Each contained share in words: as computed, or under active disclosure rules
+    (`netkit.model.disclosure`) from the disclosed counts, as the reasons' shares are (the
+    verdict itself rests on the true figures)."""
+    ruled = disclosure is not None and disclosure.active
+    out = {}
+    for kind, c in contained.items():
+        out[kind] = {}
+        for measure in ("activity", "transfers"):
+            part, whole = c.get("counts", {}).get(measure, (0.0, 0.0))
+            out[kind][measure] = (disclosure.share(part, whole) if ruled and whole > 0
+                                  else f"{c[measure]:.0%}")
+    return out
 
 
 def _money(inc) -> dict | None:
@@ -203,14 +220,17 @@ def _benefit_words(benefits) -> str:
 
 
 def proportionality(scope, crit, inc, opportunity, core: list, burden: Burden,
-                    names: Mapping, thresholds: Mapping | None = None) -> Verdict:
+                    names: Mapping, thresholds: Mapping | None = None,
+                    disclosure=None) -> Verdict:  # long: one verdict after another
     """The verdict for one partner set (see the module's description).
 
     ``scope``, ``crit`` and ``inc`` are the partner method's `Scope`, `Criteria` and
-    `Incentives` (or None); ``core`` the selected seats; ``names`` id → name.
+    `Incentives` (or None); ``core`` the selected seats; ``names`` id → name; under active
+    ``disclosure`` rules the reason's shares are worked out from the disclosed counts.
     """
     thresholds = {**THRESHOLDS, **(thresholds or {})}
     order, contained = contained_shares(scope, crit.table["activity"])
+    words = _share_words(contained, disclosure)
     lead = order[0] if order else (core[0] if core else "")
     candidate_of = scope.candidate_of
 
@@ -228,17 +248,17 @@ def proportionality(scope, crit, inc, opportunity, core: list, burden: Burden,
              for k, v in contained.items()}
     with_comm = [commissioner] if commissioner and changes and commissioner != lead else []
     if met["internal"]:
-        c = contained["internal"]
+        c = words["internal"]
         reason = (f"an internal improvement for {name(lead)}: it delivers "
-                  f"{c['activity']:.0%} of the contacts and {c['transfers']:.0%} of the "
+                  f"{c['activity']} of the contacts and {c['transfers']} of the "
                   f"patients' moves between services stay inside it{clause}")
         return Verdict("internal", lead, [lead] + with_comm, reason, at_stake, burden, shown,
                        thresholds)
     if met["bilateral"] and len(contained["bilateral"]["organisations"]) == 2:
-        c = contained["bilateral"]
-        a, b = c["organisations"]
+        c = words["bilateral"]
+        a, b = contained["bilateral"]["organisations"]
         reason = (f"a bilateral improvement between {name(a)} and {name(b)}: together they "
-                  f"deliver {c['activity']:.0%} of the contacts and {c['transfers']:.0%} of the "
+                  f"deliver {c['activity']} of the contacts and {c['transfers']} of the "
                   f"patients' moves between services stay between them{clause}")
         return Verdict("bilateral", a, [a, b] + [x for x in with_comm if x not in (a, b)],
                        reason, at_stake, burden, shown, thresholds)
@@ -256,7 +276,7 @@ def proportionality(scope, crit, inc, opportunity, core: list, burden: Burden,
                   f"to run {burden.seats} seats; {agree}")
         return Verdict("bilateral", lead, parties, reason, at_stake, burden, shown, thresholds,
                        contract_variation=True)
-    reason = _partnership_reason(name(lead), contained, burden, at_stake if small else None,
+    reason = _partnership_reason(name(lead), words, burden, at_stake if small else None,
                                  benefits)
     return Verdict("partnership", lead, list(core), reason, at_stake, burden, shown, thresholds)
 
@@ -265,10 +285,10 @@ def _partnership_reason(lead: str, contained: dict, burden: Burden, short: dict 
                         benefits: tuple) -> str:
     """Why a partnership: no one or two organisations hold the work; where the money does not
     cover the coordination (``short``, the money at stake), what the case rests on."""
-    c, two = contained["internal"], contained["bilateral"]
+    c, two = contained["internal"], contained["bilateral"]  # the shares in words
     reason = (f"a partnership of {burden.seats} seats: no one organisation or pair holds the "
-              f"work (the largest, {lead}, delivers {c['activity']:.0%} of the contacts "
-              f"and the largest two {two['activity']:.0%}; {two['transfers']:.0%} of the "
+              f"work (the largest, {lead}, delivers {c['activity']} of the contacts "
+              f"and the largest two {two['activity']}; {two['transfers']} of the "
               "patients' moves between services stay within those two)")
     if short is not None:
         money = (f"the money ({fmt_money_rounded(short['central'])} a year) does not cover the "
