@@ -9,6 +9,12 @@ tables are as they always were (in the order of the money's organisations).
 Organisations are named as the report's other lists name them, by name with the id in brackets;
 a terminal's tables cut a long name after a whole word and keep the id whole
 (`netkit.render.naming.short_name_and_id`), so that no cut hides who it is.
+
+A loss under the risk-and-gain share's collar while the system gains is not settled, so it is
+not flagged ("!") nor given as a candidate's reason; the report's notes say once how many
+organisations lose that little (`collar_loss_note`). Contacts are whole, ``-<1`` where a change
+is not nothing but under one; under disclosure control, as the rules show counts, and the JSON's
+counts are released as its others are (`released_changes`, `released_investment`).
 """
 
 from __future__ import annotations
