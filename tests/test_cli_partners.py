@@ -145,3 +145,40 @@ def test_draws_must_not_be_negative():
     result = run("partners", TINY, "-O", "frailty", "--draws", "-1")
     assert result.exit_code == 2
     assert "Invalid value for '--draws': -1 is not in the range x>=0." in result.output
+
+
+@pytest.mark.parametrize("sample", ["tiny", "riverside", "metro", "shire"])
+def test_partners_json_curve_grows_and_keeps_cost_and_net(sample):
+    """The curve's JSON rows keep ``cost`` and ``net`` as they were (a seat's ``partner`` per
+    member and ``new_tie`` per pair of members with no relationship; net = benefit - cost) and
+    add ``seat_cost``, ``net_of_seats`` (benefit - seat_cost) and ``new_relationships`` (pairs
+    of members that hand patients to each other with no relationship), which at the stop is the
+    staff-time line's count."""
+    from netkit.partners.find import _related_pairs
+
+    path = netkit.sample_path(sample)
+    result = run("partners", path, "--all", "-f", "json")
+    assert result.exit_code == 0, result.output
+    reports = json.loads(result.stdout)["opportunities"]
+    system = netkit.load_system(path)
+    sets = netkit.find_all_partners(system).partner_sets
+    for data, ps in zip(reports, sets):
+        assert data["opportunity"]["id"] == ps.opportunity.id
+        cost = data["opportunity"]["coordination_cost"]
+        known = {frozenset(p) for p in _related_pairs(system, ps.scope)}
+        curve = data["curve"]
+        assert [list(row) for row in curve] == [
+            ["size", "added", "benefit", "cost", "net", "marginal_benefit", "marginal_cost",
+             "core", "seat_cost", "net_of_seats", "new_relationships"]] * len(curve)
+        added = [row["added"] for row in curve]
+        for row in curve:
+            members = added[1:row["size"] + 1]
+            unrelated = sum(frozenset((a, b)) not in known
+                            for i, a in enumerate(members) for b in members[i + 1:])
+            assert row["cost"] == pytest.approx(cost["partner"] * row["size"]
+                                                + cost["new_tie"] * unrelated)
+            assert row["net"] == pytest.approx(row["benefit"] - row["cost"])
+            assert row["seat_cost"] == pytest.approx(cost["partner"] * row["size"])
+            assert row["net_of_seats"] == pytest.approx(row["benefit"] - row["seat_cost"])
+        at_stop = [row for row in curve if row["core"]][-1]
+        assert at_stop["new_relationships"] == len(data["verdict"]["burden"]["new_relationships"])

@@ -415,9 +415,13 @@ def test_provider_share_goes_by_new_contacts_at_the_receiving_services_capped():
     # not paid). CMH's 45,000 comes 36,000 from ICB and 9,000 from its own gain; half its
     # 100,000 goes to ICB: one payment, CMH to ICB 50,000 - 36,000 = 14,000.
     assert rows(d) == [("CMH", "ICB", 14_000.0, "block contract reduction")]
+    # CMH is itself a payer holding 100,000 of the 500,000 gained (20%): it keeps its part of
+    # what the cap holds back and ends 100,000 - 14,000 = 86,000 a year better off, more than
+    # its capped share, so the note says where it ends
     assert ("windfall: CMH's gain share would be £180,000 a year for 75 new contacts; capped "
             "at £45,000 (1 × their full cost at unit cost; risk_share.share_cap), the rest "
-            "stays with the payers") in d.notes
+            "stays with the payers, and CMH is among them (20% of the gains under the shift): "
+            "it ends £86,000 a year better off (positions below)") in d.notes
     assert any(n.startswith("windfall: VCS's gain share would be £70,000 a year for 29 new "
                             "contacts; capped at £2,300") for n in d.notes)
     assert "VCS" not in set(d.transfers["payer"]) | set(d.transfers["payee"])

@@ -152,3 +152,21 @@ def test_a_terminal_table_cuts_a_long_name_after_a_word_and_keeps_the_id():
     money = _section(text, "Incentives (shift", "Risk and gain share")
     assert "\nRiverside Community Health NHS … (COM-TRUST)      +1,306   £180,000" in money
     assert max(len(line) for line in money.splitlines()) <= 100
+
+
+def test_a_cut_positions_table_says_which_rows_are_not_settlements():
+    # riverside's frailty shift settles 8 of its 12 organisations (the acute and community
+    # trusts, The Oaks, two home care providers, the ICB and both councils); the other four
+    # keep their positions (Willow Court -£9,700 and Meadowbank -£6,200 under the collar,
+    # Age UK £4,400, the pharmacy -£65). Cut at 10 rows, the last two are the largest of
+    # those left as they are, and the heading no longer calls them settlements
+    ps = netkit.find_partners(sample_system("riverside"), "frailty-admissions")
+    text = ps.to_text(top=10)
+    assert ("Positions before and after settlement (£ a year, in cash), the 8 organisations "
+            "that pay or are paid first, then the largest 2 positions left as they are; 2 more "
+            "organisations in the JSON report:") in " ".join(text.split())
+    table = _section(text, "Positions before", "all 12 organisations").splitlines()
+    assert [line.split("(")[-1].split(")")[0] for line in table[-2:]] == ["CH-WILLOW",
+                                                                          "CH-MEADOW"]
+    assert all(" £0 " in line for line in table[-2:])
+    assert "the 5 largest settlements first" in " ".join(ps.to_text(top=5).split())

@@ -300,6 +300,6 @@ def test_the_verdict_and_grid_shares_come_from_the_rounded_counts():
     assert _share_words(contained)["internal"]["activity"] == "32%"
     row = {"activity": 12.0, "activity_share": 12 / 38}
     assert _grid_why("keep informed", "inform", row, False, [], "",
-                     disclosure_rules("nhs").share) == "delivers 25% of the contacts in scope"
+                     share=disclosure_rules("nhs").share) == "delivers 25% of the contacts in scope"
     assert _grid_why("keep informed", "inform", row, False, [], "") == \
         "delivers 32% of the contacts in scope"

@@ -84,7 +84,9 @@ def test_tiny_core_partners_are_never_monitor_or_non_stakeholders():
     # "non-stakeholder"
     ps = netkit.find_partners(netkit.load_system(netkit.sample_path("tiny")), "frailty")
     grid = ps.partners.set_index("id")
-    assert grid.at["COUNCIL", "mendelow"] == "keep informed"
+    # the council pays under the risk-and-gain share (the pooled budget), which needs its
+    # agreement: managed closely (see test_the_grid_names_who_pays_into_the_settlement)
+    assert grid.at["COUNCIL", "mendelow"] == "manage closely"
     assert grid.at["PCN1", "salience"] == "discretionary"
     assert (grid["grid_note"] == "").all()
 
@@ -120,8 +122,10 @@ def test_the_report_says_why_when_the_grid_differs_from_the_tier():
     assert all(len(line) <= 100 for line in section.splitlines())
     markdown = ps.to_markdown()
     assert "| id | tier | mendelow | salience | why |" in markdown
-    assert "| COUNCIL | involve | monitor | discretionary | little of the work or the money in " \
-           "scope |" in markdown
+    # an involved council paying under the settlement: powerful, and said why
+    assert ("| COUNCIL | involve | keep satisfied | dominant | commissions 7% of the spend in "
+            "scope, pays £39,000 a year under the risk-and-gain share (which needs its "
+            "agreement) |") in markdown
     assert "<th>why</th>" in ps.to_html(with_map=False)
 
 
@@ -145,3 +149,41 @@ def test_a_core_commissioner_short_of_half_the_largest_power_is_not_said_to_comm
         "together) is under half the largest's and it does not deliver the shift, so it is "
         "consulted rather than managed closely (any payment asked of it under the "
         "risk-and-gain-share is set out there)")
+
+
+def test_paying_into_the_risk_and_gain_share_gives_power():
+    # review: councils asked to pay £160,000 a year under the settlement were "keep informed".
+    # The same table as above with AMB paying £12,400 a year: without the payment AMB is
+    # "keep informed" (power 1/30, under half the ICB's); paying, the settlement needs its
+    # agreement, so it is "manage closely" and says so; COM, paying nothing, is unchanged
+    table = pd.DataFrame({"activity_share": [0.0, 0.6, 0.3, 0.1],
+                          "handoffs_share": [0.0, 0.5, 0.4, 0.1],
+                          "brokerage_share": [0.0, 0.0, 0.0, 0.0],
+                          "commissioning_share": [1.0, 0.0, 0.0, 0.0],
+                          "incentives_share": [0.5, 0.3, 0.1, 0.05], "tier": "core"},
+                         index=["ICB", "ACUTE", "COM", "AMB"])
+    types = pd.Series({"ICB": "icb", "ACUTE": "acute_trust", "COM": "community_trust",
+                       "AMB": "ambulance_trust"})
+    budgets = pd.Series({"ICB": 1e9, "ACUTE": 1e8, "COM": 1e8, "AMB": 1e8})
+    out = stakeholder_frameworks(table, types, budgets, {"ICB"}, set(), payers={"AMB": 12_400.0})
+    assert out["mendelow"].tolist() == ["manage closely", "manage closely", "keep informed",
+                                        "manage closely"]
+    assert out.at["AMB", "grid_why"] == ("pays £12,000 a year under the risk-and-gain share "
+                                         "(which needs its agreement)")
+    assert out.at["AMB", "salience"] == "dominant"  # power and legitimacy (core); 5%: no urgency
+
+
+def test_the_grid_names_who_pays_into_the_settlement():
+    # tiny's frailty shift: the council and the care home pay into the settlement (the
+    # positions table: CARE £17,000 - £15,000 = £1,900), so both are managed closely, with
+    # what each pays; the payments are the settlement's own, summed per payer
+    ps = netkit.find_partners(netkit.load_system(netkit.sample_path("tiny")), "frailty")
+    paid = ps.risk_share.transfers.groupby("payer")["amount"].sum()
+    rows = ps.partners.set_index("id")
+    for org in ("COUNCIL", "CARE"):
+        assert paid[org] > 0
+        assert rows.at[org, "mendelow"] == "manage closely"
+        assert (f"pays {netkit.render.formats.fmt_money_rounded(paid[org])} a year under the "
+                "risk-and-gain share (which needs its agreement)") in rows.at[org, "grid_why"]
+    assert rows.at["CARE", "grid_why"] == ("pays £15,000 a year under the risk-and-gain share "
+                                           "(which needs its agreement)")

@@ -185,7 +185,9 @@ def test_the_curve_table_always_shows_where_one_more_stops_paying(frailty):
     curve = pd.DataFrame({"size": list(sizes), "added": [""] + [f"P{i}" for i in sizes][1:],
                           "benefit": [i / 20 for i in sizes], "cost": [i / 100 for i in sizes],
                           "net": [i / 20 - i / 100 for i in sizes],
-                          "core": [i <= 16 for i in sizes]})
+                          "core": [i <= 16 for i in sizes], "seat_cost": [i / 100 for i in sizes],
+                          "net_of_seats": [i / 20 - i / 100 for i in sizes],
+                          "new_relationships": list(sizes)})
     table = dataclasses.replace(frailty, curve=curve)._curve_table()
     assert table["size"].tolist() == [0, 1, 2, 3, 4, 5, 6, 7, "…", 15, 16, 17, 18, 19]
     assert table["core"].tolist()[-5:] == ["yes", "yes", "", "", ""]

@@ -118,10 +118,22 @@ def test_work_spread_over_three_is_a_partnership(tmp_path):
     # two by id (COMM, THIRD) hold one of them
     assert v.contained["bilateral"]["activity"] == pytest.approx(2 / 3)
     assert v.contained["bilateral"]["transfers"] == pytest.approx(0.5)
+    # the bar a pair would have to reach is said, so that a large share read beside "no pair"
+    # (the largest two's contacts) is not taken for a contradiction
     assert v.reason.startswith(f"a partnership of {len(ps.core)} seats: no one organisation or "
-                               "pair holds the work (the largest, Vale Community (COMM), "
-                               "delivers 33% of the contacts and the largest two 67%; 50% of "
-                               "the patients' moves between services stay within those two)")
+                               "pair holds 90% of both the contacts and the patients' moves "
+                               "between services (the largest, Vale Community (COMM), "
+                               "delivers 33% of the contacts; the largest two deliver 67% of "
+                               "the contacts, and 50% of the patients' moves between services "
+                               "stay within those two)")
+
+
+def test_a_partnership_names_each_bar_where_they_differ(tmp_path):
+    system = build(tmp_path / "s", through("ED", "DN", "HOSP"))
+    v = netkit.find_partners(system, "o", verdict={"internal": 0.95, "bilateral": 0.8}).verdict
+    assert v.kind == "partnership"
+    assert ("no one organisation holds 95% and no pair 80% of both the contacts and the "
+            "patients' moves between services (the largest") in v.reason
 
 
 # -- thresholds at their edges -----------------------------------------------------------------

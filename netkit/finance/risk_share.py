@@ -420,6 +420,7 @@ def design_share(incentives, system=None, opportunity=None, *, rule=None,
                               "decommissioned": out, "position": start,
                               "received": received.to_numpy(), "paid": paid.to_numpy(),
                               "final": start + received.to_numpy() - paid.to_numpy()})
+    notes = [_windfall_end(n, positions) if n[:1] == ("windfall: ",) else n for n in notes]
     lost = positions[out & (start < -HALF_PENNY)]
     notes += [(Org(o), f" is decommissioned: its loss of {pounds(-v)} a year is not "
                "compensated") for o, v in zip(lost["id"], lost["position"])]
@@ -541,3 +542,29 @@ def _gain_share_step(ledger: _Ledger, rule: ShareRule, commissioner: np.ndarray,
         to = held[others].sum() * (1.0 - share) * (weights / weights.sum())
         ledger.book_matrix(to, held[others], others, "gain share")
     return notes
+
+
+def _windfall_end(note: tuple, positions: pd.DataFrame) -> tuple:
+    """A windfall note, with where the capped provider ends where it is itself one of the
+    payers: it keeps its part of what the cap holds back (most of it, where it holds most of
+    the gain), and a reader of "capped at £170,000" beside an end position of £360,000 should
+    be told why.
+
+    Examples
+    --------
+    >>> positions = pd.DataFrame({"id": ["MH", "ICB"], "position": [718_000.0, 78_000.0],
+    ...                           "final": [359_000.0, 393_000.0]})
+    >>> note = ("windfall: ", Org("MH", possessive=True), " gain share would be £380,000 a year "
+    ...         "for 354 new contacts; capped at £170,000 (...), the rest stays with the payers")
+    >>> _windfall_end(note, positions)[-2:]
+    (Org(id='MH', extra='', possessive=False), ' is among them (90% of the gains under the shift): it ends £360,000 a year better off (positions below)')
+    """
+    org = note[1].id
+    held = positions["position"].clip(lower=0.0)
+    row = positions.index[positions["id"] == org]
+    if not len(row) or held.sum() <= HALF_PENNY or held[row[0]] <= HALF_PENNY:
+        return note
+    final = float(positions.at[row[0], "final"])
+    return note + (", and ", Org(org), f" is among them ({held[row[0]] / held.sum():.0%} of "
+                   f"the gains under the shift): it ends {pounds(final)} a year better off "
+                   "(positions below)")

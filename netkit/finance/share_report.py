@@ -27,6 +27,7 @@ from netkit.render.document import (
     Paragraph,
     Table,
 )
+from netkit.finance.share_rule import HALF_PENNY
 from netkit.render.formats import ROUNDED, fmt_money_rounded
 from netkit.render.naming import name_and_id, said, short_name_and_id
 
@@ -71,7 +72,7 @@ def share_blocks(design, top: int | None = None, names: Mapping | None = None,
         hidden = len(design.positions) - (len(table) - 1)
         right = ("before", "settlement", "after")
         out += [Paragraph("Positions before and after settlement (£ a year, in cash)"
-                          + (f", the {len(table) - 1:,} largest settlements first; "
+                          + (f", {_shown_first(design.positions, len(table) - 1)}; "
                              f"{hidden:,} more organisations in the JSON report:" if hidden
                              else ":"), indent=2),
                 Table(position_table(design, top, names, NAME_WIDTH), right=right,
@@ -110,6 +111,27 @@ def position_table(design, top: int | None = None, names: Mapping | None = None,
     for column in ("before", "settlement", "after"):
         frame[column] = frame[column].map(lambda v: fmt_money_rounded(v + 0.0))
     return frame
+
+
+def _shown_first(positions: pd.DataFrame, shown: int) -> str:
+    """What the first ``shown`` rows of a cut positions table are: the largest settlements,
+    and, where fewer organisations pay or are paid than are shown, the largest positions left
+    as they are after them (a row with a £0 settlement is not a settlement).
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"received": [90.0, 0, 0, 0], "paid": [0.0, 90, 0, 0]})
+    >>> _shown_first(p, 2), _shown_first(p, 3)
+    ('the 2 largest settlements first', 'the 2 organisations that pay or are paid first, then the largest position left as it is')
+    """
+    settled = int(((positions["received"] - positions["paid"]).abs() > HALF_PENNY).sum())
+    if settled >= shown:
+        return f"the {shown:,} largest settlements first"
+    rest = shown - settled
+    who = ("organisation that pays or is paid" if settled == 1 else
+           "organisations that pay or are paid")
+    return (f"the {settled:,} {who} first, then the largest "
+            + (f"{rest:,} positions left as they are" if rest != 1 else "position left as it is"))
 
 
 def _first(lines: list, top: int | None, what: str) -> list:

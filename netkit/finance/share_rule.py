@@ -56,8 +56,12 @@ class ShareRule:
 
     Examples
     --------
-    >>> print(ShareRule().describe()[1])
-    keep whole: every provider that delivers or loses is kept whole on its marginal position (in cash: capacity released is not cash), paid by the commissioner(s) holding its contract(s), by contract value
+    >>> print(ShareRule().describe()[1])  # doctest: +NORMALIZE_WHITESPACE
+    keep whole: every provider that delivers or loses is kept whole on its marginal position (in
+    cash: capacity released is not cash); those that gain bear the cost, each in proportion to its
+    gain, paid to the provider by the commissioner(s) holding its contract(s), by contract value
+    (so a council that gains pays its part to the NHS commissioner holding the contract: 'pooled
+    budget')
     """
 
     keep_whole: str = "marginal"
@@ -85,8 +89,11 @@ class ShareRule:
             lines.append("keep whole: no provider is compensated (rule keep_whole: none)")
         else:
             lines.append("keep whole: every provider that delivers or loses is kept whole on "
-                         + kept[self.keep_whole] + ", paid by the commissioner(s) holding its "
-                         "contract(s), by contract value")
+                         + kept[self.keep_whole] + "; those that gain bear the cost, each in "
+                         "proportion to its gain, paid to the provider by the commissioner(s) "
+                         "holding its contract(s), by contract value (so a council that gains "
+                         "pays its part to the NHS commissioner holding the contract: 'pooled "
+                         "budget')")
         lines.append("who pays: the commissioners, and providers whose contract carries the "
                      "gain (as a contract reduction); voluntary bodies, hospices, pharmacies and "
                      "organisations with no contract never pay")

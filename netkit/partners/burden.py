@@ -11,7 +11,11 @@ says nothing a board can set against money. This module prices the same thing:
   variation, and the meetings that keep it going). A new relationship is a pair of seats that
   hand patients to each other in scope and have no relationship in ``relationships.csv``:
   a boundary that has to be managed and has nothing to build on. Seats that exchange no
-  patients meet at the table, which their seat days already pay for;
+  patients meet at the table, which their seat days already pay for. This is the one count of
+  "new working relationships" the report gives: the selection curve's ``new_relationships``
+  counts the same pairs at each set size (`netkit.partners.selection`), and is this count at
+  the stop. (The curve's ``new_tie`` cost, which orders candidates, is charged for every pair
+  of members with no relationship, patients or not, and is not called that);
 * a day costs ``day_cost`` pounds (default `DEFAULT_DAY_COST` = £750: a senior manager or
   clinician, Agenda for Change band 8c to 9 or a consultant, about £75,000 to £120,000 a year
   with employer's on-costs of about 30%, over about 210 working days, is £460 to £740 a day;

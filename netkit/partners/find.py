@@ -37,14 +37,10 @@ from netkit.model.opportunity import (
 from netkit.model.selectors import select_pathways
 from netkit.model.system import System, kept
 from netkit.partners.criteria import Criteria, compute_criteria
-from netkit.partners.disclosure_check import (
-    DisclosureCheck,
-    compare_tiers,
-    released_system,
-)
+from netkit.partners.disclosure_check import DisclosureCheck, compare_tiers, released_system
 from netkit.partners.burden import BURDEN_KEYS, burden_settings, coordination_burden
 from netkit.partners.duties import duty_candidates, scope_reasons
-from netkit.partners.frameworks import shift_deliverers, stakeholder_frameworks
+from netkit.partners.frameworks import settlement_payers, shift_deliverers, stakeholder_frameworks
 from netkit.partners.glossary import role_findings
 from netkit.partners.reasons import (contact_kinds, route_lines, sourced_reasons,
                                      top_counterparts)
@@ -211,14 +207,13 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
     released = disclosure_rules(disclosure)
     # the money's draws are made alongside the criteria, selection and reasons, which do not
     # depend on them; the verdict does
-    partners, selection, crit, inc, routes, roles = _analyse(
+    partners, selection, crit, inc, routes, roles, share = _analyse(
         system, opp, scope, related, min_patients, groups, incumbents, hysteresis, released,
-        cap_at_capacity, explain, draws, ranges_later=True)
+        cap_at_capacity, explain, draws, ranges_later=True, settle=True)
     inc = inc.released(released) if inc is not None else None  # the notes' counts, as shown
     notes = _notes(partners, crit, inc, min_patients, released, explain)
     if inc is not None and not draws:
         notes.append(NOT_DRAWN)
-    share = design_share(inc, system, opp, disclosure=released) if inc is not None else None
     notes += list(share.notes) if share is not None else []
     if stability:
         notes += _stability_notes(partners, crit, related, opp, include, exclude, stability, seed,
@@ -486,10 +481,11 @@ def money_at(system: System, opp: Opportunity, scope: Scope, *, cap_at_capacity:
 def _analyse(system: System, opp: Opportunity, scope: Scope, related: list, min_patients: float,
              groups: str, incumbents: Iterable[str] = (), hysteresis: float = 0.0,
              disclosure=None, cap_at_capacity: bool = False, explain: bool = True,
-             draws: int = DEFAULT_DRAWS, ranges_later: bool = False):
+             draws: int = DEFAULT_DRAWS, ranges_later: bool = False, settle: bool = False):
     """Criteria, selection, tiers and reasons (unless not ``explain``) for one set of
     settings; with ``ranges_later``, the money's draws are still being made (the tiers and
-    reasons do not depend on them): `Incentives.with_ranges` waits for them."""
+    reasons do not depend on them): `Incentives.with_ranges` waits for them. With ``settle``,
+    the risk-and-gain share too (its payers have power on the grid), else None."""
     candidate_of = scope.candidate_of
     inc = None
     if opp.shift is not None:
@@ -503,9 +499,10 @@ def _analyse(system: System, opp: Opportunity, scope: Scope, related: list, min_
         inc = inc.with_transfers(gain_share(inc.organisations, inc.system_net, selection.core,
                                             candidate_of))
     roles, routes = _roles_and_routes(system, crit, groups, scope)
+    share = design_share(inc, system, opp, disclosure=disclosure) if settle and inc else None
     partners = _partner_table(system, scope, crit, selection, inc, include, exclude, routes,
-                              disclosure, explain)
-    return partners, selection, crit, inc, routes, roles
+                              disclosure, explain, settlement_payers(share, candidate_of))
+    return partners, selection, crit, inc, routes, roles, share
 
 
 def _contact_kinds(scope: Scope) -> dict:
@@ -517,7 +514,8 @@ def _contact_kinds(scope: Scope) -> dict:
 
 def _partner_table(system: System, scope: Scope, crit: Criteria, selection: Selection,
                    inc: Incentives | None, include: list, exclude: list,
-                   routes: dict, disclosure=None, explain: bool = True) -> pd.DataFrame:
+                   routes: dict, disclosure=None, explain: bool = True,
+                   payers: dict | None = None) -> pd.DataFrame:
     orgs = candidate_frame(system, scope)  # organisations and seats
     table = crit.table.copy()
     w = selection.weights
@@ -537,7 +535,7 @@ def _partner_table(system: System, scope: Scope, crit: Criteria, selection: Sele
     losers = {scope.candidate_of.get(o, o) for o in (inc.losers if inc is not None else [])}
     frames = stakeholder_frameworks(table, orgs["type"], orgs["budget"], commissioners, losers,
                                     shift_deliverers(scope.services, scope.opportunity.shift),
-                                    disclosure)
+                                    payers, disclosure)
     table = table.join(frames)
     table["name"] = table.index.map(orgs["name"])
     table["type"] = table.index.map(orgs["type"])

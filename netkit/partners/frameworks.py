@@ -6,7 +6,8 @@ commissions, its annual budget, and its brokerage. *Interest* is the mean of its
 handoffs and incentive-exposure shares, scaled the same way. High means at least half of the
 largest. Power is also high for an organisation that delivers the shift (it provides a ``from``
 or ``to`` service: the shift cannot happen without it) or carries a large financial exposure
-(at least `LARGE_EXPOSURE`, a fifth, of the money the shift moves). Quadrants: ``manage
+(at least `LARGE_EXPOSURE`, a fifth, of the money the shift moves) or pays under the
+risk-and-gain share (the settlement needs its agreement: it can withhold it). Quadrants: ``manage
 closely`` (high power, high interest), ``keep satisfied`` (high power), ``keep informed`` (high
 interest), ``monitor``.
 
@@ -37,13 +38,16 @@ and salience. *Academy of Management Review* 22(4), 853–886.
 
 from __future__ import annotations
 
+from typing import Mapping
+
 import numpy as np
 import pandas as pd
 
 from netkit.model.schema import STATUTORY_TYPES
 from netkit.model.selectors import select_services
+from netkit.render.formats import fmt_money_rounded
 
-__all__ = ["stakeholder_frameworks", "shift_deliverers", "SALIENCE", "LEGITIMATE_ACTIVITY",
+__all__ = ["stakeholder_frameworks", "shift_deliverers", "settlement_payers", "SALIENCE", "LEGITIMATE_ACTIVITY",
            "LARGE_EXPOSURE", "TIER_QUADRANTS"]
 
 #: A share of the in-scope contacts at or above which delivering them is a legitimate claim.
@@ -96,7 +100,9 @@ def shift_deliverers(services: pd.DataFrame, shift) -> set:
 
 def stakeholder_frameworks(table: pd.DataFrame, types: pd.Series, budgets: pd.Series,
                            commissioners: set, losers: set,
-                           deliverers: set = frozenset(), disclosure=None) -> pd.DataFrame:
+                           deliverers: set = frozenset(),
+                           payers: Mapping[str, float] | None = None,
+                           disclosure=None) -> pd.DataFrame:
     """Mendelow quadrant and salience class for each candidate.
 
     Parameters
@@ -113,6 +119,9 @@ def stakeholder_frameworks(table: pd.DataFrame, types: pd.Series, budgets: pd.Se
     deliverers : set, optional
         Candidates that provide a service the shift moves patients from or to
         (`shift_deliverers`).
+    payers : mapping of str to float, optional
+        Candidates that pay under the risk-and-gain share: £ a year each pays in all
+        (`settlement_payers`).
     disclosure : DisclosureRules, optional
         Where active (`netkit.model.disclosure`), the share of contacts ``grid_why`` gives is
         computed from the disclosed counts (``activity`` beside ``activity_share``), as the
@@ -145,7 +154,8 @@ def stakeholder_frameworks(table: pd.DataFrame, types: pd.Series, budgets: pd.Se
     core = (tier == "core").to_numpy()
     delivers = index.isin(list(deliverers))
     exposed = (table["incentives_share"] >= LARGE_EXPOSURE).to_numpy()
-    high_power = (_scaled(power) >= 0.5).to_numpy() | delivers | exposed
+    paid = pd.Series(dict(payers or {}), dtype="float64").reindex(index).fillna(0.0)
+    high_power = (_scaled(power) >= 0.5).to_numpy() | delivers | exposed | (paid > 0).to_numpy()
     high_interest = (_scaled(interest) >= 0.5).to_numpy() | core
     mendelow = np.select([high_power & high_interest, high_power, high_interest],
                          ["manage closely", "keep satisfied", "keep informed"], "monitor")
@@ -161,15 +171,15 @@ def stakeholder_frameworks(table: pd.DataFrame, types: pd.Series, budgets: pd.Se
                             _scaled(table["brokerage_share"]) >= 0.5)]
     share = (disclosure.share if disclosure is not None and disclosure.active
              and "activity" in table else None)
-    why = [_grid_why(m, t, row, d, h, n, share) for m, t, row, d, h, n in
-           zip(mendelow, tier, table.to_dict("records"), delivers, held, notes)]
+    why = [_grid_why(m, t, row, d, h, n, pays, share) for m, t, row, d, h, n, pays in
+           zip(mendelow, tier, table.to_dict("records"), delivers, held, notes, paid)]
     return pd.DataFrame({"power": power.round(6), "interest": interest.round(6),
                          "mendelow": mendelow, "salience": salience, "grid_note": notes,
                          "grid_why": why}, index=index)
 
 
 def _grid_why(quadrant: str, tier: str, row: dict, delivers: bool, held: list,
-              note: str, share=None) -> str:
+              note: str, pays: float = 0.0, share=None) -> str:
     """What puts a candidate in its quadrant, in words: what gives it power, what gives it
     interest; for a core partner short of ``manage closely``, why that is enough. ``share``
     (part, whole → words: `DisclosureRules.share`) gives the share of contacts from the
@@ -179,6 +189,9 @@ def _grid_why(quadrant: str, tier: str, row: dict, delivers: bool, held: list,
         power.append(f"commissions {row['commissioning_share']:.0%} of the spend in scope")
     if row.get("incentives_share", 0) >= LARGE_EXPOSURE:
         power.append(f"carries {row['incentives_share']:.0%} of the money the shift moves")
+    if pays > 0:
+        power.append(f"pays {fmt_money_rounded(pays)} a year under the risk-and-gain share "
+                     "(which needs its agreement)")
     contacts = (f"{row['activity_share']:.0%}" if share is None else
                 share(row["activity"], row["activity"] / row["activity_share"])
                 if row.get("activity_share", 0) > 0 else "")
@@ -200,6 +213,28 @@ def _grid_why(quadrant: str, tier: str, row: dict, delivers: bool, held: list,
     else:
         text = "little of the work or the money in scope"
     return f"{text}. {note[0].upper()}{note[1:]}" if note else text
+
+
+def settlement_payers(share, candidate_of: Mapping) -> dict:
+    """Candidate → £ a year it pays in all under a risk-and-gain share (``share``, a
+    `netkit.finance.risk_share.ShareDesign`, or None), organisations counted in their seats.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> share = SimpleNamespace(transfers=pd.DataFrame({"payer": ["ICB", "LA", "CH1", "CH2"],
+    ...     "payee": ["ACUTE"] * 4, "amount": [90_000.0, 1_500.0, 200.0, 300.0]}))
+    >>> settlement_payers(share, {"CH1": "care_homes:North", "CH2": "care_homes:North"})
+    {'ICB': 90000.0, 'LA': 1500.0, 'care_homes:North': 500.0}
+    >>> settlement_payers(None, {})
+    {}
+    """
+    if share is None or not len(share.transfers):
+        return {}
+    transfers = share.transfers
+    seat = transfers["payer"].map(lambda o: candidate_of.get(o, o))
+    paid = transfers["amount"].astype("float64").groupby(seat.to_numpy(), sort=False).sum()
+    return {str(k): float(v) for k, v in paid.items() if v > 0}
 
 
 def _grid_note(tier: str, quadrant: str) -> str:

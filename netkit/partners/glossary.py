@@ -46,8 +46,14 @@ GLOSSARY = {
              "go-between positions, commissioning, money under the shift); lists are in score "
              "order within each tier",
     "benefit, coordination cost": "the share of all the criteria the core covers, against a "
-                                  "cost per partner and per relationship that does not exist "
-                                  "yet, in the same units (see 'where one more stops paying')",
+                                  "cost per seat in the same units: a partner is core when it "
+                                  "adds more benefit than a seat costs, and the net shown is "
+                                  "the benefit less the seats' cost (see 'where one more stops "
+                                  "paying'). A smaller cost for each pair of partners with no "
+                                  "relationship yet only sets the order they are chosen in",
+    "new working relationship": "two partners that hand patients to each other and have no "
+                                "relationship in relationships.csv: a boundary to manage with "
+                                "nothing to build on, costed in staff time a year",
     "go-between position": "how often an organisation lies on the most-travelled route between "
                            "two others (weighted betweenness); 'on the route of most patient "
                            "journeys between other organisations' means half or more of all "

@@ -13,6 +13,7 @@ from netkit._views import DISPLAY_BUDGET, picture
 from netkit.finance.incentives import Incentives
 from netkit.model.opportunity import CRITERIA, Opportunity
 from netkit.partners.criteria import Criteria
+from netkit.partners.curve_blocks import SHOWN_ROWS, curve_blocks, curve_table
 from netkit.partners.money_blocks import (
     CHANGES,
     collar_loss_note,
@@ -96,7 +97,8 @@ class PartnerSet:
         represents), ``reasons`` and, when computed, ``stability`` and
         ``depends_on_threshold``. Sorted core (in order of selection), involve, inform.
     curve : DataFrame
-        Benefit, cost and net against set size (`netkit.partners.selection.Selection.curve`).
+        Benefit, cost and net against set size, with the seats' cost, the net of it and the new
+        working relationships (`netkit.partners.selection.Selection.curve`).
     stop : str
         Why selection stopped.
     incentives : Incentives or None
@@ -207,9 +209,10 @@ class PartnerSet:
 
     def to_sheets(self) -> dict[str, pd.DataFrame]:
         """The report's tables for a workbook, one sheet each: ``partners`` (as `to_frame`),
-        ``curve`` (benefit, cost and net by set size) and, where the opportunity shifts
-        activity, ``incentives`` (by organisation) and ``gain_share`` (transfers). Patient
-        counts follow the disclosure rules, as in every other report."""
+        ``curve`` (benefit, cost and net by set size, with the seats' cost, the net of it and
+        the new working relationships) and, where the opportunity shifts activity,
+        ``incentives`` (by organisation) and ``gain_share`` (transfers). Patient counts follow
+        the disclosure rules, as in every other report."""
         sheets = {"partners": self.to_frame(), "curve": self.curve.copy()}
         if self.incentives is not None:
             incentives = self._money_rows()
@@ -322,24 +325,9 @@ class PartnerSet:
             f"scope: {s.extent}",
         ] + ([self.disclosure.counts_shown()] if self.disclosure.active else [])
 
-    def _curve_table(self, rows: int = 12) -> pd.DataFrame:
-        """The curve's first ``rows`` sizes; where the core is larger, the first eight, a gap
-        (``…``) and the sizes around the stop (the last two of the core and the three after;
-        no gap where it would hide one size at most), so that the table always shows where
-        one more stops paying."""
-        c = self.curve
-        stop = int(c["core"].sum())
-        table = pd.DataFrame({"size": c["size"], "added": c["added"],
-                              "benefit": c["benefit"].map(fmt_share),
-                              "cost": c["cost"].map(fmt_share), "net": c["net"].map(fmt_share),
-                              "core": c["core"].map({True: "yes", False: ""})})
-        if stop + 3 <= rows or len(c) <= rows:
-            return table.head(rows)
-        if stop - 2 <= 9:  # a gap would hide one size at most: show them all to the stop's
-            return table.head(stop + 3)
-        gap = pd.DataFrame([dict.fromkeys(table.columns, "…")])
-        return pd.concat([table.head(8), gap, table.iloc[max(stop - 2, 8):stop + 3]],
-                         ignore_index=True)
+    def _curve_table(self, rows: int = SHOWN_ROWS) -> pd.DataFrame:
+        """The curve as the report shows it (`netkit.partners.curve_blocks.curve_table`)."""
+        return curve_table(self.curve, rows)
 
     def _shown(self, tier: str, top: int | None, partners: pd.DataFrame | None = None
                ) -> tuple[pd.DataFrame, int]:
@@ -435,9 +423,7 @@ class PartnerSet:
                   Lines(self._headline(), muted=True)]
         blocks += self._partner_blocks(top, width)
         blocks += [Heading("Where one more stops paying", 2), Paragraph(self.stop, indent=2),
-                   *burden_blocks(self.verdict, width),
-                   Table(self._curve_table(), right=("size", "benefit", "cost", "net"),
-                         only=(*TEXT, *MARKDOWN)),
+                   *burden_blocks(self.verdict, width), *curve_blocks(self.curve),
                    Raw(f"<figure>{picture('curve_svg')(self.curve)}</figure>")
                    if with_curve else None]
         names = self._names()  # the money by name and id, as the lists above

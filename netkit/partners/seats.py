@@ -345,8 +345,19 @@ def seat_lines(scope, names: Mapping, system_orgs: pd.DataFrame | None = None
 
 
 def _listed(members: list, names: Mapping, shown: int = 4) -> str:
-    """``Avon Surgery, Brook Surgery and 3 more``."""
-    text = ", ".join(names.get(m, m) for m in members[:shown])
+    """``Avon Surgery, Brook Surgery and 3 more``; a name shown twice (two care homes called
+    Abbey Manor) with each one's id, so that the list does not read as a repeat.
+
+    Examples
+    --------
+    >>> _listed(["A", "B", "C", "D", "E"], {"A": "Abbey Manor", "B": "Park House",
+    ...                                     "C": "Abbey Manor", "D": "Elm Lodge"})
+    'Abbey Manor (A), Park House, Abbey Manor (C), Elm Lodge and 1 more'
+    """
+    first = [names.get(m, m) for m in members[:shown]]
+    twice = {n for n, k in Counter(first).items() if k > 1}
+    text = ", ".join(f"{n} ({m})" if n in twice and n != m else n
+                     for n, m in zip(first, members[:shown]))
     return text + (f" and {len(members) - shown} more" if len(members) > shown else "")
 
 

@@ -9,14 +9,24 @@ Benefit of a set S (in [0, 1]) is the weighted mean, over criteria, of the cover
 
 Criteria with nothing to cover (no shift, so no incentives; no brokers) drop out of the mean.
 Cost is ``partner`` per member plus ``new_tie`` per pair of members with no existing
-relationship, in the same units as benefit (the curve's ``cost``). A candidate earns a seat when
-its marginal benefit exceeds ``partner``, the cost of a seat; ``new_tie`` only ranks the
-candidates that earn one (between near-equals, one that already works with the table joins
-first). So how complete ``relationships.csv`` is never decides a seat on its own: adding
-benefits only grow as members join, so the set reached does not depend on the order in which
-they join. Must-include members enter first; must-exclude candidates never enter. After the stop, selection carries on to the last candidate so that
-the whole benefit/cost curve can be drawn; only the members before the stop are core.
-Ties are broken by id, so the result is deterministic.
+relationship, in the same units as benefit (the curve's ``cost``, and ``net`` = benefit − cost).
+A candidate earns a seat when its marginal benefit exceeds ``partner``, the cost of a seat;
+``new_tie`` only ranks the candidates that earn one (between near-equals, one that already works
+with more of the table joins first). So how complete ``relationships.csv`` is never decides a
+seat on its own: adding benefits only grow as members join, so the set reached does not depend
+on the order in which they join. Must-include members enter first; must-exclude candidates
+never enter. After the stop, selection carries on to the last candidate so that the whole
+benefit/cost curve can be drawn; only the members before the stop are core. Ties are broken by
+id, so the result is deterministic.
+
+The curve also says what the rule weighs: ``seat_cost`` (``partner`` per member) and
+``net_of_seats`` (benefit − seat_cost), which rises with every member that earns its seat and so
+is highest at the stop (unless the opportunity's must-include list or ``hysteresis`` seats a
+member that does not earn one); and ``new_relationships``, the *new working relationships* the
+set needs as `netkit.partners.burden` counts and prices them: pairs of members that hand patients
+to each other and have no existing relationship. That count is not the pairs ``new_tie`` is
+charged for (every pair of members with no relationship, whether or not patients pass between
+them): ``new_tie`` says how far the table already works together, for ranking only.
 """
 
 from __future__ import annotations
@@ -30,7 +40,11 @@ from scipy import sparse
 
 from netkit.model.opportunity import CRITERIA
 
-__all__ = ["Selection", "select_partners", "benefit_weights"]
+__all__ = ["Selection", "select_partners", "benefit_weights", "CURVE_COLUMNS"]
+
+#: The curve's columns: the first eight as they always were, then what the stop rule weighs.
+CURVE_COLUMNS = ["size", "added", "benefit", "cost", "net", "marginal_benefit", "marginal_cost",
+                 "core", "seat_cost", "net_of_seats", "new_relationships"]
 
 
 @dataclass(frozen=True, repr=False)
@@ -42,8 +56,9 @@ class Selection:
     core : list of str
         Selected candidates, in the order they were added.
     curve : DataFrame
-        ``size, added, benefit, cost, net, marginal_benefit, marginal_cost, core``: one row
-        per set size from 0 to the number of candidates that may be chosen.
+        ``size, added, benefit, cost, net, marginal_benefit, marginal_cost, core, seat_cost,
+        net_of_seats, new_relationships``: one row per set size from 0 to the number of
+        candidates that may be chosen (see the module's description).
     marginal : DataFrame
         For every candidate not in the core: ``marginal_benefit`` and ``marginal_cost`` of
         adding it to the core set.
@@ -117,13 +132,21 @@ def select_partners(shares: pd.DataFrame, pairs: pd.DataFrame, related: Iterable
     ['A', 'B']
     >>> s.curve["benefit"].round(3).tolist()
     [0.0, 0.25, 0.975, 1.0]
+
+    A and B have no relationship and hand patients to each other: a new working relationship
+    from size 2; C exchanges no patients, so it adds none:
+
+    >>> s.curve["new_relationships"].tolist()
+    [0, 0, 1, 1]
+    >>> s.curve["net_of_seats"].round(3).tolist()
+    [0.0, 0.2, 0.875, 0.85]
     """
     ids = list(shares.index)
     index = {c: i for i, c in enumerate(ids)}
     w = benefit_weights(shares, weights)
-    linear, gains, ties = _benefit_terms(shares, pairs, related, w, index)
+    linear, gains, ties, needs = _benefit_terms(shares, pairs, related, w, index)
     greedy = _Greedy(ids, linear, gains, ties, float(cost.get("partner", 0.0)),
-                     float(cost.get("new_tie", 0.0)))
+                     float(cost.get("new_tie", 0.0)), needs)
     incumbents = list(incumbents)
     bias = np.where(np.isin(ids, incumbents), hysteresis, -hysteresis) \
         if hysteresis and incumbents else np.zeros(len(ids))
@@ -156,8 +179,7 @@ def select_partners(shares: pd.DataFrame, pairs: pd.DataFrame, related: Iterable
                     f"add {mb[best]:.1%} benefit for a seat's {greedy.per_partner:.1%} "
                     "coordination cost")
         greedy.add(best, in_core)
-    curve = pd.DataFrame(greedy.rows, columns=["size", "added", "benefit", "cost", "net",
-                                               "marginal_benefit", "marginal_cost", "core"])
+    curve = pd.DataFrame(greedy.rows, columns=CURVE_COLUMNS)
     return Selection(greedy.core, curve, marginal, stop, w)
 
 
@@ -165,7 +187,9 @@ def _benefit_terms(shares: pd.DataFrame, pairs: pd.DataFrame, related: Iterable[
                    w: Mapping[str, float], index: dict):
     """What each candidate brings on its own (the weighted shares of every criterion but
     handoffs), the handoff benefit between each pair of candidates (both ends must be in the
-    set), and which pairs already have a relationship: a vector and two sparse matrices."""
+    set), which pairs already have a relationship, and which pairs hand patients to each other
+    with no relationship (a new working relationship, as `netkit.partners.burden` counts it):
+    a vector and three sparse matrices."""
     linear = sum(w[c] * shares[c].to_numpy(dtype=float) for c in CRITERIA if c != "handoffs")
     linear = np.asarray(linear, dtype=float) * np.ones(len(index))
     total_pairs = float(pairs["patients"].sum()) if len(pairs) else 0.0
@@ -174,7 +198,12 @@ def _benefit_terms(shares: pd.DataFrame, pairs: pd.DataFrame, related: Iterable[
     related = pd.DataFrame(list(related), columns=["a", "b"]) if related is not None else None
     ties = _symmetric(related["a"], related["b"], pd.Series(1.0, index=related.index), index,
                       binary=True)
-    return linear, gains, ties
+    moving = pairs[pairs["patients"] > 0]
+    exchange = _symmetric(moving["source"], moving["target"],
+                          pd.Series(1.0, index=moving.index), index, binary=True)
+    needs = exchange - exchange.multiply(ties)  # patients move, no relationship yet
+    needs.eliminate_zeros()
+    return linear, gains, ties, needs.tocsr()
 
 
 def _symmetric(source: pd.Series, target: pd.Series, value: pd.Series, index: dict,
@@ -199,14 +228,18 @@ class _Greedy:
     """The set being built: who is in it, the benefit and cost so far, and what each candidate
     outside it would add (kept up to date as members join, from the sparse pair matrices)."""
 
-    def __init__(self, ids: list, linear, gains, ties, per_partner: float, per_tie: float):
+    def __init__(self, ids: list, linear, gains, ties, per_partner: float, per_tie: float,
+                 needs):
         self.ids, self.linear, self.gains, self.ties = ids, linear, gains, ties
+        self.needs = needs
         self.per_partner, self.per_tie = per_partner, per_tie
         self.chosen = np.zeros(len(ids), dtype=bool)
         self.pair_gain = np.zeros(len(ids))
         self.related_in_set = np.zeros(len(ids))
+        self.needed_in_set = np.zeros(len(ids), dtype=int)  # new relationships it would bring
         self.benefit = self.cost = 0.0
-        self.rows = [(0, "", 0.0, 0.0, 0.0, 0.0, 0.0, True)]
+        self.new_relationships = 0
+        self.rows = [(0, "", 0.0, 0.0, 0.0, 0.0, 0.0, True, 0.0, 0.0, 0)]
         self.core: list[str] = []
 
     def margins(self):
@@ -225,8 +258,14 @@ class _Greedy:
         self.pair_gain[self.gains.indices[lo:hi]] += self.gains.data[lo:hi]
         lo, hi = self.ties.indptr[i], self.ties.indptr[i + 1]
         self.related_in_set[self.ties.indices[lo:hi]] += self.ties.data[lo:hi]
-        self.rows.append((int(self.chosen.sum()), self.ids[i], self.benefit, self.cost,
-                          self.benefit - self.cost, mb, mc, core_member))
+        self.new_relationships += int(self.needed_in_set[i])
+        lo, hi = self.needs.indptr[i], self.needs.indptr[i + 1]
+        self.needed_in_set[self.needs.indices[lo:hi]] += 1
+        size = int(self.chosen.sum())
+        seats = self.per_partner * size
+        self.rows.append((size, self.ids[i], self.benefit, self.cost, self.benefit - self.cost,
+                          mb, mc, core_member, seats, self.benefit - seats,
+                          self.new_relationships))
         if core_member:
             self.core.append(self.ids[i])
 

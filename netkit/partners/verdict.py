@@ -154,6 +154,11 @@ def contained_shares(scope, activity: pd.Series) -> tuple[list, dict]:
     return order, out
 
 
+def _pct(share) -> str:
+    """A share as a whole percentage, or as it is where it is already in words."""
+    return share if isinstance(share, str) else f"{share:.0%}"
+
+
 def _share_words(contained: dict, disclosure=None) -> dict:
     """Each contained share in words: as computed, or under active disclosure rules
     (`netkit.model.disclosure`) from the disclosed counts, as the reasons' shares are (the
@@ -277,18 +282,36 @@ def proportionality(scope, crit, inc, opportunity, core: list, burden: Burden,
         return Verdict("bilateral", lead, parties, reason, at_stake, burden, shown, thresholds,
                        contract_variation=True)
     reason = _partnership_reason(name(lead), words, burden, at_stake if small else None,
-                                 benefits)
+                                 benefits, thresholds)
     return Verdict("partnership", lead, list(core), reason, at_stake, burden, shown, thresholds)
 
 
 def _partnership_reason(lead: str, contained: dict, burden: Burden, short: dict | None,
-                        benefits: tuple) -> str:
-    """Why a partnership: no one or two organisations hold the work; where the money does not
-    cover the coordination (``short``, the money at stake), what the case rests on."""
-    c, two = contained["internal"], contained["bilateral"]  # the shares in words
-    reason = (f"a partnership of {burden.seats} seats: no one organisation or pair holds the "
-              f"work (the largest, {lead}, delivers {c['activity']} of the contacts "
-              f"and the largest two {two['activity']}; {two['transfers']} of the "
+                        benefits: tuple, thresholds: Mapping | None = None) -> str:
+    """Why a partnership: no one or two organisations hold the work, with the bar they would
+    have to reach (a share of both the contacts and the patients' moves); where the money does
+    not cover the coordination (``short``, the money at stake), what the case rests on.
+    ``contained``'s shares are fractions, or already in words (`_share_words`).
+
+    Examples
+    --------
+    >>> b = Burden(5, [])
+    >>> print(_partnership_reason("MH", {"internal": {"activity": 0.7, "transfers": 0.5},
+    ...     "bilateral": {"activity": 0.91, "transfers": 0.82}}, b, None, ("quality",)))
+    a partnership of 5 seats: no one organisation or pair holds 90% of both the contacts and the \
+patients' moves between services (the largest, MH, delivers 70% of the contacts; the largest two \
+deliver 91% of the contacts, and 82% of the patients' moves between services stay within those \
+two), for quality
+    """
+    c, two = contained["internal"], contained["bilateral"]
+    bar = {**THRESHOLDS, **(thresholds or {})}
+    one, pair = bar["internal"], bar["bilateral"]
+    holds = (f"no one organisation or pair holds {one:.0%}" if f"{one:.0%}" == f"{pair:.0%}"
+             else f"no one organisation holds {one:.0%} and no pair {pair:.0%}")
+    reason = (f"a partnership of {burden.seats} seats: {holds} of both the contacts and the "
+              f"patients' moves between services (the largest, {lead}, delivers "
+              f"{_pct(c['activity'])} of the contacts; the largest two deliver "
+              f"{_pct(two['activity'])} of the contacts, and {_pct(two['transfers'])} of the "
               "patients' moves between services stay within those two)")
     if short is not None:
         money = (f"the money ({fmt_money_rounded(short['central'])} a year) does not cover the "

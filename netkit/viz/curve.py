@@ -13,13 +13,19 @@ __all__ = ["plot_curve", "curve_svg", "save_curve"]
 
 
 def plot_curve(curve: pd.DataFrame, title: str = "", max_points: int = 60):
-    """A matplotlib figure of benefit, cost and net against the number of partners, with the
-    chosen set size marked.
+    """A matplotlib figure of benefit, the seats' cost and the net of them against the number
+    of partners, with the chosen set size marked and the new working relationships it needs.
+
+    The net drawn is what the rule that picks the core weighs: the benefit less the seats' cost
+    (``net_of_seats``), which rises with every partner that earns its seat up to the stop (see
+    `netkit.partners.selection`). A curve without those columns (made before they were added)
+    is drawn with its ``cost`` and ``net``.
 
     Parameters
     ----------
     curve : DataFrame
-        As `netkit.partners.selection.Selection.curve` (``size, benefit, cost, net, core``).
+        As `netkit.partners.selection.Selection.curve` (``size, benefit, seat_cost,
+        net_of_seats, new_relationships, core``).
     title : str
     max_points : int
         Draw at most this many set sizes (the curve past the stop is long and flat).
@@ -31,14 +37,26 @@ def plot_curve(curve: pd.DataFrame, title: str = "", max_points: int = 60):
 
     shown = curve.head(max_points)
     chosen = int(curve.loc[curve["core"], "size"].max())
+    seats = "seat_cost" in curve and "net_of_seats" in curve
+    lines = (("benefit", "benefit", "benefit"),
+             ("cost", "seat_cost" if seats else "cost", "seats' cost" if seats else "cost"),
+             ("net", "net_of_seats" if seats else "net",
+              "net (benefit less seats' cost)" if seats else "net"))
     fig = Figure(figsize=(7, 3.6), dpi=100)
     ax = fig.add_subplot()
-    for column in ("benefit", "cost", "net"):
-        ax.plot(shown["size"], shown[column], marker="o", markersize=3, label=column,
-                color=CURVE_COLOURS[column])
+    for colour, column, label in lines:
+        ax.plot(shown["size"], shown[column], marker="o", markersize=3, label=label,
+                color=CURVE_COLOURS[colour])
     ax.axvline(chosen, color=CURVE_COLOURS["stop"], linestyle="--", linewidth=1)
-    ax.annotate(f"{chosen} partners", (chosen, float(shown["benefit"].max())),
-                textcoords="offset points", xytext=(4, -12), fontsize=8, color=CURVE_COLOURS["stop"])
+    marker = f"{chosen} partners"
+    if "new_relationships" in curve:
+        n = int(curve.loc[curve["size"] == chosen, "new_relationships"].iloc[0])
+        marker += f", {n} new working relationship{'s' if n != 1 else ''}"
+    right_half = chosen > float(shown["size"].max()) / 2  # the words go on the open side
+    ax.annotate(marker, (chosen, 0.03), xycoords=("data", "axes fraction"),  # under the lines
+                textcoords="offset points", xytext=(-4 if right_half else 4, 0),
+                ha="right" if right_half else "left", va="bottom", fontsize=8,
+                color=CURVE_COLOURS["stop"])
     ax.set_xlabel("number of partners")
     ax.set_ylabel("share of the weighted total")
     if title:
