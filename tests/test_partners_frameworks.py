@@ -47,20 +47,26 @@ def test_grid_and_salience_agree_with_the_tiers_or_say_why(case):
         assert "so it is consulted rather than managed closely" in row.grid_why
 
 
+def _four_core(ambulance_exposure: float):
+    """An ICB commissioning everything and three providers, all core: the shares, types and
+    budgets `stakeholder_frameworks` takes."""
+    table = pd.DataFrame({"activity_share": [0.0, 0.6, 0.3, 0.1],
+                          "handoffs_share": [0.0, 0.5, 0.4, 0.1],
+                          "brokerage_share": [0.0, 0.0, 0.0, 0.0],
+                          "commissioning_share": [1.0, 0.0, 0.0, 0.0],
+                          "incentives_share": [0.5, 0.3, 0.1, ambulance_exposure],
+                          "tier": "core"}, index=["ICB", "ACUTE", "COM", "AMB"])
+    types = pd.Series({"ICB": "icb", "ACUTE": "acute_trust", "COM": "community_trust",
+                       "AMB": "ambulance_trust"})
+    return table, types, pd.Series({"ICB": 1e9, "ACUTE": 1e8, "COM": 1e8, "AMB": 1e8})
+
+
 def test_delivering_the_shift_or_a_large_exposure_gives_power():
     # review finding 16. Power by hand: the ICB (1 + 1 + 0) / 3 = 2/3; each provider (0 + 0.1 +
     # 0) / 3 = 1/30, a twentieth of the ICB's, so below half: by the mean alone every provider
     # was "keep informed". Now the acute trust carries 30% of the money (>= 20%) and, given as
     # delivering the shift, the community trust has power too; the ambulance service neither.
-    table = pd.DataFrame({"activity_share": [0.0, 0.6, 0.3, 0.1],
-                          "handoffs_share": [0.0, 0.5, 0.4, 0.1],
-                          "brokerage_share": [0.0, 0.0, 0.0, 0.0],
-                          "commissioning_share": [1.0, 0.0, 0.0, 0.0],
-                          "incentives_share": [0.5, 0.3, 0.1, 0.1], "tier": "core"},
-                         index=["ICB", "ACUTE", "COM", "AMB"])
-    types = pd.Series({"ICB": "icb", "ACUTE": "acute_trust", "COM": "community_trust",
-                       "AMB": "ambulance_trust"})
-    budgets = pd.Series({"ICB": 1e9, "ACUTE": 1e8, "COM": 1e8, "AMB": 1e8})
+    table, types, budgets = _four_core(ambulance_exposure=0.1)
     before = stakeholder_frameworks(table, types, budgets, {"ICB"}, set())
     assert before["mendelow"].tolist() == ["manage closely", "manage closely", "keep informed",
                                            "keep informed"]  # no one named as delivering
@@ -156,15 +162,7 @@ def test_paying_into_the_risk_and_gain_share_gives_power():
     # The same table as above with AMB paying £12,400 a year: without the payment AMB is
     # "keep informed" (power 1/30, under half the ICB's); paying, the settlement needs its
     # agreement, so it is "manage closely" and says so; COM, paying nothing, is unchanged
-    table = pd.DataFrame({"activity_share": [0.0, 0.6, 0.3, 0.1],
-                          "handoffs_share": [0.0, 0.5, 0.4, 0.1],
-                          "brokerage_share": [0.0, 0.0, 0.0, 0.0],
-                          "commissioning_share": [1.0, 0.0, 0.0, 0.0],
-                          "incentives_share": [0.5, 0.3, 0.1, 0.05], "tier": "core"},
-                         index=["ICB", "ACUTE", "COM", "AMB"])
-    types = pd.Series({"ICB": "icb", "ACUTE": "acute_trust", "COM": "community_trust",
-                       "AMB": "ambulance_trust"})
-    budgets = pd.Series({"ICB": 1e9, "ACUTE": 1e8, "COM": 1e8, "AMB": 1e8})
+    table, types, budgets = _four_core(ambulance_exposure=0.05)
     out = stakeholder_frameworks(table, types, budgets, {"ICB"}, set(), payers={"AMB": 12_400.0})
     assert out["mendelow"].tolist() == ["manage closely", "manage closely", "keep informed",
                                         "manage closely"]

@@ -240,6 +240,8 @@ def contact_words(breakdown: dict, count=fmt_number) -> str:
     '5,400 emergency responses to 999 calls (4,140 conveyed to the emergency department) and 2,700 NHS 111 calls'
     >>> contact_words({"community": 90.0, "primary_care": 10.0})
     '100 contacts'
+    >>> contact_words({"urgent_emergency": 500.0, "community": 60.0})
+    '500 attendances and 60 other contacts'
     """
     totals: dict = {}
     for category, value in breakdown.items():
@@ -252,8 +254,10 @@ def contact_words(breakdown: dict, count=fmt_number) -> str:
             notes.setdefault(CONTACT_WORDS[category], []).append(
                 f"{count(breakdown[note])} {words}")
     ordered = sorted((v, w) for w, v in totals.items() if v > 0)[::-1]
-    items = [f"{count(v)} {w}" + (f" ({join_words(notes[w])})" if w in notes else "")
-             for v, w in ordered]
+    # beside named kinds, the rest are "other contacts" (a reader asks what "360 contacts"
+    # among attendances and admissions are)
+    items = [f"{count(v)} {'other contacts' if w == 'contacts' and len(ordered) > 1 else w}"
+             + (f" ({join_words(notes[w])})" if w in notes else "") for v, w in ordered]
     return join_words(items) if items else "no contacts"
 
 
