@@ -89,22 +89,45 @@ def csv_report(frame: pd.DataFrame) -> str:
     return neutralise_frame(frame).to_csv(index=False, lineterminator="\n")
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`|\[\]])")
+# Markdown's markup characters, each escaped with a backslash (CommonMark lets any ASCII
+# punctuation be escaped so): ``\\`` itself, code spans, emphasis and strikethrough, table cells,
+# links and images, raw HTML and autolinks, an ``_`` that could open or close emphasis (not one
+# between letters or digits, as in ``list_size``), and an ``&`` that would start an entity.
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*~|\[\]<>]|(?<![^\W_])_|_(?![^\W_])|&(?=#?\w+;)")
+# What makes a line a block when it opens it: a heading, a list item, a thematic break or a
+# setext underline.
+_MARKDOWN_LINE_START = re.compile(r"^( {0,3})(#{1,6}(?=\s|$)|[-+](?=\s|$)|(\d{1,9})([.)])(?=\s|$)"
+                                  r"|[-=_](?=[-=_ ]*$))")
 
 
 def escape_markdown(text) -> str:
-    r"""Text that Markdown renders as the same text, never as markup: ``&``, ``<`` and ``>``
-    become HTML entities (so ``<img onerror=...>`` stays text in pandoc, GitHub or a wiki),
-    ``\``, backticks, ``|`` and square brackets get a backslash (no code spans, table cells,
-    links or images), terminal controls go (`terminal_safe`) and line breaks become spaces.
+    r"""Text that Markdown renders as the same text, never as markup, escaped as CommonMark does
+    it, with a backslash before an ASCII punctuation character: ``\``, backticks, ``*``, ``~``,
+    ``|``, square brackets, ``<`` and ``>`` always (no code spans, emphasis, table cells, links,
+    images, raw HTML or autolinks, so ``<img onerror=...>`` stays text in pandoc, GitHub or a
+    wiki); ``_`` where it could mark emphasis (not inside a word: ``list_size``); ``&`` only
+    where it would start an entity (``&amp;``), so ``Smith & Sons`` reads as written in the
+    ``.md`` file too; and what would make a line a heading, a list item or a rule where the
+    text opens one (``# 1``, ``- x``, ``1. x``, ``---``). Terminal controls go
+    (`terminal_safe`) and line breaks become spaces.
 
     Examples
     --------
     >>> print(escape_markdown("<img src=x onerror=alert(1)> & [x](http://e) | `y`"))
-    &lt;img src=x onerror=alert(1)&gt; &amp; \[x\](http://e) \| \`y\`
+    \<img src=x onerror=alert(1)\> & \[x\](http://e) \| \`y\`
+    >>> print(escape_markdown("Smith & Sons <Care> Ltd &amp; *co* _x_ list_size"))
+    Smith & Sons \<Care\> Ltd \&amp; \*co\* \_x\_ list_size
+    >>> print(escape_markdown("# Top ![i](http://e.example/i.png)"), escape_markdown("1. a"))
+    \# Top !\[i\](http://e.example/i.png) 1\. a
     """
-    text = html.escape(terminal_safe(str(text), inline=True), quote=False)
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    text = _MARKDOWN_SPECIAL.sub(r"\\\g<0>", terminal_safe(str(text), inline=True))
+    return _MARKDOWN_LINE_START.sub(_escape_line_start, text, count=1)
+
+
+def _escape_line_start(found: re.Match) -> str:
+    if found.group(3):  # an ordered list's number: escape its "." or ")"
+        return found.group(1) + found.group(3) + "\\" + found.group(4)
+    return found.group(1) + "\\" + found.group(2)
 
 
 # ESC sequences: CSI (ESC [ ... final byte), the string commands OSC, DCS, SOS, PM and APC up
