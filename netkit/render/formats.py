@@ -13,7 +13,7 @@ import pandas as pd
 
 from netkit.render.palette import INK, INK_MUTED, NHS_BLUE, NHS_DARK_BLUE, PANEL, RULE
 
-__all__ = ["text_table", "markdown_table", "html_table", "fmt_number", "fmt_estimate", "fmt_share", "fmt_chance", "fmt_money", "fmt_money_rounded", "ROUNDED", "and_more", "shorten", "to_jsonable", "html_page", "script_hash", "escape_markdown", "terminal_safe", "neutralise_spreadsheet_text", "neutralise_frame", "csv_report"]
+__all__ = ["text_table", "markdown_table", "html_table", "fmt_number", "fmt_estimate", "fmt_share", "fmt_chance", "fmt_money", "fmt_money_rounded", "ROUNDED", "and_more", "fit_list", "shorten", "to_jsonable", "html_page", "script_hash", "escape_markdown", "terminal_safe", "neutralise_spreadsheet_text", "neutralise_frame", "csv_report"]
 
 
 # --- making names safe in each kind of output -----------------------------------------------
@@ -300,6 +300,40 @@ def and_more(hidden: int, what: str = "", listed: str = "the JSON report lists e
     'and 34 more (the JSON report lists every one)'
     """
     return f"and {hidden:,} more{' ' * bool(what)}{what} ({listed})"
+
+
+def fit_list(items, width: int, sep: str = ", ") -> str:
+    """A list cut to ``width`` characters at a whole item, never inside one, saying how many
+    are left out (``P81003 and 19 more``). An item may be a tuple of the forms it can take,
+    the one preferred first (a name, then the id): as many items as fit are shown, each in
+    the first form that leaves room for the rest. Where not even one fits, the first is cut
+    (`shorten`).
+
+    Examples
+    --------
+    >>> ids = ["CHILD-SHI", "CMH-TRUST", "HOSPICE", "P81001", "P81002"]
+    >>> fit_list(ids, 40), fit_list(ids, 60)
+    ('CHILD-SHI, CMH-TRUST, HOSPICE and 2 more', 'CHILD-SHI, CMH-TRUST, HOSPICE, P81001, P81002')
+    >>> fit_list([("Shire University Hospitals NHS Foundation Trust 78%", "ACU-SHI 78%"),
+    ...           ("Western Counties Ambulance Service 22%", "AMB-WC 22%")], 30, "; ")
+    'ACU-SHI 78%; AMB-WC 22%'
+    >>> fit_list([("Meadowbank House 100%", "CH-MEADOW 100%")], 30), fit_list([], 10)
+    ('Meadowbank House 100%', '')
+    """
+    forms = [(item,) if isinstance(item, str) else tuple(item) for item in items]
+    for shown in range(len(forms), 0, -1):
+        rest = f" and {len(forms) - shown:,} more" if shown < len(forms) else ""
+        room = width - len(rest) - len(sep) * (shown - 1)
+        least = [min(len(f) for f in item) for item in forms[:shown]]
+        if sum(least) > room:
+            continue
+        chosen, used = [], 0
+        for i, item in enumerate(forms[:shown]):
+            form = next(f for f in item if used + len(f) + sum(least[i + 1:]) <= room)
+            chosen.append(form)
+            used += len(form)
+        return sep.join(chosen) + rest
+    return shorten(forms[0][-1], width) if forms else ""
 
 
 def shorten(text: str, width: int) -> str:
