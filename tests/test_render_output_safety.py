@@ -154,6 +154,9 @@ def test_escape_markdown():
     assert escape_markdown("a\nb\\c") == "a b\\\\c"
     assert markdown_table(pd.DataFrame({"<th>": [IMG]})) == (
         "| \\<th\\> |\n|---|\n| \\<img src=x onerror=alert(1)\\> |")
+    # a table cell opens no line: a leading ">", "-" or "#" there is text, left as it is
+    assert markdown_table(pd.DataFrame({"# n": [">99%"], "net": ["- £5"]})) == (
+        "| # n | net |\n|---|---|\n| >99% | - £5 |")
 
 
 @pytest.mark.parametrize("name, escaped", [
@@ -171,6 +174,8 @@ def test_escape_markdown():
     ("1. Vale", "1\\. Vale"), ("2) Vale", "2\\) Vale"), ("---", "\\---"), ("===", "\\==="),
     ("> quoted", "\\> quoted"), ("Tom &amp; Co &#60;b&#62;", "Tom \\&amp; Co \\&#60;b\\&#62;"),
     ("A&E, R&D", "A&E, R&D"), ("back\\slash", "back\\\\slash"),
+    ("<1% of spend, >99% chance", "<1% of spend, >99% chance"), (">99%", "\\>99%"),
+    ("a <-> b", "a \\<-\\> b"),
 ])
 def test_escape_markdown_backslash_escapes_each_markup_character(name, escaped):
     """CommonMark backslash escapes, not HTML entities: the name reads as written in the .md
@@ -189,7 +194,7 @@ def _unescaped(markdown: str) -> str:
 def test_escape_markdown_leaves_no_markup_live(text):
     escaped = escape_markdown(text)
     assert _unescaped(escaped) == text
-    live = re.findall(r"(?<!\\)(?:\\\\)*([`*~|\[\]<>])", escaped)
+    live = re.findall(r"(?<!\\)(?:\\\\)*([`*~|\[\]]|[<>](?!\d))", escaped)
     assert live == []  # every markup character has a backslash before it
 
 

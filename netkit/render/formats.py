@@ -90,26 +90,30 @@ def csv_report(frame: pd.DataFrame) -> str:
 
 
 # Markdown's markup characters, each escaped with a backslash (CommonMark lets any ASCII
-# punctuation be escaped so): ``\\`` itself, code spans, emphasis and strikethrough, table cells,
-# links and images, raw HTML and autolinks, an ``_`` that could open or close emphasis (not one
+# punctuation be escaped so): ``\`` itself, code spans, emphasis and strikethrough, table cells,
+# links and images, ``<`` and ``>`` of raw HTML and autolinks (not before a digit, where they
+# can be neither: ``<1%``, ``>99%``), an ``_`` that could open or close emphasis (not one
 # between letters or digits, as in ``list_size``), and an ``&`` that would start an entity.
-_MARKDOWN_SPECIAL = re.compile(r"[\\`*~|\[\]<>]|(?<![^\W_])_|_(?![^\W_])|&(?=#?\w+;)")
-# What makes a line a block when it opens it: a heading, a list item, a thematic break or a
-# setext underline.
-_MARKDOWN_LINE_START = re.compile(r"^( {0,3})(#{1,6}(?=\s|$)|[-+](?=\s|$)|(\d{1,9})([.)])(?=\s|$)"
-                                  r"|[-=_](?=[-=_ ]*$))")
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*~|\[\]]|[<>](?!\d)|(?<![^\W_])_|_(?![^\W_])"
+                               r"|&(?=#?\w+;)")
+# What makes a line a block when it opens it: a heading, a block quote, a list item, a
+# thematic break or a setext underline.
+_MARKDOWN_LINE_START = re.compile(r"^( {0,3})(#{1,6}(?=\s|$)|>|[-+](?=\s|$)"
+                                  r"|(\d{1,9})([.)])(?=\s|$)|[-=_](?=[-=_ ]*$))")
 
 
-def escape_markdown(text) -> str:
+def escape_markdown(text, opens_line: bool = True) -> str:
     r"""Text that Markdown renders as the same text, never as markup, escaped as CommonMark does
     it, with a backslash before an ASCII punctuation character: ``\``, backticks, ``*``, ``~``,
-    ``|``, square brackets, ``<`` and ``>`` always (no code spans, emphasis, table cells, links,
-    images, raw HTML or autolinks, so ``<img onerror=...>`` stays text in pandoc, GitHub or a
-    wiki); ``_`` where it could mark emphasis (not inside a word: ``list_size``); ``&`` only
-    where it would start an entity (``&amp;``), so ``Smith & Sons`` reads as written in the
-    ``.md`` file too; and what would make a line a heading, a list item or a rule where the
-    text opens one (``# 1``, ``- x``, ``1. x``, ``---``). Terminal controls go
-    (`terminal_safe`) and line breaks become spaces.
+    ``|`` and square brackets always (no code spans, emphasis, table cells, links or images);
+    ``<`` and ``>`` but before a digit (no raw HTML or autolinks, so ``<img onerror=...>`` stays
+    text in pandoc, GitHub or a wiki, while ``<1%`` and ``>99%`` read as written); ``_`` where
+    it could mark emphasis (not inside a word: ``list_size``); ``&`` only where it would start
+    an entity (``&amp;``), so ``Smith & Sons`` reads as written in the ``.md`` file too; and
+    what would make a line a heading, a block quote, a list item or a rule where the text
+    opens one (``# 1``, ``>99%``, ``- x``, ``1. x``, ``---``; not with ``opens_line=False``, for
+    a table cell, where none of them is markup). Terminal controls go (`terminal_safe`) and
+    line breaks become spaces.
 
     Examples
     --------
@@ -119,9 +123,12 @@ def escape_markdown(text) -> str:
     Smith & Sons \<Care\> Ltd \&amp; \*co\* \_x\_ list_size
     >>> print(escape_markdown("# Top ![i](http://e.example/i.png)"), escape_markdown("1. a"))
     \# Top !\[i\](http://e.example/i.png) 1\. a
+    >>> print(escape_markdown("<1% and >99%"), escape_markdown(">99%"),
+    ...       escape_markdown(">99%", opens_line=False))
+    <1% and >99% \>99% >99%
     """
     text = _MARKDOWN_SPECIAL.sub(r"\\\g<0>", terminal_safe(str(text), inline=True))
-    return _MARKDOWN_LINE_START.sub(_escape_line_start, text, count=1)
+    return _MARKDOWN_LINE_START.sub(_escape_line_start, text, count=1) if opens_line else text
 
 
 def _escape_line_start(found: re.Match) -> str:
@@ -388,7 +395,10 @@ def markdown_table(frame: pd.DataFrame, right: Iterable[str] = ()) -> str:
     right = set(right)
     header = [str(c) for c in frame.columns]
     rows = _cells(frame)
-    esc = escape_markdown
+
+    def esc(cell):  # a cell opens no line: "- x" or ">99%" there is text
+        return escape_markdown(cell, opens_line=False)
+
     out = ["| " + " | ".join(esc(h) for h in header) + " |",
            "|" + "|".join("--:" if h in right else "---" for h in header) + "|"]
     out += ["| " + " | ".join(esc(c) for c in row) + " |" for row in rows]
