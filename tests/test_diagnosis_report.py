@@ -169,3 +169,13 @@ def test_no_gap_says_why():
     text = netkit.diagnose(sample_system("tiny")).to_text()
     assert ("No gap computed: no two places of different deprivation quintiles have a rate per "
             "head compared.") in text
+
+
+def test_a_terminal_cuts_a_pathway_or_measure_after_a_whole_word():
+    from netkit.diagnosis.report import cut_at_word
+
+    # a generated ICS's pathway "Frailty urgent care (South East London)" was cut "(South Ea…"
+    assert cut_at_word("Frailty urgent care (South East London)") == "Frailty urgent care (South …"
+    assert cut_at_word("returns between two organisations") == "returns between two …"
+    assert cut_at_word("patients entering the pathway") == "patients entering the pathway"
+    assert cut_at_word("Supercalifragilisticexpialidocious care", 12) == "Supercalifr…"

@@ -9,6 +9,7 @@ the released counts (`released_count`)."""
 from __future__ import annotations
 
 import math
+import textwrap
 
 import pandas as pd
 
@@ -123,7 +124,9 @@ def _candidate_blocks(d, rules, top: int) -> list:
     # name every carrier in full
     carried = [_carriers_fitted(orgs, rules) for orgs in shown["organisations"]]
     narrow = table.drop(columns=["value, average", "mechanism"]).assign(
-        **{"carried by": [cell for cell, _ in carried]})
+        **{"carried by": [cell for cell, _ in carried],
+           "pathway": table["pathway"].map(cut_at_word),
+           "measure": table["measure"].map(cut_at_word)})
     blocks = [Table(narrow, right=right, max_width=CELL, only=TEXT),
               Table(table, right=right, max_width=48, only=PAGES)]
     if top and len(d.candidates) > top:
@@ -227,6 +230,24 @@ CELL = 30
 CARRIED_NOTE = ("Carried by: each organisation by name, or by its id where the name does not "
                 "fit the column; the Markdown and HTML reports name them in full, and the JSON "
                 "report lists every one.")
+
+
+def cut_at_word(text: str, width: int = CELL) -> str:
+    """Text cut to ``width`` characters after a whole word, ``…`` marking the cut, for a
+    terminal's cell: never inside a word (a word longer than the cell is cut like any cell).
+
+    Examples
+    --------
+    >>> cut_at_word("Frailty urgent care (South East London)")
+    'Frailty urgent care (South …'
+    >>> cut_at_word("returns between two organisations"), cut_at_word("admissions to care homes")
+    ('returns between two …', 'admissions to care homes')
+    """
+    text = str(text)
+    if len(text) <= width:
+        return text
+    cut = textwrap.shorten(text, width, placeholder=" …")
+    return cut if not cut.startswith("…") and len(cut) <= width else text[:width - 1] + "…"
 
 
 def _carriers_fitted(orgs: list, rules, width: int = CELL) -> tuple[str, bool]:
