@@ -214,7 +214,8 @@ def test_riverside_frailty_is_per_1000_aged_65_and_over():
     text = " ".join(found.to_text().split())
     assert "against the system's own rate, per 1,000 aged 65 and over (transfers: per " \
            "patient)." in text
-    assert "Rates per 1,000 aged 65 and over in the most and least deprived places" in text
+    assert "Rates per 1,000 aged 65 and over in the most and least deprived of the places " \
+           "present" in text
     assert found.to_dict()["denominators"]["frailty-urgent"] == "aged 65 and over"
     assert found.per_words(["frailty-urgent", "stroke"]) == (
         "per 1,000 aged 65 and over (Frailty urgent care); per 1,000 residents (all ages: "
@@ -281,6 +282,6 @@ def test_a_deprivation_gap_is_the_difference_of_the_rates_as_shown(towns):
     gaps = found.gaps[found.gaps["measure"] == "admissions"].assign(
         rate_most=3.94, rate_least=2.46, gap=1.48, ratio=3.94 / 2.46)
     shown = dataclasses.replace(found, gaps=gaps)
-    assert "| Frailty | admissions to acute beds | Q1: 3.9 | Q5: 2.5 | +1.4 | 1.60 |" in \
+    assert "| Frailty | admissions to acute beds | A (Q1): 3.9 | C (Q5): 2.5 | +1.4 | 1.60 |" in \
         shown.to_markdown()
     assert shown.to_dict()["gaps"][0]["gap"] == 1.48

@@ -35,7 +35,7 @@ def test_text_and_markdown_read_well():
                            "(20 flows), 7 relationships, 2 opportunities\n")
     assert "GP1      Hill Surgery             gp_practice         1,300    41%" in text
     md = summary().to_markdown()
-    assert "| CARE | Smith &amp; Sons &lt;Care&gt; Ltd | care_home | 50 | 2% |" in md
+    assert "| CARE | Smith & Sons \\<Care\\> Ltd | care_home | 50 | 2% |" in md
 
 
 def test_html_escapes_names():

@@ -11,6 +11,8 @@ import shutil
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from click.testing import CliRunner
 from netkit.cli import cli
 from conftest import sample_system
@@ -147,16 +149,61 @@ def test_xlsx_report_bytes_are_deterministic():
 # -- 8: Markdown ----------------------------------------------------------------------------
 
 def test_escape_markdown():
-    assert escape_markdown(ICB_NAME) == ("&lt;img src=x onerror=alert(1)&gt; \\| "
-                                         "\\[x\\](http://evil.example) &amp; \\`c\\`")
+    assert escape_markdown(ICB_NAME) == ("\\<img src=x onerror=alert(1)\\> \\| "
+                                         "\\[x\\](http://evil.example) & \\`c\\`")
     assert escape_markdown("a\nb\\c") == "a b\\\\c"
     assert markdown_table(pd.DataFrame({"<th>": [IMG]})) == (
-        "| &lt;th&gt; |\n|---|\n| &lt;img src=x onerror=alert(1)&gt; |")
+        "| \\<th\\> |\n|---|\n| \\<img src=x onerror=alert(1)\\> |")
+    # a table cell opens no line: a leading ">", "-" or "#" there is text, left as it is
+    assert markdown_table(pd.DataFrame({"# n": [">99%"], "net": ["- £5"]})) == (
+        "| # n | net |\n|---|---|\n| >99% | - £5 |")
+
+
+@pytest.mark.parametrize("name, escaped", [
+    ("Smith & Sons <Care> Ltd", "Smith & Sons \\<Care\\> Ltd"),
+    ("<script>alert(1)</script>", "\\<script\\>alert(1)\\</script\\>"),
+    ("[x](javascript:alert(1))", "\\[x\\](javascript:alert(1))"),
+    ("![i](http://evil.example/i.png)", "!\\[i\\](http://evil.example/i.png)"),
+    ("<http://evil.example>", "\\<http://evil.example\\>"),
+    ("A | B", "A \\| B"),
+    ("`rm -rf` ```", "\\`rm -rf\\` \\`\\`\\`"),
+    ("*bold* **b** ~~gone~~", "\\*bold\\* \\*\\*b\\*\\* \\~\\~gone\\~\\~"),
+    ("_it_ __b__ list_size", "\\_it\\_ \\_\\_b\\_\\_ list_size"),
+    ("# Vale", "\\# Vale"), ("  ## Vale", "  \\## Vale"), ("#1 Vale", "#1 Vale"),
+    ("- Vale", "\\- Vale"), ("+ Vale", "\\+ Vale"), ("-£6,200", "-£6,200"),
+    ("1. Vale", "1\\. Vale"), ("2) Vale", "2\\) Vale"), ("---", "\\---"), ("===", "\\==="),
+    ("> quoted", "\\> quoted"), ("Tom &amp; Co &#60;b&#62;", "Tom \\&amp; Co \\&#60;b\\&#62;"),
+    ("A&E, R&D", "A&E, R&D"), ("back\\slash", "back\\\\slash"),
+    ("<1% of spend, >99% chance", "<1% of spend, >99% chance"), (">99%", "\\>99%"),
+    ("a <-> b", "a \\<-\\> b"),
+])
+def test_escape_markdown_backslash_escapes_each_markup_character(name, escaped):
+    """CommonMark backslash escapes, not HTML entities: the name reads as written in the .md
+    file, and renders as the same text."""
+    assert escape_markdown(name) == escaped
+    assert _unescaped(escaped) == name
+
+
+def _unescaped(markdown: str) -> str:
+    """The text a CommonMark renderer shows for escaped text: each backslash before an ASCII
+    punctuation character dropped."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab1 #-+=.)_*`~|[]()<>!&;\\")), max_size=30))
+def test_escape_markdown_leaves_no_markup_live(text):
+    escaped = escape_markdown(text)
+    assert _unescaped(escaped) == text
+    live = re.findall(r"(?<!\\)(?:\\\\)*([`*~|\[\]]|[<>](?!\d))", escaped)
+    assert live == []  # every markup character has a backslash before it
+
+
+# a markup character with no backslash before it (an even number of backslashes is none)
+_LIVE = re.compile(r"(?<!\\)(?:\\\\)*(?:<[A-Za-z/!?]|\]\()")
 
 
 def _no_live_markup(markdown: str):
-    assert "<img" not in markdown and "<b>" not in markdown and "<script" not in markdown
-    assert "](http://evil.example)" not in markdown.replace("\\](http://evil.example)", "")
+    assert not _LIVE.search(markdown), _LIVE.search(markdown)
     assert "\x1b" not in markdown and "\x00" not in markdown
 
 
@@ -167,18 +214,18 @@ def test_markdown_reports_escape_html_in_names(hostile, args):
     text = run(*[a.format(hostile) for a in args], "-f", "markdown")
     _no_live_markup(text)
     if args[0] != "opportunities":
-        assert "&lt;img src=x onerror=alert(1)&gt;" in text or "&lt;b&gt;Amb&lt;/b&gt;" in text
+        assert "\\<img src=x onerror=alert(1)\\>" in text or "\\<b\\>Amb\\</b\\>" in text
 
 
 def test_markdown_partner_report_shows_the_escaped_name(hostile):
     text = run("partners", hostile, "-O", "frailty", "-f", "markdown")
-    assert ("&lt;img src=x onerror=alert(1)&gt; \\| \\[x\\](http://evil.example) &amp; \\`c\\`"
+    assert ("\\<img src=x onerror=alert(1)\\> \\| \\[x\\](http://evil.example) & \\`c\\`"
             in text)
 
 
 def test_markdown_recompute_escapes_names_in_the_event_log(hostile):
     text = run("recompute", hostile, hostile / "changes.yaml", "-f", "markdown")
-    assert "- event 2: AMB: name = &lt;b&gt;Amb&lt;/b&gt;" in text.splitlines()
+    assert "- event 2: AMB: name = \\<b\\>Amb\\</b\\>" in text.splitlines()
 
 
 # -- 9: text --------------------------------------------------------------------------------

@@ -84,7 +84,15 @@ def build_diagnosis(system, compared: pd.DataFrame, *, benchmark: str, level: fl
         source=system.source, pathway_names=dict(zip(system.pathways["id"],
                                                      system.pathways["name"])),
         organisation_names=_pcn_names(system, compared), bases=pathway_bases(system),
-        overdispersion=overdispersion)
+        overdispersion=overdispersion, quintiles=_quintiles(places))
+
+
+def _quintiles(places: pd.DataFrame) -> dict:
+    """Each place's deprivation quintile, where places.csv gives one (for the report)."""
+    if "deprivation_quintile" not in places:
+        return {}
+    quintile = pd.to_numeric(places["deprivation_quintile"], errors="coerce").dropna()
+    return {str(p): int(q) for p, q in quintile.items()}
 
 
 def _pcn_names(system, compared: pd.DataFrame) -> dict:
@@ -182,6 +190,8 @@ class Diagnosis:
     bases: dict = field(default_factory=dict)
     #: how funnel limits were widened for overdispersion: "auto", "on" or "off"
     overdispersion: str = "auto"
+    #: each place's deprivation quintile (1 most deprived), by place id
+    quintiles: dict = field(default_factory=dict)
 
     def per_words(self, pathways=None) -> str:
         """Who the rates per head are per, in words: "per 1,000 aged 65 and over", or each
@@ -216,6 +226,16 @@ class Diagnosis:
 
         return released_count(self.disclosure, value)
 
+    def _released_excess(self, row: dict) -> tuple:
+        """A candidate's excess (low, central, high) as the reports show it under active rules
+        (`netkit.diagnosis.report.shown_excess`: from the rounded observed and expected
+        counts), without thousands separators."""
+        from netkit.diagnosis.report import shown_excess
+
+        shown = shown_excess(self.disclosure, row["observed"], row["expected"],
+                             row["excess_low"], row["excess_high"])
+        return tuple(v.replace(",", "") for v in shown)
+
     def to_frame(self) -> pd.DataFrame:
         """The ranked candidates, one row each (organisations as ``;``-separated ids). Observed,
         expected and the excess are exact, or under active disclosure rules the released counts
@@ -227,8 +247,11 @@ class Diagnosis:
                    "value_average", "value_average_high"]
         out = frame.reindex(columns=columns).copy()
         if self.disclosure.active:
-            for column in COUNTS:
+            for column in ("observed", "expected"):
                 out[column] = out[column].astype(object).map(self._released)
+            excess = [self._released_excess(row) for row in frame.to_dict("records")]
+            for i, column in enumerate(("excess_low", "excess", "excess_high")):
+                out[column] = pd.Series([e[i] for e in excess], index=out.index, dtype=object)
         out["organisations"] = [";".join(o["id"] for o in orgs)
                                 for orgs in frame.get("organisations", [])]
         return out
@@ -268,7 +291,9 @@ class Diagnosis:
         return {"id": row["id"], "rank": i + 1, "pathway": row["pathway"], "place": row["place"],
                 "measure": row["measure"], "observed": count(row["observed"]),
                 "expected": count(row["expected"]), "ratio": row["ratio"], "rate": row["rate"],
-                "target": row["target"], "excess": triple("excess", count),
+                "target": row["target"], "excess": dict(zip(("low", "central", "high"),
+                                                            self._released_excess(row)))
+                if self.disclosure.active else triple("excess", count),
                 "value": triple("value"),
                 "value_average": triple("value_average"), "verdict": self.verdicts[i],
                 "funnel": row["verdict"], "mechanism": row["mechanism"],

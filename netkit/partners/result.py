@@ -4,7 +4,6 @@ papers, JSON, CSV, a self-contained HTML page)."""
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -61,7 +60,7 @@ from netkit.render.formats import (
 )
 from netkit.render.html import render_html, render_page
 from netkit.render.markdown import render_markdown
-from netkit.render.text import render_text
+from netkit.render.text import render_text, wrap
 
 __all__ = ["PartnerSet", "PartnerReport", "TIERS"]
 
@@ -365,8 +364,8 @@ class PartnerSet:
             out.append(f"{shorten(label, width - 12):<{width - 12}} score {row.score:.2f}")
             reasons = row.reasons if tier != "inform" else row.reasons[:2]
             for r in reasons:  # one line each: text renders lines on one line apiece
-                out += textwrap.wrap(r, width, initial_indent="       - ",
-                                     subsequent_indent="         ")
+                out += wrap(r, width, initial_indent="       - ",
+                            subsequent_indent="         ")
             if len(row.reasons) > len(reasons):
                 more = len(row.reasons) - len(reasons)
                 out.append(f"       ({more} more reason{'s' if more != 1 else ''} in the "

@@ -28,7 +28,6 @@ Figures and the rows behind them:
 from __future__ import annotations
 
 import difflib
-import textwrap
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -40,6 +39,7 @@ from netkit.model.selectors import select_services
 from netkit.model.system import System, kept
 from netkit.partners.scope import Scope
 from netkit.render.document import Document, Heading, Lines, Note
+from netkit.render.text import wrap
 from netkit.render.views import ReportViews
 
 __all__ = ["Sources", "partner_sources", "FIGURES", "merge_sources", "format_sources",
@@ -404,9 +404,9 @@ class Explanation(ReportViews):
     def report(self) -> Document:
         lines = []
         for text, found in self.reasons:
-            lines += textwrap.wrap(text, 98, initial_indent="- ", subsequent_indent="  ")
-            lines += textwrap.wrap(format_sources(found), 96, initial_indent="    rows: ",
-                                   subsequent_indent="      ")
+            lines += wrap(text, 98, initial_indent="- ", subsequent_indent="  ")
+            lines += wrap(format_sources(found), 96, initial_indent="    rows: ",
+                          subsequent_indent="      ")
         blocks = [Heading(f"{self.name} ({self.partner}) in {self.opportunity}"),
                   Lines([f"{self.tier}; number {self.rank} of {self.of} in the partner list (by "
                          "tier, then score)" + (f"; stands for {', '.join(self.members)}"

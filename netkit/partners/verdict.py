@@ -23,7 +23,6 @@ The thresholds are options (``find_partners(..., verdict="internal=0.95")``,
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass, field
 from typing import Mapping
 
@@ -35,6 +34,7 @@ from netkit.model.schema import HOME
 from netkit.partners.burden import Burden
 from netkit.render.document import PAGES, TEXT, Heading, Lines, Paragraph
 from netkit.render.formats import fmt_money_rounded
+from netkit.render.text import wrap
 
 __all__ = ["Verdict", "INTERNAL_SHARE", "BILATERAL_SHARE", "MONEY_RATIO", "THRESHOLDS",
            "parse_thresholds", "proportionality", "contained_shares", "verdict_blocks",
@@ -337,7 +337,7 @@ def verdict_blocks(verdict: Verdict | None, width: int = 100) -> list:
     if verdict.kind != "partnership":
         lines.append("The tiers below show who a partnership would seat; the verdict says "
                      "one is not needed.")
-    wrapped = [part for t in lines for part in textwrap.wrap(t, width)]
+    wrapped = [part for t in lines for part in wrap(t, width)]
     reason = verdict.reason[:1].upper() + verdict.reason[1:] + "."
     return ([Heading(f"Verdict: {verdict.kind}", 2, only=PAGES),
              Lines(tuple(wrapped), only=TEXT)]
@@ -372,6 +372,6 @@ def burden_blocks(verdict: Verdict | None, width: int = 100) -> list:
         return []
     at_stake = verdict.at_stake["central"] if verdict.at_stake else None
     line = "In staff time: " + verdict.burden.line(at_stake) + "."
-    return [Lines(tuple(textwrap.wrap(line, width, initial_indent="  ", subsequent_indent="  ")),
+    return [Lines(tuple(wrap(line, width, initial_indent="  ", subsequent_indent="  ")),
                   only=TEXT),
             Paragraph(line, only=PAGES)]

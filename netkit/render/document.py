@@ -88,15 +88,16 @@ class Lines(Block):
 @dataclass(frozen=True)
 class Bullets(Block):
     """A bulleted list. ``indent``: spaces before each bullet in text, and ``wrap``: long
-    items wrapped to the width there, the lines aligned under the text (``hyphens``: at a
-    hyphen too; False keeps ids such as ``COM-TRUST`` whole). ``more``: a closing line saying
-    what the list leaves out (in italics, no bullet in text)."""
+    items wrapped to the width there at spaces only, the lines aligned under the text, so that
+    ids such as ``COM-TRUST`` stay whole (``hyphens``: at a hyphen too, which no report of
+    netkit's asks for). ``more``: a closing line saying what the list leaves out (in italics,
+    no bullet in text)."""
 
     items: tuple
     indent: int = 2
     wrap: bool = True
     more: str = ""
-    hyphens: bool = True
+    hyphens: bool = False
 
 
 @dataclass(frozen=True)

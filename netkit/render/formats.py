@@ -13,7 +13,7 @@ import pandas as pd
 
 from netkit.render.palette import INK, INK_MUTED, NHS_BLUE, NHS_DARK_BLUE, PANEL, RULE
 
-__all__ = ["text_table", "markdown_table", "html_table", "fmt_number", "fmt_estimate", "fmt_share", "fmt_chance", "fmt_money", "fmt_money_rounded", "ROUNDED", "and_more", "shorten", "to_jsonable", "html_page", "script_hash", "escape_markdown", "terminal_safe", "neutralise_spreadsheet_text", "neutralise_frame", "csv_report"]
+__all__ = ["text_table", "markdown_table", "html_table", "fmt_number", "fmt_estimate", "fmt_share", "fmt_chance", "fmt_money", "fmt_money_rounded", "ROUNDED", "and_more", "fit_list", "shorten", "to_jsonable", "html_page", "script_hash", "escape_markdown", "terminal_safe", "neutralise_spreadsheet_text", "neutralise_frame", "csv_report"]
 
 
 # --- making names safe in each kind of output -----------------------------------------------
@@ -89,22 +89,52 @@ def csv_report(frame: pd.DataFrame) -> str:
     return neutralise_frame(frame).to_csv(index=False, lineterminator="\n")
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`|\[\]])")
+# Markdown's markup characters, each escaped with a backslash (CommonMark lets any ASCII
+# punctuation be escaped so): ``\`` itself, code spans, emphasis and strikethrough, table cells,
+# links and images, ``<`` and ``>`` of raw HTML and autolinks (not before a digit, where they
+# can be neither: ``<1%``, ``>99%``), an ``_`` that could open or close emphasis (not one
+# between letters or digits, as in ``list_size``), and an ``&`` that would start an entity.
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*~|\[\]]|[<>](?!\d)|(?<![^\W_])_|_(?![^\W_])"
+                               r"|&(?=#?\w+;)")
+# What makes a line a block when it opens it: a heading, a block quote, a list item, a
+# thematic break or a setext underline.
+_MARKDOWN_LINE_START = re.compile(r"^( {0,3})(#{1,6}(?=\s|$)|>|[-+](?=\s|$)"
+                                  r"|(\d{1,9})([.)])(?=\s|$)|[-=_](?=[-=_ ]*$))")
 
 
-def escape_markdown(text) -> str:
-    r"""Text that Markdown renders as the same text, never as markup: ``&``, ``<`` and ``>``
-    become HTML entities (so ``<img onerror=...>`` stays text in pandoc, GitHub or a wiki),
-    ``\``, backticks, ``|`` and square brackets get a backslash (no code spans, table cells,
-    links or images), terminal controls go (`terminal_safe`) and line breaks become spaces.
+def escape_markdown(text, opens_line: bool = True) -> str:
+    r"""Text that Markdown renders as the same text, never as markup, escaped as CommonMark does
+    it, with a backslash before an ASCII punctuation character: ``\``, backticks, ``*``, ``~``,
+    ``|`` and square brackets always (no code spans, emphasis, table cells, links or images);
+    ``<`` and ``>`` but before a digit (no raw HTML or autolinks, so ``<img onerror=...>`` stays
+    text in pandoc, GitHub or a wiki, while ``<1%`` and ``>99%`` read as written); ``_`` where
+    it could mark emphasis (not inside a word: ``list_size``); ``&`` only where it would start
+    an entity (``&amp;``), so ``Smith & Sons`` reads as written in the ``.md`` file too; and
+    what would make a line a heading, a block quote, a list item or a rule where the text
+    opens one (``# 1``, ``>99%``, ``- x``, ``1. x``, ``---``; not with ``opens_line=False``, for
+    a table cell, where none of them is markup). Terminal controls go (`terminal_safe`) and
+    line breaks become spaces.
 
     Examples
     --------
     >>> print(escape_markdown("<img src=x onerror=alert(1)> & [x](http://e) | `y`"))
-    &lt;img src=x onerror=alert(1)&gt; &amp; \[x\](http://e) \| \`y\`
+    \<img src=x onerror=alert(1)\> & \[x\](http://e) \| \`y\`
+    >>> print(escape_markdown("Smith & Sons <Care> Ltd &amp; *co* _x_ list_size"))
+    Smith & Sons \<Care\> Ltd \&amp; \*co\* \_x\_ list_size
+    >>> print(escape_markdown("# Top ![i](http://e.example/i.png)"), escape_markdown("1. a"))
+    \# Top !\[i\](http://e.example/i.png) 1\. a
+    >>> print(escape_markdown("<1% and >99%"), escape_markdown(">99%"),
+    ...       escape_markdown(">99%", opens_line=False))
+    <1% and >99% \>99% >99%
     """
-    text = html.escape(terminal_safe(str(text), inline=True), quote=False)
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    text = _MARKDOWN_SPECIAL.sub(r"\\\g<0>", terminal_safe(str(text), inline=True))
+    return _MARKDOWN_LINE_START.sub(_escape_line_start, text, count=1) if opens_line else text
+
+
+def _escape_line_start(found: re.Match) -> str:
+    if found.group(3):  # an ordered list's number: escape its "." or ")"
+        return found.group(1) + found.group(3) + "\\" + found.group(4)
+    return found.group(1) + "\\" + found.group(2)
 
 
 # ESC sequences: CSI (ESC [ ... final byte), the string commands OSC, DCS, SOS, PM and APC up
@@ -279,6 +309,40 @@ def and_more(hidden: int, what: str = "", listed: str = "the JSON report lists e
     return f"and {hidden:,} more{' ' * bool(what)}{what} ({listed})"
 
 
+def fit_list(items, width: int, sep: str = ", ") -> str:
+    """A list cut to ``width`` characters at a whole item, never inside one, saying how many
+    are left out (``P81003 and 19 more``). An item may be a tuple of the forms it can take,
+    the one preferred first (a name, then the id): as many items as fit are shown, each in
+    the first form that leaves room for the rest. Where not even one fits, the first is cut
+    (`shorten`).
+
+    Examples
+    --------
+    >>> ids = ["CHILD-SHI", "CMH-TRUST", "HOSPICE", "P81001", "P81002"]
+    >>> fit_list(ids, 40), fit_list(ids, 60)
+    ('CHILD-SHI, CMH-TRUST, HOSPICE and 2 more', 'CHILD-SHI, CMH-TRUST, HOSPICE, P81001, P81002')
+    >>> fit_list([("Shire University Hospitals NHS Foundation Trust 78%", "ACU-SHI 78%"),
+    ...           ("Western Counties Ambulance Service 22%", "AMB-WC 22%")], 30, "; ")
+    'ACU-SHI 78%; AMB-WC 22%'
+    >>> fit_list([("Meadowbank House 100%", "CH-MEADOW 100%")], 30), fit_list([], 10)
+    ('Meadowbank House 100%', '')
+    """
+    forms = [(item,) if isinstance(item, str) else tuple(item) for item in items]
+    for shown in range(len(forms), 0, -1):
+        rest = f" and {len(forms) - shown:,} more" if shown < len(forms) else ""
+        room = width - len(rest) - len(sep) * (shown - 1)
+        least = [min(len(f) for f in item) for item in forms[:shown]]
+        if sum(least) > room:
+            continue
+        chosen, used = [], 0
+        for i, item in enumerate(forms[:shown]):
+            form = next(f for f in item if used + len(f) + sum(least[i + 1:]) <= room)
+            chosen.append(form)
+            used += len(form)
+        return sep.join(chosen) + rest
+    return shorten(forms[0][-1], width) if forms else ""
+
+
 def shorten(text: str, width: int) -> str:
     """Cut text to ``width`` characters with an ellipsis."""
     text = str(text)
@@ -331,7 +395,10 @@ def markdown_table(frame: pd.DataFrame, right: Iterable[str] = ()) -> str:
     right = set(right)
     header = [str(c) for c in frame.columns]
     rows = _cells(frame)
-    esc = escape_markdown
+
+    def esc(cell):  # a cell opens no line: "- x" or ">99%" there is text
+        return escape_markdown(cell, opens_line=False)
+
     out = ["| " + " | ".join(esc(h) for h in header) + " |",
            "|" + "|".join("--:" if h in right else "---" for h in header) + "|"]
     out += ["| " + " | ".join(esc(c) for c in row) + " |" for row in rows]

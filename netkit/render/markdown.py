@@ -26,7 +26,7 @@ def render_markdown(doc: Document) -> str:
     >>> from netkit.render.document import Bullets, Document, Heading, Note
     >>> print(render_markdown(Document([Heading("A <b>"), Bullets(["x | y"]),
     ...                                 Note("[link](http://e)")])), end="")
-    # A &lt;b&gt;
+    # A \\<b\\>
     <BLANKLINE>
     - x \\| y
     <BLANKLINE>

@@ -17,7 +17,23 @@ from netkit.render.document import (
 )
 from netkit.render.formats import terminal_safe, text_table
 
-__all__ = ["render_text"]
+__all__ = ["render_text", "wrap"]
+
+
+def wrap(text: str, width: int = 100, initial_indent: str = "",
+         subsequent_indent: str = "") -> list[str]:
+    """Text wrapped into lines at most ``width`` wide, broken only at spaces: never at a hyphen,
+    so that an id (``IC-COM``) or a name (``Stoke-on-Trent``) stays whole on one line. Every
+    text report wraps with this (a word longer than the width is still cut, as textwrap does).
+
+    Examples
+    --------
+    >>> wrap("shift 36% from ED-SHI, AMB-111 to UCR-COM, IC-COM, DN-COM", 40,
+    ...      subsequent_indent="  ")
+    ['shift 36% from ED-SHI, AMB-111 to', '  UCR-COM, IC-COM, DN-COM']
+    """
+    return textwrap.wrap(text, width, initial_indent=initial_indent,
+                         subsequent_indent=subsequent_indent, break_on_hyphens=False)
 
 
 def render_text(doc: Document, width: int = 100) -> str:
@@ -51,9 +67,7 @@ def render_text(doc: Document, width: int = 100) -> str:
             out += [terminal_safe(line, inline=True) for line in block.items]
         elif isinstance(block, Bullets):
             pad = " " * block.indent
-            out += [textwrap.fill(item, width, initial_indent=pad + "- ",
-                                  subsequent_indent=pad + "  ",
-                                  break_on_hyphens=block.hyphens) if block.wrap
+            out += ["\n".join(_wrap_item(item, width, pad, block.hyphens)) if block.wrap
                     else pad + "- " + terminal_safe(item, inline=True) for item in block.items]
             if block.more:
                 out.append(pad + terminal_safe(block.more, inline=True))
@@ -62,7 +76,12 @@ def render_text(doc: Document, width: int = 100) -> str:
         elif isinstance(block, Note):
             if not isinstance(previous, Note):
                 out.append("")
-            out.append(textwrap.fill(f"{block.label}: {block.text}", width,
-                                     subsequent_indent="  "))
+            out += wrap(f"{block.label}: {block.text}", width, subsequent_indent="  ")
         previous = block
     return terminal_safe("\n".join(out) + "\n")
+
+
+def _wrap_item(item: str, width: int, pad: str, hyphens: bool) -> list[str]:
+    if hyphens:  # only where a caller asks for it: no report of netkit's does
+        return textwrap.wrap(item, width, initial_indent=pad + "- ", subsequent_indent=pad + "  ")
+    return wrap(item, width, initial_indent=pad + "- ", subsequent_indent=pad + "  ")

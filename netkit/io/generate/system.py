@@ -3,7 +3,6 @@ was written, as a `GeneratedSystem`."""
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +31,7 @@ from netkit.io.generate.relationships import add_relationships
 from netkit.io.saving import check_target, write_folder
 from netkit.model.schema import TABLES
 from netkit.render.formats import html_table
+from netkit.render.text import wrap
 
 __all__ = ["generate_system", "GeneratedSystem"]
 
@@ -71,10 +71,10 @@ class GeneratedSystem:
                  f"{self.tables.get('flows', 0):,} flows, "
                  f"{self.tables.get('relationships', 0):,} relationships, "
                  f"{len(self.opportunities):,} opportunities",
-                 *textwrap.wrap("organisations by type: " + ", ".join(
+                 *wrap("organisations by type: " + ", ".join(
                      f"{k} {v:,}" for k, v in self.organisations.items()), 96,
                      initial_indent="  ", subsequent_indent="    "),
-                 *textwrap.wrap(ATTRIBUTION, 96, initial_indent="  ", subsequent_indent="  ")]
+                 *wrap(ATTRIBUTION, 96, initial_indent="  ", subsequent_indent="  ")]
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
