@@ -4,6 +4,8 @@ and what the board is asked to agree, in NHS wording, each figure with the input
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from netkit.finance.investment import borne_words
 from netkit.partners.reasons import type_name
 from netkit.partners.sources import format_sources
@@ -17,8 +19,11 @@ _KINDS = {"internal": "an internal improvement", "bilateral": "a bilateral agree
           "partnership": "a partnership"}
 
 
+@dataclass(frozen=True)
 class Asks(Lines):
-    """Numbered asks ("1. Agree ..."): lines in Markdown and HTML, a numbered list in Word."""
+    """Numbered asks ("1. Agree ..."): a numbered list in Markdown and Word, lines in HTML."""
+
+    numbered: bool = True
 
 
 def _money(value: float) -> str:

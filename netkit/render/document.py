@@ -79,10 +79,12 @@ class Paragraph(Block):
 @dataclass(frozen=True)
 class Lines(Block):
     """Short lines that belong together (a headline): one line each in text, hard line breaks
-    in Markdown, a paragraph each in HTML."""
+    in Markdown, a paragraph each in HTML. ``numbered``: each line opens with its number
+    ("1. Agree ..."), which Markdown keeps as a numbered list rather than escaping it."""
 
     items: tuple
     muted: bool = False
+    numbered: bool = False
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,8 @@ blocks separated by blank lines, GitHub tables, and every name escaped
 
 from __future__ import annotations
 
+import re
+
 from netkit.render.document import (
     Bullets,
     Document,
@@ -42,6 +44,8 @@ def _block(block) -> str:
     if isinstance(block, Paragraph):
         return f"*{esc(block.text)}*" if block.emphasis else esc(block.text)
     if isinstance(block, Lines):
+        if block.numbered:  # "1. Agree ...": a numbered list, the rest of each line escaped
+            return "\n".join(_numbered(line) for line in block.items)
         return "\n".join(f"{esc(line)}  " for line in block.items)
     if isinstance(block, Bullets):
         more = [f"- *{esc(block.more)}*"] if block.more else []
@@ -51,6 +55,20 @@ def _block(block) -> str:
     if isinstance(block, Note):
         return f"*{esc(_capital(block.label))}: {esc(block.text)}*"
     raise TypeError(f"no Markdown for a {type(block).__name__} block")
+
+
+def _numbered(line: str) -> str:
+    """``1. Agree <x>`` as a Markdown list item: the number kept, the rest escaped.
+
+    >>> print(_numbered("2. Agree the *core*"))
+    2. Agree the \\*core\\*
+    >>> _numbered("no number")
+    'no number  '
+    """
+    found = re.match(r"(\d{1,9})\. ", line)
+    if not found:
+        return f"{escape_markdown(line)}  "
+    return f"{found.group(1)}. {escape_markdown(line[found.end():], opens_line=False)}"
 
 
 def _capital(text: str) -> str:

@@ -21,8 +21,8 @@ class ReportViews:
     >>> class Note(ReportViews):
     ...     def report(self):
     ...         return Document([Paragraph("Vale <Care>")], title="A note")
-    >>> Note().to_markdown()
-    'Vale &lt;Care&gt;\n'
+    >>> print(Note().to_markdown(), end="")
+    Vale \<Care\>
     """
 
     def to_text(self) -> str:
