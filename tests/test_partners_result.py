@@ -195,3 +195,21 @@ def test_the_curve_table_always_shows_where_one_more_stops_paying(frailty):
     assert small._curve_table()["size"].tolist() == list(range(12))
     ten = dataclasses.replace(frailty, curve=curve.assign(core=[i <= 10 for i in sizes]))
     assert ten._curve_table()["size"].tolist() == list(range(14))  # no gap hiding one size
+
+
+def test_a_lead_providers_money_says_it_counts_those_it_answers_for():
+    # metro's crisis alternatives: the mental health trust's seat stands for Metro Mind, which
+    # it subcontracts to. The money table (by organisation): the trust £717,901 a year, Metro
+    # Mind -£4,822; the seat's reason gives their sum, £713,078, shown as £710,000, beside the
+    # table's £720,000 for the trust alone, so the reason says which is which
+    ps = netkit.find_partners(netkit.load_system(netkit.sample_path("metro")),
+                              "crisis-alternatives")
+    money = ps.incentives.organisations.set_index("id")["net"]
+    seat = ps.partners.set_index("id").loc["MH-TRUST"]
+    assert seat["stands_for"] == ["VCSE-MIND"]
+    assert round(money["MH-TRUST"]) == 717_901 and round(money["VCSE-MIND"]) == -4_822
+    assert ("gains £710,000 a year under the shift, counting those it answers for at the table "
+            "(on its own it gains £720,000, as the money table shows)") in seat["reasons"]
+    # a seat of many small organisations has no organisation of its own: its total alone
+    for reasons in ps.partners.loc[ps.partners["id"] != "MH-TRUST", "reasons"]:
+        assert not any("on its own" in r for r in reasons)

@@ -577,6 +577,7 @@ def _add_reasons(table: pd.DataFrame, system: System, scope: Scope, crit: Criter
                           disclosure)
     seat_ids = set(scope_seats(scope)["id"])
     seat_cost = scope.opportunity.coordination_cost.get("partner")  # as the stop line weighs
+    own = dict(zip(inc.organisations["id"], inc.organisations["net"])) if inc is not None else {}
     reasons = [
         sourced_reasons(c, row, names=names, counterpart=counterparts.get(c),
                         members=[] if c in seat_ids else members.get(c, []),
@@ -585,7 +586,8 @@ def _add_reasons(table: pd.DataFrame, system: System, scope: Scope, crit: Criter
                         has_shift=inc is not None, tier=row["tier"],
                         marginal=(row["marginal_benefit"], row["marginal_cost"])
                         if row["tier"] != "core" else None, disclosure=disclosure,
-                        breakdown=breakdown.get(c), seat_cost=seat_cost)
+                        breakdown=breakdown.get(c), seat_cost=seat_cost,
+                        own_money=own.get(c) if c in seat_ids else None)
         for c, row in zip(head["id"], head.to_dict("records"))]
     if len(table) > explained:
         reasons += [[(UNEXPLAINED, ())] for _ in range(len(table) - explained)]

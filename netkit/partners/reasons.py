@@ -271,7 +271,7 @@ def sourced_reasons(cid: str, row: pd.Series, *, names: dict, counterpart: tuple
                     members: list, sole_routes: list, included: bool, system_net: float,
                     has_shift: bool, tier: str, marginal: tuple | None,
                     excluded: bool = False, disclosure=None, breakdown: dict | None = None,
-                    seat_cost: float | None = None,
+                    seat_cost: float | None = None, own_money: float | None = None,
                     ) -> list[tuple[str, tuple]]:  # long: one reason after another
     """Plain-words reasons for one candidate, strongest first, each with the figures it rests on
     (names in `netkit.partners.sources.FIGURES`, whose input rows `netkit.partners.sources`
@@ -281,7 +281,9 @@ def sourced_reasons(cid: str, row: pd.Series, *, names: dict, counterpart: tuple
     shown as the rules say and their percentages are computed from the disclosed figures.
     ``breakdown`` (category → contacts) says what kind of contacts its activity is.
     ``seat_cost`` (the ``partner`` coordination cost) is what "not core" weighs the benefit
-    against, as the stop line does; without it, ``marginal``'s own cost.
+    against, as the stop line does; without it, ``marginal``'s own cost. ``own_money``: a
+    seat's own organisation's £ a year under the shift where the seat also stands for others (a
+    lead provider and its subcontractors), said beside the seat's total where they differ.
     """
     count, share = fmt_number, (lambda part, whole: fmt_share(part / whole if whole else 0))
     if disclosure is not None and disclosure.active:
@@ -321,6 +323,10 @@ def sourced_reasons(cid: str, row: pd.Series, *, names: dict, counterpart: tuple
         text = f"{verb} {money(abs(row['incentives']))} a year under the shift"
         if row["incentives"] < 0 and system_net > 0:
             text += f" while the system gains {money(system_net)}"
+        if own_money is not None and money(own_money) != money(row["incentives"]):  # as read
+            text += (", counting those it answers for at the table (on its own it "
+                     f"{'gains' if own_money >= 0 else 'loses'} {money(abs(own_money))}, as the "
+                     "money table shows)")
         reasons.append((text, ("incentives",)))
     if members:
         shown = ", ".join(names.get(m, m) for m in members[:3])
