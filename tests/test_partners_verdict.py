@@ -261,3 +261,19 @@ def test_cli_verdict_option(tmp_path):
     assert "Error: verdict: internal=1.5 is out of range (expected a share from 0 to 1)" in \
         bad.output
     assert "Traceback" not in bad.output
+
+
+def test_the_money_at_stake_says_what_its_range_is_over():
+    # a reviewer: the headline's range read as the range of outcomes, while the money section
+    # says it varies unit costs only. Riverside's frailty shift gives no shift.range; with one
+    # (0.15 to 0.25 around its 0.2), the range is over both
+    import dataclasses
+
+    system = netkit.load_system(netkit.sample_path("riverside"))
+    words = " ".join(netkit.find_partners(system, "frailty-admissions").to_text().split())
+    assert ("Money at stake: the system gains £1.6m to £1.9m a year (central £1.7m; 90% range "
+            "over unit costs only, not whether the shift happens).") in words
+    opp = system.opportunity("frailty-admissions")
+    ranged = dataclasses.replace(opp, shift=dataclasses.replace(opp.shift, range=(0.15, 0.25)))
+    words = " ".join(netkit.find_partners(system, ranged).to_text().split())
+    assert "90% range over the shift's stated range and unit costs)." in words

@@ -17,6 +17,7 @@ import pandas as pd
 
 from netkit.model.schema import STATUTORY_TYPES
 from netkit.model.selectors import select_services
+from netkit.partners.verdict import range_covers
 
 __all__ = ["as_dict", "verdict_of", "warnings_of", "seats_of", "risk_share_of", "investment_of",
            "money_of", "lead_of", "shift_services", "commissioners_of", "commissioned_by",
@@ -126,9 +127,7 @@ def money_of(ps, verdict: dict | None) -> dict | None:
     if low is None and _number(at_stake.get("low")) is not None \
             and at_stake.get("low") != at_stake.get("high"):
         low, high = _number(at_stake.get("low")), _number(at_stake.get("high"))
-    covers = ("over the shift's stated range and unit costs" if getattr(inc, "shift_ranged", False)
-              else "over unit costs only, not whether the shift happens")
-    return {"low": low, "central": central, "high": high, "covers": covers}
+    return {"low": low, "central": central, "high": high, "covers": range_covers(inc)}
 
 
 def lead_of(ps, verdict: dict | None) -> tuple[str | None, str]:

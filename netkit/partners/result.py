@@ -418,7 +418,8 @@ class PartnerSet:
         grid = ["id", "tier", "mendelow", "salience", "why"]
         blocks = [Heading(f"Partners for: {opp.title or opp.id} ({opp.id})", only=TEXT),
                   Heading(f"Partners for: {opp.title or opp.id}", only=PAGES),
-                  *verdict_blocks(self.verdict, width), *warning_blocks(self.warnings),
+                  *verdict_blocks(self.verdict, width, self.incentives),
+                  *warning_blocks(self.warnings),
                   Lines(self._headline(), muted=True)]
         blocks += self._partner_blocks(top, width)
         blocks += [Heading("Where one more stops paying", 2), Paragraph(self.stop, indent=2),
@@ -498,7 +499,7 @@ class PartnerSet:
             reasons=self.partners["reasons"].map(" · ".join))
         return render_html(Document([
             Heading(f"Partners for: {self.opportunity.title or self.opportunity.id}"),
-            *verdict_blocks(self.verdict), *warning_blocks(self.warnings),
+            *verdict_blocks(self.verdict, inc=self.incentives), *warning_blocks(self.warnings),
             Lines(self._headline()),
             Table(table[["rank", "name", "id", "tier", "score", "reasons"]]),
             Paragraph(self.stop)]), notebook=True)

@@ -325,15 +325,24 @@ two), for quality
     return reason + (f", for {_benefit_words(benefits)}" if benefits else "")
 
 
-def verdict_blocks(verdict: Verdict | None, width: int = 100) -> list:
+def range_covers(inc) -> str:
+    """What the money's 90% range is over, in words: the shift's stated range (``shift.range``)
+    and unit costs, or unit costs alone, which say nothing of whether the shift happens."""
+    return ("over the shift's stated range and unit costs" if getattr(inc, "shift_ranged", False)
+            else "over unit costs only, not whether the shift happens")
+
+
+def verdict_blocks(verdict: Verdict | None, width: int = 100, inc=None) -> list:
     """The verdict as the first blocks of a report: the sentence, and the burden against the
-    money (wrapped to ``width`` in text)."""
+    money (wrapped to ``width`` in text), its range saying what it is over (`range_covers`)
+    where the money (``inc``) is given."""
     if verdict is None:
         return []
     at_stake = verdict.at_stake["central"] if verdict.at_stake else None
     lines = [verdict.headline(), "Coordination: " + verdict.burden.line(at_stake) + "."]
     if verdict.at_stake and verdict.at_stake["low"] != verdict.at_stake["high"]:
-        lines.append(f"Money at stake: {_stake_words(verdict.at_stake)}.")
+        covers = f"; 90% range {range_covers(inc)}" if inc is not None else ""
+        lines.append(f"Money at stake: {_stake_words(verdict.at_stake)[:-1]}{covers}).")
     if verdict.kind != "partnership":
         lines.append("The tiers below show who a partnership would seat; the verdict says "
                      "one is not needed.")
