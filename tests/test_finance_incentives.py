@@ -384,8 +384,11 @@ def test_partner_report_rounds_money_for_people_and_json_keeps_it_exact(tmp_path
     # review finding 14: the range says what it covers; no payback without a cost entered.
     # Finding 15: the cash bridge, £57,750 released − £14,000 new cash cost = £43,750
     assert ", unit costs only)\n" in text
+    # the 100 diverted patients' contacts: 100 fewer at ED, their later 40 at the ward and 10
+    # at reablement with them (150 fewer), 100 more at the urgent community response
     assert ("  100 patients a year diverted; cash released £58,000, capacity released £110,000 a "
-            "year\n  cash bridge: cash released £58,000 − new cash costs £14,000 = system net "
+            "year\n  contacts a year: 150 fewer where the diverted patients no longer go, 100 "
+            "more where they go\n    instead\n  cash bridge: cash released £58,000 − new cash costs £14,000 = system net "
             "£44,000 a year\n  the range varies unit costs only: no range is given for the "
             "shift itself (shift.range)\n  years 1-3: £44,000, £44,000, £44,000; no implementation cost entered — payback "
             "not assessed\n") in text

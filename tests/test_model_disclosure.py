@@ -236,10 +236,14 @@ def test_the_partner_header_says_which_counts_it_shows_as_diagnose_does():
 
 def test_patients_diverted_follow_the_rules_in_the_money_section():
     shown = _tiny_at(0.123, "nhs").to_text()
-    assert ("  60 patients a year diverted; cash released £71,000, capacity released £95,000 a "
+    # cash released as the cash bridge below it states it (£71,200 − £8,600 = £62,600)
+    assert ("  60 patients a year diverted; cash released £71,200, capacity released £95,000 a "
             "year") in shown.splitlines()
+    # the contacts they take with them, released as counts are (61.5 new contacts: 60)
+    assert ("  contacts a year: 120 fewer where the diverted patients no longer go, 60 more "
+            "where they go instead") in shown.splitlines()
     plain = _tiny_at(0.123).to_text()
-    assert ("  62 patients a year diverted; cash released £71,000, capacity released £95,000 a "
+    assert ("  62 patients a year diverted; cash released £71,200, capacity released £95,000 a "
             "year") in plain.splitlines()
     # the JSON keeps the money as computed and releases the counts as its others are
     ruled, exact = (_tiny_at(0.123, d).to_dict()["incentives"] for d in ("nhs", None))

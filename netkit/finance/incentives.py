@@ -186,7 +186,7 @@ class Incentives:
         >>> import netkit
         >>> ps = netkit.find_partners(netkit.load_system(netkit.sample_path("tiny")), "frailty")
         >>> ps.incentives.summary_lines()[0]
-        '100 patients a year diverted; cash released £120,000, capacity released £160,000 a year'
+        '100 patients a year diverted; cash released £116,000, capacity released £160,000 a year'
         """
         from netkit.finance.profile import summary_lines
 

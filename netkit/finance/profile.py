@@ -264,10 +264,10 @@ def summary_lines(inc, disclosure=None) -> list[str]:
     ruled = disclosure is not None and disclosure.active
     count = disclosure.count if ruled else fmt_number
     lines = [f"{_diverted(s, disclosure if ruled else None)} patients a year diverted; "
-             "cash released "
-             f"{fmt_money_rounded(released)}, capacity released "
+             f"cash released {released_shown}, capacity released "  # as the bridge says it
              f"{fmt_money_rounded(orgs['capacity_releasing'].sum())} a year"
              + (f", {count(bed_days)} bed days" if bed_days else ""),
+             _contact_line(inc.services["activity_change"], count),
              (f"cash bridge: cash released {released_shown} − new cash costs "
               f"{new_cash_shown} = system net {net_shown} a year")]
     if not inc.shift_ranged and inc.range_words():
@@ -275,3 +275,19 @@ def summary_lines(inc, disclosure=None) -> list[str]:
                      "(shift.range)")
     return lines + ["years 1-3: " + ", ".join(fmt_money_rounded(v) for v in inc.profile["net"])
                     + f"; {payback}"]
+
+
+def _contact_line(change, count) -> str:
+    """How the patients diverted show in contacts: fewer where they no longer go (the services
+    they leave and those they would have reached next), more where they go instead (the money
+    table below adds these up by organisation). ``count`` shows a count.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> print(_contact_line(pd.Series([-575.0, -575, -184, 278, 75]), lambda v: f"{v:,.0f}"))
+    contacts a year: 1,334 fewer where the diverted patients no longer go, 353 more where they go instead
+    """
+    fewer, more = -float(change.clip(upper=0).sum()), float(change.clip(lower=0).sum())
+    return (f"contacts a year: {count(fewer)} fewer where the diverted patients no longer go, "
+            f"{count(more)} more where they go instead")

@@ -28,6 +28,7 @@ from netkit.finance.share_report import NAME_WIDTH
 from netkit.render.document import PAGES, TEXT, Heading, Lines, Paragraph, Table
 from netkit.render.formats import ROUNDED, fmt_money_rounded, fmt_share
 from netkit.render.naming import name_and_id, short_name_and_id
+from netkit.render.text import wrap
 
 #: A note on the losses under the collar names the organisations up to this many; more are
 #: counted.
@@ -166,7 +167,9 @@ def incentive_blocks(inc, shift, names: dict, disclosure, top: int | None = None
                         f"{' ' * bool(ranged)}{ranged}", indent=2, only=TEXT),
               Paragraph(f"System net: {fmt_money_rounded(inc.system_net)} a year"
                         f"{' ' * bool(ranged)}{ranged}.", only=PAGES),
-              *[Paragraph(line, indent=2) for line in inc.summary_lines(disclosure)]]
+              *[b for line in inc.summary_lines(disclosure) for b in (
+                  Lines(tuple(wrap(line, width, initial_indent="  ", subsequent_indent="    ")),
+                        only=TEXT), Paragraph(line, only=PAGES))]]
     if hidden:
         blocks.append(Paragraph(
             f"The {len(rows):,} largest positions, largest first; {hidden:,} more organisations "
