@@ -240,3 +240,18 @@ def test_the_shown_net_rises_to_the_stop_and_new_tie_never_changes_the_core(
                                                      for p in together)
     burden = coordination_burden(s.core, pairs, related)
     assert c["new_relationships"].iloc[stop] == len(burden.new_relationships)
+
+
+def test_the_stop_names_the_candidate_closest_to_earning_a_seat():
+    # a reviewer: riverside's frailty report said "the next best, VCSE-AGE, would add 0.4%"
+    # while Helping Hands would add 0.8%: the stop named the next in the curve's order (benefit
+    # less every cost, new ties included), not the one whose benefit came closest to a seat's
+    # cost, which is what decides the stop. The core is unchanged
+    system = netkit.load_system(netkit.sample_path("riverside"))
+    ps = netkit.find_partners(system, "frailty-admissions")
+    assert ps.stop == ("stopped at 8 partners: the next best, HC-HELP, would add 0.8% benefit "
+                       "for a seat's 2.0% coordination cost")
+    rest = ps.partners[ps.partners["tier"] != "core"]
+    assert rest.loc[rest["marginal_benefit"].idxmax(), "id"] == "HC-HELP"
+    assert ps.curve["added"].iloc[len(ps.core) + 1] == "HC-HELP"  # and the curve goes on there
+    assert len(ps.core) == 8

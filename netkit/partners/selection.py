@@ -168,10 +168,11 @@ def select_partners(shares: pd.DataFrame, pairs: pd.DataFrame, related: Iterable
         mb, mc = greedy.margins()
         # earns a seat: benefit against a seat's cost (new ties never decide a seat)
         earns = np.round(np.where(open_, mb - greedy.per_partner + bias, -np.inf), 12)
-        rank = np.round(np.where(open_, mb - mc + bias, -np.inf), 12)
-        if in_core and (earns > 0).any():
-            rank = np.where(earns > 0, rank, -np.inf)
-        best = int(np.argmax(rank))  # the first maximum: ids are sorted, so ties go by id
+        if in_core and (earns > 0).any():  # of those that earn a seat, new ties rank
+            rank = np.round(np.where(open_, mb - mc + bias, -np.inf), 12)
+            best = int(np.argmax(np.where(earns > 0, rank, -np.inf)))  # ties by id (sorted)
+        else:  # none earns a seat: the one that comes closest, and so on down the curve
+            best = int(np.argmax(earns))
         if in_core and earns[best] <= 0:
             in_core = False
             marginal = greedy.marginal(~greedy.chosen)
