@@ -277,3 +277,12 @@ def test_the_money_at_stake_says_what_its_range_is_over():
     ranged = dataclasses.replace(opp, shift=dataclasses.replace(opp.shift, range=(0.15, 0.25)))
     words = " ".join(netkit.find_partners(system, ranged).to_text().split())
     assert "90% range over the shift's stated range and unit costs)." in words
+
+
+def test_a_seat_of_many_is_named_in_the_verdict_not_by_its_id():
+    # a reviewer: shire's diabetes verdict read "the largest, primary_care:North, delivers 53%"
+    v = netkit.find_partners(netkit.load_system(netkit.sample_path("shire")),
+                             "diabetes-community").verdict
+    assert v.lead == "primary_care:North"  # the JSON keeps the id
+    assert "(the largest, primary care in Castleford, delivers 53% of the contacts;" in v.reason
+    assert "primary_care:" not in v.reason

@@ -184,6 +184,17 @@ def _money(inc) -> dict | None:
             "high": float(central if high is None else high)}
 
 
+def _seat_names(scope) -> dict:
+    """Seat id → name (``primary_care:North`` → ``Primary care in Castleford``) for the seats
+    of many organisations in ``scope`` (a lead provider's seat goes by its own name)."""
+    seats = getattr(scope, "seats", None)
+    if seats is None or not len(seats):
+        return {}
+    many = seats[seats["basis"] != "subcontracts"] if "basis" in seats else seats
+    return {i: n for i, n in zip(many["id"].tolist(), many["name"].tolist())
+            if isinstance(n, str) and n and n != i}
+
+
 def _commissioner(lead: str, scope, crit, candidate_of: Mapping) -> str | None:
     """The commissioner with the largest in-scope spend on the lead's services, else the
     candidate with the largest commissioning share."""
@@ -239,7 +250,11 @@ def proportionality(scope, crit, inc, opportunity, core: list, burden: Burden,
     lead = order[0] if order else (core[0] if core else "")
     candidate_of = scope.candidate_of
 
+    seats = _seat_names(scope)
+
     def name(c):
+        if c in seats:  # a seat of many: its name, as the seat's reason says it
+            return seats[c][:1].lower() + seats[c][1:]
         return f"{names.get(c, c)} ({c})" if names.get(c, c) != c else c
 
     commissioner = _commissioner(lead, scope, crit, candidate_of) if lead else None
