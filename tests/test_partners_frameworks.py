@@ -130,7 +130,7 @@ def test_the_report_says_why_when_the_grid_differs_from_the_tier():
     assert "| id | tier | mendelow | salience | why |" in markdown
     # an involved council paying under the settlement: powerful, and said why
     assert ("| COUNCIL | involve | keep satisfied | dominant | commissions 7% of the spend in "
-            "scope, pays £39,000 a year under the risk-and-gain share (which needs its "
+            "scope, pays £25,000 a year, net, under the risk-and-gain share (which needs its "
             "agreement) |") in markdown
     assert "<th>why</th>" in ps.to_html(with_map=False)
 
@@ -166,22 +166,21 @@ def test_paying_into_the_risk_and_gain_share_gives_power():
     out = stakeholder_frameworks(table, types, budgets, {"ICB"}, set(), payers={"AMB": 12_400.0})
     assert out["mendelow"].tolist() == ["manage closely", "manage closely", "keep informed",
                                         "manage closely"]
-    assert out.at["AMB", "grid_why"] == ("pays £12,000 a year under the risk-and-gain share "
-                                         "(which needs its agreement)")
+    assert out.at["AMB", "grid_why"] == ("pays £12,000 a year, net, under the risk-and-gain "
+                                         "share (which needs its agreement)")
     assert out.at["AMB", "salience"] == "dominant"  # power and legitimacy (core); 5%: no urgency
 
 
 def test_the_grid_names_who_pays_into_the_settlement():
-    # tiny's frailty shift: the council and the care home pay into the settlement (the
-    # positions table: CARE £17,000 - £15,000 = £1,900), so both are managed closely, with
-    # what each pays; the payments are the settlement's own, summed per payer
+    # tiny's frailty shift: the council pays the ICB £39,486 and receives £14,944 from the care
+    # home (a block contract reduction): £24,542 net, the positions table's -£25,000; the care
+    # home pays £14,944 (-£15,000 there). Both are managed closely, with what each pays, net
     ps = netkit.find_partners(netkit.load_system(netkit.sample_path("tiny")), "frailty")
-    paid = ps.risk_share.transfers.groupby("payer")["amount"].sum()
+    moved = ps.risk_share.positions.set_index("id")
     rows = ps.partners.set_index("id")
-    for org in ("COUNCIL", "CARE"):
-        assert paid[org] > 0
+    for org, shown in (("COUNCIL", "£25,000"), ("CARE", "£15,000")):
+        assert netkit.render.formats.fmt_money_rounded(
+            moved.at[org, "paid"] - moved.at[org, "received"]) == shown
         assert rows.at[org, "mendelow"] == "manage closely"
-        assert (f"pays {netkit.render.formats.fmt_money_rounded(paid[org])} a year under the "
-                "risk-and-gain share (which needs its agreement)") in rows.at[org, "grid_why"]
-    assert rows.at["CARE", "grid_why"] == ("pays £15,000 a year under the risk-and-gain share "
-                                           "(which needs its agreement)")
+        assert (f"pays {shown} a year, net, under the risk-and-gain share (which needs its "
+                "agreement)") in rows.at[org, "grid_why"]

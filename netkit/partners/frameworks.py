@@ -190,8 +190,8 @@ def _grid_why(quadrant: str, tier: str, row: dict, delivers: bool, held: list,
     if row.get("incentives_share", 0) >= LARGE_EXPOSURE:
         power.append(f"carries {row['incentives_share']:.0%} of the money the shift moves")
     if pays > 0:
-        power.append(f"pays {fmt_money_rounded(pays)} a year under the risk-and-gain share "
-                     "(which needs its agreement)")
+        power.append(f"pays {fmt_money_rounded(pays)} a year, net, under the risk-and-gain "
+                     "share (which needs its agreement)")
     contacts = (f"{row['activity_share']:.0%}" if share is None else
                 share(row["activity"], row["activity"] / row["activity_share"])
                 if row.get("activity_share", 0) > 0 else "")
@@ -216,25 +216,31 @@ def _grid_why(quadrant: str, tier: str, row: dict, delivers: bool, held: list,
 
 
 def settlement_payers(share, candidate_of: Mapping) -> dict:
-    """Candidate → £ a year it pays in all under a risk-and-gain share (``share``, a
-    `netkit.finance.risk_share.ShareDesign`, or None), organisations counted in their seats.
+    """Candidate → £ a year it pays, net of what it receives, under a risk-and-gain share
+    (``share``, a `netkit.finance.risk_share.ShareDesign`, or None): the settlement column of
+    the positions table, organisations counted in their seats; only those that pay on balance.
 
     Examples
     --------
     >>> from types import SimpleNamespace
-    >>> share = SimpleNamespace(transfers=pd.DataFrame({"payer": ["ICB", "LA", "CH1", "CH2"],
-    ...     "payee": ["ACUTE"] * 4, "amount": [90_000.0, 1_500.0, 200.0, 300.0]}))
+    >>> share = SimpleNamespace(transfers=pd.DataFrame({
+    ...     "payer": ["ICB", "LA", "CH1", "CH2", "ICB"],
+    ...     "payee": ["ACUTE", "ICB", "LA", "LA", "COMM"],
+    ...     "amount": [90_000.0, 15_000, 200, 300, 10_000]}))
     >>> settlement_payers(share, {"CH1": "care_homes:North", "CH2": "care_homes:North"})
-    {'ICB': 90000.0, 'LA': 1500.0, 'care_homes:North': 500.0}
+    {'ICB': 85000.0, 'LA': 14500.0, 'care_homes:North': 500.0}
     >>> settlement_payers(None, {})
     {}
     """
     if share is None or not len(share.transfers):
         return {}
-    transfers = share.transfers
-    seat = transfers["payer"].map(lambda o: candidate_of.get(o, o))
-    paid = transfers["amount"].astype("float64").groupby(seat.to_numpy(), sort=False).sum()
-    return {str(k): float(v) for k, v in paid.items() if v > 0}
+    t = share.transfers
+    seat = (lambda column: t[column].map(lambda o: candidate_of.get(o, o)).to_numpy())
+    amount = t["amount"].astype("float64").to_numpy()
+    paid = pd.Series(np.concatenate([amount, -amount]),
+                     index=np.concatenate([seat("payer"), seat("payee")]))
+    paid = paid.groupby(level=0, sort=False).sum()
+    return {str(k): float(v) for k, v in paid.items() if v > 0.5}
 
 
 def _grid_note(tier: str, quadrant: str) -> str:
