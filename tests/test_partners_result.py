@@ -213,3 +213,18 @@ def test_a_lead_providers_money_says_it_counts_those_it_answers_for():
     # a seat of many small organisations has no organisation of its own: its total alone
     for reasons in ps.partners.loc[ps.partners["id"] != "MH-TRUST", "reasons"]:
         assert not any("on its own" in r for r in reasons)
+
+
+def test_a_council_involved_for_its_duties_says_so_first():
+    # a reviewer: metro's crisis report put Northgate City Council under "involve" with "not
+    # core: would add 0.4% benefit for a seat's 2.0% coordination cost", below the half of its
+    # cost the glossary's involve asks for: it is involved because its duties are touched
+    ps = netkit.find_partners(netkit.load_system(netkit.sample_path("metro")),
+                              "crisis-alternatives")
+    council = ps.partners.set_index("id").loc["LA-NORTH"]
+    assert council["tier"] == "involve"
+    assert council["reasons"][0] == ("involved for its statutory duties (below), not for a "
+                                     "seat: it would add 0.4% benefit for a seat's 2.0% "
+                                     "coordination cost")
+    assert any(r.startswith("its Care Act duties") for r in council["reasons"])
+    assert "or a council whose statutory duties" in ps.to_text()  # the glossary says so

@@ -42,8 +42,8 @@ from netkit.partners.burden import BURDEN_KEYS, burden_settings, coordination_bu
 from netkit.partners.duties import duty_candidates, scope_reasons
 from netkit.partners.frameworks import settlement_payers, shift_deliverers, stakeholder_frameworks
 from netkit.partners.glossary import role_findings
-from netkit.partners.reasons import (contact_kinds, route_lines, sourced_reasons,
-                                     top_counterparts)
+from netkit.partners.reasons import (INVOLVE_RATIO, contact_kinds, route_lines,
+                                     sourced_reasons, top_counterparts)
 from netkit.partners.result import TIERS, PartnerReport, PartnerSet
 from netkit.partners.scope import Scope, find_scope, represent_rules
 from netkit.partners.seats import DEFAULT_RULES, candidate_frame, scope_seats, with_seats
@@ -58,7 +58,6 @@ from netkit.render.formats import fmt_number
 
 __all__ = ["find_partners", "find_all_partners", "money_flows", "disclosure_check", "parse_weights", "PartnerSet", "PartnerReport",
            "TIERS"]
-INVOLVE_RATIO = 0.5
 #: In scopes larger than this, reasons in words are written for the core, the involve tier and
 #: this many of the highest-ranked others; the rest have their figures only (and the report
 #: says so). Writing reasons for 45,000 organisations took longer than the analysis.

@@ -40,7 +40,8 @@ GLOSSARY = {
     "core": "the partners at the table: chosen one at a time, each adding the most benefit, until "
             "one more would cost more coordination than it adds",
     "involve": "material to the opportunity (adding it would bring at least half its "
-               "coordination cost in benefit) but not worth a seat",
+               "coordination cost in benefit) but not worth a seat, or a council whose "
+               "statutory duties (Care Act social care, Mental Health Act) are touched",
     "inform": "touches the scope marginally",
     "score": "a partner's own weighted share of the criteria (contacts, transfers of care, "
              "go-between positions, commissioning, money under the shift); lists are in score "

@@ -128,6 +128,10 @@ def top_counterparts(pairs: pd.DataFrame) -> dict:
 #: ``acute_inpatient`` counts admissions (patients arriving at the acute inpatient services from
 #: outside them) and ``ward_transfers`` the moves between those services; ``ambulance`` counts
 #: 999 responses and ``nhs_111`` an ambulance service's NHS 111 calls (`contact_kinds`).
+#: An organisation outside the core is ``involve`` where its benefit is at least this share of
+#: its coordination cost (or where its statutory duties are touched); else ``inform``.
+INVOLVE_RATIO = 0.5
+
 CONTACT_WORDS = {"urgent_emergency": "attendances", "acute_inpatient": "admissions",
                  "ward_transfers": "transfers between wards", "ambulance": "emergency responses to 999 calls",
                  "nhs_111": "NHS 111 calls", "acute_outpatient": "outpatient appointments"}
@@ -340,6 +344,9 @@ def sourced_reasons(cid: str, row: pd.Series, *, names: dict, counterpart: tuple
             benefit, cost = share_pair(*marginal)
         else:  # a seat's cost, worded as the stop line words it (new ties never decide a seat)
             benefit, cost = tenths(marginal[0]), f"a seat's {tenths(seat_cost)}"
-        reasons.insert(0, (f"not core: would add {benefit} benefit for {cost} coordination cost",
-                           ()))
+        line = f"not core: would add {benefit} benefit for {cost} coordination cost"
+        if tier == "involve" and marginal[0] < INVOLVE_RATIO * marginal[1]:  # by its duties
+            line = ("involved for its statutory duties (below), not for a seat: it would add "
+                    f"{benefit} benefit for {cost} coordination cost")
+        reasons.insert(0, (line, ()))
     return reasons
