@@ -184,3 +184,16 @@ def test_the_grid_names_who_pays_into_the_settlement():
         assert rows.at[org, "mendelow"] == "manage closely"
         assert (f"pays {shown} a year, net, under the risk-and-gain share (which needs its "
                 "agreement)") in rows.at[org, "grid_why"]
+
+
+def test_a_loss_under_the_collar_gives_no_urgency():
+    # a reviewer: riverside's pharmacy group, losing £65 a year, was a "demanding" stakeholder
+    # (urgency from losing while the system gains). A loss under the £10,000 collar is not
+    # settled, so it gives no urgency; the acute trust's £1.3m loss still does
+    ps = netkit.find_partners(netkit.load_system(netkit.sample_path("riverside")),
+                              "frailty-admissions")
+    money = ps.incentives.organisations.set_index("id")["net"]
+    grid = ps.partners.set_index("id")
+    assert -10_000 < money["PHARM"] < 0 and "PHARM" in ps.incentives.losers
+    assert grid.at["PHARM", "salience"] == "non-stakeholder"
+    assert money["ACU-RIV"] < -10_000 and grid.at["ACU-RIV", "salience"] == "definitive"

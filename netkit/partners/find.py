@@ -41,6 +41,7 @@ from netkit.partners.disclosure_check import DisclosureCheck, compare_tiers, rel
 from netkit.partners.burden import BURDEN_KEYS, burden_settings, coordination_burden
 from netkit.partners.duties import duty_candidates, scope_reasons
 from netkit.partners.frameworks import settlement_payers, shift_deliverers, stakeholder_frameworks
+from netkit.partners.money_blocks import below_collar, collar_of
 from netkit.partners.glossary import role_findings
 from netkit.partners.reasons import (INVOLVE_RATIO, contact_kinds, route_lines,
                                      sourced_reasons, top_counterparts)
@@ -500,7 +501,7 @@ def _analyse(system: System, opp: Opportunity, scope: Scope, related: list, min_
     roles, routes = _roles_and_routes(system, crit, groups, scope)
     share = design_share(inc, system, opp, disclosure=disclosure) if settle and inc else None
     partners = _partner_table(system, scope, crit, selection, inc, include, exclude, routes,
-                              disclosure, explain, settlement_payers(share, candidate_of))
+                              disclosure, explain, share)
     return partners, selection, crit, inc, routes, roles, share
 
 
@@ -514,7 +515,7 @@ def _contact_kinds(scope: Scope) -> dict:
 def _partner_table(system: System, scope: Scope, crit: Criteria, selection: Selection,
                    inc: Incentives | None, include: list, exclude: list,
                    routes: dict, disclosure=None, explain: bool = True,
-                   payers: dict | None = None) -> pd.DataFrame:
+                   share=None) -> pd.DataFrame:
     orgs = candidate_frame(system, scope)  # organisations and seats
     table = crit.table.copy()
     w = selection.weights
@@ -531,10 +532,11 @@ def _partner_table(system: System, scope: Scope, crit: Criteria, selection: Sele
     table = table[~table.index.isin(exclude)]
     commissioners = set(scope.organisations.loc[
         scope.organisations["role"] != "provider", "candidate"])
-    losers = {scope.candidate_of.get(o, o) for o in (inc.losers if inc is not None else [])}
+    small = set(below_collar(inc, collar_of(inc, share)))  # not settled: no urgency on the grid
+    losers = {scope.candidate_of.get(o, o) for o in (inc.losers if inc else []) if o not in small}
     frames = stakeholder_frameworks(table, orgs["type"], orgs["budget"], commissioners, losers,
                                     shift_deliverers(scope.services, scope.opportunity.shift),
-                                    payers, disclosure)
+                                    settlement_payers(share, scope.candidate_of), disclosure)
     table = table.join(frames)
     table["name"] = table.index.map(orgs["name"])
     table["type"] = table.index.map(orgs["type"])

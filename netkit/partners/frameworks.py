@@ -23,7 +23,8 @@ statutory body (ICB, NHS trust, local authority), a commissioner in scope, a cor
 organisation delivering at least `LEGITIMATE_ACTIVITY` (10%) of the contacts in scope (the
 people doing the work have a legitimate claim; a hospice delivering a fifth of end-of-life
 contacts is not a "non-stakeholder"). *Urgency*: at least
-10% of the incentive exposure, or it loses money while the system gains. One attribute makes a
+10% of the incentive exposure, or it loses money while the system gains (the caller leaves
+out losses under the risk-and-gain share's collar, which are not settled). One attribute makes a
 latent stakeholder (``dormant`` = power, ``discretionary`` = legitimacy, ``demanding`` =
 urgency); two an expectant one (``dominant`` = power and legitimacy, ``dangerous`` = power and
 urgency, ``dependent`` = legitimacy and urgency); all three ``definitive``; none
