@@ -96,7 +96,7 @@ def test_contacts_in_the_boards_words(riverside):
     # from the acute medical unit to the elderly care wards (1,600 + 1,280) are ward transfers.
     assert reasons["ACU-RIV"][0] == ("delivers 36% of the contacts in scope (15,696 a year: "
                                      "7,920 attendances, 4,536 admissions, 2,880 transfers "
-                                     "between wards and 360 other contacts)")
+                                     "between wards and 360 community contacts)")
 
 
 def test_text_says_when_an_inform_partner_has_more_reasons(riverside):

@@ -244,13 +244,17 @@ def contact_words(breakdown: dict, count=fmt_number) -> str:
     '5,400 emergency responses to 999 calls (4,140 conveyed to the emergency department) and 2,700 NHS 111 calls'
     >>> contact_words({"community": 90.0, "primary_care": 10.0})
     '100 contacts'
-    >>> contact_words({"urgent_emergency": 500.0, "community": 60.0})
-    '500 attendances and 60 other contacts'
+    >>> contact_words({"urgent_emergency": 500.0, "community": 60.0, "other": 5.0})
+    '500 attendances, 60 community contacts and 5 other contacts'
     """
+    named = any(c in CONTACT_WORDS and v > 0 for c, v in breakdown.items())
     totals: dict = {}
     for category, value in breakdown.items():
         if category not in CONTACT_NOTES:
-            word = CONTACT_WORDS.get(category, "contacts")
+            # beside named kinds, the rest by their category (a reader asks what "360
+            # contacts" among attendances and admissions are: a virtual ward's, community)
+            word = CONTACT_WORDS.get(category) or (
+                f"{category.replace('_', ' ')} contacts" if named else "contacts")
             totals[word] = totals.get(word, 0.0) + value
     notes: dict = {}
     for note, (category, words) in CONTACT_NOTES.items():
@@ -258,10 +262,8 @@ def contact_words(breakdown: dict, count=fmt_number) -> str:
             notes.setdefault(CONTACT_WORDS[category], []).append(
                 f"{count(breakdown[note])} {words}")
     ordered = sorted((v, w) for w, v in totals.items() if v > 0)[::-1]
-    # beside named kinds, the rest are "other contacts" (a reader asks what "360 contacts"
-    # among attendances and admissions are)
-    items = [f"{count(v)} {'other contacts' if w == 'contacts' and len(ordered) > 1 else w}"
-             + (f" ({join_words(notes[w])})" if w in notes else "") for v, w in ordered]
+    items = [f"{count(v)} {w}" + (f" ({join_words(notes[w])})" if w in notes else "")
+             for v, w in ordered]
     return join_words(items) if items else "no contacts"
 
 
