@@ -160,3 +160,14 @@ def test_residents_reaching_social_care_counted_once_as_they_enter_it(tmp_path):
     assert reason.endswith("; 70 of its residents a year enter adult social care in scope (each "
                            "counted once, as they enter it, not again at each service they move "
                            "on to)")
+
+
+def test_a_provider_with_two_commissioned_services_is_named_once():
+    # a reviewer: shire's council "commissions Meadowbank House's Residential and nursing care,
+    # Meadowbank House's Residential care and ..."; the care home is named once, with both
+    reasons = [r for rs in netkit.find_partners(netkit.load_system(netkit.sample_path("shire")),
+                                                "frailty-admissions").partners["reasons"]
+               for r in rs if "its Care Act duties" in r]
+    assert any("it commissions Meadowbank House's Residential and nursing care and Residential "
+               "care and Bright & Able Care's Home care;" in r for r in reasons)
+    assert not any(r.count("Meadowbank House's") > 1 for r in reasons)

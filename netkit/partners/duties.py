@@ -145,14 +145,13 @@ def duty_parts(system: System, flows: pd.DataFrame, services: pd.DataFrame) -> d
         rows_of.setdefault(provider, []).append(i)
     # plain lists per council (a frame per council took 0.45 s for England's 177 councils)
     labels, activity = social["name"].tolist(), social["activity"].to_numpy(dtype=float)
-    theirs = [f"{names.get(p, p)}'s {label}" for p, label in zip(providers, labels)]
     for council in sorted(concerned):
         own = rows_of.get(council, [])
         bought = sorted(i for p in buys.get(council, ()) for i in rows_of.get(p, []))
         parts = {  # summed as pandas sums a column: missing values as 0, numpy's order
             "contacts": float(np.nansum(activity[own])) if own else None,
             "own": _listed([labels[i] for i in own]) if own else None,
-            "commissions": _listed([theirs[i] for i in bought]) if bought else None,
+            "commissions": _by_provider(bought, providers, labels, names) if bought else None,
             "residents": residents[council] if residents.get(council, 0) > 0 else None,
             "mental_health": None}
         if own or bought or parts["residents"] is not None:
@@ -185,6 +184,27 @@ def _names(services: pd.DataFrame, names: dict | None = None) -> str:
     else:
         labels = services["provider"].map(lambda p: f"{names.get(p, p)}'s ") + services["name"]
     return _listed(labels.tolist())
+
+
+def _by_provider(rows: list, providers: list, labels: list, names) -> str:
+    """The services at ``rows`` in words, each provider named once with its services
+    (``Meadowbank House's Residential and nursing care and Residential care``), up to three
+    providers (`_listed`).
+
+    Examples
+    --------
+    >>> _by_provider([0, 1, 2], ["CH", "CH", "HC"], ["Nursing care", "Residential care",
+    ...              "Home care"], {"CH": "Meadowbank House", "HC": "Bright & Able Care"})
+    "Meadowbank House's Nursing care and Residential care and Bright & Able Care's Home care"
+    """
+    theirs: dict = {}
+    for i in rows:
+        services = theirs.setdefault(providers[i], [])
+        if labels[i] not in services:
+            services.append(labels[i])
+    return _listed([f"{names.get(p, p)}'s " + (", ".join(ls[:-1]) + " and " + ls[-1]
+                                                 if len(ls) > 1 else ls[0])
+                    for p, ls in theirs.items()])
 
 
 def _listed(labels: list) -> str:
