@@ -20,8 +20,13 @@ from netkit.engagement.inputs import (
     commissioners_of,
     contract_rows,
     drawn,
+    designed,
     investment_of,
     lead_of,
+    payers_of,
+    plain,
+    share_lines,
+    share_notes,
     money_of,
     risk_share_of,
     seats_of,
@@ -33,7 +38,7 @@ from netkit.engagement.inputs import (
 from netkit.engagement.raci import informed_line, raci, workstreams
 from netkit.errors import OptionError
 from netkit.finance.investment import investment_line
-from netkit.partners.sources import merge_sources
+from netkit.partners.sources import format_sources, merge_sources
 from netkit.render.document import (
     Bullets,
     Document,
@@ -45,6 +50,7 @@ from netkit.render.document import (
 )
 
 # money for people, rounded (two significant figures); the JSON keeps the exact figures
+from netkit.render.formats import ROUNDED
 from netkit.render.formats import fmt_money_rounded as fmt_money
 from netkit.render.html import render_html
 from netkit.render.text import render_text
@@ -94,6 +100,18 @@ class EngagementPack(ReportViews):
         ``low, central, high``: the system's net £ a year.
     asks, partner_lines : list of str
     warnings : list of str or None
+    notes : list of str
+        The partner result's notes, each organisation by name with its id in brackets.
+    share_lines, share_notes : list of str
+        The risk-and-gain-share's payments and notes as the partner report words them (by name
+        with the id in brackets); empty where the result has no designer's proposal.
+    settled : DataFrame or None
+        ``organisation, before, settlement, after``: the positions before and after
+        settlement as the partner report shows them (the `MAP_ROWS` largest settlements, a
+        total row), for people; ``None`` without a proposal. ``settled_all``: every
+        organisation (the workbook's settlement sheet).
+    partner_sources : list of str
+        The input rows behind each of ``partner_lines`` (the workbook's board sheet).
     """
 
     title: str
@@ -120,6 +138,11 @@ class EngagementPack(ReportViews):
     informed: str = ""
     notes: list = field(default_factory=list)
     provenance: str = ""
+    share_lines: list = field(default_factory=list)
+    share_notes: list = field(default_factory=list)
+    settled: pd.DataFrame | None = None
+    settled_all: pd.DataFrame | None = None
+    partner_sources: list = field(default_factory=list)
 
     def __repr__(self) -> str:
         return (f"<EngagementPack {self.opportunity!r} in {self.system_name!r}: "
@@ -132,17 +155,23 @@ class EngagementPack(ReportViews):
                           "sources"]].copy()
 
     def to_sheets(self) -> dict[str, pd.DataFrame]:
-        """One sheet per table: board (the summary's lines), raci, plan, stakeholders and
-        risk_share."""
-        lines = ([("verdict", board.verdict_words(self.verdict, len(self.core))),
-                  ("money", board.money_words(self.money))]
-                 + [("partner", line) for line in self.partner_lines]
-                 + [("ask", line) for line in self.asks])
+        """One sheet per table: board (the summary's lines with the input rows behind each),
+        raci, plan, stakeholders, risk_share, positions and, with a proposal, settlement (the
+        positions before and after it, every organisation)."""
+        cited = self.partner_sources or [""] * len(self.partner_lines)
+        lines = ([("verdict", board.verdict_words(self.verdict, len(self.core)), ""),
+                  ("money", board.money_words(self.money), format_sources(self.money_sources))]
+                 + [("partner", line, rows) for line, rows in zip(self.partner_lines, cited)]
+                 + [("ask", line, "") for line in self.asks])
         share = self.risk_share if self.risk_share is not None else pd.DataFrame(
             {"payer": [], "payee": [], "amount": [], "rule": []})
-        return {"board": pd.DataFrame(lines, columns=["item", "text"]), "raci": self.to_frame(),
-                "plan": self.plan.copy(), "stakeholders": self.stakeholders.copy(),
-                "risk_share": share.copy(), "positions": self.positions.copy()}
+        sheets = {"board": pd.DataFrame(lines, columns=["item", "text", "sources"]),
+                  "raci": self.to_frame(), "plan": self.plan.copy(),
+                  "stakeholders": self.stakeholders.copy(), "risk_share": share.copy(),
+                  "positions": self.positions.copy()}
+        if self.settled_all is not None:
+            sheets["settlement"] = self.settled_all.copy()
+        return sheets
 
     def to_dict(self) -> dict:
         """Everything as plain data."""
@@ -165,17 +194,38 @@ class EngagementPack(ReportViews):
                               + (f" {self.risk_share_source}" if self.risk_share_source else ""))]
         if not len(self.risk_share):
             lines = ["No payments: no core partner is worse off under the shift."]
+        elif self.share_lines:
+            lines = list(self.share_lines)
         else:
             lines = [f"{self.names.get(r['payer'], r['payer'])} pays "
                      f"{self.names.get(r['payee'], r['payee'])} {fmt_money(r['amount'])} a year"
                      + (f" ({r['rule']})" if isinstance(r.get("rule"), str) and r["rule"]
                         else "") for r in self.risk_share.to_dict("records")]
         blocks = [Heading("Risk-and-gain-share", 2), Paragraph(board.money_words(self.money)),
+                  Paragraph("Each organisation's money under the shift before any payment (£ a "
+                            "year):") if len(self.positions) else None,
                   Table(self.positions, right=("net", "range")) if len(self.positions) else None,
-                  Bullets(tuple(lines)), Note(self.risk_share_source, label="source")]
+                  Paragraph("Proposal:"), Bullets(tuple(lines)),
+                  Note(self.risk_share_source, label="source")]
+        blocks += [Note(n) for n in self.share_notes]
+        blocks += self._settled_blocks()
         if self.investment:
             blocks.append(Paragraph("Investment: " + investment_line(self.investment) + "."))
         return blocks
+
+    def _settled_blocks(self) -> list:
+        """The positions before and after settlement, as the partner report shows them."""
+        if self.settled is None or not len(self.settled):
+            return []
+        total = self.settled["organisation"].iloc[-1]
+        hidden = (int(total.split()[1].replace(",", "")) - (len(self.settled) - 1)
+                  if total != "all organisations" else 0)
+        return [Paragraph("Positions before and after settlement (£ a year, in cash)"
+                          + (f", the {len(self.settled) - 1:,} largest settlements first; "
+                             f"{hidden:,} more organisations in the workbook's settlement "
+                             "sheet:" if hidden else ":")),
+                Table(self.settled, right=("before", "settlement", "after")),
+                Paragraph(ROUNDED)]
 
     def _map_blocks(self) -> list:
         shown = pd.concat([self.stakeholders[self.stakeholders["tier"] == t].head(
@@ -200,8 +250,9 @@ class EngagementPack(ReportViews):
                    Table(raci_table, max_width=60),
                    Paragraph(self.informed),
                    Heading("Engagement plan", 2),
-                   Paragraph("Cadences are defaults; change them with cadence= (--cadence "
-                             "NAME=HOW-OFTEN on the command line)."),
+                   Paragraph("Cadences are defaults; change them when the pack is made "
+                             "(cadence= in Python; --cadence NAME=HOW-OFTEN on the command "
+                             "line)."),
                    Table(self.plan, max_width=60)]
         blocks += self._map_blocks() + self._share_blocks()
         blocks += [Note(n) for n in self.notes]
@@ -258,6 +309,15 @@ def _positions(ps, names: dict) -> pd.DataFrame:
         span = ["not computed"] * len(t)
     return pd.DataFrame({"organisation": [f"{names.get(i, i)} ({i})" for i in t["id"]],
                          "net": t["net"].map(fmt_money), "range": span})
+
+
+def settled(design, names: dict, top: int | None = None) -> pd.DataFrame | None:
+    """The positions before and after settlement as the partner report shows them (its
+    ``position_table``, by name with the id in brackets; with ``top``, the largest settlements
+    first and a total row for everyone), or ``None`` without a proposal."""
+    if design is None or not len(design.positions):
+        return None
+    return design.position_table(top, names)
 
 
 def _stakeholders(ps) -> pd.DataFrame:
@@ -318,8 +378,10 @@ def engagement_pack(system, opportunity, *, cadence=None, partner_set=None,
 
         partner_set = find_partners(system, opportunity, **partner_options)
     ps = partner_set
-    names = ps.scope.organisations.set_index("id")["name"].to_dict()
+    names = dict(getattr(ps, "other_names", None) or {})  # as the partner report names them
+    names.update(ps.scope.organisations.set_index("id")["name"].to_dict())
     names.update(zip(ps.partners["id"], ps.partners["name"]))
+    design = designed(ps)
     verdict = verdict_of(ps)
     lead, lead_reason = lead_of(ps, verdict)
     services = shift_services(ps)
@@ -340,8 +402,6 @@ def engagement_pack(system, opportunity, *, cadence=None, partner_set=None,
                                     f"{names.get(t.payee, t.payee)} {fmt_money(t.amount)} a year"
                                     for t in ps.incentives.transfers.itertuples()) + ".")
     elif share is not None:
-        from netkit.partners.sources import format_sources
-
         share_source = format_sources(money_sources)
     investment = investment_of(ps)
     money = money_of(ps, verdict)
@@ -360,6 +420,10 @@ def engagement_pack(system, opportunity, *, cadence=None, partner_set=None,
         asks=board.asks(title, verdict, lead, names, core, seats, share, investment, money,
                         cadence, ps.incentives.transfers if ps.incentives is not None else None,
                         lead_reason),
-        partner_lines=board.partner_lines(ps.partners, names), warnings=warnings_of(ps),
-        cadence=cadence, informed=informed_line(ps.partners, names), notes=list(ps.notes),
-        provenance=ps.provenance())
+        partner_lines=board.partner_lines(ps.partners, names, payers_of(ps, design)),
+        warnings=warnings_of(ps), cadence=cadence, informed=informed_line(ps.partners, names),
+        notes=[plain(n) for n in ps.notes if design is None or n not in design.notes],
+        provenance=ps.provenance(), share_lines=share_lines(design, names),
+        share_notes=share_notes(design, names),
+        settled=settled(design, names, MAP_ROWS), settled_all=settled(design, names),
+        partner_sources=board.partner_sources(ps.partners))
