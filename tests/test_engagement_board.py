@@ -204,3 +204,13 @@ def test_a_long_list_of_positions_shows_the_largest_settlements_and_says_how_man
     assert blocks[0].text == ("Positions before and after settlement (£ a year, in cash), the "
                               "20 largest settlements first; 5 more organisations in the "
                               "workbook's settlement sheet:")
+
+
+def test_an_opportunity_without_a_shift_needs_no_risk_and_gain_share():
+    # riverside's end of life at home shifts no activity: no money moves, so nothing to share
+    # (the pack said the proposal was "not computed by this netkit")
+    markdown = netkit.engagement_pack(RIVERSIDE, "end-of-life-at-home").to_markdown()
+    share = markdown[markdown.index("## Risk-and-gain-share"):]
+    assert share.startswith("## Risk-and-gain-share\n\nNone is needed: the opportunity shifts no "
+                            "activity, so no money moves between organisations.")
+    assert "not computed" not in share

@@ -188,6 +188,10 @@ class EngagementPack(ReportViews):
 
     # -- the document -------------------------------------------------------------------------
     def _share_blocks(self) -> list:
+        if self.risk_share is None and self.money is None:
+            return [Heading("Risk-and-gain-share", 2),
+                    Paragraph("None is needed: the opportunity shifts no activity, so no money "
+                              "moves between organisations.")]
         if self.risk_share is None:
             return [Heading("Risk-and-gain-share", 2),
                     Paragraph("The risk-and-gain-share proposal is not computed by this netkit."
