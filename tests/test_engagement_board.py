@@ -214,3 +214,19 @@ def test_an_opportunity_without_a_shift_needs_no_risk_and_gain_share():
     assert share.startswith("## Risk-and-gain-share\n\nNone is needed: the opportunity shifts no "
                             "activity, so no money moves between organisations.")
     assert "not computed" not in share
+
+
+def test_the_ask_words_a_contract_reduction_as_the_proposal_does():
+    # metro's crisis trust's largest payment is a block contract reduction: its proposal line
+    # reads 'NHS Metro Integrated Care Board (ICB-MET) reduces Metro & District Mental Health
+    # NHS Foundation Trust's (MH-TRUST) contract by £360,000 a year'; the ask said the trust
+    # 'pays' the ICB
+    pack = netkit.engagement_pack(sample_system("metro"), "crisis-alternatives")
+    assert pack.share_lines[0] == (
+        "NHS Metro Integrated Care Board (ICB-MET) reduces Metro & District Mental Health NHS "
+        "Foundation Trust's (MH-TRUST) contract by £360,000 a year (block contract reduction)")
+    assert pack.asks[2] == (
+        "3. Agree in principle the risk-and-gain-share: 2 payments between the partners (the "
+        "largest: NHS Metro Integrated Care Board reduces Metro & District Mental Health NHS "
+        "Foundation Trust's contract by £360,000 a year), as set out in the risk-and-gain-share "
+        "summary; they move money between organisations and do not add to the system's gain.")

@@ -220,10 +220,9 @@ def asks(title: str, verdict: dict | None, lead: str | None, names: dict, core: 
         top = share.sort_values("amount", ascending=False, kind="mergesort").iloc[0]
         out.append(f"Agree in principle the risk-and-gain-share: {len(share):,} payment"
                    f"{'s' if len(share) != 1 else ''} between the partners (the largest: "
-                   f"{names.get(top['payer'], top['payer'])} pays "
-                   f"{names.get(top['payee'], top['payee'])} {_money(float(top['amount']))} a "
-                   "year), as set out in the risk-and-gain-share summary; they move money "
-                   "between organisations and do not add to the system's gain.")
+                   f"{largest_words(top, names)}), as set out in the risk-and-gain-share "
+                   "summary; they move money between organisations and do not add to the "
+                   "system's gain.")
     elif share is not None:
         out.append("Agree that no risk-and-gain-share payments are needed: no core partner is "
                    "worse off under the shift.")
@@ -240,6 +239,27 @@ def asks(title: str, verdict: dict | None, lead: str | None, names: dict, core: 
     out.append("Agree the engagement plan and the evaluation: measures reported to the "
                "programme board and the results published at each milestone.")
     return [f"{i}. {text}" for i, text in enumerate(out[:5], start=1)]
+
+
+def largest_words(payment, names: dict) -> str:
+    """The largest payment as the proposal words it: a contract reduction as the commissioner
+    reducing the provider's contract, else who pays whom.
+
+    Examples
+    --------
+    >>> largest_words({"payer": "MH", "payee": "ICB", "amount": 360000.0,
+    ...                "rule": "block contract reduction"}, {"ICB": "Metro ICB"})
+    "Metro ICB reduces MH's contract by £360,000 a year"
+    >>> largest_words({"payer": "ICB", "payee": "ACU", "amount": 1.3e6, "rule": "keep whole"}, {})
+    'ICB pays ACU £1.3m a year'
+    """
+    payer = names.get(payment["payer"], payment["payer"])
+    payee = names.get(payment["payee"], payment["payee"])
+    amount = _money(float(payment["amount"]))
+    if str(payment.get("rule") or "").startswith(("block contract reduction",
+                                                  "contract reduction")):
+        return f"{payee} reduces {payer}'s contract by {amount} a year"
+    return f"{payer} pays {payee} {amount} a year"
 
 
 def investment_ask(investment: dict, names: dict) -> str:
