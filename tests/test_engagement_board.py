@@ -197,13 +197,42 @@ def test_a_long_list_of_positions_shows_the_largest_settlements_and_says_how_man
     assert len(table) == MAP_ROWS + 1
     assert table.iloc[0].tolist() == ["Oak Care (P24)", "-£25,000", "£25,000", "£0"]
     assert table.iloc[-1].tolist() == ["all 25 organisations", "-£330,000", "£330,000", "£0"]  # £325,000
-    pack = SimpleNamespace(settled=table)
-    from netkit.engagement.pack import EngagementPack
+    from netkit.engagement.pack import EngagementPack, settled_caption
 
+    pack = SimpleNamespace(settled=table, settled_caption=settled_caption(design, MAP_ROWS))
     blocks = EngagementPack._settled_blocks(pack)
     assert blocks[0].text == ("Positions before and after settlement (£ a year, in cash), the "
                               "20 largest settlements first; 5 more organisations in the "
                               "workbook's settlement sheet:")
+    # where fewer pay or are paid than are shown, the partner report's words say so
+    quiet = design.positions.assign(received=[1000.0] * 3 + [0.0] * (n - 3))
+    assert settled_caption(ShareDesign(ShareRule(), quiet, design.transfers), MAP_ROWS) == (
+        "the 3 organisations that pay or are paid first, then the largest 17 positions left "
+        "as they are")
+
+
+def test_a_long_money_table_shows_the_largest_and_says_how_many_more():
+    # the generated ICS's pack listed all 1,482 organisations' money before any payment
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from netkit.engagement.pack import EngagementPack, _positions
+
+    n = 23
+    organisations = pd.DataFrame({"id": [f"P{i:02d}" for i in range(n)],
+                                  "net": [float(i if i % 2 else -i) for i in range(n)]})
+    ps = SimpleNamespace(incentives=SimpleNamespace(organisations=organisations, drawn=False))
+    shown = _positions(ps, {}, 20)
+    # the three smallest (P00, P01, P02: £0, £1, -£2) are left out; the rest keep their order
+    assert shown["organisation"].tolist() == [f"P{i:02d}" for i in range(3, n)]
+    pack = SimpleNamespace(positions=_positions(ps, {}), positions_shown=shown)
+    blocks = EngagementPack._position_blocks(pack)
+    assert blocks[0].text == ("Each organisation's money under the shift before any payment (£ a "
+                              "year), the 20 largest; 3 more in the workbook's positions sheet:")
+    assert len(blocks[1].frame) == 20
+    # an organisation without a name is shown by its id once, as the partner report shows it
+    assert shown["organisation"].iloc[0] == "P03"
 
 
 def test_an_opportunity_without_a_shift_needs_no_risk_and_gain_share():

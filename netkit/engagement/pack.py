@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from netkit._strings import plain_strings
@@ -53,6 +54,7 @@ from netkit.render.document import (
 from netkit.render.formats import ROUNDED
 from netkit.render.formats import fmt_money_rounded as fmt_money
 from netkit.render.html import render_html
+from netkit.render.naming import name_and_id
 from netkit.render.text import render_text
 from netkit.render.views import ReportViews
 
@@ -109,7 +111,10 @@ class EngagementPack(ReportViews):
         ``organisation, before, settlement, after``: the positions before and after
         settlement as the partner report shows them (the `MAP_ROWS` largest settlements, a
         total row), for people; ``None`` without a proposal. ``settled_all``: every
-        organisation (the workbook's settlement sheet).
+        organisation (the workbook's settlement sheet); ``settled_caption``, what the shown
+        rows are, as the partner report says it.
+    positions_shown : DataFrame or None
+        ``positions``' `MAP_ROWS` largest, as the page shows them (``None``: all of them).
     partner_sources : list of str
         The input rows behind each of ``partner_lines`` (the workbook's board sheet).
     """
@@ -142,6 +147,8 @@ class EngagementPack(ReportViews):
     share_notes: list = field(default_factory=list)
     settled: pd.DataFrame | None = None
     settled_all: pd.DataFrame | None = None
+    settled_caption: str = ""
+    positions_shown: pd.DataFrame | None = None
     partner_sources: list = field(default_factory=list)
 
     def __repr__(self) -> str:
@@ -206,9 +213,7 @@ class EngagementPack(ReportViews):
                      + (f" ({r['rule']})" if isinstance(r.get("rule"), str) and r["rule"]
                         else "") for r in self.risk_share.to_dict("records")]
         blocks = [Heading("Risk-and-gain-share", 2), Paragraph(board.money_words(self.money)),
-                  Paragraph("Each organisation's money under the shift before any payment (£ a "
-                            "year):") if len(self.positions) else None,
-                  Table(self.positions, right=("net", "range")) if len(self.positions) else None,
+                  *self._position_blocks(),
                   Paragraph("Proposal:"), Bullets(tuple(lines)),
                   Note(self.risk_share_source, label="source")]
         blocks += [Note(n) for n in self.share_notes]
@@ -216,6 +221,18 @@ class EngagementPack(ReportViews):
         if self.investment:
             blocks.append(Paragraph("Investment: " + investment_line(self.investment) + "."))
         return blocks
+
+    def _position_blocks(self) -> list:
+        """Each organisation's money before any payment: the largest `MAP_ROWS` where there are
+        more, saying how many more the workbook lists."""
+        if not len(self.positions):
+            return []
+        shown = self.positions if self.positions_shown is None else self.positions_shown
+        hidden = len(self.positions) - len(shown)
+        return [Paragraph("Each organisation's money under the shift before any payment (£ a "
+                          "year)" + (f", the {len(shown):,} largest; {hidden:,} more in the "
+                                     "workbook's positions sheet:" if hidden else ":")),
+                Table(shown, right=("net", "range"))]
 
     def _settled_blocks(self) -> list:
         """The positions before and after settlement, as the partner report shows them."""
@@ -225,7 +242,7 @@ class EngagementPack(ReportViews):
         hidden = (int(total.split()[1].replace(",", "")) - (len(self.settled) - 1)
                   if total != "all organisations" else 0)
         return [Paragraph("Positions before and after settlement (£ a year, in cash)"
-                          + (f", the {len(self.settled) - 1:,} largest settlements first; "
+                          + (f", {self.settled_caption or 'the largest settlements first'}; "
                              f"{hidden:,} more organisations in the workbook's settlement "
                              "sheet:" if hidden else ":")),
                 Table(self.settled, right=("before", "settlement", "after")),
@@ -300,18 +317,23 @@ def _plan(ps, names: dict, cadence: dict) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["tier", "engagement", "cadence", "who", "purpose"])
 
 
-def _positions(ps, names: dict) -> pd.DataFrame:
-    """Each organisation's net £ a year under the shift, with its range where present."""
+def _positions(ps, names: dict, top: int | None = None) -> pd.DataFrame:
+    """Each organisation's net £ a year under the shift, with its range where present; with
+    ``top``, the ``top`` largest (by size, ties in the table's order), in the table's order."""
     inc = ps.incentives
     if inc is None or not len(inc.organisations):
         return pd.DataFrame(columns=["organisation", "net", "range"])
     t = inc.organisations
+    if top and len(t) > top:
+        size = t["net"].abs().to_numpy()
+        keep = np.sort(np.argsort(-size, kind="stable")[:top])
+        t = t.iloc[keep]
     if {"net_low", "net_high"} <= set(t.columns) and drawn(inc):
         span = [f"{fmt_money(lo)} to {fmt_money(hi)}" if pd.notna(lo) and pd.notna(hi)
                 else "not computed" for lo, hi in zip(t["net_low"], t["net_high"])]
     else:
         span = ["not computed"] * len(t)
-    return pd.DataFrame({"organisation": [f"{names.get(i, i)} ({i})" for i in t["id"]],
+    return pd.DataFrame({"organisation": [name_and_id(names, i) for i in t["id"]],
                          "net": t["net"].map(fmt_money), "range": span})
 
 
@@ -322,6 +344,17 @@ def settled(design, names: dict, top: int | None = None) -> pd.DataFrame | None:
     if design is None or not len(design.positions):
         return None
     return design.position_table(top, names)
+
+
+def settled_caption(design, top: int) -> str:
+    """What the first ``top`` rows of the positions table are, as the partner report says it
+    (the largest settlements first, then the largest positions left as they are); "" where
+    every organisation is shown."""
+    if design is None or len(design.positions) <= top:
+        return ""
+    from netkit.finance.share_report import _shown_first
+
+    return _shown_first(design.positions, top)
 
 
 def _stakeholders(ps) -> pd.DataFrame:
@@ -430,4 +463,7 @@ def engagement_pack(system, opportunity, *, cadence=None, partner_set=None,
         provenance=ps.provenance(), share_lines=share_lines(design, names),
         share_notes=share_notes(design, names),
         settled=settled(design, names, MAP_ROWS), settled_all=settled(design, names),
+        settled_caption=settled_caption(design, MAP_ROWS),
+        positions_shown=_positions(ps, names, MAP_ROWS) if ps.incentives is not None
+        and len(ps.incentives.organisations) > MAP_ROWS else None,
         partner_sources=board.partner_sources(ps.partners))
