@@ -305,12 +305,20 @@ def test_a_loss_a_provider_bears_itself_is_noted_not_asked_as_an_investment():
     assert not any("Agree the investment" in ask for ask in pack.asks)
 
 
-def test_every_partner_line_cites_its_input_rows():
-    lines = pack_of().partner_lines
+def test_the_board_page_cites_no_rows_and_the_workbook_cites_every_partners():
+    # finding (round 5): a board summary does not carry file-row citations; the workbook's
+    # board sheet keeps them, one per partner line
+    pack = pack_of()
+    lines = pack.partner_lines
     assert len(lines) == 6
-    assert all(re.search(r"\[organisations\.csv rows? \d", line) for line in lines)
-    assert pack_of().money_sources == [{"file": "services.csv", "rows": [2, 4]},
-                                       {"file": "relationships.csv", "rows": [2, 3]}]
+    assert not any(re.search(r"\.csv rows? \d", line) for line in lines)
+    assert all(re.search(r"^organisations\.csv rows? \d", rows) for rows in pack.partner_sources)
+    board = pack.to_sheets()["board"]
+    assert board.loc[board["item"] == "partner", "sources"].tolist() == pack.partner_sources
+    assert board.loc[board["item"] == "money", "sources"].tolist() == [
+        "services.csv rows 2, 4; relationships.csv rows 2–3"]
+    assert pack.money_sources == [{"file": "services.csv", "rows": [2, 4]},
+                                  {"file": "relationships.csv", "rows": [2, 3]}]
 
 
 # -- every sample, every format ------------------------------------------------------------------
@@ -342,7 +350,7 @@ def test_each_sample_renders_in_every_format(sample_pack):
         re.sub(r"^\d+\. ", "", a) for a in sample_pack.asks]
     book = openpyxl.load_workbook(io.BytesIO(xlsx_report(sample_pack.to_sheets())))
     assert book.sheetnames == ["board", "raci", "plan", "stakeholders", "risk_share",
-                               "positions"]
+                               "positions", "settlement"]
     assert book["raci"].max_row == len(sample_pack.raci) + 1
     assert sample_pack.to_frame().columns.tolist() == ["workstream", "responsible",
                                                        "accountable", "consulted", "informed",

@@ -1,5 +1,7 @@
-"""The one-page board summary: the verdict, the partners and why, the money with its range,
-and what the board is asked to agree, in NHS wording, each figure with the input rows behind it.
+"""The one-page board summary: the verdict, the partners and the reasons their seats rest on,
+the money with its range, and what the board is asked to agree, in NHS wording. The page cites
+no input rows; one note says where they are (the RACI, the risk-and-gain-share, ``netkit
+explain`` and the workbook's board sheet).
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from netkit.partners.reasons import type_name
 from netkit.partners.sources import format_sources
 from netkit.render.document import Heading, Lines, Note, Paragraph
 
-__all__ = ["Asks", "money_words", "verdict_words", "partner_lines", "asks", "board_blocks"]
+__all__ = ["Asks", "money_words", "verdict_words", "partner_lines", "partner_sources",
+           "seat_reasons", "asks", "board_blocks"]
 
 
 #: The verdict's kinds as the asks say them.
@@ -102,17 +105,78 @@ def verdict_words(verdict: dict | None, core: int) -> str:
     return line
 
 
-def partner_lines(partners, names: dict) -> list[str]:
-    """One line per core partner: name, type, its first reason and the rows behind it."""
+#: Reasons that say how a partner came to the table rather than what earns its seat.
+_NOT_EVIDENCE = ("on the opportunity's must-include list", "included by the analyst",
+                 "core in ")
+
+#: Partner types that commission care: the board needs what each commissions.
+_COMMISSIONERS = ("icb", "local_authority")
+
+
+def pays_words(amount: float) -> str:
+    """What a payer pays under the risk-and-gain share, in the stakeholder grid's words.
+
+    Examples
+    --------
+    >>> pays_words(283000.0)
+    'pays £280,000 a year under the risk-and-gain share (which needs its agreement)'
+    """
+    return (f"pays {_money(amount)} a year under the risk-and-gain share (which needs its "
+            "agreement)")
+
+
+def seat_reasons(row: dict, pays: float = 0.0) -> list[str]:
+    """The one or two reasons a board needs for a partner's seat, in the partner report's
+    words: a council whose duties the scope touches, its duty; a commissioner, what it
+    commissions; else its strongest evidence (the first reason, not the must-include list);
+    then what it pays under the risk-and-gain share, or that its seat is a judgement call.
+
+    Examples
+    --------
+    >>> row = {"type": "local_authority", "reasons": ["delivers 3% of the contacts in scope",
+    ...        "commissions 4% of in-scope spend (£1.4m a year)",
+    ...        "its Care Act duties (adult social care) are touched: it provides 9 contacts"]}
+    >>> seat_reasons(row, 283000.0)  # doctest: +NORMALIZE_WHITESPACE
+    ['its Care Act duties (adult social care) are touched: it provides 9 contacts',
+     'pays £280,000 a year under the risk-and-gain share (which needs its agreement)']
+    >>> seat_reasons({"type": "icb", "reasons": ["on the opportunity's must-include list",
+    ...               "commissions 93% of in-scope spend (£32m a year)"]})
+    ['commissions 93% of in-scope spend (£32m a year)']
+    >>> seat_reasons({"type": "acute_trust", "reasons": ["core in 46% of runs: a judgement "
+    ...               "call", "delivers 36% of the contacts in scope"]})
+    ['delivers 36% of the contacts in scope', 'core in 46% of runs: a judgement call']
+    """
+    reasons = [str(r) for r in row.get("reasons") or []]
+    duty = [r for r in reasons if r.startswith(("its Care Act duties",
+                                                "its Mental Health Act duties"))]
+    commissions = ([r for r in reasons if r.startswith("commissions ")]
+                   if row.get("type") in _COMMISSIONERS else [])
+    evidence = [r for r in reasons if not r.startswith(_NOT_EVIDENCE)]
+    first = (duty or commissions or evidence or reasons or ["at the table"])[0]
+    call = [r for r in reasons if r.startswith("core in ") and r.endswith("a judgement call")]
+    second = [pays_words(pays)] if pays > 0 else call[:1]
+    return [first] + [r for r in second if r != first]
+
+
+def partner_lines(partners, names: dict, payers: dict | None = None) -> list[str]:
+    """One line per core partner: name, type and the reasons its seat rests on
+    (`seat_reasons`; ``payers``: partner id to the £ a year it pays under the risk-and-gain
+    share). No input rows: a board page does not cite them (`partner_sources` does, for the
+    workbook)."""
     core = partners[partners["tier"] == "core"]
-    out = []
-    for row in core.to_dict("records"):  # the core: a handful of partners
-        reason = row["reasons"][0] if len(row["reasons"]) else "at the table"
-        line = f"{row['name']} ({type_name(row['type'])}): {reason}"
-        if "sources" in row and isinstance(row["sources"], list) and row["sources"]:
-            line += f" [{format_sources(row['sources'], limit=3)}]"
-        out.append(line)
-    return out
+    payers = payers or {}
+    return [f"{row['name']} ({type_name(row['type'])}): "
+            + "; ".join(seat_reasons(row, payers.get(row["id"], 0.0)))
+            for row in core.to_dict("records")]  # the core: a handful of partners
+
+
+def partner_sources(partners) -> list[str]:
+    """The input rows behind each core partner's figures, in `partner_lines`' order (the
+    workbook's board sheet cites them; the board page does not)."""
+    core = partners[partners["tier"] == "core"]
+    if "sources" not in core:
+        return [""] * len(core)
+    return [format_sources(s) if isinstance(s, list) and s else "" for s in core["sources"]]
 
 
 def asks(title: str, verdict: dict | None, lead: str | None, names: dict, core: list,
@@ -156,10 +220,9 @@ def asks(title: str, verdict: dict | None, lead: str | None, names: dict, core: 
         top = share.sort_values("amount", ascending=False, kind="mergesort").iloc[0]
         out.append(f"Agree in principle the risk-and-gain-share: {len(share):,} payment"
                    f"{'s' if len(share) != 1 else ''} between the partners (the largest: "
-                   f"{names.get(top['payer'], top['payer'])} pays "
-                   f"{names.get(top['payee'], top['payee'])} {_money(float(top['amount']))} a "
-                   "year), as set out in the risk-and-gain-share summary; they move money "
-                   "between organisations and do not add to the system's gain.")
+                   f"{largest_words(top, names)}), as set out in the risk-and-gain-share "
+                   "summary; they move money between organisations and do not add to the "
+                   "system's gain.")
     elif share is not None:
         out.append("Agree that no risk-and-gain-share payments are needed: no core partner is "
                    "worse off under the shift.")
@@ -176,6 +239,27 @@ def asks(title: str, verdict: dict | None, lead: str | None, names: dict, core: 
     out.append("Agree the engagement plan and the evaluation: measures reported to the "
                "programme board and the results published at each milestone.")
     return [f"{i}. {text}" for i, text in enumerate(out[:5], start=1)]
+
+
+def largest_words(payment, names: dict) -> str:
+    """The largest payment as the proposal words it: a contract reduction as the commissioner
+    reducing the provider's contract, else who pays whom.
+
+    Examples
+    --------
+    >>> largest_words({"payer": "MH", "payee": "ICB", "amount": 360000.0,
+    ...                "rule": "block contract reduction"}, {"ICB": "Metro ICB"})
+    "Metro ICB reduces MH's contract by £360,000 a year"
+    >>> largest_words({"payer": "ICB", "payee": "ACU", "amount": 1.3e6, "rule": "keep whole"}, {})
+    'ICB pays ACU £1.3m a year'
+    """
+    payer = names.get(payment["payer"], payment["payer"])
+    payee = names.get(payment["payee"], payment["payee"])
+    amount = _money(float(payment["amount"]))
+    if str(payment.get("rule") or "").startswith(("block contract reduction",
+                                                  "contract reduction")):
+        return f"{payee} reduces {payer}'s contract by {amount} a year"
+    return f"{payer} pays {payee} {amount} a year"
 
 
 def investment_ask(investment: dict, names: dict) -> str:
@@ -243,8 +327,25 @@ def sro_words(lead: str | None, reason: str, names: dict) -> str:
     return text + f"; the pack recommends {names.get(lead, lead)} ({lead}): {reason}."
 
 
+def where_words(opportunity: str) -> str:
+    """Where the rows behind the board page's figures are (the page itself cites none).
+
+    Examples
+    --------
+    >>> print(where_words("frailty"))  # doctest: +NORMALIZE_WHITESPACE
+    the input rows behind each partner's reasons: netkit explain PATH --opportunity frailty
+    --partner ID; behind the money and the workstreams: the sources in the RACI and the
+    risk-and-gain-share below (the workbook's board sheet lists them all)
+    """
+    return (f"the input rows behind each partner's reasons: netkit explain PATH --opportunity "
+            f"{opportunity} --partner ID; behind the money and the workstreams: the sources in "
+            "the RACI and the risk-and-gain-share below (the workbook's board sheet lists them "
+            "all)")
+
+
 def board_blocks(pack) -> list:
-    """The board summary as document blocks."""
+    """The board summary as document blocks: figures without input rows, and one note saying
+    where the rows are (`where_words`)."""
     warnings = pack.warnings
     if warnings is None:
         coverage = Note("not computed by this netkit", label="data coverage")
@@ -252,8 +353,6 @@ def board_blocks(pack) -> list:
         coverage = Note("; ".join(warnings), label="data coverage")
     else:
         coverage = Note("no gaps found in the data", label="data coverage")
-    money_source = format_sources(pack.money_sources) if pack.money_sources else \
-        "no input rows (a system not read from files)"
     return [
         Heading("Board summary", 2),
         Paragraph(f"{pack.title}: {pack.system_name}.", emphasis=True),
@@ -261,6 +360,6 @@ def board_blocks(pack) -> list:
         coverage,
         Heading("The partners and why", 3), Lines(tuple(pack.partner_lines)),
         Heading("The money", 3), Paragraph(money_words(pack.money)),
-        Note(money_source, label="source"),
         Heading("What we are asking the board to agree", 3), Asks(tuple(pack.asks)),
+        Note(where_words(pack.opportunity), label="sources"),
     ]

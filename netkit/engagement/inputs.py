@@ -11,6 +11,7 @@ says "not computed" rather than failing, and improves as the result does.
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -18,10 +19,11 @@ import pandas as pd
 from netkit.model.schema import STATUTORY_TYPES
 from netkit.model.selectors import select_services
 from netkit.partners.verdict import range_covers
+from netkit.render.naming import said
 
 __all__ = ["as_dict", "verdict_of", "warnings_of", "seats_of", "risk_share_of", "investment_of",
            "money_of", "lead_of", "shift_services", "commissioners_of", "commissioned_by",
-           "service_rows"]
+           "service_rows", "designed", "payers_of", "share_lines", "share_notes", "plain"]
 
 
 def as_dict(value) -> dict | None:
@@ -232,3 +234,60 @@ def contract_rows(system, providers) -> list[dict]:
     mask = ((rel["type"] == "commissions") & rel["target"].isin(list(providers))).to_numpy()
     picked = np.asarray(numbers)[mask]
     return [{"file": label, "rows": sorted(int(r) for r in picked)}] if len(picked) else []
+
+
+def designed(ps):
+    """The designer's risk-and-gain-share proposal (a `netkit.finance.risk_share.ShareDesign`:
+    its transfers, positions, notes and their wording), or ``None`` where the result has none.
+    """
+    share = getattr(ps, "risk_share", None)
+    needed = ("transfers", "positions", "notes", "lines", "position_table")
+    return share if share is not None and all(hasattr(share, a) for a in needed) else None
+
+
+def payers_of(ps, design) -> dict:
+    """Partner id → £ a year it pays under the proposal (organisations in their seats), as the
+    stakeholder grid counts it; empty without a proposal."""
+    if design is None:
+        return {}
+    from netkit.partners.frameworks import settlement_payers
+
+    return settlement_payers(design, ps.scope.candidate_of)
+
+
+def share_lines(design, names: dict) -> list[str]:
+    """The proposal's payments as the partner report words them, each organisation by name with
+    its id in brackets (``... reduces ...'s contract`` where the rule is a contract reduction).
+    """
+    if design is None:
+        return []
+    return list(design.lines(names)[:len(design.transfers)])
+
+
+#: A setting's name (``risk_share.share_cap``) in a note, with what joins it to the words
+#: before it: a board pack names a setting only where it tells the analyst what to change.
+_SETTING = re.compile(r"(?:; |, )?`?risk_share\.[a-z_]+`?")
+
+
+def plain(note: str) -> str:
+    """A note for a board: without the name of the setting behind a figure.
+
+    Examples
+    --------
+    >>> plain("capped at £610,000 (1 × their full cost at unit cost; risk_share.share_cap), "
+    ...       "the rest stays with the payers")
+    'capped at £610,000 (1 × their full cost at unit cost), the rest stays with the payers'
+    >>> plain("capped (risk_share.share_cap)")
+    'capped'
+    """
+    return _SETTING.sub("", note).replace(" ()", "").replace("()", "")
+
+
+def share_notes(design, names: dict) -> list[str]:
+    """The proposal's notes as the partner report words them (`netkit.render.naming.said`:
+    each organisation by name with its id in brackets), without settings' names (`plain`)."""
+    if design is None:
+        return []
+    wording = getattr(design, "wording", ())
+    notes = [said(w, names) for w in wording] if wording else list(design.notes)
+    return [plain(n) for n in notes]

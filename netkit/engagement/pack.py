@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from netkit._strings import plain_strings
@@ -20,8 +21,13 @@ from netkit.engagement.inputs import (
     commissioners_of,
     contract_rows,
     drawn,
+    designed,
     investment_of,
     lead_of,
+    payers_of,
+    plain,
+    share_lines,
+    share_notes,
     money_of,
     risk_share_of,
     seats_of,
@@ -33,7 +39,7 @@ from netkit.engagement.inputs import (
 from netkit.engagement.raci import informed_line, raci, workstreams
 from netkit.errors import OptionError
 from netkit.finance.investment import investment_line
-from netkit.partners.sources import merge_sources
+from netkit.partners.sources import format_sources, merge_sources
 from netkit.render.document import (
     Bullets,
     Document,
@@ -45,8 +51,10 @@ from netkit.render.document import (
 )
 
 # money for people, rounded (two significant figures); the JSON keeps the exact figures
+from netkit.render.formats import ROUNDED
 from netkit.render.formats import fmt_money_rounded as fmt_money
 from netkit.render.html import render_html
+from netkit.render.naming import name_and_id
 from netkit.render.text import render_text
 from netkit.render.views import ReportViews
 
@@ -94,6 +102,21 @@ class EngagementPack(ReportViews):
         ``low, central, high``: the system's net £ a year.
     asks, partner_lines : list of str
     warnings : list of str or None
+    notes : list of str
+        The partner result's notes, each organisation by name with its id in brackets.
+    share_lines, share_notes : list of str
+        The risk-and-gain-share's payments and notes as the partner report words them (by name
+        with the id in brackets); empty where the result has no designer's proposal.
+    settled : DataFrame or None
+        ``organisation, before, settlement, after``: the positions before and after
+        settlement as the partner report shows them (the `MAP_ROWS` largest settlements, a
+        total row), for people; ``None`` without a proposal. ``settled_all``: every
+        organisation (the workbook's settlement sheet); ``settled_caption``, what the shown
+        rows are, as the partner report says it.
+    positions_shown : DataFrame or None
+        ``positions``' `MAP_ROWS` largest, as the page shows them (``None``: all of them).
+    partner_sources : list of str
+        The input rows behind each of ``partner_lines`` (the workbook's board sheet).
     """
 
     title: str
@@ -120,6 +143,13 @@ class EngagementPack(ReportViews):
     informed: str = ""
     notes: list = field(default_factory=list)
     provenance: str = ""
+    share_lines: list = field(default_factory=list)
+    share_notes: list = field(default_factory=list)
+    settled: pd.DataFrame | None = None
+    settled_all: pd.DataFrame | None = None
+    settled_caption: str = ""
+    positions_shown: pd.DataFrame | None = None
+    partner_sources: list = field(default_factory=list)
 
     def __repr__(self) -> str:
         return (f"<EngagementPack {self.opportunity!r} in {self.system_name!r}: "
@@ -132,17 +162,23 @@ class EngagementPack(ReportViews):
                           "sources"]].copy()
 
     def to_sheets(self) -> dict[str, pd.DataFrame]:
-        """One sheet per table: board (the summary's lines), raci, plan, stakeholders and
-        risk_share."""
-        lines = ([("verdict", board.verdict_words(self.verdict, len(self.core))),
-                  ("money", board.money_words(self.money))]
-                 + [("partner", line) for line in self.partner_lines]
-                 + [("ask", line) for line in self.asks])
+        """One sheet per table: board (the summary's lines with the input rows behind each),
+        raci, plan, stakeholders, risk_share, positions and, with a proposal, settlement (the
+        positions before and after it, every organisation)."""
+        cited = self.partner_sources or [""] * len(self.partner_lines)
+        lines = ([("verdict", board.verdict_words(self.verdict, len(self.core)), ""),
+                  ("money", board.money_words(self.money), format_sources(self.money_sources))]
+                 + [("partner", line, rows) for line, rows in zip(self.partner_lines, cited)]
+                 + [("ask", line, "") for line in self.asks])
         share = self.risk_share if self.risk_share is not None else pd.DataFrame(
             {"payer": [], "payee": [], "amount": [], "rule": []})
-        return {"board": pd.DataFrame(lines, columns=["item", "text"]), "raci": self.to_frame(),
-                "plan": self.plan.copy(), "stakeholders": self.stakeholders.copy(),
-                "risk_share": share.copy(), "positions": self.positions.copy()}
+        sheets = {"board": pd.DataFrame(lines, columns=["item", "text", "sources"]),
+                  "raci": self.to_frame(), "plan": self.plan.copy(),
+                  "stakeholders": self.stakeholders.copy(), "risk_share": share.copy(),
+                  "positions": self.positions.copy()}
+        if self.settled_all is not None:
+            sheets["settlement"] = self.settled_all.copy()
+        return sheets
 
     def to_dict(self) -> dict:
         """Everything as plain data."""
@@ -159,23 +195,58 @@ class EngagementPack(ReportViews):
 
     # -- the document -------------------------------------------------------------------------
     def _share_blocks(self) -> list:
+        if self.risk_share is None and self.money is None:
+            return [Heading("Risk-and-gain-share", 2),
+                    Paragraph("None is needed: the opportunity shifts no activity, so no money "
+                              "moves between organisations.")]
         if self.risk_share is None:
             return [Heading("Risk-and-gain-share", 2),
                     Paragraph("The risk-and-gain-share proposal is not computed by this netkit."
                               + (f" {self.risk_share_source}" if self.risk_share_source else ""))]
         if not len(self.risk_share):
             lines = ["No payments: no core partner is worse off under the shift."]
+        elif self.share_lines:
+            lines = list(self.share_lines)
         else:
             lines = [f"{self.names.get(r['payer'], r['payer'])} pays "
                      f"{self.names.get(r['payee'], r['payee'])} {fmt_money(r['amount'])} a year"
                      + (f" ({r['rule']})" if isinstance(r.get("rule"), str) and r["rule"]
                         else "") for r in self.risk_share.to_dict("records")]
         blocks = [Heading("Risk-and-gain-share", 2), Paragraph(board.money_words(self.money)),
-                  Table(self.positions, right=("net", "range")) if len(self.positions) else None,
-                  Bullets(tuple(lines)), Note(self.risk_share_source, label="source")]
+                  *self._position_blocks(),
+                  Paragraph("Proposal:"), Bullets(tuple(lines)),
+                  Note(self.risk_share_source, label="source")]
+        blocks += [Note(n) for n in self.share_notes]
+        blocks += self._settled_blocks()
         if self.investment:
             blocks.append(Paragraph("Investment: " + investment_line(self.investment) + "."))
         return blocks
+
+    def _position_blocks(self) -> list:
+        """Each organisation's money before any payment: the largest `MAP_ROWS` where there are
+        more, saying how many more the workbook lists."""
+        if not len(self.positions):
+            return []
+        shown = self.positions if self.positions_shown is None else self.positions_shown
+        hidden = len(self.positions) - len(shown)
+        return [Paragraph("Each organisation's money under the shift before any payment (£ a "
+                          "year)" + (f", the {len(shown):,} largest; {hidden:,} more in the "
+                                     "workbook's positions sheet:" if hidden else ":")),
+                Table(shown, right=("net", "range"))]
+
+    def _settled_blocks(self) -> list:
+        """The positions before and after settlement, as the partner report shows them."""
+        if self.settled is None or not len(self.settled):
+            return []
+        total = self.settled["organisation"].iloc[-1]
+        hidden = (int(total.split()[1].replace(",", "")) - (len(self.settled) - 1)
+                  if total != "all organisations" else 0)
+        return [Paragraph("Positions before and after settlement (£ a year, in cash)"
+                          + (f", {self.settled_caption or 'the largest settlements first'}; "
+                             f"{hidden:,} more organisations in the workbook's settlement "
+                             "sheet:" if hidden else ":")),
+                Table(self.settled, right=("before", "settlement", "after")),
+                Paragraph(ROUNDED)]
 
     def _map_blocks(self) -> list:
         shown = pd.concat([self.stakeholders[self.stakeholders["tier"] == t].head(
@@ -200,8 +271,9 @@ class EngagementPack(ReportViews):
                    Table(raci_table, max_width=60),
                    Paragraph(self.informed),
                    Heading("Engagement plan", 2),
-                   Paragraph("Cadences are defaults; change them with cadence= (--cadence "
-                             "NAME=HOW-OFTEN on the command line)."),
+                   Paragraph("Cadences are defaults; change them when the pack is made "
+                             "(cadence= in Python; --cadence NAME=HOW-OFTEN on the command "
+                             "line)."),
                    Table(self.plan, max_width=60)]
         blocks += self._map_blocks() + self._share_blocks()
         blocks += [Note(n) for n in self.notes]
@@ -245,19 +317,44 @@ def _plan(ps, names: dict, cadence: dict) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["tier", "engagement", "cadence", "who", "purpose"])
 
 
-def _positions(ps, names: dict) -> pd.DataFrame:
-    """Each organisation's net £ a year under the shift, with its range where present."""
+def _positions(ps, names: dict, top: int | None = None) -> pd.DataFrame:
+    """Each organisation's net £ a year under the shift, with its range where present; with
+    ``top``, the ``top`` largest (by size, ties in the table's order), in the table's order."""
     inc = ps.incentives
     if inc is None or not len(inc.organisations):
         return pd.DataFrame(columns=["organisation", "net", "range"])
     t = inc.organisations
+    if top and len(t) > top:
+        size = t["net"].abs().to_numpy()
+        keep = np.sort(np.argsort(-size, kind="stable")[:top])
+        t = t.iloc[keep]
     if {"net_low", "net_high"} <= set(t.columns) and drawn(inc):
         span = [f"{fmt_money(lo)} to {fmt_money(hi)}" if pd.notna(lo) and pd.notna(hi)
                 else "not computed" for lo, hi in zip(t["net_low"], t["net_high"])]
     else:
         span = ["not computed"] * len(t)
-    return pd.DataFrame({"organisation": [f"{names.get(i, i)} ({i})" for i in t["id"]],
+    return pd.DataFrame({"organisation": [name_and_id(names, i) for i in t["id"]],
                          "net": t["net"].map(fmt_money), "range": span})
+
+
+def settled(design, names: dict, top: int | None = None) -> pd.DataFrame | None:
+    """The positions before and after settlement as the partner report shows them (its
+    ``position_table``, by name with the id in brackets; with ``top``, the largest settlements
+    first and a total row for everyone), or ``None`` without a proposal."""
+    if design is None or not len(design.positions):
+        return None
+    return design.position_table(top, names)
+
+
+def settled_caption(design, top: int) -> str:
+    """What the first ``top`` rows of the positions table are, as the partner report says it
+    (the largest settlements first, then the largest positions left as they are); "" where
+    every organisation is shown."""
+    if design is None or len(design.positions) <= top:
+        return ""
+    from netkit.finance.share_report import _shown_first
+
+    return _shown_first(design.positions, top)
 
 
 def _stakeholders(ps) -> pd.DataFrame:
@@ -318,8 +415,10 @@ def engagement_pack(system, opportunity, *, cadence=None, partner_set=None,
 
         partner_set = find_partners(system, opportunity, **partner_options)
     ps = partner_set
-    names = ps.scope.organisations.set_index("id")["name"].to_dict()
+    names = dict(getattr(ps, "other_names", None) or {})  # as the partner report names them
+    names.update(ps.scope.organisations.set_index("id")["name"].to_dict())
     names.update(zip(ps.partners["id"], ps.partners["name"]))
+    design = designed(ps)
     verdict = verdict_of(ps)
     lead, lead_reason = lead_of(ps, verdict)
     services = shift_services(ps)
@@ -340,8 +439,6 @@ def engagement_pack(system, opportunity, *, cadence=None, partner_set=None,
                                     f"{names.get(t.payee, t.payee)} {fmt_money(t.amount)} a year"
                                     for t in ps.incentives.transfers.itertuples()) + ".")
     elif share is not None:
-        from netkit.partners.sources import format_sources
-
         share_source = format_sources(money_sources)
     investment = investment_of(ps)
     money = money_of(ps, verdict)
@@ -360,6 +457,13 @@ def engagement_pack(system, opportunity, *, cadence=None, partner_set=None,
         asks=board.asks(title, verdict, lead, names, core, seats, share, investment, money,
                         cadence, ps.incentives.transfers if ps.incentives is not None else None,
                         lead_reason),
-        partner_lines=board.partner_lines(ps.partners, names), warnings=warnings_of(ps),
-        cadence=cadence, informed=informed_line(ps.partners, names), notes=list(ps.notes),
-        provenance=ps.provenance())
+        partner_lines=board.partner_lines(ps.partners, names, payers_of(ps, design)),
+        warnings=warnings_of(ps), cadence=cadence, informed=informed_line(ps.partners, names),
+        notes=[plain(n) for n in ps.notes if design is None or n not in design.notes],
+        provenance=ps.provenance(), share_lines=share_lines(design, names),
+        share_notes=share_notes(design, names),
+        settled=settled(design, names, MAP_ROWS), settled_all=settled(design, names),
+        settled_caption=settled_caption(design, MAP_ROWS),
+        positions_shown=_positions(ps, names, MAP_ROWS) if ps.incentives is not None
+        and len(ps.incentives.organisations) > MAP_ROWS else None,
+        partner_sources=board.partner_sources(ps.partners))
