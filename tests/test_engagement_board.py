@@ -41,11 +41,12 @@ def test_each_partner_gets_the_reason_its_seat_rests_on(frailty):
     ps, pack = frailty
     lines = dict(line.split(" (", 1) for line in pack.partner_lines)
     # the ICB: what it commissions (its reasons' 'commissions 93% ...', not the must-include
-    # list) and what it pays (the stakeholder grid's words: £1.3m to the acute trust and
-    # £790,000 to the community trust, £2.0m as the grid rounds it)
+    # list) and what it pays, net (the stakeholder grid's words: £1.3m to the acute trust and
+    # £790,000 to the community trust, less £440,000 from the councils: the positions table's
+    # -£1.6m)
     assert lines["NHS Riverside Integrated Care Board"] == (
-        "ICB): commissions 93% of in-scope spend (£32m a year); pays £2.0m a year under the "
-        "risk-and-gain share (which needs its agreement)")
+        "ICB): commissions 93% of in-scope spend (£32m a year); pays £1.6m a year, net, under "
+        "the risk-and-gain share (which needs its agreement)")
     # a council whose Care Act duties are touched: the duty, then its payments (£240,000 to the
     # ICB, £26,000 to Helping Hands, £20,000 to The Oaks: £280,000 as the grid rounds it)
     assert lines["Riverton City Council"] == (
@@ -54,19 +55,20 @@ def test_each_partner_gets_the_reason_its_seat_rests_on(frailty):
         "(Riverton); it commissions The Oaks Care Home's Residential and nursing care and "
         "Helping Hands Home Care Ltd's Home care; 950 of its residents a year enter adult social "
         "care in scope (each counted once, as they enter it, not again at each service they "
-        "move on to); pays £280,000 a year under the risk-and-gain share (which needs its "
-        "agreement)")
+        "move on to); pays £280,000 a year, net, under the risk-and-gain share (which needs "
+        "its agreement)")
     assert lines["Southmere County Council"].endswith(
-        "; pays £220,000 a year under the risk-and-gain share (which needs its agreement)")
+        "; pays £220,000 a year, net, under the risk-and-gain share (which needs its "
+        "agreement)")
     # a provider that neither commissions nor pays: its strongest evidence, alone
     assert lines["Riverside Community Health NHS Trust"] == (
         "community trust): delivers 12% of the contacts in scope (5,220 a year)")
     # the payments are the grid's, word for word
     grid = ps.partners.set_index("id")["grid_why"]
-    assert "pays £2.0m a year under the risk-and-gain share (which needs its agreement)" in \
-        grid["ICB-RIV"]
-    assert grid["LA-NORTH"] == ("pays £280,000 a year under the risk-and-gain share (which "
-                                "needs its agreement)")
+    assert "pays £1.6m a year, net, under the risk-and-gain share (which needs its agreement)" \
+        in grid["ICB-RIV"]
+    assert grid["LA-NORTH"] == ("pays £280,000 a year, net, under the risk-and-gain share "
+                                "(which needs its agreement)")
     assert not any("must-include" in line for line in pack.partner_lines)
     assert all(line.count("; pays ") <= 1 for line in pack.partner_lines)
 
@@ -77,8 +79,8 @@ def test_a_judgement_call_is_said_where_nothing_is_paid():
         "delivers 12% of the contacts in scope (5,220 a year)"]}
     assert seat_reasons(row) == ["delivers 12% of the contacts in scope (5,220 a year)",
                                  "core in 46% of runs: a judgement call"]
-    assert seat_reasons(row, 50_000.0)[1] == ("pays £50,000 a year under the risk-and-gain "
-                                              "share (which needs its agreement)")
+    assert seat_reasons(row, 50_000.0)[1] == ("pays £50,000 a year, net, under the "
+                                              "risk-and-gain share (which needs its agreement)")
     assert seat_reasons({"type": "icb", "reasons": []}) == ["at the table"]
 
 

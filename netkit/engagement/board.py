@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from netkit.finance.investment import borne_words
+from netkit.partners.frameworks import pays_words
 from netkit.partners.reasons import type_name
 from netkit.partners.sources import format_sources
 from netkit.render.document import Heading, Lines, Note, Paragraph
@@ -113,18 +114,6 @@ _NOT_EVIDENCE = ("on the opportunity's must-include list", "included by the anal
 _COMMISSIONERS = ("icb", "local_authority")
 
 
-def pays_words(amount: float) -> str:
-    """What a payer pays under the risk-and-gain share, in the stakeholder grid's words.
-
-    Examples
-    --------
-    >>> pays_words(283000.0)
-    'pays £280,000 a year under the risk-and-gain share (which needs its agreement)'
-    """
-    return (f"pays {_money(amount)} a year under the risk-and-gain share (which needs its "
-            "agreement)")
-
-
 def seat_reasons(row: dict, pays: float = 0.0) -> list[str]:
     """The one or two reasons a board needs for a partner's seat, in the partner report's
     words: a council whose duties the scope touches, its duty; a commissioner, what it
@@ -138,7 +127,7 @@ def seat_reasons(row: dict, pays: float = 0.0) -> list[str]:
     ...        "its Care Act duties (adult social care) are touched: it provides 9 contacts"]}
     >>> seat_reasons(row, 283000.0)  # doctest: +NORMALIZE_WHITESPACE
     ['its Care Act duties (adult social care) are touched: it provides 9 contacts',
-     'pays £280,000 a year under the risk-and-gain share (which needs its agreement)']
+     'pays £280,000 a year, net, under the risk-and-gain share (which needs its agreement)']
     >>> seat_reasons({"type": "icb", "reasons": ["on the opportunity's must-include list",
     ...               "commissions 93% of in-scope spend (£32m a year)"]})
     ['commissions 93% of in-scope spend (£32m a year)']

@@ -48,7 +48,7 @@ from netkit.model.schema import STATUTORY_TYPES
 from netkit.model.selectors import select_services
 from netkit.render.formats import fmt_money_rounded
 
-__all__ = ["stakeholder_frameworks", "shift_deliverers", "settlement_payers", "SALIENCE", "LEGITIMATE_ACTIVITY",
+__all__ = ["stakeholder_frameworks", "shift_deliverers", "settlement_payers", "pays_words", "SALIENCE", "LEGITIMATE_ACTIVITY",
            "LARGE_EXPOSURE", "TIER_QUADRANTS"]
 
 #: A share of the in-scope contacts at or above which delivering them is a legitimate claim.
@@ -191,8 +191,7 @@ def _grid_why(quadrant: str, tier: str, row: dict, delivers: bool, held: list,
     if row.get("incentives_share", 0) >= LARGE_EXPOSURE:
         power.append(f"carries {row['incentives_share']:.0%} of the money the shift moves")
     if pays > 0:
-        power.append(f"pays {fmt_money_rounded(pays)} a year, net, under the risk-and-gain "
-                     "share (which needs its agreement)")
+        power.append(pays_words(pays))
     contacts = (f"{row['activity_share']:.0%}" if share is None else
                 share(row["activity"], row["activity"] / row["activity_share"])
                 if row.get("activity_share", 0) > 0 else "")
@@ -214,6 +213,16 @@ def _grid_why(quadrant: str, tier: str, row: dict, delivers: bool, held: list,
     else:
         text = "little of the work or the money in scope"
     return f"{text}. {note[0].upper()}{note[1:]}" if note else text
+
+
+def pays_words(amount: float) -> str:
+    """What a payer pays, net, under the risk-and-gain share (`settlement_payers`), in words.
+
+    >>> pays_words(283_000.0)
+    'pays £280,000 a year, net, under the risk-and-gain share (which needs its agreement)'
+    """
+    return (f"pays {fmt_money_rounded(amount)} a year, net, under the risk-and-gain share "
+            "(which needs its agreement)")
 
 
 def settlement_payers(share, candidate_of: Mapping) -> dict:
