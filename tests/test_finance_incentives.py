@@ -236,9 +236,10 @@ def test_capacity_warning_with_shortfall_and_staff_cost(tmp_path):
     assert result.capacity.to_dict("records") == [
         {"service": "UCR", "capacity": 950.0, "before": 900.0, "after": 1000.0,
          "shortfall": 50.0, "staff_cost": 10_000.0}]
-    assert ("capacity: UCR goes from 900 to 1,000 contacts a year with the shift against its "
-            "capacity of 950: 50 contacts short, about £10,000 a year of staff at its unit cost "
-            "(costed as new staff; --cap-at-capacity caps the shift instead)") in result.notes
+    assert ("capacity: Urgent community response (UCR), run by Vale Community (COMM), goes "
+            "from 900 to 1,000 contacts a year with the shift against its capacity of 950: 50 "
+            "contacts short, about £10,000 a year of staff at its unit cost (costed as new staff; "
+            "--cap-at-capacity caps the shift instead)") in result.notes
 
 
 def test_a_service_already_past_capacity_says_so_and_counts_it_in_the_shortfall(tmp_path):
@@ -249,9 +250,10 @@ def test_a_service_already_past_capacity_says_so_and_counts_it_in_the_shortfall(
     assert result.capacity.to_dict("records") == [
         {"service": "UCR", "capacity": 850.0, "before": 900.0, "after": 1000.0,
          "shortfall": 100.0, "staff_cost": 20_000.0}]
-    assert ("capacity: UCR is already 50 contacts a year past its capacity of 850 before the "
-            "shift; the shift takes it to 1,000, 150 short in all, of which the shift's own 100 "
-            "cost about £20,000 a year of staff at its unit cost (costed as new staff; "
+    assert ("capacity: Urgent community response (UCR), run by Vale Community (COMM), is "
+            "already 50 contacts a year past its capacity of 850 before the shift; the shift "
+            "takes it to 1,000, 150 short in all, of which the shift's own 100 cost about "
+            "£20,000 a year of staff at its unit cost (costed as new staff; "
             "--cap-at-capacity caps the shift instead)") in result.notes
 
 
@@ -406,8 +408,8 @@ def test_cli_cap_at_capacity(tmp_path):
     folder = str(tmp_path / "vale")
     warned = CliRunner().invoke(cli, ["partners", folder, "-O", "divert"])
     assert warned.exit_code == 0, warned.output
-    assert "UCR goes from 900 to 1,000 contacts a year with the shift against its capacity of " \
-        "950" in " ".join(
+    assert "Urgent community response (UCR), run by Vale Community (COMM), goes from 900 to " \
+        "1,000 contacts a year with the shift against its capacity of 950" in " ".join(
         warned.stdout.split())
     capped = CliRunner().invoke(cli, ["partners", folder, "-O", "divert", "--cap-at-capacity",
                                       "-f", "json"])

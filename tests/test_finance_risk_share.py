@@ -391,8 +391,8 @@ def test_money_follows_contracts_nets_per_pair_and_councils_settle_through_the_p
         "collar: PHARM (£500) bears a loss under £10,000 a year itself: no payment under the "
         "collar is made",
         "VCS (£5,000) keeps its gain and pays nothing: voluntary bodies, hospices, pharmacies "
-        "and organisations with no contract never pay (less work is not money they can hand "
-        "over)")
+        "and organisations with no contract in relationships.csv never pay (less work is not "
+        "money they can hand over)")
     table_rows = d.position_table().values.tolist()
     assert table_rows[-1] == ["all organisations", "£120,000", "£0", "£120,000"]
 

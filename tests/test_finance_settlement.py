@@ -203,3 +203,44 @@ def test_a_lead_provider_with_two_commissioners_settles_to_the_pound():
     final = d.positions.set_index("id")["final"].round(2).to_dict()
     assert final == {"ACUTE": 0.0, "SUB": 0.0, "ICB": 45_000.0, "LA": 15_000.0,
                      "LEAD": 40_000.0}
+
+
+def test_non_payers_are_those_with_no_contract_in_relationships_csv():
+    # review: GP practices hold GMS/PMS contracts that relationships.csv does not record; the
+    # rule line and the note say what netkit knows, not that they have no contract
+    from netkit.finance.share_rule import ShareRule
+    from netkit.render.naming import said
+
+    [who_pays] = [line for line in ShareRule().describe() if line.startswith("who pays")]
+    assert who_pays == (
+        "who pays: the commissioners, and providers whose contract carries the gain (as a "
+        "contract reduction); voluntary bodies, hospices, pharmacies and organisations with no "
+        "contract in relationships.csv never pay")
+    no = np.zeros(1, dtype=bool)
+    assert said(st_mod.non_payers(["GP1"], np.array([30.0]), no, no)[0], {"GP1": "Abbey"}) == (
+        "Abbey (GP1, £30) keeps its gain and pays nothing: voluntary bodies, hospices, "
+        "pharmacies and organisations with no contract in relationships.csv never pay (less "
+        "work is not money they can hand over)")
+
+
+def test_the_collar_note_counts_the_losses_the_money_section_counts():
+    # review: a generated ICS said "696 organisations lose less than the £10,000 a year collar"
+    # in the money section and "698 organisations each bear a loss under £10,000" in the
+    # risk-share notes: two care homes lost 25p and 18p a year, a loss the money section does
+    # not count (it rounds to £0) and the collar's note did. Here: losses of £500, £20, 25p
+    from netkit.partners.money_blocks import below_collar, collar_loss_note
+    from netkit.render.naming import said
+
+    ids = ["A", "B", "C", "D"]
+    net = np.array([-500.0, -20.0, -0.25, 9000.0])
+    need = np.clip(-net, 0, None)
+    note = said(st_mod.collar_note(ids, need, (need > 0.005) & (need < 10_000), 10_000))
+    assert note == ("collar: A (£500), B (£20) each bear a loss under £10,000 a year "
+                    "themselves: no payment under the collar is made")
+    inc = SimpleNamespace(losers=["A", "B"],  # Incentives.losers: a net under -£0.50
+                          organisations=pd.DataFrame({"id": ids, "net": net}))
+    assert below_collar(inc, 10_000) == ["A", "B"]
+    assert collar_loss_note(inc, 10_000).startswith(
+        "collar: 2 organisations lose less than the £10,000 a year collar under the shift "
+        "(A, B), by their net position before any payment under the risk and gain share; ")
+    assert st_mod.collar_note(ids, need, np.array([False, False, True, False]), 10_000) is None

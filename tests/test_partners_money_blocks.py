@@ -158,8 +158,9 @@ def test_a_loss_under_the_collar_is_noted_once_not_flagged():
     assert "loses £8,600 a year under the shift" not in text + ps.to_markdown() + ps.to_html(
         with_map=False)
     note = ("collar: 1 organisation loses less than the £10,000 a year collar under the shift "
-            "(Vale Community Health (COMM)); a loss under the collar is not settled, so the "
-            "money section does not flag it")
+            "(Vale Community Health (COMM)), by its net position before any payment under the "
+            "risk and gain share; a loss under the collar is not settled, so the money section "
+            "does not flag it")
     assert " ".join(text.split()).count("note: " + note) == 1
     assert f"*Note: {note}*" in ps.to_markdown()
     # the JSON keeps every reason and loser as computed
@@ -186,3 +187,30 @@ def test_contacts_are_whole_and_a_small_change_is_under_one():
                       "net": 0.0})
     shown = incentive_table(t, {}, SimpleNamespace(active=False))
     assert shown["contacts"].tolist() == ["-<1", "+<1", "-1,234", ""]
+
+
+def test_the_heading_says_the_shift_in_words(frailty):
+    # review: "Incentives (shift 20% of patients from ED-RIV, category:acute_inpatient to
+    # UCR-COM)"; services by name with the id in brackets, a category in words; the text
+    # heading wraps at the report's width, the Markdown heading is whole
+    text = frailty.to_text()
+    assert ("\nIncentives (shift 20% of patients from Emergency department (ED-RIV) and acute "
+            "inpatient services to\n  Urgent community response (UCR-COM))\n") in text
+    assert ("\n## Incentives (shift 20% of patients from Emergency department (ED-RIV) and acute "
+            "inpatient services to Urgent community response (UCR-COM))\n"
+            ) in frailty.to_markdown()
+    assert "category:" not in text
+    assert frailty.to_dict()["opportunity"]["shift"]["from"] == [  # the JSON keeps the selectors
+        "ED-RIV", "category:acute_inpatient"]
+
+
+def test_services_in_words_names_each_once_and_groups_one_name():
+    from netkit.partners.money_blocks import services_in_words
+
+    names = {"U1": "Urgent community response", "U2": "Urgent community response",
+             "IC": "Intermediate care beds"}
+    assert services_in_words(["category:urgent_emergency", "category:acute_inpatient"]) == (
+        "urgent and emergency services and acute inpatient services")
+    assert services_in_words(["U1", "IC", "U2", "NONAME"], names) == (
+        "Urgent community response (U1, U2), Intermediate care beds (IC) and NONAME")
+    assert services_in_words(["category:community"]) == "community services"

@@ -86,8 +86,9 @@ def test_a_shift_destination_with_no_activity(tmp_path):
                    {"shift": {"from": ["ED"], "to": ["HOSP"], "fraction": 0.2}})
     ps = netkit.find_partners(system, "o")
     assert kinds(ps) == [("empty_destination", "HOSP")]
-    assert ps.warnings[0].message.startswith("the shift moves activity to HOSP, which has no "
-                                             "activity in scope")
+    assert ps.warnings[0].message.startswith(  # the service and who runs it
+        "the shift moves activity to HOSP, run by Vale Hospice (THIRD), which has no activity in "
+        "scope")
 
 
 def test_a_named_organisation_with_no_flows(tmp_path):
@@ -96,8 +97,8 @@ def test_a_named_organisation_with_no_flows(tmp_path):
     ps = netkit.find_partners(system, "o")
     assert kinds(ps) == [("named_without_flows", "THIRD"), ("named_without_flows", "COMM")]
     assert [w.message for w in ps.warnings] == [
-        "THIRD is named in include but has no flows or contracts in scope",
-        "COMM is named in exclude but has no flows or contracts in scope"]
+        "Vale Hospice (THIRD) is named in include but has no flows or contracts in scope",
+        "Vale Community (COMM) is named in exclude but has no flows or contracts in scope"]
 
 
 def test_a_capacity_breach(tmp_path):
@@ -110,8 +111,9 @@ def test_a_capacity_breach(tmp_path):
     breaches = [w for w in ps.warnings if w.kind == "capacity"]
     assert [w.subject for w in breaches] == ["DN"]  # ED loses contacts: no breach
     # the money side's note where it gives one (else worked out here from the scope)
-    assert breaches[0].message.startswith("DN goes from 100 to 150 contacts a year with the "
-                                          "shift against its capacity of 120: 30 contacts short")
+    assert breaches[0].message.startswith(  # DN has no name: its id, and who runs it
+        "DN, run by Vale Community (COMM), goes from 100 to 150 contacts a year with the shift "
+        "against its capacity of 120: 30 contacts short")
 
 
 def test_a_capacity_breach_worked_out_here_without_the_money_sides_note(tmp_path):
@@ -125,8 +127,8 @@ def test_a_capacity_breach_worked_out_here_without_the_money_sides_note(tmp_path
                                                            "activity_change": [50.0, -50.0]}))
     [breach] = _capacity(system, scope, inc)
     assert (breach.subject, breach.message) == (
-        "DN", "the shift takes DN to 150 contacts a year on this opportunity's pathways alone, "
-              "past its stated capacity of 120 (30 over)")
+        "DN", "the shift takes DN, run by Vale Community (COMM), to 150 contacts a year on this "
+              "opportunity's pathways alone, past its stated capacity of 120 (30 over)")
 
 
 def test_warnings_head_every_report_and_are_in_json(tmp_path):
@@ -162,10 +164,11 @@ def test_a_discharge_scheme_warns_that_whole_stays_are_moved():
     assert [(w.kind, w.subject) for w in stroke] == [("whole_stays", "STR-RIV")]
     assert stroke[0].message == (
         "Stroke early supported discharge (SR-COM) already takes 500 patients a year straight "
-        "from Hyperacute stroke unit (STR-RIV): if the scheme shortens stays there rather than "
-        "avoiding them, the money overstates STR-RIV's loss of income and its savings, as "
-        "netkit moves whole stays away from it (a bed-day model is not built); read its figures "
-        "as an upper bound")
+        "from Hyperacute stroke unit (STR-RIV), run by Riverside University Hospitals NHS "
+        "Foundation Trust (ACU-RIV): if the scheme shortens stays there rather than avoiding "
+        "them, the money overstates that service's loss of income and its savings, as netkit "
+        "moves whole stays away from it (a bed-day model is not built); read its figures as an "
+        "upper bound")
     frailty = coverage_warnings(riverside, find_scope(
         riverside, riverside.opportunity("frailty-admissions")))
     assert "whole_stays" not in {w.kind for w in frailty}
@@ -218,3 +221,37 @@ def test_an_organisation_asked_to_pay_that_is_not_in_scope_is_warned_about():
     other = netkit.find_partners(sample_system("riverside"), "frailty-admissions")
     assert set(other.risk_share.transfers["payer"]) <= set(other.scope.organisations["id"])
     assert not [w for w in other.warnings if w.kind == "payer_not_in_scope"]
+
+
+def test_a_capacity_warning_names_the_service_and_who_runs_it():
+    # review: "! CRISIS-MH is already 690 contacts a year past its capacity of 3,000 ..."; the
+    # service and its provider by name with the id in brackets, the option kept at the end
+    from conftest import sample_system
+
+    ps = netkit.find_partners(sample_system("metro"), "crisis-alternatives")
+    [breach] = [w for w in ps.warnings if w.kind == "capacity"]
+    assert breach.subject == "CRISIS-MH"
+    assert breach.message == (
+        "Crisis resolution and home treatment (CRISIS-MH), run by Metro & District Mental Health "
+        "NHS Foundation Trust (MH-TRUST), is already 690 contacts a year past its capacity of "
+        "3,000 before the shift; the shift takes it to 3,968, 968 short in all, of which the "
+        "shift's own 278 cost about £170,000 a year of staff at its unit cost (costed as new "
+        "staff; --cap-at-capacity caps the shift instead)")
+    assert "note: capacity: Crisis resolution and home treatment (CRISIS-MH), run by" in (
+        " ".join(ps.to_text().split()))
+
+
+def test_no_warning_in_the_samples_names_a_service_by_its_id_alone():
+    # every warning the four samples print names a service by name, its id in brackets
+    import re
+
+    from conftest import sample_system
+
+    for sample in ("tiny", "riverside", "metro", "shire"):
+        system = sample_system(sample)
+        ids = sorted(system.services["id"], key=len, reverse=True)
+        bare = re.compile(r"(?<![\w(-])(" + "|".join(map(re.escape, ids)) + r")(?![\w-])")
+        for opp in system.opportunities:
+            ps = netkit.find_partners(system, opp.id if hasattr(opp, "id") else opp)
+            for w in ps.warnings:
+                assert not bare.search(w.message), (sample, w.message)

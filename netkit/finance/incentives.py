@@ -137,6 +137,9 @@ class Incentives:
     #: The draws still being made in the background (``incentives(..., ranges_later=True)``)
     #: and how to finish the figures from them: see `with_ranges`. Not part of the result.
     pending: tuple | None = field(default=None, repr=False, compare=False)
+    #: Each service in `capacity` as its notes name it (by name and id, and who runs it:
+    #: `_service_labels`), for `released` to word them again.
+    capacity_names: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __repr__(self) -> str:
         """One line: what this is and its size (the tables are in the attributes)."""
@@ -204,8 +207,10 @@ class Incentives:
         from netkit.render.formats import fmt_money_rounded, fmt_number
 
         rows = list(self.capacity.itertuples())
-        words = {_capacity_words(r, fmt_number, fmt_money_rounded):
-                 _capacity_words(r, disclosure.count, fmt_money_rounded) for r in rows}
+        said = self.capacity_names
+        words = {_capacity_words(r, fmt_number, fmt_money_rounded, said.get(r.service)):
+                 _capacity_words(r, disclosure.count, fmt_money_rounded, said.get(r.service))
+                 for r in rows}
         return replace(self, notes=tuple(words.get(n, n) for n in self.notes))
 
     @staticmethod
@@ -403,13 +408,13 @@ def incentives(system: System, shift: Shift, services: pd.DataFrame,
     later = ranges_later and draws > 0 and spare_processor()  # else drawn at once, as before
     pending = (in_background(drawn), ranged) if later else None
     parts = ranged(None if later else drawn())
-    capacity, capacity_notes = _capacity(table, central["delta"][0], used[0], fraction[0],
-                                         cap_at_capacity)
+    capacity, capacity_notes, said = _capacity(table, central["delta"][0], used[0],
+                                               fraction[0], cap_at_capacity, system)
     transfers = gain_share(parts["organisations"], system_net, core, candidate_of)
     notes, pay_notes = list(basis.notes[0]), list(basis.notes[1])
     return Incentives(services=_services_out(table, central, used[0]), system_net=system_net,
                       transfers=transfers, notes=tuple(notes + capacity_notes + pay_notes),
-                      capacity=capacity, basis=basis, pending=pending,
+                      capacity=capacity, basis=basis, pending=pending, capacity_names=said,
                       **(_without_ranges(parts) if later else parts))
 
 
@@ -474,9 +479,27 @@ def _commissioner_table(orgs: np.ndarray, spend: np.ndarray, used: float, sample
                          "spend_low": np.asarray(low), "spend_high": np.asarray(high)})
 
 
+def _service_labels(system: System | None, ids) -> list[str]:
+    """Services as the capacity notes name them: by name with the id in brackets, and who
+    runs each the same way, ``Crisis house (CRISIS-H), run by Metro Mind (VCSE-MIND),``
+    (`netkit.render.naming.name_and_id`; an id alone where there is no name); the ids alone
+    without a ``system``."""
+    from netkit.render.naming import name_and_id
+
+    if system is None or not len(ids):
+        return [str(i) for i in ids]
+    services = system.services.set_index("id")
+    orgs = system.organisation_lookup("name")
+    names = services["name"].to_dict() if "name" in services else {}
+    return [f"{name_and_id(names, i)}, run by {name_and_id(orgs, services.at[i, 'provider'])},"
+            if i in services.index else str(i) for i in ids]
+
+
 def _capacity(table: pd.DataFrame, delta: np.ndarray, used: float, fraction: float,
-              capped: bool) -> tuple[pd.DataFrame, list[str]]:
-    """Receiving services taken past their capacity, and the warnings (or the cap's note)."""
+              capped: bool, system: System | None = None
+              ) -> tuple[pd.DataFrame, list[str], dict]:
+    """Receiving services taken past their capacity, the warnings (or the cap's note), and
+    each service as the warnings name it (`_service_labels`, in ``system``)."""
     from netkit.render.formats import fmt_money_rounded, fmt_number, fmt_share
 
     after = table["before"].to_numpy() + delta
@@ -489,16 +512,19 @@ def _capacity(table: pd.DataFrame, delta: np.ndarray, used: float, fraction: flo
                           "before": table["before"].to_numpy()[over], "after": after[over],
                           "shortfall": short[over],
                           "staff_cost": short[over] * table["unit_cost"].fillna(0).to_numpy()[over]})
-    notes = [_capacity_words(r, fmt_number, fmt_money_rounded) for r in frame.itertuples()]
+    said = dict(zip(frame["service"], _service_labels(system, frame["service"])))
+    notes = [_capacity_words(r, fmt_number, fmt_money_rounded, said[r.service])
+             for r in frame.itertuples()]
     if capped and used < fraction - 1e-12:
         notes.append(f"capacity: the shift is capped at {fmt_share(used)} of patients instead "
                      f"of {fmt_share(fraction)}, where a receiving service reaches its capacity")
-    return frame, notes
+    return frame, notes, said
 
 
-def _capacity_words(r, fmt_number, fmt_money) -> str:
-    """A receiving service past its capacity in words: how far past it already is before the
-    shift, the shortfall after it (that included), and the staff for the shift's own part."""
+def _capacity_words(r, fmt_number, fmt_money, said: str | None = None) -> str:
+    """A receiving service past its capacity in words (``said``: the service as the note names
+    it, `_service_labels`; else its id): how far past it already is before the shift, the
+    shortfall after it (that included), and the staff for the shift's own part."""
     already = max(r.before - r.capacity, 0.0)
     past = (f"is already {fmt_number(already)} contacts a year past its capacity of "
             f"{fmt_number(r.capacity)} before the shift; the shift takes it to "
@@ -507,7 +533,7 @@ def _capacity_words(r, fmt_number, fmt_money) -> str:
             f"goes from {fmt_number(r.before)} to {fmt_number(r.after)} contacts a year with the "
             f"shift against its capacity of {fmt_number(r.capacity)}: "
             f"{fmt_number(r.shortfall)} contacts short,")
-    return (f"capacity: {r.service} {past} about {fmt_money(r.staff_cost)} a year of staff at "
+    return (f"capacity: {said or r.service} {past} about {fmt_money(r.staff_cost)} a year of staff at "
             "its unit cost (costed as new staff; --cap-at-capacity caps the shift instead)")
 
 

@@ -468,7 +468,8 @@ def _keep_whole_step(ledger: _Ledger, rule: ShareRule, commissioner: np.ndarray,
     if rule.cap is not None:
         need = np.minimum(need, rule.cap)
     under = (need > HALF_PENNY) & (need < rule.collar)
-    notes = [] if not under.any() else [collar_note(ledger.ids, need, under, rule.collar)]
+    note = collar_note(ledger.ids, need, under, rule.collar) if under.any() else None
+    notes = [note] if note else []
     need[under] = 0.0
     total = need.sum()
     if total <= HALF_PENNY:

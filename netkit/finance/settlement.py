@@ -7,7 +7,8 @@ module settles it:
 1. **Along contracts**: a provider receives from, and gives to, the commissioner(s) holding its
    contract(s), by contract value (a part under the collar goes to its larger commissioners
    instead). What a provider gives is a **contract reduction** (a *block contract reduction*
-   where its contracts are block contracts). A provider with no contract settles with the pool.
+   where its contracts are block contracts). A provider with no contract in relationships.csv
+   settles with the pool.
 2. **Netted per pair**: a commissioner and a provider exchange one payment, the difference.
 3. **Between commissioners**: what each commissioner should end with, against what its
    contracts moved, is settled with one net transfer per pair (largest first), a council and
@@ -261,9 +262,9 @@ def _types(system) -> dict:
 
 
 def payers(ids: list, commissioner: np.ndarray, system) -> np.ndarray:
-    """Who may pay: the commissioners, and providers holding a contract in the system that are
-    not voluntary bodies, hospices or pharmacies (their gain is less work, not money they can
-    hand over). Without a system, everyone."""
+    """Who may pay: the commissioners, and providers holding a contract in relationships.csv
+    that are not voluntary bodies, hospices or pharmacies (their gain is less work, not money
+    they can hand over). Without a system, everyone."""
     if system is None:
         return np.ones(len(ids), dtype=bool)
     types = types_of(system)
@@ -312,13 +313,13 @@ def non_payers(ids: list, start: np.ndarray, pays: np.ndarray,
     >>> many = [f"GP{i:03d}" for i in range(175)]
     >>> gains = np.arange(1.0, 176.0)
     >>> print(said(non_payers(many, gains, np.zeros(175, bool), np.zeros(175, bool))[0]))
-    175 organisations keep their gain, £15,000 a year in all, and pay nothing: voluntary bodies, hospices, pharmacies and organisations with no contract never pay (less work is not money they can hand over); the largest: GP174 (£180), GP173 (£170), GP172 (£170), GP171 (£170), GP170 (£170); the JSON report's positions name every one
+    175 organisations keep their gain, £15,000 a year in all, and pay nothing: voluntary bodies, hospices, pharmacies and organisations with no contract in relationships.csv never pay (less work is not money they can hand over); the largest: GP174 (£180), GP173 (£170), GP172 (£170), GP171 (£170), GP170 (£170); the JSON report's positions name every one
     """
     keep = np.nonzero(~pays & ~commissioner & (start >= 1.0))[0]
     if not len(keep):
         return []
-    why = ("voluntary bodies, hospices, pharmacies and organisations with no contract never "
-           "pay (less work is not money they can hand over)")
+    why = ("voluntary bodies, hospices, pharmacies and organisations with no contract in "
+           "relationships.csv never pay (less work is not money they can hand over)")
     if len(keep) > NAMED:
         return [(f"{len(keep):,} organisations keep their gain, {pounds(start[keep].sum())} a "
                  f"year in all, and pay nothing: {why}; ", *_largest(ids, start, keep))]
@@ -327,9 +328,17 @@ def non_payers(ids: list, start: np.ndarray, pays: np.ndarray,
              f"and pay{'s' * one} nothing: {why}")]
 
 
-def collar_note(ids, need: np.ndarray, under: np.ndarray, collar: float) -> tuple:
+#: A loss of this or less (£ a year) rounds to £0: the collar's note does not count it, as
+#: the money section does not count it a loss (`netkit.finance.incentives.Incentives.losers`),
+#: so that the two say the same number (a generated ICS's two care homes losing 25p and 18p a
+#: year made them 698 here and 696 there).
+LOSS = 0.5
+
+
+def collar_note(ids, need: np.ndarray, under: np.ndarray, collar: float) -> tuple | None:
     """The collar's note (its parts, `netkit.render.naming`): who bears a loss under it, named
-    one by one up to `NAMED`, else counted.
+    one by one up to `NAMED`, else counted; a loss of `LOSS` or less is not counted (None where
+    there is no other).
 
     Examples
     --------
@@ -339,8 +348,17 @@ def collar_note(ids, need: np.ndarray, under: np.ndarray, collar: float) -> tupl
     'collar: A (£500), B (£20), C (£7,000) each bear a loss under £10,000 a year themselves: no payment under the collar is made'
     >>> said(collar_note(ids, need, need > 600, 10000), {"C": "Oak Care"})
     'collar: Oak Care (C, £7,000) bears a loss under £10,000 a year itself: no payment under the collar is made'
+
+    A loss of 25p a year is no loss, as in the money section:
+
+    >>> said(collar_note(ids, np.array([500.0, 0.25, 0.0]), np.array([True, True, False]),
+    ...                  10000))
+    'collar: A (£500) bears a loss under £10,000 a year itself: no payment under the collar is made'
+    >>> collar_note(ids, np.array([0.25, 0.0, 0.0]), np.array([True, False, False]), 10000)
     """
-    at = np.nonzero(under)[0]
+    at = np.nonzero(under & (need > LOSS))[0]
+    if not len(at):
+        return None
     if len(at) > NAMED:
         return (f"collar: {len(at):,} organisations each bear a loss under {pounds(collar)} a "
                 f"year themselves, {pounds(need[at].sum())} a year in all: no payment under the "

@@ -96,7 +96,7 @@ class ShareRule:
                          "budget')")
         lines.append("who pays: the commissioners, and providers whose contract carries the "
                      "gain (as a contract reduction); voluntary bodies, hospices, pharmacies and "
-                     "organisations with no contract never pay")
+                     "organisations with no contract in relationships.csv never pay")
         if self.cap is not None:
             lines.append(f"cap: no provider receives more than {pounds(self.cap)} a year")
         lines.append("decommissioned providers are not compensated")

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from netkit.finance.share_report import NAME_WIDTH
+from netkit.model.selectors import SERVICE_KINDS, parse_selector
 from netkit.render.document import PAGES, TEXT, Heading, Lines, Paragraph, Table
 from netkit.render.formats import ROUNDED, fmt_money_rounded, fmt_share
 from netkit.render.naming import name_and_id, short_name_and_id
@@ -36,7 +37,17 @@ NAMED_UNDER_COLLAR = 5
 
 __all__ = ["incentive_blocks", "largest", "signed_count", "below_collar", "collar_loss_note",
            "without_small_losses", "released_changes", "released_investment", "CHANGES",
-           "collar_of"]
+           "collar_of", "services_in_words", "CATEGORY_WORDS"]
+
+#: A ``category:NAME`` selector of services in words, for the money section's heading.
+CATEGORY_WORDS = {
+    "primary_care": "primary care services", "urgent_emergency": "urgent and emergency services",
+    "acute_inpatient": "acute inpatient services",
+    "acute_outpatient": "acute outpatient services", "community": "community services",
+    "mental_health": "mental health services", "social_care": "social care services",
+    "ambulance": "ambulance services", "care_home": "care home services",
+    "vcse_support": "voluntary sector support services", "pharmacy": "pharmacy services",
+    "other": "other services"}
 
 #: The money rows' counts of a change (contacts, patients, bed days): released under disclosure
 #: control in the JSON and the workbook, as every other count is.
@@ -129,6 +140,40 @@ def largest(organisations: pd.DataFrame, top: int | None) -> tuple[np.ndarray, i
     return order[:top], len(organisations) - top
 
 
+def services_in_words(selectors, names: dict | None = None) -> str:
+    """The services of a shift's ``from`` or ``to`` in words: a service by name with its id in
+    brackets (`netkit.render.naming.name_and_id`; the id alone where it has no name; services
+    of one name once, with their ids), a ``category:NAME`` selector as the category
+    (`CATEGORY_WORDS`), the last joined by "and".
+
+    Examples
+    --------
+    >>> services_in_words(["ED-RIV", "category:acute_inpatient"],
+    ...                   {"ED-RIV": "Emergency department"})
+    'Emergency department (ED-RIV) and acute inpatient services'
+    >>> services_in_words(["IC", "REAB", "X"], {"IC": "Intermediate care", "REAB": "Reablement"})
+    'Intermediate care (IC), Reablement (REAB) and X'
+    >>> services_in_words(["category:hospital_at_home"])
+    'hospital at home services'
+    >>> services_in_words(["UCR1", "UCR2"], {"UCR1": "Urgent response", "UCR2": "Urgent response"})
+    'Urgent response (UCR1, UCR2)'
+    """
+    words: dict = {}  # a name, or a category's words → the ids with it, in the order given
+    for text in selectors:
+        chosen = parse_selector(str(text), SERVICE_KINDS)
+        if chosen.kind == "category":
+            words.setdefault(CATEGORY_WORDS.get(
+                chosen.value, chosen.value.replace("_", " ") + " services"), [])
+            continue
+        name = name_and_id(names, chosen.value)
+        if name == chosen.value:  # no name: the id alone
+            words.setdefault(name, [])
+        else:
+            words.setdefault(name[: -len(chosen.value) - 3], []).append(chosen.value)
+    said = [f"{w} ({', '.join(ids)})" if ids else w for w, ids in words.items()]
+    return said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]
+
+
 def incentive_table(t: pd.DataFrame, names: dict, disclosure,
                     width: int | None = None) -> pd.DataFrame:
     """Each organisation's change in contacts a year (its activity), cost, income, spend and
@@ -147,11 +192,13 @@ def incentive_table(t: pd.DataFrame, names: dict, disclosure,
 
 
 def incentive_blocks(inc, shift, names: dict, disclosure, top: int | None = None,
-                     width: int = 100, collar: float = 0.0) -> list:
+                     width: int = 100, collar: float = 0.0,
+                     service_names: dict | None = None) -> list:
     """The money under the shift: who gains and who loses (who pays whom is the proposal's),
     the ``top`` largest positions where there are more (see the module's description); the
     lines that wrap in text wrap at ``width``. A loss under the risk-and-gain share's
-    ``collar`` is not flagged (`below_collar`; `collar_loss_note` says so once)."""
+    ``collar`` is not flagged (`below_collar`; `collar_loss_note` says so once). The heading
+    names the shift's services in words (`services_in_words`, by ``service_names``)."""
     if inc is None:
         return []
     verdict, ranged = "gains" if inc.system_net > 0 else "loses", inc.range_words()
@@ -160,9 +207,12 @@ def incentive_blocks(inc, shift, names: dict, disclosure, top: int | None = None
     table = incentive_table(shown, names, disclosure)
     short = incentive_table(shown, names, disclosure, NAME_WIDTH)
     right = ("contacts", "cost", "income", "spend", "net")
-    moved = (f"shift {fmt_share(shift.fraction)} of patients from {', '.join(shift.from_)} "
-             f"to {', '.join(shift.to)}")
-    blocks = [Heading(f"Incentives ({moved})", 2),
+    moved = (f"shift {fmt_share(shift.fraction)} of patients from "
+             f"{services_in_words(shift.from_, service_names)} to "
+             f"{services_in_words(shift.to, service_names)}")
+    heading = wrap(f"Incentives ({moved})", width, subsequent_indent="  ")
+    blocks = [Heading(heading[0], 2, only=TEXT), Lines(tuple(heading[1:]), only=TEXT),
+              Heading(f"Incentives ({moved})", 2, only=PAGES),
               Paragraph(f"the system {verdict} {fmt_money_rounded(abs(inc.system_net))} a year"
                         f"{' ' * bool(ranged)}{ranged}", indent=2, only=TEXT),
               Paragraph(f"System net: {fmt_money_rounded(inc.system_net)} a year"
@@ -234,7 +284,7 @@ def collar_loss_note(inc, collar: float, names: dict | None = None) -> str | Non
     >>> inc = SimpleNamespace(losers=["PH"], organisations=pd.DataFrame(
     ...     {"id": ["PH"], "net": [-5.0]}))
     >>> print(collar_loss_note(inc, 10000, {"PH": "Vale Pharmacy"}))
-    collar: 1 organisation loses less than the £10,000 a year collar under the shift (Vale Pharmacy (PH)); a loss under the collar is not settled, so the money section does not flag it
+    collar: 1 organisation loses less than the £10,000 a year collar under the shift (Vale Pharmacy (PH)), by its net position before any payment under the risk and gain share; a loss under the collar is not settled, so the money section does not flag it
     """
     small = below_collar(inc, collar)
     if not small:
@@ -243,7 +293,9 @@ def collar_loss_note(inc, collar: float, names: dict | None = None) -> str | Non
     who = (" (" + ", ".join(name_and_id(names, o) for o in small) + ")"
            if len(small) <= NAMED_UNDER_COLLAR else "")
     return (f"collar: {len(small):,} organisation{'' if one else 's'} lose{'s' * one} less than "
-            f"the {fmt_money_rounded(collar)} a year collar under the shift{who}; "
+            f"the {fmt_money_rounded(collar)} a year collar under the shift{who}, by {'its' * one}"
+            f"{'their' * (not one)} net position before any payment under the risk and gain "
+            "share; "
             + ("a loss under the collar is not settled, so the money section does not flag it"
                if one else "losses under the collar are not settled, so the money section does "
                "not flag them"))

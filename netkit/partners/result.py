@@ -428,8 +428,9 @@ class PartnerSet:
                    if with_curve else None]
         names = self._names()  # the money by name and id, as the lists above
         collar = collar_of(self.incentives, self.risk_share)  # a loss under it is not flagged
+        services = dict(zip(self.scope.services["id"], self.scope.services["name"]))
         blocks += incentive_blocks(self.incentives, opp.shift, names, self.disclosure, top,
-                                   width, collar) + (
+                                   width, collar, services) + (
             self.risk_share.blocks(top, names, width) if self.risk_share is not None else [])
         shown = self._grid(top, grid)  # text: the why under the table, wrapped, not cut
         blocks += [Heading("Stakeholder grid (from the evidence)", 2, only=TEXT),

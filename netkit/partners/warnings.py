@@ -42,6 +42,7 @@ from netkit.model.schema import counted_in_days
 from netkit.model.selectors import select_services
 from netkit.render.document import PAGES, TEXT, Bullets, Heading, Paragraph
 from netkit.render.formats import and_more, fmt_money_rounded
+from netkit.render.naming import name_and_id
 
 __all__ = ["CoverageWarning", "coverage_warnings", "warning_blocks", "PRIMARY_CARE_TYPES"]
 
@@ -172,8 +173,10 @@ def _destinations(system, scope) -> list[CoverageWarning]:
                                 "service in this system")]
     activity = scope.services.set_index("id")["activity"]
     empty = [s for s in chosen["id"] if float(activity.get(s, 0.0) or 0.0) <= 0]
+    names = _service_names(system, empty)
     return [CoverageWarning("empty_destination", s,
-                            f"the shift moves activity to {s}, which has no activity in scope: "
+                            f"the shift moves activity to {names[s]}, which has no activity in "
+                            "scope: "
                             "its share of the shift is a guess (shared equally), and its flows "
                             "onward are unknown") for s in empty]
 
@@ -193,7 +196,33 @@ def _named(system, scope) -> list[CoverageWarning]:
             what = ("is not an organisation in this system" if org not in known else
                     "has no flows or contracts in scope")
             out.append(CoverageWarning("named_without_flows", org,
-                                       f"{org} is named in {field} but {what}"))
+                                       f"{name_and_id(known, org)} is named in {field} but "
+                                       f"{what}"))
+    return out
+
+
+def _service_names(system, ids=None) -> dict:
+    """Services (``ids``, default every one) as the warnings name them: by name with the id in
+    brackets, and who runs each the same way, ``Elderly care wards (ELD-RIV), run by
+    Riverside University Hospitals (ACU-RIV)`` (`netkit.render.naming.name_and_id`; an id
+    alone where there is no name); an id not in the system as itself.
+
+    Examples
+    --------
+    >>> import netkit
+    >>> tiny = netkit.load_system(netkit.sample_path("tiny"))
+    >>> _service_names(tiny, ["UCR", "NOPE"])["UCR"]
+    'Urgent community response (UCR), run by Vale Community Health (COMM)'
+    """
+    services = system.services.set_index("id")
+    ids = services.index if ids is None else ids
+    names = services["name"].to_dict() if "name" in services else {}
+    orgs = system.organisation_lookup("name")
+    out = {}
+    for s in ids:
+        out[s] = (f"{name_and_id(names, s)}, run by "
+                  f"{name_and_id(orgs, services.at[s, 'provider'])}"
+                  if s in services.index else str(s))
     return out
 
 
@@ -218,12 +247,13 @@ def _capacity(system, scope, inc, count=_whole) -> list[CoverageWarning]:
     now = scope.services.set_index("id")["activity"].reindex(change.index, fill_value=0.0)
     after = now + change
     over = change.index[(capacity.notna() & (change > 0) & (after > capacity)).to_numpy()]
+    names = _service_names(system, over)
     for s in sorted(over):
         if any(s in n for n in notes):
             continue
         out.append(CoverageWarning(
-            "capacity", s, f"the shift takes {s} to {count(after[s])} contacts a year on this "
-                           f"opportunity's pathways alone, past its stated capacity of "
+            "capacity", s, f"the shift takes {names[s]}, to {count(after[s])} contacts a year "
+                           f"on this opportunity's pathways alone, past its stated capacity of "
                            f"{count(capacity[s])} ({count(after[s] - capacity[s])} over)"))
     return out
 
@@ -242,13 +272,14 @@ def _whole_stays(system, scope, count=_whole) -> list[CoverageWarning]:
     after = flows[isin(flows["source"], sources) & isin(flows["target"], targets)]
     pairs = after.groupby(["source", "target"], sort=True)["patients"].sum()
     names = dict(zip(services["id"].tolist(), services["name"].tolist()))
+    said = _service_names(system, sorted(set(pairs.index.get_level_values(0))))
     return [CoverageWarning(
         "whole_stays", source,
         f"{names.get(target, target)} ({target}) already takes {count(patients)} patients a year "
-        f"straight from {names.get(source, source)} ({source}): if the scheme shortens stays "
-        f"there rather than avoiding them, the money overstates {source}'s loss of income and "
-        "its savings, as netkit moves whole stays away from it (a bed-day model is not built); "
-        "read its figures as an upper bound")
+        f"straight from {said[source]}: if the scheme shortens stays there rather than avoiding "
+        "them, the money overstates that service's loss of income and its savings, as netkit "
+        "moves whole stays away from it (a bed-day model is not built); read its figures as an "
+        "upper bound")
         for (source, target), patients in pairs.items() if patients > 0]
 
 
