@@ -117,8 +117,8 @@ def test_the_notes_name_organisations_as_the_partner_report_does(frailty, markdo
         "£870,000 a year for 1,447 new contacts; capped at £610,000 (1 × their full cost at unit "
         "cost), the rest stays with the payers",
         "Age UK Riverside (VCSE-AGE, £4,400) keeps its gain and pays nothing: voluntary bodies, "
-        "hospices, pharmacies and organisations with no contract never pay (less work is not "
-        "money they can hand over)"]
+        "hospices, pharmacies and organisations with no contract in relationships.csv never "
+        "pay (less work is not money they can hand over)"]
     report = ps.to_markdown()
     assert ("Windfall: Riverside Community Health NHS Trust's (COM-TRUST) gain share would be "
             "£870,000 a year for 1,447 new contacts; capped at £610,000 (1 × their full cost at "
