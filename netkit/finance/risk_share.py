@@ -420,7 +420,9 @@ def design_share(incentives, system=None, opportunity=None, *, rule=None,
                               "decommissioned": out, "position": start,
                               "received": received.to_numpy(), "paid": paid.to_numpy(),
                               "final": start + received.to_numpy() - paid.to_numpy()})
-    notes = [_windfall_end(n, positions) if n[:1] == ("windfall: ",) else n for n in notes]
+    ends = _windfall_ends(positions, [n[1].id for n in notes if n[:1] == ("windfall: ",)])
+    notes = [_windfall_end(n, *ends[n[1].id]) if n[:1] == ("windfall: ",) and n[1].id in ends
+             else n for n in notes]
     lost = positions[out & (start < -HALF_PENNY)]
     notes += [(Org(o), f" is decommissioned: its loss of {pounds(-v)} a year is not "
                "compensated") for o, v in zip(lost["id"], lost["position"])]
@@ -545,11 +547,26 @@ def _gain_share_step(ledger: _Ledger, rule: ShareRule, commissioner: np.ndarray,
     return notes
 
 
-def _windfall_end(note: tuple, positions: pd.DataFrame) -> tuple:
+def _windfall_ends(positions: pd.DataFrame, capped: list) -> dict:
+    """For each capped provider (id) that is itself one of the payers: its share of the gains
+    under the shift and where it ends (`_windfall_end`), worked out once for all of them
+    (England has 90 windfall notes over 51,000 positions)."""
+    held = positions["position"].clip(lower=0.0).to_numpy()
+    total = held.sum()
+    if not capped or total <= HALF_PENNY:
+        return {}
+    at = pd.Index(positions["id"]).get_indexer(list(dict.fromkeys(capped)))
+    final = positions["final"].to_numpy()
+    return {positions["id"].iat[i]: (held[i] / total, float(final[i]))
+            for i in at if i >= 0 and held[i] > HALF_PENNY}
+
+
+def _windfall_end(note: tuple, share: float, final: float) -> tuple:
     """A windfall note, with where the capped provider ends where it is itself one of the
-    payers: it keeps its part of what the cap holds back (most of it, where it holds most of
-    the gain), and a reader of "capped at £170,000" beside an end position of £360,000 should
-    be told why.
+    payers (``share`` of the gains under the shift; ``final`` £ a year after settlement): it
+    keeps its part of what the cap holds back (most of it, where it holds most of the gain),
+    and a reader of "capped at £170,000" beside an end position of £360,000 should be told
+    why.
 
     Examples
     --------
@@ -557,15 +574,9 @@ def _windfall_end(note: tuple, positions: pd.DataFrame) -> tuple:
     ...                           "final": [359_000.0, 393_000.0]})
     >>> note = ("windfall: ", Org("MH", possessive=True), " gain share would be £380,000 a year "
     ...         "for 354 new contacts; capped at £170,000 (...), the rest stays with the payers")
-    >>> _windfall_end(note, positions)[-2:]
+    >>> _windfall_end(note, *_windfall_ends(positions, ["MH"])["MH"])[-2:]
     (Org(id='MH', extra='', possessive=False), ' is among them (90% of the gains under the shift): it ends £360,000 a year better off (positions below)')
     """
     org = note[1].id
-    held = positions["position"].clip(lower=0.0)
-    row = positions.index[positions["id"] == org]
-    if not len(row) or held.sum() <= HALF_PENNY or held[row[0]] <= HALF_PENNY:
-        return note
-    final = float(positions.at[row[0], "final"])
-    return note + (", and ", Org(org), f" is among them ({held[row[0]] / held.sum():.0%} of "
-                   f"the gains under the shift): it ends {pounds(final)} a year better off "
-                   "(positions below)")
+    return note + (", and ", Org(org), f" is among them ({share:.0%} of the gains under the "
+                   f"shift): it ends {pounds(final)} a year better off (positions below)")
