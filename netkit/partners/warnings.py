@@ -214,16 +214,15 @@ def _service_names(system, ids=None) -> dict:
     >>> _service_names(tiny, ["UCR", "NOPE"])["UCR"]
     'Urgent community response (UCR), run by Vale Community Health (COMM)'
     """
-    services = system.services.set_index("id")
-    ids = services.index if ids is None else ids
-    names = services["name"].to_dict() if "name" in services else {}
+    services = system.services
+    ids = services["id"].tolist() if ids is None else list(ids)
+    # the asked services' rows alone (England has 48,000 services; a warning names a few)
+    rows = services[isin(services["id"], set(ids))] if ids else services.iloc[:0]
+    names = (dict(zip(rows["id"].tolist(), rows["name"].tolist())) if "name" in rows else {})
+    provider = dict(zip(rows["id"].tolist(), rows["provider"].tolist()))
     orgs = system.organisation_lookup("name")
-    out = {}
-    for s in ids:
-        out[s] = (f"{name_and_id(names, s)}, run by "
-                  f"{name_and_id(orgs, services.at[s, 'provider'])}"
-                  if s in services.index else str(s))
-    return out
+    return {s: (f"{name_and_id(names, s)}, run by {name_and_id(orgs, provider[s])}"
+                if s in provider else str(s)) for s in ids}
 
 
 def _whole(value) -> str:
