@@ -475,3 +475,12 @@ def test_ranges_drawn_in_the_background_are_missing_until_waited_for(monkeypatch
     monkeypatch.setattr(_parallel, "available_jobs", lambda: 1)  # nothing to spare: at once
     assert incentives(tiny, opp.shift, scope.services, flows=scope.flows,
                       ranges_later=True).pending is None
+
+
+def test_a_capacity_note_counts_whole_contacts():
+    # a reviewer: metro's home-first note read "of which the shift's own 90.9 cost about ...";
+    # a shortfall of contacts is counted whole, as the rest of the note is
+    ps = netkit.find_partners(netkit.load_system(netkit.sample_path("metro")),
+                              "riverton-home-first")
+    [note] = [n for n in ps.incentives.notes if "short in all" in n]
+    assert "1,711, 211 short in all, of which the shift's own 91 cost about £320,000" in note

@@ -208,7 +208,7 @@ class Incentives:
 
         rows = list(self.capacity.itertuples())
         said = self.capacity_names
-        words = {_capacity_words(r, fmt_number, fmt_money_rounded, said.get(r.service)):
+        words = {_capacity_words(r, whole_count, fmt_money_rounded, said.get(r.service)):
                  _capacity_words(r, disclosure.count, fmt_money_rounded, said.get(r.service))
                  for r in rows}
         return replace(self, notes=tuple(words.get(n, n) for n in self.notes))
@@ -513,12 +513,21 @@ def _capacity(table: pd.DataFrame, delta: np.ndarray, used: float, fraction: flo
                           "shortfall": short[over],
                           "staff_cost": short[over] * table["unit_cost"].fillna(0).to_numpy()[over]})
     said = dict(zip(frame["service"], _service_labels(system, frame["service"])))
-    notes = [_capacity_words(r, fmt_number, fmt_money_rounded, said[r.service])
+    notes = [_capacity_words(r, whole_count, fmt_money_rounded, said[r.service])
              for r in frame.itertuples()]
     if capped and used < fraction - 1e-12:
         notes.append(f"capacity: the shift is capped at {fmt_share(used)} of patients instead "
                      f"of {fmt_share(fraction)}, where a receiving service reaches its capacity")
     return frame, notes, said
+
+
+def whole_count(value: float) -> str:
+    """Contacts as a capacity note counts them: whole (``90.9`` is ``91``), with commas.
+
+    >>> whole_count(90.9), whole_count(3968.4)
+    ('91', '3,968')
+    """
+    return f"{round(value):,}"
 
 
 def _capacity_words(r, fmt_number, fmt_money, said: str | None = None) -> str:
