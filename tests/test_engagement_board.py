@@ -151,15 +151,19 @@ POSITIONS = """\
 | Riverside Pharmacy Group (PHARM) | -£65 | £0 | -£65 |
 | Age UK Riverside (VCSE-AGE) | £4,400 | £0 | £4,400 |
 | all organisations | £1.7m | £0 | £1.7m |
-
-Figures may not sum due to rounding; the JSON report has them unrounded."""
+"""
 
 
 def test_the_share_part_shows_the_positions_before_and_after_settlement(frailty, markdown):
     ps, pack = frailty
-    assert POSITIONS in ps.to_markdown()  # the partner report's own table
+    # the partner report's own table, each saying where the unrounded figures are: the pack
+    # writes no JSON
+    assert POSITIONS + "\nFigures may not sum due to rounding; the JSON report has them " \
+        "unrounded." in ps.to_markdown()
     share = markdown[markdown.index("## Risk-and-gain-share"):]
-    assert "Positions before and after settlement (£ a year, in cash):\n\n" + POSITIONS in share
+    assert ("Positions before and after settlement (£ a year, in cash):\n\n" + POSITIONS
+            + "\nFigures may not sum due to rounding; the partner report's JSON (netkit "
+            "partners with -f json) has them unrounded.") in share
     assert pack.to_sheets()["settlement"].values.tolist()[-1] == [
         "all organisations", "£1.7m", "£0", "£1.7m"]
 
@@ -173,7 +177,9 @@ def test_the_positions_are_in_the_word_pack_too(frailty):
     assert settled[0][5] == ["Riverside Community Health NHS Trust (COM-TRUST)", "-£180,000",
                              "£790,000", "£610,000"]
     texts = [p.text for p in word.paragraphs]
-    assert "Figures may not sum due to rounding; the JSON report has them unrounded." in texts
+    # the pack writes no JSON: it says where the exact figures are
+    assert ("Figures may not sum due to rounding; the partner report's JSON (netkit partners "
+            "with -f json) has them unrounded.") in texts
     assert not any(re.search(r"\.csv rows? \d", t) for t in texts[:texts.index(
         "Who does what (RACI)")])
 

@@ -51,12 +51,15 @@ from netkit.render.document import (
 )
 
 # money for people, rounded (two significant figures); the JSON keeps the exact figures
-from netkit.render.formats import ROUNDED
 from netkit.render.formats import fmt_money_rounded as fmt_money
 from netkit.render.html import render_html
 from netkit.render.naming import name_and_id
 from netkit.render.text import render_text
 from netkit.render.views import ReportViews
+
+#: Under the positions table: the pack writes no JSON, so it says where the exact figures are.
+PACK_ROUNDED = ("Figures may not sum due to rounding; the partner report's JSON (netkit partners "
+                "with -f json) has them unrounded.")
 
 __all__ = ["EngagementPack", "engagement_pack", "CADENCE"]
 
@@ -246,7 +249,7 @@ class EngagementPack(ReportViews):
                              f"{hidden:,} more organisations in the workbook's settlement "
                              "sheet:" if hidden else ":")),
                 Table(self.settled, right=("before", "settlement", "after")),
-                Paragraph(ROUNDED)]
+                Paragraph(PACK_ROUNDED)]
 
     def _map_blocks(self) -> list:
         shown = pd.concat([self.stakeholders[self.stakeholders["tier"] == t].head(
