@@ -480,19 +480,16 @@ def _commissioner_table(orgs: np.ndarray, spend: np.ndarray, used: float, sample
 
 
 def _service_labels(system: System | None, ids) -> list[str]:
-    """Services as the capacity notes name them: by name with the id in brackets, and who
-    runs each the same way, ``Crisis house (CRISIS-H), run by Metro Mind (VCSE-MIND),``
-    (`netkit.render.naming.name_and_id`; an id alone where there is no name); the ids alone
-    without a ``system``."""
-    from netkit.render.naming import name_and_id
+    """Services as the capacity notes name them, each followed by a comma: ``Crisis house
+    (CRISIS-H), run by Metro Mind (VCSE-MIND),``
+    (`netkit.render.naming.service_and_provider`); the ids alone without a ``system``."""
+    from netkit.render.naming import service_and_provider
 
-    if system is None or not len(ids):
-        return [str(i) for i in ids]
-    services = system.services.set_index("id")
-    orgs = system.organisation_lookup("name")
-    names = services["name"].to_dict() if "name" in services else {}
-    return [f"{name_and_id(names, i)}, run by {name_and_id(orgs, services.at[i, 'provider'])},"
-            if i in services.index else str(i) for i in ids]
+    ids = [str(i) for i in ids]
+    if system is None or not ids:
+        return ids
+    said = service_and_provider(system.services, system.organisation_lookup("name"), ids)
+    return [said[i] + ("," if said[i] != i else "") for i in ids]
 
 
 def _capacity(table: pd.DataFrame, delta: np.ndarray, used: float, fraction: float,

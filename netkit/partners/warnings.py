@@ -42,7 +42,7 @@ from netkit.model.schema import counted_in_days
 from netkit.model.selectors import select_services
 from netkit.render.document import PAGES, TEXT, Bullets, Heading, Paragraph
 from netkit.render.formats import and_more, fmt_money_rounded
-from netkit.render.naming import name_and_id
+from netkit.render.naming import name_and_id, service_and_provider
 
 __all__ = ["CoverageWarning", "coverage_warnings", "warning_blocks", "PRIMARY_CARE_TYPES"]
 
@@ -202,10 +202,8 @@ def _named(system, scope) -> list[CoverageWarning]:
 
 
 def _service_names(system, ids=None) -> dict:
-    """Services (``ids``, default every one) as the warnings name them: by name with the id in
-    brackets, and who runs each the same way, ``Elderly care wards (ELD-RIV), run by
-    Riverside University Hospitals (ACU-RIV)`` (`netkit.render.naming.name_and_id`; an id
-    alone where there is no name); an id not in the system as itself.
+    """Services (``ids``, default every one) as the warnings name them
+    (`netkit.render.naming.service_and_provider`).
 
     Examples
     --------
@@ -214,15 +212,8 @@ def _service_names(system, ids=None) -> dict:
     >>> _service_names(tiny, ["UCR", "NOPE"])["UCR"]
     'Urgent community response (UCR), run by Vale Community Health (COMM)'
     """
-    services = system.services
-    ids = services["id"].tolist() if ids is None else list(ids)
-    # the asked services' rows alone (England has 48,000 services; a warning names a few)
-    rows = services[isin(services["id"], set(ids))] if ids else services.iloc[:0]
-    names = (dict(zip(rows["id"].tolist(), rows["name"].tolist())) if "name" in rows else {})
-    provider = dict(zip(rows["id"].tolist(), rows["provider"].tolist()))
-    orgs = system.organisation_lookup("name")
-    return {s: (f"{name_and_id(names, s)}, run by {name_and_id(orgs, provider[s])}"
-                if s in provider else str(s)) for s in ids}
+    ids = system.services["id"].tolist() if ids is None else ids
+    return service_and_provider(system.services, system.organisation_lookup("name"), ids)
 
 
 def _whole(value) -> str:
