@@ -39,6 +39,7 @@ from netkit.engagement.inputs import (
 from netkit.engagement.raci import informed_line, raci, workstreams
 from netkit.errors import OptionError
 from netkit.finance.investment import investment_line
+from netkit.finance.share_report import shown_first
 from netkit.partners.sources import format_sources, merge_sources
 from netkit.render.document import (
     Bullets,
@@ -355,9 +356,7 @@ def settled_caption(design, top: int) -> str:
     every organisation is shown."""
     if design is None or len(design.positions) <= top:
         return ""
-    from netkit.finance.share_report import _shown_first
-
-    return _shown_first(design.positions, top)
+    return shown_first(design.positions, top)
 
 
 def _stakeholders(ps) -> pd.DataFrame:

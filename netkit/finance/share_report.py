@@ -31,7 +31,7 @@ from netkit.finance.share_rule import HALF_PENNY
 from netkit.render.formats import ROUNDED, fmt_money_rounded
 from netkit.render.naming import name_and_id, said, short_name_and_id
 
-__all__ = ["share_blocks", "position_table", "NAME_WIDTH"]
+__all__ = ["share_blocks", "position_table", "shown_first", "NAME_WIDTH"]
 
 #: How wide a terminal's table shows an organisation's name and id (the id always whole).
 NAME_WIDTH = 46
@@ -72,7 +72,7 @@ def share_blocks(design, top: int | None = None, names: Mapping | None = None,
         hidden = len(design.positions) - (len(table) - 1)
         right = ("before", "settlement", "after")
         out += [Paragraph("Positions before and after settlement (£ a year, in cash)"
-                          + (f", {_shown_first(design.positions, len(table) - 1)}; "
+                          + (f", {shown_first(design.positions, len(table) - 1)}; "
                              f"{hidden:,} more organisations in the JSON report:" if hidden
                              else ":"), indent=2),
                 Table(position_table(design, top, names, NAME_WIDTH), right=right,
@@ -113,7 +113,7 @@ def position_table(design, top: int | None = None, names: Mapping | None = None,
     return frame
 
 
-def _shown_first(positions: pd.DataFrame, shown: int) -> str:
+def shown_first(positions: pd.DataFrame, shown: int) -> str:
     """What the first ``shown`` rows of a cut positions table are: the largest settlements,
     and, where fewer organisations pay or are paid than are shown, the largest positions left
     as they are after them (a row with a £0 settlement is not a settlement).
@@ -121,7 +121,7 @@ def _shown_first(positions: pd.DataFrame, shown: int) -> str:
     Examples
     --------
     >>> p = pd.DataFrame({"received": [90.0, 0, 0, 0], "paid": [0.0, 90, 0, 0]})
-    >>> _shown_first(p, 2), _shown_first(p, 3)
+    >>> shown_first(p, 2), shown_first(p, 3)
     ('the 2 largest settlements first', 'the 2 organisations that pay or are paid first, then the largest position left as it is')
     """
     settled = int(((positions["received"] - positions["paid"]).abs() > HALF_PENNY).sum())

@@ -32,6 +32,7 @@ import pandas as pd
 from netkit.errors import OptionError, check_number, unknown_name
 from netkit.model.schema import HOME
 from netkit.partners.burden import Burden
+from netkit.partners.seats import scope_seats
 from netkit.render.document import PAGES, TEXT, Heading, Lines, Paragraph
 from netkit.render.formats import fmt_money_rounded
 from netkit.render.text import wrap
@@ -187,10 +188,8 @@ def _money(inc) -> dict | None:
 def _seat_names(scope) -> dict:
     """Seat id → name (``primary_care:North`` → ``Primary care in Castleford``) for the seats
     of many organisations in ``scope`` (a lead provider's seat goes by its own name)."""
-    seats = getattr(scope, "seats", None)
-    if seats is None or not len(seats):
-        return {}
-    many = seats[seats["basis"] != "subcontracts"] if "basis" in seats else seats
+    seats = scope_seats(scope)
+    many = seats[seats["basis"] != "subcontracts"]
     return {i: n for i, n in zip(many["id"].tolist(), many["name"].tolist())
             if isinstance(n, str) and n and n != i}
 
