@@ -11,6 +11,7 @@ special-cause concern.
 
 from __future__ import annotations
 
+import gc
 import sys
 
 from netkit.cli import (  # noqa: F401 - importing a command's module registers it
@@ -32,8 +33,17 @@ __all__ = ["main", "cli"]
 
 
 def main(argv=None):
-    """Run the command line (the ``netkit`` console script)."""
-    return cli.main(args=argv, prog_name="netkit")
+    """Run the command line (the ``netkit`` console script).
+
+    As the command ends, what the process holds is frozen (`gc.freeze`): the collector's
+    passes as Python shuts down would otherwise walk every object left (pandas, numpy and a
+    loaded system), 0.1 s of every command, for nothing, since the process is ending. Objects
+    are still freed as before, and files closed.
+    """
+    try:
+        return cli.main(args=argv, prog_name="netkit")
+    finally:
+        gc.freeze()
 
 
 if __name__ == "__main__":  # pragma: no cover
