@@ -243,11 +243,11 @@ def render(result, fmt: str) -> str | bytes:
     gives the workbook's bytes, one sheet per table. ``text`` never carries terminal control
     sequences from names in the input."""
     from netkit.render import formats as report
-    from netkit.render.json_text import json_text
+    from netkit.render.json_text import json_report
     from netkit.render.workbook import report_sheets, xlsx_report
 
     if fmt == "json":
-        return json_text(report.to_jsonable(result.to_dict())) + "\n"
+        return json_report(result) + "\n"
     if fmt == "csv":
         return report.csv_report(result.to_frame())
     if fmt == "xlsx":

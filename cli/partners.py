@@ -118,7 +118,12 @@ def partners(path, opportunity_id, all_, jobs, fmt, output, top, stability, verd
         options["cap_at_capacity"] = True
     system = _load(path)
     if all_:
-        result = netkit.find_all_partners(system, jobs=jobs_to_use(jobs), **options)
+        from netkit.partners.parts import PART_FORMATS
+
+        # each opportunity's part of the report is written beside its query, in its worker
+        result = netkit.find_all_partners(system, jobs=jobs_to_use(jobs), top=top,
+                                          prepare=fmt if fmt in PART_FORMATS else None,
+                                          **options)
     else:
         result = netkit.find_partners(system, opportunity_id, **options)
     if picture is not None:

@@ -65,8 +65,10 @@ if TYPE_CHECKING:  # where each public name lives
     from netkit.model.opportunity import Opportunity, OpportunityList, Shift, list_opportunities
     from netkit.model.summary import SystemSummary, summarise
     from netkit.model.system import System
-    from netkit.partners.find import disclosure_check, find_all_partners, find_partners
-    from netkit.partners.result import PartnerReport, PartnerSet
+    from netkit.partners.find import disclosure_check, find_partners
+    from netkit.partners.find_all import find_all_partners
+    from netkit.partners.report import PartnerReport
+    from netkit.partners.result import PartnerSet
     from netkit.partners.scope import Scope, find_scope
     from netkit.tracking.diff import PartnerDiff, diff_partner_sets
     from netkit.tracking.history import Timeline, recompute, timeline
@@ -87,9 +89,9 @@ _EXPORTS = {
     "export_network": "io.export",
     "Opportunity": "model.opportunity", "Shift": "model.opportunity",
     "list_opportunities": "model.opportunity", "OpportunityList": "model.opportunity",
-    "find_partners": "partners.find", "find_all_partners": "partners.find",
+    "find_partners": "partners.find", "find_all_partners": "partners.find_all",
     "disclosure_check": "partners.find",
-    "PartnerSet": "partners.result", "PartnerReport": "partners.result",
+    "PartnerSet": "partners.result", "PartnerReport": "partners.report",
     "find_scope": "partners.scope", "Scope": "partners.scope",
     "Incentives": "finance.incentives",
     "design_share": "finance.risk_share", "ShareDesign": "finance.risk_share",

@@ -380,7 +380,7 @@ def test_items_handed_out_largest_first_come_back_in_order_with_the_same_errors(
 
 
 def test_all_partners_hand_out_the_opportunities_with_most_flows_on_their_pathways_first():
-    from netkit.partners.find import _flows_on_pathways
+    from netkit.partners.find_all import _flows_on_pathways
 
     tiny = sample_system("tiny")
     on_each = {o: _flows_on_pathways(tiny, o) for o in tiny.opportunities}

@@ -34,8 +34,7 @@ from netkit.model.opportunity import (
     GROUPINGS,
     Opportunity,
 )
-from netkit.model.selectors import select_pathways
-from netkit.model.system import System, kept
+from netkit.model.system import System
 from netkit.partners.criteria import Criteria, compute_criteria
 from netkit.partners.disclosure_check import DisclosureCheck, compare_tiers, released_system
 from netkit.partners.burden import BURDEN_KEYS, burden_settings, coordination_burden
@@ -45,7 +44,7 @@ from netkit.partners.money_blocks import below_collar, collar_of
 from netkit.partners.glossary import role_findings
 from netkit.partners.reasons import (INVOLVE_RATIO, contact_kinds, route_lines,
                                      sourced_reasons, top_counterparts)
-from netkit.partners.result import TIERS, PartnerReport, PartnerSet
+from netkit.partners.result import TIERS, PartnerSet
 from netkit.partners.scope import Scope, find_scope, represent_rules
 from netkit.partners.seats import DEFAULT_RULES, candidate_frame, scope_seats, with_seats
 from netkit.partners.selection import Selection, select_partners
@@ -57,7 +56,7 @@ from netkit.partners.weights import parse_weights
 from netkit.partners.warnings import coverage_warnings
 from netkit.render.formats import fmt_number
 
-__all__ = ["find_partners", "find_all_partners", "money_flows", "disclosure_check", "parse_weights", "PartnerSet", "PartnerReport",
+__all__ = ["find_partners", "money_flows", "disclosure_check", "parse_weights", "PartnerSet",
            "TIERS"]
 #: In scopes larger than this, reasons in words are written for the core, the involve tier and
 #: this many of the highest-ranked others; the rest have their figures only (and the report
@@ -375,37 +374,6 @@ def _check_released(system: System, opp: Opportunity, rules, partners: pd.DataFr
                              groups, explain=False, draws=0)
     return compare_tiers(opp.id, rules, partners, after,
                          len(system.flows) - len(released.flows))
-
-
-@plain_strings
-def find_all_partners(system: System, jobs: int = 1, **options) -> PartnerReport:
-    """`find_partners` for every opportunity of a system, in file order.
-
-    ``jobs`` opportunities are analysed at once, each in a process forked from this one
-    (`netkit._parallel`; one after another here where the platform cannot fork); the result
-    is the same whatever the number. ``options`` are `find_partners`'s.
-
-    Examples
-    --------
-    >>> import netkit
-    >>> report = netkit.find_all_partners(netkit.load_system(netkit.sample_path("tiny")))
-    >>> [ps.opportunity.id for ps in report.partner_sets]
-    ['frailty', 'falls']
-    """
-    from netkit._parallel import ordered_map
-
-    return PartnerReport(system.name, ordered_map(
-        lambda o: find_partners(system, o, **options), system.opportunities, "opportunities",
-        jobs, sizes=[_flows_on_pathways(system, o) for o in system.opportunities]))
-
-
-def _flows_on_pathways(system: System, opportunity: str) -> int:
-    """How many of the system's flows run on the opportunity's pathways: a partner query's
-    work grows with them, so the workers are handed the largest first."""
-    per_pathway = kept(system, ("partners", "flows per pathway"),
-                       lambda s: s.flows["pathway"].value_counts().to_dict())
-    chosen = select_pathways(system.pathways, system.opportunity(opportunity).pathways)
-    return int(sum(per_pathway.get(p, 0) for p in chosen))
 
 
 def _related_pairs(system: System, scope: Scope) -> list[tuple[str, str]]:

@@ -13,7 +13,9 @@ from __future__ import annotations
 import json
 from json.encoder import c_make_encoder, encode_basestring
 
-__all__ = ["json_text"]
+from netkit.render.formats import to_jsonable
+
+__all__ = ["json_report", "json_text"]
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})
 _flat_writers: dict = {}
@@ -97,3 +99,26 @@ def json_text(value) -> str:
     except _Unusual:
         return json.dumps(value, indent=2, ensure_ascii=False)
     return "".join(parts)
+
+
+def json_report(result) -> str:
+    """A result's JSON report (what ``--format json`` writes, without the last newline): its
+    ``to_dict()`` made JSON-safe (`netkit.render.formats.to_jsonable`) and written by
+    `json_text`; a result with a ``to_json()`` of its own (`netkit.PartnerReport`, which joins
+    its opportunities' parts, each written once) gives that, the same text.
+
+    Examples
+    --------
+    >>> class Result:
+    ...     def to_dict(self):
+    ...         return {"partners": ["ICB"], "score": float("nan")}
+    >>> print(json_report(Result()))
+    {
+      "partners": [
+        "ICB"
+      ],
+      "score": null
+    }
+    """
+    own = getattr(result, "to_json", None)
+    return own() if own is not None else json_text(to_jsonable(result.to_dict()))
