@@ -406,8 +406,11 @@ def markdown_table(frame: pd.DataFrame, right: Iterable[str] = ()) -> str:
 
 
 def html_table(frame: pd.DataFrame) -> str:
-    """An HTML table with every cell escaped."""
-    return frame.to_html(index=False, na_rep="", escape=True, border=0, classes="netkit")
+    """An HTML table with every cell escaped (`netkit.render.table_html`: pandas's
+    ``to_html`` bytes, written faster)."""
+    from netkit.render.table_html import table_html
+
+    return table_html(frame)
 
 
 def to_jsonable(value):
