@@ -220,11 +220,28 @@ def _matched_flow_rows(flows: pd.DataFrame, scope: Scope, rows: np.ndarray) -> p
 
 
 def _flow_keys(system: System) -> tuple[np.ndarray, np.ndarray]:
-    """`_keys` of every flow of the system on pathway, source and target, and with its place
-    too: worked out once per system (a tenth of a second a query nationally)."""
+    """One integer per flow of the system for its pathway, source and target, and one for
+    those and its place (equal values, equal integers; a missing place is ``""``, as `_keys`
+    of the flows would have them): worked out once per system (a tenth of a second a query
+    nationally). From the flows' pathway codes and one factorisation of each other column
+    (`_keys` of them took 0.08 s a process for the generated region)."""
+    from netkit.partners.scope import _pathway_codes
+
     flows = system.flows
-    return _keys(flows[["pathway", "source", "target"]].assign(
-        place=flows["place"].fillna("").astype(str)), ["pathway", "source", "target", "place"])
+    pathway, code_of = kept(system, ("partners", "pathway codes"), _pathway_codes)
+    source, sources = pd.factorize(flows["source"])
+    target, targets = pd.factorize(flows["target"])
+    place, places = pd.factorize(flows["place"])
+    # the places as text, a missing one as "" (code -1: the last): equal texts, one code
+    text = np.append(pd.Series(np.asarray(places, dtype=object), dtype=object).astype(str)
+                     .to_numpy(dtype=object), "")
+    place = pd.factorize(text)[0][place]
+    sizes = (len(code_of) + 1, len(sources) + 1, len(targets) + 1, len(text))
+    if float(np.prod(np.array(sizes, dtype=float))) >= 2.0 ** 62:  # too many to number so
+        return _keys(flows[["pathway", "source", "target"]].assign(
+            place=flows["place"].fillna("").astype(str)), ["pathway", "source", "target", "place"])
+    loose = ((pathway.astype(np.int64) * sizes[1] + (source + 1)) * sizes[2] + (target + 1))
+    return loose, loose * sizes[3] + place
 
 
 def _positions(flows: pd.DataFrame, scope: Scope) -> np.ndarray | None:
