@@ -348,7 +348,9 @@ def partner_sources(system: System, scope: Scope, pairs: pd.DataFrame,
 
     # activity: per (pathway, service) the larger side, arriving (first n) or leaving
     pathway = pd.factorize(flows["pathway"])[0].astype(np.int64)
-    where = np.unique(np.tile(pathway, 2) * (len(labels) + 1) + ends, return_inverse=True)[1]
+    # numbered by a hash (the sums below add in row order whatever the numbering): np.unique
+    # sorted a million keys nationally (0.15 s)
+    where = pd.factorize(np.tile(pathway, 2) * (len(labels) + 1) + ends)[0]
     patients = np.nan_to_num(flows["patients"].to_numpy(dtype=float))
     size = int(where.max()) + 1 if n else 0
     by_leaving = (np.bincount(where[n:], patients, size)
