@@ -489,7 +489,7 @@ def find_scope(system: System, opportunity: Opportunity,
         commissioners &= ours
         duties = {c: r for c, r in duties.items() if c in ours}
         parts = {c: said for c, said in parts.items() if c in ours}
-    known = set(orgs["id"])
+    known = set(orgs["id"].tolist())
     included = tuple(sorted(o for o in opportunity.include if o in known)
                      if not flows.empty else ())
     in_scope = orgs[isin(orgs["id"], providers | commissioners | set(duties) | set(included))]
@@ -518,8 +518,8 @@ def find_scope(system: System, opportunity: Opportunity,
         "type": in_scope["type"].to_numpy(), "role": role,
         "candidate": candidate.to_numpy(),
     }).sort_values("id", kind="mergesort").reset_index(drop=True)
-    services["candidate"] = services["provider"].map(dict(zip(organisations["id"],
-                                                              organisations["candidate"])))
+    services["candidate"] = services["provider"].map(dict(zip(
+        organisations["id"].tolist(), organisations["candidate"].tolist())))
     scope = Scope(opportunity, tuple(pathway_ids), flows,
                   services.sort_values("id", kind="mergesort").reset_index(drop=True),
                   organisations, dict(represent), seat_table, duties, extent, included, entering,
