@@ -55,7 +55,8 @@ def _residents_reaching(system: System, flows: pd.DataFrame, services: set) -> d
         return {}
     shares = resident_shares(system, into)
     shares["patients"] = shares["share"] * into.loc[shares["row"], "patients"].to_numpy()
-    council = shares["place"].map(_councils_of_places(system))
+    council = shares["place"].map(kept(system, ("partners", "councils of places"),
+                                       _councils_of_places))
     return shares.groupby(council)["patients"].sum().to_dict()
 
 
@@ -127,14 +128,14 @@ def duty_parts(system: System, flows: pd.DataFrame, services: pd.DataFrame) -> d
     provides none), ``commissions`` (the social care it buys, in words, or None),
     ``residents`` (its residents entering social care in scope a year, or None) and
     ``mental_health`` (the Mental Health Act line, or None). Arguments as `duty_councils`."""
-    orgs = system.organisations
     names = system.organisation_lookup("name")  # read only: no copy
-    councils = set(orgs.loc[orgs["type"] == "local_authority", "id"])
+    # the councils and what they commission, kept per system: masks over every organisation
+    # and relationship a query took a tenth of this
+    councils, commissions = kept(system, ("partners", "councils' commissions"),
+                                 _council_commissions)
     out: dict = {}
     social = services[services["category"].isin(SOCIAL_CARE)]
-    rels = system.relationships
-    commissions = rels[(rels["type"] == "commissions") & rels["source"].isin(councils)
-                       & rels["target"].isin(set(social["provider"]))]
+    commissions = commissions[commissions["target"].isin(set(social["provider"]))]
     residents = _residents_reaching(system, flows, set(social["id"]))
     buys = commissions.groupby("source")["target"].agg(set).to_dict()
     # only the councils with something to say: two masks for every council in England took 8 s
@@ -165,6 +166,14 @@ def duty_parts(system: System, flows: pd.DataFrame, services: pd.DataFrame) -> d
                 "its Mental Health Act duties (Approved Mental Health Professionals) are "
                 f"touched: {_names(amhp)} is in scope")
     return out
+
+
+def _council_commissions(system: System) -> tuple[set, pd.DataFrame]:
+    """The system's councils (ids), and the ``commissions`` relationships from them."""
+    orgs = system.organisations
+    councils = set(orgs.loc[orgs["type"] == "local_authority", "id"])
+    rels = system.relationships
+    return councils, rels[(rels["type"] == "commissions") & rels["source"].isin(councils)]
 
 
 def _amhp(system: System) -> set:
@@ -224,14 +233,17 @@ def duty_candidates(scope) -> set:
     return {scope.candidate_of.get(c, c) for c in scope.duties}
 
 
-def scope_reasons(scope, names, system_orgs=None, disclosure=None) -> dict[str, list[str]]:
+def scope_reasons(scope, names, system_orgs=None, disclosure=None, *,
+                  system=None) -> dict[str, list[str]]:
     """Candidate → reason lines the scope gives it: what its seat is
     (`netkit.partners.seats.seat_lines`), the statutory duty it touches (its patient counts
     as active ``disclosure`` rules release them), and, for an organisation the opportunity
-    includes with no flows in scope, that the analyst included it."""
+    includes with no flows in scope, that the analyst included it. ``system_orgs`` and
+    ``system`` as `netkit.partners.seats.seat_lines` takes them."""
     from netkit.partners.seats import seat_lines
 
-    out: dict = {c: list(lines) for c, lines in seat_lines(scope, names, system_orgs).items()}
+    out: dict = {c: list(lines) for c, lines in seat_lines(scope, names, system_orgs,
+                                                           system=system).items()}
     released = disclosure is not None and disclosure.active
     for council, reason in scope.duties.items():
         parts = scope.duty_parts.get(council) if released else None

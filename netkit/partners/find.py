@@ -543,7 +543,7 @@ def _add_reasons(table: pd.DataFrame, system: System, scope: Scope, crit: Criter
     sources = partner_sources(system, scope, crit.pairs, scope.opportunity.shift)
     breakdown = _contact_kinds(scope)
     extra = scope_reasons(scope, names, system.organisations,  # seats, duties, included
-                          disclosure)
+                          disclosure, system=system)
     seat_ids = set(scope_seats(scope)["id"])
     seat_cost = scope.opportunity.coordination_cost.get("partner")  # as the stop line weighs
     own = dict(zip(inc.organisations["id"], inc.organisations["net"])) if inc is not None else {}

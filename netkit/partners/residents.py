@@ -177,7 +177,8 @@ def responsible_commissioners(system: System, flows: pd.DataFrame) -> pd.DataFra
     places = getattr(system, "places", None)
     if places is None or not len(places) or "commissioner" not in places:
         return named
-    by_place = places.dropna(subset=["commissioner"]).set_index("place")["commissioner"]
+    by_place = kept(system, ("partners", "place commissioners"), lambda s: s.places.dropna(
+        subset=["commissioner"]).set_index("place")["commissioner"])  # read only
     shares = resident_shares(system, flows[given.isna()])
     shares = shares.assign(commissioner=shares["place"].map(by_place)).dropna(
         subset=["commissioner"])
@@ -215,13 +216,11 @@ def commissioning_spend(system: System, flows: pd.DataFrame, services: pd.DataFr
     >>> spend[spend["provider"] == "VCSE-CARERS"].round(2).values.tolist()
     [['LA-NORTH', 'VCSE-CARERS', 0.6], ['LA-SOUTH', 'VCSE-CARERS', 0.4]]
     """
-    from netkit.finance.contracts import commissioning_shares
-
     ids = services["id"].to_numpy(dtype=object)
     spend = service_spend.to_numpy(dtype=float)
-    contracts = commissioning_shares(system)
-    orgs = system.organisations
-    nhs = isin(contracts["commissioner"], set(orgs.loc[orgs["type"] == "icb", "id"].tolist()))
+    # the contracts and which are the ICBs', worked out once per system (read only): the
+    # contract table's copy and an isin against every ICB took a fifth of this a query
+    contracts, nhs = kept(system, ("partners", "contract shares"), _nhs_contracts)
     prov, prov_names = pd.factorize(np.concatenate([
         services["provider"].to_numpy(dtype=object),
         contracts["provider"].to_numpy(dtype=object)]))
@@ -272,6 +271,16 @@ def commissioning_spend(system: System, flows: pd.DataFrame, services: pd.DataFr
     return out, _contract_note(pd.Series(rest_nhs, index=ids),
                                pd.Series(services["provider"].to_numpy(dtype=object), index=ids),
                                contracts.assign(nhs=nhs))
+
+
+def _nhs_contracts(system: System) -> tuple[pd.DataFrame, np.ndarray]:
+    """The system's `commissioning_shares`, and whether each contract is an ICB's."""
+    from netkit.finance.contracts import commissioning_shares
+
+    contracts = commissioning_shares(system)
+    orgs = system.organisations
+    return contracts, isin(contracts["commissioner"],
+                           set(orgs.loc[orgs["type"] == "icb", "id"].tolist()))
 
 
 def _sum_by(values: np.ndarray, at: np.ndarray, n: int) -> np.ndarray:

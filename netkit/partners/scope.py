@@ -46,7 +46,7 @@ from netkit.errors import OptionError, unknown_name
 from netkit.model.opportunity import DEFAULT_REPRESENT, Opportunity
 from netkit.model.schema import HOME
 from netkit.model.selectors import select_pathways
-from netkit.model.system import System
+from netkit.model.system import System, kept
 
 __all__ = ["Scope", "find_scope", "DEFAULT_REPRESENT", "parse_represent", "represent_rules",
            "flow_places", "intervention_flows", "COMMISSIONER_TYPES"]
@@ -240,13 +240,20 @@ def parse_represent(text: str | Mapping | None, base: Mapping[str, str] | None =
 def flow_places(system: System, flows: pd.DataFrame) -> pd.DataFrame:
     """The places each flow belongs to: ``place`` (its own), else ``source_place`` and
     ``target_place`` (the ends' places; missing for ``@home`` and system-wide services)."""
+    # each service's place, kept per system (read only): a map over every service a query
+    service_place = kept(system, ("partners", "service place by id"), _service_place)
+    return pd.DataFrame({"place": flows["place"],
+                         "source_place": flows["source"].map(service_place),
+                         "target_place": flows["target"].map(service_place)}, index=flows.index)
+
+
+def _service_place(system: System) -> pd.Series:
+    """Each service's place (its own, else its provider's), by service id."""
     services = system.services
     orgs = system.organisations.set_index("id")
     service_place = services["place"].fillna(services["provider"].map(orgs["place"]))
     service_place.index = services["id"]
-    return pd.DataFrame({"place": flows["place"],
-                         "source_place": flows["source"].map(service_place),
-                         "target_place": flows["target"].map(service_place)}, index=flows.index)
+    return service_place
 
 
 def _selected_pathways(system: System, opportunity: Opportunity) -> list[str]:
@@ -482,7 +489,7 @@ def find_scope(system: System, opportunity: Opportunity,
         commissioners &= ours
         duties = {c: r for c, r in duties.items() if c in ours}
         parts = {c: said for c, said in parts.items() if c in ours}
-    known = set(orgs["id"])
+    known = set(orgs["id"].tolist())
     included = tuple(sorted(o for o in opportunity.include if o in known)
                      if not flows.empty else ())
     in_scope = orgs[isin(orgs["id"], providers | commissioners | set(duties) | set(included))]
@@ -511,8 +518,8 @@ def find_scope(system: System, opportunity: Opportunity,
         "type": in_scope["type"].to_numpy(), "role": role,
         "candidate": candidate.to_numpy(),
     }).sort_values("id", kind="mergesort").reset_index(drop=True)
-    services["candidate"] = services["provider"].map(dict(zip(organisations["id"],
-                                                              organisations["candidate"])))
+    services["candidate"] = services["provider"].map(dict(zip(
+        organisations["id"].tolist(), organisations["candidate"].tolist())))
     scope = Scope(opportunity, tuple(pathway_ids), flows,
                   services.sort_values("id", kind="mergesort").reset_index(drop=True),
                   organisations, dict(represent), seat_table, duties, extent, included, entering,

@@ -39,7 +39,7 @@ import pandas as pd
 from netkit._frames import isin
 from netkit.errors import InputError, OptionError, Problem
 from netkit.model.schema import STATUTORY_TYPES
-from netkit.model.system import System
+from netkit.model.system import System, kept
 
 __all__ = ["DEFAULT_RULES", "SEAT_KINDS", "SEAT_COLUMNS", "assign_seats", "seat_source",
            "with_seats", "candidate_frame", "seat_lines", "scope_seats"]
@@ -184,8 +184,10 @@ def assign_seats(system: System, in_scope: Iterable[str], source="default", *,  
     orgs = system.organisations
     in_scope = set(in_scope)
     alone = set(alone)
-    types = orgs.set_index("id")["type"]
-    statutory = set(orgs.loc[isin(orgs["type"], STATUTORY_TYPES), "id"].tolist())
+    # what the rules read of the whole system, kept per system: sets and maps over every
+    # organisation and relationship took a fifth of the scope's assign_seats time a query
+    known = kept(system, ("partners", "seat basics"), _seat_basics)
+    statutory = known["statutory"]
     names = system.organisation_lookup("name")  # read only: no copy
     seat_of: dict = {}
     rows: list = []
@@ -204,27 +206,22 @@ def assign_seats(system: System, in_scope: Iterable[str], source="default", *,  
                              "seats.csv"])
                 taken |= set(members)
 
-    rels = system.relationships
-    subs = rels[rels["type"] == "subcontracts"].sort_values(["source", "target"])
-    for lead, group in subs.groupby("source", sort=True):
-        members = [t for t in group["target"].tolist() if t in in_scope and t not in taken
+    for lead, targets in known["subcontracts"]:
+        members = [t for t in targets if t in in_scope and t not in taken
                    and t not in alone and t not in statutory and t != lead]
         if members and lead not in taken:
             rows.append([lead, f"{names.get(lead, lead)} (lead provider)", "lead_provider",
                          sorted(members + [lead]), "the lead provider", "subcontracts"])
             taken |= set(members) | {lead}
 
-    places = _org_places(orgs)
     place_names = _place_names(system)
-    ruled = pd.DataFrame({"id": sorted(in_scope - taken - alone - statutory - set(own_right))})
-    ruled["kind"] = ruled["id"].map(types).map(DEFAULT_RULES)
-    ruled["place"] = ruled["id"].map(places)
-    ruled = ruled.dropna(subset=["kind"])
+    kind_of, place_of = known["kind"], known["place"]
     # (kind, place) → its ids as lists: a pandas group-by handed out 900 frames nationally
     groups: dict = {}
-    for member, kind, place in zip(ruled["id"].tolist(), ruled["kind"].tolist(),
-                                   ruled["place"].fillna("").tolist()):
-        groups.setdefault((kind, place), []).append(member)
+    for member in sorted(in_scope - taken - alone - statutory - set(own_right)):
+        kind = kind_of.get(member)
+        if kind is not None:
+            groups.setdefault((kind, place_of.get(member, "")), []).append(member)
     for kind, place in sorted(groups):
         group = groups[kind, place]
         if len(group) < 2:
@@ -235,12 +232,31 @@ def assign_seats(system: System, in_scope: Iterable[str], source="default", *,  
                      sorted(group), filled_by, "default rule"])
 
     seats = pd.DataFrame(rows, columns=SEAT_COLUMNS) if rows else _empty()
-    clash = (pd.Series(isin(seats["id"], orgs["id"].tolist()), index=seats.index)
+    clash = (pd.Series([i in known["ids"] for i in seats["id"].tolist()], index=seats.index,
+                       dtype=bool)
              & (seats["basis"] != "subcontracts"))
     seats.loc[clash, "id"] = "seat:" + seats.loc[clash, "id"]
     for seat_id, members in zip(seats["id"], seats["members"]):
         seat_of.update({m: seat_id for m in members})
     return seat_of, seats.sort_values("id", kind="mergesort").reset_index(drop=True)
+
+
+def _seat_basics(system: System) -> dict:
+    """What `assign_seats` reads of the whole system: the statutory bodies' ids, each
+    organisation's kind of seat under the default rules (those with one) and place ("" for
+    none), every organisation id, and each lead provider (sorted) with the organisations it
+    subcontracts to (in order of id)."""
+    orgs = system.organisations
+    ids = orgs["id"].tolist()
+    kinds = orgs["type"].map(DEFAULT_RULES).tolist()
+    places = _org_places(orgs).reindex(ids).fillna("").tolist()
+    rels = system.relationships
+    subs = rels[rels["type"] == "subcontracts"].sort_values(["source", "target"])
+    return {"statutory": set(orgs.loc[isin(orgs["type"], STATUTORY_TYPES), "id"].tolist()),
+            "kind": {i: k for i, k in zip(ids, kinds) if isinstance(k, str)},
+            "place": dict(zip(ids, places)), "ids": set(ids),
+            "subcontracts": [(lead, group["target"].tolist())
+                             for lead, group in subs.groupby("source", sort=True)]}
 
 
 def _place_names(system: System) -> dict:
@@ -296,11 +312,11 @@ def scope_seats(scope) -> pd.DataFrame:
     return _empty() if seats is None else seats
 
 
-def seat_lines(scope, names: Mapping, system_orgs: pd.DataFrame | None = None
-               ) -> dict[str, list[str]]:
+def seat_lines(scope, names: Mapping, system_orgs: pd.DataFrame | None = None, *,
+               system: System | None = None) -> dict[str, list[str]]:
     """Seat id → the reason lines that say what the seat is: its members, by kind (and how
-    many PCNs its practices belong to, given the system's organisations), and who usually
-    fills it.
+    many PCNs its practices belong to, given the system's organisations: ``system_orgs``, or
+    ``system``, whose lookups are built once per system), and who usually fills it.
 
     Examples
     --------
@@ -316,13 +332,20 @@ def seat_lines(scope, names: Mapping, system_orgs: pd.DataFrame | None = None
     """
     from netkit.partners.reasons import join_words, type_name
 
-    everyone = system_orgs if system_orgs is not None else scope.organisations
-    pcn_ids = set(everyone.loc[everyone["type"] == "pcn", "id"])
-    # as dicts from lists (a Series' to_dict took a twentieth of a second nationally)
     type_of = dict(zip(scope.organisations["id"].tolist(), scope.organisations["type"].tolist()))
-    parent_of = {} if "parent" not in everyone else {
-        o: p for o, p, known in zip(everyone["id"].tolist(), everyone["parent"].tolist(),
-                                    everyone["parent"].notna().tolist()) if known}
+    if system is not None:  # the system's own lookups, built once per system
+        everyone_type = system.organisation_lookup("type")
+        parents = system.organisation_lookup("parent")
+        parent_of = {m: parents[m] for seat in scope_seats(scope)["members"].tolist()
+                     for m in seat if parents.get(m) is not None}  # the seats' members'
+        pcn_ids = {p for p in parent_of.values() if everyone_type.get(p) == "pcn"}
+    else:
+        everyone = system_orgs if system_orgs is not None else scope.organisations
+        pcn_ids = set(everyone.loc[everyone["type"] == "pcn", "id"])
+        # as dicts from lists (a Series' to_dict took a twentieth of a second nationally)
+        parent_of = {} if "parent" not in everyone else {
+            o: p for o, p, known in zip(everyone["id"].tolist(), everyone["parent"].tolist(),
+                                        everyone["parent"].notna().tolist()) if known}
     out = {}
     for seat in scope_seats(scope).itertuples():
         members = list(seat.members)

@@ -166,40 +166,92 @@ def _scope_flow_rows(system: System, scope: Scope, rows: np.ndarray) -> pd.DataF
     Where the scope knows its flows' rows (``flow_rows``, as `find_scope` gives them; it never
     changes a flow's place) the keys are looked up there; else the scope's flows are matched
     by value."""
+    from netkit.partners.scope import _pathway_codes
+
     flows = system.flows
-    on_pathways = isin(flows["pathway"], list(scope.pathways))
-    flows = flows[on_pathways]
-    keyed = flows[["pathway", "source", "target", "place", "patients"]].assign(
-        row=rows[flows.index.to_numpy()], place=flows["place"].fillna("").astype(str))
-    # the merges as lookups of integer keys (an inner merge on keys each wanted once keeps the
-    # matching input flows in their order): merging on text took 2-4 s nationally
-    at = _positions(flows, scope)
-    if at is not None:  # the scope's flows are rows of these: their keys are here
-        loose, exact = (keys[on_pathways] for keys in kept(system, ("sources", "flow keys"),
-                                                           _flow_keys))
-        placed = at[keyed["place"].to_numpy()[at] != ""]
-        exact, loose = np.isin(exact, exact[at]), np.isin(loose, loose[placed])
-    else:
-        wanted = scope.flows[["pathway", "source", "target"]].assign(
-            place=scope.flows["place"].fillna("").astype(str)).drop_duplicates()
-        keys = ["pathway", "source", "target", "place"]
-        have, want = _joint_keys(keyed, wanted, keys)
-        exact = np.isin(have, want)
-        have, want = _joint_keys(keyed, wanted[(wanted["place"] != "").to_numpy()], keys[:3])
-        loose = np.isin(have, want)
+    # the scope's pathways as a lookup of the flows' pathway codes (kept per system): a text
+    # isin over every flow of the system, and a frame of all their flows, took 10 ms a query
+    codes, code_of = kept(system, ("partners", "pathway codes"), _pathway_codes)
+    wanted = np.zeros(len(code_of) + 1, dtype=bool)  # the last slot: flows with no pathway
+    wanted[[code_of[p] for p in scope.pathways if p in code_of]] = True
+    on_pathways = wanted[codes]
+    at = _positions(flows, scope)  # among all the system's flows, then among these
+    if at is None or not on_pathways[at].all():
+        return _matched_flow_rows(flows[on_pathways], scope, rows)
+    at = np.cumsum(on_pathways)[at] - 1
+    # the scope's flows are rows of these: their keys are here, and the merges are lookups
+    # of integer keys (merging on text took 2-4 s nationally)
+    loose, exact = (keys[on_pathways] for keys in kept(system, ("sources", "flow keys"),
+                                                       _flow_keys))
+    pos = np.flatnonzero(on_pathways)
+    placed = at[_place_text(flows["place"].take(pos[at])) != ""]
+    # the keys are numbered 0, 1, ...: "is one of these keys" is a lookup in a boolean
+    # array (np.isin sorted them: a third of a second nationally)
+    exact, loose = _among(exact, exact[at]), _among(loose, loose[placed])
     # the exact matches, then the loose ones, each input row once (its first): as positions,
     # not by concatenating frames and dropping duplicates (a tenth of a second nationally)
+    chosen = pos[np.concatenate([np.flatnonzero(exact), np.flatnonzero(loose)])]
+    row = rows[flows.index.to_numpy()[chosen]]
+    chosen = chosen[np.sort(np.unique(row, return_index=True)[1])]
+    taken = flows.take(chosen)
+    return taken[["pathway", "source", "target", "place", "patients"]].assign(
+        row=rows[taken.index.to_numpy()],
+        place=taken["place"].fillna("").astype(str)).reset_index(drop=True)
+
+
+def _place_text(place: pd.Series) -> np.ndarray:
+    """Flows' places as text, a missing place as ``""``."""
+    return place.fillna("").astype(str).to_numpy()
+
+
+def _among(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Whether each of ``keys`` (integers from 0) is one of ``wanted``."""
+    hit = np.zeros(int(max(keys.max(initial=-1), wanted.max(initial=-1))) + 1, dtype=bool)
+    hit[wanted] = True
+    return hit[keys]
+
+
+def _matched_flow_rows(flows: pd.DataFrame, scope: Scope, rows: np.ndarray) -> pd.DataFrame:
+    """`_scope_flow_rows` where the scope does not know its flows' rows: ``flows`` (the
+    system's on the scope's pathways) matched with the scope's by value."""
+    keyed = flows[["pathway", "source", "target", "place", "patients"]].assign(
+        row=rows[flows.index.to_numpy()], place=flows["place"].fillna("").astype(str))
+    wanted = scope.flows[["pathway", "source", "target"]].assign(
+        place=scope.flows["place"].fillna("").astype(str)).drop_duplicates()
+    keys = ["pathway", "source", "target", "place"]
+    have, want = _joint_keys(keyed, wanted, keys)
+    exact = np.isin(have, want)
+    have, want = _joint_keys(keyed, wanted[(wanted["place"] != "").to_numpy()], keys[:3])
+    loose = np.isin(have, want)
     chosen = np.concatenate([np.flatnonzero(exact), np.flatnonzero(loose)])
     first = np.unique(keyed["row"].to_numpy()[chosen], return_index=True)[1]
     return keyed.iloc[chosen[np.sort(first)]].reset_index(drop=True)
 
 
 def _flow_keys(system: System) -> tuple[np.ndarray, np.ndarray]:
-    """`_keys` of every flow of the system on pathway, source and target, and with its place
-    too: worked out once per system (a tenth of a second a query nationally)."""
+    """One integer per flow of the system for its pathway, source and target, and one for
+    those and its place (equal values, equal integers, numbered from 0; a missing place is ``""``, as `_keys`
+    of the flows would have them): worked out once per system (a tenth of a second a query
+    nationally). From the flows' pathway codes and one factorisation of each other column
+    (`_keys` of them took 0.08 s a process for the generated region)."""
+    from netkit.partners.scope import _pathway_codes
+
     flows = system.flows
-    return _keys(flows[["pathway", "source", "target"]].assign(
-        place=flows["place"].fillna("").astype(str)), ["pathway", "source", "target", "place"])
+    pathway, code_of = kept(system, ("partners", "pathway codes"), _pathway_codes)
+    source, sources = pd.factorize(flows["source"])
+    target, targets = pd.factorize(flows["target"])
+    place, places = pd.factorize(flows["place"])
+    # the places as text, a missing one as "" (code -1: the last): equal texts, one code
+    text = np.append(pd.Series(np.asarray(places, dtype=object), dtype=object).astype(str)
+                     .to_numpy(dtype=object), "")
+    place = pd.factorize(text)[0][place]
+    sizes = (len(code_of) + 1, len(sources) + 1, len(targets) + 1, len(text))
+    if float(np.prod(np.array(sizes, dtype=float))) >= 2.0 ** 62:  # too many to number so
+        return _keys(flows[["pathway", "source", "target"]].assign(
+            place=flows["place"].fillna("").astype(str)), ["pathway", "source", "target", "place"])
+    loose = ((pathway.astype(np.int64) * sizes[1] + (source + 1)) * sizes[2] + (target + 1))
+    # numbered from 0 (as `_keys` numbers them), for lookups in a boolean array
+    return pd.factorize(loose)[0], pd.factorize(loose * sizes[3] + place)[0]
 
 
 def _positions(flows: pd.DataFrame, scope: Scope) -> np.ndarray | None:
@@ -211,7 +263,7 @@ def _positions(flows: pd.DataFrame, scope: Scope) -> np.ndarray | None:
     at = flows.index.get_indexer(rows)
     if at.min() < 0:
         return None
-    same = all(np.array_equal(flows[c].to_numpy(dtype=object)[at],
+    same = all(np.array_equal(flows[c].take(at).to_numpy(dtype=object),
                               scope.flows[c].to_numpy(dtype=object)) for c in ("source", "target"))
     return at if same else None
 
@@ -229,6 +281,28 @@ def _joint_keys(left: pd.DataFrame, right: pd.DataFrame, columns: list) -> tuple
     values, equal integers across the two frames)."""
     key = _keys(pd.concat([left[columns], right[columns]], ignore_index=True), columns)[1]
     return key[:len(left)], key[len(left):]
+
+
+def _commissions(system: System) -> pd.DataFrame:
+    """The system's ``commissions`` relationships (``source, target``) with their input rows
+    (``row``), worked out once per system."""
+    rels = system.relationships
+    rel_rows = system.input_rows.get("relationships", ("", np.zeros(len(rels), "int64")))[1]
+    mine = (rels["type"] == "commissions").to_numpy()
+    return pd.DataFrame({"source": rels["source"].to_numpy()[mine],
+                         "target": rels["target"].to_numpy()[mine],
+                         "row": rel_rows[rels.index.to_numpy()[mine]]})
+
+
+def _rows_of(system: System, table: str, ids) -> np.ndarray:
+    """The positions, in order, of the rows of ``system.<table>`` whose ``id`` is one of
+    ``ids``: a lookup in the table's ids (kept per system) where they are distinct."""
+    index = kept(system, ("sources", "ids", table),
+                 lambda s: pd.Index(getattr(s, table)["id"].to_numpy(dtype=object)))
+    if not index.is_unique:
+        return np.flatnonzero(isin(getattr(system, table)["id"], list(ids)))
+    at = index.get_indexer(pd.Index(list(ids), dtype=object))
+    return np.unique(at[at >= 0])
 
 
 def partner_sources(system: System, scope: Scope, pairs: pd.DataFrame,
@@ -274,7 +348,9 @@ def partner_sources(system: System, scope: Scope, pairs: pd.DataFrame,
 
     # activity: per (pathway, service) the larger side, arriving (first n) or leaving
     pathway = pd.factorize(flows["pathway"])[0].astype(np.int64)
-    where = np.unique(np.tile(pathway, 2) * (len(labels) + 1) + ends, return_inverse=True)[1]
+    # numbered by a hash (the sums below add in row order whatever the numbering): np.unique
+    # sorted a million keys nationally (0.15 s)
+    where = pd.factorize(np.tile(pathway, 2) * (len(labels) + 1) + ends)[0]
     patients = np.nan_to_num(flows["patients"].to_numpy(dtype=float))
     size = int(where.max()) + 1 if n else 0
     by_leaving = (np.bincount(where[n:], patients, size)
@@ -304,18 +380,16 @@ def partner_sources(system: System, scope: Scope, pairs: pd.DataFrame,
                            "row": np.concatenate([rows, rows])}), "flows", "handoffs", out)
 
     # commissioning: contracts with in-scope providers, and those providers' services
-    rels = system.relationships
-    rel_rows = system.input_rows.get("relationships", ("", np.zeros(len(rels), "int64")))[1]
     svc_all = system.services
     svc_rows = system.input_rows.get("services", ("", np.zeros(len(svc_all), "int64")))[1]
     providers = set(services["provider"].tolist())
-    contracts = rels[(rels["type"] == "commissions") & isin(rels["target"], providers)
-                     & isin(rels["source"], list(candidate_of))]
+    contracts = kept(system, ("sources", "commissions"), _commissions)
+    contracts = contracts[isin(contracts["target"], providers)
+                          & isin(contracts["source"], list(candidate_of))]
     contracts = pd.DataFrame({"candidate": contracts["source"].map(candidate_of),
-                              "provider": contracts["target"],
-                              "row": rel_rows[contracts.index.to_numpy()]})
+                              "provider": contracts["target"], "row": contracts["row"]})
     _grouped(contracts, "relationships", "commissioning", out)
-    in_scope = svc_all[isin(svc_all["id"], services["id"].tolist())]
+    in_scope = svc_all.iloc[_rows_of(system, "services", services["id"].tolist())]
     svc = pd.DataFrame({"provider": in_scope["provider"],
                         "row": svc_rows[in_scope.index.to_numpy()]})
     _grouped(contracts[["candidate", "provider"]].merge(svc, on="provider"), "services",
@@ -337,14 +411,19 @@ def partner_sources(system: System, scope: Scope, pairs: pd.DataFrame,
         _grouped(into_moved.assign(candidate=into_moved["target_c"]).dropna(
             subset=["candidate"]), "flows", "incentives", out)
 
+    # the organisations' rows by a lookup of their ids (kept per system), not a text isin
+    # over every organisation of the system
     orgs = system.organisations
     org_rows = system.input_rows.get("organisations", ("", np.zeros(len(orgs), "int64")))[1]
-    own = orgs[isin(orgs["id"], list(scope.candidates))]
-    _grouped(pd.DataFrame({"candidate": own["id"], "row": org_rows[own.index.to_numpy()]}),
+    labels = orgs.index.to_numpy()
+    ids = orgs["id"].to_numpy(dtype=object)
+    own = _rows_of(system, "organisations", scope.candidates)
+    _grouped(pd.DataFrame({"candidate": ids[own], "row": org_rows[labels[own]]}),
              "organisations", "organisation", out)
-    members = orgs[isin(orgs["id"], list(candidate_of))]
-    members = pd.DataFrame({"id": members["id"], "candidate": members["id"].map(candidate_of),
-                            "row": org_rows[members.index.to_numpy()]})
+    members = _rows_of(system, "organisations", list(candidate_of))
+    standing = np.array([candidate_of[o] for o in ids[members].tolist()], dtype=object)
+    members = pd.DataFrame({"id": ids[members], "candidate": standing,
+                            "row": org_rows[labels[members]]})
     _grouped(members[members["id"] != members["candidate"]], "organisations", "members", out)
     return Sources({c: {f: {t: r.tolist() for t, r in tables.items()}
                         for f, tables in figures.items()} for c, figures in out.items()}, files)

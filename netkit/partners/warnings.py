@@ -35,11 +35,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from netkit._frames import isin
 from netkit.model.schema import counted_in_days
 from netkit.model.selectors import select_services
+from netkit.model.system import kept
 from netkit.render.document import PAGES, TEXT, Bullets, Heading, Paragraph
 from netkit.render.formats import and_more, fmt_money_rounded
 from netkit.render.naming import name_and_id, service_and_provider
@@ -82,9 +84,22 @@ class CoverageWarning:
 
 
 def _service_places(system, services: pd.DataFrame) -> pd.Series:
-    orgs = system.organisations.set_index("id")
     place = services["place"] if "place" in services else pd.Series(None, index=services.index)
-    return place.fillna(services["provider"].map(orgs["place"]))
+    return place.fillna(services["provider"].map(_org_column(system, "place")))
+
+
+def _org_column(system, column: str) -> pd.Series:
+    """The organisations' ``column`` by id, built once per system (read only)."""
+    return kept(system, ("warnings", "organisations by id", column),
+                lambda s: s.organisations.set_index("id")[column])
+
+
+def _selected(system, selectors) -> np.ndarray:
+    """`select_services` of the system's services, once per system and selectors (read
+    only)."""
+    selectors = tuple(selectors)
+    return kept(system, ("warnings", "services selected", selectors),
+                lambda s: select_services(s.services, selectors))
 
 
 def _places_in_scope(system, scope) -> list[str]:
@@ -121,7 +136,7 @@ def _primary_care(system, scope, places: list[str]) -> list[CoverageWarning]:
     elsewhere (primary care missing from a pathway that has none is not a gap; nor is primary
     care the shift's route does not pass through)."""
     services = _pathway_services(system, scope)
-    types = services["provider"].map(system.organisations.set_index("id")["type"])
+    types = services["provider"].map(_org_column(system, "type"))
     primary = (services["category"] == "primary_care") | types.isin(PRIMARY_CARE_TYPES)
     where = _service_places(system, services)[primary.to_numpy()]
     if not len(where) or where.isna().any():  # none in the pathway, or one for every place
@@ -143,11 +158,11 @@ def _council(system, scope, places: list[str]) -> list[CoverageWarning]:
     given = {}
     if table is not None and len(table) and "council" in table:
         given = {str(p): c for p, c in zip(table["place"], table["council"]) if pd.notna(c)}
-    orgs = system.organisations.set_index("id")
     in_scope = scope.organisations["id"]
     in_scope_ids = set(in_scope.tolist())  # once: a set per place took 20 s at national scale
-    councils = in_scope[in_scope.map(orgs["type"]).eq("local_authority").to_numpy()]
-    council_places = councils.map(orgs["place"])
+    councils = in_scope[in_scope.map(_org_column(system, "type")).eq(
+        "local_authority").to_numpy()]
+    council_places = councils.map(_org_column(system, "place"))
     county = bool(council_places.isna().any())
     covered = set(council_places.dropna().astype(str))
     out = []
@@ -166,7 +181,7 @@ def _destinations(system, scope) -> list[CoverageWarning]:
     shift = scope.opportunity.shift
     if shift is None:
         return []
-    chosen = system.services[select_services(system.services, shift.to)]
+    chosen = system.services[_selected(system, shift.to)]
     if chosen.empty:
         return [CoverageWarning("empty_destination", ", ".join(shift.to),
                                 f"the shift's destination {', '.join(shift.to)} names no "
@@ -233,7 +248,8 @@ def _capacity(system, scope, inc, count=_whole) -> list[CoverageWarning]:
     if "capacity" not in services or "activity_change" not in inc.services:
         return out
     change = inc.services.set_index("id")["activity_change"]
-    capacity = services.set_index("id")["capacity"].reindex(change.index)
+    capacity = kept(system, ("warnings", "capacity by id"),
+                    lambda s: s.services.set_index("id")["capacity"]).reindex(change.index)
     now = scope.services.set_index("id")["activity"].reindex(change.index, fill_value=0.0)
     after = now + change
     over = change.index[(capacity.notna() & (change > 0) & (after > capacity)).to_numpy()]
@@ -253,15 +269,14 @@ def _whole_stays(system, scope, count=_whole) -> list[CoverageWarning]:
     if shift is None:
         return []
     services = system.services
-    # stays: acute inpatient services, care homes and services counted in days
-    stays = (isin(services["category"], {"acute_inpatient", "care_home"})
-             | counted_in_days(services))
-    sources = set(services.loc[select_services(services, shift.from_) & stays, "id"].tolist())
-    targets = set(services.loc[select_services(services, shift.to), "id"].tolist())
+    stays = kept(system, ("warnings", "stays"), _stays)
+    sources = set(services.loc[_selected(system, shift.from_) & stays, "id"].tolist())
+    targets = set(services.loc[_selected(system, shift.to), "id"].tolist())
     flows = scope.flows
     after = flows[isin(flows["source"], sources) & isin(flows["target"], targets)]
     pairs = after.groupby(["source", "target"], sort=True)["patients"].sum()
-    names = dict(zip(services["id"].tolist(), services["name"].tolist()))
+    names = kept(system, ("warnings", "service names"),
+                 lambda s: dict(zip(s.services["id"].tolist(), s.services["name"].tolist())))
     said = _service_names(system, sorted(set(pairs.index.get_level_values(0))))
     return [CoverageWarning(
         "whole_stays", source,
@@ -271,6 +286,14 @@ def _whole_stays(system, scope, count=_whole) -> list[CoverageWarning]:
         "moves whole stays away from it (a bed-day model is not built); read its figures as an "
         "upper bound")
         for (source, target), patients in pairs.items() if patients > 0]
+
+
+def _stays(system) -> np.ndarray:
+    """Services where patients stay: acute inpatient services, care homes and services
+    counted in days."""
+    services = system.services
+    return (isin(services["category"], {"acute_inpatient", "care_home"})
+            | counted_in_days(services))
 
 
 def _payers_outside(system, scope, share) -> list[CoverageWarning]:
