@@ -38,10 +38,13 @@ from netkit._parallel import in_threads
 
 __all__ = [
     "ACTIVITY_SHARE",
+    "ContractLines",
     "ServiceMoney",
+    "contract_lines",
     "draw_blocks",
     "evaluate",
     "fraction_cap",
+    "paid_by",
     "payments",
     "service_lines",
     "simulate",
@@ -146,10 +149,39 @@ def payments(by_payer: pd.DataFrame, contracts: pd.DataFrame
     >>> payments(by_payer, lines)[0].values.tolist()
     [['ICB', 'T', -1000.0]]
     """
+    return paid_by(by_payer, contract_lines(contracts))
+
+
+@dataclass(frozen=True)
+class ContractLines:
+    """What `payments` reads of the contracts, worked out from them alone (so once per
+    system: `netkit.finance.basis` keeps it): each service line's contracts (`service_lines`),
+    the (commissioner, provider, line) held, the (provider, line) named and the providers
+    with several commissioners."""
+
+    effective: pd.DataFrame
+    held: frozenset
+    named: frozenset
+    split: frozenset
+
+
+def contract_lines(contracts: pd.DataFrame) -> ContractLines:
+    """`ContractLines` of ``contracts`` (as `payments` takes them)."""
     effective = service_lines(contracts)
-    line = _line_of(by_payer, effective)
-    held = set((effective["commissioner"] + "\x1f" + effective["provider"] + "\x1f"
-                + effective["line"]).tolist())
+    held = frozenset((effective["commissioner"] + "\x1f" + effective["provider"] + "\x1f"
+                      + effective["line"]).tolist())
+    named = effective.loc[effective["line"] != ""]
+    holders = effective.drop_duplicates(["commissioner", "provider"])
+    several = holders.groupby("provider")["commissioner"].transform("size") > 1
+    return ContractLines(effective, held,
+                         frozenset(named["provider"] + "\x1f" + named["line"]),
+                         frozenset(holders.loc[several, "provider"]))
+
+
+def paid_by(by_payer: pd.DataFrame, lines: ContractLines) -> tuple[pd.DataFrame, list[str]]:
+    """`payments` with the contracts read already (`contract_lines`)."""
+    effective, held = lines.effective, lines.held
+    line = _line_of(by_payer, lines.named)
     candidates = by_payer["commissioner"].astype(str)
     payer = pd.Series("", index=by_payer.index, dtype=object)
     at = "\x1f" + by_payer["provider"] + "\x1f" + line
@@ -168,10 +200,7 @@ def payments(by_payer: pd.DataFrame, contracts: pd.DataFrame
     paid = pd.concat([direct[["commissioner", "provider", "amount"]],
                       shared[["commissioner", "provider", "amount"]]], ignore_index=True)
     paid = paid.groupby(["commissioner", "provider"], as_index=False, sort=True)["amount"].sum()
-    holders = effective.drop_duplicates(["commissioner", "provider"])
-    several = holders.groupby("provider")["commissioner"].transform("size") > 1
-    split = set(holders.loc[several, "provider"])
-    ruled = sorted(set(shared.loc[shared["amount"] != 0, "provider"]) & split)
+    ruled = sorted(set(shared.loc[shared["amount"] != 0, "provider"]) & lines.split)
     return paid.rename(columns={"commissioner": "payer"}), ruled
 
 
@@ -222,15 +251,13 @@ def service_lines(contracts: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def _line_of(by_payer: pd.DataFrame, effective: pd.DataFrame) -> pd.Series:
+def _line_of(by_payer: pd.DataFrame, named: frozenset) -> pd.Series:
     """The service line each row's service is paid on: the service where a contract of its
-    provider names it, else ""."""
-    named = effective.loc[effective["line"] != ""]
-    if named.empty:
+    provider names it (``named``: provider and line, joined by ``"\\x1f"``), else ""."""
+    if not named:
         return pd.Series("", index=by_payer.index, dtype=object)
     key = by_payer["provider"].astype(str) + "\x1f" + by_payer["service"].astype(str)
-    lines = set(named["provider"] + "\x1f" + named["line"])
-    return by_payer["service"].astype(object).where(key.isin(lines), "")
+    return by_payer["service"].astype(object).where(key.isin(named), "")
 
 
 def fraction_cap(money: ServiceMoney, fractions: np.ndarray) -> np.ndarray:
