@@ -156,11 +156,13 @@ def payments(by_payer: pd.DataFrame, contracts: pd.DataFrame
 class ContractLines:
     """What `payments` reads of the contracts, worked out from them alone (so once per
     system: `netkit.finance.basis` keeps it): each service line's contracts (`service_lines`),
-    the (commissioner, provider, line) held, the (provider, line) named and the providers
-    with several commissioners."""
+    the (commissioner, provider, line) held (and as an index of ``effective``'s rows, where
+    each is held once), the (provider, line) named and the providers with several
+    commissioners."""
 
     effective: pd.DataFrame
     held: frozenset
+    keyed: pd.Index | None  # the held lines' keys, in order, where each is held once
     named: frozenset
     split: frozenset
 
@@ -168,12 +170,13 @@ class ContractLines:
 def contract_lines(contracts: pd.DataFrame) -> ContractLines:
     """`ContractLines` of ``contracts`` (as `payments` takes them)."""
     effective = service_lines(contracts)
-    held = frozenset((effective["commissioner"] + "\x1f" + effective["provider"] + "\x1f"
-                      + effective["line"]).tolist())
+    keys = pd.Index((effective["commissioner"] + "\x1f" + effective["provider"] + "\x1f"
+                     + effective["line"]).astype(object))
+    held = frozenset(keys.tolist())
     named = effective.loc[effective["line"] != ""]
     holders = effective.drop_duplicates(["commissioner", "provider"])
     several = holders.groupby("provider")["commissioner"].transform("size") > 1
-    return ContractLines(effective, held,
+    return ContractLines(effective, held, keys if keys.is_unique else None,
                          frozenset(named["provider"] + "\x1f" + named["line"]),
                          frozenset(holders.loc[several, "provider"]))
 
@@ -192,8 +195,15 @@ def paid_by(by_payer: pd.DataFrame, lines: ContractLines) -> tuple[pd.DataFrame,
         payer = payer.where(~isin(who + at, held), who)
     rows = by_payer.assign(commissioner=payer, line=line)
     keys = ["commissioner", "provider", "line"]
-    direct = rows[rows["commissioner"] != ""].merge(effective, on=keys)
-    direct["amount"] = direct["priced"] * direct["variable"]
+    paying = (rows["commissioner"] != "").to_numpy()
+    at_line = lines.keyed.get_indexer((payer + at)[paying]) if lines.keyed is not None else None
+    if at_line is not None and (at_line >= 0).all():  # one contract per line held: by position
+        direct = rows[paying]  # (every payer found holds one: as the merge below finds it)
+        direct = direct.assign(amount=direct["priced"].to_numpy()
+                               * lines.effective["variable"].to_numpy()[at_line])
+    else:
+        direct = rows[paying].merge(effective, on=keys)
+        direct["amount"] = direct["priced"] * direct["variable"]
     shared = rows[rows["commissioner"] == ""].groupby(["provider", "line"], as_index=False)[
         "priced"].sum().merge(effective, on=["provider", "line"])
     shared["amount"] = shared["priced"] * shared["share"] * shared["variable"]
