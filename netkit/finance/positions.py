@@ -192,7 +192,10 @@ def paid_by(by_payer: pd.DataFrame, lines: ContractLines) -> tuple[pd.DataFrame,
         # "ICB;COUNCIL" split once per distinct value (a few), not once per row
         who = by_distinct(candidates, lambda s, k=place: s.map(
             lambda v: (v.split(";") + [""])[k]).astype(object))
-        payer = payer.where(~isin(who + at, held), who)
+        key = who + at
+        found = (lines.keyed.get_indexer(key) >= 0 if lines.keyed is not None
+                 else isin(key, held))  # (the kept index's table, not a new one each time)
+        payer = payer.where(~found, who)
     rows = by_payer.assign(commissioner=payer, line=line)
     keys = ["commissioner", "provider", "line"]
     paying = (rows["commissioner"] != "").to_numpy()
@@ -205,7 +208,10 @@ def paid_by(by_payer: pd.DataFrame, lines: ContractLines) -> tuple[pd.DataFrame,
         direct = rows[paying].merge(effective, on=keys)
         direct["amount"] = direct["priced"] * direct["variable"]
     shared = rows[rows["commissioner"] == ""].groupby(["provider", "line"], as_index=False)[
-        "priced"].sum().merge(effective, on=["provider", "line"])
+        "priced"].sum()
+    # merged with those providers' lines alone (the same rows, in the same order)
+    shared = shared.merge(effective[isin(effective["provider"], set(shared["provider"]))],
+                          on=["provider", "line"])
     shared["amount"] = shared["priced"] * shared["share"] * shared["variable"]
     paid = pd.concat([direct[["commissioner", "provider", "amount"]],
                       shared[["commissioner", "provider", "amount"]]], ignore_index=True)
