@@ -62,15 +62,15 @@ def money_basis(system: System, shift: Shift, services: pd.DataFrame,
         f"{by_contract:,} of {len(flows):,} in-scope flows have no commissioner on the flow "
         "or their place)")]
     orgs = np.array(sorted(set(table["provider"]) | set(paid["payer"])), dtype=object)
-    index = {o: i for i, o in enumerate(orgs)}
-    income = np.bincount([index[p] for p in paid["provider"]], paid["amount"], len(orgs))
-    spend = np.bincount([index[p] for p in paid["payer"]], paid["amount"], len(orgs))
+    index = pd.Index(orgs)  # positions looked up at once, not one by one
+    income = np.bincount(index.get_indexer(paid["provider"]), paid["amount"], len(orgs))
+    spend = np.bincount(index.get_indexer(paid["payer"]), paid["amount"], len(orgs))
     money = ServiceMoney(table["id"].to_numpy(dtype=object),
                          table["delta"].to_numpy(dtype=float),
                          table["unit_cost"].fillna(0.0).to_numpy(dtype=float),
                          table["marginal_cost"].fillna(0.0).to_numpy(dtype=float),
                          table["headroom"].to_numpy(dtype=float),
-                         table["provider"].map(index).to_numpy(dtype=np.int64),
+                         index.get_indexer(table["provider"]).astype(np.int64),
                          orgs, income, spend)
     return MoneyBasis(moves_of(shift), diverted, table, (tuple(notes), tuple(pay_notes)), money)
 
