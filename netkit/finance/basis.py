@@ -16,7 +16,7 @@ import pandas as pd
 from netkit._frames import isin, joint_codes
 from netkit.finance.contracts import contract_table
 from netkit.finance.diversion import divert
-from netkit.finance.positions import ServiceMoney, payments
+from netkit.finance.positions import ServiceMoney, contract_lines, paid_by
 from netkit.model.opportunity import Shift
 from netkit.model.schema import HOME, counted_in_days
 from netkit.model.system import System, kept
@@ -50,11 +50,11 @@ def money_basis(system: System, shift: Shift, services: pd.DataFrame,
     flows, by_contract = _with_commissioner(system, flows)
     diverted = divert(flows, services, shift)
     table, notes = _service_table(system, services, diverted)
-    contracts = contract_table(system)
     priced = diverted.merge(table[["id", "provider", "price"]], left_on="service", right_on="id")
     priced = priced.assign(priced=priced["price"].fillna(0.0) * priced["contacts"])
-    paid, ruled = payments(priced[["service", "provider", "commissioner", "priced"]],
-                           contracts)
+    # the contracts' lines are the system's: read once per system (a tenth of a query's money)
+    lines = kept(system, ("finance", "lines"), lambda s: contract_lines(contract_table(s)))
+    paid, ruled = paid_by(priced[["service", "provider", "commissioner", "priced"]], lines)
     pay_notes = [] if not ruled else [(
         f"contract-share rule: for {', '.join(ruled)}, the change in what they are paid is "
         "shared among each one's commissioners by contract value, because the patients' "
@@ -62,15 +62,15 @@ def money_basis(system: System, shift: Shift, services: pd.DataFrame,
         f"{by_contract:,} of {len(flows):,} in-scope flows have no commissioner on the flow "
         "or their place)")]
     orgs = np.array(sorted(set(table["provider"]) | set(paid["payer"])), dtype=object)
-    index = {o: i for i, o in enumerate(orgs)}
-    income = np.bincount([index[p] for p in paid["provider"]], paid["amount"], len(orgs))
-    spend = np.bincount([index[p] for p in paid["payer"]], paid["amount"], len(orgs))
+    index = pd.Index(orgs)  # positions looked up at once, not one by one
+    income = np.bincount(index.get_indexer(paid["provider"]), paid["amount"], len(orgs))
+    spend = np.bincount(index.get_indexer(paid["payer"]), paid["amount"], len(orgs))
     money = ServiceMoney(table["id"].to_numpy(dtype=object),
                          table["delta"].to_numpy(dtype=float),
                          table["unit_cost"].fillna(0.0).to_numpy(dtype=float),
                          table["marginal_cost"].fillna(0.0).to_numpy(dtype=float),
                          table["headroom"].to_numpy(dtype=float),
-                         table["provider"].map(index).to_numpy(dtype=np.int64),
+                         index.get_indexer(table["provider"]).astype(np.int64),
                          orgs, income, spend)
     return MoneyBasis(moves_of(shift), diverted, table, (tuple(notes), tuple(pay_notes)), money)
 
@@ -89,20 +89,25 @@ def _with_commissioner(system: System, flows: pd.DataFrame) -> tuple[pd.DataFram
     and how many flows have no responsible commissioner."""
     from netkit.finance.commissioners import responsible_commissioner
 
-    found = responsible_commissioner(system, flows)
+    # worked out once per distinct (commissioner, place) of the flows (a few hundred), not
+    # once per flow (England's 938,000 took a tenth of a second)
+    columns = [flows[c] for c in ("commissioner", "place") if c in flows]
+    pair = joint_codes(columns) if columns else np.zeros(len(flows), dtype=np.int64)
+    distinct = flows.iloc[np.unique(pair, return_index=True)[1]]  # each pair's first flow
+    found = responsible_commissioner(system, distinct)
     places = system.places
-    council = (flows["place"].map(dict(zip(places["place"], places["council"])))
-               if "place" in flows and len(places) else pd.Series(None, index=flows.index))
+    council = (distinct["place"].map(dict(zip(places["place"], places["council"])))
+               if "place" in distinct and len(places)
+               else pd.Series(None, index=distinct.index))
+
     def text(values: pd.Series) -> pd.Series:
         return values.astype(object).where(values.notna(), "").astype(str)
 
-    # "ICB;COUNCIL" written once per distinct pair (a few), not once per flow
     first, second = text(found["commissioner"]).to_numpy(), text(council).to_numpy()
-    pair = joint_codes([first, second])
-    at = np.unique(pair, return_index=True)[1]  # each pair's first flow, in code order
-    words = np.array([(f + ";" + c).strip(";") for f, c in zip(first[at], second[at])],
-                     dtype=object)
-    return flows.assign(commissioner=words[pair]), int((found["basis"] == "contract").sum())
+    words = np.array([(f + ";" + c).strip(";") for f, c in zip(first, second)], dtype=object)
+    contract = (found["basis"] == "contract").to_numpy()
+    return (flows.assign(commissioner=words[pair]),
+            int(np.bincount(pair, minlength=len(words))[contract].sum()))
 
 
 def _marginal(system: System, rows: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
@@ -113,6 +118,17 @@ def _marginal(system: System, rows: pd.DataFrame) -> tuple[pd.Series, pd.Series]
             marginal_share_source(system, rows).to_numpy())
 
 
+def _service_costs(system: System) -> tuple | None:
+    """The system's service ids (an index) with each service's marginal cost and its source
+    (`_marginal`), in the services' order: each query's touched services read theirs by
+    position (a query's own took a tenth of its money); None where ids repeat."""
+    services = system.services
+    ids = pd.Index(services["id"])
+    if not ids.is_unique:
+        return None
+    return (ids, *_marginal(system, services))
+
+
 def _service_table(system: System, services: pd.DataFrame, diverted: pd.DataFrame
                    ) -> tuple[pd.DataFrame, list[str]]:
     """Per touched service: change at fraction 1, costs, price, capacity and headroom."""
@@ -120,8 +136,15 @@ def _service_table(system: System, services: pd.DataFrame, diverted: pd.DataFram
 
     change = diverted.groupby("service", sort=True)[["contacts", "patients"]].sum()
     change = change[change["contacts"].abs() > 1e-9]
-    rows = system.services.set_index("id").loc[change.index.tolist()].reset_index()
-    marginal, source = _marginal(system, rows)
+    costs = kept(system, ("finance", "service_costs"), _service_costs)
+    at = costs[0].get_indexer(change.index) if costs is not None else None
+    if at is not None and (at >= 0).all():
+        # by position in the system's services, their marginal costs worked out once
+        rows = system.services.take(at)
+        marginal, source = costs[1][at], costs[2][at]
+    else:  # ids repeated or unknown: by label, as given
+        rows = system.services.set_index("id").loc[change.index.tolist()].reset_index()
+        marginal, source = _marginal(system, rows)
     in_scope = services.set_index("id")["activity"]
     # each service's contacts in the whole system, worked out once per system (the flows
     # touching these services alone took 0.8 s a query nationally; the two add a service's

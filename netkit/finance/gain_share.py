@@ -18,7 +18,7 @@ def gain_share(table: pd.DataFrame, system_net: float, core: list[str] | None,
     losses. Amounts are £ a year, rounded to the pound, largest first.
     """
     empty = pd.DataFrame(columns=["payer", "payee", "amount"])
-    if system_net <= 0:
+    if system_net <= 0 or (core is not None and not len(core)):  # no core, no core losers
         return empty
     candidate_of = candidate_of or {}
     net = table.groupby([candidate_of.get(o, o) for o in table["id"].tolist()])["net"].sum()

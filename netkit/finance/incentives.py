@@ -455,7 +455,12 @@ def _organisation_table(orgs: np.ndarray, money: ServiceMoney, central: dict, sa
     ).groupby("provider")[["activity_change", "patients_change", "bed_days_change"]].sum()
     # built at once, each column float64 as made (column by column and then cast took
     # a quarter of the region's money tables)
-    changes = by_provider.reindex(pd.Index(orgs)).fillna(0.0)
+    at = by_provider.index.get_indexer(orgs)  # (reindexing cast every organisation's id)
+    found, changes = at >= 0, {}
+    for c in by_provider.columns:  # as reindex(orgs).fillna(0.0)
+        changes[c] = np.zeros(len(orgs))
+        changes[c][found] = by_provider[c].to_numpy(dtype="float64")[at[found]]
+        changes[c][np.isnan(changes[c])] = 0.0
     net = np.asarray(central["org_net"][0], dtype="float64")
     low, high, p_loss = sampled["org_range"] if sampled else (net, net, (net < -0.5).astype(float))
     columns = {"activity_change": changes["activity_change"], "cost_change": central["org_cost"][0],

@@ -38,10 +38,13 @@ from netkit._parallel import in_threads
 
 __all__ = [
     "ACTIVITY_SHARE",
+    "ContractLines",
     "ServiceMoney",
+    "contract_lines",
     "draw_blocks",
     "evaluate",
     "fraction_cap",
+    "paid_by",
     "payments",
     "service_lines",
     "simulate",
@@ -146,10 +149,42 @@ def payments(by_payer: pd.DataFrame, contracts: pd.DataFrame
     >>> payments(by_payer, lines)[0].values.tolist()
     [['ICB', 'T', -1000.0]]
     """
+    return paid_by(by_payer, contract_lines(contracts))
+
+
+@dataclass(frozen=True)
+class ContractLines:
+    """What `payments` reads of the contracts, worked out from them alone (so once per
+    system: `netkit.finance.basis` keeps it): each service line's contracts (`service_lines`),
+    the (commissioner, provider, line) held (and as an index of ``effective``'s rows, where
+    each is held once), the (provider, line) named and the providers with several
+    commissioners."""
+
+    effective: pd.DataFrame
+    held: frozenset
+    keyed: pd.Index | None  # the held lines' keys, in order, where each is held once
+    named: frozenset
+    split: frozenset
+
+
+def contract_lines(contracts: pd.DataFrame) -> ContractLines:
+    """`ContractLines` of ``contracts`` (as `payments` takes them)."""
     effective = service_lines(contracts)
-    line = _line_of(by_payer, effective)
-    held = set((effective["commissioner"] + "\x1f" + effective["provider"] + "\x1f"
-                + effective["line"]).tolist())
+    keys = pd.Index((effective["commissioner"] + "\x1f" + effective["provider"] + "\x1f"
+                     + effective["line"]).astype(object))
+    held = frozenset(keys.tolist())
+    named = effective.loc[effective["line"] != ""]
+    holders = effective.drop_duplicates(["commissioner", "provider"])
+    several = holders.groupby("provider")["commissioner"].transform("size") > 1
+    return ContractLines(effective, held, keys if keys.is_unique else None,
+                         frozenset(named["provider"] + "\x1f" + named["line"]),
+                         frozenset(holders.loc[several, "provider"]))
+
+
+def paid_by(by_payer: pd.DataFrame, lines: ContractLines) -> tuple[pd.DataFrame, list[str]]:
+    """`payments` with the contracts read already (`contract_lines`)."""
+    effective, held = lines.effective, lines.held
+    line = _line_of(by_payer, lines.named)
     candidates = by_payer["commissioner"].astype(str)
     payer = pd.Series("", index=by_payer.index, dtype=object)
     at = "\x1f" + by_payer["provider"] + "\x1f" + line
@@ -157,21 +192,31 @@ def payments(by_payer: pd.DataFrame, contracts: pd.DataFrame
         # "ICB;COUNCIL" split once per distinct value (a few), not once per row
         who = by_distinct(candidates, lambda s, k=place: s.map(
             lambda v: (v.split(";") + [""])[k]).astype(object))
-        payer = payer.where(~isin(who + at, held), who)
+        key = who + at
+        found = (lines.keyed.get_indexer(key) >= 0 if lines.keyed is not None
+                 else isin(key, held))  # (the kept index's table, not a new one each time)
+        payer = payer.where(~found, who)
     rows = by_payer.assign(commissioner=payer, line=line)
     keys = ["commissioner", "provider", "line"]
-    direct = rows[rows["commissioner"] != ""].merge(effective, on=keys)
-    direct["amount"] = direct["priced"] * direct["variable"]
+    paying = (rows["commissioner"] != "").to_numpy()
+    at_line = lines.keyed.get_indexer((payer + at)[paying]) if lines.keyed is not None else None
+    if at_line is not None and (at_line >= 0).all():  # one contract per line held: by position
+        direct = rows[paying]  # (every payer found holds one: as the merge below finds it)
+        direct = direct.assign(amount=direct["priced"].to_numpy()
+                               * lines.effective["variable"].to_numpy()[at_line])
+    else:
+        direct = rows[paying].merge(effective, on=keys)
+        direct["amount"] = direct["priced"] * direct["variable"]
     shared = rows[rows["commissioner"] == ""].groupby(["provider", "line"], as_index=False)[
-        "priced"].sum().merge(effective, on=["provider", "line"])
+        "priced"].sum()
+    # merged with those providers' lines alone (the same rows, in the same order)
+    shared = shared.merge(effective[isin(effective["provider"], set(shared["provider"]))],
+                          on=["provider", "line"])
     shared["amount"] = shared["priced"] * shared["share"] * shared["variable"]
     paid = pd.concat([direct[["commissioner", "provider", "amount"]],
                       shared[["commissioner", "provider", "amount"]]], ignore_index=True)
     paid = paid.groupby(["commissioner", "provider"], as_index=False, sort=True)["amount"].sum()
-    holders = effective.drop_duplicates(["commissioner", "provider"])
-    several = holders.groupby("provider")["commissioner"].transform("size") > 1
-    split = set(holders.loc[several, "provider"])
-    ruled = sorted(set(shared.loc[shared["amount"] != 0, "provider"]) & split)
+    ruled = sorted(set(shared.loc[shared["amount"] != 0, "provider"]) & lines.split)
     return paid.rename(columns={"commissioner": "payer"}), ruled
 
 
@@ -222,15 +267,13 @@ def service_lines(contracts: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def _line_of(by_payer: pd.DataFrame, effective: pd.DataFrame) -> pd.Series:
+def _line_of(by_payer: pd.DataFrame, named: frozenset) -> pd.Series:
     """The service line each row's service is paid on: the service where a contract of its
-    provider names it, else ""."""
-    named = effective.loc[effective["line"] != ""]
-    if named.empty:
+    provider names it (``named``: provider and line, joined by ``"\\x1f"``), else ""."""
+    if not named:
         return pd.Series("", index=by_payer.index, dtype=object)
     key = by_payer["provider"].astype(str) + "\x1f" + by_payer["service"].astype(str)
-    lines = set(named["provider"] + "\x1f" + named["line"])
-    return by_payer["service"].astype(object).where(key.isin(lines), "")
+    return by_payer["service"].astype(object).where(key.isin(named), "")
 
 
 def fraction_cap(money: ServiceMoney, fractions: np.ndarray) -> np.ndarray:

@@ -64,6 +64,7 @@ from netkit.finance.share_rule import (
     parse_rule,
     pounds,
 )
+from netkit.model.system import kept
 from netkit.render.naming import Org, said
 
 __all__ = ["ShareRule", "ShareDesign", "design_share", "parse_rule", "marginal_positions",
@@ -238,17 +239,27 @@ def _roles(table: pd.DataFrame, system, delivers) -> np.ndarray:
     that delivers."""
     if system is None:
         return ((table["activity_change"] == 0) & (table["spend_change"] != 0)).to_numpy()
-    rels = system.relationships
-    commissioners = table["id"].isin(set(rels.loc[rels["type"] == "commissions", "source"]))
+    commissioners = table["id"].isin(kept(system, ("finance", "commissioners"), _sources))
     in_house = ((np.asarray(delivers, dtype="float64") > 0)
                 & (table["spend_change"].to_numpy(dtype="float64") == 0))
     return commissioners.to_numpy() & ~in_house
 
 
+def _sources(system) -> frozenset:
+    """The sources of the system's ``commissions`` relationships."""
+    rels = system.relationships
+    return frozenset(rels.loc[rels["type"] == "commissions", "source"])
+
+
 def _subcontracts(system) -> pd.DataFrame:
-    """``lead, sub, weight``: each subcontractor's leads, weighted by contract value."""
+    """``lead, sub, weight``: each subcontractor's leads, weighted by contract value (worked
+    out once per system; read only)."""
     if system is None:
         return pd.DataFrame(columns=["lead", "sub", "weight"])
+    return kept(system, ("finance", "subcontracts"), _subcontract_frame)
+
+
+def _subcontract_frame(system) -> pd.DataFrame:  # see _subcontracts
     rels = system.relationships
     subs = rels[rels["type"] == "subcontracts"]
     frame = pd.DataFrame({"lead": subs["source"].to_numpy(), "sub": subs["target"].to_numpy(),

@@ -43,6 +43,12 @@ def contracts_of(system) -> pd.DataFrame:
     return contract_table(system).rename(columns={"share": "weight"})[columns]
 
 
+def _contracts(system) -> pd.DataFrame:
+    """`contracts_of`, worked out once per system (read only): the settlement reads it twice
+    a query."""
+    return kept(system, ("finance", "contracts of"), contracts_of)
+
+
 def _label(rules: list[str]) -> str:
     return " and ".join(dict.fromkeys(rules))
 
@@ -241,7 +247,7 @@ def settlement(gross: pd.DataFrame, ids: list, system, commissioner: np.ndarray,
     if by_rule.empty:
         made = dropped = sub.iloc[0:0]
     else:
-        made, dropped = settle(by_rule, hubs, contracts_of(system), types_of(system),
+        made, dropped = settle(by_rule, hubs, _contracts(system), types_of(system),
                                rule.collar)
     small = sub["amount"] < rule.collar
     made = pd.concat([sub[~small], made], ignore_index=True)
@@ -268,7 +274,8 @@ def payers(ids: list, commissioner: np.ndarray, system) -> np.ndarray:
     if system is None:
         return np.ones(len(ids), dtype=bool)
     types = types_of(system)
-    held = set(contracts_of(system)["provider"])
+    held = kept(system, ("finance", "contract holders"),
+                lambda s: frozenset(_contracts(s)["provider"]))
     provider_pays = np.array([o in held and types.get(o) not in NON_PAYING_TYPES for o in ids],
                              dtype=bool)
     return commissioner | provider_pays
@@ -396,8 +403,11 @@ def new_contacts(incentives, system, opportunity, table: pd.DataFrame) -> tuple[
     if shift is not None and system is not None:
         from netkit.model.selectors import select_services
 
-        mask = np.asarray(select_services(system.services, shift.to), dtype=bool)
-        to = set(system.services.loc[mask, "id"])
+        def receiving(s) -> frozenset:  # once per system and services: it reads them all
+            mask = np.asarray(select_services(s.services, shift.to), dtype=bool)
+            return frozenset(s.services.loc[mask, "id"])
+
+        to = kept(system, ("finance", "receiving", tuple(shift.to)), receiving)
         if rec["id"].isin(to).any():
             rec = rec[rec["id"].isin(to)]
     contacts = rec.groupby("provider")["activity_change"].sum()
