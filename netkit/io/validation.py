@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 
@@ -21,6 +20,7 @@ from netkit.errors import SHOWN_PER_KIND, Problem
 from netkit.io.opportunity_checks import (
     check_opportunities,
 )
+from netkit.io.parent_cycles import check_parent_cycles
 from netkit.io.reading import ROW_COLUMN, RawSystem
 from netkit.io.suggest import _AROUND, _HIDDEN, _suggest
 from netkit.io.version2 import check_finance, check_version_2_references
@@ -416,7 +416,7 @@ def _check_organisation_refs(orgs: pd.DataFrame, org_ids: set, c: _Checker) -> N
                      "name an existing organisation or leave the cell empty")
     c.flag(has_parent & (parent == orgs["id"]), "parent",
            "is the organisation itself; an organisation cannot be its own parent")
-    _check_parent_cycles(orgs, parent, has_parent, c)
+    check_parent_cycles(orgs, parent, has_parent, c)
     c.flag(~orgs["type"].isin(ORGANISATION_TYPES) & (orgs["type"] != ""), "type",
            lambda v: f"is not a known organisation type; it is kept, but has no special "
                      f"meaning{_suggest(v, ORGANISATION_TYPES)}", "warning")
@@ -500,34 +500,6 @@ def _check_relationship_refs(rels: pd.DataFrame, org_ids: set, c: _Checker) -> N
     payment = rels["payment"]
     c.flag(payment.notna() & ~payment.isin(PAYMENT_BASES), "payment",
            "is not a payment basis (expected 'activity', 'block' or 'api', or leave it empty)")
-
-
-def _check_parent_cycles(orgs: pd.DataFrame, parent: pd.Series, has_parent: pd.Series,
-                         c: _Checker) -> None:
-    links = orgs.loc[has_parent & (parent != orgs["id"]), ["id"]].assign(parent=parent[has_parent])
-    graph = nx.DiGraph(list(zip(links["id"], links["parent"])))
-    in_cycle: dict[str, list[str]] = {}
-    for component in nx.strongly_connected_components(graph):
-        if len(component) > 1:
-            members = sorted(component)
-            for member in members:
-                in_cycle[member] = members
-    if in_cycle:
-        parent_of = dict(zip(links["id"], links["parent"]))
-        mask = orgs["id"].isin(in_cycle) & has_parent
-        for row, org in zip(c.rows[mask], orgs["id"][mask]):
-            path = " → ".join(_cycle_path(org, parent_of))
-            c.problems.append(Problem(c.label, int(row), "parent", parent_of[org],
-                                      f"makes a cycle of parents ({path}); one of them must "
-                                      "have no parent"))
-
-
-def _cycle_path(start: str, parent_of: dict) -> list[str]:
-    path, node = [start], parent_of[start]
-    while node != start and node not in path:
-        path.append(node)
-        node = parent_of[node]
-    return path + [node]
 
 
 def _check_system_doc(doc: Any, label: str, lines: dict, problems: list[Problem]) -> dict:
