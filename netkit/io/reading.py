@@ -100,7 +100,7 @@ def _read_csv(text: str, label: str, problems: list[Problem], dtype) -> pd.DataF
         problems.append(Problem(label, None, None, None,
                                 "is empty; it needs a header row naming its columns"))
         return None
-    header = next(csv.reader(io.StringIO(text)))
+    header = next(csv.reader(_lines(text)))
     if len(header) > MAX_COLUMNS:
         problems.append(Problem(label, 1, None, None,
                                 f"has {len(header):,} columns, more than netkit reads "
@@ -139,7 +139,9 @@ def _read_csv(text: str, label: str, problems: list[Problem], dtype) -> pd.DataF
                                 "quoting and the number of commas on that line"))
         return None
     frame.columns = stripped
-    frame = frame.fillna("")
+    if any(pd.api.types.infer_dtype(frame[c].to_numpy(), skipna=False) != "string"
+           for c in frame.columns):  # all text (as read with na_filter off): nothing to fill
+        frame = frame.fillna("")
     frame[ROW_COLUMN] = range(2, len(frame) + 2)
     # a blank row is empty in every column: the first column picks the few that may be
     maybe = (np.flatnonzero((frame.iloc[:, 0] == "").to_numpy()) if len(frame.columns) > 1
@@ -147,6 +149,26 @@ def _read_csv(text: str, label: str, problems: list[Problem], dtype) -> pd.DataF
     blank = np.zeros(len(frame), dtype=bool)
     blank[maybe] = (frame.iloc[maybe].drop(columns=ROW_COLUMN) == "").all(axis=1).to_numpy()
     return frame.loc[~blank].reset_index(drop=True)
+
+
+def _lines(text: str):
+    """The lines of ``text``, each with its ``\\n``, as iterating ``io.StringIO(text)`` gives
+    them, without copying the whole text first (a national flows.csv's header in microseconds
+    rather than 0.1 s).
+
+    Examples
+    --------
+    >>> list(_lines("a,b\\r\\n1,2\\n3"))
+    ['a,b\\r\\n', '1,2\\n', '3']
+    """
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start:end + 1]
+        start = end + 1
 
 
 def _parser_message(err: Exception) -> str:

@@ -223,7 +223,7 @@ def _check_table(spec: TableSpec, frame: pd.DataFrame | None, label: str,
             kept = ~suppressed.to_numpy()
             coded.update({c: code.keep(kept, frame.index) for c, code in coded.items()})
             check = _Checker(label, frame, problems)
-    typed = frame.copy()
+    typed = frame.copy(deep=False)  # its typed columns are set anew; the others shared
     for column in spec.required:
         check.flag(coded[column].each(lambda s: s.str.strip() == ""), column,
                    f"is empty; every row needs a {column}")
