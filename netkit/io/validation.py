@@ -157,7 +157,9 @@ def validate_raw(raw: RawSystem) -> ValidatedSystem:
             out.tables[name] = complete_columns(name, typed.drop(columns=ROW_COLUMN))
     if all(name in out.tables for name in TABLES):
         _check_references(out, raw.labels)
-        check_version_2_references(out.tables, out.rows, raw.labels, out.problems)
+        place = out.coded.get("flows", {}).get("place")
+        check_version_2_references(out.tables, out.rows, raw.labels, out.problems,
+                                   place and (place.codes, place.distinct))
     out.meta = _check_system_doc(raw.system_doc, raw.labels.get("system", "system.yaml"),
                                  raw.lines.get("system", {}), out.problems)
     check_finance(out.meta.get("finance"), raw.labels.get("system", "system.yaml"),
