@@ -146,6 +146,8 @@ def _read_csv(text: str, label: str, problems: list[Problem], dtype) -> pd.DataF
     # a blank row is empty in every column: the first column picks the few that may be
     maybe = (np.flatnonzero((frame.iloc[:, 0] == "").to_numpy()) if len(frame.columns) > 1
              else np.arange(len(frame)))  # no columns but the row number: every row is blank
+    if not len(maybe):
+        return frame.reset_index(drop=True)
     blank = np.zeros(len(frame), dtype=bool)
     blank[maybe] = (frame.iloc[maybe].drop(columns=ROW_COLUMN) == "").all(axis=1).to_numpy()
     return frame.loc[~blank].reset_index(drop=True)

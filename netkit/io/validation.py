@@ -250,10 +250,18 @@ class _Coded:
     def __init__(self, values: pd.Series, coded: tuple | None = None):
         self.values = values
         self.codes, self.distinct = coded or pd.factorize(values, use_na_sentinel=False)
+        self._text: pd.Series | None = None
 
     def keep(self, mask: np.ndarray, index: pd.Index) -> _Coded:
         """The rows where ``mask`` holds (their values, given ``index``)."""
         return _Coded(self.values[mask].set_axis(index), (self.codes[mask], self.distinct))
+
+    @property
+    def text(self) -> pd.Series:
+        """The distinct values as pandas' text (``str``), made once."""
+        if self._text is None:
+            self._text = pd.Series(self.distinct, dtype=str)
+        return self._text
 
     def each(self, func) -> pd.Series:
         """``func`` of the column (an elementwise text function such as ``lambda s:
@@ -262,7 +270,7 @@ class _Coded:
         stripping is what has always decided what white space is. Text that ``func`` gives
         back has the column's dtype; missing values are passed as one missing value."""
         values = self.values
-        out = func(pd.Series(self.distinct, dtype=str))
+        out = func(self.text)
         if isinstance(out.dtype, pd.StringDtype) and out.dtype != values.dtype:
             out = out.astype(values.dtype)
         return out.take(self.codes).set_axis(values.index).rename(values.name)
@@ -345,7 +353,7 @@ _THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 
 
 def _check_number(check: _Checker, column: str, coded: _Coded) -> pd.Series:
-    text = pd.Series(coded.distinct, dtype=str).str.strip()  # each distinct value once
+    text = coded.text.str.strip()  # each distinct value once
     given = text != ""
     index = check.frame.index
     present = given.take(coded.codes).set_axis(index)
