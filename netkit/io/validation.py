@@ -227,8 +227,9 @@ def _check_table(spec: TableSpec, frame: pd.DataFrame | None, label: str,
             check = _Checker(label, frame, problems)
     typed = frame.copy(deep=False)  # its typed columns are set anew; the others shared
     for column in spec.required:
-        check.flag(coded[column].each(lambda s: s.str.strip() == ""), column,
-                   f"is empty; every row needs a {column}")
+        empty = coded[column].rows(coded[column].text.str.strip() == "")
+        if empty is not None:
+            check.flag(empty, column, f"is empty; every row needs a {column}")
     for column in frame.columns:
         if column == ROW_COLUMN:
             continue
@@ -262,6 +263,14 @@ class _Coded:
         if self._text is None:
             self._text = pd.Series(self.distinct, dtype=str)
         return self._text
+
+    def rows(self, found) -> pd.Series | None:
+        """``found`` (a boolean for each distinct value) as a mask of the rows, or None if it
+        holds for no value (no mask of a column's rows made to find nothing)."""
+        found = np.asarray(found, dtype=bool)
+        if not found.any():
+            return None
+        return pd.Series(found[self.codes], index=self.values.index, name=self.values.name)
 
     def each(self, func) -> pd.Series:
         """``func`` of the column (an elementwise text function such as ``lambda s:
@@ -298,8 +307,9 @@ def _strip_ids(spec: TableSpec, frame: pd.DataFrame, label: str,
     columns = [c for c, kind in spec.kinds.items() if kind in ("id", "ref") and c in frame]
     copied = False
     for column in columns:
-        changed = coded[column].each(lambda s: s.str.strip(_AROUND) != s)
-        if changed.any():
+        changed = coded[column].rows(coded[column].text.str.strip(_AROUND)
+                                     != coded[column].text)
+        if changed is not None:
             stripped = coded[column].each(lambda s: s.str.strip(_AROUND))
             _Checker(label, frame, problems).flag(
                 changed, column, lambda v: f"has {_describe_around(v)} around it; removed, "
@@ -353,12 +363,9 @@ _THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 
 
 def _check_number(check: _Checker, column: str, coded: _Coded) -> pd.Series:
-    text = coded.text.str.strip()  # each distinct value once
+    text = coded.text.str.strip()  # each distinct value once, the rows only where flagged
     given = text != ""
-    index = check.frame.index
-    present = given.take(coded.codes).set_axis(index)
-    numbers = pd.to_numeric(text.where(given), errors="coerce").astype("float64").take(
-        coded.codes).set_axis(index).rename(column)
+    numbers = pd.to_numeric(text.where(given), errors="coerce").astype("float64")
     expected = _FRIENDLY_NUMBER.get(column, "a plain decimal number")
 
     def not_a_number(value: str) -> str:
@@ -371,21 +378,27 @@ def _check_number(check: _Checker, column: str, coded: _Coded) -> pd.Series:
             return f"is not a number; leave the cell empty if it is unknown (expected {expected})"
         return f"is not a number (expected {expected})"
 
-    check.flag(present & numbers.isna(), column, not_a_number)
-    check.flag(np.isinf(numbers), column, f"is infinite (expected {expected})")
-    check.flag(numbers < 0, column, f"is negative (expected {expected})")
+    def flag(found: pd.Series, message) -> None:  # found: of the distinct values
+        mask = coded.rows(found)
+        if mask is not None:
+            check.flag(mask, column, message)
+
+    flag(given & numbers.isna(), not_a_number)
+    flag(np.isinf(numbers), f"is infinite (expected {expected})")
+    flag(numbers < 0, f"is negative (expected {expected})")
     ceiling = CEILINGS.get(column)
     if ceiling is not None:
         unit, top = ceiling
-        check.flag(np.isfinite(numbers) & (numbers > top), column,
-                   f"is too large: netkit takes {unit} up to {top:,.0f} (expected {expected}); "
-                   "check for a typing error or the wrong units")
+        flag(np.isfinite(numbers) & (numbers > top),
+             f"is too large: netkit takes {unit} up to {top:,.0f} (expected {expected}); "
+             "check for a typing error or the wrong units")
     if column in ("strength", "variable_share"):
-        check.flag(numbers > 1, column, f"is more than 1 (expected {expected})")
+        flag(numbers > 1, f"is more than 1 (expected {expected})")
     if column == "deprivation_quintile":
-        check.flag(np.isfinite(numbers) & ~numbers.isin([1, 2, 3, 4, 5]), column,
-                   f"is not a quintile (expected {expected})")
-    return numbers.where(np.isfinite(numbers))
+        flag(np.isfinite(numbers) & ~numbers.isin([1, 2, 3, 4, 5]),
+             f"is not a quintile (expected {expected})")
+    return numbers.where(np.isfinite(numbers)).take(coded.codes).set_axis(
+        check.frame.index).rename(column)
 
 
 def _check_references(out: ValidatedSystem, labels: dict) -> None:
