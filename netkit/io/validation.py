@@ -238,7 +238,9 @@ def _check_table(spec: TableSpec, frame: pd.DataFrame | None, label: str,
         if kind == "number":
             typed[column] = _check_number(check, column, coded[column])
         elif kind in ("text", "list", "ref") and column not in spec.required:
-            typed[column] = frame[column].where(~coded[column].each(lambda s: s == ""))
+            empty = coded[column].rows(coded[column].text == "")
+            if empty is not None:  # else every cell holds text, as read
+                typed[column] = frame[column].where(~empty)
     return typed
 
 
