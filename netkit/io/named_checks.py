@@ -45,8 +45,7 @@ def taking_part(tables: dict[str, pd.DataFrame], pathways=None) -> dict:
                                                    flows["target"].to_numpy(dtype=object)[kept]]))
     p_code = np.concatenate([p_code[kept], p_code[kept]])
     # each service's provider, as a code into the organisations named (providers, payers)
-    provider = pd.Series(s_names, dtype=object).map(dict(zip(services["id"],
-                                                             services["provider"])))
+    provider = _provider_of(services, s_names)
     pay_source = pay_target = np.empty(0, dtype=object)
     if rels is not None and len(rels):
         payers = rels[rels["type"].isin(["commissions", "subcontracts"])]
@@ -74,6 +73,19 @@ def taking_part(tables: dict[str, pd.DataFrame], pathways=None) -> dict:
     orgs_of = {p_names[path[i]]: set(names[who[i:j]].tolist())  # a set per pathway
                for i, j in zip(starts, list(starts[1:]) + [len(pair)])}
     return {"pathway_table": tables["pathways"], "pathway_orgs": dict(sorted(orgs_of.items()))}
+
+
+def _provider_of(services: pd.DataFrame, names) -> pd.Series:
+    """The provider of each service named (missing where none is), as a map from the
+    services' ids gives it (the last row of an id used twice); looked up by an index of the
+    ids where each is used once (no dictionary of England's 52,000 services built first)."""
+    ids = services["id"]
+    if not ids.is_unique:
+        return pd.Series(names, dtype=object).map(dict(zip(ids, services["provider"])))
+    at = pd.Index(ids.to_numpy(dtype=object)).get_indexer(pd.Index(names, dtype=object))
+    providers = services["provider"].to_numpy(dtype=object)
+    return pd.Series(np.where(at >= 0, providers[at] if len(providers) else None, np.nan),
+                     dtype=object)
 
 
 def check_named_outside(opp: Opportunity, known: dict, bad) -> None:
