@@ -63,10 +63,9 @@ def _known_names(tables: dict[str, pd.DataFrame], opportunities=()) -> dict[str,
     return {"org_ids": _distinct(orgs["id"]), "service_ids": _distinct(services["id"]),
             "pathway_ids": _distinct(pathways["id"]),
             "tags": {t for tags in pathway_tags(pathways) for t in tags},
-            "places": _distinct(orgs["place"].dropna()) | _distinct(services["place"].dropna())
-            | _distinct(flows["place"].dropna())
+            "places": _given(orgs["place"]) | _given(services["place"]) | _given(flows["place"])
             | (_distinct(tables["places"]["place"]) if "places" in tables else set()),
-            "cohorts": _distinct(pathways["cohort"].dropna()),
+            "cohorts": _given(pathways["cohort"]),
             "categories": _distinct(services["category"]), "org_types": _distinct(orgs["type"]),
             **(taking_part(tables, asked) if naming else {})}
 
@@ -75,6 +74,12 @@ def _distinct(values: pd.Series) -> set:
     """The values as a set, from their distinct values (a set of a column walks every value:
     a sixth of a second for the generated region's 168,000 flows' places)."""
     return set(values.unique().tolist())
+
+
+def _given(values: pd.Series) -> set:
+    """`_distinct` of the values that are not missing (dropped from the distinct values: a
+    column's own `dropna` copies it)."""
+    return set(pd.Series(values.unique(), dtype=object).dropna().tolist())
 
 
 def _check_opportunity_pathways(opp: Opportunity, known: dict[str, set], bad) -> None:

@@ -87,8 +87,7 @@ class TableSpec:
 
         if self.kinds[column] == "number":
             return pd.Series(np.nan, index=index, dtype="float64")
-        text = pd.Series("", index=index, dtype=str)
-        return text.where(text != "")
+        return pd.Series(np.nan, index=index, dtype=str)  # every cell missing text
 
 
 def complete_columns(name: str, frame: pd.DataFrame) -> pd.DataFrame:
