@@ -448,6 +448,7 @@ def test_workbook_sheet_in_the_wrong_case_gets_a_hint(tmp_path):
     ]
 
 
+@pytest.mark.filterwarnings("error")  # and nothing from pandas on the way
 def test_a_junk_header_gives_a_short_report(tiny_dir):
     names = ",".join(f"c{i}" for i in range(500))
     (tiny_dir / "organisations.csv").write_text(names + "\n1,2\n")

@@ -142,7 +142,10 @@ def _read_csv(text: str, label: str, problems: list[Problem], dtype) -> pd.DataF
     if any(pd.api.types.infer_dtype(frame[c].to_numpy(), skipna=False) != "string"
            for c in frame.columns):  # all text (as read with na_filter off): nothing to fill
         frame = frame.fillna("")
-    frame[ROW_COLUMN] = range(2, len(frame) + 2)
+    # the row numbers joined on, not inserted: a junk header of hundreds of columns read as
+    # one block each would make pandas warn of a fragmented frame
+    frame = pd.concat([frame, pd.DataFrame({ROW_COLUMN: range(2, len(frame) + 2)},
+                                           index=frame.index)], axis=1)
     # a blank row is empty in every column: the first column picks the few that may be
     maybe = (np.flatnonzero((frame.iloc[:, 0] == "").to_numpy()) if len(frame.columns) > 1
              else np.arange(len(frame)))  # no columns but the row number: every row is blank
