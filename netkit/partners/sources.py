@@ -234,7 +234,7 @@ def _scope_flow_rows(system: System, scope: Scope, rows: np.ndarray) -> pd.DataF
     loose, exact = (keys[on_pathways] for keys in kept(system, ("sources", "flow keys"),
                                                        _flow_keys))
     pos = np.flatnonzero(on_pathways)
-    placed = at[_place_text(flows["place"].take(pos[at])) != ""]
+    placed = at[_placed(flows["place"].take(pos[at]).to_numpy(dtype=object))]
     # the keys are numbered 0, 1, ...: "is one of these keys" is a lookup in a boolean
     # array (np.isin sorted them: a third of a second nationally)
     exact, loose = _among(exact, exact[at]), _among(loose, loose[placed])
@@ -252,6 +252,12 @@ def _scope_flow_rows(system: System, scope: Scope, rows: np.ndarray) -> pd.DataF
 def _place_text(place: pd.Series) -> np.ndarray:
     """Flows' places as text, a missing place as ``""``."""
     return place.fillna("").astype(str).to_numpy()
+
+
+def _placed(place: np.ndarray) -> np.ndarray:
+    """Whether each flow has a place: not missing and not ``""`` (as `_place_text` reads it;
+    a fifth of the time of making them text)."""
+    return pd.notna(place) & (place != "")
 
 
 def _among(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
@@ -355,6 +361,18 @@ def _rows_of(system: System, table: str, ids) -> np.ndarray:
     return np.unique(at[at >= 0])
 
 
+def _service_candidates(services: pd.DataFrame, ids) -> np.ndarray:
+    """The candidate of each of the services ``ids`` (missing for one not in ``services``): a
+    lookup in their ids (mapping a text index through a dict took 85 ms nationally)."""
+    known = pd.Index(services["id"].to_numpy(dtype=object))
+    candidates = services["candidate"].to_numpy(dtype=object)
+    if not known.is_unique:  # the last row of an id, as a dict of them keeps it
+        found = dict(zip(known.tolist(), candidates.tolist()))
+        return np.asarray(pd.Index(ids).map(found), dtype=object)
+    at = known.get_indexer(pd.Index(ids, dtype=object))
+    return np.append(candidates, np.nan)[at]  # -1: the missing one at the end
+
+
 def partner_sources(system: System, scope: Scope, pairs: pd.DataFrame,
                     shift=None) -> Sources:  # long: one figure after another
     """The input rows behind every candidate's figures (see the module's description).
@@ -385,13 +403,12 @@ def partner_sources(system: System, scope: Scope, pairs: pd.DataFrame,
     out = _Found()
     candidate_of = scope.candidate_of
     services = scope.services
-    service_candidate = dict(zip(services["id"].tolist(), services["candidate"].tolist()))
     flows = _scope_flow_rows(system, scope, system.input_rows["flows"][1])
     # the flows' services and (pathway, service) pairs as integer codes: grouping and
     # matching them as text took a third of the sources' time nationally
     n = len(flows)
     ends, labels = pd.factorize(pd.concat([flows["target"], flows["source"]], ignore_index=True))
-    label_candidate = np.append(np.asarray(pd.Index(labels).map(service_candidate), dtype=object),
+    label_candidate = np.append(_service_candidates(services, labels),
                                 np.nan)  # code -1 (no service) has no candidate
     # each end's candidate as a code into ``names`` (-1: none)
     codes, names = pd.factorize(label_candidate[:-1])
