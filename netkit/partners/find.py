@@ -388,14 +388,18 @@ def _related_pairs(system: System, scope: Scope) -> list[tuple[str, str]]:
 def _groups(system: System, network, groups: str, scope: Scope | None = None) -> dict:
     group_of = system.organisation_lookup(groups)
     kinds = candidate_frame(system, scope)["type"].to_dict() if scope is not None else {}
+    seated: set = set()
     if groups == "type" and scope is not None:
         # an organisation outside a seat groups with the seats of its kind (a lone care home
         # with the care homes' seats), else one kind of organisation counts as two groups
         seated = set(scope_seats(scope)["kind"])
-        if seated:
-            group_of = {o: DEFAULT_RULES[t] if DEFAULT_RULES.get(t) in seated else t
-                        for o, t in group_of.items()}
+    if seated:  # the network's organisations only (all the system's took 50 ms nationally)
+        group_of = {n: DEFAULT_RULES[t] if DEFAULT_RULES.get(t) in seated else t
+                    for n in network if (t := group_of.get(n, _NONE)) is not _NONE}
     return {n: str(group_of.get(n) or kinds.get(n) or "(none)") for n in network}
+
+
+_NONE = object()  # no such organisation in the system
 
 
 def _roles_and_routes(system: System, crit: Criteria, groups: str,

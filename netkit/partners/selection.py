@@ -195,27 +195,42 @@ def _benefit_terms(shares: pd.DataFrame, pairs: pd.DataFrame, related: Iterable[
     linear = np.asarray(linear, dtype=float) * np.ones(len(index))
     total_pairs = float(pairs["patients"].sum()) if len(pairs) else 0.0
     handoff_value = w["handoffs"] / total_pairs if total_pairs > 0 else 0.0
-    gains = _symmetric(pairs["source"], pairs["target"], pairs["patients"] * handoff_value, index)
-    related = pd.DataFrame(list(related), columns=["a", "b"]) if related is not None else None
-    ties = _symmetric(related["a"], related["b"], pd.Series(1.0, index=related.index), index,
-                      binary=True)
-    moving = pairs[pairs["patients"] > 0]
-    exchange = _symmetric(moving["source"], moving["target"],
-                          pd.Series(1.0, index=moving.index), index, binary=True)
+    at = _Positions(index)
+    source, target = at(pairs["source"]), at(pairs["target"])
+    gains = _symmetric(source, target, (pairs["patients"] * handoff_value).to_numpy(dtype=float),
+                       len(index))
+    # the relationships are the whole system's: their ends looked up as codes (a frame of
+    # them mapped through a dict took most of the selection's time for the generated region)
+    ends = np.array(list(related), dtype=object).reshape(-1, 2)  # zip(*pairs): 10 ms
+    a, b = at(ends[:, 0]), at(ends[:, 1])
+    ties = _symmetric(a, b, np.ones(len(a)), len(index), binary=True)
+    moving = (pairs["patients"] > 0).to_numpy()
+    exchange = _symmetric(source[moving], target[moving], np.ones(int(moving.sum())),
+                          len(index), binary=True)
     needs = exchange - exchange.multiply(ties)  # patients move, no relationship yet
     needs.eliminate_zeros()
     return linear, gains, ties, needs.tocsr()
 
 
-def _symmetric(source: pd.Series, target: pd.Series, value: pd.Series, index: dict,
+class _Positions:
+    """Candidates' positions in ``index`` (id → position), -1 for an unknown id."""
+
+    def __init__(self, index: dict) -> None:
+        self.keys = pd.Index(list(index), dtype=object)
+        self.positions = np.append(np.fromiter(index.values(), dtype=np.int64,
+                                               count=len(index)), -1)
+
+    def __call__(self, ids) -> np.ndarray:
+        return self.positions[self.keys.get_indexer(pd.Index(np.asarray(ids, dtype=object),
+                                                             dtype=object))]
+
+
+def _symmetric(a: np.ndarray, b: np.ndarray, value: np.ndarray, n: int,
                binary: bool = False) -> sparse.csr_matrix:
-    """An n × n symmetric sparse matrix of values between candidates (unknown ids dropped)."""
-    n = len(index)
-    a = source.map(index)
-    b = target.map(index)
-    keep = a.notna() & b.notna() & (a != b)
-    a, b = a[keep].astype(int).to_numpy(), b[keep].astype(int).to_numpy()
-    v = value[keep].to_numpy(dtype=float)
+    """An n × n symmetric sparse matrix of values between candidates at positions ``a`` and
+    ``b`` (-1, an unknown id, dropped)."""
+    keep = (a >= 0) & (b >= 0) & (a != b)
+    a, b, v = a[keep], b[keep], value[keep]
     matrix = sparse.coo_matrix((np.concatenate([v, v]), (np.concatenate([a, b]),
                                                          np.concatenate([b, a]))),
                                shape=(n, n)).tocsr()

@@ -82,10 +82,17 @@ class Sources:
         # one sorted union per file, as Python ints (a set of numpy ints converted one by
         # one took a quarter of the sources' time at national scale); a file behind one
         # figure only is that figure's list as it is (numpy's union for each of England's
-        # 44,757 candidates took a fifth of a second)
+        # 44,757 candidates took a fifth of a second); else a sort (np.unique hashes first:
+        # 0.4 s nationally)
         return [{"file": self.files[t], "rows": list(merged[t][0]) if len(merged[t]) == 1
-                 else np.unique(np.concatenate(merged[t])).tolist()}
+                 else _distinct(np.concatenate(merged[t])).tolist()}
                 for t in _FILE_ORDER if t in merged]
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct ``values`` in ascending order (as `np.unique` gives them)."""
+    values = np.sort(values)
+    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
 
 
 def merge_sources(groups) -> list[dict]:
@@ -137,27 +144,70 @@ def format_sources(sources: list[dict], limit: int | None = None) -> str:
     return "; ".join(parts)
 
 
-def _grouped(frame: pd.DataFrame, table: str, figure: str, out: dict) -> None:
-    """Add ``frame`` (``candidate, row``) to ``out[candidate][figure][table]`` (a union with
-    what is there), one sort for all candidates."""
-    valid = (frame["candidate"].notna() & frame["row"].notna()).to_numpy()
-    if not valid.any():
-        return
-    # candidates as sorted integer codes: sorting and deduplicating text frames took a third
-    # of the sources' time
-    codes, labels = pd.factorize(frame["candidate"][valid], sort=True)
-    rows = frame["row"].to_numpy()[valid].astype("int64")
-    order = np.lexsort((rows, codes))
-    codes, rows = codes[order], rows[order]
-    keep = np.r_[True, (codes[1:] != codes[:-1]) | (rows[1:] != rows[:-1])]
-    codes, rows = codes[keep], rows[keep]
-    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
-    ends = np.r_[starts[1:], len(codes)]
-    candidates = np.asarray(labels, dtype=object)[codes[starts]]
-    for candidate, a, b in zip(candidates.tolist(), starts.tolist(), ends.tolist()):
-        tables = out.setdefault(candidate, {}).setdefault(figure, {})
-        found = rows[a:b]
-        tables[table] = np.union1d(tables[table], found) if table in tables else found
+class _Found:
+    """The ``(candidate, figure, table, row)`` found, figure by figure, grouped once at the end
+    (`rows`): a factorisation, sort and loop for each figure and table took a third of the
+    sources' time (0.28 s nationally)."""
+
+    def __init__(self) -> None:
+        self.parts: list = []  # (candidate codes, their labels, rows, slot)
+        self.slots: list = []  # (figure, table) in first-seen order
+
+    def add(self, candidates, rows, table: str, figure: str, labels=None) -> None:
+        """Add rows behind ``figure`` in ``table``: ``candidates`` as labels (missing: left
+        out), or as codes into ``labels`` (-1: none)."""
+        rows = np.asarray(rows)
+        if labels is None:
+            candidates, labels = pd.factorize(np.asarray(candidates, dtype=object))
+        valid = candidates >= 0
+        if rows.dtype.kind == "f":
+            valid &= ~np.isnan(rows)
+        if not valid.any():
+            return
+        if (figure, table) not in self.slots:
+            self.slots.append((figure, table))
+        self.parts.append((candidates[valid], np.asarray(labels, dtype=object),
+                           rows[valid].astype("int64"), self.slots.index((figure, table))))
+
+    def rows(self) -> dict:
+        """``{candidate: {figure: {table: distinct rows ascending}}}``."""
+        if not self.parts:
+            return {}
+        names = pd.Index(pd.unique(np.concatenate([labels for _, labels, _, _ in self.parts])))
+        slot_count = len(self.slots)
+        rows = np.concatenate([r for _, _, r, _ in self.parts])
+        width = int(rows.max()) + 1
+        group = np.concatenate([names.get_indexer(labels)[codes] * slot_count + slot
+                                for codes, labels, _, slot in self.parts])
+        # each row once, by candidate and figure: a sort (np.unique hashed first, 0.7 s
+        # nationally)
+        keys = _distinct(group * width + rows)
+        group, rows = keys // width, keys % width
+        starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+        ends = np.r_[starts[1:], len(keys)].tolist()
+        found, rows = names.to_numpy(dtype=object), rows.tolist()
+        out: dict = {}
+        for g, a, b in zip(group[starts].tolist(), starts.tolist(), ends):
+            c, s = divmod(g, slot_count)
+            figure, table = self.slots[s]
+            out.setdefault(found[c], {}).setdefault(figure, {})[table] = rows[a:b]
+        return out
+
+
+def _join(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions ``(i, j)`` of every pair with ``left[i] == right[j]`` (as a merge pairs them;
+    missing values pair with each other)."""
+    codes = pd.factorize(np.concatenate([np.asarray(left, dtype=object),
+                                         np.asarray(right, dtype=object)]),
+                         use_na_sentinel=False)[0]
+    mine, theirs = codes[:len(left)], codes[len(left):]
+    order = np.argsort(theirs, kind="stable")
+    counts = np.bincount(theirs, minlength=int(codes.max(initial=-1)) + 1)
+    first = np.cumsum(counts) - counts
+    many = counts[mine]
+    i = np.repeat(np.arange(len(left)), many)
+    step = np.arange(int(many.sum())) - np.repeat(np.cumsum(many) - many, many)
+    return i, order[np.repeat(first[mine], many) + step]
 
 
 def _scope_flow_rows(system: System, scope: Scope, rows: np.ndarray) -> pd.DataFrame:
@@ -184,7 +234,7 @@ def _scope_flow_rows(system: System, scope: Scope, rows: np.ndarray) -> pd.DataF
     loose, exact = (keys[on_pathways] for keys in kept(system, ("sources", "flow keys"),
                                                        _flow_keys))
     pos = np.flatnonzero(on_pathways)
-    placed = at[_place_text(flows["place"].take(pos[at])) != ""]
+    placed = at[_placed(flows["place"].take(pos[at]).to_numpy(dtype=object))]
     # the keys are numbered 0, 1, ...: "is one of these keys" is a lookup in a boolean
     # array (np.isin sorted them: a third of a second nationally)
     exact, loose = _among(exact, exact[at]), _among(loose, loose[placed])
@@ -199,9 +249,10 @@ def _scope_flow_rows(system: System, scope: Scope, rows: np.ndarray) -> pd.DataF
         place=taken["place"].fillna("").astype(str)).reset_index(drop=True)
 
 
-def _place_text(place: pd.Series) -> np.ndarray:
-    """Flows' places as text, a missing place as ``""``."""
-    return place.fillna("").astype(str).to_numpy()
+def _placed(place: np.ndarray) -> np.ndarray:
+    """Whether each flow has a place: not missing, and not ``""`` as text (a fifth of the
+    time of making the places text)."""
+    return pd.notna(place) & (place != "")
 
 
 def _among(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
@@ -305,6 +356,18 @@ def _rows_of(system: System, table: str, ids) -> np.ndarray:
     return np.unique(at[at >= 0])
 
 
+def _service_candidates(services: pd.DataFrame, ids) -> np.ndarray:
+    """The candidate of each of the services ``ids`` (missing for one not in ``services``): a
+    lookup in their ids (mapping a text index through a dict took 85 ms nationally)."""
+    known = pd.Index(services["id"].to_numpy(dtype=object))
+    candidates = services["candidate"].to_numpy(dtype=object)
+    if not known.is_unique:  # the last row of an id, as a dict of them keeps it
+        found = dict(zip(known.tolist(), candidates.tolist()))
+        return np.asarray(pd.Index(ids).map(found), dtype=object)
+    at = known.get_indexer(pd.Index(ids, dtype=object))
+    return np.append(candidates, np.nan)[at]  # -1: the missing one at the end
+
+
 def partner_sources(system: System, scope: Scope, pairs: pd.DataFrame,
                     shift=None) -> Sources:  # long: one figure after another
     """The input rows behind every candidate's figures (see the module's description).
@@ -332,19 +395,21 @@ def partner_sources(system: System, scope: Scope, pairs: pd.DataFrame,
     if "flows" not in system.input_rows:
         return Sources()
     files = {t: label for t, (label, _) in system.input_rows.items()}
-    out: dict = {}
+    out = _Found()
     candidate_of = scope.candidate_of
     services = scope.services
-    service_candidate = dict(zip(services["id"].tolist(), services["candidate"].tolist()))
     flows = _scope_flow_rows(system, scope, system.input_rows["flows"][1])
     # the flows' services and (pathway, service) pairs as integer codes: grouping and
     # matching them as text took a third of the sources' time nationally
     n = len(flows)
     ends, labels = pd.factorize(pd.concat([flows["target"], flows["source"]], ignore_index=True))
-    label_candidate = np.append(np.asarray(pd.Index(labels).map(service_candidate), dtype=object),
+    label_candidate = np.append(_service_candidates(services, labels),
                                 np.nan)  # code -1 (no service) has no candidate
-    flows["source_c"] = label_candidate[ends[n:]]
-    flows["target_c"] = label_candidate[ends[:n]]
+    # each end's candidate as a code into ``names`` (-1: none)
+    codes, names = pd.factorize(label_candidate[:-1])
+    end_code = np.append(codes, -1)[ends].astype(np.int64)
+    source, target = end_code[n:], end_code[:n]
+    flow_rows = flows["row"].to_numpy()
 
     # activity: per (pathway, service) the larger side, arriving (first n) or leaving
     pathway = pd.factorize(flows["pathway"])[0].astype(np.int64)
@@ -356,28 +421,22 @@ def partner_sources(system: System, scope: Scope, pairs: pd.DataFrame,
     by_leaving = (np.bincount(where[n:], patients, size)
                   > np.bincount(where[:n], patients, size))
     arrive_counts, leave_counts = ~by_leaving[where[:n]], by_leaving[where[n:]]
-    into = flows["target_c"].notna().to_numpy() & arrive_counts
-    out_of = flows["source_c"].notna().to_numpy() & leave_counts
-    _grouped(pd.concat([
-        pd.DataFrame({"candidate": flows.loc[into, "target_c"], "row": flows.loc[into, "row"]}),
-        pd.DataFrame({"candidate": flows.loc[out_of, "source_c"],
-                      "row": flows.loc[out_of, "row"]})]), "flows", "activity", out)
+    into = (target >= 0) & arrive_counts
+    out_of = (source >= 0) & leave_counts
+    out.add(np.concatenate([target[into], source[out_of]]),
+            np.concatenate([flow_rows[into], flow_rows[out_of]]), "flows", "activity", names)
 
     # transfers of care between candidates, on the ties kept: each tie one integer (from the
     # candidates' codes), where filtering and merging the flows on text took 70 ms nationally
-    codes, names = pd.factorize(label_candidate[:-1])
-    end_code = np.append(codes, -1)[ends]  # -1: no candidate
-    source, target = end_code[n:].astype(np.int64), end_code[:n].astype(np.int64)
     width = len(names) + 1
     at = pd.Index(names)
     tie_source, tie_target = at.get_indexer(pairs["source"]), at.get_indexer(pairs["target"])
     ties = (tie_source * width + tie_target)[(tie_source >= 0) & (tie_target >= 0)]
     on_tie = ((source >= 0) & (target >= 0) & (source != target)
               & np.isin(source * width + target, ties))
-    rows = flows["row"].to_numpy()[on_tie]
-    _grouped(pd.DataFrame({"candidate": np.concatenate([flows["source_c"].to_numpy()[on_tie],
-                                                        flows["target_c"].to_numpy()[on_tie]]),
-                           "row": np.concatenate([rows, rows])}), "flows", "handoffs", out)
+    rows = flow_rows[on_tie]
+    out.add(np.concatenate([source[on_tie], target[on_tie]]), np.concatenate([rows, rows]),
+            "flows", "handoffs", names)
 
     # commissioning: contracts with in-scope providers, and those providers' services
     svc_all = system.services
@@ -386,30 +445,31 @@ def partner_sources(system: System, scope: Scope, pairs: pd.DataFrame,
     contracts = kept(system, ("sources", "commissions"), _commissions)
     contracts = contracts[isin(contracts["target"], providers)
                           & isin(contracts["source"], list(candidate_of))]
-    contracts = pd.DataFrame({"candidate": contracts["source"].map(candidate_of),
-                              "provider": contracts["target"], "row": contracts["row"]})
-    _grouped(contracts, "relationships", "commissioning", out)
+    payer = contracts["source"].map(candidate_of).to_numpy(dtype=object)
+    provider = contracts["target"].to_numpy(dtype=object)
+    contract_rows = contracts["row"].to_numpy()
+    out.add(payer, contract_rows, "relationships", "commissioning")
     in_scope = svc_all.iloc[_rows_of(system, "services", services["id"].tolist())]
-    svc = pd.DataFrame({"provider": in_scope["provider"],
-                        "row": svc_rows[in_scope.index.to_numpy()]})
-    _grouped(contracts[["candidate", "provider"]].merge(svc, on="provider"), "services",
-             "commissioning", out)
+    in_scope_rows = svc_rows[in_scope.index.to_numpy()]
+    # the contracts' providers' services: pairs by integer codes (a merge of frames took a
+    # fifth of the sources' time for the generated region)
+    i, j = _join(provider, in_scope["provider"].to_numpy(dtype=object))
+    out.add(payer[i], in_scope_rows[j], "services", "commissioning")
 
     if shift is not None:
-        touched = in_scope[select_services(in_scope, shift.from_)
-                           | select_services(in_scope, shift.to)]
-        shifted = pd.DataFrame({"provider": touched["provider"],
-                                "row": svc_rows[touched.index.to_numpy()]})
-        _grouped(shifted.assign(candidate=shifted["provider"].map(candidate_of)), "services",
-                 "incentives", out)
-        paying = contracts[isin(contracts["provider"], set(shifted["provider"]))]
-        _grouped(paying, "relationships", "incentives", out)
-        _grouped(paying[["candidate", "provider"]].merge(shifted, on="provider"), "services",
-                 "incentives", out)
-        origin = in_scope[select_services(in_scope, shift.from_)]["id"].tolist()
-        into_moved = flows[isin(flows["target"], origin)]
-        _grouped(into_moved.assign(candidate=into_moved["target_c"]).dropna(
-            subset=["candidate"]), "flows", "incentives", out)
+        moved_from = np.asarray(select_services(in_scope, shift.from_), dtype=bool)
+        touched = moved_from | np.asarray(select_services(in_scope, shift.to), dtype=bool)
+        shifted = in_scope["provider"].to_numpy(dtype=object)[touched]
+        shifted_rows = in_scope_rows[touched]
+        out.add(pd.Series(shifted, dtype=object).map(candidate_of).to_numpy(dtype=object),
+                shifted_rows, "services", "incentives")
+        paying = np.asarray(isin(pd.Series(provider, dtype=object), set(shifted)), dtype=bool)
+        out.add(payer[paying], contract_rows[paying], "relationships", "incentives")
+        i, j = _join(provider[paying], shifted)
+        out.add(payer[paying][i], shifted_rows[j], "services", "incentives")
+        origin = in_scope["id"].to_numpy(dtype=object)[moved_from].tolist()
+        into_moved = np.asarray(isin(flows["target"], origin), dtype=bool)
+        out.add(target[into_moved], flow_rows[into_moved], "flows", "incentives", names)
 
     # the organisations' rows by a lookup of their ids (kept per system), not a text isin
     # over every organisation of the system
@@ -418,15 +478,12 @@ def partner_sources(system: System, scope: Scope, pairs: pd.DataFrame,
     labels = orgs.index.to_numpy()
     ids = orgs["id"].to_numpy(dtype=object)
     own = _rows_of(system, "organisations", scope.candidates)
-    _grouped(pd.DataFrame({"candidate": ids[own], "row": org_rows[labels[own]]}),
-             "organisations", "organisation", out)
+    out.add(ids[own], org_rows[labels[own]], "organisations", "organisation")
     members = _rows_of(system, "organisations", list(candidate_of))
     standing = np.array([candidate_of[o] for o in ids[members].tolist()], dtype=object)
-    members = pd.DataFrame({"id": ids[members], "candidate": standing,
-                            "row": org_rows[labels[members]]})
-    _grouped(members[members["id"] != members["candidate"]], "organisations", "members", out)
-    return Sources({c: {f: {t: r.tolist() for t, r in tables.items()}
-                        for f, tables in figures.items()} for c, figures in out.items()}, files)
+    other = ids[members] != standing
+    out.add(standing[other], org_rows[labels[members]][other], "organisations", "members")
+    return Sources(out.rows(), files)
 
 
 #: How row numbers are counted, said wherever they are shown.
