@@ -18,7 +18,7 @@ def flow_codes(flows: pd.DataFrame) -> tuple:
     --------
     >>> flows = pd.DataFrame({"pathway": ["p", "q"], "source": ["@home", "A"],
     ...                       "target": ["A", "B"], "patients": [1.0, 1.0]})
-    >>> [list(part) for part in flow_codes(flows)]
+    >>> [part.tolist() for part in flow_codes(flows)]
     [[0, 1], ['p', 'q'], [0, 1, 2, 0], ['A', 'B', '@home']]
     """
     pathway, pathways = pd.factorize(flows["pathway"])
