@@ -19,7 +19,7 @@ from netkit.finance.diversion import divert
 from netkit.finance.positions import ServiceMoney, contract_lines, paid_by
 from netkit.model.opportunity import Shift
 from netkit.model.schema import HOME, counted_in_days
-from netkit.model.system import System, kept
+from netkit.model.system import System, kept, system_flow_codes
 
 __all__ = ["MoneyBasis", "money_basis"]
 
@@ -149,7 +149,8 @@ def _service_table(system: System, services: pd.DataFrame, diverted: pd.DataFram
     # each service's contacts in the whole system, worked out once per system (the flows
     # touching these services alone took 0.8 s a query nationally; the two add a service's
     # pathways in their own orders, so they can differ in the last bit)
-    total = kept(system, ("finance", "activity"), lambda s: service_activity(s.flows))
+    total = kept(system, ("finance", "activity"),
+                 lambda s: service_activity(s.flows, system_flow_codes(s)))
     total = total.reindex(change.index).fillna(0.0).to_numpy()
     capacity = rows["capacity"].to_numpy(dtype=float)
     table = pd.DataFrame({

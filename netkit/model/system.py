@@ -18,7 +18,7 @@ import pandas as pd
 
 from netkit._views import DISPLAY_BUDGET, picture
 from netkit.errors import OpportunityError
-from netkit.model.activity import organisation_flows, service_activity
+from netkit.model.activity import flow_codes, organisation_flows, service_activity
 from netkit.model.opportunity import Opportunity
 from netkit.model.schema import HOME, TABLES, complete_columns
 
@@ -41,6 +41,14 @@ def kept(system, key: tuple, build) -> Any:
     """
     derived = getattr(system, "derived", None)
     return derived(key, build) if derived is not None else build(system)
+
+
+def system_flow_codes(system) -> tuple:
+    """`netkit.model.activity.flow_codes` of the system's flows, worked out once per system
+    (`kept`): the partner query's scope, sources and money share them (each factorised the
+    flows' pathways, sources and targets on its own: 0.05 s a worker's first query for the
+    generated region)."""
+    return kept(system, ("model", "flow codes"), lambda s: flow_codes(s.flows))
 
 
 def _plain_text(frame: pd.DataFrame) -> pd.DataFrame:

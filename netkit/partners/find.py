@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Iterable, Mapping
 
+import numpy as np
 import pandas as pd
 
 from netkit._frames import isin
@@ -34,7 +35,7 @@ from netkit.model.opportunity import (
     GROUPINGS,
     Opportunity,
 )
-from netkit.model.system import System
+from netkit.model.system import System, kept
 from netkit.partners.criteria import Criteria, compute_criteria
 from netkit.partners.disclosure_check import DisclosureCheck, compare_tiers, released_system
 from netkit.partners.burden import BURDEN_KEYS, burden_settings, coordination_burden
@@ -258,9 +259,28 @@ def _other_names(system: System, inc: Incentives | None, share=None) -> dict:
     elsewhere has no candidate row, nor a funder the rules name), from the system."""
     if inc is None:
         return {}
-    known = system.organisation_lookup("name")
     ids = inc.organisations["id"].tolist() + (share.positions["id"].tolist() if share else [])
-    return {i: known[i] for i in ids if isinstance(known.get(i), str) and known.get(i)}
+    index, names = kept(system, ("partners", "organisation names"), _names_by_id)
+    if index is None:  # ids repeated: by the lookup, as before
+        known = system.organisation_lookup("name")
+        return {i: known[i] for i in ids if isinstance(known.get(i), str) and known.get(i)}
+    # by position (a dictionary lookup per id took 0.07 s for a national query's 95,000)
+    at = index.get_indexer(pd.Index(ids, dtype=object)) if ids else np.zeros(0, dtype=np.intp)
+    name = names[np.maximum(at, 0)] if len(names) else np.full(len(at), None, dtype=object)
+    named = (at >= 0) & (name != None)  # noqa: E711 (elementwise)
+    return dict(zip(np.asarray(ids, dtype=object)[named].tolist(), name[named].tolist()))
+
+
+def _names_by_id(system: System) -> tuple:
+    """The organisations' ids (an index, None if repeated) and their names where a name is
+    text and not empty (else None), for `_other_names`: once per system."""
+    orgs = system.organisations
+    index = pd.Index(orgs["id"].to_numpy(dtype=object))
+    if not index.is_unique:
+        return None, None
+    names = orgs["name"].to_numpy(dtype=object) if "name" in orgs else np.full(len(orgs), None)
+    texts = np.array([isinstance(n, str) and bool(n) for n in names.tolist()], dtype=bool)
+    return index, np.where(texts, names, None).astype(object)
 
 
 def _notes(partners: pd.DataFrame, crit: Criteria, inc: Incentives | None, min_patients: float,

@@ -46,7 +46,7 @@ from netkit.errors import OptionError, unknown_name
 from netkit.model.opportunity import DEFAULT_REPRESENT, Opportunity
 from netkit.model.schema import HOME
 from netkit.model.selectors import select_pathways
-from netkit.model.system import System, kept
+from netkit.model.system import System, kept, system_flow_codes
 
 __all__ = ["Scope", "find_scope", "DEFAULT_REPRESENT", "parse_represent", "represent_rules",
            "flow_places", "intervention_flows", "COMMISSIONER_TYPES"]
@@ -269,7 +269,7 @@ def _pathway_codes(system: System) -> tuple[np.ndarray, dict]:
     """The flows' pathways as integer codes (a missing pathway as the code after the last), and
     pathway id → code: worked out once per system (`System.derived`), so that every
     opportunity's flows are found by a lookup rather than a text ``isin`` on every flow."""
-    codes, labels = pd.factorize(system.flows["pathway"])
+    codes, labels = system_flow_codes(system)[:2]
     code_of = {label: i for i, label in enumerate(np.asarray(labels, dtype=object).tolist())}
     return np.where(codes < 0, len(code_of), codes), code_of
 

@@ -36,7 +36,7 @@ import pandas as pd
 from netkit._frames import isin, joint_codes
 from netkit.errors import OpportunityError
 from netkit.model.selectors import select_services
-from netkit.model.system import System, kept
+from netkit.model.system import System, kept, system_flow_codes
 from netkit.partners.scope import Scope
 from netkit.render.document import Document, Heading, Lines, Note
 from netkit.render.text import wrap
@@ -283,20 +283,22 @@ def _flow_keys(system: System) -> tuple[np.ndarray, np.ndarray]:
     """One integer per flow of the system for its pathway, source and target, and one for
     those and its place (equal values, equal integers, numbered from 0; a missing place is ``""``, as `_keys`
     of the flows would have them): worked out once per system (a tenth of a second a query
-    nationally). From the flows' pathway codes and one factorisation of each other column
-    (`_keys` of them took 0.08 s a process for the generated region)."""
+    nationally). From the flows' pathway and end codes (`system_flow_codes`, which the scope
+    and the money share) and one factorisation of their places (`_keys` of them took 0.08 s a
+    process for the generated region)."""
     from netkit.partners.scope import _pathway_codes
 
     flows = system.flows
     pathway, code_of = kept(system, ("partners", "pathway codes"), _pathway_codes)
-    source, sources = pd.factorize(flows["source"])
-    target, targets = pd.factorize(flows["target"])
+    # the flows' ends coded once per system (`system_flow_codes`: the targets, then the sources)
+    ends, services = system_flow_codes(system)[2:]
+    target, source = ends[:len(flows)], ends[len(flows):]
     place, places = pd.factorize(flows["place"])
     # the places as text, a missing one as "" (code -1: the last): equal texts, one code
     text = np.append(pd.Series(np.asarray(places, dtype=object), dtype=object).astype(str)
                      .to_numpy(dtype=object), "")
     place = pd.factorize(text)[0][place]
-    sizes = (len(code_of) + 1, len(sources) + 1, len(targets) + 1, len(text))
+    sizes = (len(code_of) + 1, len(services) + 1, len(services) + 1, len(text))
     if float(np.prod(np.array(sizes, dtype=float))) >= 2.0 ** 62:  # too many to number so
         return _keys(flows[["pathway", "source", "target"]].assign(
             place=flows["place"].fillna("").astype(str)), ["pathway", "source", "target", "place"])

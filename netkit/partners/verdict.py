@@ -29,6 +29,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from netkit._frames import isin
 from netkit.errors import OptionError, check_number, unknown_name
 from netkit.model.schema import HOME
 from netkit.partners.burden import Burden
@@ -135,24 +136,67 @@ def contained_shares(scope, activity: pd.Series) -> tuple[list, dict]:
     the largest two (``bilateral``). With no transfers between services, every transfer share
     is 1 (there is no boundary to manage)."""
     activity = activity[activity > 0]
-    order = sorted(activity.index, key=lambda c: (-activity[c], c))
+    order = _by_size(activity)
     total = float(activity.sum())
-    service_candidate = dict(zip(scope.services["id"], scope.services["candidate"]))
     flows = scope.flows
-    between = flows[(flows["source"] != HOME) & (flows["target"] != HOME)]
-    source = between["source"].map(service_candidate).to_numpy(dtype=object)
-    target = between["target"].map(service_candidate).to_numpy(dtype=object)
-    patients = between["patients"].to_numpy(dtype=float)
+    ends = _candidate_ends(scope)
+    if ends is None:  # service ids repeated (or one is @home): by the ids' candidates, as given
+        service_candidate = dict(zip(scope.services["id"], scope.services["candidate"]))
+        between = flows[(flows["source"] != HOME) & (flows["target"] != HOME)]
+        source = between["source"].map(service_candidate).to_numpy(dtype=object)
+        target = between["target"].map(service_candidate).to_numpy(dtype=object)
+        patients = between["patients"].to_numpy(dtype=float)
+    else:
+        between, source, target = ends
+        patients = flows["patients"].to_numpy(dtype=float)[between]
     moved = patients.sum()
     out = {}
     for kind, size in (("internal", 1), ("bilateral", 2)):
         top = order[:size]
-        inside = float(patients[np.isin(source, top) & np.isin(target, top)].sum())
+        if ends is None:
+            inside = float(patients[np.isin(source, top) & np.isin(target, top)].sum())
+        else:  # the flows' ends as positions among the services: "is in top" per service once
+            chosen = np.append(isin(scope.services["candidate"], top), [False, False])
+            inside = float(patients[chosen[source] & chosen[target]].sum())
         out[kind] = {"activity": float(activity[top].sum()) / total if total else 0.0,
                      "transfers": inside / moved if moved else 1.0, "organisations": top,
                      "counts": {"activity": (float(activity[top].sum()), total),
                                 "transfers": (inside, float(moved))}}
     return order, out
+
+
+def _by_size(activity: pd.Series) -> list:
+    """The ids of ``activity`` (unique, its values positive) by value, largest first, ties by
+    id: ``sorted(ids, key=lambda c: (-activity[c], c))``, without a lookup per id (0.01 s
+    for a national query's 1,200 candidates).
+
+    Examples
+    --------
+    >>> _by_size(pd.Series([1.0, 3.0, 1.0], index=["b", "c", "a"]))
+    ['c', 'a', 'b']
+    """
+    ids = activity.index.to_numpy(dtype=object)
+    if not activity.index.is_unique:
+        return sorted(activity.index, key=lambda c: (-activity[c], c))
+    by_id = np.empty(len(ids), dtype=np.int64)
+    by_id[np.argsort(ids, kind="stable")] = np.arange(len(ids))
+    return ids[np.lexsort((by_id, -activity.to_numpy(dtype=float)))].tolist()
+
+
+def _candidate_ends(scope) -> tuple | None:
+    """For the scope's flows between services (neither end ``@home``): which they are (a mask
+    of the flows) and their sources' and targets' positions among the scope's services (an
+    unknown service as -1, whose slot, the last, is never a candidate's), or None where
+    service ids repeat (or one is ``@home``). One lookup of each end by position: mapping the
+    ends' text to candidates took 0.06 s a national query."""
+    ids = pd.Index(np.append(scope.services["id"].to_numpy(dtype=object), HOME))
+    if not ids.is_unique:
+        return None
+    flows = scope.flows
+    source, target = ids.get_indexer(flows["source"]), ids.get_indexer(flows["target"])
+    home = len(ids) - 1
+    between = (source != home) & (target != home)
+    return between, source[between], target[between]
 
 
 def _pct(share) -> str:
@@ -216,8 +260,12 @@ def _contract_changes(inc, commissioner: str | None, candidate_of: Mapping) -> b
     if inc is None or commissioner is None:
         return False
     orgs = inc.organisations
-    spend = orgs.loc[orgs["id"].map(lambda o: candidate_of.get(o, o)) == commissioner,
-                     "spend_change"]
+    # the organisations whose candidate (``candidate_of.get(o, o)``) is the commissioner: one
+    # pass over the mapping, not a lookup per organisation (0.02 s a national query)
+    standing = [o for o, c in candidate_of.items() if c == commissioner]
+    if commissioner not in candidate_of:
+        standing.append(commissioner)
+    spend = orgs.loc[isin(orgs["id"], standing), "spend_change"]
     return bool((spend.abs() > 0.5).any())
 
 
