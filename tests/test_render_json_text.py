@@ -79,3 +79,9 @@ def test_jsonable_text_is_json_text_of_to_jsonable(value):
     from netkit.render.json_text import jsonable_text
 
     assert jsonable_text(value) == json_text(to_jsonable(value))
+
+
+def test_long_lists_written_by_the_c_encoder_in_several_pieces_are_whole():
+    value = {"rows": [{"id": f"S{i}", "n": i, "x": i / 7} for i in range(40_000)],
+             "flat": list(range(150_000))}
+    assert json_text(value) == _standard(value)

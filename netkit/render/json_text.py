@@ -41,13 +41,14 @@ def _flat_writer(pad: str, allow_nan: bool = True):
 
 def _flat_text(item, pad: str, safe: bool):
     """A flat container (every item a plain value) by the C encoder, without its brackets'
-    newlines; with ``safe``, made JSON-safe first where it holds NaN or an infinity."""
+    newlines; with ``safe``, made JSON-safe first where it holds NaN or an infinity. (The C
+    encoder gives its text in several pieces when it is long: they are joined.)"""
     if not safe:
-        return _flat_writer(pad)(item, 0)[0]
+        return "".join(_flat_writer(pad)(item, 0))
     try:
-        return _flat_writer(pad, False)(item, 0)[0]
+        return "".join(_flat_writer(pad, False)(item, 0))
     except ValueError:  # NaN or an infinity: null, as to_jsonable makes it
-        return _flat_writer(pad)(to_jsonable(item), 0)[0]
+        return "".join(_flat_writer(pad)(to_jsonable(item), 0))
 
 
 def _flat_rows(rows: list) -> bool:
