@@ -11,6 +11,8 @@ the newline and indentation; only containers holding containers are walked in Py
 from __future__ import annotations
 
 import json
+from math import isfinite
+from itertools import chain
 from json.encoder import c_make_encoder, encode_basestring
 
 from netkit.render.formats import to_jsonable
@@ -54,12 +56,24 @@ def _flat_text(item, pad: str, safe: bool):
 def _flat_rows(rows: list) -> bool:
     """Whether every item of a list is a non-empty dict with text keys and plain values (a
     table's records)."""
-    return (_DICTS == set(map(type, rows))
-            and all(row and _TEXT.issuperset(map(type, row))
-                    and _PLAIN.issuperset(map(type, row.values())) for row in rows))
+    return (_DICTS == set(map(type, rows)) and all(rows)  # each checked by C, not Python
+            and _TEXT.issuperset(map(type, chain.from_iterable(rows)))
+            and _PLAIN.issuperset(map(type, chain.from_iterable(map(dict.values, rows)))))
 
 
 _DICTS = {dict}
+
+
+def _rows_text(rows: list, pad: str, safe: bool) -> str:
+    """A list of `_flat_rows` at ``pad``: one C encoder call with the dicts' separator, then
+    each boundary between two dicts (``},`` then the separator then ``{``, which nothing else
+    can give, a newline inside text being escaped) replaced by the list's."""
+    inner = "\n" + pad + "  "
+    deeper = pad + "  "
+    text = _flat_text(rows, deeper, safe)
+    text = text[2:-2].replace("},\n" + deeper + "  {", "\n" + deeper + "}," + inner + "{\n"
+                              + deeper + "  ")
+    return "[" + inner + "{\n" + deeper + "  " + text + inner + "}\n" + pad + "]"
 
 
 def json_text(value) -> str:
@@ -109,13 +123,15 @@ def _text(value, safe: bool) -> str:
     """`json_text` of ``value``, or with ``safe`` of ``to_jsonable(value)``.
 
     Containers of plain values are written by the C encoder in one call, its item separator
-    carrying the newline and indentation; so is a list of such dicts (a table's records): one
-    call with the dicts' separator, then each boundary between two dicts (``},`` then the
-    separator then ``{``, which nothing else can give, a newline inside text being escaped)
-    replaced by the list's. Only other containers holding containers are walked in Python.
+    carrying the newline and indentation; so is a list of such dicts (a table's records,
+    `_rows_text`). Only other containers holding containers are walked in Python, their
+    plain values written where they are met.
     """
+    if c_make_encoder is None:  # an interpreter without the C encoder
+        return json.dumps(to_jsonable(value) if safe else value, indent=2, ensure_ascii=False)
     parts: list[str] = []
     add = parts.append
+    plain = _flat_writer("")  # one plain value
 
     def write(item, pad: str) -> None:
         kind = type(item)
@@ -135,7 +151,7 @@ def _text(value, safe: bool) -> str:
                 item = to_jsonable(item)
                 kind = type(item)
             # a plain value by the C encoder (json.dumps would build an encoder each time)
-            add(_flat_writer("")(item, 0)[0] if kind in _PLAIN
+            add(plain(item, 0)[0] if kind in _PLAIN
                 else json.dumps(item, ensure_ascii=False))
             return
         if not item:
@@ -148,16 +164,16 @@ def _text(value, safe: bool) -> str:
             return
         deeper = pad + "  "
         if kind is list and _flat_rows(item):
-            text = _flat_text(item, deeper, safe)
-            text = text[2:-2].replace("},\n" + deeper + "  {", "\n" + deeper + "},"
-                                      + inner + "{\n" + deeper + "  ")
-            add("[" + inner + "{\n" + deeper + "  " + text + inner + "}\n" + pad + "]")
+            add(_rows_text(item, pad, safe))
             return
         lead = ("{" if kind is dict else "[") + inner
         if kind is dict:
             for key, v in item.items():
-                add(lead + encode_basestring(key) + ": ")
-                write(v, deeper)
+                if type(v) in _PLAIN and not (safe and type(v) is float and not isfinite(v)):
+                    add(lead + encode_basestring(key) + ": " + plain(v, 0)[0])  # no call down
+                else:
+                    add(lead + encode_basestring(key) + ": ")
+                    write(v, deeper)
                 lead = "," + inner
         else:
             for v in item:
