@@ -11,7 +11,7 @@ try:  # pandas keeps text in pyarrow where it is installed
 except ImportError:  # pragma: no cover - pyarrow is optional
     pa = pc = None
 
-__all__ = ["blank_as_empty", "by_distinct", "isin", "joint_codes"]
+__all__ = ["blank_as_empty", "by_distinct", "isin", "joint_codes", "native_list", "records"]
 
 
 def blank_as_empty(values: pd.Series) -> pd.Series:
@@ -82,3 +82,49 @@ def isin(values: pd.Series, wanted) -> np.ndarray:
         return np.asarray(found.fill_null(False), dtype=bool)
     return np.asarray(values.isin(list(wanted) if isinstance(wanted, (set, frozenset))
                                   else wanted), dtype=bool)
+
+
+_NATIVE = frozenset({str, int, float, bool, type(None), list, dict, tuple})
+
+
+def native_list(column, box: bool = True) -> list:
+    """A Series' or Index's values as iterating it gives them (numpy scalars as Python ones),
+    as a list, made at C speed where the column is numpy or text; with ``box``, the values of an
+    object or extension column as pandas' ``to_dict`` boxes them (``pd.NA`` as None, numpy
+    scalars held in an object column as Python ones).
+
+    Examples
+    --------
+    >>> native_list(pd.Series([1, 2])), native_list(pd.Series(["a", None], dtype=object))
+    ([1, 2], ['a', None])
+    """
+    from pandas.core.dtypes.cast import maybe_box_native
+
+    values = column._values
+    if isinstance(values, np.ndarray):
+        out = values.tolist()  # what ndarray.item gives, value by value
+    elif isinstance(values.dtype, pd.StringDtype):  # missing as the dtype's missing value
+        out = values.to_numpy(dtype=object).tolist()
+    else:
+        out = list(values)
+    dtype = column.dtype
+    if box and (dtype == np.dtype(object) or isinstance(dtype, pd.api.extensions.ExtensionDtype)) \
+            and not _NATIVE.issuperset(map(type, out)):
+        out = list(map(maybe_box_native, out))  # as pandas boxes such a column
+    return out
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    """``frame.to_dict("records")``: the same keys and values of the same types (numpy scalars
+    as Python ones, NaN as float NaN, ``pd.NA`` in a text or object column as None, times as
+    Timestamps), built column by column rather than row by row (pandas iterates the rows and
+    boxes every value of an object or extension column in Python).
+
+    Examples
+    --------
+    >>> records(pd.DataFrame({"id": ["ICB", None], "n": [1, 2], "x": [0.5, float("nan")]}))
+    [{'id': 'ICB', 'n': 1, 'x': 0.5}, {'id': nan, 'n': 2, 'x': nan}]
+    """
+    columns = frame.columns.tolist()
+    lists = [native_list(frame.iloc[:, i]) for i in range(len(columns))]
+    return [dict(zip(columns, row)) for row in zip(*lists)]

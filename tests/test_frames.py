@@ -38,3 +38,56 @@ def test_the_same_as_on_the_whole_column(dtype, name, values, start):
     missing = (lambda x: x.astype(object).where(x.notna(), None)) if dtype is object \
         else (lambda x: x)
     pd.testing.assert_series_equal(missing(got), missing(want))
+
+
+def _same_records(frame):
+    import math
+
+    import numpy as np  # noqa: F401
+
+    from netkit._frames import records
+
+    ours, theirs = records(frame), frame.to_dict("records")
+    assert len(ours) == len(theirs)
+    for a, b in zip(ours, theirs):
+        assert list(a) == list(b)
+        for k in a:
+            x, y = a[k], b[k]
+            assert type(x) is type(y)
+            assert x is y or x == y or (isinstance(x, float) and math.isnan(x) and math.isnan(y)) \
+                or (x is pd.NaT and y is pd.NaT)
+
+
+def test_records_as_pandas_gives_them_for_every_dtype():
+    import numpy as np
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    texts = st.lists(st.one_of(st.none(), st.text(max_size=3)), min_size=0, max_size=6)
+
+    @settings(max_examples=150, deadline=None)
+    @given(texts, st.data())
+    def check(text, data):
+        n = len(text)
+        floats = data.draw(st.lists(st.floats(allow_nan=True), min_size=n, max_size=n))
+        ints = data.draw(st.lists(st.integers(-5, 5), min_size=n, max_size=n))
+        bools = data.draw(st.lists(st.booleans(), min_size=n, max_size=n))
+        mixed = data.draw(st.lists(st.sampled_from(
+            [None, float("nan"), pd.NA, "a", 1, 2.5, np.int64(3), np.float64(0.5), np.bool_(True),
+             [1, 2], ("x",), {"k": 1}, pd.Timestamp("2026-01-01")]), min_size=n, max_size=n))
+        frame = pd.DataFrame({
+            "object": pd.Series(text, dtype=object), "str": pd.Series(text, dtype="str"),
+            "string": pd.Series(text, dtype="string"), "float": pd.Series(floats, dtype=float),
+            "float32": pd.Series(floats, dtype="float32"), "int": pd.Series(ints, dtype="int64"),
+            "Int64": pd.Series([None if i < 0 else i for i in ints], dtype="Int64"),
+            "bool": pd.Series(bools, dtype=bool), "mixed": pd.Series(mixed, dtype=object),
+            "category": pd.Series(text, dtype="category"),
+            "when": pd.to_datetime(pd.Series([None if b else "2026-11-30" for b in bools])),
+        })
+        _same_records(frame)
+        _same_records(frame[["float", "int"]])
+        _same_records(frame[["object", "mixed"]])
+
+    check()
+    _same_records(pd.DataFrame({"a": [1, 2], "b": [0.5, 1.5]}).iloc[0:0])
+    _same_records(pd.DataFrame([[1, 2]], columns=["a", "a"]))

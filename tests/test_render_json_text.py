@@ -44,3 +44,44 @@ def test_subclasses_of_plain_values_are_written_as_the_standard_library_writes_t
 
     value = {"x": [np.float64(0.1), True], "y": {"z": np.float64(1e-05)}}
     assert json_text(value) == _standard(value)
+
+
+_ROWS = st.lists(st.dictionaries(_TEXT, _PLAIN, min_size=1, max_size=4), min_size=1, max_size=5)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_ROWS | _VALUES, max_size=3), st.dictionaries(_TEXT, _ROWS, max_size=3))
+def test_lists_of_flat_records_the_same_as_the_standard_library(nested, keyed):
+    for value in (nested, keyed, nested[0] if nested else []):
+        assert json_text(value) == _standard(value)
+
+
+def test_records_with_text_that_looks_like_a_boundary():
+    value = {"rows": [{"a": "},\n      {", "b": "}, {"}, {"c": 1.5}, {"d": None}]}
+    assert json_text(value) == _standard(value)
+
+
+_UNSAFE = st.recursive(
+    _PLAIN | st.sampled_from([float("nan"), float("inf")]) | st.builds(
+        lambda n: __import__("numpy").float64(n), st.floats()) | st.integers(0, 9).map(
+        lambda n: __import__("numpy").int64(n)) | st.just(__import__("pandas").NaT)
+    | st.just(__import__("pandas").Timestamp("2026-11-30")),
+    lambda inner: st.lists(inner, max_size=4) | st.tuples(inner, inner)
+    | st.dictionaries(_TEXT | st.integers(0, 3), inner, max_size=4)
+    | st.lists(st.dictionaries(_TEXT, inner, min_size=1, max_size=3), min_size=1, max_size=3),
+    max_leaves=30)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_UNSAFE)
+def test_jsonable_text_is_json_text_of_to_jsonable(value):
+    from netkit.render.formats import to_jsonable
+    from netkit.render.json_text import jsonable_text
+
+    assert jsonable_text(value) == json_text(to_jsonable(value))
+
+
+def test_long_lists_written_by_the_c_encoder_in_several_pieces_are_whole():
+    value = {"rows": [{"id": f"S{i}", "n": i, "x": i / 7} for i in range(40_000)],
+             "flat": list(range(150_000))}
+    assert json_text(value) == _standard(value)

@@ -44,6 +44,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from netkit._frames import records as _records
 from netkit._strings import plain_strings
 from netkit.finance.investment import investment as _investment
 from netkit.finance.investment import investment_line
@@ -177,7 +178,7 @@ class ShareDesign:
 
     def to_dict(self) -> dict:
         return {"rule": self.rule.to_dict(), "basis": self.basis, "transfers": self.records(),
-                "positions": self.positions.to_dict("records"), "investment": self.investment,
+                "positions": _records(self.positions), "investment": self.investment,
                 "notes": list(self.notes)}
 
     def lines(self, names: Mapping | None = None) -> list[str]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from netkit._frames import native_list, records
 from netkit._views import DISPLAY_BUDGET, picture
 from netkit.finance.incentives import Incentives
 from netkit.model.opportunity import CRITERIA, Opportunity
@@ -231,7 +232,7 @@ class PartnerSet:
 
     def _partner_dicts(self) -> list[dict]:
         out = []
-        for row in self._released_counts(self.partners).to_dict("records"):
+        for row in records(self._released_counts(self.partners)):
             item = {"id": row["id"], "name": row["name"], "type": row["type"],
                     "tier": row["tier"], "rank": row["rank"], "score": row["score"],
                     "criteria": {c: {"share": row[f"{c}_share"], "raw": row[c]}
@@ -265,19 +266,19 @@ class PartnerSet:
             "scope": self.scope_summary(),
             "partners": self._partner_dicts(),
             "excluded": self.excluded,
-            "curve": self.curve.to_dict("records"),
+            "curve": records(self.curve),
             "stop": self.stop,
-            "incentives": released_changes(self._money_rows(), self.disclosure).to_dict(
-                "records") if inc is not None else [],
+            "incentives": records(released_changes(self._money_rows(), self.disclosure))
+            if inc is not None else [],
             "system_net": inc.system_net if inc is not None else None,
             **Incentives.json_money(inc),
             "losers": inc.losers if inc is not None else [],
-            "gain_share": inc.transfers.to_dict("records") if inc is not None else [],
+            "gain_share": records(inc.transfers) if inc is not None else [],
             "risk_share": self.risk_share.records() if self.risk_share is not None else [],
             "investment": released_investment(self.risk_share.investment, self.disclosure)
             if self.risk_share is not None else None,
-            "brokerage_roles": self.brokerage_roles[self.brokerage_roles["observed"] > 0]
-            .to_dict("records"),
+            "brokerage_roles": records(
+                self.brokerage_roles[self.brokerage_roles["observed"] > 0]),
             "brokers": self.brokers,
             "options": self.options,
             "notes": self.notes,
@@ -347,7 +348,8 @@ class PartnerSet:
 
     def _names(self) -> dict:
         names = dict(self.other_names)
-        names.update(self.scope.organisations.set_index("id")["name"].to_dict())
+        orgs = self.scope.organisations  # as set_index("id")["name"].to_dict() gives them
+        names.update(zip(native_list(orgs["id"], box=False), native_list(orgs["name"])))
         names.update(zip(self.partners["id"], self.partners["name"]))
         return names
 
