@@ -280,18 +280,15 @@ def _matched_flow_rows(flows: pd.DataFrame, scope: Scope, rows: np.ndarray) -> p
 
 
 def _flow_keys(system: System) -> tuple[np.ndarray, np.ndarray]:
-    """One integer per flow of the system for its pathway, source and target, and one for
-    those and its place (equal values, equal integers, numbered from 0; a missing place is ``""``, as `_keys`
-    of the flows would have them): worked out once per system (a tenth of a second a query
-    nationally). From the flows' pathway and end codes (`system_flow_codes`, which the scope
-    and the money share) and one factorisation of their places (`_keys` of them took 0.08 s a
-    process for the generated region)."""
+    """One integer per flow for its pathway, source and target, and one for those and its
+    place (equal values, equal integers, from 0; a missing place is ``""``, as in `_keys`),
+    once per system, from the flows' pathway and end codes (`system_flow_codes`, shared with
+    the scope and the money) and one factorisation of their places."""
     from netkit.partners.scope import _pathway_codes
 
     flows = system.flows
     pathway, code_of = kept(system, ("partners", "pathway codes"), _pathway_codes)
-    # the flows' ends coded once per system (`system_flow_codes`: the targets, then the sources)
-    ends, services = system_flow_codes(system)[2:]
+    ends, services = system_flow_codes(system)[2:]  # the targets, then the sources
     target, source = ends[:len(flows)], ends[len(flows):]
     place, places = pd.factorize(flows["place"])
     # the places as text, a missing one as "" (code -1: the last): equal texts, one code
