@@ -72,54 +72,91 @@ def resident_shares(system: System, flows: pd.DataFrame) -> pd.DataFrame:
     >>> shares.groupby("place")["share"].sum().to_dict()
     {'North': 17.0, 'South': 1.0}
     """
+    row, place, share, places = _shares_codes(system, flows)
+    return _shares_frame(flows.index, row, places, place, share)
+
+
+def _shares_codes(system: System, flows: pd.DataFrame, codes=None) -> tuple:
+    """`resident_shares` as positions and codes: the rows (positions in ``flows``), their
+    places (codes in ``places``, sorted), shares, and ``places``. ``codes`` is
+    `netkit.partners.coded.FlowCodes` of ``flows`` where known (no text is then hashed)."""
+    patients = flows["patients"].to_numpy(dtype="float64")
+    if codes is not None:
+        tables = codes.tables
+        loose = (codes.own < 0) & (codes.source != tables["home"])
+        return _carry(codes.own, loose, codes.source, codes.target, codes.pathway,
+                      len(tables["labels"]) + 1, patients, len(tables["places"]),
+                      pd.Index(flows.index)) + (tables["places"],)
     # each distinct service's place looked up once, for the flows' ends as integer codes
     # (mapping both ends of every flow by name took a sixth of this nationally)
     source = flows["source"].to_numpy(dtype=object)
     ends, labels = pd.factorize(np.concatenate([flows["target"].to_numpy(dtype=object), source]))
     end_place = np.append(_service_places(system).reindex(labels).to_numpy(dtype=object),
-                          np.nan)[ends]  # code -1 (a missing end) has no place
-    own = flows["place"].where(flows["place"].notna(), end_place[len(flows):])
-    own = own.where(own.notna(), end_place[:len(flows)])
-    has = own.notna().to_numpy()
-    fixed = pd.DataFrame({"row": flows.index[has], "place": own[has].to_numpy(), "share": 1.0})
-    loose = np.flatnonzero(~has & (source != HOME))
-    if not len(loose) or fixed.empty:
-        return fixed
-    places = np.sort(pd.unique(fixed["place"].to_numpy(dtype=object)))
-    path_code, _ = pd.factorize(flows["pathway"].to_numpy(dtype=object))
-    n_end = int(ends.max()) + 1
-    arrive_at = path_code.astype(np.int64) * n_end + ends[:len(flows)]  # (pathway, target)
-    leave_from = (path_code.astype(np.int64) * n_end + ends[len(flows):])[loose]
-    patients = flows["patients"].to_numpy(dtype="float64")
+                          np.nan)  # code -1 (a missing end) has no place
+    own = flows["place"].to_numpy(dtype=object)
+    own = np.where(pd.isna(own), end_place[ends[len(flows):]], own)
+    own = np.where(pd.isna(own), end_place[ends[:len(flows)]], own)
+    has = ~pd.isna(own)
+    places = np.sort(pd.unique(own[has]))
+    own_code = np.full(len(flows), -1, dtype=np.int64)
+    own_code[has] = _codes(own[has], places)
+    home = pd.Index(labels).get_indexer([HOME])[0] if len(labels) else -1
+    loose = ~has & (ends[len(flows):] != (home if home >= 0 else -2))
+    if not loose.any() or not has.any():
+        path_code = np.zeros(len(flows), dtype=np.intp)
+    else:
+        path_code, _ = pd.factorize(flows["pathway"].to_numpy(dtype=object))
+    return _carry(own_code, loose, ends[len(flows):], ends[:len(flows)], path_code,
+                  int(ends.max()) + 1 if len(ends) else 0, patients, len(places),
+                  pd.Index(flows.index)) + (places,)
+
+
+def _shares_frame(index, row: np.ndarray, places: np.ndarray, place: np.ndarray,
+                  share: np.ndarray) -> pd.DataFrame:
+    """`resident_shares`'s frame from `_carry`'s positions and codes."""
+    return pd.DataFrame({"row": index[row], "place": places[place], "share": share})
+
+
+def _carry(own: np.ndarray, loose: np.ndarray, source: np.ndarray, target: np.ndarray,
+           pathway: np.ndarray, n_end: int, patients: np.ndarray, n_places: int,
+           index: pd.Index) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`resident_shares` on codes: each flow's ``own`` place (a code in the sorted places, -1
+    where none), whether it is ``loose`` (no place, not from ``@home``), its ``source`` and
+    ``target`` end codes and ``pathway`` code. Returns the rows (positions), place codes and
+    shares, in `resident_shares`'s order."""
+    has = own >= 0
     known_row = np.flatnonzero(has)
-    known_place = _codes(fixed["place"], places)
+    known_place = own[has]
+    loose = np.flatnonzero(loose)
+    if not len(loose) or not len(known_row):
+        return known_row, known_place, np.ones(len(known_row))
+    arrive_at = pathway.astype(np.int64) * n_end + target  # (pathway, target)
+    leave_from = (pathway.astype(np.int64) * n_end + source)[loose]
     known_share = np.ones(len(known_row))
     carried = (np.zeros(0, dtype=np.int64),) * 2 + (np.zeros(0),)
     for _ in range(CARRY_STEPS):
         rows = np.concatenate([known_row, carried[0]])
-        at = arrive_at[rows] * len(places) + np.concatenate([known_place, carried[1]])
+        at = arrive_at[rows] * n_places + np.concatenate([known_place, carried[1]])
         mix = pd.Series(np.concatenate([known_share, carried[2]]) * patients[rows]).groupby(
             at).sum()  # by (pathway, service, place), in that order
-        key = mix.index.to_numpy() // len(places)
+        key = mix.index.to_numpy() // n_places
         total = mix.groupby(key).transform("sum").to_numpy()
         value = mix.to_numpy()
         share = np.where(total > 0, value / np.where(total > 0, total, 1.0), 0.0)
         left, which = _inner_join(leave_from, key)  # each loose flow with its source's mix
         new_row = loose[left]
-        new_place = mix.index.to_numpy()[which] % len(places)
+        new_place = mix.index.to_numpy()[which] % n_places
         new_share = share[which]
         good = new_share > 0
         new = (new_row[good], new_place[good], new_share[good])
         if all(np.array_equal(a, b) for a, b in zip(new, carried)):
             break
         carried = new
-    if not len(carried[0]):
-        return pd.concat([fixed, fixed.iloc[:0]], ignore_index=True)
-    order = np.lexsort((carried[1], pd.Index(flows.index).argsort(kind="stable").argsort()[
+    order = np.lexsort((carried[1], index.argsort(kind="stable").argsort()[
         carried[0]]))  # by the row's label, then place (already so for an ordered index)
-    out = pd.DataFrame({"row": flows.index[carried[0][order]],
-                        "place": places[carried[1][order]], "share": carried[2][order]})
-    return pd.concat([fixed, out], ignore_index=True)
+    return (np.concatenate([known_row, carried[0][order]]),
+            np.concatenate([known_place, carried[1][order]]),
+            np.concatenate([known_share, carried[2][order]]))
 
 
 def place_weights(system: System, flows: pd.DataFrame, places) -> np.ndarray:
@@ -170,19 +207,48 @@ def responsible_commissioners(system: System, flows: pd.DataFrame) -> pd.DataFra
     The two flows with none are the 999 service's own (from home, and back home): no end has a
     place, and no patient arrives at it from one.
     """
+    return _responsible(system, flows)
+
+
+def _responsible(system: System, flows: pd.DataFrame, codes=None) -> pd.DataFrame:
+    """`responsible_commissioners`; ``codes`` as `_shares_codes` takes them."""
     given = flows["commissioner"] if "commissioner" in flows else pd.Series(np.nan, flows.index)
-    named = pd.DataFrame({"row": flows.index[given.notna()],
-                          "commissioner": given[given.notna()].to_numpy(), "share": 1.0,
+    unnamed = given.isna().to_numpy()
+    named = pd.DataFrame({"row": flows.index[~unnamed],
+                          "commissioner": given[~unnamed].to_numpy(), "share": 1.0,
                           "basis": "flow"})
     places = getattr(system, "places", None)
     if places is None or not len(places) or "commissioner" not in places:
         return named
     by_place = kept(system, ("partners", "place commissioners"), lambda s: s.places.dropna(
         subset=["commissioner"]).set_index("place")["commissioner"])  # read only
-    shares = resident_shares(system, flows[given.isna()])
-    shares = shares.assign(commissioner=shares["place"].map(by_place)).dropna(
-        subset=["commissioner"])
-    shares = shares.groupby(["row", "commissioner"], as_index=False)["share"].sum()
+    index = pd.Index(flows.index)
+    if not (index.is_monotonic_increasing and index.is_unique):  # group by the row's label
+        shares = resident_shares(system, flows[unnamed])
+        shares = shares.assign(commissioner=shares["place"].map(by_place)).dropna(
+            subset=["commissioner"])
+        shares = shares.groupby(["row", "commissioner"], as_index=False)["share"].sum()
+        return pd.concat([named, shares.assign(basis="place")], ignore_index=True)
+    # on codes: rows by position (the labels are in order), commissioners sorted by name
+    if unnamed.all():
+        row, place, share, place_names = _shares_codes(system, flows, codes)
+        index_of = index
+    else:
+        row, place, share, place_names = _shares_codes(
+            system, flows[unnamed], None if codes is None else codes.subset(unnamed))
+        index_of = index[unnamed]
+    payer = by_place.reindex(place_names).to_numpy(dtype=object)
+    missing = pd.isna(payer)
+    payers = np.sort(pd.unique(payer[~missing]))
+    payer_code = np.full(len(payer), -1, dtype=np.int64)
+    payer_code[~missing] = _codes(payer[~missing], payers)
+    who = payer_code[place]
+    has = who >= 0
+    width = max(len(payers), 1)
+    summed = pd.Series(share[has]).groupby(row[has].astype(np.int64) * width + who[has]).sum()
+    key = summed.index.to_numpy()
+    shares = pd.DataFrame({"row": index_of[key // width], "commissioner": payers[key % width],
+                           "share": summed.to_numpy(dtype="float64")})
     return pd.concat([named, shares.assign(basis="place")], ignore_index=True)
 
 
