@@ -282,6 +282,16 @@ def commissioning_spend(system: System, flows: pd.DataFrame, services: pd.DataFr
     >>> spend[spend["provider"] == "VCSE-CARERS"].round(2).values.tolist()
     [['LA-NORTH', 'VCSE-CARERS', 0.6], ['LA-SOUTH', 'VCSE-CARERS', 0.4]]
     """
+    return _commissioning_spend(system, flows, services, service_spend, who)
+
+
+def _commissioning_spend(system: System, flows: pd.DataFrame, services: pd.DataFrame,
+                         service_spend: pd.Series, who: pd.DataFrame | None = None,
+                         codes=None, service_codes: np.ndarray | None = None
+                         ) -> tuple[pd.DataFrame, list[str]]:
+    """`commissioning_spend`; with ``codes`` (`netkit.partners.coded.FlowCodes` of ``flows``)
+    and ``service_codes`` (each of ``services``' end code), the flows' ends are found by
+    code rather than by name."""
     ids = services["id"].to_numpy(dtype=object)
     spend = service_spend.to_numpy(dtype=float)
     # the contracts and which are the ICBs', worked out once per system (read only): the
@@ -299,7 +309,7 @@ def commissioning_spend(system: System, flows: pd.DataFrame, services: pd.DataFr
     social = isin(services["category"], set(SOCIAL_CARE))
     nhs_part[social] = 0.0
 
-    row, at, patients = _service_ends(flows, services)
+    row, at, patients = _service_ends(flows, services, codes, service_codes)
     total = _sum_by(patients, at, len(ids))
     who = responsible_commissioners(system, flows) if who is None else who
     left, right = _inner_join(row, who["row"].to_numpy())
@@ -332,8 +342,8 @@ def commissioning_spend(system: System, flows: pd.DataFrame, services: pd.DataFr
         out_prov.append(c_prov[mine])
         out_spend.append(c_share[mine] / norm * owed.reindex(c_prov[mine]).to_numpy(
             dtype="float64"))
-    out = _by_pair(np.concatenate(out_who), np.asarray(prov_names, dtype=object)[
-        np.concatenate(out_prov)], np.concatenate(out_spend))
+    out = _by_pair(np.concatenate(out_who), np.concatenate(out_prov),
+                   np.concatenate(out_spend), np.asarray(prov_names, dtype=object))
     return out, _contract_note(pd.Series(rest_nhs, index=ids),
                                pd.Series(services["provider"].to_numpy(dtype=object), index=ids),
                                contracts.assign(nhs=nhs))
@@ -367,10 +377,18 @@ def _inner_join(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.nda
     return left_at, order[start + np.arange(len(left_at))]
 
 
-def _by_pair(who: np.ndarray, whom: np.ndarray, amount: np.ndarray) -> pd.DataFrame:
-    """``commissioner, provider, spend`` summed per pair, the pairs in sorted order."""
+def _by_pair(who: np.ndarray, whom: np.ndarray, amount: np.ndarray,
+             whom_names: np.ndarray) -> pd.DataFrame:
+    """``commissioner, provider, spend`` summed per pair, the pairs in sorted order; ``whom``
+    as codes in ``whom_names`` (only the names used are sorted)."""
     c_code, c_names = pd.factorize(who, sort=True)
-    p_code, p_names = pd.factorize(whom, sort=True)
+    whom = np.where(whom < 0, len(whom_names) - 1, whom)  # as indexing by -1 reads
+    used, where = np.unique(whom, return_inverse=True)
+    p_names = whom_names[used]
+    order = np.argsort(p_names, kind="stable")
+    rank = np.empty(len(order), dtype=np.intp)
+    rank[order] = np.arange(len(order))
+    p_code, p_names = rank[where.reshape(-1)], p_names[order]
     key = c_code.astype(np.int64) * max(len(p_names), 1) + p_code
     summed = pd.Series(amount).groupby(key).sum()
     at = summed.index.to_numpy()
@@ -379,15 +397,22 @@ def _by_pair(who: np.ndarray, whom: np.ndarray, amount: np.ndarray) -> pd.DataFr
                          "spend": summed.to_numpy(dtype="float64")})
 
 
-def _service_ends(flows: pd.DataFrame, services: pd.DataFrame
+def _service_ends(flows: pd.DataFrame, services: pd.DataFrame, codes=None,
+                  service_codes: np.ndarray | None = None
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``row, service, patients`` (the service as its position in ``services``): the flows
-    arriving at each service, or leaving it where none arrive in scope."""
-    ids = pd.Index(services["id"].to_numpy(dtype=object))
-    target = ids.get_indexer(flows["target"].to_numpy(dtype=object))
-    arrived = np.zeros(len(ids), dtype=bool)
+    arriving at each service, or leaving it where none arrive in scope. ``codes`` and
+    ``service_codes`` as `_commissioning_spend` takes them."""
+    if codes is not None:
+        position = np.full(len(codes.tables["labels"]) + 1, -1, dtype=np.intp)
+        position[service_codes[service_codes >= 0]] = np.flatnonzero(service_codes >= 0)
+        target, source = position[codes.target], position[codes.source]
+    else:
+        ids = pd.Index(services["id"].to_numpy(dtype=object))
+        target = ids.get_indexer(flows["target"].to_numpy(dtype=object))
+        source = ids.get_indexer(flows["source"].to_numpy(dtype=object))
+    arrived = np.zeros(len(services), dtype=bool)
     arrived[target[target >= 0]] = True
-    source = ids.get_indexer(flows["source"].to_numpy(dtype=object))
     leaving = (source >= 0) & ~arrived[np.where(source >= 0, source, 0)]
     arriving = np.flatnonzero(target >= 0)
     leaves = np.flatnonzero(leaving)

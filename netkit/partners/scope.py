@@ -497,8 +497,8 @@ def find_scope(system: System, opportunity: Opportunity,
     >>> find_scope(riverside, riverside.opportunity("diabetes-community")).candidates
     ['ACU-RIV', 'COM-TRUST', 'ICB-RIV', 'primary_care:North', 'primary_care:South']
     """
-    from netkit.partners.duties import duty_parts, duty_reason
-    from netkit.partners.residents import _responsible, commissioning_spend, place_weights
+    from netkit.partners.duties import _duty_parts, duty_reason
+    from netkit.partners.residents import _commissioning_spend, _responsible, place_weights
     from netkit.partners.seats import assign_seats, seat_source
 
     if represent is None:
@@ -525,15 +525,16 @@ def find_scope(system: System, opportunity: Opportunity,
     flow_rows = system_rows[flows.index.to_numpy()]
     flows = flows.reset_index(drop=True)
 
-    services, _ = _services_in(system, flows, codes)
+    services, service_codes = _services_in(system, flows, codes)
 
     orgs = system.organisations
     providers = set(services["provider"].tolist())
     who = _responsible(system, flows, codes)
-    paid, _ = commissioning_spend(system, flows, services,
-                                  pd.Series(1.0, index=services.index), who=who)
+    paid, _ = _commissioning_spend(system, flows, services,
+                                   pd.Series(1.0, index=services.index), who, codes,
+                                   service_codes)
     commissioners = set(paid.loc[paid["spend"] > 0, "commissioner"].tolist())
-    parts = duty_parts(system, flows, services)
+    parts = _duty_parts(system, flows, services, codes)
     duties = {council: duty_reason(said) for council, said in parts.items()}
     if opportunity.places:  # a council or commissioner of another place acts for its own residents
         place_of = orgs.set_index("id")["place"]
