@@ -133,11 +133,17 @@ def _carry(own: np.ndarray, loose: np.ndarray, source: np.ndarray, target: np.nd
     arrive_at = pathway.astype(np.int64) * n_end + target  # (pathway, target)
     leave_from = (pathway.astype(np.int64) * n_end + source)[loose]
     known_share = np.ones(len(known_row))
+    # only the mix arriving where a loose flow leaves is read: the other arrivals (most of
+    # them nationally) are left out of the sums, which add the same numbers in the same order
+    leaving = np.unique(leave_from)
+    read = np.isin(arrive_at[known_row], leaving)
+    mixed = (known_row[read], known_place[read], known_share[read])
     carried = (np.zeros(0, dtype=np.int64),) * 2 + (np.zeros(0),)
     for _ in range(CARRY_STEPS):
-        rows = np.concatenate([known_row, carried[0]])
-        at = arrive_at[rows] * n_places + np.concatenate([known_place, carried[1]])
-        mix = pd.Series(np.concatenate([known_share, carried[2]]) * patients[rows]).groupby(
+        more = np.isin(arrive_at[carried[0]], leaving)
+        rows = np.concatenate([mixed[0], carried[0][more]])
+        at = arrive_at[rows] * n_places + np.concatenate([mixed[1], carried[1][more]])
+        mix = pd.Series(np.concatenate([mixed[2], carried[2][more]]) * patients[rows]).groupby(
             at).sum()  # by (pathway, service, place), in that order
         key = mix.index.to_numpy() // n_places
         total = mix.groupby(key).transform("sum").to_numpy()

@@ -345,8 +345,9 @@ class _Ends:
         return out
 
     def names(self, codes: np.ndarray) -> set:
-        codes = np.unique(codes)
-        return set(self.labels[codes[(codes >= 0) & (codes < len(self.labels))]].tolist())
+        seen = np.zeros(len(self.labels) + 1, dtype=bool)
+        seen[codes] = True  # a missing end (code -1 or the last) in the last slot, left out
+        return set(self.labels[np.flatnonzero(seen[:-1])].tolist())
 
 
 def _downstream(ends: _Ends, start: set) -> set:
