@@ -64,7 +64,7 @@ def _residents_reaching(system: System, flows: pd.DataFrame, services: set,
         into = flows[chosen]
         if into.empty:
             return {}
-        row, place, share, places = _shares_codes(system, into, codes.subset(chosen))
+        row, place, share, places, _ = _shares_codes(system, into, codes.subset(chosen))
         shares = _shares_frame(into.index, row, places, place, share)
     shares["patients"] = shares["share"] * into.loc[shares["row"], "patients"].to_numpy()
     council = shares["place"].map(kept(system, ("partners", "councils of places"),

@@ -72,13 +72,14 @@ def resident_shares(system: System, flows: pd.DataFrame) -> pd.DataFrame:
     >>> shares.groupby("place")["share"].sum().to_dict()
     {'North': 17.0, 'South': 1.0}
     """
-    row, place, share, places = _shares_codes(system, flows)
+    row, place, share, places, _ = _shares_codes(system, flows)
     return _shares_frame(flows.index, row, places, place, share)
 
 
 def _shares_codes(system: System, flows: pd.DataFrame, codes=None) -> tuple:
     """`resident_shares` as positions and codes: the rows (positions in ``flows``), their
-    places (codes in ``places``, sorted), shares, and ``places``. ``codes`` is
+    places (codes in ``places``, sorted), shares, ``places``, and how many of the first rows
+    are flows with a place of their own or their ends' (each once, in order). ``codes`` is
     `netkit.partners.coded.FlowCodes` of ``flows`` where known (no text is then hashed)."""
     patients = flows["patients"].to_numpy(dtype="float64")
     if codes is not None:
@@ -86,7 +87,8 @@ def _shares_codes(system: System, flows: pd.DataFrame, codes=None) -> tuple:
         loose = (codes.own < 0) & (codes.source != tables["home"])
         return _carry(codes.own, loose, codes.source, codes.target, codes.pathway,
                       len(tables["labels"]) + 1, patients, len(tables["places"]),
-                      pd.Index(flows.index)) + (tables["places"],)
+                      pd.Index(flows.index)) + (tables["places"],
+                                                np.count_nonzero(codes.own >= 0))
     # each distinct service's place looked up once, for the flows' ends as integer codes
     # (mapping both ends of every flow by name took a sixth of this nationally)
     source = flows["source"].to_numpy(dtype=object)
@@ -108,7 +110,25 @@ def _shares_codes(system: System, flows: pd.DataFrame, codes=None) -> tuple:
         path_code, _ = pd.factorize(flows["pathway"].to_numpy(dtype=object))
     return _carry(own_code, loose, ends[len(flows):], ends[:len(flows)], path_code,
                   int(ends.max()) + 1 if len(ends) else 0, patients, len(places),
-                  pd.Index(flows.index)) + (places,)
+                  pd.Index(flows.index)) + (places, np.count_nonzero(has))
+
+
+def _ordered(keys: np.ndarray) -> bool:
+    """Whether ``keys`` never fall (pandas then sums each group with ``np.add.reduceat``)."""
+    return bool(len(keys) < 2 or (keys[1:] >= keys[:-1]).all())
+
+
+def _group_sum(values: np.ndarray, keys: np.ndarray, ordered: bool | None) -> pd.Series:
+    """``pd.Series(values).groupby(keys).sum()`` of some of the rows a full group sum would
+    add, summed as that sum would: pandas adds groups with ``np.add.reduceat`` where the keys
+    never fall and otherwise one value after another, so where the full keys fell
+    (``ordered`` False) and these do not, a row of its own put first (and dropped after) makes
+    pandas add one after another too. ``ordered`` None: these are all the rows."""
+    if ordered is None or ordered or not _ordered(keys) or not len(keys):
+        return pd.Series(values).groupby(keys).sum()
+    low = keys.min() - 1
+    out = pd.Series(np.append(values, 0.0)).groupby(np.append(keys, low)).sum()
+    return out.iloc[1:]
 
 
 def _shares_frame(index, row: np.ndarray, places: np.ndarray, place: np.ndarray,
@@ -136,15 +156,22 @@ def _carry(own: np.ndarray, loose: np.ndarray, source: np.ndarray, target: np.nd
     # only the mix arriving where a loose flow leaves is read: the other arrivals (most of
     # them nationally) are left out of the sums, which add the same numbers in the same order
     leaving = np.unique(leave_from)
-    read = np.isin(arrive_at[known_row], leaving)
+    every = bool(np.isnan(patients).any())  # a missing count: pandas sums all groups alike
+    read = np.isin(arrive_at[known_row], leaving) | every
+    known_at = arrive_at[known_row] * n_places + known_place  # as a full group sum's keys
+    known_ordered = _ordered(known_at) and not np.isnan(patients[known_row]).any()
     mixed = (known_row[read], known_place[read], known_share[read])
     carried = (np.zeros(0, dtype=np.int64),) * 2 + (np.zeros(0),)
     for _ in range(CARRY_STEPS):
-        more = np.isin(arrive_at[carried[0]], leaving)
+        more = np.isin(arrive_at[carried[0]], leaving) | every
         rows = np.concatenate([mixed[0], carried[0][more]])
         at = arrive_at[rows] * n_places + np.concatenate([mixed[1], carried[1][more]])
-        mix = pd.Series(np.concatenate([mixed[2], carried[2][more]]) * patients[rows]).groupby(
-            at).sum()  # by (pathway, service, place), in that order
+        later = arrive_at[carried[0]] * n_places + carried[1]
+        mix = _group_sum(np.concatenate([mixed[2], carried[2][more]]) * patients[rows], at,
+                         known_ordered and _ordered(later)
+                         and not np.isnan(carried[2] * patients[carried[0]]).any()
+                         and (not len(known_at) or not len(later) or known_at[-1] <= later[0]))
+        # by (pathway, service, place), in that order
         key = mix.index.to_numpy() // n_places
         total = mix.groupby(key).transform("sum").to_numpy()
         value = mix.to_numpy()
@@ -158,8 +185,9 @@ def _carry(own: np.ndarray, loose: np.ndarray, source: np.ndarray, target: np.nd
         if all(np.array_equal(a, b) for a, b in zip(new, carried)):
             break
         carried = new
-    order = np.lexsort((carried[1], index.argsort(kind="stable").argsort()[
-        carried[0]]))  # by the row's label, then place (already so for an ordered index)
+    rank = (carried[0] if index.is_monotonic_increasing  # the labels in order of position
+            else index.argsort(kind="stable").argsort()[carried[0]])
+    order = np.lexsort((carried[1], rank))  # by the row's label, then place
     return (np.concatenate([known_row, carried[0][order]]),
             np.concatenate([known_place, carried[1][order]]),
             np.concatenate([known_share, carried[2][order]]))
@@ -237,10 +265,10 @@ def _responsible(system: System, flows: pd.DataFrame, codes=None) -> pd.DataFram
         return pd.concat([named, shares.assign(basis="place")], ignore_index=True)
     # on codes: rows by position (the labels are in order), commissioners sorted by name
     if unnamed.all():
-        row, place, share, place_names = _shares_codes(system, flows, codes)
+        row, place, share, place_names, known = _shares_codes(system, flows, codes)
         index_of = index
     else:
-        row, place, share, place_names = _shares_codes(
+        row, place, share, place_names, known = _shares_codes(
             system, flows[unnamed], None if codes is None else codes.subset(unnamed))
         index_of = index[unnamed]
     payer = by_place.reindex(place_names).to_numpy(dtype=object)
@@ -251,10 +279,20 @@ def _responsible(system: System, flows: pd.DataFrame, codes=None) -> pd.DataFram
     who = payer_code[place]
     has = who >= 0
     width = max(len(payers), 1)
-    summed = pd.Series(share[has]).groupby(row[has].astype(np.int64) * width + who[has]).sum()
-    key = summed.index.to_numpy()
+    key = row.astype(np.int64) * width + who
+    # a flow with a place has one row, so a group of its own (summed, its share as it is;
+    # those rows come first, in order): only the carried rows are grouped, then put in place
+    alone = has[:known]
+    loose = key[known:][has[known:]]
+    first = key[:known][alone]
+    summed = _group_sum(share[known:][has[known:]], loose, _ordered(first) and _ordered(loose) and (
+        not len(first) or not len(loose) or first[-1] <= loose[0]))
+    carried = summed.index.to_numpy().astype(np.int64)
+    at = np.searchsorted(key[:known][alone], carried)
+    key = np.insert(key[:known][alone], at, carried)
+    value = np.insert(share[:known][alone], at, summed.to_numpy(dtype="float64"))
     shares = pd.DataFrame({"row": index_of[key // width], "commissioner": payers[key % width],
-                           "share": summed.to_numpy(dtype="float64")})
+                           "share": value})
     return pd.concat([named, shares.assign(basis="place")], ignore_index=True)
 
 
