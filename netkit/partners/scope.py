@@ -468,6 +468,16 @@ def _services_in(system: System, flows: pd.DataFrame, codes: FlowCodes
     return services, tables["code_of_service"][rows]
 
 
+def _by_id(system: System, table: str, rows: pd.DataFrame) -> np.ndarray:
+    """The order that sorts some rows of a system's table by ``id`` (as a stable sort by id
+    does), from each row's rank, worked out once per system: sorting the ids by name took
+    0.04 s a national query."""
+    rank = kept(system, ("partners", "id rank", table), lambda s: np.argsort(np.argsort(
+        getattr(s, table)["id"].to_numpy(dtype=object), kind="stable"), kind="stable"))
+    return np.argsort(rank[_positions(getattr(system, table), rows.index.to_numpy())],
+                      kind="stable")
+
+
 @plain_strings
 def find_scope(system: System, opportunity: Opportunity,
                represent: Mapping[str, str] | None = None,
@@ -572,11 +582,11 @@ def find_scope(system: System, opportunity: Opportunity,
         "id": in_scope["id"].to_numpy(), "name": in_scope["name"].to_numpy(),
         "type": in_scope["type"].to_numpy(), "role": role,
         "candidate": candidate.to_numpy(),
-    }).sort_values("id", kind="mergesort").reset_index(drop=True)
+    }).iloc[_by_id(system, "organisations", in_scope)].reset_index(drop=True)
     services["candidate"] = services["provider"].map(dict(zip(
         organisations["id"].tolist(), organisations["candidate"].tolist())))
     scope = Scope(opportunity, tuple(pathway_ids), flows,
-                  services.sort_values("id", kind="mergesort").reset_index(drop=True),
+                  services.iloc[_by_id(system, "services", services)].reset_index(drop=True),
                   organisations, dict(represent), seat_table, duties, extent, included, entering,
                   pathway_flows, flow_rows, duty_parts=parts)
     scope.kept(system, "responsible", lambda *_: who)  # the criteria split spend by them too
