@@ -40,22 +40,29 @@ def service_activity(flows: pd.DataFrame, codes: tuple | None = None) -> pd.Seri
     >>> service_activity(flows).to_dict()
     {'A': 100.0, 'B': 60.0}
     """
+    pathway, _, ends, services = flow_codes(flows) if codes is None else codes
+    per_service = coded_activity(pathway, ends, flows["patients"].to_numpy(dtype=float),
+                                 len(services))
+    out = pd.Series(per_service, index=pd.Index(services, name="service"), dtype="float64")
+    return out.drop(HOME, errors="ignore").sort_index()
+
+
+def coded_activity(pathway, ends, patients, n_services: int):
+    """`service_activity` on codes: ``pathway`` codes of the flows, ``ends`` (the targets' then
+    the sources' codes, 0 to ``n_services - 1``), ``patients``; an array by service code (a
+    service no flow reaches: 0). The sums over pathways run in order of the pathway codes."""
     import numpy as np
 
-    n = len(flows)
-    pathway, _, ends, services = flow_codes(flows) if codes is None else codes
-    width = max(len(services), 1)
+    n = len(patients)
+    width = max(n_services, 1)
     # one key per (pathway, service): patients arriving (first n) and leaving (last n)
     keys = np.tile(pathway.astype(np.int64), 2) * width + ends
     # np.unique(keys, return_inverse=True), by hashing: it sorted all 338,000 of the region's
     # keys (a fifth of a second a worker's first query), this sorts only the distinct ones
     where, unique = pd.factorize(keys, sort=True)
-    patients = flows["patients"].to_numpy(dtype=float)
     arriving = np.bincount(where[:n], patients, len(unique))
     leaving = np.bincount(where[n:], patients, len(unique))
-    per_service = np.bincount(unique % width, np.maximum(arriving, leaving), len(services))
-    out = pd.Series(per_service, index=pd.Index(services, name="service"), dtype="float64")
-    return out.drop(HOME, errors="ignore").sort_index()
+    return np.bincount(unique % width, np.maximum(arriving, leaving), n_services)
 
 
 def organisation_flows(flows: pd.DataFrame, services: pd.DataFrame) -> pd.DataFrame:

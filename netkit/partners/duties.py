@@ -23,7 +23,8 @@ import pandas as pd
 from netkit._frames import isin
 from netkit.model.system import System, kept
 from netkit.partners.reasons import join_words
-from netkit.partners.residents import SOCIAL_CARE, resident_shares
+from netkit.partners.residents import (SOCIAL_CARE, _shares_codes, _shares_frame,
+                                       resident_shares)
 from netkit.render.formats import fmt_number
 
 __all__ = ["duty_councils", "duty_parts", "duty_reason", "AMHP_PATTERN"]
@@ -46,14 +47,25 @@ def _councils_of_places(system: System) -> dict:
     return out
 
 
-def _residents_reaching(system: System, flows: pd.DataFrame, services: set) -> dict:
+def _residents_reaching(system: System, flows: pd.DataFrame, services: set,
+                        codes=None) -> dict:
     """Council → patients a year of its residents entering ``services`` from outside them: a
     patient moving on from one of them to another (discharge social work to reablement to home
-    care) is one person entering, not one per service."""
-    into = flows[flows["target"].isin(services) & ~flows["source"].isin(services)]
-    if into.empty:
-        return {}
-    shares = resident_shares(system, into)
+    care) is one person entering, not one per service. ``codes``: the flows' codes
+    (`netkit.partners.coded.FlowCodes`), where known."""
+    if codes is None:
+        into = flows[flows["target"].isin(services) & ~flows["source"].isin(services)]
+        if into.empty:
+            return {}
+        shares = resident_shares(system, into)
+    else:
+        at = codes.mask(services)
+        chosen = at[codes.target] & ~at[codes.source]
+        into = flows[chosen]
+        if into.empty:
+            return {}
+        row, place, share, places, _ = _shares_codes(system, into, codes.subset(chosen))
+        shares = _shares_frame(into.index, row, places, place, share)
     shares["patients"] = shares["share"] * into.loc[shares["row"], "patients"].to_numpy()
     council = shares["place"].map(kept(system, ("partners", "councils of places"),
                                        _councils_of_places))
@@ -128,6 +140,12 @@ def duty_parts(system: System, flows: pd.DataFrame, services: pd.DataFrame) -> d
     provides none), ``commissions`` (the social care it buys, in words, or None),
     ``residents`` (its residents entering social care in scope a year, or None) and
     ``mental_health`` (the Mental Health Act line, or None). Arguments as `duty_councils`."""
+    return _duty_parts(system, flows, services)
+
+
+def _duty_parts(system: System, flows: pd.DataFrame, services: pd.DataFrame,
+                codes=None) -> dict[str, dict]:
+    """`duty_parts`; ``codes`` as `_residents_reaching` takes them."""
     names = system.organisation_lookup("name")  # read only: no copy
     # the councils and what they commission, kept per system: masks over every organisation
     # and relationship a query took a tenth of this
@@ -136,7 +154,7 @@ def duty_parts(system: System, flows: pd.DataFrame, services: pd.DataFrame) -> d
     out: dict = {}
     social = services[services["category"].isin(SOCIAL_CARE)]
     commissions = commissions[commissions["target"].isin(set(social["provider"]))]
-    residents = _residents_reaching(system, flows, set(social["id"]))
+    residents = _residents_reaching(system, flows, set(social["id"]), codes)
     buys = commissions.groupby("source")["target"].agg(set).to_dict()
     # only the councils with something to say: two masks for every council in England took 8 s
     concerned = councils & (set(social["provider"].tolist()) | set(buys) | set(residents))
@@ -159,7 +177,7 @@ def duty_parts(system: System, flows: pd.DataFrame, services: pd.DataFrame) -> d
             out[council] = parts
     amhp = services[isin(services["id"], kept(system, ("partners", "AMHP services"), _amhp))]
     if len(amhp):
-        reached = _residents_reaching(system, flows, set(amhp["id"]))
+        reached = _residents_reaching(system, flows, set(amhp["id"]), codes)
         for council in sorted(councils & (set(amhp["provider"]) | set(reached))):
             out.setdefault(council, {"contacts": None, "own": None, "commissions": None,
                                      "residents": None})["mental_health"] = (

@@ -72,54 +72,125 @@ def resident_shares(system: System, flows: pd.DataFrame) -> pd.DataFrame:
     >>> shares.groupby("place")["share"].sum().to_dict()
     {'North': 17.0, 'South': 1.0}
     """
+    row, place, share, places, _ = _shares_codes(system, flows)
+    return _shares_frame(flows.index, row, places, place, share)
+
+
+def _shares_codes(system: System, flows: pd.DataFrame, codes=None) -> tuple:
+    """`resident_shares` as positions and codes: the rows (positions in ``flows``), their
+    places (codes in ``places``, sorted), shares, ``places``, and how many of the first rows
+    are flows with a place of their own or their ends' (each once, in order). ``codes`` is
+    `netkit.partners.coded.FlowCodes` of ``flows`` where known (no text is then hashed)."""
+    patients = flows["patients"].to_numpy(dtype="float64")
+    if codes is not None:
+        tables = codes.tables
+        loose = (codes.own < 0) & (codes.source != tables["home"])
+        return _carry(codes.own, loose, codes.source, codes.target, codes.pathway,
+                      len(tables["labels"]) + 1, patients, len(tables["places"]),
+                      pd.Index(flows.index)) + (tables["places"],
+                                                np.count_nonzero(codes.own >= 0))
     # each distinct service's place looked up once, for the flows' ends as integer codes
     # (mapping both ends of every flow by name took a sixth of this nationally)
     source = flows["source"].to_numpy(dtype=object)
     ends, labels = pd.factorize(np.concatenate([flows["target"].to_numpy(dtype=object), source]))
     end_place = np.append(_service_places(system).reindex(labels).to_numpy(dtype=object),
-                          np.nan)[ends]  # code -1 (a missing end) has no place
-    own = flows["place"].where(flows["place"].notna(), end_place[len(flows):])
-    own = own.where(own.notna(), end_place[:len(flows)])
-    has = own.notna().to_numpy()
-    fixed = pd.DataFrame({"row": flows.index[has], "place": own[has].to_numpy(), "share": 1.0})
-    loose = np.flatnonzero(~has & (source != HOME))
-    if not len(loose) or fixed.empty:
-        return fixed
-    places = np.sort(pd.unique(fixed["place"].to_numpy(dtype=object)))
-    path_code, _ = pd.factorize(flows["pathway"].to_numpy(dtype=object))
-    n_end = int(ends.max()) + 1
-    arrive_at = path_code.astype(np.int64) * n_end + ends[:len(flows)]  # (pathway, target)
-    leave_from = (path_code.astype(np.int64) * n_end + ends[len(flows):])[loose]
-    patients = flows["patients"].to_numpy(dtype="float64")
+                          np.nan)  # code -1 (a missing end) has no place
+    own = flows["place"].to_numpy(dtype=object)
+    own = np.where(pd.isna(own), end_place[ends[len(flows):]], own)
+    own = np.where(pd.isna(own), end_place[ends[:len(flows)]], own)
+    has = ~pd.isna(own)
+    places = np.sort(pd.unique(own[has]))
+    own_code = np.full(len(flows), -1, dtype=np.int64)
+    own_code[has] = _codes(own[has], places)
+    home = pd.Index(labels).get_indexer([HOME])[0] if len(labels) else -1
+    loose = ~has & (ends[len(flows):] != (home if home >= 0 else -2))
+    if not loose.any() or not has.any():
+        path_code = np.zeros(len(flows), dtype=np.intp)
+    else:
+        path_code, _ = pd.factorize(flows["pathway"].to_numpy(dtype=object))
+    return _carry(own_code, loose, ends[len(flows):], ends[:len(flows)], path_code,
+                  int(ends.max()) + 1 if len(ends) else 0, patients, len(places),
+                  pd.Index(flows.index)) + (places, np.count_nonzero(has))
+
+
+def _ordered(keys: np.ndarray) -> bool:
+    """Whether ``keys`` never fall (pandas then sums each group with ``np.add.reduceat``)."""
+    return bool(len(keys) < 2 or (keys[1:] >= keys[:-1]).all())
+
+
+def _group_sum(values: np.ndarray, keys: np.ndarray, ordered: bool | None) -> pd.Series:
+    """``pd.Series(values).groupby(keys).sum()`` of some of the rows a full group sum would
+    add, summed as that sum would: pandas adds groups with ``np.add.reduceat`` where the keys
+    never fall and otherwise one value after another, so where the full keys fell
+    (``ordered`` False) and these do not, a row of its own put first (and dropped after) makes
+    pandas add one after another too. ``ordered`` None: these are all the rows."""
+    if ordered is None or ordered or not _ordered(keys) or not len(keys):
+        return pd.Series(values).groupby(keys).sum()
+    low = keys.min() - 1
+    out = pd.Series(np.append(values, 0.0)).groupby(np.append(keys, low)).sum()
+    return out.iloc[1:]
+
+
+def _shares_frame(index, row: np.ndarray, places: np.ndarray, place: np.ndarray,
+                  share: np.ndarray) -> pd.DataFrame:
+    """`resident_shares`'s frame from `_carry`'s positions and codes."""
+    return pd.DataFrame({"row": index[row], "place": places[place], "share": share})
+
+
+def _carry(own: np.ndarray, loose: np.ndarray, source: np.ndarray, target: np.ndarray,
+           pathway: np.ndarray, n_end: int, patients: np.ndarray, n_places: int,
+           index: pd.Index) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`resident_shares` on codes: each flow's ``own`` place (a code in the sorted places, -1
+    where none), whether it is ``loose`` (no place, not from ``@home``), its ``source`` and
+    ``target`` end codes and ``pathway`` code. Returns the rows (positions), place codes and
+    shares, in `resident_shares`'s order."""
+    has = own >= 0
     known_row = np.flatnonzero(has)
-    known_place = _codes(fixed["place"], places)
+    known_place = own[has]
+    loose = np.flatnonzero(loose)
+    if not len(loose) or not len(known_row):
+        return known_row, known_place, np.ones(len(known_row))
+    arrive_at = pathway.astype(np.int64) * n_end + target  # (pathway, target)
+    leave_from = (pathway.astype(np.int64) * n_end + source)[loose]
     known_share = np.ones(len(known_row))
+    # only the mix arriving where a loose flow leaves is read: the other arrivals (most of
+    # them nationally) are left out of the sums, which add the same numbers in the same order
+    leaving = np.unique(leave_from)
+    every = bool(np.isnan(patients).any())  # a missing count: pandas sums all groups alike
+    read = np.isin(arrive_at[known_row], leaving) | every
+    known_at = arrive_at[known_row] * n_places + known_place  # as a full group sum's keys
+    known_ordered = _ordered(known_at) and not np.isnan(patients[known_row]).any()
+    mixed = (known_row[read], known_place[read], known_share[read])
     carried = (np.zeros(0, dtype=np.int64),) * 2 + (np.zeros(0),)
     for _ in range(CARRY_STEPS):
-        rows = np.concatenate([known_row, carried[0]])
-        at = arrive_at[rows] * len(places) + np.concatenate([known_place, carried[1]])
-        mix = pd.Series(np.concatenate([known_share, carried[2]]) * patients[rows]).groupby(
-            at).sum()  # by (pathway, service, place), in that order
-        key = mix.index.to_numpy() // len(places)
+        more = np.isin(arrive_at[carried[0]], leaving) | every
+        rows = np.concatenate([mixed[0], carried[0][more]])
+        at = arrive_at[rows] * n_places + np.concatenate([mixed[1], carried[1][more]])
+        later = arrive_at[carried[0]] * n_places + carried[1]
+        mix = _group_sum(np.concatenate([mixed[2], carried[2][more]]) * patients[rows], at,
+                         known_ordered and _ordered(later)
+                         and not np.isnan(carried[2] * patients[carried[0]]).any()
+                         and (not len(known_at) or not len(later) or known_at[-1] <= later[0]))
+        # by (pathway, service, place), in that order
+        key = mix.index.to_numpy() // n_places
         total = mix.groupby(key).transform("sum").to_numpy()
         value = mix.to_numpy()
         share = np.where(total > 0, value / np.where(total > 0, total, 1.0), 0.0)
         left, which = _inner_join(leave_from, key)  # each loose flow with its source's mix
         new_row = loose[left]
-        new_place = mix.index.to_numpy()[which] % len(places)
+        new_place = mix.index.to_numpy()[which] % n_places
         new_share = share[which]
         good = new_share > 0
         new = (new_row[good], new_place[good], new_share[good])
         if all(np.array_equal(a, b) for a, b in zip(new, carried)):
             break
         carried = new
-    if not len(carried[0]):
-        return pd.concat([fixed, fixed.iloc[:0]], ignore_index=True)
-    order = np.lexsort((carried[1], pd.Index(flows.index).argsort(kind="stable").argsort()[
-        carried[0]]))  # by the row's label, then place (already so for an ordered index)
-    out = pd.DataFrame({"row": flows.index[carried[0][order]],
-                        "place": places[carried[1][order]], "share": carried[2][order]})
-    return pd.concat([fixed, out], ignore_index=True)
+    rank = (carried[0] if index.is_monotonic_increasing  # the labels in order of position
+            else index.argsort(kind="stable").argsort()[carried[0]])
+    order = np.lexsort((carried[1], rank))  # by the row's label, then place
+    return (np.concatenate([known_row, carried[0][order]]),
+            np.concatenate([known_place, carried[1][order]]),
+            np.concatenate([known_share, carried[2][order]]))
 
 
 def place_weights(system: System, flows: pd.DataFrame, places) -> np.ndarray:
@@ -170,19 +241,58 @@ def responsible_commissioners(system: System, flows: pd.DataFrame) -> pd.DataFra
     The two flows with none are the 999 service's own (from home, and back home): no end has a
     place, and no patient arrives at it from one.
     """
+    return _responsible(system, flows)
+
+
+def _responsible(system: System, flows: pd.DataFrame, codes=None) -> pd.DataFrame:
+    """`responsible_commissioners`; ``codes`` as `_shares_codes` takes them."""
     given = flows["commissioner"] if "commissioner" in flows else pd.Series(np.nan, flows.index)
-    named = pd.DataFrame({"row": flows.index[given.notna()],
-                          "commissioner": given[given.notna()].to_numpy(), "share": 1.0,
+    unnamed = given.isna().to_numpy()
+    named = pd.DataFrame({"row": flows.index[~unnamed],
+                          "commissioner": given[~unnamed].to_numpy(), "share": 1.0,
                           "basis": "flow"})
     places = getattr(system, "places", None)
     if places is None or not len(places) or "commissioner" not in places:
         return named
     by_place = kept(system, ("partners", "place commissioners"), lambda s: s.places.dropna(
         subset=["commissioner"]).set_index("place")["commissioner"])  # read only
-    shares = resident_shares(system, flows[given.isna()])
-    shares = shares.assign(commissioner=shares["place"].map(by_place)).dropna(
-        subset=["commissioner"])
-    shares = shares.groupby(["row", "commissioner"], as_index=False)["share"].sum()
+    index = pd.Index(flows.index)
+    if not (index.is_monotonic_increasing and index.is_unique):  # group by the row's label
+        shares = resident_shares(system, flows[unnamed])
+        shares = shares.assign(commissioner=shares["place"].map(by_place)).dropna(
+            subset=["commissioner"])
+        shares = shares.groupby(["row", "commissioner"], as_index=False)["share"].sum()
+        return pd.concat([named, shares.assign(basis="place")], ignore_index=True)
+    # on codes: rows by position (the labels are in order), commissioners sorted by name
+    if unnamed.all():
+        row, place, share, place_names, known = _shares_codes(system, flows, codes)
+        index_of = index
+    else:
+        row, place, share, place_names, known = _shares_codes(
+            system, flows[unnamed], None if codes is None else codes.subset(unnamed))
+        index_of = index[unnamed]
+    payer = by_place.reindex(place_names).to_numpy(dtype=object)
+    missing = pd.isna(payer)
+    payers = np.sort(pd.unique(payer[~missing]))
+    payer_code = np.full(len(payer), -1, dtype=np.int64)
+    payer_code[~missing] = _codes(payer[~missing], payers)
+    who = payer_code[place]
+    has = who >= 0
+    width = max(len(payers), 1)
+    key = row.astype(np.int64) * width + who
+    # a flow with a place has one row, so a group of its own (summed, its share as it is;
+    # those rows come first, in order): only the carried rows are grouped, then put in place
+    alone = has[:known]
+    loose = key[known:][has[known:]]
+    first = key[:known][alone]
+    summed = _group_sum(share[known:][has[known:]], loose, _ordered(first) and _ordered(loose) and (
+        not len(first) or not len(loose) or first[-1] <= loose[0]))
+    carried = summed.index.to_numpy().astype(np.int64)
+    at = np.searchsorted(key[:known][alone], carried)
+    key = np.insert(key[:known][alone], at, carried)
+    value = np.insert(share[:known][alone], at, summed.to_numpy(dtype="float64"))
+    shares = pd.DataFrame({"row": index_of[key // width], "commissioner": payers[key % width],
+                           "share": value})
     return pd.concat([named, shares.assign(basis="place")], ignore_index=True)
 
 
@@ -216,6 +326,16 @@ def commissioning_spend(system: System, flows: pd.DataFrame, services: pd.DataFr
     >>> spend[spend["provider"] == "VCSE-CARERS"].round(2).values.tolist()
     [['LA-NORTH', 'VCSE-CARERS', 0.6], ['LA-SOUTH', 'VCSE-CARERS', 0.4]]
     """
+    return _commissioning_spend(system, flows, services, service_spend, who)
+
+
+def _commissioning_spend(system: System, flows: pd.DataFrame, services: pd.DataFrame,
+                         service_spend: pd.Series, who: pd.DataFrame | None = None,
+                         codes=None, service_codes: np.ndarray | None = None
+                         ) -> tuple[pd.DataFrame, list[str]]:
+    """`commissioning_spend`; with ``codes`` (`netkit.partners.coded.FlowCodes` of ``flows``)
+    and ``service_codes`` (each of ``services``' end code), the flows' ends are found by
+    code rather than by name."""
     ids = services["id"].to_numpy(dtype=object)
     spend = service_spend.to_numpy(dtype=float)
     # the contracts and which are the ICBs', worked out once per system (read only): the
@@ -233,7 +353,7 @@ def commissioning_spend(system: System, flows: pd.DataFrame, services: pd.DataFr
     social = isin(services["category"], set(SOCIAL_CARE))
     nhs_part[social] = 0.0
 
-    row, at, patients = _service_ends(flows, services)
+    row, at, patients = _service_ends(flows, services, codes, service_codes)
     total = _sum_by(patients, at, len(ids))
     who = responsible_commissioners(system, flows) if who is None else who
     left, right = _inner_join(row, who["row"].to_numpy())
@@ -266,8 +386,8 @@ def commissioning_spend(system: System, flows: pd.DataFrame, services: pd.DataFr
         out_prov.append(c_prov[mine])
         out_spend.append(c_share[mine] / norm * owed.reindex(c_prov[mine]).to_numpy(
             dtype="float64"))
-    out = _by_pair(np.concatenate(out_who), np.asarray(prov_names, dtype=object)[
-        np.concatenate(out_prov)], np.concatenate(out_spend))
+    out = _by_pair(np.concatenate(out_who), np.concatenate(out_prov),
+                   np.concatenate(out_spend), np.asarray(prov_names, dtype=object))
     return out, _contract_note(pd.Series(rest_nhs, index=ids),
                                pd.Series(services["provider"].to_numpy(dtype=object), index=ids),
                                contracts.assign(nhs=nhs))
@@ -301,10 +421,18 @@ def _inner_join(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.nda
     return left_at, order[start + np.arange(len(left_at))]
 
 
-def _by_pair(who: np.ndarray, whom: np.ndarray, amount: np.ndarray) -> pd.DataFrame:
-    """``commissioner, provider, spend`` summed per pair, the pairs in sorted order."""
+def _by_pair(who: np.ndarray, whom: np.ndarray, amount: np.ndarray,
+             whom_names: np.ndarray) -> pd.DataFrame:
+    """``commissioner, provider, spend`` summed per pair, the pairs in sorted order; ``whom``
+    as codes in ``whom_names`` (only the names used are sorted)."""
     c_code, c_names = pd.factorize(who, sort=True)
-    p_code, p_names = pd.factorize(whom, sort=True)
+    whom = np.where(whom < 0, len(whom_names) - 1, whom)  # as indexing by -1 reads
+    used, where = np.unique(whom, return_inverse=True)
+    p_names = whom_names[used]
+    order = np.argsort(p_names, kind="stable")
+    rank = np.empty(len(order), dtype=np.intp)
+    rank[order] = np.arange(len(order))
+    p_code, p_names = rank[where.reshape(-1)], p_names[order]
     key = c_code.astype(np.int64) * max(len(p_names), 1) + p_code
     summed = pd.Series(amount).groupby(key).sum()
     at = summed.index.to_numpy()
@@ -313,15 +441,22 @@ def _by_pair(who: np.ndarray, whom: np.ndarray, amount: np.ndarray) -> pd.DataFr
                          "spend": summed.to_numpy(dtype="float64")})
 
 
-def _service_ends(flows: pd.DataFrame, services: pd.DataFrame
+def _service_ends(flows: pd.DataFrame, services: pd.DataFrame, codes=None,
+                  service_codes: np.ndarray | None = None
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``row, service, patients`` (the service as its position in ``services``): the flows
-    arriving at each service, or leaving it where none arrive in scope."""
-    ids = pd.Index(services["id"].to_numpy(dtype=object))
-    target = ids.get_indexer(flows["target"].to_numpy(dtype=object))
-    arrived = np.zeros(len(ids), dtype=bool)
+    arriving at each service, or leaving it where none arrive in scope. ``codes`` and
+    ``service_codes`` as `_commissioning_spend` takes them."""
+    if codes is not None:
+        position = np.full(len(codes.tables["labels"]) + 1, -1, dtype=np.intp)
+        position[service_codes[service_codes >= 0]] = np.flatnonzero(service_codes >= 0)
+        target, source = position[codes.target], position[codes.source]
+    else:
+        ids = pd.Index(services["id"].to_numpy(dtype=object))
+        target = ids.get_indexer(flows["target"].to_numpy(dtype=object))
+        source = ids.get_indexer(flows["source"].to_numpy(dtype=object))
+    arrived = np.zeros(len(services), dtype=bool)
     arrived[target[target >= 0]] = True
-    source = ids.get_indexer(flows["source"].to_numpy(dtype=object))
     leaving = (source >= 0) & ~arrived[np.where(source >= 0, source, 0)]
     arriving = np.flatnonzero(target >= 0)
     leaves = np.flatnonzero(leaving)
