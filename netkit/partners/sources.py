@@ -66,6 +66,10 @@ class Sources:
 
     rows: dict = field(default_factory=dict)
     files: dict = field(default_factory=dict)
+    #: ``{candidate: ((table, rows), ...)}``: every row behind all its figures, per file in
+    #: reading order (an int64 array each), worked out for all candidates at once; else
+    #: `of` merges ``rows`` candidate by candidate
+    whole: dict | None = None
 
     def __repr__(self) -> str:
         return f"<Sources: {len(self.rows):,} candidates, files {', '.join(self.files.values())}>"
@@ -73,6 +77,11 @@ class Sources:
     def of(self, candidate: str, *figures: str) -> list[dict]:
         """``[{file, rows}]`` behind some of a candidate's figures (all of them without
         ``figures``), files in reading order, rows ascending."""
+        if not figures and self.whole is not None:
+            # all its figures: merged for every candidate by one sort (merging them one
+            # candidate at a time took a tenth of a second nationally)
+            return [{"file": self.files[t], "rows": rows.tolist()}
+                    for t, rows in self.whole.get(candidate, ())]
         theirs = self.rows.get(candidate, {})
         merged: dict = {}
         for figure in figures or tuple(theirs):
@@ -81,8 +90,7 @@ class Sources:
                     merged.setdefault(table, []).append(rows)
         # one sorted union per file, as Python ints (a set of numpy ints converted one by
         # one took a quarter of the sources' time at national scale); a file behind one
-        # figure only is that figure's list as it is (numpy's union for each of England's
-        # 44,757 candidates took a fifth of a second); else a sort (np.unique hashes first:
+        # figure only is that figure's list as it is; else a sort (np.unique hashes first:
         # 0.4 s nationally)
         return [{"file": self.files[t], "rows": list(merged[t][0]) if len(merged[t]) == 1
                  else _distinct(np.concatenate(merged[t])).tolist()}
@@ -146,7 +154,7 @@ def format_sources(sources: list[dict], limit: int | None = None) -> str:
 
 class _Found:
     """The ``(candidate, figure, table, row)`` found, figure by figure, grouped once at the end
-    (`rows`): a factorisation, sort and loop for each figure and table took a third of the
+    (`sources`): a factorisation, sort and loop for each figure and table took a third of the
     sources' time (0.28 s nationally)."""
 
     def __init__(self) -> None:
@@ -169,10 +177,11 @@ class _Found:
         self.parts.append((candidates[valid], np.asarray(labels, dtype=object),
                            rows[valid].astype("int64"), self.slots.index((figure, table))))
 
-    def rows(self) -> dict:
-        """``{candidate: {figure: {table: distinct rows ascending}}}``."""
+    def sources(self, files: dict) -> Sources:
+        """The `Sources`: ``{candidate: {figure: {table: distinct rows ascending}}}``, and
+        each candidate's rows behind all its figures (``whole``)."""
         if not self.parts:
-            return {}
+            return Sources({}, files, {})
         names = pd.Index(pd.unique(np.concatenate([labels for _, labels, _, _ in self.parts])))
         slot_count = len(self.slots)
         rows = np.concatenate([r for _, _, r, _ in self.parts])
@@ -183,15 +192,33 @@ class _Found:
         # nationally)
         keys = _distinct(group * width + rows)
         group, rows = keys // width, keys % width
-        starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
-        ends = np.r_[starts[1:], len(keys)].tolist()
-        found, rows = names.to_numpy(dtype=object), rows.tolist()
+        found = names.to_numpy(dtype=object)
         out: dict = {}
-        for g, a, b in zip(group[starts].tolist(), starts.tolist(), ends):
+        for (g, _), part in _runs(group, rows.tolist()):
             c, s = divmod(g, slot_count)
             figure, table = self.slots[s]
-            out.setdefault(found[c], {}).setdefault(figure, {})[table] = rows[a:b]
-        return out
+            out.setdefault(found[c], {}).setdefault(figure, {})[table] = part
+        # and once by candidate and file (in reading order): the union of its figures' rows
+        order = np.array([_FILE_ORDER.index(t) if t in _FILE_ORDER else -1
+                          for _, t in self.slots], dtype=np.int64)
+        file_of = order[group % slot_count]
+        read = file_of >= 0
+        files_count = len(_FILE_ORDER)
+        keys = _distinct(((group[read] // slot_count) * files_count + file_of[read]) * width
+                         + rows[read])
+        whole: dict = {}
+        for (g, _), part in _runs(keys // width, keys % width):
+            c, f = divmod(g, files_count)
+            whole.setdefault(found[c], []).append((_FILE_ORDER[f], part))
+        return Sources(out, files, whole)
+
+
+def _runs(group: np.ndarray, values):
+    """``((group, start), values[start:end])`` for each run of equal ``group`` (sorted)."""
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if len(group) else group
+    ends = np.r_[starts[1:], len(group)].tolist()
+    return (((g, a), values[a:b]) for g, a, b in zip(group[starts].tolist(), starts.tolist(),
+                                                     ends))
 
 
 def _join(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -211,11 +238,22 @@ def _join(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _scope_flow_rows(system: System, scope: Scope, rows: np.ndarray) -> pd.DataFrame:
-    """The input flows behind the scope's flows: matched on pathway, source, target and place,
-    and, for a scope flow with a place, every input flow of its pathway, source and target.
-    Where the scope knows its flows' rows (``flow_rows``, as `find_scope` gives them; it never
-    changes a flow's place) the keys are looked up there; else the scope's flows are matched
-    by value."""
+    """The input flows behind the scope's flows (`_scope_flow_positions`) as a frame:
+    ``pathway, source, target, place, patients, row`` (a missing place as ``""``)."""
+    taken = system.flows.take(_scope_flow_positions(system, scope, rows))
+    return taken[["pathway", "source", "target", "place", "patients"]].assign(
+        row=rows[taken.index.to_numpy()],
+        place=taken["place"].fillna("").astype(str)).reset_index(drop=True)
+
+
+def _scope_flow_positions(system: System, scope: Scope, rows: np.ndarray) -> np.ndarray:
+    """Where, among the system's flows, are the input flows behind the scope's flows: matched
+    on pathway, source, target and place, and, for a scope flow with a place, every input flow
+    of its pathway, source and target; the exact matches first, each input row once (its
+    first). Where the scope knows its flows' rows (``flow_rows``, as `find_scope` gives them;
+    it never changes a flow's place) the keys are looked up there; else the scope's flows are
+    matched by value. Positions, not a frame: the sources read the flows' codes kept per
+    system (taking the flows and making their places text took 40 ms a query nationally)."""
     from netkit.partners.scope import _pathway_codes
 
     flows = system.flows
@@ -226,15 +264,17 @@ def _scope_flow_rows(system: System, scope: Scope, rows: np.ndarray) -> pd.DataF
     wanted[[code_of[p] for p in scope.pathways if p in code_of]] = True
     on_pathways = wanted[codes]
     at = _positions(flows, scope)  # among all the system's flows, then among these
+    pos = np.flatnonzero(on_pathways)
     if at is None or not on_pathways[at].all():
-        return _matched_flow_rows(flows[on_pathways], scope, rows)
+        return pos[_matched_flow_rows(flows[on_pathways], scope, rows)]
     at = np.cumsum(on_pathways)[at] - 1
     # the scope's flows are rows of these: their keys are here, and the merges are lookups
     # of integer keys (merging on text took 2-4 s nationally)
     loose, exact = (keys[on_pathways] for keys in kept(system, ("sources", "flow keys"),
                                                        _flow_keys))
-    pos = np.flatnonzero(on_pathways)
-    placed = at[_placed(flows["place"].take(pos[at]).to_numpy(dtype=object))]
+    has_place = kept(system, ("sources", "placed"),
+                     lambda s: _placed(s.flows["place"].to_numpy(dtype=object)))
+    placed = at[has_place[pos[at]]]
     # the keys are numbered 0, 1, ...: "is one of these keys" is a lookup in a boolean
     # array (np.isin sorted them: a third of a second nationally)
     exact, loose = _among(exact, exact[at]), _among(loose, loose[placed])
@@ -242,11 +282,7 @@ def _scope_flow_rows(system: System, scope: Scope, rows: np.ndarray) -> pd.DataF
     # not by concatenating frames and dropping duplicates (a tenth of a second nationally)
     chosen = pos[np.concatenate([np.flatnonzero(exact), np.flatnonzero(loose)])]
     row = rows[flows.index.to_numpy()[chosen]]
-    chosen = chosen[np.sort(np.unique(row, return_index=True)[1])]
-    taken = flows.take(chosen)
-    return taken[["pathway", "source", "target", "place", "patients"]].assign(
-        row=rows[taken.index.to_numpy()],
-        place=taken["place"].fillna("").astype(str)).reset_index(drop=True)
+    return chosen[np.sort(np.unique(row, return_index=True)[1])]
 
 
 def _placed(place: np.ndarray) -> np.ndarray:
@@ -262,9 +298,9 @@ def _among(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     return hit[keys]
 
 
-def _matched_flow_rows(flows: pd.DataFrame, scope: Scope, rows: np.ndarray) -> pd.DataFrame:
-    """`_scope_flow_rows` where the scope does not know its flows' rows: ``flows`` (the
-    system's on the scope's pathways) matched with the scope's by value."""
+def _matched_flow_rows(flows: pd.DataFrame, scope: Scope, rows: np.ndarray) -> np.ndarray:
+    """`_scope_flow_positions` where the scope does not know its flows' rows: positions among
+    ``flows`` (the system's on the scope's pathways) matched with the scope's by value."""
     keyed = flows[["pathway", "source", "target", "place", "patients"]].assign(
         row=rows[flows.index.to_numpy()], place=flows["place"].fillna("").astype(str))
     wanted = scope.flows[["pathway", "source", "target"]].assign(
@@ -276,7 +312,7 @@ def _matched_flow_rows(flows: pd.DataFrame, scope: Scope, rows: np.ndarray) -> p
     loose = np.isin(have, want)
     chosen = np.concatenate([np.flatnonzero(exact), np.flatnonzero(loose)])
     first = np.unique(keyed["row"].to_numpy()[chosen], return_index=True)[1]
-    return keyed.iloc[chosen[np.sort(first)]].reset_index(drop=True)
+    return chosen[np.sort(first)]
 
 
 def _flow_keys(system: System) -> tuple[np.ndarray, np.ndarray]:
@@ -367,6 +403,28 @@ def _service_candidates(services: pd.DataFrame, ids) -> np.ndarray:
     return np.append(candidates, np.nan)[at]  # -1: the missing one at the end
 
 
+def _end_index(system: System) -> pd.Index:
+    """The services the system's flows name (`system_flow_codes`), as an index (kept per
+    system)."""
+    return kept(system, ("sources", "end index"),
+                lambda s: pd.Index(np.asarray(system_flow_codes(s)[3], dtype=object)))
+
+
+def _end_candidates(system: System, services: pd.DataFrame, labels) -> tuple:
+    """Each of the flows' services ``labels`` (`system_flow_codes`; and a last slot for no
+    service, code -1) as a code into the candidates (-1: none), and those candidates."""
+    codes, names = pd.factorize(services["candidate"].to_numpy(dtype=object))
+    out = np.full(len(labels) + 1, -1, dtype=np.int64)
+    ids = pd.Index(services["id"].to_numpy(dtype=object))
+    if not ids.is_unique:  # the last row of an id, as a dict of them keeps it
+        codes, names = pd.factorize(_service_candidates(services, labels))
+        out[:-1] = codes
+        return out, names
+    at = _end_index(system).get_indexer(ids)  # the services' ids among the flows' (few miss)
+    out[at[at >= 0]] = codes[at >= 0]
+    return out, names
+
+
 def partner_sources(system: System, scope: Scope, pairs: pd.DataFrame,
                     shift=None) -> Sources:  # long: one figure after another
     """The input rows behind every candidate's figures (see the module's description).
@@ -397,25 +455,24 @@ def partner_sources(system: System, scope: Scope, pairs: pd.DataFrame,
     out = _Found()
     candidate_of = scope.candidate_of
     services = scope.services
-    flows = _scope_flow_rows(system, scope, system.input_rows["flows"][1])
-    # the flows' services and (pathway, service) pairs as integer codes: grouping and
-    # matching them as text took a third of the sources' time nationally
-    n = len(flows)
-    ends, labels = pd.factorize(pd.concat([flows["target"], flows["source"]], ignore_index=True))
-    label_candidate = np.append(_service_candidates(services, labels),
-                                np.nan)  # code -1 (no service) has no candidate
-    # each end's candidate as a code into ``names`` (-1: none)
-    codes, names = pd.factorize(label_candidate[:-1])
-    end_code = np.append(codes, -1)[ends].astype(np.int64)
+    # the input flows behind the scope's, by their codes kept per system (the flows'
+    # services and pathways; factorising their text took a tenth of a second nationally)
+    every_row = system.input_rows["flows"][1]
+    at = _scope_flow_positions(system, scope, every_row)
+    n, whole = len(at), len(system.flows)
+    pathway, _, ends, labels = system_flow_codes(system)
+    ends = np.concatenate([ends[at], ends[whole + at]])  # the targets, then the sources
+    pathway = pathway[at].astype(np.int64)
+    flow_rows = every_row[system.flows.index.to_numpy()[at]]
+    label_code, names = _end_candidates(system, services, labels)
+    end_code = label_code[ends]  # each end's candidate as a code into ``names`` (-1: none)
     source, target = end_code[n:], end_code[:n]
-    flow_rows = flows["row"].to_numpy()
 
     # activity: per (pathway, service) the larger side, arriving (first n) or leaving
-    pathway = pd.factorize(flows["pathway"])[0].astype(np.int64)
     # numbered by a hash (the sums below add in row order whatever the numbering): np.unique
     # sorted a million keys nationally (0.15 s)
     where = pd.factorize(np.tile(pathway, 2) * (len(labels) + 1) + ends)[0]
-    patients = np.nan_to_num(flows["patients"].to_numpy(dtype=float))
+    patients = np.nan_to_num(system.flows["patients"].to_numpy(dtype=float)[at])
     size = int(where.max()) + 1 if n else 0
     by_leaving = (np.bincount(where[n:], patients, size)
                   > np.bincount(where[:n], patients, size))
@@ -467,7 +524,10 @@ def partner_sources(system: System, scope: Scope, pairs: pd.DataFrame,
         i, j = _join(provider[paying], shifted)
         out.add(payer[paying][i], shifted_rows[j], "services", "incentives")
         origin = in_scope["id"].to_numpy(dtype=object)[moved_from].tolist()
-        into_moved = np.asarray(isin(flows["target"], origin), dtype=bool)
+        moved = np.zeros(len(labels) + 1, dtype=bool)  # the last: no service (code -1)
+        found = _end_index(system).get_indexer(pd.Index(origin, dtype=object))
+        moved[found[found >= 0]] = True
+        into_moved = moved[ends[:n]]
         out.add(target[into_moved], flow_rows[into_moved], "flows", "incentives", names)
 
     # the organisations' rows by a lookup of their ids (kept per system), not a text isin
@@ -482,7 +542,7 @@ def partner_sources(system: System, scope: Scope, pairs: pd.DataFrame,
     standing = np.array([candidate_of[o] for o in ids[members].tolist()], dtype=object)
     other = ids[members] != standing
     out.add(standing[other], org_rows[labels[members]][other], "organisations", "members")
-    return Sources(out.rows(), files)
+    return out.sources(files)
 
 
 #: How row numbers are counted, said wherever they are shown.
