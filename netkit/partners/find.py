@@ -49,6 +49,7 @@ from netkit.partners.result import TIERS, PartnerSet
 from netkit.partners.scope import Scope, find_scope, represent_rules
 from netkit.partners.seats import DEFAULT_RULES, candidate_frame, scope_seats, with_seats
 from netkit.partners.selection import Selection, select_partners
+from netkit.partners.flow_match import scope_flow_ends
 from netkit.partners.sources import partner_sources
 from netkit.partners.stability import judgement_calls, judgement_line
 from netkit.partners.stability import stability as run_stability
@@ -497,11 +498,12 @@ def _analyse(system: System, opp: Opportunity, scope: Scope, related: list, min_
     return partners, selection, crit, inc, routes, roles, share
 
 
-def _contact_kinds(scope: Scope) -> dict:
+def _contact_kinds(system: System, scope: Scope) -> dict:
     """Candidate → {kind: contacts a year}, for the reasons' words
-    (`netkit.partners.reasons.contact_kinds`)."""
+    (`netkit.partners.reasons.contact_kinds`), on the flows' codes kept per system."""
     return contact_kinds(scope.services, scope.flows,
-                         scope.organisations.set_index("id")["type"])
+                         scope.organisations.set_index("id")["type"],
+                         scope_flow_ends(system, scope))
 
 
 def _partner_table(system: System, scope: Scope, crit: Criteria, selection: Selection,
@@ -565,7 +567,7 @@ def _add_reasons(table: pd.DataFrame, system: System, scope: Scope, crit: Criter
     explained = max(REASONS_LIMIT, int((table["tier"] != "inform").sum()))
     head = table.iloc[:explained]
     sources = partner_sources(system, scope, crit.pairs, scope.opportunity.shift)
-    breakdown = _contact_kinds(scope)
+    breakdown = _contact_kinds(system, scope)
     extra = scope_reasons(scope, names, system.organisations,  # seats, duties, included
                           disclosure, system=system)
     seat_ids = set(scope_seats(scope)["id"])
