@@ -39,17 +39,16 @@ from netkit.model.system import System, kept
 from netkit.partners.criteria import Criteria, compute_criteria
 from netkit.partners.disclosure_check import DisclosureCheck, compare_tiers, released_system
 from netkit.partners.burden import BURDEN_KEYS, burden_settings, coordination_burden
-from netkit.partners.duties import duty_candidates, scope_reasons
+from netkit.partners.duties import duty_candidates
 from netkit.partners.frameworks import settlement_payers, shift_deliverers, stakeholder_frameworks
 from netkit.partners.money_blocks import below_collar, collar_of
 from netkit.partners.glossary import role_findings
-from netkit.partners.reasons import (INVOLVE_RATIO, contact_kinds, route_lines,
-                                     sourced_reasons, top_counterparts)
+from netkit.partners.reasons import INVOLVE_RATIO, route_lines
 from netkit.partners.result import TIERS, PartnerSet
 from netkit.partners.scope import Scope, find_scope, represent_rules
 from netkit.partners.seats import DEFAULT_RULES, candidate_frame, scope_seats, with_seats
 from netkit.partners.selection import Selection, select_partners
-from netkit.partners.sources import partner_sources
+from netkit.partners.table_reasons import add_reasons
 from netkit.partners.stability import judgement_calls, judgement_line
 from netkit.partners.stability import stability as run_stability
 from netkit.partners.verdict import parse_thresholds, proportionality
@@ -497,13 +496,6 @@ def _analyse(system: System, opp: Opportunity, scope: Scope, related: list, min_
     return partners, selection, crit, inc, routes, roles, share
 
 
-def _contact_kinds(scope: Scope) -> dict:
-    """Candidate → {kind: contacts a year}, for the reasons' words
-    (`netkit.partners.reasons.contact_kinds`)."""
-    return contact_kinds(scope.services, scope.flows,
-                         scope.organisations.set_index("id")["type"])
-
-
 def _partner_table(system: System, scope: Scope, crit: Criteria, selection: Selection,
                    inc: Incentives | None, include: list, exclude: list,
                    routes: dict, disclosure=None, explain: bool = True,
@@ -542,7 +534,8 @@ def _partner_table(system: System, scope: Scope, crit: Criteria, selection: Sele
                                             ascending=[True, False, True], kind="mergesort")
     table["rank"] = range(1, len(table) + 1)
     if explain:
-        _add_reasons(table, system, scope, crit, inc, include, routes, disclosure)
+        add_reasons(table, system, scope, crit, inc, include, routes, disclosure,
+                    REASONS_LIMIT, UNEXPLAINED)
     else:
         for column in ("reasons", "reason_sources", "sources"):
             table[column] = [[] for _ in range(len(table))]
@@ -552,41 +545,3 @@ def _partner_table(system: System, scope: Scope, crit: Criteria, selection: Sele
                   "salience", "stands_for", "reasons", "selected", "grid_note", "grid_why",
                   "sources", "reason_sources", "kind", "members"])
     return table[columns].reset_index(drop=True)
-
-
-def _add_reasons(table: pd.DataFrame, system: System, scope: Scope, crit: Criteria,
-                 inc: Incentives | None, include: list, routes: dict, disclosure) -> None:
-    """Add ``reasons`` (words), ``reason_sources`` (the input rows behind each) and
-    ``sources`` (behind all its figures) to the partner table, in its order."""
-    members, names = scope.members(), system.organisation_names()
-    names.update(candidate_frame(system, scope)["name"].dropna().to_dict())  # seats' names
-    system_net = inc.system_net if inc is not None else 0.0
-    counterparts = top_counterparts(crit.pairs)
-    explained = max(REASONS_LIMIT, int((table["tier"] != "inform").sum()))
-    head = table.iloc[:explained]
-    sources = partner_sources(system, scope, crit.pairs, scope.opportunity.shift)
-    breakdown = _contact_kinds(scope)
-    extra = scope_reasons(scope, names, system.organisations,  # seats, duties, included
-                          disclosure, system=system)
-    seat_ids = set(scope_seats(scope)["id"])
-    seat_cost = scope.opportunity.coordination_cost.get("partner")  # as the stop line weighs
-    own = dict(zip(inc.organisations["id"], inc.organisations["net"])) if inc is not None else {}
-    reasons = [
-        sourced_reasons(c, row, names=names, counterpart=counterparts.get(c),
-                        members=[] if c in seat_ids else members.get(c, []),
-                        sole_routes=routes.get(c, []),
-                        included=c in include, system_net=system_net,
-                        has_shift=inc is not None, tier=row["tier"],
-                        marginal=(row["marginal_benefit"], row["marginal_cost"])
-                        if row["tier"] != "core" else None, disclosure=disclosure,
-                        breakdown=breakdown.get(c), seat_cost=seat_cost,
-                        own_money=own.get(c) if c in seat_ids else None)
-        for c, row in zip(head["id"], head.to_dict("records"))]
-    if len(table) > explained:
-        reasons += [[(UNEXPLAINED, ())] for _ in range(len(table) - explained)]
-    reasons = [r + [(line, ()) for line in extra.get(c, [])]
-               for c, r in zip(table["id"], reasons)]
-    table["reasons"] = [[text for text, _ in r] for r in reasons]
-    table["reason_sources"] = [[sources.of(c, *figures) if figures else [] for _, figures in r]
-                               for c, r in zip(table["id"], reasons)]
-    table["sources"] = [sources.of(c) for c in table["id"]]

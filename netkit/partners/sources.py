@@ -33,10 +33,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from netkit._frames import isin, joint_codes
+from netkit._frames import isin
 from netkit.errors import OpportunityError
 from netkit.model.selectors import select_services
 from netkit.model.system import System, kept, system_flow_codes
+from netkit.partners.flow_match import end_index, positions, scope_flow_positions, service_ends
 from netkit.partners.scope import Scope
 from netkit.render.document import Document, Heading, Lines, Note
 from netkit.render.text import wrap
@@ -45,6 +46,7 @@ from netkit.render.views import ReportViews
 __all__ = ["Sources", "partner_sources", "FIGURES", "merge_sources", "format_sources",
            "Explanation", "explain_partner", "ROW_CONVENTION"]
 
+_positions = positions  # where the scope's flows are among the system's (as tests know it)
 #: The figures a reason can rest on, in the order reasons give them.
 FIGURES = ("organisation", "activity", "handoffs", "commissioning", "incentives", "members")
 #: Files in the order a reader meets them.
@@ -58,14 +60,18 @@ class Sources:
     Attributes
     ----------
     rows : dict
-        ``{candidate: {figure: {table: row numbers}}}`` for the figures in `FIGURES`, each a
-        list of distinct numbers in ascending order.
+        ``{candidate: {figure: {table: row numbers}}}`` for the figures in `FIGURES`, each an
+        int64 array of distinct numbers in ascending order (`of` gives them as lists).
     files : dict
         Table name → the file a person opens (``flows.csv``).
     """
 
     rows: dict = field(default_factory=dict)
     files: dict = field(default_factory=dict)
+    #: ``{candidate: ((table, rows), ...)}``: every row behind all its figures, per file in
+    #: reading order (an int64 array each), worked out for all candidates at once; else
+    #: `of` merges ``rows`` candidate by candidate
+    whole: dict | None = None
 
     def __repr__(self) -> str:
         return f"<Sources: {len(self.rows):,} candidates, files {', '.join(self.files.values())}>"
@@ -73,6 +79,11 @@ class Sources:
     def of(self, candidate: str, *figures: str) -> list[dict]:
         """``[{file, rows}]`` behind some of a candidate's figures (all of them without
         ``figures``), files in reading order, rows ascending."""
+        if not figures and self.whole is not None:
+            # all its figures: merged for every candidate by one sort (merging them one
+            # candidate at a time took a tenth of a second nationally)
+            return [{"file": self.files[t], "rows": rows.tolist()}
+                    for t, rows in self.whole.get(candidate, ())]
         theirs = self.rows.get(candidate, {})
         merged: dict = {}
         for figure in figures or tuple(theirs):
@@ -81,10 +92,10 @@ class Sources:
                     merged.setdefault(table, []).append(rows)
         # one sorted union per file, as Python ints (a set of numpy ints converted one by
         # one took a quarter of the sources' time at national scale); a file behind one
-        # figure only is that figure's list as it is (numpy's union for each of England's
-        # 44,757 candidates took a fifth of a second); else a sort (np.unique hashes first:
-        # 0.4 s nationally)
-        return [{"file": self.files[t], "rows": list(merged[t][0]) if len(merged[t]) == 1
+        # figure only is that figure's rows as they are; else a sort (np.unique hashes first:
+        # 0.4 s nationally). Made lists here, for the candidates asked about only (all
+        # England's rows made lists took 0.05 s)
+        return [{"file": self.files[t], "rows": merged[t][0].tolist() if len(merged[t]) == 1
                  else _distinct(np.concatenate(merged[t])).tolist()}
                 for t in _FILE_ORDER if t in merged]
 
@@ -146,7 +157,7 @@ def format_sources(sources: list[dict], limit: int | None = None) -> str:
 
 class _Found:
     """The ``(candidate, figure, table, row)`` found, figure by figure, grouped once at the end
-    (`rows`): a factorisation, sort and loop for each figure and table took a third of the
+    (`sources`): a factorisation, sort and loop for each figure and table took a third of the
     sources' time (0.28 s nationally)."""
 
     def __init__(self) -> None:
@@ -169,10 +180,11 @@ class _Found:
         self.parts.append((candidates[valid], np.asarray(labels, dtype=object),
                            rows[valid].astype("int64"), self.slots.index((figure, table))))
 
-    def rows(self) -> dict:
-        """``{candidate: {figure: {table: distinct rows ascending}}}``."""
+    def sources(self, files: dict) -> Sources:
+        """The `Sources`: ``{candidate: {figure: {table: distinct rows ascending}}}``, and
+        each candidate's rows behind all its figures (``whole``)."""
         if not self.parts:
-            return {}
+            return Sources({}, files, {})
         names = pd.Index(pd.unique(np.concatenate([labels for _, labels, _, _ in self.parts])))
         slot_count = len(self.slots)
         rows = np.concatenate([r for _, _, r, _ in self.parts])
@@ -183,15 +195,33 @@ class _Found:
         # nationally)
         keys = _distinct(group * width + rows)
         group, rows = keys // width, keys % width
-        starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
-        ends = np.r_[starts[1:], len(keys)].tolist()
-        found, rows = names.to_numpy(dtype=object), rows.tolist()
+        found = names.to_numpy(dtype=object)
         out: dict = {}
-        for g, a, b in zip(group[starts].tolist(), starts.tolist(), ends):
+        for (g, _), part in _runs(group, rows):
             c, s = divmod(g, slot_count)
             figure, table = self.slots[s]
-            out.setdefault(found[c], {}).setdefault(figure, {})[table] = rows[a:b]
-        return out
+            out.setdefault(found[c], {}).setdefault(figure, {})[table] = part
+        # and once by candidate and file (in reading order): the union of its figures' rows
+        order = np.array([_FILE_ORDER.index(t) if t in _FILE_ORDER else -1
+                          for _, t in self.slots], dtype=np.int64)
+        file_of = order[group % slot_count]
+        read = file_of >= 0
+        files_count = len(_FILE_ORDER)
+        keys = _distinct(((group[read] // slot_count) * files_count + file_of[read]) * width
+                         + rows[read])
+        whole: dict = {}
+        for (g, _), part in _runs(keys // width, keys % width):
+            c, f = divmod(g, files_count)
+            whole.setdefault(found[c], []).append((_FILE_ORDER[f], part))
+        return Sources(out, files, whole)
+
+
+def _runs(group: np.ndarray, values):
+    """``((group, start), values[start:end])`` for each run of equal ``group`` (sorted)."""
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if len(group) else group
+    ends = np.r_[starts[1:], len(group)].tolist()
+    return (((g, a), values[a:b]) for g, a, b in zip(group[starts].tolist(), starts.tolist(),
+                                                     ends))
 
 
 def _join(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -211,126 +241,13 @@ def _join(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _scope_flow_rows(system: System, scope: Scope, rows: np.ndarray) -> pd.DataFrame:
-    """The input flows behind the scope's flows: matched on pathway, source, target and place,
-    and, for a scope flow with a place, every input flow of its pathway, source and target.
-    Where the scope knows its flows' rows (``flow_rows``, as `find_scope` gives them; it never
-    changes a flow's place) the keys are looked up there; else the scope's flows are matched
-    by value."""
-    from netkit.partners.scope import _pathway_codes
-
-    flows = system.flows
-    # the scope's pathways as a lookup of the flows' pathway codes (kept per system): a text
-    # isin over every flow of the system, and a frame of all their flows, took 10 ms a query
-    codes, code_of = kept(system, ("partners", "pathway codes"), _pathway_codes)
-    wanted = np.zeros(len(code_of) + 1, dtype=bool)  # the last slot: flows with no pathway
-    wanted[[code_of[p] for p in scope.pathways if p in code_of]] = True
-    on_pathways = wanted[codes]
-    at = _positions(flows, scope)  # among all the system's flows, then among these
-    if at is None or not on_pathways[at].all():
-        return _matched_flow_rows(flows[on_pathways], scope, rows)
-    at = np.cumsum(on_pathways)[at] - 1
-    # the scope's flows are rows of these: their keys are here, and the merges are lookups
-    # of integer keys (merging on text took 2-4 s nationally)
-    loose, exact = (keys[on_pathways] for keys in kept(system, ("sources", "flow keys"),
-                                                       _flow_keys))
-    pos = np.flatnonzero(on_pathways)
-    placed = at[_placed(flows["place"].take(pos[at]).to_numpy(dtype=object))]
-    # the keys are numbered 0, 1, ...: "is one of these keys" is a lookup in a boolean
-    # array (np.isin sorted them: a third of a second nationally)
-    exact, loose = _among(exact, exact[at]), _among(loose, loose[placed])
-    # the exact matches, then the loose ones, each input row once (its first): as positions,
-    # not by concatenating frames and dropping duplicates (a tenth of a second nationally)
-    chosen = pos[np.concatenate([np.flatnonzero(exact), np.flatnonzero(loose)])]
-    row = rows[flows.index.to_numpy()[chosen]]
-    chosen = chosen[np.sort(np.unique(row, return_index=True)[1])]
-    taken = flows.take(chosen)
+    """The input flows behind the scope's flows
+    (`netkit.partners.flow_match.scope_flow_positions`) as a frame: ``pathway, source,
+    target, place, patients, row`` (a missing place as ``""``)."""
+    taken = system.flows.take(scope_flow_positions(system, scope, rows))
     return taken[["pathway", "source", "target", "place", "patients"]].assign(
         row=rows[taken.index.to_numpy()],
         place=taken["place"].fillna("").astype(str)).reset_index(drop=True)
-
-
-def _placed(place: np.ndarray) -> np.ndarray:
-    """Whether each flow has a place: not missing, and not ``""`` as text (a fifth of the
-    time of making the places text)."""
-    return pd.notna(place) & (place != "")
-
-
-def _among(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-    """Whether each of ``keys`` (integers from 0) is one of ``wanted``."""
-    hit = np.zeros(int(max(keys.max(initial=-1), wanted.max(initial=-1))) + 1, dtype=bool)
-    hit[wanted] = True
-    return hit[keys]
-
-
-def _matched_flow_rows(flows: pd.DataFrame, scope: Scope, rows: np.ndarray) -> pd.DataFrame:
-    """`_scope_flow_rows` where the scope does not know its flows' rows: ``flows`` (the
-    system's on the scope's pathways) matched with the scope's by value."""
-    keyed = flows[["pathway", "source", "target", "place", "patients"]].assign(
-        row=rows[flows.index.to_numpy()], place=flows["place"].fillna("").astype(str))
-    wanted = scope.flows[["pathway", "source", "target"]].assign(
-        place=scope.flows["place"].fillna("").astype(str)).drop_duplicates()
-    keys = ["pathway", "source", "target", "place"]
-    have, want = _joint_keys(keyed, wanted, keys)
-    exact = np.isin(have, want)
-    have, want = _joint_keys(keyed, wanted[(wanted["place"] != "").to_numpy()], keys[:3])
-    loose = np.isin(have, want)
-    chosen = np.concatenate([np.flatnonzero(exact), np.flatnonzero(loose)])
-    first = np.unique(keyed["row"].to_numpy()[chosen], return_index=True)[1]
-    return keyed.iloc[chosen[np.sort(first)]].reset_index(drop=True)
-
-
-def _flow_keys(system: System) -> tuple[np.ndarray, np.ndarray]:
-    """One integer per flow for its pathway, source and target, and one for those and its
-    place (equal values, equal integers, from 0; a missing place is ``""``, as in `_keys`),
-    once per system, from the flows' pathway and end codes (`system_flow_codes`, shared with
-    the scope and the money) and one factorisation of their places."""
-    from netkit.partners.scope import _pathway_codes
-
-    flows = system.flows
-    pathway, code_of = kept(system, ("partners", "pathway codes"), _pathway_codes)
-    ends, services = system_flow_codes(system)[2:]  # the targets, then the sources
-    target, source = ends[:len(flows)], ends[len(flows):]
-    place, places = pd.factorize(flows["place"])
-    # the places as text, a missing one as "" (code -1: the last): equal texts, one code
-    text = np.append(pd.Series(np.asarray(places, dtype=object), dtype=object).astype(str)
-                     .to_numpy(dtype=object), "")
-    place = pd.factorize(text)[0][place]
-    sizes = (len(code_of) + 1, len(services) + 1, len(services) + 1, len(text))
-    if float(np.prod(np.array(sizes, dtype=float))) >= 2.0 ** 62:  # too many to number so
-        return _keys(flows[["pathway", "source", "target"]].assign(
-            place=flows["place"].fillna("").astype(str)), ["pathway", "source", "target", "place"])
-    loose = ((pathway.astype(np.int64) * sizes[1] + (source + 1)) * sizes[2] + (target + 1))
-    # numbered from 0 (as `_keys` numbers them), for lookups in a boolean array
-    return pd.factorize(loose)[0], pd.factorize(loose * sizes[3] + place)[0]
-
-
-def _positions(flows: pd.DataFrame, scope: Scope) -> np.ndarray | None:
-    """Where the scope's flows are among ``flows`` (system flows), by its ``flow_rows``; None
-    where it has none, or they are not these flows (a scope cut down or from another system)."""
-    rows = getattr(scope, "flow_rows", None)
-    if rows is None or len(rows) != len(scope.flows) or not len(rows):
-        return None
-    at = flows.index.get_indexer(rows)
-    if at.min() < 0:
-        return None
-    same = all(np.array_equal(flows[c].take(at).to_numpy(dtype=object),
-                              scope.flows[c].to_numpy(dtype=object)) for c in ("source", "target"))
-    return at if same else None
-
-
-def _keys(frame: pd.DataFrame, columns: list) -> tuple[np.ndarray, np.ndarray]:
-    """One integer per row for its values in all ``columns`` but the last, and one for all
-    of them (equal values, equal integers)."""
-    before = (joint_codes([frame[c] for c in columns[:-1]]) if len(columns) > 1
-              else np.zeros(len(frame), dtype=np.int64))
-    return before, joint_codes([before, frame[columns[-1]]])
-
-
-def _joint_keys(left: pd.DataFrame, right: pd.DataFrame, columns: list) -> tuple:
-    """One integer per row of each frame standing for its values in ``columns`` (equal
-    values, equal integers across the two frames)."""
-    key = _keys(pd.concat([left[columns], right[columns]], ignore_index=True), columns)[1]
-    return key[:len(left)], key[len(left):]
 
 
 def _commissions(system: System) -> pd.DataFrame:
@@ -355,6 +272,25 @@ def _rows_of(system: System, table: str, ids) -> np.ndarray:
     return np.unique(at[at >= 0])
 
 
+def _standing(system: System, scope: Scope) -> tuple[np.ndarray, np.ndarray]:
+    """The positions, in order, of the scope's organisations among the system's, and the
+    candidate each stands for: the scope's ids looked up once, their candidates read beside
+    them (a list of the dict's keys looked up, then each position's id looked up in the dict
+    again, took 20 ms nationally)."""
+    orgs = scope.organisations
+    candidate_of = scope.candidate_of
+    index = kept(system, ("sources", "ids", "organisations"),
+                 lambda s: pd.Index(s.organisations["id"].to_numpy(dtype=object)))
+    if len(candidate_of) != len(orgs) or not index.is_unique:  # an id twice: the dict's
+        members = _rows_of(system, "organisations", list(candidate_of))
+        ids = system.organisations["id"].to_numpy(dtype=object)[members]
+        return members, np.array([candidate_of[o] for o in ids.tolist()], dtype=object)
+    at = index.get_indexer(pd.Index(orgs["id"].to_numpy(dtype=object)))
+    found = np.flatnonzero(at >= 0)
+    found = found[np.argsort(at[found], kind="stable")]
+    return at[found], orgs["candidate"].to_numpy(dtype=object)[found]
+
+
 def _service_candidates(services: pd.DataFrame, ids) -> np.ndarray:
     """The candidate of each of the services ``ids`` (missing for one not in ``services``): a
     lookup in their ids (mapping a text index through a dict took 85 ms nationally)."""
@@ -365,6 +301,22 @@ def _service_candidates(services: pd.DataFrame, ids) -> np.ndarray:
         return np.asarray(pd.Index(ids).map(found), dtype=object)
     at = known.get_indexer(pd.Index(ids, dtype=object))
     return np.append(candidates, np.nan)[at]  # -1: the missing one at the end
+
+
+def _end_candidates(system: System, scope: Scope, labels) -> tuple:
+    """Each of the flows' services ``labels`` (`system_flow_codes`; and a last slot for no
+    service, code -1) as a code into the candidates (-1: none), and those candidates."""
+    services = scope.services
+    codes, names = pd.factorize(services["candidate"].to_numpy(dtype=object))
+    out = np.full(len(labels) + 1, -1, dtype=np.int64)
+    ids = pd.Index(services["id"].to_numpy(dtype=object))
+    if not ids.is_unique:  # the last row of an id, as a dict of them keeps it
+        codes, names = pd.factorize(_service_candidates(services, labels))
+        out[:-1] = codes
+        return out, names
+    at = service_ends(system, scope)  # the services' ids among the flows' (few miss)
+    out[at[at >= 0]] = codes[at >= 0]
+    return out, names
 
 
 def partner_sources(system: System, scope: Scope, pairs: pd.DataFrame,
@@ -397,26 +349,32 @@ def partner_sources(system: System, scope: Scope, pairs: pd.DataFrame,
     out = _Found()
     candidate_of = scope.candidate_of
     services = scope.services
-    flows = _scope_flow_rows(system, scope, system.input_rows["flows"][1])
-    # the flows' services and (pathway, service) pairs as integer codes: grouping and
-    # matching them as text took a third of the sources' time nationally
-    n = len(flows)
-    ends, labels = pd.factorize(pd.concat([flows["target"], flows["source"]], ignore_index=True))
-    label_candidate = np.append(_service_candidates(services, labels),
-                                np.nan)  # code -1 (no service) has no candidate
-    # each end's candidate as a code into ``names`` (-1: none)
-    codes, names = pd.factorize(label_candidate[:-1])
-    end_code = np.append(codes, -1)[ends].astype(np.int64)
+    # the input flows behind the scope's, by their codes kept per system (the flows'
+    # services and pathways; factorising their text took a tenth of a second nationally)
+    every_row = system.input_rows["flows"][1]
+    at = scope_flow_positions(system, scope, every_row)
+    n, whole = len(at), len(system.flows)
+    pathway, pathways, ends, labels = system_flow_codes(system)
+    ends = np.concatenate([ends[at], ends[whole + at]])  # the targets, then the sources
+    pathway = pathway[at].astype(np.int64)
+    flow_rows = every_row[system.flows.index.to_numpy()[at]]
+    label_code, names = _end_candidates(system, scope, labels)
+    end_code = label_code[ends]  # each end's candidate as a code into ``names`` (-1: none)
     source, target = end_code[n:], end_code[:n]
-    flow_rows = flows["row"].to_numpy()
 
     # activity: per (pathway, service) the larger side, arriving (first n) or leaving
-    pathway = pd.factorize(flows["pathway"])[0].astype(np.int64)
-    # numbered by a hash (the sums below add in row order whatever the numbering): np.unique
-    # sorted a million keys nationally (0.15 s)
-    where = pd.factorize(np.tile(pathway, 2) * (len(labels) + 1) + ends)[0]
-    patients = np.nan_to_num(flows["patients"].to_numpy(dtype=float))
-    size = int(where.max()) + 1 if n else 0
+    # (the sums below add in row order whatever the numbering): the pair's codes, the scope's
+    # few pathways numbered 0, 1, ..., where there are not too many of them, else numbered
+    # by a hash (np.unique sorted a million keys nationally: 0.15 s; the hash took 10 ms)
+    present = np.zeros(len(pathways) + 1, dtype=bool)
+    present[pathway + 1] = True  # (a missing pathway: -1)
+    pathway = (np.cumsum(present) - 1)[pathway + 1]
+    where = np.tile(pathway, 2) * (len(labels) + 1) + (ends + 1)  # a missing end: -1
+    size = int(present.sum()) * (len(labels) + 1)
+    if size > 8 * n:
+        where = pd.factorize(where)[0]
+        size = int(where.max()) + 1 if n else 0
+    patients = np.nan_to_num(system.flows["patients"].to_numpy(dtype=float)[at])
     by_leaving = (np.bincount(where[n:], patients, size)
                   > np.bincount(where[:n], patients, size))
     arrive_counts, leave_counts = ~by_leaving[where[:n]], by_leaving[where[n:]]
@@ -444,7 +402,9 @@ def partner_sources(system: System, scope: Scope, pairs: pd.DataFrame,
     contracts = kept(system, ("sources", "commissions"), _commissions)
     contracts = contracts[isin(contracts["target"], providers)
                           & isin(contracts["source"], list(candidate_of))]
-    payer = contracts["source"].map(candidate_of).to_numpy(dtype=object)
+    # looked up in the dict one by one (a map turned its 47,557 entries into a Series first:
+    # 20 ms a query nationally)
+    payer = np.array([candidate_of[o] for o in contracts["source"].tolist()], dtype=object)
     provider = contracts["target"].to_numpy(dtype=object)
     contract_rows = contracts["row"].to_numpy()
     out.add(payer, contract_rows, "relationships", "commissioning")
@@ -460,14 +420,17 @@ def partner_sources(system: System, scope: Scope, pairs: pd.DataFrame,
         touched = moved_from | np.asarray(select_services(in_scope, shift.to), dtype=bool)
         shifted = in_scope["provider"].to_numpy(dtype=object)[touched]
         shifted_rows = in_scope_rows[touched]
-        out.add(pd.Series(shifted, dtype=object).map(candidate_of).to_numpy(dtype=object),
+        out.add(np.array([candidate_of.get(p, np.nan) for p in shifted.tolist()], dtype=object),
                 shifted_rows, "services", "incentives")
         paying = np.asarray(isin(pd.Series(provider, dtype=object), set(shifted)), dtype=bool)
         out.add(payer[paying], contract_rows[paying], "relationships", "incentives")
         i, j = _join(provider[paying], shifted)
         out.add(payer[paying][i], shifted_rows[j], "services", "incentives")
         origin = in_scope["id"].to_numpy(dtype=object)[moved_from].tolist()
-        into_moved = np.asarray(isin(flows["target"], origin), dtype=bool)
+        moved = np.zeros(len(labels) + 1, dtype=bool)  # the last: no service (code -1)
+        found = end_index(system).get_indexer(pd.Index(origin, dtype=object))
+        moved[found[found >= 0]] = True
+        into_moved = moved[ends[:n]]
         out.add(target[into_moved], flow_rows[into_moved], "flows", "incentives", names)
 
     # the organisations' rows by a lookup of their ids (kept per system), not a text isin
@@ -478,11 +441,10 @@ def partner_sources(system: System, scope: Scope, pairs: pd.DataFrame,
     ids = orgs["id"].to_numpy(dtype=object)
     own = _rows_of(system, "organisations", scope.candidates)
     out.add(ids[own], org_rows[labels[own]], "organisations", "organisation")
-    members = _rows_of(system, "organisations", list(candidate_of))
-    standing = np.array([candidate_of[o] for o in ids[members].tolist()], dtype=object)
+    members, standing = _standing(system, scope)
     other = ids[members] != standing
     out.add(standing[other], org_rows[labels[members]][other], "organisations", "members")
-    return Sources(out.rows(), files)
+    return out.sources(files)
 
 
 #: How row numbers are counted, said wherever they are shown.
