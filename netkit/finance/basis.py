@@ -61,7 +61,11 @@ def money_basis(system: System, shift: Shift, services: pd.DataFrame,
         "commissioner holds no contract with it or is not known ("
         f"{by_contract:,} of {len(flows):,} in-scope flows have no commissioner on the flow "
         "or their place)")]
-    orgs = np.array(sorted(set(table["provider"]) | set(paid["payer"])), dtype=object)
+    # the distinct ids found by hashing, then only they sorted (iterating the providers'
+    # pandas text one by one into a set took a tenth of a second nationally)
+    ends = np.concatenate([table["provider"].to_numpy(dtype=object),
+                           paid["payer"].to_numpy(dtype=object)])
+    orgs = np.array(sorted(pd.unique(ends).tolist()), dtype=object)
     index = pd.Index(orgs)  # positions looked up at once, not one by one
     income = np.bincount(index.get_indexer(paid["provider"]), paid["amount"], len(orgs))
     spend = np.bincount(index.get_indexer(paid["payer"]), paid["amount"], len(orgs))

@@ -21,7 +21,8 @@ def gain_share(table: pd.DataFrame, system_net: float, core: list[str] | None,
     if system_net <= 0 or (core is not None and not len(core)):  # no core, no core losers
         return empty
     candidate_of = candidate_of or {}
-    net = table.groupby([candidate_of.get(o, o) for o in table["id"].tolist()])["net"].sum()
+    ids = table["id"].tolist()
+    net = table.groupby(list(map(candidate_of.get, ids, ids)))["net"].sum()  # (get(o, o))
     core_set = set(core if core is not None else net.index)
     losses = net[(net < 0) & net.index.isin(core_set)].abs()
     if losses.empty:
