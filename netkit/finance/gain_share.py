@@ -22,7 +22,10 @@ def gain_share(table: pd.DataFrame, system_net: float, core: list[str] | None,
         return empty
     candidate_of = candidate_of or {}
     ids = table["id"].tolist()
-    net = table.groupby(list(map(candidate_of.get, ids, ids)))["net"].sum()  # (get(o, o))
+    # one array of labels (get(o, o) per id), not a list: pandas checks a list's items one
+    # by one for column names
+    stands = np.array(list(map(candidate_of.get, ids, ids)), dtype=object)
+    net = table.groupby(stands)["net"].sum()
     core_set = set(core if core is not None else net.index)
     losses = net[(net < 0) & net.index.isin(core_set)].abs()
     if losses.empty:

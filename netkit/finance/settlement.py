@@ -219,7 +219,8 @@ def settle(by_rule: pd.DataFrame, hubs: set, contracts: pd.DataFrame, types: dic
     planned = (pairs.groupby("payee")["amount"].sum().reindex(by_rule.index, fill_value=0.0)
                - pairs.groupby("payer")["amount"].sum().reindex(by_rule.index, fill_value=0.0))
     total = by_rule.sum(axis=1)
-    members = [o for o in by_rule.index if o in hubs or o in loose]
+    # (looked up at once, not one organisation at a time: England's 51,000)
+    members = by_rule.index[by_rule.index.isin(list(set(hubs) | set(loose)))].tolist()
     balance = (total - planned).reindex(members)
     pooled = _pool(balance, types, by_rule, hubs)
     every = pd.concat([pairs, pooled], ignore_index=True)
