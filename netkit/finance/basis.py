@@ -47,8 +47,8 @@ def money_basis(system: System, shift: Shift, services: pd.DataFrame,
     """The figures at a fraction of 1 that `netkit.finance.incentives.incentives` works the
     money out from."""
     flows = _flows_between(system, services) if flows is None else flows
-    flows, by_contract = _with_commissioner(system, flows)
-    diverted = divert(flows, services, shift)
+    flows, by_contract, payers = _with_commissioner(system, flows)
+    diverted = divert(flows, services, shift, payers)
     table, notes = _service_table(system, services, diverted)
     priced = diverted.merge(table[["id", "provider", "price"]], left_on="service", right_on="id")
     priced = priced.assign(priced=priced["price"].fillna(0.0) * priced["contacts"])
@@ -61,7 +61,11 @@ def money_basis(system: System, shift: Shift, services: pd.DataFrame,
         "commissioner holds no contract with it or is not known ("
         f"{by_contract:,} of {len(flows):,} in-scope flows have no commissioner on the flow "
         "or their place)")]
-    orgs = np.array(sorted(set(table["provider"]) | set(paid["payer"])), dtype=object)
+    # the distinct ids found by hashing, then only they sorted (iterating the providers'
+    # pandas text one by one into a set took a tenth of a second nationally)
+    ends = np.concatenate([table["provider"].to_numpy(dtype=object),
+                           paid["payer"].to_numpy(dtype=object)])
+    orgs = np.array(sorted(pd.unique(ends).tolist()), dtype=object)
     index = pd.Index(orgs)  # positions looked up at once, not one by one
     income = np.bincount(index.get_indexer(paid["provider"]), paid["amount"], len(orgs))
     spend = np.bincount(index.get_indexer(paid["payer"]), paid["amount"], len(orgs))
@@ -82,11 +86,13 @@ def _flows_between(system: System, services: pd.DataFrame) -> pd.DataFrame:
     return flows[isin(flows["source"], ids) & isin(flows["target"], ids)]
 
 
-def _with_commissioner(system: System, flows: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+def _with_commissioner(system: System, flows: pd.DataFrame
+                       ) -> tuple[pd.DataFrame, int, tuple]:
     """Flows with who pays for their patients, in order: the responsible commissioner
     (`netkit.finance.commissioners`: the flow's own, else its place's) and the place's council
     (for services the council commissions), as ``"ICB;COUNCIL"`` ("" where neither is known);
-    and how many flows have no responsible commissioner."""
+    how many flows have no responsible commissioner; and the flows' places and payers coded
+    as `netkit.finance.diversion.divert` takes them (``payers``)."""
     from netkit.finance.commissioners import responsible_commissioner
 
     # worked out once per distinct (commissioner, place) of the flows (a few hundred), not
@@ -106,8 +112,10 @@ def _with_commissioner(system: System, flows: pd.DataFrame) -> tuple[pd.DataFram
     first, second = text(found["commissioner"]).to_numpy(), text(council).to_numpy()
     words = np.array([(f + ";" + c).strip(";") for f, c in zip(first, second)], dtype=object)
     contract = (found["basis"] == "contract").to_numpy()
+    places_of = distinct["place"].to_numpy(dtype=object) if "place" in distinct else None
     return (flows.assign(commissioner=words[pair]),
-            int(np.bincount(pair, minlength=len(words))[contract].sum()))
+            int(np.bincount(pair, minlength=len(words))[contract].sum()),
+            (pair, places_of, words))
 
 
 def _marginal(system: System, rows: pd.DataFrame) -> tuple[pd.Series, pd.Series]:

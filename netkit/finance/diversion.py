@@ -36,7 +36,8 @@ from netkit.model.selectors import select_services
 __all__ = ["divert"]
 
 
-def divert(flows: pd.DataFrame, services: pd.DataFrame, shift) -> pd.DataFrame:
+def divert(flows: pd.DataFrame, services: pd.DataFrame, shift, payers: tuple | None = None
+           ) -> pd.DataFrame:
     """Change in patients and contacts per (place, service) when ``shift.fraction`` is 1.
 
     Every figure is proportional to the fraction, so the change at a fraction *f* is *f* times
@@ -50,6 +51,11 @@ def divert(flows: pd.DataFrame, services: pd.DataFrame, shift) -> pd.DataFrame:
         In-scope services: ``id, category, activity``.
     shift : Shift
         ``from_``, ``to`` and optionally ``contacts_per_patient``.
+    payers : tuple, optional
+        The flows' places and commissioners coded already (`netkit.finance.basis` has them):
+        ``(pair, place, commissioner)``, each flow's pair code and each pair's ``place`` and
+        ``commissioner`` as the flows give them (a pair's flows all give the same); without
+        it they are read from the flows' own columns.
 
     Returns
     -------
@@ -83,7 +89,7 @@ def divert(flows: pd.DataFrame, services: pd.DataFrame, shift) -> pd.DataFrame:
     source = np.asarray(select_services(services, shift.from_), dtype=bool)
     target = np.asarray(select_services(services, shift.to), dtype=bool) & ~source
     from_ids = services["id"].to_numpy(dtype=object)[source]
-    removed = _removed(flows, from_ids)
+    removed = _removed(flows, from_ids, payers)
     if removed.empty:
         return pd.DataFrame({"place": pd.Series(dtype=object),
                              "commissioner": pd.Series(dtype=object),
@@ -100,14 +106,14 @@ def divert(flows: pd.DataFrame, services: pd.DataFrame, shift) -> pd.DataFrame:
     return out
 
 
-def _removed(flows: pd.DataFrame, from_ids) -> pd.DataFrame:
+def _removed(flows: pd.DataFrame, from_ids, payers: tuple | None = None) -> pd.DataFrame:
     """The diverted patients' contacts at every service (negative), per place, at fraction 1:
-    the expected visits of the pathway's chain from the patients entering the ``from`` set."""
+    the expected visits of the pathway's chain from the patients entering the ``from`` set
+    (``payers`` as `divert` takes them)."""
     from scipy import sparse
     from scipy.sparse.linalg import spsolve
 
-    place, payer = _column(flows, "place"), _column(flows, "commissioner")
-    group = joint_codes([_text(flows["pathway"]), place, payer])
+    group, place, payer = _groups(flows, payers)
     src, tgt = flows["source"].to_numpy(dtype=object), flows["target"].to_numpy(dtype=object)
     ends, names = pd.factorize(np.concatenate([src, tgt]))
     n = len(flows)
@@ -145,11 +151,34 @@ def _removed(flows: pd.DataFrame, from_ids) -> pd.DataFrame:
     keep = (nodes >= 0) & (visits > 1e-12)
     group_of = np.where(nodes >= 0, nodes // width, 0)
     first = np.unique(group, return_index=True)[1]  # each group's first flow: its place, payer
-    place_of, payer_of = place[first], payer[first]
+    place_of, payer_of = place(first), payer(first)
     return pd.DataFrame({"place": place_of[group_of[keep]],
                          "commissioner": payer_of[group_of[keep]], "service": node_name[keep],
                          "patients": -visits[keep] * (1 - stay[keep]),
                          "contacts": -visits[keep], "entering": entering[keep]})
+
+
+def _groups(flows: pd.DataFrame, payers: tuple | None) -> tuple:
+    """Each flow's group (pathway, place and commissioner: one integer, numbered in order of
+    first appearance as `joint_codes` numbers them), and functions giving the place and the
+    commissioner of the flows at given positions (missing as "").
+
+    With ``payers`` (`divert`) the place and commissioner are found once per pair, not read
+    and compared for each flow (England's 938,000 twice took a tenth of a second); the
+    groups are the same, numbered the same (first appearance of the same distinct rows).
+    """
+    pathway = _text(flows["pathway"])
+    if payers is None:
+        place, payer = _column(flows, "place"), _column(flows, "commissioner")
+        return (joint_codes([pathway, place, payer]), lambda at: place[at],
+                lambda at: payer[at])
+    pair, places, commissioners = payers
+    place = _column(pd.DataFrame({"place": places}), "place") if places is not None \
+        else np.full(len(commissioners), "", dtype=object)
+    payer = _column(pd.DataFrame({"commissioner": commissioners}), "commissioner")
+    both = joint_codes([place, payer])[pair]  # each flow's place and commissioner as one code
+    return (joint_codes([pathway, both]), lambda at: place[pair[at]],
+            lambda at: payer[pair[at]])
 
 
 def _sorted_codes(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

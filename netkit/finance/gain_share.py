@@ -21,7 +21,11 @@ def gain_share(table: pd.DataFrame, system_net: float, core: list[str] | None,
     if system_net <= 0 or (core is not None and not len(core)):  # no core, no core losers
         return empty
     candidate_of = candidate_of or {}
-    net = table.groupby([candidate_of.get(o, o) for o in table["id"].tolist()])["net"].sum()
+    ids = table["id"].tolist()
+    # one array of labels (get(o, o) per id), not a list: pandas checks a list's items one
+    # by one for column names
+    stands = np.array(list(map(candidate_of.get, ids, ids)), dtype=object)
+    net = table.groupby(stands)["net"].sum()
     core_set = set(core if core is not None else net.index)
     losses = net[(net < 0) & net.index.isin(core_set)].abs()
     if losses.empty:

@@ -449,17 +449,20 @@ def _without_ranges(parts: dict) -> dict:
 
 def _organisation_table(orgs: np.ndarray, money: ServiceMoney, central: dict, sampled,
                         table: pd.DataFrame, diverted: pd.DataFrame, used: float) -> pd.DataFrame:
-    by_provider = table.assign(
-        activity_change=table["delta"] * used, patients_change=table["patients"] * used,
-        bed_days_change=table["delta"].where(table["per_day"], 0.0) * used
-    ).groupby("provider")[["activity_change", "patients_change", "bed_days_change"]].sum()
-    # built at once, each column float64 as made (column by column and then cast took
-    # a quarter of the region's money tables)
-    at = by_provider.index.get_indexer(orgs)  # (reindexing cast every organisation's id)
-    found, changes = at >= 0, {}
+    # grouped by each service's organisation as its position in ``orgs`` (the money's
+    # ``provider_of``), not by its id as text: the same sums, in the same order
+    of = np.asarray(money.provider_of)
+    known = of >= 0
+    by_provider = pd.DataFrame({
+        "activity_change": table["delta"].to_numpy() * used,
+        "patients_change": table["patients"].to_numpy() * used,
+        "bed_days_change": table["delta"].where(table["per_day"], 0.0).to_numpy() * used}
+    )[known].groupby(of[known])[["activity_change", "patients_change", "bed_days_change"]].sum()
+    at = by_provider.index.to_numpy()
+    changes = {}
     for c in by_provider.columns:  # as reindex(orgs).fillna(0.0)
         changes[c] = np.zeros(len(orgs))
-        changes[c][found] = by_provider[c].to_numpy(dtype="float64")[at[found]]
+        changes[c][at] = by_provider[c].to_numpy(dtype="float64")
         changes[c][np.isnan(changes[c])] = 0.0
     net = np.asarray(central["org_net"][0], dtype="float64")
     low, high, p_loss = sampled["org_range"] if sampled else (net, net, (net < -0.5).astype(float))

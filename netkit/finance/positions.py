@@ -165,6 +165,9 @@ class ContractLines:
     keyed: pd.Index | None  # the held lines' keys, in order, where each is held once
     named: frozenset
     split: frozenset
+    #: ``keyed`` as integers (`_coded_lines`): the ids and lines coded, and each held line's
+    #: key as one integer, in order; None where ``keyed`` is or a value is missing
+    coded: tuple | None = None
 
 
 def contract_lines(contracts: pd.DataFrame) -> ContractLines:
@@ -176,15 +179,61 @@ def contract_lines(contracts: pd.DataFrame) -> ContractLines:
     named = effective.loc[effective["line"] != ""]
     holders = effective.drop_duplicates(["commissioner", "provider"])
     several = holders.groupby("provider")["commissioner"].transform("size") > 1
-    return ContractLines(effective, held, keys if keys.is_unique else None,
+    keyed = keys if keys.is_unique else None
+    return ContractLines(effective, held, keyed,
                          frozenset(named["provider"] + "\x1f" + named["line"]),
-                         frozenset(holders.loc[several, "provider"]))
+                         frozenset(holders.loc[several, "provider"]),
+                         _coded_lines(effective) if keyed is not None else None)
+
+
+def _coded_lines(effective: pd.DataFrame) -> tuple | None:
+    """``(ids, lines, keys)``: the contracts' commissioners and providers (an index), their
+    lines (an index) and each held line's (commissioner, provider, line) as one integer of
+    their positions (an index, in ``effective``'s order: a row's position is its line's);
+    None where a value is missing or the integers would not be unique."""
+    commissioner = effective["commissioner"].to_numpy(dtype=object)
+    provider = effective["provider"].to_numpy(dtype=object)
+    line = effective["line"].to_numpy(dtype=object)
+    if pd.isna(commissioner).any() or pd.isna(provider).any() or pd.isna(line).any():
+        return None
+    ids = pd.Index(pd.unique(np.concatenate([commissioner, provider])))
+    lines = pd.Index(pd.unique(line))
+    keys = pd.Index(_line_keys(ids.get_indexer(commissioner), ids.get_indexer(provider),
+                               lines.get_indexer(line), len(ids), len(lines)))
+    if not keys.is_unique:
+        return None
+    # each id's and line's place in sorted order (a groupby's), and the contracts by
+    # (provider, line) in that order, to find a line's contracts by position
+    id_rank, line_rank = _ranks(ids), _ranks(lines)
+    by_line = (id_rank[ids.get_indexer(provider)].astype(np.int64) * len(lines)
+               + line_rank[lines.get_indexer(line)])
+    order = np.argsort(by_line, kind="stable")
+    return ids, lines, keys, id_rank, line_rank, order, by_line[order]
+
+
+def _ranks(index: pd.Index) -> np.ndarray:
+    """Each value's position among the values sorted."""
+    rank = np.empty(len(index), dtype=np.int64)
+    rank[np.argsort(index.to_numpy(dtype=object), kind="stable")] = np.arange(len(index))
+    return rank
+
+
+def _line_keys(who: np.ndarray, provider: np.ndarray, line: np.ndarray, ids: int, lines: int
+               ) -> np.ndarray:
+    """(commissioner, provider, line) positions as one integer each; -1 where one is
+    unknown (-1)."""
+    key = (who.astype(np.int64) * ids + provider) * lines + line
+    return np.where((who >= 0) & (provider >= 0) & (line >= 0), key, -1)
 
 
 def paid_by(by_payer: pd.DataFrame, lines: ContractLines) -> tuple[pd.DataFrame, list[str]]:
     """`payments` with the contracts read already (`contract_lines`)."""
-    effective, held = lines.effective, lines.held
     line = _line_of(by_payer, lines.named)
+    if lines.coded is not None:
+        paid = _paid_coded(by_payer, lines, line, *_coded_payers(by_payer, lines.coded, line))
+        if len(paid[0]):  # (none: as below, for the empty table's column types)
+            return paid
+    held = lines.held
     candidates = by_payer["commissioner"].astype(str)
     payer = pd.Series("", index=by_payer.index, dtype=object)
     at = "\x1f" + by_payer["provider"] + "\x1f" + line
@@ -196,10 +245,90 @@ def paid_by(by_payer: pd.DataFrame, lines: ContractLines) -> tuple[pd.DataFrame,
         found = (lines.keyed.get_indexer(key) >= 0 if lines.keyed is not None
                  else isin(key, held))  # (the kept index's table, not a new one each time)
         payer = payer.where(~found, who)
+    paying = (payer != "").to_numpy()
+    at_line = lines.keyed.get_indexer((payer + at)[paying]) if lines.keyed is not None else None
+    return _paid(by_payer, lines, line, payer, paying, at_line)
+
+
+def _coded_payers(by_payer: pd.DataFrame, coded: tuple, line: pd.Series) -> tuple:
+    """`paid_by`'s payers found by integer keys (`ContractLines.coded`): the same first
+    candidate holding a contract for the line, each row's (commissioner, provider, line)
+    looked up as one integer, not as text joined per row (England's 100,000 rows thrice).
+    Returns the payers (text, "" where none), which rows have one, their lines' positions
+    in the contracts' lines and the rows' providers' positions in the ids."""
+    ids, lines, keys = coded[:3]
+    # "ICB;COUNCIL" split once per distinct value (a few), not once per row
+    codes, distinct = pd.factorize(by_payer["commissioner"].astype(str).to_numpy(dtype=object))
+    provider = ids.get_indexer(by_payer["provider"].to_numpy(dtype=object))
+    at = lines.get_indexer(line.to_numpy(dtype=object))
+    payer = np.full(len(by_payer), "", dtype=object)
+    position = np.full(len(by_payer), -1, dtype=np.int64)
+    for place in (1, 0):  # the first candidate with a contract wins
+        who = np.array([(v.split(";") + [""])[place] for v in distinct.tolist()], dtype=object)
+        held = keys.get_indexer(_line_keys(ids.get_indexer(who)[codes], provider, at,
+                                           len(ids), len(lines)))
+        found = held >= 0
+        payer = np.where(found, who[codes], payer)
+        position = np.where(found, held, position)
+    return payer, payer != "", position, provider
+
+
+def _paid_coded(by_payer: pd.DataFrame, lines: ContractLines, line_text: pd.Series,
+                payer: np.ndarray, paying: np.ndarray, position: np.ndarray,
+                provider: np.ndarray) -> tuple[pd.DataFrame, list[str]]:
+    """`_paid` by integer codes (`_coded_payers`' payers, and the rows' providers and lines
+    as positions in ``lines.coded``): the same payments, each total summed over the same
+    rows in the same order (the direct payments, then the shared ones by provider and line
+    in sorted order), each line's contracts found by position, not by merging text."""
+    ids, names, _, id_rank, line_rank, order, by_line = lines.coded
+    effective = lines.effective
+    priced = by_payer["priced"].to_numpy(dtype=float)
+    variable = effective["variable"].to_numpy(dtype=float)
+    # paid directly: each row's payer under its own line's contract
+    direct_payer = ids.get_indexer(payer[paying])
+    direct_amount = priced[paying] * variable[position[paying]]
+    direct_provider = provider[paying]
+    # shared: the rows with no payer summed per (provider, line) in sorted order, then each
+    # split among that line's contracts (in the contracts' order) by share
+    # (grouped by their text as before: pandas sums a group in another order where the
+    # groups' labels come sorted, so the rows and labels must be the same)
+    rest = ~paying
+    summed = by_payer[rest].assign(line=line_text[rest]).groupby(
+        ["provider", "line"], as_index=False)["priced"].sum()
+    at_provider = ids.get_indexer(summed["provider"].to_numpy(dtype=object))
+    at_line = names.get_indexer(summed["line"].to_numpy(dtype=object))
+    known = (at_provider >= 0) & (at_line >= 0)
+    key = np.where(known, id_rank[at_provider] * len(names) + line_rank[at_line], -1)
+    start = np.searchsorted(by_line, key, side="left")
+    count = np.where(known, np.searchsorted(by_line, key, side="right") - start, 0)
+    within = np.arange(count.sum()) - np.repeat(count.cumsum() - count, count)
+    at = order[np.repeat(start, count) + within]
+    share_priced = np.repeat(summed["priced"].to_numpy(dtype=float), count)
+    shared_amount = (share_priced * effective["share"].to_numpy(dtype=float)[at]
+                     * variable[at])
+    contract_payer = ids.get_indexer(effective["commissioner"].to_numpy(dtype=object)[at])
+    contract_provider = ids.get_indexer(effective["provider"].to_numpy(dtype=object)[at])
+    # totals per (payer, provider), in sorted order
+    who = np.concatenate([direct_payer, contract_payer])
+    whom = np.concatenate([direct_provider, contract_provider])
+    amount = np.concatenate([direct_amount, shared_amount])
+    total = pd.Series(amount).groupby(id_rank[who] * len(ids) + id_rank[whom], sort=True).sum()
+    sorted_ids = ids.to_numpy(dtype=object)[np.argsort(id_rank)]
+    pair = total.index.to_numpy()
+    paid = pd.DataFrame({"payer": sorted_ids[pair // len(ids)],
+                         "provider": sorted_ids[pair % len(ids)],
+                         "amount": total.to_numpy(dtype=float)})
+    ruling = effective["provider"].to_numpy(dtype=object)[at][shared_amount != 0]
+    return paid, sorted(set(ruling.tolist()) & lines.split)
+
+
+def _paid(by_payer: pd.DataFrame, lines: ContractLines, line: pd.Series, payer: pd.Series,
+          paying: np.ndarray, at_line: np.ndarray | None) -> tuple[pd.DataFrame, list[str]]:
+    """`paid_by` once each row's payer is found (``paying``: rows with one; ``at_line``: their
+    lines' positions in the contracts' lines, or None)."""
+    effective = lines.effective
     rows = by_payer.assign(commissioner=payer, line=line)
     keys = ["commissioner", "provider", "line"]
-    paying = (rows["commissioner"] != "").to_numpy()
-    at_line = lines.keyed.get_indexer((payer + at)[paying]) if lines.keyed is not None else None
     if at_line is not None and (at_line >= 0).all():  # one contract per line held: by position
         direct = rows[paying]  # (every payer found holds one: as the merge below finds it)
         direct = direct.assign(amount=direct["priced"].to_numpy()

@@ -277,7 +277,7 @@ class _Ledger:
 
     def __init__(self, ids: list, position: np.ndarray):
         self.ids = list(ids)
-        self.at = {o: i for i, o in enumerate(self.ids)}
+        self.at = dict(zip(self.ids, range(len(self.ids))))
         self.p = position.astype("float64").copy()
         self.received = np.zeros(len(self.ids))
         self.paid = np.zeros(len(self.ids))
@@ -414,7 +414,8 @@ def design_share(incentives, system=None, opportunity=None, *, rule=None,
     commissioner = np.array(commissioner + [False] * (n - len(commissioner)), dtype=bool)
     delivers = np.array(delivers + [0.0] * (n - len(delivers)), dtype="float64")
     full_cost = np.array(full_cost + [np.nan] * (n - len(full_cost)), dtype="float64")
-    out = np.array([o in decommissioned for o in ledger.ids], dtype=bool)
+    out = np.fromiter(map(decommissioned.__contains__, ledger.ids), dtype=bool,
+                      count=len(ledger.ids))
     pays = payers(ledger.ids, commissioner, system)
     start = np.append(initial, np.zeros(n - len(initial)))  # before any transfer
     notes += _keep_whole_step(ledger, rule, commissioner, out, table, pays)

@@ -219,7 +219,8 @@ def settle(by_rule: pd.DataFrame, hubs: set, contracts: pd.DataFrame, types: dic
     planned = (pairs.groupby("payee")["amount"].sum().reindex(by_rule.index, fill_value=0.0)
                - pairs.groupby("payer")["amount"].sum().reindex(by_rule.index, fill_value=0.0))
     total = by_rule.sum(axis=1)
-    members = [o for o in by_rule.index if o in hubs or o in loose]
+    # (looked up at once, not one organisation at a time: England's 51,000)
+    members = by_rule.index[by_rule.index.isin(list(set(hubs) | set(loose)))].tolist()
     balance = (total - planned).reindex(members)
     pooled = _pool(balance, types, by_rule, hubs)
     every = pd.concat([pairs, pooled], ignore_index=True)
@@ -273,12 +274,18 @@ def payers(ids: list, commissioner: np.ndarray, system) -> np.ndarray:
     they can hand over). Without a system, everyone."""
     if system is None:
         return np.ones(len(ids), dtype=bool)
+    paying = kept(system, ("finance", "paying providers"), _paying_providers)
+    # each id looked up in one set, without a Python step per organisation
+    provider_pays = np.fromiter(map(paying.__contains__, ids), dtype=bool, count=len(ids))
+    return commissioner | provider_pays
+
+
+def _paying_providers(system) -> frozenset:
+    """The providers that may pay (`payers`): holding a contract, of a type that pays."""
     types = types_of(system)
     held = kept(system, ("finance", "contract holders"),
                 lambda s: frozenset(_contracts(s)["provider"]))
-    provider_pays = np.array([o in held and types.get(o) not in NON_PAYING_TYPES for o in ids],
-                             dtype=bool)
-    return commissioner | provider_pays
+    return frozenset(o for o in held if types.get(o) not in NON_PAYING_TYPES)
 
 
 #: A note names this many organisations one by one; more are counted, with their total and the
@@ -298,6 +305,11 @@ def _named(ids, amounts: np.ndarray, at: np.ndarray) -> list:
 
 def _largest(ids, amounts: np.ndarray, at: np.ndarray) -> list:
     """``the largest: A (£400), ...; the JSON report's positions name every one``."""
+    values = amounts[at]
+    if len(at) > 5 and not np.isnan(values).any():
+        # only those as large as the fifth largest sorted (ties kept), not every one of them
+        # (England's 31,000 one by one)
+        at = at[values >= -np.partition(-values, 4)[4]]
     largest = sorted(at.tolist(), key=lambda i: (-amounts[i], str(ids[i])))[:5]
     return ["the largest: ", *_named(ids, amounts, largest), "; the JSON report's positions "
             "name every one"]
