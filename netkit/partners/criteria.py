@@ -34,6 +34,7 @@ from netkit.model.opportunity import CRITERIA
 from netkit.model.system import System
 from netkit.partners.residents import commissioning_spend
 from netkit.partners.scope import Scope
+from netkit.partners.service_ends import service_ends
 
 __all__ = ["Criteria", "compute_criteria"]
 
@@ -110,8 +111,23 @@ def _candidate_pairs(flows: pd.DataFrame, service_candidate: dict) -> pd.DataFra
     codes, names = pd.factorize(np.array([service_candidate.get(s) for s in labels.tolist()],
                                          dtype=object), sort=True)
     end_code = np.append(codes, -1)[ends]  # -1: a service no candidate provides
-    source, target = end_code[:n], end_code[n:]
-    patients = flows["patients"]
+    return _summed_pairs(end_code[:n], end_code[n:], names, flows["patients"])
+
+
+def _scope_pairs(flows: pd.DataFrame, services: pd.DataFrame, ends: tuple) -> pd.DataFrame:
+    """`_candidate_pairs` of the scope's flows from their ends' positions among its services
+    (`netkit.partners.service_ends.service_ends`): each service's candidate coded once, no
+    text looked up per flow."""
+    codes, names = pd.factorize(services["candidate"].to_numpy(dtype=object), sort=True)
+    code = np.append(codes, [-1, -1])  # @home, then a service not in scope (-1)
+    source, target = ends
+    return _summed_pairs(code[source], code[target], names, flows["patients"])
+
+
+def _summed_pairs(source: np.ndarray, target: np.ndarray, names, patients: pd.Series
+                  ) -> pd.DataFrame:
+    """The patients of flows between two candidates (codes into sorted ``names``; -1 none),
+    summed per ordered pair in row order, the pairs sorted by name."""
     between = ((source >= 0) & (target >= 0) & (source != target)
                & patients.notna().to_numpy())
     width = max(len(names), 1)
@@ -143,8 +159,10 @@ def compute_criteria(system: System, scope: Scope, incentives: Incentives | None
     table["activity"] = services.groupby("candidate")["activity"].sum().reindex(candidates,
                                                                                fill_value=0.0)
     flows = scope.flows
-    pairs = _candidate_pairs(flows, dict(zip(services["id"].tolist(),
-                                             services["candidate"].tolist())))
+    ends = service_ends(scope, system)  # kept on the scope: the verdict reads them too
+    pairs = (_candidate_pairs(flows, dict(zip(services["id"].tolist(),
+                                              services["candidate"].tolist())))
+             if ends is None else _scope_pairs(flows, services, ends))
     thin = pairs[pairs["patients"] < min_patients].reset_index(drop=True)
     pairs = pairs[pairs["patients"] >= min_patients].reset_index(drop=True)
     party = pd.concat([pairs[["source", "patients"]].rename(columns={"source": "id"}),
