@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from netkit.model.schema import HOME
-from netkit.model.system import system_flow_codes
+from netkit.model.system import kept, system_flow_codes
 
 __all__ = ["service_ends"]
 
@@ -43,33 +43,43 @@ def service_ends(scope, system=None) -> tuple | None:
 
 
 def _build(system, scope) -> tuple | None:
+    coded = _from_system(system, scope) if system is not None else None
+    if coded is not None:
+        return coded
     ids = pd.Index(np.append(scope.services["id"].to_numpy(dtype=object), HOME))
     if not ids.is_unique:
         return None
     flows = scope.flows
-    coded = _from_system(system, scope, ids) if system is not None else None
-    if coded is not None:
-        return coded
     return ids.get_indexer(flows["source"]), ids.get_indexer(flows["target"])
 
 
-def _from_system(system, scope, ids: pd.Index) -> tuple | None:
+def _from_system(system, scope) -> tuple | None:
     """`service_ends` from the system's flow codes at the scope's ``flow_rows``; None where
-    the scope has no rows, or its flows' ends are not the system's there (checked)."""
+    the scope has no flow rows, or its flows' ends are not the system's there (checked), or
+    a service id repeats or is not the system's."""
     rows = getattr(scope, "flow_rows", None)
-    flows, every = scope.flows, getattr(system, "flows", None)
+    flows, every, services = scope.flows, getattr(system, "flows", None), scope.services
     if rows is None or every is None or len(rows) != len(flows) or not len(rows):
-        return None
-    index = every.index
-    if not (isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1):
         return None
     n = len(every)
     rows = np.asarray(rows)
-    if rows.dtype.kind not in "iu" or rows.min() < 0 or rows.max() >= n:
+    if not _positions(every.index, rows):
         return None
+    known = kept(system, ("partners", "flow ends' services"), _end_services)
+    if known is None:
+        return None
+    ids, at = known
+    m = len(ids)
+    # the scope's services among the system's: their ids looked up in the system's index,
+    # whose table is built once per system
+    mine = ids.get_indexer(services["id"].to_numpy(dtype=object))
+    if len(mine) and (mine.min() < 0 or np.bincount(mine, minlength=m).max() > 1):
+        return None  # a service not the system's, or one twice in scope
+    place = np.full(m + 2, -1, dtype=np.intp)  # a system service's position in scope, or -1
+    place[mine] = np.arange(len(mine))
+    place[m] = len(mine)  # @home
     ends, labels = system_flow_codes(system)[2:]  # the targets, then the sources
     labels = np.asarray(labels, dtype=object)
-    at = ids.get_indexer(labels)
     out = []
     for column, codes in (("source", ends[n:]), ("target", ends[:n])):
         code = codes[rows]
@@ -77,5 +87,25 @@ def _from_system(system, scope, ids: pd.Index) -> tuple | None:
             return None
         if not np.array_equal(labels[code], flows[column].to_numpy(dtype=object)):
             return None
-        out.append(at[code])
+        out.append(place[at[code]])
     return tuple(out)
+
+
+def _positions(index: pd.Index, rows: np.ndarray) -> bool:
+    """Whether ``index`` numbers its rows 0, 1, ... and ``rows`` (integers) are among them."""
+    return (isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
+            and rows.dtype.kind in "iu"
+            and (not len(rows) or (int(rows.min()) >= 0 and int(rows.max()) < len(index))))
+
+
+def _end_services(system) -> tuple | None:
+    """The system's service ids (an Index), and for each of the system's flow end codes'
+    labels (`system_flow_codes`) its row among them (``@home``: one past the last; not a
+    service: -1), once per system; None where service ids repeat or one is ``@home``."""
+    ids = pd.Index(system.services["id"].to_numpy(dtype=object))
+    if not ids.is_unique or HOME in ids:
+        return None
+    labels = np.asarray(system_flow_codes(system)[3], dtype=object)
+    at = ids.get_indexer(labels)
+    at[labels == HOME] = len(ids)
+    return ids, at
