@@ -168,14 +168,53 @@ def _pathway_services(system, scope) -> pd.DataFrame:
     flows = getattr(scope, "pathway_flows", None)
     if flows is None:
         return scope.services
-    return system.services[_on_pathway(system, flows)]
+    return system.services[_on_pathway(system, flows, getattr(scope, "pathways", ()))]
 
 
-def _on_pathway(system, flows: pd.DataFrame) -> np.ndarray:
-    """Which of the system's services are an end of ``flows``: each distinct end once."""
+def _on_pathway(system, flows: pd.DataFrame, pathways=()) -> np.ndarray:
+    """Which of the system's services are an end of ``flows``: each distinct end once, as
+    its code among the system's flows where ``flows`` are all the system's flows on
+    ``pathways`` (checked)."""
+    coded = _coded_ends(system, flows, pathways)
+    if coded is not None:
+        return coded
     ends = pd.unique(np.concatenate([flows["source"].to_numpy(dtype=object),
                                      flows["target"].to_numpy(dtype=object)]))
     return isin(system.services["id"], set(ends.tolist()))
+
+
+def _coded_ends(system, flows: pd.DataFrame, pathways) -> np.ndarray | None:
+    """`_on_pathway` from the system's flow codes (`netkit.model.system.system_flow_codes`),
+    or None where ``flows`` are not the system's flows on ``pathways``, in order, or the
+    system's service ids repeat."""
+    from netkit.model.system import system_flow_codes
+    from netkit.partners.scope import _pathway_codes
+    from netkit.partners.service_ends import _end_services
+
+    every = getattr(system, "flows", None)
+    if every is None or not hasattr(system, "derived") or not len(flows):
+        return None
+    codes, code_of = kept(system, ("partners", "pathway codes"), _pathway_codes)
+    wanted = np.zeros(len(code_of) + 1, dtype=bool)  # the last slot: flows with no pathway
+    wanted[[code_of[p] for p in pathways if p in code_of]] = True
+    rows = np.flatnonzero(wanted[codes])
+    known = kept(system, ("partners", "flow ends' services"), _end_services)
+    if len(rows) != len(flows) or known is None:
+        return None
+    n = len(every)
+    ends, labels = system_flow_codes(system)[2:]  # the targets, then the sources
+    labels = np.asarray(labels, dtype=object)
+    seen = np.zeros(len(labels), dtype=bool)
+    for column, end in (("source", ends[n:]), ("target", ends[:n])):
+        code = end[rows]
+        if code.min(initial=0) < 0 or not np.array_equal(
+                labels[code], flows[column].to_numpy(dtype=object)):
+            return None
+        seen[code] = True
+    ids, at = known
+    out = np.zeros(len(ids) + 2, dtype=bool)  # the services, @home, not a service (-1)
+    out[at[seen]] = True
+    return out[:len(ids)]
 
 
 def _primary_places(system, services: pd.DataFrame) -> tuple[np.ndarray, pd.Series]:
@@ -197,7 +236,7 @@ def _primary_care(system, scope, places: list[str]) -> list[CoverageWarning]:
     else:
         primary, place = kept(system, ("warnings", "primary care places"),
                               lambda s: _primary_places(s, s.services))
-        primary = primary & _on_pathway(system, flows)
+        primary = primary & _on_pathway(system, flows, getattr(scope, "pathways", ()))
     where = place[primary]
     if not len(where) or where.isna().any():  # none in the pathway, or one for every place
         return []
@@ -300,7 +339,8 @@ def _capacity(system, scope, inc, count=_whole) -> list[CoverageWarning]:
     if inc is None:
         return []
     notes = [n for n in inc.notes if "capacity" in n.lower()]
-    ids = [str(i) for i in inc.services["id"]] if "id" in inc.services else []
+    # the ids only where a note may name one (all 48,000 as text took 0.01 s nationally)
+    ids = [str(i) for i in inc.services["id"]] if notes and "id" in inc.services else []
     out = [CoverageWarning("capacity", next((i for i in ids if re.search(
         rf"(?<![\w-]){re.escape(i)}(?![\w-])", n)), ""), n.removeprefix("capacity: "))
         for n in notes]
