@@ -94,6 +94,17 @@ def _org_column(system, column: str) -> pd.Series:
                 lambda s: s.organisations.set_index("id")[column])
 
 
+def _org_dict(system, column: str) -> dict | None:
+    """`_org_column` as a dict, once per system (read only); None where organisation ids
+    repeat (a map by them fails as it did)."""
+    def build(s):
+        values = _org_column(s, column)
+        return (dict(zip(values.index.tolist(), values.tolist())) if values.index.is_unique
+                else None)
+
+    return kept(system, ("warnings", "organisations by id as a dict", column), build)
+
+
 def _selected(system, selectors) -> np.ndarray:
     """`select_services` of the system's services, once per system and selectors (read
     only)."""
@@ -258,9 +269,15 @@ def _council(system, scope, places: list[str]) -> list[CoverageWarning]:
     if table is not None and len(table) and "council" in table:
         given = {str(p): c for p, c in zip(table["place"], table["council"]) if pd.notna(c)}
     in_scope = scope.organisations["id"]
-    in_scope_ids = set(in_scope.tolist())  # once: a set per place took 20 s at national scale
-    councils = in_scope[in_scope.map(_org_column(system, "type")).eq(
-        "local_authority").to_numpy()]
+    ids = in_scope.tolist()
+    in_scope_ids = set(ids)  # once: a set per place took 20 s at national scale
+    type_of = _org_dict(system, "type")
+    if type_of is not None:  # a dict lookup each: pandas' map by id took 0.02 s nationally
+        local = np.array([isinstance(t, str) and t == "local_authority"
+                          for t in map(type_of.get, ids)], dtype=bool)
+    else:
+        local = in_scope.map(_org_column(system, "type")).eq("local_authority").to_numpy()
+    councils = in_scope[local]
     council_places = councils.map(_org_column(system, "place"))
     county = bool(council_places.isna().any())
     covered = set(council_places.dropna().astype(str))
