@@ -34,6 +34,7 @@ from netkit.model.opportunity import CRITERIA
 from netkit.model.system import System
 from netkit.partners.residents import commissioning_spend
 from netkit.partners.scope import Scope
+from netkit.partners.service_ends import service_ends
 
 __all__ = ["Criteria", "compute_criteria"]
 
@@ -110,8 +111,23 @@ def _candidate_pairs(flows: pd.DataFrame, service_candidate: dict) -> pd.DataFra
     codes, names = pd.factorize(np.array([service_candidate.get(s) for s in labels.tolist()],
                                          dtype=object), sort=True)
     end_code = np.append(codes, -1)[ends]  # -1: a service no candidate provides
-    source, target = end_code[:n], end_code[n:]
-    patients = flows["patients"]
+    return _summed_pairs(end_code[:n], end_code[n:], names, flows["patients"])
+
+
+def _scope_pairs(flows: pd.DataFrame, services: pd.DataFrame, ends: tuple) -> pd.DataFrame:
+    """`_candidate_pairs` of the scope's flows from their ends' positions among its services
+    (`netkit.partners.service_ends.service_ends`): each service's candidate coded once, no
+    text looked up per flow."""
+    codes, names = pd.factorize(services["candidate"].to_numpy(dtype=object), sort=True)
+    code = np.append(codes, [-1, -1])  # @home, then a service not in scope (-1)
+    source, target = ends
+    return _summed_pairs(code[source], code[target], names, flows["patients"])
+
+
+def _summed_pairs(source: np.ndarray, target: np.ndarray, names, patients: pd.Series
+                  ) -> pd.DataFrame:
+    """The patients of flows between two candidates (codes into sorted ``names``; -1 none),
+    summed per ordered pair in row order, the pairs sorted by name."""
     between = ((source >= 0) & (target >= 0) & (source != target)
                & patients.notna().to_numpy())
     width = max(len(names), 1)
@@ -120,6 +136,23 @@ def _candidate_pairs(flows: pd.DataFrame, service_candidate: dict) -> pd.DataFra
     at, names = summed.index.to_numpy(), np.asarray(names, dtype=object)
     return pd.DataFrame({"source": names[at // width], "target": names[at % width],
                          "patients": summed.to_numpy()})
+
+
+def _candidates_of(ids, candidate_of: dict, keep: bool = False) -> np.ndarray:
+    """The candidate standing for each of ``ids``, as an object array, each distinct id
+    looked up once (a lookup per row, or pandas' map through the dict, took 50 ms a
+    national query); one with none: missing (NaN), or with ``keep`` the id itself.
+
+    Examples
+    --------
+    >>> _candidates_of(pd.Series(["GP1", "X", "GP1"]), {"GP1": "PCN1"}, keep=True).tolist()
+    ['PCN1', 'X', 'PCN1']
+    """
+    codes, distinct = pd.factorize(np.asarray(ids, dtype=object))
+    found = np.empty(len(distinct) + 1, dtype=object)  # the last: a missing id (code -1)
+    found[:-1] = [candidate_of.get(o, o if keep else np.nan) for o in distinct.tolist()]
+    found[-1] = np.nan
+    return found[codes]
 
 
 def compute_criteria(system: System, scope: Scope, incentives: Incentives | None = None,
@@ -143,8 +176,10 @@ def compute_criteria(system: System, scope: Scope, incentives: Incentives | None
     table["activity"] = services.groupby("candidate")["activity"].sum().reindex(candidates,
                                                                                fill_value=0.0)
     flows = scope.flows
-    pairs = _candidate_pairs(flows, dict(zip(services["id"].tolist(),
-                                             services["candidate"].tolist())))
+    ends = service_ends(scope, system)  # kept on the scope: the verdict reads them too
+    pairs = (_candidate_pairs(flows, dict(zip(services["id"].tolist(),
+                                              services["candidate"].tolist())))
+             if ends is None else _scope_pairs(flows, services, ends))
     thin = pairs[pairs["patients"] < min_patients].reset_index(drop=True)
     pairs = pairs[pairs["patients"] >= min_patients].reset_index(drop=True)
     party = pd.concat([pairs[["source", "patients"]].rename(columns={"source": "id"}),
@@ -174,12 +209,12 @@ def compute_criteria(system: System, scope: Scope, incentives: Incentives | None
     spend, spend_notes = commissioning_spend(system, flows, services, service_spend,
                                              who=scope.responsible(system))
     notes += spend_notes
-    by_candidate = spend.groupby(spend["commissioner"].map(candidate_of))["spend"].sum()
+    by_candidate = spend["spend"].groupby(_candidates_of(spend["commissioner"], candidate_of)).sum()
     table["commissioning"] = by_candidate.reindex(candidates, fill_value=0.0)
 
     if incentives is not None:
         net = incentives.organisations.set_index("id")["net"]
-        net = net.groupby(net.index.map(lambda o: candidate_of.get(o, o))).sum()
+        net = net.groupby(_candidates_of(net.index, candidate_of, keep=True)).sum()
         table["incentives"] = net.reindex(candidates, fill_value=0.0)
     else:
         table["incentives"] = 0.0

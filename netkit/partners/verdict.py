@@ -34,6 +34,7 @@ from netkit.errors import OptionError, check_number, unknown_name
 from netkit.model.schema import HOME
 from netkit.partners.burden import Burden
 from netkit.partners.seats import scope_seats
+from netkit.partners.service_ends import service_ends
 from netkit.render.document import PAGES, TEXT, Heading, Lines, Paragraph
 from netkit.render.formats import fmt_money_rounded
 from netkit.render.text import wrap
@@ -188,13 +189,13 @@ def _candidate_ends(scope) -> tuple | None:
     of the flows) and their sources' and targets' positions among the scope's services (an
     unknown service as -1, whose slot, the last, is never a candidate's), or None where
     service ids repeat (or one is ``@home``). One lookup of each end by position: mapping the
-    ends' text to candidates took 0.06 s a national query."""
-    ids = pd.Index(np.append(scope.services["id"].to_numpy(dtype=object), HOME))
-    if not ids.is_unique:
+    ends' text to candidates took 0.06 s a national query; the positions are
+    `netkit.partners.service_ends.service_ends`, shared with the criteria."""
+    ends = service_ends(scope)  # kept on the scope (the criteria work them out first)
+    if ends is None:
         return None
-    flows = scope.flows
-    source, target = ids.get_indexer(flows["source"]), ids.get_indexer(flows["target"])
-    home = len(ids) - 1
+    source, target = ends
+    home = len(scope.services)
     between = (source != home) & (target != home)
     return between, source[between], target[between]
 
