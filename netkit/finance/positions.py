@@ -298,7 +298,8 @@ def _paid_coded(by_payer: pd.DataFrame, lines: ContractLines, line_text: pd.Seri
     at_provider = ids.get_indexer(summed["provider"].to_numpy(dtype=object))
     at_line = names.get_indexer(summed["line"].to_numpy(dtype=object))
     known = (at_provider >= 0) & (at_line >= 0)
-    key = np.where(known, id_rank[at_provider] * len(names) + line_rank[at_line], -1)
+    key = np.full(len(known), -1, dtype=np.int64)  # -1 matches no contract's key
+    key[known] = id_rank[at_provider[known]] * len(names) + line_rank[at_line[known]]
     start = np.searchsorted(by_line, key, side="left")
     count = np.where(known, np.searchsorted(by_line, key, side="right") - start, 0)
     within = np.arange(count.sum()) - np.repeat(count.cumsum() - count, count)
