@@ -32,7 +32,7 @@ from netkit.finance.incentives import Incentives
 from netkit.metrics.brokerage import weighted_betweenness
 from netkit.model.opportunity import CRITERIA
 from netkit.model.system import System
-from netkit.partners.residents import commissioning_spend
+from netkit.partners.residents import _apply_spend, _spend_basis
 from netkit.partners.scope import Scope
 from netkit.partners.service_ends import service_ends
 
@@ -155,6 +155,14 @@ def _candidates_of(ids, candidate_of: dict, keep: bool = False) -> np.ndarray:
     return found[codes]
 
 
+def spend_basis(scope: Scope, system: System) -> dict:
+    """What splitting spend by commissioner reads whatever the spend
+    (`netkit.partners.residents._spend_basis`), kept on the scope: `find_scope` keeps it as
+    it finds the commissioners (a spend of 1 a service), the criteria apply the services'."""
+    return scope.kept(system, "spend basis", lambda s, sc: _spend_basis(
+        s, sc.flows, sc.services, sc.responsible(s)))
+
+
 def compute_criteria(system: System, scope: Scope, incentives: Incentives | None = None,
                      min_patients: float = 0.0) -> Criteria:  # long: one criterion after another
     """Compute every criterion for every candidate in ``scope``.
@@ -206,8 +214,8 @@ def compute_criteria(system: System, scope: Scope, incentives: Incentives | None
 
     price = services["price"].fillna(services["unit_cost"])
     service_spend = services["activity"] * price.fillna(0.0)
-    spend, spend_notes = commissioning_spend(system, flows, services, service_spend,
-                                             who=scope.responsible(system))
+    spend, spend_notes = _apply_spend(spend_basis(scope, system),
+                                      service_spend.to_numpy(dtype=float))
     notes += spend_notes
     by_candidate = spend["spend"].groupby(_candidates_of(spend["commissioner"], candidate_of)).sum()
     table["commissioning"] = by_candidate.reindex(candidates, fill_value=0.0)

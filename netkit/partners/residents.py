@@ -336,8 +336,17 @@ def _commissioning_spend(system: System, flows: pd.DataFrame, services: pd.DataF
     """`commissioning_spend`; with ``codes`` (`netkit.partners.coded.FlowCodes` of ``flows``)
     and ``service_codes`` (each of ``services``' end code), the flows' ends are found by
     code rather than by name."""
+    return _apply_spend(_spend_basis(system, flows, services, who, codes, service_codes),
+                        service_spend.to_numpy(dtype=float))
+
+
+def _spend_basis(system: System, flows: pd.DataFrame, services: pd.DataFrame,
+                 who: pd.DataFrame | None = None, codes=None,
+                 service_codes: np.ndarray | None = None) -> dict:
+    """What `_commissioning_spend` works out whatever the spend: the services' ends, each
+    patient's part of a service by who pays, the NHS part of each provider's contracts (worked
+    out once per scope, `netkit.partners.scope.Scope.kept`; `_apply_spend` applies a spend)."""
     ids = services["id"].to_numpy(dtype=object)
-    spend = service_spend.to_numpy(dtype=float)
     # the contracts and which are the ICBs', worked out once per system (read only): the
     # contract table's copy and an isin against every ICB took a fifth of this a query
     contracts, nhs = kept(system, ("partners", "contract shares"), _nhs_contracts)
@@ -365,19 +374,35 @@ def _commissioning_spend(system: System, flows: pd.DataFrame, services: pd.DataF
     basis = who["basis"].to_numpy(dtype=object)[right]
     named = basis == "flow"
     placed = (basis == "place") & ~social[w_at]
-    named_part = _sum_by(part[named], w_at[named], len(ids))
-    placed_part = _sum_by(part[placed], w_at[placed], len(ids))
     payer = who["commissioner"].to_numpy(dtype=object)[right]
     keep = np.r_[np.flatnonzero(named), np.flatnonzero(placed)]
-    amount = np.r_[part[named] * spend[w_at[named]],
-                   part[placed] * (spend * nhs_part)[w_at[placed]]]
+    return {"ids": ids, "provider": provider, "c_prov": c_prov, "c_share": c_share,
+            "nhs": nhs, "nhs_part": nhs_part, "prov_names": np.asarray(prov_names, dtype=object),
+            "named_part": _sum_by(part[named], w_at[named], len(ids)),
+            "placed_part": _sum_by(part[placed], w_at[placed], len(ids)),
+            "part_named": part[named], "at_named": w_at[named],
+            "part_placed": part[placed], "at_placed": w_at[placed],
+            "payer": payer[keep], "payer_provider": provider[w_at[keep]],
+            "c_who": contracts["commissioner"].to_numpy(dtype=object),
+            "providers": pd.Series(services["provider"].to_numpy(dtype=object), index=ids),
+            "contracts": contracts.assign(nhs=nhs)}
+
+
+def _apply_spend(basis: dict, spend: np.ndarray) -> tuple[pd.DataFrame, list[str]]:
+    """`_commissioning_spend` of a spend per service (aligned with the services of
+    `_spend_basis`), from what `_spend_basis` worked out."""
+    nhs_part, provider, c_prov, c_share, nhs = (basis[k] for k in (
+        "nhs_part", "provider", "c_prov", "c_share", "nhs"))
+    amount = np.r_[basis["part_named"] * spend[basis["at_named"]],
+                   basis["part_placed"] * (spend * nhs_part)[basis["at_placed"]]]
     nonzero = amount != 0
-    out_who = [payer[keep][nonzero]]
-    out_prov = [provider[w_at[keep]][nonzero]]
+    out_who = [basis["payer"][nonzero]]
+    out_prov = [basis["payer_provider"][nonzero]]
     out_spend = [amount[nonzero]]
-    rest_nhs = spend * nhs_part * np.clip(1.0 - named_part - placed_part, 0.0, None)
-    rest_other = spend * (1.0 - nhs_part) * np.clip(1.0 - named_part, 0.0, None)
-    c_who = contracts["commissioner"].to_numpy(dtype=object)
+    rest_nhs = spend * nhs_part * np.clip(1.0 - basis["named_part"] - basis["placed_part"],
+                                          0.0, None)
+    rest_other = spend * (1.0 - nhs_part) * np.clip(1.0 - basis["named_part"], 0.0, None)
+    c_who = basis["c_who"]
     for rest, of_nhs in ((rest_nhs, True), (rest_other, False)):
         owed = pd.Series(rest).groupby(provider).sum()
         mine = (nhs == of_nhs) & np.isin(c_prov, owed.index[owed > 0].to_numpy())
@@ -387,10 +412,9 @@ def _commissioning_spend(system: System, flows: pd.DataFrame, services: pd.DataF
         out_spend.append(c_share[mine] / norm * owed.reindex(c_prov[mine]).to_numpy(
             dtype="float64"))
     out = _by_pair(np.concatenate(out_who), np.concatenate(out_prov),
-                   np.concatenate(out_spend), np.asarray(prov_names, dtype=object))
-    return out, _contract_note(pd.Series(rest_nhs, index=ids),
-                               pd.Series(services["provider"].to_numpy(dtype=object), index=ids),
-                               contracts.assign(nhs=nhs))
+                   np.concatenate(out_spend), basis["prov_names"])
+    return out, _contract_note(pd.Series(rest_nhs, index=basis["ids"]), basis["providers"],
+                               basis["contracts"])
 
 
 def _nhs_contracts(system: System) -> tuple[pd.DataFrame, np.ndarray]:

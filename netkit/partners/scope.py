@@ -509,7 +509,7 @@ def find_scope(system: System, opportunity: Opportunity,
     ['ACU-RIV', 'COM-TRUST', 'ICB-RIV', 'primary_care:North', 'primary_care:South']
     """
     from netkit.partners.duties import _duty_parts, duty_reason
-    from netkit.partners.residents import _commissioning_spend, _responsible, place_weights
+    from netkit.partners.residents import _apply_spend, _responsible, _spend_basis, place_weights
     from netkit.partners.seats import assign_seats, seat_source
 
     if represent is None:
@@ -541,9 +541,10 @@ def find_scope(system: System, opportunity: Opportunity,
     orgs = system.organisations
     providers = set(services["provider"].tolist())
     who = _responsible(system, flows, codes)
-    paid, _ = _commissioning_spend(system, flows, services,
-                                   pd.Series(1.0, index=services.index), who, codes,
-                                   service_codes)
+    by_id = _by_id(system, "services", services)  # the scope's order: the criteria's basis
+    basis = _spend_basis(system, flows, services.iloc[by_id].reset_index(drop=True), who, codes,
+                         service_codes[by_id])  # (a spend of 1 pays the same payers)
+    paid, _ = _apply_spend(basis, np.ones(len(services)))
     commissioners = set(paid.loc[paid["spend"] > 0, "commissioner"].tolist())
     parts = _duty_parts(system, flows, services, codes)
     duties = {council: duty_reason(said) for council, said in parts.items()}
@@ -586,8 +587,9 @@ def find_scope(system: System, opportunity: Opportunity,
     services["candidate"] = services["provider"].map(dict(zip(
         organisations["id"].tolist(), organisations["candidate"].tolist())))
     scope = Scope(opportunity, tuple(pathway_ids), flows,
-                  services.iloc[_by_id(system, "services", services)].reset_index(drop=True),
+                  services.iloc[by_id].reset_index(drop=True),
                   organisations, dict(represent), seat_table, duties, extent, included, entering,
                   pathway_flows, flow_rows, duty_parts=parts)
     scope.kept(system, "responsible", lambda *_: who)  # the criteria split spend by them too
+    scope.kept(system, "spend basis", lambda *_: basis)
     return scope
