@@ -181,15 +181,14 @@ def assign_seats(system: System, in_scope: Iterable[str], source="default", *,  
     """
     if isinstance(source, str) and source == "none":
         return {}, _empty()
-    orgs = system.organisations
-    in_scope = set(in_scope)
+    scope_ids = list(in_scope)
+    in_scope = set(scope_ids)
     alone = set(alone)
     # what the rules read of the whole system, kept per system: sets and maps over every
     # organisation and relationship took a fifth of the scope's assign_seats time a query
     known = kept(system, ("partners", "seat basics"), _seat_basics)
     statutory = known["statutory"]
     names = system.organisation_lookup("name")  # read only: no copy
-    seat_of: dict = {}
     rows: list = []
     taken: set = set()
 
@@ -215,29 +214,22 @@ def assign_seats(system: System, in_scope: Iterable[str], source="default", *,  
             taken |= set(members) | {lead}
 
     place_names = _place_names(system)
-    kind_of, place_of = known["kind"], known["place"]
-    # (kind, place) → its ids as lists: a pandas group-by handed out 900 frames nationally
-    groups: dict = {}
-    for member in sorted(in_scope - taken - alone - statutory - set(own_right)):
-        kind = kind_of.get(member)
-        if kind is not None:
-            groups.setdefault((kind, place_of.get(member, "")), []).append(member)
-    for kind, place in sorted(groups):
-        group = groups[kind, place]
-        if len(group) < 2:
-            continue
+    left = taken | alone | set(own_right)
+    for kind, place, group in _default_groups(system, known, scope_ids, in_scope, left):
         template, filled_by = SEAT_KINDS[kind]
         label = _place_label(place or None, place_names)
         rows.append([f"{kind}:{place}" if place else kind, template.format(place=label), kind,
-                     sorted(group), filled_by, "default rule"])
+                     group, filled_by, "default rule"])
 
     seats = pd.DataFrame(rows, columns=SEAT_COLUMNS) if rows else _empty()
     clash = (pd.Series([i in known["ids"] for i in seats["id"].tolist()], index=seats.index,
                        dtype=bool)
              & (seats["basis"] != "subcontracts"))
     seats.loc[clash, "id"] = "seat:" + seats.loc[clash, "id"]
-    for seat_id, members in zip(seats["id"], seats["members"]):
-        seat_of.update({m: seat_id for m in members})
+    # one dict from the members in seat order: as the seats' updates one by one made it
+    seat_of = dict(zip([m for members in seats["members"].tolist() for m in members],
+                       [i for i, members in zip(seats["id"].tolist(), seats["members"].tolist())
+                        for _ in members]))
     return seat_of, seats.sort_values("id", kind="mergesort").reset_index(drop=True)
 
 
@@ -257,6 +249,64 @@ def _seat_basics(system: System) -> dict:
             "place": dict(zip(ids, places)), "ids": set(ids),
             "subcontracts": [(lead, group["target"].tolist())
                              for lead, group in subs.groupby("source", sort=True)]}
+
+
+def _default_groups(system: System, known: dict, scope_ids: list, in_scope: set,
+                    left: set) -> list:
+    """``(kind, place, members)`` of each group of two or more that the default rules make of
+    the organisations ``in_scope`` (ids ``scope_ids``) but those ``left`` out and the statutory
+    bodies, in order of kind and place, members in order of id: by codes kept per system (a
+    loop over every organisation in scope took a tenth of a second nationally)."""
+    codes = kept(system, ("partners", "seat codes"), _seat_codes)
+    if codes is None:  # ids not unique: by the dicts, the last row of an id wins
+        groups: dict = {}
+        for member in sorted(in_scope - left - known["statutory"]):
+            kind = known["kind"].get(member)
+            if kind is not None:
+                groups.setdefault((kind, known["place"].get(member, "")), []).append(member)
+        return [(kind, place, sorted(groups[kind, place])) for kind, place in sorted(groups)
+                if len(groups[kind, place]) >= 2]
+    index = codes["index"]
+    keep = np.zeros(len(index), dtype=bool)
+    at = index.get_indexer(pd.Index(scope_ids, dtype=object))
+    keep[at[at >= 0]] = True
+    if left:
+        out = index.get_indexer(pd.Index(list(left), dtype=object))
+        keep[out[out >= 0]] = False
+    keep &= codes["seated"]
+    sel = np.flatnonzero(keep)
+    kind, place = codes["kind"][sel], codes["place"][sel]
+    order = np.lexsort((codes["rank"][sel], place, kind))
+    sel, kind, place = sel[order], kind[order], place[order]
+    starts = np.flatnonzero(np.r_[True, (kind[1:] != kind[:-1]) | (place[1:] != place[:-1])])
+    ends = np.r_[starts[1:], len(sel)]
+    members = codes["ids"][sel].tolist()
+    return [(codes["kinds"][kind[s]], codes["places"][place[s]], members[s:e])
+            for s, e in zip(starts.tolist(), ends.tolist()) if e - s >= 2]
+
+
+def _seat_codes(system: System) -> dict | None:
+    """The organisations' ids (object array and index), whether each can take a default seat
+    (a kind of seat, not statutory), the codes of its kind and place (ranks in sorted order:
+    ``kinds``, ``places``) and the rank of its id in sorted order; None where ids repeat."""
+    known = kept(system, ("partners", "seat basics"), _seat_basics)
+    ids = system.organisations["id"].tolist()
+    index = pd.Index(ids, dtype=object)
+    if not index.is_unique:
+        return None
+    kinds_of = [known["kind"].get(i) for i in ids]
+    places_of = [known["place"].get(i, "") for i in ids]
+    kinds = sorted({k for k in kinds_of if k is not None})
+    places = sorted(set(places_of))
+    kind_at, place_at = {k: n for n, k in enumerate(kinds)}, {p: n for n, p in enumerate(places)}
+    rank = np.empty(len(ids), dtype=np.intp)
+    rank[sorted(range(len(ids)), key=ids.__getitem__)] = np.arange(len(ids))
+    kind = np.array([-1 if k is None else kind_at[k] for k in kinds_of], dtype=np.intp)
+    statutory = np.array([i in known["statutory"] for i in ids], dtype=bool)
+    return {"index": index, "ids": index.to_numpy(dtype=object),
+            "seated": (kind >= 0) & ~statutory, "kind": kind,
+            "place": np.array([place_at[p] for p in places_of], dtype=np.intp),
+            "kinds": kinds, "places": places, "rank": rank}
 
 
 def _place_names(system: System) -> dict:
