@@ -102,10 +102,12 @@ def _end_services(system) -> tuple | None:
     """The system's service ids (an Index), and for each of the system's flow end codes'
     labels (`system_flow_codes`) its row among them (``@home``: one past the last; not a
     service: -1), once per system; None where service ids repeat or one is ``@home``."""
+    from netkit.partners.coded import end_tables  # each end's service row, kept per system
+
     ids = pd.Index(system.services["id"].to_numpy(dtype=object))
     if not ids.is_unique or HOME in ids:
         return None
-    labels = np.asarray(system_flow_codes(system)[3], dtype=object)
-    at = ids.get_indexer(labels)
-    at[labels == HOME] = len(ids)
+    tables = end_tables(system)
+    at = tables["service"].copy()
+    at[tables["labels"] == HOME] = len(ids)
     return ids, at
