@@ -169,6 +169,11 @@ class Scope:
     @cached_property
     def _members(self) -> dict[str, list[str]]:
         orgs = self.organisations
+        grouped = _grouped_members(orgs["id"].to_numpy(dtype=object),
+                                   orgs["candidate"].to_numpy(dtype=object),
+                                   self.__dict__.get("_ids_sorted", False))
+        if grouped is not None:
+            return grouped
         out: dict = {}
         for c, o in sorted((c, o) for o, c in zip(orgs["id"].tolist(),
                                                   orgs["candidate"].tolist())
@@ -183,6 +188,26 @@ class Scope:
         if self.entering is not None:
             return float(self.entering)
         return float(self.flows.loc[self.flows["source"] == HOME, "patients"].sum())
+
+
+def _grouped_members(ids: np.ndarray, candidate: np.ndarray, ordered: bool) -> dict | None:
+    """`Scope.members` where ``ids`` and ``candidate`` are all text and the ids in sorted
+    order (``ordered``: known so, as `find_scope` sorts the organisations; else checked): the
+    members grouped by a stable sort of the candidates' codes (sorting ~48,000 pairs of names
+    took 0.02 s nationally); None where they are not so."""
+    if (pd.api.types.infer_dtype(ids, skipna=False) != "string"
+            or pd.api.types.infer_dtype(candidate, skipna=False) not in ("string", "empty")
+            or not (ordered or pd.Index(ids).is_monotonic_increasing)):
+        return None
+    member = ids != candidate
+    codes, names = pd.factorize(candidate[member], sort=True)
+    order = np.argsort(codes, kind="stable")  # the ids stay sorted within a candidate
+    codes = codes[order]
+    members = ids[member][order].tolist()
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(codes) else codes
+    ends = np.r_[starts[1:], len(codes)].tolist()
+    return {c: members[s:e] for c, s, e in zip(np.asarray(names, dtype=object)[codes[starts]]
+                                               .tolist(), starts.tolist(), ends)}
 
 
 def parse_represent(text: str | Mapping | None, base: Mapping[str, str] | None = None,
@@ -590,6 +615,7 @@ def find_scope(system: System, opportunity: Opportunity,
                   services.iloc[by_id].reset_index(drop=True),
                   organisations, dict(represent), seat_table, duties, extent, included, entering,
                   pathway_flows, flow_rows, duty_parts=parts)
+    scope.__dict__["_ids_sorted"] = True  # the organisations by id (`Scope.members` reads it)
     scope.kept(system, "responsible", lambda *_: who)  # the criteria split spend by them too
     scope.kept(system, "spend basis", lambda *_: basis)
     return scope

@@ -30,6 +30,7 @@ organisation is its own candidate, or its parent's where the representation rule
 from __future__ import annotations
 
 from collections import Counter
+from itertools import chain, repeat
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -327,30 +328,58 @@ def candidate_frame(system: System, scope) -> pd.DataFrame:
 def _candidate_frame(system: System, scope) -> pd.DataFrame:
     index = pd.Index(scope.candidates, name="id")
     # text as text even where every name is missing (seats' names are written in below)
-    out = pd.DataFrame(_organisation_columns(system, index), index=index)
-    out["kind"] = "organisation"
+    columns = _organisation_columns(system, index)
     members = [[c] for c in index]
     seats = scope_seats(scope)
-    at = dict(zip(index, range(len(index))))
-    seats = seats[[i in at for i in seats["id"].tolist()]]
+    at = index.get_indexer(seats["id"].to_numpy(dtype=object)) if len(seats) else []
+    seats = seats[np.asarray(at) >= 0] if len(seats) else seats
     if len(seats):  # in bulk: one .at per seat and field took 10 s at national scale
+        at = at[at >= 0]
         ids = seats["id"].tolist()
-        budget_of = system.organisation_lookup("budget")  # built once per system
-        budgets = []
-        for seat_id, seat_members in zip(ids, seats["members"].tolist()):
-            members[at[seat_id]] = list(seat_members)
-            found = np.array([np.nan if budget_of.get(m) is None else float(budget_of[m])
-                              for m in seat_members], dtype="float64")
-            # the members' budgets added as pandas adds them (missing as 0), none known: NaN
-            budgets.append(np.nansum(found) if (~np.isnan(found)).any() else np.nan)
+        seat_members = seats["members"].tolist()
+        for i, seat_members_i in zip(at.tolist(), seat_members):
+            members[i] = list(seat_members_i)
         own = (seats["basis"] != "subcontracts").to_numpy()
+        name = columns["name"].to_numpy(dtype=object, copy=True)
+        kind = columns["type"].to_numpy(dtype=object, copy=True)
+        name[at[own]] = seats["name"].to_numpy(dtype=object)[own]
+        kind[at[own]] = seats["kind"].to_numpy(dtype=object)[own]
+        budget = columns["budget"].to_numpy(dtype="float64", copy=True)
+        budget[at] = _seat_budgets(system, seat_members)
+        columns = {"name": pd.Series(name, index=index, dtype=object),
+                   "type": pd.Series(kind, index=index, dtype=object),
+                   "budget": pd.Series(budget, index=index, dtype="float64")}
+    out = pd.DataFrame(columns, index=index)
+    out["kind"] = "organisation"
+    if len(seats):
         out.loc[ids, "kind"] = "seat"
-        mine = [i for i, o in zip(ids, own) if o]
-        out.loc[mine, "name"] = seats["name"].to_numpy()[own]
-        out.loc[mine, "type"] = seats["kind"].to_numpy()[own]
-        out.loc[ids, "budget"] = budgets
     out["members"] = members
     return out
+
+
+def _seat_budgets(system: System, seat_members: list) -> np.ndarray:
+    """Each seat's budget: its members' budgets added as pandas adds them (missing as 0, in
+    numpy's order), NaN where none is known; one array of every member's budget, each seat
+    a slice of it (an array and a sum a seat took 0.02 s nationally)."""
+    at, budget = kept(system, ("seats", "budget by position"), _budget_positions)
+    ends = np.cumsum([len(m) for m in seat_members], dtype=np.int64)
+    found = budget[np.fromiter(map(at.get, chain.from_iterable(seat_members), repeat(-1)),
+                               dtype=np.int64, count=int(ends[-1]) if len(ends) else 0)]
+    known = ~np.isnan(found)
+    zeroed = np.where(known, found, 0.0)  # as np.nansum adds: missing as 0, numpy's order
+    return np.array([zeroed[s:e].sum() if known[s:e].any() else np.nan
+                     for s, e in zip(np.r_[0, ends[:-1]].tolist(), ends.tolist())],
+                    dtype="float64")
+
+
+def _budget_positions(system: System) -> tuple[dict, np.ndarray]:
+    """Organisation id → its position (the last where an id repeats, as
+    `System.organisation_lookup` keeps it), and the budgets by position, NaN one past the
+    last (an id not known)."""
+    orgs = system.organisations
+    budget = (orgs["budget"].to_numpy(dtype="float64", na_value=np.nan) if "budget" in orgs
+              else np.full(len(orgs), np.nan))
+    return dict(zip(orgs["id"].tolist(), range(len(orgs)))), np.append(budget, np.nan)
 
 
 def _organisation_columns(system: System, index: pd.Index) -> dict:
@@ -370,7 +399,8 @@ def _organisation_columns(system: System, index: pd.Index) -> dict:
     found = at >= 0
 
     def column(name: str, dtype) -> pd.Series:  # a Series: a frame makes object arrays str
-        values = orgs[name].to_numpy(dtype=dtype, na_value=np.nan)
+        values = kept(system, ("seats", "organisation column", name, str(dtype)),
+                      lambda s: s.organisations[name].to_numpy(dtype=dtype, na_value=np.nan))
         return pd.Series(np.where(found, values[np.where(found, at, 0)] if len(values)
                                   else np.nan, np.nan), index=index, dtype=dtype)
 
