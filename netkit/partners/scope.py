@@ -571,7 +571,7 @@ def find_scope(system: System, opportunity: Opportunity,
                          service_codes[by_id])  # (a spend of 1 pays the same payers)
     paid, _ = _apply_spend(basis, np.ones(len(services)))
     commissioners = set(paid.loc[paid["spend"] > 0, "commissioner"].tolist())
-    parts = _duty_parts(system, flows, services, codes)
+    parts = _duty_parts(system, flows, services, codes, service_codes)
     duties = {council: duty_reason(said) for council, said in parts.items()}
     if opportunity.places:  # a council or commissioner of another place acts for its own residents
         place_of = orgs.set_index("id")["place"]
