@@ -48,6 +48,7 @@ from netkit.model.schema import HOME
 from netkit.model.selectors import select_pathways
 from netkit.model.system import System, kept, system_flow_codes
 from netkit.partners.coded import FlowCodes
+from netkit.partners.members import members_of
 
 __all__ = ["Scope", "find_scope", "DEFAULT_REPRESENT", "parse_represent", "represent_rules",
            "flow_places", "intervention_flows", "COMMISSIONER_TYPES"]
@@ -168,18 +169,9 @@ class Scope:
 
     @cached_property
     def _members(self) -> dict[str, list[str]]:
-        orgs = self.organisations
-        grouped = _grouped_members(orgs["id"].to_numpy(dtype=object),
-                                   orgs["candidate"].to_numpy(dtype=object),
-                                   self.__dict__.get("_ids_sorted", False))
-        if grouped is not None:
-            return grouped
-        out: dict = {}
-        for c, o in sorted((c, o) for o, c in zip(orgs["id"].tolist(),
-                                                  orgs["candidate"].tolist())
-                           if isinstance(c, str) and isinstance(o, str) and o != c):
-            out.setdefault(c, []).append(o)
-        return out
+        return members_of(self.organisations["id"].to_numpy(dtype=object),
+                          self.organisations["candidate"].to_numpy(dtype=object),
+                          self.__dict__.get("_ids_sorted", False))
 
     @property
     def patients(self) -> float:
@@ -188,26 +180,6 @@ class Scope:
         if self.entering is not None:
             return float(self.entering)
         return float(self.flows.loc[self.flows["source"] == HOME, "patients"].sum())
-
-
-def _grouped_members(ids: np.ndarray, candidate: np.ndarray, ordered: bool) -> dict | None:
-    """`Scope.members` where ``ids`` and ``candidate`` are all text and the ids in sorted
-    order (``ordered``: known so, as `find_scope` sorts the organisations; else checked): the
-    members grouped by a stable sort of the candidates' codes (sorting ~48,000 pairs of names
-    took 0.02 s nationally); None where they are not so."""
-    if (pd.api.types.infer_dtype(ids, skipna=False) != "string"
-            or pd.api.types.infer_dtype(candidate, skipna=False) not in ("string", "empty")
-            or not (ordered or pd.Index(ids).is_monotonic_increasing)):
-        return None
-    member = ids != candidate
-    codes, names = pd.factorize(candidate[member], sort=True)
-    order = np.argsort(codes, kind="stable")  # the ids stay sorted within a candidate
-    codes = codes[order]
-    members = ids[member][order].tolist()
-    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(codes) else codes
-    ends = np.r_[starts[1:], len(codes)].tolist()
-    return {c: members[s:e] for c, s, e in zip(np.asarray(names, dtype=object)[codes[starts]]
-                                               .tolist(), starts.tolist(), ends)}
 
 
 def parse_represent(text: str | Mapping | None, base: Mapping[str, str] | None = None,
@@ -352,17 +324,6 @@ class _Ends:
         self.code_of = {label: i for i, label in enumerate(self.labels.tolist())}
         self.named = set(self.code_of)
 
-    @classmethod
-    def coded(cls, codes) -> "_Ends":
-        """The ends of flows already coded against the system's ends
-        (`netkit.partners.coded.FlowCodes`): no text hashed."""
-        out = object.__new__(cls)
-        tables = codes.tables
-        out.labels, out.code_of = tables["labels"], tables["code_of"]
-        out.source, out.target = codes.source, codes.target
-        out.named = out.names(np.concatenate([codes.source, codes.target]))
-        return out
-
     def mask(self, names) -> np.ndarray:
         """True at the codes of ``names`` (one slot more, for a missing end)."""
         out = np.zeros(len(self.labels) + 1, dtype=bool)
@@ -450,7 +411,14 @@ def _intervention(system: System, opportunity: Opportunity, flows: pd.DataFrame,
     for _ in range(steps):
         at = ends.mask(chosen)
         chosen |= (ends.names(target[at[source]]) | ends.names(source[at[target]])) - {HOME}
-    at, home = ends.mask(chosen), ends.mask({HOME})
+    return _cut(opportunity, flows, ends.mask(chosen), ends.mask({HOME}), source, target)
+
+
+def _cut(opportunity: Opportunity, flows: pd.DataFrame, at: np.ndarray, home: np.ndarray,
+         source: np.ndarray, target: np.ndarray) -> tuple[pd.DataFrame, str, float]:
+    """`_intervention`'s flows between the chosen services (``at``, a mask over the end codes
+    ``source`` and ``target``) and ``@home`` (``home``), its words and the patients entering."""
+    steps = int(getattr(opportunity, "reach", None) or 0)
     keep = (at[source] | home[source]) & (at[target] | home[target])
     entering = float(flows.loc[~at[source] & at[target], "patients"].sum())
     extent = ("what the shift changes: the 'from' and 'to' services, where their patients go "
@@ -536,6 +504,7 @@ def find_scope(system: System, opportunity: Opportunity,
     from netkit.partners.duties import _duty_parts, duty_reason
     from netkit.partners.residents import _apply_spend, _responsible, _spend_basis, place_weights
     from netkit.partners.seats import assign_seats, seat_source
+    from netkit.partners.shift_codes import shift_services
 
     if represent is None:
         represent = opportunity.represent if opportunity.represent is not None else DEFAULT_REPRESENT
@@ -555,8 +524,16 @@ def find_scope(system: System, opportunity: Opportunity,
     if opportunity.shift is None or getattr(opportunity, "reach", None) == "pathway":
         flows, extent, entering = intervention_flows(system, opportunity, pathway_flows)
     else:
-        flows, extent, entering = _intervention(system, opportunity, pathway_flows,
-                                                _Ends.coded(codes))
+        chosen = shift_services(system, opportunity, codes)  # on the end codes
+        if chosen is None:
+            flows, extent, entering = (pathway_flows, "the whole pathway (the shift's services "
+                                       "have no flows in scope)", None)
+        else:
+            home = np.zeros(len(chosen), dtype=bool)
+            if codes.tables["home"] >= 0:
+                home[codes.tables["home"]] = True
+            flows, extent, entering = _cut(opportunity, pathway_flows, chosen, home,
+                                           codes.source, codes.target)
     codes = codes.subset(flows.index.to_numpy())
     flow_rows = system_rows[flows.index.to_numpy()]
     flows = flows.reset_index(drop=True)
