@@ -11,7 +11,8 @@ try:  # pandas keeps text in pyarrow where it is installed
 except ImportError:  # pragma: no cover - pyarrow is optional
     pa = pc = None
 
-__all__ = ["blank_as_empty", "by_distinct", "isin", "joint_codes", "native_list", "records"]
+__all__ = ["blank_as_empty", "by_distinct", "isin", "joint_codes", "key_sums", "native_list",
+           "records"]
 
 
 def blank_as_empty(values: pd.Series) -> pd.Series:
@@ -128,3 +129,53 @@ def records(frame: pd.DataFrame) -> list[dict]:
     columns = frame.columns.tolist()
     lists = [native_list(frame.iloc[:, i]) for i in range(len(columns))]
     return [dict(zip(columns, row)) for row in zip(*lists)]
+
+
+def key_sums(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct non-negative integer ``keys`` (sorted) and ``values`` summed by them, as
+    ``pd.Series(values).groupby(keys).sum()`` adds them to the last digit: pandas numbers the
+    groups by hashing the keys (0.01-0.03 s for 200,000 keys); here they are ranked by a
+    count over the keys' range where it is small (else sorted), and summed as pandas sums
+    (`group_sums`).
+
+    Examples
+    --------
+    >>> keys, sums = key_sums(np.array([7, 2, 7]), np.array([1.0, 2.0, 3.0]))
+    >>> keys.tolist(), sums.tolist()
+    ([2, 7], [2.0, 4.0])
+    """
+    keys = np.asarray(keys, dtype=np.int64)
+    values = np.asarray(values, dtype=np.float64)
+    if not len(keys) or keys.min() < 0 or keys.max() >= 4 * len(keys) + 1_000_000:
+        summed = pd.Series(values).groupby(keys).sum()
+        return summed.index.to_numpy(dtype=np.int64), summed.to_numpy(dtype=np.float64)
+    present = np.bincount(keys) > 0
+    rank = np.cumsum(present) - 1
+    distinct = np.flatnonzero(present)
+    return distinct, group_sums(values, rank[keys], len(distinct))
+
+
+def group_sums(values: np.ndarray, groups: np.ndarray, n: int) -> np.ndarray:
+    """``values`` summed by ``groups`` (0 to ``n - 1``, each at least once, numbered in the
+    order of the keys they stand for), as a pandas group sum by those keys adds them: by
+    ``np.add.reduceat`` where the groups never fall and no value is missing, else pandas' own
+    compensated sum in row order (missing values skipped)."""
+    values = np.ascontiguousarray(values, dtype=np.float64)
+    groups = np.asarray(groups, dtype=np.intp)
+    if not len(groups):
+        return np.zeros(n)
+    if (groups[1:] >= groups[:-1]).all() and not np.isnan(values).any():
+        starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+        out = np.zeros(n)
+        out[groups[starts]] = np.add.reduceat(values, starts)
+        return out
+    try:
+        from pandas._libs.groupby import group_sum
+    except ImportError:  # pragma: no cover - another pandas: its group sum itself
+        return pd.Series(values).groupby(groups).sum().reindex(range(n), fill_value=0.0) \
+            .to_numpy(dtype=np.float64)
+    out = np.empty((n, 1))
+    group_sum(out=out, counts=np.zeros(n, dtype=np.int64), values=values.reshape(-1, 1),
+              labels=groups, mask=None, result_mask=None, min_count=0, is_datetimelike=False,
+              initial=0, skipna=True)
+    return out[:, 0]

@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from netkit._frames import isin
+from netkit._frames import isin, key_sums
 from netkit.model.schema import HOME
 from netkit.model.system import System, kept
 
@@ -376,14 +376,16 @@ def _spend_basis(system: System, flows: pd.DataFrame, services: pd.DataFrame,
     placed = (basis == "place") & ~social[w_at]
     payer = who["commissioner"].to_numpy(dtype=object)[right]
     keep = np.r_[np.flatnonzero(named), np.flatnonzero(placed)]
-    return {"ids": ids, "provider": provider, "c_prov": c_prov, "c_share": c_share,
+    c_who = contracts["commissioner"].to_numpy(dtype=object)
+    return {"ids": ids, "who": _commissioner_codes(payer[keep], c_who),
+            "prov_rank": _ranks(np.asarray(prov_names, dtype=object)), "provider": provider, "c_prov": c_prov, "c_share": c_share,
             "nhs": nhs, "nhs_part": nhs_part, "prov_names": np.asarray(prov_names, dtype=object),
             "named_part": _sum_by(part[named], w_at[named], len(ids)),
             "placed_part": _sum_by(part[placed], w_at[placed], len(ids)),
             "part_named": part[named], "at_named": w_at[named],
             "part_placed": part[placed], "at_placed": w_at[placed],
             "payer": payer[keep], "payer_provider": provider[w_at[keep]],
-            "c_who": contracts["commissioner"].to_numpy(dtype=object),
+            "c_who": c_who,
             "providers": pd.Series(services["provider"].to_numpy(dtype=object), index=ids),
             "contracts": contracts.assign(nhs=nhs)}
 
@@ -403,16 +405,25 @@ def _apply_spend(basis: dict, spend: np.ndarray) -> tuple[pd.DataFrame, list[str
                                           0.0, None)
     rest_other = spend * (1.0 - nhs_part) * np.clip(1.0 - basis["named_part"], 0.0, None)
     c_who = basis["c_who"]
+    mines = []
     for rest, of_nhs in ((rest_nhs, True), (rest_other, False)):
         owed = pd.Series(rest).groupby(provider).sum()
         mine = (nhs == of_nhs) & np.isin(c_prov, owed.index[owed > 0].to_numpy())
+        mines.append(mine)
         norm = pd.Series(c_share[mine]).groupby(c_prov[mine]).transform("sum").to_numpy()
         out_who.append(c_who[mine])
         out_prov.append(c_prov[mine])
         out_spend.append(c_share[mine] / norm * owed.reindex(c_prov[mine]).to_numpy(
             dtype="float64"))
-    out = _by_pair(np.concatenate(out_who), np.concatenate(out_prov),
-                   np.concatenate(out_spend), basis["prov_names"])
+    coded = basis.get("who")
+    if coded is not None and basis.get("prov_rank") is not None:  # on codes: no text sorted
+        payer_code, c_code, who_names = coded
+        out = _by_coded_pair(np.concatenate([payer_code[nonzero]] + [c_code[m] for m in mines]),
+                             np.concatenate(out_prov), np.concatenate(out_spend), who_names,
+                             basis["prov_names"], basis["prov_rank"])
+    else:
+        out = _by_pair(np.concatenate(out_who), np.concatenate(out_prov),
+                       np.concatenate(out_spend), basis["prov_names"])
     return out, _contract_note(pd.Series(rest_nhs, index=basis["ids"]), basis["providers"],
                                basis["contracts"])
 
@@ -463,6 +474,47 @@ def _by_pair(who: np.ndarray, whom: np.ndarray, amount: np.ndarray,
     return pd.DataFrame({"commissioner": np.asarray(c_names, dtype=object)[at // max(len(p_names), 1)],
                          "provider": np.asarray(p_names, dtype=object)[at % max(len(p_names), 1)],
                          "spend": summed.to_numpy(dtype="float64")})
+
+
+def _commissioner_codes(payer: np.ndarray, c_who: np.ndarray) -> tuple | None:
+    """The payers' and the contracts' commissioners as codes in their names together,
+    sorted, and those names (each text factorised once per scope, not at each spend applied);
+    None where a name is missing or not text."""
+    p_code, p_names = pd.factorize(payer, sort=True)
+    c_code, c_names = pd.factorize(c_who, sort=True)
+    names = np.concatenate([np.asarray(p_names, dtype=object), np.asarray(c_names, dtype=object)])
+    if (p_code < 0).any() or (c_code < 0).any() or \
+            pd.api.types.infer_dtype(names, skipna=False) not in ("string", "empty"):
+        return None
+    names = np.sort(pd.unique(names))
+    return (np.searchsorted(names, p_names)[p_code] if len(p_code) else p_code,
+            np.searchsorted(names, c_names)[c_code] if len(c_code) else c_code, names)
+
+
+def _ranks(names: np.ndarray) -> np.ndarray | None:
+    """Each name's place in sorted order (ties by position), or None where one is not text."""
+    if pd.api.types.infer_dtype(names, skipna=False) not in ("string", "empty"):
+        return None
+    rank = np.empty(len(names), dtype=np.int64)
+    rank[np.argsort(names, kind="stable")] = np.arange(len(names))
+    return rank
+
+
+def _by_coded_pair(who: np.ndarray, whom: np.ndarray, amount: np.ndarray,
+                   who_names: np.ndarray, whom_names: np.ndarray, whom_rank: np.ndarray
+                   ) -> pd.DataFrame:
+    """`_by_pair` of ``who`` as codes in sorted ``who_names`` and ``whom`` as codes in
+    ``whom_names``, ranked ``whom_rank`` in sorted order: the used providers found by a count,
+    the pairs summed by `netkit._frames.key_sums` (as pandas adds); no text hashed or sorted."""
+    whom = np.where(whom < 0, len(whom_names) - 1, whom)  # as indexing by -1 reads
+    used = np.flatnonzero(np.bincount(whom, minlength=len(whom_names)))
+    used = used[np.argsort(whom_rank[used], kind="stable")]  # in order of name
+    p_code = np.empty(len(whom_names), dtype=np.int64)
+    p_code[used] = np.arange(len(used))
+    width = max(len(used), 1)
+    at, summed = key_sums(who.astype(np.int64) * width + p_code[whom], amount)
+    return pd.DataFrame({"commissioner": who_names[at // width],
+                         "provider": whom_names[used][at % width], "spend": summed})
 
 
 def _service_ends(flows: pd.DataFrame, services: pd.DataFrame, codes=None,
