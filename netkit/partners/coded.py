@@ -40,13 +40,19 @@ def _end_tables(system: System) -> dict:
     place = np.append(_service_places(system).reindex(labels).to_numpy(dtype=object), np.nan)
     flows = system.flows
     n = len(flows)
-    own = flows["place"].to_numpy(dtype=object).copy()
-    own = np.where(pd.isna(own), place[ends[n:]], own)
-    own = np.where(pd.isna(own), place[ends[:n]], own)
-    has = ~pd.isna(own)
-    places = np.sort(pd.unique(np.concatenate([own[has], place[~pd.isna(place)]])))
-    own_code = np.full(n, -1, dtype=np.int64)
-    own_code[has] = pd.Index(places).get_indexer(own[has])
+    # each flow's own place, else its source's, else its target's, as codes: the flows' own
+    # places factorised once and the ends' places looked up per end (the places of a million
+    # flows as text, checked and looked up one by one, took 0.2 s a system)
+    own, own_names = pd.factorize(flows["place"].to_numpy(dtype=object))
+    places = np.sort(pd.unique(np.concatenate([np.asarray(own_names, dtype=object),
+                                               place[~pd.isna(place)]])))
+    index = pd.Index(places)
+    end_code = np.where(pd.isna(place), -1, index.get_indexer(np.where(pd.isna(place), None,
+                                                                       place)))
+    own_code = np.where(own >= 0, index.get_indexer(own_names)[np.maximum(own, 0)]
+                        if len(own_names) else -1, -1).astype(np.int64)
+    own_code = np.where(own_code < 0, end_code[ends[n:]], own_code)
+    own_code = np.where(own_code < 0, end_code[ends[:n]], own_code)
     service = pd.Index(system.services["id"].to_numpy(dtype=object)).get_indexer(labels)
     code_of_service = np.full(len(system.services), -1, dtype=np.int64)
     code_of_service[service[service >= 0]] = np.flatnonzero(service >= 0)

@@ -272,8 +272,9 @@ def _pathway_codes(system: System) -> tuple[np.ndarray, dict]:
     return np.where(codes < 0, len(code_of), codes), code_of
 
 
-def _representatives(orgs: pd.DataFrame, rules: Mapping[str, str]) -> pd.Series:
-    """Each organisation's candidate: follow ``parent`` while the type's rule says so."""
+def _representatives(orgs: pd.DataFrame, rules: Mapping[str, str], as_dict: bool = False):
+    """Each organisation's candidate: follow ``parent`` while the type's rule says so (a
+    Series by id, or with ``as_dict`` a dict)."""
     ids = pd.Index(orgs["id"].to_numpy(dtype=object))
     parent = orgs["parent"].to_numpy(dtype=object)
     parent_at = ids.get_indexer(pd.Index(np.where(pd.notna(parent), parent, None)))
@@ -287,6 +288,8 @@ def _representatives(orgs: pd.DataFrame, rules: Mapping[str, str]) -> pd.Series:
         if np.array_equal(step, at):
             break
         at = step
+    if as_dict:  # as the Series' to_dict gives it (the last of a repeated id), at C speed
+        return dict(zip(ids.to_numpy().tolist(), ids.to_numpy()[at].tolist()))
     return pd.Series(ids.to_numpy()[at], index=ids.to_numpy())
 
 
@@ -529,9 +532,7 @@ def find_scope(system: System, opportunity: Opportunity,
             flows, extent, entering = (pathway_flows, "the whole pathway (the shift's services "
                                        "have no flows in scope)", None)
         else:
-            home = np.zeros(len(chosen), dtype=bool)
-            if codes.tables["home"] >= 0:
-                home[codes.tables["home"]] = True
+            home = np.arange(len(chosen)) == codes.tables["home"]  # -2: no @home
             flows, extent, entering = _cut(opportunity, pathway_flows, chosen, home,
                                            codes.source, codes.target)
     codes = codes.subset(flows.index.to_numpy())
@@ -578,7 +579,7 @@ def find_scope(system: System, opportunity: Opportunity,
                                        seat_source(system, opportunity, seats),
                                        alone=set(opportunity.exclude), own_right=shifted)
     parent = system.derived(("partners", "representatives", tuple(sorted(represent.items()))),
-                            lambda s: _representatives(s.organisations, represent).to_dict())
+                            lambda s: _representatives(s.organisations, represent, True))
     candidate = pd.Series([seat_of.get(o) or seat_of.get(parent[o]) or parent[o]
                            for o in in_scope["id"].tolist()], index=in_scope.index, dtype=object)
     organisations = pd.DataFrame({
