@@ -40,7 +40,6 @@ from typing import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from netkit._frames import isin
 from netkit._strings import plain_strings
 from netkit.errors import OptionError, unknown_name
 from netkit.model.opportunity import DEFAULT_REPRESENT, Opportunity
@@ -464,6 +463,13 @@ def _services_in(system: System, flows: pd.DataFrame, codes: FlowCodes
     return services, tables["code_of_service"][rows]
 
 
+def _service_rows(system: System, services: pd.DataFrame) -> np.ndarray | None:
+    """The positions of ``services`` (rows of ``system.services``) where its index numbers them."""
+    index = system.services.index
+    plain = isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
+    return services.index.to_numpy() if plain else None
+
+
 def _by_id(system: System, table: str, rows: pd.DataFrame) -> np.ndarray:
     """The order that sorts some rows of a system's table by ``id`` (as a stable sort by id
     does), from each row's rank, worked out once per system: sorting the ids by name took
@@ -507,6 +513,7 @@ def find_scope(system: System, opportunity: Opportunity,
     from netkit.partners.duties import _duty_parts, duty_reason
     from netkit.partners.residents import _apply_spend, _responsible, _spend_basis, place_weights
     from netkit.partners.seats import assign_seats, seat_source
+    from netkit.partners.scope_orgs import organisations_in_scope
     from netkit.partners.shift_codes import shift_services
 
     if represent is None:
@@ -542,7 +549,6 @@ def find_scope(system: System, opportunity: Opportunity,
     services, service_codes = _services_in(system, flows, codes)
 
     orgs = system.organisations
-    providers = set(services["provider"].tolist())
     who = _responsible(system, flows, codes)
     by_id = _by_id(system, "services", services)  # the scope's order: the criteria's basis
     basis = _spend_basis(system, flows, services.iloc[by_id].reset_index(drop=True), who, codes,
@@ -558,17 +564,9 @@ def find_scope(system: System, opportunity: Opportunity,
         commissioners &= ours
         duties = {c: r for c, r in duties.items() if c in ours}
         parts = {c: said for c, said in parts.items() if c in ours}
-    known = set(orgs["id"].tolist())
-    included = tuple(sorted(o for o in opportunity.include if o in known)
-                     if not flows.empty else ())
-    in_scope = orgs[isin(orgs["id"], providers | commissioners | set(duties) | set(included))]
-    included = tuple(o for o in included if o not in providers | commissioners | set(duties))
-    provides = isin(in_scope["id"], providers)
-    commissions = isin(in_scope["id"], commissioners)
-    role = np.select([provides & commissions, provides, commissions,
-                      isin(in_scope["id"], list(duties))],
-                     ["provider and commissioner", "provider", "commissioner",
-                      "council (statutory duty)"], "included by the analyst")
+    in_scope, role, included = organisations_in_scope(
+        system, services, _service_rows(system, services), commissioners, duties,
+        opportunity.include, not flows.empty)
     shifted = set()
     if opportunity.shift is not None:
         from netkit.model.selectors import select_services
