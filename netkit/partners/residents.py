@@ -390,7 +390,8 @@ def _spend_basis(system: System, flows: pd.DataFrame, services: pd.DataFrame,
     keep = np.r_[np.flatnonzero(named), np.flatnonzero(placed)]
     c_who = contracts["commissioner"].to_numpy(dtype=object)
     return {"ids": ids, "who": _commissioner_codes(payer[keep], c_who),
-            "prov_rank": _ranks(np.asarray(prov_names, dtype=object)), "provider": provider, "c_prov": c_prov, "c_share": c_share,
+            "prov_rank": _ranks(np.asarray(prov_names, dtype=object)),
+            "provider": provider, "c_prov": c_prov, "c_share": c_share,
             "nhs": nhs, "nhs_part": nhs_part, "prov_names": np.asarray(prov_names, dtype=object),
             "named_part": _sum_by(part[named], w_at[named], len(ids)),
             "placed_part": _sum_by(part[placed], w_at[placed], len(ids)),

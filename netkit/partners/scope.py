@@ -594,4 +594,5 @@ def find_scope(system: System, opportunity: Opportunity,
     scope.__dict__["_ids_sorted"] = True  # the organisations by id (`Scope.members` reads it)
     scope.kept(system, "responsible", lambda *_: who)  # the criteria split spend by them too
     scope.kept(system, "spend basis", lambda *_: basis)
+    scope.kept(system, "system flows", lambda *_: True)  # (`service_ends.system_flows`)
     return scope

@@ -16,7 +16,7 @@ import pandas as pd
 from netkit.model.schema import HOME
 from netkit.model.system import kept, system_flow_codes
 
-__all__ = ["service_ends"]
+__all__ = ["service_ends", "system_flows"]
 
 
 def service_ends(scope, system=None) -> tuple | None:
@@ -40,6 +40,16 @@ def service_ends(scope, system=None) -> tuple | None:
     if not hasattr(scope, "kept"):
         return _build(system, scope)
     return scope.kept(None, "service ends", lambda _, s: _build(system, s))
+
+
+def system_flows(scope, system) -> bool:
+    """Whether ``scope``'s flows are known to be ``system``'s flows at its ``flow_rows``, and
+    its ``pathway_flows`` the system's flows at their rows, ends unchanged (`find_scope` says
+    so, for the system it found the scope in): the ends then need no comparing by text
+    (comparing ~300,000 ends a column took 0.01-0.02 s nationally)."""
+    kept = getattr(scope, "kept", None)
+    return bool(kept is not None and system is not None
+                and kept(system, "system flows", lambda *_: False))
 
 
 def _build(system, scope) -> tuple | None:
@@ -79,13 +89,14 @@ def _from_system(system, scope) -> tuple | None:
     place[mine] = np.arange(len(mine))
     place[m] = len(mine)  # @home
     ends, labels = system_flow_codes(system)[2:]  # the targets, then the sources
+    checked = system_flows(scope, system)  # found so: the ends not compared again
     labels = np.asarray(labels, dtype=object)
     out = []
     for column, codes in (("source", ends[n:]), ("target", ends[:n])):
         code = codes[rows]
         if code.min(initial=0) < 0:  # a missing end: as looked up by text
             return None
-        if not np.array_equal(labels[code], flows[column].to_numpy(dtype=object)):
+        if not (checked or np.array_equal(labels[code], flows[column].to_numpy(dtype=object))):
             return None
         out.append(place[at[code]])
     return tuple(out)

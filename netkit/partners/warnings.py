@@ -42,6 +42,7 @@ from netkit._frames import isin
 from netkit.model.schema import HOME, counted_in_days
 from netkit.model.selectors import select_services
 from netkit.model.system import kept
+from netkit.partners.service_ends import system_flows
 from netkit.render.document import PAGES, TEXT, Bullets, Heading, Paragraph
 from netkit.render.formats import and_more, fmt_money_rounded
 from netkit.render.naming import name_and_id, service_and_provider
@@ -179,14 +180,15 @@ def _pathway_services(system, scope) -> pd.DataFrame:
     flows = getattr(scope, "pathway_flows", None)
     if flows is None:
         return scope.services
-    return system.services[_on_pathway(system, flows, getattr(scope, "pathways", ()))]
+    return system.services[_on_pathway(system, flows, getattr(scope, "pathways", ()),
+                                       system_flows(scope, system))]
 
 
-def _on_pathway(system, flows: pd.DataFrame, pathways=()) -> np.ndarray:
+def _on_pathway(system, flows: pd.DataFrame, pathways=(), checked: bool = False) -> np.ndarray:
     """Which of the system's services are an end of ``flows``: each distinct end once, as
     its code among the system's flows where ``flows`` are all the system's flows on
     ``pathways`` (checked)."""
-    coded = _coded_ends(system, flows, pathways)
+    coded = _coded_ends(system, flows, pathways, checked)
     if coded is not None:
         return coded
     ends = pd.unique(np.concatenate([flows["source"].to_numpy(dtype=object),
@@ -194,10 +196,12 @@ def _on_pathway(system, flows: pd.DataFrame, pathways=()) -> np.ndarray:
     return isin(system.services["id"], set(ends.tolist()))
 
 
-def _coded_ends(system, flows: pd.DataFrame, pathways) -> np.ndarray | None:
+def _coded_ends(system, flows: pd.DataFrame, pathways, checked: bool = False
+                ) -> np.ndarray | None:
     """`_on_pathway` from the system's flow codes (`netkit.model.system.system_flow_codes`),
     or None where ``flows`` are not the system's flows on ``pathways``, in order, or the
-    system's service ids repeat."""
+    system's service ids repeat; ``checked``: ``flows`` are known to be some of the system's
+    (`netkit.partners.service_ends.system_flows`), whose ends are then not compared."""
     from netkit.model.system import system_flow_codes
     from netkit.partners.scope import _pathway_codes
     from netkit.partners.service_ends import _end_services
@@ -218,8 +222,8 @@ def _coded_ends(system, flows: pd.DataFrame, pathways) -> np.ndarray | None:
     seen = np.zeros(len(labels), dtype=bool)
     for column, end in (("source", ends[n:]), ("target", ends[:n])):
         code = end[rows]
-        if code.min(initial=0) < 0 or not np.array_equal(
-                labels[code], flows[column].to_numpy(dtype=object)):
+        if code.min(initial=0) < 0 or not (checked or np.array_equal(
+                labels[code], flows[column].to_numpy(dtype=object))):
             return None
         seen[code] = True
     ids, at = known
@@ -247,7 +251,8 @@ def _primary_care(system, scope, places: list[str]) -> list[CoverageWarning]:
     else:
         primary, place = kept(system, ("warnings", "primary care places"),
                               lambda s: _primary_places(s, s.services))
-        primary = primary & _on_pathway(system, flows, getattr(scope, "pathways", ()))
+        primary = primary & _on_pathway(system, flows, getattr(scope, "pathways", ()),
+                                        system_flows(scope, system))
     where = place[primary]
     if not len(where) or where.isna().any():  # none in the pathway, or one for every place
         return []
