@@ -169,13 +169,14 @@ def group_sums(values: np.ndarray, groups: np.ndarray, n: int) -> np.ndarray:
         out = np.zeros(n)
         out[groups[starts]] = np.add.reduceat(values, starts)
         return out
+    out = np.empty((n, 1))
     try:
         from pandas._libs.groupby import group_sum
-    except ImportError:  # pragma: no cover - another pandas: its group sum itself
+
+        group_sum(out=out, counts=np.zeros(n, dtype=np.int64), values=values.reshape(-1, 1),
+                  labels=groups, mask=None, result_mask=None, min_count=0,
+                  is_datetimelike=False, initial=0, skipna=True)
+    except (ImportError, TypeError, ValueError):  # pragma: no cover - another pandas
         return pd.Series(values).groupby(groups).sum().reindex(range(n), fill_value=0.0) \
             .to_numpy(dtype=np.float64)
-    out = np.empty((n, 1))
-    group_sum(out=out, counts=np.zeros(n, dtype=np.int64), values=values.reshape(-1, 1),
-              labels=groups, mask=None, result_mask=None, min_count=0, is_datetimelike=False,
-              initial=0, skipna=True)
     return out[:, 0]

@@ -27,3 +27,19 @@ def test_as_pandas_adds(seed, shape):
 def test_empty():
     distinct, sums = key_sums(np.zeros(0, dtype=np.int64), np.zeros(0))
     assert len(distinct) == len(sums) == 0
+
+
+def test_without_pandas_kernel(monkeypatch):
+    import pandas._libs.groupby as kernels
+
+    def changed(*args, **kwargs):
+        raise TypeError("another signature")
+
+    monkeypatch.setattr(kernels, "group_sum", changed)
+    rng = np.random.default_rng(9)
+    keys = rng.integers(0, 500, 5_000)
+    values = rng.random(5_000) * 1e6
+    expected = pd.Series(values).groupby(keys).sum()
+    distinct, sums = key_sums(keys, values)
+    assert distinct.tolist() == expected.index.tolist()
+    assert np.array_equal(sums, expected.to_numpy())
