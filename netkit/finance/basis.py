@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from netkit._frames import isin, joint_codes
+from netkit.finance.coded_flows import MoneyCodes, money_codes
 from netkit.finance.contracts import contract_table
 from netkit.finance.diversion import divert
 from netkit.finance.positions import ServiceMoney, contract_lines, paid_by
@@ -43,12 +44,14 @@ def moves_of(shift: Shift) -> tuple:
 
 
 def money_basis(system: System, shift: Shift, services: pd.DataFrame,
-                flows: pd.DataFrame | None = None) -> MoneyBasis:
+                flows: pd.DataFrame | None = None, rows=None) -> MoneyBasis:
     """The figures at a fraction of 1 that `netkit.finance.incentives.incentives` works the
-    money out from."""
+    money out from; ``rows``, if given, are the ``flows``' positions in ``system.flows``
+    (their codes are then the system's: `netkit.finance.coded_flows`)."""
+    codes = money_codes(system, rows) if flows is not None else None
     flows = _flows_between(system, services) if flows is None else flows
-    flows, by_contract, payers = _with_commissioner(system, flows)
-    diverted = divert(flows, services, shift, payers)
+    flows, by_contract, payers = _with_commissioner(system, flows, codes)
+    diverted = divert(flows, services, shift, payers, codes)
     table, notes = _service_table(system, services, diverted)
     priced = diverted.merge(table[["id", "provider", "price"]], left_on="service", right_on="id")
     priced = priced.assign(priced=priced["price"].fillna(0.0) * priced["contacts"])
@@ -86,7 +89,7 @@ def _flows_between(system: System, services: pd.DataFrame) -> pd.DataFrame:
     return flows[isin(flows["source"], ids) & isin(flows["target"], ids)]
 
 
-def _with_commissioner(system: System, flows: pd.DataFrame
+def _with_commissioner(system: System, flows: pd.DataFrame, codes: MoneyCodes | None = None
                        ) -> tuple[pd.DataFrame, int, tuple]:
     """Flows with who pays for their patients, in order: the responsible commissioner
     (`netkit.finance.commissioners`: the flow's own, else its place's) and the place's council
@@ -98,6 +101,10 @@ def _with_commissioner(system: System, flows: pd.DataFrame
     # worked out once per distinct (commissioner, place) of the flows (a few hundred), not
     # once per flow (England's 938,000 took a tenth of a second)
     columns = [flows[c] for c in ("commissioner", "place") if c in flows]
+    coded = [] if codes is None else [getattr(codes, c) for c in ("commissioner", "place")
+                                      if c in flows]
+    if len(coded) == len(columns) and all(c is not None for c in coded):
+        columns = coded  # the system's codes: the same pairs, numbered the same
     pair = joint_codes(columns) if columns else np.zeros(len(flows), dtype=np.int64)
     distinct = flows.iloc[np.unique(pair, return_index=True)[1]]  # each pair's first flow
     found = responsible_commissioner(system, distinct)

@@ -36,8 +36,8 @@ from netkit.model.selectors import select_services
 __all__ = ["divert"]
 
 
-def divert(flows: pd.DataFrame, services: pd.DataFrame, shift, payers: tuple | None = None
-           ) -> pd.DataFrame:
+def divert(flows: pd.DataFrame, services: pd.DataFrame, shift, payers: tuple | None = None,
+           codes=None) -> pd.DataFrame:
     """Change in patients and contacts per (place, service) when ``shift.fraction`` is 1.
 
     Every figure is proportional to the fraction, so the change at a fraction *f* is *f* times
@@ -56,6 +56,10 @@ def divert(flows: pd.DataFrame, services: pd.DataFrame, shift, payers: tuple | N
         ``(pair, place, commissioner)``, each flow's pair code and each pair's ``place`` and
         ``commissioner`` as the flows give them (a pair's flows all give the same); without
         it they are read from the flows' own columns.
+    codes : MoneyCodes, optional
+        The flows as the system's codes (`netkit.finance.coded_flows`): their pathways and
+        ends are then grouped by these integers, not by their text (the same groups, numbered
+        the same).
 
     Returns
     -------
@@ -89,7 +93,7 @@ def divert(flows: pd.DataFrame, services: pd.DataFrame, shift, payers: tuple | N
     source = np.asarray(select_services(services, shift.from_), dtype=bool)
     target = np.asarray(select_services(services, shift.to), dtype=bool) & ~source
     from_ids = services["id"].to_numpy(dtype=object)[source]
-    removed = _removed(flows, from_ids, payers)
+    removed = _removed(flows, from_ids, payers, codes)
     if removed.empty:
         return pd.DataFrame({"place": pd.Series(dtype=object),
                              "commissioner": pd.Series(dtype=object),
@@ -97,7 +101,7 @@ def divert(flows: pd.DataFrame, services: pd.DataFrame, shift, payers: tuple | N
                              "patients": pd.Series(dtype=float), "contacts": pd.Series(dtype=float),
                              "diverted": pd.Series(dtype=float)})
     diverted = removed.groupby(["place", "commissioner"], sort=True)["entering"].sum()
-    received = _received(flows, services, target, diverted, shift)
+    received = _received(flows, services, target, diverted, shift, codes)
     keys = ["place", "commissioner", "service"]
     out = pd.concat([removed.drop(columns="entering"), received], ignore_index=True)
     out = out.groupby(keys, as_index=False, sort=True)[["patients", "contacts"]].sum()
@@ -106,20 +110,26 @@ def divert(flows: pd.DataFrame, services: pd.DataFrame, shift, payers: tuple | N
     return out
 
 
-def _removed(flows: pd.DataFrame, from_ids, payers: tuple | None = None) -> pd.DataFrame:
+def _removed(flows: pd.DataFrame, from_ids, payers: tuple | None = None, codes=None
+             ) -> pd.DataFrame:
     """The diverted patients' contacts at every service (negative), per place, at fraction 1:
     the expected visits of the pathway's chain from the patients entering the ``from`` set
-    (``payers`` as `divert` takes them)."""
+    (``payers`` and ``codes`` as `divert` takes them)."""
     from scipy import sparse
     from scipy.sparse.linalg import spsolve
 
-    group, place, payer = _groups(flows, payers)
-    src, tgt = flows["source"].to_numpy(dtype=object), flows["target"].to_numpy(dtype=object)
-    ends, names = pd.factorize(np.concatenate([src, tgt]))
+    group, place, payer = _groups(flows, payers, None if codes is None else codes.pathway)
+    if codes is None:
+        src, tgt = flows["source"].to_numpy(dtype=object), flows["target"].to_numpy(dtype=object)
+        ends, names = pd.factorize(np.concatenate([src, tgt]))
+        home = np.concatenate([src, tgt]) == HOME
+    else:  # the system's end codes, numbered again in order of first appearance as above
+        both = np.concatenate([codes.source, codes.target])
+        ends, distinct = pd.factorize(both)
+        names, home = codes.labels[distinct], both == codes.home
     n = len(flows)
     width = max(len(names), 1)
     keys = np.tile(group.astype(np.int64), 2) * width + ends
-    home = np.concatenate([src, tgt]) == HOME
     nodes, where = _sorted_codes(np.where(home, -1, keys))
     size = len(nodes)
     patients = flows["patients"].to_numpy(dtype=float)
@@ -158,7 +168,8 @@ def _removed(flows: pd.DataFrame, from_ids, payers: tuple | None = None) -> pd.D
                          "contacts": -visits[keep], "entering": entering[keep]})
 
 
-def _groups(flows: pd.DataFrame, payers: tuple | None) -> tuple:
+def _groups(flows: pd.DataFrame, payers: tuple | None, pathway: np.ndarray | None = None
+            ) -> tuple:
     """Each flow's group (pathway, place and commissioner: one integer, numbered in order of
     first appearance as `joint_codes` numbers them), and functions giving the place and the
     commissioner of the flows at given positions (missing as "").
@@ -166,8 +177,10 @@ def _groups(flows: pd.DataFrame, payers: tuple | None) -> tuple:
     With ``payers`` (`divert`) the place and commissioner are found once per pair, not read
     and compared for each flow (England's 938,000 twice took a tenth of a second); the
     groups are the same, numbered the same (first appearance of the same distinct rows).
+    ``pathway``, if given, codes the flows' pathways (equal pathways, equal codes): the same
+    groups again, without hashing their text.
     """
-    pathway = _text(flows["pathway"])
+    pathway = _text(flows["pathway"]) if pathway is None else pathway
     if payers is None:
         place, payer = _column(flows, "place"), _column(flows, "commissioner")
         return (joint_codes([pathway, place, payer]), lambda at: place[at],
@@ -220,9 +233,10 @@ def _text(values: pd.Series) -> np.ndarray:
 
 
 def _received(flows: pd.DataFrame, services: pd.DataFrame, target: np.ndarray,
-              diverted: pd.Series, shift) -> pd.DataFrame:
+              diverted: pd.Series, shift, codes=None) -> pd.DataFrame:
     """The diverted patients at the ``to`` services, per place: shared by in-scope contacts,
-    each service with its own contacts per patient (or the shift's)."""
+    each service with its own contacts per patient (or the shift's); ``codes`` as `divert`
+    takes them."""
     ids = services["id"].to_numpy(dtype=object)[target]
     activity = services["activity"].to_numpy(dtype=float)[target]
     if len(ids) == 0:
@@ -234,9 +248,13 @@ def _received(flows: pd.DataFrame, services: pd.DataFrame, target: np.ndarray,
     else:
         # the flows into these services alone: each one's sum is over the same flows in the
         # same order as over every flow's (a tenth of the diversion nationally)
-        into = flows[isin(flows["target"], set(ids.tolist()))]
-        elsewhere = into[into["source"] != into["target"]].groupby("target")["patients"].sum()
-        arriving = pd.Series(ids).map(elsewhere).fillna(0.0).to_numpy()
+        if codes is None:
+            into = flows[isin(flows["target"], set(ids.tolist()))]
+            elsewhere = into[into["source"] != into["target"]].groupby("target")[
+                "patients"].sum()
+            arriving = pd.Series(ids).map(elsewhere).fillna(0.0).to_numpy()
+        else:  # by the ends' codes: the same flows summed in the same order
+            arriving = _arriving(flows, ids, codes)
         per_patient = np.where(arriving > 0, activity / np.where(arriving > 0, arriving, 1), 1.0)
         per_patient = np.maximum(per_patient, 1.0)
     places = diverted.index.get_level_values("place").to_numpy(dtype=object)
@@ -247,3 +265,14 @@ def _received(flows: pd.DataFrame, services: pd.DataFrame, target: np.ndarray,
                          "service": np.tile(ids, len(places)),
                          "patients": patients.ravel(),
                          "contacts": (patients * per_patient).ravel()})
+
+
+def _arriving(flows: pd.DataFrame, ids: np.ndarray, codes) -> np.ndarray:
+    """The patients arriving at each of ``ids`` from another service (or home), by the flows'
+    end codes (`netkit.finance.coded_flows.MoneyCodes`): each a group sum over the same flows
+    in the same order as grouping the flows into them by their text."""
+    wanted = codes.ends_of(ids)
+    into = wanted[codes.target] & (codes.source != codes.target)
+    summed = pd.Series(flows["patients"].to_numpy()[into]).groupby(codes.target[into]).sum()
+    at = codes.index.get_indexer(ids)
+    return summed.reindex(at).fillna(0.0).to_numpy()

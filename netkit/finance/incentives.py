@@ -334,7 +334,8 @@ def incentives(system: System, shift: Shift, services: pd.DataFrame,
                flows: pd.DataFrame | None = None, *, cap_at_capacity: bool = False,
                draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED,
                cost_spread: float = DEFAULT_COST_SPREAD,
-               basis: MoneyBasis | None = None, ranges_later: bool = False) -> Incentives:
+               basis: MoneyBasis | None = None, ranges_later: bool = False,
+               flow_rows=None) -> Incentives:
     """The financial effect of a shift on each organisation and on the system.
 
     Parameters
@@ -366,6 +367,10 @@ def incentives(system: System, shift: Shift, services: pd.DataFrame,
         and chances of loss are then missing until
         `Incentives.with_ranges` waits for them. `netkit.find_partners` does so, as its tiers
         do not depend on the draws.
+    flow_rows : array of int, optional
+        The ``flows``' positions in ``system.flows``: the patients are then diverted along
+        the system's codes of them, not their text (`netkit.finance.coded_flows`; the same
+        figures).
 
     Examples
     --------
@@ -382,7 +387,7 @@ def incentives(system: System, shift: Shift, services: pd.DataFrame,
     {'CH': -9.375, 'ED': -100.0, 'REABLE': -28.125, 'UCR': 100.0, 'WARD': -60.0}
     """
     if basis is None or basis.moves != moves_of(shift):
-        basis = money_basis(system, shift, services, flows)
+        basis = money_basis(system, shift, services, flows, flow_rows)
     diverted, table, money = basis.diverted, basis.table, basis.money
     fraction = np.array([float(shift.fraction)])
     used = fraction_cap(money, fraction) if cap_at_capacity else fraction

@@ -592,4 +592,5 @@ def find_scope(system: System, opportunity: Opportunity,
                   pathway_flows, flow_rows, duty_parts=parts)
     scope.kept(system, "responsible", lambda *_: who)  # the criteria split spend by them too
     scope.kept(system, "spend basis", lambda *_: basis)
+    scope.kept(system, "pathway rows", lambda *_: system_rows)  # the money codes its flows
     return scope
