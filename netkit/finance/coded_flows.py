@@ -25,7 +25,8 @@ __all__ = ["MoneyCodes", "money_codes", "money_services", "payer_codes"]
 class MoneyCodes:
     """Some of the system's flows (their positions ``rows`` in ``system.flows``) as the
     system's codes: ``pathway`` (pathway codes), ``source`` and ``target`` (end codes, of
-    ``labels``; ``index``, the same as an index), ``home`` (the end code of ``@home``, -2 where none), ``commissioner`` and
+    ``labels``; ``index``, the same as an index; ``ranks``, each end's rank among them
+    sorted by name, and ``by_rank``, the ends in that order), ``home`` (the end code of ``@home``, -2 where none), ``commissioner`` and
     ``place`` (codes of those columns, -1 where missing; None where the flows have no such
     column)."""
 
@@ -35,6 +36,8 @@ class MoneyCodes:
     target: np.ndarray
     labels: np.ndarray
     index: pd.Index
+    ranks: np.ndarray
+    by_rank: np.ndarray
     home: int
     commissioner: np.ndarray | None
     place: np.ndarray | None
@@ -67,18 +70,21 @@ def money_codes(system: System, rows) -> MoneyCodes | None:
     target, source, pathway = ends[rows], ends[n + rows], pathway[rows]
     if len(rows) and min(target.min(), source.min(), pathway.min()) < 0:
         return None
-    labels, index, home = kept(system, ("finance", "end labels"), _end_labels)
+    labels, index, ranks, by_rank, home = kept(system, ("finance", "end labels"), _end_labels)
     commissioner, place = payer_codes(system)
-    return MoneyCodes(rows, pathway, source, target, labels, index, home,
+    return MoneyCodes(rows, pathway, source, target, labels, index, ranks, by_rank, home,
                       None if commissioner is None else commissioner[rows],
                       None if place is None else place[rows])
 
 
-def _end_labels(system: System) -> tuple[np.ndarray, pd.Index, int]:
+def _end_labels(system: System) -> tuple:
     labels = np.asarray(system_flow_codes(system)[3], dtype=object)
     index = pd.Index(labels)
     home = index.get_indexer([HOME])[0]
-    return labels, index, int(home) if home >= 0 else -2
+    by_rank = np.argsort(labels, kind="stable")  # as pandas sorts text to group it
+    ranks = np.empty(len(by_rank), dtype=np.int64)
+    ranks[by_rank] = np.arange(len(by_rank))
+    return labels, index, ranks, by_rank, int(home) if home >= 0 else -2
 
 
 def payer_codes(system: System) -> tuple:

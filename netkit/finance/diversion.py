@@ -90,16 +90,27 @@ def divert(flows: pd.DataFrame, services: pd.DataFrame, shift, payers: tuple | N
     W     -60.0
     Name: contacts, dtype: float64
     """
+    return _diverted(flows, services, shift, payers, codes)[0]
+
+
+def _diverted(flows: pd.DataFrame, services: pd.DataFrame, shift, payers: tuple | None = None,
+              codes=None) -> tuple[pd.DataFrame, np.ndarray | None]:
+    """`divert`, and each of its rows' service as the system's end code where the flows are
+    coded (`divert`'s ``codes``; else None)."""
     source = np.asarray(select_services(services, shift.from_), dtype=bool)
     target = np.asarray(select_services(services, shift.to), dtype=bool) & ~source
     from_ids = services["id"].to_numpy(dtype=object)[source]
-    removed = _removed(flows, from_ids, payers, codes)
+    removed, coded = _removed(flows, from_ids, payers, codes)
     if removed.empty:
         return pd.DataFrame({"place": pd.Series(dtype=object),
                              "commissioner": pd.Series(dtype=object),
                              "service": pd.Series(dtype=object),
                              "patients": pd.Series(dtype=float), "contacts": pd.Series(dtype=float),
-                             "diverted": pd.Series(dtype=float)})
+                             "diverted": pd.Series(dtype=float)}), None
+    if coded is not None:
+        out = _coded_sums(removed, *coded, flows, services, target, shift, codes)
+        if out is not None:
+            return out
     diverted = removed.groupby(["place", "commissioner"], sort=True)["entering"].sum()
     received = _received(flows, services, target, diverted, shift, codes)
     keys = ["place", "commissioner", "service"]
@@ -107,7 +118,45 @@ def divert(flows: pd.DataFrame, services: pd.DataFrame, shift, payers: tuple | N
     out = out.groupby(keys, as_index=False, sort=True)[["patients", "contacts"]].sum()
     out["diverted"] = diverted.reindex(pd.MultiIndex.from_frame(
         out[["place", "commissioner"]])).to_numpy(dtype=float)
-    return out
+    return out, None
+
+
+def _coded_sums(removed: pd.DataFrame, pair: np.ndarray, end: np.ndarray,
+                flows: pd.DataFrame, services: pd.DataFrame, target: np.ndarray, shift,
+                codes) -> tuple[pd.DataFrame, np.ndarray] | None:
+    """`divert`'s sums grouped by integers ranked as the text sorts (``pair``: each removed
+    row's place and commissioner as one code; ``end``: its service's end code), not by the
+    rows' text: the same groups in the same order, each summed over the same rows in the
+    same order. None where a receiving service is not a flow end (the text is used then)."""
+    present, first = np.unique(pair, return_index=True)
+    places = removed["place"].to_numpy(dtype=object)[first]
+    payers = removed["commissioner"].to_numpy(dtype=object)[first]
+    order = sorted(range(len(present)), key=lambda i: (places[i], payers[i]))
+    rank = np.zeros(present[-1] + 1, dtype=np.int64)
+    rank[present[order]] = np.arange(len(order))
+    places, payers, pair = places[order], payers[order], rank[pair]
+    entering = pd.Series(removed["entering"].to_numpy()).groupby(pair, sort=True).sum()
+    diverted = pd.Series(entering.to_numpy(), name="entering", index=pd.MultiIndex.from_arrays(
+        [places, payers], names=["place", "commissioner"]))
+    ids = services["id"].to_numpy(dtype=object)[target]
+    at = codes.index.get_indexer(ids)
+    if (at < 0).any():
+        return None
+    received = _received(flows, services, target, diverted, shift, codes)
+    ranks, by_rank = codes.ranks, codes.by_rank
+    width = len(by_rank)
+    key = np.concatenate([pair * width + ranks[end],
+                          np.repeat(np.arange(len(places)), len(ids)) * width
+                          + np.tile(ranks[at], len(places))])
+    sums = pd.DataFrame({c: np.concatenate([removed[c].to_numpy(), received[c].to_numpy()])
+                         for c in ("patients", "contacts")}).groupby(key, sort=True).sum()
+    key = sums.index.to_numpy()
+    pair, ends = key // width, by_rank[key % width]
+    return pd.DataFrame({"place": places[pair], "commissioner": payers[pair],
+                         "service": codes.labels[ends],
+                         "patients": sums["patients"].to_numpy(),
+                         "contacts": sums["contacts"].to_numpy(),
+                         "diverted": entering.to_numpy()[pair]}), ends
 
 
 def _removed(flows: pd.DataFrame, from_ids, payers: tuple | None = None, codes=None
@@ -118,7 +167,7 @@ def _removed(flows: pd.DataFrame, from_ids, payers: tuple | None = None, codes=N
     from scipy import sparse
     from scipy.sparse.linalg import spsolve
 
-    group, place, payer = _groups(flows, payers, None if codes is None else codes.pathway)
+    group, place, payer, pairs = _groups(flows, payers, None if codes is None else codes.pathway)
     if codes is None:
         src, tgt = flows["source"].to_numpy(dtype=object), flows["target"].to_numpy(dtype=object)
         ends, names = pd.factorize(np.concatenate([src, tgt]))
@@ -127,6 +176,7 @@ def _removed(flows: pd.DataFrame, from_ids, payers: tuple | None = None, codes=N
         both = np.concatenate([codes.source, codes.target])
         ends, distinct = pd.factorize(both)
         names, home = codes.labels[distinct], both == codes.home
+        pairs = pairs if pairs is not None and len(distinct) else None
     n = len(flows)
     width = max(len(names), 1)
     keys = np.tile(group.astype(np.int64), 2) * width + ends
@@ -162,17 +212,22 @@ def _removed(flows: pd.DataFrame, from_ids, payers: tuple | None = None, codes=N
     group_of = np.where(nodes >= 0, nodes // width, 0)
     first = np.unique(group, return_index=True)[1]  # each group's first flow: its place, payer
     place_of, payer_of = place(first), payer(first)
-    return pd.DataFrame({"place": place_of[group_of[keep]],
-                         "commissioner": payer_of[group_of[keep]], "service": node_name[keep],
-                         "patients": -visits[keep] * (1 - stay[keep]),
-                         "contacts": -visits[keep], "entering": entering[keep]})
+    frame = pd.DataFrame({"place": place_of[group_of[keep]],
+                          "commissioner": payer_of[group_of[keep]], "service": node_name[keep],
+                          "patients": -visits[keep] * (1 - stay[keep]),
+                          "contacts": -visits[keep], "entering": entering[keep]})
+    if codes is None or pairs is None:
+        return frame, None
+    # each row's place and commissioner as one code, and its service as the system's end code
+    return frame, (pairs(first)[group_of[keep]], distinct[at[keep]])
 
 
 def _groups(flows: pd.DataFrame, payers: tuple | None, pathway: np.ndarray | None = None
             ) -> tuple:
     """Each flow's group (pathway, place and commissioner: one integer, numbered in order of
     first appearance as `joint_codes` numbers them), and functions giving the place and the
-    commissioner of the flows at given positions (missing as "").
+    commissioner of the flows at given positions (missing as "") and, with ``payers``, their
+    place and commissioner as one code (else None).
 
     With ``payers`` (`divert`) the place and commissioner are found once per pair, not read
     and compared for each flow (England's 938,000 twice took a tenth of a second); the
@@ -184,14 +239,14 @@ def _groups(flows: pd.DataFrame, payers: tuple | None, pathway: np.ndarray | Non
     if payers is None:
         place, payer = _column(flows, "place"), _column(flows, "commissioner")
         return (joint_codes([pathway, place, payer]), lambda at: place[at],
-                lambda at: payer[at])
+                lambda at: payer[at], None)
     pair, places, commissioners = payers
     place = _column(pd.DataFrame({"place": places}), "place") if places is not None \
         else np.full(len(commissioners), "", dtype=object)
     payer = _column(pd.DataFrame({"commissioner": commissioners}), "commissioner")
     both = joint_codes([place, payer])[pair]  # each flow's place and commissioner as one code
     return (joint_codes([pathway, both]), lambda at: place[pair[at]],
-            lambda at: payer[pair[at]])
+            lambda at: payer[pair[at]], lambda at: both[at])
 
 
 def _sorted_codes(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
