@@ -46,7 +46,7 @@ def moves_of(shift: Shift) -> tuple:
 def money_basis(system: System, shift: Shift, services: pd.DataFrame,
                 flows: pd.DataFrame | None = None, rows=None) -> MoneyBasis:
     """The figures at a fraction of 1 that `netkit.finance.incentives.incentives` works the
-    money out from; ``rows``, if given, are the ``flows``' positions in ``system.flows``
+    money out from; ``rows``, if given, are the ``flows``' labels in ``system.flows``
     (their codes are then the system's: `netkit.finance.coded_flows`)."""
     codes = money_codes(system, rows) if flows is not None else None
     flows = _flows_between(system, services) if flows is None else flows

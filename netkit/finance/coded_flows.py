@@ -51,8 +51,9 @@ class MoneyCodes:
 
 
 def money_codes(system: System, rows) -> MoneyCodes | None:
-    """`MoneyCodes` of the system's flows at ``rows`` (None where ``rows`` is None, or where a
-    flow has no pathway or end: the text is used then, as before).
+    """`MoneyCodes` of the system's flows labelled ``rows`` in ``system.flows`` (None where
+    ``rows`` is None, or where a flow has no pathway or end: the text is used then, as
+    before).
 
     Examples
     --------
@@ -64,7 +65,9 @@ def money_codes(system: System, rows) -> MoneyCodes | None:
     """
     if rows is None:
         return None
-    rows = np.asarray(rows, dtype=np.int64)
+    rows = _positions(system.flows.index, rows)
+    if len(rows) and rows.min() < 0:
+        return None
     pathway, _, ends, labels = system_flow_codes(system)
     n = len(system.flows)
     target, source, pathway = ends[rows], ends[n + rows], pathway[rows]
@@ -75,6 +78,18 @@ def money_codes(system: System, rows) -> MoneyCodes | None:
     return MoneyCodes(rows, pathway, source, target, labels, index, ranks, by_rank, home,
                       None if commissioner is None else commissioner[rows],
                       None if place is None else place[rows])
+
+
+def _positions(index: pd.Index, labels) -> np.ndarray:
+    """The positions of some of the flows' row labels (the scope keeps labels; a system's
+    flows are numbered 0, 1, ... unless a change took some out).
+
+    >>> _positions(pd.Index([3, 5, 8]), [8, 3]).tolist(), _positions(pd.RangeIndex(4), [2]).tolist()
+    ([2, 0], [2])
+    """
+    if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
+        return np.asarray(labels, dtype=np.int64)
+    return index.get_indexer(labels)
 
 
 def _end_labels(system: System) -> tuple:
@@ -99,7 +114,7 @@ def payer_codes(system: System) -> tuple:
 
 
 def money_services(system: System, flows: pd.DataFrame, rows) -> pd.DataFrame | None:
-    """The system's services ``flows`` reach (``rows``: their positions in ``system.flows``),
+    """The system's services ``flows`` reach (``rows``: their labels in ``system.flows``),
     sorted by id, with each one's contacts a year along them
     (`netkit.model.activity.service_activity`) as ``activity``: the same table as from the
     flows' text, by the system's codes. None where they are not coded (`money_codes`) or

@@ -340,7 +340,7 @@ def incentives(system: System, shift: Shift, services: pd.DataFrame,
         `Incentives.with_ranges` waits for them. `netkit.find_partners` does so, as its tiers
         do not depend on the draws.
     flow_rows : array of int, optional
-        The ``flows``' positions in ``system.flows``: the patients are then diverted along
+        The ``flows``' labels in ``system.flows``: the patients are then diverted along
         the system's codes of them, not their text (`netkit.finance.coded_flows`; the same
         figures).
 
