@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 
 from netkit._frames import isin, joint_codes
+from netkit.finance.coded_flows import MoneyCodes, money_codes
 from netkit.finance.contracts import contract_table
-from netkit.finance.diversion import divert
+from netkit.finance.diversion import _diverted
 from netkit.finance.positions import ServiceMoney, contract_lines, paid_by
 from netkit.model.opportunity import Shift
 from netkit.model.schema import HOME, counted_in_days
@@ -43,18 +44,28 @@ def moves_of(shift: Shift) -> tuple:
 
 
 def money_basis(system: System, shift: Shift, services: pd.DataFrame,
-                flows: pd.DataFrame | None = None) -> MoneyBasis:
+                flows: pd.DataFrame | None = None, rows=None) -> MoneyBasis:
     """The figures at a fraction of 1 that `netkit.finance.incentives.incentives` works the
-    money out from."""
+    money out from; ``rows``, if given, are the ``flows``' labels in ``system.flows``
+    (their codes are then the system's: `netkit.finance.coded_flows`)."""
+    codes = money_codes(system, rows) if flows is not None else None
     flows = _flows_between(system, services) if flows is None else flows
-    flows, by_contract, payers = _with_commissioner(system, flows)
-    diverted = divert(flows, services, shift, payers)
-    table, notes = _service_table(system, services, diverted)
-    priced = diverted.merge(table[["id", "provider", "price"]], left_on="service", right_on="id")
-    priced = priced.assign(priced=priced["price"].fillna(0.0) * priced["contacts"])
+    flows, by_contract, payers = _with_commissioner(system, flows, codes)
+    diverted, service_ends = _diverted(flows, services, shift, payers, codes)
+    change = None if service_ends is None else _change(diverted, service_ends, codes)
+    table, notes = _service_table(system, services, diverted,
+                                  None if change is None else change[0])
+    if change is None:
+        priced = diverted.merge(table[["id", "provider", "price"]], left_on="service",
+                                right_on="id")
+        priced = priced.assign(priced=priced["price"].fillna(0.0) * priced["contacts"])
+        priced = priced[["service", "provider", "commissioner", "priced"]]
+    else:  # the touched services, as _service_table keeps them
+        touched = change[1][np.abs(change[0]["contacts"].to_numpy()) > 1e-9]
+        priced = _priced(diverted, service_ends, table, touched, codes)
     # the contracts' lines are the system's: read once per system (a tenth of a query's money)
     lines = kept(system, ("finance", "lines"), lambda s: contract_lines(contract_table(s)))
-    paid, ruled = paid_by(priced[["service", "provider", "commissioner", "priced"]], lines)
+    paid, ruled = paid_by(priced, lines)
     pay_notes = [] if not ruled else [(
         f"contract-share rule: for {', '.join(ruled)}, the change in what they are paid is "
         "shared among each one's commissioners by contract value, because the patients' "
@@ -86,7 +97,7 @@ def _flows_between(system: System, services: pd.DataFrame) -> pd.DataFrame:
     return flows[isin(flows["source"], ids) & isin(flows["target"], ids)]
 
 
-def _with_commissioner(system: System, flows: pd.DataFrame
+def _with_commissioner(system: System, flows: pd.DataFrame, codes: MoneyCodes | None = None
                        ) -> tuple[pd.DataFrame, int, tuple]:
     """Flows with who pays for their patients, in order: the responsible commissioner
     (`netkit.finance.commissioners`: the flow's own, else its place's) and the place's council
@@ -98,6 +109,10 @@ def _with_commissioner(system: System, flows: pd.DataFrame
     # worked out once per distinct (commissioner, place) of the flows (a few hundred), not
     # once per flow (England's 938,000 took a tenth of a second)
     columns = [flows[c] for c in ("commissioner", "place") if c in flows]
+    coded = [] if codes is None else [getattr(codes, c) for c in ("commissioner", "place")
+                                      if c in flows]
+    if len(coded) == len(columns) and all(c is not None for c in coded):
+        columns = coded  # the system's codes: the same pairs, numbered the same
     pair = joint_codes(columns) if columns else np.zeros(len(flows), dtype=np.int64)
     distinct = flows.iloc[np.unique(pair, return_index=True)[1]]  # each pair's first flow
     found = responsible_commissioner(system, distinct)
@@ -137,12 +152,43 @@ def _service_costs(system: System) -> tuple | None:
     return (ids, *_marginal(system, services))
 
 
-def _service_table(system: System, services: pd.DataFrame, diverted: pd.DataFrame
-                   ) -> tuple[pd.DataFrame, list[str]]:
-    """Per touched service: change at fraction 1, costs, price, capacity and headroom."""
+def _change(diverted: pd.DataFrame, ends: np.ndarray, codes: MoneyCodes) -> tuple:
+    """The diverted contacts and patients per service (``ends``: each row's service as the
+    system's end code), grouped by the services' ranks among their names sorted, not by
+    their text: the same groups in the same order, summed over the same rows in the same
+    order; and each group's end code."""
+    change = diverted[["contacts", "patients"]].groupby(codes.ranks[ends], sort=True).sum()
+    at = codes.by_rank[change.index.to_numpy()]
+    return change.set_axis(pd.Index(codes.labels[at], name="service")), at
+
+
+def _priced(diverted: pd.DataFrame, ends: np.ndarray, table: pd.DataFrame,
+            touched: np.ndarray, codes: MoneyCodes) -> pd.DataFrame:
+    """``service, provider, commissioner, priced``: the diverted rows of the touched services
+    (``table``'s rows, whose end codes are ``touched``), in order, priced; as merging them
+    with ``table`` on their text."""
+    row = np.full(len(codes.labels), -1, dtype=np.int64)
+    row[touched] = np.arange(len(touched))
+    at = row[ends]
+    has = at >= 0
+    at = at[has]
+    return pd.DataFrame({
+        "service": diverted["service"].to_numpy(dtype=object)[has],
+        "provider": table["provider"].to_numpy()[at],
+        "commissioner": diverted["commissioner"].to_numpy(dtype=object)[has],
+        "priced": table["price"].fillna(0.0).to_numpy()[at]
+        * diverted["contacts"].to_numpy()[has]})
+
+
+def _service_table(system: System, services: pd.DataFrame, diverted: pd.DataFrame,
+                   change: pd.DataFrame | None = None) -> tuple[pd.DataFrame, list[str]]:
+    """Per touched service: change at fraction 1, costs, price, capacity and headroom
+    (``change``: the diverted contacts and patients per service, as `_change` groups them;
+    by their text where not given)."""
     from netkit.model.activity import service_activity
 
-    change = diverted.groupby("service", sort=True)[["contacts", "patients"]].sum()
+    if change is None:
+        change = diverted.groupby("service", sort=True)[["contacts", "patients"]].sum()
     change = change[change["contacts"].abs() > 1e-9]
     costs = kept(system, ("finance", "service_costs"), _service_costs)
     at = costs[0].get_indexer(change.index) if costs is not None else None

@@ -36,8 +36,8 @@ from netkit.model.selectors import select_services
 __all__ = ["divert"]
 
 
-def divert(flows: pd.DataFrame, services: pd.DataFrame, shift, payers: tuple | None = None
-           ) -> pd.DataFrame:
+def divert(flows: pd.DataFrame, services: pd.DataFrame, shift, payers: tuple | None = None,
+           codes=None) -> pd.DataFrame:
     """Change in patients and contacts per (place, service) when ``shift.fraction`` is 1.
 
     Every figure is proportional to the fraction, so the change at a fraction *f* is *f* times
@@ -56,6 +56,10 @@ def divert(flows: pd.DataFrame, services: pd.DataFrame, shift, payers: tuple | N
         ``(pair, place, commissioner)``, each flow's pair code and each pair's ``place`` and
         ``commissioner`` as the flows give them (a pair's flows all give the same); without
         it they are read from the flows' own columns.
+    codes : MoneyCodes, optional
+        The flows as the system's codes (`netkit.finance.coded_flows`): their pathways and
+        ends are then grouped by these integers, not by their text (the same groups, numbered
+        the same).
 
     Returns
     -------
@@ -86,40 +90,96 @@ def divert(flows: pd.DataFrame, services: pd.DataFrame, shift, payers: tuple | N
     W     -60.0
     Name: contacts, dtype: float64
     """
+    return _diverted(flows, services, shift, payers, codes)[0]
+
+
+def _diverted(flows: pd.DataFrame, services: pd.DataFrame, shift, payers: tuple | None = None,
+              codes=None) -> tuple[pd.DataFrame, np.ndarray | None]:
+    """`divert`, and each of its rows' service as the system's end code where the flows are
+    coded (`divert`'s ``codes``; else None)."""
     source = np.asarray(select_services(services, shift.from_), dtype=bool)
     target = np.asarray(select_services(services, shift.to), dtype=bool) & ~source
     from_ids = services["id"].to_numpy(dtype=object)[source]
-    removed = _removed(flows, from_ids, payers)
+    removed, coded = _removed(flows, from_ids, payers, codes)
     if removed.empty:
         return pd.DataFrame({"place": pd.Series(dtype=object),
                              "commissioner": pd.Series(dtype=object),
                              "service": pd.Series(dtype=object),
                              "patients": pd.Series(dtype=float), "contacts": pd.Series(dtype=float),
-                             "diverted": pd.Series(dtype=float)})
+                             "diverted": pd.Series(dtype=float)}), None
+    if coded is not None:
+        out = _coded_sums(removed, *coded, flows, services, target, shift, codes)
+        if out is not None:
+            return out
     diverted = removed.groupby(["place", "commissioner"], sort=True)["entering"].sum()
-    received = _received(flows, services, target, diverted, shift)
+    received = _received(flows, services, target, diverted, shift, codes)
     keys = ["place", "commissioner", "service"]
     out = pd.concat([removed.drop(columns="entering"), received], ignore_index=True)
     out = out.groupby(keys, as_index=False, sort=True)[["patients", "contacts"]].sum()
     out["diverted"] = diverted.reindex(pd.MultiIndex.from_frame(
         out[["place", "commissioner"]])).to_numpy(dtype=float)
-    return out
+    return out, None
 
 
-def _removed(flows: pd.DataFrame, from_ids, payers: tuple | None = None) -> pd.DataFrame:
+def _coded_sums(removed: pd.DataFrame, pair: np.ndarray, end: np.ndarray,
+                flows: pd.DataFrame, services: pd.DataFrame, target: np.ndarray, shift,
+                codes) -> tuple[pd.DataFrame, np.ndarray] | None:
+    """`divert`'s sums grouped by integers ranked as the text sorts (``pair``: each removed
+    row's place and commissioner as one code; ``end``: its service's end code), not by the
+    rows' text: the same groups in the same order, each summed over the same rows in the
+    same order. None where a receiving service is not a flow end (the text is used then)."""
+    present, first = np.unique(pair, return_index=True)
+    places = removed["place"].to_numpy(dtype=object)[first]
+    payers = removed["commissioner"].to_numpy(dtype=object)[first]
+    order = sorted(range(len(present)), key=lambda i: (places[i], payers[i]))
+    rank = np.zeros(present[-1] + 1, dtype=np.int64)
+    rank[present[order]] = np.arange(len(order))
+    places, payers, pair = places[order], payers[order], rank[pair]
+    entering = pd.Series(removed["entering"].to_numpy()).groupby(pair, sort=True).sum()
+    diverted = pd.Series(entering.to_numpy(), name="entering", index=pd.MultiIndex.from_arrays(
+        [places, payers], names=["place", "commissioner"]))
+    ids = services["id"].to_numpy(dtype=object)[target]
+    at = codes.index.get_indexer(ids)
+    if (at < 0).any():
+        return None
+    received = _received(flows, services, target, diverted, shift, codes)
+    ranks, by_rank = codes.ranks, codes.by_rank
+    width = len(by_rank)
+    key = np.concatenate([pair * width + ranks[end],
+                          np.repeat(np.arange(len(places)), len(ids)) * width
+                          + np.tile(ranks[at], len(places))])
+    sums = pd.DataFrame({c: np.concatenate([removed[c].to_numpy(), received[c].to_numpy()])
+                         for c in ("patients", "contacts")}).groupby(key, sort=True).sum()
+    key = sums.index.to_numpy()
+    pair, ends = key // width, by_rank[key % width]
+    return pd.DataFrame({"place": places[pair], "commissioner": payers[pair],
+                         "service": codes.labels[ends],
+                         "patients": sums["patients"].to_numpy(),
+                         "contacts": sums["contacts"].to_numpy(),
+                         "diverted": entering.to_numpy()[pair]}), ends
+
+
+def _removed(flows: pd.DataFrame, from_ids, payers: tuple | None = None, codes=None
+             ) -> pd.DataFrame:
     """The diverted patients' contacts at every service (negative), per place, at fraction 1:
     the expected visits of the pathway's chain from the patients entering the ``from`` set
-    (``payers`` as `divert` takes them)."""
+    (``payers`` and ``codes`` as `divert` takes them)."""
     from scipy import sparse
     from scipy.sparse.linalg import spsolve
 
-    group, place, payer = _groups(flows, payers)
-    src, tgt = flows["source"].to_numpy(dtype=object), flows["target"].to_numpy(dtype=object)
-    ends, names = pd.factorize(np.concatenate([src, tgt]))
+    group, place, payer, pairs = _groups(flows, payers, None if codes is None else codes.pathway)
+    if codes is None:
+        src, tgt = flows["source"].to_numpy(dtype=object), flows["target"].to_numpy(dtype=object)
+        ends, names = pd.factorize(np.concatenate([src, tgt]))
+        home = np.concatenate([src, tgt]) == HOME
+    else:  # the system's end codes, numbered again in order of first appearance as above
+        both = np.concatenate([codes.source, codes.target])
+        ends, distinct = pd.factorize(both)
+        names, home = codes.labels[distinct], both == codes.home
+        pairs = pairs if pairs is not None and len(distinct) else None
     n = len(flows)
     width = max(len(names), 1)
     keys = np.tile(group.astype(np.int64), 2) * width + ends
-    home = np.concatenate([src, tgt]) == HOME
     nodes, where = _sorted_codes(np.where(home, -1, keys))
     size = len(nodes)
     patients = flows["patients"].to_numpy(dtype=float)
@@ -152,33 +212,41 @@ def _removed(flows: pd.DataFrame, from_ids, payers: tuple | None = None) -> pd.D
     group_of = np.where(nodes >= 0, nodes // width, 0)
     first = np.unique(group, return_index=True)[1]  # each group's first flow: its place, payer
     place_of, payer_of = place(first), payer(first)
-    return pd.DataFrame({"place": place_of[group_of[keep]],
-                         "commissioner": payer_of[group_of[keep]], "service": node_name[keep],
-                         "patients": -visits[keep] * (1 - stay[keep]),
-                         "contacts": -visits[keep], "entering": entering[keep]})
+    frame = pd.DataFrame({"place": place_of[group_of[keep]],
+                          "commissioner": payer_of[group_of[keep]], "service": node_name[keep],
+                          "patients": -visits[keep] * (1 - stay[keep]),
+                          "contacts": -visits[keep], "entering": entering[keep]})
+    if codes is None or pairs is None:
+        return frame, None
+    # each row's place and commissioner as one code, and its service as the system's end code
+    return frame, (pairs(first)[group_of[keep]], distinct[at[keep]])
 
 
-def _groups(flows: pd.DataFrame, payers: tuple | None) -> tuple:
+def _groups(flows: pd.DataFrame, payers: tuple | None, pathway: np.ndarray | None = None
+            ) -> tuple:
     """Each flow's group (pathway, place and commissioner: one integer, numbered in order of
     first appearance as `joint_codes` numbers them), and functions giving the place and the
-    commissioner of the flows at given positions (missing as "").
+    commissioner of the flows at given positions (missing as "") and, with ``payers``, their
+    place and commissioner as one code (else None).
 
     With ``payers`` (`divert`) the place and commissioner are found once per pair, not read
     and compared for each flow (England's 938,000 twice took a tenth of a second); the
     groups are the same, numbered the same (first appearance of the same distinct rows).
+    ``pathway``, if given, codes the flows' pathways (equal pathways, equal codes): the same
+    groups again, without hashing their text.
     """
-    pathway = _text(flows["pathway"])
+    pathway = _text(flows["pathway"]) if pathway is None else pathway
     if payers is None:
         place, payer = _column(flows, "place"), _column(flows, "commissioner")
         return (joint_codes([pathway, place, payer]), lambda at: place[at],
-                lambda at: payer[at])
+                lambda at: payer[at], None)
     pair, places, commissioners = payers
     place = _column(pd.DataFrame({"place": places}), "place") if places is not None \
         else np.full(len(commissioners), "", dtype=object)
     payer = _column(pd.DataFrame({"commissioner": commissioners}), "commissioner")
     both = joint_codes([place, payer])[pair]  # each flow's place and commissioner as one code
     return (joint_codes([pathway, both]), lambda at: place[pair[at]],
-            lambda at: payer[pair[at]])
+            lambda at: payer[pair[at]], lambda at: both[at])
 
 
 def _sorted_codes(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -220,9 +288,10 @@ def _text(values: pd.Series) -> np.ndarray:
 
 
 def _received(flows: pd.DataFrame, services: pd.DataFrame, target: np.ndarray,
-              diverted: pd.Series, shift) -> pd.DataFrame:
+              diverted: pd.Series, shift, codes=None) -> pd.DataFrame:
     """The diverted patients at the ``to`` services, per place: shared by in-scope contacts,
-    each service with its own contacts per patient (or the shift's)."""
+    each service with its own contacts per patient (or the shift's); ``codes`` as `divert`
+    takes them."""
     ids = services["id"].to_numpy(dtype=object)[target]
     activity = services["activity"].to_numpy(dtype=float)[target]
     if len(ids) == 0:
@@ -234,9 +303,13 @@ def _received(flows: pd.DataFrame, services: pd.DataFrame, target: np.ndarray,
     else:
         # the flows into these services alone: each one's sum is over the same flows in the
         # same order as over every flow's (a tenth of the diversion nationally)
-        into = flows[isin(flows["target"], set(ids.tolist()))]
-        elsewhere = into[into["source"] != into["target"]].groupby("target")["patients"].sum()
-        arriving = pd.Series(ids).map(elsewhere).fillna(0.0).to_numpy()
+        if codes is None:
+            into = flows[isin(flows["target"], set(ids.tolist()))]
+            elsewhere = into[into["source"] != into["target"]].groupby("target")[
+                "patients"].sum()
+            arriving = pd.Series(ids).map(elsewhere).fillna(0.0).to_numpy()
+        else:  # by the ends' codes: the same flows summed in the same order
+            arriving = _arriving(flows, ids, codes)
         per_patient = np.where(arriving > 0, activity / np.where(arriving > 0, arriving, 1), 1.0)
         per_patient = np.maximum(per_patient, 1.0)
     places = diverted.index.get_level_values("place").to_numpy(dtype=object)
@@ -247,3 +320,14 @@ def _received(flows: pd.DataFrame, services: pd.DataFrame, target: np.ndarray,
                          "service": np.tile(ids, len(places)),
                          "patients": patients.ravel(),
                          "contacts": (patients * per_patient).ravel()})
+
+
+def _arriving(flows: pd.DataFrame, ids: np.ndarray, codes) -> np.ndarray:
+    """The patients arriving at each of ``ids`` from another service (or home), by the flows'
+    end codes (`netkit.finance.coded_flows.MoneyCodes`): each a group sum over the same flows
+    in the same order as grouping the flows into them by their text."""
+    wanted = codes.ends_of(ids)
+    into = wanted[codes.target] & (codes.source != codes.target)
+    summed = pd.Series(flows["patients"].to_numpy()[into]).groupby(codes.target[into]).sum()
+    at = codes.index.get_indexer(ids)
+    return summed.reindex(at).fillna(0.0).to_numpy()

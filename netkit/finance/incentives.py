@@ -41,6 +41,7 @@ import pandas as pd
 
 from netkit._parallel import in_background, spare_processor
 from netkit.finance.basis import MoneyBasis, money_basis, moves_of
+from netkit.finance.contact_shuffle import shift_activity
 from netkit.finance.contracts import commissioning_shares
 from netkit.finance.draws import (
     DEFAULT_COST_SPREAD,
@@ -53,7 +54,6 @@ from netkit.finance.gain_share import gain_share
 from netkit.finance.positions import ServiceMoney, evaluate, fraction_cap
 from netkit.finance.profile import payback_month, profile, profile_frame
 from netkit.model.opportunity import Shift
-from netkit.model.selectors import select_services
 from netkit.model.system import System
 
 __all__ = [
@@ -301,40 +301,13 @@ class Incentives:
                 + html_table(table) + "".join(f"<p>{html.escape(n)}</p>" for n in self.notes))
 
 
-def _expand(selectors, services: pd.DataFrame) -> pd.Series:
-    return pd.Series(select_services(services, selectors), index=services.index)
-
-
-def shift_activity(shift: Shift, services: pd.DataFrame) -> pd.Series:
-    """Version 1's contact shuffle, kept for comparison: change in activity per in-scope service
-    when ``fraction`` of the *contacts* at the ``from`` services move to the ``to`` services.
-    `incentives` no longer uses it (it diverts patients: `netkit.finance.diversion`).
-
-    Examples
-    --------
-    >>> services = pd.DataFrame({"id": ["ED", "UCR", "DN"], "category": ["a", "c", "c"],
-    ...                          "activity": [500.0, 300.0, 100.0]})
-    >>> shift_activity(Shift(("ED",), ("category:c",), 0.2), services).to_dict()
-    {'ED': -100.0, 'UCR': 75.0, 'DN': 25.0}
-    """
-    source = _expand(shift.from_, services)
-    target = _expand(shift.to, services) & ~source
-    moved = services["activity"].where(source, 0.0) * shift.fraction
-    receiving = services["activity"].where(target, 0.0)
-    if receiving.sum() > 0:
-        weights = receiving / receiving.sum()
-    else:
-        weights = target.astype(float) / max(int(target.sum()), 1)
-    change = -moved + weights * moved.sum()
-    return pd.Series(change.to_numpy(), index=services["id"].to_numpy()).astype("float64")
-
-
 def incentives(system: System, shift: Shift, services: pd.DataFrame,
                core: list[str] | None = None, candidate_of: dict | None = None,
                flows: pd.DataFrame | None = None, *, cap_at_capacity: bool = False,
                draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED,
                cost_spread: float = DEFAULT_COST_SPREAD,
-               basis: MoneyBasis | None = None, ranges_later: bool = False) -> Incentives:
+               basis: MoneyBasis | None = None, ranges_later: bool = False,
+               flow_rows=None) -> Incentives:
     """The financial effect of a shift on each organisation and on the system.
 
     Parameters
@@ -366,6 +339,10 @@ def incentives(system: System, shift: Shift, services: pd.DataFrame,
         and chances of loss are then missing until
         `Incentives.with_ranges` waits for them. `netkit.find_partners` does so, as its tiers
         do not depend on the draws.
+    flow_rows : array of int, optional
+        The ``flows``' labels in ``system.flows``: the patients are then diverted along
+        the system's codes of them, not their text (`netkit.finance.coded_flows`; the same
+        figures).
 
     Examples
     --------
@@ -382,7 +359,7 @@ def incentives(system: System, shift: Shift, services: pd.DataFrame,
     {'CH': -9.375, 'ED': -100.0, 'REABLE': -28.125, 'UCR': 100.0, 'WARD': -60.0}
     """
     if basis is None or basis.moves != moves_of(shift):
-        basis = money_basis(system, shift, services, flows)
+        basis = money_basis(system, shift, services, flows, flow_rows)
     diverted, table, money = basis.diverted, basis.table, basis.money
     fraction = np.array([float(shift.fraction)])
     used = fraction_cap(money, fraction) if cap_at_capacity else fraction
@@ -393,16 +370,19 @@ def incentives(system: System, shift: Shift, services: pd.DataFrame,
         return _drawn(money, shift, draws, seed, cost_spread, cap_at_capacity,
                       central["org_net"][0])
 
+    changes = _changes(money, table, used[0])  # (not drawn: worked out once, not twice)
+    per_place = diverted.drop_duplicates(["place", "commissioner"])["diverted"].sum()
+
     def ranged(sampled: dict | None) -> dict:  # the fields that depend on the draws
         low, high = _range(sampled["system_net"] if sampled else None, system_net)
         years, payback = _time(shift, central, sampled)
-        return {"organisations": _organisation_table(money.organisations, money, central,
-                                                     sampled, table, diverted, used[0]),
+        return {"organisations": _organisation_table(money.organisations, central, sampled,
+                                                     changes),
                 "commissioners": _commissioner_table(money.organisations, money.spend_unit,
                                                      used[0], sampled),
                 "system_net_low": low, "system_net_high": high, "profile": years,
                 "payback_month": payback,
-                "settings": _settings(shift, used[0], cost_spread, draws, seed, diverted,
+                "settings": _settings(shift, used[0], cost_spread, draws, seed, per_place,
                                       sampled)}
 
     later = ranges_later and draws > 0 and spare_processor()  # else drawn at once, as before
@@ -447,11 +427,12 @@ def _without_ranges(parts: dict) -> dict:
             "settings": settings}
 
 
-def _organisation_table(orgs: np.ndarray, money: ServiceMoney, central: dict, sampled,
-                        table: pd.DataFrame, diverted: pd.DataFrame, used: float) -> pd.DataFrame:
+def _changes(money: ServiceMoney, table: pd.DataFrame, used: float) -> dict:
+    """Each organisation's change in contacts, patients and bed days (by its position in the
+    money's ``organisations``)."""
     # grouped by each service's organisation as its position in ``orgs`` (the money's
     # ``provider_of``), not by its id as text: the same sums, in the same order
-    of = np.asarray(money.provider_of)
+    orgs, of = money.organisations, np.asarray(money.provider_of)
     known = of >= 0
     by_provider = pd.DataFrame({
         "activity_change": table["delta"].to_numpy() * used,
@@ -464,6 +445,11 @@ def _organisation_table(orgs: np.ndarray, money: ServiceMoney, central: dict, sa
         changes[c] = np.zeros(len(orgs))
         changes[c][at] = by_provider[c].to_numpy(dtype="float64")
         changes[c][np.isnan(changes[c])] = 0.0
+    return changes
+
+
+def _organisation_table(orgs: np.ndarray, central: dict, sampled, changes: dict
+                        ) -> pd.DataFrame:
     net = np.asarray(central["org_net"][0], dtype="float64")
     low, high, p_loss = sampled["org_range"] if sampled else (net, net, (net < -0.5).astype(float))
     columns = {"activity_change": changes["activity_change"], "cost_change": central["org_cost"][0],
@@ -565,9 +551,8 @@ def _time(shift: Shift, central: dict, sampled) -> tuple[pd.DataFrame, int | Non
 
 
 def _settings(shift: Shift, used: float, spread: float, draws: int, seed: int,
-              diverted: pd.DataFrame, sampled) -> dict:
+              per_place: float, sampled) -> dict:
     given = getattr(shift, "range", None)
-    per_place = diverted.drop_duplicates(["place", "commissioner"])["diverted"].sum()
     patients = float(per_place * used)
     low, high = _range(per_place * sampled["fractions"] if sampled else None, patients)
     return {"fraction": float(shift.fraction), "fraction_used": float(used),

@@ -528,8 +528,13 @@ def simulate(money: ServiceMoney, fractions: np.ndarray, cost_factor=None
     org_net = np.empty((len(money.organisations), count))
     system_cost, released = np.empty(count), np.empty(count)
 
+    blocks = draw_blocks(count, n)
+    # one fraction: each block's income less spend is the same products (made once)
+    same = flows[:, None] * fractions[None, :blocks[0][1]] if one and blocks else None
+
     def cost_block(start: int, stop: int, factor) -> None:  # writes its own draws only
         at = fractions[start:stop]
+        moved = same[:, :stop - start] if one else flows[:, None] * at[None, :]
         if one:
             factor = np.ones((stop - start, n)) if factor is None else factor
             cost, system_cost[start:stop] = factor, (factor * base).sum(axis=1)
@@ -538,15 +543,13 @@ def simulate(money: ServiceMoney, fractions: np.ndarray, cost_factor=None
             cost = cost * factor if factor is not None else cost
             system_cost[start:stop] = cost.sum(axis=1)
         # the services' draws side by side in memory for the sparse product
-        np.subtract(flows[:, None] * at[None, :], to_org @ np.ascontiguousarray(cost.T),
-                    out=org_net[:, start:stop])
+        np.subtract(moved, to_org @ np.ascontiguousarray(cost.T), out=org_net[:, start:stop])
         released[start:stop] = ((factor * released_unit).sum(axis=1) if factor is not None
                                 else released_unit.sum()) * at
 
     # the draws are made here, in order, from the one seeded stream; each block is costed in
     # a thread of its own meanwhile (numpy lets the others run), a few blocks at most in hand
     pending: deque = deque()
-    blocks = draw_blocks(count, n)
     with in_threads(len(blocks)) as submit:
         for start, stop in blocks:
             factor = rows(start, stop) if rows is not None else None

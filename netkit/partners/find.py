@@ -444,17 +444,22 @@ def money_flows(system: System, scope: Scope) -> tuple[pd.DataFrame, pd.DataFram
     """The flows and services the money follows: the whole pathway in the opportunity's places
     (diverted patients take all their later care with them, and the referrals that brought
     them count however narrow the partners' scope), with each service's contacts a year."""
+    from netkit.finance.coded_flows import money_services
     from netkit.model.activity import service_activity
 
     if scope.pathway_flows is None or len(scope.pathway_flows) == len(scope.flows):
         return scope.flows, scope.services
     flows = scope.pathway_flows
-    activity = service_activity(flows)
-    services = system.services
-    services = services[isin(services["id"], activity.index.tolist())].assign(
-        activity=lambda f: f["id"].map(activity).astype("float64"),
-        candidate=lambda f: f["provider"].map(scope.candidate_of))
-    return flows, services.sort_values("id", kind="mergesort").reset_index(drop=True)
+    # by the system's codes of the flows, where the scope kept their rows
+    services = money_services(system, flows, scope.kept(system, "pathway rows", lambda *_: None))
+    if services is None:  # not coded: by the flows' text
+        activity = service_activity(flows)
+        services = system.services
+        services = services[isin(services["id"], activity.index.tolist())].assign(
+            activity=lambda f: f["id"].map(activity).astype("float64"))
+        services = services.sort_values("id", kind="mergesort")
+    services = services.assign(candidate=lambda f: f["provider"].map(scope.candidate_of))
+    return flows, services.reset_index(drop=True)
 
 
 def money_at(system: System, opp: Opportunity, scope: Scope, *, cap_at_capacity: bool = False,
@@ -463,10 +468,12 @@ def money_at(system: System, opp: Opportunity, scope: Scope, *, cap_at_capacity:
     yet (the gain-share needs it, found after); ``basis`` and ``ranges_later`` as `incentives`
     takes them."""
     flows, services = money_flows(system, scope)
+    rows = (scope.flow_rows if flows is scope.flows  # their positions in system.flows
+            else scope.kept(system, "pathway rows", lambda *_: None))
     return compute_incentives(system, opp.shift, services, core=(),
                               candidate_of=scope.candidate_of, flows=flows,
                               cap_at_capacity=cap_at_capacity, draws=draws, basis=basis,
-                              ranges_later=ranges_later)
+                              ranges_later=ranges_later, flow_rows=rows)
 
 
 def _analyse(system: System, opp: Opportunity, scope: Scope, related: list, min_patients: float,

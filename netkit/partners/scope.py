@@ -595,4 +595,5 @@ def find_scope(system: System, opportunity: Opportunity,
     scope.kept(system, "responsible", lambda *_: who)  # the criteria split spend by them too
     scope.kept(system, "spend basis", lambda *_: basis)
     scope.kept(system, "system flows", lambda *_: True)  # (`service_ends.system_flows`)
+    scope.kept(system, "pathway rows", lambda *_: system_rows)  # the money codes its flows
     return scope
