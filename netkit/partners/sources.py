@@ -39,6 +39,7 @@ from netkit.partners.coded import end_tables
 from netkit.partners.flow_match import positions, scope_flow_positions
 from netkit.partners.scope import Scope
 from netkit.partners.source_codes import join_codes, lookup, selected, system_codes
+from netkit.partners.source_rows import distinct as _distinct, group_rows
 from netkit.render.document import Document, Heading, Lines, Note
 from netkit.render.text import wrap
 from netkit.render.views import ReportViews
@@ -59,7 +60,7 @@ class Sources:
 
     Attributes
     ----------
-    rows : dict
+    rows : mapping
         ``{candidate: {figure: {table: row numbers}}}`` for the figures in `FIGURES`, each an
         int64 array of distinct numbers in ascending order (`of` gives them as lists).
     files : dict
@@ -98,12 +99,6 @@ class Sources:
         return [{"file": self.files[t], "rows": merged[t][0].tolist() if len(merged[t]) == 1
                  else _distinct(np.concatenate(merged[t])).tolist()}
                 for t in _FILE_ORDER if t in merged]
-
-
-def _distinct(values: np.ndarray) -> np.ndarray:
-    """The distinct ``values`` in ascending order (as `np.unique` gives them)."""
-    values = np.sort(values)
-    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
 
 
 def merge_sources(groups) -> list[dict]:
@@ -184,44 +179,12 @@ class _Found:
 
     def sources(self, files: dict) -> Sources:
         """The `Sources`: ``{candidate: {figure: {table: distinct rows ascending}}}``, and
-        each candidate's rows behind all its figures (``whole``)."""
+        each candidate's rows behind all its figures (``whole``), by
+        `netkit.partners.source_rows.group_rows`."""
         if not self.parts:
             return Sources({}, files, {})
-        slot_count = len(self.slots)
-        rows = np.concatenate([r for _, r, _ in self.parts])
-        width = int(rows.max()) + 1
-        group = np.concatenate([codes * slot_count + slot for codes, _, slot in self.parts])
-        # each row once, by candidate and figure: a sort (np.unique hashed first, 0.7 s
-        # nationally)
-        keys = _distinct(group * width + rows)
-        group, rows = keys // width, keys % width
-        found = self.names
-        out: dict = {}
-        for (g, _), part in _runs(group, rows):
-            c, s = divmod(g, slot_count)
-            figure, table = self.slots[s]
-            out.setdefault(found[c], {}).setdefault(figure, {})[table] = part
-        # and once by candidate and file (in reading order): the union of its figures' rows
-        order = np.array([_FILE_ORDER.index(t) if t in _FILE_ORDER else -1
-                          for _, t in self.slots], dtype=np.int64)
-        file_of = order[group % slot_count]
-        read = file_of >= 0
-        files_count = len(_FILE_ORDER)
-        keys = _distinct(((group[read] // slot_count) * files_count + file_of[read]) * width
-                         + rows[read])
-        whole: dict = {}
-        for (g, _), part in _runs(keys // width, keys % width):
-            c, f = divmod(g, files_count)
-            whole.setdefault(found[c], []).append((_FILE_ORDER[f], part))
-        return Sources(out, files, whole)
-
-
-def _runs(group: np.ndarray, values):
-    """``((group, start), values[start:end])`` for each run of equal ``group`` (sorted)."""
-    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if len(group) else group
-    ends = np.r_[starts[1:], len(group)].tolist()
-    return (((g, a), values[a:b]) for g, a, b in zip(group[starts].tolist(), starts.tolist(),
-                                                     ends))
+        rows, whole = group_rows(self.names, self.parts, self.slots, _FILE_ORDER)
+        return Sources(rows, files, whole)
 
 
 def _scope_flow_rows(system: System, scope: Scope, rows: np.ndarray) -> pd.DataFrame:
