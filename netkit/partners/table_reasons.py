@@ -22,9 +22,10 @@ __all__ = ["add_reasons"]
 def _contact_kinds(system: System, scope: Scope) -> dict:
     """Candidate → {kind: contacts a year}, for the reasons' words
     (`netkit.partners.reasons.contact_kinds`), on the flows' codes kept per system."""
-    return contact_kinds(scope.services, scope.flows,
-                         scope.organisations.set_index("id")["type"],
-                         scope_flow_ends(system, scope))
+    orgs = scope.organisations  # their types by id (not a copy of the frame by id)
+    types = pd.Series(orgs["type"].to_numpy(dtype=object), dtype=object,
+                      index=pd.Index(orgs["id"].to_numpy(dtype=object), dtype=object))
+    return contact_kinds(scope.services, scope.flows, types, scope_flow_ends(system, scope))
 
 
 #: The partner table's columns the reasons read (`sourced_reasons`): a record of these, not
