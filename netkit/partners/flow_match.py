@@ -166,7 +166,7 @@ def scope_flow_ends(system: System, scope: Scope) -> tuple | None:
         return None
     ends = system_flow_codes(system)[2]
     return (np.concatenate([ends[at], ends[len(system.flows) + at]]),
-            service_ends(system, scope), len(end_index(system)))
+            service_ends(system, scope), len(system_flow_codes(system)[3]))
 
 
 def service_ends(system: System, scope: Scope) -> np.ndarray:

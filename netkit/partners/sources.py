@@ -36,7 +36,7 @@ import pandas as pd
 from netkit.errors import OpportunityError
 from netkit.model.system import System, kept, system_flow_codes
 from netkit.partners.coded import end_tables
-from netkit.partners.flow_match import positions, scope_flow_positions
+from netkit.partners.flow_match import positions, scope_flow_positions, service_ends
 from netkit.partners.scope import Scope
 from netkit.partners.source_codes import join_codes, lookup, selected, system_codes
 from netkit.partners.source_rows import distinct as _distinct, group_rows
@@ -262,7 +262,8 @@ def partner_sources(system: System, scope: Scope, pairs: pd.DataFrame,
     # each end's candidate (that of the service it names; the last slot: no service)
     end_of = end_tables(system)["code_of"]
     label_code = np.full(len(labels) + 1, -1, dtype=np.int64)
-    found = lookup(end_of, list(service_candidate))
+    found = (service_ends(system, scope) if len(service_candidate) == len(services)
+             else lookup(end_of, list(service_candidate)))  # (ids distinct: kept per scope)
     label_code[found[found >= 0]] = candidate[len(org_ids):][found >= 0]
     end_code = label_code[ends]  # each end's candidate as a code into ``names`` (-1: none)
     source, target = end_code[n:], end_code[:n]
