@@ -34,17 +34,16 @@ def scope_flow_positions(system: System, scope: Scope, rows: np.ndarray) -> np.n
     codes, code_of = kept(system, ("partners", "pathway codes"), _pathway_codes)
     wanted = np.zeros(len(code_of) + 1, dtype=bool)  # the last slot: flows with no pathway
     wanted[[code_of[p] for p in scope.pathways if p in code_of]] = True
-    on_pathways = wanted[codes]
-    at = _scope_positions(system, scope)  # among all the system's flows, then among these
-    pos = np.flatnonzero(on_pathways)
-    if at is None or not on_pathways[at].all():
-        return pos[_matched_flow_rows(flows[on_pathways], scope, rows)]
-    at = np.cumsum(on_pathways)[at] - 1
-    # the scope's flows are rows of these: their keys are here, and the merges are lookups
-    # of integer keys (merging on text took 2-4 s nationally)
+    at = _scope_positions(system, scope)  # among all the system's flows
+    if at is None or not wanted[codes[at]].all():
+        on_pathways = wanted[codes]
+        return np.flatnonzero(on_pathways)[_matched_flow_rows(flows[on_pathways], scope, rows)]
+    # the scope's flows are rows of the system's: their keys are there, and the merges are
+    # lookups of integer keys (merging on text took 2-4 s nationally). A key holds the
+    # pathway, so a flow matching one of theirs is on their pathways: asked of every flow,
+    # not of those on the pathways picked out first (10 ms nationally)
     loose, exact, has_place = kept(system, ("sources", "flow keys"), _flow_keys)
-    loose, exact = loose[on_pathways], exact[on_pathways]
-    placed = at[has_place[pos[at]]]
+    placed = at[has_place[at]]
     # the keys are numbered 0, 1, ...: "is one of these keys" is a lookup in a boolean
     # array (np.isin sorted them: a third of a second nationally)
     exact, loose = _among(exact, exact[at]), _among(loose, loose[placed])
@@ -52,11 +51,11 @@ def scope_flow_positions(system: System, scope: Scope, rows: np.ndarray) -> np.n
     # not by concatenating frames and dropping duplicates (a tenth of a second nationally);
     # a flow matched both ways once (its exact match first), where each flow has its own
     # row (as read from files; checked), not by a sort of their rows (20 ms nationally)
-    chosen = pos[np.concatenate([np.flatnonzero(exact), np.flatnonzero(loose & ~exact)])]
+    chosen = np.concatenate([np.flatnonzero(exact), np.flatnonzero(loose & ~exact)])
     row = rows[flows.index.to_numpy()[chosen]]
     if len(row) and (row.dtype.kind not in "iu" or row.min() < 0
                      or np.bincount(row).max() > 1):
-        chosen = pos[np.concatenate([np.flatnonzero(exact), np.flatnonzero(loose)])]
+        chosen = np.concatenate([np.flatnonzero(exact), np.flatnonzero(loose)])
         row = rows[flows.index.to_numpy()[chosen]]
         return chosen[np.sort(np.unique(row, return_index=True)[1])]
     return chosen
