@@ -6,6 +6,8 @@ ends as service codes (`scope_flow_ends`), for the reasons' input rows
 
 from __future__ import annotations
 
+from itertools import repeat
+
 import numpy as np
 import pandas as pd
 
@@ -32,33 +34,31 @@ def scope_flow_positions(system: System, scope: Scope, rows: np.ndarray) -> np.n
     codes, code_of = kept(system, ("partners", "pathway codes"), _pathway_codes)
     wanted = np.zeros(len(code_of) + 1, dtype=bool)  # the last slot: flows with no pathway
     wanted[[code_of[p] for p in scope.pathways if p in code_of]] = True
-    on_pathways = wanted[codes]
-    at = _scope_positions(system, scope)  # among all the system's flows, then among these
-    pos = np.flatnonzero(on_pathways)
-    if at is None or not on_pathways[at].all():
-        return pos[_matched_flow_rows(flows[on_pathways], scope, rows)]
-    at = np.cumsum(on_pathways)[at] - 1
-    # the scope's flows are rows of these: their keys are here, and the merges are lookups
-    # of integer keys (merging on text took 2-4 s nationally)
-    loose, exact = (keys[on_pathways] for keys in kept(system, ("sources", "flow keys"),
-                                                       _flow_keys))
-    has_place = kept(system, ("sources", "placed"),
-                     lambda s: _placed(s.flows["place"].to_numpy(dtype=object)))
-    placed = at[has_place[pos[at]]]
+    at = _scope_positions(system, scope)  # among all the system's flows
+    if at is None or not wanted[codes[at]].all():
+        on_pathways = wanted[codes]
+        return np.flatnonzero(on_pathways)[_matched_flow_rows(flows[on_pathways], scope, rows)]
+    # the scope's flows are rows of the system's: their keys are there, and the merges are
+    # lookups of integer keys (merging on text took 2-4 s nationally). A key holds the
+    # pathway, so a flow matching one of theirs is on their pathways: asked of every flow,
+    # not of those on the pathways picked out first (10 ms nationally)
+    loose, exact, has_place = kept(system, ("sources", "flow keys"), _flow_keys)
+    placed = at[has_place[at]]
     # the keys are numbered 0, 1, ...: "is one of these keys" is a lookup in a boolean
     # array (np.isin sorted them: a third of a second nationally)
     exact, loose = _among(exact, exact[at]), _among(loose, loose[placed])
     # the exact matches, then the loose ones, each input row once (its first): as positions,
-    # not by concatenating frames and dropping duplicates (a tenth of a second nationally)
-    chosen = pos[np.concatenate([np.flatnonzero(exact), np.flatnonzero(loose)])]
+    # not by concatenating frames and dropping duplicates (a tenth of a second nationally);
+    # a flow matched both ways once (its exact match first), where each flow has its own
+    # row (as read from files; checked), not by a sort of their rows (20 ms nationally)
+    chosen = np.concatenate([np.flatnonzero(exact), np.flatnonzero(loose & ~exact)])
     row = rows[flows.index.to_numpy()[chosen]]
-    return chosen[np.sort(np.unique(row, return_index=True)[1])]
-
-
-def _placed(place: np.ndarray) -> np.ndarray:
-    """Whether each flow has a place: not missing, and not ``""`` as text (a fifth of the
-    time of making the places text)."""
-    return pd.notna(place) & (place != "")
+    if len(row) and (row.dtype.kind not in "iu" or row.min() < 0
+                     or np.bincount(row).max() > 1):
+        chosen = np.concatenate([np.flatnonzero(exact), np.flatnonzero(loose)])
+        row = rows[flows.index.to_numpy()[chosen]]
+        return chosen[np.sort(np.unique(row, return_index=True)[1])]
+    return chosen
 
 
 def _among(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
@@ -85,11 +85,13 @@ def _matched_flow_rows(flows: pd.DataFrame, scope: Scope, rows: np.ndarray) -> n
     return chosen[np.sort(first)]
 
 
-def _flow_keys(system: System) -> tuple[np.ndarray, np.ndarray]:
-    """One integer per flow for its pathway, source and target, and one for those and its
-    place (equal values, equal integers, from 0; a missing place is ``""``, as in `_keys`),
-    once per system, from the flows' pathway and end codes (`system_flow_codes`, shared with
-    the scope and the money) and one factorisation of their places."""
+def _flow_keys(system: System) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One integer per flow for its pathway, source and target, one for those and its place
+    (equal values, equal integers, from 0; a missing place is ``""``, as in `_keys`), and
+    whether it has a place (not missing, nor ``""`` as text), once per system, from the flows' pathway and end
+    codes (`system_flow_codes`, shared with the scope and the money) and one factorisation
+    of their places; the keys numbered by one sort (factorising a million keys twice took
+    0.1-0.2 s a system nationally; the numbering matters not, only which keys are equal)."""
     from netkit.partners.scope import _pathway_codes
 
     flows = system.flows
@@ -100,14 +102,34 @@ def _flow_keys(system: System) -> tuple[np.ndarray, np.ndarray]:
     # the places as text, a missing one as "" (code -1: the last): equal texts, one code
     text = np.append(pd.Series(np.asarray(places, dtype=object), dtype=object).astype(str)
                      .to_numpy(dtype=object), "")
+    has_place = (text != "")[place]  # (asked of every flow's place: 40 ms a system)
     place = pd.factorize(text)[0][place]
     sizes = (len(code_of) + 1, len(services) + 1, len(services) + 1, len(text))
     if float(np.prod(np.array(sizes, dtype=float))) >= 2.0 ** 62:  # too many to number so
         return _keys(flows[["pathway", "source", "target"]].assign(
-            place=flows["place"].fillna("").astype(str)), ["pathway", "source", "target", "place"])
+            place=flows["place"].fillna("").astype(str)),
+            ["pathway", "source", "target", "place"]) + (has_place,)
     loose = ((pathway.astype(np.int64) * sizes[1] + (source + 1)) * sizes[2] + (target + 1))
-    # numbered from 0 (as `_keys` numbers them), for lookups in a boolean array
-    return pd.factorize(loose)[0], pd.factorize(loose * sizes[3] + place)[0]
+    return _numbered(loose * sizes[3] + place, sizes[3]) + (has_place,)
+
+
+def _numbered(key: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """``key // size`` and ``key`` numbered 0, 1, ... (equal keys, equal numbers), by one
+    sort.
+
+    Examples
+    --------
+    >>> [k.tolist() for k in _numbered(np.array([31, 12, 30, 31, 11]), 10)]
+    [[1, 0, 1, 1, 0], [3, 1, 2, 3, 0]]
+    """
+    order = np.argsort(key)
+    ordered = key[order]
+    out = []
+    for sorted_key in (ordered // size, ordered):
+        number = np.empty(len(key), dtype=np.int64)
+        number[order] = np.cumsum(np.r_[False, sorted_key[1:] != sorted_key[:-1]])
+        out.append(number)
+    return tuple(out)
 
 
 def positions(flows: pd.DataFrame, scope: Scope) -> np.ndarray | None:
@@ -143,15 +165,19 @@ def scope_flow_ends(system: System, scope: Scope) -> tuple | None:
         return None
     ends = system_flow_codes(system)[2]
     return (np.concatenate([ends[at], ends[len(system.flows) + at]]),
-            service_ends(system, scope), len(end_index(system)))
+            service_ends(system, scope), len(system_flow_codes(system)[3]))
 
 
 def service_ends(system: System, scope: Scope) -> np.ndarray:
     """Each of the scope's services' code among the services the system's flows name
     (`end_index`; -1: none), worked out once per scope (the sources and the contact kinds
     both look them up)."""
-    def build(system, scope):
-        return end_index(system).get_indexer(pd.Index(scope.services["id"].to_numpy(dtype=object)))
+    def build(system, scope):  # a dict lookup each (pandas hashed them: 8 ms nationally)
+        from netkit.partners.coded import end_tables
+
+        code_of = end_tables(system)["code_of"]
+        return np.fromiter(map(code_of.get, scope.services["id"].tolist(), repeat(-1)),
+                           dtype=np.intp, count=len(scope.services))
 
     if not hasattr(scope, "kept"):  # a stand-in with the tables only
         return build(system, scope)

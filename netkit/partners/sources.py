@@ -33,12 +33,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from netkit._frames import isin
 from netkit.errors import OpportunityError
-from netkit.model.selectors import select_services
 from netkit.model.system import System, kept, system_flow_codes
-from netkit.partners.flow_match import end_index, positions, scope_flow_positions, service_ends
+from netkit.partners.coded import end_tables
+from netkit.partners.flow_match import positions, scope_flow_positions, service_ends
 from netkit.partners.scope import Scope
+from netkit.partners.source_codes import join_codes, lookup, selected, system_codes
+from netkit.partners.source_rows import distinct as _distinct, group_rows
 from netkit.render.document import Document, Heading, Lines, Note
 from netkit.render.text import wrap
 from netkit.render.views import ReportViews
@@ -59,7 +60,7 @@ class Sources:
 
     Attributes
     ----------
-    rows : dict
+    rows : mapping
         ``{candidate: {figure: {table: row numbers}}}`` for the figures in `FIGURES`, each an
         int64 array of distinct numbers in ascending order (`of` gives them as lists).
     files : dict
@@ -72,6 +73,13 @@ class Sources:
     #: reading order (an int64 array each), worked out for all candidates at once; else
     #: `of` merges ``rows`` candidate by candidate
     whole: dict | None = None
+    #: Python ints by value (an object array, `_row_numbers`), which the lists share: made
+    #: once per system, not 1.2 million times a national query (half the lists' time)
+    numbers: np.ndarray | None = None
+
+    def _list(self, rows: np.ndarray) -> list:
+        """``rows`` as a list of Python ints."""
+        return self.numbers[rows].tolist() if self.numbers is not None else rows.tolist()
 
     def __repr__(self) -> str:
         return f"<Sources: {len(self.rows):,} candidates, files {', '.join(self.files.values())}>"
@@ -82,7 +90,7 @@ class Sources:
         if not figures and self.whole is not None:
             # all its figures: merged for every candidate by one sort (merging them one
             # candidate at a time took a tenth of a second nationally)
-            return [{"file": self.files[t], "rows": rows.tolist()}
+            return [{"file": self.files[t], "rows": self._list(rows)}
                     for t, rows in self.whole.get(candidate, ())]
         theirs = self.rows.get(candidate, {})
         merged: dict = {}
@@ -95,15 +103,9 @@ class Sources:
         # figure only is that figure's rows as they are; else a sort (np.unique hashes first:
         # 0.4 s nationally). Made lists here, for the candidates asked about only (all
         # England's rows made lists took 0.05 s)
-        return [{"file": self.files[t], "rows": merged[t][0].tolist() if len(merged[t]) == 1
-                 else _distinct(np.concatenate(merged[t])).tolist()}
+        return [{"file": self.files[t], "rows": self._list(merged[t][0]) if len(merged[t]) == 1
+                 else self._list(_distinct(np.concatenate(merged[t])))}
                 for t in _FILE_ORDER if t in merged]
-
-
-def _distinct(values: np.ndarray) -> np.ndarray:
-    """The distinct ``values`` in ascending order (as `np.unique` gives them)."""
-    values = np.sort(values)
-    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
 
 
 def merge_sources(groups) -> list[dict]:
@@ -158,18 +160,20 @@ def format_sources(sources: list[dict], limit: int | None = None) -> str:
 class _Found:
     """The ``(candidate, figure, table, row)`` found, figure by figure, grouped once at the end
     (`sources`): a factorisation, sort and loop for each figure and table took a third of the
-    sources' time (0.28 s nationally)."""
+    sources' time (0.28 s nationally). Candidates are codes into ``names``, one numbering
+    for every figure (each figure's labels factorised and matched again took 30 ms a query
+    nationally)."""
 
-    def __init__(self) -> None:
-        self.parts: list = []  # (candidate codes, their labels, rows, slot)
+    def __init__(self, names) -> None:
+        self.names = np.asarray(names, dtype=object)
+        self.parts: list = []  # (candidate codes, rows, slot)
         self.slots: list = []  # (figure, table) in first-seen order
 
-    def add(self, candidates, rows, table: str, figure: str, labels=None) -> None:
-        """Add rows behind ``figure`` in ``table``: ``candidates`` as labels (missing: left
-        out), or as codes into ``labels`` (-1: none)."""
+    def add(self, candidates, rows, table: str, figure: str) -> None:
+        """Add rows behind ``figure`` in ``table``, ``candidates`` as codes into ``names``
+        (-1: none, left out)."""
         rows = np.asarray(rows)
-        if labels is None:
-            candidates, labels = pd.factorize(np.asarray(candidates, dtype=object))
+        candidates = np.asarray(candidates, dtype=np.int64)
         valid = candidates >= 0
         if rows.dtype.kind == "f":
             valid &= ~np.isnan(rows)
@@ -177,67 +181,17 @@ class _Found:
             return
         if (figure, table) not in self.slots:
             self.slots.append((figure, table))
-        self.parts.append((candidates[valid], np.asarray(labels, dtype=object),
-                           rows[valid].astype("int64"), self.slots.index((figure, table))))
+        self.parts.append((candidates[valid], rows[valid].astype("int64"),
+                           self.slots.index((figure, table))))
 
-    def sources(self, files: dict) -> Sources:
+    def sources(self, files: dict, numbers: np.ndarray | None = None) -> Sources:
         """The `Sources`: ``{candidate: {figure: {table: distinct rows ascending}}}``, and
-        each candidate's rows behind all its figures (``whole``)."""
+        each candidate's rows behind all its figures (``whole``), by
+        `netkit.partners.source_rows.group_rows`."""
         if not self.parts:
             return Sources({}, files, {})
-        names = pd.Index(pd.unique(np.concatenate([labels for _, labels, _, _ in self.parts])))
-        slot_count = len(self.slots)
-        rows = np.concatenate([r for _, _, r, _ in self.parts])
-        width = int(rows.max()) + 1
-        group = np.concatenate([names.get_indexer(labels)[codes] * slot_count + slot
-                                for codes, labels, _, slot in self.parts])
-        # each row once, by candidate and figure: a sort (np.unique hashed first, 0.7 s
-        # nationally)
-        keys = _distinct(group * width + rows)
-        group, rows = keys // width, keys % width
-        found = names.to_numpy(dtype=object)
-        out: dict = {}
-        for (g, _), part in _runs(group, rows):
-            c, s = divmod(g, slot_count)
-            figure, table = self.slots[s]
-            out.setdefault(found[c], {}).setdefault(figure, {})[table] = part
-        # and once by candidate and file (in reading order): the union of its figures' rows
-        order = np.array([_FILE_ORDER.index(t) if t in _FILE_ORDER else -1
-                          for _, t in self.slots], dtype=np.int64)
-        file_of = order[group % slot_count]
-        read = file_of >= 0
-        files_count = len(_FILE_ORDER)
-        keys = _distinct(((group[read] // slot_count) * files_count + file_of[read]) * width
-                         + rows[read])
-        whole: dict = {}
-        for (g, _), part in _runs(keys // width, keys % width):
-            c, f = divmod(g, files_count)
-            whole.setdefault(found[c], []).append((_FILE_ORDER[f], part))
-        return Sources(out, files, whole)
-
-
-def _runs(group: np.ndarray, values):
-    """``((group, start), values[start:end])`` for each run of equal ``group`` (sorted)."""
-    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if len(group) else group
-    ends = np.r_[starts[1:], len(group)].tolist()
-    return (((g, a), values[a:b]) for g, a, b in zip(group[starts].tolist(), starts.tolist(),
-                                                     ends))
-
-
-def _join(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Positions ``(i, j)`` of every pair with ``left[i] == right[j]`` (as a merge pairs them;
-    missing values pair with each other)."""
-    codes = pd.factorize(np.concatenate([np.asarray(left, dtype=object),
-                                         np.asarray(right, dtype=object)]),
-                         use_na_sentinel=False)[0]
-    mine, theirs = codes[:len(left)], codes[len(left):]
-    order = np.argsort(theirs, kind="stable")
-    counts = np.bincount(theirs, minlength=int(codes.max(initial=-1)) + 1)
-    first = np.cumsum(counts) - counts
-    many = counts[mine]
-    i = np.repeat(np.arange(len(left)), many)
-    step = np.arange(int(many.sum())) - np.repeat(np.cumsum(many) - many, many)
-    return i, order[np.repeat(first[mine], many) + step]
+        rows, whole = group_rows(self.names, self.parts, self.slots, _FILE_ORDER)
+        return Sources(rows, files, whole, numbers)
 
 
 def _scope_flow_rows(system: System, scope: Scope, rows: np.ndarray) -> pd.DataFrame:
@@ -248,75 +202,6 @@ def _scope_flow_rows(system: System, scope: Scope, rows: np.ndarray) -> pd.DataF
     return taken[["pathway", "source", "target", "place", "patients"]].assign(
         row=rows[taken.index.to_numpy()],
         place=taken["place"].fillna("").astype(str)).reset_index(drop=True)
-
-
-def _commissions(system: System) -> pd.DataFrame:
-    """The system's ``commissions`` relationships (``source, target``) with their input rows
-    (``row``), worked out once per system."""
-    rels = system.relationships
-    rel_rows = system.input_rows.get("relationships", ("", np.zeros(len(rels), "int64")))[1]
-    mine = (rels["type"] == "commissions").to_numpy()
-    return pd.DataFrame({"source": rels["source"].to_numpy()[mine],
-                         "target": rels["target"].to_numpy()[mine],
-                         "row": rel_rows[rels.index.to_numpy()[mine]]})
-
-
-def _rows_of(system: System, table: str, ids) -> np.ndarray:
-    """The positions, in order, of the rows of ``system.<table>`` whose ``id`` is one of
-    ``ids``: a lookup in the table's ids (kept per system) where they are distinct."""
-    index = kept(system, ("sources", "ids", table),
-                 lambda s: pd.Index(getattr(s, table)["id"].to_numpy(dtype=object)))
-    if not index.is_unique:
-        return np.flatnonzero(isin(getattr(system, table)["id"], list(ids)))
-    at = index.get_indexer(pd.Index(list(ids), dtype=object))
-    return np.unique(at[at >= 0])
-
-
-def _standing(system: System, scope: Scope) -> tuple[np.ndarray, np.ndarray]:
-    """The positions, in order, of the scope's organisations among the system's, and the
-    candidate each stands for: the scope's ids looked up once, their candidates read beside
-    them (a list of the dict's keys looked up, then each position's id looked up in the dict
-    again, took 20 ms nationally)."""
-    orgs = scope.organisations
-    candidate_of = scope.candidate_of
-    index = kept(system, ("sources", "ids", "organisations"),
-                 lambda s: pd.Index(s.organisations["id"].to_numpy(dtype=object)))
-    if len(candidate_of) != len(orgs) or not index.is_unique:  # an id twice: the dict's
-        members = _rows_of(system, "organisations", list(candidate_of))
-        ids = system.organisations["id"].to_numpy(dtype=object)[members]
-        return members, np.array([candidate_of[o] for o in ids.tolist()], dtype=object)
-    at = index.get_indexer(pd.Index(orgs["id"].to_numpy(dtype=object)))
-    found = np.flatnonzero(at >= 0)
-    found = found[np.argsort(at[found], kind="stable")]
-    return at[found], orgs["candidate"].to_numpy(dtype=object)[found]
-
-
-def _service_candidates(services: pd.DataFrame, ids) -> np.ndarray:
-    """The candidate of each of the services ``ids`` (missing for one not in ``services``): a
-    lookup in their ids (mapping a text index through a dict took 85 ms nationally)."""
-    known = pd.Index(services["id"].to_numpy(dtype=object))
-    candidates = services["candidate"].to_numpy(dtype=object)
-    if not known.is_unique:  # the last row of an id, as a dict of them keeps it
-        found = dict(zip(known.tolist(), candidates.tolist()))
-        return np.asarray(pd.Index(ids).map(found), dtype=object)
-    at = known.get_indexer(pd.Index(ids, dtype=object))
-    return np.append(candidates, np.nan)[at]  # -1: the missing one at the end
-
-
-def _end_candidates(system: System, scope: Scope, labels) -> tuple:
-    """Each of the flows' services ``labels`` (`system_flow_codes`; and a last slot for no
-    service, code -1) as a code into the candidates (-1: none), and those candidates."""
-    services = scope.services
-    codes, names = pd.factorize(services["candidate"].to_numpy(dtype=object))
-    out = np.full(len(labels) + 1, -1, dtype=np.int64)
-    ids = pd.Index(services["id"].to_numpy(dtype=object))
-    if not ids.is_unique:  # the last row of an id, as a dict of them keeps it
-        codes, names = pd.factorize(_service_candidates(services, labels))
-        out[:-1] = codes
-        return out, names
-    at = service_ends(system, scope)  # the services' ids among the flows' (few miss)
-    out[at[at >= 0]] = codes[at >= 0]
-    return out, names
 
 
 def partner_sources(system: System, scope: Scope, pairs: pd.DataFrame,
@@ -346,9 +231,25 @@ def partner_sources(system: System, scope: Scope, pairs: pd.DataFrame,
     if "flows" not in system.input_rows:
         return Sources()
     files = {t: label for t, (label, _) in system.input_rows.items()}
-    out = _Found()
     candidate_of = scope.candidate_of
     services = scope.services
+    codes = system_codes(system)  # the ids as codes, kept per system
+    # the candidates, one numbering: those the scope's organisations and its services stand
+    # for (as the dicts keep them: an id's last row)
+    org_ids = list(candidate_of)
+    service_candidate = dict(zip(services["id"].tolist(), services["candidate"].tolist()))
+    candidate, names = pd.factorize(np.array(list(candidate_of.values())
+                                             + list(service_candidate.values()), dtype=object))
+    name_of = dict(zip(names.tolist(), range(len(names))))
+    out = _Found(names)
+    n_ids = codes["size"]
+    by_org = np.full(n_ids + 1, -1, dtype=np.int64)  # an id's candidate (the last slot: -1)
+    at = lookup(codes["code_of"], org_ids)
+    by_org[at[at >= 0]] = candidate[:len(org_ids)][at >= 0]
+    as_candidate = np.full(n_ids + 1, -1, dtype=np.int64)  # an id that is a candidate's own
+    at = lookup(codes["code_of"], scope.candidates)
+    as_candidate[at[at >= 0]] = lookup(name_of, scope.candidates)[at >= 0]
+
     # the input flows behind the scope's, by their codes kept per system (the flows'
     # services and pathways; factorising their text took a tenth of a second nationally)
     every_row = system.input_rows["flows"][1]
@@ -358,7 +259,12 @@ def partner_sources(system: System, scope: Scope, pairs: pd.DataFrame,
     ends = np.concatenate([ends[at], ends[whole + at]])  # the targets, then the sources
     pathway = pathway[at].astype(np.int64)
     flow_rows = every_row[system.flows.index.to_numpy()[at]]
-    label_code, names = _end_candidates(system, scope, labels)
+    # each end's candidate (that of the service it names; the last slot: no service)
+    end_of = end_tables(system)["code_of"]
+    label_code = np.full(len(labels) + 1, -1, dtype=np.int64)
+    found = (service_ends(system, scope) if len(service_candidate) == len(services)
+             else lookup(end_of, list(service_candidate)))  # (ids distinct: kept per scope)
+    label_code[found[found >= 0]] = candidate[len(org_ids):][found >= 0]
     end_code = label_code[ends]  # each end's candidate as a code into ``names`` (-1: none)
     source, target = end_code[n:], end_code[:n]
 
@@ -381,70 +287,79 @@ def partner_sources(system: System, scope: Scope, pairs: pd.DataFrame,
     into = (target >= 0) & arrive_counts
     out_of = (source >= 0) & leave_counts
     out.add(np.concatenate([target[into], source[out_of]]),
-            np.concatenate([flow_rows[into], flow_rows[out_of]]), "flows", "activity", names)
+            np.concatenate([flow_rows[into], flow_rows[out_of]]), "flows", "activity")
 
     # transfers of care between candidates, on the ties kept: each tie one integer (from the
     # candidates' codes), where filtering and merging the flows on text took 70 ms nationally
     width = len(names) + 1
-    at = pd.Index(names)
-    tie_source, tie_target = at.get_indexer(pairs["source"]), at.get_indexer(pairs["target"])
+    tie_source = lookup(name_of, pairs["source"].tolist())
+    tie_target = lookup(name_of, pairs["target"].tolist())
     ties = (tie_source * width + tie_target)[(tie_source >= 0) & (tie_target >= 0)]
     on_tie = ((source >= 0) & (target >= 0) & (source != target)
               & np.isin(source * width + target, ties))
     rows = flow_rows[on_tie]
     out.add(np.concatenate([source[on_tie], target[on_tie]]), np.concatenate([rows, rows]),
-            "flows", "handoffs", names)
+            "flows", "handoffs")
 
-    # commissioning: contracts with in-scope providers, and those providers' services
+    # commissioning: contracts with in-scope providers, and those providers' services, on
+    # the ids' codes (isin, merges and lookups of the text took 0.1 s nationally)
     svc_all = system.services
     svc_rows = system.input_rows.get("services", ("", np.zeros(len(svc_all), "int64")))[1]
-    providers = set(services["provider"].tolist())
-    contracts = kept(system, ("sources", "commissions"), _commissions)
-    contracts = contracts[isin(contracts["target"], providers)
-                          & isin(contracts["source"], list(candidate_of))]
-    # looked up in the dict one by one (a map turned its 47,557 entries into a Series first:
-    # 20 ms a query nationally)
-    payer = np.array([candidate_of[o] for o in contracts["source"].tolist()], dtype=object)
-    provider = contracts["target"].to_numpy(dtype=object)
-    contract_rows = contracts["row"].to_numpy()
+    in_scope = np.zeros(codes["services"] + 1, dtype=bool)  # the last slot: no id
+    in_scope[lookup(codes["service_code_of"], list(service_candidate))] = True
+    in_scope[-1] = False
+    in_scope = np.flatnonzero(in_scope[codes["service"]])  # the system's rows, in order
+    in_scope_rows = svc_rows[svc_all.index.to_numpy()[in_scope]]
+    in_provider = codes["provider"][in_scope]
+    providing = np.zeros(n_ids + 1, dtype=bool)
+    providing[in_provider] = True
+    providing[-1] = False
+    held = providing[codes["target"]] & (by_org[codes["source"]] >= 0)
+    payer = by_org[codes["source"][held]]
+    provider = codes["target"][held]
+    contract_rows = codes["row"][held]
     out.add(payer, contract_rows, "relationships", "commissioning")
-    in_scope = svc_all.iloc[_rows_of(system, "services", services["id"].tolist())]
-    in_scope_rows = svc_rows[in_scope.index.to_numpy()]
-    # the contracts' providers' services: pairs by integer codes (a merge of frames took a
-    # fifth of the sources' time for the generated region)
-    i, j = _join(provider, in_scope["provider"].to_numpy(dtype=object))
+    i, j = join_codes(provider, in_provider)
     out.add(payer[i], in_scope_rows[j], "services", "commissioning")
 
     if shift is not None:
-        moved_from = np.asarray(select_services(in_scope, shift.from_), dtype=bool)
-        touched = moved_from | np.asarray(select_services(in_scope, shift.to), dtype=bool)
-        shifted = in_scope["provider"].to_numpy(dtype=object)[touched]
+        moved_from = selected(system, shift.from_)[in_scope]
+        touched = moved_from | selected(system, shift.to)[in_scope]
+        shifted = in_provider[touched]
         shifted_rows = in_scope_rows[touched]
-        out.add(np.array([candidate_of.get(p, np.nan) for p in shifted.tolist()], dtype=object),
-                shifted_rows, "services", "incentives")
-        paying = np.asarray(isin(pd.Series(provider, dtype=object), set(shifted)), dtype=bool)
+        out.add(by_org[shifted], shifted_rows, "services", "incentives")
+        paying = np.zeros(n_ids + 1, dtype=bool)
+        paying[shifted] = True
+        paying[-1] = False
+        paying = paying[provider]
         out.add(payer[paying], contract_rows[paying], "relationships", "incentives")
-        i, j = _join(provider[paying], shifted)
+        i, j = join_codes(provider[paying], shifted)
         out.add(payer[paying][i], shifted_rows[j], "services", "incentives")
-        origin = in_scope["id"].to_numpy(dtype=object)[moved_from].tolist()
+        origin = svc_all["id"].to_numpy(dtype=object)[in_scope[moved_from]].tolist()
         moved = np.zeros(len(labels) + 1, dtype=bool)  # the last: no service (code -1)
-        found = end_index(system).get_indexer(pd.Index(origin, dtype=object))
+        found = lookup(end_of, origin)
         moved[found[found >= 0]] = True
         into_moved = moved[ends[:n]]
-        out.add(target[into_moved], flow_rows[into_moved], "flows", "incentives", names)
+        out.add(target[into_moved], flow_rows[into_moved], "flows", "incentives")
 
-    # the organisations' rows by a lookup of their ids (kept per system), not a text isin
-    # over every organisation of the system
+    # the organisations' rows: the candidates' own, and those of the organisations each
+    # stands for (by their ids' codes, not a text isin over every organisation)
     orgs = system.organisations
     org_rows = system.input_rows.get("organisations", ("", np.zeros(len(orgs), "int64")))[1]
-    labels = orgs.index.to_numpy()
-    ids = orgs["id"].to_numpy(dtype=object)
-    own = _rows_of(system, "organisations", scope.candidates)
-    out.add(ids[own], org_rows[labels[own]], "organisations", "organisation")
-    members, standing = _standing(system, scope)
-    other = ids[members] != standing
-    out.add(standing[other], org_rows[labels[members]][other], "organisations", "members")
-    return out.sources(files)
+    org_rows = org_rows[orgs.index.to_numpy()]
+    own, standing = as_candidate[codes["org"]], by_org[codes["org"]]
+    mine = own >= 0
+    out.add(own[mine], org_rows[mine], "organisations", "organisation")
+    other = (standing >= 0) & (own != standing)
+    out.add(standing[other], org_rows[other], "organisations", "members")
+    return out.sources(files, kept(system, ("sources", "row numbers"), _row_numbers))
+
+
+def _row_numbers(system: System) -> np.ndarray:
+    """0, 1, ... up to the last input row of any table, as Python ints in an object array."""
+    last = max((int(rows.max()) for _, rows in system.input_rows.values() if len(rows)),
+               default=0)
+    return np.arange(last + 1).astype(object)
 
 
 #: How row numbers are counted, said wherever they are shown.

@@ -22,9 +22,10 @@ __all__ = ["add_reasons"]
 def _contact_kinds(system: System, scope: Scope) -> dict:
     """Candidate → {kind: contacts a year}, for the reasons' words
     (`netkit.partners.reasons.contact_kinds`), on the flows' codes kept per system."""
-    return contact_kinds(scope.services, scope.flows,
-                         scope.organisations.set_index("id")["type"],
-                         scope_flow_ends(system, scope))
+    orgs = scope.organisations  # their types by id (not a copy of the frame by id)
+    types = pd.Series(orgs["type"].to_numpy(dtype=object), dtype=object,
+                      index=pd.Index(orgs["id"].to_numpy(dtype=object), dtype=object))
+    return contact_kinds(scope.services, scope.flows, types, scope_flow_ends(system, scope))
 
 
 #: The partner table's columns the reasons read (`sourced_reasons`): a record of these, not
@@ -71,6 +72,24 @@ def add_reasons(table: pd.DataFrame, system: System, scope: Scope, crit: Criteri
     reasons = [r + [(line, ()) for line in extra.get(c, [])]
                for c, r in zip(table["id"], reasons)]
     table["reasons"] = [[text for text, _ in r] for r in reasons]
-    table["reason_sources"] = [[sources.of(c, *figures) if figures else [] for _, figures in r]
-                               for c, r in zip(table["id"], reasons)]
+    table["reason_sources"] = [_reason_sources(sources, c, r)
+                               for c, r in zip(table["id"].tolist(), reasons)]
     table["sources"] = [sources.of(c) for c in table["id"]]
+
+
+def _reason_sources(sources, candidate: str, reasons: list) -> list:
+    """The input rows behind each of a candidate's ``reasons`` (``(text, figures)``): those
+    of figures cited again (its transfers of care back a handoffs reason, its go-between
+    share and its sole routes) made once and copied (made again, they took a third of the
+    rows' time nationally)."""
+    made: dict = {}
+    out = []
+    for _, figures in reasons:
+        if not figures:
+            out.append([])
+        elif figures in made:
+            out.append([{"file": s["file"], "rows": list(s["rows"])} for s in made[figures]])
+        else:
+            made[figures] = found = sources.of(candidate, *figures)
+            out.append(found)
+    return out
