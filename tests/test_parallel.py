@@ -389,3 +389,82 @@ def test_all_partners_hand_out_the_opportunities_with_most_flows_on_their_pathwa
         chosen = set(netkit.model.selectors.select_pathways(tiny.pathways,
                                                             tiny.opportunity(o).pathways))
         assert count == int(tiny.flows["pathway"].isin(chosen).sum()) > 0
+
+
+def _pid_and_square_or_fail(x):
+    return os.getpid(), _square_or_fail(x)
+
+
+@forking
+def test_a_warm_up_works_the_smallest_item_out_here_and_the_rest_in_workers():
+    """With more items than workers, the smallest (by size) is worked out in the caller before
+    the workers are forked; the results are the same, in the same order."""
+    sizes = [5, 1, 4, 3, 2]
+    got = ordered_map(_pid_and_square_or_fail, [1, 2, 3, 5, 7], "numbers", jobs=2, sizes=sizes,
+                      warm_up=True)
+    assert [square for _, square in got] == [1, 4, 9, 25, 49]
+    here = [i for i, (pid, _) in enumerate(got) if pid == os.getpid()]
+    assert here == [1]  # size 1: the smallest
+    # no more items than workers: no warm-up, every item in a worker
+    got = ordered_map(_pid_and_square_or_fail, [1, 2], "numbers", jobs=2, sizes=[2, 1],
+                      warm_up=True)
+    assert os.getpid() not in [pid for pid, _ in got]
+
+
+_BUILT: list = []
+
+
+def _built_before(x):
+    """Whether a value built on first use existed when this item began (then builds it)."""
+    existed = bool(_BUILT)
+    _BUILT.append(x)
+    return existed
+
+
+@forking
+def test_what_the_warm_up_builds_is_inherited_by_every_worker():
+    _BUILT.clear()
+    try:
+        got = ordered_map(_built_before, range(5), "numbers", jobs=2, sizes=[5, 4, 3, 2, 1],
+                          warm_up=True)
+    finally:
+        _BUILT.clear()
+    assert got == [True, True, True, True, False]  # the last, smallest, built it here first
+
+
+@forking
+@pytest.mark.parametrize(("items", "message"), [
+    ([1, 2, 3, 4, 5, 6], "^item 4 is bad$"),  # the warm-up (6, the smallest) fails after 4
+    ([1, 6, 3, 4, 5, 2], "^item 6 is bad$"),  # the warm-up (2) is fine; 6 comes first
+    ([1, 2, 3, 5, 7, 6], "^item 6 is bad$"),  # only the warm-up fails
+])
+def test_a_warm_up_raises_the_first_failure_in_order(items, message):
+    sizes = [6, 5, 4, 3, 2, 1]
+    with pytest.raises(ValueError, match=message):
+        ordered_map(_square_or_fail, items, "numbers", jobs=2, sizes=sizes, warm_up=True)
+
+
+@forking
+def test_a_warm_up_raises_its_warnings_in_order_each_once():
+    import warnings
+
+    def noisy(x):
+        warnings.warn(f"item {x}", UserWarning, stacklevel=1)
+        warnings.warn("the same every time", UserWarning, stacklevel=1)
+        return x
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")
+        assert ordered_map(noisy, range(4), "numbers", jobs=2, sizes=[1, 4, 3, 2],
+                           warm_up=True) == [0, 1, 2, 3]
+    assert [str(w.message) for w in caught] == [
+        "item 0", "the same every time", "item 1", "item 2", "item 3"]
+
+
+@forking
+def test_a_warm_up_counts_in_the_progress():
+    seen = []
+    with _progress.reporting(lambda what, done, total: seen.append((what, done, total))):
+        ordered_map(lambda x: x, ["a", "b", "c"], "letters", jobs=2, sizes=[3, 2, 1],
+                    warm_up=True)
+    assert seen == [("letters", 0, 3), ("letters", 1, 3), ("letters", 2, 3), ("letters", 3, 3)]

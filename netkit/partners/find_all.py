@@ -64,7 +64,7 @@ def find_all_partners(system: System, jobs: int = 1, *, prepare: str | None = No
     return PartnerReport(system.name, ordered_map(
         lambda o: prepared(find_partners(system, o, **options), prepare, top, width),
         system.opportunities, "opportunities", jobs,
-        sizes=[_flows_on_pathways(system, o) for o in system.opportunities]))
+        sizes=[_flows_on_pathways(system, o) for o in system.opportunities], warm_up=True))
 
 
 def _flows_on_pathways(system: System, opportunity: str) -> int:
