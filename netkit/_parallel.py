@@ -8,7 +8,8 @@ the calling process, so they start with the system already loaded (nothing is pi
 way out, only the results on the way back); each builds its own working memory, so N workers
 take up to N times a query's memory. Where the platform cannot fork (Windows; macOS, where
 forking is unsafe), where one job is asked for, or inside a worker, the work runs in the
-calling process.
+calling process. With ``warm_up``, the smallest piece is worked out in the calling process
+first, so that what the pieces share and build on first use is built once, before the fork.
 
 The answer never depends on the workers:
 

@@ -3,7 +3,9 @@
 Each opportunity's query depends on nothing but the system and the options, so
 `find_all_partners` runs them side by side in worker processes (`netkit._parallel`), the
 largest first, and gives the partner sets in file order: the same whatever the number of
-workers. Asked to ``prepare`` a report format, each worker also writes its opportunities'
+workers. Where there are more opportunities than workers, the smallest is analysed first in
+the calling process, before the workers are forked (``warm_up``): the tables the system's
+queries share, kept with it, are then built once and inherited by every worker. Asked to ``prepare`` a report format, each worker also writes its opportunities'
 parts of that report (`netkit.partners.parts`), so that the report is joined at once after the
 last query rather than written whole, in one process, afterwards.
 """
