@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import stat
 import time
 from pathlib import Path
 from typing import Iterator
@@ -93,7 +94,9 @@ def write_atomic(path: str | Path, content: str | bytes) -> Path:
     """Write text (UTF-8, ``\\n`` line ends) or bytes to ``path`` all or nothing.
 
     The content goes to a temporary file beside ``path`` that is renamed over it, so ``path``
-    is at every moment the old file or the whole new one. Missing parent folders are made.
+    is at every moment the old file or the whole new one. A link is kept: the file it points
+    to is the one replaced. A character device or a named pipe (``/dev/null``, a pipe another
+    program reads) is written as it is, never replaced. Missing parent folders are made.
     The file gets the mode an ordinary new file gets (0644 under the usual umask). Temporary
     files left in the folder by a netkit process that was killed are removed first.
 
@@ -116,9 +119,15 @@ def write_atomic(path: str | Path, content: str | bytes) -> Path:
     try:
         if path.is_dir():
             raise cannot_write(path, "it is a folder")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _remove_stale_temp_files(path.parent)
-        tmp = path.parent / work_name("tmp")
+        if is_stream(path):  # /dev/null, a named pipe: written as it is, never replaced
+            with open(path, "wb") as fh:
+                fh.write(content if isinstance(content, bytes) else
+                         content.encode("utf-8"))
+            return path
+        target = Path(os.path.realpath(path)) if path.is_symlink() else path  # keep the link
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale_temp_files(target.parent)
+        tmp = target.parent / work_name("tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # mode as umask allows
         if isinstance(content, bytes):
             with os.fdopen(fd, "wb") as fh:
@@ -126,13 +135,27 @@ def write_atomic(path: str | Path, content: str | bytes) -> Path:
         else:
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
                 fh.write(content)
-        os.replace(tmp, path)
+        os.replace(tmp, target)
     except OSError as err:
         raise cannot_write(path, err) from None
     finally:
         if tmp is not None and os.path.lexists(tmp):
             os.unlink(tmp)
     return path
+
+
+def is_stream(path: str | Path) -> bool:
+    """Whether ``path`` (through any links) is a character device or a named pipe, such as
+    ``/dev/null`` or ``/dev/stdout``: an output written as it is, never replaced by a file.
+
+    >>> is_stream("/dev/null"), is_stream(__file__)
+    (True, False)
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
 
 
 def nearest_existing(path: Path) -> Path:

@@ -471,3 +471,45 @@ def test_a_folder_on_another_file_system_is_swapped_from_inside(tmp_path, monkey
     netkit.save_system(new, target, overwrite=True)
     assert same_system(netkit.load_system(target), new)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["volume"]
+
+
+def test_dev_null_is_written_as_it_is_never_replaced():
+    """``-o /dev/null`` (to time a report, or to check it runs) writes to the device: it is not
+    replaced by a file, which as root would break every program on the machine, nor refused
+    for want of a temporary file in /dev."""
+    before = os.stat("/dev/null")
+    result = run("partners", TINY, "-O", "frailty", "-f", "json", "-o", "/dev/null")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "wrote /dev/null\n"
+    after = os.stat("/dev/null")
+    assert stat.S_ISCHR(after.st_mode) and after.st_rdev == before.st_rdev
+    assert write_atomic("/dev/null", b"bytes too") == Path("/dev/null")
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+def test_a_named_pipe_is_written_to_its_reader(tmp_path):
+    import threading
+
+    pipe = tmp_path / "report.pipe"
+    os.mkfifo(pipe)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(pipe.read_text()), daemon=True)
+    reader.start()
+    write_atomic(pipe, "through the pipe\n")
+    reader.join(timeout=30)
+    assert got == ["through the pipe\n"]
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.pipe"]
+
+
+def test_a_report_through_a_link_replaces_the_file_and_keeps_the_link(tmp_path):
+    real = tmp_path / "reports" / "2026-12-01.txt"
+    real.parent.mkdir()
+    real.write_text("old\n")
+    link = tmp_path / "latest.txt"
+    link.symlink_to(real)
+    result = run("summary", TINY, "-o", link)
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert real.read_text() != "old\n" and real.read_text() == link.read_text()
+    assert sorted(p.name for p in real.parent.iterdir()) == ["2026-12-01.txt"]

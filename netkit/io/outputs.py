@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Iterable
 
-from netkit._files import _same, cannot_write, nearest_existing, probe_folder
+from netkit._files import _same, cannot_write, is_stream, nearest_existing, probe_folder
 
 __all__ = ['contract_files', 'input_files', 'check_output']
 
@@ -70,5 +71,12 @@ def check_output(path: str | Path, inputs: Iterable = ()) -> Path:
             raise cannot_write(path, "it is an input of this command; choose another file")
     if path.is_dir():
         raise cannot_write(path, "it is a folder; give a file name")
+    if is_stream(path):  # /dev/null, a pipe: written as it is (`netkit._files.write_atomic`)
+        if not os.access(path, os.W_OK):
+            raise cannot_write(path, "permission denied")
+        return path
+    if path.is_symlink():  # the file the link points to is the one written
+        probe_folder(nearest_existing(Path(os.path.realpath(path))), path)
+        return path
     probe_folder(nearest_existing(path), path)
     return path
