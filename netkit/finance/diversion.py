@@ -193,8 +193,11 @@ def _removed(flows: pd.DataFrame, from_ids, payers: tuple | None = None, codes=N
     # by name, once each: np.isin on the nodes' text took 0.27 s nationally
     in_from = pd.Index(names).isin(from_ids)[at] & (nodes >= 0)
     inner = ~s_home & ~t_home
-    q = sparse.csr_matrix((patients[inner] / base[s_node[inner]],
-                           (s_node[inner], t_node[inner])), shape=(size, size))
+    # the share of a service's patients each flow takes on; a service no patient reaches or
+    # leaves (only flows of 0 patients) passes none on (0/0 made NaN, which spoilt the solve)
+    through, out_of = patients[inner], base[s_node[inner]]
+    share = np.divide(through, out_of, out=np.zeros(len(through)), where=out_of > 0)
+    q = sparse.csr_matrix((share, (s_node[inner], t_node[inner])), shape=(size, size))
     # patients reaching the from set from outside it (home or another service)
     outside = ~t_home & in_from[t_node] & (s_home | ~in_from[s_node])
     entering = np.bincount(t_node[outside], patients[outside], size).astype(float)
