@@ -177,16 +177,22 @@ def _duty_parts(system: System, flows: pd.DataFrame, services: pd.DataFrame,
     for council in sorted(concerned):
         own = own_rows.get(council, [])
         bought = bought_words.get(council)
-        parts = {  # summed as pandas sums a column: missing values as 0, numpy's order
-            "contacts": float(np.nansum(activity[own])) if own else None,
-            "own": _listed([labels[i] for i in own]) if own else None,
-            "commissions": bought,
-            "residents": residents[council] if residents.get(council, 0) > 0 else None,
-            "mental_health": None}
+        parts = _council_parts(own, activity, labels, bought, residents.get(council, 0))
         if own or bought or parts["residents"] is not None:
             out[council] = parts
     _mental_health(system, flows, services, councils, codes, service_codes, out)
     return out
+
+
+def _council_parts(own: list, activity, labels, commissions, residents: float) -> dict:
+    """One council's parts of its duty line: the contacts of its own services (rows ``own``
+    of ``activity`` and ``labels``), what it commissions in words, and its residents."""
+    return {  # summed as pandas sums a column: missing values as 0, numpy's order
+        "contacts": float(np.nansum(activity[own])) if own else None,
+        "own": _listed([labels[i] for i in own]) if own else None,
+        "commissions": commissions,
+        "residents": residents if residents > 0 else None,
+        "mental_health": None}
 
 
 def _social_words(social: pd.DataFrame, commissions: pd.DataFrame, names, councils: set
@@ -279,12 +285,9 @@ def _duty_parts_by_row(system: System, flows: pd.DataFrame, services: pd.DataFra
     for council in sorted(concerned):
         own = rows_of.get(council, [])
         bought = sorted(i for p in buys.get(council, ()) for i in rows_of.get(p, []))
-        parts = {  # summed as pandas sums a column: missing values as 0, numpy's order
-            "contacts": float(np.nansum(activity[own])) if own else None,
-            "own": _listed([labels[i] for i in own]) if own else None,
-            "commissions": _by_provider(bought, providers, labels, names) if bought else None,
-            "residents": residents[council] if residents.get(council, 0) > 0 else None,
-            "mental_health": None}
+        parts = _council_parts(own, activity, labels,
+                               _by_provider(bought, providers, labels, names) if bought else None,
+                               residents.get(council, 0))
         if own or bought or parts["residents"] is not None:
             out[council] = parts
     _mental_health(system, flows, services, councils, codes, service_codes, out)
