@@ -259,9 +259,6 @@ def _other_names(system: System, inc: Incentives | None, share=None) -> dict:
         return {}
     ids = inc.organisations["id"].tolist() + (share.positions["id"].tolist() if share else [])
     named = kept(system, ("partners", "organisation names"), _names_by_id)
-    if named is None:  # ids repeated: by the lookup, as before
-        known = system.organisation_lookup("name")
-        return {i: known[i] for i in ids if isinstance(known.get(i), str) and known.get(i)}
     # a dict lookup each (looking the 95,000 ids of a national query up in an index, and
     # picking the named ones by position, took 20 ms)
     found = dict(zip(ids, map(named.get, ids)))
@@ -270,15 +267,11 @@ def _other_names(system: System, inc: Incentives | None, share=None) -> dict:
     return found
 
 
-def _names_by_id(system: System) -> dict | None:
-    """Each organisation's name by id where it is text and not empty (None where ids
-    repeat), for `_other_names`: once per system."""
-    orgs = system.organisations
-    ids = orgs["id"].tolist()
-    names = orgs["name"].tolist() if "name" in orgs else [None] * len(ids)
-    if len(dict.fromkeys(ids)) != len(ids):
-        return None
-    return {i: n for i, n in zip(ids, names) if isinstance(n, str) and n}
+def _names_by_id(system: System) -> dict:
+    """The system's organisation names by id (`System.organisation_lookup`) where the name is
+    text and not empty, for `_other_names`: once per system."""
+    return {i: n for i, n in system.organisation_lookup("name").items()
+            if isinstance(n, str) and n}
 
 
 def _notes(partners: pd.DataFrame, crit: Criteria, inc: Incentives | None, min_patients: float,

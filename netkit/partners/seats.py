@@ -388,8 +388,7 @@ def _organisation_columns(system: System, index: pd.Index) -> dict:
     index of all the system's organisations made and mapped three times took 4 ms a region
     query)."""
     orgs = system.organisations
-    ids = kept(system, ("seats", "organisation ids"),
-               lambda s: pd.Index(s.organisations["id"].to_numpy(dtype=object)))
+    ids = _organisation_ids(system)
     if not ids.is_unique:
         orgs = orgs.set_index("id")
         return {"name": index.map(orgs["name"]).astype(object),
@@ -488,8 +487,7 @@ def _member_counts(scope, system: System, seat_members: list) -> tuple | None:
     Counter and set per seat over 48,000 members took a fifth of a second nationally); None
     where the scope's or the system's ids repeat."""
     scope_ids = pd.Index(scope.organisations["id"].to_numpy(dtype=object), dtype=object)
-    index = kept(system, ("seats", "organisation ids"),
-                 lambda s: pd.Index(s.organisations["id"].to_numpy(dtype=object)))
+    index = _organisation_ids(system)
     if not (scope_ids.is_unique and index.is_unique):
         return None
     sizes = np.fromiter((len(m) for m in seat_members), dtype=np.int64, count=len(seat_members))
@@ -575,3 +573,9 @@ def with_seats(opportunity, seats=None):
         raise OptionError(f"seats: {seats!r} is not a seat setting (expected default, none or "
                           "a seats.csv file)")
     return replace(opportunity, seats=str(seats))
+
+
+def _organisation_ids(system) -> pd.Index:
+    """The system's organisation ids as an index, in table order, once per system."""
+    return kept(system, ("seats", "organisation ids"),
+                lambda s: pd.Index(s.organisations["id"].to_numpy(dtype=object)))
