@@ -9,7 +9,8 @@ import pytest
 
 import netkit
 from netkit.model.selectors import select_services
-from netkit.partners.source_codes import join_codes, lookup, selected, system_codes
+from netkit.model.selectors import selected_services
+from netkit.partners.source_codes import join_codes, lookup, system_codes
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +40,7 @@ def test_lookup_misses_are_minus_one():
 
 def test_selected_is_each_rows_selection(riverside):
     selectors = ("category:community", "ED")
-    every = selected(riverside, selectors)
+    every = selected_services(riverside, selectors)
     some = riverside.services.iloc[::3]
     assert every[::3].tolist() == select_services(some, list(selectors)).tolist()
 

@@ -18,7 +18,7 @@ import pandas as pd
 
 from netkit._frames import isin
 
-__all__ = ["Selector", "parse_selector", "PATHWAY_KINDS", "SERVICE_KINDS", "pathway_tags",
+__all__ = ["Selector", "parse_selector", "selected_services", "PATHWAY_KINDS", "SERVICE_KINDS", "pathway_tags",
            "select_pathways", "select_services"]
 
 #: The prefixes a pathway selector may have, and those a service selector may have.
@@ -106,3 +106,21 @@ def select_services(services: pd.DataFrame, selectors: Iterable[str]) -> np.ndar
     ids = [s.value for s in selectors if s.kind == "id"]
     categories = [s.value for s in selectors if s.kind == "category"]
     return isin(services["id"], ids) | isin(services["category"], categories)
+
+
+def selected_services(system, selectors: Iterable[str]) -> np.ndarray:
+    """`select_services` of all ``system.services`` (a row's selection depends on that row
+    alone), worked out once per system and selectors (`netkit.model.system.kept`); read only.
+
+    Examples
+    --------
+    >>> import netkit
+    >>> tiny = netkit.load_system(netkit.sample_path("tiny"))
+    >>> selected_services(tiny, ["category:community", "ED"]).tolist()
+    [True, False, True, False, False, False, False]
+    """
+    from netkit.model.system import kept  # the system's module reads this one's selectors
+
+    selectors = tuple(selectors)
+    return kept(system, ("model", "services selected", selectors),
+                lambda s: np.asarray(select_services(s.services, selectors), dtype=bool))

@@ -17,10 +17,9 @@ from itertools import repeat
 import numpy as np
 import pandas as pd
 
-from netkit.model.selectors import select_services
 from netkit.model.system import System, kept
 
-__all__ = ["system_codes", "lookup", "selected", "join_codes"]
+__all__ = ["system_codes", "lookup", "join_codes"]
 
 
 def system_codes(system: System) -> dict:
@@ -71,14 +70,6 @@ def lookup(code_of: dict, values) -> np.ndarray:
     [1, -1, 0]
     """
     return np.fromiter(map(code_of.get, values, repeat(-1)), dtype=np.int64, count=len(values))
-
-
-def selected(system: System, selectors) -> np.ndarray:
-    """`netkit.model.selectors.select_services` of all the system's services (a row's
-    selection depends on that row alone), once per system and selectors."""
-    selectors = tuple(selectors)
-    return kept(system, ("sources", "selected", selectors),
-                lambda s: np.asarray(select_services(s.services, selectors), dtype=bool))
 
 
 def join_codes(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -34,11 +34,12 @@ import numpy as np
 import pandas as pd
 
 from netkit.errors import OpportunityError
+from netkit.model.selectors import selected_services
 from netkit.model.system import System, kept, system_flow_codes
 from netkit.partners.coded import end_tables
 from netkit.partners.flow_match import positions, scope_flow_positions, service_ends
 from netkit.partners.scope import Scope
-from netkit.partners.source_codes import join_codes, lookup, selected, system_codes
+from netkit.partners.source_codes import join_codes, lookup, system_codes
 from netkit.partners.source_rows import distinct as _distinct, group_rows
 from netkit.render.document import Document, Heading, Lines, Note
 from netkit.render.text import wrap
@@ -323,8 +324,8 @@ def partner_sources(system: System, scope: Scope, pairs: pd.DataFrame,
     out.add(payer[i], in_scope_rows[j], "services", "commissioning")
 
     if shift is not None:
-        moved_from = selected(system, shift.from_)[in_scope]
-        touched = moved_from | selected(system, shift.to)[in_scope]
+        moved_from = selected_services(system, shift.from_)[in_scope]
+        touched = moved_from | selected_services(system, shift.to)[in_scope]
         shifted = in_provider[touched]
         shifted_rows = in_scope_rows[touched]
         out.add(by_org[shifted], shifted_rows, "services", "incentives")

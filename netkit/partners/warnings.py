@@ -40,7 +40,7 @@ import pandas as pd
 
 from netkit._frames import isin
 from netkit.model.schema import HOME, counted_in_days
-from netkit.model.selectors import select_services
+from netkit.model.selectors import selected_services
 from netkit.model.system import kept
 from netkit.partners.service_ends import system_flows
 from netkit.render.document import PAGES, TEXT, Bullets, Heading, Paragraph
@@ -93,14 +93,6 @@ def _org_column(system, column: str) -> pd.Series:
     """The organisations' ``column`` by id, built once per system (read only)."""
     return kept(system, ("warnings", "organisations by id", column),
                 lambda s: s.organisations.set_index("id")[column])
-
-
-def _selected(system, selectors) -> np.ndarray:
-    """`select_services` of the system's services, once per system and selectors (read
-    only)."""
-    selectors = tuple(selectors)
-    return kept(system, ("warnings", "services selected", selectors),
-                lambda s: select_services(s.services, selectors))
 
 
 def _places_in_scope(system, scope) -> list[str]:
@@ -289,7 +281,7 @@ def _destinations(system, scope) -> list[CoverageWarning]:
     shift = scope.opportunity.shift
     if shift is None:
         return []
-    chosen = system.services[_selected(system, shift.to)]
+    chosen = system.services[selected_services(system, shift.to)]
     if chosen.empty:
         return [CoverageWarning("empty_destination", ", ".join(shift.to),
                                 f"the shift's destination {', '.join(shift.to)} names no "
@@ -382,8 +374,8 @@ def _whole_stays(system, scope, count=_whole) -> list[CoverageWarning]:
         return []
     services = system.services
     stays = kept(system, ("warnings", "stays"), _stays)
-    sources = set(services.loc[_selected(system, shift.from_) & stays, "id"].tolist())
-    targets = set(services.loc[_selected(system, shift.to), "id"].tolist())
+    sources = set(services.loc[selected_services(system, shift.from_) & stays, "id"].tolist())
+    targets = set(services.loc[selected_services(system, shift.to), "id"].tolist())
     flows = scope.flows
     after = flows[isin(flows["source"], sources) & isin(flows["target"], targets)]
     pairs = after.groupby(["source", "target"], sort=True)["patients"].sum()
