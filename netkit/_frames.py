@@ -53,12 +53,25 @@ def joint_codes(columns: list) -> np.ndarray:
     --------
     >>> joint_codes([pd.Series(["a", "b", "a", "b"]), pd.Series(["x", "y", "x", "x"])]).tolist()
     [0, 1, 0, 2]
+    >>> joint_codes([np.array([5, -1, 5, 5]), pd.Series(["x", None, "x", "y"])]).tolist()
+    [0, 1, 0, 2]
     """
-    key = np.zeros(len(columns[0]), dtype=np.int64)
+    # each column's codes (an integer array is its own codes), put side by side in one
+    # integer and numbered once at the end (numbering after every column hashed each
+    # England's flows three or four times)
+    key, width = np.zeros(len(columns[0]), dtype=np.int64), 1
     for column in columns:
-        codes, labels = pd.factorize(column)
-        key, _ = pd.factorize(key * (len(labels) + 1) + (codes + 1))
-    return key
+        if isinstance(column, np.ndarray) and column.dtype.kind in "iu" and len(column):
+            low = int(column.min())
+            codes, size = column.astype(np.int64) - low, int(column.max()) - low + 1
+        else:
+            codes, labels = pd.factorize(column)
+            codes, size = codes.astype(np.int64) + 1, len(labels) + 1
+        if width * size >= 2 ** 62:  # renumber what is joined so far: it fits again
+            key, _ = pd.factorize(key)
+            width = int(key.max(initial=0)) + 1
+        key, width = key * size + codes, width * size
+    return pd.factorize(key)[0]
 
 
 def isin(values: pd.Series, wanted) -> np.ndarray:
