@@ -11,8 +11,8 @@ try:  # pandas keeps text in pyarrow where it is installed
 except ImportError:  # pragma: no cover - pyarrow is optional
     pa = pc = None
 
-__all__ = ["blank_as_empty", "by_distinct", "isin", "joint_codes", "key_sums", "native_list",
-           "records"]
+__all__ = ["blank_as_empty", "by_distinct", "first_rows", "isin", "joint_codes", "key_sums",
+           "native_list", "records"]
 
 
 def blank_as_empty(values: pd.Series) -> pd.Series:
@@ -72,6 +72,24 @@ def joint_codes(columns: list) -> np.ndarray:
             width = int(key.max(initial=0)) + 1
         key, width = key * size + codes, width * size
     return pd.factorize(key)[0]
+
+
+def first_rows(codes: np.ndarray) -> np.ndarray:
+    """``np.unique(codes, return_index=True)[1]`` for codes numbered in order of first
+    appearance (0, 1, 2, ... as `joint_codes` and `pandas.factorize` number them): each
+    code's first row, where the codes so far rise, found in one pass, not by sorting them
+    (England's 315,000 flows: 0.01 s each time).
+
+    Examples
+    --------
+    >>> first_rows(np.array([0, 1, 0, 2, 1])).tolist()
+    [0, 1, 3]
+    """
+    codes = np.asarray(codes)
+    if not len(codes):
+        return np.zeros(0, dtype=np.intp)
+    most = np.maximum.accumulate(codes)
+    return np.flatnonzero(np.r_[True, most[1:] > most[:-1]])
 
 
 def isin(values: pd.Series, wanted) -> np.ndarray:

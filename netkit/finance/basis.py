@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from netkit._frames import isin, joint_codes
+from netkit._frames import first_rows, isin, joint_codes
 from netkit.finance.coded_flows import MoneyCodes, money_codes
 from netkit.finance.contracts import contract_table
 from netkit.finance.diversion import _diverted
@@ -114,7 +114,7 @@ def _with_commissioner(system: System, flows: pd.DataFrame, codes: MoneyCodes | 
     if len(coded) == len(columns) and all(c is not None for c in coded):
         columns = coded  # the system's codes: the same pairs, numbered the same
     pair = joint_codes(columns) if columns else np.zeros(len(flows), dtype=np.int64)
-    distinct = flows.iloc[np.unique(pair, return_index=True)[1]]  # each pair's first flow
+    distinct = flows.iloc[first_rows(pair)]  # each pair's first flow
     found = responsible_commissioner(system, distinct)
     places = system.places
     council = (distinct["place"].map(dict(zip(places["place"], places["council"])))

@@ -29,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from netkit._frames import isin, joint_codes
+from netkit._frames import first_rows, isin, joint_codes
 from netkit.model.schema import HOME
 from netkit.model.selectors import select_services
 
@@ -213,7 +213,7 @@ def _removed(flows: pd.DataFrame, from_ids, payers: tuple | None = None, codes=N
     stay = q.diagonal()
     keep = (nodes >= 0) & (visits > 1e-12)
     group_of = np.where(nodes >= 0, nodes // width, 0)
-    first = np.unique(group, return_index=True)[1]  # each group's first flow: its place, payer
+    first = first_rows(group)  # each group's first flow: its place, payer
     place_of, payer_of = place(first), payer(first)
     frame = pd.DataFrame({"place": place_of[group_of[keep]],
                           "commissioner": payer_of[group_of[keep]], "service": node_name[keep],
