@@ -511,7 +511,8 @@ def find_scope(system: System, opportunity: Opportunity,
     ['ACU-RIV', 'COM-TRUST', 'ICB-RIV', 'primary_care:North', 'primary_care:South']
     """
     from netkit.partners.duties import _duty_parts, duty_reason
-    from netkit.partners.residents import _apply_spend, _responsible, _spend_basis, place_weights
+    from netkit.partners.residents import (_responsible, _spend_basis, paying_commissioners,
+                                           place_weights)
     from netkit.partners.seats import assign_seats, seat_source
     from netkit.partners.scope_orgs import organisations_in_scope
     from netkit.partners.shift_codes import shift_services
@@ -553,8 +554,7 @@ def find_scope(system: System, opportunity: Opportunity,
     by_id = _by_id(system, "services", services)  # the scope's order: the criteria's basis
     basis = _spend_basis(system, flows, services.iloc[by_id].reset_index(drop=True), who, codes,
                          service_codes[by_id])  # (a spend of 1 pays the same payers)
-    paid, _ = _apply_spend(basis, np.ones(len(services)))
-    commissioners = set(paid.loc[paid["spend"] > 0, "commissioner"].tolist())
+    commissioners = paying_commissioners(basis, np.ones(len(services)))
     parts = _duty_parts(system, flows, services, codes, service_codes)
     duties = {council: duty_reason(said) for council, said in parts.items()}
     if opportunity.places:  # a council or commissioner of another place acts for its own residents
