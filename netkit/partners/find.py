@@ -257,7 +257,10 @@ def _other_names(system: System, inc: Incentives | None, share=None) -> dict:
     elsewhere has no candidate row, nor a funder the rules name), from the system."""
     if inc is None:
         return {}
-    ids = inc.organisations["id"].tolist() + (share.positions["id"].tolist() if share else [])
+    ids = inc.organisations["id"].tolist()
+    more = share.positions["id"].tolist() if share else []
+    if more != ids:  # (the settlement's positions are the money's organisations again)
+        ids += more
     named = kept(system, ("partners", "organisation names"), _names_by_id)
     # a dict lookup each (looking the 95,000 ids of a national query up in an index, and
     # picking the named ones by position, took 20 ms)
