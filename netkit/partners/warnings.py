@@ -427,9 +427,16 @@ def _payers_outside(system, scope, share) -> list[CoverageWarning]:
     made = getattr(share, "transfers", None)
     if made is None or not len(made):
         return []
-    orgs = scope.organisations
-    in_scope = set(orgs["id"].tolist()) | set(orgs["candidate"].tolist())
-    outside = made[~isin(made["payer"], in_scope)]
+    payers = made["payer"].tolist()
+    if made["payer"].notna().all():  # each payer looked up in the scope's own lookups (sets
+        # of its 48,000 organisations and candidates made again took 0.01 s nationally)
+        ids, candidates = scope.candidate_of, set(scope.candidates)
+        inside = np.fromiter((p in ids or p in candidates for p in payers), dtype=bool,
+                             count=len(payers))
+    else:
+        orgs = scope.organisations
+        inside = isin(made["payer"], set(orgs["id"].tolist()) | set(orgs["candidate"].tolist()))
+    outside = made[~inside]
     names = system.organisation_lookup("name")  # read only: no copy
     out = []
     for payer, theirs in sorted(outside.groupby("payer", sort=False), key=lambda g: str(g[0])):
