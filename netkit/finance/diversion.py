@@ -174,13 +174,14 @@ def _removed(flows: pd.DataFrame, from_ids, payers: tuple | None = None, codes=N
         home = np.concatenate([src, tgt]) == HOME
     else:  # the system's end codes, numbered again in order of first appearance as above
         both = np.concatenate([codes.source, codes.target])
-        ends, distinct = pd.factorize(both)
+        nodes, where, distinct = _coded_nodes(group, both, codes.home, len(codes.labels))
         names, home = codes.labels[distinct], both == codes.home
         pairs = pairs if pairs is not None and len(distinct) else None
     n = len(flows)
     width = max(len(names), 1)
-    keys = np.tile(group.astype(np.int64), 2) * width + ends
-    nodes, where = _sorted_codes(np.where(home, -1, keys))
+    if codes is None:
+        keys = np.tile(group.astype(np.int64), 2) * width + ends
+        nodes, where = _sorted_codes(np.where(home, -1, keys))
     size = len(nodes)
     patients = flows["patients"].to_numpy(dtype=float)
     s_node, t_node = where[:n], where[n:]
@@ -250,6 +251,33 @@ def _groups(flows: pd.DataFrame, payers: tuple | None, pathway: np.ndarray | Non
     both = joint_codes([place, payer])[pair]  # each flow's place and commissioner as one code
     return (joint_codes([pathway, both]), lambda at: place[pair[at]],
             lambda at: payer[pair[at]], lambda at: both[at])
+
+
+def _coded_nodes(group: np.ndarray, both: np.ndarray, home: int, n_labels: int) -> tuple:
+    """`_removed`'s nodes from the flows' ends as the system's codes (``both``: the sources'
+    then the targets'; ``home``, ``@home``'s code): ``(nodes, where, distinct)`` as numbering
+    the ends in order of first appearance (``distinct``, as `pandas.factorize` of ``both``
+    gives them) and then `_sorted_codes` of each (group, end) key would, from one hash of the
+    keys on the system's codes rather than two (England's 630,000 flow ends, 0.01 s): an
+    end's first appearance is that of the first distinct key naming it.
+
+    Examples
+    --------
+    >>> [a.tolist() for a in _coded_nodes(np.array([0, 1]), np.array([7, 5, 9, 9]), 9, 10)]
+    [[-1, 0, 4], [1, 2, 0, 0], [7, 5, 9]]
+    """
+    keys = np.tile(group.astype(np.int64), 2) * n_labels + both
+    keys[both == home] = -1
+    codes, distinct_keys = pd.factorize(keys)
+    end_rank, distinct = pd.factorize(np.where(distinct_keys >= 0, distinct_keys % max(n_labels, 1),
+                                               home))
+    width = max(len(distinct), 1)
+    numbered = np.where(distinct_keys >= 0, distinct_keys // max(n_labels, 1) * width + end_rank,
+                        -1)
+    order = np.argsort(numbered, kind="stable")
+    rank = np.empty(len(order), dtype=np.intp)
+    rank[order] = np.arange(len(order))
+    return numbered[order], rank[codes], np.asarray(distinct)
 
 
 def _sorted_codes(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
