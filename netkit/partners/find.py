@@ -219,9 +219,6 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
     if min_patients > 0:
         notes.append(_threshold_note(partners, system, opp, scope, related, groups))
     costs = coordination_burden(selection.core, crit.pairs, related, burden, burden_sources)
-    inc = inc.with_ranges() if inc is not None else None
-    judged = proportionality(scope, crit, inc, opp, selection.core, costs,
-                             system.organisation_lookup("name"), thresholds, released)
     options = _options(opp, scope, burden, thresholds, min_patients, stability, seed, groups,
                        hysteresis, share, cap_at_capacity)
     if not explain:
@@ -234,12 +231,17 @@ def find_partners(system: System, opportunity: str | Opportunity, *,
         options["disclosure_check"] = check.to_dict()
         notes.append(check.line())
     brokers = _broker_lines(system, routes, roles)
+    # worked out while the money's draws are still being made (neither reads their ranges)
+    coverage = tuple(coverage_warnings(system, scope, inc, share, released))
+    other_names = _other_names(system, inc, share)
+    inc = inc.with_ranges() if inc is not None else None
+    judged = proportionality(scope, crit, inc, opp, selection.core, costs,
+                             system.organisation_lookup("name"), thresholds, released)
     return PartnerSet(opp, system.name, partners, selection.curve, selection.stop, inc, roles,
                       brokers, scope, crit, options,
                       exclude, notes, system.source,
                       system.checksum, risk_share=share, verdict=judged,
-                      warnings=tuple(coverage_warnings(system, scope, inc, share, released)),
-                      other_names=_other_names(system, inc, share))
+                      warnings=coverage, other_names=other_names)
 
 
 def _check_counts(min_patients: float, stability: int, draws: int, groups: str) -> None:
