@@ -165,7 +165,6 @@ def _removed(flows: pd.DataFrame, from_ids, payers: tuple | None = None, codes=N
     the expected visits of the pathway's chain from the patients entering the ``from`` set
     (``payers`` and ``codes`` as `divert` takes them)."""
     from scipy import sparse
-    from scipy.sparse.linalg import spsolve
 
     group, place, payer, pairs = _groups(flows, payers, None if codes is None else codes.pathway)
     if codes is None:
@@ -203,14 +202,7 @@ def _removed(flows: pd.DataFrame, from_ids, payers: tuple | None = None, codes=N
     outside = ~t_home & in_from[t_node] & (s_home | ~in_from[s_node])
     entering = np.bincount(t_node[outside], patients[outside], size).astype(float)
     entering += np.where(in_from, np.maximum(leaving - arriving, 0.0), 0.0)
-    system = (sparse.identity(size, format="csc") - q.T.tocsc())
-    visits = np.asarray(spsolve(system, entering), dtype=float) if entering.any() \
-        else np.zeros(size)
-    if not np.all(np.isfinite(visits)):  # a closed loop with no way out: sum the chain instead
-        visits, step = entering.copy(), entering.copy()
-        for _ in range(200):
-            step = q.T @ step
-            visits += step
+    visits = _visits(q, entering)
     stay = q.diagonal()
     keep = (nodes >= 0) & (visits > 1e-12)
     group_of = np.where(nodes >= 0, nodes // width, 0)
@@ -224,6 +216,74 @@ def _removed(flows: pd.DataFrame, from_ids, payers: tuple | None = None, codes=N
         return frame, None
     # each row's place and commissioner as one code, and its service as the system's end code
     return frame, (pairs(first)[group_of[keep]], distinct[at[keep]])
+
+
+def _visits(q, entering: np.ndarray) -> np.ndarray:
+    """The expected visits to each service of patients entering as ``entering``, where ``q``
+    holds the share of a service's patients each flow takes on: the solution of
+    (I - qᵀ) v = entering.
+
+    Services in a closed loop of their own (they send each other all their patients and none
+    leaves) make the matrix singular. No patient from outside the loop reaches it (a
+    service's shares are of the most patients it receives or sends, so a loop that patients
+    enter passes some of them out), so the visits are then solved among the services from
+    which patients do leave, and a closed loop's services count only the patients said to
+    enter them (a shift whose ``from`` services lie in such a loop), not visits round it
+    without end.
+
+    Examples
+    --------
+    100 patients enter A; 60 go on to B, a third of B's patients go round B again; C and D
+    send each other all their patients (5 a year, none from outside):
+
+    >>> from scipy import sparse
+    >>> q = sparse.csr_matrix(([0.6, 1 / 3, 1.0, 1.0], ([0, 1, 2, 3], [1, 1, 3, 2])),
+    ...                       shape=(4, 4))
+    >>> _visits(q, np.array([100.0, 0.0, 0.0, 0.0])).round(6).tolist()
+    [100.0, 90.0, 0.0, 0.0]
+    """
+    import warnings
+
+    from scipy import sparse
+    from scipy.sparse.linalg import MatrixRankWarning, spsolve
+
+    size = len(entering)
+    if not entering.any():
+        return np.zeros(size)
+    system = sparse.identity(size, format="csc") - q.T.tocsc()
+    with warnings.catch_warnings():  # a closed loop: said by the visits' NaN, solved below
+        warnings.simplefilter("ignore", MatrixRankWarning)
+        visits = np.asarray(spsolve(system, entering), dtype=float)
+    if np.all(np.isfinite(visits)):
+        return visits
+    closed = ~_way_out(q)
+    open_ = np.flatnonzero(~closed)
+    within = q.tocsr()[open_][:, open_]
+    visits = np.where(closed, entering, 0.0)
+    if len(open_):
+        visits[open_] = spsolve(sparse.identity(len(open_), format="csc") - within.T.tocsc(),
+                                entering[open_])
+    return visits
+
+
+def _way_out(q) -> np.ndarray:
+    """Whether some of each service's patients can leave the services (home, or out of the
+    pathway): it passes on less than all its patients, or sends some to a service that can."""
+    from scipy import sparse
+    from scipy.sparse.csgraph import breadth_first_order
+
+    size = q.shape[0]
+    flows = q.tocoo()
+    carries = flows.data > 0
+    leaks = np.flatnonzero(np.asarray(q.sum(axis=1)).ravel() < 1 - 1e-9)
+    # backwards along the flows from the services patients leave, through one node before all
+    back = sparse.csr_matrix(
+        (np.ones(carries.sum() + len(leaks)),
+         (np.r_[flows.col[carries], np.full(len(leaks), size)],
+          np.r_[flows.row[carries], leaks])), shape=(size + 1, size + 1))
+    found = np.zeros(size + 1, dtype=bool)
+    found[breadth_first_order(back, size, directed=True, return_predecessors=False)] = True
+    return found[:size]
 
 
 def _groups(flows: pd.DataFrame, payers: tuple | None, pathway: np.ndarray | None = None
