@@ -468,3 +468,44 @@ def test_a_warm_up_counts_in_the_progress():
         ordered_map(lambda x: x, ["a", "b", "c"], "letters", jobs=2, sizes=[3, 2, 1],
                     warm_up=True)
     assert seen == [("letters", 0, 3), ("letters", 1, 3), ("letters", 2, 3), ("letters", 3, 3)]
+
+
+def _first_last(x):
+    """The first item takes longest; each item warns; the later ones are back long before."""
+    import time
+    import warnings
+
+    time.sleep(0.4 if x == 0 else 0.0)
+    warnings.warn(f"item {x} done", UserWarning, stacklevel=1)
+    return x * 10
+
+
+@forking
+def test_answers_back_early_are_unpickled_while_the_first_is_awaited(monkeypatch):
+    # the answers of items 1-5 come back while item 0 is still being worked out: they are
+    # unpickled then, not all after item 0; the results and warnings still come in order
+    import pickle
+
+    import netkit._parallel as parallel
+
+    opened_while_waiting = []
+    loads = pickle.loads
+
+    def counting(data):
+        opened_while_waiting.append(len(opened_while_waiting))
+        return loads(data)
+
+    monkeypatch.setattr(parallel.pickle, "loads", counting)
+    waited = parallel._answer
+
+    def answer(sent, index, opened):
+        done = waited(sent, index, opened)
+        if index == 0:
+            assert sorted(opened) == [1, 2, 3, 4, 5]  # opened before item 0's turn
+        return done
+
+    monkeypatch.setattr(parallel, "_answer", answer)
+    with pytest.warns(UserWarning) as caught:
+        assert ordered_map(_first_last, range(6), "numbers", jobs=2) == [0, 10, 20, 30, 40, 50]
+    assert [str(w.message) for w in caught] == [f"item {x} done" for x in range(6)]
+    assert len(opened_while_waiting) == 6
