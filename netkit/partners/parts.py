@@ -46,8 +46,9 @@ def part(partner_set, fmt: str, top: int | None = None, width: int = 100) -> str
     written the first time, kept on the partner set after.
 
     ``top`` and ``width`` are `netkit.PartnerSet.to_text`'s (markdown uses ``top``; JSON and
-    HTML are always whole). JSON is the partner set's own JSON report; text, markdown and HTML
-    are its report without the glossary, which the report of several gives once.
+    HTML are always whole). JSON is the partner set's own JSON report, indented as the
+    report of several holds it (two levels down); text, markdown and HTML are its report
+    without the glossary, which the report of several gives once.
 
     Examples
     --------
@@ -64,8 +65,9 @@ def part(partner_set, fmt: str, top: int | None = None, width: int = 100) -> str
     # which pickling carries (back from a worker) and comparison and to_dict ignore
     kept = partner_set.__dict__.setdefault("_parts", {})
     if key not in kept:
-        if fmt == "json":
-            kept[key] = json_report(partner_set)
+        if fmt == "json":  # nested two levels down in the report of several: each line
+            # after its first indented four more spaces (JSON text has no newline in a string)
+            kept[key] = json_report(partner_set).replace("\n", "\n    ")
         elif fmt == "text":
             kept[key] = partner_set.to_text(width, top, glossary=False)
         elif fmt == "markdown":

@@ -68,9 +68,7 @@ class PartnerReport:
         then joined, as ``json.dumps(..., indent=2)`` would write the whole."""
         if not self.partner_sets:
             return json_text(to_jsonable(self.to_dict()))
-        # a part nested two levels down: each line after its first indented four more spaces
-        # (JSON text has no newline inside a string)
-        parts = [part(ps, "json").replace("\n", "\n    ") for ps in self.partner_sets]
+        parts = [part(ps, "json") for ps in self.partner_sets]  # nested as they are here
         return ("{\n  \"system\": " + json_text(to_jsonable(self.system_name))
                 + ",\n  \"opportunities\": [\n    " + ",\n    ".join(parts) + "\n  ]\n}")
 
