@@ -167,20 +167,20 @@ def _removed(flows: pd.DataFrame, from_ids, payers: tuple | None = None, codes=N
     from scipy import sparse
 
     group, place, payer, pairs = _groups(flows, payers, None if codes is None else codes.pathway)
-    if codes is None:
-        src, tgt = flows["source"].to_numpy(dtype=object), flows["target"].to_numpy(dtype=object)
-        ends, names = pd.factorize(np.concatenate([src, tgt]))
-        home = np.concatenate([src, tgt]) == HOME
-    else:  # the system's end codes, numbered again in order of first appearance as above
+    if codes is None:  # each (group, end) a node, the ends numbered in order of appearance
+        both = np.concatenate([flows["source"].to_numpy(dtype=object),
+                               flows["target"].to_numpy(dtype=object)])
+        ends, names = pd.factorize(both)
+        home = both == HOME
+        keys = np.tile(group.astype(np.int64), 2) * max(len(names), 1) + ends
+        nodes, where = _sorted_codes(np.where(home, -1, keys))
+    else:  # the same nodes from the system's end codes
         both = np.concatenate([codes.source, codes.target])
         nodes, where, distinct = _coded_nodes(group, both, codes.home, len(codes.labels))
         names, home = codes.labels[distinct], both == codes.home
         pairs = pairs if pairs is not None and len(distinct) else None
     n = len(flows)
     width = max(len(names), 1)
-    if codes is None:
-        keys = np.tile(group.astype(np.int64), 2) * width + ends
-        nodes, where = _sorted_codes(np.where(home, -1, keys))
     size = len(nodes)
     patients = flows["patients"].to_numpy(dtype=float)
     s_node, t_node = where[:n], where[n:]
@@ -258,7 +258,7 @@ def _visits(q, entering: np.ndarray) -> np.ndarray:
         return visits
     closed = ~_way_out(q)
     open_ = np.flatnonzero(~closed)
-    within = q.tocsr()[open_][:, open_]
+    within = q[open_][:, open_]
     visits = np.where(closed, entering, 0.0)
     if len(open_):
         visits[open_] = spsolve(sparse.identity(len(open_), format="csc") - within.T.tocsc(),

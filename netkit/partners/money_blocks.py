@@ -254,6 +254,12 @@ def collar_of(inc, share) -> float:
     return float(share.rule.collar) if share is not None and gains else 0.0
 
 
+def _nets(inc) -> dict:
+    """Each organisation's net a year, by id (made from lists, not by iterating the two
+    Series: England's 47,555 in 0.007 s rather than 0.016 s)."""
+    return dict(zip(inc.organisations["id"].tolist(), inc.organisations["net"].tolist()))
+
+
 def below_collar(inc, collar: float) -> list[str]:
     """The organisations that lose while the system gains (`Incentives.losers`) less than the
     risk-and-gain share's ``collar`` a year: no payment under it is made, so such a loss is not
@@ -269,8 +275,7 @@ def below_collar(inc, collar: float) -> list[str]:
     """
     if inc is None or not collar:
         return []
-    # from lists, not by iterating the Series (England's 47,555: 0.016 -> 0.007 s)
-    nets = dict(zip(inc.organisations["id"].tolist(), inc.organisations["net"].tolist()))
+    nets = _nets(inc)
     return [o for o in inc.losers if -nets[o] < collar]
 
 
@@ -341,8 +346,7 @@ def _loser_blocks(inc, top: int | None, names: dict | None = None, width: int = 
     more, and how many more."""
     small = set(below_collar(inc, collar))
     losers = [o for o in inc.losers if o not in small]
-    # from lists, not by iterating the Series (England's 47,555: 0.016 -> 0.007 s)
-    nets = dict(zip(inc.organisations["id"].tolist(), inc.organisations["net"].tolist()))
+    nets = _nets(inc)
     hidden = 0
     if top and len(losers) > top:
         losers, hidden = sorted(losers, key=lambda o: (nets[o], o))[:top], len(losers) - top

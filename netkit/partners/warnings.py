@@ -287,14 +287,12 @@ def _destinations(system, scope) -> list[CoverageWarning]:
                                 f"the shift's destination {', '.join(shift.to)} names no "
                                 "service in this system")]
     services = scope.services
-    # the chosen services' activity in scope: those rows only, where their ids are each once
-    # (indexing and making a dict of all 48,000 took 0.01 s nationally); else by a Series
+    # the chosen services' activity in scope: those rows only (indexing and making a dict of
+    # all 48,000 took 0.01 s nationally), as a dict where their ids are each once
     mine = services[isin(services["id"], set(chosen["id"].tolist()))]
     activity = mine.set_index("id")["activity"]
     if activity.index.is_unique and not activity.index.hasnans:
         activity = dict(zip(activity.index.tolist(), activity.tolist()))
-    else:
-        activity = services.set_index("id")["activity"]
     empty = [s for s in chosen["id"] if float(activity.get(s, 0.0) or 0.0) <= 0]
     names = _service_names(system, empty)
     return [CoverageWarning("empty_destination", s,
